@@ -1,0 +1,109 @@
+package org.jipsec.core.crypto;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One row of jipsec's single algorithm table ({@link AlgorithmTable}): PF_KEY number, setkey names, key
+ * lengths, sizes and implementation. Nothing else in jipsec keeps a second list of algorithms.
+ *
+ * @param kind        which PF_KEY namespace {@link #number} belongs to
+ * @param number      the PF_KEY number ({@code sadb_sa_encrypt}, {@code sadb_sa_auth} or calg)
+ * @param pfkeyName   the pfkeyv2.h constant, e.g. {@code SADB_X_EALG_AESCBC}
+ * @param name        canonical setkey name, e.g. {@code aes-cbc}
+ * @param aliases     further setkey names accepted on input, e.g. {@code rijndael-cbc}
+ * @param dumpName    how {@code setkey -D} prints it (NetBSD pfkey_dump.c), a decimal number where NetBSD has none
+ * @param keyBits     accepted key lengths in bits, salt included
+ * @param blockBytes  cipher block size (alignment of ESP payload); 0 for integrity/compression
+ * @param ivBytes     explicit IV bytes on the wire
+ * @param icvBytes    ICV bytes (integrity algorithms and AEADs)
+ * @param saltBytes   trailing key bytes that are salt/nonce, not cipher key (RFC 3686/4106/4309/4543/7634)
+ * @param netbsd      true if NetBSD's setkey/kernel accepts it; false for jipsec's additions
+ * @param reference   the defining document, e.g. "RFC 4106"
+ * @param factory     creates a keyed transform; never null (compression rows use {@link Factory#NONE})
+ */
+public record Algorithm(
+        AlgorithmKind kind,
+        int number,
+        String pfkeyName,
+        String name,
+        List<String> aliases,
+        String dumpName,
+        KeyLengths keyBits,
+        int blockBytes,
+        int ivBytes,
+        int icvBytes,
+        int saltBytes,
+        boolean netbsd,
+        String reference,
+        Factory factory) {
+
+    public Algorithm {
+        Objects.requireNonNull(kind);
+        Objects.requireNonNull(name);
+        aliases = List.copyOf(aliases);
+        Objects.requireNonNull(keyBits);
+        Objects.requireNonNull(factory);
+    }
+
+    /** True for ESP combined-mode algorithms (they need no separate integrity algorithm). */
+    public boolean combinedMode() {
+        return factory instanceof Factory.Aead;
+    }
+
+    /** Whether {@code setkeyName} names this algorithm (canonical name or alias, case-sensitive as setkey). */
+    public boolean isNamed(String setkeyName) {
+        return name.equals(setkeyName) || aliases.contains(setkeyName);
+    }
+
+    /** Refuses a key length the table does not allow. */
+    public void checkKeyBits(int bits) throws InvalidKeyLengthException {
+        if (!keyBits.allows(bits)) throw new InvalidKeyLengthException(this, bits);
+    }
+
+    public CipherTransform newCipher(byte[] key) throws InvalidKeyLengthException {
+        checkKeyBits(key.length * 8);
+        if (factory instanceof Factory.Cipher f) return f.create(this, key);
+        throw new IllegalStateException(name + " is not a plain ESP cipher");
+    }
+
+    public AeadTransform newAead(byte[] key) throws InvalidKeyLengthException {
+        checkKeyBits(key.length * 8);
+        if (factory instanceof Factory.Aead f) return f.create(this, key);
+        throw new IllegalStateException(name + " is not a combined-mode algorithm");
+    }
+
+    public IntegrityTransform newIntegrity(byte[] key) throws InvalidKeyLengthException {
+        checkKeyBits(key.length * 8);
+        if (factory instanceof Factory.Integrity f) return f.create(this, key);
+        throw new IllegalStateException(name + " is not an integrity algorithm");
+    }
+
+    /** How a row builds its keyed transform. The key array is copied by the implementation. */
+    public sealed interface Factory {
+        /** For rows that have no keyed transform (compression, TCP-MD5 which jipsec only stores). */
+        Factory NONE = new None();
+
+        record None() implements Factory {}
+
+        @FunctionalInterface
+        non-sealed interface Cipher extends Factory {
+            CipherTransform create(Algorithm alg, byte[] key);
+        }
+
+        @FunctionalInterface
+        non-sealed interface Aead extends Factory {
+            AeadTransform create(Algorithm alg, byte[] key);
+        }
+
+        @FunctionalInterface
+        non-sealed interface Integrity extends Factory {
+            IntegrityTransform create(Algorithm alg, byte[] key);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + name + " (" + number + ")";
+    }
+}
