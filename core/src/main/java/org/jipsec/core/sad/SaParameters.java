@@ -1,0 +1,23 @@
+package org.jipsec.core.sad;
+
+import org.jipsec.core.ipsec.Endpoint;
+
+/**
+ * What PF_KEY ADD/UPDATE/GETSPI give for a new SA (key.c key_setsaval), validated by the key engine. Keys are copied
+ * by the SA; the caller zeroes its own arrays. {@code hard}/{@code soft} null = no lifetimes.
+ */
+public record SaParameters(int spi, int authAlgorithm, byte[] authKey, int authKeyBits, int encryptAlgorithm,
+                           byte[] encryptKey, int encryptKeyBits, int flags, int replayWindowBytes, int natTType,
+                           int natTFragLength, Endpoint natTOriginalInitiator, Endpoint natTOriginalResponder,
+                           SaLifetime hard, SaLifetime soft, int seq, int pid) {
+
+    /** A larval SA (GETSPI): an SPI and nothing else. */
+    public static SaParameters larval(int spi, int seq, int pid) {
+        return new SaParameters(spi, 0, null, 0, 0, null, 0, 0, 0, 0, 0xffff, null, null, null, null, seq, pid);
+    }
+
+    @Override
+    public String toString() {
+        return "SaParameters[spi=0x" + Integer.toHexString(spi) + ", keys=(hidden)]";
+    }
+}
