@@ -34,6 +34,12 @@ public enum Errno {
     /** Linux strerror(3) text. */
     public String text() { return text; }
 
+    /** The errno with that Linux number, if jipsec uses it. */
+    public static java.util.Optional<Errno> of(int number) {
+        for (Errno e : values()) if (e.number == number) return java.util.Optional.of(e);
+        return java.util.Optional.empty();
+    }
+
     /** The text for any errno number a reply may carry (unknown numbers print as "errno N"). */
     public static String describe(int number) {
         for (Errno e : values()) if (e.number == number) return e.text;
