@@ -40,6 +40,11 @@ public final class SecurityAssociation {
     private final int seq;
     private final int pid;
 
+    // copies of the head's values the inbound lookup compares, to save dependent loads on the hot path
+    final int saTypeNumber;
+    final java.net.InetAddress destinationAddress;
+    final int destinationPort;
+
     SaState state;
     private long lastUsedSeconds;
     private long bytes;
@@ -53,6 +58,9 @@ public final class SecurityAssociation {
 
     SecurityAssociation(SaHead head, SaParameters p, SaState state, long createdSeconds) {
         this.head = head;
+        this.saTypeNumber = head.index().saType().number();
+        this.destinationAddress = head.index().destination().address();
+        this.destinationPort = head.index().destination().port();
         this.spi = p.spi();
         this.authAlgorithm = p.authAlgorithm();
         this.encryptAlgorithm = p.encryptAlgorithm();

@@ -37,7 +37,7 @@ public final class SecurityAssociationDatabase {
 
     private final Map<SaIndex, SaHead> heads = new LinkedHashMap<>();
     private final Map<AddressKey, List<SaHead>> headsByAddress = new HashMap<>();
-    private final Map<Integer, SecurityAssociation> bySpi = new HashMap<>();
+    private final SpiIndex bySpi = new SpiIndex();
     private int size;
 
     /** Number of SAs (all states). */
@@ -86,9 +86,9 @@ public final class SecurityAssociationDatabase {
     public Optional<SecurityAssociation> lookupInbound(InetAddress destination, int destinationPort, SaType saType,
                                                        int spi) {
         for (SecurityAssociation sa = bySpi.get(spi); sa != null; sa = sa.nextSameSpi) {
-            if (!sa.state.usable() || sa.saType() != saType) continue;
-            if (!sa.destination().address().equals(destination)) continue;
-            int p = sa.destination().port();
+            if (!sa.state.usable() || sa.saTypeNumber != saType.number()) continue;
+            if (!sa.destinationAddress.equals(destination)) continue;
+            int p = sa.destinationPort;
             if (p != 0 && destinationPort != 0 && p != destinationPort) continue;
             return Optional.of(sa);
         }
@@ -257,14 +257,15 @@ public final class SecurityAssociationDatabase {
             counted += inHead;
         }
         if (counted != size) problems.add("size " + size + " != " + counted);
-        int indexed = 0;
-        for (SecurityAssociation sa : bySpi.values()) {
+        int[] indexed = {0};
+        bySpi.forEachHead(sa -> {
             for (SecurityAssociation x = sa; x != null; x = x.nextSameSpi) {
-                indexed++;
+                indexed[0]++;
                 if (!x.state.alive()) problems.add("dead SA in the SPI index");
+                if (x.spi() != sa.spi()) problems.add("SA chained under another SPI");
             }
-        }
-        if (indexed != size) problems.add("SPI index holds " + indexed + " != " + size);
+        });
+        if (indexed[0] != size) problems.add("SPI index holds " + indexed[0] + " != " + size);
         return problems;
     }
 
