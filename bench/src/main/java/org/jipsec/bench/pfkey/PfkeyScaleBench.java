@@ -46,7 +46,7 @@ public final class PfkeyScaleBench {
         System.out.printf("PF_KEY scale benchmark: %,d SAs, %s algorithm table%n", n,
                 AlgorithmTable.all().isEmpty() ? "fallback" : "jipsec");
 
-        lookupAt(1_000, catalog);
+        for (int size : new int[] {1_000, 10_000, 100_000}) if (size < n) lookupAt(size, catalog);
 
         Path dir = Files.createTempDirectory("jipsec-bench");
         AtomicLong clock = new AtomicLong(1_700_000_000L);
@@ -104,14 +104,24 @@ public final class PfkeyScaleBench {
         lookupBench(e, n, "at " + String.format("%,d", n) + " SAs");
     }
 
-    /** Inbound lookups by (dst, ESP, SPI) of random existing SPIs; best of 5 rounds of 2M lookups. */
+    /**
+     * Inbound lookups by (dst, ESP, SPI): of random SAs from the whole SAD (each lookup a cold miss: memory-bound), and
+     * of a hot set of 64 SAs (packets of a few busy flows); best of 5 rounds of 2M lookups.
+     */
     private static void lookupBench(KeyEngine e, int n, String label) {
+        lookupPattern(e, n, label + ", random SA each time", 4096, n);
+        lookupPattern(e, n, label + ", 64 hot SAs", 64, n);
+    }
+
+    private static void lookupPattern(KeyEngine e, int n, String label, int distinct, int range) {
         SplittableRandom r = new SplittableRandom(7);
         int rounds = 2_000_000;
         int[] spis = new int[4096];
         InetAddress[] dsts = new InetAddress[4096];
+        int[] pick = new int[distinct];
+        for (int i = 0; i < distinct; i++) pick[i] = r.nextInt(range);
         for (int i = 0; i < spis.length; i++) {
-            int k = r.nextInt(n);
+            int k = pick[i % distinct];
             spis[i] = 0x1000 + k;
             dsts[i] = dst(k);
         }

@@ -424,23 +424,27 @@ public final class KeyEngine {
         SaParameters p = parameters(m, st, m.seq(), m.pid());
         SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
         if (sad.findBySpi(saidx, Match.REQID, p.spi()).isPresent()) {
+            p.wipeKeys();
             throw new PfkeyException(Errno.EEXIST, "SA with SPI 0x" + Integer.toHexString(p.spi()) + " exists");
         }
         sad.insert(saidx, Match.REQID, p, SaState.MATURE, now());
+        p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
     }
 
     /** key_api_update: LARVAL (or MATURE/DYING) SA of the same pid replaced by a MATURE one. */
     private Outcome update(long socket, PfkeyMessage m) throws PfkeyException {
         SaType st = saType(m);
-        parameters(m, st, 0, 0); // validate everything first
+        parameters(m, st, 0, 0).wipeKeys(); // validate everything first
         SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
         if (!sad.hasHead(saidx, Match.REQID)) throw new PfkeyException(Errno.ENOENT, "no SA head");
         int spi = m.sa().orElseThrow().spi();
         SecurityAssociation old = sad.findBySpi(saidx, Match.REQID, spi)
                 .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
         if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
-        sad.replace(old, parameters(m, st, old.seq(), old.pid()), SaState.MATURE);
+        SaParameters p = parameters(m, st, old.seq(), old.pid());
+        sad.replace(old, p, SaState.MATURE);
+        p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
     }
 

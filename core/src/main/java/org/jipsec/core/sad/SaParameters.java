@@ -16,6 +16,12 @@ public record SaParameters(int spi, int authAlgorithm, byte[] authKey, int authK
         return new SaParameters(spi, 0, null, 0, 0, null, 0, 0, 0, 0, 0xffff, null, null, null, null, seq, pid);
     }
 
+    /** Overwrites this value's key arrays with zeros (call once the SA holds its own copies). */
+    public void wipeKeys() {
+        if (authKey != null) java.util.Arrays.fill(authKey, (byte) 0);
+        if (encryptKey != null) java.util.Arrays.fill(encryptKey, (byte) 0);
+    }
+
     @Override
     public String toString() {
         return "SaParameters[spi=0x" + Integer.toHexString(spi) + ", keys=(hidden)]";
