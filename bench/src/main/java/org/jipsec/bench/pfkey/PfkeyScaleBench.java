@@ -93,6 +93,9 @@ public final class PfkeyScaleBench {
                     count, bytes >> 20, dumpNanos / 1e9, count / (dumpNanos / 1e9), lastSeq, server.droppedMessages());
 
             server.withEngine(e -> { lookupBench(e, n, "at " + String.format("%,d", n) + " SAs"); return null; });
+            long t2 = System.nanoTime();
+            server.withEngine(e -> e.tick());
+            System.out.printf("tick:   %.1f ms for one key_timehandler pass over %,d SAs%n", (System.nanoTime() - t2) / 1e6, n);
         }
         Files.deleteIfExists(dir);
     }

@@ -158,6 +158,19 @@ public final class PfkeyClient implements Closeable {
         };
     }
 
+    /**
+     * Delivers every message the server sends to {@code listener} until the connection ends or the listener returns
+     * false (an IKE daemon's ACQUIRE/EXPIRE loop).
+     */
+    public void listen(java.util.function.Predicate<PfkeyMessage> listener) throws IOException, PfkeyException {
+        while (true) {
+            byte[] raw = receiveRaw();
+            if (raw == null) return;
+            byte[] inner = PfkeyCodec.unwrapPromisc(raw).orElse(raw);
+            if (!listener.test(PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES))) return;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         ch.close();

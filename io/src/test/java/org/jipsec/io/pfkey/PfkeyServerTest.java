@@ -134,7 +134,9 @@ class PfkeyServerTest {
         SaIndex saidx = new SaIndex(SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(ip("10.0.0.1")),
                 new Endpoint(ip("10.0.0.9")));
         server.withEngine(e -> e.acquire(saidx, Optional.empty()), true);
-        PfkeyMessage acq = ike.receive();
+        PfkeyMessage[] got = new PfkeyMessage[1];
+        ike.listen(m -> { got[0] = m; return false; });
+        PfkeyMessage acq = got[0];
         assertEquals(Sadb.SADB_ACQUIRE, acq.type());
         assertEquals(new Endpoint(ip("10.0.0.9")), acq.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow().endpoint());
         // other sees the FLUSH broadcast first: it never got the ACQUIRE

@@ -1,0 +1,35 @@
+package org.jipsec.core.pfkey;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jipsec.core.crypto.AlgorithmTable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * REGISTER against jipsec's one algorithm table: the SUPPORTED lists carry NetBSD's rows as spec §1.13 lists them
+ * (ivlen = block size, bits = key bits). Skipped while the table is still empty (before the crypto issue lands).
+ */
+class RegisterWithAlgorithmTableTest {
+
+    @Test
+    void supportedListsComeFromTheTable() {
+        assumeFalse(AlgorithmTable.all().isEmpty(), "algorithm table not filled yet");
+        KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
+                new ListPolicyStore(), AlgorithmCatalog.TABLE);
+        long s = e.openSocket();
+        PfkeyMessage r = Fixture.only(e.handle(s, Fixture.bare(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_ESP)), s);
+        List<Extension.Alg> auth = ((Extension.Supported) r.ext(Sadb.SADB_EXT_SUPPORTED_AUTH).orElseThrow()).algs();
+        List<Extension.Alg> enc = ((Extension.Supported) r.ext(Sadb.SADB_EXT_SUPPORTED_ENCRYPT).orElseThrow()).algs();
+        for (Extension.Alg a : List.of(new Extension.Alg(2, 0, 128, 128), new Extension.Alg(3, 0, 160, 160),
+                new Extension.Alg(5, 0, 256, 256), new Extension.Alg(6, 0, 384, 384), new Extension.Alg(7, 0, 512, 512))) {
+            assertTrue(auth.contains(a), () -> a + " missing from " + auth);
+        }
+        for (Extension.Alg a : List.of(new Extension.Alg(2, 8, 64, 64), new Extension.Alg(3, 8, 192, 192),
+                new Extension.Alg(12, 16, 128, 256))) {
+            assertTrue(enc.contains(a), () -> a + " missing from " + enc);
+        }
+    }
+}
