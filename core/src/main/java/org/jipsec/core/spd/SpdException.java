@@ -5,7 +5,7 @@ public final class SpdException extends Exception {
 
     /** errno values (NetBSD numbering). */
     public enum Errno {
-        ENOENT(2), EINVAL(22), EEXIST(17), ENOBUFS(55);
+        EPERM(1), ENOENT(2), EINVAL(22), EEXIST(17), ENOBUFS(55);
 
         private final int number;
 
