@@ -80,6 +80,7 @@ class SpdIndexRandomTest {
         Spd spd = new Spd(() -> Instant.EPOCH, () -> 1000);
         List<SecurityPolicy> naiveList = new ArrayList<>();   // insertion order, as NetBSD's lists
         int checks = 0;
+        int hits = 0;
         for (int step = 0; step < 3000; step++) {
             int op = r.nextInt(10);
             PolicyDirection dir = r.nextBoolean() ? PolicyDirection.INBOUND : PolicyDirection.OUTBOUND;
@@ -108,8 +109,10 @@ class SpdIndexRandomTest {
                 for (int i = 0; i < 5; i++) {
                     FlowKey k = randomPacket(r);
                     PolicyDirection d = r.nextBoolean() ? PolicyDirection.INBOUND : PolicyDirection.OUTBOUND;
-                    assertEquals(naive(naiveList, d, k), spd.lookup(d, k), () -> "seed " + seed + " packet " + k);
+                    Optional<SecurityPolicy> expected = naive(naiveList, d, k);
+                    assertEquals(expected, spd.lookup(d, k), () -> "seed " + seed + " packet " + k);
                     checks++;
+                    if (expected.isPresent()) hits++;
                 }
             }
             assertEquals(naiveList.size(), spd.size());
@@ -117,5 +120,7 @@ class SpdIndexRandomTest {
         assertEquals(naiveList.stream().filter(p -> p.direction() == PolicyDirection.INBOUND).toList(),
                 spd.dump().stream().filter(p -> p.direction() == PolicyDirection.INBOUND).toList());
         org.junit.jupiter.api.Assertions.assertTrue(checks > 1000);
+        // the universe is small enough that lookups do find (overlapping) policies
+        org.junit.jupiter.api.Assertions.assertTrue(hits > checks / 5, hits + " of " + checks);
     }
 }
