@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The lookup index of one SPD list (one direction, one address family). Returns exactly what NetBSD's
@@ -17,7 +18,10 @@ import java.util.TreeMap;
  * port) and keep each group ordered by insertion rank. A lookup visits only the prefix lengths that
  * are in use: at most (address bits + 1)² hash probes, independent of the number of policies, then at
  * most 8 port/protocol groups per leaf ({proto, any} × {sport, any} × {dport, any}), and takes the
- * smallest rank among the matches = the first match in list order.
+ * smallest rank among the matches = the first match in list order. Every level keeps the ranks of the
+ * policies below it (a sorted set: O(log n) per insert/delete), so once a match of rank r is known, any
+ * prefix length, subtree or leaf whose smallest rank is ≥ r is skipped without probing it; lengths are
+ * visited shortest first, where the small ranks of broad policies usually are.
  */
 final class SpdIndex {
 
@@ -37,12 +41,23 @@ final class SpdIndex {
     static final class Level<V> {
         final List<HashMap<AddrKey, V>> byLength;
         final int[] counts;
+        /** Ranks of all policies below each length: {@code first()} is the length's smallest rank. */
+        final List<TreeSet<Long>> ranks;
         int[] active = new int[0];
 
         Level(int bits) {
             byLength = new ArrayList<>(bits + 1);
-            for (int i = 0; i <= bits; i++) byLength.add(null);
+            ranks = new ArrayList<>(bits + 1);
+            for (int i = 0; i <= bits; i++) {
+                byLength.add(null);
+                ranks.add(new TreeSet<>());
+            }
             counts = new int[bits + 1];
+        }
+
+        long minRank(int len) {
+            TreeSet<Long> r = ranks.get(len);
+            return r.isEmpty() ? Long.MAX_VALUE : r.first();
         }
 
         V get(int len, AddrKey k) {
@@ -78,8 +93,9 @@ final class SpdIndex {
             for (int c : counts) if (c > 0) n++;
             int[] a = new int[n];
             int j = 0;
-            // longest prefixes first: they are the likeliest to hold specific policies
-            for (int i = counts.length - 1; i >= 0; i--) if (counts[i] > 0) a[j++] = i;
+            // shortest prefixes first: they hold the most policies, so the smallest ranks, and an early
+            // small best rank lets the rank bounds prune the rest
+            for (int i = 0; i < counts.length; i++) if (counts[i] > 0) a[j++] = i;
             active = a;
         }
 
@@ -88,6 +104,7 @@ final class SpdIndex {
 
     static final class DstTrie {
         final Level<Bucket> destinations;
+        final TreeSet<Long> ranks = new TreeSet<>();
 
         DstTrie(int bits) { destinations = new Level<>(bits); }
     }
@@ -95,6 +112,7 @@ final class SpdIndex {
     /** The policies of one (source prefix, destination prefix), grouped by (proto, sport, dport). */
     static final class Bucket {
         final Map<Long, TreeMap<Long, SecurityPolicy>> groups = new HashMap<>();
+        final TreeSet<Long> ranks = new TreeSet<>();
 
         boolean isEmpty() { return groups.isEmpty(); }
     }
@@ -127,6 +145,10 @@ final class SpdIndex {
                 mask(s.destination().address().getAddress(), s.destinationPrefixLength()), Bucket::new);
         b.groups.computeIfAbsent(portKey(s.upperProtocol(), s.source().port(), s.destination().port()),
                 k -> new TreeMap<>()).put(sp.rank, sp);
+        sources.ranks.get(s.sourcePrefixLength()).add(sp.rank);
+        t.ranks.add(sp.rank);
+        t.destinations.ranks.get(s.destinationPrefixLength()).add(sp.rank);
+        b.ranks.add(sp.rank);
     }
 
     void remove(SecurityPolicy sp) {
@@ -140,6 +162,10 @@ final class SpdIndex {
         long pk = portKey(s.upperProtocol(), s.source().port(), s.destination().port());
         TreeMap<Long, SecurityPolicy> g = b.groups.get(pk);
         if (g == null || g.remove(sp.rank) == null) return;
+        sources.ranks.get(s.sourcePrefixLength()).remove(sp.rank);
+        t.ranks.remove(sp.rank);
+        t.destinations.ranks.get(s.destinationPrefixLength()).remove(sp.rank);
+        b.ranks.remove(sp.rank);
         if (g.isEmpty()) b.groups.remove(pk);
         if (b.isEmpty()) t.destinations.remove(s.destinationPrefixLength(), dk);
         if (t.destinations.isEmpty()) sources.remove(s.sourcePrefixLength(), sk);
@@ -167,11 +193,13 @@ final class SpdIndex {
         int sport = k.sourcePort();
         int dport = k.destinationPort();
         for (int sl : sources.active) {
+            if (sources.minRank(sl) >= bestRank) continue;
             DstTrie t = sources.get(sl, mask(k.source(), sl));
-            if (t == null) continue;
+            if (t == null || t.ranks.first() >= bestRank) continue;
             for (int dl : t.destinations.active) {
+                if (t.destinations.minRank(dl) >= bestRank) continue;
                 Bucket b = t.destinations.get(dl, mask(k.destination(), dl));
-                if (b == null) continue;
+                if (b == null || b.ranks.first() >= bestRank) continue;
                 for (int pi = 0; pi < 2; pi++) {
                     int p = pi == 0 ? proto : SelectorSet.ANY_PROTOCOL;
                     if (pi == 1 && proto == SelectorSet.ANY_PROTOCOL) break;
