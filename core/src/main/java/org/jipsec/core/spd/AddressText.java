@@ -50,6 +50,18 @@ public final class AddressText {
             return null;
         }
         if (a == null) return null;
+        if (a instanceof Inet4Address v4 && addr.indexOf(':') >= 0) {
+            // Java turns ::ffff:a.b.c.d into an IPv4 address; getaddrinfo keeps it IPv6 (AF_INET6)
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(v4.getAddress(), 0, mapped, 12, 4);
+            try {
+                a = Inet6Address.getByAddress(null, mapped, -1);
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
         if (a instanceof Inet4Address && scope != 0) return null;
         if (a instanceof Inet6Address i6 && i6.getScopeId() != 0) return null;
         return new Parsed(a, scope);

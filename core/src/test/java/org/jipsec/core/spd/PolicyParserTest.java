@@ -84,7 +84,11 @@ class PolicyParserTest {
         "in discard esp/tunnel/|in discard",
         "in priority 2147483648 discard|in discard",
         "in prio low - 1073741824 none|in none",
-        "out ipsec esp/tunnel/::ffff:10.0.0.1-::ffff:10.0.0.2/use|out ipsec esp/tunnel/10.0.0.1-10.0.0.2/use",
+        "out ipsec esp/tunnel/::ffff:10.0.0.1-::ffff:10.0.0.2/use|out ipsec esp/tunnel/::ffff:10.0.0.1-::ffff:10.0.0.2/use",
+        "out ipsec esp/tunnel/0:0::0:a00:1-::1.2.3.4/use|out ipsec esp/tunnel/::10.0.0.1-::1.2.3.4/use",
+        "out ipsec esp/tunnel/2001:DB8:0:0:1:0:0:1-2001:db8::/use|out ipsec esp/tunnel/2001:db8::1:0:0:1-2001:db8::/use",
+        "out ipsec esp/tunnel/::-::1/use|out ipsec esp/tunnel/::-::1/use",
+        "out ipsec esp/tunnel/1:0:0:2:0:0:0:3-1:2:3:4:5:6:7:8/use|out ipsec esp/tunnel/1:0:0:2::3-1:2:3:4:5:6:7:8/use",
     })
     void shortFormsAndOddities(String in, String dumped) throws Exception {
         assertEquals(dumped, PolicyFormatter.dump(PolicyParser.parse(in), " "));
@@ -124,6 +128,9 @@ class PolicyParserTest {
         "out ipsec esp/tunnel//require|INVAL_ADDRESS|10",
         "out ipsec esp/tunnel|INVAL_ADDRESS|10",
         "out ipsec esp/tunnel/10.0.0.1-::1/use|FAMILY_MISMATCH|10",
+        "out ipsec esp/tunnel/10.0.0.1-::ffff:10.0.0.2/use|FAMILY_MISMATCH|10",
+        "out ipsec esp/tunnel/fe80::1%eth0-fe80::2/use|SYSTEM_ERROR|21",
+        "out ipsec esp/tunnel/10.0.0.1%1-10.0.0.2/use|SYSTEM_ERROR|21",
         "in ipsec esp/transport/me-any/use|INVAL_DIR|23",
         "out ipsec esp/transport/any-me/use|INVAL_DIR|24",
         "out ipsec esp/tunnel/host.example-10.0.0.1/use|SYSTEM_ERROR|21",
