@@ -1,11 +1,10 @@
 package org.jipsec.core.spd;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The lookup index of one SPD list (one direction, one address family). Returns exactly what NetBSD's
@@ -18,10 +17,13 @@ import java.util.TreeSet;
  * port) and keep each group ordered by insertion rank. A lookup visits only the prefix lengths that
  * are in use: at most (address bits + 1)² hash probes, independent of the number of policies, then at
  * most 8 port/protocol groups per leaf ({proto, any} × {sport, any} × {dport, any}), and takes the
- * smallest rank among the matches = the first match in list order. Every level keeps the ranks of the
- * policies below it (a sorted set: O(log n) per insert/delete), so once a match of rank r is known, any
- * prefix length, subtree or leaf whose smallest rank is ≥ r is skipped without probing it; lengths are
- * visited shortest first, where the small ranks of broad policies usually are.
+ * smallest rank among the matches = the first match in list order.
+ *
+ * <p>Pruning: every level keeps the ranks of the policies below it (a sorted set, O(log n) per insert
+ * or delete, with its minimum cached), so once a match of rank r is known, any prefix length, subtree
+ * or leaf whose smallest rank is ≥ r is skipped without probing it; lengths are visited shortest
+ * first, where the small ranks of broad policies usually are. Probes allocate nothing
+ * ({@link LongPairMap}).
  */
 final class SpdIndex {
 
@@ -33,56 +35,60 @@ final class SpdIndex {
         this.sources = new Level<>(bits);
     }
 
-    /** A 128-bit masked address key (IPv4 uses {@code lo} only). */
-    record AddrKey(long hi, long lo) {
+    /** A sorted set of ranks with its minimum cached. */
+    static final class RankSet {
+        private final TreeSet<Long> set = new TreeSet<>();
+        long min = Long.MAX_VALUE;
+
+        void add(long r) {
+            set.add(r);
+            if (r < min) min = r;
+        }
+
+        void remove(long r) {
+            set.remove(r);
+            if (r == min) min = set.isEmpty() ? Long.MAX_VALUE : set.first();
+        }
     }
 
     /** One trie as a set of per-length hash tables, with the list of lengths in use. */
     static final class Level<V> {
-        final List<HashMap<AddrKey, V>> byLength;
-        final int[] counts;
-        /** Ranks of all policies below each length: {@code first()} is the length's smallest rank. */
-        final List<TreeSet<Long>> ranks;
+        final List<LongPairMap<V>> byLength;
+        final RankSet[] ranks;
         int[] active = new int[0];
 
         Level(int bits) {
             byLength = new ArrayList<>(bits + 1);
-            ranks = new ArrayList<>(bits + 1);
+            ranks = new RankSet[bits + 1];
             for (int i = 0; i <= bits; i++) {
                 byLength.add(null);
-                ranks.add(new TreeSet<>());
+                ranks[i] = new RankSet();
             }
-            counts = new int[bits + 1];
         }
 
-        long minRank(int len) {
-            TreeSet<Long> r = ranks.get(len);
-            return r.isEmpty() ? Long.MAX_VALUE : r.first();
+        V get(int len, long hi, long lo) {
+            LongPairMap<V> m = byLength.get(len);
+            return m == null ? null : m.get(hi, lo);
         }
 
-        V get(int len, AddrKey k) {
-            HashMap<AddrKey, V> m = byLength.get(len);
-            return m == null ? null : m.get(k);
-        }
-
-        V computeIfAbsent(int len, AddrKey k, java.util.function.Supplier<V> make) {
-            HashMap<AddrKey, V> m = byLength.get(len);
+        V computeIfAbsent(int len, long hi, long lo, Supplier<V> make) {
+            LongPairMap<V> m = byLength.get(len);
             if (m == null) {
-                m = new HashMap<>();
+                m = new LongPairMap<>();
                 byLength.set(len, m);
+                recomputeActive();
             }
-            V v = m.get(k);
+            V v = m.get(hi, lo);
             if (v == null) {
                 v = make.get();
-                m.put(k, v);
-                if (counts[len]++ == 0) recomputeActive();
+                m.put(hi, lo, v);
             }
             return v;
         }
 
-        void remove(int len, AddrKey k) {
-            HashMap<AddrKey, V> m = byLength.get(len);
-            if (m != null && m.remove(k) != null && --counts[len] == 0) {
+        void remove(int len, long hi, long lo) {
+            LongPairMap<V> m = byLength.get(len);
+            if (m != null && m.remove(hi, lo) != null && m.size() == 0) {
                 byLength.set(len, null);
                 recomputeActive();
             }
@@ -90,12 +96,11 @@ final class SpdIndex {
 
         private void recomputeActive() {
             int n = 0;
-            for (int c : counts) if (c > 0) n++;
+            for (LongPairMap<V> m : byLength) if (m != null) n++;
             int[] a = new int[n];
             int j = 0;
-            // shortest prefixes first: they hold the most policies, so the smallest ranks, and an early
-            // small best rank lets the rank bounds prune the rest
-            for (int i = 0; i < counts.length; i++) if (counts[i] > 0) a[j++] = i;
+            // shortest prefixes first: they hold the broad policies, whose ranks tend to be small
+            for (int i = 0; i < byLength.size(); i++) if (byLength.get(i) != null) a[j++] = i;
             active = a;
         }
 
@@ -104,81 +109,105 @@ final class SpdIndex {
 
     static final class DstTrie {
         final Level<Bucket> destinations;
-        final TreeSet<Long> ranks = new TreeSet<>();
+        final RankSet ranks = new RankSet();
 
         DstTrie(int bits) { destinations = new Level<>(bits); }
     }
 
     /** The policies of one (source prefix, destination prefix), grouped by (proto, sport, dport). */
     static final class Bucket {
-        final Map<Long, TreeMap<Long, SecurityPolicy>> groups = new HashMap<>();
-        final TreeSet<Long> ranks = new TreeSet<>();
-
-        boolean isEmpty() { return groups.isEmpty(); }
+        final LongPairMap<TreeMap<Long, SecurityPolicy>> groups = new LongPairMap<>();
+        final RankSet ranks = new RankSet();
     }
 
     static long portKey(int proto, int sport, int dport) {
         return ((long) proto << 32) | ((long) sport << 16) | dport;
     }
 
-    AddrKey mask(byte[] a, int len) {
-        if (bits == 32) {
-            long v = ((a[0] & 0xffL) << 24) | ((a[1] & 0xffL) << 16) | ((a[2] & 0xffL) << 8) | (a[3] & 0xffL);
-            long m = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
-            return new AddrKey(0, v & m);
-        }
-        long hi = 0;
-        long lo = 0;
-        for (int i = 0; i < 8; i++) hi = (hi << 8) | (a[i] & 0xffL);
-        for (int i = 8; i < 16; i++) lo = (lo << 8) | (a[i] & 0xffL);
-        if (len <= 64) {
-            return new AddrKey(len == 0 ? 0 : hi & (-1L << (64 - len)), 0);
-        }
-        return new AddrKey(hi, lo & (-1L << (128 - len)));
+    /** The address as (hi, lo): IPv4 in lo, IPv6 as two big-endian halves. */
+    private static long hi(byte[] a) {
+        if (a.length == 4) return 0;
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (a[i] & 0xffL);
+        return v;
+    }
+
+    private static long lo(byte[] a) {
+        long v = 0;
+        for (int i = a.length == 4 ? 0 : 8; i < a.length; i++) v = (v << 8) | (a[i] & 0xffL);
+        return v;
+    }
+
+    private long maskHi(long hi, int len) {
+        if (bits == 32) return 0;
+        if (len >= 64) return hi;
+        return len == 0 ? 0 : hi & (-1L << (64 - len));
+    }
+
+    private long maskLo(long lo, int len) {
+        if (bits == 32) return len == 0 ? 0 : lo & ((0xffffffffL << (32 - len)) & 0xffffffffL);
+        if (len <= 64) return 0;
+        return len == 128 ? lo : lo & (-1L << (128 - len));
     }
 
     void add(SecurityPolicy sp) {
         SelectorSet s = sp.selector();
-        DstTrie t = sources.computeIfAbsent(s.sourcePrefixLength(), mask(s.source().address().getAddress(),
-                s.sourcePrefixLength()), () -> new DstTrie(bits));
-        Bucket b = t.destinations.computeIfAbsent(s.destinationPrefixLength(),
-                mask(s.destination().address().getAddress(), s.destinationPrefixLength()), Bucket::new);
-        b.groups.computeIfAbsent(portKey(s.upperProtocol(), s.source().port(), s.destination().port()),
-                k -> new TreeMap<>()).put(sp.rank, sp);
-        sources.ranks.get(s.sourcePrefixLength()).add(sp.rank);
+        byte[] src = s.source().address().getAddress();
+        byte[] dst = s.destination().address().getAddress();
+        int sl = s.sourcePrefixLength();
+        int dl = s.destinationPrefixLength();
+        DstTrie t = sources.computeIfAbsent(sl, maskHi(hi(src), sl), maskLo(lo(src), sl), () -> new DstTrie(bits));
+        Bucket b = t.destinations.computeIfAbsent(dl, maskHi(hi(dst), dl), maskLo(lo(dst), dl), Bucket::new);
+        long pk = portKey(s.upperProtocol(), s.source().port(), s.destination().port());
+        TreeMap<Long, SecurityPolicy> g = b.groups.get(0, pk);
+        if (g == null) {
+            g = new TreeMap<>();
+            b.groups.put(0, pk, g);
+        }
+        g.put(sp.rank, sp);
+        sources.ranks[sl].add(sp.rank);
         t.ranks.add(sp.rank);
-        t.destinations.ranks.get(s.destinationPrefixLength()).add(sp.rank);
+        t.destinations.ranks[dl].add(sp.rank);
         b.ranks.add(sp.rank);
     }
 
     void remove(SecurityPolicy sp) {
         SelectorSet s = sp.selector();
-        AddrKey sk = mask(s.source().address().getAddress(), s.sourcePrefixLength());
-        DstTrie t = sources.get(s.sourcePrefixLength(), sk);
+        byte[] src = s.source().address().getAddress();
+        byte[] dst = s.destination().address().getAddress();
+        int sl = s.sourcePrefixLength();
+        int dl = s.destinationPrefixLength();
+        long sh = maskHi(hi(src), sl);
+        long slo = maskLo(lo(src), sl);
+        DstTrie t = sources.get(sl, sh, slo);
         if (t == null) return;
-        AddrKey dk = mask(s.destination().address().getAddress(), s.destinationPrefixLength());
-        Bucket b = t.destinations.get(s.destinationPrefixLength(), dk);
+        long dh = maskHi(hi(dst), dl);
+        long dlo = maskLo(lo(dst), dl);
+        Bucket b = t.destinations.get(dl, dh, dlo);
         if (b == null) return;
         long pk = portKey(s.upperProtocol(), s.source().port(), s.destination().port());
-        TreeMap<Long, SecurityPolicy> g = b.groups.get(pk);
+        TreeMap<Long, SecurityPolicy> g = b.groups.get(0, pk);
         if (g == null || g.remove(sp.rank) == null) return;
-        sources.ranks.get(s.sourcePrefixLength()).remove(sp.rank);
+        sources.ranks[sl].remove(sp.rank);
         t.ranks.remove(sp.rank);
-        t.destinations.ranks.get(s.destinationPrefixLength()).remove(sp.rank);
+        t.destinations.ranks[dl].remove(sp.rank);
         b.ranks.remove(sp.rank);
-        if (g.isEmpty()) b.groups.remove(pk);
-        if (b.isEmpty()) t.destinations.remove(s.destinationPrefixLength(), dk);
-        if (t.destinations.isEmpty()) sources.remove(s.sourcePrefixLength(), sk);
+        if (g.isEmpty()) b.groups.remove(0, pk);
+        if (b.groups.size() == 0) t.destinations.remove(dl, dh, dlo);
+        if (t.destinations.isEmpty()) sources.remove(sl, sh, slo);
     }
 
     /** The policies whose selector is exactly {@code s} ({@code key_spidx_match_exactly}), in rank order. */
     List<SecurityPolicy> exact(SelectorSet s) {
-        DstTrie t = sources.get(s.sourcePrefixLength(), mask(s.source().address().getAddress(), s.sourcePrefixLength()));
+        byte[] src = s.source().address().getAddress();
+        byte[] dst = s.destination().address().getAddress();
+        int sl = s.sourcePrefixLength();
+        int dl = s.destinationPrefixLength();
+        DstTrie t = sources.get(sl, maskHi(hi(src), sl), maskLo(lo(src), sl));
         if (t == null) return List.of();
-        Bucket b = t.destinations.get(s.destinationPrefixLength(),
-                mask(s.destination().address().getAddress(), s.destinationPrefixLength()));
+        Bucket b = t.destinations.get(dl, maskHi(hi(dst), dl), maskLo(lo(dst), dl));
         if (b == null) return List.of();
-        TreeMap<Long, SecurityPolicy> g = b.groups.get(portKey(s.upperProtocol(), s.source().port(), s.destination().port()));
+        TreeMap<Long, SecurityPolicy> g = b.groups.get(0, portKey(s.upperProtocol(), s.source().port(), s.destination().port()));
         if (g == null) return List.of();
         List<SecurityPolicy> out = new ArrayList<>();
         for (SecurityPolicy sp : g.values()) if (sp.selector().sameAs(s)) out.add(sp);
@@ -192,14 +221,19 @@ final class SpdIndex {
         int proto = k.upperProtocol();
         int sport = k.sourcePort();
         int dport = k.destinationPort();
+        long srcHi = hi(k.source());
+        long srcLo = lo(k.source());
+        long dstHi = hi(k.destination());
+        long dstLo = lo(k.destination());
         for (int sl : sources.active) {
-            if (sources.minRank(sl) >= bestRank) continue;
-            DstTrie t = sources.get(sl, mask(k.source(), sl));
-            if (t == null || t.ranks.first() >= bestRank) continue;
-            for (int dl : t.destinations.active) {
-                if (t.destinations.minRank(dl) >= bestRank) continue;
-                Bucket b = t.destinations.get(dl, mask(k.destination(), dl));
-                if (b == null || b.ranks.first() >= bestRank) continue;
+            if (sources.ranks[sl].min >= bestRank) continue;
+            DstTrie t = sources.get(sl, maskHi(srcHi, sl), maskLo(srcLo, sl));
+            if (t == null || t.ranks.min >= bestRank) continue;
+            Level<Bucket> dsts = t.destinations;
+            for (int dl : dsts.active) {
+                if (dsts.ranks[dl].min >= bestRank) continue;
+                Bucket b = dsts.get(dl, maskHi(dstHi, dl), maskLo(dstLo, dl));
+                if (b == null || b.ranks.min >= bestRank) continue;
                 for (int pi = 0; pi < 2; pi++) {
                     int p = pi == 0 ? proto : SelectorSet.ANY_PROTOCOL;
                     if (pi == 1 && proto == SelectorSet.ANY_PROTOCOL) break;
@@ -209,7 +243,7 @@ final class SpdIndex {
                         for (int di = 0; di < 2; di++) {
                             int dp = di == 0 ? dport : 0;
                             if (di == 1 && dport == 0) break;
-                            TreeMap<Long, SecurityPolicy> g = b.groups.get(portKey(p, sp, dp));
+                            TreeMap<Long, SecurityPolicy> g = b.groups.get(0, portKey(p, sp, dp));
                             if (g == null) continue;
                             for (SecurityPolicy c : g.values()) {
                                 if (c.rank >= bestRank) break;
