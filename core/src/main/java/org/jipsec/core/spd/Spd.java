@@ -89,6 +89,13 @@ public final class Spd {
         if (policy.type() != PolicyType.DISCARD && policy.type() != PolicyType.NONE && policy.type() != PolicyType.IPSEC) {
             throw new SpdException(Errno.EINVAL, "invalid policy type for the SPD: " + policy.type().keyword());
         }
+        // _key_msg2sp (spec §1.12): requests of a non-ipsec policy are ignored; modes must be transport/tunnel
+        List<org.jipsec.core.ipsec.IpsecRequest> requests = policy.type() == PolicyType.IPSEC ? policy.requests() : List.of();
+        for (org.jipsec.core.ipsec.IpsecRequest r : requests) {
+            if (r.mode() != org.jipsec.core.ipsec.IpsecMode.TRANSPORT && r.mode() != org.jipsec.core.ipsec.IpsecMode.TUNNEL) {
+                throw new SpdException(Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
+            }
+        }
         lock.writeLock().lock();
         try {
             SpdIndex idx = indexFor(dir, selector);
@@ -103,7 +110,7 @@ public final class Spd {
             int id = newId();
             int flags = origin == PolicyOrigin.KERNEL ? policy.flags() | XPolicy.FLAG_ORIGIN_KERNEL
                     : policy.flags() & ~XPolicy.FLAG_ORIGIN_KERNEL;
-            XPolicy stored = new XPolicy(policy.type(), policy.direction(), id, flags, policy.requests());
+            XPolicy stored = new XPolicy(policy.type(), policy.direction(), id, flags, requests);
             SecurityPolicy sp = new SecurityPolicy(id, selector, stored, origin, now(), lifetime, nextRank++);
             idx.add(sp);
             lists.get(dir).put(sp.rank, sp);
@@ -220,7 +227,12 @@ public final class Spd {
      * or validtime is exceeded now; the caller sends SADB_X_SPDEXPIRE for each.
      */
     public List<SecurityPolicy> expire() {
-        long now = now();
+        return expire(clock.instant());
+    }
+
+    /** {@link #expire()} at a given time (the key engine's timer tick). */
+    public List<SecurityPolicy> expire(java.time.Instant at) {
+        long now = at.getEpochSecond();
         lock.writeLock().lock();
         try {
             List<SecurityPolicy> expired = new ArrayList<>();

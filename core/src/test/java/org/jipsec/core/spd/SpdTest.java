@@ -183,6 +183,20 @@ class SpdTest {
     }
 
     @Test
+    void requestsOfNonIpsecPoliciesAreDroppedAndModeAnyRefused() throws Exception {
+        SecurityPolicy p = spd.add(sel("10.0.0.0/24", 0, "10.1.0.0/24", 0, 255), pol("out discard esp/transport//use"),
+                PolicyOrigin.USER, PolicyLifetime.NONE);
+        assertTrue(p.policy().requests().isEmpty());
+        XPolicy modeAny = new XPolicy(org.jipsec.core.ipsec.PolicyType.IPSEC, PolicyDirection.OUTBOUND, 0, 0, List.of(
+                new org.jipsec.core.ipsec.IpsecRequest(org.jipsec.core.ipsec.IpsecProtocol.ESP,
+                        org.jipsec.core.ipsec.IpsecMode.ANY, org.jipsec.core.ipsec.IpsecLevel.USE, 0)));
+        assertEquals(Errno.EINVAL, assertThrows(SpdException.class, () -> spd.add(sel("10.9.0.0/24", 0, "10.1.0.0/24", 0, 255),
+                modeAny, PolicyOrigin.USER, PolicyLifetime.NONE)).errno());
+        assertEquals(1, spd.size());
+        assertTrue(spd.expire(Instant.ofEpochSecond(1_000_000)).isEmpty());
+    }
+
+    @Test
     void portsProtocolAndIcmpTypeCodeSelectors() throws Exception {
         // setkey: spdadd ::/0 ::/0 icmp6 135,0 -P in none  (type in sport, code in dport)
         spd.add(sel("::/0", 135, "::/0", 0, 58), pol("in none"), PolicyOrigin.USER, PolicyLifetime.NONE);
