@@ -3,12 +3,14 @@ package org.jipsec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
-import org.jipsec.core.pfkey.ListPolicyStore;
+import org.jipsec.core.pfkey.SpdPolicyStore;
+import org.jipsec.core.spd.Spd;
 import org.jipsec.io.pfkey.PfkeyServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,8 +50,10 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        KeyEngine engine = new KeyEngine(new KeySettings(), () -> System.currentTimeMillis() / 1000,
-                new SecureRandom(), new ListPolicyStore(), AlgorithmCatalog.TABLE);
+        KeySettings settings = new KeySettings();
+        Spd spd = new Spd(InstantSource.system(), () -> settings.spiTry);
+        KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
+                new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
         PfkeyServer server;
         try {
             server = PfkeyServer.start(engine, pfkey);

@@ -41,7 +41,7 @@ class GatewayAndMonitorTest {
     @Test
     void monitorPrintsWhatTheEngineSends() throws Exception {
         KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(3),
-                new ListPolicyStore(), AlgorithmCatalog.of(List.of()));
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.of(List.of()));
         try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"), 1 << 20, false)) {
             StringWriter out = new StringWriter();
             CommandLine cl = JipsecCommand.commandLine();

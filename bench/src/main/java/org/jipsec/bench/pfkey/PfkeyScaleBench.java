@@ -50,7 +50,7 @@ public final class PfkeyScaleBench {
 
         Path dir = Files.createTempDirectory("jipsec-bench");
         AtomicLong clock = new AtomicLong(1_700_000_000L);
-        KeyEngine engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(), catalog);
+        KeyEngine engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), catalog);
         long heapBefore = usedHeap();
         try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"), 512L << 20, false);
              PfkeyClient client = PfkeyClient.connect(server.path())) {
@@ -101,7 +101,7 @@ public final class PfkeyScaleBench {
     }
 
     private static void lookupAt(int n, AlgorithmCatalog catalog) {
-        KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1), new ListPolicyStore(), catalog);
+        KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1), new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), catalog);
         long s = e.openSocket();
         for (int i = 0; i < n; i++) e.handle(s, add(i, 1));
         lookupBench(e, n, "at " + String.format("%,d", n) + " SAs");

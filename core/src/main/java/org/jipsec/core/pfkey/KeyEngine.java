@@ -66,7 +66,6 @@ public final class KeyEngine {
     private final AcquireTable acquires = new AcquireTable();
     private final Map<Long, SocketState> sockets = new LinkedHashMap<>();
     private long lastSocketId;
-    private int lastPolicyId;
     private int reqidCounter = 0x4000;
 
     public KeyEngine(KeySettings settings, LongSupplier clockSeconds, RandomGenerator random, PolicyStore policies,
@@ -576,9 +575,9 @@ public final class KeyEngine {
             }
         }
         Optional<StoredPolicy> existing = policies.findExact(sel);
-        boolean replace = m.type() == Sadb.SADB_X_SPDUPDATE && existing.isPresent() && !existing.get().kernelOrigin();
-        if (existing.isPresent() && !replace) throw new PfkeyException(Errno.EEXIST, "policy exists");
-        int id = newPolicyId();
+        if (existing.isPresent() && (m.type() != Sadb.SADB_X_SPDUPDATE || existing.get().kernelOrigin())) {
+            throw new PfkeyException(Errno.EEXIST, "policy exists");
+        }
         // all checks passed: from here on the request takes effect
         if (x.type() == PolicyType.IPSEC) {
             for (IpsecRequest r : x.requests()) {
@@ -589,27 +588,17 @@ public final class KeyEngine {
                 requests.add(new IpsecRequest(r.protocol(), r.mode(), r.level(), reqid, r.source(), r.destination()));
             }
         }
-        if (replace) policies.remove(existing.get().id());
         Optional<Extension.Lifetime> hard = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
-        long now = now();
-        XPolicy stored = new XPolicy(x.type(), x.direction(), id, 0, requests);
-        policies.add(new StoredPolicy(sel, stored, hard.map(Extension.Lifetime::addtime).orElse(0L),
-                hard.map(Extension.Lifetime::usetime).orElse(0L), now, now, false));
+        StoredPolicy added = policies.add(sel, new XPolicy(x.type(), x.direction(), 0, 0, requests),
+                hard.map(Extension.Lifetime::addtime).orElse(0L), hard.map(Extension.Lifetime::usetime).orElse(0L),
+                m.type() == Sadb.SADB_X_SPDUPDATE);
+        int id = added.id();
         List<Extension> ext = new ArrayList<>();
         ext.add(new Extension.Policy(x.withId(id)));
         hard.ifPresent(ext::add);
         ext.add(m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow());
         ext.add(m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow());
         return reply(socket, m.withExtensions(ext), Target.ALL);
-    }
-
-    /** Policy ids: global counter, wraps ~0 → 1, skipping ids in use, at most spi_try tries (spec §4.1). */
-    private int newPolicyId() throws PfkeyException {
-        for (int i = 0; i < Math.max(1, settings.spiTry); i++) {
-            lastPolicyId = lastPolicyId == -1 ? 1 : lastPolicyId + 1;
-            if (lastPolicyId != 0 && !policies.idInUse(lastPolicyId)) return lastPolicyId;
-        }
-        throw new PfkeyException(Errno.ENOBUFS, "no free policy id");
     }
 
     /** key_newreqid (spec §1.12): 0x4001, 0x4002, …, 0xffff, 0x4000, … */
@@ -740,8 +729,12 @@ public final class KeyEngine {
         List<String> problems = new ArrayList<>(sad.checkInvariants());
         if (!acquires.consistent()) problems.add("ACQUIRE table indexes disagree");
         for (StoredPolicy p : policies.snapshot()) {
-            if (policies.byId(p.id()).orElse(null) != p) problems.add("policy id index: " + p.id());
-            if (policies.findExact(p.selector()).orElse(null) != p) problems.add("policy selector index: " + p.id());
+            if (!policies.byId(p.id()).map(q -> q.selector().equals(p.selector())).orElse(false)) {
+                problems.add("policy id index: " + p.id());
+            }
+            if (policies.findExact(p.selector()).map(StoredPolicy::id).orElse(-1) != p.id()) {
+                problems.add("policy selector index: " + p.id());
+            }
         }
         if (policies.snapshot().size() != policies.size()) problems.add("policy count");
         return problems;

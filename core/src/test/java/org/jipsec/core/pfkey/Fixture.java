@@ -9,6 +9,11 @@ import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.KeyLengths;
 import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.spd.PolicyLifetime;
+import org.jipsec.core.spd.PolicyOrigin;
+import org.jipsec.core.spd.SelectorSet;
+import org.jipsec.core.spd.Spd;
 
 /**
  * A key engine on a test clock with a fixed algorithm list (the NetBSD rows of spec §1.13 the tests need), and
@@ -34,7 +39,8 @@ final class Fixture {
 
     final AtomicLong clock = new AtomicLong(1_700_000_000L);
     final KeySettings settings = new KeySettings();
-    final ListPolicyStore policies = new ListPolicyStore();
+    final PolicyStore policies;
+    final Spd spd;
     final KeyEngine engine;
 
     Fixture() {
@@ -42,7 +48,24 @@ final class Fixture {
     }
 
     Fixture(long seed) {
+        this(seed, false);
+    }
+
+    /** With {@code realSpd}, X_SPD* messages go to jipsec's SPD through {@link SpdPolicyStore}. */
+    Fixture(long seed, boolean realSpd) {
+        spd = realSpd ? new Spd(() -> java.time.Instant.ofEpochSecond(clock.get()), () -> settings.spiTry) : null;
+        policies = realSpd ? new SpdPolicyStore(spd) : new ListPolicyStore(clock::get, () -> settings.spiTry);
         engine = new KeyEngine(settings, clock::get, new SplittableRandom(seed), policies, AlgorithmCatalog.of(ALGORITHMS));
+    }
+
+    /** A kernel-origin policy (invisible to PF_KEY delete/flush); returns its id. */
+    int addKernelPolicy(PolicySelector s, XPolicy p) throws Exception {
+        if (spd != null) {
+            return spd.add(new SelectorSet(s.source(), s.sourcePrefixBits(), s.destination(), s.destinationPrefixBits(),
+                    s.upperProtocol()), p, PolicyOrigin.KERNEL, PolicyLifetime.NONE).id();
+        }
+        ((ListPolicyStore) policies).insert(new StoredPolicy(s, p.withId(77), 0, 0, 0, 0, true));
+        return 77;
     }
 
     static InetAddress ip(String s) {

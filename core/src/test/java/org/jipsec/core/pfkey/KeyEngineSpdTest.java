@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 /** X_SPD* messages through the {@link PolicyStore} (spec §1.10, §1.12, §4.1). */
 class KeyEngineSpdTest {
 
-    final Fixture f = new Fixture();
+    final Fixture f = fixture();
+
+    Fixture fixture() {
+        return new Fixture();
+    }
     final KeyEngine e = f.engine;
     final long a = e.openSocket();
     final long b = e.openSocket();
@@ -154,16 +158,16 @@ class KeyEngineSpdTest {
     }
 
     @Test
-    void spdflush() {
+    void spdflush() throws Exception {
         e.handle(a, spd(Sadb.SADB_X_SPDADD, "10.0.1.0", "10.0.2.0", policy(PolicyType.NONE, PolicyDirection.OUTBOUND, 0)));
-        f.policies.add(new StoredPolicy(new PolicySelector(PolicyDirection.INBOUND, new Endpoint(ip("10.9.0.0")), 16,
-                new Endpoint(ip("10.8.0.0")), 16, 255), new XPolicy(PolicyType.NONE, PolicyDirection.INBOUND, 77,
-                XPolicy.FLAG_ORIGIN_KERNEL, List.of()), 0, 0, 0, 0, true));
+        int kernel = f.addKernelPolicy(new PolicySelector(PolicyDirection.INBOUND, new Endpoint(ip("10.9.0.0")), 16,
+                new Endpoint(ip("10.8.0.0")), 16, 255), new XPolicy(PolicyType.NONE, PolicyDirection.INBOUND, 0,
+                XPolicy.FLAG_ORIGIN_KERNEL, List.of()));
         refused(Errno.EINVAL, msg(Sadb.SADB_X_SPDFLUSH, 0, policy(PolicyType.NONE, PolicyDirection.ANY, 0)));
         assertEquals(0, only(e.handle(a, bare(Sadb.SADB_X_SPDFLUSH, 0)), b).errno());
-        assertEquals(List.of(77), f.policies.snapshot().stream().map(StoredPolicy::id).toList(),
+        assertEquals(List.of(kernel), f.policies.snapshot().stream().map(StoredPolicy::id).toList(),
                 "kernel-origin policies survive");
-        refused(Errno.EINVAL, msg(Sadb.SADB_X_SPDDELETE2, 0, policy(PolicyType.NONE, PolicyDirection.ANY, 77)));
+        refused(Errno.EINVAL, msg(Sadb.SADB_X_SPDDELETE2, 0, policy(PolicyType.NONE, PolicyDirection.ANY, kernel)));
     }
 
     @Test

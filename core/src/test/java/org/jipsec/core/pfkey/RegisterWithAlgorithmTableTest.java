@@ -18,7 +18,7 @@ class RegisterWithAlgorithmTableTest {
     void supportedListsComeFromTheTable() {
         assumeFalse(AlgorithmTable.all().isEmpty(), "algorithm table not filled yet");
         KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
-                new ListPolicyStore(), AlgorithmCatalog.TABLE);
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.TABLE);
         long s = e.openSocket();
         PfkeyMessage r = Fixture.only(e.handle(s, Fixture.bare(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_ESP)), s);
         List<Extension.Alg> auth = ((Extension.Supported) r.ext(Sadb.SADB_EXT_SUPPORTED_AUTH).orElseThrow()).algs();

@@ -51,7 +51,7 @@ class PfkeyInteropTest {
 
     PfkeyServer start(Path socket) throws IOException {
         KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
-                new ListPolicyStore(), AlgorithmCatalog.of(PfkeyServerTest.ALGS));
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.of(PfkeyServerTest.ALGS));
         return PfkeyServer.start(engine, socket, 1 << 20, false);
     }
 

@@ -53,7 +53,7 @@ class PfkeyServerTest {
     PfkeyServer server;
 
     PfkeyServer start(long queueBytes) throws IOException {
-        engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(),
+        engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(clock::get, () -> 1000),
                 AlgorithmCatalog.of(ALGS));
         server = PfkeyServer.start(engine, dir.resolve("run/pfkey"), queueBytes, false);
         open.add(server);
