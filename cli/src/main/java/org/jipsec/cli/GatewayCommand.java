@@ -11,6 +11,8 @@ import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
 import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.spd.Spd;
+import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.io.pfkey.PfkeyServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,8 +52,9 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        KeySettings settings = new KeySettings();
-        Spd spd = new Spd(InstantSource.system(), () -> settings.spiTry);
+        Sysctl sysctl = Sysctl.withNetbsdDefaults();
+        KeySettings settings = new KeySettings().bindTo(sysctl);
+        Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
         PfkeyServer server;
@@ -62,6 +65,9 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        sysctl.setPoliciesExist(() -> spd.size() > 0);
+        sysctl.bindDumpSa(satype -> server.withEngine(e -> e.dumpSaBytes(satype)));
+        sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> server.withEngine(KeyEngine::dumpSpBytes));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             server.close();

@@ -724,6 +724,28 @@ public final class KeyEngine {
                 || (hard.bytes() != 0 && sa.bytes() > hard.bytes());
     }
 
+    /**
+     * {@code net.key.dumpsa.<satype>} (spec §5.4): the SADB_DUMP messages of that SA type concatenated (pid 0, seq
+     * counting down to 0); empty if there are none or the satype is unknown.
+     */
+    public byte[] dumpSaBytes(int satype) {
+        Optional<SaType> st = SaType.of(satype);
+        if (st.isEmpty()) return new byte[0];
+        return concat(new DumpStream<>(sad.snapshot(st.get()), sa -> SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, 0)));
+    }
+
+    /** {@code net.key.dumpsp}: every X_SPDDUMP message concatenated. */
+    public byte[] dumpSpBytes() {
+        return concat(new DumpStream<>(new ArrayList<>(policies.snapshot()),
+                p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, 0)));
+    }
+
+    private static byte[] concat(DumpStream<?> stream) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (stream.hasNext()) out.writeBytes(PfkeyCodec.encode(stream.next()));
+        return out.toByteArray();
+    }
+
     /** Consistency of every structure (tests, fuzzing): empty when all is well. */
     public List<String> checkInvariants() {
         List<String> problems = new ArrayList<>(sad.checkInvariants());

@@ -23,4 +23,28 @@ public final class KeySettings {
      * RFC 2367 §3.1.7 asks for it and Linux sends it, and an IKE daemon needs it to forget the SA. Default: on.
      */
     public volatile boolean sendHardExpire = true;
+
+    /**
+     * Takes the {@code net.key} values from the sysctl tree now and on every later write, so that
+     * {@code sysctl -w net.key.larval_lifetime=60} reaches the engine at once.
+     */
+    public KeySettings bindTo(org.jipsec.core.sysctl.Sysctl tree) {
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_DEBUG, v -> debug = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_SPI_TRY, v -> spiTry = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_SPI_MIN_VALUE, v -> spiMinValue = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_SPI_MAX_VALUE, v -> spiMaxValue = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_LARVAL_LIFETIME, v -> larvalLifetime = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_BLOCKACQ_COUNT, v -> blockacqCount = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_BLOCKACQ_LIFETIME, v -> blockacqLifetime = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_ESP_KEYMIN, v -> espKeymin = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_ESP_AUTH, v -> espAuth = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_AH_KEYMIN, v -> ahKeymin = v);
+        bind(tree, org.jipsec.core.sysctl.SysctlNames.KEY_PREFERED_OLDSA, v -> preferedOldsa = v);
+        return this;
+    }
+
+    private static void bind(org.jipsec.core.sysctl.Sysctl tree, String name, java.util.function.IntConsumer set) {
+        set.accept(tree.intValue(name));
+        tree.addListener(name, (n, oldValue, newValue) -> set.accept(newValue));
+    }
 }

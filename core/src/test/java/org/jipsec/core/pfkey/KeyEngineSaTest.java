@@ -202,6 +202,21 @@ class KeyEngineSaTest {
     }
 
     @Test
+    void dumpsaSysctlConcatenatesTheDump() throws Exception {
+        assertEquals(0, e.dumpSaBytes(0).length);
+        for (int spi = 0x1000; spi < 0x1003; spi++) e.handle(a, addEsp(Sadb.SADB_ADD, spi, "10.0.0.1", "10.0.0.2", 7));
+        byte[] all = e.dumpSaBytes(Sadb.SADB_SATYPE_ESP);
+        List<Integer> seqs = new java.util.ArrayList<>();
+        for (int off = 0; off < all.length; ) {
+            int len = PfkeyCodec.frameLength(java.util.Arrays.copyOfRange(all, off, off + 16));
+            seqs.add(PfkeyCodec.decode(all, off, len, Sadb.MAX_MESSAGE_BYTES).seq());
+            off += len;
+        }
+        assertEquals(List.of(2, 1, 0), seqs);
+        assertEquals(0, e.dumpSaBytes(Sadb.SADB_SATYPE_AH).length);
+    }
+
+    @Test
     void outboundChoiceIsNewestUnlessPreferedOldsa() {
         e.handle(a, addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 7));
         f.clock.addAndGet(5);
