@@ -22,8 +22,7 @@ import org.jipsec.core.spd.Spd;
 final class Fixture {
 
     static Algorithm alg(AlgorithmKind kind, int number, String name, KeyLengths bits, int block) {
-        return new Algorithm(kind, number, "SADB_" + name, name, List.of(), name, bits, block, block, 0, 0, true,
-                "test", Algorithm.Factory.NONE);
+        return TestAlgorithms.row(kind, number, name, bits, block);
     }
 
     static final List<Algorithm> ALGORITHMS = List.of(

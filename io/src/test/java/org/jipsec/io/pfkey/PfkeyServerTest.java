@@ -41,10 +41,33 @@ import org.junit.jupiter.api.io.TempDir;
 class PfkeyServerTest {
 
     static final List<Algorithm> ALGS = List.of(
-            new Algorithm(AlgorithmKind.ENCRYPTION, 12, "SADB_X_EALG_AESCBC", "aes-cbc", List.of(), "aes-cbc",
-                    KeyLengths.of(128, 192, 256), 16, 16, 0, 0, true, "RFC 3602", Algorithm.Factory.NONE),
-            new Algorithm(AlgorithmKind.AUTHENTICATION, 3, "SADB_AALG_SHA1HMAC", "hmac-sha1", List.of(), "hmac-sha1",
-                    KeyLengths.of(160), 0, 0, 12, 0, true, "RFC 2404", Algorithm.Factory.NONE));
+            row(AlgorithmKind.ENCRYPTION, 12, "aes-cbc", KeyLengths.of(128, 192, 256), 16),
+            row(AlgorithmKind.AUTHENTICATION, 3, "hmac-sha1", KeyLengths.of(160), 0));
+
+    /** An algorithm row through the record's canonical constructor by component name (fields the engine reads). */
+    static Algorithm row(AlgorithmKind kind, int number, String name, KeyLengths bits, int blockBytes) {
+        try {
+            java.lang.reflect.RecordComponent[] rc = Algorithm.class.getRecordComponents();
+            Class<?>[] types = new Class<?>[rc.length];
+            Object[] args = new Object[rc.length];
+            for (int i = 0; i < rc.length; i++) {
+                types[i] = rc[i].getType();
+                args[i] = switch (rc[i].getName()) {
+                    case "kind" -> kind;
+                    case "number" -> number;
+                    case "name", "dumpName", "pfkeyName", "reference" -> name;
+                    case "keyBits" -> bits;
+                    case "blockBytes", "ivBytes" -> blockBytes;
+                    case "factory" -> Algorithm.Factory.NONE;
+                    default -> types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) true
+                            : types[i] == List.class ? List.of() : null;
+                };
+            }
+            return Algorithm.class.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     @TempDir Path dir;
     final AtomicLong clock = new AtomicLong(1_700_000_000L);
