@@ -108,7 +108,9 @@ public final class PfkeyServer implements Closeable {
     }
 
     private static boolean staleSocket(Path path) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try {
+            SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
+            probe.close();
             return false;
         } catch (IOException e) {
             return true;
