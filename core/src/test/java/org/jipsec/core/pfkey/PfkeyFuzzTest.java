@@ -38,7 +38,7 @@ class PfkeyFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void engine(FuzzedDataProvider data) {
-        Fixture f = new Fixture(data.consumeLong());
+        Fixture f = new Fixture(data.consumeLong(), data.consumeBoolean());
         KeyEngine e = f.engine;
         long[] sockets = {e.openSocket(), e.openSocket(), e.openSocket()};
         List<byte[]> seeds = EngineSequences.SEEDS;
