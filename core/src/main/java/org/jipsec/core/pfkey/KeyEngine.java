@@ -687,7 +687,7 @@ public final class KeyEngine {
         List<SecurityAssociation> kill = new ArrayList<>();
         List<SecurityAssociation> hardKill = new ArrayList<>();
         List<SecurityAssociation> dying = new ArrayList<>();
-        sad.forEach(SaType.UNSPEC, sa -> {
+        sad.forEachTimed(sa -> {
             switch (sa.state()) {
                 case LARVAL -> { if (now - sa.createdSeconds() > settings.larvalLifetime) kill.add(sa); }
                 case MATURE -> {

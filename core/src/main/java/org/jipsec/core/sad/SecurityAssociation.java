@@ -55,6 +55,10 @@ public final class SecurityAssociation {
     SecurityAssociation prev;
     SecurityAssociation next;
     SecurityAssociation nextSameSpi;
+    // the database's list of SAs the timer must look at (LARVAL, or with lifetimes)
+    SecurityAssociation timedPrev;
+    SecurityAssociation timedNext;
+    boolean timed;
 
     SecurityAssociation(SaHead head, SaParameters p, SaState state, long createdSeconds) {
         this.head = head;

@@ -38,6 +38,9 @@ public final class SecurityAssociationDatabase {
     private final Map<SaIndex, SaHead> heads = new LinkedHashMap<>();
     private final Map<AddressKey, List<SaHead>> headsByAddress = new HashMap<>();
     private final SpiIndex bySpi = new SpiIndex();
+    private SecurityAssociation timedFirst;
+    private SecurityAssociation timedLast;
+    private int timedCount;
     private int size;
 
     /** Number of SAs (all states). */
@@ -151,6 +154,13 @@ public final class SecurityAssociationDatabase {
 
     private SecurityAssociation link(SaHead head, SecurityAssociation sa) {
         head.append(sa);
+        if (sa.state == SaState.LARVAL || sa.hasLifetimes()) {
+            sa.timed = true;
+            sa.timedPrev = timedLast;
+            if (timedLast == null) timedFirst = sa; else timedLast.timedNext = sa;
+            timedLast = sa;
+            timedCount++;
+        }
         SecurityAssociation prevFirst = bySpi.put(sa.spi(), sa);
         sa.nextSameSpi = prevFirst;
         size++;
@@ -194,6 +204,14 @@ public final class SecurityAssociationDatabase {
             }
         }
         sa.nextSameSpi = null;
+        if (sa.timed) {
+            if (sa.timedPrev == null) timedFirst = sa.timedNext; else sa.timedPrev.timedNext = sa.timedNext;
+            if (sa.timedNext == null) timedLast = sa.timedPrev; else sa.timedNext.timedPrev = sa.timedPrev;
+            sa.timedPrev = null;
+            sa.timedNext = null;
+            sa.timed = false;
+            timedCount--;
+        }
         sa.kill();
         size--;
         if (head.count() == 0) {
@@ -225,6 +243,19 @@ public final class SecurityAssociationDatabase {
                     sa = nxt;
                 }
             }
+        }
+    }
+
+    /**
+     * The SAs the timer has to look at — LARVAL ones and those with lifetimes — in insertion order, so that
+     * key_timehandler's pass costs nothing for the (usually many) SAs without lifetimes. {@code action} may remove
+     * or change the state of the SA it is given.
+     */
+    public void forEachTimed(Consumer<SecurityAssociation> action) {
+        for (SecurityAssociation sa = timedFirst; sa != null; ) {
+            SecurityAssociation nxt = sa.timedNext;
+            action.accept(sa);
+            sa = nxt;
         }
     }
 
@@ -264,6 +295,19 @@ public final class SecurityAssociationDatabase {
                 if (!x.state.alive()) problems.add("dead SA in the SPI index");
                 if (x.spi() != sa.spi()) problems.add("SA chained under another SPI");
             }
+        });
+        int[] timed = {0};
+        SecurityAssociation prevTimed = null;
+        for (SecurityAssociation sa = timedFirst; sa != null; sa = sa.timedNext) {
+            timed[0]++;
+            if (!sa.timed || !sa.state.alive() || sa.timedPrev != prevTimed) problems.add("timed list broken at " + sa);
+            if (sa.state != SaState.LARVAL && !sa.hasLifetimes()) problems.add("untimed SA in the timed list");
+            prevTimed = sa;
+        }
+        if (timedLast != prevTimed || timed[0] != timedCount) problems.add("timed list count/tail");
+        forEach(SaType.UNSPEC, sa -> {
+            if (sa.state == SaState.LARVAL && !sa.timed) problems.add("larval SA the timer cannot see: " + sa);
+            if (sa.hasLifetimes() && !sa.timed) problems.add("SA with lifetimes the timer cannot see: " + sa);
         });
         if (indexed[0] != size) problems.add("SPI index holds " + indexed[0] + " != " + size);
         return problems;
