@@ -20,7 +20,7 @@ public final class Commands {
 
     /** Runs {@code argv}; kills it after {@code timeout}. Returns the result whatever the exit status. */
     public static CommandResult run(List<String> argv, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         try {
