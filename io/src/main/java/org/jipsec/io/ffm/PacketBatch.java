@@ -82,6 +82,11 @@ public final class PacketBatch implements AutoCloseable {
         return slots;
     }
 
+    /** Bytes of ancillary data (cmsg) room per slot. */
+    public int controlSize() {
+        return controlSize;
+    }
+
     /** Capacity of each slot's buffer. */
     public int bufferSize() {
         return bufferSize;

@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
  */
 public final class UdpEncapSocket implements AutoCloseable {
     private final NativeDatagramSocket socket;
+    private final boolean gro;
 
     /**
      * @param bufferBytes socket buffer sizes (forced when privileged); 0 = kernel default
@@ -39,8 +40,9 @@ public final class UdpEncapSocket implements AutoCloseable {
         }
     }
 
-    private UdpEncapSocket(NativeDatagramSocket socket) {
+    private UdpEncapSocket(NativeDatagramSocket socket, boolean gro) {
         this.socket = socket;
+        this.gro = gro;
     }
 
     /**
@@ -62,7 +64,7 @@ public final class UdpEncapSocket implements AutoCloseable {
                 s.setOption(LibC.SOL_UDP, LibC.UDP_GRO, 1, "UDP_GRO");
             }
             s.bind(local);
-            return new UdpEncapSocket(s);
+            return new UdpEncapSocket(s, options.gro());
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -104,8 +106,14 @@ public final class UdpEncapSocket implements AutoCloseable {
         return socket.sendBatch(batch, count);
     }
 
-    /** Receives with {@code recvmmsg}; see {@link NativeDatagramSocket#receiveBatch}. */
+    /**
+     * Receives with {@code recvmmsg}; see {@link NativeDatagramSocket#receiveBatch}. With GRO on, the batch
+     * needs a control area ({@code controlSize} ≥ 24) or the segment sizes would be lost.
+     */
     public int receiveBatch(PacketBatch batch, int timeoutMillis) throws IOException {
+        if (gro && batch.controlSize() < 24) {
+            throw new IllegalArgumentException("UDP_GRO socket needs a batch with controlSize >= 24");
+        }
         return socket.receiveBatch(batch, timeoutMillis);
     }
 
