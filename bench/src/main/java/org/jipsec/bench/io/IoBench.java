@@ -346,7 +346,7 @@ public final class IoBench {
                 }
                 long el = System.nanoTime() - t0;
                 long got = bytes.get();
-                c.close();
+                c.shutdownOutput();
                 sinkThread.join(2000);
                 System.out.printf("%-44s %,8.2f Gbit/s TCP goodput; %,d frames read from TUN A carried %,d packets%n",
                         "TCP via 2 TUNs + Java loop, " + (offload ? "VNET_HDR+TSO" : "no offload"),

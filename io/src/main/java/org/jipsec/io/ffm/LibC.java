@@ -27,6 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>Only Linux on 64-bit platforms (LP64: {@code size_t} = {@code long}) is supported.
  */
+@SuppressWarnings("restricted") // binding native code is this class's job; needs --enable-native-access
 public final class LibC {
     /** Returned by calls on non-blocking descriptors when the kernel reports {@code EAGAIN}/{@code EWOULDBLOCK}. */
     public static final int AGAIN = -1;

@@ -113,4 +113,34 @@ class LibCTest {
             assertEquals(8, got);
         }
     }
+
+    @Test
+    void pollerReportsTheReadySocketAndWakesUp() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (NativeDatagramSocket a = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "a");
+             NativeDatagramSocket b = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "b")) {
+            a.bind(any);
+            b.bind(any);
+            try (Poller p = new Poller(new NativeFd[] {a.fd(), b.fd()}, LibC.POLLIN)) {
+                assertEquals(0, p.poll(10));
+                a.send(new byte[] {1}, 0, 1, b.localAddress());
+                assertEquals(1, p.poll(5_000));
+                assertFalse(p.isReady(0));
+                assertTrue(p.isReady(1));
+                byte[] buf = new byte[8];
+                assertEquals(1, b.receive(buf, 0, 8, 0).length());
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(50);
+                        p.wakeup();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long t0 = System.nanoTime();
+                assertEquals(0, p.poll(30_000), "woken, nothing ready");
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L);
+            }
+        }
+    }
 }

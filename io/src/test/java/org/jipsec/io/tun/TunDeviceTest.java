@@ -137,7 +137,7 @@ class TunDeviceTest {
 
     @Test
     void blockedReaderDoesNotBlockWriterAndCloseWakesIt() throws Exception {
-        try (NetnsLab lab = new NetnsLab(); Arena arena = Arena.ofConfined()) {
+        try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
             TunDevice tun = openIn(ns, TunOptions.simple("jtun0"), 1500);
             try {
