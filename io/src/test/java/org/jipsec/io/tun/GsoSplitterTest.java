@@ -21,7 +21,7 @@ class GsoSplitterTest {
     private static final int TCP_HDR = 32;  // 20 + 12 bytes of options (NOP NOP timestamps)
 
     /** A TSO frame as the kernel hands it over: virtio_net_hdr + IP + TCP (with options) + payload. */
-    private static byte[] tsoFrame(boolean v6, int payloadLen, int flags) throws Exception {
+    static byte[] tsoFrame(boolean v6, int payloadLen, int flags) throws Exception {
         int ipLen = v6 ? 40 : 20;
         byte[] ip = new byte[ipLen + TCP_HDR + payloadLen];
         InetAddress src = InetAddress.getByName(v6 ? "fd00::1" : "10.0.0.1");
@@ -69,7 +69,7 @@ class GsoSplitterTest {
         return frame;
     }
 
-    private static List<byte[]> split(byte[] frame, int outs) throws TunPacketException {
+    static List<byte[]> split(byte[] frame, int outs) throws TunPacketException {
         MemorySegment[] o = new MemorySegment[outs];
         for (int i = 0; i < outs; i++) {
             o[i] = MemorySegment.ofArray(new byte[2048]);
