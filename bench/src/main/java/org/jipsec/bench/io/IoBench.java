@@ -11,6 +11,7 @@ import org.jipsec.io.tun.GsoSplitter;
 import org.jipsec.io.tun.TunDevice;
 import org.jipsec.io.tun.TunOptions;
 import org.jipsec.io.tun.TunQueue;
+import org.jipsec.io.tun.TunWriteBatch;
 import org.jipsec.io.tun.VirtioNetHdr;
 import org.jipsec.io.udp.UdpEncapSocket;
 
@@ -64,9 +65,9 @@ public final class IoBench {
             udpGso(a, b, b4);
             tunWrite(lab, a);
             tunRead(lab, a);
-            for (boolean offload : new boolean[] {false, true}) {
-                tunForwardTcp(lab, offload);
-            }
+            tunForwardTcp(lab, false, false);
+            tunForwardTcp(lab, true, false);
+            tunForwardTcp(lab, true, true);
         }
     }
 
@@ -305,7 +306,7 @@ public final class IoBench {
     }
 
     /** A TCP stream between two namespaces through two TUNs joined by Java forwarding loops. */
-    private static void tunForwardTcp(NetnsLab lab, boolean offload) throws Exception {
+    private static void tunForwardTcp(NetnsLab lab, boolean offload, boolean coalesce) throws Exception {
         String a = lab.namespace();
         String b = lab.namespace();
         TunOptions opts = new TunOptions("jfw0", 1, offload);
@@ -318,8 +319,8 @@ public final class IoBench {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong frames = new AtomicLong();
             AtomicLong packets = new AtomicLong();
-            Thread f1 = forward(ta.queue(0), tb.queue(0), stop, frames, packets);
-            Thread f2 = forward(tb.queue(0), ta.queue(0), stop, new AtomicLong(), new AtomicLong());
+            Thread f1 = forward(ta.queue(0), tb.queue(0), coalesce, stop, frames, packets);
+            Thread f2 = forward(tb.queue(0), ta.queue(0), coalesce, stop, new AtomicLong(), new AtomicLong());
             InetSocketAddress server = new InetSocketAddress(InetAddress.getByName("10.93.0.2"), 5001);
             AtomicLong bytes = new AtomicLong();
             try (ServerSocketChannel ss = NetnsThread.call(b, () -> ServerSocketChannel.open().bind(server));
@@ -349,7 +350,8 @@ public final class IoBench {
                 c.shutdownOutput();
                 sinkThread.join(2000);
                 System.out.printf("%-44s %,8.2f Gbit/s TCP goodput; %,d frames read from TUN A carried %,d packets%n",
-                        "TCP via 2 TUNs + Java loop, " + (offload ? "VNET_HDR+TSO" : "no offload"),
+                        "TCP via 2 TUNs + Java loop, " + (offload ? coalesce ? "TSO split+coalesce" : "TSO split"
+                                : "no offload"),
                         got * 8 / (el / 1e9) / 1e9, frames.get(), packets.get());
             } finally {
                 stop.set(true);
@@ -359,10 +361,10 @@ public final class IoBench {
         }
     }
 
-    private static Thread forward(TunQueue from, TunQueue to, AtomicBoolean stop, AtomicLong frames,
-                                  AtomicLong packets) {
+    private static Thread forward(TunQueue from, TunQueue to, boolean coalesce, AtomicBoolean stop,
+                                  AtomicLong frames, AtomicLong packets) {
         return Thread.ofPlatform().daemon(true).start(() -> {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); TunWriteBatch batch = new TunWriteBatch(64)) {
                 MemorySegment frame = arena.allocate(65536 + VirtioNetHdr.SIZE);
                 MemorySegment[] outs = new MemorySegment[64];
                 for (int i = 0; i < outs.length; i++) {
@@ -378,7 +380,15 @@ public final class IoBench {
                     if (from.hasVnetHdr()) {
                         int count = GsoSplitter.split(frame, n, outs, lens);
                         for (int i = 0; i < count; i++) {
-                            to.writePacket(outs[i], lens[i]);
+                            if (!coalesce) {
+                                to.writePacket(outs[i], lens[i]);
+                            } else if (!batch.add(outs[i], lens[i])) {
+                                batch.flush(to);
+                                batch.add(outs[i], lens[i]);
+                            }
+                        }
+                        if (coalesce) {
+                            batch.flush(to);
                         }
                         packets.addAndGet(count);
                     } else {
