@@ -81,6 +81,26 @@ public final class NativeDatagramSocket implements AutoCloseable {
         return getOption(LibC.SOL_SOCKET, LibC.SO_RCVBUF, "SO_RCVBUF");
     }
 
+    /**
+     * Asks the kernel to attach, to every received packet, its destination address and interface
+     * ({@code IP_PKTINFO}/{@code IPV6_RECVPKTINFO}), its TOS/traffic class ({@code IP_RECVTOS}/
+     * {@code IPV6_RECVTCLASS}) and, on IPv6, its hop limit — what an IPv6 raw or a UDP socket otherwise hides.
+     * Read them from a {@link PacketBatch} with a control area of at least {@link #RECEIVE_INFO_CONTROL} bytes.
+     */
+    public void enableReceiveInfo() throws IOException {
+        if (family == LibC.AF_INET6) {
+            setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS");
+            setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+        } else {
+            setOption(LibC.IPPROTO_IP, LibC.IP_PKTINFO, 1, "IP_PKTINFO");
+            setOption(LibC.IPPROTO_IP, LibC.IP_RECVTOS, 1, "IP_RECVTOS");
+        }
+    }
+
+    /** Control bytes per slot that hold everything {@link #enableReceiveInfo()} and UDP GRO attach. */
+    public static final int RECEIVE_INFO_CONTROL = 128;
+
     /** {@code bind(2)}; for raw sockets the port is ignored (binding fixes the local address). */
     public void bind(InetSocketAddress local) throws IOException {
         int f = fd.acquire();

@@ -187,25 +187,81 @@ public final class PacketBatch implements AutoCloseable {
      * when the slot holds one datagram.
      */
     public int udpGroSegmentSize(int i) {
+        long d = findControl(i, LibC.SOL_UDP, LibC.UDP_GRO, 4);
+        return d < 0 ? 0 : controls.get(JAVA_INT, d);
+    }
+
+    /**
+     * After a receive on a socket with {@link NativeDatagramSocket#enableReceiveInfo()}: copies the destination
+     * address of the packet in slot {@code i} (the address it was sent to: {@code IP_PKTINFO} /
+     * {@code IPV6_PKTINFO}, RFC 3542 §6.1) into {@code out} (16 bytes) and returns 4 or 16; 0 if absent.
+     */
+    public int destinationAddress(int i, byte[] out) {
+        long d = findControl(i, LibC.IPPROTO_IP, LibC.IP_PKTINFO, 12);
+        if (d >= 0) {
+            MemorySegment.copy(controls, JAVA_BYTE, d + 8, out, 0, 4);   // in_pktinfo.ipi_addr: header dst
+            return 4;
+        }
+        d = findControl(i, LibC.IPPROTO_IPV6, LibC.IPV6_PKTINFO, 20);
+        if (d >= 0) {
+            MemorySegment.copy(controls, JAVA_BYTE, d, out, 0, 16);      // in6_pktinfo.ipi6_addr
+            return 16;
+        }
+        return 0;
+    }
+
+    /** The receiving interface index of slot {@code i} (from the pktinfo cmsg), or 0 if absent. */
+    public int interfaceIndex(int i) {
+        long d = findControl(i, LibC.IPPROTO_IP, LibC.IP_PKTINFO, 12);
+        if (d >= 0) {
+            return controls.get(JAVA_INT, d);
+        }
+        d = findControl(i, LibC.IPPROTO_IPV6, LibC.IPV6_PKTINFO, 20);
+        return d >= 0 ? controls.get(JAVA_INT, d + 16) : 0;
+    }
+
+    /**
+     * The IPv4 TOS / IPv6 traffic class octet of the packet in slot {@code i} (DSCP and the ECN bits a tunnel
+     * egress needs, RFC 6040), or -1 if absent.
+     */
+    public int trafficClass(int i) {
+        long d = findControl(i, LibC.IPPROTO_IP, LibC.IP_TOS, 1);
+        if (d >= 0) {
+            return controls.get(JAVA_BYTE, d) & 0xff;
+        }
+        d = findControl(i, LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 4);
+        return d >= 0 ? controls.get(JAVA_INT, d) & 0xff : -1;
+    }
+
+    /** The IPv6 hop limit of the packet in slot {@code i}, or -1 if absent. */
+    public int hopLimit(int i) {
+        long d = findControl(i, LibC.IPPROTO_IPV6, LibC.IPV6_HOPLIMIT, 4);
+        return d >= 0 ? controls.get(JAVA_INT, d) : -1;
+    }
+
+    /**
+     * Offset in {@code controls} of the data of the first cmsg of slot {@code i} with this level and type whose
+     * data has at least {@code minData} bytes, or -1. Walks the kernel's cmsg list with CMSG_NXTHDR rules.
+     */
+    private long findControl(int i, int level, int type, int minData) {
         if (controlSize == 0) {
-            return 0;
+            return -1;
         }
         long base = (long) controlSize * i;
-        long total = msgs.get(JAVA_LONG, MMSG * i + 40);
+        long total = Math.min(msgs.get(JAVA_LONG, MMSG * i + 40), controlSize);
         long off = 0;
-        while (off + CMSG_HDR <= total && off + CMSG_HDR <= controlSize) {
+        while (off + CMSG_HDR <= total) {
             long len = controls.get(JAVA_LONG, base + off);
-            if (len < CMSG_HDR || off + len > controlSize) {
-                return 0;
+            if (len < CMSG_HDR || off + len > total) {
+                return -1;
             }
-            int level = controls.get(JAVA_INT, base + off + 8);
-            int type = controls.get(JAVA_INT, base + off + 12);
-            if (level == LibC.SOL_UDP && type == LibC.UDP_GRO && len >= CMSG_HDR + 4) {
-                return controls.get(JAVA_INT, base + off + 16);
+            if (controls.get(JAVA_INT, base + off + 8) == level && controls.get(JAVA_INT, base + off + 12) == type
+                    && len >= CMSG_HDR + minData) {
+                return base + off + CMSG_HDR;
             }
             off += (len + 7) & ~7L;
         }
-        return 0;
+        return -1;
     }
 
     /** Resets slots {@code [0, count)} to receive: full buffers, room for any address and the control area. */

@@ -175,4 +175,27 @@ class RawIpSocketTest {
             }
         }
     }
+
+    @Test
+    void ipv6ReceiveInfoGivesDestinationTrafficClassAndHopLimit() throws Exception {
+        try (NetnsLab lab = new NetnsLab()) {
+            TwoHosts h = TwoHosts.create(lab);
+            try (RawIpSocket tx = open(h.a(), true, LibC.IPPROTO_ESP, false);
+                 RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false);
+                 PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
+                tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0xb9, "IPV6_TCLASS"); // EF + ECT(1)
+                tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_UNICAST_HOPS, 33, "IPV6_UNICAST_HOPS");
+                rx.socket().enableReceiveInfo();
+                tx.send(ESP, 0, ESP.length, h.b6());
+                assertEquals(1, rx.receiveBatch(in, 5000));
+                byte[] dst = new byte[16];
+                assertEquals(16, in.destinationAddress(0, dst));
+                assertArrayEquals(h.b6().getAddress(), dst);
+                assertEquals(0xb9, in.trafficClass(0));
+                assertEquals(33, in.hopLimit(0));
+                assertTrue(in.interfaceIndex(0) > 0);
+                assertEquals(h.a6(), in.address(0).getAddress());
+            }
+        }
+    }
 }

@@ -3,6 +3,8 @@ package org.jipsec.io.udp;
 import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TwoHosts;
 import org.jipsec.io.ffm.Datagram;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.PacketBatch;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
@@ -114,6 +116,34 @@ class UdpEncapSocketTest {
                     boolean[] all = new boolean[expected];
                     java.util.Arrays.fill(all, true);
                     assertArrayEquals(all, seen);
+                }
+            }
+        }
+    }
+
+    @Test
+    void receiveInfoGivesDestinationAndTosOverIpv4AndIpv6() throws Exception {
+        try (NetnsLab lab = new NetnsLab()) {
+            TwoHosts h = TwoHosts.create(lab);
+            for (boolean v6 : new boolean[] {false, true}) {
+                InetAddress a = v6 ? h.a6() : h.a4();
+                InetAddress b = v6 ? h.b6() : h.b4();
+                try (UdpEncapSocket tx = open(h.a(), a, UdpEncapSocket.Options.defaults());
+                     UdpEncapSocket rx = open(h.b(), b, UdpEncapSocket.Options.defaults());
+                     PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
+                    if (v6) {
+                        tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0x2a, "IPV6_TCLASS");
+                    } else {
+                        tx.socket().setOption(LibC.IPPROTO_IP, LibC.IP_TOS, 0x2a, "IP_TOS");
+                    }
+                    rx.socket().enableReceiveInfo();
+                    tx.send(ESP, 0, ESP.length, new InetSocketAddress(b, 4500));
+                    assertEquals(1, rx.receiveBatch(in, 5000));
+                    byte[] dst = new byte[16];
+                    assertEquals(v6 ? 16 : 4, in.destinationAddress(0, dst));
+                    assertArrayEquals(b.getAddress(), java.util.Arrays.copyOf(dst, v6 ? 16 : 4));
+                    assertEquals(0x2a, in.trafficClass(0), "DSCP AF11 + ECT(0) as sent");
+                    assertEquals(new InetSocketAddress(a, 4500), in.address(0));
                 }
             }
         }
