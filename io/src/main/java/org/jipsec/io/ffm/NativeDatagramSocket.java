@@ -200,7 +200,7 @@ public final class NativeDatagramSocket implements AutoCloseable {
      * no route) is skipped and counted in {@link #sendErrors()}; returns the number of packets sent.
      */
     public int sendBatch(PacketBatch batch, int count) throws IOException {
-        batch.prepareSend(count);
+        batch.prepareSend(count, family);
         int sent = 0;
         int next = 0;
         int f = fd.acquire();
@@ -239,7 +239,7 @@ public final class NativeDatagramSocket implements AutoCloseable {
      * {@code UDP_SEGMENT} cmsg), waiting while the socket buffer is full.
      */
     public void sendMessage(PacketBatch batch, int i) throws IOException {
-        batch.prepareSend(i + 1);
+        batch.prepareSend(i + 1, family);
         int f = fd.acquire();
         try {
             while (LibC.sendmsg(f, batch.message(i), 0) == LibC.AGAIN) {

@@ -41,7 +41,8 @@ public final class PacketBatch implements AutoCloseable {
     private final MemorySegment[] nameSlots;
     private final MemorySegment[] controlSlots;
     private final int[] nameLen;
-    private final int[] controlLen;
+    private final int[] segmentSizes;
+    private final int[] trafficClasses;
 
     /**
      * A batch of {@code slots} packets of at most {@code bufferSize} bytes each, with {@code controlSize} bytes
@@ -63,7 +64,9 @@ public final class PacketBatch implements AutoCloseable {
         nameSlots = new MemorySegment[slots];
         controlSlots = new MemorySegment[slots];
         nameLen = new int[slots];
-        controlLen = new int[slots];
+        segmentSizes = new int[slots];
+        trafficClasses = new int[slots];
+        java.util.Arrays.fill(trafficClasses, -1);
         for (int i = 0; i < slots; i++) {
             buffers[i] = data.asSlice((long) bufferSize * i, bufferSize);
             nameSlots[i] = names.asSlice(NAME_STRIDE * i, NAME_STRIDE);
@@ -161,24 +164,62 @@ public final class PacketBatch implements AutoCloseable {
 
     /**
      * Asks the kernel to split slot {@code i} into datagrams of {@code segmentSize} payload bytes (UDP GSO,
-     * {@code UDP_SEGMENT} cmsg, Linux ≥ 4.18); 0 removes the request.
+     * {@code UDP_SEGMENT} cmsg, udp(7), Linux ≥ 4.18); 0 removes the request. Needs {@code controlSize} ≥ 24
+     * (48 together with {@link #setTrafficClass}).
      */
     public void setUdpSegmentSize(int i, int segmentSize) {
-        if (segmentSize == 0) {
-            controlLen[i] = 0;
-            return;
+        if (segmentSize < 0 || segmentSize > 0xffff) {
+            throw new IllegalArgumentException("segment size " + segmentSize);
         }
-        if (controlSize < 24) {
-            throw new IllegalStateException("batch has no room for a UDP_SEGMENT cmsg (controlSize < 24)");
+        segmentSizes[i] = segmentSize;
+        checkControlRoom(i);
+    }
+
+    /**
+     * Sends slot {@code i} with this IPv4 TOS / IPv6 traffic class octet (DSCP + ECN, e.g. copied from the inner
+     * header at a tunnel ingress, RFC 6040 §4.1) as an {@code IP_TOS}/{@code IPV6_TCLASS} cmsg; -1 removes it.
+     * Not for IPv4 raw sockets with {@code IP_HDRINCL}: there the caller's header carries the TOS.
+     */
+    public void setTrafficClass(int i, int tos) {
+        if (tos < -1 || tos > 0xff) {
+            throw new IllegalArgumentException("traffic class " + tos);
         }
+        trafficClasses[i] = tos;
+        checkControlRoom(i);
+    }
+
+    private void checkControlRoom(int i) {
+        int need = (segmentSizes[i] > 0 ? 24 : 0) + (trafficClasses[i] >= 0 ? 24 : 0);
+        if (need > controlSize) {
+            segmentSizes[i] = 0;
+            trafficClasses[i] = -1;
+            throw new IllegalStateException("batch control area of " + controlSize + " bytes cannot hold " + need);
+        }
+    }
+
+    /** Writes the send cmsgs of slot {@code i} for a socket of {@code family}; returns their total length. */
+    private int buildSendControl(int i, int family) {
         long c = (long) controlSize * i;
-        controls.set(JAVA_LONG, c, CMSG_HDR + 2);        // CMSG_LEN(sizeof(uint16_t))
-        controls.set(JAVA_INT, c + 8, LibC.SOL_UDP);
-        controls.set(JAVA_INT, c + 12, LibC.UDP_SEGMENT);
-        controls.set(JAVA_SHORT, c + 16, (short) segmentSize);
-        controls.set(JAVA_SHORT, c + 18, (short) 0);
-        controls.set(JAVA_INT, c + 20, 0);
-        controlLen[i] = 24;                              // CMSG_SPACE(sizeof(uint16_t))
+        int len = 0;
+        if (segmentSizes[i] > 0) {
+            controls.set(JAVA_LONG, c, CMSG_HDR + 2);        // CMSG_LEN(sizeof(uint16_t))
+            controls.set(JAVA_INT, c + 8, LibC.SOL_UDP);
+            controls.set(JAVA_INT, c + 12, LibC.UDP_SEGMENT);
+            controls.set(JAVA_SHORT, c + 16, (short) segmentSizes[i]);
+            controls.set(JAVA_SHORT, c + 18, (short) 0);
+            controls.set(JAVA_INT, c + 20, 0);
+            len += 24;                                       // CMSG_SPACE(sizeof(uint16_t))
+        }
+        if (trafficClasses[i] >= 0) {
+            boolean v6 = family == LibC.AF_INET6;
+            controls.set(JAVA_LONG, c + len, CMSG_HDR + 4);  // CMSG_LEN(sizeof(int))
+            controls.set(JAVA_INT, c + len + 8, v6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP);
+            controls.set(JAVA_INT, c + len + 12, v6 ? LibC.IPV6_TCLASS : LibC.IP_TOS);
+            controls.set(JAVA_INT, c + len + 16, trafficClasses[i]);
+            controls.set(JAVA_INT, c + len + 20, 0);
+            len += 24;
+        }
+        return len;
     }
 
     /**
@@ -278,8 +319,8 @@ public final class PacketBatch implements AutoCloseable {
         }
     }
 
-    /** Prepares slots {@code [0, count)} to send with their lengths, addresses and control data. */
-    void prepareSend(int count) {
+    /** Prepares slots {@code [0, count)} to send on a socket of {@code family}: lengths, addresses, cmsgs. */
+    void prepareSend(int count, int family) {
         for (int i = 0; i < count; i++) {
             long m = MMSG * i;
             if (nameLen[i] == 0) {
@@ -289,12 +330,9 @@ public final class PacketBatch implements AutoCloseable {
             }
             msgs.set(JAVA_INT, m + 8, nameLen[i]);
             iovs.set(JAVA_LONG, IOV * i + 8, msgs.get(JAVA_INT, m + 56));
-            if (controlLen[i] > 0) {
-                msgs.set(ADDRESS, m + 32, controlSlots[i]);
-            } else {
-                msgs.set(ADDRESS, m + 32, MemorySegment.NULL);
-            }
-            msgs.set(JAVA_LONG, m + 40, controlLen[i]);
+            int controlLen = controlSize == 0 ? 0 : buildSendControl(i, family);
+            msgs.set(ADDRESS, m + 32, controlLen > 0 ? controlSlots[i] : MemorySegment.NULL);
+            msgs.set(JAVA_LONG, m + 40, controlLen);
             msgs.set(JAVA_INT, m + 48, 0);
         }
     }

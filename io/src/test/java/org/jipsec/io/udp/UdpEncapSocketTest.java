@@ -144,6 +144,27 @@ class UdpEncapSocketTest {
                     assertArrayEquals(b.getAddress(), java.util.Arrays.copyOf(dst, v6 ? 16 : 4));
                     assertEquals(0x2a, in.trafficClass(0), "DSCP AF11 + ECT(0) as sent");
                     assertEquals(new InetSocketAddress(a, 4500), in.address(0));
+                    // per-packet traffic class (cmsg) overrides the socket's, alongside a UDP_SEGMENT cmsg
+                    try (PacketBatch out = new PacketBatch(1, 4096, 48)) {
+                        for (int k = 0; k < 3; k++) {
+                            out.buffer(0).set(JAVA_BYTE, k * 100L + 3, (byte) 1);
+                        }
+                        out.setLength(0, 300);
+                        out.setAddress(0, b.getAddress(), 4500);
+                        out.setUdpSegmentSize(0, 100);
+                        out.setTrafficClass(0, 0xb9);
+                        assertEquals(1, tx.sendBatch(out, 1));
+                    }
+                    int got = 0;
+                    for (int round = 0; round < 10 && got < 3; round++) {
+                        int n = rx.receiveBatch(in, 1000);
+                        for (int k = 0; k < n; k++) {
+                            assertEquals(100, in.length(k));
+                            assertEquals(0xb9, in.trafficClass(k), "EF + ECT(1) from the cmsg");
+                        }
+                        got += n;
+                    }
+                    assertEquals(3, got);
                 }
             }
         }
