@@ -21,8 +21,9 @@ import java.net.InetSocketAddress;
  *       copy of every protocol-{@code p} datagram addressed to this host to every raw socket of protocol
  *       {@code p} (reassembled, after netfilter INPUT).</li>
  *   <li>IPv4 send with {@link Options#headerIncluded()} ({@code IP_HDRINCL}; implied by {@code IPPROTO_RAW}):
- *       jipsec writes the whole outer header. Linux still fills in a zero source address, a zero IP id and
- *       always the header checksum (raw(7)); the destination given to {@code send} selects the route. Without
+ *       jipsec writes the whole outer header. Linux always fills in the total length and the header
+ *       checksum, and a source address or IP id left zero (raw(7)); the destination given to {@code send}
+ *       selects the route. Without
  *       it, the kernel builds the header (TTL from {@code IP_TTL}, TOS from {@code IP_TOS}).</li>
  *   <li>IPv6 receive: the payload only — the first byte is the ESP SPI / AH next header; the source comes from
  *       the socket address. IPv6 raw sockets never see the fixed header (RFC 3542 §3).</li>
