@@ -92,8 +92,15 @@ public final class GsoSplitter {
             if ((pkt.get(JAVA_BYTE, 9) & 0xff) != PROTO_TCP) {
                 throw new TunPacketException("TSO packet is not TCP");
             }
-        } else if (l4 < IPV6_HEADER) {
+            if ((pkt.get(BE_SHORT, 2) & 0xffff) != pktLen) {
+                throw new TunPacketException("IPv4 total length " + (pkt.get(BE_SHORT, 2) & 0xffff)
+                        + " != " + pktLen + " bytes read (truncated by a short buffer?)");
+            }
+        } else if (l4 < IPV6_HEADER || pktLen < IPV6_HEADER) {
             throw new TunPacketException("csum_start " + l4 + " inside the IPv6 header");
+        } else if ((pkt.get(BE_SHORT, 4) & 0xffff) != pktLen - IPV6_HEADER) {
+            throw new TunPacketException("IPv6 payload length " + (pkt.get(BE_SHORT, 4) & 0xffff)
+                    + " != " + (pktLen - IPV6_HEADER) + " bytes read (truncated by a short buffer?)");
         }
         if (l4 + TCP_MIN_HEADER > pktLen) {
             throw new TunPacketException("TCP header beyond the packet");

@@ -160,6 +160,11 @@ class GsoSplitterTest {
         byte[] badStart = good.clone();
         badStart[6] = 24;                                        // csum_start 24 != IHL 20
         assertThrows(TunPacketException.class, () -> split(badStart, 8));
+        assertThrows(TunPacketException.class, () -> split(Arrays.copyOf(good, good.length - 100), 8),
+                "truncated read: IPv4 total length disagrees");
+        byte[] good6 = tsoFrame(true, 4000, 0x10);
+        assertThrows(TunPacketException.class, () -> split(Arrays.copyOf(good6, good6.length - 1), 8),
+                "truncated read: IPv6 payload length disagrees");
         byte[] zeroMss = good.clone();
         zeroMss[4] = 0;
         zeroMss[5] = 0;
