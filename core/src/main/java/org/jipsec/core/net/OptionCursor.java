@@ -122,18 +122,23 @@ public final class OptionCursor {
     public static boolean isCopiedIpv4(int type) { return (type & 0x80) != 0; }
 
     /**
-     * For an IPv4 header with a Loose or Strict Source Route option (RFC 791): the absolute offset of the
-     * route's last address (the final destination, which AH puts into the destination field when computing
-     * the ICV — RFC 4302 §3.3.3.1.1.1), or -1 when there is no source route. The header must be checked.
+     * For an IPv4 header with a Loose or Strict Source Route option (RFC 791) whose route is not yet exhausted
+     * (pointer ≤ length): the absolute offset of the route's last address, the final destination — which the
+     * TCP/UDP pseudo-header uses (RFC 9293 §3.1, RFC 1122 §4.1.3.3) and which AH puts into the destination
+     * field when computing the ICV (RFC 4302 §3.3.3.1.1.1). Otherwise (no source route, or route exhausted, so
+     * the destination field already is the final destination) -1. The header must be checked.
      */
     public static int ipv4SourceRouteFinalDestination(byte[] b, int ipOff) throws MalformedPacketException {
+        if (Ipv4Header.headerLength(b, ipOff) == Ipv4Header.MIN_LENGTH) return -1;
         OptionCursor c = new OptionCursor().resetIpv4(b, ipOff);
         while (c.next()) {
             if (c.type() == IPV4_LSRR || c.type() == IPV4_SSRR) {
-                // type, length, pointer, then route data of 4-byte addresses
-                int routeBytes = c.length() - 3;
-                if (routeBytes < 4) return -1;
-                return c.offset() + 3 + (routeBytes / 4 - 1) * 4;
+                // type, length, pointer (1-based, ≥ 4), then route data of 4-byte addresses
+                if (c.length() < 7) return -1;
+                int pointer = b[c.offset() + 2] & 0xff;
+                if (pointer > c.length()) return -1;
+                int addresses = (c.length() - 3) / 4;
+                return c.offset() + 3 + (addresses - 1) * 4;
             }
         }
         return -1;

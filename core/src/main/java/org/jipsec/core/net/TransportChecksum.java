@@ -18,7 +18,8 @@ package org.jipsec.core.net;
  *
  * ICMP for IPv4 (RFC 792) has no pseudo-header; ICMPv6 (RFC 4443 §2.3) has one. UDP: a computed 0 is sent as
  * 0xffff and a received 0 means "no checksum" over IPv4 (RFC 768) but is invalid over IPv6 (RFC 8200 §8.1).
- * The IPv6 pseudo-header uses the final destination when a Routing header is present (RFC 8200 §8.1).
+ * The pseudo-header uses the final destination: the IPv6 Routing header's last address (RFC 8200 §8.1) or
+ * the IPv4 source route's last address while the route is not exhausted (RFC 9293 §3.1, RFC 1122 §4.1.3.3).
  */
 public final class TransportChecksum {
     private TransportChecksum() {}
@@ -42,9 +43,9 @@ public final class TransportChecksum {
         };
     }
 
-    /** Partial sum of the IPv4 pseudo-header. {@code ipOff} is the IPv4 header. */
-    public static long pseudoHeaderIpv4(byte[] b, int ipOff, int protocol, int upperLength) {
-        return Checksums.sum(b, ipOff + Ipv4Header.OFF_SRC, 8) + protocol + upperLength;
+    /** Partial sum of the IPv4 pseudo-header with the 4-byte destination taken from {@code dstOff}. */
+    public static long pseudoHeaderIpv4(byte[] b, int ipOff, int dstOff, int protocol, int upperLength) {
+        return Checksums.sum(b, ipOff + Ipv4Header.OFF_SRC, 4) + Checksums.sum(b, dstOff, 4) + protocol + upperLength;
     }
 
     /** Partial sum of the IPv6 pseudo-header with the 16-byte destination taken from {@code dstOff}. */
@@ -57,7 +58,7 @@ public final class TransportChecksum {
      * The checksum the upper-layer header at {@code l4Off} (of {@code l4Len} bytes, protocol {@code protocol})
      * should carry, for the IP packet whose header is at {@code ipOff} (either family). The stored checksum
      * field is treated as zero. {@code pseudoDstOff} is the absolute offset of the destination address used
-     * in the pseudo-header (IPv6: the final destination; IPv4: ignored).
+     * in the pseudo-header (the final destination when a source route / Routing header is present).
      */
     public static int compute(byte[] b, int ipOff, int pseudoDstOff, int protocol, int l4Off, int l4Len) {
         int field = checksumFieldOffset(protocol);
@@ -66,7 +67,7 @@ public final class TransportChecksum {
         boolean v6 = (b[ipOff] & 0xf0) == 0x60;
         if (protocol == IpProtocols.ICMP && !v6) s = 0;
         else if (v6) s = pseudoHeaderIpv6(b, ipOff, pseudoDstOff, protocol, l4Len);
-        else s = pseudoHeaderIpv4(b, ipOff, protocol, l4Len);
+        else s = pseudoHeaderIpv4(b, ipOff, pseudoDstOff, protocol, l4Len);
         s = Checksums.add(s, b, l4Off, l4Len) - Bytes.u16(b, l4Off + field);
         int c = Checksums.finish(s);
         if (protocol == IpProtocols.UDP && c == 0) c = 0xffff; // RFC 768: zero is transmitted as all ones
@@ -122,7 +123,8 @@ public final class TransportChecksum {
             protocol = u.protocol();
             l4Off = u.offset();
             end = off + Ipv4Header.totalLength(b, off);
-            dstOff = off + Ipv4Header.OFF_DST;
+            int sr = OptionCursor.ipv4SourceRouteFinalDestination(b, off);
+            dstOff = sr >= 0 ? sr : off + Ipv4Header.OFF_DST; // RFC 9293 §3.1: the final destination
             if (protocol == IpProtocols.ICMPV6) return null;
         } else {
             Ipv6HeaderChain c = Ipv6HeaderChain.of(b, off, len);
