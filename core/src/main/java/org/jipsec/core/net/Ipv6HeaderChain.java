@@ -51,6 +51,15 @@ public final class Ipv6HeaderChain {
      * On failure this object's state is unspecified.
      */
     public Ipv6HeaderChain parse(byte[] b, int off, int len) throws MalformedPacketException {
+        return parse(b, off, len, false);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int)}; with {@code stopAtFragment} the walk also ends at the first Fragment
+     * header of a first fragment (what follows is fragment data to the reassembler, which checks the chain in
+     * it itself — RFC 8200 §4.5, RFC 7112).
+     */
+    public Ipv6HeaderChain parse(byte[] b, int off, int len, boolean stopAtFragment) throws MalformedPacketException {
         int total = Ipv6Header.check(b, off, len);
         this.b = b;
         this.ipOff = off;
@@ -128,8 +137,8 @@ public final class Ipv6HeaderChain {
             if (nh == IpProtocols.ROUTING && routingIndex < 0) routingIndex = index;
             if (nh == IpProtocols.FRAGMENT) {
                 if (fragmentIndex < 0) fragmentIndex = index;
-                if (Ipv6FragmentHeader.fragmentOffset(b, pos) != 0) {
-                    // Not the first fragment: what follows is the middle of the datagram.
+                if (stopAtFragment || Ipv6FragmentHeader.fragmentOffset(b, pos) != 0) {
+                    // Not the first fragment (or asked to stop): what follows is fragment data.
                     upperProtocol = Ipv6FragmentHeader.nextHeader(b, pos);
                     upperOffset = pos + hlen;
                     return this;

@@ -182,7 +182,7 @@ public final class Reassembler {
     }
 
     private ReassemblyResult acceptIpv6(byte[] b, int off, int len, long now) throws MalformedPacketException {
-        Ipv6HeaderChain c = chain.parse(b, off, len);
+        Ipv6HeaderChain c = chain.parse(b, off, len, true);
         int fi = c.fragmentIndex();
         if (fi < 0) return new ReassemblyResult.NotFragment();
         int fh = c.offset(fi);
