@@ -122,6 +122,24 @@ public final class OptionCursor {
     public static boolean isCopiedIpv4(int type) { return (type & 0x80) != 0; }
 
     /**
+     * Zeroes the data of every option whose type has the "may change en route" bit (0x20) in the IPv6 Hop-by-Hop
+     * or Destination Options header at {@code extOff} of {@code extLength} bytes — how AH treats them when it
+     * computes the ICV (RFC 4302 §3.3.3.1.2.1: the option type and length stay, the data becomes zeros).
+     * Returns how many options were zeroed.
+     */
+    public static int zeroMutableIpv6Options(byte[] b, int extOff, int extLength) throws MalformedPacketException {
+        OptionCursor c = new OptionCursor().resetIpv6(b, extOff, extLength);
+        int n = 0;
+        while (c.next()) {
+            if (c.type() != IPV6_PAD1 && isMutableIpv6(c.type())) {
+                java.util.Arrays.fill(b, c.dataOffset(), c.dataOffset() + c.dataLength(), (byte) 0);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * For an IPv4 header with a Loose or Strict Source Route option (RFC 791) whose route is not yet exhausted
      * (pointer ≤ length): the absolute offset of the route's last address, the final destination — which the
      * TCP/UDP pseudo-header uses (RFC 9293 §3.1, RFC 1122 §4.1.3.3) and which AH puts into the destination

@@ -151,7 +151,7 @@ public final class Reassembler {
 
     /**
      * Purges datagrams older than the timeout. Returns, for each purged datagram whose first fragment had
-     * arrived, that fragment's header and data (for ICMP Time Exceeded code 1, RFC 792 / RFC 4443 §3.3).
+     * arrived, that fragment (for ICMP Time Exceeded code 1, RFC 792 / RFC 4443 §3.3; see {@link IcmpErrors}).
      */
     public List<byte[]> expire() {
         List<byte[]> firsts = new ArrayList<>();
@@ -361,22 +361,30 @@ public final class Reassembler {
 
     private void purgeExpired(long now, List<byte[]> firsts) {
         long timeout = limits.timeout().toMillis();
-        Iterator<Datagram> it = datagrams.values().iterator();
+        Iterator<Map.Entry<Key, Datagram>> it = datagrams.entrySet().iterator();
         while (it.hasNext()) {
-            Datagram d = it.next();
+            Map.Entry<Key, Datagram> e = it.next();
+            Datagram d = e.getValue();
             if (now - d.createdMillis < timeout) break; // insertion order = creation order
             if (!d.discarded) {
                 drops[DropReason.TIMEOUT.ordinal()]++;
                 if (firsts != null && d.header != null && !d.pieces.isEmpty() && d.pieces.getFirst().start() == 0) {
-                    byte[] first = d.pieces.getFirst().data();
-                    byte[] f = new byte[d.header.length + first.length];
-                    System.arraycopy(d.header, 0, f, 0, d.header.length);
-                    System.arraycopy(first, 0, f, d.header.length, first.length);
-                    firsts.add(f);
+                    firsts.add(firstFragment(e.getKey(), d));
                 }
             }
             pendingBytes -= d.bytes;
             it.remove();
         }
+    }
+
+    /** The offset-0 fragment as it arrived (IPv6: with its Fragment header rebuilt, M = 1). */
+    private static byte[] firstFragment(Key key, Datagram d) {
+        byte[] data = d.pieces.getFirst().data();
+        int fragHeader = key.ipv6() ? Ipv6FragmentHeader.LENGTH : 0;
+        byte[] f = new byte[d.header.length + fragHeader + data.length];
+        System.arraycopy(d.header, 0, f, 0, d.header.length);
+        if (key.ipv6()) Ipv6FragmentHeader.write(f, d.header.length, d.firstNextHeader, 0, true, key.id());
+        System.arraycopy(data, 0, f, d.header.length + fragHeader, data.length);
+        return f;
     }
 }

@@ -203,7 +203,7 @@ class FragmentationTest {
         clock.advance(Duration.ofSeconds(1));
         List<byte[]> timedOut = reassembler.expire();
         assertEquals(1, timedOut.size());
-        assertArrayEquals(java.util.Arrays.copyOf(frags.get(0), 20 + 552), java.util.Arrays.copyOf(timedOut.get(0), 20 + 552));
+        assertArrayEquals(frags.get(0), timedOut.get(0));
         assertEquals(0, reassembler.pendingDatagrams());
         assertEquals(0, reassembler.pendingBytes());
         assertEquals(1, reassembler.dropped(Reassembler.DropReason.TIMEOUT));
