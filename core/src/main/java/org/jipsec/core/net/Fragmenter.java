@@ -115,6 +115,11 @@ public final class Fragmenter {
         return new FragmentationResult.Fragments(out);
     }
 
+    /** {@link #fragment(byte[], int, int, int, int)} of the packet in a buffer (which is not modified). */
+    public static FragmentationResult fragment(PacketBuffer p, int mtu, int identification) throws MalformedPacketException {
+        return fragment(p.array(), p.start(), p.length(), mtu, identification);
+    }
+
     /** Dispatches on the IP version. {@code identification} is used for IPv6 only. */
     public static FragmentationResult fragment(byte[] b, int off, int len, int mtu, int identification) throws MalformedPacketException {
         return IpPacket.version(b, off, len) == 4 ? fragmentIpv4(b, off, len, mtu) : fragmentIpv6(b, off, len, mtu, identification);

@@ -23,7 +23,7 @@ public final class IpPacket {
             Ipv4Header.check(b, off, len);
             return Ipv4Header.totalLength(b, off);
         }
-        return Ipv6HeaderChain.of(b, off, len).packetEnd() - off;
+        return Ipv6HeaderChain.scratch().parse(b, off, len).packetEnd() - off;
     }
 
     /**
@@ -33,7 +33,7 @@ public final class IpPacket {
      */
     public static UpperLayer upperLayer(byte[] b, int off, int len) throws MalformedPacketException {
         if (version(b, off, len) == 6) {
-            Ipv6HeaderChain c = Ipv6HeaderChain.of(b, off, len);
+            Ipv6HeaderChain c = Ipv6HeaderChain.scratch().parse(b, off, len);
             return new UpperLayer(c.upperProtocol(), c.upperOffset(), c.isLaterFragment());
         }
         int hl = Ipv4Header.check(b, off, len);

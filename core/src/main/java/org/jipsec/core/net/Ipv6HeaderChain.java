@@ -40,6 +40,16 @@ public final class Ipv6HeaderChain {
     private int ipsecOffset;
     private int ipsecNextHeaderField;
 
+    private static final ThreadLocal<Ipv6HeaderChain> SCRATCH = ThreadLocal.withInitial(Ipv6HeaderChain::new);
+
+    /**
+     * This thread's scratch chain, for code that parses, reads and forgets within one call (no escape, no
+     * re-entry). The static helpers of this package use it so that the hot path allocates nothing.
+     */
+    static Ipv6HeaderChain scratch() {
+        return SCRATCH.get();
+    }
+
     public static Ipv6HeaderChain of(byte[] b, int off, int len) throws MalformedPacketException {
         Ipv6HeaderChain c = new Ipv6HeaderChain();
         c.parse(b, off, len);

@@ -73,7 +73,7 @@ public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHi
             }
             return new PacketSelector(false, 0, src, 0, dst, IpProtocols.ANY, 0, 0);
         }
-        Ipv6HeaderChain c = Ipv6HeaderChain.of(b, off, len);
+        Ipv6HeaderChain c = Ipv6HeaderChain.scratch().parse(b, off, len);
         long sh = Ipv6Header.srcHigh(b, off), sl = Ipv6Header.srcLow(b, off);
         long dh = Ipv6Header.dstHigh(b, off), dl = Ipv6Header.dstLow(b, off);
         if (c.isLaterFragment()) return new PacketSelector(true, sh, sl, dh, dl, IpProtocols.FRAGMENT, 0, 0);

@@ -127,7 +127,7 @@ public final class TransportChecksum {
             dstOff = sr >= 0 ? sr : off + Ipv4Header.OFF_DST; // RFC 9293 §3.1: the final destination
             if (protocol == IpProtocols.ICMPV6) return null;
         } else {
-            Ipv6HeaderChain c = Ipv6HeaderChain.of(b, off, len);
+            Ipv6HeaderChain c = Ipv6HeaderChain.scratch().parse(b, off, len);
             if (c.fragmentIndex() >= 0) return null; // a fragment: checksum covers the whole datagram
             protocol = c.upperProtocol();
             l4Off = c.upperOffset();

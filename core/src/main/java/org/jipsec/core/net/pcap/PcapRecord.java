@@ -18,6 +18,11 @@ public record PcapRecord(Instant timestamp, int originalLength, int linkType, by
         Objects.requireNonNull(data, "data");
     }
 
+    /** Offset of the IP packet inside {@link #data}, or -1 when the frame carries no IPv4/IPv6 packet. */
+    public int ipOffset() {
+        return LinkType.ipOffset(linkType, data);
+    }
+
     /** The IP packet inside the frame (a copy), or null when the frame carries no IPv4/IPv6 packet. */
     public byte[] ipPacket() {
         int at = LinkType.ipOffset(linkType, data);
