@@ -19,10 +19,18 @@ import org.jipsec.core.ipsec.Endpoint;
  *     code (regardless of {@code needPort}); anything else → that protocol, ports 0.</li>
  * <li>IPv6 ({@code ipsec6_get_ulp} over {@code ip6_lasthdr}): the last header of the chain (Hop-by-Hop,
  *     Routing, Destination Options, AH and the Fragment header of a <em>first</em> fragment are skipped);
- *     TCP/UDP → protocol, ports when {@code needPort} and present; ICMPv6 → type/code as ports; a later
- *     fragment → protocol 44 (Fragment), ports 0; ESP → 50.</li>
+ *     TCP/UDP → protocol, ports when {@code needPort} and present; ICMPv6 → type/code as ports; ESP → 50;
+ *     a later fragment (offset ≠ 0) → protocol 255, ports 0, as for IPv4 (spec §4.1 "same rules").</li>
  * </ul>
- * Two deliberate differences from NetBSD 1.x {@code ipsec4_get_ulp}, both defects there: its AH branch tests
+ * On the IPv6 later-fragment case NetBSD's code literally yields 44 ({@code ip6_nexthdr} stops at the
+ * Fragment header and {@code ip6_lasthdr} reports its type); we use 255 as the spec, the SPD's
+ * {@code FlowKey} and IPv4 do — only an "any" policy can match either way.
+ * IPv6 scope: NetBSD moves a link-local address's kernel-embedded scope into {@code sin6_scope_id}; on the
+ * wire there is no embedded scope, and the packet layer does not know the receiving interface, so the caller
+ * (io) supplies a scope id if it has one. The SPD's {@code FlowKey} is built as
+ * {@code new FlowKey(s.srcBytes(), s.dstBytes(), s.protocol(), s.srcPort(), s.dstPort())}.
+ *
+ * <p>Two deliberate differences from NetBSD 1.x {@code ipsec4_get_ulp}, both defects there: its AH branch tests
  * the length backwards ({@code len > off + 2 → done}), so every AH packet got protocol 255 — we skip AH as
  * the comment intends; and it requires {@code sizeof(struct icmp)} (28) bytes before reading an ICMP
  * type/code — we require the 4 bytes that hold them (RFC 792).
@@ -76,7 +84,7 @@ public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHi
         Ipv6HeaderChain c = Ipv6HeaderChain.scratch().parse(b, off, len);
         long sh = Ipv6Header.srcHigh(b, off), sl = Ipv6Header.srcLow(b, off);
         long dh = Ipv6Header.dstHigh(b, off), dl = Ipv6Header.dstLow(b, off);
-        if (c.isLaterFragment()) return new PacketSelector(true, sh, sl, dh, dl, IpProtocols.FRAGMENT, 0, 0);
+        if (c.isLaterFragment()) return new PacketSelector(true, sh, sl, dh, dl, IpProtocols.ANY, 0, 0);
         int nxt = c.upperProtocol();
         int pos = c.upperOffset();
         int avail = c.packetEnd() - pos;
