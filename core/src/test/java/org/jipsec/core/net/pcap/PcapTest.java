@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.FragmentationResult;
+import org.jipsec.core.net.Fragmenter;
+import org.jipsec.core.net.IcmpErrors;
 import org.jipsec.core.net.IpPacket;
 import org.jipsec.core.net.Ipv4Header;
 import org.jipsec.core.net.PacketSelector;
@@ -151,6 +154,29 @@ class PcapTest {
                 "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
                 "-e", "tcp.checksum.status");
         assertEquals(List.of("1\t1\t", "\t1\t", "1\t\t1"), status); // 1 = good
+    }
+
+    @Test
+    void tsharkReassemblesOurFragmentsAndAcceptsOurIcmpErrors(@TempDir Path dir) throws Exception {
+        requireTshark();
+        SplittableRandom r = new SplittableRandom(2);
+        byte[] p4 = TestPackets.udp4(r, 3000);
+        byte[] p6 = TestPackets.udp6(r, 3000);
+        List<byte[]> packets = new ArrayList<>();
+        packets.addAll(((FragmentationResult.Fragments) Fragmenter.fragmentIpv4(p4, 0, p4.length, 1000)).packets());
+        packets.addAll(((FragmentationResult.Fragments) Fragmenter.fragmentIpv6(p6, 0, p6.length, 1280, 0x1234)).packets());
+        packets.add(IcmpErrors.fragmentationNeeded(p4, 0, p4.length, 1400, 0x0a000001));
+        packets.add(IcmpErrors.packetTooBig(p6, 0, p6.length, 1280, TestPackets.V6_DST));
+        Path f = dir.resolve("frag.pcap");
+        Files.write(f, write(LinkType.RAW, false, packets));
+        List<String> out = tshark("-r", f.toString(), "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+                "-T", "fields", "-e", "ip.reassembled.length", "-e", "ipv6.reassembled.length", "-e", "udp.checksum.status",
+                "-e", "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-e", "icmp.mtu", "-e", "icmpv6.mtu");
+        // frames 4 and 7 complete the datagrams: 2980 bytes of IPv4 payload, 2960 of IPv6, UDP checksum good
+        assertEquals("2980\t\t1\t\t\t\t", out.get(3));
+        assertEquals("\t2960\t1\t\t\t\t", out.get(6));
+        assertTrue(out.get(7).startsWith("\t\t") && out.get(7).contains("\t1\t\t1400\t"), out.get(7));
+        assertTrue(out.get(8).endsWith("\t1\t\t1280"), out.get(8));
     }
 
     @Test
