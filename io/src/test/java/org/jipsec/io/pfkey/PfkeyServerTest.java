@@ -204,4 +204,25 @@ class PfkeyServerTest {
         assertEquals(n, count);
         assertEquals(0, server.droppedMessages(), "dumps are never dropped");
     }
+
+    @Test
+    void aClientVanishingMidDumpLeavesTheServerServing() throws Exception {
+        start(64 << 10);
+        PfkeyClient loaderClient = client();
+        long loader = server.withEngine(KeyEngine::openSocket);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] raw = org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.3"));
+            server.withEngine(e -> e.handle(loader, raw));
+        }
+        PfkeyClient quitter = PfkeyClient.connect(server.path());
+        quitter.send(PfkeyMessage.of(Sadb.SADB_DUMP, 0, 1, quitter.pid(), List.of()));
+        quitter.receiveRaw();
+        quitter.close();
+        PfkeyClient other = client();
+        assertEquals(0, other.request(add(other, 0x9000, "10.0.0.1", "10.0.0.4")).errno());
+        int count = 0;
+        for (Iterator<PfkeyMessage> it = other.dump(0); it.hasNext(); it.next()) count++;
+        assertEquals(20_001, count);
+        assertEquals(List.of(), server.<List<String>>withEngine(KeyEngine::checkInvariants));
+    }
 }
