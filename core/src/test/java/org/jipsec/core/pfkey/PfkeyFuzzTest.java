@@ -30,6 +30,7 @@ class PfkeyFuzzTest {
             throw new AssertionError("our own encoding does not decode: " + e.getMessage(), e);
         }
         assertArrayEquals(again, PfkeyCodec.encode(m));
+        KeyDebug.format(m, true); // the monitor prints whatever decodes
     }
 
     /**
