@@ -64,6 +64,7 @@ public final class KeyEngine {
     private final AlgorithmCatalog algorithms;
     private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
     private final AcquireTable acquires = new AcquireTable();
+    private final KeyStatistics.Counters stats = new KeyStatistics.Counters();
     private final Map<Long, SocketState> sockets = new LinkedHashMap<>();
     private long lastSocketId;
     private int reqidCounter = 0x4000;
@@ -104,16 +105,38 @@ public final class KeyEngine {
         for (Map.Entry<Long, SocketState> e : sockets.entrySet()) {
             long id = e.getKey();
             SocketState s = e.getValue();
-            if (s.promisc) out.add(new Delivery(id, m, true, false));
+            if (s.promisc) {
+                out.add(new Delivery(id, m, true, false));
+                stats.promiscCopies++;
+            }
             if (sender != null && id == sender) continue;
             boolean send = switch (target) {
                 case ONE -> false;
                 case ALL -> true;
                 case REGISTERED -> s.registered;
             };
-            if (send) out.add(new Delivery(id, m, false, target == Target.REGISTERED));
+            if (send) {
+                out.add(new Delivery(id, m, false, target == Target.REGISTERED));
+                count(target);
+            }
         }
-        if (sender != null && sockets.containsKey(sender)) out.add(new Delivery(sender, m, false, false));
+        if (sender != null && sockets.containsKey(sender)) {
+            out.add(new Delivery(sender, m, false, false));
+            count(target);
+        }
+    }
+
+    private void count(Target target) {
+        switch (target) {
+            case ONE -> stats.sentOne++;
+            case ALL -> stats.sentAll++;
+            case REGISTERED -> stats.sentRegistered++;
+        }
+    }
+
+    /** A snapshot of the counters. */
+    public KeyStatistics statistics() {
+        return stats.snapshot();
     }
 
     private Outcome reply(long sender, PfkeyMessage m, Target target) {
@@ -126,6 +149,9 @@ public final class KeyEngine {
 
     /** A request as bytes, exactly one message (keysock.c key_output → key_parse). */
     public Outcome handle(long socket, byte[] raw) {
+        stats.requests++;
+        stats.requestBytes += raw.length;
+        if (raw.length >= 2) stats.requestsByType[raw[1] & 0xff]++;
         if (raw.length > PfkeyCodec.BASE_BYTES && (raw[1] & 0xff) == Sadb.SADB_X_PROMISC) return promiscForward(socket, raw);
         PfkeyMessage msg;
         try {
@@ -137,6 +163,8 @@ public final class KeyEngine {
     }
 
     private Outcome headerError(long socket, byte[] raw, PfkeyException e) {
+        stats.malformed++;
+        stats.refusedByErrno[e.errno().number()]++;
         if (raw.length < PfkeyCodec.BASE_BYTES) return Outcome.NONE;
         PfkeyMessage echo = new PfkeyMessage(raw[0] & 0xff, raw[1] & 0xff, e.errno().number(), raw[3] & 0xff,
                 PfkeyCodec.u16(raw, 6), PfkeyCodec.i32(raw, 8), PfkeyCodec.i32(raw, 12), List.of());
@@ -185,9 +213,11 @@ public final class KeyEngine {
                 default -> throw PfkeyException.inval("no handler for " + Sadb.messageName(msg.type()));
             };
         } catch (PfkeyException e) {
+            stats.refusedByErrno[e.errno().number()]++;
             return reply(socket, msg.withErrno(e.errno().number()), Target.ONE);
         } catch (IllegalArgumentException e) {
             // a value the message carries that our value types refuse (e.g. reqid out of range)
+            stats.refusedByErrno[Errno.EINVAL.number()]++;
             return reply(socket, msg.withErrno(Errno.EINVAL.number()), Target.ONE);
         }
     }

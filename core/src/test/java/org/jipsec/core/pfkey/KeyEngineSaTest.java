@@ -350,6 +350,12 @@ class KeyEngineSaTest {
     void malformedBytesAreAnsweredWithTheHeaderAndErrno() {
         byte[] wire = Hex.bytes("02 09 00 00 03 00 00 00 05 00 00 00 63 00 00 00 01 00 11 00 00 00 00 00");
         PfkeyMessage r = only(e.handle(a, wire), a);
+        KeyStatistics st = e.statistics();
+        assertEquals(1, st.requests());
+        assertEquals(1, st.malformed());
+        assertEquals(1, st.refused(Errno.EINVAL));
+        assertEquals(1, st.requestsByType()[Sadb.SADB_FLUSH]);
+        assertEquals(1, st.sentOne());
         assertEquals(Errno.EINVAL.number(), r.errno());
         assertEquals(5, r.seq());
         assertEquals(99, r.pid());
