@@ -29,6 +29,7 @@ class KnownAnswerTest {
                 "rfc3602-aes-cbc.txt",
                 "rfc3686-aes-ctr.txt",
                 "gcm-mcgrew-viega.txt",
+                "draft-mcgrew-gcm-test-01.txt",
                 "ccm-rfc4309-framing.txt",
                 "rfc7634-chacha20-poly1305.txt");
     }
@@ -48,6 +49,7 @@ class KnownAnswerTest {
                     case "mac" -> mac(v);
                     case "cipher" -> cipher(v);
                     case "aead" -> aead(v);
+                    case "aead-open" -> aeadOpen(v);
                     default -> "unknown kind " + v.text("kind");
                 };
                 if (problem != null) failures.add(v + ": " + problem);
@@ -109,6 +111,33 @@ class KnownAnswerTest {
         t.decrypt(iv, 0, buf, OFF, plain.length);
         if (!Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + plain.length), plain)) return "decryption did not restore the plaintext";
         t.destroy();
+        return null;
+    }
+
+    /** A received packet (no plaintext published): it must verify, and re-sealing must give it back. */
+    private static String aeadOpen(Vector v) throws InvalidKeyLengthException {
+        Algorithm a = alg(v, AlgorithmKind.ENCRYPTION);
+        byte[] key = v.bytes("key");
+        byte[] iv = v.bytes("iv");
+        byte[] aad = v.bytes("aad");
+        byte[] wire = v.bytes("cipher");
+        AeadTransform rx = a.newAead(key);
+        byte[] buf = new byte[wire.length + 2 * OFF];
+        System.arraycopy(wire, 0, buf, OFF, wire.length);
+        rx.start(false, iv, 0);
+        rx.aad(aad, 0, aad.length);
+        int n;
+        try {
+            n = rx.open(buf, OFF, wire.length);
+        } catch (IcvMismatchException e) {
+            return "the published ICV did not verify";
+        }
+        AeadTransform tx = a.newAead(key);
+        tx.start(true, iv, 0);
+        tx.aad(aad, 0, aad.length);
+        int m = tx.seal(buf, OFF, n);
+        byte[] got = Arrays.copyOfRange(buf, OFF, OFF + m);
+        if (!Arrays.equals(got, wire)) return "re-sealed " + HEX.formatHex(got) + ", expected " + HEX.formatHex(wire);
         return null;
     }
 
