@@ -31,7 +31,12 @@ final class BcAead extends EspAead {
     }
 
     static BcAead ccm(Algorithm alg, byte[] key, int icv) {
-        return new BcAead(alg, key, 3, icv, CCMBlockCipher.newInstance(AESEngine.newInstance()));
+        return new BcAead(alg, key, 3, icv, ccmEngine());
+    }
+
+    /** The CCM core (RFC 3610 §2) over AES; the nonce length passed to init decides L = 15 - nonce length. */
+    static AEADBlockCipher ccmEngine() {
+        return CCMBlockCipher.newInstance(AESEngine.newInstance());
     }
 
     static BcAead gcm(Algorithm alg, byte[] key, int icv) {
