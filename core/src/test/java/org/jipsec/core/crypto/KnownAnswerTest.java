@@ -24,6 +24,7 @@ class KnownAnswerTest {
                 "rfc2202-hmac-md5-sha1.txt",
                 "rfc4231-hmac-sha2.txt",
                 "rfc4868-hmac-sha2-ipsec.txt",
+                "rfc2286-hmac-ripemd160.txt",
                 "rfc3566-aes-xcbc-mac-96.txt",
                 "rfc4494-aes-cmac-96.txt",
                 "rfc3602-aes-cbc.txt",
