@@ -28,6 +28,7 @@ class KnownAnswerTest {
                 "rfc3566-aes-xcbc-mac-96.txt",
                 "rfc4494-aes-cmac-96.txt",
                 "rfc3602-aes-cbc.txt",
+                "nessie-des-cbc.txt",
                 "rfc3686-aes-ctr.txt",
                 "gcm-mcgrew-viega.txt",
                 "draft-mcgrew-gcm-test-01.txt",
