@@ -27,16 +27,14 @@ final class AesCtrCipher implements CipherTransform {
     static final int IV = 8;
 
     private final Algorithm alg;
-    private final byte[] key;
-    private final SecretKeySpec keySpec;
+    private final ZeroizableKey keySpec;
     private final byte[] counterBlock = new byte[16];
     private final Cipher cipher;
     private boolean destroyed;
 
     AesCtrCipher(Algorithm alg, byte[] key) {
         this.alg = alg;
-        this.key = java.util.Arrays.copyOf(key, key.length - NONCE);
-        this.keySpec = new SecretKeySpec(this.key, "AES");
+        this.keySpec = new ZeroizableKey("AES", java.util.Arrays.copyOf(key, key.length - NONCE));
         System.arraycopy(key, key.length - NONCE, counterBlock, 0, NONCE); // RFC 3686 §5.1: nonce = last 4 key bytes
         counterBlock[15] = 1; // RFC 3686 §4: the block counter starts at one
         try {
@@ -74,10 +72,11 @@ final class AesCtrCipher implements CipherTransform {
     @Override public void destroy() {
         if (destroyed) return;
         destroyed = true;
-        Buffers.zero(key);
+        int keyLength = keySpec.length();
+        keySpec.destroy();
         Buffers.zero(counterBlock);
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[key.length], "AES"),
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[keyLength], "AES"),
                     new IvParameterSpec(new byte[16]));
         } catch (GeneralSecurityException ignored) {
             // unusable either way

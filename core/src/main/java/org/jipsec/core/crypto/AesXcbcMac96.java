@@ -31,7 +31,7 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
         try {
             Cipher k = Cipher.getInstance("AES/ECB/NoPadding");
             byte[] keyCopy = key.clone();
-            k.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyCopy, "AES"));
+            k.init(Cipher.ENCRYPT_MODE, new ZeroizableKey("AES", keyCopy));
             byte[] c = new byte[B];
             java.util.Arrays.fill(c, (byte) 1);
             k.doFinal(c, 0, B, k1Bytes, 0);
@@ -42,7 +42,7 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
             Buffers.zero(keyCopy);
             k.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[B], "AES"));
             this.k1 = Cipher.getInstance("AES/ECB/NoPadding");
-            k1.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k1Bytes, "AES"));
+            k1.init(Cipher.ENCRYPT_MODE, new ZeroizableKey("AES", k1Bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK lacks AES/ECB", e);
         }

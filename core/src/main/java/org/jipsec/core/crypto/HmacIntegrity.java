@@ -10,24 +10,23 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class HmacIntegrity extends TruncatedIntegrity {
     private final Mac mac;
-    private final byte[] key;
+    private final ZeroizableKey key;
     private final String jceName;
 
-    HmacIntegrity(Algorithm alg, byte[] key, String jceName, int icv) {
-        super(alg, icv, macLength(jceName));
-        this.key = key.clone();
-        this.jceName = jceName;
-        try {
-            this.mac = Mac.getInstance(jceName);
-            mac.init(new SecretKeySpec(this.key, jceName));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JDK lacks " + jceName, e);
-        }
+    private HmacIntegrity(Algorithm alg, ZeroizableKey key, Mac mac, int icv) {
+        super(alg, icv, mac.getMacLength());
+        this.key = key;
+        this.mac = mac;
+        this.jceName = mac.getAlgorithm();
     }
 
-    private static int macLength(String jceName) {
+    /** An HMAC keyed with a copy of {@code key}; RFC 2104 §3 allows any key length (long keys are hashed). */
+    static HmacIntegrity create(Algorithm alg, byte[] key, String jceName, int icv) {
         try {
-            return Mac.getInstance(jceName).getMacLength();
+            Mac mac = Mac.getInstance(jceName);
+            ZeroizableKey k = new ZeroizableKey(jceName, key.clone());
+            mac.init(k);
+            return new HmacIntegrity(alg, k, mac, icv);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK lacks " + jceName, e);
         }
@@ -44,9 +43,10 @@ final class HmacIntegrity extends TruncatedIntegrity {
     }
 
     @Override void wipe() {
-        Buffers.zero(key);
+        int keyLength = key.length();
+        key.destroy();
         try {
-            mac.init(new SecretKeySpec(new byte[Math.max(1, key.length)], jceName));
+            mac.init(new SecretKeySpec(new byte[Math.max(1, keyLength)], jceName));
         } catch (GeneralSecurityException ignored) {
             // unusable either way
         }

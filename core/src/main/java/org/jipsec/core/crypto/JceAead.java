@@ -21,20 +21,18 @@ final class JceAead extends EspAead {
     enum Kind { GCM, GMAC, CHACHA20_POLY1305 }
 
     private final Kind kind;
-    private final byte[] key;
     private final Cipher cipher;
-    private final SecretKeySpec keySpec;
+    private final ZeroizableKey keySpec;
 
     JceAead(Algorithm alg, byte[] key, Kind kind, int icv) {
         super(alg, key, 4, icv, kind == Kind.GMAC);
         this.kind = kind;
-        this.key = cipherKey(key, 4);
         try {
             if (kind == Kind.CHACHA20_POLY1305) {
-                this.keySpec = new SecretKeySpec(this.key, "ChaCha20");
+                this.keySpec = new ZeroizableKey("ChaCha20", cipherKey(key, 4));
                 this.cipher = Cipher.getInstance("ChaCha20-Poly1305");
             } else {
-                this.keySpec = new SecretKeySpec(this.key, "AES");
+                this.keySpec = new ZeroizableKey("AES", cipherKey(key, 4));
                 this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
             }
         } catch (GeneralSecurityException e) {
@@ -80,12 +78,13 @@ final class JceAead extends EspAead {
     }
 
     @Override void wipe() {
-        Buffers.zero(key);
+        int keyLength = keySpec.length();
+        keySpec.destroy();
         // Leave the Cipher keyed with zeros, not with the SA key; a fresh random-looking nonce avoids reuse refusal.
         try {
             byte[] n = nonce.clone();
             n[n.length - 1] ^= 0x5a;
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[key.length], keySpec.getAlgorithm()),
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[keyLength], keySpec.getAlgorithm()),
                     kind == Kind.CHACHA20_POLY1305 ? new IvParameterSpec(n) : new GCMParameterSpec(128, n));
         } catch (GeneralSecurityException ignored) {
             // unusable either way

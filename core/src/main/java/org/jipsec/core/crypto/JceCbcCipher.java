@@ -14,8 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class JceCbcCipher implements CipherTransform {
     private final Algorithm alg;
     private final String jceAlgorithm;
-    private final byte[] key;
-    private final SecretKeySpec keySpec;
+    private final ZeroizableKey keySpec;
     private final Cipher cipher;
     private final int block;
     private boolean destroyed;
@@ -23,9 +22,8 @@ final class JceCbcCipher implements CipherTransform {
     JceCbcCipher(Algorithm alg, byte[] key, String jceAlgorithm, int block) {
         this.alg = alg;
         this.jceAlgorithm = jceAlgorithm;
-        this.key = key.clone();
         this.block = block;
-        this.keySpec = new SecretKeySpec(this.key, jceAlgorithm);
+        this.keySpec = new ZeroizableKey(jceAlgorithm, key.clone());
         try {
             this.cipher = Cipher.getInstance(jceAlgorithm + "/CBC/NoPadding");
         } catch (GeneralSecurityException e) {
@@ -64,9 +62,10 @@ final class JceCbcCipher implements CipherTransform {
     @Override public void destroy() {
         if (destroyed) return;
         destroyed = true;
-        Buffers.zero(key);
+        int keyLength = keySpec.length();
+        keySpec.destroy();
         try { // overwrite the key schedule the Cipher holds
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[key.length], jceAlgorithm),
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[keyLength], jceAlgorithm),
                     new IvParameterSpec(new byte[block]));
         } catch (GeneralSecurityException ignored) {
             // the Cipher is unusable either way
