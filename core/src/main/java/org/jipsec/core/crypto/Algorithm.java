@@ -54,6 +54,17 @@ public record Algorithm(
         Objects.requireNonNull(factory);
     }
 
+    /**
+     * The original 14-component form (no flag aliases, implemented): kept so rows built by tests and fixtures
+     * elsewhere still compile.
+     */
+    public Algorithm(AlgorithmKind kind, int number, String pfkeyName, String name, List<String> aliases,
+            String dumpName, KeyLengths keyBits, int blockBytes, int ivBytes, int icvBytes, int saltBytes,
+            boolean netbsd, String reference, Factory factory) {
+        this(kind, number, pfkeyName, name, aliases, dumpName, keyBits, blockBytes, ivBytes, icvBytes, saltBytes,
+                netbsd, true, List.of(), reference, factory);
+    }
+
     /** True for ESP combined-mode algorithms (they need no separate integrity algorithm). */
     public boolean combinedMode() {
         return factory instanceof Factory.Aead;
