@@ -19,7 +19,11 @@ public interface AlgorithmCatalog {
         return Optional.empty();
     }
 
-    AlgorithmCatalog TABLE = AlgorithmTable::all;
+    /**
+     * jipsec's table, without the rows whose SAs are refused (IPComp {@code oui}, {@code lzs}: setkey accepts the
+     * words, NetBSD's kernel implements deflate only — an ADD naming them gets EINVAL, as there).
+     */
+    AlgorithmCatalog TABLE = kind -> AlgorithmTable.all(kind).stream().filter(Algorithm::implemented).toList();
 
     static AlgorithmCatalog of(List<Algorithm> algorithms) {
         return kind -> algorithms.stream().filter(a -> a.kind() == kind).toList();

@@ -31,5 +31,22 @@ class RegisterWithAlgorithmTableTest {
                 new Extension.Alg(12, 16, 128, 256))) {
             assertTrue(enc.contains(a), () -> a + " missing from " + enc);
         }
+        // spec §1.13: GMAC auth numbers 11-13 and TCP-MD5 252 are not listed; ids stay within 1..251 / 1..250
+        assertTrue(auth.stream().allMatch(a -> a.id() >= 1 && a.id() <= 251), auth::toString);
+        assertTrue(enc.stream().allMatch(a -> a.id() >= 1 && a.id() <= 250), enc::toString);
+    }
+
+    @Test
+    void ipcompWithAnUnimplementedAlgorithmIsRefused() {
+        assumeFalse(AlgorithmTable.all().isEmpty(), "algorithm table not filled yet");
+        KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.TABLE);
+        long s = e.openSocket();
+        for (int calg : new int[] {1, 2, 3}) {
+            PfkeyMessage add = Fixture.msg(Sadb.SADB_ADD, Sadb.SADB_X_SATYPE_IPCOMP,
+                    new Extension.Sa(0x1000 + calg, 0, 0, 0, calg, 0), Fixture.src("10.0.0.1"), Fixture.dst("10.0.0.2"));
+            int errno = Fixture.only(e.handle(s, add), s).errno();
+            org.junit.jupiter.api.Assertions.assertEquals(calg == 2 ? 0 : Errno.EINVAL.number(), errno, "calg " + calg);
+        }
     }
 }
