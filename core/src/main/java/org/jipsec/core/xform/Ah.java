@@ -49,7 +49,7 @@ final class Ah {
         int ahLen = ahLength(icvLen, ip.version == 6);
         if (f.length() + ahLen > (ip.version == 4 ? 0xffff : 0xffff + 40)) return DropReason.TOO_BIG;
         long seq = sa.allocateSequence();
-        if (seq < 0) return DropReason.SEQ_WRAP;
+        if (seq == 0) return DropReason.SEQ_WRAP;
         int nhRel = ip.nhOffset - f.start();
         int hdrLen = ip.hdrEnd - f.start();
         int nextHeader = f.data()[ip.nhOffset] & 0xff;

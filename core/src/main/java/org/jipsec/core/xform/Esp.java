@@ -55,7 +55,7 @@ public final class Esp {
         if (bad != null) return bad;
         if (ip.ipEnd != f.end()) f.trimEnd(f.end() - ip.ipEnd); // link-layer padding is not IP payload
         long seq = sa.allocateSequence();
-        if (seq < 0) return DropReason.SEQ_WRAP; // RFC 4303 §3.3.3
+        if (seq == 0) return DropReason.SEQ_WRAP; // RFC 4303 §3.3.3
 
         CipherTransform cipher = k.cipher;
         AeadTransform aead = k.aead;

@@ -28,7 +28,7 @@ public final class ReplayWindow {
     private final boolean esn;
     private final long[] blocks;
     private final int blockMask;
-    /** Highest sequence number committed (64-bit with ESN, else 0..2^32-1); 0 = none yet. */
+    /** Highest sequence number committed (unsigned) (64-bit with ESN, else 0..2^32-1); 0 = none yet. */
     private long top;
 
     /**
@@ -50,7 +50,7 @@ public final class ReplayWindow {
 
     public boolean esn() { return esn; }
 
-    /** Highest sequence number committed so far (the right edge of the window); 0 before the first packet. */
+    /** Highest sequence number committed (unsigned) so far (the right edge of the window); 0 before the first packet. */
     public long top() { return top; }
 
     /**
@@ -63,8 +63,8 @@ public final class ReplayWindow {
     public long check(int wireSeq) {
         long seq = esn ? inferEsn(wireSeq & 0xffffffffL) : wireSeq & 0xffffffffL;
         if (seq == 0) return REPLAYED; // RFC 4303 §3.3.3: counter starts at 1; NetBSD "if seq == 0: reject"
-        if (size == 0 || seq > top) return seq;
-        if (top - seq >= size) return REPLAYED; // left of the window
+        if (size == 0 || Long.compareUnsigned(seq, top) > 0) return seq;
+        if (Long.compareUnsigned(top - seq, size) >= 0) return REPLAYED; // left of the window
         return isSet(seq) ? REPLAYED : seq;
     }
 
@@ -74,17 +74,17 @@ public final class ReplayWindow {
      * @return false if the number was already marked meanwhile (a duplicate that raced) or fell out of the window
      */
     public boolean commit(long seq) {
-        if (seq <= 0) return false;
-        if (seq > top) {
+        if (seq == 0) return false;
+        if (Long.compareUnsigned(seq, top) > 0) {
             long cur = top >>> 6;
             long idx = seq >>> 6;
-            long diff = Math.min(idx - cur, blocks.length);
+            long diff = Long.compareUnsigned(idx - cur, blocks.length) < 0 ? idx - cur : blocks.length;
             for (long i = 1; i <= diff; i++) blocks[(int) ((cur + i) & blockMask)] = 0; // RFC 6479 §2.3
             top = seq;
             set(seq);
             return true;
         }
-        if (size != 0 && top - seq >= size) return false;
+        if (size != 0 && Long.compareUnsigned(top - seq, size) >= 0) return false;
         if (size != 0 && isSet(seq)) return false;
         set(seq);
         return true;
@@ -101,12 +101,18 @@ public final class ReplayWindow {
         long seqh;
         if (tl >= w - 1) {
             // Case A: the window lies within one sequence number subspace.
-            seqh = seql >= tl - w + 1 ? th : th + 1;
+            if (seql >= tl - w + 1) seqh = th;
+            else if (th == 0xffffffffL) return 0; // would need 2^64: cannot be valid
+            else seqh = th + 1;
         } else {
             // Case B: the window spans two subspaces.
-            seqh = seql >= ((tl - w + 1) & 0xffffffffL) ? th - 1 : th;
+            if (seql >= ((tl - w + 1) & 0xffffffffL)) {
+                if (th == 0) return 0; // before the beginning: cannot be valid
+                seqh = th - 1;
+            } else {
+                seqh = th;
+            }
         }
-        if (seqh < 0) return 0; // before the beginning: cannot be valid
         return (seqh << 32) | seql;
     }
 

@@ -101,9 +101,14 @@ public final class SaContext {
     /** The next sequence number the sender will use. */
     public long nextSequence() { return sendSeq.get() + 1; }
 
-    /** Sets the next sequence number to send (pcap {@code --seq N}); N ≥ 1. */
+    /**
+     * Sets the next sequence number to send (pcap {@code --seq N}); N ≥ 1, unsigned 64-bit with ESN (so -1 means
+     * 2^64 - 1), at most 2^32 - 1 without.
+     */
     public void setNextSequence(long n) {
-        if (n < 1) throw new IllegalArgumentException("sequence numbers start at 1");
+        if (n == 0) throw new IllegalArgumentException("sequence numbers start at 1");
+        if (!params.esn() && (n < 0 || n > 0xffffffffL))
+            throw new IllegalArgumentException("sequence number beyond 32 bits on an SA without ESN");
         sendSeq.set(n - 1);
     }
 
@@ -116,20 +121,22 @@ public final class SaContext {
 
     /**
      * Allocates the next sequence number: RFC 4303 §3.3.3 — without ESN the counter must not cycle unless the SA
-     * has CYCSEQ (then it continues at 0 … as NetBSD's does); with ESN the 64-bit counter must not cycle.
+     * has CYCSEQ (then it continues at 1: unlike NetBSD, jipsec never sends 0, which every receiver refuses);
+     * with ESN the 64-bit counter (unsigned) must not cycle.
      *
-     * @return the sequence number, or -1 when the SA is exhausted (packet dropped, {@link DropReason#SEQ_WRAP})
+     * @return the sequence number (unsigned 64-bit with ESN), or 0 when the SA is exhausted (packet dropped,
+     *         {@link DropReason#SEQ_WRAP})
      */
     long allocateSequence() {
         while (true) {
             long cur = sendSeq.get();
             long next;
             if (params.esn()) {
-                if (cur == -1L) return -1;
+                if (cur == -1L) return 0; // 2^64 - 1 was the last
                 next = cur + 1;
             } else if (cur >= 0xffffffffL) {
-                if ((params.flags() & SaFlags.CYCSEQ) == 0) return -1;
-                next = 0; // cycled: 0 is sent once, then 1, 2, … (NetBSD: count++ wraps)
+                if ((params.flags() & SaFlags.CYCSEQ) == 0) return 0;
+                next = 1;
             } else {
                 next = cur + 1;
             }

@@ -85,12 +85,25 @@ class ReplayWindowTest {
                 ok(5, 1, T + 1),
                 ok(6, 0xfffffff5L, 0xfffffff5L),   // late packet of subspace 0, inside the window (case B: Seqh-1)
                 no(7, 0xfffffff5L),                // duplicate across the wrap
-                no(8, 0xffffffdfL),                // 2^32+1 - (2^32-33) = 34 ≥ 32: left of the window
+                no(8, 0),                          // duplicate of 2^32
                 ok(9, 40, T + 40),
                 ok(10, 20, T + 20),
                 no(11, 20),
                 ok(12, 0x80000000L, T + 0x80000000L));
         assertTrue(f.isEmpty(), String.join("\n", f));
+    }
+
+    /**
+     * RFC 4303 App. A2.2: a number more than W behind the window's bottom at a subspace boundary is read as the
+     * next subspace's — the ICV check (here not run) is what then refuses a replayed packet.
+     */
+    @Test
+    void esnInferenceReadsFarLeftAsAhead() {
+        ReplayWindow w = new ReplayWindow(32, true);
+        w.commit(T + 1);
+        assertEquals(T + 0xffffffdfL, w.check(0xffffffdf));
+        assertEquals(T + 0xffffffdfL, w.top() + 0xffffffdfL - 1);
+        assertEquals(T + 1, w.top());
     }
 
     @Test
