@@ -108,7 +108,7 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
     }
 
     private static InetAddress literal(int line, String s) throws SetkeyException {
-        if (!s.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) throw new SetkeyException(line, "libipsec: invalid IP address while parsing \"" + s + "\"");
+        if (!s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) throw new SetkeyException(line, "libipsec: invalid IP address while parsing \"" + s + "\"");
         try {
             return InetAddress.getByName(s);
         } catch (java.net.UnknownHostException e) {
