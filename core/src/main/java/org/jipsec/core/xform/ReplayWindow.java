@@ -21,8 +21,11 @@ package org.jipsec.core.xform;
  */
 public final class ReplayWindow {
 
-    /** Result of {@link #check}: the packet is a duplicate or left of the window. */
-    public static final long REPLAYED = -1;
+    /**
+     * Result of {@link #check}: the packet is a duplicate, left of the window, or carries 0 (never a valid
+     * sequence number, so it cannot collide with one; 2^64-1 is valid with ESN).
+     */
+    public static final long REPLAYED = 0;
 
     private final int size;
     private final boolean esn;

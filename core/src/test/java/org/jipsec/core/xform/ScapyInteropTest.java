@@ -122,7 +122,7 @@ class ScapyInteropTest {
             Frame f = Frame.copyOf(c.clear());
             DropReason r = new Xform(XformSettings.DEFAULTS, new XformStats()).output(sa, f);
             if (r != null) failures.add(c.name() + ": jipsec output dropped: " + r);
-            byte[] out = r == null ? c.clear() : f.toByteArray();
+            byte[] out = r == null ? f.toByteArray() : c.clear();
             protectedByJipsec.add(out);
             if (jobs.length() > 1) jobs.append(",\n");
             jobs.append("{\"op\": \"decrypt\", ").append(c.scapyJobFields()).append(", \"packet\": \"").append(hex(out)).append("\"}");
