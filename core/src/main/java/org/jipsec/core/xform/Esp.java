@@ -200,31 +200,32 @@ public final class Esp {
         if (seqOut != null) seqOut[0] = seq;
         int ivOff = esp + HEADER;
         int payload = ivOff + ivLen;
-        int icvOff = payload + ctLen;
         // ICV verify / decrypt (RFC 4303 §3.4.4)
-        if (aead != null) {
-            aead.start(false, b, ivOff);
-            aad(k, aead, b, esp, seq, p.esn());
-            try {
-                aead.open(b, payload, ctLen + icvLen);
-            } catch (IcvMismatchException e) {
-                return DropReason.BAD_AUTH;
+        // RFC 4303 App. A3: after many consecutive ICV failures on an ESN SA, also try the next subspace (Seqh+1)
+        boolean resync = p.esn() && integrity && sa.esnFailures() >= SaContext.ESN_RESYNC_THRESHOLD;
+        byte[] saved = null;
+        if (resync) saved = java.util.Arrays.copyOfRange(b, esp, end); // rare path: the first try may scramble the buffer
+        boolean ok = verifyAndDecrypt(k, p, b, esp, ivLen, ctLen, icvLen, seq);
+        if (!ok && resync) {
+            long next = seq + (1L << 32);
+            long checked;
+            synchronized (sa.replayWindow()) {
+                checked = sa.replayWindow().checkSequence(next);
             }
-        } else {
-            if (mac != null) {
-                mac.update(b, esp, HEADER + ivLen + ctLen);
-                if (p.esn()) {
-                    IpView.put32(k.scratch, 0, (int) (seq >>> 32));
-                    mac.update(k.scratch, 0, 4);
+            if (checked != ReplayWindow.REPLAYED) {
+                System.arraycopy(saved, 0, b, esp, saved.length);
+                ok = verifyAndDecrypt(k, p, b, esp, ivLen, ctLen, icvLen, next);
+                if (ok) {
+                    seq = next;
+                    if (seqOut != null) seqOut[0] = seq;
                 }
-                if (!mac.verify(b, icvOff)) return DropReason.BAD_AUTH;
-            }
-            try {
-                cipher.decrypt(b, ivOff, b, payload, ctLen);
-            } catch (RuntimeException e) {
-                return DropReason.DECRYPT_FAILED;
             }
         }
+        if (!ok) {
+            if (p.esn() && integrity) sa.esnFailure();
+            return DropReason.BAD_AUTH;
+        }
+        if (p.esn()) sa.esnSuccess();
         // replay commit, after the ICV verified
         if (integrity) {
             synchronized (sa.replayWindow()) {
@@ -249,5 +250,32 @@ public final class Esp {
         f.data()[f.start() + nhRel] = (byte) nextHeader;
         IpView.fixLength(f.data(), f.start(), f.end());
         return null;
+    }
+
+    /** ICV check and decryption in place; false if the ICV does not verify. */
+    private static boolean verifyAndDecrypt(SaContext.Keyed k, SaParameters p, byte[] b, int esp, int ivLen, int ctLen,
+                                            int icvLen, long seq) {
+        int ivOff = esp + HEADER;
+        int payload = ivOff + ivLen;
+        if (k.aead != null) {
+            k.aead.start(false, b, ivOff);
+            aad(k, k.aead, b, esp, seq, p.esn());
+            try {
+                k.aead.open(b, payload, ctLen + icvLen);
+            } catch (IcvMismatchException e) {
+                return false;
+            }
+            return true;
+        }
+        if (k.integrity != null) {
+            k.integrity.update(b, esp, HEADER + ivLen + ctLen);
+            if (p.esn()) {
+                IpView.put32(k.scratch, 0, (int) (seq >>> 32));
+                k.integrity.update(k.scratch, 0, 4);
+            }
+            if (!k.integrity.verify(b, payload + ctLen)) return false;
+        }
+        k.cipher.decrypt(b, ivOff, b, payload, ctLen);
+        return true;
     }
 }

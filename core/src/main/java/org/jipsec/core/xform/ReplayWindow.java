@@ -64,7 +64,11 @@ public final class ReplayWindow {
      *         {@link #REPLAYED}
      */
     public long check(int wireSeq) {
-        long seq = esn ? inferEsn(wireSeq & 0xffffffffL) : wireSeq & 0xffffffffL;
+        return checkSequence(esn ? inferEsn(wireSeq & 0xffffffffL) : wireSeq & 0xffffffffL);
+    }
+
+    /** Checks a full (already inferred) sequence number against the window, without changing anything. */
+    public long checkSequence(long seq) {
         if (seq == 0) return REPLAYED; // RFC 4303 §3.3.3: counter starts at 1; NetBSD "if seq == 0: reject"
         if (size == 0 || Long.compareUnsigned(seq, top) > 0) return seq;
         if (Long.compareUnsigned(top - seq, size) >= 0) return REPLAYED; // left of the window

@@ -34,6 +34,13 @@ public final class SaContext {
     private final List<Keyed> allKeyed = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Keyed> keyed = ThreadLocal.withInitial(this::newKeyed);
     private final AtomicLong ipId = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger esnFailures = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * RFC 4303 App. A3: consecutive ICV failures on an ESN SA after which the receiver also tries the next
+     * sequence number subspace (the sender may have moved more than 2^32 ahead of the window).
+     */
+    public static final int ESN_RESYNC_THRESHOLD = 16;
     private final byte[] srcAddr;
     private final byte[] dstAddr;
     private volatile byte[] forcedIv;
@@ -143,6 +150,12 @@ public final class SaContext {
             if (sendSeq.compareAndSet(cur, next)) return next;
         }
     }
+
+    int esnFailures() { return esnFailures.get(); }
+
+    void esnFailure() { esnFailures.incrementAndGet(); }
+
+    void esnSuccess() { if (esnFailures.get() != 0) esnFailures.set(0); }
 
     int nextIpId() {
         return (int) (ipId.incrementAndGet() & 0xffff);

@@ -286,6 +286,36 @@ class XformBehaviourTest {
     }
 
     @Test
+    void esnResynchronisesAfterConsecutiveIcvFailures() {
+        // RFC 4303 App. A3: the sender moved more than 2^32 ahead; inference picks the wrong Seqh until the
+        // receiver, after ESN_RESYNC_THRESHOLD consecutive failures, tries Seqh + 1
+        SaParameters p = TestSas.esp(0x1013, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+                .withReplay(64, true);
+        SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
+        byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(10));
+        InboundTrace t = new InboundTrace();
+        for (int i = 0; i < 3; i++) {
+            Frame f = Frame.copyOf(clear);
+            assertNull(x.output(out, f));
+            assertNull(x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), t));
+        }
+        out.setNextSequence((1L << 32) + 100);
+        for (int i = 0; i < SaContext.ESN_RESYNC_THRESHOLD; i++) {
+            Frame f = Frame.copyOf(clear);
+            assertNull(x.output(out, f));
+            assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), t), "packet " + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            Frame f = Frame.copyOf(clear);
+            assertNull(x.output(out, f));
+            Frame g = Frame.copyOf(f.toByteArray());
+            assertNull(x.input(g, TestSas.lookup(in), t), "after re-synchronisation, packet " + i);
+            assertEquals((1L << 32) + 100 + SaContext.ESN_RESYNC_THRESHOLD + i, t.seq());
+            assertArrayEquals(clear, g.toByteArray());
+        }
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Frame.copyOf(esp), TestSas.lookup(), new InboundTrace()));
