@@ -316,6 +316,65 @@ class XformBehaviourTest {
     }
 
     @Test
+    void gmacAuthenticatesWithoutEncrypting() {
+        // RFC 4543: ENCR_NULL_AUTH_AES_GMAC — the payload travels in clear, every byte is authenticated
+        SaParameters p = TestSas.esp(0x1014, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gmac"), GCM_KEY, null, null);
+        byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(21));
+        byte[] wire = roundTrip(x, p, clear);
+        byte[] udp = Arrays.copyOfRange(clear, 20, clear.length);
+        assertArrayEquals(udp, Arrays.copyOfRange(wire, 20 + 8 + 8, 20 + 8 + 8 + udp.length), "payload in clear");
+        byte[] forged = wire.clone();
+        forged[20 + 8 + 8 + 10] ^= 1;
+        assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+    }
+
+    @Test
+    void perSaCountersCountPacketsAndBytes() {
+        SaParameters p = gcmTunnel("192.0.2.1", "192.0.2.2");
+        SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
+        long bytes = 0;
+        for (int i = 0; i < 5; i++) {
+            Frame f = Frame.copyOf(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(10 * i)));
+            assertNull(x.output(out, f));
+            bytes += f.length();
+            assertNull(x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), new InboundTrace()));
+        }
+        assertEquals(5, out.outbound().packets());
+        assertEquals(bytes, out.outbound().bytes());
+        assertEquals(5, in.inbound().packets());
+        assertEquals(bytes, in.inbound().bytes());
+    }
+
+    @Test
+    void ahPredictsTheRoutingHeaderFinalDestination() {
+        // RFC 4302 §3.3.3.1.2.2: the ICV is computed over the routing header as the final destination sees it
+        SaParameters p = TestSas.ah(0x2003, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(8)), 40, 40 + 16);
+        // type 2 routing header, one address (the final destination 2001:db8::2), segments left 1;
+        // the IPv6 destination is the intermediate hop 2001:db8::99
+        byte[] rh = new byte[24];
+        rh[0] = 17;
+        rh[1] = 2;
+        rh[2] = 2;
+        rh[3] = 1;
+        System.arraycopy(TestSas.ep("2001:db8::2").address().getAddress(), 0, rh, 8, 16);
+        byte[] body = new byte[rh.length + udp.length];
+        System.arraycopy(rh, 0, body, 0, rh.length);
+        System.arraycopy(udp, 0, body, rh.length, udp.length);
+        byte[] sent = TestSas.ipv6("2001:db8::1", "2001:db8::99", 43, body);
+        Frame f = Frame.copyOf(sent);
+        assertNull(x.output(TestSas.ctx(p), f));
+        byte[] wire = f.toByteArray();
+        // the packet as it arrives: the hop swapped the addresses and decremented segments left
+        byte[] arrived = wire.clone();
+        System.arraycopy(wire, 40 + 8, arrived, 24, 16);
+        System.arraycopy(wire, 24, arrived, 40 + 8, 16);
+        arrived[40 + 3] = 0;
+        arrived[7] = 63;
+        assertNull(x.input(Frame.copyOf(arrived), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Frame.copyOf(esp), TestSas.lookup(), new InboundTrace()));
