@@ -1,0 +1,60 @@
+package org.jipsec.core.spd;
+
+import java.util.Objects;
+
+/**
+ * The lookup input of the SPD: what NetBSD's {@code ipsec_setspidx} extracts from a packet (spec §4.1)
+ * as plain values: addresses (4 or 16 bytes, same length), upper-layer protocol (255 for a
+ * non-first fragment), ports (0 when not used; ICMP type/code as source/destination port) and the
+ * IPv6 scope ids (0 = none). The packet layer builds it; the SPD only reads it.
+ */
+public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int sourcePort, int destinationPort,
+                      int sourceScopeId, int destinationScopeId) {
+
+    public FlowKey {
+        Objects.requireNonNull(source);
+        Objects.requireNonNull(destination);
+        if ((source.length != 4 && source.length != 16) || source.length != destination.length) {
+            throw new IllegalArgumentException("addresses must both be 4 or both 16 bytes");
+        }
+        if (upperProtocol < 0 || upperProtocol > 255) throw new IllegalArgumentException("protocol out of range");
+        if (sourcePort < 0 || sourcePort > 0xffff || destinationPort < 0 || destinationPort > 0xffff) {
+            throw new IllegalArgumentException("port out of range");
+        }
+    }
+
+    public FlowKey(byte[] source, byte[] destination, int upperProtocol, int sourcePort, int destinationPort) {
+        this(source, destination, upperProtocol, sourcePort, destinationPort, 0, 0);
+    }
+
+    public boolean isIpv6() { return source.length == 16; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FlowKey k && java.util.Arrays.equals(source, k.source)
+                && java.util.Arrays.equals(destination, k.destination) && upperProtocol == k.upperProtocol
+                && sourcePort == k.sourcePort && destinationPort == k.destinationPort
+                && sourceScopeId == k.sourceScopeId && destinationScopeId == k.destinationScopeId;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(source) * 31 + java.util.Arrays.hashCode(destination)
+                + Objects.hash(upperProtocol, sourcePort, destinationPort, sourceScopeId, destinationScopeId);
+    }
+
+    @Override
+    public String toString() {
+        return "FlowKey[" + AddressText.format(addr(source), sourceScopeId) + "[" + sourcePort + "] -> "
+                + AddressText.format(addr(destination), destinationScopeId) + "[" + destinationPort + "] proto "
+                + upperProtocol + "]";
+    }
+
+    private static java.net.InetAddress addr(byte[] b) {
+        try {
+            return java.net.InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
