@@ -5,15 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
-import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.ipsec.IpsecRequest;
+import org.jipsec.core.ipsec.PolicyDirection;
+import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.spd.PolicyParseException;
+import org.jipsec.core.spd.PolicyParser;
 import org.jipsec.core.xform.NatTraversal;
 import org.jipsec.core.xform.OutboundRule;
 import org.jipsec.core.xform.SaParameters;
 
 /**
  * A setkey file turned into what offline processing needs: SAs from {@code add} statements, outbound rules from
- * {@code spdadd … -P out …} statements, and notes about what was skipped. The full setkey (issue #6) and policy
- * engine (issue #5) replace the small policy reading here.
+ * {@code spdadd … -P out …} statements (policies read by the SPD's ipsec_set_policy(3) parser), and notes about
+ * what was skipped. The full setkey is issue #6.
  */
 public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRules, List<String> notes) {
 
@@ -35,7 +39,7 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
                 case SpdAddStatement p -> {
                     OutboundRule r = rule(p);
                     if (r != null) rules.add(r);
-                    else notes.add("line " + p.line() + ": inbound policy noted but not enforced offline (issue #5)");
+                    else notes.add("line " + p.line() + ": inbound policy ignored: offline protection applies outbound policies only");
                 }
                 case OtherStatement o -> notes.add("line " + o.line() + ": '" + o.verb()
                         + "' ignored: only add and spdadd are applied here (full setkey: issue #6)");
@@ -63,56 +67,37 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
         }
     }
 
-    /** Reads {@code out ipsec proto/mode/src-dst/level …}, {@code out none}, {@code out discard}; null for in. */
+    /**
+     * Reads the policy with the SPD's ipsec_set_policy(3) parser ({@link PolicyParser}); returns null for inbound
+     * policies (offline protection applies outbound ones only).
+     */
     static OutboundRule rule(SpdAddStatement p) throws SetkeyException {
-        String[] w = p.policy().trim().split("\\s+");
-        if (w.length < 1 || w[0].isEmpty()) throw new SetkeyException(p.line(), "empty policy");
-        String dir = w[0];
-        if (dir.equals("in") || dir.equals("fwd")) return null;
-        if (!dir.equals("out")) throw new SetkeyException(p.line(), "policy direction must be in or out at [" + dir + "]");
-        if (w.length < 2) return new OutboundRule(p.src(), p.srcPrefix(), p.dst(), p.dstPrefix(), p.upper(), "discard", List.of());
-        String action = w[1];
+        XPolicy x;
+        try {
+            x = PolicyParser.parse(p.policy());
+        } catch (PolicyParseException e) {
+            throw new SetkeyException(p.line(), "policy: " + e.getMessage());
+        }
+        if (x.direction() != PolicyDirection.OUTBOUND) return null;
         List<OutboundRule.Request> reqs = new ArrayList<>();
-        switch (action) {
-            case "none", "discard" -> { }
-            case "ipsec" -> {
-                for (int i = 2; i < w.length; i++) reqs.add(request(p.line(), w[i]));
+        String action;
+        switch (x.type()) {
+            case DISCARD -> action = "discard";
+            case NONE -> action = "none";
+            case IPSEC -> {
+                action = "ipsec";
+                for (IpsecRequest r : x.requests()) {
+                    if (r.mode() == IpsecMode.TUNNEL && !r.hasEndpoints())
+                        throw new SetkeyException(p.line(), "tunnel request without endpoints: " + p.policy());
+                    InetAddress ts = r.source().map(Endpoint::address).orElse(null);
+                    InetAddress td = r.destination().map(Endpoint::address).orElse(null);
+                    reqs.add(new OutboundRule.Request(r.protocol(), r.mode(), r.mode() == IpsecMode.TUNNEL ? ts : null,
+                            r.mode() == IpsecMode.TUNNEL ? td : null));
+                }
                 if (reqs.isEmpty()) throw new SetkeyException(p.line(), "ipsec policy without a request");
             }
-            case "entrust", "bypass" -> throw new SetkeyException(p.line(), "policy '" + action + "' is not allowed in the SPD");
-            default -> throw new SetkeyException(p.line(), "invalid security policy at [" + action + "]");
+            default -> throw new SetkeyException(p.line(), "policy '" + x.type().keyword() + "' is not allowed in the SPD");
         }
         return new OutboundRule(p.src(), p.srcPrefix(), p.dst(), p.dstPrefix(), p.upper(), action, reqs);
-    }
-
-    private static OutboundRule.Request request(int line, String text) throws SetkeyException {
-        String[] parts = text.split("/", -1);
-        IpsecProtocol proto = IpsecProtocol.ofKeyword(parts[0])
-                .orElseThrow(() -> new SetkeyException(line, "invalid ipsec protocol at [" + text + "]"));
-        if (parts.length < 2) throw new SetkeyException(line, "too few arguments at [" + text + "]");
-        IpsecMode mode = switch (parts[1]) {
-            case "transport" -> IpsecMode.TRANSPORT;
-            case "tunnel" -> IpsecMode.TUNNEL;
-            default -> throw new SetkeyException(line, "invalid ipsec mode at [" + text + "]");
-        };
-        InetAddress ts = null, td = null;
-        if (mode == IpsecMode.TUNNEL) {
-            if (parts.length < 3 || parts[2].isEmpty()) throw new SetkeyException(line, "invalid address specification at [" + text + "]");
-            String[] ends = parts[2].split("-");
-            if (ends.length != 2) throw new SetkeyException(line, "invalid address specification at [" + text + "]");
-            ts = literal(line, ends[0].replaceAll("\\[.*\\]", ""));
-            td = literal(line, ends[1].replaceAll("\\[.*\\]", ""));
-            if (ts.getAddress().length != td.getAddress().length) throw new SetkeyException(line, "family mismatch at [" + text + "]");
-        }
-        return new OutboundRule.Request(proto, mode, ts, td);
-    }
-
-    private static InetAddress literal(int line, String s) throws SetkeyException {
-        if (!s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) throw new SetkeyException(line, "libipsec: invalid IP address while parsing \"" + s + "\"");
-        try {
-            return InetAddress.getByName(s);
-        } catch (java.net.UnknownHostException e) {
-            throw new SetkeyException(line, "libipsec: invalid IP address while parsing \"" + s + "\"");
-        }
     }
 }
