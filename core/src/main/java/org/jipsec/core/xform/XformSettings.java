@@ -1,5 +1,7 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.sysctl.SysctlNames;
+
 /**
  * The sysctl values the transforms read (spec §4.11, §5.1). The sysctl tree belongs to the engine; it hands
  * the transforms an immutable snapshot.
@@ -19,6 +21,23 @@ public record XformSettings(boolean ahCleartos, int ahOffsetmask, int dfbit, int
 
     /** NetBSD's defaults. */
     public static final XformSettings DEFAULTS = new XformSettings(true, 0, 2, 0, 0, 64, true, true, true);
+
+    /**
+     * A snapshot of the transforms' variables from the sysctl tree (spec §5.1, §5.2). The default TTL is not a
+     * NetBSD ipsec variable; it stays 64.
+     */
+    public static XformSettings from(org.jipsec.core.sysctl.Sysctl tree) {
+        return new XformSettings(
+                tree.intValue(SysctlNames.IPSEC_AH_CLEARTOS) != 0,
+                tree.intValue(SysctlNames.IPSEC_AH_OFFSETMASK),
+                tree.intValue(SysctlNames.IPSEC_DFBIT),
+                tree.intValue(SysctlNames.IPSEC_ECN),
+                tree.intValue(SysctlNames.IPSEC6_ECN),
+                DEFAULTS.defaultTtl(),
+                tree.intValue(SysctlNames.IPSEC_ESP_ENABLE) != 0,
+                tree.intValue(SysctlNames.IPSEC_AH_ENABLE) != 0,
+                tree.intValue(SysctlNames.IPSEC_IPCOMP_ENABLE) != 0);
+    }
 
     public XformSettings withEcn(int v4, int v6) {
         return new XformSettings(ahCleartos, ahOffsetmask, dfbit, v4, v6, defaultTtl, espEnable, ahEnable, ipcompEnable);
