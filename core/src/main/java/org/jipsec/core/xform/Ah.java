@@ -68,7 +68,7 @@ final class Ah {
         DropReason m = icv(sa, k, b, start, hdrLen, ah, f.end(), seq, s, true);
         if (m != null) return m;
         mac.finish(b, ah + FIXED);
-        sa.outbound().record(f.length());
+        k.countOut(f.length());
         stats.output(IpsecProtocol.AH, f.length());
         return null;
     }
@@ -194,9 +194,7 @@ final class Ah {
         if (ah + ahLen > end) return DropReason.SHORT;
         int wireSeq = IpView.i32(b, ah + 8);
         long seq;
-        synchronized (sa.replayWindow()) {
-            seq = sa.replayWindow().check(wireSeq);
-        }
+        seq = sa.replayWindow().check(wireSeq); // unlocked read; commit() decides under the lock
         if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         if (seqOut != null) seqOut[0] = seq;
         if (f.end() > end) f.trimEnd(f.end() - end);
@@ -209,7 +207,7 @@ final class Ah {
         synchronized (sa.replayWindow()) {
             if (!sa.replayWindow().commit(seq)) return DropReason.REPLAY;
         }
-        sa.inbound().record(f.length());
+        k.countIn(f.length());
         int nextHeader = b[ah] & 0xff;
         int nhRel = ip.nhOffset - f.start();
         f.removeGap(ah, ahLen);

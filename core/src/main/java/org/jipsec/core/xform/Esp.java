@@ -138,7 +138,7 @@ public final class Esp {
         // outer header: protocol 50 and lengths
         b[start + nhRel] = (byte) IpView.ESP;
         IpView.fixLength(b, start, f.end());
-        sa.outbound().record(f.length());
+        k.countOut(f.length());
         stats.output(IpsecProtocol.ESP, f.length());
         return null;
     }
@@ -190,9 +190,8 @@ public final class Esp {
         // replay check (only with integrity: RFC 4303 §3.4.3, NetBSD "only when an auth algorithm is set")
         long seq;
         if (integrity) {
-            synchronized (sa.replayWindow()) {
-                seq = sa.replayWindow().check(wireSeq);
-            }
+            // read without the lock: a stale view only lets a duplicate through to commit(), which refuses it
+            seq = sa.replayWindow().check(wireSeq);
             if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         } else {
             seq = wireSeq & 0xffffffffL;
@@ -240,7 +239,7 @@ public final class Esp {
             int last = b[payload + ctLen - 3] & 0xff;
             if (last != padLen && last != 0) return DropReason.BAD_PADDING;
         }
-        sa.inbound().record(f.length());
+        k.countIn(f.length());
         if (nextHeader == IpView.NONE) return DropReason.DUMMY; // RFC 4303 §2.6: dummy packet, dropped silently
         // strip: ESP header + IV in front, trailer + ICV behind
         int dataLen = ctLen - padLen - 2;

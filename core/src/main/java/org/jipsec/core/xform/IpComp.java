@@ -46,7 +46,7 @@ final class IpComp {
         f.trimEnd(f.end() - (ip.hdrEnd + HEADER + n));
         b[ip.nhOffset] = (byte) IpView.IPCOMP;
         IpView.fixLength(b, f.start(), f.end());
-        sa.outbound().record(f.length());
+        k.countOut(f.length());
         stats.output(IpsecProtocol.IPCOMP, f.length());
         return null;
     }
@@ -70,7 +70,7 @@ final class IpComp {
         int n = k.ipcomp.inflate(b, c + HEADER, f.end() - c - HEADER, max);
         if (n == -1) return DropReason.DECOMPRESS_TOO_BIG;
         if (n < 0) return DropReason.DECOMPRESS_FAILED;
-        sa.inbound().record(f.length());
+        k.countIn(f.length());
         int nhRel = ip.nhOffset - f.start();
         f.trimEnd(f.end() - c);
         int at = f.append(n);

@@ -109,8 +109,8 @@ public final class OfflineProcessor {
         Frame f = Frame.copyOf(packet);
         DropReason r = xform.output(bundle, f);
         SaContext outer = bundle.getLast();
-        String head = String.format("%s spi=0x%08x seq=%d", outer.parameters().protocol().keyword(),
-                outer.parameters().spi(), outer.nextSequence() - 1);
+        String head = String.format("%s spi=0x%08x seq=%s", outer.parameters().protocol().keyword(),
+                outer.parameters().spi(), Long.toUnsignedString(outer.lastSequence()));
         if (r != null) return new Verdict(head + " " + r.label(), null);
         return new Verdict(head + " ok", f.toByteArray());
     }

@@ -17,7 +17,10 @@ package org.jipsec.core.xform;
  *
  * <p>Window 0 turns the check off (NetBSD: "wsize == 0: ok"); the highest number seen is still tracked so
  * that ESN inference works. Without ESN, sequence number 0 is never valid (RFC 4303 §3.3.3: the first
- * packet carries 1). Not thread-safe: one per SA, guarded by the SA's inbound lock.
+ * packet carries 1).
+ *
+ * <p>Threads: {@link #commit} must run under the window's monitor ({@code synchronized (window)}); {@link #check}
+ * may run without it — a stale view can only let a duplicate reach {@code commit}, which then refuses it.
  */
 public final class ReplayWindow {
 

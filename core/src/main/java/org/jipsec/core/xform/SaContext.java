@@ -29,9 +29,9 @@ public final class SaContext {
     private final byte[] authKey;
     private final AtomicLong sendSeq;
     private final ReplayWindow replay;
-    private final SaCounters inbound = new SaCounters();
-    private final SaCounters outbound = new SaCounters();
     private final List<Keyed> allKeyed = new CopyOnWriteArrayList<>();
+    private final SaCounters inbound = new SaCounters(allKeyed, k -> k.inPackets, k -> k.inBytes);
+    private final SaCounters outbound = new SaCounters(allKeyed, k -> k.outPackets, k -> k.outBytes);
     private final ThreadLocal<Keyed> keyed = ThreadLocal.withInitial(this::newKeyed);
     private final AtomicLong ipId = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger esnFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -127,12 +127,15 @@ public final class SaContext {
     byte[] forcedIv() { return forcedIv; }
 
     /**
-     * Allocates the next sequence number: RFC 4303 §3.3.3 — without ESN the counter must not cycle unless the SA
-     * has CYCSEQ (then it continues at 1: unlike NetBSD, jipsec never sends 0, which every receiver refuses);
-     * with ESN the 64-bit counter (unsigned) must not cycle.
+     * Allocates the next sequence number: RFC 4303 §3.3.3 — without ESN the 32-bit number on the wire must not
+     * cycle unless the SA has CYCSEQ (then it continues at 1: unlike NetBSD, jipsec never sends 0, which every
+     * receiver refuses); with ESN the 64-bit counter (unsigned) must not cycle.
      *
-     * @return the sequence number (unsigned 64-bit with ESN), or 0 when the SA is exhausted (packet dropped,
-     *         {@link DropReason#SEQ_WRAP})
+     * <p>The value returned is a 64-bit packet counter even without ESN, so that counter-derived IVs (GCM, CCM,
+     * CTR, ChaCha20-Poly1305) stay unique under the key after a CYCSEQ wrap (RFC 4106 §3.1); the wire carries
+     * its low 32 bits.
+     *
+     * @return the counter (never 0), or 0 when the SA is exhausted (packet dropped, {@link DropReason#SEQ_WRAP})
      */
     long allocateSequence() {
         while (true) {
@@ -141,14 +144,20 @@ public final class SaContext {
             if (params.esn()) {
                 if (cur == -1L) return 0; // 2^64 - 1 was the last
                 next = cur + 1;
-            } else if (cur >= 0xffffffffL) {
-                if ((params.flags() & SaFlags.CYCSEQ) == 0) return 0;
-                next = 1;
+            } else if ((cur & 0xffffffffL) == 0xffffffffL) {
+                if ((params.flags() & SaFlags.CYCSEQ) == 0 || cur == -1L) return 0;
+                next = cur + 2; // skip the wire value 0
             } else {
                 next = cur + 1;
             }
             if (sendSeq.compareAndSet(cur, next)) return next;
         }
+    }
+
+    /** The last sequence number sent as it appears on the wire (64-bit with ESN), 0 before the first. */
+    public long lastSequence() {
+        long c = sendSeq.get();
+        return params.esn() ? c : c & 0xffffffffL;
     }
 
     int esnFailures() { return esnFailures.get(); }
@@ -174,7 +183,6 @@ public final class SaContext {
         Arrays.fill(encKey, (byte) 0);
         Arrays.fill(authKey, (byte) 0);
         for (Keyed k : allKeyed) k.destroy();
-        allKeyed.clear();
     }
 
     private Keyed newKeyed() {
@@ -204,6 +212,18 @@ public final class SaContext {
         final byte[] icv = new byte[64];
         byte[] hdr = new byte[256];
         IpCompCodec ipcomp;
+        /** Usage counts of this thread (read by {@link SaCounters} on other threads; 64-bit plain writes). */
+        long inPackets, inBytes, outPackets, outBytes;
+
+        void countIn(int length) {
+            inPackets++;
+            inBytes += length;
+        }
+
+        void countOut(int length) {
+            outPackets++;
+            outBytes += length;
+        }
 
         void destroy() {
             if (cipher != null) cipher.destroy();

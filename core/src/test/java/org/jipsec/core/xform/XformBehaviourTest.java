@@ -256,6 +256,9 @@ class XformBehaviourTest {
         Frame f = Frame.copyOf(clear);
         assertNull(x.output(cyc, f));
         assertEquals(1, IpView.i32(f.toByteArray(), 24), "CYCSEQ: continues at 1");
+        assertEquals(1, cyc.lastSequence());
+        // the counter-derived IV does not repeat after the wrap (RFC 4106 §3.1)
+        assertEquals(1, IpView.i32(f.toByteArray(), 28), "IV high half counts the cycles");
     }
 
     @Test
