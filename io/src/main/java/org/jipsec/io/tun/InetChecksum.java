@@ -1,0 +1,55 @@
+package org.jipsec.io.tun;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** The Internet checksum (RFC 1071): ones' complement sum of 16-bit big-endian words, over memory segments. */
+public final class InetChecksum {
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private InetChecksum() {
+    }
+
+    /** Adds {@code len} bytes at {@code off} to the running (unfolded) sum {@code sum}; an odd tail is padded. */
+    public static long add(long sum, MemorySegment seg, long off, int len) {
+        long i = off;
+        long end = off + len;
+        while (i + 4 <= end) {
+            sum += seg.get(BE_INT, i) & 0xffffffffL;
+            i += 4;
+        }
+        if (i + 2 <= end) {
+            sum += seg.get(BE_SHORT, i) & 0xffff;
+            i += 2;
+        }
+        if (i < end) {
+            sum += (seg.get(ValueLayout.JAVA_BYTE, i) & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    /** Folds a running sum to 16 bits and complements it: the value to store in a checksum field. */
+    public static int finish(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xffff);
+    }
+
+    /** The folded but not complemented 16-bit sum. */
+    public static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
+    /** The checksum of {@code len} bytes at {@code off} (for an IPv4 header with its checksum field zeroed). */
+    public static int of(MemorySegment seg, long off, int len) {
+        return finish(add(0, seg, off, len));
+    }
+}
