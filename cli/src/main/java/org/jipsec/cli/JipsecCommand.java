@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             AlgorithmsCommand.class,
+            PcapCommand.class,
         })
 public final class JipsecCommand implements Runnable {
 

@@ -1,5 +1,6 @@
 package org.jipsec.bench.xform;
 
+
 import java.net.InetAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +12,8 @@ import org.jipsec.core.crypto.AlgorithmTable;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.xform.DropReason;
-import org.jipsec.core.xform.Frame;
 import org.jipsec.core.xform.InboundTrace;
 import org.jipsec.core.xform.SaContext;
 import org.jipsec.core.xform.SaFlags;
@@ -51,7 +52,7 @@ public class EspBench {
     int size;
 
     private byte[] clear;
-    private Frame frame;
+    private PacketBuffer frame;
     private Xform xform;
     private InboundTrace trace;
     private SaContext gcmOut, gcmIn, cbcOut, cbcIn;
@@ -74,8 +75,7 @@ public class EspBench {
         byte[] a = InetAddress.getByName("192.0.2.1").getAddress(), b = InetAddress.getByName("192.0.2.2").getAddress();
         System.arraycopy(a, 0, clear, 12, 4);
         System.arraycopy(b, 0, clear, 16, 4);
-        byte[] buf = new byte[Frame.DEFAULT_HEADROOM + size + Frame.DEFAULT_TAILROOM];
-        frame = new Frame(buf, Frame.DEFAULT_HEADROOM, Frame.DEFAULT_HEADROOM + size);
+        frame = Xform.buffer(clear);
         xform = new Xform(XformSettings.DEFAULTS, new XformStats());
         trace = new InboundTrace();
         byte[] gcmKey = new byte[20];
@@ -106,8 +106,7 @@ public class EspBench {
     }
 
     private void load() {
-        frame.reset(Frame.DEFAULT_HEADROOM, Frame.DEFAULT_HEADROOM + size);
-        System.arraycopy(clear, 0, frame.data(), frame.start(), size);
+        frame.set(clear, 0, size); // the same buffer every time: its headroom/tailroom are reused
     }
 
     @Benchmark

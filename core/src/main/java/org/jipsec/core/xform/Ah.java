@@ -2,6 +2,7 @@ package org.jipsec.core.xform;
 
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 
 /**
  * AH (RFC 4302) output and input on one SA.
@@ -37,13 +38,13 @@ final class Ah {
         return (len + align - 1) / align * align;
     }
 
-    static DropReason output(SaContext sa, Frame f, XformSettings s, XformStats stats) {
+    static DropReason output(SaContext sa, PacketBuffer f, XformSettings s, XformStats stats) {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.data(), f.start(), f.end(), false);
+        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
-        if (ip.ipEnd != f.end()) f.trimEnd(f.end() - ip.ipEnd);
+        if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
         IntegrityTransform mac = k.integrity;
         int icvLen = mac.icvLength();
         int ahLen = ahLength(icvLen, ip.version == 6);
@@ -52,9 +53,9 @@ final class Ah {
         if (seq == 0) return DropReason.SEQ_WRAP;
         int nhRel = ip.nhOffset - f.start();
         int hdrLen = ip.hdrEnd - f.start();
-        int nextHeader = f.data()[ip.nhOffset] & 0xff;
-        int ah = f.insertGap(ip.hdrEnd, ahLen);
-        byte[] b = f.data();
+        int nextHeader = f.array()[ip.nhOffset] & 0xff;
+        int ah = f.insert(ip.hdrEnd - f.start(), ahLen);
+        byte[] b = f.array();
         int start = f.start();
         b[ah] = (byte) nextHeader;
         b[ah + 1] = (byte) (ahLen / 4 - 2);
@@ -175,16 +176,16 @@ final class Ah {
         return null;
     }
 
-    static DropReason input(SaContext sa, Frame f, IpView ip, XformSettings s, XformStats stats, long[] seqOut) {
+    static DropReason input(SaContext sa, PacketBuffer f, IpView ip, XformSettings s, XformStats stats, long[] seqOut) {
         DropReason r = input0(sa, f, ip, s, seqOut);
         if (r != null) stats.drop(IpsecProtocol.AH, r);
         return r;
     }
 
-    private static DropReason input0(SaContext sa, Frame f, IpView ip, XformSettings s, long[] seqOut) {
+    private static DropReason input0(SaContext sa, PacketBuffer f, IpView ip, XformSettings s, long[] seqOut) {
         SaContext.Keyed k = sa.keyed();
         IntegrityTransform mac = k.integrity;
-        byte[] b = f.data();
+        byte[] b = f.array();
         int ah = ip.hdrEnd;
         int end = ip.ipEnd;
         if (ah + FIXED > end) return DropReason.SHORT;
@@ -197,7 +198,7 @@ final class Ah {
         seq = sa.replayWindow().check(wireSeq); // unlocked read; commit() decides under the lock
         if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         if (seqOut != null) seqOut[0] = seq;
-        if (f.end() > end) f.trimEnd(f.end() - end);
+        if (f.end() > end) f.trimBack(f.end() - end);
         System.arraycopy(b, ah + FIXED, k.icv, 0, icvLen);
         for (int i = FIXED; i < ahLen; i++) b[ah + i] = 0;
         int hdrLen = ah - f.start();
@@ -210,9 +211,9 @@ final class Ah {
         k.countIn(f.length());
         int nextHeader = b[ah] & 0xff;
         int nhRel = ip.nhOffset - f.start();
-        f.removeGap(ah, ahLen);
-        f.data()[f.start() + nhRel] = (byte) nextHeader;
-        IpView.fixLength(f.data(), f.start(), f.end());
+        f.remove(ah - f.start(), ahLen);
+        f.array()[f.start() + nhRel] = (byte) nextHeader;
+        IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
 }

@@ -5,6 +5,7 @@ import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 
 /**
  * ESP (RFC 4303) output and input on one SA, in transport position: the ESP header goes at the IPsec
@@ -47,13 +48,13 @@ public final class Esp {
      *
      * @return null when done, or why the packet was not sent
      */
-    static DropReason output(SaContext sa, Frame f, XformStats stats) {
+    static DropReason output(SaContext sa, PacketBuffer f, XformStats stats) {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.data(), f.start(), f.end(), false);
+        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
-        if (ip.ipEnd != f.end()) f.trimEnd(f.end() - ip.ipEnd); // link-layer padding is not IP payload
+        if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd); // link-layer padding is not IP payload
         long seq = sa.allocateSequence();
         if (seq == 0) return DropReason.SEQ_WRAP; // RFC 4303 §3.3.3
 
@@ -64,7 +65,7 @@ public final class Esp {
         int blk = Math.max(4, aead != null ? aead.blockSize() : cipher.blockSize()); // RFC 4303 §2.4: 4-byte alignment
         int icvLen = aead != null ? aead.icvLength() : mac != null ? mac.icvLength() : 0;
 
-        int nextHeader = f.data()[ip.nhOffset] & 0xff;
+        int nextHeader = f.array()[ip.nhOffset] & 0xff;
         int hdrLen = ip.hdrEnd - f.start();
         int payloadLen = f.end() - ip.hdrEnd;
         // RFC 4303 §2.7: TFC padding only where the inner length is recoverable (tunnel mode: the inner IP length)
@@ -77,10 +78,10 @@ public final class Esp {
 
         // open the gap for ESP header + IV; headers in front move forward (nhOffset moves with them)
         int nhRel = ip.nhOffset - f.start();
-        int esp = f.insertGap(f.start() + hdrLen, HEADER + ivLen);
+        int esp = f.insert(hdrLen, HEADER + ivLen);
         int payload = esp + HEADER + ivLen;
         int tail = f.append(tfc + padLen + 2 + icvLen);
-        byte[] b = f.data();
+        byte[] b = f.array();
         int start = f.start();
 
         IpView.put32(b, esp, (int) p.spi());
@@ -164,13 +165,13 @@ public final class Esp {
      *
      * @return null on success, else the drop reason (already counted in {@code stats})
      */
-    static DropReason input(SaContext sa, Frame f, int esp, int nhOffset, XformStats stats, long[] seqOut) {
+    static DropReason input(SaContext sa, PacketBuffer f, int esp, int nhOffset, XformStats stats, long[] seqOut) {
         DropReason r = input0(sa, f, esp, nhOffset, seqOut);
         if (r != null) stats.drop(IpsecProtocol.ESP, r);
         return r;
     }
 
-    private static DropReason input0(SaContext sa, Frame f, int esp, int nhOffset, long[] seqOut) {
+    private static DropReason input0(SaContext sa, PacketBuffer f, int esp, int nhOffset, long[] seqOut) {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         CipherTransform cipher = k.cipher;
@@ -179,7 +180,7 @@ public final class Esp {
         int ivLen = aead != null ? aead.ivLength() : cipher.ivLength();
         int blk = Math.max(4, aead != null ? aead.blockSize() : cipher.blockSize());
         int icvLen = aead != null ? aead.icvLength() : mac != null ? mac.icvLength() : 0;
-        byte[] b = f.data();
+        byte[] b = f.array();
         int end = f.end();
         // parse: RFC 4303 §3.4.2 — lengths before anything is read
         int ctLen = end - esp - HEADER - ivLen - icvLen;
@@ -243,11 +244,11 @@ public final class Esp {
         if (nextHeader == IpView.NONE) return DropReason.DUMMY; // RFC 4303 §2.6: dummy packet, dropped silently
         // strip: ESP header + IV in front, trailer + ICV behind
         int dataLen = ctLen - padLen - 2;
-        f.trimEnd(end - (payload + dataLen));
+        f.trimBack(end - (payload + dataLen));
         int nhRel = nhOffset - f.start();
-        f.removeGap(esp, HEADER + ivLen);
-        f.data()[f.start() + nhRel] = (byte) nextHeader;
-        IpView.fixLength(f.data(), f.start(), f.end());
+        f.remove(esp - f.start(), HEADER + ivLen);
+        f.array()[f.start() + nhRel] = (byte) nextHeader;
+        IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
 

@@ -1,6 +1,7 @@
 package org.jipsec.core.xform;
 
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 
 /**
  * IPComp (RFC 3173) with DEFLATE (RFC 2394).
@@ -26,24 +27,24 @@ final class IpComp {
         return (int) (p.spi() & 0xffff);
     }
 
-    static DropReason output(SaContext sa, Frame f, XformStats stats) {
+    static DropReason output(SaContext sa, PacketBuffer f, XformStats stats) {
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.data(), f.start(), f.end(), false);
+        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
-        if (ip.ipEnd != f.end()) f.trimEnd(f.end() - ip.ipEnd);
+        if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
         int payloadLen = f.end() - ip.hdrEnd;
         if (payloadLen < MIN_LENGTH) return null; // RFC 3173 §2.2: sent as is
         if (k.ipcomp == null) k.ipcomp = new IpCompCodec();
-        int n = k.ipcomp.deflate(f.data(), ip.hdrEnd, payloadLen, payloadLen - HEADER);
+        int n = k.ipcomp.deflate(f.array(), ip.hdrEnd, payloadLen, payloadLen - HEADER);
         if (n < 0) return null; // would not shrink: sent as is
-        byte[] b = f.data();
+        byte[] b = f.array();
         int nextHeader = b[ip.nhOffset] & 0xff;
         b[ip.hdrEnd] = (byte) nextHeader;
         b[ip.hdrEnd + 1] = 0;
         IpView.put16(b, ip.hdrEnd + 2, cpi(sa.parameters()));
         System.arraycopy(k.ipcomp.out, 0, b, ip.hdrEnd + HEADER, n);
-        f.trimEnd(f.end() - (ip.hdrEnd + HEADER + n));
+        f.trimBack(f.end() - (ip.hdrEnd + HEADER + n));
         b[ip.nhOffset] = (byte) IpView.IPCOMP;
         IpView.fixLength(b, f.start(), f.end());
         k.countOut(f.length());
@@ -51,18 +52,18 @@ final class IpComp {
         return null;
     }
 
-    static DropReason input(SaContext sa, Frame f, IpView ip, XformStats stats) {
+    static DropReason input(SaContext sa, PacketBuffer f, IpView ip, XformStats stats) {
         DropReason r = input0(sa, f, ip);
         if (r != null) stats.drop(IpsecProtocol.IPCOMP, r);
         return r;
     }
 
-    private static DropReason input0(SaContext sa, Frame f, IpView ip) {
+    private static DropReason input0(SaContext sa, PacketBuffer f, IpView ip) {
         SaContext.Keyed k = sa.keyed();
-        byte[] b = f.data();
+        byte[] b = f.array();
         int c = ip.hdrEnd;
         if (c + HEADER + 1 > ip.ipEnd) return DropReason.SHORT;
-        if (f.end() > ip.ipEnd) f.trimEnd(f.end() - ip.ipEnd);
+        if (f.end() > ip.ipEnd) f.trimBack(f.end() - ip.ipEnd);
         int nextHeader = b[c] & 0xff;
         int hdrLen = c - f.start();
         int max = (ip.version == 4 ? 0xffff : 0xffff + 40) - hdrLen;
@@ -72,11 +73,11 @@ final class IpComp {
         if (n < 0) return DropReason.DECOMPRESS_FAILED;
         k.countIn(f.length());
         int nhRel = ip.nhOffset - f.start();
-        f.trimEnd(f.end() - c);
+        f.trimBack(f.end() - c);
         int at = f.append(n);
-        System.arraycopy(k.ipcomp.out, 0, f.data(), at, n);
-        f.data()[f.start() + nhRel] = (byte) nextHeader;
-        IpView.fixLength(f.data(), f.start(), f.end());
+        System.arraycopy(k.ipcomp.out, 0, f.array(), at, n);
+        f.array()[f.start() + nhRel] = (byte) nextHeader;
+        IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
 }

@@ -1,5 +1,7 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
+
 /**
  * IP-in-IP encapsulation for tunnel-mode SAs (RFC 4301 §5.1.2; NetBSD xform_ipip.c): IPv4 or IPv6 outer header
  * around an IPv4 or IPv6 inner packet, including the odd combinations (4-in-6, 6-in-4).
@@ -15,8 +17,8 @@ final class IpTunnel {
     private IpTunnel() {}
 
     /** Wraps the IP packet in {@code f} in an outer header from the SA's endpoints. */
-    static DropReason encapsulate(SaContext sa, Frame f, XformSettings s) {
-        byte[] b = f.data();
+    static DropReason encapsulate(SaContext sa, PacketBuffer f, XformSettings s) {
+        byte[] b = f.array();
         int start = f.start();
         int len = f.length();
         if (len < 1) return DropReason.SHORT;
@@ -42,7 +44,7 @@ final class IpTunnel {
         if (src.length == 4) {
             if (len + 20 > 0xffff) return DropReason.TOO_BIG;
             int o = f.prepend(20);
-            b = f.data();
+            b = f.array();
             b[o] = 0x45;
             b[o + 1] = (byte) outerTos;
             IpView.put16(b, o + 2, len + 20);
@@ -61,7 +63,7 @@ final class IpTunnel {
         } else {
             if (len > 0xffff) return DropReason.TOO_BIG;
             int o = f.prepend(40);
-            b = f.data();
+            b = f.array();
             b[o] = (byte) (0x60 | (outerTos >>> 4));
             b[o + 1] = (byte) ((outerTos & 0x0f) << 4);
             b[o + 2] = 0;
@@ -79,15 +81,15 @@ final class IpTunnel {
      * Removes the outer header chain (which ends at {@code hdrEnd}) from the frame, leaving the inner packet;
      * applies ECN egress and trims TFC padding (bytes after the inner packet's length, RFC 4303 §2.7).
      */
-    static DropReason decapsulate(Frame f, int hdrEnd, int innerProto, XformSettings s, IpView inner) {
-        byte[] b = f.data();
+    static DropReason decapsulate(PacketBuffer f, int hdrEnd, int innerProto, XformSettings s, IpView inner) {
+        byte[] b = f.array();
         int start = f.start();
         int outerEcn = (b[start] & 0xf0) == 0x40 ? b[start + 1] & 0x03 : ((b[start + 1] & 0xff) >>> 4) & 0x03;
         f.trimFront(hdrEnd - start);
         DropReason bad = inner.parse(b, f.start(), f.end(), true);
         if (bad != null) return bad;
         if ((innerProto == IpView.IPV4) != (inner.version == 4)) return DropReason.BAD_NEXT_HEADER;
-        if (inner.ipEnd < f.end()) f.trimEnd(f.end() - inner.ipEnd); // TFC padding
+        if (inner.ipEnd < f.end()) f.trimBack(f.end() - inner.ipEnd); // TFC padding
         int mode = inner.version == 4 ? s.ecn() : s.ecn6();
         if (mode == 1 && outerEcn != 0) {
             int i = f.start();

@@ -9,6 +9,7 @@ import java.util.random.RandomGenerator;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 
 /**
  * Protects or verifies a sequence of IP packets offline with a fixed set of SAs — the engine of
@@ -106,7 +107,7 @@ public final class OfflineProcessor {
             return new Verdict("- no-sa (" + addr(src) + " -> " + addr(dst)
                     + (missing == null ? "" : ", policy needs " + missing) + ")", null);
         }
-        Frame f = Frame.copyOf(packet);
+        PacketBuffer f = Xform.buffer(packet);
         DropReason r = xform.output(bundle, f);
         SaContext outer = bundle.getLast();
         String head = String.format("%s spi=0x%08x seq=%s", outer.parameters().protocol().keyword(),
@@ -127,7 +128,7 @@ public final class OfflineProcessor {
     }
 
     public Verdict verify(byte[] packet) {
-        Frame f = Frame.copyOf(packet);
+        PacketBuffer f = Xform.buffer(packet);
         DropReason r = xform.input(f, this::lookup, trace);
         String head = trace.protocol() == null ? "-"
                 : String.format("%s spi=0x%08x seq=%s", trace.protocol().keyword(), trace.spi(),

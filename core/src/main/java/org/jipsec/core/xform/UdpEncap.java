@@ -1,5 +1,7 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
+
 /**
  * UDP encapsulation of ESP packets (RFC 3948), kept apart from ESP itself so that other encapsulations
  * (TCP, RFC 9329) can be added beside it.
@@ -24,13 +26,13 @@ final class UdpEncap {
     static final int HEADER = 8;
 
     /** Inserts the UDP header in front of the ESP header of the packet in {@code f}. */
-    static DropReason encapsulate(Frame f, NatTraversal nat, IpView ip) {
-        DropReason bad = ip.parse(f.data(), f.start(), f.end(), false);
+    static DropReason encapsulate(PacketBuffer f, NatTraversal nat, IpView ip) {
+        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
         if (ip.proto != IpView.ESP) return DropReason.INVALID;
         int nhRel = ip.nhOffset - f.start();
-        int u = f.insertGap(ip.hdrEnd, HEADER);
-        byte[] b = f.data();
+        int u = f.insert(ip.hdrEnd - f.start(), HEADER);
+        byte[] b = f.array();
         int start = f.start();
         int udpLen = f.end() - u;
         if (udpLen > 0xffff) return DropReason.TOO_BIG;
@@ -52,8 +54,8 @@ final class UdpEncap {
      * @return null if ESP is now in place; {@link DropReason#NAT_KEEPALIVE}, {@link DropReason#NON_ESP} or a
      *         length error otherwise
      */
-    static DropReason decapsulate(Frame f, IpView ip) {
-        byte[] b = f.data();
+    static DropReason decapsulate(PacketBuffer f, IpView ip) {
+        byte[] b = f.array();
         int u = ip.hdrEnd;
         if (u + HEADER > ip.ipEnd) return DropReason.SHORT;
         int udpLen = IpView.u16(b, u + 4);
@@ -62,11 +64,11 @@ final class UdpEncap {
         if (payload == 1 && (b[u + HEADER] & 0xff) == 0xff) return DropReason.NAT_KEEPALIVE; // RFC 3948 §2.3
         if (payload >= 4 && IpView.i32(b, u + HEADER) == 0) return DropReason.NON_ESP; // RFC 3948 §2.2
         if (payload < Esp.HEADER) return DropReason.SHORT;
-        if (u + udpLen < f.end()) f.trimEnd(f.end() - (u + udpLen));
+        if (u + udpLen < f.end()) f.trimBack(f.end() - (u + udpLen));
         int nhRel = ip.nhOffset - f.start();
-        f.removeGap(u, HEADER);
-        f.data()[f.start() + nhRel] = (byte) IpView.ESP;
-        IpView.fixLength(f.data(), f.start(), f.end());
+        f.remove(u - f.start(), HEADER);
+        f.array()[f.start() + nhRel] = (byte) IpView.ESP;
+        IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
 }

@@ -2,6 +2,7 @@ package org.jipsec.core.xform;
 
 import java.util.List;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 
 /**
  * The transforms' entry point: protect an IP packet with an SA or an SA bundle, and verify/decapsulate a
@@ -10,13 +11,23 @@ import org.jipsec.core.ipsec.IpsecProtocol;
  * <p>Output for one SA, as NetBSD's ipsec4_process_packet/ipsec_process_done: tunnel-mode SAs first wrap the
  * packet in an outer header (IP-in-IP), then the transform inserts its header, then an ESP SA with NAT-T puts a
  * UDP header in front of ESP. A bundle is applied in the order given, innermost first — KAME order is IPComp,
- * ESP, AH ({@link #output(List, Frame)}).
+ * ESP, AH ({@link #output(List, PacketBuffer)}).
  *
  * <p>Input: the IPsec headers of a packet are removed one after another (AH, then ESP, then IPComp, whatever
  * order they arrive in), each with the SA found by (protocol, SPI, destination); a tunnel header found after a
  * transform is removed (RFC 4301 §5.2). Every refusal is a counted {@link DropReason}.
  */
 public final class Xform {
+
+    /** Headroom a buffer should have for one protection: outer IPv6 + UDP + ESP + IV. */
+    public static final int HEADROOM = 96;
+    /** Tailroom for the trailer (padding up to 255 bytes, pad length, next header) and the ICV. */
+    public static final int TAILROOM = 320;
+
+    /** A copy of {@code packet} in a buffer with {@link #HEADROOM} and {@link #TAILROOM}. */
+    public static PacketBuffer buffer(byte[] packet) {
+        return PacketBuffer.copyOf(packet, HEADROOM, TAILROOM);
+    }
 
     /** Most IPsec/IP-in-IP layers removed from one packet (bounds the work an attacker can cause). */
     static final int MAX_LAYERS = 8;
@@ -44,20 +55,20 @@ public final class Xform {
      *
      * @return null when the frame holds the protected packet, else the (counted) reason it was dropped
      */
-    public DropReason output(SaContext sa, Frame f) {
+    public DropReason output(SaContext sa, PacketBuffer f) {
         SaParameters p = sa.parameters();
         DropReason r = output0(sa, p, f);
         if (r != null) stats.drop(p.protocol(), r);
         return r;
     }
 
-    private DropReason output0(SaContext sa, SaParameters p, Frame f) {
+    private DropReason output0(SaContext sa, SaParameters p, PacketBuffer f) {
         if (!enabled(p.protocol())) return DropReason.DISABLED;
         DropReason r;
         if (p.isTunnel()) {
             r = IpTunnel.encapsulate(sa, f, settings);
             if (r != null) return r;
-        } else if (f.length() > 0 && ((f.data()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
+        } else if (f.length() > 0 && ((f.array()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
             return DropReason.INVALID; // a transport-mode SA protects packets of its own family only
         }
         r = switch (p.protocol()) {
@@ -71,7 +82,7 @@ public final class Xform {
     }
 
     /** Applies a bundle, innermost SA first (KAME: IPComp, then ESP, then AH). Stops at the first drop. */
-    public DropReason output(List<SaContext> bundle, Frame f) {
+    public DropReason output(List<SaContext> bundle, PacketBuffer f) {
         for (SaContext sa : bundle) {
             DropReason r = output(sa, f);
             if (r != null) return r;
@@ -95,16 +106,16 @@ public final class Xform {
      *         else the reason it was dropped (counted; {@link DropReason#DUMMY} and {@link DropReason#NAT_KEEPALIVE}
      *         are silent drops)
      */
-    public DropReason input(Frame f, SaLookup lookup, InboundTrace trace) {
+    public DropReason input(PacketBuffer f, SaLookup lookup, InboundTrace trace) {
         trace.reset();
         IpView ip = views.get();
         boolean natDecapsulated = false;
         SaContext lastSa = null;
         for (int layer = 0; layer < MAX_LAYERS; layer++) {
-            byte[] b = f.data();
+            byte[] b = f.array();
             DropReason bad = ip.parse(b, f.start(), f.end(), true);
             if (bad != null) return fail(trace, bad);
-            if (ip.ipEnd < f.end()) f.trimEnd(f.end() - ip.ipEnd);
+            if (ip.ipEnd < f.end()) f.trimBack(f.end() - ip.ipEnd);
             int proto = ip.proto;
             if (proto == IpView.UDP && isNatT(b, ip)) {
                 DropReason u = UdpEncap.decapsulate(f, ip);

@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,7 +61,7 @@ class EspVectorTest {
         if (v.has("original")) in = v.hex("original");
         else if (p.isTunnel()) in = data;
         else in = TestSas.ipv4(SRC, DST, nh, data);
-        Frame f = Frame.copyOf(in);
+        PacketBuffer f = Xform.buffer(in);
         Xform x = new Xform(XformSettings.DEFAULTS, new XformStats());
         DropReason r = x.output(sa, f);
         if (r != null) return "dropped: " + r;
@@ -79,7 +80,7 @@ class EspVectorTest {
         long seq = v.hexLong("seq");
         if (p.esn() && seq != 1) sa.replayWindow().commit(seq - 1); // the receiver has seen the previous packet
         byte[] pkt = v.has("protected") ? v.hex("protected") : TestSas.ipv4(SRC, DST, 50, v.hex("packet"));
-        Frame f = Frame.copyOf(pkt);
+        PacketBuffer f = Xform.buffer(pkt);
         XformStats stats = new XformStats();
         Xform x = new Xform(XformSettings.DEFAULTS, stats);
         InboundTrace t = new InboundTrace();
@@ -98,7 +99,7 @@ class EspVectorTest {
             if ((out[9] & 0xff) != nh) return "next header " + (out[9] & 0xff);
         }
         // the same packet again is a replay; a modified one fails authentication (when the SA has integrity)
-        Frame again = Frame.copyOf(pkt);
+        PacketBuffer again = Xform.buffer(pkt);
         if (sa.keyed().aead != null) {
             DropReason rr = x.input(again, TestSas.lookup(sa), t);
             if (rr != DropReason.REPLAY) return "replayed packet gave " + rr;
@@ -106,7 +107,7 @@ class EspVectorTest {
             bad[bad.length - 1] ^= 1;
             SaContext fresh = TestSas.ctx(p);
             if (p.esn() && seq != 1) fresh.replayWindow().commit(seq - 1);
-            DropReason rb = x.input(Frame.copyOf(bad), TestSas.lookup(fresh), t);
+            DropReason rb = x.input(Xform.buffer(bad), TestSas.lookup(fresh), t);
             if (rb != DropReason.BAD_AUTH) return "corrupted ICV gave " + rb;
             if (stats.drops(IpsecProtocol.ESP, DropReason.BAD_AUTH) != 1) return "bad-auth not counted";
         }

@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class InboundFuzzTest {
         }
 
         DropReason feed(byte[] b) {
-            return xform.input(Frame.copyOf(b), lookup, new InboundTrace());
+            return xform.input(Xform.buffer(b), lookup, new InboundTrace());
         }
 
         /** Protected packets of every kind, to mutate. */
@@ -55,7 +56,7 @@ class InboundFuzzTest {
                 boolean v6 = sa.parameters().dst().isIpv6();
                 String s = v6 ? "2001:db8::1" : "192.0.2.1", d = v6 ? "2001:db8::2" : "192.0.2.2";
                 byte[] clear = TestSas.udp(s, d, 1, 2, big);
-                Frame f = Frame.copyOf(clear);
+                PacketBuffer f = Xform.buffer(clear);
                 if (xform.output(sa, f) == null) out.add(f.toByteArray());
             }
             return out;

@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ class ScapyInteropTest {
         for (Case c : cases) {
             SaContext sa = TestSas.ctx(c.sa());
             sa.setNextSequence(c.seq());
-            Frame f = Frame.copyOf(c.clear());
+            PacketBuffer f = Xform.buffer(c.clear());
             DropReason r = new Xform(XformSettings.DEFAULTS, new XformStats()).output(sa, f);
             if (r != null) failures.add(c.name() + ": jipsec output dropped: " + r);
             byte[] out = r == null ? f.toByteArray() : c.clear();
@@ -153,7 +154,7 @@ class ScapyInteropTest {
             }
             SaContext sa = TestSas.ctx(c.sa());
             if (c.sa().esn()) sa.replayWindow().commit(c.seq() - 1);
-            Frame f = Frame.copyOf(HexFormat.of().parseHex(enc[1]));
+            PacketBuffer f = Xform.buffer(HexFormat.of().parseHex(enc[1]));
             InboundTrace t = new InboundTrace();
             Xform x = new Xform(XformSettings.DEFAULTS, new XformStats());
             DropReason r = x.input(f, TestSas.lookup(sa), t);

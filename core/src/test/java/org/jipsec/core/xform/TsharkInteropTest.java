@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class TsharkInteropTest {
                         String ib = mode == IpsecMode.TUNNEL ? (v6 ? "2001:db8:2::1" : "10.2.0.1") : hb;
                         byte[] data = ("tshark " + spi).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                         for (int i = 0; i < 2; i++) {
-                            Frame f = Frame.copyOf(TestSas.udp(ia, ib, 1234, 5678, data));
+                            PacketBuffer f = Xform.buffer(TestSas.udp(ia, ib, 1234, 5678, data));
                             assertEquals(null, new Xform(XformSettings.DEFAULTS, new XformStats()).output(sa, f));
                             packets.add(f.toByteArray());
                             expectedPayloads.add(HexFormat.of().formatHex(data));

@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,10 +33,10 @@ class XformBehaviourTest {
 
     private byte[] roundTrip(Xform xf, SaParameters p, byte[] clear) {
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
-        Frame f = Frame.copyOf(clear);
+        PacketBuffer f = Xform.buffer(clear);
         assertNull(xf.output(out, f));
         byte[] wire = f.toByteArray();
-        Frame g = Frame.copyOf(wire);
+        PacketBuffer g = Xform.buffer(wire);
         assertNull(xf.input(g, TestSas.lookup(in), new InboundTrace()));
         assertArrayEquals(clear, g.toByteArray());
         return wire;
@@ -70,13 +71,13 @@ class XformBehaviourTest {
         IpView.ipv4Checksum(inner, 0);
         SaParameters p = gcmTunnel("192.0.2.1", "192.0.2.2");
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
-        Frame f = Frame.copyOf(inner);
+        PacketBuffer f = Xform.buffer(inner);
         assertNull(xf.output(out, f));
         byte[] wire = f.toByteArray();
         assertEquals(0x02, wire[1] & 0x03, "RFC 6040 §4.1: ECN field copied");
         wire[1] |= 0x03; // a router marks CE on the outer header
         IpView.ipv4Checksum(wire, 0);
-        Frame g = Frame.copyOf(wire);
+        PacketBuffer g = Xform.buffer(wire);
         assertNull(xf.input(g, TestSas.lookup(in), new InboundTrace()));
         byte[] got = g.toByteArray();
         assertEquals(0x03, got[1] & 0x03, "RFC 6040 §4.2: CE propagated to the inner header");
@@ -97,7 +98,7 @@ class XformBehaviourTest {
         SaParameters p = TestSas.ah(0x2001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(20));
-        Frame f = Frame.copyOf(clear);
+        PacketBuffer f = Xform.buffer(clear);
         assertNull(x.output(out, f));
         byte[] wire = f.toByteArray();
         assertEquals(51, wire[9]);
@@ -107,13 +108,13 @@ class XformBehaviourTest {
         routed[8] = 3;
         routed[1] = 0x20;
         IpView.ipv4Checksum(routed, 0);
-        Frame g = Frame.copyOf(routed);
+        PacketBuffer g = Xform.buffer(routed);
         assertNull(x.input(g, TestSas.lookup(in), new InboundTrace()));
         // changing the source address does not
         byte[] forged = wire.clone();
         forged[15] ^= 1;
         IpView.ipv4Checksum(forged, 0);
-        assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
@@ -128,7 +129,7 @@ class XformBehaviourTest {
         System.arraycopy(hbh, 0, body, 0, 8);
         System.arraycopy(udp, 0, body, 8, udp.length);
         byte[] clear = TestSas.ipv6("2001:db8::1", "2001:db8::2", 0, body);
-        Frame f = Frame.copyOf(clear);
+        PacketBuffer f = Xform.buffer(clear);
         assertNull(x.output(out, f));
         byte[] wire = f.toByteArray();
         assertEquals(51, wire[40], "AH after the hop-by-hop header");
@@ -137,10 +138,10 @@ class XformBehaviourTest {
         routed[7] = 1; // hop limit
         routed[1] = 0x0f; // flow label
         routed[46] = 9; // option data with the may-change bit
-        assertNull(x.input(Frame.copyOf(routed), TestSas.lookup(in), new InboundTrace()));
+        assertNull(x.input(Xform.buffer(routed), TestSas.lookup(in), new InboundTrace()));
         byte[] forged = wire.clone();
         forged[42] = 0x1e; // option type without the may-change bit is covered
-        assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
@@ -153,13 +154,13 @@ class XformBehaviourTest {
         assertTrue(wire.length < big.length / 4);
         assertEquals(0x4001, IpView.u16(wire, 22), "CPI");
         byte[] small = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[40]);
-        Frame f = Frame.copyOf(small);
+        PacketBuffer f = Xform.buffer(small);
         assertNull(x.output(TestSas.ctx(p), f));
         assertArrayEquals(small, f.toByteArray(), "below 90 bytes: sent as is");
         byte[] random = new byte[400];
         new java.util.Random(1).nextBytes(random);
         byte[] incompressible = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, random);
-        f = Frame.copyOf(incompressible);
+        f = Xform.buffer(incompressible);
         assertNull(x.output(TestSas.ctx(p), f));
         assertArrayEquals(incompressible, f.toByteArray(), "would not shrink: sent as is");
     }
@@ -179,7 +180,7 @@ class XformBehaviourTest {
         IpView.put16(body, 2, 0x4002);
         System.arraycopy(comp, 0, body, 4, n);
         byte[] bomb = TestSas.ipv4("192.0.2.1", "192.0.2.2", 108, body);
-        assertEquals(DropReason.DECOMPRESS_TOO_BIG, x.input(Frame.copyOf(bomb), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.DECOMPRESS_TOO_BIG, x.input(Xform.buffer(bomb), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.IPCOMP, DropReason.DECOMPRESS_TOO_BIG));
     }
 
@@ -195,9 +196,9 @@ class XformBehaviourTest {
         assertEquals(0, IpView.u16(wire, 26), "UDP checksum zero over IPv4");
         assertEquals(0x3001, IpView.i32(wire, 28), "SPI after the UDP header");
         byte[] keepalive = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
-        assertEquals(DropReason.NAT_KEEPALIVE, x.input(Frame.copyOf(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.NAT_KEEPALIVE, x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] ike = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5});
-        assertEquals(DropReason.NON_ESP, x.input(Frame.copyOf(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.NON_ESP, x.input(Xform.buffer(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
@@ -209,13 +210,13 @@ class XformBehaviourTest {
         List<SaContext> out = List.of(TestSas.ctx(comp), TestSas.ctx(esp), TestSas.ctx(ah));
         SaContext[] in = {TestSas.ctx(comp), TestSas.ctx(esp), TestSas.ctx(ah)};
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[300]);
-        Frame f = Frame.copyOf(clear);
+        PacketBuffer f = Xform.buffer(clear);
         assertNull(x.output(out, f));
         byte[] wire = f.toByteArray();
         assertEquals(51, wire[9], "AH outermost");
         assertEquals(50, wire[20], "then ESP");
         InboundTrace t = new InboundTrace();
-        Frame g = Frame.copyOf(wire);
+        PacketBuffer g = Xform.buffer(wire);
         assertNull(x.input(g, TestSas.lookup(in), t));
         assertEquals(3, t.headers());
         assertEquals(IpsecProtocol.AH, t.protocol());
@@ -226,9 +227,9 @@ class XformBehaviourTest {
     void dummyPacketsAreDroppedSilentlyAndCounted() {
         SaParameters p = TestSas.esp(0x1010, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         byte[] dummy = TestSas.ipv4("192.0.2.1", "192.0.2.2", 59, payload(16));
-        Frame f = Frame.copyOf(dummy);
+        PacketBuffer f = Xform.buffer(dummy);
         assertNull(x.output(TestSas.ctx(p), f));
-        assertEquals(DropReason.DUMMY, x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.DUMMY, x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.DUMMY));
     }
 
@@ -247,13 +248,13 @@ class XformBehaviourTest {
         SaContext sa = TestSas.ctx(p);
         sa.setNextSequence(0xffffffffL);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(10));
-        assertNull(x.output(sa, Frame.copyOf(clear)));
-        assertEquals(DropReason.SEQ_WRAP, x.output(sa, Frame.copyOf(clear)));
+        assertNull(x.output(sa, Xform.buffer(clear)));
+        assertEquals(DropReason.SEQ_WRAP, x.output(sa, Xform.buffer(clear)));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.SEQ_WRAP));
         SaContext cyc = TestSas.ctx(p.withFlags(SaFlags.CYCSEQ));
         cyc.setNextSequence(0xffffffffL);
-        assertNull(x.output(cyc, Frame.copyOf(clear)));
-        Frame f = Frame.copyOf(clear);
+        assertNull(x.output(cyc, Xform.buffer(clear)));
+        PacketBuffer f = Xform.buffer(clear);
         assertNull(x.output(cyc, f));
         assertEquals(1, IpView.i32(f.toByteArray(), 24), "CYCSEQ: continues at 1");
         assertEquals(1, cyc.lastSequence());
@@ -271,20 +272,20 @@ class XformBehaviourTest {
         assertArrayEquals(new byte[] {1, 2, 3, 3, 17}, Arrays.copyOfRange(wire, end - 5, end), "monotonic padding 1,2,3");
         byte[] badPad = wire.clone();
         badPad[end - 3] = 7;
-        assertEquals(DropReason.BAD_PADDING, x.input(Frame.copyOf(badPad), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.BAD_PADDING, x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] badLen = wire.clone();
         badLen[end - 2] = (byte) 200;
-        assertEquals(DropReason.BAD_LENGTH, x.input(Frame.copyOf(badLen), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.BAD_LENGTH, x.input(Xform.buffer(badLen), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.BAD_PADDING));
         SaParameters prand = p.withFlags(SaFlags.PRAND);
-        assertNull(x.input(Frame.copyOf(badPad), TestSas.lookup(TestSas.ctx(prand)), new InboundTrace()), "PRAND: not checked");
+        assertNull(x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(prand)), new InboundTrace()), "PRAND: not checked");
     }
 
     @Test
     void disabledProtocolIsACountedDrop() {
         Xform off = new Xform(XformSettings.DEFAULTS.withEnabled(false, true, true), stats);
         SaParameters p = gcmTunnel("192.0.2.1", "192.0.2.2");
-        assertEquals(DropReason.DISABLED, off.output(TestSas.ctx(p), Frame.copyOf(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(5)))));
+        assertEquals(DropReason.DISABLED, off.output(TestSas.ctx(p), Xform.buffer(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(5)))));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.DISABLED));
     }
 
@@ -298,20 +299,20 @@ class XformBehaviourTest {
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(10));
         InboundTrace t = new InboundTrace();
         for (int i = 0; i < 3; i++) {
-            Frame f = Frame.copyOf(clear);
+            PacketBuffer f = Xform.buffer(clear);
             assertNull(x.output(out, f));
-            assertNull(x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), t));
+            assertNull(x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(in), t));
         }
         out.setNextSequence((1L << 32) + 100);
         for (int i = 0; i < SaContext.ESN_RESYNC_THRESHOLD; i++) {
-            Frame f = Frame.copyOf(clear);
+            PacketBuffer f = Xform.buffer(clear);
             assertNull(x.output(out, f));
-            assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), t), "packet " + i);
+            assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(in), t), "packet " + i);
         }
         for (int i = 0; i < 3; i++) {
-            Frame f = Frame.copyOf(clear);
+            PacketBuffer f = Xform.buffer(clear);
             assertNull(x.output(out, f));
-            Frame g = Frame.copyOf(f.toByteArray());
+            PacketBuffer g = Xform.buffer(f.toByteArray());
             assertNull(x.input(g, TestSas.lookup(in), t), "after re-synchronisation, packet " + i);
             assertEquals((1L << 32) + 100 + SaContext.ESN_RESYNC_THRESHOLD + i, t.seq());
             assertArrayEquals(clear, g.toByteArray());
@@ -328,7 +329,7 @@ class XformBehaviourTest {
         assertArrayEquals(udp, Arrays.copyOfRange(wire, 20 + 8 + 8, 20 + 8 + 8 + udp.length), "payload in clear");
         byte[] forged = wire.clone();
         forged[20 + 8 + 8 + 10] ^= 1;
-        assertEquals(DropReason.BAD_AUTH, x.input(Frame.copyOf(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
@@ -337,10 +338,10 @@ class XformBehaviourTest {
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         long bytes = 0;
         for (int i = 0; i < 5; i++) {
-            Frame f = Frame.copyOf(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(10 * i)));
+            PacketBuffer f = Xform.buffer(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(10 * i)));
             assertNull(x.output(out, f));
             bytes += f.length();
-            assertNull(x.input(Frame.copyOf(f.toByteArray()), TestSas.lookup(in), new InboundTrace()));
+            assertNull(x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(in), new InboundTrace()));
         }
         assertEquals(5, out.outbound().packets());
         assertEquals(bytes, out.outbound().bytes());
@@ -365,7 +366,7 @@ class XformBehaviourTest {
         System.arraycopy(rh, 0, body, 0, rh.length);
         System.arraycopy(udp, 0, body, rh.length, udp.length);
         byte[] sent = TestSas.ipv6("2001:db8::1", "2001:db8::99", 43, body);
-        Frame f = Frame.copyOf(sent);
+        PacketBuffer f = Xform.buffer(sent);
         assertNull(x.output(TestSas.ctx(p), f));
         byte[] wire = f.toByteArray();
         // the packet as it arrives: the hop swapped the addresses and decremented segments left
@@ -374,13 +375,13 @@ class XformBehaviourTest {
         System.arraycopy(wire, 24, arrived, 40 + 8, 16);
         arrived[40 + 3] = 0;
         arrived[7] = 63;
-        assertNull(x.input(Frame.copyOf(arrived), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertNull(x.input(Xform.buffer(arrived), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
-        assertEquals(DropReason.NO_SA, x.input(Frame.copyOf(esp), TestSas.lookup(), new InboundTrace()));
+        assertEquals(DropReason.NO_SA, x.input(Xform.buffer(esp), TestSas.lookup(), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.NO_SA));
         assertTrue(stats.lines(IpsecProtocol.ESP).contains("\t1 packets with no SA / bad SPI"));
     }
