@@ -44,6 +44,7 @@ final class Ah {
         IpView ip = k.ip;
         DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
+        if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
         IntegrityTransform mac = k.integrity;
         int icvLen = mac.icvLength();

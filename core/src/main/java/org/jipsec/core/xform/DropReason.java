@@ -34,6 +34,8 @@ public enum DropReason {
     TOO_BIG("packets too big after encapsulation"),
     /** RFC 4303 §2.6: dummy packet (next header 59), dropped silently. */
     DUMMY("dummy packets discarded"),
+    /** A fragment reached the transforms: IPsec packets are reassembled first (RFC 4303 §3.4.1). */
+    FRAGMENT("fragments not reassembled before IPsec"),
     /** IPComp: inflate failed. */
     DECOMPRESS_FAILED("packets that failed to decompress"),
     /** IPComp: inflated output larger than allowed (decompression bomb). */

@@ -54,6 +54,7 @@ public final class Esp {
         IpView ip = k.ip;
         DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
+        if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd); // link-layer padding is not IP payload
         long seq = sa.allocateSequence();
         if (seq == 0) return DropReason.SEQ_WRAP; // RFC 4303 §3.3.3

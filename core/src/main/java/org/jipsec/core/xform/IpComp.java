@@ -32,6 +32,7 @@ final class IpComp {
         IpView ip = k.ip;
         DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
         if (bad != null) return bad;
+        if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
         int payloadLen = f.end() - ip.hdrEnd;
         if (payloadLen < MIN_LENGTH) return null; // RFC 3173 §2.2: sent as is

@@ -22,6 +22,12 @@ final class IpView {
     int proto;
     /** Absolute end of the IP packet per its length field (≤ frame end). */
     int ipEnd;
+    /**
+     * The packet is a fragment (IPv4 MF or offset, or an IPv6 Fragment header in the chain walked; the walk
+     * stops there with {@link #proto} 44). IPsec applies to whole packets: reassembly comes first (RFC 4303
+     * §3.4.1), and transport mode never protects a fragment (§3.3.4).
+     */
+    boolean fragment;
 
     /**
      * Parses for output ({@code forInput} false: stop at the IPsec insertion point) or input ({@code forInput}
@@ -33,6 +39,7 @@ final class IpView {
         int len = end - start;
         if (len < 1) return DropReason.SHORT;
         version = (b[start] & 0xff) >>> 4;
+        fragment = false;
         if (version == 4) {
             if (len < 20) return DropReason.SHORT;
             int ihl = (b[start] & 0x0f) * 4;
@@ -42,6 +49,7 @@ final class IpView {
             nhOffset = start + 9;
             proto = b[start + 9] & 0xff;
             ipEnd = start + total;
+            fragment = (u16(b, start + 6) & 0x3fff) != 0;
             return null;
         }
         if (version == 6) {
@@ -54,10 +62,10 @@ final class IpView {
             int off = start + 40;
             int nh = b[nhOff] & 0xff;
             boolean first = true;
-            while (nh == HOPOPTS || nh == ROUTING || nh == DSTOPTS || (forInput && nh == FRAGMENT)) {
+            while (nh == HOPOPTS || nh == ROUTING || nh == DSTOPTS) {
                 if (nh == HOPOPTS && !first) return DropReason.BAD_HEADER; // RFC 8200 §4.1: only first
                 if (off + 8 > ipEnd) return DropReason.SHORT;
-                int extLen = nh == FRAGMENT ? 8 : ((b[off + 1] & 0xff) + 1) * 8;
+                int extLen = ((b[off + 1] & 0xff) + 1) * 8;
                 if (off + extLen > ipEnd) return DropReason.SHORT;
                 if (!forInput && nh == DSTOPTS) {
                     // a Destination Options header goes before ESP only when a Routing header follows it
@@ -71,6 +79,7 @@ final class IpView {
             hdrEnd = off;
             nhOffset = nhOff;
             proto = nh;
+            fragment = nh == FRAGMENT;
             return null;
         }
         return DropReason.BAD_HEADER;

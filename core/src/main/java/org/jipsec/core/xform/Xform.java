@@ -116,6 +116,13 @@ public final class Xform {
             DropReason bad = ip.parse(b, f.start(), f.end(), true);
             if (bad != null) return fail(trace, bad);
             if (ip.ipEnd < f.end()) f.trimBack(f.end() - ip.ipEnd);
+            if (ip.fragment) {
+                // a tunnelled fragment is delivered as it is; an IPsec fragment must be reassembled first
+                if (trace.headers > 0) return null;
+                if (ip.proto == IpView.ESP || ip.proto == IpView.AH || ip.proto == IpView.IPCOMP
+                        || ip.proto == IpView.FRAGMENT) return fail(trace, DropReason.FRAGMENT);
+                return null;
+            }
             int proto = ip.proto;
             if (proto == IpView.UDP && isNatT(b, ip)) {
                 DropReason u = UdpEncap.decapsulate(f, ip);

@@ -379,6 +379,21 @@ class XformBehaviourTest {
     }
 
     @Test
+    void fragmentsAreReassembledFirst() {
+        SaParameters t = gcmTunnel("192.0.2.1", "192.0.2.2");
+        byte[] innerFragment = TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(30));
+        innerFragment[6] = 0x20; // MF: a fragment travels through a tunnel as it is
+        IpView.ipv4Checksum(innerFragment, 0);
+        byte[] wire = roundTrip(x, t, innerFragment);
+        byte[] espFragment = wire.clone();
+        espFragment[6] = 0x20;
+        IpView.ipv4Checksum(espFragment, 0);
+        assertEquals(DropReason.FRAGMENT, x.input(Xform.buffer(espFragment), TestSas.lookup(TestSas.ctx(t)), new InboundTrace()));
+        SaParameters tr = TestSas.esp(0x1015, IpsecMode.TRANSPORT, "10.1.0.1", "10.2.0.1", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        assertEquals(DropReason.INVALID, x.output(TestSas.ctx(tr), Xform.buffer(innerFragment)), "transport mode protects whole packets only");
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Xform.buffer(esp), TestSas.lookup(), new InboundTrace()));
