@@ -9,6 +9,11 @@ package org.jipsec.core.crypto;
  * never repeat it under one key (RFC 4106 §3.1).
  *
  * <p>Not thread-safe: one instance per SA per thread. {@link #destroy()} zeroes the key.
+ *
+ * <p>Errors: a range outside the buffer (or no room for the ICV) throws IllegalArgumentException; calls out
+ * of order (seal without start), use after destroy, and starting an encryption with an IV already used for
+ * encryption under this key (the JDK refuses it for GCM and ChaCha20-Poly1305) throw IllegalStateException.
+ * One instance may seal and open alternately; ESP normally keeps one per direction.
  */
 public interface AeadTransform {
 

@@ -19,6 +19,11 @@ import java.util.Objects;
  * @param icvBytes    ICV bytes (integrity algorithms and AEADs)
  * @param saltBytes   trailing key bytes that are salt/nonce, not cipher key (RFC 3686/4106/4309/4543/7634)
  * @param netbsd      true if NetBSD's setkey/kernel accepts it; false for jipsec's additions
+ * @param implemented false for rows whose setkey token NetBSD accepts but whose SA its kernel (and jipsec)
+ *                    refuses with EINVAL (IPComp {@code oui}, {@code lzs}: the kernel implements deflate only)
+ * @param flagAliases setkey names that select this same PF_KEY number <em>and</em> set {@code sadb_sa_flags}
+ *                    bits, e.g. {@code des-deriv} = des-cbc + {@code SADB_X_EXT_DERIV} (spec §2.2). They are
+ *                    names of this row, not rows of their own, so the table keeps one row per PF_KEY number.
  * @param reference   the defining document, e.g. "RFC 4106"
  * @param factory     creates a keyed transform; never null (compression rows use {@link Factory#NONE})
  */
@@ -35,6 +40,8 @@ public record Algorithm(
         int icvBytes,
         int saltBytes,
         boolean netbsd,
+        boolean implemented,
+        List<FlagAlias> flagAliases,
         String reference,
         Factory factory) {
 
@@ -42,8 +49,20 @@ public record Algorithm(
         Objects.requireNonNull(kind);
         Objects.requireNonNull(name);
         aliases = List.copyOf(aliases);
+        flagAliases = List.copyOf(flagAliases);
         Objects.requireNonNull(keyBits);
         Objects.requireNonNull(factory);
+    }
+
+    /**
+     * The original 14-component form (no flag aliases, implemented): kept so rows built by tests and fixtures
+     * elsewhere still compile.
+     */
+    public Algorithm(AlgorithmKind kind, int number, String pfkeyName, String name, List<String> aliases,
+            String dumpName, KeyLengths keyBits, int blockBytes, int ivBytes, int icvBytes, int saltBytes,
+            boolean netbsd, String reference, Factory factory) {
+        this(kind, number, pfkeyName, name, aliases, dumpName, keyBits, blockBytes, ivBytes, icvBytes, saltBytes,
+                netbsd, true, List.of(), reference, factory);
     }
 
     /** True for ESP combined-mode algorithms (they need no separate integrity algorithm). */
@@ -51,9 +70,29 @@ public record Algorithm(
         return factory instanceof Factory.Aead;
     }
 
-    /** Whether {@code setkeyName} names this algorithm (canonical name or alias, case-sensitive as setkey). */
+    /** Whether {@code setkeyName} names this algorithm (canonical name, alias or flag alias; case-sensitive as setkey). */
     public boolean isNamed(String setkeyName) {
-        return name.equals(setkeyName) || aliases.contains(setkeyName);
+        return name.equals(setkeyName) || aliases.contains(setkeyName)
+                || flagAliases.stream().anyMatch(f -> f.name().equals(setkeyName));
+    }
+
+    /** The {@code sadb_sa_flags} bits that {@code setkeyName} sets (0 for the canonical name and plain aliases). */
+    public int saFlagsFor(String setkeyName) {
+        for (FlagAlias f : flagAliases) {
+            if (f.name().equals(setkeyName)) return f.saFlags();
+        }
+        return 0;
+    }
+
+    /**
+     * A setkey name that means this algorithm plus SA flag bits (spec §2.2: {@code des-deriv} sets
+     * {@code SADB_X_EXT_DERIV 0x20}; {@code des-32iv} sets {@code SADB_X_EXT_IV4B 0x10} and needs {@code esp-old}).
+     */
+    public record FlagAlias(String name, int saFlags, String note) {
+        public FlagAlias {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(note);
+        }
     }
 
     /** Refuses a key length the table does not allow. */

@@ -6,6 +6,10 @@ package org.jipsec.core.crypto;
  *
  * <p>Not thread-safe: keep one instance per SA per thread (it holds an initialised JCE Cipher; looking one up
  * per packet costs microseconds). {@link #destroy()} zeroes the key copy it holds.
+ *
+ * <p>Errors: a range outside the buffer, or a CBC length that is not a whole number of blocks, throws
+ * IllegalArgumentException (never IndexOutOfBoundsException); use after {@link #destroy()} throws
+ * IllegalStateException.
  */
 public interface CipherTransform {
 

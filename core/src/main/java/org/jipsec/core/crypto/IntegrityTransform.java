@@ -5,7 +5,8 @@ package org.jipsec.core.crypto;
  * ESP's separate ICV (RFC 4303 §3.3.4) and for AH (RFC 4302 §3.3.3). The ICV is truncated to
  * {@link #icvLength()} bytes (e.g. HMAC-SHA-256-128, RFC 4868 §2.3).
  *
- * <p>Not thread-safe: one instance per SA per thread.
+ * <p>Not thread-safe: one instance per SA per thread. A range outside the buffer throws
+ * IllegalArgumentException; use after {@link #destroy()} throws IllegalStateException.
  */
 public interface IntegrityTransform {
 
