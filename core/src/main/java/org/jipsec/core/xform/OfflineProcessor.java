@@ -59,9 +59,12 @@ public final class OfflineProcessor {
         for (SaContext s : sas) s.forceIv(iv);
     }
 
-    /** Zeroes every key. */
+    /** Zeroes every key (the SA contexts' copies and the parameters' own). */
     public void destroy() {
-        for (SaContext s : sas) s.destroy();
+        for (SaContext s : sas) {
+            s.destroy();
+            s.parameters().zeroKeys();
+        }
     }
 
     public Verdict protect(byte[] packet) {
