@@ -27,16 +27,16 @@ import org.jipsec.core.net.TransportChecksum;
  * +--------+--------+--------+--------+
  * </pre>
  */
-final class UdpPackets {
+public final class UdpPackets {
 
     private UdpPackets() {}
 
     static final int UDP = 17;
 
     /** A parsed datagram. */
-    record Parsed(InetSocketAddress source, InetSocketAddress destination, byte[] data) {}
+    public record Parsed(InetSocketAddress source, InetSocketAddress destination, byte[] data) {}
 
-    static byte[] build(InetSocketAddress src, InetSocketAddress dst, byte[] data, int ipId, int ttl) {
+    public static byte[] build(InetSocketAddress src, InetSocketAddress dst, byte[] data, int ipId, int ttl) {
         boolean v6 = src.getAddress() instanceof Inet6Address;
         int hl = v6 ? 40 : 20;
         int udpLen = 8 + data.length;
@@ -56,7 +56,7 @@ final class UdpPackets {
     }
 
     /** The datagram in an IP packet, or empty when it is not a whole, well-formed UDP datagram with a good checksum. */
-    static Optional<Parsed> parse(byte[] b) {
+    public static Optional<Parsed> parse(byte[] b) {
         if (b.length < 1) return Optional.empty();
         int v = (b[0] & 0xf0) >>> 4;
         int pos;
