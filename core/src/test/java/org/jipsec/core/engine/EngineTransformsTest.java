@@ -219,4 +219,24 @@ class EngineTransformsTest {
         assertEquals(1, net.b.engine.xformStatistics().drops(IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.REPLAY));
         assertTrue(bs.receive().isEmpty());
     }
+
+    @Test
+    void enableSysctlsAndDfbitApplyToTheNextPacket() throws Exception {
+        net.a.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
+        net.espPair(0x2101, A4, B4, IpsecMode.TUNNEL, List.of());
+        byte[] inner = UdpPackets.build(sock("10.1.0.5", 1), sock("10.2.0.7", 2), text("df"), 7, 63);
+        org.jipsec.core.net.Ipv4Header.setDontFragment(inner, 0, true);
+        org.jipsec.core.net.Ipv4Header.updateChecksum(inner, 0);
+        // dfbit 2 (default): copied from the inner header (spec §4.11)
+        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone()))).packets().getFirst();
+        assertTrue(org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0));
+        net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_DFBIT, 0);
+        w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone()))).packets().getFirst();
+        assertFalse(org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0), "dfbit 0 clears DF on the outer header");
+        net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_ESP_ENABLE, 0);
+        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+        OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, d, d::toString);
+        assertEquals(org.jipsec.core.xform.DropReason.DISABLED, drop.xform());
+        assertEquals(1, net.a.engine.statistics().get(IpsecStatistics.OUT_INVAL));
+    }
 }
