@@ -168,6 +168,7 @@ public final class Xform {
             SaContext sa = lookup.inbound(sp, spi, b, dstOff, ip.version == 4 ? 4 : 16);
             if (sa == null) return fail(trace, DropReason.NO_SA, sp);
             int before = f.length();
+            int nhRel = ip.nhOffset - f.start();
             trace.seqBox[0] = -1;
             DropReason r = switch (sp) {
                 case ESP -> Esp.input(sa, f, hdr, ip.nhOffset, stats, trace.seqBox);
@@ -179,6 +180,10 @@ public final class Xform {
             stats.input(sp, before);
             trace.headers++;
             lastSa = sa;
+            // fast exit: an upper-layer payload in transport mode needs no further parsing
+            int next = f.array()[f.start() + nhRel] & 0xff;
+            if (!natDecapsulated && next != IpView.IPV4 && next != IpView.IPV6 && next != IpView.ESP
+                    && next != IpView.AH && next != IpView.IPCOMP) return null;
         }
         return fail(trace, DropReason.BAD_HEADER);
     }
