@@ -394,6 +394,54 @@ class XformBehaviourTest {
     }
 
     @Test
+    void ahIpv4OptionsMutableZeroedImmutableCovered() {
+        SaParameters p = TestSas.ah(0x2004, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        byte[] plain = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
+        // IHL 8: router alert (0x94, immutable: covered) + record route (7, mutable: zeroed) + EOL padding
+        byte[] opts = {(byte) 0x94, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0};
+        byte[] pkt = new byte[plain.length + opts.length];
+        System.arraycopy(plain, 0, pkt, 0, 20);
+        System.arraycopy(opts, 0, pkt, 20, opts.length);
+        System.arraycopy(plain, 20, pkt, 20 + opts.length, plain.length - 20);
+        pkt[0] = 0x48;
+        IpView.put16(pkt, 2, pkt.length);
+        IpView.ipv4Checksum(pkt, 0);
+        PacketBuffer f = Xform.buffer(pkt);
+        assertNull(x.output(TestSas.ctx(p), f));
+        byte[] wire = f.toByteArray();
+        assertEquals(51, wire[9]);
+        byte[] recorded = wire.clone();
+        recorded[27] = 10; // a router records its address
+        recorded[26] = 8;
+        IpView.ipv4Checksum(recorded, 0);
+        assertNull(x.input(Xform.buffer(recorded), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        byte[] alert = wire.clone();
+        alert[23] = 1; // router alert value is covered
+        IpView.ipv4Checksum(alert, 0);
+        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(alert), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+    }
+
+    @Test
+    void ahOffsetmaskMattersOnlyForKeyedMd5AndSha1() {
+        // spec §4.11: ip_off is masked with ah_offsetmask, then kept (DF only) for keyed-md5/keyed-sha1, zeroed otherwise
+        byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
+        record Case(String alg, int keyLen, int mask, boolean dfCovered) {}
+        for (Case c : List.of(new Case("hmac-sha1", 20, 0xffff, false), new Case("keyed-md5", 16, 0xffff, true),
+                new Case("keyed-md5", 16, 0, false))) {
+            Xform xf = new Xform(XformSettings.DEFAULTS.withAh(true, c.mask()), new XformStats());
+            SaParameters p = TestSas.ah(0x2005, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth(c.alg()),
+                    Arrays.copyOf(SHA_KEY, c.keyLen()));
+            PacketBuffer f = Xform.buffer(clear);
+            assertNull(xf.output(TestSas.ctx(p), f));
+            byte[] df = f.toByteArray();
+            df[6] |= 0x40; // a router sets DF
+            IpView.ipv4Checksum(df, 0);
+            DropReason r = xf.input(Xform.buffer(df), TestSas.lookup(TestSas.ctx(p)), new InboundTrace());
+            assertEquals(c.dfCovered() ? DropReason.BAD_AUTH : null, r, c.toString());
+        }
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Xform.buffer(esp), TestSas.lookup(), new InboundTrace()));
