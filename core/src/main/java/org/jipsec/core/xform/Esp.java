@@ -189,6 +189,7 @@ public final class Esp {
         if (ctLen % blk != 0) return DropReason.BAD_LENGTH; // NetBSD: payload not a multiple of the block size
         int wireSeq = IpView.i32(b, esp + 4);
         boolean integrity = aead != null || mac != null;
+        if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL; // for the verdict even when refused
         // replay check (only with integrity: RFC 4303 §3.4.3, NetBSD "only when an auth algorithm is set")
         long seq;
         if (integrity) {

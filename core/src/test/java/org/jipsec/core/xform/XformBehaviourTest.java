@@ -442,6 +442,23 @@ class XformBehaviourTest {
     }
 
     @Test
+    void espGoesAfterHopByHopAndBeforeFinalDestinationOptions() {
+        // RFC 4303 §3.1.1: hop-by-hop (and routing) stay outside; destination options for the final node go inside
+        SaParameters p = TestSas.esp(0x1016, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(8)), 40, 40 + 16);
+        byte[] hbh = {60, 0, 1, 4, 0, 0, 0, 0};
+        byte[] dst = {17, 0, 1, 4, 0, 0, 0, 0};
+        byte[] body = new byte[16 + udp.length];
+        System.arraycopy(hbh, 0, body, 0, 8);
+        System.arraycopy(dst, 0, body, 8, 8);
+        System.arraycopy(udp, 0, body, 16, udp.length);
+        byte[] clear = TestSas.ipv6("2001:db8::1", "2001:db8::2", 0, body);
+        byte[] wire = roundTrip(x, p, clear);
+        assertEquals(0, wire[6], "hop-by-hop first");
+        assertEquals(50, wire[40], "ESP right after hop-by-hop; the destination options header is encrypted");
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Xform.buffer(esp), TestSas.lookup(), new InboundTrace()));
