@@ -459,6 +459,26 @@ class XformBehaviourTest {
     }
 
     @Test
+    void natTTransportFixesTheInnerChecksumAfterANat() {
+        // RFC 3948 §3.1.2: the sender 10.0.0.5 sits behind a NAT that rewrites the outer source to 198.51.100.7;
+        // the UDP checksum inside ESP covers 10.0.0.5, so the receiver must fix it for the addresses it sees
+        SaParameters p = TestSas.esp(0x3002, IpsecMode.TRANSPORT, "10.0.0.5", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+                .withNatT(NatTraversal.of(4500, 4500));
+        byte[] clear = TestSas.udp("10.0.0.5", "192.0.2.2", 1111, 2222, payload(25));
+        PacketBuffer f = Xform.buffer(clear);
+        assertNull(x.output(TestSas.ctx(p), f));
+        byte[] natted = f.toByteArray();
+        System.arraycopy(TestSas.ep("198.51.100.7").address().getAddress(), 0, natted, 12, 4);
+        IpView.put16(natted, 20, 61000); // and the source port
+        IpView.ipv4Checksum(natted, 0);
+        PacketBuffer g = Xform.buffer(natted);
+        assertNull(x.input(g, TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        byte[] got = g.toByteArray();
+        byte[] expect = TestSas.udp("198.51.100.7", "192.0.2.2", 1111, 2222, payload(25));
+        assertArrayEquals(expect, got, "inner UDP checksum valid for the translated source");
+    }
+
+    @Test
     void unknownSpiIsNoSa() {
         byte[] esp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, payload(40));
         assertEquals(DropReason.NO_SA, x.input(Xform.buffer(esp), TestSas.lookup(), new InboundTrace()));
