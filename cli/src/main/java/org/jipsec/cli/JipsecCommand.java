@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             AlgorithmsCommand.class,
+            GatewayCommand.class,
+            PfkeyMonitorCommand.class,
             PcapCommand.class,
         })
 public final class JipsecCommand implements Runnable {

@@ -1,0 +1,62 @@
+package org.jipsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jipsec.core.pfkey.AlgorithmCatalog;
+import org.jipsec.core.pfkey.KeyEngine;
+import org.jipsec.core.pfkey.KeySettings;
+import org.jipsec.core.pfkey.ListPolicyStore;
+import org.jipsec.core.pfkey.PfkeyMessage;
+import org.jipsec.core.pfkey.Sadb;
+import org.jipsec.io.pfkey.PfkeyClient;
+import org.jipsec.io.pfkey.PfkeyServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GatewayAndMonitorTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void gatewayWithoutNoTunNamesTheMissingDataPlane() {
+        MainTest.Result r = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("data plane not built yet (issue #7)"), r.err());
+    }
+
+    @Test
+    void gatewayConfigNamesTheMissingParser() {
+        MainTest.Result r = MainTest.run("gateway", "--no-tun", "--config", "x.conf", "--pfkey", dir.resolve("p").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("issue #6"), r.err());
+    }
+
+    @Test
+    void monitorPrintsWhatTheEngineSends() throws Exception {
+        KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(3),
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.of(List.of()));
+        try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"), 1 << 20, false)) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = JipsecCommand.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(new StringWriter(), true));
+            Thread monitor = Thread.ofPlatform().start(
+                    () -> cl.execute("pfkey-monitor", "--pfkey", server.path().toString(), "--count", "4"));
+            for (int i = 0; i < 500 && !out.toString().contains("type=11"); i++) Thread.sleep(10);
+            try (PfkeyClient c = PfkeyClient.connect(server.path())) {
+                c.request(PfkeyMessage.of(Sadb.SADB_FLUSH, 0, c.nextSeq(), c.pid(), List.of()));
+            }
+            monitor.join(10_000);
+            String text = out.toString();
+            assertTrue(text.contains("sadb_msg{ version=2 type=9 errno=0 satype=0"), text);
+            assertTrue(text.lines().anyMatch(l -> l.matches("[A-Z][a-z]{2} \\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}")), text);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.jipsec.core.sad;
+
+import org.jipsec.core.ipsec.Endpoint;
+
+/**
+ * What PF_KEY ADD/UPDATE/GETSPI give for a new SA (key.c key_setsaval), validated by the key engine. Keys are copied
+ * by the SA; the caller zeroes its own arrays. {@code hard}/{@code soft} null = no lifetimes.
+ */
+public record SaParameters(int spi, int authAlgorithm, byte[] authKey, int authKeyBits, int encryptAlgorithm,
+                           byte[] encryptKey, int encryptKeyBits, int flags, int replayWindowBytes, int natTType,
+                           int natTFragLength, Endpoint natTOriginalInitiator, Endpoint natTOriginalResponder,
+                           SaLifetime hard, SaLifetime soft, int seq, int pid) {
+
+    /** A larval SA (GETSPI): an SPI and nothing else. */
+    public static SaParameters larval(int spi, int seq, int pid) {
+        return new SaParameters(spi, 0, null, 0, 0, null, 0, 0, 0, 0, 0xffff, null, null, null, null, seq, pid);
+    }
+
+    /** Overwrites this value's key arrays with zeros (call once the SA holds its own copies). */
+    public void wipeKeys() {
+        if (authKey != null) java.util.Arrays.fill(authKey, (byte) 0);
+        if (encryptKey != null) java.util.Arrays.fill(encryptKey, (byte) 0);
+    }
+
+    @Override
+    public String toString() {
+        return "SaParameters[spi=0x" + Integer.toHexString(spi) + ", keys=(hidden)]";
+    }
+}

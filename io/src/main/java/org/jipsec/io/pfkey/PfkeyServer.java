@@ -1,0 +1,308 @@
+package org.jipsec.io.pfkey;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.jipsec.core.pfkey.Delivery;
+import org.jipsec.core.pfkey.KeyEngine;
+import org.jipsec.core.pfkey.Outcome;
+
+/**
+ * jipsecd's PF_KEY endpoint: serves the {@link KeyEngine} on a Unix domain stream socket (default
+ * {@code /run/jipsec/pfkey}), messages framed by {@code sadb_msg_len × 8}. The io layer only moves bytes: every
+ * request, timer tick and dump step runs in the engine under one lock.
+ *
+ * <ul>
+ *   <li>The socket file is created mode 0600 (permissions set right after bind; the peer check below closes the
+ *       window); a client is accepted only when its {@code SO_PEERCRED} uid is 0 or the daemon's own.</li>
+ *   <li>Each client has a reader thread and a writer thread (virtual) and a bounded output queue
+ *       ({@link #maxQueuedBytes}); when it is full, further messages for that client are dropped and counted — as
+ *       PF_KEY drops with ENOBUFS — so a slow or vanished client never stalls the engine or the others.</li>
+ *   <li>Dumps are streamed with backpressure: the writer pulls the next batch from the engine's {@code DumpStream}
+ *       only when the previous one has been written, so a dump of a million SAs is neither built in memory nor
+ *       truncated.</li>
+ *   <li>A timer thread calls {@link KeyEngine#tick()} once a second.</li>
+ * </ul>
+ */
+public final class PfkeyServer implements Closeable {
+
+    private static final Logger LOG = Logger.getLogger(PfkeyServer.class.getName());
+    public static final Path DEFAULT_PATH = Path.of("/run/jipsec/pfkey");
+    private static final int DUMP_BATCH = 256;
+
+    private final KeyEngine engine;
+    private final Path path;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ServerSocketChannel server;
+    private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final UserPrincipal self;
+    private final UserPrincipal root;
+    private final long maxQueuedBytes;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refusedPeers = new AtomicLong();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    /** Starts serving {@code engine} on {@code path} (parent directories created 0700 if missing). */
+    public static PfkeyServer start(KeyEngine engine, Path path) throws IOException {
+        return start(engine, path, 4 << 20, true);
+    }
+
+    /**
+     * @param maxQueuedBytes per-client output queue bound
+     * @param runTimer       whether to tick the engine every second (tests drive the clock themselves)
+     */
+    public static PfkeyServer start(KeyEngine engine, Path path, long maxQueuedBytes, boolean runTimer)
+            throws IOException {
+        return new PfkeyServer(engine, path, maxQueuedBytes, runTimer);
+    }
+
+    private PfkeyServer(KeyEngine engine, Path path, long maxQueuedBytes, boolean runTimer) throws IOException {
+        this.engine = engine;
+        this.path = path;
+        this.maxQueuedBytes = maxQueuedBytes;
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (Files.exists(path) && !staleSocket(path)) {
+            throw new IOException(path + " is in use by a running server");
+        }
+        Files.deleteIfExists(path);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        self = Files.getOwner(path);
+        root = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
+        acceptor = Thread.ofPlatform().name("pfkey-accept").daemon().start(this::acceptLoop);
+        if (runTimer) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
+            timer.scheduleAtFixedRate(() -> withEngine(KeyEngine::tick, true), 1, 1, TimeUnit.SECONDS);
+        } else {
+            timer = null;
+        }
+    }
+
+    private static boolean staleSocket(Path path) {
+        try {
+            SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
+            probe.close();
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    public Path path() { return path; }
+
+    /** Messages dropped because a client's output queue was full. */
+    public long droppedMessages() { return dropped.get(); }
+
+    /** Connections refused by the SO_PEERCRED check. */
+    public long refusedPeers() { return refusedPeers.get(); }
+
+    public int clientCount() { return clients.size(); }
+
+    /** Runs {@code action} on the engine under the engine lock (the data plane and tools use this). */
+    public <T> T withEngine(Function<KeyEngine, T> action) {
+        lock.lock();
+        try {
+            return action.apply(engine);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs an engine action producing messages, and delivers them. */
+    public void withEngine(Function<KeyEngine, Outcome> action, boolean deliver) {
+        lock.lock();
+        try {
+            dispatch(action.apply(engine));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "key engine failure", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under the lock: queue every delivery on its client (never blocks). */
+    private void dispatch(Outcome o) {
+        for (Delivery d : o.deliveries()) {
+            ClientConnection c = clients.get(d.socketId());
+            if (c != null) c.offer(d.encode(), d.registeredOnly());
+        }
+        o.dump().ifPresent(d -> {
+            ClientConnection c = clients.get(d.socketId());
+            if (c != null) c.offerDump(d.stream());
+        });
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) LOG.log(Level.WARNING, "accept failed", e);
+                return;
+            }
+            try {
+                UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                if (!peer.user().equals(root) && !peer.user().equals(self)) {
+                    refusedPeers.incrementAndGet();
+                    LOG.warning("refused PF_KEY client of user " + peer.user().getName());
+                    ch.close();
+                    continue;
+                }
+                long id = withEngine(KeyEngine::openSocket);
+                ClientConnection c = new ClientConnection(id, ch);
+                clients.put(id, c);
+                c.start();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "client setup failed", e);
+                try { ch.close(); } catch (IOException ignored) { }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (timer != null) timer.shutdownNow();
+        try { server.close(); } catch (IOException ignored) { }
+        for (ClientConnection c : new ArrayList<>(clients.values())) c.close();
+        try { Files.deleteIfExists(path); } catch (IOException e) { LOG.log(Level.WARNING, "removing " + path, e); }
+        try { acceptor.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+
+    /** One PF_KEY client: reads requests into the engine, writes its queue of messages and dumps. */
+    private final class ClientConnection {
+        private final long id;
+        private final SocketChannel ch;
+        private final java.util.concurrent.LinkedBlockingQueue<Object> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final AtomicLong queuedBytes = new AtomicLong();
+        private volatile boolean gone;
+        private Thread reader;
+        private Thread writer;
+
+        ClientConnection(long id, SocketChannel ch) {
+            this.id = id;
+            this.ch = ch;
+        }
+
+        void start() {
+            reader = Thread.ofVirtual().name("pfkey-read-" + id).start(this::readLoop);
+            writer = Thread.ofVirtual().name("pfkey-write-" + id).start(this::writeLoop);
+        }
+
+        /** Non-blocking: queue or drop (counted). Registered-only messages yield at half the bound (keysock.c). */
+        void offer(byte[] msg, boolean registeredOnly) {
+            if (gone) return;
+            long limit = registeredOnly ? maxQueuedBytes / 2 : maxQueuedBytes;
+            if (queuedBytes.get() + msg.length > limit) {
+                dropped.incrementAndGet();
+                return;
+            }
+            queuedBytes.addAndGet(msg.length);
+            out.add(msg);
+        }
+
+        void offerDump(org.jipsec.core.pfkey.DumpStream<?> stream) {
+            if (!gone) out.add(stream);
+        }
+
+        private void readLoop() {
+            FrameReader frames = new FrameReader(ch);
+            try {
+                byte[] msg;
+                while ((msg = frames.next()) != null) {
+                    byte[] request = msg;
+                    withEngine(e -> e.handle(id, request), true);
+                }
+            } catch (IOException e) {
+                if (!gone && !closed) LOG.fine("PF_KEY client " + id + ": " + e.getMessage());
+            } finally {
+                close();
+            }
+        }
+
+        private void writeLoop() {
+            try {
+                while (!gone) {
+                    Object item = out.take();
+                    if (item instanceof byte[] msg) {
+                        queuedBytes.addAndGet(-msg.length);
+                        write(msg);
+                    } else if (item instanceof org.jipsec.core.pfkey.DumpStream<?> stream) {
+                        streamDump(stream);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                if (!gone && !closed) LOG.fine("PF_KEY client " + id + " write: " + e.getMessage());
+            } finally {
+                close();
+            }
+        }
+
+        private void streamDump(org.jipsec.core.pfkey.DumpStream<?> stream) throws IOException {
+            List<byte[]> batch = new ArrayList<>(DUMP_BATCH);
+            while (!gone) {
+                batch.clear();
+                lock.lock();
+                try {
+                    for (int i = 0; i < DUMP_BATCH && stream.hasNext(); i++) {
+                        batch.add(org.jipsec.core.pfkey.PfkeyCodec.encode(stream.next()));
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (batch.isEmpty()) return;
+                for (byte[] m : batch) write(m);
+            }
+        }
+
+        private void write(byte[] msg) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(msg);
+            while (b.hasRemaining()) ch.write(b);
+        }
+
+        void close() {
+            if (gone) return;
+            gone = true;
+            clients.remove(id);
+            withEngine(e -> { e.closeSocket(id); return null; });
+            try { ch.close(); } catch (IOException ignored) { }
+            if (writer != null) writer.interrupt();
+            out.clear();
+        }
+    }
+}
