@@ -53,7 +53,7 @@ public final class Xform {
     /**
      * Protects the IP packet in {@code f} with one SA, in place.
      *
-     * @return null when the frame holds the protected packet, else the (counted) reason it was dropped
+     * @return null when the buffer holds the protected packet, else the (counted) reason it was dropped
      */
     public DropReason output(SaContext sa, PacketBuffer f) {
         SaParameters p = sa.parameters();
@@ -102,7 +102,7 @@ public final class Xform {
      * Removes every IPsec layer of the received packet in {@code f}.
      *
      * @param trace filled in with the outermost header's SPI and sequence number
-     * @return null when the frame holds the inner packet (or an unprotected packet: {@code trace.headers() == 0}),
+     * @return null when the buffer holds the inner packet (or an unprotected packet: {@code trace.headers() == 0}),
      *         else the reason it was dropped (counted; {@link DropReason#DUMMY} and {@link DropReason#NAT_KEEPALIVE}
      *         are silent drops)
      */
