@@ -81,6 +81,11 @@ public final class Xform {
         return null;
     }
 
+    /** A NAT-keepalive packet for a UDP-encapsulated SA (RFC 3948 §2.3): the caller's timer sends it. */
+    public byte[] natKeepalive(SaContext sa) {
+        return UdpEncap.keepalive(sa, settings.defaultTtl());
+    }
+
     /** Applies a bundle, innermost SA first (KAME: IPComp, then ESP, then AH). Stops at the first drop. */
     public DropReason output(List<SaContext> bundle, PacketBuffer f) {
         for (SaContext sa : bundle) {

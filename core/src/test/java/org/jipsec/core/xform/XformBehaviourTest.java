@@ -195,7 +195,12 @@ class XformBehaviourTest {
         assertEquals(wire.length - 20, IpView.u16(wire, 24), "UDP length");
         assertEquals(0, IpView.u16(wire, 26), "UDP checksum zero over IPv4");
         assertEquals(0x3001, IpView.i32(wire, 28), "SPI after the UDP header");
-        byte[] keepalive = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
+        byte[] keepalive = x.natKeepalive(TestSas.ctx(p));
+        byte[] expected = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
+        IpView.put16(expected, 4, 0);
+        IpView.put16(expected, 26, 0); // IPv4: UDP checksum zero
+        IpView.ipv4Checksum(expected, 0);
+        assertArrayEquals(expected, keepalive, "RFC 3948 §2.3: one 0xFF byte");
         assertEquals(DropReason.NAT_KEEPALIVE, x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] ike = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5});
         assertEquals(DropReason.NON_ESP, x.input(Xform.buffer(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
