@@ -99,7 +99,8 @@ public final class IpsecEngine {
     private final PendingPacketQueue<SaIndex, Pending> pending;
     private final Set<SaIndex> waiting = new LinkedHashSet<>();
     private final int[] natTPorts;
-    private Xform xform;
+    private volatile Xform xform;
+    private int sweptAtSadSize = -1;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
     private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
@@ -201,7 +202,16 @@ public final class IpsecEngine {
      * {@link #pfkey} and {@link #tick}; call it after driving the {@link KeyEngine} directly.
      */
     public int sweep() {
+        sweptAtSadSize = keys.sad().size();
         return contexts.sweep(this::alive);
+    }
+
+    /**
+     * Packets may arrive after PF_KEY requests that did not go through {@link #pfkey} (an io layer driving the
+     * {@link KeyEngine} directly): a change in the SAD's size triggers a sweep, so a deleted SA's keys do not linger.
+     */
+    private void sweepIfSadChanged() {
+        if (keys.sad().size() != sweptAtSadSize) sweep();
     }
 
     private boolean alive(SecurityAssociation sa) {
@@ -227,7 +237,27 @@ public final class IpsecEngine {
             if (keys.lookupOutbound(idx).isEmpty()) continue;
             waiting.remove(idx);
             for (Pending p : pending.release(idx)) {
-                out.add(outbound(PacketBuffer.wrap(p.packet()), p.socket(), p.needPort(), false));
+                out.add(outbound(PacketBuffer.wrap(p.packet()), p.socket(), p.needPort())); // may wait again, for the next SA of a bundle
+            }
+        }
+        return out;
+    }
+
+    /**
+     * RFC 3948 §2.3, §4: one NAT-keepalive (a UDP datagram holding 0xFF) for every live UDP-encapsulated ESP SA whose
+     * source is one of {@code localAddresses} (the side that keeps the NAT mapping open). The caller's timer sends
+     * them (every 20 s by custom).
+     */
+    public List<WirePacket> natKeepalives(java.util.Collection<InetAddress> localAddresses) {
+        List<WirePacket> out = new ArrayList<>();
+        for (SecurityAssociation sa : keys.sad().snapshot(SaType.ESP)) {
+            if (sa.natTType() == 0 || !alive(sa) || !localAddresses.contains(sa.source().address())) continue;
+            try {
+                SaContext c = contexts.get(sa, sa.mode());
+                var natT = c.parameters().natT();
+                out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
+            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                // an SA the transforms refuse sends no traffic, keepalives included
             }
         }
         return out;
@@ -237,15 +267,16 @@ public final class IpsecEngine {
 
     /** A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). */
     public OutputDecision output(PacketBuffer packet, SocketPolicy socket) {
-        return outbound(packet, socket, true, true);
+        return outbound(packet, socket, true);
     }
 
     /** A forwarded packet (needport = 0, no socket; spec §4.1). */
     public OutputDecision forward(PacketBuffer packet) {
-        return outbound(packet, null, false, true);
+        return outbound(packet, null, false);
     }
 
-    private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort, boolean mayQueue) {
+    private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort) {
+        sweepIfSadChanged();
         PacketSelector sel;
         try {
             sel = PacketSelector.of(packet, needPort);
@@ -288,7 +319,7 @@ public final class IpsecEngine {
             }
             case OutboundDecision.NoSa<SecurityAssociation> n -> {
                 acquire(n.acquire(), entry);
-                if (mayQueue && pending != null && pending.offer(n.missing(), new Pending(bytes, socket, needPort), bytes.length)) {
+                if (pending != null && pending.offer(n.missing(), new Pending(bytes, socket, needPort), bytes.length)) {
                     waiting.add(n.missing());
                     yield new OutputDecision.Queued(n.missing());
                 }
@@ -397,6 +428,7 @@ public final class IpsecEngine {
      * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The buffer is not modified.
      */
     public InputDecision input(PacketBuffer packet, Encapsulation how) {
+        sweepIfSadChanged();
         PacketBuffer f;
         if (how instanceof Encapsulation.UdpDatagram u) {
             byte[] payload = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());

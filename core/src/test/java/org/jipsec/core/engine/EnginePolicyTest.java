@@ -255,6 +255,25 @@ class EnginePolicyTest {
     }
 
     @Test
+    void saDeletedBehindTheEnginesBackIsSweptOnTheNextPacket() throws Exception {
+        EngineNet net = new EngineNet();
+        net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
+        net.espPair(0x9101, A4, B4, IpsecMode.TRANSPORT, List.of());
+        JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
+        as.send(text("x"), sock(B4, 5000));
+        assertEquals(1, net.a.engine.contextCount());
+        // an io layer that hands PF_KEY bytes to the key engine itself
+        var k = net.a.engine.keyEngine();
+        k.handle(net.a.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, 1, List.of(
+                new Extension.Sa(0x9101, 0, 0, 0, 0, 0),
+                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+        assertEquals(1, net.a.engine.contextCount(), "not yet noticed");
+        as.send(text("y"), sock(B4, 5000));
+        assertEquals(0, net.a.engine.contextCount(), "swept when the next packet came");
+    }
+
+    @Test
     void byteLifetimesUnderTraffic() throws Exception {
         EngineNet net = new EngineNet();
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");

@@ -202,6 +202,12 @@ class EngineTransformsTest {
         assertArrayEquals(text("second"), UdpPackets.parse(del.packet()).orElseThrow().data());
 
         assertInstanceOf(InputDecision.Keepalive.class, net.b.engine.input(PacketBuffer.wrap(new byte[] {(byte) 0xff}), how));
+        List<WirePacket> keepalives = net.a.engine.natKeepalives(net.a.host.addresses());
+        assertEquals(1, keepalives.size(), "one per NAT-T SA sent from here");
+        assertEquals(new Encapsulation.Udp(4500, 4500), keepalives.getFirst().encapsulation());
+        assertInstanceOf(InputDecision.Keepalive.class, net.b.host.receive(keepalives.getFirst().packet(),
+                keepalives.getFirst().encapsulation()));
+        assertEquals(0, net.b.engine.natKeepalives(net.b.host.addresses()).size(), "B is the responder");
         InputDecision ike = net.b.engine.input(PacketBuffer.wrap(new byte[] {0, 0, 0, 0, 'I', 'K', 'E'}), how);
         assertArrayEquals(text("IKE"), assertInstanceOf(InputDecision.Ike.class, ike).payload());
     }
