@@ -274,6 +274,24 @@ class EnginePolicyTest {
     }
 
     @Test
+    void preferedOldsaChoosesBetweenTwoSasOfOneFlow() throws Exception {
+        EngineNet net = new EngineNet();
+        net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
+        net.a.add(Sadb.SADB_SATYPE_ESP, 0xc001, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4,
+                List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 1), key(Sadb.SADB_EXT_KEY_AUTH, 32, 2)));
+        net.clock.advance(Duration.ofSeconds(5));
+        net.a.add(Sadb.SADB_SATYPE_ESP, 0xc002, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4,
+                List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 3), key(Sadb.SADB_EXT_KEY_AUTH, 32, 4)));
+        JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
+        // spec §4.6: net.key.prefered_oldsa = 0 (default) → the newest SA
+        WirePacket w = ((OutputDecision.Send) as.send(text("new"), sock(B4, 5000))).packets().getFirst();
+        assertEquals(0xc002, (int) org.jipsec.core.net.Bytes.u32(w.packet(), 20));
+        net.a.sysctl.write(SysctlNames.KEY_PREFERED_OLDSA, 1);
+        w = ((OutputDecision.Send) as.send(text("old"), sock(B4, 5000))).packets().getFirst();
+        assertEquals(0xc001, (int) org.jipsec.core.net.Bytes.u32(w.packet(), 20));
+    }
+
+    @Test
     void byteLifetimesUnderTraffic() throws Exception {
         EngineNet net = new EngineNet();
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
