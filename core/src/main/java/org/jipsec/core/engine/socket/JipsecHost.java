@@ -29,7 +29,10 @@ public final class JipsecHost {
     private final Link link;
     private final List<InetAddress> addresses;
     private final List<JipsecDatagramSocket> sockets = new ArrayList<>();
-    private final List<InputDecision.Deliver> unclaimed = new ArrayList<>();
+    /** Most unclaimed deliveries kept (the oldest are forgotten first). */
+    public static final int UNCLAIMED_KEPT = 256;
+
+    private final java.util.ArrayDeque<InputDecision.Deliver> unclaimed = new java.util.ArrayDeque<>();
     private final ReqidAllocator reqids = new ReqidAllocator();
     private int nextEphemeral = EPHEMERAL_FIRST;
     private int ipId = 1;
@@ -65,13 +68,13 @@ public final class JipsecHost {
         if (!(d instanceof InputDecision.Deliver del)) return d;
         Optional<UdpPackets.Parsed> udp = UdpPackets.parse(del.packet());
         if (udp.isEmpty()) {
-            unclaimed.add(del);
+            keepUnclaimed(del);
             return d;
         }
         UdpPackets.Parsed p = udp.get();
         JipsecDatagramSocket s = find(p.destination());
         if (s == null) {
-            unclaimed.add(del);
+            keepUnclaimed(del);
             return d;
         }
         Optional<InputDecision.Drop> refused = engine.checkSocketInbound(del, s.policy());
@@ -80,7 +83,12 @@ public final class JipsecHost {
         return d;
     }
 
-    /** Packets the engine delivered that no socket took (not UDP, or no socket bound to the port). */
+    private void keepUnclaimed(InputDecision.Deliver d) {
+        if (unclaimed.size() >= UNCLAIMED_KEPT) unclaimed.pollFirst();
+        unclaimed.addLast(d);
+    }
+
+    /** The latest packets the engine delivered that no socket took (not UDP, or no socket bound to the port). */
     public List<InputDecision.Deliver> unclaimed() { return List.copyOf(unclaimed); }
 
     /** Releases packets held for SAs that arrived since, and sends them. */
