@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             AlgorithmsCommand.class,
             GatewayCommand.class,
             PfkeyMonitorCommand.class,
+            PcapCommand.class,
         })
 public final class JipsecCommand implements Runnable {
 

@@ -1,0 +1,74 @@
+package org.jipsec.core.xform;
+
+import org.jipsec.core.net.PacketBuffer;
+
+/**
+ * UDP encapsulation of ESP packets (RFC 3948), kept apart from ESP itself so that other encapsulations
+ * (TCP, RFC 9329) can be added beside it.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |        Source Port            |      Destination Port         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           Length              |           Checksum            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                      ESP header [RFC4303]                     |
+ * </pre>
+ * (RFC 3948 §2.1.) The SPI is never zero, so four zero bytes mark a non-ESP (IKE) packet (§2.2); a single
+ * 0xFF byte is a NAT-keepalive (§2.3). The UDP checksum is zero over IPv4 (§2.1) and computed over IPv6
+ * (RFC 8200 §8.1 forbids zero).
+ */
+final class UdpEncap {
+    private UdpEncap() {}
+
+    static final int HEADER = 8;
+
+    /** Inserts the UDP header in front of the ESP header of the packet in {@code f}. */
+    static DropReason encapsulate(PacketBuffer f, NatTraversal nat, IpView ip) {
+        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
+        if (bad != null) return bad;
+        if (ip.proto != IpView.ESP) return DropReason.INVALID;
+        int nhRel = ip.nhOffset - f.start();
+        int u = f.insert(ip.hdrEnd - f.start(), HEADER);
+        byte[] b = f.array();
+        int start = f.start();
+        int udpLen = f.end() - u;
+        if (udpLen > 0xffff) return DropReason.TOO_BIG;
+        IpView.put16(b, u, nat.sourcePort());
+        IpView.put16(b, u + 2, nat.destPort());
+        IpView.put16(b, u + 4, udpLen);
+        b[u + 6] = 0;
+        b[u + 7] = 0;
+        b[start + nhRel] = (byte) IpView.UDP;
+        IpView.fixLength(b, start, f.end());
+        if ((b[start] & 0xf0) == 0x60) IpView.upperChecksum(b, start, IpView.UDP, u, f.end());
+        return null;
+    }
+
+    /**
+     * Classifies the UDP datagram at {@code ip.hdrEnd} and, if it carries ESP, removes the UDP header so that the
+     * ESP header follows the IP header (protocol set to 50).
+     *
+     * @return null if ESP is now in place; {@link DropReason#NAT_KEEPALIVE}, {@link DropReason#NON_ESP} or a
+     *         length error otherwise
+     */
+    static DropReason decapsulate(PacketBuffer f, IpView ip) {
+        byte[] b = f.array();
+        int u = ip.hdrEnd;
+        if (u + HEADER > ip.ipEnd) return DropReason.SHORT;
+        int udpLen = IpView.u16(b, u + 4);
+        if (udpLen < HEADER || u + udpLen > ip.ipEnd) return DropReason.BAD_HEADER;
+        int payload = udpLen - HEADER;
+        if (payload == 1 && (b[u + HEADER] & 0xff) == 0xff) return DropReason.NAT_KEEPALIVE; // RFC 3948 §2.3
+        if (payload >= 4 && IpView.i32(b, u + HEADER) == 0) return DropReason.NON_ESP; // RFC 3948 §2.2
+        if (payload < Esp.HEADER) return DropReason.SHORT;
+        if (u + udpLen < f.end()) f.trimBack(f.end() - (u + udpLen));
+        int nhRel = ip.nhOffset - f.start();
+        f.remove(u - f.start(), HEADER);
+        f.array()[f.start() + nhRel] = (byte) IpView.ESP;
+        IpView.fixLength(f.array(), f.start(), f.end());
+        return null;
+    }
+}
