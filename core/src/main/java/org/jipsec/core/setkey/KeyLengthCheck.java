@@ -39,6 +39,10 @@ public interface KeyLengthCheck {
                 .ifPresent(s -> s.algs().forEach(a -> enc.put(a.id(), a)));
         return (alg, keyBits) -> {
             if (alg.kind() == AlgorithmKind.COMPRESSION) return null; // IPComp has no key and no SUPPORTED list
+            // jipsec's private-use numbers above SADB_EALG_MAX (250) / SADB_AALG_MAX (251) — chacha20-poly1305,
+            // aes-cmac-96 — are never in SUPPORTED (key_api_register lists only up to the maxima): the table decides
+            int max = alg.kind() == AlgorithmKind.AUTHENTICATION ? 251 : 250;
+            if (alg.number() > max) return TABLE.refuse(alg, keyBits);
             Extension.Alg s = (alg.kind() == AlgorithmKind.AUTHENTICATION ? auth : enc).get(alg.number());
             if (s == null) return NOT_SUPPORTED;
             if (keyBits < s.minBits() || keyBits > s.maxBits()) return INVALID_KEY_LENGTH;
