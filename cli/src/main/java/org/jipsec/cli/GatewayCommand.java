@@ -123,8 +123,10 @@ public final class GatewayCommand implements Callable<Integer> {
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
             @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine); }
             @Override public String readStdin() { return ""; }
-            @Override public String readFile(String name) throws java.io.IOException { return Files.readString(Path.of(name)); }
-            @Override public byte[] readBytes(String name) throws java.io.IOException { return Files.readAllBytes(Path.of(name)); }
+            @Override public String readFile(String name) throws java.io.IOException {
+                return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            @Override public byte[] readBytes(String name) throws java.io.IOException { return SetkeyCommand.readFileBytes(name); }
             @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
             @Override public long nowMicros() { return System.currentTimeMillis() * 1000; }
             @Override public java.time.ZoneId zone() { return java.time.ZoneId.systemDefault(); }

@@ -90,11 +90,7 @@ public final class SetkeyCommand implements Callable<Integer> {
                 return new String(readBytes(name), StandardCharsets.UTF_8);
             }
             @Override public byte[] readBytes(String name) throws IOException {
-                try {
-                    return name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
-                } catch (NoSuchFileException e) {
-                    throw new IOException(name + ": No such file or directory", e);
-                }
+                return name.equals("-") ? System.in.readAllBytes() : readFileBytes(name);
             }
             @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
             @Override public long nowMicros() {
@@ -106,6 +102,17 @@ public final class SetkeyCommand implements Callable<Integer> {
             @Override public int pid() { return pid; }
         };
         return new SetkeyRunner(env, out, err).run(o);
+    }
+
+    /** A file's bytes; a missing file is reported as {@code name: No such file or directory}. */
+    static byte[] readFileBytes(String name) throws IOException {
+        try {
+            return Files.readAllBytes(Path.of(name));
+        } catch (NoSuchFileException e) {
+            throw new IOException(name + ": No such file or directory", e);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException(name + ": invalid file name", e);
+        }
     }
 
     /** An in-process engine with jipsecd's defaults and the real SPD store. */
