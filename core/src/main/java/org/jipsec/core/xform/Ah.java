@@ -195,6 +195,7 @@ final class Ah {
         if (ahLen != ahLength(icvLen, ip.version == 6)) return DropReason.BAD_LENGTH; // NetBSD: exact size
         if (ah + ahLen > end) return DropReason.SHORT;
         int wireSeq = IpView.i32(b, ah + 8);
+        if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL;
         long seq;
         seq = sa.replayWindow().check(wireSeq); // unlocked read; commit() decides under the lock
         if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;

@@ -9,7 +9,7 @@ import org.jipsec.core.net.PacketBuffer;
 
 /**
  * ESP (RFC 4303) output and input on one SA, in transport position: the ESP header goes at the IPsec
- * insertion point of the IP packet in the frame (tunnel mode first wraps the packet in an outer header,
+ * insertion point of the IP packet in the buffer (tunnel mode first wraps the packet in an outer header,
  * {@link IpTunnel}).
  *
  * <pre>
@@ -160,7 +160,7 @@ public final class Esp {
 
     /**
      * Verifies and decrypts the ESP packet at {@code esp} (absolute offset; the IP header is at
-     * {@code f.start()}, {@code ip.nhOffset} holds 50 or 17 for UDP-encapsulated ESP). On success the frame holds
+     * {@code f.start()}, {@code ip.nhOffset} holds 50; UDP encapsulation has been removed before). On success the buffer holds
      * the packet with ESP removed; the byte at {@code nhOffset} tells what it carries (4/41: a tunnelled packet).
      * Order as strongSwan's esp_packet.c: parse, replay check, ICV verify/decrypt, replay commit, padding check.
      *
@@ -189,6 +189,7 @@ public final class Esp {
         if (ctLen % blk != 0) return DropReason.BAD_LENGTH; // NetBSD: payload not a multiple of the block size
         int wireSeq = IpView.i32(b, esp + 4);
         boolean integrity = aead != null || mac != null;
+        if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL; // for the verdict even when refused
         // replay check (only with integrity: RFC 4303 §3.4.3, NetBSD "only when an auth algorithm is set")
         long seq;
         if (integrity) {

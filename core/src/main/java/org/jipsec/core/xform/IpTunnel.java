@@ -78,7 +78,7 @@ final class IpTunnel {
     }
 
     /**
-     * Removes the outer header chain (which ends at {@code hdrEnd}) from the frame, leaving the inner packet;
+     * Removes the outer header chain (which ends at {@code hdrEnd}) from the buffer, leaving the inner packet;
      * applies ECN egress and trims TFC padding (bytes after the inner packet's length, RFC 4303 §2.7).
      */
     static DropReason decapsulate(PacketBuffer f, int hdrEnd, int innerProto, XformSettings s, IpView inner) {

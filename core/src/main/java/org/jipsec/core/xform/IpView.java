@@ -20,7 +20,7 @@ final class IpView {
     int nhOffset;
     /** The protocol that follows {@link #hdrEnd}. */
     int proto;
-    /** Absolute end of the IP packet per its length field (≤ frame end). */
+    /** Absolute end of the IP packet per its length field (≤ buffer end). */
     int ipEnd;
     /**
      * The packet is a fragment (IPv4 MF or offset, or an IPv6 Fragment header in the chain walked; the walk

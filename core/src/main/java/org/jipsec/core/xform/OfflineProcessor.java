@@ -146,7 +146,10 @@ public final class OfflineProcessor {
             SaParameters p = s.parameters();
             if (p.protocol() != proto) continue;
             long sspi = proto == IpsecProtocol.IPCOMP ? p.spi() & 0xffff : p.spi();
-            if (sspi != spi) continue;
+            // spec §4.6: an IPComp CPI below 256 is well known (RFC 3173 §3.3): it names the algorithm, not the SA
+            boolean wellKnown = proto == IpsecProtocol.IPCOMP && spi < 256 && (p.flags() & SaFlags.RAWCPI) == 0
+                    && p.encryption() != null && p.encryption().number() == spi;
+            if (sspi != spi && !wellKnown) continue;
             byte[] d = s.dstAddress();
             if (d.length != len || !Arrays.equals(d, 0, len, b, off, off + len)) continue;
             return s;

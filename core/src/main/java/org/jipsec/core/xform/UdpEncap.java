@@ -71,4 +71,42 @@ final class UdpEncap {
         IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
+
+    /**
+     * A NAT-keepalive for the SA's UDP encapsulation (RFC 3948 §2.3, §4): one 0xFF byte in a UDP datagram from the
+     * SA's source to its destination on the NAT-T ports (IPv4: TTL {@code ttl}, checksum 0; IPv6: checksum set).
+     */
+    static byte[] keepalive(SaContext sa, int ttl) {
+        NatTraversal nat = sa.parameters().natT();
+        if (nat == null) throw new IllegalArgumentException("SA has no UDP encapsulation");
+        byte[] src = sa.srcAddress(), dst = sa.dstAddress();
+        boolean v6 = src.length == 16;
+        int ipLen = v6 ? 40 : 20;
+        byte[] p = new byte[ipLen + HEADER + 1];
+        if (v6) {
+            p[0] = 0x60;
+            IpView.put16(p, 4, HEADER + 1);
+            p[6] = (byte) IpView.UDP;
+            p[7] = (byte) ttl;
+            System.arraycopy(src, 0, p, 8, 16);
+            System.arraycopy(dst, 0, p, 24, 16);
+        } else {
+            p[0] = 0x45;
+            IpView.put16(p, 2, p.length);
+            p[8] = (byte) ttl;
+            p[9] = (byte) IpView.UDP;
+            System.arraycopy(src, 0, p, 12, 4);
+            System.arraycopy(dst, 0, p, 16, 4);
+            IpView.ipv4Checksum(p, 0);
+        }
+        IpView.put16(p, ipLen, nat.sourcePort());
+        IpView.put16(p, ipLen + 2, nat.destPort());
+        IpView.put16(p, ipLen + 4, HEADER + 1);
+        p[ipLen + HEADER] = (byte) 0xff;
+        if (v6) {
+            p[ipLen + 6] = (byte) 0xff; // non-zero: upperChecksum computes it
+            IpView.upperChecksum(p, 0, IpView.UDP, ipLen, p.length);
+        }
+        return p;
+    }
 }

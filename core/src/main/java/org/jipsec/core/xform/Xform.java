@@ -53,7 +53,7 @@ public final class Xform {
     /**
      * Protects the IP packet in {@code f} with one SA, in place.
      *
-     * @return null when the frame holds the protected packet, else the (counted) reason it was dropped
+     * @return null when the buffer holds the protected packet, else the (counted) reason it was dropped
      */
     public DropReason output(SaContext sa, PacketBuffer f) {
         SaParameters p = sa.parameters();
@@ -81,6 +81,11 @@ public final class Xform {
         return null;
     }
 
+    /** A NAT-keepalive packet for a UDP-encapsulated SA (RFC 3948 §2.3): the caller's timer sends it. */
+    public byte[] natKeepalive(SaContext sa) {
+        return UdpEncap.keepalive(sa, settings.defaultTtl());
+    }
+
     /** Applies a bundle, innermost SA first (KAME: IPComp, then ESP, then AH). Stops at the first drop. */
     public DropReason output(List<SaContext> bundle, PacketBuffer f) {
         for (SaContext sa : bundle) {
@@ -102,7 +107,7 @@ public final class Xform {
      * Removes every IPsec layer of the received packet in {@code f}.
      *
      * @param trace filled in with the outermost header's SPI and sequence number
-     * @return null when the frame holds the inner packet (or an unprotected packet: {@code trace.headers() == 0}),
+     * @return null when the buffer holds the inner packet (or an unprotected packet: {@code trace.headers() == 0}),
      *         else the reason it was dropped (counted; {@link DropReason#DUMMY} and {@link DropReason#NAT_KEEPALIVE}
      *         are silent drops)
      */
@@ -168,6 +173,7 @@ public final class Xform {
             SaContext sa = lookup.inbound(sp, spi, b, dstOff, ip.version == 4 ? 4 : 16);
             if (sa == null) return fail(trace, DropReason.NO_SA, sp);
             int before = f.length();
+            int nhRel = ip.nhOffset - f.start();
             trace.seqBox[0] = -1;
             DropReason r = switch (sp) {
                 case ESP -> Esp.input(sa, f, hdr, ip.nhOffset, stats, trace.seqBox);
@@ -179,6 +185,10 @@ public final class Xform {
             stats.input(sp, before);
             trace.headers++;
             lastSa = sa;
+            // fast exit: an upper-layer payload in transport mode needs no further parsing
+            int next = f.array()[f.start() + nhRel] & 0xff;
+            if (!natDecapsulated && next != IpView.IPV4 && next != IpView.IPV6 && next != IpView.ESP
+                    && next != IpView.AH && next != IpView.IPCOMP) return null;
         }
         return fail(trace, DropReason.BAD_HEADER);
     }

@@ -27,7 +27,7 @@ class EspVectorTest {
     void publishedPacketsBothDirections() throws Exception {
         List<String> failures = new ArrayList<>();
         List<EspVectors.Vector> vs = EspVectors.load("esp-packets.txt");
-        assertTrue(vs.size() >= 14, "vectors loaded: " + vs.size());
+        assertTrue(vs.size() >= 16, "vectors loaded: " + vs.size());
         for (EspVectors.Vector v : vs) {
             try {
                 String f = outbound(v);

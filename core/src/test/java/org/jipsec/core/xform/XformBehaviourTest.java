@@ -195,7 +195,12 @@ class XformBehaviourTest {
         assertEquals(wire.length - 20, IpView.u16(wire, 24), "UDP length");
         assertEquals(0, IpView.u16(wire, 26), "UDP checksum zero over IPv4");
         assertEquals(0x3001, IpView.i32(wire, 28), "SPI after the UDP header");
-        byte[] keepalive = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
+        byte[] keepalive = x.natKeepalive(TestSas.ctx(p));
+        byte[] expected = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
+        IpView.put16(expected, 4, 0);
+        IpView.put16(expected, 26, 0); // IPv4: UDP checksum zero
+        IpView.ipv4Checksum(expected, 0);
+        assertArrayEquals(expected, keepalive, "RFC 3948 §2.3: one 0xFF byte");
         assertEquals(DropReason.NAT_KEEPALIVE, x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] ike = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5});
         assertEquals(DropReason.NON_ESP, x.input(Xform.buffer(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
@@ -391,6 +396,91 @@ class XformBehaviourTest {
         assertEquals(DropReason.FRAGMENT, x.input(Xform.buffer(espFragment), TestSas.lookup(TestSas.ctx(t)), new InboundTrace()));
         SaParameters tr = TestSas.esp(0x1015, IpsecMode.TRANSPORT, "10.1.0.1", "10.2.0.1", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         assertEquals(DropReason.INVALID, x.output(TestSas.ctx(tr), Xform.buffer(innerFragment)), "transport mode protects whole packets only");
+    }
+
+    @Test
+    void ahIpv4OptionsMutableZeroedImmutableCovered() {
+        SaParameters p = TestSas.ah(0x2004, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        byte[] plain = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
+        // IHL 8: router alert (0x94, immutable: covered) + record route (7, mutable: zeroed) + EOL padding
+        byte[] opts = {(byte) 0x94, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0};
+        byte[] pkt = new byte[plain.length + opts.length];
+        System.arraycopy(plain, 0, pkt, 0, 20);
+        System.arraycopy(opts, 0, pkt, 20, opts.length);
+        System.arraycopy(plain, 20, pkt, 20 + opts.length, plain.length - 20);
+        pkt[0] = 0x48;
+        IpView.put16(pkt, 2, pkt.length);
+        IpView.ipv4Checksum(pkt, 0);
+        PacketBuffer f = Xform.buffer(pkt);
+        assertNull(x.output(TestSas.ctx(p), f));
+        byte[] wire = f.toByteArray();
+        assertEquals(51, wire[9]);
+        byte[] recorded = wire.clone();
+        recorded[27] = 10; // a router records its address
+        recorded[26] = 8;
+        IpView.ipv4Checksum(recorded, 0);
+        assertNull(x.input(Xform.buffer(recorded), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        byte[] alert = wire.clone();
+        alert[23] = 1; // router alert value is covered
+        IpView.ipv4Checksum(alert, 0);
+        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(alert), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+    }
+
+    @Test
+    void ahOffsetmaskMattersOnlyForKeyedMd5AndSha1() {
+        // spec §4.11: ip_off is masked with ah_offsetmask, then kept (DF only) for keyed-md5/keyed-sha1, zeroed otherwise
+        byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
+        record Case(String alg, int keyLen, int mask, boolean dfCovered) {}
+        for (Case c : List.of(new Case("hmac-sha1", 20, 0xffff, false), new Case("keyed-md5", 16, 0xffff, true),
+                new Case("keyed-md5", 16, 0, false))) {
+            Xform xf = new Xform(XformSettings.DEFAULTS.withAh(true, c.mask()), new XformStats());
+            SaParameters p = TestSas.ah(0x2005, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth(c.alg()),
+                    Arrays.copyOf(SHA_KEY, c.keyLen()));
+            PacketBuffer f = Xform.buffer(clear);
+            assertNull(xf.output(TestSas.ctx(p), f));
+            byte[] df = f.toByteArray();
+            df[6] |= 0x40; // a router sets DF
+            IpView.ipv4Checksum(df, 0);
+            DropReason r = xf.input(Xform.buffer(df), TestSas.lookup(TestSas.ctx(p)), new InboundTrace());
+            assertEquals(c.dfCovered() ? DropReason.BAD_AUTH : null, r, c.toString());
+        }
+    }
+
+    @Test
+    void espGoesAfterHopByHopAndBeforeFinalDestinationOptions() {
+        // RFC 4303 §3.1.1: hop-by-hop (and routing) stay outside; destination options for the final node go inside
+        SaParameters p = TestSas.esp(0x1016, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(8)), 40, 40 + 16);
+        byte[] hbh = {60, 0, 1, 4, 0, 0, 0, 0};
+        byte[] dst = {17, 0, 1, 4, 0, 0, 0, 0};
+        byte[] body = new byte[16 + udp.length];
+        System.arraycopy(hbh, 0, body, 0, 8);
+        System.arraycopy(dst, 0, body, 8, 8);
+        System.arraycopy(udp, 0, body, 16, udp.length);
+        byte[] clear = TestSas.ipv6("2001:db8::1", "2001:db8::2", 0, body);
+        byte[] wire = roundTrip(x, p, clear);
+        assertEquals(0, wire[6], "hop-by-hop first");
+        assertEquals(50, wire[40], "ESP right after hop-by-hop; the destination options header is encrypted");
+    }
+
+    @Test
+    void natTTransportFixesTheInnerChecksumAfterANat() {
+        // RFC 3948 §3.1.2: the sender 10.0.0.5 sits behind a NAT that rewrites the outer source to 198.51.100.7;
+        // the UDP checksum inside ESP covers 10.0.0.5, so the receiver must fix it for the addresses it sees
+        SaParameters p = TestSas.esp(0x3002, IpsecMode.TRANSPORT, "10.0.0.5", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+                .withNatT(NatTraversal.of(4500, 4500));
+        byte[] clear = TestSas.udp("10.0.0.5", "192.0.2.2", 1111, 2222, payload(25));
+        PacketBuffer f = Xform.buffer(clear);
+        assertNull(x.output(TestSas.ctx(p), f));
+        byte[] natted = f.toByteArray();
+        System.arraycopy(TestSas.ep("198.51.100.7").address().getAddress(), 0, natted, 12, 4);
+        IpView.put16(natted, 20, 61000); // and the source port
+        IpView.ipv4Checksum(natted, 0);
+        PacketBuffer g = Xform.buffer(natted);
+        assertNull(x.input(g, TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        byte[] got = g.toByteArray();
+        byte[] expect = TestSas.udp("198.51.100.7", "192.0.2.2", 1111, 2222, payload(25));
+        assertArrayEquals(expect, got, "inner UDP checksum valid for the translated source");
     }
 
     @Test

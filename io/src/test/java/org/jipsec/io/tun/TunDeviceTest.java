@@ -185,7 +185,13 @@ class TunDeviceTest {
             try (TunDevice tun = openIn(ns, new TunOptions("jmq0", 4, false), 1500)) {
                 assertEquals(4, tun.queues().size());
                 assertTrue(lab.ip(ns, "-d", "link", "show", "jmq0").contains("multi_queue"));
-                assertEquals(LibC.AGAIN, tun.queue(3).read(Arena.ofAuto().allocate(2048)));
+                // Every queue is readable without blocking. The kernel may already have routed its own IPv6
+                // traffic (MLD reports, router solicitations) into the device once it is up, so a queue may
+                // hold a packet: only "no data" or a whole IP packet are acceptable answers.
+                for (int q = 0; q < 4; q++) {
+                    int n = tun.queue(q).read(Arena.ofAuto().allocate(2048));
+                    assertTrue(n == LibC.AGAIN || n >= 20, "queue " + q + " read returned " + n);
+                }
             }
         }
     }
