@@ -116,7 +116,7 @@ public final class SysctlServer implements Closeable {
             while (true) {
                 String line = readLine(in);
                 if (line == null) return;
-                out.write(answer(line).getBytes(StandardCharsets.UTF_8));
+                out.write(answer(tree, line).getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
         } catch (IOException e) {
@@ -139,7 +139,7 @@ public final class SysctlServer implements Closeable {
     }
 
     /** One request → its whole answer (status line, data lines, empty line). Package-private for tests. */
-    String answer(String line) {
+    static String answer(Sysctl tree, String line) {
         String[] w = line.strip().split("\\s+");
         try {
             return switch (w[0]) {
