@@ -163,6 +163,33 @@ class SetkeyRoundTripTest {
     }
 
     @Test
+    void promiscuousModePrintsWhatOthersSend() throws Exception {
+        PfkeyServer server = PfkeyServer.start(engine(), dir.resolve("pfkey"), 1 << 20, false);
+        Run[] result = new Run[1];
+        Thread x = Thread.ofPlatform().start(() -> {
+            try {
+                result[0] = setkey(() -> SocketKeyChannel.connect(server.path()), "-x");
+            } catch (Exception e) {
+                result[0] = new Run(-1, "", e.toString());
+            }
+        });
+        try (org.jipsec.io.pfkey.PfkeyClient other = org.jipsec.io.pfkey.PfkeyClient.connect(server.path())) {
+            for (int i = 0; i < 500 && server.clientCount() < 2; i++) Thread.sleep(10);
+            Thread.sleep(200); // the -x client's X_PROMISC is answered before the FLUSH below
+            other.request(org.jipsec.core.pfkey.PfkeyMessage.of(org.jipsec.core.pfkey.Sadb.SADB_FLUSH, 0, other.nextSeq(),
+                    other.pid(), List.of()));
+        }
+        Thread.sleep(200);
+        server.close(); // end of stream ends setkey -x
+        x.join(10_000);
+        assertEquals(0, result[0].status(), result[0].toString());
+        // setkey.c printdate (-x): "HH:MM:SS.usec " then a newline, then kdebug_sadb
+        // (the first message is the promiscuous copy of the -x client's own X_PROMISC reply, as on NetBSD)
+        assertTrue(result[0].out().startsWith("10:00:00.000000 \nsadb_msg{ version=2 type=11 errno=0 satype=1"), result[0].out());
+        assertTrue(result[0].out().contains("10:00:00.000000 \nsadb_msg{ version=2 type=9 errno=0 satype=0"), result[0].out());
+    }
+
+    @Test
     void noDaemonIsAClearError() {
         MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve("none").toString(), "-D");
         assertEquals(1, r.status());
