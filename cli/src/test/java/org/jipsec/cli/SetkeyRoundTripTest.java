@@ -190,6 +190,16 @@ class SetkeyRoundTripTest {
     }
 
     @Test
+    void aSilentDaemonIsATimeoutNotAHang() throws Exception {
+        try (java.nio.channels.ServerSocketChannel silent = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            silent.bind(java.net.UnixDomainSocketAddress.of(dir.resolve("silent")));
+            Run r = setkey(() -> SocketKeyChannel.connect(dir.resolve("silent"), 300), "-D");
+            assertEquals(new Run(1, "", "setkey: no reply from jipsecd within 300 ms\n"), r);
+        }
+    }
+
+    @Test
     void noDaemonIsAClearError() {
         MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve("none").toString(), "-D");
         assertEquals(1, r.status());
