@@ -78,7 +78,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
-        if (config != null && !loadConfig(engine, out, err)) return 1;
+        if (config != null && !loadConfig(engine, config, out, err)) return 1;
         PfkeyServer server;
         try {
             server = PfkeyServer.start(engine, pfkey);
@@ -117,7 +117,7 @@ public final class GatewayCommand implements Callable<Integer> {
      * itself ({@code setkey -f FILE} on an embedded channel). Any parse error or refused statement stops the start, so
      * the daemon never runs with half a configuration.
      */
-    private boolean loadConfig(KeyEngine engine, PrintWriter out, PrintWriter err) {
+    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err) {
         java.io.StringWriter buf = new java.io.StringWriter();
         PrintWriter setkeyOut = new PrintWriter(buf);
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {

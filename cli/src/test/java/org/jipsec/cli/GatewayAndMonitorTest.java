@@ -51,6 +51,28 @@ class GatewayAndMonitorTest {
     }
 
     @Test
+    void gatewayConfigIsLoadedThroughSetkey() throws Exception {
+        KeyEngine engine = SetkeyCommand.newEngine();
+        java.nio.file.Files.writeString(dir.resolve("ok.conf"), """
+                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                spdadd 10.0.11.41 10.0.11.33 any -P out ipsec esp/transport//require ;
+                """);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertTrue(GatewayCommand.loadConfig(engine, dir.resolve("ok.conf"), new PrintWriter(out), new PrintWriter(err)), err.toString());
+        assertEquals(1, engine.sad().size());
+        assertEquals(1, engine.policies().size());
+        java.nio.file.Files.writeString(dir.resolve("half.conf"), """
+                add 10.0.0.1 10.0.0.2 esp 0x20001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                """);
+        StringWriter out2 = new StringWriter(), err2 = new StringWriter();
+        assertTrue(!GatewayCommand.loadConfig(engine, dir.resolve("half.conf"), new PrintWriter(out2), new PrintWriter(err2)));
+        assertEquals("The result of line 2: File exists.\n", out2.toString());
+        assertTrue(err2.toString().contains("1 of 2 statements applied; not applied: line 2."), err2.toString());
+        assertTrue(err2.toString().contains("not applied; not starting"), err2.toString());
+    }
+
+    @Test
     void monitorPrintsWhatTheEngineSends() throws Exception {
         KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(3),
                 new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.of(List.of()));

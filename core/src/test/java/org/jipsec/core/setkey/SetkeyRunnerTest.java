@@ -146,6 +146,44 @@ class SetkeyRunnerTest {
     }
 
     @Test
+    void deadSasAreShownOnlyWithA() throws Exception {
+        // a daemon answering SADB_DUMP with one MATURE and one DEAD SA (seq counts down to 0)
+        java.util.function.IntFunction<PfkeyMessage> sa = state -> {
+            try {
+                return new PfkeyMessage(2, Sadb.SADB_DUMP, 0, Sadb.SADB_SATYPE_ESP, 0, state == 1 ? 1 : 0, 4711, List.of(
+                        new org.jipsec.core.pfkey.Extension.Sa(0x1000 + state, 0, state, 0, 11, 0x40),
+                        new org.jipsec.core.pfkey.Extension.Sa2(0, 0, 0),
+                        org.jipsec.core.pfkey.Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC,
+                                new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.getByName("10.0.0.1"))),
+                        org.jipsec.core.pfkey.Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST,
+                                new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.getByName("10.0.0.2")))));
+            } catch (java.net.UnknownHostException e) {
+                throw new AssertionError(e);
+            }
+        };
+        KeyChannel stub = request -> List.of(sa.apply(1), sa.apply(3));
+        for (boolean all : new boolean[] {false, true}) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
+                @Override public KeyChannel open() { return stub; }
+                @Override public String readStdin() { return ""; }
+                @Override public String readFile(String n) { return ""; }
+                @Override public byte[] readBytes(String n) { return new byte[0]; }
+                @Override public HostResolver resolver() { return HostResolver.NUMERIC; }
+                @Override public long nowMicros() { return 0; }
+                @Override public java.time.ZoneId zone() { return java.time.ZoneOffset.UTC; }
+                @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
+                @Override public int pid() { return 4711; }
+            };
+            int status = new SetkeyRunner(env, new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()))
+                    .run(SetkeyOptions.parse(all ? List.of("-Da") : List.of("-D")));
+            assertEquals(0, status);
+            assertEquals(all ? 2 : 1, out.toString().split("state=").length - 1, out.toString());
+            assertEquals(all, out.toString().contains("state=dead "), out.toString());
+        }
+    }
+
+    @Test
     void missingFileIsAClearError() {
         SetkeyHarness.Result r = new SetkeyHarness().run("-f", "nope.conf");
         assertEquals(new SetkeyHarness.Result(1, "", "setkey: nope.conf: No such file or directory\n"), r);
