@@ -169,6 +169,10 @@ final class DataPlane implements Runnable {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
             counters.tunIn++;
+            if (linkScoped(tunBuf, len)) {
+                counters.tunIgnored++;
+                continue;
+            }
             byte[] pkt = tunBuf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
             OutputDecision d;
             lock.lock();
@@ -179,6 +183,28 @@ final class DataPlane implements Runnable {
             }
             act(d);
         }
+    }
+
+    /**
+     * Packets the kernel sends on the TUN for the link itself — IPv6 multicast (MLD, router solicitations) and
+     * link-local destinations, IPv4 multicast and limited broadcast — have no IPsec peer; sent back out in clear they
+     * would be routed into the TUN again (a loop). They are ignored and counted.
+     */
+    static boolean linkScoped(MemorySegment p, int len) {
+        if (len < 20) return false;
+        int v = (p.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >>> 4;
+        if (v == 6 && len >= 40) {
+            int d0 = p.get(ValueLayout.JAVA_BYTE, 24) & 0xff;
+            int d1 = p.get(ValueLayout.JAVA_BYTE, 25) & 0xff;
+            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
+        }
+        if (v == 4) {
+            int d0 = p.get(ValueLayout.JAVA_BYTE, 16) & 0xff;
+            int d3 = p.get(ValueLayout.JAVA_BYTE, 19) & 0xff;
+            int d1 = p.get(ValueLayout.JAVA_BYTE, 17) & 0xff, d2 = p.get(ValueLayout.JAVA_BYTE, 18) & 0xff;
+            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && d1 == 255 && d2 == 255 && d3 == 255);
+        }
+        return false;
     }
 
     private void act(OutputDecision d) {
