@@ -19,7 +19,7 @@ import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sad.SaLifetime;
-import org.jipsec.core.sad.SaParameters;
+import org.jipsec.core.sad.SaValues;
 import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.sad.SecurityAssociationDatabase;
@@ -309,7 +309,7 @@ public final class KeyEngine {
         SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
         int spi = allocateSpi(st, m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
         long now = now();
-        SecurityAssociation sa = sad.insert(saidx, Match.REQID, SaParameters.larval(spi, m.seq(), m.pid()),
+        SecurityAssociation sa = sad.insert(saidx, Match.REQID, SaValues.larval(spi, m.seq(), m.pid()),
                 SaState.LARVAL, now);
         if (m.seq() != 0) acquires.reset(m.seq(), now);
         PfkeyMessage r = new PfkeyMessage(Sadb.PF_KEY_V2, Sadb.SADB_GETSPI, 0, m.satype(), 0, sa.seq(), m.pid(),
@@ -339,7 +339,7 @@ public final class KeyEngine {
     }
 
     /** key_setsaval + key_init_xform (spec §4.10 "SA sanity"): everything ADD/UPDATE need, validated. */
-    private SaParameters parameters(PfkeyMessage m, SaType st, int seq, int pid) throws PfkeyException {
+    private SaValues parameters(PfkeyMessage m, SaType st, int seq, int pid) throws PfkeyException {
         Extension.Sa sa = m.sa().orElseThrow(() -> PfkeyException.inval("missing SA extension"));
         required(m, Sadb.SADB_EXT_ADDRESS_SRC);
         required(m, Sadb.SADB_EXT_ADDRESS_DST);
@@ -419,7 +419,7 @@ public final class KeyEngine {
             oai = m.address(Sadb.SADB_X_EXT_NAT_T_OAI).map(Extension.Address::endpoint).orElse(null);
             oar = m.address(Sadb.SADB_X_EXT_NAT_T_OAR).map(Extension.Address::endpoint).orElse(null);
         }
-        return new SaParameters(sa.spi(), sa.auth(), authKey.map(Extension.Key::key).orElse(null),
+        return new SaValues(sa.spi(), sa.auth(), authKey.map(Extension.Key::key).orElse(null),
                 authKey.map(Extension.Key::bits).orElse(0), sa.encrypt(), encKey.map(Extension.Key::key).orElse(null),
                 encKey.map(Extension.Key::bits).orElse(0), flags, sa.replay(), natType, frag, oai, oar,
                 hard.map(KeyEngine::lifetime).orElse(null), soft.map(KeyEngine::lifetime).orElse(null), seq, pid);
@@ -450,7 +450,7 @@ public final class KeyEngine {
     /** key_api_add. */
     private Outcome add(long socket, PfkeyMessage m) throws PfkeyException {
         SaType st = saType(m);
-        SaParameters p = parameters(m, st, m.seq(), m.pid());
+        SaValues p = parameters(m, st, m.seq(), m.pid());
         SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
         if (sad.findBySpi(saidx, Match.REQID, p.spi()).isPresent()) {
             p.wipeKeys();
@@ -471,7 +471,7 @@ public final class KeyEngine {
         SecurityAssociation old = sad.findBySpi(saidx, Match.REQID, spi)
                 .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
         if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
-        SaParameters p = parameters(m, st, old.seq(), old.pid());
+        SaValues p = parameters(m, st, old.seq(), old.pid());
         sad.replace(old, p, SaState.MATURE);
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);

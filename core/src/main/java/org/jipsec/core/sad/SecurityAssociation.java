@@ -60,7 +60,7 @@ public final class SecurityAssociation {
     SecurityAssociation timedNext;
     boolean timed;
 
-    SecurityAssociation(SaHead head, SaParameters p, SaState state, long createdSeconds) {
+    SecurityAssociation(SaHead head, SaValues p, SaState state, long createdSeconds) {
         this.head = head;
         this.saTypeNumber = head.index().saType().number();
         this.destinationAddress = head.index().destination().address();

@@ -138,7 +138,7 @@ public final class SecurityAssociationDatabase {
      * Adds a new SA to the first head matching {@code request} with {@code headMatch}, or to a new head keyed by
      * {@code request} exactly; the SA joins the tail of its state list.
      */
-    public SecurityAssociation insert(SaIndex request, Match headMatch, SaParameters p, SaState state, long now) {
+    public SecurityAssociation insert(SaIndex request, Match headMatch, SaValues p, SaState state, long now) {
         SaHead head = null;
         for (SaHead h : candidates(request)) {
             if (matches(h.index(), request, headMatch)) { head = h; break; }
@@ -171,7 +171,7 @@ public final class SecurityAssociationDatabase {
      * PF_KEY UPDATE (spec §1.10): a new SA in {@code old}'s head with {@code old}'s creation time, replacing it; the
      * old SA dies (keys zeroed).
      */
-    public SecurityAssociation replace(SecurityAssociation old, SaParameters p, SaState state) {
+    public SecurityAssociation replace(SecurityAssociation old, SaValues p, SaState state) {
         SaHead head = old.head();
         SecurityAssociation fresh = new SecurityAssociation(head, p, state, old.createdSeconds());
         remove(old);

@@ -2,6 +2,7 @@ package org.jipsec.core.spd;
 
 import java.util.List;
 import org.jipsec.core.ipsec.IpsecRequest;
+import org.jipsec.core.sad.SaIndex;
 
 /**
  * What the outbound path does with a packet once its policy's request chain has been resolved against

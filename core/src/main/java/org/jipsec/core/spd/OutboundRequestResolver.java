@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecLevel;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecRequest;
 import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.sad.SaIndex;
 
 /**
  * The pure part of outbound request processing and the ACQUIRE decision ({@code ipsec_nextisr} /
@@ -65,7 +67,11 @@ public final class OutboundRequestResolver {
         return new OutboundDecision.Protect<>(steps, acquire);
     }
 
-    /** The saidx of a request for a packet (spec §4.4 step 1). */
+    /**
+     * The saidx of a request for a packet (spec §4.4 step 1), as the SAD's own {@link SaIndex} (one type for SA
+     * lookup, ACQUIRE and the pending queue: the SPD's former copy of secasindex was merged into it). Ports are 0
+     * (wildcards in the SAD's loose port compare, so NAT-T heads match).
+     */
     public static SaIndex index(IpsecRequest r, InetAddress packetSource, InetAddress packetDest) {
         InetAddress src = r.source().map(e -> e.address()).orElse(null);
         InetAddress dst = r.destination().map(e -> e.address()).orElse(null);
@@ -74,6 +80,6 @@ public final class OutboundRequestResolver {
             if (dst == null || dst.isAnyLocalAddress()) dst = packetDest;
         }
         int reqid = r.level() == IpsecLevel.UNIQUE ? r.reqid() : 0;
-        return new SaIndex(r.protocol(), r.mode(), reqid, src, dst);
+        return new SaIndex(r.protocol().saType(), r.mode(), reqid, new Endpoint(src), new Endpoint(dst));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * When a bound is hit the new packet is refused (the first packets are the ones kept: they are
  * typically a handshake's first segment). Thread-safe.
  *
- * @param <K> the key (e.g. {@link SaIndex})
+ * @param <K> the key (e.g. {@link org.jipsec.core.sad.SaIndex})
  * @param <P> the packet type
  */
 public final class PendingPacketQueue<K, P> {

@@ -12,6 +12,8 @@ public final class InboundTrace {
     long seq = -1;
     int headers;
     boolean tunnel;
+    /** Bit i set: an IP-in-IP header was removed right after IPsec header i (outermost = 0); engine history. */
+    long tunnelLayers;
     final long[] seqBox = new long[1];
 
     void reset() {
@@ -20,6 +22,7 @@ public final class InboundTrace {
         seq = -1;
         headers = 0;
         tunnel = false;
+        tunnelLayers = 0;
     }
 
     /** Protocol of the outermost IPsec header, or null if the packet carried none. */
@@ -36,4 +39,11 @@ public final class InboundTrace {
 
     /** Whether an IP-in-IP tunnel header was removed. */
     public boolean tunnel() { return tunnel; }
+
+    /**
+     * Whether the IPsec header {@code layer} (0 = outermost) was followed by an IP-in-IP header that was removed,
+     * i.e. its SA worked in tunnel mode for this packet (the engine's decapsulation history needs the mode per
+     * layer for SAs of mode "any").
+     */
+    public boolean tunnelAfter(int layer) { return layer >= 0 && layer < 64 && (tunnelLayers & (1L << layer)) != 0; }
 }

@@ -143,6 +143,7 @@ public final class Xform {
                 DropReason d = IpTunnel.decapsulate(f, ip.hdrEnd, proto, settings, ip);
                 if (d != null) return fail(trace, d);
                 trace.tunnel = true;
+                trace.tunnelLayers |= 1L << (trace.headers - 1); // per-layer mode for the engine's history
                 lastSa = null;
                 continue;
             }

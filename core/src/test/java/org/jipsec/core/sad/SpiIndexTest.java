@@ -28,7 +28,7 @@ class SpiIndexTest {
                 int spi = r.nextInt(range) * (r.nextBoolean() ? 1 : 65536);
                 switch (r.nextInt(3)) {
                     case 0, 1 -> {
-                        SecurityAssociation sa = new SecurityAssociation(head, SaParameters.larval(spi, 0, 0), SaState.MATURE, 0);
+                        SecurityAssociation sa = new SecurityAssociation(head, SaValues.larval(spi, 0, 0), SaState.MATURE, 0);
                         assertSame(model.put(spi, sa), index.put(spi, sa));
                     }
                     default -> {

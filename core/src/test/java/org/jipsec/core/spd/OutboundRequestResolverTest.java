@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.ipsec.SaType;
+import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sysctl.Sysctl;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +28,9 @@ class OutboundRequestResolverTest {
     private final Sysctl sysctl = Sysctl.withNetbsdDefaults();
     private final OutboundRequestResolver resolver = new OutboundRequestResolver(new SystemDefaults(sysctl));
 
-    private static final SaIndex ESP_TRANSPORT = new SaIndex(IpsecProtocol.ESP, IpsecMode.TRANSPORT, 0, SRC, DST);
-    private static final SaIndex AH_TRANSPORT = new SaIndex(IpsecProtocol.AH, IpsecMode.TRANSPORT, 0, SRC, DST);
-    private static final SaIndex ESP_TUNNEL = new SaIndex(IpsecProtocol.ESP, IpsecMode.TUNNEL, 0, GW1, GW2);
+    private static final SaIndex ESP_TRANSPORT = new SaIndex(SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
+    private static final SaIndex AH_TRANSPORT = new SaIndex(SaType.AH, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
+    private static final SaIndex ESP_TUNNEL = new SaIndex(SaType.ESP, IpsecMode.TUNNEL, 0, new Endpoint(GW1), new Endpoint(GW2));
 
     private OutboundDecision<String> run(String policy, Map<SaIndex, String> sad) throws Exception {
         Function<SaIndex, Optional<String>> lookup = i -> Optional.ofNullable(sad.get(i));

@@ -1,0 +1,628 @@
+package org.jipsec.core.engine;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.jipsec.core.crypto.InvalidKeyLengthException;
+import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.ipsec.IpsecMode;
+import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.ipsec.IpsecRequest;
+import org.jipsec.core.ipsec.PolicyDirection;
+import org.jipsec.core.ipsec.SaType;
+import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.MalformedPacketException;
+import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.net.PacketSelector;
+import org.jipsec.core.net.ReassemblyResult;
+import org.jipsec.core.net.Reassembler;
+import org.jipsec.core.pfkey.AlgorithmCatalog;
+import org.jipsec.core.pfkey.KeyEngine;
+import org.jipsec.core.pfkey.KeySettings;
+import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.core.pfkey.SpdPolicyStore;
+import org.jipsec.core.pfkey.StoredPolicy;
+import org.jipsec.core.sad.SaIndex;
+import org.jipsec.core.sad.SaState;
+import org.jipsec.core.sad.SecurityAssociation;
+import org.jipsec.core.spd.AppliedTransform;
+import org.jipsec.core.spd.FlowKey;
+import org.jipsec.core.spd.InboundPolicyCheck;
+import org.jipsec.core.spd.InboundVerdict;
+import org.jipsec.core.spd.OutboundDecision;
+import org.jipsec.core.spd.OutboundRequestResolver;
+import org.jipsec.core.spd.PendingPacketQueue;
+import org.jipsec.core.spd.SecurityPolicy;
+import org.jipsec.core.spd.SocketPolicyResolver;
+import org.jipsec.core.spd.Spd;
+import org.jipsec.core.spd.SystemDefaults;
+import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.core.sysctl.SysctlNames;
+import org.jipsec.core.xform.DropReason;
+import org.jipsec.core.xform.InboundTrace;
+import org.jipsec.core.xform.SaContext;
+import org.jipsec.core.xform.Xform;
+import org.jipsec.core.xform.XformSettings;
+import org.jipsec.core.xform.XformStats;
+
+/**
+ * The IPsec engine: NetBSD's {@code ipsec4_output}/{@code ipsec6_output} + {@code ipsec_common_input} +
+ * {@code ipsec_in_reject} as pure functions from a packet to a decision (spec §4.4, §4.5).
+ *
+ * <p>Outbound ({@link #output}, {@link #forward}): packet selector (spec §4.1; needport = 1 for locally sent
+ * packets, 0 when forwarding) → socket policy ({@link SocketPolicyResolver}, spec §4.2) or SPD lookup, else the
+ * system default ({@code def_policy}, §4.3) → DISCARD/NONE/BYPASS, or IPSEC: each request resolved against the SAD
+ * ({@link OutboundRequestResolver}: effective level from the deflevs §4.8, SA choice honouring {@code prefered_oldsa}
+ * §4.6); a missing SA triggers a rate-limited ACQUIRE (§4.7) and, at REQUIRE/UNIQUE, holds the packet in the
+ * bounded pending queue (or drops it, {@code out_nosa}, when the queue is off or full), at USE skips the request.
+ * The bundle is applied innermost first (KAME order: IPComp, ESP, AH) by the transforms; each SA's usage is
+ * recorded for its lifetimes (§4.9).
+ *
+ * <p>Inbound ({@link #input}): NAT-T keepalives and IKE messages on the NAT-T port are told apart (RFC 3948 §2.1,
+ * §2.2); fragments are reassembled first (RFC 4303 §3.4.1); every IPsec layer is removed, each with the SA found by
+ * (destination, protocol, SPI) (§4.6), tunnel headers included, recording the decapsulation history; then the
+ * inbound policy check runs over the whole history ({@link InboundPolicyCheck}, which fixes ipsec(4)'s BUGS case);
+ * a clear packet under an inbound {@code require} policy is dropped ({@code in_polvio}).
+ *
+ * <p>SA state: one {@link SaContext} per SA, made on first use and destroyed (keys zeroed) as soon as the SA leaves
+ * the SAD — checked after every PF_KEY request and timer tick that goes through the engine ({@link #pfkey},
+ * {@link #tick}) and before each use.
+ *
+ * <p>Threads: not thread-safe; one caller at a time (the io layer serialises, as for {@link KeyEngine}). PF_KEY
+ * messages the data path causes (ACQUIRE) go to the {@code pfkeyOut} consumer given at construction.
+ */
+public final class IpsecEngine {
+
+    private final KeyEngine keys;
+    private final Spd spd;
+    private final Sysctl sysctl;
+    private final InstantSource clock;
+    private final EngineSettings settings;
+    private final Consumer<Outcome> pfkeyOut;
+    private final SystemDefaults defaults;
+    private final OutboundRequestResolver resolver;
+    private final InboundPolicyCheck inboundCheck;
+    private final SaContextCache contexts;
+    private final XformStats xformStats = new XformStats();
+    private final IpsecStatistics stats = new IpsecStatistics();
+    private final Reassembler reassembler;
+    private final PendingPacketQueue<SaIndex, Pending> pending;
+    private final Set<SaIndex> waiting = new LinkedHashSet<>();
+    private final int[] natTPorts;
+    private volatile Xform xform;
+    private int sweptAtSadSize = -1;
+
+    /** A packet held for an SA: enough to run {@link #output} again. */
+    private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
+
+    /**
+     * @param keys     the key engine; its policy store must be an {@link SpdPolicyStore} over {@code spd}
+     * @param spd      the SPD the data path looks policies up in
+     * @param sysctl   the tree: def_policy, deflevs, *_enable, dfbit, ecn, ah_cleartos… read at each use
+     * @param clock    the engine clock (pending queue, reassembly, SA usage times)
+     * @param random   IVs, padding, tunnel IPv4 ids
+     * @param pfkeyOut where ACQUIRE messages caused by the data path go (the io layer writes them to the sockets)
+     */
+    public IpsecEngine(KeyEngine keys, Spd spd, Sysctl sysctl, InstantSource clock, RandomGenerator random,
+                       EngineSettings settings, Consumer<Outcome> pfkeyOut) {
+        this.keys = Objects.requireNonNull(keys);
+        this.spd = Objects.requireNonNull(spd);
+        if (!(keys.policies() instanceof SpdPolicyStore s) || s.spd() != spd)
+            throw new IllegalArgumentException("the key engine's policy store must be an SpdPolicyStore over this SPD");
+        this.sysctl = Objects.requireNonNull(sysctl);
+        this.clock = Objects.requireNonNull(clock);
+        this.settings = Objects.requireNonNull(settings);
+        this.pfkeyOut = Objects.requireNonNull(pfkeyOut);
+        this.defaults = new SystemDefaults(sysctl);
+        this.resolver = new OutboundRequestResolver(defaults);
+        this.inboundCheck = new InboundPolicyCheck(defaults);
+        this.contexts = new SaContextCache(Objects.requireNonNull(random));
+        this.reassembler = new Reassembler(settings.reassembly(), clock);
+        this.pending = settings.pendingPerSa() == 0 ? null : new PendingPacketQueue<>(settings.pendingPerSa(),
+                Math.max(1, settings.pendingPackets()), Math.max(1, settings.pendingBytes()), settings.pendingTimeout(), clock);
+        this.natTPorts = settings.natTPorts();
+        this.xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts);
+        for (String name : List.of(SysctlNames.IPSEC_AH_CLEARTOS, SysctlNames.IPSEC_AH_OFFSETMASK,
+                SysctlNames.IPSEC_DFBIT, SysctlNames.IPSEC_ECN, SysctlNames.IPSEC6_ECN, SysctlNames.IPSEC_ESP_ENABLE,
+                SysctlNames.IPSEC_AH_ENABLE, SysctlNames.IPSEC_IPCOMP_ENABLE)) {
+            // a sysctl write applies to the next packet: the transforms get a fresh snapshot
+            sysctl.addListener(name, (n, o, v) -> xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts));
+        }
+        stats.bindTo(sysctl);
+        sysctl.setPoliciesExist(() -> spd.size() > 0);
+    }
+
+    /**
+     * A complete engine: an SPD on {@code clock}, the key engine over it (jipsec's algorithm table, {@code net.key}
+     * variables bound to {@code sysctl}), and the engine.
+     */
+    public static IpsecEngine create(Sysctl sysctl, InstantSource clock, RandomGenerator random, EngineSettings settings,
+                                     Consumer<Outcome> pfkeyOut) {
+        Spd spd = new Spd(clock, sysctl);
+        KeySettings ks = new KeySettings().bindTo(sysctl);
+        KeyEngine keys = new KeyEngine(ks, () -> clock.instant().getEpochSecond(), random, new SpdPolicyStore(spd),
+                AlgorithmCatalog.TABLE);
+        return new IpsecEngine(keys, spd, sysctl, clock, random, settings, pfkeyOut);
+    }
+
+    public KeyEngine keyEngine() { return keys; }
+
+    public Spd spd() { return spd; }
+
+    public Sysctl sysctl() { return sysctl; }
+
+    public IpsecStatistics statistics() { return stats; }
+
+    /** The transforms' per-protocol counters ({@code netstat -s -p esp|ah|ipcomp}). */
+    public XformStats xformStatistics() { return xformStats; }
+
+    public Reassembler reassembler() { return reassembler; }
+
+    /** Packets held for missing SAs. */
+    public int pendingPackets() { return pending == null ? 0 : pending.size(); }
+
+    private long nowSeconds() { return clock.instant().getEpochSecond(); }
+
+    // ------------------------------------------------------------------------------------------ PF_KEY and timer
+
+    /** A PF_KEY request through the engine: the key engine answers, then dead SAs lose their contexts. */
+    public Outcome pfkey(long socket, byte[] message) {
+        Outcome o = keys.handle(socket, message);
+        sweep();
+        return o;
+    }
+
+    /**
+     * The once-a-second timer: key_timehandler (lifetimes → SADB_EXPIRE, larval SAs, ACQUIRE entries), then dead SAs
+     * lose their contexts, held packets past their timeout are dropped ({@code out_nosa}), stale fragments freed.
+     */
+    public Outcome tick() {
+        Outcome o = keys.tick();
+        sweep();
+        if (pending != null) {
+            for (Pending ignored : pending.expire()) stats.increment(IpsecStatistics.OUT_NOSA);
+            if (pending.size() == 0) waiting.clear();
+        }
+        reassembler.expire();
+        return o;
+    }
+
+    /**
+     * Destroys the context (zeroing its keys) of every SA that is no longer in the SAD; returns how many. Called by
+     * {@link #pfkey} and {@link #tick}; call it after driving the {@link KeyEngine} directly.
+     */
+    public int sweep() {
+        sweptAtSadSize = keys.sad().size();
+        return contexts.sweep(this::alive);
+    }
+
+    /**
+     * Packets may arrive after PF_KEY requests that did not go through {@link #pfkey} (an io layer driving the
+     * {@link KeyEngine} directly): a change in the SAD's size triggers a sweep, so a deleted SA's keys do not linger.
+     */
+    private void sweepIfSadChanged() {
+        if (keys.sad().size() != sweptAtSadSize) sweep();
+    }
+
+    private boolean alive(SecurityAssociation sa) {
+        if (sa.state() != SaState.MATURE && sa.state() != SaState.DYING) return false;
+        Optional<SecurityAssociation> now = keys.lookupInbound(sa.destination().address(), sa.saType(), sa.spi());
+        return now.isPresent() && now.get() == sa;
+    }
+
+    /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
+    public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
+
+    /** SAs that have a transform context. */
+    public int contextCount() { return contexts.size(); }
+
+    /**
+     * Releases the packets held for SAs that have arrived since (an IKE daemon answered the ACQUIRE): each runs
+     * through {@link #output} again; the decisions are returned in order. Call after PF_KEY ADD/UPDATE.
+     */
+    public List<OutputDecision> drainReady() {
+        if (pending == null || waiting.isEmpty()) return List.of();
+        List<OutputDecision> out = new ArrayList<>();
+        for (SaIndex idx : List.copyOf(waiting)) {
+            if (keys.lookupOutbound(idx).isEmpty()) continue;
+            waiting.remove(idx);
+            for (Pending p : pending.release(idx)) {
+                out.add(outbound(PacketBuffer.wrap(p.packet()), p.socket(), p.needPort())); // may wait again, for the next SA of a bundle
+            }
+        }
+        return out;
+    }
+
+    /**
+     * RFC 3948 §2.3, §4: one NAT-keepalive (a UDP datagram holding 0xFF) for every live UDP-encapsulated ESP SA whose
+     * source is one of {@code localAddresses} (the side that keeps the NAT mapping open). The caller's timer sends
+     * them (every 20 s by custom).
+     */
+    public List<WirePacket> natKeepalives(java.util.Collection<InetAddress> localAddresses) {
+        List<WirePacket> out = new ArrayList<>();
+        for (SecurityAssociation sa : keys.sad().snapshot(SaType.ESP)) {
+            if (sa.natTType() == 0 || !alive(sa) || !localAddresses.contains(sa.source().address())) continue;
+            try {
+                SaContext c = contexts.get(sa, sa.mode());
+                var natT = c.parameters().natT();
+                out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
+            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                // an SA the transforms refuse sends no traffic, keepalives included
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ output
+
+    /** A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). */
+    public OutputDecision output(PacketBuffer packet, SocketPolicy socket) {
+        return outbound(packet, socket, true);
+    }
+
+    /** A forwarded packet (needport = 0, no socket; spec §4.1). */
+    public OutputDecision forward(PacketBuffer packet) {
+        return outbound(packet, null, false);
+    }
+
+    private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort) {
+        sweepIfSadChanged();
+        PacketSelector sel;
+        try {
+            sel = PacketSelector.of(packet, needPort);
+        } catch (MalformedPacketException e) {
+            stats.increment(IpsecStatistics.OUT_INVAL);
+            return new OutputDecision.Drop(DropCause.MALFORMED, null, e.getMessage() == null ? "malformed" : e.getMessage());
+        }
+        byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
+        FlowKey key = new FlowKey(sel.srcBytes(), sel.dstBytes(), sel.protocol(), sel.srcPort(), sel.dstPort());
+        boolean v6 = sel.ipv6();
+        XPolicy policy;
+        Optional<SecurityPolicy> entry;
+        if (socket != null) {
+            // spec §4.2: ipsec_getpolicybysock
+            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(socket.outbound(), socket.privileged(),
+                    () -> spd.lookup(PolicyDirection.OUTBOUND, key), defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
+            switch (r) {
+                case SocketPolicyResolver.Refused x -> {
+                    stats.increment(IpsecStatistics.OUT_INVAL);
+                    return new OutputDecision.Drop(DropCause.SOCKET_POLICY_REFUSED, null, x.errno() + ": " + x.reason());
+                }
+                case SocketPolicyResolver.Effective eff -> {
+                    policy = eff.policy();
+                    entry = eff.spdEntry();
+                }
+            }
+        } else {
+            entry = spd.lookup(PolicyDirection.OUTBOUND, key);
+            policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
+        }
+        boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
+        OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
+                keys::lookupOutbound);
+        return switch (d) {
+            case OutboundDecision.Clear<SecurityAssociation> c -> new OutputDecision.SendClear(new WirePacket(bytes,
+                    new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
+            case OutboundDecision.Discard<SecurityAssociation> x -> {
+                stats.increment(IpsecStatistics.OUT_POLVIO);                // spec §4.4: silently, sender sees success
+                yield new OutputDecision.Drop(DropCause.POLICY_DISCARD, null, "policy " + policy.type().keyword());
+            }
+            case OutboundDecision.NoSa<SecurityAssociation> n -> {
+                acquire(n.acquire(), entry);
+                if (pending != null && pending.offer(n.missing(), new Pending(bytes, socket, needPort), bytes.length)) {
+                    waiting.add(n.missing());
+                    yield new OutputDecision.Queued(n.missing());
+                }
+                stats.increment(IpsecStatistics.OUT_NOSA);
+                yield new OutputDecision.Drop(DropCause.NO_SA, null, "no SA for " + describe(n.missing()));
+            }
+            case OutboundDecision.Protect<SecurityAssociation> p -> {
+                acquire(p.acquire(), entry);
+                if (p.steps().isEmpty()) {
+                    yield new OutputDecision.SendClear(new WirePacket(bytes,
+                            new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
+                }
+                yield protect(bytes, p.steps());
+            }
+        };
+    }
+
+    private void acquire(List<SaIndex> missing, Optional<SecurityPolicy> entry) {
+        if (missing.isEmpty()) return;
+        Optional<StoredPolicy> sp = entry.flatMap(e -> keys.policies().byId(e.id()));
+        for (SaIndex idx : missing) {
+            Outcome o = keys.acquire(idx, sp);                              // rate limited there (spec §4.7)
+            if (!o.deliveries().isEmpty()) pfkeyOut.accept(o);
+        }
+    }
+
+    private OutputDecision protect(byte[] bytes, List<OutboundDecision.Step<SecurityAssociation>> steps) {
+        int layers = steps.size();
+        PacketBuffer f = PacketBuffer.copyOf(bytes, Xform.HEADROOM * layers, Xform.TAILROOM * layers);
+        SecurityAssociation last = null;
+        SaContext lastCtx = null;
+        for (OutboundDecision.Step<SecurityAssociation> step : steps) {
+            SecurityAssociation sa = step.sa();
+            IpsecMode mode = modeFor(sa, step.request(), f);
+            SaContext ctx;
+            try {
+                ctx = contexts.get(sa, mode);
+            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                stats.increment(IpsecStatistics.OUT_INVAL);
+                return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
+            }
+            int before = f.length();
+            DropReason r = xform.output(ctx, f);
+            if (r != null) {
+                if (r == DropReason.DISABLED || r == DropReason.INVALID) stats.increment(IpsecStatistics.OUT_INVAL);
+                return new OutputDecision.Drop(DropCause.XFORM, r, sa.saType().dumpName() + " spi 0x"
+                        + Integer.toHexString(sa.spi()) + ": " + r.description());
+            }
+            sa.recordUse(before, nowSeconds());                            // spec §4.9: bytes += packet length
+            sa.setSequence((int) ctx.lastSequence());
+            last = sa;
+            lastCtx = ctx;
+        }
+        byte[] wire = f.toByteArray();
+        var natT = lastCtx.parameters().natT();
+        Encapsulation how = natT != null && last.saType() == SaType.ESP
+                ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
+                : new Encapsulation.RawIp(outerProtocol(wire, 0, wire.length));
+        return new OutputDecision.Send(List.of(new WirePacket(wire, how)));
+    }
+
+    /**
+     * spec §4.4 step 4: the SA's own mode; an SA of mode "any" runs in tunnel mode when the request asks for it, or
+     * its family differs from the packet's, or its destination is not the packet's ("proxy").
+     */
+    private static IpsecMode modeFor(SecurityAssociation sa, IpsecRequest request, PacketBuffer f) {
+        if (sa.mode() != IpsecMode.ANY) return sa.mode();
+        if (request.mode() == IpsecMode.TUNNEL) return IpsecMode.TUNNEL;
+        byte[] b = f.array();
+        int s = f.start();
+        boolean pktV6 = f.length() > 0 && (b[s] & 0xf0) == 0x60;
+        InetAddress saDst = sa.destination().address();
+        if (pktV6 != (saDst.getAddress().length == 16)) return IpsecMode.TUNNEL;
+        byte[] d = saDst.getAddress();
+        int dstOff = s + (pktV6 ? 24 : 16);
+        if (dstOff + d.length > f.end() || !Arrays.equals(d, 0, d.length, b, dstOff, dstOff + d.length)) return IpsecMode.TUNNEL;
+        return IpsecMode.TRANSPORT;
+    }
+
+    /** The protocol named by the outer header (IPv6: after Hop-by-Hop, Routing and Destination Options headers). */
+    static int outerProtocol(byte[] b, int off, int len) {
+        if (len < 1) return 0;
+        int v = (b[off] & 0xf0) >>> 4;
+        if (v == 4) return len >= 20 ? b[off + 9] & 0xff : 0;
+        if (v != 6 || len < 40) return 0;
+        int nh = b[off + 6] & 0xff;
+        int pos = off + 40;
+        for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60); i++) {
+            if (pos + 2 > off + len) return nh;
+            int next = b[pos] & 0xff;
+            pos += ((b[pos + 1] & 0xff) + 1) * 8;
+            nh = next;
+        }
+        return nh;
+    }
+
+    private static String describe(SaIndex i) {
+        return i.saType().dumpName() + "/" + i.mode().keyword() + " " + i.source().address().getHostAddress() + "->"
+                + i.destination().address().getHostAddress() + (i.reqid() != 0 ? " reqid " + i.reqid() : "");
+    }
+
+    // ------------------------------------------------------------------------------------------ input
+
+    /**
+     * A received packet: a whole IP packet ({@link Encapsulation.RawIp}, {@link Encapsulation.Udp}), or the payload of
+     * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The buffer is not modified.
+     */
+    public InputDecision input(PacketBuffer packet, Encapsulation how) {
+        sweepIfSadChanged();
+        PacketBuffer f;
+        if (how instanceof Encapsulation.UdpDatagram u) {
+            byte[] payload = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
+            InputDecision special = natTSpecial(payload, 0, payload.length, u.source(), u.destination());
+            if (special != null) return special;
+            f = withIpUdp(payload, u.source(), u.destination());
+        } else {
+            f = PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM, 0);
+        }
+        // RFC 4303 §3.4.1: IPsec packets are reassembled before processing
+        switch (reassembler.accept(f)) {
+            case ReassemblyResult.NotFragment n -> { }
+            case ReassemblyResult.Pending p -> {
+                return new InputDecision.Reassembling();
+            }
+            case ReassemblyResult.Complete c -> f = c.packet();
+            case ReassemblyResult.Dropped d -> {
+                return new InputDecision.Drop(DropCause.FRAGMENT, null, "reassembly: " + d.reason());
+            }
+        }
+        InputDecision special = natTSpecial(f);
+        if (special != null) return special;
+
+        List<Layer> layers = new ArrayList<>(4);
+        InboundTrace trace = new InboundTrace();
+        int received = f.length();
+        DropReason r = xform.input(f, (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
+                trace);
+        if (r != null) {
+            return new InputDecision.Drop(DropCause.XFORM, r, (trace.protocol() == null ? "" : trace.protocol().keyword()
+                    + " spi 0x" + Long.toHexString(trace.spi()) + ": ") + r.description());
+        }
+        List<AppliedTransform> history = new ArrayList<>(trace.headers());
+        long now = nowSeconds();
+        for (int i = 0; i < trace.headers() && i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            SecurityAssociation sa = l.sa();
+            IpsecMode mode = sa.mode() != IpsecMode.ANY ? sa.mode()
+                    : trace.tunnelAfter(i) ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
+            history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
+                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
+            sa.recordUse(received, now);                                   // spec §4.9
+        }
+        byte[] inner = f.toByteArray();
+        InputDecision.Drop rejected = checkInbound(inner, history, null, false);
+        if (rejected != null) return rejected;
+        return new InputDecision.Deliver(inner, history);
+    }
+
+    /** One IPsec layer's SA as the lookup saw it (outermost first). */
+    private record Layer(SecurityAssociation sa, SaContext context, InetAddress outerSource, InetAddress outerDestination) {}
+
+    private SaContext lookup(List<Layer> layers, IpsecProtocol proto, long spi, byte[] buf, int dstOff, int dstLen) {
+        InetAddress dst = address(buf, dstOff, dstLen);
+        Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
+        if (found.isEmpty()) return null;
+        SecurityAssociation sa = found.get();
+        try {
+            SaContext c = contexts.get(sa, sa.mode());
+            // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
+            layers.add(new Layer(sa, c, address(buf, dstOff - dstLen, dstLen), dst));
+            return c;
+        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static InetAddress address(byte[] b, int off, int len) {
+        try {
+            return InetAddress.getByAddress(Arrays.copyOfRange(b, off, off + len));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
+        }
+    }
+
+    /**
+     * The inbound policy check (spec §4.5 step 3) over the decapsulation history: the address path
+     * ({@code socket == null}, needport = 0) or a socket's (needport = 1, spec §4.2). Null = accepted.
+     */
+    private InputDecision.Drop checkInbound(byte[] packet, List<AppliedTransform> history, SocketPolicy socket,
+                                            boolean needPort) {
+        PacketSelector sel;
+        try {
+            sel = PacketSelector.of(packet, 0, packet.length, needPort);
+        } catch (MalformedPacketException e) {
+            return new InputDecision.Drop(DropCause.MALFORMED, null, "inner packet: " + e.getMessage());
+        }
+        FlowKey key = new FlowKey(sel.srcBytes(), sel.dstBytes(), sel.protocol(), sel.srcPort(), sel.dstPort());
+        boolean v6 = sel.ipv6();
+        XPolicy policy;
+        Optional<SecurityPolicy> entry;
+        if (socket != null) {
+            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(socket.inbound(), socket.privileged(),
+                    () -> spd.lookup(PolicyDirection.INBOUND, key), defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
+            switch (r) {
+                case SocketPolicyResolver.Refused x -> {
+                    stats.increment(IpsecStatistics.IN_POLVIO);
+                    return new InputDecision.Drop(DropCause.POLICY_VIOLATION, null, "socket policy: " + x.reason());
+                }
+                case SocketPolicyResolver.Effective eff -> {
+                    policy = eff.policy();
+                    entry = eff.spdEntry();
+                }
+            }
+        } else {
+            entry = spd.lookup(PolicyDirection.INBOUND, key);
+            policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
+        }
+        boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
+        InboundVerdict verdict = inboundCheck.check(policy, selectorV6, history);
+        if (verdict instanceof InboundVerdict.Reject rej) {
+            stats.increment(IpsecStatistics.IN_POLVIO);
+            return new InputDecision.Drop(DropCause.POLICY_VIOLATION, null, rej.reason() + ": " + rej.detail());
+        }
+        return null;
+    }
+
+    /**
+     * The socket-path inbound check (spec §4.2, §4.5: TCP/UDP input with the PCB, needport = 1) of a packet the
+     * engine delivered: empty when the socket may receive it, else the (counted) drop.
+     */
+    public Optional<InputDecision.Drop> checkSocketInbound(InputDecision.Deliver delivered, SocketPolicy socket) {
+        return Optional.ofNullable(checkInbound(delivered.packet(), delivered.history(), Objects.requireNonNull(socket), true));
+    }
+
+    /** NAT-T keepalive / IKE on a whole IP packet addressed to a NAT-T port; null when it is neither. */
+    private InputDecision natTSpecial(PacketBuffer f) {
+        byte[] b = f.array();
+        int s = f.start();
+        int len = f.length();
+        if (len < 1) return null;
+        int v = (b[s] & 0xf0) >>> 4;
+        int hl;
+        int total;
+        if (v == 4) {
+            if (len < 20 || (b[s + 9] & 0xff) != 17) return null;
+            hl = (b[s] & 0x0f) * 4;
+            total = Math.min(len, Bytes.u16(b, s + 2));
+            if ((Bytes.u16(b, s + 6) & 0x3fff) != 0) return null;          // a fragment: not ours to read
+        } else if (v == 6) {
+            if (len < 40 || (b[s + 6] & 0xff) != 17) return null;
+            hl = 40;
+            total = Math.min(len, 40 + Bytes.u16(b, s + 4));
+        } else {
+            return null;
+        }
+        if (hl < 20 || hl + 8 > total) return null;
+        int dport = Bytes.u16(b, s + hl + 2);
+        if (!isNatTPort(dport)) return null;
+        int alen = v == 4 ? 4 : 16;
+        int srcOff = s + (v == 4 ? 12 : 8);
+        Endpoint src = new Endpoint(address(b, srcOff, alen), Bytes.u16(b, s + hl));
+        Endpoint dst = new Endpoint(address(b, srcOff + alen, alen), dport);
+        return natTSpecial(b, s + hl + 8, total - hl - 8, src, dst);
+    }
+
+    private boolean isNatTPort(int port) {
+        for (int p : natTPorts) if (p == port) return true;
+        return false;
+    }
+
+    /** RFC 3948 §2.2 keepalive (one 0xFF byte) and §2.1 non-ESP marker (four zero bytes: IKE). */
+    private InputDecision natTSpecial(byte[] b, int off, int len, Endpoint src, Endpoint dst) {
+        if (len == 1 && (b[off] & 0xff) == 0xff) {
+            xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
+            return new InputDecision.Keepalive(src, dst);
+        }
+        if (len >= 4 && b[off] == 0 && b[off + 1] == 0 && b[off + 2] == 0 && b[off + 3] == 0) {
+            return new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + 4, off + len));
+        }
+        return null;
+    }
+
+    /** The IP + UDP headers a datagram from the NAT-T socket had on the wire (UDP checksum 0, RFC 3948 §2.1). */
+    private static PacketBuffer withIpUdp(byte[] payload, Endpoint src, Endpoint dst) {
+        boolean v6 = src.isIpv6();
+        int hl = v6 ? 40 : 20;
+        int udpLen = 8 + payload.length;
+        PacketBuffer f = PacketBuffer.allocate(Xform.HEADROOM, Xform.HEADROOM + hl + udpLen);
+        f.setLength(hl + udpLen);
+        byte[] b = f.array();
+        int s = f.start();
+        if (v6) {
+            org.jipsec.core.net.Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
+                    dst.address().getAddress());
+        } else {
+            org.jipsec.core.net.Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
+                    org.jipsec.core.net.Ipv4Header.toInt(src.address()), org.jipsec.core.net.Ipv4Header.toInt(dst.address()));
+        }
+        Bytes.put16(b, s + hl, src.port());
+        Bytes.put16(b, s + hl + 2, dst.port());
+        Bytes.put16(b, s + hl + 4, Math.min(0xffff, udpLen));
+        Bytes.put16(b, s + hl + 6, 0);
+        System.arraycopy(payload, 0, b, s + hl + 8, payload.length);
+        return f;
+    }
+}
