@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * jipsecd end to end (issue #7): two (or three) network namespaces, a gateway in each, real traffic through the
@@ -90,6 +92,71 @@ class GatewayEndToEndTest {
             assertTrue(decoded.contains("Internet Control Message Protocol") && decoded.contains("Transmission Control Protocol")
                     && decoded.contains("User Datagram Protocol"), "decrypted inner ICMP, TCP, UDP");
             assertTrue(gb.status().contains("SAs=2"), gb.status());
+        }
+    }
+
+    /**
+     * Site-to-site tunnel mode (priority 2, 3): gateway A — router R — gateway B, each gateway fronting a subnet whose
+     * address sits on its {@code lo}; inner and outer families in every combination (4-in-4, 6-in-6, 6-in-4, 4-in-6).
+     * The router sees only ESP between the gateways' outer addresses.
+     */
+    @ParameterizedTest(name = "inner IPv{0} over outer IPv{1}")
+    @CsvSource({"4,4", "6,6", "6,4", "4,6"})
+    void tunnelModeBetweenSubnetsThroughARouter(int inner, int outer) throws Exception {
+        needTshark();
+        boolean o6 = outer == 6, i6 = inner == 6;
+        String oA = o6 ? "fd81:1::1" : "10.81.1.1", oRA = o6 ? "fd81:1::fe" : "10.81.1.254";
+        String oB = o6 ? "fd81:2::1" : "10.81.2.1", oRB = o6 ? "fd81:2::fe" : "10.81.2.254";
+        String oPlen = o6 ? "/64" : "/24";
+        String iA = i6 ? "fd10:1::1" : "10.10.1.1", iB = i6 ? "fd10:2::1" : "10.10.2.1";
+        String netA = i6 ? "fd10:1::/64" : "10.10.1.0/24", netB = i6 ? "fd10:2::/64" : "10.10.2.0/24";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), r = g.lab.namespace(), b = g.lab.namespace();
+            VethPair ar = g.lab.veth(a, r), rb = g.lab.veth(r, b);
+            g.lab.address(a, ar.a(), oA + oPlen);
+            g.lab.address(r, ar.b(), oRA + oPlen);
+            g.lab.address(r, rb.a(), oRB + oPlen);
+            g.lab.address(b, rb.b(), oB + oPlen);
+            g.exec(r, 10, "sysctl", "-q", "-w", o6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
+            g.lab.route(a, (o6 ? "fd81:2::/64" : "10.81.2.0/24"), "via", oRA);
+            g.lab.route(b, (o6 ? "fd81:1::/64" : "10.81.1.0/24"), "via", oRB);
+            g.lab.address(a, "lo", iA + (i6 ? "/128" : "/32"));
+            g.lab.address(b, "lo", iB + (i6 ? "/128" : "/32"));
+            String sas = "add " + oA + " " + oB + " esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "add " + oB + " " + oA + " esp 0x2002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
+            GatewayDaemon ga = g.gateway(a, sas
+                    + "spdadd " + netA + " " + netB + " any -P out ipsec esp/tunnel/" + oA + "-" + oB + "/require ;\n"
+                    + "spdadd " + netB + " " + netA + " any -P in ipsec esp/tunnel/" + oB + "-" + oA + "/require ;\n");
+            g.gateway(b, sas
+                    + "spdadd " + netB + " " + netA + " any -P out ipsec esp/tunnel/" + oB + "-" + oA + "/require ;\n"
+                    + "spdadd " + netA + " " + netB + " any -P in ipsec esp/tunnel/" + oA + "-" + oB + "/require ;\n");
+            g.lab.route(a, netB, "dev", "jipsec0", "src", iA);
+            g.lab.route(b, netA, "dev", "jipsec0", "src", iB);
+            Path pcap = g.capture(r, rb.a());
+
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "5", "-i", "0.2", "-W", "2", "-I", iA, iB);
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + ga.status());
+            g.udpEcho(b, iB, 7000);
+            assertEquals(10, g.udpRoundTrips(a, iB, 7000, 10, 1200), "UDP echoes\n" + ga.status());
+            g.tcpTransfer(b, iB, 7001, a, 1 << 20);
+            g.stopCaptures();
+
+            String spis = GatewayLab.tshark(pcap, "-Y", "esp", "-T", "fields", "-e", "esp.spi");
+            assertTrue(spis.contains("0x00002001") && spis.contains("0x00002002"), spis);
+            String clear = GatewayLab.tshark(pcap, "-Y", "icmp || udp || tcp || icmpv6.type == 128 || icmpv6.type == 129",
+                    "-T", "fields", "-e", "frame.number");
+            assertEquals("", clear.strip(), "cleartext packets through the router");
+            String fam = o6 ? "IPv6" : "IPv4";
+            String sa1 = "\"" + fam + "\",\"" + oA + "\",\"" + oB + "\",\"0x00002001\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
+                    + K_AB + "\",\"NULL\",\"\"";
+            String sa2 = "\"" + fam + "\",\"" + oB + "\",\"" + oA + "\",\"0x00002002\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
+                    + K_BA + "\",\"NULL\",\"\"";
+            String decoded = GatewayLab.tshark(pcap, "-o", "esp.enable_encryption_decode:TRUE",
+                    "-o", "esp.enable_authentication_check:TRUE", "-o", "uat:esp_sa:" + sa1, "-o", "uat:esp_sa:" + sa2, "-V");
+            assertTrue(decoded.contains("[correct]"), "no verified ICV");
+            assertFalse(decoded.contains("[incorrect"), "an ICV tshark finds wrong");
+            assertTrue(decoded.contains("Transmission Control Protocol") && decoded.contains("User Datagram Protocol"),
+                    "decrypted inner TCP and UDP");
         }
     }
 }
