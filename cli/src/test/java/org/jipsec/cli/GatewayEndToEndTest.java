@@ -159,4 +159,66 @@ class GatewayEndToEndTest {
                     "decrypted inner TCP and UDP");
         }
     }
+
+    static final String AUTH = "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    static final String AUTH2 = "0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+
+    /**
+     * Host-to-host transport mode with other protocols and bundles (priority 3, 4): IPv6 ESP, AH, ESP+AH, IPComp+ESP,
+     * ESP AES-CBC + HMAC-SHA-256. Ping, UDP and TCP pass; on the wire no ICMP/UDP/TCP travels outside ESP or AH.
+     *
+     * @param sas     SA statements with {A}/{B} for the two addresses, {AB}/{BA} for the direction's SPI suffix
+     * @param request the policy's request list with {S}/{D} for source/destination
+     * @param wire    the outer protocol tshark must see
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "esp-gcm-v6  | 6 | esp {SPI} -E aes-gcm-16 {K}                                              | esp/transport//require | esp",
+        "ah-sha256   | 4 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
+        "ah-v6       | 6 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
+        "esp-cbc-hmac| 4 | esp {SPI} -E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 {A} | esp/transport//require | esp",
+        "esp+ah      | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ah {SPI2} -A hmac-sha256 {A} | esp/transport//require ah/transport//require | ah",
+        "ipcomp+esp  | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ipcomp {SPI3} -C deflate    | ipcomp/transport//require esp/transport//require | esp",
+    })
+    void transportModeProtocolsAndBundles(String name, int family, String sa, String request, String wire) throws Exception {
+        needTshark();
+        boolean v6 = family == 6;
+        String ha = v6 ? "fd77::1" : "10.78.0.1", hb = v6 ? "fd77::2" : "10.78.0.2", plen = v6 ? "/64" : "/24";
+        String sas = saLines(sa.strip(), ha, hb, "1", K_AB, AUTH) + saLines(sa.strip(), hb, ha, "2", K_BA, AUTH2);
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), ha + plen);
+            g.lab.address(b, v.b(), hb + plen);
+            String req = request.strip();
+            GatewayDaemon ga = g.gateway(a, sas
+                    + "spdadd " + ha + " " + hb + " any -P out ipsec " + req + " ;\n"
+                    + "spdadd " + hb + " " + ha + " any -P in ipsec " + req + " ;\n");
+            g.gateway(b, sas
+                    + "spdadd " + hb + " " + ha + " any -P out ipsec " + req + " ;\n"
+                    + "spdadd " + ha + " " + hb + " any -P in ipsec " + req + " ;\n");
+            g.transportRouting(a, ha, hb);
+            g.transportRouting(b, hb, ha);
+            Path pcap = g.capture(b, v.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", hb);
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + ga.status());
+            g.udpEcho(b, hb, 7000);
+            assertEquals(10, g.udpRoundTrips(a, hb, 7000, 10, 1200), "UDP echoes\n" + ga.status());
+            g.tcpTransfer(b, hb, 7001, a, 1 << 20);
+            g.stopCaptures();
+            String outer = GatewayLab.tshark(pcap, "-Y", wire.strip(), "-T", "fields", "-e", "frame.number");
+            assertFalse(outer.isBlank(), "no " + wire + " on the wire");
+            String clear = GatewayLab.tshark(pcap, "-Y", "(icmp || udp || tcp || icmpv6.type == 128) && !esp && !ah",
+                    "-T", "fields", "-e", "frame.number");
+            assertEquals("", clear.strip(), "unprotected packets on the veth");
+        }
+    }
+
+    /** Expands one direction's SA statements: {SPI} 0x1N01, {SPI2} 0x1N02, {SPI3} 0x1N03 (N = direction). */
+    private static String saLines(String template, String from, String to, String dir, String key, String auth) {
+        String body = template.replace("{SPI}", "0x1" + dir + "01").replace("{SPI2}", "0x1" + dir + "02")
+                .replace("{SPI3}", "0x1" + dir + "03").replace("{K}", key).replace("{A}", auth)
+                .replace("{FROM}", from).replace("{TO}", to);
+        return "add " + from + " " + to + " " + body.replace(";add", ";\nadd") + " ;\n";
+    }
 }
