@@ -221,4 +221,50 @@ class GatewayEndToEndTest {
                 .replace("{FROM}", from).replace("{TO}", to);
         return "add " + from + " " + to + " " + body.replace(";add", ";\nadd") + " ;\n";
     }
+
+    /**
+     * NAT traversal (priority 4, RFC 3948): gateway A behind a namespace that masquerades (nftables), gateway B on the
+     * other side; ESP in UDP 4500, tunnel mode between subnets. B's SAs name the NAT's public address, as an IKE
+     * daemon would have learnt it; the NAT's conntrack entry (opened by A's first packet) brings B's answers back.
+     */
+    @Test
+    void natTraversalThroughAMasqueradingNamespace() throws Exception {
+        needTshark();
+        Assumptions.assumeTrue(org.jipsec.io.netns.Commands.run(java.util.List.of("nft", "--version"),
+                java.time.Duration.ofSeconds(10)).ok() || "true".equals(System.getenv("CI")), "nft not installed");
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), n = g.lab.namespace(), b = g.lab.namespace();
+            VethPair an = g.lab.veth(a, n), nb = g.lab.veth(n, b);
+            g.lab.address(a, an.a(), "10.83.1.1/24");
+            g.lab.address(n, an.b(), "10.83.1.254/24");
+            g.lab.address(n, nb.a(), "10.83.2.254/24");
+            g.lab.address(b, nb.b(), "10.83.2.1/24");
+            g.exec(n, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            CommandResult nft = g.exec(n, 10, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100 ; };"
+                    + " add rule ip nat post oifname \"" + nb.a() + "\" masquerade");
+            assertTrue(nft.ok(), nft.stderr());
+            g.lab.route(a, "10.83.2.0/24", "via", "10.83.1.254");
+            g.lab.address(a, "lo", "10.10.1.1/32");
+            g.lab.address(b, "lo", "10.10.2.1/32");
+            g.gateway(a, "add 10.83.1.1[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "add 10.83.2.1[4500] 10.83.1.1[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n"
+                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.83.1.1-10.83.2.1/require ;\n"
+                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.83.2.1-10.83.1.1/require ;\n");
+            GatewayDaemon gb = g.gateway(b, "add 10.83.2.254[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "add 10.83.2.1[4500] 10.83.2.254[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n"
+                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.83.2.1-10.83.2.254/require ;\n"
+                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.83.2.254-10.83.2.1/require ;\n");
+            g.lab.route(a, "10.10.2.0/24", "dev", "jipsec0", "src", "10.10.1.1");
+            g.lab.route(b, "10.10.1.0/24", "dev", "jipsec0", "src", "10.10.2.1");
+            Path pcap = g.capture(b, nb.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "10.10.1.1", "10.10.2.1");
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + gb.status());
+            g.tcpTransfer(b, "10.10.2.1", 7001, a, 1 << 20);
+            g.stopCaptures();
+            String udp = GatewayLab.tshark(pcap, "-Y", "udp.port == 4500 && esp", "-T", "fields", "-e", "ip.src", "-e", "esp.spi");
+            assertTrue(udp.contains("10.83.2.254\t0x00003001") && udp.contains("10.83.2.1\t0x00003002"), udp);
+            String rawEsp = GatewayLab.tshark(pcap, "-Y", "ip.proto == 50 || icmp || tcp", "-T", "fields", "-e", "frame.number");
+            assertEquals("", rawEsp.strip(), "only ESP in UDP on the wire");
+        }
+    }
 }
