@@ -267,4 +267,73 @@ class GatewayEndToEndTest {
             assertEquals("", rawEsp.strip(), "only ESP in UDP on the wire");
         }
     }
+
+    /**
+     * The real command as a child process in a namespace: it starts with --config, an SA added over PF_KEY (setkey)
+     * survives a SIGHUP reload that replaces the configured SAs, SIGUSR1 prints the counters, SIGTERM removes the TUN
+     * and the socket files.
+     */
+    @Test
+    void commandReloadsOnSighupKeepsPfkeySasAndStopsCleanlyOnSigterm() throws Exception {
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String ns = g.lab.namespace();
+            Path conf = dir.resolve("gw.conf");
+            java.nio.file.Files.writeString(conf, "add 10.84.0.1 10.84.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
+            Path pfkey = dir.resolve("run/pfkey");
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
+                    "--pfkey", pfkey.toString(), "--tun", "jiptest0")
+                    .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
+            try {
+                waitFor(() -> read(dir.resolve("gw.out")).contains("running on jiptest0"), "start: " + read(dir.resolve("gw.err")));
+                assertTrue(g.lab.ip(ns, "link", "show", "jiptest0").contains("UP"));
+                Path extra = dir.resolve("extra.conf");
+                java.nio.file.Files.writeString(extra, "add 10.84.0.2 10.84.0.1 esp 0x2222 -E aes-gcm-16 " + K_BA + " ;\n");
+                MainTest.Result add = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-f", extra.toString());
+                assertEquals(0, add.status(), add.err());
+                java.nio.file.Files.writeString(conf, "add 10.84.0.1 10.84.0.2 esp 0x1011 -E aes-gcm-16 " + K_AB + " ;\n"
+                        + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
+                Commands("kill", "-HUP", Long.toString(p.pid()));
+                waitFor(() -> read(dir.resolve("gw.err")).contains("reload:"), "reload: " + read(dir.resolve("gw.err")));
+                MainTest.Result dump = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-D");
+                assertEquals(0, dump.status(), dump.err());
+                assertTrue(dump.out().contains("spi=4113(0x00001011)"), dump.out());
+                assertTrue(dump.out().contains("spi=8738(0x00002222)"), "the PF_KEY SA survives\n" + dump.out());
+                assertFalse(dump.out().contains("0x00001001"), "the old configured SA is gone\n" + dump.out());
+                MainTest.Result sp = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-DP");
+                assertEquals(1, sp.out().split("10.84.0.1\\[any\\] 10.84.0.2", -1).length - 1, sp.out());
+                Commands("kill", "-USR1", Long.toString(p.pid()));
+                waitFor(() -> read(dir.resolve("gw.err")).contains("tun_in="), "status");
+                assertFalse(read(dir.resolve("gw.err")).toLowerCase().contains("0123456789abcdef"), "key material logged");
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stops on SIGTERM");
+                assertFalse(java.nio.file.Files.exists(pfkey), "PF_KEY socket file removed");
+                assertFalse(g.lab.ip(ns, "link", "show").contains("jiptest0"), "TUN removed");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static void Commands(String... argv) throws java.io.IOException {
+        org.jipsec.io.netns.Commands.check(java.util.List.of(argv), java.time.Duration.ofSeconds(10));
+    }
+
+    private static String read(Path f) {
+        try {
+            return java.nio.file.Files.exists(f) ? java.nio.file.Files.readString(f) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (cond.getAsBoolean()) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
 }
