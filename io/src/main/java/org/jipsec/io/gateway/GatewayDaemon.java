@@ -232,6 +232,11 @@ public final class GatewayDaemon implements AutoCloseable {
             for (int i = 0; i < s.length; i++) {
                 if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
             }
+            for (org.jipsec.core.ipsec.IpsecProtocol p : org.jipsec.core.ipsec.IpsecProtocol.values()) {
+                var x = engine.xformStatistics();
+                if (x.inputPackets(p) == 0 && x.outputPackets(p) == 0 && x.lines(p).size() <= 3) continue;
+                for (String line : x.lines(p)) b.append("\n  ").append(line.replace("\t", "  "));
+            }
         } finally {
             lock().unlock();
         }
