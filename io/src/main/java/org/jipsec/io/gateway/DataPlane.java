@@ -142,7 +142,8 @@ final class DataPlane implements Runnable {
             lock.unlock();
         }
         for (OutputDecision d : released) act(d);
-        for (WirePacket w : ka) sockets.send(w);
+        for (WirePacket w : ka) sockets.queue(w);
+        sockets.flush();
     }
 
     private static java.util.Set<InetAddress> localAddresses() {
@@ -165,6 +166,14 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
+        try {
+            readTun();
+        } finally {
+            sockets.flush();
+        }
+    }
+
+    private void readTun() throws IOException {
         for (int n = 0; n < FAIRNESS; n++) {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
@@ -211,12 +220,12 @@ final class DataPlane implements Runnable {
         switch (d) {
             case OutputDecision.Send s -> {
                 for (WirePacket w : s.packets()) {
-                    sockets.send(w);
+                    sockets.queue(w);
                     counters.wireOut++;
                 }
             }
             case OutputDecision.SendClear c -> {
-                sockets.send(c.packet());
+                sockets.queue(c.packet());
                 counters.clearOut++;
             }
             case OutputDecision.Drop x -> counters.outDrops++;

@@ -100,6 +100,7 @@ public final class GatewayDaemon implements AutoCloseable {
         try {
             tun = TunDevice.open(TunOptions.simple(o.tunName()));
             tun.setMtu(o.mtu());
+            org.jipsec.io.tun.InterfaceControl.setTxQueueLength(tun.name(), 4096);
             tun.setUp(true);
             sockets = new WireSockets(o);
             GatewayDaemon[] self = new GatewayDaemon[1];
