@@ -47,11 +47,13 @@ class GatewayEndToEndTest {
         Assumptions.abort("tshark not installed");
     }
 
-    /** Host-to-host transport ESP AES-GCM-16 over IPv4 (priority 1). */
-    @Test
-    void transportEspGcmIpv4CarriesPingUdpAndTcpAsEspOnly() throws Exception {
+    /** Host-to-host transport ESP AES-GCM-16 over IPv4 (priority 1), with and without TUN offloads. */
+    @ParameterizedTest(name = "offload {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void transportEspGcmIpv4CarriesPingUdpAndTcpAsEspOnly(boolean offload) throws Exception {
         needTshark();
         try (GatewayLab g = new GatewayLab(dir)) {
+            g.offload = offload;
             String a = g.lab.namespace(), b = g.lab.namespace();
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), "10.77.0.1/24");

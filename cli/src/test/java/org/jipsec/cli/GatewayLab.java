@@ -39,6 +39,8 @@ final class GatewayLab implements AutoCloseable {
     private final List<Process> captures = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     final StringBuilder logs = new StringBuilder();
+    /** TUN offloads on the gateways started from now on. */
+    boolean offload = true;
 
     GatewayLab(Path dir) {
         this.dir = dir;
@@ -48,7 +50,7 @@ final class GatewayLab implements AutoCloseable {
     GatewayDaemon gateway(String ns, String configText) throws Exception {
         Path conf = dir.resolve(ns + ".conf");
         Files.writeString(conf, configText);
-        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0");
+        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
         GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),

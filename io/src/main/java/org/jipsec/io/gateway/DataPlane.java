@@ -21,7 +21,10 @@ import org.jipsec.io.ffm.NativeFd;
 import org.jipsec.io.ffm.PacketBatch;
 import org.jipsec.io.ffm.Poller;
 import org.jipsec.io.raw.RawIpSocket;
+import org.jipsec.io.tun.GsoSplitter;
+import org.jipsec.io.tun.TunPacketException;
 import org.jipsec.io.tun.TunQueue;
+import org.jipsec.io.tun.TunWriteBatch;
 import org.jipsec.io.udp.UdpEncapSocket;
 
 /**
@@ -58,6 +61,11 @@ final class DataPlane implements Runnable {
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
     private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
     private final byte[] addr = new byte[16];
+    /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
+    private final boolean offload;
+    private final MemorySegment[] segments;
+    private final int[] segmentLengths;
+    private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
 
@@ -72,6 +80,17 @@ final class DataPlane implements Runnable {
         this.pfkeyOut = pfkeyOut;
         this.counters = counters;
         this.keepaliveSeconds = keepaliveSeconds;
+        this.offload = tun.hasVnetHdr();
+        if (offload) {
+            segments = new MemorySegment[TunWriteBatch.MAX_SEGMENTS];
+            for (int i = 0; i < segments.length; i++) segments[i] = arena.allocate(MAX_PACKET, 16);
+            segmentLengths = new int[segments.length];
+            tunWrites = new TunWriteBatch(BATCH);
+        } else {
+            segments = null;
+            segmentLengths = null;
+            tunWrites = null;
+        }
     }
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
@@ -126,6 +145,7 @@ final class DataPlane implements Runnable {
         } finally {
             poller = null;
             batch.close();
+            if (tunWrites != null) tunWrites.close();
             arena.close();
         }
     }
@@ -177,21 +197,38 @@ final class DataPlane implements Runnable {
         for (int n = 0; n < FAIRNESS; n++) {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
-            counters.tunIn++;
-            if (linkScoped(tunBuf, len)) {
-                counters.tunIgnored++;
+            if (!offload) {
+                outbound(tunBuf, len);
                 continue;
             }
-            byte[] pkt = tunBuf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
-            OutputDecision d;
-            lock.lock();
+            int count;
             try {
-                d = engine.output(PacketBuffer.wrap(pkt), null);
-            } finally {
-                lock.unlock();
+                count = GsoSplitter.split(tunBuf, len, segments, segmentLengths);
+            } catch (TunPacketException e) {
+                counters.tunIn++;
+                counters.outDrops++;
+                continue;
             }
-            act(d);
+            for (int i = 0; i < count; i++) outbound(segments[i], segmentLengths[i]);
         }
+    }
+
+    /** One IP packet from the TUN through {@link IpsecEngine#output}. */
+    private void outbound(MemorySegment seg, int len) {
+        counters.tunIn++;
+        if (linkScoped(seg, len)) {
+            counters.tunIgnored++;
+            return;
+        }
+        byte[] pkt = seg.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+        OutputDecision d;
+        lock.lock();
+        try {
+            d = engine.output(PacketBuffer.wrap(pkt), null);
+        } finally {
+            lock.unlock();
+        }
+        act(d);
     }
 
     /**
@@ -249,6 +286,7 @@ final class DataPlane implements Runnable {
                 counters.wireIn++;
                 input(pkt, Encapsulation.IP);
             }
+            flushTun();
             if (n < BATCH) return;
         }
     }
@@ -292,7 +330,17 @@ final class DataPlane implements Runnable {
                 input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
                         new Endpoint(dst, s.localAddress().getPort())));
             }
+            flushTun();
             if (n < BATCH) return;
+        }
+    }
+
+    private void flushTun() {
+        if (tunWrites == null || tunWrites.frames() == 0) return;
+        try {
+            tunWrites.flush(tun);
+        } catch (IOException e) {
+            counters.tunWriteErrors++;
         }
     }
 
@@ -309,9 +357,16 @@ final class DataPlane implements Runnable {
                 byte[] p = del.packet();
                 MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
                 try {
-                    tun.writePacket(tunOut, p.length);
+                    if (offload) {
+                        if (!tunWrites.add(tunOut, p.length)) {
+                            tunWrites.flush(tun);
+                            tunWrites.add(tunOut, p.length);
+                        }
+                    } else {
+                        tun.writePacket(tunOut, p.length);
+                    }
                     counters.tunOut++;
-                } catch (IOException e) {
+                } catch (IOException | IllegalArgumentException e) {
                     counters.tunWriteErrors++;
                 }
             }

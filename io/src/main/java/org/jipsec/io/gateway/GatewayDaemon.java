@@ -98,7 +98,7 @@ public final class GatewayDaemon implements AutoCloseable {
         WireSockets sockets = null;
         PfkeyServer server = null;
         try {
-            tun = TunDevice.open(TunOptions.simple(o.tunName()));
+            tun = TunDevice.open(new TunOptions(o.tunName(), 1, o.offload()));
             tun.setMtu(o.mtu());
             org.jipsec.io.tun.InterfaceControl.setTxQueueLength(tun.name(), 4096);
             tun.setUp(true);
@@ -111,7 +111,7 @@ public final class GatewayDaemon implements AutoCloseable {
             d.remember(sasBefore, policiesBefore);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
-                    + Integer.toHexString(o.mark()) + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
+                    + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
                     + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
             return d;
         } catch (IOException | RuntimeException e) {
