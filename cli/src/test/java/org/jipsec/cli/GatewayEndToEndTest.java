@@ -460,4 +460,58 @@ class GatewayEndToEndTest {
             assertEquals(0, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), "traffic after expiry");
         }
     }
+
+    /**
+     * The data path's ACQUIRE reaches the registered PF_KEY socket (as an IKE daemon would see it), the packet that
+     * caused it waits in the pending queue, and once the SA is added over PF_KEY it is sent (drainReady on the timer).
+     */
+    @Test
+    void trafficWithoutAnSaSendsAcquireAndIsReleasedWhenTheSaArrives() throws Exception {
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), "10.79.0.1/24");
+            g.lab.address(b, v.b(), "10.79.0.2/24");
+            g.gateway(a, "add 10.79.0.2 10.79.0.1 esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n"
+                    + "spdadd 10.79.0.1 10.79.0.2 any -P out ipsec esp/transport//require ;\n"
+                    + "spdadd 10.79.0.2 10.79.0.1 any -P in ipsec esp/transport//require ;\n");
+            g.gateway(b, twoWayTransportConfig("10.79.0.2", "10.79.0.1", ""));
+            g.transportRouting(a, "10.79.0.1", "10.79.0.2");
+            g.transportRouting(b, "10.79.0.2", "10.79.0.1");
+            g.udpEcho(b, "10.79.0.2", 7000);
+            Path pfkey = dir.resolve(a + ".pfkey");
+            try (org.jipsec.io.pfkey.PfkeyClient ike = org.jipsec.io.pfkey.PfkeyClient.connect(pfkey);
+                 java.net.DatagramSocket s = org.jipsec.io.netns.NetnsThread.call(a, () -> new java.net.DatagramSocket())) {
+                ike.register(org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP);
+                s.setSoTimeout(5000);
+                byte[] msg = "held for its SA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                s.send(new java.net.DatagramPacket(msg, msg.length, new java.net.InetSocketAddress("10.79.0.2", 7000)));
+                var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+                try {
+                    var acquire = pool.submit(() -> {
+                        org.jipsec.core.pfkey.PfkeyMessage[] got = new org.jipsec.core.pfkey.PfkeyMessage[1];
+                        ike.listen(m -> {
+                            got[0] = m;
+                            return m.type() != org.jipsec.core.pfkey.Sadb.SADB_ACQUIRE;
+                        });
+                        return got[0];
+                    });
+                    var acq = acquire.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(org.jipsec.core.pfkey.Sadb.SADB_ACQUIRE, acq.type());
+                    assertEquals("10.79.0.2", acq.address(org.jipsec.core.pfkey.Sadb.SADB_EXT_ADDRESS_DST).orElseThrow()
+                            .endpoint().address().getHostAddress());
+                } finally {
+                    pool.shutdownNow();
+                }
+                Path add = dir.resolve("add.conf");
+                java.nio.file.Files.writeString(add, "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n");
+                MainTest.Result r = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-f", add.toString());
+                assertEquals(0, r.status(), r.err());
+                java.net.DatagramPacket back = new java.net.DatagramPacket(new byte[100], 100);
+                s.receive(back);
+                assertEquals("held for its SA", new String(back.getData(), 0, back.getLength(),
+                        java.nio.charset.StandardCharsets.US_ASCII), "the held datagram went out once the SA came");
+            }
+        }
+    }
 }
