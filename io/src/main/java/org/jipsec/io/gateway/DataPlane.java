@@ -158,6 +158,9 @@ final class DataPlane implements Runnable {
             pfkeyOut.accept(engine.tick());
             released = engine.drainReady();
             if (keepalives) ka = engine.natKeepalives(localAddresses());
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return;
         } finally {
             lock.unlock();
         }
@@ -225,6 +228,9 @@ final class DataPlane implements Runnable {
         lock.lock();
         try {
             d = engine.output(PacketBuffer.wrap(pkt), null);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return;
         } finally {
             lock.unlock();
         }
@@ -328,11 +334,19 @@ final class DataPlane implements Runnable {
                 byte[] payload = batch.buffer(i).asSlice(0, batch.length(i)).toArray(ValueLayout.JAVA_BYTE);
                 counters.wireIn++;
                 input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                        new Endpoint(dst, s.localAddress().getPort())));
+                        new Endpoint(dst, sockets.natTPort())));
             }
             flushTun();
             if (n < BATCH) return;
         }
+    }
+
+    /**
+     * The engine answers every packet with a decision; an exception is a bug. The packet is dropped and counted, the
+     * first failure is logged (without the packet), and the data plane goes on with the next packet.
+     */
+    private void engineFailure(RuntimeException e) {
+        if (counters.engineFailures++ == 0) log.line("engine failure (packet dropped; further ones only counted): " + e);
     }
 
     private void flushTun() {
@@ -349,6 +363,9 @@ final class DataPlane implements Runnable {
         lock.lock();
         try {
             d = engine.input(PacketBuffer.wrap(pkt), how);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return;
         } finally {
             lock.unlock();
         }

@@ -17,10 +17,12 @@ final class GatewayCounters {
     volatile long keepalivesIn;
     volatile long ikeIn;
     volatile long tunWriteErrors;
+    volatile long engineFailures;
 
     String format() {
         return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
-                + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors;
+                + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors
+                + " engine_failures=" + engineFailures;
     }
 }

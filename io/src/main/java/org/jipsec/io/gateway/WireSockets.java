@@ -113,6 +113,9 @@ final class WireSockets implements AutoCloseable {
         if (mark != 0) s.setOption(LibC.SOL_SOCKET, SO_MARK, mark, "SO_MARK");
     }
 
+    /** The UDP encapsulation port (0 = none). */
+    int natTPort() { return natTPort; }
+
     /** The receive socket for slot {@code i}: IPv6 for the second half. */
     boolean receiveIsIpv6(int i) { return i >= RECEIVE_PROTOCOLS.length; }
 
