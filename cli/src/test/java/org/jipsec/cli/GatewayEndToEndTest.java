@@ -431,7 +431,10 @@ class GatewayEndToEndTest {
         }
     }
 
-    /** Priority 5: SAs with a hard lifetime of 3 s die under traffic (SADB_EXPIRE), and the traffic stops. */
+    /**
+     * Priority 5: SAs with soft/hard lifetimes of 2/3 s die under traffic; the registered PF_KEY client gets the
+     * SADB_EXPIRE messages (soft, then hard), and the traffic stops.
+     */
     @Test
     void hardLifetimeExpiresUnderTrafficAndStopsIt() throws Exception {
         try (GatewayLab g = new GatewayLab(dir)) {
@@ -444,20 +447,37 @@ class GatewayEndToEndTest {
             g.transportRouting(a, "10.79.0.1", "10.79.0.2");
             g.transportRouting(b, "10.79.0.2", "10.79.0.1");
             g.udpEcho(b, "10.79.0.2", 7000);
-            assertEquals(2, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), g.logs.toString());
-            int sas = 2;
-            for (int i = 0; i < 100 && sas > 0; i++) {
-                g.udpRoundTrips(a, "10.79.0.2", 7000, 1, 100);
-                ga.lock().lock();
-                try {
-                    sas = ga.engine().keyEngine().sad().size();
-                } finally {
-                    ga.lock().unlock();
+            try (org.jipsec.io.pfkey.PfkeyClient ike = org.jipsec.io.pfkey.PfkeyClient.connect(dir.resolve(a + ".pfkey"))) {
+                ike.register(org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP);
+                assertEquals(2, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), g.logs.toString());
+                int sas = 2;
+                for (int i = 0; i < 100 && sas > 0; i++) {
+                    g.udpRoundTrips(a, "10.79.0.2", 7000, 1, 100);
+                    ga.lock().lock();
+                    try {
+                        sas = ga.engine().keyEngine().sad().size();
+                    } finally {
+                        ga.lock().unlock();
+                    }
+                    Thread.sleep(100);
                 }
-                Thread.sleep(100);
+                assertEquals(0, sas, "SAs past their hard lifetime");
+                assertEquals(0, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), "traffic after expiry");
+                var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+                try {
+                    int expires = pool.submit(() -> {
+                        int[] n = {0};
+                        ike.listen(m -> {
+                            if (m.type() == org.jipsec.core.pfkey.Sadb.SADB_EXPIRE) n[0]++;
+                            return n[0] < 4; // soft and hard, for each of the two SAs
+                        });
+                        return n[0];
+                    }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(4, expires, "SADB_EXPIRE soft + hard for both SAs");
+                } finally {
+                    pool.shutdownNow();
+                }
             }
-            assertEquals(0, sas, "SAs past their hard lifetime");
-            assertEquals(0, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), "traffic after expiry");
         }
     }
 
