@@ -28,12 +28,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jipsec gateway}: jipsecd. With {@code --no-tun}, the key engine alone: the SAD and the PF_KEY socket
- * (issue #4) and the sysctl control socket (issue #6); the data plane comes with issue #7. {@code --sysctl FILE}
+ * (issue #4) and the sysctl control socket (issue #6); without it, also the data plane ({@link GatewayDataPlane},
+ * issue #7: TUN, raw ESP/AH/IPComp and UDP 4500 sockets, SIGHUP reload, SIGUSR1 counters). {@code --sysctl FILE}
  * applies name=value lines and {@code --config FILE} a setkey file before the sockets open. SIGTERM stops it and
  * removes the socket files.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run jipsecd: the key engine served on a PF_KEY socket (with --no-tun: no data plane).")
+        description = "Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
+                + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.")
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec

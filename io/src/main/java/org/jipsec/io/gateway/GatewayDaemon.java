@@ -65,7 +65,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
-                          AtomicReference<PfkeyServer> sink, Log log, ConfigLoader config, GatewayOptions o) {
+                          Log log, ConfigLoader config, GatewayOptions o) {
         this.engine = engine;
         this.server = server;
         this.tun = tun;
@@ -106,7 +106,7 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
             sink.set(server);
-            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, sink, log, config, o);
+            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o);
             self[0] = d;
             d.remember(sasBefore, policiesBefore);
             d.thread.start();
