@@ -534,4 +534,46 @@ class GatewayEndToEndTest {
             }
         }
     }
+
+    /**
+     * Site-to-site with real hosts behind the gateways (five namespaces: H1 — A — R — B — H2): the gateways forward
+     * between their LAN veth and the TUN, and the hosts, which know nothing of IPsec, talk through the tunnel.
+     */
+    @Test
+    void hostsBehindTwoGatewaysTalkThroughTheTunnel() throws Exception {
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String h1 = g.lab.namespace(), a = g.lab.namespace(), r = g.lab.namespace(), b = g.lab.namespace(),
+                    h2 = g.lab.namespace();
+            VethPair l1 = g.lab.veth(h1, a), ar = g.lab.veth(a, r), rb = g.lab.veth(r, b), l2 = g.lab.veth(b, h2);
+            g.lab.address(h1, l1.a(), "10.10.1.10/24");
+            g.lab.address(a, l1.b(), "10.10.1.1/24");
+            g.lab.address(a, ar.a(), "10.81.1.1/24");
+            g.lab.address(r, ar.b(), "10.81.1.254/24");
+            g.lab.address(r, rb.a(), "10.81.2.254/24");
+            g.lab.address(b, rb.b(), "10.81.2.1/24");
+            g.lab.address(b, l2.a(), "10.10.2.1/24");
+            g.lab.address(h2, l2.b(), "10.10.2.20/24");
+            for (String ns : new String[] {a, r, b}) g.exec(ns, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            g.lab.route(h1, "default", "via", "10.10.1.1");
+            g.lab.route(h2, "default", "via", "10.10.2.1");
+            g.lab.route(a, "10.81.2.0/24", "via", "10.81.1.254");
+            g.lab.route(b, "10.81.1.0/24", "via", "10.81.2.254");
+            String sas = "add 10.81.1.1 10.81.2.1 esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "add 10.81.2.1 10.81.1.1 esp 0x2002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
+            GatewayDaemon ga = g.gateway(a, sas
+                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n"
+                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n");
+            g.gateway(b, sas
+                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n"
+                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n");
+            g.lab.route(a, "10.10.2.0/24", "dev", "jipsec0");
+            g.lab.route(b, "10.10.1.0/24", "dev", "jipsec0");
+            CommandResult ping = g.exec(h1, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "10.10.2.20");
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + ga.status());
+            g.udpEcho(h2, "10.10.2.20", 7000);
+            assertEquals(10, g.udpRoundTrips(h1, "10.10.2.20", 7000, 10, 1000), "UDP echoes\n" + ga.status());
+            g.tcpTransfer(h2, "10.10.2.20", 7001, h1, 1 << 20);
+            assertTrue(ga.status().contains("esp:"), ga.status());
+        }
+    }
 }
