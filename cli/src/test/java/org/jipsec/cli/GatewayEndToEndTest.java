@@ -576,4 +576,35 @@ class GatewayEndToEndTest {
             assertTrue(ga.status().contains("esp:"), ga.status());
         }
     }
+
+    /** ESP in UDP 4500 over IPv6 (no NAT: RFC 3948 encapsulation chosen by the SA), tunnel mode between subnets. */
+    @Test
+    void espInUdpOverIpv6() throws Exception {
+        needTshark();
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), "fd83::1/64");
+            g.lab.address(b, v.b(), "fd83::2/64");
+            g.lab.address(a, "lo", "fd10:1::1/128");
+            g.lab.address(b, "lo", "fd10:2::1/128");
+            String sas = "add fd83::1[4500] fd83::2[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "add fd83::2[4500] fd83::1[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
+            GatewayDaemon ga = g.gateway(a, sas
+                    + "spdadd fd10:1::/64 fd10:2::/64 any -P out ipsec esp/tunnel/fd83::1-fd83::2/require ;\n"
+                    + "spdadd fd10:2::/64 fd10:1::/64 any -P in ipsec esp/tunnel/fd83::2-fd83::1/require ;\n");
+            g.gateway(b, sas
+                    + "spdadd fd10:2::/64 fd10:1::/64 any -P out ipsec esp/tunnel/fd83::2-fd83::1/require ;\n"
+                    + "spdadd fd10:1::/64 fd10:2::/64 any -P in ipsec esp/tunnel/fd83::1-fd83::2/require ;\n");
+            g.lab.route(a, "fd10:2::/64", "dev", "jipsec0", "src", "fd10:1::1");
+            g.lab.route(b, "fd10:1::/64", "dev", "jipsec0", "src", "fd10:2::1");
+            Path pcap = g.capture(b, v.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "fd10:1::1", "fd10:2::1");
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + ga.status());
+            g.tcpTransfer(b, "fd10:2::1", 7001, a, 1 << 20);
+            g.stopCaptures();
+            String udp = GatewayLab.tshark(pcap, "-Y", "udp.port == 4500 && esp", "-T", "fields", "-e", "esp.spi");
+            assertTrue(udp.contains("0x00003001") && udp.contains("0x00003002"), udp);
+        }
+    }
 }
