@@ -28,12 +28,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jipsec gateway}: jipsecd. With {@code --no-tun}, the key engine alone: the SAD and the PF_KEY socket
- * (issue #4) and the sysctl control socket (issue #6); the data plane comes with issue #7. {@code --sysctl FILE}
+ * (issue #4) and the sysctl control socket (issue #6); without it, also the data plane ({@link GatewayDataPlane},
+ * issue #7: TUN, raw ESP/AH/IPComp and UDP 4500 sockets, SIGHUP reload, SIGUSR1 counters). {@code --sysctl FILE}
  * applies name=value lines and {@code --config FILE} a setkey file before the sockets open. SIGTERM stops it and
  * removes the socket files.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run jipsecd: the key engine served on a PF_KEY socket (with --no-tun: no data plane).")
+        description = "Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
+                + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.")
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -55,15 +57,25 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "sysctl control socket (default: 'sysctl' next to the PF_KEY socket)")
     Path sysctlSocket;
 
+    @Option(names = "--tun", paramLabel = "NAME", description = "TUN device to create or attach (default: ${DEFAULT-VALUE})")
+    String tun = org.jipsec.io.gateway.GatewayOptions.DEFAULT_TUN;
+
+    @Option(names = "--mark", paramLabel = "MARK", description = "SO_MARK of the daemon's sockets, for policy routing (default: 0x99; 0 = none)")
+    String mark = "0x99";
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "MTU of the TUN device (default: ${DEFAULT-VALUE})")
+    int mtu = 1400;
+
+    @Option(names = "--no-offload", description = "Open the TUN without offloads (no TSO super-packets, no coalesced writes)")
+    boolean noOffload;
+
+    @Option(names = "--nat-t-port", paramLabel = "PORT", description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
+    int natTPort = 4500;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (!noTun) {
-            err.println("jipsec gateway: data plane not built yet (issue #7); use --no-tun to run the key engine alone");
-            err.flush();
-            return 2;
-        }
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
@@ -74,6 +86,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (!noTun) return GatewayDataPlane.run(this, sysctl, out, err);
         KeySettings settings = new KeySettings().bindTo(sysctl);
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),

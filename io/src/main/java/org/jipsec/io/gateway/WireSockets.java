@@ -1,0 +1,193 @@
+package org.jipsec.io.gateway;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.WirePacket;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeDatagramSocket;
+import org.jipsec.io.raw.RawIpSocket;
+import org.jipsec.io.udp.UdpEncapSocket;
+
+/**
+ * The data plane's network sockets, opened in the calling thread's network namespace:
+ * <ul>
+ *   <li>send: one {@code IPPROTO_RAW} socket per family — the engine writes the whole outer header
+ *       ({@code IP_HDRINCL} implied; for IPv6 {@code IPV6_HDRINCL}, Linux ≥ 4.5), whatever its protocol (ESP,
+ *       AH, IPComp, IP-in-IP, or a packet sent in clear);</li>
+ *   <li>receive: one raw socket per family and protocol — ESP (50), AH (51), IPComp (108); IPv4 receives the
+ *       whole datagram, IPv6 the payload only, with its addresses from {@code IPV6_PKTINFO} (raw(7), ipv6(7));</li>
+ *   <li>ESP-in-UDP (RFC 3948): one UDP socket per family bound to the NAT-T port, with {@code IP_PKTINFO} so
+ *       the destination address of each datagram is known (the SA lookup needs it).</li>
+ * </ul>
+ * Every socket carries {@code SO_MARK} (when non-zero), so that policy routing keeps the protected packets off
+ * the TUN; buffers are enlarged (forced as root).
+ */
+final class WireSockets implements AutoCloseable {
+
+    /** {@code SO_MARK} (socket(7)): needs CAP_NET_ADMIN. */
+    static final int SO_MARK = 36;
+    static final int IPPROTO_COMP = 108;
+    static final int[] RECEIVE_PROTOCOLS = {LibC.IPPROTO_ESP, LibC.IPPROTO_AH, IPPROTO_COMP};
+
+    final RawIpSocket send4;
+    final RawIpSocket send6;
+    /** Receive sockets, IPv4 then IPv6, in {@link #RECEIVE_PROTOCOLS} order. */
+    final List<RawIpSocket> receive = new ArrayList<>();
+    final UdpEncapSocket udp4;
+    final UdpEncapSocket udp6;
+    private final int natTPort;
+    private final byte[] dst4 = new byte[4];
+    private final byte[] dst16 = new byte[16];
+    /** Packets the kernel refused (no route, buffer full…) — ours plus the batches' skipped ones. */
+    long sendErrors;
+    /** One {@code sendmmsg} queue per sending socket: raw v4, raw v6, UDP v4, UDP v6. */
+    private final SendQueue[] queues;
+
+    /** Packets waiting for one {@code sendmmsg(2)} on one socket. */
+    private static final class SendQueue {
+        final NativeDatagramSocket socket;
+        final org.jipsec.io.ffm.PacketBatch batch;
+        int count;
+
+        SendQueue(NativeDatagramSocket socket) {
+            this.socket = socket;
+            this.batch = new org.jipsec.io.ffm.PacketBatch(SEND_BATCH, 65536, 0);
+        }
+    }
+
+    static final int SEND_BATCH = 32;
+    String lastSendError;
+
+    WireSockets(GatewayOptions o) throws IOException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            RawIpSocket.Options raw = new RawIpSocket.Options(false, o.bufferBytes());
+            send4 = mark(RawIpSocket.open(false, LibC.IPPROTO_RAW, raw), o.mark(), opened);
+            send6 = mark(RawIpSocket.open(true, LibC.IPPROTO_RAW, raw), o.mark(), opened);
+            for (boolean v6 : new boolean[] {false, true}) {
+                for (int p : RECEIVE_PROTOCOLS) {
+                    RawIpSocket s = mark(RawIpSocket.open(v6, p, raw), o.mark(), opened);
+                    if (v6) s.socket().enableReceiveInfo();
+                    receive.add(s);
+                }
+            }
+            natTPort = o.natTPort();
+            if (natTPort != 0) {
+                UdpEncapSocket.Options uo = new UdpEncapSocket.Options(o.bufferBytes(), false);
+                udp4 = UdpEncapSocket.open(new InetSocketAddress(Inet4Address.getByAddress(new byte[4]), natTPort), uo);
+                opened.add(udp4);
+                setMark(udp4.socket(), o.mark());
+                udp4.socket().enableReceiveInfo();
+                udp6 = UdpEncapSocket.open(new InetSocketAddress(Inet6Address.getByAddress(new byte[16]), natTPort), uo);
+                opened.add(udp6);
+                setMark(udp6.socket(), o.mark());
+                udp6.socket().enableReceiveInfo();
+            } else {
+                udp4 = null;
+                udp6 = null;
+            }
+            queues = natTPort != 0
+                    ? new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket()),
+                            new SendQueue(udp4.socket()), new SendQueue(udp6.socket())}
+                    : new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket())};
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try { c.close(); } catch (Exception ignored) { }
+            }
+            throw e;
+        }
+    }
+
+    private static RawIpSocket mark(RawIpSocket s, int mark, List<AutoCloseable> opened) throws IOException {
+        opened.add(s);
+        setMark(s.socket(), mark);
+        return s;
+    }
+
+    private static void setMark(NativeDatagramSocket s, int mark) throws IOException {
+        if (mark != 0) s.setOption(LibC.SOL_SOCKET, SO_MARK, mark, "SO_MARK");
+    }
+
+    /** The UDP encapsulation port (0 = none). */
+    int natTPort() { return natTPort; }
+
+    /** The receive socket for slot {@code i}: IPv6 for the second half. */
+    boolean receiveIsIpv6(int i) { return i >= RECEIVE_PROTOCOLS.length; }
+
+    /**
+     * Queues one engine output for the next {@link #flush()} (a full queue is sent at once): the whole packet on the
+     * raw socket of its family, or what follows the UDP header on the UDP socket. Data-plane thread only.
+     */
+    void queue(WirePacket w) {
+        byte[] p = w.packet();
+        int version = p.length > 0 ? (p[0] & 0xf0) >>> 4 : 0;
+        boolean udp = w.encapsulation() instanceof Encapsulation.Udp && queues.length == 4;
+        int off;
+        byte[] dst;
+        int port = 0;
+        SendQueue q;
+        if (version == 4 && p.length >= 20) {
+            System.arraycopy(p, 16, dst4, 0, 4);
+            dst = dst4;
+            q = queues[udp ? 2 : 0];
+            off = udp ? w.ipHeaderLength() + 8 : 0;
+        } else if (version == 6 && p.length >= 40) {
+            System.arraycopy(p, 24, dst16, 0, 16);
+            dst = dst16;
+            q = queues[udp ? 3 : 1];
+            off = udp ? 48 : 0;
+        } else {
+            sendErrors++;
+            lastSendError = "not an IP packet";
+            return;
+        }
+        if (udp) port = ((Encapsulation.Udp) w.encapsulation()).destinationPort();
+        int len = p.length - off;
+        if (len < 0 || len > q.batch.bufferSize()) {
+            sendErrors++;
+            lastSendError = "packet of " + p.length + " bytes";
+            return;
+        }
+        if (q.count == SEND_BATCH) flush(q);
+        q.batch.put(q.count, p, off, len);
+        q.batch.setAddress(q.count, dst, port);
+        q.count++;
+    }
+
+    /** Sends everything queued, one {@code sendmmsg(2)} per socket. */
+    void flush() {
+        for (SendQueue q : queues) if (q.count > 0) flush(q);
+    }
+
+    private void flush(SendQueue q) {
+        try {
+            int sent = q.socket.sendBatch(q.batch, q.count);
+            if (sent < q.count) {
+                sendErrors += q.count - sent;
+                if (q.socket.lastSendError() != null) lastSendError = q.socket.lastSendError().getMessage();
+            }
+        } catch (IOException e) {
+            sendErrors += q.count;
+            lastSendError = e.getMessage();
+        }
+        q.count = 0;
+    }
+
+    @Override
+    public void close() {
+        for (SendQueue q : queues) q.batch.close();
+        List<AutoCloseable> all = new ArrayList<>(receive);
+        all.add(send4);
+        all.add(send6);
+        if (udp4 != null) all.add(udp4);
+        if (udp6 != null) all.add(udp6);
+        for (AutoCloseable c : all) {
+            try { c.close(); } catch (Exception ignored) { }
+        }
+    }
+}
