@@ -1,6 +1,7 @@
 package org.jipsec.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -13,14 +14,23 @@ import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.spd.Spd;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlNames;
+import org.jipsec.core.setkey.EmbeddedKeyChannel;
+import org.jipsec.core.setkey.HostResolver;
+import org.jipsec.core.setkey.KeyChannel;
+import org.jipsec.core.setkey.SetkeyOptions;
+import org.jipsec.core.setkey.SetkeyRunner;
 import org.jipsec.io.pfkey.PfkeyServer;
+import org.jipsec.io.sysctl.SysctlConf;
+import org.jipsec.io.sysctl.SysctlServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code jipsec gateway}: jipsecd. With {@code --no-tun}, the key engine alone: the SAD and the PF_KEY socket
- * (issue #4); the data plane comes with issue #7. SIGTERM stops it and removes the socket file.
+ * (issue #4) and the sysctl control socket (issue #6); the data plane comes with issue #7. {@code --sysctl FILE}
+ * applies name=value lines and {@code --config FILE} a setkey file before the sockets open. SIGTERM stops it and
+ * removes the socket files.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run jipsecd: the key engine served on a PF_KEY socket (with --no-tun: no data plane).")
@@ -38,6 +48,13 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--no-tun", description = "Run the key engine and PF_KEY socket only, without a data plane")
     boolean noTun;
 
+    @Option(names = "--sysctl", paramLabel = "FILE", description = "name=value lines (sysctl.conf style) applied at start")
+    Path sysctlFile;
+
+    @Option(names = "--sysctl-socket", paramLabel = "PATH",
+            description = "sysctl control socket (default: 'sysctl' next to the PF_KEY socket)")
+    Path sysctlSocket;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -47,16 +64,21 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        if (config != null) {
-            err.println("jipsec gateway: --config needs the setkey-syntax parser, not built yet (issue #6)");
-            err.flush();
-            return 2;
-        }
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
+        if (sysctlFile != null) {
+            try {
+                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+            } catch (java.io.IOException | SysctlConf.ConfException e) {
+                err.println("jipsec gateway: " + sysctlFile + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         KeySettings settings = new KeySettings().bindTo(sysctl);
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        if (config != null && !loadConfig(engine, config, out, err)) return 1;
         PfkeyServer server;
         try {
             server = PfkeyServer.start(engine, pfkey);
@@ -68,14 +90,64 @@ public final class GatewayCommand implements Callable<Integer> {
         sysctl.setPoliciesExist(() -> spd.size() > 0);
         sysctl.bindDumpSa(satype -> server.withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> server.withEngine(KeyEngine::dumpSpBytes));
+        Path ctl = sysctlSocket != null ? sysctlSocket : pfkey.toAbsolutePath().resolveSibling("sysctl");
+        SysctlServer sysctlServer;
+        try {
+            sysctlServer = SysctlServer.start(sysctl, ctl);
+        } catch (java.io.IOException e) {
+            server.close();
+            err.println("jipsec gateway: cannot serve sysctl on " + ctl + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            sysctlServer.close();
             server.close();
             stopped.countDown();
         }));
-        out.println("jipsec gateway: PF_KEY on " + server.path() + " (no data plane)");
+        out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path() + " (no data plane)");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * {@code --config FILE}: the setkey-syntax file applied to the engine before the sockets open, through setkey
+     * itself ({@code setkey -f FILE} on an embedded channel). Any parse error or refused statement stops the start, so
+     * the daemon never runs with half a configuration.
+     */
+    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err) {
+        java.io.StringWriter buf = new java.io.StringWriter();
+        PrintWriter setkeyOut = new PrintWriter(buf);
+        SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
+            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine); }
+            @Override public String readStdin() { return ""; }
+            @Override public String readFile(String name) throws java.io.IOException {
+                return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            @Override public byte[] readBytes(String name) throws java.io.IOException { return SetkeyCommand.readFileBytes(name); }
+            @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
+            @Override public long nowMicros() { return System.currentTimeMillis() * 1000; }
+            @Override public java.time.ZoneId zone() { return java.time.ZoneId.systemDefault(); }
+            @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
+            @Override public int pid() { return (int) ProcessHandle.current().pid(); }
+        };
+        SetkeyOptions o;
+        try {
+            o = SetkeyOptions.parse(java.util.List.of("-f", config.toString()));
+        } catch (SetkeyOptions.UsageException e) {
+            throw new IllegalStateException(e);
+        }
+        int status = new SetkeyRunner(env, setkeyOut, err).run(o);
+        setkeyOut.flush();
+        out.print(buf);
+        out.flush();
+        if (status != 0) {
+            err.println("jipsec gateway: " + config + " not applied; not starting");
+            err.flush();
+            return false;
+        }
+        return true;
     }
 }

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             GatewayCommand.class,
             PfkeyMonitorCommand.class,
             PcapCommand.class,
+            SetkeyCommand.class,
+            SysctlCommand.class,
         })
 public final class JipsecCommand implements Runnable {
 
@@ -32,6 +34,8 @@ public final class JipsecCommand implements Runnable {
     /** A command line with jipsec's error handling: a user error prints one line and exits 2, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new JipsecCommand());
+        // setkey reads its own getopt-style flags (-DP, -xx, -f FILE): picocli passes them through as arguments
+        cl.getSubcommands().get("setkey").setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("jipsec: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;

@@ -32,10 +32,44 @@ class GatewayAndMonitorTest {
     }
 
     @Test
-    void gatewayConfigNamesTheMissingParser() {
-        MainTest.Result r = MainTest.run("gateway", "--no-tun", "--config", "x.conf", "--pfkey", dir.resolve("p").toString());
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("issue #6"), r.err());
+    void gatewayRefusesToStartWithAConfigItCannotApply() throws Exception {
+        MainTest.Result r = MainTest.run("gateway", "--no-tun", "--config", dir.resolve("x.conf").toString(),
+                "--pfkey", dir.resolve("p").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("No such file or directory"), r.err());
+        assertTrue(r.err().contains("not applied; not starting"), r.err());
+        java.nio.file.Files.writeString(dir.resolve("bad.conf"), "flush;\nadd 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x00;\n");
+        MainTest.Result b = MainTest.run("gateway", "--no-tun", "--config", dir.resolve("bad.conf").toString(),
+                "--pfkey", dir.resolve("p").toString());
+        assertEquals(1, b.status());
+        assertTrue(b.err().startsWith("line 2: Invalid key length at [0x00]\nparse failed, line 2.\n"), b.err());
+        java.nio.file.Files.writeString(dir.resolve("bad.sysctl"), "net.key.larval_lifetime=10\nnet.inet.ipsec.def_policy=9\n");
+        MainTest.Result s = MainTest.run("gateway", "--no-tun", "--sysctl", dir.resolve("bad.sysctl").toString(),
+                "--pfkey", dir.resolve("p").toString());
+        assertEquals(1, s.status());
+        assertTrue(s.err().contains("line 2: net.inet.ipsec.def_policy: invalid value 9 (allowed: 0 1)"), s.err());
+    }
+
+    @Test
+    void gatewayConfigIsLoadedThroughSetkey() throws Exception {
+        KeyEngine engine = SetkeyCommand.newEngine();
+        java.nio.file.Files.writeString(dir.resolve("ok.conf"), """
+                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                spdadd 10.0.11.41 10.0.11.33 any -P out ipsec esp/transport//require ;
+                """);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertTrue(GatewayCommand.loadConfig(engine, dir.resolve("ok.conf"), new PrintWriter(out), new PrintWriter(err)), err.toString());
+        assertEquals(1, engine.sad().size());
+        assertEquals(1, engine.policies().size());
+        java.nio.file.Files.writeString(dir.resolve("half.conf"), """
+                add 10.0.0.1 10.0.0.2 esp 0x20001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                """);
+        StringWriter out2 = new StringWriter(), err2 = new StringWriter();
+        assertTrue(!GatewayCommand.loadConfig(engine, dir.resolve("half.conf"), new PrintWriter(out2), new PrintWriter(err2)));
+        assertEquals("The result of line 2: File exists.\n", out2.toString());
+        assertTrue(err2.toString().contains("1 of 2 statements applied; not applied: line 2."), err2.toString());
+        assertTrue(err2.toString().contains("not applied; not starting"), err2.toString());
     }
 
     @Test

@@ -6,11 +6,15 @@ import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.ipsec.SaType;
 
 /**
  * {@code add [-46n] src[port] dst[port] proto spi ext* algo ;} (parse.y {@code add}; spec §2.3, §2.4), with the
  * values setkey's parse_init defaults give (flags CYCSEQ, mode any, reqid 0, replay 0).
  *
+ * @param protocol     ESP, AH or IPComp; null for a TCP-MD5 SA ({@code tcp}, satype TCPSIGNATURE)
+ * @param flags        {@code sadb_sa_flags}: CYCSEQ unless nocyclic-seq, padding, OLD for ah-old/esp-old, DERIV, IV4B, RAWCPI
+ * @param saType       the PF_KEY SA type the message carries
  * @param espUdp       protocol {@code esp-udp}: UDP-encapsulated ESP (NAT-T type ESPINUDP)
  * @param natOa        the address after {@code esp-udp} (NAT-OA), or null
  * @param replayBytes  {@code -r N}: window in bytes as PF_KEY carries it (8·N packets)
@@ -36,7 +40,8 @@ public record AddStatement(
         long hardAddtime,
         long softAddtime,
         long hardBytes,
-        long softBytes) implements SetkeyStatement {
+        long softBytes,
+        SaType saType) implements SetkeyStatement {
 
     public AddStatement {
         encryptionKey = encryptionKey == null ? new byte[0] : encryptionKey.clone();
@@ -57,7 +62,7 @@ public record AddStatement(
 
     @Override
     public String toString() {
-        return "add " + src + " " + dst + " " + (espUdp ? "esp-udp" : protocol.keyword()) + " " + spi
+        return "add " + src + " " + dst + " " + (espUdp ? "esp-udp" : saType.dumpName()) + " " + spi
                 + " -m " + mode.keyword() + (encryption == null ? "" : " " + encryption.name())
                 + (auth == null ? "" : " " + auth.name()) + " (line " + line + ")";
     }

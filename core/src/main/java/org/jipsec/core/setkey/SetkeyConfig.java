@@ -17,7 +17,7 @@ import org.jipsec.core.xform.SaParameters;
 /**
  * A setkey file turned into what offline processing needs: SAs from {@code add} statements, outbound rules from
  * {@code spdadd … -P out …} statements (policies read by the SPD's ipsec_set_policy(3) parser), and notes about
- * what was skipped. The full setkey is issue #6.
+ * what was skipped. The full setkey is {@link SetkeyRunner}.
  */
 public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRules, List<String> notes) {
 
@@ -27,8 +27,16 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
         List<String> notes = new ArrayList<>();
         for (SetkeyStatement s : SetkeyParser.parse(text)) {
             switch (s) {
+                case AddStatement a when a.protocol() == null -> {
+                    a.zeroKeys();
+                    notes.add("line " + a.line() + ": TCP-MD5 SA ignored: it protects no IPsec traffic");
+                }
                 case AddStatement a -> {
                     try {
+                        if ((a.flags() & 0x0001) != 0)
+                            throw new SetkeyException(a.line(), "RFC 1827/1826 (esp-old/ah-old) SAs are not supported");
+                        if (a.protocol() != org.jipsec.core.ipsec.IpsecProtocol.IPCOMP && a.spi() <= 255)
+                            throw new SetkeyException(a.line(), "SPI " + a.spi() + " is reserved (0 to 255)");
                         sas.add(toSa(a));
                     } catch (IllegalArgumentException e) {
                         throw new SetkeyException(a.line(), e.getMessage());
@@ -41,11 +49,22 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
                     if (r != null) rules.add(r);
                     else notes.add("line " + p.line() + ": inbound policy ignored: offline protection applies outbound policies only");
                 }
-                case OtherStatement o -> notes.add("line " + o.line() + ": '" + o.verb()
-                        + "' ignored: only add and spdadd are applied here (full setkey: issue #6)");
+                default -> notes.add("line " + s.line() + ": '" + verb(s)
+                        + "' ignored: only add and spdadd are applied here (use jipsec setkey for the others)");
             }
         }
         return new SetkeyConfig(List.copyOf(sas), List.copyOf(rules), List.copyOf(notes));
+    }
+
+    private static String verb(SetkeyStatement s) {
+        return switch (s) {
+            case SaKeyStatement k -> k.delete() ? "delete" : "get";
+            case DeleteAllStatement d -> "deleteall";
+            case BareStatement b -> b.verb().name().toLowerCase(java.util.Locale.ROOT);
+            case SpdDeleteStatement d -> "spddelete";
+            case AddStatement a -> "add";
+            case SpdAddStatement p -> p.update() ? "spdupdate" : "spdadd";
+        };
     }
 
     /** Maps an {@code add} onto transform parameters (setkey -r N means N bytes of bitmap: 8·N packets). */

@@ -1,6 +1,5 @@
 package org.jipsec.core.setkey;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,24 +7,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+import java.util.OptionalInt;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.AlgorithmTable;
-import org.jipsec.core.crypto.InvalidKeyLengthException;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.ipsec.SaType;
 
 /**
- * The start of setkey's parser (ipsec-tools parse.y; spec §2.3 grammar, §2.4 defaults): {@code add} and
- * {@code spdadd}/{@code spdupdate} are modelled; the other verbs are recognised, skipped to their {@code ;} and
- * returned as {@link OtherStatement} (issue #6 models them). Addresses must be numeric (the core resolves no
- * names). Every error names its line.
+ * setkey's parser (ipsec-tools parse.y 1.14; spec §2.3 grammar, §2.4 defaults). The whole input is parsed before
+ * anything is sent (see {@link SetkeyRunner}); errors carry the line and the token, as yyerror prints them:
+ * {@code line N: msg at [token]}. Host names go through an injected {@link HostResolver} (numeric only by default),
+ * key lengths through an injected {@link KeyLengthCheck} (the daemon's SUPPORTED lists, spec §2.1).
  *
  * <pre>
  * add       : "add" aiflags ipandport ipandport proto spi ext* algo ";"
- * proto     : esp | ah | ipcomp | esp-udp [ipaddr]
+ * get       : "get" aiflags ipandport ipandport proto spi ext* ";"
+ * delete    : "delete" aiflags ipandport ipandport proto spi ext* ";"
+ * deleteall : "deleteall" aiflags ipaddr ipaddr proto ";"
+ * flush     : "flush" [proto] ";"          dump : "dump" [proto] ";"
+ * spdadd    : "spdadd" aiflags STRING prefix portstr STRING prefix portstr upper [upper_misc] "-P" policy ";"
+ * spdupdate, spddelete : the same;  spddump ";"  spdflush ";"  ("exit"|"quit"|"bye") ";"
+ * proto     : esp | esp-old | ah | ah-old | ipcomp | esp-udp [ipaddr] | tcp
  * spi       : DECSTRING | HEXSTRING
  * algo      : "-E" ealg [key] ["-A" aalg [key]] | "-A" aalg [key] | "-C" calg ["-R"]
  * key       : QUOTEDSTRING | HEXSTRING
@@ -37,24 +42,32 @@ public final class SetkeyParser {
 
     /** {@code SADB_X_EXT_CYCSEQ}, set by setkey's parse_init. */
     private static final int CYCSEQ = 0x0040;
-    private static final int PRAND = 0x0100, PZERO = 0x0200, RAWCPI = 0x0080;
+    private static final int OLD = 0x0001, PRAND = 0x0100, PZERO = 0x0200, PMASK = 0x0300, RAWCPI = 0x0080;
+    private static final int IV4B = AlgorithmTable.SADB_X_EXT_IV4B, DERIV = AlgorithmTable.SADB_X_EXT_DERIV;
 
     private final List<Token> toks;
+    private final HostResolver resolver;
+    private final KeyLengthCheck keyCheck;
+    private final List<String> warnings = new ArrayList<>();
     private int pos;
 
-    private SetkeyParser(List<Token> toks) {
+    private SetkeyParser(List<Token> toks, HostResolver resolver, KeyLengthCheck keyCheck) {
         this.toks = toks;
+        this.resolver = resolver;
+        this.keyCheck = keyCheck;
     }
 
-    /** Parses a whole configuration. */
+    /** Parses a whole configuration with numeric addresses and the algorithm table's key lengths. */
     public static List<SetkeyStatement> parse(String text) throws SetkeyException {
-        SetkeyParser p = new SetkeyParser(SetkeyLexer.tokenize(text));
+        return parse(text, HostResolver.NUMERIC, KeyLengthCheck.TABLE).statements();
+    }
+
+    /** Parses a whole input; nothing is half-parsed: either every statement or an exception naming the line. */
+    public static SetkeyScript parse(String text, HostResolver resolver, KeyLengthCheck keyCheck) throws SetkeyException {
+        SetkeyParser p = new SetkeyParser(SetkeyLexer.tokenize(text), resolver, keyCheck);
         List<SetkeyStatement> out = new ArrayList<>();
-        while (p.peek().kind() != Token.Kind.EOF) {
-            SetkeyStatement s = p.statement();
-            if (s != null) out.add(s);
-        }
-        return out;
+        while (p.peek().kind() != Token.Kind.EOF) p.statement(out);
+        return new SetkeyScript(out, p.warnings);
     }
 
     private Token peek() { return toks.get(pos); }
@@ -69,162 +82,270 @@ public final class SetkeyParser {
         return new SetkeyException(t.line(), msg + " at [" + t + "]");
     }
 
-    private SetkeyStatement statement() throws SetkeyException {
-        Token verb = next();
-        if (verb.kind() == Token.Kind.SEMI) return null; // empty statement
-        if (verb.kind() != Token.Kind.WORD) throw error(verb, "syntax error: a statement starts with a command");
-        return switch (verb.text()) {
-            case "add" -> add(verb);
-            case "spdadd", "spdupdate" -> spdadd(verb);
-            case "delete", "deleteall", "get", "flush", "dump", "spddelete", "spddump", "spdflush", "exit",
-                 "quit", "bye" -> {
-                skipToSemi(verb);
-                yield new OtherStatement(verb.line(), verb.text());
-            }
-            case "update" -> throw error(verb, "'update' is not a setkey command");
-            default -> throw error(verb, "syntax error: unknown command");
-        };
+    private SetkeyException syntax(Token t) {
+        return error(t, "syntax error");
     }
 
-    private void skipToSemi(Token start) throws SetkeyException {
-        while (true) {
-            Token t = next();
-            if (t.kind() == Token.Kind.SEMI) return;
-            if (t.kind() == Token.Kind.EOF) throw new SetkeyException(start.line(), "'" + start.text() + "' is not terminated by ';'");
+    private void statement(List<SetkeyStatement> out) throws SetkeyException {
+        Token verb = next();
+        if (verb.kind() == Token.Kind.SEMI) return; // empty statement
+        if (verb.kind() != Token.Kind.WORD) throw syntax(verb);
+        switch (verb.text()) {
+            case "add" -> add(verb, out);
+            case "get", "delete" -> out.add(getDelete(verb));
+            case "deleteall" -> deleteAll(verb, out);
+            case "flush", "dump" -> {
+                SaType t = SaType.UNSPEC;
+                if (peek().kind() == Token.Kind.WORD) t = protocol(next()).saType;
+                expectSemi();
+                out.add(new BareStatement(verb.line(), verb.text().equals("flush") ? BareStatement.Verb.FLUSH
+                        : BareStatement.Verb.DUMP, t));
+            }
+            case "spdflush", "spddump", "exit", "quit", "bye" -> {
+                expectSemi();
+                BareStatement.Verb v = switch (verb.text()) {
+                    case "spdflush" -> BareStatement.Verb.SPDFLUSH;
+                    case "spddump" -> BareStatement.Verb.SPDDUMP;
+                    default -> BareStatement.Verb.EXIT;
+                };
+                out.add(new BareStatement(verb.line(), v, SaType.UNSPEC));
+            }
+            case "spdadd", "spdupdate", "spddelete" -> out.add(spd(verb));
+            default -> throw syntax(verb);
         }
     }
 
     private void expectSemi() throws SetkeyException {
         Token t = next();
-        if (t.kind() != Token.Kind.SEMI) throw error(t, "syntax error: ';' expected");
+        if (t.kind() != Token.Kind.SEMI) throw syntax(t);
     }
 
-    // ---- add ---------------------------------------------------------------------------------------------
+    // ---- protocols --------------------------------------------------------------------------------------
 
-    private AddStatement add(Token verb) throws SetkeyException {
-        int family = aiflags();
-        Endpoint src = ipAndPort(family);
-        Endpoint dst = ipAndPort(family);
-        if ((src.address() instanceof Inet6Address) != (dst.address() instanceof Inet6Address))
-            throw new SetkeyException(verb.line(), "source and destination address families differ");
-        Token pt = next();
-        if (pt.kind() != Token.Kind.WORD) throw error(pt, "syntax error: protocol expected");
-        IpsecProtocol proto;
-        boolean espUdp = false;
-        InetAddress natOa = null;
-        switch (pt.text()) {
-            case "esp" -> proto = IpsecProtocol.ESP;
-            case "ah" -> proto = IpsecProtocol.AH;
-            case "ipcomp" -> proto = IpsecProtocol.IPCOMP;
-            case "esp-udp" -> {
-                proto = IpsecProtocol.ESP;
-                espUdp = true;
-                if (peek().kind() == Token.Kind.WORD && looksLikeAddress(peek().text())) natOa = address(next(), 0);
+    private record Proto(SaType saType, IpsecProtocol protocol, boolean old, boolean espUdp) {}
+
+    private static Proto protocolOrNull(String w) {
+        return switch (w) {
+            case "esp" -> new Proto(SaType.ESP, IpsecProtocol.ESP, false, false);
+            case "esp-old" -> new Proto(SaType.ESP, IpsecProtocol.ESP, true, false);
+            case "ah" -> new Proto(SaType.AH, IpsecProtocol.AH, false, false);
+            case "ah-old" -> new Proto(SaType.AH, IpsecProtocol.AH, true, false);
+            case "ipcomp" -> new Proto(SaType.IPCOMP, IpsecProtocol.IPCOMP, false, false);
+            case "esp-udp" -> new Proto(SaType.ESP, IpsecProtocol.ESP, false, true);
+            case "tcp" -> new Proto(SaType.TCPSIGNATURE, null, false, false);
+            default -> null;
+        };
+    }
+
+    private Proto protocol(Token t) throws SetkeyException {
+        Proto p = t.kind() == Token.Kind.WORD ? protocolOrNull(t.text()) : null;
+        if (p == null) throw syntax(t);
+        return p;
+    }
+
+    // ---- add / get / delete -----------------------------------------------------------------------------
+
+    /** Values of the ext* part (parse_init defaults). */
+    private static final class Ext {
+        IpsecMode mode = IpsecMode.ANY;
+        boolean modeGiven;
+        int reqid, replay, flags = CYCSEQ;
+        long lh, ls, bh, bs;
+    }
+
+    private boolean ext(Ext e, Proto proto) throws SetkeyException {
+        Token f = peek();
+        if (f.kind() != Token.Kind.FLAG) return false;
+        switch (f.text()) {
+            case "-m" -> {
+                next();
+                Token m = next();
+                e.mode = switch (m.text()) {
+                    case "transport" -> IpsecMode.TRANSPORT;
+                    case "tunnel" -> IpsecMode.TUNNEL;
+                    case "any" -> IpsecMode.ANY;
+                    default -> throw syntax(m);
+                };
+                e.modeGiven = true;
             }
-            case "esp-old", "ah-old" -> throw error(pt, "RFC 1827/1826 (" + pt.text() + ") SAs are not supported");
-            case "tcp" -> throw error(pt, "TCP-MD5 SAs are not supported by the data plane");
-            default -> throw error(pt, "syntax error: unknown protocol");
+            case "-u" -> { next(); e.reqid = (int) number(next(), 0xffffffffL); }
+            case "-r" -> {
+                next();
+                Token v = next();
+                if (proto.old) throw error(v, "replay prevention cannot be used with ah/esp-old");
+                e.replay = (int) number(v, 255);
+            }
+            case "-f" -> {
+                next();
+                Token v = next();
+                switch (v.text()) {
+                    case "random-pad" -> e.flags = (e.flags & ~PMASK) | PRAND;
+                    case "zero-pad" -> e.flags = (e.flags & ~PMASK) | PZERO;
+                    case "seq-pad" -> e.flags = e.flags & ~PMASK;
+                    case "nocyclic-seq" -> e.flags &= ~CYCSEQ;
+                    default -> throw syntax(v);
+                }
+            }
+            case "-lh" -> { next(); e.lh = number(next(), 0xffffffffL); }
+            case "-ls" -> { next(); e.ls = number(next(), 0xffffffffL); }
+            case "-bh" -> { next(); e.bh = number(next(), 0xffffffffL); }
+            case "-bs" -> { next(); e.bs = number(next(), 0xffffffffL); }
+            case "-ctx" -> throw error(f, "-ctx (security context) is not compiled in");
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    private void add(Token verb, List<SetkeyStatement> out) throws SetkeyException {
+        int[] ai = aiflags();
+        List<Endpoint> srcs = ipAndPort(ai);
+        List<Endpoint> dsts = ipAndPort(ai);
+        Proto proto = protocol(next());
+        InetAddress natOa = null;
+        if (proto.espUdp && peek().kind() == Token.Kind.WORD && looksLikeAddress(peek().text())) {
+            natOa = resolveOne(next(), ai);
         }
         Token st = next();
-        long spi = number(st, "invalid SPI", 0xffffffffL, "SPI too big.");
-
-        IpsecMode mode = IpsecMode.ANY;
-        int reqid = 0, replay = 0, flags = CYCSEQ;
-        long lh = 0, ls = 0, bh = 0, bs = 0;
+        long spi = spi(st);
+        Ext e = new Ext();
+        while (ext(e, proto)) { /* ext* */ }
+        if (proto.old) e.flags |= OLD;
         Algorithm enc = null, auth = null;
         byte[] encKey = null, authKey = null;
-        boolean sawAlgo = false;
-        while (peek().kind() == Token.Kind.FLAG) {
-            Token f = next();
-            switch (f.text()) {
-                case "-m" -> {
-                    Token m = next();
-                    mode = switch (m.text()) {
-                        case "transport" -> IpsecMode.TRANSPORT;
-                        case "tunnel" -> IpsecMode.TUNNEL;
-                        case "any" -> IpsecMode.ANY;
-                        default -> throw error(m, "syntax error: mode must be transport, tunnel or any");
-                    };
+        Token f = next();
+        if (f.kind() != Token.Kind.FLAG) throw syntax(f);
+        switch (f.text()) {
+            case "-E" -> {
+                Token name = next();
+                enc = algorithm(name, AlgorithmKind.ENCRYPTION);
+                int flagBits = enc.saFlagsFor(name.text());
+                if ((flagBits & DERIV) != 0 && proto.old) throw error(name, "des-deriv cannot be used with esp-old");
+                if ((flagBits & IV4B) != 0 && !proto.old) throw error(name, "des-32iv must be used with esp-old");
+                if (name.text().equals("simple")) warnings.add("WARNING: obsolete algorithm");
+                e.flags |= flagBits;
+                encKey = key(enc, name, name.text().equals("null") || name.text().equals("simple"));
+                if (peek().kind() == Token.Kind.FLAG && peek().text().equals("-A")) {
+                    next();
+                    Token an = next();
+                    auth = algorithm(an, AlgorithmKind.AUTHENTICATION);
+                    authKey = key(auth, an, an.text().equals("null"));
                 }
-                case "-u" -> reqid = (int) number(next(), "invalid reqid", 0xffffffffL, "reqid too big");
-                case "-r" -> {
-                    replay = (int) number(next(), "invalid replay window", 255, "replay window too big (at most 255 bytes)");
-                }
-                case "-f" -> {
-                    Token v = next();
-                    switch (v.text()) {
-                        case "random-pad" -> flags = (flags & ~0x0300) | PRAND;
-                        case "zero-pad" -> flags = (flags & ~0x0300) | PZERO;
-                        case "seq-pad" -> flags = flags & ~0x0300;
-                        case "nocyclic-seq" -> flags &= ~CYCSEQ;
-                        default -> throw error(v, "syntax error: -f takes random-pad, seq-pad, zero-pad or nocyclic-seq");
-                    }
-                }
-                case "-lh" -> lh = number(next(), "invalid lifetime", Long.MAX_VALUE, "");
-                case "-ls" -> ls = number(next(), "invalid lifetime", Long.MAX_VALUE, "");
-                case "-bh" -> bh = number(next(), "invalid byte lifetime", Long.MAX_VALUE, "");
-                case "-bs" -> bs = number(next(), "invalid byte lifetime", Long.MAX_VALUE, "");
-                case "-ctx" -> throw error(f, "-ctx (security context) is compiled out on NetBSD");
-                case "-E" -> {
-                    if (sawAlgo) throw error(f, "syntax error: -E must come first in the algorithm list");
-                    if (proto != IpsecProtocol.ESP) throw error(f, "-E is for ESP SAs");
-                    enc = algorithm(next(), AlgorithmKind.ENCRYPTION);
-                    encKey = key(enc);
-                    sawAlgo = true;
-                }
-                case "-A" -> {
-                    if (auth != null) throw error(f, "syntax error: -A given twice");
-                    if (proto == IpsecProtocol.IPCOMP) throw error(f, "IPComp SAs take no -A algorithm");
-                    auth = algorithm(next(), AlgorithmKind.AUTHENTICATION);
-                    authKey = key(auth);
-                    sawAlgo = true;
-                }
-                case "-C" -> {
-                    if (proto != IpsecProtocol.IPCOMP) throw error(f, "-C is for IPComp SAs");
-                    enc = algorithm(next(), AlgorithmKind.COMPRESSION);
-                    sawAlgo = true;
-                    if (peek().kind() == Token.Kind.FLAG && peek().text().equals("-R")) {
-                        next();
-                        flags |= RAWCPI;
-                    }
-                }
-                default -> throw error(f, "syntax error: unknown option");
             }
+            case "-A" -> {
+                Token an = next();
+                auth = algorithm(an, AlgorithmKind.AUTHENTICATION);
+                authKey = key(auth, an, an.text().equals("null"));
+            }
+            case "-C" -> {
+                Token cn = next();
+                enc = algorithm(cn, AlgorithmKind.COMPRESSION);
+                if (peek().kind() == Token.Kind.FLAG && peek().text().equals("-R")) {
+                    next();
+                    e.flags |= RAWCPI;
+                }
+            }
+            default -> throw syntax(f);
         }
-        if (!sawAlgo) throw error(peek(), "syntax error: algorithm (-E, -A or -C) expected");
-        if (proto == IpsecProtocol.ESP && enc == null) throw new SetkeyException(verb.line(), "ESP SA needs -E (use -E null for none)");
-        if (proto == IpsecProtocol.AH && auth == null) throw new SetkeyException(verb.line(), "AH SA needs -A");
+        // the rest of the ext list may follow the algorithms too (parse.y: extension_spec after algorithm_spec)
+        while (ext(e, proto)) { /* ext* */ }
+        expectSemi();
+        if (proto.saType == SaType.IPCOMP && enc != null && enc.kind() != AlgorithmKind.COMPRESSION)
+            throw new SetkeyException(verb.line(), "IPComp SAs take -C");
+        if (proto.saType != SaType.IPCOMP && enc != null && enc.kind() == AlgorithmKind.COMPRESSION)
+            throw new SetkeyException(verb.line(), "-C is for IPComp SAs");
+        if (proto.saType == SaType.AH && enc != null)
+            throw new SetkeyException(verb.line(), "AH SAs take no -E");
+        if (proto.saType == SaType.TCPSIGNATURE && (auth == null || !auth.name().equals("tcp-md5")))
+            throw new SetkeyException(verb.line(), "TCP-MD5 SAs take -A tcp-md5");
         if (enc != null && enc.combinedMode() && auth != null)
             throw new SetkeyException(verb.line(), enc.name() + " is a combined-mode algorithm: no -A allowed");
-        if ((proto == IpsecProtocol.ESP || proto == IpsecProtocol.AH) && spi <= 255)
-            throw new SetkeyException(st.line(), "SPI " + spi + " is reserved (0 to 255)");
-        if (proto == IpsecProtocol.IPCOMP && (flags & RAWCPI) == 0 && spi >= 0x10000)
-            throw new SetkeyException(st.line(), "IPComp CPI must be below 0x10000 (or use -R)");
+        List<Endpoint[]> pairs = pairs(verb, srcs, dsts);
+        for (Endpoint[] pair : pairs) {
+            Endpoint src = pair[0], dst = pair[1];
+            if (proto.espUdp) {
+                if (src.port() == 0) src = src.withPort(4500); // DEFAULT_NATT_PORT
+                if (dst.port() == 0) dst = dst.withPort(4500);
+            }
+            out.add(new AddStatement(verb.line(), src, dst, proto.protocol, proto.espUdp, natOa, spi, e.mode, e.reqid,
+                    e.replay, e.flags, enc, encKey, auth, authKey, e.lh, e.ls, e.bh, e.bs, proto.saType));
+        }
+        if (encKey != null) java.util.Arrays.fill(encKey, (byte) 0);
+        if (authKey != null) java.util.Arrays.fill(authKey, (byte) 0);
+    }
+
+    /** setkeymsg_add: one message per (src, dst) pair of the same family. */
+    private static List<Endpoint[]> pairs(Token verb, List<Endpoint> srcs, List<Endpoint> dsts) throws SetkeyException {
+        List<Endpoint[]> pairs = new ArrayList<>();
+        for (Endpoint s : srcs) for (Endpoint d : dsts) if (s.isIpv6() == d.isIpv6()) pairs.add(new Endpoint[] {s, d});
+        if (pairs.isEmpty()) throw new SetkeyException(verb.line(), "address family mismatch");
+        return pairs;
+    }
+
+    private SaKeyStatement getDelete(Token verb) throws SetkeyException {
+        int[] ai = aiflags();
+        List<Endpoint> srcs = ipAndPort(ai);
+        List<Endpoint> dsts = ipAndPort(ai);
+        Proto proto = protocol(next());
+        long spi = spi(next());
+        Ext e = new Ext();
+        while (ext(e, proto)) { /* ext* */ }
+        Token semi = peek();
         expectSemi();
-        if (espUdp) {
-            if (src.port() == 0) src = src.withPort(4500); // DEFAULT_NATT_PORT
-            if (dst.port() == 0) dst = dst.withPort(4500);
-        }
-        return new AddStatement(verb.line(), src, dst, proto, espUdp, natOa, spi, mode, reqid, replay, flags,
-                enc, encKey, auth, authKey, lh, ls, bh, bs);
+        if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
+        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
+        if (e.modeGiven) warnings.add("WARNING: mode is obsolete");
+        if (proto.old) e.flags |= OLD;
+        return new SaKeyStatement(verb.line(), verb.text().equals("delete"), srcs.get(0), dsts.get(0), proto.saType,
+                spi, e.mode, e.reqid, e.flags);
     }
 
-    /** {@code -4}, {@code -6}, {@code -n} in any combination; returns 4, 6 or 0 (any). */
-    private int aiflags() throws SetkeyException {
-        int family = 0;
+    private void deleteAll(Token verb, List<SetkeyStatement> out) throws SetkeyException {
+        int[] ai = aiflags();
+        List<InetAddress> srcs = resolve(next(), ai);
+        List<InetAddress> dsts = resolve(next(), ai);
+        Proto proto = protocol(next());
+        expectSemi();
+        boolean any = false;
+        for (InetAddress s : srcs) {
+            for (InetAddress d : dsts) {
+                if ((s instanceof Inet6Address) != (d instanceof Inet6Address)) continue;
+                out.add(new DeleteAllStatement(verb.line(), s, d, proto.saType));
+                any = true;
+            }
+        }
+        if (!any) throw new SetkeyException(verb.line(), "address family mismatch");
+    }
+
+    private long spi(Token t) throws SetkeyException {
+        if (t.kind() == Token.Kind.HEX) {
+            String h = t.text().substring(2).replaceFirst("^0+(?=.)", "");
+            if (h.length() > 8) throw error(t, "SPI too big.");
+            return Long.parseLong(h, 16);
+        }
+        if (t.kind() != Token.Kind.DEC) throw error(t, "invalid SPI");
+        return number(t, 0xffffffffL);
+    }
+
+    /** {@code -4}, {@code -6}, {@code -n} in any combination: {family (0/4/6), numeric (0/1)}. */
+    private int[] aiflags() {
+        int family = 0, numeric = 0;
         while (peek().kind() == Token.Kind.FLAG && peek().text().matches("-[46n]+")) {
-            String f = next().text();
-            if (f.contains("4") && !f.contains("6")) family = 4;
-            else if (f.contains("6") && !f.contains("4")) family = 6;
+            for (char c : next().text().substring(1).toCharArray()) {
+                if (c == '4') family = 4;
+                else if (c == '6') family = 6;
+                else numeric = 1;
+            }
         }
-        return family;
+        return new int[] {family, numeric};
     }
 
-    private Endpoint ipAndPort(int family) throws SetkeyException {
+    private List<Endpoint> ipAndPort(int[] ai) throws SetkeyException {
         Token t = next();
-        InetAddress a = address(t, family);
+        List<InetAddress> as = resolve(t, ai);
         int port = portstr();
-        return new Endpoint(a, port);
+        List<Endpoint> out = new ArrayList<>();
+        for (InetAddress a : as) out.add(new Endpoint(a, port));
+        return out;
     }
 
     private int portstr() throws SetkeyException {
@@ -233,125 +354,176 @@ public final class SetkeyParser {
         Token p = next();
         int port;
         if (p.kind() == Token.Kind.WORD && p.text().equals("any")) port = 0;
-        else port = (int) number(p, "invalid port", 0xffff, "port out of range");
+        else if (p.kind() == Token.Kind.WORD) {
+            OptionalInt s = Protocols.service(p.text());
+            if (s.isEmpty()) throw error(p, "invalid port");
+            port = s.getAsInt();
+        } else port = (int) number(p, 0xffff);
         Token r = next();
-        if (r.kind() != Token.Kind.RBRACKET) throw error(r, "syntax error: ']' expected");
+        if (r.kind() != Token.Kind.RBRACKET) throw syntax(r);
         return port;
     }
 
     private static boolean looksLikeAddress(String s) {
-        return s.matches("[0-9.]+") || s.contains(":");
+        return s.matches("[0-9.]+") || s.contains(":") || s.contains(".");
     }
 
-    private InetAddress address(Token t, int family) throws SetkeyException {
-        if (t.kind() != Token.Kind.WORD && t.kind() != Token.Kind.DEC) throw error(t, "syntax error: address expected");
-        String s = t.text();
-        int pct = s.indexOf('%');
-        String lit = pct >= 0 ? s.substring(0, pct) : s;
-        boolean v4 = lit.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = !v4 && lit.matches("[0-9A-Fa-f:.]+") && lit.contains(":");
-        if (!v4 && !v6) throw error(t, "host names are not resolved (give a numeric address)");
+    private List<InetAddress> resolve(Token t, int[] ai) throws SetkeyException {
+        if (t.kind() != Token.Kind.WORD && t.kind() != Token.Kind.DEC) throw syntax(t);
         try {
-            InetAddress a = InetAddress.getByName(s); // a literal: no name lookup happens
-            if (family == 4 && !(a instanceof Inet4Address)) throw error(t, "not an IPv4 address (-4 given)");
-            if (family == 6 && !(a instanceof Inet6Address)) throw error(t, "not an IPv6 address (-6 given)");
-            return a;
-        } catch (UnknownHostException | RuntimeException e) {
-            throw error(t, "invalid address");
+            List<InetAddress> r = resolver.resolve(t.text(), ai[0], ai[1] == 1);
+            if (r == null || r.isEmpty()) throw error(t, "Name or service not known");
+            return r;
+        } catch (UnknownHostException e) {
+            throw error(t, e.getMessage() == null ? "Name or service not known" : e.getMessage());
+        } catch (RuntimeException e) {
+            throw error(t, "Name or service not known");
         }
     }
 
-    private long number(Token t, String bad, long max, String tooBig) throws SetkeyException {
+    private InetAddress resolveOne(Token t, int[] ai) throws SetkeyException {
+        List<InetAddress> r = resolve(t, ai);
+        if (r.size() != 1) throw error(t, "multiple address specified");
+        return r.get(0);
+    }
+
+    private long number(Token t, long max) throws SetkeyException {
         long v;
         try {
             if (t.kind() == Token.Kind.DEC) {
-                if (t.text().length() > 19) throw error(t, tooBig.isEmpty() ? bad : tooBig);
+                if (t.text().length() > 18) throw error(t, "value out of range");
                 v = Long.parseLong(t.text());
             } else if (t.kind() == Token.Kind.HEX) {
-                String h = t.text().substring(2);
-                if (h.replaceFirst("^0+", "").length() > 16) throw error(t, tooBig.isEmpty() ? bad : tooBig);
-                v = Long.parseUnsignedLong(h, 16);
-                if (v < 0) throw error(t, tooBig.isEmpty() ? bad : tooBig);
+                String h = t.text().substring(2).replaceFirst("^0+(?=.)", "");
+                if (h.length() > 15) throw error(t, "value out of range");
+                v = Long.parseLong(h, 16);
             } else {
-                throw error(t, bad);
+                throw syntax(t);
             }
         } catch (NumberFormatException e) {
-            throw error(t, bad);
+            throw syntax(t);
         }
-        if (v > max) throw error(t, tooBig.isEmpty() ? bad : tooBig);
+        if (v > max) throw error(t, "value out of range");
         return v;
     }
 
     private Algorithm algorithm(Token t, AlgorithmKind kind) throws SetkeyException {
-        if (t.kind() != Token.Kind.WORD) throw error(t, "syntax error: algorithm name expected");
-        return AlgorithmTable.byName(kind, t.text())
-                .orElseThrow(() -> error(t, "unknown " + kind.name().toLowerCase(Locale.ROOT) + " algorithm (see 'jipsec algorithms')"));
+        if (t.kind() != Token.Kind.WORD) throw syntax(t);
+        // token.l knows twofish-cbc, but NetBSD has no number for it (value -1): parse.y's message
+        if (kind == AlgorithmKind.ENCRYPTION && t.text().equals("twofish-cbc")) throw error(t, "unsupported algorithm");
+        return AlgorithmTable.byName(kind, t.text()).orElseThrow(() -> syntax(t));
     }
 
-    /** The optional key after an algorithm name; required unless the algorithm takes a 0-bit key. */
-    private byte[] key(Algorithm alg) throws SetkeyException {
-        Token t = peek();
+    /**
+     * The key after an algorithm name. {@code noKey} names ({@code -E null}, {@code -E simple}, {@code -A null}) take
+     * none (setkey's ALG_*_NOKEY tokens); the others need {@code 0x…} or {@code "…"}, checked by {@link #keyCheck}.
+     */
+    private byte[] key(Algorithm alg, Token name, boolean noKey) throws SetkeyException {
+        if (noKey) return new byte[0];
+        Token t = next();
         byte[] key;
         if (t.kind() == Token.Kind.QUOTED) {
-            next();
             key = t.text().getBytes(StandardCharsets.ISO_8859_1);
         } else if (t.kind() == Token.Kind.HEX) {
-            next();
             String h = t.text().substring(2);
             if (h.length() % 2 == 1) h = "0" + h; // parse.y: an odd digit count makes the first digit a lone nibble
             key = HexFormat.of().parseHex(h);
         } else {
-            if (alg.keyBits().allows(0)) return new byte[0];
-            throw error(t, alg.name() + " needs a key (0x… or \"…\")");
+            throw syntax(t);
         }
-        try {
-            alg.checkKeyBits(key.length * 8);
-        } catch (InvalidKeyLengthException e) {
-            throw new SetkeyException(t.line(), e.getMessage());
+        String refused;
+        if (alg.kind() == AlgorithmKind.AUTHENTICATION && alg.name().equals("tcp-md5")) {
+            // parse.y: tcp-md5 keys are 1..80 bytes, not checked against the kernel's lists
+            refused = key.length >= 1 && key.length <= 80 ? null : KeyLengthCheck.INVALID_KEY_LENGTH;
+        } else {
+            refused = keyCheck.refuse(alg, key.length * 8);
+        }
+        if (refused != null) {
+            java.util.Arrays.fill(key, (byte) 0);
+            throw error(t, refused);
         }
         return key;
     }
 
-    // ---- spdadd ------------------------------------------------------------------------------------------
+    // ---- spdadd / spdupdate / spddelete ---------------------------------------------------------------------
 
-    private SpdAddStatement spdadd(Token verb) throws SetkeyException {
+    private SetkeyStatement spd(Token verb) throws SetkeyException {
         if (peek().kind() == Token.Kind.WORD && peek().text().equals("tagged"))
-            throw error(peek(), "'spdadd tagged' needs SADB_X_EXT_TAG, which NetBSD does not have");
-        int family = aiflags();
+            throw error(peek(), "'tagged' policies need SADB_X_EXT_TAG, which NetBSD does not have");
+        int[] ai = aiflags();
         Token st = next();
-        InetAddress src = address(st, family);
+        InetAddress src = resolveOne(st, ai);
         int sp = prefix(src);
         int sport = portstr();
         Token dt = next();
-        InetAddress dst = address(dt, family);
+        InetAddress dst = resolveOne(dt, ai);
         int dp = prefix(dst);
         int dport = portstr();
         if ((src instanceof Inet6Address) != (dst instanceof Inet6Address))
-            throw new SetkeyException(verb.line(), "source and destination address families differ");
+            throw error(dt, "address family mismatch");
         Token ut = next();
-        int upper = switch (ut.text()) {
-            case "any" -> 255;
-            case "tcp" -> 6;
-            case "udp" -> 17;
-            case "icmp" -> 1;
-            case "icmp6", "ipv6-icmp" -> 58;
-            case "ip4", "ipencap" -> 4;
-            case "gre" -> 47;
-            case "esp" -> 50;
-            case "ah" -> 51;
-            default -> {
-                if (ut.kind() == Token.Kind.DEC) yield (int) number(ut, "invalid upper layer protocol", 255, "invalid upper layer protocol");
-                throw error(ut, "invalid upper layer protocol");
-            }
-        };
-        // upper_misc (ICMP type,code or GRE key) is accepted and not modelled yet (issue #5)
-        while (peek().kind() == Token.Kind.DEC || (peek().kind() == Token.Kind.WORD && peek().text().matches("[0-9,.]+"))) next();
+        int upper = upper(ut);
+        // upper_misc (fix_portstr): ICMP/ICMPv6/MH "type[,code]", GRE "a.b.c.d" or a 32-bit key
+        Token misc = peek();
+        if (misc.kind() == Token.Kind.DEC || misc.kind() == Token.Kind.WORD) {
+            next();
+            int[] ports = upperMisc(misc, upper);
+            sport = ports[0];
+            dport = ports[1];
+        }
         Token p = next();
-        if (p.kind() != Token.Kind.FLAG || !p.text().equals("-P")) throw error(p, "syntax error: -P policy expected");
+        if (p.kind() != Token.Kind.FLAG || !p.text().equals("-P")) throw syntax(p);
         Token pol = next();
-        if (pol.kind() != Token.Kind.POLICY || pol.text().isEmpty()) throw error(pol, "syntax error: policy expected after -P");
+        if (pol.kind() != Token.Kind.POLICY || pol.text().isEmpty()) throw syntax(pol);
         expectSemi();
-        return new SpdAddStatement(verb.line(), verb.text().equals("spdupdate"), src, sp, sport, dst, dp, dport, upper, pol.text());
+        if (verb.text().equals("spddelete"))
+            return new SpdDeleteStatement(verb.line(), src, sp, sport, dst, dp, dport, upper, pol.text());
+        return new SpdAddStatement(verb.line(), verb.text().equals("spdupdate"), src, sp, sport, dst, dp, dport, upper,
+                pol.text());
+    }
+
+    private int upper(Token ut) throws SetkeyException {
+        if (ut.kind() == Token.Kind.DEC) return (int) number(ut, 255);
+        if (ut.kind() != Token.Kind.WORD) throw syntax(ut);
+        if (ut.text().equals("any")) return 255;
+        OptionalInt n = Protocols.byName(ut.text());
+        if (n.isPresent()) return n.getAsInt();
+        if (ut.text().equals("ip4")) return 4;
+        throw error(ut, "invalid upper layer protocol");
+    }
+
+    private int[] upperMisc(Token t, int upper) throws SetkeyException {
+        String s = t.text();
+        try {
+            switch (upper) {
+                case 1, 58, 135 -> {
+                    String[] tc = s.split(",", -1);
+                    if (tc.length > 2) throw error(t, "invalid upper layer protocol specification");
+                    int type = Integer.parseInt(tc[0]);
+                    int code = tc.length == 2 ? Integer.parseInt(tc[1]) : 0;
+                    if (type < 0 || type > 255 || code < 0 || code > 255) throw error(t, "invalid ICMP type or code");
+                    return new int[] {type, code};
+                }
+                case 47 -> {
+                    if (s.contains(".")) {
+                        String[] b = s.split("\\.", -1);
+                        if (b.length != 4) throw error(t, "invalid GRE key");
+                        int[] v = new int[4];
+                        for (int i = 0; i < 4; i++) {
+                            v[i] = Integer.parseInt(b[i]);
+                            if (v[i] < 0 || v[i] > 255) throw error(t, "invalid GRE key");
+                        }
+                        return new int[] {(v[0] << 8) + v[1], (v[2] << 8) + v[3]};
+                    }
+                    long k = Long.parseLong(s);
+                    if (k < 0 || k > 0xffffffffL) throw error(t, "invalid GRE key");
+                    return new int[] {(int) (k >>> 16), (int) (k & 0xffff)};
+                }
+                default -> throw error(t, "upper layer protocol " + upper + " takes no type or key");
+            }
+        } catch (NumberFormatException e) {
+            throw error(t, "invalid upper layer protocol specification");
+        }
     }
 
     private int prefix(InetAddress a) throws SetkeyException {
@@ -359,6 +531,7 @@ public final class SetkeyParser {
         if (peek().kind() != Token.Kind.SLASH) return full;
         next();
         Token t = next();
-        return (int) number(t, "invalid prefix length", full, "invalid prefix length");
+        if (t.kind() != Token.Kind.DEC) throw syntax(t);
+        return (int) number(t, full);
     }
 }

@@ -1,7 +1,8 @@
 package org.jipsec.core.setkey;
 
-/** One parsed setkey statement. Issue #6 extends this to the whole setkey grammar. */
-public sealed interface SetkeyStatement permits AddStatement, SpdAddStatement, OtherStatement {
+/** One parsed setkey statement (spec §2.3). */
+public sealed interface SetkeyStatement
+        permits AddStatement, SaKeyStatement, DeleteAllStatement, BareStatement, SpdAddStatement, SpdDeleteStatement {
     /** Line where the statement starts. */
     int line();
 }
