@@ -55,15 +55,22 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "sysctl control socket (default: 'sysctl' next to the PF_KEY socket)")
     Path sysctlSocket;
 
+    @Option(names = "--tun", paramLabel = "NAME", description = "TUN device to create or attach (default: ${DEFAULT-VALUE})")
+    String tun = org.jipsec.io.gateway.GatewayOptions.DEFAULT_TUN;
+
+    @Option(names = "--mark", paramLabel = "MARK", description = "SO_MARK of the daemon's sockets, for policy routing (default: 0x99; 0 = none)")
+    String mark = "0x99";
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "MTU of the TUN device (default: ${DEFAULT-VALUE})")
+    int mtu = 1400;
+
+    @Option(names = "--nat-t-port", paramLabel = "PORT", description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
+    int natTPort = 4500;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (!noTun) {
-            err.println("jipsec gateway: data plane not built yet (issue #7); use --no-tun to run the key engine alone");
-            err.flush();
-            return 2;
-        }
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
@@ -74,6 +81,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (!noTun) return GatewayDataPlane.run(this, sysctl, out, err);
         KeySettings settings = new KeySettings().bindTo(sysctl);
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),

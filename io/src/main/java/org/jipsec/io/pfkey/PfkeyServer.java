@@ -54,6 +54,10 @@ public final class PfkeyServer implements Closeable {
     private static final int DUMP_BATCH = 256;
 
     private final KeyEngine engine;
+    /** Answers one request: the bare key engine, or the IPsec engine (which also sweeps dead SAs' keys). */
+    private final java.util.function.BiFunction<Long, byte[], Outcome> handler;
+    /** The once-a-second timer step. */
+    private final java.util.function.Supplier<Outcome> ticker;
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock();
     private final ServerSocketChannel server;
@@ -78,11 +82,35 @@ public final class PfkeyServer implements Closeable {
      */
     public static PfkeyServer start(KeyEngine engine, Path path, long maxQueuedBytes, boolean runTimer)
             throws IOException {
-        return new PfkeyServer(engine, path, maxQueuedBytes, runTimer);
+        return new PfkeyServer(engine, engine::handle, engine::tick, path, maxQueuedBytes, runTimer);
     }
 
-    private PfkeyServer(KeyEngine engine, Path path, long maxQueuedBytes, boolean runTimer) throws IOException {
+    /**
+     * Serves an {@link org.jipsec.core.engine.IpsecEngine}'s key engine (jipsecd with a data plane): requests go
+     * through {@code IpsecEngine.pfkey} so a deleted SA's transform keys are zeroed at once. No timer runs here: the
+     * data plane owns the engine's once-a-second {@code tick()} and calls {@link #deliver} with its outcome; the
+     * engine's {@code pfkeyOut} (ACQUIRE) must also be routed to {@link #deliver}. The data plane takes {@link #lock()}
+     * around every engine call, so the engine stays single-threaded.
+     */
+    public static PfkeyServer start(org.jipsec.core.engine.IpsecEngine engine, Path path) throws IOException {
+        return start(engine.keyEngine(), engine::pfkey, path);
+    }
+
+    /**
+     * As {@link #start(org.jipsec.core.engine.IpsecEngine, Path)}, with the caller's request handler (e.g. one that
+     * logs the SA and policy changes, then calls {@code IpsecEngine.pfkey}); it runs under {@link #lock()}.
+     */
+    public static PfkeyServer start(KeyEngine keys, java.util.function.BiFunction<Long, byte[], Outcome> handler, Path path)
+            throws IOException {
+        return new PfkeyServer(keys, handler, keys::tick, path, 4 << 20, false);
+    }
+
+    private PfkeyServer(KeyEngine engine, java.util.function.BiFunction<Long, byte[], Outcome> handler,
+                        java.util.function.Supplier<Outcome> ticker, Path path, long maxQueuedBytes, boolean runTimer)
+            throws IOException {
         this.engine = engine;
+        this.handler = handler;
+        this.ticker = ticker;
         this.path = path;
         this.maxQueuedBytes = maxQueuedBytes;
         Path parent = path.toAbsolutePath().getParent();
@@ -101,7 +129,7 @@ public final class PfkeyServer implements Closeable {
         acceptor = Thread.ofPlatform().name("pfkey-accept").daemon().start(this::acceptLoop);
         if (runTimer) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
-            timer.scheduleAtFixedRate(() -> withEngine(KeyEngine::tick, true), 1, 1, TimeUnit.SECONDS);
+            timer.scheduleAtFixedRate(() -> withEngine(e -> ticker.get(), true), 1, 1, TimeUnit.SECONDS);
         } else {
             timer = null;
         }
@@ -132,6 +160,19 @@ public final class PfkeyServer implements Closeable {
         lock.lock();
         try {
             return action.apply(engine);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine lock: whoever calls the engine (the data plane) holds it. Reentrant. */
+    public ReentrantLock lock() { return lock; }
+
+    /** Delivers an outcome produced by an engine call made elsewhere (timer tick, ACQUIRE from the data path). */
+    public void deliver(Outcome o) {
+        lock.lock();
+        try {
+            dispatch(o);
         } finally {
             lock.unlock();
         }
@@ -244,7 +285,7 @@ public final class PfkeyServer implements Closeable {
                 byte[] msg;
                 while ((msg = frames.next()) != null) {
                     byte[] request = msg;
-                    withEngine(e -> e.handle(id, request), true);
+                    withEngine(e -> handler.apply(id, request), true);
                 }
             } catch (IOException e) {
                 if (!gone && !closed) LOG.fine("PF_KEY client " + id + ": " + e.getMessage());

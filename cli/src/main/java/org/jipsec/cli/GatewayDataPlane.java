@@ -1,0 +1,97 @@
+package org.jipsec.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.core.sysctl.SysctlNames;
+import org.jipsec.io.gateway.GatewayDaemon;
+import org.jipsec.io.gateway.GatewayOptions;
+import org.jipsec.io.sysctl.SysctlServer;
+
+/**
+ * {@code jipsec gateway} with its data plane (issue #7): starts a {@link GatewayDaemon} in this process's network
+ * namespace, serves the sysctl socket beside the PF_KEY one, and handles the signals:
+ * <ul>
+ *   <li>SIGHUP: reload {@code --config} (its SAs and policies replaced; PF_KEY-added ones kept);</li>
+ *   <li>SIGUSR1: print the counters to stderr;</li>
+ *   <li>SIGTERM/SIGINT: stop (TUN, sockets and socket files removed).</li>
+ * </ul>
+ */
+final class GatewayDataPlane {
+
+    private GatewayDataPlane() { }
+
+    static int run(GatewayCommand c, Sysctl sysctl, PrintWriter out, PrintWriter err) throws InterruptedException {
+        int mark;
+        try {
+            mark = Integer.decode(c.mark);
+        } catch (NumberFormatException e) {
+            err.println("jipsec gateway: --mark " + c.mark + ": not a number");
+            err.flush();
+            return 2;
+        }
+        GatewayOptions o;
+        try {
+            o = GatewayOptions.defaults(c.pfkey).withTun(c.tun).withMark(mark).withMtu(c.mtu).withNatTPort(c.natTPort);
+        } catch (IllegalArgumentException e) {
+            err.println("jipsec gateway: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        GatewayDaemon.Log log = line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        };
+        Path config = c.config;
+        GatewayDaemon.ConfigLoader loader = config == null ? null
+                : keys -> GatewayCommand.loadConfig(keys, config, out, err);
+        GatewayDaemon daemon;
+        try {
+            daemon = GatewayDaemon.start(o, sysctl, loader, log);
+        } catch (IOException | RuntimeException e) {
+            err.println("jipsec gateway: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        var ks = daemon.engine().keyEngine();
+        sysctl.bindDumpSa(satype -> daemon.pfkeyServer().withEngine(e -> e.dumpSaBytes(satype)));
+        sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> daemon.pfkeyServer().withEngine(k -> k.dumpSpBytes()));
+        Path ctl = c.sysctlSocket != null ? c.sysctlSocket : c.pfkey.toAbsolutePath().resolveSibling("sysctl");
+        SysctlServer sysctlServer;
+        try {
+            sysctlServer = SysctlServer.start(sysctl, ctl);
+        } catch (IOException e) {
+            daemon.close();
+            err.println("jipsec gateway: cannot serve sysctl on " + ctl + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        signal("HUP", daemon::reload);
+        signal("USR1", () -> log.line(daemon.status()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            sysctlServer.close();
+            daemon.close();
+            stopped.countDown();
+        }));
+        out.println("jipsec gateway: running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey + ", sysctl on "
+                + sysctlServer.path() + " (" + ks.sad().size() + " SAs)");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Installs a handler for a signal (jdk.unsupported's sun.misc.Signal); a missing one is only logged. */
+    @SuppressWarnings("removal")
+    private static void signal(String name, Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
+        }
+    }
+}

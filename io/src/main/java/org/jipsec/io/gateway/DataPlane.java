@@ -1,0 +1,289 @@
+package org.jipsec.io.gateway;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.IpsecEngine;
+import org.jipsec.core.engine.OutputDecision;
+import org.jipsec.core.engine.WirePacket;
+import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeDatagramSocket;
+import org.jipsec.io.ffm.NativeFd;
+import org.jipsec.io.ffm.PacketBatch;
+import org.jipsec.io.ffm.Poller;
+import org.jipsec.io.raw.RawIpSocket;
+import org.jipsec.io.tun.TunQueue;
+import org.jipsec.io.udp.UdpEncapSocket;
+
+/**
+ * jipsecd's packet loop: one thread, one {@link Poller} over the TUN queue, the raw ESP/AH/IPComp sockets and the
+ * ESP-in-UDP sockets. Every engine call is made under the engine lock (shared with the PF_KEY server), so the engine
+ * stays single-threaded; sends and TUN writes happen after the lock is released.
+ *
+ * <ul>
+ *   <li>TUN → {@link IpsecEngine#output} (as a locally sent packet: needport = 1, so port selectors match for
+ *       forwarded traffic too) → raw IP or UDP 4500;</li>
+ *   <li>raw/UDP → {@link IpsecEngine#input} → {@code Deliver} written to the TUN, where the kernel delivers it
+ *       locally or forwards it;</li>
+ *   <li>every second: {@link IpsecEngine#tick()} (its EXPIRE messages go to the PF_KEY sockets),
+ *       {@link IpsecEngine#drainReady()}; every keepalive interval: NAT-T keepalives (RFC 3948 §4).</li>
+ * </ul>
+ */
+final class DataPlane implements Runnable {
+
+    private static final int BATCH = 32;
+    private static final int MAX_PACKET = 65536;
+    /** Packets taken from one ready descriptor before the others get a turn. */
+    private static final int FAIRNESS = 64;
+
+    private final IpsecEngine engine;
+    private final ReentrantLock lock;
+    private final TunQueue tun;
+    private final WireSockets sockets;
+    private final GatewayDaemon.Log log;
+    private final java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut;
+    private final GatewayCounters counters;
+    private final int keepaliveSeconds;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment tunBuf = arena.allocate(MAX_PACKET, 16);
+    private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
+    private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
+    private final byte[] addr = new byte[16];
+    private volatile boolean running = true;
+    private Poller poller;
+
+    DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
+              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
+              int keepaliveSeconds) {
+        this.engine = engine;
+        this.lock = lock;
+        this.tun = tun;
+        this.sockets = sockets;
+        this.log = log;
+        this.pfkeyOut = pfkeyOut;
+        this.counters = counters;
+        this.keepaliveSeconds = keepaliveSeconds;
+    }
+
+    /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
+    private NativeFd[] fds() {
+        List<NativeFd> l = new java.util.ArrayList<>();
+        l.add(tun.fd());
+        for (RawIpSocket s : sockets.receive) l.add(s.fd());
+        if (sockets.udp4 != null) {
+            l.add(sockets.udp4.fd());
+            l.add(sockets.udp6.fd());
+        }
+        return l.toArray(NativeFd[]::new);
+    }
+
+    void stop() {
+        running = false;
+        Poller p = poller;
+        if (p != null) {
+            try { p.wakeup(); } catch (IOException ignored) { }
+        }
+    }
+
+    @Override
+    public void run() {
+        int raws = sockets.receive.size();
+        try (Poller p = new Poller(fds(), LibC.POLLIN)) {
+            poller = p;
+            long nextTick = System.nanoTime() + 1_000_000_000L;
+            long ticks = 0;
+            while (running) {
+                long waitMs = Math.max(0, (nextTick - System.nanoTime()) / 1_000_000L);
+                int ready = p.poll((int) Math.min(waitMs, 1000));
+                if (!running) break;
+                if (ready > 0) {
+                    if (p.isReady(0)) fromTun();
+                    for (int i = 0; i < raws; i++) {
+                        if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
+                    }
+                    if (sockets.udp4 != null) {
+                        if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
+                        if (p.isReady(2 + raws)) fromUdp(sockets.udp6);
+                    }
+                }
+                if (System.nanoTime() - nextTick >= 0) {
+                    nextTick += 1_000_000_000L;
+                    ticks++;
+                    timer(ticks % keepaliveSeconds == 0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) log.line("data plane stopped: " + e);
+        } finally {
+            poller = null;
+            batch.close();
+            arena.close();
+        }
+    }
+
+    private void timer(boolean keepalives) throws IOException {
+        List<OutputDecision> released;
+        List<WirePacket> ka = List.of();
+        lock.lock();
+        try {
+            pfkeyOut.accept(engine.tick());
+            released = engine.drainReady();
+            if (keepalives) ka = engine.natKeepalives(localAddresses());
+        } finally {
+            lock.unlock();
+        }
+        for (OutputDecision d : released) act(d);
+        for (WirePacket w : ka) sockets.send(w);
+    }
+
+    private static java.util.Set<InetAddress> localAddresses() {
+        java.util.Set<InetAddress> s = new java.util.HashSet<>();
+        try {
+            var it = java.net.NetworkInterface.getNetworkInterfaces();
+            while (it != null && it.hasMoreElements()) {
+                var ifc = it.nextElement();
+                var as = ifc.getInetAddresses();
+                while (as.hasMoreElements()) {
+                    InetAddress a = as.nextElement();
+                    s.add(a instanceof java.net.Inet6Address a6 && a6.getScopeId() != 0
+                            ? InetAddress.getByAddress(a6.getAddress()) : a);
+                }
+            }
+        } catch (IOException ignored) {
+            // no interface list: no keepalives this round
+        }
+        return s;
+    }
+
+    private void fromTun() throws IOException {
+        for (int n = 0; n < FAIRNESS; n++) {
+            int len = tun.read(tunBuf);
+            if (len == LibC.AGAIN || len <= 0) return;
+            counters.tunIn++;
+            byte[] pkt = tunBuf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+            OutputDecision d;
+            lock.lock();
+            try {
+                d = engine.output(PacketBuffer.wrap(pkt), null);
+            } finally {
+                lock.unlock();
+            }
+            act(d);
+        }
+    }
+
+    private void act(OutputDecision d) {
+        switch (d) {
+            case OutputDecision.Send s -> {
+                for (WirePacket w : s.packets()) {
+                    sockets.send(w);
+                    counters.wireOut++;
+                }
+            }
+            case OutputDecision.SendClear c -> {
+                sockets.send(c.packet());
+                counters.clearOut++;
+            }
+            case OutputDecision.Drop x -> counters.outDrops++;
+            case OutputDecision.Queued q -> counters.queued++;
+        }
+    }
+
+    private void fromRaw(RawIpSocket s, boolean v6, int protocol) throws IOException {
+        for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
+            int n = s.receiveBatch(batch, 0);
+            if (n <= 0) return;
+            for (int i = 0; i < n; i++) {
+                int len = batch.length(i);
+                byte[] pkt;
+                if (!v6) {
+                    pkt = batch.buffer(i).asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+                } else {
+                    pkt = ipv6Packet(i, len, protocol);
+                    if (pkt == null) { counters.inDrops++; continue; }
+                }
+                counters.wireIn++;
+                input(pkt, Encapsulation.IP);
+            }
+            if (n < BATCH) return;
+        }
+    }
+
+    /**
+     * An IPv6 raw socket hides the fixed header (RFC 3542 §3): rebuild it from the source (socket address), the
+     * destination ({@code IPV6_PKTINFO}), the traffic class and hop limit cmsgs, next header = the protocol.
+     * Extension headers before ESP/AH are lost — the engine sees the packet as if it had none.
+     */
+    private byte[] ipv6Packet(int i, int len, int protocol) {
+        InetSocketAddress src = batch.address(i);
+        if (src == null || batch.destinationAddress(i, addr) != 16 || len > 65535) return null;
+        byte[] pkt = new byte[40 + len];
+        int tc = Math.max(0, batch.trafficClass(i));
+        pkt[0] = (byte) (0x60 | (tc >>> 4));
+        pkt[1] = (byte) ((tc & 0x0f) << 4);
+        pkt[4] = (byte) (len >>> 8);
+        pkt[5] = (byte) len;
+        pkt[6] = (byte) protocol;
+        int hl = batch.hopLimit(i);
+        pkt[7] = (byte) (hl > 0 ? hl : 64);
+        System.arraycopy(src.getAddress().getAddress(), 0, pkt, 8, 16);
+        System.arraycopy(addr, 0, pkt, 24, 16);
+        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, pkt, 40, len);
+        return pkt;
+    }
+
+    private void fromUdp(UdpEncapSocket s) throws IOException {
+        for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
+            int n = s.receiveBatch(batch, 0);
+            if (n <= 0) return;
+            for (int i = 0; i < n; i++) {
+                InetSocketAddress src = batch.address(i);
+                int alen = batch.destinationAddress(i, addr);
+                if (src == null || alen == 0) { counters.inDrops++; continue; }
+                InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, alen));
+                InetAddress srcAddr = src.getAddress();
+                if (srcAddr instanceof java.net.Inet6Address && alen == 4) { counters.inDrops++; continue; }
+                byte[] payload = batch.buffer(i).asSlice(0, batch.length(i)).toArray(ValueLayout.JAVA_BYTE);
+                counters.wireIn++;
+                input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
+                        new Endpoint(dst, s.localAddress().getPort())));
+            }
+            if (n < BATCH) return;
+        }
+    }
+
+    private void input(byte[] pkt, Encapsulation how) throws IOException {
+        InputDecision d;
+        lock.lock();
+        try {
+            d = engine.input(PacketBuffer.wrap(pkt), how);
+        } finally {
+            lock.unlock();
+        }
+        switch (d) {
+            case InputDecision.Deliver del -> {
+                byte[] p = del.packet();
+                MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
+                try {
+                    tun.writePacket(tunOut, p.length);
+                    counters.tunOut++;
+                } catch (IOException e) {
+                    counters.tunWriteErrors++;
+                }
+            }
+            case InputDecision.Drop x -> counters.inDrops++;
+            case InputDecision.Keepalive k -> counters.keepalivesIn++;
+            case InputDecision.Ike ike -> counters.ikeIn++;
+            case InputDecision.Reassembling r -> { }
+        }
+    }
+}

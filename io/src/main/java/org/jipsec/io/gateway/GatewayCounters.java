@@ -1,0 +1,25 @@
+package org.jipsec.io.gateway;
+
+/**
+ * The data plane's own counters (the engine keeps the IPsec ones). Written by the data-plane thread only; read
+ * by the status report (a racy but harmless read of longs).
+ */
+final class GatewayCounters {
+    volatile long tunIn;
+    volatile long tunOut;
+    volatile long wireIn;
+    volatile long wireOut;
+    volatile long clearOut;
+    volatile long outDrops;
+    volatile long inDrops;
+    volatile long queued;
+    volatile long keepalivesIn;
+    volatile long ikeIn;
+    volatile long tunWriteErrors;
+
+    String format() {
+        return "tun_in=" + tunIn + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
+                + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
+                + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors;
+    }
+}

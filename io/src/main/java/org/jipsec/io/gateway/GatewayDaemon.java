@@ -1,0 +1,255 @@
+package org.jipsec.io.gateway;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jipsec.core.engine.EngineSettings;
+import org.jipsec.core.engine.IpsecEngine;
+import org.jipsec.core.engine.IpsecStatistics;
+import org.jipsec.core.ipsec.SaType;
+import org.jipsec.core.pfkey.KeyEngine;
+import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.core.pfkey.Sadb;
+import org.jipsec.core.sad.SecurityAssociation;
+import org.jipsec.core.spd.PolicyOrigin;
+import org.jipsec.core.spd.SecurityPolicy;
+import org.jipsec.core.spd.SpdException;
+import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.io.pfkey.PfkeyServer;
+import org.jipsec.io.tun.TunDevice;
+import org.jipsec.io.tun.TunOptions;
+
+/**
+ * jipsecd with its data plane (issue #7): the {@link IpsecEngine}, its key engine served on PF_KEY, a TUN device and
+ * the raw/UDP sockets, and the packet loop ({@link DataPlane}) on its own thread.
+ *
+ * <p>Start it on a thread inside the network namespace it should serve (the TUN and the sockets belong to the
+ * namespace of the thread that opens them); after that it may be used from any thread.
+ *
+ * <p>What the user configures (see the package documentation): addresses/routes that send the traffic to protect
+ * into the TUN, and — for transport mode, where the protected packet goes to the same peer address — the fwmark
+ * rule that keeps the daemon's own packets (marked {@link GatewayOptions#mark()}) off the TUN.
+ *
+ * <p>Configuration: {@link ConfigLoader} applies a setkey file to the key engine at start; {@link #reload()} (SIGHUP)
+ * removes what the previous load added — SAs and policies that still exist — and loads again, so SAs and policies
+ * added over PF_KEY are kept.
+ */
+public final class GatewayDaemon implements AutoCloseable {
+
+    /** Where the daemon's log lines go (stderr in jipsecd). Never given key material. */
+    @FunctionalInterface
+    public interface Log {
+        void line(String s);
+    }
+
+    /** Applies a configuration to the key engine; false (after saying why) if it could not be applied. */
+    @FunctionalInterface
+    public interface ConfigLoader {
+        boolean load(KeyEngine keys);
+    }
+
+    private final IpsecEngine engine;
+    private final PfkeyServer server;
+    private final TunDevice tun;
+    private final WireSockets sockets;
+    private final DataPlane plane;
+    private final Thread thread;
+    private final Log log;
+    private final ConfigLoader config;
+    private final GatewayCounters counters = new GatewayCounters();
+    private final Set<SecurityAssociation> configSas = new HashSet<>();
+    private final Set<Integer> configPolicies = new HashSet<>();
+    private volatile boolean closed;
+
+    private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
+                          AtomicReference<PfkeyServer> sink, Log log, ConfigLoader config, GatewayOptions o) {
+        this.engine = engine;
+        this.server = server;
+        this.tun = tun;
+        this.sockets = sockets;
+        this.log = log;
+        this.config = config;
+        this.plane = new DataPlane(engine, server.lock(), tun.queue(0), sockets, log, server::deliver, counters,
+                o.keepaliveSeconds());
+        this.thread = Thread.ofPlatform().name("jipsec-dataplane").daemon().unstarted(plane);
+    }
+
+    /**
+     * Builds the engine on {@code sysctl}, applies {@code config} (may be null), opens the TUN (up, MTU set) and the
+     * sockets in the calling thread's namespace, serves PF_KEY and starts the packet loop.
+     *
+     * @throws IOException when a device or socket cannot be opened, or the configuration is refused
+     */
+    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigLoader config, Log log) throws IOException {
+        AtomicReference<PfkeyServer> sink = new AtomicReference<>();
+        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(),
+                EngineSettings.DEFAULTS, out -> {
+                    PfkeyServer s = sink.get();
+                    if (s != null) s.deliver(out);
+                });
+        Set<SecurityAssociation> sasBefore = allSas(engine);
+        Set<Integer> policiesBefore = policyIds(engine);
+        if (config != null && !config.load(engine.keyEngine())) throw new IOException("configuration not applied");
+        engine.sweep();
+        TunDevice tun = null;
+        WireSockets sockets = null;
+        PfkeyServer server = null;
+        try {
+            tun = TunDevice.open(TunOptions.simple(o.tunName()));
+            tun.setMtu(o.mtu());
+            tun.setUp(true);
+            sockets = new WireSockets(o);
+            GatewayDaemon[] self = new GatewayDaemon[1];
+            server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
+            sink.set(server);
+            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, sink, log, config, o);
+            self[0] = d;
+            d.remember(sasBefore, policiesBefore);
+            d.thread.start();
+            log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
+                    + Integer.toHexString(o.mark()) + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
+                    + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (server != null) server.close();
+            if (sockets != null) sockets.close();
+            if (tun != null) {
+                try { tun.close(); } catch (IOException ignored) { }
+            }
+            throw e;
+        }
+    }
+
+    /** The engine (tests, status). Callers must hold {@link #lock()} around engine calls. */
+    public IpsecEngine engine() { return engine; }
+
+    public java.util.concurrent.locks.ReentrantLock lock() { return server.lock(); }
+
+    public String tunName() { return tun.name(); }
+
+    public PfkeyServer pfkeyServer() { return server; }
+
+    /** A PF_KEY request: through the engine (dead SAs' keys zeroed), logged by type and result (never keys). */
+    private Outcome request(long socket, byte[] msg) {
+        Outcome o = engine.pfkey(socket, msg);
+        if (msg.length >= 4) {
+            int type = msg[1] & 0xff;
+            if (type != Sadb.SADB_DUMP && type != Sadb.SADB_X_SPDDUMP && type != Sadb.SADB_REGISTER
+                    && type != Sadb.SADB_GET && type != Sadb.SADB_X_SPDGET) {
+                int errno = -1;
+                for (var d : o.deliveries()) {
+                    if (d.socketId() == socket) {
+                        byte[] reply = d.encode();
+                        if (reply.length >= 3) errno = reply[2] & 0xff;
+                        break;
+                    }
+                }
+                log.line("PF_KEY " + Sadb.messageName(type) + " satype " + (msg[3] & 0xff)
+                        + (errno == 0 ? " ok" : errno > 0 ? " failed, errno " + errno : "")
+                        + "; now " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
+            }
+        }
+        return o;
+    }
+
+    private static Set<SecurityAssociation> allSas(IpsecEngine engine) {
+        Set<SecurityAssociation> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (SaType t : SaType.values()) {
+            if (t == SaType.UNSPEC) continue;
+            s.addAll(engine.keyEngine().sad().snapshot(t));
+        }
+        return s;
+    }
+
+    private static Set<Integer> policyIds(IpsecEngine engine) {
+        Set<Integer> s = new HashSet<>();
+        for (SecurityPolicy p : engine.spd().dump()) s.add(p.id());
+        return s;
+    }
+
+    /** Records what the last configuration load added: everything now present that was not before. */
+    private void remember(Set<SecurityAssociation> sasBefore, Set<Integer> policiesBefore) {
+        configSas.clear();
+        for (SecurityAssociation sa : allSas(engine)) if (!sasBefore.contains(sa)) configSas.add(sa);
+        configPolicies.clear();
+        for (Integer id : policyIds(engine)) if (!policiesBefore.contains(id)) configPolicies.add(id);
+    }
+
+    /**
+     * SIGHUP: the configuration's SAs and policies (those of the previous load that still exist) are removed, and the
+     * configuration is loaded again; SAs and policies added over PF_KEY stay. If the new configuration is refused the
+     * daemon keeps running with what it had minus the removed entries, and says so.
+     */
+    public boolean reload() {
+        if (config == null) {
+            log.line("reload: no --config, nothing to do");
+            return true;
+        }
+        lock().lock();
+        try {
+            int sas = 0, sps = 0;
+            for (SecurityAssociation sa : configSas) {
+                if (sa.state().alive()) {
+                    engine.keyEngine().sad().remove(sa);
+                    sas++;
+                }
+            }
+            for (int id : configPolicies) {
+                try {
+                    engine.spd().deleteById(id, PolicyOrigin.KERNEL);
+                    sps++;
+                } catch (SpdException e) {
+                    // deleted over PF_KEY meanwhile
+                }
+            }
+            engine.sweep();
+            Set<SecurityAssociation> sasBefore = allSas(engine);
+            Set<Integer> policiesBefore = policyIds(engine);
+            boolean ok = config.load(engine.keyEngine());
+            engine.sweep();
+            remember(sasBefore, policiesBefore);
+            log.line("reload: removed " + sas + " configured SAs and " + sps + " policies; loaded " + configSas.size()
+                    + " SAs and " + configPolicies.size() + " policies" + (ok ? "" : " (configuration refused: partial)")
+                    + "; now " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
+            return ok;
+        } finally {
+            lock().unlock();
+        }
+    }
+
+    /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
+    public String status() {
+        StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
+                + " send_errors=" + sockets.sendErrors);
+        lock().lock();
+        try {
+            b.append("\n  SAs=").append(engine.keyEngine().sad().size()).append(" policies=").append(engine.spd().size())
+                    .append(" pending=").append(engine.pendingPackets());
+            long[] s = engine.statistics().snapshot();
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
+            }
+        } finally {
+            lock().unlock();
+        }
+        if (sockets.lastSendError != null) b.append("\n  last send error: ").append(sockets.lastSendError);
+        return b.toString();
+    }
+
+    /** Stops the loop, closes the PF_KEY socket (file removed), the sockets and the TUN (device removed). */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        plane.stop();
+        try { thread.join(3000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        server.close();
+        sockets.close();
+        try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
+        log.line("jipsec gateway: stopped");
+    }
+
+}

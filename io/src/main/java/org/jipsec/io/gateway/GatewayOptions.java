@@ -1,0 +1,51 @@
+package org.jipsec.io.gateway;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How {@link GatewayDaemon} runs.
+ *
+ * @param tunName      TUN interface to create or attach ({@code jipsec0} by default)
+ * @param mtu          MTU set on the TUN (leaves room for the ESP/tunnel overhead on a 1500-byte link)
+ * @param mark         {@code SO_MARK} put on every socket the data plane sends with (0 = none); with policy
+ *                     routing ({@code ip rule add not fwmark M table T}) the protected packets bypass the TUN
+ * @param natTPort     the UDP port of ESP-in-UDP (RFC 3948: 4500); 0 = no UDP encapsulation sockets
+ * @param bufferBytes  socket buffer sizes for the raw and UDP sockets
+ * @param pfkey        PF_KEY socket path
+ * @param keepaliveSeconds NAT-T keepalive interval (RFC 3948 §4: 20 s by custom)
+ */
+public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, int bufferBytes, Path pfkey,
+                             int keepaliveSeconds) {
+
+    public static final String DEFAULT_TUN = "jipsec0";
+
+    public GatewayOptions {
+        Objects.requireNonNull(tunName);
+        Objects.requireNonNull(pfkey);
+        if (mtu < 576 || mtu > 65535) throw new IllegalArgumentException("MTU " + mtu + " out of range 576..65535");
+        if (natTPort < 0 || natTPort > 0xffff) throw new IllegalArgumentException("UDP port " + natTPort);
+        if (keepaliveSeconds <= 0) throw new IllegalArgumentException("keepalive interval must be positive");
+    }
+
+    /** jipsec0, MTU 1400, mark 0x99 (as strongSwan's example), port 4500, 8 MiB buffers, keepalive 20 s. */
+    public static GatewayOptions defaults(Path pfkey) {
+        return new GatewayOptions(DEFAULT_TUN, 1400, 0x99, 4500, 8 << 20, pfkey, 20);
+    }
+
+    public GatewayOptions withTun(String name) {
+        return new GatewayOptions(name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds);
+    }
+
+    public GatewayOptions withMark(int m) {
+        return new GatewayOptions(tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds);
+    }
+
+    public GatewayOptions withMtu(int m) {
+        return new GatewayOptions(tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds);
+    }
+
+    public GatewayOptions withNatTPort(int p) {
+        return new GatewayOptions(tunName, mtu, mark, p, bufferBytes, pfkey, keepaliveSeconds);
+    }
+}
