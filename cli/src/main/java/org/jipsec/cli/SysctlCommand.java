@@ -42,6 +42,9 @@ public final class SysctlCommand implements Callable<Integer> {
     @Option(names = "-w", description = "Write: arguments are name=value")
     boolean write;
 
+    @Option(names = "-x", description = "Print structures (statistics, net.key.dumpsa.N, net.key.dumpsp) in hex")
+    boolean hex;
+
     @Option(names = "--help", usageHelp = true, description = "Show this help")
     boolean help;
 
@@ -53,6 +56,7 @@ public final class SysctlCommand implements Callable<Integer> {
         List<String> list() throws IOException, SysctlException;
         int get(String name) throws IOException, SysctlException;
         int[] set(String name, int value) throws IOException, SysctlException;
+        byte[] struct(String name) throws IOException, SysctlException;
     }
 
     @Override
@@ -107,6 +111,9 @@ public final class SysctlCommand implements Callable<Integer> {
                     }
                     int[] change = t.set(name, value);
                     out.println(valuesOnly ? Integer.toString(change[1]) : name + ": " + change[0] + " -> " + change[1]);
+                } else if (hex) {
+                    String h = java.util.HexFormat.of().formatHex(t.struct(arg));
+                    out.println(valuesOnly ? h : arg + " = " + h);
                 } else {
                     int v = t.get(arg);
                     out.println(valuesOnly ? Integer.toString(v) : arg + " = " + v);
@@ -123,6 +130,7 @@ public final class SysctlCommand implements Callable<Integer> {
         return new Tree() {
             @Override public List<String> list() { return s.listing(); }
             @Override public int get(String name) throws SysctlException { return s.read(name); }
+            @Override public byte[] struct(String name) throws SysctlException { return s.readStruct(name); }
             @Override public int[] set(String name, int value) throws SysctlException {
                 int old = s.read(name);
                 s.write(name, value);
@@ -143,6 +151,13 @@ public final class SysctlCommand implements Callable<Integer> {
             @Override public int get(String name) throws IOException, SysctlException {
                 try {
                     return c.get(name);
+                } catch (SysctlClient.RefusedException e) {
+                    throw refused(e, name);
+                }
+            }
+            @Override public byte[] struct(String name) throws IOException, SysctlException {
+                try {
+                    return c.struct(name);
                 } catch (SysctlClient.RefusedException e) {
                     throw refused(e, name);
                 }

@@ -60,6 +60,11 @@ class SysctlCommandTest {
             assertTrue(unknown.err().startsWith("sysctl: net.key.nonesuch"), unknown.err());
             MainTest.Result notInt = MainTest.run("sysctl", "--socket", p, "-w", "net.key.debug=lots");
             assertEquals(new MainTest.Result(1, "", "sysctl: net.key.debug: not an integer: lots\n"), notInt);
+            tree.bindStruct("net.key.dumpsp", () -> new byte[] {2, 18, 0, 0});
+            assertEquals(new MainTest.Result(0, "net.key.dumpsp = 02120000\n", ""),
+                    MainTest.run("sysctl", "--socket", p, "-x", "net.key.dumpsp"));
+            MainTest.Result st = MainTest.run("sysctl", "--socket", p, "net.key.dumpsp");
+            assertEquals(new MainTest.Result(1, "", "sysctl: net.key.dumpsp: is a structure, not an integer\n"), st);
             MainTest.Result all = MainTest.run("sysctl", "--socket", p, "-a");
             assertEquals(tree.listing(), all.out().lines().toList());
             assertTrue(all.out().contains("net.key.prefered_oldsa = 0\n"));
