@@ -98,8 +98,9 @@ public final class Demo {
                 + TwoHosts.SUBNET_B + " (" + TwoHosts.INNER_B + " on lo)");
 
         next("Starting a jipsec gateway in each host (ESP AES-GCM-16 tunnel, keys from the built-in demo.conf)");
-        Path pfA = dir.resolve("pfkey-a");
-        Path pfB = dir.resolve("pfkey-b");
+        // one directory per gateway: each serves its PF_KEY socket and, next to it, its sysctl socket
+        Path pfA = Files.createDirectory(dir.resolve("a")).resolve("pfkey");
+        Path pfB = Files.createDirectory(dir.resolve("b")).resolve("pfkey");
         GatewayProcess gwA = GatewayProcess.start(h.nsA(), conf, TUN, pfA, dir.resolve("gateway-a.log"));
         cleanups.add(gwA);
         GatewayProcess gwB = GatewayProcess.start(h.nsB(), conf, TUN, pfB, dir.resolve("gateway-b.log"));
