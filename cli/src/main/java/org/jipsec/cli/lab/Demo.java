@@ -61,7 +61,13 @@ public final class Demo {
             throw new StepFailed("needs root and iproute2 (it creates network namespaces and TUN devices); "
                     + "run it as root, e.g. sudo ./jipsec demo");
         }
-        Thread hook = Thread.ofPlatform().unstarted(this::cleanUp);
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            if (!cleaned.get()) {
+                say("");
+                say("Interrupted: stopping the gateways, deleting the namespaces and temporary files.");
+            }
+            cleanUp();
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             steps();
