@@ -64,6 +64,9 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--mtu", paramLabel = "BYTES", description = "MTU of the TUN device (default: ${DEFAULT-VALUE})")
     int mtu = 1400;
 
+    @Option(names = "--no-offload", description = "Open the TUN without offloads (no TSO super-packets, no coalesced writes)")
+    boolean noOffload;
+
     @Option(names = "--nat-t-port", paramLabel = "PORT", description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
     int natTPort = 4500;
 

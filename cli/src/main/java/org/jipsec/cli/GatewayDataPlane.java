@@ -34,7 +34,8 @@ final class GatewayDataPlane {
         }
         GatewayOptions o;
         try {
-            o = GatewayOptions.defaults(c.pfkey).withTun(c.tun).withMark(mark).withMtu(c.mtu).withNatTPort(c.natTPort);
+            o = GatewayOptions.defaults(c.pfkey).withTun(c.tun).withMark(mark).withMtu(c.mtu).withNatTPort(c.natTPort)
+                    .withOffload(!c.noOffload);
         } catch (IllegalArgumentException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();

@@ -25,10 +25,18 @@ class GatewayAndMonitorTest {
     @TempDir Path dir;
 
     @Test
-    void gatewayWithoutNoTunNamesTheMissingDataPlane() {
-        MainTest.Result r = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString());
+    void gatewayWithDataPlaneRefusesBadOptionsBeforeOpeningAnything() throws Exception {
+        MainTest.Result r = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--mark", "nine");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("data plane not built yet (issue #7)"), r.err());
+        assertTrue(r.err().contains("--mark nine: not a number"), r.err());
+        MainTest.Result m = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--mtu", "100");
+        assertEquals(2, m.status());
+        assertTrue(m.err().contains("MTU 100"), m.err());
+        java.nio.file.Files.writeString(dir.resolve("bad.conf"), "add 10.0.0.1 10.0.0.2 esp 0x100 -E nosuch 0x00 ;\n");
+        MainTest.Result c = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--config",
+                dir.resolve("bad.conf").toString(), "--tun", "jipbad0");
+        assertEquals(1, c.status(), c.err());
+        assertTrue(c.err().contains("not applied"), c.err());
     }
 
     @Test

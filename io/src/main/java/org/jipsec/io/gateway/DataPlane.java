@@ -21,7 +21,10 @@ import org.jipsec.io.ffm.NativeFd;
 import org.jipsec.io.ffm.PacketBatch;
 import org.jipsec.io.ffm.Poller;
 import org.jipsec.io.raw.RawIpSocket;
+import org.jipsec.io.tun.GsoSplitter;
+import org.jipsec.io.tun.TunPacketException;
 import org.jipsec.io.tun.TunQueue;
+import org.jipsec.io.tun.TunWriteBatch;
 import org.jipsec.io.udp.UdpEncapSocket;
 
 /**
@@ -58,6 +61,11 @@ final class DataPlane implements Runnable {
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
     private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
     private final byte[] addr = new byte[16];
+    /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
+    private final boolean offload;
+    private final MemorySegment[] segments;
+    private final int[] segmentLengths;
+    private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
 
@@ -72,6 +80,17 @@ final class DataPlane implements Runnable {
         this.pfkeyOut = pfkeyOut;
         this.counters = counters;
         this.keepaliveSeconds = keepaliveSeconds;
+        this.offload = tun.hasVnetHdr();
+        if (offload) {
+            segments = new MemorySegment[TunWriteBatch.MAX_SEGMENTS];
+            for (int i = 0; i < segments.length; i++) segments[i] = arena.allocate(MAX_PACKET, 16);
+            segmentLengths = new int[segments.length];
+            tunWrites = new TunWriteBatch(BATCH);
+        } else {
+            segments = null;
+            segmentLengths = null;
+            tunWrites = null;
+        }
     }
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
@@ -126,6 +145,7 @@ final class DataPlane implements Runnable {
         } finally {
             poller = null;
             batch.close();
+            if (tunWrites != null) tunWrites.close();
             arena.close();
         }
     }
@@ -142,7 +162,8 @@ final class DataPlane implements Runnable {
             lock.unlock();
         }
         for (OutputDecision d : released) act(d);
-        for (WirePacket w : ka) sockets.send(w);
+        for (WirePacket w : ka) sockets.queue(w);
+        sockets.flush();
     }
 
     private static java.util.Set<InetAddress> localAddresses() {
@@ -165,32 +186,83 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
+        try {
+            readTun();
+        } finally {
+            sockets.flush();
+        }
+    }
+
+    private void readTun() throws IOException {
         for (int n = 0; n < FAIRNESS; n++) {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
-            counters.tunIn++;
-            byte[] pkt = tunBuf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
-            OutputDecision d;
-            lock.lock();
-            try {
-                d = engine.output(PacketBuffer.wrap(pkt), null);
-            } finally {
-                lock.unlock();
+            if (!offload) {
+                outbound(tunBuf, len);
+                continue;
             }
-            act(d);
+            int count;
+            try {
+                count = GsoSplitter.split(tunBuf, len, segments, segmentLengths);
+            } catch (TunPacketException e) {
+                counters.tunIn++;
+                counters.outDrops++;
+                continue;
+            }
+            for (int i = 0; i < count; i++) outbound(segments[i], segmentLengths[i]);
         }
+    }
+
+    /** One IP packet from the TUN through {@link IpsecEngine#output}. */
+    private void outbound(MemorySegment seg, int len) {
+        counters.tunIn++;
+        if (linkScoped(seg, len)) {
+            counters.tunIgnored++;
+            return;
+        }
+        byte[] pkt = seg.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+        OutputDecision d;
+        lock.lock();
+        try {
+            d = engine.output(PacketBuffer.wrap(pkt), null);
+        } finally {
+            lock.unlock();
+        }
+        act(d);
+    }
+
+    /**
+     * Packets the kernel sends on the TUN for the link itself — IPv6 multicast (MLD, router solicitations) and
+     * link-local destinations, IPv4 multicast and limited broadcast — have no IPsec peer; sent back out in clear they
+     * would be routed into the TUN again (a loop). They are ignored and counted.
+     */
+    static boolean linkScoped(MemorySegment p, int len) {
+        if (len < 20) return false;
+        int v = (p.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >>> 4;
+        if (v == 6 && len >= 40) {
+            int d0 = p.get(ValueLayout.JAVA_BYTE, 24) & 0xff;
+            int d1 = p.get(ValueLayout.JAVA_BYTE, 25) & 0xff;
+            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
+        }
+        if (v == 4) {
+            int d0 = p.get(ValueLayout.JAVA_BYTE, 16) & 0xff;
+            int d3 = p.get(ValueLayout.JAVA_BYTE, 19) & 0xff;
+            int d1 = p.get(ValueLayout.JAVA_BYTE, 17) & 0xff, d2 = p.get(ValueLayout.JAVA_BYTE, 18) & 0xff;
+            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && d1 == 255 && d2 == 255 && d3 == 255);
+        }
+        return false;
     }
 
     private void act(OutputDecision d) {
         switch (d) {
             case OutputDecision.Send s -> {
                 for (WirePacket w : s.packets()) {
-                    sockets.send(w);
+                    sockets.queue(w);
                     counters.wireOut++;
                 }
             }
             case OutputDecision.SendClear c -> {
-                sockets.send(c.packet());
+                sockets.queue(c.packet());
                 counters.clearOut++;
             }
             case OutputDecision.Drop x -> counters.outDrops++;
@@ -214,6 +286,7 @@ final class DataPlane implements Runnable {
                 counters.wireIn++;
                 input(pkt, Encapsulation.IP);
             }
+            flushTun();
             if (n < BATCH) return;
         }
     }
@@ -257,7 +330,17 @@ final class DataPlane implements Runnable {
                 input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
                         new Endpoint(dst, s.localAddress().getPort())));
             }
+            flushTun();
             if (n < BATCH) return;
+        }
+    }
+
+    private void flushTun() {
+        if (tunWrites == null || tunWrites.frames() == 0) return;
+        try {
+            tunWrites.flush(tun);
+        } catch (IOException e) {
+            counters.tunWriteErrors++;
         }
     }
 
@@ -274,9 +357,16 @@ final class DataPlane implements Runnable {
                 byte[] p = del.packet();
                 MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
                 try {
-                    tun.writePacket(tunOut, p.length);
+                    if (offload) {
+                        if (!tunWrites.add(tunOut, p.length)) {
+                            tunWrites.flush(tun);
+                            tunWrites.add(tunOut, p.length);
+                        }
+                    } else {
+                        tun.writePacket(tunOut, p.length);
+                    }
                     counters.tunOut++;
-                } catch (IOException e) {
+                } catch (IOException | IllegalArgumentException e) {
                     counters.tunWriteErrors++;
                 }
             }

@@ -6,6 +6,7 @@ package org.jipsec.io.gateway;
  */
 final class GatewayCounters {
     volatile long tunIn;
+    volatile long tunIgnored;
     volatile long tunOut;
     volatile long wireIn;
     volatile long wireOut;
@@ -18,7 +19,7 @@ final class GatewayCounters {
     volatile long tunWriteErrors;
 
     String format() {
-        return "tun_in=" + tunIn + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
+        return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
                 + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors;
     }

@@ -98,8 +98,9 @@ public final class GatewayDaemon implements AutoCloseable {
         WireSockets sockets = null;
         PfkeyServer server = null;
         try {
-            tun = TunDevice.open(TunOptions.simple(o.tunName()));
+            tun = TunDevice.open(new TunOptions(o.tunName(), 1, o.offload()));
             tun.setMtu(o.mtu());
+            org.jipsec.io.tun.InterfaceControl.setTxQueueLength(tun.name(), 4096);
             tun.setUp(true);
             sockets = new WireSockets(o);
             GatewayDaemon[] self = new GatewayDaemon[1];
@@ -110,7 +111,7 @@ public final class GatewayDaemon implements AutoCloseable {
             d.remember(sasBefore, policiesBefore);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
-                    + Integer.toHexString(o.mark()) + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
+                    + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
                     + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
             return d;
         } catch (IOException | RuntimeException e) {
@@ -231,6 +232,11 @@ public final class GatewayDaemon implements AutoCloseable {
             long[] s = engine.statistics().snapshot();
             for (int i = 0; i < s.length; i++) {
                 if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
+            }
+            for (org.jipsec.core.ipsec.IpsecProtocol p : org.jipsec.core.ipsec.IpsecProtocol.values()) {
+                var x = engine.xformStatistics();
+                if (x.inputPackets(p) == 0 && x.outputPackets(p) == 0 && x.lines(p).size() <= 3) continue;
+                for (String line : x.lines(p)) b.append("\n  ").append(line.replace("\t", "  "));
             }
         } finally {
             lock().unlock();

@@ -1,8 +1,6 @@
 package org.jipsec.io.gateway;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -43,12 +41,26 @@ final class WireSockets implements AutoCloseable {
     final UdpEncapSocket udp4;
     final UdpEncapSocket udp6;
     private final int natTPort;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment out = arena.allocate(65536, 16);
     private final byte[] dst4 = new byte[4];
     private final byte[] dst16 = new byte[16];
-    /** Packets the kernel refused (no route, buffer full…). */
+    /** Packets the kernel refused (no route, buffer full…) — ours plus the batches' skipped ones. */
     long sendErrors;
+    /** One {@code sendmmsg} queue per sending socket: raw v4, raw v6, UDP v4, UDP v6. */
+    private final SendQueue[] queues;
+
+    /** Packets waiting for one {@code sendmmsg(2)} on one socket. */
+    private static final class SendQueue {
+        final NativeDatagramSocket socket;
+        final org.jipsec.io.ffm.PacketBatch batch;
+        int count;
+
+        SendQueue(NativeDatagramSocket socket) {
+            this.socket = socket;
+            this.batch = new org.jipsec.io.ffm.PacketBatch(SEND_BATCH, 65536, 0);
+        }
+    }
+
+    static final int SEND_BATCH = 32;
     String lastSendError;
 
     WireSockets(GatewayOptions o) throws IOException {
@@ -79,11 +91,14 @@ final class WireSockets implements AutoCloseable {
                 udp4 = null;
                 udp6 = null;
             }
+            queues = natTPort != 0
+                    ? new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket()),
+                            new SendQueue(udp4.socket()), new SendQueue(udp6.socket())}
+                    : new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket())};
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try { c.close(); } catch (Exception ignored) { }
             }
-            arena.close();
             throw e;
         }
     }
@@ -101,43 +116,68 @@ final class WireSockets implements AutoCloseable {
     /** The receive socket for slot {@code i}: IPv6 for the second half. */
     boolean receiveIsIpv6(int i) { return i >= RECEIVE_PROTOCOLS.length; }
 
-    /** Sends one engine output. Called from the data-plane thread only (one reusable output buffer). */
-    void send(WirePacket w) {
+    /**
+     * Queues one engine output for the next {@link #flush()} (a full queue is sent at once): the whole packet on the
+     * raw socket of its family, or what follows the UDP header on the UDP socket. Data-plane thread only.
+     */
+    void queue(WirePacket w) {
         byte[] p = w.packet();
+        int version = p.length > 0 ? (p[0] & 0xf0) >>> 4 : 0;
+        boolean udp = w.encapsulation() instanceof Encapsulation.Udp && queues.length == 4;
+        int off;
+        byte[] dst;
+        int port = 0;
+        SendQueue q;
+        if (version == 4 && p.length >= 20) {
+            System.arraycopy(p, 16, dst4, 0, 4);
+            dst = dst4;
+            q = queues[udp ? 2 : 0];
+            off = udp ? w.ipHeaderLength() + 8 : 0;
+        } else if (version == 6 && p.length >= 40) {
+            System.arraycopy(p, 24, dst16, 0, 16);
+            dst = dst16;
+            q = queues[udp ? 3 : 1];
+            off = udp ? 48 : 0;
+        } else {
+            sendErrors++;
+            lastSendError = "not an IP packet";
+            return;
+        }
+        if (udp) port = ((Encapsulation.Udp) w.encapsulation()).destinationPort();
+        int len = p.length - off;
+        if (len < 0 || len > q.batch.bufferSize()) {
+            sendErrors++;
+            lastSendError = "packet of " + p.length + " bytes";
+            return;
+        }
+        if (q.count == SEND_BATCH) flush(q);
+        q.batch.put(q.count, p, off, len);
+        q.batch.setAddress(q.count, dst, port);
+        q.count++;
+    }
+
+    /** Sends everything queued, one {@code sendmmsg(2)} per socket. */
+    void flush() {
+        for (SendQueue q : queues) if (q.count > 0) flush(q);
+    }
+
+    private void flush(SendQueue q) {
         try {
-            int version = p.length > 0 ? (p[0] & 0xf0) >>> 4 : 0;
-            if (version == 4 && p.length >= 20) {
-                System.arraycopy(p, 16, dst4, 0, 4);
-                if (w.encapsulation() instanceof Encapsulation.Udp u && udp4 != null) {
-                    int off = w.ipHeaderLength() + 8;
-                    MemorySegment.copy(p, off, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length - off);
-                    udp4.send(out, p.length - off, dst4, u.destinationPort());
-                } else {
-                    MemorySegment.copy(p, 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
-                    send4.send(out, p.length, dst4);
-                }
-            } else if (version == 6 && p.length >= 40) {
-                System.arraycopy(p, 24, dst16, 0, 16);
-                if (w.encapsulation() instanceof Encapsulation.Udp u && udp6 != null) {
-                    int off = 40 + 8;
-                    MemorySegment.copy(p, off, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length - off);
-                    udp6.send(out, p.length - off, dst16, u.destinationPort());
-                } else {
-                    MemorySegment.copy(p, 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
-                    send6.send(out, p.length, dst16);
-                }
-            } else {
-                sendErrors++;
-                lastSendError = "not an IP packet";
+            int sent = q.socket.sendBatch(q.batch, q.count);
+            if (sent < q.count) {
+                sendErrors += q.count - sent;
+                if (q.socket.lastSendError() != null) lastSendError = q.socket.lastSendError().getMessage();
             }
         } catch (IOException e) {
-            sendErrors++;
+            sendErrors += q.count;
             lastSendError = e.getMessage();
         }
+        q.count = 0;
     }
 
     @Override
     public void close() {
+        for (SendQueue q : queues) q.batch.close();
         List<AutoCloseable> all = new ArrayList<>(receive);
         all.add(send4);
         all.add(send6);
@@ -146,6 +186,5 @@ final class WireSockets implements AutoCloseable {
         for (AutoCloseable c : all) {
             try { c.close(); } catch (Exception ignored) { }
         }
-        arena.close();
     }
 }

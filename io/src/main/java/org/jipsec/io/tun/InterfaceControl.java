@@ -26,6 +26,8 @@ public final class InterfaceControl {
     static final long SIOCSIFFLAGS = 0x8914;
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCSIFMTU = 0x8922;
+    static final long SIOCGIFTXQLEN = 0x8942;
+    static final long SIOCSIFTXQLEN = 0x8943;
     static final short IFF_UP = 0x1;
     static final int IFREQ_SIZE = 40;
 
@@ -69,6 +71,25 @@ public final class InterfaceControl {
     public static int mtu(String name) throws IOException {
         return withIfreq(name, (fd, r) -> {
             LibC.ioctl(fd, SIOCGIFMTU, r, "SIOCGIFMTU " + name);
+            return r.get(JAVA_INT, 16);
+        });
+    }
+
+    /**
+     * {@code SIOCSIFTXQLEN} ({@code ip link set DEV txqueuelen N}): a TUN's queue towards its reader (default 500)
+     * drops packets whenever the reader falls behind a burst; a data plane wants it longer.
+     */
+    public static void setTxQueueLength(String name, int packets) throws IOException {
+        withIfreq(name, (fd, r) -> {
+            r.set(JAVA_INT, 16, packets);
+            return LibC.ioctl(fd, SIOCSIFTXQLEN, r, "SIOCSIFTXQLEN " + name);
+        });
+    }
+
+    /** {@code SIOCGIFTXQLEN}. */
+    public static int txQueueLength(String name) throws IOException {
+        return withIfreq(name, (fd, r) -> {
+            LibC.ioctl(fd, SIOCGIFTXQLEN, r, "SIOCGIFTXQLEN " + name);
             return r.get(JAVA_INT, 16);
         });
     }

@@ -1,0 +1,73 @@
+package org.jipsec.io.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
+
+/** The parts of the data plane that need no root: options and the link-scoped packet filter. */
+class GatewayUnitTest {
+
+    private static boolean linkScoped(String hex) {
+        byte[] b = HexFormat.of().parseHex(hex);
+        return DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+    }
+
+    private static String v4(String dst) {
+        return "45000014000000004001000a0a0a0001" + dst;
+    }
+
+    private static String v6(String dst) {
+        return "6000000000003a40" + "fd000000000000000000000000000001" + dst;
+    }
+
+    @Test
+    void multicastBroadcastAndLinkLocalNeverLeaveTheTun() {
+        assertTrue(linkScoped(v4("e0000016")), "224.0.0.22 (IGMP)");
+        assertTrue(linkScoped(v4("ffffffff")), "limited broadcast");
+        assertFalse(linkScoped(v4("0a0a0002")), "unicast 10.10.0.2");
+        assertFalse(linkScoped(v4("fffffffe")), "255.255.255.254 is not the limited broadcast");
+        assertTrue(linkScoped(v6("ff020000000000000000000000000016")), "ff02::16 (MLD)");
+        assertTrue(linkScoped(v6("fe800000000000000000000000000001")), "fe80::1");
+        assertTrue(linkScoped(v6("febf0000000000000000000000000001")), "febf::1 is still fe80::/10");
+        assertFalse(linkScoped(v6("fec00000000000000000000000000001")), "fec0::1 is outside fe80::/10");
+        assertFalse(linkScoped(v6("fd000000000000000000000000000002")), "unique local unicast");
+    }
+
+    @Test
+    void shortOrUnknownPacketsAreNotLinkScoped() {
+        assertFalse(linkScoped(""));
+        assertFalse(linkScoped("45"));
+        assertFalse(linkScoped("6000000000003a40fd00"), "IPv6 shorter than its header");
+        assertFalse(linkScoped("00".repeat(40)), "version 0");
+    }
+
+    @Test
+    void optionsRefuseValuesOutOfRange() {
+        GatewayOptions o = GatewayOptions.defaults(Path.of("/tmp/x"));
+        assertEquals("jipsec0", o.tunName());
+        assertEquals(0x99, o.mark());
+        assertEquals(4500, o.natTPort());
+        assertTrue(o.offload());
+        assertThrows(IllegalArgumentException.class, () -> o.withMtu(100));
+        assertThrows(IllegalArgumentException.class, () -> o.withMtu(70000));
+        assertThrows(IllegalArgumentException.class, () -> o.withNatTPort(70000));
+        assertEquals(1280, o.withMtu(1280).mtu());
+        assertFalse(o.withOffload(false).offload());
+        assertEquals("ipsec1", o.withTun("ipsec1").tunName());
+    }
+
+    /** Any bytes from the TUN: an answer, never an exception. */
+    @FuzzTest
+    void linkScopedAcceptsAnyBytes(FuzzedDataProvider data) {
+        byte[] b = data.consumeRemainingAsBytes();
+        DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+    }
+}
