@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             GatewayCommand.class,
             PfkeyMonitorCommand.class,
             PcapCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
             SetkeyCommand.class,
             SysctlCommand.class,
         })
