@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.jipsec.cli.JipsecCommand;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 
 /**
@@ -130,14 +131,19 @@ public final class Demo {
         }
 
         next("Pinging " + TwoHosts.INNER_B + " from " + TwoHosts.INNER_A + " through the tunnel");
-        CommandResult ping = lab.exec(h.nsA(), Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.3", "-W", "2",
-                "-I", TwoHosts.INNER_A, TwoHosts.INNER_B);
-        String pingSummary = ping.stdout().lines().filter(l -> l.contains("transmitted")).findFirst()
-                .orElse(ping.stderr().strip());
-        detail(pingSummary);
-        if (!ping.ok()) {
-            throw new StepFailed("step " + step + " failed: no ping reply through the tunnel (" + pingSummary
-                    + "); gateway A said: " + gwA.tail());
+        if (!Commands.run(List.of("sh", "-c", "command -v ping"), Duration.ofSeconds(5)).ok()) {
+            // A minimal Debian has no ping (package iputils-ping); the TCP transfer below still proves the tunnel.
+            detail("ping is not installed (scripts/install-peers installs iputils-ping): skipped");
+        } else {
+            CommandResult ping = lab.exec(h.nsA(), Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.3", "-W",
+                    "2", "-I", TwoHosts.INNER_A, TwoHosts.INNER_B);
+            String pingSummary = ping.stdout().lines().filter(l -> l.contains("transmitted")).findFirst()
+                    .orElse(ping.stderr().strip());
+            detail(pingSummary);
+            if (!ping.ok()) {
+                throw new StepFailed("step " + step + " failed: no ping reply through the tunnel (" + pingSummary
+                        + "); gateway A said: " + gwA.tail());
+            }
         }
 
         next("Sending 1 MiB over TCP from " + TwoHosts.INNER_A + " to " + TwoHosts.INNER_B + ":5001");
