@@ -2,16 +2,9 @@ package org.jipsec.io.pfkey;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.jipsec.core.pfkey.Delivery;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.io.unix.PrivateSocketListener;
 
 /**
  * jipsecd's PF_KEY endpoint: serves the {@link KeyEngine} on a Unix domain stream socket (default
@@ -60,15 +52,11 @@ public final class PfkeyServer implements Closeable {
     private final java.util.function.Supplier<Outcome> ticker;
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ServerSocketChannel server;
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
-    private final UserPrincipal self;
-    private final UserPrincipal root;
     private final long maxQueuedBytes;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong refusedPeers = new AtomicLong();
-    private final Thread acceptor;
+    private final PrivateSocketListener listener;
     private volatile boolean closed;
 
     /** Starts serving {@code engine} on {@code path} (parent directories created 0700 if missing). */
@@ -113,35 +101,12 @@ public final class PfkeyServer implements Closeable {
         this.ticker = ticker;
         this.path = path;
         this.maxQueuedBytes = maxQueuedBytes;
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        if (Files.exists(path) && !staleSocket(path)) {
-            throw new IOException(path + " is in use by a running server");
-        }
-        Files.deleteIfExists(path);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        self = Files.getOwner(path);
-        root = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
-        acceptor = Thread.ofPlatform().name("pfkey-accept").daemon().start(this::acceptLoop);
+        listener = PrivateSocketListener.open(path, "pfkey", this::accepted);
         if (runTimer) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
             timer.scheduleAtFixedRate(() -> withEngine(e -> ticker.get(), true), 1, 1, TimeUnit.SECONDS);
         } else {
             timer = null;
-        }
-    }
-
-    private static boolean staleSocket(Path path) {
-        try {
-            SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
-            probe.close();
-            return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 
@@ -151,7 +116,7 @@ public final class PfkeyServer implements Closeable {
     public long droppedMessages() { return dropped.get(); }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return refusedPeers.get(); }
+    public long refusedPeers() { return listener.refusedPeers(); }
 
     public int clientCount() { return clients.size(); }
 
@@ -202,34 +167,12 @@ public final class PfkeyServer implements Closeable {
         });
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) LOG.log(Level.WARNING, "accept failed", e);
-                return;
-            }
-            try {
-                UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-                if (!peer.user().equals(root) && !peer.user().equals(self)) {
-                    refusedPeers.incrementAndGet();
-                    LOG.warning("refused PF_KEY client of user " + peer.user().getName());
-                    ch.close();
-                    continue;
-                }
-                long id = withEngine(KeyEngine::openSocket);
-                ClientConnection c = new ClientConnection(id, ch);
-                clients.put(id, c);
-                c.start();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "client setup failed", e);
-                try { ch.close(); } catch (IOException ignored) { }
-            }
-        }
+    /** A connection the listener let through: a new PF_KEY socket of the engine. */
+    private void accepted(SocketChannel ch) {
+        long id = withEngine(KeyEngine::openSocket);
+        ClientConnection c = new ClientConnection(id, ch);
+        clients.put(id, c);
+        c.start();
     }
 
     @Override
@@ -237,10 +180,8 @@ public final class PfkeyServer implements Closeable {
         if (closed) return;
         closed = true;
         if (timer != null) timer.shutdownNow();
-        try { server.close(); } catch (IOException ignored) { }
+        listener.close();
         for (ClientConnection c : new ArrayList<>(clients.values())) c.close();
-        try { Files.deleteIfExists(path); } catch (IOException e) { LOG.log(Level.WARNING, "removing " + path, e); }
-        try { acceptor.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
     }
 
     /** One PF_KEY client: reads requests into the engine, writes its queue of messages and dumps. */

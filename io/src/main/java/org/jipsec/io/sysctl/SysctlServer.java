@@ -8,11 +8,9 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -22,10 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlException;
+import org.jipsec.io.unix.PrivateSocketListener;
 
 /**
  * jipsecd's sysctl endpoint: serves the running {@link Sysctl} tree on a Unix domain stream socket (default
@@ -39,29 +36,14 @@ public final class SysctlServer implements Closeable {
 
     private final Sysctl tree;
     private final Path path;
-    private final ServerSocketChannel server;
-    private final UserPrincipal self;
-    private final UserPrincipal root;
     private final Map<SocketChannel, Boolean> clients = new ConcurrentHashMap<>();
-    private final AtomicLong refusedPeers = new AtomicLong();
-    private final Thread acceptor;
+    private final PrivateSocketListener listener;
     private volatile boolean closed;
 
     private SysctlServer(Sysctl tree, Path path) throws IOException {
         this.tree = tree;
         this.path = path;
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        if (Files.exists(path) && !stale(path)) throw new IOException(path + " is in use by a running server");
-        Files.deleteIfExists(path);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        self = Files.getOwner(path);
-        root = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
-        acceptor = Thread.ofPlatform().name("sysctl-accept").daemon().start(this::acceptLoop);
+        listener = PrivateSocketListener.open(path, "sysctl", this::accepted);
     }
 
     public static SysctlServer start(Sysctl tree, Path path) throws IOException {
@@ -71,42 +53,12 @@ public final class SysctlServer implements Closeable {
     public Path path() { return path; }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return refusedPeers.get(); }
+    public long refusedPeers() { return listener.refusedPeers(); }
 
-    private static boolean stale(Path path) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) LOG.log(Level.WARNING, "accept failed", e);
-                return;
-            }
-            try {
-                UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-                if (!peer.user().equals(root) && !peer.user().equals(self)) {
-                    refusedPeers.incrementAndGet();
-                    LOG.warning("refused sysctl client of user " + peer.user().getName());
-                    ch.close();
-                    continue;
-                }
-                clients.put(ch, Boolean.TRUE);
-                Thread.ofVirtual().name("sysctl-client").start(() -> serve(ch));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "client setup failed", e);
-                try { ch.close(); } catch (IOException ignored) { }
-            }
-        }
+    /** A connection the listener let through: served by its own virtual thread. */
+    private void accepted(SocketChannel ch) {
+        clients.put(ch, Boolean.TRUE);
+        Thread.ofVirtual().name("sysctl-client").start(() -> serve(ch));
     }
 
     private void serve(SocketChannel ch) {
@@ -189,11 +141,9 @@ public final class SysctlServer implements Closeable {
     public void close() {
         if (closed) return;
         closed = true;
-        try { server.close(); } catch (IOException ignored) { }
+        listener.close();
         for (SocketChannel c : clients.keySet()) {
             try { c.close(); } catch (IOException ignored) { }
         }
-        try { Files.deleteIfExists(path); } catch (IOException e) { LOG.log(Level.WARNING, "removing " + path, e); }
-        try { acceptor.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
     }
 }
