@@ -331,10 +331,21 @@ final class DataPlane implements Runnable {
                 InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, alen));
                 InetAddress srcAddr = src.getAddress();
                 if (srcAddr instanceof java.net.Inet6Address && alen == 4) { counters.inDrops++; continue; }
-                byte[] payload = batch.buffer(i).asSlice(0, batch.length(i)).toArray(ValueLayout.JAVA_BYTE);
-                counters.wireIn++;
-                input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                        new Endpoint(dst, sockets.natTPort())));
+                Encapsulation how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
+                        new Endpoint(dst, sockets.natTPort()));
+                // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
+                // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2).
+                int len = batch.length(i);
+                int seg = batch.udpGroSegmentSize(i);
+                if (seg <= 0) seg = len;
+                int at = 0;
+                do {
+                    int n1 = Math.min(seg, len - at);
+                    byte[] payload = batch.buffer(i).asSlice(at, n1).toArray(ValueLayout.JAVA_BYTE);
+                    counters.wireIn++;
+                    input(payload, how);
+                    at += n1;
+                } while (at < len);
             }
             flushTun();
             if (n < BATCH) return;
