@@ -61,6 +61,8 @@ final class DataPlane implements Runnable {
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
     private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
     private final byte[] addr = new byte[16];
+    /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
+    private final byte[] scratch = new byte[MAX_PACKET];
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
     private final MemorySegment[] segments;
@@ -223,7 +225,8 @@ final class DataPlane implements Runnable {
             counters.tunIgnored++;
             return;
         }
-        byte[] pkt = seg.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+        byte[] pkt = new byte[len];                  // the engine may keep it (a packet queued for an ACQUIRE)
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, pkt, 0, len);
         OutputDecision d;
         lock.lock();
         try {
@@ -283,14 +286,18 @@ final class DataPlane implements Runnable {
             for (int i = 0; i < n; i++) {
                 int len = batch.length(i);
                 byte[] pkt;
+                int pktLen;
                 if (!v6) {
-                    pkt = batch.buffer(i).asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, scratch, 0, len);
+                    pkt = scratch;
+                    pktLen = len;
                 } else {
                     pkt = ipv6Packet(i, len, protocol);
                     if (pkt == null) { counters.inDrops++; continue; }
+                    pktLen = pkt.length;
                 }
                 counters.wireIn++;
-                input(pkt, Encapsulation.IP);
+                input(pkt, pktLen, Encapsulation.IP);
             }
             flushTun();
             if (n < BATCH) return;
@@ -341,9 +348,9 @@ final class DataPlane implements Runnable {
                 int at = 0;
                 do {
                     int n1 = Math.min(seg, len - at);
-                    byte[] payload = batch.buffer(i).asSlice(at, n1).toArray(ValueLayout.JAVA_BYTE);
+                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
                     counters.wireIn++;
-                    input(payload, how);
+                    input(scratch, n1, how);
                     at += n1;
                 } while (at < len);
             }
@@ -369,11 +376,12 @@ final class DataPlane implements Runnable {
         }
     }
 
-    private void input(byte[] pkt, Encapsulation how) throws IOException {
+    /** {@code pkt[0, len)} through {@link IpsecEngine#input}, which copies what it keeps (so {@code pkt} may be reused). */
+    private void input(byte[] pkt, int len, Encapsulation how) throws IOException {
         InputDecision d;
         lock.lock();
         try {
-            d = engine.input(PacketBuffer.wrap(pkt), how);
+            d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
         } catch (RuntimeException e) {
             engineFailure(e);
             return;
