@@ -265,7 +265,10 @@ public final class IpsecEngine {
 
     // ------------------------------------------------------------------------------------------ output
 
-    /** A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). */
+    /**
+     * A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). The
+     * engine copies the packet (a queued one too): the caller's buffer is neither modified nor kept.
+     */
     public OutputDecision output(PacketBuffer packet, SocketPolicy socket) {
         return outbound(packet, socket, true);
     }

@@ -63,6 +63,8 @@ final class DataPlane implements Runnable {
     private final byte[] addr = new byte[16];
     /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
+    /** A packet from the TUN on its way into the engine (which copies it: {@link IpsecEngine#output}). */
+    private final byte[] scratchOut = new byte[MAX_PACKET];
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
     private final MemorySegment[] segments;
@@ -225,12 +227,11 @@ final class DataPlane implements Runnable {
             counters.tunIgnored++;
             return;
         }
-        byte[] pkt = new byte[len];                  // the engine may keep it (a packet queued for an ACQUIRE)
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, pkt, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, scratchOut, 0, len);   // the engine copies what it keeps
         OutputDecision d;
         lock.lock();
         try {
-            d = engine.output(PacketBuffer.wrap(pkt), null);
+            d = engine.output(PacketBuffer.wrap(scratchOut, 0, len), null);
         } catch (RuntimeException e) {
             engineFailure(e);
             return;
