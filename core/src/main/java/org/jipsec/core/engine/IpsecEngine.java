@@ -265,7 +265,10 @@ public final class IpsecEngine {
 
     // ------------------------------------------------------------------------------------------ output
 
-    /** A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). */
+    /**
+     * A locally originated packet (needport = 1), with the sending socket's policy or null (spec §4.1, §4.2). The
+     * engine copies the packet (a queued one too): the caller's buffer is neither modified nor kept.
+     */
     public OutputDecision output(PacketBuffer packet, SocketPolicy socket) {
         return outbound(packet, socket, true);
     }
@@ -431,10 +434,10 @@ public final class IpsecEngine {
         sweepIfSadChanged();
         PacketBuffer f;
         if (how instanceof Encapsulation.UdpDatagram u) {
-            byte[] payload = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
-            InputDecision special = natTSpecial(payload, 0, payload.length, u.source(), u.destination());
+            // read in place: natTSpecial only reads, withIpUdp copies (the caller's buffer stays untouched)
+            InputDecision special = natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             if (special != null) return special;
-            f = withIpUdp(payload, u.source(), u.destination());
+            f = withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
         } else {
             f = PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM, 0);
         }
@@ -603,10 +606,10 @@ public final class IpsecEngine {
     }
 
     /** The IP + UDP headers a datagram from the NAT-T socket had on the wire (UDP checksum 0, RFC 3948 §2.1). */
-    private static PacketBuffer withIpUdp(byte[] payload, Endpoint src, Endpoint dst) {
+    private static PacketBuffer withIpUdp(byte[] payload, int off, int len, Endpoint src, Endpoint dst) {
         boolean v6 = src.isIpv6();
         int hl = v6 ? 40 : 20;
-        int udpLen = 8 + payload.length;
+        int udpLen = 8 + len;
         PacketBuffer f = PacketBuffer.allocate(Xform.HEADROOM, Xform.HEADROOM + hl + udpLen);
         f.setLength(hl + udpLen);
         byte[] b = f.array();
@@ -622,7 +625,7 @@ public final class IpsecEngine {
         Bytes.put16(b, s + hl + 2, dst.port());
         Bytes.put16(b, s + hl + 4, Math.min(0xffff, udpLen));
         Bytes.put16(b, s + hl + 6, 0);
-        System.arraycopy(payload, 0, b, s + hl + 8, payload.length);
+        System.arraycopy(payload, off, b, s + hl + 8, len);
         return f;
     }
 }

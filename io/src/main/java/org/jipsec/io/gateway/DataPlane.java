@@ -61,6 +61,10 @@ final class DataPlane implements Runnable {
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
     private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
     private final byte[] addr = new byte[16];
+    /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
+    private final byte[] scratch = new byte[MAX_PACKET];
+    /** A packet from the TUN on its way into the engine (which copies it: {@link IpsecEngine#output}). */
+    private final byte[] scratchOut = new byte[MAX_PACKET];
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
     private final MemorySegment[] segments;
@@ -223,11 +227,11 @@ final class DataPlane implements Runnable {
             counters.tunIgnored++;
             return;
         }
-        byte[] pkt = seg.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, scratchOut, 0, len);   // the engine copies what it keeps
         OutputDecision d;
         lock.lock();
         try {
-            d = engine.output(PacketBuffer.wrap(pkt), null);
+            d = engine.output(PacketBuffer.wrap(scratchOut, 0, len), null);
         } catch (RuntimeException e) {
             engineFailure(e);
             return;
@@ -283,14 +287,18 @@ final class DataPlane implements Runnable {
             for (int i = 0; i < n; i++) {
                 int len = batch.length(i);
                 byte[] pkt;
+                int pktLen;
                 if (!v6) {
-                    pkt = batch.buffer(i).asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, scratch, 0, len);
+                    pkt = scratch;
+                    pktLen = len;
                 } else {
                     pkt = ipv6Packet(i, len, protocol);
                     if (pkt == null) { counters.inDrops++; continue; }
+                    pktLen = pkt.length;
                 }
                 counters.wireIn++;
-                input(pkt, Encapsulation.IP);
+                input(pkt, pktLen, Encapsulation.IP);
             }
             flushTun();
             if (n < BATCH) return;
@@ -331,10 +339,21 @@ final class DataPlane implements Runnable {
                 InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, alen));
                 InetAddress srcAddr = src.getAddress();
                 if (srcAddr instanceof java.net.Inet6Address && alen == 4) { counters.inDrops++; continue; }
-                byte[] payload = batch.buffer(i).asSlice(0, batch.length(i)).toArray(ValueLayout.JAVA_BYTE);
-                counters.wireIn++;
-                input(payload, new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                        new Endpoint(dst, sockets.natTPort())));
+                Encapsulation how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
+                        new Endpoint(dst, sockets.natTPort()));
+                // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
+                // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2).
+                int len = batch.length(i);
+                int seg = batch.udpGroSegmentSize(i);
+                if (seg <= 0) seg = len;
+                int at = 0;
+                do {
+                    int n1 = Math.min(seg, len - at);
+                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
+                    counters.wireIn++;
+                    input(scratch, n1, how);
+                    at += n1;
+                } while (at < len);
             }
             flushTun();
             if (n < BATCH) return;
@@ -358,11 +377,12 @@ final class DataPlane implements Runnable {
         }
     }
 
-    private void input(byte[] pkt, Encapsulation how) throws IOException {
+    /** {@code pkt[0, len)} through {@link IpsecEngine#input}, which copies what it keeps (so {@code pkt} may be reused). */
+    private void input(byte[] pkt, int len, Encapsulation how) throws IOException {
         InputDecision d;
         lock.lock();
         try {
-            d = engine.input(PacketBuffer.wrap(pkt), how);
+            d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
         } catch (RuntimeException e) {
             engineFailure(e);
             return;

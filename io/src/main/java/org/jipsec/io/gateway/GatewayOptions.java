@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param pfkey        PF_KEY socket path
  * @param keepaliveSeconds NAT-T keepalive interval (RFC 3948 §4: 20 s by custom)
  * @param offload      TUN offloads ({@code IFF_VNET_HDR}, TSO): the kernel hands over TCP super-packets that are
- *                     split before the engine, and decrypted TCP segments are coalesced before they are written
+ *                     split before the engine, and decrypted TCP segments are coalesced before they are written;
+ *                     also UDP GSO ({@code UDP_SEGMENT}) for ESP in UDP
  */
 public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, int bufferBytes, Path pfkey,
                              int keepaliveSeconds, boolean offload) {

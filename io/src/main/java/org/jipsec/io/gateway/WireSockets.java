@@ -48,17 +48,44 @@ final class WireSockets implements AutoCloseable {
     /** One {@code sendmmsg} queue per sending socket: raw v4, raw v6, UDP v4, UDP v6. */
     private final SendQueue[] queues;
 
-    /** Packets waiting for one {@code sendmmsg(2)} on one socket. */
+    /**
+     * Packets waiting for one {@code sendmmsg(2)} on one socket. A UDP queue ({@code gso}) coalesces consecutive
+     * datagrams to the same peer into one slot sent with {@code UDP_SEGMENT} (udp(7), Linux ≥ 4.18): all of the
+     * slot's segment size but the last, which may be shorter — what the segments of one TCP super-packet become
+     * after ESP. The kernel then walks its stack once per slot instead of once per datagram.
+     */
     private static final class SendQueue {
         final NativeDatagramSocket socket;
         final org.jipsec.io.ffm.PacketBatch batch;
         int count;
+        /** UDP segmentation offload in use (cleared for good when the kernel refuses it). */
+        boolean gso;
+        /** The last slot: segment size, bytes used, segments, still open for more segments, its peer. */
+        int segSize;
+        int used;
+        int segs;
+        boolean open;
+        final byte[] peer = new byte[16];
+        int peerLen;
+        int peerPort;
 
-        SendQueue(NativeDatagramSocket socket) {
+        SendQueue(NativeDatagramSocket socket, boolean gso) {
             this.socket = socket;
-            this.batch = new org.jipsec.io.ffm.PacketBatch(SEND_BATCH, 65536, 0);
+            this.gso = gso;
+            this.batch = new org.jipsec.io.ffm.PacketBatch(SEND_BATCH, 65536, gso ? 24 : 0);
+        }
+
+        boolean samePeer(byte[] dst, int port) {
+            return peerPort == port && peerLen == dst.length
+                    && java.util.Arrays.equals(peer, 0, peerLen, dst, 0, dst.length);
         }
     }
+
+    /** At most 64 segments per UDP GSO send (UDP_MAX_SEGMENTS) and a total below the 64 KiB datagram limit. */
+    static final int GSO_MAX_SEGMENTS = 64;
+    static final int GSO_MAX_BYTES = 65000;
+    /** Largest segment coalesced: a full 1500-byte Ethernet frame's UDP payload (a bigger one could not go as GSO). */
+    static final int GSO_MAX_SEGMENT = 1472;
 
     static final int SEND_BATCH = 32;
     String lastSendError;
@@ -78,7 +105,7 @@ final class WireSockets implements AutoCloseable {
             }
             natTPort = o.natTPort();
             if (natTPort != 0) {
-                UdpEncapSocket.Options uo = new UdpEncapSocket.Options(o.bufferBytes(), false);
+                UdpEncapSocket.Options uo = new UdpEncapSocket.Options(o.bufferBytes(), o.offload());
                 udp4 = UdpEncapSocket.open(new InetSocketAddress(Inet4Address.getByAddress(new byte[4]), natTPort), uo);
                 opened.add(udp4);
                 setMark(udp4.socket(), o.mark());
@@ -92,9 +119,9 @@ final class WireSockets implements AutoCloseable {
                 udp6 = null;
             }
             queues = natTPort != 0
-                    ? new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket()),
-                            new SendQueue(udp4.socket()), new SendQueue(udp6.socket())}
-                    : new SendQueue[] {new SendQueue(send4.socket()), new SendQueue(send6.socket())};
+                    ? new SendQueue[] {new SendQueue(send4.socket(), false), new SendQueue(send6.socket(), false),
+                            new SendQueue(udp4.socket(), o.offload()), new SendQueue(udp6.socket(), o.offload())}
+                    : new SendQueue[] {new SendQueue(send4.socket(), false), new SendQueue(send6.socket(), false)};
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try { c.close(); } catch (Exception ignored) { }
@@ -153,9 +180,31 @@ final class WireSockets implements AutoCloseable {
             lastSendError = "packet of " + p.length + " bytes";
             return;
         }
+        if (q.gso && q.count > 0 && q.open && len <= q.segSize && q.segs < GSO_MAX_SEGMENTS
+                && q.used + len <= GSO_MAX_BYTES && q.samePeer(dst, port)) {
+            int slot = q.count - 1;
+            java.lang.foreign.MemorySegment.copy(p, off, q.batch.buffer(slot), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                    q.used, len);
+            q.used += len;
+            q.segs++;
+            q.batch.setLength(slot, q.used);
+            if (q.segs == 2) q.batch.setUdpSegmentSize(slot, q.segSize);
+            if (len < q.segSize) q.open = false;
+            return;
+        }
         if (q.count == SEND_BATCH) flush(q);
         q.batch.put(q.count, p, off, len);
         q.batch.setAddress(q.count, dst, port);
+        if (q.gso) {
+            q.batch.setUdpSegmentSize(q.count, 0);
+            q.segSize = len;
+            q.used = len;
+            q.segs = 1;
+            q.open = len <= GSO_MAX_SEGMENT;
+            System.arraycopy(dst, 0, q.peer, 0, dst.length);
+            q.peerLen = dst.length;
+            q.peerPort = port;
+        }
         q.count++;
     }
 
@@ -169,14 +218,35 @@ final class WireSockets implements AutoCloseable {
             int sent = q.socket.sendBatch(q.batch, q.count);
             if (sent < q.count) {
                 sendErrors += q.count - sent;
-                if (q.socket.lastSendError() != null) lastSendError = q.socket.lastSendError().getMessage();
+                if (q.socket.lastSendError() != null) {
+                    lastSendError = q.socket.lastSendError().getMessage();
+                    gsoRefused(q, q.socket.lastSendError());
+                }
             }
         } catch (IOException e) {
             sendErrors += q.count;
             lastSendError = e.getMessage();
+            gsoRefused(q, e);
         }
         q.count = 0;
+        q.open = false;
     }
+
+    /**
+     * A kernel or path that refuses {@code UDP_SEGMENT} (EINVAL: segment above the path MTU, too old a kernel; EIO:
+     * no checksum offload on the route) fails the whole slot: GSO is then turned off for that socket for good.
+     */
+    private void gsoRefused(SendQueue q, IOException e) {
+        if (!q.gso || !(e instanceof org.jipsec.io.ffm.NativeException n)) return;
+        if (n.errno() == org.jipsec.io.ffm.Errno.EINVAL || n.errno() == 5 /* EIO */) {
+            q.gso = false;
+            gsoDisabled = true;
+            for (int i = 0; i < SEND_BATCH; i++) q.batch.setUdpSegmentSize(i, 0);
+        }
+    }
+
+    /** UDP GSO was turned off on a socket after the kernel refused it. */
+    boolean gsoDisabled;
 
     @Override
     public void close() {
