@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.jipsec.core.spd.ReqidAllocator;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.ipsec.Endpoint;
@@ -67,7 +68,8 @@ public final class KeyEngine {
     private final KeyStatistics.Counters stats = new KeyStatistics.Counters();
     private final Map<Long, SocketState> sockets = new LinkedHashMap<>();
     private long lastSocketId;
-    private int reqidCounter = 0x4000;
+    /** The key_newreqid counter; per-socket policies draw from it too, so automatic reqids come from one place. */
+    private final ReqidAllocator reqids = new ReqidAllocator();
 
     public KeyEngine(KeySettings settings, LongSupplier clockSeconds, RandomGenerator random, PolicyStore policies,
                      AlgorithmCatalog algorithms) {
@@ -633,8 +635,16 @@ public final class KeyEngine {
 
     /** key_newreqid (spec §1.12): 0x4001, 0x4002, …, 0xffff, 0x4000, … */
     private int newReqid() {
-        reqidCounter = reqidCounter == 0xffff ? 0x4000 : reqidCounter + 1;
-        return reqidCounter;
+        return reqids.next();
+    }
+
+    /**
+     * The engine's automatic-reqid counter. Per-socket {@code unique} policies (setsockopt) draw from it too, as
+     * NetBSD's {@code _key_msg2sp} calls {@code key_newreqid} for both, so a socket's reqid never repeats one the
+     * SPD handed out.
+     */
+    public ReqidAllocator reqids() {
+        return reqids;
     }
 
     /** key_api_spddelete: by exact selector; user-origin only; not found → EINVAL. */

@@ -13,7 +13,6 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.net.PacketBuffer;
-import org.jipsec.core.spd.ReqidAllocator;
 
 /**
  * A small host on top of an {@link IpsecEngine}: local addresses, UDP sockets with per-socket policies
@@ -33,7 +32,6 @@ public final class JipsecHost {
     public static final int UNCLAIMED_KEPT = 256;
 
     private final java.util.ArrayDeque<InputDecision.Deliver> unclaimed = new java.util.ArrayDeque<>();
-    private final ReqidAllocator reqids = new ReqidAllocator();
     private int nextEphemeral = EPHEMERAL_FIRST;
     private int ipId = 1;
 
@@ -112,7 +110,8 @@ public final class JipsecHost {
         return ipId;
     }
 
-    int newReqid() { return reqids.next(); }
+    /** Automatic reqids come from the key engine's counter, shared with the SPD (key_newreqid). */
+    int newReqid() { return engine.keyEngine().reqids().next(); }
 
     InetAddress sourceFor(InetAddress remote) throws JipsecSocketException {
         boolean v6 = remote instanceof Inet6Address;

@@ -105,6 +105,17 @@ class SocketPolicyTest {
     }
 
     @Test
+    void automaticReqidsOfSocketsAndTheSpdComeFromOneCounter() throws Exception {
+        // NetBSD's _key_msg2sp calls key_newreqid for SPDADD and setsockopt alike: 0x4001, then 0x4002.
+        spd(engA, "out ipsec esp/transport//unique");
+        String spdDump = engA.keyEngine().policies().snapshot().getFirst().policy().requests().getFirst().reqid() + "";
+        assertEquals(String.valueOf(0x4001), spdDump);
+        JipsecDatagramSocket user = hostA.openDatagramSocket(false);
+        user.setPolicy("out ipsec esp/transport//unique");
+        assertEquals("out ipsec esp/transport//unique#" + 0x4002, user.getPolicy(PolicyDirection.OUTBOUND));
+    }
+
+    @Test
     void socketPolicyAppliesWhenTheSpdHasNoEntry() throws Exception {
         JipsecDatagramSocket bs = hostB.openDatagramSocket(false);
         bs.bind(bPort);
