@@ -287,7 +287,6 @@ public final class IpsecEngine {
             stats.increment(IpsecStatistics.OUT_INVAL);
             return new OutputDecision.Drop(DropCause.MALFORMED, null, e.getMessage() == null ? "malformed" : e.getMessage());
         }
-        byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
         FlowKey key = new FlowKey(sel.srcBytes(), sel.dstBytes(), sel.protocol(), sel.srcPort(), sel.dstPort());
         boolean v6 = sel.ipv6();
         XPolicy policy;
@@ -314,14 +313,14 @@ public final class IpsecEngine {
         OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
                 keys::lookupOutbound);
         return switch (d) {
-            case OutboundDecision.Clear<SecurityAssociation> c -> new OutputDecision.SendClear(new WirePacket(bytes,
-                    new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
+            case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet);
             case OutboundDecision.Discard<SecurityAssociation> x -> {
                 stats.increment(IpsecStatistics.OUT_POLVIO);                // spec §4.4: silently, sender sees success
                 yield new OutputDecision.Drop(DropCause.POLICY_DISCARD, null, "policy " + policy.type().keyword());
             }
             case OutboundDecision.NoSa<SecurityAssociation> n -> {
                 acquire(n.acquire(), entry);
+                byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
                 if (pending != null && pending.offer(n.missing(), new Pending(bytes, socket, needPort), bytes.length)) {
                     waiting.add(n.missing());
                     yield new OutputDecision.Queued(n.missing());
@@ -331,13 +330,17 @@ public final class IpsecEngine {
             }
             case OutboundDecision.Protect<SecurityAssociation> p -> {
                 acquire(p.acquire(), entry);
-                if (p.steps().isEmpty()) {
-                    yield new OutputDecision.SendClear(new WirePacket(bytes,
-                            new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
-                }
-                yield protect(bytes, p.steps());
+                if (p.steps().isEmpty()) yield sendClear(packet);
+                // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
+                yield protect(PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(),
+                        Xform.HEADROOM * p.steps().size(), Xform.TAILROOM * p.steps().size()), p.steps());
             }
         };
+    }
+
+    private static OutputDecision sendClear(PacketBuffer packet) {
+        byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
+        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
     }
 
     private void acquire(List<SaIndex> missing, Optional<SecurityPolicy> entry) {
@@ -349,9 +352,7 @@ public final class IpsecEngine {
         }
     }
 
-    private OutputDecision protect(byte[] bytes, List<OutboundDecision.Step<SecurityAssociation>> steps) {
-        int layers = steps.size();
-        PacketBuffer f = PacketBuffer.copyOf(bytes, Xform.HEADROOM * layers, Xform.TAILROOM * layers);
+    private OutputDecision protect(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps) {
         SecurityAssociation last = null;
         SaContext lastCtx = null;
         for (OutboundDecision.Step<SecurityAssociation> step : steps) {

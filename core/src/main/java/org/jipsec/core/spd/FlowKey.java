@@ -39,8 +39,11 @@ public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int 
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(source) * 31 + java.util.Arrays.hashCode(destination)
-                + Objects.hash(upperProtocol, sourcePort, destinationPort, sourceScopeId, destinationScopeId);
+        // no varargs/boxing: this runs once per packet (the SPD lookup cache)
+        int h = java.util.Arrays.hashCode(source) * 31 + java.util.Arrays.hashCode(destination);
+        h = h * 31 + upperProtocol;
+        h = h * 31 + (sourcePort << 16 | destinationPort);
+        return h * 31 + sourceScopeId * 17 + destinationScopeId;
     }
 
     @Override

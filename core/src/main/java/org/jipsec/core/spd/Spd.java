@@ -42,7 +42,16 @@ public final class Spd {
     private final Map<Integer, SecurityPolicy> byId = new HashMap<>();
     private long nextRank = 1;
     private int lastId;
-    private int generation = 1;
+    private volatile int generation = 1;
+    /**
+     * Per-flow lookup cache (the idea of NetBSD's PCB SP cache, ipsec_checkpcbcache): a direct-mapped table of
+     * immutable entries, each valid only while {@link #generation} is the one it was filled under, so it gives
+     * exactly the decision a fresh lookup would. Read without the lock; filled under the read lock.
+     */
+    private final CachedLookup[] cache = new CachedLookup[CACHE_SLOTS];
+    private static final int CACHE_SLOTS = 512;
+
+    private record CachedLookup(int direction, FlowKey key, int generation, SecurityPolicy policy) {}
 
     public Spd(InstantSource clock, IntSupplier spiTry) {
         this.clock = Objects.requireNonNull(clock);
@@ -258,9 +267,20 @@ public final class Spd {
     public Optional<SecurityPolicy> lookup(PolicyDirection direction, FlowKey key) {
         int dir = direction == PolicyDirection.OUTBOUND ? 1 : direction == PolicyDirection.INBOUND ? 0 : -1;
         if (dir < 0) return Optional.empty();
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16) ^ dir) & (CACHE_SLOTS - 1);
+        CachedLookup c = cache[slot];
+        if (c != null && c.generation() == generation && c.direction() == dir && c.key().equals(key)) {
+            // a mutation racing this read linearises after it: the entry is what the lookup saw under generation
+            SecurityPolicy sp = c.policy();
+            if (sp == null) return Optional.empty();
+            sp.touch(now());
+            return Optional.of(sp);
+        }
         lock.readLock().lock();
         try {
             SecurityPolicy sp = index[dir][key.isIpv6() ? 1 : 0].lookup(key);
+            cache[slot] = new CachedLookup(dir, copyOf(key), generation, sp);
             if (sp == null) return Optional.empty();
             sp.touch(now());
             return Optional.of(sp);
@@ -269,14 +289,15 @@ public final class Spd {
         }
     }
 
+    /** The cache keeps its own copy of the key's address arrays (a caller may reuse them). */
+    private static FlowKey copyOf(FlowKey k) {
+        return new FlowKey(k.source().clone(), k.destination().clone(), k.upperProtocol(), k.sourcePort(),
+                k.destinationPort(), k.sourceScopeId(), k.destinationScopeId());
+    }
+
     /** {@code ipsec_spdgen}: changes on every mutation (wraps UINT_MAX → 1). */
     public int generation() {
-        lock.readLock().lock();
-        try {
-            return generation;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return generation;                                                 // volatile: written under the write lock
     }
 
     public int size() {

@@ -255,6 +255,19 @@ class EnginePolicyTest {
     }
 
     @Test
+    void policyAddedOrDeletedBetweenTwoPacketsOfOneFlowTakesEffectAtOnce() throws Exception {
+        EngineNet net = new EngineNet();
+        JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
+        assertInstanceOf(OutputDecision.SendClear.class, as.send(text("1"), sock(B4, 5000)));
+        assertInstanceOf(OutputDecision.SendClear.class, as.send(text("2"), sock(B4, 5000)));   // same flow again
+        net.a.spdaddHosts(A4, B4, "out discard");
+        OutputDecision d = as.send(text("3"), sock(B4, 5000));
+        assertEquals(DropCause.POLICY_DISCARD, assertInstanceOf(OutputDecision.Drop.class, d, d::toString).cause());
+        net.a.engine.spd().flush(org.jipsec.core.spd.PolicyOrigin.USER);
+        assertInstanceOf(OutputDecision.SendClear.class, as.send(text("4"), sock(B4, 5000)));
+    }
+
+    @Test
     void saDeletedBehindTheEnginesBackIsSweptOnTheNextPacket() throws Exception {
         EngineNet net = new EngineNet();
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");

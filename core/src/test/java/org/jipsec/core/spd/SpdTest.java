@@ -52,6 +52,28 @@ class SpdTest {
     }
 
     @Test
+    void repeatedLookupsOfAFlowSeeEveryMutationAndStillUpdateLastused() throws Exception {
+        FlowKey flow = pkt("10.1.2.3", 1000, "10.9.9.9", 80, 6);
+        assertTrue(spd.lookup(PolicyDirection.OUTBOUND, flow).isEmpty());
+        assertTrue(spd.lookup(PolicyDirection.OUTBOUND, flow).isEmpty());       // a cached miss
+        SecurityPolicy added = spd.add(sel("10.0.0.0/8", 0, "10.9.9.9", 0, 255), pol("out discard"), PolicyOrigin.USER, PolicyLifetime.NONE);
+        assertEquals(added.id(), spd.lookup(PolicyDirection.OUTBOUND, flow).orElseThrow().id());   // policy added → used
+        seconds.addAndGet(7);
+        assertEquals(added.id(), spd.lookup(PolicyDirection.OUTBOUND, flow).orElseThrow().id());
+        assertEquals(1007, added.lastUsedSeconds());                             // a cached hit still sets lastused
+        assertTrue(spd.lookup(PolicyDirection.INBOUND, flow).isEmpty());         // direction is part of the key
+        SecurityPolicy exact = spd.add(sel("10.1.2.3", 1000, "10.9.9.9", 80, 6), pol("out none"), PolicyOrigin.USER, PolicyLifetime.NONE);
+        assertEquals(added.id(), spd.lookup(PolicyDirection.OUTBOUND, flow).orElseThrow().id());   // still first match
+        spd.deleteById(added.id(), PolicyOrigin.USER);
+        assertEquals(exact.id(), spd.lookup(PolicyDirection.OUTBOUND, flow).orElseThrow().id());   // deleted → not used
+        spd.flush(PolicyOrigin.USER);
+        assertTrue(spd.lookup(PolicyDirection.OUTBOUND, flow).isEmpty());
+        for (int port = 1; port < 3000; port++) {                               // more flows than cache slots
+            assertTrue(spd.lookup(PolicyDirection.OUTBOUND, pkt("10.1.2.3", port, "10.9.9.9", 80, 6)).isEmpty());
+        }
+    }
+
+    @Test
     void addOfExactDuplicateIsEexistButOtherDirectionOrPortIsNot() throws Exception {
         SelectorSet s = sel("10.0.11.41/32", 21, "10.0.11.33/32", 0, 255);
         spd.add(s, pol("out ipsec esp/tunnel/192.168.0.1-192.168.1.2/require"), PolicyOrigin.USER, PolicyLifetime.NONE);
