@@ -27,6 +27,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--time", paramLabel = "SECONDS", description = "iperf3 run length per case (default: ${DEFAULT-VALUE})")
     int seconds = 10;
 
+    @Option(names = "--omit", paramLabel = "SECONDS",
+            description = "warm-up before the timed run, left out of the figures for every case (iperf3 -O; default: ${DEFAULT-VALUE})")
+    int omit = 2;
+
     @Option(names = "--only", paramLabel = "CASES", description = "comma-separated cases among veth,strongswan,jipsec (default: all)")
     String only = "veth,strongswan,jipsec";
 
@@ -43,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The command line that runs the script. */
     List<String> command(Path scriptFile) throws URISyntaxException {
         List<String> argv = new ArrayList<>(List.of("bash", scriptFile.toString(), "--time", Integer.toString(seconds),
-                "--only", only));
+                "--omit", Integer.toString(omit), "--only", only));
         Path code = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (code.toString().endsWith(".jar")) {
             argv.addAll(List.of("--jar", code.toString()));
@@ -63,6 +67,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (seconds < 1 || seconds > 600) {
             spec.commandLine().getErr().println("jipsec bench: --time must be 1..600 seconds");
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+        if (omit < 0 || omit > 60) {
+            spec.commandLine().getErr().println("jipsec bench: --omit must be 0..60 seconds");
             spec.commandLine().getErr().flush();
             return 2;
         }
