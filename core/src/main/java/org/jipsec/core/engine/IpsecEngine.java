@@ -100,6 +100,12 @@ public final class IpsecEngine {
     private final Set<SaIndex> waiting = new LinkedHashSet<>();
     private final int[] natTPorts;
     private volatile Xform xform;
+    /** The engine's own arrays for ESP-in-UDP input ({@link #espInUdp}); used only inside {@link #input}. */
+    private final org.jipsec.core.xform.InputBuffers inputBuffers =
+            new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
+    private Encapsulation.UdpDatagram lastDatagram;
+    private byte[] lastSource;
+    private byte[] lastDestination;
     private int sweptAtSadSize = -1;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
@@ -434,11 +440,17 @@ public final class IpsecEngine {
     public InputDecision input(PacketBuffer packet, Encapsulation how) {
         sweepIfSadChanged();
         PacketBuffer f;
+        boolean udpDecapsulated = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
             // read in place: natTSpecial only reads, withIpUdp copies (the caller's buffer stays untouched)
             InputDecision special = natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             if (special != null) return special;
-            f = withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
+            f = espInUdp(packet.array(), packet.start(), packet.length(), u);
+            if (f != null) {
+                udpDecapsulated = true;
+            } else {
+                f = withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
+            }
         } else {
             f = PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM, 0);
         }
@@ -458,9 +470,9 @@ public final class IpsecEngine {
 
         List<Layer> layers = new ArrayList<>(4);
         InboundTrace trace = new InboundTrace();
-        int received = f.length();
+        int received = f.length() + (udpDecapsulated ? 8 : 0);         // the datagram as received, UDP header included
         DropReason r = xform.input(f, (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
-                trace);
+                trace, udpDecapsulated, udpDecapsulated ? inputBuffers : null);
         if (r != null) {
             return new InputDecision.Drop(DropCause.XFORM, r, (trace.protocol() == null ? "" : trace.protocol().keyword()
                     + " spi 0x" + Long.toHexString(trace.spi()) + ": ") + r.description());
@@ -604,6 +616,54 @@ public final class IpsecEngine {
             return new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + 4, off + len));
         }
         return null;
+    }
+
+    /**
+     * The ESP-in-UDP payload of a datagram from the NAT-T socket (RFC 3948 §2.2) as the transforms see it once the
+     * UDP header is removed: behind an IP header from the datagram's source to its destination with protocol ESP —
+     * no UDP header built just to be stripped again, no header checksum (transport mode recomputes it when ESP is
+     * removed; tunnel mode drops the header). Built in the engine's own {@link #inputBuffers}, so the ESP payload can
+     * be decrypted into the second one. Null when the datagram must take the general path ({@link #withIpUdp}): not
+     * on a NAT-T port, shorter than an ESP header, or too long for the rebuilt IP packet.
+     */
+    private PacketBuffer espInUdp(byte[] payload, int off, int len, Encapsulation.UdpDatagram u) {
+        boolean v6 = u.source().isIpv6();
+        int hl = v6 ? 40 : 20;
+        if (len < 8 || hl + 8 + len > 0xffff || !isNatTPort(u.destination().port())
+                || Xform.HEADROOM + hl + len > inputBuffers.capacity()) return null;
+        if (u != lastDatagram) {                                          // one Encapsulation per GRO batch
+            lastSource = u.source().address().getAddress();
+            lastDestination = u.destination().address().getAddress();
+            lastDatagram = u;
+        }
+        byte[] src = lastSource, dst = lastDestination;
+        if (src.length != (v6 ? 16 : 4) || dst.length != src.length) return null;
+        byte[] b = inputBuffers.first();
+        int s = Xform.HEADROOM;
+        if (v6) {
+            b[s] = 0x60;
+            b[s + 1] = 0;
+            b[s + 2] = 0;
+            b[s + 3] = 0;
+            Bytes.put16(b, s + 4, len);
+            b[s + 6] = 50;
+            b[s + 7] = 64;
+            System.arraycopy(src, 0, b, s + 8, 16);
+            System.arraycopy(dst, 0, b, s + 24, 16);
+        } else {
+            b[s] = 0x45;
+            b[s + 1] = 0;
+            Bytes.put16(b, s + 2, hl + len);
+            Bytes.put16(b, s + 4, 0);
+            Bytes.put16(b, s + 6, 0);
+            b[s + 8] = 64;
+            b[s + 9] = 50;
+            Bytes.put16(b, s + 10, 0);
+            System.arraycopy(src, 0, b, s + 12, 4);
+            System.arraycopy(dst, 0, b, s + 16, 4);
+        }
+        System.arraycopy(payload, off, b, s + hl, len);
+        return PacketBuffer.wrap(b, s, hl + len);
     }
 
     /** The IP + UDP headers a datagram from the NAT-T socket had on the wire (UDP checksum 0, RFC 3948 §2.1). */
