@@ -72,10 +72,27 @@ final class DataPlane implements Runnable {
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
+    private final BatchClock clock;
+    /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
+    private Encapsulation.UdpDatagram lastHow;
+    private final byte[] srcBytes = new byte[16];
+    private final byte[] lastSrc = new byte[16];
+    private final byte[] lastDst = new byte[16];
+    private int lastSrcLen;
+    private int lastDstLen;
+    private int lastSrcPort;
 
     DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
               java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
               int keepaliveSeconds) {
+        this(engine, lock, tun, sockets, log, pfkeyOut, counters, keepaliveSeconds, null);
+    }
+
+    /** @param clock the engine's clock, held for each received batch (null: none to hold) */
+    DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
+              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
+              int keepaliveSeconds, BatchClock clock) {
+        this.clock = clock;
         this.engine = engine;
         this.lock = lock;
         this.tun = tun;
@@ -284,6 +301,8 @@ final class DataPlane implements Runnable {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
+            if (clock != null) clock.hold();                      // one clock read for the batch
+            try {
             for (int i = 0; i < n; i++) {
                 int len = batch.length(i);
                 byte[] pkt;
@@ -301,6 +320,9 @@ final class DataPlane implements Runnable {
                 input(pkt, pktLen, Encapsulation.IP);
             }
             flushTun();
+            } finally {
+                if (clock != null) clock.release();
+            }
             if (n < BATCH) return;
         }
     }
@@ -332,32 +354,67 @@ final class DataPlane implements Runnable {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
-            for (int i = 0; i < n; i++) {
-                InetSocketAddress src = batch.address(i);
-                int alen = batch.destinationAddress(i, addr);
-                if (src == null || alen == 0) { counters.inDrops++; continue; }
-                InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, alen));
-                InetAddress srcAddr = src.getAddress();
-                if (srcAddr instanceof java.net.Inet6Address && alen == 4) { counters.inDrops++; continue; }
-                Encapsulation how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                        new Endpoint(dst, sockets.natTPort()));
-                // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
-                // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2).
-                int len = batch.length(i);
-                int seg = batch.udpGroSegmentSize(i);
-                if (seg <= 0) seg = len;
-                int at = 0;
-                do {
-                    int n1 = Math.min(seg, len - at);
-                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
-                    counters.wireIn++;
-                    input(scratch, n1, how);
-                    at += n1;
-                } while (at < len);
+            if (clock != null) clock.hold();                      // one clock read for the batch
+            try {
+                for (int i = 0; i < n; i++) {
+                    Encapsulation.UdpDatagram how = datagramOf(i);
+                    if (how == null) { counters.inDrops++; continue; }
+                    // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
+                    // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2) with the same endpoints.
+                    int len = batch.length(i);
+                    int seg = batch.udpGroSegmentSize(i);
+                    if (seg <= 0) seg = len;
+                    MemorySegment buf = batch.buffer(i);
+                    int at = 0;
+                    do {
+                        int n1 = Math.min(seg, len - at);
+                        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
+                        counters.wireIn++;
+                        input(scratch, n1, how);
+                        at += n1;
+                    } while (at < len);
+                }
+                flushTun();
+            } finally {
+                if (clock != null) clock.release();
             }
-            flushTun();
             if (n < BATCH) return;
         }
+    }
+
+    /**
+     * The encapsulation of the datagram in slot {@code i}: its source (address, port) and the address it was sent to
+     * ({@code IP_PKTINFO}). The previous slot's object again when all three are the same (no address objects per
+     * datagram); a link-local IPv6 source (scope id) is always read afresh. Null when the datagram cannot be
+     * attributed (no source or destination, or an IPv6 source on an IPv4 destination).
+     */
+    private Encapsulation.UdpDatagram datagramOf(int i) throws IOException {
+        int slen = batch.copyAddress(i, srcBytes);
+        int dlen = batch.destinationAddress(i, addr);
+        if (slen == 0 || dlen == 0) return null;
+        int sport = batch.port(i);
+        boolean linkLocal = slen == 16 && srcBytes[0] == (byte) 0xfe && (srcBytes[1] & 0xc0) == 0x80;
+        if (lastHow != null && !linkLocal && slen == lastSrcLen && sport == lastSrcPort && dlen == lastDstLen
+                && java.util.Arrays.equals(srcBytes, 0, slen, lastSrc, 0, slen)
+                && java.util.Arrays.equals(addr, 0, dlen, lastDst, 0, dlen)) {
+            return lastHow;
+        }
+        InetSocketAddress src = batch.address(i);
+        if (src == null) return null;
+        InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, dlen));
+        InetAddress srcAddr = src.getAddress();
+        if (srcAddr instanceof java.net.Inet6Address && dlen == 4) return null;
+        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
+                new Endpoint(dst, sockets.natTPort()));
+        if (!linkLocal) {
+            System.arraycopy(srcBytes, 0, lastSrc, 0, slen);
+            System.arraycopy(addr, 0, lastDst, 0, dlen);
+            lastSrcLen = slen;
+            lastDstLen = dlen;
+            lastSrcPort = sport;
+            lastHow = how;
+        }
+        return how;
     }
 
     /**
@@ -392,14 +449,15 @@ final class DataPlane implements Runnable {
         switch (d) {
             case InputDecision.Deliver del -> {
                 byte[] p = del.packet();
-                MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
                 try {
                     if (offload) {
-                        if (!tunWrites.add(tunOut, p.length)) {
+                        MemorySegment heap = MemorySegment.ofArray(p);        // the batch copies it into its frame
+                        if (!tunWrites.add(heap, p.length)) {
                             tunWrites.flush(tun);
-                            tunWrites.add(tunOut, p.length);
+                            tunWrites.add(heap, p.length);
                         }
                     } else {
+                        MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
                         tun.writePacket(tunOut, p.length);
                     }
                     counters.tunOut++;
