@@ -438,6 +438,20 @@ public final class IpsecEngine {
      * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The buffer is not modified.
      */
     public InputDecision input(PacketBuffer packet, Encapsulation how) {
+        return input(packet, how, false);
+    }
+
+    /**
+     * {@link #input} for the payload of a datagram from the NAT-T UDP socket whose buffer the engine may use as its
+     * own while it decides: it may overwrite the packet bytes and up to 40 bytes of headroom before them (the IP
+     * header the transforms read goes there, so the datagram is not copied once more). It keeps no reference to the
+     * buffer. Same decision, counters and SA state as {@link #input}.
+     */
+    public InputDecision inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how) {
+        return input(datagram, how, true);
+    }
+
+    private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs) {
         sweepIfSadChanged();
         PacketBuffer f;
         boolean udpDecapsulated = false;
@@ -445,7 +459,7 @@ public final class IpsecEngine {
             // read in place: natTSpecial only reads, withIpUdp copies (the caller's buffer stays untouched)
             InputDecision special = natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             if (special != null) return special;
-            f = espInUdp(packet.array(), packet.start(), packet.length(), u);
+            f = espInUdp(packet, u, bufferIsOurs);
             if (f != null) {
                 udpDecapsulated = true;
             } else {
@@ -498,19 +512,38 @@ public final class IpsecEngine {
     private record Layer(SecurityAssociation sa, SaContext context, InetAddress outerSource, InetAddress outerDestination) {}
 
     private SaContext lookup(List<Layer> layers, IpsecProtocol proto, long spi, byte[] buf, int dstOff, int dstLen) {
-        InetAddress dst = address(buf, dstOff, dstLen);
+        InetAddress dst = lookupDestination.get(buf, dstOff, dstLen);
         Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
         if (found.isEmpty()) return null;
         SecurityAssociation sa = found.get();
         try {
             SaContext c = contexts.get(sa, sa.mode());
             // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
-            layers.add(new Layer(sa, c, address(buf, dstOff - dstLen, dstLen), dst));
+            layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
             return c;
         } catch (InvalidKeyLengthException | IllegalArgumentException e) {
             return null;
         }
     }
+
+    /** The last address read from a packet and its InetAddress (immutable): one flow's packets make no new ones. */
+    private static final class AddressCache {
+        private final byte[] bytes = new byte[16];
+        private int len;
+        private InetAddress address;
+
+        InetAddress get(byte[] b, int off, int n) {
+            if (address == null || n != len || !Arrays.equals(bytes, 0, n, b, off, off + n)) {
+                address = address(b, off, n);
+                System.arraycopy(b, off, bytes, 0, n);
+                len = n;
+            }
+            return address;
+        }
+    }
+
+    private final AddressCache lookupDestination = new AddressCache();
+    private final AddressCache lookupSource = new AddressCache();
 
     private static InetAddress address(byte[] b, int off, int len) {
         try {
@@ -623,10 +656,14 @@ public final class IpsecEngine {
      * UDP header is removed: behind an IP header from the datagram's source to its destination with protocol ESP —
      * no UDP header built just to be stripped again, no header checksum (transport mode recomputes it when ESP is
      * removed; tunnel mode drops the header). Built in the engine's own {@link #inputBuffers}, so the ESP payload can
-     * be decrypted into the second one. Null when the datagram must take the general path ({@link #withIpUdp}): not
+     * be decrypted into the second one — or, when the caller lends its buffer ({@link #inputDatagram}), in its
+     * headroom, decrypted into the first. Null when the datagram must take the general path ({@link #withIpUdp}): not
      * on a NAT-T port, shorter than an ESP header, or too long for the rebuilt IP packet.
      */
-    private PacketBuffer espInUdp(byte[] payload, int off, int len, Encapsulation.UdpDatagram u) {
+    private PacketBuffer espInUdp(PacketBuffer packet, Encapsulation.UdpDatagram u, boolean bufferIsOurs) {
+        byte[] payload = packet.array();
+        int off = packet.start();
+        int len = packet.length();
         boolean v6 = u.source().isIpv6();
         int hl = v6 ? 40 : 20;
         if (len < 8 || hl + 8 + len > 0xffff || !isNatTPort(u.destination().port())
@@ -638,8 +675,9 @@ public final class IpsecEngine {
         }
         byte[] src = lastSource, dst = lastDestination;
         if (src.length != (v6 ? 16 : 4) || dst.length != src.length) return null;
-        byte[] b = inputBuffers.first();
-        int s = Xform.HEADROOM;
+        boolean inPlace = bufferIsOurs && off >= hl;                     // the header goes into the headroom
+        byte[] b = inPlace ? payload : inputBuffers.first();
+        int s = inPlace ? off - hl : Xform.HEADROOM;
         if (v6) {
             b[s] = 0x60;
             b[s + 1] = 0;
@@ -662,7 +700,7 @@ public final class IpsecEngine {
             System.arraycopy(src, 0, b, s + 12, 4);
             System.arraycopy(dst, 0, b, s + 16, 4);
         }
-        System.arraycopy(payload, off, b, s + hl, len);
+        if (!inPlace) System.arraycopy(payload, off, b, s + hl, len);
         return PacketBuffer.wrap(b, s, hl + len);
     }
 

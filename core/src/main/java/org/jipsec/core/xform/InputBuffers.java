@@ -6,7 +6,7 @@ package org.jipsec.core.xform;
  * ({@link org.jipsec.core.crypto.AeadTransform#open(byte[], int, int, byte[], int)}), so the JDK's fused AES-GCM
  * runs instead of its two-pass in-place path, and the packet buffer then continues on that array
  * ({@link org.jipsec.core.net.PacketBuffer#replaceArray}). The owner (the engine) must own both arrays and the
- * packet buffer; nothing else may keep a reference to them.
+ * packet buffer (or have it lent for the call); nothing else may keep a reference to them.
  */
 public final class InputBuffers {
     private final byte[] a;
@@ -22,8 +22,11 @@ public final class InputBuffers {
 
     public int capacity() { return a.length; }
 
-    /** The array the packet is not in, or null when it is in neither (then it is decrypted in place). */
+    /**
+     * The array to decrypt into: the one the packet is not in; the first when the packet is in a buffer of the
+     * owner's that is neither (lent to it for one input).
+     */
     byte[] other(byte[] current) {
-        return current == a ? b : current == b ? a : null;
+        return current == a ? b : a;
     }
 }

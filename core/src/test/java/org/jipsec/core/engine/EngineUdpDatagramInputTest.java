@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * outer endpoints, no IP/UDP header — taken without rebuilding the UDP header and decrypted into a second buffer)
  * decides exactly as the same datagram given whole (IP + UDP header, RFC 3948 §2.2) through the general path: same
  * decision (delivered bytes and history, drop cause, reason and detail), same transform and policy counters. Two
- * identical worlds; one receives the payloads, the other the whole packets: valid ones (tunnel and transport, IPv4
+ * identical worlds; one receives the payloads, the other the whole packets (a third the payloads in lent buffers,
+ * {@link IpsecEngine#inputDatagram}): valid ones (tunnel and transport, IPv4
  * and IPv6, AES-GCM and AES-CBC + HMAC), replays, a policy violation, and every truncation and random bit flips.
  */
 class EngineUdpDatagramInputTest {
@@ -179,20 +180,38 @@ class EngineUdpDatagramInputTest {
         }
     }
 
-    private static void feedBoth(EngineNet x, EngineNet y, byte[] payload, Endpoint src, Endpoint dst, String what) {
+    /** The world fed through {@link IpsecEngine#inputDatagram} (lent buffers), next to each test's x. */
+    private final java.util.Map<EngineNet, EngineNet> lent = new java.util.IdentityHashMap<>();
+    private int headroom;
+
+    private void feedBoth(EngineNet x, EngineNet y, byte[] payload, Endpoint src, Endpoint dst, String what) {
         byte[] copy = payload.clone();
         InputDecision dx = x.b.engine.input(PacketBuffer.wrap(copy), new Encapsulation.UdpDatagram(src, dst));
         assertArrayEquals(payload, copy, "the caller's buffer is not modified");
         InputDecision dy = y.b.engine.input(PacketBuffer.wrap(whole(payload, src, dst)), Encapsulation.IP);
         assertSame(dx, dy, what);
+        EngineNet z = lent.get(x);
+        if (z != null) {
+            // a lent buffer: headroom 0, 20, 40 or 64 (room for the IP header or not), junk around the datagram
+            int room = new int[] {0, 20, 40, 64}[headroom++ & 3];
+            byte[] buf = new byte[room + payload.length + 7];
+            java.util.Arrays.fill(buf, (byte) 0x5a);
+            System.arraycopy(payload, 0, buf, room, payload.length);
+            InputDecision dz = z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
+                    new Encapsulation.UdpDatagram(src, dst));
+            assertSame(dz, dy, what + " (lent buffer, headroom " + room + ")");
+        }
     }
 
     @Test
     void validReplayedAndRejectedDatagramsDecideAsTheWholePacket() throws Exception {
         EngineNet x = world();
         EngineNet y = world();
+        EngineNet z = world();
+        lent.put(x, z);
         List<WirePacket> wire = traffic(x, 12);
         assertEquals(wire, traffic(y, 12), "both worlds send the same bytes");
+        assertEquals(wire, traffic(z, 12));
         int delivered = 0;
         for (WirePacket w : wire) {
             Endpoint[] e = endpoints(w);
@@ -200,6 +219,7 @@ class EngineUdpDatagramInputTest {
             feedBoth(x, y, w.payload(), e[0], e[1], "replayed");
         }
         assertSameCounters(x, y);
+        assertSameCounters(z, y);
         assertTrue(x.b.engine.xformStatistics().drops(IpsecProtocol.ESP, DropReason.REPLAY) >= wire.size());
         assertTrue(x.b.engine.statistics().get(IpsecStatistics.IN_POLVIO) > 0, "the discard policy was hit");
         for (WirePacket w : wire) {
@@ -214,8 +234,11 @@ class EngineUdpDatagramInputTest {
     void malformedShortAndMutatedDatagramsDecideAsTheWholePacket() throws Exception {
         EngineNet x = world();
         EngineNet y = world();
+        EngineNet z = world();
+        lent.put(x, z);
         List<WirePacket> wire = traffic(x, 3);
         traffic(y, 3);
+        traffic(z, 3);
         SplittableRandom rnd = new SplittableRandom(11);
         int n = 0;
         for (WirePacket w : wire) {
@@ -247,6 +270,7 @@ class EngineUdpDatagramInputTest {
         feedBoth(x, y, new byte[] {(byte) 0xff}, new Endpoint(EngineNet.ip(A4), 4500), new Endpoint(EngineNet.ip(B4), 4500),
                 "keepalive");
         assertSameCounters(x, y);
+        assertSameCounters(z, y);
         assertTrue(n > 300);
     }
 }

@@ -63,6 +63,12 @@ final class DataPlane implements Runnable {
     private final byte[] addr = new byte[16];
     /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
+    /**
+     * A datagram from the NAT-T socket on its way into the engine, lent to it
+     * ({@link IpsecEngine#inputDatagram}): the headroom takes the IP header the transforms read.
+     */
+    private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
+    private static final int DATAGRAM_HEADROOM = 64;
     /** A packet from the TUN on its way into the engine (which copies it: {@link IpsecEngine#output}). */
     private final byte[] scratchOut = new byte[MAX_PACKET];
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
@@ -73,6 +79,8 @@ final class DataPlane implements Runnable {
     private volatile boolean running = true;
     private Poller poller;
     private final BatchClock clock;
+    /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
+    private final InputDecision[] decided = new InputDecision[64];
     /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
     private Encapsulation.UdpDatagram lastHow;
     private final byte[] srcBytes = new byte[16];
@@ -366,13 +374,26 @@ final class DataPlane implements Runnable {
                     if (seg <= 0) seg = len;
                     MemorySegment buf = batch.buffer(i);
                     int at = 0;
-                    do {
-                        int n1 = Math.min(seg, len - at);
-                        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
-                        counters.wireIn++;
-                        input(scratch, n1, how);
-                        at += n1;
-                    } while (at < len);
+                    while (at < len) {
+                        // the engine lock once per run of datagrams (a lock is a fence), TUN writes after it
+                        int k = 0;
+                        lock.lock();
+                        try {
+                            do {
+                                int n1 = Math.min(seg, len - at);
+                                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, datagram, DATAGRAM_HEADROOM, n1);
+                                counters.wireIn++;
+                                decided[k++] = decideDatagram(n1, how);
+                                at += n1;
+                            } while (at < len && k < decided.length);
+                        } finally {
+                            lock.unlock();
+                        }
+                        for (int j = 0; j < k; j++) {
+                            act(decided[j]);
+                            decided[j] = null;
+                        }
+                    }
                 }
                 flushTun();
             } finally {
@@ -439,13 +460,36 @@ final class DataPlane implements Runnable {
         InputDecision d;
         lock.lock();
         try {
-            d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
-        } catch (RuntimeException e) {
-            engineFailure(e);
-            return;
+            d = decide(pkt, len, how);
         } finally {
             lock.unlock();
         }
+        act(d);
+    }
+
+    /** {@code pkt[0, len)} through the engine (the caller holds the lock); null after an engine failure (counted). */
+    private InputDecision decide(byte[] pkt, int len, Encapsulation how) {
+        try {
+            return engine.input(PacketBuffer.wrap(pkt, 0, len), how);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return null;
+        }
+    }
+
+    /** The datagram in {@link #datagram} through the engine, which may use the buffer (the caller holds the lock). */
+    private InputDecision decideDatagram(int len, Encapsulation.UdpDatagram how) {
+        try {
+            return engine.inputDatagram(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return null;
+        }
+    }
+
+    /** What the engine decided for one received packet: delivered to the TUN, or counted. */
+    private void act(InputDecision d) {
+        if (d == null) return;
         switch (d) {
             case InputDecision.Deliver del -> {
                 byte[] p = del.packet();
