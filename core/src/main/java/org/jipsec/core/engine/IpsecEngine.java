@@ -104,6 +104,10 @@ public final class IpsecEngine {
     private final org.jipsec.core.xform.InputBuffers inputBuffers =
             new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
     private Encapsulation.UdpDatagram lastDatagram;
+    /** The last address-path inbound SPD answer ({@link Spd#lookupAgain}). */
+    private FlowKey lastInboundKey;
+    private int lastInboundGeneration;
+    private Optional<SecurityPolicy> lastInboundEntry;
     private byte[] lastSource;
     private byte[] lastDestination;
     private int sweptAtSadSize = -1;
@@ -438,7 +442,7 @@ public final class IpsecEngine {
      * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The buffer is not modified.
      */
     public InputDecision input(PacketBuffer packet, Encapsulation how) {
-        return input(packet, how, false);
+        return input(packet, how, false, null);
     }
 
     /**
@@ -448,10 +452,22 @@ public final class IpsecEngine {
      * buffer. Same decision, counters and SA state as {@link #input}.
      */
     public InputDecision inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how) {
-        return input(datagram, how, true);
+        return input(datagram, how, true, null);
     }
 
-    private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs) {
+    /**
+     * {@link #inputDatagram(PacketBuffer, Encapsulation.UdpDatagram)} that makes no array for a delivered packet: the
+     * answer goes into {@code result} — a delivery as a range of the buffer the engine decrypted into (valid until
+     * the next input call), anything else as the decision. Same decision, counters and SA state.
+     */
+    public void inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how, InputResult result) {
+        Objects.requireNonNull(result);
+        InputDecision d = input(datagram, how, true, result);
+        if (d != null) result.decide(d);
+    }
+
+    /** Null only when {@code result} is given and took the delivered packet. */
+    private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs, InputResult result) {
         sweepIfSadChanged();
         PacketBuffer f;
         boolean udpDecapsulated = false;
@@ -501,6 +517,12 @@ public final class IpsecEngine {
             history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
             sa.recordUse(received, now);                                   // spec §4.9
+        }
+        if (result != null) {
+            InputDecision.Drop rejected = checkInbound(f.array(), f.start(), f.length(), history, null, false);
+            if (rejected != null) return rejected;
+            result.deliver(f.array(), f.start(), f.length(), history);
+            return null;
         }
         byte[] inner = f.toByteArray();
         InputDecision.Drop rejected = checkInbound(inner, history, null, false);
@@ -559,9 +581,14 @@ public final class IpsecEngine {
      */
     private InputDecision.Drop checkInbound(byte[] packet, List<AppliedTransform> history, SocketPolicy socket,
                                             boolean needPort) {
+        return checkInbound(packet, 0, packet.length, history, socket, needPort);
+    }
+
+    private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
+                                            SocketPolicy socket, boolean needPort) {
         PacketSelector sel;
         try {
-            sel = PacketSelector.of(packet, 0, packet.length, needPort);
+            sel = PacketSelector.of(packet, off, len, needPort);
         } catch (MalformedPacketException e) {
             return new InputDecision.Drop(DropCause.MALFORMED, null, "inner packet: " + e.getMessage());
         }
@@ -583,7 +610,12 @@ public final class IpsecEngine {
                 }
             }
         } else {
-            entry = spd.lookup(PolicyDirection.INBOUND, key);
+            // the last inbound flow's answer, if the SPD has not changed since (Spd.lookupAgain checks)
+            int gen = spd.generation();
+            entry = spd.lookupAgain(PolicyDirection.INBOUND, key, lastInboundKey, lastInboundGeneration, lastInboundEntry);
+            lastInboundKey = key;
+            lastInboundGeneration = gen;
+            lastInboundEntry = entry;
             policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
         }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);

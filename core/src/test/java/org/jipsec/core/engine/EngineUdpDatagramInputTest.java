@@ -183,6 +183,7 @@ class EngineUdpDatagramInputTest {
     /** The world fed through {@link IpsecEngine#inputDatagram} (lent buffers), next to each test's x. */
     private final java.util.Map<EngineNet, EngineNet> lent = new java.util.IdentityHashMap<>();
     private int headroom;
+    private final InputResult result = new InputResult();
 
     private void feedBoth(EngineNet x, EngineNet y, byte[] payload, Endpoint src, Endpoint dst, String what) {
         byte[] copy = payload.clone();
@@ -197,8 +198,19 @@ class EngineUdpDatagramInputTest {
             byte[] buf = new byte[room + payload.length + 7];
             java.util.Arrays.fill(buf, (byte) 0x5a);
             System.arraycopy(payload, 0, buf, room, payload.length);
-            InputDecision dz = z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
-                    new Encapsulation.UdpDatagram(src, dst));
+            InputDecision dz;
+            if ((headroom & 4) == 0) {
+                dz = z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
+                        new Encapsulation.UdpDatagram(src, dst));
+            } else {
+                // no array made for a delivery: the packet is a range of the engine's buffer
+                InputResult r = result;
+                z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
+                        new Encapsulation.UdpDatagram(src, dst), r);
+                assertEquals(dy instanceof InputDecision.Deliver, r.delivered(), what);
+                if (r.delivered()) assertEquals(null, r.decision());
+                dz = r.toDecision();
+            }
             assertSame(dz, dy, what + " (lent buffer, headroom " + room + ")");
         }
     }
@@ -272,5 +284,37 @@ class EngineUdpDatagramInputTest {
         assertSameCounters(x, y);
         assertSameCounters(z, y);
         assertTrue(n > 300);
+    }
+
+    /** The engine remembers its last inbound flow's SPD answer: a policy change between two packets counts at once. */
+    @Test
+    void inboundPolicyChangedBetweenTwoPacketsOfOneFlowTakesEffectAtOnce() throws Exception {
+        EngineNet net = world();
+        List<WirePacket> wire = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] p = UdpPackets.build(sock("10.1.0.1", 1000), sock("10.2.0.9", 2000), new byte[] {(byte) i}, i + 1, 64);
+            wire.add(((OutputDecision.Send) net.a.engine.output(PacketBuffer.wrap(p), null)).packets().getFirst());
+        }
+        InputResult r = new InputResult();
+        java.util.function.IntFunction<InputDecision> feed = i -> {
+            Endpoint[] e = endpoints(wire.get(i));
+            if (i % 2 == 0) return net.b.engine.input(PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
+            net.b.engine.inputDatagram(PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]), r);
+            return r.toDecision();
+        };
+        assertInstanceOf(InputDecision.Deliver.class, feed.apply(0));
+        assertInstanceOf(InputDecision.Deliver.class, feed.apply(1));
+        // the flow's inbound policy becomes discard (SPDUPDATE of its selector): the next packet is refused
+        net.b.engine.spd().update(new org.jipsec.core.spd.SelectorSet(new Endpoint(EngineNet.ip("10.1.0.0")), 16,
+                        new Endpoint(EngineNet.ip("10.2.0.0")), 16, 255),
+                org.jipsec.core.spd.PolicyParser.parse("in discard"), org.jipsec.core.spd.PolicyOrigin.USER,
+                org.jipsec.core.spd.PolicyLifetime.NONE);
+        for (int i = 2; i < 4; i++) {
+            InputDecision d = feed.apply(i);
+            assertEquals(DropCause.POLICY_VIOLATION, assertInstanceOf(InputDecision.Drop.class, d, d::toString).cause());
+        }
+        // every policy gone: the system default (def_policy accept) lets the flow through again
+        net.b.engine.spd().flush(org.jipsec.core.spd.PolicyOrigin.USER);
+        for (int i = 4; i < 6; i++) assertInstanceOf(InputDecision.Deliver.class, feed.apply(i));
     }
 }

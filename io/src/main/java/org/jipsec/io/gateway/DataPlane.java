@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.InputResult;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
@@ -81,6 +82,8 @@ final class DataPlane implements Runnable {
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
     private final InputDecision[] decided = new InputDecision[64];
+    /** The engine's answer for one NAT-T datagram ({@link IpsecEngine#inputDatagram(PacketBuffer, Encapsulation.UdpDatagram, InputResult)}). */
+    private final InputResult result = new InputResult();
     /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
     private Encapsulation.UdpDatagram lastHow;
     private final byte[] srcBytes = new byte[16];
@@ -375,7 +378,8 @@ final class DataPlane implements Runnable {
                     MemorySegment buf = batch.buffer(i);
                     int at = 0;
                     while (at < len) {
-                        // the engine lock once per run of datagrams (a lock is a fence), TUN writes after it
+                        // the engine lock once per run of datagrams (a lock is a fence); delivered packets go to
+                        // the TUN batch from the engine's buffer under it, other decisions are counted after it
                         int k = 0;
                         lock.lock();
                         try {
@@ -383,7 +387,8 @@ final class DataPlane implements Runnable {
                                 int n1 = Math.min(seg, len - at);
                                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, datagram, DATAGRAM_HEADROOM, n1);
                                 counters.wireIn++;
-                                decided[k++] = decideDatagram(n1, how);
+                                InputDecision d = decideDatagram(n1, how);
+                                if (d != null) decided[k++] = d;
                                 at += n1;
                             } while (at < len && k < decided.length);
                         } finally {
@@ -477,13 +482,39 @@ final class DataPlane implements Runnable {
         }
     }
 
-    /** The datagram in {@link #datagram} through the engine, which may use the buffer (the caller holds the lock). */
+    /**
+     * The datagram in {@link #datagram} through the engine, which may use the buffer (the caller holds the lock). A
+     * delivered packet goes to the TUN batch straight from the engine's buffer (no array made for it); anything else
+     * is returned for {@link #act}. Null when delivered or after an engine failure (counted).
+     */
     private InputDecision decideDatagram(int len, Encapsulation.UdpDatagram how) {
         try {
-            return engine.inputDatagram(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how);
+            engine.inputDatagram(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how, result);
         } catch (RuntimeException e) {
             engineFailure(e);
             return null;
+        }
+        if (!result.delivered()) return result.decision();
+        toTun(result.array(), result.offset(), result.length());
+        return null;
+    }
+
+    /** One IP packet to the TUN: into the write batch (offload queue) or written at once. */
+    private void toTun(byte[] a, int off, int len) {
+        try {
+            if (offload) {
+                MemorySegment heap = MemorySegment.ofArray(a).asSlice(off, len);   // the batch copies it into a frame
+                if (!tunWrites.add(heap, len)) {
+                    tunWrites.flush(tun);
+                    tunWrites.add(heap, len);
+                }
+            } else {
+                MemorySegment.copy(a, off, tunOut, ValueLayout.JAVA_BYTE, 0, len);
+                tun.writePacket(tunOut, len);
+            }
+            counters.tunOut++;
+        } catch (IOException | IllegalArgumentException e) {
+            counters.tunWriteErrors++;
         }
     }
 
@@ -491,24 +522,7 @@ final class DataPlane implements Runnable {
     private void act(InputDecision d) {
         if (d == null) return;
         switch (d) {
-            case InputDecision.Deliver del -> {
-                byte[] p = del.packet();
-                try {
-                    if (offload) {
-                        MemorySegment heap = MemorySegment.ofArray(p);        // the batch copies it into its frame
-                        if (!tunWrites.add(heap, p.length)) {
-                            tunWrites.flush(tun);
-                            tunWrites.add(heap, p.length);
-                        }
-                    } else {
-                        MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
-                        tun.writePacket(tunOut, p.length);
-                    }
-                    counters.tunOut++;
-                } catch (IOException | IllegalArgumentException e) {
-                    counters.tunWriteErrors++;
-                }
-            }
+            case InputDecision.Deliver del -> toTun(del.packet(), 0, del.packet().length);
             case InputDecision.Drop x -> counters.inDrops++;
             case InputDecision.Keepalive k -> counters.keepalivesIn++;
             case InputDecision.Ike ike -> counters.ikeIn++;
