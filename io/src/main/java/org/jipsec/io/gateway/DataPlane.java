@@ -503,10 +503,9 @@ final class DataPlane implements Runnable {
     private void toTun(byte[] a, int off, int len) {
         try {
             if (offload) {
-                MemorySegment heap = MemorySegment.ofArray(a).asSlice(off, len);   // the batch copies it into a frame
-                if (!tunWrites.add(heap, len)) {
+                if (!tunWrites.add(a, off, len)) {                 // the batch copies it into a frame
                     tunWrites.flush(tun);
-                    tunWrites.add(heap, len);
+                    tunWrites.add(a, off, len);
                 }
             } else {
                 MemorySegment.copy(a, off, tunOut, ValueLayout.JAVA_BYTE, 0, len);
