@@ -278,7 +278,30 @@ public final class IpsecEngine {
         return outbound(packet, null, false);
     }
 
+    /**
+     * In-place output for data planes (opt-in): the same decision as {@link #output}, but the packet is protected
+     * (or sent in clear) in the caller's buffer instead of a copy, and no {@link WirePacket} array is made. Give it a
+     * buffer with {@link Xform#HEADROOM} bytes before the packet and {@link Xform#TAILROOM} after; with less, the
+     * buffer grows as {@link PacketBuffer} does (moving or reallocating: re-read {@code array()}/{@code start()}).
+     *
+     * <p>When {@code result.sent()}, {@code packet} holds the whole IP packet to send (outer header included) and
+     * {@code result.encapsulation()} says how it is carried — exactly what {@link #output} would have put in its
+     * {@link WirePacket}. Otherwise {@code result.decision()} is the {@link OutputDecision.Drop} or
+     * {@link OutputDecision.Queued} {@link #output} would have returned (a queued packet is copied); the buffer's
+     * contents are then unspecified. {@code result} is overwritten by each call and may be reused.
+     */
+    public void outputInPlace(PacketBuffer packet, SocketPolicy socket, InPlaceOutput result) {
+        result.reset();
+        OutputDecision d = outbound(packet, socket, true, result);
+        if (d != null) result.notSent(d);
+    }
+
     private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort) {
+        return outbound(packet, socket, needPort, null);
+    }
+
+    /** {@code inPlace} null: the caller's buffer is copied; else the packet is worked on in place (null returned when sent). */
+    private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort, InPlaceOutput inPlace) {
         sweepIfSadChanged();
         PacketSelector sel;
         try {
@@ -313,7 +336,7 @@ public final class IpsecEngine {
         OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
                 keys::lookupOutbound);
         return switch (d) {
-            case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet);
+            case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet, inPlace);
             case OutboundDecision.Discard<SecurityAssociation> x -> {
                 stats.increment(IpsecStatistics.OUT_POLVIO);                // spec §4.4: silently, sender sees success
                 yield new OutputDecision.Drop(DropCause.POLICY_DISCARD, null, "policy " + policy.type().keyword());
@@ -330,15 +353,25 @@ public final class IpsecEngine {
             }
             case OutboundDecision.Protect<SecurityAssociation> p -> {
                 acquire(p.acquire(), entry);
-                if (p.steps().isEmpty()) yield sendClear(packet);
+                if (p.steps().isEmpty()) yield sendClear(packet, inPlace);
+                if (inPlace != null) {
+                    int steps = p.steps().size();
+                    packet.ensureHeadroom(Xform.HEADROOM * steps);         // no-op when the caller left the room
+                    packet.ensureTailroom(Xform.TAILROOM * steps);
+                    yield protect(packet, p.steps(), inPlace);
+                }
                 // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
                 yield protect(PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(),
-                        Xform.HEADROOM * p.steps().size(), Xform.TAILROOM * p.steps().size()), p.steps());
+                        Xform.HEADROOM * p.steps().size(), Xform.TAILROOM * p.steps().size()), p.steps(), null);
             }
         };
     }
 
-    private static OutputDecision sendClear(PacketBuffer packet) {
+    private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
+        if (inPlace != null) {
+            inPlace.sent(new Encapsulation.RawIp(outerProtocol(packet.array(), packet.start(), packet.length())), true);
+            return null;
+        }
         byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
         return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
     }
@@ -352,7 +385,9 @@ public final class IpsecEngine {
         }
     }
 
-    private OutputDecision protect(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps) {
+    /** Applies the bundle to {@code f}; with {@code inPlace}, leaves the result in {@code f} and returns null when sent. */
+    private OutputDecision protect(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                   InPlaceOutput inPlace) {
         SecurityAssociation last = null;
         SaContext lastCtx = null;
         for (OutboundDecision.Step<SecurityAssociation> step : steps) {
@@ -377,8 +412,14 @@ public final class IpsecEngine {
             last = sa;
             lastCtx = ctx;
         }
-        byte[] wire = f.toByteArray();
         var natT = lastCtx.parameters().natT();
+        if (inPlace != null) {
+            inPlace.sent(natT != null && last.saType() == SaType.ESP
+                    ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
+                    : new Encapsulation.RawIp(outerProtocol(f.array(), f.start(), f.length())), false);
+            return null;
+        }
+        byte[] wire = f.toByteArray();
         Encapsulation how = natT != null && last.saType() == SaType.ESP
                 ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
                 : new Encapsulation.RawIp(outerProtocol(wire, 0, wire.length));

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.xform.Xform;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.NativeFd;
@@ -63,12 +65,19 @@ final class DataPlane implements Runnable {
     private final byte[] addr = new byte[16];
     /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
-    /** A packet from the TUN on its way into the engine (which copies it: {@link IpsecEngine#output}). */
-    private final byte[] scratchOut = new byte[MAX_PACKET];
+    /**
+     * Packets from the TUN on their way through {@link IpsecEngine#outputInPlace}: each is written at
+     * {@link Xform#HEADROOM} so that the engine adds the outer, UDP and ESP headers and the trailer in the same array
+     * (no copy), and the protected packet goes from there into the send batch. One per TSO segment (offload queue),
+     * else one.
+     */
+    private final byte[][] segments;
+    private final int[] segmentLengths;
+    private final InPlaceOutput outResult = new InPlaceOutput();
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
-    private final MemorySegment[] segments;
-    private final int[] segmentLengths;
+    /** The engine's clock, pinned for each batch read from the TUN (null: the engine reads its own clock). */
+    private BatchClock clock;
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
@@ -85,16 +94,14 @@ final class DataPlane implements Runnable {
         this.counters = counters;
         this.keepaliveSeconds = keepaliveSeconds;
         this.offload = tun.hasVnetHdr();
-        if (offload) {
-            segments = new MemorySegment[TunWriteBatch.MAX_SEGMENTS];
-            for (int i = 0; i < segments.length; i++) segments[i] = arena.allocate(MAX_PACKET, 16);
-            segmentLengths = new int[segments.length];
-            tunWrites = new TunWriteBatch(BATCH);
-        } else {
-            segments = null;
-            segmentLengths = null;
-            tunWrites = null;
-        }
+        segments = new byte[offload ? TunWriteBatch.MAX_SEGMENTS : 1][Xform.HEADROOM + MAX_PACKET + Xform.TAILROOM];
+        segmentLengths = new int[segments.length];
+        tunWrites = offload ? new TunWriteBatch(BATCH) : null;
+    }
+
+    /** Pins {@code c} (the engine's clock) once per batch of packets read from the TUN. */
+    void useClock(BatchClock c) {
+        this.clock = c;
     }
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
@@ -193,9 +200,12 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
+        BatchClock c = clock;
+        if (c != null) c.pin();
         try {
             readTun();
         } finally {
+            if (c != null) c.unpin();
             sockets.flush();
         }
     }
@@ -205,12 +215,14 @@ final class DataPlane implements Runnable {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
             if (!offload) {
-                outbound(tunBuf, len);
+                if (len > MAX_PACKET) continue;
+                MemorySegment.copy(tunBuf, ValueLayout.JAVA_BYTE, 0, segments[0], Xform.HEADROOM, len);
+                outbound(segments[0], len);
                 continue;
             }
             int count;
             try {
-                count = GsoSplitter.split(tunBuf, len, segments, segmentLengths);
+                count = GsoSplitter.split(tunBuf, len, segments, Xform.HEADROOM, segmentLengths);
             } catch (TunPacketException e) {
                 counters.tunIn++;
                 counters.outDrops++;
@@ -220,25 +232,50 @@ final class DataPlane implements Runnable {
         }
     }
 
-    /** One IP packet from the TUN through {@link IpsecEngine#output}. */
-    private void outbound(MemorySegment seg, int len) {
+    /**
+     * One IP packet from the TUN ({@code buf[HEADROOM, HEADROOM + len)}) through {@link IpsecEngine#outputInPlace}:
+     * protected in {@code buf} and queued from there.
+     */
+    private void outbound(byte[] buf, int len) {
         counters.tunIn++;
-        if (linkScoped(seg, len)) {
+        if (linkScoped(buf, Xform.HEADROOM, len)) {
             counters.tunIgnored++;
             return;
         }
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, scratchOut, 0, len);   // the engine copies what it keeps
-        OutputDecision d;
+        PacketBuffer p = PacketBuffer.wrap(buf, Xform.HEADROOM, len);
+        InPlaceOutput r = outResult;
         lock.lock();
         try {
-            d = engine.output(PacketBuffer.wrap(scratchOut, 0, len), null);
+            engine.outputInPlace(p, null, r);
         } catch (RuntimeException e) {
             engineFailure(e);
             return;
         } finally {
             lock.unlock();
         }
-        act(d);
+        if (!r.sent()) {
+            act(r.decision());
+            return;
+        }
+        sockets.queue(p.array(), p.start(), p.length(), r.encapsulation());
+        if (r.clear()) counters.clearOut++;
+        else counters.wireOut++;
+    }
+
+    /** {@link #linkScoped(MemorySegment, int)} for a packet at {@code off} of a heap array. */
+    static boolean linkScoped(byte[] p, int off, int len) {
+        if (len < 20) return false;
+        int v = (p[off] & 0xf0) >>> 4;
+        if (v == 6 && len >= 40) {
+            int d0 = p[off + 24] & 0xff;
+            int d1 = p[off + 25] & 0xff;
+            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
+        }
+        if (v == 4) {
+            int d0 = p[off + 16] & 0xff;
+            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && p[off + 17] == -1 && p[off + 18] == -1 && p[off + 19] == -1);
+        }
+        return false;
     }
 
     /**

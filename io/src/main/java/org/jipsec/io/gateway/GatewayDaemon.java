@@ -85,7 +85,8 @@ public final class GatewayDaemon implements AutoCloseable {
      */
     public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigLoader config, Log log) throws IOException {
         AtomicReference<PfkeyServer> sink = new AtomicReference<>();
-        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(),
+        BatchClock clock = new BatchClock(InstantSource.system());
+        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(),
                 EngineSettings.DEFAULTS, out -> {
                     PfkeyServer s = sink.get();
                     if (s != null) s.deliver(out);
@@ -108,6 +109,7 @@ public final class GatewayDaemon implements AutoCloseable {
             sink.set(server);
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o);
             self[0] = d;
+            d.plane.useClock(clock);
             d.remember(sasBefore, policiesBefore);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"

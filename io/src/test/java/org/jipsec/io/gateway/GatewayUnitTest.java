@@ -17,7 +17,12 @@ class GatewayUnitTest {
 
     private static boolean linkScoped(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
-        return DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        boolean native_ = DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        // the heap variant the send path uses (packet at an offset, as after the headroom) must agree
+        byte[] roomy = new byte[7 + b.length];
+        System.arraycopy(b, 0, roomy, 7, b.length);
+        assertEquals(native_, DataPlane.linkScoped(roomy, 7, b.length), hex);
+        return native_;
     }
 
     private static String v4(String dst) {
