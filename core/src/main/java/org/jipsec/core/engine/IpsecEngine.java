@@ -101,6 +101,8 @@ public final class IpsecEngine {
     private final int[] natTPorts;
     private volatile Xform xform;
     private int sweptAtSadSize = -1;
+    /** Sweeps that destroyed contexts (a {@link CachedBundle} from before one is not used). */
+    private int sweeps;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
     private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
@@ -203,7 +205,9 @@ public final class IpsecEngine {
      */
     public int sweep() {
         sweptAtSadSize = keys.sad().size();
-        return contexts.sweep(this::alive);
+        int n = contexts.sweep(this::alive);
+        if (n > 0) sweeps++;                                               // no cached bundle keeps a dead context
+        return n;
     }
 
     /**
@@ -332,6 +336,10 @@ public final class IpsecEngine {
             entry = spd.lookup(PolicyDirection.OUTBOUND, key);
             policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
         }
+        if (socket == null && entry.isPresent()) {
+            CachedBundle b = cachedBundle(key, entry.get());
+            if (b != null) return protect(packet, b, inPlace);
+        }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
         OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
                 keys::lookupOutbound);
@@ -354,17 +362,69 @@ public final class IpsecEngine {
             case OutboundDecision.Protect<SecurityAssociation> p -> {
                 acquire(p.acquire(), entry);
                 if (p.steps().isEmpty()) yield sendClear(packet, inPlace);
-                if (inPlace != null) {
-                    int steps = p.steps().size();
-                    packet.ensureHeadroom(Xform.HEADROOM * steps);         // no-op when the caller left the room
-                    packet.ensureTailroom(Xform.TAILROOM * steps);
-                    yield protect(packet, p.steps(), inPlace);
-                }
-                // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
-                yield protect(PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(),
-                        Xform.HEADROOM * p.steps().size(), Xform.TAILROOM * p.steps().size()), p.steps(), null);
+                // a bundle with every request resolved and nothing to ACQUIRE is the same for the next packet of
+                // this flow while the SPD entry and the SAD stay as they are: remembered (socket policies aside)
+                CachedBundle fill = socket == null && entry.isPresent() && p.acquire().isEmpty()
+                        && p.steps().size() == policy.requests().size()
+                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(), sweeps,
+                                p.steps(), new SaContext[p.steps().size()]) : null;
+                yield protect(packet, p.steps(), fill, inPlace);
             }
         };
+    }
+
+    /** The packet with room for {@code steps} protections: the caller's buffer in place, else a copy. */
+    private static PacketBuffer room(PacketBuffer packet, int steps, InPlaceOutput inPlace) {
+        if (inPlace != null) {
+            packet.ensureHeadroom(Xform.HEADROOM * steps);                  // no-op when the caller left the room
+            packet.ensureTailroom(Xform.TAILROOM * steps);
+            return packet;
+        }
+        // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
+        return PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM * steps,
+                Xform.TAILROOM * steps);
+    }
+
+    // ------------------------------------------------------------------------------------------ per-flow bundle cache
+
+    /**
+     * A resolved outbound bundle for one flow (the idea of NetBSD's per-PCB SP cache, extended to the SA choice):
+     * valid only for the same SPD entry (the SPD's own cache answers a fresh lookup, so a policy added, updated or
+     * flushed gives another entry) and the same SAD generation and {@code prefered_oldsa} (any SA added, replaced,
+     * re-stated by a lifetime, deleted or flushed gives another generation). So a hit gives exactly the steps
+     * {@link OutboundRequestResolver} would; the contexts are filled by the first packet that uses it.
+     */
+    private record CachedBundle(FlowKey key, SecurityPolicy entry, long sadGeneration, boolean preferOld,
+                                int sweeps, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                SaContext[] contexts) {}
+
+    private static final int BUNDLE_SLOTS = 256;
+    private final CachedBundle[] bundles = new CachedBundle[BUNDLE_SLOTS];
+
+    private boolean preferOld() { return keys.settings().preferedOldsa != 0; }
+
+    private CachedBundle cachedBundle(FlowKey key, SecurityPolicy entry) {
+        int h = key.hashCode();
+        CachedBundle b = bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)];
+        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation() || b.sweeps() != sweeps
+                || b.preferOld() != preferOld() || !b.key().equals(key)) return null;
+        return b;
+    }
+
+    private OutputDecision protect(PacketBuffer packet, CachedBundle b, InPlaceOutput inPlace) {
+        return protect(packet, b.steps(), b, inPlace);
+    }
+
+    private OutputDecision protect(PacketBuffer packet, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                   CachedBundle cache, InPlaceOutput inPlace) {
+        return applyBundle(room(packet, steps.size(), inPlace), steps, cache, inPlace);
+    }
+
+    /** Stores a bundle whose every context is known (first packet of a flow, or after any SPD/SAD change). */
+    private void remember(CachedBundle b) {
+        for (SaContext c : b.contexts()) if (c == null) return;
+        int h = b.key().hashCode();
+        bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)] = b;
     }
 
     private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
@@ -386,19 +446,32 @@ public final class IpsecEngine {
     }
 
     /** Applies the bundle to {@code f}; with {@code inPlace}, leaves the result in {@code f} and returns null when sent. */
-    private OutputDecision protect(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
-                                   InPlaceOutput inPlace) {
+    /**
+     * Applies the bundle to {@code f} (which has the room); with {@code inPlace}, leaves the result in {@code f} and
+     * returns null when sent. {@code cache}: the flow's bundle, whose contexts are used or filled in (an SA of mode
+     * "any" is resolved per packet, {@link #modeFor}); cached once every context exists.
+     */
+    private OutputDecision applyBundle(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                       CachedBundle cache, InPlaceOutput inPlace) {
         SecurityAssociation last = null;
         SaContext lastCtx = null;
-        for (OutboundDecision.Step<SecurityAssociation> step : steps) {
+        long now = nowSeconds();
+        for (int i = 0; i < steps.size(); i++) {
+            OutboundDecision.Step<SecurityAssociation> step = steps.get(i);
             SecurityAssociation sa = step.sa();
-            IpsecMode mode = modeFor(sa, step.request(), f);
-            SaContext ctx;
-            try {
-                ctx = contexts.get(sa, mode);
-            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-                stats.increment(IpsecStatistics.OUT_INVAL);
-                return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
+            SaContext ctx = cache != null ? cache.contexts()[i] : null;
+            if (ctx == null) {
+                IpsecMode mode = modeFor(sa, step.request(), f);
+                try {
+                    ctx = contexts.get(sa, mode);
+                } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                    stats.increment(IpsecStatistics.OUT_INVAL);
+                    return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
+                }
+                if (cache != null && sa.mode() != IpsecMode.ANY) {
+                    cache.contexts()[i] = ctx;
+                    if (i == steps.size() - 1) remember(cache);
+                }
             }
             int before = f.length();
             DropReason r = xform.output(ctx, f);
@@ -407,7 +480,7 @@ public final class IpsecEngine {
                 return new OutputDecision.Drop(DropCause.XFORM, r, sa.saType().dumpName() + " spi 0x"
                         + Integer.toHexString(sa.spi()) + ": " + r.description());
             }
-            sa.recordUse(before, nowSeconds());                            // spec §4.9: bytes += packet length
+            sa.recordUse(before, now);                                     // spec §4.9: bytes += packet length
             sa.setSequence((int) ctx.lastSequence());
             last = sa;
             lastCtx = ctx;
