@@ -448,8 +448,8 @@ public final class IpsecEngine {
     /** Applies the bundle to {@code f}; with {@code inPlace}, leaves the result in {@code f} and returns null when sent. */
     /**
      * Applies the bundle to {@code f} (which has the room); with {@code inPlace}, leaves the result in {@code f} and
-     * returns null when sent. {@code cache}: the flow's bundle, whose contexts are used or filled in (an SA of mode
-     * "any" is resolved per packet, {@link #modeFor}); cached once every context exists.
+     * returns null when sent. {@code cache}: the flow's bundle, whose contexts (SA and {@link #modeFor} mode) are used
+     * or filled in; cached once every context exists.
      */
     private OutputDecision applyBundle(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
                                        CachedBundle cache, InPlaceOutput inPlace) {
@@ -468,7 +468,9 @@ public final class IpsecEngine {
                     stats.increment(IpsecStatistics.OUT_INVAL);
                     return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
                 }
-                if (cache != null && sa.mode() != IpsecMode.ANY) {
+                // the mode of an SA of mode "any" depends on the packet's family and destination as this step sees
+                // them: the flow's, as changed by the bundle's earlier SAs — the same for every packet of the flow
+                if (cache != null) {
                     cache.contexts()[i] = ctx;
                     if (i == steps.size() - 1) remember(cache);
                 }
