@@ -73,7 +73,10 @@ final class DataPlane implements Runnable {
      */
     private final byte[][] segments;
     private final int[] segmentLengths;
-    private final InPlaceOutput outResult = new InPlaceOutput();
+    /** Per segment: the engine's answer, and the buffer it left the packet in (null: ignored, FAILED: engine failure). */
+    private final InPlaceOutput[] outResults;
+    private final PacketBuffer[] outBuffers;
+    private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
     /** The engine's clock, pinned for each batch read from the TUN (null: the engine reads its own clock). */
@@ -96,6 +99,9 @@ final class DataPlane implements Runnable {
         this.offload = tun.hasVnetHdr();
         segments = new byte[offload ? TunWriteBatch.MAX_SEGMENTS : 1][Xform.HEADROOM + MAX_PACKET + Xform.TAILROOM];
         segmentLengths = new int[segments.length];
+        outResults = new InPlaceOutput[segments.length];
+        for (int i = 0; i < outResults.length; i++) outResults[i] = new InPlaceOutput();
+        outBuffers = new PacketBuffer[segments.length];
         tunWrites = offload ? new TunWriteBatch(BATCH) : null;
     }
 
@@ -214,52 +220,70 @@ final class DataPlane implements Runnable {
         for (int n = 0; n < FAIRNESS; n++) {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
-            if (!offload) {
-                if (len > MAX_PACKET) continue;
-                MemorySegment.copy(tunBuf, ValueLayout.JAVA_BYTE, 0, segments[0], Xform.HEADROOM, len);
-                outbound(segments[0], len);
-                continue;
-            }
             int count;
-            try {
-                count = GsoSplitter.split(tunBuf, len, segments, Xform.HEADROOM, segmentLengths);
-            } catch (TunPacketException e) {
-                counters.tunIn++;
-                counters.outDrops++;
-                continue;
+            if (!offload) {
+                MemorySegment.copy(tunBuf, ValueLayout.JAVA_BYTE, 0, segments[0], Xform.HEADROOM, len);
+                segmentLengths[0] = len;
+                count = 1;
+            } else {
+                try {
+                    count = GsoSplitter.split(tunBuf, len, segments, Xform.HEADROOM, segmentLengths);
+                } catch (TunPacketException e) {
+                    counters.tunIn++;
+                    counters.outDrops++;
+                    continue;
+                }
             }
-            for (int i = 0; i < count; i++) outbound(segments[i], segmentLengths[i]);
+            outbound(count);
         }
     }
 
     /**
-     * One IP packet from the TUN ({@code buf[HEADROOM, HEADROOM + len)}) through {@link IpsecEngine#outputInPlace}:
-     * protected in {@code buf} and queued from there.
+     * The {@code count} IP packets in {@link #segments} (each at {@link Xform#HEADROOM}, its length in
+     * {@link #segmentLengths}) through {@link IpsecEngine#outputInPlace} under one hold of the engine lock (a TSO
+     * frame's segments: at most {@link TunWriteBatch#MAX_SEGMENTS}), each protected in its own array; then, with the
+     * lock released, queued for the network from there.
      */
-    private void outbound(byte[] buf, int len) {
-        counters.tunIn++;
-        if (linkScoped(buf, Xform.HEADROOM, len)) {
-            counters.tunIgnored++;
-            return;
-        }
-        PacketBuffer p = PacketBuffer.wrap(buf, Xform.HEADROOM, len);
-        InPlaceOutput r = outResult;
+    private void outbound(int count) {
         lock.lock();
         try {
-            engine.outputInPlace(p, null, r);
-        } catch (RuntimeException e) {
-            engineFailure(e);
-            return;
+            for (int i = 0; i < count; i++) {
+                InPlaceOutput r = outResults[i];
+                int len = segmentLengths[i];
+                if (linkScoped(segments[i], Xform.HEADROOM, len)) {
+                    outBuffers[i] = null;                          // ignored
+                    continue;
+                }
+                PacketBuffer p = PacketBuffer.wrap(segments[i], Xform.HEADROOM, len);
+                outBuffers[i] = p;
+                try {
+                    engine.outputInPlace(p, null, r);
+                } catch (RuntimeException e) {
+                    engineFailure(e);
+                    outBuffers[i] = FAILED;
+                }
+            }
         } finally {
             lock.unlock();
         }
-        if (!r.sent()) {
-            act(r.decision());
-            return;
+        for (int i = 0; i < count; i++) {
+            counters.tunIn++;
+            PacketBuffer p = outBuffers[i];
+            outBuffers[i] = null;
+            if (p == null) {
+                counters.tunIgnored++;
+                continue;
+            }
+            if (p == FAILED) continue;                             // counted by engineFailure
+            InPlaceOutput r = outResults[i];
+            if (!r.sent()) {
+                act(r.decision());
+                continue;
+            }
+            sockets.queue(p.array(), p.start(), p.length(), r.encapsulation());
+            if (r.clear()) counters.clearOut++;
+            else counters.wireOut++;
         }
-        sockets.queue(p.array(), p.start(), p.length(), r.encapsulation());
-        if (r.clear()) counters.clearOut++;
-        else counters.wireOut++;
     }
 
     /** {@link #linkScoped(MemorySegment, int)} for a packet at {@code off} of a heap array. */
