@@ -79,7 +79,11 @@ final class DataPlane implements Runnable {
     private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
-    /** The engine's clock, pinned for each batch read from the TUN (null: the engine reads its own clock). */
+    /**
+     * The engine's clock, pinned for each round of the loop over the ready descriptors (at most {@link #FAIRNESS}
+     * packets or frames from each): one clock read per round instead of several per packet. Null: the engine reads
+     * its own clock.
+     */
     private BatchClock clock;
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
@@ -105,7 +109,7 @@ final class DataPlane implements Runnable {
         tunWrites = offload ? new TunWriteBatch(BATCH) : null;
     }
 
-    /** Pins {@code c} (the engine's clock) once per batch of packets read from the TUN. */
+    /** Pins {@code c} (the engine's clock) once per round over the ready descriptors. */
     void useClock(BatchClock c) {
         this.clock = c;
     }
@@ -142,13 +146,19 @@ final class DataPlane implements Runnable {
                 int ready = p.poll((int) Math.min(waitMs, 1000));
                 if (!running) break;
                 if (ready > 0) {
-                    if (p.isReady(0)) fromTun();
-                    for (int i = 0; i < raws; i++) {
-                        if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
-                    }
-                    if (sockets.udp4 != null) {
-                        if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
-                        if (p.isReady(2 + raws)) fromUdp(sockets.udp6);
+                    BatchClock c = clock;
+                    if (c != null) c.pin();                        // one clock read per round, both directions
+                    try {
+                        if (p.isReady(0)) fromTun();
+                        for (int i = 0; i < raws; i++) {
+                            if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
+                        }
+                        if (sockets.udp4 != null) {
+                            if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
+                            if (p.isReady(2 + raws)) fromUdp(sockets.udp6);
+                        }
+                    } finally {
+                        if (c != null) c.unpin();
                     }
                 }
                 if (System.nanoTime() - nextTick >= 0) {
@@ -206,12 +216,9 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
-        BatchClock c = clock;
-        if (c != null) c.pin();
         try {
             readTun();
         } finally {
-            if (c != null) c.unpin();
             sockets.flush();
         }
     }
