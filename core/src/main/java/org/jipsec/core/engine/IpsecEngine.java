@@ -66,7 +66,10 @@ import org.jipsec.core.xform.XformStats;
  * §4.6); a missing SA triggers a rate-limited ACQUIRE (§4.7) and, at REQUIRE/UNIQUE, holds the packet in the
  * bounded pending queue (or drops it, {@code out_nosa}, when the queue is off or full), at USE skips the request.
  * The bundle is applied innermost first (KAME order: IPComp, ESP, AH) by the transforms; each SA's usage is
- * recorded for its lifetimes (§4.9).
+ * recorded for its lifetimes (§4.9). A per-flow cache remembers the resolved bundle (and its transform contexts) while
+ * the SPD entry, the SAD generation and {@code prefered_oldsa} stay the same, so a change takes effect on the next
+ * packet exactly as without it. {@link #outputInPlace} is the data planes' variant: the packet is protected in the
+ * caller's buffer (with head- and tailroom) instead of a copy.
  *
  * <p>Inbound ({@link #input}): NAT-T keepalives and IKE messages on the NAT-T port are told apart (RFC 3948 §2.1,
  * §2.2); fragments are reassembled first (RFC 4303 §3.4.1); every IPsec layer is removed, each with the SA found by
