@@ -4,33 +4,31 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /**
- * The engine's clock in the gateway: the system clock, except while the data-plane thread works through one round
- * of packets ({@link #pin()} … {@link #unpin()}), when it answers the instant read at {@link #pin()} — one clock
- * read per round instead of two or more per packet (the SPD's {@code lastused}, each SA's usage time; both are
- * kept in whole seconds, and a round lasts a few milliseconds at most). Any other thread reading during a batch gets
- * that same recent instant. Outside a batch every read is the system clock's.
+ * The gateway engine's clock: the system clock, read once per received batch instead of once or twice per packet
+ * (the engine stamps SA usage and SPD {@code lastused} in seconds). While the data plane holds a batch
+ * ({@link #hold()} … {@link #release()}) every reader — the data plane and the PF_KEY thread alike — gets the instant
+ * read at {@link #hold()}, microseconds to milliseconds old; otherwise a fresh read.
  */
 final class BatchClock implements InstantSource {
     private final InstantSource system;
-    private volatile Instant pinned;
+    private volatile Instant held;
 
     BatchClock(InstantSource system) {
         this.system = system;
     }
 
-    /** Reads the system clock once and answers that instant until {@link #unpin()}. Data-plane thread only. */
-    void pin() {
-        pinned = system.instant();
-    }
-
-    /** Back to the system clock. */
-    void unpin() {
-        pinned = null;
-    }
-
     @Override
     public Instant instant() {
-        Instant p = pinned;
-        return p != null ? p : system.instant();
+        Instant h = held;
+        return h != null ? h : system.instant();
+    }
+
+    /** Reads the system clock once; {@link #instant()} returns that until {@link #release()}. */
+    void hold() {
+        held = system.instant();
+    }
+
+    void release() {
+        held = null;
     }
 }

@@ -79,19 +79,23 @@ final class DataPlane implements Runnable {
     private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
-    /**
-     * The engine's clock, pinned for each round of the loop over the ready descriptors (at most {@link #FAIRNESS}
-     * packets or frames from each): one clock read per round instead of several per packet. Null: the engine reads
-     * its own clock.
-     */
-    private BatchClock clock;
+
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
+    private final BatchClock clock;
 
     DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
               java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
               int keepaliveSeconds) {
+        this(engine, lock, tun, sockets, log, pfkeyOut, counters, keepaliveSeconds, null);
+    }
+
+    /** @param clock the engine's clock, held for each received batch (null: none to hold) */
+    DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
+              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
+              int keepaliveSeconds, BatchClock clock) {
+        this.clock = clock;
         this.engine = engine;
         this.lock = lock;
         this.tun = tun;
@@ -109,10 +113,6 @@ final class DataPlane implements Runnable {
         tunWrites = offload ? new TunWriteBatch(BATCH) : null;
     }
 
-    /** Pins {@code c} (the engine's clock) once per round over the ready descriptors. */
-    void useClock(BatchClock c) {
-        this.clock = c;
-    }
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
     private NativeFd[] fds() {
@@ -146,19 +146,13 @@ final class DataPlane implements Runnable {
                 int ready = p.poll((int) Math.min(waitMs, 1000));
                 if (!running) break;
                 if (ready > 0) {
-                    BatchClock c = clock;
-                    if (c != null) c.pin();                        // one clock read per round, both directions
-                    try {
-                        if (p.isReady(0)) fromTun();
-                        for (int i = 0; i < raws; i++) {
-                            if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
-                        }
-                        if (sockets.udp4 != null) {
-                            if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
-                            if (p.isReady(2 + raws)) fromUdp(sockets.udp6);
-                        }
-                    } finally {
-                        if (c != null) c.unpin();
+                    if (p.isReady(0)) fromTun();
+                    for (int i = 0; i < raws; i++) {
+                        if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
+                    }
+                    if (sockets.udp4 != null) {
+                        if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
+                        if (p.isReady(2 + raws)) fromUdp(sockets.udp6);
                     }
                 }
                 if (System.nanoTime() - nextTick >= 0) {
@@ -216,9 +210,11 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
+        if (clock != null) clock.hold();                          // one clock read for the frames read now
         try {
             readTun();
         } finally {
+            if (clock != null) clock.release();
             sockets.flush();
         }
     }

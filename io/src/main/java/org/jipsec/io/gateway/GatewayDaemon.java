@@ -65,7 +65,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
-                          Log log, ConfigLoader config, GatewayOptions o) {
+                          Log log, ConfigLoader config, GatewayOptions o, BatchClock clock) {
         this.engine = engine;
         this.server = server;
         this.tun = tun;
@@ -73,7 +73,7 @@ public final class GatewayDaemon implements AutoCloseable {
         this.log = log;
         this.config = config;
         this.plane = new DataPlane(engine, server.lock(), tun.queue(0), sockets, log, server::deliver, counters,
-                o.keepaliveSeconds());
+                o.keepaliveSeconds(), clock);
         this.thread = Thread.ofPlatform().name("jipsec-dataplane").daemon().unstarted(plane);
     }
 
@@ -107,9 +107,8 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
             sink.set(server);
-            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o);
+            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o, clock);
             self[0] = d;
-            d.plane.useClock(clock);
             d.remember(sasBefore, policiesBefore);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"

@@ -77,17 +77,17 @@ class GatewayUnitTest {
     }
 
     @Test
-    void batchClockAnswersOneInstantWhilePinned() {
+    void batchClockAnswersOneInstantWhileHeld() {
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         java.time.InstantSource ticking = () -> java.time.Instant.ofEpochSecond(1_700_000_000L + reads.incrementAndGet());
         BatchClock c = new BatchClock(ticking);
-        assertEquals(1_700_000_001L, c.instant().getEpochSecond(), "unpinned: the source's own reading");
-        c.pin();
+        assertEquals(1_700_000_001L, c.instant().getEpochSecond(), "not held: the source's own reading");
+        c.hold();
         assertEquals(1_700_000_002L, c.instant().getEpochSecond());
-        assertEquals(1_700_000_002L, c.instant().getEpochSecond(), "pinned: the same instant, no new read");
+        assertEquals(1_700_000_002L, c.instant().getEpochSecond(), "held: the same instant, no new read");
         assertEquals(1_700_000_002_000L, c.millis());
         assertEquals(2, reads.get());
-        c.unpin();
-        assertEquals(1_700_000_003L, c.instant().getEpochSecond(), "unpinned again: reads the source");
+        c.release();
+        assertEquals(1_700_000_003L, c.instant().getEpochSecond(), "released: reads the source again");
     }
 }
