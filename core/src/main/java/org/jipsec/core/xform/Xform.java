@@ -66,17 +66,24 @@ public final class Xform {
         if (!enabled(p.protocol())) return DropReason.DISABLED;
         DropReason r;
         if (p.isTunnel()) {
+            int inner = f.length();
             r = IpTunnel.encapsulate(sa, f, settings);
-            if (r != null) return r;
+            if (r != null) {
+                stats.ipipOutputDropped(r);
+                return r;
+            }
+            stats.ipipOutput(inner);
         } else if (f.length() > 0 && ((f.array()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
             return DropReason.INVALID; // a transport-mode SA protects packets of its own family only
         }
+        stats.outputSeen(p.protocol());
         r = switch (p.protocol()) {
             case ESP -> Esp.output(sa, f, stats);
             case AH -> Ah.output(sa, f, settings, stats);
             case IPCOMP -> IpComp.output(sa, f, stats);
         };
         if (r != null) return r;
+        if (p.protocol() != IpsecProtocol.IPCOMP) stats.histogram(p); // IpComp counts its own (not when sent as is)
         if (p.natT() != null) return UdpEncap.encapsulate(f, p.natT(), views.get());
         return null;
     }
@@ -140,8 +147,13 @@ public final class Xform {
                 continue;
             }
             if ((proto == IpView.IPV4 || proto == IpView.IPV6) && lastSa != null) {
+                stats.ipipInput();
                 DropReason d = IpTunnel.decapsulate(f, ip.hdrEnd, proto, settings, ip);
-                if (d != null) return fail(trace, d);
+                if (d != null) {
+                    stats.tunnelDropped(trace.protocol, d);
+                    return fail(trace, d);
+                }
+                stats.ipipInputBytes(f.length());
                 trace.tunnel = true;
                 trace.tunnelLayers |= 1L << (trace.headers - 1); // per-layer mode for the engine's history
                 lastSa = null;
@@ -157,6 +169,7 @@ public final class Xform {
                 }
                 return null;
             }
+            stats.inputSeen(sp);
             int hdr = ip.hdrEnd;
             int need = sp == IpsecProtocol.AH ? 12 : sp == IpsecProtocol.ESP ? 8 : 4;
             if (hdr + need > f.end()) return fail(trace, DropReason.SHORT, sp);
@@ -182,6 +195,9 @@ public final class Xform {
                 case IPCOMP -> IpComp.input(sa, f, ip, stats);
             };
             if (trace.headers == 0) trace.seq = trace.seqBox[0];
+            if (r == null || r == DropReason.BAD_AUTH || r == DropReason.BAD_PADDING || r == DropReason.DUMMY) {
+                stats.histogram(sa.parameters()); // NetBSD: counted in *_input_cb once the crypto has run
+            }
             if (r != null) return r;
             stats.input(sp, before);
             trace.headers++;
