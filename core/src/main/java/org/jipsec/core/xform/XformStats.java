@@ -87,11 +87,21 @@ public final class XformStats {
 
     // ------------------------------------------------------------------------- NetBSD events (no drops)
 
+    /**
+     * The calling thread's counter array, for a caller that counts several events per packet with one thread-local
+     * lookup (the {@code (long[] c, ...)} overloads). Never shared between threads.
+     */
+    long[] local() { return mine.get(); }
+
     /** A packet of protocol {@code p} reached the input path (before any check: {@code *_STAT_INPUT}). */
-    public void inputSeen(IpsecProtocol p) { mine.get()[p.ordinal() * SLOTS + IN_SEEN]++; }
+    public void inputSeen(IpsecProtocol p) { inputSeen(mine.get(), p); }
+
+    static void inputSeen(long[] c, IpsecProtocol p) { c[p.ordinal() * SLOTS + IN_SEEN]++; }
 
     /** A packet was handed to {@code p}'s output transform ({@code *_STAT_OUTPUT}). */
-    public void outputSeen(IpsecProtocol p) { mine.get()[p.ordinal() * SLOTS + OUT_SEEN]++; }
+    public void outputSeen(IpsecProtocol p) { outputSeen(mine.get(), p); }
+
+    static void outputSeen(long[] c, IpsecProtocol p) { c[p.ordinal() * SLOTS + OUT_SEEN]++; }
 
     /** IPComp sent a packet as is: too short ({@code minlen}) or compression useless. */
     public void ipcompUncompressed(boolean tooShort) {
@@ -104,8 +114,9 @@ public final class XformStats {
      * (xform_esp.c esp_input_cb/esp_output_cb count {@code AH_STAT_HIST} for ESP's auth); for AES-GCM-16 and
      * AES-GMAC, esp_init sets {@code alg_auth} to AES128/192/256GMAC by key length (20/28/36 bytes with salt).
      */
-    public void histogram(SaParameters p) {
-        long[] a = mine.get();
+    public void histogram(SaParameters p) { histogram(mine.get(), p); }
+
+    static void histogram(long[] a, SaParameters p) {
         switch (p.protocol()) {
             case ESP -> {
                 if (p.encryption() != null) a[HIST + (p.encryption().number() & 0xff)]++;
@@ -130,8 +141,9 @@ public final class XformStats {
     }
 
     /** A tunnel-mode outer header was added around an inner packet of {@code innerBytes} ({@code ipip_output}). */
-    public void ipipOutput(long innerBytes) {
-        long[] a = mine.get();
+    public void ipipOutput(long innerBytes) { ipipOutput(mine.get(), innerBytes); }
+
+    static void ipipOutput(long[] a, long innerBytes) {
         a[IPIP_OUT]++;
         a[IPIP_OUT_BYTES] += innerBytes;
     }
@@ -142,10 +154,14 @@ public final class XformStats {
     }
 
     /** A tunnel header was found after a transform: decapsulation starts ({@code IPIP_STAT_IPACKETS}). */
-    public void ipipInput() { mine.get()[IPIP_IN]++; }
+    public void ipipInput() { ipipInput(mine.get()); }
+
+    static void ipipInput(long[] c) { c[IPIP_IN]++; }
 
     /** Decapsulation succeeded with an inner packet of {@code innerBytes} ({@code IPIP_STAT_IBYTES}). */
-    public void ipipInputBytes(long innerBytes) { mine.get()[IPIP_IN_BYTES] += innerBytes; }
+    public void ipipInputBytes(long innerBytes) { ipipInputBytes(mine.get(), innerBytes); }
+
+    static void ipipInputBytes(long[] c, long innerBytes) { c[IPIP_IN_BYTES] += innerBytes; }
 
     /** Decapsulation after protocol {@code p} failed with {@code r} (also counted as a drop of {@code p}). */
     public void tunnelDropped(IpsecProtocol p, DropReason r) {
