@@ -25,11 +25,12 @@ import org.jipsec.core.sysctl.SysctlNames;
  *       through {@code SADB_{E,A,C}ALG_STATS_INIT} (algorithm number → slot, every other number → slot 0
  *       "*unknown*"), tables {@link #ESP_ALG_SLOT}, {@link #AH_ALG_SLOT}, {@link #IPCOMP_ALG_SLOT}.</li>
  * </ul>
- * Where NetBSD counts (xform_esp.c 1.83, xform_ipcomp.c 1.71, ipsec_input.c 1.76, xform_ipip.c 1.56):
- * {@code *_STAT_INPUT} at ipsec_common_input entry (before the enable check: jipsec {@link XformStats#inputsSeen});
- * {@code ESP_STAT_OUTPUT} at esp_output entry, {@code IPCOMP_STAT_OUTPUT} after the minlen check
- * ({@link XformStats#outputsSeen}; AH's by analogy <b>[inferred]</b>); the histograms once the crypto ran, ESP's
- * authentication counted in the AH histogram; {@code IPIP_STAT_IPACKETS} at decapsulation entry,
+ * Where NetBSD counts (xform_esp.c 1.83, xform_ah.c 1.111, xform_ipcomp.c 1.71, ipsec_input.c 1.76, xform_ipip.c
+ * 1.56): {@code *_STAT_INPUT} at ipsec_common_input entry (before the enable check: jipsec
+ * {@link XformStats#inputsSeen}); {@code ESP/AH_STAT_OUTPUT} at esp_output/ah_output entry, {@code IPCOMP_STAT_OUTPUT}
+ * after the minlen check ({@link XformStats#outputsSeen}); the histograms in the crypto callbacks once the crypto
+ * ran (before the ICV comparison, so a packet with a bad ICV is in the histogram too), ESP's authentication counted
+ * in the AH histogram; {@code IPIP_STAT_IPACKETS} at decapsulation entry,
  * {@code IPIP_STAT_OPACKETS} after a successful encapsulation.
  *
  * <p>Mapping of jipsec's drop reasons (each reason's javadoc names its counter): SHORT and BAD_HEADER → HDROPS;
