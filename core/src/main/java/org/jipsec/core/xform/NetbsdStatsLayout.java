@@ -39,7 +39,8 @@ import org.jipsec.core.sysctl.SysctlNames;
  * TOO_BIG and DECOMPRESS_TOO_BIG → TOOBIG (netstat: "packets decompressed as too big"). A failure while removing a
  * tunnel header counts as {@code *_STAT_TUNNEL} ("tunnel sanity check failures") of the outer protocol and as
  * {@code ipip} HDROPS (malformed inner header) or FAMILY (inner version ≠ next header), not under the reason's own
- * slot. Jipsec-only events (FRAGMENT, DUMMY, NAT_KEEPALIVE, NON_ESP) have no NetBSD slot.
+ * slot; an inner packet the tunnel encapsulation refuses (too short, not IP) counts only as {@code ipip} HDROPS or
+ * FAMILY (ipip_output fails before the transform runs). Jipsec-only events (FRAGMENT, DUMMY, NAT_KEEPALIVE, NON_ESP) have no NetBSD slot.
  *
  * <p>Deviations, on purpose: byte counters are jipsec's (whole IP packet lengths as the transform saw them; NetBSD
  * counts the payload after the headers); DISABLED is counted in both directions (NetBSD's PDROPS only on input); the
@@ -243,11 +244,13 @@ public final class NetbsdStatsLayout {
         long[] v = new long[IPIP_NSTATS];
         v[IPIP_STAT_IPACKETS] = s.ipipInputPackets();
         v[IPIP_STAT_OPACKETS] = s.ipipOutputPackets();
-        long hdrops = s.ipipOutputDrops(false);
-        long family = s.ipipOutputDrops(true);
+        long hdrops = 0;
+        long family = 0;
         for (IpsecProtocol p : IpsecProtocol.values()) {
-            hdrops += s.tunnelDrops(p, DropReason.SHORT) + s.tunnelDrops(p, DropReason.BAD_HEADER);
-            family += s.tunnelDrops(p, DropReason.BAD_NEXT_HEADER);
+            hdrops += s.tunnelDrops(p, DropReason.SHORT) + s.tunnelDrops(p, DropReason.BAD_HEADER)
+                    + s.encapsulationDrops(p, DropReason.SHORT);                       // ipip_output: M_PREPEND
+            family += s.tunnelDrops(p, DropReason.BAD_NEXT_HEADER)
+                    + s.encapsulationDrops(p, DropReason.BAD_HEADER);                  // ipip_output: nofamily
         }
         v[IPIP_STAT_HDROPS] = hdrops;
         v[IPIP_STAT_IBYTES] = s.ipipInputBytes();
@@ -256,9 +259,16 @@ public final class NetbsdStatsLayout {
         return v;
     }
 
-    /** Drops of {@code r} by {@code p}'s own processing (those during tunnel removal count as TUNNEL). */
+    /**
+     * Drops of {@code r} by {@code p}'s own processing: those during tunnel removal count as TUNNEL, and an inner
+     * packet the tunnel encapsulation refused (too short, not IP) only in ipip_stats, as ipip_output fails before
+     * esp_output/ah_output run. An encapsulation that would exceed 65535 bytes stays TOOBIG of the protocol (NetBSD's
+     * size check is in the transform).
+     */
     private static long own(XformStats s, IpsecProtocol p, DropReason r) {
-        return s.drops(p, r) - s.tunnelDrops(p, r);
+        long n = s.drops(p, r) - s.tunnelDrops(p, r);
+        if (r == DropReason.SHORT || r == DropReason.BAD_HEADER) n -= s.encapsulationDrops(p, r);
+        return n;
     }
 
     private static long tunnel(XformStats s, IpsecProtocol p) {

@@ -70,7 +70,7 @@ public final class Xform {
             int inner = f.length();
             r = IpTunnel.encapsulate(sa, f, settings);
             if (r != null) {
-                stats.ipipOutputDropped(r);
+                stats.ipipOutputDropped(p.protocol(), r);
                 return r;
             }
             XformStats.ipipOutput(c, inner);

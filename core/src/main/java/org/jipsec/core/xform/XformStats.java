@@ -34,7 +34,9 @@ public final class XformStats {
     private static final int USELESS = REASONS + 7;
     /** Drops during tunnel decapsulation after this protocol, per reason (a subset of the drop counters). */
     private static final int TUNNEL_BY_REASON = REASONS + 8;
-    private static final int SLOTS = TUNNEL_BY_REASON + REASONS;
+    /** Drops while adding a tunnel header before this protocol, per reason (a subset of the drop counters). */
+    private static final int ENCAP_BY_REASON = TUNNEL_BY_REASON + REASONS;
+    private static final int SLOTS = ENCAP_BY_REASON + REASONS;
     private static final int PROTOCOLS = IpsecProtocol.values().length;
 
     /** Histograms by PF_KEY algorithm number (0..255): encryption (ESP), authentication (AH and ESP), compression. */
@@ -47,9 +49,7 @@ public final class XformStats {
     private static final int IPIP_OUT = IPIP + 1;
     private static final int IPIP_IN_BYTES = IPIP + 2;
     private static final int IPIP_OUT_BYTES = IPIP + 3;
-    private static final int IPIP_OUT_HDROPS = IPIP + 4;
-    private static final int IPIP_OUT_FAMILY = IPIP + 5;
-    private static final int TOTAL = IPIP + 6;
+    private static final int TOTAL = IPIP + 4;
 
     private final List<long[]> perThread = new CopyOnWriteArrayList<>();
     private final ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> {
@@ -148,9 +148,12 @@ public final class XformStats {
         a[IPIP_OUT_BYTES] += innerBytes;
     }
 
-    /** Tunnel encapsulation refused the inner packet: too short or not IPv4/IPv6 ({@code IPIP_STAT_HDROPS/FAMILY}). */
-    public void ipipOutputDropped(DropReason r) {
-        mine.get()[r == DropReason.BAD_HEADER ? IPIP_OUT_FAMILY : IPIP_OUT_HDROPS]++;
+    /**
+     * Tunnel encapsulation before {@code p}'s transform refused the inner packet with {@code r} (also counted as a
+     * drop of {@code p}): too short or not IPv4/IPv6 ({@code IPIP_STAT_HDROPS/FAMILY}).
+     */
+    public void ipipOutputDropped(IpsecProtocol p, DropReason r) {
+        mine.get()[p.ordinal() * SLOTS + ENCAP_BY_REASON + r.ordinal()]++;
     }
 
     /** A tunnel header was found after a transform: decapsulation starts ({@code IPIP_STAT_IPACKETS}). */
@@ -195,6 +198,9 @@ public final class XformStats {
     /** Of {@link #drops}, those that happened while removing a tunnel header after {@code p}. */
     public long tunnelDrops(IpsecProtocol p, DropReason r) { return sum(p, TUNNEL_BY_REASON + r.ordinal()); }
 
+    /** Of {@link #drops}, those that happened while adding a tunnel header before {@code p}'s transform. */
+    public long encapsulationDrops(IpsecProtocol p, DropReason r) { return sum(p, ENCAP_BY_REASON + r.ordinal()); }
+
     /** Operations by PF_KEY algorithm number (index 0..255). */
     public long[] histogram(Histogram h) {
         long[] out = new long[256];
@@ -210,9 +216,6 @@ public final class XformStats {
     public long ipipInputBytes() { return sumAt(IPIP_IN_BYTES); }
 
     public long ipipOutputBytes() { return sumAt(IPIP_OUT_BYTES); }
-
-    /** Encapsulations refused: inner packet too short ({@code hdrops}) or of no IP version ({@code family}). */
-    public long ipipOutputDrops(boolean family) { return sumAt(family ? IPIP_OUT_FAMILY : IPIP_OUT_HDROPS); }
 
     private long sumAt(int index) {
         long s = 0;

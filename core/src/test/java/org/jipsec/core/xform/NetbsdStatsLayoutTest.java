@@ -195,6 +195,27 @@ class NetbsdStatsLayoutTest {
     }
 
     @Test
+    void encapsulationRefusalsAreIpipNotEsp() {
+        SaParameters p = TestSas.esp(0x5101, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
+                GCM_KEY, null, null);
+        byte[] notIp = new byte[30];
+        notIp[0] = 0x50; // version 5
+        assertEquals(DropReason.BAD_HEADER, x.output(TestSas.ctx(p), Xform.buffer(notIp)));
+        byte[] shortV4 = new byte[12];
+        shortV4[0] = 0x45;
+        assertEquals(DropReason.SHORT, x.output(TestSas.ctx(p), Xform.buffer(shortV4)));
+        long[] i = ipip(stats);
+        assertEquals(1, i[IPIP_STAT_FAMILY]);
+        assertEquals(1, i[IPIP_STAT_HDROPS]);
+        assertEquals(0, i[IPIP_STAT_OPACKETS]);
+        long[] e = esp(stats);
+        assertEquals(0, e[ESP_STAT_HDROPS], "ipip_output failed before esp_output ran");
+        assertEquals(0, e[ESP_STAT_OUTPUT]);
+        assertEquals(2, stats.drops(IpsecProtocol.ESP, DropReason.BAD_HEADER) + stats.drops(IpsecProtocol.ESP, DropReason.SHORT),
+                "jipsec's own drop counters still see them");
+    }
+
+    @Test
     void sysctlServesTheStructuresAsUint64HostOrder() throws Exception {
         Sysctl tree = Sysctl.withNetbsdDefaults();
         NetbsdStatsLayout.bindTo(tree, stats);
