@@ -103,6 +103,10 @@ public final class GatewayCommand implements Callable<Integer> {
         sysctl.setPoliciesExist(() -> spd.size() > 0);
         sysctl.bindDumpSa(satype -> server.withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> server.withEngine(KeyEngine::dumpSpBytes));
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(server.withEngine(KeyEngine::pfkeyStatistics)));
+        // no data plane: the packet statistics exist and stay zero
+        new org.jipsec.core.engine.IpsecStatistics().bindTo(sysctl);
+        org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, new org.jipsec.core.xform.XformStats());
         Path ctl = sysctlSocket != null ? sysctlSocket : pfkey.toAbsolutePath().resolveSibling("sysctl");
         SysctlServer sysctlServer;
         try {

@@ -61,6 +61,7 @@ final class GatewayDataPlane {
         var ks = daemon.engine().keyEngine();
         sysctl.bindDumpSa(satype -> daemon.pfkeyServer().withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> daemon.pfkeyServer().withEngine(k -> k.dumpSpBytes()));
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(daemon.pfkeyServer().withEngine(k -> k.pfkeyStatistics())));
         Path ctl = c.sysctlSocket != null ? c.sysctlSocket : c.pfkey.toAbsolutePath().resolveSibling("sysctl");
         SysctlServer sysctlServer;
         try {
