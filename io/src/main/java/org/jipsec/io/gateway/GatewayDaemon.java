@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
+import org.jipsec.core.guard.GuardSnapshot;
+import org.jipsec.core.guard.NftRuleset;
 import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
@@ -17,7 +19,9 @@ import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.spd.PolicyOrigin;
 import org.jipsec.core.spd.SecurityPolicy;
 import org.jipsec.core.spd.SpdException;
+import org.jipsec.core.spd.SystemDefaults;
 import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.io.pfkey.PfkeyServer;
 import org.jipsec.io.tun.TunDevice;
 import org.jipsec.io.tun.TunOptions;
@@ -62,6 +66,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private final GatewayCounters counters = new GatewayCounters();
     private final Set<SecurityAssociation> configSas = new HashSet<>();
     private final Set<Integer> configPolicies = new HashSet<>();
+    /** The nftables policy guard, or null (--no-policy-guard). */
+    private volatile PolicyGuard guard;
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
@@ -109,6 +115,7 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o);
             self[0] = d;
             d.remember(sasBefore, policiesBefore);
+            if (o.policyGuard()) d.startGuard(o);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
@@ -122,6 +129,59 @@ public final class GatewayDaemon implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts the policy guard (on the calling thread, in the gateway's namespace): the SPD as an nftables table that
+     * drops cleartext packets outside the TUN which the SPD says must be protected or discarded. The snapshot is
+     * taken under the engine lock; levels are resolved by {@link SystemDefaults} on the engine's sysctl tree, as the
+     * engine resolves them. The ipsecstats sysctl nodes then serve in_polvio/out_polvio with the guard's drops added.
+     */
+    private void startGuard(GatewayOptions o) {
+        Sysctl sysctl = engine.sysctl();
+        SystemDefaults defaults = new SystemDefaults(sysctl, log::line);
+        NftRuleset.Config cfg = new NftRuleset.Config(tun.name(), o.natTPort());
+        guard = PolicyGuard.start(cfg, () -> {
+            lock().lock();
+            try {
+                return GuardSnapshot.of(engine.spd().generation(), engine.spd().dump(), defaults);
+            } finally {
+                lock().unlock();
+            }
+        }, () -> guardVersion(sysctl), log);
+        sysctl.bindStruct(SysctlNames.IPSEC_STATS, () -> Sysctl.counters(statistics()));
+        sysctl.bindStruct(SysctlNames.IPSEC6_STATS, () -> Sysctl.counters(statistics()));
+    }
+
+    /** What the guard's rules depend on: the SPD generation and the sysctl defaults (spec §4.3, §4.8). */
+    private Object guardVersion(Sysctl sysctl) {
+        java.util.List<Integer> v = new java.util.ArrayList<>(11);
+        v.add(engine.spd().generation());
+        for (String n : GUARD_SYSCTLS) v.add(sysctl.intValue(n));
+        return v;
+    }
+
+    private static final String[] GUARD_SYSCTLS = {SysctlNames.IPSEC_DEF_POLICY, SysctlNames.IPSEC6_DEF_POLICY,
+        SysctlNames.IPSEC_ESP_TRANS_DEFLEV, SysctlNames.IPSEC_ESP_NET_DEFLEV, SysctlNames.IPSEC_AH_TRANS_DEFLEV,
+        SysctlNames.IPSEC_AH_NET_DEFLEV, SysctlNames.IPSEC6_ESP_TRANS_DEFLEV, SysctlNames.IPSEC6_ESP_NET_DEFLEV,
+        SysctlNames.IPSEC6_AH_TRANS_DEFLEV, SysctlNames.IPSEC6_AH_NET_DEFLEV};
+
+    /** The policy guard, or null when it is off. */
+    public PolicyGuard policyGuard() { return guard; }
+
+    /**
+     * ipsecstats as NetBSD would count them: the engine's counters with the guard's drops (cleartext packets that
+     * violated the SPD outside the TUN) added to in_polvio and out_polvio.
+     */
+    public long[] statistics() {
+        long[] s = engine.statistics().snapshot();
+        PolicyGuard g = guard;
+        if (g != null) {
+            long[] d = g.counters();
+            s[IpsecStatistics.IN_POLVIO] += d[0];
+            s[IpsecStatistics.OUT_POLVIO] += d[1];
+        }
+        return s;
     }
 
     /** The engine (tests, status). Callers must hold {@link #lock()} around engine calls. */
@@ -225,11 +285,22 @@ public final class GatewayDaemon implements AutoCloseable {
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
                 + " send_errors=" + sockets.sendErrors);
+        PolicyGuard g = guard;
+        long[] guardDrops = g != null ? g.counters() : null;   // outside the engine lock: runs nft
+        if (g != null) {
+            b.append("\n  policy guard ").append(g.table()).append(g.installed() ? "" : " (not installed)")
+                    .append(": in_polvio=").append(guardDrops[0]).append(" out_polvio=").append(guardDrops[1])
+                    .append(" (cleartext outside the TUN; included below)");
+        }
         lock().lock();
         try {
             b.append("\n  SAs=").append(engine.keyEngine().sad().size()).append(" policies=").append(engine.spd().size())
                     .append(" pending=").append(engine.pendingPackets());
             long[] s = engine.statistics().snapshot();
+            if (g != null) {
+                s[IpsecStatistics.IN_POLVIO] += guardDrops[0];
+                s[IpsecStatistics.OUT_POLVIO] += guardDrops[1];
+            }
             for (int i = 0; i < s.length; i++) {
                 if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
             }
@@ -252,6 +323,8 @@ public final class GatewayDaemon implements AutoCloseable {
         closed = true;
         plane.stop();
         try { thread.join(3000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        PolicyGuard g = guard;
+        if (g != null) g.close();
         server.close();
         sockets.close();
         try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
