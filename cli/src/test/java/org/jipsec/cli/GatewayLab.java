@@ -41,6 +41,8 @@ final class GatewayLab implements AutoCloseable {
     final StringBuilder logs = new StringBuilder();
     /** TUN offloads on the gateways started from now on. */
     boolean offload = true;
+    /** The nftables policy guard on the gateways started from now on. */
+    boolean policyGuard = true;
 
     GatewayLab(Path dir) {
         this.dir = dir;
@@ -50,7 +52,8 @@ final class GatewayLab implements AutoCloseable {
     GatewayDaemon gateway(String ns, String configText) throws Exception {
         Path conf = dir.resolve(ns + ".conf");
         Files.writeString(conf, configText);
-        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload);
+        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload)
+                .withPolicyGuard(policyGuard);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
         GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),

@@ -38,6 +38,7 @@ public final class PolicyGuard implements AutoCloseable {
     private final Supplier<GuardSnapshot> snapshot;
     private final Supplier<Object> version;
     private final GatewayDaemon.Log log;
+    private final String nftCommand;
     private final LinkedBlockingQueue<Runnable> requests = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
@@ -48,7 +49,8 @@ public final class PolicyGuard implements AutoCloseable {
     private long baseIn, baseOut;
 
     private PolicyGuard(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
-                        GatewayDaemon.Log log) {
+                        GatewayDaemon.Log log, String nftCommand) {
+        this.nftCommand = nftCommand;
         this.config = config;
         this.snapshot = snapshot;
         this.version = version;
@@ -65,8 +67,14 @@ public final class PolicyGuard implements AutoCloseable {
      */
     public static PolicyGuard start(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
                                     GatewayDaemon.Log log) {
+        return start(config, snapshot, version, log, "nft");
+    }
+
+    /** {@link #start} with another nft executable (tests: a missing one). */
+    static PolicyGuard start(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
+                             GatewayDaemon.Log log, String nftCommand) {
         PolicyGuard g = new PolicyGuard(Objects.requireNonNull(config), Objects.requireNonNull(snapshot),
-                Objects.requireNonNull(version), Objects.requireNonNull(log));
+                Objects.requireNonNull(version), Objects.requireNonNull(log), Objects.requireNonNull(nftCommand));
         g.applyIfChanged();
         if (g.installed) log.line("policy guard: nftables table " + NftRuleset.table(config) + " enforces the SPD on traffic outside " + config.tun());
         g.thread.start();
@@ -188,13 +196,13 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     /** Runs nft with {@code stdin}; null when it succeeded, else a one-line reason. */
-    private static String nft(String stdin, String... args) {
+    private String nft(String stdin, String... args) {
         return run(stdin, null, args);
     }
 
-    private static String run(String stdin, String[] stdout, String... args) {
+    private String run(String stdin, String[] stdout, String... args) {
         String[] argv = new String[args.length + 1];
-        argv[0] = "nft";
+        argv[0] = nftCommand;
         System.arraycopy(args, 0, argv, 1, args.length);
         Process p;
         try {
