@@ -148,10 +148,20 @@ public final class GatewayCommand implements Callable<Integer> {
      * the daemon never runs with half a configuration.
      */
     static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err) {
+        return loadConfig(engine, config, out, err, o -> { });
+    }
+
+    /**
+     * {@link #loadConfig(KeyEngine, Path, PrintWriter, PrintWriter)} whose engine answers (SADB_ADD, SADB_X_SPDADD…
+     * to ALL, promiscuous copies) also go to {@code announce}: a running gateway's PF_KEY listeners see a reload as
+     * they would see a {@code setkey -f}.
+     */
+    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err,
+                              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> announce) {
         java.io.StringWriter buf = new java.io.StringWriter();
         PrintWriter setkeyOut = new PrintWriter(buf);
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine); }
+            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine, announce); }
             @Override public String readStdin() { return ""; }
             @Override public String readFile(String name) throws java.io.IOException {
                 return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);

@@ -49,7 +49,7 @@ final class GatewayDataPlane {
         };
         Path config = c.config;
         GatewayDaemon.ConfigLoader loader = config == null ? null
-                : keys -> GatewayCommand.loadConfig(keys, config, out, err);
+                : (keys, announce) -> GatewayCommand.loadConfig(keys, config, out, err, announce);
         GatewayDaemon daemon;
         try {
             daemon = GatewayDaemon.start(o, sysctl, loader, log);

@@ -12,8 +12,12 @@ import org.jipsec.core.engine.IpsecStatistics;
 import org.jipsec.core.guard.GuardSnapshot;
 import org.jipsec.core.guard.NftRuleset;
 import org.jipsec.core.ipsec.SaType;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jipsec.core.pfkey.Extension;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.spd.PolicyOrigin;
@@ -49,10 +53,14 @@ public final class GatewayDaemon implements AutoCloseable {
         void line(String s);
     }
 
-    /** Applies a configuration to the key engine; false (after saying why) if it could not be applied. */
+    /**
+     * Applies a configuration to the key engine; false (after saying why) if it could not be applied. Every outcome of
+     * the engine calls it makes goes to {@code announce}, so the daemon can deliver the messages the kernel would
+     * send to the other PF_KEY sockets (SADB_ADD, SADB_X_SPDADD… to ALL, promiscuous copies).
+     */
     @FunctionalInterface
     public interface ConfigLoader {
-        boolean load(KeyEngine keys);
+        boolean load(KeyEngine keys, Consumer<Outcome> announce);
     }
 
     private final IpsecEngine engine;
@@ -98,7 +106,9 @@ public final class GatewayDaemon implements AutoCloseable {
                 });
         Set<SecurityAssociation> sasBefore = allSas(engine);
         Set<Integer> policiesBefore = policyIds(engine);
-        if (config != null && !config.load(engine.keyEngine())) throw new IOException("configuration not applied");
+        if (config != null && !config.load(engine.keyEngine(), none -> { })) {  // no PF_KEY listener yet
+            throw new IOException("configuration not applied");
+        }
         engine.sweep();
         TunDevice tun = null;
         WireSockets sockets = null;
@@ -216,6 +226,16 @@ public final class GatewayDaemon implements AutoCloseable {
         return o;
     }
 
+    /** Sends {@code request} to the engine on {@code socket}, delivers the answers to the PF_KEY clients; ok? */
+    private boolean announced(long socket, PfkeyMessage request) {
+        Outcome o = engine.keyEngine().handle(socket, request);
+        server.deliver(o);
+        for (var d : o.deliveries()) {
+            if (d.socketId() == socket && !d.promiscCopy()) return d.message().errno() == 0;
+        }
+        return false;
+    }
+
     private static Set<SecurityAssociation> allSas(IpsecEngine engine) {
         Set<SecurityAssociation> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (SaType t : SaType.values()) {
@@ -243,6 +263,11 @@ public final class GatewayDaemon implements AutoCloseable {
      * SIGHUP: the configuration's SAs and policies (those of the previous load that still exist) are removed, and the
      * configuration is loaded again; SAs and policies added over PF_KEY stay. If the new configuration is refused the
      * daemon keeps running with what it had minus the removed entries, and says so.
+     *
+     * <p>PF_KEY listeners see the reload as they would see it done with setkey on NetBSD: each removal is a PF_KEY
+     * request to the engine — SADB_DELETE {@code <base, SA, SRC, DST>} per SA, SADB_X_SPDDELETE2 {@code <base,
+     * X_POLICY>} per policy — and each load statement too (SADB_ADD with keys stripped, SADB_X_SPDADD), all
+     * answered to every socket with promiscuous copies (spec §1.10, §1.11), through the PF_KEY server.
      */
     public boolean reload() {
         if (config == null) {
@@ -252,24 +277,44 @@ public final class GatewayDaemon implements AutoCloseable {
         lock().lock();
         try {
             int sas = 0, sps = 0;
-            for (SecurityAssociation sa : configSas) {
-                if (sa.state().alive()) {
-                    engine.keyEngine().sad().remove(sa);
-                    sas++;
+            KeyEngine keys = engine.keyEngine();
+            long socket = keys.openSocket();
+            int pid = (int) ProcessHandle.current().pid();
+            try {
+                for (SecurityAssociation sa : configSas) {
+                    if (!sa.state().alive()) continue;
+                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_DELETE, sa.saType().number(), 0, pid, List.of(
+                            new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
+                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()),
+                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination())));
+                    if (announced(socket, del)) sas++;
+                    else if (sa.state().alive()) {                     // not addressable by DELETE: remove it directly
+                        keys.sad().remove(sa);
+                        sas++;
+                    }
                 }
-            }
-            for (int id : configPolicies) {
-                try {
-                    engine.spd().deleteById(id, PolicyOrigin.KERNEL);
-                    sps++;
-                } catch (SpdException e) {
-                    // deleted over PF_KEY meanwhile
+                for (int id : configPolicies) {
+                    var sp = engine.spd().get(id);
+                    if (sp.isEmpty()) continue;                           // deleted over PF_KEY meanwhile
+                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_X_SPDDELETE2, 0, 0, pid,
+                            List.of(new Extension.Policy(sp.get().policy())));
+                    if (announced(socket, del)) sps++;
+                    else {
+                        try {
+                            engine.spd().deleteById(id, PolicyOrigin.KERNEL);
+                            sps++;
+                        } catch (SpdException e) {
+                            // gone meanwhile
+                        }
+                    }
                 }
+            } finally {
+                keys.closeSocket(socket);
             }
             engine.sweep();
             Set<SecurityAssociation> sasBefore = allSas(engine);
             Set<Integer> policiesBefore = policyIds(engine);
-            boolean ok = config.load(engine.keyEngine());
+            boolean ok = config.load(engine.keyEngine(), server::deliver);
             engine.sweep();
             remember(sasBefore, policiesBefore);
             log.line("reload: removed " + sas + " configured SAs and " + sps + " policies; loaded " + configSas.size()
