@@ -43,6 +43,8 @@ final class GatewayLab implements AutoCloseable {
     boolean offload = true;
     /** The nftables policy guard on the gateways started from now on. */
     boolean policyGuard = true;
+    /** NAT-T keepalive interval of the gateways started from now on (seconds). */
+    int keepaliveSeconds = 20;
 
     GatewayLab(Path dir) {
         this.dir = dir;
@@ -53,7 +55,7 @@ final class GatewayLab implements AutoCloseable {
         Path conf = dir.resolve(ns + ".conf");
         Files.writeString(conf, configText);
         GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload)
-                .withPolicyGuard(policyGuard);
+                .withPolicyGuard(policyGuard).withKeepaliveSeconds(keepaliveSeconds);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
         GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),
