@@ -33,6 +33,7 @@ class PolicyGuardEndToEndTest {
     static final String K_AB = GatewayEndToEndTest.K_AB;
     static final String K_BA = GatewayEndToEndTest.K_BA;
     static final String A = "10.91.0.1", B = "10.91.0.2";
+    static final String A6 = "fd91::1", B6 = "fd91::2";
     static final String TABLE = "jipsec_jipsec0";
 
     @TempDir Path dir;
@@ -46,25 +47,31 @@ class PolicyGuardEndToEndTest {
     }
 
     static String config(String mine, String peer, String inLevel, String outLevel) {
-        return "add " + A + " " + B + " esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
-                + "add " + B + " " + A + " esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n"
+        String a = mine.contains(":") ? A6 : A, b = mine.contains(":") ? B6 : B;
+        return "add " + a + " " + b + " esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
+                + "add " + b + " " + a + " esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n"
                 + "spdadd " + mine + " " + peer + " any -P out ipsec esp/transport//" + outLevel + " ;\n"
                 + "spdadd " + peer + " " + mine + " any -P in ipsec esp/transport//" + inLevel + " ;\n";
     }
 
     /** A and B with their gateways (B without a guard), addresses and transport routing; returns A's gateway. */
     private GatewayDaemon twoHosts(GatewayLab g, String[] ns, VethPair[] veth, String aInLevel) throws Exception {
+        return twoHosts(g, ns, veth, aInLevel, A, B, "/24");
+    }
+
+    private GatewayDaemon twoHosts(GatewayLab g, String[] ns, VethPair[] veth, String aInLevel, String a, String b,
+                                   String plen) throws Exception {
         ns[0] = g.lab.namespace();
         ns[1] = g.lab.namespace();
         veth[0] = g.lab.veth(ns[0], ns[1]);
-        g.lab.address(ns[0], veth[0].a(), A + "/24");
-        g.lab.address(ns[1], veth[0].b(), B + "/24");
-        GatewayDaemon ga = g.gateway(ns[0], config(A, B, aInLevel, "require"));
+        g.lab.address(ns[0], veth[0].a(), a + plen);
+        g.lab.address(ns[1], veth[0].b(), b + plen);
+        GatewayDaemon ga = g.gateway(ns[0], config(a, b, aInLevel, "require"));
         g.policyGuard = false;
-        g.gateway(ns[1], config(B, A, "require", "require"));
+        g.gateway(ns[1], config(b, a, "require", "require"));
         g.policyGuard = true;
-        g.transportRouting(ns[0], A, B);
-        g.transportRouting(ns[1], B, A);
+        g.transportRouting(ns[0], a, b);
+        g.transportRouting(ns[1], b, a);
         return ga;
     }
 
@@ -79,7 +86,7 @@ class PolicyGuardEndToEndTest {
      */
     static int udpAnswers(GatewayLab g, String ns, String to, int port, int n, int mark) throws Exception {
         String py = "import socket\n"
-                + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "s = socket.socket(socket.AF_INET" + (to.contains(":") ? "6" : "") + ", socket.SOCK_DGRAM)\n"
                 + (mark != 0 ? "s.setsockopt(socket.SOL_SOCKET, 36, " + mark + ")\n" : "")   // SO_MARK
                 + "s.settimeout(1.0)\n"
                 + "ok = 0\n"
@@ -117,12 +124,15 @@ class PolicyGuardEndToEndTest {
         throw new AssertionError("guard table never became as expected:\n" + t);
     }
 
-    @Test
-    void cleartextMatchingARequirePolicyIsDroppedAndCountedWhileTheTunnelWorks() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "IPv{0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 6})
+    void cleartextMatchingARequirePolicyIsDroppedAndCountedWhileTheTunnelWorks(int family) throws Exception {
+        boolean v6 = family == 6;
+        String A = v6 ? A6 : PolicyGuardEndToEndTest.A, B = v6 ? B6 : PolicyGuardEndToEndTest.B;
         try (GatewayLab g = new GatewayLab(dir)) {
             String[] ns = new String[2];
             VethPair[] v = new VethPair[1];
-            GatewayDaemon ga = twoHosts(g, ns, v, "require");
+            GatewayDaemon ga = twoHosts(g, ns, v, "require", A, B, v6 ? "/64" : "/24");
             String a = ns[0], b = ns[1];
             assertTrue(g.exec(a, 10, "nft", "list", "tables").stdout().contains("table inet " + TABLE));
             assertFalse(g.exec(b, 10, "nft", "list", "tables").stdout().contains(TABLE), "B runs without a guard");
