@@ -82,7 +82,7 @@ class GatewayReloadBroadcastTest {
                     System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
                     "--pfkey", pfkey.toString(), "--tun", "jiptest1")
                     .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
-            try (PfkeyClient promisc = waitAndConnect(pfkey, p)) {
+            try (PfkeyClient promisc = waitAndConnect(dir.resolve("gw.out"), pfkey, p)) {
                 promisc.promisc(true);                           // before the listener connects: its echo goes to ALL
                 int oldPolicyId = promisc.spdDump().next().policy().orElseThrow().policy().id();
                 PfkeyClient listener = PfkeyClient.connect(pfkey);
@@ -137,9 +137,10 @@ class GatewayReloadBroadcastTest {
         }
     }
 
-    private static PfkeyClient waitAndConnect(Path pfkey, Process p) throws Exception {
+    /** Connects once the command says it runs (the guard table is in place by then). */
+    private static PfkeyClient waitAndConnect(Path out, Path pfkey, Process p) throws Exception {
         for (int i = 0; i < 600; i++) {
-            if (Files.exists(pfkey)) return PfkeyClient.connect(pfkey);
+            if (read(out).contains("running on jiptest1")) return PfkeyClient.connect(pfkey);
             if (!p.isAlive()) break;
             Thread.sleep(50);
         }
