@@ -241,4 +241,41 @@ class PolicyGuardEndToEndTest {
             assertTrue(g.logs.toString().contains("policy guard: table inet " + TABLE + " removed"), g.logs.toString());
         }
     }
+
+    /**
+     * A tunnel-mode gateway A fronting host H (10.92.1.0/24), router R beyond it holding the remote subnet
+     * 10.92.2.0/24 on its {@code lo} — and A's route for that subnet goes to R instead of the TUN. NetBSD would drop
+     * H's forwarded packets (out require, out_polvio) and R's cleartext packets for H (in require, in_polvio); the
+     * guard's postrouting and prerouting chains do the same, while traffic no policy covers is forwarded as before.
+     */
+    @Test
+    void forwardedCleartextIsCheckedBothWays() throws Exception {
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String h = g.lab.namespace(), a = g.lab.namespace(), r = g.lab.namespace();
+            VethPair ha = g.lab.veth(h, a), ar = g.lab.veth(a, r);
+            g.lab.address(h, ha.a(), "10.92.1.10/24");
+            g.lab.address(a, ha.b(), "10.92.1.1/24");
+            g.lab.address(a, ar.a(), "10.92.9.1/24");
+            g.lab.address(r, ar.b(), "10.92.9.254/24");
+            g.lab.address(r, "lo", "10.92.2.20/32");
+            g.exec(a, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            g.lab.route(h, "default", "via", "10.92.1.1");
+            g.lab.route(r, "10.92.1.0/24", "via", "10.92.9.1");
+            g.lab.route(a, "10.92.2.0/24", "via", "10.92.9.254");          // the leak: not into the TUN
+            GatewayDaemon ga = g.gateway(a,
+                    "add 10.92.9.1 10.92.9.254 esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                    + "spdadd 10.92.1.0/24 10.92.2.0/24 any -P out ipsec esp/tunnel/10.92.9.1-10.92.9.254/require ;\n"
+                    + "spdadd 10.92.2.0/24 10.92.1.0/24 any -P in ipsec esp/tunnel/10.92.9.254-10.92.9.1/require ;\n");
+
+            CommandResult control = g.exec(h, 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.92.9.254");
+            assertTrue(control.ok(), "traffic outside every policy is forwarded\n" + control.stdout() + ga.status());
+            CommandResult out = g.exec(h, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.92.2.20");
+            assertFalse(out.ok(), "forwarded in clear:\n" + out.stdout());
+            assertEquals(3, ga.statistics()[IpsecStatistics.OUT_POLVIO], ga.status());
+            CommandResult in = g.exec(r, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "10.92.2.20", "10.92.1.10");
+            assertFalse(in.ok(), "cleartext forwarded inward:\n" + in.stdout());
+            assertEquals(3, ga.statistics()[IpsecStatistics.IN_POLVIO], ga.status());
+            assertEquals(3, ga.statistics()[IpsecStatistics.OUT_POLVIO], ga.status());
+        }
+    }
 }
