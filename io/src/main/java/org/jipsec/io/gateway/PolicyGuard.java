@@ -135,7 +135,7 @@ public final class PolicyGuard implements AutoCloseable {
     public long[] counters() {
         if (Thread.currentThread() == thread) return total();
         CompletableFuture<long[]> f = new CompletableFuture<>();
-        if (!thread.isAlive()) return new long[] {baseIn, baseOut};
+        if (stopping || !thread.isAlive()) return new long[] {baseIn, baseOut};
         requests.add(() -> f.complete(total()));
         try {
             return f.get(5, TimeUnit.SECONDS);
@@ -168,9 +168,10 @@ public final class PolicyGuard implements AutoCloseable {
 
     /** Stops following the SPD and removes the table (on the guard's thread, within 5 s). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (stopping) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
+        stopping = true;                    // first: the loop must not re-apply after the removal below has run
         requests.add(() -> {
             String error = nft(NftRuleset.removal(config), "-f", "-");
             if (error != null && installed) log.line("policy guard: removing " + table() + ": " + error);
@@ -178,7 +179,6 @@ public final class PolicyGuard implements AutoCloseable {
             installed = false;
             done.complete(null);
         });
-        stopping = true;
         try {
             done.get(5, TimeUnit.SECONDS);
             thread.join(2000);
