@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
                 + "'inet jipsec_<tun>' generated from the SPD: a cleartext packet matching an 'in' or 'out' policy "
                 + "that requires IPsec (require/unique, or default resolving to require) or discards is dropped and "
                 + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
-                + "IPComp, UDP 500 and the NAT-T port, IPv6 neighbour discovery and 'lo' always pass. The table "
+                + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
+                + "and 'lo' always pass. The table "
                 + "follows SPD changes and is removed when the gateway stops. It needs 'nft'; without it the gateway "
                 + "warns and runs unguarded. --no-policy-guard turns it off."})
 public final class GatewayCommand implements Callable<Integer> {

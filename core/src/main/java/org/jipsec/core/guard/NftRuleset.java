@@ -90,11 +90,13 @@ public final class NftRuleset {
      *   <li>the TUN and {@code lo}: the TUN's packets are the ones jipsec protects and checks itself (decapsulated
      *       packets are checked against the inbound policy before they are written to it); loopback traffic never
      *       reaches a wire;</li>
-     *   <li>ESP (50), AH (51), IPComp (108) and UDP to or from the NAT-T port: the protected traffic itself. NetBSD
-     *       checks an IPsec packet's policy after decapsulation ({@code ipsec4_common_input_cb} → the inner
-     *       protocol's input), not on the ESP/AH packet; here jipsec does that check before the TUN write;</li>
-     *   <li>UDP to or from port 500: key management. NetBSD's IKE daemons (racoon, charon) set a {@code bypass}
-     *       socket policy on their sockets ({@code IP_IPSEC_POLICY}, spec §4.2) so their packets skip the SPD;</li>
+     *   <li>ESP (50), AH (51), IPComp (108) and ESP in UDP (inbound to the NAT-T port, outbound from it): the
+     *       protected traffic itself. NetBSD checks an IPsec packet's policy after decapsulation
+     *       ({@code ipsec4_common_input_cb} → the inner protocol's input), not on the ESP/AH packet; here jipsec
+     *       does that check before the TUN write;</li>
+     *   <li>UDP inbound to port 500 (and the NAT-T port), outbound from it: key management. NetBSD's IKE daemons
+     *       (racoon, charon) set a {@code bypass} socket policy on their sockets ({@code IP_IPSEC_POLICY}, spec
+     *       §4.2) so their packets skip the SPD; their sockets are bound to these ports;</li>
      *   <li>ICMPv6 neighbour discovery (RFC 4861, types 133-137): without it no ESP packet reaches an IPv6 next
      *       hop. NetBSD subjects ND to the SPD (hence the man page's {@code icmp6 135,0 -P in none} example);
      *       the guard lets it through, as the protected traffic depends on it.</li>
@@ -120,8 +122,9 @@ public final class NftRuleset {
         b.append("\t\t").append(ifKey).append(" { \"").append(c.tun()).append("\", \"lo\" } accept\n");
         b.append("\t\tmeta l4proto { 50, 51, 108 } accept\n");
         String ports = c.natTPort() == 0 || c.natTPort() == 500 ? "500" : "{ 500, " + c.natTPort() + " }";
-        b.append("\t\tudp dport ").append(ports).append(" accept\n");
-        b.append("\t\tudp sport ").append(ports).append(" accept\n");
+        // inbound: to our IKE / NAT-T ports; outbound: from them (a cleartext datagram merely *from* port 500 to
+        // some other port of ours is not key management and stays subject to the SPD)
+        b.append("\t\tudp ").append(ifKey.equals("iifname") ? "dport " : "sport ").append(ports).append(" accept\n");
         b.append("\t\ticmpv6 type ").append(ND_TYPES).append(" accept\n");
         for (GuardRule r : rules) {
             String verdict = r.drop() ? "counter name \"" + counter + "\" drop" : "accept";

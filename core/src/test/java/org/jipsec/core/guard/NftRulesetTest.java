@@ -29,18 +29,17 @@ class NftRulesetTest {
             + "\tcounter in_polvio {\n\t}\n"
             + "\tcounter out_polvio {\n\t}\n";
 
-    static String chainHead(String name, String hook, String ifKey) {
+    static String chainHead(String name, String hook, String ifKey, String port) {
         return "\tchain " + name + " {\n"
                 + "\t\ttype filter hook " + hook + " priority 0; policy accept;\n"
                 + "\t\t" + ifKey + " { \"jipsec0\", \"lo\" } accept\n"
                 + "\t\tmeta l4proto { 50, 51, 108 } accept\n"
-                + "\t\tudp dport { 500, 4500 } accept\n"
-                + "\t\tudp sport { 500, 4500 } accept\n"
+                + "\t\tudp " + port + " { 500, 4500 } accept\n"
                 + "\t\ticmpv6 type { 133, 134, 135, 136, 137 } accept\n";
     }
 
-    static final String IN = chainHead("inbound", "prerouting", "iifname");
-    static final String OUT = chainHead("outbound", "postrouting", "oifname");
+    static final String IN = chainHead("inbound", "prerouting", "iifname", "dport");
+    static final String OUT = chainHead("outbound", "postrouting", "oifname", "sport");
 
     static SelectorSet sel(String src, int sp, String dst, int dp, int proto) {
         String[] s = src.split("/");
@@ -178,6 +177,7 @@ class NftRulesetTest {
         assertThrows(IllegalArgumentException.class, () -> new NftRuleset.Config("0123456789abcdef", 4500));
         String noNatT = NftRuleset.generate(new NftRuleset.Config("tun1", 0),
                 GuardSnapshot.of(1, List.of(), new SystemDefaults(sysctl)));
-        assertEquals(2, noNatT.split("udp dport 500 accept", -1).length - 1, noNatT);
+        assertEquals(1, noNatT.split("udp dport 500 accept", -1).length - 1, noNatT);
+        assertEquals(1, noNatT.split("udp sport 500 accept", -1).length - 1, noNatT);
     }
 }
