@@ -144,6 +144,8 @@ public final class IpsecEngine {
             sysctl.addListener(name, (n, o, v) -> xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts));
         }
         stats.bindTo(sysctl);
+        org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, xformStats); // esp/ah/ipcomp/ipip_stats
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(keys.pfkeyStatistics())); // io rebinds locked
         sysctl.setPoliciesExist(() -> spd.size() > 0);
     }
 
