@@ -79,7 +79,6 @@ final class DataPlane implements Runnable {
     private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
-
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
@@ -112,7 +111,6 @@ final class DataPlane implements Runnable {
         outBuffers = new PacketBuffer[segments.length];
         tunWrites = offload ? new TunWriteBatch(BATCH) : null;
     }
-
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
     private NativeFd[] fds() {
