@@ -79,7 +79,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
-                          Log log, ConfigLoader config, GatewayOptions o) {
+                          Log log, ConfigLoader config, GatewayOptions o, BatchClock clock) {
         this.engine = engine;
         this.server = server;
         this.tun = tun;
@@ -87,7 +87,7 @@ public final class GatewayDaemon implements AutoCloseable {
         this.log = log;
         this.config = config;
         this.plane = new DataPlane(engine, server.lock(), tun.queue(0), sockets, log, server::deliver, counters,
-                o.keepaliveSeconds());
+                o.keepaliveSeconds(), clock);
         this.thread = Thread.ofPlatform().name("jipsec-dataplane").daemon().unstarted(plane);
     }
 
@@ -99,7 +99,8 @@ public final class GatewayDaemon implements AutoCloseable {
      */
     public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigLoader config, Log log) throws IOException {
         AtomicReference<PfkeyServer> sink = new AtomicReference<>();
-        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(),
+        BatchClock clock = new BatchClock(InstantSource.system());
+        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(),
                 EngineSettings.DEFAULTS, out -> {
                     PfkeyServer s = sink.get();
                     if (s != null) s.deliver(out);
@@ -122,7 +123,7 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
             sink.set(server);
-            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o);
+            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o, clock);
             self[0] = d;
             d.remember(sasBefore, policiesBefore);
             if (o.policyGuard()) d.startGuard(o);
