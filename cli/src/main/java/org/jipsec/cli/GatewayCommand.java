@@ -34,8 +34,18 @@ import picocli.CommandLine.Option;
  * removes the socket files.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
-                + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.")
+        description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
+                + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
+            "",
+            "Policy guard: packets that do not pass through the TUN (cleartext arriving on another interface, or "
+                + "routed out of one) would escape the SPD. The gateway therefore keeps an nftables table "
+                + "'inet jipsec_<tun>' generated from the SPD: a cleartext packet matching an 'in' or 'out' policy "
+                + "that requires IPsec (require/unique, or default resolving to require) or discards is dropped and "
+                + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
+                + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
+                + "and 'lo' always pass. The table "
+                + "follows SPD changes and is removed when the gateway stops. It needs 'nft'; without it the gateway "
+                + "warns and runs unguarded. --no-policy-guard turns it off."})
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -72,6 +82,14 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--nat-t-port", paramLabel = "PORT", description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
     int natTPort = 4500;
 
+    @Option(names = "--nat-keepalive", paramLabel = "SECONDS",
+            description = "Interval of NAT-T keepalives (RFC 3948 §4) to the peers of UDP-encapsulated SAs (default: ${DEFAULT-VALUE})")
+    int natKeepalive = 20;
+
+    @Option(names = "--no-policy-guard",
+            description = "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
+    boolean noPolicyGuard;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -103,6 +121,10 @@ public final class GatewayCommand implements Callable<Integer> {
         sysctl.setPoliciesExist(() -> spd.size() > 0);
         sysctl.bindDumpSa(satype -> server.withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> server.withEngine(KeyEngine::dumpSpBytes));
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(server.withEngine(KeyEngine::pfkeyStatistics)));
+        // no data plane: the packet statistics exist and stay zero
+        new org.jipsec.core.engine.IpsecStatistics().bindTo(sysctl);
+        org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, new org.jipsec.core.xform.XformStats());
         Path ctl = sysctlSocket != null ? sysctlSocket : pfkey.toAbsolutePath().resolveSibling("sysctl");
         SysctlServer sysctlServer;
         try {
@@ -131,10 +153,20 @@ public final class GatewayCommand implements Callable<Integer> {
      * the daemon never runs with half a configuration.
      */
     static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err) {
+        return loadConfig(engine, config, out, err, o -> { });
+    }
+
+    /**
+     * {@link #loadConfig(KeyEngine, Path, PrintWriter, PrintWriter)} whose engine answers (SADB_ADD, SADB_X_SPDADD…
+     * to ALL, promiscuous copies) also go to {@code announce}: a running gateway's PF_KEY listeners see a reload as
+     * they would see a {@code setkey -f}.
+     */
+    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err,
+                              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> announce) {
         java.io.StringWriter buf = new java.io.StringWriter();
         PrintWriter setkeyOut = new PrintWriter(buf);
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine); }
+            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine, announce); }
             @Override public String readStdin() { return ""; }
             @Override public String readFile(String name) throws java.io.IOException {
                 return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);

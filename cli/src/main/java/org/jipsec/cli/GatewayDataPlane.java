@@ -16,7 +16,7 @@ import org.jipsec.io.sysctl.SysctlServer;
  * <ul>
  *   <li>SIGHUP: reload {@code --config} (its SAs and policies replaced; PF_KEY-added ones kept);</li>
  *   <li>SIGUSR1: print the counters to stderr;</li>
- *   <li>SIGTERM/SIGINT: stop (TUN, sockets and socket files removed).</li>
+ *   <li>SIGTERM/SIGINT: stop (TUN, sockets, socket files and the policy guard's nftables table removed).</li>
  * </ul>
  */
 final class GatewayDataPlane {
@@ -35,7 +35,7 @@ final class GatewayDataPlane {
         GatewayOptions o;
         try {
             o = GatewayOptions.defaults(c.pfkey).withTun(c.tun).withMark(mark).withMtu(c.mtu).withNatTPort(c.natTPort)
-                    .withOffload(!c.noOffload);
+                    .withOffload(!c.noOffload).withPolicyGuard(!c.noPolicyGuard).withKeepaliveSeconds(c.natKeepalive);
         } catch (IllegalArgumentException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();
@@ -49,7 +49,7 @@ final class GatewayDataPlane {
         };
         Path config = c.config;
         GatewayDaemon.ConfigLoader loader = config == null ? null
-                : keys -> GatewayCommand.loadConfig(keys, config, out, err);
+                : (keys, announce) -> GatewayCommand.loadConfig(keys, config, out, err, announce);
         GatewayDaemon daemon;
         try {
             daemon = GatewayDaemon.start(o, sysctl, loader, log);
@@ -61,6 +61,7 @@ final class GatewayDataPlane {
         var ks = daemon.engine().keyEngine();
         sysctl.bindDumpSa(satype -> daemon.pfkeyServer().withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> daemon.pfkeyServer().withEngine(k -> k.dumpSpBytes()));
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(daemon.pfkeyServer().withEngine(k -> k.pfkeyStatistics())));
         Path ctl = c.sysctlSocket != null ? c.sysctlSocket : c.pfkey.toAbsolutePath().resolveSibling("sysctl");
         SysctlServer sysctlServer;
         try {

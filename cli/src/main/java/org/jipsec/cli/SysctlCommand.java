@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jipsec sysctl}: NetBSD sysctl(8) for the IPsec variables ({@code net.inet.ipsec}, {@code net.inet6.ipsec6},
  * {@code net.key}) of the running jipsecd, through its sysctl socket. {@code -a} lists, {@code name} reads
- * ({@code name = value}), {@code -w name=value} writes ({@code name: old -> new}), {@code -n} prints values only.
+ * ({@code name = value}), {@code -w name=value} writes ({@code name: old -> new}), {@code -n} prints values only,
+ * {@code -x} prints structures in hex, {@code -s} prints the statistics structures as netstat does ({@link NetstatLines}).
  * With {@code --embedded}: a fresh tree with NetBSD's defaults in this process (reads and checks; nothing persists).
  */
 @Command(name = "sysctl", description = "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).")
@@ -45,6 +46,10 @@ public final class SysctlCommand implements Callable<Integer> {
     @Option(names = "-x", description = "Print structures (statistics, net.key.dumpsa.N, net.key.dumpsp) in hex")
     boolean hex;
 
+    @Option(names = "-s", description = "Print the statistics structures as NetBSD's netstat -s -s does (ipsec: "
+            + "ipsecstats, ah/esp/ipip/ipcomp_stats; pfkey: net.key.stats), non-zero counters only")
+    boolean netstat;
+
     @Option(names = "--help", usageHelp = true, description = "Show this help")
     boolean help;
 
@@ -64,8 +69,8 @@ public final class SysctlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!all && names.isEmpty()) {
-                err.println("usage: jipsec sysctl [-n] name ... | -w [-n] name=value ... | -a [-n]");
+            if (!all && names.isEmpty() && !netstat) {
+                err.println("usage: jipsec sysctl [-n] name ... | -w [-n] name=value ... | -a [-n] | -s");
                 return 1;
             }
             if (embedded) return run(embeddedTree(Sysctl.withNetbsdDefaults()), out, err);
@@ -88,6 +93,14 @@ public final class SysctlCommand implements Callable<Integer> {
 
     private int run(Tree t, PrintWriter out, PrintWriter err) throws IOException {
         int status = 0;
+        if (netstat) {
+            try {
+                for (String l : NetstatLines.of(t::struct)) out.println(l);
+            } catch (SysctlException e) {
+                err.println("sysctl: " + e.getMessage());
+                return 1;
+            }
+        }
         if (all) {
             try {
                 for (String l : t.list()) out.println(valuesOnly ? l.substring(l.indexOf(" = ") + 3) : l);

@@ -41,6 +41,10 @@ final class GatewayLab implements AutoCloseable {
     final StringBuilder logs = new StringBuilder();
     /** TUN offloads on the gateways started from now on. */
     boolean offload = true;
+    /** The nftables policy guard on the gateways started from now on. */
+    boolean policyGuard = true;
+    /** NAT-T keepalive interval of the gateways started from now on (seconds). */
+    int keepaliveSeconds = 20;
 
     GatewayLab(Path dir) {
         this.dir = dir;
@@ -50,11 +54,12 @@ final class GatewayLab implements AutoCloseable {
     GatewayDaemon gateway(String ns, String configText) throws Exception {
         Path conf = dir.resolve(ns + ".conf");
         Files.writeString(conf, configText);
-        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload);
+        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload)
+                .withPolicyGuard(policyGuard).withKeepaliveSeconds(keepaliveSeconds);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
         GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),
-                keys -> GatewayCommand.loadConfig(keys, conf, pw, pw), line -> {
+                (keys, announce) -> GatewayCommand.loadConfig(keys, conf, pw, pw, announce), line -> {
                     synchronized (logs) { logs.append(ns).append(": ").append(line).append('\n'); }
                 }));
         synchronized (logs) { logs.append(sw); }

@@ -17,7 +17,7 @@ package org.jipsec.core.crypto;
  * this class adds the IV and the payload itself, so ESP code is the same for every AEAD. (draft-mcgrew-gcm-test-01
  * page 18 shows that AAD byte for byte; it is one of the known-answer vectors.)
  */
-abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead {
+abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, JdkCcmAead {
     static final int IV = 8;
 
     private final Algorithm alg;
@@ -138,8 +138,21 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead {
     /** Verifies and decrypts in place; {@code len} includes the ICV. */
     abstract void openData(byte[] buf, int off, int len) throws IcvMismatchException;
 
-    /** Verifies {@code in[off, off+len)} ({@code len} includes the ICV) and decrypts it into {@code out} (no overlap). */
-    abstract void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException;
+    /**
+     * Verifies {@code in[off, off+len)} ({@code len} includes the ICV) and decrypts it into {@code out} (no overlap;
+     * room for {@code len - icv} bytes). This default copies and opens in place (in {@code out} when it has room for
+     * the ICV too, else in a temporary array); engines that can write elsewhere override it.
+     */
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        if (out.length - outOff >= len) {
+            System.arraycopy(in, off, out, outOff, len);
+            openData(out, outOff, len);
+        } else {
+            byte[] tmp = java.util.Arrays.copyOfRange(in, off, off + len);
+            openData(tmp, 0, len);
+            System.arraycopy(tmp, 0, out, outOff, len - icv);
+        }
+    }
 
     abstract void wipe();
 }

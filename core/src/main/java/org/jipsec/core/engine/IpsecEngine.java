@@ -66,7 +66,10 @@ import org.jipsec.core.xform.XformStats;
  * §4.6); a missing SA triggers a rate-limited ACQUIRE (§4.7) and, at REQUIRE/UNIQUE, holds the packet in the
  * bounded pending queue (or drops it, {@code out_nosa}, when the queue is off or full), at USE skips the request.
  * The bundle is applied innermost first (KAME order: IPComp, ESP, AH) by the transforms; each SA's usage is
- * recorded for its lifetimes (§4.9).
+ * recorded for its lifetimes (§4.9). A per-flow cache remembers the resolved bundle (and its transform contexts) while
+ * the SPD entry, the SAD generation and {@code prefered_oldsa} stay the same, so a change takes effect on the next
+ * packet exactly as without it. {@link #outputInPlace} is the data planes' variant: the packet is protected in the
+ * caller's buffer (with head- and tailroom) instead of a copy.
  *
  * <p>Inbound ({@link #input}): NAT-T keepalives and IKE messages on the NAT-T port are told apart (RFC 3948 §2.1,
  * §2.2); fragments are reassembled first (RFC 4303 §3.4.1); every IPsec layer is removed, each with the SA found by
@@ -111,6 +114,8 @@ public final class IpsecEngine {
     private byte[] lastSource;
     private byte[] lastDestination;
     private int sweptAtSadSize = -1;
+    /** Sweeps that destroyed contexts (a {@link CachedBundle} from before one is not used). */
+    private int sweeps;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
     private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
@@ -149,6 +154,8 @@ public final class IpsecEngine {
             sysctl.addListener(name, (n, o, v) -> xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts));
         }
         stats.bindTo(sysctl);
+        org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, xformStats); // esp/ah/ipcomp/ipip_stats
+        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(keys.pfkeyStatistics())); // io rebinds locked
         sysctl.setPoliciesExist(() -> spd.size() > 0);
     }
 
@@ -213,7 +220,9 @@ public final class IpsecEngine {
      */
     public int sweep() {
         sweptAtSadSize = keys.sad().size();
-        return contexts.sweep(this::alive);
+        int n = contexts.sweep(this::alive);
+        if (n > 0) sweeps++;                                               // no cached bundle keeps a dead context
+        return n;
     }
 
     /**
@@ -288,7 +297,30 @@ public final class IpsecEngine {
         return outbound(packet, null, false);
     }
 
+    /**
+     * In-place output for data planes (opt-in): the same decision as {@link #output}, but the packet is protected
+     * (or sent in clear) in the caller's buffer instead of a copy, and no {@link WirePacket} array is made. Give it a
+     * buffer with {@link Xform#HEADROOM} bytes before the packet and {@link Xform#TAILROOM} after; with less, the
+     * buffer grows as {@link PacketBuffer} does (moving or reallocating: re-read {@code array()}/{@code start()}).
+     *
+     * <p>When {@code result.sent()}, {@code packet} holds the whole IP packet to send (outer header included) and
+     * {@code result.encapsulation()} says how it is carried — exactly what {@link #output} would have put in its
+     * {@link WirePacket}. Otherwise {@code result.decision()} is the {@link OutputDecision.Drop} or
+     * {@link OutputDecision.Queued} {@link #output} would have returned (a queued packet is copied); the buffer's
+     * contents are then unspecified. {@code result} is overwritten by each call and may be reused.
+     */
+    public void outputInPlace(PacketBuffer packet, SocketPolicy socket, InPlaceOutput result) {
+        result.reset();
+        OutputDecision d = outbound(packet, socket, true, result);
+        if (d != null) result.notSent(d);
+    }
+
     private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort) {
+        return outbound(packet, socket, needPort, null);
+    }
+
+    /** {@code inPlace} null: the caller's buffer is copied; else the packet is worked on in place (null returned when sent). */
+    private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort, InPlaceOutput inPlace) {
         sweepIfSadChanged();
         PacketSelector sel;
         try {
@@ -319,11 +351,15 @@ public final class IpsecEngine {
             entry = spd.lookup(PolicyDirection.OUTBOUND, key);
             policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
         }
+        if (socket == null && entry.isPresent()) {
+            CachedBundle b = cachedBundle(key, entry.get());
+            if (b != null) return protect(packet, b, inPlace);
+        }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
         OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
                 keys::lookupOutbound);
         return switch (d) {
-            case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet);
+            case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet, inPlace);
             case OutboundDecision.Discard<SecurityAssociation> x -> {
                 stats.increment(IpsecStatistics.OUT_POLVIO);                // spec §4.4: silently, sender sees success
                 yield new OutputDecision.Drop(DropCause.POLICY_DISCARD, null, "policy " + policy.type().keyword());
@@ -340,15 +376,77 @@ public final class IpsecEngine {
             }
             case OutboundDecision.Protect<SecurityAssociation> p -> {
                 acquire(p.acquire(), entry);
-                if (p.steps().isEmpty()) yield sendClear(packet);
-                // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
-                yield protect(PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(),
-                        Xform.HEADROOM * p.steps().size(), Xform.TAILROOM * p.steps().size()), p.steps());
+                if (p.steps().isEmpty()) yield sendClear(packet, inPlace);
+                // a bundle with every request resolved and nothing to ACQUIRE is the same for the next packet of
+                // this flow while the SPD entry and the SAD stay as they are: remembered (socket policies aside)
+                CachedBundle fill = socket == null && entry.isPresent() && p.acquire().isEmpty()
+                        && p.steps().size() == policy.requests().size()
+                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(), sweeps,
+                                p.steps(), new SaContext[p.steps().size()]) : null;
+                yield protect(packet, p.steps(), fill, inPlace);
             }
         };
     }
 
-    private static OutputDecision sendClear(PacketBuffer packet) {
+    /** The packet with room for {@code steps} protections: the caller's buffer in place, else a copy. */
+    private static PacketBuffer room(PacketBuffer packet, int steps, InPlaceOutput inPlace) {
+        if (inPlace != null) {
+            packet.ensureHeadroom(Xform.HEADROOM * steps);                  // no-op when the caller left the room
+            packet.ensureTailroom(Xform.TAILROOM * steps);
+            return packet;
+        }
+        // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
+        return PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM * steps,
+                Xform.TAILROOM * steps);
+    }
+
+    // ------------------------------------------------------------------------------------------ per-flow bundle cache
+
+    /**
+     * A resolved outbound bundle for one flow (the idea of NetBSD's per-PCB SP cache, extended to the SA choice):
+     * valid only for the same SPD entry (the SPD's own cache answers a fresh lookup, so a policy added, updated or
+     * flushed gives another entry) and the same SAD generation and {@code prefered_oldsa} (any SA added, replaced,
+     * re-stated by a lifetime, deleted or flushed gives another generation). So a hit gives exactly the steps
+     * {@link OutboundRequestResolver} would; the contexts are filled by the first packet that uses it.
+     */
+    private record CachedBundle(FlowKey key, SecurityPolicy entry, long sadGeneration, boolean preferOld,
+                                int sweeps, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                SaContext[] contexts) {}
+
+    private static final int BUNDLE_SLOTS = 256;
+    private final CachedBundle[] bundles = new CachedBundle[BUNDLE_SLOTS];
+
+    private boolean preferOld() { return keys.settings().preferedOldsa != 0; }
+
+    private CachedBundle cachedBundle(FlowKey key, SecurityPolicy entry) {
+        int h = key.hashCode();
+        CachedBundle b = bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)];
+        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation() || b.sweeps() != sweeps
+                || b.preferOld() != preferOld() || !b.key().equals(key)) return null;
+        return b;
+    }
+
+    private OutputDecision protect(PacketBuffer packet, CachedBundle b, InPlaceOutput inPlace) {
+        return protect(packet, b.steps(), b, inPlace);
+    }
+
+    private OutputDecision protect(PacketBuffer packet, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                   CachedBundle cache, InPlaceOutput inPlace) {
+        return applyBundle(room(packet, steps.size(), inPlace), steps, cache, inPlace);
+    }
+
+    /** Stores a bundle whose every context is known (first packet of a flow, or after any SPD/SAD change). */
+    private void remember(CachedBundle b) {
+        for (SaContext c : b.contexts()) if (c == null) return;
+        int h = b.key().hashCode();
+        bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)] = b;
+    }
+
+    private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
+        if (inPlace != null) {
+            inPlace.sent(new Encapsulation.RawIp(outerProtocol(packet.array(), packet.start(), packet.length())), true);
+            return null;
+        }
         byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
         return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
     }
@@ -362,18 +460,35 @@ public final class IpsecEngine {
         }
     }
 
-    private OutputDecision protect(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps) {
+    /** Applies the bundle to {@code f}; with {@code inPlace}, leaves the result in {@code f} and returns null when sent. */
+    /**
+     * Applies the bundle to {@code f} (which has the room); with {@code inPlace}, leaves the result in {@code f} and
+     * returns null when sent. {@code cache}: the flow's bundle, whose contexts (SA and {@link #modeFor} mode) are used
+     * or filled in; cached once every context exists.
+     */
+    private OutputDecision applyBundle(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                       CachedBundle cache, InPlaceOutput inPlace) {
         SecurityAssociation last = null;
         SaContext lastCtx = null;
-        for (OutboundDecision.Step<SecurityAssociation> step : steps) {
+        long now = nowSeconds();
+        for (int i = 0; i < steps.size(); i++) {
+            OutboundDecision.Step<SecurityAssociation> step = steps.get(i);
             SecurityAssociation sa = step.sa();
-            IpsecMode mode = modeFor(sa, step.request(), f);
-            SaContext ctx;
-            try {
-                ctx = contexts.get(sa, mode);
-            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-                stats.increment(IpsecStatistics.OUT_INVAL);
-                return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
+            SaContext ctx = cache != null ? cache.contexts()[i] : null;
+            if (ctx == null) {
+                IpsecMode mode = modeFor(sa, step.request(), f);
+                try {
+                    ctx = contexts.get(sa, mode);
+                } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                    stats.increment(IpsecStatistics.OUT_INVAL);
+                    return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
+                }
+                // the mode of an SA of mode "any" depends on the packet's family and destination as this step sees
+                // them: the flow's, as changed by the bundle's earlier SAs — the same for every packet of the flow
+                if (cache != null) {
+                    cache.contexts()[i] = ctx;
+                    if (i == steps.size() - 1) remember(cache);
+                }
             }
             int before = f.length();
             DropReason r = xform.output(ctx, f);
@@ -382,13 +497,19 @@ public final class IpsecEngine {
                 return new OutputDecision.Drop(DropCause.XFORM, r, sa.saType().dumpName() + " spi 0x"
                         + Integer.toHexString(sa.spi()) + ": " + r.description());
             }
-            sa.recordUse(before, nowSeconds());                            // spec §4.9: bytes += packet length
+            sa.recordUse(before, now);                                     // spec §4.9: bytes += packet length
             sa.setSequence((int) ctx.lastSequence());
             last = sa;
             lastCtx = ctx;
         }
-        byte[] wire = f.toByteArray();
         var natT = lastCtx.parameters().natT();
+        if (inPlace != null) {
+            inPlace.sent(natT != null && last.saType() == SaType.ESP
+                    ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
+                    : new Encapsulation.RawIp(outerProtocol(f.array(), f.start(), f.length())), false);
+            return null;
+        }
+        byte[] wire = f.toByteArray();
         Encapsulation how = natT != null && last.saType() == SaType.ESP
                 ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
                 : new Encapsulation.RawIp(outerProtocol(wire, 0, wire.length));

@@ -66,6 +66,7 @@ public final class KeyEngine {
     private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
     private final AcquireTable acquires = new AcquireTable();
     private final KeyStatistics.Counters stats = new KeyStatistics.Counters();
+    private final PfkeyStatistics pfkeystat = new PfkeyStatistics();
     private final Map<Long, SocketState> sockets = new LinkedHashMap<>();
     private long lastSocketId;
     /** The key_newreqid counter; per-socket policies draw from it too, so automatic reqids come from one place. */
@@ -104,14 +105,17 @@ public final class KeyEngine {
 
     /** keysock.c key_sendup_mbuf: promiscuous copies to every promiscuous socket, then targets, the sender last. */
     private void sendup(List<Delivery> out, Long sender, PfkeyMessage m, Target target) {
+        pfkeystat.sent(m.type(), PfkeyCodec.encodedLength(m));
         for (Map.Entry<Long, SocketState> e : sockets.entrySet()) {
             long id = e.getKey();
             SocketState s = e.getValue();
             if (s.promisc) {
                 out.add(new Delivery(id, m, true, false));
                 stats.promiscCopies++;
+                pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_X_PROMISC); // key_sendup0
             }
             if (sender != null && id == sender) continue;
+            pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_MSGTARGET + target.ordinal()); // every other socket
             boolean send = switch (target) {
                 case ONE -> false;
                 case ALL -> true;
@@ -141,6 +145,21 @@ public final class KeyEngine {
         return stats.snapshot();
     }
 
+    /** NetBSD's {@code pfkeystat} ({@code net.key.stats}): a copy of the counters at keysock.h's indices. */
+    public long[] pfkeyStatistics() {
+        return pfkeystat.snapshot();
+    }
+
+    /** The socket layer could not queue a message for a socket (NetBSD: sbappendaddr failed, IN_NOMEM). */
+    public void countDeliveryDropped() {
+        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_NOMEM);
+    }
+
+    /** A PF_KEY connection failed at the socket layer (PFKEY_STAT_SOCKERR). */
+    public void countSocketError() {
+        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_SOCKERR);
+    }
+
     private Outcome reply(long sender, PfkeyMessage m, Target target) {
         List<Delivery> out = new ArrayList<>();
         sendup(out, sender, m, target);
@@ -151,6 +170,7 @@ public final class KeyEngine {
 
     /** A request as bytes, exactly one message (keysock.c key_output → key_parse). */
     public Outcome handle(long socket, byte[] raw) {
+        pfkeystat.request(raw);
         stats.requests++;
         stats.requestBytes += raw.length;
         if (raw.length >= 2) stats.requestsByType[raw[1] & 0xff]++;
@@ -165,6 +185,7 @@ public final class KeyEngine {
     }
 
     private Outcome headerError(long socket, byte[] raw, PfkeyException e) {
+        pfkeystat.malformed(e.malformation());
         stats.malformed++;
         stats.refusedByErrno[e.errno().number()]++;
         if (raw.length < PfkeyCodec.BASE_BYTES) return Outcome.NONE;
@@ -176,8 +197,12 @@ public final class KeyEngine {
     /** X_PROMISC longer than a base header: the payload, itself a message, goes to every socket (key_api_promisc). */
     private Outcome promiscForward(long socket, byte[] raw) {
         try {
-            if ((raw[0] & 0xff) != Sadb.PF_KEY_V2) throw PfkeyException.inval("version");
-            if (PfkeyCodec.frameLength(raw) != raw.length) throw PfkeyException.inval("sadb_msg_len");
+            if (PfkeyCodec.frameLength(raw) != raw.length) {
+                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "sadb_msg_len");
+            }
+            if ((raw[0] & 0xff) != Sadb.PF_KEY_V2) {
+                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_VERSION, "version");
+            }
             if (raw.length > Sadb.MAX_REQUEST_BYTES) throw new PfkeyException(Errno.ENOBUFS, "too large");
             byte[] inner = java.util.Arrays.copyOfRange(raw, PfkeyCodec.BASE_BYTES, raw.length);
             PfkeyMessage payload = PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_REQUEST_BYTES);
@@ -191,8 +216,18 @@ public final class KeyEngine {
     public Outcome handle(long socket, PfkeyMessage msg) {
         if (!sockets.containsKey(socket)) return Outcome.NONE;
         try {
-            checkSatype(msg);
-            checkAddresses(msg);
+            try {
+                checkSatype(msg);
+            } catch (PfkeyException e) {
+                pfkeystat.keyParseRefusal(PfkeyStatistics.PFKEY_STAT_OUT_INVSATYPE);
+                throw e;
+            }
+            try {
+                checkAddresses(msg);
+            } catch (PfkeyException e) {
+                pfkeystat.keyParseRefusal(-1);
+                throw e;
+            }
             return switch (msg.type()) {
                 case Sadb.SADB_GETSPI -> getspi(socket, msg);
                 case Sadb.SADB_UPDATE -> update(socket, msg);
@@ -212,7 +247,10 @@ public final class KeyEngine {
                 case Sadb.SADB_X_SPDDUMP -> spdDump(socket, msg);
                 case Sadb.SADB_X_NAT_T_NEW_MAPPING -> natTNewMapping(msg);
                 // spec §1.9 step 7: RESERVED, EXPIRE, X_PCHANGE, X_SPDACQUIRE, X_SPDEXPIRE have no handler
-                default -> throw PfkeyException.inval("no handler for " + Sadb.messageName(msg.type()));
+                default -> {
+                    pfkeystat.keyParseRefusal(PfkeyStatistics.PFKEY_STAT_OUT_INVMSGTYPE);
+                    throw PfkeyException.inval("no handler for " + Sadb.messageName(msg.type()));
+                }
             };
         } catch (PfkeyException e) {
             stats.refusedByErrno[e.errno().number()]++;
@@ -548,8 +586,15 @@ public final class KeyEngine {
         if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SAD entries");
         int pid = m.pid();
         DumpStream<SecurityAssociation> stream = new DumpStream<>(all,
-                sa -> SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, pid));
+                sa -> countedDump(SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, pid)));
+        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL); // key_api_dump: the chain counts once
         return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
+    }
+
+    /** A dump message as it is built (under the engine lock): its bytes count as IN_BYTES of the dump chain. */
+    private PfkeyMessage countedDump(PfkeyMessage m) {
+        pfkeystat.dumpBytes(PfkeyCodec.encodedLength(m)); // the seq set afterwards does not change the length
+        return m;
     }
 
     /** key_api_promisc with a bare header: satype 1 on, 0 off; the request is echoed to everyone. */
@@ -687,7 +732,9 @@ public final class KeyEngine {
         List<StoredPolicy> all = new ArrayList<>(policies.snapshot());
         if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SPD entries");
         int pid = m.pid();
-        DumpStream<StoredPolicy> stream = new DumpStream<>(all, p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, pid));
+        DumpStream<StoredPolicy> stream = new DumpStream<>(all,
+                p -> countedDump(SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, pid)));
+        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL);
         return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
     }
 

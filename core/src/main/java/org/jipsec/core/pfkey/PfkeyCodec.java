@@ -101,14 +101,14 @@ public final class PfkeyCodec {
     public static PfkeyMessage decode(byte[] buf, int off, int len, int maxBytes) throws PfkeyException {
         if (off < 0 || len < 0 || off > buf.length - len) throw PfkeyException.inval("buffer bounds");
         // keysock.c key_output: length < sizeof(sadb_msg) or != msg_len*8 → EINVAL (spec §1.9 step 1)
-        if (len < BASE_BYTES) throw PfkeyException.inval("message shorter than sadb_msg");
+        if (len < BASE_BYTES) throw PfkeyException.malformed(PfkeyException.Malformation.TOO_SHORT, "message shorter than sadb_msg");
         int msgLen = u16(buf, off + 4) * 8;
-        if (msgLen != len) throw PfkeyException.inval("sadb_msg_len*8 (" + msgLen + ") != message length " + len);
+        if (msgLen != len) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "sadb_msg_len*8 (" + msgLen + ") != message length " + len);
         int version = u8(buf, off);
         int type = u8(buf, off + 1);
         // key_parse (step 2)
-        if (version != Sadb.PF_KEY_V2) throw PfkeyException.inval("version " + version + " != PF_KEY_V2");
-        if (type > Sadb.SADB_MAX) throw PfkeyException.inval("message type " + type + " > SADB_MAX");
+        if (version != Sadb.PF_KEY_V2) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_VERSION, "version " + version + " != PF_KEY_V2");
+        if (type > Sadb.SADB_MAX) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_TYPE, "message type " + type + " > SADB_MAX");
         // step 3
         if (len > maxBytes) throw new PfkeyException(Errno.ENOBUFS, "message of " + len + " bytes too large");
         int errno = u8(buf, off + 2);
@@ -122,17 +122,17 @@ public final class PfkeyCodec {
         int p = off + BASE_BYTES;
         int end = off + len;
         while (p < end) {
-            if (end - p < 4) throw PfkeyException.inval("truncated extension header");
+            if (end - p < 4) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated extension header");
             int extLen = u16(buf, p) * 8;
             int extType = u16(buf, p + 2);
             if (extType == Sadb.SADB_EXT_RESERVED || extType > Sadb.SADB_EXT_MAX || MIN[extType] == 0) {
-                throw PfkeyException.inval("invalid ext_type " + extType);
+                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_EXTENSION_TYPE, "invalid ext_type " + extType);
             }
-            if ((seen & (1L << extType)) != 0) throw PfkeyException.inval("duplicate extension " + extType);
+            if ((seen & (1L << extType)) != 0) throw PfkeyException.malformed(PfkeyException.Malformation.DUPLICATE_EXTENSION, "duplicate extension " + extType);
             seen |= 1L << extType;
-            if (extLen == 0 || extLen > end - p) throw PfkeyException.inval("extension " + extType + " length " + extLen);
+            if (extLen == 0 || extLen > end - p) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "extension " + extType + " length " + extLen);
             if (extLen < MIN[extType] || extLen > MAX[extType]) {
-                throw PfkeyException.inval("extension " + extType + " length " + extLen + " out of ["
+                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "extension " + extType + " length " + extLen + " out of ["
                         + MIN[extType] + ", " + (MAX[extType] == UNBOUNDED ? "∞" : MAX[extType]) + "]");
             }
             exts.add(decodeExtension(buf, p, extLen, extType));
@@ -200,22 +200,22 @@ public final class PfkeyCodec {
     }
 
     private static Extension.Address decodeAddress(byte[] b, int p, int len, int type) throws PfkeyException {
-        if (len < 8 + 2) throw PfkeyException.inval("address extension without a sockaddr");
+        if (len < 8 + 2) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "address extension without a sockaddr");
         int saLen = sockaddrLength(b, p + 8, len - 8);
-        if (8 + Sadb.align8(saLen) != len) throw PfkeyException.inval("address extension length " + len);
+        if (8 + Sadb.align8(saLen) != len) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "address extension length " + len);
         return new Extension.Address(type, u8(b, p + 4), u8(b, p + 5), readSockaddr(b, p + 8, saLen));
     }
 
     /** Size of the sockaddr at {@code b[p]} from its family; checks that it fits in {@code avail} bytes. */
     private static int sockaddrLength(byte[] b, int p, int avail) throws PfkeyException {
-        if (avail < 2) throw PfkeyException.inval("truncated sockaddr");
+        if (avail < 2) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated sockaddr");
         int family = u16(b, p);
         int saLen = switch (family) {
             case Sadb.AF_INET -> SOCKADDR_IN_BYTES;
             case Sadb.AF_INET6 -> SOCKADDR_IN6_BYTES;
-            default -> throw new PfkeyException(Errno.EAFNOSUPPORT, "address family " + family);
+            default -> throw new PfkeyException(Errno.EAFNOSUPPORT, PfkeyException.Malformation.BAD_ADDRESS, "address family " + family);
         };
-        if (saLen > avail) throw PfkeyException.inval("truncated sockaddr");
+        if (saLen > avail) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated sockaddr");
         return saLen;
     }
 

@@ -42,9 +42,18 @@ public final class SecurityAssociationDatabase {
     private SecurityAssociation timedLast;
     private int timedCount;
     private int size;
+    /** Bumped by every change that can alter an outbound SA choice: an SA added, replaced, removed or re-stated. */
+    private volatile long generation = 1;
 
     /** Number of SAs (all states). */
     public int size() { return size; }
+
+    /**
+     * Changes with every insert, replace, state change and removal (so with every PF_KEY ADD/UPDATE/DELETE/FLUSH and
+     * every lifetime expiry): an outbound SA choice cached under one generation is the choice
+     * {@link #lookupOutbound} would make while the generation stays the same.
+     */
+    public long generation() { return generation; }
 
     public int headCount() { return heads.size(); }
 
@@ -153,6 +162,7 @@ public final class SecurityAssociationDatabase {
     }
 
     private SecurityAssociation link(SaHead head, SecurityAssociation sa) {
+        generation++;
         head.append(sa);
         if (sa.state == SaState.LARVAL || sa.hasLifetimes()) {
             sa.timed = true;
@@ -186,12 +196,14 @@ public final class SecurityAssociationDatabase {
     public void changeState(SecurityAssociation sa, SaState to) {
         if (to == SaState.DEAD) { remove(sa); return; }
         if (!sa.state.alive()) throw new IllegalStateException("SA is dead");
+        generation++;
         sa.head().changeState(sa, to);
     }
 
     /** Kills {@code sa}: removed from its head and the SPI index, keys zeroed. Idempotent. */
     public void remove(SecurityAssociation sa) {
         if (!sa.state.alive()) return;
+        generation++;
         SaHead head = sa.head();
         head.unlink(sa);
         // unchain from the SPI index

@@ -49,7 +49,7 @@ public final class Sysctl {
     private final AtomicIntegerArray values;
     private final Map<String, List<ChangeListener>> listeners = new ConcurrentHashMap<>();
     private final Map<String, Supplier<byte[]>> structSuppliers = new ConcurrentHashMap<>();
-    private volatile IntFunction<byte[]> dumpSa = satype -> new byte[0];
+    private volatile IntFunction<byte[]> dumpSa;
     private volatile BooleanSupplier policiesExist = () -> false;
 
     private Sysctl(SysctlTreeBuilder builder) {
@@ -170,7 +170,10 @@ public final class Sysctl {
 
     /**
      * Reads a structure node; {@code net.key.dumpsa.<satype>} takes the SA type as last component
-     * (spec §5.4: wrong name length → EINVAL). Unbound nodes read as empty.
+     * (spec §5.4: wrong name length → EINVAL). A structure no subsystem of this process serves (a tree without an
+     * engine, e.g. {@code sysctl --embedded} or a unit test) is refused with ENOENT and says so: NetBSD has the node
+     * only when the subsystem is there (a kernel without IPsec has no {@code net.inet.ipsec.ipsecstats}; netstat's
+     * fast_ipsec.c treats ENOENT as "not available"), rather than answering with zero bytes.
      */
     public byte[] readStruct(String name) throws SysctlException {
         if (name.startsWith(SysctlNames.KEY_DUMPSA + ".")) {
@@ -182,13 +185,18 @@ public final class Sysctl {
                 throw new SysctlException(Errno.EINVAL, name, "SA type must be a number");
             }
             if (satype < 0 || satype > 255) throw new SysctlException(Errno.EINVAL, name, "SA type out of range");
-            return dumpSa.apply(satype);
+            IntFunction<byte[]> d = dumpSa;
+            if (d == null) throw new SysctlException(Errno.ENOENT, name, "not served here: no key engine bound to this tree");
+            return d.apply(satype);
         }
         SysctlNode n = requireNode(name);
         if (name.equals(SysctlNames.KEY_DUMPSA)) throw new SysctlException(Errno.EINVAL, name, "needs an SA type");
         if (!(n instanceof StructNode)) throw new SysctlException(Errno.EINVAL, name, "is an integer, not a structure");
         Supplier<byte[]> s = structSuppliers.get(name);
-        return s == null ? new byte[0] : s.get();
+        if (s == null) {
+            throw new SysctlException(Errno.ENOENT, name, "not served here: no engine bound to this tree (" + n.description() + ")");
+        }
+        return s.get();
     }
 
     /** Counters as NetBSD exports them: uint64 each, host order (amd64: little-endian). */

@@ -24,7 +24,10 @@ public enum DropReason {
     BAD_PADDING("packets with bad padding (decryption failed)"),
     /** Decryption failed outright (e.g. a cipher refused its input). */
     DECRYPT_FAILED("packets that failed to decrypt"),
-    /** Next header not deliverable (e.g. tunnel payload not IPv4/IPv6). */
+    /**
+     * Next header not deliverable: a tunnel payload whose IP version is not the one the next header announced
+     * (NetBSD: {@code ipips_family}, and {@code esps_tunnel} "tunnel sanity check failures" of the outer protocol).
+     */
     BAD_NEXT_HEADER("packets with bad next header"),
     /** Malformed IP, extension, UDP or tunnel header. */
     BAD_HEADER("packets with malformed headers"),

@@ -35,10 +35,17 @@ final class IpComp {
         if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
         int payloadLen = f.end() - ip.hdrEnd;
-        if (payloadLen < MIN_LENGTH) return null; // RFC 3173 §2.2: sent as is
+        if (payloadLen < MIN_LENGTH) { // RFC 3173 §2.2: sent as is
+            stats.ipcompUncompressed(true);
+            return null;
+        }
         if (k.ipcomp == null) k.ipcomp = new IpCompCodec();
+        stats.histogram(sa.parameters());
         int n = k.ipcomp.deflate(f.array(), ip.hdrEnd, payloadLen, payloadLen - HEADER);
-        if (n < 0) return null; // would not shrink: sent as is
+        if (n < 0) { // would not shrink: sent as is
+            stats.ipcompUncompressed(false);
+            return null;
+        }
         byte[] b = f.array();
         int nextHeader = b[ip.nhOffset] & 0xff;
         b[ip.hdrEnd] = (byte) nextHeader;

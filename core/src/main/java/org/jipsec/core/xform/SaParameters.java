@@ -72,6 +72,9 @@ public record SaParameters(
     @Override
     public byte[] authKey() { return authKey.clone(); }
 
+    /** Length of the encryption key incl. salt, without copying it (statistics: esp_init's GMAC choice). */
+    public int encryptionKeyLength() { return encryptionKey.length; }
+
     public boolean isTunnel() { return mode == IpsecMode.TUNNEL; }
 
     /** Zeroes this record's own key copies (when the SA dies). */

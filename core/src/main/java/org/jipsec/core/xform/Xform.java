@@ -64,19 +64,27 @@ public final class Xform {
 
     private DropReason output0(SaContext sa, SaParameters p, PacketBuffer f) {
         if (!enabled(p.protocol())) return DropReason.DISABLED;
+        long[] c = stats.local(); // NetBSD's counters of this packet: one thread-local lookup
         DropReason r;
         if (p.isTunnel()) {
+            int inner = f.length();
             r = IpTunnel.encapsulate(sa, f, settings);
-            if (r != null) return r;
+            if (r != null) {
+                stats.ipipOutputDropped(p.protocol(), r);
+                return r;
+            }
+            XformStats.ipipOutput(c, inner);
         } else if (f.length() > 0 && ((f.array()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
             return DropReason.INVALID; // a transport-mode SA protects packets of its own family only
         }
+        XformStats.outputSeen(c, p.protocol());
         r = switch (p.protocol()) {
             case ESP -> Esp.output(sa, f, stats);
             case AH -> Ah.output(sa, f, settings, stats);
             case IPCOMP -> IpComp.output(sa, f, stats);
         };
         if (r != null) return r;
+        if (p.protocol() != IpsecProtocol.IPCOMP) XformStats.histogram(c, p); // IpComp counts its own (not when sent as is)
         if (p.natT() != null) return UdpEncap.encapsulate(f, p.natT(), views.get());
         return null;
     }
@@ -125,6 +133,7 @@ public final class Xform {
                             InputBuffers bufs) {
         trace.reset();
         IpView ip = views.get();
+        long[] c = null; // NetBSD's counters of this packet: one thread-local lookup, at the first IPsec header
         boolean natDecapsulated = udpDecapsulated;
         SaContext lastSa = null;
         // the removed UDP header counted as one layer, as in the whole datagram
@@ -152,8 +161,13 @@ public final class Xform {
                 continue;
             }
             if ((proto == IpView.IPV4 || proto == IpView.IPV6) && lastSa != null) {
+                XformStats.ipipInput(c);
                 DropReason d = IpTunnel.decapsulate(f, ip.hdrEnd, proto, settings, ip);
-                if (d != null) return fail(trace, d);
+                if (d != null) {
+                    stats.tunnelDropped(trace.protocol, d);
+                    return fail(trace, d);
+                }
+                XformStats.ipipInputBytes(c, f.length());
                 trace.tunnel = true;
                 trace.tunnelLayers |= 1L << (trace.headers - 1); // per-layer mode for the engine's history
                 lastSa = null;
@@ -169,6 +183,8 @@ public final class Xform {
                 }
                 return null;
             }
+            if (c == null) c = stats.local();
+            XformStats.inputSeen(c, sp);
             int hdr = ip.hdrEnd;
             int need = sp == IpsecProtocol.AH ? 12 : sp == IpsecProtocol.ESP ? 8 : 4;
             if (hdr + need > f.end()) return fail(trace, DropReason.SHORT, sp);
@@ -194,6 +210,9 @@ public final class Xform {
                 case IPCOMP -> IpComp.input(sa, f, ip, stats);
             };
             if (trace.headers == 0) trace.seq = trace.seqBox[0];
+            if (r == null || r == DropReason.BAD_AUTH || r == DropReason.BAD_PADDING || r == DropReason.DUMMY) {
+                XformStats.histogram(c, sa.parameters()); // NetBSD: counted in *_input_cb once the crypto has run
+            }
             if (r != null) return r;
             stats.input(sp, before);
             trace.headers++;

@@ -131,6 +131,19 @@ class SysctlTest {
         assertArrayEquals(new byte[] {3}, sysctl.readStruct("net.key.dumpsa.3"));
         assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.readStruct("net.key.dumpsa")).errno());
         assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.readStruct("net.key.dumpsa.x")).errno());
-        assertEquals(0, sysctl.readStruct("net.key.dumpsp").length);
+        sysctl.bindStruct("net.key.dumpsp", () -> new byte[0]);
+        assertEquals(0, sysctl.readStruct("net.key.dumpsp").length); // bound and empty: no policies
+    }
+
+    @Test
+    void unboundStructNodesAreRefusedNotEmpty() {
+        // a tree no engine serves: NetBSD has no such node (ENOENT), it does not answer with zero bytes
+        for (String name : List.of("net.inet.esp.esp_stats", "net.inet.ah.ah_stats", "net.inet.ipcomp.ipcomp_stats",
+                "net.inet.ipip.ipip_stats", "net.inet.ipsec.ipsecstats", "net.key.stats", "net.key.dumpsp",
+                "net.key.dumpsa.3")) {
+            SysctlException e = assertThrows(SysctlException.class, () -> sysctl.readStruct(name));
+            assertEquals(Errno.ENOENT, e.errno(), name);
+            assertTrue(e.getMessage().contains("not served here"), e.getMessage());
+        }
     }
 }

@@ -11,11 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.InputResult;
+import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.xform.Xform;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.NativeFd;
@@ -70,12 +72,20 @@ final class DataPlane implements Runnable {
      */
     private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
     private static final int DATAGRAM_HEADROOM = 64;
-    /** A packet from the TUN on its way into the engine (which copies it: {@link IpsecEngine#output}). */
-    private final byte[] scratchOut = new byte[MAX_PACKET];
+    /**
+     * Packets from the TUN on their way through {@link IpsecEngine#outputInPlace}: each is written at
+     * {@link Xform#HEADROOM} so that the engine adds the outer, UDP and ESP headers and the trailer in the same array
+     * (no copy), and the protected packet goes from there into the send batch. One per TSO segment (offload queue),
+     * else one.
+     */
+    private final byte[][] segments;
+    private final int[] segmentLengths;
+    /** Per segment: the engine's answer, and the buffer it left the packet in (null: ignored, FAILED: engine failure). */
+    private final InPlaceOutput[] outResults;
+    private final PacketBuffer[] outBuffers;
+    private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
-    private final MemorySegment[] segments;
-    private final int[] segmentLengths;
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
     private Poller poller;
@@ -113,16 +123,12 @@ final class DataPlane implements Runnable {
         this.counters = counters;
         this.keepaliveSeconds = keepaliveSeconds;
         this.offload = tun.hasVnetHdr();
-        if (offload) {
-            segments = new MemorySegment[TunWriteBatch.MAX_SEGMENTS];
-            for (int i = 0; i < segments.length; i++) segments[i] = arena.allocate(MAX_PACKET, 16);
-            segmentLengths = new int[segments.length];
-            tunWrites = new TunWriteBatch(BATCH);
-        } else {
-            segments = null;
-            segmentLengths = null;
-            tunWrites = null;
-        }
+        segments = new byte[offload ? TunWriteBatch.MAX_SEGMENTS : 1][Xform.HEADROOM + MAX_PACKET + Xform.TAILROOM];
+        segmentLengths = new int[segments.length];
+        outResults = new InPlaceOutput[segments.length];
+        for (int i = 0; i < outResults.length; i++) outResults[i] = new InPlaceOutput();
+        outBuffers = new PacketBuffer[segments.length];
+        tunWrites = offload ? new TunWriteBatch(BATCH) : null;
     }
 
     /** Descriptors in poll order: TUN, the raw receive sockets, UDP v4, UDP v6. */
@@ -221,9 +227,11 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
+        if (clock != null) clock.hold();                          // one clock read for the frames read now
         try {
             readTun();
         } finally {
+            if (clock != null) clock.release();
             sockets.flush();
         }
     }
@@ -232,41 +240,86 @@ final class DataPlane implements Runnable {
         for (int n = 0; n < FAIRNESS; n++) {
             int len = tun.read(tunBuf);
             if (len == LibC.AGAIN || len <= 0) return;
-            if (!offload) {
-                outbound(tunBuf, len);
-                continue;
-            }
             int count;
-            try {
-                count = GsoSplitter.split(tunBuf, len, segments, segmentLengths);
-            } catch (TunPacketException e) {
-                counters.tunIn++;
-                counters.outDrops++;
-                continue;
+            if (!offload) {
+                MemorySegment.copy(tunBuf, ValueLayout.JAVA_BYTE, 0, segments[0], Xform.HEADROOM, len);
+                segmentLengths[0] = len;
+                count = 1;
+            } else {
+                try {
+                    count = GsoSplitter.split(tunBuf, len, segments, Xform.HEADROOM, segmentLengths);
+                } catch (TunPacketException e) {
+                    counters.tunIn++;
+                    counters.outDrops++;
+                    continue;
+                }
             }
-            for (int i = 0; i < count; i++) outbound(segments[i], segmentLengths[i]);
+            outbound(count);
         }
     }
 
-    /** One IP packet from the TUN through {@link IpsecEngine#output}. */
-    private void outbound(MemorySegment seg, int len) {
-        counters.tunIn++;
-        if (linkScoped(seg, len)) {
-            counters.tunIgnored++;
-            return;
-        }
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, scratchOut, 0, len);   // the engine copies what it keeps
-        OutputDecision d;
+    /**
+     * The {@code count} IP packets in {@link #segments} (each at {@link Xform#HEADROOM}, its length in
+     * {@link #segmentLengths}) through {@link IpsecEngine#outputInPlace} under one hold of the engine lock (a TSO
+     * frame's segments: at most {@link TunWriteBatch#MAX_SEGMENTS}), each protected in its own array; then, with the
+     * lock released, queued for the network from there.
+     */
+    private void outbound(int count) {
         lock.lock();
         try {
-            d = engine.output(PacketBuffer.wrap(scratchOut, 0, len), null);
-        } catch (RuntimeException e) {
-            engineFailure(e);
-            return;
+            for (int i = 0; i < count; i++) {
+                InPlaceOutput r = outResults[i];
+                int len = segmentLengths[i];
+                if (linkScoped(segments[i], Xform.HEADROOM, len)) {
+                    outBuffers[i] = null;                          // ignored
+                    continue;
+                }
+                PacketBuffer p = PacketBuffer.wrap(segments[i], Xform.HEADROOM, len);
+                outBuffers[i] = p;
+                try {
+                    engine.outputInPlace(p, null, r);
+                } catch (RuntimeException e) {
+                    engineFailure(e);
+                    outBuffers[i] = FAILED;
+                }
+            }
         } finally {
             lock.unlock();
         }
-        act(d);
+        for (int i = 0; i < count; i++) {
+            counters.tunIn++;
+            PacketBuffer p = outBuffers[i];
+            outBuffers[i] = null;
+            if (p == null) {
+                counters.tunIgnored++;
+                continue;
+            }
+            if (p == FAILED) continue;                             // counted by engineFailure
+            InPlaceOutput r = outResults[i];
+            if (!r.sent()) {
+                act(r.decision());
+                continue;
+            }
+            sockets.queue(p.array(), p.start(), p.length(), r.encapsulation());
+            if (r.clear()) counters.clearOut++;
+            else counters.wireOut++;
+        }
+    }
+
+    /** {@link #linkScoped(MemorySegment, int)} for a packet at {@code off} of a heap array. */
+    static boolean linkScoped(byte[] p, int off, int len) {
+        if (len < 20) return false;
+        int v = (p[off] & 0xf0) >>> 4;
+        if (v == 6 && len >= 40) {
+            int d0 = p[off + 24] & 0xff;
+            int d1 = p[off + 25] & 0xff;
+            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
+        }
+        if (v == 4) {
+            int d0 = p[off + 16] & 0xff;
+            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && p[off + 17] == -1 && p[off + 18] == -1 && p[off + 19] == -1);
+        }
+        return false;
     }
 
     /**

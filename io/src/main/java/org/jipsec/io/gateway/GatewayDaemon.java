@@ -9,15 +9,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
+import org.jipsec.core.guard.GuardSnapshot;
+import org.jipsec.core.guard.NftRuleset;
 import org.jipsec.core.ipsec.SaType;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jipsec.core.pfkey.Extension;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.spd.PolicyOrigin;
 import org.jipsec.core.spd.SecurityPolicy;
 import org.jipsec.core.spd.SpdException;
+import org.jipsec.core.spd.SystemDefaults;
 import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.io.pfkey.PfkeyServer;
 import org.jipsec.io.tun.TunDevice;
 import org.jipsec.io.tun.TunOptions;
@@ -45,10 +53,14 @@ public final class GatewayDaemon implements AutoCloseable {
         void line(String s);
     }
 
-    /** Applies a configuration to the key engine; false (after saying why) if it could not be applied. */
+    /**
+     * Applies a configuration to the key engine; false (after saying why) if it could not be applied. Every outcome of
+     * the engine calls it makes goes to {@code announce}, so the daemon can deliver the messages the kernel would
+     * send to the other PF_KEY sockets (SADB_ADD, SADB_X_SPDADD… to ALL, promiscuous copies).
+     */
     @FunctionalInterface
     public interface ConfigLoader {
-        boolean load(KeyEngine keys);
+        boolean load(KeyEngine keys, Consumer<Outcome> announce);
     }
 
     private final IpsecEngine engine;
@@ -62,6 +74,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private final GatewayCounters counters = new GatewayCounters();
     private final Set<SecurityAssociation> configSas = new HashSet<>();
     private final Set<Integer> configPolicies = new HashSet<>();
+    /** The nftables policy guard, or null (--no-policy-guard). */
+    private volatile PolicyGuard guard;
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
@@ -93,7 +107,9 @@ public final class GatewayDaemon implements AutoCloseable {
                 });
         Set<SecurityAssociation> sasBefore = allSas(engine);
         Set<Integer> policiesBefore = policyIds(engine);
-        if (config != null && !config.load(engine.keyEngine())) throw new IOException("configuration not applied");
+        if (config != null && !config.load(engine.keyEngine(), none -> { })) {  // no PF_KEY listener yet
+            throw new IOException("configuration not applied");
+        }
         engine.sweep();
         TunDevice tun = null;
         WireSockets sockets = null;
@@ -110,6 +126,7 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o, clock);
             self[0] = d;
             d.remember(sasBefore, policiesBefore);
+            if (o.policyGuard()) d.startGuard(o);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
@@ -123,6 +140,59 @@ public final class GatewayDaemon implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts the policy guard (on the calling thread, in the gateway's namespace): the SPD as an nftables table that
+     * drops cleartext packets outside the TUN which the SPD says must be protected or discarded. The snapshot is
+     * taken under the engine lock; levels are resolved by {@link SystemDefaults} on the engine's sysctl tree, as the
+     * engine resolves them. The ipsecstats sysctl nodes then serve in_polvio/out_polvio with the guard's drops added.
+     */
+    private void startGuard(GatewayOptions o) {
+        Sysctl sysctl = engine.sysctl();
+        SystemDefaults defaults = new SystemDefaults(sysctl, log::line);
+        NftRuleset.Config cfg = new NftRuleset.Config(tun.name(), o.natTPort());
+        guard = PolicyGuard.start(cfg, () -> {
+            lock().lock();
+            try {
+                return GuardSnapshot.of(engine.spd().generation(), engine.spd().dump(), defaults);
+            } finally {
+                lock().unlock();
+            }
+        }, () -> guardVersion(sysctl), log);
+        sysctl.bindStruct(SysctlNames.IPSEC_STATS, () -> Sysctl.counters(statistics()));
+        sysctl.bindStruct(SysctlNames.IPSEC6_STATS, () -> Sysctl.counters(statistics()));
+    }
+
+    /** What the guard's rules depend on: the SPD generation and the sysctl defaults (spec §4.3, §4.8). */
+    private Object guardVersion(Sysctl sysctl) {
+        java.util.List<Integer> v = new java.util.ArrayList<>(11);
+        v.add(engine.spd().generation());
+        for (String n : GUARD_SYSCTLS) v.add(sysctl.intValue(n));
+        return v;
+    }
+
+    private static final String[] GUARD_SYSCTLS = {SysctlNames.IPSEC_DEF_POLICY, SysctlNames.IPSEC6_DEF_POLICY,
+        SysctlNames.IPSEC_ESP_TRANS_DEFLEV, SysctlNames.IPSEC_ESP_NET_DEFLEV, SysctlNames.IPSEC_AH_TRANS_DEFLEV,
+        SysctlNames.IPSEC_AH_NET_DEFLEV, SysctlNames.IPSEC6_ESP_TRANS_DEFLEV, SysctlNames.IPSEC6_ESP_NET_DEFLEV,
+        SysctlNames.IPSEC6_AH_TRANS_DEFLEV, SysctlNames.IPSEC6_AH_NET_DEFLEV};
+
+    /** The policy guard, or null when it is off. */
+    public PolicyGuard policyGuard() { return guard; }
+
+    /**
+     * ipsecstats as NetBSD would count them: the engine's counters with the guard's drops (cleartext packets that
+     * violated the SPD outside the TUN) added to in_polvio and out_polvio.
+     */
+    public long[] statistics() {
+        long[] s = engine.statistics().snapshot();
+        PolicyGuard g = guard;
+        if (g != null) {
+            long[] d = g.counters();
+            s[IpsecStatistics.IN_POLVIO] += d[0];
+            s[IpsecStatistics.OUT_POLVIO] += d[1];
+        }
+        return s;
     }
 
     /** The engine (tests, status). Callers must hold {@link #lock()} around engine calls. */
@@ -157,6 +227,16 @@ public final class GatewayDaemon implements AutoCloseable {
         return o;
     }
 
+    /** Sends {@code request} to the engine on {@code socket}, delivers the answers to the PF_KEY clients; ok? */
+    private boolean announced(long socket, PfkeyMessage request) {
+        Outcome o = engine.keyEngine().handle(socket, request);
+        server.deliver(o);
+        for (var d : o.deliveries()) {
+            if (d.socketId() == socket && !d.promiscCopy()) return d.message().errno() == 0;
+        }
+        return false;
+    }
+
     private static Set<SecurityAssociation> allSas(IpsecEngine engine) {
         Set<SecurityAssociation> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (SaType t : SaType.values()) {
@@ -184,6 +264,11 @@ public final class GatewayDaemon implements AutoCloseable {
      * SIGHUP: the configuration's SAs and policies (those of the previous load that still exist) are removed, and the
      * configuration is loaded again; SAs and policies added over PF_KEY stay. If the new configuration is refused the
      * daemon keeps running with what it had minus the removed entries, and says so.
+     *
+     * <p>PF_KEY listeners see the reload as they would see it done with setkey on NetBSD: each removal is a PF_KEY
+     * request to the engine — SADB_DELETE {@code <base, SA, SRC, DST>} per SA, SADB_X_SPDDELETE2 {@code <base,
+     * X_POLICY>} per policy — and each load statement too (SADB_ADD with keys stripped, SADB_X_SPDADD), all
+     * answered to every socket with promiscuous copies (spec §1.10, §1.11), through the PF_KEY server.
      */
     public boolean reload() {
         if (config == null) {
@@ -193,24 +278,44 @@ public final class GatewayDaemon implements AutoCloseable {
         lock().lock();
         try {
             int sas = 0, sps = 0;
-            for (SecurityAssociation sa : configSas) {
-                if (sa.state().alive()) {
-                    engine.keyEngine().sad().remove(sa);
-                    sas++;
+            KeyEngine keys = engine.keyEngine();
+            long socket = keys.openSocket();
+            int pid = (int) ProcessHandle.current().pid();
+            try {
+                for (SecurityAssociation sa : configSas) {
+                    if (!sa.state().alive()) continue;
+                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_DELETE, sa.saType().number(), 0, pid, List.of(
+                            new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
+                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()),
+                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination())));
+                    if (announced(socket, del)) sas++;
+                    else if (sa.state().alive()) {                     // not addressable by DELETE: remove it directly
+                        keys.sad().remove(sa);
+                        sas++;
+                    }
                 }
-            }
-            for (int id : configPolicies) {
-                try {
-                    engine.spd().deleteById(id, PolicyOrigin.KERNEL);
-                    sps++;
-                } catch (SpdException e) {
-                    // deleted over PF_KEY meanwhile
+                for (int id : configPolicies) {
+                    var sp = engine.spd().get(id);
+                    if (sp.isEmpty()) continue;                           // deleted over PF_KEY meanwhile
+                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_X_SPDDELETE2, 0, 0, pid,
+                            List.of(new Extension.Policy(sp.get().policy())));
+                    if (announced(socket, del)) sps++;
+                    else {
+                        try {
+                            engine.spd().deleteById(id, PolicyOrigin.KERNEL);
+                            sps++;
+                        } catch (SpdException e) {
+                            // gone meanwhile
+                        }
+                    }
                 }
+            } finally {
+                keys.closeSocket(socket);
             }
             engine.sweep();
             Set<SecurityAssociation> sasBefore = allSas(engine);
             Set<Integer> policiesBefore = policyIds(engine);
-            boolean ok = config.load(engine.keyEngine());
+            boolean ok = config.load(engine.keyEngine(), server::deliver);
             engine.sweep();
             remember(sasBefore, policiesBefore);
             log.line("reload: removed " + sas + " configured SAs and " + sps + " policies; loaded " + configSas.size()
@@ -226,11 +331,22 @@ public final class GatewayDaemon implements AutoCloseable {
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
                 + " send_errors=" + sockets.sendErrors);
+        PolicyGuard g = guard;
+        long[] guardDrops = g != null ? g.counters() : null;   // outside the engine lock: runs nft
+        if (g != null) {
+            b.append("\n  policy guard ").append(g.table()).append(g.installed() ? "" : " (not installed)")
+                    .append(": in_polvio=").append(guardDrops[0]).append(" out_polvio=").append(guardDrops[1])
+                    .append(" (cleartext outside the TUN; included below)");
+        }
         lock().lock();
         try {
             b.append("\n  SAs=").append(engine.keyEngine().sad().size()).append(" policies=").append(engine.spd().size())
                     .append(" pending=").append(engine.pendingPackets());
             long[] s = engine.statistics().snapshot();
+            if (g != null) {
+                s[IpsecStatistics.IN_POLVIO] += guardDrops[0];
+                s[IpsecStatistics.OUT_POLVIO] += guardDrops[1];
+            }
             for (int i = 0; i < s.length; i++) {
                 if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
             }
@@ -253,6 +369,8 @@ public final class GatewayDaemon implements AutoCloseable {
         closed = true;
         plane.stop();
         try { thread.join(3000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        PolicyGuard g = guard;
+        if (g != null) g.close();
         server.close();
         sockets.close();
         try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }

@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param offload      TUN offloads ({@code IFF_VNET_HDR}, TSO): the kernel hands over TCP super-packets that are
  *                     split before the engine, and decrypted TCP segments are coalesced before they are written;
  *                     also UDP GSO ({@code UDP_SEGMENT}) for ESP in UDP
+ * @param policyGuard  enforce the SPD on traffic outside the TUN with an nftables table ({@link PolicyGuard})
  */
 public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, int bufferBytes, Path pfkey,
-                             int keepaliveSeconds, boolean offload) {
+                             int keepaliveSeconds, boolean offload, boolean policyGuard) {
 
     public static final String DEFAULT_TUN = "jipsec0";
 
@@ -31,28 +32,39 @@ public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, in
         if (keepaliveSeconds <= 0) throw new IllegalArgumentException("keepalive interval must be positive");
     }
 
-    /** jipsec0, MTU 1400, mark 0x99 (as strongSwan's example), port 4500, 8 MiB buffers, keepalive 20 s, offloads on. */
+    /**
+     * jipsec0, MTU 1400, mark 0x99 (as strongSwan's example), port 4500, 8 MiB buffers, keepalive 20 s, offloads on,
+     * policy guard on.
+     */
     public static GatewayOptions defaults(Path pfkey) {
-        return new GatewayOptions(DEFAULT_TUN, 1400, 0x99, 4500, 8 << 20, pfkey, 20, true);
+        return new GatewayOptions(DEFAULT_TUN, 1400, 0x99, 4500, 8 << 20, pfkey, 20, true, true);
+    }
+
+    public GatewayOptions withPolicyGuard(boolean on) {
+        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, on);
+    }
+
+    public GatewayOptions withKeepaliveSeconds(int seconds) {
+        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, seconds, offload, policyGuard);
     }
 
     public GatewayOptions withTun(String name) {
-        return new GatewayOptions(name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload);
+        return new GatewayOptions(name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withMark(int m) {
-        return new GatewayOptions(tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload);
+        return new GatewayOptions(tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withMtu(int m) {
-        return new GatewayOptions(tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload);
+        return new GatewayOptions(tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withOffload(boolean on) {
-        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, on);
+        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, on, policyGuard);
     }
 
     public GatewayOptions withNatTPort(int p) {
-        return new GatewayOptions(tunName, mtu, mark, p, bufferBytes, pfkey, keepaliveSeconds, offload);
+        return new GatewayOptions(tunName, mtu, mark, p, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 }

@@ -152,19 +152,27 @@ final class WireSockets implements AutoCloseable {
      */
     void queue(WirePacket w) {
         byte[] p = w.packet();
-        int version = p.length > 0 ? (p[0] & 0xf0) >>> 4 : 0;
-        boolean udp = w.encapsulation() instanceof Encapsulation.Udp && queues.length == 4;
+        queue(p, 0, p.length, w.encapsulation());
+    }
+
+    /**
+     * {@link #queue(WirePacket)} for a packet at {@code p[start, start + length)} (an engine output left in place,
+     * {@link org.jipsec.core.engine.IpsecEngine#outputInPlace}): copied once, straight into the batch slot.
+     */
+    void queue(byte[] p, int start, int length, Encapsulation how) {
+        int version = length > 0 ? (p[start] & 0xf0) >>> 4 : 0;
+        boolean udp = how instanceof Encapsulation.Udp && queues.length == 4;
         int off;
         byte[] dst;
         int port = 0;
         SendQueue q;
-        if (version == 4 && p.length >= 20) {
-            System.arraycopy(p, 16, dst4, 0, 4);
+        if (version == 4 && length >= 20) {
+            System.arraycopy(p, start + 16, dst4, 0, 4);
             dst = dst4;
             q = queues[udp ? 2 : 0];
-            off = udp ? w.ipHeaderLength() + 8 : 0;
-        } else if (version == 6 && p.length >= 40) {
-            System.arraycopy(p, 24, dst16, 0, 16);
+            off = udp ? Math.min(length, (p[start] & 0x0f) * 4) + 8 : 0;
+        } else if (version == 6 && length >= 40) {
+            System.arraycopy(p, start + 24, dst16, 0, 16);
             dst = dst16;
             q = queues[udp ? 3 : 1];
             off = udp ? 48 : 0;
@@ -173,11 +181,12 @@ final class WireSockets implements AutoCloseable {
             lastSendError = "not an IP packet";
             return;
         }
-        if (udp) port = ((Encapsulation.Udp) w.encapsulation()).destinationPort();
-        int len = p.length - off;
+        if (udp) port = ((Encapsulation.Udp) how).destinationPort();
+        int len = length - off;
+        off += start;
         if (len < 0 || len > q.batch.bufferSize()) {
             sendErrors++;
-            lastSendError = "packet of " + p.length + " bytes";
+            lastSendError = "packet of " + length + " bytes";
             return;
         }
         if (q.gso && q.count > 0 && q.open && len <= q.segSize && q.segs < GSO_MAX_SEGMENTS

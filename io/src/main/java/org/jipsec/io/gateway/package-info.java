@@ -16,7 +16,14 @@
  * Decapsulated packets are written to the TUN and the kernel delivers (or forwards) them; reverse-path
  * filtering must accept them on the TUN ({@code rp_filter} 0 or 2, or routes as above).
  *
+ * <h2>Traffic that never enters the TUN</h2>
+ * {@link org.jipsec.io.gateway.PolicyGuard} keeps an nftables table generated from the SPD
+ * ({@link org.jipsec.core.guard.NftRuleset}) that drops cleartext packets outside the TUN which NetBSD would reject
+ * (in_polvio/out_polvio); {@code GatewayOptions.policyGuard()} false turns it off.
+ *
  * <h2>Threads</h2>
  * One packet thread ({@link org.jipsec.io.gateway.DataPlane}) and the PF_KEY server's threads share one engine lock.
+ * The policy guard has a thread of its own (created in the gateway's namespace, so its nft runs there); it takes the
+ * engine lock only to snapshot the SPD.
  */
 package org.jipsec.io.gateway;

@@ -210,6 +210,7 @@ public final class PfkeyServer implements Closeable {
             long limit = registeredOnly ? maxQueuedBytes / 2 : maxQueuedBytes;
             if (queuedBytes.get() + msg.length > limit) {
                 dropped.incrementAndGet();
+                engine.countDeliveryDropped(); // under the lock (dispatch): net.key.stats IN_NOMEM
                 return;
             }
             queuedBytes.addAndGet(msg.length);
@@ -229,7 +230,10 @@ public final class PfkeyServer implements Closeable {
                     withEngine(e -> handler.apply(id, request), true);
                 }
             } catch (IOException e) {
-                if (!gone && !closed) LOG.fine("PF_KEY client " + id + ": " + e.getMessage());
+                if (!gone && !closed) {
+                    LOG.fine("PF_KEY client " + id + ": " + e.getMessage());
+                    withEngine(k -> { k.countSocketError(); return null; }); // net.key.stats SOCKERR
+                }
             } finally {
                 close();
             }
@@ -249,7 +253,10 @@ public final class PfkeyServer implements Closeable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
-                if (!gone && !closed) LOG.fine("PF_KEY client " + id + " write: " + e.getMessage());
+                if (!gone && !closed) {
+                    LOG.fine("PF_KEY client " + id + " write: " + e.getMessage());
+                    withEngine(k -> { k.countSocketError(); return null; });
+                }
             } finally {
                 close();
             }

@@ -59,7 +59,6 @@ public final class GsoSplitter {
         if (pktLen < 1) {
             throw new TunPacketException("empty packet after virtio_net_hdr");
         }
-        int version = (pkt.get(JAVA_BYTE, 0) & 0xff) >>> 4;
         if (!h.isGso()) {
             if (pktLen > outs[0].byteSize()) {
                 throw new TunPacketException("packet of " + pktLen + " bytes exceeds the output buffer");
@@ -71,6 +70,149 @@ public final class GsoSplitter {
             outLens[0] = pktLen;
             return 1;
         }
+        Tso t = tso(h, pkt, pktLen, outs.length);
+        boolean v4 = t.v4;
+        int l4 = t.l4;
+        int tcpLen = t.tcpLen;
+        int hdrLen = t.hdrLen;
+        int payload = t.payload;
+        int mss = t.mss;
+        int n = t.segments;
+        int seq = pkt.get(BE_INT, l4 + 4);
+        int flags = pkt.get(JAVA_BYTE, l4 + 13) & 0xff;
+        int id = v4 ? pkt.get(BE_SHORT, 4) & 0xffff : 0;
+        for (int i = 0; i < n; i++) {
+            int off = i * mss;
+            int chunk = Math.min(mss, payload - off);
+            int len = hdrLen + chunk;
+            MemorySegment out = outs[i];
+            if (out.byteSize() < len) {
+                throw new TunPacketException("segment of " + len + " bytes exceeds output buffer " + i);
+            }
+            MemorySegment.copy(pkt, 0, out, 0, hdrLen);
+            MemorySegment.copy(pkt, hdrLen + (long) off, out, hdrLen, chunk);
+            long pseudo;
+            if (v4) {
+                out.set(BE_SHORT, 2, (short) len);                 // RFC 791 total length
+                out.set(BE_SHORT, 4, (short) (id + i));            // identification, one per segment
+                out.set(BE_SHORT, 10, (short) 0);
+                out.set(BE_SHORT, 10, (short) InetChecksum.of(out, 0, l4));
+                pseudo = InetChecksum.add(0, out, 12, 8);          // RFC 9293 §3.1: src, dst
+            } else {
+                out.set(BE_SHORT, 4, (short) (len - IPV6_HEADER)); // RFC 8200 §3 payload length
+                pseudo = InetChecksum.add(0, out, 8, 32);          // RFC 8200 §8.1: src, dst
+            }
+            pseudo += PROTO_TCP + (tcpLen + chunk);
+            out.set(BE_INT, l4 + 4, seq + off);                    // RFC 9293 §3.4 sequence number
+            int f = flags;
+            if (i > 0) {
+                f &= ~TCP_CWR;                                     // RFC 3168 §6.1.2: CWR on the first only
+            }
+            if (i < n - 1) {
+                f &= ~(TCP_FIN | TCP_PSH);                         // FIN/PSH belong to the last byte
+            }
+            out.set(JAVA_BYTE, l4 + 13, (byte) f);
+            out.set(BE_SHORT, l4 + 16, (short) 0);
+            out.set(BE_SHORT, l4 + 16, (short) InetChecksum.finish(InetChecksum.add(pseudo, out, l4, tcpLen + chunk)));
+            outLens[i] = len;
+        }
+        return n;
+    }
+
+    /**
+     * The same split into heap arrays: packet {@code i} is written to {@code outs[i]} at offset {@code outOff} (so
+     * the caller can leave headroom for encapsulation in front, and tailroom behind), its length to
+     * {@code outLens[i]}. Segments, checksums and errors are exactly those of
+     * {@link #split(MemorySegment, int, MemorySegment[], int[])}; the checksums are summed from the heap copy.
+     */
+    public static int split(MemorySegment frame, int frameLen, byte[][] outs, int outOff, int[] outLens)
+            throws TunPacketException {
+        if (frameLen < 0 || frameLen > frame.byteSize()) {
+            throw new TunPacketException("frame length " + frameLen + " outside the buffer");
+        }
+        if (outs.length == 0 || outLens.length < outs.length || outOff < 0) {
+            throw new TunPacketException("no output buffers");
+        }
+        VirtioNetHdr h = VirtioNetHdr.parse(frame, 0, frameLen);
+        MemorySegment pkt = frame.asSlice(VirtioNetHdr.SIZE, frameLen - VirtioNetHdr.SIZE);
+        int pktLen = frameLen - VirtioNetHdr.SIZE;
+        if (pktLen < 1) {
+            throw new TunPacketException("empty packet after virtio_net_hdr");
+        }
+        if (!h.isGso()) {
+            byte[] out = outs[0];
+            if (pktLen > out.length - outOff) {
+                throw new TunPacketException("packet of " + pktLen + " bytes exceeds the output buffer");
+            }
+            MemorySegment.copy(pkt, JAVA_BYTE, 0, out, outOff, pktLen);
+            if ((h.flags() & VirtioNetHdr.F_NEEDS_CSUM) != 0) {
+                completeChecksum(out, outOff, pktLen, h.csumStart(), h.csumOffset());
+            }
+            outLens[0] = pktLen;
+            return 1;
+        }
+        Tso t = tso(h, pkt, pktLen, outs.length);
+        int l4 = t.l4;
+        int hdrLen = t.hdrLen;
+        int mss = t.mss;
+        int n = t.segments;
+        int seq = pkt.get(BE_INT, l4 + 4);
+        int flags = pkt.get(JAVA_BYTE, l4 + 13) & 0xff;
+        int id = t.v4 ? pkt.get(BE_SHORT, 4) & 0xffff : 0;
+        for (int i = 0; i < n; i++) {
+            int off = i * mss;
+            int chunk = Math.min(mss, t.payload - off);
+            int len = hdrLen + chunk;
+            byte[] out = outs[i];
+            if (out.length - outOff < len) {
+                throw new TunPacketException("segment of " + len + " bytes exceeds output buffer " + i);
+            }
+            int o = outOff;
+            MemorySegment.copy(pkt, JAVA_BYTE, 0, out, o, hdrLen);
+            MemorySegment.copy(pkt, JAVA_BYTE, hdrLen + (long) off, out, o + hdrLen, chunk);
+            long pseudo;
+            if (t.v4) {
+                put16(out, o + 2, len);                            // RFC 791 total length
+                put16(out, o + 4, id + i);                         // identification, one per segment
+                put16(out, o + 10, 0);
+                put16(out, o + 10, InetChecksum.of(out, o, l4));
+                pseudo = InetChecksum.add(0, out, o + 12, 8);      // RFC 9293 §3.1: src, dst
+            } else {
+                put16(out, o + 4, len - IPV6_HEADER);              // RFC 8200 §3 payload length
+                pseudo = InetChecksum.add(0, out, o + 8, 32);      // RFC 8200 §8.1: src, dst
+            }
+            pseudo += PROTO_TCP + (t.tcpLen + chunk);
+            int s = seq + off;                                     // RFC 9293 §3.4 sequence number
+            out[o + l4 + 4] = (byte) (s >>> 24);
+            out[o + l4 + 5] = (byte) (s >>> 16);
+            out[o + l4 + 6] = (byte) (s >>> 8);
+            out[o + l4 + 7] = (byte) s;
+            int f = flags;
+            if (i > 0) {
+                f &= ~TCP_CWR;                                     // RFC 3168 §6.1.2: CWR on the first only
+            }
+            if (i < n - 1) {
+                f &= ~(TCP_FIN | TCP_PSH);                         // FIN/PSH belong to the last byte
+            }
+            out[o + l4 + 13] = (byte) f;
+            put16(out, o + l4 + 16, 0);
+            put16(out, o + l4 + 16, InetChecksum.finish(InetChecksum.add(pseudo, out, o + l4, t.tcpLen + chunk)));
+            outLens[i] = len;
+        }
+        return n;
+    }
+
+    private static void put16(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 8);
+        b[at + 1] = (byte) v;
+    }
+
+    /** A checked TSO frame: where its TCP header starts and ends, the payload, the MSS and the segment count. */
+    private record Tso(boolean v4, int l4, int tcpLen, int hdrLen, int payload, int mss, int segments) {}
+
+    /** The checks of a TSO frame (every length and offset before use); {@code maxSegments} output buffers. */
+    private static Tso tso(VirtioNetHdr h, MemorySegment pkt, int pktLen, int maxSegments) throws TunPacketException {
+        int version = (pkt.get(JAVA_BYTE, 0) & 0xff) >>> 4;
         int type = h.gsoType() & ~VirtioNetHdr.GSO_ECN;
         boolean v4;
         if (type == VirtioNetHdr.GSO_TCPV4 && version == 4) {
@@ -116,48 +258,22 @@ public final class GsoSplitter {
             throw new TunPacketException("TSO frame with gso_size " + mss + " and " + payload + " payload bytes");
         }
         int n = (payload + mss - 1) / mss;
-        if (n > outs.length) {
-            throw new TunPacketException(n + " segments but only " + outs.length + " output buffers");
+        if (n > maxSegments) {
+            throw new TunPacketException(n + " segments but only " + maxSegments + " output buffers");
         }
-        int seq = pkt.get(BE_INT, l4 + 4);
-        int flags = pkt.get(JAVA_BYTE, l4 + 13) & 0xff;
-        int id = v4 ? pkt.get(BE_SHORT, 4) & 0xffff : 0;
-        for (int i = 0; i < n; i++) {
-            int off = i * mss;
-            int chunk = Math.min(mss, payload - off);
-            int len = hdrLen + chunk;
-            MemorySegment out = outs[i];
-            if (out.byteSize() < len) {
-                throw new TunPacketException("segment of " + len + " bytes exceeds output buffer " + i);
-            }
-            MemorySegment.copy(pkt, 0, out, 0, hdrLen);
-            MemorySegment.copy(pkt, hdrLen + (long) off, out, hdrLen, chunk);
-            long pseudo;
-            if (v4) {
-                out.set(BE_SHORT, 2, (short) len);                 // RFC 791 total length
-                out.set(BE_SHORT, 4, (short) (id + i));            // identification, one per segment
-                out.set(BE_SHORT, 10, (short) 0);
-                out.set(BE_SHORT, 10, (short) InetChecksum.of(out, 0, l4));
-                pseudo = InetChecksum.add(0, out, 12, 8);          // RFC 9293 §3.1: src, dst
-            } else {
-                out.set(BE_SHORT, 4, (short) (len - IPV6_HEADER)); // RFC 8200 §3 payload length
-                pseudo = InetChecksum.add(0, out, 8, 32);          // RFC 8200 §8.1: src, dst
-            }
-            pseudo += PROTO_TCP + (tcpLen + chunk);
-            out.set(BE_INT, l4 + 4, seq + off);                    // RFC 9293 §3.4 sequence number
-            int f = flags;
-            if (i > 0) {
-                f &= ~TCP_CWR;                                     // RFC 3168 §6.1.2: CWR on the first only
-            }
-            if (i < n - 1) {
-                f &= ~(TCP_FIN | TCP_PSH);                         // FIN/PSH belong to the last byte
-            }
-            out.set(JAVA_BYTE, l4 + 13, (byte) f);
-            out.set(BE_SHORT, l4 + 16, (short) 0);
-            out.set(BE_SHORT, l4 + 16, (short) InetChecksum.finish(InetChecksum.add(pseudo, out, l4, tcpLen + chunk)));
-            outLens[i] = len;
+        return new Tso(v4, l4, tcpLen, hdrLen, payload, mss, n);
+    }
+
+    /** {@link #completeChecksum(MemorySegment, int, int, int)} on a packet at {@code off} of a heap array. */
+    static void completeChecksum(byte[] b, int off, int len, int start, int offset) throws TunPacketException {
+        if (start >= len || offset > len - start - 2) {
+            throw new TunPacketException("csum_start " + start + " + csum_offset " + offset + " beyond " + len);
         }
-        return n;
+        int c = InetChecksum.finish(InetChecksum.add(0, b, off + start, len - start));
+        if (c == 0 && offset == 6) {
+            c = 0xffff;                                            // RFC 768: a computed 0 is sent as all ones
+        }
+        put16(b, off + start + offset, c);
     }
 
     /**

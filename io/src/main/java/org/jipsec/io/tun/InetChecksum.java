@@ -56,43 +56,56 @@ public final class InetChecksum {
         return sum;
     }
 
-    private static final java.lang.invoke.VarHandle ARRAY_BE_LONG =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONGS_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * {@link #add(long, MemorySegment, long, int)} over a heap array: the same sum, read 8 bytes a step through an
-     * array view (bounds checks the JIT hoists), four independent sums.
+     * Adds {@code len} bytes of {@code b} at {@code off} to the running (unfolded) sum; an odd tail is padded. The
+     * same sum as {@link #add(long, MemorySegment, long, int)}, read from a heap array 32 bytes a step in the CPU's
+     * little-endian order (no byte swaps) into four accumulators; the sum is byte-order independent up to a swap of
+     * the folded result (RFC 1071 §2(B)), done once at the end. Each 8-byte word is added as its two 32-bit halves:
+     * a 64 KiB packet adds < 2^46, no overflow.
      */
     public static long add(long sum, byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         int i = off;
         int end = off + len;
-        long s1 = 0, s2 = 0, s3 = 0;
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
         while (i + 32 <= end) {
-            long v0 = (long) ARRAY_BE_LONG.get(b, i);
-            long v1 = (long) ARRAY_BE_LONG.get(b, i + 8);
-            long v2 = (long) ARRAY_BE_LONG.get(b, i + 16);
-            long v3 = (long) ARRAY_BE_LONG.get(b, i + 24);
-            sum += (v0 >>> 32) + (v0 & 0xffffffffL);
-            s1 += (v1 >>> 32) + (v1 & 0xffffffffL);
-            s2 += (v2 >>> 32) + (v2 & 0xffffffffL);
-            s3 += (v3 >>> 32) + (v3 & 0xffffffffL);
+            long v0 = (long) LONGS_LE.get(b, i);
+            long v1 = (long) LONGS_LE.get(b, i + 8);
+            long v2 = (long) LONGS_LE.get(b, i + 16);
+            long v3 = (long) LONGS_LE.get(b, i + 24);
+            s0 += (v0 & 0xffffffffL) + (v1 & 0xffffffffL);
+            s1 += (v0 >>> 32) + (v1 >>> 32);
+            s2 += (v2 & 0xffffffffL) + (v3 & 0xffffffffL);
+            s3 += (v2 >>> 32) + (v3 >>> 32);
             i += 32;
         }
-        sum += s1 + s2 + s3;
+        long le = s0 + s1 + s2 + s3;
         while (i + 8 <= end) {
-            long v = (long) ARRAY_BE_LONG.get(b, i);
-            sum += (v >>> 32) + (v & 0xffffffffL);
+            long v = (long) LONGS_LE.get(b, i);
+            le += (v & 0xffffffffL) + (v >>> 32);
             i += 8;
         }
+        int folded = fold(le);
+        long t = sum + (((folded & 0xff) << 8) | (folded >>> 8));   // back to network byte order
         while (i + 2 <= end) {
-            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+            t += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
             i += 2;
         }
         if (i < end) {
-            sum += (b[i] & 0xff) << 8;
+            t += (b[i] & 0xff) << 8;
         }
-        return sum;
+        return t;
+    }
+
+    /** The checksum of {@code len} bytes of {@code b} at {@code off}. */
+    public static int of(byte[] b, int off, int len) {
+        return finish(add(0, b, off, len));
     }
 
     /** Folds a running sum to 16 bits and complements it: the value to store in a checksum field. */

@@ -17,7 +17,12 @@ class GatewayUnitTest {
 
     private static boolean linkScoped(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
-        return DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        boolean native_ = DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        // the heap variant the send path uses (packet at an offset, as after the headroom) must agree
+        byte[] roomy = new byte[7 + b.length];
+        System.arraycopy(b, 0, roomy, 7, b.length);
+        assertEquals(native_, DataPlane.linkScoped(roomy, 7, b.length), hex);
+        return native_;
     }
 
     private static String v4(String dst) {
@@ -69,5 +74,20 @@ class GatewayUnitTest {
     void linkScopedAcceptsAnyBytes(FuzzedDataProvider data) {
         byte[] b = data.consumeRemainingAsBytes();
         DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+    }
+
+    @Test
+    void batchClockAnswersOneInstantWhileHeld() {
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.InstantSource ticking = () -> java.time.Instant.ofEpochSecond(1_700_000_000L + reads.incrementAndGet());
+        BatchClock c = new BatchClock(ticking);
+        assertEquals(1_700_000_001L, c.instant().getEpochSecond(), "not held: the source's own reading");
+        c.hold();
+        assertEquals(1_700_000_002L, c.instant().getEpochSecond());
+        assertEquals(1_700_000_002L, c.instant().getEpochSecond(), "held: the same instant, no new read");
+        assertEquals(1_700_000_002_000L, c.millis());
+        assertEquals(2, reads.get());
+        c.release();
+        assertEquals(1_700_000_003L, c.instant().getEpochSecond(), "released: reads the source again");
     }
 }

@@ -209,4 +209,91 @@ class GsoSplitterTest {
             // counted drop
         }
     }
+
+    /** The heap split of {@code frame} into {@code outs} arrays at offset {@code off}: the packets, copied out. */
+    static List<byte[]> splitHeap(byte[] frame, int outs, int off, int room) throws TunPacketException {
+        byte[][] o = new byte[outs][off + room];
+        int[] lens = new int[outs];
+        int n = GsoSplitter.split(MemorySegment.ofArray(frame), frame.length, o, off, lens);
+        List<byte[]> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < off; j++) {
+                if (o[i][j] != 0) throw new AssertionError("byte " + j + " of the headroom written");
+            }
+            r.add(Arrays.copyOfRange(o[i], off, off + lens[i]));
+        }
+        return r;
+    }
+
+    @Test
+    void heapSplitAtAnOffsetGivesTheSameSegments() throws Exception {
+        for (boolean v6 : new boolean[] {false, true}) {
+            for (int payload : new int[] {1, 1447, 1448, 1449, 4000, 20000, 63000}) {
+                for (int flags : new int[] {0x10, 0x18 | 0x01 | 0x80}) {
+                    byte[] frame = tsoFrame(v6, payload, flags);
+                    List<byte[]> seg = split(frame, 64);
+                    List<byte[]> heap = splitHeap(frame, 64, 96, 2048);
+                    assertEquals(seg.size(), heap.size());
+                    for (int i = 0; i < seg.size(); i++) {
+                        assertEquals(HexFormat.of().formatHex(seg.get(i)), HexFormat.of().formatHex(heap.get(i)),
+                                "v6 " + v6 + " payload " + payload + " flags " + flags + " segment " + i);
+                    }
+                }
+            }
+        }
+        // GSO_NONE with a partial checksum to complete (a small UDP packet)
+        byte[] ip = new byte[20 + 8 + 11];
+        ip[0] = 0x45;
+        TestPackets.put16(ip, 2, ip.length);
+        ip[8] = 64;
+        ip[9] = 17;
+        ip[12] = 10;
+        ip[15] = 1;
+        ip[16] = 10;
+        ip[19] = 2;
+        TestPackets.put16(ip, 20, 53);
+        TestPackets.put16(ip, 22, 53);
+        TestPackets.put16(ip, 24, 19);
+        for (int i = 28; i < ip.length; i++) ip[i] = (byte) i;
+        byte[] frame = new byte[VirtioNetHdr.SIZE + ip.length];
+        new VirtioNetHdr(VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_NONE, 0, 0, 20, 6)
+                .write(MemorySegment.ofArray(frame), 0);
+        System.arraycopy(ip, 0, frame, VirtioNetHdr.SIZE, ip.length);
+        assertEquals(HexFormat.of().formatHex(split(frame, 1).getFirst()),
+                HexFormat.of().formatHex(splitHeap(frame, 1, 96, 100).getFirst()));
+    }
+
+    @Test
+    void heapSplitRefusesWhatDoesNotFit() throws Exception {
+        byte[] frame = tsoFrame(false, 4000, 0x10);
+        assertThrows(TunPacketException.class, () -> splitHeap(frame, 2, 96, 2048), "3 segments, 2 arrays");
+        assertThrows(TunPacketException.class, () -> splitHeap(frame, 8, 96, 1000), "a segment beyond the array");
+        assertThrows(TunPacketException.class, () -> splitHeap(Arrays.copyOf(frame, frame.length - 100), 8, 96, 2048));
+    }
+
+    /** The heap split agrees with the segment split on any input: the same packets, or both refuse. */
+    @FuzzTest(maxDuration = "10s")
+    void heapSplitAgreesWithTheSegmentSplit(FuzzedDataProvider data) {
+        int outs = data.consumeInt(1, 48);
+        byte[] frame = data.consumeRemainingAsBytes();
+        List<byte[]> seg;
+        try {
+            seg = split(frame, outs);
+        } catch (TunPacketException e) {
+            seg = null;
+        }
+        List<byte[]> heap;
+        try {
+            heap = splitHeap(frame, outs, 96, 2048);
+        } catch (TunPacketException e) {
+            heap = null;
+        }
+        if ((seg == null) != (heap == null)) throw new AssertionError("one refused, the other did not");
+        if (seg != null) {
+            if (seg.size() != heap.size()) throw new AssertionError("counts differ");
+            for (int i = 0; i < seg.size(); i++) {
+                if (!Arrays.equals(seg.get(i), heap.get(i))) throw new AssertionError("segment " + i + " differs");
+            }
+        }
+    }
 }

@@ -41,4 +41,20 @@ class InetChecksumTest {
                     "heap array: len " + len + " off " + off);
         }
     }
+
+    @Test
+    void heapArraySumMatchesTheWordByWordSum() {
+        SplittableRandom r = new SplittableRandom(1072);
+        byte[] b = new byte[65536 + 16];
+        for (int n = 0; n < 2000; n++) {
+            r.nextBytes(b);
+            if (n % 7 == 0) java.util.Arrays.fill(b, (byte) 0xff);
+            int len = n < 100 ? n : r.nextInt(n % 10 == 0 ? 65536 : 1600);
+            int off = r.nextInt(16);
+            long start = r.nextInt(0x10000);
+            assertEquals(reference(b, off, len), InetChecksum.of(b, off, len), "len " + len + " off " + off);
+            assertEquals(InetChecksum.finish(InetChecksum.add(start, MemorySegment.ofArray(b), off, len)),
+                    InetChecksum.finish(InetChecksum.add(start, b, off, len)), "running sum, len " + len);
+        }
+    }
 }
