@@ -51,5 +51,20 @@ public interface AeadTransform {
      */
     int open(byte[] buf, int off, int len) throws IcvMismatchException;
 
+    /**
+     * Verifies {@code in[off, off+len)} (the last {@link #icvLength()} bytes are the ICV) and writes the plaintext
+     * to {@code out[outOff, outOff + len - icvLength())}; {@code in} is not modified. {@code out} must not overlap
+     * {@code in} unless it is the same range. Decrypting into a separate buffer lets the JDK's fused AES-GCM
+     * intrinsic run (in place it falls back to two passes). Returns the plaintext length.
+     *
+     * @throws IcvMismatchException if the ICV does not verify; {@code out}'s range is then unspecified
+     */
+    default int open(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        java.util.Objects.checkFromIndexSize(off, len, in.length);
+        java.util.Objects.checkFromIndexSize(outOff, len, out.length);
+        System.arraycopy(in, off, out, outOff, len);
+        return open(out, outOff, len);
+    }
+
     void destroy();
 }

@@ -76,6 +76,15 @@ final class BcAead extends EspAead {
         }
     }
 
+    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        int n = cipher.processBytes(in, off, len, out, outOff);
+        try {
+            cipher.doFinal(out, outOff + n);
+        } catch (InvalidCipherTextException e) {
+            throw new IcvMismatchException();
+        }
+    }
+
     @Override void wipe() {
         Buffers.zero(key);
         Buffers.zero(keyParam.getKey()); // Bouncy Castle hands out its own copy's array

@@ -98,6 +98,26 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         return len - icv;
     }
 
+    @Override public final int open(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        Buffers.checkLive(destroyed, alg);
+        Buffers.check(in, off, len, "payload");
+        if (len < icv) throw new IllegalArgumentException(alg.name() + ": " + len + " bytes cannot hold the ICV");
+        Buffers.check(out, outOff, len - icv, "output");
+        if (in == out && off == outOff || gmac) {
+            // in place, or GMAC (nothing to decrypt): verify in {@code in}, then copy the payload
+            int n = open(in, off, len);
+            if (in != out || off != outOff) System.arraycopy(in, off, out, outOff, n);
+            return n;
+        }
+        if (state != 2) throw new IllegalStateException(alg.name() + ": open() without start(false, …)");
+        if (in == out && off < outOff + len && outOff < off + len) {
+            throw new IllegalArgumentException(alg.name() + ": overlapping input and output");
+        }
+        state = 0;
+        openDataTo(in, off, len, out, outOff);
+        return len - icv;
+    }
+
     @Override public final void destroy() {
         if (destroyed) return;
         destroyed = true;
@@ -117,6 +137,22 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
 
     /** Verifies and decrypts in place; {@code len} includes the ICV. */
     abstract void openData(byte[] buf, int off, int len) throws IcvMismatchException;
+
+    /**
+     * Verifies {@code in[off, off+len)} ({@code len} includes the ICV) and decrypts it into {@code out} (no overlap;
+     * room for {@code len - icv} bytes). This default copies and opens in place (in {@code out} when it has room for
+     * the ICV too, else in a temporary array); engines that can write elsewhere override it.
+     */
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        if (out.length - outOff >= len) {
+            System.arraycopy(in, off, out, outOff, len);
+            openData(out, outOff, len);
+        } else {
+            byte[] tmp = java.util.Arrays.copyOfRange(in, off, off + len);
+            openData(tmp, 0, len);
+            System.arraycopy(tmp, 0, out, outOff, len - icv);
+        }
+    }
 
     abstract void wipe();
 }

@@ -103,6 +103,16 @@ public final class IpsecEngine {
     private final Set<SaIndex> waiting = new LinkedHashSet<>();
     private final int[] natTPorts;
     private volatile Xform xform;
+    /** The engine's own arrays for ESP-in-UDP input ({@link #espInUdp}); used only inside {@link #input}. */
+    private final org.jipsec.core.xform.InputBuffers inputBuffers =
+            new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
+    private Encapsulation.UdpDatagram lastDatagram;
+    /** The last address-path inbound SPD answer ({@link Spd#lookupAgain}). */
+    private FlowKey lastInboundKey;
+    private int lastInboundGeneration;
+    private Optional<SecurityPolicy> lastInboundEntry;
+    private byte[] lastSource;
+    private byte[] lastDestination;
     private int sweptAtSadSize = -1;
     /** Sweeps that destroyed contexts (a {@link CachedBundle} from before one is not used). */
     private int sweeps;
@@ -553,13 +563,45 @@ public final class IpsecEngine {
      * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The buffer is not modified.
      */
     public InputDecision input(PacketBuffer packet, Encapsulation how) {
+        return input(packet, how, false, null);
+    }
+
+    /**
+     * {@link #input} for the payload of a datagram from the NAT-T UDP socket whose buffer the engine may use as its
+     * own while it decides: it may overwrite the packet bytes and up to 40 bytes of headroom before them (the IP
+     * header the transforms read goes there, so the datagram is not copied once more). It keeps no reference to the
+     * buffer. Same decision, counters and SA state as {@link #input}.
+     */
+    public InputDecision inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how) {
+        return input(datagram, how, true, null);
+    }
+
+    /**
+     * {@link #inputDatagram(PacketBuffer, Encapsulation.UdpDatagram)} that makes no array for a delivered packet: the
+     * answer goes into {@code result} — a delivery as a range of the buffer the engine decrypted into (valid until
+     * the next input call), anything else as the decision. Same decision, counters and SA state.
+     */
+    public void inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how, InputResult result) {
+        Objects.requireNonNull(result);
+        InputDecision d = input(datagram, how, true, result);
+        if (d != null) result.decide(d);
+    }
+
+    /** Null only when {@code result} is given and took the delivered packet. */
+    private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs, InputResult result) {
         sweepIfSadChanged();
         PacketBuffer f;
+        boolean udpDecapsulated = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
             // read in place: natTSpecial only reads, withIpUdp copies (the caller's buffer stays untouched)
             InputDecision special = natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             if (special != null) return special;
-            f = withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
+            f = espInUdp(packet, u, bufferIsOurs);
+            if (f != null) {
+                udpDecapsulated = true;
+            } else {
+                f = withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
+            }
         } else {
             f = PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM, 0);
         }
@@ -579,9 +621,9 @@ public final class IpsecEngine {
 
         List<Layer> layers = new ArrayList<>(4);
         InboundTrace trace = new InboundTrace();
-        int received = f.length();
+        int received = f.length() + (udpDecapsulated ? 8 : 0);         // the datagram as received, UDP header included
         DropReason r = xform.input(f, (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
-                trace);
+                trace, udpDecapsulated, udpDecapsulated ? inputBuffers : null);
         if (r != null) {
             return new InputDecision.Drop(DropCause.XFORM, r, (trace.protocol() == null ? "" : trace.protocol().keyword()
                     + " spi 0x" + Long.toHexString(trace.spi()) + ": ") + r.description());
@@ -597,6 +639,12 @@ public final class IpsecEngine {
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
             sa.recordUse(received, now);                                   // spec §4.9
         }
+        if (result != null) {
+            InputDecision.Drop rejected = checkInbound(f.array(), f.start(), f.length(), history, null, false);
+            if (rejected != null) return rejected;
+            result.deliver(f.array(), f.start(), f.length(), history);
+            return null;
+        }
         byte[] inner = f.toByteArray();
         InputDecision.Drop rejected = checkInbound(inner, history, null, false);
         if (rejected != null) return rejected;
@@ -607,19 +655,38 @@ public final class IpsecEngine {
     private record Layer(SecurityAssociation sa, SaContext context, InetAddress outerSource, InetAddress outerDestination) {}
 
     private SaContext lookup(List<Layer> layers, IpsecProtocol proto, long spi, byte[] buf, int dstOff, int dstLen) {
-        InetAddress dst = address(buf, dstOff, dstLen);
+        InetAddress dst = lookupDestination.get(buf, dstOff, dstLen);
         Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
         if (found.isEmpty()) return null;
         SecurityAssociation sa = found.get();
         try {
             SaContext c = contexts.get(sa, sa.mode());
             // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
-            layers.add(new Layer(sa, c, address(buf, dstOff - dstLen, dstLen), dst));
+            layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
             return c;
         } catch (InvalidKeyLengthException | IllegalArgumentException e) {
             return null;
         }
     }
+
+    /** The last address read from a packet and its InetAddress (immutable): one flow's packets make no new ones. */
+    private static final class AddressCache {
+        private final byte[] bytes = new byte[16];
+        private int len;
+        private InetAddress address;
+
+        InetAddress get(byte[] b, int off, int n) {
+            if (address == null || n != len || !Arrays.equals(bytes, 0, n, b, off, off + n)) {
+                address = address(b, off, n);
+                System.arraycopy(b, off, bytes, 0, n);
+                len = n;
+            }
+            return address;
+        }
+    }
+
+    private final AddressCache lookupDestination = new AddressCache();
+    private final AddressCache lookupSource = new AddressCache();
 
     private static InetAddress address(byte[] b, int off, int len) {
         try {
@@ -635,9 +702,14 @@ public final class IpsecEngine {
      */
     private InputDecision.Drop checkInbound(byte[] packet, List<AppliedTransform> history, SocketPolicy socket,
                                             boolean needPort) {
+        return checkInbound(packet, 0, packet.length, history, socket, needPort);
+    }
+
+    private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
+                                            SocketPolicy socket, boolean needPort) {
         PacketSelector sel;
         try {
-            sel = PacketSelector.of(packet, 0, packet.length, needPort);
+            sel = PacketSelector.of(packet, off, len, needPort);
         } catch (MalformedPacketException e) {
             return new InputDecision.Drop(DropCause.MALFORMED, null, "inner packet: " + e.getMessage());
         }
@@ -659,7 +731,12 @@ public final class IpsecEngine {
                 }
             }
         } else {
-            entry = spd.lookup(PolicyDirection.INBOUND, key);
+            // the last inbound flow's answer, if the SPD has not changed since (Spd.lookupAgain checks)
+            int gen = spd.generation();
+            entry = spd.lookupAgain(PolicyDirection.INBOUND, key, lastInboundKey, lastInboundGeneration, lastInboundEntry);
+            lastInboundKey = key;
+            lastInboundGeneration = gen;
+            lastInboundEntry = entry;
             policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
         }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
@@ -725,6 +802,59 @@ public final class IpsecEngine {
             return new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + 4, off + len));
         }
         return null;
+    }
+
+    /**
+     * The ESP-in-UDP payload of a datagram from the NAT-T socket (RFC 3948 §2.2) as the transforms see it once the
+     * UDP header is removed: behind an IP header from the datagram's source to its destination with protocol ESP —
+     * no UDP header built just to be stripped again, no header checksum (transport mode recomputes it when ESP is
+     * removed; tunnel mode drops the header). Built in the engine's own {@link #inputBuffers}, so the ESP payload can
+     * be decrypted into the second one — or, when the caller lends its buffer ({@link #inputDatagram}), in its
+     * headroom, decrypted into the first. Null when the datagram must take the general path ({@link #withIpUdp}): not
+     * on a NAT-T port, shorter than an ESP header, or too long for the rebuilt IP packet.
+     */
+    private PacketBuffer espInUdp(PacketBuffer packet, Encapsulation.UdpDatagram u, boolean bufferIsOurs) {
+        byte[] payload = packet.array();
+        int off = packet.start();
+        int len = packet.length();
+        boolean v6 = u.source().isIpv6();
+        int hl = v6 ? 40 : 20;
+        if (len < 8 || hl + 8 + len > 0xffff || !isNatTPort(u.destination().port())
+                || Xform.HEADROOM + hl + len > inputBuffers.capacity()) return null;
+        if (u != lastDatagram) {                                          // one Encapsulation per GRO batch
+            lastSource = u.source().address().getAddress();
+            lastDestination = u.destination().address().getAddress();
+            lastDatagram = u;
+        }
+        byte[] src = lastSource, dst = lastDestination;
+        if (src.length != (v6 ? 16 : 4) || dst.length != src.length) return null;
+        boolean inPlace = bufferIsOurs && off >= hl;                     // the header goes into the headroom
+        byte[] b = inPlace ? payload : inputBuffers.first();
+        int s = inPlace ? off - hl : Xform.HEADROOM;
+        if (v6) {
+            b[s] = 0x60;
+            b[s + 1] = 0;
+            b[s + 2] = 0;
+            b[s + 3] = 0;
+            Bytes.put16(b, s + 4, len);
+            b[s + 6] = 50;
+            b[s + 7] = 64;
+            System.arraycopy(src, 0, b, s + 8, 16);
+            System.arraycopy(dst, 0, b, s + 24, 16);
+        } else {
+            b[s] = 0x45;
+            b[s + 1] = 0;
+            Bytes.put16(b, s + 2, hl + len);
+            Bytes.put16(b, s + 4, 0);
+            Bytes.put16(b, s + 6, 0);
+            b[s + 8] = 64;
+            b[s + 9] = 50;
+            Bytes.put16(b, s + 10, 0);
+            System.arraycopy(src, 0, b, s + 12, 4);
+            System.arraycopy(dst, 0, b, s + 16, 4);
+        }
+        if (!inPlace) System.arraycopy(payload, off, b, s + hl, len);
+        return PacketBuffer.wrap(b, s, hl + len);
     }
 
     /** The IP + UDP headers a datagram from the NAT-T socket had on the wire (UDP checksum 0, RFC 3948 §2.1). */

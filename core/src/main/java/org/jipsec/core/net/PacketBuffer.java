@@ -189,6 +189,18 @@ public final class PacketBuffer {
         System.arraycopy(data, off, array, at, len);
     }
 
+    /**
+     * Moves the buffer onto {@code other} (same start and end; the caller has put the bytes it needs there) and
+     * returns the array it used before. For transforms that write their output into a second array.
+     */
+    public byte[] replaceArray(byte[] other) {
+        java.util.Objects.requireNonNull(other);
+        if (other.length < end) throw new IllegalArgumentException("array of " + other.length + " < end " + end);
+        byte[] old = array;
+        array = other;
+        return old;
+    }
+
     /** A fresh copy of the packet bytes. */
     public byte[] toByteArray() {
         return Arrays.copyOfRange(array, start, end);

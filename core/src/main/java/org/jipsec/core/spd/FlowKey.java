@@ -46,6 +46,31 @@ public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int 
         return h * 31 + sourceScopeId * 17 + destinationScopeId;
     }
 
+    /**
+     * A hash for the SPD's per-flow cache slot, as {@link #hashCode} but with plain loops: for 4- and 16-byte
+     * addresses the vectorised {@code Arrays.hashCode}/{@code Arrays.equals} stubs cost more than the work.
+     */
+    int slotHash() {
+        int h = 0;
+        for (byte x : source) h = h * 31 + x;
+        for (byte x : destination) h = h * 31 + x;
+        h = h * 31 + upperProtocol;
+        h = h * 31 + (sourcePort << 16 | destinationPort);
+        return h * 31 + sourceScopeId * 17 + destinationScopeId;
+    }
+
+    /** {@link #equals} for another key, with plain loops (see {@link #slotHash}). */
+    boolean sameFlow(FlowKey k) {
+        byte[] s = source, d = destination, ks = k.source, kd = k.destination;
+        if (s.length != ks.length || d.length != kd.length || upperProtocol != k.upperProtocol
+                || sourcePort != k.sourcePort || destinationPort != k.destinationPort
+                || sourceScopeId != k.sourceScopeId || destinationScopeId != k.destinationScopeId) return false;
+        int diff = 0;
+        for (int i = 0; i < s.length; i++) diff |= s[i] ^ ks[i];
+        for (int i = 0; i < d.length; i++) diff |= d[i] ^ kd[i];
+        return diff == 0;
+    }
+
     @Override
     public String toString() {
         return "FlowKey[" + AddressText.format(addr(source), sourceScopeId) + "[" + sourcePort + "] -> "

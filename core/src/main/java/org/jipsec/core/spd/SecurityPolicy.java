@@ -49,7 +49,11 @@ public final class SecurityPolicy {
 
     public long lastUsedSeconds() { return lastUsedSeconds; }
 
-    void touch(long nowSeconds) { lastUsedSeconds = nowSeconds; }
+    void touch(long nowSeconds) {
+        // a volatile store is a full fence (it waits for every pending store, e.g. a just-decrypted packet): store
+        // only when the second changed, which gives the same value
+        if (lastUsedSeconds != nowSeconds) lastUsedSeconds = nowSeconds;
+    }
 
     /** spec §4.1: {@code lifetime && now−created > lifetime} or {@code validtime && now−lastused > validtime}. */
     public boolean expiredAt(long nowSeconds) {

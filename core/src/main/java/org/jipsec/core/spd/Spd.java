@@ -267,10 +267,10 @@ public final class Spd {
     public Optional<SecurityPolicy> lookup(PolicyDirection direction, FlowKey key) {
         int dir = direction == PolicyDirection.OUTBOUND ? 1 : direction == PolicyDirection.INBOUND ? 0 : -1;
         if (dir < 0) return Optional.empty();
-        int h = key.hashCode();
+        int h = key.slotHash();
         int slot = (h ^ (h >>> 16) ^ dir) & (CACHE_SLOTS - 1);
         CachedLookup c = cache[slot];
-        if (c != null && c.generation() == generation && c.direction() == dir && c.key().equals(key)) {
+        if (c != null && c.generation() == generation && c.direction() == dir && c.key().sameFlow(key)) {
             // a mutation racing this read linearises after it: the entry is what the lookup saw under generation
             SecurityPolicy sp = c.policy();
             if (sp == null) return Optional.empty();
@@ -287,6 +287,21 @@ public final class Spd {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * {@link #lookup} for a caller that remembers the last answer it got for one flow: {@code previous} is what
+     * {@code lookup(direction, key)} returned while {@link #generation()} was {@code generation}; when the SPD has not
+     * changed since and {@code key} is the same flow as {@code previousKey}, that answer stands (with {@code lastused}
+     * set to now, as a lookup does); otherwise a real lookup. Always the answer a fresh lookup would give.
+     */
+    public Optional<SecurityPolicy> lookupAgain(PolicyDirection direction, FlowKey key, FlowKey previousKey,
+                                                int generation, Optional<SecurityPolicy> previous) {
+        if (previousKey != null && generation == this.generation && previousKey.sameFlow(key)) {
+            previous.ifPresent(sp -> sp.touch(now()));
+            return previous;
+        }
+        return lookup(direction, key);
     }
 
     /** The cache keeps its own copy of the key's address arrays (a caller may reuse them). */

@@ -167,12 +167,23 @@ public final class Esp {
      * @return null on success, else the drop reason (already counted in {@code stats})
      */
     static DropReason input(SaContext sa, PacketBuffer f, int esp, int nhOffset, XformStats stats, long[] seqOut) {
-        DropReason r = input0(sa, f, esp, nhOffset, seqOut);
+        return input(sa, f, esp, nhOffset, stats, seqOut, null);
+    }
+
+    /**
+     * {@link #input(SaContext, PacketBuffer, int, int, XformStats, long[])}, decrypting a combined-mode payload into
+     * the other array of {@code bufs} (when {@code f} is on one of them) instead of in place; the buffer then
+     * continues on that array. Same checks, same order, same result.
+     */
+    static DropReason input(SaContext sa, PacketBuffer f, int esp, int nhOffset, XformStats stats, long[] seqOut,
+                            InputBuffers bufs) {
+        DropReason r = input0(sa, f, esp, nhOffset, seqOut, bufs);
         if (r != null) stats.drop(IpsecProtocol.ESP, r);
         return r;
     }
 
-    private static DropReason input0(SaContext sa, PacketBuffer f, int esp, int nhOffset, long[] seqOut) {
+    private static DropReason input0(SaContext sa, PacketBuffer f, int esp, int nhOffset, long[] seqOut,
+                                     InputBuffers bufs) {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         CipherTransform cipher = k.cipher;
@@ -207,7 +218,14 @@ public final class Esp {
         boolean resync = p.esn() && integrity && sa.esnFailures() >= SaContext.ESN_RESYNC_THRESHOLD;
         byte[] saved = null;
         if (resync) saved = java.util.Arrays.copyOfRange(b, esp, end); // rare path: the first try may scramble the buffer
-        boolean ok = verifyAndDecrypt(k, p, b, esp, ivLen, ctLen, icvLen, seq);
+        byte[] spare = !resync && aead != null && bufs != null ? bufs.other(b) : null;
+        boolean ok;
+        if (spare != null && spare.length >= b.length) {
+            ok = verifyAndDecryptInto(k, p, f, spare, esp, ivLen, ctLen, icvLen, seq);
+            b = f.array();                                                 // the plaintext's array (if verified)
+        } else {
+            ok = verifyAndDecrypt(k, p, b, esp, ivLen, ctLen, icvLen, seq);
+        }
         if (!ok && resync) {
             long next = seq + (1L << 32);
             long checked;
@@ -252,6 +270,28 @@ public final class Esp {
         f.array()[f.start() + nhRel] = (byte) nextHeader;
         IpView.fixLength(f.array(), f.start(), f.end());
         return null;
+    }
+
+    /**
+     * ICV check and decryption of a combined-mode payload from {@code f}'s array into {@code out} at the same
+     * offsets; on success the headers in front of the payload are copied along and {@code f} moves onto {@code out}
+     * (its old array is left as it was). False, {@code f} untouched, if the ICV does not verify.
+     */
+    private static boolean verifyAndDecryptInto(SaContext.Keyed k, SaParameters p, PacketBuffer f, byte[] out, int esp,
+                                                int ivLen, int ctLen, int icvLen, long seq) {
+        byte[] b = f.array();
+        int ivOff = esp + HEADER;
+        int payload = ivOff + ivLen;
+        k.aead.start(false, b, ivOff);
+        aad(k, k.aead, b, esp, seq, p.esn());
+        try {
+            k.aead.open(b, payload, ctLen + icvLen, out, payload);
+        } catch (IcvMismatchException e) {
+            return false;
+        }
+        System.arraycopy(b, f.start(), out, f.start(), payload - f.start());   // IP header(s), ESP header, IV
+        f.replaceArray(out);
+        return true;
     }
 
     /** ICV check and decryption in place; false if the ICV does not verify. */

@@ -120,12 +120,24 @@ public final class Xform {
      *         are silent drops)
      */
     public DropReason input(PacketBuffer f, SaLookup lookup, InboundTrace trace) {
+        return input(f, lookup, trace, false, null);
+    }
+
+    /**
+     * {@link #input(PacketBuffer, SaLookup, InboundTrace)} for a packet whose UDP encapsulation (RFC 3948) the caller
+     * has already removed ({@code udpDecapsulated}: the buffer holds the IP header with protocol ESP, as
+     * {@link UdpEncap} leaves it), with combined-mode ESP payloads decrypted from one array of {@code bufs} into the
+     * other (null: in place; see {@link InputBuffers}). Same checks, counters and result as the whole datagram.
+     */
+    public DropReason input(PacketBuffer f, SaLookup lookup, InboundTrace trace, boolean udpDecapsulated,
+                            InputBuffers bufs) {
         trace.reset();
         IpView ip = views.get();
         long[] c = null; // NetBSD's counters of this packet: one thread-local lookup, at the first IPsec header
-        boolean natDecapsulated = false;
+        boolean natDecapsulated = udpDecapsulated;
         SaContext lastSa = null;
-        for (int layer = 0; layer < MAX_LAYERS; layer++) {
+        // the removed UDP header counted as one layer, as in the whole datagram
+        for (int layer = udpDecapsulated ? 1 : 0; layer < MAX_LAYERS; layer++) {
             byte[] b = f.array();
             DropReason bad = ip.parse(b, f.start(), f.end(), true);
             if (bad != null) return fail(trace, bad);
@@ -193,7 +205,7 @@ public final class Xform {
             int nhRel = ip.nhOffset - f.start();
             trace.seqBox[0] = -1;
             DropReason r = switch (sp) {
-                case ESP -> Esp.input(sa, f, hdr, ip.nhOffset, stats, trace.seqBox);
+                case ESP -> Esp.input(sa, f, hdr, ip.nhOffset, stats, trace.seqBox, bufs);
                 case AH -> Ah.input(sa, f, ip, settings, stats, trace.seqBox);
                 case IPCOMP -> IpComp.input(sa, f, ip, stats);
             };

@@ -197,6 +197,16 @@ class KnownAnswerTest {
         if (m != plain.length || !Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + m), plain)) {
             return "open did not restore the plaintext";
         }
+        // the same vector opened from the wire bytes into a separate buffer: input untouched, output = plaintext
+        byte[] wire = expected.clone();
+        byte[] out = new byte[plain.length + 5];
+        r.start(false, iv, 0);
+        r.aad(aad, 0, aad.length);
+        int k = r.open(wire, 0, wire.length, out, 5);
+        if (k != plain.length || !Arrays.equals(Arrays.copyOfRange(out, 5, 5 + k), plain)) {
+            return "open into a separate buffer did not give the plaintext";
+        }
+        if (!Arrays.equals(wire, expected)) return "open into a separate buffer modified its input";
         // a flipped bit in the ICV is refused
         byte[] bad = expected.clone();
         bad[bad.length - 1] ^= (byte) 0x80;
@@ -205,6 +215,14 @@ class KnownAnswerTest {
         try {
             r.open(bad, 0, bad.length);
             return "open accepted a corrupted ICV";
+        } catch (IcvMismatchException expectedFailure) {
+            // right
+        }
+        r.start(false, iv, 0);
+        r.aad(aad, 0, aad.length);
+        try {
+            r.open(bad, 0, bad.length, new byte[bad.length], 0);
+            return "open into a separate buffer accepted a corrupted ICV";
         } catch (IcvMismatchException expectedFailure) {
             // right
         }

@@ -123,6 +123,14 @@ class RoundTripTest {
             }
             byte[] wire = Arrays.copyOfRange(buf, off, off + sealed);
 
+            // into a separate buffer (the receive path's fused decrypt): same plaintext, input untouched
+            byte[] into = new byte[len + 3];
+            rx.start(false, iv, 0);
+            rx.aad(aad, 0, aad.length);
+            assertEquals(len, rx.open(buf, off, sealed, into, 3));
+            assertArrayEquals(plain, Arrays.copyOfRange(into, 3, 3 + len), a + " into a separate buffer");
+            assertArrayEquals(wire, Arrays.copyOfRange(buf, off, off + sealed), "input untouched");
+
             rx.start(false, iv, 0);
             rx.aad(aad, 0, aad.length);
             assertEquals(len, rx.open(buf, off, sealed));
@@ -140,6 +148,10 @@ class RoundTripTest {
             rx.start(false, iv2, 0);
             rx.aad(aad2, 0, aad2.length);
             assertThrows(IcvMismatchException.class, () -> rx.open(w, 0, w.length), a + " accepted a tampered packet");
+            rx.start(false, iv2, 0);
+            rx.aad(aad2, 0, aad2.length);
+            assertThrows(IcvMismatchException.class, () -> rx.open(w, 0, w.length, new byte[w.length], 0),
+                    a + " accepted a tampered packet into a separate buffer");
             tx.destroy();
             rx.destroy();
         }

@@ -73,6 +73,65 @@ class SpdTest {
         }
     }
 
+    /** The engine's remembered answer for its last inbound flow ({@link Spd#lookupAgain}) against a fresh lookup. */
+    @Test
+    void lookupAgainGivesWhatAFreshLookupGivesAfterEveryMutation() throws Exception {
+        FlowKey flow = pkt("10.1.2.3", 0, "10.9.9.9", 0, 6);
+        FlowKey prevKey = null;
+        int prevGen = 0;
+        java.util.Optional<SecurityPolicy> prev = java.util.Optional.empty();
+        java.util.Random r = new java.util.Random(4301);
+        List<SecurityPolicy> added = new java.util.ArrayList<>();
+        for (int step = 0; step < 400; step++) {
+            switch (r.nextInt(6)) {
+                case 0 -> added.add(spd.update(sel("10." + r.nextInt(3) + ".0.0/16", 0, "10.9.9.9", 0, 255),
+                        pol(r.nextBoolean() ? "in discard" : "in none"), PolicyOrigin.USER, PolicyLifetime.NONE));
+                case 1 -> {
+                    if (!added.isEmpty()) {
+                        SecurityPolicy gone = added.remove(r.nextInt(added.size()));
+                        if (spd.get(gone.id()).isPresent()) spd.deleteById(gone.id(), PolicyOrigin.USER);
+                    }
+                }
+                case 2 -> {
+                    spd.flush(PolicyOrigin.USER);
+                    added.clear();
+                }
+                case 3 -> seconds.addAndGet(1);
+                default -> { }
+            }
+            FlowKey key = r.nextInt(4) == 0 ? pkt("10." + r.nextInt(3) + ".2.3", 0, "10.9.9.9", 0, 6)
+                    : new FlowKey(flow.source().clone(), flow.destination().clone(), 6, 0, 0);   // same flow, new arrays
+            int gen = spd.generation();
+            java.util.Optional<SecurityPolicy> got = spd.lookupAgain(PolicyDirection.INBOUND, key, prevKey, prevGen, prev);
+            java.util.Optional<SecurityPolicy> fresh = spd.lookup(PolicyDirection.INBOUND, key);
+            assertEquals(fresh.map(SecurityPolicy::id), got.map(SecurityPolicy::id), "step " + step);
+            got.ifPresent(sp -> assertEquals(seconds.get(), sp.lastUsedSeconds(), "lastused set"));
+            prevKey = key;
+            prevGen = gen;
+            prev = got;
+        }
+    }
+
+    @Test
+    void sameFlowAndSlotHashAgreeWithEquals() {
+        java.util.Random r = new java.util.Random(9);
+        for (int i = 0; i < 5000; i++) {
+            int n = r.nextBoolean() ? 4 : 16;
+            byte[] s = new byte[n], d = new byte[n];
+            r.nextBytes(s);
+            r.nextBytes(d);
+            FlowKey a = new FlowKey(s, d, r.nextInt(256), r.nextInt(65536), r.nextInt(65536), r.nextInt(3), r.nextInt(3));
+            byte[] s2 = s.clone(), d2 = d.clone();
+            if (r.nextBoolean()) (r.nextBoolean() ? s2 : d2)[r.nextInt(n)] ^= (byte) (1 << r.nextInt(8));
+            FlowKey b = new FlowKey(s2, d2, a.upperProtocol(), a.sourcePort(),
+                    r.nextInt(8) == 0 ? r.nextInt(65536) : a.destinationPort(), a.sourceScopeId(), a.destinationScopeId());
+            assertEquals(a.equals(b), a.sameFlow(b));
+            if (a.equals(b)) assertEquals(a.slotHash(), b.slotHash());
+            FlowKey other = new FlowKey(new byte[20 - n], new byte[20 - n], 6, 0, 0);
+            assertFalse(a.sameFlow(other), "IPv4 vs IPv6");
+        }
+    }
+
     @Test
     void addOfExactDuplicateIsEexistButOtherDirectionOrPortIsNot() throws Exception {
         SelectorSet s = sel("10.0.11.41/32", 21, "10.0.11.33/32", 0, 255);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.InputResult;
 import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
@@ -66,6 +67,12 @@ final class DataPlane implements Runnable {
     /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
     /**
+     * A datagram from the NAT-T socket on its way into the engine, lent to it
+     * ({@link IpsecEngine#inputDatagram}): the headroom takes the IP header the transforms read.
+     */
+    private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
+    private static final int DATAGRAM_HEADROOM = 64;
+    /**
      * Packets from the TUN on their way through {@link IpsecEngine#outputInPlace}: each is written at
      * {@link Xform#HEADROOM} so that the engine adds the outer, UDP and ESP headers and the trailer in the same array
      * (no copy), and the protected packet goes from there into the send batch. One per TSO segment (offload queue),
@@ -83,6 +90,18 @@ final class DataPlane implements Runnable {
     private volatile boolean running = true;
     private Poller poller;
     private final BatchClock clock;
+    /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
+    private final InputDecision[] decided = new InputDecision[64];
+    /** The engine's answer for one NAT-T datagram ({@link IpsecEngine#inputDatagram(PacketBuffer, Encapsulation.UdpDatagram, InputResult)}). */
+    private final InputResult result = new InputResult();
+    /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
+    private Encapsulation.UdpDatagram lastHow;
+    private final byte[] srcBytes = new byte[16];
+    private final byte[] lastSrc = new byte[16];
+    private final byte[] lastDst = new byte[16];
+    private int lastSrcLen;
+    private int lastDstLen;
+    private int lastSrcPort;
 
     DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
               java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
@@ -346,6 +365,8 @@ final class DataPlane implements Runnable {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
+            if (clock != null) clock.hold();                      // one clock read for the batch
+            try {
             for (int i = 0; i < n; i++) {
                 int len = batch.length(i);
                 byte[] pkt;
@@ -363,6 +384,9 @@ final class DataPlane implements Runnable {
                 input(pkt, pktLen, Encapsulation.IP);
             }
             flushTun();
+            } finally {
+                if (clock != null) clock.release();
+            }
             if (n < BATCH) return;
         }
     }
@@ -394,32 +418,82 @@ final class DataPlane implements Runnable {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
-            for (int i = 0; i < n; i++) {
-                InetSocketAddress src = batch.address(i);
-                int alen = batch.destinationAddress(i, addr);
-                if (src == null || alen == 0) { counters.inDrops++; continue; }
-                InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, alen));
-                InetAddress srcAddr = src.getAddress();
-                if (srcAddr instanceof java.net.Inet6Address && alen == 4) { counters.inDrops++; continue; }
-                Encapsulation how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                        new Endpoint(dst, sockets.natTPort()));
-                // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
-                // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2).
-                int len = batch.length(i);
-                int seg = batch.udpGroSegmentSize(i);
-                if (seg <= 0) seg = len;
-                int at = 0;
-                do {
-                    int n1 = Math.min(seg, len - at);
-                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, at, scratch, 0, n1);
-                    counters.wireIn++;
-                    input(scratch, n1, how);
-                    at += n1;
-                } while (at < len);
+            if (clock != null) clock.hold();                      // one clock read for the batch
+            try {
+                for (int i = 0; i < n; i++) {
+                    Encapsulation.UdpDatagram how = datagramOf(i);
+                    if (how == null) { counters.inDrops++; continue; }
+                    // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
+                    // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2) with the same endpoints.
+                    int len = batch.length(i);
+                    int seg = batch.udpGroSegmentSize(i);
+                    if (seg <= 0) seg = len;
+                    MemorySegment buf = batch.buffer(i);
+                    int at = 0;
+                    while (at < len) {
+                        // the engine lock once per run of datagrams (a lock is a fence); delivered packets go to
+                        // the TUN batch from the engine's buffer under it, other decisions are counted after it
+                        int k = 0;
+                        lock.lock();
+                        try {
+                            do {
+                                int n1 = Math.min(seg, len - at);
+                                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, datagram, DATAGRAM_HEADROOM, n1);
+                                counters.wireIn++;
+                                InputDecision d = decideDatagram(n1, how);
+                                if (d != null) decided[k++] = d;
+                                at += n1;
+                            } while (at < len && k < decided.length);
+                        } finally {
+                            lock.unlock();
+                        }
+                        for (int j = 0; j < k; j++) {
+                            act(decided[j]);
+                            decided[j] = null;
+                        }
+                    }
+                }
+                flushTun();
+            } finally {
+                if (clock != null) clock.release();
             }
-            flushTun();
             if (n < BATCH) return;
         }
+    }
+
+    /**
+     * The encapsulation of the datagram in slot {@code i}: its source (address, port) and the address it was sent to
+     * ({@code IP_PKTINFO}). The previous slot's object again when all three are the same (no address objects per
+     * datagram); a link-local IPv6 source (scope id) is always read afresh. Null when the datagram cannot be
+     * attributed (no source or destination, or an IPv6 source on an IPv4 destination).
+     */
+    private Encapsulation.UdpDatagram datagramOf(int i) throws IOException {
+        int slen = batch.copyAddress(i, srcBytes);
+        int dlen = batch.destinationAddress(i, addr);
+        if (slen == 0 || dlen == 0) return null;
+        int sport = batch.port(i);
+        boolean linkLocal = slen == 16 && srcBytes[0] == (byte) 0xfe && (srcBytes[1] & 0xc0) == 0x80;
+        if (lastHow != null && !linkLocal && slen == lastSrcLen && sport == lastSrcPort && dlen == lastDstLen
+                && java.util.Arrays.equals(srcBytes, 0, slen, lastSrc, 0, slen)
+                && java.util.Arrays.equals(addr, 0, dlen, lastDst, 0, dlen)) {
+            return lastHow;
+        }
+        InetSocketAddress src = batch.address(i);
+        if (src == null) return null;
+        InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, dlen));
+        InetAddress srcAddr = src.getAddress();
+        if (srcAddr instanceof java.net.Inet6Address && dlen == 4) return null;
+        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
+                new Endpoint(dst, sockets.natTPort()));
+        if (!linkLocal) {
+            System.arraycopy(srcBytes, 0, lastSrc, 0, slen);
+            System.arraycopy(addr, 0, lastDst, 0, dlen);
+            lastSrcLen = slen;
+            lastDstLen = dlen;
+            lastSrcPort = sport;
+            lastHow = how;
+        }
+        return how;
     }
 
     /**
@@ -444,31 +518,63 @@ final class DataPlane implements Runnable {
         InputDecision d;
         lock.lock();
         try {
-            d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
-        } catch (RuntimeException e) {
-            engineFailure(e);
-            return;
+            d = decide(pkt, len, how);
         } finally {
             lock.unlock();
         }
-        switch (d) {
-            case InputDecision.Deliver del -> {
-                byte[] p = del.packet();
-                MemorySegment.copy(p, 0, tunOut, ValueLayout.JAVA_BYTE, 0, p.length);
-                try {
-                    if (offload) {
-                        if (!tunWrites.add(tunOut, p.length)) {
-                            tunWrites.flush(tun);
-                            tunWrites.add(tunOut, p.length);
-                        }
-                    } else {
-                        tun.writePacket(tunOut, p.length);
-                    }
-                    counters.tunOut++;
-                } catch (IOException | IllegalArgumentException e) {
-                    counters.tunWriteErrors++;
+        act(d);
+    }
+
+    /** {@code pkt[0, len)} through the engine (the caller holds the lock); null after an engine failure (counted). */
+    private InputDecision decide(byte[] pkt, int len, Encapsulation how) {
+        try {
+            return engine.input(PacketBuffer.wrap(pkt, 0, len), how);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return null;
+        }
+    }
+
+    /**
+     * The datagram in {@link #datagram} through the engine, which may use the buffer (the caller holds the lock). A
+     * delivered packet goes to the TUN batch straight from the engine's buffer (no array made for it); anything else
+     * is returned for {@link #act}. Null when delivered or after an engine failure (counted).
+     */
+    private InputDecision decideDatagram(int len, Encapsulation.UdpDatagram how) {
+        try {
+            engine.inputDatagram(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how, result);
+        } catch (RuntimeException e) {
+            engineFailure(e);
+            return null;
+        }
+        if (!result.delivered()) return result.decision();
+        toTun(result.array(), result.offset(), result.length());
+        return null;
+    }
+
+    /** One IP packet to the TUN: into the write batch (offload queue) or written at once. */
+    private void toTun(byte[] a, int off, int len) {
+        try {
+            if (offload) {
+                if (!tunWrites.add(a, off, len)) {                 // the batch copies it into a frame
+                    tunWrites.flush(tun);
+                    tunWrites.add(a, off, len);
                 }
+            } else {
+                MemorySegment.copy(a, off, tunOut, ValueLayout.JAVA_BYTE, 0, len);
+                tun.writePacket(tunOut, len);
             }
+            counters.tunOut++;
+        } catch (IOException | IllegalArgumentException e) {
+            counters.tunWriteErrors++;
+        }
+    }
+
+    /** What the engine decided for one received packet: delivered to the TUN, or counted. */
+    private void act(InputDecision d) {
+        if (d == null) return;
+        switch (d) {
+            case InputDecision.Deliver del -> toTun(del.packet(), 0, del.packet().length);
             case InputDecision.Drop x -> counters.inDrops++;
             case InputDecision.Keepalive k -> counters.keepalivesIn++;
             case InputDecision.Ike ike -> counters.ikeIn++;

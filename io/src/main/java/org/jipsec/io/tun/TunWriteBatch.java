@@ -51,6 +51,9 @@ public final class TunWriteBatch implements AutoCloseable {
     private final boolean[] open;
     private int count;
     private long coalesced;
+    /** While {@link #add(byte[], int, int)} runs: the array the packet segment views, and its offset there. */
+    private byte[] heap;
+    private int heapOff;
 
     /** A batch of at most {@code maxFrames} frames (each 64 KiB of off-heap memory). */
     public TunWriteBatch(int maxFrames) {
@@ -133,6 +136,21 @@ public final class TunWriteBatch implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #add(MemorySegment, int)} for a packet in a heap array ({@code pkt[off, off+len)}): the same, with the
+     * TCP checksum verified over the array directly.
+     */
+    public boolean add(byte[] pkt, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, pkt.length);
+        heap = pkt;
+        heapOff = off;
+        try {
+            return add(MemorySegment.ofArray(pkt).asSlice(off, len), len);
+        } finally {
+            heap = null;
+        }
     }
 
     /** Writes every frame to {@code queue} (which must have offload on) and empties the batch. */
@@ -268,7 +286,14 @@ public final class TunWriteBatch implements AutoCloseable {
     }
 
     /** Verifies the TCP checksum over the RFC 9293 §3.1 / RFC 8200 §8.1 pseudo-header. */
-    private static boolean checksumValid(MemorySegment p, int len, int t) {
+    private boolean checksumValid(MemorySegment p, int len, int t) {
+        byte[] h = heap;
+        if (h != null) {
+            int o = heapOff;
+            long sum = t == 20 ? InetChecksum.add(0, h, o + 12, 8) : InetChecksum.add(0, h, o + 8, 32);
+            sum += 6 + (len - t);
+            return InetChecksum.fold(InetChecksum.add(sum, h, o + t, len - t)) == 0xffff;
+        }
         long sum = t == 20 ? InetChecksum.add(0, p, 12, 8) : InetChecksum.add(0, p, 8, 32);
         sum += 6 + (len - t);
         return InetChecksum.fold(InetChecksum.add(sum, p, t, len - t)) == 0xffff;

@@ -37,6 +37,8 @@ class InetChecksumTest {
             int off = r.nextInt(16);
             assertEquals(reference(b, off, len), InetChecksum.finish(InetChecksum.add(0, seg, off, len)),
                     "len " + len + " off " + off);
+            assertEquals(reference(b, off, len), InetChecksum.finish(InetChecksum.add(0, b, off, len)),
+                    "heap array: len " + len + " off " + off);
         }
     }
 

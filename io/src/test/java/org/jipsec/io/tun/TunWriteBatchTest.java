@@ -21,8 +21,18 @@ class TunWriteBatchTest {
         return b.frame(i).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
+    private static int adds;
+
+    /** Adds through the segment and the heap-array entry points alternately (both must behave the same). */
     private static void add(TunWriteBatch b, byte[] p) {
-        assertTrue(b.add(MemorySegment.ofArray(p), p.length));
+        if ((adds++ & 1) == 0) {
+            assertTrue(b.add(MemorySegment.ofArray(p), p.length));
+        } else {
+            byte[] within = new byte[p.length + 12];
+            java.util.Arrays.fill(within, (byte) 0x77);
+            System.arraycopy(p, 0, within, 5, p.length);
+            assertTrue(b.add(within, 5, p.length));
+        }
     }
 
     @Test
