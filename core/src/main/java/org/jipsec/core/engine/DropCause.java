@@ -21,6 +21,11 @@ public enum DropCause {
     XFORM,
     /** IP reassembly dropped the fragment (counted by the reassembler). */
     FRAGMENT,
+    /**
+     * {@code net.inet.ipsec.ipip_spoofcheck}: a tunnelled packet's inner source is one of this host's addresses
+     * (NetBSD xform_ipip.c, {@code IPIP_STAT_SPOOF}).
+     */
+    SPOOFED,
     /** Inbound policy check failed: protection missing or wrong, or policy DISCARD ({@code in_polvio}, §4.5). */
     POLICY_VIOLATION
 }

@@ -97,6 +97,9 @@ public final class IpsecEngine {
     private final InboundPolicyCheck inboundCheck;
     private final SaContextCache contexts;
     private final XformStats xformStats = new XformStats();
+    /** {@code net.inet.ipsec.ipip_spoofcheck} (default 1) and the host's addresses it compares with. */
+    private volatile boolean spoofCheck;
+    private volatile LocalAddresses localAddresses = LocalAddresses.NONE;
     private final IpsecStatistics stats = new IpsecStatistics();
     private final Reassembler reassembler;
     private final PendingPacketQueue<SaIndex, Pending> pending;
@@ -153,6 +156,8 @@ public final class IpsecEngine {
             // a sysctl write applies to the next packet: the transforms get a fresh snapshot
             sysctl.addListener(name, (n, o, v) -> xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts));
         }
+        this.spoofCheck = sysctl.intValue(SysctlNames.IPSEC_IPIP_SPOOFCHECK) != 0;
+        sysctl.addListener(SysctlNames.IPSEC_IPIP_SPOOFCHECK, (n, o, v) -> spoofCheck = v != 0);
         stats.bindTo(sysctl);
         org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, xformStats); // esp/ah/ipcomp/ipip_stats
         sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(keys.pfkeyStatistics())); // io rebinds locked
@@ -639,6 +644,8 @@ public final class IpsecEngine {
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
             sa.recordUse(received, now);                                   // spec §4.9
         }
+        InputDecision.Drop spoofed = spoofCheck(f, history);
+        if (spoofed != null) return spoofed;
         if (result != null) {
             InputDecision.Drop rejected = checkInbound(f.array(), f.start(), f.length(), history, null, false);
             if (rejected != null) return rejected;
@@ -649,6 +656,36 @@ public final class IpsecEngine {
         InputDecision.Drop rejected = checkInbound(inner, history, null, false);
         if (rejected != null) return rejected;
         return new InputDecision.Deliver(inner, history);
+    }
+
+    /**
+     * The host's own addresses for {@code ipip_spoofcheck} (the gateway sets them from its interfaces and refreshes
+     * them; the default knows none, so nothing is a spoof).
+     */
+    public void setLocalAddresses(LocalAddresses addresses) {
+        localAddresses = Objects.requireNonNull(addresses);
+    }
+
+    /**
+     * {@code net.inet.ipsec.ipip_spoofcheck} (NetBSD xform_ipip.c {@code _ipip_input}, "Check for local address
+     * spoofing"): a packet that came out of a tunnel-mode SA must not carry one of this host's addresses as its
+     * source — a tunnel peer could otherwise inject packets that look locally generated. Dropped and counted as
+     * {@code IPIP_STAT_SPOOF}. NetBSD exempts packets received on a loopback interface; jipsec never receives
+     * tunnel traffic from one.
+     */
+    private InputDecision.Drop spoofCheck(PacketBuffer f, List<AppliedTransform> history) {
+        if (!spoofCheck || localAddresses == LocalAddresses.NONE) return null;
+        boolean tunnelled = false;
+        for (AppliedTransform t : history) tunnelled |= t.mode() == IpsecMode.TUNNEL;
+        if (!tunnelled || f.length() < 20) return null;
+        byte[] b = f.array();
+        int s = f.start();
+        boolean v6 = (b[s] & 0xf0) == 0x60;
+        if (v6 && f.length() < 40) return null;
+        if (!localAddresses.isLocal(b, s + (v6 ? 8 : 12), v6 ? 16 : 4)) return null;
+        xformStats.ipipSpoof();
+        return new InputDecision.Drop(DropCause.SPOOFED, null,
+                "tunnelled packet with a local source address (net.inet.ipsec.ipip_spoofcheck)");
     }
 
     /** One IPsec layer's SA as the lookup saw it (outermost first). */

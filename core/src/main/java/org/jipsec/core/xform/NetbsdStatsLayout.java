@@ -44,8 +44,9 @@ import org.jipsec.core.sysctl.SysctlNames;
  *
  * <p>Deviations, on purpose: byte counters are jipsec's (whole IP packet lengths as the transform saw them; NetBSD
  * counts the payload after the headers); DISABLED is counted in both directions (NetBSD's PDROPS only on input); the
- * slots NetBSD's opencrypto/mbuf failures feed (NOPF, BADKCR, QFULL, NOXFORM) and ipip's QFULL, PDROPS, SPOOF, UNSPEC
- * stay 0 (jipsec has no such failure). All counters are uint64 in host order, as NetBSD exports them.
+ * slots NetBSD's opencrypto/mbuf failures feed (NOPF, BADKCR, QFULL, NOXFORM) and ipip's QFULL, PDROPS, UNSPEC
+ * stay 0 (jipsec has no such failure); ipip SPOOF counts {@code ipip_spoofcheck} drops (the engine's check, given the
+ * host's addresses by the gateway). All counters are uint64 in host order, as NetBSD exports them.
  */
 public final class NetbsdStatsLayout {
     private NetbsdStatsLayout() {}
@@ -256,6 +257,7 @@ public final class NetbsdStatsLayout {
         v[IPIP_STAT_IBYTES] = s.ipipInputBytes();
         v[IPIP_STAT_OBYTES] = s.ipipOutputBytes();
         v[IPIP_STAT_FAMILY] = family;
+        v[IPIP_STAT_SPOOF] = s.ipipSpoofPackets();
         return v;
     }
 

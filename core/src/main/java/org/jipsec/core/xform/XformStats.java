@@ -49,7 +49,8 @@ public final class XformStats {
     private static final int IPIP_OUT = IPIP + 1;
     private static final int IPIP_IN_BYTES = IPIP + 2;
     private static final int IPIP_OUT_BYTES = IPIP + 3;
-    private static final int TOTAL = IPIP + 4;
+    private static final int IPIP_SPOOF = IPIP + 4;
+    private static final int TOTAL = IPIP + 5;
 
     private final List<long[]> perThread = new CopyOnWriteArrayList<>();
     private final ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> {
@@ -166,6 +167,12 @@ public final class XformStats {
 
     static void ipipInputBytes(long[] c, long innerBytes) { c[IPIP_IN_BYTES] += innerBytes; }
 
+    /**
+     * A decapsulated packet claimed one of this host's addresses as its source and was dropped
+     * ({@code net.inet.ipsec.ipip_spoofcheck}, {@code IPIP_STAT_SPOOF}).
+     */
+    public void ipipSpoof() { mine.get()[IPIP_SPOOF]++; }
+
     /** Decapsulation after protocol {@code p} failed with {@code r} (also counted as a drop of {@code p}). */
     public void tunnelDropped(IpsecProtocol p, DropReason r) {
         mine.get()[p.ordinal() * SLOTS + TUNNEL_BY_REASON + r.ordinal()]++;
@@ -214,6 +221,9 @@ public final class XformStats {
     public long ipipOutputPackets() { return sumAt(IPIP_OUT); }
 
     public long ipipInputBytes() { return sumAt(IPIP_IN_BYTES); }
+
+    /** Tunnelled packets dropped by {@code ipip_spoofcheck} ({@code IPIP_STAT_SPOOF}). */
+    public long ipipSpoofPackets() { return sumAt(IPIP_SPOOF); }
 
     public long ipipOutputBytes() { return sumAt(IPIP_OUT_BYTES); }
 

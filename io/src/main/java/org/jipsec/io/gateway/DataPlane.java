@@ -158,6 +158,7 @@ final class DataPlane implements Runnable {
             poller = p;
             long nextTick = System.nanoTime() + 1_000_000_000L;
             long ticks = 0;
+            refreshLocalAddresses();
             while (running) {
                 long waitMs = Math.max(0, (nextTick - System.nanoTime()) / 1_000_000L);
                 int ready = p.poll((int) Math.min(waitMs, 1000));
@@ -188,7 +189,21 @@ final class DataPlane implements Runnable {
         }
     }
 
+    /**
+     * The host's addresses for the engine's {@code ipip_spoofcheck} ({@link org.jipsec.core.engine.LocalAddresses}),
+     * read from the interfaces at start and every {@link #LOCAL_ADDRESS_REFRESH_TICKS} seconds.
+     */
+    private void refreshLocalAddresses() {
+        List<byte[]> mine = new java.util.ArrayList<>();
+        for (InetAddress a : localAddresses()) mine.add(a.getAddress());
+        engine.setLocalAddresses(org.jipsec.core.engine.LocalAddresses.of(mine));
+    }
+
+    private static final int LOCAL_ADDRESS_REFRESH_TICKS = 5;
+    private long timerTicks;
+
     private void timer(boolean keepalives) throws IOException {
+        if (++timerTicks % LOCAL_ADDRESS_REFRESH_TICKS == 0) refreshLocalAddresses();
         List<OutputDecision> released;
         List<WirePacket> ka = List.of();
         lock.lock();
