@@ -643,6 +643,11 @@ public final class IpsecEngine {
             history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
             sa.recordUse(received, now);                                   // spec §4.9
+            // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
+            // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted
+            if (sa.replayWindowBytes() > 0 && sa.protocol().orElse(null) != IpsecProtocol.IPCOMP) {
+                if (sa.sequence() != -1) sa.setSequence(sa.sequence() + 1);      // NetBSD stops at ~0
+            }
         }
         InputDecision.Drop spoofed = spoofCheck(f, history);
         if (spoofed != null) return spoofed;

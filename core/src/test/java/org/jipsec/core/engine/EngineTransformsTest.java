@@ -87,6 +87,24 @@ class EngineTransformsTest {
         assertTrue(sa.bytes() > msg.length);
     }
 
+    /**
+     * NetBSD's replay->count is the X_SA2 sequence setkey -D shows as {@code seq=}: packets sent on an outbound SA,
+     * packets accepted on an inbound one (ipsec_updatereplay increments it per accepted packet).
+     */
+    @Test
+    void inboundSaCountsAcceptedPacketsAsItsSequence() throws Exception {
+        policies(A4, B4, "esp/transport//require");
+        net.espPair(0x1005, A4, B4, IpsecMode.TRANSPORT, List.of());
+        JipsecDatagramSocket bs = listen(B4);
+        for (int i = 0; i < 3; i++) sendAtoB(B4, text("packet " + i), bs);
+        var out = net.a.engine.keyEngine().lookupOutbound(new org.jipsec.core.sad.SaIndex(org.jipsec.core.ipsec.SaType.ESP,
+                IpsecMode.TRANSPORT, 0, new Endpoint(EngineNet.ip(A4)), new Endpoint(EngineNet.ip(B4)))).orElseThrow();
+        var in = net.b.engine.keyEngine().lookupInbound(EngineNet.ip(B4), org.jipsec.core.ipsec.SaType.ESP, 0x1005)
+                .orElseThrow();
+        assertEquals(3, out.sequence(), "outbound: the last sequence number sent");
+        assertEquals(3, in.sequence(), "inbound: packets accepted");
+    }
+
     @Test
     void transportEspIpv6() throws Exception {
         policies(A6, B6, "esp/transport//require");
