@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EspCryptoBenchmark {
 
-    @Param({"aes-gcm-16/128", "aes-gcm-16/256", "chacha20-poly1305", "aes-ccm-16/128", "aes-gmac/128",
+    @Param({"aes-gcm-16/128", "aes-gcm-16/256", "aes-gcm-8/128", "chacha20-poly1305", "aes-ccm-16/128", "aes-gmac/128",
             "aes-cbc/128+hmac-sha256", "aes-cbc/128+hmac-sha1", "aes-ctr/128+hmac-sha256", "3des-cbc+hmac-sha1",
             "null+hmac-sha256", "jce-aes-gcm-128"})
     public String transform;

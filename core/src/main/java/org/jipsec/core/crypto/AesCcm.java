@@ -101,6 +101,28 @@ final class AesCcm {
         return true;
     }
 
+    /**
+     * Verifies {@code in[off, off+len)} (ciphertext then tag) and decrypts it into {@code out[outOff, +len−M)}
+     * without touching {@code in}: CTR from {@code in} straight into {@code out} (§2.3), then the CBC-MAC over
+     * {@code out} (§2.2) — no copy of the packet. {@code out} must not overlap {@code in}. On a mismatch
+     * {@code out}'s range is zeroed (no unauthenticated plaintext left behind) and false is returned.
+     */
+    boolean open(byte[] nonce, byte[] aad, int aadLen, byte[] in, int off, int len, byte[] out, int outOff) {
+        int mlen = len - tagLength;
+        if (mlen < 0) return false;
+        checkLengths(nonce, aadLen, mlen);
+        ctr(nonce, in, off, out, outOff, mlen);              // m
+        cbcMac(nonce, aad, aadLen, out, outOff, mlen);       // X over the plaintext
+        keystreamBlock0(nonce);
+        int diff = 0;
+        for (int i = 0; i < tagLength; i++) diff |= (block[i] ^ s0[i]) ^ in[off + mlen + i];
+        if (diff != 0) {
+            Arrays.fill(out, outOff, outOff + mlen, (byte) 0);
+            return false;
+        }
+        return true;
+    }
+
     private void checkLengths(byte[] nonce, int aadLen, int len) {
         if (nonce.length != nonceLength) throw new IllegalArgumentException("CCM nonce must be " + nonceLength + " bytes");
         if (aadLen < 0) throw new IllegalArgumentException("CCM AAD of " + aadLen + " bytes");
@@ -174,11 +196,16 @@ final class AesCcm {
 
     /** XORs {@code buf[off, off+len)} with S1, S2, … in place. */
     private void ctr(byte[] nonce, byte[] buf, int off, int len) {
+        ctr(nonce, buf, off, buf, off, len);
+    }
+
+    /** {@code out[outOff, +len)} = {@code in[off, +len)} XOR S1, S2, … */
+    private void ctr(byte[] nonce, byte[] in, int off, byte[] out, int outOff, int len) {
         if (len == 0) return;
         counterBlock(nonce, 1);
         try {
             ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
-            ctr.doFinal(buf, off, len, buf, off);
+            ctr.doFinal(in, off, len, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CCM CTR: " + e.getMessage(), e);
         }

@@ -97,7 +97,7 @@ public final class AlgorithmTable {
             new Algorithm(ENCRYPTION, 18, "SADB_X_EALG_AESGCM8", "aes-gcm-8", List.of(), "18",
                 KeyLengths.of(160, 224, 288), 4, 8, 8, 4, false, true, NO_FLAGS,
                 "RFC 4106 (NetBSD number, no NetBSD xform)",
-                (Algorithm.Factory.Aead) (a, k) -> BcAead.gcm(a, k, 8)),
+                (Algorithm.Factory.Aead) (a, k) -> new JdkTruncatedGcmAead(a, k, 8)),
             new Algorithm(ENCRYPTION, 19, "SADB_X_EALG_AESGCM12", "aes-gcm-12", List.of(), "19",
                 KeyLengths.of(160, 224, 288), 4, 8, 12, 4, false, true, NO_FLAGS,
                 "RFC 4106 (NetBSD number, no NetBSD xform)",

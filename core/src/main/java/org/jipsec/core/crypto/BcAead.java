@@ -14,7 +14,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *   <li>AES-CCM for ESP, RFC 4309: 3-byte salt, 11-byte nonce, so L = 4 (§4: "the length field is 4
  *       octets"), ICV 8, 12 or 16 bytes (§3) — no longer in the algorithm table (JdkCcmAead is, ≈ 12× faster);
  *       kept as the independent reference the tests compare JdkCcmAead and AesCcm with;</li>
- *   <li>AES-GCM with an 8-byte ICV, RFC 4106 §6 — the JDK's GCM refuses tags under 96 bits.</li>
+ *   <li>AES-GCM with an 8-byte ICV, RFC 4106 §6 — the JDK's GCM refuses tags under 96 bits; no longer in the
+ *       algorithm table (JdkTruncatedGcmAead is, on the JDK's AES-GCM), kept as the independent reference the
+ *       tests compare it with.</li>
  * </ul>
  * {@link #ccm} builds the CCM core used for RFC 3610's vectors too (other nonce and tag sizes).
  */

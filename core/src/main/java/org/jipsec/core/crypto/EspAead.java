@@ -17,7 +17,7 @@ package org.jipsec.core.crypto;
  * this class adds the IV and the payload itself, so ESP code is the same for every AEAD. (draft-mcgrew-gcm-test-01
  * page 18 shows that AAD byte for byte; it is one of the known-answer vectors.)
  */
-abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, JdkCcmAead {
+abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, JdkCcmAead, JdkTruncatedGcmAead {
     static final int IV = 8;
 
     private final Algorithm alg;

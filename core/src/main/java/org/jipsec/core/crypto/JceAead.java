@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The JDK refuses to initialise GCM and ChaCha20-Poly1305 for encryption twice with the same key and
  * nonce; ESP never repeats an IV under one SA (RFC 4106 §3.1), so that surfaces as IllegalStateException.
- * The JDK's GCM does not take 8-byte tags: aes-gcm-8 uses {@link BcAead}.
+ * The JDK's GCM does not take 8-byte tags: aes-gcm-8 uses {@link JdkTruncatedGcmAead}.
  */
 final class JceAead extends EspAead {
     enum Kind { GCM, GMAC, CHACHA20_POLY1305 }

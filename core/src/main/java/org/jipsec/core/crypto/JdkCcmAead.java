@@ -35,6 +35,11 @@ final class JdkCcmAead extends EspAead {
         if (!ccm.open(nonce, aad, aadLen, buf, off, len)) throw new IcvMismatchException();
     }
 
+    /** Separate output (EspAead checked there is no overlap): decrypted straight into {@code out}, no copy. */
+    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+        if (!ccm.open(nonce, aad, aadLen, in, off, len, out, outOff)) throw new IcvMismatchException();
+    }
+
     @Override void wipe() {
         ccm.destroy();
         java.util.Arrays.fill(aad, (byte) 0);

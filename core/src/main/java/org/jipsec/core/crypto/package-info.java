@@ -14,10 +14,11 @@
  * The JDK for everything it has — AES-CBC/CTR/GCM/GMAC, DES, 3DES, ChaCha20-Poly1305, HMAC-MD5/SHA-1/SHA-2,
  * MD5, SHA-1 — since SunJCE uses AES-NI, CLMUL and AVX on the hot path. Bouncy Castle's lightweight API (not its
  * JCE provider: no global {@code Security.addProvider}, no signed-jar requirement, no per-call provider
- * lookup) only for what the JDK lacks: CMAC, CAST-128, Blowfish, Camellia, RIPEMD-160, and GCM with an
- * 8-byte tag (SunJCE refuses tags under 96 bits). AES-CCM ({@code AesCcm}), AES-XCBC-MAC-96 are built here on
- * the JDK's AES (CBC/CTR/ECB); keyed MD5 and keyed SHA-1 follow KAME's ah_core.c. Bouncy Castle's CCM stays as
- * the test reference for AesCcm.
+ * lookup) only for what the JDK lacks: CMAC, CAST-128, Blowfish, Camellia, RIPEMD-160. AES-CCM ({@code AesCcm}),
+ * AES-XCBC-MAC-96 are built here on the JDK's AES (CBC/CTR/ECB), GCM with an 8-byte tag
+ * ({@code JdkTruncatedGcmAead}; SunJCE refuses tags under 96 bits) on the JDK's AES-GCM and AES-CTR; keyed MD5
+ * and keyed SHA-1 follow KAME's ah_core.c. Bouncy Castle's CCM and GCM stay as the test references for AesCcm
+ * and JdkTruncatedGcmAead.
  *
  * <h2>Errors</h2>
  * Wrong key length: InvalidKeyLengthException. ICV mismatch: {@link org.jipsec.core.crypto.IcvMismatchException}.

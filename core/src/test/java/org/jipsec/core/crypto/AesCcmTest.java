@@ -50,6 +50,11 @@ class AesCcmTest {
             System.arraycopy(plain, 0, buf, off, len);
             ccm.seal(nonce, aad, aad.length, buf, off, len);
             assertArrayEquals(expected, Arrays.copyOfRange(buf, off, off + len + tag), "round " + round);
+            byte[] wire = buf.clone();
+            byte[] out = new byte[len + 3];
+            assertTrue(ccm.open(nonce, aad, aad.length, wire, off, len + tag, out, 3), "separate output, round " + round);
+            assertArrayEquals(plain, Arrays.copyOfRange(out, 3, 3 + len), "round " + round);
+            assertArrayEquals(buf, wire, "the input of a separate-output open is not touched");
             assertTrue(ccm.open(nonce, aad, aad.length, buf, off, len + tag), "round " + round);
             assertArrayEquals(plain, Arrays.copyOfRange(buf, off, off + len), "round " + round);
         }
@@ -71,6 +76,10 @@ class AesCcmTest {
             AesCcm ccm = new AesCcm(key, 11, 16);
             assertFalse(ccm.open(nonce, aad, aad.length, buf, 0, buf.length), "round " + round);
             assertArrayEquals(before, buf, "a refused message stays as received");
+            byte[] out = bytes(r, buf.length - 16);
+            assertFalse(ccm.open(nonce, aad, aad.length, buf, 0, buf.length, out, 0), "separate output, round " + round);
+            assertArrayEquals(before, buf, "the input of a separate-output open is not touched");
+            assertArrayEquals(new byte[out.length], out, "no unauthenticated plaintext is left in the output");
         }
     }
 
@@ -100,6 +109,11 @@ class AesCcmTest {
                     ref.aad(aad, 0, aad.length);
                     assertEquals(n, ref.seal(y, 0, len));
                     assertArrayEquals(y, x, name + " " + keyBits);
+                    byte[] out = new byte[len + 1];
+                    jdk.start(false, iv, 0);
+                    jdk.aad(aad, 0, aad.length);
+                    assertEquals(len, jdk.open(y, 0, n, out, 1));   // the engine's path: straight into out
+                    assertArrayEquals(p, Arrays.copyOfRange(out, 1, 1 + len));
                     ref.start(false, iv, 0);
                     ref.aad(aad, 0, aad.length);
                     assertEquals(len, ref.open(x, 0, n));
