@@ -3,7 +3,8 @@
 
 usage: gateway_scapy_v6ext.py IFACE SRC DST PROTO EXT KEY_OUT_HEX KEY_IN_HEX
 
-PROTO is ah (HMAC-SHA-256-128, SPIs 0x1001 out / 0x1002 in) or esp (AES-GCM-16, key + salt); EXT is hbh (a
+PROTO is ah (HMAC-SHA-256-128, SPIs 0x1001 out / 0x1002 in) or esp (AES-GCM-16, key + salt); EXT is dst-rh
+(Destination Options + a type 0 Routing header before the IPsec header, Destination Options after it), hbh (a
 Hop-by-Hop header with a Router Alert, RFC 2711) or dst (a Destination Options header with PadN and an experimental
 option whose data may change en route, RFC 4727 type 0x3e: AH zeroes it for the ICV, RFC 4302 §3.3.3.1.2.1).
 Sends, as SRC, one ICMPv6 echo request (id 0x4243, seq 1) behind that header, protected with scapy's
@@ -17,7 +18,7 @@ import time
 
 from scapy.all import AsyncSniffer, Raw, conf, raw, send
 from scapy.layers.inet6 import (HBHOptUnknown, ICMPv6EchoReply, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
-                                IPv6ExtHdrHopByHop, PadN, RouterAlert)
+                                IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, RouterAlert)
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 
 iface, src, dst, proto, ext, key_out, key_in = sys.argv[1:8]
@@ -31,6 +32,14 @@ else:
 
 if ext == "hbh":
     header = IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])
+elif ext == "dst-rh":
+    # Destination Options before a Routing header (type 0 without addresses, segments left 0: already at its final
+    # destination, so nothing is rotated for the ICV), then Destination Options for the final destination, which
+    # scapy (like Linux) puts after AH/ESP
+    header = (IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00\x00\x00\x00")])
+              / IPv6ExtHdrRouting(type=0, addresses=[], segleft=0)
+              / IPv6ExtHdrDestOpt(options=[HBHOptUnknown(otype=0x1e, optdata=b"final-ds")]))
+    # (Linux refuses PadN longer than 7 bytes, RFC 4942 §2.1.9.5: a real option fills the final header)
 else:
     header = IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00\x00"), HBHOptUnknown(otype=0x3e, optdata=b"mutable!")])
 
@@ -67,4 +76,5 @@ for p in sniffer.results:
     if ICMPv6EchoReply in d:
         e = d[ICMPv6EchoReply]
         replies.append([e.type, e.id, e.seq, bytes(e.data).hex()])
+print("sent: " + protected.summary(), file=sys.stderr)
 print(json.dumps({"replies": replies, "undecryptable": undecryptable}))
