@@ -63,7 +63,12 @@ final class DataPlane implements Runnable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment tunBuf = arena.allocate(MAX_PACKET, 16);
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
-    private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
+    private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
+    /**
+     * The raw IPv6 sockets' receive batch: its control area per slot also holds the extension header cmsgs
+     * (RFC 3542 §4, up to 8 KB a slot); a batch of its own so the IPv4 and UDP paths keep their small control stride.
+     */
+    private final PacketBatch batch6 = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
     /** Extension headers of one raw IPv6 packet, as delivered in cmsgs (reused; see {@link #ipv6Packet}). */
     private final byte[] extHeaders = new byte[4 * 2048];
     private final byte[] extKinds = new byte[Ipv6HeaderRebuild.MAX_HEADERS];
@@ -188,6 +193,7 @@ final class DataPlane implements Runnable {
         } finally {
             poller = null;
             batch.close();
+            batch6.close();
             if (tunWrites != null) tunWrites.close();
             arena.close();
         }
@@ -368,6 +374,7 @@ final class DataPlane implements Runnable {
 
     private void fromRaw(RawIpSocket s, boolean v6, int protocol) throws IOException {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
+            PacketBatch batch = v6 ? batch6 : this.batch;
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
             if (clock != null) clock.hold();                      // one clock read for the batch
@@ -404,6 +411,7 @@ final class DataPlane implements Runnable {
      * (RFC 4302 §3.3.3.1.2). Null (a counted drop) when the cmsgs are malformed or were truncated.
      */
     private byte[] ipv6Packet(int i, int len, int protocol) {
+        PacketBatch batch = batch6;
         InetSocketAddress src = batch.address(i);
         if (src == null || batch.destinationAddress(i, addr) != 16 || len > 65535) return null;
         int n = batch.extensionHeaders(i, extHeaders, extKinds, extLens);
