@@ -66,6 +66,13 @@ public final class LibC {
     public static final int IPV6_RECVHOPLIMIT = 51;
     public static final int IPV6_HOPLIMIT = 52;
     public static final int IPV6_RECVTCLASS = 66;
+    /** RFC 3542 §4 (linux/in6.h): receive the extension headers before the protocol as ancillary data. */
+    public static final int IPV6_RECVHOPOPTS = 53;
+    public static final int IPV6_HOPOPTS = 54;
+    public static final int IPV6_RECVRTHDR = 56;
+    public static final int IPV6_RTHDR = 57;
+    public static final int IPV6_RECVDSTOPTS = 58;
+    public static final int IPV6_DSTOPTS = 59;
     public static final int IPV6_TCLASS = 67;
     public static final int SOL_UDP = 17;
     public static final int UDP_SEGMENT = 103;

@@ -101,6 +101,27 @@ public final class NativeDatagramSocket implements AutoCloseable {
     /** Control bytes per slot that hold everything {@link #enableReceiveInfo()} and UDP GRO attach. */
     public static final int RECEIVE_INFO_CONTROL = 128;
 
+    /**
+     * IPv6 only: also deliver the Hop-by-Hop, Routing and Destination Options headers that came before the
+     * socket's protocol, one cmsg each with the whole header ({@code IPV6_HOPOPTS}, {@code IPV6_RTHDR},
+     * {@code IPV6_DSTOPTS}; RFC 3542 §4). Linux reports them in wire order, a Destination Options header before a
+     * Routing header as {@code IPV6_DSTOPTS} too (there is no {@code IPV6_RECVRTHDRDSTOPTS}, linux/in6.h).
+     * Read them with {@link PacketBatch#extensionHeaders}; the batch needs {@link #EXTENSION_HEADERS_CONTROL}.
+     */
+    public void enableReceiveExtensionHeaders() throws IOException {
+        if (family != LibC.AF_INET6) throw new IllegalStateException("extension headers are IPv6 only");
+        setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVHOPOPTS, 1, "IPV6_RECVHOPOPTS");
+        setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVRTHDR, 1, "IPV6_RECVRTHDR");
+        setOption(LibC.IPPROTO_IPV6, LibC.IPV6_RECVDSTOPTS, 1, "IPV6_RECVDSTOPTS");
+    }
+
+    /**
+     * Control bytes per slot for {@link #enableReceiveInfo()} plus extension headers: room for a Hop-by-Hop, a
+     * Routing and two Destination Options headers of the largest size (2,048 bytes, a length octet of 255); more
+     * sets {@code MSG_CTRUNC}: a drop.
+     */
+    public static final int EXTENSION_HEADERS_CONTROL = RECEIVE_INFO_CONTROL + 4 * (16 + 2048);
+
     /** {@code bind(2)}; for raw sockets the port is ignored (binding fixes the local address). */
     public void bind(InetSocketAddress local) throws IOException {
         int f = fd.acquire();

@@ -281,6 +281,61 @@ public final class PacketBatch implements AutoCloseable {
     }
 
     /**
+     * After a receive on an IPv6 socket with {@link NativeDatagramSocket#enableReceiveExtensionHeaders()}: copies
+     * the extension headers of slot {@code i} ({@code IPV6_HOPOPTS}, {@code IPV6_DSTOPTS}, {@code IPV6_RTHDR} cmsgs,
+     * RFC 3542 §4, in the order the kernel wrote them — wire order on Linux) back to back into {@code ext}, their
+     * protocol numbers (0, 60, 43) into {@code kinds} and their lengths into {@code lens}; returns how many (0 in
+     * the common case, without copying), or -1 when they do not fit the arrays or the kernel truncated the control
+     * data ({@code MSG_CTRUNC}: a header was lost). The bytes are untrusted: check them with
+     * {@link org.jipsec.core.net.Ipv6HeaderRebuild}.
+     */
+    public int extensionHeaders(int i, byte[] ext, byte[] kinds, int[] lens) {
+        if (controlSize == 0) {
+            return 0;
+        }
+        long base = (long) controlSize * i;
+        long total = Math.min(msgs.get(JAVA_LONG, MMSG * i + 40), controlSize);
+        long off = 0;
+        int count = 0, at = 0;
+        while (off + CMSG_HDR <= total) {
+            long len = controls.get(JAVA_LONG, base + off);
+            if (len < CMSG_HDR || off + len > total) {
+                return -1;
+            }
+            if (controls.get(JAVA_INT, base + off + 8) == LibC.IPPROTO_IPV6) {
+                int type = controls.get(JAVA_INT, base + off + 12);
+                int kind = type == LibC.IPV6_HOPOPTS ? 0 : type == LibC.IPV6_DSTOPTS ? 60 : type == LibC.IPV6_RTHDR ? 43 : -1;
+                if (kind >= 0) {
+                    int n = (int) (len - CMSG_HDR);
+                    if (count >= kinds.length || count >= lens.length || n > ext.length - at) {
+                        return -1;
+                    }
+                    MemorySegment.copy(controls, JAVA_BYTE, base + off + CMSG_HDR, ext, at, n);
+                    kinds[count] = (byte) kind;
+                    lens[count++] = n;
+                    at += n;
+                }
+            }
+            off += (len + 7) & ~7L;
+        }
+        if ((messageFlags(i) & LibC.MSG_CTRUNC) != 0) {
+            return -1;
+        }
+        return count;
+    }
+
+    /** Tests: the control area of slot {@code i}; its used length is set with {@link #setReceivedControl}. */
+    MemorySegment controlArea(int i) {
+        return controlSlots[i];
+    }
+
+    /** Tests: records {@code len} bytes of received control data and {@code flags} for slot {@code i}. */
+    void setReceivedControl(int i, int len, int flags) {
+        msgs.set(JAVA_LONG, MMSG * i + 40, len);
+        msgs.set(JAVA_INT, MMSG * i + 48, flags);
+    }
+
+    /**
      * Offset in {@code controls} of the data of the first cmsg of slot {@code i} with this level and type whose
      * data has at least {@code minData} bytes, or -1. Walks the kernel's cmsg list with CMSG_NXTHDR rules.
      */

@@ -16,6 +16,7 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.net.Ipv6HeaderRebuild;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.xform.Xform;
 import org.jipsec.io.ffm.LibC;
@@ -63,6 +64,15 @@ final class DataPlane implements Runnable {
     private final MemorySegment tunBuf = arena.allocate(MAX_PACKET, 16);
     private final MemorySegment tunOut = arena.allocate(MAX_PACKET, 16);
     private final PacketBatch batch = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
+    /**
+     * The raw IPv6 sockets' receive batch: its control area per slot also holds the extension header cmsgs
+     * (RFC 3542 §4, up to 8 KB a slot); a batch of its own so the IPv4 and UDP paths keep their small control stride.
+     */
+    private final PacketBatch batch6 = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
+    /** Extension headers of one raw IPv6 packet, as delivered in cmsgs (reused; see {@link #ipv6Packet}). */
+    private final byte[] extHeaders = new byte[4 * 2048];
+    private final byte[] extKinds = new byte[Ipv6HeaderRebuild.MAX_HEADERS];
+    private final int[] extLens = new int[Ipv6HeaderRebuild.MAX_HEADERS];
     private final byte[] addr = new byte[16];
     /** A received packet on its way into the engine (which copies it: {@link IpsecEngine#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
@@ -184,6 +194,7 @@ final class DataPlane implements Runnable {
         } finally {
             poller = null;
             batch.close();
+            batch6.close();
             if (tunWrites != null) tunWrites.close();
             arena.close();
         }
@@ -378,6 +389,7 @@ final class DataPlane implements Runnable {
 
     private void fromRaw(RawIpSocket s, boolean v6, int protocol) throws IOException {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
+            PacketBatch batch = v6 ? batch6 : this.batch;
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
             if (clock != null) clock.hold();                      // one clock read for the batch
@@ -407,25 +419,25 @@ final class DataPlane implements Runnable {
     }
 
     /**
-     * An IPv6 raw socket hides the fixed header (RFC 3542 §3): rebuild it from the source (socket address), the
-     * destination ({@code IPV6_PKTINFO}), the traffic class and hop limit cmsgs, next header = the protocol.
-     * Extension headers before ESP/AH are lost — the engine sees the packet as if it had none.
+     * An IPv6 raw socket hides the fixed header and the extension headers before its protocol (RFC 3542 §3):
+     * rebuild them from the source (socket address), the destination ({@code IPV6_PKTINFO}), the traffic class and
+     * hop limit cmsgs and the Hop-by-Hop / Destination Options / Routing header cmsgs (RFC 3542 §4), in wire order
+     * with the next headers chained (RFC 8200 §4.1; {@link Ipv6HeaderRebuild}). AH needs them: its ICV covers them
+     * (RFC 4302 §3.3.3.1.2). Null (a counted drop) when the cmsgs are malformed or were truncated.
      */
     private byte[] ipv6Packet(int i, int len, int protocol) {
+        PacketBatch batch = batch6;
         InetSocketAddress src = batch.address(i);
         if (src == null || batch.destinationAddress(i, addr) != 16 || len > 65535) return null;
-        byte[] pkt = new byte[40 + len];
-        int tc = Math.max(0, batch.trafficClass(i));
-        pkt[0] = (byte) (0x60 | (tc >>> 4));
-        pkt[1] = (byte) ((tc & 0x0f) << 4);
-        pkt[4] = (byte) (len >>> 8);
-        pkt[5] = (byte) len;
-        pkt[6] = (byte) protocol;
-        int hl = batch.hopLimit(i);
-        pkt[7] = (byte) (hl > 0 ? hl : 64);
-        System.arraycopy(src.getAddress().getAddress(), 0, pkt, 8, 16);
-        System.arraycopy(addr, 0, pkt, 24, 16);
-        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, pkt, 40, len);
+        int n = batch.extensionHeaders(i, extHeaders, extKinds, extLens);
+        if (n < 0) return null;
+        int extLen = Ipv6HeaderRebuild.extensionLength(extHeaders, extKinds, extLens, n);
+        if (extLen < 0) return null;
+        byte[] pkt = new byte[40 + extLen + len];
+        int at = Ipv6HeaderRebuild.write(pkt, batch.trafficClass(i), batch.hopLimit(i), src.getAddress().getAddress(),
+                addr, extHeaders, extKinds, extLens, n, protocol, len);
+        if (at < 0) return null;
+        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, pkt, at, len);
         return pkt;
     }
 

@@ -99,7 +99,10 @@ final class WireSockets implements AutoCloseable {
             for (boolean v6 : new boolean[] {false, true}) {
                 for (int p : RECEIVE_PROTOCOLS) {
                     RawIpSocket s = mark(RawIpSocket.open(v6, p, raw), o.mark(), opened);
-                    if (v6) s.socket().enableReceiveInfo();
+                    if (v6) {
+                        s.socket().enableReceiveInfo();
+                        s.socket().enableReceiveExtensionHeaders();   // RFC 3542 §4: AH's ICV covers them
+                    }
                     receive.add(s);
                 }
             }
