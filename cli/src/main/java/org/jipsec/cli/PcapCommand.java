@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pcap", mixinStandardHelpOptions = true,
         description = {"Protect (outbound) or verify and decapsulate (inbound) every packet of a pcap file with the SAs",
             "written in a setkey file ('add' statements; 'spdadd ... -P out ...' choose tunnel SAs).",
-            "Prints one line per packet: number, protocol, SPI, sequence number, ok or the drop reason."})
+            "Prints one line per packet: number, protocol, SPI, sequence number, ok or the drop reason.",
+            "IN.pcap may be classic pcap or pcapng (as tshark/dumpcap write by default); OUT.pcap is always classic pcap."})
 public final class PcapCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -129,7 +130,7 @@ public final class PcapCommand implements Callable<Integer> {
             try {
                 reader = new PcapReader(is);
             } catch (PcapFormatException e) {
-                throw new UserError(in + ": not a pcap file: " + e.getMessage());
+                throw new UserError(in + ": not a pcap or pcapng file: " + e.getMessage());
             }
             int linkType = reader.linkType() == LinkType.ETHERNET ? LinkType.ETHERNET : LinkType.RAW;
             PcapWriter writer = new PcapWriter(os, linkType, reader.nanosecondResolution());

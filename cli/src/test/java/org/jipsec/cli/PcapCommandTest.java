@@ -132,4 +132,41 @@ class PcapCommandTest {
         assertTrue(results.get(0).err().contains("line 3: Invalid key length"), results.get(0).err());
         assertFalse(Files.exists(dir.resolve("o.pcap")), "no partial output file");
     }
+
+    /** The example's protected capture rewritten as pcapng by editcap verifies exactly as the classic file does. */
+    @Test
+    void verifyReadsPcapngFromEditcapLikeTheClassicFile(@TempDir Path dir) throws Exception {
+        Path editcap = Path.of("/usr/bin/editcap");
+        if (!Files.isExecutable(editcap)) {
+            if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail("editcap is required under CI");
+            org.junit.jupiter.api.Assumptions.abort("editcap not installed");
+        }
+        Path example = Path.of("..", "examples", "example.pcap");
+        Path x = dir.resolve("x.pcap"), ng = dir.resolve("x.pcapng"), y1 = dir.resolve("y1.pcap"), y2 = dir.resolve("y2.pcap");
+        Result p = run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", example.toString(), x.toString());
+        assertEquals(0, p.status(), p.err());
+        Process e = new ProcessBuilder(editcap.toString(), "-F", "pcapng", x.toString(), ng.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(e.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, e.exitValue());
+        assertEquals(0x0a0d0d0a, java.nio.ByteBuffer.wrap(Files.readAllBytes(ng)).getInt(0), "editcap wrote pcapng");
+        Result v1 = run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", x.toString(), y1.toString());
+        Result v2 = run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", ng.toString(), y2.toString());
+        assertEquals(0, v2.status(), v2.err());
+        assertEquals(12, v2.out().lines().filter(l -> l.endsWith(" ok")).count(), v2.out());
+        assertEquals(v1.out(), v2.out());
+        assertArrayEquals(Files.readAllBytes(y1), Files.readAllBytes(y2));   // classic pcap out, same bytes
+        assertEquals(org.jipsec.core.net.pcap.PcapReader.readAll(Files.readAllBytes(example)),   // the cleartext back
+                org.jipsec.core.net.pcap.PcapReader.readAll(Files.readAllBytes(y2)));
+        // a pcapng cut inside a block: one line, no output file
+        byte[] cut = Files.readAllBytes(ng);
+        Files.write(ng, java.util.Arrays.copyOf(cut, cut.length - 6));
+        Path y3 = dir.resolve("y3.pcap");
+        Result bad = run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", ng.toString(), y3.toString());
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("pcapng:") && bad.err().contains("cut short"), bad.err());
+        assertFalse(bad.err().contains("Exception"), bad.err());
+        assertFalse(Files.exists(y3));
+        assertTrue(run("pcap", "--help").out().contains("pcapng"));
+    }
 }

@@ -24,6 +24,11 @@ import java.util.List;
  * Both byte orders are accepted (the magic read swapped means the whole file is swapped). Every length is
  * checked before it is used; a record cut short by the end of the stream is a {@link PcapFormatException},
  * a clean end of stream between records is the end of the file. The stream is not closed by this class.
+ *
+ * <p>This is the one entry point for both capture formats: when the first four bytes are the pcapng Section
+ * Header Block type 0x0A0D0D0A the rest of the stream is read by {@link PcapngReader}, which yields the same
+ * {@link PcapRecord}s (each with its own interface's link type). For a pcapng file {@link #linkType()},
+ * {@link #snaplen()} and {@link #nanosecondResolution()} describe its first interface.
  */
 public final class PcapReader {
     public static final int MAGIC_MICROS = 0xa1b2c3d4;
@@ -37,12 +42,24 @@ public final class PcapReader {
     private final int snaplen;
     private final int linkType;
     private final byte[] recordHeader = new byte[16];
+    /** Non-null when the file is pcapng. */
+    private final PcapngReader ng;
 
     /** Reads and checks the file header. */
     public PcapReader(InputStream in) throws IOException, PcapFormatException {
         this.in = java.util.Objects.requireNonNull(in, "in");
         byte[] h = new byte[24];
-        if (readFully(h) != 24) throw new PcapFormatException("pcap: file shorter than its 24-byte header");
+        int first = readFully(h, 0, 4);
+        if (first == 4 && be32(h, 0) == PcapngReader.SHB) {
+            ng = new PcapngReader(in);
+            swapped = ng.swapped();
+            nanos = ng.nanosecondResolution();
+            snaplen = ng.snaplen();
+            linkType = ng.linkType();
+            return;
+        }
+        ng = null;
+        if (first != 4 || readFully(h, 4, 20) != 20) throw new PcapFormatException("pcap: file shorter than its 24-byte header");
         int magic = be32(h, 0);
         if (magic == MAGIC_MICROS || magic == MAGIC_NANOS) {
             swapped = false;
@@ -50,7 +67,7 @@ public final class PcapReader {
             swapped = true;
             magic = Integer.reverseBytes(magic);
         } else {
-            throw new PcapFormatException(String.format("pcap: bad magic 0x%08x (pcapng is not supported)", magic));
+            throw new PcapFormatException(String.format("pcap: bad magic 0x%08x (neither pcap nor pcapng)", magic));
         }
         nanos = magic == MAGIC_NANOS;
         int major = u16(h, 4);
@@ -78,11 +95,15 @@ public final class PcapReader {
 
     public boolean nanosecondResolution() { return nanos; }
 
-    /** True when the file was written on a host of the other byte order. */
+    /** True when the file (for pcapng: its first section) was written in little-endian order. */
     public boolean swapped() { return swapped; }
+
+    /** True when the stream is pcapng rather than classic pcap. */
+    public boolean pcapng() { return ng != null; }
 
     /** The next record, or null at the end of the file. */
     public PcapRecord next() throws IOException, PcapFormatException {
+        if (ng != null) return ng.next();
         int n = readFully(recordHeader);
         if (n == 0) return null;
         if (n < 16) throw new PcapFormatException("pcap: record header cut short (" + n + " of 16 bytes)");
@@ -100,9 +121,13 @@ public final class PcapReader {
     }
 
     private int readFully(byte[] buf) throws IOException {
+        return readFully(buf, 0, buf.length);
+    }
+
+    private int readFully(byte[] buf, int off, int len) throws IOException {
         int n = 0;
-        while (n < buf.length) {
-            int r = in.read(buf, n, buf.length - n);
+        while (n < len) {
+            int r = in.read(buf, off + n, len - n);
             if (r < 0) break;
             n += r;
         }

@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * One captured packet.
  *
- * @param timestamp      capture time (microsecond or nanosecond resolution, as the file has it)
+ * @param timestamp      capture time (the file's resolution, truncated to the nanosecond; {@link Instant#EPOCH}
+ *                       for a pcapng Simple Packet Block, which has none)
  * @param originalLength the packet's length on the wire ({@code orig_len}); ≥ {@code data.length}
- * @param linkType       the file's link type (see {@link LinkType})
+ * @param linkType       the link type of the file (classic pcap) or of the packet's interface (pcapng); see {@link LinkType}
  * @param data           the captured bytes ({@code incl_len} of them), link-layer header included
  */
 public record PcapRecord(Instant timestamp, int originalLength, int linkType, byte[] data) {
