@@ -94,6 +94,11 @@ public final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (natKeepalive <= 0) {                      // refused with or without --no-tun, before anything is set up
+            err.println("jipsec gateway: --nat-keepalive must be a positive number of seconds, not " + natKeepalive);
+            err.flush();
+            return 2;
+        }
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {

@@ -1,6 +1,7 @@
 package org.jipsec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -32,6 +33,12 @@ class GatewayAndMonitorTest {
         MainTest.Result m = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--mtu", "100");
         assertEquals(2, m.status());
         assertTrue(m.err().contains("MTU 100"), m.err());
+        for (String mode : new String[] {"--no-tun", "--tun=jipbad1"}) {
+            MainTest.Result k = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), mode, "--nat-keepalive", "-5");
+            assertEquals(2, k.status(), k.err());
+            assertTrue(k.err().contains("--nat-keepalive must be a positive number of seconds"), k.err());
+            assertFalse(java.nio.file.Files.exists(dir.resolve("p")), "nothing opened");
+        }
         java.nio.file.Files.writeString(dir.resolve("bad.conf"), "add 10.0.0.1 10.0.0.2 esp 0x100 -E nosuch 0x00 ;\n");
         MainTest.Result c = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--config",
                 dir.resolve("bad.conf").toString(), "--tun", "jipbad0");
