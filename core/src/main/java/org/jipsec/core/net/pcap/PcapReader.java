@@ -49,7 +49,7 @@ public final class PcapReader {
     public PcapReader(InputStream in) throws IOException, PcapFormatException {
         this.in = java.util.Objects.requireNonNull(in, "in");
         byte[] h = new byte[24];
-        int first = readFully(h, 0, 4);
+        int first = in.readNBytes(h, 0, 4);
         if (first == 4 && be32(h, 0) == PcapngReader.SHB) {
             ng = new PcapngReader(in);
             swapped = ng.swapped();
@@ -59,7 +59,7 @@ public final class PcapReader {
             return;
         }
         ng = null;
-        if (first != 4 || readFully(h, 4, 20) != 20) throw new PcapFormatException("pcap: file shorter than its 24-byte header");
+        if (first != 4 || in.readNBytes(h, 4, 20) != 20) throw new PcapFormatException("pcap: file shorter than its 24-byte header");
         int magic = be32(h, 0);
         if (magic == MAGIC_MICROS || magic == MAGIC_NANOS) {
             swapped = false;
@@ -104,7 +104,7 @@ public final class PcapReader {
     /** The next record, or null at the end of the file. */
     public PcapRecord next() throws IOException, PcapFormatException {
         if (ng != null) return ng.next();
-        int n = readFully(recordHeader);
+        int n = in.readNBytes(recordHeader, 0, recordHeader.length);
         if (n == 0) return null;
         if (n < 16) throw new PcapFormatException("pcap: record header cut short (" + n + " of 16 bytes)");
         long sec = i32(recordHeader, 0) & 0xffffffffL;
@@ -114,24 +114,10 @@ public final class PcapReader {
         if (incl < 0 || incl > MAX_RECORD) throw new PcapFormatException("pcap: record length " + Integer.toUnsignedString(incl) + " too large");
         if (frac >= (nanos ? 1_000_000_000L : 1_000_000L)) throw new PcapFormatException("pcap: sub-second timestamp " + frac + " out of range");
         byte[] data = new byte[incl];
-        int got = readFully(data);
+        int got = in.readNBytes(data, 0, data.length);
         if (got != incl) throw new PcapFormatException("pcap: record cut short (" + got + " of " + incl + " bytes)");
         Instant ts = Instant.ofEpochSecond(sec, nanos ? frac : frac * 1000);
         return new PcapRecord(ts, orig < incl ? incl : orig, linkType, data);
-    }
-
-    private int readFully(byte[] buf) throws IOException {
-        return readFully(buf, 0, buf.length);
-    }
-
-    private int readFully(byte[] buf, int off, int len) throws IOException {
-        int n = 0;
-        while (n < len) {
-            int r = in.read(buf, off + n, len - n);
-            if (r < 0) break;
-            n += r;
-        }
-        return n;
     }
 
     private int i32(byte[] b, int off) {

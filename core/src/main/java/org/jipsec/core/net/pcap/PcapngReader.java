@@ -108,7 +108,7 @@ final class PcapngReader {
      * (between blocks).
      */
     private boolean readBlock() throws IOException, PcapFormatException {
-        int n = readFully(head, 0, 4);
+        int n = in.readNBytes(head, 0, 4);
         if (n == 0) return false;
         if (n < 4) throw new PcapFormatException("pcapng: block header cut short (" + n + " of 8 bytes)");
         int type = raw32(head, 0);
@@ -117,7 +117,7 @@ final class PcapngReader {
             return true;
         }
         type = order(type);
-        if (readFully(head, 4, 4) != 4) throw new PcapFormatException("pcapng: block header cut short");
+        if (in.readNBytes(head, 4, 4) != 4) throw new PcapFormatException("pcapng: block header cut short");
         long total = order(raw32(head, 4)) & 0xffffffffL;
         checkTotal(type, total);
         switch (type) {
@@ -139,7 +139,7 @@ final class PcapngReader {
     /** §4.1: after the 0x0A0D0D0A type, length and byte-order magic decide the section's byte order. */
     private void readSectionHeader() throws IOException, PcapFormatException {
         byte[] h = new byte[8];
-        int n = readFully(h, 0, 8);
+        int n = in.readNBytes(h, 0, 8);
         if (n != 8) throw new PcapFormatException("pcapng: section header cut short");
         int bom = raw32(h, 4);
         if (bom == BYTE_ORDER_MAGIC) swapped = false;
@@ -151,7 +151,7 @@ final class PcapngReader {
         if (total > MAX_BLOCK) throw new PcapFormatException("pcapng: section header block of " + total + " bytes too large");
         // the body after the byte-order magic: version (4), section length (8), options, trailing length (4)
         byte[] rest = new byte[(int) total - 12];
-        if (readFully(rest, 0, rest.length) != rest.length) throw new PcapFormatException("pcapng: section header block cut short");
+        if (in.readNBytes(rest, 0, rest.length) != rest.length) throw new PcapFormatException("pcapng: section header block cut short");
         int major = u16(rest, 0);
         if (major != 1) throw new PcapFormatException("pcapng: version " + major + "." + u16(rest, 2) + " (expected 1.0)");
         long trailing = order(raw32(rest, rest.length - 4)) & 0xffffffffL;
@@ -168,7 +168,7 @@ final class PcapngReader {
     /** Reads body and trailing length (total − 8 bytes), checks the trailing length, returns the body. */
     private byte[] readBody(int type, int total) throws IOException, PcapFormatException {
         byte[] b = new byte[total - 8];
-        int got = readFully(b, 0, b.length);
+        int got = in.readNBytes(b, 0, b.length);
         if (got != b.length) throw new PcapFormatException("pcapng: " + name(type) + " block cut short (" + (got + 8) + " of " + total + " bytes)");
         long trailing = order(raw32(b, b.length - 4)) & 0xffffffffL;
         if (trailing != total) throw new PcapFormatException("pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
@@ -179,11 +179,11 @@ final class PcapngReader {
         long left = total - 12;
         byte[] buf = new byte[(int) Math.min(left, 8192)];
         while (left > 0) {
-            int r = readFully(buf, 0, (int) Math.min(left, buf.length));
+            int r = in.readNBytes(buf, 0, (int) Math.min(left, buf.length));
             if (r == 0) throw new PcapFormatException("pcapng: " + name(type) + " block cut short");
             left -= r;
         }
-        if (readFully(head, 0, 4) != 4) throw new PcapFormatException("pcapng: " + name(type) + " block cut short");
+        if (in.readNBytes(head, 0, 4) != 4) throw new PcapFormatException("pcapng: " + name(type) + " block cut short");
         long trailing = order(raw32(head, 0)) & 0xffffffffL;
         if (trailing != total) throw new PcapFormatException("pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
     }
@@ -291,16 +291,6 @@ final class PcapngReader {
             case EPB -> "enhanced packet";
             default -> String.format("type 0x%08x", type);
         };
-    }
-
-    private int readFully(byte[] buf, int off, int len) throws IOException {
-        int n = 0;
-        while (n < len) {
-            int r = in.read(buf, off + n, len - n);
-            if (r < 0) break;
-            n += r;
-        }
-        return n;
     }
 
     private int order(int v) { return swapped ? Integer.reverseBytes(v) : v; }
