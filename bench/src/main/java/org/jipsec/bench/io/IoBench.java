@@ -366,10 +366,7 @@ public final class IoBench {
         return Thread.ofPlatform().daemon(true).start(() -> {
             try (Arena arena = Arena.ofConfined(); TunWriteBatch batch = new TunWriteBatch(64)) {
                 MemorySegment frame = arena.allocate(65536 + VirtioNetHdr.SIZE);
-                MemorySegment[] outs = new MemorySegment[64];
-                for (int i = 0; i < outs.length; i++) {
-                    outs[i] = arena.allocate(2048);
-                }
+                byte[][] outs = new byte[64][2048];
                 int[] lens = new int[outs.length];
                 while (!stop.get()) {
                     int n = from.read(frame, 100);
@@ -378,13 +375,13 @@ public final class IoBench {
                     }
                     frames.incrementAndGet();
                     if (from.hasVnetHdr()) {
-                        int count = GsoSplitter.split(frame, n, outs, lens);
+                        int count = GsoSplitter.split(frame, n, outs, 0, lens);
                         for (int i = 0; i < count; i++) {
                             if (!coalesce) {
-                                to.writePacket(outs[i], lens[i]);
-                            } else if (!batch.add(outs[i], lens[i])) {
+                                to.writePacket(outs[i], 0, lens[i]);
+                            } else if (!batch.add(outs[i], 0, lens[i])) {
                                 batch.flush(to);
-                                batch.add(outs[i], lens[i]);
+                                batch.add(outs[i], 0, lens[i]);
                             }
                         }
                         if (coalesce) {

@@ -42,88 +42,10 @@ public final class GsoSplitter {
     }
 
     /**
-     * Splits {@code frameLen} bytes of {@code frame} into {@code outs} (each must hold a segment: MTU-sized
-     * buffers do); writes each packet's length to {@code outLens} and returns the number of packets.
-     */
-    public static int split(MemorySegment frame, int frameLen, MemorySegment[] outs, int[] outLens)
-            throws TunPacketException {
-        if (frameLen < 0 || frameLen > frame.byteSize()) {
-            throw new TunPacketException("frame length " + frameLen + " outside the buffer");
-        }
-        if (outs.length == 0 || outLens.length < outs.length) {
-            throw new TunPacketException("no output buffers");
-        }
-        VirtioNetHdr h = VirtioNetHdr.parse(frame, 0, frameLen);
-        MemorySegment pkt = frame.asSlice(VirtioNetHdr.SIZE, frameLen - VirtioNetHdr.SIZE);
-        int pktLen = frameLen - VirtioNetHdr.SIZE;
-        if (pktLen < 1) {
-            throw new TunPacketException("empty packet after virtio_net_hdr");
-        }
-        if (!h.isGso()) {
-            if (pktLen > outs[0].byteSize()) {
-                throw new TunPacketException("packet of " + pktLen + " bytes exceeds the output buffer");
-            }
-            MemorySegment.copy(pkt, 0, outs[0], 0, pktLen);
-            if ((h.flags() & VirtioNetHdr.F_NEEDS_CSUM) != 0) {
-                completeChecksum(outs[0], pktLen, h.csumStart(), h.csumOffset());
-            }
-            outLens[0] = pktLen;
-            return 1;
-        }
-        Tso t = tso(h, pkt, pktLen, outs.length);
-        boolean v4 = t.v4;
-        int l4 = t.l4;
-        int tcpLen = t.tcpLen;
-        int hdrLen = t.hdrLen;
-        int payload = t.payload;
-        int mss = t.mss;
-        int n = t.segments;
-        int seq = pkt.get(BE_INT, l4 + 4);
-        int flags = pkt.get(JAVA_BYTE, l4 + 13) & 0xff;
-        int id = v4 ? pkt.get(BE_SHORT, 4) & 0xffff : 0;
-        for (int i = 0; i < n; i++) {
-            int off = i * mss;
-            int chunk = Math.min(mss, payload - off);
-            int len = hdrLen + chunk;
-            MemorySegment out = outs[i];
-            if (out.byteSize() < len) {
-                throw new TunPacketException("segment of " + len + " bytes exceeds output buffer " + i);
-            }
-            MemorySegment.copy(pkt, 0, out, 0, hdrLen);
-            MemorySegment.copy(pkt, hdrLen + (long) off, out, hdrLen, chunk);
-            long pseudo;
-            if (v4) {
-                out.set(BE_SHORT, 2, (short) len);                 // RFC 791 total length
-                out.set(BE_SHORT, 4, (short) (id + i));            // identification, one per segment
-                out.set(BE_SHORT, 10, (short) 0);
-                out.set(BE_SHORT, 10, (short) InetChecksum.of(out, 0, l4));
-                pseudo = InetChecksum.add(0, out, 12, 8);          // RFC 9293 §3.1: src, dst
-            } else {
-                out.set(BE_SHORT, 4, (short) (len - IPV6_HEADER)); // RFC 8200 §3 payload length
-                pseudo = InetChecksum.add(0, out, 8, 32);          // RFC 8200 §8.1: src, dst
-            }
-            pseudo += PROTO_TCP + (tcpLen + chunk);
-            out.set(BE_INT, l4 + 4, seq + off);                    // RFC 9293 §3.4 sequence number
-            int f = flags;
-            if (i > 0) {
-                f &= ~TCP_CWR;                                     // RFC 3168 §6.1.2: CWR on the first only
-            }
-            if (i < n - 1) {
-                f &= ~(TCP_FIN | TCP_PSH);                         // FIN/PSH belong to the last byte
-            }
-            out.set(JAVA_BYTE, l4 + 13, (byte) f);
-            out.set(BE_SHORT, l4 + 16, (short) 0);
-            out.set(BE_SHORT, l4 + 16, (short) InetChecksum.finish(InetChecksum.add(pseudo, out, l4, tcpLen + chunk)));
-            outLens[i] = len;
-        }
-        return n;
-    }
-
-    /**
-     * The same split into heap arrays: packet {@code i} is written to {@code outs[i]} at offset {@code outOff} (so
-     * the caller can leave headroom for encapsulation in front, and tailroom behind), its length to
-     * {@code outLens[i]}. Segments, checksums and errors are exactly those of
-     * {@link #split(MemorySegment, int, MemorySegment[], int[])}; the checksums are summed from the heap copy.
+     * Splits {@code frameLen} bytes of {@code frame} into heap arrays: packet {@code i} is written to {@code outs[i]}
+     * at offset {@code outOff} (so the caller can leave headroom for encapsulation in front, and tailroom behind),
+     * its length to {@code outLens[i]}; returns the number of packets. Each array must hold a segment after
+     * {@code outOff}; the checksums are summed from the heap copy.
      */
     public static int split(MemorySegment frame, int frameLen, byte[][] outs, int outOff, int[] outLens)
             throws TunPacketException {
@@ -264,7 +186,11 @@ public final class GsoSplitter {
         return new Tso(v4, l4, tcpLen, hdrLen, payload, mss, n);
     }
 
-    /** {@link #completeChecksum(MemorySegment, int, int, int)} on a packet at {@code off} of a heap array. */
+    /**
+     * Completes a partial checksum ({@code F_NEEDS_CSUM}) of the packet at {@code off}: the field at
+     * {@code start + offset} holds the pseudo-header sum; the sum from {@code start} to the end, complemented,
+     * replaces it.
+     */
     static void completeChecksum(byte[] b, int off, int len, int start, int offset) throws TunPacketException {
         if (start >= len || offset > len - start - 2) {
             throw new TunPacketException("csum_start " + start + " + csum_offset " + offset + " beyond " + len);
@@ -274,20 +200,5 @@ public final class GsoSplitter {
             c = 0xffff;                                            // RFC 768: a computed 0 is sent as all ones
         }
         put16(b, off + start + offset, c);
-    }
-
-    /**
-     * Completes a partial checksum ({@code F_NEEDS_CSUM}): the field at {@code start + offset} holds the
-     * pseudo-header sum; the sum from {@code start} to the end, complemented, replaces it.
-     */
-    static void completeChecksum(MemorySegment pkt, int len, int start, int offset) throws TunPacketException {
-        if (start >= len || offset > len - start - 2) {
-            throw new TunPacketException("csum_start " + start + " + csum_offset " + offset + " beyond " + len);
-        }
-        int c = InetChecksum.finish(InetChecksum.add(0, pkt, start, len - start));
-        if (c == 0 && offset == 6) {
-            c = 0xffff;                                            // RFC 768: a computed 0 is sent as all ones
-        }
-        pkt.set(BE_SHORT, start + offset, (short) c);
     }
 }

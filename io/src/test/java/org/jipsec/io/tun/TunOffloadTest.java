@@ -45,10 +45,7 @@ class TunOffloadTest {
         return Thread.ofPlatform().daemon(true).start(() -> {
             try (Arena arena = Arena.ofConfined(); TunWriteBatch batch = new TunWriteBatch(64)) {
                 MemorySegment frame = arena.allocate(65536 + VirtioNetHdr.SIZE);
-                MemorySegment[] outs = new MemorySegment[64];
-                for (int i = 0; i < outs.length; i++) {
-                    outs[i] = arena.allocate(MTU);
-                }
+                byte[][] outs = new byte[64][MTU];
                 int[] lens = new int[outs.length];
                 while (!stop.get()) {
                     int n = from.read(frame, 200);
@@ -58,15 +55,15 @@ class TunOffloadTest {
                     if (VirtioNetHdr.parse(frame, 0, n).isGso()) {
                         gsoFrames.incrementAndGet();
                     }
-                    int count = GsoSplitter.split(frame, n, outs, lens);
+                    int count = GsoSplitter.split(frame, n, outs, 0, lens);
                     for (int i = 0; i < count; i++) {
                         if (coalesce) {
-                            if (!batch.add(outs[i], lens[i])) {
+                            if (!batch.add(outs[i], 0, lens[i])) {
                                 batch.flush(to);
-                                batch.add(outs[i], lens[i]);
+                                batch.add(outs[i], 0, lens[i]);
                             }
                         } else {
-                            to.writePacket(outs[i], lens[i]);
+                            to.writePacket(outs[i], 0, lens[i]);
                         }
                     }
                     if (coalesce) {
