@@ -641,7 +641,8 @@ public final class IpsecEngine {
             IpsecMode mode = sa.mode() != IpsecMode.ANY ? sa.mode()
                     : trace.tunnelAfter(i) ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
             history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
-                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
+                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
+                    sa.mode() == IpsecMode.ANY));
             sa.recordUse(received, now);                                   // spec §4.9
             // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
             // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted
