@@ -244,6 +244,14 @@ public final class IpsecEngine {
         return now.isPresent() && now.get() == sa;
     }
 
+    /**
+     * Runs {@code init} on every SA's transform context when it is made (the offline tool's {@code --seq}, {@code --iv});
+     * contexts that exist already are not touched.
+     */
+    public void setContextInitializer(Consumer<SaContext> init) {
+        contexts.onCreate(init);
+    }
+
     /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
     public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
 
