@@ -36,8 +36,9 @@ import org.jipsec.io.unix.PrivateSocketListener;
  *   <li>Each client has a reader thread and a writer thread (virtual) and a bounded output queue
  *       ({@link #maxQueuedBytes}); when it is full, further messages for that client are dropped and counted — as
  *       PF_KEY drops with ENOBUFS — so a slow or vanished client never stalls the engine or the others. All
- *       clients' queues together are bounded too ({@link #MAX_TOTAL_QUEUED_BYTES}). A queued message is charged
- *       its length plus {@link #MESSAGE_OVERHEAD} (the queue node and array header it costs).</li>
+ *       clients' queues together are bounded too ({@link #MAX_TOTAL_QUEUED_BYTES}), except that a client whose queue
+ *       is empty always gets one item, so clients that never read cannot starve one that does. A queued message is
+ *       charged its length plus {@link #MESSAGE_OVERHEAD} (the queue node and array header it costs).</li>
  *   <li>Dumps are streamed with backpressure: the writer pulls the next batch (at most {@link #DUMP_BATCH} messages
  *       or {@link #DUMP_BATCH_BYTES}) from the engine's {@code DumpStream} only when the previous one has been
  *       written, so a dump of a million SAs is neither built in memory nor truncated. A pending dump holds a
@@ -240,7 +241,9 @@ public final class PfkeyServer implements Closeable {
             if (gone) return;
             long limit = registeredOnly ? maxQueuedBytes / 2 : maxQueuedBytes;
             long charge = msg.length + MESSAGE_OVERHEAD;
-            if (queuedBytes.get() + charge > limit || totalQueued.get() + charge > MAX_TOTAL_QUEUED_BYTES) {
+            long q = queuedBytes.get();
+            // an empty queue always takes one message: clients that never read cannot starve one that does
+            if (q + charge > limit || (q > 0 && totalQueued.get() + charge > MAX_TOTAL_QUEUED_BYTES)) {
                 dropped.incrementAndGet();
                 engine.countDeliveryDropped(); // under the lock (dispatch): net.key.stats IN_NOMEM
                 return;
@@ -257,9 +260,13 @@ public final class PfkeyServer implements Closeable {
             out.add(d);
         }
 
-        /** True when the client's queue or all queues together are full: no room for a dump's snapshot. */
+        /**
+         * True when the client's queue is full, or it holds something and all queues together are full: no room for
+         * a dump's snapshot. A client with an empty queue always gets its dump, whatever others hold.
+         */
         boolean full() {
-            return queuedBytes.get() >= maxQueuedBytes || totalQueued.get() >= MAX_TOTAL_QUEUED_BYTES;
+            long q = queuedBytes.get();
+            return q >= maxQueuedBytes || (q > 0 && totalQueued.get() >= MAX_TOTAL_QUEUED_BYTES);
         }
 
         /** True (under the lock) when {@code request} asks for a dump and there is no room for one. */

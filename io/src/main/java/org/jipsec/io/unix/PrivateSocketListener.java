@@ -69,6 +69,8 @@ public final class PrivateSocketListener implements Closeable {
         }
         self = Files.getOwner(path);
         root = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
+        // the log formatter reads the time zone database on first use: load it now, not when descriptors run out
+        java.time.ZoneId.systemDefault();
         acceptor = Thread.ofPlatform().name(name + "-accept").daemon().start(this::acceptLoop);
     }
 
@@ -95,14 +97,15 @@ public final class PrivateSocketListener implements Closeable {
             try {
                 ch = server.accept();
             } catch (ClosedChannelException e) {
-                if (closed) return;
-                LOG.severe(name + ": listening socket closed unexpectedly");
+                if (!closed) log(Level.SEVERE, name + ": listening socket closed unexpectedly", null);
                 return;
-            } catch (IOException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 if (closed) return;
                 // EMFILE/ENFILE/ENOMEM: the connection stays in the backlog; wait for descriptors to come back
                 if (acceptFailures.getAndIncrement() == 0) {
-                    LOG.warning(name + ": accept failed (" + e.getMessage() + "); retrying with back-off");
+                    log(Level.WARNING, name + ": accept failed (" + e.getMessage() + "); retrying with back-off", null);
                 }
                 backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
                 try {
@@ -113,21 +116,34 @@ public final class PrivateSocketListener implements Closeable {
                 continue;
             }
             long failed = acceptFailures.getAndSet(0);
-            if (failed > 0) LOG.warning(name + ": accepting again after " + failed + " failed accept(2) calls");
+            if (failed > 0) log(Level.WARNING, name + ": accepting again after " + failed + " failed accept(2) calls", null);
             backoffMillis = 0;
             try {
                 UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
                 if (!peer.user().equals(root) && !peer.user().equals(self)) {
                     refusedPeers.incrementAndGet();
-                    LOG.warning("refused " + name + " client of user " + peer.user().getName());
+                    log(Level.WARNING, "refused " + name + " client of user " + peer.user().getName(), null);
                     ch.close();
                     continue;
                 }
                 handler.accepted(ch);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, name + ": client setup failed", e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {                            // a class that cannot load for want of fds, too
+                log(Level.WARNING, name + ": client setup failed", e);
                 try { ch.close(); } catch (IOException ignored) { }
             }
+        }
+    }
+
+    /** Logs, and never lets the logging itself (which may open files when descriptors are short) end the loop. */
+    private static void log(Level level, String message, Throwable thrown) {
+        try {
+            LOG.log(level, message, thrown);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable ignored) {
+            // nothing more to do: the loop goes on
         }
     }
 
