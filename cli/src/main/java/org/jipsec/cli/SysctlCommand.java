@@ -85,6 +85,9 @@ public final class SysctlCommand implements Callable<Integer> {
             SysctlClient c;
             try {
                 c = SysctlClient.connect(socket);
+            } catch (org.jipsec.io.unix.PeerCredentials.UntrustedServerException e) {
+                err.println("sysctl: " + e.getMessage());
+                return 1;
             } catch (IOException e) {
                 err.println("sysctl: cannot reach jipsecd on " + socket + " (" + e.getMessage()
                         + "); start it with 'jipsec gateway --no-tun', or use --embedded");

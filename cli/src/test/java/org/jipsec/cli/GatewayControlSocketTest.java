@@ -201,8 +201,9 @@ class GatewayControlSocketTest {
         MainTest.Result d = setkey(pfkey, "-D");
         assertEquals(0, d.status(), d.err() + "\ngateway:\n" + tail(read(dir.resolve("gw.err"))));
         assertEquals(sas, d.out().lines().filter(l -> l.startsWith("\tesp mode=")).count(), tail(d.out()));
-        String heap = Commands.run(List.of(Path.of(javaBin()).resolveSibling("jcmd").toString(), Long.toString(gw.pid()),
-                "GC.heap_info"), Duration.ofSeconds(30)).stdout();
+        String jcmd = Path.of(javaBin()).resolveSibling("jcmd").toString();
+        Commands.run(List.of(jcmd, Long.toString(gw.pid()), "GC.run"), Duration.ofSeconds(30));   // live set only
+        String heap = Commands.run(List.of(jcmd, Long.toString(gw.pid()), "GC.heap_info"), Duration.ofSeconds(30)).stdout();
         System.out.println("GatewayControlSocketTest: heap of the flooded daemon (-Xmx64m):\n" + heap);
         assertTrue(gw.isAlive());
         assertFalse(read(dir.resolve("gw.err")).contains("OutOfMemoryError"), tail(read(dir.resolve("gw.err"))));
@@ -224,6 +225,33 @@ class GatewayControlSocketTest {
         MainTest.Result other = MainTest.run("sysctl", "--pfkey", b.toString(), "-n", "net.key.debug");
         assertEquals(new MainTest.Result(0, "0\n", ""), other);
         assertNotEquals(read(dir.resolve("gw1.out")), read(dir.resolve("gw2.out")));
+    }
+
+    @Test
+    void setkeyAndSysctlRefuseAServerOfAnotherUser() throws Exception {
+        boolean ok = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && Files.isExecutable(Path.of("/usr/bin/python3"));
+        if (!ok && "true".equals(System.getenv("CI"))) throw new AssertionError("CI needs root, setpriv and python3");
+        Assumptions.assumeTrue(ok, "needs root, setpriv and /usr/bin/python3");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path sock = dir.resolve("pfkey");
+        String listener = "import socket, sys\ns = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+                + "s.bind(sys.argv[1]); s.listen(8); print('ready', flush=True)\n"
+                + "while True:\n    c, _ = s.accept(); print('got', len(c.recv(65536)), flush=True); c.close()\n";
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", listener, sock.toString()).redirectErrorStream(true).start();
+        processes.add(p);
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("ready", out.readLine());
+        Files.writeString(dir.resolve("k.conf"), "add 10.86.0.1 10.86.0.2 esp 0x1001 -E aes-gcm-16 " + K + " ;\n");
+        MainTest.Result add = MainTest.run("setkey", "--pfkey", sock.toString(), "-f", dir.resolve("k.conf").toString());
+        assertEquals(1, add.status());
+        assertTrue(add.err().contains("refusing to talk to " + sock + ": its server runs as user nobody"), add.err());
+        MainTest.Result ctl = MainTest.run("sysctl", "--socket", sock.toString(), "net.key.debug");
+        assertEquals(1, ctl.status());
+        assertTrue(ctl.err().startsWith("sysctl: refusing to talk to " + sock), ctl.err());
+        assertEquals("got 0", out.readLine(), "the key never reached the listener");
+        assertEquals("got 0", out.readLine());
     }
 
     static String tail(String s) {

@@ -148,6 +148,17 @@ public final class SocketPaths {
         }
     }
 
+    /**
+     * Deletes {@code path} if, and only if, {@link #staleSocket} proves it is our own socket that nobody answers on
+     * (for {@code jipsec gateway --cleanup} and the like); returns what was found there, {@link Existing#STALE_SOCKET}
+     * meaning "it was, and it is gone".
+     */
+    public static Existing removeIfStale(Path path) throws IOException {
+        Existing found = staleSocket(path);
+        if (found == Existing.STALE_SOCKET) Files.deleteIfExists(path);
+        return found;
+    }
+
     /** Checks that {@code dir} and every directory above it are safe for a control socket ({@link SocketPaths}). */
     public static void checkDirectory(Path dir) throws IOException {
         check(dir.toAbsolutePath().normalize(), euid(), 0);

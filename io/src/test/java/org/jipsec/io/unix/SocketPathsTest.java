@@ -166,8 +166,14 @@ class SocketPathsTest {
             s.bind(UnixDomainSocketAddress.of(p));          // a server that died without removing its file
         }
         assertEquals(SocketPaths.Existing.STALE_SOCKET, SocketPaths.staleSocket(p));
+        assertEquals(SocketPaths.Existing.STALE_SOCKET, SocketPaths.removeIfStale(p));
+        assertFalse(Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(p));          // and again: left for the listener to replace
+        }
         PrivateSocketListener l = listen(p);
-        assertEquals(SocketPaths.Existing.LIVE_SOCKET, SocketPaths.staleSocket(p));
+        assertEquals(SocketPaths.Existing.LIVE_SOCKET, SocketPaths.removeIfStale(p));
+        assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS), "a live socket is never removed");
         IOException e = assertThrows(IOException.class, () -> PrivateSocketListener.open(p, "second", SocketChannel::close));
         assertTrue(e.getMessage().contains("in use by a running server"), e.getMessage());
         l.close();
