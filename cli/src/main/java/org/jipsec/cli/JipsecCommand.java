@@ -38,6 +38,16 @@ public final class JipsecCommand implements Runnable {
         CommandLine cl = new CommandLine(new JipsecCommand());
         // setkey reads its own getopt-style flags (-DP, -xx, -f FILE): picocli passes them through as arguments
         cl.getSubcommands().get("setkey").setUnmatchedOptionsArePositionalParams(true);
+        // an unknown command or argument is an error (exit 2, with picocli's suggestion) even when --help is also
+        // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec iked --help`)
+        cl.setExecutionStrategy(parseResult -> {
+            CommandLine.ParseResult last = parseResult;
+            while (last.hasSubcommand()) last = last.subcommand();
+            if (!last.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("jipsec: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;
@@ -52,8 +62,10 @@ public final class JipsecCommand implements Runnable {
             try (InputStream in = JipsecCommand.class.getResourceAsStream("version.properties")) {
                 if (in != null) p.load(in);
             }
-            return new String[] {"jipsec " + p.getProperty("version", "unknown"),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            return new String[] {"jipsec " + p.getProperty("version", "unknown") + " (commit "
+                    + p.getProperty("commit", "unknown") + ")",
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
+                    + System.getProperty("java.vm.vendor") + ") at " + System.getProperty("java.home")};
         }
     }
 }
