@@ -22,6 +22,10 @@ import org.jipsec.core.net.pcap.PcapFormatException;
 import org.jipsec.core.net.pcap.PcapReader;
 import org.jipsec.core.net.pcap.PcapRecord;
 import org.jipsec.core.net.pcap.PcapWriter;
+import org.jipsec.core.setkey.AddStatement;
+import org.jipsec.core.setkey.SetkeyException;
+import org.jipsec.core.setkey.SetkeyParser;
+import org.jipsec.core.setkey.SetkeyStatement;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.io.sysctl.SysctlConf;
 import picocli.CommandLine;
@@ -101,9 +105,11 @@ public final class PcapCommand implements Callable<Integer> {
             }
         }
         // the daemon's engine, NetBSD's behaviour for a missing SA (dropped, not queued); the wall clock for lifetimes
-        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), EngineSettings.NETBSD,
-                o -> { });
-        OfflineEngine proc = new OfflineEngine(engine, EngineSettings.NETBSD.natTPorts());
+        int[] natT = natTPorts(text);
+        EngineSettings settings = new EngineSettings(0, 0, 0, EngineSettings.NETBSD.pendingTimeout(),
+                EngineSettings.NETBSD.reassembly(), natT);
+        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings, o -> { });
+        OfflineEngine proc = new OfflineEngine(engine, natT);
         try {
             if (OfflineSetkey.load(engine, text, err) != 0) {
                 throw new UserError(config + ": not applied (setkey's messages above)");
@@ -127,6 +133,28 @@ public final class PcapCommand implements Callable<Integer> {
         } finally {
             proc.destroy();
         }
+    }
+
+    /**
+     * The UDP ports of the file's {@code esp-udp} SAs (with 4500, RFC 3948's), so that captured ESP-in-UDP datagrams
+     * to a configured port are recognised. Only the ports are read; the keys parsed on the way are zeroed. A file
+     * that does not parse gives 4500 alone (the load reports its error).
+     */
+    static int[] natTPorts(String text) {
+        java.util.TreeSet<Integer> ports = new java.util.TreeSet<>(java.util.List.of(4500));
+        try {
+            for (SetkeyStatement st : SetkeyParser.parse(text)) {
+                if (!(st instanceof AddStatement a)) continue;
+                if (a.espUdp()) {
+                    if (a.src().port() != 0) ports.add(a.src().port());
+                    if (a.dst().port() != 0) ports.add(a.dst().port());
+                }
+                a.zeroKeys();
+            }
+        } catch (SetkeyException e) {
+            // the setkey load that follows reports it
+        }
+        return ports.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private int process(OfflineEngine proc, PrintWriter stdout, PrintWriter err) throws UserError {

@@ -206,4 +206,25 @@ class PcapEngineTest {
         assertEquals(List.of("1 ah spi=0x00002001 seq=1 ok", "2 ah spi=0x00002001 seq=1 replay"), v.lines());
         assertArrayEquals(clear, read(y).getFirst());
     }
+
+    /** ESP in UDP (RFC 3948) on a port of the file's esp-udp SAs: protected and verified through the engine. */
+    @Test
+    void espInUdpOnTheConfiguredPortRoundTrips() throws Exception {
+        Path conf = dir.resolve("natt.conf");
+        Files.writeString(conf, """
+                add 192.0.2.1[4501] 192.0.2.2[4501] esp-udp 0x3001 -m transport -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;
+                spdadd 192.0.2.1 192.0.2.2 any -P out ipsec esp/transport//require;
+                """);
+        byte[] clear = udp("192.0.2.1", "192.0.2.2", 64);
+        Path in = dir.resolve("in.pcap"), x = dir.resolve("x.pcap"), y = dir.resolve("y.pcap");
+        Files.write(in, pcap(List.of(clear)));
+        Result p = run("pcap", "--config", conf.toString(), "--protect", in.toString(), x.toString());
+        assertEquals(List.of("1 esp spi=0x00003001 seq=1 ok"), p.lines(), p.err());
+        byte[] wire = read(x).getFirst();
+        assertEquals(17, wire[9], "ESP in UDP");
+        assertEquals(4501, ((wire[22] & 0xff) << 8) | (wire[23] & 0xff), "to the SA's port");
+        Result v = run("pcap", "--config", conf.toString(), "--verify", x.toString(), y.toString());
+        assertEquals(List.of("1 esp spi=0x00003001 seq=1 ok"), v.lines(), v.err());
+        assertArrayEquals(clear, read(y).getFirst());
+    }
 }
