@@ -38,6 +38,15 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
                          List<SecurityAssociation> removedSas, List<StoredPolicy> removedPolicies,
                          List<PlannedSa> addedSas, List<PlannedPolicy> addedPolicies) {
 
+    public ConfigDiff {
+        keptSas = List.copyOf(keptSas);
+        keptPolicies = List.copyOf(keptPolicies);
+        removedSas = List.copyOf(removedSas);
+        removedPolicies = List.copyOf(removedPolicies);
+        addedSas = List.copyOf(addedSas);
+        addedPolicies = List.copyOf(addedPolicies);
+    }
+
     /** What {@link #apply} did: what the configuration now owns, and the lines the engine refused (normally none). */
     public record Applied(Installed installed, List<Integer> failedLines) { }
 
