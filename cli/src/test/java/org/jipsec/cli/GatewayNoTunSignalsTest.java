@@ -79,6 +79,61 @@ class GatewayNoTunSignalsTest {
         }
     }
 
+    /**
+     * Issue #12: a reload reads its file before taking the engine lock, so a file that blocks (a FIFO with no writer)
+     * holds up only the reload: PF_KEY answers meanwhile, and the reload completes once the file arrives.
+     */
+    @Test
+    void aReloadBlockedOnItsFileHoldsNoLock() throws Exception {
+        Path fifo = dir.resolve("keys.fifo");
+        Commands.check(List.of("mkfifo", fifo.toString()), Duration.ofSeconds(10));
+        Path pfkey = dir.resolve("run/pfkey");
+        Path out = dir.resolve("out"), err = dir.resolve("err");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--no-tun", "--config",
+                fifo.toString(), "--pfkey", pfkey.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            Thread first = Thread.ofPlatform().daemon().start(() -> write(fifo, SA1));
+            waitFor(() -> read(out).contains("(no data plane)"), p, err);
+            first.join(10_000);
+            signal("HUP", p);
+            // the reload waits in open(2) for a writer: some thread of the daemon sleeps in wait_for_partner
+            waitFor(() -> blockedOnFifo(p.pid()), p, err);
+            var dump = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> MainTest.run("setkey", "--pfkey", pfkey.toString(), "-D"));
+            MainTest.Result d = dump.get(30, TimeUnit.SECONDS);          // under the old lock-held read: never
+            assertEquals(0, d.status(), d.err());
+            assertTrue(d.out().contains("(0x00001001)"), d.out());
+            assertFalse(read(err).contains("reload:"), "the reload is still waiting for its file");
+            Thread second = Thread.ofPlatform().daemon().start(() -> write(fifo, SA1 + SA2));
+            waitFor(() -> read(err).contains("reload: configuration applied"), p, err);
+            second.join(10_000);
+            assertTrue(read(err).contains("added 1 SAs and 1 policies; now 2 SAs, 2 policies"), read(err));
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void write(Path fifo, String text) {
+        try {
+            Files.writeString(fifo, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether a thread of {@code pid} waits in the kernel for the other end of a FIFO. */
+    private static boolean blockedOnFifo(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.anyMatch(t -> read(t.resolve("wchan")).contains("wait_for_partner"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static void signal(String name, Process p) throws Exception {
         Commands.check(List.of("kill", "-" + name, Long.toString(p.pid())), Duration.ofSeconds(10));
     }
