@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jipsec.core.ipsec.SaType;
@@ -15,6 +16,7 @@ import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.pfkey.StoredPolicy;
+import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
 
@@ -33,13 +35,16 @@ import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
  * <p>What would be refused is refused here, before anything changes: a planned SA with the SPI of an SA that stays
  * (key_api_add's EEXIST check, CMP_REQID), a planned {@code spdadd} whose selector a staying policy holds, or an
  * {@code spdupdate} of a kernel-origin policy.
+ *
+ * @param keptAs the planned entry each kept SA stands for (same order as {@code keptSas})
  */
-public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> keptPolicies,
+public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> keptAs, List<StoredPolicy> keptPolicies,
                          List<SecurityAssociation> removedSas, List<StoredPolicy> removedPolicies,
                          List<PlannedSa> addedSas, List<PlannedPolicy> addedPolicies) {
 
     public ConfigDiff {
         keptSas = List.copyOf(keptSas);
+        keptAs = List.copyOf(keptAs);
         keptPolicies = List.copyOf(keptPolicies);
         removedSas = List.copyOf(removedSas);
         removedPolicies = List.copyOf(removedPolicies);
@@ -59,13 +64,15 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
         for (SecurityAssociation sa : live) if (previous.contains(sa) || plan.flushes(sa.saType())) removable.add(sa);
         Set<SecurityAssociation> kept = identitySet();
         List<SecurityAssociation> keptSas = new ArrayList<>();
+        List<PlannedSa> keptAs = new ArrayList<>();
         List<PlannedSa> addedSas = new ArrayList<>();
         for (PlannedSa p : plan.sas()) {
-            SecurityAssociation same = find(removable, kept, p);
-            if (same == null) same = find(live, kept, p);        // equal to one added over PF_KEY: adopted
+            SecurityAssociation same = find(removable, previous, kept, p);
+            if (same == null) same = find(live, previous, kept, p);   // equal to one added over PF_KEY: adopted
             if (same != null) {
                 kept.add(same);
                 keptSas.add(same);
+                keptAs.add(p);
             } else {
                 addedSas.add(p);
             }
@@ -124,7 +131,7 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
         }
         List<StoredPolicy> removedPolicies = new ArrayList<>();
         for (StoredPolicy sp : livePolicies) if (removedIds.contains(sp.id())) removedPolicies.add(sp);
-        return new ConfigDiff(keptSas, keptPolicies, removedSas, removedPolicies, addedSas, addedPolicies);
+        return new ConfigDiff(keptSas, keptAs, keptPolicies, removedSas, removedPolicies, addedSas, addedPolicies);
     }
 
     /**
@@ -136,8 +143,8 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
     public Applied apply(KeyEngine engine, int pid, Consumer<Outcome> announce) {
         long socket = engine.openSocket();
         List<Integer> failed = new ArrayList<>();
-        Set<SecurityAssociation> sas = identitySet();
-        sas.addAll(keptSas);
+        Map<SecurityAssociation, SaIndex> sas = new IdentityHashMap<>();
+        for (int i = 0; i < keptSas.size(); i++) sas.put(keptSas.get(i), keptAs.get(i).index());
         Set<Integer> ids = new LinkedHashSet<>();
         for (StoredPolicy sp : keptPolicies) ids.add(sp.id());
         try {
@@ -156,7 +163,7 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
             for (PlannedSa p : addedSas) {
                 PfkeyMessage reply = send(engine, socket, announce, p.addMessage(pid));
                 var sa = engine.sad().findBySpi(p.index(), Match.REQID, p.spi());
-                if (reply != null && reply.errno() == 0 && sa.isPresent()) sas.add(sa.get());
+                if (reply != null && reply.errno() == 0 && sa.isPresent()) sas.put(sa.get(), p.index());
                 else failed.add(p.line());
             }
             for (PlannedPolicy p : addedPolicies) {
@@ -189,9 +196,11 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<StoredPolicy> k
         return null;
     }
 
-    private static SecurityAssociation find(Iterable<SecurityAssociation> candidates, Set<SecurityAssociation> taken,
-                                            PlannedSa p) {
-        for (SecurityAssociation sa : candidates) if (!taken.contains(sa) && SameConfiguration.sa(sa, p)) return sa;
+    private static SecurityAssociation find(Iterable<SecurityAssociation> candidates, Installed previous,
+                                            Set<SecurityAssociation> taken, PlannedSa p) {
+        for (SecurityAssociation sa : candidates) {
+            if (!taken.contains(sa) && SameConfiguration.sa(sa, previous.requested(sa), p)) return sa;
+        }
         return null;
     }
 

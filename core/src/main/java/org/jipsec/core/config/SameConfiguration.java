@@ -11,12 +11,13 @@ import org.jipsec.core.pfkey.Extension;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.pfkey.StoredPolicy;
+import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sad.SaLifetime;
 import org.jipsec.core.sad.SecurityAssociation;
 
 /**
  * Whether a running SA or policy is what a planned one would install — then it is kept as it is. Compared: for an SA
- * everything key.c key_setsaval takes from an SADB_ADD (SA type, SPI, addresses and NAT-T ports, mode, reqid,
+ * everything key.c key_setsaval takes from an SADB_ADD (SA type, SPI, the requested index: addresses and NAT-T ports, mode, reqid,
  * algorithms, keys and their bit lengths, flags, replay window, NAT-T type/fragment size/original addresses, hard
  * and soft lifetimes) and that it is usable (MATURE or DYING); for a policy the selector, type, direction, the
  * request chain as key_api_spdadd stores it (reqid 0 unless {@code unique}; a {@code unique} request without a
@@ -25,13 +26,13 @@ import org.jipsec.core.sad.SecurityAssociation;
 final class SameConfiguration {
     private SameConfiguration() { }
 
-    static boolean sa(SecurityAssociation sa, PlannedSa planned) {
+    /**
+     * @param requested the index the configuration's {@code add} gave for {@code sa} ({@link Installed#requested}), or
+     *                  null for an SA it did not add: then the SA's own index is compared
+     */
+    static boolean sa(SecurityAssociation sa, SaIndex requested, PlannedSa planned) {
         if (!sa.state().usable() || sa.spi() != planned.spi()) return false;
-        var idx = planned.index();
-        if (sa.saType() != idx.saType() || !sa.source().equals(idx.source()) || !sa.destination().equals(idx.destination())
-                || sa.mode() != idx.mode() || sa.reqid() != idx.reqid()) {
-            return false;
-        }
+        if (!(requested != null ? requested : sa.index()).equals(planned.index())) return false;
         PfkeyMessage m = planned.addMessage(0);
         Extension.Sa x = m.sa().orElseThrow();
         if (sa.authAlgorithm() != x.auth() || sa.encryptAlgorithm() != x.encrypt() || sa.flags() != x.flags()

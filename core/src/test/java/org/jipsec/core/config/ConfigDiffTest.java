@@ -199,4 +199,36 @@ class ConfigDiffTest {
         assertEquals(1, u.removedPolicies().size());
         assertEquals(1, u.addedPolicies().size());
     }
+
+    /**
+     * ESP with lifetimes, null encryption, NAT-T, AH, IPComp, TCP-MD5, ChaCha20; policies with ports, a bundle, a
+     * manual unique reqid. The SAs of mode any and reqid 0 join the tunnel head of 0x5001 (key_api_add, CMP_REQID),
+     * whose mode and reqid they then report: compared by what their add asked for.
+     */
+    @Test
+    void everyKindOfSaIsRecognisedAsUnchanged() throws Exception {
+        String all = """
+                add 10.0.0.1 10.0.0.2 esp 0x5001 -m tunnel -u 9 -r 4 -E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -lh 3600 -ls 3000 -bh 100000 -bs 90000 ;
+                add 10.0.0.1 10.0.0.2 esp 0x5002 -E null -A hmac-sha1 0x00112233445566778899aabbccddeeff00112233 ;
+                add 10.0.0.1[4500] 10.0.0.2[4500] esp-udp 0x5003 -E aes-gcm-16 %s ;
+                add 10.0.0.1 10.0.0.2 ah 0x5004 -A hmac-sha512 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff ;
+                add 10.0.0.1 10.0.0.2 ipcomp 0x5005 -C deflate ;
+                add 10.0.0.1 10.0.0.2 tcp 0x5006 -A tcp-md5 "secret" ;
+                add 10.0.0.1 10.0.0.2 esp 0x5007 -E chacha20-poly1305 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233 ;
+                spdadd 10.0.0.0/24[80] 10.0.1.0/24 tcp -P out ipsec ipcomp/transport//use esp/tunnel/10.0.0.1-10.0.0.2/unique:9 ;
+                spdadd 10.0.1.0/24 10.0.0.0/24 any -P in discard ;
+                """.formatted(K1);
+        ConfigDiff first = load(all);
+        assertEquals(7, first.addedSas().size());
+        List<SecurityAssociation> before = new ArrayList<>();
+        for (SaType t : SaType.values()) if (t != SaType.UNSPEC) before.addAll(engine.sad().snapshot(t));
+        List<Integer> ids = policyIds();
+        ConfigDiff again = load(all);
+        assertTrue(again.empty(), again.summary() + " " + again.removedSas());
+        List<SecurityAssociation> after = new ArrayList<>();
+        for (SaType t : SaType.values()) if (t != SaType.UNSPEC) after.addAll(engine.sad().snapshot(t));
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) assertSame(before.get(i), after.get(i), before.get(i)::toString);
+        assertEquals(ids, policyIds());
+    }
 }
