@@ -18,11 +18,15 @@ final class GatewayCounters {
     volatile long ikeIn;
     volatile long tunWriteErrors;
     volatile long engineFailures;
+    /** Cleartext re-emissions that came back through the TUN (a forwarding loop), dropped. */
+    volatile long loopDrops;
+    /** Packets to re-emit in clear that arrived with TTL / hop limit 1 or 0, dropped (no ICMP error). */
+    volatile long hopLimitDrops;
 
     String format() {
         return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
                 + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors
-                + " engine_failures=" + engineFailures;
+                + " engine_failures=" + engineFailures + " loop_drops=" + loopDrops + " hop_limit_drops=" + hopLimitDrops;
     }
 }
