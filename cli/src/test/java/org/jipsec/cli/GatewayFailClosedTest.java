@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * outbound {@code require} policy for A → B (transport ESP, the {@code not fwmark} routing into the TUN); B answers
  * cleartext. Stopped with SIGTERM, and separately killed with SIGKILL, the gateway leaves its TUN and routes gone — and
  * A's packets for B then take the main table to the veth. The policy guard's table must stay and drop them: a capture
- * on B's side sees no cleartext of the flow. {@code jipsec gateway --cleanup} is refused while the gateway runs, and
+ * on B's side sees no cleartext of the flow; the next start takes the table over (after SIGKILL too, with the stale
+ * socket file). {@code jipsec gateway --cleanup} is refused while the gateway runs, and
  * once it is stopped removes the table and the stale socket, after which the same flow passes in clear.
  */
 class GatewayFailClosedTest {
@@ -78,6 +79,14 @@ class GatewayFailClosedTest {
                 assertTrue(tables(g, a).contains(TABLE));
                 assertTrue(Files.exists(pfkey), "a killed gateway leaves its socket file");
                 assertEquals(0, assertNoCleartextLeaves(g, a, b, v, "after kill -9"));
+            }
+
+            // a start after kill -9 takes over the table and the stale socket; killed again, it leaves both
+            try (GatewayProcess gw = GatewayProcess.start(dir, "gw3", a, TUN, args)) {
+                assertTrue(gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
+                g.lab.ip(a, "route", "add", B, "dev", TUN, "src", A, "table", "99");
+                assertEquals(6, assertNoCleartextLeaves(g, a, b, v, "after a restart"), "ESP after a restart");
+                gw.kill();
             }
 
             // --cleanup: table and stale socket removed; the flow now passes in clear
