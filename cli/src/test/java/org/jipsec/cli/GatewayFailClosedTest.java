@@ -31,7 +31,7 @@ class GatewayFailClosedTest {
 
     @BeforeAll
     static void need() throws Exception {
-        GatewayProcess.need("nft", "dumpcap", "tshark");
+        DaemonProcess.need("nft", "dumpcap", "tshark");
     }
 
     @Test
@@ -50,7 +50,7 @@ class GatewayFailClosedTest {
             g.lab.ip(a, "-4", "rule", "add", "not", "fwmark", "0x99", "table", "99", "pref", "100");
 
             // running: A's packets for B leave as ESP only (B has no gateway: no answers)
-            try (GatewayProcess gw = GatewayProcess.start(dir, "gw1", a, TUN, args)) {
+            try (DaemonProcess gw = DaemonProcess.start(dir, "gw1", a, TUN, args)) {
                 g.lab.ip(a, "route", "add", B, "dev", TUN, "src", A, "table", "99");
                 assertTrue(tables(g, a).contains(TABLE), gw.stderr());
                 assertEquals(6, assertNoCleartextLeaves(g, a, b, v, "while running"), "ESP while running");
@@ -64,11 +64,11 @@ class GatewayFailClosedTest {
             }
 
             // the next start takes the kept table over (one transaction), and cleanup is refused while it runs
-            try (GatewayProcess gw = GatewayProcess.start(dir, "gw2", a, TUN, args)) {
+            try (DaemonProcess gw = DaemonProcess.start(dir, "gw2", a, TUN, args)) {
                 assertTrue(gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
                 assertFalse(gw.stderr().contains("nft failed"), gw.stderr());
                 g.lab.ip(a, "route", "add", B, "dev", TUN, "src", A, "table", "99");
-                CommandResult refused = GatewayProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+                CommandResult refused = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
                 assertEquals(1, refused.exitCode(), refused.stdout() + refused.stderr());
                 assertTrue(refused.stderr().contains("stop it first"), refused.stderr());
                 assertTrue(tables(g, a).contains(TABLE));
@@ -82,7 +82,7 @@ class GatewayFailClosedTest {
             }
 
             // a start after kill -9 takes over the table and the stale socket; killed again, it leaves both
-            try (GatewayProcess gw = GatewayProcess.start(dir, "gw3", a, TUN, args)) {
+            try (DaemonProcess gw = DaemonProcess.start(dir, "gw3", a, TUN, args)) {
                 assertTrue(gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
                 g.lab.ip(a, "route", "add", B, "dev", TUN, "src", A, "table", "99");
                 assertEquals(6, assertNoCleartextLeaves(g, a, b, v, "after a restart"), "ESP after a restart");
@@ -90,7 +90,7 @@ class GatewayFailClosedTest {
             }
 
             // --cleanup: table and stale socket removed; the flow now passes in clear
-            CommandResult clean = GatewayProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+            CommandResult clean = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
             assertEquals(0, clean.exitCode(), clean.stdout() + clean.stderr());
             assertTrue(clean.stdout().contains("policy guard table inet " + TABLE + " removed"), clean.stdout());
             assertTrue(clean.stdout().contains("stale socket " + pfkey + " removed"), clean.stdout());
@@ -100,7 +100,7 @@ class GatewayFailClosedTest {
             assertTrue(ping.ok(), "cleartext after --cleanup\n" + ping.stdout());
             assertEquals(2, g.udpRoundTrips(a, B, 7000, 2, 100));
             // a second cleanup finds nothing and succeeds
-            CommandResult again = GatewayProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+            CommandResult again = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
             assertEquals(0, again.exitCode(), again.stderr());
             assertTrue(again.stdout().contains("no policy guard table"), again.stdout());
         }

@@ -30,7 +30,7 @@ class GatewayLoopTest {
 
     @BeforeAll
     static void need() throws Exception {
-        GatewayProcess.need();
+        DaemonProcess.need();
     }
 
     @ParameterizedTest(name = "IPv{0}")
@@ -42,7 +42,7 @@ class GatewayLoopTest {
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace();
             g.lab.address(a, "lo", src + (v6 ? "/128" : "/32"));
-            try (GatewayProcess gw = GatewayProcess.start(dir, "gw", a, TUN, "--pfkey", dir.resolve("pfkey").toString())) {
+            try (DaemonProcess gw = DaemonProcess.start(dir, "gw", a, TUN, "--pfkey", dir.resolve("pfkey").toString())) {
                 g.lab.ip(a, v6 ? "-6" : "-4", "route", "add", dst, "dev", TUN, "src", src);
                 long before = forwarded(gw.counters());
 

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jipsec.core.engine.DropCause;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.InputResult;
@@ -383,12 +384,10 @@ final class DataPlane implements Runnable {
      * packet at {@code a[off, off + len)} is changed in place.
      */
     private boolean reemit(byte[] a, int off, int len) {
-        if (loops.returned(a, off, len)) {
-            counters.loopDrops++;
-            return false;
-        }
-        if (HopLimit.decrement(a, off, len) == HopLimit.EXPIRED) {
-            counters.hopLimitDrops++;
+        DropCause drop = loops.returned(a, off, len) ? DropCause.LOOP
+                : HopLimit.decrement(a, off, len) == HopLimit.EXPIRED ? DropCause.HOP_LIMIT : null;
+        if (drop != null) {
+            counters.dropped(drop);
             return false;
         }
         loops.emitted(a, off, len);

@@ -15,17 +15,18 @@ import org.jipsec.io.netns.NetnsLab;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The built daemon as a child process: {@code ip netns exec NS java … org.jipsec.cli.Main gateway ARGS}, its stdout
+ * The built daemon as a child process, for tests ({@link org.jipsec.cli.lab.GatewayProcess} is the demo's):
+ * {@code ip netns exec NS java … org.jipsec.cli.Main gateway ARGS}, its stdout
  * and stderr in files of {@code dir}. For tests that prove behaviour from the outside (signals, kill -9, restart).
  * Every wait is bounded.
  */
-final class GatewayProcess implements AutoCloseable {
+final class DaemonProcess implements AutoCloseable {
 
     final Process process;
     final Path out;
     final Path err;
 
-    private GatewayProcess(Process process, Path out, Path err) {
+    private DaemonProcess(Process process, Path out, Path err) {
         this.process = process;
         this.out = out;
         this.err = err;
@@ -56,13 +57,13 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Starts {@code jipsec gateway args…} in {@code ns}; returns once it says it runs on {@code tun}. */
-    static GatewayProcess start(Path dir, String name, String ns, String tun, String... args) throws Exception {
+    static DaemonProcess start(Path dir, String name, String ns, String tun, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("gateway", "--tun", tun));
         argv.addAll(List.of(args));
         Path out = dir.resolve(name + ".out"), err = dir.resolve(name + ".err");
         Process p = new ProcessBuilder(command(ns, argv.toArray(String[]::new)))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        GatewayProcess g = new GatewayProcess(p, out, err);
+        DaemonProcess g = new DaemonProcess(p, out, err);
         for (int i = 0; i < 600; i++) {
             if (read(out).contains("running on " + tun)) return g;
             if (!p.isAlive()) break;
