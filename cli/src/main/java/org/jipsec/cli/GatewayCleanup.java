@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jipsec.core.guard.NftRuleset;
 import org.jipsec.io.gateway.PolicyGuard;
-import org.jipsec.io.unix.StaleSocket;
+import org.jipsec.io.unix.SocketPaths;
 
 /**
  * {@code jipsec gateway --cleanup}: removes what a stopped gateway leaves behind on purpose or by crashing — the
  * policy guard's nftables table for {@code --tun} (kept while the gateway is stopped, so cleartext the SPD forbids
- * stays dropped: fail closed) and the {@code --pfkey} / sysctl socket files when they are provably stale — then
- * exits. It refuses to touch anything while a gateway still runs: one answering on the PF_KEY socket, or the TUN
+ * stays dropped: fail closed) and the {@code --pfkey} / sysctl socket files when {@link SocketPaths#removeIfStale}
+ * proves them stale (sockets of ours nobody answers on) — then exits. It refuses to touch anything while a gateway still runs: one answering on the PF_KEY socket, or the TUN
  * device present (a gateway's TUN exists only while it runs).
  */
 final class GatewayCleanup {
@@ -38,7 +38,7 @@ final class GatewayCleanup {
             err.println("jipsec gateway --cleanup: --tun " + c.tun + ": " + e.getMessage());
             return 2;
         }
-        if (StaleSocket.probe(c.pfkey) == StaleSocket.State.LIVE) {
+        if (found(c.pfkey) == SocketPaths.Existing.LIVE_SOCKET) {
             err.println("jipsec gateway --cleanup: a gateway answers on " + c.pfkey + "; stop it first (nothing removed)");
             return 1;
         }
@@ -58,26 +58,25 @@ final class GatewayCleanup {
             status = 1;
         }
         for (Path p : List.of(c.pfkey, sysctlPath(c))) {
-            switch (StaleSocket.probe(p)) {
+            SocketPaths.Existing found;
+            try {
+                found = SocketPaths.removeIfStale(p);           // only a socket of ours nobody answers on
+            } catch (IOException e) {
+                err.println("jipsec gateway --cleanup: " + p + " not removed: " + e.getMessage());
+                status = 1;
+                continue;
+            }
+            switch (found) {
                 case ABSENT -> { }
-                case STALE -> {
-                    try {
-                        if (StaleSocket.removeIfStale(p)) out.println("jipsec gateway --cleanup: stale socket " + p + " removed");
-                    } catch (IOException e) {
-                        err.println("jipsec gateway --cleanup: " + p + " not removed: " + e.getMessage());
-                        status = 1;
-                    }
-                }
-                case LIVE -> {
-                    err.println("jipsec gateway --cleanup: " + p + " is in use by a running server; left alone");
+                case STALE_SOCKET -> out.println("jipsec gateway --cleanup: stale socket " + p + " removed");
+                case LIVE_SOCKET -> {
+                    err.println("jipsec gateway --cleanup: " + p + " is in use by a running server (or not provably "
+                            + "stale); left alone");
                     status = 1;
                 }
-                case NOT_A_SOCKET -> {
-                    err.println("jipsec gateway --cleanup: " + p + " is not a socket; left alone");
-                    status = 1;
-                }
-                case UNKNOWN -> {
-                    err.println("jipsec gateway --cleanup: " + p + " cannot be proven stale; left alone");
+                default -> {
+                    err.println("jipsec gateway --cleanup: " + p + " is not a stale socket of ours (" + found
+                            + "); left alone");
                     status = 1;
                 }
             }
@@ -87,7 +86,15 @@ final class GatewayCleanup {
 
     /** The sysctl socket the gateway with these options serves (as {@link GatewayDataPlane} derives it). */
     static Path sysctlPath(GatewayCommand c) {
-        return c.sysctlSocket != null ? c.sysctlSocket : c.pfkey.toAbsolutePath().resolveSibling("sysctl");
+        return c.sysctlSocket != null ? c.sysctlSocket : org.jipsec.io.sysctl.SysctlProtocol.besidePfkey(c.pfkey);
+    }
+
+    private static SocketPaths.Existing found(Path p) {
+        try {
+            return SocketPaths.staleSocket(p);
+        } catch (IOException e) {
+            return SocketPaths.Existing.OTHER;
+        }
     }
 
     private static boolean interfaceExists(String name) {

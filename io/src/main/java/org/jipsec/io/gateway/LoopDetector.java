@@ -19,17 +19,22 @@ import org.jipsec.core.net.Bytes;
  * {@value #PAYLOAD_BYTES} bytes after it, and the length; it is keyed with a random seed per process, so collisions
  * cannot be aimed at another sender's packets.
  *
- * <p>Bounded: a direct-mapped table of {@value #SLOTS} fingerprints, each re-emission overwriting its slot. A
- * returning packet whose slot was overwritten in between makes one more lap (with its TTL decremented again) and is
- * recognised then; the TTL bounds the laps in every case. Data-plane thread only; no allocation.
+ * <p>Bounded: a table of {@value #SLOTS} fingerprints in sets of {@value #WAYS} (a set chosen by the fingerprint),
+ * each set replacing its oldest entry. A returning packet whose entry was replaced in between — more than
+ * {@value #WAYS} re-emissions of its set while it was on its way — makes one more lap (with its TTL decremented
+ * again) and is recognised then; the TTL bounds the laps in every case. Data-plane thread only; no allocation.
  */
 final class LoopDetector {
 
     static final int SLOTS = 4096;
+    static final int WAYS = 4;
+    private static final int SETS = SLOTS / WAYS;
     static final int PAYLOAD_BYTES = 256;
     private static final long M = 0x9E3779B97F4A7C15L;
 
     private final long[] table = new long[SLOTS];
+    /** Per set: where the next entry goes (round robin: the oldest is replaced). */
+    private final byte[] next = new byte[SETS];
     private final long seed;
 
     LoopDetector() {
@@ -42,18 +47,27 @@ final class LoopDetector {
 
     /** True when {@code p[off, off + len)} is a packet this data plane re-emitted (it came back: a loop). */
     boolean returned(byte[] p, int off, int len) {
-        long h = fingerprint(p, off, len);
-        return table[slot(h)] == h;
+        return find(fingerprint(p, off, len)) >= 0;
     }
 
     /** Records {@code p[off, off + len)} as re-emitted, as it leaves (TTL already decremented). */
     void emitted(byte[] p, int off, int len) {
         long h = fingerprint(p, off, len);
-        table[slot(h)] = h;
+        if (find(h) >= 0) return;
+        int set = set(h);
+        table[set * WAYS + next[set]] = h;
+        next[set] = (byte) ((next[set] + 1) % WAYS);
     }
 
-    private static int slot(long h) {
-        return (int) (h >>> 40) & (SLOTS - 1);
+    /** The slot holding {@code h}, or -1. */
+    private int find(long h) {
+        int base = set(h) * WAYS;
+        for (int i = base; i < base + WAYS; i++) if (table[i] == h) return i;
+        return -1;
+    }
+
+    private static int set(long h) {
+        return (int) (h >>> 40) & (SETS - 1);
     }
 
     /** Never 0 (the empty slot). */

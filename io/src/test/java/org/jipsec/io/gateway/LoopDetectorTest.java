@@ -1,5 +1,6 @@
 package org.jipsec.io.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +64,29 @@ class LoopDetectorTest {
         byte[] fresh = p.clone();
         fresh[7] = 64;
         assertTrue(reemit(d, fresh));
+    }
+
+    @Test
+    void manyPacketsOnTheirWayAreAllRecognised() {
+        // 256 re-emissions before any comes back (a batch and more): every one is still known at its return
+        LoopDetector d = new LoopDetector(42);
+        byte[][] sent = new byte[256][];
+        for (int i = 0; i < sent.length; i++) {
+            byte[] p = udp4();
+            Bytes.put16(p, p.length - 2, i);
+            assertTrue(reemit(d, p));
+            sent[i] = p;
+        }
+        for (byte[] p : sent) assertTrue(d.returned(p, 0, p.length));
+        // a set replaces its oldest entry: 20000 more re-emissions push the first ones out (bounded memory)
+        for (int i = 0; i < 20000; i++) {
+            byte[] p = udp4();
+            Bytes.put32(p, p.length - 4, 0x10000 + i);
+            reemit(d, p);
+        }
+        int still = 0;
+        for (byte[] p : sent) if (d.returned(p, 0, p.length)) still++;
+        assertEquals(0, still, "entries still known");
     }
 
     @Test
