@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A SIGHUP reload seen from PF_KEY: a key daemon watching the socket learns what the reload removed and added, as it
  * would from NetBSD's kernel when setkey changes the databases (SADB_DELETE, SADB_X_SPDDELETE2, SADB_ADD without
  * keys, SADB_X_SPDADD to every socket; promiscuous sockets get each message wrapped). Also: SIGTERM keeps the
- * policy guard's nftables table (fail closed; {@link GatewayFailClosedTest}). The real command in a child process, in a namespace (root only).
+ * policy guard's nftables table (fail closed; {@link GatewayFailClosedTest}). The real command in a child process,
+ * in a namespace (root only).
  */
 class GatewayReloadBroadcastTest {
 
@@ -121,7 +122,7 @@ class GatewayReloadBroadcastTest {
                 }
                 assertTrue(types.containsAll(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD)), types.toString());
                 assertTrue(wrapped >= 4, "promiscuous copies (SADB_X_PROMISC-wrapped): " + wrapped + " of " + types);
-                assertTrue(read(dir.resolve("gw.err")).contains("reload: removed 1 configured SAs and 1 policies"),
+                assertTrue(read(dir.resolve("gw.err")).contains("reload: configuration applied: kept 0 SAs and 0 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies"),
                         read(dir.resolve("gw.err")));
 
                 listener.close();
