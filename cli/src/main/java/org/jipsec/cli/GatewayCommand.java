@@ -185,7 +185,7 @@ public final class GatewayCommand implements Callable<Integer> {
         };
         SetkeyOptions o;
         try {
-            o = SetkeyOptions.parse(java.util.List.of("-f", config.toString()));
+            o = SetkeyOptions.parse(java.util.List.of("-s", "-f", config.toString())); // strict: all or nothing
         } catch (SetkeyOptions.UsageException e) {
             throw new IllegalStateException(e);
         }

@@ -43,7 +43,7 @@ public final class SetkeyMessages {
         };
     }
 
-    /** setkeymsg_add (spec §2.4). */
+    /** setkeymsg_add (spec §2.4), for {@code add} (SADB_ADD) and {@code update} (SADB_UPDATE). */
     static PfkeyMessage add(AddStatement a, int pid) {
         List<Extension> x = new ArrayList<>();
         byte[] ek = a.encryptionKey(), ak = a.authKey();
@@ -74,7 +74,7 @@ public final class SetkeyMessages {
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, src.port()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, dst.port()));
         }
-        return PfkeyMessage.of(Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
+        return PfkeyMessage.of(a.update() ? Sadb.SADB_UPDATE : Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
     }
 
     /** setkeymsg_addr for get/delete (spec §2.4). */

@@ -86,9 +86,9 @@ class ManPageExamplesTest {
         SetkeyHarness.Result r = h.script("add myhost.example.com yourhost.example.com ah 123456 -A hmac-sha1 \"AH SA configuration!\" ;");
         assertEquals(0, r.status(), r.err());
         assertEquals(2, h.engine.sad().size(), "setkeymsg_add: one message per (src, dst) pair of the same family");
-        SetkeyHarness.Result n = h.script("get -n myhost.example.com yourhost.example.com ah 123456 ;");
+        SetkeyHarness.Result n = h.script("get -n myhost.example.com yourhost.example.com ah 123456 ;", "-s");
         assertEquals("line 1: Name or service not known at [myhost.example.com]\nparse failed, line 1.\n", n.err());
-        SetkeyHarness.Result m = h.script("get myhost.example.com yourhost.example.com ah 123456 ;");
+        SetkeyHarness.Result m = h.script("get myhost.example.com yourhost.example.com ah 123456 ;", "-s");
         assertEquals("line 1: multiple address specified at [;]\nparse failed, line 1.\n", m.err());
     }
 
@@ -96,7 +96,7 @@ class ManPageExamplesTest {
     void theGreExampleAsPrintedLacksMinusP() {
         // setkey.8 prints "spdadd 0.0.0.0 0.0.0.0 gre 1234 ipsec esp/transport//require ;" (sic): a syntax error
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result r = h.script("spdadd 0.0.0.0 0.0.0.0 gre 1234 ipsec esp/transport//require ;");
+        SetkeyHarness.Result r = h.script("spdadd 0.0.0.0 0.0.0.0 gre 1234 ipsec esp/transport//require ;", "-s");
         assertEquals("line 1: syntax error at [ipsec]\nparse failed, line 1.\n", r.err());
     }
 }
