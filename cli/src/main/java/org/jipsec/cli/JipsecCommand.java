@@ -38,6 +38,8 @@ public final class JipsecCommand implements Runnable {
         CommandLine cl = new CommandLine(new JipsecCommand());
         // setkey reads its own getopt-style flags (-DP, -xx, -f FILE): picocli passes them through as arguments
         cl.getSubcommands().get("setkey").setUnmatchedOptionsArePositionalParams(true);
+        // sysctl likewise (-nw, -xx, -f FILE, NetBSD's getopt set)
+        cl.getSubcommands().get("sysctl").setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("jipsec: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;
