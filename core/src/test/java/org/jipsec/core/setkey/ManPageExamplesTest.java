@@ -70,9 +70,9 @@ class ManPageExamplesTest {
         assertEquals(2, r.out().split("\tesp mode=any").length - 1, r.out());
         assertEquals(4, h.engine.sad().size(), "esp, ah (-6: the IPv6 pair only), esp, tcp");
         String sp = h.run("-DPp").out();
-        assertTrue(sp.contains("10.0.11.41[21] 10.0.11.33[any] reserved\n\tout ipsec\n\tesp/tunnel/192.168.0.1[0]-192.168.1.2[0]/require\n"), sp);
-        assertTrue(sp.contains("::/0 ::/0 ipv6-icmp 135,0\n\tin none\n"), sp);
-        assertTrue(sp.contains("0.0.0.0 0.0.0.0 gre 1234\n\tout ipsec\n\tesp/transport//require\n"), sp);
+        assertTrue(sp.contains("10.0.11.41[21] 10.0.11.33[any] 255(reserved)\n\tout ipsec\n\tesp/tunnel/192.168.0.1[0]-192.168.1.2[0]/require\n"), sp);
+        assertTrue(sp.contains("::/0 ::/0 58(ipv6-icmp) 135,0\n\tin none\n"), sp);
+        assertTrue(sp.contains("0.0.0.0 0.0.0.0 47(gre) 1234\n\tout ipsec\n\tesp/transport//require\n"), sp);
         assertTrue(sp.contains("\tesp/tunnel/192.168.0.1[4500]-192.168.1.2[30000]/require\n"), sp);
         // the remaining two man-page examples
         assertEquals(0, h.script("flush ;").status());

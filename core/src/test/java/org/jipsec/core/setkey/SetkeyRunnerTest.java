@@ -137,7 +137,7 @@ class SetkeyRunnerTest {
         h.rawFiles.put("sp.bin", sp);
         SetkeyHarness.Result r = h.run("sp.bin");
         assertEquals(0, r.status());
-        assertEquals("10.0.0.0/8[any] 10.0.0.0/8[any] reserved\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n", r.out());
+        assertEquals("10.0.0.0/8[any] 10.0.0.0/8[any] 255(reserved)\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n", r.out());
         h.rawFiles.put("short.bin", new byte[] {2, 10, 0, 0});
         assertEquals("invalid keymsg length\n", h.run("short.bin").out());
         PfkeyMessage m = PfkeyMessage.of(Sadb.SADB_FLUSH, 0, 0, 0, List.of());
