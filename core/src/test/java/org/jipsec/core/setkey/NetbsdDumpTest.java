@@ -62,6 +62,20 @@ class NetbsdDumpTest {
     }
 
     @Test
+    void flagUserlandSp() {
+        // t_ipsec_spflags.sh flag_userland_sp, verbatim (flag_if_ipsec_sp needs an ipsec(4) interface: flags=0x80)
+        SetkeyHarness h = new SetkeyHarness();
+        h.stdin = """
+                spdadd 20.0.0.1 20.0.0.2 ipv4 -P in ipsec esp/transport//require ;
+                spdadd 20.0.0.2 20.0.0.1 ipv4 -P out ipsec esp/transport//require ;
+                """;
+        assertEquals(new SetkeyHarness.Result(0, "", ""), h.run("-c"));
+        SetkeyHarness.Result r = h.run("-DPv");
+        assertEquals(0, r.status());
+        match("sadb_x_policy\\{ type=2 dir=2 flags=0x00", r.out());
+    }
+
+    @Test
     void verbosePolicyDumpShowsTheFlags() {
         SetkeyHarness h = new SetkeyHarness();
         h.stdin = "spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;\n";
