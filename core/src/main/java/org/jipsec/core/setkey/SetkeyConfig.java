@@ -62,7 +62,8 @@ public record SetkeyConfig(List<SaParameters> sas, List<OutboundRule> outboundRu
             case DeleteAllStatement d -> "deleteall";
             case BareStatement b -> b.verb().name().toLowerCase(java.util.Locale.ROOT);
             case SpdDeleteStatement d -> "spddelete";
-            case AddStatement a -> "add";
+            case AddStatement a -> a.update() ? "update" : "add";
+            case GetspiStatement g -> "getspi";
             case SpdAddStatement p -> p.update() ? "spdupdate" : "spdadd";
         };
     }

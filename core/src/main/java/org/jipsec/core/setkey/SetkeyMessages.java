@@ -26,6 +26,11 @@ public final class SetkeyMessages {
         return switch (s) {
             case AddStatement a -> add(a, pid);
             case SaKeyStatement k -> saKey(k, pid);
+            case GetspiStatement g -> PfkeyMessage.of(Sadb.SADB_GETSPI, g.saType().number(), 0, pid, List.of(
+                    new Extension.Sa2(g.mode().number(), 0, g.reqid()),
+                    new Extension.SpiRange((int) g.spi(), (int) g.spi()),
+                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, g.src()),
+                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, g.dst())));
             case DeleteAllStatement d -> PfkeyMessage.of(Sadb.SADB_DELETE, d.saType().number(), 0, pid, List.of(
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(d.src())),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(d.dst()))));

@@ -25,6 +25,7 @@ import org.jipsec.core.ipsec.SaType;
  * <pre>
  * add       : "add" aiflags ipandport ipandport proto spi ext* algo ";"
  * update    : "update" aiflags ipandport ipandport proto spi ext* algo ";"   (NetBSD: SADB_UPDATE)
+ * getspi    : "getspi" aiflags ipandport ipandport proto spi ext* ";"        (NetBSD: SADB_GETSPI, SPI range spi-spi)
  * get       : "get" aiflags ipandport ipandport proto spi ext* ";"
  * delete    : "delete" aiflags ipandport ipandport proto spi ext* ";"
  * deleteall : "deleteall" aiflags ipaddr ipaddr proto ";"
@@ -125,6 +126,7 @@ public final class SetkeyParser {
         switch (verb.text()) {
             case "add", "update" -> add(verb, out); // NetBSD parse.y: update takes add's grammar, sends SADB_UPDATE
             case "get", "delete" -> out.add(getDelete(verb));
+            case "getspi" -> out.add(getspi(verb));
             case "deleteall" -> deleteAll(verb, out);
             case "flush", "dump" -> {
                 SaType t = SaType.UNSPEC;
@@ -330,6 +332,21 @@ public final class SetkeyParser {
         if (proto.old) e.flags |= OLD;
         return new SaKeyStatement(verb.line(), verb.text().equals("delete"), srcs.get(0), dsts.get(0), proto.saType,
                 spi, e.mode, e.reqid, e.flags);
+    }
+
+    private GetspiStatement getspi(Token verb) throws SetkeyException {
+        int[] ai = aiflags();
+        List<Endpoint> srcs = ipAndPort(ai);
+        List<Endpoint> dsts = ipAndPort(ai);
+        Proto proto = protocol(next());
+        long spi = spi(next());
+        Ext e = new Ext();
+        while (ext(e, proto)) { /* ext* */ }
+        Token semi = peek();
+        expectSemi();
+        if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
+        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
+        return new GetspiStatement(verb.line(), srcs.get(0), dsts.get(0), proto.saType, spi, e.mode, e.reqid);
     }
 
     private void deleteAll(Token verb, List<SetkeyStatement> out) throws SetkeyException {

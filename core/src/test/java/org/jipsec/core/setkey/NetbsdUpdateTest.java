@@ -35,6 +35,26 @@ class NetbsdUpdateTest {
     }
 
     @Test
+    void ipsecGetspiUpdateSaAsSetupSaspRunsIt() {
+        // t_ipsec_misc.sh setup_sasp ... getspi: larval SAs for exactly these SPIs, then filled in by update
+        SetkeyHarness h = new SetkeyHarness();
+        h.stdin = "getspi 10.0.0.1 10.0.0.2 esp 10000 -lh 100 -ls 100 ;\n"
+                + "getspi 10.0.0.2 10.0.0.1 esp 10001 -lh 100 -ls 100 ;\n"
+                + "spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;\n"
+                + "update 10.0.0.1 10.0.0.2 esp 10000 " + ALGO + ";\n"
+                + "update 10.0.0.2 10.0.0.1 esp 10001 " + ALGO + ";\n";
+        assertTrue(h.run("-D").out().contains("No SAD entries."));
+        assertEquals(new SetkeyHarness.Result(0, "", ""), h.run("-c"));
+        String dump = h.run("-D").out();
+        assertTrue(dump.contains("esp mode=any spi=10000(0x00002710)"), dump);
+        assertTrue(dump.contains("esp mode=any spi=10001(0x00002711)"), dump);
+        assertEquals(2, dump.split("state=mature", -1).length - 1, dump);
+        // the same SPI again: key_do_getnewspi refuses a one-value range that is in use
+        h.stdin = "getspi 10.0.0.1 10.0.0.2 esp 10000 ;\n";
+        assertEquals(new SetkeyHarness.Result(0, "Invalid argument.\n", ""), h.run("-c"));
+    }
+
+    @Test
     void updateSendsSadbUpdateWithAddsExtensions() throws Exception {
         AddStatement a = (AddStatement) SetkeyParser.parse("update 10.0.0.1 10.0.0.2 esp 10000 -m tunnel -u 5 " + ALGO + ";")
                 .get(0);
