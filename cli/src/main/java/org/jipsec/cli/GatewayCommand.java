@@ -154,18 +154,21 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        GatewaySignals.install(() -> {
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(() -> {
             if (reloader == null) log.line("reload: no --config, nothing to do");
             else reloader.reload(server.lock(), server::deliver, () -> { });
-        }, () -> log.line(keyEngineStatus(server)));
+        }), () -> log.line(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             server.close();
             stopped.countDown();
         }));
         out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path() + " (no data plane)");
         out.flush();
+        service.ready("PF_KEY on " + server.path() + " (no data plane)", () -> stopped.getCount() > 0);
         stopped.await();
         return 0;
     }

@@ -70,9 +70,11 @@ final class GatewayDataPlane {
             err.flush();
             return 1;
         }
-        GatewaySignals.install(daemon::reload, () -> log.line(daemon.status()));
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             daemon.close();
             stopped.countDown();
@@ -80,6 +82,7 @@ final class GatewayDataPlane {
         out.println("jipsec gateway: running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey + ", sysctl on "
                 + sysctlServer.path() + " (" + ks.sad().size() + " SAs)");
         out.flush();
+        service.ready("running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey, daemon::running);
         stopped.await();
         return 0;
     }

@@ -175,6 +175,9 @@ public final class GatewayDaemon implements AutoCloseable {
 
     public String tunName() { return tun.name(); }
 
+    /** True while the packet loop runs (the service manager's watchdog pings only then). */
+    public boolean running() { return !closed && thread.isAlive(); }
+
     public PfkeyServer pfkeyServer() { return server; }
 
     /** A PF_KEY request: through the engine (dead SAs' keys zeroed), logged by type and result (never keys). */
