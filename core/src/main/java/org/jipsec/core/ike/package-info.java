@@ -7,6 +7,9 @@
  *   <li>{@code codec}: the message codec (RFC 7296 §3) — header, payload chain, every payload of RFC 7296
  *       plus SKF (RFC 7383); a decoder of untrusted bytes that throws only
  *       {@link org.jipsec.core.ike.codec.IkeDecodeException}.</li>
+ *   <li>{@code crypto}: PRFs and prf+ (§2.13), the key schedule (§2.14, §2.17, §2.18), DH groups 14/19/20/31,
+ *       SK payload protection (§3.14; RFC 5282, RFC 7634), PSK AUTH (§2.15), and the IANA transform IDs mapped
+ *       onto the one algorithm table.</li>
  * </ul>
  *
  * <h2>The daemon this is for: events in, actions out</h2>
