@@ -10,6 +10,7 @@
  *   <li>{@code crypto}: PRFs and prf+ (§2.13), the key schedule (§2.14, §2.17, §2.18), DH groups 14/19/20/31,
  *       SK payload protection (§3.14; RFC 5282, RFC 7634), PSK AUTH (§2.15), and the IANA transform IDs mapped
  *       onto the one algorithm table.</li>
+ *   <li>{@code proposal}: strongSwan proposal strings, SA payload proposals, selection (§2.7) with reasons.</li>
  * </ul>
  *
  * <h2>The daemon this is for: events in, actions out</h2>
