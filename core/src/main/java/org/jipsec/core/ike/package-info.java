@@ -11,6 +11,8 @@
  *       SK payload protection (§3.14; RFC 5282, RFC 7634), PSK AUTH (§2.15), and the IANA transform IDs mapped
  *       onto the one algorithm table.</li>
  *   <li>{@code proposal}: strongSwan proposal strings, SA payload proposals, selection (§2.7) with reasons.</li>
+ *   <li>{@code config}: swanctl.conf (strongSwan's settings syntax) to typed, validated connections, children
+ *       and secrets, with strongSwan's defaults; errors name file and line.</li>
  * </ul>
  *
  * <h2>The daemon this is for: events in, actions out</h2>
