@@ -139,6 +139,11 @@ public final class SwanctlConfig {
             id = IkeIdentity.parse(idv.text());
             if (id == null) throw new ConfigException(idv.file(), idv.line(), "'" + p + "id': not an identity: '"
                     + idv.text() + "'");
+            if (id.idType() == org.jipsec.core.ike.codec.IdPayload.ID_DER_ASN1_DN && s.name().startsWith("local")) {
+                // sending a DN needs its DER encoding, which comes with certificates (issue #15)
+                throw new ConfigException(idv.file(), idv.line(), "'" + p + "id': a distinguished name as our own"
+                        + " identity needs certificate support (issue #15); use an address, FQDN or e-mail");
+            }
         } else if (s.name().startsWith("remote")) {
             id = IkeIdentity.ANY;
         }

@@ -65,6 +65,7 @@ public final class IkeSaEngine {
     private final SecureRandom random;
     private final IkeEndpoint local;
     private final IkeEndpoint remote;
+    private final org.jipsec.core.ike.config.IkeIdentity localId;
     private State state = State.IDLE;
 
     private long spiI;
@@ -97,6 +98,9 @@ public final class IkeSaEngine {
         this.random = random;
         this.local = local;
         this.remote = remote;
+        // swanctl.conf(5) local.id: "Defaults to the IP address of the local endpoint"
+        this.localId = config.localId() != null ? config.localId()
+                : org.jipsec.core.ike.config.IkeIdentity.parse(local.address().getHostAddress());
     }
 
     public State state() {
@@ -194,7 +198,7 @@ public final class IkeSaEngine {
         espSpiIn = nonZeroInt();
         proposedTsi = selectors(config.localTs(), local);
         proposedTsr = selectors(config.remoteTs(), remote);
-        IdPayload idi = config.localId().toPayload(true);
+        IdPayload idi = localId.toPayload(true);
         byte[] auth = PskAuthentication.authData(ike.prf(), config.psk(), realMessage1, nr, keys.skPi(), idi.body());
         List<Payload> inner = List.of(idi, new AuthPayload(AuthPayload.SHARED_KEY_MIC, auth),
                 new SaPayload(espProposals(espSpiIn)), new TsPayload(true, proposedTsi), new TsPayload(false, proposedTsr));
@@ -325,7 +329,7 @@ public final class IkeSaEngine {
                     : "peer identity " + idi.get().text() + " is not the configured " + config.remoteId());
             return;
         }
-        IdPayload idr = config.localId().toPayload(false);
+        IdPayload idr = localId.toPayload(false);
         byte[] myAuth = PskAuthentication.authData(ike.prf(), config.psk(), realMessage2, ni, keys.skPr(), idr.body());
         List<Payload> inner = new ArrayList<>(List.of(idr, new AuthPayload(AuthPayload.SHARED_KEY_MIC, myAuth)));
         IkeAction childAction = childForRequest(m, inner);

@@ -187,6 +187,7 @@ class SwanctlConfigTest {
                 new Bad("connections { c {\n children { x {\n local_ts = 10.0.0.0/33 } } } }\n", 3, "not a traffic selector"),
                 new Bad("connections { c {\n local {\n auth = eap-mschapv2 } } }\n", 3, "psk or pubkey"),
                 new Bad("connections { c {\n remote {\n id = ipv4:foo } } }\n", 3, "not an identity"),
+                new Bad("connections { c {\n local {\n id = \"C=CH, CN=gw\" } } }\n", 3, "issue #15"),
                 new Bad("connections { c : base { } }\n", 1, "templates"),
                 new Bad("connections {\n c {\n", 3, "is not closed"),
                 new Bad("}\n", 1, "without a section"),

@@ -260,6 +260,17 @@ class IkeSaEngineTest {
     }
 
     @Test
+    void localIdDefaultsToTheLocalAddress() throws Exception {
+        String iConf = conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.1.0/24",
+                "10.98.2.0/24", "k").replace("id = 10.98.0.1 }", "}");
+        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519",
+                "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "k"), 2);
+        Link l = new Link(engine(IkeSaEngine.Role.INITIATOR, iConf, 1), r);
+        l.run(new IkeEvent.Initiate(0));
+        assertEquals(IkeSaEngine.State.ESTABLISHED, r.state(), l.rActions.toString());
+    }
+
+    @Test
     void wrongPeerIdentityIsNamed() throws Exception {
         String rConf = conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.2.0/24",
                 "10.98.1.0/24", "k").replace("id = 10.98.0.2 }", "id = gw.example }");
