@@ -11,4 +11,10 @@ public sealed interface IkeEvent {
 
     /** The timer the engine armed last has fired. */
     record Timer(long now) implements IkeEvent {}
+
+    /** Delete the CHILD_SA with this inbound SPI (admin terminate, PF_KEY hard EXPIRE; RFC 7296 §1.4.1). */
+    record DeleteChild(int spiIn, long now) implements IkeEvent {}
+
+    /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
+    record DeleteIke(long now) implements IkeEvent {}
 }

@@ -3,8 +3,14 @@ package org.jipsec.core.ike.engine;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.codec.ExchangeType;
@@ -56,7 +62,16 @@ public final class IkeSaEngine {
 
     public enum Role { INITIATOR, RESPONDER }
 
-    public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, FAILED }
+    public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, DELETING, CLOSED, FAILED }
+
+    /** What the outstanding request is, to know what its response (or its loss, §2.4) means. */
+    private enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE }
+
+    /** A request waiting for the window (§2.3: window 1, one outstanding request). */
+    private sealed interface Queued {
+        record DeleteChild(int spiIn) implements Queued {}
+        record DeleteIke() implements Queued {}
+    }
 
     private static final int NONCE_BYTES = 32; // strongSwan's NONCE_SIZE (ikev2-notes.md §1.1)
 
@@ -91,6 +106,16 @@ public final class IkeSaEngine {
     private int retransmits;
     private byte[] lastRequest;
     private byte[] lastResponse;
+    private Pending pending = Pending.NONE;
+    private int pendingDeleteSpi;
+
+    // after IKE_AUTH (§2.2): our next request's message ID, and the ID we expect in the peer's next request
+    private long nextRequestMid;
+    private long expectedRequestMid;
+    private long lastInbound;
+    private final Map<Integer, ChildSa> children = new LinkedHashMap<>();
+    private final Set<Integer> deletingByUs = new HashSet<>();
+    private final Deque<Queued> queue = new ArrayDeque<>();
 
     public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote) {
         this.role = role;
@@ -125,6 +150,8 @@ public final class IkeSaEngine {
             case IkeEvent.Initiate i -> initiate(i.now(), actions);
             case IkeEvent.Timer t -> timer(t.now(), actions);
             case IkeEvent.Datagram d -> datagram(d, actions);
+            case IkeEvent.DeleteChild dc -> enqueue(new Queued.DeleteChild(dc.spiIn()), dc.now(), actions);
+            case IkeEvent.DeleteIke di -> deleteIke(di.now(), actions);
         }
         return actions;
     }
@@ -262,8 +289,8 @@ public final class IkeSaEngine {
         }
         int spiOut = ByteBuffer.wrap(sa.get().proposals().getFirst().spi()).getInt();
         ChildSaKeys k = childKeys(chosen.negotiated());
-        actions.add(IkeAction.InstallChild.of(config.childName(), chosen.negotiated(), espSpiIn, spiOut, k, true,
-                tsi.selectors(), tsr.selectors()));
+        install(IkeAction.InstallChild.of(config.childName(), chosen.negotiated(), espSpiIn, spiOut, k, true,
+                tsi.selectors(), tsr.selectors()), actions);
     }
 
     // ---- responder ----
@@ -335,7 +362,8 @@ public final class IkeSaEngine {
         IkeAction childAction = childForRequest(m, inner);
         respond(bytes, out.protect(header(ExchangeType.IKE_AUTH, 1, true), List.of(), inner), actions);
         established(actions);
-        actions.add(childAction);
+        if (childAction instanceof IkeAction.InstallChild c) install(c, actions);
+        else actions.add(childAction);
     }
 
     private IkeAction childForRequest(IkeMessage m, List<Payload> inner) {
@@ -367,6 +395,162 @@ public final class IkeSaEngine {
                 n.tsi());
     }
 
+    // ---- after IKE_AUTH: INFORMATIONAL (§1.4) ----
+
+    private void established(IkeMessage m, IkeEvent.Datagram d, List<IkeAction> actions) {
+        IkeHeader h = m.header();
+        if (h.spiI() != spiI || h.spiR() != spiR) return;
+        long mid = h.messageId();
+        if (!h.isResponse()) {
+            // §2.1/§2.2: the previous request again gets the cached response; anything but the next ID is dropped
+            if (lastRequest != null && mid == expectedRequestMid - 1 && Arrays.equals(lastRequest, d.bytes())) {
+                actions.add(new IkeAction.Send(local, remote, lastResponse));
+                return;
+            }
+            if (mid != expectedRequestMid) return;
+        } else if (mid != pendingMessageId || pendingRequest == null) {
+            return;
+        }
+        IkeMessage clear;
+        try {
+            clear = in.unprotect(d.bytes());
+        } catch (IcvMismatchException | IkeDecodeException e) {
+            return; // §2.21.2: dropped; the requester retransmits
+        }
+        lastInbound = d.now();
+        if (h.isResponse()) {
+            response(clear, d.now(), actions);
+        } else {
+            expectedRequestMid++;
+            request(clear, d.bytes(), actions);
+        }
+    }
+
+    private void request(IkeMessage m, byte[] bytes, List<IkeAction> actions) {
+        int exchange = m.header().exchangeType();
+        long mid = m.header().messageId();
+        if (exchange == ExchangeType.INFORMATIONAL) {
+            Informational.Answer a = Informational.answer(m, children, deletingByUs);
+            respond(bytes, out.protect(header(ExchangeType.INFORMATIONAL, mid, true), List.of(), a.response()), actions);
+            for (ChildSa c : a.removed()) remove(c, actions);
+            if (a.ikeDeleted()) teardown(actions, new IkeAction.Closed("deleted by " + remote));
+            return;
+        }
+        if (exchange == ExchangeType.CREATE_CHILD_SA) {
+            // §1.3: a responder may refuse further SAs; rekeying is the next step of issue #14
+            respond(bytes, out.protect(header(exchange, mid, true), List.of(),
+                    List.of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS))), actions);
+            return;
+        }
+        // §1.5/§2.21: other exchange types on an established SA are not answered; the ID is consumed
+    }
+
+    private void response(IkeMessage m, long now, List<IkeAction> actions) {
+        Pending was = pending;
+        int spi = pendingDeleteSpi;
+        completeRequest(actions);
+        switch (was) {
+            case DELETE_CHILD -> {
+                deletingByUs.remove(spi);
+                ChildSa c = children.get(spi);
+                // §1.4.1: removed when the answer arrives, whether it names the pair or (crossing deletes) not
+                if (c != null) remove(c, actions);
+            }
+            case DELETE_IKE -> {
+                teardown(actions, new IkeAction.Closed("deleted"));
+                return;
+            }
+            default -> { }
+        }
+        idle(now, actions);
+    }
+
+    private void enqueue(Queued q, long now, List<IkeAction> actions) {
+        if (state != State.ESTABLISHED) return;
+        if (q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn())) return;
+        queue.add(q);
+        if (pendingRequest == null) idle(now, actions);
+    }
+
+    private void deleteIke(long now, List<IkeAction> actions) {
+        switch (state) {
+            case ESTABLISHED -> {
+                queue.clear();
+                queue.addFirst(new Queued.DeleteIke());
+                if (pendingRequest == null) idle(now, actions);
+                // else: sent when the outstanding request completes (window 1, §2.3)
+            }
+            case DELETING, CLOSED, FAILED -> { }
+            default -> {
+                // not established: nothing to tell the peer (§1.4.1 needs the keys), just forget it
+                pendingRequest = null;
+                teardown(actions, new IkeAction.Closed("deleted before it was established"));
+            }
+        }
+    }
+
+    /** Nothing outstanding: start the next queued request, or wait for the liveness check (§2.4). */
+    private void idle(long now, List<IkeAction> actions) {
+        if (state != State.ESTABLISHED || pendingRequest != null) return;
+        Queued q = queue.poll();
+        while (q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn())) q = queue.poll();
+        if (q instanceof Queued.DeleteIke) {
+            state = State.DELETING;
+            informational(Pending.DELETE_IKE, Informational.deleteIke(), now, actions);
+            return;
+        }
+        if (q instanceof Queued.DeleteChild dc) {
+            deletingByUs.add(dc.spiIn());
+            pendingDeleteSpi = dc.spiIn();
+            informational(Pending.DELETE_CHILD, Informational.deleteChild(dc.spiIn()), now, actions);
+            return;
+        }
+        long delay = config.dpdDelay().toMillis();
+        if (delay <= 0) return;
+        if (now >= lastInbound + delay) {
+            // §1.4/§2.4: an empty INFORMATIONAL request; strongSwan sends it after dpd_delay without inbound traffic
+            informational(Pending.LIVENESS, List.of(), now, actions);
+        } else {
+            actions.add(new IkeAction.ArmTimer(lastInbound + delay));
+        }
+    }
+
+    private void informational(Pending kind, List<Payload> payloads, long now, List<IkeAction> actions) {
+        long mid = nextRequestMid++;
+        byte[] req = out.protect(header(ExchangeType.INFORMATIONAL, mid, false), List.of(), payloads);
+        pending = kind;
+        sendRequest(req, mid, now, actions);
+    }
+
+    private void install(IkeAction.InstallChild c, List<IkeAction> actions) {
+        children.put(c.spiIn(), new ChildSa(c.child(), c.spiIn(), c.spiOut()));
+        actions.add(c);
+    }
+
+    private void remove(ChildSa c, List<IkeAction> actions) {
+        if (children.remove(c.spiIn()) == null) return;
+        deletingByUs.remove(c.spiIn());
+        actions.add(new IkeAction.RemoveChild(c.name(), c.spiIn(), c.spiOut()));
+    }
+
+    /** The IKE SA is gone: every child first (§1.4.1: deleting an IKE SA closes its children), then {@code last}. */
+    private void teardown(List<IkeAction> actions, IkeAction last) {
+        for (ChildSa c : List.copyOf(children.values())) remove(c, actions);
+        state = State.CLOSED;
+        pending = Pending.NONE;
+        pendingRequest = null;
+        queue.clear();
+        actions.add(new IkeAction.CancelTimer());
+        actions.add(last);
+        if (out != null) out.destroy();
+        if (in != null) in.destroy();
+    }
+
+    /** The CHILD_SAs installed and not removed, for status and tests. */
+    public int childCount() {
+        return children.size();
+    }
+
     // ---- shared ----
 
     private void datagram(IkeEvent.Datagram d, List<IkeAction> actions) {
@@ -377,6 +561,11 @@ public final class IkeSaEngine {
             return; // §2.21: malformed unauthenticated messages are dropped (the daemon counts them)
         }
         IkeHeader h = m.header();
+        if (state == State.ESTABLISHED || state == State.DELETING) {
+            established(m, d, actions);
+            return;
+        }
+        if (state == State.CLOSED || state == State.FAILED) return;
         boolean expectResponse = role == Role.INITIATOR;
         if (h.isResponse() != expectResponse) return;
         if (h.spiI() != spiI && !(role == Role.RESPONDER && state == State.IDLE)) return;
@@ -403,12 +592,20 @@ public final class IkeSaEngine {
                 case INIT_ANSWERED -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.messageId() != 1 || h.spiR() != spiR) return;
                     authRequest(in.unprotect(d.bytes()), d.bytes(), actions);
+                    if (state == State.ESTABLISHED) {
+                        lastInbound = d.now();
+                        idle(d.now(), actions);
+                    }
                 }
                 case AUTH_SENT -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.spiR() != spiR) return;
                     IkeMessage clear = in.unprotect(d.bytes());
                     completeRequest(actions);
                     authResponse(clear, actions);
+                    if (state == State.ESTABLISHED) {
+                        lastInbound = d.now();
+                        idle(d.now(), actions);
+                    }
                 }
                 default -> { }
             }
@@ -418,10 +615,28 @@ public final class IkeSaEngine {
     }
 
     private void timer(long now, List<IkeAction> actions) {
-        if (pendingRequest == null) return;
+        if (state == State.CLOSED || state == State.FAILED) return;
+        if (pendingRequest == null) {
+            if (state == State.ESTABLISHED) idle(now, actions);
+            return;
+        }
         if (retransmits >= config.retransmitTries()) {
-            fail(actions, "giving up after " + retransmits + " retransmits of " + ExchangeType.name(
-                    pendingMessageId == 0 ? ExchangeType.IKE_SA_INIT : ExchangeType.IKE_AUTH) + " to " + remote);
+            String exchange = switch (pending) {
+                case INIT -> "IKE_SA_INIT";
+                case AUTH -> "IKE_AUTH";
+                case LIVENESS -> "INFORMATIONAL (liveness check)";
+                case DELETE_CHILD, DELETE_IKE -> "INFORMATIONAL (delete)";
+                case NONE -> "a request";
+            };
+            String what = "giving up after " + retransmits + " retransmits of " + exchange + " request "
+                    + pendingMessageId + " to " + remote;
+            switch (pending) {
+                case INIT, AUTH -> fail(actions, what);
+                // §1.4.1: a Delete that is never answered closes the SA anyway
+                case DELETE_IKE -> teardown(actions, new IkeAction.Closed("deleted; " + what));
+                // §2.4: a peer that does not answer is dead; strongSwan's dpd_action applies
+                default -> teardown(actions, new IkeAction.DeadPeer(what, config.dpdAction()));
+            }
             return;
         }
         retransmits++;
@@ -435,6 +650,8 @@ public final class IkeSaEngine {
     }
 
     private void sendRequest(byte[] m, long messageId, long now, List<IkeAction> actions) {
+        if (state == State.INIT_SENT) pending = Pending.INIT;
+        else if (state == State.AUTH_SENT) pending = Pending.AUTH;
         pendingRequest = m;
         pendingMessageId = messageId;
         retransmits = 0;
@@ -443,6 +660,7 @@ public final class IkeSaEngine {
     }
 
     private void completeRequest(List<IkeAction> actions) {
+        pending = Pending.NONE;
         pendingRequest = null;
         pendingMessageId = -1;
         actions.add(new IkeAction.CancelTimer());
@@ -523,11 +741,15 @@ public final class IkeSaEngine {
 
     private void established(List<IkeAction> actions) {
         state = State.ESTABLISHED;
+        // §2.2: IKE_SA_INIT and IKE_AUTH used 0 and 1 of the original initiator's requests
+        nextRequestMid = role == Role.INITIATOR ? 2 : 0;
+        expectedRequestMid = role == Role.INITIATOR ? 0 : 2;
         actions.add(new IkeAction.Established(ike, localBehindNat, remoteBehindNat));
     }
 
     private void fail(List<IkeAction> actions, String reason) {
         state = State.FAILED;
+        pending = Pending.NONE;
         pendingRequest = null;
         actions.add(new IkeAction.CancelTimer());
         actions.add(new IkeAction.Failed(reason));
