@@ -15,6 +15,9 @@ public sealed interface IkeEvent {
     /** Delete the CHILD_SA with this inbound SPI (admin terminate, PF_KEY hard EXPIRE; RFC 7296 §1.4.1). */
     record DeleteChild(int spiIn, long now) implements IkeEvent {}
 
+    /** Rekey the CHILD_SA with this inbound SPI (rekey_time, PF_KEY soft EXPIRE, admin; RFC 7296 §1.3.3). */
+    record RekeyChild(int spiIn, long now) implements IkeEvent {}
+
     /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
     record DeleteIke(long now) implements IkeEvent {}
 }

@@ -65,12 +65,13 @@ public final class IkeSaEngine {
     public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, DELETING, CLOSED, FAILED }
 
     /** What the outstanding request is, to know what its response (or its loss, §2.4) means. */
-    private enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE }
+    private enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE, REKEY_CHILD }
 
     /** A request waiting for the window (§2.3: window 1, one outstanding request). */
     private sealed interface Queued {
         record DeleteChild(int spiIn) implements Queued {}
         record DeleteIke() implements Queued {}
+        record RekeyChild(int spiIn) implements Queued {}
     }
 
     private static final int NONCE_BYTES = 32; // strongSwan's NONCE_SIZE (ikev2-notes.md §1.1)
@@ -108,6 +109,7 @@ public final class IkeSaEngine {
     private byte[] lastResponse;
     private Pending pending = Pending.NONE;
     private int pendingDeleteSpi;
+    private ChildRekey rekey;
 
     // after IKE_AUTH (§2.2): our next request's message ID, and the ID we expect in the peer's next request
     private long nextRequestMid;
@@ -152,6 +154,7 @@ public final class IkeSaEngine {
             case IkeEvent.Datagram d -> datagram(d, actions);
             case IkeEvent.DeleteChild dc -> enqueue(new Queued.DeleteChild(dc.spiIn()), dc.now(), actions);
             case IkeEvent.DeleteIke di -> deleteIke(di.now(), actions);
+            case IkeEvent.RekeyChild rc -> enqueue(new Queued.RekeyChild(rc.spiIn()), rc.now(), actions);
         }
         return actions;
     }
@@ -276,7 +279,7 @@ public final class IkeSaEngine {
             actions.add(new IkeAction.ChildFailed(config.childName(), "no SA/TSi/TSr in the IKE_AUTH response"));
             return;
         }
-        Selection s = ProposalSelector.select(sa.get().proposals(), config.espProposals(), SaProtocol.ESP, 4, true);
+        Selection s = ProposalSelector.select(sa.get().proposals(), espWithoutDh(), SaProtocol.ESP, 4, true);
         if (!(s instanceof Selection.Chosen chosen)) {
             actions.add(new IkeAction.ChildFailed(config.childName(), "responder chose an ESP proposal we did not offer: "
                     + s));
@@ -374,7 +377,7 @@ public final class IkeSaEngine {
         if (sa.isEmpty() || tsi == null || tsr == null) {
             return new IkeAction.ChildFailed(config.childName(), "IKE_AUTH request without SA/TSi/TSr (childless)");
         }
-        Selection s = ProposalSelector.select(sa.get().proposals(), config.espProposals(), SaProtocol.ESP, 4, true);
+        Selection s = ProposalSelector.select(sa.get().proposals(), espWithoutDh(), SaProtocol.ESP, 4, true);
         if (!(s instanceof Selection.Chosen chosen)) {
             inner.add(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
             return new IkeAction.ChildFailed(config.childName(), s.toString());
@@ -437,9 +440,14 @@ public final class IkeSaEngine {
             return;
         }
         if (exchange == ExchangeType.CREATE_CHILD_SA) {
-            // §1.3: a responder may refuse further SAs; rekeying is the next step of issue #14
-            respond(bytes, out.protect(header(exchange, mid, true), List.of(),
-                    List.of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS))), actions);
+            List<IkeAction> installs = new ArrayList<>();
+            List<Payload> answer = m.first(SaPayload.class).map(sa -> sa.proposals().stream()
+                    .anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE)).orElse(false)
+                    // IKE SA rekey (§1.3.2) is the next step of issue #14: refused for now, the peer keeps the SA
+                    ? List.<Payload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS))
+                    : rekeyRequest(m, installs);
+            respond(bytes, out.protect(header(exchange, mid, true), List.of(), answer), actions);
+            actions.addAll(installs);
             return;
         }
         // §1.5/§2.21: other exchange types on an established SA are not answered; the ID is consumed
@@ -460,6 +468,10 @@ public final class IkeSaEngine {
                 teardown(actions, new IkeAction.Closed("deleted"));
                 return;
             }
+            case REKEY_CHILD -> {
+                rekeyResponse(m, now, actions);
+                if (pendingRequest != null) return; // retried with another group
+            }
             default -> { }
         }
         idle(now, actions);
@@ -468,6 +480,7 @@ public final class IkeSaEngine {
     private void enqueue(Queued q, long now, List<IkeAction> actions) {
         if (state != State.ESTABLISHED) return;
         if (q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn())) return;
+        if (q instanceof Queued.RekeyChild rc && !children.containsKey(rc.spiIn())) return;
         queue.add(q);
         if (pendingRequest == null) idle(now, actions);
     }
@@ -493,7 +506,18 @@ public final class IkeSaEngine {
     private void idle(long now, List<IkeAction> actions) {
         if (state != State.ESTABLISHED || pendingRequest != null) return;
         Queued q = queue.poll();
-        while (q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn())) q = queue.poll();
+        while ((q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn()))
+                || (q instanceof Queued.RekeyChild rc && !children.containsKey(rc.spiIn()))) {
+            q = queue.poll();
+        }
+        if (q instanceof Queued.RekeyChild rc) {
+            ChildSa old = children.get(rc.spiIn());
+            var groups = config.espProposals().getFirst().groups();
+            rekey = new ChildRekey(old, nonZeroInt(), randomBytes(NONCE_BYTES),
+                    groups.isEmpty() ? null : groups.getFirst().generate(random), 0);
+            sendRekey(now, actions);
+            return;
+        }
         if (q instanceof Queued.DeleteIke) {
             state = State.DELETING;
             informational(Pending.DELETE_IKE, Informational.deleteIke(), now, actions);
@@ -515,6 +539,139 @@ public final class IkeSaEngine {
         }
     }
 
+    private void sendRekey(long now, List<IkeAction> actions) {
+        long mid = nextRequestMid++;
+        byte[] req = out.protect(header(ExchangeType.CREATE_CHILD_SA, mid, false), List.of(),
+                rekey.request(config.espProposals()));
+        pending = Pending.REKEY_CHILD;
+        sendRequest(req, mid, now, actions);
+    }
+
+    /** §1.3.3, §2.8: the peer's answer to our child rekey; on success the new child, then the old one's Delete. */
+    private void rekeyResponse(IkeMessage m, long now, List<IkeAction> actions) {
+        ChildRekey r = rekey;
+        rekey = null;
+        var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
+        if (invalidKe.isPresent() && invalidKe.get().data().length == 2 && r.ke() != null
+                && r.invalidKeRetries() < ChildRekey.MAX_INVALID_KE_RETRIES) {
+            int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
+            var g = config.espProposals().stream().flatMap(x -> x.groups().stream()).filter(x -> x.number() == group)
+                    .findFirst();
+            if (g.isPresent() && g.get() != r.ke().group()) {
+                // §1.3: retry with the group the responder asked for
+                rekey = new ChildRekey(r.old(), r.newSpiIn(), r.ni(), g.get().generate(random), r.invalidKeRetries() + 1);
+                sendRekey(now, actions);
+                return;
+            }
+        }
+        for (NotifyPayload n : m.all(NotifyPayload.class)) {
+            if (n.isError()) {
+                actions.add(new IkeAction.ChildFailed(r.old().name(), "rekey of " + r.old() + " refused: "
+                        + NotifyType.name(n.notifyType())));
+                return;
+            }
+        }
+        var sa = m.first(SaPayload.class);
+        var nonce = m.first(NoncePayload.class);
+        if (sa.isEmpty() || nonce.isEmpty() || sa.get().proposals().size() != 1) {
+            actions.add(new IkeAction.ChildFailed(r.old().name(), "rekey response lacks SA or Nonce: " + m.summary()));
+            return;
+        }
+        Selection s = ProposalSelector.select(sa.get().proposals(), config.espProposals(), SaProtocol.ESP, 4, true);
+        if (!(s instanceof Selection.Chosen chosen)) {
+            actions.add(new IkeAction.ChildFailed(r.old().name(), "rekey: responder chose a proposal we did not offer: "
+                    + s));
+            return;
+        }
+        byte[] gir = null;
+        if (chosen.negotiated().dh() != null) {
+            var ke = m.first(KePayload.class);
+            if (r.ke() == null || ke.isEmpty() || ke.get().dhGroup() != r.ke().group().number()
+                    || chosen.negotiated().dh() != r.ke().group()) {
+                actions.add(new IkeAction.ChildFailed(r.old().name(), "rekey: KE does not match the chosen group"));
+                return;
+            }
+            try {
+                gir = r.ke().sharedSecret(ke.get().data());
+            } catch (IkeDecodeException e) {
+                actions.add(new IkeAction.ChildFailed(r.old().name(), "rekey: peer's KE: " + e.getMessage()));
+                return;
+            }
+        }
+        int spiOut = ChildRekey.spiOf(sa.get().proposals().getFirst().spi());
+        ChildSaKeys k = KeySchedule.childSaKeys(ike.prf(), keys.skD(), gir, r.ni(), nonce.get().data(),
+                chosen.negotiated().encryption().keyBytes(), chosen.negotiated().integrity() == null ? 0
+                        : chosen.negotiated().integrity().keyBytes());
+        if (gir != null) Arrays.fill(gir, (byte) 0);
+        install(IkeAction.InstallChild.of(r.old().name(), chosen.negotiated(), r.newSpiIn(), spiOut, k, true,
+                r.old().localTs(), r.old().remoteTs()), actions);
+        // §2.8: the new child is installed; now the old one is deleted (strongSwan: INFORMATIONAL [D])
+        if (children.containsKey(r.old().spiIn())) queue.addFirst(new Queued.DeleteChild(r.old().spiIn()));
+    }
+
+    /** §1.3.3: the peer rekeys one of our children; answered with our new SPI and nonce (and KE with PFS). */
+    private List<Payload> rekeyRequest(IkeMessage m, List<IkeAction> actions) {
+        var rekeySa = m.notify(NotifyType.REKEY_SA);
+        if (rekeySa.isEmpty()) {
+            // a new CHILD_SA outside a rekey (§1.3.1): one child per IKE SA here, as the daemon configures it
+            return List.of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
+        }
+        int peerOld = ChildRekey.spiOf(rekeySa.get().spi());
+        ChildSa old = children.values().stream().filter(c -> c.spiOut() == peerOld).findFirst().orElse(null);
+        if (old == null) {
+            // §2.25: the child is gone (e.g. a crossing delete)
+            return List.of(new NotifyPayload(Proposal.PROTOCOL_ESP, rekeySa.get().spi(), NotifyType.CHILD_SA_NOT_FOUND,
+                    new byte[0]));
+        }
+        var sa = m.first(SaPayload.class);
+        var nonce = m.first(NoncePayload.class);
+        List<TsPayload> ts = m.all(TsPayload.class);
+        TsPayload tsi = ts.stream().filter(TsPayload::initiator).findFirst().orElse(null);
+        TsPayload tsr = ts.stream().filter(t -> !t.initiator()).findFirst().orElse(null);
+        if (sa.isEmpty() || nonce.isEmpty() || tsi == null || tsr == null) {
+            return List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX));
+        }
+        Selection s = ProposalSelector.select(sa.get().proposals(), config.espProposals(), SaProtocol.ESP, 4, true);
+        if (!(s instanceof Selection.Chosen chosen)) {
+            actions.add(new IkeAction.ChildFailed(old.name(), "peer's rekey: " + s));
+            return List.of(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
+        }
+        var dh = chosen.negotiated().dh();
+        var ke = m.first(KePayload.class);
+        byte[] gir = null;
+        KeyExchange mine = null;
+        if (dh != null) {
+            if (ke.isEmpty() || ke.get().dhGroup() != dh.number()) {
+                // §1.3, §2.7: the group we want, two bytes
+                return List.of(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD,
+                        new byte[] {(byte) (dh.number() >>> 8), (byte) dh.number()}));
+            }
+            mine = dh.generate(random);
+            try {
+                gir = mine.sharedSecret(ke.get().data());
+            } catch (IkeDecodeException e) {
+                return List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX));
+            }
+        }
+        int spiIn = nonZeroInt();
+        int spiOut = ChildRekey.spiOf(chosen.offered().spi());
+        byte[] nrNew = randomBytes(NONCE_BYTES);
+        ChildSaKeys k = KeySchedule.childSaKeys(ike.prf(), keys.skD(), gir, nonce.get().data(), nrNew,
+                chosen.negotiated().encryption().keyBytes(), chosen.negotiated().integrity() == null ? 0
+                        : chosen.negotiated().integrity().keyBytes());
+        if (gir != null) Arrays.fill(gir, (byte) 0);
+        List<Payload> p = new ArrayList<>();
+        p.add(new SaPayload(List.of(chosen.negotiated().toResponse(Informational.spi(spiIn)))));
+        p.add(new NoncePayload(nrNew));
+        if (mine != null) p.add(new KePayload(dh.number(), mine.publicValue()));
+        p.add(new TsPayload(true, tsi.selectors()));
+        p.add(new TsPayload(false, tsr.selectors()));
+        // the old child stays until the rekey initiator deletes it (§2.8)
+        install(IkeAction.InstallChild.of(old.name(), chosen.negotiated(), spiIn, spiOut, k, false, old.localTs(),
+                old.remoteTs()), actions);
+        return p;
+    }
+
     private void informational(Pending kind, List<Payload> payloads, long now, List<IkeAction> actions) {
         long mid = nextRequestMid++;
         byte[] req = out.protect(header(ExchangeType.INFORMATIONAL, mid, false), List.of(), payloads);
@@ -523,7 +680,7 @@ public final class IkeSaEngine {
     }
 
     private void install(IkeAction.InstallChild c, List<IkeAction> actions) {
-        children.put(c.spiIn(), new ChildSa(c.child(), c.spiIn(), c.spiOut()));
+        children.put(c.spiIn(), new ChildSa(c.child(), c.spiIn(), c.spiOut(), c.localTs(), c.remoteTs()));
         actions.add(c);
     }
 
@@ -539,6 +696,7 @@ public final class IkeSaEngine {
         state = State.CLOSED;
         pending = Pending.NONE;
         pendingRequest = null;
+        rekey = null;
         queue.clear();
         actions.add(new IkeAction.CancelTimer());
         actions.add(last);
@@ -626,6 +784,7 @@ public final class IkeSaEngine {
                 case AUTH -> "IKE_AUTH";
                 case LIVENESS -> "INFORMATIONAL (liveness check)";
                 case DELETE_CHILD, DELETE_IKE -> "INFORMATIONAL (delete)";
+                case REKEY_CHILD -> "CREATE_CHILD_SA (child rekey)";
                 case NONE -> "a request";
             };
             String what = "giving up after " + retransmits + " retransmits of " + exchange + " request "
@@ -707,15 +866,16 @@ public final class IkeSaEngine {
 
     private List<Proposal> espProposals(int spi) {
         byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
+        List<ProposalSpec> specs = espWithoutDh();
         List<Proposal> p = new ArrayList<>();
-        for (int n = 0; n < config.espProposals().size(); n++) {
-            ProposalSpec spec = config.espProposals().get(n);
-            // no KE in IKE_AUTH, so no DH transforms there (strongSwan strips them the same way)
-            ProposalSpec noDh = new ProposalSpec(spec.protocol(), spec.encryption(), spec.integrity(), spec.prfs(),
-                    List.of(), spec.esn());
-            p.add(noDh.toPayload(n + 1, s));
-        }
+        for (int n = 0; n < specs.size(); n++) p.add(specs.get(n).toPayload(n + 1, s));
         return p;
+    }
+
+    /** No KE in IKE_AUTH, so no DH transforms there, offered or selected (strongSwan strips them the same way). */
+    private List<ProposalSpec> espWithoutDh() {
+        return config.espProposals().stream().map(spec -> new ProposalSpec(spec.protocol(), spec.encryption(),
+                spec.integrity(), spec.prfs(), List.of(), spec.esn())).toList();
     }
 
     private static List<TrafficSelector> selectors(List<TrafficSelectorSpec> specs, IkeEndpoint endpoint) {

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 class IkeInformationalTest {
 
     static String conf(String self, String peer, String localTs, String remoteTs, String dpd, String dpdAction) {
+        return conf(self, peer, localTs, remoteTs, dpd, dpdAction, "aes128gcm16");
+    }
+
+    static String conf(String self, String peer, String localTs, String remoteTs, String dpd, String dpdAction,
+                       String esp) {
         return """
                 connections { c {
                     local_addrs = %s
@@ -34,16 +39,21 @@ class IkeInformationalTest {
                     children { net {
                         local_ts = %s
                         remote_ts = %s
-                        esp_proposals = aes128gcm16
+                        esp_proposals = %s
                         dpd_action = %s } }
                 } }
                 secrets { ike-c { secret = "s3cret-lab" } }
-                """.formatted(self, peer, dpd, self, peer, localTs, remoteTs, dpdAction);
+                """.formatted(self, peer, dpd, self, peer, localTs, remoteTs, esp, dpdAction);
     }
 
     static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed) throws Exception {
-        String text = initiator ? conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", dpd, dpdAction)
-                : conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", dpd, dpdAction);
+        return engine(initiator, dpd, dpdAction, seed, "aes128gcm16");
+    }
+
+    static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed, String esp)
+            throws Exception {
+        String text = initiator ? conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", dpd, dpdAction, esp)
+                : conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", dpd, dpdAction, esp);
         ConfigSource src = new ConfigSource() {
             @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
             @Override public List<String> glob(String pattern, String directory) { return List.of(); }

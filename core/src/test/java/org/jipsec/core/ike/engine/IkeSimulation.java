@@ -106,6 +106,7 @@ final class IkeSimulation {
             case IkeEvent.Datagram d -> new IkeEvent.Datagram(d.from(), d.to(), d.bytes(), now);
             case IkeEvent.DeleteChild d -> new IkeEvent.DeleteChild(d.spiIn(), now);
             case IkeEvent.DeleteIke d -> new IkeEvent.DeleteIke(now);
+            case IkeEvent.RekeyChild r -> new IkeEvent.RekeyChild(r.spiIn(), now);
         };
     }
 
