@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #14 Proof, seeded: two engines over a link that loses (10 %), duplicates (10 %) and reorders (up to
+ * Issue #14 Proof, seeded (child rekeys by either side, both at once, and a delete during a rekey included): two engines over a link that loses (10 %), duplicates (10 %) and reorders (up to
  * 300 ms of random delay) datagrams, timers on a virtual clock. Each seed picks a scenario — establishment with
  * retransmissions, a child or the IKE SA deleted by either side, both sides deleting the child or the IKE SA at
  * once, a peer that goes silent — and the run ends with a teardown from both sides. Afterwards: every installed
@@ -17,19 +17,21 @@ import org.junit.jupiter.api.Test;
  */
 class IkeSimulationTest {
 
-    static final int SEEDS = 120;
+    static final int SEEDS = 240;
 
     enum Scenario { ESTABLISH, DELETE_CHILD_A, DELETE_CHILD_B, DELETE_IKE_A, DELETE_IKE_B, CROSS_CHILD, CROSS_IKE,
-        SILENT_PEER }
+        SILENT_PEER, REKEY_A, REKEY_B, CROSS_REKEY, DELETE_DURING_REKEY }
 
     @Test
     void manySeedsKeepKeysAgreeingAndLeakNothing() throws Exception {
         int established = 0;
         int retransmittedOrLost = 0;
+        int rekeyed = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
             Scenario sc = Scenario.values()[(int) (seed % Scenario.values().length)];
-            IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", seed),
-                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31), seed, 0.10, 0.10, 300);
+            String esp = seed % 3 == 0 ? "aes128gcm16-x25519" : "aes128gcm16";
+            IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", seed, esp),
+                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31, esp), seed, 0.10, 0.10, 300);
             Random r = new Random(seed);
             s.at(0, s.a, new IkeEvent.Initiate(0));
             s.runUntil(200_000);
@@ -55,10 +57,27 @@ class IkeSimulationTest {
                         s.at(t + r.nextInt(50), s.b, new IkeEvent.DeleteIke(0));
                     }
                     case SILENT_PEER -> s.bDead = true;
+                    case REKEY_A -> s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
+                    case REKEY_B -> s.at(t, s.b, new IkeEvent.RekeyChild(bIn, 0));
+                    case CROSS_REKEY -> {
+                        s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
+                        s.at(t + r.nextInt(50), s.b, new IkeEvent.RekeyChild(bIn, 0));
+                    }
+                    case DELETE_DURING_REKEY -> {
+                        s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
+                        s.at(t + r.nextInt(50), s.b, new IkeEvent.DeleteChild(bIn, 0));
+                    }
                     case ESTABLISH -> { }
                 }
                 s.runUntil(s.now + 120_000);
                 s.assertKeysAgree();
+                if (sc == Scenario.REKEY_A || sc == Scenario.REKEY_B) {
+                    if (s.a.state() == IkeSaEngine.State.ESTABLISHED && s.b.state() == IkeSaEngine.State.ESTABLISHED) {
+                        rekeyed++;
+                        assertEquals(1, s.a.childCount(), "seed " + seed + ": old child replaced");
+                        assertEquals(1, s.b.childCount(), "seed " + seed + ": old child replaced");
+                    }
+                }
             }
             if (s.lost > 0) retransmittedOrLost++;
             // teardown from both sides; a side that hears nothing more gives up by itself (dead peer, §2.4)
@@ -74,8 +93,9 @@ class IkeSimulationTest {
         }
         assertTrue(established > SEEDS * 8 / 10, "established in " + established + " of " + SEEDS);
         assertTrue(retransmittedOrLost > SEEDS / 2, "lossy runs " + retransmittedOrLost);
+        assertTrue(rekeyed > 0);
         System.out.println("IkeSimulationTest: " + established + "/" + SEEDS + " established, " + retransmittedOrLost
-                + " runs with losses");
+                + " runs with losses, " + rekeyed + " single rekeys completed");
     }
 
     @Test
