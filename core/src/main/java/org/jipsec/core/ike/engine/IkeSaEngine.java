@@ -110,6 +110,9 @@ public final class IkeSaEngine {
     private Pending pending = Pending.NONE;
     private int pendingDeleteSpi;
     private ChildRekey rekey;
+    // §2.8.1: the nonces of the peer's rekey of the same child, answered while ours was outstanding
+    private byte[] collisionNi;
+    private byte[] collisionNr;
 
     // after IKE_AUTH (§2.2): our next request's message ID, and the ID we expect in the peer's next request
     private long nextRequestMid;
@@ -551,6 +554,10 @@ public final class IkeSaEngine {
     private void rekeyResponse(IkeMessage m, long now, List<IkeAction> actions) {
         ChildRekey r = rekey;
         rekey = null;
+        byte[] otherNi = collisionNi;
+        byte[] otherNr = collisionNr;
+        collisionNi = null;
+        collisionNr = null;
         var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
         if (invalidKe.isPresent() && invalidKe.get().data().length == 2 && r.ke() != null
                 && r.invalidKeRetries() < ChildRekey.MAX_INVALID_KE_RETRIES) {
@@ -560,6 +567,8 @@ public final class IkeSaEngine {
             if (g.isPresent() && g.get() != r.ke().group()) {
                 // §1.3: retry with the group the responder asked for
                 rekey = new ChildRekey(r.old(), r.newSpiIn(), r.ni(), g.get().generate(random), r.invalidKeRetries() + 1);
+                collisionNi = otherNi;
+                collisionNr = otherNr;
                 sendRekey(now, actions);
                 return;
             }
@@ -605,8 +614,21 @@ public final class IkeSaEngine {
         if (gir != null) Arrays.fill(gir, (byte) 0);
         install(IkeAction.InstallChild.of(r.old().name(), chosen.negotiated(), r.newSpiIn(), spiOut, k, true,
                 r.old().localTs(), r.old().remoteTs()), actions);
+        if (otherNi != null && lowest(r.ni(), nonce.get().data(), otherNi, otherNr)) {
+            // §2.8.1: "the SA created with the lowest of the four nonces ... is redundant and SHOULD be closed by the
+            // endpoint that created it": ours; the peer, which won, deletes the old child
+            queue.addFirst(new Queued.DeleteChild(r.newSpiIn()));
+            return;
+        }
         // §2.8: the new child is installed; now the old one is deleted (strongSwan: INFORMATIONAL [D])
         if (children.containsKey(r.old().spiIn())) queue.addFirst(new Queued.DeleteChild(r.old().spiIn()));
+    }
+
+    /** True if the lowest of the four nonces is one of our exchange's (unsigned bytewise, as strongSwan's memcmp). */
+    private static boolean lowest(byte[] ourNi, byte[] ourNr, byte[] peerNi, byte[] peerNr) {
+        byte[] ours = Arrays.compareUnsigned(ourNi, ourNr) <= 0 ? ourNi : ourNr;
+        byte[] theirs = Arrays.compareUnsigned(peerNi, peerNr) <= 0 ? peerNi : peerNr;
+        return Arrays.compareUnsigned(ours, theirs) < 0;
     }
 
     /** §1.3.3: the peer rekeys one of our children; answered with our new SPI and nonce (and KE with PFS). */
@@ -618,6 +640,12 @@ public final class IkeSaEngine {
         }
         int peerOld = ChildRekey.spiOf(rekeySa.get().spi());
         ChildSa old = children.values().stream().filter(c -> c.spiOut() == peerOld).findFirst().orElse(null);
+        boolean replaced = deletingByUs.contains(old == null ? 0 : old.spiIn())
+                || queue.contains(new Queued.DeleteChild(old == null ? 0 : old.spiIn()));
+        if (old != null && replaced) {
+            // §2.25: we are deleting it (our rekey completed first, or a delete crossed): try later
+            return List.of(NotifyPayload.of(NotifyType.TEMPORARY_FAILURE));
+        }
         if (old == null) {
             // §2.25: the child is gone (e.g. a crossing delete)
             return List.of(new NotifyPayload(Proposal.PROTOCOL_ESP, rekeySa.get().spi(), NotifyType.CHILD_SA_NOT_FOUND,
@@ -666,6 +694,11 @@ public final class IkeSaEngine {
         if (mine != null) p.add(new KePayload(dh.number(), mine.publicValue()));
         p.add(new TsPayload(true, tsi.selectors()));
         p.add(new TsPayload(false, tsr.selectors()));
+        if (rekey != null && rekey.old().equals(old)) {
+            // §2.8.1: both sides rekey this child; decided when our own exchange completes
+            collisionNi = nonce.get().data();
+            collisionNr = nrNew;
+        }
         // the old child stays until the rekey initiator deletes it (§2.8)
         install(IkeAction.InstallChild.of(old.name(), chosen.negotiated(), spiIn, spiOut, k, false, old.localTs(),
                 old.remoteTs()), actions);
@@ -697,6 +730,8 @@ public final class IkeSaEngine {
         pending = Pending.NONE;
         pendingRequest = null;
         rekey = null;
+        collisionNi = null;
+        collisionNr = null;
         queue.clear();
         actions.add(new IkeAction.CancelTimer());
         actions.add(last);

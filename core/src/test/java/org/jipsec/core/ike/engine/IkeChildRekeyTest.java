@@ -64,4 +64,42 @@ class IkeChildRekeyTest {
         long createChild = s.aActions.stream().filter(a -> a instanceof IkeAction.Send).count();
         assertTrue(createChild >= 4, "request, retry and delete sent: " + createChild);
     }
+
+    @Test
+    void simultaneousRekeyLeavesOneChildPerSide() throws Exception {
+        int crossed = 0;
+        for (long seed = 30; seed < 50; seed++) {
+            IkeSimulation s = pair(seed % 2 == 0 ? "aes128gcm16" : "aes128gcm16-x25519",
+                    seed % 2 == 0 ? "aes128gcm16" : "aes128gcm16-x25519", seed);
+            int a = IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).getFirst().spiIn();
+            int b = IkeSimulation.of(s.bActions, IkeAction.InstallChild.class).getFirst().spiIn();
+            // both requests leave before either arrives: the exchanges cross (§2.8.1)
+            s.at(s.now + 1_000, s.a, new IkeEvent.RekeyChild(a, 0));
+            s.at(s.now + 1_000, s.b, new IkeEvent.RekeyChild(b, 0));
+            s.runUntil(s.now + 10_000);
+            // crossed: both answered the other's request (3 installs, old and redundant removed); otherwise the
+            // later request got TEMPORARY_FAILURE (2 installs, old removed)
+            if (IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).size() == 3) crossed++;
+            for (List<IkeAction> side : List.of(s.aActions, s.bActions)) {
+                int installs = IkeSimulation.of(side, IkeAction.InstallChild.class).size();
+                assertEquals(installs - 1, IkeSimulation.of(side, IkeAction.RemoveChild.class).size(), "seed " + seed);
+            }
+            assertEquals(1, s.a.childCount(), "seed " + seed + ": the redundant child is closed");
+            assertEquals(1, s.b.childCount());
+            assertEquals(surviving(s.aActions).spiIn(), surviving(s.bActions).spiOut(), "the same pair survives");
+            s.assertKeysAgree();
+            s.at(s.now + 1_000, s.b, new IkeEvent.DeleteIke(0));
+            s.runUntil(s.now + 5_000);
+            s.assertNoLeaks();
+        }
+        assertTrue(crossed > 0, "some runs must cross");
+        System.out.println("IkeChildRekeyTest: " + crossed + "/20 simultaneous rekeys crossed (§2.8.1)");
+    }
+
+    private static IkeAction.InstallChild surviving(List<IkeAction> side) {
+        var removed = IkeSimulation.of(side, IkeAction.RemoveChild.class).stream().map(IkeAction.RemoveChild::spiIn)
+                .toList();
+        return IkeSimulation.of(side, IkeAction.InstallChild.class).stream().filter(c -> !removed.contains(c.spiIn()))
+                .findFirst().orElseThrow();
+    }
 }
