@@ -44,19 +44,25 @@ import org.jipsec.core.ike.proposal.Selection;
 import org.jipsec.core.ike.ts.TsNarrowing;
 
 /**
- * One IKE SA's protocol engine for the initial exchanges (RFC 7296 §1.2): IKE_SA_INIT and IKE_AUTH with a
- * pre-shared key (§2.15) and the first CHILD_SA, as initiator or responder. Driven only by {@link IkeEvent}s,
- * it returns {@link IkeAction}s; clock and randomness are injected, nothing here does I/O.
+ * One IKE SA's protocol engine (RFC 7296): IKE_SA_INIT and IKE_AUTH with a pre-shared key (§2.15) and the first
+ * CHILD_SA as initiator or responder (§1.2), then INFORMATIONAL (§1.4: deletes, liveness checks) and CHILD_SA rekeys
+ * with CREATE_CHILD_SA (§1.3.3) in both directions. Driven only by {@link IkeEvent}s, it returns {@link IkeAction}s;
+ * clock and randomness are injected, nothing here does I/O.
  *
  * <p>What it does: proposal selection with reasons (§2.7), INVALID_KE_PAYLOAD and the retry with the requested
- * group (§1.2), NAT detection (§2.23), the key schedule, PSK AUTH in both directions, ESP selection and TS
+ * group (§1.2, §1.3), NAT detection (§2.23), the key schedule, PSK AUTH in both directions, ESP selection and TS
  * narrowing for the child (§2.9; a refused child leaves the IKE SA up, §1.2), window-1 retransmission by the
- * requester with strongSwan's backoff (§2.1) and the cached response for a retransmitted request (§2.1).
- * Inbound ESP SPIs come from the injected random source here; the daemon will take them from PF_KEY GETSPI.
+ * requester with strongSwan's backoff (§2.1), message IDs per direction (§2.2), queued local requests (§2.3), the
+ * cached response for a retransmitted request (§2.1); deleting a child or the IKE SA from either side, crossing
+ * deletes (§1.4.1); the liveness check after {@code dpd_delay} and the dead peer with {@code dpd_action} (§2.4);
+ * child rekey with or without PFS (§2.17), the old child deleted after the new one is installed (§2.8), and
+ * simultaneous child rekeys (§2.8.1). Helpers: {@link Informational}, {@link ChildRekey}. Inbound ESP SPIs come
+ * from the injected random source here; the daemon will take them from PF_KEY GETSPI.
  *
- * <p>Not yet (issue #14, next step): CREATE_CHILD_SA (rekeys), INFORMATIONAL (delete, DPD), cookies,
- * multiple auth rounds, certificates; the engine answers other exchanges on an established SA with nothing.
- * Not thread-safe: the daemon feeds one SA's events in order.
+ * <p>Not yet (issue #14): IKE SA rekey (§1.3.2, §2.18; a peer's IKE rekey is answered NO_ADDITIONAL_SAS, so the
+ * peer keeps the SA), additional CHILD_SAs outside a rekey (§1.3.1; answered NO_ADDITIONAL_SAS), cookies (§2.6),
+ * fragmentation (RFC 7383), multiple auth rounds, certificates. Not thread-safe: the daemon feeds one SA's events
+ * in order.
  */
 public final class IkeSaEngine {
 
