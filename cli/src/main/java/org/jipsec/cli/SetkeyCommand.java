@@ -65,8 +65,11 @@ public final class SetkeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs with the options already set (by picocli, or by {@link QuickStart} without it). */
+    int run(PrintWriter out, PrintWriter err) {
         SetkeyOptions o;
         try {
             List<String> words = new ArrayList<>(argv);
