@@ -244,6 +244,14 @@ public final class IpsecEngine {
         return now.isPresent() && now.get() == sa;
     }
 
+    /**
+     * Where SAs get their saved sequence state from now on (issue #12: a state directory that writes sequence numbers
+     * ahead of use); without one, {@link org.jipsec.core.xform.SequenceGuard#NONE}. Set before traffic flows.
+     */
+    public void setSequenceGuards(java.util.function.Function<SecurityAssociation, org.jipsec.core.xform.SequenceGuard> guards) {
+        contexts.guards(guards);
+    }
+
     /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
     public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
 
