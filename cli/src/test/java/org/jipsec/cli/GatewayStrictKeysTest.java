@@ -91,6 +91,10 @@ class GatewayStrictKeysTest {
             assertEquals(1, count(w, "WARNING: esp SA spi 0x4001"), w);
             assertTrue(w.contains("RFC 4106 §8.1") && w.contains("Use IKE, or fresh keys"), w);
             assertEquals(0, count(w, "WARNING: esp SA spi 0x4002"), "CBC: no warning\n" + w);
+            org.jipsec.io.netns.Commands.check(List.of("kill", "-USR1", Long.toString(warn.p().pid())), java.time.Duration.ofSeconds(10));
+            for (int i = 0; i < 100 && !warn.errText().contains("sequence state " + state); i++) Thread.sleep(50);
+            assertTrue(warn.errText().contains("sequence state " + state) && warn.errText().contains("0 packets held back"),
+                    "SIGUSR1 shows the state directory\n" + warn.errText());
             stop(warn);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
             for (String f : List.of("salt", "sequence.state", "lock"))

@@ -390,6 +390,8 @@ public final class GatewayDaemon implements AutoCloseable {
             lock().unlock();
         }
         if (sockets.lastSendError != null) b.append("\n  last send error: ").append(sockets.lastSendError);
+        org.jipsec.io.state.SequenceStore st = store;
+        if (st != null) b.append("\n  ").append(st.status());
         return b.toString();
     }
 

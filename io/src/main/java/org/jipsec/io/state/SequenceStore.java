@@ -52,7 +52,7 @@ public final class SequenceStore implements AutoCloseable {
     private volatile Thread writer;
     private volatile boolean running;
     private volatile boolean closed;
-    private boolean failing;
+    private volatile boolean failing;
     private long writes;
 
     private SequenceStore(Path dir, FileChannel lockChannel, FileLock lock, byte[] salt, List<SequenceRecord> loaded,
@@ -134,6 +134,12 @@ public final class SequenceStore implements AutoCloseable {
     public Path directory() { return dir; }
 
     public SequenceStateTable table() { return table; }
+
+    /** One line for SIGUSR1: where, how many writes, packets held back for want of saved numbers. */
+    public String status() {
+        return "sequence state " + dir + ": " + writes() + " writes, " + table.states().size() + " SAs, "
+                + table.held() + " packets held back" + (failing ? " (writes failing)" : "");
+    }
 
     /** Completed writes so far. */
     public synchronized long writes() { return writes; }
