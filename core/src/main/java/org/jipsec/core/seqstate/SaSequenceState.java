@@ -90,18 +90,27 @@ public final class SaSequenceState implements SequenceGuard {
         return true;
     }
 
+    /**
+     * Records the number wanted, then wakes the writer only when the flag goes up: the writer clears the flag before
+     * it reads the wants, so a want recorded while the flag was still up is in its plan, and one recorded after the
+     * clear raises the flag again. A flood of refused packets wakes the writer once, not once per packet.
+     */
     void requestOut(long n) {
         if (frozen) return;
         maxUnsigned(wantOut, n);
-        outPending = true;
-        wake.run();
+        if (!outPending) {
+            outPending = true;
+            wake.run();
+        }
     }
 
     void requestIn(long n) {
         if (frozen) return;
         maxUnsigned(wantIn, n);
-        inPending = true;
-        wake.run();
+        if (!inPending) {
+            inPending = true;
+            wake.run();
+        }
     }
 
     private static void maxUnsigned(AtomicLong a, long v) {

@@ -202,7 +202,11 @@ public final class SequenceStore implements AutoCloseable {
                     lastReport = now;
                 }
                 failing = true;
-                LockSupport.parkNanos(1_000_000_000L);
+                try {
+                    Thread.sleep(1000);                                 // not cut short by the packet path's wake-ups
+                } catch (InterruptedException ie) {
+                    return;
+                }
             }
         }
     }
