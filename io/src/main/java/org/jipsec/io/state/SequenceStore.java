@@ -75,15 +75,22 @@ public final class SequenceStore implements AutoCloseable {
     }
 
     public static SequenceStore open(Path dir, SequenceStateTable.Settings settings, Consumer<String> log) throws IOException {
-        dir = dir.toAbsolutePath();
-        if (!Files.isDirectory(dir)) {
+        dir = dir.toAbsolutePath().normalize();
+        // the path from / down must belong to root or us and be writable by nobody else (OpenSSH StrictModes, as
+        // for the control sockets): checked on the deepest existing directory before anything is created in it
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+        if (existing == null) throw new IOException(dir + ": no existing directory above it");
+        org.jipsec.io.unix.SocketPaths.checkDirectory(existing);
+        if (!existing.equals(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
             Files.setPosixFilePermissions(dir, DIR_MODE);                     // whatever the umask
         }
+        org.jipsec.io.unix.SocketPaths.checkDirectory(dir);
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
         if (mode.contains(PosixFilePermission.OTHERS_WRITE) || mode.contains(PosixFilePermission.GROUP_WRITE))
             throw new IOException("state directory " + dir + " is writable by others (" + PosixFilePermissions.toString(mode)
-                    + "): chmod 700 it");
+                    + "): chmod 700 it");                                   // sticky or not: its files are ours alone
         FileChannel lc = FileChannel.open(dir.resolve(LOCK), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(FILE_MODE));
         FileLock fl;

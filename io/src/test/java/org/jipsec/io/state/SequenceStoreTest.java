@@ -77,7 +77,17 @@ class SequenceStoreTest {
         Files.createDirectories(open);
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         e = assertThrows(IOException.class, () -> SequenceStore.open(open, SMALL, log::add));
-        assertTrue(e.getMessage().contains("writable by others"), e.getMessage());
+        assertTrue(e.getMessage().contains("writable by everybody"), e.getMessage());
+        Path sticky = dir.resolve("sticky");
+        Files.createDirectories(sticky);
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        e = assertThrows(IOException.class, () -> SequenceStore.open(sticky, SMALL, log::add));
+        assertTrue(e.getMessage().contains("writable by others"), "a sticky directory is no state directory: " + e.getMessage());
+        try (SequenceStore below = SequenceStore.open(sticky.resolve("jipsec"), SMALL, log::add)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sticky.resolve("jipsec"))),
+                    "a directory of its own below a sticky one (as under /tmp) is fine");
+        }
     }
 
     @Test
