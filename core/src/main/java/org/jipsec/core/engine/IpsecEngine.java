@@ -252,6 +252,15 @@ public final class IpsecEngine {
         contexts.guards(guards);
     }
 
+    /**
+     * Runs {@code init} on every SA's transform state when it is made (the offline tool's {@code --seq}, {@code --iv}):
+     * on the SA's first context, whose state the contexts of its other modes share; contexts that exist already are
+     * not touched.
+     */
+    public void setContextInitializer(Consumer<SaContext> init) {
+        contexts.onCreate(init);
+    }
+
     /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
     public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
 
@@ -649,7 +658,8 @@ public final class IpsecEngine {
             IpsecMode mode = sa.mode() != IpsecMode.ANY ? sa.mode()
                     : trace.tunnelAfter(i) ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
             history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
-                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
+                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
+                    sa.mode() == IpsecMode.ANY));
             sa.recordUse(received, now);                                   // spec §4.9
             // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
             // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted

@@ -35,6 +35,16 @@ final class SaContextCache {
         this.random = random;
     }
 
+    /**
+     * Run on an SA's first context, when its state is made ({@code jipsec pcap --seq/--iv}); none by default. Not on
+     * the contexts of its other modes: they share that state, and running it again would set the counter back.
+     */
+    private java.util.function.Consumer<SaContext> onCreate = c -> { };
+
+    void onCreate(java.util.function.Consumer<SaContext> init) {
+        onCreate = Objects.requireNonNull(init);
+    }
+
     /** Where SAs made from now on get their saved sequence state. */
     void guards(Function<SecurityAssociation, SequenceGuard> g) {
         this.guards = Objects.requireNonNull(g);
@@ -47,6 +57,7 @@ final class SaContextCache {
         SaContext c;
         if (byMode == null) {
             c = new SaContext(SaAdapter.parameters(sa, mode), random, guards.apply(sa));
+            onCreate.accept(c);
             byMode = new SaContext[IpsecMode.values().length];
             contexts.put(sa, byMode);
         } else {
