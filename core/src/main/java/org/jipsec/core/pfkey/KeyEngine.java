@@ -493,6 +493,32 @@ public final class KeyEngine {
                 Sadb.SADB_X_EXT_NAT_T_OAR, Sadb.SADB_X_EXT_NAT_T_FRAG);
     }
 
+    /**
+     * A last word on each SA about to be installed (issue #12: saved sequence state, {@code --strict-keys}): told of
+     * every SADB_ADD ({@code manual}: keys chosen by whoever sent it) and every SADB_UPDATE of a GETSPI SA (keys an IKE
+     * daemon negotiated). A non-null answer refuses the message with EPERM; the callee says why in its own log (the
+     * PF_KEY reply has only an errno). It may read the keys, not keep them.
+     */
+    @FunctionalInterface
+    public interface SaAdmission {
+        String refusal(SaType type, SaIndex index, SaValues values, boolean manual);
+    }
+
+    private volatile SaAdmission admission = (t, i, v, m) -> null;
+
+    /** Sets the {@link SaAdmission} (default: every SA admitted). */
+    public void setAdmission(SaAdmission a) {
+        this.admission = java.util.Objects.requireNonNull(a);
+    }
+
+    private void admit(SaType st, SaIndex saidx, SaValues p, boolean manual) throws PfkeyException {
+        String why = admission.refusal(st, saidx, p, manual);
+        if (why != null) {
+            p.wipeKeys();
+            throw new PfkeyException(Errno.EPERM, why);
+        }
+    }
+
     /** key_api_add. */
     private Outcome add(long socket, PfkeyMessage m) throws PfkeyException {
         SaType st = saType(m);
@@ -502,6 +528,7 @@ public final class KeyEngine {
             p.wipeKeys();
             throw new PfkeyException(Errno.EEXIST, "SA with SPI 0x" + Integer.toHexString(p.spi()) + " exists");
         }
+        admit(st, saidx, p, true);
         sad.insert(saidx, Match.REQID, p, SaState.MATURE, now());
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
@@ -518,6 +545,7 @@ public final class KeyEngine {
                 .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
         if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
         SaValues p = parameters(m, st, old.seq(), old.pid());
+        admit(st, saidx, p, old.state() != SaState.LARVAL);
         sad.replace(old, p, SaState.MATURE);
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
