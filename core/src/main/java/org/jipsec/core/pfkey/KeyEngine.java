@@ -913,10 +913,29 @@ public final class KeyEngine {
                 p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, 0)));
     }
 
+    /**
+     * The messages encoded back to back, in one array sized once (a growing buffer would leave copies of the keys
+     * behind); each message's keys and each encoded part are zeroed once copied. The caller owns the result.
+     */
     private static byte[] concat(DumpStream<?> stream) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        while (stream.hasNext()) out.writeBytes(PfkeyCodec.encode(stream.next()));
-        return out.toByteArray();
+        List<byte[]> parts = new ArrayList<>();
+        long total = 0;
+        while (stream.hasNext()) {
+            PfkeyMessage m = stream.next();
+            byte[] b = PfkeyCodec.encode(m);
+            wipeKeys(m);
+            parts.add(b);
+            total += b.length;
+        }
+        byte[] out = new byte[(int) Math.min(total, Integer.MAX_VALUE - 8)];
+        int off = 0;
+        for (byte[] b : parts) {
+            int n = Math.min(b.length, out.length - off);
+            System.arraycopy(b, 0, out, off, n);
+            off += n;
+            java.util.Arrays.fill(b, (byte) 0);
+        }
+        return out;
     }
 
     /** Consistency of every structure (tests, fuzzing): empty when all is well. */

@@ -155,12 +155,16 @@ public final class PfkeyServer implements Closeable {
         }
     }
 
-    /** Called under the lock: queue every delivery on its client (never blocks). */
+    /**
+     * Called under the lock: queue every delivery on its client (never blocks). The messages' KEY extensions (a GET
+     * reply's) are zeroed once encoded; the encoded bytes are zeroed once written.
+     */
     private void dispatch(Outcome o) {
         for (Delivery d : o.deliveries()) {
             ClientConnection c = clients.get(d.socketId());
             if (c != null) c.offer(d.encode(), d.registeredOnly());
         }
+        for (Delivery d : o.deliveries()) KeyEngine.wipeKeys(d.message());
         o.dump().ifPresent(d -> {
             ClientConnection c = clients.get(d.socketId());
             if (c != null) c.offerDump(d.stream());
@@ -209,6 +213,7 @@ public final class PfkeyServer implements Closeable {
             if (gone) return;
             long limit = registeredOnly ? maxQueuedBytes / 2 : maxQueuedBytes;
             if (queuedBytes.get() + msg.length > limit) {
+                java.util.Arrays.fill(msg, (byte) 0);
                 dropped.incrementAndGet();
                 engine.countDeliveryDropped(); // under the lock (dispatch): net.key.stats IN_NOMEM
                 return;
@@ -227,7 +232,13 @@ public final class PfkeyServer implements Closeable {
                 byte[] msg;
                 while ((msg = frames.next()) != null) {
                     byte[] request = msg;
-                    withEngine(e -> handler.apply(id, request), true);
+                    // issue #12: a GETSPI's random candidates are drawn here, without the lock the data plane needs
+                    engine.drawSpiCandidates(request);
+                    try {
+                        withEngine(e -> handler.apply(id, request), true);
+                    } finally {
+                        java.util.Arrays.fill(request, (byte) 0); // an ADD's keys: the SAD has its own copy
+                    }
                 }
             } catch (IOException e) {
                 if (!gone && !closed) {
@@ -245,7 +256,11 @@ public final class PfkeyServer implements Closeable {
                     Object item = out.take();
                     if (item instanceof byte[] msg) {
                         queuedBytes.addAndGet(-msg.length);
-                        write(msg);
+                        try {
+                            write(msg);
+                        } finally {
+                            java.util.Arrays.fill(msg, (byte) 0); // a GET reply carries keys
+                        }
                     } else if (item instanceof org.jipsec.core.pfkey.DumpStream<?> stream) {
                         streamDump(stream);
                     }
@@ -269,13 +284,19 @@ public final class PfkeyServer implements Closeable {
                 lock.lock();
                 try {
                     for (int i = 0; i < DUMP_BATCH && stream.hasNext(); i++) {
-                        batch.add(org.jipsec.core.pfkey.PfkeyCodec.encode(stream.next()));
+                        org.jipsec.core.pfkey.PfkeyMessage m = stream.next();
+                        batch.add(org.jipsec.core.pfkey.PfkeyCodec.encode(m));
+                        KeyEngine.wipeKeys(m);
                     }
                 } finally {
                     lock.unlock();
                 }
                 if (batch.isEmpty()) return;
-                for (byte[] m : batch) write(m);
+                try {
+                    for (byte[] m : batch) write(m);
+                } finally {
+                    for (byte[] m : batch) java.util.Arrays.fill(m, (byte) 0); // SADB_DUMP replies carry keys
+                }
             }
         }
 
@@ -291,6 +312,7 @@ public final class PfkeyServer implements Closeable {
             withEngine(e -> { e.closeSocket(id); return null; });
             try { ch.close(); } catch (IOException ignored) { }
             if (writer != null) writer.interrupt();
+            for (Object item : out) if (item instanceof byte[] m) java.util.Arrays.fill(m, (byte) 0);
             out.clear();
         }
     }
