@@ -407,7 +407,10 @@ public final class SetkeyParser {
             if (r == null || r.isEmpty()) throw error(t, "Name or service not known");
             return r;
         } catch (UnknownHostException e) {
-            throw error(t, e.getMessage() == null ? "Name or service not known" : e.getMessage());
+            // the resolver's message repeats the name (a key typed in an address's place): the token is shown by
+            // error(), hidden when it may be a key
+            String m = e.getMessage();
+            throw error(t, m == null || m.contains(t.text()) ? "Name or service not known" : m);
         } catch (RuntimeException e) {
             throw error(t, "Name or service not known");
         }

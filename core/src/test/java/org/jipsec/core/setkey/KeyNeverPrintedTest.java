@@ -37,7 +37,8 @@ class KeyNeverPrintedTest {
             new String[] {PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + " -A \"" + HEX + "\" ;", "quoted key for a name"},
             new String[] {PREFIX + "tcp 0x1000 -A tcp-md5 \"" + HEX.repeat(3) + "\" ;", "tcp-md5 over 80 bytes"},
             new String[] {PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + " -A hmac-sha1 " + HEX + "00000000 ;",
-                    "auth key without 0x"});
+                    "auth key without 0x"},
+            new String[] {"add " + HEX + " 192.0.2.2 esp 0x1000 -E aes-cbc 0x" + HEX + " ;", "key for an address"});
 
     @Test
     void noParserErrorShowsTheKey() {
