@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.core.pfkey.Errno;
 import org.jipsec.core.pfkey.KeyDebug;
+import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.PfkeyCodec;
 import org.jipsec.core.pfkey.PfkeyException;
 import org.jipsec.core.pfkey.PfkeyMessage;
@@ -157,8 +158,13 @@ public final class SetkeyRunner {
                 if (m == null) break; // exit / quit / bye
                 int line = parsed.statements().get(i).line();
                 sent++;
-                if (!postproc(m, exchange(ch, m), scriptMode ? "The result of line " + line + ": " : "")) failed.add(line);
+                try {
+                    if (!postproc(m, exchange(ch, m), scriptMode ? "The result of line " + line + ": " : "")) failed.add(line);
+                } finally {
+                    KeyEngine.wipeKeys(m); // the statement's keys, once sent
+                }
             }
+            for (PfkeyMessage m : msgs) if (m != null) KeyEngine.wipeKeys(m); // those after an exit, never sent
             if (!failed.isEmpty()) {
                 StringBuilder b = new StringBuilder("setkey: ").append(sent - failed.size()).append(" of ").append(sent)
                         .append(" statements applied; not applied: line");
