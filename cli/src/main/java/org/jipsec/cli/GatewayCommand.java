@@ -64,7 +64,8 @@ public final class GatewayCommand implements Callable<Integer> {
     Path sysctlFile;
 
     @Option(names = "--sysctl-socket", paramLabel = "PATH",
-            description = "sysctl control socket (default: 'sysctl' next to the PF_KEY socket)")
+            description = "sysctl control socket (default: next to the PF_KEY socket, named after it: pfkey -> sysctl, "
+                    + "gw1.pfkey -> gw1.sysctl, gw1 -> gw1.sysctl)")
     Path sysctlSocket;
 
     @Option(names = "--tun", paramLabel = "NAME", description = "TUN device to create or attach (default: ${DEFAULT-VALUE})")
@@ -130,7 +131,7 @@ public final class GatewayCommand implements Callable<Integer> {
         // no data plane: the packet statistics exist and stay zero
         new org.jipsec.core.engine.IpsecStatistics().bindTo(sysctl);
         org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, new org.jipsec.core.xform.XformStats());
-        Path ctl = sysctlSocket != null ? sysctlSocket : pfkey.toAbsolutePath().resolveSibling("sysctl");
+        Path ctl = sysctlSocket != null ? sysctlSocket : org.jipsec.io.sysctl.SysctlProtocol.besidePfkey(pfkey);
         SysctlServer sysctlServer;
         try {
             sysctlServer = SysctlServer.start(sysctl, ctl);

@@ -62,7 +62,7 @@ final class GatewayDataPlane {
         sysctl.bindDumpSa(satype -> daemon.pfkeyServer().withEngine(e -> e.dumpSaBytes(satype)));
         sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> daemon.pfkeyServer().withEngine(k -> k.dumpSpBytes()));
         sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(daemon.pfkeyServer().withEngine(k -> k.pfkeyStatistics())));
-        Path ctl = c.sysctlSocket != null ? c.sysctlSocket : c.pfkey.toAbsolutePath().resolveSibling("sysctl");
+        Path ctl = c.sysctlSocket != null ? c.sysctlSocket : org.jipsec.io.sysctl.SysctlProtocol.besidePfkey(c.pfkey);
         SysctlServer sysctlServer;
         try {
             sysctlServer = SysctlServer.start(sysctl, ctl);

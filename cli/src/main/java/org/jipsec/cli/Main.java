@@ -12,6 +12,6 @@ public final class Main {
 
     /** Runs the command line and returns the exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return JipsecCommand.commandLine().execute(args);
+        return JipsecCommand.commandLine(args).execute(args);
     }
 }

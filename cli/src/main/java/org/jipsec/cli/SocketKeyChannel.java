@@ -44,6 +44,8 @@ final class SocketKeyChannel implements KeyChannel {
     static SocketKeyChannel connect(Path path, long timeoutMillis) throws IOException {
         try {
             return new SocketKeyChannel(PfkeyClient.connect(path), timeoutMillis);
+        } catch (org.jipsec.io.unix.PeerCredentials.UntrustedServerException e) {
+            throw e;                                    // reached, and refused: not a server to start
         } catch (IOException e) {
             throw new IOException("cannot reach jipsecd on " + path + " (" + e.getMessage()
                     + "); start it with 'jipsec gateway --no-tun', or use --embedded", e);

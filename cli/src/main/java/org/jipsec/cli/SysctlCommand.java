@@ -28,8 +28,14 @@ public final class SysctlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "sysctl socket of jipsecd (default: ${DEFAULT-VALUE})")
-    Path socket = SysctlProtocol.DEFAULT_PATH;
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "sysctl socket of jipsecd (default: the one beside --pfkey, else /run/jipsec/sysctl)")
+    Path socket;
+
+    @Option(names = "--pfkey", paramLabel = "PATH",
+            description = "PF_KEY socket of jipsecd: its sysctl socket is the one the gateway derives from it "
+                    + "(pfkey -> sysctl, gw1.pfkey -> gw1.sysctl, gw1 -> gw1.sysctl)")
+    Path pfkey;
 
     @Option(names = "--embedded", description = "Use an in-process tree with NetBSD's defaults instead of jipsecd")
     boolean embedded;
@@ -74,9 +80,14 @@ public final class SysctlCommand implements Callable<Integer> {
                 return 1;
             }
             if (embedded) return run(embeddedTree(Sysctl.withNetbsdDefaults()), out, err);
+            Path socket = this.socket != null ? this.socket
+                    : pfkey != null ? SysctlProtocol.besidePfkey(pfkey) : SysctlProtocol.DEFAULT_PATH;
             SysctlClient c;
             try {
                 c = SysctlClient.connect(socket);
+            } catch (org.jipsec.io.unix.PeerCredentials.UntrustedServerException e) {
+                err.println("sysctl: " + e.getMessage());
+                return 1;
             } catch (IOException e) {
                 err.println("sysctl: cannot reach jipsecd on " + socket + " (" + e.getMessage()
                         + "); start it with 'jipsec gateway --no-tun', or use --embedded");

@@ -27,6 +27,18 @@ class MainTest {
         Result r = run("--version");
         assertEquals(0, r.status());
         assertTrue(r.out().startsWith("jipsec "), r.out());
+        assertTrue(r.out().contains("(commit "), "names the commit: " + r.out());
+        assertTrue(r.out().contains("JDK " + Runtime.version()), "names the JDK: " + r.out());
+    }
+
+    @Test
+    void anUnknownCommandIsAnErrorWithASuggestionEvenWithHelp() {
+        for (String[] args : new String[][] {{"iked", "--help"}, {"gatewy"}, {"gatewy", "-h"}, {"gateway", "extra", "--help"}}) {
+            Result r = run(args);
+            assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("Unmatched argument"), r.err());
+        }
+        assertTrue(run("gatewy").err().contains("Did you mean: jipsec gateway?"), run("gatewy").err());
     }
 
     @Test

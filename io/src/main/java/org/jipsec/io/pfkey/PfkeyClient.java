@@ -2,8 +2,6 @@ package org.jipsec.io.pfkey;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import org.jipsec.core.pfkey.PfkeyCodec;
 import org.jipsec.core.pfkey.PfkeyException;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
+import org.jipsec.io.unix.PeerCredentials;
 
 /**
  * A PF_KEY client of jipsecd (what setkey and an IKE daemon use): send messages, receive replies, run a request and
@@ -34,14 +33,17 @@ public final class PfkeyClient implements Closeable {
 
     private PfkeyClient(SocketChannel ch, int pid) {
         this.ch = ch;
-        this.frames = new FrameReader(ch);
+        this.frames = new FrameReader(ch, Sadb.MAX_MESSAGE_BYTES);
         this.pid = pid;
     }
 
+    /**
+     * Connects to jipsecd's PF_KEY socket. Before anything is sent the server's {@code SO_PEERCRED} is checked: a
+     * listener that is neither root nor this process's user is refused ({@link PeerCredentials}), so a key never
+     * goes to a socket someone else put at the path.
+     */
     public static PfkeyClient connect(Path path) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(path));
-        return new PfkeyClient(ch, (int) ProcessHandle.current().pid());
+        return new PfkeyClient(PeerCredentials.connectTrusted(path), (int) ProcessHandle.current().pid());
     }
 
     /** The pid this client puts in requests it builds. */

@@ -19,7 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jipsec.core.pfkey.Delivery;
 import org.jipsec.core.pfkey.KeyEngine;
+import org.jipsec.core.pfkey.Errno;
 import org.jipsec.core.pfkey.Outcome;
+import org.jipsec.core.pfkey.PfkeyMessage;
+import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.unix.PrivateSocketListener;
 
 /**
@@ -32,10 +35,19 @@ import org.jipsec.io.unix.PrivateSocketListener;
  *       window); a client is accepted only when its {@code SO_PEERCRED} uid is 0 or the daemon's own.</li>
  *   <li>Each client has a reader thread and a writer thread (virtual) and a bounded output queue
  *       ({@link #maxQueuedBytes}); when it is full, further messages for that client are dropped and counted — as
- *       PF_KEY drops with ENOBUFS — so a slow or vanished client never stalls the engine or the others.</li>
- *   <li>Dumps are streamed with backpressure: the writer pulls the next batch from the engine's {@code DumpStream}
- *       only when the previous one has been written, so a dump of a million SAs is neither built in memory nor
- *       truncated.</li>
+ *       PF_KEY drops with ENOBUFS — so a slow or vanished client never stalls the engine or the others. All
+ *       clients' queues together are bounded too ({@link #MAX_TOTAL_QUEUED_BYTES}), except that a client whose queue
+ *       is empty always gets one item, so clients that never read cannot starve one that does. A queued message is
+ *       charged its length plus {@link #MESSAGE_OVERHEAD} (the queue node and array header it costs).</li>
+ *   <li>Dumps are streamed with backpressure: the writer pulls the next batch (at most {@link #DUMP_BATCH} messages
+ *       or {@link #DUMP_BATCH_BYTES}) from the engine's {@code DumpStream} only when the previous one has been
+ *       written, so a dump of a million SAs is neither built in memory nor truncated. A pending dump holds a
+ *       snapshot of references and is charged {@link #DUMP_ENTRY_BYTES} per entry against both bounds, released as
+ *       it is sent. A SADB_DUMP or X_SPDDUMP that arrives while the client's queue (or the total) is full is refused
+ *       with ENOBUFS, as NetBSD's key_dump refuses when the socket's receive buffer has no space (spec §1.10), so a
+ *       client that asks for dumps and never reads holds at most its bound plus one snapshot.</li>
+ *   <li>Requests are framed with their length checked first: a message longer than {@code Sadb.MAX_REQUEST_BYTES}
+ *       is skipped without being buffered and answered with ENOBUFS ({@link FrameReader}).</li>
  *   <li>A timer thread calls {@link KeyEngine#tick()} once a second.</li>
  * </ul>
  */
@@ -44,6 +56,14 @@ public final class PfkeyServer implements Closeable {
     private static final Logger LOG = Logger.getLogger(PfkeyServer.class.getName());
     public static final Path DEFAULT_PATH = Path.of("/run/jipsec/pfkey");
     private static final int DUMP_BATCH = 256;
+    /** A dump batch stops growing at this many encoded bytes. */
+    static final int DUMP_BATCH_BYTES = 8 << 10;
+    /** The charge of one entry of a pending dump's snapshot (a reference, and the entry it keeps alive). */
+    static final long DUMP_ENTRY_BYTES = 16;
+    /** The charge of one queued item on top of its bytes (queue node, array header). */
+    static final long MESSAGE_OVERHEAD = 64;
+    /** Bound of all clients' output queues together. */
+    static final long MAX_TOTAL_QUEUED_BYTES = 32L << 20;
 
     private final KeyEngine engine;
     /** Answers one request: the bare key engine, or the IPsec engine (which also sweeps dead SAs' keys). */
@@ -56,6 +76,9 @@ public final class PfkeyServer implements Closeable {
     private final ScheduledExecutorService timer;
     private final long maxQueuedBytes;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong totalQueued = new AtomicLong();
+    private final AtomicLong oversized = new AtomicLong();
+    private final AtomicLong refusedDumps = new AtomicLong();
     private final PrivateSocketListener listener;
     private volatile boolean closed;
 
@@ -117,6 +140,15 @@ public final class PfkeyServer implements Closeable {
 
     /** Connections refused by the SO_PEERCRED check. */
     public long refusedPeers() { return listener.refusedPeers(); }
+
+    /** Requests longer than the request limit, skipped unread and answered with ENOBUFS. */
+    public long oversizedRequests() { return oversized.get(); }
+
+    /** Dump requests refused with ENOBUFS because the client's queue (or all queues) was full. */
+    public long refusedDumps() { return refusedDumps.get(); }
+
+    /** Bytes charged to all clients' output queues now (messages and pending dumps). */
+    public long queuedBytes() { return totalQueued.get(); }
 
     public int clientCount() { return clients.size(); }
 
@@ -212,30 +244,78 @@ public final class PfkeyServer implements Closeable {
         void offer(byte[] msg, boolean registeredOnly) {
             if (gone) return;
             long limit = registeredOnly ? maxQueuedBytes / 2 : maxQueuedBytes;
-            if (queuedBytes.get() + msg.length > limit) {
+            long charge = msg.length + MESSAGE_OVERHEAD;
+            long q = queuedBytes.get();
+            // an empty queue always takes one message: clients that never read cannot starve one that does
+            if (q + charge > limit || (q > 0 && totalQueued.get() + charge > MAX_TOTAL_QUEUED_BYTES)) {
                 java.util.Arrays.fill(msg, (byte) 0);
                 dropped.incrementAndGet();
                 engine.countDeliveryDropped(); // under the lock (dispatch): net.key.stats IN_NOMEM
                 return;
             }
-            queuedBytes.addAndGet(msg.length);
+            charge(charge);
             out.add(msg);
         }
 
+        /** Queues a dump (never refused here: {@link #dumpRefused} already let its request through). */
         void offerDump(org.jipsec.core.pfkey.DumpStream<?> stream) {
-            if (!gone) out.add(stream);
+            if (gone) return;
+            PendingDump d = new PendingDump(stream, MESSAGE_OVERHEAD + stream.remaining() * DUMP_ENTRY_BYTES);
+            charge(d.charge);
+            out.add(d);
+        }
+
+        /**
+         * True when the client's queue is full, or it holds something and all queues together are full: no room for
+         * a dump's snapshot. A client with an empty queue always gets its dump, whatever others hold.
+         */
+        boolean full() {
+            long q = queuedBytes.get();
+            return q >= maxQueuedBytes || (q > 0 && totalQueued.get() >= MAX_TOTAL_QUEUED_BYTES);
+        }
+
+        /** True (under the lock) when {@code request} asks for a dump and there is no room for one. */
+        private boolean dumpRefused(byte[] request) {
+            int type = request[1] & 0xff;
+            if ((type != Sadb.SADB_DUMP && type != Sadb.SADB_X_SPDDUMP) || !full()) return false;
+            refusedDumps.incrementAndGet();
+            return true;
+        }
+
+        /** {@code request}'s base header echoed to this client with {@code errno} (key_senderror's reply shape). */
+        private Outcome refusal(byte[] r, Errno errno) {
+            ByteBuffer h = ByteBuffer.wrap(r).order(java.nio.ByteOrder.LITTLE_ENDIAN);   // PfkeyCodec's byte order
+            PfkeyMessage echo = new PfkeyMessage(r[0] & 0xff, r[1] & 0xff, errno.number(), r[3] & 0xff,
+                    h.getShort(6) & 0xffff, h.getInt(8), h.getInt(12), List.of());
+            return Outcome.of(List.of(new Delivery(id, echo, false, false)));
+        }
+
+        private void charge(long bytes) {
+            queuedBytes.addAndGet(bytes);
+            totalQueued.addAndGet(bytes);
+        }
+
+        private void release(long bytes) {
+            queuedBytes.addAndGet(-bytes);
+            totalQueued.addAndGet(-bytes);
         }
 
         private void readLoop() {
-            FrameReader frames = new FrameReader(ch);
+            FrameReader frames = new FrameReader(ch, Sadb.MAX_REQUEST_BYTES);
             try {
                 byte[] msg;
                 while ((msg = frames.next()) != null) {
                     byte[] request = msg;
+                    if (FrameReader.oversized(request)) {
+                        oversized.incrementAndGet();
+                        deliver(refusal(request, Errno.ENOBUFS));
+                        java.util.Arrays.fill(request, (byte) 0);
+                        continue;
+                    }
                     // issue #12: a GETSPI's random candidates are drawn here, without the lock the data plane needs
                     engine.drawSpiCandidates(request);
                     try {
-                        withEngine(e -> handler.apply(id, request), true);
+                        withEngine(e -> dumpRefused(request) ? refusal(request, Errno.ENOBUFS) : handler.apply(id, request), true);
                     } finally {
                         java.util.Arrays.fill(request, (byte) 0); // an ADD's keys: the SAD has its own copy
                     }
@@ -255,14 +335,14 @@ public final class PfkeyServer implements Closeable {
                 while (!gone) {
                     Object item = out.take();
                     if (item instanceof byte[] msg) {
-                        queuedBytes.addAndGet(-msg.length);
+                        release(msg.length + MESSAGE_OVERHEAD);
                         try {
                             write(msg);
                         } finally {
                             java.util.Arrays.fill(msg, (byte) 0); // a GET reply carries keys
                         }
-                    } else if (item instanceof org.jipsec.core.pfkey.DumpStream<?> stream) {
-                        streamDump(stream);
+                    } else if (item instanceof PendingDump dump) {
+                        streamDump(dump);
                     }
                 }
             } catch (InterruptedException e) {
@@ -277,26 +357,38 @@ public final class PfkeyServer implements Closeable {
             }
         }
 
-        private void streamDump(org.jipsec.core.pfkey.DumpStream<?> stream) throws IOException {
+        private void streamDump(PendingDump dump) throws IOException {
+            org.jipsec.core.pfkey.DumpStream<?> stream = dump.stream;
             List<byte[]> batch = new ArrayList<>(DUMP_BATCH);
-            while (!gone) {
-                batch.clear();
-                lock.lock();
-                try {
-                    for (int i = 0; i < DUMP_BATCH && stream.hasNext(); i++) {
-                        org.jipsec.core.pfkey.PfkeyMessage m = stream.next();
-                        batch.add(org.jipsec.core.pfkey.PfkeyCodec.encode(m));
-                        KeyEngine.wipeKeys(m);
+            try {
+                while (!gone) {
+                    batch.clear();
+                    int bytes = 0;
+                    lock.lock();
+                    try {
+                        for (int i = 0; i < DUMP_BATCH && bytes < DUMP_BATCH_BYTES && stream.hasNext(); i++) {
+                            org.jipsec.core.pfkey.PfkeyMessage next = stream.next();
+                            byte[] m = org.jipsec.core.pfkey.PfkeyCodec.encode(next);
+                            KeyEngine.wipeKeys(next);
+                            bytes += m.length;
+                            batch.add(m);
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                } finally {
-                    lock.unlock();
+                    if (batch.isEmpty()) return;
+                    long sent = Math.min(dump.charge, batch.size() * DUMP_ENTRY_BYTES);
+                    dump.charge -= sent;
+                    release(sent);                                  // those entries left the snapshot
+                    try {
+                        for (byte[] m : batch) write(m);
+                    } finally {
+                        for (byte[] m : batch) java.util.Arrays.fill(m, (byte) 0); // SADB_DUMP replies carry keys
+                    }
                 }
-                if (batch.isEmpty()) return;
-                try {
-                    for (byte[] m : batch) write(m);
-                } finally {
-                    for (byte[] m : batch) java.util.Arrays.fill(m, (byte) 0); // SADB_DUMP replies carry keys
-                }
+            } finally {
+                release(dump.charge);
+                dump.charge = 0;
             }
         }
 
@@ -309,11 +401,28 @@ public final class PfkeyServer implements Closeable {
             if (gone) return;
             gone = true;
             clients.remove(id);
-            withEngine(e -> { e.closeSocket(id); return null; });
+            withEngine(e -> { e.closeSocket(id); return null; });   // after this no dispatch offers to us
             try { ch.close(); } catch (IOException ignored) { }
             if (writer != null) writer.interrupt();
-            for (Object item : out) if (item instanceof byte[] m) java.util.Arrays.fill(m, (byte) 0);
-            out.clear();
+            Object item;
+            while ((item = out.poll()) != null) {
+                if (item instanceof byte[] msg) {
+                    release(msg.length + MESSAGE_OVERHEAD);
+                    java.util.Arrays.fill(msg, (byte) 0);
+                } else if (item instanceof PendingDump d) release(d.charge);
+            }
         }
     }
+
+    /** A dump waiting in a client's queue, with what it is still charged. Only the writer thread changes it. */
+    private static final class PendingDump {
+        final org.jipsec.core.pfkey.DumpStream<?> stream;
+        long charge;
+
+        PendingDump(org.jipsec.core.pfkey.DumpStream<?> stream, long charge) {
+            this.stream = stream;
+            this.charge = charge;
+        }
+    }
+
 }

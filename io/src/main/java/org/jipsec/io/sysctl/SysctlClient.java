@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.jipsec.io.unix.PeerCredentials;
 
 /** A client of jipsecd's sysctl socket ({@link SysctlProtocol}); what {@code jipsec sysctl} uses. Blocking. */
 public final class SysctlClient implements Closeable {
@@ -44,15 +43,12 @@ public final class SysctlClient implements Closeable {
         this.out = Channels.newOutputStream(ch);
     }
 
+    /**
+     * Connects to jipsecd's sysctl socket, refusing a server whose {@code SO_PEERCRED} user is neither root nor this
+     * process's ({@link PeerCredentials}) before any request is sent.
+     */
     public static SysctlClient connect(Path path) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.connect(UnixDomainSocketAddress.of(path));
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-        return new SysctlClient(ch);
+        return new SysctlClient(PeerCredentials.connectTrusted(path));
     }
 
     private List<String> request(String line) throws IOException, RefusedException {

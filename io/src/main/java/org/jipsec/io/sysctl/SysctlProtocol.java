@@ -20,4 +20,20 @@ public final class SysctlProtocol {
 
     /** Default socket path, next to the PF_KEY socket. */
     public static final java.nio.file.Path DEFAULT_PATH = java.nio.file.Path.of("/run/jipsec/sysctl");
+
+    /**
+     * The sysctl socket of the gateway whose PF_KEY socket is {@code pfkey}, when not given explicitly: in the same
+     * directory, named after it — {@code pfkey} becomes {@code sysctl}, a name ending in {@code pfkey} gets that
+     * ending replaced ({@code gw1.pfkey} → {@code gw1.sysctl}, {@code gw1-pfkey} → {@code gw1-sysctl}), any other
+     * name gets {@code .sysctl} appended ({@code gw1} → {@code gw1.sysctl}). Two gateways whose PF_KEY sockets share
+     * a directory thus get two sysctl sockets. The gateway and the {@code sysctl --pfkey} client both use this.
+     */
+    public static java.nio.file.Path besidePfkey(java.nio.file.Path pfkey) {
+        java.nio.file.Path abs = pfkey.toAbsolutePath();
+        java.nio.file.Path name = abs.getFileName();
+        if (name == null) return DEFAULT_PATH;
+        String n = name.toString();
+        String derived = n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + "sysctl" : n + ".sysctl";
+        return abs.resolveSibling(derived);
+    }
 }

@@ -225,4 +225,67 @@ class PfkeyServerTest {
         assertEquals(20_001, count);
         assertEquals(List.of(), server.<List<String>>withEngine(KeyEngine::checkInvariants));
     }
+
+    @Test
+    void anOversizedRequestIsSkippedWithoutBufferingAndAnsweredWithEnobufs() throws Exception {
+        start(1 << 20);
+        PfkeyClient c = client();
+        byte[] big = new byte[Sadb.MAX_MESSAGE_BYTES];         // sadb_msg_len 0xffff: 512 KB promised and sent
+        big[0] = Sadb.PF_KEY_V2;
+        big[1] = (byte) Sadb.SADB_FLUSH;
+        big[4] = (byte) 0xff;
+        big[5] = (byte) 0xff;
+        big[8] = 9;                                             // seq
+        c.sendRaw(big);
+        PfkeyMessage r = c.receive();
+        assertEquals(Errno.ENOBUFS.number(), r.errno());
+        assertEquals(Sadb.SADB_FLUSH, r.type());
+        assertEquals(9, r.seq());
+        assertEquals(1, server.oversizedRequests());
+        // the stream is still in step: the next request is answered
+        assertEquals(0, c.request(add(c, 0x1000, "10.0.0.1", "10.0.0.2")).errno());
+    }
+
+    @Test
+    void dumpsOfAClientThatNeverReadsCountAgainstItsQueueBound() throws Exception {
+        long bound = 64 << 10;
+        start(bound);
+        PfkeyClient loaderClient = client();
+        long loader = server.withEngine(KeyEngine::openSocket);
+        int sas = 2_000;
+        for (int i = 0; i < sas; i++) {
+            byte[] raw = org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.2"));
+            server.withEngine(e -> e.handle(loader, raw));
+        }
+        int requests = 5_000;
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(server.path()))) {
+            java.nio.ByteBuffer dumps = java.nio.ByteBuffer.allocate(16 * requests);
+            for (int i = 0; i < requests; i++) {
+                dumps.put(org.jipsec.core.pfkey.PfkeyCodec.encode(PfkeyMessage.of(Sadb.SADB_DUMP, 0, i + 1, 4242, List.of())));
+            }
+            dumps.flip();
+            while (dumps.hasRemaining()) ch.write(dumps);             // and never read a byte
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (handledDumps() + server.refusedDumps() < requests && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(requests, handledDumps() + server.refusedDumps(), "every DUMP request was answered");
+            assertTrue(server.refusedDumps() > requests / 2, "refused with ENOBUFS once the queue was full: " + server.refusedDumps());
+            // the stated bound: the client's queue bound, plus one dump's snapshot, plus one message
+            long snapshot = PfkeyServer.MESSAGE_OVERHEAD + sas * PfkeyServer.DUMP_ENTRY_BYTES;
+            assertTrue(server.queuedBytes() <= bound + snapshot + 256,
+                    "queued " + server.queuedBytes() + " > " + (bound + snapshot));
+        }
+        // once the client is gone, everything it held is released
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.queuedBytes() != 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(0, server.queuedBytes());
+        PfkeyClient other = client();
+        int count = 0;
+        for (Iterator<PfkeyMessage> it = other.dump(0); it.hasNext(); it.next()) count++;
+        assertEquals(sas, count);
+    }
+
+    private long handledDumps() {
+        return server.<Long>withEngine(e -> e.statistics().requestsByType()[Sadb.SADB_DUMP]);
+    }
 }
