@@ -79,7 +79,8 @@ public final class PcapCommand implements Callable<Integer> {
     private int run(PrintWriter stdout, PrintWriter err) throws UserError {
         String text;
         try {
-            text = Files.readString(config, StandardCharsets.UTF_8);
+            if (!Files.exists(config)) throw new NoSuchFileException(config.toString());
+            text = new String(SetkeyCommand.readFileBytes(config.toString()), StandardCharsets.UTF_8); // at most 64 MiB
         } catch (NoSuchFileException e) {
             throw new UserError(config + ": no such file");
         } catch (IOException | java.io.UncheckedIOException e) {
