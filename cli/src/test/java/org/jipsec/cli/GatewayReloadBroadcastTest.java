@@ -121,7 +121,7 @@ class GatewayReloadBroadcastTest {
                 }
                 assertTrue(types.containsAll(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD)), types.toString());
                 assertTrue(wrapped >= 4, "promiscuous copies (SADB_X_PROMISC-wrapped): " + wrapped + " of " + types);
-                assertTrue(read(dir.resolve("gw.err")).contains("reload: removed 1 configured SAs and 1 policies"),
+                assertTrue(read(dir.resolve("gw.err")).contains("reload: configuration applied: kept 0 SAs and 0 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies"),
                         read(dir.resolve("gw.err")));
 
                 listener.close();
