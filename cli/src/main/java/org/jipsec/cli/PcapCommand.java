@@ -100,7 +100,7 @@ public final class PcapCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), StandardCharsets.UTF_8), sysctl);
             } catch (IOException | java.io.UncheckedIOException | SysctlConf.ConfException e) {
                 throw new UserError(sysctlFile + ": " + e.getMessage());
             }
