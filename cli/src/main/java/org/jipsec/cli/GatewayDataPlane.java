@@ -16,7 +16,8 @@ import org.jipsec.io.sysctl.SysctlServer;
  * <ul>
  *   <li>SIGHUP: reload {@code --config} (only what changed is removed or added; a bad file changes nothing);</li>
  *   <li>SIGUSR1: print the counters to stderr;</li>
- *   <li>SIGTERM/SIGINT: stop (TUN, sockets, socket files and the policy guard's nftables table removed).</li>
+ *   <li>SIGTERM/SIGINT: stop (TUN, sockets and socket files removed; the policy guard's nftables table stays, fail
+ *       closed, until {@code jipsec gateway --cleanup} or the next start).</li>
  * </ul>
  */
 final class GatewayDataPlane {

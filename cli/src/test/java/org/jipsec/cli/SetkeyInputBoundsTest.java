@@ -88,9 +88,16 @@ class SetkeyInputBoundsTest {
     @Test
     void aLineLongerThanTheParserTakesIsNamed() throws Exception {
         Path f = oneLine(1 << 20);
-        Run r = setkey(f.toFile(), "-c");
-        assertEquals(1, r.status(), r.all());
-        assertFalse(r.all().contains("Exception"), r.all());
-        assertEquals("line 1: line too long (more than 65536 characters)\nparse failed, line 1.", r.err().strip());
+        Files.writeString(f, ";\n", StandardOpenOption.APPEND);
+        Run strict = setkey(null, "-s", "-f", f.toString());        // jipsec's -s: standard error, status 1
+        assertEquals(1, strict.status(), strict.all());
+        assertFalse(strict.all().contains("Exception"), strict.all());
+        assertEquals("line 1: line too long (more than 65536 characters)\nparse failed, line 1.", strict.err().strip());
+        Run file = setkey(null, "-f", f.toString());                // NetBSD's -f: standard output, status 1
+        assertEquals(1, file.status(), file.all());
+        assertEquals("line 1: line too long (more than 65536 characters)", file.out().strip());
+        Run piped = setkey(f.toFile(), "-c");                       // NetBSD's -c: reported, and the status stays 0
+        assertFalse(piped.all().contains("Exception"), piped.all());
+        assertEquals("line 1: line too long (more than 65536 characters)", piped.out().strip());
     }
 }

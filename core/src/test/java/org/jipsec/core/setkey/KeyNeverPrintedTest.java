@@ -44,11 +44,18 @@ class KeyNeverPrintedTest {
     void noParserErrorShowsTheKey() {
         List<String> leaks = new ArrayList<>();
         for (String[] c : CASES) {
-            SetkeyHarness h = new SetkeyHarness();
-            SetkeyHarness.Result r = h.script(c[0]);
-            assertEquals(1, r.status(), c[1] + ": " + r.err());
-            assertTrue(r.err().startsWith("line 1: "), c[1] + ": " + r.err());
-            if (leaks(r.out() + r.err())) leaks.add(c[1] + " -> " + r.out() + r.err());
+            // jipsec's strict mode (-s), NetBSD's -f (errors on standard output) and -c (one statement at a time)
+            SetkeyHarness.Result strict = new SetkeyHarness().script(c[0], "-s");
+            assertEquals(1, strict.status(), c[1] + ": " + strict.err());
+            assertTrue(strict.err().startsWith("line 1: "), c[1] + ": " + strict.err());
+            SetkeyHarness.Result file = new SetkeyHarness().script(c[0]);
+            assertTrue((file.out() + file.err()).contains("line 1: "), c[1] + ": " + file.out() + file.err());
+            SetkeyHarness stdin = new SetkeyHarness();
+            stdin.stdin = c[0] + "\n";
+            SetkeyHarness.Result piped = stdin.run("-c");
+            for (SetkeyHarness.Result r : List.of(strict, file, piped)) {
+                if (leaks(r.out() + r.err())) leaks.add(c[1] + " -> " + r.out() + r.err());
+            }
         }
         assertEquals(List.of(), leaks);
     }
@@ -68,19 +75,19 @@ class KeyNeverPrintedTest {
 
     @Test
     void theLengthAndTheAlgorithmAreReported() {
-        SetkeyHarness.Result r = new SetkeyHarness().script(CASES.get(0)[0]);
+        SetkeyHarness.Result r = new SetkeyHarness().script(CASES.get(0)[0], "-s");
         assertEquals("line 1: Invalid key length for aes-cbc: 144 bits (allowed: 128/192/256)\nparse failed, line 1.\n",
                 r.err());
-        SetkeyHarness.Result q = new SetkeyHarness().script(CASES.get(3)[0]);
+        SetkeyHarness.Result q = new SetkeyHarness().script(CASES.get(3)[0], "-s");
         assertEquals("line 1: syntax error at [(36 characters, not shown: may be a key)]\nparse failed, line 1.\n",
                 q.err());
     }
 
     @Test
     void namesAddressesAndNumbersAreStillShown() {
-        SetkeyHarness.Result r = new SetkeyHarness().script(PREFIX + "esp 0x1000 -E aes-foo 0x" + HEX + " ;");
+        SetkeyHarness.Result r = new SetkeyHarness().script(PREFIX + "esp 0x1000 -E aes-foo 0x" + HEX + " ;", "-s");
         assertEquals("line 1: syntax error at [aes-foo]\nparse failed, line 1.\n", r.err());
-        SetkeyHarness.Result s = new SetkeyHarness().script(PREFIX + "esp 0x123456789 -E null ;");
+        SetkeyHarness.Result s = new SetkeyHarness().script(PREFIX + "esp 0x123456789 -E null ;", "-s");
         assertEquals("line 1: SPI too big. at [0x123456789]\nparse failed, line 1.\n", s.err());
     }
 
