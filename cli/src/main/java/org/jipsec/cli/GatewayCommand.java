@@ -126,7 +126,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), java.nio.charset.StandardCharsets.UTF_8), sysctl);
             } catch (java.io.IOException | SysctlConf.ConfException e) {
                 err.println("jipsec gateway: " + sysctlFile + ": " + e.getMessage());
                 err.flush();

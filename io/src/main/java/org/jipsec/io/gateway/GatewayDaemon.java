@@ -279,7 +279,7 @@ public final class GatewayDaemon implements AutoCloseable {
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
-                + " send_errors=" + sockets.sendErrors);
+                + " send_errors=" + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
         PolicyGuard g = guard;
         long[] guardDrops = g != null ? g.counters() : null;   // outside the engine lock: runs nft
         if (g != null) {
