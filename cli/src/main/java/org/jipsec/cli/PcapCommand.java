@@ -32,7 +32,11 @@ import picocli.CommandLine.Parameters;
  * {@code jipsec pcap --config FILE (--protect | --verify) IN.pcap OUT.pcap}: applies the SAs of a setkey file to
  * every packet of a capture, offline, and prints one verdict line per packet.
  */
-@Command(name = "pcap", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec pcap --config sa.conf --protect clear.pcap esp.pcap",
+            "  jipsec pcap --config sa.conf --verify esp.pcap clear.pcap"},
+        name = "pcap", mixinStandardHelpOptions = true,
         description = {"Protect (outbound) or verify and decapsulate (inbound) every packet of a pcap file with the SAs",
             "written in a setkey file ('add' statements; 'spdadd ... -P out ...' choose tunnel SAs).",
             "Prints one line per packet: number, protocol, SPI, sequence number, ok or the drop reason.",

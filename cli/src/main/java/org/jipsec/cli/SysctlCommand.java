@@ -22,7 +22,12 @@ import picocli.CommandLine.Parameters;
  * {@code -x} prints structures in hex, {@code -s} prints the statistics structures as netstat does ({@link NetstatLines}).
  * With {@code --embedded}: a fresh tree with NetBSD's defaults in this process (reads and checks; nothing persists).
  */
-@Command(name = "sysctl", description = "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).")
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec sysctl -a                          # every variable",
+            "  jipsec sysctl net.inet.ipsec.def_policy",
+            "  jipsec sysctl -w net.inet.ipsec.esp_trans_deflev=2"},
+        name = "sysctl", description = "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).")
 public final class SysctlCommand implements Callable<Integer> {
 
     @CommandLine.Spec
