@@ -10,15 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
+import org.jipsec.core.pfkey.PfkeyStatistics;
 import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.spd.Spd;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlNames;
-import org.jipsec.core.setkey.EmbeddedKeyChannel;
-import org.jipsec.core.setkey.HostResolver;
-import org.jipsec.core.setkey.KeyChannel;
-import org.jipsec.core.setkey.SetkeyOptions;
-import org.jipsec.core.setkey.SetkeyRunner;
+import org.jipsec.io.gateway.ConfigReloader;
+import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.pfkey.PfkeyServer;
 import org.jipsec.io.sysctl.SysctlConf;
 import org.jipsec.io.sysctl.SysctlServer;
@@ -30,8 +28,10 @@ import picocli.CommandLine.Option;
  * {@code jipsec gateway}: jipsecd. With {@code --no-tun}, the key engine alone: the SAD and the PF_KEY socket
  * (issue #4) and the sysctl control socket (issue #6); without it, also the data plane ({@link GatewayDataPlane},
  * issue #7: TUN, raw ESP/AH/IPComp and UDP 4500 sockets, SIGHUP reload, SIGUSR1 counters). {@code --sysctl FILE}
- * applies name=value lines and {@code --config FILE} a setkey file before the sockets open. SIGTERM stops it and
- * removes the socket files.
+ * applies name=value lines and {@code --config FILE} a setkey file before the sockets open ({@link ConfigReloader}:
+ * refused as a whole, then the daemon does not start). SIGHUP reloads the file and SIGUSR1 prints the counters, with
+ * or without a data plane ({@link GatewaySignals}). SIGTERM stops it and removes the socket files; the policy guard's
+ * table stays until {@code --cleanup} ({@link GatewayCleanup}) or the next start.
  */
 @Command(
         footerHeading = "%nExample:%n",
@@ -48,8 +48,10 @@ import picocli.CommandLine.Option;
                 + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
                 + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
                 + "and 'lo' always pass. The table "
-                + "follows SPD changes and is removed when the gateway stops. It needs 'nft'; without it the gateway "
-                + "warns and runs unguarded. --no-policy-guard turns it off."})
+                + "follows SPD changes and stays in place when the gateway stops (fail closed: what the SPD says must be "
+                + "protected never leaves in clear while the gateway is down); the next start replaces it, and "
+                + "'jipsec gateway --cleanup --tun NAME' removes it. It needs 'nft'; without it the gateway "
+                + "warns and runs unguarded. --no-policy-guard turns it off (and removes a table an earlier run left)."})
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -95,10 +97,17 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
     boolean noPolicyGuard;
 
+    @Option(names = "--cleanup",
+            description = "Remove what a stopped gateway left: the policy guard's table for --tun (kept while it is "
+                    + "stopped) and the --pfkey and sysctl socket files if provably stale; then exit. Refused while the "
+                    + "gateway runs")
+    boolean cleanup;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (cleanup) return GatewayCleanup.run(this, out, err);
         if (natKeepalive <= 0) {                      // refused with or without --no-tun, before anything is set up
             err.println("jipsec gateway: --nat-keepalive must be a positive number of seconds, not " + natKeepalive);
             err.flush();
@@ -119,7 +128,21 @@ public final class GatewayCommand implements Callable<Integer> {
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
-        if (config != null && !loadConfig(engine, config, out, err)) return 1;
+        GatewayDaemon.Log log = line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        };
+        ConfigReloader reloader = config == null ? null : new ConfigReloader(GatewayConfigFile.of(config), engine, log);
+        if (reloader != null) {
+            try {
+                reloader.loadAtStart();
+            } catch (java.io.IOException e) {
+                log.line("jipsec gateway: " + e.getMessage() + "; not starting");
+                return 1;
+            }
+        }
         PfkeyServer server;
         try {
             server = PfkeyServer.start(engine, pfkey);
@@ -145,64 +168,33 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(() -> {
+            if (reloader == null) log.line("reload: no --config, nothing to do");
+            else reloader.reload(server.lock(), server::deliver, () -> { });
+        }), () -> log.line(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             server.close();
             stopped.countDown();
         }));
         out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path() + " (no data plane)");
         out.flush();
+        service.ready("PF_KEY on " + server.path() + " (no data plane)", () -> stopped.getCount() > 0);
         stopped.await();
         return 0;
     }
 
-    /**
-     * {@code --config FILE}: the setkey-syntax file applied to the engine before the sockets open, through setkey
-     * itself ({@code setkey -f FILE} on an embedded channel). Any parse error or refused statement stops the start, so
-     * the daemon never runs with half a configuration.
-     */
-    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err) {
-        return loadConfig(engine, config, out, err, o -> { });
-    }
-
-    /**
-     * {@link #loadConfig(KeyEngine, Path, PrintWriter, PrintWriter)} whose engine answers (SADB_ADD, SADB_X_SPDADD…
-     * to ALL, promiscuous copies) also go to {@code announce}: a running gateway's PF_KEY listeners see a reload as
-     * they would see a {@code setkey -f}.
-     */
-    static boolean loadConfig(KeyEngine engine, Path config, PrintWriter out, PrintWriter err,
-                              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> announce) {
-        java.io.StringWriter buf = new java.io.StringWriter();
-        PrintWriter setkeyOut = new PrintWriter(buf);
-        SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine, announce); }
-            @Override public String readStdin() { return ""; }
-            @Override public String readFile(String name) throws java.io.IOException {
-                return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);
-            }
-            @Override public byte[] readBytes(String name) throws java.io.IOException { return SetkeyCommand.readFileBytes(name); }
-            @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
-            @Override public long nowMicros() { return System.currentTimeMillis() * 1000; }
-            @Override public java.time.ZoneId zone() { return java.time.ZoneId.systemDefault(); }
-            @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
-            @Override public int pid() { return (int) ProcessHandle.current().pid(); }
-        };
-        SetkeyOptions o;
-        try {
-            o = SetkeyOptions.parse(java.util.List.of("-f", config.toString()));
-        } catch (SetkeyOptions.UsageException e) {
-            throw new IllegalStateException(e);
+    /** SIGUSR1 without a data plane: the databases' sizes and the non-zero PF_KEY statistics (netstat -s style). */
+    private static String keyEngineStatus(PfkeyServer server) {
+        StringBuilder b = new StringBuilder("jipsec gateway (no data plane): ");
+        server.withEngine(k -> b.append("SAs=").append(k.sad().size()).append(" policies=").append(k.policies().size())
+                .append(" PF_KEY sockets=").append(k.socketCount()));
+        for (String line : PfkeyStatistics.netstatLines(server.withEngine(KeyEngine::pfkeyStatistics))) {
+            b.append("\n  ").append(line.strip());
         }
-        int status = new SetkeyRunner(env, setkeyOut, err).run(o);
-        setkeyOut.flush();
-        out.print(buf);
-        out.flush();
-        if (status != 0) {
-            err.println("jipsec gateway: " + config + " not applied; not starting");
-            err.flush();
-            return false;
-        }
-        return true;
+        return b.toString();
     }
 }

@@ -14,9 +14,10 @@ import org.jipsec.io.sysctl.SysctlServer;
  * {@code jipsec gateway} with its data plane (issue #7): starts a {@link GatewayDaemon} in this process's network
  * namespace, serves the sysctl socket beside the PF_KEY one, and handles the signals:
  * <ul>
- *   <li>SIGHUP: reload {@code --config} (its SAs and policies replaced; PF_KEY-added ones kept);</li>
+ *   <li>SIGHUP: reload {@code --config} (only what changed is removed or added; a bad file changes nothing);</li>
  *   <li>SIGUSR1: print the counters to stderr;</li>
- *   <li>SIGTERM/SIGINT: stop (TUN, sockets, socket files and the policy guard's nftables table removed).</li>
+ *   <li>SIGTERM/SIGINT: stop (TUN, sockets and socket files removed; the policy guard's nftables table stays, fail
+ *       closed, until {@code jipsec gateway --cleanup} or the next start).</li>
  * </ul>
  */
 final class GatewayDataPlane {
@@ -47,9 +48,7 @@ final class GatewayDataPlane {
                 err.flush();
             }
         };
-        Path config = c.config;
-        GatewayDaemon.ConfigLoader loader = config == null ? null
-                : (keys, announce) -> GatewayCommand.loadConfig(keys, config, out, err, announce);
+        var loader = c.config == null ? null : GatewayConfigFile.of(c.config);
         GatewayDaemon daemon;
         try {
             daemon = GatewayDaemon.start(o, sysctl, loader, log);
@@ -72,10 +71,11 @@ final class GatewayDataPlane {
             err.flush();
             return 1;
         }
-        signal("HUP", daemon::reload);
-        signal("USR1", () -> log.line(daemon.status()));
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             daemon.close();
             stopped.countDown();
@@ -83,17 +83,8 @@ final class GatewayDataPlane {
         out.println("jipsec gateway: running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey + ", sysctl on "
                 + sysctlServer.path() + " (" + ks.sad().size() + " SAs)");
         out.flush();
+        service.ready("running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey, daemon::running);
         stopped.await();
         return 0;
-    }
-
-    /** Installs a handler for a signal (jdk.unsupported's sun.misc.Signal); a missing one is only logged. */
-    @SuppressWarnings("removal")
-    private static void signal(String name, Runnable action) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.err.println("jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
-        }
     }
 }

@@ -57,7 +57,8 @@ class GatewayAndMonitorTest {
         MainTest.Result b = MainTest.run("gateway", "--no-tun", "--config", dir.resolve("bad.conf").toString(),
                 "--pfkey", dir.resolve("p").toString());
         assertEquals(1, b.status());
-        assertTrue(b.err().startsWith("line 2: Invalid key length at [0x00]\nparse failed, line 2.\n"), b.err());
+        assertTrue(b.err().startsWith("jipsec gateway: " + dir.resolve("bad.conf") + ": line 2: Invalid key length "
+                + "(aes-cbc, 8-bit key); configuration not applied; not starting\n"), b.err());
         java.nio.file.Files.writeString(dir.resolve("bad.sysctl"), "net.key.larval_lifetime=10\nnet.inet.ipsec.def_policy=9\n");
         MainTest.Result s = MainTest.run("gateway", "--no-tun", "--sysctl", dir.resolve("bad.sysctl").toString(),
                 "--pfkey", dir.resolve("p").toString());
@@ -66,25 +67,28 @@ class GatewayAndMonitorTest {
     }
 
     @Test
-    void gatewayConfigIsLoadedThroughSetkey() throws Exception {
+    void gatewayConfigIsValidatedWholeAndAppliedAsOneChange() throws Exception {
         KeyEngine engine = SetkeyCommand.newEngine();
         java.nio.file.Files.writeString(dir.resolve("ok.conf"), """
                 add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
                 spdadd 10.0.11.41 10.0.11.33 any -P out ipsec esp/transport//require ;
                 """);
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        assertTrue(GatewayCommand.loadConfig(engine, dir.resolve("ok.conf"), new PrintWriter(out), new PrintWriter(err)), err.toString());
+        List<String> log = new java.util.ArrayList<>();
+        new org.jipsec.io.gateway.ConfigReloader(GatewayConfigFile.of(dir.resolve("ok.conf")), engine, log::add).loadAtStart();
         assertEquals(1, engine.sad().size());
         assertEquals(1, engine.policies().size());
+        // a second file whose line 2 takes an SPI the engine already holds: refused as a whole, line 1 not applied
         java.nio.file.Files.writeString(dir.resolve("half.conf"), """
                 add 10.0.0.1 10.0.0.2 esp 0x20001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
-                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeeff ;
+                add 10.0.11.41 10.0.11.33 esp 0x10001 -E aes-cbc 0x00112233445566778899aabbccddeefe ;
                 """);
-        StringWriter out2 = new StringWriter(), err2 = new StringWriter();
-        assertTrue(!GatewayCommand.loadConfig(engine, dir.resolve("half.conf"), new PrintWriter(out2), new PrintWriter(err2)));
-        assertEquals("The result of line 2: File exists.\n", out2.toString());
-        assertTrue(err2.toString().contains("1 of 2 statements applied; not applied: line 2."), err2.toString());
-        assertTrue(err2.toString().contains("not applied; not starting"), err2.toString());
+        var second = new org.jipsec.io.gateway.ConfigReloader(GatewayConfigFile.of(dir.resolve("half.conf")), engine, log::add);
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, second::loadAtStart);
+        assertTrue(e.getMessage().startsWith("line 2: SPI 0x10001 is in use by an SA this configuration did not install"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("eefe"), "no key material: " + e.getMessage());
+        assertEquals(1, engine.sad().size(), "nothing of half.conf applied");
+        assertEquals(List.of(), log);
     }
 
     @Test

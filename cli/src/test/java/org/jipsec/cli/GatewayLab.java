@@ -59,7 +59,7 @@ final class GatewayLab implements AutoCloseable {
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
         GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),
-                (keys, announce) -> GatewayCommand.loadConfig(keys, conf, pw, pw, announce), line -> {
+                GatewayConfigFile.of(conf), line -> {
                     synchronized (logs) { logs.append(ns).append(": ").append(line).append('\n'); }
                 }));
         synchronized (logs) { logs.append(sw); }

@@ -10,7 +10,7 @@ import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.PfkeyMessage;
 
 /**
- * setkey against an in-process {@link KeyEngine} ({@code jipsec setkey --embedded}, tests, {@code gateway --config}):
+ * setkey against an in-process {@link KeyEngine} ({@code jipsec setkey --embedded}, tests):
  * a PF_KEY socket of the engine whose replies are collected synchronously. Not thread-safe, like the engine.
  *
  * <p>The engine's answer to a request also goes to its other sockets (SADB_ADD, SADB_X_SPDADD… are sent to ALL,

@@ -4,8 +4,8 @@
  * ({@link org.jipsec.core.setkey.SetkeyMessages}), the command itself with its getopt flags
  * ({@link org.jipsec.core.setkey.SetkeyOptions}, {@link org.jipsec.core.setkey.SetkeyRunner}) over a
  * {@link org.jipsec.core.setkey.KeyChannel} (jipsecd's socket, or an in-process engine:
- * {@link org.jipsec.core.setkey.EmbeddedKeyChannel}), and {@link org.jipsec.core.setkey.SetkeyConfig}, which turns a
- * file into transform parameters for offline processing. The dump printers ({@code setkey -D}, {@code -DP},
+ * {@link org.jipsec.core.setkey.EmbeddedKeyChannel}, which {@code jipsec pcap} also loads its engine through). The
+ * dump printers ({@code setkey -D}, {@code -DP},
  * {@code -l}) are in {@code org.jipsec.core.setkey.dump}. Pure: names are resolved by an injected
  * {@link org.jipsec.core.setkey.HostResolver}, time and zone come from the caller.
  *

@@ -3,26 +3,15 @@ package org.jipsec.io.gateway;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
 import org.jipsec.core.guard.GuardSnapshot;
 import org.jipsec.core.guard.NftRuleset;
-import org.jipsec.core.ipsec.SaType;
 import java.util.List;
-import java.util.function.Consumer;
-import org.jipsec.core.pfkey.Extension;
-import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
-import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
-import org.jipsec.core.sad.SecurityAssociation;
-import org.jipsec.core.spd.PolicyOrigin;
-import org.jipsec.core.spd.SecurityPolicy;
-import org.jipsec.core.spd.SpdException;
 import org.jipsec.core.spd.SystemDefaults;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlNames;
@@ -41,9 +30,8 @@ import org.jipsec.io.tun.TunOptions;
  * into the TUN, and — for transport mode, where the protected packet goes to the same peer address — the fwmark
  * rule that keeps the daemon's own packets (marked {@link GatewayOptions#mark()}) off the TUN.
  *
- * <p>Configuration: {@link ConfigLoader} applies a setkey file to the key engine at start; {@link #reload()} (SIGHUP)
- * removes what the previous load added — SAs and policies that still exist — and loads again, so SAs and policies
- * added over PF_KEY are kept.
+ * <p>Configuration: {@link ConfigReloader} loads a setkey file into the key engine at start; {@link #reload()} (SIGHUP)
+ * applies only what changed since, so SAs that stay keep their state and SAs and policies added over PF_KEY are kept.
  */
 public final class GatewayDaemon implements AutoCloseable {
 
@@ -53,16 +41,6 @@ public final class GatewayDaemon implements AutoCloseable {
         void line(String s);
     }
 
-    /**
-     * Applies a configuration to the key engine; false (after saying why) if it could not be applied. Every outcome of
-     * the engine calls it makes goes to {@code announce}, so the daemon can deliver the messages the kernel would
-     * send to the other PF_KEY sockets (SADB_ADD, SADB_X_SPDADD… to ALL, promiscuous copies).
-     */
-    @FunctionalInterface
-    public interface ConfigLoader {
-        boolean load(KeyEngine keys, Consumer<Outcome> announce);
-    }
-
     private final IpsecEngine engine;
     private final PfkeyServer server;
     private final TunDevice tun;
@@ -70,16 +48,15 @@ public final class GatewayDaemon implements AutoCloseable {
     private final DataPlane plane;
     private final Thread thread;
     private final Log log;
-    private final ConfigLoader config;
+    /** {@code --config}, or null. */
+    private final ConfigReloader config;
     private final GatewayCounters counters = new GatewayCounters();
-    private final Set<SecurityAssociation> configSas = new HashSet<>();
-    private final Set<Integer> configPolicies = new HashSet<>();
     /** The nftables policy guard, or null (--no-policy-guard). */
     private volatile PolicyGuard guard;
     private volatile boolean closed;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
-                          Log log, ConfigLoader config, GatewayOptions o, BatchClock clock) {
+                          Log log, ConfigReloader config, GatewayOptions o, BatchClock clock) {
         this.engine = engine;
         this.server = server;
         this.tun = tun;
@@ -92,12 +69,12 @@ public final class GatewayDaemon implements AutoCloseable {
     }
 
     /**
-     * Builds the engine on {@code sysctl}, applies {@code config} (may be null), opens the TUN (up, MTU set) and the
+     * Builds the engine on {@code sysctl}, loads {@code config} (may be null; see {@link ConfigReloader}), opens the TUN (up, MTU set) and the
      * sockets in the calling thread's namespace, serves PF_KEY and starts the packet loop.
      *
      * @throws IOException when a device or socket cannot be opened, or the configuration is refused
      */
-    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigLoader config, Log log) throws IOException {
+    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log) throws IOException {
         AtomicReference<PfkeyServer> sink = new AtomicReference<>();
         BatchClock clock = new BatchClock(InstantSource.system());
         IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(),
@@ -105,11 +82,8 @@ public final class GatewayDaemon implements AutoCloseable {
                     PfkeyServer s = sink.get();
                     if (s != null) s.deliver(out);
                 });
-        Set<SecurityAssociation> sasBefore = allSas(engine);
-        Set<Integer> policiesBefore = policyIds(engine);
-        if (config != null && !config.load(engine.keyEngine(), none -> { })) {  // no PF_KEY listener yet
-            throw new IOException("configuration not applied");
-        }
+        ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
+        if (reloader != null) reloader.loadAtStart();                  // no PF_KEY listener yet; refused: no start
         engine.sweep();
         TunDevice tun = null;
         WireSockets sockets = null;
@@ -123,10 +97,10 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
             sink.set(server);
-            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, config, o, clock);
+            GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, reloader, o, clock);
             self[0] = d;
-            d.remember(sasBefore, policiesBefore);
             if (o.policyGuard()) d.startGuard(o);
+            else removeLeftoverGuard(tun.name(), log);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
@@ -162,6 +136,25 @@ public final class GatewayDaemon implements AutoCloseable {
         }, () -> guardVersion(sysctl), log);
         sysctl.bindStruct(SysctlNames.IPSEC_STATS, () -> Sysctl.counters(statistics()));
         sysctl.bindStruct(SysctlNames.IPSEC6_STATS, () -> Sysctl.counters(statistics()));
+    }
+
+    /**
+     * {@code --no-policy-guard}: a table an earlier guarded run left behind (fail closed, or kill -9) would go on
+     * enforcing that run's SPD; the start replaces it with nothing, and says so. Without nft there is nothing to do.
+     */
+    private static void removeLeftoverGuard(String tun, Log log) {
+        NftRuleset.Config cfg = new NftRuleset.Config(tun, 0);
+        try {
+            if (PolicyGuard.remove(cfg) == PolicyGuard.Removal.REMOVED) {
+                log.line("policy guard: off (--no-policy-guard); table " + NftRuleset.table(cfg)
+                        + " left by an earlier run removed");
+            }
+        } catch (IOException e) {
+            if (!e.getMessage().startsWith("cannot run nft")) {
+                log.line("policy guard: off, but the table " + NftRuleset.table(cfg) + " of an earlier run may remain: "
+                        + e.getMessage());
+            }
+        }
     }
 
     /** What the guard's rules depend on: the SPD generation and the sysctl defaults (spec §4.3, §4.8). */
@@ -202,6 +195,9 @@ public final class GatewayDaemon implements AutoCloseable {
 
     public String tunName() { return tun.name(); }
 
+    /** True while the packet loop runs (the service manager's watchdog pings only then). */
+    public boolean running() { return !closed && thread.isAlive(); }
+
     public PfkeyServer pfkeyServer() { return server; }
 
     /** A PF_KEY request: through the engine (dead SAs' keys zeroed), logged by type and result (never keys). */
@@ -227,104 +223,26 @@ public final class GatewayDaemon implements AutoCloseable {
         return o;
     }
 
-    /** Sends {@code request} to the engine on {@code socket}, delivers the answers to the PF_KEY clients; ok? */
-    private boolean announced(long socket, PfkeyMessage request) {
-        Outcome o = engine.keyEngine().handle(socket, request);
-        server.deliver(o);
-        for (var d : o.deliveries()) {
-            if (d.socketId() == socket && !d.promiscCopy()) return d.message().errno() == 0;
-        }
-        return false;
-    }
-
-    private static Set<SecurityAssociation> allSas(IpsecEngine engine) {
-        Set<SecurityAssociation> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (SaType t : SaType.values()) {
-            if (t == SaType.UNSPEC) continue;
-            s.addAll(engine.keyEngine().sad().snapshot(t));
-        }
-        return s;
-    }
-
-    private static Set<Integer> policyIds(IpsecEngine engine) {
-        Set<Integer> s = new HashSet<>();
-        for (SecurityPolicy p : engine.spd().dump()) s.add(p.id());
-        return s;
-    }
-
-    /** Records what the last configuration load added: everything now present that was not before. */
-    private void remember(Set<SecurityAssociation> sasBefore, Set<Integer> policiesBefore) {
-        configSas.clear();
-        for (SecurityAssociation sa : allSas(engine)) if (!sasBefore.contains(sa)) configSas.add(sa);
-        configPolicies.clear();
-        for (Integer id : policyIds(engine)) if (!policiesBefore.contains(id)) configPolicies.add(id);
-    }
-
     /**
-     * SIGHUP: the configuration's SAs and policies (those of the previous load that still exist) are removed, and the
-     * configuration is loaded again; SAs and policies added over PF_KEY stay. If the new configuration is refused the
-     * daemon keeps running with what it had minus the removed entries, and says so.
+     * SIGHUP: {@code --config} read and validated outside the engine lock, then the change from what the previous load
+     * installed applied under it ({@link ConfigReloader}): unchanged SAs and policies stay as they are — sequence
+     * numbers, replay windows, lifetimes, policy ids — and only what changed is removed or added. A file that cannot be
+     * read, does not parse or would be refused changes nothing. SAs and policies added over PF_KEY stay unless the
+     * file flushes them.
      *
-     * <p>PF_KEY listeners see the reload as they would see it done with setkey on NetBSD: each removal is a PF_KEY
-     * request to the engine — SADB_DELETE {@code <base, SA, SRC, DST>} per SA, SADB_X_SPDDELETE2 {@code <base,
-     * X_POLICY>} per policy — and each load statement too (SADB_ADD with keys stripped, SADB_X_SPDADD), all
-     * answered to every socket with promiscuous copies (spec §1.10, §1.11), through the PF_KEY server.
+     * <p>PF_KEY listeners see the change as they would see it done with setkey on NetBSD: SADB_DELETE
+     * {@code <base, SA, SRC, DST>} per removed SA, SADB_X_SPDDELETE2 {@code <base, X_POLICY>} per removed policy,
+     * SADB_ADD (keys stripped) and SADB_X_SPDADD per added one, to every socket with promiscuous copies (spec §1.10,
+     * §1.11), through the PF_KEY server.
+     *
+     * @return whether the file was applied
      */
     public boolean reload() {
         if (config == null) {
             log.line("reload: no --config, nothing to do");
             return true;
         }
-        lock().lock();
-        try {
-            int sas = 0, sps = 0;
-            KeyEngine keys = engine.keyEngine();
-            long socket = keys.openSocket();
-            int pid = (int) ProcessHandle.current().pid();
-            try {
-                for (SecurityAssociation sa : configSas) {
-                    if (!sa.state().alive()) continue;
-                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_DELETE, sa.saType().number(), 0, pid, List.of(
-                            new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
-                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()),
-                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination())));
-                    if (announced(socket, del)) sas++;
-                    else if (sa.state().alive()) {                     // not addressable by DELETE: remove it directly
-                        keys.sad().remove(sa);
-                        sas++;
-                    }
-                }
-                for (int id : configPolicies) {
-                    var sp = engine.spd().get(id);
-                    if (sp.isEmpty()) continue;                           // deleted over PF_KEY meanwhile
-                    PfkeyMessage del = PfkeyMessage.of(Sadb.SADB_X_SPDDELETE2, 0, 0, pid,
-                            List.of(new Extension.Policy(sp.get().policy())));
-                    if (announced(socket, del)) sps++;
-                    else {
-                        try {
-                            engine.spd().deleteById(id, PolicyOrigin.KERNEL);
-                            sps++;
-                        } catch (SpdException e) {
-                            // gone meanwhile
-                        }
-                    }
-                }
-            } finally {
-                keys.closeSocket(socket);
-            }
-            engine.sweep();
-            Set<SecurityAssociation> sasBefore = allSas(engine);
-            Set<Integer> policiesBefore = policyIds(engine);
-            boolean ok = config.load(engine.keyEngine(), server::deliver);
-            engine.sweep();
-            remember(sasBefore, policiesBefore);
-            log.line("reload: removed " + sas + " configured SAs and " + sps + " policies; loaded " + configSas.size()
-                    + " SAs and " + configPolicies.size() + " policies" + (ok ? "" : " (configuration refused: partial)")
-                    + "; now " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
-            return ok;
-        } finally {
-            lock().unlock();
-        }
+        return config.reload(lock(), server::deliver, engine::sweep);
     }
 
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
@@ -362,7 +280,10 @@ public final class GatewayDaemon implements AutoCloseable {
         return b.toString();
     }
 
-    /** Stops the loop, closes the PF_KEY socket (file removed), the sockets and the TUN (device removed). */
+    /**
+     * Stops the loop, closes the PF_KEY socket (file removed), the sockets and the TUN (device removed). The policy
+     * guard's table stays (fail closed: {@link PolicyGuard#close()}), after a last update to the SPD as it is now.
+     */
     @Override
     public void close() {
         if (closed) return;
