@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,10 +55,14 @@ class LauncherNoJdkTest {
 
     @Test
     void tooOldJdkIsNamedWithItsVersion() throws Exception {
-        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
-        Assumptions.assumeTrue(Files.isExecutable(jdk17.resolve("bin/java")), "no JDK 17 installed to test with");
-        Run r = run(Map.of("PATH", pathWithoutJava().toString(), "JAVA_HOME", jdk17.toString()));
+        // a JDK 17 as the launcher sees one: bin/java and the release file every JDK image carries
+        Path jdk17 = Files.createDirectories(dir.resolve("jdk-17/bin"));
+        Path java = Files.writeString(jdk17.resolve("java"), "#!/bin/sh\necho 'must not be run' >&2\nexit 99\n");
+        java.toFile().setExecutable(true);
+        Files.writeString(dir.resolve("jdk-17/release"), "JAVA_VERSION=\"17.0.13\"\nIMPLEMENTOR=\"test\"\n");
+        Run r = run(Map.of("PATH", pathWithoutJava().toString(), "JAVA_HOME", dir.resolve("jdk-17").toString()));
         assertEquals(1, r.status(), r.stderr());
-        assertTrue(r.stderr().contains("is JDK 17; jipsec needs a JDK 25 or later"), r.stderr());
+        assertTrue(r.stderr().contains("/jdk-17/bin/java is JDK 17; jipsec needs a JDK 25 or later"), r.stderr());
+        assertTrue(r.stderr().lines().count() == 1, r.stderr());
     }
 }
