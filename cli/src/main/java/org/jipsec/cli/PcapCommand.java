@@ -94,7 +94,8 @@ public final class PcapCommand implements Callable<Integer> {
     private int run(PrintWriter stdout, PrintWriter err) throws UserError {
         String text;
         try {
-            text = Files.readString(config, StandardCharsets.UTF_8);
+            if (!Files.exists(config)) throw new NoSuchFileException(config.toString());
+            text = new String(SetkeyCommand.readFileBytes(config.toString()), StandardCharsets.UTF_8); // at most 64 MiB
         } catch (NoSuchFileException e) {
             throw new UserError(config + ": no such file");
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -103,7 +104,7 @@ public final class PcapCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), StandardCharsets.UTF_8), sysctl);
             } catch (IOException | java.io.UncheckedIOException | SysctlConf.ConfException e) {
                 throw new UserError(sysctlFile + ": " + e.getMessage());
             }

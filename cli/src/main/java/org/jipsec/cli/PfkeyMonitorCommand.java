@@ -67,7 +67,10 @@ public final class PfkeyMonitorCommand implements Callable<Integer> {
                 try {
                     out.print(KeyDebug.format(PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES), showKeys));
                 } catch (PfkeyException e) {
-                    out.println("undecodable message (" + e.getMessage() + "): " + HexFormat.of().formatHex(inner));
+                    // the body may hold a KEY extension: only the base header is shown unless keys were asked for
+                    int shown = showKeys ? inner.length : Math.min(inner.length, PfkeyCodec.BASE_BYTES);
+                    out.println("undecodable message (" + e.getMessage() + "): " + HexFormat.of().formatHex(inner, 0, shown)
+                            + (shown < inner.length ? " (+" + (inner.length - shown) + " bytes not shown)" : ""));
                 }
                 out.flush();
             }

@@ -71,8 +71,11 @@ public final class SetkeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs with the options already set (by picocli, or by {@link QuickStart} without it). */
+    int run(PrintWriter out, PrintWriter err) {
         SetkeyOptions o;
         try {
             List<String> words = new ArrayList<>(argv);
@@ -97,13 +100,13 @@ public final class SetkeyCommand implements Callable<Integer> {
                 return embeddedEngine != null ? new EmbeddedKeyChannel(embeddedEngine) : SocketKeyChannel.connect(pfkey);
             }
             @Override public String readStdin() throws IOException {
-                return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                return new String(BoundedInput.readAll(System.in, "standard input"), StandardCharsets.UTF_8);
             }
             @Override public String readFile(String name) throws IOException {
                 return new String(readBytes(name), StandardCharsets.UTF_8);
             }
             @Override public byte[] readBytes(String name) throws IOException {
-                return name.equals("-") ? System.in.readAllBytes() : readFileBytes(name);
+                return name.equals("-") ? BoundedInput.readAll(System.in, "standard input") : readFileBytes(name);
             }
             @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
             @Override public long nowMicros() {
@@ -117,12 +120,17 @@ public final class SetkeyCommand implements Callable<Integer> {
         return new SetkeyRunner(env, out, err).run(o);
     }
 
-    /** A file's bytes; a missing file is reported as {@code name: No such file or directory}. */
+    /**
+     * A file's bytes, at most {@link BoundedInput#MAX_BYTES} ({@code /dev/zero} and FIFOs included: read as a stream,
+     * never sized in advance); a missing file is reported as {@code name: No such file or directory}.
+     */
     static byte[] readFileBytes(String name) throws IOException {
-        try {
-            return Files.readAllBytes(Path.of(name));
+        try (java.io.InputStream in = Files.newInputStream(Path.of(name))) {
+            return BoundedInput.readAll(in, name);
         } catch (NoSuchFileException e) {
             throw new IOException(name + ": No such file or directory", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(name + ": Permission denied", e);
         } catch (java.nio.file.InvalidPathException e) {
             throw new IOException(name + ": invalid file name", e);
         }

@@ -57,8 +57,11 @@ public final class SysctlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs with the options already set (by picocli, or by {@link QuickStart} without it). */
+    int run(PrintWriter out, PrintWriter err) throws IOException {
         try {
             SysctlOptions o;
             try {
