@@ -33,7 +33,11 @@ import picocli.CommandLine.Option;
  * or without a data plane ({@link GatewaySignals}). SIGTERM stops it and removes the socket files; the policy guard's
  * table stays until {@code --cleanup} ({@link GatewayCleanup}) or the next start.
  */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec gateway --config /etc/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
+            "  kill -HUP $(pidof jipsec)   # reload /etc/ipsec.conf"},
+        name = "gateway", mixinStandardHelpOptions = true,
         description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
                 + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
             "",

@@ -38,7 +38,11 @@ import picocli.CommandLine.Parameters;
  * capture through the daemon's own engine ({@link OfflineEngine} over {@link IpsecEngine}: the same SPD, levels,
  * system defaults and SAD as jipsecd, loaded by the same setkey), offline, and prints one verdict line per packet.
  */
-@Command(name = "pcap", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec pcap --config sa.conf --protect clear.pcap esp.pcap",
+            "  jipsec pcap --config sa.conf --verify esp.pcap clear.pcap"},
+        name = "pcap", mixinStandardHelpOptions = true,
         description = {"Protect (outbound, as a forwarded packet) or verify and decapsulate (inbound) every packet of a pcap",
             "file with the engine jipsecd runs: the setkey file's SAs and policies (add, spdadd, flush... as setkey -f),",
             "levels and system defaults (--sysctl: def_policy, deflevs...). A file without any policy protects each packet",

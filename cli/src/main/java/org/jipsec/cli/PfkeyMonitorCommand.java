@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  * {@code jipsec pfkey-monitor}: like {@code setkey -x}, turns the PF_KEY socket promiscuous (X_PROMISC satype 1) and
  * prints every message the engine sends, each after a timestamp line, in key_debug.c's format (spec §2.1, §3.5).
  */
-@Command(name = "pfkey-monitor", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec pfkey-monitor --pfkey /run/jipsec/pfkey --count 10"},
+        name = "pfkey-monitor", mixinStandardHelpOptions = true,
         description = "Print every PF_KEY message jipsecd sends, as setkey -x does.")
 public final class PfkeyMonitorCommand implements Callable<Integer> {
 

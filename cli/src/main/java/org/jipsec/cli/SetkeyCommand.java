@@ -38,7 +38,13 @@ import picocli.CommandLine.Parameters;
  * {@code -f file}, …) are read with getopt semantics by {@link SetkeyOptions}, not by picocli; picocli takes only
  * {@code --pfkey PATH} and {@code --embedded}, and hands every other word through unchanged.
  */
-@Command(name = "setkey", description = {
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec setkey -D                 # dump the SAD",
+            "  jipsec setkey -DP                # dump the SPD",
+            "  jipsec setkey -f /etc/ipsec.conf # load SAs and policies",
+            "  echo 'add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-gcm-16 0x<40 hex digits>;' | jipsec setkey -c"},
+        name = "setkey", description = {
         "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",
         "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V, and jipsec's -s) follow the long ones."})
 public final class SetkeyCommand implements Callable<Integer> {
