@@ -60,6 +60,20 @@ public sealed interface IkeAction {
         }
     }
 
+    /**
+     * The IKE SA was rekeyed (RFC 7296 §2.18): from now on it has these SPIs (the daemon routes both pairs to this
+     * engine until the old SA's Delete is done); the children are unchanged.
+     */
+    record IkeRekeyed(Negotiated ike, long spiI, long spiR) implements IkeAction {
+        @Override
+        public String toString() {
+            return "IkeRekeyed[" + ike + " " + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
+        }
+    }
+
+    /** A rekey of the IKE SA was refused or failed; the SA stays as it is (the daemon retries later). */
+    record RekeyFailed(String reason) implements IkeAction {}
+
     /** The IKE SA was deleted (by us or the peer, RFC 7296 §1.4.1); its children were removed before this. */
     record Closed(String reason) implements IkeAction {}
 

@@ -18,6 +18,9 @@ public sealed interface IkeEvent {
     /** Rekey the CHILD_SA with this inbound SPI (rekey_time, PF_KEY soft EXPIRE, admin; RFC 7296 §1.3.3). */
     record RekeyChild(int spiIn, long now) implements IkeEvent {}
 
+    /** Rekey the IKE SA (rekey_time, admin; RFC 7296 §1.3.2, §2.18); its children move to the new SA. */
+    record RekeyIke(long now) implements IkeEvent {}
+
     /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
     record DeleteIke(long now) implements IkeEvent {}
 }

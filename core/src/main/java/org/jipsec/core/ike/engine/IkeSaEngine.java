@@ -71,18 +71,19 @@ public final class IkeSaEngine {
     public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, DELETING, CLOSED, FAILED }
 
     /** What the outstanding request is, to know what its response (or its loss, §2.4) means. */
-    private enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE, REKEY_CHILD }
+    private enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE, REKEY_CHILD, REKEY_IKE, DELETE_OLD_IKE }
 
     /** A request waiting for the window (§2.3: window 1, one outstanding request). */
     private sealed interface Queued {
         record DeleteChild(int spiIn) implements Queued {}
         record DeleteIke() implements Queued {}
         record RekeyChild(int spiIn) implements Queued {}
+        record RekeyIke() implements Queued {}
     }
 
     private static final int NONCE_BYTES = 32; // strongSwan's NONCE_SIZE (ikev2-notes.md §1.1)
 
-    private final Role role;
+    private Role role; // of the current IKE SA: the rekey initiator is the new SA's initiator (§2.18)
     private final IkeSaConfig config;
     private final SecureRandom random;
     private final IkeEndpoint local;
@@ -116,6 +117,11 @@ public final class IkeSaEngine {
     private Pending pending = Pending.NONE;
     private int pendingDeleteSpi;
     private ChildRekey rekey;
+    private long ikeRekeySpi;
+    private byte[] ikeRekeyNonce;
+    private KeyExchange ikeRekeyKe;
+    private int ikeRekeyRetries;
+    private OldIkeSa oldSa;
     // §2.8.1: the nonces of the peer's rekey of the same child, answered while ours was outstanding
     private byte[] collisionNi;
     private byte[] collisionNr;
@@ -164,6 +170,7 @@ public final class IkeSaEngine {
             case IkeEvent.DeleteChild dc -> enqueue(new Queued.DeleteChild(dc.spiIn()), dc.now(), actions);
             case IkeEvent.DeleteIke di -> deleteIke(di.now(), actions);
             case IkeEvent.RekeyChild rc -> enqueue(new Queued.RekeyChild(rc.spiIn()), rc.now(), actions);
+            case IkeEvent.RekeyIke ri -> enqueue(new Queued.RekeyIke(), ri.now(), actions);
         }
         return actions;
     }
@@ -411,6 +418,10 @@ public final class IkeSaEngine {
 
     private void established(IkeMessage m, IkeEvent.Datagram d, List<IkeAction> actions) {
         IkeHeader h = m.header();
+        if (oldSa != null && h.spiI() == oldSa.spiI() && h.spiR() == oldSa.spiR()) {
+            oldSaMessage(m, d, actions);
+            return;
+        }
         if (h.spiI() != spiI || h.spiR() != spiR) return;
         long mid = h.messageId();
         if (!h.isResponse()) {
@@ -450,11 +461,13 @@ public final class IkeSaEngine {
         }
         if (exchange == ExchangeType.CREATE_CHILD_SA) {
             List<IkeAction> installs = new ArrayList<>();
-            List<Payload> answer = m.first(SaPayload.class).map(sa -> sa.proposals().stream()
-                    .anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE)).orElse(false)
-                    // IKE SA rekey (§1.3.2) is the next step of issue #14: refused for now, the peer keeps the SA
-                    ? List.<Payload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS))
-                    : rekeyRequest(m, installs);
+            boolean ikeRekey = m.first(SaPayload.class).map(sa -> sa.proposals().stream()
+                    .anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE)).orElse(false);
+            if (ikeRekey) {
+                ikeRekeyRequest(m, bytes, actions);
+                return;
+            }
+            List<Payload> answer = rekeyRequest(m, installs);
             respond(bytes, out.protect(header(exchange, mid, true), List.of(), answer), actions);
             actions.addAll(installs);
             return;
@@ -480,6 +493,10 @@ public final class IkeSaEngine {
             case REKEY_CHILD -> {
                 rekeyResponse(m, now, actions);
                 if (pendingRequest != null) return; // retried with another group
+            }
+            case REKEY_IKE -> {
+                ikeRekeyResponse(m, now, actions);
+                if (pendingRequest != null) return; // retried, or the old SA's Delete is outstanding
             }
             default -> { }
         }
@@ -518,6 +535,14 @@ public final class IkeSaEngine {
         while ((q instanceof Queued.DeleteChild dc && !children.containsKey(dc.spiIn()))
                 || (q instanceof Queued.RekeyChild rc && !children.containsKey(rc.spiIn()))) {
             q = queue.poll();
+        }
+        if (q instanceof Queued.RekeyIke) {
+            ikeRekeySpi = nonZeroSpi();
+            ikeRekeyNonce = randomBytes(NONCE_BYTES);
+            ikeRekeyKe = ike.dh().generate(random);
+            ikeRekeyRetries = 0;
+            sendIkeRekey(now, actions);
+            return;
         }
         if (q instanceof Queued.RekeyChild rc) {
             ChildSa old = children.get(rc.spiIn());
@@ -630,6 +655,193 @@ public final class IkeSaEngine {
         if (children.containsKey(r.old().spiIn())) queue.addFirst(new Queued.DeleteChild(r.old().spiIn()));
     }
 
+    // ---- IKE SA rekey (§1.3.2, §2.18) ----
+
+    private void sendIkeRekey(long now, List<IkeAction> actions) {
+        // strongSwan: [SA No KE], our new SPI in the proposals' SPI field (ikev2-notes.md §1.1)
+        byte[] spi = ByteBuffer.allocate(8).putLong(ikeRekeySpi).array();
+        List<Proposal> proposals = new ArrayList<>();
+        for (int n = 0; n < config.ikeProposals().size(); n++) {
+            proposals.add(config.ikeProposals().get(n).toPayload(n + 1, spi));
+        }
+        long mid = nextRequestMid++;
+        byte[] req = out.protect(header(ExchangeType.CREATE_CHILD_SA, mid, false), List.of(), List.of(
+                new SaPayload(proposals), new NoncePayload(ikeRekeyNonce),
+                new KePayload(ikeRekeyKe.group().number(), ikeRekeyKe.publicValue())));
+        pending = Pending.REKEY_IKE;
+        sendRequest(req, mid, now, actions);
+    }
+
+    private void ikeRekeyRequest(IkeMessage m, byte[] bytes, List<IkeAction> actions) {
+        long mid = m.header().messageId();
+        List<Payload> refusal = null;
+        var sa = m.first(SaPayload.class);
+        var nonce = m.first(NoncePayload.class);
+        var kePayload = m.first(KePayload.class);
+        Selection s = null;
+        if (pendingRequest != null || oldSa != null) {
+            // an exchange of ours is outstanding (incl. our own IKE rekey, §2.8.1 not resolved for the IKE SA
+            // here): the peer retries later, as strongSwan does with TEMPORARY_FAILURE (§2.25)
+            refusal = List.of(NotifyPayload.of(NotifyType.TEMPORARY_FAILURE));
+        } else if (sa.isEmpty() || nonce.isEmpty() || kePayload.isEmpty()) {
+            refusal = List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX));
+        } else {
+            s = ProposalSelector.select(sa.get().proposals(), config.ikeProposals(), SaProtocol.IKE, 8, true);
+            if (!(s instanceof Selection.Chosen)) {
+                refusal = List.of(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
+            } else if (kePayload.get().dhGroup() != ((Selection.Chosen) s).negotiated().dh().number()) {
+                int g = ((Selection.Chosen) s).negotiated().dh().number();
+                refusal = List.of(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD,
+                        new byte[] {(byte) (g >>> 8), (byte) g}));
+            }
+        }
+        if (refusal != null) {
+            respond(bytes, out.protect(header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(), refusal), actions);
+            return;
+        }
+        Selection.Chosen chosen = (Selection.Chosen) s;
+        KeyExchange mine = chosen.negotiated().dh().generate(random);
+        byte[] gir;
+        try {
+            gir = mine.sharedSecret(kePayload.get().data());
+        } catch (IkeDecodeException e) {
+            respond(bytes, out.protect(header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(),
+                    List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX))), actions);
+            return;
+        }
+        long newSpiI = ByteBuffer.wrap(chosen.offered().spi()).getLong();
+        long newSpiR = nonZeroSpi();
+        byte[] nrNew = randomBytes(NONCE_BYTES);
+        respond(bytes, out.protect(header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(), List.of(
+                new SaPayload(List.of(chosen.negotiated().toResponse(ByteBuffer.allocate(8).putLong(newSpiR).array()))),
+                new NoncePayload(nrNew), new KePayload(mine.group().number(), mine.publicValue()))), actions);
+        switchTo(Role.RESPONDER, chosen.negotiated(), gir, nonce.get().data(), nrNew, newSpiI, newSpiR, actions);
+    }
+
+    private void ikeRekeyResponse(IkeMessage m, long now, List<IkeAction> actions) {
+        var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
+        if (invalidKe.isPresent() && invalidKe.get().data().length == 2
+                && ikeRekeyRetries < ChildRekey.MAX_INVALID_KE_RETRIES) {
+            int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
+            var g = config.ikeProposals().stream().flatMap(x -> x.groups().stream()).filter(x -> x.number() == group)
+                    .findFirst();
+            if (g.isPresent() && g.get() != ikeRekeyKe.group()) {
+                ikeRekeyKe = g.get().generate(random);
+                ikeRekeyRetries++;
+                sendIkeRekey(now, actions);
+                return;
+            }
+        }
+        for (NotifyPayload n : m.all(NotifyPayload.class)) {
+            if (n.isError()) {
+                actions.add(new IkeAction.RekeyFailed("IKE SA rekey refused: " + NotifyType.name(n.notifyType())));
+                return;
+            }
+        }
+        var sa = m.first(SaPayload.class);
+        var nonce = m.first(NoncePayload.class);
+        var kePayload = m.first(KePayload.class);
+        if (sa.isEmpty() || nonce.isEmpty() || kePayload.isEmpty() || sa.get().proposals().size() != 1
+                || sa.get().proposals().getFirst().spi().length != 8) {
+            actions.add(new IkeAction.RekeyFailed("IKE SA rekey response lacks SA, Nonce or KE: " + m.summary()));
+            return;
+        }
+        Selection s = ProposalSelector.select(sa.get().proposals(), config.ikeProposals(), SaProtocol.IKE, 8, true);
+        if (!(s instanceof Selection.Chosen chosen) || chosen.negotiated().dh() != ikeRekeyKe.group()
+                || kePayload.get().dhGroup() != ikeRekeyKe.group().number()) {
+            actions.add(new IkeAction.RekeyFailed("IKE SA rekey: the responder chose what we did not offer: " + s));
+            return;
+        }
+        byte[] gir;
+        try {
+            gir = ikeRekeyKe.sharedSecret(kePayload.get().data());
+        } catch (IkeDecodeException e) {
+            actions.add(new IkeAction.RekeyFailed("IKE SA rekey: peer's KE: " + e.getMessage()));
+            return;
+        }
+        long newSpiR = ByteBuffer.wrap(sa.get().proposals().getFirst().spi()).getLong();
+        switchTo(Role.INITIATOR, chosen.negotiated(), gir, ikeRekeyNonce, nonce.get().data(), ikeRekeySpi, newSpiR,
+                actions);
+        // §1.4.1, §2.18: the rekey initiator deletes the old IKE SA, on the old SA
+        long mid = oldSa.nextRequestMid();
+        IkeHeader h = new IkeHeader(oldSa.spiI(), oldSa.spiR(), 0, ExchangeType.INFORMATIONAL,
+                oldSa.originalInitiator() ? IkeHeader.FLAG_INITIATOR : 0, mid);
+        byte[] del = oldSa.out().protect(h, List.of(), Informational.deleteIke());
+        pending = Pending.DELETE_OLD_IKE;
+        sendRequest(del, mid, now, actions);
+    }
+
+    /**
+     * §2.18: SKEYSEED' = prf(SK_d (old), g^ir (new) | Ni | Nr), the seven keys from prf+(SKEYSEED', Ni | Nr | SPIi |
+     * SPIr) with the old SA's PRF for both (strongSwan keymat_v2.c; the PRF does not change here). The children
+     * move to the new SA; the old one is kept for its Delete exchange only.
+     */
+    private void switchTo(Role newRole, Negotiated n, byte[] gir, byte[] niNew, byte[] nrNew, long newSpiI,
+                          long newSpiR, List<IkeAction> actions) {
+        byte[] skeyseed = KeySchedule.rekeySkeyseed(ike.prf(), keys.skD(), gir, niNew, nrNew);
+        IkeSaKeys k = KeySchedule.ikeSaKeys(ike.prf(), skeyseed, niNew, nrNew, newSpiI, newSpiR,
+                n.integrity() == null ? 0 : n.integrity().keyBytes(), n.encryption().keyBytes());
+        Arrays.fill(skeyseed, (byte) 0);
+        Arrays.fill(gir, (byte) 0);
+        dropOldSa();
+        oldSa = new OldIkeSa(spiI, spiR, role == Role.INITIATOR, out, in, nextRequestMid, expectedRequestMid,
+                lastRequest, lastResponse);
+        role = newRole;
+        spiI = newSpiI;
+        spiR = newSpiR;
+        keys = k;
+        SkCipher fromI = SkCipher.create(n.encryption(), k.skEi(), n.integrity(), k.skAi(), random);
+        SkCipher fromR = SkCipher.create(n.encryption(), k.skEr(), n.integrity(), k.skAr(), random);
+        out = role == Role.INITIATOR ? fromI : fromR;
+        in = role == Role.INITIATOR ? fromR : fromI;
+        // §2.18: message IDs start again at 0 on the new SA
+        nextRequestMid = 0;
+        expectedRequestMid = 0;
+        lastRequest = null;
+        lastResponse = null;
+        ikeRekeyKe = null;
+        ikeRekeyNonce = null;
+        actions.add(new IkeAction.IkeRekeyed(ike, spiI, spiR));
+    }
+
+    /** A message on the rekeyed SA: the Delete from the rekey initiator, its answer, or a retransmission (§2.1). */
+    private void oldSaMessage(IkeMessage m, IkeEvent.Datagram d, List<IkeAction> actions) {
+        IkeHeader h = m.header();
+        OldIkeSa o = oldSa;
+        if (!h.isResponse()) {
+            if (o.lastRequest() != null && Arrays.equals(o.lastRequest(), d.bytes())) {
+                actions.add(new IkeAction.Send(local, remote, o.lastResponse()));
+                return;
+            }
+            if (h.messageId() != o.expectedRequestMid() || h.exchangeType() != ExchangeType.INFORMATIONAL) return;
+            try {
+                IkeMessage clear = o.in().unprotect(d.bytes());
+                if (!Informational.answer(clear, java.util.Map.of(), java.util.Set.of()).ikeDeleted()) return;
+            } catch (IcvMismatchException | IkeDecodeException e) {
+                return;
+            }
+            IkeHeader rh = new IkeHeader(o.spiI(), o.spiR(), 0, ExchangeType.INFORMATIONAL,
+                    (o.originalInitiator() ? IkeHeader.FLAG_INITIATOR : 0) | IkeHeader.FLAG_RESPONSE, h.messageId());
+            actions.add(new IkeAction.Send(local, remote, o.out().protect(rh, List.of(), List.of())));
+            dropOldSa();
+            return;
+        }
+        if (pending != Pending.DELETE_OLD_IKE || h.messageId() != pendingMessageId) return;
+        try {
+            o.in().unprotect(d.bytes());
+        } catch (IcvMismatchException | IkeDecodeException e) {
+            return;
+        }
+        dropOldSa();
+        completeRequest(actions);
+        idle(d.now(), actions);
+    }
+
+    private void dropOldSa() {
+        if (oldSa != null) oldSa.destroy();
+        oldSa = null;
+    }
+
     /** True if the lowest of the four nonces is one of our exchange's (unsigned bytewise, as strongSwan's memcmp). */
     private static boolean lowest(byte[] ourNi, byte[] ourNr, byte[] peerNi, byte[] peerNr) {
         byte[] ours = Arrays.compareUnsigned(ourNi, ourNr) <= 0 ? ourNi : ourNr;
@@ -738,11 +950,17 @@ public final class IkeSaEngine {
         rekey = null;
         collisionNi = null;
         collisionNr = null;
+        dropOldSa();
         queue.clear();
         actions.add(new IkeAction.CancelTimer());
         actions.add(last);
         if (out != null) out.destroy();
         if (in != null) in.destroy();
+    }
+
+    /** Whether a rekeyed IKE SA still waits for its Delete exchange (§2.18), for status and tests. */
+    boolean hasOldSa() {
+        return oldSa != null;
     }
 
     /** The CHILD_SAs installed and not removed, for status and tests. */
@@ -826,6 +1044,8 @@ public final class IkeSaEngine {
                 case LIVENESS -> "INFORMATIONAL (liveness check)";
                 case DELETE_CHILD, DELETE_IKE -> "INFORMATIONAL (delete)";
                 case REKEY_CHILD -> "CREATE_CHILD_SA (child rekey)";
+                case REKEY_IKE -> "CREATE_CHILD_SA (IKE rekey)";
+                case DELETE_OLD_IKE -> "INFORMATIONAL (delete of the rekeyed IKE SA)";
                 case NONE -> "a request";
             };
             String what = "giving up after " + retransmits + " retransmits of " + exchange + " request "
@@ -834,6 +1054,12 @@ public final class IkeSaEngine {
                 case INIT, AUTH -> fail(actions, what);
                 // §1.4.1: a Delete that is never answered closes the SA anyway
                 case DELETE_IKE -> teardown(actions, new IkeAction.Closed("deleted; " + what));
+                case DELETE_OLD_IKE -> {
+                    // §1.4.1: an unanswered Delete closes the SA anyway; the new IKE SA is unaffected
+                    dropOldSa();
+                    completeRequest(actions);
+                    idle(now, actions);
+                }
                 // §2.4: a peer that does not answer is dead; strongSwan's dpd_action applies
                 default -> teardown(actions, new IkeAction.DeadPeer(what, config.dpdAction()));
             }

@@ -107,6 +107,7 @@ final class IkeSimulation {
             case IkeEvent.DeleteChild d -> new IkeEvent.DeleteChild(d.spiIn(), now);
             case IkeEvent.DeleteIke d -> new IkeEvent.DeleteIke(now);
             case IkeEvent.RekeyChild r -> new IkeEvent.RekeyChild(r.spiIn(), now);
+            case IkeEvent.RekeyIke r -> new IkeEvent.RekeyIke(now);
         };
     }
 

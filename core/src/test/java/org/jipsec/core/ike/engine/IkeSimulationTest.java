@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #14 Proof, seeded (child rekeys by either side, both at once, and a delete during a rekey included): two engines over a link that loses (10 %), duplicates (10 %) and reorders (up to
+ * Issue #14 Proof, seeded (child and IKE rekeys by either side, both at once, a delete or an IKE rekey during a child rekey included): two engines over a link that loses (10 %), duplicates (10 %) and reorders (up to
  * 300 ms of random delay) datagrams, timers on a virtual clock. Each seed picks a scenario — establishment with
  * retransmissions, a child or the IKE SA deleted by either side, both sides deleting the child or the IKE SA at
  * once, a peer that goes silent — and the run ends with a teardown from both sides. Afterwards: every installed
@@ -17,16 +17,18 @@ import org.junit.jupiter.api.Test;
  */
 class IkeSimulationTest {
 
-    static final int SEEDS = 240;
+    static final int SEEDS = 320;
 
     enum Scenario { ESTABLISH, DELETE_CHILD_A, DELETE_CHILD_B, DELETE_IKE_A, DELETE_IKE_B, CROSS_CHILD, CROSS_IKE,
-        SILENT_PEER, REKEY_A, REKEY_B, CROSS_REKEY, DELETE_DURING_REKEY }
+        SILENT_PEER, REKEY_A, REKEY_B, CROSS_REKEY, DELETE_DURING_REKEY, IKE_REKEY_A, IKE_REKEY_B, CROSS_IKE_REKEY,
+        IKE_REKEY_DURING_CHILD_REKEY }
 
     @Test
     void manySeedsKeepKeysAgreeingAndLeakNothing() throws Exception {
         int established = 0;
         int retransmittedOrLost = 0;
         int rekeyed = 0;
+        int ikeRekeyed = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
             Scenario sc = Scenario.values()[(int) (seed % Scenario.values().length)];
             String esp = seed % 3 == 0 ? "aes128gcm16-x25519" : "aes128gcm16";
@@ -63,6 +65,16 @@ class IkeSimulationTest {
                         s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
                         s.at(t + r.nextInt(50), s.b, new IkeEvent.RekeyChild(bIn, 0));
                     }
+                    case IKE_REKEY_A -> s.at(t, s.a, new IkeEvent.RekeyIke(0));
+                    case IKE_REKEY_B -> s.at(t, s.b, new IkeEvent.RekeyIke(0));
+                    case CROSS_IKE_REKEY -> {
+                        s.at(t, s.a, new IkeEvent.RekeyIke(0));
+                        s.at(t + r.nextInt(50), s.b, new IkeEvent.RekeyIke(0));
+                    }
+                    case IKE_REKEY_DURING_CHILD_REKEY -> {
+                        s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
+                        s.at(t + r.nextInt(50), s.b, new IkeEvent.RekeyIke(0));
+                    }
                     case DELETE_DURING_REKEY -> {
                         s.at(t, s.a, new IkeEvent.RekeyChild(aIn, 0));
                         s.at(t + r.nextInt(50), s.b, new IkeEvent.DeleteChild(bIn, 0));
@@ -71,6 +83,15 @@ class IkeSimulationTest {
                 }
                 s.runUntil(s.now + 120_000);
                 s.assertKeysAgree();
+                if (sc == Scenario.IKE_REKEY_A || sc == Scenario.IKE_REKEY_B) {
+                    var ra = IkeSimulation.of(s.aActions, IkeAction.IkeRekeyed.class);
+                    var rb = IkeSimulation.of(s.bActions, IkeAction.IkeRekeyed.class);
+                    if (!ra.isEmpty() && !rb.isEmpty() && s.a.state() == IkeSaEngine.State.ESTABLISHED) {
+                        ikeRekeyed++;
+                        assertEquals(ra.getLast().spiI(), rb.getLast().spiI(), "seed " + seed);
+                        assertEquals(s.a.spiR(), s.b.spiR(), "seed " + seed);
+                    }
+                }
                 if (sc == Scenario.REKEY_A || sc == Scenario.REKEY_B) {
                     if (s.a.state() == IkeSaEngine.State.ESTABLISHED && s.b.state() == IkeSaEngine.State.ESTABLISHED) {
                         rekeyed++;
@@ -94,8 +115,9 @@ class IkeSimulationTest {
         assertTrue(established > SEEDS * 8 / 10, "established in " + established + " of " + SEEDS);
         assertTrue(retransmittedOrLost > SEEDS / 2, "lossy runs " + retransmittedOrLost);
         assertTrue(rekeyed > 0);
+        assertTrue(ikeRekeyed > 0);
         System.out.println("IkeSimulationTest: " + established + "/" + SEEDS + " established, " + retransmittedOrLost
-                + " runs with losses, " + rekeyed + " single rekeys completed");
+                + " runs with losses, " + rekeyed + " single child rekeys, " + ikeRekeyed + " single IKE rekeys completed");
     }
 
     @Test
