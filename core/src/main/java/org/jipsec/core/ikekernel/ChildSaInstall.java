@@ -1,0 +1,174 @@
+package org.jipsec.core.ikekernel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jipsec.core.crypto.Algorithm;
+import org.jipsec.core.crypto.AlgorithmKind;
+import org.jipsec.core.crypto.AlgorithmTable;
+import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.ipsec.IpsecMode;
+import org.jipsec.core.ipsec.SaType;
+import org.jipsec.core.pfkey.Extension;
+import org.jipsec.core.pfkey.PfkeyMessage;
+import org.jipsec.core.pfkey.Sadb;
+
+/**
+ * One CHILD_SA direction to install: SADB_UPDATE of the larval SA GETSPI made (the inbound SA, racoon's
+ * {@code pk_sendupdate}) or SADB_ADD (the outbound SA with the peer's SPI, {@code pk_sendadd}). The message has
+ * the extensions in the order ipsec-tools' libipsec {@code pfkey_send_x1} writes them — SA, SA2, SRC, DST,
+ * KEY_ENCRYPT, KEY_AUTH, LIFETIME_HARD, LIFETIME_SOFT, NAT_T_TYPE, NAT_T_SPORT, NAT_T_DPORT, NAT_T_OAI, NAT_T_OAR —
+ * so that it is byte for byte what racoon sends for the same SA.
+ *
+ * <p>Keys: this object holds its own copies until {@link #wipe()}; the message carries them only in its KEY
+ * extensions (wipe those with {@link KernelMessages#wipeKeys}). Neither {@link #toString()} nor any exception text
+ * contains key bytes.
+ */
+public final class ChildSaInstall {
+
+    private final SaId sa;
+    private final IpsecMode mode;
+    private final int reqid;
+    private final Optional<Algorithm> encryption;
+    private final byte[] encryptionKey;
+    private final Optional<Algorithm> integrity;
+    private final byte[] integrityKey;
+    private final int replayWindowPackets;
+    private final Lifetimes lifetimes;
+    private final Optional<NatT> natT;
+
+    private ChildSaInstall(SaId sa, IpsecMode mode, int reqid, Optional<Algorithm> encryption, byte[] encryptionKey,
+                           Optional<Algorithm> integrity, byte[] integrityKey, int replayWindowPackets,
+                           Lifetimes lifetimes, Optional<NatT> natT) {
+        this.sa = Objects.requireNonNull(sa);
+        this.mode = Objects.requireNonNull(mode);
+        this.reqid = reqid;
+        this.encryption = encryption;
+        this.encryptionKey = encryptionKey;
+        this.integrity = integrity;
+        this.integrityKey = integrityKey;
+        this.replayWindowPackets = replayWindowPackets;
+        this.lifetimes = Objects.requireNonNull(lifetimes);
+        this.natT = Objects.requireNonNull(natT);
+    }
+
+    /**
+     * An ESP SA from IKEv2-negotiated transforms (RFC 7296 §3.3.2). {@code encrId} is the Transform Type 1 id,
+     * {@code integId} the Type 3 id or 0 for an AEAD (RFC 5282 §8: no integrity transform). The keys are
+     * KEYMAT slices (RFC 7296 §2.17), salt included for GCM/CCM/ChaCha20 (RFC 4106 §8.1, RFC 4309 §7.1,
+     * RFC 7634 §2); they are copied. The PF_KEY numbers and allowed key lengths come from {@link AlgorithmTable}.
+     *
+     * @param replayWindowPackets the anti-replay window in packets (0 = off), rounded up to whole bitmap bytes
+     * @throws IllegalArgumentException naming the transform, when it has no PF_KEY algorithm or a key length
+     *                                  the algorithm does not take (the message never contains the key)
+     */
+    public static ChildSaInstall esp(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
+                                     int encrId, byte[] encryptionKey, int integId, byte[] integrityKey,
+                                     int replayWindowPackets, Lifetimes lifetimes, Optional<NatT> natT) {
+        Algorithm enc = AlgorithmTable.byIkev2Transform(AlgorithmKind.ENCRYPTION, encrId)
+                .orElseThrow(() -> new IllegalArgumentException("IKEv2 encryption transform " + encrId
+                        + " has no PF_KEY algorithm"));
+        checkKey(enc, encryptionKey);
+        Optional<Algorithm> integ = Optional.empty();
+        byte[] ikey = new byte[0];
+        if (integId != 0) {
+            Algorithm a = AlgorithmTable.byIkev2Transform(AlgorithmKind.AUTHENTICATION, integId)
+                    .orElseThrow(() -> new IllegalArgumentException("IKEv2 integrity transform " + integId
+                            + " has no PF_KEY algorithm"));
+            if (enc.combinedMode()) throw new IllegalArgumentException(enc.name() + " is AEAD: no integrity transform");
+            checkKey(a, integrityKey);
+            integ = Optional.of(a);
+            ikey = integrityKey.clone();
+        } else if (!enc.combinedMode() && enc.number() != Sadb.SADB_EALG_NULL) {
+            throw new IllegalArgumentException(enc.name() + " needs an integrity transform (RFC 7296 §3.3.3)");
+        }
+        checkCommon(spi, reqid, replayWindowPackets);
+        return new ChildSaInstall(new SaId(SaType.ESP, spi, source, destination), mode, reqid, Optional.of(enc),
+                encryptionKey.clone(), integ, ikey, replayWindowPackets, lifetimes, natT);
+    }
+
+    /** An AH SA (RFC 4302) with IKEv2 integrity transform {@code integId}. */
+    public static ChildSaInstall ah(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
+                                    int integId, byte[] integrityKey, int replayWindowPackets, Lifetimes lifetimes) {
+        Algorithm a = AlgorithmTable.byIkev2Transform(AlgorithmKind.AUTHENTICATION, integId)
+                .orElseThrow(() -> new IllegalArgumentException("IKEv2 integrity transform " + integId
+                        + " has no PF_KEY algorithm"));
+        checkKey(a, integrityKey);
+        checkCommon(spi, reqid, replayWindowPackets);
+        return new ChildSaInstall(new SaId(SaType.AH, spi, source, destination), mode, reqid, Optional.empty(),
+                new byte[0], Optional.of(a), integrityKey.clone(), replayWindowPackets, lifetimes, Optional.empty());
+    }
+
+    private static void checkKey(Algorithm a, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        if (!a.keyBits().allows(key.length * 8)) {
+            throw new IllegalArgumentException("a " + (key.length * 8) + "-bit key does not fit " + a.name() + " ("
+                    + a.keyBits().describe() + ")");
+        }
+    }
+
+    private static void checkCommon(int spi, int reqid, int replay) {
+        if (Integer.compareUnsigned(spi, 256) < 0) throw new IllegalArgumentException("SPI 0..255 is reserved (RFC 4303 §2.1)");
+        if (reqid < 0) throw new IllegalArgumentException("reqid must not be negative");
+        if (replay < 0 || replay > 255 * 8) throw new IllegalArgumentException("replay window 0..2040 packets");
+    }
+
+    public SaId sa() { return sa; }
+    public IpsecMode mode() { return mode; }
+    public int reqid() { return reqid; }
+    public Optional<Algorithm> encryption() { return encryption; }
+    public Optional<Algorithm> integrity() { return integrity; }
+    public Lifetimes lifetimes() { return lifetimes; }
+    public Optional<NatT> natT() { return natT; }
+
+    /** SADB_UPDATE of the larval SA; {@code seq} and {@code pid} as in its GETSPI (NetBSD key_update: same pid). */
+    public PfkeyMessage toUpdate(int seq, int pid) {
+        return message(Sadb.SADB_UPDATE, seq, pid);
+    }
+
+    /** SADB_ADD (the outbound SA). */
+    public PfkeyMessage toAdd(int seq, int pid) {
+        return message(Sadb.SADB_ADD, seq, pid);
+    }
+
+    private PfkeyMessage message(int type, int seq, int pid) {
+        List<Extension> x = new ArrayList<>();
+        x.add(new Extension.Sa(sa.spi(), (replayWindowPackets + 7) / 8, Sadb.SADB_SASTATE_LARVAL,
+                integrity.map(Algorithm::number).orElse(Sadb.SADB_AALG_NONE),
+                encryption.map(Algorithm::number).orElse(Sadb.SADB_EALG_NONE), 0));
+        x.add(new Extension.Sa2(mode.number(), 0, reqid));
+        x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source().withPort(0)));
+        x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination().withPort(0)));
+        if (encryptionKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, encryptionKey.length * 8, encryptionKey));
+        if (integrityKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, integrityKey.length * 8, integrityKey));
+        if (lifetimes.any()) {
+            x.add(lifetimes.hard());
+            x.add(lifetimes.soft());
+        }
+        natT.ifPresent(n -> {
+            x.add(new Extension.NatTType(n.type()));
+            x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, n.sourcePort()));
+            x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, n.destinationPort()));
+            n.originalInitiator().ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAI, new Endpoint(a))));
+            n.originalResponder().ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAR, new Endpoint(a))));
+        });
+        return PfkeyMessage.of(type, sa.saType().number(), seq, pid, x);
+    }
+
+    /** Overwrites this object's key copies with zeros. */
+    public void wipe() {
+        Arrays.fill(encryptionKey, (byte) 0);
+        Arrays.fill(integrityKey, (byte) 0);
+    }
+
+    @Override
+    public String toString() {
+        return "ChildSaInstall[" + sa + ", " + mode.keyword() + ", reqid " + reqid
+                + encryption.map(a -> ", " + a.name() + " " + encryptionKey.length * 8 + " bits").orElse("")
+                + integrity.map(a -> ", " + a.name()).orElse("") + ", replay " + replayWindowPackets
+                + (lifetimes.any() ? ", " + lifetimes : "")
+                + natT.map(n -> ", udp-encap " + n.sourcePort() + "->" + n.destinationPort()).orElse("") + "]";
+    }
+}
