@@ -98,6 +98,8 @@ final class DataPlane implements Runnable {
     private final boolean offload;
     private final TunWriteBatch tunWrites;
     private volatile boolean running = true;
+    /** Where IKE datagrams received on UDP 4500 go (the IKE handoff, docs/ike-udp-split.md); null: counted only. */
+    volatile java.util.function.Consumer<InputDecision.Ike> ikeSink;
     private Poller poller;
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
@@ -604,7 +606,11 @@ final class DataPlane implements Runnable {
             case InputDecision.Deliver del -> toTun(del.packet(), 0, del.packet().length);
             case InputDecision.Drop x -> counters.inDrops++;
             case InputDecision.Keepalive k -> counters.keepalivesIn++;
-            case InputDecision.Ike ike -> counters.ikeIn++;
+            case InputDecision.Ike ike -> {
+                counters.ikeIn++;
+                java.util.function.Consumer<InputDecision.Ike> sink = ikeSink;
+                if (sink != null) sink.accept(ike);                // IKE handoff to iked: never blocks
+            }
             case InputDecision.Reassembling r -> { }
         }
     }
