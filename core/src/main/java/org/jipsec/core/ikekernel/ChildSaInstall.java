@@ -18,7 +18,8 @@ import org.jipsec.core.pfkey.Sadb;
 /**
  * One CHILD_SA direction to install: SADB_UPDATE of the larval SA GETSPI made (the inbound SA, racoon's
  * {@code pk_sendupdate}) or SADB_ADD (the outbound SA with the peer's SPI, {@code pk_sendadd}). The message has
- * the extensions in the order ipsec-tools' libipsec {@code pfkey_send_x1} writes them — SA, SA2, SRC, DST,
+ * the extensions in the order ipsec-tools' libipsec {@code pfkey_send_x1} writes them (src/libipsec/pfkey.c; the SA
+ * extension's state LARVAL, both lifetimes always present) — SA, SA2, SRC, DST,
  * KEY_ENCRYPT, KEY_AUTH, LIFETIME_HARD, LIFETIME_SOFT, NAT_T_TYPE, NAT_T_SPORT, NAT_T_DPORT, NAT_T_OAI, NAT_T_OAR —
  * so that it is byte for byte what racoon sends for the same SA.
  *
@@ -143,10 +144,9 @@ public final class ChildSaInstall {
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination().withPort(0)));
         if (encryptionKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, encryptionKey.length * 8, encryptionKey));
         if (integrityKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, integrityKey.length * 8, integrityKey));
-        if (lifetimes.any()) {
-            x.add(lifetimes.hard());
-            x.add(lifetimes.soft());
-        }
+        // libipsec writes both lifetimes always (0 = unlimited), the soft one after the hard one
+        x.add(lifetimes.hard());
+        x.add(lifetimes.soft());
         natT.ifPresent(n -> {
             x.add(new Extension.NatTType(n.type()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, n.sourcePort()));

@@ -78,7 +78,7 @@ class ChildSaInstallTest {
         assertEquals(8, sa.replay());
         assertEquals(256, m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().bits());
         assertEquals(256, m.key(Sadb.SADB_EXT_KEY_AUTH).orElseThrow().bits());
-        assertFalse(m.has(Sadb.SADB_EXT_LIFETIME_HARD));
+        assertEquals(0, m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD).orElseThrow().addtime(), "present, 0 = unlimited (libipsec)");
         assertEquals(Sadb.SADB_ADD, m.type());
     }
 
