@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  * issue #7: TUN, raw ESP/AH/IPComp and UDP 4500 sockets, SIGHUP reload, SIGUSR1 counters). {@code --sysctl FILE}
  * applies name=value lines and {@code --config FILE} a setkey file before the sockets open ({@link ConfigReloader}:
  * refused as a whole, then the daemon does not start). SIGHUP reloads the file and SIGUSR1 prints the counters, with
- * or without a data plane ({@link GatewaySignals}). SIGTERM stops it and removes the socket files.
+ * or without a data plane ({@link GatewaySignals}). SIGTERM stops it and removes the socket files; the policy guard's
+ * table stays until {@code --cleanup} ({@link GatewayCleanup}) or the next start.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
@@ -43,8 +44,10 @@ import picocli.CommandLine.Option;
                 + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
                 + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
                 + "and 'lo' always pass. The table "
-                + "follows SPD changes and is removed when the gateway stops. It needs 'nft'; without it the gateway "
-                + "warns and runs unguarded. --no-policy-guard turns it off."})
+                + "follows SPD changes and stays in place when the gateway stops (fail closed: what the SPD says must be "
+                + "protected never leaves in clear while the gateway is down); the next start replaces it, and "
+                + "'jipsec gateway --cleanup --tun NAME' removes it. It needs 'nft'; without it the gateway "
+                + "warns and runs unguarded. --no-policy-guard turns it off (and removes a table an earlier run left)."})
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -90,10 +93,17 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
     boolean noPolicyGuard;
 
+    @Option(names = "--cleanup",
+            description = "Remove what a stopped gateway left: the policy guard's table for --tun (kept while it is "
+                    + "stopped) and the --pfkey and sysctl socket files if provably stale; then exit. Refused while the "
+                    + "gateway runs")
+    boolean cleanup;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (cleanup) return GatewayCleanup.run(this, out, err);
         if (natKeepalive <= 0) {                      // refused with or without --no-tun, before anything is set up
             err.println("jipsec gateway: --nat-keepalive must be a positive number of seconds, not " + natKeepalive);
             err.flush();
@@ -154,18 +164,21 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        GatewaySignals.install(() -> {
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(() -> {
             if (reloader == null) log.line("reload: no --config, nothing to do");
             else reloader.reload(server.lock(), server::deliver, () -> { });
-        }, () -> log.line(keyEngineStatus(server)));
+        }), () -> log.line(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             server.close();
             stopped.countDown();
         }));
         out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path() + " (no data plane)");
         out.flush();
+        service.ready("PF_KEY on " + server.path() + " (no data plane)", () -> stopped.getCount() > 0);
         stopped.await();
         return 0;
     }

@@ -16,7 +16,8 @@ import org.jipsec.io.sysctl.SysctlServer;
  * <ul>
  *   <li>SIGHUP: reload {@code --config} (only what changed is removed or added; a bad file changes nothing);</li>
  *   <li>SIGUSR1: print the counters to stderr;</li>
- *   <li>SIGTERM/SIGINT: stop (TUN, sockets, socket files and the policy guard's nftables table removed).</li>
+ *   <li>SIGTERM/SIGINT: stop (TUN, sockets and socket files removed; the policy guard's nftables table stays, fail
+ *       closed, until {@code jipsec gateway --cleanup} or the next start).</li>
  * </ul>
  */
 final class GatewayDataPlane {
@@ -70,9 +71,11 @@ final class GatewayDataPlane {
             err.flush();
             return 1;
         }
-        GatewaySignals.install(daemon::reload, () -> log.line(daemon.status()));
+        ServiceManager service = ServiceManager.fromEnvironment(log::line);
+        GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            service.stopping();
             sysctlServer.close();
             daemon.close();
             stopped.countDown();
@@ -80,6 +83,7 @@ final class GatewayDataPlane {
         out.println("jipsec gateway: running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey + ", sysctl on "
                 + sysctlServer.path() + " (" + ks.sad().size() + " SAs)");
         out.flush();
+        service.ready("running on " + daemon.tunName() + ", PF_KEY on " + c.pfkey, daemon::running);
         stopped.await();
         return 0;
     }

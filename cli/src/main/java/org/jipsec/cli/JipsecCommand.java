@@ -64,6 +64,9 @@ public final class JipsecCommand implements Runnable {
         // setkey reads its own getopt-style flags (-DP, -xx, -f FILE): picocli passes them through as arguments
         CommandLine setkey = cl.getSubcommands().get("setkey");
         if (setkey != null) setkey.setUnmatchedOptionsArePositionalParams(true);
+        // sysctl likewise (-nw, -xx, -f FILE: NetBSD's getopt set, read by SysctlOptions)
+        CommandLine sysctl = cl.getSubcommands().get("sysctl");
+        if (sysctl != null) sysctl.setUnmatchedOptionsArePositionalParams(true);
         // an unknown command or argument is an error (exit 2, with picocli's suggestion) even when --help is also
         // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec iked --help`)
         cl.setExecutionStrategy(parseResult -> {

@@ -13,44 +13,55 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import org.jipsec.core.crypto.InvalidKeyLengthException;
+import java.time.InstantSource;
+import org.jipsec.core.engine.EngineSettings;
+import org.jipsec.core.engine.IpsecEngine;
+import org.jipsec.core.engine.OfflineEngine;
 import org.jipsec.core.net.pcap.LinkType;
 import org.jipsec.core.net.pcap.PcapFormatException;
 import org.jipsec.core.net.pcap.PcapReader;
 import org.jipsec.core.net.pcap.PcapRecord;
 import org.jipsec.core.net.pcap.PcapWriter;
-import org.jipsec.core.setkey.SetkeyConfig;
+import org.jipsec.core.setkey.AddStatement;
 import org.jipsec.core.setkey.SetkeyException;
-import org.jipsec.core.xform.OfflineProcessor;
-import org.jipsec.core.xform.XformSettings;
+import org.jipsec.core.setkey.SetkeyParser;
+import org.jipsec.core.setkey.SetkeyStatement;
+import org.jipsec.core.sysctl.Sysctl;
+import org.jipsec.io.sysctl.SysctlConf;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code jipsec pcap --config FILE (--protect | --verify) IN.pcap OUT.pcap}: applies the SAs of a setkey file to
- * every packet of a capture, offline, and prints one verdict line per packet.
+ * {@code jipsec pcap --config FILE [--sysctl FILE] (--protect | --verify) IN.pcap OUT.pcap}: runs every packet of a
+ * capture through the daemon's own engine ({@link OfflineEngine} over {@link IpsecEngine}: the same SPD, levels,
+ * system defaults and SAD as jipsecd, loaded by the same setkey), offline, and prints one verdict line per packet.
  */
 @Command(name = "pcap", mixinStandardHelpOptions = true,
-        description = {"Protect (outbound) or verify and decapsulate (inbound) every packet of a pcap file with the SAs",
-            "written in a setkey file ('add' statements; 'spdadd ... -P out ...' choose tunnel SAs).",
-            "Prints one line per packet: number, protocol, SPI, sequence number, ok or the drop reason.",
+        description = {"Protect (outbound, as a forwarded packet) or verify and decapsulate (inbound) every packet of a pcap",
+            "file with the engine jipsecd runs: the setkey file's SAs and policies (add, spdadd, flush... as setkey -f),",
+            "levels and system defaults (--sysctl: def_policy, deflevs...). A file without any policy protects each packet",
+            "with the SAs from its source to its destination. Prints one line per packet: number, protocol, SPI,",
+            "sequence number, ok — or why it was sent in clear or dropped (discard, no-sa, policy-violation...).",
             "IN.pcap may be classic pcap or pcapng (as tshark/dumpcap write by default); OUT.pcap is always classic pcap."})
 public final class PcapCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "setkey file with the SAs")
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "setkey file (SAs and policies)")
     Path config;
+
+    @Option(names = "--sysctl", paramLabel = "FILE", description = "name=value lines (sysctl.conf style), as jipsec gateway --sysctl")
+    Path sysctlFile;
 
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Direction direction;
 
     static final class Direction {
-        @Option(names = "--protect", required = true, description = "apply the SAs outbound (encapsulate)") boolean protect;
-        @Option(names = "--verify", required = true, description = "verify and decapsulate inbound") boolean verify;
+        @Option(names = "--protect", required = true, description = "apply the outbound policies (encapsulate)") boolean protect;
+        @Option(names = "--verify", required = true, description = "verify, decapsulate and check the inbound policies") boolean verify;
     }
 
     @Option(names = "--seq", paramLabel = "N", description = "first sequence number to send (default 1)")
@@ -85,21 +96,24 @@ public final class PcapCommand implements Callable<Integer> {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new UserError(config + ": cannot read: " + e.getMessage());
         }
-        SetkeyConfig cfg;
-        try {
-            cfg = SetkeyConfig.parse(text);
-        } catch (SetkeyException e) {
-            throw new UserError(config + ": " + e.getMessage());
+        Sysctl sysctl = Sysctl.withNetbsdDefaults();
+        if (sysctlFile != null) {
+            try {
+                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+            } catch (IOException | java.io.UncheckedIOException | SysctlConf.ConfException e) {
+                throw new UserError(sysctlFile + ": " + e.getMessage());
+            }
         }
-        for (String n : cfg.notes()) err.println("jipsec pcap: note: " + config + ": " + n);
-        if (cfg.sas().isEmpty()) throw new UserError(config + ": no 'add' statement: no SA to apply");
-        OfflineProcessor proc;
+        // the daemon's engine, NetBSD's behaviour for a missing SA (dropped, not queued); the wall clock for lifetimes
+        int[] natT = natTPorts(text);
+        EngineSettings settings = new EngineSettings(0, 0, 0, EngineSettings.NETBSD.pendingTimeout(),
+                EngineSettings.NETBSD.reassembly(), natT);
+        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings, o -> { });
+        OfflineEngine proc = new OfflineEngine(engine, natT);
         try {
-            proc = new OfflineProcessor(cfg.sas(), cfg.outboundRules(), XformSettings.DEFAULTS, new SecureRandom());
-        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-            throw new UserError(config + ": " + e.getMessage());
-        }
-        try {
+            if (OfflineSetkey.load(engine, text, err) != 0) {
+                throw new UserError(config + ": not applied (setkey's messages above)");
+            }
             if (seq != null) {
                 try {
                     proc.setFirstSequence(seq);
@@ -121,7 +135,29 @@ public final class PcapCommand implements Callable<Integer> {
         }
     }
 
-    private int process(OfflineProcessor proc, PrintWriter stdout, PrintWriter err) throws UserError {
+    /**
+     * The UDP ports of the file's {@code esp-udp} SAs (with 4500, RFC 3948's), so that captured ESP-in-UDP datagrams
+     * to a configured port are recognised. Only the ports are read; the keys parsed on the way are zeroed. A file
+     * that does not parse gives 4500 alone (the load reports its error).
+     */
+    static int[] natTPorts(String text) {
+        java.util.TreeSet<Integer> ports = new java.util.TreeSet<>(java.util.List.of(4500));
+        try {
+            for (SetkeyStatement st : SetkeyParser.parse(text)) {
+                if (!(st instanceof AddStatement a)) continue;
+                if (a.espUdp()) {
+                    if (a.src().port() != 0) ports.add(a.src().port());
+                    if (a.dst().port() != 0) ports.add(a.dst().port());
+                }
+                a.zeroKeys();
+            }
+        } catch (SetkeyException e) {
+            // the setkey load that follows reports it
+        }
+        return ports.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int process(OfflineEngine proc, PrintWriter stdout, PrintWriter err) throws UserError {
         int n = 0, ok = 0;
         Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".part");
         try (InputStream is = new BufferedInputStream(Files.newInputStream(in));
@@ -148,11 +184,11 @@ public final class PcapCommand implements Callable<Integer> {
                     stdout.println(n + " - skipped (not an IP packet)");
                     continue;
                 }
-                OfflineProcessor.Verdict v = direction.protect ? proc.protect(ip) : proc.verify(ip);
+                OfflineEngine.Verdict v = direction.protect ? proc.protect(ip) : proc.verify(ip);
                 stdout.println(n + " " + v.text());
                 if (v.ok()) {
                     ok++;
-                    writer.write(rec.timestamp(), v.packet());
+                    for (byte[] p : v.packets()) writer.write(rec.timestamp(), p);
                 }
             }
         } catch (NoSuchFileException e) {

@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "setkey", description = {
         "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",
-        "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V) follow the long ones."})
+        "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V, and jipsec's -s) follow the long ones."})
 public final class SetkeyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -51,6 +51,11 @@ public final class SetkeyCommand implements Callable<Integer> {
 
     @Option(names = "--embedded", description = "Run against an in-process key engine (no daemon; state ends with the command)")
     boolean embedded;
+
+    @Option(names = "--strict", description = "Same as -s: read the whole input before sending anything, stop at the "
+            + "first error, errors on standard error, status 1 when any statement was refused (default: as NetBSD's "
+            + "setkey, statement by statement, messages on standard output, -c always status 0)")
+    boolean strict;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help")
     boolean help;
@@ -64,7 +69,9 @@ public final class SetkeyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SetkeyOptions o;
         try {
-            o = SetkeyOptions.parse(argv);
+            List<String> words = new ArrayList<>(argv);
+            if (strict) words.add(0, "-s");
+            o = SetkeyOptions.parse(words);
         } catch (SetkeyOptions.UsageException e) {
             err.println("setkey: " + e.getMessage());
             out.print(SetkeyRunner.usage());

@@ -17,12 +17,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jipsec sysctl}: NetBSD sysctl(8) for the IPsec variables ({@code net.inet.ipsec}, {@code net.inet6.ipsec6},
- * {@code net.key}) of the running jipsecd, through its sysctl socket. {@code -a} lists, {@code name} reads
- * ({@code name = value}), {@code -w name=value} writes ({@code name: old -> new}), {@code -n} prints values only,
- * {@code -x} prints structures in hex, {@code -s} prints the statistics structures as netstat does ({@link NetstatLines}).
- * With {@code --embedded}: a fresh tree with NetBSD's defaults in this process (reads and checks; nothing persists).
+ * {@code net.key}) of the running jipsecd, through its sysctl socket. sysctl's own flags ({@code -a}, {@code -e},
+ * {@code -f FILE}, {@code -n}, {@code -q}, {@code -w}, {@code -x[x]}, and jipsec's {@code -s}: the statistics as
+ * netstat prints them, {@link NetstatLines}) are read with getopt semantics by {@link SysctlOptions} and run by
+ * {@link SysctlRunner}; picocli takes only {@code --socket PATH} and {@code --embedded} (a fresh tree with NetBSD's
+ * defaults in this process: reads and checks; nothing persists).
  */
-@Command(name = "sysctl", description = "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).")
+@Command(name = "sysctl", description = {
+        "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).",
+        "sysctl's own options (-a, -e, -f FILE, -n, -q, -w, -x[x]; jipsec's -s) follow the long ones."})
 public final class SysctlCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,46 +43,39 @@ public final class SysctlCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "Use an in-process tree with NetBSD's defaults instead of jipsecd")
     boolean embedded;
 
-    @Option(names = "-a", description = "List every variable")
-    boolean all;
-
-    @Option(names = "-n", description = "Print values only")
-    boolean valuesOnly;
-
-    @Option(names = "-w", description = "Write: arguments are name=value")
-    boolean write;
-
-    @Option(names = "-x", description = "Print structures (statistics, net.key.dumpsa.N, net.key.dumpsp) in hex")
-    boolean hex;
-
-    @Option(names = "-s", description = "Print the statistics structures as NetBSD's netstat -s -s does (ipsec: "
-            + "ipsecstats, ah/esp/ipip/ipcomp_stats; pfkey: net.key.stats), non-zero counters only")
-    boolean netstat;
-
     @Option(names = "--help", usageHelp = true, description = "Show this help")
     boolean help;
 
-    @Parameters(arity = "0..*", paramLabel = "NAME[=VALUE]")
-    List<String> names = new ArrayList<>();
-
-    /** The operations, over the daemon's socket or an embedded tree. */
-    private interface Tree {
-        List<String> list() throws IOException, SysctlException;
-        int get(String name) throws IOException, SysctlException;
-        int[] set(String name, int value) throws IOException, SysctlException;
-        byte[] struct(String name) throws IOException, SysctlException;
-    }
+    @Parameters(arity = "0..*", paramLabel = "ARG", description = "sysctl's options, then NAME or NAME=VALUE ...")
+    List<String> argv = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!all && names.isEmpty() && !netstat) {
-                err.println("usage: jipsec sysctl [-n] name ... | -w [-n] name=value ... | -a [-n] | -s");
+            SysctlOptions o;
+            try {
+                o = SysctlOptions.parse(argv);
+            } catch (SysctlOptions.UsageException e) {
+                err.println("sysctl: " + e.getMessage());
+                err.print(SysctlOptions.usage());
                 return 1;
             }
-            if (embedded) return run(embeddedTree(Sysctl.withNetbsdDefaults()), out, err);
+            if (!o.all() && o.args().isEmpty() && o.file() == null && !o.netstat()) {
+                err.print(SysctlOptions.usage());
+                return 1;
+            }
+            List<String> lines = List.of();
+            if (o.file() != null) {
+                try {
+                    lines = SysctlRunner.fileLines(java.nio.file.Files.readString(Path.of(o.file())));
+                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    err.println("sysctl: " + o.file() + ": No such file or directory");
+                    return 1;
+                }
+            }
+            if (embedded) return new SysctlRunner(o, embeddedTree(Sysctl.withNetbsdDefaults()), out, err).run(lines);
             Path socket = this.socket != null ? this.socket
                     : pfkey != null ? SysctlProtocol.besidePfkey(pfkey) : SysctlProtocol.DEFAULT_PATH;
             SysctlClient c;
@@ -94,7 +90,7 @@ public final class SysctlCommand implements Callable<Integer> {
                 return 1;
             }
             try (c) {
-                return run(socketTree(c), out, err);
+                return new SysctlRunner(o, socketTree(c), out, err).run(lines);
             }
         } finally {
             out.flush();
@@ -102,57 +98,8 @@ public final class SysctlCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Tree t, PrintWriter out, PrintWriter err) throws IOException {
-        int status = 0;
-        if (netstat) {
-            try {
-                for (String l : NetstatLines.of(t::struct)) out.println(l);
-            } catch (SysctlException e) {
-                err.println("sysctl: " + e.getMessage());
-                return 1;
-            }
-        }
-        if (all) {
-            try {
-                for (String l : t.list()) out.println(valuesOnly ? l.substring(l.indexOf(" = ") + 3) : l);
-            } catch (SysctlException e) {
-                err.println("sysctl: " + e.getMessage());
-                return 1;
-            }
-        }
-        for (String arg : names) {
-            try {
-                int eq = arg.indexOf('=');
-                if (write || eq >= 0) {
-                    if (eq < 0) throw new SysctlException(SysctlException.Errno.EINVAL, arg, "-w needs name=value");
-                    String name = arg.substring(0, eq).strip();
-                    String v = arg.substring(eq + 1).strip();
-                    int value;
-                    try {
-                        value = Integer.decode(v);
-                    } catch (NumberFormatException e) {
-                        throw new SysctlException(SysctlException.Errno.EINVAL, name, "not an integer: " + v);
-                    }
-                    int[] change = t.set(name, value);
-                    out.println(valuesOnly ? Integer.toString(change[1]) : name + ": " + change[0] + " -> " + change[1]);
-                } else if (hex) {
-                    String h = java.util.HexFormat.of().formatHex(t.struct(arg));
-                    out.println(valuesOnly ? h : arg + " = " + h);
-                } else {
-                    int v = t.get(arg);
-                    out.println(valuesOnly ? Integer.toString(v) : arg + " = " + v);
-                }
-            } catch (SysctlException e) {
-                err.println("sysctl: " + e.getMessage());
-                status = 1;
-            }
-        }
-        return status;
-    }
-
-    private static Tree embeddedTree(Sysctl s) {
-        return new Tree() {
-            @Override public List<String> list() { return s.listing(); }
+    private static SysctlRunner.Tree embeddedTree(Sysctl s) {
+        return new SysctlRunner.Tree() {
             @Override public int get(String name) throws SysctlException { return s.read(name); }
             @Override public byte[] struct(String name) throws SysctlException { return s.readStruct(name); }
             @Override public int[] set(String name, int value) throws SysctlException {
@@ -163,15 +110,8 @@ public final class SysctlCommand implements Callable<Integer> {
         };
     }
 
-    private static Tree socketTree(SysctlClient c) {
-        return new Tree() {
-            @Override public List<String> list() throws IOException, SysctlException {
-                try {
-                    return c.list();
-                } catch (SysctlClient.RefusedException e) {
-                    throw refused(e, "");
-                }
-            }
+    private static SysctlRunner.Tree socketTree(SysctlClient c) {
+        return new SysctlRunner.Tree() {
             @Override public int get(String name) throws IOException, SysctlException {
                 try {
                     return c.get(name);

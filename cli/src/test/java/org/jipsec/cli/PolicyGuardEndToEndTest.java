@@ -225,7 +225,7 @@ class PolicyGuardEndToEndTest {
     }
 
     @Test
-    void stoppingTheGatewayRemovesTheTableAndAStaleTableIsReplacedAtStart() throws Exception {
+    void stoppingTheGatewayKeepsTheTableAndAStaleTableIsReplacedAtStart() throws Exception {
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace();
             // a stale table of the same name, as a gateway killed with SIGKILL would leave behind
@@ -237,8 +237,14 @@ class PolicyGuardEndToEndTest {
             assertFalse(t.contains("stale"), t);
             assertTrue(t.contains("chain inbound") && t.contains("chain outbound"), t);
             ga.close();
-            assertFalse(g.exec(a, 10, "nft", "list", "tables").stdout().contains(TABLE), "table left after stop");
-            assertTrue(g.logs.toString().contains("policy guard: table inet " + TABLE + " removed"), g.logs.toString());
+            // fail closed: the table stays while the gateway is stopped, as it was
+            assertEquals(t.replaceAll("packets \\d+ bytes \\d+", ""), table(g, a).replaceAll("packets \\d+ bytes \\d+", ""));
+            assertTrue(g.logs.toString().contains("policy guard: table inet " + TABLE + " kept"), g.logs.toString());
+            // a start without the guard removes what the earlier run left
+            g.policyGuard = false;
+            g.gateway(a, config(A, B, "require", "require")).close();
+            assertFalse(g.exec(a, 10, "nft", "list", "tables").stdout().contains(TABLE), "table left by --no-policy-guard");
+            assertTrue(g.logs.toString().contains("table inet " + TABLE + " left by an earlier run removed"), g.logs.toString());
         }
     }
 

@@ -79,11 +79,11 @@ class SetkeyRoundTripTest {
             """;
 
     static final String SPD = """
-            ::/0 ::/0 ipv6-icmp 135,0
+            ::/0 ::/0 58(ipv6-icmp) 135,0
             \tin none
             \tspid=2 seq=1 pid=4711
             \trefcnt=0
-            10.0.11.41[21] 10.0.11.33[any] reserved
+            10.0.11.41[21] 10.0.11.33[any] 255(reserved)
             \tout ipsec
             \tesp/tunnel/192.168.0.1-192.168.1.2/require
             \tspid=1 seq=0 pid=4711

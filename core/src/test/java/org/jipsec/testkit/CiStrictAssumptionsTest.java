@@ -19,6 +19,12 @@ class CiStrictAssumptionsTest {
     }
 
     @Test
+    void aMissingKernelFeatureStillSkipsUnderCi() {
+        KernelFeatureMissing k = new KernelFeatureMissing("the ipip driver");
+        assertSame(k, CiStrictAssumptions.strict(k, true));
+    }
+
+    @Test
     void otherFailuresPassThroughUnchanged() {
         AssertionError fail = new AssertionError("x");
         assertSame(fail, CiStrictAssumptions.strict(fail, true));

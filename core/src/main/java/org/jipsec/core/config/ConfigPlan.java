@@ -18,6 +18,7 @@ import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.setkey.AddStatement;
 import org.jipsec.core.setkey.BareStatement;
 import org.jipsec.core.setkey.DeleteAllStatement;
+import org.jipsec.core.setkey.GetspiStatement;
 import org.jipsec.core.setkey.HostResolver;
 import org.jipsec.core.setkey.KeyLengthCheck;
 import org.jipsec.core.setkey.SaKeyStatement;
@@ -106,6 +107,10 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
                         continue;
                     }
                     switch (s) {
+                        case AddStatement a when a.update() -> {
+                            a.zeroKeys();
+                            throw refused(a.line(), "update");
+                        }
                         case AddStatement a -> {
                             sas.add(PlannedSa.of(a));
                             run(scratch, socket, SetkeyMessages.build(a, 0), a.line(), a.toString());
@@ -138,6 +143,7 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
                             }
                         }
                         case SaKeyStatement k -> throw refused(k.line(), k.delete() ? "delete" : "get");
+                        case GetspiStatement g -> throw refused(g.line(), "getspi");
                         case DeleteAllStatement d -> throw refused(d.line(), "deleteall");
                         case SpdDeleteStatement d -> throw refused(d.line(), "spddelete");
                     }

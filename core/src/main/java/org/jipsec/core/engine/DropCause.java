@@ -27,5 +27,16 @@ public enum DropCause {
      */
     SPOOFED,
     /** Inbound policy check failed: protection missing or wrong, or policy DISCARD ({@code in_polvio}, §4.5). */
-    POLICY_VIOLATION
+    POLICY_VIOLATION,
+    /**
+     * A data plane's cleartext re-emission came back to it: the route of a packet no policy protects leads into the
+     * data plane's own interface (a forwarding loop). Counted by the data plane; ipsecstats has no slot for it.
+     */
+    LOOP,
+    /**
+     * A packet to be re-emitted in clear arrived with a TTL / hop limit of 1 or 0: a router does not forward it (RFC
+     * 1812 §5.3.1, RFC 8200 §3; {@link org.jipsec.core.net.HopLimit}). Dropped without an ICMP error, counted by the
+     * data plane.
+     */
+    HOP_LIMIT
 }

@@ -244,6 +244,14 @@ public final class IpsecEngine {
         return now.isPresent() && now.get() == sa;
     }
 
+    /**
+     * Runs {@code init} on every SA's transform context when it is made (the offline tool's {@code --seq}, {@code --iv});
+     * contexts that exist already are not touched.
+     */
+    public void setContextInitializer(Consumer<SaContext> init) {
+        contexts.onCreate(init);
+    }
+
     /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
     public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
 
@@ -641,7 +649,8 @@ public final class IpsecEngine {
             IpsecMode mode = sa.mode() != IpsecMode.ANY ? sa.mode()
                     : trace.tunnelAfter(i) ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
             history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
-                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination()));
+                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
+                    sa.mode() == IpsecMode.ANY));
             sa.recordUse(received, now);                                   // spec §4.9
             // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
             // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted

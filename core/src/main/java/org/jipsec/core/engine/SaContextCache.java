@@ -27,12 +27,20 @@ final class SaContextCache {
         this.random = random;
     }
 
+    /** Run on every context when it is made ({@code jipsec pcap --seq/--iv}); none by default. */
+    private java.util.function.Consumer<SaContext> onCreate = c -> { };
+
+    void onCreate(java.util.function.Consumer<SaContext> init) {
+        onCreate = java.util.Objects.requireNonNull(init);
+    }
+
     /** The context of {@code sa} in {@code mode}, created on first use. */
     SaContext get(SecurityAssociation sa, IpsecMode mode) throws InvalidKeyLengthException {
         SaContext[] byMode = contexts.computeIfAbsent(sa, k -> new SaContext[IpsecMode.values().length]);
         SaContext c = byMode[mode.ordinal()];
         if (c == null) {
             c = new SaContext(SaAdapter.parameters(sa, mode), random);
+            onCreate.accept(c);
             byMode[mode.ordinal()] = c;
         }
         return c;

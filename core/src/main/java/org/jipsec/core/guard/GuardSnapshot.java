@@ -19,8 +19,11 @@ import org.jipsec.core.spd.SystemDefaults;
  * <ul>
  *   <li>outbound (spec §4.4, {@code ipsec_checkpolicy}/{@code key_checkrequest}): DISCARD → dropped, out_polvio;
  *       NONE/BYPASS → sent in clear; IPSEC → a request whose effective level (§4.8) is USE is skipped when no SA
- *       is applied, a REQUIRE/UNIQUE one (IPComp included) makes the packet dropped. A clear packet is therefore
- *       dropped iff some request is required;</li>
+ *       is applied, a REQUIRE/UNIQUE ESP or AH one makes the packet dropped. IPComp is the exception: with its SA
+ *       applied, a packet under the algorithm's minimum length or one that does not shrink leaves as it is (RFC 3173
+ *       §2.2, NetBSD ipcomp_output) — in transport mode the clear packet itself, which the guard sees leave the
+ *       gateway's raw socket. A clear packet of an IPComp request is therefore legitimate, and a clear packet is
+ *       dropped iff some non-IPComp request is required (IPComp adds no protection that its absence would lose);</li>
  *   <li>inbound (spec §4.5 step 3, {@code ipsec_in_reject} with an empty decapsulation history): DISCARD → reject;
  *       NONE/BYPASS → accept; IPSEC → rejected iff some non-IPComp request is required (IPComp is never enforced
  *       inbound — the same rule as {@link org.jipsec.core.spd.InboundPolicyCheck}).</li>
@@ -52,7 +55,7 @@ public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardR
             boolean drop = switch (sp.policy().type()) {
                 case NONE, BYPASS -> false;
                 case DISCARD, ENTRUST -> true;
-                case IPSEC -> anyRequired(sp.policy().requests(), d == PolicyDirection.INBOUND, v6, defaults);
+                case IPSEC -> anyRequired(sp.policy().requests(), v6, defaults);
             };
             (d == PolicyDirection.INBOUND ? in : out).add(new GuardRule(sp.id(), d, sp.selector(), drop));
         }
@@ -61,9 +64,12 @@ public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardR
                 defaults.defaultPolicyType(true) == PolicyType.DISCARD);
     }
 
-    private static boolean anyRequired(List<IpsecRequest> requests, boolean inbound, boolean v6, SystemDefaults defaults) {
+    private static boolean anyRequired(List<IpsecRequest> requests, boolean v6, SystemDefaults defaults) {
         for (IpsecRequest r : requests) {
-            if (inbound && r.protocol() == IpsecProtocol.IPCOMP) continue;   // spec §4.5: IPComp never enforced
+            // inbound: spec §4.5, ipsec_in_reject never enforces IPComp ("IPComp policy should always be treated as
+            // being in 'use' level"); outbound: an IPComp SA legitimately sends small or incompressible packets as
+            // they are (RFC 3173 §2.2), so their clear form is no violation
+            if (r.protocol() == IpsecProtocol.IPCOMP) continue;
             if (defaults.isRequired(r, v6)) return true;
         }
         return false;

@@ -77,7 +77,7 @@ public final class NftRuleset {
         return "table " + table(c) + "\ndelete table " + table(c) + "\n" + generate(c, s);
     }
 
-    /** The transaction that removes the table (the gateway stops); creating it first makes it never fail. */
+    /** The transaction that removes the table ({@code jipsec gateway --cleanup}); creating it first makes it never fail. */
     public static String removal(Config c) {
         return "table " + table(c) + "\ndelete table " + table(c) + "\n";
     }

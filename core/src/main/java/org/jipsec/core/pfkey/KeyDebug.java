@@ -74,8 +74,9 @@ public final class KeyDebug {
                 case Extension.SpiRange r -> { }
                 case Extension.Policy p -> {
                     XPolicy x = p.policy();
-                    b.append(String.format("sadb_x_policy{ type=%d dir=%d id=%x }%n", x.type().number(),
-                            x.direction().number(), x.id()));
+                    // NetBSD 10 key_debug.c: the flags byte (SADB_X_POLICYFLAGS_POLICY for kernel-made policies)
+                    b.append(String.format("sadb_x_policy{ type=%d dir=%d flags=0x%02x id=%x }%n", x.type().number(),
+                            x.direction().number(), x.flags() & 0xff, x.id()));
                     for (IpsecRequest r : x.requests()) {
                         int len = 8 + (r.hasEndpoints() ? sockaddrLen(r.source().orElseThrow()) + sockaddrLen(r.destination().orElseThrow()) : 0);
                         b.append(String.format(" { len=%d proto=%d mode=%d level=%d reqid=%d%n", len,

@@ -20,6 +20,7 @@ import org.jipsec.core.ipsec.SaType;
  * @param replayBytes  {@code -r N}: window in bytes as PF_KEY carries it (8·N packets)
  * @param encryption   {@code -E} algorithm or {@code -C} compression algorithm, or null
  * @param auth         {@code -A} algorithm, or null
+ * @param update       {@code update} instead of {@code add}: NetBSD's setkey sends SADB_UPDATE with the same extensions
  */
 public record AddStatement(
         int line,
@@ -41,7 +42,8 @@ public record AddStatement(
         long softAddtime,
         long hardBytes,
         long softBytes,
-        SaType saType) implements SetkeyStatement {
+        SaType saType,
+        boolean update) implements SetkeyStatement {
 
     public AddStatement {
         encryptionKey = encryptionKey == null ? new byte[0] : encryptionKey.clone();
@@ -62,7 +64,7 @@ public record AddStatement(
 
     @Override
     public String toString() {
-        return "add " + src + " " + dst + " " + (espUdp ? "esp-udp" : saType.dumpName()) + " " + spi
+        return (update ? "update " : "add ") + src + " " + dst + " " + (espUdp ? "esp-udp" : saType.dumpName()) + " " + spi
                 + " -m " + mode.keyword() + (encryption == null ? "" : " " + encryption.name())
                 + (auth == null ? "" : " " + auth.name()) + " (line " + line + ")";
     }

@@ -94,6 +94,17 @@ public final class Protocols {
     }
 
     /** getprotobynumber(3)'s p_name, or the decimal number as libipsec prints an unknown one. */
+    /**
+     * The upper-layer protocol as NetBSD 10's {@code setkey -DP} prints it: the number, then the /etc/protocols name
+     * in parentheses when there is one ({@code 255(reserved)}, {@code 6(tcp)}), else the number alone. The exact
+     * oracle is NetBSD's tests/net/ipsec/common.sh {@code check_sp_entries}, which matches
+     * {@code <src>[any] <dst>[any] 255(reserved)}.
+     */
+    public static String dumpName(int number) {
+        String s = BY_NUMBER.get(number);
+        return s != null ? number + "(" + s + ")" : Integer.toString(number);
+    }
+
     public static String nameOf(int number) {
         String s = BY_NUMBER.get(number);
         return s != null ? s : Integer.toString(number);

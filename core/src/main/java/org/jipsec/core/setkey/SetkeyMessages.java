@@ -26,6 +26,11 @@ public final class SetkeyMessages {
         return switch (s) {
             case AddStatement a -> add(a, pid);
             case SaKeyStatement k -> saKey(k, pid);
+            case GetspiStatement g -> PfkeyMessage.of(Sadb.SADB_GETSPI, g.saType().number(), 0, pid, List.of(
+                    new Extension.Sa2(g.mode().number(), 0, g.reqid()),
+                    new Extension.SpiRange((int) g.spi(), (int) g.spi()),
+                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, g.src()),
+                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, g.dst())));
             case DeleteAllStatement d -> PfkeyMessage.of(Sadb.SADB_DELETE, d.saType().number(), 0, pid, List.of(
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(d.src())),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(d.dst()))));
@@ -43,7 +48,7 @@ public final class SetkeyMessages {
         };
     }
 
-    /** setkeymsg_add (spec §2.4). */
+    /** setkeymsg_add (spec §2.4), for {@code add} (SADB_ADD) and {@code update} (SADB_UPDATE). */
     static PfkeyMessage add(AddStatement a, int pid) {
         List<Extension> x = new ArrayList<>();
         byte[] ek = a.encryptionKey(), ak = a.authKey();
@@ -74,7 +79,7 @@ public final class SetkeyMessages {
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, src.port()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, dst.port()));
         }
-        return PfkeyMessage.of(Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
+        return PfkeyMessage.of(a.update() ? Sadb.SADB_UPDATE : Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
     }
 
     /** setkeymsg_addr for get/delete (spec §2.4). */

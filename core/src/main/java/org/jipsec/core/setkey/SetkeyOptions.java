@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * setkey's command line, read with getopt(3) semantics over {@code "acdf:HlnvxDFPphVrk?"} (spec §2.1): flags may be
+ * setkey's command line, read with getopt(3) semantics over {@code "acdf:HlnvxDFPphVrk?"} (spec §2.1), plus
+ * jipsec's {@code -s} (strict): flags may be
  * grouped ({@code -DP}, {@code -xx}), {@code -f} takes the rest of its word or the next word ({@code -ffile},
  * {@code -f file}), {@code --} ends the options, the first non-option word ends them too (POSIX order).
  *
+ * @param strict jipsec's {@code -s}: read the whole input before sending anything, stop at the first error, report
+ *               errors on standard error and exit 1 when a statement was refused ({@link SetkeyRunner}); without it
+ *               setkey behaves as NetBSD's (not in NetBSD's option string, so no NetBSD script uses it)
  * @param files the words after the options: files of raw PF_KEY messages to print
  */
 public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hexdump, boolean loop, boolean noAction,
                             boolean verbose, int promisc, boolean dump, boolean flush, boolean policy, boolean ports,
-                            boolean version, boolean rk, boolean usage, List<String> files) {
+                            boolean version, boolean rk, boolean usage, boolean strict, List<String> files) {
 
     public SetkeyOptions {
         files = List.copyOf(files);
@@ -27,7 +31,7 @@ public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hex
 
     public static SetkeyOptions parse(List<String> argv) throws UsageException {
         boolean a = false, c = false, h = false, l = false, n = false, v = false, d = false, fl = false, p = false,
-                pp = false, ver = false, rk = false, usage = false;
+                pp = false, ver = false, rk = false, usage = false, strict = false;
         int x = 0;
         String file = null;
         int i = 0;
@@ -59,11 +63,13 @@ public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hex
                     case 'V' -> ver = true;
                     case 'r', 'k' -> rk = true;
                     case '?' -> usage = true;
+                    case 's' -> strict = true; // jipsec only
+
                     default -> throw new UsageException("unknown option -- " + ch);
                 }
             }
         }
-        return new SetkeyOptions(a, c, file, h, l, n, v, x, d, fl, p, pp, ver, rk, usage,
+        return new SetkeyOptions(a, c, file, h, l, n, v, x, d, fl, p, pp, ver, rk, usage, strict,
                 new ArrayList<>(argv.subList(i, argv.size())));
     }
 }

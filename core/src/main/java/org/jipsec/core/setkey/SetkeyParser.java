@@ -24,6 +24,8 @@ import org.jipsec.core.ipsec.SaType;
  *
  * <pre>
  * add       : "add" aiflags ipandport ipandport proto spi ext* algo ";"
+ * update    : "update" aiflags ipandport ipandport proto spi ext* algo ";"   (NetBSD: SADB_UPDATE)
+ * getspi    : "getspi" aiflags ipandport ipandport proto spi ext* ";"        (NetBSD: SADB_GETSPI, SPI range spi-spi)
  * get       : "get" aiflags ipandport ipandport proto spi ext* ";"
  * delete    : "delete" aiflags ipandport ipandport proto spi ext* ";"
  * deleteall : "deleteall" aiflags ipaddr ipaddr proto ";"
@@ -70,6 +72,37 @@ public final class SetkeyParser {
         return new SetkeyScript(out, p.warnings);
     }
 
+    /**
+     * A parser over already-lexed tokens that is read one statement at a time with {@link #nextStatement()}: NetBSD's
+     * setkey sends each statement as soon as the grammar has read it ({@link SetkeyRunner}'s default mode).
+     */
+    public static SetkeyParser over(List<Token> toks, HostResolver resolver, KeyLengthCheck keyCheck) {
+        return new SetkeyParser(List.copyOf(toks), resolver, keyCheck);
+    }
+
+    /** Whether every statement has been read. */
+    public boolean atEnd() { return peek().kind() == Token.Kind.EOF; }
+
+    /**
+     * The next statement (several for an {@code add} naming host names with several addresses; none for a lone
+     * {@code ;}); on an error the parser stays where the error was found.
+     */
+    public List<SetkeyStatement> nextStatement() throws SetkeyException {
+        List<SetkeyStatement> out = new ArrayList<>();
+        statement(out);
+        return out;
+    }
+
+    /** The line of the last token read (yacc's {@code lineno} when a statement's action runs: its {@code ;}). */
+    public int lastLine() { return pos == 0 ? toks.get(0).line() : toks.get(pos - 1).line(); }
+
+    /** The warnings found since the last call (parse.y prints them through yyerror and goes on). */
+    public List<String> takeWarnings() {
+        List<String> w = List.copyOf(warnings);
+        warnings.clear();
+        return w;
+    }
+
     private Token peek() { return toks.get(pos); }
 
     private Token next() {
@@ -91,8 +124,9 @@ public final class SetkeyParser {
         if (verb.kind() == Token.Kind.SEMI) return; // empty statement
         if (verb.kind() != Token.Kind.WORD) throw syntax(verb);
         switch (verb.text()) {
-            case "add" -> add(verb, out);
+            case "add", "update" -> add(verb, out); // NetBSD parse.y: update takes add's grammar, sends SADB_UPDATE
             case "get", "delete" -> out.add(getDelete(verb));
+            case "getspi" -> out.add(getspi(verb));
             case "deleteall" -> deleteAll(verb, out);
             case "flush", "dump" -> {
                 SaType t = SaType.UNSPEC;
@@ -267,7 +301,8 @@ public final class SetkeyParser {
                 if (dst.port() == 0) dst = dst.withPort(4500);
             }
             out.add(new AddStatement(verb.line(), src, dst, proto.protocol, proto.espUdp, natOa, spi, e.mode, e.reqid,
-                    e.replay, e.flags, enc, encKey, auth, authKey, e.lh, e.ls, e.bh, e.bs, proto.saType));
+                    e.replay, e.flags, enc, encKey, auth, authKey, e.lh, e.ls, e.bh, e.bs, proto.saType,
+                    verb.text().equals("update")));
         }
         if (encKey != null) java.util.Arrays.fill(encKey, (byte) 0);
         if (authKey != null) java.util.Arrays.fill(authKey, (byte) 0);
@@ -297,6 +332,21 @@ public final class SetkeyParser {
         if (proto.old) e.flags |= OLD;
         return new SaKeyStatement(verb.line(), verb.text().equals("delete"), srcs.get(0), dsts.get(0), proto.saType,
                 spi, e.mode, e.reqid, e.flags);
+    }
+
+    private GetspiStatement getspi(Token verb) throws SetkeyException {
+        int[] ai = aiflags();
+        List<Endpoint> srcs = ipAndPort(ai);
+        List<Endpoint> dsts = ipAndPort(ai);
+        Proto proto = protocol(next());
+        long spi = spi(next());
+        Ext e = new Ext();
+        while (ext(e, proto)) { /* ext* */ }
+        Token semi = peek();
+        expectSemi();
+        if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
+        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
+        return new GetspiStatement(verb.line(), srcs.get(0), dsts.get(0), proto.saType, spi, e.mode, e.reqid);
     }
 
     private void deleteAll(Token verb, List<SetkeyStatement> out) throws SetkeyException {

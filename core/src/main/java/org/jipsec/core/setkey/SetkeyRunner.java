@@ -22,13 +22,15 @@ import org.jipsec.core.setkey.dump.SpdDumpPrinter;
  * {@code -f FILE}, {@code -c}, {@code -x}, raw message files, {@code -V}, usage; the printing of replies
  * ({@code postproc}) and of errors. All I/O goes through the injected {@link Environment}, so the runner is pure.
  *
- * <p><b>Never half-applied silently.</b> NetBSD's setkey sends each statement as soon as the grammar has read it, so
- * a syntax error on line 7 leaves lines 1–6 applied. jipsec reads the whole input first ({@code -c} reads standard
- * input to its end): a syntax, key-length or policy error anywhere means nothing is sent, and the message names the
- * line ({@code line 7: syntax error at [foo]}, then {@code parse failed, line 7.}). Once sending has begun, a
- * statement the daemon refuses is reported as NetBSD does ({@code The result of line 7: Invalid argument.}) and the
- * remaining statements are still sent, as NetBSD does; at the end jipsec adds one line to standard error naming the
- * statements that were not applied ({@code setkey: 5 of 6 statements applied; not applied: line 7.}) and exits 1.
+ * <p><b>Two ways to run a script.</b> By default setkey behaves as NetBSD's: each statement is sent as soon as it is
+ * read, and every message (syntax errors, refusals) goes to standard output; {@code -c} always ends with status 0,
+ * {@code -f} with 1 only for a syntax error (the statements before it stay applied). NetBSD's own tests and scripts
+ * rely on that ({@link #fileScript}, {@link #stdinScript}). jipsec's {@code -s} (strict) reads the whole input first:
+ * a syntax, key-length or policy error anywhere means nothing is sent ({@code line 7: syntax error at [foo]}, then
+ * {@code parse failed, line 7.}, on standard error); a statement the daemon refuses is reported as NetBSD does
+ * ({@code The result of line 7: Invalid argument.}) and the rest is still sent; at the end one line on standard
+ * error names the statements that were not applied ({@code setkey: 5 of 6 statements applied; not applied: line 7.})
+ * and the status is 1.
  */
 public final class SetkeyRunner {
 
@@ -79,7 +81,8 @@ public final class SetkeyRunner {
                 + "       setkey [-Pv] -F\n"
                 + "       setkey [-H] -x\n"
                 + "       setkey [-V] [-h]\n"
-                + "jipsec: [--pfkey PATH | --embedded] before the setkey options\n";
+                + "jipsec: [--pfkey PATH | --embedded] before the setkey options; -s: strict (parse all first, stop\n"
+                + "        at the first error, errors on stderr, exit 1 on any refusal)\n";
     }
 
     /** Runs one invocation; returns the exit status. */
@@ -138,39 +141,162 @@ public final class SetkeyRunner {
                 List<PfkeyMessage> r = exchange(ch, reg);
                 if (!r.isEmpty() && r.get(0).errno() == 0) check = KeyLengthCheck.fromRegisterReply(r.get(0));
             }
-            SetkeyScript parsed;
-            List<PfkeyMessage> msgs = new ArrayList<>();
-            try {
-                parsed = SetkeyParser.parse(text, env.resolver(), check);
-                for (SetkeyStatement s : parsed.statements()) msgs.add(SetkeyMessages.build(s, env.pid()));
-            } catch (SetkeyException e) {
-                err.println(e.getMessage());
-                err.println("parse failed, line " + e.line() + ".");
-                return 1;
-            }
-            for (String w : parsed.warnings()) err.println(w);
-            if (o.noAction()) return 0;
-            List<Integer> failed = new ArrayList<>();
-            int sent = 0;
-            for (int i = 0; i < msgs.size(); i++) {
-                PfkeyMessage m = msgs.get(i);
-                if (m == null) break; // exit / quit / bye
-                int line = parsed.statements().get(i).line();
-                sent++;
-                if (!postproc(m, exchange(ch, m), scriptMode ? "The result of line " + line + ": " : "")) failed.add(line);
-            }
-            if (!failed.isEmpty()) {
-                StringBuilder b = new StringBuilder("setkey: ").append(sent - failed.size()).append(" of ").append(sent)
-                        .append(" statements applied; not applied: line");
-                if (failed.size() > 1) b.append('s');
-                for (int k = 0; k < failed.size(); k++) b.append(k == 0 ? " " : ", ").append(failed.get(k));
-                err.println(b.append('.'));
-                return 1;
-            }
-            return 0;
+            if (o.strict()) return strictScript(text, scriptMode, ch, check);
+            return scriptMode ? fileScript(text, ch, check) : stdinScript(text, ch, check);
         } finally {
             if (ch != null) ch.close();
         }
+    }
+
+    /**
+     * {@code -f FILE} as NetBSD's setkey runs it (setkey.c {@code parse}, token.l {@code yyerror}): each statement is
+     * sent as soon as it is read; a refusal prints {@code The result of line N: <error>.} on standard output and the
+     * rest goes on; a syntax error prints {@code line N: <msg> at [<token>]} and {@code parse failed, line N.} on
+     * standard output and ends setkey with status 1, the statements before it applied; a character the lexer cannot
+     * read is token.l's yyfatal (its message, status 1). Otherwise the status is 0, refusals or not.
+     */
+    private int fileScript(String text, KeyChannel ch, KeyLengthCheck check) throws IOException {
+        List<Token> toks;
+        SetkeyException lexError = null;
+        try {
+            toks = SetkeyLexer.tokenize(text);
+        } catch (SetkeyException e) {
+            lexError = e;
+            toks = tokensBefore(text, e.line());
+        }
+        SetkeyParser p = SetkeyParser.over(toks, env.resolver(), check);
+        while (!p.atEnd()) {
+            List<PfkeyMessage> msgs = new ArrayList<>();
+            try {
+                for (SetkeyStatement st : p.nextStatement()) msgs.add(SetkeyMessages.build(st, env.pid()));
+            } catch (SetkeyException e) {
+                if (lexError != null && p.atEnd()) break; // the statement the unreadable character cut short
+                out.println(e.getMessage());
+                out.println("parse failed, line " + e.line() + ".");
+                return 1;
+            }
+            for (String w : p.takeWarnings()) out.println(w);
+            if (send(ch, msgs, "The result of line " + p.lastLine() + ": ")) return 0;
+        }
+        if (lexError != null) {
+            out.println(lexError.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The tokens of the lines before {@code line} (where the lexer failed). */
+    private static List<Token> tokensBefore(String text, int line) {
+        int end = 0;
+        for (int l = 1; l < line && end >= 0; l++) {
+            end = text.indexOf('\n', end);
+            if (end >= 0) end++;
+        }
+        try {
+            return SetkeyLexer.tokenize(end <= 0 ? "" : text.substring(0, end));
+        } catch (SetkeyException e) {
+            return List.of(new Token(Token.Kind.EOF, "", 1));
+        }
+    }
+
+    /**
+     * {@code -c} as NetBSD's setkey runs it (setkey.c {@code stdin_loop}): standard input is read line by line,
+     * {@code #} starts a comment, lines are joined with a space, and every piece up to a {@code ;} is parsed and sent
+     * on its own; a syntax error prints {@code line N: <msg> at [<token>]} on standard output and the next statement
+     * is read; a refusal prints {@code <error>.} (no line prefix); {@code exit} stops. The status is 0 (NetBSD's
+     * tests rely on it: t_ipsec_esp_keys expects {@code exit:0} with {@code Invalid key length} on stdout). NetBSD
+     * prints {@code line 0} in this mode (its line counter is never set for -c); jipsec names the line the statement
+     * started on.
+     */
+    private int stdinScript(String text, KeyChannel ch, KeyLengthCheck check) throws IOException {
+        StringBuilder pending = new StringBuilder();
+        int pendingLine = 1;
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String r = lines[i];
+            int hash = r.indexOf('#');
+            if (hash >= 0) r = r.substring(0, hash);
+            if (r.isEmpty()) continue;
+            if (pending.isEmpty()) pendingLine = i + 1;
+            if (!pending.isEmpty()) pending.append(' ');
+            pending.append(r);
+            int semi;
+            while ((semi = pending.indexOf(";")) >= 0) {
+                String chunk = pending.substring(0, semi + 1);
+                pending.delete(0, semi + 1);
+                if (stdinStatement(chunk, pendingLine, ch, check)) return 0;
+                pendingLine = i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** One {@code -c} statement; true when it was {@code exit}. */
+    private boolean stdinStatement(String chunk, int line, KeyChannel ch, KeyLengthCheck check) throws IOException {
+        List<Token> toks;
+        try {
+            toks = SetkeyLexer.tokenize("\n".repeat(line - 1) + chunk);
+        } catch (SetkeyException e) {
+            out.println(e.getMessage());
+            return false;
+        }
+        SetkeyParser p = SetkeyParser.over(toks, env.resolver(), check);
+        List<PfkeyMessage> msgs = new ArrayList<>();
+        try {
+            while (!p.atEnd()) for (SetkeyStatement st : p.nextStatement()) msgs.add(SetkeyMessages.build(st, env.pid()));
+        } catch (SetkeyException e) {
+            out.println(e.getMessage());
+            return false;
+        }
+        for (String w : p.takeWarnings()) out.println(w);
+        return send(ch, msgs, "");
+    }
+
+    /** Sends each request and prints the refusals (postproc); true at {@code exit}. */
+    private boolean send(KeyChannel ch, List<PfkeyMessage> msgs, String prefix) throws IOException {
+        for (PfkeyMessage m : msgs) {
+            if (m == null) return true; // exit / quit / bye
+            if (!o.noAction()) postproc(m, exchange(ch, m), prefix);
+        }
+        return false;
+    }
+
+    /**
+     * jipsec's {@code -s}: the whole input is parsed before anything is sent (nothing half-applied by a syntax error);
+     * parse errors go to standard error with status 1; refusals are reported per line as NetBSD does and the rest is
+     * still sent, then one line on standard error names what was not applied, and the status is 1.
+     */
+    private int strictScript(String text, boolean scriptMode, KeyChannel ch, KeyLengthCheck check) throws IOException {
+        SetkeyScript parsed;
+        List<PfkeyMessage> msgs = new ArrayList<>();
+        try {
+            parsed = SetkeyParser.parse(text, env.resolver(), check);
+            for (SetkeyStatement s : parsed.statements()) msgs.add(SetkeyMessages.build(s, env.pid()));
+        } catch (SetkeyException e) {
+            err.println(e.getMessage());
+            err.println("parse failed, line " + e.line() + ".");
+            return 1;
+        }
+        for (String w : parsed.warnings()) err.println(w);
+        if (o.noAction()) return 0;
+        List<Integer> failed = new ArrayList<>();
+        int sent = 0;
+        for (int i = 0; i < msgs.size(); i++) {
+            PfkeyMessage m = msgs.get(i);
+            if (m == null) break; // exit / quit / bye
+            int line = parsed.statements().get(i).line();
+            sent++;
+            if (!postproc(m, exchange(ch, m), scriptMode ? "The result of line " + line + ": " : "")) failed.add(line);
+        }
+        if (!failed.isEmpty()) {
+            StringBuilder b = new StringBuilder("setkey: ").append(sent - failed.size()).append(" of ").append(sent)
+                    .append(" statements applied; not applied: line");
+            if (failed.size() > 1) b.append('s');
+            for (int k = 0; k < failed.size(); k++) b.append(k == 0 ? " " : ", ").append(failed.get(k));
+            err.println(b.append('.'));
+            return 1;
+        }
+        return 0;
     }
 
     // ---- -D / -DP / -l -------------------------------------------------------------------------------------
@@ -286,7 +412,9 @@ public final class SetkeyRunner {
                     default -> null;
                 };
             }
-            if (text == null) text = Errno.describe(first.errno());
+            // setkey.c postproc: ENOENT on any other request leaves errmsg NULL, which NetBSD's printf prints as
+            // "(null)" (e.g. update of an SA whose head does not exist: key_api_update's ENOENT)
+            if (text == null) text = first.errno() == Errno.ENOENT.number() ? "(null)" : Errno.describe(first.errno());
             out.println((prefix == null ? "" : prefix) + text + ".");
             // an empty dump is not a failure of the statement
             return first.errno() == Errno.ENOENT.number()

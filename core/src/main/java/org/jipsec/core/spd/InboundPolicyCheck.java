@@ -20,7 +20,7 @@ import org.jipsec.core.ipsec.XPolicy;
  * (RFC 3173 §2.2 lets a sender skip compression of a packet that does not shrink), and extra transforms
  * are tolerated. Stricter than NetBSD, where it is safe:
  * <ul>
- *   <li>the transform's mode must be the request's mode;</li>
+ *   <li>the transform's mode must be the request's mode (unless its SA's mode is "any");</li>
  *   <li>a request with endpoints requires the SA's source and destination addresses to equal them
  *       (ports, used for NAT-T, are not compared);</li>
  *   <li>the required requests must be found in chain order: the first request is the innermost header
@@ -80,7 +80,11 @@ public final class InboundPolicyCheck {
     }
 
     private static boolean matches(IpsecRequest r, AppliedTransform t) {
-        if (t.protocol() != r.protocol() || t.mode() != r.mode()) return false;
+        if (t.protocol() != r.protocol()) return false;
+        // an SA of mode "any" serves either mode (NetBSD uses it in both, spec §4.4 step 4); its recorded mode is a
+        // guess from the packet — an IP header after it may be the tunnel of a later IPComp request that sent the
+        // packet uncompressed (RFC 3173 §2.2; t_ipsec_tunnel_ipcomp.sh) — so it is not held to that guess
+        if (t.mode() != r.mode() && !t.saModeAny()) return false;
         if (!r.hasEndpoints()) return true;
         Endpoint s = r.source().orElseThrow();
         Endpoint d = r.destination().orElseThrow();

@@ -16,7 +16,8 @@ import org.jipsec.core.sad.SaIndex;
 /**
  * The pure part of outbound request processing and the ACQUIRE decision ({@code ipsec_nextisr} /
  * {@code key_checkrequest}, spec §4.4 steps 1–2, §4.7). For each request in order: build the SA index
- * (transport mode: missing endpoints are the packet's addresses; reqid only for {@code unique}), look
+ * (transport mode: missing endpoints are the packet's addresses — after a tunnel request, its outer header's; reqid
+ * only for {@code unique}), look
  * the SA up through the caller's callback; found → use it; missing → ACQUIRE needed at any level, then
  * a USE request is skipped and a REQUIRE/UNIQUE request (effective level, §4.8) drops the packet
  * (NetBSD stops at that request: later requests are not looked at). NetBSD never queues the packet;
@@ -51,12 +52,22 @@ public final class OutboundRequestResolver {
         List<OutboundDecision.Step<S>> steps = new ArrayList<>();
         List<SaIndex> acquire = new ArrayList<>();
         List<IpsecRequest> reqs = policy.requests();
+        // the addresses of the packet as the next request sees it: NetBSD's ipsec_nextisr fills a transport
+        // request's missing endpoints from the packet as the earlier requests left it (ipsec_process_done →
+        // ipsec4_process_packet(m, isr->next)), so after a tunnel request they are that tunnel's outer header
+        // (t_ipsec_tunnel_ipcomp.sh: ipcomp/tunnel/A-B/require esp/transport//require looks the ESP SA up as A → B).
+        // A USE request skipped for want of an SA leaves the packet, and so the addresses, as they were.
+        InetAddress src = packetSource, dst = packetDest;
         for (int i = 0; i < reqs.size(); i++) {
             IpsecRequest r = reqs.get(i);
-            SaIndex idx = index(r, packetSource, packetDest);
+            SaIndex idx = index(r, src, dst);
             Optional<S> sa = saLookup.apply(idx);
             if (sa.isPresent()) {
                 steps.add(new OutboundDecision.Step<>(r, idx, sa.get()));
+                if (r.mode() == IpsecMode.TUNNEL) {
+                    src = idx.source().address();
+                    dst = idx.destination().address();
+                }
                 continue;
             }
             acquire.add(idx);                                   // key_acquire for any level

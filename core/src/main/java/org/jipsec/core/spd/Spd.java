@@ -34,6 +34,8 @@ public final class Spd {
 
     private final InstantSource clock;
     private final IntSupplier spiTry;
+    /** Runs after a policy was added, outside the lock (key_update_used). */
+    private final Runnable onAdd;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** [direction 0 in / 1 out][family 0 v4 / 1 v6]. */
     private final SpdIndex[][] index = {{new SpdIndex(32), new SpdIndex(128)}, {new SpdIndex(32), new SpdIndex(128)}};
@@ -54,13 +56,21 @@ public final class Spd {
     private record CachedLookup(int direction, FlowKey key, int generation, SecurityPolicy policy) {}
 
     public Spd(InstantSource clock, IntSupplier spiTry) {
-        this.clock = Objects.requireNonNull(clock);
-        this.spiTry = Objects.requireNonNull(spiTry);
+        this(clock, spiTry, () -> { });
     }
 
-    /** An SPD whose id allocation reads {@code net.key.spi_try} from the tree. */
+    private Spd(InstantSource clock, IntSupplier spiTry, Runnable onAdd) {
+        this.clock = Objects.requireNonNull(clock);
+        this.spiTry = Objects.requireNonNull(spiTry);
+        this.onAdd = Objects.requireNonNull(onAdd);
+    }
+
+    /**
+     * An SPD whose id allocation reads {@code net.key.spi_try} from the tree, and which sets
+     * {@code net.inet.ipsec.used} when a policy is added (key.c key_api_spdadd → key_update_used).
+     */
     public Spd(InstantSource clock, Sysctl sysctl) {
-        this(clock, sysctl.handle(SysctlNames.KEY_SPI_TRY)::get);
+        this(clock, sysctl.handle(SysctlNames.KEY_SPI_TRY)::get, () -> sysctl.updateUsed(true));
     }
 
     private long now() { return clock.instant().getEpochSecond(); }
@@ -105,6 +115,7 @@ public final class Spd {
                 throw new SpdException(Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
             }
         }
+        SecurityPolicy added;
         lock.writeLock().lock();
         try {
             SpdIndex idx = indexFor(dir, selector);
@@ -125,10 +136,12 @@ public final class Spd {
             lists.get(dir).put(sp.rank, sp);
             byId.put(id, sp);
             bump();
-            return sp;
+            added = sp;
         } finally {
             lock.writeLock().unlock();
         }
+        onAdd.run();
+        return added;
     }
 
     /** key_getnewspid (spec §4.1). */

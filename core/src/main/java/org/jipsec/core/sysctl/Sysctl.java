@@ -123,10 +123,28 @@ public final class Sysctl {
                 throw new SysctlException(Errno.EBUSY, name, "IPsec policies exist; cannot disable");
             }
             store(name, slot, value);
-            if (value == 2) setInternal(SysctlNames.IPSEC_USED, 1);
+            updateUsed(policiesExist.getAsBoolean()); // ipsec_netbsd.c sysctl_net_ipsec_enabled → key_update_used
             return;
         }
         store(name, slot, value);
+    }
+
+    /**
+     * NetBSD key.c {@code key_update_used}, called when a policy is added (key_api_spdadd, key_kpi_spdadd,
+     * key_socksplist_add), destroyed (key_destroy_sp) and when {@code enabled} is written: with {@code enabled} 1,
+     * {@code used} becomes 1 once any policy exists and stays 1 (only an unset {@code used} is recomputed); with 2
+     * it is forced to 1; with 0 it is left alone (the reset is {@code #ifdef notyet} in NetBSD).
+     *
+     * @param policiesExist key_get_used(): whether any SPD entry or per-socket policy exists now
+     */
+    public void updateUsed(boolean policiesExist) {
+        switch (intValue(SysctlNames.IPSEC_ENABLED)) {
+            case 1 -> {
+                if (intValue(SysctlNames.IPSEC_USED) == 0 && policiesExist) setInternal(SysctlNames.IPSEC_USED, 1);
+            }
+            case 2 -> setInternal(SysctlNames.IPSEC_USED, 1);
+            default -> { }
+        }
     }
 
     /** Kernel-side store: no read-only or handler check (e.g. {@code used}, deflev fix-ups). */

@@ -6,8 +6,8 @@
  * <p>Entry point: {@link org.jipsec.core.xform.Xform} ({@code output} for one SA or a bundle, {@code input} for a
  * received packet). Per-SA state: {@link org.jipsec.core.xform.SaContext} built from the immutable
  * {@link org.jipsec.core.xform.SaParameters}. Pure: no I/O, no threads, no clock; randomness (CBC IVs, random
- * padding) only from the source the SA was given. {@link org.jipsec.core.xform.OfflineProcessor} runs a fixed set
- * of SAs over captured packets ({@code jipsec pcap}).
+ * padding) only from the source the SA was given. Captured packets ({@code jipsec pcap}) go through the whole
+ * engine instead: {@link org.jipsec.core.engine.OfflineEngine}.
  *
  * <p>Where jipsec differs from NetBSD (documented at the code): a CYCSEQ sender skips sequence number 0 after a
  * wrap; with {@code net.inet.ipsec.ecn} = 1 tunnels follow RFC 6040 normal mode; the inner TCP/UDP checksum of a

@@ -137,7 +137,28 @@ class NftRulesetTest {
                 "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.3 accept comment \"sp 4\"\n",
                 "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 meta l4proto { 6, 17 } th dport 500 counter name \"out_polvio\" drop comment \"sp 1\"\n"
                         + "\t\t# sp 2: ports on protocol 47 never match a packet selector\n"
-                        + "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.2 meta l4proto 47 counter name \"out_polvio\" drop comment \"sp 3\"\n"),
+                        + "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.2 meta l4proto 47 accept comment \"sp 3\"\n"),
+                text());
+    }
+
+    /**
+     * RFC 3173 §2.2 / t_ipsec_tunnel_ipcomp.sh: an IPComp SA sends packets under deflate's 90-byte minimum (or that do
+     * not shrink) as they are, so a clear packet under an IPComp request is legitimate in both directions; a required
+     * ESP or AH request in the same bundle still makes the clear packet a violation.
+     */
+    @Test
+    void ipcompRequestsDoNotMakeClearPacketsViolations() throws Exception {
+        add("10.0.0.1", 0, "10.0.0.2", 0, 255, "out ipsec ipcomp/transport//require");
+        add("10.0.0.2", 0, "10.0.0.1", 0, 255, "in ipsec ipcomp/transport//require");
+        add("10.0.0.1", 0, "10.0.0.3", 0, 255, "out ipsec ipcomp/transport//require esp/transport//require");
+        add("10.0.0.3", 0, "10.0.0.1", 0, 255, "in ipsec ipcomp/transport//require ah/transport//require");
+        add("10.1.0.0/24", 0, "10.2.0.0/24", 0, 255, "out ipsec ipcomp/tunnel/10.0.0.1-10.0.0.2/require");
+        assertEquals(expected(
+                "\t\tip saddr 10.0.0.2 ip daddr 10.0.0.1 accept comment \"sp 2\"\n"
+                        + "\t\tip saddr 10.0.0.3 ip daddr 10.0.0.1 counter name \"in_polvio\" drop comment \"sp 4\"\n",
+                "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
+                        + "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.3 counter name \"out_polvio\" drop comment \"sp 3\"\n"
+                        + "\t\tip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 accept comment \"sp 5\"\n"),
                 text());
     }
 

@@ -83,7 +83,7 @@ class KeyLengthTest {
                 for (int bits : invalid(a.keyBits())) {
                     SetkeyHarness h = new SetkeyHarness();
                     String k = key(bits);
-                    SetkeyHarness.Result r = h.script("\n" + statement(a, k, ++spi));
+                    SetkeyHarness.Result r = h.script("\n" + statement(a, k, ++spi), "-s");
                     checked++;
                     String expected = "line 2: Invalid key length at [" + k + "]\nparse failed, line 2.\n";
                     if (r.status() != 1 || !r.err().equals(expected) || h.engine.sad().size() != 0)
@@ -99,7 +99,7 @@ class KeyLengthTest {
     void keysInQuotedAscii() {
         SetkeyHarness h = new SetkeyHarness();
         assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"123456789012345678901234\" ;").status());
-        SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E 3des-cbc \"12345678901234567890123\" ;");
+        SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E 3des-cbc \"12345678901234567890123\" ;", "-s");
         assertEquals("line 1: Invalid key length at [12345678901234567890123]\nparse failed, line 1.\n", r.err());
     }
 
@@ -108,10 +108,10 @@ class KeyLengthTest {
         SetkeyHarness h = new SetkeyHarness();
         assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E null ;").status());
         assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E null -A hmac-sha1 0x0102030405060708090a0b0c0d0e0f1011121314 ;").status());
-        SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1003 -E null 0x0102 ;");
+        SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1003 -E null 0x0102 ;", "-s");
         assertEquals("line 1: syntax error at [0x0102]\nparse failed, line 1.\n", r.err());
         // -E simple: the obsolete name of null, with setkey's warning
-        SetkeyHarness.Result s = h.script("add 192.0.2.1 192.0.2.2 esp 0x1004 -E simple ;");
+        SetkeyHarness.Result s = h.script("add 192.0.2.1 192.0.2.2 esp 0x1004 -E simple ;", "-s");
         assertEquals("WARNING: obsolete algorithm\n", s.err());
     }
 

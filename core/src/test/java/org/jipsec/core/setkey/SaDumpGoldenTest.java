@@ -164,8 +164,9 @@ class SaDumpGoldenTest {
                 \tsadb_seq=0 pid=4711 refcnt=0
                 The result of line 3: No entry.
                 """, r.out());
-        assertEquals(1, r.status());
-        assertEquals("setkey: 2 of 3 statements applied; not applied: line 3.\n", r.err());
+        // NetBSD's setkey -f: a refusal is reported on standard output and does not change the status (-s: status 1)
+        assertEquals(0, r.status());
+        assertEquals("", r.err());
     }
 
     @Test

@@ -38,7 +38,7 @@ class SetkeyRunnerTest {
         StringBuilder conf = new StringBuilder("# six good lines first\n");
         for (int i = 0; i < 5; i++) conf.append(String.format(GOOD, 0x1000 + i));
         conf.append("add 192.0.2.1 192.0.2.2 esp 0x2000 -E aes-cbc 0x0011 ;\n"); // line 7: a 16-bit AES key
-        SetkeyHarness.Result r = h.script(conf.toString());
+        SetkeyHarness.Result r = h.script(conf.toString(), "-s");
         assertEquals(1, r.status());
         assertEquals("line 7: Invalid key length at [0x0011]\nparse failed, line 7.\n", r.err());
         assertEquals("", r.out());
@@ -48,13 +48,13 @@ class SetkeyRunnerTest {
     @Test
     void syntaxErrorsAcrossLines() {
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result r = h.script("flush;\nspdadd 10.0.0.0/8 10.0.0.0/8 any\n  -P out ipsec esp/tunnel/require ;\n");
+        SetkeyHarness.Result r = h.script("flush;\nspdadd 10.0.0.0/8 10.0.0.0/8 any\n  -P out ipsec esp/tunnel/require ;\n", "-s");
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("line 2: "), r.err());
         assertTrue(r.err().endsWith("parse failed, line 2.\n"), r.err());
-        SetkeyHarness.Result s = h.script("add 192.0.2.1 192.0.2.2 esp\n\n\n  0x1001 -E aes-cbc 0x00112233445566778899aabbccddeeff -Z ;");
+        SetkeyHarness.Result s = h.script("add 192.0.2.1 192.0.2.2 esp\n\n\n  0x1001 -E aes-cbc 0x00112233445566778899aabbccddeeff -Z ;", "-s");
         assertEquals("line 4: syntax error at [-Z]\nparse failed, line 4.\n", s.err());
-        SetkeyHarness.Result q = h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"unterminated ;\n");
+        SetkeyHarness.Result q = h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"unterminated ;\n", "-s");
         assertEquals(1, q.status());
         assertTrue(q.err().startsWith("line 1: unterminated quoted string"), q.err());
     }
@@ -66,7 +66,7 @@ class SetkeyRunnerTest {
                 + String.format(GOOD, 0x1000)  // line 2: the same SA again → EEXIST
                 + "add 192.0.2.1 192.0.2.2 esp 200 -E null ;\n" // line 3: reserved SPI → EINVAL
                 + "delete 192.0.2.9 192.0.2.2 esp 0x1000 ;\n"  // line 4: no such SA
-                + String.format(GOOD, 0x1001));
+                + String.format(GOOD, 0x1001), "-s");
         assertEquals(1, r.status());
         assertEquals("""
                 The result of line 2: File exists.
@@ -81,7 +81,7 @@ class SetkeyRunnerTest {
     void stdinModeHasNoLinePrefixAndExitStops() {
         SetkeyHarness h = new SetkeyHarness();
         h.stdin = String.format(GOOD, 0x1000) + String.format(GOOD, 0x1000) + "exit;\n" + String.format(GOOD, 0x1001);
-        SetkeyHarness.Result r = h.run("-c");
+        SetkeyHarness.Result r = h.run("-s", "-c");
         assertEquals("File exists.\n", r.out());
         assertEquals(1, r.status());
         assertEquals(1, h.engine.sad().size(), "nothing after exit");
@@ -94,7 +94,7 @@ class SetkeyRunnerTest {
         assertEquals(new SetkeyHarness.Result(0, "", ""), ok);
         assertEquals(0, h.engine.sad().size());
         assertEquals(0, h.engine.policies().size());
-        SetkeyHarness.Result bad = h.script("spdadd 10.0.0.0/8 10.0.0.0/8 any -P sideways discard;", "-n");
+        SetkeyHarness.Result bad = h.script("spdadd 10.0.0.0/8 10.0.0.0/8 any -P sideways discard;", "-n", "-s");
         assertEquals(1, bad.status());
         assertTrue(bad.err().startsWith("line 1: "), bad.err());
     }
@@ -115,7 +115,7 @@ class SetkeyRunnerTest {
         assertTrue(u.out().contains("usage: setkey [-v] file ...\n"));
         assertEquals("warning: -r and -k options are not supported in this environment\n", h.run("-r", "-D").err());
         h.script(String.format(GOOD, 0x1000));
-        SetkeyHarness.Result w = h.script("get 192.0.2.1 192.0.2.2 esp 0x1000 -m tunnel ;");
+        SetkeyHarness.Result w = h.script("get 192.0.2.1 192.0.2.2 esp 0x1000 -m tunnel ;", "-s");
         assertEquals("WARNING: mode is obsolete\n", w.err());
     }
 
@@ -137,7 +137,7 @@ class SetkeyRunnerTest {
         h.rawFiles.put("sp.bin", sp);
         SetkeyHarness.Result r = h.run("sp.bin");
         assertEquals(0, r.status());
-        assertEquals("10.0.0.0/8[any] 10.0.0.0/8[any] reserved\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n", r.out());
+        assertEquals("10.0.0.0/8[any] 10.0.0.0/8[any] 255(reserved)\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n", r.out());
         h.rawFiles.put("short.bin", new byte[] {2, 10, 0, 0});
         assertEquals("invalid keymsg length\n", h.run("short.bin").out());
         PfkeyMessage m = PfkeyMessage.of(Sadb.SADB_FLUSH, 0, 0, 0, List.of());

@@ -40,40 +40,40 @@ class SpdDumpGoldenTest {
                 """);
         // NetBSD dumps the SPD by direction (inbound first) then in insertion order; seq counts down to 0
         String expected = """
-                10.1.0.0/16[any] 10.2.0.0/16[80] tcp
+                10.1.0.0/16[any] 10.2.0.0/16[80] 6(tcp)
                 \tin ipsec
                 \tesp/transport//use
                 \tah/transport//require
                 \tspid=2 seq=7 pid=4711
                 \trefcnt=0
-                ::/0 ::/0 ipv6-icmp 135,0
+                ::/0 ::/0 58(ipv6-icmp) 135,0
                 \tin none
                 \tspid=4 seq=6 pid=4711
                 \trefcnt=0
-                10.0.11.41[21] 10.0.11.33[any] reserved
+                10.0.11.41[21] 10.0.11.33[any] 255(reserved)
                 \tout ipsec
                 \tesp/tunnel/192.168.0.1-192.168.1.2/require
                 \tspid=1 seq=5 pid=4711
                 \trefcnt=0
-                192.0.2.0/24[any] 198.51.100.0/24[any] udp
+                192.0.2.0/24[any] 198.51.100.0/24[any] 17(udp)
                 \tout discard
                 \tspid=3 seq=4 pid=4711
                 \trefcnt=0
-                0.0.0.0/0 0.0.0.0/0 icmp 8,0
+                0.0.0.0/0 0.0.0.0/0 1(icmp) 8,0
                 \tout none
                 \tspid=5 seq=3 pid=4711
                 \trefcnt=0
-                0.0.0.0 0.0.0.0 gre 1234
+                0.0.0.0 0.0.0.0 47(gre) 1234
                 \tout ipsec
                 \tesp/transport//require
                 \tspid=6 seq=2 pid=4711
                 \trefcnt=0
-                2001:db8:1::/48[any] 2001:db8:2::1[500] udp
+                2001:db8:1::/48[any] 2001:db8:2::1[500] 17(udp)
                 \tout ipsec
                 \tesp/tunnel/2001:db8::1-2001:db8::2/unique:5
                 \tspid=7 seq=1 pid=4711
                 \trefcnt=0
-                172.16.0.0/12[any] 172.16.0.0/12[any] reserved
+                172.16.0.0/12[any] 172.16.0.0/12[any] 255(reserved)
                 \tout ipsec
                 \tipcomp/tunnel/192.0.2.1-192.0.2.2/use
                 \tesp/tunnel/192.0.2.1-192.0.2.2/default
@@ -91,7 +91,7 @@ class SpdDumpGoldenTest {
                         esp/tunnel/192.168.0.1[4500]-192.168.1.2[30000]/require ;
                 """, "-p");
         assertEquals("""
-                10.0.11.0/24[any] 10.0.11.33[any] reserved
+                10.0.11.0/24[any] 10.0.11.33[any] 255(reserved)
                 \tout ipsec
                 \tesp/tunnel/192.168.0.1[4500]-192.168.1.2[30000]/require
                 \tspid=1 seq=0 pid=4711
@@ -111,7 +111,7 @@ class SpdDumpGoldenTest {
                 spddump ;
                 """);
         assertEquals("""
-                10.0.0.0/8[any] 10.0.0.0/8[any] reserved
+                10.0.0.0/8[any] 10.0.0.0/8[any] 255(reserved)
                 \tout ipsec
                 \tah/transport//require
                 \tspid=2 seq=0 pid=4711

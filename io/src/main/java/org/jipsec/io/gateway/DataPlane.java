@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jipsec.core.engine.DropCause;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.InputResult;
@@ -16,6 +17,7 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.net.HopLimit;
 import org.jipsec.core.net.Ipv6HeaderRebuild;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.xform.Xform;
@@ -97,6 +99,8 @@ final class DataPlane implements Runnable {
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
     private final TunWriteBatch tunWrites;
+    /** The data plane's own cleartext re-emissions, to recognise them when they come back through the TUN. */
+    private final LoopDetector loops = new LoopDetector();
     private volatile boolean running = true;
     /** Where IKE datagrams received on UDP 4500 go (the IKE handoff, docs/ike-udp-split.md); null: counted only. */
     volatile java.util.function.Consumer<InputDecision.Ike> ikeSink;
@@ -328,6 +332,7 @@ final class DataPlane implements Runnable {
                 act(r.decision());
                 continue;
             }
+            if (r.clear() && !reemit(p.array(), p.start(), p.length())) continue;
             sockets.queue(p.array(), p.start(), p.length(), r.encapsulation());
             if (r.clear()) counters.clearOut++;
             else counters.wireOut++;
@@ -372,6 +377,25 @@ final class DataPlane implements Runnable {
         return false;
     }
 
+    /**
+     * A packet from the TUN that no policy protects goes back out in clear: the data plane forwards it, as a router
+     * does, so its TTL / hop limit is decremented first ({@link HopLimit}: arrived with 1 or 0, it is dropped without
+     * an ICMP error and counted, {@link org.jipsec.core.engine.DropCause#HOP_LIMIT}), and a packet that is one of the
+     * data plane's own re-emissions coming back — its route with the daemon's mark leads into the TUN — is dropped
+     * and counted ({@link org.jipsec.core.engine.DropCause#LOOP}; {@link LoopDetector}). False when dropped; the
+     * packet at {@code a[off, off + len)} is changed in place.
+     */
+    private boolean reemit(byte[] a, int off, int len) {
+        DropCause drop = loops.returned(a, off, len) ? DropCause.LOOP
+                : HopLimit.decrement(a, off, len) == HopLimit.EXPIRED ? DropCause.HOP_LIMIT : null;
+        if (drop != null) {
+            counters.dropped(drop);
+            return false;
+        }
+        loops.emitted(a, off, len);
+        return true;
+    }
+
     private void act(OutputDecision d) {
         switch (d) {
             case OutputDecision.Send s -> {
@@ -381,6 +405,8 @@ final class DataPlane implements Runnable {
                 }
             }
             case OutputDecision.SendClear c -> {
+                byte[] b = c.packet().packet();
+                if (!reemit(b, 0, b.length)) return;
                 sockets.queue(c.packet());
                 counters.clearOut++;
             }

@@ -18,11 +18,24 @@ final class GatewayCounters {
     volatile long ikeIn;
     volatile long tunWriteErrors;
     volatile long engineFailures;
+    /** Cleartext re-emissions that came back through the TUN (a forwarding loop), dropped. */
+    volatile long loopDrops;
+    /** Packets to re-emit in clear that arrived with TTL / hop limit 1 or 0, dropped (no ICMP error). */
+    volatile long hopLimitDrops;
+
+    /** An outbound drop the data plane decided itself, counted by its cause. */
+    void dropped(org.jipsec.core.engine.DropCause cause) {
+        switch (cause) {
+            case LOOP -> loopDrops++;
+            case HOP_LIMIT -> hopLimitDrops++;
+            default -> outDrops++;
+        }
+    }
 
     String format() {
         return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
                 + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors
-                + " engine_failures=" + engineFailures;
+                + " engine_failures=" + engineFailures + " loop_drops=" + loopDrops + " hop_limit_drops=" + hopLimitDrops;
     }
 }

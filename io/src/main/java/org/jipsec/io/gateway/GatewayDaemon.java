@@ -102,6 +102,7 @@ public final class GatewayDaemon implements AutoCloseable {
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, reloader, o, clock);
             self[0] = d;
             if (o.policyGuard()) d.startGuard(o);
+            else removeLeftoverGuard(tun.name(), log);
             if (o.natTPort() != 0) d.startIkeHandoff(o);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
@@ -163,6 +164,25 @@ public final class GatewayDaemon implements AutoCloseable {
         sysctl.bindStruct(SysctlNames.IPSEC6_STATS, () -> Sysctl.counters(statistics()));
     }
 
+    /**
+     * {@code --no-policy-guard}: a table an earlier guarded run left behind (fail closed, or kill -9) would go on
+     * enforcing that run's SPD; the start replaces it with nothing, and says so. Without nft there is nothing to do.
+     */
+    private static void removeLeftoverGuard(String tun, Log log) {
+        NftRuleset.Config cfg = new NftRuleset.Config(tun, 0);
+        try {
+            if (PolicyGuard.remove(cfg) == PolicyGuard.Removal.REMOVED) {
+                log.line("policy guard: off (--no-policy-guard); table " + NftRuleset.table(cfg)
+                        + " left by an earlier run removed");
+            }
+        } catch (IOException e) {
+            if (!e.getMessage().startsWith("cannot run nft")) {
+                log.line("policy guard: off, but the table " + NftRuleset.table(cfg) + " of an earlier run may remain: "
+                        + e.getMessage());
+            }
+        }
+    }
+
     /** What the guard's rules depend on: the SPD generation and the sysctl defaults (spec §4.3, §4.8). */
     private Object guardVersion(Sysctl sysctl) {
         java.util.List<Integer> v = new java.util.ArrayList<>(11);
@@ -200,6 +220,9 @@ public final class GatewayDaemon implements AutoCloseable {
     public java.util.concurrent.locks.ReentrantLock lock() { return server.lock(); }
 
     public String tunName() { return tun.name(); }
+
+    /** True while the packet loop runs (the service manager's watchdog pings only then). */
+    public boolean running() { return !closed && thread.isAlive(); }
 
     public PfkeyServer pfkeyServer() { return server; }
 
@@ -286,7 +309,10 @@ public final class GatewayDaemon implements AutoCloseable {
         return b.toString();
     }
 
-    /** Stops the loop, closes the PF_KEY socket (file removed), the sockets and the TUN (device removed). */
+    /**
+     * Stops the loop, closes the PF_KEY socket (file removed), the sockets and the TUN (device removed). The policy
+     * guard's table stays (fail closed: {@link PolicyGuard#close()}), after a last update to the SPD as it is now.
+     */
     @Override
     public void close() {
         if (closed) return;

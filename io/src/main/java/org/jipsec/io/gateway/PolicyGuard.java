@@ -16,8 +16,15 @@ import org.jipsec.core.guard.NftRuleset;
 /**
  * Applies the policy guard ({@link NftRuleset}) with {@code nft}: the table is replaced in one transaction
  * ({@code nft -f -}) at start — a stale table of the same name included — and again whenever the SPD or the sysctl
- * defaults change (checked every {@value #PERIOD_MS} ms, so at most one re-apply per period, off the packet thread),
- * and removed at {@link #close()}. Its drop counters ({@code in_polvio}, {@code out_polvio}) are read with
+ * defaults change (checked every {@value #PERIOD_MS} ms, so at most one re-apply per period, off the packet thread).
+ *
+ * <p>Fail closed: {@link #close()} (the gateway stops) leaves the table in place. Its rules match interface names
+ * ({@code iifname}/{@code oifname}), which need no existing device, so once the TUN and its routes are gone the
+ * packets the SPD says must be protected — now routed out of another interface — meet the same drop rules and never
+ * leave in clear; what passes (ESP, AH, IPComp, IKE and NAT-T, neighbour discovery, bypass policies) is unchanged,
+ * and nothing is accepted for the daemon's mark, which no packet carries once the daemon is gone. The table is
+ * removed only by {@link #remove} ({@code jipsec gateway --cleanup}) or replaced atomically by the next start. Its
+ * drop counters ({@code in_polvio}, {@code out_polvio}) are read with
  * {@code nft -j list counters}; counts of a table replaced by a re-apply are carried over.
  *
  * <p>Namespaces: {@code nft} must run in the gateway's network namespace, which is the namespace of the thread that
@@ -166,27 +173,69 @@ public final class PolicyGuard implements AutoCloseable {
         return v;
     }
 
-    /** Stops following the SPD and removes the table (on the guard's thread, within 5 s). */
+    /**
+     * Stops following the SPD and leaves the table in place (fail closed, see the class comment): the gateway is
+     * stopping, and cleartext the SPD forbids must stay dropped while it is down.
+     */
     @Override
     public synchronized void close() {
         if (stopping) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        stopping = true;                    // first: the loop must not re-apply after the removal below has run
-        requests.add(() -> {
-            String error = nft(NftRuleset.removal(config), "-f", "-");
-            if (error != null && installed) log.line("policy guard: removing " + table() + ": " + error);
-            else if (installed) log.line("policy guard: table " + table() + " removed");
-            installed = false;
-            done.complete(null);
+        requests.add(() -> {                // a last apply: an SPD change of the last period is in the kept table
+            try {
+                applyIfChanged();
+            } finally {
+                done.complete(null);
+            }
         });
+        stopping = true;                    // then the loop applies nothing more
         try {
-            done.get(5, TimeUnit.SECONDS);
+            done.get(15, TimeUnit.SECONDS);  // an nft run finishes (at most 10 s) before the JVM exits
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            log.line("policy guard: table " + table() + " not removed in time");
+            log.line("policy guard: last apply of " + table() + " did not finish in time");
         }
+        if (installed) {
+            log.line("policy guard: table " + table() + " kept: cleartext the SPD forbids stays dropped while the "
+                    + "gateway is stopped (the next start replaces it; 'jipsec gateway --cleanup --tun " + config.tun()
+                    + "' removes it)");
+        } else {
+            log.line("policy guard: the last apply of " + table() + " failed: cleartext the SPD forbids may NOT be "
+                    + "blocked while the gateway is stopped");
+        }
+    }
+
+    /** What {@link #remove} found. */
+    public enum Removal { REMOVED, ABSENT }
+
+    /**
+     * Removes the table of the gateway on {@code config}'s TUN, in the calling thread's namespace: {@code jipsec
+     * gateway --cleanup}, and a start with the guard turned off. {@link Removal#ABSENT} when there is none.
+     *
+     * @throws IOException when nft is missing or fails (the reason in one line)
+     */
+    public static Removal remove(NftRuleset.Config config) throws IOException {
+        return remove(config, "nft");
+    }
+
+    static Removal remove(NftRuleset.Config config, String nftCommand) throws IOException {
+        String[] out = new String[1];
+        String error = run(nftCommand, null, out, "list", "tables", "inet");
+        if (error != null) throw new IOException(error);
+        if (!listsTable(out[0], config.tableName())) return Removal.ABSENT;
+        error = run(nftCommand, NftRuleset.removal(config), null, "-f", "-");
+        if (error != null) throw new IOException(error);
+        return Removal.REMOVED;
+    }
+
+    /** Whether {@code nft list tables inet} output names {@code table} ("table inet NAME" lines). */
+    static boolean listsTable(String listing, String table) {
+        for (String line : listing.split("\n")) {
+            if (line.strip().equals("table inet " + table)) return true;
+        }
+        return false;
     }
 
     private void warn(String message) {
@@ -201,6 +250,10 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     private String run(String stdin, String[] stdout, String... args) {
+        return run(nftCommand, stdin, stdout, args);
+    }
+
+    private static String run(String nftCommand, String stdin, String[] stdout, String... args) {
         String[] argv = new String[args.length + 1];
         argv[0] = nftCommand;
         System.arraycopy(args, 0, argv, 1, args.length);

@@ -40,9 +40,23 @@ class PolicyGuardTest {
             g.close();
         }
         synchronized (lines) {
-            assertEquals(1, lines.size(), lines.toString());
+            // one warning while it runs, one at the stop: no table keeps cleartext blocked while stopped
+            assertEquals(2, lines.size(), lines.toString());
             assertTrue(lines.get(0).startsWith("policy guard: cannot run nft") && lines.get(0).contains("NOT checked"),
                     lines.get(0));
+            assertTrue(lines.get(1).contains("may NOT be blocked while the gateway is stopped"), lines.get(1));
         }
+    }
+
+    @Test
+    void removalNeedsNftAndFindsTheTableInTheListing() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PolicyGuard.remove(new NftRuleset.Config("jipsec9", 0), "/nonexistent/nft"));
+        assertTrue(e.getMessage().startsWith("cannot run nft"), e.getMessage());
+        // nftables 1.0.6, `nft list tables inet`
+        String listing = "table inet filter\ntable inet jipsec_jipsec90\ntable inet jipsec_jipsec9\n";
+        assertTrue(PolicyGuard.listsTable(listing, "jipsec_jipsec9"));
+        assertFalse(PolicyGuard.listsTable(listing, "jipsec_jipsec"));
+        assertFalse(PolicyGuard.listsTable("", "jipsec_jipsec9"));
     }
 }

@@ -80,6 +80,8 @@ public final class JipsecDatagramSocket implements AutoCloseable {
         } catch (SpdException e) {
             throw new JipsecSocketException(e.errno().name(), e.getMessage(), e);
         }
+        // ipsec.c ipsec_set_policy → key_socksplist_add → key_update_used: a socket policy puts IPsec in use
+        host.engine().sysctl().updateUsed(true);
     }
 
     /** {@code getsockopt(IP_IPSEC_POLICY)}: the policy of one direction as ipsec_dump_policy(3) prints it. */

@@ -13,15 +13,16 @@ import org.jipsec.core.spd.PolicyParseException;
 /**
  * {@code setkey -DP} / {@code spddump}: libipsec {@code pfkey_spdump1} (spec §3.4).
  * <pre>
- * 10.0.11.41[21] 10.0.11.33[any] reserved
+ * 10.0.11.41[21] 10.0.11.33[any] 255(reserved)
  * 	out ipsec
  * 	esp/tunnel/192.168.0.1-192.168.1.2/require
  * 	spid=1 seq=0 pid=4711
  * 	refcnt=0
  * </pre>
- * The upper protocol prints as getprotobynumber(3) names it in NetBSD's /etc/protocols ({@link Protocols}): 255
- * ("any" on input) prints {@code reserved}, as on NetBSD; ICMP/ICMPv6/MH selectors print {@code type,code} and GRE
- * its key, unless both ports are 0.
+ * The upper protocol prints as NetBSD 10 prints it: its number and the name getprotobynumber(3) finds in NetBSD's
+ * /etc/protocols ({@link Protocols#dumpName}): 255 ("any" on input) prints {@code 255(reserved)}, which NetBSD's
+ * tests/net/ipsec/common.sh matches; ICMP/ICMPv6/MH selectors add {@code type,code} and GRE its key, unless both
+ * ports are 0.
  */
 public final class SpdDumpPrinter {
     private SpdDumpPrinter() {}
@@ -39,7 +40,7 @@ public final class SpdDumpPrinter {
             b.append(SaDumpPrinter.host(d.endpoint())).append(prefport(d.endpoint(), d.prefixLen(), ulp)).append(' ');
             if (s.proto() != d.proto()) return b.append("upper layer protocol mismatched.\n").toString();
             int p1 = s.endpoint().port(), p2 = d.endpoint().port();
-            b.append(Protocols.nameOf(ulp));
+            b.append(Protocols.dumpName(ulp));
             if (p1 != 0 || p2 != 0) {
                 switch (ulp) {
                     case ICMP, ICMPV6, MH -> b.append(' ').append(p1).append(',').append(p2);
