@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jipsec.core.ike.crypto.IkeTransforms;
 import org.jipsec.core.ikekernel.ChildSaInstall;
 import org.jipsec.core.ikekernel.DeleteSa;
 import org.jipsec.core.ikekernel.GetSpi;
@@ -99,12 +100,12 @@ class IkedKernelAgainstGatewayTest {
                             IpsecMode.TUNNEL, 9, Optional.of(nat)), acq.seq());
                     byte[] kin = new byte[20];
                     java.util.Arrays.fill(kin, (byte) 0x42);
-                    k.update(ChildSaInstall.esp(ep("10.88.0.2"), ep("10.88.0.1"), larval.spi(), IpsecMode.TUNNEL, 9, 20, kin,
-                            0, new byte[0], 64, new Lifetimes(0, 0, 2880, 3600), Optional.of(nat)), larval);
+                    k.update(ChildSaInstall.esp(ep("10.88.0.2"), ep("10.88.0.1"), larval.spi(), IpsecMode.TUNNEL, 9, IkeTransforms.encryption(20, 128).orElseThrow(), kin,
+                            null, new byte[0], 64, new Lifetimes(0, 0, 2880, 3600), Optional.of(nat)), larval);
                     byte[] ke = new byte[16];
                     byte[] ka = new byte[32];
                     ChildSaInstall out = ChildSaInstall.esp(ep("10.88.0.1"), ep("10.88.0.2"), 0x7e570001, IpsecMode.TUNNEL,
-                            9, 12, ke, 12, ka, 64, new Lifetimes(0, 0, 2, 60), Optional.of(nat));
+                            9, IkeTransforms.encryption(12, 128).orElseThrow(), ke, IkeTransforms.integrity(12).orElseThrow(), ka, 64, new Lifetimes(0, 0, 2, 60), Optional.of(nat));
                     k.add(out);
 
                     String sad = setkeyDump(pfkey);

@@ -185,36 +185,6 @@ public final class AlgorithmTable {
         return ALL.stream().filter(a -> a.kind() == kind && a.number() == number).findFirst();
     }
 
-    /**
-     * The row an IKEv2-negotiated ESP/AH transform installs as (RFC 7296 §3.3.2; IANA "IKEv2 Transform Type 1
-     * Encryption Algorithm" and "Type 3 Integrity Algorithm" ids): {@code ENCRYPTION} takes a Transform Type 1 id,
-     * {@code AUTHENTICATION} a Type 3 id. The PF_KEY number then comes from the row, so an IKE daemon keeps no
-     * second list. Only ids whose algorithm has a row here map; an IKE-only transform (PRF, DH) or an unknown id
-     * gives empty. IANA ids: ENCR_DES 2, 3DES 3, CAST 6, BLOWFISH 7, NULL 11, AES_CBC 12, AES_CTR 13,
-     * AES_CCM_8/12/16 14/15/16, AES_GCM_8/12/16 18/19/20, NULL_AUTH_AES_GMAC 21, CAMELLIA_CBC 23,
-     * CHACHA20_POLY1305 28; AUTH_HMAC_MD5_96 1, HMAC_SHA1_96 2, AES_XCBC_96 5, AES_CMAC_96 8,
-     * HMAC_SHA2_256_128 12, HMAC_SHA2_384_192 13, HMAC_SHA2_512_256 14.
-     */
-    public static Optional<Algorithm> byIkev2Transform(AlgorithmKind kind, int ikev2Id) {
-        String name = switch (kind) {
-            case ENCRYPTION -> switch (ikev2Id) {
-                case 2 -> "des-cbc"; case 3 -> "3des-cbc"; case 6 -> "cast128-cbc"; case 7 -> "blowfish-cbc";
-                case 11 -> "null"; case 12 -> "aes-cbc"; case 13 -> "aes-ctr";
-                case 14 -> "aes-ccm-8"; case 15 -> "aes-ccm-12"; case 16 -> "aes-ccm-16";
-                case 18 -> "aes-gcm-8"; case 19 -> "aes-gcm-12"; case 20 -> "aes-gcm-16"; case 21 -> "aes-gmac";
-                case 23 -> "camellia-cbc"; case 28 -> "chacha20-poly1305";
-                default -> null;
-            };
-            case AUTHENTICATION -> switch (ikev2Id) {
-                case 1 -> "hmac-md5"; case 2 -> "hmac-sha1"; case 5 -> "aes-xcbc-mac"; case 8 -> "aes-cmac-96";
-                case 12 -> "hmac-sha256"; case 13 -> "hmac-sha384"; case 14 -> "hmac-sha512";
-                default -> null;
-            };
-            default -> null;
-        };
-        return name == null ? Optional.empty() : byName(kind, name);
-    }
-
     /** By canonical setkey name, alias or flag alias; see {@link Algorithm#saFlagsFor} for the flags a name sets. */
     public static Optional<Algorithm> byName(AlgorithmKind kind, String setkeyName) {
         return ALL.stream().filter(a -> a.kind() == kind && a.isNamed(setkeyName)).findFirst();

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jipsec.core.crypto.Algorithm;
-import org.jipsec.core.crypto.AlgorithmKind;
-import org.jipsec.core.crypto.AlgorithmTable;
+import org.jipsec.core.ike.crypto.IkeTransforms;
+import org.jipsec.core.ike.proposal.Negotiated;
+import org.jipsec.core.ike.proposal.SaProtocol;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.SaType;
@@ -56,33 +57,40 @@ public final class ChildSaInstall {
     }
 
     /**
-     * An ESP SA from IKEv2-negotiated transforms (RFC 7296 §3.3.2). {@code encrId} is the Transform Type 1 id,
-     * {@code integId} the Type 3 id or 0 for an AEAD (RFC 5282 §8: no integrity transform). The keys are
-     * KEYMAT slices (RFC 7296 §2.17), salt included for GCM/CCM/ChaCha20 (RFC 4106 §8.1, RFC 4309 §7.1,
-     * RFC 7634 §2); they are copied. The PF_KEY numbers and allowed key lengths come from {@link AlgorithmTable}.
+     * An ESP SA from the transforms IKE negotiated (RFC 7296 §3.3.2): {@code esp} as proposal selection returned it.
+     * Its transforms carry their rows of the one algorithm table ({@link org.jipsec.core.crypto.AlgorithmTable}, via
+     * {@link IkeTransforms}), which give the PF_KEY numbers and allowed key lengths. The keys are KEYMAT slices
+     * (RFC 7296 §2.17), salt included for GCM/ChaCha20 (RFC 4106 §8.1, RFC 7634 §2); they are copied.
      *
      * @param replayWindowPackets the anti-replay window in packets (0 = off), rounded up to whole bitmap bytes
-     * @throws IllegalArgumentException naming the transform, when it has no PF_KEY algorithm or a key length
-     *                                  the algorithm does not take (the message never contains the key)
+     * @throws IllegalArgumentException for ESN (PF_KEY v2 has no ESN flag jipsecd reads), a key length the
+     *                                  algorithm does not take (the text never contains the key), a bad SPI
      */
     public static ChildSaInstall esp(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
-                                     int encrId, byte[] encryptionKey, int integId, byte[] integrityKey,
+                                     Negotiated esp, byte[] encryptionKey, byte[] integrityKey,
                                      int replayWindowPackets, Lifetimes lifetimes, Optional<NatT> natT) {
-        Algorithm enc = AlgorithmTable.byIkev2Transform(AlgorithmKind.ENCRYPTION, encrId)
-                .orElseThrow(() -> new IllegalArgumentException("IKEv2 encryption transform " + encrId
-                        + " has no PF_KEY algorithm"));
+        if (esp.protocol() != SaProtocol.ESP) throw new IllegalArgumentException("not an ESP proposal: " + esp.protocol());
+        if (esp.esn()) throw new IllegalArgumentException("extended sequence numbers cannot be installed over PF_KEY v2");
+        return esp(source, destination, spi, mode, reqid, esp.encryption(), encryptionKey, esp.integrity(), integrityKey,
+                replayWindowPackets, lifetimes, natT);
+    }
+
+    /** The same from single transforms; {@code integrity} null for an AEAD (RFC 5282 §8). */
+    public static ChildSaInstall esp(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
+                                     IkeTransforms.Encryption encryption, byte[] encryptionKey,
+                                     IkeTransforms.Integrity integrity, byte[] integrityKey,
+                                     int replayWindowPackets, Lifetimes lifetimes, Optional<NatT> natT) {
+        Algorithm enc = encryption.row();
         checkKey(enc, encryptionKey);
         Optional<Algorithm> integ = Optional.empty();
         byte[] ikey = new byte[0];
-        if (integId != 0) {
-            Algorithm a = AlgorithmTable.byIkev2Transform(AlgorithmKind.AUTHENTICATION, integId)
-                    .orElseThrow(() -> new IllegalArgumentException("IKEv2 integrity transform " + integId
-                            + " has no PF_KEY algorithm"));
+        if (integrity != null) {
+            Algorithm a = integrity.row();
             if (enc.combinedMode()) throw new IllegalArgumentException(enc.name() + " is AEAD: no integrity transform");
             checkKey(a, integrityKey);
             integ = Optional.of(a);
             ikey = integrityKey.clone();
-        } else if (!enc.combinedMode() && enc.number() != Sadb.SADB_EALG_NULL) {
+        } else if (!enc.combinedMode()) {
             throw new IllegalArgumentException(enc.name() + " needs an integrity transform (RFC 7296 §3.3.3)");
         }
         checkCommon(spi, reqid, replayWindowPackets);
@@ -90,12 +98,11 @@ public final class ChildSaInstall {
                 encryptionKey.clone(), integ, ikey, replayWindowPackets, lifetimes, natT);
     }
 
-    /** An AH SA (RFC 4302) with IKEv2 integrity transform {@code integId}. */
+    /** An AH SA (RFC 4302) with integrity transform {@code integrity}. */
     public static ChildSaInstall ah(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
-                                    int integId, byte[] integrityKey, int replayWindowPackets, Lifetimes lifetimes) {
-        Algorithm a = AlgorithmTable.byIkev2Transform(AlgorithmKind.AUTHENTICATION, integId)
-                .orElseThrow(() -> new IllegalArgumentException("IKEv2 integrity transform " + integId
-                        + " has no PF_KEY algorithm"));
+                                    IkeTransforms.Integrity integrity, byte[] integrityKey, int replayWindowPackets,
+                                    Lifetimes lifetimes) {
+        Algorithm a = integrity.row();
         checkKey(a, integrityKey);
         checkCommon(spi, reqid, replayWindowPackets);
         return new ChildSaInstall(new SaId(SaType.AH, spi, source, destination), mode, reqid, Optional.empty(),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.AlgorithmTable;
+import org.jipsec.core.ike.crypto.IkeTransforms;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.pfkey.Extension;
@@ -40,7 +41,7 @@ class ChildSaInstallTest {
     void updateIsByteForByteWhatRacoonSends() throws Exception {
         byte[] key = seq(20, 0x40); // 16-byte AES key + 4-byte salt (RFC 4106 §8.1)
         ChildSaInstall in = ChildSaInstall.esp(ep("192.0.2.2"), ep("192.0.2.1"), 0xc1a2b3c4, IpsecMode.TUNNEL, 5,
-                20, key, 0, new byte[0], 32, new Lifetimes(0, 0, 2880, 3600), Optional.of(NatT.espInUdp(4500, 4500)));
+                IkeTransforms.encryption(20, 128).orElseThrow(), key, null, new byte[0], 32, new Lifetimes(0, 0, 2880, 3600), Optional.of(NatT.espInUdp(4500, 4500)));
         String expected = ""
                 // sadb_msg: version 2, UPDATE 2, errno 0, satype ESP 3, len 27 (216/8) LE, reserved, seq 7, pid 1234
                 + "02020003" + "1b00" + "0000" + "07000000" + "d2040000"
@@ -70,25 +71,25 @@ class ChildSaInstallTest {
     @Test
     void cbcWithHmacUsesTheAlgorithmTableNumbers() throws Exception {
         ChildSaInstall out = ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000, IpsecMode.TRANSPORT, 0,
-                12, seq(32, 1), 12, seq(32, 2), 64, Lifetimes.NONE, Optional.empty());
+                IkeTransforms.encryption(12, 256).orElseThrow(), seq(32, 1), IkeTransforms.integrity(12).orElseThrow(),
+                seq(32, 2), 64, Lifetimes.NONE, Optional.empty());
         PfkeyMessage m = out.toAdd(1, 2);
         Extension.Sa sa = m.sa().orElseThrow();
         assertEquals(AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow().number(), sa.encrypt());
         assertEquals(AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha256").orElseThrow().number(), sa.auth());
         assertEquals(8, sa.replay());
-        assertEquals(256, m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().bits());
+        assertEquals(256, m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().bits(), "aes256");
         assertEquals(256, m.key(Sadb.SADB_EXT_KEY_AUTH).orElseThrow().bits());
         assertEquals(0, m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD).orElseThrow().addtime(), "present, 0 = unlimited (libipsec)");
         assertEquals(Sadb.SADB_ADD, m.type());
     }
 
     @Test
-    void everyTransformOfTheIssueMaps() {
-        for (int id : new int[] {12, 20, 28}) assertTrue(AlgorithmTable.byIkev2Transform(AlgorithmKind.ENCRYPTION, id).isPresent(), "ENCR " + id);
-        for (int id : new int[] {12, 13, 14}) assertTrue(AlgorithmTable.byIkev2Transform(AlgorithmKind.AUTHENTICATION, id).isPresent(), "INTEG " + id);
-        assertEquals(251, AlgorithmTable.byIkev2Transform(AlgorithmKind.ENCRYPTION, 28).orElseThrow().number());
-        assertTrue(AlgorithmTable.byIkev2Transform(AlgorithmKind.ENCRYPTION, 99).isEmpty());
-        assertTrue(AlgorithmTable.byIkev2Transform(AlgorithmKind.COMPRESSION, 2).isEmpty());
+    void everyEspTransformIkeNegotiatesHasItsPfkeyNumber() {
+        for (IkeTransforms.Encryption e : IkeTransforms.encryption()) {
+            assertEquals(AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, e.row().number()).orElseThrow(), e.row());
+        }
+        assertEquals(251, IkeTransforms.encryptionByName("chacha20poly1305").orElseThrow().row().number());
     }
 
     @Test
@@ -96,7 +97,7 @@ class ChildSaInstallTest {
         byte[] key = new byte[36];
         java.util.Arrays.fill(key, (byte) 0x5a);
         ChildSaInstall c = ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000, IpsecMode.TUNNEL, 1,
-                20, key, 0, new byte[0], 0, Lifetimes.NONE, Optional.empty());
+                IkeTransforms.encryption(20, 256).orElseThrow(), key, null, new byte[0], 0, Lifetimes.NONE, Optional.empty());
         PfkeyMessage m = c.toAdd(1, 2);
         String shown = c + " " + m;
         assertFalse(shown.toLowerCase().contains("5a5a"), shown);
@@ -110,17 +111,15 @@ class ChildSaInstallTest {
     @Test
     void refusalsNameTheProblemNotTheKey() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"),
-                ep("10.0.0.2"), 0x1000, IpsecMode.TUNNEL, 1, 20, new byte[16], 0, new byte[0], 0, Lifetimes.NONE,
+                ep("10.0.0.2"), 0x1000, IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[16], null, new byte[0], 0, Lifetimes.NONE,
                 Optional.empty()));
         assertTrue(e.getMessage().contains("128-bit key does not fit aes-gcm-16"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000,
-                IpsecMode.TUNNEL, 1, 12, new byte[16], 0, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
+                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(12, 128).orElseThrow(), new byte[16], null, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000,
-                IpsecMode.TUNNEL, 1, 20, new byte[20], 12, new byte[32], 0, Lifetimes.NONE, Optional.empty()));
+                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[20], IkeTransforms.integrity(12).orElseThrow(), new byte[32], 0, Lifetimes.NONE, Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 17,
-                IpsecMode.TUNNEL, 1, 20, new byte[20], 0, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
-        assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000,
-                IpsecMode.TUNNEL, 1, 99, new byte[20], 0, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
+                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[20], null, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jipsec.core.crypto.AlgorithmTable;
+import org.jipsec.core.ike.crypto.IkeTransforms;
 import org.jipsec.core.ikekernel.ChildSaInstall;
 import org.jipsec.core.ikekernel.DeleteSa;
 import org.jipsec.core.ikekernel.GetSpi;
@@ -107,10 +108,10 @@ class PfkeyKernelTest {
                 IpsecMode.TUNNEL, 7, Optional.of(nat)), 0);
         assertTrue(Integer.compareUnsigned(larval.spi(), 256) >= 0);
         ChildSaInstall in = ChildSaInstall.esp(ep("192.0.2.2"), ep("192.0.2.1"), larval.spi(), IpsecMode.TUNNEL, 7,
-                20, key(20, 0x11), 0, new byte[0], 64, new Lifetimes(1_000_000, 2_000_000, 2880, 3600), Optional.of(nat));
+                IkeTransforms.encryption(20, 128).orElseThrow(), key(20, 0x11), null, new byte[0], 64, new Lifetimes(1_000_000, 2_000_000, 2880, 3600), Optional.of(nat));
         k.update(in, larval);
         ChildSaInstall out = ChildSaInstall.esp(ep("192.0.2.1"), ep("192.0.2.2"), 0xc0ffee01, IpsecMode.TUNNEL, 7,
-                12, key(16, 0x22), 12, key(32, 0x33), 64, new Lifetimes(0, 0, 2880, 3600), Optional.of(nat));
+                IkeTransforms.encryption(12, 128).orElseThrow(), key(16, 0x22), IkeTransforms.integrity(12).orElseThrow(), key(32, 0x33), 64, new Lifetimes(0, 0, 2880, 3600), Optional.of(nat));
         k.add(out);
 
         List<PfkeyMessage> sad = setkeyDump();
@@ -137,7 +138,7 @@ class PfkeyKernelTest {
         assertTrue(k.delete(new DeleteSa(out.sa())));
         assertFalse(k.delete(new DeleteSa(out.sa())), "already gone: ENOENT is false, not an exception");
         KernelException dup = assertThrows(KernelException.class, () -> k.add(ChildSaInstall.esp(ep("192.0.2.2"),
-                ep("192.0.2.1"), larval.spi(), IpsecMode.TUNNEL, 7, 20, key(20, 1), 0, new byte[0], 0, Lifetimes.NONE,
+                ep("192.0.2.1"), larval.spi(), IpsecMode.TUNNEL, 7, IkeTransforms.encryption(20, 128).orElseThrow(), key(20, 1), null, new byte[0], 0, Lifetimes.NONE,
                 Optional.of(nat))));
         assertEquals(Errno.EEXIST.number(), dup.errno());
         assertTrue(dup.getMessage().contains("SADB_ADD of esp SA 0x" + Integer.toHexString(larval.spi())), dup.getMessage());
@@ -170,7 +171,7 @@ class PfkeyKernelTest {
     void softExpireAndForeignDeleteArriveAsEvents() throws Exception {
         PfkeyKernel k = kernel();
         ChildSaInstall out = ChildSaInstall.esp(ep("192.0.2.1"), ep("192.0.2.2"), 0x4000, IpsecMode.TUNNEL, 3,
-                20, key(20, 5), 0, new byte[0], 32, new Lifetimes(0, 0, 10, 20), Optional.empty());
+                IkeTransforms.encryption(20, 128).orElseThrow(), key(20, 5), null, new byte[0], 32, new Lifetimes(0, 0, 10, 20), Optional.empty());
         k.add(out);
         server.withEngine(e -> {
             e.lookupInbound(out.sa().destination().address(), SaType.ESP, 0x4000).orElseThrow().recordUse(100, clock.get());
@@ -195,7 +196,7 @@ class PfkeyKernelTest {
     void refusedUpdateNamesTheErrnoAndLostServerFailsFast() throws Exception {
         PfkeyKernel k = kernel();
         ChildSaInstall in = ChildSaInstall.esp(ep("192.0.2.2"), ep("192.0.2.1"), 0x5000, IpsecMode.TUNNEL, 1,
-                20, key(20, 5), 0, new byte[0], 0, Lifetimes.NONE, Optional.empty());
+                IkeTransforms.encryption(20, 128).orElseThrow(), key(20, 5), null, new byte[0], 0, Lifetimes.NONE, Optional.empty());
         KernelException e = assertThrows(KernelException.class, () -> k.update(in, new PfkeyKernel.Allocated(0x5000, 1)));
         assertTrue(e.errno() == Errno.ENOENT.number() || e.errno() == Errno.EINVAL.number(), e.getMessage());
         assertTrue(e.getMessage().startsWith("SADB_UPDATE of esp SA 0x5000"), e.getMessage());
