@@ -33,6 +33,7 @@ ip -n "$A" link set vA up; ip -n "$B" link set vB up
 for side in A B; do
   ns=${!side}
   ip netns exec "$ns" "$here/jipsec" gateway --config "$work/${side,,}.conf" --pfkey "$work/${side,,}/pfkey" \
+      --state-dir "$work/${side,,}/state" \
       2> "$work/${side,,}.log" &
   pids+=($!)
 done

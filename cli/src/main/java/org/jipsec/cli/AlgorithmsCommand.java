@@ -10,7 +10,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code jipsec algorithms}: prints the one algorithm table, one section per PF_KEY namespace. */
-@Command(name = "algorithms", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec algorithms          # the table setkey -E/-A names come from"},
+        name = "algorithms", mixinStandardHelpOptions = true,
         description = "Print every algorithm jipsec knows: PF_KEY number, setkey names, key lengths, sizes.")
 public final class AlgorithmsCommand implements Runnable {
 

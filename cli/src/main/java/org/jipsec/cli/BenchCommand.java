@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
  * over the bare veth, through strongSwan's userspace data plane and through two jipsec gateways, with CPU use per
  * process). Needs root, iperf3 and strongSwan ({@code scripts/install-peers}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec bench --time 10 --only veth,jipsec"},
+        name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure TCP throughput (iperf3) between two network namespaces: over the bare veth,",
             "through strongSwan (kernel-libipsec) and through two jipsec gateways (ESP AES-128-GCM in UDP 4500);",
             "prints Mbit/s, the ratio jipsec/strongSwan and CPU per process. Needs root."})

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
  * {@code jipsec demo}: two hosts as network namespaces, a jipsec gateway in each, traffic through their ESP tunnel,
  * what the wire shows and the SA counters; everything removed afterwards. Needs root.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  sudo jipsec demo"},
+        name = "demo", mixinStandardHelpOptions = true,
         description = {"Show jipsec at work (as root): two hosts as network namespaces joined by a veth pair, a",
             "gateway in each with the built-in ESP AES-GCM tunnel configuration, a ping and 1 MiB of TCP through",
             "the tunnel, the ESP packets on the wire, the SA counters (setkey -D); then it removes everything."})

@@ -33,7 +33,11 @@ import picocli.CommandLine.Option;
  * or without a data plane ({@link GatewaySignals}). SIGTERM stops it and removes the socket files; the policy guard's
  * table stays until {@code --cleanup} ({@link GatewayCleanup}) or the next start.
  */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec gateway --config /etc/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
+            "  kill -HUP $(pidof jipsec)   # reload /etc/ipsec.conf"},
+        name = "gateway", mixinStandardHelpOptions = true,
         description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
                 + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
             "",
@@ -93,6 +97,20 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
     boolean noPolicyGuard;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Directory of the saved sequence state: per SA the sequence numbers sent and accepted, written "
+                    + "ahead of use so that a restart never reuses one (created 0700; default: ${DEFAULT-VALUE})")
+    Path stateDir = Path.of(org.jipsec.io.state.SequenceStore.DEFAULT);
+
+    @Option(names = "--no-state", description = "Run without saved sequence state: sequence numbers restart at 1 at "
+            + "every start (manually keyed counter-mode SAs are warned about, or refused with --strict-keys)")
+    boolean noState;
+
+    @Option(names = "--strict-keys", description = "Refuse manually keyed counter-mode SAs (AES-GCM/GMAC/CTR/CCM, "
+            + "ChaCha20-Poly1305) that have no saved sequence state (RFC 4106 §8.1): the configuration is not applied, "
+            + "a SADB_ADD is answered EPERM")
+    boolean strictKeys;
+
     @Option(names = "--cleanup",
             description = "Remove what a stopped gateway left: the policy guard's table for --tun (kept while it is "
                     + "stopped) and the --pfkey and sysctl socket files if provably stale; then exit. Refused while the "
@@ -112,7 +130,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), java.nio.charset.StandardCharsets.UTF_8), sysctl);
             } catch (java.io.IOException | SysctlConf.ConfException e) {
                 err.println("jipsec gateway: " + sysctlFile + ": " + e.getMessage());
                 err.flush();

@@ -49,9 +49,19 @@ final class GatewayDataPlane {
             }
         };
         var loader = c.config == null ? null : GatewayConfigFile.of(c.config);
+        org.jipsec.io.state.SequenceStore store = null;
+        if (!c.noState) {
+            try {
+                store = org.jipsec.io.state.SequenceStore.open(c.stateDir, log::line);
+            } catch (IOException | RuntimeException e) {
+                err.println("jipsec gateway: state directory: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         GatewayDaemon daemon;
         try {
-            daemon = GatewayDaemon.start(o, sysctl, loader, log);
+            daemon = GatewayDaemon.start(o, sysctl, loader, log, store, c.strictKeys);
         } catch (IOException | RuntimeException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();

@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JipsecCommand.Version.class,
         description = "IPsec as NetBSD/KAME built it (ESP, AH, IPComp, PF_KEY v2, setkey), in userspace on the JVM.",
-        subcommands = CommandLine.HelpCommand.class)
+        subcommands = CommandLine.HelpCommand.class,
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec setkey -D                 # the SAD of the running gateway",
+            "  jipsec help setkey               # one command's options",
+            "  man jipsec-setkey                # its manual (installed package)"})
 public final class JipsecCommand implements Runnable {
 
     /**

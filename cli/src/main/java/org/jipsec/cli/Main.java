@@ -7,7 +7,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // setkey and sysctl start without picocli when their arguments are plain (QuickStart); the rest through it
+        var quick = QuickStart.run(args);
+        System.exit(quick.isPresent() ? quick.get() : run(args));
     }
 
     /** Runs the command line and returns the exit status (tests call this instead of {@link #main}). */

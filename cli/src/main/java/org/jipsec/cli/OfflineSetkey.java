@@ -35,7 +35,7 @@ final class OfflineSetkey {
         };
         SetkeyOptions o;
         try {
-            o = SetkeyOptions.parse(List.of("-c"));
+            o = SetkeyOptions.parse(List.of("-s", "-c"));          // all or nothing: jipsec's strict mode
         } catch (SetkeyOptions.UsageException e) {
             throw new IllegalStateException(e);                 // a constant argument list: cannot happen
         }

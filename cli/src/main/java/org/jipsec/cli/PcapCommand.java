@@ -38,7 +38,11 @@ import picocli.CommandLine.Parameters;
  * capture through the daemon's own engine ({@link OfflineEngine} over {@link IpsecEngine}: the same SPD, levels,
  * system defaults and SAD as jipsecd, loaded by the same setkey), offline, and prints one verdict line per packet.
  */
-@Command(name = "pcap", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec pcap --config sa.conf --protect clear.pcap esp.pcap",
+            "  jipsec pcap --config sa.conf --verify esp.pcap clear.pcap"},
+        name = "pcap", mixinStandardHelpOptions = true,
         description = {"Protect (outbound, as a forwarded packet) or verify and decapsulate (inbound) every packet of a pcap",
             "file with the engine jipsecd runs: the setkey file's SAs and policies (add, spdadd, flush... as setkey -f),",
             "levels and system defaults (--sysctl: def_policy, deflevs...). A file without any policy protects each packet",
@@ -90,7 +94,8 @@ public final class PcapCommand implements Callable<Integer> {
     private int run(PrintWriter stdout, PrintWriter err) throws UserError {
         String text;
         try {
-            text = Files.readString(config, StandardCharsets.UTF_8);
+            if (!Files.exists(config)) throw new NoSuchFileException(config.toString());
+            text = new String(SetkeyCommand.readFileBytes(config.toString()), StandardCharsets.UTF_8); // at most 64 MiB
         } catch (NoSuchFileException e) {
             throw new UserError(config + ": no such file");
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -99,7 +104,7 @@ public final class PcapCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(Files.readString(sysctlFile), sysctl);
+                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), StandardCharsets.UTF_8), sysctl);
             } catch (IOException | java.io.UncheckedIOException | SysctlConf.ConfException e) {
                 throw new UserError(sysctlFile + ": " + e.getMessage());
             }

@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  * {@code jipsec pfkey-monitor}: like {@code setkey -x}, turns the PF_KEY socket promiscuous (X_PROMISC satype 1) and
  * prints every message the engine sends, each after a timestamp line, in key_debug.c's format (spec §2.1, §3.5).
  */
-@Command(name = "pfkey-monitor", mixinStandardHelpOptions = true,
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec pfkey-monitor --pfkey /run/jipsec/pfkey --count 10"},
+        name = "pfkey-monitor", mixinStandardHelpOptions = true,
         description = "Print every PF_KEY message jipsecd sends, as setkey -x does.")
 public final class PfkeyMonitorCommand implements Callable<Integer> {
 
@@ -64,7 +67,10 @@ public final class PfkeyMonitorCommand implements Callable<Integer> {
                 try {
                     out.print(KeyDebug.format(PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES), showKeys));
                 } catch (PfkeyException e) {
-                    out.println("undecodable message (" + e.getMessage() + "): " + HexFormat.of().formatHex(inner));
+                    // the body may hold a KEY extension: only the base header is shown unless keys were asked for
+                    int shown = showKeys ? inner.length : Math.min(inner.length, PfkeyCodec.BASE_BYTES);
+                    out.println("undecodable message (" + e.getMessage() + "): " + HexFormat.of().formatHex(inner, 0, shown)
+                            + (shown < inner.length ? " (+" + (inner.length - shown) + " bytes not shown)" : ""));
                 }
                 out.flush();
             }

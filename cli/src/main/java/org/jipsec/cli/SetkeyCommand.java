@@ -38,7 +38,13 @@ import picocli.CommandLine.Parameters;
  * {@code -f file}, …) are read with getopt semantics by {@link SetkeyOptions}, not by picocli; picocli takes only
  * {@code --pfkey PATH} and {@code --embedded}, and hands every other word through unchanged.
  */
-@Command(name = "setkey", description = {
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec setkey -D                 # dump the SAD",
+            "  jipsec setkey -DP                # dump the SPD",
+            "  jipsec setkey -f /etc/ipsec.conf # load SAs and policies",
+            "  echo 'add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-gcm-16 0x<40 hex digits>;' | jipsec setkey -c"},
+        name = "setkey", description = {
         "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",
         "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V, and jipsec's -s) follow the long ones."})
 public final class SetkeyCommand implements Callable<Integer> {
@@ -65,8 +71,11 @@ public final class SetkeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs with the options already set (by picocli, or by {@link QuickStart} without it). */
+    int run(PrintWriter out, PrintWriter err) {
         SetkeyOptions o;
         try {
             List<String> words = new ArrayList<>(argv);
@@ -91,13 +100,13 @@ public final class SetkeyCommand implements Callable<Integer> {
                 return embeddedEngine != null ? new EmbeddedKeyChannel(embeddedEngine) : SocketKeyChannel.connect(pfkey);
             }
             @Override public String readStdin() throws IOException {
-                return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                return new String(BoundedInput.readAll(System.in, "standard input"), StandardCharsets.UTF_8);
             }
             @Override public String readFile(String name) throws IOException {
                 return new String(readBytes(name), StandardCharsets.UTF_8);
             }
             @Override public byte[] readBytes(String name) throws IOException {
-                return name.equals("-") ? System.in.readAllBytes() : readFileBytes(name);
+                return name.equals("-") ? BoundedInput.readAll(System.in, "standard input") : readFileBytes(name);
             }
             @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
             @Override public long nowMicros() {
@@ -111,12 +120,17 @@ public final class SetkeyCommand implements Callable<Integer> {
         return new SetkeyRunner(env, out, err).run(o);
     }
 
-    /** A file's bytes; a missing file is reported as {@code name: No such file or directory}. */
+    /**
+     * A file's bytes, at most {@link BoundedInput#MAX_BYTES} ({@code /dev/zero} and FIFOs included: read as a stream,
+     * never sized in advance); a missing file is reported as {@code name: No such file or directory}.
+     */
     static byte[] readFileBytes(String name) throws IOException {
-        try {
-            return Files.readAllBytes(Path.of(name));
+        try (java.io.InputStream in = Files.newInputStream(Path.of(name))) {
+            return BoundedInput.readAll(in, name);
         } catch (NoSuchFileException e) {
             throw new IOException(name + ": No such file or directory", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(name + ": Permission denied", e);
         } catch (java.nio.file.InvalidPathException e) {
             throw new IOException(name + ": invalid file name", e);
         }

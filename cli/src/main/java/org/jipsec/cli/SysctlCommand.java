@@ -23,7 +23,13 @@ import picocli.CommandLine.Parameters;
  * {@link SysctlRunner}; picocli takes only {@code --socket PATH} and {@code --embedded} (a fresh tree with NetBSD's
  * defaults in this process: reads and checks; nothing persists).
  */
-@Command(name = "sysctl", description = {
+@Command(
+        footerHeading = "%nExample:%n",
+        footer = {"  jipsec sysctl -a                          # every variable",
+            "  jipsec sysctl net.inet.ipsec.def_policy",
+            "  jipsec sysctl -w net.inet.ipsec.esp_trans_deflev=2",
+            "  jipsec sysctl -f /etc/jipsec/sysctl.conf"},
+        name = "sysctl", description = {
         "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).",
         "sysctl's own options (-a, -e, -f FILE, -n, -q, -w, -x[x]; jipsec's -s) follow the long ones."})
 public final class SysctlCommand implements Callable<Integer> {
@@ -51,8 +57,11 @@ public final class SysctlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs with the options already set (by picocli, or by {@link QuickStart} without it). */
+    int run(PrintWriter out, PrintWriter err) throws IOException {
         try {
             SysctlOptions o;
             try {

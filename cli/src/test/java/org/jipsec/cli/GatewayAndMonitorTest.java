@@ -41,7 +41,7 @@ class GatewayAndMonitorTest {
         }
         java.nio.file.Files.writeString(dir.resolve("bad.conf"), "add 10.0.0.1 10.0.0.2 esp 0x100 -E nosuch 0x00 ;\n");
         MainTest.Result c = MainTest.run("gateway", "--pfkey", dir.resolve("p").toString(), "--config",
-                dir.resolve("bad.conf").toString(), "--tun", "jipbad0");
+                dir.resolve("bad.conf").toString(), "--tun", "jipbad0", "--state-dir", dir.resolve("state").toString());
         assertEquals(1, c.status(), c.err());
         assertTrue(c.err().contains("not applied"), c.err());
     }

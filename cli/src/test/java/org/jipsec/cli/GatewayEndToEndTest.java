@@ -286,7 +286,7 @@ class GatewayEndToEndTest {
             String javaBin = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
-                    "--pfkey", pfkey.toString(), "--tun", "jiptest0")
+                    "--pfkey", pfkey.toString(), "--tun", "jiptest0", "--state-dir", dir.resolve("state").toString())
                     .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
             try {
                 waitFor(() -> read(dir.resolve("gw.out")).contains("running on jiptest0"), "start: " + read(dir.resolve("gw.err")));

@@ -81,7 +81,7 @@ class GatewayReloadBroadcastTest {
             String javaBin = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
-                    "--pfkey", pfkey.toString(), "--tun", "jiptest1")
+                    "--pfkey", pfkey.toString(), "--tun", "jiptest1", "--state-dir", dir.resolve("state").toString())
                     .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
             try (PfkeyClient promisc = waitAndConnect(dir.resolve("gw.out"), pfkey, p)) {
                 promisc.promisc(true);                           // before the listener connects: its echo goes to ALL

@@ -104,7 +104,7 @@ class GatewaySdNotifyTest {
         Assumptions.assumeTrue(Commands.run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20)).ok(), "python3");
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
-            run(List.of("ip", "netns", "exec", ns), List.of("--tun", "jipnotify0"));
+            run(List.of("ip", "netns", "exec", ns), List.of("--tun", "jipnotify0", "--state-dir", dir.resolve("state").toString()));
         }
     }
 }

@@ -34,7 +34,9 @@ public final class GatewayProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, java,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.jipsec.cli.Main", "gateway", "--config", config.toString(), "--tun", tun,
-                "--pfkey", pfkey.toString()));
+                "--pfkey", pfkey.toString(),
+                // each gateway its own sequence state (two in one host must not share /var/lib/jipsec)
+                "--state-dir", pfkey.toAbsolutePath().resolveSibling(tun + "-" + ns + ".state").toString()));
         return argv;
     }
 

@@ -70,6 +70,16 @@ public record Algorithm(
         return factory instanceof Factory.Aead;
     }
 
+    /**
+     * True for ESP ciphers whose IV is a counter under the key (AES-CTR, AES-CCM, AES-GCM, AES-GMAC,
+     * ChaCha20-Poly1305: the rows with a salt, RFC 3686/4309/4106/4543/7634): a (key, IV) pair used twice leaks
+     * the plaintexts' XOR (and with GCM/GMAC the authentication key), so these RFCs forbid static keys
+     * (RFC 4106 §8.1). jipsec's IV is the SA's sequence counter.
+     */
+    public boolean counterMode() {
+        return kind == AlgorithmKind.ENCRYPTION && saltBytes > 0;
+    }
+
     /** Whether {@code setkeyName} names this algorithm (canonical name, alias or flag alias; case-sensitive as setkey). */
     public boolean isNamed(String setkeyName) {
         return name.equals(setkeyName) || aliases.contains(setkeyName)

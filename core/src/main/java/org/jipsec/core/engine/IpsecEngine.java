@@ -245,8 +245,17 @@ public final class IpsecEngine {
     }
 
     /**
-     * Runs {@code init} on every SA's transform context when it is made (the offline tool's {@code --seq}, {@code --iv});
-     * contexts that exist already are not touched.
+     * Where SAs get their saved sequence state from now on (issue #12: a state directory that writes sequence numbers
+     * ahead of use); without one, {@link org.jipsec.core.xform.SequenceGuard#NONE}. Set before traffic flows.
+     */
+    public void setSequenceGuards(java.util.function.Function<SecurityAssociation, org.jipsec.core.xform.SequenceGuard> guards) {
+        contexts.guards(guards);
+    }
+
+    /**
+     * Runs {@code init} on every SA's transform state when it is made (the offline tool's {@code --seq}, {@code --iv}):
+     * on the SA's first context, whose state the contexts of its other modes share; contexts that exist already are
+     * not touched.
      */
     public void setContextInitializer(Consumer<SaContext> init) {
         contexts.onCreate(init);

@@ -71,7 +71,7 @@ public sealed interface Extension {
         /** Length of the key in bytes without copying it. */
         public int keyBytes() { return key.length; }
         byte[] keyUnsafe() { return key; }
-        /** Overwrites this extension's copy of the key with zeros (an IKE daemon calls it once the message is sent). */
+        /** Zeroes the key bytes held by this extension (after the request is handled or the message written). */
         public void wipe() { java.util.Arrays.fill(key, (byte) 0); }
         @Override public boolean equals(Object o) {
             return o instanceof Key k && k.type == type && k.bits == bits && java.security.MessageDigest.isEqual(k.key, key);

@@ -168,8 +168,55 @@ public final class KeyEngine {
 
     // ------------------------------------------------------------------------------------------------ requests
 
+    /** GETSPI candidates drawn outside the engine lock for one request ({@link #drawSpiCandidates}). */
+    private record DrawnSpis(byte[] request, long min, long max, int[] spis) {}
+
+    private static final ThreadLocal<DrawnSpis> DRAWN = new ThreadLocal<>();
+    /** The current request's drawn candidates while {@link #handle(long, byte[])} runs (under the caller's lock). */
+    private DrawnSpis drawn;
+
+    /**
+     * Called <em>outside</em> the engine lock by the thread that will then call {@link #handle(long, byte[])} with the
+     * same array under the lock (PfkeyServer's reader): if {@code raw} is a GETSPI whose range needs a search, its
+     * {@code net.key.spi_try} random candidates (key_do_getnewspi's loop) are drawn now, so that under the lock GETSPI
+     * only checks them against the SAD. A GETSPI over a huge range with a large {@code spi_try} then never holds the
+     * lock the data plane needs while it draws, and the work under the lock is bounded by {@code spi_try} (the sysctl
+     * refuses values above {@link org.jipsec.core.sysctl.Sysctl#SPI_TRY_MAX}) lookups.
+     *
+     * <p>Reads only the settings (volatile) and the random source, which is then used from two threads: it must be
+     * thread-safe (jipsecd's {@code SecureRandom} is). Without this call GETSPI draws under the caller's lock.
+     */
+    public void drawSpiCandidates(byte[] raw) {
+        DRAWN.remove();
+        if (raw.length < PfkeyCodec.BASE_BYTES || (raw[1] & 0xff) != Sadb.SADB_GETSPI) return;
+        PfkeyMessage m;
+        try {
+            m = PfkeyCodec.decode(raw);
+        } catch (PfkeyException e) {
+            return; // answered under the lock
+        }
+        Optional<SaType> st = SaType.of(m.satype());
+        if (st.isEmpty()) return;
+        long[] range = spiRange(st.get(), m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
+        if (range[0] >= range[1]) return;
+        int[] spis = new int[Math.max(1, settings.spiTry)];
+        for (int i = 0; i < spis.length; i++) spis[i] = (int) (range[0] + random.nextLong(range[1] - range[0] + 1));
+        DRAWN.set(new DrawnSpis(raw, range[0], range[1], spis));
+    }
+
     /** A request as bytes, exactly one message (keysock.c key_output → key_parse). */
     public Outcome handle(long socket, byte[] raw) {
+        DrawnSpis d = DRAWN.get();
+        DRAWN.remove();
+        drawn = d != null && d.request() == raw ? d : null;
+        try {
+            return handleRaw(socket, raw);
+        } finally {
+            drawn = null;
+        }
+    }
+
+    private Outcome handleRaw(long socket, byte[] raw) {
         pfkeystat.request(raw);
         stats.requests++;
         stats.requestBytes += raw.length;
@@ -181,7 +228,16 @@ public final class KeyEngine {
         } catch (PfkeyException e) {
             return headerError(socket, raw, e);
         }
-        return handle(socket, msg);
+        try {
+            return handle(socket, msg);
+        } finally {
+            wipeKeys(msg); // issue #12: the decoded KEY extensions die with the request (the SAD holds its own copy)
+        }
+    }
+
+    /** Zeroes the key bytes of a message's KEY extensions (a request once handled, a dump once encoded). */
+    public static void wipeKeys(PfkeyMessage m) {
+        for (Extension e : m.extensions()) if (e instanceof Extension.Key k) k.wipe();
     }
 
     private Outcome headerError(long socket, byte[] raw, PfkeyException e) {
@@ -213,8 +269,13 @@ public final class KeyEngine {
     }
 
     /** A decoded request (key_parse from the satype check on). Failures are answered with the request + errno. */
-    public Outcome handle(long socket, PfkeyMessage msg) {
+    public Outcome handle(long socket, PfkeyMessage request) {
         if (!sockets.containsKey(socket)) return Outcome.NONE;
+        // A request's sadb_msg_errno means nothing (except in a KMd's bare ACQUIRE error report, key_acquire2):
+        // every reply and broadcast built from it carries 0 on success, as key.c sets newmsg->sadb_msg_errno = 0
+        // (key_api_spdadd, key_api_spdflush, key_api_delete...) and key_senderror sets the error on failure.
+        boolean kmdError = request.type() == Sadb.SADB_ACQUIRE && request.extensions().isEmpty();
+        PfkeyMessage msg = request.errno() == 0 || kmdError ? request : request.withErrno(0);
         try {
             try {
                 checkSatype(msg);
@@ -254,12 +315,24 @@ public final class KeyEngine {
             };
         } catch (PfkeyException e) {
             stats.refusedByErrno[e.errno().number()]++;
-            return reply(socket, msg.withErrno(e.errno().number()), Target.ONE);
+            return reply(socket, refusal(msg, e.errno().number()), Target.ONE);
         } catch (IllegalArgumentException e) {
             // a value the message carries that our value types refuse (e.g. reqid out of range)
             stats.refusedByErrno[Errno.EINVAL.number()]++;
-            return reply(socket, msg.withErrno(Errno.EINVAL.number()), Target.ONE);
+            return reply(socket, refusal(msg, Errno.EINVAL.number()), Target.ONE);
         }
+    }
+
+    /**
+     * key_senderror: the request echoed with the errno. Its KEY extensions are left out: key_senderror echoes the whole
+     * request, so NetBSD hands a refused ADD's keys to every promiscuous socket, while a successful ADD's broadcast
+     * strips them (key_getmsgbuf_x1); the sender knows its keys and matches the reply by type, seq and pid.
+     */
+    private static PfkeyMessage refusal(PfkeyMessage msg, int errno) {
+        if (!msg.has(Sadb.SADB_EXT_KEY_AUTH) && !msg.has(Sadb.SADB_EXT_KEY_ENCRYPT)) return msg.withErrno(errno);
+        List<Extension> kept = new ArrayList<>();
+        for (Extension e : msg.extensions()) if (!(e instanceof Extension.Key)) kept.add(e);
+        return msg.withErrno(errno).withExtensions(kept);
     }
 
     /** key_parse satype check (spec §1.9 step 5). */
@@ -357,8 +430,8 @@ public final class KeyEngine {
         return reply(socket, r, Target.ONE);
     }
 
-    /** key_do_getnewspi (spec §4.7). */
-    private int allocateSpi(SaType st, Optional<Extension.SpiRange> range) throws PfkeyException {
+    /** The GETSPI range {min, max}: the SPIRANGE extension or net.key.spi_{min,max}_value; IPComp CPIs ≤ 0xffff. */
+    private long[] spiRange(SaType st, Optional<Extension.SpiRange> range) {
         long min = range.map(r -> Integer.toUnsignedLong(r.min())).orElse(Integer.toUnsignedLong(settings.spiMinValue));
         long max = range.map(r -> Integer.toUnsignedLong(r.max())).orElse(Integer.toUnsignedLong(settings.spiMaxValue));
         if (st == SaType.IPCOMP) {
@@ -366,10 +439,23 @@ public final class KeyEngine {
             max = Math.min(max, 0xffff);
             if (min > max) { long t = min; min = max; max = t; }
         }
+        return new long[] {min, max};
+    }
+
+    /** key_do_getnewspi (spec §4.7). */
+    private int allocateSpi(SaType st, Optional<Extension.SpiRange> range) throws PfkeyException {
+        long[] r = spiRange(st, range);
+        long min = r[0], max = r[1];
         if (min > max) throw PfkeyException.inval("SPI range min > max");
         if (min == max) {
             if (sad.spiInUse((int) min)) throw PfkeyException.inval("SPI " + min + " in use");
             return (int) min;
+        }
+        DrawnSpis d = drawn;
+        drawn = null;
+        if (d != null && d.min() == min && d.max() == max) {
+            for (int spi : d.spis()) if (!sad.spiInUse(spi)) return spi; // drawn outside the lock: lookups only
+            throw PfkeyException.inval("no free SPI in range");
         }
         for (int i = 0; i < Math.max(1, settings.spiTry); i++) {
             int spi = (int) (min + random.nextLong(max - min + 1));
@@ -493,6 +579,32 @@ public final class KeyEngine {
                 Sadb.SADB_X_EXT_NAT_T_OAR, Sadb.SADB_X_EXT_NAT_T_FRAG);
     }
 
+    /**
+     * A last word on each SA about to be installed (issue #12: saved sequence state, {@code --strict-keys}): told of
+     * every SADB_ADD ({@code manual}: keys chosen by whoever sent it) and every SADB_UPDATE of a GETSPI SA (keys an IKE
+     * daemon negotiated). A non-null answer refuses the message with EPERM; the callee says why in its own log (the
+     * PF_KEY reply has only an errno). It may read the keys, not keep them.
+     */
+    @FunctionalInterface
+    public interface SaAdmission {
+        String refusal(SaType type, SaIndex index, SaValues values, boolean manual);
+    }
+
+    private volatile SaAdmission admission = (t, i, v, m) -> null;
+
+    /** Sets the {@link SaAdmission} (default: every SA admitted). */
+    public void setAdmission(SaAdmission a) {
+        this.admission = java.util.Objects.requireNonNull(a);
+    }
+
+    private void admit(SaType st, SaIndex saidx, SaValues p, boolean manual) throws PfkeyException {
+        String why = admission.refusal(st, saidx, p, manual);
+        if (why != null) {
+            p.wipeKeys();
+            throw new PfkeyException(Errno.EPERM, why);
+        }
+    }
+
     /** key_api_add. */
     private Outcome add(long socket, PfkeyMessage m) throws PfkeyException {
         SaType st = saType(m);
@@ -502,6 +614,7 @@ public final class KeyEngine {
             p.wipeKeys();
             throw new PfkeyException(Errno.EEXIST, "SA with SPI 0x" + Integer.toHexString(p.spi()) + " exists");
         }
+        admit(st, saidx, p, true);
         sad.insert(saidx, Match.REQID, p, SaState.MATURE, now());
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
@@ -518,6 +631,7 @@ public final class KeyEngine {
                 .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
         if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
         SaValues p = parameters(m, st, old.seq(), old.pid());
+        admit(st, saidx, p, old.state() != SaState.LARVAL);
         sad.replace(old, p, SaState.MATURE);
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
@@ -833,10 +947,29 @@ public final class KeyEngine {
                 p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, 0)));
     }
 
+    /**
+     * The messages encoded back to back, in one array sized once (a growing buffer would leave copies of the keys
+     * behind); each message's keys and each encoded part are zeroed once copied. The caller owns the result.
+     */
     private static byte[] concat(DumpStream<?> stream) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        while (stream.hasNext()) out.writeBytes(PfkeyCodec.encode(stream.next()));
-        return out.toByteArray();
+        List<byte[]> parts = new ArrayList<>();
+        long total = 0;
+        while (stream.hasNext()) {
+            PfkeyMessage m = stream.next();
+            byte[] b = PfkeyCodec.encode(m);
+            wipeKeys(m);
+            parts.add(b);
+            total += b.length;
+        }
+        byte[] out = new byte[(int) Math.min(total, Integer.MAX_VALUE - 8)];
+        int off = 0;
+        for (byte[] b : parts) {
+            int n = Math.min(b.length, out.length - off);
+            System.arraycopy(b, 0, out, off, n);
+            off += n;
+            java.util.Arrays.fill(b, (byte) 0);
+        }
+        return out;
     }
 
     /** Consistency of every structure (tests, fuzzing): empty when all is well. */

@@ -11,7 +11,14 @@ import java.util.List;
 public final class SetkeyLexer {
     private SetkeyLexer() {}
 
+    /**
+     * The longest line read (64 KiB): a real line is a statement of a few hundred characters; a longer one (a 100 MB
+     * line, {@code /dev/zero}) is refused before any token is made, so memory stays bounded by the input.
+     */
+    public static final int MAX_LINE_CHARS = 64 << 10;
+
     public static List<Token> tokenize(String in) throws SetkeyException {
+        checkLineLengths(in);
         List<Token> out = new ArrayList<>();
         int i = 0;
         int line = 1;
@@ -72,6 +79,20 @@ public final class SetkeyLexer {
         }
         out.add(new Token(Token.Kind.EOF, "", line));
         return out;
+    }
+
+    private static void checkLineLengths(String in) throws SetkeyException {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= in.length(); i++) {
+            if (i == in.length() || in.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    throw new SetkeyException(line, "line too long (more than " + MAX_LINE_CHARS + " characters)");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
     }
 
     private static boolean isWordStart(char c) {

@@ -112,7 +112,39 @@ public final class SetkeyParser {
     }
 
     private SetkeyException error(Token t, String msg) {
-        return new SetkeyException(t.line(), msg + " at [" + t + "]");
+        return new SetkeyException(t.line(), msg + " at [" + shown(t) + "]");
+    }
+
+    /**
+     * A token as an error message may show it. yyerror prints the token, so NetBSD's setkey echoes a key it refuses
+     * ({@code Invalid key length at [0x0011…]}, into a daemon's log too); jipsec never prints key material: a quoted
+     * string (setkey's only use of quotes is a key) and any long run of letters and digits (a hex or text key in the
+     * wrong place, a key with a typo) are described by their length only. Names, addresses, numbers and keywords
+     * (short, or holding {@code - . : ,}) are shown as they are.
+     */
+    static String shown(Token t) {
+        if (t.kind() == Token.Kind.QUOTED) return hidden(t.text().length() + 2);
+        if (t.kind() != Token.Kind.EOF && mayBeKey(t.text())) return hidden(t.text().length());
+        return t.toString();
+    }
+
+    /** 12 or more characters, letters and digits only: as long as a 40-bit hex key, and no keyword or name. */
+    private static boolean mayBeKey(String text) {
+        if (text.length() < 12) return false;
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isLetterOrDigit(text.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    private static String hidden(int characters) {
+        return "(" + characters + " characters, not shown: may be a key)";
+    }
+
+    /** A token in a key's place: never shown, whatever it looks like. */
+    private SetkeyException keyError(Token t, String msg) {
+        return new SetkeyException(t.line(), msg + " at [" + hidden(t.kind() == Token.Kind.QUOTED
+                ? t.text().length() + 2 : t.text().length()) + "]");
     }
 
     private SetkeyException syntax(Token t) {
@@ -425,7 +457,10 @@ public final class SetkeyParser {
             if (r == null || r.isEmpty()) throw error(t, "Name or service not known");
             return r;
         } catch (UnknownHostException e) {
-            throw error(t, e.getMessage() == null ? "Name or service not known" : e.getMessage());
+            // the resolver's message repeats the name (a key typed in an address's place): the token is shown by
+            // error(), hidden when it may be a key
+            String m = e.getMessage();
+            throw error(t, m == null || m.contains(t.text()) ? "Name or service not known" : m);
         } catch (RuntimeException e) {
             throw error(t, "Name or service not known");
         }
@@ -478,19 +513,30 @@ public final class SetkeyParser {
             String h = t.text().substring(2);
             if (h.length() % 2 == 1) h = "0" + h; // parse.y: an odd digit count makes the first digit a lone nibble
             key = HexFormat.of().parseHex(h);
+        } else if (t.kind() == Token.Kind.EOF || t.kind() == Token.Kind.SEMI || t.kind() == Token.Kind.FLAG) {
+            throw syntax(t); // no key at all: the token is the statement's structure, safe to show
         } else {
-            throw syntax(t);
+            throw keyError(t, "syntax error");
         }
         String refused;
+        String allowed;
         if (alg.kind() == AlgorithmKind.AUTHENTICATION && alg.name().equals("tcp-md5")) {
             // parse.y: tcp-md5 keys are 1..80 bytes, not checked against the kernel's lists
             refused = key.length >= 1 && key.length <= 80 ? null : KeyLengthCheck.INVALID_KEY_LENGTH;
+            allowed = "8 to 640";
         } else {
             refused = keyCheck.refuse(alg, key.length * 8);
+            allowed = alg.keyBits().describe();
         }
         if (refused != null) {
+            int bits = key.length * 8;
             java.util.Arrays.fill(key, (byte) 0);
-            throw error(t, refused);
+            // issue #12: the length and the algorithm, never the key (NetBSD prints the key token here)
+            if (refused.equals(KeyLengthCheck.INVALID_KEY_LENGTH)) {
+                throw new SetkeyException(t.line(), refused + " for " + name.text() + ": " + bits + " bits (allowed: "
+                        + allowed + ")");
+            }
+            throw error(name, refused);
         }
         return key;
     }

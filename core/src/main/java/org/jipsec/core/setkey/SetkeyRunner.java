@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.core.pfkey.Errno;
 import org.jipsec.core.pfkey.KeyDebug;
+import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.PfkeyCodec;
 import org.jipsec.core.pfkey.PfkeyException;
 import org.jipsec.core.pfkey.PfkeyMessage;
@@ -254,11 +255,15 @@ public final class SetkeyRunner {
 
     /** Sends each request and prints the refusals (postproc); true at {@code exit}. */
     private boolean send(KeyChannel ch, List<PfkeyMessage> msgs, String prefix) throws IOException {
-        for (PfkeyMessage m : msgs) {
-            if (m == null) return true; // exit / quit / bye
-            if (!o.noAction()) postproc(m, exchange(ch, m), prefix);
+        try {
+            for (PfkeyMessage m : msgs) {
+                if (m == null) return true; // exit / quit / bye
+                if (!o.noAction()) postproc(m, exchange(ch, m), prefix);
+            }
+            return false;
+        } finally {
+            for (PfkeyMessage m : msgs) if (m != null) KeyEngine.wipeKeys(m); // the statements' keys, once sent
         }
-        return false;
     }
 
     /**
@@ -288,6 +293,7 @@ public final class SetkeyRunner {
             sent++;
             if (!postproc(m, exchange(ch, m), scriptMode ? "The result of line " + line + ": " : "")) failed.add(line);
         }
+        for (PfkeyMessage m : msgs) if (m != null) KeyEngine.wipeKeys(m); // the statements' keys, once sent
         if (!failed.isEmpty()) {
             StringBuilder b = new StringBuilder("setkey: ").append(sent - failed.size()).append(" of ").append(sent)
                     .append(" statements applied; not applied: line");

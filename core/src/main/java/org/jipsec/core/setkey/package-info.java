@@ -31,6 +31,14 @@
  *       {@code Invalid key length}. jipsec's private-use algorithm numbers (above SADB_EALG_MAX / SADB_AALG_MAX)
  *       are never in SUPPORTED and are checked against the table. {@code -n} checks against the table alone and
  *       needs no daemon.</li>
+ *   <li>No message shows key material (issue #12). NetBSD's yyerror prints the token, so a refused key is echoed
+ *       ({@code Invalid key length at [0x0011…]}), into a daemon's log too; jipsec names the algorithm and the length
+ *       ({@code Invalid key length for aes-cbc: 144 bits (allowed: 128/192/256)}), {@code Not supported at [3des-cbc]},
+ *       and shows a token in a key's place, a quoted string or any run of 12 or more letters and digits only by its
+ *       length ({@code syntax error at [(36 characters, not shown: may be a key)]}).</li>
+ *   <li>Inputs are bounded: at most 64 MiB ({@code setkey: FILE: File too large (more than 67108864 bytes)}, also
+ *       for {@code /dev/zero} and endless standard input) and lines of at most 65536 characters
+ *       ({@code line N: line too long (more than 65536 characters)}).</li>
  *   <li>{@code setkey -DP} prints the upper-layer protocol as NetBSD 10 does, its number and the name
  *       {@code getprotobynumber(3)} finds in NetBSD's {@code /etc/protocols}, built in
  *       ({@link org.jipsec.core.setkey.Protocols#dumpName}): {@code 255(reserved)} (NetBSD's tests/net/ipsec/common.sh

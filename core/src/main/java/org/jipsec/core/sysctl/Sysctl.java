@@ -32,6 +32,12 @@ import org.jipsec.core.sysctl.SysctlNode.StructNode;
  */
 public final class Sysctl {
 
+    /**
+     * The largest {@code net.key.spi_try}: GETSPI checks up to that many candidate SPIs against the SAD under the key
+     * engine's lock (the candidates are drawn outside it), so the bound is the bound on that work.
+     */
+    public static final int SPI_TRY_MAX = 100_000;
+
     /** Called after a variable changed (only when the value actually changed). */
     @FunctionalInterface
     public interface ChangeListener {
@@ -108,7 +114,7 @@ public final class Sysctl {
      * User-side write, as sysctl(3) with a new value: read-only → EPERM; the handler's rule (spec §5)
      * refuses bad values with EINVAL; {@code enabled = 0} while policies exist → EBUSY.
      */
-    public void write(String name, int value) throws SysctlException {
+    public synchronized void write(String name, int value) throws SysctlException {
         SysctlNode n = requireNode(name);
         if (!(n instanceof IntNode node)) throw new SysctlException(Errno.EPERM, name, "read-only structure");
         if (node.readOnly()) throw new SysctlException(Errno.EPERM, name, "read-only variable");
@@ -117,6 +123,17 @@ public final class Sysctl {
             if (reason != null) throw new SysctlException(Errno.EINVAL, name, reason);
         }
         int slot = slotOf.get(name);
+        // key_do_getnewspi draws from [spi_min_value, spi_max_value] (unsigned): an empty range is refused here
+        if (name.equals(SysctlNames.KEY_SPI_MIN_VALUE)
+                && Integer.compareUnsigned(value, intValue(SysctlNames.KEY_SPI_MAX_VALUE)) > 0) {
+            throw new SysctlException(Errno.EINVAL, name, "invalid value " + Integer.toUnsignedString(value)
+                    + " (above net.key.spi_max_value " + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MAX_VALUE)) + ")");
+        }
+        if (name.equals(SysctlNames.KEY_SPI_MAX_VALUE)
+                && Integer.compareUnsigned(value, intValue(SysctlNames.KEY_SPI_MIN_VALUE)) < 0) {
+            throw new SysctlException(Errno.EINVAL, name, "invalid value " + Integer.toUnsignedString(value)
+                    + " (below net.key.spi_min_value " + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MIN_VALUE)) + ")");
+        }
         if (slot == slotOf.get(SysctlNames.IPSEC_ENABLED)) {
             // spec §4.12 / §5.1: 0 refused while any SP exists; 2 forces `used`
             if (value == 0 && policiesExist.getAsBoolean()) {

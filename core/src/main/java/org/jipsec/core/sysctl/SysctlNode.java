@@ -40,6 +40,12 @@ public sealed interface SysctlNode permits SysctlNode.IntNode, SysctlNode.Struct
          */
         String refuse(int value);
 
+        /** Accepts {@code min ≤ value ≤ max}. */
+        static IntValidator range(int min, int max) {
+            return v -> v >= min && v <= max ? null
+                    : "invalid value " + v + " (allowed: " + min + " to " + (max == Integer.MAX_VALUE ? "2147483647" : max) + ")";
+        }
+
         /** Accepts exactly the listed values. */
         static IntValidator oneOf(int... allowed) {
             return v -> {

@@ -27,6 +27,21 @@ final class SysctlTreeBuilder {
     private static final IntValidator DEFLEV = IntValidator.oneOf(1, 2);       // spec §5.1 (3 refused)
     private static final IntValidator ZERO_ONE = IntValidator.oneOf(0, 1);
     private static final IntValidator ENABLED = IntValidator.oneOf(0, 1, 2);
+    // Issue #12: NetBSD stores the variables below without a handler (any int, ipsec_netbsd.c and key.c create them
+    // with a NULL function), so a typo silently makes dfbit "copy", a negative larval_lifetime kills every LARVAL SA
+    // at once, spi_try 2^31 holds the key lock for minutes. jipsec refuses what has no meaning with EINVAL, as
+    // NetBSD's own handlers (def_policy, *_deflev, enabled) do for theirs.
+    /** A boolean NetBSD reads as "non-zero": 0 or 1. */
+    private static final IntValidator FLAG = IntValidator.oneOf(0, 1);
+    private static final IntValidator DFBIT = IntValidator.range(0, 2);          // 0 clear, 1 set, 2 copy
+    private static final IntValidator ECN = IntValidator.range(-1, 1);           // ip_ecn.h: NOCARE -1, FORBIDDEN 0, ALLOWED 1
+    private static final IntValidator U16 = IntValidator.range(0, 0xffff);       // ip_off mask; sadb_comb key bits
+    private static final IntValidator NON_NEGATIVE = IntValidator.range(0, Integer.MAX_VALUE);
+    private static final IntValidator POSITIVE = IntValidator.range(1, Integer.MAX_VALUE);
+    private static final IntValidator SPI_TRY = IntValidator.range(1, Sysctl.SPI_TRY_MAX);
+    /** SPIs 1–255 are reserved (RFC 4303 §2.1) and refused by ADD: a GETSPI range starts at 256 (unsigned). */
+    private static final IntValidator SPI_BOUND = v -> Integer.compareUnsigned(v, 256) >= 0 ? null
+            : "invalid value " + v + " (SPIs 0 to 255 are reserved: at least 256)";
 
     private int intVar(String name, int leaf, int def, boolean ro, IntValidator v, String desc) {
         nodes.add(new IntNode(name, leaf, def, ro, v, desc));
@@ -59,18 +74,18 @@ final class SysctlTreeBuilder {
         b.intVar(IPSEC_ESP_NET_DEFLEV, 4, 1, false, DEFLEV, "default level of ESP tunnel requests: 1 use, 2 require");
         b.intVar(IPSEC_AH_TRANS_DEFLEV, 5, 1, false, DEFLEV, "default level of AH transport requests: 1 use, 2 require");
         b.intVar(IPSEC_AH_NET_DEFLEV, 6, 1, false, DEFLEV, "default level of AH tunnel requests: 1 use, 2 require");
-        b.intVar(IPSEC_AH_CLEARTOS, 8, 1, false, null, "non-zero: zero the IPv4 TOS in the AH ICV computation");
-        b.intVar(IPSEC_AH_OFFSETMASK, 9, 0, false, null, "mask applied to ip_off in AH (keyed-md5/keyed-sha1 only)");
-        b.intVar(IPSEC_DFBIT, 10, 2, false, null, "outer DF on IPv4 tunnel encapsulation: 0 clear, 1 set, 2 copy");
-        b.intVar(IPSEC_ECN, 11, 0, false, null, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
-        b.intVar(IPSEC_DEBUG, 12, 0, false, null, "non-zero: log IPsec debug messages");
-        b.intVar(IPSEC_IPIP_SPOOFCHECK, -1, 1, false, null, "non-zero: drop decapsulated packets whose inner source is local");
+        b.intVar(IPSEC_AH_CLEARTOS, 8, 1, false, FLAG, "non-zero: zero the IPv4 TOS in the AH ICV computation");
+        b.intVar(IPSEC_AH_OFFSETMASK, 9, 0, false, U16, "mask applied to ip_off in AH (keyed-md5/keyed-sha1 only)");
+        b.intVar(IPSEC_DFBIT, 10, 2, false, DFBIT, "outer DF on IPv4 tunnel encapsulation: 0 clear, 1 set, 2 copy");
+        b.intVar(IPSEC_ECN, 11, 0, false, ECN, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
+        b.intVar(IPSEC_DEBUG, 12, 0, false, FLAG, "non-zero: log IPsec debug messages");
+        b.intVar(IPSEC_IPIP_SPOOFCHECK, -1, 1, false, FLAG, "non-zero: drop decapsulated packets whose inner source is local");
         b.struct(IPSEC_STATS, -1, "IPsec statistics (16 x uint64)");
         b.intVar(IPSEC_ENABLED, -1, 1, false, ENABLED, "0 off (EBUSY while policies exist), 1 on, 2 on and used");
         b.intVar(IPSEC_USED, -1, 0, true, null, "1 once IPsec is in use");
-        b.intVar(IPSEC_AH_ENABLE, -1, 1, false, null, "0: drop AH packets");
-        b.intVar(IPSEC_ESP_ENABLE, -1, 1, false, null, "0: drop ESP packets");
-        b.intVar(IPSEC_IPCOMP_ENABLE, -1, 1, false, null, "0: drop IPComp packets");
+        b.intVar(IPSEC_AH_ENABLE, -1, 1, false, FLAG, "0: drop AH packets");
+        b.intVar(IPSEC_ESP_ENABLE, -1, 1, false, FLAG, "0: drop ESP packets");
+        b.intVar(IPSEC_IPCOMP_ENABLE, -1, 1, false, FLAG, "0: drop IPComp packets");
         b.intVar(IPSEC_CRYPTO_SUPPORT, -1, 0, false, null, ">0 prefer hardware, <0 software, 0 any");
         b.intVar(IPSEC_TEST_REPLAY, -1, 0, false, ZERO_ONE, "1: the sender does not increment the sequence number");
         b.intVar(IPSEC_TEST_INTEGRITY, -1, 0, false, ZERO_ONE, "1: the sender zeroes its ICV");
@@ -81,23 +96,23 @@ final class SysctlTreeBuilder {
         b.intVar(IPSEC6_ESP_NET_DEFLEV, 4, 1, false, DEFLEV, "default level of ESP tunnel requests: 1 use, 2 require");
         b.intVar(IPSEC6_AH_TRANS_DEFLEV, 5, 1, false, DEFLEV, "default level of AH transport requests: 1 use, 2 require");
         b.intVar(IPSEC6_AH_NET_DEFLEV, 6, 1, false, DEFLEV, "default level of AH tunnel requests: 1 use, 2 require");
-        b.intVar(IPSEC6_ECN, 11, 0, false, null, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
-        b.alias(IPSEC6_DEBUG, 12, IPSEC_DEBUG, false, null, "shares net.inet.ipsec.debug");
+        b.intVar(IPSEC6_ECN, 11, 0, false, ECN, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
+        b.alias(IPSEC6_DEBUG, 12, IPSEC_DEBUG, false, FLAG, "shares net.inet.ipsec.debug");
         b.alias(IPSEC6_ENABLED, -1, IPSEC_ENABLED, false, ENABLED, "shares net.inet.ipsec.enabled");
         b.alias(IPSEC6_USED, -1, IPSEC_USED, true, null, "shares net.inet.ipsec.used");
-        // spec §5.4 (no validation on any of them)
-        b.intVar(KEY_DEBUG, 1, 0, false, null, "key debug mask");
-        b.intVar(KEY_SPI_TRY, 2, 1000, false, null, "attempts for SPI / policy id allocation");
-        b.intVar(KEY_SPI_MIN_VALUE, 3, 0x100, false, null, "GETSPI default range low");
-        b.intVar(KEY_SPI_MAX_VALUE, 4, 0x0fffffff, false, null, "GETSPI default range high");
-        b.intVar(KEY_RANDOM_INT, 5, 60, false, null, "interval to initialize randseed (unused)");
-        b.intVar(KEY_LARVAL_LIFETIME, 6, 30, false, null, "seconds before a LARVAL SA dies");
-        b.intVar(KEY_BLOCKACQ_COUNT, 7, 10, false, null, "ACQUIRE suppression count");
-        b.intVar(KEY_BLOCKACQ_LIFETIME, 8, 20, false, null, "ACQUIRE entry lifetime (s)");
-        b.intVar(KEY_ESP_KEYMIN, 9, 256, false, null, "min ESP key bits in ACQUIRE proposals");
-        b.intVar(KEY_ESP_AUTH, 10, 0, false, null, "non-zero: ESP proposals include auth combinations");
-        b.intVar(KEY_AH_KEYMIN, 11, 128, false, null, "min AH key bits in ACQUIRE proposals");
-        b.intVar(KEY_PREFERED_OLDSA, 12, 0, false, null, "0 newest SA, non-zero oldest SA for outbound");
+        // spec §5.4 (NetBSD validates none of them; jipsec refuses the meaningless, see above)
+        b.intVar(KEY_DEBUG, 1, 0, false, NON_NEGATIVE, "key debug mask");
+        b.intVar(KEY_SPI_TRY, 2, 1000, false, SPI_TRY, "attempts for SPI / policy id allocation");
+        b.intVar(KEY_SPI_MIN_VALUE, 3, 0x100, false, SPI_BOUND, "GETSPI default range low");
+        b.intVar(KEY_SPI_MAX_VALUE, 4, 0x0fffffff, false, SPI_BOUND, "GETSPI default range high");
+        b.intVar(KEY_RANDOM_INT, 5, 60, false, NON_NEGATIVE, "interval to initialize randseed (unused)");
+        b.intVar(KEY_LARVAL_LIFETIME, 6, 30, false, POSITIVE, "seconds before a LARVAL SA dies");
+        b.intVar(KEY_BLOCKACQ_COUNT, 7, 10, false, NON_NEGATIVE, "ACQUIRE suppression count");
+        b.intVar(KEY_BLOCKACQ_LIFETIME, 8, 20, false, NON_NEGATIVE, "ACQUIRE entry lifetime (s)");
+        b.intVar(KEY_ESP_KEYMIN, 9, 256, false, U16, "min ESP key bits in ACQUIRE proposals");
+        b.intVar(KEY_ESP_AUTH, 10, 0, false, FLAG, "non-zero: ESP proposals include auth combinations");
+        b.intVar(KEY_AH_KEYMIN, 11, 128, false, U16, "min AH key bits in ACQUIRE proposals");
+        b.intVar(KEY_PREFERED_OLDSA, 12, 0, false, FLAG, "0 newest SA, non-zero oldest SA for outbound");
         b.struct(KEY_DUMPSA, 13, "SADB_DUMP messages of net.key.dumpsa.<satype>");
         b.struct(KEY_DUMPSP, 14, "SADB_X_SPDDUMP messages");
         b.struct(KEY_STATS, -1, "PF_KEY statistics");

@@ -51,7 +51,7 @@ final class Ah {
         int ahLen = ahLength(icvLen, ip.version == 6);
         if (f.length() + ahLen > (ip.version == 4 ? 0xffff : 0xffff + 40)) return DropReason.TOO_BIG;
         long seq = sa.allocateSequence();
-        if (seq == 0) return DropReason.SEQ_WRAP;
+        if (seq == 0) return sa.sequenceRefusal(); // RFC 4303 §3.3.3 (wrap), or not saved yet (issue #12)
         int nhRel = ip.nhOffset - f.start();
         int hdrLen = ip.hdrEnd - f.start();
         int nextHeader = f.array()[ip.nhOffset] & 0xff;
@@ -208,6 +208,7 @@ final class Ah {
         if (m != null) return m;
         if (!mac.verify(k.icv, 0)) return DropReason.BAD_AUTH;
         synchronized (sa.replayWindow()) {
+            if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;              // above the saved mark (issue #12)
             if (!sa.replayWindow().commit(seq)) return DropReason.REPLAY;
         }
         k.countIn(f.length());

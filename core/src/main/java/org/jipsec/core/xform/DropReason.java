@@ -18,6 +18,11 @@ public enum DropReason {
     REPLAY("possibly replayed packets"),
     /** {@code esps_wrap}: sender sequence number would cycle (RFC 4303 §3.3.3). */
     SEQ_WRAP("packets not sent: sequence number wrap"),
+    /**
+     * jipsec: the sequence number is not yet saved in the state directory (written ahead in blocks, issue #12) — the
+     * disk is slow, full or unwritable; sent or accepted once the block is on disk.
+     */
+    SEQ_UNSAVED("packets held back: sequence numbers not yet saved to the state directory"),
     /** {@code esps_badauth}: ICV did not verify (RFC 4303 §3.4.4). */
     BAD_AUTH("packets with bad authentication"),
     /** {@code esps_badenc}: padding check failed after decryption (spec §4.10). */

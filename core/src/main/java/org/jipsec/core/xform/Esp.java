@@ -57,7 +57,7 @@ public final class Esp {
         if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd); // link-layer padding is not IP payload
         long seq = sa.allocateSequence();
-        if (seq == 0) return DropReason.SEQ_WRAP; // RFC 4303 §3.3.3
+        if (seq == 0) return sa.sequenceRefusal(); // RFC 4303 §3.3.3 (wrap), or not saved yet (issue #12)
 
         CipherTransform cipher = k.cipher;
         AeadTransform aead = k.aead;
@@ -249,6 +249,7 @@ public final class Esp {
         // replay commit, after the ICV verified
         if (integrity) {
             synchronized (sa.replayWindow()) {
+                if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;          // above the saved mark (issue #12)
                 if (!sa.replayWindow().commit(seq)) return DropReason.REPLAY;
             }
         }

@@ -60,6 +60,17 @@ public final class ReplayWindow {
     public long top() { return top; }
 
     /**
+     * Starts the window above {@code floor} (unsigned): every number up to it counts as seen, so none of them is
+     * accepted again — the receiver's saved mark after a restart (issue #12). Call before the first packet.
+     */
+    public void startAbove(long floor) {
+        if (floor == 0) return;
+        top = floor;
+        java.util.Arrays.fill(blocks, -1L);                              // the other blocks hold older numbers
+        blocks[(int) ((floor >>> 6) & blockMask)] = -1L >>> (63 - (floor & 63)); // bits above the floor: unseen
+    }
+
+    /**
      * Infers the full sequence number from the 32 bits on the wire and checks it against the window, without
      * changing anything.
      *

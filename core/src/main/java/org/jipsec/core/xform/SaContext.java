@@ -1,21 +1,17 @@
 package org.jipsec.core.xform;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
-import org.jipsec.core.ipsec.IpsecProtocol;
 
 /**
- * The per-SA state of the transforms: the immutable {@link SaParameters}, the sender's sequence counter, the
- * receiver's {@link ReplayWindow}, usage counters, and keyed crypto transforms — one set per thread, created
- * on first use (a JCE Cipher is never looked up per packet).
+ * One SA as the transforms run it in one mode: the immutable {@link SaParameters} (mode included) over the SA's
+ * {@link SaTransformState} — the sender's sequence counter, the receiver's {@link ReplayWindow}, usage counters and
+ * keyed crypto transforms (one set per thread, created on first use: a JCE Cipher is never looked up per packet).
+ * The contexts of one SA in several modes ({@link #inMode}) share that one state.
  *
  * <p>Threads: output and input may run on any number of threads; the sequence counter is atomic, the replay
  * window is guarded by its own monitor, the keyed transforms are thread-confined. {@link #destroy()} zeroes
@@ -24,53 +20,51 @@ import org.jipsec.core.ipsec.IpsecProtocol;
 public final class SaContext {
 
     private final SaParameters params;
-    private final RandomGenerator random;
-    private final byte[] encKey;
-    private final byte[] authKey;
-    private final AtomicLong sendSeq;
-    private final ReplayWindow replay;
-    private final List<Keyed> allKeyed = new CopyOnWriteArrayList<>();
-    private final SaCounters inbound = new SaCounters(allKeyed, k -> k.inPackets, k -> k.inBytes);
-    private final SaCounters outbound = new SaCounters(allKeyed, k -> k.outPackets, k -> k.outBytes);
-    private final ThreadLocal<Keyed> keyed = ThreadLocal.withInitial(this::newKeyed);
-    private final AtomicLong ipId = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger esnFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final SaTransformState state;
 
     /**
      * RFC 4303 App. A3: consecutive ICV failures on an ESN SA after which the receiver also tries the next
      * sequence number subspace (the sender may have moved more than 2^32 ahead of the window).
      */
     public static final int ESN_RESYNC_THRESHOLD = 16;
-    private final byte[] srcAddr;
-    private final byte[] dstAddr;
-    private volatile byte[] forcedIv;
-    private volatile boolean destroyed;
 
     /**
+     * A context with a state of its own and no saved sequence state ({@link SequenceGuard#NONE}).
+     *
      * @param random the source of CBC IVs, random padding and IPv4 ids of tunnel headers — nothing else
      * @throws InvalidKeyLengthException if a key does not fit its algorithm
      * @throws IllegalArgumentException  if the algorithms do not make a valid SA for the protocol (spec §4.10)
      */
     public SaContext(SaParameters params, RandomGenerator random) throws InvalidKeyLengthException {
-        this.params = params;
-        this.random = random;
-        this.encKey = params.encryptionKey();
-        this.authKey = params.authKey();
-        validate(params);
-        if (params.encryption() != null && params.protocol() != IpsecProtocol.IPCOMP) params.encryption().checkKeyBits(encKey.length * 8);
-        if (params.auth() != null) params.auth().checkKeyBits(authKey.length * 8);
-        this.sendSeq = new AtomicLong(0);
-        this.replay = new ReplayWindow(params.replayWindow(), params.esn());
-        this.ipId.set(random.nextInt(0x10000));
-        this.srcAddr = params.src().address().getAddress();
-        this.dstAddr = params.dst().address().getAddress();
+        this(params, random, SequenceGuard.NONE);
     }
 
+    /** A context with a state of its own whose sequence numbers {@code guard} watches. */
+    public SaContext(SaParameters params, RandomGenerator random, SequenceGuard guard) throws InvalidKeyLengthException {
+        validate(params);
+        this.params = params;
+        this.state = new SaTransformState(params, random, guard);
+    }
+
+    SaContext(SaParameters params, SaTransformState state) {
+        validate(params);
+        this.params = params;
+        this.state = state;
+    }
+
+    /** This SA's context in {@code mode}'s parameters ({@code params.withMode(...)}): the same state, another mode. */
+    public SaContext inMode(SaParameters modeParams) {
+        return state.context(modeParams);
+    }
+
+    /** The SA's state, shared by its contexts in every mode. */
+    public SaTransformState state() { return state; }
+
     /** SA source address bytes (4 or 16). Do not modify. */
-    byte[] srcAddress() { return srcAddr; }
+    byte[] srcAddress() { return state.srcAddress(); }
 
     /** SA destination address bytes (4 or 16). Do not modify. */
-    byte[] dstAddress() { return dstAddr; }
+    byte[] dstAddress() { return state.dstAddress(); }
 
     private static void validate(SaParameters p) {
         if ((p.flags() & SaFlags.OLD) != 0) throw new IllegalArgumentException("RFC 1827/1826 (old) SAs are not supported");
@@ -99,14 +93,14 @@ public final class SaContext {
 
     public SaParameters parameters() { return params; }
 
-    public ReplayWindow replayWindow() { return replay; }
+    public ReplayWindow replayWindow() { return state.replayWindow(); }
 
-    public SaCounters inbound() { return inbound; }
+    public SaCounters inbound() { return state.inbound; }
 
-    public SaCounters outbound() { return outbound; }
+    public SaCounters outbound() { return state.outbound; }
 
     /** The next sequence number the sender will use. */
-    public long nextSequence() { return sendSeq.get() + 1; }
+    public long nextSequence() { return state.counter() + 1; }
 
     /**
      * Sets the next sequence number to send (pcap {@code --seq N}); N ≥ 1, unsigned 64-bit with ESN (so -1 means
@@ -116,90 +110,57 @@ public final class SaContext {
         if (n == 0) throw new IllegalArgumentException("sequence numbers start at 1");
         if (!params.esn() && (n < 0 || n > 0xffffffffL))
             throw new IllegalArgumentException("sequence number beyond 32 bits on an SA without ESN");
-        sendSeq.set(n - 1);
+        state.setCounter(n - 1);
     }
 
     /** Forces the explicit IV of every packet (reproducing published vectors only; never on a live SA). */
     public void forceIv(byte[] iv) {
-        this.forcedIv = iv == null ? null : iv.clone();
+        state.forcedIv = iv == null ? null : iv.clone();
     }
 
-    byte[] forcedIv() { return forcedIv; }
+    byte[] forcedIv() { return state.forcedIv; }
 
     /**
-     * Allocates the next sequence number: RFC 4303 §3.3.3 — without ESN the 32-bit number on the wire must not
-     * cycle unless the SA has CYCSEQ (then it continues at 1: unlike NetBSD, jipsec never sends 0, which every
-     * receiver refuses); with ESN the 64-bit counter (unsigned) must not cycle.
+     * Allocates the next sequence number from the SA's one counter: RFC 4303 §3.3.3 — without ESN the 32-bit number
+     * on the wire must not cycle unless the SA has CYCSEQ (then it continues at 1: unlike NetBSD, jipsec never sends
+     * 0, which every receiver refuses); with ESN the 64-bit counter (unsigned) must not cycle. A number the SA's
+     * {@link SequenceGuard} has not saved yet is not used either.
      *
      * <p>The value returned is a 64-bit packet counter even without ESN, so that counter-derived IVs (GCM, CCM,
      * CTR, ChaCha20-Poly1305) stay unique under the key after a CYCSEQ wrap (RFC 4106 §3.1); the wire carries
      * its low 32 bits.
      *
-     * @return the counter (never 0), or 0 when the SA is exhausted (packet dropped, {@link DropReason#SEQ_WRAP})
+     * @return the counter (never 0), or 0 when no number may be used (the packet is dropped, for
+     *         {@link #sequenceRefusal()}: {@link DropReason#SEQ_WRAP} or {@link DropReason#SEQ_UNSAVED})
      */
-    long allocateSequence() {
-        while (true) {
-            long cur = sendSeq.get();
-            long next;
-            if (params.esn()) {
-                if (cur == -1L) return 0; // 2^64 - 1 was the last
-                next = cur + 1;
-            } else if ((cur & 0xffffffffL) == 0xffffffffL) {
-                if ((params.flags() & SaFlags.CYCSEQ) == 0 || cur == -1L) return 0;
-                next = cur + 2; // skip the wire value 0
-            } else {
-                next = cur + 1;
-            }
-            if (sendSeq.compareAndSet(cur, next)) return next;
-        }
-    }
+    long allocateSequence() { return state.allocateSequence(); }
+
+    /** Why {@link #allocateSequence} returned 0. */
+    DropReason sequenceRefusal() { return state.exhaustedReason(); }
+
+    /** May the authenticated inbound {@code seq} be accepted (call under the replay window's monitor)? */
+    boolean mayAccept(long seq) { return state.guard().mayAccept(seq); }
 
     /** The last sequence number sent as it appears on the wire (64-bit with ESN), 0 before the first. */
     public long lastSequence() {
-        long c = sendSeq.get();
+        long c = state.counter();
         return params.esn() ? c : c & 0xffffffffL;
     }
 
-    int esnFailures() { return esnFailures.get(); }
+    int esnFailures() { return state.esnFailures(); }
 
-    void esnFailure() { esnFailures.incrementAndGet(); }
+    void esnFailure() { state.esnFailure(); }
 
-    void esnSuccess() { if (esnFailures.get() != 0) esnFailures.set(0); }
+    void esnSuccess() { state.esnSuccess(); }
 
-    int nextIpId() {
-        return (int) (ipId.incrementAndGet() & 0xffff);
-    }
+    int nextIpId() { return state.nextIpId(); }
 
-    RandomGenerator random() { return random; }
+    RandomGenerator random() { return state.random(); }
 
-    Keyed keyed() {
-        if (destroyed) throw new IllegalStateException("SA destroyed");
-        return keyed.get();
-    }
+    Keyed keyed() { return state.keyed(); }
 
-    /** Zeroes every key copy and destroys the keyed transforms of every thread. */
-    public void destroy() {
-        destroyed = true;
-        Arrays.fill(encKey, (byte) 0);
-        Arrays.fill(authKey, (byte) 0);
-        for (Keyed k : allKeyed) k.destroy();
-    }
-
-    private Keyed newKeyed() {
-        try {
-            Keyed k = new Keyed();
-            var enc = params.encryption();
-            if (params.protocol() == IpsecProtocol.ESP) {
-                if (enc.combinedMode()) k.aead = enc.newAead(encKey.clone());
-                else k.cipher = enc.newCipher(encKey.clone());
-            }
-            if (params.auth() != null) k.integrity = params.auth().newIntegrity(authKey.clone());
-            allKeyed.add(k);
-            return k;
-        } catch (InvalidKeyLengthException e) {
-            throw new IllegalStateException(e.getMessage(), e); // checked in the constructor
-        }
-    }
+    /** Zeroes every key copy and destroys the keyed transforms of every thread (every mode's context of the SA). */
+    public void destroy() { state.destroy(); }
 
     /** Thread-confined keyed transforms and scratch space. */
     static final class Keyed {

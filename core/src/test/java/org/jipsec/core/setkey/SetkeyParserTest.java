@@ -112,7 +112,7 @@ class SetkeyParserTest {
     void errorsNameTheLine() {
         assertEquals("line 2: syntax error at [aes-foo]",
                 error("flush;\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-foo 0x00 ;"));
-        assertEquals("line 3: Invalid key length at [0x0011]", error("\n\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc 0x0011 ;"));
+        assertEquals("line 3: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)", error("\n\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc 0x0011 ;"));
         assertEquals("line 1: SPI too big. at [0x100000000]", error("add 192.0.2.1 192.0.2.2 esp 0x100000000 -E null;"));
         assertEquals("line 1: Name or service not known at [host.example]", error("add host.example 192.0.2.2 esp 0x1001 -E null;"));
         assertEquals("line 1: syntax error at [end of input]", error("add 192.0.2.1 192.0.2.2 esp 0x1001 -E null"));

@@ -40,7 +40,7 @@ class SetkeyRunnerTest {
         conf.append("add 192.0.2.1 192.0.2.2 esp 0x2000 -E aes-cbc 0x0011 ;\n"); // line 7: a 16-bit AES key
         SetkeyHarness.Result r = h.script(conf.toString(), "-s");
         assertEquals(1, r.status());
-        assertEquals("line 7: Invalid key length at [0x0011]\nparse failed, line 7.\n", r.err());
+        assertEquals("line 7: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)\nparse failed, line 7.\n", r.err());
         assertEquals("", r.out());
         assertEquals(0, h.engine.sad().size(), "the whole file is parsed before anything is sent");
     }

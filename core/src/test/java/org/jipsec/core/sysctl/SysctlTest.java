@@ -35,7 +35,7 @@ class SysctlTest {
         assertEquals(value, sysctl.intValue(name));
     }
 
-    /** Validation table: handler nodes refuse with EINVAL, others store any int, read-only → EPERM. */
+    /** Validation table: out-of-range values refused with EINVAL, read-only → EPERM. */
     @ParameterizedTest
     @CsvSource({
         "net.inet.ipsec.def_policy,0,",
@@ -54,11 +54,12 @@ class SysctlTest {
         "net.inet.ipsec.enabled,3,EINVAL",
         "net.inet.ipsec.test_replay,2,EINVAL",
         "net.inet.ipsec.test_integrity,1,",
-        "net.inet.ipsec.dfbit,7,",
+        "net.inet.ipsec.dfbit,7,EINVAL",
         "net.inet.ipsec.ecn,-1,",
         "net.inet.ipsec.ah_offsetmask,65535,",
-        "net.key.spi_try,-5,",
-        "net.key.larval_lifetime,0,",
+        "net.key.spi_try,-5,EINVAL",
+        "net.key.larval_lifetime,0,EINVAL",
+        "net.inet.ipsec.crypto_support,-7,",
         "net.inet.ipsec.used,1,EPERM",
         "net.inet6.ipsec6.used,1,EPERM",
         "net.inet.ipsec.ipsecstats,1,EPERM",
@@ -74,6 +75,55 @@ class SysctlTest {
             assertEquals(Errno.valueOf(errno), e.errno());
             assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());
         }
+    }
+
+    /**
+     * Issue #12: every variable NetBSD stores without a handler still has a range of meaning; the first value past
+     * each end is refused with EINVAL and the variable keeps its value ({@code name,lowest,highest}; empty: no end).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "net.inet.ipsec.dfbit,0,2", "net.inet.ipsec.ecn,-1,1", "net.inet6.ipsec6.ecn,-1,1",
+        "net.inet.ipsec.debug,0,1", "net.inet6.ipsec6.debug,0,1", "net.inet.ipsec.ah_cleartos,0,1",
+        "net.inet.ipsec.ah_offsetmask,0,65535", "net.inet.ipsec.ipip_spoofcheck,0,1", "net.inet.ipsec.ah_enable,0,1",
+        "net.inet.ipsec.esp_enable,0,1", "net.inet.ipsec.ipcomp_enable,0,1", "net.inet.ipsec.def_policy,0,1",
+        "net.inet.ipsec.esp_trans_deflev,1,2", "net.inet6.ipsec6.ah_net_deflev,1,2",
+        "net.key.debug,0,", "net.key.spi_try,1,100000", "net.key.random_int,0,", "net.key.larval_lifetime,1,",
+        "net.key.blockacq_count,0,", "net.key.blockacq_lifetime,0,", "net.key.esp_keymin,0,65535",
+        "net.key.ah_keymin,0,65535", "net.key.esp_auth,0,1", "net.key.prefered_oldsa,0,1",
+    })
+    void outOfRangeIsEinvalAndTheValueStays(String name, Integer lowest, Integer highest) throws Exception {
+        int before = sysctl.read(name);
+        if (lowest != null && lowest != Integer.MIN_VALUE) {
+            assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(name, lowest - 1)).errno());
+            assertEquals(before, sysctl.read(name));
+            sysctl.write(name, lowest);
+            assertEquals(lowest, sysctl.read(name));
+        }
+        if (highest != null) {
+            assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(name, highest + 1)).errno());
+            sysctl.write(name, highest);
+            assertEquals(highest, sysctl.read(name));
+        }
+    }
+
+    @Test
+    void theGetspiRangeIsNeverEmptyNorReserved() throws Exception {
+        String min = "net.key.spi_min_value", max = "net.key.spi_max_value";
+        SysctlException e = assertThrows(SysctlException.class, () -> sysctl.write(min, 0x10000000));
+        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(min + ": invalid value 268435456 (above net.key.spi_max_value 268435455)", e.getMessage());
+        assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(max, 255)).errno());
+        assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(min, 255)).errno());
+        assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(min, 0)).errno());
+        assertEquals(256, sysctl.read(min));
+        assertEquals(0x0fffffff, sysctl.read(max));
+        sysctl.write(max, 0xffffffff);                                // unsigned: 4294967295 is the top
+        sysctl.write(min, 0x80000000);
+        assertEquals(Errno.EINVAL, assertThrows(SysctlException.class, () -> sysctl.write(max, 0x7fffffff)).errno());
+        sysctl.write(min, 256);
+        sysctl.write(max, 256);                                       // a one-SPI range is a range
+        assertEquals(256, sysctl.read(max));
     }
 
     @Test

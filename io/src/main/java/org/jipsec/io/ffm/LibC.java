@@ -48,6 +48,8 @@ public final class LibC {
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
+    /** asm-generic/socket.h: a {@code u32} cmsg with the socket's cumulative drop count (socket(7)). */
+    public static final int SO_RXQ_OVFL = 40;
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;

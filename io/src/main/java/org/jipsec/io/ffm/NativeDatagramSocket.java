@@ -19,6 +19,9 @@ public final class NativeDatagramSocket implements AutoCloseable {
     private final NativeFd fd;
     private final int family;
     private final LongAdder sendErrors = new LongAdder();
+    /** The last cumulative SO_RXQ_OVFL count seen (u32) and the drops counted from it (receiving thread writes). */
+    private long lastDropCount;
+    private volatile long receiveQueueDrops;
     private volatile NativeException lastSendError;
 
     private NativeDatagramSocket(NativeFd fd, int family) {
@@ -98,8 +101,42 @@ public final class NativeDatagramSocket implements AutoCloseable {
         }
     }
 
-    /** Control bytes per slot that hold everything {@link #enableReceiveInfo()} and UDP GRO attach. */
-    public static final int RECEIVE_INFO_CONTROL = 128;
+    /**
+     * Asks the kernel to attach its drop count to received packets ({@code SO_RXQ_OVFL}, socket(7)): packets it
+     * dropped because this socket's receive queue was full, which the daemon would otherwise never see.
+     * {@link #receiveBatch} folds it into {@link #receiveQueueDrops()}. The cmsg takes 24 bytes of the control area.
+     */
+    public void enableReceiveQueueDrops() throws IOException {
+        setOption(LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 1, "SO_RXQ_OVFL");
+    }
+
+    /** Packets the kernel dropped on this socket's full receive queue, as reported so far by SO_RXQ_OVFL. */
+    public long receiveQueueDrops() {
+        return receiveQueueDrops;
+    }
+
+    /**
+     * Folds the SO_RXQ_OVFL counts of a received batch in: the kernel's count is cumulative and wraps at 2^32, so
+     * the drops are the difference to the last count seen (slots in arrival order, counts never decrease).
+     */
+    private void countReceiveQueueDrops(PacketBatch batch, int n) {
+        if (batch.controlSize() == 0) return;
+        for (int i = 0; i < n; i++) {
+            long c = batch.receiveQueueDrops(i);
+            if (c < 0) continue;
+            long delta = (c - lastDropCount) & 0xffffffffL;
+            if (delta != 0 && delta < 0x80000000L) {            // a later count (an earlier one is never re-reported)
+                receiveQueueDrops += delta;
+                lastDropCount = c;
+            }
+        }
+    }
+
+    /**
+     * Control bytes per slot that hold everything {@link #enableReceiveInfo()}, UDP GRO and SO_RXQ_OVFL attach
+     * (IPv6: pktinfo 40 + tclass 24 + hop limit 24 + GRO 24 + drop count 24 = 136).
+     */
+    public static final int RECEIVE_INFO_CONTROL = 160;
 
     /**
      * IPv6 only: also deliver the Hop-by-Hop, Routing and Destination Options headers that came before the
@@ -293,6 +330,7 @@ public final class NativeDatagramSocket implements AutoCloseable {
                 fd.release();
             }
             if (n != LibC.AGAIN) {
+                if (n > 0) countReceiveQueueDrops(batch, n);
                 return n;
             }
             if (timeoutMillis == 0) {

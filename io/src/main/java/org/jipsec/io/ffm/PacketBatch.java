@@ -251,6 +251,16 @@ public final class PacketBatch implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * The {@code SO_RXQ_OVFL} cmsg of slot {@code i} (socket(7)): how many packets the kernel had dropped on this
+     * socket since it was created — a {@code u32} that wraps — when the packet was queued; -1 if absent (the kernel
+     * attaches it only once the count is non-zero, net/core/sock.c {@code sock_recv_drops}).
+     */
+    public long receiveQueueDrops(int i) {
+        long d = findControl(i, LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 4);
+        return d >= 0 ? Integer.toUnsignedLong(controls.get(JAVA_INT, d)) : -1;
+    }
+
     /** The receiving interface index of slot {@code i} (from the pktinfo cmsg), or 0 if absent. */
     public int interfaceIndex(int i) {
         long d = findControl(i, LibC.IPPROTO_IP, LibC.IP_PKTINFO, 12);

@@ -51,6 +51,8 @@ public final class GatewayDaemon implements AutoCloseable {
     /** {@code --config}, or null. */
     private final ConfigReloader config;
     private final GatewayCounters counters = new GatewayCounters();
+    /** The state directory (issue #12), or null. */
+    private volatile org.jipsec.io.state.SequenceStore store;
     /** The nftables policy guard, or null (--no-policy-guard). */
     private volatile PolicyGuard guard;
     private volatile boolean closed;
@@ -77,6 +79,29 @@ public final class GatewayDaemon implements AutoCloseable {
      * @throws IOException when a device or socket cannot be opened, or the configuration is refused
      */
     public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log) throws IOException {
+        return start(o, sysctl, config, log, null, false);
+    }
+
+    /**
+     * {@link #start(GatewayOptions, Sysctl, ConfigReloader.Source, Log)} with saved sequence state (issue #12):
+     * {@code store} (null: none) gives every ESP/AH SA its write-ahead sequence marks — its first blocks are written
+     * before the data plane starts — and is closed (exact marks written) by {@link #close()}, or here if the start
+     * fails. {@code strictKeys} refuses manually keyed counter-mode SAs without saved state ({@link SequenceAdmission}).
+     */
+    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log,
+                                      org.jipsec.io.state.SequenceStore store, boolean strictKeys) throws IOException {
+        try {
+            GatewayDaemon d = launch(o, sysctl, config, log, store, strictKeys);
+            d.store = store;
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (store != null) store.close();
+            throw e;
+        }
+    }
+
+    private static GatewayDaemon launch(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log,
+                                        org.jipsec.io.state.SequenceStore store, boolean strictKeys) throws IOException {
         AtomicReference<PfkeyServer> sink = new AtomicReference<>();
         BatchClock clock = new BatchClock(InstantSource.system());
         IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(),
@@ -84,9 +109,15 @@ public final class GatewayDaemon implements AutoCloseable {
                     PfkeyServer s = sink.get();
                     if (s != null) s.deliver(out);
                 });
+        engine.keyEngine().setAdmission(new SequenceAdmission(store, strictKeys, log));
+        if (store != null) engine.setSequenceGuards(store.table()::guardFor);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
         if (reloader != null) reloader.loadAtStart();                  // no PF_KEY listener yet; refused: no start
         engine.sweep();
+        if (store != null) {
+            store.flush();                                              // the configured SAs' first blocks, on disk
+            store.start();
+        }
         TunDevice tun = null;
         WireSockets sockets = null;
         PfkeyServer server = null;
@@ -274,7 +305,7 @@ public final class GatewayDaemon implements AutoCloseable {
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
-                + " send_errors=" + sockets.sendErrors);
+                + " send_errors=" + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
         if (h != null) b.append("\n  ike handoff ").append(h.path()).append(h.daemonAttached() ? " (iked attached): " : ": ")
                 .append(h.format());
@@ -306,6 +337,8 @@ public final class GatewayDaemon implements AutoCloseable {
             lock().unlock();
         }
         if (sockets.lastSendError != null) b.append("\n  last send error: ").append(sockets.lastSendError);
+        org.jipsec.io.state.SequenceStore st = store;
+        if (st != null) b.append("\n  ").append(st.status());
         return b.toString();
     }
 
@@ -326,6 +359,8 @@ public final class GatewayDaemon implements AutoCloseable {
         server.close();
         sockets.close();
         try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
+        org.jipsec.io.state.SequenceStore st = store;
+        if (st != null) st.close();                                       // after the data plane: exact marks
         log.line("jipsec gateway: stopped");
     }
 

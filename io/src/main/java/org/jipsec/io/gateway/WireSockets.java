@@ -99,6 +99,7 @@ final class WireSockets implements AutoCloseable {
             for (boolean v6 : new boolean[] {false, true}) {
                 for (int p : RECEIVE_PROTOCOLS) {
                     RawIpSocket s = mark(RawIpSocket.open(v6, p, raw), o.mark(), opened);
+                    s.socket().enableReceiveQueueDrops();              // kernel drops into the counters
                     if (v6) {
                         s.socket().enableReceiveInfo();
                         s.socket().enableReceiveExtensionHeaders();   // RFC 3542 §4: AH's ICV covers them
@@ -113,10 +114,12 @@ final class WireSockets implements AutoCloseable {
                 opened.add(udp4);
                 setMark(udp4.socket(), o.mark());
                 udp4.socket().enableReceiveInfo();
+                udp4.socket().enableReceiveQueueDrops();
                 udp6 = UdpEncapSocket.open(new InetSocketAddress(Inet6Address.getByAddress(new byte[16]), natTPort), uo);
                 opened.add(udp6);
                 setMark(udp6.socket(), o.mark());
                 udp6.socket().enableReceiveInfo();
+                udp6.socket().enableReceiveQueueDrops();
             } else {
                 udp4 = null;
                 udp6 = null;
@@ -145,6 +148,18 @@ final class WireSockets implements AutoCloseable {
 
     /** The UDP encapsulation port (0 = none). */
     int natTPort() { return natTPort; }
+
+    /**
+     * Packets the kernel dropped because a receive socket's queue was full (SO_RXQ_OVFL, summed over the raw and
+     * UDP receive sockets): the data plane fell behind the wire.
+     */
+    long receiveQueueDrops() {
+        long n = 0;
+        for (RawIpSocket s : receive) n += s.socket().receiveQueueDrops();
+        if (udp4 != null) n += udp4.socket().receiveQueueDrops();
+        if (udp6 != null) n += udp6.socket().receiveQueueDrops();
+        return n;
+    }
 
     /** The receive socket for slot {@code i}: IPv6 for the second half. */
     boolean receiveIsIpv6(int i) { return i >= RECEIVE_PROTOCOLS.length; }

@@ -53,7 +53,12 @@ public final class PfkeyClient implements Closeable {
     public int nextSeq() { return ++seq; }
 
     public void send(PfkeyMessage m) throws IOException {
-        sendRaw(PfkeyCodec.encode(m));
+        byte[] b = PfkeyCodec.encode(m);
+        try {
+            sendRaw(b);
+        } finally {
+            java.util.Arrays.fill(b, (byte) 0); // an ADD's keys
+        }
     }
 
     public void sendRaw(byte[] msg) throws IOException {

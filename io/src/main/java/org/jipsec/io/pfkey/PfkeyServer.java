@@ -187,12 +187,16 @@ public final class PfkeyServer implements Closeable {
         }
     }
 
-    /** Called under the lock: queue every delivery on its client (never blocks). */
+    /**
+     * Called under the lock: queue every delivery on its client (never blocks). The messages' KEY extensions (a GET
+     * reply's) are zeroed once encoded; the encoded bytes are zeroed once written.
+     */
     private void dispatch(Outcome o) {
         for (Delivery d : o.deliveries()) {
             ClientConnection c = clients.get(d.socketId());
             if (c != null) c.offer(d.encode(), d.registeredOnly());
         }
+        for (Delivery d : o.deliveries()) KeyEngine.wipeKeys(d.message());
         o.dump().ifPresent(d -> {
             ClientConnection c = clients.get(d.socketId());
             if (c != null) c.offerDump(d.stream());
@@ -244,6 +248,7 @@ public final class PfkeyServer implements Closeable {
             long q = queuedBytes.get();
             // an empty queue always takes one message: clients that never read cannot starve one that does
             if (q + charge > limit || (q > 0 && totalQueued.get() + charge > MAX_TOTAL_QUEUED_BYTES)) {
+                java.util.Arrays.fill(msg, (byte) 0);
                 dropped.incrementAndGet();
                 engine.countDeliveryDropped(); // under the lock (dispatch): net.key.stats IN_NOMEM
                 return;
@@ -304,9 +309,16 @@ public final class PfkeyServer implements Closeable {
                     if (FrameReader.oversized(request)) {
                         oversized.incrementAndGet();
                         deliver(refusal(request, Errno.ENOBUFS));
+                        java.util.Arrays.fill(request, (byte) 0);
                         continue;
                     }
-                    withEngine(e -> dumpRefused(request) ? refusal(request, Errno.ENOBUFS) : handler.apply(id, request), true);
+                    // issue #12: a GETSPI's random candidates are drawn here, without the lock the data plane needs
+                    engine.drawSpiCandidates(request);
+                    try {
+                        withEngine(e -> dumpRefused(request) ? refusal(request, Errno.ENOBUFS) : handler.apply(id, request), true);
+                    } finally {
+                        java.util.Arrays.fill(request, (byte) 0); // an ADD's keys: the SAD has its own copy
+                    }
                 }
             } catch (IOException e) {
                 if (!gone && !closed) {
@@ -324,7 +336,11 @@ public final class PfkeyServer implements Closeable {
                     Object item = out.take();
                     if (item instanceof byte[] msg) {
                         release(msg.length + MESSAGE_OVERHEAD);
-                        write(msg);
+                        try {
+                            write(msg);
+                        } finally {
+                            java.util.Arrays.fill(msg, (byte) 0); // a GET reply carries keys
+                        }
                     } else if (item instanceof PendingDump dump) {
                         streamDump(dump);
                     }
@@ -351,7 +367,9 @@ public final class PfkeyServer implements Closeable {
                     lock.lock();
                     try {
                         for (int i = 0; i < DUMP_BATCH && bytes < DUMP_BATCH_BYTES && stream.hasNext(); i++) {
-                            byte[] m = org.jipsec.core.pfkey.PfkeyCodec.encode(stream.next());
+                            org.jipsec.core.pfkey.PfkeyMessage next = stream.next();
+                            byte[] m = org.jipsec.core.pfkey.PfkeyCodec.encode(next);
+                            KeyEngine.wipeKeys(next);
                             bytes += m.length;
                             batch.add(m);
                         }
@@ -362,7 +380,11 @@ public final class PfkeyServer implements Closeable {
                     long sent = Math.min(dump.charge, batch.size() * DUMP_ENTRY_BYTES);
                     dump.charge -= sent;
                     release(sent);                                  // those entries left the snapshot
-                    for (byte[] m : batch) write(m);
+                    try {
+                        for (byte[] m : batch) write(m);
+                    } finally {
+                        for (byte[] m : batch) java.util.Arrays.fill(m, (byte) 0); // SADB_DUMP replies carry keys
+                    }
                 }
             } finally {
                 release(dump.charge);
@@ -384,8 +406,10 @@ public final class PfkeyServer implements Closeable {
             if (writer != null) writer.interrupt();
             Object item;
             while ((item = out.poll()) != null) {
-                if (item instanceof byte[] msg) release(msg.length + MESSAGE_OVERHEAD);
-                else if (item instanceof PendingDump d) release(d.charge);
+                if (item instanceof byte[] msg) {
+                    release(msg.length + MESSAGE_OVERHEAD);
+                    java.util.Arrays.fill(msg, (byte) 0);
+                } else if (item instanceof PendingDump d) release(d.charge);
             }
         }
     }

