@@ -234,6 +234,9 @@ public final class PfkeyKernel implements Closeable {
             byte[] wire = PfkeyCodec.encode(m);
             try {
                 client.sendRaw(wire);
+            } catch (IOException e) {
+                pending = null;
+                throw new KernelException(what + ": writing to the PF_KEY socket failed: " + e.getMessage(), 0);
             } finally {
                 Arrays.fill(wire, (byte) 0);
                 KernelMessages.wipeKeys(m);
