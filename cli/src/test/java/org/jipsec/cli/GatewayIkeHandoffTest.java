@@ -81,7 +81,7 @@ class GatewayIkeHandoffTest {
             String javaBin = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder("ip", "netns", "exec", a, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--pfkey", pfkey.toString(),
-                    "--tun", "jiptest14")
+                    "--tun", "jiptest14", "--state-dir", dir.resolve("state").toString())
                     .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(err.toFile()).start();
             try {
                 waitFor(() -> read(dir.resolve("gw.out")).contains("running on jiptest14") && Files.exists(ike), p, err);

@@ -73,7 +73,7 @@ class IkedKernelAgainstGatewayTest {
             Path err = dir.resolve("gw.err");
             Process p = new ProcessBuilder("ip", "netns", "exec", a, java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--pfkey", pfkey.toString(),
-                    "--tun", "jiptest15")
+                    "--tun", "jiptest15", "--state-dir", dir.resolve("state").toString())
                     .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(err.toFile()).start();
             try {
                 GatewayIkeHandoffTest.waitFor(() -> GatewayIkeHandoffTest.read(dir.resolve("gw.out")).contains("running on jiptest15"), p, err);
