@@ -60,6 +60,11 @@ final class DaemonProcess implements AutoCloseable {
     static DaemonProcess start(Path dir, String name, String ns, String tun, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("gateway", "--tun", tun));
         argv.addAll(List.of(args));
+        if (!argv.contains("--state-dir") && !argv.contains("--no-state")) {
+            // each test gateway its own sequence state (the default /var/lib/jipsec admits one gateway per host);
+            // the same directory for every start of this namespace's gateway, so restarts continue its numbers
+            argv.addAll(List.of("--state-dir", dir.resolve(tun + "-" + ns + ".state").toString()));
+        }
         Path out = dir.resolve(name + ".out"), err = dir.resolve(name + ".err");
         Process p = new ProcessBuilder(command(ns, argv.toArray(String[]::new)))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -102,6 +102,8 @@ final class DataPlane implements Runnable {
     /** The data plane's own cleartext re-emissions, to recognise them when they come back through the TUN. */
     private final LoopDetector loops = new LoopDetector();
     private volatile boolean running = true;
+    /** Where IKE datagrams received on UDP 4500 go (the IKE handoff, docs/ike-udp-split.md); null: counted only. */
+    volatile java.util.function.Consumer<InputDecision.Ike> ikeSink;
     private Poller poller;
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
@@ -630,7 +632,11 @@ final class DataPlane implements Runnable {
             case InputDecision.Deliver del -> toTun(del.packet(), 0, del.packet().length);
             case InputDecision.Drop x -> counters.inDrops++;
             case InputDecision.Keepalive k -> counters.keepalivesIn++;
-            case InputDecision.Ike ike -> counters.ikeIn++;
+            case InputDecision.Ike ike -> {
+                counters.ikeIn++;
+                java.util.function.Consumer<InputDecision.Ike> sink = ikeSink;
+                if (sink != null) sink.accept(ike);                // IKE handoff to iked: never blocks
+            }
             case InputDecision.Reassembling r -> { }
         }
     }

@@ -56,6 +56,8 @@ public final class GatewayDaemon implements AutoCloseable {
     /** The nftables policy guard, or null (--no-policy-guard). */
     private volatile PolicyGuard guard;
     private volatile boolean closed;
+    /** The UDP 4500 IKE handoff to iked (null without UDP encapsulation or when its socket could not be made). */
+    private volatile org.jipsec.io.ike.IkeHandoffServer ikeHandoff;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
                           Log log, ConfigReloader config, GatewayOptions o, BatchClock clock) {
@@ -132,6 +134,7 @@ public final class GatewayDaemon implements AutoCloseable {
             self[0] = d;
             if (o.policyGuard()) d.startGuard(o);
             else removeLeftoverGuard(tun.name(), log);
+            if (o.natTPort() != 0) d.startIkeHandoff(o);
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
@@ -146,6 +149,29 @@ public final class GatewayDaemon implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * The IKE handoff socket beside the PF_KEY socket (docs/ike-udp-split.md): IKE datagrams received on UDP 4500 go
+     * to the attached iked, and iked's go out from UDP 4500. Without the socket the gateway runs on, counting IKE
+     * datagrams as before.
+     */
+    private void startIkeHandoff(GatewayOptions o) {
+        java.nio.file.Path p = org.jipsec.io.ike.IkeHandoffServer.besidePfkey(server.path());
+        try {
+            org.jipsec.io.ike.IkeHandoffServer h = org.jipsec.io.ike.IkeHandoffServer.start(p, (payload, remote) ->
+                    (remote.getAddress() instanceof java.net.Inet4Address ? sockets.udp4 : sockets.udp6)
+                            .send(payload, 0, payload.length, remote), o.natTPort());
+            ikeHandoff = h;
+            plane.ikeSink = ike -> h.offer(new org.jipsec.io.ike.IkeHandoffServer.Received(ike.destination().address(),
+                    ike.destination().port(), ike.source().address(), ike.source().port(), ike.payload()));
+        } catch (IOException e) {
+            log.line("IKE handoff socket " + p + " not available (" + e.getMessage() + "); IKE on UDP "
+                    + o.natTPort() + " is counted and dropped");
+        }
+    }
+
+    /** The IKE handoff server, or null. */
+    public org.jipsec.io.ike.IkeHandoffServer ikeHandoff() { return ikeHandoff; }
 
     /**
      * Starts the policy guard (on the calling thread, in the gateway's namespace): the SPD as an nftables table that
@@ -280,6 +306,9 @@ public final class GatewayDaemon implements AutoCloseable {
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
                 + " send_errors=" + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
+        org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
+        if (h != null) b.append("\n  ike handoff ").append(h.path()).append(h.daemonAttached() ? " (iked attached): " : ": ")
+                .append(h.format());
         PolicyGuard g = guard;
         long[] guardDrops = g != null ? g.counters() : null;   // outside the engine lock: runs nft
         if (g != null) {
@@ -325,6 +354,8 @@ public final class GatewayDaemon implements AutoCloseable {
         try { thread.join(3000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         PolicyGuard g = guard;
         if (g != null) g.close();
+        org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
+        if (h != null) h.close();
         server.close();
         sockets.close();
         try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
