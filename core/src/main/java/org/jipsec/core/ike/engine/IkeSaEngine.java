@@ -56,11 +56,14 @@ import org.jipsec.core.ike.ts.TsNarrowing;
  * cached response for a retransmitted request (§2.1); deleting a child or the IKE SA from either side, crossing
  * deletes (§1.4.1); the liveness check after {@code dpd_delay} and the dead peer with {@code dpd_action} (§2.4);
  * child rekey with or without PFS (§2.17), the old child deleted after the new one is installed (§2.8), and
- * simultaneous child rekeys (§2.8.1). Helpers: {@link Informational}, {@link ChildRekey}. Inbound ESP SPIs come
+ * simultaneous child rekeys (§2.8.1). Helpers: {@link Informational}, {@link ChildRekey}, {@link OldIkeSa}. Inbound ESP SPIs come
  * from the injected random source here; the daemon will take them from PF_KEY GETSPI.
  *
- * <p>Not yet (issue #14): IKE SA rekey (§1.3.2, §2.18; a peer's IKE rekey is answered NO_ADDITIONAL_SAS, so the
- * peer keeps the SA), additional CHILD_SAs outside a rekey (§1.3.1; answered NO_ADDITIONAL_SAS), cookies (§2.6),
+ * <p>IKE SA rekey (§1.3.2, §2.18) from either side, switching SPIs, keys and message IDs in place and deleting
+ * the old SA; a peer's IKE rekey while we have an exchange outstanding gets TEMPORARY_FAILURE (§2.25), so two
+ * crossing IKE rekeys both fail and are retried by the daemon instead of being resolved by nonces (§2.8.1).
+ *
+ * <p>Not yet (issue #14): additional CHILD_SAs outside a rekey (§1.3.1; answered NO_ADDITIONAL_SAS), cookies (§2.6),
  * fragmentation (RFC 7383), multiple auth rounds, certificates. Not thread-safe: the daemon feeds one SA's events
  * in order.
  */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * IKE SA rekey (RFC 7296 §1.3.2, §2.18) initiated by either side: both engines move to the same new SPIs, the
  * rekey initiator deletes the old SA on the old SA, message IDs restart at 0, and the new keys work — a child
- * rekey, a child delete and the final IKE delete all run over the new SA. INVALID_KE_PAYLOAD is retried.
+ * rekey, the old child's delete and the final IKE delete all run over the new SA.
  */
 class IkeSaRekeyTest {
 
@@ -80,9 +80,9 @@ class IkeSaRekeyTest {
     }
 
     @Test
-    void invalidKeOnIkeRekeyIsRetried() throws Exception {
-        // the initiator proposes x25519 first, the responder only accepts ecp256: IKE_SA_INIT and the rekey both
-        // get INVALID_KE_PAYLOAD once (the rekey starts from the negotiated group, so here it just works)
+    void rekeyUsesTheGroupIkeSaInitSettledOn() throws Exception {
+        // the initiator proposes x25519 first, the responder only accepts ecp256: IKE_SA_INIT gets INVALID_KE_PAYLOAD
+        // once; the rekey then starts from the negotiated group (ecp256) and needs no retry
         rekeyAndUse(pair("aes128gcm16-prfsha256-x25519-ecp256", "aes128gcm16-prfsha256-ecp256", 44), true);
     }
 }
