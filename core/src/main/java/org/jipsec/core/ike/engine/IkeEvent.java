@@ -21,6 +21,12 @@ public sealed interface IkeEvent {
     /** Rekey the IKE SA (rekey_time, admin; RFC 7296 §1.3.2, §2.18); its children move to the new SA. */
     record RekeyIke(long now) implements IkeEvent {}
 
+    /**
+     * ESP traffic arrived on one of this SA's children (the daemon learns it from the PF_KEY lifetime's use time):
+     * strongSwan sends a liveness check only after {@code dpd_delay} without any inbound traffic (§2.4).
+     */
+    record InboundTraffic(long now) implements IkeEvent {}
+
     /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
     record DeleteIke(long now) implements IkeEvent {}
 }

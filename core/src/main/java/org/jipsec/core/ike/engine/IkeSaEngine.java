@@ -174,6 +174,7 @@ public final class IkeSaEngine {
             case IkeEvent.DeleteIke di -> deleteIke(di.now(), actions);
             case IkeEvent.RekeyChild rc -> enqueue(new Queued.RekeyChild(rc.spiIn()), rc.now(), actions);
             case IkeEvent.RekeyIke ri -> enqueue(new Queued.RekeyIke(), ri.now(), actions);
+            case IkeEvent.InboundTraffic t -> lastInbound = Math.max(lastInbound, t.now());
         }
         return actions;
     }

@@ -166,4 +166,17 @@ class IkeInformationalTest {
         assertTrue(s.b.handle(new IkeEvent.Datagram(IkeSaEngineTest.I, IkeSaEngineTest.R, bad, 2_003)).isEmpty());
         assertFalse(s.b.state() == IkeSaEngine.State.CLOSED);
     }
+
+    @Test
+    void inboundEspTrafficPostponesTheLivenessCheck() throws Exception {
+        IkeSimulation s = established("30s", 12, 0, 0, 0);
+        s.bDead = true; // nothing reaches the responder any more, but ESP keeps arriving at the initiator
+        for (long t = 10_000; t < 600_000; t += 10_000) s.at(t, s.a, new IkeEvent.InboundTraffic(0));
+        s.runUntil(600_000);
+        // the responder, whose answers never arrive, declares the initiator dead after ~195 s; from then on only
+        // the ESP traffic keeps the initiator's SA alive (without it: livenessChecksKeepAnAnsweringPeerAndDetect…)
+        assertEquals(IkeSaEngine.State.CLOSED, s.b.state());
+        assertTrue(IkeSimulation.of(s.aActions, IkeAction.DeadPeer.class).isEmpty());
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state());
+    }
 }

@@ -108,6 +108,7 @@ final class IkeSimulation {
             case IkeEvent.DeleteIke d -> new IkeEvent.DeleteIke(now);
             case IkeEvent.RekeyChild r -> new IkeEvent.RekeyChild(r.spiIn(), now);
             case IkeEvent.RekeyIke r -> new IkeEvent.RekeyIke(now);
+            case IkeEvent.InboundTraffic r -> new IkeEvent.InboundTraffic(now);
         };
     }
 
