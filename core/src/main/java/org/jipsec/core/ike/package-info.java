@@ -16,8 +16,10 @@
  *   <li>{@code config}: swanctl.conf (strongSwan's settings syntax) to typed, validated connections, children
  *       and secrets, with strongSwan's defaults; errors name file and line.</li>
  *   <li>{@code ts}: traffic selector narrowing (§2.9).</li>
- *   <li>{@code engine}: the event-driven IKE SA engine for the initial exchanges (IKE_SA_INIT, IKE_AUTH with
- *       PSK and the first CHILD_SA, §1.2), with retransmission and cached responses (§2.1).</li>
+ *   <li>{@code engine}: the event-driven IKE SA engine: the initial exchanges (IKE_SA_INIT, IKE_AUTH with
+ *       PSK and the first CHILD_SA, §1.2), INFORMATIONAL (deletes, liveness checks / DPD, §1.4, §2.4), CHILD_SA
+ *       rekey with and without PFS including simultaneous rekeys (§1.3.3, §2.8.1), IKE SA rekey (§1.3.2,
+ *       §2.18), with retransmission and cached responses (§2.1).</li>
  * </ul>
  *
  * <h2>The daemon this is for: events in, actions out</h2>
@@ -28,7 +30,8 @@
  * randomness are injected; nothing here spawns threads or opens files. The daemon in the cli/io modules owns
  * the UDP 500/4500 sockets (port 4500 shared with jipsecd, which hands over datagrams that carry the non-ESP
  * marker), the PF_KEY client socket, the config file ({@link org.jipsec.core.ike.config.ConfigSource}) and the
- * SA table keyed by SPIs, and feeds the engines. Still to build in the engine: CREATE_CHILD_SA (child and IKE
- * rekey, with the §2.8.1 collisions), INFORMATIONAL (delete, DPD), cookies (§2.6), fragmentation (RFC 7383).
+ * SA table keyed by SPIs, and feeds the engines. Still to build in the engine: the §2.8.1 resolution of two crossing
+ * IKE SA rekeys (today both get TEMPORARY_FAILURE), new CHILD_SAs outside a rekey (§1.3.1), cookies (§2.6),
+ * fragmentation (RFC 7383).
  */
 package org.jipsec.core.ike;

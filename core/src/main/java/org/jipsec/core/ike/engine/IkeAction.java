@@ -48,6 +48,42 @@ public sealed interface IkeAction {
     /** The CHILD_SA in IKE_AUTH was refused; the IKE SA stays up (RFC 7296 §1.2). */
     record ChildFailed(String child, String reason) implements IkeAction {}
 
+    /**
+     * A CHILD_SA is gone (deleted by either side, or with its IKE SA): PF_KEY SADB_DELETE of both SPIs. Exactly one
+     * per {@link InstallChild}.
+     */
+    record RemoveChild(String child, int spiIn, int spiOut) implements IkeAction {
+        @Override
+        public String toString() {
+            return "RemoveChild[" + child + " in " + Integer.toHexString(spiIn) + " out " + Integer.toHexString(spiOut)
+                    + "]";
+        }
+    }
+
+    /**
+     * The IKE SA was rekeyed (RFC 7296 §2.18): from now on it has these SPIs (the daemon routes both pairs to this
+     * engine until the old SA's Delete is done); the children are unchanged.
+     */
+    record IkeRekeyed(Negotiated ike, long spiI, long spiR) implements IkeAction {
+        @Override
+        public String toString() {
+            return "IkeRekeyed[" + ike + " " + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
+        }
+    }
+
+    /** A rekey of the IKE SA was refused or failed; the SA stays as it is (the daemon retries later). */
+    record RekeyFailed(String reason) implements IkeAction {}
+
+    /** The IKE SA was deleted (by us or the peer, RFC 7296 §1.4.1); its children were removed before this. */
+    record Closed(String reason) implements IkeAction {}
+
+    /**
+     * The peer did not answer a request after all retransmissions (§2.4): the IKE SA and its children are gone
+     * (removed before this); the daemon applies {@code dpd_action} (clear: nothing; trap: install the trap
+     * policies; restart: initiate again), as strongSwan does.
+     */
+    record DeadPeer(String reason, org.jipsec.core.ike.config.IkeConfig.DpdAction dpdAction) implements IkeAction {}
+
     /** The IKE SA failed or was given up; {@code reason} says exactly what did not match, for the log. */
     record Failed(String reason) implements IkeAction {}
 }

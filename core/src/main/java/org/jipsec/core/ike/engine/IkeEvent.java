@@ -11,4 +11,22 @@ public sealed interface IkeEvent {
 
     /** The timer the engine armed last has fired. */
     record Timer(long now) implements IkeEvent {}
+
+    /** Delete the CHILD_SA with this inbound SPI (admin terminate, PF_KEY hard EXPIRE; RFC 7296 §1.4.1). */
+    record DeleteChild(int spiIn, long now) implements IkeEvent {}
+
+    /** Rekey the CHILD_SA with this inbound SPI (rekey_time, PF_KEY soft EXPIRE, admin; RFC 7296 §1.3.3). */
+    record RekeyChild(int spiIn, long now) implements IkeEvent {}
+
+    /** Rekey the IKE SA (rekey_time, admin; RFC 7296 §1.3.2, §2.18); its children move to the new SA. */
+    record RekeyIke(long now) implements IkeEvent {}
+
+    /**
+     * ESP traffic arrived on one of this SA's children (the daemon learns it from the PF_KEY lifetime's use time):
+     * strongSwan sends a liveness check only after {@code dpd_delay} without any inbound traffic (§2.4).
+     */
+    record InboundTraffic(long now) implements IkeEvent {}
+
+    /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
+    record DeleteIke(long now) implements IkeEvent {}
 }

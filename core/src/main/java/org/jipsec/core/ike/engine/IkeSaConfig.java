@@ -15,20 +15,32 @@ import org.jipsec.core.ike.proposal.ProposalSpec;
 public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
                           String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
                           List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                          int retransmitTries) {
+                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
+
+    /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
+    public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
+                       String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
+                       List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
+                       int retransmitTries) {
+        this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
+                retransmitBase, retransmitTries, Duration.ZERO, IkeConfig.DpdAction.CLEAR);
+    }
 
     public IkeSaConfig {
+        if (dpdDelay == null || dpdDelay.isNegative()) dpdDelay = Duration.ZERO;
+        if (dpdAction == null) dpdAction = IkeConfig.DpdAction.CLEAR;
         ikeProposals = List.copyOf(ikeProposals);
         espProposals = List.copyOf(espProposals);
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
     }
 
-    /** The first child of a connection, strongSwan's retransmission defaults. */
+    /** The first child of a connection, strongSwan's retransmission defaults, the connection's dpd_delay. */
     public static IkeSaConfig of(IkeConfig.Connection c, IkeIdentity localId, byte[] psk) {
         IkeConfig.Child child = c.children().getFirst();
         return new IkeSaConfig(c.proposals(), localId, c.remote().getFirst().id(), psk, child.name(),
-                child.espProposals(), child.localTs(), child.remoteTs(), Duration.ofSeconds(4), 1.8, 5);
+                child.espProposals(), child.localTs(), child.remoteTs(), Duration.ofSeconds(4), 1.8, 5, c.dpdDelay(),
+                child.dpdAction());
     }
 
     @Override
