@@ -88,11 +88,7 @@ public final class IkeHandoffServer implements Closeable {
      * {@code gw1.ike}, {@code gw1-pfkey} → {@code gw1-ike}, any other name gets {@code .ike} appended.
      */
     public static Path besidePfkey(Path pfkey) {
-        Path abs = pfkey.toAbsolutePath();
-        Path name = abs.getFileName();
-        if (name == null) return Path.of("/run/jipsec/ike");
-        String n = name.toString();
-        return abs.resolveSibling(n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + "ike" : n + ".ike");
+        return org.jipsec.io.unix.SocketPaths.besidePfkey(pfkey, "ike");
     }
 
     public Path path() { return listener.path(); }

@@ -29,11 +29,6 @@ public final class SysctlProtocol {
      * a directory thus get two sysctl sockets. The gateway and the {@code sysctl --pfkey} client both use this.
      */
     public static java.nio.file.Path besidePfkey(java.nio.file.Path pfkey) {
-        java.nio.file.Path abs = pfkey.toAbsolutePath();
-        java.nio.file.Path name = abs.getFileName();
-        if (name == null) return DEFAULT_PATH;
-        String n = name.toString();
-        String derived = n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + "sysctl" : n + ".sysctl";
-        return abs.resolveSibling(derived);
+        return org.jipsec.io.unix.SocketPaths.besidePfkey(pfkey, "sysctl");
     }
 }

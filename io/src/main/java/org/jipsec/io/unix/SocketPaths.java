@@ -31,6 +31,22 @@ import java.util.Map;
  */
 public final class SocketPaths {
 
+    /**
+     * A socket that belongs beside a gateway's PF_KEY socket {@code pfkey}, for {@code role} ("sysctl", "ike"): in the
+     * same directory, named after it — {@code pfkey} becomes {@code role}, a name ending in {@code pfkey} gets that
+     * ending replaced ({@code gw1.pfkey} → {@code gw1.<role>}, {@code gw1-pfkey} → {@code gw1-<role>}), any other
+     * name gets {@code .<role>} appended. Two gateways whose PF_KEY sockets share a directory thus never collide.
+     *
+     * @return the derived path, or {@code /run/jipsec/<role>} for a path without a file name
+     */
+    public static Path besidePfkey(Path pfkey, String role) {
+        Path abs = pfkey.toAbsolutePath();
+        Path name = abs.getFileName();
+        if (name == null) return Path.of("/run/jipsec", role);
+        String n = name.toString();
+        return abs.resolveSibling(n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + role : n + "." + role);
+    }
+
     /** The path cannot be used for a control socket: the message says why. */
     public static final class UnsafePathException extends IOException {
         public UnsafePathException(String message) { super(message); }
