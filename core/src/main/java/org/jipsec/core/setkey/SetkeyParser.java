@@ -348,7 +348,10 @@ public final class SetkeyParser {
         return pairs;
     }
 
-    private SaKeyStatement getDelete(Token verb) throws SetkeyException {
+    /** {@code src dst proto spi extensions ;} of one SA, as get, delete and getspi take it (one address each). */
+    private record OneSa(Endpoint src, Endpoint dst, Proto proto, long spi, Ext ext) { }
+
+    private OneSa oneSa(Token verb) throws SetkeyException {
         int[] ai = aiflags();
         List<Endpoint> srcs = ipAndPort(ai);
         List<Endpoint> dsts = ipAndPort(ai);
@@ -360,25 +363,22 @@ public final class SetkeyParser {
         expectSemi();
         if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
         if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
+        return new OneSa(srcs.get(0), dsts.get(0), proto, spi, e);
+    }
+
+    private SaKeyStatement getDelete(Token verb) throws SetkeyException {
+        OneSa sa = oneSa(verb);
+        Ext e = sa.ext();
         if (e.modeGiven) warnings.add("WARNING: mode is obsolete");
-        if (proto.old) e.flags |= OLD;
-        return new SaKeyStatement(verb.line(), verb.text().equals("delete"), srcs.get(0), dsts.get(0), proto.saType,
-                spi, e.mode, e.reqid, e.flags);
+        if (sa.proto().old) e.flags |= OLD;
+        return new SaKeyStatement(verb.line(), verb.text().equals("delete"), sa.src(), sa.dst(), sa.proto().saType,
+                sa.spi(), e.mode, e.reqid, e.flags);
     }
 
     private GetspiStatement getspi(Token verb) throws SetkeyException {
-        int[] ai = aiflags();
-        List<Endpoint> srcs = ipAndPort(ai);
-        List<Endpoint> dsts = ipAndPort(ai);
-        Proto proto = protocol(next());
-        long spi = spi(next());
-        Ext e = new Ext();
-        while (ext(e, proto)) { /* ext* */ }
-        Token semi = peek();
-        expectSemi();
-        if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
-        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
-        return new GetspiStatement(verb.line(), srcs.get(0), dsts.get(0), proto.saType, spi, e.mode, e.reqid);
+        OneSa sa = oneSa(verb);
+        return new GetspiStatement(verb.line(), sa.src(), sa.dst(), sa.proto().saType, sa.spi(), sa.ext().mode,
+                sa.ext().reqid);
     }
 
     private void deleteAll(Token verb, List<SetkeyStatement> out) throws SetkeyException {
