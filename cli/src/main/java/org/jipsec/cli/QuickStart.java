@@ -87,7 +87,23 @@ final class QuickStart {
         }
     }
 
-    private static Optional<Integer> setkey(String[] args) {
+    /** A command's run over stdout and stderr made as picocli makes them. */
+    @FunctionalInterface
+    private interface Run {
+        int run(PrintWriter out, PrintWriter err) throws IOException;
+    }
+
+    private static int withStreams(Run r) throws IOException {
+        PrintWriter out = out(), err = err();
+        try {
+            return r.run(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static Optional<Integer> setkey(String[] args) throws IOException {
         Parsed p = parse(args, SETKEY_VALUES, SETKEY_FLAGS);
         if (p == null) return Optional.empty();
         SetkeyCommand c = new SetkeyCommand();
@@ -98,13 +114,7 @@ final class QuickStart {
         c.embedded = p.longs().containsKey("--embedded");
         c.strict = p.longs().containsKey("--strict");
         c.argv = p.rest();
-        PrintWriter out = out(), err = err();
-        try {
-            return Optional.of(c.run(out, err));
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return Optional.of(withStreams(c::run));
     }
 
     private static Optional<Integer> sysctl(String[] args) throws IOException {
@@ -120,12 +130,6 @@ final class QuickStart {
         }
         c.embedded = p.longs().containsKey("--embedded");
         c.argv = p.rest();
-        PrintWriter out = out(), err = err();
-        try {
-            return Optional.of(c.run(out, err));
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return Optional.of(withStreams(c::run));
     }
 }
