@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
 import org.jipsec.core.ipsec.Endpoint;
@@ -33,8 +34,8 @@ import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.pfkey.StoredPolicy;
 import org.jipsec.core.sad.SaIndex;
-import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SecurityAssociation;
+import org.jipsec.core.sad.TransformState;
 import org.jipsec.core.spd.AppliedTransform;
 import org.jipsec.core.spd.FlowKey;
 import org.jipsec.core.spd.InboundPolicyCheck;
@@ -51,6 +52,8 @@ import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.core.xform.DropReason;
 import org.jipsec.core.xform.InboundTrace;
 import org.jipsec.core.xform.SaContext;
+import org.jipsec.core.xform.SaTransformState;
+import org.jipsec.core.xform.SequenceGuard;
 import org.jipsec.core.xform.Xform;
 import org.jipsec.core.xform.XformSettings;
 import org.jipsec.core.xform.XformStats;
@@ -77,12 +80,14 @@ import org.jipsec.core.xform.XformStats;
  * inbound policy check runs over the whole history ({@link InboundPolicyCheck}, which fixes ipsec(4)'s BUGS case);
  * a clear packet under an inbound {@code require} policy is dropped ({@code in_polvio}).
  *
- * <p>SA state: one {@link SaContext} per SA, made on first use and destroyed (keys zeroed) as soon as the SA leaves
- * the SAD — checked after every PF_KEY request and timer tick that goes through the engine ({@link #pfkey},
- * {@link #tick}) and before each use.
+ * <p>SA state: every usable SA owns its {@link SaTransformState} (one sequence counter, one replay window, its keyed
+ * transforms), made by the factory this engine gives the key engine when the SA becomes MATURE and destroyed, keys
+ * zeroed, when it leaves the SAD ({@link KeyEngine#setTransformFactory}); the engine keeps no per-SA map. An SA of
+ * mode "any" runs in the mode its request asks for, through that one state ({@link SaTransformState#context}).
  *
- * <p>Threads: not thread-safe; one caller at a time (the io layer serialises, as for {@link KeyEngine}). PF_KEY
- * messages the data path causes (ACQUIRE) go to the {@code pfkeyOut} consumer given at construction.
+ * <p>Threads: not thread-safe; one caller at a time, under the key engine's lock (the io layer serialises, as for
+ * {@link KeyEngine}). The per-SA state it hands the transforms is itself safe for several threads. PF_KEY messages
+ * the data path causes (ACQUIRE) go to the {@code pfkeyOut} consumer given at construction.
  */
 public final class IpsecEngine {
 
@@ -95,7 +100,10 @@ public final class IpsecEngine {
     private final SystemDefaults defaults;
     private final OutboundRequestResolver resolver;
     private final InboundPolicyCheck inboundCheck;
-    private final SaContextCache contexts;
+    private final RandomGenerator random;
+    private Function<SecurityAssociation, SequenceGuard> guards = sa -> SequenceGuard.NONE;
+    /** The offline tool's {@code --seq}/{@code --iv} initializer; null for none. */
+    private Consumer<SaContext> onCreate;
     private final XformStats xformStats = new XformStats();
     /** {@code net.inet.ipsec.ipip_spoofcheck} (default 1) and the host's addresses it compares with. */
     private volatile boolean spoofCheck;
@@ -116,9 +124,6 @@ public final class IpsecEngine {
     private Optional<SecurityPolicy> lastInboundEntry;
     private byte[] lastSource;
     private byte[] lastDestination;
-    private int sweptAtSadSize = -1;
-    /** Sweeps that destroyed contexts (a {@link CachedBundle} from before one is not used). */
-    private int sweeps;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
     private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
@@ -144,7 +149,8 @@ public final class IpsecEngine {
         this.defaults = new SystemDefaults(sysctl);
         this.resolver = new OutboundRequestResolver(defaults);
         this.inboundCheck = new InboundPolicyCheck(defaults);
-        this.contexts = new SaContextCache(Objects.requireNonNull(random));
+        this.random = Objects.requireNonNull(random);
+        keys.setTransformFactory(this::newTransformState);
         this.reassembler = new Reassembler(settings.reassembly(), clock);
         this.pending = settings.pendingPerSa() == 0 ? null : new PendingPacketQueue<>(settings.pendingPerSa(),
                 Math.max(1, settings.pendingPackets()), Math.max(1, settings.pendingBytes()), settings.pendingTimeout(), clock);
@@ -197,20 +203,18 @@ public final class IpsecEngine {
 
     // ------------------------------------------------------------------------------------------ PF_KEY and timer
 
-    /** A PF_KEY request through the engine: the key engine answers, then dead SAs lose their contexts. */
+    /** A PF_KEY request through the engine (the SAs it adds or removes make or destroy their transform state). */
     public Outcome pfkey(long socket, byte[] message) {
-        Outcome o = keys.handle(socket, message);
-        sweep();
-        return o;
+        return keys.handle(socket, message);
     }
 
     /**
-     * The once-a-second timer: key_timehandler (lifetimes → SADB_EXPIRE, larval SAs, ACQUIRE entries), then dead SAs
-     * lose their contexts, held packets past their timeout are dropped ({@code out_nosa}), stale fragments freed.
+     * The once-a-second timer: key_timehandler (lifetimes → SADB_EXPIRE, larval SAs, ACQUIRE entries; an SA that
+     * expires destroys its transform state), held packets past their timeout are dropped ({@code out_nosa}), stale
+     * fragments freed.
      */
     public Outcome tick() {
         Outcome o = keys.tick();
-        sweep();
         if (pending != null) {
             for (Pending ignored : pending.expire()) stats.increment(IpsecStatistics.OUT_NOSA);
             if (pending.size() == 0) waiting.clear();
@@ -219,53 +223,67 @@ public final class IpsecEngine {
         return o;
     }
 
-    /**
-     * Destroys the context (zeroing its keys) of every SA that is no longer in the SAD; returns how many. Called by
-     * {@link #pfkey} and {@link #tick}; call it after driving the {@link KeyEngine} directly.
-     */
-    public int sweep() {
-        sweptAtSadSize = keys.sad().size();
-        int n = contexts.sweep(this::alive);
-        if (n > 0) sweeps++;                                               // no cached bundle keeps a dead context
-        return n;
-    }
-
-    /**
-     * Packets may arrive after PF_KEY requests that did not go through {@link #pfkey} (an io layer driving the
-     * {@link KeyEngine} directly): a change in the SAD's size triggers a sweep, so a deleted SA's keys do not linger.
-     */
-    private void sweepIfSadChanged() {
-        if (keys.sad().size() != sweptAtSadSize) sweep();
-    }
-
     private boolean alive(SecurityAssociation sa) {
-        if (sa.state() != SaState.MATURE && sa.state() != SaState.DYING) return false;
-        Optional<SecurityAssociation> now = keys.lookupInbound(sa.destination().address(), sa.saType(), sa.spi());
-        return now.isPresent() && now.get() == sa;
+        return sa.state().usable();
+    }
+
+    /**
+     * The factory the key engine calls when an SA becomes MATURE: the SA's one transform state, in the SA's own
+     * mode, with its saved sequence state; an SA the transforms refuse gets a {@link TransformState.Refused}.
+     */
+    private TransformState newTransformState(SecurityAssociation sa) {
+        if (sa.protocol().isEmpty()) return new TransformState.Refused("SA type " + sa.saType().dumpName() + " has no transform");
+        try {
+            SaTransformState st = SaTransformState.create(SaAdapter.parameters(sa, sa.mode()), random, guards.apply(sa));
+            if (onCreate != null) onCreate.accept(st.context(sa.mode()));
+            return st;
+        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+            return new TransformState.Refused(e.getMessage());
+        }
+    }
+
+    /** The transform state of a usable SA, or the reason there is none. */
+    private static SaTransformState stateOf(SecurityAssociation sa) throws RefusedSa {
+        TransformState t = sa.transform();
+        if (t instanceof SaTransformState st) return st;
+        throw new RefusedSa(t instanceof TransformState.Refused r ? r.reason() : "SA has no transform state");
+    }
+
+    private static final class RefusedSa extends Exception {
+        RefusedSa(String reason) { super(reason, null, false, false); }
     }
 
     /**
      * Where SAs get their saved sequence state from now on (issue #12: a state directory that writes sequence numbers
      * ahead of use); without one, {@link org.jipsec.core.xform.SequenceGuard#NONE}. Set before traffic flows.
      */
-    public void setSequenceGuards(java.util.function.Function<SecurityAssociation, org.jipsec.core.xform.SequenceGuard> guards) {
-        contexts.guards(guards);
+    public void setSequenceGuards(Function<SecurityAssociation, SequenceGuard> guards) {
+        this.guards = Objects.requireNonNull(guards);
     }
 
     /**
-     * Runs {@code init} on every SA's transform state when it is made (the offline tool's {@code --seq}, {@code --iv}):
-     * on the SA's first context, whose state the contexts of its other modes share; contexts that exist already are
-     * not touched.
+     * Runs {@code init} on every SA's transform state (the offline tool's {@code --seq}, {@code --iv}): on the usable
+     * SAs' now, and on every SA's as it becomes MATURE — once per SA, on its context in its own mode, whose state the
+     * contexts of its other modes share. Set before traffic flows.
      */
     public void setContextInitializer(Consumer<SaContext> init) {
-        contexts.onCreate(init);
+        this.onCreate = Objects.requireNonNull(init);
+        keys.sad().forEach(SaType.UNSPEC, sa -> {
+            if (sa.transform() instanceof SaTransformState st) init.accept(st.context(sa.mode()));
+        });
     }
 
-    /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
-    public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
+    /** The transform contexts that exist for {@code sa} (tests and diagnostics); empty once the SA is gone. */
+    public List<SaContext> contextsOf(SecurityAssociation sa) {
+        return sa.transform() instanceof SaTransformState st ? st.contexts() : List.of();
+    }
 
-    /** SAs that have a transform context. */
-    public int contextCount() { return contexts.size(); }
+    /** SAs in the SAD that hold a live transform state (tests and diagnostics). */
+    public int contextCount() {
+        int[] n = {0};
+        keys.sad().forEach(SaType.UNSPEC, sa -> { if (sa.transform() instanceof SaTransformState) n[0]++; });
+        return n[0];
+    }
 
     /**
      * Releases the packets held for SAs that have arrived since (an IKE daemon answered the ACQUIRE): each runs
@@ -293,13 +311,10 @@ public final class IpsecEngine {
         List<WirePacket> out = new ArrayList<>();
         for (SecurityAssociation sa : keys.sad().snapshot(SaType.ESP)) {
             if (sa.natTType() == 0 || !alive(sa) || !localAddresses.contains(sa.source().address())) continue;
-            try {
-                SaContext c = contexts.get(sa, sa.mode());
-                var natT = c.parameters().natT();
-                out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
-            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-                // an SA the transforms refuse sends no traffic, keepalives included
-            }
+            if (!(sa.transform() instanceof SaTransformState st)) continue; // refused: no traffic, keepalives included
+            SaContext c = st.context(sa.mode());
+            var natT = c.parameters().natT();
+            out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
         }
         return out;
     }
@@ -343,7 +358,6 @@ public final class IpsecEngine {
 
     /** {@code inPlace} null: the caller's buffer is copied; else the packet is worked on in place (null returned when sent). */
     private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort, InPlaceOutput inPlace) {
-        sweepIfSadChanged();
         PacketSelector sel;
         try {
             sel = PacketSelector.of(packet, needPort);
@@ -403,7 +417,7 @@ public final class IpsecEngine {
                 // this flow while the SPD entry and the SAD stay as they are: remembered (socket policies aside)
                 CachedBundle fill = socket == null && entry.isPresent() && p.acquire().isEmpty()
                         && p.steps().size() == policy.requests().size()
-                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(), sweeps,
+                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(),
                                 p.steps(), new SaContext[p.steps().size()]) : null;
                 yield protect(packet, p.steps(), fill, inPlace);
             }
@@ -432,7 +446,7 @@ public final class IpsecEngine {
      * {@link OutboundRequestResolver} would; the contexts are filled by the first packet that uses it.
      */
     private record CachedBundle(FlowKey key, SecurityPolicy entry, long sadGeneration, boolean preferOld,
-                                int sweeps, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                List<OutboundDecision.Step<SecurityAssociation>> steps,
                                 SaContext[] contexts) {}
 
     private static final int BUNDLE_SLOTS = 256;
@@ -443,7 +457,7 @@ public final class IpsecEngine {
     private CachedBundle cachedBundle(FlowKey key, SecurityPolicy entry) {
         int h = key.hashCode();
         CachedBundle b = bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)];
-        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation() || b.sweeps() != sweeps
+        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation()
                 || b.preferOld() != preferOld() || !b.key().equals(key)) return null;
         return b;
     }
@@ -500,8 +514,8 @@ public final class IpsecEngine {
             if (ctx == null) {
                 IpsecMode mode = modeFor(sa, step.request(), f);
                 try {
-                    ctx = contexts.get(sa, mode);
-                } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                    ctx = stateOf(sa).context(mode);
+                } catch (RefusedSa e) {
                     stats.increment(IpsecStatistics.OUT_INVAL);
                     return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
                 }
@@ -520,7 +534,6 @@ public final class IpsecEngine {
                         + Integer.toHexString(sa.spi()) + ": " + r.description());
             }
             sa.recordUse(before, now);                                     // spec §4.9: bytes += packet length
-            sa.setSequence((int) ctx.lastSequence());
             last = sa;
             lastCtx = ctx;
         }
@@ -611,7 +624,6 @@ public final class IpsecEngine {
 
     /** Null only when {@code result} is given and took the delivered packet. */
     private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs, InputResult result) {
-        sweepIfSadChanged();
         PacketBuffer f;
         boolean udpDecapsulated = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
@@ -661,11 +673,6 @@ public final class IpsecEngine {
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
                     sa.mode() == IpsecMode.ANY));
             sa.recordUse(received, now);                                   // spec §4.9
-            // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
-            // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted
-            if (sa.replayWindowBytes() > 0 && sa.protocol().orElse(null) != IpsecProtocol.IPCOMP) {
-                if (sa.sequence() != -1) sa.setSequence(sa.sequence() + 1);      // NetBSD stops at ~0
-            }
         }
         InputDecision.Drop spoofed = spoofCheck(f, history);
         if (spoofed != null) return spoofed;
@@ -719,14 +726,11 @@ public final class IpsecEngine {
         Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
         if (found.isEmpty()) return null;
         SecurityAssociation sa = found.get();
-        try {
-            SaContext c = contexts.get(sa, sa.mode());
-            // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
-            layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
-            return c;
-        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-            return null;
-        }
+        if (!(sa.transform() instanceof SaTransformState st)) return null;  // refused by the transforms
+        SaContext c = st.context(sa.mode());
+        // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
+        layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
+        return c;
     }
 
     /** The last address read from a packet and its InetAddress (immutable): one flow's packets make no new ones. */

@@ -30,7 +30,9 @@
  * <p>Conventions: every offset is an absolute index into the byte array; every multi-byte field is big-endian
  * (network order); accessors named after a field read exactly that field and never check bounds — call the
  * {@code check} method of the header class (which throws {@link org.jipsec.core.net.MalformedPacketException})
- * once on untrusted input, then use the accessors freely. Decoders of untrusted bytes throw only
+ * once on untrusted input, then use the accessors freely. Threads: the static accessors and checksum functions are
+ * stateless; a {@link org.jipsec.core.net.PacketBuffer} belongs to one thread at a time; the
+ * {@link org.jipsec.core.net.Reassembler} is confined to its owner (the engine, under the engine lock). Decoders of untrusted bytes throw only
  * {@code MalformedPacketException} (pcap: {@code PcapFormatException}) and are fuzzed with Jazzer.
  */
 package org.jipsec.core.net;
