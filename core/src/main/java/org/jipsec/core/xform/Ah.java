@@ -197,7 +197,7 @@ final class Ah {
         int wireSeq = IpView.i32(b, ah + 8);
         if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL;
         long seq;
-        seq = sa.replayWindow().check(wireSeq); // unlocked read; commit() decides under the lock
+        seq = sa.replayWindow().check(wireSeq); // before the ICV; commit() checks again after it
         if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         if (seqOut != null) seqOut[0] = seq;
         if (f.end() > end) f.trimBack(f.end() - end);

@@ -204,7 +204,7 @@ public final class Esp {
         // replay check (only with integrity: RFC 4303 §3.4.3, NetBSD "only when an auth algorithm is set")
         long seq;
         if (integrity) {
-            // read without the lock: a stale view only lets a duplicate through to commit(), which refuses it
+            // before the ICV: another worker may commit meanwhile, so commit() checks again after it
             seq = sa.replayWindow().check(wireSeq);
             if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         } else {
