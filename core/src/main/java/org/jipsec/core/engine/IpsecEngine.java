@@ -22,11 +22,16 @@ import org.jipsec.core.ipsec.PolicyDirection;
 import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.Ipv6Header;
 import org.jipsec.core.net.MalformedPacketException;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.net.PacketSelector;
 import org.jipsec.core.net.ReassemblyResult;
 import org.jipsec.core.net.Reassembler;
+import org.jipsec.core.net.UdpEncapClassifier;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
@@ -117,6 +122,8 @@ public final class IpsecEngine {
     /** The engine's own arrays for ESP-in-UDP input ({@link #espInUdp}); used only inside {@link #input}. */
     private final org.jipsec.core.xform.InputBuffers inputBuffers =
             new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
+    /** The engine's view for {@link #natTSpecial(PacketBuffer)} (used only inside {@link #input}). */
+    private final IpView natTView = new IpView();
     private Encapsulation.UdpDatagram lastDatagram;
     /** The last address-path inbound SPD answer ({@link Spd#lookupAgain}). */
     private FlowKey lastInboundKey;
@@ -480,11 +487,11 @@ public final class IpsecEngine {
 
     private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
         if (inPlace != null) {
-            inPlace.sent(new Encapsulation.RawIp(outerProtocol(packet.array(), packet.start(), packet.length())), true);
+            inPlace.sent(new Encapsulation.RawIp(IpView.outerProtocol(packet.array(), packet.start(), packet.length())), true);
             return null;
         }
         byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
-        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
+        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(IpView.outerProtocol(bytes, 0, bytes.length))));
     }
 
     private void acquire(List<SaIndex> missing, Optional<SecurityPolicy> entry) {
@@ -541,13 +548,13 @@ public final class IpsecEngine {
         if (inPlace != null) {
             inPlace.sent(natT != null && last.saType() == SaType.ESP
                     ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
-                    : new Encapsulation.RawIp(outerProtocol(f.array(), f.start(), f.length())), false);
+                    : new Encapsulation.RawIp(IpView.outerProtocol(f.array(), f.start(), f.length())), false);
             return null;
         }
         byte[] wire = f.toByteArray();
         Encapsulation how = natT != null && last.saType() == SaType.ESP
                 ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
-                : new Encapsulation.RawIp(outerProtocol(wire, 0, wire.length));
+                : new Encapsulation.RawIp(IpView.outerProtocol(wire, 0, wire.length));
         return new OutputDecision.Send(List.of(new WirePacket(wire, how)));
     }
 
@@ -567,23 +574,6 @@ public final class IpsecEngine {
         int dstOff = s + (pktV6 ? 24 : 16);
         if (dstOff + d.length > f.end() || !Arrays.equals(d, 0, d.length, b, dstOff, dstOff + d.length)) return IpsecMode.TUNNEL;
         return IpsecMode.TRANSPORT;
-    }
-
-    /** The protocol named by the outer header (IPv6: after Hop-by-Hop, Routing and Destination Options headers). */
-    static int outerProtocol(byte[] b, int off, int len) {
-        if (len < 1) return 0;
-        int v = (b[off] & 0xf0) >>> 4;
-        if (v == 4) return len >= 20 ? b[off + 9] & 0xff : 0;
-        if (v != 6 || len < 40) return 0;
-        int nh = b[off + 6] & 0xff;
-        int pos = off + 40;
-        for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60); i++) {
-            if (pos + 2 > off + len) return nh;
-            int next = b[pos] & 0xff;
-            pos += ((b[pos + 1] & 0xff) + 1) * 8;
-            nh = next;
-        }
-        return nh;
     }
 
     private static String describe(SaIndex i) {
@@ -822,33 +812,19 @@ public final class IpsecEngine {
 
     /** NAT-T keepalive / IKE on a whole IP packet addressed to a NAT-T port; null when it is neither. */
     private InputDecision natTSpecial(PacketBuffer f) {
+        IpView ip = natTView;
         byte[] b = f.array();
-        int s = f.start();
-        int len = f.length();
-        if (len < 1) return null;
-        int v = (b[s] & 0xf0) >>> 4;
-        int hl;
-        int total;
-        if (v == 4) {
-            if (len < 20 || (b[s + 9] & 0xff) != 17) return null;
-            hl = (b[s] & 0x0f) * 4;
-            total = Math.min(len, Bytes.u16(b, s + 2));
-            if ((Bytes.u16(b, s + 6) & 0x3fff) != 0) return null;          // a fragment: not ours to read
-        } else if (v == 6) {
-            if (len < 40 || (b[s + 6] & 0xff) != 17) return null;
-            hl = 40;
-            total = Math.min(len, 40 + Bytes.u16(b, s + 4));
-        } else {
-            return null;
-        }
-        if (hl < 20 || hl + 8 > total) return null;
-        int dport = Bytes.u16(b, s + hl + 2);
+        if (ip.parse(b, f.start(), f.end(), true) != null || ip.proto != IpProtocols.UDP || ip.fragment) return null;
+        int u = ip.hdrEnd;                                                 // a fragment is not ours to read
+        if (u + 8 > ip.ipEnd) return null;
+        int dport = Bytes.u16(b, u + 2);
         if (!isNatTPort(dport)) return null;
-        int alen = v == 4 ? 4 : 16;
-        int srcOff = s + (v == 4 ? 12 : 8);
-        Endpoint src = new Endpoint(address(b, srcOff, alen), Bytes.u16(b, s + hl));
+        boolean v4 = ip.version == 4;
+        int alen = v4 ? 4 : 16;
+        int srcOff = f.start() + (v4 ? Ipv4Header.OFF_SRC : Ipv6Header.OFF_SRC);
+        Endpoint src = new Endpoint(address(b, srcOff, alen), Bytes.u16(b, u));
         Endpoint dst = new Endpoint(address(b, srcOff + alen, alen), dport);
-        return natTSpecial(b, s + hl + 8, total - hl - 8, src, dst);
+        return natTSpecial(b, u + 8, ip.ipEnd - u - 8, src, dst);
     }
 
     private boolean isNatTPort(int port) {
@@ -856,16 +832,19 @@ public final class IpsecEngine {
         return false;
     }
 
-    /** RFC 3948 §2.2 keepalive (one 0xFF byte) and §2.1 non-ESP marker (four zero bytes: IKE). */
+    /**
+     * RFC 3948 §2 through the one classifier: a NAT-keepalive (§2.3), IKE behind the non-ESP marker (§2.2), else
+     * null — ESP, or malformed, which the transforms drop and count.
+     */
     private InputDecision natTSpecial(byte[] b, int off, int len, Endpoint src, Endpoint dst) {
-        if (len == 1 && (b[off] & 0xff) == 0xff) {
-            xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
-            return new InputDecision.Keepalive(src, dst);
-        }
-        if (len >= 4 && b[off] == 0 && b[off + 1] == 0 && b[off + 2] == 0 && b[off + 3] == 0) {
-            return new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + 4, off + len));
-        }
-        return null;
+        return switch (UdpEncapClassifier.classify(b, off, len)) {
+            case NAT_KEEPALIVE -> {
+                xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
+                yield new InputDecision.Keepalive(src, dst);
+            }
+            case IKE -> new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + UdpEncapClassifier.NON_ESP_MARKER_LENGTH, off + len));
+            case ESP, MALFORMED -> null;
+        };
     }
 
     /**
@@ -895,28 +874,8 @@ public final class IpsecEngine {
         boolean inPlace = bufferIsOurs && off >= hl;                     // the header goes into the headroom
         byte[] b = inPlace ? payload : inputBuffers.first();
         int s = inPlace ? off - hl : Xform.HEADROOM;
-        if (v6) {
-            b[s] = 0x60;
-            b[s + 1] = 0;
-            b[s + 2] = 0;
-            b[s + 3] = 0;
-            Bytes.put16(b, s + 4, len);
-            b[s + 6] = 50;
-            b[s + 7] = 64;
-            System.arraycopy(src, 0, b, s + 8, 16);
-            System.arraycopy(dst, 0, b, s + 24, 16);
-        } else {
-            b[s] = 0x45;
-            b[s + 1] = 0;
-            Bytes.put16(b, s + 2, hl + len);
-            Bytes.put16(b, s + 4, 0);
-            Bytes.put16(b, s + 6, 0);
-            b[s + 8] = 64;
-            b[s + 9] = 50;
-            Bytes.put16(b, s + 10, 0);
-            System.arraycopy(src, 0, b, s + 12, 4);
-            System.arraycopy(dst, 0, b, s + 16, 4);
-        }
+        if (v6) Ipv6Header.write(b, s, 0, 0, len, IpProtocols.ESP, 64, src, dst);
+        else Ipv4Header.writeUnchecked(b, s, 0, hl + len, 0, 0, 64, IpProtocols.ESP, Bytes.i32(src, 0), Bytes.i32(dst, 0));
         if (!inPlace) System.arraycopy(payload, off, b, s + hl, len);
         return PacketBuffer.wrap(b, s, hl + len);
     }
@@ -931,11 +890,11 @@ public final class IpsecEngine {
         byte[] b = f.array();
         int s = f.start();
         if (v6) {
-            org.jipsec.core.net.Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
+            Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
                     dst.address().getAddress());
         } else {
-            org.jipsec.core.net.Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
-                    org.jipsec.core.net.Ipv4Header.toInt(src.address()), org.jipsec.core.net.Ipv4Header.toInt(dst.address()));
+            Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
+                    Ipv4Header.toInt(src.address()), Ipv4Header.toInt(dst.address()));
         }
         Bytes.put16(b, s + hl, src.port());
         Bytes.put16(b, s + hl + 2, dst.port());

@@ -1,6 +1,7 @@
 package org.jipsec.core.xform;
 
 import java.util.random.RandomGenerator;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.CipherTransform;

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jipsec.core.net.Bytes;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
@@ -79,7 +80,7 @@ class SaConcurrencyTest {
                 assertEquals(null, x.output(sa, f));
                 byte[] w = f.toByteArray();
                 // ESP header after the 20-byte IPv4 header: SPI, sequence number, then GCM's 8-byte explicit IV
-                mine.add(new long[] {IpView.i32(w, 24) & 0xffffffffL, java.nio.ByteBuffer.wrap(w, 28, 8).getLong()});
+                mine.add(new long[] {Bytes.i32(w, 24) & 0xffffffffL, java.nio.ByteBuffer.wrap(w, 28, 8).getLong()});
             }
             return mine;
         });
