@@ -15,7 +15,12 @@
  * <li>{@link org.jipsec.core.net.OptionCursor} — IPv4 options and IPv6 TLV options; mutable-option zeroing
  *     for AH; IPv4 source-route final destination.</li>
  * <li>{@link org.jipsec.core.net.IpPacket} — version, whole-packet check, upper layer (IPv4 skips AH).</li>
- * <li>{@link org.jipsec.core.net.Checksums}, {@link org.jipsec.core.net.TransportChecksum} — RFC 1071 sums,
+ * <li>{@link org.jipsec.core.net.IpView} — where IPsec cuts into a packet (the transforms' reusable view), and the
+ *     lenient outer-header helpers of the data path (header length, outer protocol, link-scoped destination).</li>
+ * <li>{@link org.jipsec.core.net.UdpEncapClassifier} — RFC 3948 §2: ESP, IKE or NAT-keepalive on port 4500; the
+ *     one classifier (engine, transforms, sockets, pcap tool).</li>
+ * <li>{@link org.jipsec.core.net.Checksums}, {@link org.jipsec.core.net.TransportChecksum} — the one RFC 1071 sum
+ *     (heap arrays and memory segments),
  *     RFC 1624 incremental updates, TCP/UDP/ICMP/ICMPv6 checksums of both families computed and verified in
  *     place.</li>
  * <li>{@link org.jipsec.core.net.PacketSelector} — the (src, dst, proto, ports) selector of a packet as
