@@ -40,7 +40,6 @@ final class OfflineSetkey {
             throw new IllegalStateException(e);                 // a constant argument list: cannot happen
         }
         int status = new SetkeyRunner(env, err, err).run(o);
-        engine.sweep();                                         // requests that bypassed engine.pfkey
         err.flush();
         return status;
     }

@@ -220,13 +220,7 @@ public final class IoBench {
     }
 
     private static int csum(long sum, byte[] b, int off, int len) {
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
+        return org.jipsec.core.net.Checksums.finish(org.jipsec.core.net.Checksums.add(sum, b, off, len));
     }
 
     private static void tunWrite(NetnsLab lab, String ns) throws Exception {

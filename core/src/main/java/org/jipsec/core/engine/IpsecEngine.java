@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
 import org.jipsec.core.ipsec.Endpoint;
@@ -21,11 +22,16 @@ import org.jipsec.core.ipsec.PolicyDirection;
 import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.Ipv6Header;
 import org.jipsec.core.net.MalformedPacketException;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.net.PacketSelector;
 import org.jipsec.core.net.ReassemblyResult;
 import org.jipsec.core.net.Reassembler;
+import org.jipsec.core.net.UdpEncapClassifier;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
@@ -33,8 +39,8 @@ import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.pfkey.StoredPolicy;
 import org.jipsec.core.sad.SaIndex;
-import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SecurityAssociation;
+import org.jipsec.core.sad.TransformState;
 import org.jipsec.core.spd.AppliedTransform;
 import org.jipsec.core.spd.FlowKey;
 import org.jipsec.core.spd.InboundPolicyCheck;
@@ -51,6 +57,8 @@ import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.core.xform.DropReason;
 import org.jipsec.core.xform.InboundTrace;
 import org.jipsec.core.xform.SaContext;
+import org.jipsec.core.xform.SaTransformState;
+import org.jipsec.core.xform.SequenceGuard;
 import org.jipsec.core.xform.Xform;
 import org.jipsec.core.xform.XformSettings;
 import org.jipsec.core.xform.XformStats;
@@ -77,12 +85,14 @@ import org.jipsec.core.xform.XformStats;
  * inbound policy check runs over the whole history ({@link InboundPolicyCheck}, which fixes ipsec(4)'s BUGS case);
  * a clear packet under an inbound {@code require} policy is dropped ({@code in_polvio}).
  *
- * <p>SA state: one {@link SaContext} per SA, made on first use and destroyed (keys zeroed) as soon as the SA leaves
- * the SAD — checked after every PF_KEY request and timer tick that goes through the engine ({@link #pfkey},
- * {@link #tick}) and before each use.
+ * <p>SA state: every usable SA owns its {@link SaTransformState} (one sequence counter, one replay window, its keyed
+ * transforms), made by the factory this engine gives the key engine when the SA becomes MATURE and destroyed, keys
+ * zeroed, when it leaves the SAD ({@link KeyEngine#setTransformFactory}); the engine keeps no per-SA map. An SA of
+ * mode "any" runs in the mode its request asks for, through that one state ({@link SaTransformState#context}).
  *
- * <p>Threads: not thread-safe; one caller at a time (the io layer serialises, as for {@link KeyEngine}). PF_KEY
- * messages the data path causes (ACQUIRE) go to the {@code pfkeyOut} consumer given at construction.
+ * <p>Threads: not thread-safe; one caller at a time, under the key engine's lock (the io layer serialises, as for
+ * {@link KeyEngine}). The per-SA state it hands the transforms is itself safe for several threads. PF_KEY messages
+ * the data path causes (ACQUIRE) go to the {@code pfkeyOut} consumer given at construction.
  */
 public final class IpsecEngine {
 
@@ -95,7 +105,10 @@ public final class IpsecEngine {
     private final SystemDefaults defaults;
     private final OutboundRequestResolver resolver;
     private final InboundPolicyCheck inboundCheck;
-    private final SaContextCache contexts;
+    private final RandomGenerator random;
+    private Function<SecurityAssociation, SequenceGuard> guards = sa -> SequenceGuard.NONE;
+    /** The offline tool's {@code --seq}/{@code --iv} initializer; null for none. */
+    private Consumer<SaContext> onCreate;
     private final XformStats xformStats = new XformStats();
     /** {@code net.inet.ipsec.ipip_spoofcheck} (default 1) and the host's addresses it compares with. */
     private volatile boolean spoofCheck;
@@ -109,6 +122,8 @@ public final class IpsecEngine {
     /** The engine's own arrays for ESP-in-UDP input ({@link #espInUdp}); used only inside {@link #input}. */
     private final org.jipsec.core.xform.InputBuffers inputBuffers =
             new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
+    /** The engine's view for {@link #natTSpecial(PacketBuffer)} (used only inside {@link #input}). */
+    private final IpView natTView = new IpView();
     private Encapsulation.UdpDatagram lastDatagram;
     /** The last address-path inbound SPD answer ({@link Spd#lookupAgain}). */
     private FlowKey lastInboundKey;
@@ -116,9 +131,6 @@ public final class IpsecEngine {
     private Optional<SecurityPolicy> lastInboundEntry;
     private byte[] lastSource;
     private byte[] lastDestination;
-    private int sweptAtSadSize = -1;
-    /** Sweeps that destroyed contexts (a {@link CachedBundle} from before one is not used). */
-    private int sweeps;
 
     /** A packet held for an SA: enough to run {@link #output} again. */
     private record Pending(byte[] packet, SocketPolicy socket, boolean needPort) {}
@@ -144,7 +156,8 @@ public final class IpsecEngine {
         this.defaults = new SystemDefaults(sysctl);
         this.resolver = new OutboundRequestResolver(defaults);
         this.inboundCheck = new InboundPolicyCheck(defaults);
-        this.contexts = new SaContextCache(Objects.requireNonNull(random));
+        this.random = Objects.requireNonNull(random);
+        keys.setTransformFactory(this::newTransformState);
         this.reassembler = new Reassembler(settings.reassembly(), clock);
         this.pending = settings.pendingPerSa() == 0 ? null : new PendingPacketQueue<>(settings.pendingPerSa(),
                 Math.max(1, settings.pendingPackets()), Math.max(1, settings.pendingBytes()), settings.pendingTimeout(), clock);
@@ -197,20 +210,18 @@ public final class IpsecEngine {
 
     // ------------------------------------------------------------------------------------------ PF_KEY and timer
 
-    /** A PF_KEY request through the engine: the key engine answers, then dead SAs lose their contexts. */
+    /** A PF_KEY request through the engine (the SAs it adds or removes make or destroy their transform state). */
     public Outcome pfkey(long socket, byte[] message) {
-        Outcome o = keys.handle(socket, message);
-        sweep();
-        return o;
+        return keys.handle(socket, message);
     }
 
     /**
-     * The once-a-second timer: key_timehandler (lifetimes → SADB_EXPIRE, larval SAs, ACQUIRE entries), then dead SAs
-     * lose their contexts, held packets past their timeout are dropped ({@code out_nosa}), stale fragments freed.
+     * The once-a-second timer: key_timehandler (lifetimes → SADB_EXPIRE, larval SAs, ACQUIRE entries; an SA that
+     * expires destroys its transform state), held packets past their timeout are dropped ({@code out_nosa}), stale
+     * fragments freed.
      */
     public Outcome tick() {
         Outcome o = keys.tick();
-        sweep();
         if (pending != null) {
             for (Pending ignored : pending.expire()) stats.increment(IpsecStatistics.OUT_NOSA);
             if (pending.size() == 0) waiting.clear();
@@ -219,53 +230,67 @@ public final class IpsecEngine {
         return o;
     }
 
-    /**
-     * Destroys the context (zeroing its keys) of every SA that is no longer in the SAD; returns how many. Called by
-     * {@link #pfkey} and {@link #tick}; call it after driving the {@link KeyEngine} directly.
-     */
-    public int sweep() {
-        sweptAtSadSize = keys.sad().size();
-        int n = contexts.sweep(this::alive);
-        if (n > 0) sweeps++;                                               // no cached bundle keeps a dead context
-        return n;
-    }
-
-    /**
-     * Packets may arrive after PF_KEY requests that did not go through {@link #pfkey} (an io layer driving the
-     * {@link KeyEngine} directly): a change in the SAD's size triggers a sweep, so a deleted SA's keys do not linger.
-     */
-    private void sweepIfSadChanged() {
-        if (keys.sad().size() != sweptAtSadSize) sweep();
-    }
-
     private boolean alive(SecurityAssociation sa) {
-        if (sa.state() != SaState.MATURE && sa.state() != SaState.DYING) return false;
-        Optional<SecurityAssociation> now = keys.lookupInbound(sa.destination().address(), sa.saType(), sa.spi());
-        return now.isPresent() && now.get() == sa;
+        return sa.state().usable();
+    }
+
+    /**
+     * The factory the key engine calls when an SA becomes MATURE: the SA's one transform state, in the SA's own
+     * mode, with its saved sequence state; an SA the transforms refuse gets a {@link TransformState.Refused}.
+     */
+    private TransformState newTransformState(SecurityAssociation sa) {
+        if (sa.protocol().isEmpty()) return new TransformState.Refused("SA type " + sa.saType().dumpName() + " has no transform");
+        try {
+            SaTransformState st = SaTransformState.create(SaAdapter.parameters(sa, sa.mode()), random, guards.apply(sa));
+            if (onCreate != null) onCreate.accept(st.context(sa.mode()));
+            return st;
+        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+            return new TransformState.Refused(e.getMessage());
+        }
+    }
+
+    /** The transform state of a usable SA, or the reason there is none. */
+    private static SaTransformState stateOf(SecurityAssociation sa) throws RefusedSa {
+        TransformState t = sa.transform();
+        if (t instanceof SaTransformState st) return st;
+        throw new RefusedSa(t instanceof TransformState.Refused r ? r.reason() : "SA has no transform state");
+    }
+
+    private static final class RefusedSa extends Exception {
+        RefusedSa(String reason) { super(reason, null, false, false); }
     }
 
     /**
      * Where SAs get their saved sequence state from now on (issue #12: a state directory that writes sequence numbers
      * ahead of use); without one, {@link org.jipsec.core.xform.SequenceGuard#NONE}. Set before traffic flows.
      */
-    public void setSequenceGuards(java.util.function.Function<SecurityAssociation, org.jipsec.core.xform.SequenceGuard> guards) {
-        contexts.guards(guards);
+    public void setSequenceGuards(Function<SecurityAssociation, SequenceGuard> guards) {
+        this.guards = Objects.requireNonNull(guards);
     }
 
     /**
-     * Runs {@code init} on every SA's transform state when it is made (the offline tool's {@code --seq}, {@code --iv}):
-     * on the SA's first context, whose state the contexts of its other modes share; contexts that exist already are
-     * not touched.
+     * Runs {@code init} on every SA's transform state (the offline tool's {@code --seq}, {@code --iv}): on the usable
+     * SAs' now, and on every SA's as it becomes MATURE — once per SA, on its context in its own mode, whose state the
+     * contexts of its other modes share. Set before traffic flows.
      */
     public void setContextInitializer(Consumer<SaContext> init) {
-        contexts.onCreate(init);
+        this.onCreate = Objects.requireNonNull(init);
+        keys.sad().forEach(SaType.UNSPEC, sa -> {
+            if (sa.transform() instanceof SaTransformState st) init.accept(st.context(sa.mode()));
+        });
     }
 
-    /** The transform contexts that exist for {@code sa} (tests and diagnostics). */
-    public List<SaContext> contextsOf(SecurityAssociation sa) { return contexts.existing(sa); }
+    /** The transform contexts that exist for {@code sa} (tests and diagnostics); empty once the SA is gone. */
+    public List<SaContext> contextsOf(SecurityAssociation sa) {
+        return sa.transform() instanceof SaTransformState st ? st.contexts() : List.of();
+    }
 
-    /** SAs that have a transform context. */
-    public int contextCount() { return contexts.size(); }
+    /** SAs in the SAD that hold a live transform state (tests and diagnostics). */
+    public int contextCount() {
+        int[] n = {0};
+        keys.sad().forEach(SaType.UNSPEC, sa -> { if (sa.transform() instanceof SaTransformState) n[0]++; });
+        return n[0];
+    }
 
     /**
      * Releases the packets held for SAs that have arrived since (an IKE daemon answered the ACQUIRE): each runs
@@ -293,13 +318,10 @@ public final class IpsecEngine {
         List<WirePacket> out = new ArrayList<>();
         for (SecurityAssociation sa : keys.sad().snapshot(SaType.ESP)) {
             if (sa.natTType() == 0 || !alive(sa) || !localAddresses.contains(sa.source().address())) continue;
-            try {
-                SaContext c = contexts.get(sa, sa.mode());
-                var natT = c.parameters().natT();
-                out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
-            } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-                // an SA the transforms refuse sends no traffic, keepalives included
-            }
+            if (!(sa.transform() instanceof SaTransformState st)) continue; // refused: no traffic, keepalives included
+            SaContext c = st.context(sa.mode());
+            var natT = c.parameters().natT();
+            out.add(new WirePacket(xform.natKeepalive(c), new Encapsulation.Udp(natT.sourcePort(), natT.destPort())));
         }
         return out;
     }
@@ -343,7 +365,6 @@ public final class IpsecEngine {
 
     /** {@code inPlace} null: the caller's buffer is copied; else the packet is worked on in place (null returned when sent). */
     private OutputDecision outbound(PacketBuffer packet, SocketPolicy socket, boolean needPort, InPlaceOutput inPlace) {
-        sweepIfSadChanged();
         PacketSelector sel;
         try {
             sel = PacketSelector.of(packet, needPort);
@@ -403,7 +424,7 @@ public final class IpsecEngine {
                 // this flow while the SPD entry and the SAD stay as they are: remembered (socket policies aside)
                 CachedBundle fill = socket == null && entry.isPresent() && p.acquire().isEmpty()
                         && p.steps().size() == policy.requests().size()
-                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(), sweeps,
+                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(),
                                 p.steps(), new SaContext[p.steps().size()]) : null;
                 yield protect(packet, p.steps(), fill, inPlace);
             }
@@ -432,7 +453,7 @@ public final class IpsecEngine {
      * {@link OutboundRequestResolver} would; the contexts are filled by the first packet that uses it.
      */
     private record CachedBundle(FlowKey key, SecurityPolicy entry, long sadGeneration, boolean preferOld,
-                                int sweeps, List<OutboundDecision.Step<SecurityAssociation>> steps,
+                                List<OutboundDecision.Step<SecurityAssociation>> steps,
                                 SaContext[] contexts) {}
 
     private static final int BUNDLE_SLOTS = 256;
@@ -443,7 +464,7 @@ public final class IpsecEngine {
     private CachedBundle cachedBundle(FlowKey key, SecurityPolicy entry) {
         int h = key.hashCode();
         CachedBundle b = bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)];
-        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation() || b.sweeps() != sweeps
+        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation()
                 || b.preferOld() != preferOld() || !b.key().equals(key)) return null;
         return b;
     }
@@ -466,11 +487,11 @@ public final class IpsecEngine {
 
     private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
         if (inPlace != null) {
-            inPlace.sent(new Encapsulation.RawIp(outerProtocol(packet.array(), packet.start(), packet.length())), true);
+            inPlace.sent(new Encapsulation.RawIp(IpView.outerProtocol(packet.array(), packet.start(), packet.length())), true);
             return null;
         }
         byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
-        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(outerProtocol(bytes, 0, bytes.length))));
+        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(IpView.outerProtocol(bytes, 0, bytes.length))));
     }
 
     private void acquire(List<SaIndex> missing, Optional<SecurityPolicy> entry) {
@@ -500,8 +521,8 @@ public final class IpsecEngine {
             if (ctx == null) {
                 IpsecMode mode = modeFor(sa, step.request(), f);
                 try {
-                    ctx = contexts.get(sa, mode);
-                } catch (InvalidKeyLengthException | IllegalArgumentException e) {
+                    ctx = stateOf(sa).context(mode);
+                } catch (RefusedSa e) {
                     stats.increment(IpsecStatistics.OUT_INVAL);
                     return new OutputDecision.Drop(DropCause.BAD_SA, null, e.getMessage());
                 }
@@ -520,7 +541,6 @@ public final class IpsecEngine {
                         + Integer.toHexString(sa.spi()) + ": " + r.description());
             }
             sa.recordUse(before, now);                                     // spec §4.9: bytes += packet length
-            sa.setSequence((int) ctx.lastSequence());
             last = sa;
             lastCtx = ctx;
         }
@@ -528,13 +548,13 @@ public final class IpsecEngine {
         if (inPlace != null) {
             inPlace.sent(natT != null && last.saType() == SaType.ESP
                     ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
-                    : new Encapsulation.RawIp(outerProtocol(f.array(), f.start(), f.length())), false);
+                    : new Encapsulation.RawIp(IpView.outerProtocol(f.array(), f.start(), f.length())), false);
             return null;
         }
         byte[] wire = f.toByteArray();
         Encapsulation how = natT != null && last.saType() == SaType.ESP
                 ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
-                : new Encapsulation.RawIp(outerProtocol(wire, 0, wire.length));
+                : new Encapsulation.RawIp(IpView.outerProtocol(wire, 0, wire.length));
         return new OutputDecision.Send(List.of(new WirePacket(wire, how)));
     }
 
@@ -554,23 +574,6 @@ public final class IpsecEngine {
         int dstOff = s + (pktV6 ? 24 : 16);
         if (dstOff + d.length > f.end() || !Arrays.equals(d, 0, d.length, b, dstOff, dstOff + d.length)) return IpsecMode.TUNNEL;
         return IpsecMode.TRANSPORT;
-    }
-
-    /** The protocol named by the outer header (IPv6: after Hop-by-Hop, Routing and Destination Options headers). */
-    static int outerProtocol(byte[] b, int off, int len) {
-        if (len < 1) return 0;
-        int v = (b[off] & 0xf0) >>> 4;
-        if (v == 4) return len >= 20 ? b[off + 9] & 0xff : 0;
-        if (v != 6 || len < 40) return 0;
-        int nh = b[off + 6] & 0xff;
-        int pos = off + 40;
-        for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60); i++) {
-            if (pos + 2 > off + len) return nh;
-            int next = b[pos] & 0xff;
-            pos += ((b[pos + 1] & 0xff) + 1) * 8;
-            nh = next;
-        }
-        return nh;
     }
 
     private static String describe(SaIndex i) {
@@ -611,7 +614,6 @@ public final class IpsecEngine {
 
     /** Null only when {@code result} is given and took the delivered packet. */
     private InputDecision input(PacketBuffer packet, Encapsulation how, boolean bufferIsOurs, InputResult result) {
-        sweepIfSadChanged();
         PacketBuffer f;
         boolean udpDecapsulated = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
@@ -661,11 +663,6 @@ public final class IpsecEngine {
                     sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
                     sa.mode() == IpsecMode.ANY));
             sa.recordUse(received, now);                                   // spec §4.9
-            // NetBSD ipsec_updatereplay: an accepted packet increments replay->count, which setkey -D shows as the
-            // inbound SA's seq= (X_SA2 sequence); SAs without a replay window (wsize 0) are not counted
-            if (sa.replayWindowBytes() > 0 && sa.protocol().orElse(null) != IpsecProtocol.IPCOMP) {
-                if (sa.sequence() != -1) sa.setSequence(sa.sequence() + 1);      // NetBSD stops at ~0
-            }
         }
         InputDecision.Drop spoofed = spoofCheck(f, history);
         if (spoofed != null) return spoofed;
@@ -719,14 +716,11 @@ public final class IpsecEngine {
         Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
         if (found.isEmpty()) return null;
         SecurityAssociation sa = found.get();
-        try {
-            SaContext c = contexts.get(sa, sa.mode());
-            // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
-            layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
-            return c;
-        } catch (InvalidKeyLengthException | IllegalArgumentException e) {
-            return null;
-        }
+        if (!(sa.transform() instanceof SaTransformState st)) return null;  // refused by the transforms
+        SaContext c = st.context(sa.mode());
+        // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
+        layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
+        return c;
     }
 
     /** The last address read from a packet and its InetAddress (immutable): one flow's packets make no new ones. */
@@ -818,33 +812,19 @@ public final class IpsecEngine {
 
     /** NAT-T keepalive / IKE on a whole IP packet addressed to a NAT-T port; null when it is neither. */
     private InputDecision natTSpecial(PacketBuffer f) {
+        IpView ip = natTView;
         byte[] b = f.array();
-        int s = f.start();
-        int len = f.length();
-        if (len < 1) return null;
-        int v = (b[s] & 0xf0) >>> 4;
-        int hl;
-        int total;
-        if (v == 4) {
-            if (len < 20 || (b[s + 9] & 0xff) != 17) return null;
-            hl = (b[s] & 0x0f) * 4;
-            total = Math.min(len, Bytes.u16(b, s + 2));
-            if ((Bytes.u16(b, s + 6) & 0x3fff) != 0) return null;          // a fragment: not ours to read
-        } else if (v == 6) {
-            if (len < 40 || (b[s + 6] & 0xff) != 17) return null;
-            hl = 40;
-            total = Math.min(len, 40 + Bytes.u16(b, s + 4));
-        } else {
-            return null;
-        }
-        if (hl < 20 || hl + 8 > total) return null;
-        int dport = Bytes.u16(b, s + hl + 2);
+        if (ip.parse(b, f.start(), f.end(), true) != null || ip.proto != IpProtocols.UDP || ip.fragment) return null;
+        int u = ip.hdrEnd;                                                 // a fragment is not ours to read
+        if (u + 8 > ip.ipEnd) return null;
+        int dport = Bytes.u16(b, u + 2);
         if (!isNatTPort(dport)) return null;
-        int alen = v == 4 ? 4 : 16;
-        int srcOff = s + (v == 4 ? 12 : 8);
-        Endpoint src = new Endpoint(address(b, srcOff, alen), Bytes.u16(b, s + hl));
+        boolean v4 = ip.version == 4;
+        int alen = v4 ? 4 : 16;
+        int srcOff = f.start() + (v4 ? Ipv4Header.OFF_SRC : Ipv6Header.OFF_SRC);
+        Endpoint src = new Endpoint(address(b, srcOff, alen), Bytes.u16(b, u));
         Endpoint dst = new Endpoint(address(b, srcOff + alen, alen), dport);
-        return natTSpecial(b, s + hl + 8, total - hl - 8, src, dst);
+        return natTSpecial(b, u + 8, ip.ipEnd - u - 8, src, dst);
     }
 
     private boolean isNatTPort(int port) {
@@ -852,16 +832,19 @@ public final class IpsecEngine {
         return false;
     }
 
-    /** RFC 3948 §2.2 keepalive (one 0xFF byte) and §2.1 non-ESP marker (four zero bytes: IKE). */
+    /**
+     * RFC 3948 §2 through the one classifier: a NAT-keepalive (§2.3), IKE behind the non-ESP marker (§2.2), else
+     * null — ESP, or malformed, which the transforms drop and count.
+     */
     private InputDecision natTSpecial(byte[] b, int off, int len, Endpoint src, Endpoint dst) {
-        if (len == 1 && (b[off] & 0xff) == 0xff) {
-            xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
-            return new InputDecision.Keepalive(src, dst);
-        }
-        if (len >= 4 && b[off] == 0 && b[off + 1] == 0 && b[off + 2] == 0 && b[off + 3] == 0) {
-            return new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + 4, off + len));
-        }
-        return null;
+        return switch (UdpEncapClassifier.classify(b, off, len)) {
+            case NAT_KEEPALIVE -> {
+                xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
+                yield new InputDecision.Keepalive(src, dst);
+            }
+            case IKE -> new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + UdpEncapClassifier.NON_ESP_MARKER_LENGTH, off + len));
+            case ESP, MALFORMED -> null;
+        };
     }
 
     /**
@@ -891,28 +874,8 @@ public final class IpsecEngine {
         boolean inPlace = bufferIsOurs && off >= hl;                     // the header goes into the headroom
         byte[] b = inPlace ? payload : inputBuffers.first();
         int s = inPlace ? off - hl : Xform.HEADROOM;
-        if (v6) {
-            b[s] = 0x60;
-            b[s + 1] = 0;
-            b[s + 2] = 0;
-            b[s + 3] = 0;
-            Bytes.put16(b, s + 4, len);
-            b[s + 6] = 50;
-            b[s + 7] = 64;
-            System.arraycopy(src, 0, b, s + 8, 16);
-            System.arraycopy(dst, 0, b, s + 24, 16);
-        } else {
-            b[s] = 0x45;
-            b[s + 1] = 0;
-            Bytes.put16(b, s + 2, hl + len);
-            Bytes.put16(b, s + 4, 0);
-            Bytes.put16(b, s + 6, 0);
-            b[s + 8] = 64;
-            b[s + 9] = 50;
-            Bytes.put16(b, s + 10, 0);
-            System.arraycopy(src, 0, b, s + 12, 4);
-            System.arraycopy(dst, 0, b, s + 16, 4);
-        }
+        if (v6) Ipv6Header.write(b, s, 0, 0, len, IpProtocols.ESP, 64, src, dst);
+        else Ipv4Header.writeUnchecked(b, s, 0, hl + len, 0, 0, 64, IpProtocols.ESP, Bytes.i32(src, 0), Bytes.i32(dst, 0));
         if (!inPlace) System.arraycopy(payload, off, b, s + hl, len);
         return PacketBuffer.wrap(b, s, hl + len);
     }
@@ -927,11 +890,11 @@ public final class IpsecEngine {
         byte[] b = f.array();
         int s = f.start();
         if (v6) {
-            org.jipsec.core.net.Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
+            Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
                     dst.address().getAddress());
         } else {
-            org.jipsec.core.net.Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
-                    org.jipsec.core.net.Ipv4Header.toInt(src.address()), org.jipsec.core.net.Ipv4Header.toInt(dst.address()));
+            Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
+                    Ipv4Header.toInt(src.address()), Ipv4Header.toInt(dst.address()));
         }
         Bytes.put16(b, s + hl, src.port());
         Bytes.put16(b, s + hl + 2, dst.port());

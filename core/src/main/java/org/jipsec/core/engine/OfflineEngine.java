@@ -16,6 +16,7 @@ import org.jipsec.core.ipsec.PolicyType;
 import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.MalformedPacketException;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.net.PacketSelector;
@@ -174,7 +175,7 @@ public final class OfflineEngine {
 
     public Verdict verify(byte[] packet) {
         Head h = head(packet);
-        int outer = packet.length == 0 ? 0 : IpsecEngine.outerProtocol(packet, 0, packet.length);
+        int outer = packet.length == 0 ? 0 : org.jipsec.core.net.IpView.outerProtocol(packet, 0, packet.length);
         InputDecision d = engine.input(PacketBuffer.wrap(packet.clone()), new Encapsulation.RawIp(outer));
         return switch (d) {
             case InputDecision.Deliver del -> del.history().isEmpty()
@@ -213,26 +214,14 @@ public final class OfflineEngine {
     /** Null when the packet has no ESP, AH or IPComp header (after IPv6 extension headers, ESP in UDP). */
     private Head head(byte[] p) {
         if (p.length < 20) return null;
-        int v = (p[0] & 0xf0) >>> 4;
-        int off, nh;
-        if (v == 4) {
-            off = (p[0] & 0x0f) * 4;
-            nh = p[9] & 0xff;
-            if ((Bytes.u16(p, 6) & 0x1fff) != 0) return null;                // a later fragment: no header here
-        } else if (v == 6 && p.length >= 40) {
-            off = 40;
-            nh = p[6] & 0xff;
-            for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60) && off + 2 <= p.length; i++) {
-                int next = p[off] & 0xff;
-                off += ((p[off + 1] & 0xff) + 1) * 8;
-                nh = next;
-            }
-        } else {
-            return null;
-        }
+        int off = IpView.outerHeaderEnd(p, 0, p.length);
+        if (off < 0) return null;
+        int nh = IpView.outerProtocol(p, 0, p.length);
+        if ((p[0] & 0xf0) == 0x40 && (Bytes.u16(p, 6) & 0x1fff) != 0) return null; // a later fragment: no header here
         if (nh == 17 && off + 8 <= p.length && isNatTPort(Bytes.u16(p, off + 2))) {
             off += 8;                                                        // RFC 3948 ESP in UDP
-            if (off + 8 > p.length || Bytes.u32(p, off) == 0) return null;    // keepalive / non-ESP marker
+            if (org.jipsec.core.net.UdpEncapClassifier.classify(p, off, p.length - off)
+                    != org.jipsec.core.net.UdpEncapKind.ESP) return null;       // keepalive, IKE, malformed
             nh = 50;
         }
         return switch (nh) {

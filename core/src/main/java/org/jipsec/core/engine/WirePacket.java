@@ -18,11 +18,7 @@ public record WirePacket(byte[] packet, Encapsulation encapsulation) {
 
     /** Outer IP header length (IPv4 IHL; IPv6 fixed header 40), 0 if the packet is too short to say. */
     public int ipHeaderLength() {
-        if (packet.length < 1) return 0;
-        int v = (packet[0] & 0xf0) >>> 4;
-        if (v == 4 && packet.length >= 20) return Math.min(packet.length, (packet[0] & 0x0f) * 4);
-        if (v == 6 && packet.length >= 40) return 40;
-        return 0;
+        return org.jipsec.core.net.IpView.headerLength(packet, 0, packet.length);
     }
 
     /**

@@ -198,6 +198,16 @@ public final class Ipv4Header {
      */
     public static void write(byte[] b, int off, int tos, int totalLength, int id, int flagsAndOffset, int ttl,
                              int protocol, int src, int dst) {
+        writeUnchecked(b, off, tos, totalLength, id, flagsAndOffset, ttl, protocol, src, dst);
+        updateChecksum(b, off);
+    }
+
+    /**
+     * {@link #write} with the checksum field left 0: a header that never reaches a wire (the engine's view of a
+     * received ESP-in-UDP datagram, whose header is rewritten or dropped with the ESP header).
+     */
+    public static void writeUnchecked(byte[] b, int off, int tos, int totalLength, int id, int flagsAndOffset, int ttl,
+                                      int protocol, int src, int dst) {
         b[off] = 0x45;
         b[off + OFF_TOS] = (byte) tos;
         setTotalLength(b, off, totalLength);
@@ -208,7 +218,6 @@ public final class Ipv4Header {
         setChecksum(b, off, 0);
         setSrc(b, off, src);
         setDst(b, off, dst);
-        updateChecksum(b, off);
     }
 
     /** An IPv4 address as the int the accessors use. */

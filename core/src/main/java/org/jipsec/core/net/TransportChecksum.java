@@ -75,6 +75,23 @@ public final class TransportChecksum {
     }
 
     /**
+     * Rewrites the TCP, UDP or ICMPv6 checksum of the segment {@code b[l4Off, end)} that follows the headers of the
+     * IP packet at {@code ipOff} (pseudo-header with the packet's own destination): what the transforms do after
+     * changing a packet's addresses or length (RFC 3948 §3.1.2 NAT-T transport mode, the UDP header of ESP-in-UDP
+     * over IPv6). A UDP-over-IPv4 checksum of 0 ("none", RFC 768) stays 0; other protocols, and a segment too
+     * short to hold the field, are left alone.
+     */
+    public static void rewrite(byte[] b, int ipOff, int protocol, int l4Off, int end) {
+        if (protocol != IpProtocols.TCP && protocol != IpProtocols.UDP && protocol != IpProtocols.ICMPV6) return;
+        int field = l4Off + checksumFieldOffset(protocol);
+        if (field + 2 > end) return;
+        boolean v6 = (b[ipOff] & 0xf0) == 0x60;
+        if (!v6 && protocol == IpProtocols.UDP && Bytes.u16(b, field) == 0) return;
+        int dstOff = ipOff + (v6 ? Ipv6Header.OFF_DST : Ipv4Header.OFF_DST);
+        Bytes.put16(b, field, compute(b, ipOff, dstOff, protocol, l4Off, end - l4Off));
+    }
+
+    /**
      * Recomputes and stores the upper-layer checksum of a whole, unfragmented IP packet (TCP, UDP, ICMP,
      * ICMPv6; after AH headers and IPv6 extension headers). Returns false (and writes nothing) for other
      * protocols and for later fragments.

@@ -15,7 +15,12 @@
  * <li>{@link org.jipsec.core.net.OptionCursor} — IPv4 options and IPv6 TLV options; mutable-option zeroing
  *     for AH; IPv4 source-route final destination.</li>
  * <li>{@link org.jipsec.core.net.IpPacket} — version, whole-packet check, upper layer (IPv4 skips AH).</li>
- * <li>{@link org.jipsec.core.net.Checksums}, {@link org.jipsec.core.net.TransportChecksum} — RFC 1071 sums,
+ * <li>{@link org.jipsec.core.net.IpView} — where IPsec cuts into a packet (the transforms' reusable view), and the
+ *     lenient outer-header helpers of the data path (header length, outer protocol, link-scoped destination).</li>
+ * <li>{@link org.jipsec.core.net.UdpEncapClassifier} — RFC 3948 §2: ESP, IKE or NAT-keepalive on port 4500; the
+ *     one classifier (engine, transforms, sockets, pcap tool).</li>
+ * <li>{@link org.jipsec.core.net.Checksums}, {@link org.jipsec.core.net.TransportChecksum} — the one RFC 1071 sum
+ *     (heap arrays and memory segments),
  *     RFC 1624 incremental updates, TCP/UDP/ICMP/ICMPv6 checksums of both families computed and verified in
  *     place.</li>
  * <li>{@link org.jipsec.core.net.PacketSelector} — the (src, dst, proto, ports) selector of a packet as
@@ -30,7 +35,9 @@
  * <p>Conventions: every offset is an absolute index into the byte array; every multi-byte field is big-endian
  * (network order); accessors named after a field read exactly that field and never check bounds — call the
  * {@code check} method of the header class (which throws {@link org.jipsec.core.net.MalformedPacketException})
- * once on untrusted input, then use the accessors freely. Decoders of untrusted bytes throw only
+ * once on untrusted input, then use the accessors freely. Threads: the static accessors and checksum functions are
+ * stateless; a {@link org.jipsec.core.net.PacketBuffer} belongs to one thread at a time; the
+ * {@link org.jipsec.core.net.Reassembler} is confined to its owner (the engine, under the engine lock). Decoders of untrusted bytes throw only
  * {@code MalformedPacketException} (pcap: {@code PcapFormatException}) and are fuzzed with Jazzer.
  */
 package org.jipsec.core.net;

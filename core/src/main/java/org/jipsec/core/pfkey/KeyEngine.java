@@ -25,6 +25,7 @@ import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.sad.SecurityAssociationDatabase;
 import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
+import org.jipsec.core.sad.TransformStateFactory;
 
 /**
  * The key management engine: what NetBSD's key.c and keysock.c do for PF_KEY v2 (RFC 2367, KAME extensions;
@@ -84,6 +85,15 @@ public final class KeyEngine {
     public KeySettings settings() { return settings; }
 
     public SecurityAssociationDatabase sad() { return sad; }
+
+    /**
+     * The data path's factory of per-SA transform state (the IPsec engine injects it): every SA gets its state when
+     * it becomes MATURE (ADD, UPDATE) and loses it, keys zeroed, when it leaves the SAD (DELETE, FLUSH, hard
+     * expiry, replacement). SAs usable already get theirs now.
+     */
+    public void setTransformFactory(TransformStateFactory factory) {
+        sad.setTransformFactory(factory);
+    }
 
     public PolicyStore policies() { return policies; }
 

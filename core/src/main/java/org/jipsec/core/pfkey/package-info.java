@@ -17,6 +17,11 @@
  *   <li>{@link org.jipsec.core.pfkey.KeyDebug}: {@code setkey -x} output.</li>
  * </ul>
  *
+ * <h2>Threads and locks</h2>
+ * {@link org.jipsec.core.pfkey.KeyEngine} is not thread-safe: every call runs under the one engine lock the io
+ * layer owns (PF_KEY clients, the timer, reloads and the data plane's SA lookups share it). Its
+ * {@link org.jipsec.core.sad.TransformStateFactory} is called under that lock, as SAs become MATURE.
+ *
  * <p>errno numbers are Linux's ({@link org.jipsec.core.pfkey.Errno}) because the clients are Linux-built; which errno
  * a request gets is NetBSD's.
  */

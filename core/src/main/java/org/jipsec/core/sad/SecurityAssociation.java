@@ -12,9 +12,14 @@ import org.jipsec.core.ipsec.SaType;
  * IPComp transforms use, its state, lifetimes and usage counters.
  *
  * <p>Configuration (SPI, algorithms, keys, flags, NAT-T) never changes after creation: PF_KEY UPDATE replaces the
- * whole object (spec §1.10). State, counters and the outbound sequence number change; they are guarded by the key
- * engine's lock (callers on the data path record usage with {@link #recordUse} under that lock, or accept approximate
- * counters). Keys are never part of {@link #toString()}; {@link #keysZeroed()} after the SA dies.
+ * whole object (spec §1.10). A usable SA owns its data-path state ({@link #transform()}: for ESP and AH the one
+ * sequence counter, replay window and keyed transforms), made when it becomes MATURE and destroyed, keys zeroed,
+ * when it leaves the SAD — the PF_KEY view and the transform view of the SA are this one object.
+ *
+ * <p>Threads: state, lifetimes and usage counters are guarded by the key engine's lock (the data path records usage
+ * with {@link #recordUse} under that lock). {@link #transform()} is a volatile read and may be called on any thread;
+ * the state it returns has its own concurrency rules (atomic sequence counter, replay window under its monitor).
+ * Keys are never part of {@link #toString()}; {@link #keysZeroed()} after the SA dies.
  *
  * <p>Memory: about 300–400 bytes per SA including its index entry; the endpoints are shared with the SA head.
  */
@@ -50,6 +55,8 @@ public final class SecurityAssociation {
     private long bytes;
     private long allocations;
     private int sequence;
+    /** Set by the SAD while the SA is usable; null before, after, or without a data path. */
+    private volatile TransformState transform;
 
     // intrusive links: the head's per-state list, and the SPI index chain
     SecurityAssociation prev;
@@ -179,10 +186,28 @@ public final class SecurityAssociation {
     /** The pid of the creating process (UPDATE must come from the same pid). */
     public int pid() { return pid; }
 
-    /** The replay counter/outbound sequence number (reported as X_SA2 sequence). */
-    public int sequence() { return sequence; }
+    /**
+     * The replay counter/outbound sequence number (reported as X_SA2 sequence): the transform state's
+     * ({@link TransformState#reportedSequence}), or the value set with {@link #setSequence} on an SA without one.
+     */
+    public int sequence() {
+        TransformState t = transform;
+        return t == null ? sequence : t.reportedSequence();
+    }
 
+    /** Sets the reported sequence of an SA without a transform state (a key engine with no data path). */
     public void setSequence(int value) { this.sequence = value; }
+
+    /**
+     * The SA's data-path state while it is usable (an {@code xform} state, or a {@link TransformState.Refused});
+     * null for a larval or dead SA, or when the key engine has no {@link TransformStateFactory}.
+     */
+    public TransformState transform() { return transform; }
+
+    /** Makes the transform state if the SA is usable and has none (the SAD, as the SA becomes MATURE). */
+    void attachTransform(TransformStateFactory factory) {
+        if (transform == null && state.usable()) transform = factory.create(this);
+    }
 
     /** Records that a packet of {@code packetBytes} used this SA at {@code nowSeconds} (spec §4.9). */
     public void recordUse(long packetBytes, long nowSeconds) {
@@ -198,6 +223,9 @@ public final class SecurityAssociation {
 
     void kill() {
         state = SaState.DEAD;
+        TransformState t = transform;
+        transform = null;
+        if (t != null) t.destroy();
         if (authKey != null) Arrays.fill(authKey, (byte) 0);
         if (encryptKey != null) Arrays.fill(encryptKey, (byte) 0);
     }

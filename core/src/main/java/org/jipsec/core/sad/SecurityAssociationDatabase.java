@@ -44,6 +44,7 @@ public final class SecurityAssociationDatabase {
     private int size;
     /** Bumped by every change that can alter an outbound SA choice: an SA added, replaced, removed or re-stated. */
     private volatile long generation = 1;
+    private TransformStateFactory transforms = TransformStateFactory.NONE;
 
     /** Number of SAs (all states). */
     public int size() { return size; }
@@ -56,6 +57,15 @@ public final class SecurityAssociationDatabase {
     public long generation() { return generation; }
 
     public int headCount() { return heads.size(); }
+
+    /**
+     * Where usable SAs get their {@link TransformState} from now on: every SA that becomes MATURE (insert, replace)
+     * gets one at once, and the SAs usable already get theirs now. The state is destroyed when its SA dies.
+     */
+    public void setTransformFactory(TransformStateFactory factory) {
+        this.transforms = java.util.Objects.requireNonNull(factory);
+        forEach(SaType.UNSPEC, sa -> sa.attachTransform(factory));
+    }
 
     // ------------------------------------------------------------------------------------------------ lookups
 
@@ -174,6 +184,7 @@ public final class SecurityAssociationDatabase {
         SecurityAssociation prevFirst = bySpi.put(sa.spi(), sa);
         sa.nextSameSpi = prevFirst;
         size++;
+        sa.attachTransform(transforms);                                    // MATURE: the SA's state exists from now
         return sa;
     }
 
@@ -198,9 +209,10 @@ public final class SecurityAssociationDatabase {
         if (!sa.state.alive()) throw new IllegalStateException("SA is dead");
         generation++;
         sa.head().changeState(sa, to);
+        sa.attachTransform(transforms);
     }
 
-    /** Kills {@code sa}: removed from its head and the SPI index, keys zeroed. Idempotent. */
+    /** Kills {@code sa}: removed from its head and the SPI index, keys (its transform state's too) zeroed. Idempotent. */
     public void remove(SecurityAssociation sa) {
         if (!sa.state.alive()) return;
         generation++;

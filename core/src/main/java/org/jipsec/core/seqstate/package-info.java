@@ -13,5 +13,9 @@
  * </ul>
  *
  * Pure: no I/O, no threads, no clock of its own. The io layer writes the plans and reports back.
+ *
+ * <p>Threads: the table is a monitor (its writer thread and the key engine's admission meet there); one SA's state
+ * reads its limits lock-free on the packet path (volatile limits, atomic wants) and takes its own monitor, then the
+ * SA's replay window's, to bind, release or freeze — never the reverse order.
  */
 package org.jipsec.core.seqstate;

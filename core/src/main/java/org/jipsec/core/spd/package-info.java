@@ -7,5 +7,9 @@
  * ({@link org.jipsec.core.spd.InboundPolicyCheck}) and the outbound/ACQUIRE decision
  * ({@link org.jipsec.core.spd.OutboundRequestResolver}, {@link org.jipsec.core.spd.PendingPacketQueue}).
  * Pure: no I/O, clock injected.
+ *
+ * <h2>Threads and locks</h2>
+ * {@link org.jipsec.core.spd.Spd} has its own read-write lock (lookups read, changes write) so that the policy guard
+ * can snapshot it; everything else here is confined to the holder of the engine lock.
  */
 package org.jipsec.core.spd;

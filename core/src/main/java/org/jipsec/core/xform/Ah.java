@@ -1,5 +1,8 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
@@ -42,7 +45,7 @@ final class Ah {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
+        DropReason bad = DropReason.of(ip.parse(f.array(), f.start(), f.end(), false));
         if (bad != null) return bad;
         if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
@@ -62,10 +65,10 @@ final class Ah {
         b[ah + 1] = (byte) (ahLen / 4 - 2);
         b[ah + 2] = 0;
         b[ah + 3] = 0;
-        IpView.put32(b, ah + 4, (int) p.spi());
-        IpView.put32(b, ah + 8, (int) seq);
+        Bytes.put32(b, ah + 4, (int) p.spi());
+        Bytes.put32(b, ah + 8, (int) seq);
         for (int i = FIXED; i < ahLen; i++) b[ah + i] = 0; // ICV and its padding zero for the computation
-        b[start + nhRel] = (byte) IpView.AH;
+        b[start + nhRel] = (byte) IpProtocols.AH;
         IpView.fixLength(b, start, f.end());
         DropReason m = icv(sa, k, b, start, hdrLen, ah, f.end(), seq, s, true);
         if (m != null) return m;
@@ -89,7 +92,7 @@ final class Ah {
         mac.update(h, 0, hdrLen);
         mac.update(b, ah, end - ah);
         if (sa.parameters().esn()) { // RFC 4302 §3.3.3.1.1: high-order bits implicitly appended
-            IpView.put32(k.scratch, 0, (int) (seq >>> 32));
+            Bytes.put32(k.scratch, 0, (int) (seq >>> 32));
             mac.update(k.scratch, 0, 4);
         }
         return null;
@@ -101,10 +104,10 @@ final class Ah {
         h[8] = 0; // TTL
         h[10] = 0; // checksum
         h[11] = 0;
-        int off = IpView.u16(h, 6) & s.ahOffsetmask();
+        int off = Bytes.u16(h, 6) & s.ahOffsetmask();
         if (alg == KEYED_MD5 || alg == KEYED_SHA1) off &= 0x4000;
         else off = 0;
-        IpView.put16(h, 6, off);
+        Bytes.put16(h, 6, off);
         int i = 20;
         while (i < hlen) {
             int type = h[i] & 0xff;
@@ -142,7 +145,7 @@ final class Ah {
             int extLen = ((h[off + 1] & 0xff) + 1) * 8;
             if (off + extLen > hlen) return DropReason.BAD_HEADER;
             switch (nh) {
-                case IpView.HOPOPTS, IpView.DSTOPTS -> {
+                case IpProtocols.HOPOPTS, IpProtocols.DSTOPTS -> {
                     int i = off + 2;
                     while (i < off + extLen) {
                         int type = h[i] & 0xff;
@@ -154,7 +157,7 @@ final class Ah {
                         i += 2 + olen;
                     }
                 }
-                case IpView.ROUTING -> {
+                case IpProtocols.ROUTING -> {
                     int segLeft = h[off + 3] & 0xff;
                     int rtype = h[off + 2] & 0xff;
                     int n = (h[off + 1] & 0xff) / 2;
@@ -194,10 +197,10 @@ final class Ah {
         int ahLen = ((b[ah + 1] & 0xff) + 2) * 4;
         if (ahLen != ahLength(icvLen, ip.version == 6)) return DropReason.BAD_LENGTH; // NetBSD: exact size
         if (ah + ahLen > end) return DropReason.SHORT;
-        int wireSeq = IpView.i32(b, ah + 8);
+        int wireSeq = Bytes.i32(b, ah + 8);
         if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL;
         long seq;
-        seq = sa.replayWindow().check(wireSeq); // unlocked read; commit() decides under the lock
+        seq = sa.replayWindow().check(wireSeq); // before the ICV; commit() checks again after it
         if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         if (seqOut != null) seqOut[0] = seq;
         if (f.end() > end) f.trimBack(f.end() - end);

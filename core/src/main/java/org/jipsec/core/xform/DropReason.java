@@ -1,5 +1,7 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.IpView;
+
 /**
  * Why a transform refused a packet. Each reason has a counter per protocol ({@link XformStats}); the
  * descriptions follow the lines of NetBSD's {@code netstat -s -p esp|ah|ipcomp} (sys/netipsec/esp_var.h,
@@ -64,4 +66,14 @@ public enum DropReason {
 
     /** The short name printed in verdict lines: lower case, hyphenated ({@code bad-auth}). */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+
+    /** The drop a malformed header found by {@link org.jipsec.core.net.IpView#parse} counts as; null for none. */
+    public static DropReason of(org.jipsec.core.net.IpView.Problem p) {
+        if (p == null) return null;
+        return switch (p) {
+            case SHORT -> SHORT;
+            case BAD_HEADER -> BAD_HEADER;
+            case JUMBOGRAM -> INVALID;                                    // NetBSD EMSGSIZE (spec §4.11)
+        };
+    }
 }

@@ -1,5 +1,8 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IcvMismatchException;
@@ -52,7 +55,7 @@ public final class Esp {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
+        DropReason bad = DropReason.of(ip.parse(f.array(), f.start(), f.end(), false));
         if (bad != null) return bad;
         if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd); // link-layer padding is not IP payload
@@ -71,7 +74,7 @@ public final class Esp {
         int payloadLen = f.end() - ip.hdrEnd;
         // RFC 4303 §2.7: TFC padding only where the inner length is recoverable (tunnel mode: the inner IP length)
         int tfc = 0;
-        if (p.tfcPadTo() > payloadLen && (nextHeader == IpView.IPV4 || nextHeader == IpView.IPV6)) tfc = p.tfcPadTo() - payloadLen;
+        if (p.tfcPadTo() > payloadLen && (nextHeader == IpProtocols.IPV4 || nextHeader == IpProtocols.IPV6)) tfc = p.tfcPadTo() - payloadLen;
         int padLen = (blk - ((payloadLen + tfc + 2) % blk)) % blk; // RFC 4303 §2.4, NetBSD esp_output
         int grow = HEADER + ivLen + tfc + padLen + 2 + icvLen;
         if (f.length() + grow > 0xffff && ip.version == 4) return DropReason.TOO_BIG;
@@ -85,8 +88,8 @@ public final class Esp {
         byte[] b = f.array();
         int start = f.start();
 
-        IpView.put32(b, esp, (int) p.spi());
-        IpView.put32(b, esp + 4, (int) seq);
+        Bytes.put32(b, esp, (int) p.spi());
+        Bytes.put32(b, esp + 4, (int) seq);
         // IV
         int ivOff = esp + HEADER;
         byte[] forced = sa.forcedIv();
@@ -95,7 +98,7 @@ public final class Esp {
         } else if (ivLen > 0) {
             boolean counterIv = aead != null || cipher.blockSize() <= 4;
             if (counterIv) {
-                IpView.put64(b, ivOff, seq); // unique per key: the (extended) sequence number
+                Bytes.put64(b, ivOff, seq); // unique per key: the (extended) sequence number
             } else {
                 byte[] r = k.scratch;
                 sa.random().nextBytes(r);
@@ -131,14 +134,14 @@ public final class Esp {
             if (mac != null) {
                 mac.update(b, esp, HEADER + ivLen + ptLen);
                 if (p.esn()) { // RFC 4303 §2.2.1 / App. A: high-order bits appended to the ICV input
-                    IpView.put32(k.scratch, 0, (int) (seq >>> 32));
+                    Bytes.put32(k.scratch, 0, (int) (seq >>> 32));
                     mac.update(k.scratch, 0, 4);
                 }
                 mac.finish(b, icvOff);
             }
         }
         // outer header: protocol 50 and lengths
-        b[start + nhRel] = (byte) IpView.ESP;
+        b[start + nhRel] = (byte) IpProtocols.ESP;
         IpView.fixLength(b, start, f.end());
         k.countOut(f.length());
         stats.output(IpsecProtocol.ESP, f.length());
@@ -150,8 +153,8 @@ public final class Esp {
         if (esn) {
             byte[] s = k.scratch;
             System.arraycopy(b, esp, s, 0, 4);
-            IpView.put32(s, 4, (int) (seq >>> 32));
-            IpView.put32(s, 8, (int) seq);
+            Bytes.put32(s, 4, (int) (seq >>> 32));
+            Bytes.put32(s, 8, (int) seq);
             aead.aad(s, 0, 12);
         } else {
             aead.aad(b, esp, 8);
@@ -198,13 +201,13 @@ public final class Esp {
         int ctLen = end - esp - HEADER - ivLen - icvLen;
         if (ctLen < 2) return DropReason.SHORT;
         if (ctLen % blk != 0) return DropReason.BAD_LENGTH; // NetBSD: payload not a multiple of the block size
-        int wireSeq = IpView.i32(b, esp + 4);
+        int wireSeq = Bytes.i32(b, esp + 4);
         boolean integrity = aead != null || mac != null;
         if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL; // for the verdict even when refused
         // replay check (only with integrity: RFC 4303 §3.4.3, NetBSD "only when an auth algorithm is set")
         long seq;
         if (integrity) {
-            // read without the lock: a stale view only lets a duplicate through to commit(), which refuses it
+            // before the ICV: another worker may commit meanwhile, so commit() checks again after it
             seq = sa.replayWindow().check(wireSeq);
             if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
         } else {
@@ -262,7 +265,7 @@ public final class Esp {
             if (last != padLen && last != 0) return DropReason.BAD_PADDING;
         }
         k.countIn(f.length());
-        if (nextHeader == IpView.NONE) return DropReason.DUMMY; // RFC 4303 §2.6: dummy packet, dropped silently
+        if (nextHeader == IpProtocols.NONE) return DropReason.DUMMY; // RFC 4303 §2.6: dummy packet, dropped silently
         // strip: ESP header + IV in front, trailer + ICV behind
         int dataLen = ctLen - padLen - 2;
         f.trimBack(end - (payload + dataLen));
@@ -313,7 +316,7 @@ public final class Esp {
         if (k.integrity != null) {
             k.integrity.update(b, esp, HEADER + ivLen + ctLen);
             if (p.esn()) {
-                IpView.put32(k.scratch, 0, (int) (seq >>> 32));
+                Bytes.put32(k.scratch, 0, (int) (seq >>> 32));
                 k.integrity.update(k.scratch, 0, 4);
             }
             if (!k.integrity.verify(b, payload + ctLen)) return false;

@@ -1,5 +1,8 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
 
@@ -30,7 +33,7 @@ final class IpComp {
     static DropReason output(SaContext sa, PacketBuffer f, XformStats stats) {
         SaContext.Keyed k = sa.keyed();
         IpView ip = k.ip;
-        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
+        DropReason bad = DropReason.of(ip.parse(f.array(), f.start(), f.end(), false));
         if (bad != null) return bad;
         if (ip.fragment) return DropReason.INVALID; // RFC 4303 §3.3.4 / RFC 4302 §3.3.4: whole packets only
         if (ip.ipEnd != f.end()) f.trimBack(f.end() - ip.ipEnd);
@@ -50,10 +53,10 @@ final class IpComp {
         int nextHeader = b[ip.nhOffset] & 0xff;
         b[ip.hdrEnd] = (byte) nextHeader;
         b[ip.hdrEnd + 1] = 0;
-        IpView.put16(b, ip.hdrEnd + 2, cpi(sa.parameters()));
+        Bytes.put16(b, ip.hdrEnd + 2, cpi(sa.parameters()));
         System.arraycopy(k.ipcomp.out, 0, b, ip.hdrEnd + HEADER, n);
         f.trimBack(f.end() - (ip.hdrEnd + HEADER + n));
-        b[ip.nhOffset] = (byte) IpView.IPCOMP;
+        b[ip.nhOffset] = (byte) IpProtocols.IPCOMP;
         IpView.fixLength(b, f.start(), f.end());
         k.countOut(f.length());
         stats.output(IpsecProtocol.IPCOMP, f.length());

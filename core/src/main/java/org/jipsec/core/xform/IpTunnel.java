@@ -1,5 +1,9 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.PacketBuffer;
 
 /**
@@ -29,12 +33,12 @@ final class IpTunnel {
         if (innerVersion == 4) {
             if (len < 20) return DropReason.SHORT;
             tos = b[start + 1] & 0xff;
-            df = IpView.u16(b, start + 6) & 0x4000;
-            proto = IpView.IPV4;
+            df = Bytes.u16(b, start + 6) & 0x4000;
+            proto = IpProtocols.IPV4;
         } else if (innerVersion == 6) {
             if (len < 40) return DropReason.SHORT;
             tos = ((b[start] & 0x0f) << 4) | ((b[start + 1] & 0xff) >>> 4);
-            proto = IpView.IPV6;
+            proto = IpProtocols.IPV6;
         } else {
             return DropReason.BAD_HEADER;
         }
@@ -47,19 +51,19 @@ final class IpTunnel {
             b = f.array();
             b[o] = 0x45;
             b[o + 1] = (byte) outerTos;
-            IpView.put16(b, o + 2, len + 20);
-            IpView.put16(b, o + 4, sa.nextIpId());
+            Bytes.put16(b, o + 2, len + 20);
+            Bytes.put16(b, o + 4, sa.nextIpId());
             boolean setDf = switch (s.dfbit()) {
                 case 0 -> false;
                 case 1 -> true;
                 default -> df != 0;
             };
-            IpView.put16(b, o + 6, setDf ? 0x4000 : 0);
+            Bytes.put16(b, o + 6, setDf ? 0x4000 : 0);
             b[o + 8] = (byte) s.defaultTtl();
             b[o + 9] = (byte) proto;
             System.arraycopy(src, 0, b, o + 12, 4);
             System.arraycopy(dst, 0, b, o + 16, 4);
-            IpView.ipv4Checksum(b, o);
+            Ipv4Header.updateChecksum(b, o);
         } else {
             if (len > 0xffff) return DropReason.TOO_BIG;
             int o = f.prepend(40);
@@ -68,7 +72,7 @@ final class IpTunnel {
             b[o + 1] = (byte) ((outerTos & 0x0f) << 4);
             b[o + 2] = 0;
             b[o + 3] = 0;
-            IpView.put16(b, o + 4, len);
+            Bytes.put16(b, o + 4, len);
             b[o + 6] = (byte) proto;
             b[o + 7] = (byte) s.defaultTtl();
             System.arraycopy(src, 0, b, o + 8, 16);
@@ -86,9 +90,9 @@ final class IpTunnel {
         int start = f.start();
         int outerEcn = (b[start] & 0xf0) == 0x40 ? b[start + 1] & 0x03 : ((b[start + 1] & 0xff) >>> 4) & 0x03;
         f.trimFront(hdrEnd - start);
-        DropReason bad = inner.parse(b, f.start(), f.end(), true);
+        DropReason bad = DropReason.of(inner.parse(b, f.start(), f.end(), true));
         if (bad != null) return bad;
-        if ((innerProto == IpView.IPV4) != (inner.version == 4)) return DropReason.BAD_NEXT_HEADER;
+        if ((innerProto == IpProtocols.IPV4) != (inner.version == 4)) return DropReason.BAD_NEXT_HEADER;
         if (inner.ipEnd < f.end()) f.trimBack(f.end() - inner.ipEnd); // TFC padding
         int mode = inner.version == 4 ? s.ecn() : s.ecn6();
         if (mode == 1 && outerEcn != 0) {
@@ -105,7 +109,7 @@ final class IpTunnel {
             if (newEcn != innerEcn) {
                 if (inner.version == 4) {
                     b[i + 1] = (byte) ((b[i + 1] & ~0x03) | newEcn);
-                    IpView.ipv4Checksum(b, i);
+                    Ipv4Header.updateChecksum(b, i);
                 } else {
                     b[i + 1] = (byte) ((b[i + 1] & 0xcf) | (newEcn << 4));
                 }

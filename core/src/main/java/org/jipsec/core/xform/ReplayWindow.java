@@ -19,8 +19,13 @@ package org.jipsec.core.xform;
  * that ESN inference works. Without ESN, sequence number 0 is never valid (RFC 4303 §3.3.3: the first
  * packet carries 1).
  *
- * <p>Threads: {@link #commit} must run under the window's monitor ({@code synchronized (window)}); {@link #check}
- * may run without it — a stale view can only let a duplicate reach {@code commit}, which then refuses it.
+ * <p>Threads: the window is a monitor — every method is {@code synchronized} on it, so any number of inbound
+ * workers may share one SA's window and each method sees the window as the last commit left it (a linearizable
+ * RFC 4303 §3.4.3 window). The check and the commit of one packet are two steps with the ICV verification in
+ * between: another thread's commit may come between them, so {@link #commit} checks again and refuses a number
+ * committed meanwhile — two copies of a packet are never both accepted. Callers that must decide more than one
+ * step atomically (the saved-mark test before a commit, ESN resynchronisation) hold the monitor around them
+ * ({@code synchronized (window)}; reentrant).
  */
 public final class ReplayWindow {
 
@@ -57,13 +62,13 @@ public final class ReplayWindow {
     public boolean esn() { return esn; }
 
     /** Highest sequence number committed (unsigned) so far (the right edge of the window); 0 before the first packet. */
-    public long top() { return top; }
+    public synchronized long top() { return top; }
 
     /**
      * Starts the window above {@code floor} (unsigned): every number up to it counts as seen, so none of them is
      * accepted again — the receiver's saved mark after a restart (issue #12). Call before the first packet.
      */
-    public void startAbove(long floor) {
+    public synchronized void startAbove(long floor) {
         if (floor == 0) return;
         top = floor;
         java.util.Arrays.fill(blocks, -1L);                              // the other blocks hold older numbers
@@ -77,12 +82,12 @@ public final class ReplayWindow {
      * @return the (64-bit with ESN) sequence number to authenticate and later {@link #commit}, or
      *         {@link #REPLAYED}
      */
-    public long check(int wireSeq) {
+    public synchronized long check(int wireSeq) {
         return checkSequence(esn ? inferEsn(wireSeq & 0xffffffffL) : wireSeq & 0xffffffffL);
     }
 
     /** Checks a full (already inferred) sequence number against the window, without changing anything. */
-    public long checkSequence(long seq) {
+    public synchronized long checkSequence(long seq) {
         if (seq == 0) return REPLAYED; // RFC 4303 §3.3.3: counter starts at 1; NetBSD "if seq == 0: reject"
         if (size == 0 || Long.compareUnsigned(seq, top) > 0) return seq;
         if (Long.compareUnsigned(top - seq, size) >= 0) return REPLAYED; // left of the window
@@ -94,7 +99,7 @@ public final class ReplayWindow {
      *
      * @return false if the number was already marked meanwhile (a duplicate that raced) or fell out of the window
      */
-    public boolean commit(long seq) {
+    public synchronized boolean commit(long seq) {
         if (seq == 0) return false;
         if (Long.compareUnsigned(seq, top) > 0) {
             long cur = top >>> 6;

@@ -1,6 +1,7 @@
 package org.jipsec.core.xform;
 
 import java.util.random.RandomGenerator;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.CipherTransform;
@@ -66,7 +67,7 @@ public final class SaContext {
     /** SA destination address bytes (4 or 16). Do not modify. */
     byte[] dstAddress() { return state.dstAddress(); }
 
-    private static void validate(SaParameters p) {
+    static void validate(SaParameters p) {
         if ((p.flags() & SaFlags.OLD) != 0) throw new IllegalArgumentException("RFC 1827/1826 (old) SAs are not supported");
         switch (p.protocol()) {
             case ESP -> {

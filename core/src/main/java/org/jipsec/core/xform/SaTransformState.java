@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.random.RandomGenerator;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
+import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.sad.TransformState;
 
 /**
  * The mutable state of one SA, whatever the number of modes it is used in: the sender's sequence counter, the
@@ -17,10 +20,17 @@ import org.jipsec.core.ipsec.IpsecProtocol;
  * counter-mode nonce, RFC 4106 §3.1) twice under the key, nor keep two replay windows (RFC 4303 §3.3.3, §3.4.3:
  * one counter and one window per SA).
  *
- * <p>Threads: the counter is atomic, the window is guarded by its own monitor, the keyed transforms are
- * thread-confined. {@link #destroy()} zeroes every key copy.
+ * <p>Owner: the SAD's {@link org.jipsec.core.sad.SecurityAssociation} ({@link TransformState}); the engine's factory
+ * makes it ({@link #create}) when the SA becomes MATURE, the SAD destroys it when the SA leaves.
+ *
+ * <p>Threads (any number of workers may run the transforms of one SA at once, without the engine lock): the
+ * sequence counter is an {@link AtomicLong} advanced by compare-and-set, so every sender gets a number of its own;
+ * the replay window is guarded by its own monitor (every {@link ReplayWindow} method is synchronized); the keyed
+ * transforms and scratch buffers are thread-confined ({@link ThreadLocal}); usage counters are per thread and summed
+ * when read. The per-mode contexts are published through an {@link AtomicReferenceArray}. {@link #destroy()} zeroes
+ * every key copy; a packet already running finishes, the next finds the SA gone.
  */
-public final class SaTransformState implements SequenceGuard.Live {
+public final class SaTransformState implements SequenceGuard.Live, TransformState {
 
     private final SaParameters params;
     private final RandomGenerator random;
@@ -39,6 +49,7 @@ public final class SaTransformState implements SequenceGuard.Live {
     private final byte[] dstAddr;
     volatile byte[] forcedIv;
     private volatile boolean destroyed;
+    private final AtomicReferenceArray<SaContext> byMode = new AtomicReferenceArray<>(IpsecMode.values().length);
 
     /**
      * @param params the SA (its mode is that of the first context; the others are made by {@link #context})
@@ -61,6 +72,38 @@ public final class SaTransformState implements SequenceGuard.Live {
         this.srcAddr = params.src().address().getAddress();
         this.dstAddr = params.dst().address().getAddress();
         guard.bind(this);
+    }
+
+    /**
+     * The state of one SA, in its own mode ({@code params.mode()}, "any" included).
+     *
+     * @param random the source of CBC IVs, random padding and IPv4 ids of tunnel headers — nothing else
+     * @param guard  the saved sequence state ({@link SequenceGuard#NONE} for none)
+     * @throws InvalidKeyLengthException if a key does not fit its algorithm
+     * @throws IllegalArgumentException  if the algorithms do not make a valid SA for the protocol (spec §4.10)
+     */
+    public static SaTransformState create(SaParameters params, RandomGenerator random, SequenceGuard guard)
+            throws InvalidKeyLengthException {
+        SaContext.validate(params);
+        return new SaTransformState(params, random, guard);
+    }
+
+    /**
+     * This SA's context in {@code mode} (spec §4.4 step 4: an SA of mode "any" runs in the mode its request asks
+     * for): made on first use, then the same object; every mode's context shares this state.
+     */
+    public SaContext context(IpsecMode mode) {
+        SaContext c = byMode.get(mode.ordinal());
+        if (c != null) return c;
+        SaContext fresh = new SaContext(params.mode() == mode ? params : params.withMode(mode), this);
+        return byMode.compareAndSet(mode.ordinal(), null, fresh) ? fresh : byMode.get(mode.ordinal());
+    }
+
+    /** The contexts made so far (diagnostics, tests). */
+    public List<SaContext> contexts() {
+        List<SaContext> out = new java.util.ArrayList<>(2);
+        for (int i = 0; i < byMode.length(); i++) if (byMode.get(i) != null) out.add(byMode.get(i));
+        return out;
     }
 
     /**
@@ -143,13 +186,33 @@ public final class SaTransformState implements SequenceGuard.Live {
 
     boolean destroyed() { return destroyed; }
 
+    /**
+     * NetBSD {@code replay->count} as {@code setkey -D} shows it: the last sequence number sent (once a packet went
+     * out; its low 32 bits with ESN), plus the packets accepted inbound when the SA has a replay window (NetBSD
+     * {@code ipsec_updatereplay}; it stops at 2^32 - 1).
+     */
+    @Override
+    public int reportedSequence() {
+        long out = outbound.packets() > 0 ? lastSequenceOnWire() & 0xffffffffL : 0;
+        long in = params.replayWindow() > 0 && params.protocol() != IpsecProtocol.IPCOMP ? inbound.packets() : 0;
+        return (int) Math.min(0xffffffffL, out + in);
+    }
+
+    private long lastSequenceOnWire() {
+        long c = sendSeq.get();
+        return params.esn() ? c : c & 0xffffffffL;
+    }
+
     /** Zeroes every key copy, destroys the keyed transforms of every thread, lets the guard go. */
-    void destroy() {
+    @Override
+    public void destroy() {
         if (destroyed) return;
         destroyed = true;
         Arrays.fill(encKey, (byte) 0);
         Arrays.fill(authKey, (byte) 0);
         for (SaContext.Keyed k : allKeyed) k.destroy();
+        params.zeroKeys();
+        for (SaContext c : contexts()) c.parameters().zeroKeys();
         guard.release(this);
     }
 

@@ -1,5 +1,11 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.TransportChecksum;
+import org.jipsec.core.net.UdpEncapClassifier;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.PacketBuffer;
 
 /**
@@ -27,23 +33,23 @@ final class UdpEncap {
 
     /** Inserts the UDP header in front of the ESP header of the packet in {@code f}. */
     static DropReason encapsulate(PacketBuffer f, NatTraversal nat, IpView ip) {
-        DropReason bad = ip.parse(f.array(), f.start(), f.end(), false);
+        DropReason bad = DropReason.of(ip.parse(f.array(), f.start(), f.end(), false));
         if (bad != null) return bad;
-        if (ip.proto != IpView.ESP) return DropReason.INVALID;
+        if (ip.proto != IpProtocols.ESP) return DropReason.INVALID;
         int nhRel = ip.nhOffset - f.start();
         int u = f.insert(ip.hdrEnd - f.start(), HEADER);
         byte[] b = f.array();
         int start = f.start();
         int udpLen = f.end() - u;
         if (udpLen > 0xffff) return DropReason.TOO_BIG;
-        IpView.put16(b, u, nat.sourcePort());
-        IpView.put16(b, u + 2, nat.destPort());
-        IpView.put16(b, u + 4, udpLen);
+        Bytes.put16(b, u, nat.sourcePort());
+        Bytes.put16(b, u + 2, nat.destPort());
+        Bytes.put16(b, u + 4, udpLen);
         b[u + 6] = 0;
         b[u + 7] = 0;
-        b[start + nhRel] = (byte) IpView.UDP;
+        b[start + nhRel] = (byte) IpProtocols.UDP;
         IpView.fixLength(b, start, f.end());
-        if ((b[start] & 0xf0) == 0x60) IpView.upperChecksum(b, start, IpView.UDP, u, f.end());
+        if ((b[start] & 0xf0) == 0x60) TransportChecksum.rewrite(b, start, IpProtocols.UDP, u, f.end());
         return null;
     }
 
@@ -58,16 +64,19 @@ final class UdpEncap {
         byte[] b = f.array();
         int u = ip.hdrEnd;
         if (u + HEADER > ip.ipEnd) return DropReason.SHORT;
-        int udpLen = IpView.u16(b, u + 4);
+        int udpLen = Bytes.u16(b, u + 4);
         if (udpLen < HEADER || u + udpLen > ip.ipEnd) return DropReason.BAD_HEADER;
         int payload = udpLen - HEADER;
-        if (payload == 1 && (b[u + HEADER] & 0xff) == 0xff) return DropReason.NAT_KEEPALIVE; // RFC 3948 §2.3
-        if (payload >= 4 && IpView.i32(b, u + HEADER) == 0) return DropReason.NON_ESP; // RFC 3948 §2.2
-        if (payload < Esp.HEADER) return DropReason.SHORT;
+        switch (UdpEncapClassifier.classify(b, u + HEADER, payload)) {       // RFC 3948 §2
+            case NAT_KEEPALIVE -> { return DropReason.NAT_KEEPALIVE; }
+            case IKE -> { return DropReason.NON_ESP; }
+            case MALFORMED -> { return DropReason.SHORT; }
+            case ESP -> { }
+        }
         if (u + udpLen < f.end()) f.trimBack(f.end() - (u + udpLen));
         int nhRel = ip.nhOffset - f.start();
         f.remove(u - f.start(), HEADER);
-        f.array()[f.start() + nhRel] = (byte) IpView.ESP;
+        f.array()[f.start() + nhRel] = (byte) IpProtocols.ESP;
         IpView.fixLength(f.array(), f.start(), f.end());
         return null;
     }
@@ -85,27 +94,27 @@ final class UdpEncap {
         byte[] p = new byte[ipLen + HEADER + 1];
         if (v6) {
             p[0] = 0x60;
-            IpView.put16(p, 4, HEADER + 1);
-            p[6] = (byte) IpView.UDP;
+            Bytes.put16(p, 4, HEADER + 1);
+            p[6] = (byte) IpProtocols.UDP;
             p[7] = (byte) ttl;
             System.arraycopy(src, 0, p, 8, 16);
             System.arraycopy(dst, 0, p, 24, 16);
         } else {
             p[0] = 0x45;
-            IpView.put16(p, 2, p.length);
+            Bytes.put16(p, 2, p.length);
             p[8] = (byte) ttl;
-            p[9] = (byte) IpView.UDP;
+            p[9] = (byte) IpProtocols.UDP;
             System.arraycopy(src, 0, p, 12, 4);
             System.arraycopy(dst, 0, p, 16, 4);
-            IpView.ipv4Checksum(p, 0);
+            Ipv4Header.updateChecksum(p, 0);
         }
-        IpView.put16(p, ipLen, nat.sourcePort());
-        IpView.put16(p, ipLen + 2, nat.destPort());
-        IpView.put16(p, ipLen + 4, HEADER + 1);
+        Bytes.put16(p, ipLen, nat.sourcePort());
+        Bytes.put16(p, ipLen + 2, nat.destPort());
+        Bytes.put16(p, ipLen + 4, HEADER + 1);
         p[ipLen + HEADER] = (byte) 0xff;
         if (v6) {
             p[ipLen + 6] = (byte) 0xff; // non-zero: upperChecksum computes it
-            IpView.upperChecksum(p, 0, IpView.UDP, ipLen, p.length);
+            TransportChecksum.rewrite(p, 0, IpProtocols.UDP, ipLen, p.length);
         }
         return p;
     }

@@ -1,6 +1,10 @@
 package org.jipsec.core.xform;
 
 import java.util.List;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.TransportChecksum;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
 
@@ -139,18 +143,18 @@ public final class Xform {
         // the removed UDP header counted as one layer, as in the whole datagram
         for (int layer = udpDecapsulated ? 1 : 0; layer < MAX_LAYERS; layer++) {
             byte[] b = f.array();
-            DropReason bad = ip.parse(b, f.start(), f.end(), true);
+            DropReason bad = DropReason.of(ip.parse(b, f.start(), f.end(), true));
             if (bad != null) return fail(trace, bad);
             if (ip.ipEnd < f.end()) f.trimBack(f.end() - ip.ipEnd);
             if (ip.fragment) {
                 // a tunnelled fragment is delivered as it is; an IPsec fragment must be reassembled first
                 if (trace.headers > 0) return null;
-                if (ip.proto == IpView.ESP || ip.proto == IpView.AH || ip.proto == IpView.IPCOMP
-                        || ip.proto == IpView.FRAGMENT) return fail(trace, DropReason.FRAGMENT);
+                if (ip.proto == IpProtocols.ESP || ip.proto == IpProtocols.AH || ip.proto == IpProtocols.IPCOMP
+                        || ip.proto == IpProtocols.FRAGMENT) return fail(trace, DropReason.FRAGMENT);
                 return null;
             }
             int proto = ip.proto;
-            if (proto == IpView.UDP && isNatT(b, ip)) {
+            if (proto == IpProtocols.UDP && isNatT(b, ip)) {
                 DropReason u = UdpEncap.decapsulate(f, ip);
                 if (u != null) {
                     if (u != DropReason.NAT_KEEPALIVE && u != DropReason.NON_ESP) return fail(trace, u);
@@ -160,7 +164,7 @@ public final class Xform {
                 natDecapsulated = true;
                 continue;
             }
-            if ((proto == IpView.IPV4 || proto == IpView.IPV6) && lastSa != null) {
+            if ((proto == IpProtocols.IPV4 || proto == IpProtocols.IPV6) && lastSa != null) {
                 XformStats.ipipInput(c);
                 DropReason d = IpTunnel.decapsulate(f, ip.hdrEnd, proto, settings, ip);
                 if (d != null) {
@@ -173,13 +177,13 @@ public final class Xform {
                 lastSa = null;
                 continue;
             }
-            IpsecProtocol sp = proto == IpView.ESP ? IpsecProtocol.ESP : proto == IpView.AH ? IpsecProtocol.AH
-                    : proto == IpView.IPCOMP ? IpsecProtocol.IPCOMP : null;
+            IpsecProtocol sp = proto == IpProtocols.ESP ? IpsecProtocol.ESP : proto == IpProtocols.AH ? IpsecProtocol.AH
+                    : proto == IpProtocols.IPCOMP ? IpsecProtocol.IPCOMP : null;
             if (sp == null) {
                 if (natDecapsulated && lastSa != null && !trace.tunnel) {
                     // RFC 3948 §3.1.2: transport mode behind a NAT — the TCP/UDP checksum covered the original
                     // addresses; recompute it over the addresses the packet carries now
-                    IpView.upperChecksum(b, f.start(), proto, ip.hdrEnd, f.end());
+                    TransportChecksum.rewrite(b, f.start(), proto, ip.hdrEnd, f.end());
                 }
                 return null;
             }
@@ -189,9 +193,9 @@ public final class Xform {
             int need = sp == IpsecProtocol.AH ? 12 : sp == IpsecProtocol.ESP ? 8 : 4;
             if (hdr + need > f.end()) return fail(trace, DropReason.SHORT, sp);
             long spi = switch (sp) {
-                case ESP -> IpView.i32(b, hdr) & 0xffffffffL;
-                case AH -> IpView.i32(b, hdr + 4) & 0xffffffffL;
-                case IPCOMP -> IpView.u16(b, hdr + 2);
+                case ESP -> Bytes.i32(b, hdr) & 0xffffffffL;
+                case AH -> Bytes.i32(b, hdr + 4) & 0xffffffffL;
+                case IPCOMP -> Bytes.u16(b, hdr + 2);
             };
             if (trace.protocol == null) {
                 trace.protocol = sp;
@@ -219,15 +223,15 @@ public final class Xform {
             lastSa = sa;
             // fast exit: an upper-layer payload in transport mode needs no further parsing
             int next = f.array()[f.start() + nhRel] & 0xff;
-            if (!natDecapsulated && next != IpView.IPV4 && next != IpView.IPV6 && next != IpView.ESP
-                    && next != IpView.AH && next != IpView.IPCOMP) return null;
+            if (!natDecapsulated && next != IpProtocols.IPV4 && next != IpProtocols.IPV6 && next != IpProtocols.ESP
+                    && next != IpProtocols.AH && next != IpProtocols.IPCOMP) return null;
         }
         return fail(trace, DropReason.BAD_HEADER);
     }
 
     private boolean isNatT(byte[] b, IpView ip) {
         if (ip.hdrEnd + 8 > ip.ipEnd) return false;
-        int dport = IpView.u16(b, ip.hdrEnd + 2);
+        int dport = Bytes.u16(b, ip.hdrEnd + 2);
         for (int p : natPorts) if (p == dport) return true;
         return false;
     }

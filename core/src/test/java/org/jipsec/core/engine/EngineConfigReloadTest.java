@@ -51,7 +51,6 @@ class EngineConfigReloadTest {
         ConfigPlan plan = ConfigPlan.parse(text, HostResolver.NUMERIC, AlgorithmCatalog.TABLE);
         ConfigDiff.Applied a = ConfigDiff.compute(plan, previous, n.engine.keyEngine()).apply(n.engine.keyEngine(), 1, o -> { });
         plan.wipe();
-        n.engine.sweep();
         assertEquals(List.of(), a.failedLines());
         return a.installed();
     }

@@ -9,6 +9,7 @@ import static org.jipsec.core.engine.EngineNet.key;
 import static org.jipsec.core.engine.EngineNet.sock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -268,22 +269,25 @@ class EnginePolicyTest {
     }
 
     @Test
-    void saDeletedBehindTheEnginesBackIsSweptOnTheNextPacket() throws Exception {
+    void saDeletedBehindTheEnginesBackLosesItsStateAtOnce() throws Exception {
         EngineNet net = new EngineNet();
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
         net.espPair(0x9101, A4, B4, IpsecMode.TRANSPORT, List.of());
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
         as.send(text("x"), sock(B4, 5000));
         assertEquals(1, net.a.engine.contextCount());
-        // an io layer that hands PF_KEY bytes to the key engine itself
+        SecurityAssociation sa = net.a.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0x9101).orElseThrow();
+        SaContext ctx = net.a.engine.contextsOf(sa).getFirst();
+        // an io layer that hands PF_KEY bytes to the key engine itself: the SA destroys its state as it leaves
         var k = net.a.engine.keyEngine();
         k.handle(net.a.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, 1, List.of(
                 new Extension.Sa(0x9101, 0, 0, 0, 0, 0),
                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
-        assertEquals(1, net.a.engine.contextCount(), "not yet noticed");
-        as.send(text("y"), sock(B4, 5000));
-        assertEquals(0, net.a.engine.contextCount(), "swept when the next packet came");
+        assertEquals(0, net.a.engine.contextCount(), "destroyed with the SA, no sweep needed");
+        assertNull(sa.transform());
+        assertArrayEquals(new byte[16], ctx.parameters().encryptionKey(), "encryption key zeroed");
+        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, as.send(text("y"), sock(B4, 5000))).cause());
     }
 
     @Test

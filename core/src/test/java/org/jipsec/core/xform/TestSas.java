@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.TransportChecksum;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.AlgorithmTable;
@@ -72,14 +75,14 @@ final class TestSas {
     static byte[] ipv4(String src, String dst, int proto, byte[] payload) {
         byte[] p = new byte[20 + payload.length];
         p[0] = 0x45;
-        IpView.put16(p, 2, p.length);
-        IpView.put16(p, 4, 0x1234);
+        Bytes.put16(p, 2, p.length);
+        Bytes.put16(p, 4, 0x1234);
         p[8] = 64;
         p[9] = (byte) proto;
         System.arraycopy(ep(src).address().getAddress(), 0, p, 12, 4);
         System.arraycopy(ep(dst).address().getAddress(), 0, p, 16, 4);
         System.arraycopy(payload, 0, p, 20, payload.length);
-        IpView.ipv4Checksum(p, 0);
+        Ipv4Header.updateChecksum(p, 0);
         return p;
     }
 
@@ -87,7 +90,7 @@ final class TestSas {
     static byte[] ipv6(String src, String dst, int nh, byte[] payload) {
         byte[] p = new byte[40 + payload.length];
         p[0] = 0x60;
-        IpView.put16(p, 4, payload.length);
+        Bytes.put16(p, 4, payload.length);
         p[6] = (byte) nh;
         p[7] = 64;
         System.arraycopy(ep(src).address().getAddress(), 0, p, 8, 16);
@@ -99,14 +102,14 @@ final class TestSas {
     /** A UDP datagram in IPv4/IPv6 with a correct checksum. */
     static byte[] udp(String src, String dst, int sport, int dport, byte[] data) {
         byte[] u = new byte[8 + data.length];
-        IpView.put16(u, 0, sport);
-        IpView.put16(u, 2, dport);
-        IpView.put16(u, 4, u.length);
+        Bytes.put16(u, 0, sport);
+        Bytes.put16(u, 2, dport);
+        Bytes.put16(u, 4, u.length);
         System.arraycopy(data, 0, u, 8, data.length);
         byte[] p = src.contains(":") ? ipv6(src, dst, 17, u) : ipv4(src, dst, 17, u);
         int off = src.contains(":") ? 40 : 20;
-        IpView.put16(p, off + 6, 0xffff); // non-zero so that upperChecksum computes it
-        IpView.upperChecksum(p, 0, 17, off, p.length);
+        Bytes.put16(p, off + 6, 0xffff); // non-zero so that upperChecksum computes it
+        TransportChecksum.rewrite(p, 0, 17, off, p.length);
         return p;
     }
 

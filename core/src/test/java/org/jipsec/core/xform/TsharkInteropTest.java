@@ -1,5 +1,6 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,18 +110,18 @@ class TsharkInteropTest {
     static byte[] pcapRaw(List<byte[]> packets) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         byte[] h = new byte[24];
-        IpView.put32(h, 0, 0xa1b2c3d4);
-        IpView.put16(h, 4, 2);
-        IpView.put16(h, 6, 4);
-        IpView.put32(h, 16, 65535);
-        IpView.put32(h, 20, 101);
+        Bytes.put32(h, 0, 0xa1b2c3d4);
+        Bytes.put16(h, 4, 2);
+        Bytes.put16(h, 6, 4);
+        Bytes.put32(h, 16, 65535);
+        Bytes.put32(h, 20, 101);
         o.writeBytes(h);
         int t = 1_700_000_000;
         for (byte[] p : packets) {
             byte[] r = new byte[16];
-            IpView.put32(r, 0, t++);
-            IpView.put32(r, 8, p.length);
-            IpView.put32(r, 12, p.length);
+            Bytes.put32(r, 0, t++);
+            Bytes.put32(r, 8, p.length);
+            Bytes.put32(r, 12, p.length);
             o.writeBytes(r);
             o.writeBytes(p);
         }

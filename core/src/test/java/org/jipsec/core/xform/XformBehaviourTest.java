@@ -1,5 +1,7 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.Ipv4Header;
 import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +49,7 @@ class XformBehaviourTest {
         byte[] inner = TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(40));
         inner[1] = (byte) 0xb9; // DSCP 46 (EF) + ECN ECT(1)
         inner[6] = 0x40; // DF
-        IpView.ipv4Checksum(inner, 0);
+        Ipv4Header.updateChecksum(inner, 0);
         for (int dfbit : new int[] {0, 1, 2}) {
             Xform xf = new Xform(XformSettings.DEFAULTS.withDfbit(dfbit), new XformStats());
             byte[] wire = roundTrip(xf, gcmTunnel("192.0.2.1", "192.0.2.2"), inner);
@@ -58,7 +60,7 @@ class XformBehaviourTest {
         }
         byte[] noDf = inner.clone();
         noDf[6] = 0;
-        IpView.ipv4Checksum(noDf, 0);
+        Ipv4Header.updateChecksum(noDf, 0);
         byte[] wire = roundTrip(x, gcmTunnel("192.0.2.1", "192.0.2.2"), noDf);
         assertEquals(0, wire[6] & 0x40, "dfbit 2 copies a clear DF");
     }
@@ -68,7 +70,7 @@ class XformBehaviourTest {
         Xform xf = new Xform(XformSettings.DEFAULTS.withEcn(1, 1), new XformStats());
         byte[] inner = TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(40));
         inner[1] = 0x02; // ECT(0)
-        IpView.ipv4Checksum(inner, 0);
+        Ipv4Header.updateChecksum(inner, 0);
         SaParameters p = gcmTunnel("192.0.2.1", "192.0.2.2");
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         PacketBuffer f = Xform.buffer(inner);
@@ -76,13 +78,13 @@ class XformBehaviourTest {
         byte[] wire = f.toByteArray();
         assertEquals(0x02, wire[1] & 0x03, "RFC 6040 §4.1: ECN field copied");
         wire[1] |= 0x03; // a router marks CE on the outer header
-        IpView.ipv4Checksum(wire, 0);
+        Ipv4Header.updateChecksum(wire, 0);
         PacketBuffer g = Xform.buffer(wire);
         assertNull(xf.input(g, TestSas.lookup(in), new InboundTrace()));
         byte[] got = g.toByteArray();
         assertEquals(0x03, got[1] & 0x03, "RFC 6040 §4.2: CE propagated to the inner header");
         byte[] check = got.clone();
-        IpView.ipv4Checksum(check, 0);
+        Ipv4Header.updateChecksum(check, 0);
         assertArrayEquals(check, got, "inner checksum fixed");
     }
 
@@ -107,13 +109,13 @@ class XformBehaviourTest {
         byte[] routed = wire.clone();
         routed[8] = 3;
         routed[1] = 0x20;
-        IpView.ipv4Checksum(routed, 0);
+        Ipv4Header.updateChecksum(routed, 0);
         PacketBuffer g = Xform.buffer(routed);
         assertNull(x.input(g, TestSas.lookup(in), new InboundTrace()));
         // changing the source address does not
         byte[] forged = wire.clone();
         forged[15] ^= 1;
-        IpView.ipv4Checksum(forged, 0);
+        Ipv4Header.updateChecksum(forged, 0);
         assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
@@ -152,7 +154,7 @@ class XformBehaviourTest {
         byte[] wire = roundTrip(x, p, big);
         assertEquals(108, wire[9]);
         assertTrue(wire.length < big.length / 4);
-        assertEquals(0x4001, IpView.u16(wire, 22), "CPI");
+        assertEquals(0x4001, Bytes.u16(wire, 22), "CPI");
         byte[] small = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[40]);
         PacketBuffer f = Xform.buffer(small);
         assertNull(x.output(TestSas.ctx(p), f));
@@ -177,7 +179,7 @@ class XformBehaviourTest {
         d.end();
         byte[] body = new byte[4 + n];
         body[0] = 17;
-        IpView.put16(body, 2, 0x4002);
+        Bytes.put16(body, 2, 0x4002);
         System.arraycopy(comp, 0, body, 4, n);
         byte[] bomb = TestSas.ipv4("192.0.2.1", "192.0.2.2", 108, body);
         assertEquals(DropReason.DECOMPRESS_TOO_BIG, x.input(Xform.buffer(bomb), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
@@ -191,15 +193,15 @@ class XformBehaviourTest {
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(30));
         byte[] wire = roundTrip(x, p, clear);
         assertEquals(17, wire[9]);
-        assertEquals(4500, IpView.u16(wire, 20));
-        assertEquals(wire.length - 20, IpView.u16(wire, 24), "UDP length");
-        assertEquals(0, IpView.u16(wire, 26), "UDP checksum zero over IPv4");
-        assertEquals(0x3001, IpView.i32(wire, 28), "SPI after the UDP header");
+        assertEquals(4500, Bytes.u16(wire, 20));
+        assertEquals(wire.length - 20, Bytes.u16(wire, 24), "UDP length");
+        assertEquals(0, Bytes.u16(wire, 26), "UDP checksum zero over IPv4");
+        assertEquals(0x3001, Bytes.i32(wire, 28), "SPI after the UDP header");
         byte[] keepalive = x.natKeepalive(TestSas.ctx(p));
         byte[] expected = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {(byte) 0xff});
-        IpView.put16(expected, 4, 0);
-        IpView.put16(expected, 26, 0); // IPv4: UDP checksum zero
-        IpView.ipv4Checksum(expected, 0);
+        Bytes.put16(expected, 4, 0);
+        Bytes.put16(expected, 26, 0); // IPv4: UDP checksum zero
+        Ipv4Header.updateChecksum(expected, 0);
         assertArrayEquals(expected, keepalive, "RFC 3948 §2.3: one 0xFF byte");
         assertEquals(DropReason.NAT_KEEPALIVE, x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] ike = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5});
@@ -261,10 +263,10 @@ class XformBehaviourTest {
         assertNull(x.output(cyc, Xform.buffer(clear)));
         PacketBuffer f = Xform.buffer(clear);
         assertNull(x.output(cyc, f));
-        assertEquals(1, IpView.i32(f.toByteArray(), 24), "CYCSEQ: continues at 1");
+        assertEquals(1, Bytes.i32(f.toByteArray(), 24), "CYCSEQ: continues at 1");
         assertEquals(1, cyc.lastSequence());
         // the counter-derived IV does not repeat after the wrap (RFC 4106 §3.1)
-        assertEquals(1, IpView.i32(f.toByteArray(), 28), "IV high half counts the cycles");
+        assertEquals(1, Bytes.i32(f.toByteArray(), 28), "IV high half counts the cycles");
     }
 
     @Test
@@ -388,11 +390,11 @@ class XformBehaviourTest {
         SaParameters t = gcmTunnel("192.0.2.1", "192.0.2.2");
         byte[] innerFragment = TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(30));
         innerFragment[6] = 0x20; // MF: a fragment travels through a tunnel as it is
-        IpView.ipv4Checksum(innerFragment, 0);
+        Ipv4Header.updateChecksum(innerFragment, 0);
         byte[] wire = roundTrip(x, t, innerFragment);
         byte[] espFragment = wire.clone();
         espFragment[6] = 0x20;
-        IpView.ipv4Checksum(espFragment, 0);
+        Ipv4Header.updateChecksum(espFragment, 0);
         assertEquals(DropReason.FRAGMENT, x.input(Xform.buffer(espFragment), TestSas.lookup(TestSas.ctx(t)), new InboundTrace()));
         SaParameters tr = TestSas.esp(0x1015, IpsecMode.TRANSPORT, "10.1.0.1", "10.2.0.1", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         assertEquals(DropReason.INVALID, x.output(TestSas.ctx(tr), Xform.buffer(innerFragment)), "transport mode protects whole packets only");
@@ -409,8 +411,8 @@ class XformBehaviourTest {
         System.arraycopy(opts, 0, pkt, 20, opts.length);
         System.arraycopy(plain, 20, pkt, 20 + opts.length, plain.length - 20);
         pkt[0] = 0x48;
-        IpView.put16(pkt, 2, pkt.length);
-        IpView.ipv4Checksum(pkt, 0);
+        Bytes.put16(pkt, 2, pkt.length);
+        Ipv4Header.updateChecksum(pkt, 0);
         PacketBuffer f = Xform.buffer(pkt);
         assertNull(x.output(TestSas.ctx(p), f));
         byte[] wire = f.toByteArray();
@@ -418,11 +420,11 @@ class XformBehaviourTest {
         byte[] recorded = wire.clone();
         recorded[27] = 10; // a router records its address
         recorded[26] = 8;
-        IpView.ipv4Checksum(recorded, 0);
+        Ipv4Header.updateChecksum(recorded, 0);
         assertNull(x.input(Xform.buffer(recorded), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] alert = wire.clone();
         alert[23] = 1; // router alert value is covered
-        IpView.ipv4Checksum(alert, 0);
+        Ipv4Header.updateChecksum(alert, 0);
         assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(alert), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
@@ -440,7 +442,7 @@ class XformBehaviourTest {
             assertNull(xf.output(TestSas.ctx(p), f));
             byte[] df = f.toByteArray();
             df[6] |= 0x40; // a router sets DF
-            IpView.ipv4Checksum(df, 0);
+            Ipv4Header.updateChecksum(df, 0);
             DropReason r = xf.input(Xform.buffer(df), TestSas.lookup(TestSas.ctx(p)), new InboundTrace());
             assertEquals(c.dfCovered() ? DropReason.BAD_AUTH : null, r, c.toString());
         }
@@ -474,8 +476,8 @@ class XformBehaviourTest {
         assertNull(x.output(TestSas.ctx(p), f));
         byte[] natted = f.toByteArray();
         System.arraycopy(TestSas.ep("198.51.100.7").address().getAddress(), 0, natted, 12, 4);
-        IpView.put16(natted, 20, 61000); // and the source port
-        IpView.ipv4Checksum(natted, 0);
+        Bytes.put16(natted, 20, 61000); // and the source port
+        Ipv4Header.updateChecksum(natted, 0);
         PacketBuffer g = Xform.buffer(natted);
         assertNull(x.input(g, TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] got = g.toByteArray();

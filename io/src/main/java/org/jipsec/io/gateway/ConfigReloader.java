@@ -69,7 +69,7 @@ public final class ConfigReloader {
 
     /**
      * SIGHUP: reads and validates outside {@code lock}, then applies the change under it, handing each PF_KEY
-     * outcome to {@code announce} and running {@code underLock} (the data plane's sweep) after it. One log line.
+     * outcome to {@code announce} and running {@code underLock} after it. One log line.
      *
      * @return whether the file was applied
      */

@@ -18,6 +18,7 @@ import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.net.HopLimit;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.Ipv6HeaderRebuild;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.xform.Xform;
@@ -302,7 +303,9 @@ final class DataPlane implements Runnable {
             for (int i = 0; i < count; i++) {
                 InPlaceOutput r = outResults[i];
                 int len = segmentLengths[i];
-                if (linkScoped(segments[i], Xform.HEADROOM, len)) {
+                // the kernel's packets for the link itself (MLD, router solicitations, IPv4 multicast and limited
+                // broadcast) have no IPsec peer; sent back out in clear they would be routed into the TUN again
+                if (IpView.linkScopedDestination(segments[i], Xform.HEADROOM, len)) {
                     outBuffers[i] = null;                          // ignored
                     continue;
                 }
@@ -337,44 +340,6 @@ final class DataPlane implements Runnable {
             if (r.clear()) counters.clearOut++;
             else counters.wireOut++;
         }
-    }
-
-    /** {@link #linkScoped(MemorySegment, int)} for a packet at {@code off} of a heap array. */
-    static boolean linkScoped(byte[] p, int off, int len) {
-        if (len < 20) return false;
-        int v = (p[off] & 0xf0) >>> 4;
-        if (v == 6 && len >= 40) {
-            int d0 = p[off + 24] & 0xff;
-            int d1 = p[off + 25] & 0xff;
-            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
-        }
-        if (v == 4) {
-            int d0 = p[off + 16] & 0xff;
-            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && p[off + 17] == -1 && p[off + 18] == -1 && p[off + 19] == -1);
-        }
-        return false;
-    }
-
-    /**
-     * Packets the kernel sends on the TUN for the link itself — IPv6 multicast (MLD, router solicitations) and
-     * link-local destinations, IPv4 multicast and limited broadcast — have no IPsec peer; sent back out in clear they
-     * would be routed into the TUN again (a loop). They are ignored and counted.
-     */
-    static boolean linkScoped(MemorySegment p, int len) {
-        if (len < 20) return false;
-        int v = (p.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >>> 4;
-        if (v == 6 && len >= 40) {
-            int d0 = p.get(ValueLayout.JAVA_BYTE, 24) & 0xff;
-            int d1 = p.get(ValueLayout.JAVA_BYTE, 25) & 0xff;
-            return d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80);
-        }
-        if (v == 4) {
-            int d0 = p.get(ValueLayout.JAVA_BYTE, 16) & 0xff;
-            int d3 = p.get(ValueLayout.JAVA_BYTE, 19) & 0xff;
-            int d1 = p.get(ValueLayout.JAVA_BYTE, 17) & 0xff, d2 = p.get(ValueLayout.JAVA_BYTE, 18) & 0xff;
-            return (d0 & 0xf0) == 0xe0 || (d0 == 255 && d1 == 255 && d2 == 255 && d3 == 255);
-        }
-        return false;
     }
 
     /**

@@ -113,7 +113,6 @@ public final class GatewayDaemon implements AutoCloseable {
         if (store != null) engine.setSequenceGuards(store.table()::guardFor);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
         if (reloader != null) reloader.loadAtStart();                  // no PF_KEY listener yet; refused: no start
-        engine.sweep();
         if (store != null) {
             store.flush();                                              // the configured SAs' first blocks, on disk
             store.start();
@@ -299,7 +298,7 @@ public final class GatewayDaemon implements AutoCloseable {
             log.line("reload: no --config, nothing to do");
             return true;
         }
-        return config.reload(lock(), server::deliver, engine::sweep);
+        return config.reload(lock(), server::deliver, () -> { });    // SAs destroy their own state
     }
 
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */

@@ -2,6 +2,7 @@ package org.jipsec.io.gateway;
 
 import java.security.SecureRandom;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpView;
 
 /**
  * Recognises the data plane's own cleartext re-emissions when they come back through the TUN: a packet no policy
@@ -72,7 +73,7 @@ final class LoopDetector {
 
     /** Never 0 (the empty slot). */
     long fingerprint(byte[] p, int off, int len) {
-        int n = Math.min(len, headerLength(p, off, len) + PAYLOAD_BYTES);
+        int n = Math.min(len, IpView.headerLength(p, off, len) + PAYLOAD_BYTES);
         long h = seed ^ (len * M);
         boolean v4 = len >= 20 && (p[off] & 0xf0) == 0x40;
         int i = 0;
@@ -86,14 +87,6 @@ final class LoopDetector {
         for (; i < n; i++) tail = (tail << 8) | (p[off + i] & 0xff);
         h = mix(h ^ tail ^ ((long) n << 56));
         return h == 0 ? 1 : h;
-    }
-
-    /** The IP header length (IPv4 IHL, IPv6 fixed header), within {@code len}. */
-    private static int headerLength(byte[] p, int off, int len) {
-        if (len < 1) return 0;
-        int v = (p[off] & 0xf0) >>> 4;
-        int hl = v == 4 ? (p[off] & 0x0f) * 4 : v == 6 ? 40 : 0;
-        return Math.min(hl, len);
     }
 
     /** A 64-bit finaliser (MurmurHash3's fmix64 after a multiply). */

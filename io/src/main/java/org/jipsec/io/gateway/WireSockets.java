@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.io.ffm.LibC;
@@ -188,7 +189,7 @@ final class WireSockets implements AutoCloseable {
             System.arraycopy(p, start + 16, dst4, 0, 4);
             dst = dst4;
             q = queues[udp ? 2 : 0];
-            off = udp ? Math.min(length, (p[start] & 0x0f) * 4) + 8 : 0;
+            off = udp ? IpView.headerLength(p, start, length) + 8 : 0;   // the payload of the UDP datagram
         } else if (version == 6 && length >= 40) {
             System.arraycopy(p, start + 24, dst16, 0, 16);
             dst = dst16;

@@ -3,6 +3,7 @@ package org.jipsec.io.tun;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.jipsec.core.net.Checksums;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -97,11 +98,11 @@ public final class GsoSplitter {
                 put16(out, o + 2, len);                            // RFC 791 total length
                 put16(out, o + 4, id + i);                         // identification, one per segment
                 put16(out, o + 10, 0);
-                put16(out, o + 10, InetChecksum.of(out, o, l4));
-                pseudo = InetChecksum.add(0, out, o + 12, 8);      // RFC 9293 §3.1: src, dst
+                put16(out, o + 10, Checksums.checksum(out, o, l4));
+                pseudo = Checksums.add(0, out, o + 12, 8);      // RFC 9293 §3.1: src, dst
             } else {
                 put16(out, o + 4, len - IPV6_HEADER);              // RFC 8200 §3 payload length
-                pseudo = InetChecksum.add(0, out, o + 8, 32);      // RFC 8200 §8.1: src, dst
+                pseudo = Checksums.add(0, out, o + 8, 32);      // RFC 8200 §8.1: src, dst
             }
             pseudo += PROTO_TCP + (t.tcpLen + chunk);
             int s = seq + off;                                     // RFC 9293 §3.4 sequence number
@@ -118,7 +119,7 @@ public final class GsoSplitter {
             }
             out[o + l4 + 13] = (byte) f;
             put16(out, o + l4 + 16, 0);
-            put16(out, o + l4 + 16, InetChecksum.finish(InetChecksum.add(pseudo, out, o + l4, t.tcpLen + chunk)));
+            put16(out, o + l4 + 16, Checksums.finish(Checksums.add(pseudo, out, o + l4, t.tcpLen + chunk)));
             outLens[i] = len;
         }
         return n;
@@ -195,7 +196,7 @@ public final class GsoSplitter {
         if (start >= len || offset > len - start - 2) {
             throw new TunPacketException("csum_start " + start + " + csum_offset " + offset + " beyond " + len);
         }
-        int c = InetChecksum.finish(InetChecksum.add(0, b, off + start, len - start));
+        int c = Checksums.finish(Checksums.add(0, b, off + start, len - start));
         if (c == 0 && offset == 6) {
             c = 0xffff;                                            // RFC 768: a computed 0 is sent as all ones
         }

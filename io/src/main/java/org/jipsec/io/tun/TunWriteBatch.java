@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.jipsec.core.net.Checksums;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -290,13 +291,13 @@ public final class TunWriteBatch implements AutoCloseable {
         byte[] h = heap;
         if (h != null) {
             int o = heapOff;
-            long sum = t == 20 ? InetChecksum.add(0, h, o + 12, 8) : InetChecksum.add(0, h, o + 8, 32);
+            long sum = t == 20 ? Checksums.add(0, h, o + 12, 8) : Checksums.add(0, h, o + 8, 32);
             sum += 6 + (len - t);
-            return InetChecksum.fold(InetChecksum.add(sum, h, o + t, len - t)) == 0xffff;
+            return Checksums.fold(Checksums.add(sum, h, o + t, len - t)) == 0xffff;
         }
-        long sum = t == 20 ? InetChecksum.add(0, p, 12, 8) : InetChecksum.add(0, p, 8, 32);
+        long sum = t == 20 ? Checksums.add(0, p, 12, 8) : Checksums.add(0, p, 8, 32);
         sum += 6 + (len - t);
-        return InetChecksum.fold(InetChecksum.add(sum, p, t, len - t)) == 0xffff;
+        return Checksums.fold(Checksums.add(sum, p, t, len - t)) == 0xffff;
     }
 
     /** IP length and checksum, the partial TCP checksum and the virtio_net_hdr of a super-packet. */
@@ -308,15 +309,15 @@ public final class TunWriteBatch implements AutoCloseable {
         if (t == 20) {
             fr.set(BE_SHORT, H + 2, (short) len);
             fr.set(BE_SHORT, H + 10, (short) 0);
-            fr.set(BE_SHORT, H + 10, (short) InetChecksum.of(fr, H, 20));
-            pseudo = InetChecksum.add(0, fr, H + 12, 8);
+            fr.set(BE_SHORT, H + 10, (short) Checksums.checksum(fr, H, 20));
+            pseudo = Checksums.add(0, fr, H + 12, 8);
         } else {
             fr.set(BE_SHORT, H + 4, (short) (len - 40));
-            pseudo = InetChecksum.add(0, fr, H + 8, 32);
+            pseudo = Checksums.add(0, fr, H + 8, 32);
         }
         pseudo += 6 + (len - t);
         // F_NEEDS_CSUM: the field holds the folded pseudo-header sum; the kernel (or NIC) completes it
-        fr.set(BE_SHORT, H + t + 16, (short) InetChecksum.fold(pseudo));
+        fr.set(BE_SHORT, H + t + 16, (short) Checksums.fold(pseudo));
         new VirtioNetHdr(VirtioNetHdr.F_NEEDS_CSUM, t == 20 ? VirtioNetHdr.GSO_TCPV4 : VirtioNetHdr.GSO_TCPV6,
                 t + tcpLen[f], gsoSize[f], t, 16).write(fr, 0);
         segs[f] = 1;                                           // finished: a second finish() is a no-op

@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
  *   <li>UDP GRO: with {@link Options#gro()} the kernel may coalesce consecutive datagrams of one flow into one
  *       slot; {@link PacketBatch#udpGroSegmentSize} tells the segment size, {@link #segmentCount} the count.</li>
  * </ul>
- * Received payloads are classified with {@link UdpEncapClassifier}. No kernel {@code UDP_ENCAP} is set: the
+ * Received payloads are classified with {@link org.jipsec.core.net.UdpEncapClassifier}. No kernel {@code UDP_ENCAP} is set: the
  * kernel must hand ESP to us, not to xfrm.
  */
 public final class UdpEncapSocket implements AutoCloseable {

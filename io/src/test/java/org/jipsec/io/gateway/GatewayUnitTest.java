@@ -17,11 +17,11 @@ class GatewayUnitTest {
 
     private static boolean linkScoped(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
-        boolean native_ = DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        boolean native_ = org.jipsec.core.net.IpView.linkScopedDestination(MemorySegment.ofArray(b), b.length);
         // the heap variant the send path uses (packet at an offset, as after the headroom) must agree
         byte[] roomy = new byte[7 + b.length];
         System.arraycopy(b, 0, roomy, 7, b.length);
-        assertEquals(native_, DataPlane.linkScoped(roomy, 7, b.length), hex);
+        assertEquals(native_, org.jipsec.core.net.IpView.linkScopedDestination(roomy, 7, b.length), hex);
         return native_;
     }
 
@@ -73,7 +73,7 @@ class GatewayUnitTest {
     @FuzzTest
     void linkScopedAcceptsAnyBytes(FuzzedDataProvider data) {
         byte[] b = data.consumeRemainingAsBytes();
-        DataPlane.linkScoped(MemorySegment.ofArray(b), b.length);
+        org.jipsec.core.net.IpView.linkScopedDestination(MemorySegment.ofArray(b), b.length);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.jipsec.io.udp;
 
+import org.jipsec.core.net.UdpEncapClassifier;
+import org.jipsec.core.net.UdpEncapKind;
 import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TwoHosts;
 import org.jipsec.io.ffm.Datagram;

@@ -1,4 +1,4 @@
-package org.jipsec.io.udp;
+package org.jipsec.core.net;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package org.jipsec.io.udp;
+package org.jipsec.core.net;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -60,14 +60,6 @@ class UdpEncapClassifierTest {
         assertEquals(UdpEncapKind.MALFORMED, UdpEncapClassifier.classify(b, 0, -1));
         assertEquals(UdpEncapKind.MALFORMED, UdpEncapClassifier.classify((byte[]) null, 0, 0));
         assertEquals(UdpEncapKind.MALFORMED, UdpEncapClassifier.classify(MemorySegment.ofArray(b), 3, 2));
-    }
-
-    @Test
-    void segmentCountOfGroSlots() {
-        assertEquals(1, UdpEncapSocket.segmentCount(100, 0));
-        assertEquals(0, UdpEncapSocket.segmentCount(0, 0));
-        assertEquals(3, UdpEncapSocket.segmentCount(250, 100));
-        assertEquals(2, UdpEncapSocket.segmentCount(200, 100));
     }
 
     @FuzzTest(maxDuration = "10s")

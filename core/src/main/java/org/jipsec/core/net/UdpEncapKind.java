@@ -1,4 +1,4 @@
-package org.jipsec.io.udp;
+package org.jipsec.core.net;
 
 /** What a datagram received on the UDP encapsulation port (4500) carries (RFC 3948 §2). */
 public enum UdpEncapKind {
