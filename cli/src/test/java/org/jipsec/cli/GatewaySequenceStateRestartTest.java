@@ -12,37 +12,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jipsec.core.net.pcap.PcapReader;
-import org.jipsec.core.net.pcap.PcapRecord;
+import java.util.stream.Stream;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #12, restart safety, from the outside: two real {@code jipsec gateway} processes in namespaces with ESP
- * AES-GCM tunnel SAs, a capture of every ESP packet on the link between them, and the sender restarted with SIGTERM
- * and with SIGKILL (kill -9) while traffic flows. No (SPI, sequence number) pair — for AES-GCM the nonce — may appear
- * twice in the whole capture, and traffic must flow after each restart. Then the receiver restarts and a packet it
- * accepted before is replayed to it: it must not be delivered.
+ * Issue #12, restart safety, from the outside: two real {@code jipsec gateway} processes in namespaces with tunnel
+ * SAs, a capture of every protected packet on the link between them, and the sender restarted with SIGTERM and with
+ * SIGKILL (kill -9) while traffic flows. No (SPI, sequence number) pair — for AES-GCM and ChaCha20-Poly1305 the nonce —
+ * may appear twice in the whole capture, and traffic must flow after each restart. Then the receiver restarts and a
+ * packet it accepted before is replayed to it (scapy): it must reach the receiver, be counted as a replay and not be
+ * delivered. Run for every {@link WireVariant}: raw ESP and ESP in UDP over IPv4 and IPv6 outer addresses (AES-GCM),
+ * ESP in UDP over IPv6 with ChaCha20-Poly1305, and AH; one pair of namespaces serves them all.
  */
 class GatewaySequenceStateRestartTest {
 
     static final String OA = "10.86.0.1", OB = "10.86.0.2", IA = "10.86.1.1", IB = "10.86.2.1";
+    static final String OA6 = "fd86::1", OB6 = "fd86::2";
     static final String TUN = "jipseq0";
 
     @TempDir Path dir;
 
     @BeforeAll
-    static void needRootAndTools() {
+    static void needRootAndTools() throws Exception {
         boolean ci = "true".equals(System.getenv("CI"));
         boolean ok = NetnsLab.available() && tool("dumpcap", "--version") && tool("tshark", "--version")
-                && tool("python3", "--version");
-        if (!ok && ci) throw new AssertionError("root, iproute2, dumpcap, tshark and python3 are required under CI");
-        org.junit.jupiter.api.Assumptions.assumeTrue(ok, "needs root, iproute2, dumpcap, tshark, python3");
+                && tool("python3", "--version") && GatewayEndToEndTest.scapyPresent();
+        if (!ok && ci) throw new AssertionError("root, iproute2, dumpcap, tshark, python3 and scapy are required under CI");
+        org.junit.jupiter.api.Assumptions.assumeTrue(ok, "needs root, iproute2, dumpcap, tshark, python3, scapy");
+        buildLab();
     }
 
     static boolean tool(String... cmd) {
@@ -112,27 +117,53 @@ class GatewaySequenceStateRestartTest {
         }
     }
 
-    @Test
-    void restartsNeverRepeatASequenceNumberAndTheRestartedReceiverRefusesReplays() throws Exception {
-        String sas = "add " + OA + " " + OB + " esp 0x3001 -m tunnel -r 8 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n"
-                + "add " + OB + " " + OA + " esp 0x3002 -m tunnel -r 8 -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n";
+    /** One pair of namespaces, joined by a veth with IPv4 and IPv6 addresses, for every variant. */
+    static NetnsLab lab;
+    static String nsA, nsB;
+    static VethPair veth;
+
+    static void buildLab() throws Exception {
+        lab = new NetnsLab();
+        nsA = lab.namespace();
+        nsB = lab.namespace();
+        veth = lab.veth(nsA, nsB);
+        lab.address(nsA, veth.a(), OA + "/24");
+        lab.address(nsB, veth.b(), OB + "/24");
+        lab.address(nsA, veth.a(), OA6 + "/64");
+        lab.address(nsB, veth.b(), OB6 + "/64");
+        WireVariant.oneDatagramPerFrame(lab, veth);
+        lab.address(nsA, "lo", IA + "/32");
+        lab.address(nsB, "lo", IB + "/32");
+    }
+
+    @AfterAll
+    static void closeLab() throws Exception {
+        if (lab != null) lab.close();
+    }
+
+    static Stream<WireVariant> variants() {
+        return WireVariant.matrixAndMore();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void restartsNeverRepeatASequenceNumberAndTheRestartedReceiverRefusesReplays(WireVariant w) throws Exception {
+        String oa = w.pick(OA, OA6), ob = w.pick(OB, OB6);
+        String sas = w.sa(oa, ob, 0x3001, "tunnel", 8, 0) + w.sa(ob, oa, 0x3002, "tunnel", 8, 1);
         String netA = "10.86.1.0/24", netB = "10.86.2.0/24";
-        try (NetnsLab lab = new NetnsLab()) {
-            String a = lab.namespace(), b = lab.namespace();
-            VethPair v = lab.veth(a, b);
-            lab.address(a, v.a(), OA + "/24");
-            lab.address(b, v.b(), OB + "/24");
-            lab.address(a, "lo", IA + "/32");
-            lab.address(b, "lo", IB + "/32");
+        String p = w.proto();
+        String a = nsA, b = nsB;
+        VethPair v = veth;
+        {
             Gw ga = new Gw(a, "a", sas
-                    + "spdadd " + netA + " " + netB + " any -P out ipsec esp/tunnel/" + OA + "-" + OB + "/require ;\n"
-                    + "spdadd " + netB + " " + netA + " any -P in ipsec esp/tunnel/" + OB + "-" + OA + "/require ;\n");
+                    + "spdadd " + netA + " " + netB + " any -P out ipsec " + w.tunnel(oa, ob) + " ;\n"
+                    + "spdadd " + netB + " " + netA + " any -P in ipsec " + w.tunnel(ob, oa) + " ;\n");
             Gw gb = new Gw(b, "b", sas
-                    + "spdadd " + netB + " " + netA + " any -P out ipsec esp/tunnel/" + OB + "-" + OA + "/require ;\n"
-                    + "spdadd " + netA + " " + netB + " any -P in ipsec esp/tunnel/" + OA + "-" + OB + "/require ;\n");
+                    + "spdadd " + netB + " " + netA + " any -P out ipsec " + w.tunnel(ob, oa) + " ;\n"
+                    + "spdadd " + netA + " " + netB + " any -P in ipsec " + w.tunnel(oa, ob) + " ;\n");
             List<Process> captures = new ArrayList<>();
             try {
-                Path all = capture(captures, a, v.a(), "all.pcap");
+                Path all = capture(captures, a, v.a(), "all.pcap", w.captureFilter());
                 gb.start();
                 lab.route(b, netA, "dev", TUN, "src", IB);
                 ga.start();
@@ -157,25 +188,30 @@ class GatewaySequenceStateRestartTest {
                 replies[2] = ping(lab, a, 120, "0.02");
 
                 // the receiver's restart: a UDP datagram A -> B, captured alone, accepted by B before B restarts
-                Path one = capture(captures, a, v.a(), "one.pcap");
-                Process before = udpListen(b, IB, 7777, dir.resolve("before.out"));
-                Thread.sleep(1000);
+                Path one = capture(captures, a, v.a(), "one.pcap", w.captureFilter());
+                Process before = udpListen(b, IB, 7777, dir.resolve("before.out"), "before-restart");
+                awaitListening(dir.resolve("before.out"));
                 udpSend(lab, a, IA, IB, 7777, "before-restart");
-                assertTrue(before.waitFor(15, TimeUnit.SECONDS), "listener ends");
+                assertTrue(before.waitFor(40, TimeUnit.SECONDS), "listener ends");
+                Thread.sleep(1000);                        // the packet reaches the capture file before dumpcap stops
                 stopCapture(captures.removeLast());
                 assertTrue(read(dir.resolve("before.out")).contains("before-restart"),
                         "B accepted the datagram before its restart\n" + ga.logs() + gb.logs());
-                byte[] replay = espPacket(one, 0x3001);
                 gb.stop(false);
                 gb.start();
                 lab.route(b, netA, "dev", TUN, "src", IB);
-                Process listener = udpListen(b, IB, 7777, dir.resolve("listen.out"));
-                Thread.sleep(1500);
-                rawSend(lab, a, OB, replay);
-                Thread.sleep(1500);
+                Process listener = udpListen(b, IB, 7777, dir.resolve("listen.out"), "after-restart");
+                awaitListening(dir.resolve("listen.out"));
+                long replaysBefore = replayDrops(gb);
+                // the captured frame, unchanged, into B's restarted gateway (scapy, as the reload test does)
+                List<Long> replayed = replay(a, one, v.a(), oa, 0x3001, p);
+                assertEquals(1, replayed.size(), "the datagram's packet, replayed: " + replayed);
+                // B got it and refused it as a replay (not, say, lost it to a bad checksum)
+                for (int i = 0; i < 50 && replayDrops(gb) <= replaysBefore; i++) Thread.sleep(100);
+                assertEquals(replaysBefore + 1, replayDrops(gb), "B drops the replayed packet as a replay\n" + gb.logs());
                 udpSend(lab, a, IA, IB, 7777, "after-restart");               // a fresh datagram is delivered
                 replies[3] = ping(lab, a, 10, "0.1");
-                assertTrue(listener.waitFor(15, TimeUnit.SECONDS), "listener ends");
+                assertTrue(listener.waitFor(40, TimeUnit.SECONDS), "listener ends");
                 String heard = read(dir.resolve("listen.out"));
                 ga.stop(false);
                 gb.stop(false);
@@ -190,16 +226,14 @@ class GatewaySequenceStateRestartTest {
                 assertTrue(replies[2] >= 20, "pings after kill -9: " + replies[2] + "\n" + logs);
                 assertTrue(replies[3] >= 8, "pings after the receiver's restart: " + replies[3] + "\n" + logs);
 
-                String fields = GatewayLab.tshark(all, "-Y", "esp", "-T", "fields", "-e", "esp.spi", "-e", "esp.sequence");
                 Map<String, Integer> seen = new HashMap<>();
                 List<String> repeated = new ArrayList<>();
-                int hl = (replay[0] & 0x0f) * 4;                           // the replay the test itself injected
-                seen.put(String.format("0x%08x\t%d", 0x3001, org.jipsec.core.net.Bytes.u32(replay, hl + 4)), -1);
+                seen.put(String.format("0x%x/%d", 0x3001, replayed.getFirst()), -1);   // the replay the test injected
                 int n = 0;
-                for (String line : fields.split("\n")) {
-                    if (line.isBlank()) continue;
+                for (WireVariant.Packet x : w.packets(all)) {
                     n++;
-                    if (seen.merge(line.strip(), 1, Integer::sum) == 2) repeated.add(line.strip()); // -1 + 2 = 1: allowed
+                    String key = String.format("0x%x/%d", x.spi(), x.seq());
+                    if (seen.merge(key, 1, Integer::sum) == 2) repeated.add(key);   // -1 + 2 = 1: allowed
                 }
                 assertTrue(n >= 150, "ESP packets captured: " + n);
                 assertEquals(List.of(), repeated, "(SPI, sequence number) pairs sent twice under one key, of " + n + "\n" + logs);
@@ -210,10 +244,45 @@ class GatewaySequenceStateRestartTest {
         }
     }
 
+    static void awaitListening(Path out) throws InterruptedException {
+        for (int i = 0; i < 100 && !read(out).contains("listening"); i++) Thread.sleep(50);
+    }
+
+    private static final java.util.regex.Pattern REPLAYS = java.util.regex.Pattern.compile("(\\d+) possibly replayed packets");
+
+    /** SIGUSR1 to {@code g}, then the replay drops its new status report shows (0 when the line is absent). */
+    static long replayDrops(Gw g) throws Exception {
+        String marker = "jipsec gateway " + TUN + ":";
+        int n = read(g.err()).split(java.util.regex.Pattern.quote(marker), -1).length;
+        Commands.check(List.of("kill", "-USR1", Long.toString(g.p.pid())), Duration.ofSeconds(10));
+        for (int i = 0; i < 200 && read(g.err()).split(java.util.regex.Pattern.quote(marker), -1).length <= n; i++) Thread.sleep(50);
+        String text = read(g.err());
+        java.util.regex.Matcher m = REPLAYS.matcher(text.substring(Math.max(0, text.lastIndexOf(marker))));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * esp_replay.py: sends again, on {@code dev} of {@code ns}, the captured frames of {@code pcap} from {@code src}
+     * with {@code spi}; returns their sequence numbers.
+     */
+    List<Long> replay(String ns, Path pcap, String dev, String src, int spi, String proto) throws Exception {
+        Path script = dir.resolve("esp_replay.py");
+        if (!Files.exists(script)) {
+            try (var in = GatewaySequenceStateRestartTest.class.getResourceAsStream("esp_replay.py")) {
+                Files.copy(in, script);
+            }
+        }
+        CommandResult r = lab.exec(ns, Duration.ofSeconds(60), "/usr/bin/python3", script.toString(), pcap.toString(), dev,
+                src, "0x" + Integer.toHexString(spi), "4294967295", proto);
+        assertTrue(r.ok(), "replay: " + r.stdout() + r.stderr());
+        return r.stdout().lines().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+    }
+
     /** dumpcap in classic pcap format on {@code dev} of {@code ns}. */
-    Path capture(List<Process> captures, String ns, String dev, String file) throws Exception {
+    Path capture(List<Process> captures, String ns, String dev, String file, String filter) throws Exception {
         Path f = dir.resolve(file);
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-P", "-i", dev, "-w", f.toString())
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-P", "-i", dev, "-f", filter, "-w",
+                f.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(file + ".log").toFile()).start();
         captures.add(p);
         for (int i = 0; i < 100 && !(Files.exists(f) && Files.size(f) > 0); i++) Thread.sleep(50);
@@ -237,32 +306,16 @@ class GatewaySequenceStateRestartTest {
                 + "s.bind(('" + src + "',0));s.sendto(b'" + text + "',('" + dst + "'," + port + "))");
     }
 
-    /** A UDP listener in {@code ns} printing what it gets for 8 s. */
-    static Process udpListen(String ns, String addr, int port, Path out) throws Exception {
+    /**
+     * A UDP listener in {@code ns} printing what it gets, for at most 30 s: it ends early once it got {@code until}
+     * (and prints "listening" when bound).
+     */
+    static Process udpListen(String ns, String addr, int port, Path out, String until) throws Exception {
         return new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c",
                 "import socket,time,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('" + addr + "'," + port
-                        + "))\ns.settimeout(0.5)\nend=time.time()+8\nwhile time.time()<end:\n  try:\n    d=s.recv(2000)\n"
-                        + "    print(d.decode(errors='replace'),flush=True)\n  except socket.timeout:\n    pass\n")
+                        + "))\nprint('listening',flush=True)\ns.settimeout(0.5)\nend=time.time()+30\nwhile time.time()<end:\n"
+                        + "  try:\n    d=s.recv(2000).decode(errors='replace')\n    print(d,flush=True)\n"
+                        + "    if d=='" + until + "': break\n  except socket.timeout:\n    pass\n")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    }
-
-    /** Sends a whole IPv4 packet (header included) from {@code ns} with a raw socket. */
-    static void rawSend(NetnsLab lab, String ns, String dst, byte[] packet) throws Exception {
-        CommandResult r = lab.exec(ns, Duration.ofSeconds(10), "python3", "-c",
-                "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_RAW);"
-                        + "s.sendto(bytes.fromhex('" + java.util.HexFormat.of().formatHex(packet) + "'),('" + dst + "',0))");
-        assertTrue(r.ok(), "raw send: " + r.stderr());
-    }
-
-    /** The IPv4 packet of the first ESP frame with {@code spi} in a classic pcap file of an Ethernet link. */
-    static byte[] espPacket(Path pcap, int spi) throws Exception {
-        for (PcapRecord r : PcapReader.readAll(Files.readAllBytes(pcap))) {
-            byte[] d = r.data();
-            if (d.length < 14 + 28 || (d[12] & 0xff) != 0x08 || d[13] != 0 || (d[14 + 9] & 0xff) != 50) continue;
-            int hl = (d[14] & 0x0f) * 4;
-            if (org.jipsec.core.net.Bytes.u32(d, 14 + hl) != Integer.toUnsignedLong(spi)) continue;
-            return java.util.Arrays.copyOfRange(d, 14, d.length);
-        }
-        throw new AssertionError("no ESP packet with SPI 0x" + Integer.toHexString(spi) + " in " + pcap);
     }
 }

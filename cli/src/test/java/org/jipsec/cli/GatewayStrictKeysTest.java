@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jipsec.io.netns.NetnsLab;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #12: a manually keyed counter-mode SA without saved sequence state is warned about loudly, once, naming
@@ -22,9 +24,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayStrictKeysTest {
 
-    static final String GCM = "add 10.87.0.1 10.87.0.2 esp 0x4001 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n";
-    static final String CBC = "add 10.87.0.1 10.87.0.2 esp 0x4002 -E aes-cbc 0x00112233445566778899aabbccddeeff "
-            + "-A hmac-sha256 " + GatewayEndToEndTest.AUTH + " ;\n";
+    /**
+     * The SAs of one variant: {@code esp}, or {@code esp-udp} with NAT-T ports (RFC 3948) — the SA is named by its
+     * addresses without the ports either way — over IPv4 or IPv6.
+     */
+    record Keys(String proto, String src, String dst) {
+        String ports(String a) { return proto.equals("esp-udp") ? a + "[4500]" : a; }
+
+        String add(int spi, String algs) {
+            return "add " + ports(src) + " " + ports(dst) + " " + proto + " 0x" + Integer.toHexString(spi) + " " + algs + " ;\n";
+        }
+
+        String gcm() { return add(0x4001, "-E aes-gcm-16 " + GatewayEndToEndTest.K_AB); }
+
+        String cbc() {
+            return add(0x4002, "-E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 " + GatewayEndToEndTest.AUTH);
+        }
+
+        @Override public String toString() { return proto + " " + src + "->" + dst; }
+    }
+
+    static Stream<Keys> variants() {
+        return Stream.of(new Keys("esp", "10.87.0.1", "10.87.0.2"), new Keys("esp-udp", "fd87::1", "fd87::2"));
+    }
 
     @TempDir Path dir;
 
@@ -69,9 +91,10 @@ class GatewayStrictKeysTest {
         return s.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 
-    @Test
-    void counterModeManualKeysWarnOnceAndStrictKeysRefusesThemWithoutSavedState() throws Exception {
-        Files.writeString(dir.resolve("gw.conf"), GCM + CBC);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void counterModeManualKeysWarnOnceAndStrictKeysRefusesThemWithoutSavedState(Keys k) throws Exception {
+        Files.writeString(dir.resolve("gw.conf"), k.gcm() + k.cbc());
         Path state = dir.resolve("state");
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
@@ -80,7 +103,7 @@ class GatewayStrictKeysTest {
             assertTrue(strict.p().waitFor(20, TimeUnit.SECONDS));
             assertEquals(1, strict.p().exitValue());
             String e = strict.errText();
-            assertTrue(e.contains("refused (--strict-keys): esp SA spi 0x4001 10.87.0.1->10.87.0.2 (aes-gcm-16)")
+            assertTrue(e.contains("refused (--strict-keys): esp SA spi 0x4001 " + k.src() + "->" + k.dst() + " (aes-gcm-16)")
                     && e.contains("RFC 4106 §8.1") && e.contains("not applied"), e);
             assertFalse(e.contains("0x4002"), "CBC is not counter mode: " + e);
             assertFalse(e.contains(GatewayEndToEndTest.K_AB.substring(2)), "no key in any message");
@@ -106,7 +129,7 @@ class GatewayStrictKeysTest {
             assertFalse(known.errText().contains("WARNING"), known.errText());
             assertTrue(known.errText().contains("sequence state: esp SA spi 0x4001"), known.errText());
             Path cmds = dir.resolve("add.conf");
-            Files.writeString(cmds, "add 10.87.0.1 10.87.0.2 esp 0x4003 -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n");
+            Files.writeString(cmds, k.add(0x4003, "-E aes-gcm-16 " + GatewayEndToEndTest.K_BA));
             MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve("run/pfkey").toString(), "-f", cmds.toString());
             assertTrue((r.err() + r.out()).contains("Operation not permitted"), r.toString());  // setkey: EPERM
             for (int i = 0; i < 100 && !known.errText().contains("refused (--strict-keys): esp SA spi 0x4003"); i++) Thread.sleep(50);

@@ -58,7 +58,7 @@ public record SaIdentity(int satype, int spi, byte[] source, byte[] destination,
 
     private static String address(byte[] a) {
         try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
+            return org.jipsec.core.spd.AddressText.format(java.net.InetAddress.getByAddress(a), 0);   // fd00::1, as setkey
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e); // 4 or 16 bytes
         }

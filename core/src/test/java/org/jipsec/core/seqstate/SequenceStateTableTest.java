@@ -55,6 +55,15 @@ class SequenceStateTableTest {
     }
 
     @Test
+    void anIdentityIsNamedWithItsAddressesAsSetkeyPrintsThem() throws Exception {
+        SequenceStateTable t = table(List.of());
+        byte[] key = new byte[20];
+        SaIdentity v6 = t.identity(3, 0x4001, InetAddress.getByName("fd87::1"), InetAddress.getByName("fd87::2"), 20, key, 0, null);
+        assertEquals("satype 3 spi 0x4001 fd87::1->fd87::2", v6.describe());      // not fd87:0:0:0:0:0:0:1
+        assertEquals("satype 3 spi 0x1000 10.0.0.1->10.0.0.2", id(t, 0x1000, (byte) 1).describe());
+    }
+
+    @Test
     void nothingIsSentBeforeTheFirstBlockIsOnDiskThenExactlyTheBlock() throws Exception {
         SequenceStateTable t = table(List.of());
         SequenceStateTable.Attached a = t.attach(id(t, 0x1000, (byte) 1), true);

@@ -9,6 +9,7 @@ import org.jipsec.core.sad.SaValues;
 import org.jipsec.core.seqstate.SaIdentity;
 import org.jipsec.core.seqstate.SequenceStateTable;
 import org.jipsec.core.seqstate.StaticKeys;
+import org.jipsec.core.spd.AddressText;
 import org.jipsec.io.state.SequenceStore;
 
 /**
@@ -37,7 +38,7 @@ final class SequenceAdmission implements KeyEngine.SaAdmission {
         if (type != SaType.ESP && type != SaType.AH) return null;
         boolean counter = manual && StaticKeys.counterMode(type, v.encryptAlgorithm());
         String sa = type.dumpName() + " SA spi 0x" + Integer.toHexString(v.spi()) + " "
-                + index.source().address().getHostAddress() + "->" + index.destination().address().getHostAddress();
+                + AddressText.format(index.source().address(), 0) + "->" + AddressText.format(index.destination().address(), 0);
         if (store == null) {
             if (!counter) return null;
             return problem(sa, v, "running without a state directory (--no-state): they restart at 1 at every start",
