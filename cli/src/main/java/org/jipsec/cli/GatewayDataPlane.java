@@ -24,7 +24,8 @@ final class GatewayDataPlane {
 
     private GatewayDataPlane() { }
 
-    static int run(GatewayCommand c, Sysctl sysctl, PrintWriter out, PrintWriter err) throws InterruptedException {
+    static int run(GatewayCommand c, Sysctl sysctl, java.net.InetSocketAddress metricsAddress, PrintWriter out,
+                   PrintWriter err) throws InterruptedException {
         int mark;
         try {
             mark = Integer.decode(c.mark);
@@ -81,11 +82,20 @@ final class GatewayDataPlane {
             err.flush();
             return 1;
         }
+        org.jipsec.cli.metrics.MetricsEndpoint metrics;
+        try {
+            metrics = GatewayMetricsStart.start(metricsAddress, c, daemon.pfkeyServer(), daemon, log);
+        } catch (IOException e) {
+            sysctlServer.close();
+            daemon.close();
+            return 1;
+        }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
         GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();
+            if (metrics != null) metrics.close();
             sysctlServer.close();
             daemon.close();
             stopped.countDown();
