@@ -172,12 +172,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
-        GatewayDaemon.Log log = line -> {
-            synchronized (err) {
-                err.println(line);
-                err.flush();
-            }
-        };
+        GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(GatewayConfigFile.of(config), engine, log);
         if (reloader != null) {
             try {
@@ -224,7 +219,7 @@ public final class GatewayCommand implements Callable<Integer> {
         GatewaySignals.install(service.reloading(() -> {
             if (reloader == null) log.line("reload: no --config, nothing to do");
             else reloader.reload(server.lock(), server::deliver, () -> { });
-        }), () -> log.line(keyEngineStatus(server)));
+        }), () -> org.jipsec.cli.log.GatewayLog.status(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();

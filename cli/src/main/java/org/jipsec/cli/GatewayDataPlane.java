@@ -43,12 +43,7 @@ final class GatewayDataPlane {
             err.flush();
             return 2;
         }
-        GatewayDaemon.Log log = line -> {
-            synchronized (err) {
-                err.println(line);
-                err.flush();
-            }
-        };
+        GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
         var loader = c.config == null ? null : GatewayConfigFile.of(c.config);
         org.jipsec.io.state.SequenceStore store = null;
         if (!c.noState) {
@@ -91,7 +86,8 @@ final class GatewayDataPlane {
             return 1;
         }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
-        GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
+        GatewaySignals.install(service.reloading(daemon::reload),
+                () -> org.jipsec.cli.log.GatewayLog.status(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();

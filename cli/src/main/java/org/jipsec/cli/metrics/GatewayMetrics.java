@@ -57,6 +57,8 @@ public final class GatewayMetrics implements MultiCollector {
     private static final List<String> DATAPLANE_DROPS = List.of("out_drops", "in_drops", "loop_drops",
             "hop_limit_drops", "tun_write_errors", "engine_failures");
 
+    private static final System.Logger LOG = System.getLogger("jipsec.metrics");
+
     private final PfkeyServer server;
     private final GatewayDaemon daemon;
     private final int maxSaSeries;
@@ -93,6 +95,7 @@ public final class GatewayMetrics implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        long started = System.nanoTime();
         Locked l = new Locked();
         long now = nowSeconds.getAsLong();
         server.lock().lock();
@@ -148,6 +151,8 @@ public final class GatewayMetrics implements MultiCollector {
                 .dataPoint(gauge(l.omitted)).build());
         addSaFamilies(out, l);
         if (daemon != null) addDataPlane(out, l);
+        LOG.log(System.Logger.Level.DEBUG, () -> "metrics scrape: " + l.rows.size() + " SAs with series, " + l.omitted
+                + " omitted, " + (System.nanoTime() - started) / 1000 + " us");
         return new MetricSnapshots(out);
     }
 
