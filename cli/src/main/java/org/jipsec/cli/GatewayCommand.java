@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec gateway --config /etc/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
-            "  kill -HUP $(pidof jipsec)   # reload /etc/ipsec.conf"},
+        footer = {"  jipsec gateway --config /etc/jipsec/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
+            "  kill -HUP $(pidof jipsec)   # reload /etc/jipsec/ipsec.conf",
+            "  jipsec gateway --config /etc/jipsec/ipsec.conf --metrics 127.0.0.1:9199   # Prometheus on /metrics"},
         name = "gateway", mixinStandardHelpOptions = true,
         description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
                 + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",

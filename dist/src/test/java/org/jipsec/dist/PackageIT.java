@@ -193,7 +193,7 @@ class PackageIT {
         assertTrue(Files.isExecutable(control.resolve("prerm")), "prerm");
         assertTrue(prerm.contains("if [ \"$1\" = remove ]") && prerm.contains("/usr/bin/jipsec gateway --cleanup"), prerm);
         assertTrue(prerm.indexOf("systemctl --system stop jipsec-iked.service jipsec.service")
-                < prerm.indexOf("gateway --cleanup"), "stopped before the cleanup: " + prerm);
+                < prerm.indexOf("/usr/bin/jipsec gateway --cleanup"), "stopped before the cleanup: " + prerm);
         assertTrue(postrm.contains("if [ \"$1\" = purge ]") && postrm.contains("rm -rf /var/lib/jipsec")
                 && postrm.contains("nft delete table inet jipsec_jipsec0"), postrm);
         for (Path script : List.of(control.resolve("prerm"), control.resolve("postrm"))) {
