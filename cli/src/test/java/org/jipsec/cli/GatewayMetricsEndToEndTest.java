@@ -94,6 +94,11 @@ class GatewayMetricsEndToEndTest {
                 assertEquals(1, PromText.value(f, "jipsec_policies", "jipsec_policies", "direction", "out"));
                 assertTrue(PromText.value(f, "jipsec_ipsec_stats_total", "jipsec_ipsec_stats_total",
                         "counter", "spdcachelookup") >= 0);
+                // every family the dashboard may use is in a data plane's scrape (the lifetime gauges only with lifetimes)
+                for (String name : org.jipsec.cli.metrics.GatewayMetrics.NAMES) {
+                    if (name.startsWith("jipsec_sa_lifetime_remaining_")) continue;
+                    assertTrue(f.containsKey(name), name + " not in the scrape: " + f.keySet());
+                }
                 // B was started without --metrics: nothing listens in its namespace
                 CommandResult ss = lab.exec(b, Duration.ofSeconds(10), "ss", "-Htln");
                 assertTrue(ss.ok(), ss.stderr());

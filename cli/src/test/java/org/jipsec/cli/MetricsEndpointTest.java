@@ -93,6 +93,14 @@ class MetricsEndpointTest {
             assertTrue(f.keySet().stream().anyMatch(n -> n.startsWith("jvm_memory")), f.keySet().toString());
             assertTrue(f.keySet().stream().anyMatch(n -> n.startsWith("process_")), f.keySet().toString());
             assertTrue(f.keySet().containsAll(java.util.List.of("jipsec_sa_packets_total", "jipsec_sa_replay_drops_total")));
+            // a scraper that prefers Prometheus' protobuf format (Prometheus with native histograms) gets it
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<byte[]> pb = http.send(HttpRequest.newBuilder(URI.create(m.url())).timeout(Duration.ofSeconds(20))
+                        .header("Accept", "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+                                + "encoding=delimited").build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, pb.statusCode(), new String(pb.body(), java.nio.charset.StandardCharsets.UTF_8));
+                assertTrue(pb.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"));
+            }
             try (PfkeyClient c = PfkeyClient.connect(dir.resolve("pfkey"))) {
                 double clients = 0;
                 for (int i = 0; i < 100 && clients < 1; i++) {      // the server registers the socket on accept
