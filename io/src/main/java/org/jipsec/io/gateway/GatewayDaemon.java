@@ -301,6 +301,18 @@ public final class GatewayDaemon implements AutoCloseable {
         return config.reload(lock(), server::deliver, () -> { });    // SAs destroy their own state
     }
 
+    /**
+     * The data plane's own counters by name, as {@link #status()} prints them ({@code tun_in}, ..., {@code send_errors},
+     * {@code rxq_overflows}: packets the kernel dropped because a receive socket's queue was full). Plain reads of
+     * counters the data-plane thread writes (racy but harmless, as for SIGUSR1): no lock, no cost on the packet path.
+     */
+    public java.util.Map<String, Long> dataPlaneCounters() {
+        java.util.Map<String, Long> m = counters.snapshot();
+        m.put("send_errors", sockets.sendErrors);
+        m.put("rxq_overflows", sockets.receiveQueueDrops());
+        return m;
+    }
+
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
