@@ -1,0 +1,181 @@
+package org.jipsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.jipsec.io.gateway.GatewayDaemon;
+import org.jipsec.io.netns.CommandResult;
+import org.jipsec.io.netns.VethPair;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * More of NetBSD's tests/net/ipsec cases between two jipsec gateways in namespaces (issue #13, docs/netbsd-compat.md),
+ * in the pattern of {@link GatewayNetbsdParityTest}: the script's setkey input, its traffic, its checks on the wire
+ * (a dumpcap capture in place of the shmif bus). Root and nft only (the guard is on).
+ */
+class GatewayNetbsdCasesTest {
+
+    static final String SHA1_AB = "0x" + "41".repeat(20), SHA1_BA = "0x" + "42".repeat(20);
+    static final String ESP_AB = "-E rijndael-cbc 0x" + "51".repeat(16), ESP_BA = "-E rijndael-cbc 0x" + "52".repeat(16);
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void needRootAndNft() throws Exception {
+        GatewayNetbsdParityTest.needRootAndNft();
+    }
+
+    /** Packets of the capture between {@code x} and {@code y} (either way), link noise left out. */
+    static List<byte[]> between(Path pcap, String x, String y) throws Exception {
+        byte[] a = java.net.InetAddress.ofLiteral(x).getAddress(), b = java.net.InetAddress.ofLiteral(y).getAddress();
+        return GatewayNetbsdParityTest.packets(pcap).stream().filter(p -> !GatewayNetbsdParityTest.linkNoise(p)).filter(p -> {
+            boolean v6 = (p[0] & 0xf0) == 0x60;
+            if (v6 != (a.length == 16)) return false;
+            int at = v6 ? 8 : 12, len = a.length;
+            byte[] s = Arrays.copyOfRange(p, at, at + len), d = Arrays.copyOfRange(p, at + len, at + 2 * len);
+            return Arrays.equals(s, a) && Arrays.equals(d, b) || Arrays.equals(s, b) && Arrays.equals(d, a);
+        }).toList();
+    }
+
+    /** How many packets of {@code ps} go from {@code src} with protocol {@code proto}. */
+    static long count(List<byte[]> ps, String src, int proto) {
+        byte[] s = java.net.InetAddress.ofLiteral(src).getAddress();
+        return ps.stream().filter(p -> GatewayNetbsdParityTest.protocol(p) == proto).filter(p -> {
+            int at = (p[0] & 0xf0) == 0x60 ? 8 : 12;
+            return Arrays.equals(Arrays.copyOfRange(p, at, at + s.length), s);
+        }).count();
+    }
+
+    /**
+     * t_ipsec_tunnel.sh {@code ipsec_tunnel_{ipv4,ipv6}_ah_<alg>} and t_ipsec_tunnel_odd.sh {@code
+     * ipsec_tunnel_{v4v6,v6v4}_ah_<alg>}: {@code ah/tunnel/GA-GB/require} between two gateways fronting their subnets
+     * (inner addresses on lo, the outer family may differ); a ping between the subnets passes, and between the gateways
+     * there is only AH, carrying IP-in-IP (check_tunnel_packets: "GA > GB: AH", both ways).
+     */
+    @ParameterizedTest(name = "inner IPv{0} outer IPv{1}")
+    @CsvSource({"4,4", "6,6", "4,6", "6,4"})
+    void ipsecTunnelAh(int inner, int outer) throws Exception {
+        boolean o6 = outer == 6, i6 = inner == 6;
+        String ga = o6 ? "fd82::1" : "10.82.0.1", gb = o6 ? "fd82::2" : "10.82.0.2", plen = o6 ? "/64" : "/24";
+        String ia = i6 ? "fd10:1::1" : "10.10.1.1", ib = i6 ? "fd10:2::1" : "10.10.2.1";
+        String na = i6 ? "fd10:1::/64" : "10.10.1.0/24", nb = i6 ? "fd10:2::/64" : "10.10.2.0/24";
+        String sas = "add " + ga + " " + gb + " ah 10000 -m tunnel -A hmac-sha1 " + SHA1_AB + ";\n"
+                + "add " + gb + " " + ga + " ah 10001 -m tunnel -A hmac-sha1 " + SHA1_BA + ";\n";
+        String ab = "ah/tunnel/" + ga + "-" + gb + "/require", ba = "ah/tunnel/" + gb + "-" + ga + "/require";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), ga + plen);
+            g.lab.address(b, v.b(), gb + plen);
+            g.lab.address(a, "lo", ia + (i6 ? "/128" : "/32"));
+            g.lab.address(b, "lo", ib + (i6 ? "/128" : "/32"));
+            GatewayDaemon da = g.gateway(a, sas + "spdadd " + na + " " + nb + " any -P out ipsec " + ab + ";\n"
+                    + "spdadd " + nb + " " + na + " any -P in ipsec " + ba + ";\n");
+            GatewayDaemon db = g.gateway(b, sas + "spdadd " + nb + " " + na + " any -P out ipsec " + ba + ";\n"
+                    + "spdadd " + na + " " + nb + " any -P in ipsec " + ab + ";\n");
+            g.lab.route(a, nb, "dev", "jipsec0", "src", ia);
+            g.lab.route(b, na, "dev", "jipsec0", "src", ib);
+            Path pcap = g.capture(b, v.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "2", "-i", "0.3", "-W", "3", "-I", ia, ib);
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + da.status() + db.status());
+            Thread.sleep(300);
+            g.stopCaptures();
+            List<byte[]> wire = between(pcap, ga, gb);
+            String text = GatewayNetbsdParityTest.describe(wire);
+            int ipip = i6 ? 41 : 4;
+            for (byte[] p : wire) {
+                assertEquals(51, GatewayNetbsdParityTest.protocol(p), "only AH between the gateways\n" + text);
+                assertEquals(ipip, p[GatewayNetbsdParityTest.headerLength(p)] & 0xff, "AH carries IP-in-IP\n" + text);
+            }
+            assertTrue(count(wire, ga, 51) >= 2 && count(wire, gb, 51) >= 2, "AH both ways\n" + text);
+            for (GatewayDaemon d : List.of(da, db)) assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
+        }
+    }
+
+    /**
+     * t_ipsec_misc.sh {@code ipsec_nosa_ah_<alg>}: transport-mode AH policies required both ways, no SA: the ping
+     * fails ("It doesn't work because there is no SA"), and nothing of it leaves in clear.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @CsvSource({"4", "6"})
+    void ipsecNosaAh(int family) throws Exception {
+        boolean v6 = family == 6;
+        String local = v6 ? "fd83::1" : "10.83.0.1", peer = v6 ? "fd83::2" : "10.83.0.2", plen = v6 ? "/64" : "/24";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + plen);
+            g.lab.address(b, v.b(), peer + plen);
+            String sp = "spdadd " + local + " " + peer + " any -P out ipsec ah/transport//require;\n"
+                    + "spdadd " + peer + " " + local + " any -P in ipsec ah/transport//require;\n";
+            String spB = "spdadd " + peer + " " + local + " any -P out ipsec ah/transport//require;\n"
+                    + "spdadd " + local + " " + peer + " any -P in ipsec ah/transport//require;\n";
+            GatewayDaemon da = g.gateway(a, sp);
+            g.gateway(b, spB);
+            g.transportRouting(a, local, peer);
+            g.transportRouting(b, peer, local);
+            Path pcap = g.capture(b, v.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "1", "-n", "-w", "3", peer);
+            assertFalse(ping.ok(), "no SA: the ping must fail\n" + ping.stdout());
+            Thread.sleep(300);
+            g.stopCaptures();
+            List<byte[]> wire = between(pcap, local, peer);
+            assertEquals(0, wire.size(), "nothing between the hosts\n" + GatewayNetbsdParityTest.describe(wire));
+            assertTrue(g.logs.toString().contains("ACQUIRE") || da.status().contains("out_nosa")
+                    || da.status().contains("pending="), da.status());
+        }
+    }
+
+    /**
+     * t_ipsec_tcp.sh {@code ipsec_tcp_{ipv4,ipv6,ipv4mappedipv6}_none} and {@code ipsec_tcp_ipv4mappedipv6_{esp,ah}_<alg>}:
+     * a TCP transfer from the local host to the peer (setup_sasp: SAs both ways, an {@code out} policy on each node;
+     * none: no IPsec), checked byte for byte; with IPsec, "local > peer: PROTO" and "peer > local: PROTO" on the wire,
+     * and no TCP between them in clear. ipv4mappedipv6: the peer's server is an IPv6 socket (v6only off) that the
+     * IPv4 client reaches as ::ffff:peer.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"ipv4,none", "ipv6,none", "ipv4mappedipv6,none", "ipv4mappedipv6,esp", "ipv4mappedipv6,ah"})
+    void ipsecTcp(String family, String proto) throws Exception {
+        boolean v6 = family.equals("ipv6");
+        String local = v6 ? "fd84::1" : "10.84.0.1", peer = v6 ? "fd84::2" : "10.84.0.2", plen = v6 ? "/64" : "/24";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + plen);
+            g.lab.address(b, v.b(), peer + plen);
+            String cfgA = "", cfgB = "";
+            if (!proto.equals("none")) {
+                boolean esp = proto.equals("esp");
+                String sas = "add " + local + " " + peer + " " + proto + " 10000 " + (esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB) + ";\n"
+                        + "add " + peer + " " + local + " " + proto + " 10001 " + (esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA) + ";\n";
+                cfgA = sas + "spdadd " + local + " " + peer + " any -P out ipsec " + proto + "/transport//require;\n";
+                cfgB = sas + "spdadd " + peer + " " + local + " any -P out ipsec " + proto + "/transport//require;\n";
+            }
+            GatewayDaemon da = g.gateway(a, cfgA);
+            GatewayDaemon db = g.gateway(b, cfgB);
+            g.transportRouting(a, local, peer);
+            g.transportRouting(b, peer, local);
+            Path pcap = g.capture(b, v.b());
+            boolean mapped = family.equals("ipv4mappedipv6");
+            // 512 lines of "0123456789\n" in NetBSD's prepare_file; here 64 KiB, digest-checked
+            g.tcpTransfer(b, mapped ? "::" : peer, mapped ? "::ffff:" + peer : peer, 1234, a, 64 * 1024);
+            Thread.sleep(300);
+            g.stopCaptures();
+            List<byte[]> wire = between(pcap, local, peer);
+            String text = GatewayNetbsdParityTest.describe(wire);
+            int p = switch (proto) { case "esp" -> 50; case "ah" -> 51; default -> 6; };
+            assertTrue(count(wire, local, p) > 0 && count(wire, peer, p) > 0, "local > peer and peer > local: " + p + "\n" + text);
+            if (p != 6) {
+                assertEquals(0, count(wire, local, 6) + count(wire, peer, 6), "no TCP in clear\n" + text);
+            }
+            for (GatewayDaemon d : List.of(da, db)) assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
+        }
+    }
+}
