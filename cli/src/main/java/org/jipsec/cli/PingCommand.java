@@ -207,7 +207,7 @@ public final class PingCommand implements Callable<Integer> {
         boolean v6 = peer instanceof Inet6Address;
         byte[] pattern = patternText == null ? null : IcmpEcho.pattern(patternText);
         byte[] data = IcmpEcho.data(size, pattern);
-        String addr = peer.getHostAddress();
+        String addr = org.jipsec.core.spd.AddressText.format(peer, 0);
         if (pattern != null && !quiet) out.println("PATTERN: 0x" + java.util.HexFormat.of().formatHex(pattern));
         out.println("PING " + host + " (" + addr + "): " + size + " data bytes");
         out.flush();

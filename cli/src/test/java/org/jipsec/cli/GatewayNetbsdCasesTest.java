@@ -215,4 +215,65 @@ class GatewayNetbsdCasesTest {
             assertFalse(ping.ok(), "the SAs are gone: no ping\n" + ping.stdout());
         }
     }
+
+    /**
+     * t_ipsec_forwarding.sh {@code ipsec_sp_port_{ipv4,ipv6}_<alg>}: local host L (inner address LI), forwarding
+     * router F, remote host R (inner address RI). The policies select TCP to port 1234 only
+     * ({@code LI-subnet[any] RI-subnet[1234] tcp}, an ESP tunnel from LI to F's far address FR), on L and F. A ping
+     * LI → RI stays ICMP on both links; a TCP transfer to RI:1234 arrives intact, as ESP (LI ↔ FR) on the L–F link
+     * and as TCP on the F–R link; no TCP of the flow is in clear between L and F.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @CsvSource({"4", "6"})
+    void ipsecSpPort(int family) throws Exception {
+        boolean v6 = family == 6;
+        String li = v6 ? "fc00:1111::1" : "192.168.11.1", liNet = v6 ? "fc00:1111::/64" : "192.168.11.0/24";
+        String lf = v6 ? "fc00:2222::2" : "10.22.22.2", fl = v6 ? "fc00:2222::1" : "10.22.22.1";
+        String fr = v6 ? "fc00:3333::1" : "10.33.33.1", rf = v6 ? "fc00:3333::2" : "10.33.33.2";
+        String ri = v6 ? "fc00:4444::1" : "192.168.44.1", riNet = v6 ? "fc00:4444::/64" : "192.168.44.0/24";
+        String plen = v6 ? "/64" : "/24", host = v6 ? "/128" : "/32", ipv = v6 ? "-6" : "-4";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String l = g.lab.namespace(), f = g.lab.namespace(), r = g.lab.namespace();
+            VethPair lfv = g.lab.veth(l, f), frv = g.lab.veth(f, r);
+            g.lab.address(l, lfv.a(), lf + plen);
+            g.lab.address(l, "lo", li + host);
+            g.lab.address(f, lfv.b(), fl + plen);
+            g.lab.address(f, frv.a(), fr + plen);
+            g.lab.address(r, frv.b(), rf + plen);
+            g.lab.address(r, "lo", ri + host);
+            g.exec(f, 10, "sysctl", "-q", "-w", v6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
+            g.lab.ip(l, ipv, "route", "add", "default", "via", fl);
+            g.lab.ip(r, ipv, "route", "add", "default", "via", fr);
+            g.lab.route(f, liNet, "via", lf);
+            g.lab.route(f, riNet, "via", rf);
+            String sas = "add " + li + " " + fr + " esp 10000 " + ESP_AB + " -A hmac-sha1 " + SHA1_AB + ";\n"
+                    + "add " + fr + " " + li + " esp 10001 " + ESP_BA + " -A hmac-sha1 " + SHA1_BA + ";\n";
+            String out = "ipsec esp/tunnel/" + li + "-" + fr + "/require", back = "ipsec esp/tunnel/" + fr + "-" + li + "/require";
+            GatewayDaemon dl = g.gateway(l, sas + "spdadd " + liNet + "[any] " + riNet + "[1234] tcp -P out " + out + ";\n"
+                    + "spdadd " + riNet + "[1234] " + liNet + "[any] tcp -P in " + back + ";\n");
+            GatewayDaemon df = g.gateway(f, sas + "spdadd " + riNet + "[1234] " + liNet + "[any] tcp -P out " + back + ";\n"
+                    + "spdadd " + liNet + "[any] " + riNet + "[1234] tcp -P in " + out + ";\n");
+            // each gateway's traffic towards the other side's subnet through its TUN; the daemons' own packets
+            // (marked) and everything else by the main table
+            g.lab.ip(l, ipv, "rule", "add", "not", "fwmark", "0x99", "table", "99", "pref", "100");
+            g.lab.ip(l, "route", "add", riNet, "dev", "jipsec0", "src", li, "table", "99");
+            g.lab.ip(f, ipv, "rule", "add", "not", "fwmark", "0x99", "table", "99", "pref", "100");
+            g.lab.ip(f, "route", "add", liNet, "dev", "jipsec0", "table", "99");
+            Path local = g.capture(f, lfv.b()), remote = g.capture(r, frv.b());
+            CommandResult ping = g.exec(l, 20, "ping", "-c", "1", "-n", "-w", "3", "-I", li, ri);
+            assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + dl.status() + df.status());
+            g.tcpTransfer(r, ri, ri, 1234, l, 16 * 1024);
+            Thread.sleep(300);
+            g.stopCaptures();
+            int icmp = v6 ? 58 : 1;
+            List<byte[]> lw = between(local, li, ri), rw = between(remote, li, ri), tunnel = between(local, li, fr);
+            String text = "L-F:\n" + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(local))
+                    + "F-R:\n" + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(remote));
+            assertTrue(count(lw, li, icmp) > 0 && count(lw, ri, icmp) > 0, "ICMP both ways between L and F\n" + text);
+            assertTrue(count(rw, li, icmp) > 0 && count(rw, ri, icmp) > 0, "ICMP both ways between F and R\n" + text);
+            assertEquals(0, count(lw, li, 6) + count(lw, ri, 6), "no TCP to port 1234 in clear between L and F\n" + text);
+            assertTrue(count(tunnel, li, 50) > 0 && count(tunnel, fr, 50) > 0, "LI > FR: ESP and FR > LI: ESP\n" + text);
+            assertTrue(count(rw, li, 6) > 0 && count(rw, ri, 6) > 0, "TCP both ways between F and R\n" + text);
+        }
+    }
 }
