@@ -276,4 +276,60 @@ class GatewayNetbsdCasesTest {
             assertTrue(count(rw, li, 6) > 0 && count(rw, ri, 6) > 0, "TCP both ways between F and R\n" + text);
         }
     }
+
+    /**
+     * t_ipsec_misc.sh {@code ipsec_update_sa_{esp,ah}_<alg>}, {@code ipsec_update_sp_{esp,ah}_<alg>} and {@code
+     * ipsec_getspi_update_sa_{esp,ah}_<alg>}: setup_sasp with its extra statements, sent to the running gateways with
+     * setkey (nothing printed) — {@code update} of both SAs, {@code spdupdate} of the out policy, or {@code getspi} for
+     * both SPIs filled in by {@code update} — then a ping passes with PROTO both ways, under SPIs 10000 and 10001.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"sa,esp", "sa,ah", "sp,esp", "sp,ah", "getspi,esp", "getspi,ah"})
+    void ipsecUpdate(String kind, String proto) throws Exception {
+        String local = "10.86.0.1", peer = "10.86.0.2";
+        boolean esp = proto.equals("esp");
+        String ab = esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB, ba = esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA;
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + "/24");
+            g.lab.address(b, v.b(), peer + "/24");
+            GatewayDaemon da = g.gateway(a, "");
+            GatewayDaemon db = g.gateway(b, "");
+            g.transportRouting(a, local, peer);
+            g.transportRouting(b, peer, local);
+            for (String[] node : new String[][] {{a, local, peer}, {b, peer, local}}) {
+                String sp = "spdadd " + node[1] + " " + node[2] + " any -P out ipsec " + proto + "/transport//require;\n";
+                String update = "update " + local + " " + peer + " " + proto + " 10000 " + ab + ";\n"
+                        + "update " + peer + " " + local + " " + proto + " 10001 " + ba + ";\n";
+                String text = switch (kind) {
+                    case "getspi" -> "getspi " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100;\n"
+                            + "getspi " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100;\n" + sp + update;
+                    default -> "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n"
+                            + "add " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n" + sp
+                            + (kind.equals("sa") ? update
+                                    : "spdupdate " + node[1] + " " + node[2] + " any -P out ipsec " + proto + "/transport//require;\n");
+                };
+                Path f = dir.resolve(node[0] + ".setup");
+                java.nio.file.Files.writeString(f, text);
+                MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve(node[0] + ".pfkey").toString(), "-f", f.toString());
+                assertEquals(new MainTest.Result(0, "", ""), r, text);
+            }
+            Path pcap = g.capture(b, v.b());
+            CommandResult ping = g.exec(a, 20, "ping", "-c", "1", "-n", "-w", "3", peer);
+            assertTrue(ping.ok(), ping.stdout() + g.logs + da.status() + db.status());
+            Thread.sleep(300);
+            g.stopCaptures();
+            List<byte[]> wire = between(pcap, local, peer);
+            String text = GatewayNetbsdParityTest.describe(wire);
+            int p = esp ? 50 : 51;
+            assertTrue(count(wire, local, p) > 0 && count(wire, peer, p) > 0, "PROTO both ways\n" + text);
+            for (byte[] pk : wire) {
+                if (GatewayNetbsdParityTest.protocol(pk) != p) continue;
+                int at = GatewayNetbsdParityTest.headerLength(pk) + (esp ? 0 : 4);
+                long spi = ((pk[at] & 0xffL) << 24) | ((pk[at + 1] & 0xff) << 16) | ((pk[at + 2] & 0xff) << 8) | (pk[at + 3] & 0xff);
+                assertEquals((pk[12] & 0xff) == 10 && pk[15] == 1 ? 10000 : 10001, spi, text);
+            }
+        }
+    }
 }
