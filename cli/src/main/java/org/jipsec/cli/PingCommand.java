@@ -39,12 +39,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ping", mixinStandardHelpOptions = false, exitCodeOnInvalidInput = 1, sortOptions = false,
         description = {"Send ICMP echo requests through jipsec with per-socket IPsec policies (NetBSD ping -E / ping6 -P).",
-            "Each -P POLICY is an ipsec_set_policy(3) string starting with 'in' or 'out' (one per direction, a later",
-            "one replaces an earlier): 'bypass' (root only), 'entrust' (the SPD decides) or 'ipsec REQUESTS'. They are",
-            "registered with the running jipsecd (the socket beside --pfkey), whose engine applies them to this ping's",
-            "packets. Exit status: 0 when a reply arrived, 2 when none did, 1 for a usage error or a refused policy."},
+            "",
+            "Each -P POLICY is an ipsec_set_policy(3) string starting with 'in' or 'out' (one per direction, a later one "
+                + "replaces an earlier): 'bypass' (root only), 'entrust' (the SPD decides) or 'ipsec REQUESTS'. They are "
+                + "registered with the running jipsecd (the socket beside --pfkey), whose engine applies them to this "
+                + "ping's packets (docs/socket-policy.md).",
+            "",
+            "Exit status: 0 when a reply arrived, 2 when none did, 1 for a usage error or a refused policy."},
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec ping -c 1 -w 3 -P 'out ipsec esp/transport//require' -P 'in ipsec esp/transport//require' 10.0.0.2",
+        footer = {"  jipsec ping -c 1 -w 3 -P 'out ipsec esp/transport//require' 10.0.0.2",
+            "  jipsec ping -c 1 -P 'in ipsec ah/transport//require' 10.0.0.2",
             "  jipsec ping -6 -c 3 -P 'out bypass' fd00::2"})
 public final class PingCommand implements Callable<Integer> {
 
