@@ -332,4 +332,151 @@ class GatewayNetbsdCasesTest {
             }
         }
     }
+
+    /**
+     * t_ipsec_misc.sh {@code ipsec_multiple_sa_{esp,ah}_<alg>}: policies between the local host and 0.0.0.0/0
+     * (setup_sp), a peer with two addresses. No SA: pings to both fail; SAs for the first: it answers, the second does
+     * not; SAs for the second too: both answer. {@code setkey -D -P} shows {@code PROTO/transport//require} on both
+     * nodes and never a transport request with endpoints (the policy is not changed by the SA lookups).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"esp", "ah"})
+    void ipsecMultipleSa(String proto) throws Exception {
+        String local = "10.87.0.1", peer = "10.87.0.2", peer2 = "10.87.0.3";
+        boolean esp = proto.equals("esp");
+        String ab = esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB, ba = esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA;
+        String req = proto + "/transport//require";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + "/24");
+            g.lab.address(b, v.b(), peer + "/24");
+            g.lab.address(b, v.b(), peer2 + "/24");
+            // setup_sp $proto "$algo_args" $ip_local 0.0.0.0/0, run on each node with its own order of the two
+            g.gateway(a, "spdadd " + local + " 0.0.0.0/0 any -P out ipsec " + req + ";\n"
+                    + "spdadd 0.0.0.0/0 " + local + " any -P in ipsec " + req + ";\n");
+            g.gateway(b, "spdadd 0.0.0.0/0 " + local + " any -P out ipsec " + req + ";\n"
+                    + "spdadd " + local + " 0.0.0.0/0 any -P in ipsec " + req + ";\n");
+            g.transportRouting(a, local, peer, peer2);
+            g.transportRouting(b, peer, local);
+            assertFalse(ping(g, a, peer), "no SA: " + peer);
+            assertFalse(ping(g, a, peer2), "no SA: " + peer2);
+            addSas(a, b, proto, local, peer, 10000, ab, ba);
+            assertTrue(ping(g, a, peer), "SAs for " + peer + "\n" + g.logs);
+            assertFalse(ping(g, a, peer2), "still no SA for " + peer2);
+            addSas(a, b, proto, local, peer2, 10010, ab, ba);
+            assertTrue(ping(g, a, peer), peer);
+            assertTrue(ping(g, a, peer2), "SAs for " + peer2 + "\n" + g.logs);
+            for (String ns : List.of(a, b)) {
+                String dp = MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-D", "-P").out();
+                assertTrue(dp.contains(req), dp);
+                assertFalse(java.util.regex.Pattern.compile(proto + "/transport/.+-.+/require").matcher(dp).find(), dp);
+            }
+        }
+    }
+
+    private static boolean ping(GatewayLab g, String ns, String to) throws Exception {
+        return g.exec(ns, 20, "ping", "-c", "1", "-n", "-w", "3", to).ok();
+    }
+
+    /** add_sa: both directions between {@code local} and {@code peer}, SPIs {@code spi} and {@code spi + 1}, on both nodes. */
+    private void addSas(String a, String b, String proto, String local, String peer, int spi, String ab, String ba)
+            throws Exception {
+        addSas(a, b, proto, local, peer, spi, ab, ba, 100);
+    }
+
+    /**
+     * t_ipsec_misc.sh {@code ipsec_spi_{esp,ah}_<alg>_preferred_{new,old}_{delete,timeout}}: setup_sasp (SPIs
+     * 10000/10001), then SAs 10010/10011 and 10020/10021 for the same addresses; each ping's SPIs on the wire
+     * (check_packet_spi): the newest SA unless {@code net.key.prefered_oldsa=1}, and when the newest is deleted (or its
+     * lifetime ends: 3 s for 10020, 6 s for 10010) the next newest, down to 10000.
+     */
+    @ParameterizedTest(name = "{0} preferred {1} {2}")
+    @CsvSource({"esp,new,delete", "esp,old,delete", "ah,new,delete", "ah,old,delete", "esp,new,timeout", "esp,old,timeout",
+        "ah,new,timeout", "ah,old,timeout"})
+    void ipsecSpi(String proto, String preferred, String method) throws Exception {
+        String local = "10.88.0.1", peer = "10.88.0.2";
+        boolean esp = proto.equals("esp"), old = preferred.equals("old"), delete = method.equals("delete");
+        String ab = esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB, ba = esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA;
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + "/24");
+            g.lab.address(b, v.b(), peer + "/24");
+            String sas = "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n"
+                    + "add " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n";
+            GatewayDaemon da = g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec " + proto + "/transport//require;\n");
+            GatewayDaemon db = g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec " + proto + "/transport//require;\n");
+            if (old) {
+                for (GatewayDaemon d : List.of(da, db)) d.engine().sysctl().write("net.key.prefered_oldsa", 1);
+            }
+            g.transportRouting(a, local, peer);
+            g.transportRouting(b, peer, local);
+            int p = esp ? 50 : 51;
+            checkPacketSpi(g, a, b, v.b(), local, peer, p, 10000);
+            addSas(a, b, proto, local, peer, 10010, ab, ba, delete ? 100 : 6);
+            checkPacketSpi(g, a, b, v.b(), local, peer, p, old ? 10000 : 10010);
+            addSas(a, b, proto, local, peer, 10020, ab, ba, delete ? 100 : 3);
+            checkPacketSpi(g, a, b, v.b(), local, peer, p, old ? 10000 : 10020);
+            goneSa(a, b, proto, local, peer, 10020, delete);
+            checkPacketSpi(g, a, b, v.b(), local, peer, p, old ? 10000 : 10010);
+            goneSa(a, b, proto, local, peer, 10010, delete);
+            checkPacketSpi(g, a, b, v.b(), local, peer, p, 10000);
+        }
+    }
+
+    /** delete_sa, or wait_sa_disappeared (at most 10 s) for SPI {@code spi} on both nodes. */
+    private void goneSa(String a, String b, String proto, String local, String peer, int spi, boolean delete) throws Exception {
+        for (String ns : List.of(a, b)) {
+            String pfkey = dir.resolve(ns + ".pfkey").toString();
+            if (delete) {
+                Path f = dir.resolve(ns + "-" + spi + ".del");
+                java.nio.file.Files.writeString(f, "delete " + local + " " + peer + " " + proto + " " + spi + ";\n"
+                        + "delete " + peer + " " + local + " " + proto + " " + (spi + 1) + ";\n");
+                assertEquals(new MainTest.Result(0, "", ""), MainTest.run("setkey", "--pfkey", pfkey, "-f", f.toString()));
+            } else {
+                String dump = "";
+                for (int i = 0; i < 100; i++) {
+                    dump = MainTest.run("setkey", "--pfkey", pfkey, "-D").out();
+                    if (!dump.contains("spi=" + spi + "(")) break;
+                    Thread.sleep(100);
+                }
+                assertFalse(dump.contains("spi=" + spi + "("), "SA (spi=" + spi + ") didn't disappear in 10s\n" + dump);
+            }
+        }
+    }
+
+    /** A ping, then check_packet_spi: "local > peer: PROTO(spi=SPI" and "peer > local: PROTO(spi=SPI+1". */
+    private void checkPacketSpi(GatewayLab g, String a, String b, String dev, String local, String peer, int proto,
+                                int spi) throws Exception {
+        Path pcap = g.capture(b, dev);
+        boolean ok = ping(g, a, peer);
+        Thread.sleep(300);
+        g.stopCaptures();
+        List<byte[]> wire = between(pcap, local, peer);
+        String text = GatewayNetbsdParityTest.describe(wire);
+        assertTrue(ok, "ping under SPI " + spi + "\n" + text + g.logs);
+        boolean out = false, back = false;
+        for (byte[] pk : wire) {
+            if (GatewayNetbsdParityTest.protocol(pk) != proto) continue;
+            int at = GatewayNetbsdParityTest.headerLength(pk) + (proto == 50 ? 0 : 4);
+            long s = ((pk[at] & 0xffL) << 24) | ((pk[at + 1] & 0xff) << 16) | ((pk[at + 2] & 0xff) << 8) | (pk[at + 3] & 0xff);
+            boolean fromLocal = (pk[15] & 0xff) == 1;
+            if (fromLocal && s == spi) out = true;
+            if (!fromLocal && s == spi + 1) back = true;
+        }
+        assertTrue(out && back, "SPIs " + spi + " and " + (spi + 1) + " on the wire\n" + text);
+    }
+
+    private void addSas(String a, String b, String proto, String local, String peer, int spi, String ab, String ba,
+                        int lifetime) throws Exception {
+        String text = "add " + local + " " + peer + " " + proto + " " + spi + " -lh " + lifetime + " -ls " + lifetime + " " + ab + ";\n"
+                + "add " + peer + " " + local + " " + proto + " " + (spi + 1) + " -lh " + lifetime + " -ls " + lifetime + " " + ba + ";\n";
+        for (String ns : List.of(a, b)) {
+            Path f = dir.resolve(ns + "-" + spi + ".sa");
+            java.nio.file.Files.writeString(f, text);
+            assertEquals(new MainTest.Result(0, "", ""),
+                    MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString()));
+        }
+    }
 }
