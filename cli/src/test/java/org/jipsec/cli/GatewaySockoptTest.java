@@ -179,4 +179,35 @@ class GatewaySockoptTest {
             assertEquals(2, p.status(), "the reply is not protected but the in policy requires it " + p + why);
         }
     }
+
+    /**
+     * {@code out bypass} (root's socket skips the SPD, spec §4.2): with ESP SAs and {@code out ipsec esp} policies on
+     * both nodes, the request leaves in clear and the reply comes back as ESP; {@code out entrust} is the SPD's ESP.
+     * The policy guard (nftables, rendered from the SPD) knows nothing of socket policies and drops the bypassed
+     * request as an SPD violation, so this runs with the guard off (docs/socket-policy.md, Limits).
+     */
+    @org.junit.jupiter.api.Test
+    void outBypassSkipsTheSpdAndEntrustUsesIt() throws Exception {
+        String local = "10.0.5.1", peer = "10.0.5.2";
+        String algo = "-E rijndael-cbc 0x" + "11".repeat(16) + " -A hmac-sha1 0x" + "22".repeat(20);
+        String sas = "add " + local + " " + peer + " esp 10000 " + algo + ";\n"
+                + "add " + peer + " " + local + " esp 10001 " + algo + ";\n";
+        try (GatewayLab g = new GatewayLab(dir)) {
+            g.policyGuard = false;
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), local + "/24");
+            g.lab.address(b, v.b(), peer + "/24");
+            g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec esp/transport//require;\n");
+            g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec esp/transport//require;\n");
+            g.transportRouting(a, local, peer);
+            g.transportRouting(b, peer, local);
+            Ping p = checkedPing(g, a, b, v.b(), args(new String[0], "-P", "out bypass", peer));
+            assertEquals(0, p.status(), p + "\n" + g.logs);
+            checkPackets(lastCapture, local, peer, 1, 50);
+            p = checkedPing(g, a, b, v.b(), args(new String[0], "-P", "out entrust", peer));
+            assertEquals(0, p.status(), p + "\n" + g.logs);
+            checkPackets(lastCapture, local, peer, 50, 50);
+        }
+    }
 }
