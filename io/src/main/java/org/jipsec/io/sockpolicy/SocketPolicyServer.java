@@ -47,6 +47,7 @@ public final class SocketPolicyServer implements AutoCloseable {
     private final EchoFlowTable flows;
     private final String tun;
     private final AtomicLong refused = new AtomicLong();
+    private volatile java.util.function.BooleanSupplier guardSync = () -> true;
 
     private SocketPolicyServer(Path path, IpsecEngine engine, ReentrantLock lock, EchoFlowTable flows, String tun)
             throws IOException {
@@ -64,6 +65,16 @@ public final class SocketPolicyServer implements AutoCloseable {
     }
 
     public Path path() { return listener.path(); }
+
+    /**
+     * The gateway's policy guard re-render (PolicyGuard.sync): run after a registration with a {@code bypass}
+     * policy and before its {@code ok}, so the socket's hole is in the nftables table before its first packet. It
+     * returns false when the guard's table could not be applied; the registration then stands (the engine applies
+     * it) and the daemon's log says why.
+     */
+    public void guardSync(java.util.function.BooleanSupplier sync) {
+        this.guardSync = Objects.requireNonNull(sync);
+    }
 
     /** Registrations refused (bad request, invalid policy, flow in use). */
     public long refused() { return refused.get(); }
@@ -97,6 +108,7 @@ public final class SocketPolicyServer implements AutoCloseable {
                 watchdog.interrupt();
             }
             try {
+                if (r.bypass) guardSync.getAsBoolean();               // the hole first, then the client's first packet
                 reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun);
                 while (in.read() >= 0) { }                        // held until the client closes its socket
             } finally {
@@ -107,7 +119,7 @@ public final class SocketPolicyServer implements AutoCloseable {
         }
     }
 
-    private record Registered(InetAddress peer, int id, SocketPolicy policy, boolean clearAccepted) {}
+    private record Registered(InetAddress peer, int id, SocketPolicy policy, boolean clearAccepted, boolean bypass) {}
 
     private static final class Refusal extends Exception {
         final String errno;
@@ -159,7 +171,7 @@ public final class SocketPolicyServer implements AutoCloseable {
                 }
             }
             boolean clear = engine.checkSocketInboundClear(EchoFlowTable.echoReply(peer, local, id), sp).isEmpty();
-            switch (flows.register(peer, id, sp)) {
+            switch (flows.register(peer, id, local, sp)) {
                 case IN_USE -> throw new Refusal("EADDRINUSE", "ICMP identifier " + id + " to " + peer.getHostAddress()
                         + " is registered by another socket");
                 case FULL -> throw new Refusal("ENOBUFS", "too many registered sockets");
@@ -167,7 +179,9 @@ public final class SocketPolicyServer implements AutoCloseable {
             }
             // ipsec.c ipsec_set_policy → key_socksplist_add → key_update_used: a socket policy puts IPsec in use
             engine.sysctl().updateUsed(true);
-            return new Registered(peer, id, sp, clear);
+            boolean bypass = privileged && (sp.inbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS
+                    || sp.outbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS);
+            return new Registered(peer, id, sp, clear, bypass);
         } finally {
             lock.unlock();
         }
