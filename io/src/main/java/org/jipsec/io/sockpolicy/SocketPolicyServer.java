@@ -19,6 +19,8 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.SocketPolicy;
 import org.jipsec.core.engine.socket.EchoFlowTable;
 import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.pfkey.PfkeyCodec;
+import org.jipsec.core.pfkey.PfkeyException;
 import org.jipsec.core.spd.PolicyParseException;
 import org.jipsec.core.spd.PolicyParser;
 import org.jipsec.core.spd.SocketPolicyResolver;
@@ -109,7 +111,10 @@ public final class SocketPolicyServer implements AutoCloseable {
             }
             try {
                 if (r.bypass) guardSync.getAsBoolean();               // the hole first, then the client's first packet
-                reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun);
+                java.util.HexFormat hex = java.util.HexFormat.of();
+                reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun
+                        + " in=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.inbound()))
+                        + " out=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.outbound())));
                 while (in.read() >= 0) { }                        // held until the client closes its socket
             } finally {
                 flows.unregister(r.peer, r.id, r.policy);
@@ -148,18 +153,14 @@ public final class SocketPolicyServer implements AutoCloseable {
         while (true) {
             String l = line(in);
             if (l.equals("end")) break;
-            if (!l.startsWith("policy ")) throw new Refusal("EINVAL", "expected: policy POLICY or end");
+            if (!l.startsWith("policy ") && !l.startsWith("xpolicy ")) {
+                throw new Refusal("EINVAL", "expected: policy POLICY, xpolicy HEX or end");
+            }
             if (policies.size() == SocketPolicyProtocol.MAX_POLICIES) throw new Refusal("EINVAL", "more than two policies");
-            policies.add(l.substring("policy ".length()));
+            policies.add(l);
         }
         List<XPolicy> parsed = new ArrayList<>();
-        for (String p : policies) {
-            try {
-                parsed.add(PolicyParser.parse(p));
-            } catch (PolicyParseException e) {
-                throw new Refusal("EINVAL", e.getMessage() + " at [" + p + "]");
-            }
-        }
+        for (String l : policies) parsed.add(l.startsWith("policy ") ? text(l.substring(7)) : binary(l.substring(8)));
         lock.lock();
         try {
             SocketPolicy sp = SocketPolicy.entrust(privileged);
@@ -184,6 +185,33 @@ public final class SocketPolicyServer implements AutoCloseable {
             return new Registered(peer, id, sp, clear, bypass);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static XPolicy text(String p) throws Refusal {
+        try {
+            return PolicyParser.parse(p);
+        } catch (PolicyParseException e) {
+            throw new Refusal("EINVAL", e.getMessage() + " at [" + p + "]");
+        }
+    }
+
+    /**
+     * setsockopt(IP_IPSEC_POLICY) with a binary policy: ipsec_set_policy → key_msg2sp (spec §4.2), decoded by the
+     * one PF_KEY codec — lengths, request lengths, protocols, modes, levels, endpoint families — with NetBSD's
+     * errnos; the socket rules (direction, type, privilege) follow in validateForSocket.
+     */
+    private static XPolicy binary(String hex) throws Refusal {
+        byte[] b;
+        try {
+            b = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("EINVAL", "xpolicy: not hex");
+        }
+        try {
+            return PfkeyCodec.decodePolicyExtension(b);
+        } catch (PfkeyException e) {
+            throw new Refusal(e.errno().name(), "xpolicy: " + e.getMessage());
         }
     }
 
