@@ -310,7 +310,8 @@ class UpgradeIT {
             assertTrue(oldStart.contains(" at " + oldRoot.resolve("usr/lib/jipsec/runtime").toRealPath() + " "),
                     oldStart);
             assertFalse(log.contains("Exception"), log);
-            System.out.printf("upgrade: old run sent %s, saved mark %d, new run sent %s%n", before, mark, after);
+            System.out.printf("upgrade: old run sent %s, saved mark %d, new run sent %s%n%s%n%s%n", before, mark, after,
+                    oldStart, newStart);
             fresh.terminate();
         } finally {
             for (Gateway g : new Gateway[] {old, fresh}) {
