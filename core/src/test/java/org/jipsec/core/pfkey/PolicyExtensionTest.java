@@ -96,8 +96,15 @@ class PolicyExtensionTest {
         assertEquals(Errno.EINVAL, errno(policy(2, 2, request(32, 50, 2, 2, cat(V4, new byte[8])))), "AF_UNSPEC");
         assertEquals(Errno.EINVAL, errno(policy(2, 2, request(24, 50, 2, 2, V4))), "no destination");
         assertThrows(PfkeyException.class, () -> PfkeyCodec.decodePolicyExtension(new byte[0]));
-        // the same rule for the text form and SPDADD (PolicyRequests is shared)
-        assertEquals(SpdException.Errno.EINVAL, assertThrows(SpdException.class, () -> PolicyRequests.normalize(
-                PolicyParser.parse("out ipsec esp/tunnel/192.0.2.42-2001:db8:2::1/require"), () -> 1)).errno());
+        // SPDADD shares PolicyRequests; the text form never gets there (ipsec_set_policy(3)'s grammar refuses it)
+        XPolicy mixed = new XPolicy(org.jipsec.core.ipsec.PolicyType.IPSEC, org.jipsec.core.ipsec.PolicyDirection.OUTBOUND,
+                0, 0, java.util.List.of(new org.jipsec.core.ipsec.IpsecRequest(org.jipsec.core.ipsec.IpsecProtocol.ESP,
+                        org.jipsec.core.ipsec.IpsecMode.TUNNEL, org.jipsec.core.ipsec.IpsecLevel.REQUIRE, 0,
+                        java.util.Optional.of(new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.ofLiteral("192.0.2.42"), 0)),
+                        java.util.Optional.of(new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.ofLiteral("2001:db8:2::1"), 0)))));
+        assertEquals(SpdException.Errno.EINVAL, assertThrows(SpdException.class,
+                () -> PolicyRequests.normalize(mixed, () -> 1)).errno());
+        assertThrows(org.jipsec.core.spd.PolicyParseException.class,
+                () -> PolicyParser.parse("out ipsec esp/tunnel/192.0.2.42-2001:db8:2::1/require"));
     }
 }
