@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jipsec.io.gateway.GatewayDaemon;
+import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.netns.VethPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,8 +184,10 @@ class GatewaySockoptTest {
     /**
      * {@code out bypass} (root's socket skips the SPD, spec §4.2): with ESP SAs and {@code out ipsec esp} policies on
      * both nodes, the request leaves in clear and the reply comes back as ESP; {@code out entrust} is the SPD's ESP.
-     * The policy guard (nftables, rendered from the SPD) knows nothing of socket policies and drops the bypassed
-     * request as an SPD violation, so this runs with the guard off (docs/socket-policy.md, Limits).
+     * With the policy guard on (the default): the registration adds an accept rule for exactly the ping's echo
+     * requests (addresses + identifier) before the SPD's drop, so the bypassed request passes, while another clear
+     * ping to the same host at the same time (iputils ping with the gateway's mark 0x99, so it is routed past the TUN) is
+     * still dropped and counted in out_polvio; once the ping exits, the rule is gone.
      */
     @org.junit.jupiter.api.Test
     void outBypassSkipsTheSpdAndEntrustUsesIt() throws Exception {
@@ -193,18 +196,59 @@ class GatewaySockoptTest {
         String sas = "add " + local + " " + peer + " esp 10000 " + algo + ";\n"
                 + "add " + peer + " " + local + " esp 10001 " + algo + ";\n";
         try (GatewayLab g = new GatewayLab(dir)) {
-            g.policyGuard = false;
             String a = g.lab.namespace(), b = g.lab.namespace();
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), local + "/24");
             g.lab.address(b, v.b(), peer + "/24");
-            g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec esp/transport//require;\n");
+            GatewayDaemon ga = g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec esp/transport//require;\n");
             g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec esp/transport//require;\n");
             g.transportRouting(a, local, peer);
             g.transportRouting(b, peer, local);
-            Ping p = checkedPing(g, a, b, v.b(), args(new String[0], "-P", "out bypass", peer));
+            assertTrue(ga.policyGuard() != null && ga.policyGuard().installed(), g.logs.toString());
+            String table = ga.policyGuard().table();
+            java.util.function.Supplier<String> rules = () -> {
+                try {
+                    return g.exec(a, 10, "nft", "list", "table", table.split(" ")[0], table.split(" ")[1]).stdout();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            assertFalse(rules.get().contains("socket bypass"), rules.get());
+            long dropped0 = ga.policyGuard().counters()[1];
+
+            Path pcap = g.capture(b, v.b());
+            java.util.concurrent.CompletableFuture<Ping> bypass = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ping(g, a, "-c", "3", "-i", "1", "-n", "-w", "8", "-P", "out bypass", peer);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String during = "";
+            for (int i = 0; i < 50 && !during.contains("socket bypass"); i++) {   // at most 5 s
+                during = rules.get();
+                if (!during.contains("socket bypass")) Thread.sleep(100);
+            }
+            // the same host in clear, not registered: still dropped by the guard while the hole is open
+            CommandResult clear = g.exec(a, 10, "ping", "-m", "153", "-c", "1", "-W", "1", "-n", peer);
+            Ping p = bypass.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(300);
+            g.stopCaptures();
             assertEquals(0, p.status(), p + "\n" + g.logs);
-            checkPackets(lastCapture, local, peer, 1, 50);
+            checkPackets(pcap, local, peer, 1, 50);
+            assertTrue(during.matches("(?s).*ip saddr " + local.replace(".", "\\.") + " ip daddr "
+                    + peer.replace(".", "\\.") + " icmp type echo-request icmp id \\d+ accept comment \"socket bypass\".*"), during);
+            assertFalse(clear.ok(), "an unregistered clear ping must be dropped: " + clear.stdout());
+            assertEquals(dropped0 + 1, ga.policyGuard().counters()[1], "out_polvio counts the unregistered ping, not the bypassed ones: "
+                    + clear + "\n" + rules.get());
+
+            String after = rules.get();
+            for (int i = 0; i < 50 && after.contains("socket bypass"); i++) {     // the guard period is 200 ms
+                Thread.sleep(100);
+                after = rules.get();
+            }
+            assertFalse(after.contains("socket bypass"), "the hole outlives the ping:\n" + after);
+
             p = checkedPing(g, a, b, v.b(), args(new String[0], "-P", "out entrust", peer));
             assertEquals(0, p.status(), p + "\n" + g.logs);
             checkPackets(lastCapture, local, peer, 50, 50);

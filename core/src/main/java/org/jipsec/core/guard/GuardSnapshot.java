@@ -33,11 +33,26 @@ import org.jipsec.core.spd.SystemDefaults;
  * treated as a drop like NetBSD's {@code ipsec_checkpolicy} default branch.
  */
 public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardRule> outbound,
-                            boolean discardIpv4ByDefault, boolean discardIpv6ByDefault) {
+                            boolean discardIpv4ByDefault, boolean discardIpv6ByDefault, List<BypassFlow> bypass) {
 
     public GuardSnapshot {
         inbound = List.copyOf(inbound);
         outbound = List.copyOf(outbound);
+        bypass = List.copyOf(bypass);
+    }
+
+    /** A snapshot without registered bypass sockets. */
+    public GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardRule> outbound,
+                         boolean discardIpv4ByDefault, boolean discardIpv6ByDefault) {
+        this(generation, inbound, outbound, discardIpv4ByDefault, discardIpv6ByDefault, List.of());
+    }
+
+    /**
+     * This snapshot with the registered {@code bypass} sockets (privileged registrations only: the caller's
+     * {@link org.jipsec.core.engine.socket.EchoFlowTable#bypassFlows}), rendered before the SPD's rules.
+     */
+    public GuardSnapshot withBypass(List<BypassFlow> flows) {
+        return new GuardSnapshot(generation, inbound, outbound, discardIpv4ByDefault, discardIpv6ByDefault, flows);
     }
 
     /**

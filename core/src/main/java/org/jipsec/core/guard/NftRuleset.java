@@ -35,6 +35,10 @@ import org.jipsec.core.spd.SelectorSet;
  * protocol (NetBSD's packet selector has port 0 for it), or an ICMP type/code above 255, never matches and gives no
  * rule; protocol "any" with ports gives one rule for TCP/UDP ports and one for ICMP type/code. Ports are matched as the socket path does
  * (NetBSD's address-only inbound check passes needport = 0; see the README).
+ *
+ * <p>Registered {@code bypass} sockets ({@link BypassFlow}, {@code jipsec ping -P 'out bypass'}) come before the
+ * policies: NetBSD's {@code ipsec_getpolicybysock} consults the socket's policy first (spec §4.2), so their echo
+ * packets, and only those, are accepted whatever the SPD says (docs/socket-policy.md).
  */
 public final class NftRuleset {
 
@@ -126,6 +130,10 @@ public final class NftRuleset {
         // some other port of ours is not key management and stays subject to the SPD)
         b.append("\t\tudp ").append(ifKey.equals("iifname") ? "dport " : "sport ").append(ports).append(" accept\n");
         b.append("\t\ticmpv6 type ").append(ND_TYPES).append(" accept\n");
+        boolean inbound = ifKey.equals("iifname");
+        for (BypassFlow f : s.bypass()) {
+            if (inbound ? f.inbound() : f.outbound()) b.append("\t\t").append(bypass(f, inbound)).append('\n');
+        }
         for (GuardRule r : rules) {
             String verdict = r.drop() ? "counter name \"" + counter + "\" drop" : "accept";
             String comment = " comment \"sp " + Integer.toUnsignedString(r.policyId()) + "\"";
@@ -143,6 +151,22 @@ public final class NftRuleset {
             b.append("\t\tmeta nfproto ipv6 counter name \"").append(counter).append("\" drop comment \"def_policy discard\"\n");
         }
         b.append("\t}\n");
+    }
+
+    /**
+     * The accept rule of a {@code bypass} socket in one direction: outbound its echo requests (local → peer),
+     * inbound the echo replies (peer → local), each with the socket's identifier. Nothing wider: other packets of
+     * the same hosts stay under the SPD's rules.
+     */
+    static String bypass(BypassFlow f, boolean inbound) {
+        String ip = f.isIpv6() ? "ip6" : "ip";
+        String icmp = f.isIpv6() ? "icmpv6" : "icmp";
+        InetAddress src = inbound ? f.peer() : f.local();
+        InetAddress dst = inbound ? f.local() : f.peer();
+        int bits = src.getAddress().length * 8;
+        return ip + " saddr " + prefix(src, bits) + " " + ip + " daddr " + prefix(dst, bits) + " " + icmp + " type "
+                + (inbound ? "echo-reply" : "echo-request") + " " + icmp + " id " + f.id()
+                + " accept comment \"socket bypass\"";
     }
 
     /** The match expressions for a selector: usually one, two for "any" protocol with ports, none if it never matches. */

@@ -219,6 +219,15 @@ public final class PfkeyCodec {
         return saLen;
     }
 
+    /** {@link #sockaddrLength} for a request's endpoint: any refusal is EINVAL, as key_msg2sp gives. */
+    private static int requestSockaddrLength(byte[] b, int p, int avail) throws PfkeyException {
+        try {
+            return sockaddrLength(b, p, avail);
+        } catch (PfkeyException e) {
+            throw e.errno() == Errno.EINVAL ? e : PfkeyException.inval(e.getMessage());
+        }
+    }
+
     private static Endpoint readSockaddr(byte[] b, int p, int saLen) throws PfkeyException {
         int port = be16(b, p + 2);
         try {
@@ -260,8 +269,10 @@ public final class PfkeyCodec {
                 Optional<Endpoint> src = Optional.empty();
                 Optional<Endpoint> dst = Optional.empty();
                 if (rlen > 8) {
-                    int s1 = sockaddrLength(b, q + 8, rlen - 8);
-                    int s2 = sockaddrLength(b, q + 8 + s1, rlen - 8 - s1);
+                    // key_msg2sp answers every bad endpoint with EINVAL (t_ipsec_policy.c pr60669: AF_LOCAL,
+                    // AF_UNSPEC, truncated sockaddrs); two families are refused by PolicyRequests.normalize
+                    int s1 = requestSockaddrLength(b, q + 8, rlen - 8);
+                    int s2 = requestSockaddrLength(b, q + 8 + s1, rlen - 8 - s1);
                     if (Sadb.align8(8 + s1 + s2) < rlen) throw PfkeyException.inval("ipsecrequest length " + rlen);
                     src = Optional.of(readSockaddr(b, q + 8, s1));
                     dst = Optional.of(readSockaddr(b, q + 8 + s1, s2));
@@ -271,6 +282,31 @@ public final class PfkeyCodec {
             }
         }
         return new Extension.Policy(new XPolicy(type, direction, id, flags, requests));
+    }
+
+    /**
+     * A bare {@code sadb_x_policy} extension, as a program hands it to {@code setsockopt(IP_IPSEC_POLICY /
+     * IPV6_IPSEC_POLICY)} (spec §4.2): NetBSD's {@code ipsec_set_policy} takes at least the extension header and
+     * {@code key_msg2sp} refuses a length other than {@code sadb_x_policy_len * 8} (EINVAL); the extension type is
+     * not looked at there, and is not here. The policy and its requests are then read as in a PF_KEY message (this
+     * codec's one {@code sadb_x_policy} reader); the semantic checks follow in
+     * {@link org.jipsec.core.spd.PolicyRequests#normalize}, as for SPDADD.
+     */
+    public static XPolicy decodePolicyExtension(byte[] ext) throws PfkeyException {
+        if (ext.length < MIN[Sadb.SADB_X_EXT_POLICY]) throw PfkeyException.inval("policy shorter than sadb_x_policy");
+        if (u16(ext, 0) * 8 != ext.length) {
+            throw PfkeyException.inval("sadb_x_policy_len*8 (" + u16(ext, 0) * 8 + ") != length " + ext.length);
+        }
+        if (ext.length > MAX[Sadb.SADB_X_EXT_POLICY]) throw PfkeyException.inval("policy of " + ext.length + " bytes");
+        return decodePolicy(ext, 0, ext.length).policy();
+    }
+
+    /** {@code p} as a bare {@code sadb_x_policy} extension: what NetBSD's getsockopt2 returns (key_sp2msg). */
+    public static byte[] encodePolicyExtension(XPolicy p) {
+        Extension.Policy e = new Extension.Policy(p);
+        byte[] b = new byte[extensionLength(e)];
+        encodeExtension(b, 0, e);
+        return b;
     }
 
     /**

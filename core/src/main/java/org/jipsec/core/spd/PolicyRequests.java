@@ -12,7 +12,8 @@ import org.jipsec.core.spd.SpdException.Errno;
 
 /**
  * The semantic part of {@code _key_msg2sp} (spec §1.12), shared by SPDADD and setsockopt: a non-ipsec
- * policy keeps no requests; each request's mode must be transport or tunnel (EINVAL); levels
+ * policy keeps no requests; each request's mode must be transport or tunnel (EINVAL), its tunnel endpoints of one
+ * address family (EINVAL, NetBSD PR kern/60669); levels
  * default/use/require drop the reqid (0); unique keeps a manual reqid 1..0x3fff, anything else
  * (0 or > 0x3fff) is replaced by an automatic one.
  */
@@ -29,6 +30,11 @@ public final class PolicyRequests {
         for (IpsecRequest r : p.requests()) {
             if (r.mode() != IpsecMode.TRANSPORT && r.mode() != IpsecMode.TUNNEL) {
                 throw new SpdException(Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
+            }
+            // NetBSD PR kern/60669 (tests/net/ipsec/t_ipsec_policy.c pr60669): tunnel endpoints of two families
+            // are refused (EINVAL); the kernel's copy back (key_sp2msg) assumed one sockaddr length for both
+            if (r.hasEndpoints() && r.source().orElseThrow().isIpv6() != r.destination().orElseThrow().isIpv6()) {
+                throw new SpdException(Errno.EINVAL, "tunnel endpoints of two address families");
             }
             int reqid = 0;
             if (r.level() == IpsecLevel.UNIQUE) {

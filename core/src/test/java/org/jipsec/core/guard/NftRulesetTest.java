@@ -77,6 +77,35 @@ class NftRulesetTest {
                 "\t\tip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"), text());
     }
 
+    /**
+     * Registered bypass sockets (spec §4.2, ipsec_getpolicybysock: the socket's policy before the SPD): one accept
+     * rule per socket and direction, for its echo requests out and its echo replies in, before the SPD's drops.
+     */
+    @Test
+    void bypassSocketsGetNarrowAcceptRulesBeforeTheSpd() throws Exception {
+        add("10.77.0.1", 0, "10.77.0.2", 0, 255, "out ipsec esp/transport//require");
+        add("10.77.0.2", 0, "10.77.0.1", 0, 255, "in ipsec esp/transport//require");
+        List<BypassFlow> flows = List.of(
+                new BypassFlow(InetAddress.ofLiteral("10.77.0.1"), InetAddress.ofLiteral("10.77.0.2"), 4660, true, false),
+                new BypassFlow(InetAddress.ofLiteral("10.77.0.1"), InetAddress.ofLiteral("10.77.0.2"), 7, false, true),
+                new BypassFlow(InetAddress.ofLiteral("fd00::1"), InetAddress.ofLiteral("fd00:0:0:0::2"), 65535, true, true));
+        String text = NftRuleset.generate(config, GuardSnapshot.of(spd.generation(), spd.dump(),
+                new SystemDefaults(sysctl)).withBypass(flows));
+        assertEquals(expected(
+                "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 icmp type echo-reply icmp id 7 accept comment \"socket bypass\"\n"
+                        + "		ip6 saddr fd00::2 ip6 daddr fd00::1 icmpv6 type echo-reply icmpv6 id 65535 accept comment \"socket bypass\"\n"
+                        + "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 counter name \"in_polvio\" drop comment \"sp 2\"\n",
+                "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 icmp type echo-request icmp id 4660 accept comment \"socket bypass\"\n"
+                        + "		ip6 saddr fd00::1 ip6 daddr fd00::2 icmpv6 type echo-request icmpv6 id 65535 accept comment \"socket bypass\"\n"
+                        + "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"), text);
+        assertEquals(text(), NftRuleset.generate(config, GuardSnapshot.of(spd.generation(), spd.dump(),
+                new SystemDefaults(sysctl)).withBypass(List.of())), "no registration, no hole");
+        assertThrows(IllegalArgumentException.class, () -> new BypassFlow(InetAddress.ofLiteral("10.0.0.1"),
+                InetAddress.ofLiteral("fd00::1"), 1, true, false));
+        assertThrows(IllegalArgumentException.class, () -> new BypassFlow(InetAddress.ofLiteral("10.0.0.1"),
+                InetAddress.ofLiteral("10.0.0.2"), 1, false, false));
+    }
+
     @Test
     void useLevelAcceptsAndEndsTheWalkBeforeALaterRequire() throws Exception {
         add("10.1.0.0/16", 0, "10.2.0.0/16", 0, 17, "in ipsec esp/transport//use");

@@ -180,6 +180,8 @@ public final class GatewayDaemon implements AutoCloseable {
         java.nio.file.Path p = org.jipsec.io.sockpolicy.SocketPolicyProtocol.besidePfkey(server.path());
         try {
             socketPolicies = org.jipsec.io.sockpolicy.SocketPolicyServer.start(p, engine, server.lock(), plane.flows, tunName);
+            PolicyGuard g = guard;
+            if (g != null) socketPolicies.guardSync(g::sync);
         } catch (IOException e) {
             log.line("socket-policy socket " + p + " not available (" + e.getMessage() + "); jipsec ping -P cannot register");
         }
@@ -204,7 +206,9 @@ public final class GatewayDaemon implements AutoCloseable {
         guard = PolicyGuard.start(cfg, () -> {
             lock().lock();
             try {
-                return GuardSnapshot.of(engine.spd().generation(), engine.spd().dump(), defaults);
+                // registered bypass sockets (jipsec ping -P 'out bypass') first, as ipsec_getpolicybysock
+                return GuardSnapshot.of(engine.spd().generation(), engine.spd().dump(), defaults)
+                        .withBypass(plane.flows.bypassFlows());
             } finally {
                 lock().unlock();
             }
@@ -234,8 +238,9 @@ public final class GatewayDaemon implements AutoCloseable {
 
     /** What the guard's rules depend on: the SPD generation and the sysctl defaults (spec §4.3, §4.8). */
     private Object guardVersion(Sysctl sysctl) {
-        java.util.List<Integer> v = new java.util.ArrayList<>(11);
+        java.util.List<Integer> v = new java.util.ArrayList<>(12);
         v.add(engine.spd().generation());
+        v.add(plane.flows.bypassGeneration());
         for (String n : GUARD_SYSCTLS) v.add(sysctl.intValue(n));
         return v;
     }

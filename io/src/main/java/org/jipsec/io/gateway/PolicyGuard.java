@@ -136,6 +136,35 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     /**
+     * Applies the current snapshot now if its version changed, on the guard's thread, and waits for it (at most
+     * 12 s): a registration that opens a hole ({@code bypass} socket) answers its client only once the hole is in
+     * the table, so the socket's first packet is not dropped. Returns whether the table is installed.
+     */
+    public boolean sync() {
+        if (Thread.currentThread() == thread) {
+            applyIfChanged();
+            return installed;
+        }
+        if (stopping || !thread.isAlive()) return false;
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        requests.add(() -> {
+            try {
+                applyIfChanged();
+            } finally {
+                f.complete(installed);
+            }
+        });
+        try {
+            return f.get(12, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    /**
      * Drops counted since start: {@code [in_polvio, out_polvio]} packets; zeros if the guard is not installed. Runs
      * {@code nft} on the guard's thread (at most 5 s).
      */

@@ -33,7 +33,12 @@ public final class SocketPolicyClient implements AutoCloseable {
     private final boolean clearAccepted;
     private final String tun;
 
-    private SocketPolicyClient(SocketChannel channel, boolean clearAccepted, String tun) {
+    private final byte[] storedIn, storedOut;
+
+    private SocketPolicyClient(SocketChannel channel, boolean clearAccepted, String tun, byte[] storedIn,
+                               byte[] storedOut) {
+        this.storedIn = storedIn;
+        this.storedOut = storedOut;
         this.channel = channel;
         this.clearAccepted = clearAccepted;
         this.tun = tun;
@@ -48,34 +53,69 @@ public final class SocketPolicyClient implements AutoCloseable {
      */
     public static SocketPolicyClient registerEcho(Path socket, InetAddress peer, int id, InetAddress local,
                                                   List<String> policies) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String p : policies) {
+            if (p.indexOf('\n') >= 0) throw new IOException("a policy is one line");
+            lines.add("policy " + p);
+        }
+        return register(socket, peer, id, local, lines);
+    }
+
+    /**
+     * {@link #registerEcho} with binary policies: each a {@code sadb_x_policy} extension as a program gives
+     * setsockopt(IP_IPSEC_POLICY) (NetBSD's t_ipsec_policy.c); {@link #storedPolicy} then is its getsockopt2.
+     */
+    public static SocketPolicyClient registerEchoBinary(Path socket, InetAddress peer, int id, InetAddress local,
+                                                        List<byte[]> policies) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        for (byte[] p : policies) lines.add("xpolicy " + java.util.HexFormat.of().formatHex(p));
+        return register(socket, peer, id, local, lines);
+    }
+
+    private static SocketPolicyClient register(Path socket, InetAddress peer, int id, InetAddress local,
+                                               List<String> lines) throws IOException {
         SocketChannel ch = PeerCredentials.connectTrusted(socket);
         try {
             StringBuilder req = new StringBuilder("echo ").append(peer.getHostAddress()).append(' ').append(id)
                     .append(' ').append(local.getHostAddress()).append('\n');
-            for (String p : policies) {
-                if (p.indexOf('\n') >= 0) throw new IOException("a policy is one line");
-                req.append("policy ").append(p).append('\n');
-            }
+            for (String l : lines) req.append(l).append('\n');
             req.append("end\n");
             OutputStream out = Channels.newOutputStream(ch);
             out.write(req.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = Channels.newInputStream(ch);
-            String answer = SocketPolicyProtocol.readLine(in);
+            String answer = SocketPolicyProtocol.readLine(in, SocketPolicyProtocol.MAX_ANSWER);
             if (answer == null) throw new IOException(socket + ": closed without an answer");
             if (answer.startsWith("error ")) {
                 String[] w = answer.split(" ", 3);
                 throw new RefusedException(w.length > 1 ? w[1] : "EINVAL", w.length > 2 ? w[2] : "refused");
             }
             String[] w = answer.split(" ");
-            if (w.length != 3 || !w[0].equals("ok") || !w[1].startsWith("clear=") || !w[2].startsWith("tun=")) {
+            if (w.length < 3 || !w[0].equals("ok") || !w[1].startsWith("clear=") || !w[2].startsWith("tun=")) {
                 throw new IOException(socket + ": unexpected answer");
             }
-            return new SocketPolicyClient(ch, w[1].equals("clear=accept"), w[2].substring(4));
+            byte[] storedIn = new byte[0], storedOut = new byte[0];
+            for (int i = 3; i < w.length; i++) {
+                try {
+                    if (w[i].startsWith("in=")) storedIn = java.util.HexFormat.of().parseHex(w[i].substring(3));
+                    if (w[i].startsWith("out=")) storedOut = java.util.HexFormat.of().parseHex(w[i].substring(4));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(socket + ": unexpected answer");
+                }
+            }
+            return new SocketPolicyClient(ch, w[1].equals("clear=accept"), w[2].substring(4), storedIn, storedOut);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * The socket's policy for a direction as jipsecd stored it, a {@code sadb_x_policy} extension (NetBSD's
+     * getsockopt2(IP_IPSEC_POLICY)); empty from a server that does not send it.
+     */
+    public byte[] storedPolicy(boolean inbound) {
+        return (inbound ? storedIn : storedOut).clone();
     }
 
     /** Whether the engine gives this socket echo replies that arrive in clear. */

@@ -11,11 +11,17 @@ import java.nio.file.Path;
  *
  * <pre>
  * client: echo PEER ID LOCAL          an ICMP echo flow: numeric peer and local addresses, identifier 0-65535
- *         policy POLICY               0 to 2 lines, an ipsec_set_policy(3) string each ("out ipsec esp/transport//require")
+ *         policy POLICY               0 to 2 lines (with xpolicy), an ipsec_set_policy(3) string each
+ *                                     ("out ipsec esp/transport//require")
+ *         xpolicy HEX                 the binary form: a sadb_x_policy extension as setsockopt(IP_IPSEC_POLICY)
+ *                                     takes it (Linux sockaddrs, see PfkeyCodec), in hex
  *         end
- * server: ok clear=accept|reject tun=NAME
+ * server: ok clear=accept|reject tun=NAME in=HEX out=HEX
  *         error ERRNO MESSAGE          (and the connection is closed)
  * </pre>
+ *
+ * {@code in=}/{@code out=}: the socket's policies as stored, each a sadb_x_policy extension in hex (ENTRUST for a
+ * direction not given) — what NetBSD's getsockopt2(IP_IPSEC_POLICY) returns (key_sp2msg).
  *
  * After {@code ok} the registration lasts until the client closes the connection (its socket is closed). {@code
  * clear=reject}: the engine would refuse this socket an echo reply that arrives in clear, which never passes through
@@ -37,7 +43,18 @@ public final class SocketPolicyProtocol {
 
     /** One line without its newline; null at end of stream before any byte; an IOException for an over-long line. */
     static String readLine(InputStream in) throws IOException {
-        byte[] buf = new byte[MAX_LINE];
+        return readLine(in, MAX_LINE);
+    }
+
+    /**
+     * The longest answer line: {@code in=}/{@code out=} carry the stored policies in hex, up to four hex digits per
+     * character of a request line (an IPv6 tunnel request is 64 bytes for some 34 characters of text).
+     */
+    static final int MAX_ANSWER = 16 * MAX_LINE;
+
+    /** {@link #readLine(InputStream)} with another limit. */
+    static String readLine(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[max];
         int n = 0;
         while (true) {
             int c = in.read();
@@ -46,7 +63,7 @@ public final class SocketPolicyProtocol {
                 throw new IOException("line without a newline");
             }
             if (c == '\n') return new String(buf, 0, n, StandardCharsets.UTF_8);
-            if (n == MAX_LINE - 1) throw new IOException("line longer than " + (MAX_LINE - 1) + " bytes");
+            if (n == max - 1) throw new IOException("line longer than " + (max - 1) + " bytes");
             buf[n++] = (byte) c;
         }
     }

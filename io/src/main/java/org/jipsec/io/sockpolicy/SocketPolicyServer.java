@@ -19,6 +19,8 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.SocketPolicy;
 import org.jipsec.core.engine.socket.EchoFlowTable;
 import org.jipsec.core.ipsec.XPolicy;
+import org.jipsec.core.pfkey.PfkeyCodec;
+import org.jipsec.core.pfkey.PfkeyException;
 import org.jipsec.core.spd.PolicyParseException;
 import org.jipsec.core.spd.PolicyParser;
 import org.jipsec.core.spd.SocketPolicyResolver;
@@ -47,6 +49,7 @@ public final class SocketPolicyServer implements AutoCloseable {
     private final EchoFlowTable flows;
     private final String tun;
     private final AtomicLong refused = new AtomicLong();
+    private volatile java.util.function.BooleanSupplier guardSync = () -> true;
 
     private SocketPolicyServer(Path path, IpsecEngine engine, ReentrantLock lock, EchoFlowTable flows, String tun)
             throws IOException {
@@ -64,6 +67,16 @@ public final class SocketPolicyServer implements AutoCloseable {
     }
 
     public Path path() { return listener.path(); }
+
+    /**
+     * The gateway's policy guard re-render (PolicyGuard.sync): run after a registration with a {@code bypass}
+     * policy and before its {@code ok}, so the socket's hole is in the nftables table before its first packet. It
+     * returns false when the guard's table could not be applied; the registration then stands (the engine applies
+     * it) and the daemon's log says why.
+     */
+    public void guardSync(java.util.function.BooleanSupplier sync) {
+        this.guardSync = Objects.requireNonNull(sync);
+    }
 
     /** Registrations refused (bad request, invalid policy, flow in use). */
     public long refused() { return refused.get(); }
@@ -97,7 +110,11 @@ public final class SocketPolicyServer implements AutoCloseable {
                 watchdog.interrupt();
             }
             try {
-                reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun);
+                if (r.bypass) guardSync.getAsBoolean();               // the hole first, then the client's first packet
+                java.util.HexFormat hex = java.util.HexFormat.of();
+                reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun
+                        + " in=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.inbound()))
+                        + " out=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.outbound())));
                 while (in.read() >= 0) { }                        // held until the client closes its socket
             } finally {
                 flows.unregister(r.peer, r.id, r.policy);
@@ -107,7 +124,7 @@ public final class SocketPolicyServer implements AutoCloseable {
         }
     }
 
-    private record Registered(InetAddress peer, int id, SocketPolicy policy, boolean clearAccepted) {}
+    private record Registered(InetAddress peer, int id, SocketPolicy policy, boolean clearAccepted, boolean bypass) {}
 
     private static final class Refusal extends Exception {
         final String errno;
@@ -136,18 +153,14 @@ public final class SocketPolicyServer implements AutoCloseable {
         while (true) {
             String l = line(in);
             if (l.equals("end")) break;
-            if (!l.startsWith("policy ")) throw new Refusal("EINVAL", "expected: policy POLICY or end");
+            if (!l.startsWith("policy ") && !l.startsWith("xpolicy ")) {
+                throw new Refusal("EINVAL", "expected: policy POLICY, xpolicy HEX or end");
+            }
             if (policies.size() == SocketPolicyProtocol.MAX_POLICIES) throw new Refusal("EINVAL", "more than two policies");
-            policies.add(l.substring("policy ".length()));
+            policies.add(l);
         }
         List<XPolicy> parsed = new ArrayList<>();
-        for (String p : policies) {
-            try {
-                parsed.add(PolicyParser.parse(p));
-            } catch (PolicyParseException e) {
-                throw new Refusal("EINVAL", e.getMessage() + " at [" + p + "]");
-            }
-        }
+        for (String l : policies) parsed.add(l.startsWith("policy ") ? text(l.substring(7)) : binary(l.substring(8)));
         lock.lock();
         try {
             SocketPolicy sp = SocketPolicy.entrust(privileged);
@@ -159,7 +172,7 @@ public final class SocketPolicyServer implements AutoCloseable {
                 }
             }
             boolean clear = engine.checkSocketInboundClear(EchoFlowTable.echoReply(peer, local, id), sp).isEmpty();
-            switch (flows.register(peer, id, sp)) {
+            switch (flows.register(peer, id, local, sp)) {
                 case IN_USE -> throw new Refusal("EADDRINUSE", "ICMP identifier " + id + " to " + peer.getHostAddress()
                         + " is registered by another socket");
                 case FULL -> throw new Refusal("ENOBUFS", "too many registered sockets");
@@ -167,9 +180,38 @@ public final class SocketPolicyServer implements AutoCloseable {
             }
             // ipsec.c ipsec_set_policy → key_socksplist_add → key_update_used: a socket policy puts IPsec in use
             engine.sysctl().updateUsed(true);
-            return new Registered(peer, id, sp, clear);
+            boolean bypass = privileged && (sp.inbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS
+                    || sp.outbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS);
+            return new Registered(peer, id, sp, clear, bypass);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static XPolicy text(String p) throws Refusal {
+        try {
+            return PolicyParser.parse(p);
+        } catch (PolicyParseException e) {
+            throw new Refusal("EINVAL", e.getMessage() + " at [" + p + "]");
+        }
+    }
+
+    /**
+     * setsockopt(IP_IPSEC_POLICY) with a binary policy: ipsec_set_policy → key_msg2sp (spec §4.2), decoded by the
+     * one PF_KEY codec — lengths, request lengths, protocols, modes, levels, endpoint families — with NetBSD's
+     * errnos; the socket rules (direction, type, privilege) follow in validateForSocket.
+     */
+    private static XPolicy binary(String hex) throws Refusal {
+        byte[] b;
+        try {
+            b = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("EINVAL", "xpolicy: not hex");
+        }
+        try {
+            return PfkeyCodec.decodePolicyExtension(b);
+        } catch (PfkeyException e) {
+            throw new Refusal(e.errno().name(), "xpolicy: " + e.getMessage());
         }
     }
 

@@ -2,10 +2,15 @@ package org.jipsec.core.engine.socket;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jipsec.core.engine.SocketPolicy;
+import org.jipsec.core.guard.BypassFlow;
+import org.jipsec.core.ipsec.PolicyType;
 
 /**
  * The per-socket policies of ICMP echo sockets that live outside the engine's process ({@code jipsec ping -P}):
@@ -37,6 +42,10 @@ public final class EchoFlowTable {
     }
 
     private final ConcurrentHashMap<Key, SocketPolicy> flows = new ConcurrentHashMap<>();
+    /** The source address of each registration that gave one (the guard's bypass rules need it). */
+    private final ConcurrentHashMap<Key, InetAddress> locals = new ConcurrentHashMap<>();
+    /** Bumped when a bypass hole appears or goes (guarded by this). */
+    private int bypassGeneration;
 
     /** What {@link #register} did. */
     public enum Registration { REGISTERED, IN_USE, FULL }
@@ -46,16 +55,77 @@ public final class EchoFlowTable {
      * {@link Registration#IN_USE} when another socket holds that flow.
      */
     public synchronized Registration register(InetAddress peer, int id, SocketPolicy policy) {
+        return register(peer, id, null, policy);
+    }
+
+    /**
+     * {@link #register(InetAddress, int, SocketPolicy)} for a socket bound to {@code local} (null: unknown). Only a
+     * registration with its local address can be a {@link #bypassFlows bypass flow} for the policy guard.
+     */
+    public synchronized Registration register(InetAddress peer, int id, InetAddress local, SocketPolicy policy) {
         Objects.requireNonNull(policy);
         if (id < 0 || id > 0xffff) throw new IllegalArgumentException("ICMP identifier " + id);
+        if (local != null && (local.getAddress().length != peer.getAddress().length)) {
+            throw new IllegalArgumentException("address families differ");
+        }
         if (flows.size() >= MAX_FLOWS) return Registration.FULL;
-        return flows.putIfAbsent(new Key(peer.getAddress(), id), policy) == null ? Registration.REGISTERED
-                : Registration.IN_USE;
+        Key k = new Key(peer.getAddress(), id);
+        if (flows.putIfAbsent(k, policy) != null) return Registration.IN_USE;
+        if (local != null) {
+            locals.put(k, local);
+            if (bypassOf(policy) != null) bypassGeneration++;
+        }
+        return Registration.REGISTERED;
     }
 
     /** Ends a registration (the socket is closed). */
-    public void unregister(InetAddress peer, int id, SocketPolicy policy) {
-        flows.remove(new Key(peer.getAddress(), id), policy);
+    public synchronized void unregister(InetAddress peer, int id, SocketPolicy policy) {
+        Key k = new Key(peer.getAddress(), id);
+        if (!flows.remove(k, policy)) return;
+        if (locals.remove(k) != null && bypassOf(policy) != null) bypassGeneration++;
+    }
+
+    /**
+     * Changes whenever {@link #bypassFlows} would: the policy guard re-renders its table then (as on an SPD change);
+     * registrations without bypass leave it alone.
+     */
+    public synchronized int bypassGeneration() {
+        return bypassGeneration;
+    }
+
+    /**
+     * The registered sockets whose {@code in} or {@code out} policy is {@code bypass}, privileged ones only (spec
+     * §4.2: only a privileged socket may bypass; the registration already refuses others, this is the second
+     * check), in a stable order (family, peer, identifier) for the guard's table.
+     */
+    public synchronized List<BypassFlow> bypassFlows() {
+        List<BypassFlow> out = new ArrayList<>();
+        for (var e : locals.entrySet()) {
+            SocketPolicy p = flows.get(e.getKey());
+            boolean[] dirs = p == null ? null : bypassOf(p);
+            if (dirs == null) continue;
+            out.add(new BypassFlow(e.getValue(), address(e.getKey().peer()), e.getKey().id(),
+                    dirs[1], dirs[0]));
+        }
+        out.sort(Comparator.<BypassFlow>comparingInt(f -> f.peer().getAddress().length)
+                .thenComparing(f -> f.peer().getAddress(), Arrays::compareUnsigned)
+                .thenComparingInt(BypassFlow::id));
+        return out;
+    }
+
+    /** {in, out} bypass for a privileged policy with at least one bypass direction; else null. */
+    private static boolean[] bypassOf(SocketPolicy p) {
+        if (!p.privileged()) return null;
+        boolean in = p.inbound().type() == PolicyType.BYPASS, out = p.outbound().type() == PolicyType.BYPASS;
+        return in || out ? new boolean[] {in, out} : null;
+    }
+
+    private static InetAddress address(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);                   // 4 or 16 bytes
+        }
     }
 
     /** True when no flow is registered: the data plane's fast path. */

@@ -111,4 +111,34 @@ class EchoFlowTableTest {
         assertTrue(engine.checkSocketInboundClear(reply, policy("in entrust")).isEmpty(), "no SPD entry: the default");
         assertEquals(0, engine.statistics().snapshot()[IpsecStatistics.IN_POLVIO]);
     }
+
+    /**
+     * The policy guard's view (docs/socket-policy.md): only privileged bypass registrations with a local address are
+     * holes; the generation moves when one appears or goes, not for entrust/ipsec registrations.
+     */
+    @Test
+    void bypassFlowsAreThePrivilegedBypassRegistrationsOnly() throws Exception {
+        EchoFlowTable t = new EchoFlowTable();
+        int g0 = t.bypassGeneration();
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 1, A, policy("out ipsec esp/transport//require")));
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 2, A, policy("in entrust", "out entrust")));
+        assertEquals(g0, t.bypassGeneration(), "ipsec/entrust registrations open no hole");
+        assertEquals(List.of(), t.bypassFlows());
+        SocketPolicy out = policy("out bypass"), both = policy("out bypass", "in bypass");
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 3, A, out));
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B6, 9, A6, both));
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 4, null, policy("in bypass")));
+        SocketPolicy unprivileged = new SocketPolicy(out.inbound(), out.outbound(), false);
+        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 5, A, unprivileged));
+        assertEquals(g0 + 2, t.bypassGeneration());
+        assertEquals(List.of(new org.jipsec.core.guard.BypassFlow(A, B, 3, true, false),
+                new org.jipsec.core.guard.BypassFlow(A6, B6, 9, true, true)), t.bypassFlows());
+        t.unregister(B, 3, policy("out ipsec esp/transport//require"));     // not its policy: nothing
+        assertEquals(g0 + 2, t.bypassGeneration());
+        t.unregister(B, 3, out);
+        assertEquals(g0 + 3, t.bypassGeneration());
+        assertEquals(List.of(new org.jipsec.core.guard.BypassFlow(A6, B6, 9, true, true)), t.bypassFlows());
+        t.unregister(B, 1, policy("out ipsec esp/transport//require"));
+        assertEquals(g0 + 3, t.bypassGeneration());
+    }
 }
