@@ -594,7 +594,8 @@ public final class KeyEngine {
      * every SADB_ADD and SADB_UPDATE. {@code manual} is false for an SA a key-management daemon negotiated: the
      * SADB_UPDATE of a LARVAL SA made by SADB_GETSPI (racoon's and charon's inbound SAs), or an SADB_ADD/UPDATE from
      * a socket that sent SADB_REGISTER for the SA's type (their outbound SAs; RFC 2367 §3.1.2: REGISTER is how a
-     * key-management daemon announces itself, and an UNSPEC REGISTER, setkey's, registers nothing). Any other
+     * key-management daemon announces itself; NetBSD's key_register registers nothing for an UNSPEC REGISTER,
+     * setkey's, spec §1.10). Any other
      * SADB_ADD — setkey, {@code --config} — is manual keying. A non-null answer refuses the message with EPERM; the
      * callee says why in its own log (the PF_KEY reply has only an errno). It may read the keys, not keep them.
      */

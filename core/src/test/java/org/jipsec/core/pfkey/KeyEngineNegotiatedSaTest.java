@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Which SAs the key engine tells its {@link KeyEngine.SaAdmission} are manually keyed (issue #12 follow-up): an SA a
  * key-management daemon installs — SADB_UPDATE of a GETSPI (LARVAL) SA, or SADB_ADD/UPDATE from a socket that sent
  * SADB_REGISTER for the SA's type, as racoon and charon install their outbound SAs — is negotiated; setkey's ADD
- * (its REGISTER is for UNSPEC, which registers nothing, RFC 2367 §3.1.2) stays manual.
+ * (its REGISTER is for UNSPEC, which registers nothing in NetBSD's key_register) stays manual.
  */
 class KeyEngineNegotiatedSaTest {
 
