@@ -109,7 +109,8 @@ public final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--strict-keys", description = "Refuse manually keyed counter-mode SAs (AES-GCM/GMAC/CTR/CCM, "
             + "ChaCha20-Poly1305) that have no saved sequence state (RFC 4106 §8.1): the configuration is not applied, "
-            + "a SADB_ADD is answered EPERM")
+            + "a setkey add is answered EPERM. SAs of a key-management daemon (an IKE daemon: a PF_KEY socket that sent "
+            + "SADB_REGISTER for the SA's type, or SADB_UPDATE after SADB_GETSPI) are negotiated and always accepted")
     boolean strictKeys;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT",

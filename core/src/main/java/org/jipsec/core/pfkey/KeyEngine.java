@@ -591,9 +591,13 @@ public final class KeyEngine {
 
     /**
      * A last word on each SA about to be installed (issue #12: saved sequence state, {@code --strict-keys}): told of
-     * every SADB_ADD ({@code manual}: keys chosen by whoever sent it) and every SADB_UPDATE of a GETSPI SA (keys an IKE
-     * daemon negotiated). A non-null answer refuses the message with EPERM; the callee says why in its own log (the
-     * PF_KEY reply has only an errno). It may read the keys, not keep them.
+     * every SADB_ADD and SADB_UPDATE. {@code manual} is false for an SA a key-management daemon negotiated: the
+     * SADB_UPDATE of a LARVAL SA made by SADB_GETSPI (racoon's and charon's inbound SAs), or an SADB_ADD/UPDATE from
+     * a socket that sent SADB_REGISTER for the SA's type (their outbound SAs; RFC 2367 §3.1.2: REGISTER is how a
+     * key-management daemon announces itself; NetBSD's key_register registers nothing for an UNSPEC REGISTER,
+     * setkey's, spec §1.10). Any other
+     * SADB_ADD — setkey, {@code --config} — is manual keying. A non-null answer refuses the message with EPERM; the
+     * callee says why in its own log (the PF_KEY reply has only an errno). It may read the keys, not keep them.
      */
     @FunctionalInterface
     public interface SaAdmission {
@@ -615,6 +619,12 @@ public final class KeyEngine {
         }
     }
 
+    /** Whether {@code socket} sent SADB_REGISTER for {@code satype}: a key-management daemon (key_register). */
+    private boolean registeredFor(long socket, int satype) {
+        SocketState s = sockets.get(socket);
+        return s != null && satype > 0 && satype < Integer.SIZE && (s.registeredSatypes & (1 << satype)) != 0;
+    }
+
     /** key_api_add. */
     private Outcome add(long socket, PfkeyMessage m) throws PfkeyException {
         SaType st = saType(m);
@@ -624,7 +634,7 @@ public final class KeyEngine {
             p.wipeKeys();
             throw new PfkeyException(Errno.EEXIST, "SA with SPI 0x" + Integer.toHexString(p.spi()) + " exists");
         }
-        admit(st, saidx, p, true);
+        admit(st, saidx, p, !registeredFor(socket, m.satype()));
         sad.insert(saidx, Match.REQID, p, SaState.MATURE, now());
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);
@@ -641,7 +651,7 @@ public final class KeyEngine {
                 .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
         if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
         SaValues p = parameters(m, st, old.seq(), old.pid());
-        admit(st, saidx, p, old.state() != SaState.LARVAL);
+        admit(st, saidx, p, old.state() != SaState.LARVAL && !registeredFor(socket, m.satype()));
         sad.replace(old, p, SaState.MATURE);
         p.wipeKeys();
         return reply(socket, addReply(m), Target.ALL);

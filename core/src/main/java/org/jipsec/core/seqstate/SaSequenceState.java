@@ -17,7 +17,8 @@ public final class SaSequenceState implements SequenceGuard {
 
     private final SaIdentity id;
     private final Runnable wake;
-    final boolean manual;
+    /** Manually keyed (written to disk) or negotiated (not): guarded by the table's monitor. */
+    boolean manual;
     /** Marks read from disk (or 0): where a state never used in this process starts. */
     final long loadedOut, loadedIn;
     private volatile long outLimit, inLimit;

@@ -33,7 +33,11 @@ import org.jipsec.core.xform.SequenceGuard;
  *
  * <p>A clean stop ({@link #freeze}) writes the exact numbers used, so stop and start skip nothing. Records of SAs
  * not present keep their marks (the same keys may come back) until {@link Settings#retentionSeconds} after they
- * were last written; records of SAs an IKE daemon installed (SADB_UPDATE, fresh keys) go when the SA goes.
+ * were last written. SAs a key-management daemon negotiated ({@code manual} false: fresh keys from a key exchange)
+ * are never written: their keys live only in the SAD, as in NetBSD's kernel, and die with it — after a restart the
+ * daemon negotiates new ones — so a record of them could only clutter the file. Their state still guards the packet
+ * path while they live. A negotiated SA whose identity (SPI, addresses and key fingerprint) matches a saved record
+ * continues it and is kept as manual: the same keys must never restart their counter, whoever installs them.
  *
  * <p>Threads: {@link #attach}, {@link #guardFor} run on the engine's thread, {@link #plan}/{@link #written} on the
  * writer's; the table's monitor is held only for map work, never for I/O or by the packet path.
@@ -118,7 +122,10 @@ public final class SequenceStateTable {
      */
     public synchronized Attached attach(SaIdentity id, boolean manual) {
         SaSequenceState s = states.get(id);
-        if (s != null) return new Attached(s, true);
+        if (s != null) {
+            if (manual) s.manual = true;                                 // the same keys, now also installed by hand
+            return new Attached(s, true);
+        }
         SequenceRecord r = dormant.remove(id);
         s = new SaSequenceState(id, r == null ? 0 : r.outMark(), r == null ? 0 : r.inMark(), manual || r != null,
                 settings.firstOut(), settings.firstIn(), wake);
@@ -136,7 +143,12 @@ public final class SequenceStateTable {
      */
     public SequenceGuard guardFor(SecurityAssociation sa) {
         if (sa.saType() != SaType.ESP && sa.saType() != SaType.AH) return SequenceGuard.NONE;
-        return attach(identity(sa), true).state();
+        SaIdentity id = identity(sa);
+        synchronized (this) {
+            SaSequenceState s = states.get(id);                          // admitted already: keep how it came
+            if (s != null) return s;
+        }
+        return attach(id, true).state();
     }
 
     /** The states attached in this process (status, tests). */
@@ -223,7 +235,7 @@ public final class SequenceStateTable {
         long now = epochSeconds.getAsLong();
         List<SequenceRecord> out = new ArrayList<>();
         for (SaSequenceState s : states.values()) {
-            if (!s.manual && s.released()) continue;                     // IKE keys never come back
+            if (!s.manual) continue;                                     // negotiated keys die with the SAD
             Raise r = by.get(s);
             out.add(new SequenceRecord(s.id(), r != null ? r.out() : s.outLimit(), r != null ? r.in() : s.inLimit(), now));
         }

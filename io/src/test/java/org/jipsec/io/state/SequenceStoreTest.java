@@ -118,6 +118,8 @@ class SequenceStoreTest {
             Files.delete(tmp);
             for (int i = 0; i < 300 && !st.mayUseOut(l.used + 1); i++) Thread.sleep(20);
             assertTrue(st.mayUseOut(l.used + 1), "sends again once the disk takes the block");
+            // the writer logs "again" just after it raised the limit: wait for the line, bounded
+            for (int i = 0; i < 100 && log.stream().noneMatch(x -> x.contains("again")); i++) Thread.sleep(20);
             assertTrue(log.stream().anyMatch(x -> x.contains("again")), log.toString());
         }
         assertFalse(Files.exists(d.resolve("sequence.state.tmp")));
