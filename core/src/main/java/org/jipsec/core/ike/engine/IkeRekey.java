@@ -38,9 +38,9 @@ import org.jipsec.core.ike.proposal.Selection;
  */
 final class IkeRekey {
 
-    /** A rekeyed IKE SA that is not (yet) the engine's current one: keys, ciphers, the lower nonce (§2.8.1). */
+    /** A rekeyed IKE SA that is not (yet) the engine's current one: keys, ciphers, its nonces (§2.8.1). */
     private record NewIkeSa(IkeSaEngine.Role role, Negotiated ike, IkeSaKeys keys, SkCipher out, SkCipher in,
-                            long spiI, long spiR, byte[] lowerNonce) {
+                            long spiI, long spiR, byte[] ni, byte[] nr) {
         void destroy() {
             out.destroy();
             in.destroy();
@@ -200,7 +200,7 @@ final class IkeRekey {
             actions.add(new IkeAction.RekeyFailed(failure));
             return;
         }
-        if (theirs != null && Arrays.compareUnsigned(ours.lowerNonce(), theirs.lowerNonce()) < 0) {
+        if (theirs != null && ChildExchanges.lowest(ours.ni(), ours.nr(), theirs.ni(), theirs.nr())) {
             // §2.8.1: "the SA created with the lowest of the four nonces ... is redundant and SHOULD be closed by
             // the endpoint that created it": ours. The peer's SA survives; the peer deletes the old one.
             adopt(theirs, actions);
@@ -261,10 +261,9 @@ final class IkeRekey {
         Arrays.fill(gir, (byte) 0);
         SkCipher fromI = SkCipher.create(n.encryption(), k.skEi(), n.integrity(), k.skAi(), e.random);
         SkCipher fromR = SkCipher.create(n.encryption(), k.skEr(), n.integrity(), k.skAr(), e.random);
-        byte[] lower = Arrays.compareUnsigned(niNew, nrNew) <= 0 ? niNew : nrNew;
         return role == IkeSaEngine.Role.INITIATOR
-                ? new NewIkeSa(role, n, k, fromI, fromR, newSpiI, newSpiR, lower)
-                : new NewIkeSa(role, n, k, fromR, fromI, newSpiI, newSpiR, lower);
+                ? new NewIkeSa(role, n, k, fromI, fromR, newSpiI, newSpiR, niNew, nrNew)
+                : new NewIkeSa(role, n, k, fromR, fromI, newSpiI, newSpiR, niNew, nrNew);
     }
 
     /** The children move to {@code n}, which becomes current (§2.18: message IDs from 0); returns the old SA. */
