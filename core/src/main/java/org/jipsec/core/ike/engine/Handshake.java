@@ -7,7 +7,9 @@ import java.util.List;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.codec.ExchangeType;
 import org.jipsec.core.ike.codec.IdPayload;
+import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.ike.codec.IkeDecodeException;
+import org.jipsec.core.ike.codec.IkeHeader;
 import org.jipsec.core.ike.codec.IkeMessage;
 import org.jipsec.core.ike.codec.IkeMessageCodec;
 import org.jipsec.core.ike.codec.KePayload;
@@ -43,6 +45,47 @@ final class Handshake {
 
     Handshake(IkeSaEngine engine) {
         this.e = engine;
+    }
+
+    /** A datagram before the SA is established (§1.2), after the engine's header and window checks. */
+    void datagram(IkeMessage m, IkeEvent.Datagram d, List<IkeAction> actions) {
+        IkeHeader h = m.header();
+        try {
+            switch (e.state) {
+                case IDLE -> {
+                    if (h.exchangeType() == ExchangeType.IKE_SA_INIT && h.messageId() == 0) {
+                        initRequest(m, d.bytes(), actions);
+                    }
+                }
+                case INIT_SENT -> {
+                    if (h.exchangeType() != ExchangeType.IKE_SA_INIT) return;
+                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty()) e.realMessage2 = d.bytes();
+                    e.completeRequest(actions);
+                    initResponse(m, actions, d.now());
+                }
+                case INIT_ANSWERED -> {
+                    if (h.exchangeType() != ExchangeType.IKE_AUTH || h.messageId() != 1 || h.spiR() != e.spiR) return;
+                    authRequest(e.in.unprotect(d.bytes()), d.bytes(), d, actions);
+                    if (e.state == IkeSaEngine.State.ESTABLISHED) {
+                        e.lastInbound = d.now();
+                        e.idle(d.now(), actions);
+                    }
+                }
+                case AUTH_SENT -> {
+                    if (h.exchangeType() != ExchangeType.IKE_AUTH || h.spiR() != e.spiR) return;
+                    IkeMessage clear = e.in.unprotect(d.bytes());
+                    e.completeRequest(actions);
+                    authResponse(clear, actions);
+                    if (e.state == IkeSaEngine.State.ESTABLISHED) {
+                        e.lastInbound = d.now();
+                        e.idle(d.now(), actions);
+                    }
+                }
+                default -> { }
+            }
+        } catch (IcvMismatchException | IkeDecodeException e) {
+            // §2.21.2: a protected message that does not verify or decode is dropped; the requester retransmits
+        }
     }
 
     // ---- initiator ----
@@ -109,7 +152,7 @@ final class Handshake {
         e.nr = nonce.get().data();
         if (!deriveKeys(chosen.negotiated(), kePayload.get(), actions)) return;
         detectNat(m, e.spiI, e.spiR);
-        if (e.natTraversal()) {
+        if (natTraversal()) {
             // §2.23: with a NAT (or encap=yes faking one) the initiator moves to port 4500 from IKE_AUTH on
             e.local = new IkeEndpoint(e.local.address(), IkeSaEngine.NAT_T_PORT);
             e.remote = new IkeEndpoint(e.remote.address(), IkeSaEngine.NAT_T_PORT);
@@ -340,6 +383,27 @@ final class Handshake {
 
     static List<TrafficSelector> selectors(List<TrafficSelectorSpec> specs, IkeEndpoint endpoint) {
         return specs.stream().map(s -> s.toSelector(endpoint.address())).toList();
+    }
+
+    /**
+     * §2.23: "a host that ... is not behind a NAT SHOULD send all packets ... to the IP address and port in the
+     * validated packet" when an authenticated message of a peer behind a NAT comes from elsewhere.
+     */
+    void natMappingChanged(IkeEvent.Datagram d, List<IkeAction> actions) {
+        if (!e.remoteBehindNat || e.localBehindNat || d.from().equals(e.remote)) return;
+        e.remote = d.from();
+        e.local = d.to();
+        actions.add(endpoints());
+    }
+
+    /** §2.23: NAT on either side, or faked with encap=yes: port 4500 and ESP-in-UDP. */
+    boolean natTraversal() {
+        return e.localBehindNat || e.remoteBehindNat || (e.config.encap() && e.natDetectionSeen);
+    }
+
+    IkeAction.Endpoints endpoints() {
+        // RFC 3948 §4: keepalives are sent by the side behind the NAT (strongSwan: not for a faked NAT)
+        return new IkeAction.Endpoints(e.local, e.remote, natTraversal(), e.localBehindNat);
     }
 
     /**

@@ -16,7 +16,6 @@ import org.jipsec.core.ike.codec.IkeDecodeException;
 import org.jipsec.core.ike.codec.IkeHeader;
 import org.jipsec.core.ike.codec.IkeMessage;
 import org.jipsec.core.ike.codec.IkeMessageCodec;
-import org.jipsec.core.ike.codec.NotifyType;
 import org.jipsec.core.ike.codec.Payload;
 import org.jipsec.core.ike.codec.Proposal;
 import org.jipsec.core.ike.codec.SaPayload;
@@ -64,8 +63,18 @@ public final class IkeSaEngine {
     public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, DELETING, CLOSED, FAILED }
 
     /** What the outstanding request is, to know what its response (or its loss, §2.4) means. */
-    enum Pending { NONE, INIT, AUTH, LIVENESS, DELETE_CHILD, DELETE_IKE, REKEY_CHILD, CREATE_CHILD, REKEY_IKE,
-        DELETE_OLD_IKE }
+    enum Pending {
+        NONE("a request"), INIT("IKE_SA_INIT"), AUTH("IKE_AUTH"), LIVENESS("INFORMATIONAL (liveness check)"),
+        DELETE_CHILD("INFORMATIONAL (delete)"), DELETE_IKE("INFORMATIONAL (delete)"),
+        REKEY_CHILD("CREATE_CHILD_SA (child rekey)"), CREATE_CHILD("CREATE_CHILD_SA (new child)"),
+        REKEY_IKE("CREATE_CHILD_SA (IKE rekey)"), DELETE_OLD_IKE("INFORMATIONAL (delete of a rekeyed IKE SA)");
+
+        final String exchange;
+
+        Pending(String exchange) {
+            this.exchange = exchange;
+        }
+    }
 
     /** A request waiting for the window (§2.3: window 1, one outstanding request). */
     sealed interface Queued {
@@ -133,7 +142,7 @@ public final class IkeSaEngine {
     // after IKE_AUTH (§2.2): our next request's message ID, and the ID we expect in the peer's next request
     long nextRequestMid;
     long expectedRequestMid;
-    private long lastInbound;
+    long lastInbound;
     final Map<Integer, ChildSa> children = new LinkedHashMap<>();
     final Set<Integer> deletingByUs = new HashSet<>();
     final Deque<Queued> queue = new ArrayDeque<>();
@@ -235,42 +244,7 @@ public final class IkeSaEngine {
         } else if (h.messageId() != pendingMessageId) {
             return; // not the answer to our outstanding request
         }
-        try {
-            switch (state) {
-                case IDLE -> {
-                    if (h.exchangeType() == ExchangeType.IKE_SA_INIT && h.messageId() == 0) {
-                        handshake.initRequest(m, d.bytes(), actions);
-                    }
-                }
-                case INIT_SENT -> {
-                    if (h.exchangeType() != ExchangeType.IKE_SA_INIT) return;
-                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty()) realMessage2 = d.bytes();
-                    completeRequest(actions);
-                    handshake.initResponse(m, actions, d.now());
-                }
-                case INIT_ANSWERED -> {
-                    if (h.exchangeType() != ExchangeType.IKE_AUTH || h.messageId() != 1 || h.spiR() != spiR) return;
-                    handshake.authRequest(in.unprotect(d.bytes()), d.bytes(), d, actions);
-                    if (state == State.ESTABLISHED) {
-                        lastInbound = d.now();
-                        idle(d.now(), actions);
-                    }
-                }
-                case AUTH_SENT -> {
-                    if (h.exchangeType() != ExchangeType.IKE_AUTH || h.spiR() != spiR) return;
-                    IkeMessage clear = in.unprotect(d.bytes());
-                    completeRequest(actions);
-                    handshake.authResponse(clear, actions);
-                    if (state == State.ESTABLISHED) {
-                        lastInbound = d.now();
-                        idle(d.now(), actions);
-                    }
-                }
-                default -> { }
-            }
-        } catch (IcvMismatchException | IkeDecodeException e) {
-            // §2.21.2: a protected message that does not verify or decode is dropped; the requester retransmits
-        }
+        handshake.datagram(m, d, actions);
     }
 
     /** After IKE_AUTH: messages of the current SA, or of a retired one (§2.18, §2.8.1). */
@@ -298,24 +272,13 @@ public final class IkeSaEngine {
             return; // §2.21.2: dropped; the requester retransmits
         }
         lastInbound = d.now();
-        natMappingChanged(d, actions);
+        handshake.natMappingChanged(d, actions);
         if (h.isResponse()) {
             response(clear, d.now(), actions);
         } else {
             expectedRequestMid++;
             request(clear, d.bytes(), d.now(), actions);
         }
-    }
-
-    /**
-     * §2.23: "a host that ... is not behind a NAT SHOULD send all packets ... to the IP address and port in the
-     * validated packet" when an authenticated message of a peer behind a NAT comes from elsewhere.
-     */
-    private void natMappingChanged(IkeEvent.Datagram d, List<IkeAction> actions) {
-        if (!remoteBehindNat || localBehindNat || d.from().equals(remote)) return;
-        remote = d.from();
-        local = d.to();
-        actions.add(endpoints());
     }
 
     private void request(IkeMessage m, byte[] bytes, long now, List<IkeAction> actions) {
@@ -520,18 +483,7 @@ public final class IkeSaEngine {
             return;
         }
         if (retransmits >= config.retransmitTries()) {
-            String exchange = switch (pending) {
-                case INIT -> "IKE_SA_INIT";
-                case AUTH -> "IKE_AUTH";
-                case LIVENESS -> "INFORMATIONAL (liveness check)";
-                case DELETE_CHILD, DELETE_IKE -> "INFORMATIONAL (delete)";
-                case REKEY_CHILD -> "CREATE_CHILD_SA (child rekey)";
-                case CREATE_CHILD -> "CREATE_CHILD_SA (new child)";
-                case REKEY_IKE -> "CREATE_CHILD_SA (IKE rekey)";
-                case DELETE_OLD_IKE -> "INFORMATIONAL (delete of a rekeyed IKE SA)";
-                case NONE -> "a request";
-            };
-            String what = "giving up after " + retransmits + " retransmits of " + exchange + " request "
+            String what = "giving up after " + retransmits + " retransmits of " + pending.exchange + " request "
                     + pendingMessageId + " to " + remote;
             switch (pending) {
                 case INIT, AUTH -> fail(actions, what);
@@ -588,22 +540,12 @@ public final class IkeSaEngine {
 
     // ---- state changes ----
 
-    /** §2.23: NAT on either side, or faked with encap=yes: port 4500 and ESP-in-UDP. */
-    boolean natTraversal() {
-        return localBehindNat || remoteBehindNat || (config.encap() && natDetectionSeen);
-    }
-
-    private IkeAction.Endpoints endpoints() {
-        // RFC 3948 §4: keepalives are sent by the side behind the NAT (strongSwan: not for a faked NAT)
-        return new IkeAction.Endpoints(local, remote, natTraversal(), localBehindNat);
-    }
-
     void established(List<IkeAction> actions) {
         state = State.ESTABLISHED;
         // §2.2: IKE_SA_INIT and IKE_AUTH used 0 and 1 of the original initiator's requests
         nextRequestMid = role == Role.INITIATOR ? 2 : 0;
         expectedRequestMid = role == Role.INITIATOR ? 0 : 2;
-        actions.add(endpoints());
+        actions.add(handshake.endpoints());
         actions.add(new IkeAction.Established(ike, localBehindNat, remoteBehindNat));
     }
 
