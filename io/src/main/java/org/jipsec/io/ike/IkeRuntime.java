@@ -387,6 +387,8 @@ public final class IkeRuntime {
                 forget(s);
                 retry(s, f.reason(), now, after);
             }
+            // actions other branches add to the engine (key log, ...) that this daemon does not carry out yet
+            default -> log.line(s.name() + ": action " + a.getClass().getSimpleName() + " not handled by this daemon");
         }
     }
 
