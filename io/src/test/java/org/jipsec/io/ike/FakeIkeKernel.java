@@ -24,6 +24,8 @@ final class FakeIkeKernel implements IkeKernelPort {
     final Map<Integer, String> sas = new LinkedHashMap<>();      // spi -> "src->dst"
     final Map<Integer, String> larval = new LinkedHashMap<>();
     final Map<Integer, SpdAdd> policies = new LinkedHashMap<>();
+    /** What SADB_GET answers per SPI (the data plane's counters); absent = no current lifetime. */
+    final Map<Integer, org.jipsec.core.ikekernel.GetSa.Usage> usage = new LinkedHashMap<>();
     private final int spiBase;
     private int nextSpi;
     private int nextPolicy = 1;
@@ -71,6 +73,11 @@ final class FakeIkeKernel implements IkeKernelPort {
                 + d.sa().destination().address().getHostAddress());
         boolean had = sas.remove(d.sa().spi()) != null;
         return larval.remove(d.sa().spi()) != null || had;
+    }
+
+    @Override
+    public Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa) {
+        return Optional.ofNullable(usage.get(sa.spi()));
     }
 
     @Override

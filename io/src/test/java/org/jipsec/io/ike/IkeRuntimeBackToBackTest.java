@@ -322,4 +322,39 @@ class IkeRuntimeBackToBackTest {
         assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet());
         assertTrue(a.log.stream().anyMatch(l -> l.contains("has no CHILD_SA left")), String.join("\n", a.log));
     }
+
+    @Test
+    void livenessCheckOnlyWithoutInboundEspAndStatusCountsFromTheKernel() throws Exception {
+        String dpd = "version = 2\n                        dpd_delay = 30s";
+        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k").replace("version = 2", dpd)),
+                0x1000);
+        b = side(B, A, parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k").replace("version = 2", dpd)),
+                0x2000);
+        b.rt.start(now);
+        a.rt.start(now);
+        pump();
+        IkeStatus.ChildSaStatus child = b.admin.status(now).sas().getFirst().children().getFirst();
+        int bIn = Integer.parseUnsignedInt(child.spiIn(), 16);
+        int bOut = Integer.parseUnsignedInt(child.spiOut(), 16);
+        // ESP arrived at B (the data plane's use time moved), none at A
+        b.kernel.usage.put(bIn, new org.jipsec.core.ikekernel.GetSa.Usage(7, 700, 1, 50));
+        b.kernel.usage.put(bOut, new org.jipsec.core.ikekernel.GetSa.Usage(5, 420, 1, 50));
+        now += 30_000;
+        a.rt.timers(now);
+        b.rt.timers(now);
+        assertEquals(1, wire.size(), "only A sends a liveness check: " + wire);
+        assertEquals(b, wire.peek().to(), "A's INFORMATIONAL goes to B");
+        pump();
+        child = b.admin.status(now).sas().getFirst().children().getFirst();
+        assertEquals(700, child.bytesIn());
+        assertEquals(7, child.packetsIn());
+        assertEquals(420, child.bytesOut());
+        assertEquals(5, child.packetsOut());
+        assertEquals(-1, a.admin.status(now).sas().getFirst().children().getFirst().bytesIn(), "unknown: -1");
+
+        // B again after dpd_delay, with no further traffic: now it checks too
+        now += 30_000;
+        b.rt.timers(now);
+        assertEquals(1, wire.stream().filter(p -> p.to() == a).count(), "B's liveness check: " + wire);
+    }
 }
