@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * jipsec iked ↔ jipsec iked (issue #14): two namespaces, each with a {@code jipsec gateway} process (TUN) and a
  * {@code jipsec iked} process keyed by a PSK. A's child is {@code start_action=trap}, B only responds. The first
  * ping makes A's jipsecd send SADB_ACQUIRE; after IKE_SA_INIT/IKE_AUTH the ping goes through the tunnel;
- * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs;
+ * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs, with
+ * a broken one is refused naming file and line;
  * SIGTERM of A's iked deletes the SAs on both sides (B logs the peer's Delete). {@code jipsec pfkey-monitor} on A's
  * PF_KEY socket shows the messages in racoon's order: REGISTER ESP/AH, X_SPDADD (trap), ACQUIRE, X_SPDGET, GETSPI,
  * UPDATE, ADD; at SIGTERM DELETE, then X_SPDDELETE2. Root only.
@@ -181,6 +182,15 @@ class IkedEndToEndTest {
                 waitLog("ikeda", "reload: unchanged [ab]", ia);
                 assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over SIGHUP");
                 assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+
+                // SIGHUP with a broken file: refused with file:line, nothing changes
+                String good = Files.readString(ca);
+                Files.writeString(ca, good.replace("start_action = trap", "start_action = trap\n        bogus = 1"));
+                Commands.check(List.of("kill", "-HUP", Long.toString(ia.pid())), Duration.ofSeconds(10));
+                waitLog("ikeda", "reload refused, nothing changed: " + ca + ":", ia);
+                assertTrue(log("ikeda").contains("unsupported key 'connections.ab.children.net.bogus'"), log("ikeda"));
+                assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over a refused reload");
+                Files.writeString(ca, good);
 
                 // SIGTERM: A deletes the IKE SA (and so its children) at B, both kernels lose the SAs
                 ia.destroy();

@@ -357,4 +357,25 @@ class IkeRuntimeBackToBackTest {
         b.rt.timers(now);
         assertEquals(1, wire.stream().filter(p -> p.to() == a).count(), "B's liveness check: " + wire);
     }
+
+    @Test
+    void keyingtriesRepeatsTheInitialExchangeWhenThePeerNeverAnswers() throws Exception {
+        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")
+                .replace("version = 2", "version = 2\n                        keyingtries = 3")), 0x1000);
+        a.rt.start(now);
+        int sent = 0;
+        for (int i = 0; i < 100 && a.rt.nextDeadline() != Long.MAX_VALUE; i++) {
+            sent += wire.size();
+            wire.clear(); // the peer is not there
+            now = a.rt.nextDeadline();
+            a.rt.timers(now);
+        }
+        sent += wire.size();
+        wire.clear();
+        assertEquals(0, a.rt.saCount());
+        assertEquals(3 * 6, sent, "3 keyingtries of IKE_SA_INIT, each sent once and retransmitted 5 times");
+        assertEquals(2, a.log.stream().filter(l -> l.contains("initiating IKE_SA")).count() - 1, String.join("\n", a.log));
+        assertTrue(a.log.stream().anyMatch(l -> l.contains("giving up after 3 keyingtries")), String.join("\n", a.log));
+        assertTrue(now - 1_000 > 3 * 160_000, "strongSwan's timing: about 165 s per try, virtual");
+    }
 }
