@@ -319,7 +319,16 @@ public final class IkeRuntime {
     // ---- the engine and its actions ----
 
     void feed(IkeSaSlot s, IkeEvent e, long now) {
-        List<IkeAction> actions = s.engine.handle(e);
+        List<IkeAction> actions;
+        try {
+            actions = s.engine.handle(e);
+        } catch (RuntimeException ex) {
+            // a bug or a configuration the engine cannot use (e.g. an identity without an ID payload encoding):
+            // this IKE SA is given up, the daemon goes on
+            log.line(s.name() + ": IKE_SA failed: internal error on " + e.getClass().getSimpleName() + ": " + ex);
+            forget(s);
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         for (IkeAction a : actions) apply(s, a, now, after);
         if (sas.containsKey(s.uniqueId)) {
