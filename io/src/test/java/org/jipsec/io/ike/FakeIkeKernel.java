@@ -81,10 +81,17 @@ final class FakeIkeKernel implements IkeKernelPort {
     }
 
     @Override
-    public int spdAdd(SpdAdd p) {
+    public int spdAdd(SpdAdd p) throws IOException {
+        Integer old = policies.entrySet().stream().filter(e -> e.getValue().selector().equals(p.selector()))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (old != null && !p.update()) {
+            log.add("SPDADD EEXIST");
+            throw new KernelException("X_SPDADD: exists", org.jipsec.core.pfkey.Errno.EEXIST.number());
+        }
+        if (old != null) policies.remove(old);
         int id = nextPolicy++;
         policies.put(id, p);
-        log.add("SPDADD " + p.selector().direction().keyword() + " " + p.selector().source().address().getHostAddress()
+        log.add((p.update() ? "SPDUPDATE " : "SPDADD ") + p.selector().direction().keyword() + " " + p.selector().source().address().getHostAddress()
                 + "/" + p.selector().sourcePrefixBits() + " " + p.selector().destination().address().getHostAddress()
                 + "/" + p.selector().destinationPrefixBits() + " " + p.level().keyword() + " reqid " + p.reqid()
                 + " -> " + id);

@@ -378,4 +378,22 @@ class IkeRuntimeBackToBackTest {
         assertTrue(a.log.stream().anyMatch(l -> l.contains("giving up after 3 keyingtries")), String.join("\n", a.log));
         assertTrue(now - 1_000 > 3 * 160_000, "strongSwan's timing: about 165 s per try, virtual");
     }
+
+    @Test
+    void trapPoliciesLeftByAKilledIkedAreTakenOverWithSpdUpdate() throws Exception {
+        setUp("trap", "k", "k");
+        a.rt.start(now);
+        a.kernel.take();
+        // iked was killed (-9): its policies stay in the kernel; a new iked starts on the same kernel
+        Side restarted = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "trap", "1h", "k")), 0x3000);
+        FakeIkeKernel k = a.kernel;
+        restarted.rt = new IkeRuntime(restarted.rt.config, k, (from, to, m) -> wire.add(new Packet(b, from, to, m)),
+                restarted.log::add, new SecureRandom(), new Random(7), InetAddress.getByName(A), 500, 4500);
+        restarted.rt.start(now);
+        assertLines(List.of("SPDADD EEXIST", "SPDUPDATE out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 3",
+                "SPDADD EEXIST", "SPDUPDATE in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 4"), k.take());
+        assertEquals(2, k.policies.size());
+        assertTrue(restarted.log.stream().anyMatch(l -> l.contains("trap policies installed")),
+                String.join("\n", restarted.log));
+    }
 }
