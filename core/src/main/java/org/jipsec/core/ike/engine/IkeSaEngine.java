@@ -48,8 +48,8 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * §2.18) and simultaneous IKE SA rekeys resolved by the nonce rule (§2.8.1), including the collision only one side
  * saw; TEMPORARY_FAILURE (§2.25) for a child exchange during our IKE rekey and for an IKE rekey while a child
  * exchange or a delete is outstanding, as strongSwan 5.9.8 does, and our refused requests retried after
- * strongSwan's 10-30 s. Inbound ESP SPIs come from the injected random source here; the daemon will take them from
- * PF_KEY GETSPI.
+ * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
+ * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
  * <p>Not yet (issue #14): cookies (§2.6), fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9), an IKE rekey accepted while a liveness check or a
@@ -97,6 +97,7 @@ public final class IkeSaEngine {
     Role role; // of the current IKE SA: the rekey initiator is the new SA's initiator (§2.18)
     final IkeSaConfig config;
     final SecureRandom random;
+    private final InboundSpis inboundSpis; // null: inbound ESP SPIs from random
     final IkeIdentity localId;
     IkeEndpoint local;
     IkeEndpoint remote;
@@ -153,6 +154,13 @@ public final class IkeSaEngine {
     private final IkeRekey ikeRekey = new IkeRekey(this);
 
     public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote) {
+        this(role, config, random, local, remote, null);
+    }
+
+    /** With the daemon's source of inbound ESP SPIs (PF_KEY GETSPI); null = drawn from {@code random}. */
+    public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote,
+                       InboundSpis inboundSpis) {
+        this.inboundSpis = inboundSpis;
         this.role = role;
         this.config = config;
         this.random = random;
@@ -576,7 +584,9 @@ public final class IkeSaEngine {
         return v;
     }
 
+    /** An inbound ESP SPI: from the daemon (PF_KEY GETSPI) when it gave a source, else random. */
     int nonZeroInt() {
+        if (inboundSpis != null) return inboundSpis.allocate(handshake.natTraversal());
         int v;
         do {
             v = random.nextInt();
