@@ -15,7 +15,25 @@ import org.jipsec.core.ike.proposal.ProposalSpec;
 public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
                           String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
                           List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
+                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction, boolean keyLog) {
+
+    /** Without a key log (the default: {@code jipsec iked --keylog} is for debugging only). */
+    public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
+                       String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
+                       List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
+                       int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
+        this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
+                retransmitBase, retransmitTries, dpdDelay, dpdAction, false);
+    }
+
+    /**
+     * This configuration with {@code keyLog}: when true the engine also emits {@link IkeAction.IkeKeysForLog} with
+     * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog FILE}).
+     */
+    public IkeSaConfig withKeyLog(boolean on) {
+        return new IkeSaConfig(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs,
+                retransmitTimeout, retransmitBase, retransmitTries, dpdDelay, dpdAction, on);
+    }
 
     /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
     public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,

@@ -806,6 +806,7 @@ public final class IkeSaEngine {
         ikeRekeyKe = null;
         ikeRekeyNonce = null;
         actions.add(new IkeAction.IkeRekeyed(ike, spiI, spiR));
+        if (config.keyLog()) actions.add(IkeAction.IkeKeysForLog.of(spiI, spiR, n, k));
     }
 
     /** A message on the rekeyed SA: the Delete from the rekey initiator, its answer, or a retransmission (§2.1). */
@@ -1126,6 +1127,8 @@ public final class IkeSaEngine {
         SkCipher fromR = SkCipher.create(n.encryption(), keys.skEr(), n.integrity(), keys.skAr(), random);
         out = role == Role.INITIATOR ? fromI : fromR;
         in = role == Role.INITIATOR ? fromR : fromI;
+        // as strongSwan's save-keys (ike_derived_keys): logged before IKE_AUTH, so a failing AUTH can be read too
+        if (config.keyLog()) actions.add(IkeAction.IkeKeysForLog.of(spiI, spiR, n, keys));
         return true;
     }
 
