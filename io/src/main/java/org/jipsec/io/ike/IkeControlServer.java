@@ -103,8 +103,9 @@ public final class IkeControlServer implements Closeable {
                     write(ch, new Response.Error(e.getMessage()));
                     return;
                 }
-                write(ch, answer(request));
-                requests.incrementAndGet();
+                Response response = answer(request);
+                requests.incrementAndGet();          // before the answer: a client that reads it sees the count
+                write(ch, response);
             }
         } catch (IOException e) {
             // the client went away mid-frame: nothing to answer
