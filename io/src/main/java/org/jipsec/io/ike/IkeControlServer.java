@@ -29,6 +29,10 @@ import org.jipsec.io.unix.PrivateSocketListener;
  * requests, one at a time. A malformed or oversized frame is answered with an ERROR frame naming the rule, counted
  * and the connection closed; an exception of the admin implementation is logged and answered as a refusal, never
  * propagated. Each client is served by one virtual thread.
+ *
+ * <p>Wiring in the daemon: {@code IkeControlServer.start(daemon, control)} once the daemon (the {@link IkeAdmin})
+ * runs, {@link #close()} at shutdown. A client holding a half-sent frame keeps its slot until it closes (there is
+ * no read deadline); {@link #MAX_CLIENTS} bounds what that costs.
  */
 public final class IkeControlServer implements Closeable {
     private static final Logger LOG = Logger.getLogger(IkeControlServer.class.getName());

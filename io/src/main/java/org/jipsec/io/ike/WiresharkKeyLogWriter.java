@@ -32,6 +32,11 @@ import org.jipsec.io.unix.SocketPaths;
  * it is a regular file (not a symbolic link) owned by us that neither group nor others may read or write — anything
  * else is refused at start with a message saying what was found. A failing write is logged and counted, never
  * thrown into the daemon; no log line carries key bytes.
+ *
+ * <p>Wiring in the daemon: with {@code --keylog DIR} it opens this writer at start (refusing to start on
+ * {@link UnsafeKeyLogException}), builds every engine's config with {@code IkeSaConfig.withKeyLog(true)}, hands each
+ * {@link IkeAction.IkeKeysForLog} to {@link #ike} and each {@link IkeAction.InstallChild} also to {@link #child}
+ * with the IKE SA's current local and remote addresses, and closes it at exit.
  */
 public final class WiresharkKeyLogWriter implements Closeable {
     private static final Logger LOG = Logger.getLogger(WiresharkKeyLogWriter.class.getName());
