@@ -66,8 +66,8 @@ public final class IkeCommand implements Callable<Integer> {
         try (IkeControlClient client = IkeControlClient.connect(control)) {
             return a.run(client, out, err);
         } catch (IOException e) {
-            err.println("jipsec ike: " + (e instanceof IkeControlClient.NotListeningException ? "" : control + ": ")
-                    + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            err.println("jipsec ike: " + (m.contains(control.toString()) ? "" : control + ": ") + m);
             return 1;
         } finally {
             out.flush();

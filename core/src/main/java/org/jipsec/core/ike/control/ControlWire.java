@@ -49,6 +49,11 @@ final class ControlWire {
             return this;
         }
 
+        /** {@code s} made printable (control characters become spaces) and cut to {@link IkeControlCodec#MAX_STRING} bytes. */
+        Writer text(String s) {
+            return string(printable(s));
+        }
+
         Writer count(int n) {
             if (n > IkeControlCodec.MAX_ITEMS) throw new IllegalArgumentException("more than " + IkeControlCodec.MAX_ITEMS + " items");
             return u16(n);
@@ -61,6 +66,16 @@ final class ControlWire {
         int size() {
             return out.size();
         }
+    }
+
+    static String printable(String m) {
+        StringBuilder b = new StringBuilder(m.length());
+        m.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? ' ' : c));
+        byte[] u = b.toString().getBytes(StandardCharsets.UTF_8);
+        if (u.length <= IkeControlCodec.MAX_STRING) return b.toString();
+        int cut = IkeControlCodec.MAX_STRING;
+        while (cut > 0 && (u[cut] & 0xc0) == 0x80) cut--;      // not inside a UTF-8 sequence
+        return new String(u, 0, cut, StandardCharsets.UTF_8);
     }
 
     static void checkText(String s) {

@@ -20,6 +20,10 @@ import org.jipsec.core.ike.control.IkeStatus.IkeSaStatus;
  * direction ({@link #MAX_REQUEST_BODY}, {@link #MAX_RESPONSE_BODY}), a short or over-long field, a string over
  * {@link #MAX_STRING} bytes or not UTF-8 or with control characters, a boolean other than 0/1, a list that cannot fit
  * or trailing bytes are each a {@link ControlFrameException} naming the rule. Nothing else is thrown. Pure: no I/O.
+ *
+ * <p>The encoder makes every text of a response printable and fit ({@link ControlWire.Writer#text}): messages and
+ * identities (from the peer's ID payload) must neither break the status nor reach the operator's terminal as escape
+ * sequences.
  */
 public final class IkeControlCodec {
     private IkeControlCodec() { }
@@ -153,7 +157,7 @@ public final class IkeControlCodec {
         ControlWire.Writer w = new ControlWire.Writer();
         int type = switch (r) {
             case Response.Result(AdminResult a) -> {
-                w.bool(a.ok()).string(clip(a.message()));
+                w.bool(a.ok()).text(a.message());
                 yield T_RESULT;
             }
             case Response.Status(IkeStatus s) -> {
@@ -161,22 +165,11 @@ public final class IkeControlCodec {
                 yield T_STATUS_REPLY;
             }
             case Response.Error(String m) -> {
-                w.string(clip(m));
+                w.text(m);
                 yield T_ERROR;
             }
         };
         return frame(type, w.bytes(), MAX_RESPONSE_BODY);
-    }
-
-    /** A message made fit for the wire: control characters as spaces, at most {@link #MAX_STRING} bytes. */
-    private static String clip(String m) {
-        StringBuilder b = new StringBuilder(m.length());
-        m.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? ' ' : c));
-        String s = b.toString();
-        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_STRING) {
-            s = s.substring(0, s.offsetByCodePoints(0, s.codePointCount(0, s.length()) - 1));
-        }
-        return s;
     }
 
     public static Response decodeResponse(byte[] a) throws ControlFrameException {
@@ -197,21 +190,21 @@ public final class IkeControlCodec {
 
     private static void writeStatus(ControlWire.Writer w, IkeStatus s) {
         w.count(s.connections().size());
-        for (String c : s.connections()) w.string(c);
+        for (String c : s.connections()) w.text(c);
         w.count(s.sas().size());
         for (IkeSaStatus sa : s.sas()) {
-            w.string(sa.connection()).i64(sa.uniqueId()).string(sa.state()).bool(sa.initiator())
-                    .string(sa.local()).string(sa.remote()).string(sa.localId()).string(sa.remoteId())
-                    .string(sa.spiI()).string(sa.spiR()).string(sa.algorithms()).bool(sa.natLocal())
-                    .bool(sa.natRemote()).i64(sa.establishedAgo()).i64(sa.rekeyIn());
+            w.text(sa.connection()).i64(sa.uniqueId()).text(sa.state()).bool(sa.initiator()).text(sa.local())
+                    .text(sa.remote()).text(sa.localId()).text(sa.remoteId()).text(sa.spiI()).text(sa.spiR())
+                    .text(sa.algorithms()).bool(sa.natLocal()).bool(sa.natRemote()).i64(sa.establishedAgo())
+                    .i64(sa.rekeyIn());
             w.count(sa.children().size());
             for (ChildSaStatus c : sa.children()) {
-                w.string(c.name()).i64(c.uniqueId()).string(c.state()).string(c.mode()).bool(c.udpEncap())
-                        .string(c.spiIn()).string(c.spiOut()).string(c.algorithms());
+                w.text(c.name()).i64(c.uniqueId()).text(c.state()).text(c.mode()).bool(c.udpEncap()).text(c.spiIn())
+                        .text(c.spiOut()).text(c.algorithms());
                 w.count(c.localTs().size());
-                for (String t : c.localTs()) w.string(t);
+                for (String t : c.localTs()) w.text(t);
                 w.count(c.remoteTs().size());
-                for (String t : c.remoteTs()) w.string(t);
+                for (String t : c.remoteTs()) w.text(t);
                 w.i64(c.bytesIn()).i64(c.packetsIn()).i64(c.bytesOut()).i64(c.packetsOut())
                         .i64(c.installedAgo()).i64(c.rekeyIn());
             }

@@ -50,6 +50,21 @@ class IkeControlCodecTest {
                 IkeControlCodec.decodeResponse(IkeControlCodec.encode(r)));
     }
 
+    /** An identity is the peer's choice (ID payload): it must not break the status or the operator's terminal. */
+    @Test
+    void statusTextIsMadePrintableAndFit() throws Exception {
+        IkeStatus.IkeSaStatus sa = StatusSamples.sample().sas().getFirst();
+        IkeStatus.IkeSaStatus evil = new IkeStatus.IkeSaStatus(sa.connection(), 1, "ESTABLISHED", false, sa.local(),
+                sa.remote(), sa.localId(), "evil\u001b[2J\nid" + "é".repeat(600), sa.spiI(), sa.spiR(), "", false,
+                false, -1, -1, List.of());
+        IkeStatus got = ((Response.Status) IkeControlCodec.decodeResponse(IkeControlCodec.encode(
+                new Response.Status(new IkeStatus(List.of("c"), List.of(evil)))))).status();
+        String id = got.sas().getFirst().remoteId();
+        assertTrue(id.startsWith("evil [2J idéé"), id);
+        assertEquals(IkeControlCodec.MAX_STRING - 1, id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                "cut at a character boundary below the limit");
+    }
+
     @Test
     void badNamesAreRefusedByTheEncoder() {
         for (String n : new String[] {"", "a b", "tab\t", "x".repeat(256), "nl\n"}) {
