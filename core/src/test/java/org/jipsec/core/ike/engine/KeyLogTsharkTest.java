@@ -135,7 +135,8 @@ class KeyLogTsharkTest {
             ikeLines.add(WiresharkKeyLog.ikeLine(keys).orElseThrow());
             IkeAction.InstallChild child = l.only(l.iActions, IkeAction.InstallChild.class);
             espLines.addAll(WiresharkKeyLog.espLines(child, IkeSaEngineTest.I.address(), IkeSaEngineTest.R.address()));
-            packets.add(espPacket(child));
+            packets.add(espPacket(child, false));
+            packets.add(espPacket(child, true));      // UDP-encapsulated (NAT-T, RFC 3948): same esp_sa lines
         }
         Path profile = dir.resolve("profile");
         Files.createDirectories(profile);
@@ -156,14 +157,18 @@ class KeyLogTsharkTest {
         List<String> rows = fields.lines().filter(r -> r.matches("\\d+\\|.*")).toList();
         assertEquals(packets.size(), rows.size(), fields);
         for (int s = 0; s < SUITES.length; s++) {
-            int base = s * 5;
+            int base = s * 6;
             // frames 3 and 4 of each exchange: IKE_AUTH (35), decrypted: IDi / IDr (ipv4), AUTH method 2 (PSK)
             assertEquals((base + 3) + "|35|10.98.0.1|2|||", rows.get(base + 2), SUITES[s][0] + ":\n" + fields);
             assertEquals((base + 4) + "|35|10.98.0.2|2|||", rows.get(base + 3), SUITES[s][0] + ":\n" + fields);
             // frame 5: ESP with an ICMP echo request (type 8) inside, ICV [correct] (AEAD: decryption checks it)
-            String esp = rows.get(base + 4);
-            assertTrue(esp.startsWith((base + 5) + "||||8|"), SUITES[s][1] + ": " + esp + "\n" + fields);
-            assertFalse(esp.endsWith("|1"), "ICV bad: " + esp);
+            // frames 5 and 6: ESP, then ESP in UDP 4500, each with an ICMP echo request (type 8) inside and the
+            // ICV [correct] (for AES-GCM the decryption checks it)
+            for (int k = 4; k <= 5; k++) {
+                String esp = rows.get(base + k);
+                assertTrue(esp.startsWith((base + k + 1) + "||||8|1|"), SUITES[s][1] + ": " + esp + "\n" + fields);
+                assertFalse(esp.endsWith("|1"), "ICV bad: " + esp);
+            }
         }
         for (String payload : List.of("Identification - Initiator", "Authentication", "Security Association",
                 "Traffic Selector - Initiator", "Traffic Selector - Responder", "Decrypted Data")) {
@@ -173,7 +178,7 @@ class KeyLogTsharkTest {
     }
 
     /** An ESP packet in tunnel mode from the initiator's outbound SA: ICMP echo 10.98.1.1 -> 10.98.2.1. */
-    private static byte[] espPacket(IkeAction.InstallChild c) throws Exception {
+    private static byte[] espPacket(IkeAction.InstallChild c, boolean udpEncap) throws Exception {
         byte[] icmp = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'j', 'i', 'p', 's', 'e', 'c', '!', '!'};
         int sum = checksum(icmp);
         icmp[2] = (byte) (sum >> 8);
@@ -182,7 +187,8 @@ class KeyLogTsharkTest {
         SaParameters p = new SaParameters(c.spiOut() & 0xffffffffL, IpsecProtocol.ESP, IpsecMode.TUNNEL,
                 new Endpoint(IkeSaEngineTest.I.address()), new Endpoint(IkeSaEngineTest.R.address()),
                 c.esp().encryption().row(), c.encrOut(), c.esp().integrity() == null ? null : c.esp().integrity().row(),
-                c.esp().integrity() == null ? null : c.integOut(), SaFlags.CYCSEQ, 64, false, null, 0);
+                c.esp().integrity() == null ? null : c.integOut(), SaFlags.CYCSEQ, 64, false,
+                udpEncap ? org.jipsec.core.xform.NatTraversal.of(4500, 4500) : null, 0);
         SaContext sa = new SaContext(p, new SplittableRandom(1));
         var f = Xform.buffer(inner);
         assertEquals(null, new Xform(XformSettings.DEFAULTS, new XformStats()).output(sa, f));
