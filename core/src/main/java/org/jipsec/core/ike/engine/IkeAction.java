@@ -74,7 +74,7 @@ public sealed interface IkeAction {
     /**
      * The keys of a new IKE SA (right after they are derived from IKE_SA_INIT, and after an IKE SA rekey, §2.18),
      * for Wireshark's {@code ikev2_decryption_table} — emitted only when {@link IkeSaConfig#keyLog()} is set
-     * ({@code jipsec iked --keylog FILE}, debugging only). {@code skEi}/{@code skEr} include the salt of an AEAD,
+     * ({@code jipsec iked --keylog DIR}, debugging only). {@code skEi}/{@code skEr} include the salt of an AEAD,
      * {@code skAi}/{@code skAr} are then empty (RFC 7296 §2.14, RFC 5282 §7.1). {@link #toString()} shows no key.
      */
     record IkeKeysForLog(long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi, byte[] skAr)

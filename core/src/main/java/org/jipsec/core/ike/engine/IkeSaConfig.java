@@ -28,7 +28,7 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
 
     /**
      * This configuration with {@code keyLog}: when true the engine also emits {@link IkeAction.IkeKeysForLog} with
-     * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog FILE}).
+     * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog DIR}).
      */
     public IkeSaConfig withKeyLog(boolean on) {
         return new IkeSaConfig(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs,
