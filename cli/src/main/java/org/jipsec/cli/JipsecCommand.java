@@ -39,6 +39,7 @@ public final class JipsecCommand implements Runnable {
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("setkey", SetkeyCommand::new);
         SUBCOMMANDS.put("sysctl", SysctlCommand::new);
+        SUBCOMMANDS.put("ike", IkeCommand::new);
     }
 
     @CommandLine.Spec

@@ -359,6 +359,8 @@ final class Handshake {
         SkCipher fromR = SkCipher.create(n.encryption(), e.keys.skEr(), n.integrity(), e.keys.skAr(), e.random);
         e.out = e.role == IkeSaEngine.Role.INITIATOR ? fromI : fromR;
         e.in = e.role == IkeSaEngine.Role.INITIATOR ? fromR : fromI;
+        // as strongSwan's save-keys (ike_derived_keys): logged before IKE_AUTH, so a failing AUTH can be read too
+        if (e.config.keyLog()) actions.add(IkeAction.IkeKeysForLog.of(e.spiI, e.spiR, n, e.keys));
         return true;
     }
 

@@ -97,6 +97,25 @@ public sealed interface IkeAction {
         }
     }
 
+    /**
+     * The keys of a new IKE SA (right after they are derived from IKE_SA_INIT, and after an IKE SA rekey, §2.18),
+     * for Wireshark's {@code ikev2_decryption_table} — emitted only when {@link IkeSaConfig#keyLog()} is set
+     * ({@code jipsec iked --keylog DIR}, debugging only). {@code skEi}/{@code skEr} include the salt of an AEAD,
+     * {@code skAi}/{@code skAr} are then empty (RFC 7296 §2.14, RFC 5282 §7.1). {@link #toString()} shows no key.
+     */
+    record IkeKeysForLog(long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi, byte[] skAr)
+            implements IkeAction {
+        static IkeKeysForLog of(long spiI, long spiR, Negotiated ike, org.jipsec.core.ike.crypto.IkeSaKeys k) {
+            return new IkeKeysForLog(spiI, spiR, ike, k.skEi().clone(), k.skEr().clone(), k.skAi().clone(),
+                    k.skAr().clone());
+        }
+
+        @Override
+        public String toString() {
+            return "IkeKeysForLog[" + ike + " " + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
+        }
+    }
+
     /** A rekey of the IKE SA was refused or failed; the SA stays as it is (the daemon retries later). */
     record RekeyFailed(String reason) implements IkeAction {}
 

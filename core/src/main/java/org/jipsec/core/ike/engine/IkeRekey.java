@@ -283,6 +283,7 @@ final class IkeRekey {
         e.lastRequest = null;
         e.lastResponse = null;
         actions.add(new IkeAction.IkeRekeyed(e.ike, e.spiI, e.spiR));
+        if (e.config.keyLog()) actions.add(IkeAction.IkeKeysForLog.of(e.spiI, e.spiR, e.ike, e.keys));
         return old;
     }
 

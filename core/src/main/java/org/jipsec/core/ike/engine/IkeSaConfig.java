@@ -16,12 +16,13 @@ import org.jipsec.core.ike.proposal.ProposalSpec;
  *                 CHILD_SAs are created from and selected against (RFC 7296 §1.3.1)
  * @param encap    swanctl {@code encap}: fake our NAT_DETECTION_SOURCE_IP so that both sides float to port 4500
  *                 and UDP-encapsulate ESP even without a NAT (strongSwan's tasks/ike_natd.c, RFC 7296 §2.23)
+ * @param keyLog   emit {@link IkeAction.IkeKeysForLog} for Wireshark ({@code jipsec iked --keylog DIR}; debug only)
  */
 public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
                           String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
                           List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
                           int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction,
-                          List<ChildConfig> children, boolean encap) {
+                          List<ChildConfig> children, boolean encap, boolean keyLog) {
 
     /** A child of the connection ({@code children.<name>}): its ESP proposals and selectors. */
     public record ChildConfig(String name, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
@@ -37,13 +38,22 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
         }
     }
 
-    /** One child (the IKE_AUTH one), no forced encapsulation. */
+    /** One child (the IKE_AUTH one), no forced encapsulation, no key log (that is for debugging only). */
     public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
                        String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
                        List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
                        int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
         this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
-                retransmitBase, retransmitTries, dpdDelay, dpdAction, List.of(), false);
+                retransmitBase, retransmitTries, dpdDelay, dpdAction, List.of(), false, false);
+    }
+
+    /**
+     * This configuration with {@code keyLog}: when true the engine also emits {@link IkeAction.IkeKeysForLog} with
+     * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog DIR}).
+     */
+    public IkeSaConfig withKeyLog(boolean on) {
+        return new IkeSaConfig(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs,
+                retransmitTimeout, retransmitBase, retransmitTries, dpdDelay, dpdAction, children, encap, on);
     }
 
     /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
@@ -76,7 +86,7 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
         IkeConfig.Child child = c.children().getFirst();
         return new IkeSaConfig(c.proposals(), localId, c.remote().getFirst().id(), psk, child.name(),
                 child.espProposals(), child.localTs(), child.remoteTs(), Duration.ofSeconds(4), 1.8, 5, c.dpdDelay(),
-                child.dpdAction(), c.children().stream().map(ChildConfig::of).toList(), c.encap());
+                child.dpdAction(), c.children().stream().map(ChildConfig::of).toList(), c.encap(), false);
     }
 
     @Override
