@@ -57,7 +57,8 @@ class IkedPairTest {
                             o.summary().espBySpi().keySet(), o.summary().toString());
                     System.out.println("jipsec<->jipsec: SPIs " + r + ", wire " + o.summary() + ", TCP " + t + " / " + u);
                 }
-                System.out.println("left ike status:\n" + left.ike("status").stdout());
+                assertTrue(left.statusLine().contains("IKE SAs=1 CHILD_SAs=1"), left.statusLine());
+                assertTrue(right.statusLine().contains("IKE SAs=1 CHILD_SAs=1"), right.statusLine());
             });
         }
     }

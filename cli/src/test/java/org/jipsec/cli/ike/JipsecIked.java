@@ -75,7 +75,7 @@ final class JipsecIked {
         return j;
     }
 
-    /** Writes the config and starts {@code jipsec iked}; returns once its control socket exists. */
+    /** Writes the config and starts {@code jipsec iked}; returns once it says it runs. */
     void startIked(SwanctlConf conf) throws Exception {
         Files.writeString(config, conf.text(false));
         startIked();
@@ -88,7 +88,9 @@ final class JipsecIked {
                 "--control", control.toString())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
-        waitFor(() -> Files.exists(control), iked, "iked " + label, out, Duration.ofSeconds(60));
+        int before = (int) read(out).lines().filter(l -> l.contains("jipsec iked: running on")).count();
+        waitFor(() -> read(out).lines().filter(l -> l.contains("jipsec iked: running on")).count() > before, iked,
+                "iked " + label, out, Duration.ofSeconds(60));
     }
 
     /** {@code jipsec ike ARGS --control PATH} (the operations of issue #14 item 5). */
@@ -125,6 +127,19 @@ final class JipsecIked {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** SIGUSR1 to iked, then its status line ("IKE SAs=… CHILD_SAs=… …"), waiting (at most 10 s) for a new one. */
+    String statusLine() throws Exception {
+        Path out = dir.resolve("iked.log");
+        long before = read(out).lines().filter(l -> l.contains("IKE SAs=")).count();
+        Commands.run(List.of("kill", "-USR1", Long.toString(iked.pid())), Duration.ofSeconds(5));
+        for (int i = 0; i < 100; i++) {
+            List<String> l = read(out).lines().filter(x -> x.contains("IKE SAs=")).toList();
+            if (l.size() > before) return l.get(l.size() - 1);
+            Thread.sleep(100);
+        }
+        throw new AssertionError("iked printed no status line on SIGUSR1");
     }
 
     boolean ikedAlive() {
