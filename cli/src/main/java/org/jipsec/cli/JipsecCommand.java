@@ -32,6 +32,7 @@ public final class JipsecCommand implements Runnable {
     static {
         SUBCOMMANDS.put("algorithms", AlgorithmsCommand::new);
         SUBCOMMANDS.put("gateway", GatewayCommand::new);
+        SUBCOMMANDS.put("iked", IkedCommand::new);
         SUBCOMMANDS.put("pfkey-monitor", PfkeyMonitorCommand::new);
         SUBCOMMANDS.put("pcap", PcapCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);

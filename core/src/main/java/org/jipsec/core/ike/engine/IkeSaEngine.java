@@ -57,7 +57,7 @@ import org.jipsec.core.ike.ts.TsNarrowing;
  * deletes (§1.4.1); the liveness check after {@code dpd_delay} and the dead peer with {@code dpd_action} (§2.4);
  * child rekey with or without PFS (§2.17), the old child deleted after the new one is installed (§2.8), and
  * simultaneous child rekeys (§2.8.1). Helpers: {@link Informational}, {@link ChildRekey}, {@link OldIkeSa}. Inbound ESP SPIs come
- * from the injected random source here; the daemon will take them from PF_KEY GETSPI.
+ * from the daemon's {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
  * <p>IKE SA rekey (§1.3.2, §2.18) from either side, switching SPIs, keys and message IDs in place and deleting
  * the old SA; a peer's IKE rekey while we have an exchange outstanding gets TEMPORARY_FAILURE (§2.25), so two
@@ -89,6 +89,7 @@ public final class IkeSaEngine {
     private Role role; // of the current IKE SA: the rekey initiator is the new SA's initiator (§2.18)
     private final IkeSaConfig config;
     private final SecureRandom random;
+    private final InboundSpis inboundSpis; // null: inbound ESP SPIs from random
     private final IkeEndpoint local;
     private final IkeEndpoint remote;
     private final org.jipsec.core.ike.config.IkeIdentity localId;
@@ -138,6 +139,13 @@ public final class IkeSaEngine {
     private final Deque<Queued> queue = new ArrayDeque<>();
 
     public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote) {
+        this(role, config, random, local, remote, null);
+    }
+
+    /** With the daemon's source of inbound ESP SPIs (PF_KEY GETSPI); null = drawn from {@code random}. */
+    public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote,
+                       InboundSpis inboundSpis) {
+        this.inboundSpis = inboundSpis;
         this.role = role;
         this.config = config;
         this.random = random;
@@ -1205,7 +1213,9 @@ public final class IkeSaEngine {
         return v;
     }
 
+    /** An inbound ESP SPI: from the daemon (PF_KEY GETSPI) when it gave a source, else random. */
     private int nonZeroInt() {
+        if (inboundSpis != null) return inboundSpis.allocate(localBehindNat || remoteBehindNat);
         int v;
         do {
             v = random.nextInt();

@@ -1,0 +1,444 @@
+package org.jipsec.io.ike;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.jipsec.core.ike.codec.IkeHeader;
+import org.jipsec.core.ike.codec.TrafficSelector;
+import org.jipsec.core.ike.config.ConnectionMatch;
+import org.jipsec.core.ike.config.IkeConfig;
+import org.jipsec.core.ike.config.IkeIdentity;
+import org.jipsec.core.ike.config.PskLookup;
+import org.jipsec.core.ike.config.RekeyTimes;
+import org.jipsec.core.ike.engine.IkeAction;
+import org.jipsec.core.ike.engine.IkeEndpoint;
+import org.jipsec.core.ike.engine.IkeEvent;
+import org.jipsec.core.ike.engine.IkeSaConfig;
+import org.jipsec.core.ike.engine.IkeSaEngine;
+import org.jipsec.core.ikekernel.KernelEvent;
+import org.jipsec.core.ipsec.Endpoint;
+
+/**
+ * The single-threaded heart of {@code jipsec iked}: it owns every {@link IkeSaEngine} (one per IKE SA; engines are
+ * not thread-safe) and feeds them events — datagrams routed by IKE SPI, timers, PF_KEY messages, admin commands —
+ * and carries out their actions through the kernel ({@link ChildInstaller}, {@link PolicyTable}) and the network.
+ * Time comes in with every call ({@code now}, milliseconds), so a test drives it with a virtual clock;
+ * {@link IkeDaemon} runs it on one thread with the real clock. Admin, status and reload are in
+ * {@link IkeRuntimeAdmin}.
+ */
+public final class IkeRuntime {
+
+    /** How the daemon sends: from our endpoint to the peer's (port 500, or the NAT-T port with the marker). */
+    @FunctionalInterface
+    public interface Network {
+        void send(IkeEndpoint from, IkeEndpoint to, byte[] message) throws IOException;
+    }
+
+    final IkeKernelPort kernel;
+    final Network network;
+    final IkeLog log;
+    final SecureRandom random;
+    final RandomGenerator jitter;
+    final InetAddress localAddress;
+    final int ikePort;
+    final int natTPort;
+    final PolicyTable policies;
+    final ChildInstaller installer;
+    IkeConfig config;
+    private final Map<String, Integer> reqids = new HashMap<>();
+    private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
+    final Map<Long, IkeSaSlot> sas = new LinkedHashMap<>();
+    private long nextUniqueId = 1;
+    private long nextChildId = 1;
+    private long droppedUnknownSpi;
+    private long droppedNoConnection;
+
+    public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
+                      RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort) {
+        this.config = config;
+        this.kernel = kernel;
+        this.network = network;
+        this.log = log;
+        this.random = random;
+        this.jitter = jitter;
+        this.localAddress = localAddress;
+        this.ikePort = ikePort;
+        this.natTPort = natTPort;
+        this.policies = new PolicyTable(kernel, log);
+        this.installer = new ChildInstaller(kernel, policies, log, random, ikePort, natTPort);
+    }
+
+    /** The config's {@code local_addrs} address iked binds (no IP_PKTINFO: one address, named in the config). */
+    public static Optional<InetAddress> bindAddress(IkeConfig config) {
+        for (IkeConfig.Connection c : config.connections()) {
+            Optional<InetAddress> a = ConnectionMatch.firstAddress(c.localAddrs());
+            if (a.isPresent()) return a;
+        }
+        return Optional.empty();
+    }
+
+    /** At start (and for added connections on reload): trap policies and {@code start_action = start}. */
+    public void start(long now) {
+        for (IkeConfig.Connection c : config.connections()) startConnection(c, now);
+    }
+
+    void startConnection(IkeConfig.Connection c, long now) {
+        for (IkeConfig.Child ch : c.children()) {
+            switch (ch.startAction()) {
+                case TRAP -> trap(c, ch);
+                case START -> initiate(c, ch, 0, now);
+                case NONE -> { }
+            }
+        }
+    }
+
+    int reqid(IkeConfig.Connection c, IkeConfig.Child ch) {
+        return reqids.computeIfAbsent(c.name() + "/" + ch.name(), k -> reqids.size() + 1);
+    }
+
+    /** X_SPDADD of the child's configured selectors as trap policies (charon's trap for start_action=trap). */
+    void trap(IkeConfig.Connection c, IkeConfig.Child ch) {
+        Optional<InetAddress> remote = ConnectionMatch.firstAddress(c.remoteAddrs());
+        if (remote.isEmpty()) {
+            log.line(c.name() + "/" + ch.name() + ": start_action=trap needs an address in remote_addrs; not trapped");
+            return;
+        }
+        List<TrafficSelector> l = ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList();
+        List<TrafficSelector> r = ch.remoteTs().stream().map(t -> t.toSelector(remote.get())).toList();
+        if (policies.trap(reqid(c, ch), ChildInstaller.mode(ch), l, r, new Endpoint(localAddress),
+                new Endpoint(remote.get()))) {
+            log.line(c.name() + "/" + ch.name() + ": trap policies installed for " + l + " === " + r);
+        }
+    }
+
+    void untrap(IkeConfig.Connection c, IkeConfig.Child ch) {
+        Optional<InetAddress> remote = ConnectionMatch.firstAddress(c.remoteAddrs());
+        if (remote.isEmpty()) return;
+        policies.untrap(reqid(c, ch), ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList(),
+                ch.remoteTs().stream().map(t -> t.toSelector(remote.get())).toList());
+    }
+
+    /** Starts an IKE SA as initiator for {@code ch}; null (logged) when the config cannot. */
+    IkeSaSlot initiate(IkeConfig.Connection c, IkeConfig.Child ch, int acquireSeq, long now) {
+        Optional<InetAddress> remote = ConnectionMatch.firstAddress(c.remoteAddrs());
+        if (remote.isEmpty()) {
+            log.line(c.name() + ": cannot initiate, remote_addrs names no address");
+            return null;
+        }
+        IkeSaSlot s = newSlot(c, ch, IkeSaEngine.Role.INITIATOR, new IkeEndpoint(localAddress, ikePort),
+                new IkeEndpoint(remote.get(), ikePort));
+        if (s == null) return null;
+        s.acquireSeq = acquireSeq;
+        log.line(s.name() + ": initiating IKE_SA to " + s.remote + (acquireSeq != 0 ? " (ACQUIRE " + acquireSeq + ")" : ""));
+        feed(s, new IkeEvent.Initiate(now), now);
+        return s;
+    }
+
+    private IkeSaSlot newSlot(IkeConfig.Connection c, IkeConfig.Child ch, IkeSaEngine.Role role, IkeEndpoint local,
+                              IkeEndpoint remote) {
+        IkeIdentity localId = c.local().isEmpty() || c.local().getFirst().id() == null
+                ? IkeIdentity.parse(local.address().getHostAddress()) : c.local().getFirst().id();
+        IkeIdentity remoteId = c.remote().isEmpty() ? IkeIdentity.ANY : c.remote().getFirst().id();
+        Optional<IkeConfig.SharedSecret> psk = PskLookup.find(config.secrets(), localId, remoteId);
+        if (psk.isEmpty()) {
+            log.line(c.name() + ": no shared key found for '" + localId + "' - '" + remoteId + "'");
+            return null;
+        }
+        IkeSaConfig base = IkeSaConfig.of(c, localId, psk.get().secret());
+        IkeSaConfig sc = new IkeSaConfig(base.ikeProposals(), localId, remoteId, psk.get().secret(), ch.name(),
+                ch.espProposals(), ch.localTs(), ch.remoteTs(), base.retransmitTimeout(), base.retransmitBase(),
+                base.retransmitTries(), c.dpdDelay(), ch.dpdAction());
+        IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
+        int reqid = reqid(c, ch);
+        s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
+        sas.put(s.uniqueId, s);
+        return s;
+    }
+
+    // ---- inputs ----
+
+    /** A received IKE message (marker removed), routed by the SPI we chose (RFC 7296 §2.6). */
+    public void datagram(IkeEndpoint from, IkeEndpoint to, byte[] bytes, long now) {
+        if (bytes.length < IkeHeader.LENGTH) {
+            droppedUnknownSpi++;
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        long spiI = b.getLong(0);
+        long spiR = b.getLong(8);
+        int exchange = bytes[18] & 0xff;
+        int flags = bytes[19] & 0xff;
+        boolean fromOriginalInitiator = (flags & IkeHeader.FLAG_INITIATOR) != 0;
+        long ours = fromOriginalInitiator ? spiR : spiI;
+        IkeSaSlot s = ours != 0 ? bySpi.get(ours) : null;
+        if (s == null && ours == 0 && fromOriginalInitiator && exchange == 34 && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
+            s = halfOpen(from, spiI);
+            if (s == null) s = responder(from, to);
+        }
+        if (s == null) {
+            droppedUnknownSpi++;
+            return;
+        }
+        feed(s, new IkeEvent.Datagram(from, to, bytes, now), now);
+    }
+
+    private IkeSaSlot halfOpen(IkeEndpoint from, long spiI) {
+        for (IkeSaSlot s : sas.values()) {
+            if (s.engine.role() == IkeSaEngine.Role.RESPONDER && s.engine.spiI() == spiI && s.remote.equals(from)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private IkeSaSlot responder(IkeEndpoint from, IkeEndpoint to) {
+        Optional<IkeConfig.Connection> c = ConnectionMatch.forPeer(config.connections(), to.address(), from.address());
+        if (c.isEmpty() || c.get().children().isEmpty()) {
+            droppedNoConnection++;
+            log.line("no IKE config found for " + to + "..." + from + ", IKE_SA_INIT dropped");
+            return null;
+        }
+        return newSlot(c.get(), c.get().children().getFirst(), IkeSaEngine.Role.RESPONDER, to, from);
+    }
+
+    /** A PF_KEY message from the kernel (racoon's pfkey_handler). */
+    public void kernelEvent(KernelEvent e, long now) {
+        switch (e) {
+            case KernelEvent.Acquire a -> acquire(a, now);
+            case KernelEvent.Expire x -> {
+                Found f = bySaSpi(x.sa().spi());
+                if (f == null) return;
+                log.line(f.slot.name() + ": " + (x.hard() ? "hard" : "soft") + " SADB_EXPIRE of " + x.sa());
+                feed(f.slot, x.hard() ? new IkeEvent.DeleteChild(f.child.spiIn(), now)
+                        : new IkeEvent.RekeyChild(f.child.spiIn(), now), now);
+            }
+            case KernelEvent.SaDeleted d -> {
+                Found f = bySaSpi(d.sa().spi());
+                if (f == null) return;
+                log.line(f.slot.name() + ": " + d.sa() + " was deleted by another PF_KEY client; deleting CHILD_SA");
+                feed(f.slot, new IkeEvent.DeleteChild(f.child.spiIn(), now), now);
+            }
+            case KernelEvent.Flushed fl -> log.line("SADB_FLUSH by another PF_KEY client (satype " + fl.saType() + ")");
+        }
+    }
+
+    private void acquire(KernelEvent.Acquire a, long now) {
+        KernelEvent.Acquire r;
+        try {
+            r = kernel.resolve(a);
+        } catch (IOException ex) {
+            log.line("ACQUIRE " + a.seq() + ": " + ex.getMessage());
+            return;
+        }
+        for (IkeConfig.Connection c : config.connections()) {
+            for (IkeConfig.Child ch : c.children()) {
+                if (r.reqid() == 0 || reqids.get(c.name() + "/" + ch.name()) == null || reqid(c, ch) != r.reqid()) {
+                    continue;
+                }
+                for (IkeSaSlot s : sas.values()) {
+                    if (s.connection.name().equals(c.name())) {
+                        log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": "
+                                + (s.establishedAt < 0 ? "IKE SA " + s.name() + " is being negotiated"
+                                : "IKE SA " + s.name() + " is up; a further CHILD_SA on it is not supported yet"));
+                        return;
+                    }
+                }
+                initiate(c, ch, a.seq(), now);
+                return;
+            }
+        }
+        log.line("ACQUIRE " + a.seq() + " for reqid " + r.reqid() + " " + r.selector().map(Object::toString).orElse("")
+                + ": no trapped child has this policy");
+    }
+
+    record Found(IkeSaSlot slot, IkeSaSlot.Installed child) {}
+
+    Found bySaSpi(int spi) {
+        for (IkeSaSlot s : sas.values()) {
+            for (IkeSaSlot.Installed c : s.children.values()) {
+                if (c.spiIn() == spi || c.spiOut() == spi) return new Found(s, c);
+            }
+        }
+        return null;
+    }
+
+    /** The earliest deadline (engine timers, rekeys), or Long.MAX_VALUE. */
+    public long nextDeadline() {
+        long t = Long.MAX_VALUE;
+        for (IkeSaSlot s : sas.values()) {
+            t = Math.min(t, Math.min(s.timerAt, s.rekeyIkeAt));
+            for (IkeSaSlot.Installed c : s.children.values()) t = Math.min(t, c.rekeyAt());
+        }
+        return t;
+    }
+
+    /** Fires what is due at {@code now}. */
+    public void timers(long now) {
+        for (IkeSaSlot s : List.copyOf(sas.values())) {
+            if (!sas.containsKey(s.uniqueId)) continue;
+            if (s.timerAt <= now) {
+                s.timerAt = Long.MAX_VALUE;
+                feed(s, new IkeEvent.Timer(now), now);
+            }
+            if (s.rekeyIkeAt <= now && sas.containsKey(s.uniqueId)) {
+                s.rekeyIkeAt = Long.MAX_VALUE;
+                log.line(s.name() + ": rekey_time reached, rekeying IKE SA");
+                feed(s, new IkeEvent.RekeyIke(now), now);
+            }
+            for (IkeSaSlot.Installed c : List.copyOf(s.children.values())) {
+                if (c.rekeyAt() <= now && sas.containsKey(s.uniqueId) && s.children.containsKey(c.spiIn())) {
+                    s.children.put(c.spiIn(), c.withRekeyAt(Long.MAX_VALUE));
+                    log.line(s.name() + ": rekey_time of CHILD_SA " + c.child() + "{" + c.uniqueId() + "} reached");
+                    feed(s, new IkeEvent.RekeyChild(c.spiIn(), now), now);
+                }
+            }
+        }
+    }
+
+    /** Datagrams dropped because no IKE SA had their SPI (or they were too short for a header). */
+    public long droppedUnknownSpi() {
+        return droppedUnknownSpi;
+    }
+
+    /** IKE_SA_INIT requests no connection matched. */
+    public long droppedNoConnection() {
+        return droppedNoConnection;
+    }
+
+    public int saCount() {
+        return sas.size();
+    }
+
+    // ---- the engine and its actions ----
+
+    void feed(IkeSaSlot s, IkeEvent e, long now) {
+        List<IkeAction> actions = s.engine.handle(e);
+        List<Runnable> after = new ArrayList<>();
+        for (IkeAction a : actions) apply(s, a, now, after);
+        if (sas.containsKey(s.uniqueId)) {
+            if (s.engine.spiI() != 0) bySpi.put(s.engine.spiI(), s);
+            if (s.engine.spiR() != 0) bySpi.put(s.engine.spiR(), s);
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private void apply(IkeSaSlot s, IkeAction a, long now, List<Runnable> after) {
+        switch (a) {
+            case IkeAction.Send m -> {
+                try {
+                    network.send(m.from(), m.to(), m.bytes());
+                } catch (IOException ex) {
+                    log.line(s.name() + ": sending to " + m.to() + " failed: " + ex.getMessage());
+                }
+            }
+            case IkeAction.ArmTimer t -> s.timerAt = t.at();
+            case IkeAction.CancelTimer c -> s.timerAt = Long.MAX_VALUE;
+            case IkeAction.Established est -> {
+                s.ike = est.ike();
+                s.localBehindNat = est.localBehindNat();
+                s.remoteBehindNat = est.remoteBehindNat();
+                s.establishedAt = now;
+                s.tries = 0;
+                long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
+                s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
+                log.line(s.name() + ": IKE_SA established between " + s.local + "..." + s.remote + " " + est.ike()
+                        + (s.nat() ? ", NAT detected (" + (est.localBehindNat() ? "local" : "remote")
+                        + " behind NAT), UDP-encapsulated CHILD_SAs" : ""));
+            }
+            case IkeAction.InstallChild c -> {
+                long in = RekeyTimes.rekeyIn(s.child.rekeyTime(), jitter);
+                long id = nextChildId++;
+                IkeSaSlot.Installed i = installer.install(s, c, reqid(s.connection, s.child), id, now,
+                        in < 0 ? Long.MAX_VALUE : now + in);
+                if (i != null) {
+                    s.children.put(c.spiIn(), i);
+                    log.line(s.name() + ": CHILD_SA " + c.child() + "{" + id + "} established with SPIs "
+                            + Integer.toHexString(c.spiIn()) + "_i " + Integer.toHexString(c.spiOut()) + "_o and TS "
+                            + c.localTs() + " === " + c.remoteTs() + " " + c.esp() + (i.udpEncap() ? " (UDP-encapsulated)" : ""));
+                } else {
+                    // the engine believes it installed: delete it at the peer too (RFC 7296 §1.4.1)
+                    after.add(() -> feed(s, new IkeEvent.DeleteChild(c.spiIn(), now), now));
+                }
+            }
+            case IkeAction.ChildFailed f -> {
+                log.line(s.name() + ": CHILD_SA " + f.child() + " failed: " + f.reason());
+                installer.releaseLarval(s);
+            }
+            case IkeAction.RemoveChild r -> {
+                IkeSaSlot.Installed i = s.children.remove(r.spiIn());
+                if (i != null) {
+                    installer.remove(s, i);
+                    log.line(s.name() + ": CHILD_SA " + i.child() + "{" + i.uniqueId() + "} with SPIs "
+                            + Integer.toHexString(r.spiIn()) + "_i " + Integer.toHexString(r.spiOut()) + "_o deleted");
+                }
+            }
+            case IkeAction.IkeRekeyed r -> {
+                bySpi.put(r.spiI(), s);
+                bySpi.put(r.spiR(), s);
+                s.ike = r.ike();
+                long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
+                s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
+                log.line(s.name() + ": IKE_SA rekeyed, SPIs " + Long.toHexString(r.spiI()) + "_i "
+                        + Long.toHexString(r.spiR()) + "_r " + r.ike());
+            }
+            case IkeAction.RekeyFailed f -> {
+                s.rekeyIkeAt = now + 30_000;
+                log.line(s.name() + ": IKE_SA rekey failed (" + f.reason() + "), retrying in 30 s");
+            }
+            case IkeAction.Closed c -> {
+                log.line(s.name() + ": IKE_SA closed: " + c.reason());
+                forget(s);
+            }
+            case IkeAction.DeadPeer d -> {
+                log.line(s.name() + ": peer is dead: " + d.reason() + "; dpd_action=" + d.dpdAction());
+                forget(s);
+                switch (d.dpdAction()) {
+                    case TRAP -> after.add(() -> trap(s.connection, s.child));
+                    case RESTART -> after.add(() -> initiate(s.connection, s.child, 0, now));
+                    case CLEAR -> { }
+                }
+            }
+            case IkeAction.Failed f -> {
+                log.line(s.name() + ": IKE_SA failed: " + f.reason());
+                forget(s);
+                retry(s, f.reason(), now, after);
+            }
+        }
+    }
+
+    /** keyingtries (swanctl.conf(5)): another initial sequence after the peer did not answer (0 = forever). */
+    private void retry(IkeSaSlot s, String reason, long now, List<Runnable> after) {
+        if (s.engine.role() != IkeSaEngine.Role.INITIATOR || s.establishedAt >= 0 || !reason.startsWith("giving up")) {
+            return;
+        }
+        int tries = s.tries + 1;
+        int max = s.connection.keyingtries();
+        if (max != 0 && tries >= max) {
+            log.line(s.name() + ": giving up after " + tries + " keyingtries");
+            return;
+        }
+        if (config.connections().stream().noneMatch(c -> c.name().equals(s.connection.name()))) return;
+        after.add(() -> {
+            IkeSaSlot n = initiate(s.connection, s.child, 0, now);
+            if (n != null) n.tries = tries;
+        });
+    }
+
+    /** The IKE SA is gone: its routes, larval SAs and any CHILD_SA still installed (the engine removed them first). */
+    void forget(IkeSaSlot s) {
+        sas.remove(s.uniqueId);
+        bySpi.values().removeIf(x -> x == s);
+        installer.releaseLarval(s);
+        for (IkeSaSlot.Installed i : List.copyOf(s.children.values())) installer.remove(s, i);
+        s.children.clear();
+        s.timerAt = Long.MAX_VALUE;
+        s.rekeyIkeAt = Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,64 @@
+package org.jipsec.io.ike;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jipsec.core.ike.codec.TrafficSelector;
+import org.jipsec.core.ike.config.IkeConfig;
+import org.jipsec.core.ike.engine.IkeEndpoint;
+import org.jipsec.core.ike.engine.IkeSaEngine;
+import org.jipsec.core.ike.proposal.Negotiated;
+
+/**
+ * What the daemon keeps beside one {@link IkeSaEngine}: its connection and child, the engine's timer, the daemon's
+ * own rekey deadlines, the larval SAs GETSPI made for it and the CHILD_SAs it installed. Owned by the event loop.
+ */
+final class IkeSaSlot {
+
+    /** A CHILD_SA in the kernel: both SPIs, the SPD entries it added (none when a trap policy covers it). */
+    record Installed(String child, long uniqueId, int spiIn, int spiOut, Negotiated esp, boolean udpEncap,
+                     int natPeerPort, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs,
+                     String policyKey, long installedAt, long rekeyAt) {
+        Installed withRekeyAt(long at) {
+            return new Installed(child, uniqueId, spiIn, spiOut, esp, udpEncap, natPeerPort, localTs, remoteTs,
+                    policyKey, installedAt, at);
+        }
+    }
+
+    final long uniqueId;
+    final IkeConfig.Connection connection;
+    final IkeConfig.Child child;
+    final IkeEndpoint local;
+    final IkeEndpoint remote;
+    IkeSaEngine engine;
+    /** The engine's armed timer, or Long.MAX_VALUE. */
+    long timerAt = Long.MAX_VALUE;
+    long rekeyIkeAt = Long.MAX_VALUE;
+    long establishedAt = -1;
+    Negotiated ike;
+    boolean localBehindNat;
+    boolean remoteBehindNat;
+    /** The ACQUIRE that started it, for the first GETSPI (racoon {@code pk_sendgetspi}); 0 when used or none. */
+    int acquireSeq;
+    /** Failed initial sequences so far (keyingtries). */
+    int tries;
+    final Map<Integer, PfkeyKernel.Allocated> larval = new LinkedHashMap<>();
+    final Map<Integer, Installed> children = new LinkedHashMap<>();
+
+    IkeSaSlot(long uniqueId, IkeConfig.Connection connection, IkeConfig.Child child, IkeEndpoint local,
+              IkeEndpoint remote) {
+        this.uniqueId = uniqueId;
+        this.connection = connection;
+        this.child = child;
+        this.local = local;
+        this.remote = remote;
+    }
+
+    boolean nat() {
+        return localBehindNat || remoteBehindNat;
+    }
+
+    String name() {
+        return connection.name() + "[" + uniqueId + "]";
+    }
+}
