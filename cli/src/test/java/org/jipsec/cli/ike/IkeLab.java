@@ -46,6 +46,7 @@ final class IkeLab implements AutoCloseable {
     /** The device in the middle namespace facing right (NAT outside), or null. */
     final String middleOutDev;
     private final List<Process> processes = new ArrayList<>();
+    private org.jipsec.cli.lab.WireCapture whole;
     private final Map<String, Path> logs = new LinkedHashMap<>();
 
     private IkeLab(Path dir, boolean nat) throws IOException {
@@ -161,6 +162,31 @@ final class IkeLab implements AutoCloseable {
         return b.toString();
     }
 
+    /**
+     * Captures right's veth for the whole test (IKE included) into {@code whole.pcapng}; a failing test prints
+     * tshark's one-line summary of it.
+     */
+    Path captureWhole() throws Exception {
+        Path f = dir.resolve("whole.pcapng");
+        whole = org.jipsec.cli.lab.WireCapture.start(right, rightDev, f, dir.resolve("tshark-whole.log"), Duration.ofSeconds(300));
+        return f;
+    }
+
+    /** tshark's summary lines of the whole-test capture (stops it). */
+    String wholeCapture(int maxLines) {
+        if (whole == null) return "";
+        try {
+            whole.close();
+            Thread.sleep(300);
+            CommandResult r = Commands.run(List.of("tshark", "-r", dir.resolve("whole.pcapng").toString()), Duration.ofSeconds(60));
+            List<String> l = r.stdout().lines().toList();
+            return "===== capture on right's veth (" + l.size() + " frames) =====\n"
+                    + String.join("\n", l.subList(0, Math.min(maxLines, l.size()))) + "\n";
+        } catch (Exception e) {
+            return "(capture unreadable: " + e + ")\n";
+        }
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -170,13 +196,20 @@ final class IkeLab implements AutoCloseable {
         try {
             body.run();
         } catch (Throwable t) {
-            System.err.println("########## interop test failed: " + t + "\n" + logs(600));
+            System.err.println("########## interop test failed: " + t + "\n" + logs(600) + wholeCapture(150));
             throw t;
         }
     }
 
     @Override
     public void close() throws IOException {
+        if (whole != null) {
+            try {
+                whole.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<Process> ps;
         synchronized (this) {
             ps = new ArrayList<>(processes);

@@ -77,6 +77,7 @@ class StrongSwanInteropTest {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
                 SwanctlConf c = conf(lab, "ss").withProposals(GCM, "aes128gcm16");
+                lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
@@ -101,6 +102,7 @@ class StrongSwanInteropTest {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
                 SwanctlConf c = conf(lab, "ss").withProposals(CBC, "aes256-sha256");
+                lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
@@ -127,6 +129,7 @@ class StrongSwanInteropTest {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
                 SwanctlConf c = conf(lab, "ss").withProposals(GCM, "aes128gcm16");
+                lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
@@ -212,6 +215,7 @@ class StrongSwanInteropTest {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
                 SwanctlConf c = conf(lab, "ss").withProposals(GCM, "aes128gcm16").withDpd("2s");
+                lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
@@ -260,6 +264,7 @@ class StrongSwanInteropTest {
         try (IkeLab lab = IkeLab.natted(dir)) {
             lab.run(() -> {
                 SwanctlConf c = conf(lab, "nat").withProposals(GCM, "aes128gcm16").withIds("left.ike.test", "right.ike.test");
+                lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none").withRemoteAddr("%any"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner,
