@@ -119,8 +119,11 @@ public final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command with its options set, without picocli (also the AOT training's gateway, {@link AotTraining}). */
+    int run(PrintWriter out, PrintWriter err) throws Exception {
         if (cleanup) return GatewayCleanup.run(this, out, err);
         if (natKeepalive <= 0) {                      // refused with or without --no-tun, before anything is set up
             err.println("jipsec gateway: --nat-keepalive must be a positive number of seconds, not " + natKeepalive);

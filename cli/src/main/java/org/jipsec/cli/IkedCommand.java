@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
                 + "SIGTERM deletes all SAs, telling the peers."},
         footerHeading = "%nExample:%n",
         footer = {"  jipsec iked --config /etc/jipsec/iked.conf --pfkey /run/jipsec/pfkey",
-            "  kill -HUP $(pidof -s jipsec)   # reload iked.conf"})
+            "  pkill -HUP -f 'jipsec.jar iked'   # reload iked.conf"})
 public final class IkedCommand implements Callable<Integer> {
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/jipsec/iked.conf");

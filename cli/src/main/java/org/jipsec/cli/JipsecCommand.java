@@ -73,7 +73,7 @@ public final class JipsecCommand implements Runnable {
         CommandLine sysctl = cl.getSubcommands().get("sysctl");
         if (sysctl != null) sysctl.setUnmatchedOptionsArePositionalParams(true);
         // an unknown command or argument is an error (exit 2, with picocli's suggestion) even when --help is also
-        // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec iked --help`)
+        // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec racoon --help`)
         cl.setExecutionStrategy(parseResult -> {
             CommandLine.ParseResult last = parseResult;
             while (last.hasSubcommand()) last = last.subcommand();

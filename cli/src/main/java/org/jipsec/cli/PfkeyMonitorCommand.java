@@ -36,7 +36,7 @@ public final class PfkeyMonitorCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--pfkey", paramLabel = "PATH", description = "PF_KEY socket path (default: ${DEFAULT-VALUE})")
-    Path pfkey = PfkeyServer.DEFAULT_PATH;
+    Path pfkey = Path.of(PfkeyServer.DEFAULT_PATH_NAME); // a constant: PfkeyServer is not initialised
 
     @Option(names = "--show-keys", description = "Print key bytes (hidden by default)")
     boolean showKeys;

@@ -33,6 +33,7 @@ final class QuickStart {
             return switch (args[0]) {
                 case "setkey" -> setkey(args);
                 case "sysctl" -> sysctl(args);
+                case "aot-train" -> args.length == 1 ? Optional.of(AotTraining.run()) : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (IOException e) {

@@ -53,7 +53,7 @@ public final class SetkeyCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--pfkey", paramLabel = "PATH", description = "PF_KEY socket of jipsecd (default: ${DEFAULT-VALUE})")
-    Path pfkey = PfkeyServer.DEFAULT_PATH;
+    Path pfkey = Path.of(PfkeyServer.DEFAULT_PATH_NAME); // a constant: PfkeyServer is not initialised
 
     @Option(names = "--embedded", description = "Run against an in-process key engine (no daemon; state ends with the command)")
     boolean embedded;

@@ -41,6 +41,11 @@ public final class IkeRuntime {
         void send(IkeEndpoint from, IkeEndpoint to, byte[] message) throws IOException;
     }
 
+    /** strongSwan's {@code half_open_timeout} (strongswan.conf(5)): 30 s. */
+    static final long HALF_OPEN_MILLIS = 30_000;
+    /** More half-open responder SAs than this and new IKE_SA_INIT requests are dropped (counted). */
+    static final int MAX_HALF_OPEN = 1024;
+
     final IkeKernelPort kernel;
     final Network network;
     final IkeLog log;
@@ -52,13 +57,15 @@ public final class IkeRuntime {
     final PolicyTable policies;
     final ChildInstaller installer;
     IkeConfig config;
-    private final Map<String, Integer> reqids = new HashMap<>();
+    private final IkeKernelEvents kernelEvents = new IkeKernelEvents(this);
+    final Map<String, Integer> reqids = new HashMap<>();
     private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
     final Map<Long, IkeSaSlot> sas = new LinkedHashMap<>();
     private long nextUniqueId = 1;
     private long nextChildId = 1;
     private long droppedUnknownSpi;
     private long droppedNoConnection;
+    private long droppedHalfOpen;
 
     public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
                       RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort) {
@@ -180,13 +187,26 @@ public final class IkeRuntime {
         IkeSaSlot s = ours != 0 ? bySpi.get(ours) : null;
         if (s == null && ours == 0 && fromOriginalInitiator && exchange == 34 && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
             s = halfOpen(from, spiI);
-            if (s == null) s = responder(from, to);
+            if (s == null) {
+                if (halfOpenCount() >= MAX_HALF_OPEN) {
+                    droppedHalfOpen++;
+                    return;
+                }
+                s = responder(from, to);
+                if (s != null) s.halfOpenUntil = now + HALF_OPEN_MILLIS;
+            }
         }
         if (s == null) {
             droppedUnknownSpi++;
             return;
         }
         feed(s, new IkeEvent.Datagram(from, to, bytes, now), now);
+    }
+
+    private int halfOpenCount() {
+        int n = 0;
+        for (IkeSaSlot s : sas.values()) if (s.halfOpenUntil != Long.MAX_VALUE) n++;
+        return n;
     }
 
     private IkeSaSlot halfOpen(IkeEndpoint from, long spiI) {
@@ -208,72 +228,16 @@ public final class IkeRuntime {
         return newSlot(c.get(), c.get().children().getFirst(), IkeSaEngine.Role.RESPONDER, to, from);
     }
 
-    /** A PF_KEY message from the kernel (racoon's pfkey_handler). */
+    /** A PF_KEY message from the kernel (racoon's pfkey_handler): {@link IkeKernelEvents}. */
     public void kernelEvent(KernelEvent e, long now) {
-        switch (e) {
-            case KernelEvent.Acquire a -> acquire(a, now);
-            case KernelEvent.Expire x -> {
-                Found f = bySaSpi(x.sa().spi());
-                if (f == null) return;
-                log.line(f.slot.name() + ": " + (x.hard() ? "hard" : "soft") + " SADB_EXPIRE of " + x.sa());
-                feed(f.slot, x.hard() ? new IkeEvent.DeleteChild(f.child.spiIn(), now)
-                        : new IkeEvent.RekeyChild(f.child.spiIn(), now), now);
-            }
-            case KernelEvent.SaDeleted d -> {
-                Found f = bySaSpi(d.sa().spi());
-                if (f == null) return;
-                log.line(f.slot.name() + ": " + d.sa() + " was deleted by another PF_KEY client; deleting CHILD_SA");
-                feed(f.slot, new IkeEvent.DeleteChild(f.child.spiIn(), now), now);
-            }
-            case KernelEvent.Flushed fl -> log.line("SADB_FLUSH by another PF_KEY client (satype " + fl.saType() + ")");
-        }
-    }
-
-    private void acquire(KernelEvent.Acquire a, long now) {
-        KernelEvent.Acquire r;
-        try {
-            r = kernel.resolve(a);
-        } catch (IOException ex) {
-            log.line("ACQUIRE " + a.seq() + ": " + ex.getMessage());
-            return;
-        }
-        for (IkeConfig.Connection c : config.connections()) {
-            for (IkeConfig.Child ch : c.children()) {
-                if (r.reqid() == 0 || reqids.get(c.name() + "/" + ch.name()) == null || reqid(c, ch) != r.reqid()) {
-                    continue;
-                }
-                for (IkeSaSlot s : sas.values()) {
-                    if (s.connection.name().equals(c.name())) {
-                        log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": "
-                                + (s.establishedAt < 0 ? "IKE SA " + s.name() + " is being negotiated"
-                                : "IKE SA " + s.name() + " is up; a further CHILD_SA on it is not supported yet"));
-                        return;
-                    }
-                }
-                initiate(c, ch, a.seq(), now);
-                return;
-            }
-        }
-        log.line("ACQUIRE " + a.seq() + " for reqid " + r.reqid() + " " + r.selector().map(Object::toString).orElse("")
-                + ": no trapped child has this policy");
-    }
-
-    record Found(IkeSaSlot slot, IkeSaSlot.Installed child) {}
-
-    Found bySaSpi(int spi) {
-        for (IkeSaSlot s : sas.values()) {
-            for (IkeSaSlot.Installed c : s.children.values()) {
-                if (c.spiIn() == spi || c.spiOut() == spi) return new Found(s, c);
-            }
-        }
-        return null;
+        kernelEvents.handle(e, now);
     }
 
     /** The earliest deadline (engine timers, rekeys), or Long.MAX_VALUE. */
     public long nextDeadline() {
         long t = Long.MAX_VALUE;
         for (IkeSaSlot s : sas.values()) {
-            t = Math.min(t, Math.min(s.timerAt, s.rekeyIkeAt));
+            t = Math.min(t, Math.min(s.halfOpenUntil, Math.min(s.timerAt, s.rekeyIkeAt)));
             for (IkeSaSlot.Installed c : s.children.values()) t = Math.min(t, c.rekeyAt());
         }
         return t;
@@ -283,6 +247,13 @@ public final class IkeRuntime {
     public void timers(long now) {
         for (IkeSaSlot s : List.copyOf(sas.values())) {
             if (!sas.containsKey(s.uniqueId)) continue;
+            if (s.halfOpenUntil <= now) {
+                log.line(s.name() + ": half-open IKE SA from " + s.remote + " not established within "
+                        + HALF_OPEN_MILLIS / 1000 + " s, dropped");
+                droppedHalfOpen++;
+                forget(s);
+                continue;
+            }
             if (s.timerAt <= now) {
                 s.timerAt = Long.MAX_VALUE;
                 feed(s, new IkeEvent.Timer(now), now);
@@ -310,6 +281,11 @@ public final class IkeRuntime {
     /** IKE_SA_INIT requests no connection matched. */
     public long droppedNoConnection() {
         return droppedNoConnection;
+    }
+
+    /** Half-open responder SAs dropped: timed out, or over {@link #MAX_HALF_OPEN}. */
+    public long droppedHalfOpen() {
+        return droppedHalfOpen;
     }
 
     public int saCount() {
@@ -345,6 +321,7 @@ public final class IkeRuntime {
                 s.localBehindNat = est.localBehindNat();
                 s.remoteBehindNat = est.remoteBehindNat();
                 s.establishedAt = now;
+                s.halfOpenUntil = Long.MAX_VALUE;
                 s.tries = 0;
                 long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
                 s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
@@ -410,6 +387,8 @@ public final class IkeRuntime {
                 forget(s);
                 retry(s, f.reason(), now, after);
             }
+            // actions other branches add to the engine (key log, ...) that this daemon does not carry out yet
+            default -> log.line(s.name() + ": action " + a.getClass().getSimpleName() + " not handled by this daemon");
         }
     }
 

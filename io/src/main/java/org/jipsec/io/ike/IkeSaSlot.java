@@ -35,6 +35,8 @@ final class IkeSaSlot {
     long timerAt = Long.MAX_VALUE;
     long rekeyIkeAt = Long.MAX_VALUE;
     long establishedAt = -1;
+    /** A responder not established by then is dropped (strongSwan's half_open_timeout), or Long.MAX_VALUE. */
+    long halfOpenUntil = Long.MAX_VALUE;
     Negotiated ike;
     boolean localBehindNat;
     boolean remoteBehindNat;

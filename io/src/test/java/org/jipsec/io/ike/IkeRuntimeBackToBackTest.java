@@ -275,4 +275,51 @@ class IkeRuntimeBackToBackTest {
         assertEquals(0, a.rt.saCount());
         assertEquals(0, b.rt.saCount());
     }
+
+    @Test
+    void aHalfOpenResponderIsDroppedAfterThirtySeconds() throws Exception {
+        setUp("start", "k", "k");
+        a.rt.start(now);
+        Packet init = wire.poll();
+        b.rt.datagram(init.from(), init.dst(), init.bytes(), now);
+        wire.clear(); // the response and everything after it are lost
+        assertEquals(1, b.rt.saCount());
+        now += 29_999;
+        b.rt.timers(now);
+        assertEquals(1, b.rt.saCount());
+        now += 1;
+        assertEquals(now, b.rt.nextDeadline());
+        b.rt.timers(now);
+        assertEquals(0, b.rt.saCount());
+        assertEquals(1, b.rt.droppedHalfOpen());
+        assertEquals(List.of(), b.kernel.take(), "no kernel state for a half-open SA");
+    }
+
+    @Test
+    void aFlushDeletesTheChildrenAtThePeerAndTheNextAcquireBringsThemBack() throws Exception {
+        setUp("trap", "k", "k");
+        a.rt.start(now);
+        b.rt.start(now);
+        a.rt.kernelEvent(a.kernel.acquireFor(a.kernel.outboundPolicy(), 5), now);
+        pump();
+        a.kernel.take();
+        b.kernel.take();
+        a.kernel.sas.clear(); // setkey -F by someone else
+        a.rt.kernelEvent(new org.jipsec.core.ikekernel.KernelEvent.Flushed(0), now);
+        pump();
+        assertLines(List.of("DELETE 1\\w+ 10.0.0.2->10.0.0.1", "DELETE 2\\w+ 10.0.0.1->10.0.0.2"), a.kernel.take());
+        assertLines(List.of("DELETE 2\\w+ 10.0.0.1->10.0.0.2", "DELETE 1\\w+ 10.0.0.2->10.0.0.1", "SPDDELETE 1",
+                "SPDDELETE 2"), b.kernel.take());
+        assertEquals(Map.of(), b.kernel.sas);
+        assertEquals(1, a.rt.saCount(), "the IKE SA stays");
+
+        // the trap fires again: the childless IKE SA is replaced by a new one with the child
+        a.rt.kernelEvent(a.kernel.acquireFor(a.kernel.outboundPolicy(), 6), now);
+        pump();
+        assertEquals(1, a.rt.saCount());
+        assertEquals(1, b.rt.saCount());
+        assertEquals(2, a.kernel.sas.size());
+        assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet());
+        assertTrue(a.log.stream().anyMatch(l -> l.contains("has no CHILD_SA left")), String.join("\n", a.log));
+    }
 }

@@ -1,0 +1,173 @@
+package org.jipsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jipsec.io.netns.Commands;
+import org.jipsec.io.netns.VethPair;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jipsec iked ↔ jipsec iked (issue #14): two namespaces, each with a {@code jipsec gateway} process (TUN) and a
+ * {@code jipsec iked} process keyed by a PSK. A's child is {@code start_action=trap}, B only responds. The first
+ * ping makes A's jipsecd send SADB_ACQUIRE; after IKE_SA_INIT/IKE_AUTH the ping goes through the tunnel;
+ * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs;
+ * SIGTERM of A's iked deletes the SAs on both sides (B logs the peer's Delete). Root only.
+ */
+class IkedEndToEndTest {
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void needRoot() throws Exception {
+        DaemonProcess.need();
+    }
+
+    static String conf(String local, String remote, String localTs, String remoteTs, String start) {
+        return """
+                connections {
+                    ab {
+                        version = 2
+                        local_addrs = %s
+                        remote_addrs = %s
+                        proposals = aes128gcm16-prfsha256-x25519
+                        local {
+                            auth = psk
+                        }
+                        remote {
+                            auth = psk
+                            id = %s
+                        }
+                        children {
+                            net {
+                                local_ts = %s
+                                remote_ts = %s
+                                esp_proposals = aes128gcm16
+                                start_action = %s
+                            }
+                        }
+                    }
+                }
+                secrets {
+                    ike-ab {
+                        id-a = %s
+                        id-b = %s
+                        secret = "iked-e2e-test-psk-not-real"
+                    }
+                }
+                """.formatted(local, remote, remote, localTs, remoteTs, start, local, remote);
+    }
+
+    Process iked(String ns, String name, Path config, Path pfkey) throws Exception {
+        return new ProcessBuilder(DaemonProcess.command(ns, "iked", "--config", config.toString(), "--pfkey",
+                pfkey.toString(), "--control", dir.resolve(name + ".ctl").toString()))
+                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile())
+                .start();
+    }
+
+    String log(String name) {
+        return DaemonProcess.read(dir.resolve(name + ".err"));
+    }
+
+    void waitLog(String name, String text, Process p) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (log(name).contains(text) || DaemonProcess.read(dir.resolve(name + ".out")).contains(text)) return;
+            if (p != null && !p.isAlive()) break;
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never logged '" + text + "':\n" + log(name));
+    }
+
+    static final Pattern SPI = Pattern.compile("spi=\\d+\\(0x([0-9a-f]+)\\)");
+
+    static TreeSet<String> spis(String dump) {
+        TreeSet<String> s = new TreeSet<>();
+        Matcher m = SPI.matcher(dump);
+        while (m.find()) s.add(m.group(1));
+        return s;
+    }
+
+    String setkeyDump(String ns, Path pfkey) throws Exception {
+        return DaemonProcess.run(ns, "setkey", "--pfkey", pfkey.toString(), "-D").stdout();
+    }
+
+    @Test
+    void trapPingRekeyFreeReloadAndTerminate() throws Exception {
+        try (GatewayLab g = new GatewayLab(dir)) {
+            String a = g.lab.namespace(), b = g.lab.namespace();
+            VethPair v = g.lab.veth(a, b);
+            g.lab.address(a, v.a(), "10.87.0.1/24");
+            g.lab.address(b, v.b(), "10.87.0.2/24");
+            g.exec(a, 10, "ip", "addr", "add", "10.87.1.1/32", "dev", "lo");
+            g.exec(b, 10, "ip", "addr", "add", "10.87.2.1/32", "dev", "lo");
+            Path pa = dir.resolve("a/pfkey"), pb = dir.resolve("b/pfkey");
+            Files.createDirectories(pa.getParent());
+            Files.createDirectories(pb.getParent());
+            Path ca = dir.resolve("a.conf"), cb = dir.resolve("b.conf");
+            Files.writeString(ca, conf("10.87.0.1", "10.87.0.2", "10.87.1.0/24", "10.87.2.0/24", "trap"));
+            Files.writeString(cb, conf("10.87.0.2", "10.87.0.1", "10.87.2.0/24", "10.87.1.0/24", "none"));
+            Process ia = null, ib = null;
+            try (DaemonProcess ga = DaemonProcess.start(dir, "gwa", a, "jipik0", "--pfkey", pa.toString());
+                 DaemonProcess gb = DaemonProcess.start(dir, "gwb", b, "jipik0", "--pfkey", pb.toString())) {
+                g.exec(a, 10, "ip", "route", "add", "10.87.2.0/24", "dev", "jipik0", "src", "10.87.1.1");
+                g.exec(b, 10, "ip", "route", "add", "10.87.1.0/24", "dev", "jipik0", "src", "10.87.2.1");
+                assertTrue(spis(setkeyDump(a, pa)).isEmpty());
+                ib = iked(b, "ikedb", cb, pb);
+                ia = iked(a, "ikeda", ca, pa);
+                waitLog("ikedb", "jipsec iked: running on 10.87.0.2", ib);
+                waitLog("ikeda", "trap policies installed", ia);
+
+                // the first packet is trapped (ACQUIRE); the ping goes through once IKE has installed the SAs
+                boolean pinged = false;
+                for (int i = 0; i < 20 && !pinged; i++) {
+                    pinged = g.exec(a, 10, "ping", "-c", "1", "-W", "1", "-I", "10.87.1.1", "10.87.2.1").ok();
+                }
+                assertTrue(pinged, "no ping through the tunnel\nA:\n" + log("ikeda") + "\nB:\n" + log("ikedb")
+                        + "\ngw A:\n" + ga.stderr());
+                assertTrue(log("ikeda").contains("(ACQUIRE "), log("ikeda"));
+                assertTrue(log("ikeda").contains("CHILD_SA net{1} established"), log("ikeda"));
+                assertTrue(log("ikedb").contains("CHILD_SA net{1} established"), log("ikedb"));
+                String da = setkeyDump(a, pa), db = setkeyDump(b, pb);
+                TreeSet<String> sa = spis(da), sb = spis(db);
+                assertEquals(2, sa.size(), da);
+                assertEquals(sa, sb, "both sides hold the same SA pair\n" + da + "\n" + db);
+                assertTrue(da.contains("esp mode=tunnel") && da.contains("E: 20 "), da); // 20 = aes-gcm-16
+                assertTrue(da.contains("10.87.0.2 10.87.0.1") && da.contains("10.87.0.1 10.87.0.2"), da);
+                assertFalse(log("ikeda").contains("iked-e2e-test-psk") || log("ikedb").contains("iked-e2e-test-psk"));
+
+                // SIGHUP, file unchanged: nothing renegotiated
+                Commands.check(List.of("kill", "-HUP", Long.toString(ia.pid())), Duration.ofSeconds(10));
+                waitLog("ikeda", "reload: unchanged [ab]", ia);
+                assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over SIGHUP");
+                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+
+                // SIGTERM: A deletes the IKE SA (and so its children) at B, both kernels lose the SAs
+                ia.destroy();
+                assertTrue(ia.waitFor(30, TimeUnit.SECONDS), "iked A did not exit on SIGTERM\n" + log("ikeda"));
+                assertTrue(log("ikeda").contains("stopped"), log("ikeda"));
+                waitLog("ikedb", "IKE_SA closed: deleted by", ib);
+                assertTrue(spis(setkeyDump(a, pa)).isEmpty(), setkeyDump(a, pa));
+                for (int i = 0; i < 40 && !spis(setkeyDump(b, pb)).isEmpty(); i++) Thread.sleep(100);
+                assertTrue(spis(setkeyDump(b, pb)).isEmpty(), setkeyDump(b, pb));
+            } finally {
+                for (Process p : new Process[] {ia, ib}) {
+                    if (p != null) {
+                        p.destroy();
+                        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+                    }
+                }
+            }
+        }
+    }
+}
