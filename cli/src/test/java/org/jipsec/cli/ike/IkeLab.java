@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>The lab owns every process started through it ({@link #own}) and every log file ({@link #log}); {@link #close()}
  * kills the processes (by their own handles) and deletes the namespaces. {@link #run} prints all logs when the test
- * body fails, so a failure shows both sides' view.
+ * body fails (and also when it passes, with {@code IKE_LAB_LOGS=1} in the environment), so a failure shows both
+ * sides' view.
  */
 final class IkeLab implements AutoCloseable {
 
@@ -195,6 +196,9 @@ final class IkeLab implements AutoCloseable {
     void run(Body body) throws Exception {
         try {
             body.run();
+            if ("1".equals(System.getenv("IKE_LAB_LOGS"))) {
+                System.err.println("########## interop test passed (IKE_LAB_LOGS=1)\n" + logs(600) + wholeCapture(150));
+            }
         } catch (Throwable t) {
             System.err.println("########## interop test failed: " + t + "\n" + logs(600) + wholeCapture(150));
             throw t;
