@@ -31,11 +31,13 @@ import picocli.CommandLine.Option;
  * SIGHUP reloads {@code --config}, changing only what changed.
  */
 @Command(name = "iked", mixinStandardHelpOptions = true,
-        description = {"Run the IKEv2 daemon: negotiates ESP SAs with peers as configured in a swanctl.conf-syntax "
-                + "file (pre-shared keys) and installs them in jipsecd through PF_KEY (GETSPI, UPDATE, ADD, DELETE, "
-                + "X_SPDADD). start_action=trap installs policies so that the first packet starts the exchange; "
-                + "start initiates at load. SIGHUP reloads --config (unchanged connections keep their SAs); "
-                + "SIGTERM deletes all SAs, telling the peers."},
+        description = {"Run the IKEv2 daemon (RFC 7296, pre-shared keys) that keys jipsecd through PF_KEY.",
+            "",
+            "Negotiates ESP SAs with the peers of a swanctl.conf-syntax file and installs them through PF_KEY "
+                + "(GETSPI, UPDATE, ADD, DELETE, X_SPDADD), as racoon keys NetBSD's kernel. start_action=trap installs "
+                + "policies so that the first packet starts the exchange; start initiates at load. SIGHUP reloads "
+                + "--config (unchanged connections keep their SAs; a file with an error changes nothing); SIGTERM "
+                + "deletes all SAs, telling the peers."},
         footerHeading = "%nExample:%n",
         footer = {"  jipsec iked --config /etc/jipsec/iked.conf --pfkey /run/jipsec/pfkey",
             "  pkill -HUP -f 'jipsec.jar iked'   # reload iked.conf"})

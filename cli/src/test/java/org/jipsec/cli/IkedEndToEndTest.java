@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * jipsec iked ↔ jipsec iked (issue #14): two namespaces, each with a {@code jipsec gateway} process (TUN) and a
  * {@code jipsec iked} process keyed by a PSK. A's child is {@code start_action=trap}, B only responds. The first
  * ping makes A's jipsecd send SADB_ACQUIRE; after IKE_SA_INIT/IKE_AUTH the ping goes through the tunnel;
- * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs;
- * SIGTERM of A's iked deletes the SAs on both sides (B logs the peer's Delete). Root only.
+ * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs, with
+ * a broken one is refused naming file and line;
+ * SIGTERM of A's iked deletes the SAs on both sides (B logs the peer's Delete). {@code jipsec pfkey-monitor} on A's
+ * PF_KEY socket shows the messages in racoon's order: REGISTER ESP/AH, X_SPDADD (trap), ACQUIRE, X_SPDGET, GETSPI,
+ * UPDATE, ADD; at SIGTERM DELETE, then X_SPDDELETE2. Root only.
  */
 class IkedEndToEndTest {
 
@@ -98,6 +101,28 @@ class IkedEndToEndTest {
         return s;
     }
 
+    static final Pattern MSG = Pattern.compile("(?m)^sadb_msg\\{ version=2 type=(\\d+) errno=\\d+ satype=(\\d+)");
+
+    /** The PF_KEY message types pfkey-monitor printed, consecutive repeats (request and reply) folded, DUMPs left out. */
+    List<String> pfkeyTypes() {
+        List<String> out = new java.util.ArrayList<>();
+        Matcher m = MSG.matcher(DaemonProcess.read(dir.resolve("monitor.out")));
+        while (m.find()) {
+            String name = switch (Integer.parseInt(m.group(1))) {
+                case 1 -> "GETSPI"; case 2 -> "UPDATE"; case 3 -> "ADD"; case 4 -> "DELETE"; case 6 -> "ACQUIRE";
+                case 7 -> "REGISTER"; case 8 -> "EXPIRE"; case 10, 11 -> null; // setkey -D, the monitor's own
+                case 14 -> "X_SPDADD"; case 16 -> "X_SPDGET";
+                case 22 -> "X_SPDDELETE2"; default -> "type " + m.group(1);
+            };
+            if (name == null) continue;
+            String sat = switch (Integer.parseInt(m.group(2))) {
+                case 0 -> ""; case 2 -> "/AH"; case 3 -> "/ESP"; default -> "/" + m.group(2);
+            };
+            if (out.isEmpty() || !out.getLast().equals(name + sat)) out.add(name + sat);
+        }
+        return out;
+    }
+
     String setkeyDump(String ns, Path pfkey) throws Exception {
         return DaemonProcess.run(ns, "setkey", "--pfkey", pfkey.toString(), "-D").stdout();
     }
@@ -117,12 +142,15 @@ class IkedEndToEndTest {
             Path ca = dir.resolve("a.conf"), cb = dir.resolve("b.conf");
             Files.writeString(ca, conf("10.87.0.1", "10.87.0.2", "10.87.1.0/24", "10.87.2.0/24", "trap"));
             Files.writeString(cb, conf("10.87.0.2", "10.87.0.1", "10.87.2.0/24", "10.87.1.0/24", "none"));
-            Process ia = null, ib = null;
+            Process ia = null, ib = null, monitor = null;
             try (DaemonProcess ga = DaemonProcess.start(dir, "gwa", a, "jipik0", "--pfkey", pa.toString());
                  DaemonProcess gb = DaemonProcess.start(dir, "gwb", b, "jipik0", "--pfkey", pb.toString())) {
                 g.exec(a, 10, "ip", "route", "add", "10.87.2.0/24", "dev", "jipik0", "src", "10.87.1.1");
                 g.exec(b, 10, "ip", "route", "add", "10.87.1.0/24", "dev", "jipik0", "src", "10.87.2.1");
                 assertTrue(spis(setkeyDump(a, pa)).isEmpty());
+                monitor = new ProcessBuilder(DaemonProcess.command(a, "pfkey-monitor", "--pfkey", pa.toString()))
+                        .redirectOutput(dir.resolve("monitor.out").toFile()).redirectErrorStream(false).start();
+                Thread.sleep(1500);
                 ib = iked(b, "ikedb", cb, pb);
                 ia = iked(a, "ikeda", ca, pa);
                 waitLog("ikedb", "jipsec iked: running on 10.87.0.2", ib);
@@ -146,11 +174,23 @@ class IkedEndToEndTest {
                 assertTrue(da.contains("10.87.0.2 10.87.0.1") && da.contains("10.87.0.1 10.87.0.2"), da);
                 assertFalse(log("ikeda").contains("iked-e2e-test-psk") || log("ikedb").contains("iked-e2e-test-psk"));
 
+                // what A's iked and jipsecd said over PF_KEY (pfkey-monitor, promiscuous as setkey -x): racoon's order
+                assertEquals(List.of("REGISTER/ESP", "REGISTER/AH", "X_SPDADD", "ACQUIRE/ESP", "X_SPDGET", "GETSPI/ESP",
+                        "UPDATE/ESP", "ADD/ESP"), pfkeyTypes(), DaemonProcess.read(dir.resolve("monitor.out")));
                 // SIGHUP, file unchanged: nothing renegotiated
                 Commands.check(List.of("kill", "-HUP", Long.toString(ia.pid())), Duration.ofSeconds(10));
                 waitLog("ikeda", "reload: unchanged [ab]", ia);
                 assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over SIGHUP");
                 assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+
+                // SIGHUP with a broken file: refused with file:line, nothing changes
+                String good = Files.readString(ca);
+                Files.writeString(ca, good.replace("start_action = trap", "start_action = trap\n        bogus = 1"));
+                Commands.check(List.of("kill", "-HUP", Long.toString(ia.pid())), Duration.ofSeconds(10));
+                waitLog("ikeda", "reload refused, nothing changed: " + ca + ":", ia);
+                assertTrue(log("ikeda").contains("unsupported key 'connections.ab.children.net.bogus'"), log("ikeda"));
+                assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over a refused reload");
+                Files.writeString(ca, good);
 
                 // SIGTERM: A deletes the IKE SA (and so its children) at B, both kernels lose the SAs
                 ia.destroy();
@@ -160,8 +200,11 @@ class IkedEndToEndTest {
                 assertTrue(spis(setkeyDump(a, pa)).isEmpty(), setkeyDump(a, pa));
                 for (int i = 0; i < 40 && !spis(setkeyDump(b, pb)).isEmpty(); i++) Thread.sleep(100);
                 assertTrue(spis(setkeyDump(b, pb)).isEmpty(), setkeyDump(b, pb));
+                List<String> types = pfkeyTypes();
+                assertEquals(List.of("DELETE/ESP", "X_SPDDELETE2"), types.subList(types.size() - 2, types.size()),
+                        "SIGTERM: both SAs deleted, then the trap policies: " + types);
             } finally {
-                for (Process p : new Process[] {ia, ib}) {
+                for (Process p : new Process[] {ia, ib, monitor}) {
                     if (p != null) {
                         p.destroy();
                         if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();

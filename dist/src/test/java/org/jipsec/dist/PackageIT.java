@@ -151,7 +151,7 @@ class PackageIT {
     void manPagesRenderWithoutWarningsAndHaveTheirSections() throws Exception {
         Assumptions.assumeTrue(run(List.of("man", "--version"), null).status() == 0, "man-db not installed");
         for (String page : List.of("jipsec", "jipsec-setkey", "jipsec-sysctl", "jipsec-gateway", "jipsec-algorithms",
-                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench")) {
+                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-iked")) {
             Path file = root.resolve("usr/share/man/man8/" + page + ".8.gz");
             Run r = run(List.of("man", "--warnings", "-l", file.toString()),
                     Map.of("PATH", "/usr/bin:/bin", "MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat"));

@@ -32,6 +32,12 @@ public interface IkeKernelPort {
     /** SADB_X_SPDDELETE2 by id. */
     void spdDelete(int id) throws IOException;
 
+    /** SADB_GET: the SA's current lifetime; empty when the SA is gone or the kernel does not say. */
+    default java.util.Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa)
+            throws IOException {
+        return java.util.Optional.empty();
+    }
+
     /** SADB_X_SPDGET of the ACQUIRE's policy: its selector, mode and reqid. */
     KernelEvent.Acquire resolve(KernelEvent.Acquire acquire) throws IOException;
 }

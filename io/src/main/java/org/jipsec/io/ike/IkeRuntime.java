@@ -256,6 +256,9 @@ public final class IkeRuntime {
             }
             if (s.timerAt <= now) {
                 s.timerAt = Long.MAX_VALUE;
+                if (s.establishedAt >= 0 && s.connection.dpdDelay().isPositive() && inboundTrafficSince(s)) {
+                    feed(s, new IkeEvent.InboundTraffic(now), now);
+                }
                 feed(s, new IkeEvent.Timer(now), now);
             }
             if (s.rekeyIkeAt <= now && sas.containsKey(s.uniqueId)) {
@@ -271,6 +274,27 @@ public final class IkeRuntime {
                 }
             }
         }
+    }
+
+    /**
+     * Whether ESP arrived on one of the SA's children since the last look: the use time of the inbound SAs' current
+     * lifetimes (SADB_GET), as strongSwan asks the kernel before a liveness check (§2.4: only after dpd_delay
+     * without inbound traffic).
+     */
+    private boolean inboundTrafficSince(IkeSaSlot s) {
+        long newest = s.lastUseTime;
+        for (IkeSaSlot.Installed c : s.children.values()) {
+            try {
+                var u = kernel.usage(new org.jipsec.core.ikekernel.SaId(org.jipsec.core.ipsec.SaType.ESP, c.spiIn(),
+                        new Endpoint(s.remote.address()), new Endpoint(s.local.address())));
+                if (u.isPresent()) newest = Math.max(newest, u.get().useTime());
+            } catch (IOException e) {
+                log.line(s.name() + ": " + e.getMessage());
+            }
+        }
+        boolean seen = newest > s.lastUseTime;
+        s.lastUseTime = newest;
+        return seen;
     }
 
     /** Datagrams dropped because no IKE SA had their SPI (or they were too short for a header). */
@@ -295,7 +319,16 @@ public final class IkeRuntime {
     // ---- the engine and its actions ----
 
     void feed(IkeSaSlot s, IkeEvent e, long now) {
-        List<IkeAction> actions = s.engine.handle(e);
+        List<IkeAction> actions;
+        try {
+            actions = s.engine.handle(e);
+        } catch (RuntimeException ex) {
+            // a bug or a configuration the engine cannot use (e.g. an identity without an ID payload encoding):
+            // this IKE SA is given up, the daemon goes on
+            log.line(s.name() + ": IKE_SA failed: internal error on " + e.getClass().getSimpleName() + ": " + ex);
+            forget(s);
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         for (IkeAction a : actions) apply(s, a, now, after);
         if (sas.containsKey(s.uniqueId)) {

@@ -9,6 +9,10 @@ import org.jipsec.core.ike.control.AdminResult;
 import org.jipsec.core.ike.control.IkeStatus;
 import org.jipsec.core.ike.engine.IkeEvent;
 import org.jipsec.core.ike.engine.IkeSaEngine;
+import org.jipsec.core.ikekernel.GetSa;
+import org.jipsec.core.ikekernel.SaId;
+import org.jipsec.core.ipsec.Endpoint;
+import org.jipsec.core.ipsec.SaType;
 
 /**
  * The admin commands (swanctl's --initiate/--terminate/--rekey/--list-sas), SIGHUP reload and shutdown, run on the
@@ -103,11 +107,17 @@ public final class IkeRuntimeAdmin {
         for (IkeSaSlot s : rt.sas.values()) {
             List<IkeStatus.ChildSaStatus> children = new ArrayList<>();
             for (IkeSaSlot.Installed i : s.children.values()) {
+                Optional<GetSa.Usage> used = usage(new SaId(SaType.ESP, i.spiIn(), new Endpoint(s.remote.address()),
+                        new Endpoint(s.local.address())));
+                Optional<GetSa.Usage> sent = usage(new SaId(SaType.ESP, i.spiOut(), new Endpoint(s.local.address()),
+                        new Endpoint(s.remote.address())));
                 children.add(new IkeStatus.ChildSaStatus(i.child(), i.uniqueId(), "INSTALLED",
                         ChildInstaller.mode(s.child).keyword().toUpperCase(java.util.Locale.ROOT), i.udpEncap(),
                         hex8(i.spiIn()), hex8(i.spiOut()), i.esp().toString(),
                         i.localTs().stream().map(Object::toString).toList(),
-                        i.remoteTs().stream().map(Object::toString).toList(), -1, -1, -1, -1,
+                        i.remoteTs().stream().map(Object::toString).toList(), used.map(GetSa.Usage::bytes).orElse(-1L),
+                        used.map(GetSa.Usage::packets).orElse(-1L), sent.map(GetSa.Usage::bytes).orElse(-1L),
+                        sent.map(GetSa.Usage::packets).orElse(-1L),
                         (now - i.installedAt()) / 1000, seconds(i.rekeyAt(), now)));
             }
             IkeSaEngine e = s.engine;
@@ -121,6 +131,14 @@ public final class IkeRuntimeAdmin {
                     s.establishedAt < 0 ? -1 : (now - s.establishedAt) / 1000, seconds(s.rekeyIkeAt, now), children));
         }
         return new IkeStatus(rt.config.connections().stream().map(IkeConfig.Connection::name).toList(), out);
+    }
+
+    private Optional<GetSa.Usage> usage(SaId sa) {
+        try {
+            return rt.kernel.usage(sa);
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static String hex8(int v) {

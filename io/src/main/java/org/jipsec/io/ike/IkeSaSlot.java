@@ -42,6 +42,8 @@ final class IkeSaSlot {
     boolean remoteBehindNat;
     /** The ACQUIRE that started it, for the first GETSPI (racoon {@code pk_sendgetspi}); 0 when used or none. */
     int acquireSeq;
+    /** The newest use time (kernel seconds) seen on an inbound SA, for the liveness check (RFC 7296 §2.4). */
+    long lastUseTime;
     /** Failed initial sequences so far (keyingtries). */
     int tries;
     final Map<Integer, PfkeyKernel.Allocated> larval = new LinkedHashMap<>();

@@ -178,6 +178,19 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
         }
     }
 
+    /** SADB_GET: the SA's current lifetime (bytes, packets, use time); empty if it is gone (ENOENT). */
+    @Override
+    public Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa) throws IOException {
+        try {
+            PfkeyMessage r = request(new org.jipsec.core.ikekernel.GetSa(sa).toMessage(nextSeq(), pid), "SADB_GET of " + sa);
+            KernelMessages.wipeKeys(r);
+            return org.jipsec.core.ikekernel.GetSa.usage(r);
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT.number()) return Optional.empty();
+            throw e;
+        }
+    }
+
     /** X_SPDADD / X_SPDUPDATE; returns the policy id the kernel gave. */
     @Override
     public int spdAdd(SpdAdd p) throws IOException {

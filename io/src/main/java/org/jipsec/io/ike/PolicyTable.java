@@ -111,12 +111,12 @@ final class PolicyTable {
         boolean tunnel = mode == IpsecMode.TUNNEL;
         try {
             for (PolicySelector s : TsPolicies.selectors(PolicyDirection.OUTBOUND, localTs, remoteTs)) {
-                ids.add(kernel.spdAdd(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
+                ids.add(addOrUpdate(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
                         tunnel ? Optional.of(local) : Optional.empty(), tunnel ? Optional.of(remote) : Optional.empty(),
                         false)));
             }
             for (PolicySelector s : TsPolicies.selectors(PolicyDirection.INBOUND, remoteTs, localTs)) {
-                ids.add(kernel.spdAdd(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
+                ids.add(addOrUpdate(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
                         tunnel ? Optional.of(remote) : Optional.empty(), tunnel ? Optional.of(local) : Optional.empty(),
                         false)));
             }
@@ -129,6 +129,21 @@ final class PolicyTable {
             log.line("cannot add policy for " + localTs + " === " + remoteTs + ": " + e.getMessage());
             removeIds(ids);
             return null;
+        }
+    }
+
+    /**
+     * X_SPDADD; when a policy with this selector is already there (EEXIST: left by an iked that was killed, or
+     * added by hand) X_SPDUPDATE takes it over, as charon does ({@code kernel_pfkey_ipsec.c} add_policy_internal).
+     */
+    private int addOrUpdate(SpdAdd p) throws IOException {
+        try {
+            return kernel.spdAdd(p);
+        } catch (KernelException e) {
+            if (e.errno() != org.jipsec.core.pfkey.Errno.EEXIST.number()) throw e;
+            log.line("policy " + p.selector() + " exists already; taking it over with X_SPDUPDATE");
+            return kernel.spdAdd(new SpdAdd(p.selector(), p.protocol(), p.mode(), p.level(), p.reqid(),
+                    p.tunnelSource(), p.tunnelDestination(), true));
         }
     }
 

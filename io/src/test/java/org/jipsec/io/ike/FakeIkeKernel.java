@@ -24,6 +24,8 @@ final class FakeIkeKernel implements IkeKernelPort {
     final Map<Integer, String> sas = new LinkedHashMap<>();      // spi -> "src->dst"
     final Map<Integer, String> larval = new LinkedHashMap<>();
     final Map<Integer, SpdAdd> policies = new LinkedHashMap<>();
+    /** What SADB_GET answers per SPI (the data plane's counters); absent = no current lifetime. */
+    final Map<Integer, org.jipsec.core.ikekernel.GetSa.Usage> usage = new LinkedHashMap<>();
     private final int spiBase;
     private int nextSpi;
     private int nextPolicy = 1;
@@ -74,10 +76,22 @@ final class FakeIkeKernel implements IkeKernelPort {
     }
 
     @Override
-    public int spdAdd(SpdAdd p) {
+    public Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa) {
+        return Optional.ofNullable(usage.get(sa.spi()));
+    }
+
+    @Override
+    public int spdAdd(SpdAdd p) throws IOException {
+        Integer old = policies.entrySet().stream().filter(e -> e.getValue().selector().equals(p.selector()))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (old != null && !p.update()) {
+            log.add("SPDADD EEXIST");
+            throw new KernelException("X_SPDADD: exists", org.jipsec.core.pfkey.Errno.EEXIST.number());
+        }
+        if (old != null) policies.remove(old);
         int id = nextPolicy++;
         policies.put(id, p);
-        log.add("SPDADD " + p.selector().direction().keyword() + " " + p.selector().source().address().getHostAddress()
+        log.add((p.update() ? "SPDUPDATE " : "SPDADD ") + p.selector().direction().keyword() + " " + p.selector().source().address().getHostAddress()
                 + "/" + p.selector().sourcePrefixBits() + " " + p.selector().destination().address().getHostAddress()
                 + "/" + p.selector().destinationPrefixBits() + " " + p.level().keyword() + " reqid " + p.reqid()
                 + " -> " + id);

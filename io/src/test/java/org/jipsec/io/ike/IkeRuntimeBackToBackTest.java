@@ -322,4 +322,78 @@ class IkeRuntimeBackToBackTest {
         assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet());
         assertTrue(a.log.stream().anyMatch(l -> l.contains("has no CHILD_SA left")), String.join("\n", a.log));
     }
+
+    @Test
+    void livenessCheckOnlyWithoutInboundEspAndStatusCountsFromTheKernel() throws Exception {
+        String dpd = "version = 2\n                        dpd_delay = 30s";
+        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k").replace("version = 2", dpd)),
+                0x1000);
+        b = side(B, A, parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k").replace("version = 2", dpd)),
+                0x2000);
+        b.rt.start(now);
+        a.rt.start(now);
+        pump();
+        IkeStatus.ChildSaStatus child = b.admin.status(now).sas().getFirst().children().getFirst();
+        int bIn = Integer.parseUnsignedInt(child.spiIn(), 16);
+        int bOut = Integer.parseUnsignedInt(child.spiOut(), 16);
+        // ESP arrived at B (the data plane's use time moved), none at A
+        b.kernel.usage.put(bIn, new org.jipsec.core.ikekernel.GetSa.Usage(7, 700, 1, 50));
+        b.kernel.usage.put(bOut, new org.jipsec.core.ikekernel.GetSa.Usage(5, 420, 1, 50));
+        now += 30_000;
+        a.rt.timers(now);
+        b.rt.timers(now);
+        assertEquals(1, wire.size(), "only A sends a liveness check: " + wire);
+        assertEquals(b, wire.peek().to(), "A's INFORMATIONAL goes to B");
+        pump();
+        child = b.admin.status(now).sas().getFirst().children().getFirst();
+        assertEquals(700, child.bytesIn());
+        assertEquals(7, child.packetsIn());
+        assertEquals(420, child.bytesOut());
+        assertEquals(5, child.packetsOut());
+        assertEquals(-1, a.admin.status(now).sas().getFirst().children().getFirst().bytesIn(), "unknown: -1");
+
+        // B again after dpd_delay, with no further traffic: now it checks too
+        now += 30_000;
+        b.rt.timers(now);
+        assertEquals(1, wire.stream().filter(p -> p.to() == a).count(), "B's liveness check: " + wire);
+    }
+
+    @Test
+    void keyingtriesRepeatsTheInitialExchangeWhenThePeerNeverAnswers() throws Exception {
+        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")
+                .replace("version = 2", "version = 2\n                        keyingtries = 3")), 0x1000);
+        a.rt.start(now);
+        int sent = 0;
+        for (int i = 0; i < 100 && a.rt.nextDeadline() != Long.MAX_VALUE; i++) {
+            sent += wire.size();
+            wire.clear(); // the peer is not there
+            now = a.rt.nextDeadline();
+            a.rt.timers(now);
+        }
+        sent += wire.size();
+        wire.clear();
+        assertEquals(0, a.rt.saCount());
+        assertEquals(3 * 6, sent, "3 keyingtries of IKE_SA_INIT, each sent once and retransmitted 5 times");
+        assertEquals(2, a.log.stream().filter(l -> l.contains("initiating IKE_SA")).count() - 1, String.join("\n", a.log));
+        assertTrue(a.log.stream().anyMatch(l -> l.contains("giving up after 3 keyingtries")), String.join("\n", a.log));
+        assertTrue(now - 1_000 > 3 * 160_000, "strongSwan's timing: about 165 s per try, virtual");
+    }
+
+    @Test
+    void trapPoliciesLeftByAKilledIkedAreTakenOverWithSpdUpdate() throws Exception {
+        setUp("trap", "k", "k");
+        a.rt.start(now);
+        a.kernel.take();
+        // iked was killed (-9): its policies stay in the kernel; a new iked starts on the same kernel
+        Side restarted = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "trap", "1h", "k")), 0x3000);
+        FakeIkeKernel k = a.kernel;
+        restarted.rt = new IkeRuntime(restarted.rt.config, k, (from, to, m) -> wire.add(new Packet(b, from, to, m)),
+                restarted.log::add, new SecureRandom(), new Random(7), InetAddress.getByName(A), 500, 4500);
+        restarted.rt.start(now);
+        assertLines(List.of("SPDADD EEXIST", "SPDUPDATE out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 3",
+                "SPDADD EEXIST", "SPDUPDATE in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 4"), k.take());
+        assertEquals(2, k.policies.size());
+        assertTrue(restarted.log.stream().anyMatch(l -> l.contains("trap policies installed")),
+                String.join("\n", restarted.log));
+    }
 }
