@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jipsec.core.ike.config.ConfigException;
 import org.jipsec.core.ike.config.IkeConfig;
+import org.jipsec.core.ike.engine.IkeEndpoint;
 import org.jipsec.io.ike.FileConfigSource;
 import org.jipsec.io.ike.IkeDaemon;
 import org.jipsec.io.ike.IkeHandoffServer;
@@ -19,6 +20,7 @@ import org.jipsec.io.ike.IkeLog;
 import org.jipsec.io.ike.IkeRuntime;
 import org.jipsec.io.ike.IkeTransport;
 import org.jipsec.io.ike.PfkeyKernel;
+import org.jipsec.io.ike.WiresharkKeyLogWriter;
 import org.jipsec.io.pfkey.PfkeyServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,11 @@ public final class IkedCommand implements Callable<Integer> {
             description = "control socket for 'jipsec ike status|initiate|terminate|rekey' (default: ${DEFAULT-VALUE})")
     Path control = DEFAULT_CONTROL;
 
+    @Option(names = "--keylog", paramLabel = "DIR",
+            description = "debugging only: append every IKE SA's and CHILD_SA's keys to DIR/ikev2_decryption_table and "
+                    + "DIR/esp_sa for Wireshark (files 0600; off by default)")
+    Path keylog;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -89,18 +96,43 @@ public final class IkedCommand implements Callable<Integer> {
             log.line("cannot use PF_KEY socket " + pfkey + ": " + e.getMessage() + "; not starting");
             return 1;
         }
+        WiresharkKeyLogWriter keyLog = null;
+        if (keylog != null) {
+            try {
+                keyLog = WiresharkKeyLogWriter.open(keylog);
+                log.line("writing IKE and ESP keys to " + keylog + " for Wireshark (debugging only)");
+            } catch (IOException e) {
+                kernel.close();
+                log.line("--keylog " + keylog + ": " + e.getMessage() + "; not starting");
+                return 1;
+            }
+        }
         IkeTransport transport;
         int natTPort = 4500;
         try {
             transport = IkeTransport.open(local.get(), 500, natTPort, Optional.of(IkeHandoffServer.besidePfkey(pfkey)));
         } catch (IOException e) {
             kernel.close();
+            if (keyLog != null) keyLog.close();
             log.line(e.getMessage() + "; not starting");
             return 1;
         }
-        IkeRuntime runtime = new IkeRuntime(cfg, kernel, (from, to, msg) -> transport.send(
-                new InetSocketAddress(to.address(), to.port()), from.port() != 500 || to.port() != 500, msg),
-                log, new SecureRandom(), new SecureRandom(), local.get(), 500, natTPort);
+        IkeRuntime.Network network = new IkeRuntime.Network() {
+            @Override
+            public void send(IkeEndpoint from, IkeEndpoint to, byte[] msg) throws IOException {
+                // the non-ESP marker on the NAT-T port (RFC 3948 §2.2): whenever one side is not on 500
+                transport.send(new InetSocketAddress(to.address(), to.port()), from.port() != 500 || to.port() != 500,
+                        msg);
+            }
+
+            @Override
+            public void keepalive(IkeEndpoint from, IkeEndpoint to) throws IOException {
+                transport.sendKeepalive(new InetSocketAddress(to.address(), to.port()));
+            }
+        };
+        IkeRuntime runtime = new IkeRuntime(cfg, kernel, network, log, new SecureRandom(), new SecureRandom(),
+                local.get(), 500, natTPort, keyLog);
+        WiresharkKeyLogWriter keyLogToClose = keyLog;
         IkeDaemon daemon = new IkeDaemon(runtime, System::currentTimeMillis);
         daemon.pump(transport);
         daemon.pump(kernel);
@@ -123,6 +155,7 @@ public final class IkedCommand implements Callable<Integer> {
             try {
                 transport.close();
                 kernel.close();
+                if (keyLogToClose != null) keyLogToClose.close();
             } catch (IOException e) {
                 // exiting anyway
             }

@@ -23,7 +23,8 @@ import org.jipsec.core.ipsec.SaType;
  * the exchange runs ({@link #allocate}), then on {@link IkeAction.InstallChild} SADB_UPDATE of that larval SA
  * (falling back to DELETE of the larval SA and SADB_ADD if the kernel refuses the UPDATE, strongSwan's path) and
  * SADB_ADD of the outbound SA, then the policies ({@link PolicyTable}); on {@link IkeAction.RemoveChild} SADB_DELETE
- * of both and the policies it added. NAT-T extensions when NAT was detected (RFC 7296 §2.23, RFC 3948). Keys are
+ * of both and the policies it added. NAT-T extensions with the IKE SA's floated ports when the engine said
+ * {@code udpEncapsulation} (NAT detected, or {@code encap=yes}; RFC 7296 §2.23, RFC 3948). Keys are
  * wiped after the messages were sent.
  */
 final class ChildInstaller {
@@ -52,14 +53,23 @@ final class ChildInstaller {
         return c.mode() == IkeConfig.Mode.TRANSPORT ? IpsecMode.TRANSPORT : IpsecMode.TUNNEL;
     }
 
-    /** The peer's UDP port for ESP-in-UDP: its IKE port once it floated, else the NAT-T port. */
+    /**
+     * The peer's UDP port for ESP-in-UDP: the port of its IKE endpoint once the engine floated it (RFC 7296 §2.23;
+     * a NAT's mapped port), the NAT-T port while it is still the IKE port (GETSPI during IKE_AUTH).
+     */
     int natPeerPort(IkeSaSlot s) {
         return s.remote.port() == ikePort ? natTPort : s.remote.port();
     }
 
+    /** Our UDP port for ESP-in-UDP: our floated IKE port, else the NAT-T port. */
+    int natLocalPort(IkeSaSlot s) {
+        return s.local.port() == ikePort ? natTPort : s.local.port();
+    }
+
     /** SADB_GETSPI (src = peer, dst = us); a random SPI installed with ADD if the kernel refuses. */
     int allocate(IkeSaSlot s, int reqid, boolean udpEncap) {
-        Optional<NatT> nat = udpEncap ? Optional.of(NatT.espInUdp(natPeerPort(s), natTPort)) : Optional.empty();
+        Optional<NatT> nat = udpEncap ? Optional.of(NatT.espInUdp(natPeerPort(s), natLocalPort(s)))
+                : Optional.empty();
         GetSpi req = GetSpi.of(SaType.ESP, new Endpoint(s.remote.address()), new Endpoint(s.local.address()),
                 mode(s.child), reqid, nat);
         try {
@@ -81,21 +91,23 @@ final class ChildInstaller {
     /** Installs both SAs and the policies; the record, or null when the kernel refused (logged). */
     IkeSaSlot.Installed install(IkeSaSlot s, IkeAction.InstallChild c, int reqid, long uniqueId, long now,
                                 long rekeyAt) {
-        IpsecMode mode = mode(s.child);
+        IkeConfig.Child child = s.child(c.child());
+        IpsecMode mode = mode(child);
         boolean encap = s.nat();
         int peerPort = natPeerPort(s);
+        int localPort = natLocalPort(s);
         Endpoint local = new Endpoint(s.local.address());
         Endpoint remote = new Endpoint(s.remote.address());
-        Duration rekey = s.child.rekeyTime();
+        Duration rekey = child.rekeyTime();
         Lifetimes life = new Lifetimes(0, 0, 0, RekeyTimes.lifeSeconds(rekey));
         ChildSaInstall in = null;
         ChildSaInstall out = null;
         try {
             in = ChildSaInstall.esp(remote, local, c.spiIn(), mode, reqid, c.esp(), c.encrIn(), orEmpty(c.integIn()),
-                    REPLAY_WINDOW, life, encap ? Optional.of(NatT.espInUdp(peerPort, natTPort)) : Optional.empty());
+                    REPLAY_WINDOW, life, encap ? Optional.of(NatT.espInUdp(peerPort, localPort)) : Optional.empty());
             out = ChildSaInstall.esp(local, remote, c.spiOut(), mode, reqid, c.esp(), c.encrOut(),
                     orEmpty(c.integOut()), REPLAY_WINDOW, life,
-                    encap ? Optional.of(NatT.espInUdp(natTPort, peerPort)) : Optional.empty());
+                    encap ? Optional.of(NatT.espInUdp(localPort, peerPort)) : Optional.empty());
             installInbound(s, in);
             kernel.add(out);
         } catch (IOException | IllegalArgumentException e) {

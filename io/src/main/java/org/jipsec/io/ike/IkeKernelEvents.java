@@ -8,7 +8,8 @@ import org.jipsec.core.ikekernel.KernelEvent;
 
 /**
  * What iked does with the kernel's own PF_KEY messages (racoon's {@code pfkey_handler}, ikev2-notes §4): ACQUIRE →
- * X_SPDGET of its policy → the trapped child with that reqid → initiate; soft EXPIRE → rekey the child; hard EXPIRE,
+ * X_SPDGET of its policy → the trapped child with that reqid → initiate, or CREATE_CHILD_SA on the connection's
+ * IKE SA when one is up (RFC 7296 §1.3.1); soft EXPIRE → rekey the child; hard EXPIRE,
  * or an SA deleted or flushed by another PF_KEY client → delete the child (the peer is told). Runs on the event loop.
  */
 final class IkeKernelEvents {
@@ -62,16 +63,18 @@ final class IkeKernelEvents {
                 }
                 for (IkeSaSlot s : List.copyOf(rt.sas.values())) {
                     if (!s.connection.name().equals(c.name())) continue;
-                    if (s.establishedAt >= 0 && s.children.isEmpty()) {
-                        // no CREATE_CHILD_SA for a new child in the engine yet: replace the childless IKE SA
-                        rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": IKE SA " + s.name()
-                                + " has no CHILD_SA left; deleting it and initiating a new one");
-                        rt.feed(s, new IkeEvent.DeleteIke(now), now);
-                        continue;
+                    if (s.establishedAt < 0) {
+                        // the child comes with CREATE_CHILD_SA once the IKE SA is up (IKE_AUTH carries the first)
+                        boolean queued = !s.child.name().equals(ch.name()) && s.childrenToCreate.add(ch.name());
+                        rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": IKE SA "
+                                + s.name() + " is being negotiated" + (queued ? "; the CHILD_SA follows on it" : ""));
+                        return;
                     }
-                    rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": "
-                            + (s.establishedAt < 0 ? "IKE SA " + s.name() + " is being negotiated"
-                            : "IKE SA " + s.name() + " is up; a further CHILD_SA on it is not supported yet"));
+                    // RFC 7296 §1.3.1: a new CHILD_SA on the IKE SA that is up (strongSwan: CREATE_CHILD_SA on the
+                    // connection's IKE SA for a trap of one of its children)
+                    rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": creating a CHILD_SA on "
+                            + "IKE SA " + s.name());
+                    rt.feed(s, new IkeEvent.CreateChild(ch.name(), now), now);
                     return;
                 }
                 rt.initiate(c, ch, a.seq(), now);

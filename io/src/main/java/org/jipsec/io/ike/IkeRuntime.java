@@ -39,7 +39,13 @@ public final class IkeRuntime {
     @FunctionalInterface
     public interface Network {
         void send(IkeEndpoint from, IkeEndpoint to, byte[] message) throws IOException;
+
+        /** A NAT-keepalive (RFC 3948 §2.3: the single octet 0xFF, no marker) from our NAT-T port to {@code to}. */
+        default void keepalive(IkeEndpoint from, IkeEndpoint to) throws IOException { }
     }
+
+    /** strongSwan's {@code keep_alive} (strongswan.conf(5)): 20 s. */
+    static final long KEEPALIVE_MILLIS = 20_000;
 
     /** strongSwan's {@code half_open_timeout} (strongswan.conf(5)): 30 s. */
     static final long HALF_OPEN_MILLIS = 30_000;
@@ -56,10 +62,14 @@ public final class IkeRuntime {
     final int natTPort;
     final PolicyTable policies;
     final ChildInstaller installer;
+    /** {@code jipsec iked --keylog DIR}, or null (the default). */
+    private final WiresharkKeyLogWriter keyLog;
     IkeConfig config;
     private final IkeKernelEvents kernelEvents = new IkeKernelEvents(this);
     final Map<String, Integer> reqids = new HashMap<>();
     private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
+    /** Our SPI of a redundant IKE SA (RFC 7296 §2.8.1) → its pair, routed to its engine while it owns the pair. */
+    private final Map<Long, Long[]> redundant = new HashMap<>();
     final Map<Long, IkeSaSlot> sas = new LinkedHashMap<>();
     private long nextUniqueId = 1;
     private long nextChildId = 1;
@@ -69,6 +79,14 @@ public final class IkeRuntime {
 
     public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
                       RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort) {
+        this(config, kernel, network, log, random, jitter, localAddress, ikePort, natTPort, null);
+    }
+
+    /** With a Wireshark key log ({@code keyLog} not null: every IKE SA's and CHILD_SA's keys are written there). */
+    public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
+                      RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort,
+                      WiresharkKeyLogWriter keyLog) {
+        this.keyLog = keyLog;
         this.config = config;
         this.kernel = kernel;
         this.network = network;
@@ -97,10 +115,15 @@ public final class IkeRuntime {
     }
 
     void startConnection(IkeConfig.Connection c, long now) {
+        IkeSaSlot started = null;
         for (IkeConfig.Child ch : c.children()) {
             switch (ch.startAction()) {
                 case TRAP -> trap(c, ch);
-                case START -> initiate(c, ch, 0, now);
+                case START -> {
+                    // one IKE SA per connection: further children with CREATE_CHILD_SA on it (RFC 7296 §1.3.1)
+                    if (started == null) started = initiate(c, ch, 0, now);
+                    else started.childrenToCreate.add(ch.name());
+                }
                 case NONE -> { }
             }
         }
@@ -159,9 +182,13 @@ public final class IkeRuntime {
             return null;
         }
         IkeSaConfig base = IkeSaConfig.of(c, localId, psk.get().secret());
+        // the IKE_AUTH child first, then the connection's other children (for CREATE_CHILD_SA, either direction)
+        List<IkeSaConfig.ChildConfig> children = new ArrayList<>();
+        for (IkeSaConfig.ChildConfig x : base.children()) if (x.name().equals(ch.name())) children.add(x);
+        for (IkeSaConfig.ChildConfig x : base.children()) if (!x.name().equals(ch.name())) children.add(x);
         IkeSaConfig sc = new IkeSaConfig(base.ikeProposals(), localId, remoteId, psk.get().secret(), ch.name(),
                 ch.espProposals(), ch.localTs(), ch.remoteTs(), base.retransmitTimeout(), base.retransmitBase(),
-                base.retransmitTries(), c.dpdDelay(), ch.dpdAction());
+                base.retransmitTries(), c.dpdDelay(), ch.dpdAction(), children, c.encap(), keyLog != null);
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
@@ -237,7 +264,7 @@ public final class IkeRuntime {
     public long nextDeadline() {
         long t = Long.MAX_VALUE;
         for (IkeSaSlot s : sas.values()) {
-            t = Math.min(t, Math.min(s.halfOpenUntil, Math.min(s.timerAt, s.rekeyIkeAt)));
+            t = Math.min(t, Math.min(s.halfOpenUntil, Math.min(s.timerAt, Math.min(s.rekeyIkeAt, s.keepaliveAt))));
             for (IkeSaSlot.Installed c : s.children.values()) t = Math.min(t, c.rekeyAt());
         }
         return t;
@@ -261,6 +288,7 @@ public final class IkeRuntime {
                 }
                 feed(s, new IkeEvent.Timer(now), now);
             }
+            if (s.keepaliveAt <= now && sas.containsKey(s.uniqueId)) keepalive(s, now);
             if (s.rekeyIkeAt <= now && sas.containsKey(s.uniqueId)) {
                 s.rekeyIkeAt = Long.MAX_VALUE;
                 log.line(s.name() + ": rekey_time reached, rekeying IKE SA");
@@ -273,6 +301,16 @@ public final class IkeRuntime {
                     feed(s, new IkeEvent.RekeyChild(c.spiIn(), now), now);
                 }
             }
+        }
+    }
+
+    /** RFC 3948 §4: behind a NAT, a keepalive every {@link #KEEPALIVE_MILLIS} keeps the mapping for ESP-in-UDP. */
+    private void keepalive(IkeSaSlot s, long now) {
+        s.keepaliveAt = now + KEEPALIVE_MILLIS;
+        try {
+            network.keepalive(s.local, s.remote);
+        } catch (IOException e) {
+            log.line(s.name() + ": NAT keepalive to " + s.remote + " failed: " + e.getMessage());
         }
     }
 
@@ -334,8 +372,20 @@ public final class IkeRuntime {
         if (sas.containsKey(s.uniqueId)) {
             if (s.engine.spiI() != 0) bySpi.put(s.engine.spiI(), s);
             if (s.engine.spiR() != 0) bySpi.put(s.engine.spiR(), s);
+            // SPIs of a redundant or rekeyed SA whose Delete is done are no longer routed here
+            bySpi.entrySet().removeIf(x -> x.getValue() == s && !ownsSpi(s, x.getKey()));
         }
         after.forEach(Runnable::run);
+    }
+
+    /** Whether {@code spi} (ours) still names one of the engine's SAs: the current one or one it keeps (§2.8.1). */
+    private boolean ownsSpi(IkeSaSlot s, long spi) {
+        Long[] other = redundant.get(spi);
+        if (spi == s.engine.spiI() || spi == s.engine.spiR()) return true;
+        if (other == null) return true; // an old SPI of an IKE rekey: kept until the slot is forgotten
+        if (s.engine.owns(other[0], other[1])) return true;
+        redundant.remove(spi);
+        return false;
     }
 
     private void apply(IkeSaSlot s, IkeAction a, long now, List<Runnable> after) {
@@ -349,6 +399,29 @@ public final class IkeRuntime {
             }
             case IkeAction.ArmTimer t -> s.timerAt = t.at();
             case IkeAction.CancelTimer c -> s.timerAt = Long.MAX_VALUE;
+            case IkeAction.Endpoints e -> {
+                boolean moved = !e.local().equals(s.local) || !e.remote().equals(s.remote);
+                s.local = e.local();
+                s.remote = e.remote();
+                s.udpEncap = e.udpEncapsulation();
+                if (!e.keepalives()) s.keepaliveAt = Long.MAX_VALUE;
+                else if (s.keepaliveAt == Long.MAX_VALUE) s.keepaliveAt = now + KEEPALIVE_MILLIS;
+                if (moved) {
+                    log.line(s.name() + ": IKE endpoints " + s.local + "..." + s.remote
+                            + (s.udpEncap ? ", ESP in UDP" : "") + (e.keepalives() ? ", NAT keepalives" : ""));
+                }
+            }
+            case IkeAction.RedundantSa r -> {
+                bySpi.put(r.spiI(), s);
+                bySpi.put(r.spiR(), s);
+                redundant.put(r.spiI(), new Long[] {r.spiI(), r.spiR()});
+                redundant.put(r.spiR(), new Long[] {r.spiI(), r.spiR()});
+                log.line(s.name() + ": simultaneous IKE_SA rekey, SPIs " + Long.toHexString(r.spiI()) + "_i "
+                        + Long.toHexString(r.spiR()) + "_r are the redundant SA (RFC 7296 §2.8.1), deleted");
+            }
+            case IkeAction.IkeKeysForLog k -> {
+                if (keyLog != null) keyLog.ike(k);
+            }
             case IkeAction.Established est -> {
                 s.ike = est.ike();
                 s.localBehindNat = est.localBehindNat();
@@ -359,13 +432,23 @@ public final class IkeRuntime {
                 long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
                 s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
                 log.line(s.name() + ": IKE_SA established between " + s.local + "..." + s.remote + " " + est.ike()
-                        + (s.nat() ? ", NAT detected (" + (est.localBehindNat() ? "local" : "remote")
-                        + " behind NAT), UDP-encapsulated CHILD_SAs" : ""));
+                        + (s.localBehindNat || s.remoteBehindNat ? ", NAT detected ("
+                        + (est.localBehindNat() ? "local" : "remote") + " behind NAT)" : "")
+                        + (s.nat() ? ", UDP-encapsulated CHILD_SAs" : ""));
+                for (String name : List.copyOf(s.childrenToCreate)) {
+                    after.add(() -> {
+                        if (sas.containsKey(s.uniqueId)) feed(s, new IkeEvent.CreateChild(name, now), now);
+                    });
+                }
+                s.childrenToCreate.clear();
             }
             case IkeAction.InstallChild c -> {
-                long in = RekeyTimes.rekeyIn(s.child.rekeyTime(), jitter);
+                IkeConfig.Child child = s.child(c.child());
+                long in = RekeyTimes.rekeyIn(child.rekeyTime(), jitter);
                 long id = nextChildId++;
-                IkeSaSlot.Installed i = installer.install(s, c, reqid(s.connection, s.child), id, now,
+                // the key log before the install, which wipes the keys
+                if (keyLog != null) keyLog.child(c, s.local.address(), s.remote.address());
+                IkeSaSlot.Installed i = installer.install(s, c, reqid(s.connection, child), id, now,
                         in < 0 ? Long.MAX_VALUE : now + in);
                 if (i != null) {
                     s.children.put(c.spiIn(), i);
@@ -420,8 +503,6 @@ public final class IkeRuntime {
                 forget(s);
                 retry(s, f.reason(), now, after);
             }
-            // actions other branches add to the engine (key log, ...) that this daemon does not carry out yet
-            default -> log.line(s.name() + ": action " + a.getClass().getSimpleName() + " not handled by this daemon");
         }
     }
 
@@ -447,10 +528,12 @@ public final class IkeRuntime {
     void forget(IkeSaSlot s) {
         sas.remove(s.uniqueId);
         bySpi.values().removeIf(x -> x == s);
+        redundant.keySet().removeIf(spi -> !bySpi.containsKey(spi));
         installer.releaseLarval(s);
         for (IkeSaSlot.Installed i : List.copyOf(s.children.values())) installer.remove(s, i);
         s.children.clear();
         s.timerAt = Long.MAX_VALUE;
         s.rekeyIkeAt = Long.MAX_VALUE;
+        s.keepaliveAt = Long.MAX_VALUE;
     }
 }

@@ -28,8 +28,15 @@ final class IkeSaSlot {
     final long uniqueId;
     final IkeConfig.Connection connection;
     final IkeConfig.Child child;
-    final IkeEndpoint local;
-    final IkeEndpoint remote;
+    /** Our and the peer's endpoint, as the engine last said ({@code IkeAction.Endpoints}: ports after floating). */
+    IkeEndpoint local;
+    IkeEndpoint remote;
+    /** CHILD_SAs are ESP-in-UDP between {@link #local} and {@link #remote} (RFC 7296 §2.23, RFC 3948). */
+    boolean udpEncap;
+    /** We are behind a NAT: a keepalive goes to the peer at {@link #keepaliveAt} (RFC 3948 §4), or Long.MAX_VALUE. */
+    long keepaliveAt = Long.MAX_VALUE;
+    /** Further children (start_action=start, ACQUIREs) to create with CREATE_CHILD_SA once the IKE SA is up. */
+    final java.util.Set<String> childrenToCreate = new java.util.LinkedHashSet<>();
     IkeSaEngine engine;
     /** The engine's armed timer, or Long.MAX_VALUE. */
     long timerAt = Long.MAX_VALUE;
@@ -59,7 +66,13 @@ final class IkeSaSlot {
     }
 
     boolean nat() {
-        return localBehindNat || remoteBehindNat;
+        return udpEncap || localBehindNat || remoteBehindNat;
+    }
+
+    /** The configured child {@code name} of this connection (the IKE_AUTH one when unknown). */
+    IkeConfig.Child child(String name) {
+        for (IkeConfig.Child c : connection.children()) if (c.name().equals(name)) return c;
+        return child;
     }
 
     String name() {

@@ -313,14 +313,14 @@ class IkeRuntimeBackToBackTest {
         assertEquals(Map.of(), b.kernel.sas);
         assertEquals(1, a.rt.saCount(), "the IKE SA stays");
 
-        // the trap fires again: the childless IKE SA is replaced by a new one with the child
+        // the trap fires again: a new child on the IKE SA that is up (RFC 7296 §1.3.1, CREATE_CHILD_SA)
         a.rt.kernelEvent(a.kernel.acquireFor(a.kernel.outboundPolicy(), 6), now);
         pump();
         assertEquals(1, a.rt.saCount());
         assertEquals(1, b.rt.saCount());
         assertEquals(2, a.kernel.sas.size());
         assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet());
-        assertTrue(a.log.stream().anyMatch(l -> l.contains("has no CHILD_SA left")), String.join("\n", a.log));
+        assertTrue(a.log.stream().anyMatch(l -> l.contains("creating a CHILD_SA on IKE SA")), String.join("\n", a.log));
     }
 
     @Test
