@@ -46,7 +46,7 @@ final class FakeIkeKernel implements IkeKernelPort {
         int spi = ++nextSpi;
         larval.put(spi, r.source().address().getHostAddress() + "->" + r.destination().address().getHostAddress());
         log.add("GETSPI seq=" + acquireSeq + " " + larval.get(spi) + " reqid " + r.reqid() + " -> "
-                + Integer.toHexString(spi) + (r.natT().isPresent() ? " natt" : ""));
+                + Integer.toHexString(spi) + natt(r.natT()));
         return new PfkeyKernel.Allocated(spi, acquireSeq == 0 ? 1000 + spi : acquireSeq);
     }
 
@@ -54,7 +54,7 @@ final class FakeIkeKernel implements IkeKernelPort {
     public void update(ChildSaInstall sa, PfkeyKernel.Allocated a) throws IOException {
         String k = sa.sa().source().address().getHostAddress() + "->" + sa.sa().destination().address().getHostAddress();
         log.add("UPDATE " + Integer.toHexString(sa.sa().spi()) + " " + k + " reqid " + sa.reqid()
-                + (sa.natT().isPresent() ? " natt" : ""));
+                + natt(sa.natT()));
         if (larval.remove(sa.sa().spi()) == null) throw new IOException("no larval SA");
         sas.put(sa.sa().spi(), k);
     }
@@ -63,7 +63,7 @@ final class FakeIkeKernel implements IkeKernelPort {
     public void add(ChildSaInstall sa) {
         String k = sa.sa().source().address().getHostAddress() + "->" + sa.sa().destination().address().getHostAddress();
         log.add("ADD " + Integer.toHexString(sa.sa().spi()) + " " + k + " reqid " + sa.reqid()
-                + (sa.natT().isPresent() ? " natt" : ""));
+                + natt(sa.natT()));
         sas.put(sa.sa().spi(), k);
     }
 
@@ -122,5 +122,9 @@ final class FakeIkeKernel implements IkeKernelPort {
     int outboundPolicy() {
         return policies.entrySet().stream().filter(e -> e.getValue().selector().direction().keyword().equals("out"))
                 .findFirst().orElseThrow().getKey();
+    }
+
+    private static String natt(java.util.Optional<org.jipsec.core.ikekernel.NatT> n) {
+        return n.map(x -> " natt " + x.sourcePort() + "->" + x.destinationPort()).orElse("");
     }
 }
