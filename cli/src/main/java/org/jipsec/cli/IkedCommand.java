@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
                 + "deletes all SAs, telling the peers."},
         footerHeading = "%nExample:%n",
         footer = {"  jipsec iked --config /etc/jipsec/iked.conf --pfkey /run/jipsec/pfkey",
-            "  pkill -HUP -f 'jipsec.jar iked'   # reload iked.conf"})
+            "  pkill -HUP -f 'jipsec.jar iked'   # reload iked.conf",
+            "  jipsec iked --keylog /run/jipsec/keys   # debugging: keys for Wireshark (0600 files)"})
 public final class IkedCommand implements Callable<Integer> {
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/jipsec/iked.conf");
@@ -89,23 +90,23 @@ public final class IkedCommand implements Callable<Integer> {
                     + " (one address per daemon); not starting");
             return 1;
         }
-        PfkeyKernel kernel;
-        try {
-            kernel = PfkeyKernel.open(pfkey, Duration.ofSeconds(5));
-        } catch (IOException e) {
-            log.line("cannot use PF_KEY socket " + pfkey + ": " + e.getMessage() + "; not starting");
-            return 1;
-        }
         WiresharkKeyLogWriter keyLog = null;
         if (keylog != null) {
             try {
                 keyLog = WiresharkKeyLogWriter.open(keylog);
                 log.line("writing IKE and ESP keys to " + keylog + " for Wireshark (debugging only)");
             } catch (IOException e) {
-                kernel.close();
                 log.line("--keylog " + keylog + ": " + e.getMessage() + "; not starting");
                 return 1;
             }
+        }
+        PfkeyKernel kernel;
+        try {
+            kernel = PfkeyKernel.open(pfkey, Duration.ofSeconds(5));
+        } catch (IOException e) {
+            if (keyLog != null) keyLog.close();
+            log.line("cannot use PF_KEY socket " + pfkey + ": " + e.getMessage() + "; not starting");
+            return 1;
         }
         IkeTransport transport;
         int natTPort = 4500;

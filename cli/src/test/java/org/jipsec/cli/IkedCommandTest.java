@@ -74,4 +74,26 @@ class IkedCommandTest {
         assertTrue(r.err().contains("cannot use PF_KEY socket " + dir.resolve("no-such-socket")), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }
+
+    @Test
+    void aKeyLogDirectoryOthersCanWriteIsRefused() throws Exception {
+        Path f = dir.resolve("ok.conf");
+        Files.writeString(f, """
+                connections { gw { local_addrs = 127.0.0.1
+                    remote_addrs = 10.0.0.2
+                    local { auth = psk }
+                    remote { auth = psk }
+                    children { net { remote_ts = 10.2.0.0/24 } } } }
+                secrets { ike-gw { secret = "x" } }
+                """);
+        Path keys = Files.createDirectory(dir.resolve("keys"));
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Run r = run("iked", "--config", f.toString(), "--pfkey", dir.resolve("no-such-socket").toString(),
+                "--keylog", keys.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("--keylog " + keys + ": ") && r.err().contains("; not starting"), r.err());
+        assertFalse(r.err().contains("cannot use PF_KEY socket"), "the key log is checked first: " + r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertTrue(run("iked", "--help").out().contains("--keylog=DIR"));
+    }
 }

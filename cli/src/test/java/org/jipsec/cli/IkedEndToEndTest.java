@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jipsec iked} process keyed by a PSK. A's child is {@code start_action=trap}, B only responds. The first
  * ping makes A's jipsecd send SADB_ACQUIRE; after IKE_SA_INIT/IKE_AUTH the ping goes through the tunnel;
  * {@code jipsec setkey -D} on each side shows the same SA pair; SIGHUP with an unchanged file keeps the SPIs, with
- * a broken one is refused naming file and line;
+ * a broken one is refused naming file and line; {@code jipsec ike status} on A's control socket shows the SA with its
+ * algorithms, {@code jipsec ike rekey net} gives the child new SPIs, {@code rekey ab} rekeys the IKE SA and
+ * {@code terminate ab} deletes it on both sides;
  * SIGTERM of A's iked deletes the SAs on both sides (B logs the peer's Delete). {@code jipsec pfkey-monitor} on A's
  * PF_KEY socket shows the messages in racoon's order: REGISTER ESP/AH, X_SPDADD (trap), ACQUIRE, X_SPDGET, GETSPI,
  * UPDATE, ADD; at SIGTERM DELETE, then X_SPDDELETE2. Root only.
@@ -191,6 +193,35 @@ class IkedEndToEndTest {
                 assertTrue(log("ikeda").contains("unsupported key 'connections.ab.children.net.bogus'"), log("ikeda"));
                 assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over a refused reload");
                 Files.writeString(ca, good);
+
+                // jipsec ike over A's control socket: status shows the SA and its algorithms; rekey and terminate
+                String ctl = dir.resolve("ikeda.ctl").toString();
+                var st = DaemonProcess.run(a, "ike", "--control", ctl, "status");
+                assertEquals(0, st.exitCode(), st.stdout() + st.stderr());
+                assertTrue(st.stdout().contains("ab: #1, ESTABLISHED, IKEv2") && st.stdout().contains("PRF_HMAC_SHA2_256")
+                        && st.stdout().contains("net: #1, INSTALLED, TUNNEL, ESP:") && st.stdout().contains("AES_GCM_16"),
+                        st.stdout());
+                for (String spi : sa) assertTrue(st.stdout().contains(spi), spi + " in\n" + st.stdout());
+                var rk = DaemonProcess.run(a, "ike", "--control", ctl, "rekey", "net");
+                assertEquals(0, rk.exitCode(), rk.stdout() + rk.stderr());
+                TreeSet<String> rekeyed = sa;
+                for (int i = 0; i < 100 && (rekeyed.equals(sa) || rekeyed.size() != 2); i++) {
+                    Thread.sleep(100);
+                    rekeyed = spis(setkeyDump(a, pa));
+                }
+                assertEquals(2, rekeyed.size(), "after 'jipsec ike rekey net': " + rekeyed + "\n" + log("ikeda"));
+                assertTrue(java.util.Collections.disjoint(sa, rekeyed), "new SPIs after the child rekey: " + rekeyed);
+                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+                rk = DaemonProcess.run(a, "ike", "--control", ctl, "rekey", "ab");
+                assertEquals(0, rk.exitCode(), rk.stdout() + rk.stderr());
+                waitLog("ikeda", "IKE_SA rekeyed", ia);
+                var tm = DaemonProcess.run(a, "ike", "--control", ctl, "terminate", "ab");
+                assertEquals(0, tm.exitCode(), tm.stdout() + tm.stderr());
+                waitLog("ikedb", "IKE_SA closed: deleted by", ib);
+                for (int i = 0; i < 40 && !spis(setkeyDump(a, pa)).isEmpty(); i++) Thread.sleep(100);
+                assertTrue(spis(setkeyDump(a, pa)).isEmpty(), "after 'jipsec ike terminate ab': " + setkeyDump(a, pa));
+                st = DaemonProcess.run(a, "ike", "--control", ctl, "status");
+                assertTrue(st.stdout().contains("no IKE SAs"), st.stdout());
 
                 // SIGTERM: A deletes the IKE SA (and so its children) at B, both kernels lose the SAs
                 ia.destroy();
