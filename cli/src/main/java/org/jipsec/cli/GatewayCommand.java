@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec gateway --config /etc/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
-            "  kill -HUP $(pidof jipsec)   # reload /etc/ipsec.conf"},
+        footer = {"  jipsec gateway --config /etc/jipsec/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
+            "  kill -HUP $(pidof jipsec)   # reload /etc/jipsec/ipsec.conf",
+            "  jipsec gateway --config /etc/jipsec/ipsec.conf --metrics 127.0.0.1:9199   # Prometheus on /metrics"},
         name = "gateway", mixinStandardHelpOptions = true,
         description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
                 + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
@@ -111,6 +112,21 @@ public final class GatewayCommand implements Callable<Integer> {
             + "a SADB_ADD is answered EPERM")
     boolean strictKeys;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics on http://HOST:PORT/metrics (off by default; e.g. 127.0.0.1:9199, "
+                    + "[::1]:9199). Only a loopback address unless --metrics-allow-remote")
+    String metrics;
+
+    @Option(names = "--metrics-allow-remote",
+            description = "Allow --metrics on a non-loopback address: the endpoint has no authentication and shows "
+                    + "peers, SPIs and traffic per SA")
+    boolean metricsAllowRemote;
+
+    @Option(names = "--metrics-max-sa-series", paramLabel = "N",
+            description = "SAs that get per-SA metric series (default: ${DEFAULT-VALUE}); those above are counted in "
+                    + "jipsec_sa_series_omitted")
+    int metricsMaxSaSeries = 1000;
+
     @Option(names = "--cleanup",
             description = "Remove what a stopped gateway left: the policy guard's table for --tun (kept while it is "
                     + "stopped) and the --pfkey and sysctl socket files if provably stale; then exit. Refused while the "
@@ -130,6 +146,21 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        java.net.InetSocketAddress metricsAddress = null;
+        if (metricsMaxSaSeries < 0) {
+            err.println("jipsec gateway: --metrics-max-sa-series must not be negative, not " + metricsMaxSaSeries);
+            err.flush();
+            return 2;
+        }
+        if (metrics != null) {
+            try {
+                metricsAddress = org.jipsec.cli.metrics.MetricsEndpoint.parse(metrics, metricsAllowRemote);
+            } catch (org.jipsec.cli.metrics.MetricsEndpoint.AddressException e) {
+                err.println("jipsec gateway: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
@@ -140,17 +171,12 @@ public final class GatewayCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        if (!noTun) return GatewayDataPlane.run(this, sysctl, out, err);
+        if (!noTun) return GatewayDataPlane.run(this, sysctl, metricsAddress, out, err);
         KeySettings settings = new KeySettings().bindTo(sysctl);
         Spd spd = new Spd(InstantSource.system(), sysctl);
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
-        GatewayDaemon.Log log = line -> {
-            synchronized (err) {
-                err.println(line);
-                err.flush();
-            }
-        };
+        GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(GatewayConfigFile.of(config), engine, log);
         if (reloader != null) {
             try {
@@ -185,14 +211,23 @@ public final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        org.jipsec.cli.metrics.MetricsEndpoint metricsEndpoint;
+        try {
+            metricsEndpoint = GatewayMetricsStart.start(metricsAddress, this, server, null, log);
+        } catch (java.io.IOException e) {
+            sysctlServer.close();
+            server.close();
+            return 1;
+        }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
         GatewaySignals.install(service.reloading(() -> {
             if (reloader == null) log.line("reload: no --config, nothing to do");
             else reloader.reload(server.lock(), server::deliver, () -> { });
-        }), () -> log.line(keyEngineStatus(server)));
+        }), () -> org.jipsec.cli.log.GatewayLog.status(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();
+            if (metricsEndpoint != null) metricsEndpoint.close();
             sysctlServer.close();
             server.close();
             stopped.countDown();

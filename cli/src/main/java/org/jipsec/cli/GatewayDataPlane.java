@@ -24,7 +24,8 @@ final class GatewayDataPlane {
 
     private GatewayDataPlane() { }
 
-    static int run(GatewayCommand c, Sysctl sysctl, PrintWriter out, PrintWriter err) throws InterruptedException {
+    static int run(GatewayCommand c, Sysctl sysctl, java.net.InetSocketAddress metricsAddress, PrintWriter out,
+                   PrintWriter err) throws InterruptedException {
         int mark;
         try {
             mark = Integer.decode(c.mark);
@@ -42,12 +43,7 @@ final class GatewayDataPlane {
             err.flush();
             return 2;
         }
-        GatewayDaemon.Log log = line -> {
-            synchronized (err) {
-                err.println(line);
-                err.flush();
-            }
-        };
+        GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
         var loader = c.config == null ? null : GatewayConfigFile.of(c.config);
         org.jipsec.io.state.SequenceStore store = null;
         if (!c.noState) {
@@ -81,11 +77,21 @@ final class GatewayDataPlane {
             err.flush();
             return 1;
         }
+        org.jipsec.cli.metrics.MetricsEndpoint metrics;
+        try {
+            metrics = GatewayMetricsStart.start(metricsAddress, c, daemon.pfkeyServer(), daemon, log);
+        } catch (IOException e) {
+            sysctlServer.close();
+            daemon.close();
+            return 1;
+        }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
-        GatewaySignals.install(service.reloading(daemon::reload), () -> log.line(daemon.status()));
+        GatewaySignals.install(service.reloading(daemon::reload),
+                () -> org.jipsec.cli.log.GatewayLog.status(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();
+            if (metrics != null) metrics.close();
             sysctlServer.close();
             daemon.close();
             stopped.countDown();

@@ -20,7 +20,8 @@ final class GatewaySignals {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.err.println("jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
+            System.getLogger("jipsec.gateway").log(System.Logger.Level.ERROR,
+                    "jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
         }
     }
 }

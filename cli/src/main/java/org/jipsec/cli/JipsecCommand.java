@@ -40,6 +40,8 @@ public final class JipsecCommand implements Runnable {
         SUBCOMMANDS.put("setkey", SetkeyCommand::new);
         SUBCOMMANDS.put("sysctl", SysctlCommand::new);
         SUBCOMMANDS.put("ike", IkeCommand::new);
+        SUBCOMMANDS.put("stats", StatsCommand::new);
+        SUBCOMMANDS.put("ping", PingCommand::new);
     }
 
     @CommandLine.Spec
@@ -73,6 +75,9 @@ public final class JipsecCommand implements Runnable {
         // sysctl likewise (-nw, -xx, -f FILE: NetBSD's getopt set, read by SysctlOptions)
         CommandLine sysctl = cl.getSubcommands().get("sysctl");
         if (sysctl != null) sysctl.setUnmatchedOptionsArePositionalParams(true);
+        // ping takes NetBSD's command lines, where getopt lets an option be given again (the last one counts)
+        CommandLine ping = cl.getSubcommands().get("ping");
+        if (ping != null) ping.setOverwrittenOptionsAllowed(true);
         // an unknown command or argument is an error (exit 2, with picocli's suggestion) even when --help is also
         // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec racoon --help`)
         cl.setExecutionStrategy(parseResult -> {

@@ -27,26 +27,64 @@ final class NetstatLines {
     }
 
     static List<String> of(StructReader r) throws IOException, SysctlException {
+        return of(r, false, null);
+    }
+
+    /** What {@code jipsec stats -p} selects: netstat's protocol "ipsec", one of its sections, or "pfkey". */
+    static final java.util.List<String> PROTOCOLS = java.util.List.of("ipsec", "ah", "esp", "ipip", "ipcomp", "pfkey");
+
+    /**
+     * @param zeros    print counters that are 0 too ({@code netstat -s}); false: only non-zero ones ({@code -s -s})
+     * @param protocol null (all: "ipsec:" with its sections, then "pfkey:"), or one of {@link #PROTOCOLS}: "ipsec"
+     *                 is netstat's {@code -p ipsec}; "ah", "esp", "ipip", "ipcomp" the section of it that
+     *                 fast_ipsec.c prints for that protocol, lines as they appear there; "pfkey" netstat's {@code -p pfkey}
+     */
+    static List<String> of(StructReader r, boolean zeros, String protocol) throws IOException, SysctlException {
+        List<String> out = new ArrayList<>();
+        if (protocol == null || !protocol.equals("pfkey")) {
+            List<String> ipsec = new ArrayList<>();
+            if (protocol == null || protocol.equals("ipsec")) ipsec.addAll(ipsecLines(r, zeros));
+            List<String> sections = NetbsdStatsLayout.netstatLines(u64(r.read(SysctlNames.AH_STATS)),
+                    u64(r.read(SysctlNames.ESP_STATS)), u64(r.read(SysctlNames.IPIP_STATS)),
+                    u64(r.read(SysctlNames.IPCOMP_STATS)), zeros);
+            ipsec.addAll(protocol == null || protocol.equals("ipsec") ? sections : section(sections, protocol));
+            out.addAll(ipsec);
+        }
+        if (protocol == null || protocol.equals("pfkey")) out.addAll(PfkeyStatistics.netstatLines(u64(r.read(SysctlNames.KEY_STATS))));
+        return out;
+    }
+
+    private static List<String> ipsecLines(StructReader r, boolean zeros) throws IOException, SysctlException {
         long[] ipsec = u64(r.read(SysctlNames.IPSEC_STATS));
         List<String> out = new ArrayList<>();
         out.add("ipsec:");
         long in = at(ipsec, IpsecStatistics.IN_POLVIO), outv = at(ipsec, IpsecStatistics.OUT_POLVIO);
+        // fast_ipsec.c prints the policy violations line only when there are some, whatever the -s count
         if (in + outv != 0) out.add("\t" + (in + outv) + " policy violations: " + in + " input " + outv + " output");
-        stat(out, ipsec, IpsecStatistics.OUT_NOSA, "no SA found (output)");
-        stat(out, ipsec, IpsecStatistics.OUT_NOMEM, "no memory available (output)");
-        stat(out, ipsec, IpsecStatistics.OUT_NOROUTE, "no route available (output)");
-        stat(out, ipsec, IpsecStatistics.OUT_INVAL, "generic errors (output)");
-        stat(out, ipsec, IpsecStatistics.OUT_BUNDLESA, "bundled SA processed (output)");
-        stat(out, ipsec, IpsecStatistics.SPDCACHELOOKUP, "SPD cache lookups");
-        stat(out, ipsec, IpsecStatistics.SPDCACHEMISS, "SPD cache misses");
-        out.addAll(NetbsdStatsLayout.netstatLines(u64(r.read(SysctlNames.AH_STATS)), u64(r.read(SysctlNames.ESP_STATS)),
-                u64(r.read(SysctlNames.IPIP_STATS)), u64(r.read(SysctlNames.IPCOMP_STATS))));
-        out.addAll(PfkeyStatistics.netstatLines(u64(r.read(SysctlNames.KEY_STATS))));
+        stat(out, zeros, ipsec, IpsecStatistics.OUT_NOSA, "no SA found (output)");
+        stat(out, zeros, ipsec, IpsecStatistics.OUT_NOMEM, "no memory available (output)");
+        stat(out, zeros, ipsec, IpsecStatistics.OUT_NOROUTE, "no route available (output)");
+        stat(out, zeros, ipsec, IpsecStatistics.OUT_INVAL, "generic errors (output)");
+        stat(out, zeros, ipsec, IpsecStatistics.OUT_BUNDLESA, "bundled SA processed (output)");
+        stat(out, zeros, ipsec, IpsecStatistics.SPDCACHELOOKUP, "SPD cache lookups");
+        stat(out, zeros, ipsec, IpsecStatistics.SPDCACHEMISS, "SPD cache misses");
         return out;
     }
 
-    private static void stat(List<String> out, long[] v, int i, String text) {
-        if (at(v, i) != 0) out.add("\t" + Long.toUnsignedString(v[i]) + " " + text);
+    /** The lines of one "\tNAME:" section (up to the next section header), as fast_ipsec.c prints them. */
+    private static List<String> section(List<String> all, String name) {
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String l : all) {
+            boolean header = l.startsWith("\t") && !l.startsWith("\t\t") && l.endsWith(":") && !l.endsWith(" histogram:");
+            if (header) in = l.equals("\t" + name + ":");
+            if (in) out.add(l);
+        }
+        return out;
+    }
+
+    private static void stat(List<String> out, boolean zeros, long[] v, int i, String text) {
+        if (at(v, i) != 0 || zeros) out.add("\t" + Long.toUnsignedString(at(v, i)) + " " + text);
     }
 
     private static long at(long[] v, int i) { return i < v.length ? v[i] : 0; }

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExample:%n",
         footer = {"  jipsec setkey -D                 # dump the SAD",
             "  jipsec setkey -DP                # dump the SPD",
-            "  jipsec setkey -f /etc/ipsec.conf # load SAs and policies",
+            "  jipsec setkey -f /etc/jipsec/ipsec.conf # load SAs and policies",
             "  echo 'add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-gcm-16 0x<40 hex digits>;' | jipsec setkey -c"},
         name = "setkey", description = {
         "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",

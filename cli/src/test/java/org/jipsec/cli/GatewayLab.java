@@ -150,7 +150,12 @@ final class GatewayLab implements AutoCloseable {
      * {@code clientNs} sends {@code bytes} random bytes. Returns the elapsed nanoseconds; throws if the digests differ.
      */
     long tcpTransfer(String ns, String addr, int port, String clientNs, int bytes) throws Exception {
-        ServerSocket ss = NetnsThread.call(ns, () -> new ServerSocket(port, 1, InetAddress.getByName(addr)));
+        return tcpTransfer(ns, addr, addr, port, clientNs, bytes);
+    }
+
+    /** {@link #tcpTransfer} with the server bound to {@code bindAddr} ("::" : an IPv6 socket taking IPv4-mapped peers too). */
+    long tcpTransfer(String ns, String bindAddr, String addr, int port, String clientNs, int bytes) throws Exception {
+        ServerSocket ss = NetnsThread.call(ns, () -> new ServerSocket(port, 1, InetAddress.getByName(bindAddr)));
         closeables.add(ss);
         ss.setSoTimeout(20_000);
         Thread server = Thread.ofPlatform().daemon().start(() -> {

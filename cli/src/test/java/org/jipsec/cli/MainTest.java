@@ -38,7 +38,7 @@ class MainTest {
             assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());
             assertTrue(r.err().contains("Unmatched argument"), r.err());
         }
-        assertTrue(run("gatewy").err().contains("Did you mean: jipsec gateway?"), run("gatewy").err());
+        assertTrue(run("gatewy").err().contains("Did you mean: jipsec gateway"), run("gatewy").err());
     }
 
     @Test

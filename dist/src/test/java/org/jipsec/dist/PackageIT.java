@@ -113,8 +113,10 @@ class PackageIT {
         String depends = all.lines().filter(l -> l.startsWith("Depends:")).findFirst().orElse("");
         assertTrue(depends.contains("libc6"), all);
         assertFalse(depends.matches("(?i).*(jdk|jre|java).*"), "depends on a JDK: " + depends);
-        assertEquals("/etc/ipsec.conf\n/etc/jipsec/sysctl.conf\n",
+        // /etc/jipsec/, not /etc/ipsec.conf: that path is strongswan-starter's and libreswan's conffile
+        assertEquals("/etc/jipsec/iked.conf\n/etc/jipsec/ipsec.conf\n/etc/jipsec/sysctl.conf\n",
                 check("dpkg-deb", "--info", deb.toString(), "conffiles"));
+        assertFalse(all.contains("invalid>") || all.contains("example"), "an honest Maintainer: " + all);
     }
 
     @Test
@@ -128,21 +130,31 @@ class PackageIT {
         }
         for (String want : List.of("./usr/bin/jipsec", "./usr/lib/jipsec/jipsec.jar", "./usr/lib/jipsec/jipsec.aot",
                 "./usr/lib/jipsec/runtime/bin/java", "./usr/lib/jipsec/runtime/release",
-                "./lib/systemd/system/jipsec.service",
+                "./lib/systemd/system/jipsec.service", "./lib/systemd/system/jipsec-iked.service",
+                "./etc/jipsec/ipsec.conf", "./etc/jipsec/iked.conf", "./usr/share/doc/jipsec/grafana-dashboard.json",
                 "./usr/share/man/man8/jipsec.8.gz", "./usr/share/man/man8/jipsec-setkey.8.gz",
                 "./usr/share/man/man8/jipsec-sysctl.8.gz", "./usr/share/man/man8/jipsec-gateway.8.gz",
                 "./usr/share/man/man8/jipsec-ike.8.gz", "./usr/share/man/man8/jipsec-ike-rekey.8.gz",
                 "./usr/share/bash-completion/completions/jipsec", "./usr/share/zsh/vendor-completions/_jipsec",
-                "./etc/ipsec.conf", "./etc/jipsec/sysctl.conf", "./usr/share/doc/jipsec/copyright")) {
+                "./etc/jipsec/sysctl.conf", "./usr/share/doc/jipsec/copyright")) {
             assertTrue(files.contains(want), "package lacks " + want);
         }
+        assertFalse(files.contains("./etc/ipsec.conf"), "clashes with strongswan-starter's and libreswan's conffile");
+        assertTrue(listing.lines().anyMatch(l -> l.startsWith("-rw------- ") && l.endsWith(" ./etc/jipsec/iked.conf")),
+                "iked.conf (it will hold a key) is 0600: " + listing);
+        assertEquals(Files.readString(Path.of("..", "packaging", "systemd", "jipsec-iked.service")),
+                Files.readString(root.resolve("lib/systemd/system/jipsec-iked.service")));
         assertEquals(Files.readString(Path.of("..", "packaging", "systemd", "jipsec.service")),
                 Files.readString(root.resolve("lib/systemd/system/jipsec.service")));
         // the runtime holds only what jdeps found (plus jdk.unsupported for sun.misc.Signal), not a whole JDK
         String release = Files.readString(root.resolve("usr/lib/jipsec/runtime/release"));
         String modules = release.lines().filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
         assertTrue(modules.contains("java.base") && modules.contains("jdk.unsupported"), modules);
-        for (String absent : List.of("java.desktop", "jdk.compiler", "jdk.jshell", "java.management")) {
+        // the metrics endpoint: the JDK's HTTP server, and the MXBeans the JVM/process metrics read
+        for (String present : List.of("jdk.httpserver", "java.management", "jdk.management")) {
+            assertTrue(modules.contains(present), present + " not in " + modules);
+        }
+        for (String absent : List.of("java.desktop", "jdk.compiler", "jdk.jshell")) {
             assertFalse(modules.contains(absent), absent + " in " + modules);
         }
         assertFalse(Files.exists(root.resolve("usr/lib/jipsec/runtime/bin/javac")), "a JDK, not a runtime");
@@ -152,8 +164,8 @@ class PackageIT {
     void manPagesRenderWithoutWarningsAndHaveTheirSections() throws Exception {
         Assumptions.assumeTrue(run(List.of("man", "--version"), null).status() == 0, "man-db not installed");
         for (String page : List.of("jipsec", "jipsec-setkey", "jipsec-sysctl", "jipsec-gateway", "jipsec-algorithms",
-                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-iked", "jipsec-ike",
-                "jipsec-ike-status")) {
+                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-stats", "jipsec-iked",
+                "jipsec-ike", "jipsec-ike-status")) {
             Path file = root.resolve("usr/share/man/man8/" + page + ".8.gz");
             Run r = run(List.of("man", "--warnings", "-l", file.toString()),
                     Map.of("PATH", "/usr/bin:/bin", "MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat"));
@@ -174,6 +186,23 @@ class PackageIT {
         }
     }
 
+    /** Removing the package removes the policy guard's table (fail closed only while jipsec is installed). */
+    @Test
+    void removalCleansUpTheGuardWhilePurgeRemovesTheState() throws Exception {
+        Path control = tmp.resolve("control");
+        check("dpkg-deb", "-e", deb.toString(), control.toString());
+        String prerm = Files.readString(control.resolve("prerm")), postrm = Files.readString(control.resolve("postrm"));
+        assertTrue(Files.isExecutable(control.resolve("prerm")), "prerm");
+        assertTrue(prerm.contains("if [ \"$1\" = remove ]") && prerm.contains("/usr/bin/jipsec gateway --cleanup"), prerm);
+        assertTrue(prerm.indexOf("systemctl --system stop jipsec-iked.service jipsec.service")
+                < prerm.indexOf("/usr/bin/jipsec gateway --cleanup"), "stopped before the cleanup: " + prerm);
+        assertTrue(postrm.contains("if [ \"$1\" = purge ]") && postrm.contains("rm -rf /var/lib/jipsec")
+                && postrm.contains("nft delete table inet jipsec_jipsec0"), postrm);
+        for (Path script : List.of(control.resolve("prerm"), control.resolve("postrm"))) {
+            assertEquals(0, run(List.of("sh", "-n", script.toString()), null).status(), script + ": sh -n");
+        }
+    }
+
     @Test
     void bashCompletionLoadsAndCompletesSubcommands() throws Exception {
         Path script = root.resolve("usr/share/bash-completion/completions/jipsec");
@@ -184,7 +213,7 @@ class PackageIT {
         assertEquals(0, set.status(), set.stderr());
         assertEquals(List.of("setkey"), set.stdout().lines().toList());
         Run sy = run(List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "s"), Map.of("PATH", "/usr/bin:/bin"));
-        assertEquals(Set.of("setkey", "sysctl"), Set.copyOf(sy.stdout().lines().toList()));
+        assertEquals(Set.of("setkey", "sysctl", "stats"), Set.copyOf(sy.stdout().lines().toList()));
         // a second level: jipsec ike's subcommands
         String nested = "source '" + script + "'; COMP_WORDS=(jipsec ike \"$1\"); COMP_CWORD=2;"
                 + " COMP_LINE=\"jipsec ike $1\"; COMP_POINT=${#COMP_LINE}; _complete_jipsec jipsec \"$1\" ike;"

@@ -761,6 +761,12 @@ public final class IpsecEngine {
 
     private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
                                             SocketPolicy socket, boolean needPort) {
+        return checkInbound(packet, off, len, history, socket, needPort, true);
+    }
+
+    /** {@code count}: a refusal is counted in in_polvio (false: a question about a packet that did not arrive). */
+    private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
+                                            SocketPolicy socket, boolean needPort, boolean count) {
         PacketSelector sel;
         try {
             sel = PacketSelector.of(packet, off, len, needPort);
@@ -776,7 +782,7 @@ public final class IpsecEngine {
                     () -> spd.lookup(PolicyDirection.INBOUND, key), defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
             switch (r) {
                 case SocketPolicyResolver.Refused x -> {
-                    stats.increment(IpsecStatistics.IN_POLVIO);
+                    if (count) stats.increment(IpsecStatistics.IN_POLVIO);
                     return new InputDecision.Drop(DropCause.POLICY_VIOLATION, null, "socket policy: " + x.reason());
                 }
                 case SocketPolicyResolver.Effective eff -> {
@@ -796,7 +802,7 @@ public final class IpsecEngine {
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
         InboundVerdict verdict = inboundCheck.check(policy, selectorV6, history);
         if (verdict instanceof InboundVerdict.Reject rej) {
-            stats.increment(IpsecStatistics.IN_POLVIO);
+            if (count) stats.increment(IpsecStatistics.IN_POLVIO);
             return new InputDecision.Drop(DropCause.POLICY_VIOLATION, null, rej.reason() + ": " + rej.detail());
         }
         return null;
@@ -808,6 +814,18 @@ public final class IpsecEngine {
      */
     public Optional<InputDecision.Drop> checkSocketInbound(InputDecision.Deliver delivered, SocketPolicy socket) {
         return Optional.ofNullable(checkInbound(delivered.packet(), delivered.history(), Objects.requireNonNull(socket), true));
+    }
+
+    /**
+     * Whether a socket with policy {@code socket} would be given {@code packet} had it arrived in clear (an empty
+     * decapsulation history): the same socket-path check as {@link #checkSocketInbound}, asked in advance and not
+     * counted. {@code jipsec ping -P} asks it when it registers its policy (see docs/socket-policy.md): cleartext
+     * never passes through the engine, so a socket whose policy refuses it must receive only what the engine
+     * delivered.
+     */
+    public Optional<InputDecision.Drop> checkSocketInboundClear(byte[] packet, SocketPolicy socket) {
+        return Optional.ofNullable(checkInbound(packet, 0, packet.length, List.of(), Objects.requireNonNull(socket),
+                true, false));
     }
 
     /** NAT-T keepalive / IKE on a whole IP packet addressed to a NAT-T port; null when it is neither. */

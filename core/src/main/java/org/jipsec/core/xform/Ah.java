@@ -201,7 +201,7 @@ final class Ah {
         if (seqOut != null) seqOut[0] = wireSeq & 0xffffffffL;
         long seq;
         seq = sa.replayWindow().check(wireSeq); // before the ICV; commit() checks again after it
-        if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
+        if (seq == ReplayWindow.REPLAYED) return k.replayed();
         if (seqOut != null) seqOut[0] = seq;
         if (f.end() > end) f.trimBack(f.end() - end);
         System.arraycopy(b, ah + FIXED, k.icv, 0, icvLen);
@@ -212,7 +212,7 @@ final class Ah {
         if (!mac.verify(k.icv, 0)) return DropReason.BAD_AUTH;
         synchronized (sa.replayWindow()) {
             if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;              // above the saved mark (issue #12)
-            if (!sa.replayWindow().commit(seq)) return DropReason.REPLAY;
+            if (!sa.replayWindow().commit(seq)) return k.replayed();
         }
         k.countIn(f.length());
         int nextHeader = b[ah] & 0xff;

@@ -209,7 +209,7 @@ public final class Esp {
         if (integrity) {
             // before the ICV: another worker may commit meanwhile, so commit() checks again after it
             seq = sa.replayWindow().check(wireSeq);
-            if (seq == ReplayWindow.REPLAYED) return DropReason.REPLAY;
+            if (seq == ReplayWindow.REPLAYED) return k.replayed();
         } else {
             seq = wireSeq & 0xffffffffL;
         }
@@ -253,7 +253,7 @@ public final class Esp {
         if (integrity) {
             synchronized (sa.replayWindow()) {
                 if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;          // above the saved mark (issue #12)
-                if (!sa.replayWindow().commit(seq)) return DropReason.REPLAY;
+                if (!sa.replayWindow().commit(seq)) return k.replayed();
             }
         }
         // padding check (NetBSD esp_input_cb, spec §4.10; RFC 4303 §2.4)

@@ -297,85 +297,95 @@ public final class NetbsdStatsLayout {
      * sysctl (so it formats what any reader of the nodes would see).
      */
     public static List<String> netstatLines(long[] ah, long[] esp, long[] ipip, long[] ipcomp) {
+        return netstatLines(ah, esp, ipip, ipcomp, false);
+    }
+
+    /**
+     * {@link #netstatLines(long[], long[], long[], long[])} with {@code zeros}: every counter line also when it is 0,
+     * as {@code netstat -s} prints them (fast_ipsec.c: {@code if (x || sflag <= 1)}); without, only the non-zero ones
+     * ({@code -s -s}). Histogram entries are printed only when non-zero either way, as NetBSD does.
+     */
+    public static List<String> netstatLines(long[] ah, long[] esp, long[] ipip, long[] ipcomp, boolean zeros) {
         List<String> out = new ArrayList<>();
         out.add("\tah:");
-        line(out, ah, AH_STAT_INPUT, "ah input packets processed");
-        line(out, ah, AH_STAT_OUTPUT, "ah output packets processed");
-        line(out, ah, AH_STAT_HDROPS, "ah headers too short");
-        line(out, ah, AH_STAT_NOPF, "ah headers for unsupported address family");
-        line(out, ah, AH_STAT_NOTDB, "ah packets with no SA");
-        line(out, ah, AH_STAT_BADKCR, "ah packets dropped by crypto returning NULL mbuf");
-        line(out, ah, AH_STAT_BADAUTH, "ah packets with bad authentication");
-        line(out, ah, AH_STAT_NOXFORM, "ah packets with no xform");
-        line(out, ah, AH_STAT_QFULL, "ah packets dropped due to queue full");
-        line(out, ah, AH_STAT_WRAP, "ah packets dropped for replay counter wrap");
-        line(out, ah, AH_STAT_REPLAY, "ah packets dropped for possible replay");
-        line(out, ah, AH_STAT_BADAUTHL, "ah packets dropped for bad authenticator length");
-        line(out, ah, AH_STAT_INVALID, "ah packets with an invalid SA");
-        line(out, ah, AH_STAT_TOOBIG, "ah packets too big");
-        line(out, ah, AH_STAT_PDROPS, "ah packets blocked due to policy");
-        line(out, ah, AH_STAT_CRYPTO, "ah failed crypto requests");
-        line(out, ah, AH_STAT_TUNNEL, "ah tunnel sanity check failures");
+        line(out, zeros, ah, AH_STAT_INPUT, "ah input packets processed");
+        line(out, zeros, ah, AH_STAT_OUTPUT, "ah output packets processed");
+        line(out, zeros, ah, AH_STAT_HDROPS, "ah headers too short");
+        line(out, zeros, ah, AH_STAT_NOPF, "ah headers for unsupported address family");
+        line(out, zeros, ah, AH_STAT_NOTDB, "ah packets with no SA");
+        line(out, zeros, ah, AH_STAT_BADKCR, "ah packets dropped by crypto returning NULL mbuf");
+        line(out, zeros, ah, AH_STAT_BADAUTH, "ah packets with bad authentication");
+        line(out, zeros, ah, AH_STAT_NOXFORM, "ah packets with no xform");
+        line(out, zeros, ah, AH_STAT_QFULL, "ah packets dropped due to queue full");
+        line(out, zeros, ah, AH_STAT_WRAP, "ah packets dropped for replay counter wrap");
+        line(out, zeros, ah, AH_STAT_REPLAY, "ah packets dropped for possible replay");
+        line(out, zeros, ah, AH_STAT_BADAUTHL, "ah packets dropped for bad authenticator length");
+        line(out, zeros, ah, AH_STAT_INVALID, "ah packets with an invalid SA");
+        line(out, zeros, ah, AH_STAT_TOOBIG, "ah packets too big");
+        line(out, zeros, ah, AH_STAT_PDROPS, "ah packets blocked due to policy");
+        line(out, zeros, ah, AH_STAT_CRYPTO, "ah failed crypto requests");
+        line(out, zeros, ah, AH_STAT_TUNNEL, "ah tunnel sanity check failures");
         histogram(out, "ah", ah, AH_STAT_HIST, AH_ALG_NAMES);
-        line(out, ah, AH_STAT_IBYTES, "ah bytes received");
-        line(out, ah, AH_STAT_OBYTES, "ah bytes transmitted");
+        line(out, zeros, ah, AH_STAT_IBYTES, "ah bytes received");
+        line(out, zeros, ah, AH_STAT_OBYTES, "ah bytes transmitted");
         out.add("\tesp:");
-        line(out, esp, ESP_STAT_INPUT, "esp input packets processed");
-        line(out, esp, ESP_STAT_OUTPUT, "esp output packets processed");
-        line(out, esp, ESP_STAT_HDROPS, "esp headers too short");
-        line(out, esp, ESP_STAT_NOPF, "esp headers for unsupported address family");
-        line(out, esp, ESP_STAT_NOTDB, "esp packets with no SA");
-        line(out, esp, ESP_STAT_BADKCR, "esp packets dropped by crypto returning NULL mbuf");
-        line(out, esp, ESP_STAT_QFULL, "esp packets dropped due to queue full");
-        line(out, esp, ESP_STAT_NOXFORM, "esp packets with no xform");
-        line(out, esp, ESP_STAT_BADILEN, "esp packets with bad ilen");
-        line(out, esp, ESP_STAT_BADENC, "esp packets with bad encryption");
-        line(out, esp, ESP_STAT_BADAUTH, "esp packets with bad authentication");
-        line(out, esp, ESP_STAT_WRAP, "esp packets dropped for replay counter wrap");
-        line(out, esp, ESP_STAT_REPLAY, "esp packets dropped for possible replay");
-        line(out, esp, ESP_STAT_INVALID, "esp packets with an invalid SA");
-        line(out, esp, ESP_STAT_TOOBIG, "esp packets too big");
-        line(out, esp, ESP_STAT_PDROPS, "esp packets blocked due to policy");
-        line(out, esp, ESP_STAT_CRYPTO, "esp failed crypto requests");
-        line(out, esp, ESP_STAT_TUNNEL, "esp tunnel sanity check failures");
+        line(out, zeros, esp, ESP_STAT_INPUT, "esp input packets processed");
+        line(out, zeros, esp, ESP_STAT_OUTPUT, "esp output packets processed");
+        line(out, zeros, esp, ESP_STAT_HDROPS, "esp headers too short");
+        line(out, zeros, esp, ESP_STAT_NOPF, "esp headers for unsupported address family");
+        line(out, zeros, esp, ESP_STAT_NOTDB, "esp packets with no SA");
+        line(out, zeros, esp, ESP_STAT_BADKCR, "esp packets dropped by crypto returning NULL mbuf");
+        line(out, zeros, esp, ESP_STAT_QFULL, "esp packets dropped due to queue full");
+        line(out, zeros, esp, ESP_STAT_NOXFORM, "esp packets with no xform");
+        line(out, zeros, esp, ESP_STAT_BADILEN, "esp packets with bad ilen");
+        line(out, zeros, esp, ESP_STAT_BADENC, "esp packets with bad encryption");
+        line(out, zeros, esp, ESP_STAT_BADAUTH, "esp packets with bad authentication");
+        line(out, zeros, esp, ESP_STAT_WRAP, "esp packets dropped for replay counter wrap");
+        line(out, zeros, esp, ESP_STAT_REPLAY, "esp packets dropped for possible replay");
+        line(out, zeros, esp, ESP_STAT_INVALID, "esp packets with an invalid SA");
+        line(out, zeros, esp, ESP_STAT_TOOBIG, "esp packets too big");
+        line(out, zeros, esp, ESP_STAT_PDROPS, "esp packets blocked due to policy");
+        line(out, zeros, esp, ESP_STAT_CRYPTO, "esp failed crypto requests");
+        line(out, zeros, esp, ESP_STAT_TUNNEL, "esp tunnel sanity check failures");
         histogram(out, "esp", esp, ESP_STAT_HIST, ESP_ALG_NAMES);
-        line(out, esp, ESP_STAT_IBYTES, "esp bytes received");
-        line(out, esp, ESP_STAT_OBYTES, "esp bytes transmitted");
+        line(out, zeros, esp, ESP_STAT_IBYTES, "esp bytes received");
+        line(out, zeros, esp, ESP_STAT_OBYTES, "esp bytes transmitted");
         out.add("\tipip:");
-        line(out, ipip, IPIP_STAT_IPACKETS, "ipip total input packets");
-        line(out, ipip, IPIP_STAT_OPACKETS, "ipip total output packets");
-        line(out, ipip, IPIP_STAT_HDROPS, "ipip packets too short for header length");
-        line(out, ipip, IPIP_STAT_QFULL, "ipip packets dropped due to queue full");
-        line(out, ipip, IPIP_STAT_PDROPS, "ipip packets blocked due to policy");
-        line(out, ipip, IPIP_STAT_SPOOF, "ipip IP spoofing attempts");
-        line(out, ipip, IPIP_STAT_FAMILY, "ipip protocol family mismatched");
-        line(out, ipip, IPIP_STAT_UNSPEC, "ipip missing tunnel-endpoint address");
-        line(out, ipip, IPIP_STAT_IBYTES, "ipip input bytes received");
-        line(out, ipip, IPIP_STAT_OBYTES, "ipip output bytes processed");
+        line(out, zeros, ipip, IPIP_STAT_IPACKETS, "ipip total input packets");
+        line(out, zeros, ipip, IPIP_STAT_OPACKETS, "ipip total output packets");
+        line(out, zeros, ipip, IPIP_STAT_HDROPS, "ipip packets too short for header length");
+        line(out, zeros, ipip, IPIP_STAT_QFULL, "ipip packets dropped due to queue full");
+        line(out, zeros, ipip, IPIP_STAT_PDROPS, "ipip packets blocked due to policy");
+        line(out, zeros, ipip, IPIP_STAT_SPOOF, "ipip IP spoofing attempts");
+        line(out, zeros, ipip, IPIP_STAT_FAMILY, "ipip protocol family mismatched");
+        line(out, zeros, ipip, IPIP_STAT_UNSPEC, "ipip missing tunnel-endpoint address");
+        line(out, zeros, ipip, IPIP_STAT_IBYTES, "ipip input bytes received");
+        line(out, zeros, ipip, IPIP_STAT_OBYTES, "ipip output bytes processed");
         out.add("\tipcomp:");
-        line(out, ipcomp, IPCOMP_STAT_HDROPS, "ipcomp packets too short for header length");
-        line(out, ipcomp, IPCOMP_STAT_NOPF, "ipcomp protocol family not supported");
-        line(out, ipcomp, IPCOMP_STAT_NOTDB, "ipcomp packets with no SA");
-        line(out, ipcomp, IPCOMP_STAT_BADKCR, "ipcomp packets dropped by crypto returning NULL mbuf");
-        line(out, ipcomp, IPCOMP_STAT_QFULL, "ipcomp queue full");
-        line(out, ipcomp, IPCOMP_STAT_NOXFORM, "ipcomp no support for transform");
-        line(out, ipcomp, IPCOMP_STAT_WRAP, "ipcomp packets dropped for replay counter wrap");
-        line(out, ipcomp, IPCOMP_STAT_INPUT, "ipcomp input IPcomp packets");
-        line(out, ipcomp, IPCOMP_STAT_OUTPUT, "ipcomp output IPcomp packets");
-        line(out, ipcomp, IPCOMP_STAT_INVALID, "ipcomp packets with an invalid SA");
-        line(out, ipcomp, IPCOMP_STAT_TOOBIG, "ipcomp packets decompressed as too big");
-        line(out, ipcomp, IPCOMP_STAT_MINLEN, "ipcomp packets too short to be compressed");
-        line(out, ipcomp, IPCOMP_STAT_USELESS, "ipcomp packet for which compression was useless");
-        line(out, ipcomp, IPCOMP_STAT_PDROPS, "ipcomp packets blocked due to policy");
-        line(out, ipcomp, IPCOMP_STAT_CRYPTO, "ipcomp failed crypto requests");
+        line(out, zeros, ipcomp, IPCOMP_STAT_HDROPS, "ipcomp packets too short for header length");
+        line(out, zeros, ipcomp, IPCOMP_STAT_NOPF, "ipcomp protocol family not supported");
+        line(out, zeros, ipcomp, IPCOMP_STAT_NOTDB, "ipcomp packets with no SA");
+        line(out, zeros, ipcomp, IPCOMP_STAT_BADKCR, "ipcomp packets dropped by crypto returning NULL mbuf");
+        line(out, zeros, ipcomp, IPCOMP_STAT_QFULL, "ipcomp queue full");
+        line(out, zeros, ipcomp, IPCOMP_STAT_NOXFORM, "ipcomp no support for transform");
+        line(out, zeros, ipcomp, IPCOMP_STAT_WRAP, "ipcomp packets dropped for replay counter wrap");
+        line(out, zeros, ipcomp, IPCOMP_STAT_INPUT, "ipcomp input IPcomp packets");
+        line(out, zeros, ipcomp, IPCOMP_STAT_OUTPUT, "ipcomp output IPcomp packets");
+        line(out, zeros, ipcomp, IPCOMP_STAT_INVALID, "ipcomp packets with an invalid SA");
+        line(out, zeros, ipcomp, IPCOMP_STAT_TOOBIG, "ipcomp packets decompressed as too big");
+        line(out, zeros, ipcomp, IPCOMP_STAT_MINLEN, "ipcomp packets too short to be compressed");
+        line(out, zeros, ipcomp, IPCOMP_STAT_USELESS, "ipcomp packet for which compression was useless");
+        line(out, zeros, ipcomp, IPCOMP_STAT_PDROPS, "ipcomp packets blocked due to policy");
+        line(out, zeros, ipcomp, IPCOMP_STAT_CRYPTO, "ipcomp failed crypto requests");
         histogram(out, "IPcomp", ipcomp, IPCOMP_STAT_HIST, IPCOMP_ALG_NAMES);
-        line(out, ipcomp, IPCOMP_STAT_IBYTES, "ipcomp input bytes");
-        line(out, ipcomp, IPCOMP_STAT_OBYTES, "ipcomp output bytes");
+        line(out, zeros, ipcomp, IPCOMP_STAT_IBYTES, "ipcomp input bytes");
+        line(out, zeros, ipcomp, IPCOMP_STAT_OBYTES, "ipcomp output bytes");
         return out;
     }
 
-    private static void line(List<String> out, long[] v, int i, String text) {
-        if (i < v.length && v[i] != 0) out.add("\t\t" + Long.toUnsignedString(v[i]) + " " + text);
+    private static void line(List<String> out, boolean zeros, long[] v, int i, String text) {
+        long x = i < v.length ? v[i] : 0;
+        if (x != 0 || zeros) out.add("\t\t" + Long.toUnsignedString(x) + " " + text);
     }
 
     private static void histogram(List<String> out, String proto, long[] v, int base, List<String> names) {

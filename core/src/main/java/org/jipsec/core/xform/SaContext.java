@@ -100,6 +100,9 @@ public final class SaContext {
 
     public SaCounters outbound() { return state.outbound; }
 
+    /** Packets this SA's replay window refused (duplicates, left of the window), over every thread. */
+    public long replayDrops() { return state.replayDrops(); }
+
     /** The next sequence number the sender will use. */
     public long nextSequence() { return state.counter() + 1; }
 
@@ -176,6 +179,14 @@ public final class SaContext {
         IpCompCodec ipcomp;
         /** Usage counts of this thread (read by {@link SaCounters} on other threads; 64-bit plain writes). */
         long inPackets, inBytes, outPackets, outBytes;
+        /** Packets of this thread refused by the replay window (the drop path only; read like the usage counts). */
+        long replayDrops;
+
+        /** Counts a replay-window refusal of this SA (RFC 4303 §3.4.3) and names it. */
+        DropReason replayed() {
+            replayDrops++;
+            return DropReason.REPLAY;
+        }
 
         void countIn(int length) {
             inPackets++;

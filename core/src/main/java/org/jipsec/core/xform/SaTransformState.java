@@ -165,6 +165,13 @@ public final class SaTransformState implements SequenceGuard.Live, TransformStat
     @Override
     public Object windowLock() { return replay; }
 
+    /** Replay-window refusals summed over the threads' keyed states (metrics, at scrape time). */
+    long replayDrops() {
+        long n = 0;
+        for (SaContext.Keyed k : allKeyed) n += k.replayDrops;
+        return n;
+    }
+
     int esnFailures() { return esnFailures.get(); }
 
     void esnFailure() { esnFailures.incrementAndGet(); }

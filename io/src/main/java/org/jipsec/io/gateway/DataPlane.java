@@ -16,6 +16,7 @@ import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
+import org.jipsec.core.engine.socket.EchoFlowTable;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.net.HopLimit;
 import org.jipsec.core.net.IpView;
@@ -103,6 +104,8 @@ final class DataPlane implements Runnable {
     /** The data plane's own cleartext re-emissions, to recognise them when they come back through the TUN. */
     private final LoopDetector loops = new LoopDetector();
     private volatile boolean running = true;
+    /** Sockets outside jipsecd whose per-socket policies the engine applies ({@code jipsec ping -P}). */
+    volatile EchoFlowTable flows = new EchoFlowTable();
     /** Where IKE datagrams received on UDP 4500 go (the IKE handoff, docs/ike-udp-split.md); null: counted only. */
     volatile java.util.function.Consumer<InputDecision.Ike> ikeSink;
     private Poller poller;
@@ -312,7 +315,8 @@ final class DataPlane implements Runnable {
                 PacketBuffer p = PacketBuffer.wrap(segments[i], Xform.HEADROOM, len);
                 outBuffers[i] = p;
                 try {
-                    engine.outputInPlace(p, null, r);
+                    // a registered socket's echo request goes out with that socket's policy (spec §4.2)
+                    engine.outputInPlace(p, flows.outbound(segments[i], Xform.HEADROOM, len), r);
                 } catch (RuntimeException e) {
                     engineFailure(e);
                     outBuffers[i] = FAILED;
@@ -548,7 +552,9 @@ final class DataPlane implements Runnable {
     /** {@code pkt[0, len)} through the engine (the caller holds the lock); null after an engine failure (counted). */
     private InputDecision decide(byte[] pkt, int len, Encapsulation how) {
         try {
-            return engine.input(PacketBuffer.wrap(pkt, 0, len), how);
+            InputDecision d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
+            if (d instanceof InputDecision.Deliver del && !flows.isEmpty()) return socketCheck(del);
+            return d;
         } catch (RuntimeException e) {
             engineFailure(e);
             return null;
@@ -568,8 +574,22 @@ final class DataPlane implements Runnable {
             return null;
         }
         if (!result.delivered()) return result.decision();
+        if (!flows.isEmpty() && flows.inbound(result.array(), result.offset(), result.length()) != null) {
+            return socketCheck((InputDecision.Deliver) result.toDecision());
+        }
         toTun(result.array(), result.offset(), result.length());
         return null;
+    }
+
+    /**
+     * A delivered packet that is the echo reply of a registered socket ({@link EchoFlowTable}) is checked with that
+     * socket's inbound policy (spec §4.2, §4.5: the socket path, needport = 1) before it reaches the TUN; the caller
+     * holds the engine lock. The delivery itself, or the counted drop.
+     */
+    private InputDecision socketCheck(InputDecision.Deliver del) {
+        org.jipsec.core.engine.SocketPolicy sp = flows.inbound(del.packet(), 0, del.packet().length);
+        if (sp == null) return del;
+        return engine.checkSocketInbound(del, sp).<InputDecision>map(x -> x).orElse(del);
     }
 
     /** One IP packet to the TUN: into the write batch (offload queue) or written at once. */

@@ -32,6 +32,27 @@ final class GatewayCounters {
         }
     }
 
+    /** The counters by the names {@link #format()} prints (metrics read them at scrape time). */
+    java.util.Map<String, Long> snapshot() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("tun_in", tunIn);
+        m.put("tun_ignored", tunIgnored);
+        m.put("tun_out", tunOut);
+        m.put("wire_in", wireIn);
+        m.put("wire_out", wireOut);
+        m.put("clear_out", clearOut);
+        m.put("out_drops", outDrops);
+        m.put("in_drops", inDrops);
+        m.put("queued", queued);
+        m.put("keepalives_in", keepalivesIn);
+        m.put("ike_in", ikeIn);
+        m.put("tun_write_errors", tunWriteErrors);
+        m.put("engine_failures", engineFailures);
+        m.put("loop_drops", loopDrops);
+        m.put("hop_limit_drops", hopLimitDrops);
+        return m;
+    }
+
     String format() {
         return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued

@@ -58,6 +58,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private volatile boolean closed;
     /** The UDP 4500 IKE handoff to iked (null without UDP encapsulation or when its socket could not be made). */
     private volatile org.jipsec.io.ike.IkeHandoffServer ikeHandoff;
+    /** The socket-policy registrations of {@code jipsec ping -P} (null when its socket could not be made). */
+    private volatile org.jipsec.io.sockpolicy.SocketPolicyServer socketPolicies;
 
     private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
                           Log log, ConfigReloader config, GatewayOptions o, BatchClock clock) {
@@ -134,6 +136,7 @@ public final class GatewayDaemon implements AutoCloseable {
             if (o.policyGuard()) d.startGuard(o);
             else removeLeftoverGuard(tun.name(), log);
             if (o.natTPort() != 0) d.startIkeHandoff(o);
+            d.startSocketPolicies(tun.name());
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
@@ -168,6 +171,22 @@ public final class GatewayDaemon implements AutoCloseable {
                     + o.natTPort() + " is counted and dropped");
         }
     }
+
+    /**
+     * The socket-policy socket beside the PF_KEY socket (docs/socket-policy.md): {@code jipsec ping -P} registers its
+     * socket's policies there and the data plane applies them. Without it the gateway runs on; such pings are refused.
+     */
+    private void startSocketPolicies(String tunName) {
+        java.nio.file.Path p = org.jipsec.io.sockpolicy.SocketPolicyProtocol.besidePfkey(server.path());
+        try {
+            socketPolicies = org.jipsec.io.sockpolicy.SocketPolicyServer.start(p, engine, server.lock(), plane.flows, tunName);
+        } catch (IOException e) {
+            log.line("socket-policy socket " + p + " not available (" + e.getMessage() + "); jipsec ping -P cannot register");
+        }
+    }
+
+    /** The socket-policy server, or null. */
+    public org.jipsec.io.sockpolicy.SocketPolicyServer socketPolicies() { return socketPolicies; }
 
     /** The IKE handoff server, or null. */
     public org.jipsec.io.ike.IkeHandoffServer ikeHandoff() { return ikeHandoff; }
@@ -301,6 +320,18 @@ public final class GatewayDaemon implements AutoCloseable {
         return config.reload(lock(), server::deliver, () -> { });    // SAs destroy their own state
     }
 
+    /**
+     * The data plane's own counters by name, as {@link #status()} prints them ({@code tun_in}, ..., {@code send_errors},
+     * {@code rxq_overflows}: packets the kernel dropped because a receive socket's queue was full). Plain reads of
+     * counters the data-plane thread writes (racy but harmless, as for SIGUSR1): no lock, no cost on the packet path.
+     */
+    public java.util.Map<String, Long> dataPlaneCounters() {
+        java.util.Map<String, Long> m = counters.snapshot();
+        m.put("send_errors", sockets.sendErrors);
+        m.put("rxq_overflows", sockets.receiveQueueDrops());
+        return m;
+    }
+
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
         StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
@@ -355,6 +386,8 @@ public final class GatewayDaemon implements AutoCloseable {
         if (g != null) g.close();
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
         if (h != null) h.close();
+        org.jipsec.io.sockpolicy.SocketPolicyServer sps = socketPolicies;
+        if (sps != null) sps.close();
         server.close();
         sockets.close();
         try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
