@@ -75,4 +75,48 @@ class IkeNatFloatTest {
         assertEquals(from, resp.to(), "§2.11: the response goes to the request's source address and port");
         assertEquals(to, resp.from(), "§2.11: … from the address and port the request was sent to");
     }
+
+    /**
+     * §2.23/§2.11 only for authenticated messages: a forged IKE_AUTH (SK payload broken) from another port gets no
+     * answer and moves nothing; later, on the established SA, a forged request from a new NAT mapping is ignored,
+     * the genuine one from there moves the peer's endpoint ({@link IkeAction.Endpoints}) and gets the response.
+     */
+    @Test
+    void onlyAMessageThatUnprotectsMovesTheResponder() throws Exception {
+        IkeSaEngine i = IkeSaEngineTest.engine(IkeSaEngine.Role.INITIATOR, IkeSaEngineTest.conf("10.98.0.1", "10.98.0.2",
+                GCM, "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), 1);
+        IkeSaEngine r = responder(NATTED);
+        byte[] init = firstSend(i.handle(new IkeEvent.Initiate(0))).bytes();
+        byte[] initResp = firstSend(r.handle(new IkeEvent.Datagram(NATTED, IkeSaEngineTest.R, init, 0))).bytes();
+        byte[] auth = firstSend(i.handle(new IkeEvent.Datagram(IkeSaEngineTest.R, IkeSaEngineTest.I, initResp, 0))).bytes();
+        IkeEndpoint to = new IkeEndpoint(IkeSaEngineTest.R.address(), 4500);
+        IkeEndpoint evil = new IkeEndpoint(IkeSaEngineTest.addr("198.51.100.66"), 4666);
+        byte[] forged = auth.clone();
+        forged[forged.length - 1] ^= 1; // the ICV no longer matches
+        List<IkeAction> none = r.handle(new IkeEvent.Datagram(evil, to, forged, 0));
+        assertTrue(none.stream().noneMatch(a -> a instanceof IkeAction.Send || a instanceof IkeAction.Endpoints
+                || a instanceof IkeAction.Established), none.toString());
+        IkeEndpoint from = new IkeEndpoint(NATTED.address(), 61000);
+        List<IkeAction> out = r.handle(new IkeEvent.Datagram(from, to, auth, 0));
+        assertTrue(out.stream().anyMatch(a -> a instanceof IkeAction.Established), out.toString());
+        byte[] authResp = firstSend(out).bytes();
+        assertEquals(from, firstSend(out).to());
+        i.handle(new IkeEvent.Datagram(to, new IkeEndpoint(IkeSaEngineTest.I.address(), 4500), authResp, 0));
+        assertEquals(IkeSaEngine.State.ESTABLISHED, i.state());
+
+        // the NAT's mapping changes: a request arrives from a new port
+        byte[] req = firstSend(i.handle(new IkeEvent.RekeyIke(10))).bytes();
+        IkeEndpoint remapped = new IkeEndpoint(NATTED.address(), 62000);
+        byte[] bad = req.clone();
+        bad[bad.length - 1] ^= 1;
+        none = r.handle(new IkeEvent.Datagram(remapped, to, bad, 10));
+        assertTrue(none.stream().noneMatch(a -> a instanceof IkeAction.Send || a instanceof IkeAction.Endpoints),
+                "a request that does not unprotect moves nothing: " + none);
+        List<IkeAction> again = r.handle(new IkeEvent.Datagram(remapped, to, req, 10));
+        IkeAction.Endpoints moved = again.stream().filter(a -> a instanceof IkeAction.Endpoints)
+                .map(IkeAction.Endpoints.class::cast).findFirst().orElseThrow(() -> new AssertionError(
+                        "§2.23: the authenticated request from the new mapping moves the peer: " + again));
+        assertEquals(remapped, moved.remote());
+        assertEquals(remapped, firstSend(again).to(), "§2.11: answered where it came from");
+    }
 }
