@@ -51,8 +51,14 @@ public final class IkeRuntimeAdmin {
             if (s.children.values().stream().anyMatch(i -> i.child().equals(ch.name()))) {
                 return AdminResult.ok("CHILD_SA " + ch.name() + " is already up on IKE SA " + s.name());
             }
-            return AdminResult.refused("IKE SA " + s.name() + " exists; a further CHILD_SA (" + ch.name()
-                    + ") on it is not supported yet");
+            // RFC 7296 §1.3.1: the child with CREATE_CHILD_SA on the connection's IKE SA (once it is up)
+            if (s.establishedAt < 0) {
+                if (!s.child.name().equals(ch.name())) s.childrenToCreate.add(ch.name());
+                return AdminResult.ok("IKE SA " + s.name() + " is being negotiated; CHILD_SA " + ch.name()
+                        + " follows on it");
+            }
+            rt.feed(s, new IkeEvent.CreateChild(ch.name(), now), now);
+            return AdminResult.ok("creating CHILD_SA " + ch.name() + " on IKE SA " + s.name());
         }
         IkeSaSlot s = rt.initiate(c, ch, 0, now);
         return s == null ? AdminResult.refused("cannot initiate " + c.name() + " (see the log)")

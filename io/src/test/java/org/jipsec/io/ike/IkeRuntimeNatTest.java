@@ -180,4 +180,25 @@ class IkeRuntimeNatTest {
         a.timers(now);
         assertEquals(2, keepalives.size());
     }
+
+    @Test
+    void jipsecIkeInitiateOfASecondChildCreatesItOnTheIkeSaThatIsUp() throws Exception {
+        FakeIkeKernel ka = new FakeIkeKernel(0x1000);
+        FakeIkeKernel kb = new FakeIkeKernel(0x2000);
+        List<String> la = new ArrayList<>();
+        IkeRuntime a = runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "", "none")), ka, la, null);
+        IkeRuntime b = runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, A, "", "none")), kb, new ArrayList<>(), null);
+        IkeRuntimeAdmin admin = new IkeRuntimeAdmin(a);
+        assertTrue(admin.initiate("one", now).ok());
+        pump(a, b);
+        assertEquals(2, ka.sas.size());
+        var r = admin.initiate("two", now);
+        assertTrue(r.ok() && r.message().contains("creating CHILD_SA two"), r.toString());
+        pump(a, b);
+        assertEquals(1, a.saCount());
+        assertEquals(4, ka.sas.size(), String.join("\n", la));
+        assertEquals(ka.sas.keySet(), kb.sas.keySet());
+        assertEquals(List.of("one", "two"), admin.status(now).sas().getFirst().children().stream()
+                .map(c -> c.name()).toList());
+    }
 }
