@@ -177,6 +177,7 @@ public final class GatewayCommand implements Callable<Integer> {
         KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
                 new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
         GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
+        logStart(log, "no data plane");
         ConfigReloader reloader = config == null ? null : new ConfigReloader(GatewayConfigFile.of(config), engine, log);
         if (reloader != null) {
             try {
@@ -237,6 +238,14 @@ public final class GatewayCommand implements Callable<Integer> {
         service.ready("PF_KEY on " + server.path() + " (no data plane)", () -> stopped.getCount() > 0);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The daemon's first log line (also before a refused start): the build and JDK that run it, as {@code jipsec
+     * --version} prints them, so that the journal shows which version runs after a package upgrade restarted it.
+     */
+    static void logStart(GatewayDaemon.Log log, String mode) {
+        log.line("jipsec gateway: starting " + JipsecCommand.Version.oneLine() + " (" + mode + ")");
     }
 
     /** SIGUSR1 without a data plane: the databases' sizes and the non-zero PF_KEY statistics (netstat -s style). */

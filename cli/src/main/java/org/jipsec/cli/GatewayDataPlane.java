@@ -44,6 +44,7 @@ final class GatewayDataPlane {
             return 2;
         }
         GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
+        GatewayCommand.logStart(log, "data plane on " + c.tun);
         var loader = c.config == null ? null : GatewayConfigFile.of(c.config);
         org.jipsec.io.state.SequenceStore store = null;
         if (!c.noState) {

@@ -95,17 +95,25 @@ public final class JipsecCommand implements Runnable {
         return cl;
     }
 
+    /** {@code jipsec --version}: version and commit of the build, then the JDK that runs it; also jipsecd's start line. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
+        public String[] getVersion() {
             Properties p = new Properties();
             try (InputStream in = JipsecCommand.class.getResourceAsStream("version.properties")) {
                 if (in != null) p.load(in);
+            } catch (IOException e) {
+                // an unreadable resource of our own jar: "unknown", as for a build without one
             }
             return new String[] {"jipsec " + p.getProperty("version", "unknown") + " (commit "
                     + p.getProperty("commit", "unknown") + ")",
                 "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
                     + System.getProperty("java.vm.vendor") + ") at " + System.getProperty("java.home")};
+        }
+
+        /** What {@code --version} prints, on one line: a daemon's first log line says which build and JDK run it. */
+        static String oneLine() {
+            return String.join(", ", new Version().getVersion());
         }
     }
 }

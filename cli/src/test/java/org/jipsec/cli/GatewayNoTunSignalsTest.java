@@ -69,6 +69,14 @@ class GatewayNoTunSignalsTest {
             signal("USR1", p);
             waitFor(() -> read(err).contains("jipsec gateway (no data plane): SAs=2 policies=2"), p, err);
             assertTrue(p.isAlive(), "still running after SIGHUP and SIGUSR1");
+            // issue #18 item 5: one start line says which build and JDK run (what --version prints), not repeated by
+            // the reloads
+            String start = "jipsec gateway: starting " + String.join(", ", new JipsecCommand.Version().getVersion())
+                    + " (no data plane)";
+            assertEquals(1, read(err).lines().filter(l -> l.contains("jipsec gateway: starting")).count(), read(err));
+            assertEquals(start, read(err).lines().findFirst().orElse(""), read(err));
+            assertTrue(start.matches("jipsec gateway: starting jipsec \\S+ \\(commit \\S+\\), JDK "
+                    + java.util.regex.Pattern.quote(Runtime.version().toString()) + " .*"), start);
             assertFalse(read(err).contains("0123456789abcdef"), "key material in the log");
             listener.close();
             p.destroy();
