@@ -32,12 +32,14 @@ public final class JipsecCommand implements Runnable {
     static {
         SUBCOMMANDS.put("algorithms", AlgorithmsCommand::new);
         SUBCOMMANDS.put("gateway", GatewayCommand::new);
+        SUBCOMMANDS.put("iked", IkedCommand::new);
         SUBCOMMANDS.put("pfkey-monitor", PfkeyMonitorCommand::new);
         SUBCOMMANDS.put("pcap", PcapCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("setkey", SetkeyCommand::new);
         SUBCOMMANDS.put("sysctl", SysctlCommand::new);
+        SUBCOMMANDS.put("ike", IkeCommand::new);
         SUBCOMMANDS.put("stats", StatsCommand::new);
         SUBCOMMANDS.put("ping", PingCommand::new);
     }
@@ -77,7 +79,7 @@ public final class JipsecCommand implements Runnable {
         CommandLine ping = cl.getSubcommands().get("ping");
         if (ping != null) ping.setOverwrittenOptionsAllowed(true);
         // an unknown command or argument is an error (exit 2, with picocli's suggestion) even when --help is also
-        // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec iked --help`)
+        // given: picocli would otherwise print the parent's usage and exit 0 (`jipsec racoon --help`)
         cl.setExecutionStrategy(parseResult -> {
             CommandLine.ParseResult last = parseResult;
             while (last.hasSubcommand()) last = last.subcommand();

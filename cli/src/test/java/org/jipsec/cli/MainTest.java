@@ -33,7 +33,7 @@ class MainTest {
 
     @Test
     void anUnknownCommandIsAnErrorWithASuggestionEvenWithHelp() {
-        for (String[] args : new String[][] {{"iked", "--help"}, {"gatewy"}, {"gatewy", "-h"}, {"gateway", "extra", "--help"}}) {
+        for (String[] args : new String[][] {{"racoon", "--help"}, {"gatewy"}, {"gatewy", "-h"}, {"gateway", "extra", "--help"}}) {
             Result r = run(args);
             assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());
             assertTrue(r.err().contains("Unmatched argument"), r.err());

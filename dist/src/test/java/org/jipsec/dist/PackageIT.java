@@ -134,6 +134,7 @@ class PackageIT {
                 "./etc/jipsec/ipsec.conf", "./etc/jipsec/iked.conf", "./usr/share/doc/jipsec/grafana-dashboard.json",
                 "./usr/share/man/man8/jipsec.8.gz", "./usr/share/man/man8/jipsec-setkey.8.gz",
                 "./usr/share/man/man8/jipsec-sysctl.8.gz", "./usr/share/man/man8/jipsec-gateway.8.gz",
+                "./usr/share/man/man8/jipsec-ike.8.gz", "./usr/share/man/man8/jipsec-ike-rekey.8.gz",
                 "./usr/share/bash-completion/completions/jipsec", "./usr/share/zsh/vendor-completions/_jipsec",
                 "./etc/jipsec/sysctl.conf", "./usr/share/doc/jipsec/copyright")) {
             assertTrue(files.contains(want), "package lacks " + want);
@@ -163,7 +164,8 @@ class PackageIT {
     void manPagesRenderWithoutWarningsAndHaveTheirSections() throws Exception {
         Assumptions.assumeTrue(run(List.of("man", "--version"), null).status() == 0, "man-db not installed");
         for (String page : List.of("jipsec", "jipsec-setkey", "jipsec-sysctl", "jipsec-gateway", "jipsec-algorithms",
-                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-stats")) {
+                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-stats", "jipsec-iked",
+                "jipsec-ike", "jipsec-ike-status")) {
             Path file = root.resolve("usr/share/man/man8/" + page + ".8.gz");
             Run r = run(List.of("man", "--warnings", "-l", file.toString()),
                     Map.of("PATH", "/usr/bin:/bin", "MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat"));
@@ -212,6 +214,12 @@ class PackageIT {
         assertEquals(List.of("setkey"), set.stdout().lines().toList());
         Run sy = run(List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "s"), Map.of("PATH", "/usr/bin:/bin"));
         assertEquals(Set.of("setkey", "sysctl", "stats"), Set.copyOf(sy.stdout().lines().toList()));
+        // a second level: jipsec ike's subcommands
+        String nested = "source '" + script + "'; COMP_WORDS=(jipsec ike \"$1\"); COMP_CWORD=2;"
+                + " COMP_LINE=\"jipsec ike $1\"; COMP_POINT=${#COMP_LINE}; _complete_jipsec jipsec \"$1\" ike;"
+                + " printf '%s\\n' \"${COMPREPLY[@]}\"";
+        Run re = run(List.of("bash", "--norc", "--noprofile", "-c", nested, "bash", "re"), Map.of("PATH", "/usr/bin:/bin"));
+        assertEquals(List.of("rekey"), re.stdout().lines().toList(), re.stderr());
         String zsh = Files.readString(root.resolve("usr/share/zsh/vendor-completions/_jipsec"));
         assertTrue(zsh.startsWith("#compdef jipsec") && zsh.contains("bashcompinit")
                 && zsh.contains("/usr/share/bash-completion/completions/jipsec"), zsh);

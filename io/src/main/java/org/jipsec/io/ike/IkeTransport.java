@@ -23,7 +23,8 @@ import org.jipsec.core.ikekernel.HandoffFrame;
  * iked's UDP transport (docs/ike-udp-split.md): it binds UDP 500 itself; for the NAT-T port it attaches to jipsecd's
  * handoff socket when one is there, and binds the port itself otherwise (another PF_KEY kernel, which handles
  * ESP-in-UDP itself). Received IKE messages come without the non-ESP marker, sent ones get it on the NAT-T port
- * (RFC 3948 §2.2, RFC 7296 §2.23); keepalives (0xFF) received are dropped here. Bounded receive queue, overflow
+ * (RFC 3948 §2.2, RFC 7296 §2.23); keepalives (0xFF) received are dropped here, ours are sent with
+ * {@link #sendKeepalive}. Bounded receive queue, overflow
  * counted.
  */
 public final class IkeTransport implements Closeable {
@@ -159,6 +160,18 @@ public final class IkeTransport implements Closeable {
         byte[] d = new byte[4 + message.length];
         System.arraycopy(MARKER, 0, d, 0, 4);
         System.arraycopy(message, 0, d, 4, message.length);
+        if (udp4500 != null) {
+            udp4500.send(ByteBuffer.wrap(d), remote);
+        } else {
+            InetAddress any = remote.getAddress() instanceof java.net.Inet6Address
+                    ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+            handoff.send(new HandoffFrame(any, natTPort, remote.getAddress(), remote.getPort(), d));
+        }
+    }
+
+    /** A NAT-keepalive (RFC 3948 §2.3: one octet 0xFF, no marker) from the NAT-T port to {@code remote}. */
+    public void sendKeepalive(InetSocketAddress remote) throws IOException {
+        byte[] d = {(byte) 0xff};
         if (udp4500 != null) {
             udp4500.send(ByteBuffer.wrap(d), remote);
         } else {

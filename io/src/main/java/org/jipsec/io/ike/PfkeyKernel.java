@@ -47,7 +47,7 @@ import org.jipsec.io.pfkey.PfkeyClient;
  *
  * <p>Keys: a request's encoded bytes and its KEY extensions are zeroed as soon as it was written.
  */
-public final class PfkeyKernel implements Closeable {
+public final class PfkeyKernel implements Closeable, IkeKernelPort {
 
     private static final int EVENT_QUEUE = 1024;
 
@@ -140,6 +140,7 @@ public final class PfkeyKernel implements Closeable {
      * ACQUIRE's timer, racoon {@code pk_sendgetspi}), or 0 for a responder without ACQUIRE. Returns the SPI; the
      * UPDATE must carry the returned {@link Allocated#seq()}.
      */
+    @Override
     public Allocated getSpi(GetSpi req, int acquireSeq) throws IOException {
         int s = acquireSeq != 0 ? acquireSeq : nextSeq();
         PfkeyMessage r = request(req.toMessage(s, pid), "SADB_GETSPI " + req.source() + "->" + req.destination());
@@ -153,17 +154,20 @@ public final class PfkeyKernel implements Closeable {
     }
 
     /** SADB_UPDATE of the larval SA from {@link #getSpi} (same pid; NetBSD key_update). */
+    @Override
     public void update(ChildSaInstall sa, Allocated larval) throws IOException {
         if (sa.sa().spi() != larval.spi()) throw new IllegalArgumentException("UPDATE of another SPI than GETSPI gave");
         request(sa.toUpdate(larval.seq(), pid), "SADB_UPDATE of " + sa.sa());
     }
 
     /** SADB_ADD (the outbound SA, or an inbound SA without GETSPI). */
+    @Override
     public void add(ChildSaInstall sa) throws IOException {
         request(sa.toAdd(nextSeq(), pid), "SADB_ADD of " + sa.sa());
     }
 
     /** SADB_DELETE; ENOENT (already gone: expired, or deleted by someone else) is reported as false. */
+    @Override
     public boolean delete(DeleteSa d) throws IOException {
         try {
             request(d.toMessage(nextSeq(), pid), "SADB_DELETE of " + d.sa());
@@ -174,7 +178,21 @@ public final class PfkeyKernel implements Closeable {
         }
     }
 
+    /** SADB_GET: the SA's current lifetime (bytes, packets, use time); empty if it is gone (ENOENT). */
+    @Override
+    public Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa) throws IOException {
+        try {
+            PfkeyMessage r = request(new org.jipsec.core.ikekernel.GetSa(sa).toMessage(nextSeq(), pid), "SADB_GET of " + sa);
+            KernelMessages.wipeKeys(r);
+            return org.jipsec.core.ikekernel.GetSa.usage(r);
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT.number()) return Optional.empty();
+            throw e;
+        }
+    }
+
     /** X_SPDADD / X_SPDUPDATE; returns the policy id the kernel gave. */
+    @Override
     public int spdAdd(SpdAdd p) throws IOException {
         PfkeyMessage r = request(p.toMessage(nextSeq(), pid), (p.update() ? "SADB_X_SPDUPDATE " : "SADB_X_SPDADD ")
                 + p.selector());
@@ -183,6 +201,7 @@ public final class PfkeyKernel implements Closeable {
     }
 
     /** X_SPDDELETE2 by id. */
+    @Override
     public void spdDelete(int id) throws IOException {
         request(new SpdDelete(id).toMessage(nextSeq(), pid), "SADB_X_SPDDELETE2 of policy " + id);
     }
@@ -191,6 +210,7 @@ public final class PfkeyKernel implements Closeable {
      * The ACQUIRE with its policy's selector, mode and reqid (X_SPDGET by the policy id the ACQUIRE names, as
      * iked does); the event unchanged when it names no policy.
      */
+    @Override
     public KernelEvent.Acquire resolve(KernelEvent.Acquire a) throws IOException {
         if (a.policyId().isEmpty()) return a;
         int id = a.policyId().get();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * setkey's and sysctl's clients talk only to a server running as root or as their own user (issue #12 item 5): a
+ * setkey's, sysctl's and jipsec ike's clients talk only to a server running as root or as their own user (issue #12 item 5): a
  * listener run as {@code nobody} (python3 under setpriv) at the path gets the connection closed before one byte.
  * Needs root and setpriv; fails instead of skipping under CI=true.
  */
@@ -67,9 +67,13 @@ class PeerCredentialsTest {
             IOException sc = assertThrows(IOException.class, () -> SysctlClient.connect(sock).close());
             assertTrue(sc.getMessage().contains("neither root nor this process's uid 0"), sc.getMessage());
 
+            IOException ik = assertThrows(IOException.class, () -> org.jipsec.io.ike.IkeControlClient.connect(sock).close());
+            assertTrue(ik.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
+                    ik.getMessage());
+
             List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 2; i++) seen.add(out.readLine());
-            assertEquals(List.of("got 0", "got 0"), seen, "the listener received nothing");
+            for (int i = 0; i < 3; i++) seen.add(out.readLine());
+            assertEquals(List.of("got 0", "got 0", "got 0"), seen, "the listener received nothing");
         } finally {
             p.destroy();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));

@@ -8,7 +8,22 @@ import org.jipsec.core.ike.proposal.Negotiated;
 /** What an {@link IkeSaEngine} asks its daemon to do; the engine itself does no I/O. */
 public sealed interface IkeAction {
 
+    /**
+     * Send a datagram from {@code from} to {@code to}. When either port is 4500 (after floating, RFC 7296 §2.23),
+     * the daemon's transport prefixes the four-byte non-ESP marker (RFC 3948 §2.2).
+     */
     record Send(IkeEndpoint from, IkeEndpoint to, byte[] bytes) implements IkeAction {}
+
+    /**
+     * The endpoints this IKE SA uses from now on, and what NAT traversal needs (RFC 7296 §2.23, RFC 3948): sent
+     * before {@link Established}, and again when an authenticated message shows that the peer's NAT mapping
+     * changed. {@code udpEncapsulation}: children are installed as ESP-in-UDP between these endpoints' addresses
+     * and ports (NAT detected on either side, or faked with {@code encap=yes}); {@code keepalives}: we are behind
+     * a NAT and the daemon sends NAT keepalives (RFC 3948 §4, strongSwan every 20 s) from {@code local} to
+     * {@code remote}.
+     */
+    record Endpoints(IkeEndpoint local, IkeEndpoint remote, boolean udpEncapsulation, boolean keepalives)
+            implements IkeAction {}
 
     /** Deliver {@link IkeEvent.Timer} at {@code at} (replaces any earlier timer of this SA). */
     record ArmTimer(long at) implements IkeAction {}
@@ -68,6 +83,36 @@ public sealed interface IkeAction {
         @Override
         public String toString() {
             return "IkeRekeyed[" + ike + " " + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
+        }
+    }
+
+    /**
+     * After a simultaneous IKE SA rekey (RFC 7296 §2.8.1) this SA pair is the redundant one: it only carries its
+     * Delete. The daemon routes it to this engine as well, until the engine is closed ({@link IkeSaEngine#owns}).
+     */
+    record RedundantSa(long spiI, long spiR) implements IkeAction {
+        @Override
+        public String toString() {
+            return "RedundantSa[" + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
+        }
+    }
+
+    /**
+     * The keys of a new IKE SA (right after they are derived from IKE_SA_INIT, and after an IKE SA rekey, §2.18),
+     * for Wireshark's {@code ikev2_decryption_table} — emitted only when {@link IkeSaConfig#keyLog()} is set
+     * ({@code jipsec iked --keylog DIR}, debugging only). {@code skEi}/{@code skEr} include the salt of an AEAD,
+     * {@code skAi}/{@code skAr} are then empty (RFC 7296 §2.14, RFC 5282 §7.1). {@link #toString()} shows no key.
+     */
+    record IkeKeysForLog(long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi, byte[] skAr)
+            implements IkeAction {
+        static IkeKeysForLog of(long spiI, long spiR, Negotiated ike, org.jipsec.core.ike.crypto.IkeSaKeys k) {
+            return new IkeKeysForLog(spiI, spiR, ike, k.skEi().clone(), k.skEr().clone(), k.skAi().clone(),
+                    k.skAr().clone());
+        }
+
+        @Override
+        public String toString() {
+            return "IkeKeysForLog[" + ike + " " + Long.toHexString(spiI) + "_i " + Long.toHexString(spiR) + "_r]";
         }
     }
 

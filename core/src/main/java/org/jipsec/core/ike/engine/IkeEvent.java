@@ -27,6 +27,14 @@ public sealed interface IkeEvent {
      */
     record InboundTraffic(long now) implements IkeEvent {}
 
+    /**
+     * Create an additional CHILD_SA of the configured child {@code child} with CREATE_CHILD_SA on the established
+     * IKE SA (RFC 7296 §1.3.1): an ACQUIRE for a connection whose IKE SA is up, or a second child of the
+     * connection. PFS when the child's esp_proposals name DH groups (strongSwan's meaning of e.g.
+     * {@code aes128gcm16-x25519}). An unknown name, or an IKE SA that is not established, does nothing.
+     */
+    record CreateChild(String child, long now) implements IkeEvent {}
+
     /** Delete the IKE SA and with it all its children (admin terminate; RFC 7296 §1.4.1). */
     record DeleteIke(long now) implements IkeEvent {}
 }

@@ -11,11 +11,50 @@ import org.jipsec.core.ike.proposal.ProposalSpec;
  * What one IKE SA engine needs from the configuration, resolved by the daemon (connection found by address, PSK
  * by the IDs): proposals, identities, the PSK, and the CHILD_SA to create in IKE_AUTH. Retransmission follows
  * strongSwan's defaults (strongswan.conf(5) "IKEv2 RETRANSMISSION": timeout 4 s, base 1.8, 5 tries).
+ *
+ * @param children every child of the connection, the IKE_AUTH one ({@code childName}) first: what additional
+ *                 CHILD_SAs are created from and selected against (RFC 7296 §1.3.1)
+ * @param encap    swanctl {@code encap}: fake our NAT_DETECTION_SOURCE_IP so that both sides float to port 4500
+ *                 and UDP-encapsulate ESP even without a NAT (strongSwan's tasks/ike_natd.c, RFC 7296 §2.23)
+ * @param keyLog   emit {@link IkeAction.IkeKeysForLog} for Wireshark ({@code jipsec iked --keylog DIR}; debug only)
  */
 public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
                           String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
                           List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
+                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction,
+                          List<ChildConfig> children, boolean encap, boolean keyLog) {
+
+    /** A child of the connection ({@code children.<name>}): its ESP proposals and selectors. */
+    public record ChildConfig(String name, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
+                              List<TrafficSelectorSpec> remoteTs) {
+        public ChildConfig {
+            espProposals = List.copyOf(espProposals);
+            localTs = List.copyOf(localTs);
+            remoteTs = List.copyOf(remoteTs);
+        }
+
+        static ChildConfig of(IkeConfig.Child c) {
+            return new ChildConfig(c.name(), c.espProposals(), c.localTs(), c.remoteTs());
+        }
+    }
+
+    /** One child (the IKE_AUTH one), no forced encapsulation, no key log (that is for debugging only). */
+    public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
+                       String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
+                       List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
+                       int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
+        this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
+                retransmitBase, retransmitTries, dpdDelay, dpdAction, List.of(), false, false);
+    }
+
+    /**
+     * This configuration with {@code keyLog}: when true the engine also emits {@link IkeAction.IkeKeysForLog} with
+     * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog DIR}).
+     */
+    public IkeSaConfig withKeyLog(boolean on) {
+        return new IkeSaConfig(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs,
+                retransmitTimeout, retransmitBase, retransmitTries, dpdDelay, dpdAction, children, encap, on);
+    }
 
     /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
     public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
@@ -33,14 +72,21 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
         espProposals = List.copyOf(espProposals);
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
+        children = children == null || children.isEmpty()
+                ? List.of(new ChildConfig(childName, espProposals, localTs, remoteTs)) : List.copyOf(children);
     }
 
-    /** The first child of a connection, strongSwan's retransmission defaults, the connection's dpd_delay. */
+    /** The child called {@code name}, or null. */
+    public ChildConfig child(String name) {
+        return children.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The first child of a connection (all of them for additional CHILD_SAs), {@code encap}, strongSwan's retransmission defaults, the connection's dpd_delay. */
     public static IkeSaConfig of(IkeConfig.Connection c, IkeIdentity localId, byte[] psk) {
         IkeConfig.Child child = c.children().getFirst();
         return new IkeSaConfig(c.proposals(), localId, c.remote().getFirst().id(), psk, child.name(),
                 child.espProposals(), child.localTs(), child.remoteTs(), Duration.ofSeconds(4), 1.8, 5, c.dpdDelay(),
-                child.dpdAction());
+                child.dpdAction(), c.children().stream().map(ChildConfig::of).toList(), c.encap(), false);
     }
 
     @Override

@@ -40,10 +40,16 @@ class IkeInformationalTest {
                         local_ts = %s
                         remote_ts = %s
                         esp_proposals = %s
-                        dpd_action = %s } }
+                        dpd_action = %s }
+                      extra {
+                        local_ts = %s
+                        remote_ts = %s
+                        esp_proposals = aes128gcm16-x25519 } }
                 } }
                 secrets { ike-c { secret = "s3cret-lab" } }
-                """.formatted(self, peer, dpd, self, peer, localTs, remoteTs, esp, dpdAction);
+                """.formatted(self, peer, dpd, self, peer, localTs, remoteTs, esp, dpdAction,
+                self.endsWith(".1") ? "10.98.3.0/24" : "10.98.4.0/24",
+                self.endsWith(".1") ? "10.98.4.0/24" : "10.98.3.0/24");
     }
 
     static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed) throws Exception {
@@ -54,6 +60,18 @@ class IkeInformationalTest {
             throws Exception {
         String text = initiator ? conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", dpd, dpdAction, esp)
                 : conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", dpd, dpdAction, esp);
+        return engine(initiator, text, seed);
+    }
+
+    /** The responder (no DPD) whose "extra" child has these selectors instead. */
+    static IkeSaEngine responderWithExtraTs(String localTs, String remoteTs, long seed) throws Exception {
+        String text = conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", "0s", "clear", "aes128gcm16")
+                .replace("local_ts = 10.98.4.0/24", "local_ts = " + localTs)
+                .replace("remote_ts = 10.98.3.0/24", "remote_ts = " + remoteTs);
+        return engine(false, text, seed);
+    }
+
+    static IkeSaEngine engine(boolean initiator, String text, long seed) throws Exception {
         ConfigSource src = new ConfigSource() {
             @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
             @Override public List<String> glob(String pattern, String directory) { return List.of(); }

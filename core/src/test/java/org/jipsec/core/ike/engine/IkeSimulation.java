@@ -109,6 +109,7 @@ final class IkeSimulation {
             case IkeEvent.RekeyChild r -> new IkeEvent.RekeyChild(r.spiIn(), now);
             case IkeEvent.RekeyIke r -> new IkeEvent.RekeyIke(now);
             case IkeEvent.InboundTraffic r -> new IkeEvent.InboundTraffic(now);
+            case IkeEvent.CreateChild c -> new IkeEvent.CreateChild(c.child(), now);
         };
     }
 
