@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jipsec.core.ike.control.AdminResult;
 import org.jipsec.core.ike.control.ControlFrameException;
 import org.jipsec.core.ike.control.IkeAdmin;
@@ -35,7 +35,7 @@ import org.jipsec.io.unix.PrivateSocketListener;
  * no read deadline); {@link #MAX_CLIENTS} bounds what that costs.
  */
 public final class IkeControlServer implements Closeable {
-    private static final Logger LOG = Logger.getLogger(IkeControlServer.class.getName());
+    private static final Logger LOG = System.getLogger(IkeControlServer.class.getName());
 
     public static final String DEFAULT = "/run/jipsec/iked.ctl";
     public static final Path DEFAULT_PATH = Path.of(DEFAULT);
@@ -81,7 +81,7 @@ public final class IkeControlServer implements Closeable {
     private void accepted(SocketChannel ch) throws IOException {
         if (closed || !slots.tryAcquire()) {
             busyRefused.incrementAndGet();
-            LOG.warning("iked control: " + MAX_CLIENTS + " clients already connected; refused one");
+            LOG.log(Level.WARNING, "iked control: " + MAX_CLIENTS + " clients already connected; refused one");
             ch.close();
             return;
         }
@@ -103,7 +103,7 @@ public final class IkeControlServer implements Closeable {
                     request = IkeControlCodec.decodeRequest(frame);
                 } catch (ControlFrameException e) {
                     malformed.incrementAndGet();
-                    LOG.warning("iked control: malformed request (" + e.getMessage() + "); connection closed");
+                    LOG.log(Level.WARNING, "iked control: malformed request (" + e.getMessage() + "); connection closed");
                     write(ch, new Response.Error(e.getMessage()));
                     return;
                 }

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jipsec.core.ike.engine.IkeAction;
 import org.jipsec.core.ike.keylog.WiresharkKeyLog;
 import org.jipsec.io.unix.SocketPaths;
@@ -39,7 +40,7 @@ import org.jipsec.io.unix.SocketPaths;
  * with the IKE SA's current local and remote addresses, and closes it at exit.
  */
 public final class WiresharkKeyLogWriter implements Closeable {
-    private static final Logger LOG = Logger.getLogger(WiresharkKeyLogWriter.class.getName());
+    private static final Logger LOG = System.getLogger(WiresharkKeyLogWriter.class.getName());
 
     public static final String IKE_FILE = "ikev2_decryption_table";
     public static final String ESP_FILE = "esp_sa";
@@ -79,7 +80,7 @@ public final class WiresharkKeyLogWriter implements Closeable {
         FileChannel ike = openPrivate(abs.resolve(IKE_FILE));
         try {
             FileChannel esp = openPrivate(abs.resolve(ESP_FILE));
-            LOG.warning("WRITING IKE AND ESP KEYS to " + abs + " (--keylog: for debugging with Wireshark only)");
+            LOG.log(Level.WARNING, "WRITING IKE AND ESP KEYS to " + abs + " (--keylog: for debugging with Wireshark only)");
             return new WiresharkKeyLogWriter(abs, ike, esp);
         } catch (IOException e) {
             ike.close();
@@ -127,7 +128,7 @@ public final class WiresharkKeyLogWriter implements Closeable {
         Optional<String> line = WiresharkKeyLog.ikeLine(k);
         if (line.isEmpty()) {
             skipped.incrementAndGet();
-            LOG.info("key log: Wireshark cannot decrypt " + k.ike() + "; no " + IKE_FILE + " line");
+            LOG.log(Level.INFO, "key log: Wireshark cannot decrypt " + k.ike() + "; no " + IKE_FILE + " line");
             return;
         }
         append(ike, List.of(line.get()), IKE_FILE);
@@ -141,7 +142,7 @@ public final class WiresharkKeyLogWriter implements Closeable {
         List<String> l = WiresharkKeyLog.espLines(c, local, remote);
         if (l.isEmpty()) {
             skipped.incrementAndGet();
-            LOG.info("key log: Wireshark cannot decrypt " + c.esp() + "; no " + ESP_FILE + " lines");
+            LOG.log(Level.INFO, "key log: Wireshark cannot decrypt " + c.esp() + "; no " + ESP_FILE + " lines");
             return;
         }
         append(esp, l, ESP_FILE);
@@ -157,7 +158,7 @@ public final class WiresharkKeyLogWriter implements Closeable {
             lines.addAndGet(l.size());
         } catch (IOException e) {
             failures.incrementAndGet();
-            LOG.warning("key log: writing " + dir.resolve(name) + " failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "key log: writing " + dir.resolve(name) + " failed: " + e.getMessage());
         } finally {
             Arrays.fill(b, (byte) 0);
         }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jipsec.core.pfkey.Delivery;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Errno;
@@ -53,10 +53,10 @@ import org.jipsec.io.unix.PrivateSocketListener;
  */
 public final class PfkeyServer implements Closeable {
 
-    private static final Logger LOG = Logger.getLogger(PfkeyServer.class.getName());
+    private static final Logger LOG = System.getLogger(PfkeyServer.class.getName());
     /**
      * The default socket path as a compile-time constant: clients ({@code setkey}, {@code pfkey-monitor}) name it
-     * without initialising this class, whose logger would start java.util.logging (a service-loader scan of the class
+     * without initialising this class, whose logger would start the logging facade (a service-loader scan of the class
      * path that opens the whole jar: about 40 ms of every setkey call, issue #17 item 4).
      */
     public static final String DEFAULT_PATH_NAME = "/run/jipsec/pfkey";
@@ -187,7 +187,7 @@ public final class PfkeyServer implements Closeable {
         try {
             dispatch(action.apply(engine));
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "key engine failure", e);
+            LOG.log(Level.ERROR, "key engine failure", e);
         } finally {
             lock.unlock();
         }
@@ -328,7 +328,7 @@ public final class PfkeyServer implements Closeable {
                 }
             } catch (IOException e) {
                 if (!gone && !closed) {
-                    LOG.fine("PF_KEY client " + id + ": " + e.getMessage());
+                    LOG.log(Level.DEBUG, "PF_KEY client " + id + ": " + e.getMessage());
                     withEngine(k -> { k.countSocketError(); return null; }); // net.key.stats SOCKERR
                 }
             } finally {
@@ -355,7 +355,7 @@ public final class PfkeyServer implements Closeable {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
                 if (!gone && !closed) {
-                    LOG.fine("PF_KEY client " + id + " write: " + e.getMessage());
+                    LOG.log(Level.DEBUG, "PF_KEY client " + id + " write: " + e.getMessage());
                     withEngine(k -> { k.countSocketError(); return null; });
                 }
             } finally {

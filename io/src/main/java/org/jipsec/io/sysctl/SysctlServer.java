@@ -18,8 +18,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlException;
 import org.jipsec.io.unix.PrivateSocketListener;
@@ -32,7 +32,7 @@ import org.jipsec.io.unix.PrivateSocketListener;
  * {@code SO_PEERCRED} uid is root's or the daemon's own. Each client is served by one virtual thread.
  */
 public final class SysctlServer implements Closeable {
-    private static final Logger LOG = Logger.getLogger(SysctlServer.class.getName());
+    private static final Logger LOG = System.getLogger(SysctlServer.class.getName());
 
     private final Sysctl tree;
     private final Path path;

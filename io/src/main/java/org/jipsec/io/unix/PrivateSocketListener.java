@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -32,7 +32,7 @@ import jdk.net.UnixDomainPrincipal;
  * removes the socket file if it is still ours.
  */
 public final class PrivateSocketListener implements Closeable {
-    private static final Logger LOG = Logger.getLogger(PrivateSocketListener.class.getName());
+    private static final Logger LOG = System.getLogger(PrivateSocketListener.class.getName());
 
     /** Takes over an accepted connection from an allowed peer. */
     @FunctionalInterface
@@ -97,7 +97,7 @@ public final class PrivateSocketListener implements Closeable {
             try {
                 ch = server.accept();
             } catch (ClosedChannelException e) {
-                if (!closed) log(Level.SEVERE, name + ": listening socket closed unexpectedly", null);
+                if (!closed) log(Level.ERROR, name + ": listening socket closed unexpectedly", null);
                 return;
             } catch (VirtualMachineError e) {
                 throw e;
