@@ -57,7 +57,9 @@ class GatewayAndMonitorTest {
         MainTest.Result b = MainTest.run("gateway", "--no-tun", "--config", dir.resolve("bad.conf").toString(),
                 "--pfkey", dir.resolve("p").toString());
         assertEquals(1, b.status());
-        assertTrue(b.err().startsWith("jipsec gateway: " + dir.resolve("bad.conf") + ": line 2: Invalid key length "
+        // the first line names the build (issue #18 item 5); the refusal follows it, whole
+        assertTrue(b.err().startsWith("jipsec gateway: starting jipsec "), b.err());
+        assertTrue(b.err().contains("\njipsec gateway: " + dir.resolve("bad.conf") + ": line 2: Invalid key length "
                 + "(aes-cbc, 8-bit key); configuration not applied; not starting\n"), b.err());
         java.nio.file.Files.writeString(dir.resolve("bad.sysctl"), "net.key.larval_lifetime=10\nnet.inet.ipsec.def_policy=9\n");
         MainTest.Result s = MainTest.run("gateway", "--no-tun", "--sysctl", dir.resolve("bad.sysctl").toString(),
