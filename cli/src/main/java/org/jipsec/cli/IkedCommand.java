@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
 public final class IkedCommand implements Callable<Integer> {
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/jipsec/iked.conf");
+    public static final Path DEFAULT_SETTINGS = Path.of("/etc/jipsec/iked-settings.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/jipsec/iked.ctl");
 
     @CommandLine.Spec
@@ -61,6 +62,12 @@ public final class IkedCommand implements Callable<Integer> {
     @Option(names = "--control", paramLabel = "PATH",
             description = "control socket for 'jipsec ike status|initiate|terminate|rekey' (default: ${DEFAULT-VALUE})")
     Path control = DEFAULT_CONTROL;
+
+    @Option(names = "--settings", paramLabel = "FILE",
+            description = "strongswan.conf-syntax daemon settings: charon.{dos_protection, cookie_threshold, "
+                    + "cookie_threshold_ip, block_threshold, init_limit_half_open, half_open_timeout} (default: "
+                    + "${DEFAULT-VALUE}, read when it exists)")
+    Path settings = DEFAULT_SETTINGS;
 
     @Option(names = "--keylog", paramLabel = "DIR",
             description = "debugging only: append every IKE SA's and CHILD_SA's keys to DIR/ikev2_decryption_table and "
@@ -83,6 +90,15 @@ public final class IkedCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             log.line(e.getMessage() + "; not starting");
             return 1;
+        }
+        org.jipsec.core.ike.admission.DaemonLimits limits = org.jipsec.core.ike.admission.DaemonLimits.DEFAULTS;
+        if (!settings.equals(DEFAULT_SETTINGS) || java.nio.file.Files.exists(settings)) {
+            try {
+                limits = FileConfigSource.loadSettings(settings);
+            } catch (ConfigException e) {
+                log.line(e.getMessage() + "; not starting");
+                return 1;
+            }
         }
         Optional<InetAddress> local = IkeRuntime.bindAddress(cfg);
         if (local.isEmpty()) {
@@ -133,6 +149,7 @@ public final class IkedCommand implements Callable<Integer> {
         };
         IkeRuntime runtime = new IkeRuntime(cfg, kernel, network, log, new SecureRandom(), new SecureRandom(),
                 local.get(), 500, natTPort, keyLog);
+        runtime.limits(limits);
         WiresharkKeyLogWriter keyLogToClose = keyLog;
         IkeDaemon daemon = new IkeDaemon(runtime, System::currentTimeMillis);
         daemon.pump(transport);

@@ -32,6 +32,16 @@ public final class FileConfigSource implements ConfigSource {
         }
     }
 
+    /** Loads {@code jipsec iked --settings FILE} (strongswan.conf syntax, charon's DoS keys). */
+    public static org.jipsec.core.ike.admission.DaemonLimits loadSettings(Path file) throws ConfigException {
+        if (!Files.isReadable(file)) throw new ConfigException(file.toString(), 0, "cannot read the file");
+        try {
+            return org.jipsec.core.ike.config.DaemonSettings.load(file.toString(), new FileConfigSource());
+        } catch (UncheckedIOException e) {
+            throw new ConfigException(file.toString(), 0, e.getCause().getMessage());
+        }
+    }
+
     @Override
     public String read(String path) {
         Path p = Path.of(path);

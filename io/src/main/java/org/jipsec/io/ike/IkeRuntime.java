@@ -10,7 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.jipsec.core.ike.admission.DaemonLimits;
+import org.jipsec.core.ike.admission.InitAdmission;
+import org.jipsec.core.ike.codec.ExchangeType;
+import org.jipsec.core.ike.codec.IkeDecodeException;
 import org.jipsec.core.ike.codec.IkeHeader;
+import org.jipsec.core.ike.codec.IkeMessage;
+import org.jipsec.core.ike.codec.IkeMessageCodec;
+import org.jipsec.core.ike.codec.NoncePayload;
+import org.jipsec.core.ike.codec.NotifyPayload;
+import org.jipsec.core.ike.codec.NotifyType;
 import org.jipsec.core.ike.codec.TrafficSelector;
 import org.jipsec.core.ike.config.ConnectionMatch;
 import org.jipsec.core.ike.config.IkeConfig;
@@ -47,10 +56,12 @@ public final class IkeRuntime {
     /** strongSwan's {@code keep_alive} (strongswan.conf(5)): 20 s. */
     static final long KEEPALIVE_MILLIS = 20_000;
 
-    /** strongSwan's {@code half_open_timeout} (strongswan.conf(5)): 30 s. */
-    static final long HALF_OPEN_MILLIS = 30_000;
-    /** More half-open responder SAs than this and new IKE_SA_INIT requests are dropped (counted). */
-    static final int MAX_HALF_OPEN = 1024;
+    /** {@code jipsec iked --settings}: cookies and half-open bounds (RFC 7296 §2.6), strongSwan's defaults. */
+    private DaemonLimits limits = DaemonLimits.DEFAULTS;
+    private InitAdmission admission;
+    /** The last log line per refusal reason, and how many were not logged since (about one line a second each). */
+    private final Map<String, long[]> refusalLog = new HashMap<>();
+    private long droppedMalformedInit;
 
     final IkeKernelPort kernel;
     final Network network;
@@ -98,6 +109,22 @@ public final class IkeRuntime {
         this.natTPort = natTPort;
         this.policies = new PolicyTable(kernel, log);
         this.installer = new ChildInstaller(kernel, policies, log, random, ikePort, natTPort);
+        this.admission = new InitAdmission(limits, random);
+    }
+
+    /** Sets the DoS limits ({@code --settings}); before {@link #start}. */
+    public void limits(DaemonLimits l) {
+        this.limits = l;
+        this.admission = new InitAdmission(l, random);
+    }
+
+    public DaemonLimits limits() {
+        return limits;
+    }
+
+    /** The responder's admission of new IKE_SA_INIT requests: its refusal counters. */
+    public InitAdmission admission() {
+        return admission;
     }
 
     /** The config's {@code local_addrs} address iked binds (no IP_PKTINFO: one address, named in the config). */
@@ -215,12 +242,9 @@ public final class IkeRuntime {
         if (s == null && ours == 0 && fromOriginalInitiator && exchange == 34 && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
             s = halfOpen(from, spiI);
             if (s == null) {
-                if (halfOpenCount() >= MAX_HALF_OPEN) {
-                    droppedHalfOpen++;
-                    return;
-                }
+                if (!admit(from, to, bytes, spiI, now)) return;
                 s = responder(from, to);
-                if (s != null) s.halfOpenUntil = now + HALF_OPEN_MILLIS;
+                if (s != null) s.halfOpenUntil = now + limits.halfOpenTimeoutMillis();
             }
         }
         if (s == null) {
@@ -230,10 +254,64 @@ public final class IkeRuntime {
         feed(s, new IkeEvent.Datagram(from, to, bytes, now), now);
     }
 
-    private int halfOpenCount() {
-        int n = 0;
-        for (IkeSaSlot s : sas.values()) if (s.halfOpenUntil != Long.MAX_VALUE) n++;
-        return n;
+    /**
+     * RFC 7296 §2.6: whether a new IKE_SA_INIT request may create a half-open IKE SA. Under load it is answered with
+     * a COOKIE and nothing is kept; over the half-open bounds it is dropped. Refusals are counted and logged at most
+     * about once a second per reason.
+     */
+    private boolean admit(IkeEndpoint from, IkeEndpoint to, byte[] bytes, long spiI, long now) {
+        IkeMessage m;
+        try {
+            m = IkeMessageCodec.decode(bytes);
+        } catch (IkeDecodeException e) {
+            droppedMalformedInit++;
+            refused(now, "malformed IKE_SA_INIT", from);
+            return false;
+        }
+        var nonce = m.first(NoncePayload.class);
+        if (nonce.isEmpty()) return true;                      // the engine refuses it with a clear log line
+        byte[] cookie = m.notify(NotifyType.COOKIE).map(NotifyPayload::data).orElse(null);
+        int total = 0, fromIp = 0;
+        for (IkeSaSlot x : sas.values()) {
+            if (x.halfOpenUntil == Long.MAX_VALUE) continue;
+            total++;
+            if (x.remote.address().equals(from.address())) fromIp++;
+        }
+        switch (admission.decide(now, nonce.get().data(), from.address().getAddress(), spiI, cookie, total, fromIp)) {
+            case InitAdmission.Decision.Accept a -> {
+                return true;
+            }
+            case InitAdmission.Decision.DemandCookie d -> {
+                IkeHeader h = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0);
+                byte[] reply = IkeMessageCodec.encode(new IkeMessage(h,
+                        List.of(NotifyPayload.of(NotifyType.COOKIE, d.cookie()))));
+                try {
+                    network.send(to, from, reply);
+                } catch (IOException e) {
+                    log.line("COOKIE to " + from + " not sent: " + e.getMessage());
+                }
+                refused(now, d.presentedInvalid() ? "invalid COOKIE, new one demanded" : "COOKIE demanded (" + total
+                        + " half-open IKE SAs, " + fromIp + " from this address)", from);
+                return false;
+            }
+            case InitAdmission.Decision.Drop d -> {
+                droppedHalfOpen++;
+                refused(now, "IKE_SA_INIT dropped: " + d.reason(), from);
+                return false;
+            }
+        }
+    }
+
+    private void refused(long now, String reason, IkeEndpoint from) {
+        String key = reason.replaceAll("\\(.*", "");
+        long[] l = refusalLog.computeIfAbsent(key, k -> new long[] {Long.MIN_VALUE, 0});
+        if (l[0] != Long.MIN_VALUE && now - l[0] < 1000) {
+            l[1]++;
+            return;
+        }
+        log.line(reason + ", from " + from + (l[1] > 0 ? " (and " + l[1] + " more not logged)" : ""));
+        l[0] = now;
+        l[1] = 0;
     }
 
     private IkeSaSlot halfOpen(IkeEndpoint from, long spiI) {
@@ -276,7 +354,7 @@ public final class IkeRuntime {
             if (!sas.containsKey(s.uniqueId)) continue;
             if (s.halfOpenUntil <= now) {
                 log.line(s.name() + ": half-open IKE SA from " + s.remote + " not established within "
-                        + HALF_OPEN_MILLIS / 1000 + " s, dropped");
+                        + limits.halfOpenTimeoutMillis() / 1000 + " s, dropped");
                 droppedHalfOpen++;
                 forget(s);
                 continue;
@@ -345,7 +423,12 @@ public final class IkeRuntime {
         return droppedNoConnection;
     }
 
-    /** Half-open responder SAs dropped: timed out, or over {@link #MAX_HALF_OPEN}. */
+    /** IKE_SA_INIT requests that could not be decoded before admission. */
+    public long droppedMalformedInit() {
+        return droppedMalformedInit;
+    }
+
+    /** Half-open responder SAs dropped: timed out, or refused by the half-open bounds. */
     public long droppedHalfOpen() {
         return droppedHalfOpen;
     }

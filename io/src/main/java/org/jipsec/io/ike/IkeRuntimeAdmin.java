@@ -136,7 +136,16 @@ public final class IkeRuntimeAdmin {
                     s.ike == null ? "" : s.ike.toString(), s.localBehindNat, s.remoteBehindNat,
                     s.establishedAt < 0 ? -1 : (now - s.establishedAt) / 1000, seconds(s.rekeyIkeAt, now), children));
         }
-        return new IkeStatus(rt.config.connections().stream().map(IkeConfig.Connection::name).toList(), out);
+        var adm = rt.admission();
+        List<IkeStatus.Counter> counters = List.of(new IkeStatus.Counter("cookies_sent", adm.cookiesSent()),
+                new IkeStatus.Counter("invalid_cookies", adm.invalidCookies()),
+                new IkeStatus.Counter("blocked_half_open", adm.blocked()),
+                new IkeStatus.Counter("over_half_open_limit", adm.overLimit()),
+                new IkeStatus.Counter("half_open_dropped", rt.droppedHalfOpen()),
+                new IkeStatus.Counter("malformed_init", rt.droppedMalformedInit()),
+                new IkeStatus.Counter("no_connection", rt.droppedNoConnection()),
+                new IkeStatus.Counter("unknown_spi", rt.droppedUnknownSpi()));
+        return new IkeStatus(rt.config.connections().stream().map(IkeConfig.Connection::name).toList(), out, counters);
     }
 
     private Optional<GetSa.Usage> usage(SaId sa) {

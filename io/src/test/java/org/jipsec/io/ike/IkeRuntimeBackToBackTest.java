@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
+import org.jipsec.core.ike.admission.DaemonLimits;
 import org.jipsec.core.ike.config.ConfigSource;
 import org.jipsec.core.ike.config.IkeConfig;
 import org.jipsec.core.ike.config.SwanctlConfig;
@@ -293,6 +294,73 @@ class IkeRuntimeBackToBackTest {
         assertEquals(0, b.rt.saCount());
         assertEquals(1, b.rt.droppedHalfOpen());
         assertEquals(List.of(), b.kernel.take(), "no kernel state for a half-open SA");
+    }
+
+    /** RFC 7296 §2.6: a responder under load answers with a COOKIE and no state; the initiator retries with it. */
+    @Test
+    void aResponderUnderLoadDemandsACookieAndTheInitiatorRetriesWithIt() throws Exception {
+        setUp("start", "k", "k");
+        b.rt.limits(new DaemonLimits(true, 0, 0, 5, 0, 30_000, 60_000));   // cookie_threshold 0: always
+        a.rt.start(now);
+        Packet first = wire.poll();
+        b.rt.datagram(first.from(), first.dst(), first.bytes(), now);
+        assertEquals(0, b.rt.saCount(), "no state for a request without a cookie");
+        Packet cookie = wire.peek();
+        assertNotNull(cookie);
+        assertEquals(28 + 8 + 36, cookie.bytes().length, "IKE header + N(COOKIE) of 36 octets only");
+        pump();
+        assertEquals("ESTABLISHED", a.admin.status(now).sas().getFirst().state());
+        assertEquals("ESTABLISHED", b.admin.status(now).sas().getFirst().state());
+        assertEquals(1, b.rt.admission().cookiesSent());
+        assertTrue(b.admin.status(now).counters().contains(new IkeStatus.Counter("cookies_sent", 1)));
+    }
+
+    /**
+     * A half-open flood from 200 spoofed addresses: 30 (cookie_threshold) get state, the rest a cookie and none;
+     * the refusals are logged once, not 170 times; the real initiator still gets through with its cookie.
+     */
+    @Test
+    void aHalfOpenFloodGetsCookiesWhileTheRealInitiatorConnects() throws Exception {
+        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")), 0x1000);
+        b = side(B, A, parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k")
+                .replace("remote_addrs = " + A, "remote_addrs = 10.0.0.0/8")), 0x2000);   // the flood matches too
+        a.rt.start(now);
+        Packet init = wire.poll();
+        for (int i = 0; i < 200; i++) {
+            byte[] x = init.bytes().clone();
+            java.nio.ByteBuffer.wrap(x).putLong(0, 0x5000L + i);                 // another SPIi
+            IkeEndpoint from = new IkeEndpoint(InetAddress.getByName("10.9." + (i / 200) + "." + (1 + i % 200)), 500);
+            b.rt.datagram(from, init.dst(), x, now);
+        }
+        wire.clear();
+        assertEquals(30, b.rt.saCount(), "half-open IKE SAs kept");
+        assertEquals(170, b.rt.admission().cookiesSent());
+        assertEquals(1, b.log.stream().filter(l -> l.contains("COOKIE demanded")).count(), "rate-limited: " + b.log);
+        now += 1_500;
+        b.rt.datagram(init.from(), init.dst(), init.bytes(), now);
+        pump();
+        assertEquals("ESTABLISHED", a.admin.status(now).sas().getFirst().state());
+        assertTrue(b.log.stream().anyMatch(l -> l.contains("and 169 more not logged")), "" + b.log);
+        now += 30_000;
+        b.rt.timers(now);
+        assertEquals(1, b.rt.saCount(), "the flood's half-open SAs time out");
+    }
+
+    /** block_threshold: at most 5 half-open IKE SAs from one address, cookies or not. */
+    @Test
+    void blockThresholdBoundsHalfOpenSasFromOneAddress() throws Exception {
+        setUp("start", "k", "k");
+        b.rt.limits(new DaemonLimits(false, 30, 3, 5, 0, 30_000, 60_000));   // dos_protection = no
+        a.rt.start(now);
+        Packet init = wire.poll();
+        for (int i = 0; i < 10; i++) {
+            byte[] x = init.bytes().clone();
+            java.nio.ByteBuffer.wrap(x).putLong(0, 0x6000L + i);
+            b.rt.datagram(init.from(), init.dst(), x, now);
+        }
+        assertEquals(5, b.rt.saCount());
+        assertEquals(5, b.rt.admission().blocked());
+        assertEquals(0, b.rt.admission().cookiesSent());
     }
 
     @Test

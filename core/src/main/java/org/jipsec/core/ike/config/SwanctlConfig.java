@@ -66,11 +66,11 @@ public final class SwanctlConfig {
         return new IkeConfig(connections, secrets);
     }
 
-    private static String firstKey(Settings s, Settings.Value v) {
+    static String firstKey(Settings s, Settings.Value v) {
         return s.values().entrySet().stream().filter(e -> e.getValue() == v).findFirst().orElseThrow().getKey();
     }
 
-    private static ConfigException unsupported(Settings.Value v, String fullName) {
+    static ConfigException unsupported(Settings.Value v, String fullName) {
         return new ConfigException(v.file(), v.line(), "unsupported key '" + fullName + "'");
     }
 
@@ -249,7 +249,7 @@ public final class SwanctlConfig {
     }
 
     /** strongSwan's booleans: yes/no, true/false, enabled/disabled, 1/0. */
-    private static boolean bool(Settings s, String key, boolean dflt, String p) throws ConfigException {
+    static boolean bool(Settings s, String key, boolean dflt, String p) throws ConfigException {
         Settings.Value v = s.values().get(key);
         if (v == null) return dflt;
         return switch (v.text().toLowerCase(Locale.ROOT)) {
@@ -260,7 +260,7 @@ public final class SwanctlConfig {
         };
     }
 
-    private static int integer(Settings s, String key, int dflt, String p) throws ConfigException {
+    static int integer(Settings s, String key, int dflt, String p) throws ConfigException {
         Settings.Value v = s.values().get(key);
         if (v == null) return dflt;
         try {
@@ -274,7 +274,7 @@ public final class SwanctlConfig {
     }
 
     /** strongSwan's time values: a number with s, m, h or d (seconds without a unit). */
-    private static Duration duration(Settings s, String key, Duration dflt, String p) throws ConfigException {
+    static Duration duration(Settings s, String key, Duration dflt, String p) throws ConfigException {
         Settings.Value v = s.values().get(key);
         if (v == null) return dflt;
         String t = v.text().trim();

@@ -209,6 +209,8 @@ public final class IkeControlCodec {
                         .i64(c.installedAgo()).i64(c.rekeyIn());
             }
         }
+        w.count(s.counters().size());
+        for (IkeStatus.Counter c : s.counters()) w.text(c.name()).i64(c.value());
     }
 
     /** The fewest bytes an encoded IKE SA / CHILD SA can take: its fixed fields and empty strings and lists. */
@@ -261,6 +263,9 @@ public final class IkeControlCodec {
             sas.add(new IkeSaStatus(conn, id, state, initiator, local, remote, localId, remoteId, spiI, spiR, alg,
                     natL, natR, est, rekey, children));
         }
-        return new IkeStatus(conns, sas);
+        int nk = r.count("counters", 2 + 8);
+        List<IkeStatus.Counter> counters = new ArrayList<>(nk);
+        for (int i = 0; i < nk; i++) counters.add(new IkeStatus.Counter(r.string("counter"), r.i64("counter value")));
+        return new IkeStatus(conns, sas, counters);
     }
 }

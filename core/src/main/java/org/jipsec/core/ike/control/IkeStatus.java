@@ -9,13 +9,22 @@ import java.util.List;
  *
  * @param connections the loaded {@code connections.<name>} names, in file order
  * @param sas         the IKE SAs, established or being negotiated
+ * @param counters    the daemon's refusal and drop counters (cookies sent, half-open IKE_SA_INITs dropped, …)
  */
-public record IkeStatus(List<String> connections, List<IkeSaStatus> sas) {
+public record IkeStatus(List<String> connections, List<IkeSaStatus> sas, List<Counter> counters) {
 
     public IkeStatus {
         connections = List.copyOf(connections);
         sas = List.copyOf(sas);
+        counters = List.copyOf(counters);
     }
+
+    public IkeStatus(List<String> connections, List<IkeSaStatus> sas) {
+        this(connections, sas, List.of());
+    }
+
+    /** One named counter, e.g. {@code cookies_sent}. */
+    public record Counter(String name, long value) {}
 
     /**
      * One IKE SA.

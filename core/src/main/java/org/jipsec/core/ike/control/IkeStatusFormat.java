@@ -20,6 +20,11 @@ public final class IkeStatusFormat {
         if (s.sas().isEmpty()) b.append("no IKE SAs\n");
         b.append("loaded connections: ").append(s.connections().isEmpty() ? "none" : String.join(", ", s.connections()))
                 .append('\n');
+        if (s.counters().stream().anyMatch(c -> c.value() != 0)) {
+            b.append("counters:");
+            for (var c : s.counters()) b.append(' ').append(c.name()).append('=').append(c.value());
+            b.append('\n');
+        }
         return b.toString();
     }
 

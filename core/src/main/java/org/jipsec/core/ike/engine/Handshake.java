@@ -59,7 +59,13 @@ final class Handshake {
                 }
                 case INIT_SENT -> {
                     if (h.exchangeType() != ExchangeType.IKE_SA_INIT) return;
-                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty()) e.realMessage2 = d.bytes();
+                    var again = m.notify(NotifyType.COOKIE);
+                    // a duplicated or late answer to a request we already retried with this very cookie (§2.6): our
+                    // retry is outstanding, its retransmission timer runs on
+                    if (again.isPresent() && e.cookie != null && Arrays.equals(again.get().data(), e.cookie)) return;
+                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty() && m.notify(NotifyType.COOKIE).isEmpty()) {
+                        e.realMessage2 = d.bytes();
+                    }
                     e.completeRequest(actions);
                     initResponse(m, actions, d.now());
                 }
@@ -104,6 +110,8 @@ final class Handshake {
             proposals.add(e.config.ikeProposals().get(n).toPayload(n + 1, new byte[0]));
         }
         List<Payload> p = new ArrayList<>();
+        // §2.6: the responder's cookie goes first, "all other payloads unchanged"
+        if (e.cookie != null) p.add(NotifyPayload.of(NotifyType.COOKIE, e.cookie));
         p.add(new SaPayload(proposals));
         p.add(new KePayload(e.ke.group().number(), e.ke.publicValue()));
         p.add(new NoncePayload(e.ni));
@@ -115,6 +123,23 @@ final class Handshake {
     }
 
     void initResponse(IkeMessage m, List<IkeAction> actions, long now) {
+        var cookie = m.notify(NotifyType.COOKIE);
+        if (cookie.isPresent()) {
+            // §2.6: the responder is under load and keeps no state; retry IKE_SA_INIT with its cookie, same SPIi,
+            // nonce and KE. A cookie is 1 to 64 octets; a responder that keeps asking is given up on (bounded).
+            byte[] data = cookie.get().data();
+            if (data.length < 1 || data.length > 64) {
+                e.fail(actions, "IKE_SA_INIT answered with a COOKIE of " + data.length + " octets (RFC 7296 §2.6: 1-64)");
+                return;
+            }
+            if (++e.cookieRetries > IkeSaEngine.MAX_COOKIE_RETRIES) {
+                e.fail(actions, "responder demanded a cookie " + e.cookieRetries + " times, giving up");
+                return;
+            }
+            e.cookie = data.clone();
+            sendInitRequest(now, actions);
+            return;
+        }
         var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
         if (invalidKe.isPresent() && invalidKe.get().data().length == 2) {
             int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);

@@ -89,6 +89,8 @@ public final class IkeSaEngine {
     private record Deferred(long at, Queued request) {}
 
     static final int NONCE_BYTES = 32; // strongSwan's NONCE_SIZE (ikev2-notes.md §1.1)
+    /** Cookies a responder may demand before the initiator gives up (RFC 7296 §2.6; strongSwan: MAX_COOKIE_RETRIES 3). */
+    static final int MAX_COOKIE_RETRIES = 3;
     static final int NAT_T_PORT = 4500; // RFC 7296 §2.23, RFC 3948
     /** strongSwan's ike_sa.h RETRY_INTERVAL and RETRY_JITTER: a refused rekey is retried after 10-30 s. */
     private static final long RETRY_INTERVAL_MS = 30_000;
@@ -113,6 +115,9 @@ public final class IkeSaEngine {
     SkCipher out;
     SkCipher in;
     byte[] realMessage1;
+    /** The responder's COOKIE (RFC 7296 §2.6) our IKE_SA_INIT retries carry first, and how often we were asked. */
+    byte[] cookie;
+    int cookieRetries;
     byte[] realMessage2;
     int espSpiIn;
     List<TrafficSelector> proposedTsi;

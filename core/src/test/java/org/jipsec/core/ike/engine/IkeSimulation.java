@@ -36,6 +36,14 @@ final class IkeSimulation {
     int lost;
     /** While true, datagrams towards {@link #b} vanish (a dead peer). */
     boolean bDead;
+    /**
+     * When set, the responder's daemon under load (RFC 7296 §2.6): every IKE_SA_INIT request reaching {@link #b}
+     * passes this admission first, with {@link #gateHalfOpen} half-open SAs; a demanded cookie goes back over the
+     * same lossy link and {@link #b} never sees the request.
+     */
+    org.jipsec.core.ike.admission.InitAdmission gate;
+    int gateHalfOpen;
+    int cookiesDemanded;
 
     private record Item(long at, long seq, IkeSaEngine target, IkeEvent event, long generation)
             implements Comparable<Item> {
@@ -68,6 +76,7 @@ final class IkeSimulation {
             now = Math.max(now, it.at());
             if (it.generation() >= 0 && it.generation() != timerGeneration.get(it.target())) continue; // cancelled
             IkeEvent ev = retime(it.event(), now);
+            if (it.target() == b && gate != null && ev instanceof IkeEvent.Datagram d && cookieDemanded(d)) continue;
             List<IkeAction> out = it.target().handle(ev);
             (it.target() == a ? aActions : bActions).addAll(out);
             IkeSaEngine other = it.target() == a ? b : a;
@@ -84,6 +93,32 @@ final class IkeSimulation {
             }
         }
         now = Math.max(now, Math.min(until, agenda.isEmpty() ? until : agenda.peek().at()));
+    }
+
+    /** The daemon's stateless check of an IKE_SA_INIT request (what IkeRuntime does before an engine exists). */
+    private boolean cookieDemanded(IkeEvent.Datagram d) {
+        org.jipsec.core.ike.codec.IkeMessage m;
+        try {
+            m = org.jipsec.core.ike.codec.IkeMessageCodec.decode(d.bytes());
+        } catch (org.jipsec.core.ike.codec.IkeDecodeException e) {
+            return false;
+        }
+        var h = m.header();
+        if (h.exchangeType() != org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT || h.isResponse() || h.spiR() != 0) {
+            return false;
+        }
+        byte[] ni = m.first(org.jipsec.core.ike.codec.NoncePayload.class).orElseThrow().data();
+        byte[] cookie = m.notify(org.jipsec.core.ike.codec.NotifyType.COOKIE)
+                .map(org.jipsec.core.ike.codec.NotifyPayload::data).orElse(null);
+        var decision = gate.decide(now, ni, d.from().address().getAddress(), h.spiI(), cookie, gateHalfOpen, gateHalfOpen);
+        if (!(decision instanceof org.jipsec.core.ike.admission.InitAdmission.Decision.DemandCookie c)) return false;
+        cookiesDemanded++;
+        var reply = new org.jipsec.core.ike.codec.IkeHeader(h.spiI(), 0, 0,
+                org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT, org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE, 0);
+        byte[] bytes = org.jipsec.core.ike.codec.IkeMessageCodec.encode(new org.jipsec.core.ike.codec.IkeMessage(reply,
+                List.of(org.jipsec.core.ike.codec.NotifyPayload.of(org.jipsec.core.ike.codec.NotifyType.COOKIE, c.cookie()))));
+        transmit(a, new IkeAction.Send(d.to(), d.from(), bytes));
+        return true;
     }
 
     private void transmit(IkeSaEngine to, IkeAction.Send s) {

@@ -1,0 +1,29 @@
+package org.jipsec.core.ike.admission;
+
+/**
+ * The responder's DoS settings, with strongSwan's names and defaults (strongswan.conf(5), 5.9.8):
+ *
+ * @param dosProtection      {@code charon.dos_protection} [yes]: cookies under load (RFC 7296 §2.6)
+ * @param cookieThreshold    {@code charon.cookie_threshold} [30]: half-open IKE SAs in all that activate cookies
+ * @param cookieThresholdIp  {@code charon.cookie_threshold_ip} [3]: the same from one peer address
+ * @param blockThreshold     {@code charon.block_threshold} [5]: most half-open IKE SAs from one address (0: none)
+ * @param initLimitHalfOpen  {@code charon.init_limit_half_open} [0]: most half-open IKE SAs in all (0: only
+ *                           {@link #MAX_HALF_OPEN})
+ * @param halfOpenTimeoutMillis {@code charon.half_open_timeout} [30 s]: a responder drops an IKE SA not established
+ * @param cookieRotateMillis how often the cookie secret is replaced (not a strongSwan setting; 60 s)
+ */
+public record DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
+                           int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis) {
+
+    /** The hard bound on half-open responder IKE SAs, whatever the settings say. */
+    public static final int MAX_HALF_OPEN = 1024;
+
+    public static final DaemonLimits DEFAULTS = new DaemonLimits(true, 30, 3, 5, 0, 30_000, 60_000);
+
+    public DaemonLimits {
+        if (cookieThreshold < 0 || cookieThresholdIp < 0 || blockThreshold < 0 || initLimitHalfOpen < 0
+                || halfOpenTimeoutMillis <= 0 || cookieRotateMillis <= 0) {
+            throw new IllegalArgumentException("DoS limits must not be negative, timeouts positive");
+        }
+    }
+}
