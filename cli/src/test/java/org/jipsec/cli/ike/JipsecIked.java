@@ -81,11 +81,14 @@ final class JipsecIked {
         startIked();
     }
 
-    void startIked() throws Exception {
+    /** Starts {@code jipsec iked} on the config written before, with {@code extra} options (e.g. --settings). */
+    void startIked(String... extra) throws Exception {
         Path out = dir.resolve("iked.log");
         lab.log("jipsec iked " + label, out);
-        iked = lab.own(new ProcessBuilder(java(ns, "iked", "--config", config.toString(), "--pfkey", pfkey.toString(),
-                "--control", control.toString())).redirectErrorStream(true)
+        List<String> args = new ArrayList<>(List.of("iked", "--config", config.toString(), "--pfkey", pfkey.toString(),
+                "--control", control.toString()));
+        args.addAll(List.of(extra));
+        iked = lab.own(new ProcessBuilder(java(ns, args.toArray(String[]::new))).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
         int before = (int) read(out).lines().filter(l -> l.contains("jipsec iked: running on")).count();

@@ -30,8 +30,7 @@
  * randomness are injected; nothing here spawns threads or opens files. The daemon in the cli/io modules owns
  * the UDP 500/4500 sockets (port 4500 shared with jipsecd, which hands over datagrams that carry the non-ESP
  * marker), the PF_KEY client socket, the config file ({@link org.jipsec.core.ike.config.ConfigSource}) and the
- * SA table keyed by SPIs, and feeds the engines. Still to build in the engine: the §2.8.1 resolution of two crossing
- * IKE SA rekeys (today both get TEMPORARY_FAILURE), new CHILD_SAs outside a rekey (§1.3.1), cookies (§2.6),
- * fragmentation (RFC 7383).
+ * SA table keyed by SPIs, and feeds the engines; before an engine exists, {@link org.jipsec.core.ike.admission}
+ * decides on cookies (§2.6). Still to build in the engine: fragmentation (RFC 7383).
  */
 package org.jipsec.core.ike;

@@ -51,7 +51,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
- * <p>Not yet (issue #14): cookies (§2.6), fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
+ * <p>Not yet (issue #14): fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9), an IKE rekey accepted while a liveness check or a
  * child delete of ours is outstanding (strongSwan accepts it; refused with TEMPORARY_FAILURE here). Not
  * thread-safe: the daemon feeds one SA's events in order.
