@@ -334,34 +334,48 @@ final class Handshake {
         else actions.add(childAction);
     }
 
+    /**
+     * The responder's CHILD_SA of IKE_AUTH. As strongSwan does (and as for CREATE_CHILD_SA, {@link ChildExchanges}),
+     * the child config is picked by the proposed selectors among all of the connection's children, in configured
+     * order: the first whose selectors narrow (RFC 7296 §2.9) and whose ESP proposals match.
+     */
     private IkeAction childForRequest(IkeMessage m, List<Payload> inner) {
-        String child = e.config.childName();
+        String first = e.config.childName();
         var sa = m.first(SaPayload.class);
         List<TsPayload> ts = m.all(TsPayload.class);
         TsPayload tsi = ts.stream().filter(TsPayload::initiator).findFirst().orElse(null);
         TsPayload tsr = ts.stream().filter(t -> !t.initiator()).findFirst().orElse(null);
         if (sa.isEmpty() || tsi == null || tsr == null) {
-            return new IkeAction.ChildFailed(child, "IKE_AUTH request without SA/TSi/TSr (childless)");
+            return new IkeAction.ChildFailed(first, "IKE_AUTH request without SA/TSi/TSr (childless)");
         }
-        Selection s = ProposalSelector.select(sa.get().proposals(), withoutDh(e.config.espProposals()),
-                SaProtocol.ESP, 4, true);
-        if (!(s instanceof Selection.Chosen chosen)) {
-            inner.add(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
-            return new IkeAction.ChildFailed(child, s.toString());
+        java.util.StringJoiner why = new java.util.StringJoiner("; ");
+        boolean tsMatched = false;
+        for (IkeSaConfig.ChildConfig child : e.config.children()) {
+            TsNarrowing.Result r = TsNarrowing.respond(tsi.selectors(), tsr.selectors(),
+                    selectors(child.localTs(), e.local), selectors(child.remoteTs(), e.remote));
+            if (!(r instanceof TsNarrowing.Result.Narrowed n)) {
+                why.add(child.name() + ": " + ((TsNarrowing.Result.Unacceptable) r).reason());
+                continue;
+            }
+            tsMatched = true;
+            Selection s = ProposalSelector.select(sa.get().proposals(), withoutDh(child.espProposals()),
+                    SaProtocol.ESP, 4, true);
+            if (!(s instanceof Selection.Chosen chosen)) {
+                why.add(child.name() + ": " + s);
+                continue;
+            }
+            e.espSpiIn = e.nonZeroInt();
+            int spiOut = ByteBuffer.wrap(chosen.offered().spi()).getInt();
+            inner.add(new SaPayload(List.of(chosen.negotiated().toResponse(Informational.spi(e.espSpiIn)))));
+            inner.add(new TsPayload(true, n.tsi()));
+            inner.add(new TsPayload(false, n.tsr()));
+            ChildSaKeys k = childKeys(chosen.negotiated());
+            return IkeAction.InstallChild.of(child.name(), chosen.negotiated(), e.espSpiIn, spiOut, k, false, n.tsr(),
+                    n.tsi());
         }
-        TsNarrowing.Result r = TsNarrowing.respond(tsi.selectors(), tsr.selectors(),
-                selectors(e.config.localTs(), e.local), selectors(e.config.remoteTs(), e.remote));
-        if (!(r instanceof TsNarrowing.Result.Narrowed n)) {
-            inner.add(NotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
-            return new IkeAction.ChildFailed(child, ((TsNarrowing.Result.Unacceptable) r).reason());
-        }
-        e.espSpiIn = e.nonZeroInt();
-        int spiOut = ByteBuffer.wrap(chosen.offered().spi()).getInt();
-        inner.add(new SaPayload(List.of(chosen.negotiated().toResponse(Informational.spi(e.espSpiIn)))));
-        inner.add(new TsPayload(true, n.tsi()));
-        inner.add(new TsPayload(false, n.tsr()));
-        ChildSaKeys k = childKeys(chosen.negotiated());
-        return IkeAction.InstallChild.of(child, chosen.negotiated(), e.espSpiIn, spiOut, k, false, n.tsr(), n.tsi());
+        inner.add(NotifyPayload.of(tsMatched ? NotifyType.NO_PROPOSAL_CHOSEN : NotifyType.TS_UNACCEPTABLE));
+        return new IkeAction.ChildFailed(first, "no child of the connection fits the proposed TSi " + tsi.selectors()
+                + " TSr " + tsr.selectors() + " and ESP proposals: " + why);
     }
 
     // ---- shared ----

@@ -52,8 +52,9 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
  * <p>Not yet (issue #14): fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
- * the packet's selectors of an ACQUIRE as the first TS (§2.9), an IKE rekey accepted while a liveness check or a
- * child delete of ours is outstanding (strongSwan accepts it; refused with TEMPORARY_FAILURE here). Not
+ * the packet's selectors of an ACQUIRE as the first TS (§2.9: NetBSD's SADB_ACQUIRE carries the SA's endpoints, not the
+ * packet's), an IKE rekey accepted while a child delete of ours is outstanding (strongSwan accepts it; refused with
+ * TEMPORARY_FAILURE here, the peer retries). Not
  * thread-safe: the daemon feeds one SA's events in order.
  */
 public final class IkeSaEngine {
@@ -309,7 +310,12 @@ public final class IkeSaEngine {
             boolean ikeRekeyRequest = m.first(SaPayload.class).map(sa -> sa.proposals().stream()
                     .anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE)).orElse(false);
             if (ikeRekeyRequest) {
+                // §2.4: a protected request from the peer is proof of liveness, so an outstanding liveness check of
+                // ours is done and does not block the peer's IKE rekey (as strongSwan accepts it); our own window
+                // (§2.3) is independent of the peer's requests
+                if (pending == Pending.LIVENESS) completeRequest(actions);
                 ikeRekey.request(m, bytes, actions);
+                if (pendingRequest == null) idle(now, actions);
                 return;
             }
             List<IkeAction> installs = new ArrayList<>();

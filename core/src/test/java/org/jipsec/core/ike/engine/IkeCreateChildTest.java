@@ -101,4 +101,40 @@ class IkeCreateChildTest {
         assertEquals(a.localTs(), b.remoteTs());
         t.assertKeysAgree();
     }
+
+    /**
+     * IKE_AUTH's child is picked by the proposed selectors among all of the responder's children (§2.9, as
+     * strongSwan): the initiator asks for 10.98.3.0/24 === 10.98.4.0/24, which only the responder's second child
+     * ("extra") covers. Before, only the first child was tried and the CHILD_SA failed with TS_UNACCEPTABLE.
+     */
+    @Test
+    void theResponderPicksTheIkeAuthChildByTheProposedSelectors() throws Exception {
+        IkeSaEngine a = IkeInformationalTest.engine(true, IkeInformationalTest.conf("10.98.0.1", "10.98.0.2",
+                "10.98.3.0/24", "10.98.4.0/24", "0s", "clear"), 31);
+        IkeSimulation s = new IkeSimulation(a, IkeInformationalTest.engine(false, "0s", "clear", 32), 33, 0, 0, 0);
+        s.at(0, s.a, new IkeEvent.Initiate(0));
+        s.runUntil(10_000);
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.b.state());
+        var installed = IkeSimulation.of(s.bActions, IkeAction.InstallChild.class);
+        assertEquals(1, installed.size(), "" + s.bActions);
+        assertEquals("extra", installed.getFirst().child());
+        assertEquals(1, IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).size());
+        s.assertKeysAgree();
+    }
+
+    /** No child fits: TS_UNACCEPTABLE, and the log line names the proposed selectors and every child's reason. */
+    @Test
+    void noChildFitsTheProposedSelectors() throws Exception {
+        IkeSaEngine a = IkeInformationalTest.engine(true, IkeInformationalTest.conf("10.98.0.1", "10.98.0.2",
+                "10.98.7.0/24", "10.98.8.0/24", "0s", "clear"), 34);
+        IkeSimulation s = new IkeSimulation(a, IkeInformationalTest.engine(false, "0s", "clear", 35), 36, 0, 0, 0);
+        s.at(0, s.a, new IkeEvent.Initiate(0));
+        s.runUntil(10_000);
+        var failed = IkeSimulation.of(s.bActions, IkeAction.ChildFailed.class);
+        assertEquals(1, failed.size());
+        String why = failed.getFirst().toString();
+        assertTrue(why.contains("10.98.7.0") && why.contains("net:") && why.contains("extra:"), why);
+        assertTrue(IkeSimulation.of(s.aActions, IkeAction.ChildFailed.class).getFirst().toString()
+                .contains("TS_UNACCEPTABLE"), "" + s.aActions);
+    }
 }

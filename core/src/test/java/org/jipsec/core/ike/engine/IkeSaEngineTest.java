@@ -254,8 +254,9 @@ class IkeSaEngineTest {
         l.run(new IkeEvent.Initiate(0));
         assertEquals(IkeSaEngine.State.ESTABLISHED, i.state());
         assertEquals(IkeSaEngine.State.ESTABLISHED, r.state());
-        assertTrue(l.only(l.rActions, IkeAction.ChildFailed.class).reason().startsWith("TSr [10.98.9.0..10.98.9.255]"
-                + " does not overlap local_ts"));
+        String why = l.only(l.rActions, IkeAction.ChildFailed.class).reason();
+        assertTrue(why.startsWith("no child of the connection fits the proposed TSi") && why.contains(
+                "TSr [10.98.9.0..10.98.9.255] does not overlap local_ts"), why);
         assertEquals("peer answered TS_UNACCEPTABLE", l.only(l.iActions, IkeAction.ChildFailed.class).reason());
     }
 

@@ -85,4 +85,31 @@ class IkeSaRekeyTest {
         // once; the rekey then starts from the negotiated group (ecp256) and needs no retry
         rekeyAndUse(pair("aes128gcm16-prfsha256-x25519-ecp256", "aes128gcm16-prfsha256-ecp256", 44), true);
     }
+
+    /**
+     * §2.4, §2.3: the peer's IKE rekey request arrives while our liveness check is outstanding (its first try was
+     * lost). The request proves liveness: the rekey is accepted at once instead of refused with TEMPORARY_FAILURE.
+     */
+    @Test
+    void aPeersIkeRekeyDuringOurLivenessCheckIsAccepted() throws Exception {
+        IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", 41),
+                IkeInformationalTest.engine(false, "0s", "clear", 42), 41, 0, 0, 0);   // only a checks liveness
+        s.at(0, s.a, new IkeEvent.Initiate(0));
+        s.runUntil(1_000);
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state());
+        s.bDead = true;                                             // a's liveness check is lost
+        s.runUntil(s.now + 21_000);
+        assertEquals(IkeSaEngine.Pending.LIVENESS, s.a.pending, "a checks liveness");
+        s.bDead = false;
+        long spiBefore = s.a.spiI();
+        s.at(s.now + 100, s.b, new IkeEvent.RekeyIke(0));
+        s.runUntil(s.now + 2_000);                                  // before a's first retransmission (4 s)
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state());
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.b.state());
+        assertTrue(spiBefore != s.a.spiI(), "a is on the new IKE SA");
+        assertEquals(s.a.spiI(), s.b.spiI());
+        assertEquals(s.a.spiR(), s.b.spiR());
+        s.runUntil(s.now + 60_000);
+        assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state(), "DPD goes on on the new SA");
+    }
 }
