@@ -219,6 +219,7 @@ public final class IkeRuntime {
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
+        s.engine.fragmentation(c.fragmentation(), limits.fragmentSize());
         sas.put(s.uniqueId, s);
         return s;
     }

@@ -11,19 +11,32 @@ package org.jipsec.core.ike.admission;
  *                           {@link #MAX_HALF_OPEN})
  * @param halfOpenTimeoutMillis {@code charon.half_open_timeout} [30 s]: a responder drops an IKE SA not established
  * @param cookieRotateMillis how often the cookie secret is replaced (not a strongSwan setting; 60 s)
+ * @param fragmentSize       {@code charon.fragment_size} [1280]: the largest IP datagram of a sent IKE fragment
+ *                           (RFC 7383 §2.5.1)
  */
 public record DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
-                           int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis) {
+                           int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis, int fragmentSize) {
 
     /** The hard bound on half-open responder IKE SAs, whatever the settings say. */
     public static final int MAX_HALF_OPEN = 1024;
 
     public static final DaemonLimits DEFAULTS = new DaemonLimits(true, 30, 3, 5, 0, 30_000, 60_000);
 
+    /** The smallest fragment size that still carries IKE fragments over IPv6 (RFC 7383 §2.5.1 discusses 576). */
+    public static final int MIN_FRAGMENT_SIZE = 576;
+
     public DaemonLimits {
         if (cookieThreshold < 0 || cookieThresholdIp < 0 || blockThreshold < 0 || initLimitHalfOpen < 0
-                || halfOpenTimeoutMillis <= 0 || cookieRotateMillis <= 0) {
-            throw new IllegalArgumentException("DoS limits must not be negative, timeouts positive");
+                || halfOpenTimeoutMillis <= 0 || cookieRotateMillis <= 0 || fragmentSize < MIN_FRAGMENT_SIZE
+                || fragmentSize > 65535) {
+            throw new IllegalArgumentException("DoS limits must not be negative, timeouts positive, fragment_size 576-65535");
         }
+    }
+
+    /** With strongSwan's default fragment_size, 1280. */
+    public DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
+                        int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis) {
+        this(dosProtection, cookieThreshold, cookieThresholdIp, blockThreshold, initLimitHalfOpen, halfOpenTimeoutMillis,
+                cookieRotateMillis, 1280);
     }
 }

@@ -20,6 +20,7 @@ import org.jipsec.core.ike.codec.Payload;
 import org.jipsec.core.ike.codec.Proposal;
 import org.jipsec.core.ike.codec.SaPayload;
 import org.jipsec.core.ike.codec.TrafficSelector;
+import org.jipsec.core.ike.config.IkeConfig;
 import org.jipsec.core.ike.config.IkeIdentity;
 import org.jipsec.core.ike.crypto.IkeSaKeys;
 import org.jipsec.core.ike.crypto.KeyExchange;
@@ -51,7 +52,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
- * <p>Not yet (issue #14): fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
+ * <p>IKE fragmentation (RFC 7383): {@link #wire} and {@link #unprotect}. Not yet: multiple auth rounds, certificates, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9: NetBSD's SADB_ACQUIRE carries the SA's endpoints, not the
  * packet's), an IKE rekey accepted while a child delete of ours is outstanding (strongSwan accepts it; refused with
  * TEMPORARY_FAILURE here, the peer retries). Not
@@ -133,6 +134,16 @@ public final class IkeSaEngine {
     private int retransmits;
     byte[] lastRequest;
     byte[] lastResponse;
+    /** What went on the wire for {@link #pendingRequest} and {@link #lastResponse}: it, or its fragments. */
+    List<byte[]> pendingWire = List.of();
+    List<byte[]> lastResponseWire = List.of();
+    /** The datagram of the last message {@link #unprotect} returned (fragment 1 of a fragmented one). */
+    byte[] lastWire;
+    IkeConfig.Fragmentation fragmentation = IkeConfig.Fragmentation.YES;
+    int fragmentSize = 1280;
+    /** The peer's IKE_SA_INIT carried IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 §2.3). */
+    boolean peerFragmentation;
+    private final FragmentReassembly reassembly = new FragmentReassembly();
     Pending pending = Pending.NONE;
     /** The retired IKE SA the outstanding request travels on (its Delete), or null for the current SA. */
     OldIkeSa pendingSa;
@@ -252,7 +263,7 @@ public final class IkeSaEngine {
         if (!h.isResponse()) {
             // §2.1: a retransmitted request gets the cached response, byte for byte
             if (lastRequest != null && Arrays.equals(lastRequest, d.bytes())) {
-                actions.add(new IkeAction.Send(d.to(), d.from(), lastResponse));
+                for (byte[] r : lastResponseWire) actions.add(new IkeAction.Send(d.to(), d.from(), r));
                 return;
             }
         } else if (h.messageId() != pendingMessageId) {
@@ -271,8 +282,9 @@ public final class IkeSaEngine {
         long mid = h.messageId();
         if (!h.isResponse()) {
             // §2.1/§2.2: the previous request again gets the cached response; anything but the next ID is dropped
+            // RFC 7383 §2.6.1: of a fragmented request, only fragment 1 (kept as lastRequest) triggers the resend
             if (lastRequest != null && mid == expectedRequestMid - 1 && Arrays.equals(lastRequest, d.bytes())) {
-                actions.add(new IkeAction.Send(d.to(), d.from(), lastResponse));
+                for (byte[] r : lastResponseWire) actions.add(new IkeAction.Send(d.to(), d.from(), r));
                 return;
             }
             if (mid != expectedRequestMid) return;
@@ -281,17 +293,18 @@ public final class IkeSaEngine {
         }
         IkeMessage clear;
         try {
-            clear = in.unprotect(d.bytes());
+            clear = unprotect(d);
         } catch (IcvMismatchException | IkeDecodeException e) {
             return; // §2.21.2: dropped; the requester retransmits
         }
+        if (clear == null) return; // RFC 7383: more fragments to come
         lastInbound = d.now();
         handshake.natMappingChanged(d, actions);
         if (h.isResponse()) {
             response(clear, d.now(), actions);
         } else {
             expectedRequestMid++;
-            request(clear, d.bytes(), d.now(), actions);
+            request(clear, lastWire, d.now(), actions);
         }
     }
 
@@ -516,7 +529,7 @@ public final class IkeSaEngine {
             return;
         }
         retransmits++;
-        actions.add(new IkeAction.Send(local, remote, pendingRequest));
+        for (byte[] w : pendingWire) actions.add(new IkeAction.Send(local, remote, w)); // all fragments (RFC 7383 §2.6.1)
         actions.add(new IkeAction.ArmTimer(now + timeout(retransmits)));
     }
 
@@ -530,9 +543,10 @@ public final class IkeSaEngine {
         else if (state == State.AUTH_SENT) pending = Pending.AUTH;
         if (pending != Pending.DELETE_OLD_IKE) pendingSa = null;
         pendingRequest = m;
+        pendingWire = wire(m);
         pendingMessageId = messageId;
         retransmits = 0;
-        actions.add(new IkeAction.Send(local, remote, m));
+        for (byte[] w : pendingWire) actions.add(new IkeAction.Send(local, remote, w));
         actions.add(new IkeAction.ArmTimer(now + timeout(0)));
     }
 
@@ -548,7 +562,69 @@ public final class IkeSaEngine {
     void respond(byte[] request, byte[] response, List<IkeAction> actions) {
         lastRequest = request;
         lastResponse = response;
-        actions.add(new IkeAction.Send(replyFrom, replyTo, response));
+        lastResponseWire = wire(response);
+        for (byte[] w : lastResponseWire) actions.add(new IkeAction.Send(replyFrom, replyTo, w));
+    }
+
+    // ---- IKE fragmentation (RFC 7383) ----
+
+    /** swanctl {@code fragmentation} and strongSwan's {@code charon.fragment_size} (whole IP datagram), for this SA. */
+    public void fragmentation(IkeConfig.Fragmentation mode, int maxDatagram) {
+        this.fragmentation = mode;
+        this.fragmentSize = maxDatagram;
+    }
+
+    /** Whether our IKE_SA_INIT announces IKEV2_FRAGMENTATION_SUPPORTED (§2.3: all but {@code no}). */
+    boolean announcesFragmentation() {
+        return fragmentation != IkeConfig.Fragmentation.NO;
+    }
+
+    /**
+     * What goes on the wire for the protected message {@code m}: itself, or (§2.5) its fragments when the peer
+     * announced support, we send fragments ({@code yes}/{@code force}, not {@code accept}), it is not IKE_SA_INIT,
+     * and the IP datagram (IPv4/IPv6 + UDP + the non-ESP marker on a NAT-T port) would exceed the fragment size.
+     */
+    List<byte[]> wire(byte[] m) {
+        if (!peerFragmentation || out == null || (fragmentation != IkeConfig.Fragmentation.YES
+                && fragmentation != IkeConfig.Fragmentation.FORCE) || (m[18] & 0xff) == ExchangeType.IKE_SA_INIT) {
+            return List.of(m);
+        }
+        int overhead = (remote.address() instanceof java.net.Inet6Address ? 40 : 20) + 8 + (remote.port() != 500 ? 4 : 0);
+        if (m.length + overhead <= fragmentSize) return List.of(m);
+        try {
+            return out.fragment(m, fragmentSize - overhead);
+        } catch (IcvMismatchException | IkeDecodeException e) {
+            return List.of(m); // our own message: cannot happen
+        }
+    }
+
+    /**
+     * The protected message in {@code d}: an SK message decrypted, or an SKF fragment verified and kept until its
+     * message is complete (RFC 7383 §2.6; null until then). {@link #lastWire} is the datagram that stands for the
+     * message in the retransmission cache: itself, or fragment 1.
+     */
+    IkeMessage unprotect(IkeEvent.Datagram d) throws IcvMismatchException, IkeDecodeException {
+        byte[] b = d.bytes();
+        if (b.length <= IkeHeader.LENGTH || (b[16] & 0xff) != org.jipsec.core.ike.codec.PayloadType.SKF) {
+            lastWire = b;
+            return in.unprotect(b);
+        }
+        SkCipher.Fragment f = in.unprotectFragment(b);
+        IkeHeader h = IkeMessageCodec.decode(b).header();
+        FragmentReassembly.Complete c = reassembly.add(h.messageId(), h.isResponse(), f, b, d.now());
+        if (c == null) return null;
+        lastWire = c.firstDatagram();
+        try {
+            return new IkeMessage(h, IkeMessageCodec.decodeInner(c.firstInnerPayload(), c.content(), 0,
+                    c.content().length));
+        } finally {
+            Arrays.fill(c.content(), (byte) 0);
+        }
+    }
+
+    /** Fragments dropped by reassembly (bounds, superseded), for status and tests. */
+    public long fragmentsDropped() {
+        return reassembly.dropped();
     }
 
     void respondUnprotected(IkeMessage request, List<Payload> payloads, List<IkeAction> actions) {
