@@ -119,7 +119,7 @@ final class Handshake {
         p.add(new KePayload(e.ke.group().number(), e.ke.publicValue()));
         p.add(new NoncePayload(e.ni));
         p.addAll(natNotifies(e.spiI, 0));
-        if (e.announcesFragmentation()) p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)); // RFC 7383 §2.3
+        if (e.framing.announces()) p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)); // RFC 7383 §2.3
         byte[] m = IkeMessageCodec.encode(new IkeMessage(e.header(ExchangeType.IKE_SA_INIT, 0, false), p));
         e.realMessage1 = m;
         e.state = IkeSaEngine.State.INIT_SENT;
@@ -180,7 +180,7 @@ final class Handshake {
         e.spiR = m.header().spiR();
         e.nr = nonce.get().data();
         // RFC 7383 §2.3: both announced it, so oversized protected messages may go in fragments
-        e.peerFragmentation = e.announcesFragmentation()
+        e.framing.peerSupports = e.framing.announces()
                 && m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         if (!deriveKeys(chosen.negotiated(), kePayload.get(), actions)) return;
         detectNat(m, e.spiI, e.spiR);
@@ -304,8 +304,8 @@ final class Handshake {
         p.add(new NoncePayload(e.nr));
         p.addAll(natNotifies(e.spiI, e.spiR));
         // RFC 7383 §2.3: announced back only when the initiator announced it
-        e.peerFragmentation = m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
-        if (e.peerFragmentation && e.announcesFragmentation()) {
+        e.framing.peerSupports = m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        if (e.framing.peerSupports && e.framing.announces()) {
             p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         }
         byte[] resp = IkeMessageCodec.encode(new IkeMessage(e.header(ExchangeType.IKE_SA_INIT, 0, true), p));

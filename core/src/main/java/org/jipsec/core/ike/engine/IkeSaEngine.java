@@ -52,7 +52,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
- * <p>IKE fragmentation (RFC 7383): {@link #wire} and {@link #unprotect}. Not yet: multiple auth rounds, certificates, MOBIKE,
+ * <p>IKE fragmentation (RFC 7383): {@link MessageFraming}. Not yet: multiple auth rounds, certificates, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9: NetBSD's SADB_ACQUIRE carries the SA's endpoints, not the
  * packet's), an IKE rekey accepted while a child delete of ours is outstanding (strongSwan accepts it; refused with
  * TEMPORARY_FAILURE here, the peer retries). Not
@@ -139,11 +139,7 @@ public final class IkeSaEngine {
     List<byte[]> lastResponseWire = List.of();
     /** The datagram of the last message {@link #unprotect} returned (fragment 1 of a fragmented one). */
     byte[] lastWire;
-    IkeConfig.Fragmentation fragmentation = IkeConfig.Fragmentation.YES;
-    int fragmentSize = 1280;
-    /** The peer's IKE_SA_INIT carried IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 §2.3). */
-    boolean peerFragmentation;
-    private final FragmentReassembly reassembly = new FragmentReassembly();
+    final MessageFraming framing = new MessageFraming();
     Pending pending = Pending.NONE;
     /** The retired IKE SA the outstanding request travels on (its Delete), or null for the current SA. */
     OldIkeSa pendingSa;
@@ -566,65 +562,26 @@ public final class IkeSaEngine {
         for (byte[] w : lastResponseWire) actions.add(new IkeAction.Send(replyFrom, replyTo, w));
     }
 
-    // ---- IKE fragmentation (RFC 7383) ----
+    // ---- IKE fragmentation (RFC 7383): MessageFraming ----
 
     /** swanctl {@code fragmentation} and strongSwan's {@code charon.fragment_size} (whole IP datagram), for this SA. */
     public void fragmentation(IkeConfig.Fragmentation mode, int maxDatagram) {
-        this.fragmentation = mode;
-        this.fragmentSize = maxDatagram;
+        framing.configure(mode, maxDatagram);
     }
 
-    /** Whether our IKE_SA_INIT announces IKEV2_FRAGMENTATION_SUPPORTED (§2.3: all but {@code no}). */
-    boolean announcesFragmentation() {
-        return fragmentation != IkeConfig.Fragmentation.NO;
-    }
-
-    /**
-     * What goes on the wire for the protected message {@code m}: itself, or (§2.5) its fragments when the peer
-     * announced support, we send fragments ({@code yes}/{@code force}, not {@code accept}), it is not IKE_SA_INIT,
-     * and the IP datagram (IPv4/IPv6 + UDP + the non-ESP marker on a NAT-T port) would exceed the fragment size.
-     */
     List<byte[]> wire(byte[] m) {
-        if (!peerFragmentation || out == null || (fragmentation != IkeConfig.Fragmentation.YES
-                && fragmentation != IkeConfig.Fragmentation.FORCE) || (m[18] & 0xff) == ExchangeType.IKE_SA_INIT) {
-            return List.of(m);
-        }
-        int overhead = (remote.address() instanceof java.net.Inet6Address ? 40 : 20) + 8 + (remote.port() != 500 ? 4 : 0);
-        if (m.length + overhead <= fragmentSize) return List.of(m);
-        try {
-            return out.fragment(m, fragmentSize - overhead);
-        } catch (IcvMismatchException | IkeDecodeException e) {
-            return List.of(m); // our own message: cannot happen
-        }
+        return framing.wire(m, out, remote);
     }
 
-    /**
-     * The protected message in {@code d}: an SK message decrypted, or an SKF fragment verified and kept until its
-     * message is complete (RFC 7383 §2.6; null until then). {@link #lastWire} is the datagram that stands for the
-     * message in the retransmission cache: itself, or fragment 1.
-     */
     IkeMessage unprotect(IkeEvent.Datagram d) throws IcvMismatchException, IkeDecodeException {
-        byte[] b = d.bytes();
-        if (b.length <= IkeHeader.LENGTH || (b[16] & 0xff) != org.jipsec.core.ike.codec.PayloadType.SKF) {
-            lastWire = b;
-            return in.unprotect(b);
-        }
-        SkCipher.Fragment f = in.unprotectFragment(b);
-        IkeHeader h = IkeMessageCodec.decode(b).header();
-        FragmentReassembly.Complete c = reassembly.add(h.messageId(), h.isResponse(), f, b, d.now());
-        if (c == null) return null;
-        lastWire = c.firstDatagram();
-        try {
-            return new IkeMessage(h, IkeMessageCodec.decodeInner(c.firstInnerPayload(), c.content(), 0,
-                    c.content().length));
-        } finally {
-            Arrays.fill(c.content(), (byte) 0);
-        }
+        IkeMessage m = framing.unprotect(d, in);
+        lastWire = framing.lastWire();
+        return m;
     }
 
     /** Fragments dropped by reassembly (bounds, superseded), for status and tests. */
     public long fragmentsDropped() {
-        return reassembly.dropped();
+        return framing.dropped();
     }
 
     void respondUnprotected(IkeMessage request, List<Payload> payloads, List<IkeAction> actions) {

@@ -26,8 +26,8 @@ class IkeFragmentSimulationTest {
         for (long seed = 1; seed <= 40; seed++) {
             IkeSaEngine a = IkeInformationalTest.engine(true, "20s", "restart", seed);
             IkeSaEngine b = IkeInformationalTest.engine(false, "20s", "clear", seed * 7);
-            a.fragmentSize = 200;   // below DaemonLimits' minimum, to fragment even PSK exchanges
-            b.fragmentSize = 200;
+            a.framing.fragmentSize = 200;   // below DaemonLimits' minimum, to fragment even PSK exchanges
+            b.framing.fragmentSize = 200;
             IkeSimulation s = new IkeSimulation(a, b, seed, 0.1, 0.1, 300);
             s.at(0, s.a, new IkeEvent.Initiate(0));
             s.runUntil(200_000);
@@ -60,6 +60,6 @@ class IkeFragmentSimulationTest {
         s.runUntil(10_000);
         assertEquals(IkeSaEngine.State.ESTABLISHED, a.state());
         assertEquals(0, skf(s.aActions) + skf(s.bActions));
-        assertTrue(!a.peerFragmentation && !b.announcesFragmentation());
+        assertTrue(!a.framing.peerSupports && !b.framing.announces());
     }
 }
