@@ -65,7 +65,7 @@ public final class IkedCommand implements Callable<Integer> {
 
     @Option(names = "--settings", paramLabel = "FILE",
             description = "strongswan.conf-syntax daemon settings: charon.{dos_protection, cookie_threshold, "
-                    + "cookie_threshold_ip, block_threshold, init_limit_half_open, half_open_timeout} (default: "
+                    + "cookie_threshold_ip, block_threshold, init_limit_half_open, half_open_timeout, fragment_size, retransmit_timeout, retransmit_base, retransmit_tries} (default: "
                     + "${DEFAULT-VALUE}, read when it exists)")
     Path settings = DEFAULT_SETTINGS;
 

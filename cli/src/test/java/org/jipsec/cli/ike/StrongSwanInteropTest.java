@@ -232,16 +232,23 @@ class StrongSwanInteropTest {
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
-                left.startIked(c.withStart("start"));
+                // strongSwan's retransmission settings, shortened as charon's are in (d'): 1 s × 1.8ⁿ, 2 tries
+                java.nio.file.Path settings = left.dir.resolve("iked-settings.conf");
+                java.nio.file.Files.writeString(settings,
+                        "charon {\n  retransmit_timeout = 1\n  retransmit_tries = 2\n}\n");
+                java.nio.file.Files.writeString(left.config, c.withStart("start").text(false));
+                left.startIked("--settings", settings.toString());
                 SaList.Child ch = right.awaitEstablished("ss", Duration.ofSeconds(30)).children().get(0);
                 awaitChildInJipsec(left, ch);
                 right.kill9();
                 long t0 = System.nanoTime();
                 left.awaitSpis(s -> !s.contains(ch.spiIn()) && !s.contains(ch.spiOut()), "the SAs removed after DPD",
-                        Duration.ofSeconds(200));
+                        Duration.ofSeconds(60));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("jipsec DPD: SAs gone %.1f s after charon was killed (dpd_delay 2 s)%n", secs);
                 System.out.println(String.join("\n", left.ikedLogLines("DPD")));
+                assertFalse(left.ikedLogLines("giving up after 2 retransmits").isEmpty(),
+                        "jipsec gave up after the configured 2 retransmissions:\n" + left.ikedLog());
             });
         }
     }

@@ -31,6 +31,6 @@
  * the UDP 500/4500 sockets (port 4500 shared with jipsecd, which hands over datagrams that carry the non-ESP
  * marker), the PF_KEY client socket, the config file ({@link org.jipsec.core.ike.config.ConfigSource}) and the
  * SA table keyed by SPIs, and feeds the engines; before an engine exists, {@link org.jipsec.core.ike.admission}
- * decides on cookies (§2.6). Still to build in the engine: fragmentation (RFC 7383).
+ * decides on cookies (§2.6).
  */
 package org.jipsec.core.ike;

@@ -59,9 +59,7 @@ public final class IkeRuntime {
     /** {@code jipsec iked --settings}: cookies and half-open bounds (RFC 7296 §2.6), strongSwan's defaults. */
     private DaemonLimits limits = DaemonLimits.DEFAULTS;
     private InitAdmission admission;
-    /** The last log line per refusal reason, and how many were not logged since (about one line a second each). */
-    private final Map<String, long[]> refusalLog = new HashMap<>();
-    private long droppedMalformedInit;
+    private final InitGate gate = new InitGate(this);
 
     final IkeKernelPort kernel;
     final Network network;
@@ -214,11 +212,12 @@ public final class IkeRuntime {
         for (IkeSaConfig.ChildConfig x : base.children()) if (x.name().equals(ch.name())) children.add(x);
         for (IkeSaConfig.ChildConfig x : base.children()) if (!x.name().equals(ch.name())) children.add(x);
         IkeSaConfig sc = new IkeSaConfig(base.ikeProposals(), localId, remoteId, psk.get().secret(), ch.name(),
-                ch.espProposals(), ch.localTs(), ch.remoteTs(), base.retransmitTimeout(), base.retransmitBase(),
-                base.retransmitTries(), c.dpdDelay(), ch.dpdAction(), children, c.encap(), keyLog != null);
+                ch.espProposals(), ch.localTs(), ch.remoteTs(), java.time.Duration.ofMillis(limits.retransmitTimeoutMillis()),
+                limits.retransmitBase(), limits.retransmitTries(), c.dpdDelay(), ch.dpdAction(), children, c.encap(), keyLog != null);
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
+        s.engine.fragmentation(c.fragmentation(), limits.fragmentSize());
         sas.put(s.uniqueId, s);
         return s;
     }
@@ -242,7 +241,7 @@ public final class IkeRuntime {
         if (s == null && ours == 0 && fromOriginalInitiator && exchange == 34 && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
             s = halfOpen(from, spiI);
             if (s == null) {
-                if (!admit(from, to, bytes, spiI, now)) return;
+                if (!gate.admit(from, to, bytes, spiI, now)) return;
                 s = responder(from, to);
                 if (s != null) s.halfOpenUntil = now + limits.halfOpenTimeoutMillis();
             }
@@ -252,66 +251,6 @@ public final class IkeRuntime {
             return;
         }
         feed(s, new IkeEvent.Datagram(from, to, bytes, now), now);
-    }
-
-    /**
-     * RFC 7296 §2.6: whether a new IKE_SA_INIT request may create a half-open IKE SA. Under load it is answered with
-     * a COOKIE and nothing is kept; over the half-open bounds it is dropped. Refusals are counted and logged at most
-     * about once a second per reason.
-     */
-    private boolean admit(IkeEndpoint from, IkeEndpoint to, byte[] bytes, long spiI, long now) {
-        IkeMessage m;
-        try {
-            m = IkeMessageCodec.decode(bytes);
-        } catch (IkeDecodeException e) {
-            droppedMalformedInit++;
-            refused(now, "malformed IKE_SA_INIT", from);
-            return false;
-        }
-        var nonce = m.first(NoncePayload.class);
-        if (nonce.isEmpty()) return true;                      // the engine refuses it with a clear log line
-        byte[] cookie = m.notify(NotifyType.COOKIE).map(NotifyPayload::data).orElse(null);
-        int total = 0, fromIp = 0;
-        for (IkeSaSlot x : sas.values()) {
-            if (x.halfOpenUntil == Long.MAX_VALUE) continue;
-            total++;
-            if (x.remote.address().equals(from.address())) fromIp++;
-        }
-        switch (admission.decide(now, nonce.get().data(), from.address().getAddress(), spiI, cookie, total, fromIp)) {
-            case InitAdmission.Decision.Accept a -> {
-                return true;
-            }
-            case InitAdmission.Decision.DemandCookie d -> {
-                IkeHeader h = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0);
-                byte[] reply = IkeMessageCodec.encode(new IkeMessage(h,
-                        List.of(NotifyPayload.of(NotifyType.COOKIE, d.cookie()))));
-                try {
-                    network.send(to, from, reply);
-                } catch (IOException e) {
-                    log.line("COOKIE to " + from + " not sent: " + e.getMessage());
-                }
-                refused(now, d.presentedInvalid() ? "invalid COOKIE, new one demanded" : "COOKIE demanded (" + total
-                        + " half-open IKE SAs, " + fromIp + " from this address)", from);
-                return false;
-            }
-            case InitAdmission.Decision.Drop d -> {
-                droppedHalfOpen++;
-                refused(now, "IKE_SA_INIT dropped: " + d.reason(), from);
-                return false;
-            }
-        }
-    }
-
-    private void refused(long now, String reason, IkeEndpoint from) {
-        String key = reason.replaceAll("\\(.*", "");
-        long[] l = refusalLog.computeIfAbsent(key, k -> new long[] {Long.MIN_VALUE, 0});
-        if (l[0] != Long.MIN_VALUE && now - l[0] < 1000) {
-            l[1]++;
-            return;
-        }
-        log.line(reason + ", from " + from + (l[1] > 0 ? " (and " + l[1] + " more not logged)" : ""));
-        l[0] = now;
-        l[1] = 0;
     }
 
     private IkeSaSlot halfOpen(IkeEndpoint from, long spiI) {
@@ -425,7 +364,11 @@ public final class IkeRuntime {
 
     /** IKE_SA_INIT requests that could not be decoded before admission. */
     public long droppedMalformedInit() {
-        return droppedMalformedInit;
+        return gate.droppedMalformedInit;
+    }
+
+    void countHalfOpenDrop() {
+        droppedHalfOpen++;
     }
 
     /** Half-open responder SAs dropped: timed out, or refused by the half-open bounds. */

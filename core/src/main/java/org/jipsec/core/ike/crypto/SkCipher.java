@@ -9,6 +9,7 @@ import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
+import org.jipsec.core.ike.codec.EncryptedFragmentPayload;
 import org.jipsec.core.ike.codec.EncryptedPayload;
 import org.jipsec.core.ike.codec.IkeDecodeException;
 import org.jipsec.core.ike.codec.IkeHeader;
@@ -108,6 +109,12 @@ public final class SkCipher {
         Arrays.fill(plain, (byte) 0);
         // padding bytes are zero (§3.14: "MAY contain any value"); pad length last
         m[encAt + encLength - 1] = (byte) padLength;
+        seal(m, ivAt, encAt, encLength);
+        return m;
+    }
+
+    /** IV, encryption and ICV of the SK or SKF body at {@code ivAt}: AAD / ICV cover everything before (§3.14). */
+    private void seal(byte[] m, int ivAt, int encAt, int encLength) {
         if (aead != null) {
             long iv = ++ivCounter;
             for (int i = 0; i < 8; i++) m[ivAt + i] = (byte) (iv >>> (56 - 8 * i));
@@ -122,7 +129,96 @@ public final class SkCipher {
             integrity.update(m, 0, encAt + encLength);
             integrity.finish(m, encAt + encLength);
         }
-        return m;
+    }
+
+    /**
+     * RFC 7383 §2.5: {@code message}, a message this cipher protected, as Encrypted Fragment payloads of at most
+     * {@code maxMessage} octets each (IKE header included), or the message itself when it fits or no fragment
+     * could carry a byte. Each fragment is a complete IKE message with the same header, individually encrypted
+     * and authenticated, Fragment Number and Total Fragments inside the AAD/ICV; the first fragment's Next
+     * Payload is the first inner payload's type, the others' zero (§2.5). The message is opened with this
+     * direction's own keys to get its plaintext back.
+     */
+    public List<byte[]> fragment(byte[] message, int maxMessage) throws IkeDecodeException, IcvMismatchException {
+        if (message.length <= maxMessage) return List.of(message);
+        IkeMessage outer = IkeMessageCodec.decode(message);
+        if (outer.payloads().size() != 1 || !(outer.payloads().getFirst() instanceof EncryptedPayload sk)) {
+            return List.of(message);
+        }
+        int block = aead != null ? 1 : cipher.blockSize();
+        // per fragment: IKE header, SKF header (4 generic + 4), IV, ICV, pad length, at most block-1 padding
+        int room = maxMessage - IkeHeader.LENGTH - 8 - ivBytes() - icvBytes() - 1 - (block - 1);
+        if (room < 1) return List.of(message);
+        byte[] plain = open(message, sk.body().length);
+        try {
+            int total = (plain.length + room - 1) / room;
+            if (total > 0xffff) return List.of(message);
+            List<byte[]> out = new ArrayList<>(total);
+            for (int n = 1; n <= total; n++) {
+                int from = (n - 1) * room;
+                int len = Math.min(room, plain.length - from);
+                int padLength = (block - (len + 1) % block) % block;
+                int encLength = len + padLength + 1;
+                int bodyLength = ivBytes() + encLength + icvBytes();
+                byte[] m = IkeMessageCodec.encode(new IkeMessage(outer.header(), List.of(new EncryptedFragmentPayload(
+                        n == 1 ? sk.firstInnerPayload() : 0, n, total, new byte[bodyLength]))));
+                int ivAt = m.length - bodyLength;
+                int encAt = ivAt + ivBytes();
+                System.arraycopy(plain, from, m, encAt, len);
+                m[encAt + encLength - 1] = (byte) padLength;
+                seal(m, ivAt, encAt, encLength);
+                out.add(m);
+            }
+            return out;
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** One verified, decrypted fragment (RFC 7383 §2.6): its place, its first inner payload type, its content. */
+    public record Fragment(int number, int total, int firstInnerPayload, byte[] content) {}
+
+    /**
+     * Verifies and decrypts a message whose only payload is SKF (RFC 7383 §2.6.1: each fragment's integrity is
+     * checked before it is kept).
+     */
+    public Fragment unprotectFragment(byte[] datagram) throws IkeDecodeException, IcvMismatchException {
+        IkeMessage outer = IkeMessageCodec.decode(datagram);
+        if (outer.payloads().size() != 1 || !(outer.payloads().getFirst() instanceof EncryptedFragmentPayload f)) {
+            throw new InvalidSyntaxException("an IKE fragment carries one SKF payload and nothing else (RFC 7383 §2.5)");
+        }
+        return new Fragment(f.fragmentNumber(), f.totalFragments(), f.firstInnerPayload(), open(datagram, f.body().length));
+    }
+
+    /** Verifies and decrypts the last {@code bodyLength} octets (an SK or SKF body): the plaintext, a copy. */
+    private byte[] open(byte[] datagram, int bodyLength) throws IkeDecodeException, IcvMismatchException {
+        int ivAt = datagram.length - bodyLength;
+        int encAt = ivAt + ivBytes();
+        int encLength = bodyLength - ivBytes() - icvBytes();
+        if (encLength < 1) throw new InvalidSyntaxException("SK payload of " + bodyLength + " bytes is too short");
+        byte[] m = datagram.clone();
+        try {
+            if (aead != null) {
+                aead.start(false, m, ivAt);
+                aead.aad(m, 0, ivAt);
+                aead.open(m, encAt, encLength + icvBytes());
+            } else {
+                if (encLength % cipher.blockSize() != 0) {
+                    throw new InvalidSyntaxException("SK ciphertext of " + encLength + " bytes is not whole blocks");
+                }
+                integrity.update(m, 0, encAt + encLength);
+                if (!integrity.verify(m, encAt + encLength)) throw new IcvMismatchException();
+                cipher.decrypt(m, ivAt, m, encAt, encLength);
+            }
+            int padLength = m[encAt + encLength - 1] & 0xff;
+            if (padLength > encLength - 1) {
+                throw new InvalidSyntaxException("SK pad length " + padLength + " exceeds the " + encLength
+                        + "-byte plaintext");
+            }
+            return Arrays.copyOfRange(m, encAt, encAt + encLength - 1 - padLength);
+        } finally {
+            Arrays.fill(m, (byte) 0);
+        }
     }
 
     /**
@@ -134,32 +230,14 @@ public final class SkCipher {
         if (outer.payloads().isEmpty() || !(outer.payloads().getLast() instanceof EncryptedPayload sk)) {
             throw new InvalidSyntaxException("no SK payload in a protected exchange (RFC 7296 §3.14)");
         }
-        int bodyLength = sk.body().length;
-        int ivAt = datagram.length - bodyLength;
-        int encAt = ivAt + ivBytes();
-        int encLength = bodyLength - ivBytes() - icvBytes();
-        if (encLength < 1) throw new InvalidSyntaxException("SK payload of " + bodyLength + " bytes is too short");
-        byte[] m = datagram.clone();
-        if (aead != null) {
-            aead.start(false, m, ivAt);
-            aead.aad(m, 0, ivAt);
-            aead.open(m, encAt, encLength + icvBytes());
-        } else {
-            if (encLength % cipher.blockSize() != 0) {
-                throw new InvalidSyntaxException("SK ciphertext of " + encLength + " bytes is not whole blocks");
-            }
-            integrity.update(m, 0, encAt + encLength);
-            if (!integrity.verify(m, encAt + encLength)) throw new IcvMismatchException();
-            cipher.decrypt(m, ivAt, m, encAt, encLength);
+        byte[] plain = open(datagram, sk.body().length);
+        try {
+            List<Payload> payloads = new ArrayList<>(outer.payloads().subList(0, outer.payloads().size() - 1));
+            payloads.addAll(IkeMessageCodec.decodeInner(sk.firstInnerPayload(), plain, 0, plain.length));
+            return new IkeMessage(outer.header(), payloads);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
         }
-        int padLength = m[encAt + encLength - 1] & 0xff;
-        if (padLength > encLength - 1) {
-            throw new InvalidSyntaxException("SK pad length " + padLength + " exceeds the " + encLength + "-byte plaintext");
-        }
-        List<Payload> payloads = new ArrayList<>(outer.payloads().subList(0, outer.payloads().size() - 1));
-        payloads.addAll(IkeMessageCodec.decodeInner(sk.firstInnerPayload(), m, encAt, encLength - 1 - padLength));
-        Arrays.fill(m, (byte) 0);
-        return new IkeMessage(outer.header(), payloads);
     }
 
     public void destroy() {

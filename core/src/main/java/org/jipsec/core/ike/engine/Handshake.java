@@ -71,7 +71,9 @@ final class Handshake {
                 }
                 case INIT_ANSWERED -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.messageId() != 1 || h.spiR() != e.spiR) return;
-                    authRequest(e.in.unprotect(d.bytes()), d.bytes(), d, actions);
+                    IkeMessage clear = e.unprotect(d);
+                    if (clear == null) return;                 // RFC 7383: more fragments to come
+                    authRequest(clear, e.lastWire, d, actions);
                     if (e.state == IkeSaEngine.State.ESTABLISHED) {
                         e.lastInbound = d.now();
                         e.idle(d.now(), actions);
@@ -79,7 +81,8 @@ final class Handshake {
                 }
                 case AUTH_SENT -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.spiR() != e.spiR) return;
-                    IkeMessage clear = e.in.unprotect(d.bytes());
+                    IkeMessage clear = e.unprotect(d);
+                    if (clear == null) return;                 // RFC 7383: more fragments to come
                     e.completeRequest(actions);
                     authResponse(clear, actions);
                     if (e.state == IkeSaEngine.State.ESTABLISHED) {
@@ -116,6 +119,7 @@ final class Handshake {
         p.add(new KePayload(e.ke.group().number(), e.ke.publicValue()));
         p.add(new NoncePayload(e.ni));
         p.addAll(natNotifies(e.spiI, 0));
+        if (e.framing.announces()) p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)); // RFC 7383 §2.3
         byte[] m = IkeMessageCodec.encode(new IkeMessage(e.header(ExchangeType.IKE_SA_INIT, 0, false), p));
         e.realMessage1 = m;
         e.state = IkeSaEngine.State.INIT_SENT;
@@ -175,6 +179,9 @@ final class Handshake {
         }
         e.spiR = m.header().spiR();
         e.nr = nonce.get().data();
+        // RFC 7383 §2.3: both announced it, so oversized protected messages may go in fragments
+        e.framing.peerSupports = e.framing.announces()
+                && m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         if (!deriveKeys(chosen.negotiated(), kePayload.get(), actions)) return;
         detectNat(m, e.spiI, e.spiR);
         if (natTraversal()) {
@@ -296,6 +303,11 @@ final class Handshake {
         p.add(new KePayload(e.ke.group().number(), e.ke.publicValue()));
         p.add(new NoncePayload(e.nr));
         p.addAll(natNotifies(e.spiI, e.spiR));
+        // RFC 7383 §2.3: announced back only when the initiator announced it
+        e.framing.peerSupports = m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        if (e.framing.peerSupports && e.framing.announces()) {
+            p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+        }
         byte[] resp = IkeMessageCodec.encode(new IkeMessage(e.header(ExchangeType.IKE_SA_INIT, 0, true), p));
         e.realMessage2 = resp;
         e.state = IkeSaEngine.State.INIT_ANSWERED;

@@ -20,6 +20,7 @@ import org.jipsec.core.ike.codec.Payload;
 import org.jipsec.core.ike.codec.Proposal;
 import org.jipsec.core.ike.codec.SaPayload;
 import org.jipsec.core.ike.codec.TrafficSelector;
+import org.jipsec.core.ike.config.IkeConfig;
 import org.jipsec.core.ike.config.IkeIdentity;
 import org.jipsec.core.ike.crypto.IkeSaKeys;
 import org.jipsec.core.ike.crypto.KeyExchange;
@@ -51,7 +52,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
- * <p>Not yet (issue #14): fragmentation (RFC 7383), multiple auth rounds, certificates, MOBIKE,
+ * <p>IKE fragmentation (RFC 7383): {@link MessageFraming}. Not yet: multiple auth rounds, certificates, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9: NetBSD's SADB_ACQUIRE carries the SA's endpoints, not the
  * packet's), an IKE rekey accepted while a child delete of ours is outstanding (strongSwan accepts it; refused with
  * TEMPORARY_FAILURE here, the peer retries). Not
@@ -133,6 +134,12 @@ public final class IkeSaEngine {
     private int retransmits;
     byte[] lastRequest;
     byte[] lastResponse;
+    /** What went on the wire for {@link #pendingRequest} and {@link #lastResponse}: it, or its fragments. */
+    List<byte[]> pendingWire = List.of();
+    List<byte[]> lastResponseWire = List.of();
+    /** The datagram of the last message {@link #unprotect} returned (fragment 1 of a fragmented one). */
+    byte[] lastWire;
+    final MessageFraming framing = new MessageFraming();
     Pending pending = Pending.NONE;
     /** The retired IKE SA the outstanding request travels on (its Delete), or null for the current SA. */
     OldIkeSa pendingSa;
@@ -252,7 +259,7 @@ public final class IkeSaEngine {
         if (!h.isResponse()) {
             // §2.1: a retransmitted request gets the cached response, byte for byte
             if (lastRequest != null && Arrays.equals(lastRequest, d.bytes())) {
-                actions.add(new IkeAction.Send(d.to(), d.from(), lastResponse));
+                for (byte[] r : lastResponseWire) actions.add(new IkeAction.Send(d.to(), d.from(), r));
                 return;
             }
         } else if (h.messageId() != pendingMessageId) {
@@ -271,8 +278,9 @@ public final class IkeSaEngine {
         long mid = h.messageId();
         if (!h.isResponse()) {
             // §2.1/§2.2: the previous request again gets the cached response; anything but the next ID is dropped
+            // RFC 7383 §2.6.1: of a fragmented request, only fragment 1 (kept as lastRequest) triggers the resend
             if (lastRequest != null && mid == expectedRequestMid - 1 && Arrays.equals(lastRequest, d.bytes())) {
-                actions.add(new IkeAction.Send(d.to(), d.from(), lastResponse));
+                for (byte[] r : lastResponseWire) actions.add(new IkeAction.Send(d.to(), d.from(), r));
                 return;
             }
             if (mid != expectedRequestMid) return;
@@ -281,17 +289,18 @@ public final class IkeSaEngine {
         }
         IkeMessage clear;
         try {
-            clear = in.unprotect(d.bytes());
+            clear = unprotect(d);
         } catch (IcvMismatchException | IkeDecodeException e) {
             return; // §2.21.2: dropped; the requester retransmits
         }
+        if (clear == null) return; // RFC 7383: more fragments to come
         lastInbound = d.now();
         handshake.natMappingChanged(d, actions);
         if (h.isResponse()) {
             response(clear, d.now(), actions);
         } else {
             expectedRequestMid++;
-            request(clear, d.bytes(), d.now(), actions);
+            request(clear, lastWire, d.now(), actions);
         }
     }
 
@@ -516,7 +525,7 @@ public final class IkeSaEngine {
             return;
         }
         retransmits++;
-        actions.add(new IkeAction.Send(local, remote, pendingRequest));
+        for (byte[] w : pendingWire) actions.add(new IkeAction.Send(local, remote, w)); // all fragments (RFC 7383 §2.6.1)
         actions.add(new IkeAction.ArmTimer(now + timeout(retransmits)));
     }
 
@@ -530,9 +539,10 @@ public final class IkeSaEngine {
         else if (state == State.AUTH_SENT) pending = Pending.AUTH;
         if (pending != Pending.DELETE_OLD_IKE) pendingSa = null;
         pendingRequest = m;
+        pendingWire = wire(m);
         pendingMessageId = messageId;
         retransmits = 0;
-        actions.add(new IkeAction.Send(local, remote, m));
+        for (byte[] w : pendingWire) actions.add(new IkeAction.Send(local, remote, w));
         actions.add(new IkeAction.ArmTimer(now + timeout(0)));
     }
 
@@ -548,7 +558,30 @@ public final class IkeSaEngine {
     void respond(byte[] request, byte[] response, List<IkeAction> actions) {
         lastRequest = request;
         lastResponse = response;
-        actions.add(new IkeAction.Send(replyFrom, replyTo, response));
+        lastResponseWire = wire(response);
+        for (byte[] w : lastResponseWire) actions.add(new IkeAction.Send(replyFrom, replyTo, w));
+    }
+
+    // ---- IKE fragmentation (RFC 7383): MessageFraming ----
+
+    /** swanctl {@code fragmentation} and strongSwan's {@code charon.fragment_size} (whole IP datagram), for this SA. */
+    public void fragmentation(IkeConfig.Fragmentation mode, int maxDatagram) {
+        framing.configure(mode, maxDatagram);
+    }
+
+    List<byte[]> wire(byte[] m) {
+        return framing.wire(m, out, remote);
+    }
+
+    IkeMessage unprotect(IkeEvent.Datagram d) throws IcvMismatchException, IkeDecodeException {
+        IkeMessage m = framing.unprotect(d, in);
+        lastWire = framing.lastWire();
+        return m;
+    }
+
+    /** Fragments dropped by reassembly (bounds, superseded), for status and tests. */
+    public long fragmentsDropped() {
+        return framing.dropped();
     }
 
     void respondUnprotected(IkeMessage request, List<Payload> payloads, List<IkeAction> actions) {

@@ -159,9 +159,9 @@ class IkeSaEngineTest {
     @Test
     void messagesAreWhatStrongSwanExpects() throws Exception {
         Link l = establish("aes128gcm16-prfsha256-x25519", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "aes128gcm16");
-        assertEquals("IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) ]",
+        assertEquals("IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
                 IkeMessageCodec.decode(l.wire.get(0)).summary());
-        assertEquals("IKE_SA_INIT response 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) ]",
+        assertEquals("IKE_SA_INIT response 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
                 IkeMessageCodec.decode(l.wire.get(1)).summary());
         assertEquals("IKE_AUTH request 1 [ SK ]", IkeMessageCodec.decode(l.wire.get(2)).summary());
         assertEquals(IkeMessageCodec.decode(l.wire.get(0)).header().spiI(), l.r.spiI());
