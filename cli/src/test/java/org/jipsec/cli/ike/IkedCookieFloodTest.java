@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jipsec.core.ike.codec.ExchangeType;
@@ -68,6 +69,42 @@ class IkedCookieFloodTest {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /**
+     * Starts {@code jipsec iked} as responder in left (jipsecd gateway under it, cookie_threshold = 10) and floods it
+     * from right with 100 IKE_SA_INIT from 100 spoofed addresses; returns once it has sent 90 cookies and keeps 10
+     * half-open SAs.
+     */
+    static JipsecIked floodedResponder(IkeLab lab, SwanctlConf c) throws Exception {
+        JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
+        // the flood's addresses match the connection too, so each accepted request costs real state
+        Files.writeString(left.config, c.withStart("none").text(false)
+                .replace("remote_addrs = " + lab.rightAddr, "remote_addrs = 10.197.0.0/24"));
+        Path settings = left.dir.resolve("iked-settings.conf");
+        Files.writeString(settings, "charon {\n    cookie_threshold = 10\n    half_open_timeout = 60s\n}\n");
+        left.startIked("--settings", settings.toString());
+
+        CommandResult flood = lab.exec(lab.right, 60, "/usr/bin/python3", "-c", FLOOD,
+                HexFormat.of().formatHex(initRequest()), lab.leftAddr, "100");
+        assertTrue(flood.ok() && flood.stdout().strip().equals("100"), "flood: " + flood.stdout() + flood.stderr());
+        String status = "";
+        for (int i = 0; i < 100 && counter(status, "cookies_sent") < 90; i++) {
+            Thread.sleep(100);
+            status = left.ike("status").stdout();
+        }
+        assertEquals(90, counter(status, "cookies_sent"), "the flood beyond cookie_threshold: " + status);
+        assertEquals(10, Pattern.compile("CONNECTING|INIT_ANSWERED").matcher(status).results().count(),
+                "half-open IKE SAs kept: " + status);
+        return left;
+    }
+
+    /** After the flood the legitimate initiator was asked for a cookie too, and the refusals were logged rate-limited. */
+    static void assertCookieDemandedAndLogged(JipsecIked left) throws Exception {
+        String status = left.ike("status").stdout();
+        assertTrue(counter(status, "cookies_sent") >= 91, "the initiator was asked for a cookie too: " + status);
+        long logged = left.ikedLog().lines().filter(l -> l.contains("COOKIE demanded")).count();
+        assertTrue(logged >= 1 && logged <= 10, "cookie refusals logged at about one line a second: " + logged);
+    }
+
     @Test
     void aHalfOpenFloodMakesIkedDemandCookiesWhileStrongSwanStillConnects() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
@@ -76,25 +113,7 @@ class IkedCookieFloodTest {
                         lab.rightInner + "/32").withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
-                JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
-                // the flood's addresses match the connection too, so each accepted request costs real state
-                Files.writeString(left.config, c.withStart("none").text(false)
-                        .replace("remote_addrs = " + lab.rightAddr, "remote_addrs = 10.197.0.0/24"));
-                Path settings = left.dir.resolve("iked-settings.conf");
-                Files.writeString(settings, "charon {\n    cookie_threshold = 10\n    half_open_timeout = 60s\n}\n");
-                left.startIked("--settings", settings.toString());
-
-                CommandResult flood = lab.exec(lab.right, 60, "/usr/bin/python3", "-c", FLOOD,
-                        HexFormat.of().formatHex(initRequest()), lab.leftAddr, "100");
-                assertTrue(flood.ok() && flood.stdout().strip().equals("100"), "flood: " + flood.stdout() + flood.stderr());
-                String status = "";
-                for (int i = 0; i < 100 && counter(status, "cookies_sent") < 90; i++) {
-                    Thread.sleep(100);
-                    status = left.ike("status").stdout();
-                }
-                assertEquals(90, counter(status, "cookies_sent"), "the flood beyond cookie_threshold: " + status);
-                assertEquals(10, Pattern.compile("CONNECTING|INIT_ANSWERED").matcher(status).results().count(),
-                        "half-open IKE SAs kept: " + status);
+                JipsecIked left = floodedResponder(lab, c);
 
                 CommandResult r = right.initiate("ss", 30);
                 assertTrue(r.ok(), "swanctl --initiate under a flood: " + r.stdout() + r.stderr());
@@ -102,10 +121,26 @@ class IkedCookieFloodTest {
                 StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().get(0));
                 Traffic.PingCount p = Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2);
                 assertEquals(5, p.received(), "ping through the tunnel " + p);
-                status = left.ike("status").stdout();
-                assertTrue(counter(status, "cookies_sent") >= 91, "strongSwan was asked for a cookie too: " + status);
-                long logged = left.ikedLog().lines().filter(l -> l.contains("COOKIE demanded")).count();
-                assertTrue(logged >= 1 && logged <= 10, "cookie refusals logged at about one line a second: " + logged);
+                assertCookieDemandedAndLogged(left);
+            });
+        }
+    }
+
+    /** The same flood, and {@code jipsec iked} as the legitimate initiator: it retries with the cookie and gets in. */
+    @Test
+    void aHalfOpenFloodMakesIkedDemandCookiesWhileJipsecStillConnects() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                SwanctlConf c = SwanctlConf.of("pair", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32",
+                        lab.rightInner + "/32").withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
+                JipsecIked left = floodedResponder(lab, c);
+                JipsecIked right = JipsecIked.startGateway(lab, lab.right, "right", lab.rightInner, lab.leftInner);
+                right.startIked(c.mirror("start"));
+                Set<String> r = right.awaitSpis(s -> s.size() == 2, "a CHILD_SA in right's jipsecd", Duration.ofSeconds(30));
+                left.awaitSpis(s -> s.equals(r), "the same CHILD_SA in left's jipsecd", Duration.ofSeconds(15));
+                Traffic.PingCount p = Traffic.ping(lab, lab.right, lab.rightInner, lab.leftInner, 5, 0.2);
+                assertEquals(5, p.received(), "ping through the tunnel " + p);
+                assertCookieDemandedAndLogged(left);
             });
         }
     }
