@@ -101,7 +101,7 @@ public final class IkeSaEngine {
     Role role; // of the current IKE SA: the rekey initiator is the new SA's initiator (§2.18)
     final IkeSaConfig config;
     final SecureRandom random;
-    private final InboundSpis inboundSpis; // null: inbound ESP SPIs from random
+    private final SpiDraws draws;
     final IkeIdentity localId;
     IkeEndpoint local;
     IkeEndpoint remote;
@@ -173,7 +173,7 @@ public final class IkeSaEngine {
     /** With the daemon's source of inbound ESP SPIs (PF_KEY GETSPI); null = drawn from {@code random}. */
     public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote,
                        InboundSpis inboundSpis) {
-        this.inboundSpis = inboundSpis;
+        this.draws = new SpiDraws(random, inboundSpis);
         this.role = role;
         this.config = config;
         this.random = random;
@@ -614,29 +614,12 @@ public final class IkeSaEngine {
         return new IkeHeader(spiI, spiR, 0, exchange, flags, mid);
     }
 
-    byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
+    byte[] randomBytes(int n) { return draws.bytes(n); }
 
-    long nonZeroSpi() {
-        long v;
-        do {
-            v = random.nextLong();
-        } while (v == 0);
-        return v;
-    }
+    long nonZeroSpi() { return draws.ikeSpi(); }
 
     /** An inbound ESP SPI: from the daemon (PF_KEY GETSPI) when it gave a source, else random. */
-    int nonZeroInt() {
-        if (inboundSpis != null) return inboundSpis.allocate(handshake.natTraversal());
-        int v;
-        do {
-            v = random.nextInt();
-        } while (Integer.compareUnsigned(v, 256) < 0); // SPIs 1..255 are reserved (RFC 4303 §2.1)
-        return v;
-    }
+    int nonZeroInt() { return draws.childSpi(handshake.natTraversal()); }
 
     @Override
     public String toString() {
