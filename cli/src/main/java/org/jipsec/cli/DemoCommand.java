@@ -35,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            new Demo(out).run();
+            new Demo(out, (o, e, args) -> JipsecCommand.commandLine().setOut(o).setErr(e).execute(args)).run();
             return 0;
         } catch (Demo.StepFailed e) {
             err.println("jipsec demo: " + e.getMessage());

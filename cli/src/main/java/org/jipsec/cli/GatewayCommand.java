@@ -3,18 +3,12 @@ package org.jipsec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
-import org.jipsec.core.pfkey.KeySettings;
 import org.jipsec.core.pfkey.PfkeyStatistics;
-import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.spd.Spd;
 import org.jipsec.core.sysctl.Sysctl;
-import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.io.gateway.ConfigReloader;
 import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.pfkey.PfkeyServer;
@@ -173,10 +167,9 @@ public final class GatewayCommand implements Callable<Integer> {
             }
         }
         if (!noTun) return GatewayDataPlane.run(this, sysctl, metricsAddress, out, err);
-        KeySettings settings = new KeySettings().bindTo(sysctl);
-        Spd spd = new Spd(InstantSource.system(), sysctl);
-        KeyEngine engine = new KeyEngine(settings, () -> System.currentTimeMillis() / 1000, new SecureRandom(),
-                new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        Jipsecd.KeyRoot root = Jipsecd.keyEngine(sysctl);
+        Spd spd = root.spd();
+        KeyEngine engine = root.engine();
         GatewayDaemon.Log log = org.jipsec.cli.log.GatewayLog.start(err, sysctl);
         logStart(log, "no data plane");
         ConfigReloader reloader = config == null ? null : new ConfigReloader(GatewayConfigFile.of(config), engine, log);
@@ -197,9 +190,7 @@ public final class GatewayCommand implements Callable<Integer> {
             return 1;
         }
         sysctl.setPoliciesExist(() -> spd.size() > 0);
-        sysctl.bindDumpSa(satype -> server.withEngine(e -> e.dumpSaBytes(satype)));
-        sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> server.withEngine(KeyEngine::dumpSpBytes));
-        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(server.withEngine(KeyEngine::pfkeyStatistics)));
+        Jipsecd.bindKeySysctls(sysctl, server);
         // no data plane: the packet statistics exist and stay zero
         new org.jipsec.core.engine.IpsecStatistics().bindTo(sysctl);
         org.jipsec.core.xform.NetbsdStatsLayout.bindTo(sysctl, new org.jipsec.core.xform.XformStats());

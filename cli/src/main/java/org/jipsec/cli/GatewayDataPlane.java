@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.jipsec.core.sysctl.Sysctl;
-import org.jipsec.core.sysctl.SysctlNames;
 import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.gateway.GatewayOptions;
 import org.jipsec.io.sysctl.SysctlServer;
@@ -65,9 +64,7 @@ final class GatewayDataPlane {
             return 1;
         }
         var ks = daemon.engine().keyEngine();
-        sysctl.bindDumpSa(satype -> daemon.pfkeyServer().withEngine(e -> e.dumpSaBytes(satype)));
-        sysctl.bindStruct(SysctlNames.KEY_DUMPSP, () -> daemon.pfkeyServer().withEngine(k -> k.dumpSpBytes()));
-        sysctl.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(daemon.pfkeyServer().withEngine(k -> k.pfkeyStatistics())));
+        Jipsecd.bindKeySysctls(sysctl, daemon.pfkeyServer());
         Path ctl = c.sysctlSocket != null ? c.sysctlSocket : org.jipsec.io.sysctl.SysctlProtocol.besidePfkey(c.pfkey);
         SysctlServer sysctlServer;
         try {

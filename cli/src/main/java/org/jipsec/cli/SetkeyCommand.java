@@ -10,22 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
-import org.jipsec.core.pfkey.KeySettings;
-import org.jipsec.core.pfkey.SpdPolicyStore;
 import org.jipsec.core.setkey.EmbeddedKeyChannel;
 import org.jipsec.core.setkey.HostResolver;
 import org.jipsec.core.setkey.KeyChannel;
 import org.jipsec.core.setkey.SetkeyOptions;
 import org.jipsec.core.setkey.SetkeyRunner;
-import org.jipsec.core.spd.Spd;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.io.pfkey.PfkeyServer;
 import picocli.CommandLine;
@@ -138,10 +132,7 @@ public final class SetkeyCommand implements Callable<Integer> {
 
     /** An in-process engine with jipsecd's defaults and the real SPD store. */
     static KeyEngine newEngine() {
-        Sysctl sysctl = Sysctl.withNetbsdDefaults();
-        Spd spd = new Spd(InstantSource.system(), sysctl);
-        return new KeyEngine(new KeySettings().bindTo(sysctl), () -> System.currentTimeMillis() / 1000,
-                new SecureRandom(), new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        return Jipsecd.keyEngine(Sysctl.withNetbsdDefaults()).engine();
     }
 
     /** getaddrinfo with setkey's hints: numeric literals first; names through the JDK resolver unless -n. */

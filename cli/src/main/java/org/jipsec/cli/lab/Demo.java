@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.jipsec.cli.JipsecCommand;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
@@ -31,6 +30,8 @@ public final class Demo {
     public static final int TRANSFER_BYTES = 1 << 20;
 
     private final PrintWriter out;
+    /** Runs a {@code jipsec} command line in this process (given by the caller: cli.lab does not import cli). */
+    private final InProcess jipsec;
     private final List<AutoCloseable> cleanups = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private int step;
@@ -42,8 +43,15 @@ public final class Demo {
         }
     }
 
-    public Demo(PrintWriter out) {
+    /** A {@code jipsec} command line run in this process: its exit status, its output to {@code out} and {@code err}. */
+    @FunctionalInterface
+    public interface InProcess {
+        int run(PrintWriter out, PrintWriter err, String... args);
+    }
+
+    public Demo(PrintWriter out, InProcess jipsec) {
         this.out = out;
+        this.jipsec = jipsec;
     }
 
     /** The built-in configuration (examples/demo/demo.conf, packed into the program). */
@@ -176,8 +184,7 @@ public final class Demo {
         next("The SAs of gateway A with their counters: jipsec setkey --pfkey " + pfA + " -D");
         StringWriter sw = new StringWriter();
         StringWriter se = new StringWriter();
-        int rc = JipsecCommand.commandLine().setOut(new PrintWriter(sw, true)).setErr(new PrintWriter(se, true))
-                .execute("setkey", "--pfkey", pfA.toString(), "-D");
+        int rc = jipsec.run(new PrintWriter(sw, true), new PrintWriter(se, true), "setkey", "--pfkey", pfA.toString(), "-D");
         sw.toString().lines().forEach(l -> detail("  " + l));
         if (rc != 0) {
             throw new StepFailed("step " + step + " failed: setkey -D: " + se.toString().strip());

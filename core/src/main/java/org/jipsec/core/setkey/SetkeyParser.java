@@ -21,6 +21,7 @@ import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.ipsec.SaType;
+import org.jipsec.core.setkey.dump.Protocols;
 
 /**
  * setkey's parser (ipsec-tools parse.y 1.14; spec §2.3 grammar, §2.4 defaults). The whole input is parsed before

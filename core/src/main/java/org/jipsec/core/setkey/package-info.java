@@ -41,7 +41,7 @@
  *       ({@code line N: line too long (more than 65536 characters)}).</li>
  *   <li>{@code setkey -DP} prints the upper-layer protocol as NetBSD 10 does, its number and the name
  *       {@code getprotobynumber(3)} finds in NetBSD's {@code /etc/protocols}, built in
- *       ({@link org.jipsec.core.setkey.Protocols#dumpName}): {@code 255(reserved)} (NetBSD's tests/net/ipsec/common.sh
+ *       ({@link org.jipsec.core.setkey.dump.Protocols#dumpName}): {@code 255(reserved)} (NetBSD's tests/net/ipsec/common.sh
  *       matches exactly that), {@code 6(tcp)}, {@code 58(ipv6-icmp)}.</li>
  *   <li>An SA that was never used prints {@code last:} as blanks (the engine reports usetime 0); NetBSD prints its
  *       boot time there (spec §3.3).</li>

@@ -6,7 +6,6 @@ import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.pfkey.Extension;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
-import org.jipsec.core.setkey.Protocols;
 import org.jipsec.core.spd.PolicyFormatter;
 import org.jipsec.core.spd.PolicyParseException;
 

@@ -1,4 +1,4 @@
-package org.jipsec.core.setkey;
+package org.jipsec.core.setkey.dump;
 
 import java.util.HashMap;
 import java.util.Map;
