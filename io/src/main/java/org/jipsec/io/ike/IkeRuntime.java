@@ -419,6 +419,11 @@ public final class IkeRuntime {
             case IkeAction.Send m -> {
                 try {
                     network.send(m.from(), m.to(), m.bytes());
+                    // RFC 3948 §4: a keepalive only when nothing else went to the peer within the interval; an
+                    // IKE message on the NAT-T port refreshes the same NAT mapping (strongSwan does the same)
+                    if (s.keepaliveAt != Long.MAX_VALUE && m.to().equals(s.remote)) {
+                        s.keepaliveAt = now + KEEPALIVE_MILLIS;
+                    }
                 } catch (IOException ex) {
                     log.line(s.name() + ": sending to " + m.to() + " failed: " + ex.getMessage());
                 }

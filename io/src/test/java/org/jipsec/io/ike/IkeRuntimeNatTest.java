@@ -182,6 +182,30 @@ class IkeRuntimeNatTest {
     }
 
     @Test
+    void noKeepaliveWhileIkeTrafficWentToThePeerWithinTheInterval() throws Exception {
+        nat = true;
+        FakeIkeKernel ka = new FakeIkeKernel(0x1000);
+        FakeIkeKernel kb = new FakeIkeKernel(0x2000);
+        IkeRuntime a = runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "", "none")), ka, new ArrayList<>(), null);
+        IkeRuntime b = runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, "%any", "", "none")), kb,
+                new ArrayList<>(), null);
+        IkeRuntimeAdmin admin = new IkeRuntimeAdmin(a);
+        assertTrue(admin.initiate("one", now).ok());
+        pump(a, b);
+        assertEquals(1, b.saCount());
+        // half an interval later A sends a CREATE_CHILD_SA on the NAT-T port: that refreshes the NAT mapping
+        now += IkeRuntime.KEEPALIVE_MILLIS / 2;
+        assertTrue(admin.initiate("two", now).ok());
+        pump(a, b);
+        now += IkeRuntime.KEEPALIVE_MILLIS / 2;
+        a.timers(now);
+        assertEquals(List.of(), keepalives, "RFC 3948 §4: no keepalive when IKE went to the peer within 20 s");
+        now += IkeRuntime.KEEPALIVE_MILLIS / 2;
+        a.timers(now);
+        assertEquals(List.of(new IkeEndpoint(InetAddress.getByName(B), 4500)), keepalives);
+    }
+
+    @Test
     void jipsecIkeInitiateOfASecondChildCreatesItOnTheIkeSaThatIsUp() throws Exception {
         FakeIkeKernel ka = new FakeIkeKernel(0x1000);
         FakeIkeKernel kb = new FakeIkeKernel(0x2000);
