@@ -31,7 +31,7 @@ public final class Checksums {
      * {@code off} itself: the first byte is the high byte of a word. Read 32 bytes a step in the CPU's little-endian
      * order (no byte swaps) into four accumulators; the sum is byte-order independent up to a swap of the folded
      * result (RFC 1071 §2(B)), done once before the tail. Each 8-byte word is added as its two 32-bit halves (RFC 1071
-     * §2(C)): a 64 KiB packet adds < 2^46, no overflow.
+     * §2(C)): a 64 KiB packet adds &lt; 2^46, no overflow.
      */
     public static long add(long acc, byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
@@ -123,7 +123,7 @@ public final class Checksums {
         return add(0, b, off, len);
     }
 
-    /** Folds carries into 16 bits (RFC 1071 §4.1: "while (sum>>16) sum = (sum & 0xffff) + (sum >> 16)"). */
+    /** Folds carries into 16 bits (RFC 1071 §4.1: "{@code while (sum>>16) sum = (sum & 0xffff) + (sum >> 16)}"). */
     public static int fold(long sum) {
         while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
         return (int) sum;

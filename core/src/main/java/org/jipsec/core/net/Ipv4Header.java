@@ -26,7 +26,7 @@ import java.net.UnknownHostException;
  * </pre>
  *
  * Flags: bit 0 reserved (must be zero), DF = 0x4000, MF = 0x2000 of the 16-bit flags/offset word; the
- * fragment offset counts 8-byte units (RFC 791). TOS octet = DSCP (RFC 2474) << 2 | ECN (RFC 3168).
+ * fragment offset counts 8-byte units (RFC 791). TOS octet = DSCP (RFC 2474) &lt;&lt; 2 | ECN (RFC 3168).
  *
  * <p>Accessors do not check bounds; validate untrusted input once with {@link #check}.
  */

@@ -6,7 +6,7 @@ import org.jipsec.core.ipsec.XPolicy;
 
 /**
  * Prints PF_KEY messages in libipsec key_debug.c's {@code kdebug_sadb} format, as {@code setkey -x} / {@code -v} show
- * them (spec §3.5): {@code sadb_msg{ version=… type=… errno=… satype=…}, then one block per extension. Key bytes are
+ * them (spec §3.5): {@code sadb_msg{ version=… type=… errno=… satype=…}}, then one block per extension. Key bytes are
  * printed only when asked ({@code showKeys}); otherwise {@code key=(hidden)}.
  */
 public final class KeyDebug {

@@ -11,8 +11,8 @@ package org.jipsec.core.xform;
  * <pre>
  *   bitmap: blocks[0..n-1], n = 2^k ≥ ceil(W/64) + 1 (RFC 6479 §2: one spare block, so that sliding the
  *   window clears whole blocks and never shifts bits)
- *   bit of sequence number s: blocks[(s >>> 6) & (n-1)] bit (s & 63)
- *   accepted iff s > top, or top - s < W and the bit is clear
+ *   bit of sequence number s: blocks[(s &gt;&gt;&gt; 6) &amp; (n-1)] bit (s &amp; 63)
+ *   accepted iff s &gt; top, or top - s &lt; W and the bit is clear
  * </pre>
  *
  * <p>Window 0 turns the check off (NetBSD: "wsize == 0: ok"); the highest number seen is still tracked so

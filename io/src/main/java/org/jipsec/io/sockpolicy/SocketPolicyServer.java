@@ -110,7 +110,9 @@ public final class SocketPolicyServer implements AutoCloseable {
                 watchdog.interrupt();
             }
             try {
-                if (r.bypass) guardSync.getAsBoolean();               // the hole first, then the client's first packet
+                if (r.bypass) {                                    // the hole first, then the client's first packet
+                    var unused = guardSync.getAsBoolean();         // waits; the result only says whether it synced
+                }
                 java.util.HexFormat hex = java.util.HexFormat.of();
                 reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun
                         + " in=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.inbound()))

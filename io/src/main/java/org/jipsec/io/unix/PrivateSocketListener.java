@@ -70,7 +70,7 @@ public final class PrivateSocketListener implements Closeable {
         self = Files.getOwner(path);
         root = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
         // the log formatter reads the time zone database on first use: load it now, not when descriptors run out
-        java.time.ZoneId.systemDefault();
+        var unusedZone = java.time.ZoneId.systemDefault();
         acceptor = Thread.ofPlatform().name(name + "-accept").daemon().start(this::acceptLoop);
     }
 
