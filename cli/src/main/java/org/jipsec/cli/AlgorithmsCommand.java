@@ -13,15 +13,17 @@ import picocli.CommandLine.Command;
 @Command(
         footerHeading = "%nExample:%n",
         footer = {"  jipsec algorithms          # the table setkey -E/-A names come from"},
-        name = "algorithms", mixinStandardHelpOptions = true,
+        name = "algorithms",
+        mixinStandardHelpOptions = true,
         description = "Print every algorithm jipsec knows: PF_KEY number, setkey names, key lengths, sizes.")
 public final class AlgorithmsCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final String[] HEADER = {"num", "setkey name", "also accepted", "key bits", "block", "iv", "icv",
-            "salt", "source"};
+    private static final String[] HEADER = {
+        "num", "setkey name", "also accepted", "key bits", "block", "iv", "icv", "salt", "source"
+    };
 
     @Override
     public void run() {
@@ -51,14 +53,23 @@ public final class AlgorithmsCommand implements Runnable {
     private static String[] row(Algorithm a) {
         List<String> also = new ArrayList<>(a.aliases());
         for (Algorithm.FlagAlias f : a.flagAliases()) {
-            also.add(f.name() + (f.saFlags() == 0x20 ? "(+DERIV)" : f.saFlags() == 0x10 ? "(+IV4B)"
-                    : String.format("(+0x%x)", f.saFlags())));
+            also.add(f.name()
+                    + (f.saFlags() == 0x20
+                            ? "(+DERIV)"
+                            : f.saFlags() == 0x10 ? "(+IV4B)" : String.format("(+0x%x)", f.saFlags())));
         }
         String source = a.reference() + (!a.netbsd() ? " [jipsec]" : !a.implemented() ? " [setkey only]" : "");
         return new String[] {
-            Integer.toString(a.number()), a.name(), also.isEmpty() ? "-" : String.join(" ", also),
-            a.keyBits().describe(), dash(a.blockBytes()), dash(a.ivBytes()), dash(a.icvBytes()), dash(a.saltBytes()),
-            source};
+            Integer.toString(a.number()),
+            a.name(),
+            also.isEmpty() ? "-" : String.join(" ", also),
+            a.keyBits().describe(),
+            dash(a.blockBytes()),
+            dash(a.ivBytes()),
+            dash(a.icvBytes()),
+            dash(a.saltBytes()),
+            source
+        };
     }
 
     private static String dash(int n) {

@@ -23,7 +23,7 @@ import org.jipsec.io.sysctl.SysctlProtocol;
  */
 final class AotTraining {
 
-    private AotTraining() { }
+    private AotTraining() {}
 
     private static final String SCRIPT = """
             add 192.0.2.1 192.0.2.2 esp 0x1001 -m tunnel -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01234567;
@@ -40,7 +40,7 @@ final class AotTraining {
 
     /** Runs the training commands; 0 when every one of them ran as it should. */
     static int run() throws IOException {
-        Path dir = Files.createTempDirectory("jipsec-aot-");          // 0700, ours: PrivateSocketListener accepts it
+        Path dir = Files.createTempDirectory("jipsec-aot-"); // 0700, ours: PrivateSocketListener accepts it
         Path pfkey = dir.resolve("pfkey");
         Path script = dir.resolve("train.conf");
         Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
@@ -53,13 +53,16 @@ final class AotTraining {
             g.noState = true;
             g.pfkey = pfkey;
             java.io.PrintWriter sink = new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
-            Thread gateway = Thread.ofPlatform().daemon().name("aot-train-gateway").start(() -> {
-                try {
-                    g.run(sink, sink);
-                } catch (Exception e) {
-                    System.err.println("jipsec aot-train: gateway: " + e);
-                }
-            });
+            Thread gateway = Thread.ofPlatform()
+                    .daemon()
+                    .name("aot-train-gateway")
+                    .start(() -> {
+                        try {
+                            g.run(sink, sink);
+                        } catch (Exception e) {
+                            System.err.println("jipsec aot-train: gateway: " + e);
+                        }
+                    });
             Path sysctl = SysctlProtocol.besidePfkey(pfkey);
             for (int i = 0; i < 200 && gateway.isAlive() && !(Files.exists(pfkey) && Files.exists(sysctl)); i++) {
                 sleep();
@@ -72,7 +75,8 @@ final class AotTraining {
             int failed = 0;
             failed += quick(stdin(SCRIPT), "setkey", "--pfkey", p, "-c");
             failed += quick(stdin(""), "setkey", "--pfkey", p, "-f", script.toString());
-            for (String flags : List.of("-D", "-DP", "-Da", "-DPv")) failed += quick(stdin(""), "setkey", "--pfkey", p, flags);
+            for (String flags : List.of("-D", "-DP", "-Da", "-DPv"))
+                failed += quick(stdin(""), "setkey", "--pfkey", p, flags);
             failed += quick(stdin(""), "sysctl", "--pfkey", p, "-a");
             failed += quick(stdin(""), "sysctl", "--pfkey", p, "-w", "net.inet.ipsec.def_policy=1");
             failed += quick(stdin(""), "sysctl", "--pfkey", p, "-n", "net.key.debug");

@@ -19,7 +19,7 @@ final class BoundedInput {
     static byte[] readAll(InputStream in, String what) throws IOException {
         byte[] b = in.readNBytes(MAX_BYTES + 1);
         if (b.length > MAX_BYTES) {
-            java.util.Arrays.fill(b, (byte) 0);             // may hold keys
+            java.util.Arrays.fill(b, (byte) 0); // may hold keys
             throw new IOException(what + ": File too large (more than " + MAX_BYTES + " bytes)");
         }
         return b;

@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
 @Command(
         footerHeading = "%nExample:%n",
         footer = {"  sudo jipsec demo"},
-        name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show jipsec at work (as root): two hosts as network namespaces joined by a veth pair, a",
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show jipsec at work (as root): two hosts as network namespaces joined by a veth pair, a",
             "gateway in each with the built-in ESP AES-GCM tunnel configuration, a ping and 1 MiB of TCP through",
-            "the tunnel, the ESP packets on the wire, the SA counters (setkey -D); then it removes everything."})
+            "the tunnel, the ESP packets on the wire, the SA counters (setkey -D); then it removes everything."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -35,7 +38,13 @@ public final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            new Demo(out, (o, e, args) -> JipsecCommand.commandLine().setOut(o).setErr(e).execute(args)).run();
+            new Demo(
+                            out,
+                            (o, e, args) -> JipsecCommand.commandLine()
+                                    .setOut(o)
+                                    .setErr(e)
+                                    .execute(args))
+                    .run();
             return 0;
         } catch (Demo.StepFailed e) {
             err.println("jipsec demo: " + e.getMessage());

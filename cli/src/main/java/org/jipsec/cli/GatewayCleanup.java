@@ -19,7 +19,7 @@ import org.jipsec.io.unix.SocketPaths;
  */
 final class GatewayCleanup {
 
-    private GatewayCleanup() { }
+    private GatewayCleanup() {}
 
     static int run(GatewayCommand c, PrintWriter out, PrintWriter err) {
         try {
@@ -39,7 +39,8 @@ final class GatewayCleanup {
             return 2;
         }
         if (found(c.pfkey) == SocketPaths.Existing.LIVE_SOCKET) {
-            err.println("jipsec gateway --cleanup: a gateway answers on " + c.pfkey + "; stop it first (nothing removed)");
+            err.println(
+                    "jipsec gateway --cleanup: a gateway answers on " + c.pfkey + "; stop it first (nothing removed)");
             return 1;
         }
         if (interfaceExists(c.tun)) {
@@ -50,9 +51,10 @@ final class GatewayCleanup {
         int status = 0;
         try {
             PolicyGuard.Removal r = PolicyGuard.remove(cfg);
-            out.println(r == PolicyGuard.Removal.REMOVED
-                    ? "jipsec gateway --cleanup: policy guard table " + NftRuleset.table(cfg) + " removed"
-                    : "jipsec gateway --cleanup: no policy guard table " + NftRuleset.table(cfg));
+            out.println(
+                    r == PolicyGuard.Removal.REMOVED
+                            ? "jipsec gateway --cleanup: policy guard table " + NftRuleset.table(cfg) + " removed"
+                            : "jipsec gateway --cleanup: no policy guard table " + NftRuleset.table(cfg));
         } catch (IOException e) {
             err.println("jipsec gateway --cleanup: table " + NftRuleset.table(cfg) + " not removed: " + e.getMessage());
             status = 1;
@@ -60,14 +62,14 @@ final class GatewayCleanup {
         for (Path p : List.of(c.pfkey, sysctlPath(c))) {
             SocketPaths.Existing found;
             try {
-                found = SocketPaths.removeIfStale(p);           // only a socket of ours nobody answers on
+                found = SocketPaths.removeIfStale(p); // only a socket of ours nobody answers on
             } catch (IOException e) {
                 err.println("jipsec gateway --cleanup: " + p + " not removed: " + e.getMessage());
                 status = 1;
                 continue;
             }
             switch (found) {
-                case ABSENT -> { }
+                case ABSENT -> {}
                 case STALE_SOCKET -> out.println("jipsec gateway --cleanup: stale socket " + p + " removed");
                 case LIVE_SOCKET -> {
                     err.println("jipsec gateway --cleanup: " + p + " is in use by a running server (or not provably "

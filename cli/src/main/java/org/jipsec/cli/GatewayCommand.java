@@ -1,7 +1,6 @@
 package org.jipsec.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,24 +28,29 @@ import picocli.CommandLine.Option;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec gateway --config /etc/jipsec/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
+        footer = {
+            "  jipsec gateway --config /etc/jipsec/ipsec.conf --sysctl /etc/jipsec/sysctl.conf --pfkey /run/jipsec/pfkey",
             "  kill -HUP $(pidof jipsec)   # reload /etc/jipsec/ipsec.conf",
-            "  jipsec gateway --config /etc/jipsec/ipsec.conf --metrics 127.0.0.1:9199   # Prometheus on /metrics"},
-        name = "gateway", mixinStandardHelpOptions = true,
-        description = {"Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
-                + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
+            "  jipsec gateway --config /etc/jipsec/ipsec.conf --metrics 127.0.0.1:9199   # Prometheus on /metrics"
+        },
+        name = "gateway",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run jipsecd: the IPsec data plane on a TUN device, the key engine on a PF_KEY socket "
+                    + "(with --no-tun: no data plane). SIGHUP reloads --config, SIGUSR1 prints counters to stderr.",
             "",
             "Policy guard: packets that do not pass through the TUN (cleartext arriving on another interface, or "
-                + "routed out of one) would escape the SPD. The gateway therefore keeps an nftables table "
-                + "'inet jipsec_<tun>' generated from the SPD: a cleartext packet matching an 'in' or 'out' policy "
-                + "that requires IPsec (require/unique, or default resolving to require) or discards is dropped and "
-                + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
-                + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
-                + "and 'lo' always pass. The table "
-                + "follows SPD changes and stays in place when the gateway stops (fail closed: what the SPD says must be "
-                + "protected never leaves in clear while the gateway is down); the next start replaces it, and "
-                + "'jipsec gateway --cleanup --tun NAME' removes it. It needs 'nft'; without it the gateway "
-                + "warns and runs unguarded. --no-policy-guard turns it off (and removes a table an earlier run left)."})
+                    + "routed out of one) would escape the SPD. The gateway therefore keeps an nftables table "
+                    + "'inet jipsec_<tun>' generated from the SPD: a cleartext packet matching an 'in' or 'out' policy "
+                    + "that requires IPsec (require/unique, or default resolving to require) or discards is dropped and "
+                    + "counted as in_polvio/out_polvio, as NetBSD does; bypass/none/use policies let it through. ESP, AH, "
+                    + "IPComp, UDP to (inbound) or from (outbound) port 500 and the NAT-T port, IPv6 neighbour discovery "
+                    + "and 'lo' always pass. The table "
+                    + "follows SPD changes and stays in place when the gateway stops (fail closed: what the SPD says must be "
+                    + "protected never leaves in clear while the gateway is down); the next start replaces it, and "
+                    + "'jipsec gateway --cleanup --tun NAME' removes it. It needs 'nft'; without it the gateway "
+                    + "warns and runs unguarded. --no-policy-guard turns it off (and removes a table an earlier run left)."
+        })
 public final class GatewayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -61,68 +65,103 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--no-tun", description = "Run the key engine and PF_KEY socket only, without a data plane")
     boolean noTun;
 
-    @Option(names = "--sysctl", paramLabel = "FILE", description = "name=value lines (sysctl.conf style) applied at start")
+    @Option(
+            names = "--sysctl",
+            paramLabel = "FILE",
+            description = "name=value lines (sysctl.conf style) applied at start")
     Path sysctlFile;
 
-    @Option(names = "--sysctl-socket", paramLabel = "PATH",
+    @Option(
+            names = "--sysctl-socket",
+            paramLabel = "PATH",
             description = "sysctl control socket (default: next to the PF_KEY socket, named after it: pfkey -> sysctl, "
                     + "gw1.pfkey -> gw1.sysctl, gw1 -> gw1.sysctl)")
     Path sysctlSocket;
 
-    @Option(names = "--tun", paramLabel = "NAME", description = "TUN device to create or attach (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--tun",
+            paramLabel = "NAME",
+            description = "TUN device to create or attach (default: ${DEFAULT-VALUE})")
     String tun = org.jipsec.io.gateway.GatewayOptions.DEFAULT_TUN;
 
-    @Option(names = "--mark", paramLabel = "MARK", description = "SO_MARK of the daemon's sockets, for policy routing (default: 0x99; 0 = none)")
+    @Option(
+            names = "--mark",
+            paramLabel = "MARK",
+            description = "SO_MARK of the daemon's sockets, for policy routing (default: 0x99; 0 = none)")
     String mark = "0x99";
 
     @Option(names = "--mtu", paramLabel = "BYTES", description = "MTU of the TUN device (default: ${DEFAULT-VALUE})")
     int mtu = 1400;
 
-    @Option(names = "--no-offload", description = "Open the TUN without offloads (no TSO super-packets, no coalesced writes)")
+    @Option(
+            names = "--no-offload",
+            description = "Open the TUN without offloads (no TSO super-packets, no coalesced writes)")
     boolean noOffload;
 
-    @Option(names = "--nat-t-port", paramLabel = "PORT", description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
+    @Option(
+            names = "--nat-t-port",
+            paramLabel = "PORT",
+            description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")
     int natTPort = 4500;
 
-    @Option(names = "--nat-keepalive", paramLabel = "SECONDS",
-            description = "Interval of NAT-T keepalives (RFC 3948 §4) to the peers of UDP-encapsulated SAs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--nat-keepalive",
+            paramLabel = "SECONDS",
+            description =
+                    "Interval of NAT-T keepalives (RFC 3948 §4) to the peers of UDP-encapsulated SAs (default: ${DEFAULT-VALUE})")
     int natKeepalive = 20;
 
-    @Option(names = "--no-policy-guard",
-            description = "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
+    @Option(
+            names = "--no-policy-guard",
+            description =
+                    "Do not install the nftables policy guard (cleartext outside the TUN is then not checked against the SPD)")
     boolean noPolicyGuard;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Directory of the saved sequence state: per SA the sequence numbers sent and accepted, written "
-                    + "ahead of use so that a restart never reuses one (created 0700; default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "Directory of the saved sequence state: per SA the sequence numbers sent and accepted, written "
+                            + "ahead of use so that a restart never reuses one (created 0700; default: ${DEFAULT-VALUE})")
     Path stateDir = Path.of(org.jipsec.io.state.SequenceStore.DEFAULT);
 
-    @Option(names = "--no-state", description = "Run without saved sequence state: sequence numbers restart at 1 at "
-            + "every start (manually keyed counter-mode SAs are warned about, or refused with --strict-keys)")
+    @Option(
+            names = "--no-state",
+            description = "Run without saved sequence state: sequence numbers restart at 1 at "
+                    + "every start (manually keyed counter-mode SAs are warned about, or refused with --strict-keys)")
     boolean noState;
 
-    @Option(names = "--strict-keys", description = "Refuse manually keyed counter-mode SAs (AES-GCM/GMAC/CTR/CCM, "
-            + "ChaCha20-Poly1305) that have no saved sequence state (RFC 4106 §8.1): the configuration is not applied, "
-            + "a setkey add is answered EPERM. SAs of a key-management daemon (an IKE daemon: a PF_KEY socket that sent "
-            + "SADB_REGISTER for the SA's type, or SADB_UPDATE after SADB_GETSPI) are negotiated and always accepted")
+    @Option(
+            names = "--strict-keys",
+            description =
+                    "Refuse manually keyed counter-mode SAs (AES-GCM/GMAC/CTR/CCM, "
+                            + "ChaCha20-Poly1305) that have no saved sequence state (RFC 4106 §8.1): the configuration is not applied, "
+                            + "a setkey add is answered EPERM. SAs of a key-management daemon (an IKE daemon: a PF_KEY socket that sent "
+                            + "SADB_REGISTER for the SA's type, or SADB_UPDATE after SADB_GETSPI) are negotiated and always accepted")
     boolean strictKeys;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics (off by default; e.g. 127.0.0.1:9199, "
                     + "[::1]:9199). Only a loopback address unless --metrics-allow-remote")
     String metrics;
 
-    @Option(names = "--metrics-allow-remote",
+    @Option(
+            names = "--metrics-allow-remote",
             description = "Allow --metrics on a non-loopback address: the endpoint has no authentication and shows "
                     + "peers, SPIs and traffic per SA")
     boolean metricsAllowRemote;
 
-    @Option(names = "--metrics-max-sa-series", paramLabel = "N",
+    @Option(
+            names = "--metrics-max-sa-series",
+            paramLabel = "N",
             description = "SAs that get per-SA metric series (default: ${DEFAULT-VALUE}); those above are counted in "
                     + "jipsec_sa_series_omitted")
     int metricsMaxSaSeries = 1000;
 
-    @Option(names = "--cleanup",
+    @Option(
+            names = "--cleanup",
             description = "Remove what a stopped gateway left: the policy guard's table for --tun (kept while it is "
                     + "stopped) and the --pfkey and sysctl socket files if provably stale; then exit. Refused while the "
                     + "gateway runs")
@@ -136,7 +175,7 @@ public final class GatewayCommand implements Callable<Integer> {
     /** The command with its options set, without picocli (also the AOT training's gateway, {@link AotTraining}). */
     int run(PrintWriter out, PrintWriter err) throws Exception {
         if (cleanup) return GatewayCleanup.run(this, out, err);
-        if (natKeepalive <= 0) {                      // refused with or without --no-tun, before anything is set up
+        if (natKeepalive <= 0) { // refused with or without --no-tun, before anything is set up
             err.println("jipsec gateway: --nat-keepalive must be a positive number of seconds, not " + natKeepalive);
             err.flush();
             return 2;
@@ -159,7 +198,11 @@ public final class GatewayCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), java.nio.charset.StandardCharsets.UTF_8), sysctl);
+                SysctlConf.apply(
+                        new String(
+                                SetkeyCommand.readFileBytes(sysctlFile.toString()),
+                                java.nio.charset.StandardCharsets.UTF_8),
+                        sysctl);
             } catch (java.io.IOException | SysctlConf.ConfException e) {
                 err.println("jipsec gateway: " + sysctlFile + ": " + e.getMessage());
                 err.flush();
@@ -213,10 +256,12 @@ public final class GatewayCommand implements Callable<Integer> {
             return 1;
         }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
-        GatewaySignals.install(service.reloading(() -> {
-            if (reloader == null) log.line("reload: no --config, nothing to do");
-            else reloader.reload(server.lock(), server::deliver, () -> { });
-        }), () -> org.jipsec.cli.log.GatewayLog.status(keyEngineStatus(server)));
+        GatewaySignals.install(
+                service.reloading(() -> {
+                    if (reloader == null) log.line("reload: no --config, nothing to do");
+                    else reloader.reload(server.lock(), server::deliver, () -> {});
+                }),
+                () -> org.jipsec.cli.log.GatewayLog.status(keyEngineStatus(server)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();
@@ -225,7 +270,8 @@ public final class GatewayCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }));
-        out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path() + " (no data plane)");
+        out.println("jipsec gateway: PF_KEY on " + server.path() + ", sysctl on " + sysctlServer.path()
+                + " (no data plane)");
         out.flush();
         service.ready("PF_KEY on " + server.path() + " (no data plane)", () -> stopped.getCount() > 0);
         stopped.await();
@@ -243,8 +289,12 @@ public final class GatewayCommand implements Callable<Integer> {
     /** SIGUSR1 without a data plane: the databases' sizes and the non-zero PF_KEY statistics (netstat -s style). */
     private static String keyEngineStatus(PfkeyServer server) {
         StringBuilder b = new StringBuilder("jipsec gateway (no data plane): ");
-        server.withEngine(k -> b.append("SAs=").append(k.sad().size()).append(" policies=").append(k.policies().size())
-                .append(" PF_KEY sockets=").append(k.socketCount()));
+        server.withEngine(k -> b.append("SAs=")
+                .append(k.sad().size())
+                .append(" policies=")
+                .append(k.policies().size())
+                .append(" PF_KEY sockets=")
+                .append(k.socketCount()));
         for (String line : PfkeyStatistics.netstatLines(server.withEngine(KeyEngine::pfkeyStatistics))) {
             b.append("\n  ").append(line.strip());
         }

@@ -14,7 +14,7 @@ import org.jipsec.io.gateway.ConfigReloader;
  */
 final class GatewayConfigFile {
 
-    private GatewayConfigFile() { }
+    private GatewayConfigFile() {}
 
     static ConfigReloader.Source of(Path file) {
         return () -> {

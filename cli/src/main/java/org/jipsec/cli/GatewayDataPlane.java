@@ -21,10 +21,15 @@ import org.jipsec.io.sysctl.SysctlServer;
  */
 final class GatewayDataPlane {
 
-    private GatewayDataPlane() { }
+    private GatewayDataPlane() {}
 
-    static int run(GatewayCommand c, Sysctl sysctl, java.net.InetSocketAddress metricsAddress, PrintWriter out,
-                   PrintWriter err) throws InterruptedException {
+    static int run(
+            GatewayCommand c,
+            Sysctl sysctl,
+            java.net.InetSocketAddress metricsAddress,
+            PrintWriter out,
+            PrintWriter err)
+            throws InterruptedException {
         int mark;
         try {
             mark = Integer.decode(c.mark);
@@ -35,8 +40,14 @@ final class GatewayDataPlane {
         }
         GatewayOptions o;
         try {
-            o = GatewayOptions.defaults(c.pfkey).withTun(c.tun).withMark(mark).withMtu(c.mtu).withNatTPort(c.natTPort)
-                    .withOffload(!c.noOffload).withPolicyGuard(!c.noPolicyGuard).withKeepaliveSeconds(c.natKeepalive);
+            o = GatewayOptions.defaults(c.pfkey)
+                    .withTun(c.tun)
+                    .withMark(mark)
+                    .withMtu(c.mtu)
+                    .withNatTPort(c.natTPort)
+                    .withOffload(!c.noOffload)
+                    .withPolicyGuard(!c.noPolicyGuard)
+                    .withKeepaliveSeconds(c.natKeepalive);
         } catch (IllegalArgumentException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();
@@ -84,8 +95,8 @@ final class GatewayDataPlane {
             return 1;
         }
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
-        GatewaySignals.install(service.reloading(daemon::reload),
-                () -> org.jipsec.cli.log.GatewayLog.status(daemon.status()));
+        GatewaySignals.install(
+                service.reloading(daemon::reload), () -> org.jipsec.cli.log.GatewayLog.status(daemon.status()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();

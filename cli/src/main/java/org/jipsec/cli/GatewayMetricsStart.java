@@ -9,7 +9,7 @@ import org.jipsec.io.pfkey.PfkeyServer;
 
 /** {@code jipsec gateway --metrics}: starts the endpoint once the engine runs, or says why it cannot. */
 final class GatewayMetricsStart {
-    private GatewayMetricsStart() { }
+    private GatewayMetricsStart() {}
 
     /**
      * @param address where to serve (already checked by {@link MetricsEndpoint#parse}), or null: no endpoint
@@ -17,11 +17,17 @@ final class GatewayMetricsStart {
      * @return the endpoint, or null when {@code address} is null
      * @throws IOException when the address cannot be bound (logged; the gateway then stops: it was asked for metrics)
      */
-    static MetricsEndpoint start(InetSocketAddress address, GatewayCommand c, PfkeyServer server, GatewayDaemon daemon,
-                                 GatewayDaemon.Log log) throws IOException {
+    static MetricsEndpoint start(
+            InetSocketAddress address,
+            GatewayCommand c,
+            PfkeyServer server,
+            GatewayDaemon daemon,
+            GatewayDaemon.Log log)
+            throws IOException {
         if (address == null) return null;
         try {
-            MetricsEndpoint m = MetricsEndpoint.start(address,
+            MetricsEndpoint m = MetricsEndpoint.start(
+                    address,
                     new GatewayMetrics(server, daemon, c.metricsMaxSaSeries, () -> System.currentTimeMillis() / 1000));
             log.line("jipsec gateway: metrics on " + m.url() + " (at most " + c.metricsMaxSaSeries + " SAs with "
                     + "per-SA series)");

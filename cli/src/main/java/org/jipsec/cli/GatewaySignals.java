@@ -6,7 +6,7 @@ package org.jipsec.cli;
  */
 final class GatewaySignals {
 
-    private GatewaySignals() { }
+    private GatewaySignals() {}
 
     /** Installs SIGHUP → {@code reload} and SIGUSR1 → {@code status}. */
     static void install(Runnable reload, Runnable status) {
@@ -20,8 +20,8 @@ final class GatewaySignals {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.getLogger("jipsec.gateway").log(System.Logger.Level.ERROR,
-                    "jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
+            System.getLogger("jipsec.gateway")
+                    .log(System.Logger.Level.ERROR, "jipsec gateway: no SIG" + name + " handler: " + e.getMessage());
         }
     }
 }

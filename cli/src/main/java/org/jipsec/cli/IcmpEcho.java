@@ -10,7 +10,7 @@ import org.jipsec.core.net.Checksums;
  */
 final class IcmpEcho {
 
-    private IcmpEcho() { }
+    private IcmpEcho() {}
 
     /** An echo request: type, code 0, checksum, identifier, sequence number, then {@code data}. */
     static byte[] request(boolean v6, int id, int seq, byte[] data) {
@@ -45,7 +45,7 @@ final class IcmpEcho {
         if ((b[at] & 0xff) != (v6 ? 129 : 0) || b[at + 1] != 0) return null;
         int rid = ((b[at + 4] & 0xff) << 8) | (b[at + 5] & 0xff);
         if (rid != id) return null;
-        if (!v6 && Checksums.checksum(b, at, len - at) != 0) return null;     // a damaged reply is not counted
+        if (!v6 && Checksums.checksum(b, at, len - at) != 0) return null; // a damaged reply is not counted
         return new Reply(((b[at + 6] & 0xff) << 8) | (b[at + 7] & 0xff), len - at, ttl);
     }
 

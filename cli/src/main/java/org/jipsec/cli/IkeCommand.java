@@ -20,26 +20,38 @@ import picocli.CommandLine.Parameters;
  * ({@link IkeControlClient}; issue #14 item 5). Exit status: 0 done, 1 refused by the daemon or no daemon, 2 usage.
  */
 @Command(
-        name = "ike", mixinStandardHelpOptions = true,
-        description = {"Operate a running jipsec iked: list its IKE and CHILD SAs, initiate, terminate or rekey a"
-                + " connection or child (as swanctl --list-sas, --initiate, --terminate, --rekey).",
-            "NAME is a connection (connections.<name>) or, when no connection has that name, a child."},
-        subcommands = {IkeCommand.Status.class, IkeCommand.Initiate.class, IkeCommand.Terminate.class,
-            IkeCommand.Rekey.class},
+        name = "ike",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Operate a running jipsec iked: list its IKE and CHILD SAs, initiate, terminate or rekey a"
+                    + " connection or child (as swanctl --list-sas, --initiate, --terminate, --rekey).",
+            "NAME is a connection (connections.<name>) or, when no connection has that name, a child."
+        },
+        subcommands = {
+            IkeCommand.Status.class,
+            IkeCommand.Initiate.class,
+            IkeCommand.Terminate.class,
+            IkeCommand.Rekey.class
+        },
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec ike status              # SAs, algorithms, rekey times, traffic",
+        footer = {
+            "  jipsec ike status              # SAs, algorithms, rekey times, traffic",
             "  jipsec ike initiate home       # bring connection 'home' up now",
             "  jipsec ike rekey net           # rekey child 'net'",
             "  jipsec ike terminate home",
             "  jipsec ike --control /run/jipsec/gw1.ctl status",
             "",
-            "Exit status: 0 done, 1 refused by iked or no iked listening, 2 usage error."})
+            "Exit status: 0 done, 1 refused by iked or no iked listening, 2 usage error."
+        })
 public final class IkeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--control", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--control",
+            paramLabel = "PATH",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "iked's control socket (default: " + IkeControlServer.DEFAULT + ")")
     Path control = IkeControlServer.DEFAULT_PATH;
 
@@ -84,12 +96,18 @@ public final class IkeCommand implements Callable<Integer> {
         return 1;
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "List the IKE SAs with their CHILD SAs (as swanctl --list-sas) and the loaded connections.",
-            footerHeading = "%nExample:%n", footer = {"  jipsec ike status"})
+            footerHeading = "%nExample:%n",
+            footer = {"  jipsec ike status"})
     static final class Status implements Callable<Integer> {
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @CommandLine.ParentCommand IkeCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        IkeCommand parent;
 
         @Override
         public Integer call() {
@@ -102,8 +120,11 @@ public final class IkeCommand implements Callable<Integer> {
 
     /** The NAME argument of initiate, terminate and rekey, checked before anything is sent. */
     abstract static class Named implements Callable<Integer> {
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @CommandLine.ParentCommand IkeCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.ParentCommand
+        IkeCommand parent;
 
         @Parameters(index = "0", paramLabel = "NAME", description = "connection or child name")
         String name;
@@ -113,31 +134,51 @@ public final class IkeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (!IkeControlCodec.validName(name)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "bad NAME '" + name
-                        + "': 1.." + IkeControlCodec.MAX_NAME + " bytes without spaces or control characters");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "bad NAME '" + name + "': 1.." + IkeControlCodec.MAX_NAME
+                                + " bytes without spaces or control characters");
             }
             return parent.withClient(spec, (c, out, err) -> result(act(c, name), out, err));
         }
     }
 
-    @Command(name = "initiate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "initiate",
+            mixinStandardHelpOptions = true,
             description = "Start a connection (or a child on its established IKE SA) now.",
-            footerHeading = "%nExample:%n", footer = {"  jipsec ike initiate home"})
+            footerHeading = "%nExample:%n",
+            footer = {"  jipsec ike initiate home"})
     static final class Initiate extends Named {
-        @Override AdminResult act(IkeControlClient c, String n) throws IOException { return c.initiate(n); }
+        @Override
+        AdminResult act(IkeControlClient c, String n) throws IOException {
+            return c.initiate(n);
+        }
     }
 
-    @Command(name = "terminate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "terminate",
+            mixinStandardHelpOptions = true,
             description = "Delete the IKE SA(s) of a connection with their children, or just the named child.",
-            footerHeading = "%nExample:%n", footer = {"  jipsec ike terminate home"})
+            footerHeading = "%nExample:%n",
+            footer = {"  jipsec ike terminate home"})
     static final class Terminate extends Named {
-        @Override AdminResult act(IkeControlClient c, String n) throws IOException { return c.terminate(n); }
+        @Override
+        AdminResult act(IkeControlClient c, String n) throws IOException {
+            return c.terminate(n);
+        }
     }
 
-    @Command(name = "rekey", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rekey",
+            mixinStandardHelpOptions = true,
             description = "Rekey the IKE SA(s) of a connection, or the named child.",
-            footerHeading = "%nExample:%n", footer = {"  jipsec ike rekey home"})
+            footerHeading = "%nExample:%n",
+            footer = {"  jipsec ike rekey home"})
     static final class Rekey extends Named {
-        @Override AdminResult act(IkeControlClient c, String n) throws IOException { return c.rekey(n); }
+        @Override
+        AdminResult act(IkeControlClient c, String n) throws IOException {
+            return c.rekey(n);
+        }
     }
 }

@@ -32,18 +32,24 @@ import picocli.CommandLine.Option;
  * port (docs/ike-udp-split.md). Runs until SIGTERM/SIGINT (which delete every IKE SA, telling the peers);
  * SIGHUP reloads {@code --config}, changing only what changed.
  */
-@Command(name = "iked", mixinStandardHelpOptions = true,
-        description = {"Run the IKEv2 daemon (RFC 7296, pre-shared keys) that keys jipsecd through PF_KEY.",
+@Command(
+        name = "iked",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the IKEv2 daemon (RFC 7296, pre-shared keys) that keys jipsecd through PF_KEY.",
             "",
             "Negotiates ESP SAs with the peers of a swanctl.conf-syntax file and installs them through PF_KEY "
-                + "(GETSPI, UPDATE, ADD, DELETE, X_SPDADD), as racoon keys NetBSD's kernel. start_action=trap installs "
-                + "policies so that the first packet starts the exchange; start initiates at load. SIGHUP reloads "
-                + "--config (unchanged connections keep their SAs; a file with an error changes nothing); SIGTERM "
-                + "deletes all SAs, telling the peers."},
+                    + "(GETSPI, UPDATE, ADD, DELETE, X_SPDADD), as racoon keys NetBSD's kernel. start_action=trap installs "
+                    + "policies so that the first packet starts the exchange; start initiates at load. SIGHUP reloads "
+                    + "--config (unchanged connections keep their SAs; a file with an error changes nothing); SIGTERM "
+                    + "deletes all SAs, telling the peers."
+        },
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec iked --config /etc/jipsec/iked.conf --pfkey /run/jipsec/pfkey",
+        footer = {
+            "  jipsec iked --config /etc/jipsec/iked.conf --pfkey /run/jipsec/pfkey",
             "  pkill -HUP -f 'jipsec.jar iked'   # reload iked.conf",
-            "  jipsec iked --keylog /run/jipsec/keys   # debugging: keys for Wireshark (0600 files)"})
+            "  jipsec iked --keylog /run/jipsec/keys   # debugging: keys for Wireshark (0600 files)"
+        })
 public final class IkedCommand implements Callable<Integer> {
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/jipsec/iked.conf");
@@ -53,23 +59,35 @@ public final class IkedCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "swanctl.conf-syntax configuration (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "swanctl.conf-syntax configuration (default: ${DEFAULT-VALUE})")
     Path config = DEFAULT_CONFIG;
 
-    @Option(names = "--pfkey", paramLabel = "PATH", description = "PF_KEY socket of jipsecd (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--pfkey",
+            paramLabel = "PATH",
+            description = "PF_KEY socket of jipsecd (default: ${DEFAULT-VALUE})")
     Path pfkey = PfkeyServer.DEFAULT_PATH;
 
-    @Option(names = "--control", paramLabel = "PATH",
+    @Option(
+            names = "--control",
+            paramLabel = "PATH",
             description = "control socket for 'jipsec ike status|initiate|terminate|rekey' (default: ${DEFAULT-VALUE})")
     Path control = DEFAULT_CONTROL;
 
-    @Option(names = "--settings", paramLabel = "FILE",
+    @Option(
+            names = "--settings",
+            paramLabel = "FILE",
             description = "strongswan.conf-syntax daemon settings: charon.{dos_protection, cookie_threshold, "
                     + "cookie_threshold_ip, block_threshold, init_limit_half_open, half_open_timeout, fragment_size, retransmit_timeout, retransmit_base, retransmit_tries} (default: "
                     + "${DEFAULT-VALUE}, read when it exists)")
     Path settings = DEFAULT_SETTINGS;
 
-    @Option(names = "--keylog", paramLabel = "DIR",
+    @Option(
+            names = "--keylog",
+            paramLabel = "DIR",
             description = "debugging only: append every IKE SA's and CHILD_SA's keys to DIR/ikev2_decryption_table and "
                     + "DIR/esp_sa for Wireshark (files 0600; off by default)")
     Path keylog;
@@ -138,8 +156,8 @@ public final class IkedCommand implements Callable<Integer> {
             @Override
             public void send(IkeEndpoint from, IkeEndpoint to, byte[] msg) throws IOException {
                 // the non-ESP marker on the NAT-T port (RFC 3948 §2.2): whenever one side is not on 500
-                transport.send(new InetSocketAddress(to.address(), to.port()), from.port() != 500 || to.port() != 500,
-                        msg);
+                transport.send(
+                        new InetSocketAddress(to.address(), to.port()), from.port() != 500 || to.port() != 500, msg);
             }
 
             @Override
@@ -147,8 +165,8 @@ public final class IkedCommand implements Callable<Integer> {
                 transport.sendKeepalive(new InetSocketAddress(to.address(), to.port()));
             }
         };
-        IkeRuntime runtime = new IkeRuntime(cfg, kernel, network, log, new SecureRandom(), new SecureRandom(),
-                local.get(), 500, natTPort, keyLog);
+        IkeRuntime runtime = new IkeRuntime(
+                cfg, kernel, network, log, new SecureRandom(), new SecureRandom(), local.get(), 500, natTPort, keyLog);
         runtime.limits(limits);
         WiresharkKeyLogWriter keyLogToClose = keyLog;
         IkeDaemon daemon = new IkeDaemon(runtime, System::currentTimeMillis);
@@ -157,13 +175,15 @@ public final class IkedCommand implements Callable<Integer> {
         daemon.start();
         IkedControlHook.start(daemon, control, log);
         ServiceManager service = ServiceManager.fromEnvironment(log::line);
-        GatewaySignals.install(service.reloading(() -> {
-            try {
-                daemon.reload(FileConfigSource.load(config));
-            } catch (ConfigException e) {
-                log.line("reload refused, nothing changed: " + e.getMessage());
-            }
-        }), () -> log.line(statusLine(daemon, transport, kernel)));
+        GatewaySignals.install(
+                service.reloading(() -> {
+                    try {
+                        daemon.reload(FileConfigSource.load(config));
+                    } catch (ConfigException e) {
+                        log.line("reload refused, nothing changed: " + e.getMessage());
+                    }
+                }),
+                () -> log.line(statusLine(daemon, transport, kernel)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             service.stopping();
@@ -191,7 +211,8 @@ public final class IkedCommand implements Callable<Integer> {
 
     private static String statusLine(IkeDaemon d, IkeTransport t, PfkeyKernel k) {
         var s = d.status();
-        return "IKE SAs=" + s.sas().size() + " CHILD_SAs=" + s.sas().stream().mapToInt(x -> x.children().size()).sum()
+        return "IKE SAs=" + s.sas().size() + " CHILD_SAs="
+                + s.sas().stream().mapToInt(x -> x.children().size()).sum()
                 + " udp_dropped=" + t.droppedDatagrams() + " tasks_dropped=" + d.droppedTasks()
                 + " internal_errors=" + d.taskErrors() + " pfkey_events_dropped=" + k.droppedEvents();
     }

@@ -17,9 +17,11 @@ import picocli.CommandLine.Command;
         description = "IPsec as NetBSD/KAME built it (ESP, AH, IPComp, PF_KEY v2, setkey), in userspace on the JVM.",
         subcommands = CommandLine.HelpCommand.class,
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec setkey -D                 # the SAD of the running gateway",
+        footer = {
+            "  jipsec setkey -D                 # the SAD of the running gateway",
             "  jipsec help setkey               # one command's options",
-            "  man jipsec-setkey                # its manual (installed package)"})
+            "  man jipsec-setkey                # its manual (installed package)"
+        })
 public final class JipsecCommand implements Runnable {
 
     /**
@@ -84,7 +86,8 @@ public final class JipsecCommand implements Runnable {
             CommandLine.ParseResult last = parseResult;
             while (last.hasSubcommand()) last = last.subcommand();
             if (!last.unmatched().isEmpty()) {
-                throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
+                throw new CommandLine.UnmatchedArgumentException(
+                        last.commandSpec().commandLine(), last.unmatched());
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
@@ -105,10 +108,12 @@ public final class JipsecCommand implements Runnable {
             } catch (IOException e) {
                 // an unreadable resource of our own jar: "unknown", as for a build without one
             }
-            return new String[] {"jipsec " + p.getProperty("version", "unknown") + " (commit "
-                    + p.getProperty("commit", "unknown") + ")",
+            return new String[] {
+                "jipsec " + p.getProperty("version", "unknown") + " (commit " + p.getProperty("commit", "unknown")
+                        + ")",
                 "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
-                    + System.getProperty("java.vm.vendor") + ") at " + System.getProperty("java.home")};
+                        + System.getProperty("java.vm.vendor") + ") at " + System.getProperty("java.home")
+            };
         }
 
         /** What {@code --version} prints, on one line: a daemon's first log line says which build and JDK run it. */

@@ -23,9 +23,9 @@ import org.jipsec.io.pfkey.PfkeyServer;
 final class Jipsecd {
 
     /** The key engine of one jipsecd and the SPD it stores policies in, both read from {@link #sysctl}. */
-    record KeyRoot(Sysctl sysctl, Spd spd, KeyEngine engine) { }
+    record KeyRoot(Sysctl sysctl, Spd spd, KeyEngine engine) {}
 
-    private Jipsecd() { }
+    private Jipsecd() {}
 
     /**
      * A key engine with jipsecd's defaults on {@code sysctl}: its settings bound to {@code net.key.*}, the real SPD
@@ -34,8 +34,12 @@ final class Jipsecd {
      */
     static KeyRoot keyEngine(Sysctl sysctl) {
         Spd spd = new Spd(InstantSource.system(), sysctl);
-        KeyEngine engine = new KeyEngine(new KeySettings().bindTo(sysctl), () -> System.currentTimeMillis() / 1000,
-                new SecureRandom(), new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        KeyEngine engine = new KeyEngine(
+                new KeySettings().bindTo(sysctl),
+                () -> System.currentTimeMillis() / 1000,
+                new SecureRandom(),
+                new SpdPolicyStore(spd),
+                AlgorithmCatalog.TABLE);
         return new KeyRoot(sysctl, spd, engine);
     }
 

@@ -1,7 +1,5 @@
 package org.jipsec.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code jipsec} launcher. */
 public final class Main {
     private Main() {}

@@ -44,13 +44,17 @@ final class NetstatLines {
         if (protocol == null || !protocol.equals("pfkey")) {
             List<String> ipsec = new ArrayList<>();
             if (protocol == null || protocol.equals("ipsec")) ipsec.addAll(ipsecLines(r, zeros));
-            List<String> sections = NetbsdStatsLayout.netstatLines(u64(r.read(SysctlNames.AH_STATS)),
-                    u64(r.read(SysctlNames.ESP_STATS)), u64(r.read(SysctlNames.IPIP_STATS)),
-                    u64(r.read(SysctlNames.IPCOMP_STATS)), zeros);
+            List<String> sections = NetbsdStatsLayout.netstatLines(
+                    u64(r.read(SysctlNames.AH_STATS)),
+                    u64(r.read(SysctlNames.ESP_STATS)),
+                    u64(r.read(SysctlNames.IPIP_STATS)),
+                    u64(r.read(SysctlNames.IPCOMP_STATS)),
+                    zeros);
             ipsec.addAll(protocol == null || protocol.equals("ipsec") ? sections : section(sections, protocol));
             out.addAll(ipsec);
         }
-        if (protocol == null || protocol.equals("pfkey")) out.addAll(PfkeyStatistics.netstatLines(u64(r.read(SysctlNames.KEY_STATS))));
+        if (protocol == null || protocol.equals("pfkey"))
+            out.addAll(PfkeyStatistics.netstatLines(u64(r.read(SysctlNames.KEY_STATS))));
         return out;
     }
 
@@ -76,7 +80,8 @@ final class NetstatLines {
         List<String> out = new ArrayList<>();
         boolean in = false;
         for (String l : all) {
-            boolean header = l.startsWith("\t") && !l.startsWith("\t\t") && l.endsWith(":") && !l.endsWith(" histogram:");
+            boolean header =
+                    l.startsWith("\t") && !l.startsWith("\t\t") && l.endsWith(":") && !l.endsWith(" histogram:");
             if (header) in = l.equals("\t" + name + ":");
             if (in) out.add(l);
         }
@@ -87,7 +92,9 @@ final class NetstatLines {
         if (at(v, i) != 0 || zeros) out.add("\t" + Long.toUnsignedString(at(v, i)) + " " + text);
     }
 
-    private static long at(long[] v, int i) { return i < v.length ? v[i] : 0; }
+    private static long at(long[] v, int i) {
+        return i < v.length ? v[i] : 0;
+    }
 
     /** uint64 counters in host order (amd64: little-endian), as Sysctl.counters writes them. */
     static long[] u64(byte[] b) {

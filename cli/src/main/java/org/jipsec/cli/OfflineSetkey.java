@@ -21,23 +21,56 @@ final class OfflineSetkey {
     /** @return setkey's exit status (0: everything applied) */
     static int load(IpsecEngine engine, String text, PrintWriter err) {
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine.keyEngine(), o -> { }); }
-            @Override public String readStdin() { return text; }
-            @Override public String readFile(String name) throws java.io.IOException {
+            @Override
+            public KeyChannel open() {
+                return new EmbeddedKeyChannel(engine.keyEngine(), o -> {});
+            }
+
+            @Override
+            public String readStdin() {
+                return text;
+            }
+
+            @Override
+            public String readFile(String name) throws java.io.IOException {
                 return new String(SetkeyCommand.readFileBytes(name), java.nio.charset.StandardCharsets.UTF_8);
             }
-            @Override public byte[] readBytes(String name) throws java.io.IOException { return SetkeyCommand.readFileBytes(name); }
-            @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
-            @Override public long nowMicros() { return System.currentTimeMillis() * 1000; }
-            @Override public java.time.ZoneId zone() { return java.time.ZoneId.systemDefault(); }
-            @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
-            @Override public int pid() { return (int) ProcessHandle.current().pid(); }
+
+            @Override
+            public byte[] readBytes(String name) throws java.io.IOException {
+                return SetkeyCommand.readFileBytes(name);
+            }
+
+            @Override
+            public HostResolver resolver() {
+                return SetkeyCommand::resolve;
+            }
+
+            @Override
+            public long nowMicros() {
+                return System.currentTimeMillis() * 1000;
+            }
+
+            @Override
+            public java.time.ZoneId zone() {
+                return java.time.ZoneId.systemDefault();
+            }
+
+            @Override
+            public void sleepOneSecond() throws InterruptedException {
+                throw new InterruptedException();
+            }
+
+            @Override
+            public int pid() {
+                return (int) ProcessHandle.current().pid();
+            }
         };
         SetkeyOptions o;
         try {
-            o = SetkeyOptions.parse(List.of("-s", "-c"));          // all or nothing: jipsec's strict mode
+            o = SetkeyOptions.parse(List.of("-s", "-c")); // all or nothing: jipsec's strict mode
         } catch (SetkeyOptions.UsageException e) {
-            throw new IllegalStateException(e);                 // a constant argument list: cannot happen
+            throw new IllegalStateException(e); // a constant argument list: cannot happen
         }
         int status = new SetkeyRunner(env, err, err).run(o);
         err.flush();

@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.time.InstantSource;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OfflineEngine;
@@ -40,15 +40,20 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec pcap --config sa.conf --protect clear.pcap esp.pcap",
-            "  jipsec pcap --config sa.conf --verify esp.pcap clear.pcap"},
-        name = "pcap", mixinStandardHelpOptions = true,
-        description = {"Protect (outbound, as a forwarded packet) or verify and decapsulate (inbound) every packet of a pcap",
+        footer = {
+            "  jipsec pcap --config sa.conf --protect clear.pcap esp.pcap",
+            "  jipsec pcap --config sa.conf --verify esp.pcap clear.pcap"
+        },
+        name = "pcap",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Protect (outbound, as a forwarded packet) or verify and decapsulate (inbound) every packet of a pcap",
             "file with the engine jipsecd runs: the setkey file's SAs and policies (add, spdadd, flush... as setkey -f),",
             "levels and system defaults (--sysctl: def_policy, deflevs...). A file without any policy protects each packet",
             "with the SAs from its source to its destination. Prints one line per packet: number, protocol, SPI,",
             "sequence number, ok — or why it was sent in clear or dropped (discard, no-sa, policy-violation...).",
-            "IN.pcap may be classic pcap or pcapng (as tshark/dumpcap write by default); OUT.pcap is always classic pcap."})
+            "IN.pcap may be classic pcap or pcapng (as tshark/dumpcap write by default); OUT.pcap is always classic pcap."
+        })
 public final class PcapCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -57,26 +62,37 @@ public final class PcapCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "setkey file (SAs and policies)")
     Path config;
 
-    @Option(names = "--sysctl", paramLabel = "FILE", description = "name=value lines (sysctl.conf style), as jipsec gateway --sysctl")
+    @Option(
+            names = "--sysctl",
+            paramLabel = "FILE",
+            description = "name=value lines (sysctl.conf style), as jipsec gateway --sysctl")
     Path sysctlFile;
 
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Direction direction;
 
     static final class Direction {
-        @Option(names = "--protect", required = true, description = "apply the outbound policies (encapsulate)") boolean protect;
-        @Option(names = "--verify", required = true, description = "verify, decapsulate and check the inbound policies") boolean verify;
+        @Option(names = "--protect", required = true, description = "apply the outbound policies (encapsulate)")
+        boolean protect;
+
+        @Option(names = "--verify", required = true, description = "verify, decapsulate and check the inbound policies")
+        boolean verify;
     }
 
     @Option(names = "--seq", paramLabel = "N", description = "first sequence number to send (default 1)")
     Long seq;
 
-    @Option(names = "--iv", paramLabel = "HEX", description = "force the IV of every packet (reproducing published vectors only)")
+    @Option(
+            names = "--iv",
+            paramLabel = "HEX",
+            description = "force the IV of every packet (reproducing published vectors only)")
     String iv;
 
-    @Parameters(index = "0", paramLabel = "IN.pcap") Path in;
+    @Parameters(index = "0", paramLabel = "IN.pcap")
+    Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT.pcap") Path out;
+    @Parameters(index = "1", paramLabel = "OUT.pcap")
+    Path out;
 
     @Override
     public Integer call() {
@@ -104,16 +120,17 @@ public final class PcapCommand implements Callable<Integer> {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         if (sysctlFile != null) {
             try {
-                SysctlConf.apply(new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), StandardCharsets.UTF_8), sysctl);
+                SysctlConf.apply(
+                        new String(SetkeyCommand.readFileBytes(sysctlFile.toString()), StandardCharsets.UTF_8), sysctl);
             } catch (IOException | java.io.UncheckedIOException | SysctlConf.ConfException e) {
                 throw new UserError(sysctlFile + ": " + e.getMessage());
             }
         }
         // the daemon's engine, NetBSD's behaviour for a missing SA (dropped, not queued); the wall clock for lifetimes
         int[] natT = natTPorts(text);
-        EngineSettings settings = new EngineSettings(0, 0, 0, EngineSettings.NETBSD.pendingTimeout(),
-                EngineSettings.NETBSD.reassembly(), natT);
-        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings, o -> { });
+        EngineSettings settings = new EngineSettings(
+                0, 0, 0, EngineSettings.NETBSD.pendingTimeout(), EngineSettings.NETBSD.reassembly(), natT);
+        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings, o -> {});
         OfflineEngine proc = new OfflineEngine(engine, natT);
         try {
             if (OfflineSetkey.load(engine, text, err) != 0) {
@@ -166,7 +183,7 @@ public final class PcapCommand implements Callable<Integer> {
         int n = 0, ok = 0;
         Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".part");
         try (InputStream is = new BufferedInputStream(Files.newInputStream(in));
-             OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+                OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
             PcapReader reader;
             try {
                 reader = new PcapReader(is);

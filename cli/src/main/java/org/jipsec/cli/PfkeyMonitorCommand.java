@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(
         footerHeading = "%nExample:%n",
         footer = {"  jipsec pfkey-monitor --pfkey /run/jipsec/pfkey --count 10"},
-        name = "pfkey-monitor", mixinStandardHelpOptions = true,
+        name = "pfkey-monitor",
+        mixinStandardHelpOptions = true,
         description = "Print every PF_KEY message jipsecd sends, as setkey -x does.")
 public final class PfkeyMonitorCommand implements Callable<Integer> {
 
@@ -65,11 +66,13 @@ public final class PfkeyMonitorCommand implements Callable<Integer> {
                 LocalDateTime now = LocalDateTime.now();
                 out.printf("%s.%06d%n", STAMP.format(now), now.getNano() / 1000);
                 try {
-                    out.print(KeyDebug.format(PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES), showKeys));
+                    out.print(KeyDebug.format(
+                            PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES), showKeys));
                 } catch (PfkeyException e) {
                     // the body may hold a KEY extension: only the base header is shown unless keys were asked for
                     int shown = showKeys ? inner.length : Math.min(inner.length, PfkeyCodec.BASE_BYTES);
-                    out.println("undecodable message (" + e.getMessage() + "): " + HexFormat.of().formatHex(inner, 0, shown)
+                    out.println("undecodable message (" + e.getMessage() + "): "
+                            + HexFormat.of().formatHex(inner, 0, shown)
                             + (shown < inner.length ? " (+" + (inner.length - shown) + " bytes not shown)" : ""));
                 }
                 out.flush();

@@ -37,19 +37,27 @@ import picocli.CommandLine.Parameters;
  * the replies it delivers (docs/socket-policy.md). Output and exit statuses as NetBSD's ping: 0 when a reply
  * arrived, 2 when none did, 1 for a usage error or a policy the kernel refuses.
  */
-@Command(name = "ping", mixinStandardHelpOptions = false, exitCodeOnInvalidInput = 1, sortOptions = false,
-        description = {"Send ICMP echo requests through jipsec with per-socket IPsec policies (NetBSD ping -E / ping6 -P).",
+@Command(
+        name = "ping",
+        mixinStandardHelpOptions = false,
+        exitCodeOnInvalidInput = 1,
+        sortOptions = false,
+        description = {
+            "Send ICMP echo requests through jipsec with per-socket IPsec policies (NetBSD ping -E / ping6 -P).",
             "",
             "Each -P POLICY is an ipsec_set_policy(3) string starting with 'in' or 'out' (one per direction, a later one "
-                + "replaces an earlier): 'bypass' (root only), 'entrust' (the SPD decides) or 'ipsec REQUESTS'. They are "
-                + "registered with the running jipsecd (the socket beside --pfkey), whose engine applies them to this "
-                + "ping's packets (docs/socket-policy.md).",
+                    + "replaces an earlier): 'bypass' (root only), 'entrust' (the SPD decides) or 'ipsec REQUESTS'. They are "
+                    + "registered with the running jipsecd (the socket beside --pfkey), whose engine applies them to this "
+                    + "ping's packets (docs/socket-policy.md).",
             "",
-            "Exit status: 0 when a reply arrived, 2 when none did, 1 for a usage error or a refused policy."},
+            "Exit status: 0 when a reply arrived, 2 when none did, 1 for a usage error or a refused policy."
+        },
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec ping -c 1 -w 3 -P 'out ipsec esp/transport//require' 10.0.0.2",
+        footer = {
+            "  jipsec ping -c 1 -w 3 -P 'out ipsec esp/transport//require' 10.0.0.2",
             "  jipsec ping -c 1 -P 'in ipsec ah/transport//require' 10.0.0.2",
-            "  jipsec ping -6 -c 3 -P 'out bypass' fd00::2"})
+            "  jipsec ping -6 -c 3 -P 'out bypass' fd00::2"
+        })
 public final class PingCommand implements Callable<Integer> {
 
     /** NetBSD ping's MAXPACKET: 65535 - IP header - ICMP header. */
@@ -64,10 +72,16 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = "-i", paramLabel = "SEC", description = "Wait SEC seconds between packets (default 1)")
     double interval = 1.0;
 
-    @Option(names = "-W", paramLabel = "SEC", description = "Wait SEC seconds for the last reply (default: 10 intervals)")
+    @Option(
+            names = "-W",
+            paramLabel = "SEC",
+            description = "Wait SEC seconds for the last reply (default: 10 intervals)")
     double lastWait = -1;
 
-    @Option(names = {"-w", "-X"}, paramLabel = "SEC", description = "Stop after SEC seconds in all (NetBSD ping -w, ping6 -X)")
+    @Option(
+            names = {"-w", "-X"},
+            paramLabel = "SEC",
+            description = "Stop after SEC seconds in all (NetBSD ping -w, ping6 -X)")
     double deadline = -1;
 
     @Option(names = "-s", paramLabel = "SIZE", description = "Data bytes per packet (default 56)")
@@ -76,7 +90,10 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = "-p", paramLabel = "PATTERN", description = "Fill the data with 1-16 bytes given in hex")
     String patternText;
 
-    @Option(names = {"-P", "-E"}, paramLabel = "POLICY", description = "Per-socket IPsec policy (repeatable: in and out)")
+    @Option(
+            names = {"-P", "-E"},
+            paramLabel = "POLICY",
+            description = "Per-socket IPsec policy (repeatable: in and out)")
     List<String> policies = new ArrayList<>();
 
     @Option(names = "-I", paramLabel = "ADDR", description = "Source address")
@@ -88,7 +105,10 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = "-q", description = "Quiet: only the summary")
     boolean quiet;
 
-    @Option(names = "--pfkey", paramLabel = "PATH", description = "PF_KEY socket of jipsecd; the socket-policy socket is beside it (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--pfkey",
+            paramLabel = "PATH",
+            description = "PF_KEY socket of jipsecd; the socket-policy socket is beside it (default: ${DEFAULT-VALUE})")
     Path pfkey = PfkeyServer.DEFAULT_PATH;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help")
@@ -110,7 +130,7 @@ public final class PingCommand implements Callable<Integer> {
             return 1;
         }
         String in = null, outPolicy = null;
-        for (String p : policies) {                       // NetBSD ping.c: the prefix picks the slot, the last one wins
+        for (String p : policies) { // NetBSD ping.c: the prefix picks the slot, the last one wins
             if (p.startsWith("in")) in = p;
             else if (p.startsWith("out")) outPolicy = p;
             else {
@@ -118,7 +138,7 @@ public final class PingCommand implements Callable<Integer> {
                 return 1;
             }
             try {
-                PolicyParser.parse(p);                    // ipsec_set_policy(3) before setsockopt: setkey's message
+                PolicyParser.parse(p); // ipsec_set_policy(3) before setsockopt: setkey's message
             } catch (PolicyParseException e) {
                 err.println("jipsec ping: " + e.getMessage() + " at [" + p + "]");
                 return 1;
@@ -165,10 +185,12 @@ public final class PingCommand implements Callable<Integer> {
                             id = random.nextInt(0x10000);
                             continue;
                         }
-                        err.println("jipsec ping: ipsec policy cannot be configured: " + e.getMessage() + " (" + e.errno() + ")");
+                        err.println("jipsec ping: ipsec policy cannot be configured: " + e.getMessage() + " ("
+                                + e.errno() + ")");
                         return 1;
                     } catch (IOException e) {
-                        err.println("jipsec ping: ipsec policy cannot be configured: jipsecd at " + socket + ": " + e.getMessage());
+                        err.println("jipsec ping: ipsec policy cannot be configured: jipsecd at " + socket + ": "
+                                + e.getMessage());
                         return 1;
                     }
                 }
@@ -177,7 +199,7 @@ public final class PingCommand implements Callable<Integer> {
                     // engine's deliveries, which come out of the TUN checked with this socket's policy
                     int tun;
                     try {
-                        tun = LibC.ifNameToIndex(registration.tun());   // this thread's namespace (not /proc's)
+                        tun = LibC.ifNameToIndex(registration.tun()); // this thread's namespace (not /proc's)
                     } catch (IOException e) {
                         err.println("jipsec ping: interface " + registration.tun() + " of jipsecd: " + e.getMessage());
                         return 1;
@@ -212,7 +234,8 @@ public final class PingCommand implements Callable<Integer> {
         byte[] pattern = patternText == null ? null : IcmpEcho.pattern(patternText);
         byte[] data = IcmpEcho.data(size, pattern);
         String addr = org.jipsec.core.spd.AddressText.format(peer, 0);
-        if (pattern != null && !quiet) out.println("PATTERN: 0x" + java.util.HexFormat.of().formatHex(pattern));
+        if (pattern != null && !quiet)
+            out.println("PATTERN: 0x" + java.util.HexFormat.of().formatHex(pattern));
         out.println("PING " + host + " (" + addr + "): " + size + " data bytes");
         out.flush();
         long start = System.nanoTime();
@@ -289,11 +312,16 @@ public final class PingCommand implements Callable<Integer> {
         if (n > 0) {
             double avg = tsum / n;
             double var = n > 1 ? (tsumsq - n * avg * avg) / (n - 1) : 0;
-            out.println(String.format(Locale.ROOT, "round-trip min/avg/max/stddev = %.3f/%.3f/%.3f/%.3f ms", tmin, avg,
-                    tmax, Math.sqrt(Math.max(0, var))));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "round-trip min/avg/max/stddev = %.3f/%.3f/%.3f/%.3f ms",
+                    tmin,
+                    avg,
+                    tmax,
+                    Math.sqrt(Math.max(0, var))));
         }
         out.flush();
-        return received > 0 ? 0 : 2;                     // NetBSD ping.c finish()
+        return received > 0 ? 0 : 2; // NetBSD ping.c finish()
     }
 
     /** HOST as a numeric address or a name; {@code -6} takes an IPv6 address, otherwise an IPv4 one is preferred. */

@@ -1,8 +1,8 @@
 package org.jipsec.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +20,11 @@ import java.util.Set;
  */
 final class QuickStart {
 
-    private QuickStart() { }
+    private QuickStart() {}
 
     /** The long options taking a value, and the flags, of each command (must equal its picocli options). */
     static final Set<String> SETKEY_VALUES = Set.of("--pfkey"), SETKEY_FLAGS = Set.of("--embedded", "--strict");
+
     static final Set<String> SYSCTL_VALUES = Set.of("--pfkey", "--socket"), SYSCTL_FLAGS = Set.of("--embedded");
 
     /** The exit status of running {@code args} directly, or empty when picocli must handle them. */
@@ -43,7 +44,7 @@ final class QuickStart {
     }
 
     /** The long options of {@code args[1..]} (name → value, "" for a flag), the rest in order; null to decline. */
-    private record Parsed(java.util.Map<String, String> longs, List<String> rest) { }
+    private record Parsed(java.util.Map<String, String> longs, List<String> rest) {}
 
     private static Parsed parse(String[] args, Set<String> values, Set<String> flags) {
         java.util.Map<String, String> longs = new java.util.HashMap<>();
@@ -60,12 +61,12 @@ final class QuickStart {
                 String v;
                 if (eq >= 0) v = a.substring(eq + 1);
                 else if (i + 1 < args.length) v = args[++i];
-                else return null;                                   // picocli says "Missing required parameter"
-                if (longs.put(name, v) != null) return null;        // repeated: picocli's rules
+                else return null; // picocli says "Missing required parameter"
+                if (longs.put(name, v) != null) return null; // repeated: picocli's rules
             } else if (flags.contains(name) && eq < 0) {
                 if (longs.put(name, "") != null) return null;
             } else {
-                return null;                                        // --help, --, unknown: picocli
+                return null; // --help, --, unknown: picocli
             }
         }
         return new Parsed(longs, rest);

@@ -30,10 +30,11 @@ final class ServiceManager {
     /** READY=1 with a status line, then watchdog pings while {@code alive} (when systemd asked for them). */
     void ready(String status, BooleanSupplier alive) {
         if (notify.isEmpty()) return;
-        send("READY=1\nSTATUS=" + status + "\nMAINPID=" + ProcessHandle.current().pid());
+        send("READY=1\nSTATUS=" + status + "\nMAINPID="
+                + ProcessHandle.current().pid());
         long usec = SdNotify.watchdogMicros();
         if (usec <= 0) return;
-        long periodMillis = Math.max(1, usec / 2000);          // half the interval, as sd_watchdog_enabled(3) advises
+        long periodMillis = Math.max(1, usec / 2000); // half the interval, as sd_watchdog_enabled(3) advises
         Thread.ofPlatform().name("jipsec-watchdog").daemon().start(() -> {
             while (alive.getAsBoolean()) {
                 send("WATCHDOG=1");

@@ -34,27 +34,38 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec setkey -D                 # dump the SAD",
+        footer = {
+            "  jipsec setkey -D                 # dump the SAD",
             "  jipsec setkey -DP                # dump the SPD",
             "  jipsec setkey -f /etc/jipsec/ipsec.conf # load SAs and policies",
-            "  echo 'add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-gcm-16 0x<40 hex digits>;' | jipsec setkey -c"},
-        name = "setkey", description = {
-        "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",
-        "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V, and jipsec's -s) follow the long ones."})
+            "  echo 'add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-gcm-16 0x<40 hex digits>;' | jipsec setkey -c"
+        },
+        name = "setkey",
+        description = {
+            "NetBSD setkey(8): manage the SAD and SPD of jipsecd over PF_KEY.",
+            "setkey's own options (-c, -f FILE, -D, -P, -F, -a, -v, -x, -l, -h/-H, -p, -n, -V, and jipsec's -s) follow the long ones."
+        })
 public final class SetkeyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pfkey", paramLabel = "PATH", description = "PF_KEY socket of jipsecd (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--pfkey",
+            paramLabel = "PATH",
+            description = "PF_KEY socket of jipsecd (default: ${DEFAULT-VALUE})")
     Path pfkey = Path.of(PfkeyServer.DEFAULT_PATH_NAME); // a constant: PfkeyServer is not initialised
 
-    @Option(names = "--embedded", description = "Run against an in-process key engine (no daemon; state ends with the command)")
+    @Option(
+            names = "--embedded",
+            description = "Run against an in-process key engine (no daemon; state ends with the command)")
     boolean embedded;
 
-    @Option(names = "--strict", description = "Same as -s: read the whole input before sending anything, stop at the "
-            + "first error, errors on standard error, status 1 when any statement was refused (default: as NetBSD's "
-            + "setkey, statement by statement, messages on standard output, -c always status 0)")
+    @Option(
+            names = "--strict",
+            description = "Same as -s: read the whole input before sending anything, stop at the "
+                    + "first error, errors on standard error, status 1 when any statement was refused (default: as NetBSD's "
+                    + "setkey, statement by statement, messages on standard output, -c always status 0)")
     boolean strict;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help")
@@ -90,26 +101,53 @@ public final class SetkeyCommand implements Callable<Integer> {
         int pid = (int) ProcessHandle.current().pid();
         KeyEngine embeddedEngine = embedded ? newEngine() : null;
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() throws IOException {
-                return embeddedEngine != null ? new EmbeddedKeyChannel(embeddedEngine) : SocketKeyChannel.connect(pfkey);
+            @Override
+            public KeyChannel open() throws IOException {
+                return embeddedEngine != null
+                        ? new EmbeddedKeyChannel(embeddedEngine)
+                        : SocketKeyChannel.connect(pfkey);
             }
-            @Override public String readStdin() throws IOException {
+
+            @Override
+            public String readStdin() throws IOException {
                 return new String(BoundedInput.readAll(System.in, "standard input"), StandardCharsets.UTF_8);
             }
-            @Override public String readFile(String name) throws IOException {
+
+            @Override
+            public String readFile(String name) throws IOException {
                 return new String(readBytes(name), StandardCharsets.UTF_8);
             }
-            @Override public byte[] readBytes(String name) throws IOException {
+
+            @Override
+            public byte[] readBytes(String name) throws IOException {
                 return name.equals("-") ? BoundedInput.readAll(System.in, "standard input") : readFileBytes(name);
             }
-            @Override public HostResolver resolver() { return SetkeyCommand::resolve; }
-            @Override public long nowMicros() {
+
+            @Override
+            public HostResolver resolver() {
+                return SetkeyCommand::resolve;
+            }
+
+            @Override
+            public long nowMicros() {
                 java.time.Instant t = java.time.Instant.now();
                 return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
             }
-            @Override public ZoneId zone() { return ZoneId.systemDefault(); }
-            @Override public void sleepOneSecond() throws InterruptedException { Thread.sleep(1000); }
-            @Override public int pid() { return pid; }
+
+            @Override
+            public ZoneId zone() {
+                return ZoneId.systemDefault();
+            }
+
+            @Override
+            public void sleepOneSecond() throws InterruptedException {
+                Thread.sleep(1000);
+            }
+
+            @Override
+            public int pid() {
+                return pid;
+            }
         };
         return new SetkeyRunner(env, out, err).run(o);
     }

@@ -45,14 +45,18 @@ final class SocketKeyChannel implements KeyChannel {
         try {
             return new SocketKeyChannel(PfkeyClient.connect(path), timeoutMillis);
         } catch (org.jipsec.io.unix.PeerCredentials.UntrustedServerException e) {
-            throw e;                                    // reached, and refused: not a server to start
+            throw e; // reached, and refused: not a server to start
         } catch (IOException e) {
-            throw new IOException("cannot reach jipsecd on " + path + " (" + e.getMessage()
-                    + "); start it with 'jipsec gateway --no-tun', or use --embedded", e);
+            throw new IOException(
+                    "cannot reach jipsecd on " + path + " (" + e.getMessage()
+                            + "); start it with 'jipsec gateway --no-tun', or use --embedded",
+                    e);
         }
     }
 
-    int pid() { return client.pid(); }
+    int pid() {
+        return client.pid();
+    }
 
     @Override
     public List<PfkeyMessage> exchange(PfkeyMessage request) throws IOException {
@@ -60,10 +64,16 @@ final class SocketKeyChannel implements KeyChannel {
         List<PfkeyMessage> replies = new ArrayList<>();
         while (true) {
             PfkeyMessage m;
-            ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
-                timedOut = true;
-                try { client.close(); } catch (IOException ignored) { }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> alarm = WATCHDOG.schedule(
+                    () -> {
+                        timedOut = true;
+                        try {
+                            client.close();
+                        } catch (IOException ignored) {
+                        }
+                    },
+                    timeoutMillis,
+                    TimeUnit.MILLISECONDS);
             try {
                 m = receive();
             } catch (IOException e) {

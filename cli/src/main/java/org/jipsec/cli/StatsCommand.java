@@ -18,26 +18,35 @@ import picocli.CommandLine.Option;
  * prints every counter and a second one ({@code jipsec stats -s}) only those that are not 0. {@code -p esp|ah|ipip|ipcomp}
  * prints that protocol's section of the ipsec statistics, as fast_ipsec.c prints it.
  */
-@Command(name = "stats",
+@Command(
+        name = "stats",
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec stats -p esp                       # netstat -s -p ipsec, the esp section",
+        footer = {
+            "  jipsec stats -p esp                       # netstat -s -p ipsec, the esp section",
             "  jipsec stats -s                           # every non-zero counter (netstat -s -s)",
-            "  jipsec stats --pfkey /run/jipsec/gw1.pfkey -p ipsec"},
-        description = {"IPsec statistics as NetBSD's netstat -s -p ipsec|pfkey prints them, from jipsecd's sysctl socket.",
-            "-p esp, ah, ipip or ipcomp prints that section of the ipsec statistics."})
+            "  jipsec stats --pfkey /run/jipsec/gw1.pfkey -p ipsec"
+        },
+        description = {
+            "IPsec statistics as NetBSD's netstat -s -p ipsec|pfkey prints them, from jipsecd's sysctl socket.",
+            "-p esp, ah, ipip or ipcomp prints that section of the ipsec statistics."
+        })
 public final class StatsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "-p", paramLabel = "PROTOCOL",
+    @Option(
+            names = "-p",
+            paramLabel = "PROTOCOL",
             description = "ipsec, esp, ah, ipip, ipcomp or pfkey (default: ipsec and pfkey)")
     String protocol;
 
     @Option(names = "-s", description = "Only counters that are not 0 (netstat -s -s)")
     boolean nonZero;
 
-    @Option(names = "--socket", paramLabel = "PATH",
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
             description = "sysctl socket of jipsecd (default: the one beside --pfkey, else /run/jipsec/sysctl)")
     Path socket;
 
@@ -52,10 +61,13 @@ public final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try {
             if (protocol != null && !NetstatLines.PROTOCOLS.contains(protocol)) {
-                err.println("jipsec stats: -p " + protocol + ": unknown protocol; one of " + String.join(", ", NetstatLines.PROTOCOLS));
+                err.println("jipsec stats: -p " + protocol + ": unknown protocol; one of "
+                        + String.join(", ", NetstatLines.PROTOCOLS));
                 return 2;
             }
-            Path path = socket != null ? socket : pfkey != null ? SysctlProtocol.besidePfkey(pfkey) : SysctlProtocol.DEFAULT_PATH;
+            Path path = socket != null
+                    ? socket
+                    : pfkey != null ? SysctlProtocol.besidePfkey(pfkey) : SysctlProtocol.DEFAULT_PATH;
             SysctlClient c;
             try {
                 c = SysctlClient.connect(path);

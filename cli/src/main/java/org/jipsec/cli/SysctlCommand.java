@@ -25,23 +25,31 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         footerHeading = "%nExample:%n",
-        footer = {"  jipsec sysctl -a                          # every variable",
+        footer = {
+            "  jipsec sysctl -a                          # every variable",
             "  jipsec sysctl net.inet.ipsec.def_policy",
             "  jipsec sysctl -w net.inet.ipsec.esp_trans_deflev=2",
-            "  jipsec sysctl -f /etc/jipsec/sysctl.conf"},
-        name = "sysctl", description = {
-        "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).",
-        "sysctl's own options (-a, -e, -f FILE, -n, -q, -w, -x[x]; jipsec's -s) follow the long ones."})
+            "  jipsec sysctl -f /etc/jipsec/sysctl.conf"
+        },
+        name = "sysctl",
+        description = {
+            "NetBSD sysctl(8) for jipsecd's IPsec variables (net.inet.ipsec, net.inet6.ipsec6, net.key).",
+            "sysctl's own options (-a, -e, -f FILE, -n, -q, -w, -x[x]; jipsec's -s) follow the long ones."
+        })
 public final class SysctlCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--socket", paramLabel = "PATH",
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
             description = "sysctl socket of jipsecd (default: the one beside --pfkey, else /run/jipsec/sysctl)")
     Path socket;
 
-    @Option(names = "--pfkey", paramLabel = "PATH",
+    @Option(
+            names = "--pfkey",
+            paramLabel = "PATH",
             description = "PF_KEY socket of jipsecd: its sysctl socket is the one the gateway derives from it "
                     + "(pfkey -> sysctl, gw1.pfkey -> gw1.sysctl, gw1 -> gw1.sysctl)")
     Path pfkey;
@@ -85,7 +93,8 @@ public final class SysctlCommand implements Callable<Integer> {
                 }
             }
             if (embedded) return new SysctlRunner(o, embeddedTree(Sysctl.withNetbsdDefaults()), out, err).run(lines);
-            Path socket = this.socket != null ? this.socket
+            Path socket = this.socket != null
+                    ? this.socket
                     : pfkey != null ? SysctlProtocol.besidePfkey(pfkey) : SysctlProtocol.DEFAULT_PATH;
             SysctlClient c;
             try {
@@ -109,9 +118,18 @@ public final class SysctlCommand implements Callable<Integer> {
 
     private static SysctlRunner.Tree embeddedTree(Sysctl s) {
         return new SysctlRunner.Tree() {
-            @Override public int get(String name) throws SysctlException { return s.read(name); }
-            @Override public byte[] struct(String name) throws SysctlException { return s.readStruct(name); }
-            @Override public int[] set(String name, int value) throws SysctlException {
+            @Override
+            public int get(String name) throws SysctlException {
+                return s.read(name);
+            }
+
+            @Override
+            public byte[] struct(String name) throws SysctlException {
+                return s.readStruct(name);
+            }
+
+            @Override
+            public int[] set(String name, int value) throws SysctlException {
                 int old = s.read(name);
                 s.write(name, value);
                 return new int[] {old, s.read(name)};
@@ -121,21 +139,26 @@ public final class SysctlCommand implements Callable<Integer> {
 
     private static SysctlRunner.Tree socketTree(SysctlClient c) {
         return new SysctlRunner.Tree() {
-            @Override public int get(String name) throws IOException, SysctlException {
+            @Override
+            public int get(String name) throws IOException, SysctlException {
                 try {
                     return c.get(name);
                 } catch (SysctlClient.RefusedException e) {
                     throw refused(e, name);
                 }
             }
-            @Override public byte[] struct(String name) throws IOException, SysctlException {
+
+            @Override
+            public byte[] struct(String name) throws IOException, SysctlException {
                 try {
                     return c.struct(name);
                 } catch (SysctlClient.RefusedException e) {
                     throw refused(e, name);
                 }
             }
-            @Override public int[] set(String name, int value) throws IOException, SysctlException {
+
+            @Override
+            public int[] set(String name, int value) throws IOException, SysctlException {
                 try {
                     SysctlClient.Change ch = c.set(name, value);
                     return new int[] {ch.oldValue(), ch.newValue()};

@@ -1,6 +1,5 @@
 package org.jipsec.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,8 +18,16 @@ import java.util.List;
  * @param hex     {@code -x} count: 1 prints integers as {@code 0x%08x}, 2 as a hex dump
  * @param netstat jipsec's {@code -s}
  */
-public record SysctlOptions(boolean all, String eq, String file, boolean names, boolean quiet, boolean write, int hex,
-                            boolean netstat, List<String> args) {
+public record SysctlOptions(
+        boolean all,
+        String eq,
+        String file,
+        boolean names,
+        boolean quiet,
+        boolean write,
+        int hex,
+        boolean netstat,
+        List<String> args) {
 
     public SysctlOptions {
         args = List.copyOf(args);
@@ -52,7 +59,10 @@ public record SysctlOptions(boolean all, String eq, String file, boolean names, 
         int i = 0;
         for (; i < argv.size(); i++) {
             String word = argv.get(i);
-            if (word.equals("--")) { i++; break; }
+            if (word.equals("--")) {
+                i++;
+                break;
+            }
             if (!word.startsWith("-") || word.length() == 1) break;
             for (int j = 1; j < word.length(); j++) {
                 char c = word.charAt(j);

@@ -36,15 +36,30 @@ final class SysctlRunner {
     /** The operations, over the daemon's socket or an embedded tree. */
     interface Tree {
         int get(String name) throws IOException, SysctlException;
+
         int[] set(String name, int value) throws IOException, SysctlException;
+
         byte[] struct(String name) throws IOException, SysctlException;
     }
 
-    private static final String[] LEVEL = {"top", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-        "ninth", "tenth", "eleventh", "twelfth"};
+    private static final String[] LEVEL = {
+        "top",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth"
+    };
 
     /** Names and kinds of the nodes: the same tree shape jipsecd builds (SysctlTreeBuilder). */
     private final Sysctl shape = Sysctl.withNetbsdDefaults();
+
     private final SysctlOptions o;
     private final Tree tree;
     private final PrintWriter out;

@@ -25,10 +25,17 @@ class AotTrainingTest {
     void trainsAsClientsOfItsOwnGatewayAndCleansUp(@TempDir Path tmp) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path out = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main",
-                "aot-train")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Djava.io.tmpdir=" + tmp,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.jipsec.cli.Main",
+                        "aot-train")
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "aot-train did not finish within 60 s");
         } finally {
@@ -40,7 +47,8 @@ class AotTrainingTest {
         assertTrue(text.contains("esp mode=tunnel spi=4097(0x00001001)"), text);
         assertTrue(text.contains("net.inet.ipsec.def_policy = 1"), text);
         try (Stream<Path> left = Files.list(tmp)) {
-            List<Path> dirs = left.filter(f -> f.getFileName().toString().startsWith("jipsec-aot-")).toList();
+            List<Path> dirs = left.filter(f -> f.getFileName().toString().startsWith("jipsec-aot-"))
+                    .toList();
             assertEquals(List.of(), dirs, "the training's temporary directory was left behind");
         }
     }
@@ -49,15 +57,25 @@ class AotTrainingTest {
     void setkeyNamesTheDefaultSocketWithoutLoadingTheServer() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // -verbose:class lists every class loaded; the client path must not initialise PfkeyServer (its logger)
-        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Xlog:class+init=info", "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main",
-                "setkey", "--pfkey", "/nonexistent/jipsec/pfkey", "-D")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xlog:class+init=info",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.jipsec.cli.Main",
+                        "setkey",
+                        "--pfkey",
+                        "/nonexistent/jipsec/pfkey",
+                        "-D")
+                .redirectErrorStream(true)
+                .start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertTrue(text.contains("Initializing 'org/jipsec/cli/SetkeyCommand'"), "class+init log missing");
-        assertTrue(!text.contains("Initializing 'org/jipsec/io/pfkey/PfkeyServer'"),
-                "setkey -D initialised PfkeyServer");
-        assertTrue(!text.contains("Initializing 'java/util/logging/LogManager'"), "setkey -D started java.util.logging");
+        assertTrue(
+                !text.contains("Initializing 'org/jipsec/io/pfkey/PfkeyServer'"), "setkey -D initialised PfkeyServer");
+        assertTrue(
+                !text.contains("Initializing 'java/util/logging/LogManager'"), "setkey -D started java.util.logging");
     }
 }

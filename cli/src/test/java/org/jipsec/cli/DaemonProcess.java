@@ -40,7 +40,8 @@ final class DaemonProcess implements AutoCloseable {
             Assumptions.abort("needs root and iproute2 (network namespaces)");
         }
         for (String t : tools) {
-            if (!Commands.run(List.of(t, t.equals("dumpcap") ? "-v" : "--version"), Duration.ofSeconds(10)).ok()) {
+            if (!Commands.run(List.of(t, t.equals("dumpcap") ? "-v" : "--version"), Duration.ofSeconds(10))
+                    .ok()) {
                 if (ci) throw new AssertionError("CI=true: " + t + " missing");
                 Assumptions.abort(t + " not installed");
             }
@@ -50,8 +51,16 @@ final class DaemonProcess implements AutoCloseable {
     /** The argv that runs {@code jipsec args…} in {@code ns} with this JVM and class path. */
     static List<String> command(String ns, String... args) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main"));
+        List<String> argv = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main"));
         argv.addAll(List.of(args));
         return argv;
     }
@@ -63,11 +72,14 @@ final class DaemonProcess implements AutoCloseable {
         if (!argv.contains("--state-dir") && !argv.contains("--no-state")) {
             // each test gateway its own sequence state (the default /var/lib/jipsec admits one gateway per host);
             // the same directory for every start of this namespace's gateway, so restarts continue its numbers
-            argv.addAll(List.of("--state-dir", dir.resolve(tun + "-" + ns + ".state").toString()));
+            argv.addAll(List.of(
+                    "--state-dir", dir.resolve(tun + "-" + ns + ".state").toString()));
         }
         Path out = dir.resolve(name + ".out"), err = dir.resolve(name + ".err");
         Process p = new ProcessBuilder(command(ns, argv.toArray(String[]::new)))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         DaemonProcess g = new DaemonProcess(p, out, err);
         for (int i = 0; i < 600; i++) {
             if (read(out).contains("running on " + tun)) return g;
@@ -118,7 +130,10 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     private List<String> statusLines() {
-        return read(err).lines().filter(l -> l.startsWith("jipsec gateway ") && l.contains(" tun_in=")).toList();
+        return read(err)
+                .lines()
+                .filter(l -> l.startsWith("jipsec gateway ") && l.contains(" tun_in="))
+                .toList();
     }
 
     String stderr() {

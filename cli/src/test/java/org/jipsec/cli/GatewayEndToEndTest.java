@@ -26,7 +26,8 @@ class GatewayEndToEndTest {
     static final String K_AB = "0x0123456789abcdef0123456789abcdef01020304";
     static final String K_BA = "0xfedcba9876543210fedcba9876543210a1a2a3a4";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
@@ -35,7 +36,8 @@ class GatewayEndToEndTest {
 
     static boolean tsharkPresent() {
         try {
-            return org.jipsec.io.netns.Commands.run(java.util.List.of("tshark", "-v"), java.time.Duration.ofSeconds(20)).ok();
+            return org.jipsec.io.netns.Commands.run(java.util.List.of("tshark", "-v"), java.time.Duration.ofSeconds(20))
+                    .ok();
         } catch (java.io.IOException e) {
             return false;
         }
@@ -43,7 +45,8 @@ class GatewayEndToEndTest {
 
     static void needTshark() {
         if (tsharkPresent()) return;
-        if ("true".equals(System.getenv("CI"))) throw new AssertionError("tshark missing in CI (scripts/install-peers)");
+        if ("true".equals(System.getenv("CI")))
+            throw new AssertionError("tshark missing in CI (scripts/install-peers)");
         Assumptions.abort("tshark not installed");
     }
 
@@ -60,12 +63,16 @@ class GatewayEndToEndTest {
             g.lab.address(b, v.b(), "10.77.0.2/24");
             String sas = "add 10.77.0.1 10.77.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
                     + "add 10.77.0.2 10.77.0.1 esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n";
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd 10.77.0.1 10.77.0.2 any -P out ipsec esp/transport//require ;\n"
-                    + "spdadd 10.77.0.2 10.77.0.1 any -P in ipsec esp/transport//require ;\n");
-            GatewayDaemon gb = g.gateway(b, sas
-                    + "spdadd 10.77.0.2 10.77.0.1 any -P out ipsec esp/transport//require ;\n"
-                    + "spdadd 10.77.0.1 10.77.0.2 any -P in ipsec esp/transport//require ;\n");
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd 10.77.0.1 10.77.0.2 any -P out ipsec esp/transport//require ;\n"
+                            + "spdadd 10.77.0.2 10.77.0.1 any -P in ipsec esp/transport//require ;\n");
+            GatewayDaemon gb = g.gateway(
+                    b,
+                    sas
+                            + "spdadd 10.77.0.2 10.77.0.1 any -P out ipsec esp/transport//require ;\n"
+                            + "spdadd 10.77.0.1 10.77.0.2 any -P in ipsec esp/transport//require ;\n");
             g.transportRouting(a, "10.77.0.1", "10.77.0.2");
             g.transportRouting(b, "10.77.0.2", "10.77.0.1");
             Path pcap = g.capture(b, v.b());
@@ -85,14 +92,27 @@ class GatewayEndToEndTest {
             // tshark decrypts with the configured keys: the inner traffic is there and every ICV is correct
             String v4 = "\"IPv4\",\"10.77.0.1\",\"10.77.0.2\",\"0x00001001\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
                     + K_AB + "\",\"NULL\",\"\"";
-            String v4r = "\"IPv4\",\"10.77.0.2\",\"10.77.0.1\",\"0x00001002\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
-                    + K_BA + "\",\"NULL\",\"\"";
-            String decoded = GatewayLab.tshark(pcap, "-o", "esp.enable_encryption_decode:TRUE",
-                    "-o", "esp.enable_authentication_check:TRUE", "-o", "uat:esp_sa:" + v4, "-o", "uat:esp_sa:" + v4r, "-V");
+            String v4r =
+                    "\"IPv4\",\"10.77.0.2\",\"10.77.0.1\",\"0x00001002\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
+                            + K_BA + "\",\"NULL\",\"\"";
+            String decoded = GatewayLab.tshark(
+                    pcap,
+                    "-o",
+                    "esp.enable_encryption_decode:TRUE",
+                    "-o",
+                    "esp.enable_authentication_check:TRUE",
+                    "-o",
+                    "uat:esp_sa:" + v4,
+                    "-o",
+                    "uat:esp_sa:" + v4r,
+                    "-V");
             assertTrue(decoded.contains("[correct]"), "no verified ICV");
             assertFalse(decoded.contains("[incorrect"), "an ICV tshark finds wrong");
-            assertTrue(decoded.contains("Internet Control Message Protocol") && decoded.contains("Transmission Control Protocol")
-                    && decoded.contains("User Datagram Protocol"), "decrypted inner ICMP, TCP, UDP");
+            assertTrue(
+                    decoded.contains("Internet Control Message Protocol")
+                            && decoded.contains("Transmission Control Protocol")
+                            && decoded.contains("User Datagram Protocol"),
+                    "decrypted inner ICMP, TCP, UDP");
             assertTrue(gb.status().contains("SAs=2"), gb.status());
         }
     }
@@ -124,14 +144,22 @@ class GatewayEndToEndTest {
             g.lab.route(b, (o6 ? "fd81:1::/64" : "10.81.1.0/24"), "via", oRB);
             g.lab.address(a, "lo", iA + (i6 ? "/128" : "/32"));
             g.lab.address(b, "lo", iB + (i6 ? "/128" : "/32"));
-            String sas = "add " + oA + " " + oB + " esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
-                    + "add " + oB + " " + oA + " esp 0x2002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd " + netA + " " + netB + " any -P out ipsec esp/tunnel/" + oA + "-" + oB + "/require ;\n"
-                    + "spdadd " + netB + " " + netA + " any -P in ipsec esp/tunnel/" + oB + "-" + oA + "/require ;\n");
-            g.gateway(b, sas
-                    + "spdadd " + netB + " " + netA + " any -P out ipsec esp/tunnel/" + oB + "-" + oA + "/require ;\n"
-                    + "spdadd " + netA + " " + netB + " any -P in ipsec esp/tunnel/" + oA + "-" + oB + "/require ;\n");
+            String sas = "add " + oA + " " + oB + " esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n" + "add " + oB
+                    + " " + oA + " esp 0x2002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd " + netA + " " + netB + " any -P out ipsec esp/tunnel/" + oA + "-" + oB
+                            + "/require ;\n"
+                            + "spdadd " + netB + " " + netA + " any -P in ipsec esp/tunnel/" + oB + "-" + oA
+                            + "/require ;\n");
+            g.gateway(
+                    b,
+                    sas
+                            + "spdadd " + netB + " " + netA + " any -P out ipsec esp/tunnel/" + oB + "-" + oA
+                            + "/require ;\n"
+                            + "spdadd " + netA + " " + netB + " any -P in ipsec esp/tunnel/" + oA + "-" + oB
+                            + "/require ;\n");
             g.lab.route(a, netB, "dev", "jipsec0", "src", iA);
             g.lab.route(b, netA, "dev", "jipsec0", "src", iB);
             Path pcap = g.capture(r, rb.a());
@@ -145,19 +173,35 @@ class GatewayEndToEndTest {
 
             String spis = GatewayLab.tshark(pcap, "-Y", "esp", "-T", "fields", "-e", "esp.spi");
             assertTrue(spis.contains("0x00002001") && spis.contains("0x00002002"), spis);
-            String clear = GatewayLab.tshark(pcap, "-Y", "icmp || udp || tcp || icmpv6.type == 128 || icmpv6.type == 129",
-                    "-T", "fields", "-e", "frame.number");
+            String clear = GatewayLab.tshark(
+                    pcap,
+                    "-Y",
+                    "icmp || udp || tcp || icmpv6.type == 128 || icmpv6.type == 129",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "frame.number");
             assertEquals("", clear.strip(), "cleartext packets through the router");
             String fam = o6 ? "IPv6" : "IPv4";
-            String sa1 = "\"" + fam + "\",\"" + oA + "\",\"" + oB + "\",\"0x00002001\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
-                    + K_AB + "\",\"NULL\",\"\"";
-            String sa2 = "\"" + fam + "\",\"" + oB + "\",\"" + oA + "\",\"0x00002002\",\"AES-GCM with 16 octet ICV [RFC4106]\",\""
-                    + K_BA + "\",\"NULL\",\"\"";
-            String decoded = GatewayLab.tshark(pcap, "-o", "esp.enable_encryption_decode:TRUE",
-                    "-o", "esp.enable_authentication_check:TRUE", "-o", "uat:esp_sa:" + sa1, "-o", "uat:esp_sa:" + sa2, "-V");
+            String sa1 = "\"" + fam + "\",\"" + oA + "\",\"" + oB
+                    + "\",\"0x00002001\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"" + K_AB + "\",\"NULL\",\"\"";
+            String sa2 = "\"" + fam + "\",\"" + oB + "\",\"" + oA
+                    + "\",\"0x00002002\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"" + K_BA + "\",\"NULL\",\"\"";
+            String decoded = GatewayLab.tshark(
+                    pcap,
+                    "-o",
+                    "esp.enable_encryption_decode:TRUE",
+                    "-o",
+                    "esp.enable_authentication_check:TRUE",
+                    "-o",
+                    "uat:esp_sa:" + sa1,
+                    "-o",
+                    "uat:esp_sa:" + sa2,
+                    "-V");
             assertTrue(decoded.contains("[correct]"), "no verified ICV");
             assertFalse(decoded.contains("[incorrect"), "an ICV tshark finds wrong");
-            assertTrue(decoded.contains("Transmission Control Protocol") && decoded.contains("User Datagram Protocol"),
+            assertTrue(
+                    decoded.contains("Transmission Control Protocol") && decoded.contains("User Datagram Protocol"),
                     "decrypted inner TCP and UDP");
         }
     }
@@ -174,15 +218,18 @@ class GatewayEndToEndTest {
      * @param wire    the outer protocol tshark must see
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "esp-gcm-v6  | 6 | esp {SPI} -E aes-gcm-16 {K}                                              | esp/transport//require | esp",
-        "ah-sha256   | 4 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
-        "ah-v6       | 6 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
-        "esp-cbc-hmac| 4 | esp {SPI} -E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 {A} | esp/transport//require | esp",
-        "esp+ah      | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ah {SPI2} -A hmac-sha256 {A} | esp/transport//require ah/transport//require | ah",
-        "ipcomp+esp  | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ipcomp {SPI3} -C deflate    | ipcomp/transport//require esp/transport//require | esp",
-    })
-    void transportModeProtocolsAndBundles(String name, int family, String sa, String request, String wire) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "esp-gcm-v6  | 6 | esp {SPI} -E aes-gcm-16 {K}                                              | esp/transport//require | esp",
+                "ah-sha256   | 4 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
+                "ah-v6       | 6 | ah {SPI} -A hmac-sha256 {A}                                              | ah/transport//require  | ah",
+                "esp-cbc-hmac| 4 | esp {SPI} -E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 {A} | esp/transport//require | esp",
+                "esp+ah      | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ah {SPI2} -A hmac-sha256 {A} | esp/transport//require ah/transport//require | ah",
+                "ipcomp+esp  | 4 | esp {SPI} -E aes-gcm-16 {K} ;add {FROM} {TO} ipcomp {SPI3} -C deflate    | ipcomp/transport//require esp/transport//require | esp",
+            })
+    void transportModeProtocolsAndBundles(String name, int family, String sa, String request, String wire)
+            throws Exception {
         needTshark();
         boolean v6 = family == 6;
         String ha = v6 ? "fd77::1" : "10.78.0.1", hb = v6 ? "fd77::2" : "10.78.0.2", plen = v6 ? "/64" : "/24";
@@ -193,12 +240,16 @@ class GatewayEndToEndTest {
             g.lab.address(a, v.a(), ha + plen);
             g.lab.address(b, v.b(), hb + plen);
             String req = request.strip();
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd " + ha + " " + hb + " any -P out ipsec " + req + " ;\n"
-                    + "spdadd " + hb + " " + ha + " any -P in ipsec " + req + " ;\n");
-            g.gateway(b, sas
-                    + "spdadd " + hb + " " + ha + " any -P out ipsec " + req + " ;\n"
-                    + "spdadd " + ha + " " + hb + " any -P in ipsec " + req + " ;\n");
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd " + ha + " " + hb + " any -P out ipsec " + req + " ;\n"
+                            + "spdadd " + hb + " " + ha + " any -P in ipsec " + req + " ;\n");
+            g.gateway(
+                    b,
+                    sas
+                            + "spdadd " + hb + " " + ha + " any -P out ipsec " + req + " ;\n"
+                            + "spdadd " + ha + " " + hb + " any -P in ipsec " + req + " ;\n");
             g.transportRouting(a, ha, hb);
             g.transportRouting(b, hb, ha);
             Path pcap = g.capture(b, v.b());
@@ -210,17 +261,27 @@ class GatewayEndToEndTest {
             g.stopCaptures();
             String outer = GatewayLab.tshark(pcap, "-Y", wire.strip(), "-T", "fields", "-e", "frame.number");
             assertFalse(outer.isBlank(), "no " + wire + " on the wire");
-            String clear = GatewayLab.tshark(pcap, "-Y", "(icmp || udp || tcp || icmpv6.type == 128) && !esp && !ah",
-                    "-T", "fields", "-e", "frame.number");
+            String clear = GatewayLab.tshark(
+                    pcap,
+                    "-Y",
+                    "(icmp || udp || tcp || icmpv6.type == 128) && !esp && !ah",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "frame.number");
             assertEquals("", clear.strip(), "unprotected packets on the veth");
         }
     }
 
     /** Expands one direction's SA statements: {SPI} 0x1N01, {SPI2} 0x1N02, {SPI3} 0x1N03 (N = direction). */
     private static String saLines(String template, String from, String to, String dir, String key, String auth) {
-        String body = template.replace("{SPI}", "0x1" + dir + "01").replace("{SPI2}", "0x1" + dir + "02")
-                .replace("{SPI3}", "0x1" + dir + "03").replace("{K}", key).replace("{A}", auth)
-                .replace("{FROM}", from).replace("{TO}", to);
+        String body = template.replace("{SPI}", "0x1" + dir + "01")
+                .replace("{SPI2}", "0x1" + dir + "02")
+                .replace("{SPI3}", "0x1" + dir + "03")
+                .replace("{K}", key)
+                .replace("{A}", auth)
+                .replace("{FROM}", from)
+                .replace("{TO}", to);
         return "add " + from + " " + to + " " + body.replace(";add", ";\nadd") + " ;\n";
     }
 
@@ -232,8 +293,12 @@ class GatewayEndToEndTest {
     @Test
     void natTraversalThroughAMasqueradingNamespace() throws Exception {
         needTshark();
-        Assumptions.assumeTrue(org.jipsec.io.netns.Commands.run(java.util.List.of("nft", "--version"),
-                java.time.Duration.ofSeconds(10)).ok() || "true".equals(System.getenv("CI")), "nft not installed");
+        Assumptions.assumeTrue(
+                org.jipsec.io.netns.Commands.run(
+                                        java.util.List.of("nft", "--version"), java.time.Duration.ofSeconds(10))
+                                .ok()
+                        || "true".equals(System.getenv("CI")),
+                "nft not installed");
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace(), n = g.lab.namespace(), b = g.lab.namespace();
             VethPair an = g.lab.veth(a, n), nb = g.lab.veth(n, b);
@@ -242,30 +307,43 @@ class GatewayEndToEndTest {
             g.lab.address(n, nb.a(), "10.83.2.254/24");
             g.lab.address(b, nb.b(), "10.83.2.1/24");
             g.exec(n, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            CommandResult nft = g.exec(n, 10, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100 ; };"
-                    + " add rule ip nat post oifname \"" + nb.a() + "\" masquerade");
+            CommandResult nft = g.exec(
+                    n,
+                    10,
+                    "nft",
+                    "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100 ; };"
+                            + " add rule ip nat post oifname \"" + nb.a() + "\" masquerade");
             assertTrue(nft.ok(), nft.stderr());
             g.lab.route(a, "10.83.2.0/24", "via", "10.83.1.254");
             g.lab.address(a, "lo", "10.10.1.1/32");
             g.lab.address(b, "lo", "10.10.2.1/32");
-            g.gateway(a, "add 10.83.1.1[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
-                    + "add 10.83.2.1[4500] 10.83.1.1[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n"
-                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.83.1.1-10.83.2.1/require ;\n"
-                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.83.2.1-10.83.1.1/require ;\n");
-            GatewayDaemon gb = g.gateway(b, "add 10.83.2.254[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
-                    + "add 10.83.2.1[4500] 10.83.2.254[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n"
-                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.83.2.1-10.83.2.254/require ;\n"
-                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.83.2.254-10.83.2.1/require ;\n");
+            g.gateway(
+                    a,
+                    "add 10.83.1.1[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                            + "add 10.83.2.1[4500] 10.83.1.1[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA
+                            + " ;\n"
+                            + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.83.1.1-10.83.2.1/require ;\n"
+                            + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.83.2.1-10.83.1.1/require ;\n");
+            GatewayDaemon gb = g.gateway(
+                    b,
+                    "add 10.83.2.254[4500] 10.83.2.1[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
+                            + "add 10.83.2.1[4500] 10.83.2.254[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA
+                            + " ;\n"
+                            + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.83.2.1-10.83.2.254/require ;\n"
+                            + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.83.2.254-10.83.2.1/require ;\n");
             g.lab.route(a, "10.10.2.0/24", "dev", "jipsec0", "src", "10.10.1.1");
             g.lab.route(b, "10.10.1.0/24", "dev", "jipsec0", "src", "10.10.2.1");
             Path pcap = g.capture(b, nb.b());
-            CommandResult ping = g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "10.10.1.1", "10.10.2.1");
+            CommandResult ping =
+                    g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "10.10.1.1", "10.10.2.1");
             assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + gb.status());
             g.tcpTransfer(b, "10.10.2.1", 7001, a, 1 << 20);
             g.stopCaptures();
-            String udp = GatewayLab.tshark(pcap, "-Y", "udp.port == 4500 && esp", "-T", "fields", "-e", "ip.src", "-e", "esp.spi");
+            String udp = GatewayLab.tshark(
+                    pcap, "-Y", "udp.port == 4500 && esp", "-T", "fields", "-e", "ip.src", "-e", "esp.spi");
             assertTrue(udp.contains("10.83.2.254\t0x00003001") && udp.contains("10.83.2.1\t0x00003002"), udp);
-            String rawEsp = GatewayLab.tshark(pcap, "-Y", "ip.proto == 50 || icmp || tcp", "-T", "fields", "-e", "frame.number");
+            String rawEsp = GatewayLab.tshark(
+                    pcap, "-Y", "ip.proto == 50 || icmp || tcp", "-T", "fields", "-e", "frame.number");
             assertEquals("", rawEsp.strip(), "only ESP in UDP on the wire");
         }
     }
@@ -280,25 +358,52 @@ class GatewayEndToEndTest {
         try (GatewayLab g = new GatewayLab(dir)) {
             String ns = g.lab.namespace();
             Path conf = dir.resolve("gw.conf");
-            java.nio.file.Files.writeString(conf, "add 10.84.0.1 10.84.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
-                    + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
+            java.nio.file.Files.writeString(
+                    conf,
+                    "add 10.84.0.1 10.84.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n"
+                            + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
             Path pfkey = dir.resolve("run/pfkey");
             String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
-                    "--pfkey", pfkey.toString(), "--tun", "jiptest0", "--state-dir", dir.resolve("state").toString())
-                    .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
+            Process p = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns,
+                            javaBin,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.jipsec.cli.Main",
+                            "gateway",
+                            "--config",
+                            conf.toString(),
+                            "--pfkey",
+                            pfkey.toString(),
+                            "--tun",
+                            "jiptest0",
+                            "--state-dir",
+                            dir.resolve("state").toString())
+                    .redirectOutput(dir.resolve("gw.out").toFile())
+                    .redirectError(dir.resolve("gw.err").toFile())
+                    .start();
             try {
-                waitFor(() -> read(dir.resolve("gw.out")).contains("running on jiptest0"), "start: " + read(dir.resolve("gw.err")));
+                waitFor(
+                        () -> read(dir.resolve("gw.out")).contains("running on jiptest0"),
+                        "start: " + read(dir.resolve("gw.err")));
                 assertTrue(g.lab.ip(ns, "link", "show", "jiptest0").contains("UP"));
                 Path extra = dir.resolve("extra.conf");
-                java.nio.file.Files.writeString(extra, "add 10.84.0.2 10.84.0.1 esp 0x2222 -E aes-gcm-16 " + K_BA + " ;\n");
+                java.nio.file.Files.writeString(
+                        extra, "add 10.84.0.2 10.84.0.1 esp 0x2222 -E aes-gcm-16 " + K_BA + " ;\n");
                 MainTest.Result add = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-f", extra.toString());
                 assertEquals(0, add.status(), add.err());
-                java.nio.file.Files.writeString(conf, "add 10.84.0.1 10.84.0.2 esp 0x1011 -E aes-gcm-16 " + K_AB + " ;\n"
-                        + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
+                java.nio.file.Files.writeString(
+                        conf,
+                        "add 10.84.0.1 10.84.0.2 esp 0x1011 -E aes-gcm-16 " + K_AB + " ;\n"
+                                + "spdadd 10.84.0.1 10.84.0.2 any -P out ipsec esp/transport//require ;\n");
                 Commands("kill", "-HUP", Long.toString(p.pid()));
-                waitFor(() -> read(dir.resolve("gw.err")).contains("reload:"), "reload: " + read(dir.resolve("gw.err")));
+                waitFor(
+                        () -> read(dir.resolve("gw.err")).contains("reload:"),
+                        "reload: " + read(dir.resolve("gw.err")));
                 MainTest.Result dump = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-D");
                 assertEquals(0, dump.status(), dump.err());
                 assertTrue(dump.out().contains("spi=4113(0x00001011)"), dump.out());
@@ -308,7 +413,8 @@ class GatewayEndToEndTest {
                 assertEquals(1, sp.out().split("10.84.0.1\\[any\\] 10.84.0.2", -1).length - 1, sp.out());
                 Commands("kill", "-USR1", Long.toString(p.pid()));
                 waitFor(() -> read(dir.resolve("gw.err")).contains("tun_in="), "status");
-                assertFalse(read(dir.resolve("gw.err")).toLowerCase().contains("0123456789abcdef"), "key material logged");
+                assertFalse(
+                        read(dir.resolve("gw.err")).toLowerCase().contains("0123456789abcdef"), "key material logged");
                 p.destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "stops on SIGTERM");
                 assertFalse(java.nio.file.Files.exists(pfkey), "PF_KEY socket file removed");
@@ -342,14 +448,16 @@ class GatewayEndToEndTest {
     static String twoWayTransportConfig(String mine, String peer, String lifetimes) {
         String sas = "add 10.79.0.1 10.79.0.2 esp 0x1001 " + lifetimes + "-E aes-gcm-16 " + K_AB + " ;\n"
                 + "add 10.79.0.2 10.79.0.1 esp 0x1002 " + lifetimes + "-E aes-gcm-16 " + K_BA + " ;\n";
-        return sas + "spdadd " + mine + " " + peer + " any -P out ipsec esp/transport//require ;\n"
-                + "spdadd " + peer + " " + mine + " any -P in ipsec esp/transport//require ;\n";
+        return sas + "spdadd " + mine + " " + peer + " any -P out ipsec esp/transport//require ;\n" + "spdadd " + peer
+                + " " + mine + " any -P in ipsec esp/transport//require ;\n";
     }
 
     static boolean scapyPresent() {
         try {
-            return org.jipsec.io.netns.Commands.run(java.util.List.of("/usr/bin/python3", "-c", "import scapy.layers.ipsec"),
-                    java.time.Duration.ofSeconds(30)).ok();
+            return org.jipsec.io.netns.Commands.run(
+                            java.util.List.of("/usr/bin/python3", "-c", "import scapy.layers.ipsec"),
+                            java.time.Duration.ofSeconds(30))
+                    .ok();
         } catch (java.io.IOException e) {
             return false;
         }
@@ -362,7 +470,8 @@ class GatewayEndToEndTest {
     @Test
     void scapyPeerIsAnsweredReplayAndBadIcvAreDroppedAndCounted() throws Exception {
         if (!scapyPresent()) {
-            if ("true".equals(System.getenv("CI"))) throw new AssertionError("scapy missing in CI (scripts/install-peers)");
+            if ("true".equals(System.getenv("CI")))
+                throw new AssertionError("scapy missing in CI (scripts/install-peers)");
             Assumptions.abort("scapy not installed");
         }
         Path script = dir.resolve("gateway_scapy_peer.py");
@@ -377,22 +486,41 @@ class GatewayEndToEndTest {
             // -r 4: a replay window of 32 packets (setkey's default 0 turns anti-replay off, as on NetBSD)
             GatewayDaemon gb = g.gateway(b, twoWayTransportConfig("10.79.0.2", "10.79.0.1", "-r 4 "));
             g.transportRouting(b, "10.79.0.2", "10.79.0.1");
-            CommandResult r = g.exec(a, 60, "/usr/bin/python3", script.toString(), v.a(), "10.79.0.1", "10.79.0.2",
-                    K_AB.substring(2), K_BA.substring(2));
+            CommandResult r = g.exec(
+                    a,
+                    60,
+                    "/usr/bin/python3",
+                    script.toString(),
+                    v.a(),
+                    "10.79.0.1",
+                    "10.79.0.2",
+                    K_AB.substring(2),
+                    K_BA.substring(2));
             assertTrue(r.ok(), r.stdout() + r.stderr());
             String json = r.stdout().strip();
-            String payload = java.util.HexFormat.of().formatHex("jipsec-scapy-interop".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            assertEquals("{\"replies\": [[0, 16962, 1, \"" + payload + "\"]], \"undecryptable\": 0}", json,
+            String payload = java.util.HexFormat.of()
+                    .formatHex("jipsec-scapy-interop".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(
+                    "{\"replies\": [[0, 16962, 1, \"" + payload + "\"]], \"undecryptable\": 0}",
+                    json,
                     "one echo reply, to the first packet only\n" + gb.status());
             var x = gb.engine().xformStatistics();
             gb.lock().lock();
             try {
-                assertTrue(x.drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.REPLAY) >= 1, gb.status());
-                assertTrue(x.drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.BAD_AUTH) >= 1, gb.status());
+                assertTrue(
+                        x.drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.REPLAY) >= 1,
+                        gb.status());
+                assertTrue(
+                        x.drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.BAD_AUTH)
+                                >= 1,
+                        gb.status());
             } finally {
                 gb.lock().unlock();
             }
-            assertTrue(gb.status().contains("possibly replayed packets") && gb.status().contains("bad authentication"), gb.status());
+            assertTrue(
+                    gb.status().contains("possibly replayed packets")
+                            && gb.status().contains("bad authentication"),
+                    gb.status());
         }
     }
 
@@ -408,26 +536,37 @@ class GatewayEndToEndTest {
             g.gateway(b, twoWayTransportConfig("10.79.0.2", "10.79.0.1", ""));
             g.transportRouting(a, "10.79.0.1", "10.79.0.2");
             g.transportRouting(b, "10.79.0.2", "10.79.0.1");
-            assertTrue(g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.79.0.2").ok(), g.logs.toString());
+            assertTrue(
+                    g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.79.0.2")
+                            .ok(),
+                    g.logs.toString());
             g.udpEcho(b, "10.79.0.2", 7000);
             Path del = dir.resolve("del.conf");
             java.nio.file.Files.writeString(del, "delete 10.79.0.1 10.79.0.2 esp 0x1001 ;\n");
-            MainTest.Result d = MainTest.run("setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-f", del.toString());
+            MainTest.Result d =
+                    MainTest.run("setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-f", del.toString());
             assertEquals(0, d.status(), d.err());
             assertEquals(0, g.udpRoundTrips(a, "10.79.0.2", 7000, 3, 100), "traffic after the SA was deleted");
-            assertFalse(g.exec(a, 20, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.79.0.2").ok());
+            assertFalse(g.exec(a, 20, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.79.0.2")
+                    .ok());
             assertTrue(ga.status().contains("out_nosa"), ga.status());
             Path add = dir.resolve("add.conf");
             java.nio.file.Files.writeString(add, "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n");
-            MainTest.Result ad = MainTest.run("setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-f", add.toString());
+            MainTest.Result ad =
+                    MainTest.run("setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-f", add.toString());
             assertEquals(0, ad.status(), ad.err());
             // the receiver's replay window still remembers the old SA's numbers only if it is the same SA: it is, so
             // B's window is ahead; a fresh SA on B is needed too for a clean restart
-            java.nio.file.Files.writeString(del, "delete 10.79.0.1 10.79.0.2 esp 0x1001 ;\n"
-                    + "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n");
-            MainTest.Result rb = MainTest.run("setkey", "--pfkey", dir.resolve(b + ".pfkey").toString(), "-f", del.toString());
+            java.nio.file.Files.writeString(
+                    del,
+                    "delete 10.79.0.1 10.79.0.2 esp 0x1001 ;\n" + "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 "
+                            + K_AB + " ;\n");
+            MainTest.Result rb =
+                    MainTest.run("setkey", "--pfkey", dir.resolve(b + ".pfkey").toString(), "-f", del.toString());
             assertEquals(0, rb.status(), rb.err());
-            assertTrue(g.udpRoundTrips(a, "10.79.0.2", 7000, 5, 100) >= 4, "traffic after the SA came back\n" + ga.status());
+            assertTrue(
+                    g.udpRoundTrips(a, "10.79.0.2", 7000, 5, 100) >= 4,
+                    "traffic after the SA came back\n" + ga.status());
         }
     }
 
@@ -447,7 +586,8 @@ class GatewayEndToEndTest {
             g.transportRouting(a, "10.79.0.1", "10.79.0.2");
             g.transportRouting(b, "10.79.0.2", "10.79.0.1");
             g.udpEcho(b, "10.79.0.2", 7000);
-            try (org.jipsec.io.pfkey.PfkeyClient ike = org.jipsec.io.pfkey.PfkeyClient.connect(dir.resolve(a + ".pfkey"))) {
+            try (org.jipsec.io.pfkey.PfkeyClient ike =
+                    org.jipsec.io.pfkey.PfkeyClient.connect(dir.resolve(a + ".pfkey"))) {
                 ike.register(org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP);
                 assertEquals(2, g.udpRoundTrips(a, "10.79.0.2", 7000, 2, 100), g.logs.toString());
                 int sas = 2;
@@ -466,13 +606,14 @@ class GatewayEndToEndTest {
                 var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
                 try {
                     int expires = pool.submit(() -> {
-                        int[] n = {0};
-                        ike.listen(m -> {
-                            if (m.type() == org.jipsec.core.pfkey.Sadb.SADB_EXPIRE) n[0]++;
-                            return n[0] < 4; // soft and hard, for each of the two SAs
-                        });
-                        return n[0];
-                    }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+                                int[] n = {0};
+                                ike.listen(m -> {
+                                    if (m.type() == org.jipsec.core.pfkey.Sadb.SADB_EXPIRE) n[0]++;
+                                    return n[0] < 4; // soft and hard, for each of the two SAs
+                                });
+                                return n[0];
+                            })
+                            .get(15, java.util.concurrent.TimeUnit.SECONDS);
                     assertEquals(4, expires, "SADB_EXPIRE soft + hard for both SAs");
                 } finally {
                     pool.shutdownNow();
@@ -492,16 +633,19 @@ class GatewayEndToEndTest {
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), "10.79.0.1/24");
             g.lab.address(b, v.b(), "10.79.0.2/24");
-            g.gateway(a, "add 10.79.0.2 10.79.0.1 esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n"
-                    + "spdadd 10.79.0.1 10.79.0.2 any -P out ipsec esp/transport//require ;\n"
-                    + "spdadd 10.79.0.2 10.79.0.1 any -P in ipsec esp/transport//require ;\n");
+            g.gateway(
+                    a,
+                    "add 10.79.0.2 10.79.0.1 esp 0x1002 -E aes-gcm-16 " + K_BA + " ;\n"
+                            + "spdadd 10.79.0.1 10.79.0.2 any -P out ipsec esp/transport//require ;\n"
+                            + "spdadd 10.79.0.2 10.79.0.1 any -P in ipsec esp/transport//require ;\n");
             g.gateway(b, twoWayTransportConfig("10.79.0.2", "10.79.0.1", ""));
             g.transportRouting(a, "10.79.0.1", "10.79.0.2");
             g.transportRouting(b, "10.79.0.2", "10.79.0.1");
             g.udpEcho(b, "10.79.0.2", 7000);
             Path pfkey = dir.resolve(a + ".pfkey");
             try (org.jipsec.io.pfkey.PfkeyClient ike = org.jipsec.io.pfkey.PfkeyClient.connect(pfkey);
-                 java.net.DatagramSocket s = org.jipsec.io.netns.NetnsThread.call(a, () -> new java.net.DatagramSocket())) {
+                    java.net.DatagramSocket s =
+                            org.jipsec.io.netns.NetnsThread.call(a, () -> new java.net.DatagramSocket())) {
                 ike.register(org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP);
                 s.setSoTimeout(5000);
                 byte[] msg = "held for its SA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -518,19 +662,27 @@ class GatewayEndToEndTest {
                     });
                     var acq = acquire.get(15, java.util.concurrent.TimeUnit.SECONDS);
                     assertEquals(org.jipsec.core.pfkey.Sadb.SADB_ACQUIRE, acq.type());
-                    assertEquals("10.79.0.2", acq.address(org.jipsec.core.pfkey.Sadb.SADB_EXT_ADDRESS_DST).orElseThrow()
-                            .endpoint().address().getHostAddress());
+                    assertEquals(
+                            "10.79.0.2",
+                            acq.address(org.jipsec.core.pfkey.Sadb.SADB_EXT_ADDRESS_DST)
+                                    .orElseThrow()
+                                    .endpoint()
+                                    .address()
+                                    .getHostAddress());
                 } finally {
                     pool.shutdownNow();
                 }
                 Path add = dir.resolve("add.conf");
-                java.nio.file.Files.writeString(add, "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n");
+                java.nio.file.Files.writeString(
+                        add, "add 10.79.0.1 10.79.0.2 esp 0x1001 -E aes-gcm-16 " + K_AB + " ;\n");
                 MainTest.Result r = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-f", add.toString());
                 assertEquals(0, r.status(), r.err());
                 java.net.DatagramPacket back = new java.net.DatagramPacket(new byte[100], 100);
                 s.receive(back);
-                assertEquals("held for its SA", new String(back.getData(), 0, back.getLength(),
-                        java.nio.charset.StandardCharsets.US_ASCII), "the held datagram went out once the SA came");
+                assertEquals(
+                        "held for its SA",
+                        new String(back.getData(), 0, back.getLength(), java.nio.charset.StandardCharsets.US_ASCII),
+                        "the held datagram went out once the SA came");
             }
         }
     }
@@ -542,7 +694,10 @@ class GatewayEndToEndTest {
     @Test
     void hostsBehindTwoGatewaysTalkThroughTheTunnel() throws Exception {
         try (GatewayLab g = new GatewayLab(dir)) {
-            String h1 = g.lab.namespace(), a = g.lab.namespace(), r = g.lab.namespace(), b = g.lab.namespace(),
+            String h1 = g.lab.namespace(),
+                    a = g.lab.namespace(),
+                    r = g.lab.namespace(),
+                    b = g.lab.namespace(),
                     h2 = g.lab.namespace();
             VethPair l1 = g.lab.veth(h1, a), ar = g.lab.veth(a, r), rb = g.lab.veth(r, b), l2 = g.lab.veth(b, h2);
             g.lab.address(h1, l1.a(), "10.10.1.10/24");
@@ -560,12 +715,16 @@ class GatewayEndToEndTest {
             g.lab.route(b, "10.81.1.0/24", "via", "10.81.2.254");
             String sas = "add 10.81.1.1 10.81.2.1 esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
                     + "add 10.81.2.1 10.81.1.1 esp 0x2002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n"
-                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n");
-            g.gateway(b, sas
-                    + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n"
-                    + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n");
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P out ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n"
+                            + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P in ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n");
+            g.gateway(
+                    b,
+                    sas
+                            + "spdadd 10.10.2.0/24 10.10.1.0/24 any -P out ipsec esp/tunnel/10.81.2.1-10.81.1.1/require ;\n"
+                            + "spdadd 10.10.1.0/24 10.10.2.0/24 any -P in ipsec esp/tunnel/10.81.1.1-10.81.2.1/require ;\n");
             g.lab.route(a, "10.10.2.0/24", "dev", "jipsec0");
             g.lab.route(b, "10.10.1.0/24", "dev", "jipsec0");
             CommandResult ping = g.exec(h1, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "10.10.2.20");
@@ -590,16 +749,21 @@ class GatewayEndToEndTest {
             g.lab.address(b, "lo", "fd10:2::1/128");
             String sas = "add fd83::1[4500] fd83::2[4500] esp-udp 0x3001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
                     + "add fd83::2[4500] fd83::1[4500] esp-udp 0x3002 -m tunnel -E aes-gcm-16 " + K_BA + " ;\n";
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd fd10:1::/64 fd10:2::/64 any -P out ipsec esp/tunnel/fd83::1-fd83::2/require ;\n"
-                    + "spdadd fd10:2::/64 fd10:1::/64 any -P in ipsec esp/tunnel/fd83::2-fd83::1/require ;\n");
-            g.gateway(b, sas
-                    + "spdadd fd10:2::/64 fd10:1::/64 any -P out ipsec esp/tunnel/fd83::2-fd83::1/require ;\n"
-                    + "spdadd fd10:1::/64 fd10:2::/64 any -P in ipsec esp/tunnel/fd83::1-fd83::2/require ;\n");
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd fd10:1::/64 fd10:2::/64 any -P out ipsec esp/tunnel/fd83::1-fd83::2/require ;\n"
+                            + "spdadd fd10:2::/64 fd10:1::/64 any -P in ipsec esp/tunnel/fd83::2-fd83::1/require ;\n");
+            g.gateway(
+                    b,
+                    sas
+                            + "spdadd fd10:2::/64 fd10:1::/64 any -P out ipsec esp/tunnel/fd83::2-fd83::1/require ;\n"
+                            + "spdadd fd10:1::/64 fd10:2::/64 any -P in ipsec esp/tunnel/fd83::1-fd83::2/require ;\n");
             g.lab.route(a, "fd10:2::/64", "dev", "jipsec0", "src", "fd10:1::1");
             g.lab.route(b, "fd10:1::/64", "dev", "jipsec0", "src", "fd10:2::1");
             Path pcap = g.capture(b, v.b());
-            CommandResult ping = g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "fd10:1::1", "fd10:2::1");
+            CommandResult ping =
+                    g.exec(a, 20, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", "fd10:1::1", "fd10:2::1");
             assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs + ga.status());
             g.tcpTransfer(b, "fd10:2::1", 7001, a, 1 << 20);
             g.stopCaptures();

@@ -36,10 +36,15 @@ class GatewayFailClosedTest {
 
     /** Two namespaces for every variant (each ends with --cleanup: no table is carried into the next). */
     static GatewayLab lab;
+
     static String nsA, nsB;
     static VethPair veth;
-    @TempDir static Path labDir;
-    @TempDir Path dir;
+
+    @TempDir
+    static Path labDir;
+
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void need() throws Exception {
@@ -78,8 +83,10 @@ class GatewayFailClosedTest {
         String ha = w.pick(A, A6), hb = w.pick(B, B6);
         {
             Path conf = dir.resolve("a.conf");
-            Files.writeString(conf, w.sa(ha, hb, 0x1001, "transport", 0, 0)
-                    + "spdadd " + ha + " " + hb + " any -P out ipsec " + w.proto() + "/transport//require ;\n");
+            Files.writeString(
+                    conf,
+                    w.sa(ha, hb, 0x1001, "transport", 0, 0) + "spdadd " + ha + " " + hb + " any -P out ipsec "
+                            + w.proto() + "/transport//require ;\n");
             Path pfkey = dir.resolve("run/pfkey");
             String[] args = {"--config", conf.toString(), "--pfkey", pfkey.toString()};
 
@@ -99,10 +106,12 @@ class GatewayFailClosedTest {
 
             // the next start takes the kept table over (one transaction), and cleanup is refused while it runs
             try (DaemonProcess gw = DaemonProcess.start(dir, "gw2", a, TUN, args)) {
-                assertTrue(gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
+                assertTrue(
+                        gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
                 assertFalse(gw.stderr().contains("nft failed"), gw.stderr());
                 g.lab.ip(a, "route", "add", hb, "dev", TUN, "src", ha, "table", "99");
-                CommandResult refused = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+                CommandResult refused =
+                        DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
                 assertEquals(1, refused.exitCode(), refused.stdout() + refused.stderr());
                 assertTrue(refused.stderr().contains("stop it first"), refused.stderr());
                 assertTrue(tables(g, a).contains(TABLE));
@@ -117,14 +126,16 @@ class GatewayFailClosedTest {
 
             // a start after kill -9 takes over the table and the stale socket; killed again, it leaves both
             try (DaemonProcess gw = DaemonProcess.start(dir, "gw3", a, TUN, args)) {
-                assertTrue(gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
+                assertTrue(
+                        gw.stderr().contains("policy guard: nftables table inet " + TABLE + " enforces"), gw.stderr());
                 g.lab.ip(a, "route", "add", hb, "dev", TUN, "src", ha, "table", "99");
                 assertEquals(6, assertNoCleartextLeaves(g, w, a, b, v, "after a restart"), "ESP after a restart");
                 gw.kill();
             }
 
             // --cleanup: table and stale socket removed; the flow now passes in clear
-            CommandResult clean = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+            CommandResult clean =
+                    DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
             assertEquals(0, clean.exitCode(), clean.stdout() + clean.stderr());
             assertTrue(clean.stdout().contains("policy guard table inet " + TABLE + " removed"), clean.stdout());
             assertTrue(clean.stdout().contains("stale socket " + pfkey + " removed"), clean.stdout());
@@ -134,7 +145,8 @@ class GatewayFailClosedTest {
             assertTrue(ping.ok(), "cleartext after --cleanup\n" + ping.stdout());
             assertEquals(2, g.udpRoundTrips(a, hb, 7000, 2, 100));
             // a second cleanup finds nothing and succeeds
-            CommandResult again = DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
+            CommandResult again =
+                    DaemonProcess.run(a, "gateway", "--cleanup", "--tun", TUN, "--pfkey", pfkey.toString());
             assertEquals(0, again.exitCode(), again.stderr());
             assertTrue(again.stdout().contains("no policy guard table"), again.stdout());
         }
@@ -153,19 +165,28 @@ class GatewayFailClosedTest {
         String ha = w.pick(A, A6), hb = w.pick(B, B6);
         Path pcap = g.capture(b, v.b());
         CommandResult ping = g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", hb);
-        int udp = PolicyGuardEndToEndTest.udpAnswers(g, a, hb, 7000, 3, 0);   // a send the guard refuses: EPERM
+        int udp = PolicyGuardEndToEndTest.udpAnswers(g, a, hb, 7000, 3, 0); // a send the guard refuses: EPERM
         g.stopCaptures();
         // echo requests and datagrams to port 7000 as packets of their own (not quoted in B's ICMP errors for ESP;
         // not inside AH, which authenticates but does not hide them)
-        String clear = GatewayLab.tshark(pcap, "-Y", w.pick("ip.src == " + ha + " && !esp && !ah && (icmp.type == 8 || "
-                        + "(udp.dstport == 7000 && !icmp))", "ipv6.src == " + ha + " && !esp && !ah && (icmpv6.type == 128 || "
-                        + "(udp.dstport == 7000 && !icmpv6))"),
-                "-T", "fields", "-e", "frame.number");
+        String clear = GatewayLab.tshark(
+                pcap,
+                "-Y",
+                w.pick(
+                        "ip.src == " + ha + " && !esp && !ah && (icmp.type == 8 || "
+                                + "(udp.dstport == 7000 && !icmp))",
+                        "ipv6.src == " + ha + " && !esp && !ah && (icmpv6.type == 128 || "
+                                + "(udp.dstport == 7000 && !icmpv6))"),
+                "-T",
+                "fields",
+                "-e",
+                "frame.number");
         int esp = w.packets(pcap).size();
         if (esp != 0 && esp != 6) {
             // what the capture holds, for the failure message
             when += ": " + esp + " protected packets of 6 in\n" + GatewayLab.tshark(pcap) + "\n"
-                    + GatewayLab.tshark(pcap, "-Y", w.proto(), "-T", "fields", "-e", "frame.len", "-e", w.proto() + ".sequence");
+                    + GatewayLab.tshark(
+                            pcap, "-Y", w.proto(), "-T", "fields", "-e", "frame.len", "-e", w.proto() + ".sequence");
         }
         assertEquals("", clear.strip(), "cleartext of the protected flow left A " + when);
         assertFalse(ping.ok(), when + ": ping answered\n" + ping.stdout());

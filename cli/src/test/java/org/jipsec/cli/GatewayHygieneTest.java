@@ -1,10 +1,8 @@
 package org.jipsec.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +41,8 @@ class GatewayHygieneTest {
     /** 20 bytes of a recognisable pattern: as aes-cbc key, 160 bits is the wrong length. */
     static final String KEY = "c0ffee15c0ffee15c0ffee15c0ffee15c0ffee15";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
@@ -65,12 +64,19 @@ class GatewayHygieneTest {
     /** {@code jipsec ARGS} in a child JVM (this class path), standard input from {@code stdin}. */
     Run jipsec(Path stdin, String... args) throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "org.jipsec.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile())).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
+                .start();
         try {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jipsec " + args[0] + " did not end");
         } finally {
@@ -99,12 +105,13 @@ class GatewayHygieneTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
             Path conf = dir.resolve("gw.conf");
-            Files.writeString(conf, "add 10.86.0.1 10.86.0.2 esp 0x1001 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n");
+            Files.writeString(
+                    conf, "add 10.86.0.1 10.86.0.2 esp 0x1001 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n");
             Path pfkey = dir.resolve("run/pfkey");
             Path log = dir.resolve("gw.log");
             try (GatewayProcess gw = GatewayProcess.start(ns, conf, "jiphyg0", pfkey, log)) {
                 gw.awaitReady(pfkey, Duration.ofSeconds(60));
-                waitFor(log, "jipsec gateway: running on", gw.handle());  // signal handlers installed
+                waitFor(log, "jipsec gateway: running on", gw.handle()); // signal handlers installed
                 long pid = gw.handle().pid();
 
                 // 1. a reload whose file has a key of the wrong length
@@ -117,7 +124,8 @@ class GatewayHygieneTest {
                 Files.writeString(stdin, "add 10.86.0.1 10.86.0.2 esp 0x1003 -E aes-cbc 0x" + KEY + " ;\n");
                 Path typo = dir.resolve("typo.conf");
                 Files.writeString(typo, "add 10.86.0.1 10.86.0.2 esp 0x1003 -E aes-cbc 0x" + KEY + "zz ;\n");
-                // NetBSD's -c reports on standard output and goes on (status 0); jipsec's -s on standard error, status 1
+                // NetBSD's -c reports on standard output and goes on (status 0); jipsec's -s on standard error, status
+                // 1
                 List<Run> runs = new ArrayList<>();
                 for (Path in : List.of(stdin, typo)) {
                     for (String mode : List.of("-c", "-sc")) {
@@ -133,17 +141,27 @@ class GatewayHygieneTest {
                 // 3. the PF_KEY path: an ADD whose KEY extension has the wrong length, refused by the daemon
                 try (PfkeyClient c = PfkeyClient.connect(pfkey)) {
                     byte[] k = java.util.HexFormat.of().parseHex(KEY);
-                    PfkeyMessage add = PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, c.nextSeq(), c.pid(), List.of(
-                            new Extension.Sa(0x1004, 4, 0, 0, 12, 0),
-                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(InetAddress.getByName("10.86.0.1"))),
-                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(InetAddress.getByName("10.86.0.2"))),
-                            new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, k.length * 8, k)));
+                    PfkeyMessage add = PfkeyMessage.of(
+                            Sadb.SADB_ADD,
+                            Sadb.SADB_SATYPE_ESP,
+                            c.nextSeq(),
+                            c.pid(),
+                            List.of(
+                                    new Extension.Sa(0x1004, 4, 0, 0, 12, 0),
+                                    Extension.Address.of(
+                                            Sadb.SADB_EXT_ADDRESS_SRC,
+                                            new Endpoint(InetAddress.getByName("10.86.0.1"))),
+                                    Extension.Address.of(
+                                            Sadb.SADB_EXT_ADDRESS_DST,
+                                            new Endpoint(InetAddress.getByName("10.86.0.2"))),
+                                    new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, k.length * 8, k)));
                     org.junit.jupiter.api.Assertions.assertThrows(PfkeyException.class, () -> c.request(add));
                 }
-                signal("USR1", pid);                                      // counters: one more chance to print
+                signal("USR1", pid); // counters: one more chance to print
                 String all = waitFor(log, "rxq_overflows=", gw.handle());
-                assertTrue(afterReload.contains("aes-cbc") && afterReload.contains("160"), "named by algorithm and length: "
-                        + afterReload);
+                assertTrue(
+                        afterReload.contains("aes-cbc") && afterReload.contains("160"),
+                        "named by algorithm and length: " + afterReload);
                 assertFalse(leaks(all), all);
             }
         }
@@ -152,9 +170,11 @@ class GatewayHygieneTest {
     /** A script sending {@code n} ESP-in-UDP-looking datagrams (non-zero SPI) to 127.0.0.1:4500. */
     Path send(int n) throws Exception {
         Path py = dir.resolve("send" + n + ".py");
-        Files.writeString(py, "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
-                + "p=b'\\x00\\x00\\x20\\x01'+b'\\x00'*1200\n"
-                + "for i in range(" + n + "): s.sendto(p,('127.0.0.1',4500))\n");
+        Files.writeString(
+                py,
+                "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                        + "p=b'\\x00\\x00\\x20\\x01'+b'\\x00'*1200\n"
+                        + "for i in range(" + n + "): s.sendto(p,('127.0.0.1',4500))\n");
         return py;
     }
 
@@ -163,25 +183,34 @@ class GatewayHygieneTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
             Path conf = dir.resolve("gw.conf");
-            Files.writeString(conf, "add 10.86.0.1 10.86.0.2 esp 0x1001 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n");
+            Files.writeString(
+                    conf, "add 10.86.0.1 10.86.0.2 esp 0x1001 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n");
             Path pfkey = dir.resolve("run/pfkey");
             Path log = dir.resolve("gw.log");
             try (GatewayProcess gw = GatewayProcess.start(ns, conf, "jiprxq0", pfkey, log)) {
                 gw.awaitReady(pfkey, Duration.ofSeconds(60));
-                waitFor(log, "jipsec gateway: running on", gw.handle());  // signal handlers installed
+                waitFor(log, "jipsec gateway: running on", gw.handle()); // signal handlers installed
                 long pid = gw.handle().pid();
                 signal("USR1", pid);
-                assertTrue(waitFor(log, "rxq_overflows=", gw.handle()).contains("rxq_overflows=0"), Files.readString(log));
-                signal("STOP", pid);                                      // nobody drains UDP 4500 now
+                assertTrue(
+                        waitFor(log, "rxq_overflows=", gw.handle()).contains("rxq_overflows=0"), Files.readString(log));
+                signal("STOP", pid); // nobody drains UDP 4500 now
                 try {
                     // far more than the gateway's receive buffer holds
-                    assertTrue(lab.exec(ns, Duration.ofSeconds(60), "python3", send(30000).toString()).ok(), "flood");
+                    assertTrue(
+                            lab.exec(
+                                            ns,
+                                            Duration.ofSeconds(60),
+                                            "python3",
+                                            send(30000).toString())
+                                    .ok(),
+                            "flood");
                 } finally {
                     signal("CONT", pid);
                 }
                 // SO_RXQ_OVFL rides on the packets queued after the drops: a few more, once the gateway drains again
                 Path more = send(5);
-                long mark = Files.size(log);                              // only what follows counts
+                long mark = Files.size(log); // only what follows counts
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 long drops = 0;
                 Pattern p = Pattern.compile("rxq_overflows=(\\d+)");

@@ -1,6 +1,5 @@
 package org.jipsec.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -37,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayIkeHandoffTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
     /** Own threads: the common pool may have one thread on a small machine, and the client blocks in receive. */
     final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r);
@@ -47,12 +45,15 @@ class GatewayIkeHandoffTest {
 
     @BeforeAll
     static void needRoot() {
-        if (!NetnsLab.available() && "true".equals(System.getenv("CI"))) throw new AssertionError("CI needs root and iproute2");
-        org.junit.jupiter.api.Assumptions.assumeTrue(NetnsLab.available(), "needs root and iproute2 (network namespaces)");
+        if (!NetnsLab.available() && "true".equals(System.getenv("CI")))
+            throw new AssertionError("CI needs root and iproute2");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                NetnsLab.available(), "needs root and iproute2 (network namespaces)");
     }
 
     /** A UDP peer at 10.87.0.2:4500 in {@code ns}: sends hex payloads, prints what it receives as "host port hex". */
-    static final String PEER = String.join("\n",
+    static final String PEER = String.join(
+            "\n",
             "import socket, sys",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.bind(('10.87.0.2', 4500))",
@@ -79,13 +80,33 @@ class GatewayIkeHandoffTest {
             Path ike = dir.resolve("run/ike");
             Path err = dir.resolve("gw.err");
             String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder("ip", "netns", "exec", a, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--pfkey", pfkey.toString(),
-                    "--tun", "jiptest14", "--state-dir", dir.resolve("state").toString())
-                    .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            a,
+                            javaBin,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.jipsec.cli.Main",
+                            "gateway",
+                            "--pfkey",
+                            pfkey.toString(),
+                            "--tun",
+                            "jiptest14",
+                            "--state-dir",
+                            dir.resolve("state").toString())
+                    .redirectOutput(dir.resolve("gw.out").toFile())
+                    .redirectError(err.toFile())
+                    .start();
             try {
-                waitFor(() -> read(dir.resolve("gw.out")).contains("running on jiptest14") && Files.exists(ike), p, err);
-                String ikeMsg = "00000000" + "0102030405060708" + "0000000000000000" + "2e202308" + "00000001" + "0000001c";
+                waitFor(
+                        () -> read(dir.resolve("gw.out")).contains("running on jiptest14") && Files.exists(ike),
+                        p,
+                        err);
+                String ikeMsg =
+                        "00000000" + "0102030405060708" + "0000000000000000" + "2e202308" + "00000001" + "0000001c";
                 String esp = "00001234" + "00000001" + "deadbeefdeadbeef";
 
                 // 1. no client attached: the IKE datagram is counted as dropped
@@ -94,11 +115,18 @@ class GatewayIkeHandoffTest {
 
                 // 2. a fake iked: the datagram arrives with the right addresses; its reply leaves from 10.87.0.1:4500
                 try (IkeHandoffClient c = IkeHandoffClient.connect(ike)) {
-                    CompletableFuture<HandoffFrame> got = CompletableFuture.supplyAsync(() -> {
-                        try { return c.receive(); } catch (Exception e) { throw new RuntimeException(e); }
-                    }, pool);
+                    CompletableFuture<HandoffFrame> got = CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return c.receive();
+                                } catch (Exception e) {
+                                    throw new RuntimeException(e);
+                                }
+                            },
+                            pool);
                     Thread.sleep(300); // the server attaches the client on its accept thread
-                    CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> peer(g, b, peer, 10, esp, ikeMsg), pool);
+                    CompletableFuture<String> answer =
+                            CompletableFuture.supplyAsync(() -> peer(g, b, peer, 10, esp, ikeMsg), pool);
                     HandoffFrame f;
                     try {
                         f = got.get(15, TimeUnit.SECONDS);
@@ -112,9 +140,12 @@ class GatewayIkeHandoffTest {
                     assertEquals(InetAddress.getByName("10.87.0.2"), f.remoteAddress());
                     assertEquals(4500, f.remotePort());
                     assertEquals(ikeMsg, HexFormat.of().formatHex(f.payload()), "marker and message as on the wire");
-                    byte[] reply = HexFormat.of().parseHex("00000000" + "0102030405060708" + "a1a2a3a4a5a6a7a8" + "2e202320");
+                    byte[] reply =
+                            HexFormat.of().parseHex("00000000" + "0102030405060708" + "a1a2a3a4a5a6a7a8" + "2e202320");
                     c.send(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), f.remotePort(), reply));
-                    assertEquals("10.87.0.1 4500 " + HexFormat.of().formatHex(reply), answer.get(20, TimeUnit.SECONDS).strip(),
+                    assertEquals(
+                            "10.87.0.1 4500 " + HexFormat.of().formatHex(reply),
+                            answer.get(20, TimeUnit.SECONDS).strip(),
                             "the reply leaves from the gateway's port 4500");
                     // the ESP-in-UDP datagram sent just before was not handed over (the engine dropped it: no SA)
                     waitForStatus(p, err, "ike_handoff=1 ");
@@ -125,8 +156,17 @@ class GatewayIkeHandoffTest {
                         second.connect(UnixDomainSocketAddress.of(ike));
                         assertTrue(closedByServer(second), "second client closed");
                     }
-                    CommandResult other = g.exec(a, 20, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                            "python3", "-c", "import socket; s=socket.socket(socket.AF_UNIX); s.connect('" + ike + "'); print('connected')");
+                    CommandResult other = g.exec(
+                            a,
+                            20,
+                            "setpriv",
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            "python3",
+                            "-c",
+                            "import socket; s=socket.socket(socket.AF_UNIX); s.connect('" + ike
+                                    + "'); print('connected')");
                     // the 0700 directory already stops it (EACCES); were it reachable, SO_PEERCRED would refuse it
                     if (other.stdout().contains("connected")) waitForStatus(p, err, "ike_clients_refused=2");
                     else assertTrue(other.stderr().contains("Permission denied"), other.toString());
@@ -151,10 +191,14 @@ class GatewayIkeHandoffTest {
                 // and a good client works again afterwards
                 try (IkeHandoffClient c = IkeHandoffClient.connect(ike)) {
                     Thread.sleep(300);
-                    CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> peer(g, b, peer, 10, ikeMsg), pool);
+                    CompletableFuture<String> answer =
+                            CompletableFuture.supplyAsync(() -> peer(g, b, peer, 10, ikeMsg), pool);
                     HandoffFrame f = c.receive();
-                    c.send(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), f.remotePort(), new byte[] {0, 0, 0, 0, 7}));
-                    assertEquals("10.87.0.1 4500 0000000007", answer.get(20, TimeUnit.SECONDS).strip());
+                    c.send(new HandoffFrame(
+                            f.localAddress(), 4500, f.remoteAddress(), f.remotePort(), new byte[] {0, 0, 0, 0, 7}));
+                    assertEquals(
+                            "10.87.0.1 4500 0000000007",
+                            answer.get(20, TimeUnit.SECONDS).strip());
                 }
                 assertTrue(p.isAlive(), read(err));
                 assertFalse(read(err).contains("Exception"), read(err));

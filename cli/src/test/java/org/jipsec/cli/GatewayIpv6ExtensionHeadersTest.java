@@ -33,7 +33,8 @@ class GatewayIpv6ExtensionHeadersTest {
     static final String AUTH_AB = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
     static final String AUTH_BA = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
@@ -45,7 +46,8 @@ class GatewayIpv6ExtensionHeadersTest {
     void protectedPacketWithExtensionHeadersBeforeTheIpsecHeaderIsAcceptedAndAnswered(String proto, String ext)
             throws Exception {
         if (!GatewayEndToEndTest.scapyPresent()) {
-            if ("true".equals(System.getenv("CI"))) throw new AssertionError("scapy missing in CI (scripts/install-peers)");
+            if ("true".equals(System.getenv("CI")))
+                throw new AssertionError("scapy missing in CI (scripts/install-peers)");
             Assumptions.abort("scapy not installed");
         }
         Path script = dir.resolve("gateway_scapy_v6ext.py");
@@ -68,10 +70,13 @@ class GatewayIpv6ExtensionHeadersTest {
             g.lab.address(b, v.b(), hb + "/64");
             GatewayDaemon gb = g.gateway(b, conf);
             g.transportRouting(b, hb, ha);
-            CommandResult r = g.exec(a, 60, "/usr/bin/python3", script.toString(), v.a(), ha, hb, proto, ext, kOut, kIn);
+            CommandResult r =
+                    g.exec(a, 60, "/usr/bin/python3", script.toString(), v.a(), ha, hb, proto, ext, kOut, kIn);
             assertTrue(r.ok(), r.stdout() + r.stderr());
             String payload = HexFormat.of().formatHex("jipsec-v6-ext-headers".getBytes(StandardCharsets.US_ASCII));
-            assertEquals("{\"replies\": [[129, 16963, 1, \"" + payload + "\"]], \"undecryptable\": 0}", r.stdout().strip(),
+            assertEquals(
+                    "{\"replies\": [[129, 16963, 1, \"" + payload + "\"]], \"undecryptable\": 0}",
+                    r.stdout().strip(),
                     "one protected echo reply\n" + r.stderr() + gb.status() + g.logs);
             var x = gb.engine().xformStatistics();
             gb.lock().lock();

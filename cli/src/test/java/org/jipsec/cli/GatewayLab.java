@@ -5,12 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -54,15 +54,23 @@ final class GatewayLab implements AutoCloseable {
     GatewayDaemon gateway(String ns, String configText) throws Exception {
         Path conf = dir.resolve(ns + ".conf");
         Files.writeString(conf, configText);
-        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey")).withTun("jipsec0").withOffload(offload)
-                .withPolicyGuard(policyGuard).withKeepaliveSeconds(keepaliveSeconds);
+        GatewayOptions o = GatewayOptions.defaults(dir.resolve(ns + ".pfkey"))
+                .withTun("jipsec0")
+                .withOffload(offload)
+                .withPolicyGuard(policyGuard)
+                .withKeepaliveSeconds(keepaliveSeconds);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
-        GatewayDaemon d = NetnsThread.call(ns, () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(),
-                GatewayConfigFile.of(conf), line -> {
-                    synchronized (logs) { logs.append(ns).append(": ").append(line).append('\n'); }
+        GatewayDaemon d = NetnsThread.call(
+                ns,
+                () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(), GatewayConfigFile.of(conf), line -> {
+                    synchronized (logs) {
+                        logs.append(ns).append(": ").append(line).append('\n');
+                    }
                 }));
-        synchronized (logs) { logs.append(sw); }
+        synchronized (logs) {
+            logs.append(sw);
+        }
         daemons.add(d);
         return d;
     }
@@ -82,7 +90,9 @@ final class GatewayLab implements AutoCloseable {
     Path capture(String ns, String dev) throws Exception {
         Path f = dir.resolve(ns + "-" + dev + ".pcapng");
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-i", dev, "-w", f.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(ns + "-dumpcap.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(ns + "-dumpcap.log").toFile())
+                .start();
         captures.add(p);
         for (int i = 0; i < 100 && !(Files.exists(f) && Files.size(f) > 0); i++) Thread.sleep(50);
         Thread.sleep(300);
@@ -106,7 +116,8 @@ final class GatewayLab implements AutoCloseable {
 
     /** A UDP echo server in {@code ns} on {@code addr:port}; returns after it is bound. */
     void udpEcho(String ns, String addr, int port) throws Exception {
-        DatagramSocket s = NetnsThread.call(ns, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(addr), port)));
+        DatagramSocket s = NetnsThread.call(
+                ns, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(addr), port)));
         closeables.add(s);
         Thread.ofPlatform().daemon().start(() -> {
             byte[] buf = new byte[65536];
@@ -192,7 +203,8 @@ final class GatewayLab implements AutoCloseable {
             out.flush();
             byte[] got = c.getInputStream().readNBytes(32);
             long t = System.nanoTime() - t0;
-            if (!java.util.Arrays.equals(expected, got)) throw new AssertionError("TCP transfer: digest mismatch or missing");
+            if (!java.util.Arrays.equals(expected, got))
+                throw new AssertionError("TCP transfer: digest mismatch or missing");
             return t;
         } finally {
             server.join(5000);
@@ -205,7 +217,10 @@ final class GatewayLab implements AutoCloseable {
             stopCaptures();
         } finally {
             for (AutoCloseable c : closeables) {
-                try { c.close(); } catch (Exception ignored) { }
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                }
             }
             for (GatewayDaemon d : daemons) d.close();
             lab.close();

@@ -26,7 +26,8 @@ class GatewayLoopTest {
     static final int SENT = 20;
     static final int SENT_TTL1 = 5;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void need() throws Exception {
@@ -42,12 +43,21 @@ class GatewayLoopTest {
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace();
             g.lab.address(a, "lo", src + (v6 ? "/128" : "/32"));
-            try (DaemonProcess gw = DaemonProcess.start(dir, "gw", a, TUN, "--pfkey", dir.resolve("pfkey").toString())) {
+            try (DaemonProcess gw = DaemonProcess.start(
+                    dir, "gw", a, TUN, "--pfkey", dir.resolve("pfkey").toString())) {
                 g.lab.ip(a, v6 ? "-6" : "-4", "route", "add", dst, "dev", TUN, "src", src);
                 long before = forwarded(gw.counters());
 
-                CommandResult send = g.exec(a, 30, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        "/usr/bin/python3", "-c", sender(v6, dst, SENT, 0) + sender(v6, dst, SENT_TTL1, 1));
+                CommandResult send = g.exec(
+                        a,
+                        30,
+                        "setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        "/usr/bin/python3",
+                        "-c",
+                        sender(v6, dst, SENT, 0) + sender(v6, dst, SENT_TTL1, 1));
                 assertTrue(send.ok(), send.stdout() + send.stderr());
 
                 Map<String, Long> c = gw.counters();
@@ -80,8 +90,11 @@ class GatewayLoopTest {
     private static String sender(boolean v6, String dst, int n, int ttl) {
         return "import socket\n"
                 + "s = socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ", socket.SOCK_DGRAM)\n"
-                + (ttl == 0 ? "" : v6 ? "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, " + ttl + ")\n"
-                        : "s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, " + ttl + ")\n")
+                + (ttl == 0
+                        ? ""
+                        : v6
+                                ? "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, " + ttl + ")\n"
+                                : "s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, " + ttl + ")\n")
                 + "for i in range(" + n + "):\n"
                 + "    s.sendto(b'loop %d' % i, ('" + dst + "', 9))\n"
                 + "s.close()\n";

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayMetricsEndToEndTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final String SA_A_TO_B = "0x00003101", SA_B_TO_A = "0x00003102";
 
@@ -42,59 +43,138 @@ class GatewayMetricsEndToEndTest {
             lab.address(b, v.b(), "10.79.0.2/24");
             lab.address(a, "lo", "10.79.1.1/32");
             lab.address(b, "lo", "10.79.2.1/32");
-            String sas = "add 10.79.0.1 10.79.0.2 esp " + SA_A_TO_B + " -m tunnel -r 32 -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n"
-                    + "add 10.79.0.2 10.79.0.1 esp " + SA_B_TO_A + " -m tunnel -r 32 -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n";
+            String sas = "add 10.79.0.1 10.79.0.2 esp " + SA_A_TO_B + " -m tunnel -r 32 -E aes-gcm-16 "
+                    + GatewayEndToEndTest.K_AB + " ;\n" + "add 10.79.0.2 10.79.0.1 esp " + SA_B_TO_A
+                    + " -m tunnel -r 32 -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n";
             Path ca = dir.resolve("a.conf"), cb = dir.resolve("b.conf");
-            Files.writeString(ca, sas + "spdadd 10.79.1.1 10.79.2.1 any -P out ipsec esp/tunnel/10.79.0.1-10.79.0.2/require ;\n"
-                    + "spdadd 10.79.2.1 10.79.1.1 any -P in ipsec esp/tunnel/10.79.0.2-10.79.0.1/require ;\n");
-            Files.writeString(cb, sas + "spdadd 10.79.2.1 10.79.1.1 any -P out ipsec esp/tunnel/10.79.0.2-10.79.0.1/require ;\n"
-                    + "spdadd 10.79.1.1 10.79.2.1 any -P in ipsec esp/tunnel/10.79.0.1-10.79.0.2/require ;\n");
-            try (DaemonProcess ga = DaemonProcess.start(dir, "a", a, "jipmet0", "--config", ca.toString(),
-                         "--pfkey", dir.resolve("a.pfkey").toString(), "--no-policy-guard", "--metrics", "127.0.0.1:9199");
-                 DaemonProcess gb = DaemonProcess.start(dir, "b", b, "jipmet0", "--config", cb.toString(),
-                         "--pfkey", dir.resolve("b.pfkey").toString(), "--no-policy-guard")) {
+            Files.writeString(
+                    ca,
+                    sas + "spdadd 10.79.1.1 10.79.2.1 any -P out ipsec esp/tunnel/10.79.0.1-10.79.0.2/require ;\n"
+                            + "spdadd 10.79.2.1 10.79.1.1 any -P in ipsec esp/tunnel/10.79.0.2-10.79.0.1/require ;\n");
+            Files.writeString(
+                    cb,
+                    sas + "spdadd 10.79.2.1 10.79.1.1 any -P out ipsec esp/tunnel/10.79.0.2-10.79.0.1/require ;\n"
+                            + "spdadd 10.79.1.1 10.79.2.1 any -P in ipsec esp/tunnel/10.79.0.1-10.79.0.2/require ;\n");
+            try (DaemonProcess ga = DaemonProcess.start(
+                            dir,
+                            "a",
+                            a,
+                            "jipmet0",
+                            "--config",
+                            ca.toString(),
+                            "--pfkey",
+                            dir.resolve("a.pfkey").toString(),
+                            "--no-policy-guard",
+                            "--metrics",
+                            "127.0.0.1:9199");
+                    DaemonProcess gb = DaemonProcess.start(
+                            dir,
+                            "b",
+                            b,
+                            "jipmet0",
+                            "--config",
+                            cb.toString(),
+                            "--pfkey",
+                            dir.resolve("b.pfkey").toString(),
+                            "--no-policy-guard")) {
                 assertTrue(ga.stderr().contains("metrics on http://127.0.0.1:9199/metrics"), ga.stderr());
                 Map<String, PromText.Family> before = PromText.parse(scrape(a));
-                assertEquals(0, PromText.value(before, "jipsec_sa_packets_total", "jipsec_sa_packets_total", "spi", SA_A_TO_B));
+                assertEquals(
+                        0,
+                        PromText.value(before, "jipsec_sa_packets_total", "jipsec_sa_packets_total", "spi", SA_A_TO_B));
                 assertEquals(2, PromText.value(before, "jipsec_sas", "jipsec_sas", "proto", "esp", "state", "mature"));
 
                 lab.route(a, "10.79.2.1/32", "dev", "jipmet0", "src", "10.79.1.1");
                 lab.route(b, "10.79.1.1/32", "dev", "jipmet0", "src", "10.79.2.1");
-                CommandResult ping = lab.exec(a, Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "2",
-                        "-I", "10.79.1.1", "10.79.2.1");
+                CommandResult ping = lab.exec(
+                        a,
+                        Duration.ofSeconds(20),
+                        "ping",
+                        "-c",
+                        "3",
+                        "-i",
+                        "0.2",
+                        "-W",
+                        "2",
+                        "-I",
+                        "10.79.1.1",
+                        "10.79.2.1");
                 assertTrue(ping.ok(), ping.stdout() + ping.stderr() + ga.stderr() + gb.stderr());
                 // a replay of B's first packet to A: SPI of the B->A SA, sequence number 1 (seen), junk after it
-                CommandResult replay = lab.exec(b, Duration.ofSeconds(20), "python3", "-c",
+                CommandResult replay = lab.exec(
+                        b,
+                        Duration.ofSeconds(20),
+                        "python3",
+                        "-c",
                         "import socket,struct; s=socket.socket(socket.AF_INET,socket.SOCK_RAW,50); "
                                 + "s.sendto(struct.pack('!II'," + SA_B_TO_A + ",1)+bytes(48),('10.79.0.1',0))");
                 assertTrue(replay.ok(), replay.stdout() + replay.stderr());
 
                 Map<String, PromText.Family> f = null;
                 double replayed = 0;
-                for (int i = 0; i < 100 && replayed < 1; i++) {       // the raw packet reaches A's loop asynchronously
+                for (int i = 0; i < 100 && replayed < 1; i++) { // the raw packet reaches A's loop asynchronously
                     String text = scrape(a);
                     f = PromText.parse(text);
-                    replayed = PromText.value(f, "jipsec_sa_replay_drops_total", "jipsec_sa_replay_drops_total", "spi", SA_B_TO_A);
+                    replayed = PromText.value(
+                            f, "jipsec_sa_replay_drops_total", "jipsec_sa_replay_drops_total", "spi", SA_B_TO_A);
                     if (replayed < 1) Thread.sleep(50);
                     else Files.writeString(Path.of("target/metrics-end-to-end.prom"), text);
                 }
-                assertEquals(1, replayed, "the replayed packet counted on its SA: " + f.get("jipsec_xform_drops_total") + f.get("jipsec_sa_replay_drops_total") + f.get("jipsec_dataplane_packets_total") + ga.stderr());
-                String[] out = {"spi", SA_A_TO_B, "src", "10.79.0.1", "dst", "10.79.0.2", "proto", "esp", "mode", "tunnel"};
-                assertTrue(PromText.value(f, "jipsec_sa_packets_total", "jipsec_sa_packets_total", out) >= 3, f.toString());
-                assertTrue(PromText.value(f, "jipsec_sa_bytes_total", "jipsec_sa_bytes_total", out) >= 3 * 84, f.toString());
-                assertTrue(PromText.value(f, "jipsec_sa_packets_total", "jipsec_sa_packets_total", "spi", SA_B_TO_A) >= 3);
-                assertEquals(1, PromText.value(f, "jipsec_xform_drops_total", "jipsec_xform_drops_total",
-                        "proto", "esp", "reason", "replay"));
-                assertTrue(PromText.value(f, "jipsec_xform_packets_total", "jipsec_xform_packets_total",
-                        "proto", "esp", "direction", "out") >= 3);
-                assertTrue(PromText.value(f, "jipsec_dataplane_packets_total", "jipsec_dataplane_packets_total",
-                        "counter", "tun_in") >= 3);
-                assertEquals(0, PromText.value(f, "jipsec_socket_receive_queue_drops_total",
-                        "jipsec_socket_receive_queue_drops_total"));
+                assertEquals(
+                        1,
+                        replayed,
+                        "the replayed packet counted on its SA: " + f.get("jipsec_xform_drops_total")
+                                + f.get("jipsec_sa_replay_drops_total") + f.get("jipsec_dataplane_packets_total")
+                                + ga.stderr());
+                String[] out = {
+                    "spi", SA_A_TO_B, "src", "10.79.0.1", "dst", "10.79.0.2", "proto", "esp", "mode", "tunnel"
+                };
+                assertTrue(
+                        PromText.value(f, "jipsec_sa_packets_total", "jipsec_sa_packets_total", out) >= 3,
+                        f.toString());
+                assertTrue(
+                        PromText.value(f, "jipsec_sa_bytes_total", "jipsec_sa_bytes_total", out) >= 3 * 84,
+                        f.toString());
+                assertTrue(
+                        PromText.value(f, "jipsec_sa_packets_total", "jipsec_sa_packets_total", "spi", SA_B_TO_A) >= 3);
+                assertEquals(
+                        1,
+                        PromText.value(
+                                f,
+                                "jipsec_xform_drops_total",
+                                "jipsec_xform_drops_total",
+                                "proto",
+                                "esp",
+                                "reason",
+                                "replay"));
+                assertTrue(PromText.value(
+                                f,
+                                "jipsec_xform_packets_total",
+                                "jipsec_xform_packets_total",
+                                "proto",
+                                "esp",
+                                "direction",
+                                "out")
+                        >= 3);
+                assertTrue(PromText.value(
+                                f,
+                                "jipsec_dataplane_packets_total",
+                                "jipsec_dataplane_packets_total",
+                                "counter",
+                                "tun_in")
+                        >= 3);
+                assertEquals(
+                        0,
+                        PromText.value(
+                                f,
+                                "jipsec_socket_receive_queue_drops_total",
+                                "jipsec_socket_receive_queue_drops_total"));
                 assertEquals(1, PromText.value(f, "jipsec_policies", "jipsec_policies", "direction", "out"));
-                assertTrue(PromText.value(f, "jipsec_ipsec_stats_total", "jipsec_ipsec_stats_total",
-                        "counter", "spdcachelookup") >= 0);
-                // every family the dashboard may use is in a data plane's scrape (the lifetime gauges only with lifetimes)
+                assertTrue(PromText.value(
+                                f, "jipsec_ipsec_stats_total", "jipsec_ipsec_stats_total", "counter", "spdcachelookup")
+                        >= 0);
+                // every family the dashboard may use is in a data plane's scrape (the lifetime gauges only with
+                // lifetimes)
                 for (String name : org.jipsec.cli.metrics.GatewayMetrics.NAMES) {
                     if (name.startsWith("jipsec_sa_lifetime_remaining_")) continue;
                     assertTrue(f.containsKey(name), name + " not in the scrape: " + f.keySet());
@@ -120,8 +200,12 @@ class GatewayMetricsEndToEndTest {
                 InputStream in = s.getInputStream();
                 String r = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 int body = r.indexOf("\r\n\r\n");
-                assertTrue(r.startsWith("HTTP/1.1 200") || r.startsWith("HTTP/1.0 200"), r.lines().findFirst().orElse(r));
-                assertTrue(r.substring(0, body).toLowerCase().contains("content-type: text/plain; version=0.0.4"), r.substring(0, body));
+                assertTrue(
+                        r.startsWith("HTTP/1.1 200") || r.startsWith("HTTP/1.0 200"),
+                        r.lines().findFirst().orElse(r));
+                assertTrue(
+                        r.substring(0, body).toLowerCase().contains("content-type: text/plain; version=0.0.4"),
+                        r.substring(0, body));
                 return r.substring(body + 4);
             }
         });

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,11 +19,8 @@ import org.jipsec.core.net.Checksums;
 import org.jipsec.core.net.TransportChecksum;
 import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
-import org.jipsec.io.netns.Commands;
-import org.jipsec.io.netns.NetnsLab;
-import org.jipsec.io.netns.VethPair;
 import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.Assumptions;
+import org.jipsec.io.netns.VethPair;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +54,8 @@ class GatewayNattTransportTest {
 
     static final String LOCAL = "10.0.1.2", NAT_LOCAL = "10.0.1.1", NAT_REMOTE = "20.0.0.1", REMOTE = "20.0.0.2";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndNft() throws Exception {
@@ -66,9 +63,9 @@ class GatewayNattTransportTest {
     }
 
     @ParameterizedTest(name = "ipsec_natt_transport_ipv4_{0}")
-    @CsvSource(delimiter = '|', value = {
-            "null       | -E null",
-            "rijndaelcbc| -E rijndael-cbc \"aaaaaaaaaaaaaaaa\""})
+    @CsvSource(
+            delimiter = '|',
+            value = {"null       | -E null", "rijndaelcbc| -E rijndael-cbc \"aaaaaaaaaaaaaaaa\""})
     void natTransportIpv4ThroughANapt(String name, String algoArgs) throws Exception {
         GatewayEndToEndTest.needTshark();
         try (GatewayLab g = new GatewayLab(dir)) {
@@ -84,33 +81,47 @@ class GatewayNattTransportTest {
 
             // There is no NAT/NAPT yet: ping just works, untranslated on the outside.
             Path out = g.capture(nat, outside.a());
-            assertTrue(g.exec(local, 10, "ping", "-c", "3", "-i", "0.5", "-n", "-w", "5", REMOTE).ok());
+            assertTrue(g.exec(local, 10, "ping", "-c", "3", "-i", "0.5", "-n", "-w", "5", REMOTE)
+                    .ok());
             awaitOnWire(out, "icmp.type == 0");
             g.stopCaptures();
-            String icmp = GatewayLab.tshark(out, "-Y", "icmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type");
-            assertTrue(icmp.contains(LOCAL + "\t" + REMOTE + "\t8") && icmp.contains(REMOTE + "\t" + LOCAL + "\t0"), icmp);
+            String icmp = GatewayLab.tshark(
+                    out, "-Y", "icmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type");
+            assertTrue(
+                    icmp.contains(LOCAL + "\t" + REMOTE + "\t8") && icmp.contains(REMOTE + "\t" + LOCAL + "\t0"), icmp);
 
             // An NAPT (npf's "map $ext_if dynamic $localnet -> $ext_if"): source address and port translated.
             String rule = "add rule ip nat post oifname \"" + outside.a() + "\" ip saddr 10.0.1.0/24";
-            CommandResult nft = g.exec(nat, 10, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting"
-                    + " priority 100 ; }; " + rule + " meta l4proto { tcp, udp } masquerade to :40000-49999; " + rule + " masquerade");
+            CommandResult nft = g.exec(
+                    nat,
+                    10,
+                    "nft",
+                    "add table ip nat; add chain ip nat post { type nat hook postrouting" + " priority 100 ; }; " + rule
+                            + " meta l4proto { tcp, udp } masquerade to :40000-49999; " + rule + " masquerade");
             assertTrue(nft.ok(), nft.stderr());
             out = g.capture(nat, outside.a());
-            assertTrue(g.exec(local, 10, "ping", "-c", "3", "-i", "0.5", "-n", "-w", "5", REMOTE).ok());
+            assertTrue(g.exec(local, 10, "ping", "-c", "3", "-i", "0.5", "-n", "-w", "5", REMOTE)
+                    .ok());
             g.tcpTransfer(remote, REMOTE, 4501, local, 5632);
             awaitOnWire(out, "tcp.srcport == 4501 && tcp.flags.fin == 1");
             g.stopCaptures();
-            icmp = GatewayLab.tshark(out, "-Y", "icmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type");
-            assertTrue(icmp.contains(NAT_REMOTE + "\t" + REMOTE + "\t8") && icmp.contains(REMOTE + "\t" + NAT_REMOTE + "\t0"), icmp);
+            icmp = GatewayLab.tshark(
+                    out, "-Y", "icmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type");
+            assertTrue(
+                    icmp.contains(NAT_REMOTE + "\t" + REMOTE + "\t8")
+                            && icmp.contains(REMOTE + "\t" + NAT_REMOTE + "\t0"),
+                    icmp);
             assertFalse(icmp.contains(LOCAL), icmp);
-            String tcp = GatewayLab.tshark(out, "-Y", "tcp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.dstport");
+            String tcp = GatewayLab.tshark(
+                    out, "-Y", "tcp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.dstport");
             assertTrue(tcp.contains(NAT_REMOTE + "\t" + REMOTE + "\t4501") && !tcp.contains(LOCAL), tcp);
 
             // The remote's NAT-T terminator (its gateway owns UDP 4500), then one datagram local:4500 -> remote:4500
             // opens the mapping, then the local gateway takes over local:4500.
             GatewayDaemon gr = g.gateway(remote, "");
             Path first = g.capture(nat, outside.a());
-            try (DatagramSocket s = NetnsThread.call(local, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCAL), 4500)))) {
+            try (DatagramSocket s = NetnsThread.call(
+                    local, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOCAL), 4500)))) {
                 byte[] zzz = "zzz\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 s.send(new DatagramPacket(zzz, zzz.length, new InetSocketAddress(InetAddress.getByName(REMOTE), 4500)));
             }
@@ -120,22 +131,37 @@ class GatewayNattTransportTest {
 
             // The translated port: from the first datagram on the outside, and from the NAPT's state where the
             // kernel shows it (npfctl list there, /proc/net/nf_conntrack here).
-            String seen = GatewayLab.tshark(first, "-Y", "ip.src == " + NAT_REMOTE + " && udp.dstport == 4500", "-T", "fields",
-                    "-e", "udp.srcport").strip();
+            String seen = GatewayLab.tshark(
+                            first,
+                            "-Y",
+                            "ip.src == " + NAT_REMOTE + " && udp.dstport == 4500",
+                            "-T",
+                            "fields",
+                            "-e",
+                            "udp.srcport")
+                    .strip();
             assertTrue(seen.matches("\\d+"), "the first datagram, translated, on the outside: " + seen);
             int port = Integer.parseInt(seen);
             assertTrue(port >= 40000 && port <= 49999, "translated port " + port);
             if (Files.exists(Path.of("/proc/net/nf_conntrack"))) assertEquals(port, translatedPort(g, nat));
 
             // The script's setup_sp and add_sa, through setkey over PF_KEY: silent, exit 0.
-            setkey(local, "spdadd " + LOCAL + " " + REMOTE + " any -P out ipsec esp/transport//require;\n"
-                    + "spdadd " + REMOTE + " " + LOCAL + " any -P in ipsec esp/transport//require;\n");
-            setkey(remote, "spdadd " + REMOTE + " " + NAT_REMOTE + " any -P out ipsec esp/transport//require;\n"
-                    + "spdadd " + LOCAL + " " + REMOTE + " any -P in ipsec esp/transport//require;\n");
-            setkey(local, "add " + LOCAL + " [4500] " + REMOTE + " [4500] esp-udp 10000 " + algoArgs + ";\n"
-                    + "add " + REMOTE + " [4500] " + LOCAL + " [4500] esp-udp 10001 " + algoArgs + ";\n");
-            setkey(remote, "add " + LOCAL + " [" + port + "] " + REMOTE + " [4500] esp-udp 10000 " + algoArgs + ";\n"
-                    + "add " + REMOTE + " [4500] " + NAT_REMOTE + " [" + port + "] esp-udp 10001 " + algoArgs + ";\n");
+            setkey(
+                    local,
+                    "spdadd " + LOCAL + " " + REMOTE + " any -P out ipsec esp/transport//require;\n" + "spdadd "
+                            + REMOTE + " " + LOCAL + " any -P in ipsec esp/transport//require;\n");
+            setkey(
+                    remote,
+                    "spdadd " + REMOTE + " " + NAT_REMOTE + " any -P out ipsec esp/transport//require;\n" + "spdadd "
+                            + LOCAL + " " + REMOTE + " any -P in ipsec esp/transport//require;\n");
+            setkey(
+                    local,
+                    "add " + LOCAL + " [4500] " + REMOTE + " [4500] esp-udp 10000 " + algoArgs + ";\n" + "add " + REMOTE
+                            + " [4500] " + LOCAL + " [4500] esp-udp 10001 " + algoArgs + ";\n");
+            setkey(
+                    remote,
+                    "add " + LOCAL + " [" + port + "] " + REMOTE + " [4500] esp-udp 10000 " + algoArgs + ";\n" + "add "
+                            + REMOTE + " [4500] " + NAT_REMOTE + " [" + port + "] esp-udp 10001 " + algoArgs + ";\n");
             // The kernels' routes to the peers go through the gateways' TUN devices.
             g.transportRouting(local, LOCAL, REMOTE);
             g.transportRouting(remote, REMOTE, NAT_REMOTE);
@@ -153,17 +179,59 @@ class GatewayNattTransportTest {
             awaitOnWire(remoteTun, "udp.srcport == 4502");
             g.stopCaptures();
 
-            String outsideUdp = GatewayLab.tshark(outsideCap, "-Y", "udp", "-T", "fields", "-e", "ip.src", "-e", "udp.srcport",
-                    "-e", "ip.dst", "-e", "udp.dstport", "-e", "esp.spi");
-            assertTrue(outsideUdp.contains(NAT_REMOTE + "\t" + port + "\t" + REMOTE + "\t4500\t0x00002710"), outsideUdp);
-            assertTrue(outsideUdp.contains(REMOTE + "\t4500\t" + NAT_REMOTE + "\t" + port + "\t0x00002711"), outsideUdp);
-            String insideUdp = GatewayLab.tshark(insideCap, "-Y", "udp", "-T", "fields", "-e", "ip.src", "-e", "udp.srcport",
-                    "-e", "ip.dst", "-e", "udp.dstport", "-e", "esp.spi");
+            String outsideUdp = GatewayLab.tshark(
+                    outsideCap,
+                    "-Y",
+                    "udp",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "ip.src",
+                    "-e",
+                    "udp.srcport",
+                    "-e",
+                    "ip.dst",
+                    "-e",
+                    "udp.dstport",
+                    "-e",
+                    "esp.spi");
+            assertTrue(
+                    outsideUdp.contains(NAT_REMOTE + "\t" + port + "\t" + REMOTE + "\t4500\t0x00002710"), outsideUdp);
+            assertTrue(
+                    outsideUdp.contains(REMOTE + "\t4500\t" + NAT_REMOTE + "\t" + port + "\t0x00002711"), outsideUdp);
+            String insideUdp = GatewayLab.tshark(
+                    insideCap,
+                    "-Y",
+                    "udp",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "ip.src",
+                    "-e",
+                    "udp.srcport",
+                    "-e",
+                    "ip.dst",
+                    "-e",
+                    "udp.dstport",
+                    "-e",
+                    "esp.spi");
             assertTrue(insideUdp.contains(LOCAL + "\t4500\t" + REMOTE + "\t4500\t0x00002710"), insideUdp);
             assertTrue(insideUdp.contains(REMOTE + "\t4500\t" + LOCAL + "\t4500\t0x00002711"), insideUdp);
             for (Path p : List.of(outsideCap, insideCap)) {
-                String clear = GatewayLab.tshark(p, "-Y", "ip && !(udp.port == 4500 && esp)", "-T", "fields", "-e", "frame.number",
-                        "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto");
+                String clear = GatewayLab.tshark(
+                        p,
+                        "-Y",
+                        "ip && !(udp.port == 4500 && esp)",
+                        "-T",
+                        "fields",
+                        "-e",
+                        "frame.number",
+                        "-e",
+                        "ip.src",
+                        "-e",
+                        "ip.dst",
+                        "-e",
+                        "ip.proto");
                 assertEquals("", clear.strip(), "only ESP in UDP on " + p.getFileName());
             }
 
@@ -188,8 +256,10 @@ class GatewayNattTransportTest {
             // (F_NEEDS_CSUM: the folded pseudo-header sum, here over the addresses it has now); each segment's own
             // checksum was verified before it was folded in.
             int ihl = (ip[0] & 0x0f) * 4;
-            boolean superPacket = proto == 6 && ip.length > 1400 && Bytes.u16(ip, ihl + 16)
-                    == Checksums.fold(TransportChecksum.pseudoHeaderIpv4(ip, 0, 16, 6, ip.length - ihl));
+            boolean superPacket = proto == 6
+                    && ip.length > 1400
+                    && Bytes.u16(ip, ihl + 16)
+                            == Checksums.fold(TransportChecksum.pseudoHeaderIpv4(ip, 0, 16, 6, ip.length - ihl));
             if (!superPacket) bad.add(GatewayNetbsdParityTest.describe(List.of(ip)));
         }
         assertTrue(seen > 5, "decapsulated TCP/UDP packets to " + self + ": " + seen);
@@ -202,7 +272,8 @@ class GatewayNattTransportTest {
      */
     private static void awaitOnWire(Path capture, String filter) throws Exception {
         for (int i = 0; i < 50; i++) {
-            if (!GatewayLab.tshark(capture, "-Y", filter, "-T", "fields", "-e", "frame.number").isBlank()) return;
+            if (!GatewayLab.tshark(capture, "-Y", filter, "-T", "fields", "-e", "frame.number")
+                    .isBlank()) return;
             Thread.sleep(200);
         }
     }
@@ -225,7 +296,9 @@ class GatewayNattTransportTest {
     private void setkey(String ns, String text) throws Exception {
         Path f = Files.createTempFile(dir, ns, ".setkey");
         Files.writeString(f, text);
-        assertEquals(new MainTest.Result(0, "", ""),
-                MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString()), text);
+        assertEquals(
+                new MainTest.Result(0, "", ""),
+                MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString()),
+                text);
     }
 }

@@ -34,31 +34,56 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayNegotiatedSaStrictKeysTest {
 
-    static final int AES_GCM_16 = 20;                       // SADB_X_EALG_AESGCM16
+    static final int AES_GCM_16 = 20; // SADB_X_EALG_AESGCM16
     static final String LOCAL = "10.89.0.1", PEER = "10.89.0.2";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
         boolean ok = NetnsLab.available();
-        if (!ok && "true".equals(System.getenv("CI"))) throw new AssertionError("root and iproute2 are required under CI");
+        if (!ok && "true".equals(System.getenv("CI")))
+            throw new AssertionError("root and iproute2 are required under CI");
         org.junit.jupiter.api.Assumptions.assumeTrue(ok, "needs root and iproute2 (network namespaces)");
     }
 
     Process gateway(String ns, String tag, Path state) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main",
-                "gateway", "--config", dir.resolve("gw.conf").toString(), "--pfkey", pfkey().toString(),
-                "--tun", "jipnego0", "--no-policy-guard", "--state-dir", state.toString(), "--strict-keys"));
-        return new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out").toFile())
-                .redirectError(dir.resolve(tag + ".err").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main",
+                "gateway",
+                "--config",
+                dir.resolve("gw.conf").toString(),
+                "--pfkey",
+                pfkey().toString(),
+                "--tun",
+                "jipnego0",
+                "--no-policy-guard",
+                "--state-dir",
+                state.toString(),
+                "--strict-keys"));
+        return new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve(tag + ".out").toFile())
+                .redirectError(dir.resolve(tag + ".err").toFile())
+                .start();
     }
 
-    Path pfkey() { return dir.resolve("run/pfkey"); }
+    Path pfkey() {
+        return dir.resolve("run/pfkey");
+    }
 
-    String err(String tag) { return GatewaySequenceStateRestartTest.read(dir.resolve(tag + ".err")); }
+    String err(String tag) {
+        return GatewaySequenceStateRestartTest.read(dir.resolve(tag + ".err"));
+    }
 
     boolean running(Process p, String tag) throws Exception {
         for (int i = 0; i < 600; i++) {
@@ -85,10 +110,17 @@ class GatewayNegotiatedSaStrictKeysTest {
     static PfkeyMessage gcm(int type, int spi, String src, String dst, int seq, int pid, int k) throws Exception {
         byte[] key = new byte[20];
         java.util.Arrays.fill(key, (byte) k);
-        return PfkeyMessage.of(type, Sadb.SADB_SATYPE_ESP, seq, pid, List.of(
-                new Extension.Sa(spi, 0, 0, 0, AES_GCM_16, 0), new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
-                addr(Sadb.SADB_EXT_ADDRESS_SRC, src), addr(Sadb.SADB_EXT_ADDRESS_DST, dst),
-                new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 160, key)));
+        return PfkeyMessage.of(
+                type,
+                Sadb.SADB_SATYPE_ESP,
+                seq,
+                pid,
+                List.of(
+                        new Extension.Sa(spi, 0, 0, 0, AES_GCM_16, 0),
+                        new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
+                        addr(Sadb.SADB_EXT_ADDRESS_SRC, src),
+                        addr(Sadb.SADB_EXT_ADDRESS_DST, dst),
+                        new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 160, key)));
     }
 
     @Test
@@ -102,26 +134,41 @@ class GatewayNegotiatedSaStrictKeysTest {
             try {
                 assertTrue(running(gw, "gw1"), err("gw1"));
                 try (PfkeyClient iked = PfkeyClient.connect(pfkey())) {
-                    iked.register(Sadb.SADB_SATYPE_ESP);                 // "I am a key-management daemon for ESP"
-                    PfkeyMessage spi = iked.request(PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP,
-                            iked.nextSeq(), iked.pid(), List.of(new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
-                                    addr(Sadb.SADB_EXT_ADDRESS_SRC, PEER), addr(Sadb.SADB_EXT_ADDRESS_DST, LOCAL),
+                    iked.register(Sadb.SADB_SATYPE_ESP); // "I am a key-management daemon for ESP"
+                    PfkeyMessage spi = iked.request(PfkeyMessage.of(
+                            Sadb.SADB_GETSPI,
+                            Sadb.SADB_SATYPE_ESP,
+                            iked.nextSeq(),
+                            iked.pid(),
+                            List.of(
+                                    new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
+                                    addr(Sadb.SADB_EXT_ADDRESS_SRC, PEER),
+                                    addr(Sadb.SADB_EXT_ADDRESS_DST, LOCAL),
                                     new Extension.SpiRange(0xc0000000, 0xcfffffff))));
                     inbound = spi.sa().orElseThrow().spi();
-                    assertEquals(0, iked.request(gcm(Sadb.SADB_UPDATE, inbound, PEER, LOCAL, spi.seq(), iked.pid(), 1))
-                            .errno(), "the inbound SA (GETSPI + UPDATE)");
-                    assertEquals(0, iked.request(gcm(Sadb.SADB_ADD, 0x5001, LOCAL, PEER, iked.nextSeq(), iked.pid(), 2))
-                            .errno(), "the outbound SA (ADD from the registered socket)");
+                    assertEquals(
+                            0,
+                            iked.request(gcm(Sadb.SADB_UPDATE, inbound, PEER, LOCAL, spi.seq(), iked.pid(), 1))
+                                    .errno(),
+                            "the inbound SA (GETSPI + UPDATE)");
+                    assertEquals(
+                            0,
+                            iked.request(gcm(Sadb.SADB_ADD, 0x5001, LOCAL, PEER, iked.nextSeq(), iked.pid(), 2))
+                                    .errno(),
+                            "the outbound SA (ADD from the registered socket)");
                 }
                 // the same kind of ADD from a socket that is not a key-management daemon: refused as before
                 try (PfkeyClient plain = PfkeyClient.connect(pfkey())) {
-                    PfkeyException e = assertThrows(PfkeyException.class,
-                            () -> plain.request(gcm(Sadb.SADB_ADD, 0x5002, LOCAL, PEER, plain.nextSeq(), plain.pid(), 3)));
+                    PfkeyException e = assertThrows(
+                            PfkeyException.class,
+                            () -> plain.request(
+                                    gcm(Sadb.SADB_ADD, 0x5002, LOCAL, PEER, plain.nextSeq(), plain.pid(), 3)));
                     assertEquals(Errno.EPERM, e.errno());
                 }
                 Path cmds = dir.resolve("add.conf");
-                Files.writeString(cmds, "add " + LOCAL + " " + PEER + " esp 0x5003 -E aes-gcm-16 "
-                        + GatewayEndToEndTest.K_BA + " ;\n");
+                Files.writeString(
+                        cmds,
+                        "add " + LOCAL + " " + PEER + " esp 0x5003 -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n");
                 MainTest.Result r = MainTest.run("setkey", "--pfkey", pfkey().toString(), "-f", cmds.toString());
                 assertTrue((r.err() + r.out()).contains("Operation not permitted"), r.toString());
 
@@ -131,9 +178,12 @@ class GatewayNegotiatedSaStrictKeysTest {
                 assertFalse(d.contains("5002") || d.contains("5003"), d);
                 for (int i = 0; i < 100 && !err("gw1").contains("spi 0x5003"); i++) Thread.sleep(50);
                 String e = err("gw1");
-                assertTrue(e.contains("refused (--strict-keys): esp SA spi 0x5002")
-                        && e.contains("refused (--strict-keys): esp SA spi 0x5003"), e);
-                assertFalse(e.contains("spi 0x" + Integer.toHexString(inbound)) || e.contains("spi 0x5001"),
+                assertTrue(
+                        e.contains("refused (--strict-keys): esp SA spi 0x5002")
+                                && e.contains("refused (--strict-keys): esp SA spi 0x5003"),
+                        e);
+                assertFalse(
+                        e.contains("spi 0x" + Integer.toHexString(inbound)) || e.contains("spi 0x5001"),
                         "nothing said about the negotiated SAs\n" + e);
                 assertFalse(e.contains("WARNING"), e);
             } finally {
@@ -141,14 +191,36 @@ class GatewayNegotiatedSaStrictKeysTest {
             }
 
             // the negotiated SAs died with the SAD: no state was written for them, so nothing carries over
-            try (SequenceStore s = SequenceStore.open(state, m -> { })) {
+            try (SequenceStore s = SequenceStore.open(state, m -> {})) {
                 byte[] k1 = new byte[20], k2 = new byte[20];
                 java.util.Arrays.fill(k1, (byte) 1);
                 java.util.Arrays.fill(k2, (byte) 2);
-                assertFalse(s.table().knows(s.table().identity(Sadb.SADB_SATYPE_ESP, inbound, InetAddress.getByName(PEER),
-                        InetAddress.getByName(LOCAL), AES_GCM_16, k1, 0, null)), "no record of the inbound SA");
-                assertFalse(s.table().knows(s.table().identity(Sadb.SADB_SATYPE_ESP, 0x5001, InetAddress.getByName(LOCAL),
-                        InetAddress.getByName(PEER), AES_GCM_16, k2, 0, null)), "no record of the outbound SA");
+                assertFalse(
+                        s.table()
+                                .knows(s.table()
+                                        .identity(
+                                                Sadb.SADB_SATYPE_ESP,
+                                                inbound,
+                                                InetAddress.getByName(PEER),
+                                                InetAddress.getByName(LOCAL),
+                                                AES_GCM_16,
+                                                k1,
+                                                0,
+                                                null)),
+                        "no record of the inbound SA");
+                assertFalse(
+                        s.table()
+                                .knows(s.table()
+                                        .identity(
+                                                Sadb.SADB_SATYPE_ESP,
+                                                0x5001,
+                                                InetAddress.getByName(LOCAL),
+                                                InetAddress.getByName(PEER),
+                                                AES_GCM_16,
+                                                k2,
+                                                0,
+                                                null)),
+                        "no record of the outbound SA");
             }
             Process again = gateway(ns, "gw2", state);
             try {

@@ -23,9 +23,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GatewayNetbsdCasesTest {
 
     static final String SHA1_AB = "0x" + "41".repeat(20), SHA1_BA = "0x" + "42".repeat(20);
-    static final String ESP_AB = "-E rijndael-cbc 0x" + "51".repeat(16), ESP_BA = "-E rijndael-cbc 0x" + "52".repeat(16);
+    static final String ESP_AB = "-E rijndael-cbc 0x" + "51".repeat(16),
+            ESP_BA = "-E rijndael-cbc 0x" + "52".repeat(16);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndNft() throws Exception {
@@ -34,23 +36,30 @@ class GatewayNetbsdCasesTest {
 
     /** Packets of the capture between {@code x} and {@code y} (either way), link noise left out. */
     static List<byte[]> between(Path pcap, String x, String y) throws Exception {
-        byte[] a = java.net.InetAddress.ofLiteral(x).getAddress(), b = java.net.InetAddress.ofLiteral(y).getAddress();
-        return GatewayNetbsdParityTest.packets(pcap).stream().filter(p -> !GatewayNetbsdParityTest.linkNoise(p)).filter(p -> {
-            boolean v6 = (p[0] & 0xf0) == 0x60;
-            if (v6 != (a.length == 16)) return false;
-            int at = v6 ? 8 : 12, len = a.length;
-            byte[] s = Arrays.copyOfRange(p, at, at + len), d = Arrays.copyOfRange(p, at + len, at + 2 * len);
-            return Arrays.equals(s, a) && Arrays.equals(d, b) || Arrays.equals(s, b) && Arrays.equals(d, a);
-        }).toList();
+        byte[] a = java.net.InetAddress.ofLiteral(x).getAddress(),
+                b = java.net.InetAddress.ofLiteral(y).getAddress();
+        return GatewayNetbsdParityTest.packets(pcap).stream()
+                .filter(p -> !GatewayNetbsdParityTest.linkNoise(p))
+                .filter(p -> {
+                    boolean v6 = (p[0] & 0xf0) == 0x60;
+                    if (v6 != (a.length == 16)) return false;
+                    int at = v6 ? 8 : 12, len = a.length;
+                    byte[] s = Arrays.copyOfRange(p, at, at + len), d = Arrays.copyOfRange(p, at + len, at + 2 * len);
+                    return Arrays.equals(s, a) && Arrays.equals(d, b) || Arrays.equals(s, b) && Arrays.equals(d, a);
+                })
+                .toList();
     }
 
     /** How many packets of {@code ps} go from {@code src} with protocol {@code proto}. */
     static long count(List<byte[]> ps, String src, int proto) {
         byte[] s = java.net.InetAddress.ofLiteral(src).getAddress();
-        return ps.stream().filter(p -> GatewayNetbsdParityTest.protocol(p) == proto).filter(p -> {
-            int at = (p[0] & 0xf0) == 0x60 ? 8 : 12;
-            return Arrays.equals(Arrays.copyOfRange(p, at, at + s.length), s);
-        }).count();
+        return ps.stream()
+                .filter(p -> GatewayNetbsdParityTest.protocol(p) == proto)
+                .filter(p -> {
+                    int at = (p[0] & 0xf0) == 0x60 ? 8 : 12;
+                    return Arrays.equals(Arrays.copyOfRange(p, at, at + s.length), s);
+                })
+                .count();
     }
 
     /**
@@ -66,8 +75,8 @@ class GatewayNetbsdCasesTest {
         String ga = o6 ? "fd82::1" : "10.82.0.1", gb = o6 ? "fd82::2" : "10.82.0.2", plen = o6 ? "/64" : "/24";
         String ia = i6 ? "fd10:1::1" : "10.10.1.1", ib = i6 ? "fd10:2::1" : "10.10.2.1";
         String na = i6 ? "fd10:1::/64" : "10.10.1.0/24", nb = i6 ? "fd10:2::/64" : "10.10.2.0/24";
-        String sas = "add " + ga + " " + gb + " ah 10000 -m tunnel -A hmac-sha1 " + SHA1_AB + ";\n"
-                + "add " + gb + " " + ga + " ah 10001 -m tunnel -A hmac-sha1 " + SHA1_BA + ";\n";
+        String sas = "add " + ga + " " + gb + " ah 10000 -m tunnel -A hmac-sha1 " + SHA1_AB + ";\n" + "add " + gb + " "
+                + ga + " ah 10001 -m tunnel -A hmac-sha1 " + SHA1_BA + ";\n";
         String ab = "ah/tunnel/" + ga + "-" + gb + "/require", ba = "ah/tunnel/" + gb + "-" + ga + "/require";
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace(), b = g.lab.namespace();
@@ -76,10 +85,14 @@ class GatewayNetbsdCasesTest {
             g.lab.address(b, v.b(), gb + plen);
             g.lab.address(a, "lo", ia + (i6 ? "/128" : "/32"));
             g.lab.address(b, "lo", ib + (i6 ? "/128" : "/32"));
-            GatewayDaemon da = g.gateway(a, sas + "spdadd " + na + " " + nb + " any -P out ipsec " + ab + ";\n"
-                    + "spdadd " + nb + " " + na + " any -P in ipsec " + ba + ";\n");
-            GatewayDaemon db = g.gateway(b, sas + "spdadd " + nb + " " + na + " any -P out ipsec " + ba + ";\n"
-                    + "spdadd " + na + " " + nb + " any -P in ipsec " + ab + ";\n");
+            GatewayDaemon da = g.gateway(
+                    a,
+                    sas + "spdadd " + na + " " + nb + " any -P out ipsec " + ab + ";\n" + "spdadd " + nb + " " + na
+                            + " any -P in ipsec " + ba + ";\n");
+            GatewayDaemon db = g.gateway(
+                    b,
+                    sas + "spdadd " + nb + " " + na + " any -P out ipsec " + ba + ";\n" + "spdadd " + na + " " + nb
+                            + " any -P in ipsec " + ab + ";\n");
             g.lab.route(a, nb, "dev", "jipsec0", "src", ia);
             g.lab.route(b, na, "dev", "jipsec0", "src", ib);
             Path pcap = g.capture(b, v.b());
@@ -95,7 +108,8 @@ class GatewayNetbsdCasesTest {
                 assertEquals(ipip, p[GatewayNetbsdParityTest.headerLength(p)] & 0xff, "AH carries IP-in-IP\n" + text);
             }
             assertTrue(count(wire, ga, 51) >= 2 && count(wire, gb, 51) >= 2, "AH both ways\n" + text);
-            for (GatewayDaemon d : List.of(da, db)) assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
+            for (GatewayDaemon d : List.of(da, db))
+                assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
         }
     }
 
@@ -113,10 +127,10 @@ class GatewayNetbsdCasesTest {
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), local + plen);
             g.lab.address(b, v.b(), peer + plen);
-            String sp = "spdadd " + local + " " + peer + " any -P out ipsec ah/transport//require;\n"
-                    + "spdadd " + peer + " " + local + " any -P in ipsec ah/transport//require;\n";
-            String spB = "spdadd " + peer + " " + local + " any -P out ipsec ah/transport//require;\n"
-                    + "spdadd " + local + " " + peer + " any -P in ipsec ah/transport//require;\n";
+            String sp = "spdadd " + local + " " + peer + " any -P out ipsec ah/transport//require;\n" + "spdadd " + peer
+                    + " " + local + " any -P in ipsec ah/transport//require;\n";
+            String spB = "spdadd " + peer + " " + local + " any -P out ipsec ah/transport//require;\n" + "spdadd "
+                    + local + " " + peer + " any -P in ipsec ah/transport//require;\n";
             g.gateway(a, sp);
             g.gateway(b, spB);
             g.transportRouting(a, local, peer);
@@ -151,8 +165,9 @@ class GatewayNetbsdCasesTest {
             String cfgA = "", cfgB = "";
             if (!proto.equals("none")) {
                 boolean esp = proto.equals("esp");
-                String sas = "add " + local + " " + peer + " " + proto + " 10000 " + (esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB) + ";\n"
-                        + "add " + peer + " " + local + " " + proto + " 10001 " + (esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA) + ";\n";
+                String sas = "add " + local + " " + peer + " " + proto + " 10000 "
+                        + (esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB) + ";\n" + "add " + peer + " " + local + " " + proto
+                        + " 10001 " + (esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA) + ";\n";
                 cfgA = sas + "spdadd " + local + " " + peer + " any -P out ipsec " + proto + "/transport//require;\n";
                 cfgB = sas + "spdadd " + peer + " " + local + " any -P out ipsec " + proto + "/transport//require;\n";
             }
@@ -168,12 +183,19 @@ class GatewayNetbsdCasesTest {
             g.stopCaptures();
             List<byte[]> wire = between(pcap, local, peer);
             String text = GatewayNetbsdParityTest.describe(wire);
-            int p = switch (proto) { case "esp" -> 50; case "ah" -> 51; default -> 6; };
-            assertTrue(count(wire, local, p) > 0 && count(wire, peer, p) > 0, "local > peer and peer > local: " + p + "\n" + text);
+            int p = switch (proto) {
+                case "esp" -> 50;
+                case "ah" -> 51;
+                default -> 6;
+            };
+            assertTrue(
+                    count(wire, local, p) > 0 && count(wire, peer, p) > 0,
+                    "local > peer and peer > local: " + p + "\n" + text);
             if (p != 6) {
                 assertEquals(0, count(wire, local, 6) + count(wire, peer, 6), "no TCP in clear\n" + text);
             }
-            for (GatewayDaemon d : List.of(da, db)) assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
+            for (GatewayDaemon d : List.of(da, db))
+                assertTrue(d.status().contains("in_polvio=0 out_polvio=0"), d.status());
         }
     }
 
@@ -188,25 +210,32 @@ class GatewayNetbsdCasesTest {
         boolean v6 = family == 6;
         String local = v6 ? "fd85::1" : "10.85.0.1", peer = v6 ? "fd85::2" : "10.85.0.2", plen = v6 ? "/64" : "/24";
         boolean esp = proto.equals("esp");
-        String sas = "add " + local + " " + peer + " " + proto + " 10000 -lh 3 -ls 2 " + (esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB) + ";\n"
-                + "add " + peer + " " + local + " " + proto + " 10001 -lh 3 -ls 2 " + (esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA) + ";\n";
+        String sas = "add " + local + " " + peer + " " + proto + " 10000 -lh 3 -ls 2 "
+                + (esp ? ESP_AB : "-A hmac-sha1 " + SHA1_AB) + ";\n" + "add " + peer + " " + local + " " + proto
+                + " 10001 -lh 3 -ls 2 " + (esp ? ESP_BA : "-A hmac-sha1 " + SHA1_BA) + ";\n";
         String req = proto + "/transport//require";
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace(), b = g.lab.namespace();
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), local + plen);
             g.lab.address(b, v.b(), peer + plen);
-            GatewayDaemon da = g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec " + req + ";\n"
-                    + "spdadd " + peer + " " + local + " any -P in ipsec " + req + ";\n");
-            g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec " + req + ";\n"
-                    + "spdadd " + local + " " + peer + " any -P in ipsec " + req + ";\n");
+            GatewayDaemon da = g.gateway(
+                    a,
+                    sas + "spdadd " + local + " " + peer + " any -P out ipsec " + req + ";\n" + "spdadd " + peer + " "
+                            + local + " any -P in ipsec " + req + ";\n");
+            g.gateway(
+                    b,
+                    sas + "spdadd " + peer + " " + local + " any -P out ipsec " + req + ";\n" + "spdadd " + local + " "
+                            + peer + " any -P in ipsec " + req + ";\n");
             g.transportRouting(a, local, peer);
             g.transportRouting(b, peer, local);
             CommandResult ping = g.exec(a, 20, "ping", "-c", "1", "-n", "-w", "3", peer);
             assertTrue(ping.ok(), ping.stdout() + g.logs + da.status());
             String dump = "";
-            for (int i = 0; i < 100; i++) {                        // hard lifetime 3 s: gone within a few ticks
-                dump = MainTest.run("setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-D").out();
+            for (int i = 0; i < 100; i++) { // hard lifetime 3 s: gone within a few ticks
+                dump = MainTest.run(
+                                "setkey", "--pfkey", dir.resolve(a + ".pfkey").toString(), "-D")
+                        .out();
                 if (dump.equals("No SAD entries.\n")) break;
                 Thread.sleep(100);
             }
@@ -246,13 +275,18 @@ class GatewayNetbsdCasesTest {
             g.lab.ip(r, ipv, "route", "add", "default", "via", fr);
             g.lab.route(f, liNet, "via", lf);
             g.lab.route(f, riNet, "via", rf);
-            String sas = "add " + li + " " + fr + " esp 10000 " + ESP_AB + " -A hmac-sha1 " + SHA1_AB + ";\n"
-                    + "add " + fr + " " + li + " esp 10001 " + ESP_BA + " -A hmac-sha1 " + SHA1_BA + ";\n";
-            String out = "ipsec esp/tunnel/" + li + "-" + fr + "/require", back = "ipsec esp/tunnel/" + fr + "-" + li + "/require";
-            GatewayDaemon dl = g.gateway(l, sas + "spdadd " + liNet + "[any] " + riNet + "[1234] tcp -P out " + out + ";\n"
-                    + "spdadd " + riNet + "[1234] " + liNet + "[any] tcp -P in " + back + ";\n");
-            GatewayDaemon df = g.gateway(f, sas + "spdadd " + riNet + "[1234] " + liNet + "[any] tcp -P out " + back + ";\n"
-                    + "spdadd " + liNet + "[any] " + riNet + "[1234] tcp -P in " + out + ";\n");
+            String sas = "add " + li + " " + fr + " esp 10000 " + ESP_AB + " -A hmac-sha1 " + SHA1_AB + ";\n" + "add "
+                    + fr + " " + li + " esp 10001 " + ESP_BA + " -A hmac-sha1 " + SHA1_BA + ";\n";
+            String out = "ipsec esp/tunnel/" + li + "-" + fr + "/require",
+                    back = "ipsec esp/tunnel/" + fr + "-" + li + "/require";
+            GatewayDaemon dl = g.gateway(
+                    l,
+                    sas + "spdadd " + liNet + "[any] " + riNet + "[1234] tcp -P out " + out + ";\n" + "spdadd " + riNet
+                            + "[1234] " + liNet + "[any] tcp -P in " + back + ";\n");
+            GatewayDaemon df = g.gateway(
+                    f,
+                    sas + "spdadd " + riNet + "[1234] " + liNet + "[any] tcp -P out " + back + ";\n" + "spdadd " + liNet
+                            + "[any] " + riNet + "[1234] tcp -P in " + out + ";\n");
             // each gateway's traffic towards the other side's subnet through its TUN; the daemons' own packets
             // (marked) and everything else by the main table
             g.lab.ip(l, ipv, "rule", "add", "not", "fwmark", "0x99", "table", "99", "pref", "100");
@@ -267,12 +301,14 @@ class GatewayNetbsdCasesTest {
             g.stopCaptures();
             int icmp = v6 ? 58 : 1;
             List<byte[]> lw = between(local, li, ri), rw = between(remote, li, ri), tunnel = between(local, li, fr);
-            String text = "L-F:\n" + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(local))
-                    + "F-R:\n" + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(remote));
+            String text = "L-F:\n" + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(local)) + "F-R:\n"
+                    + GatewayNetbsdParityTest.describe(GatewayNetbsdParityTest.packets(remote));
             assertTrue(count(lw, li, icmp) > 0 && count(lw, ri, icmp) > 0, "ICMP both ways between L and F\n" + text);
             assertTrue(count(rw, li, icmp) > 0 && count(rw, ri, icmp) > 0, "ICMP both ways between F and R\n" + text);
-            assertEquals(0, count(lw, li, 6) + count(lw, ri, 6), "no TCP to port 1234 in clear between L and F\n" + text);
-            assertTrue(count(tunnel, li, 50) > 0 && count(tunnel, fr, 50) > 0, "LI > FR: ESP and FR > LI: ESP\n" + text);
+            assertEquals(
+                    0, count(lw, li, 6) + count(lw, ri, 6), "no TCP to port 1234 in clear between L and F\n" + text);
+            assertTrue(
+                    count(tunnel, li, 50) > 0 && count(tunnel, fr, 50) > 0, "LI > FR: ESP and FR > LI: ESP\n" + text);
             assertTrue(count(rw, li, 6) > 0 && count(rw, ri, 6) > 0, "TCP both ways between F and R\n" + text);
         }
     }
@@ -299,20 +335,27 @@ class GatewayNetbsdCasesTest {
             g.transportRouting(a, local, peer);
             g.transportRouting(b, peer, local);
             for (String[] node : new String[][] {{a, local, peer}, {b, peer, local}}) {
-                String sp = "spdadd " + node[1] + " " + node[2] + " any -P out ipsec " + proto + "/transport//require;\n";
-                String update = "update " + local + " " + peer + " " + proto + " 10000 " + ab + ";\n"
-                        + "update " + peer + " " + local + " " + proto + " 10001 " + ba + ";\n";
+                String sp =
+                        "spdadd " + node[1] + " " + node[2] + " any -P out ipsec " + proto + "/transport//require;\n";
+                String update = "update " + local + " " + peer + " " + proto + " 10000 " + ab + ";\n" + "update " + peer
+                        + " " + local + " " + proto + " 10001 " + ba + ";\n";
                 String text = switch (kind) {
-                    case "getspi" -> "getspi " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100;\n"
-                            + "getspi " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100;\n" + sp + update;
-                    default -> "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n"
-                            + "add " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n" + sp
-                            + (kind.equals("sa") ? update
-                                    : "spdupdate " + node[1] + " " + node[2] + " any -P out ipsec " + proto + "/transport//require;\n");
+                    case "getspi" ->
+                        "getspi " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100;\n" + "getspi " + peer
+                                + " " + local + " " + proto + " 10001 -lh 100 -ls 100;\n" + sp + update;
+                    default ->
+                        "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n"
+                                + "add " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n"
+                                + sp
+                                + (kind.equals("sa")
+                                        ? update
+                                        : "spdupdate " + node[1] + " " + node[2] + " any -P out ipsec " + proto
+                                                + "/transport//require;\n");
                 };
                 Path f = dir.resolve(node[0] + ".setup");
                 java.nio.file.Files.writeString(f, text);
-                MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve(node[0] + ".pfkey").toString(), "-f", f.toString());
+                MainTest.Result r = MainTest.run(
+                        "setkey", "--pfkey", dir.resolve(node[0] + ".pfkey").toString(), "-f", f.toString());
                 assertEquals(new MainTest.Result(0, "", ""), r, text);
             }
             Path pcap = g.capture(b, v.b());
@@ -327,7 +370,10 @@ class GatewayNetbsdCasesTest {
             for (byte[] pk : wire) {
                 if (GatewayNetbsdParityTest.protocol(pk) != p) continue;
                 int at = GatewayNetbsdParityTest.headerLength(pk) + (esp ? 0 : 4);
-                long spi = ((pk[at] & 0xffL) << 24) | ((pk[at + 1] & 0xff) << 16) | ((pk[at + 2] & 0xff) << 8) | (pk[at + 3] & 0xff);
+                long spi = ((pk[at] & 0xffL) << 24)
+                        | ((pk[at + 1] & 0xff) << 16)
+                        | ((pk[at + 2] & 0xff) << 8)
+                        | (pk[at + 3] & 0xff);
                 assertEquals((pk[12] & 0xff) == 10 && pk[15] == 1 ? 10000 : 10001, spi, text);
             }
         }
@@ -353,10 +399,14 @@ class GatewayNetbsdCasesTest {
             g.lab.address(b, v.b(), peer + "/24");
             g.lab.address(b, v.b(), peer2 + "/24");
             // setup_sp $proto "$algo_args" $ip_local 0.0.0.0/0, run on each node with its own order of the two
-            g.gateway(a, "spdadd " + local + " 0.0.0.0/0 any -P out ipsec " + req + ";\n"
-                    + "spdadd 0.0.0.0/0 " + local + " any -P in ipsec " + req + ";\n");
-            g.gateway(b, "spdadd 0.0.0.0/0 " + local + " any -P out ipsec " + req + ";\n"
-                    + "spdadd " + local + " 0.0.0.0/0 any -P in ipsec " + req + ";\n");
+            g.gateway(
+                    a,
+                    "spdadd " + local + " 0.0.0.0/0 any -P out ipsec " + req + ";\n" + "spdadd 0.0.0.0/0 " + local
+                            + " any -P in ipsec " + req + ";\n");
+            g.gateway(
+                    b,
+                    "spdadd 0.0.0.0/0 " + local + " any -P out ipsec " + req + ";\n" + "spdadd " + local
+                            + " 0.0.0.0/0 any -P in ipsec " + req + ";\n");
             g.transportRouting(a, local, peer, peer2);
             g.transportRouting(b, peer, local);
             assertFalse(ping(g, a, peer), "no SA: " + peer);
@@ -368,9 +418,15 @@ class GatewayNetbsdCasesTest {
             assertTrue(ping(g, a, peer), peer);
             assertTrue(ping(g, a, peer2), "SAs for " + peer2 + "\n" + g.logs);
             for (String ns : List.of(a, b)) {
-                String dp = MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-D", "-P").out();
+                String dp = MainTest.run(
+                                "setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-D", "-P")
+                        .out();
                 assertTrue(dp.contains(req), dp);
-                assertFalse(java.util.regex.Pattern.compile(proto + "/transport/.+-.+/require").matcher(dp).find(), dp);
+                assertFalse(
+                        java.util.regex.Pattern.compile(proto + "/transport/.+-.+/require")
+                                .matcher(dp)
+                                .find(),
+                        dp);
             }
         }
     }
@@ -392,8 +448,16 @@ class GatewayNetbsdCasesTest {
      * lifetime ends: 3 s for 10020, 6 s for 10010) the next newest, down to 10000.
      */
     @ParameterizedTest(name = "{0} preferred {1} {2}")
-    @CsvSource({"esp,new,delete", "esp,old,delete", "ah,new,delete", "ah,old,delete", "esp,new,timeout", "esp,old,timeout",
-        "ah,new,timeout", "ah,old,timeout"})
+    @CsvSource({
+        "esp,new,delete",
+        "esp,old,delete",
+        "ah,new,delete",
+        "ah,old,delete",
+        "esp,new,timeout",
+        "esp,old,timeout",
+        "ah,new,timeout",
+        "ah,old,timeout"
+    })
     void ipsecSpi(String proto, String preferred, String method) throws Exception {
         String local = "10.88.0.1", peer = "10.88.0.2";
         boolean esp = proto.equals("esp"), old = preferred.equals("old"), delete = method.equals("delete");
@@ -403,10 +467,12 @@ class GatewayNetbsdCasesTest {
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), local + "/24");
             g.lab.address(b, v.b(), peer + "/24");
-            String sas = "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n"
-                    + "add " + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n";
-            GatewayDaemon da = g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec " + proto + "/transport//require;\n");
-            GatewayDaemon db = g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec " + proto + "/transport//require;\n");
+            String sas = "add " + local + " " + peer + " " + proto + " 10000 -lh 100 -ls 100 " + ab + ";\n" + "add "
+                    + peer + " " + local + " " + proto + " 10001 -lh 100 -ls 100 " + ba + ";\n";
+            GatewayDaemon da = g.gateway(
+                    a, sas + "spdadd " + local + " " + peer + " any -P out ipsec " + proto + "/transport//require;\n");
+            GatewayDaemon db = g.gateway(
+                    b, sas + "spdadd " + peer + " " + local + " any -P out ipsec " + proto + "/transport//require;\n");
             if (old) {
                 for (GatewayDaemon d : List.of(da, db)) d.engine().sysctl().write("net.key.prefered_oldsa", 1);
             }
@@ -426,14 +492,18 @@ class GatewayNetbsdCasesTest {
     }
 
     /** delete_sa, or wait_sa_disappeared (at most 10 s) for SPI {@code spi} on both nodes. */
-    private void goneSa(String a, String b, String proto, String local, String peer, int spi, boolean delete) throws Exception {
+    private void goneSa(String a, String b, String proto, String local, String peer, int spi, boolean delete)
+            throws Exception {
         for (String ns : List.of(a, b)) {
             String pfkey = dir.resolve(ns + ".pfkey").toString();
             if (delete) {
                 Path f = dir.resolve(ns + "-" + spi + ".del");
-                java.nio.file.Files.writeString(f, "delete " + local + " " + peer + " " + proto + " " + spi + ";\n"
-                        + "delete " + peer + " " + local + " " + proto + " " + (spi + 1) + ";\n");
-                assertEquals(new MainTest.Result(0, "", ""), MainTest.run("setkey", "--pfkey", pfkey, "-f", f.toString()));
+                java.nio.file.Files.writeString(
+                        f,
+                        "delete " + local + " " + peer + " " + proto + " " + spi + ";\n" + "delete " + peer + " "
+                                + local + " " + proto + " " + (spi + 1) + ";\n");
+                assertEquals(
+                        new MainTest.Result(0, "", ""), MainTest.run("setkey", "--pfkey", pfkey, "-f", f.toString()));
             } else {
                 String dump = "";
                 for (int i = 0; i < 100; i++) {
@@ -447,8 +517,9 @@ class GatewayNetbsdCasesTest {
     }
 
     /** A ping, then check_packet_spi: "local > peer: PROTO(spi=SPI" and "peer > local: PROTO(spi=SPI+1". */
-    private void checkPacketSpi(GatewayLab g, String a, String b, String dev, String local, String peer, int proto,
-                                int spi) throws Exception {
+    private void checkPacketSpi(
+            GatewayLab g, String a, String b, String dev, String local, String peer, int proto, int spi)
+            throws Exception {
         Path pcap = g.capture(b, dev);
         boolean ok = ping(g, a, peer);
         Thread.sleep(300);
@@ -460,7 +531,10 @@ class GatewayNetbsdCasesTest {
         for (byte[] pk : wire) {
             if (GatewayNetbsdParityTest.protocol(pk) != proto) continue;
             int at = GatewayNetbsdParityTest.headerLength(pk) + (proto == 50 ? 0 : 4);
-            long s = ((pk[at] & 0xffL) << 24) | ((pk[at + 1] & 0xff) << 16) | ((pk[at + 2] & 0xff) << 8) | (pk[at + 3] & 0xff);
+            long s = ((pk[at] & 0xffL) << 24)
+                    | ((pk[at + 1] & 0xff) << 16)
+                    | ((pk[at + 2] & 0xff) << 8)
+                    | (pk[at + 3] & 0xff);
             boolean fromLocal = (pk[15] & 0xff) == 1;
             if (fromLocal && s == spi) out = true;
             if (!fromLocal && s == spi + 1) back = true;
@@ -468,14 +542,17 @@ class GatewayNetbsdCasesTest {
         assertTrue(out && back, "SPIs " + spi + " and " + (spi + 1) + " on the wire\n" + text);
     }
 
-    private void addSas(String a, String b, String proto, String local, String peer, int spi, String ab, String ba,
-                        int lifetime) throws Exception {
-        String text = "add " + local + " " + peer + " " + proto + " " + spi + " -lh " + lifetime + " -ls " + lifetime + " " + ab + ";\n"
-                + "add " + peer + " " + local + " " + proto + " " + (spi + 1) + " -lh " + lifetime + " -ls " + lifetime + " " + ba + ";\n";
+    private void addSas(
+            String a, String b, String proto, String local, String peer, int spi, String ab, String ba, int lifetime)
+            throws Exception {
+        String text = "add " + local + " " + peer + " " + proto + " " + spi + " -lh " + lifetime + " -ls " + lifetime
+                + " " + ab + ";\n" + "add " + peer + " " + local + " " + proto + " " + (spi + 1) + " -lh " + lifetime
+                + " -ls " + lifetime + " " + ba + ";\n";
         for (String ns : List.of(a, b)) {
             Path f = dir.resolve(ns + "-" + spi + ".sa");
             java.nio.file.Files.writeString(f, text);
-            assertEquals(new MainTest.Result(0, "", ""),
+            assertEquals(
+                    new MainTest.Result(0, "", ""),
                     MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString()));
         }
     }

@@ -29,7 +29,8 @@ class GatewayNoTunSignalsTest {
     static final String SA2 = "add 10.86.0.2 10.86.0.1 esp 0x1002 -m transport -r 8 -E aes-gcm-16 "
             + GatewayEndToEndTest.K_BA + " ;\nspdadd 10.86.0.2 10.86.0.1 any -P in ipsec esp/transport//require ;\n";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void sighupReloadsWhatChangedAndSigusr1PrintsCountersWithoutADataPlane() throws Exception {
@@ -38,10 +39,21 @@ class GatewayNoTunSignalsTest {
         Path pfkey = dir.resolve("run/pfkey");
         Path out = dir.resolve("out"), err = dir.resolve("err");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--no-tun", "--config",
-                conf.toString(), "--pfkey", pfkey.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.jipsec.cli.Main",
+                        "gateway",
+                        "--no-tun",
+                        "--config",
+                        conf.toString(),
+                        "--pfkey",
+                        pfkey.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try {
             waitFor(() -> read(out).contains("(no data plane)"), p, err);
             PfkeyClient listener = PfkeyClient.connect(pfkey);
@@ -50,10 +62,15 @@ class GatewayNoTunSignalsTest {
             Files.writeString(conf, SA1 + SA2);
             signal("HUP", p);
             waitFor(() -> read(err).contains("reload: configuration applied"), p, err);
-            assertTrue(read(err).contains("reload: configuration applied: kept 1 SAs and 1 policies, removed 0 SAs and "
-                    + "0 policies, added 1 SAs and 1 policies; now 2 SAs, 2 policies"), read(err));
+            assertTrue(
+                    read(err)
+                            .contains("reload: configuration applied: kept 1 SAs and 1 policies, removed 0 SAs and "
+                                    + "0 policies, added 1 SAs and 1 policies; now 2 SAs, 2 policies"),
+                    read(err));
             List<PfkeyMessage> seen = GatewayReloadBroadcastTest.take(heard, 2, false);
-            assertEquals(List.of(Sadb.SADB_ADD, Sadb.SADB_X_SPDADD), seen.stream().map(PfkeyMessage::type).toList());
+            assertEquals(
+                    List.of(Sadb.SADB_ADD, Sadb.SADB_X_SPDADD),
+                    seen.stream().map(PfkeyMessage::type).toList());
             assertEquals(0x1002, seen.get(0).sa().orElseThrow().spi());
             MainTest.Result dump = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-D");
             assertTrue(dump.out().contains("(0x00001001)") && dump.out().contains("(0x00001002)"), dump.out());
@@ -61,8 +78,12 @@ class GatewayNoTunSignalsTest {
             var before = GatewayReloadKeepsStateTest.dumps(pfkey);
             Files.delete(conf);
             signal("HUP", p);
-            waitFor(() -> read(err).contains("reload: configuration refused, nothing changed: " + conf
-                    + ": No such file or directory"), p, err);
+            waitFor(
+                    () -> read(err)
+                            .contains("reload: configuration refused, nothing changed: " + conf
+                                    + ": No such file or directory"),
+                    p,
+                    err);
             var after = GatewayReloadKeepsStateTest.dumps(pfkey);
             assertEquals(before, after);
 
@@ -73,10 +94,18 @@ class GatewayNoTunSignalsTest {
             // the reloads
             String start = "jipsec gateway: starting " + String.join(", ", new JipsecCommand.Version().getVersion())
                     + " (no data plane)";
-            assertEquals(1, read(err).lines().filter(l -> l.contains("jipsec gateway: starting")).count(), read(err));
+            assertEquals(
+                    1,
+                    read(err)
+                            .lines()
+                            .filter(l -> l.contains("jipsec gateway: starting"))
+                            .count(),
+                    read(err));
             assertEquals(start, read(err).lines().findFirst().orElse(""), read(err));
-            assertTrue(start.matches("jipsec gateway: starting jipsec \\S+ \\(commit \\S+\\), JDK "
-                    + java.util.regex.Pattern.quote(Runtime.version().toString()) + " .*"), start);
+            assertTrue(
+                    start.matches("jipsec gateway: starting jipsec \\S+ \\(commit \\S+\\), JDK "
+                            + java.util.regex.Pattern.quote(Runtime.version().toString()) + " .*"),
+                    start);
             assertFalse(read(err).contains("0123456789abcdef"), "key material in the log");
             listener.close();
             p.destroy();
@@ -98,10 +127,21 @@ class GatewayNoTunSignalsTest {
         Path pfkey = dir.resolve("run/pfkey");
         Path out = dir.resolve("out"), err = dir.resolve("err");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--no-tun", "--config",
-                fifo.toString(), "--pfkey", pfkey.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.jipsec.cli.Main",
+                        "gateway",
+                        "--no-tun",
+                        "--config",
+                        fifo.toString(),
+                        "--pfkey",
+                        pfkey.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try {
             Thread first = Thread.ofPlatform().daemon().start(() -> write(fifo, SA1));
             waitFor(() -> read(out).contains("(no data plane)"), p, err);
@@ -111,7 +151,7 @@ class GatewayNoTunSignalsTest {
             waitFor(() -> blockedOnFifo(p.pid()), p, err);
             var dump = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> MainTest.run("setkey", "--pfkey", pfkey.toString(), "-D"));
-            MainTest.Result d = dump.get(30, TimeUnit.SECONDS);          // under the old lock-held read: never
+            MainTest.Result d = dump.get(30, TimeUnit.SECONDS); // under the old lock-held read: never
             assertEquals(0, d.status(), d.err());
             assertTrue(d.out().contains("(0x00001001)"), d.out());
             assertFalse(read(err).contains("reload:"), "the reload is still waiting for its file");

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayPolicyBinaryTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndNft() throws Exception {
@@ -41,24 +42,38 @@ class GatewayPolicyBinaryTest {
     }
 
     static byte[] v4(String a) {
-        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 2).putShort((short) 0)
-                .put(InetAddress.ofLiteral(a).getAddress()).array();
+        return ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 2)
+                .putShort((short) 0)
+                .put(InetAddress.ofLiteral(a).getAddress())
+                .array();
     }
 
     static byte[] v6(String a) {
-        return ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 10).putShort((short) 0)
-                .putInt(0).put(InetAddress.ofLiteral(a).getAddress()).putInt(0).array();
+        return ByteBuffer.allocate(28)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 10)
+                .putShort((short) 0)
+                .putInt(0)
+                .put(InetAddress.ofLiteral(a).getAddress())
+                .putInt(0)
+                .array();
     }
 
     /** Linux sockaddr_un, SUN_LEN bytes: family AF_LOCAL (1) and the path without its NUL. */
     static byte[] un(String path) {
         byte[] p = path.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(2 + p.length).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 1).put(p).array();
+        return ByteBuffer.allocate(2 + p.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 1)
+                .put(p)
+                .array();
     }
 
-    static final byte[] SA = new byte[16];          // AF_UNSPEC, sizeof(struct sockaddr)
-    static final byte[] SA1 = new byte[1];          // sa_len 1: one byte copied
-    static final byte[] SA0 = new byte[0];          // sa_len 0: nothing copied
+    static final byte[] SA = new byte[16]; // AF_UNSPEC, sizeof(struct sockaddr)
+    static final byte[] SA1 = new byte[1]; // sa_len 1: one byte copied
+    static final byte[] SA0 = new byte[0]; // sa_len 0: nothing copied
 
     /** test_ipsec_policy_roundtrip's buffer: sadb_x_policy, two ESP tunnel/require requests, each padded to 8. */
     static byte[] policy(int dir, byte[] src, byte[] dst) {
@@ -67,15 +82,25 @@ class GatewayPolicyBinaryTest {
         for (int i = 0; i < 2; i++) {
             int len = 8 + src.length + dst.length;
             int padded = (len + 7) & ~7;
-            b.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putShort((short) padded)
-                    .putShort((short) 50).put((byte) 2).put((byte) 2).putShort((short) 0).array());
+            b.writeBytes(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putShort((short) padded)
+                    .putShort((short) 50)
+                    .put((byte) 2)
+                    .put((byte) 2)
+                    .putShort((short) 0)
+                    .array());
             b.writeBytes(src);
             b.writeBytes(dst);
             b.writeBytes(new byte[padded - len]);
         }
         byte[] x = b.toByteArray();
-        ByteBuffer.wrap(x).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) (x.length / 8)).putShort(2, (short) 18)
-                .putShort(4, (short) 2).put(6, (byte) dir);
+        ByteBuffer.wrap(x)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort(0, (short) (x.length / 8))
+                .putShort(2, (short) 18)
+                .putShort(4, (short) 2)
+                .put(6, (byte) dir);
         return x;
     }
 
@@ -105,11 +130,15 @@ class GatewayPolicyBinaryTest {
             Path sock = gw.socketPolicies().path();
             int id = 0, accepted = 0, refused = 0;
             for (Case c : cases) {
-                for (int dir : new int[] {1, 2}) {                 // IPSEC_DIR_INBOUND, IPSEC_DIR_OUTBOUND
+                for (int dir : new int[] {1, 2}) { // IPSEC_DIR_INBOUND, IPSEC_DIR_OUTBOUND
                     String what = "case " + c.name() + (dir == 1 ? " inbound" : " outbound");
                     byte[] x = policy(dir, c.src(), c.dst());
-                    try (SocketPolicyClient r = SocketPolicyClient.registerEchoBinary(sock, peer, ++id, local, List.of(x))) {
-                        assertEquals(true, c.ok(), what + " accepted: " + HexFormat.of().formatHex(x));
+                    try (SocketPolicyClient r =
+                            SocketPolicyClient.registerEchoBinary(sock, peer, ++id, local, List.of(x))) {
+                        assertEquals(
+                                true,
+                                c.ok(),
+                                what + " accepted: " + HexFormat.of().formatHex(x));
                         assertArrayEquals(x, r.storedPolicy(dir == 1), what + ": getsockopt2 round trip");
                         accepted++;
                     } catch (SocketPolicyClient.RefusedException e) {
@@ -123,8 +152,8 @@ class GatewayPolicyBinaryTest {
             assertEquals(56, refused);
             assertEquals(56, gw.socketPolicies().refused());
             // the gateway goes on serving: a text policy registers
-            try (SocketPolicyClient r = SocketPolicyClient.registerEcho(sock, peer, ++id, local,
-                    List.of("out ipsec esp/transport//require"))) {
+            try (SocketPolicyClient r = SocketPolicyClient.registerEcho(
+                    sock, peer, ++id, local, List.of("out ipsec esp/transport//require"))) {
                 assertEquals(56, gw.socketPolicies().refused());
             }
         }

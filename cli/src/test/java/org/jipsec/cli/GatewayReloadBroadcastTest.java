@@ -34,7 +34,8 @@ class GatewayReloadBroadcastTest {
 
     static final String K = GatewayEndToEndTest.K_AB;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
@@ -75,43 +76,73 @@ class GatewayReloadBroadcastTest {
         try (GatewayLab g = new GatewayLab(dir)) {
             String ns = g.lab.namespace();
             Path conf = dir.resolve("gw.conf");
-            Files.writeString(conf, "add 10.85.0.1 10.85.0.2 esp 0x1001 -E aes-gcm-16 " + K + " ;\n"
-                    + "spdadd 10.85.0.1 10.85.0.2 any -P out ipsec esp/transport//require ;\n");
+            Files.writeString(
+                    conf,
+                    "add 10.85.0.1 10.85.0.2 esp 0x1001 -E aes-gcm-16 " + K + " ;\n"
+                            + "spdadd 10.85.0.1 10.85.0.2 any -P out ipsec esp/transport//require ;\n");
             Path pfkey = dir.resolve("run/pfkey");
             String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
-                    "--pfkey", pfkey.toString(), "--tun", "jiptest1", "--state-dir", dir.resolve("state").toString())
-                    .redirectOutput(dir.resolve("gw.out").toFile()).redirectError(dir.resolve("gw.err").toFile()).start();
+            Process p = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns,
+                            javaBin,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.jipsec.cli.Main",
+                            "gateway",
+                            "--config",
+                            conf.toString(),
+                            "--pfkey",
+                            pfkey.toString(),
+                            "--tun",
+                            "jiptest1",
+                            "--state-dir",
+                            dir.resolve("state").toString())
+                    .redirectOutput(dir.resolve("gw.out").toFile())
+                    .redirectError(dir.resolve("gw.err").toFile())
+                    .start();
             try (PfkeyClient promisc = waitAndConnect(dir.resolve("gw.out"), pfkey, p)) {
-                promisc.promisc(true);                           // before the listener connects: its echo goes to ALL
-                int oldPolicyId = promisc.spdDump().next().policy().orElseThrow().policy().id();
+                promisc.promisc(true); // before the listener connects: its echo goes to ALL
+                int oldPolicyId =
+                        promisc.spdDump().next().policy().orElseThrow().policy().id();
                 PfkeyClient listener = PfkeyClient.connect(pfkey);
-                boolean nft = Commands.run(List.of("nft", "--version"), Duration.ofSeconds(10)).ok();
+                boolean nft = Commands.run(List.of("nft", "--version"), Duration.ofSeconds(10))
+                        .ok();
                 if (nft) {
-                    assertTrue(g.exec(ns, 10, "nft", "list", "tables").stdout().contains("table inet jipsec_jiptest1"),
+                    assertTrue(
+                            g.exec(ns, 10, "nft", "list", "tables").stdout().contains("table inet jipsec_jiptest1"),
                             read(dir.resolve("gw.err")));
                 }
                 LinkedBlockingQueue<byte[]> plain = collect(listener);
                 LinkedBlockingQueue<byte[]> copies = collect(promisc);
 
-                Files.writeString(conf, "add 10.85.0.1 10.85.0.2 esp 0x1011 -E aes-gcm-16 " + K + " ;\n"
-                        + "spdadd 10.85.0.2 10.85.0.1 any -P in ipsec esp/transport//require ;\n");
+                Files.writeString(
+                        conf,
+                        "add 10.85.0.1 10.85.0.2 esp 0x1011 -E aes-gcm-16 " + K + " ;\n"
+                                + "spdadd 10.85.0.2 10.85.0.1 any -P in ipsec esp/transport//require ;\n");
                 Commands.check(List.of("kill", "-HUP", Long.toString(p.pid())), Duration.ofSeconds(10));
 
                 List<PfkeyMessage> seen = take(plain, 4, false);
-                assertEquals(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD, Sadb.SADB_X_SPDADD),
-                        seen.stream().map(PfkeyMessage::type).toList(), seen.toString());
+                assertEquals(
+                        List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD, Sadb.SADB_X_SPDADD),
+                        seen.stream().map(PfkeyMessage::type).toList(),
+                        seen.toString());
                 PfkeyMessage del = seen.get(0);
                 assertEquals(Sadb.SADB_SATYPE_ESP, del.satype());
                 assertEquals(0x1001, del.sa().orElseThrow().spi());
                 assertTrue(del.has(Sadb.SADB_EXT_ADDRESS_SRC) && del.has(Sadb.SADB_EXT_ADDRESS_DST));
                 assertEquals(0, del.errno());
-                assertEquals(oldPolicyId, seen.get(1).policy().orElseThrow().policy().id());
+                assertEquals(
+                        oldPolicyId, seen.get(1).policy().orElseThrow().policy().id());
                 PfkeyMessage add = seen.get(2);
                 assertEquals(0x1011, add.sa().orElseThrow().spi());
                 assertFalse(add.has(Sadb.SADB_EXT_KEY_ENCRYPT), "keys are stripped from the ADD broadcast");
-                assertEquals(PolicyDirection.INBOUND, seen.get(3).policy().orElseThrow().policy().direction());
+                assertEquals(
+                        PolicyDirection.INBOUND,
+                        seen.get(3).policy().orElseThrow().policy().direction());
 
                 // the promiscuous socket: the same four, and wrapped copies of what went to other sockets (setkey's)
                 List<Integer> types = new ArrayList<>();
@@ -120,16 +151,22 @@ class GatewayReloadBroadcastTest {
                     types.add(take(copies, 1, true).get(0).type());
                     assertTrue(types.size() < 50, types.toString());
                 }
-                assertTrue(types.containsAll(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD)), types.toString());
+                assertTrue(
+                        types.containsAll(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2, Sadb.SADB_ADD)),
+                        types.toString());
                 assertTrue(wrapped >= 4, "promiscuous copies (SADB_X_PROMISC-wrapped): " + wrapped + " of " + types);
-                assertTrue(read(dir.resolve("gw.err")).contains("reload: configuration applied: kept 0 SAs and 0 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies"),
+                assertTrue(
+                        read(dir.resolve("gw.err"))
+                                .contains(
+                                        "reload: configuration applied: kept 0 SAs and 0 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies"),
                         read(dir.resolve("gw.err")));
 
                 listener.close();
                 p.destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
-                if (nft) {                                       // fail closed: kept until --cleanup
-                    assertTrue(g.exec(ns, 10, "nft", "list", "tables").stdout().contains("jipsec_jiptest1"),
+                if (nft) { // fail closed: kept until --cleanup
+                    assertTrue(
+                            g.exec(ns, 10, "nft", "list", "tables").stdout().contains("jipsec_jiptest1"),
                             "guard table removed by SIGTERM\n" + read(dir.resolve("gw.err")));
                 }
             } finally {

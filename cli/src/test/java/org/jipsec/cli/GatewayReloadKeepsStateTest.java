@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -32,8 +31,8 @@ import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.pfkey.PfkeyClient;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,9 +69,14 @@ class GatewayReloadKeepsStateTest {
 
     /** One pair of namespaces for every variant; each variant starts its own gateways (and state) in it. */
     static GatewayLab lab;
+
     static TwoHosts hosts;
-    @TempDir static Path labDir;
-    @TempDir Path dir;
+
+    @TempDir
+    static Path labDir;
+
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndTools() throws Exception {
@@ -108,7 +112,8 @@ class GatewayReloadKeepsStateTest {
     static String config(WireVariant v, boolean selfIsA, String extra) {
         String oa = v.pick(TwoHosts.OUTER_A, OUTER_A6), ob = v.pick(TwoHosts.OUTER_B, OUTER_B6);
         String self = selfIsA ? oa : ob, peer = selfIsA ? ob : oa;
-        String selfNet = selfIsA ? TwoHosts.SUBNET_A : TwoHosts.SUBNET_B, peerNet = selfIsA ? TwoHosts.SUBNET_B : TwoHosts.SUBNET_A;
+        String selfNet = selfIsA ? TwoHosts.SUBNET_A : TwoHosts.SUBNET_B,
+                peerNet = selfIsA ? TwoHosts.SUBNET_B : TwoHosts.SUBNET_A;
         return v.sa(oa, ob, 0x1001, "tunnel", 8, 0) + v.sa(ob, oa, 0x1002, "tunnel", 8, 1)
                 + "spdadd " + selfNet + " " + peerNet + " any -P out ipsec " + v.tunnel(self, peer) + " ;\n"
                 + "spdadd " + peerNet + " " + selfNet + " any -P in ipsec " + v.tunnel(peer, self) + " ;\n"
@@ -132,17 +137,18 @@ class GatewayReloadKeepsStateTest {
         Path pfA = dir.resolve("a/pfkey"), pfB = dir.resolve("b/pfkey");
         Path logA = dir.resolve("a.log"), logB = dir.resolve("b.log");
         try (GatewayProcess ga = GatewayProcess.start(a, confA, TUN, pfA, logA);
-             GatewayProcess gb = GatewayProcess.start(b, confB, TUN, pfB, logB)) {
+                GatewayProcess gb = GatewayProcess.start(b, confB, TUN, pfB, logB)) {
             ga.awaitReady(pfA, Duration.ofSeconds(60));
             gb.awaitReady(pfB, Duration.ofSeconds(60));
             waitFor(() -> read(logA).contains("running on") && read(logB).contains("running on"), "both running");
             g.lab.route(a, TwoHosts.SUBNET_B, "dev", TUN, "src", TwoHosts.INNER_A);
             g.lab.route(b, TwoHosts.SUBNET_A, "dev", TUN, "src", TwoHosts.INNER_B);
-            DatagramSocket sink = NetnsThread.call(b, () -> new DatagramSocket(
-                    new InetSocketAddress(InetAddress.getByName(TwoHosts.INNER_B), 7000)));
-            DatagramSocket source = NetnsThread.call(a, () -> new DatagramSocket(
-                    new InetSocketAddress(InetAddress.getByName(TwoHosts.INNER_A), 0)));
-            try (sink; source) {
+            DatagramSocket sink = NetnsThread.call(
+                    b, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(TwoHosts.INNER_B), 7000)));
+            DatagramSocket source = NetnsThread.call(
+                    a, () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(TwoHosts.INNER_A), 0)));
+            try (sink;
+                    source) {
                 receive(sink);
                 Path pcap = capture(b, h.veth().b(), v.captureFilter());
 
@@ -152,16 +158,26 @@ class GatewayReloadKeepsStateTest {
                 traffic(g, a, source, "unchanged");
                 // one-sided: A's file gains an SA (of the same kind) and a policy B knows nothing of
                 String other = v.pick("192.0.2.77", "fd00:2::77");
-                Files.writeString(confA, config(v, true, v.sa(oa, other, 0x7001, "tunnel", 0, 0)
-                        + "spdadd 10.1.0.0/24 10.7.0.0/24 any -P out ipsec " + v.tunnel(oa, other) + " ;\n"));
+                Files.writeString(
+                        confA,
+                        config(
+                                v,
+                                true,
+                                v.sa(oa, other, 0x7001, "tunnel", 0, 0)
+                                        + "spdadd 10.1.0.0/24 10.7.0.0/24 any -P out ipsec " + v.tunnel(oa, other)
+                                        + " ;\n"));
                 hup(ga, logA, "reload: configuration applied", 2);
                 hup(gb, logB, "reload: configuration applied", 2);
                 int n = v.sasPerDirection();
-                assertTrue(read(logA).contains("reload: configuration applied: kept " + 2 * n + " SAs and 2 policies, removed 0 SAs "
-                        + "and 0 policies, added " + n + " SAs and 1 policies"), read(logA));
+                assertTrue(
+                        read(logA)
+                                .contains("reload: configuration applied: kept " + 2 * n
+                                        + " SAs and 2 policies, removed 0 SAs " + "and 0 policies, added " + n
+                                        + " SAs and 1 policies"),
+                        read(logA));
                 traffic(g, a, source, "one-sided");
                 hup(ga, logA, "reload: configuration applied", 3);
-                hup(gb, logB, "reload: configuration applied", 3);    // and nothing flows after this one
+                hup(gb, logB, "reload: configuration applied", 3); // and nothing flows after this one
 
                 // replay the first PHASE packets A sent (seq 1..PHASE, all from before the first reload) into B
                 stopCapture();
@@ -171,8 +187,17 @@ class GatewayReloadKeepsStateTest {
                 try (var in = GatewayReloadKeepsStateTest.class.getResourceAsStream("esp_replay.py")) {
                     Files.copy(in, script);
                 }
-                CommandResult r = g.exec(a, 60, "/usr/bin/python3", script.toString(), pcap.toString(), h.veth().a(),
-                        oa, "0x1001", Integer.toString(PHASE), v.proto());
+                CommandResult r = g.exec(
+                        a,
+                        60,
+                        "/usr/bin/python3",
+                        script.toString(),
+                        pcap.toString(),
+                        h.veth().a(),
+                        oa,
+                        "0x1001",
+                        Integer.toString(PHASE),
+                        v.proto());
                 assertTrue(r.ok(), r.stdout() + r.stderr());
                 assertEquals(PHASE, r.stdout().strip().lines().count(), "replayed packets: " + r.stdout());
                 waitFor(() -> replayDrops(gb, logB) >= replaysBefore + PHASE, "B counts the replays: " + tail(logB));
@@ -186,9 +211,14 @@ class GatewayReloadKeepsStateTest {
                 // no (SPI, sequence) pair twice on the wire, and every packet of the variant's kind
                 List<WireVariant.Packet> pairs = v.packets(pcap);
                 Set<String> seen = new HashSet<>();
-                for (WireVariant.Packet p : pairs) assertTrue(seen.add(p.pair()), "(SPI, sequence) repeated on the wire: " + p);
-                long fromA = pairs.stream().filter(p -> p.src().equals(oa) && p.spi() == 0x1001).count();
-                long fromB = pairs.stream().filter(p -> !p.src().equals(oa) && p.spi() == 0x1002).count();
+                for (WireVariant.Packet p : pairs)
+                    assertTrue(seen.add(p.pair()), "(SPI, sequence) repeated on the wire: " + p);
+                long fromA = pairs.stream()
+                        .filter(p -> p.src().equals(oa) && p.spi() == 0x1001)
+                        .count();
+                long fromB = pairs.stream()
+                        .filter(p -> !p.src().equals(oa) && p.spi() == 0x1002)
+                        .count();
                 // every datagram was confirmed received above; a ping may lose one packet on a loaded machine
                 // (ping succeeds with any reply), so the capture must show the datagrams and some replies
                 assertTrue(fromA >= 3 * PHASE && fromB >= 3, "ESP both ways: " + fromA + " and " + fromB);
@@ -197,7 +227,8 @@ class GatewayReloadKeepsStateTest {
                 if (v.equals(WireVariant.ESP4)) brokenReloadsChangeNothing(ga, logA, confA, pfA, textA);
             } finally {
                 stopCapture();
-                assertFalse(read(logA).contains("0123456789abcdef") || read(logB).contains("0123456789abcdef"),
+                assertFalse(
+                        read(logA).contains("0123456789abcdef") || read(logB).contains("0123456789abcdef"),
                         "key material in a log");
             }
         }
@@ -208,8 +239,11 @@ class GatewayReloadKeepsStateTest {
     /** dumpcap on {@code dev} of {@code ns} with a capture filter; the file is complete after {@link #stopCapture}. */
     private Path capture(String ns, String dev, String filter) throws Exception {
         Path f = dir.resolve("wire.pcapng");
-        capturing = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-i", dev, "-f", filter, "-w", f.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dumpcap.log").toFile()).start();
+        capturing = new ProcessBuilder(
+                        "ip", "netns", "exec", ns, "dumpcap", "-q", "-i", dev, "-f", filter, "-w", f.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("dumpcap.log").toFile())
+                .start();
         for (int i = 0; i < 100 && !(Files.exists(f) && Files.size(f) > 0); i++) Thread.sleep(50);
         Thread.sleep(300);
         assertTrue(capturing.isAlive(), "dumpcap -f '" + filter + "': " + read(dir.resolve("dumpcap.log")));
@@ -227,17 +261,25 @@ class GatewayReloadKeepsStateTest {
     /** A syntax error, a key of the wrong length, a missing file: each reload refused in one line, nothing changed. */
     private void brokenReloadsChangeNothing(GatewayProcess ga, Path log, Path conf, Path pfkey, String good)
             throws Exception {
-        String bad = good.replace(" esp 0x1002 -m tunnel -r 8 -E aes-gcm-16 " + K_BA,
+        String bad = good.replace(
+                " esp 0x1002 -m tunnel -r 8 -E aes-gcm-16 " + K_BA,
                 " esp 0x1002 -m tunnel -r 8 -E aes-gcm-16 0xfedcba9876543210fedcba9876543210a1a2a3");
         List<String> files = List.of("add 192.0.2.1 192.0.2.2 esp ;\n" + good, bad, "");
-        String[] expect = {"line 1: invalid SPI at [;]", "line 2: Invalid key length (aes-gcm-16, 152-bit key)",
-            "No such file or directory"};
+        String[] expect = {
+            "line 1: invalid SPI at [;]",
+            "line 2: Invalid key length (aes-gcm-16, 152-bit key)",
+            "No such file or directory"
+        };
         for (int i = 0; i < files.size(); i++) {
             Dumps before = dumps(pfkey);
             if (files.get(i).isEmpty()) Files.delete(conf);
             else Files.writeString(conf, files.get(i));
             hup(ga, log, "reload: configuration refused, nothing changed: ", i + 1);
-            String line = read(log).lines().filter(l -> l.startsWith("reload: configuration refused")).toList().get(i);
+            String line = read(log)
+                    .lines()
+                    .filter(l -> l.startsWith("reload: configuration refused"))
+                    .toList()
+                    .get(i);
             assertTrue(line.contains(expect[i]), line);
             assertTrue(line.contains(conf.toString()), line);
             Dumps after = dumps(pfkey);
@@ -248,7 +290,7 @@ class GatewayReloadKeepsStateTest {
         Files.writeString(conf, good);
     }
 
-    record Dumps(String sad, String spd, String raw) { }
+    record Dumps(String sad, String spd, String raw) {}
 
     /**
      * {@code setkey -D} (with the clock-derived {@code current:} time and {@code diff:} masked), {@code setkey -DP},
@@ -259,7 +301,8 @@ class GatewayReloadKeepsStateTest {
         MainTest.Result p = MainTest.run("setkey", "--pfkey", pfkey.toString(), "-DP");
         assertEquals(0, d.status(), d.err());
         assertEquals(0, p.status(), p.err());
-        String sad = d.out().replaceAll("\tcurrent: [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}", "\tcurrent: (now)")
+        String sad = d.out()
+                .replaceAll("\tcurrent: [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}", "\tcurrent: (now)")
                 .replaceAll("\tdiff: \\d+\\(s\\)", "\tdiff: (now)");
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         try (PfkeyClient c = PfkeyClient.connect(pfkey)) {
@@ -278,8 +321,8 @@ class GatewayReloadKeepsStateTest {
             source.send(new DatagramPacket(payload, payload.length, to));
             waitFor(() -> received.containsKey(m), "datagram " + m + " through the tunnel");
         }
-        CommandResult ping = g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", TwoHosts.INNER_A,
-                TwoHosts.INNER_B);
+        CommandResult ping =
+                g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", TwoHosts.INNER_A, TwoHosts.INNER_B);
         assertTrue(ping.ok(), phase + ": " + ping.stdout() + ping.stderr());
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewaySdNotifyTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** A python3 receiver that appends every datagram to {@code log}, one per line ('\n' inside shown as '|'). */
     private Process systemd(Path sock, Path log) throws IOException {
@@ -52,8 +53,8 @@ class GatewaySdNotifyTest {
             if (Files.exists(log) && want.test(Files.readAllLines(log))) return;
             sleep(50);
         }
-        throw new AssertionError(what + "; got " + (Files.exists(log) ? Files.readAllLines(log) : "nothing")
-                + "\n" + (Files.exists(daemonErr) ? Files.readString(daemonErr) : ""));
+        throw new AssertionError(what + "; got " + (Files.exists(log) ? Files.readAllLines(log) : "nothing") + "\n"
+                + (Files.exists(daemonErr) ? Files.readString(daemonErr) : ""));
     }
 
     private void run(List<String> prefix, List<String> gatewayArgs) throws Exception {
@@ -64,10 +65,20 @@ class GatewaySdNotifyTest {
         Process receiver = systemd(sock, log);
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new java.util.ArrayList<>(prefix);
-        cmd.addAll(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "org.jipsec.cli.Main", "gateway", "--config", conf.toString(), "--pfkey", dir.resolve("run/pfkey").toString()));
+        cmd.addAll(List.of(
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main",
+                "gateway",
+                "--config",
+                conf.toString(),
+                "--pfkey",
+                dir.resolve("run/pfkey").toString()));
         cmd.addAll(gatewayArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("gw.out").toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve("gw.out").toFile())
                 .redirectError(dir.resolve("gw.err").toFile());
         pb.environment().put("NOTIFY_SOCKET", sock.toString());
         pb.environment().put("WATCHDOG_USEC", "200000");
@@ -78,12 +89,17 @@ class GatewaySdNotifyTest {
             await(log, l -> l.stream().anyMatch(s -> s.startsWith("READY=1|STATUS=")), "READY=1 with a status", err);
             await(log, l -> l.stream().filter("WATCHDOG=1"::equals).count() >= 3, "watchdog pings", err);
             Commands.check(List.of("kill", "-HUP", Long.toString(gw.pid())), Duration.ofSeconds(10));
-            await(log, l -> {
-                int r = -1;
-                for (int i = 0; i < l.size(); i++) if (l.get(i).startsWith("RELOADING=1|MONOTONIC_USEC=")) r = i;
-                return r >= 0 && l.subList(r, l.size()).contains("READY=1");
-            }, "RELOADING=1 then READY=1 around SIGHUP", err);
-            gw.destroy();                                              // SIGTERM
+            await(
+                    log,
+                    l -> {
+                        int r = -1;
+                        for (int i = 0; i < l.size(); i++)
+                            if (l.get(i).startsWith("RELOADING=1|MONOTONIC_USEC=")) r = i;
+                        return r >= 0 && l.subList(r, l.size()).contains("READY=1");
+                    },
+                    "RELOADING=1 then READY=1 around SIGHUP",
+                    err);
+            gw.destroy(); // SIGTERM
             assertTrue(gw.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
             await(log, l -> l.contains("STOPPING=1"), "STOPPING=1 on SIGTERM", err);
         } finally {
@@ -94,17 +110,29 @@ class GatewaySdNotifyTest {
 
     @Test
     void keyEngineOnlyDaemonNotifiesTheServiceManager() throws Exception {
-        Assumptions.assumeTrue(Commands.run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20)).ok(), "python3");
+        Assumptions.assumeTrue(
+                Commands.run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20))
+                        .ok(),
+                "python3");
         run(List.of(), List.of("--no-tun"));
     }
 
     @Test
     void gatewayWithDataPlaneNotifiesTheServiceManager() throws Exception {
         Assumptions.assumeTrue(NetnsLab.available(), "needs root and iproute2 (network namespaces)");
-        Assumptions.assumeTrue(Commands.run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20)).ok(), "python3");
+        Assumptions.assumeTrue(
+                Commands.run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20))
+                        .ok(),
+                "python3");
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace();
-            run(List.of("ip", "netns", "exec", ns), List.of("--tun", "jipnotify0", "--state-dir", dir.resolve("state").toString()));
+            run(
+                    List.of("ip", "netns", "exec", ns),
+                    List.of(
+                            "--tun",
+                            "jipnotify0",
+                            "--state-dir",
+                            dir.resolve("state").toString()));
         }
     }
 }

@@ -38,14 +38,19 @@ class GatewaySequenceStateRestartTest {
     static final String OA6 = "fd86::1", OB6 = "fd86::2";
     static final String TUN = "jipseq0";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndTools() throws Exception {
         boolean ci = "true".equals(System.getenv("CI"));
-        boolean ok = NetnsLab.available() && tool("dumpcap", "--version") && tool("tshark", "--version")
-                && tool("python3", "--version") && GatewayEndToEndTest.scapyPresent();
-        if (!ok && ci) throw new AssertionError("root, iproute2, dumpcap, tshark, python3 and scapy are required under CI");
+        boolean ok = NetnsLab.available()
+                && tool("dumpcap", "--version")
+                && tool("tshark", "--version")
+                && tool("python3", "--version")
+                && GatewayEndToEndTest.scapyPresent();
+        if (!ok && ci)
+            throw new AssertionError("root, iproute2, dumpcap, tshark, python3 and scapy are required under CI");
         org.junit.jupiter.api.Assumptions.assumeTrue(ok, "needs root, iproute2, dumpcap, tshark, python3, scapy");
         buildLab();
     }
@@ -74,17 +79,40 @@ class GatewaySequenceStateRestartTest {
             Files.writeString(conf, config);
         }
 
-        Path out() { return dir.resolve(name + "-" + starts + ".out"); }
+        Path out() {
+            return dir.resolve(name + "-" + starts + ".out");
+        }
 
-        Path err() { return dir.resolve(name + "-" + starts + ".err"); }
+        Path err() {
+            return dir.resolve(name + "-" + starts + ".err");
+        }
 
         void start() throws Exception {
             starts++;
             String java = ProcessHandle.current().info().command().orElse("java");
-            p = new ProcessBuilder("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), "org.jipsec.cli.Main", "gateway", "--config", conf.toString(),
-                    "--pfkey", pfkey.toString(), "--tun", TUN, "--no-policy-guard", "--state-dir", state.toString())
-                    .redirectOutput(out().toFile()).redirectError(err().toFile()).start();
+            p = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns,
+                            java,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.jipsec.cli.Main",
+                            "gateway",
+                            "--config",
+                            conf.toString(),
+                            "--pfkey",
+                            pfkey.toString(),
+                            "--tun",
+                            TUN,
+                            "--no-policy-guard",
+                            "--state-dir",
+                            state.toString())
+                    .redirectOutput(out().toFile())
+                    .redirectError(err().toFile())
+                    .start();
             for (int i = 0; i < 600; i++) {
                 if (read(out()).contains("running on " + TUN)) return;
                 if (!p.isAlive()) break;
@@ -95,7 +123,7 @@ class GatewaySequenceStateRestartTest {
 
         void stop(boolean kill9) throws Exception {
             if (kill9) Commands.check(List.of("kill", "-9", Long.toString(p.pid())), Duration.ofSeconds(10));
-            else p.destroy();                                              // SIGTERM
+            else p.destroy(); // SIGTERM
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), name + " stops");
             // ip netns exec is the parent: make sure the JVM under it is gone too (kill -9 of the JVM's pid above is
             // of ip netns exec's child after exec: the same process)
@@ -103,8 +131,13 @@ class GatewaySequenceStateRestartTest {
 
         String logs() {
             StringBuilder b = new StringBuilder();
-            for (int i = 1; i <= starts; i++) b.append("--- ").append(name).append(" run ").append(i).append('\n')
-                    .append(read(dir.resolve(name + "-" + i + ".err")));
+            for (int i = 1; i <= starts; i++)
+                b.append("--- ")
+                        .append(name)
+                        .append(" run ")
+                        .append(i)
+                        .append('\n')
+                        .append(read(dir.resolve(name + "-" + i + ".err")));
             return b.toString();
         }
     }
@@ -119,6 +152,7 @@ class GatewaySequenceStateRestartTest {
 
     /** One pair of namespaces, joined by a veth with IPv4 and IPv6 addresses, for every variant. */
     static NetnsLab lab;
+
     static String nsA, nsB;
     static VethPair veth;
 
@@ -155,12 +189,18 @@ class GatewaySequenceStateRestartTest {
         String a = nsA, b = nsB;
         VethPair v = veth;
         {
-            Gw ga = new Gw(a, "a", sas
-                    + "spdadd " + netA + " " + netB + " any -P out ipsec " + w.tunnel(oa, ob) + " ;\n"
-                    + "spdadd " + netB + " " + netA + " any -P in ipsec " + w.tunnel(ob, oa) + " ;\n");
-            Gw gb = new Gw(b, "b", sas
-                    + "spdadd " + netB + " " + netA + " any -P out ipsec " + w.tunnel(ob, oa) + " ;\n"
-                    + "spdadd " + netA + " " + netB + " any -P in ipsec " + w.tunnel(oa, ob) + " ;\n");
+            Gw ga = new Gw(
+                    a,
+                    "a",
+                    sas
+                            + "spdadd " + netA + " " + netB + " any -P out ipsec " + w.tunnel(oa, ob) + " ;\n"
+                            + "spdadd " + netB + " " + netA + " any -P in ipsec " + w.tunnel(ob, oa) + " ;\n");
+            Gw gb = new Gw(
+                    b,
+                    "b",
+                    sas
+                            + "spdadd " + netB + " " + netA + " any -P out ipsec " + w.tunnel(ob, oa) + " ;\n"
+                            + "spdadd " + netA + " " + netB + " any -P in ipsec " + w.tunnel(oa, ob) + " ;\n");
             List<Process> captures = new ArrayList<>(), listeners = new ArrayList<>();
             try {
                 Path all = capture(captures, a, v.a(), "all.pcap", w.captureFilter());
@@ -175,12 +215,12 @@ class GatewaySequenceStateRestartTest {
                 for (int i = 0; i < 200 && !read(ga.err()).contains("reload:"); i++) Thread.sleep(50);
                 replies[0] += ping(lab, a, 10, "0.1");
 
-                ga.stop(false);                                            // SIGTERM: exact marks written
+                ga.stop(false); // SIGTERM: exact marks written
                 ga.start();
                 lab.route(a, netB, "dev", TUN, "src", IA);
                 replies[1] = ping(lab, a, 10, "0.1");
 
-                ga.stop(true);                                             // kill -9: the marks written ahead stand
+                ga.stop(true); // kill -9: the marks written ahead stand
                 ga.start();
                 lab.route(a, netB, "dev", TUN, "src", IA);
                 // A continues above its saved mark; its own window starts above the replies it may have accepted, so
@@ -194,9 +234,10 @@ class GatewaySequenceStateRestartTest {
                 awaitListening(before, dir.resolve("before.out"));
                 udpSend(lab, a, IA, IB, 7777, "before-restart");
                 assertTrue(before.waitFor(40, TimeUnit.SECONDS), "listener ends");
-                Thread.sleep(1000);                        // the packet reaches the capture file before dumpcap stops
+                Thread.sleep(1000); // the packet reaches the capture file before dumpcap stops
                 stopCapture(captures.removeLast());
-                assertTrue(read(dir.resolve("before.out")).contains("before-restart"),
+                assertTrue(
+                        read(dir.resolve("before.out")).contains("before-restart"),
                         "B accepted the datagram before its restart\n" + ga.logs() + gb.logs());
                 gb.stop(false);
                 gb.start();
@@ -219,10 +260,11 @@ class GatewaySequenceStateRestartTest {
                     for (int i = 0; i < 30 && (drops = replayDrops(gb)) == replaysBefore; i++) Thread.sleep(100);
                 }
                 // B got it and refused it as a replay (not, say, lost it to a bad checksum)
-                assertTrue(drops > replaysBefore && drops <= replaysBefore + sent,
-                        "B drops the replayed packet as a replay: " + (drops - replaysBefore) + " of " + sent + " sent\n"
-                        + gb.logs());
-                udpSend(lab, a, IA, IB, 7777, "after-restart");               // a fresh datagram is delivered
+                assertTrue(
+                        drops > replaysBefore && drops <= replaysBefore + sent,
+                        "B drops the replayed packet as a replay: " + (drops - replaysBefore) + " of " + sent
+                                + " sent\n" + gb.logs());
+                udpSend(lab, a, IA, IB, 7777, "after-restart"); // a fresh datagram is delivered
                 replies[3] = ping(lab, a, 10, "0.1");
                 assertTrue(listener.waitFor(40, TimeUnit.SECONDS), "listener ends");
                 String heard = read(dir.resolve("listen.out"));
@@ -231,28 +273,36 @@ class GatewaySequenceStateRestartTest {
                 stopCapture(captures.removeFirst());
 
                 String logs = ga.logs() + gb.logs();
-                assertFalse(heard.contains("before-restart"), "a replayed packet was delivered after the receiver's restart\n"
-                        + heard + logs);
-                assertTrue(heard.contains("after-restart"), "fresh traffic after the receiver's restart\n" + heard + logs);
-                assertTrue(replies[0] >= 16, "pings before the restarts (and across a reload): " + replies[0] + "\n" + logs);
+                assertFalse(
+                        heard.contains("before-restart"),
+                        "a replayed packet was delivered after the receiver's restart\n" + heard + logs);
+                assertTrue(
+                        heard.contains("after-restart"), "fresh traffic after the receiver's restart\n" + heard + logs);
+                assertTrue(
+                        replies[0] >= 16,
+                        "pings before the restarts (and across a reload): " + replies[0] + "\n" + logs);
                 assertTrue(replies[1] >= 8, "pings after SIGTERM: " + replies[1] + "\n" + logs);
                 assertTrue(replies[2] >= 20, "pings after kill -9: " + replies[2] + "\n" + logs);
                 assertTrue(replies[3] >= 8, "pings after the receiver's restart: " + replies[3] + "\n" + logs);
 
                 Map<String, Integer> seen = new HashMap<>();
                 List<String> repeated = new ArrayList<>();
-                seen.put(String.format("0x%x/%d", 0x3001, replayed.getFirst()), -sent);   // the replays the test injected
+                seen.put(String.format("0x%x/%d", 0x3001, replayed.getFirst()), -sent); // the replays the test injected
                 int n = 0;
                 for (WireVariant.Packet x : w.packets(all)) {
                     n++;
                     String key = String.format("0x%x/%d", x.spi(), x.seq());
-                    if (seen.merge(key, 1, Integer::sum) == 2) repeated.add(key);   // -sent + sent + 1 = 1: allowed
+                    if (seen.merge(key, 1, Integer::sum) == 2) repeated.add(key); // -sent + sent + 1 = 1: allowed
                 }
                 assertTrue(n >= 150, "ESP packets captured: " + n);
-                assertEquals(List.of(), repeated, "(SPI, sequence number) pairs sent twice under one key, of " + n + "\n" + logs);
+                assertEquals(
+                        List.of(),
+                        repeated,
+                        "(SPI, sequence number) pairs sent twice under one key, of " + n + "\n" + logs);
             } finally {
                 for (Process c : captures) c.destroyForcibly();
-                for (Process l : listeners) l.destroyForcibly();   // a listener left bound would hold the next variant's port
+                for (Process l : listeners)
+                    l.destroyForcibly(); // a listener left bound would hold the next variant's port
                 for (Gw g : List.of(ga, gb)) if (g.p != null) g.p.destroyForcibly();
             }
         }
@@ -264,14 +314,16 @@ class GatewaySequenceStateRestartTest {
         assertTrue(read(out).contains("listening"), "the UDP listener is bound: " + read(out));
     }
 
-    private static final java.util.regex.Pattern REPLAYS = java.util.regex.Pattern.compile("(\\d+) possibly replayed packets");
+    private static final java.util.regex.Pattern REPLAYS =
+            java.util.regex.Pattern.compile("(\\d+) possibly replayed packets");
 
     /** SIGUSR1 to {@code g}, then the replay drops its new status report shows (0 when the line is absent). */
     static long replayDrops(Gw g) throws Exception {
         String marker = "jipsec gateway " + TUN + ":";
         int n = read(g.err()).split(java.util.regex.Pattern.quote(marker), -1).length;
         Commands.check(List.of("kill", "-USR1", Long.toString(g.p.pid())), Duration.ofSeconds(10));
-        for (int i = 0; i < 200 && read(g.err()).split(java.util.regex.Pattern.quote(marker), -1).length <= n; i++) Thread.sleep(50);
+        for (int i = 0; i < 200 && read(g.err()).split(java.util.regex.Pattern.quote(marker), -1).length <= n; i++)
+            Thread.sleep(50);
         String text = read(g.err());
         java.util.regex.Matcher m = REPLAYS.matcher(text.substring(Math.max(0, text.lastIndexOf(marker))));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
@@ -288,8 +340,17 @@ class GatewaySequenceStateRestartTest {
                 Files.copy(in, script);
             }
         }
-        CommandResult r = lab.exec(ns, Duration.ofSeconds(60), "/usr/bin/python3", script.toString(), pcap.toString(), dev,
-                src, "0x" + Integer.toHexString(spi), "4294967295", proto);
+        CommandResult r = lab.exec(
+                ns,
+                Duration.ofSeconds(60),
+                "/usr/bin/python3",
+                script.toString(),
+                pcap.toString(),
+                dev,
+                src,
+                "0x" + Integer.toHexString(spi),
+                "4294967295",
+                proto);
         assertTrue(r.ok(), "replay: " + r.stdout() + r.stderr());
         return r.stdout().lines().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
     }
@@ -297,9 +358,11 @@ class GatewaySequenceStateRestartTest {
     /** dumpcap in classic pcap format on {@code dev} of {@code ns}. */
     Path capture(List<Process> captures, String ns, String dev, String file, String filter) throws Exception {
         Path f = dir.resolve(file);
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "dumpcap", "-q", "-P", "-i", dev, "-f", filter, "-w",
-                f.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(file + ".log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "ip", "netns", "exec", ns, "dumpcap", "-q", "-P", "-i", dev, "-f", filter, "-w", f.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(file + ".log").toFile())
+                .start();
         captures.add(p);
         for (int i = 0; i < 100 && !(Files.exists(f) && Files.size(f) > 0); i++) Thread.sleep(50);
         Thread.sleep(300);
@@ -312,14 +375,30 @@ class GatewaySequenceStateRestartTest {
     }
 
     static int ping(NetnsLab lab, String ns, int count, String interval) throws Exception {
-        CommandResult r = lab.exec(ns, Duration.ofSeconds(60), "ping", "-c", Integer.toString(count), "-i", interval,
-                "-W", "1", "-I", IA, IB);
+        CommandResult r = lab.exec(
+                ns,
+                Duration.ofSeconds(60),
+                "ping",
+                "-c",
+                Integer.toString(count),
+                "-i",
+                interval,
+                "-W",
+                "1",
+                "-I",
+                IA,
+                IB);
         return r.stdout().split("bytes from", -1).length - 1;
     }
 
     static void udpSend(NetnsLab lab, String ns, String src, String dst, int port, String text) throws Exception {
-        lab.exec(ns, Duration.ofSeconds(10), "python3", "-c", "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
-                + "s.bind(('" + src + "',0));s.sendto(b'" + text + "',('" + dst + "'," + port + "))");
+        lab.exec(
+                ns,
+                Duration.ofSeconds(10),
+                "python3",
+                "-c",
+                "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);" + "s.bind(('" + src
+                        + "',0));s.sendto(b'" + text + "',('" + dst + "'," + port + "))");
     }
 
     /**
@@ -327,11 +406,20 @@ class GatewaySequenceStateRestartTest {
      * (and prints "listening" when bound).
      */
     static Process udpListen(String ns, String addr, int port, Path out, String until) throws Exception {
-        return new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c",
-                "import socket,time,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('" + addr + "'," + port
-                        + "))\nprint('listening',flush=True)\ns.settimeout(0.5)\nend=time.time()+30\nwhile time.time()<end:\n"
-                        + "  try:\n    d=s.recv(2000).decode(errors='replace')\n    print(d,flush=True)\n"
-                        + "    if d=='" + until + "': break\n  except socket.timeout:\n    pass\n")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        ns,
+                        "python3",
+                        "-c",
+                        "import socket,time,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('" + addr
+                                + "'," + port
+                                + "))\nprint('listening',flush=True)\ns.settimeout(0.5)\nend=time.time()+30\nwhile time.time()<end:\n"
+                                + "  try:\n    d=s.recv(2000).decode(errors='replace')\n    print(d,flush=True)\n"
+                                + "    if d=='" + until + "': break\n  except socket.timeout:\n    pass\n")
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
     }
 }

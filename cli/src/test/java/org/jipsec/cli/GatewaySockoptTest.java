@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GatewaySockoptTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndNft() throws Exception {
@@ -40,7 +41,8 @@ class GatewaySockoptTest {
     record Ping(int status, String out, String err) {}
 
     private Ping ping(GatewayLab g, String ns, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("ping", "--pfkey", dir.resolve(ns + ".pfkey").toString()));
+        List<String> argv = new ArrayList<>(
+                List.of("ping", "--pfkey", dir.resolve(ns + ".pfkey").toString()));
         argv.addAll(Arrays.asList(args));
         MainTest.Result r = NetnsThread.call(ns, () -> MainTest.run(argv.toArray(String[]::new)));
         return new Ping(r.status(), r.out(), r.err());
@@ -49,7 +51,8 @@ class GatewaySockoptTest {
     private void setkey(String ns, String text) throws Exception {
         Path f = dir.resolve(ns + "-" + System.nanoTime() + ".setkey");
         Files.writeString(f, text);
-        MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString());
+        MainTest.Result r =
+                MainTest.run("setkey", "--pfkey", dir.resolve(ns + ".pfkey").toString(), "-f", f.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertEquals("", r.out() + r.err(), "setkey -c prints nothing");
     }
@@ -63,10 +66,14 @@ class GatewaySockoptTest {
         checkPackets(pcap, src, dst, outProto, inProto, outProto != 108 && inProto != 108);
     }
 
-    private static void checkPackets(Path pcap, String src, String dst, int outProto, int inProto, boolean all) throws Exception {
-        byte[] s = java.net.InetAddress.ofLiteral(src).getAddress(), d = java.net.InetAddress.ofLiteral(dst).getAddress();
+    private static void checkPackets(Path pcap, String src, String dst, int outProto, int inProto, boolean all)
+            throws Exception {
+        byte[] s = java.net.InetAddress.ofLiteral(src).getAddress(),
+                d = java.net.InetAddress.ofLiteral(dst).getAddress();
         int out = 0, in = 0;
-        List<byte[]> wire = GatewayNetbsdParityTest.packets(pcap).stream().filter(x -> !GatewayNetbsdParityTest.linkNoise(x)).toList();
+        List<byte[]> wire = GatewayNetbsdParityTest.packets(pcap).stream()
+                .filter(x -> !GatewayNetbsdParityTest.linkNoise(x))
+                .toList();
         String text = GatewayNetbsdParityTest.describe(wire);
         for (byte[] p : wire) {
             boolean v6 = (p[0] & 0xf0) == 0x60;
@@ -88,7 +95,7 @@ class GatewaySockoptTest {
     private Ping checkedPing(GatewayLab g, String a, String b, String dev, String[] args) throws Exception {
         Path pcap = g.capture(b, dev);
         Ping p = ping(g, a, args);
-        Thread.sleep(300);                          // the reply reaches the capture file before dumpcap stops
+        Thread.sleep(300); // the reply reaches the capture file before dumpcap stops
         g.stopCaptures();
         lastCapture = pcap;
         return p;
@@ -113,7 +120,11 @@ class GatewaySockoptTest {
             case "ah" -> "-A hmac-sha1 0x" + "33".repeat(20);
             default -> "-C deflate";
         };
-        int wireProto = switch (proto) { case "esp" -> 50; case "ah" -> 51; default -> 108; };
+        int wireProto = switch (proto) {
+            case "esp" -> 50;
+            case "ah" -> 51;
+            default -> 108;
+        };
         int icmp = v6 ? 58 : 1;
         boolean ipcomp = proto.equals("ipcomp");
         // ipcomp: "-s $(($(get_minlen $algo) - 8)) -p ff" — deflate's minimum (90) is the echo's whole length
@@ -138,8 +149,8 @@ class GatewaySockoptTest {
             assertEquals(2, p.status(), "no SA: the out policy's request cannot leave " + p + why);
 
             // Setup only SAs
-            String sas = "add " + local + " " + peer + " " + proto + " 10000 " + algo + ";\n"
-                    + "add " + peer + " " + local + " " + proto + " 10001 " + algo + ";\n";
+            String sas = "add " + local + " " + peer + " " + proto + " 10000 " + algo + ";\n" + "add " + peer + " "
+                    + local + " " + proto + " 10001 " + algo + ";\n";
             setkey(a, sas);
             setkey(b, sas);
 
@@ -169,8 +180,21 @@ class GatewaySockoptTest {
     }
 
     /** The out and in policies together: the clear reply is refused (a failed ping), except for IPComp. */
-    private void outAndIn(GatewayLab g, String a, String b, String dev, String[] size, String out, String in, String peer,
-                          String local, boolean ipcomp, int wireProto, int icmp, String why) throws Exception {
+    private void outAndIn(
+            GatewayLab g,
+            String a,
+            String b,
+            String dev,
+            String[] size,
+            String out,
+            String in,
+            String peer,
+            String local,
+            boolean ipcomp,
+            int wireProto,
+            int icmp,
+            String why)
+            throws Exception {
         if (ipcomp) {
             Ping p = checkedPing(g, a, b, dev, args(size, "-P", out, "-P", in, peer));
             assertEquals(0, p.status(), "IPComp does not care about the clear reply " + p + why);
@@ -193,14 +217,15 @@ class GatewaySockoptTest {
     void outBypassSkipsTheSpdAndEntrustUsesIt() throws Exception {
         String local = "10.0.5.1", peer = "10.0.5.2";
         String algo = "-E rijndael-cbc 0x" + "11".repeat(16) + " -A hmac-sha1 0x" + "22".repeat(20);
-        String sas = "add " + local + " " + peer + " esp 10000 " + algo + ";\n"
-                + "add " + peer + " " + local + " esp 10001 " + algo + ";\n";
+        String sas = "add " + local + " " + peer + " esp 10000 " + algo + ";\n" + "add " + peer + " " + local
+                + " esp 10001 " + algo + ";\n";
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace(), b = g.lab.namespace();
             VethPair v = g.lab.veth(a, b);
             g.lab.address(a, v.a(), local + "/24");
             g.lab.address(b, v.b(), peer + "/24");
-            GatewayDaemon ga = g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec esp/transport//require;\n");
+            GatewayDaemon ga =
+                    g.gateway(a, sas + "spdadd " + local + " " + peer + " any -P out ipsec esp/transport//require;\n");
             g.gateway(b, sas + "spdadd " + peer + " " + local + " any -P out ipsec esp/transport//require;\n");
             g.transportRouting(a, local, peer);
             g.transportRouting(b, peer, local);
@@ -208,7 +233,8 @@ class GatewaySockoptTest {
             String table = ga.policyGuard().table();
             java.util.function.Supplier<String> rules = () -> {
                 try {
-                    return g.exec(a, 10, "nft", "list", "table", table.split(" ")[0], table.split(" ")[1]).stdout();
+                    return g.exec(a, 10, "nft", "list", "table", table.split(" ")[0], table.split(" ")[1])
+                            .stdout();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -217,15 +243,16 @@ class GatewaySockoptTest {
             long dropped0 = ga.policyGuard().counters()[1];
 
             Path pcap = g.capture(b, v.b());
-            java.util.concurrent.CompletableFuture<Ping> bypass = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ping(g, a, "-c", "3", "-i", "1", "-n", "-w", "8", "-P", "out bypass", peer);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Ping> bypass =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return ping(g, a, "-c", "3", "-i", "1", "-n", "-w", "8", "-P", "out bypass", peer);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
             String during = "";
-            for (int i = 0; i < 50 && !during.contains("socket bypass"); i++) {   // at most 5 s
+            for (int i = 0; i < 50 && !during.contains("socket bypass"); i++) { // at most 5 s
                 during = rules.get();
                 if (!during.contains("socket bypass")) Thread.sleep(100);
             }
@@ -236,14 +263,19 @@ class GatewaySockoptTest {
             g.stopCaptures();
             assertEquals(0, p.status(), p + "\n" + g.logs);
             checkPackets(pcap, local, peer, 1, 50);
-            assertTrue(during.matches("(?s).*ip saddr " + local.replace(".", "\\.") + " ip daddr "
-                    + peer.replace(".", "\\.") + " icmp type echo-request icmp id \\d+ accept comment \"socket bypass\".*"), during);
+            assertTrue(
+                    during.matches(
+                            "(?s).*ip saddr " + local.replace(".", "\\.") + " ip daddr " + peer.replace(".", "\\.")
+                                    + " icmp type echo-request icmp id \\d+ accept comment \"socket bypass\".*"),
+                    during);
             assertFalse(clear.ok(), "an unregistered clear ping must be dropped: " + clear.stdout());
-            assertEquals(dropped0 + 1, ga.policyGuard().counters()[1], "out_polvio counts the unregistered ping, not the bypassed ones: "
-                    + clear + "\n" + rules.get());
+            assertEquals(
+                    dropped0 + 1,
+                    ga.policyGuard().counters()[1],
+                    "out_polvio counts the unregistered ping, not the bypassed ones: " + clear + "\n" + rules.get());
 
             String after = rules.get();
-            for (int i = 0; i < 50 && after.contains("socket bypass"); i++) {     // the guard period is 200 ms
+            for (int i = 0; i < 50 && after.contains("socket bypass"); i++) { // the guard period is 200 ms
                 Thread.sleep(100);
                 after = rules.get();
             }

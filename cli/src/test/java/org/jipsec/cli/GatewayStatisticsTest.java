@@ -25,10 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayStatisticsTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static long at(String hex, int index) {
-        return ByteBuffer.wrap(HexFormat.of().parseHex(hex.strip())).order(ByteOrder.LITTLE_ENDIAN).getLong(index * 8);
+        return ByteBuffer.wrap(HexFormat.of().parseHex(hex.strip()))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong(index * 8);
     }
 
     @Test
@@ -41,28 +44,36 @@ class GatewayStatisticsTest {
             g.lab.address(b, v.b(), "10.78.0.2/24");
             g.lab.address(a, "lo", "10.78.1.1/32");
             g.lab.address(b, "lo", "10.78.2.1/32");
-            String sas = "add 10.78.0.1 10.78.0.2 esp 0x3001 -m tunnel -E aes-gcm-16 " + GatewayEndToEndTest.K_AB + " ;\n"
-                    + "add 10.78.0.2 10.78.0.1 esp 0x3002 -m tunnel -E aes-gcm-16 " + GatewayEndToEndTest.K_BA + " ;\n";
-            GatewayDaemon ga = g.gateway(a, sas
-                    + "spdadd 10.78.1.1 10.78.2.1 any -P out ipsec esp/tunnel/10.78.0.1-10.78.0.2/require ;\n"
-                    + "spdadd 10.78.2.1 10.78.1.1 any -P in ipsec esp/tunnel/10.78.0.2-10.78.0.1/require ;\n");
-            g.gateway(b, sas
-                    + "spdadd 10.78.2.1 10.78.1.1 any -P out ipsec esp/tunnel/10.78.0.2-10.78.0.1/require ;\n"
-                    + "spdadd 10.78.1.1 10.78.2.1 any -P in ipsec esp/tunnel/10.78.0.1-10.78.0.2/require ;\n");
+            String sas = "add 10.78.0.1 10.78.0.2 esp 0x3001 -m tunnel -E aes-gcm-16 " + GatewayEndToEndTest.K_AB
+                    + " ;\n" + "add 10.78.0.2 10.78.0.1 esp 0x3002 -m tunnel -E aes-gcm-16 " + GatewayEndToEndTest.K_BA
+                    + " ;\n";
+            GatewayDaemon ga = g.gateway(
+                    a,
+                    sas
+                            + "spdadd 10.78.1.1 10.78.2.1 any -P out ipsec esp/tunnel/10.78.0.1-10.78.0.2/require ;\n"
+                            + "spdadd 10.78.2.1 10.78.1.1 any -P in ipsec esp/tunnel/10.78.0.2-10.78.0.1/require ;\n");
+            g.gateway(
+                    b,
+                    sas
+                            + "spdadd 10.78.2.1 10.78.1.1 any -P out ipsec esp/tunnel/10.78.0.2-10.78.0.1/require ;\n"
+                            + "spdadd 10.78.1.1 10.78.2.1 any -P in ipsec esp/tunnel/10.78.0.1-10.78.0.2/require ;\n");
             g.lab.route(a, "10.78.2.1/32", "dev", "jipsec0", "src", "10.78.1.1");
             g.lab.route(b, "10.78.1.1/32", "dev", "jipsec0", "src", "10.78.2.1");
-            CommandResult ping = g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", "10.78.1.1", "10.78.2.1");
+            CommandResult ping =
+                    g.exec(a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", "10.78.1.1", "10.78.2.1");
             assertTrue(ping.ok(), ping.stdout() + ping.stderr() + g.logs);
 
             Sysctl tree = ga.engine().sysctl();
             try (SysctlServer ctl = SysctlServer.start(tree, dir.resolve("a.sysctl"))) {
                 String p = ctl.path().toString();
-                String esp = MainTest.run("sysctl", "--socket", p, "-n", "-x", SysctlNames.ESP_STATS).out();
+                String esp = MainTest.run("sysctl", "--socket", p, "-n", "-x", SysctlNames.ESP_STATS)
+                        .out();
                 assertTrue(at(esp, NetbsdStatsLayout.ESP_STAT_OUTPUT) >= 3, esp);
                 assertTrue(at(esp, NetbsdStatsLayout.ESP_STAT_INPUT) >= 3, "echo replies decrypted: " + esp);
                 assertTrue(at(esp, NetbsdStatsLayout.ESP_STAT_HIST + 11) >= 6, "aes-gcm-16 histogram: " + esp);
                 assertEquals(0, at(esp, NetbsdStatsLayout.ESP_STAT_BADAUTH));
-                String ipip = MainTest.run("sysctl", "--socket", p, "-n", "-x", SysctlNames.IPIP_STATS).out();
+                String ipip = MainTest.run("sysctl", "--socket", p, "-n", "-x", SysctlNames.IPIP_STATS)
+                        .out();
                 assertTrue(at(ipip, NetbsdStatsLayout.IPIP_STAT_OPACKETS) >= 3, ipip);
                 assertTrue(at(ipip, NetbsdStatsLayout.IPIP_STAT_IPACKETS) >= 3, ipip);
                 MainTest.Result s = MainTest.run("sysctl", "--socket", p, "-s");

@@ -29,47 +29,77 @@ class GatewayStrictKeysTest {
      * addresses without the ports either way — over IPv4 or IPv6.
      */
     record Keys(String proto, String src, String dst) {
-        String ports(String a) { return proto.equals("esp-udp") ? a + "[4500]" : a; }
+        String ports(String a) {
+            return proto.equals("esp-udp") ? a + "[4500]" : a;
+        }
 
         String add(int spi, String algs) {
-            return "add " + ports(src) + " " + ports(dst) + " " + proto + " 0x" + Integer.toHexString(spi) + " " + algs + " ;\n";
+            return "add " + ports(src) + " " + ports(dst) + " " + proto + " 0x" + Integer.toHexString(spi) + " " + algs
+                    + " ;\n";
         }
 
-        String gcm() { return add(0x4001, "-E aes-gcm-16 " + GatewayEndToEndTest.K_AB); }
+        String gcm() {
+            return add(0x4001, "-E aes-gcm-16 " + GatewayEndToEndTest.K_AB);
+        }
 
         String cbc() {
-            return add(0x4002, "-E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 " + GatewayEndToEndTest.AUTH);
+            return add(
+                    0x4002, "-E aes-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha256 " + GatewayEndToEndTest.AUTH);
         }
 
-        @Override public String toString() { return proto + " " + src + "->" + dst; }
+        @Override
+        public String toString() {
+            return proto + " " + src + "->" + dst;
+        }
     }
 
     static Stream<Keys> variants() {
         return Stream.of(new Keys("esp", "10.87.0.1", "10.87.0.2"), new Keys("esp-udp", "fd87::1", "fd87::2"));
     }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() {
         boolean ok = NetnsLab.available();
-        if (!ok && "true".equals(System.getenv("CI"))) throw new AssertionError("root and iproute2 are required under CI");
+        if (!ok && "true".equals(System.getenv("CI")))
+            throw new AssertionError("root and iproute2 are required under CI");
         org.junit.jupiter.api.Assumptions.assumeTrue(ok, "needs root and iproute2 (network namespaces)");
     }
 
     record Run(Process p, Path out, Path err) {
-        String errText() { return GatewaySequenceStateRestartTest.read(err); }
+        String errText() {
+            return GatewaySequenceStateRestartTest.read(err);
+        }
     }
 
     Run gateway(String ns, String tag, String... extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns, java,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main",
-                "gateway", "--config", dir.resolve("gw.conf").toString(), "--pfkey", dir.resolve("run/pfkey").toString(),
-                "--tun", "jipstrict0", "--no-policy-guard"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main",
+                "gateway",
+                "--config",
+                dir.resolve("gw.conf").toString(),
+                "--pfkey",
+                dir.resolve("run/pfkey").toString(),
+                "--tun",
+                "jipstrict0",
+                "--no-policy-guard"));
         cmd.addAll(List.of(extra));
         Path out = dir.resolve(tag + ".out"), err = dir.resolve(tag + ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         return new Run(p, out, err);
     }
 
@@ -103,8 +133,12 @@ class GatewayStrictKeysTest {
             assertTrue(strict.p().waitFor(20, TimeUnit.SECONDS));
             assertEquals(1, strict.p().exitValue());
             String e = strict.errText();
-            assertTrue(e.contains("refused (--strict-keys): esp SA spi 0x4001 " + k.src() + "->" + k.dst() + " (aes-gcm-16)")
-                    && e.contains("RFC 4106 §8.1") && e.contains("not applied"), e);
+            assertTrue(
+                    e.contains("refused (--strict-keys): esp SA spi 0x4001 " + k.src() + "->" + k.dst()
+                                    + " (aes-gcm-16)")
+                            && e.contains("RFC 4106 §8.1")
+                            && e.contains("not applied"),
+                    e);
             assertFalse(e.contains("0x4002"), "CBC is not counter mode: " + e);
             assertFalse(e.contains(GatewayEndToEndTest.K_AB.substring(2)), "no key in any message");
 
@@ -114,14 +148,18 @@ class GatewayStrictKeysTest {
             assertEquals(1, count(w, "WARNING: esp SA spi 0x4001"), w);
             assertTrue(w.contains("RFC 4106 §8.1") && w.contains("Use IKE, or fresh keys"), w);
             assertEquals(0, count(w, "WARNING: esp SA spi 0x4002"), "CBC: no warning\n" + w);
-            org.jipsec.io.netns.Commands.check(List.of("kill", "-USR1", Long.toString(warn.p().pid())), java.time.Duration.ofSeconds(10));
+            org.jipsec.io.netns.Commands.check(
+                    List.of("kill", "-USR1", Long.toString(warn.p().pid())), java.time.Duration.ofSeconds(10));
             for (int i = 0; i < 100 && !warn.errText().contains("sequence state " + state); i++) Thread.sleep(50);
-            assertTrue(warn.errText().contains("sequence state " + state) && warn.errText().contains("0 packets held back"),
+            assertTrue(
+                    warn.errText().contains("sequence state " + state)
+                            && warn.errText().contains("0 packets held back"),
                     "SIGUSR1 shows the state directory\n" + warn.errText());
             stop(warn);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
             for (String f : List.of("salt", "sequence.state", "lock"))
-                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(f))), f);
+                assertEquals(
+                        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(f))), f);
 
             // the keys are known now: --strict-keys starts, silently; a new manual GCM SA over PF_KEY is refused
             Run known = gateway(ns, "strict2", "--state-dir", state.toString(), "--strict-keys");
@@ -130,11 +168,14 @@ class GatewayStrictKeysTest {
             assertTrue(known.errText().contains("sequence state: esp SA spi 0x4001"), known.errText());
             Path cmds = dir.resolve("add.conf");
             Files.writeString(cmds, k.add(0x4003, "-E aes-gcm-16 " + GatewayEndToEndTest.K_BA));
-            MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve("run/pfkey").toString(), "-f", cmds.toString());
-            assertTrue((r.err() + r.out()).contains("Operation not permitted"), r.toString());  // setkey: EPERM
-            for (int i = 0; i < 100 && !known.errText().contains("refused (--strict-keys): esp SA spi 0x4003"); i++) Thread.sleep(50);
+            MainTest.Result r =
+                    MainTest.run("setkey", "--pfkey", dir.resolve("run/pfkey").toString(), "-f", cmds.toString());
+            assertTrue((r.err() + r.out()).contains("Operation not permitted"), r.toString()); // setkey: EPERM
+            for (int i = 0; i < 100 && !known.errText().contains("refused (--strict-keys): esp SA spi 0x4003"); i++)
+                Thread.sleep(50);
             assertTrue(known.errText().contains("refused (--strict-keys): esp SA spi 0x4003"), known.errText());
-            MainTest.Result dump = MainTest.run("setkey", "--pfkey", dir.resolve("run/pfkey").toString(), "-D");
+            MainTest.Result dump =
+                    MainTest.run("setkey", "--pfkey", dir.resolve("run/pfkey").toString(), "-D");
             assertFalse(dump.out().contains("4003"), dump.out());
             stop(known);
 

@@ -35,12 +35,38 @@ class GrafanaDashboardTest {
 
     static final Path DASHBOARD = Path.of("..", "packaging", "grafana", "jipsec-gateway.json");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** PromQL words that are not metric names. */
-    private static final Set<String> PROMQL = Set.of("sum", "by", "without", "rate", "increase", "irate", "avg", "max",
-            "min", "count", "topk", "bottomk", "on", "ignoring", "group_left", "group_right", "and", "or", "unless",
-            "offset", "label_values", "histogram_quantile", "delta", "deriv", "abs", "clamp_min", "bool");
+    private static final Set<String> PROMQL = Set.of(
+            "sum",
+            "by",
+            "without",
+            "rate",
+            "increase",
+            "irate",
+            "avg",
+            "max",
+            "min",
+            "count",
+            "topk",
+            "bottomk",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "offset",
+            "label_values",
+            "histogram_quantile",
+            "delta",
+            "deriv",
+            "abs",
+            "clamp_min",
+            "bool");
 
     @Test
     void everyQueryUsesAnExportedMetric() throws Exception {
@@ -57,25 +83,37 @@ class GrafanaDashboardTest {
                 used.add(name);
             }
         }
-        for (String n : List.of("jipsec_sa_bytes_total", "jipsec_sa_replay_drops_total", "jipsec_xform_drops_total",
-                "jipsec_socket_receive_queue_drops_total", "jipsec_pfkey_clients", "jipsec_policies", "jipsec_sas")) {
+        for (String n : List.of(
+                "jipsec_sa_bytes_total",
+                "jipsec_sa_replay_drops_total",
+                "jipsec_xform_drops_total",
+                "jipsec_socket_receive_queue_drops_total",
+                "jipsec_pfkey_clients",
+                "jipsec_policies",
+                "jipsec_sas")) {
             assertTrue(used.contains(n), "the dashboard shows " + n);
         }
-        assertEquals(List.of("jipsec_sas", "jipsec_sa_bytes_total"), metricNames("sum by (proto) (jipsec_sas{a=\"b\"}) "
-                + "+ rate(jipsec_sa_bytes_total{x=~\"y|z\"}[$__rate_interval])"), "the name scanner itself");
+        assertEquals(
+                List.of("jipsec_sas", "jipsec_sa_bytes_total"),
+                metricNames("sum by (proto) (jipsec_sas{a=\"b\"}) "
+                        + "+ rate(jipsec_sa_bytes_total{x=~\"y|z\"}[$__rate_interval])"),
+                "the name scanner itself");
     }
 
     /** Identifiers of a PromQL expression outside strings, label matchers and ranges, that are not functions. */
     static List<String> metricNames(String expr) {
-        String s = expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"").replaceAll("\\{[^}]*\\}", " ")
-                .replaceAll("\\[[^]]*\\]", " ").replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", " ");
+        String s = expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")
+                .replaceAll("\\{[^}]*\\}", " ")
+                .replaceAll("\\[[^]]*\\]", " ")
+                .replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", " ");
         List<String> out = new ArrayList<>();
         Matcher m = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\s*\\()?").matcher(s);
         while (m.find()) {
-            if (m.group(1) != null) continue;                                  // a function call
+            if (m.group(1) != null) continue; // a function call
             String w = m.group().strip();
             if (PROMQL.contains(w) || w.startsWith("$")) continue;
-            if (m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '$')) continue;
+            if (m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '$'))
+                continue;
             out.add(w);
         }
         return out;
@@ -83,13 +121,18 @@ class GrafanaDashboardTest {
 
     private Set<String> scrapedNames() throws Exception {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
-        KeyEngine engine = new KeyEngine(new KeySettings().bindTo(sysctl), () -> System.currentTimeMillis() / 1000,
-                new SecureRandom(), new SpdPolicyStore(new Spd(InstantSource.system(), sysctl)), AlgorithmCatalog.TABLE);
+        KeyEngine engine = new KeyEngine(
+                new KeySettings().bindTo(sysctl),
+                () -> System.currentTimeMillis() / 1000,
+                new SecureRandom(),
+                new SpdPolicyStore(new Spd(InstantSource.system(), sysctl)),
+                AlgorithmCatalog.TABLE);
         try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"));
-             MetricsEndpoint m = MetricsEndpoint.start(MetricsEndpoint.parse("127.0.0.1:0", false),
-                     new GatewayMetrics(server, null, 10, () -> 0))) {
+                MetricsEndpoint m = MetricsEndpoint.start(
+                        MetricsEndpoint.parse("127.0.0.1:0", false), new GatewayMetrics(server, null, 10, () -> 0))) {
             Set<String> names = new HashSet<>();
-            PromText.parse(MetricsEndpointTest.scrape(m.url())).values()
+            PromText.parse(MetricsEndpointTest.scrape(m.url()))
+                    .values()
                     .forEach(f -> f.samples().forEach(s -> names.add(s.name())));
             assertFalse(names.isEmpty());
             return names;
@@ -123,7 +166,8 @@ class GrafanaDashboardTest {
                 case '"' -> string();
                 default -> {
                     Matcher m = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false|null")
-                            .matcher(s).region(i, s.length());
+                            .matcher(s)
+                            .region(i, s.length());
                     if (!m.lookingAt()) throw err("bad value");
                     i = m.end();
                 }

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /** {@code jipsec iked} refuses a configuration it cannot use before it opens anything: file:line, exit 1, no trace. */
 class IkedCommandTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Run(int status, String out, String err) {}
 
@@ -33,7 +34,8 @@ class IkedCommandTest {
     void anUnsupportedKeyNamesFileAndLine() throws Exception {
         Path f = dir.resolve("iked.conf");
         Files.writeString(f, "connections {\n  gw {\n    remote_addrs = 10.0.0.2\n    aggressive = yes\n  }\n}\n");
-        Run r = run("iked", "--config", f.toString(), "--pfkey", dir.resolve("none").toString());
+        Run r = run(
+                "iked", "--config", f.toString(), "--pfkey", dir.resolve("none").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains(f + ":4: unsupported key 'connections.gw.aggressive'; not starting"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -69,7 +71,12 @@ class IkedCommandTest {
                     children { net { remote_ts = 10.2.0.0/24 } } } }
                 secrets { ike-gw { secret = "x" } }
                 """);
-        Run r = run("iked", "--config", f.toString(), "--pfkey", dir.resolve("no-such-socket").toString());
+        Run r = run(
+                "iked",
+                "--config",
+                f.toString(),
+                "--pfkey",
+                dir.resolve("no-such-socket").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("cannot use PF_KEY socket " + dir.resolve("no-such-socket")), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
@@ -88,8 +95,14 @@ class IkedCommandTest {
                 """);
         Path keys = Files.createDirectory(dir.resolve("keys"));
         Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        Run r = run("iked", "--config", f.toString(), "--pfkey", dir.resolve("no-such-socket").toString(),
-                "--keylog", keys.toString());
+        Run r = run(
+                "iked",
+                "--config",
+                f.toString(),
+                "--pfkey",
+                dir.resolve("no-such-socket").toString(),
+                "--keylog",
+                keys.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--keylog " + keys + ": ") && r.err().contains("; not starting"), r.err());
         assertFalse(r.err().contains("cannot use PF_KEY socket"), "the key log is checked first: " + r.err());

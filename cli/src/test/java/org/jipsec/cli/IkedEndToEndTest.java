@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IkedEndToEndTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRoot() throws Exception {
@@ -75,9 +76,17 @@ class IkedEndToEndTest {
     }
 
     Process iked(String ns, String name, Path config, Path pfkey) throws Exception {
-        return new ProcessBuilder(DaemonProcess.command(ns, "iked", "--config", config.toString(), "--pfkey",
-                pfkey.toString(), "--control", dir.resolve(name + ".ctl").toString()))
-                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile())
+        return new ProcessBuilder(DaemonProcess.command(
+                        ns,
+                        "iked",
+                        "--config",
+                        config.toString(),
+                        "--pfkey",
+                        pfkey.toString(),
+                        "--control",
+                        dir.resolve(name + ".ctl").toString()))
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile())
                 .start();
     }
 
@@ -87,7 +96,8 @@ class IkedEndToEndTest {
 
     void waitLog(String name, String text, Process p) throws Exception {
         for (int i = 0; i < 600; i++) {
-            if (log(name).contains(text) || DaemonProcess.read(dir.resolve(name + ".out")).contains(text)) return;
+            if (log(name).contains(text)
+                    || DaemonProcess.read(dir.resolve(name + ".out")).contains(text)) return;
             if (p != null && !p.isAlive()) break;
             Thread.sleep(50);
         }
@@ -111,14 +121,25 @@ class IkedEndToEndTest {
         Matcher m = MSG.matcher(DaemonProcess.read(dir.resolve("monitor.out")));
         while (m.find()) {
             String name = switch (Integer.parseInt(m.group(1))) {
-                case 1 -> "GETSPI"; case 2 -> "UPDATE"; case 3 -> "ADD"; case 4 -> "DELETE"; case 6 -> "ACQUIRE";
-                case 7 -> "REGISTER"; case 8 -> "EXPIRE"; case 10, 11 -> null; // setkey -D, the monitor's own
-                case 14 -> "X_SPDADD"; case 16 -> "X_SPDGET";
-                case 22 -> "X_SPDDELETE2"; default -> "type " + m.group(1);
+                case 1 -> "GETSPI";
+                case 2 -> "UPDATE";
+                case 3 -> "ADD";
+                case 4 -> "DELETE";
+                case 6 -> "ACQUIRE";
+                case 7 -> "REGISTER";
+                case 8 -> "EXPIRE";
+                case 10, 11 -> null; // setkey -D, the monitor's own
+                case 14 -> "X_SPDADD";
+                case 16 -> "X_SPDGET";
+                case 22 -> "X_SPDDELETE2";
+                default -> "type " + m.group(1);
             };
             if (name == null) continue;
             String sat = switch (Integer.parseInt(m.group(2))) {
-                case 0 -> ""; case 2 -> "/AH"; case 3 -> "/ESP"; default -> "/" + m.group(2);
+                case 0 -> "";
+                case 2 -> "/AH";
+                case 3 -> "/ESP";
+                default -> "/" + m.group(2);
             };
             if (out.isEmpty() || !out.getLast().equals(name + sat)) out.add(name + sat);
         }
@@ -126,7 +147,8 @@ class IkedEndToEndTest {
     }
 
     String setkeyDump(String ns, Path pfkey) throws Exception {
-        return DaemonProcess.run(ns, "setkey", "--pfkey", pfkey.toString(), "-D").stdout();
+        return DaemonProcess.run(ns, "setkey", "--pfkey", pfkey.toString(), "-D")
+                .stdout();
     }
 
     @Test
@@ -146,12 +168,14 @@ class IkedEndToEndTest {
             Files.writeString(cb, conf("10.87.0.2", "10.87.0.1", "10.87.2.0/24", "10.87.1.0/24", "none"));
             Process ia = null, ib = null, monitor = null;
             try (DaemonProcess ga = DaemonProcess.start(dir, "gwa", a, "jipik0", "--pfkey", pa.toString());
-                 DaemonProcess gb = DaemonProcess.start(dir, "gwb", b, "jipik0", "--pfkey", pb.toString())) {
+                    DaemonProcess gb = DaemonProcess.start(dir, "gwb", b, "jipik0", "--pfkey", pb.toString())) {
                 g.exec(a, 10, "ip", "route", "add", "10.87.2.0/24", "dev", "jipik0", "src", "10.87.1.1");
                 g.exec(b, 10, "ip", "route", "add", "10.87.1.0/24", "dev", "jipik0", "src", "10.87.2.1");
                 assertTrue(spis(setkeyDump(a, pa)).isEmpty());
                 monitor = new ProcessBuilder(DaemonProcess.command(a, "pfkey-monitor", "--pfkey", pa.toString()))
-                        .redirectOutput(dir.resolve("monitor.out").toFile()).redirectErrorStream(false).start();
+                        .redirectOutput(dir.resolve("monitor.out").toFile())
+                        .redirectErrorStream(false)
+                        .start();
                 Thread.sleep(1500);
                 ib = iked(b, "ikedb", cb, pb);
                 ia = iked(a, "ikeda", ca, pa);
@@ -161,10 +185,13 @@ class IkedEndToEndTest {
                 // the first packet is trapped (ACQUIRE); the ping goes through once IKE has installed the SAs
                 boolean pinged = false;
                 for (int i = 0; i < 20 && !pinged; i++) {
-                    pinged = g.exec(a, 10, "ping", "-c", "1", "-W", "1", "-I", "10.87.1.1", "10.87.2.1").ok();
+                    pinged = g.exec(a, 10, "ping", "-c", "1", "-W", "1", "-I", "10.87.1.1", "10.87.2.1")
+                            .ok();
                 }
-                assertTrue(pinged, "no ping through the tunnel\nA:\n" + log("ikeda") + "\nB:\n" + log("ikedb")
-                        + "\ngw A:\n" + ga.stderr());
+                assertTrue(
+                        pinged,
+                        "no ping through the tunnel\nA:\n" + log("ikeda") + "\nB:\n" + log("ikedb") + "\ngw A:\n"
+                                + ga.stderr());
                 assertTrue(log("ikeda").contains("(ACQUIRE "), log("ikeda"));
                 assertTrue(log("ikeda").contains("CHILD_SA net{1} established"), log("ikeda"));
                 assertTrue(log("ikedb").contains("CHILD_SA net{1} established"), log("ikedb"));
@@ -174,16 +201,28 @@ class IkedEndToEndTest {
                 assertEquals(sa, sb, "both sides hold the same SA pair\n" + da + "\n" + db);
                 assertTrue(da.contains("esp mode=tunnel") && da.contains("E: 20 "), da); // 20 = aes-gcm-16
                 assertTrue(da.contains("10.87.0.2 10.87.0.1") && da.contains("10.87.0.1 10.87.0.2"), da);
-                assertFalse(log("ikeda").contains("iked-e2e-test-psk") || log("ikedb").contains("iked-e2e-test-psk"));
+                assertFalse(log("ikeda").contains("iked-e2e-test-psk")
+                        || log("ikedb").contains("iked-e2e-test-psk"));
 
                 // what A's iked and jipsecd said over PF_KEY (pfkey-monitor, promiscuous as setkey -x): racoon's order
-                assertEquals(List.of("REGISTER/ESP", "REGISTER/AH", "X_SPDADD", "ACQUIRE/ESP", "X_SPDGET", "GETSPI/ESP",
-                        "UPDATE/ESP", "ADD/ESP"), pfkeyTypes(), DaemonProcess.read(dir.resolve("monitor.out")));
+                assertEquals(
+                        List.of(
+                                "REGISTER/ESP",
+                                "REGISTER/AH",
+                                "X_SPDADD",
+                                "ACQUIRE/ESP",
+                                "X_SPDGET",
+                                "GETSPI/ESP",
+                                "UPDATE/ESP",
+                                "ADD/ESP"),
+                        pfkeyTypes(),
+                        DaemonProcess.read(dir.resolve("monitor.out")));
                 // SIGHUP, file unchanged: nothing renegotiated
                 Commands.check(List.of("kill", "-HUP", Long.toString(ia.pid())), Duration.ofSeconds(10));
                 waitLog("ikeda", "reload: unchanged [ab]", ia);
                 assertEquals(sa, spis(setkeyDump(a, pa)), "SPIs kept over SIGHUP");
-                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1")
+                        .ok());
 
                 // SIGHUP with a broken file: refused with file:line, nothing changes
                 String good = Files.readString(ca);
@@ -198,8 +237,11 @@ class IkedEndToEndTest {
                 String ctl = dir.resolve("ikeda.ctl").toString();
                 var st = DaemonProcess.run(a, "ike", "--control", ctl, "status");
                 assertEquals(0, st.exitCode(), st.stdout() + st.stderr());
-                assertTrue(st.stdout().contains("ab: #1, ESTABLISHED, IKEv2") && st.stdout().contains("PRF_HMAC_SHA2_256")
-                        && st.stdout().contains("net: #1, INSTALLED, TUNNEL, ESP:") && st.stdout().contains("AES_GCM_16"),
+                assertTrue(
+                        st.stdout().contains("ab: #1, ESTABLISHED, IKEv2")
+                                && st.stdout().contains("PRF_HMAC_SHA2_256")
+                                && st.stdout().contains("net: #1, INSTALLED, TUNNEL, ESP:")
+                                && st.stdout().contains("AES_GCM_16"),
                         st.stdout());
                 for (String spi : sa) assertTrue(st.stdout().contains(spi), spi + " in\n" + st.stdout());
                 var rk = DaemonProcess.run(a, "ike", "--control", ctl, "rekey", "net");
@@ -211,7 +253,8 @@ class IkedEndToEndTest {
                 }
                 assertEquals(2, rekeyed.size(), "after 'jipsec ike rekey net': " + rekeyed + "\n" + log("ikeda"));
                 assertTrue(java.util.Collections.disjoint(sa, rekeyed), "new SPIs after the child rekey: " + rekeyed);
-                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1").ok());
+                assertTrue(g.exec(a, 10, "ping", "-c", "1", "-W", "2", "-I", "10.87.1.1", "10.87.2.1")
+                        .ok());
                 rk = DaemonProcess.run(a, "ike", "--control", ctl, "rekey", "ab");
                 assertEquals(0, rk.exitCode(), rk.stdout() + rk.stderr());
                 waitLog("ikeda", "IKE_SA rekeyed", ia);
@@ -232,7 +275,9 @@ class IkedEndToEndTest {
                 for (int i = 0; i < 40 && !spis(setkeyDump(b, pb)).isEmpty(); i++) Thread.sleep(100);
                 assertTrue(spis(setkeyDump(b, pb)).isEmpty(), setkeyDump(b, pb));
                 List<String> types = pfkeyTypes();
-                assertEquals(List.of("DELETE/ESP", "X_SPDDELETE2"), types.subList(types.size() - 2, types.size()),
+                assertEquals(
+                        List.of("DELETE/ESP", "X_SPDDELETE2"),
+                        types.subList(types.size() - 2, types.size()),
                         "SIGTERM: both SAs deleted, then the trap policies: " + types);
             } finally {
                 for (Process p : new Process[] {ia, ib, monitor}) {

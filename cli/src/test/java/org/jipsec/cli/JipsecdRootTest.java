@@ -41,7 +41,8 @@ class JipsecdRootTest {
         try {
             Jipsecd.bindKeySysctls(sysctl, server);
             assertArrayEquals(root.engine().dumpSpBytes(), sysctl.readStruct(SysctlNames.KEY_DUMPSP));
-            assertArrayEquals(Sysctl.counters(root.engine().pfkeyStatistics()), sysctl.readStruct(SysctlNames.KEY_STATS));
+            assertArrayEquals(
+                    Sysctl.counters(root.engine().pfkeyStatistics()), sysctl.readStruct(SysctlNames.KEY_STATS));
         } finally {
             server.close();
         }

@@ -20,7 +20,8 @@ class LauncherNoJdkTest {
 
     static final Path LAUNCHER = Path.of("..", "jipsec").toAbsolutePath().normalize();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** A PATH with the few tools the launcher itself uses and no java. */
     private Path pathWithoutJava() throws IOException {
@@ -60,7 +61,11 @@ class LauncherNoJdkTest {
         Path java = Files.writeString(jdk17.resolve("java"), "#!/bin/sh\necho 'must not be run' >&2\nexit 99\n");
         java.toFile().setExecutable(true);
         Files.writeString(dir.resolve("jdk-17/release"), "JAVA_VERSION=\"17.0.13\"\nIMPLEMENTOR=\"test\"\n");
-        Run r = run(Map.of("PATH", pathWithoutJava().toString(), "JAVA_HOME", dir.resolve("jdk-17").toString()));
+        Run r = run(Map.of(
+                "PATH",
+                pathWithoutJava().toString(),
+                "JAVA_HOME",
+                dir.resolve("jdk-17").toString()));
         assertEquals(1, r.status(), r.stderr());
         assertTrue(r.stderr().contains("/jdk-17/bin/java is JDK 17; jipsec needs a JDK 25 or later"), r.stderr());
         assertTrue(r.stderr().lines().count() == 1, r.stderr());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -33,12 +33,15 @@ class MainTest {
 
     @Test
     void anUnknownCommandIsAnErrorWithASuggestionEvenWithHelp() {
-        for (String[] args : new String[][] {{"racoon", "--help"}, {"gatewy"}, {"gatewy", "-h"}, {"gateway", "extra", "--help"}}) {
+        for (String[] args :
+                new String[][] {{"racoon", "--help"}, {"gatewy"}, {"gatewy", "-h"}, {"gateway", "extra", "--help"}}) {
             Result r = run(args);
             assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());
             assertTrue(r.err().contains("Unmatched argument"), r.err());
         }
-        assertTrue(run("gatewy").err().contains("Did you mean: jipsec gateway"), run("gatewy").err());
+        assertTrue(
+                run("gatewy").err().contains("Did you mean: jipsec gateway"),
+                run("gatewy").err());
     }
 
     @Test

@@ -28,8 +28,8 @@ class PackageCycleTest {
     /** A reference to a class: lower-case package segments, then an upper-case class name. */
     /** Comments and string/char literals (text blocks included), removed before looking for references. */
     private static final Pattern NOT_CODE = Pattern.compile(
-            "/\\*.*?\\*/|//[^\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\n])*\"|'(?:\\\\.|[^'\\\\])'",
-            Pattern.DOTALL);
+            "/\\*.*?\\*/|//[^\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\n])*\"|'(?:\\\\.|[^'\\\\])'", Pattern.DOTALL);
+
     private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.jipsec(?:\\.[a-z][a-z0-9_]*)+)\\.[A-Z]");
 
     @Test
@@ -44,7 +44,8 @@ class PackageCycleTest {
     void setkeyDumpDoesNotReachSetkey() throws IOException {
         Map<String, Set<String>> g = graph(Path.of("../core/src/main/java"));
         assertTrue(g.get("org.jipsec.core.setkey").contains("org.jipsec.core.setkey.dump"), "setkey uses setkey.dump");
-        assertFalse(reaches(g, "org.jipsec.core.setkey.dump", "org.jipsec.core.setkey"), "setkey.dump -> ... -> setkey");
+        assertFalse(
+                reaches(g, "org.jipsec.core.setkey.dump", "org.jipsec.core.setkey"), "setkey.dump -> ... -> setkey");
     }
 
     @Test

@@ -25,15 +25,23 @@ class PackagedConfigTest {
 
     private static ConfigSource one(String text) {
         return new ConfigSource() {
-            @Override public String read(String path) { return path.equals("/etc/jipsec/iked.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("/etc/jipsec/iked.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
     }
 
     @Test
     void ikedExampleIsRefusedUntilItsKeyIsReplaced() throws Exception {
         String text = Files.readString(IKED);
-        ConfigException e = assertThrows(ConfigException.class, () -> SwanctlConfig.load("/etc/jipsec/iked.conf", one(text)));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> SwanctlConfig.load("/etc/jipsec/iked.conf", one(text)));
         assertTrue(e.getMessage().contains("secret is neither valid hex"), e.getMessage());
         String key = "0x" + "5a".repeat(32);
         String edited = text.replaceAll("secret = 0x\\S+", "secret = " + key);

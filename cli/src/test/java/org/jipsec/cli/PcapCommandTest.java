@@ -35,7 +35,32 @@ class PcapCommandTest {
     /** A raw-IP pcap of {@code n} UDP packets 10.1.0.1 → 10.2.0.1 and back. */
     private static byte[] cleartextPcap(int n) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        byte[] h = {(byte) 0xa1, (byte) 0xb2, (byte) 0xc3, (byte) 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 101};
+        byte[] h = {
+            (byte) 0xa1,
+            (byte) 0xb2,
+            (byte) 0xc3,
+            (byte) 0xd4,
+            0,
+            2,
+            0,
+            4,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            (byte) 0xff,
+            (byte) 0xff,
+            0,
+            0,
+            0,
+            101
+        };
         o.writeBytes(h);
         for (int i = 0; i < n; i++) {
             byte[] p = new byte[20 + 8 + 12];
@@ -91,17 +116,33 @@ class PcapCommandTest {
     void seqAndVerdictsForDropsAndUnknownTraffic(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("in.pcap"), x = dir.resolve("x.pcap");
         Files.write(in, cleartextPcap(2));
-        Result p = run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", "--seq", "1000", in.toString(), x.toString());
+        Result p = run(
+                "pcap", "--config", EXAMPLE_CONF.toString(), "--protect", "--seq", "1000", in.toString(), x.toString());
         assertEquals(0, p.status(), p.err());
         assertTrue(p.out().startsWith("1 esp spi=0x00001001 seq=1000 ok"), p.out());
         // the protected capture verified with no SA for it: counted drops, named
         Path conf = dir.resolve("other.conf");
-        Files.writeString(conf, "add 192.0.2.1 192.0.2.2 esp 0x9999 -m tunnel -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;\n");
-        Result v = run("pcap", "--config", conf.toString(), "--verify", x.toString(), dir.resolve("y.pcap").toString());
+        Files.writeString(
+                conf,
+                "add 192.0.2.1 192.0.2.2 esp 0x9999 -m tunnel -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;\n");
+        Result v = run(
+                "pcap",
+                "--config",
+                conf.toString(),
+                "--verify",
+                x.toString(),
+                dir.resolve("y.pcap").toString());
         assertEquals(0, v.status(), v.err());
-        assertEquals("1 esp spi=0x00001001 seq=- no-sa", v.out().lines().findFirst().orElseThrow());
+        assertEquals(
+                "1 esp spi=0x00001001 seq=- no-sa", v.out().lines().findFirst().orElseThrow());
         // cleartext that no SA or policy covers
-        Result c = run("pcap", "--config", conf.toString(), "--protect", in.toString(), dir.resolve("z.pcap").toString());
+        Result c = run(
+                "pcap",
+                "--config",
+                conf.toString(),
+                "--protect",
+                in.toString(),
+                dir.resolve("z.pcap").toString());
         assertTrue(c.out().startsWith("1 - no-sa (10.1.0.1 -> 10.2.0.1)"), c.out());
     }
 
@@ -112,24 +153,76 @@ class PcapCommandTest {
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, "# comment\nadd 192.0.2.1 192.0.2.2 esp 0x1001\n   -E aes-cbc 0x0011 ;\n");
         List<Result> results = new ArrayList<>();
-        results.add(run("pcap", "--config", bad.toString(), "--protect", in.toString(), dir.resolve("o.pcap").toString()));
-        results.add(run("pcap", "--config", dir.resolve("missing.conf").toString(), "--protect", in.toString(), dir.resolve("o.pcap").toString()));
-        results.add(run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", EXAMPLE_CONF.toString(), dir.resolve("o.pcap").toString()));
-        results.add(run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", dir.resolve("none.pcap").toString(), dir.resolve("o.pcap").toString()));
-        results.add(run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", "--iv", "xyz", in.toString(), dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                bad.toString(),
+                "--protect",
+                in.toString(),
+                dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                dir.resolve("missing.conf").toString(),
+                "--protect",
+                in.toString(),
+                dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                EXAMPLE_CONF.toString(),
+                "--protect",
+                EXAMPLE_CONF.toString(),
+                dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                EXAMPLE_CONF.toString(),
+                "--verify",
+                dir.resolve("none.pcap").toString(),
+                dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                EXAMPLE_CONF.toString(),
+                "--protect",
+                "--iv",
+                "xyz",
+                in.toString(),
+                dir.resolve("o.pcap").toString()));
         Files.writeString(bad, "spdadd 10.0.0.0/8 10.1.0.0/16 any -P out ipsec esp/tunnel/a-b/require;\n");
-        results.add(run("pcap", "--config", bad.toString(), "--protect", in.toString(), dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                bad.toString(),
+                "--protect",
+                in.toString(),
+                dir.resolve("o.pcap").toString()));
         byte[] truncated = cleartextPcap(3);
         Path t = dir.resolve("trunc.pcap");
         Files.write(t, java.util.Arrays.copyOf(truncated, truncated.length - 5));
-        results.add(run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", t.toString(), dir.resolve("o.pcap").toString()));
+        results.add(run(
+                "pcap",
+                "--config",
+                EXAMPLE_CONF.toString(),
+                "--protect",
+                t.toString(),
+                dir.resolve("o.pcap").toString()));
         for (Result r : results) {
             assertNotEquals(0, r.status(), r.err());
-            assertEquals(1, r.err().lines().filter(l -> l.startsWith("jipsec pcap: ") && !l.contains("note:")).count(), r.err());
+            assertEquals(
+                    1,
+                    r.err()
+                            .lines()
+                            .filter(l -> l.startsWith("jipsec pcap: ") && !l.contains("note:"))
+                            .count(),
+                    r.err());
             assertFalse(r.err().contains("Exception"), r.err());
             assertFalse(r.err().contains("\tat "), r.err());
         }
-        assertTrue(results.get(0).err().contains("line 3: Invalid key length"), results.get(0).err());
+        assertTrue(
+                results.get(0).err().contains("line 3: Invalid key length"),
+                results.get(0).err());
         assertFalse(Files.exists(dir.resolve("o.pcap")), "no partial output file");
     }
 
@@ -138,25 +231,33 @@ class PcapCommandTest {
     void verifyReadsPcapngFromEditcapLikeTheClassicFile(@TempDir Path dir) throws Exception {
         Path editcap = Path.of("/usr/bin/editcap");
         if (!Files.isExecutable(editcap)) {
-            if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail("editcap is required under CI");
+            if ("true".equals(System.getenv("CI")))
+                org.junit.jupiter.api.Assertions.fail("editcap is required under CI");
             org.junit.jupiter.api.Assumptions.abort("editcap not installed");
         }
         Path example = Path.of("..", "examples", "example.pcap");
-        Path x = dir.resolve("x.pcap"), ng = dir.resolve("x.pcapng"), y1 = dir.resolve("y1.pcap"), y2 = dir.resolve("y2.pcap");
+        Path x = dir.resolve("x.pcap"),
+                ng = dir.resolve("x.pcapng"),
+                y1 = dir.resolve("y1.pcap"),
+                y2 = dir.resolve("y2.pcap");
         Result p = run("pcap", "--config", EXAMPLE_CONF.toString(), "--protect", example.toString(), x.toString());
         assertEquals(0, p.status(), p.err());
         Process e = new ProcessBuilder(editcap.toString(), "-F", "pcapng", x.toString(), ng.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(e.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(0, e.exitValue());
-        assertEquals(0x0a0d0d0a, java.nio.ByteBuffer.wrap(Files.readAllBytes(ng)).getInt(0), "editcap wrote pcapng");
+        assertEquals(
+                0x0a0d0d0a, java.nio.ByteBuffer.wrap(Files.readAllBytes(ng)).getInt(0), "editcap wrote pcapng");
         Result v1 = run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", x.toString(), y1.toString());
         Result v2 = run("pcap", "--config", EXAMPLE_CONF.toString(), "--verify", ng.toString(), y2.toString());
         assertEquals(0, v2.status(), v2.err());
         assertEquals(12, v2.out().lines().filter(l -> l.endsWith(" ok")).count(), v2.out());
         assertEquals(v1.out(), v2.out());
-        assertArrayEquals(Files.readAllBytes(y1), Files.readAllBytes(y2));   // classic pcap out, same bytes
-        assertEquals(org.jipsec.core.net.pcap.PcapReader.readAll(Files.readAllBytes(example)),   // the cleartext back
+        assertArrayEquals(Files.readAllBytes(y1), Files.readAllBytes(y2)); // classic pcap out, same bytes
+        assertEquals(
+                org.jipsec.core.net.pcap.PcapReader.readAll(Files.readAllBytes(example)), // the cleartext back
                 org.jipsec.core.net.pcap.PcapReader.readAll(Files.readAllBytes(y2)));
         // a pcapng cut inside a block: one line, no output file
         byte[] cut = Files.readAllBytes(ng);

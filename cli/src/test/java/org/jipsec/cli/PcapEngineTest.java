@@ -24,10 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PcapEngineTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private record Result(int status, String out, String err) {
-        List<String> lines() { return out.lines().toList(); }
+        List<String> lines() {
+            return out.lines().toList();
+        }
     }
 
     private static Result run(String... args) {
@@ -65,8 +68,32 @@ class PcapEngineTest {
     /** A classic raw-IP pcap (link type 101) of {@code packets}. */
     static byte[] pcap(List<byte[]> packets) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        o.writeBytes(new byte[] {(byte) 0xa1, (byte) 0xb2, (byte) 0xc3, (byte) 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 101});
+        o.writeBytes(new byte[] {
+            (byte) 0xa1,
+            (byte) 0xb2,
+            (byte) 0xc3,
+            (byte) 0xd4,
+            0,
+            2,
+            0,
+            4,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            (byte) 0xff,
+            (byte) 0xff,
+            0,
+            0,
+            0,
+            101
+        });
         int i = 0;
         for (byte[] p : packets) {
             byte[] r = new byte[16];
@@ -99,7 +126,8 @@ class PcapEngineTest {
                 spdadd 10.1.0.0/16 10.6.0.0/16 any -P out ipsec esp/transport//default;
                 """);
         List<byte[]> packets = new ArrayList<>();
-        for (int net = 2; net <= 7; net++) packets.add(udp("10.1.0.1", "10.1.0.1".replace("10.1.", "10." + net + "."), 20));
+        for (int net = 2; net <= 7; net++)
+            packets.add(udp("10.1.0.1", "10.1.0.1".replace("10.1.", "10." + net + "."), 20));
         Path in = dir.resolve("in.pcap"), out = dir.resolve("out.pcap");
         Files.write(in, pcap(packets));
         Result r = run("pcap", "--config", conf.toString(), "--protect", in.toString(), out.toString());
@@ -120,10 +148,19 @@ class PcapEngineTest {
         // the system defaults the daemon reads: the deflev makes 'default' require, def_policy discards the rest
         Path sysctl = dir.resolve("sysctl.conf");
         Files.writeString(sysctl, "net.inet.ipsec.esp_trans_deflev=2\nnet.inet.ipsec.def_policy=0\n");
-        Result s = run("pcap", "--config", conf.toString(), "--sysctl", sysctl.toString(), "--protect", in.toString(),
+        Result s = run(
+                "pcap",
+                "--config",
+                conf.toString(),
+                "--sysctl",
+                sysctl.toString(),
+                "--protect",
+                in.toString(),
                 out.toString());
         assertEquals(0, s.status(), s.err());
-        assertEquals("5 - no-sa (no SA for esp/transport 10.1.0.1->10.6.0.1, required)", s.lines().get(4));
+        assertEquals(
+                "5 - no-sa (no SA for esp/transport 10.1.0.1->10.6.0.1, required)",
+                s.lines().get(4));
         assertEquals("6 - discard (policy discard)", s.lines().get(5));
         assertEquals(2, read(out).size());
     }
@@ -138,11 +175,17 @@ class PcapEngineTest {
                 spdadd 10.4.0.0/16 10.1.0.0/16 any -P in discard;
                 """);
         Path in = dir.resolve("in.pcap"), out = dir.resolve("out.pcap");
-        Files.write(in, pcap(List.of(udp("10.2.0.1", "10.1.0.1", 20), udp("10.3.0.1", "10.1.0.1", 20),
-                udp("10.4.0.1", "10.1.0.1", 20))));
+        Files.write(
+                in,
+                pcap(List.of(
+                        udp("10.2.0.1", "10.1.0.1", 20),
+                        udp("10.3.0.1", "10.1.0.1", 20),
+                        udp("10.4.0.1", "10.1.0.1", 20))));
         Result r = run("pcap", "--config", conf.toString(), "--verify", in.toString(), out.toString());
         assertEquals(0, r.status(), r.err());
-        assertEquals("1 - policy-violation (NOT_PROTECTED: no esp/transport protection)", r.lines().get(0));
+        assertEquals(
+                "1 - policy-violation (NOT_PROTECTED: no esp/transport protection)",
+                r.lines().get(0));
         assertEquals("2 - clear (not IPsec)", r.lines().get(1));
         assertTrue(r.lines().get(2).startsWith("3 - policy-violation (POLICY_DISCARD"), r.out());
         assertEquals(1, read(out).size());

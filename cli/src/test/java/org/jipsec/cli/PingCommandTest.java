@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PingCommandTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void usageErrorsAndInvalidPoliciesExitOneWithNetbsdsMessages() {
@@ -33,15 +34,23 @@ class PingCommandTest {
         assertEquals("jipsec ping: invalid security policy: sideways ipsec esp/transport//require\n", r.err());
         r = MainTest.run("ping", "-P", "out ipsec esp/bogus//require", "10.0.0.2");
         assertEquals(1, r.status());
-        assertTrue(r.err().startsWith("jipsec ping: ") && r.err().contains(" at [out ipsec esp/bogus//require]"), r.err());
+        assertTrue(
+                r.err().startsWith("jipsec ping: ") && r.err().contains(" at [out ipsec esp/bogus//require]"), r.err());
         assertEquals("", r.out(), "nothing sent");
     }
 
     @Test
     void withoutAGatewayThePolicyCannotBeConfigured() {
         org.junit.jupiter.api.Assumptions.assumeTrue(org.jipsec.io.netns.NetnsLab.available(), "raw sockets need root");
-        MainTest.Result r = MainTest.run("ping", "--pfkey", dir.resolve("none.pfkey").toString(), "-c", "1",
-                "-P", "out ipsec esp/transport//require", "127.0.0.1");
+        MainTest.Result r = MainTest.run(
+                "ping",
+                "--pfkey",
+                dir.resolve("none.pfkey").toString(),
+                "-c",
+                "1",
+                "-P",
+                "out ipsec esp/transport//require",
+                "127.0.0.1");
         assertEquals(1, r.status(), r.out() + r.err());
         assertTrue(r.err().contains("ipsec policy cannot be configured"), r.err());
     }
@@ -55,7 +64,7 @@ class PingCommandTest {
         reply[8] = 63;
         reply[9] = 1;
         System.arraycopy(m, 0, reply, 20, m.length);
-        reply[20] = 0;                                             // echo reply: type 0, checksum + 8
+        reply[20] = 0; // echo reply: type 0, checksum + 8
         reply[22] = 0x41;
         IcmpEcho.Reply r = IcmpEcho.parse(false, 0xbeef, reply, reply.length);
         assertEquals(new IcmpEcho.Reply(3, 12, 63), r);

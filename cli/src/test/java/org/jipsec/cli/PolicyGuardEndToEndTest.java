@@ -36,12 +36,14 @@ class PolicyGuardEndToEndTest {
     static final String A6 = "fd91::1", B6 = "fd91::2";
     static final String TABLE = "jipsec_jipsec0";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void needRootAndNft() throws Exception {
         Assumptions.assumeTrue(NetnsLab.available(), "needs root and iproute2 (network namespaces)");
-        boolean nft = Commands.run(List.of("nft", "--version"), Duration.ofSeconds(10)).ok();
+        boolean nft = Commands.run(List.of("nft", "--version"), Duration.ofSeconds(10))
+                .ok();
         if (!nft && "true".equals(System.getenv("CI"))) throw new AssertionError("nft missing in CI");
         Assumptions.assumeTrue(nft, "nft not installed");
     }
@@ -59,8 +61,9 @@ class PolicyGuardEndToEndTest {
         return twoHosts(g, ns, veth, aInLevel, A, B, "/24");
     }
 
-    private GatewayDaemon twoHosts(GatewayLab g, String[] ns, VethPair[] veth, String aInLevel, String a, String b,
-                                   String plen) throws Exception {
+    private GatewayDaemon twoHosts(
+            GatewayLab g, String[] ns, VethPair[] veth, String aInLevel, String a, String b, String plen)
+            throws Exception {
         ns[0] = g.lab.namespace();
         ns[1] = g.lab.namespace();
         veth[0] = g.lab.veth(ns[0], ns[1]);
@@ -87,7 +90,7 @@ class PolicyGuardEndToEndTest {
     static int udpAnswers(GatewayLab g, String ns, String to, int port, int n, int mark) throws Exception {
         String py = "import socket\n"
                 + "s = socket.socket(socket.AF_INET" + (to.contains(":") ? "6" : "") + ", socket.SOCK_DGRAM)\n"
-                + (mark != 0 ? "s.setsockopt(socket.SOL_SOCKET, 36, " + mark + ")\n" : "")   // SO_MARK
+                + (mark != 0 ? "s.setsockopt(socket.SOL_SOCKET, 36, " + mark + ")\n" : "") // SO_MARK
                 + "s.settimeout(1.0)\n"
                 + "ok = 0\n"
                 + "for i in range(" + n + "):\n"
@@ -106,7 +109,7 @@ class PolicyGuardEndToEndTest {
     }
 
     static CommandResult clearPing(GatewayLab g, String ns, String to, int n) throws Exception {
-        return g.exec(ns, 30, "ping", "-c", Integer.toString(n), "-i", "0.2", "-W", "1", "-m", "153", to);   // mark 0x99
+        return g.exec(ns, 30, "ping", "-c", Integer.toString(n), "-i", "0.2", "-W", "1", "-m", "153", to); // mark 0x99
     }
 
     static String table(GatewayLab g, String ns) throws Exception {
@@ -155,7 +158,11 @@ class PolicyGuardEndToEndTest {
             assertTrue(table(g, a).contains("counter in_polvio {\n\t\tpackets 6 "), table(g, a));
             // served by the sysctl tree as NetBSD's ipsecstats (uint64 host order, in_polvio first)
             byte[] stats = ga.engine().sysctl().readStruct(SysctlNames.IPSEC_STATS);
-            assertEquals(6, java.nio.ByteBuffer.wrap(stats).order(java.nio.ByteOrder.nativeOrder()).getLong(0));
+            assertEquals(
+                    6,
+                    java.nio.ByteBuffer.wrap(stats)
+                            .order(java.nio.ByteOrder.nativeOrder())
+                            .getLong(0));
 
             // and the tunnel still works
             assertEquals(5, g.udpRoundTrips(b, A, 7000, 5, 200), "UDP through the tunnel after\n" + ga.status());
@@ -217,7 +224,8 @@ class PolicyGuardEndToEndTest {
             assertFalse(ping.ok(), ping.stdout());
             assertEquals(0, udpAnswers(g, a, B, 7000, 2, 0));
             g.stopCaptures();
-            String clear = GatewayLab.tshark(pcap, "-Y", "icmp || udp.port == 7000", "-T", "fields", "-e", "frame.number");
+            String clear =
+                    GatewayLab.tshark(pcap, "-Y", "icmp || udp.port == 7000", "-T", "fields", "-e", "frame.number");
             assertEquals("", clear.strip(), "cleartext left A");
             assertEquals(5, ga.statistics()[IpsecStatistics.OUT_POLVIO], ga.status());
             assertEquals(0, ga.statistics()[IpsecStatistics.IN_POLVIO], ga.status());
@@ -229,8 +237,12 @@ class PolicyGuardEndToEndTest {
         try (GatewayLab g = new GatewayLab(dir)) {
             String a = g.lab.namespace();
             // a stale table of the same name, as a gateway killed with SIGKILL would leave behind
-            CommandResult stale = g.exec(a, 10, "nft", "add table inet " + TABLE + "; add chain inet " + TABLE
-                    + " stale { type filter hook input priority 0; policy drop; }");
+            CommandResult stale = g.exec(
+                    a,
+                    10,
+                    "nft",
+                    "add table inet " + TABLE + "; add chain inet " + TABLE
+                            + " stale { type filter hook input priority 0; policy drop; }");
             assertTrue(stale.ok(), stale.stderr());
             GatewayDaemon ga = g.gateway(a, config(A, B, "require", "require"));
             String t = table(g, a);
@@ -238,13 +250,17 @@ class PolicyGuardEndToEndTest {
             assertTrue(t.contains("chain inbound") && t.contains("chain outbound"), t);
             ga.close();
             // fail closed: the table stays while the gateway is stopped, as it was
-            assertEquals(t.replaceAll("packets \\d+ bytes \\d+", ""), table(g, a).replaceAll("packets \\d+ bytes \\d+", ""));
+            assertEquals(
+                    t.replaceAll("packets \\d+ bytes \\d+", ""), table(g, a).replaceAll("packets \\d+ bytes \\d+", ""));
             assertTrue(g.logs.toString().contains("policy guard: table inet " + TABLE + " kept"), g.logs.toString());
             // a start without the guard removes what the earlier run left
             g.policyGuard = false;
             g.gateway(a, config(A, B, "require", "require")).close();
-            assertFalse(g.exec(a, 10, "nft", "list", "tables").stdout().contains(TABLE), "table left by --no-policy-guard");
-            assertTrue(g.logs.toString().contains("table inet " + TABLE + " left by an earlier run removed"), g.logs.toString());
+            assertFalse(
+                    g.exec(a, 10, "nft", "list", "tables").stdout().contains(TABLE), "table left by --no-policy-guard");
+            assertTrue(
+                    g.logs.toString().contains("table inet " + TABLE + " left by an earlier run removed"),
+                    g.logs.toString());
         }
     }
 
@@ -267,18 +283,20 @@ class PolicyGuardEndToEndTest {
             g.exec(a, 10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
             g.lab.route(h, "default", "via", "10.92.1.1");
             g.lab.route(r, "10.92.1.0/24", "via", "10.92.9.1");
-            g.lab.route(a, "10.92.2.0/24", "via", "10.92.9.254");          // the leak: not into the TUN
-            GatewayDaemon ga = g.gateway(a,
+            g.lab.route(a, "10.92.2.0/24", "via", "10.92.9.254"); // the leak: not into the TUN
+            GatewayDaemon ga = g.gateway(
+                    a,
                     "add 10.92.9.1 10.92.9.254 esp 0x2001 -m tunnel -E aes-gcm-16 " + K_AB + " ;\n"
-                    + "spdadd 10.92.1.0/24 10.92.2.0/24 any -P out ipsec esp/tunnel/10.92.9.1-10.92.9.254/require ;\n"
-                    + "spdadd 10.92.2.0/24 10.92.1.0/24 any -P in ipsec esp/tunnel/10.92.9.254-10.92.9.1/require ;\n");
+                            + "spdadd 10.92.1.0/24 10.92.2.0/24 any -P out ipsec esp/tunnel/10.92.9.1-10.92.9.254/require ;\n"
+                            + "spdadd 10.92.2.0/24 10.92.1.0/24 any -P in ipsec esp/tunnel/10.92.9.254-10.92.9.1/require ;\n");
 
             CommandResult control = g.exec(h, 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.92.9.254");
             assertTrue(control.ok(), "traffic outside every policy is forwarded\n" + control.stdout() + ga.status());
             CommandResult out = g.exec(h, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.92.2.20");
             assertFalse(out.ok(), "forwarded in clear:\n" + out.stdout());
             assertEquals(3, ga.statistics()[IpsecStatistics.OUT_POLVIO], ga.status());
-            CommandResult in = g.exec(r, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "10.92.2.20", "10.92.1.10");
+            CommandResult in =
+                    g.exec(r, 20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "10.92.2.20", "10.92.1.10");
             assertFalse(in.ok(), "cleartext forwarded inward:\n" + in.stdout());
             assertEquals(3, ga.statistics()[IpsecStatistics.IN_POLVIO], ga.status());
             assertEquals(3, ga.statistics()[IpsecStatistics.OUT_POLVIO], ga.status());

@@ -16,16 +16,17 @@ import java.util.regex.Pattern;
  * no series twice; values are Go floats. Anything else throws.
  */
 final class PromText {
-    private PromText() { }
+    private PromText() {}
 
-    record Sample(String name, Map<String, String> labels, double value) { }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
-    record Family(String name, String type, List<Sample> samples) { }
+    record Family(String name, String type, List<Sample> samples) {}
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Pattern LABEL = Pattern.compile("\\G([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
-    private static final Set<String> TYPES = Set.of("counter", "gauge", "summary", "histogram", "untyped", "info",
-            "stateset", "gaugehistogram", "unknown");
+    private static final Pattern LABEL =
+            Pattern.compile("\\G([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
+    private static final Set<String> TYPES = Set.of(
+            "counter", "gauge", "summary", "histogram", "untyped", "info", "stateset", "gaugehistogram", "unknown");
 
     static Map<String, Family> parse(String text) {
         Map<String, Family> families = new LinkedHashMap<>();
@@ -35,12 +36,13 @@ final class PromText {
         for (String line : text.split("\n", -1)) {
             n++;
             if (line.isEmpty()) {
-                if (n == text.split("\n", -1).length) break;                 // the final newline
+                if (n == text.split("\n", -1).length) break; // the final newline
                 throw new IllegalArgumentException("line " + n + ": empty line");
             }
             if (line.startsWith("# HELP ")) {
                 String name = line.substring(7).split(" ", 2)[0];
-                if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("line " + n + ": HELP name " + name);
+                if (!NAME.matcher(name).matches())
+                    throw new IllegalArgumentException("line " + n + ": HELP name " + name);
                 continue;
             }
             if (line.startsWith("# TYPE ")) {
@@ -48,7 +50,8 @@ final class PromText {
                 if (p.length != 2 || !NAME.matcher(p[0]).matches() || !TYPES.contains(p[1])) {
                     throw new IllegalArgumentException("line " + n + ": bad TYPE: " + line);
                 }
-                if (families.containsKey(p[0])) throw new IllegalArgumentException("line " + n + ": TYPE twice: " + p[0]);
+                if (families.containsKey(p[0]))
+                    throw new IllegalArgumentException("line " + n + ": TYPE twice: " + p[0]);
                 current = new Family(p[0], p[1], new ArrayList<>());
                 families.put(p[0], current);
                 continue;
@@ -66,7 +69,8 @@ final class PromText {
                 Matcher l = LABEL.matcher(inner);
                 int at = 0;
                 while (at < inner.length()) {
-                    if (!l.find(at) || l.start() != at) throw new IllegalArgumentException("line " + n + ": bad labels: " + line);
+                    if (!l.find(at) || l.start() != at)
+                        throw new IllegalArgumentException("line " + n + ": bad labels: " + line);
                     if (labels.put(l.group(1), unescape(l.group(2))) != null) {
                         throw new IllegalArgumentException("line " + n + ": label twice: " + line);
                     }
@@ -74,16 +78,17 @@ final class PromText {
                 }
                 i = close + 1;
             }
-            if (i >= line.length() || line.charAt(i) != ' ') throw new IllegalArgumentException("line " + n + ": " + line);
+            if (i >= line.length() || line.charAt(i) != ' ')
+                throw new IllegalArgumentException("line " + n + ": " + line);
             String[] rest = line.substring(i + 1).split(" ");
             if (rest.length > 2) throw new IllegalArgumentException("line " + n + ": trailing text: " + line);
             double value = switch (rest[0]) {
                 case "+Inf" -> Double.POSITIVE_INFINITY;
                 case "-Inf" -> Double.NEGATIVE_INFINITY;
                 case "NaN" -> Double.NaN;
-                default -> Double.parseDouble(rest[0]);                      // throws on junk
+                default -> Double.parseDouble(rest[0]); // throws on junk
             };
-            if (rest.length == 2) Long.parseLong(rest[1]);                   // a timestamp in ms
+            if (rest.length == 2) Long.parseLong(rest[1]); // a timestamp in ms
             if (current == null || !belongs(name, current)) {
                 throw new IllegalArgumentException("line " + n + ": sample " + name + " outside its family");
             }
@@ -97,8 +102,12 @@ final class PromText {
         String b = f.name();
         return switch (f.type()) {
             case "counter" -> sample.equals(b + "_total") || sample.equals(b + "_created") || sample.equals(b);
-            case "summary", "histogram" -> sample.equals(b) || sample.equals(b + "_sum") || sample.equals(b + "_count")
-                    || sample.equals(b + "_bucket") || sample.equals(b + "_created");
+            case "summary", "histogram" ->
+                sample.equals(b)
+                        || sample.equals(b + "_sum")
+                        || sample.equals(b + "_count")
+                        || sample.equals(b + "_bucket")
+                        || sample.equals(b + "_created");
             default -> sample.equals(b);
         };
     }
@@ -115,10 +124,12 @@ final class PromText {
         outer:
         for (Sample s : fam.samples()) {
             if (!s.name().equals(sample)) continue;
-            for (int i = 0; i < labels.length; i += 2) if (!labels[i + 1].equals(s.labels().get(labels[i]))) continue outer;
+            for (int i = 0; i < labels.length; i += 2)
+                if (!labels[i + 1].equals(s.labels().get(labels[i]))) continue outer;
             hits.add(s);
         }
-        if (hits.size() != 1) throw new AssertionError(hits.size() + " samples " + sample + " " + List.of(labels) + " in " + fam);
+        if (hits.size() != 1)
+            throw new AssertionError(hits.size() + " samples " + sample + " " + List.of(labels) + " in " + fam);
         return hits.getFirst().value();
     }
 }

@@ -31,16 +31,24 @@ class QuickStartTest {
 
     @Test
     void declinesWhatPicocliMustAnswer() {
-        for (List<String> args : List.<List<String>>of(List.of("setkey", "--help"), List.of("setkey", "--pfkey"),
-                List.of("setkey", "--bogus"), List.of("setkey", "--", "-D"), List.of("sysctl", "--help"),
-                List.of("sysctl", "--embedded=1"), List.of("gateway", "--no-tun"), List.of())) {
+        for (List<String> args : List.<List<String>>of(
+                List.of("setkey", "--help"),
+                List.of("setkey", "--pfkey"),
+                List.of("setkey", "--bogus"),
+                List.of("setkey", "--", "-D"),
+                List.of("sysctl", "--help"),
+                List.of("sysctl", "--embedded=1"),
+                List.of("gateway", "--no-tun"),
+                List.of())) {
             assertTrue(QuickStart.run(args.toArray(String[]::new)).isEmpty(), args.toString());
         }
     }
 
     @Test
     void runsEmbeddedSysctlDirectly() {
-        assertEquals(0, QuickStart.run(new String[] {"sysctl", "--embedded", "-n", "net.inet.ipsec.esp_trans_deflev"})
-                .orElseThrow());
+        assertEquals(
+                0,
+                QuickStart.run(new String[] {"sysctl", "--embedded", "-n", "net.inet.ipsec.esp_trans_deflev"})
+                        .orElseThrow());
     }
 }

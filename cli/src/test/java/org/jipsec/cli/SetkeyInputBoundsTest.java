@@ -23,21 +23,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SetkeyInputBoundsTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Run(int status, String out, String err) {
-        String all() { return out + err; }
+        String all() {
+            return out + err;
+        }
     }
 
     /** {@code jipsec setkey --embedded ARGS} in a child JVM (heap 256 MB), stdin from {@code stdin} or empty. */
     Run setkey(File stdin, String... args) throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "org.jipsec.cli.Main", "setkey", "--embedded"));
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBin,
+                "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main",
+                "setkey",
+                "--embedded"));
         cmd.addAll(List.of(args));
         Path out = dir.resolve("out"), err = dir.resolve("err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin) : ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectInput(
+                stdin != null
+                        ? ProcessBuilder.Redirect.from(stdin)
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "setkey did not end");
@@ -82,22 +95,29 @@ class SetkeyInputBoundsTest {
 
     @Test
     void standardInputFromDevZeroIsTooLarge() throws Exception {
-        oneClearLine(setkey(new File("/dev/zero"), "-c"), "setkey: standard input: File too large (more than 67108864 bytes)");
+        oneClearLine(
+                setkey(new File("/dev/zero"), "-c"),
+                "setkey: standard input: File too large (more than 67108864 bytes)");
     }
 
     @Test
     void aLineLongerThanTheParserTakesIsNamed() throws Exception {
         Path f = oneLine(1 << 20);
         Files.writeString(f, ";\n", StandardOpenOption.APPEND);
-        Run strict = setkey(null, "-s", "-f", f.toString());        // jipsec's -s: standard error, status 1
+        Run strict = setkey(null, "-s", "-f", f.toString()); // jipsec's -s: standard error, status 1
         assertEquals(1, strict.status(), strict.all());
         assertFalse(strict.all().contains("Exception"), strict.all());
-        assertEquals("line 1: line too long (more than 65536 characters)\nparse failed, line 1.", strict.err().strip());
-        Run file = setkey(null, "-f", f.toString());                // NetBSD's -f: standard output, status 1
+        assertEquals(
+                "line 1: line too long (more than 65536 characters)\nparse failed, line 1.",
+                strict.err().strip());
+        Run file = setkey(null, "-f", f.toString()); // NetBSD's -f: standard output, status 1
         assertEquals(1, file.status(), file.all());
-        assertEquals("line 1: line too long (more than 65536 characters)", file.out().strip());
-        Run piped = setkey(f.toFile(), "-c");                       // NetBSD's -c: reported, and the status stays 0
+        assertEquals(
+                "line 1: line too long (more than 65536 characters)", file.out().strip());
+        Run piped = setkey(f.toFile(), "-c"); // NetBSD's -c: reported, and the status stays 0
         assertFalse(piped.all().contains("Exception"), piped.all());
-        assertEquals("line 1: line too long (more than 65536 characters)", piped.out().strip());
+        assertEquals(
+                "line 1: line too long (more than 65536 characters)",
+                piped.out().strip());
     }
 }

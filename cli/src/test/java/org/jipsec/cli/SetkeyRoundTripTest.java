@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SetkeyRoundTripTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static final long T0 = 1_764_324_000L; // 2025-11-28 10:00:00 UTC
 
@@ -94,11 +95,20 @@ class SetkeyRoundTripTest {
 
     private KeyEngine engine() {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
-        Spd spd = new Spd(new InstantSource() {
-            @Override public Instant instant() { return Instant.ofEpochSecond(clock.get()); }
-        }, sysctl);
-        return new KeyEngine(new KeySettings().bindTo(sysctl), clock::get, new SplittableRandom(1),
-                new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        Spd spd = new Spd(
+                new InstantSource() {
+                    @Override
+                    public Instant instant() {
+                        return Instant.ofEpochSecond(clock.get());
+                    }
+                },
+                sysctl);
+        return new KeyEngine(
+                new KeySettings().bindTo(sysctl),
+                clock::get,
+                new SplittableRandom(1),
+                new SpdPolicyStore(spd),
+                AlgorithmCatalog.TABLE);
     }
 
     private record Run(int status, String out, String err) {}
@@ -107,17 +117,53 @@ class SetkeyRoundTripTest {
         StringWriter o = new StringWriter(), e = new StringWriter();
         Files.writeString(dir.resolve("ipsec.conf"), CONFIG);
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() throws IOException { return channels.open(); }
-            @Override public String readStdin() { return ""; }
-            @Override public String readFile(String name) throws IOException { return Files.readString(dir.resolve(name)); }
-            @Override public byte[] readBytes(String name) throws IOException { return Files.readAllBytes(dir.resolve(name)); }
-            @Override public HostResolver resolver() { return HostResolver.NUMERIC; }
-            @Override public long nowMicros() { return clock.get() * 1_000_000L; }
-            @Override public ZoneId zone() { return ZoneOffset.UTC; }
-            @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
-            @Override public int pid() { return 4711; }
+            @Override
+            public KeyChannel open() throws IOException {
+                return channels.open();
+            }
+
+            @Override
+            public String readStdin() {
+                return "";
+            }
+
+            @Override
+            public String readFile(String name) throws IOException {
+                return Files.readString(dir.resolve(name));
+            }
+
+            @Override
+            public byte[] readBytes(String name) throws IOException {
+                return Files.readAllBytes(dir.resolve(name));
+            }
+
+            @Override
+            public HostResolver resolver() {
+                return HostResolver.NUMERIC;
+            }
+
+            @Override
+            public long nowMicros() {
+                return clock.get() * 1_000_000L;
+            }
+
+            @Override
+            public ZoneId zone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public void sleepOneSecond() throws InterruptedException {
+                throw new InterruptedException();
+            }
+
+            @Override
+            public int pid() {
+                return 4711;
+            }
         };
-        int status = new SetkeyRunner(env, new PrintWriter(o), new PrintWriter(e)).run(SetkeyOptions.parse(List.of(argv)));
+        int status =
+                new SetkeyRunner(env, new PrintWriter(o), new PrintWriter(e)).run(SetkeyOptions.parse(List.of(argv)));
         return new Run(status, o.toString(), e.toString());
     }
 
@@ -150,15 +196,22 @@ class SetkeyRoundTripTest {
         try (PfkeyServer server = PfkeyServer.start(engine(), dir.resolve("pfkey"), 1 << 20, false)) {
             Files.writeString(dir.resolve("ipsec.conf"), CONFIG);
             String p = server.path().toString();
-            MainTest.Result load = MainTest.run("setkey", "--pfkey", p, "-f", dir.resolve("ipsec.conf").toString());
+            MainTest.Result load = MainTest.run(
+                    "setkey", "--pfkey", p, "-f", dir.resolve("ipsec.conf").toString());
             assertEquals(new MainTest.Result(0, "", ""), load);
             MainTest.Result sp = MainTest.run("setkey", "--pfkey", p, "-DP");
             String pid = Long.toString(ProcessHandle.current().pid());
             assertEquals(SPD.replace("pid=4711", "pid=" + pid), sp.out());
             MainTest.Result sa = MainTest.run("setkey", "--pfkey", p, "-D", "-a");
-            assertTrue(sa.out().contains("\tE: des-cbc  3ffe0501 4819ffff\n\tA: hmac-md5  61757468 656e7469 63617469 6f6e2121\n"), sa.out());
+            assertTrue(
+                    sa.out()
+                            .contains(
+                                    "\tE: des-cbc  3ffe0501 4819ffff\n\tA: hmac-md5  61757468 656e7469 63617469 6f6e2121\n"),
+                    sa.out());
             assertEquals(0, MainTest.run("setkey", "--pfkey", p, "-F").status());
-            assertEquals("No SAD entries.\n", MainTest.run("setkey", "--pfkey", p, "-D").out());
+            assertEquals(
+                    "No SAD entries.\n",
+                    MainTest.run("setkey", "--pfkey", p, "-D").out());
         }
     }
 
@@ -176,8 +229,8 @@ class SetkeyRoundTripTest {
         try (org.jipsec.io.pfkey.PfkeyClient other = org.jipsec.io.pfkey.PfkeyClient.connect(server.path())) {
             for (int i = 0; i < 500 && server.clientCount() < 2; i++) Thread.sleep(10);
             Thread.sleep(200); // the -x client's X_PROMISC is answered before the FLUSH below
-            other.request(org.jipsec.core.pfkey.PfkeyMessage.of(org.jipsec.core.pfkey.Sadb.SADB_FLUSH, 0, other.nextSeq(),
-                    other.pid(), List.of()));
+            other.request(org.jipsec.core.pfkey.PfkeyMessage.of(
+                    org.jipsec.core.pfkey.Sadb.SADB_FLUSH, 0, other.nextSeq(), other.pid(), List.of()));
         }
         Thread.sleep(200);
         server.close(); // end of stream ends setkey -x
@@ -185,14 +238,18 @@ class SetkeyRoundTripTest {
         assertEquals(0, result[0].status(), result[0].toString());
         // setkey.c printdate (-x): "HH:MM:SS.usec " then a newline, then kdebug_sadb
         // (the first message is the promiscuous copy of the -x client's own X_PROMISC reply, as on NetBSD)
-        assertTrue(result[0].out().startsWith("10:00:00.000000 \nsadb_msg{ version=2 type=11 errno=0 satype=1"), result[0].out());
-        assertTrue(result[0].out().contains("10:00:00.000000 \nsadb_msg{ version=2 type=9 errno=0 satype=0"), result[0].out());
+        assertTrue(
+                result[0].out().startsWith("10:00:00.000000 \nsadb_msg{ version=2 type=11 errno=0 satype=1"),
+                result[0].out());
+        assertTrue(
+                result[0].out().contains("10:00:00.000000 \nsadb_msg{ version=2 type=9 errno=0 satype=0"),
+                result[0].out());
     }
 
     @Test
     void aSilentDaemonIsATimeoutNotAHang() throws Exception {
-        try (java.nio.channels.ServerSocketChannel silent = java.nio.channels.ServerSocketChannel.open(
-                java.net.StandardProtocolFamily.UNIX)) {
+        try (java.nio.channels.ServerSocketChannel silent =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             silent.bind(java.net.UnixDomainSocketAddress.of(dir.resolve("silent")));
             Run r = setkey(() -> SocketKeyChannel.connect(dir.resolve("silent"), 300), "-D");
             assertEquals(new Run(1, "", "setkey: no reply from jipsecd within 300 ms\n"), r);
@@ -201,7 +258,8 @@ class SetkeyRoundTripTest {
 
     @Test
     void noDaemonIsAClearError() {
-        MainTest.Result r = MainTest.run("setkey", "--pfkey", dir.resolve("none").toString(), "-D");
+        MainTest.Result r =
+                MainTest.run("setkey", "--pfkey", dir.resolve("none").toString(), "-D");
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("setkey: cannot reach jipsecd on "), r.err());
         assertTrue(r.err().contains("--embedded"), r.err());
@@ -210,9 +268,11 @@ class SetkeyRoundTripTest {
     @Test
     void embeddedCheckAndUsage() throws Exception {
         Files.writeString(dir.resolve("ipsec.conf"), CONFIG);
-        MainTest.Result n = MainTest.run("setkey", "-n", "-f", dir.resolve("ipsec.conf").toString());
+        MainTest.Result n =
+                MainTest.run("setkey", "-n", "-f", dir.resolve("ipsec.conf").toString());
         assertEquals(new MainTest.Result(0, "", ""), n, "-n needs no daemon");
-        MainTest.Result e = MainTest.run("setkey", "--embedded", "-f", dir.resolve("ipsec.conf").toString());
+        MainTest.Result e = MainTest.run(
+                "setkey", "--embedded", "-f", dir.resolve("ipsec.conf").toString());
         assertEquals(new MainTest.Result(0, "", ""), e);
         MainTest.Result u = MainTest.run("setkey");
         assertEquals(1, u.status());

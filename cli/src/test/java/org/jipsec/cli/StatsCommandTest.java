@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StatsCommandTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private SysctlServer serve() throws Exception {
         Sysctl tree = Sysctl.withNetbsdDefaults();
@@ -34,7 +35,7 @@ class StatsCommandTest {
         esp[NetbsdStatsLayout.ESP_STAT_NOTDB] = 2;
         esp[NetbsdStatsLayout.ESP_STAT_BADAUTH] = 1;
         esp[NetbsdStatsLayout.ESP_STAT_REPLAY] = 3;
-        esp[NetbsdStatsLayout.ESP_STAT_HIST + 11] = 16;                       // aes-gcm-16
+        esp[NetbsdStatsLayout.ESP_STAT_HIST + 11] = 16; // aes-gcm-16
         esp[NetbsdStatsLayout.ESP_STAT_IBYTES] = 1120;
         esp[NetbsdStatsLayout.ESP_STAT_OBYTES] = 1440;
         tree.bindStruct(SysctlNames.ESP_STATS, () -> Sysctl.counters(esp));
@@ -42,7 +43,9 @@ class StatsCommandTest {
         ipsec[IpsecStatistics.IN_POLVIO] = 4;
         ipsec[IpsecStatistics.OUT_NOSA] = 5;
         tree.bindStruct(SysctlNames.IPSEC_STATS, () -> Sysctl.counters(ipsec));
-        tree.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(new long[org.jipsec.core.pfkey.PfkeyStatistics.PFKEY_NSTATS]));
+        tree.bindStruct(
+                SysctlNames.KEY_STATS,
+                () -> Sysctl.counters(new long[org.jipsec.core.pfkey.PfkeyStatistics.PFKEY_NSTATS]));
         return SysctlServer.start(tree, dir.resolve("sysctl"));
     }
 
@@ -58,15 +61,19 @@ class StatsCommandTest {
             assertEquals(golden, r.out());
             // -s: netstat -s -s, only what is not 0
             MainTest.Result s = MainTest.run("stats", "--socket", ctl.path().toString(), "-s", "-p", "esp");
-            assertEquals("\tesp:\n\t\t7 esp input packets processed\n\t\t9 esp output packets processed\n"
-                    + "\t\t2 esp packets with no SA\n\t\t1 esp packets with bad authentication\n"
-                    + "\t\t3 esp packets dropped for possible replay\n\tesp histogram:\n"
-                    + "\t\tesp packets with aes-gcm-16: 16\n\t\t1120 esp bytes received\n\t\t1440 esp bytes transmitted\n",
+            assertEquals(
+                    "\tesp:\n\t\t7 esp input packets processed\n\t\t9 esp output packets processed\n"
+                            + "\t\t2 esp packets with no SA\n\t\t1 esp packets with bad authentication\n"
+                            + "\t\t3 esp packets dropped for possible replay\n\tesp histogram:\n"
+                            + "\t\tesp packets with aes-gcm-16: 16\n\t\t1120 esp bytes received\n\t\t1440 esp bytes transmitted\n",
                     s.out());
             // -p ipsec: the header, the policy line only when non-zero, every ipsecstats line, then the sections
             MainTest.Result all = MainTest.run("stats", "--socket", ctl.path().toString(), "-p", "ipsec");
-            assertTrue(all.out().startsWith("ipsec:\n\t4 policy violations: 4 input 0 output\n\t5 no SA found (output)\n"
-                    + "\t0 no memory available (output)\n"), all.out());
+            assertTrue(
+                    all.out()
+                            .startsWith("ipsec:\n\t4 policy violations: 4 input 0 output\n\t5 no SA found (output)\n"
+                                    + "\t0 no memory available (output)\n"),
+                    all.out());
             assertTrue(all.out().contains("\t\t0 ah input packets processed\n"), all.out());
             assertTrue(all.out().contains(golden), all.out());
             assertTrue(all.out().contains("\tipcomp:\n\t\t0 ipcomp packets too short for header length\n"), all.out());
@@ -78,10 +85,12 @@ class StatsCommandTest {
 
     @Test
     void unknownProtocolOrNoDaemonIsAnError() {
-        MainTest.Result r = MainTest.run("stats", "--socket", dir.resolve("none").toString(), "-p", "tcp");
+        MainTest.Result r =
+                MainTest.run("stats", "--socket", dir.resolve("none").toString(), "-p", "tcp");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("-p tcp: unknown protocol"), r.err());
-        MainTest.Result n = MainTest.run("stats", "--socket", dir.resolve("none").toString());
+        MainTest.Result n =
+                MainTest.run("stats", "--socket", dir.resolve("none").toString());
         assertEquals(1, n.status());
         assertTrue(n.err().startsWith("jipsec stats: cannot reach jipsecd on "), n.err());
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SysctlNetbsdOptionsTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static MainTest.Result sysctl(String... args) {
         String[] argv = new String[args.length + 2];
@@ -34,7 +35,8 @@ class SysctlNetbsdOptionsTest {
         assertEquals(new MainTest.Result(0, "1000\n", ""), sysctl("-n", "net.key.spi_try"));
         assertEquals(new MainTest.Result(0, "net.key.spi_try=1000\n", ""), sysctl("-e", "net.key.spi_try"));
         assertEquals(new MainTest.Result(0, "net.key.spi_try = 0x000003e8\n", ""), sysctl("-x", "net.key.spi_try"));
-        assertEquals(new MainTest.Result(0, "net.inet.ipsec.def_policy: 1 -> 0\n", ""),
+        assertEquals(
+                new MainTest.Result(0, "net.inet.ipsec.def_policy: 1 -> 0\n", ""),
                 sysctl("-w", "net.inet.ipsec.def_policy=0"));
         assertEquals(new MainTest.Result(0, "0\n", ""), sysctl("-nw", "net.inet.ipsec.def_policy=0"));
         assertEquals(new MainTest.Result(0, "net.key.spi_try: 1000 -> 16\n", ""), sysctl("-w", "net.key.spi_try=0x10"));
@@ -44,16 +46,19 @@ class SysctlNetbsdOptionsTest {
     @Test
     void hexDumpWithXx() {
         String line = String.format("%-58s|%-18s|", "0000000  e8 03 00 00", " ....");
-        assertEquals(new MainTest.Result(0, "net.key.spi_try = \n" + line + "\n0000004 bytes\n", ""),
+        assertEquals(
+                new MainTest.Result(0, "net.key.spi_try = \n" + line + "\n0000004 bytes\n", ""),
                 sysctl("-xx", "net.key.spi_try"));
     }
 
     @Test
     void unknownNamesStopWithStatusOne() {
-        assertEquals(new MainTest.Result(1, "",
-                "sysctl: fourth level name 'nonesuch' in 'net.inet.ipsec.nonesuch' is invalid\n"),
+        assertEquals(
+                new MainTest.Result(
+                        1, "", "sysctl: fourth level name 'nonesuch' in 'net.inet.ipsec.nonesuch' is invalid\n"),
                 sysctl("net.inet.ipsec.nonesuch", "net.key.spi_try"));
-        assertEquals(new MainTest.Result(1, "", "sysctl: second level name 'nokey' in 'net.nokey.x' is invalid\n"),
+        assertEquals(
+                new MainTest.Result(1, "", "sysctl: second level name 'nokey' in 'net.nokey.x' is invalid\n"),
                 sysctl("net.nokey.x"));
         assertEquals(new MainTest.Result(1, "", ""), sysctl("-q", "net.inet.ipsec.nonesuch"));
         assertEquals(new MainTest.Result(0, "", ""), sysctl("-w", "net.inet.ipsec.nonesuch?=1"));
@@ -61,9 +66,11 @@ class SysctlNetbsdOptionsTest {
 
     @Test
     void writesNeedMinusWAndANumber() {
-        assertEquals(new MainTest.Result(1, "", "sysctl: Must specify -w to set variables\n"), sysctl("net.key.debug=1"));
+        assertEquals(
+                new MainTest.Result(1, "", "sysctl: Must specify -w to set variables\n"), sysctl("net.key.debug=1"));
         assertEquals(new MainTest.Result(1, "", "sysctl: lots: not a number\n"), sysctl("-w", "net.key.debug=lots"));
-        assertEquals(new MainTest.Result(1, "", "sysctl: 4294967296: Result too large\n"),
+        assertEquals(
+                new MainTest.Result(1, "", "sysctl: 4294967296: Result too large\n"),
                 sysctl("-w", "net.key.debug=4294967296"));
         MainTest.Result ro = sysctl("-w", "net.inet.ipsec.used=1", "net.key.debug=1");
         assertEquals(1, ro.status());
@@ -81,7 +88,8 @@ class SysctlNetbsdOptionsTest {
         assertTrue(node.out().startsWith("net.inet6.ipsec6."), node.out());
         assertTrue(node.out().contains("net.inet6.ipsec6.used = 0\n"), node.out());
         assertTrue(!node.out().contains("net.inet.ipsec."), node.out());
-        assertEquals(new MainTest.Result(1, "", "sysctl: net.key.dumpsp: use 'setkey' to view this information\n"),
+        assertEquals(
+                new MainTest.Result(1, "", "sysctl: net.key.dumpsp: use 'setkey' to view this information\n"),
                 sysctl("net.key.dumpsp"));
         MainTest.Result all = sysctl("-a");
         assertEquals(0, all.status());
@@ -96,8 +104,13 @@ class SysctlNetbsdOptionsTest {
         Path f = dir.resolve("sysctl.conf");
         Files.writeString(f, "net.key.debug=1\n# a comment\n\nnet.inet.ipsec.nonesuch=1\n  net.key.spi_try = 500  \n");
         MainTest.Result r = sysctl("-f", f.toString());
-        assertEquals(new MainTest.Result(1, "net.key.debug: 0 -> 1\nnet.key.spi_try: 1000 -> 500\n",
-                "sysctl: " + f + "#4: fourth level name 'nonesuch' in 'net.inet.ipsec.nonesuch=1' is invalid\n"), r);
+        assertEquals(
+                new MainTest.Result(
+                        1,
+                        "net.key.debug: 0 -> 1\nnet.key.spi_try: 1000 -> 500\n",
+                        "sysctl: " + f
+                                + "#4: fourth level name 'nonesuch' in 'net.inet.ipsec.nonesuch=1' is invalid\n"),
+                r);
         Files.writeString(f, "net.key.debug=1\n");
         assertEquals(new MainTest.Result(0, "", ""), sysctl("-q", "-f", f.toString()));
     }

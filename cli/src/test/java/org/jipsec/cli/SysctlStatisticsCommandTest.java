@@ -28,24 +28,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SysctlStatisticsCommandTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void statisticsOverTheSysctlSocket() throws Exception {
         Sysctl tree = Sysctl.withNetbsdDefaults();
-        IpsecEngine engine = IpsecEngine.create(tree, () -> Instant.ofEpochSecond(1_764_324_000L),
-                new SplittableRandom(3), EngineSettings.DEFAULTS, o -> { });
+        IpsecEngine engine = IpsecEngine.create(
+                tree,
+                () -> Instant.ofEpochSecond(1_764_324_000L),
+                new SplittableRandom(3),
+                EngineSettings.DEFAULTS,
+                o -> {});
         try (PfkeyServer pf = PfkeyServer.start(engine, dir.resolve("pfkey"));
-             SysctlServer ctl = SysctlServer.start(tree, dir.resolve("sysctl"))) {
+                SysctlServer ctl = SysctlServer.start(tree, dir.resolve("sysctl"))) {
             // as GatewayDataPlane: net.key.stats read under the PF_KEY server's lock
             tree.bindStruct(SysctlNames.KEY_STATS, () -> Sysctl.counters(pf.withEngine(KeyEngine::pfkeyStatistics)));
             try (PfkeyClient c = PfkeyClient.connect(pf.path())) {
                 byte[] v1 = new byte[16];
-                v1[0] = 1;                       // PF_KEY version 1
-                v1[1] = 9;                       // FLUSH
-                v1[4] = 2;                       // 2 × 8 bytes
+                v1[0] = 1; // PF_KEY version 1
+                v1[1] = 9; // FLUSH
+                v1[4] = 2; // 2 × 8 bytes
                 c.sendRaw(v1);
-                c.receiveRaw();                  // the echo with EINVAL
+                c.receiveRaw(); // the echo with EINVAL
             }
             String p = ctl.path().toString();
             MainTest.Result x = MainTest.run("sysctl", "--socket", p, "-n", "-x", "net.key.stats");

@@ -42,36 +42,52 @@ record WireVariant(String encap, boolean v6, String alg) {
         return Stream.concat(matrix(), Stream.of(ESP_UDP6_CHACHA, AH4, IPCOMP_ESP4));
     }
 
-    boolean udp() { return encap.equals("esp-udp"); }
+    boolean udp() {
+        return encap.equals("esp-udp");
+    }
 
-    boolean ah() { return encap.equals("ah"); }
+    boolean ah() {
+        return encap.equals("ah");
+    }
 
-    boolean bundle() { return encap.equals("esp+ipcomp"); }
+    boolean bundle() {
+        return encap.equals("esp+ipcomp");
+    }
 
     /** SAs per direction ({@link #sa} writes two for the bundle). */
-    int sasPerDirection() { return bundle() ? 2 : 1; }
+    int sasPerDirection() {
+        return bundle() ? 2 : 1;
+    }
 
     /** The policy's requests for a tunnel from {@code self} to {@code peer}. */
     String tunnel(String self, String peer) {
-        return bundle() ? "ipcomp/tunnel/" + self + "-" + peer + "/require esp/transport//require"
+        return bundle()
+                ? "ipcomp/tunnel/" + self + "-" + peer + "/require esp/transport//require"
                 : proto() + "/tunnel/" + self + "-" + peer + "/require";
     }
 
     /** The IPsec protocol of the policies' requests and of tshark's dissector: "esp" or "ah". */
-    String proto() { return ah() ? "ah" : "esp"; }
+    String proto() {
+        return ah() ? "ah" : "esp";
+    }
 
     /** {@code v4} or {@code v6}, as this variant's family says. */
-    String pick(String v4, String v6) { return this.v6 ? v6 : v4; }
+    String pick(String v4, String v6) {
+        return this.v6 ? v6 : v4;
+    }
 
     /** An address with its prefix length for {@code ip addr add}: /24 or /64. */
-    String cidr(String address) { return address + (v6 ? "/64" : "/24"); }
+    String cidr(String address) {
+        return address + (v6 ? "/64" : "/24");
+    }
 
     /** The AES-GCM keys of the two directions (A → B first); ChaCha20-Poly1305's are 256 bits + 32-bit salt. */
     String key(int direction) {
         return switch (alg) {
-            case "chacha20-poly1305" -> direction == 0
-                    ? "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f01020304"
-                    : "0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100a1a2a3a4";
+            case "chacha20-poly1305" ->
+                direction == 0
+                        ? "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f01020304"
+                        : "0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100a1a2a3a4";
             case "hmac-sha256" -> direction == 0 ? GatewayEndToEndTest.AUTH : GatewayEndToEndTest.AUTH2;
             default -> direction == 0 ? GatewayEndToEndTest.K_AB : GatewayEndToEndTest.K_BA;
         };
@@ -84,14 +100,16 @@ record WireVariant(String encap, boolean v6, String alg) {
     String sa(String src, String dst, int spi, String mode, int replayWindow, int direction) {
         if (bundle()) {
             // mode "any" (no -m) for both: the bundle decides (ipcomp tunnel, esp transport), as NetBSD's t_ipsec tests
-            return "add " + src + " " + dst + " esp 0x" + Integer.toHexString(spi) + (replayWindow > 0 ? " -r " + replayWindow : "")
+            return "add " + src + " " + dst + " esp 0x" + Integer.toHexString(spi)
+                    + (replayWindow > 0 ? " -r " + replayWindow : "")
                     + " -E " + alg + " " + key(direction) + " ;\n"
                     + "add " + src + " " + dst + " ipcomp 0x" + Integer.toHexString(spi & 0xffff) + " -C deflate ;\n";
         }
         String s = udp() ? src + "[" + NAT_T_PORT + "]" : src;
         String d = udp() ? dst + "[" + NAT_T_PORT + "]" : dst;
         return "add " + s + " " + d + " " + encap + " 0x" + Integer.toHexString(spi) + " -m " + mode
-                + (replayWindow > 0 ? " -r " + replayWindow : "") + (ah() ? " -A " : " -E ") + alg + " " + key(direction)
+                + (replayWindow > 0 ? " -r " + replayWindow : "") + (ah() ? " -A " : " -E ") + alg + " "
+                + key(direction)
                 + " ;\n";
     }
 
@@ -102,7 +120,8 @@ record WireVariant(String encap, boolean v6, String alg) {
      */
     String captureFilter() {
         if (udp()) {
-            return v6 ? "ip6 proto 17 and udp port " + NAT_T_PORT + " and ip6[48:4] != 0"
+            return v6
+                    ? "ip6 proto 17 and udp port " + NAT_T_PORT + " and ip6[48:4] != 0"
                     : "ip proto 17 and udp port " + NAT_T_PORT + " and udp[8:4] != 0";
         }
         return (v6 ? "ip6 proto " : "ip proto ") + (ah() ? 51 : 50);
@@ -115,7 +134,8 @@ record WireVariant(String encap, boolean v6, String alg) {
      * train as one frame, and tshark reads only its first ESP header: the other datagrams' sequence numbers would
      * go unchecked. The gateway's behaviour is unchanged.
      */
-    static void oneDatagramPerFrame(org.jipsec.io.netns.NetnsLab lab, org.jipsec.io.netns.VethPair v) throws IOException {
+    static void oneDatagramPerFrame(org.jipsec.io.netns.NetnsLab lab, org.jipsec.io.netns.VethPair v)
+            throws IOException {
         lab.ip(v.nsA(), "link", "set", "dev", v.a(), "gso_max_segs", "1");
         lab.ip(v.nsB(), "link", "set", "dev", v.b(), "gso_max_segs", "1");
     }
@@ -123,7 +143,9 @@ record WireVariant(String encap, boolean v6, String alg) {
     /** One protected packet as tshark read it. */
     record Packet(String src, String dst, long spi, long seq, boolean inUdp) {
         /** {@code src/0xSPI/seq}: what must not repeat. */
-        String pair() { return src + "/0x" + Long.toHexString(spi) + "/" + seq; }
+        String pair() {
+            return src + "/0x" + Long.toHexString(spi) + "/" + seq;
+        }
     }
 
     /**
@@ -134,9 +156,32 @@ record WireVariant(String encap, boolean v6, String alg) {
      */
     List<Packet> packets(Path pcap) throws IOException {
         String p = proto();
-        String fields = GatewayLab.tshark(pcap, "-Y", p, "-T", "fields", "-E", "separator=,", "-E", "occurrence=f",
-                "-e", "ip.src", "-e", "ipv6.src", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "ip.proto", "-e", "ipv6.nxt",
-                "-e", p + ".spi", "-e", p + ".sequence");
+        String fields = GatewayLab.tshark(
+                pcap,
+                "-Y",
+                p,
+                "-T",
+                "fields",
+                "-E",
+                "separator=,",
+                "-E",
+                "occurrence=f",
+                "-e",
+                "ip.src",
+                "-e",
+                "ipv6.src",
+                "-e",
+                "ip.dst",
+                "-e",
+                "ipv6.dst",
+                "-e",
+                "ip.proto",
+                "-e",
+                "ipv6.nxt",
+                "-e",
+                p + ".spi",
+                "-e",
+                p + ".sequence");
         List<Packet> out = new ArrayList<>();
         for (String line : fields.split("\n")) {
             if (line.isBlank()) continue;
@@ -144,7 +189,7 @@ record WireVariant(String encap, boolean v6, String alg) {
             if (f.length < 8) throw new AssertionError("tshark line: " + line);
             boolean isV6 = f[0].isEmpty();
             int outer = Integer.parseInt(isV6 ? f[5] : f[4]);
-            if (outer == 1 || outer == 58) continue;                      // an ICMP error quoting a packet
+            if (outer == 1 || outer == 58) continue; // an ICMP error quoting a packet
             if (isV6 != v6) throw new AssertionError(this + ": packet of the other family on the wire: " + line);
             boolean inUdp = outer == 17;
             if (inUdp != udp() || (!inUdp && outer != (ah() ? 51 : 50)))

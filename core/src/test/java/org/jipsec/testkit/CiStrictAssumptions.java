@@ -14,7 +14,8 @@ import org.opentest4j.TestAbortedException;
  * <p>Registered for every test class of every module through JUnit's extension auto-detection (the service file in
  * this test-jar, {@code junit.jupiter.extensions.autodetection.enabled=true} in the parent pom's Surefire set-up).
  */
-public final class CiStrictAssumptions implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+public final class CiStrictAssumptions
+        implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
     /** True when the environment says this is a CI run. */
     public static boolean ci() {

@@ -5,8 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Common guard of the tests that need root and network namespaces. */
 public final class NamespaceTests {
-    private NamespaceTests() {
-    }
+    private NamespaceTests() {}
 
     /** Skips the test unless this process can create network namespaces (root, iproute2). */
     public static void assumeRoot() {

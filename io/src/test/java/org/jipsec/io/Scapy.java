@@ -1,29 +1,28 @@
 package org.jipsec.io;
 
-import org.jipsec.io.netns.CommandResult;
-import org.jipsec.io.netns.Commands;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jipsec.io.netns.CommandResult;
+import org.jipsec.io.netns.Commands;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /** Runs a Python script with Debian's python3 + scapy (skipped outside CI when scapy is missing). */
 public final class Scapy {
     private static final String PYTHON = "/usr/bin/python3";
 
-    private Scapy() {
-    }
+    private Scapy() {}
 
     /** Ensures scapy is importable: fails in CI (CI=true), skips otherwise. */
     public static void require() {
         boolean ok;
         try {
-            ok = Files.isExecutable(Path.of(PYTHON)) && Commands.run(List.of(PYTHON, "-c", "import scapy.all"),
-                    Duration.ofSeconds(60)).ok();
+            ok = Files.isExecutable(Path.of(PYTHON))
+                    && Commands.run(List.of(PYTHON, "-c", "import scapy.all"), Duration.ofSeconds(60))
+                            .ok();
         } catch (IOException e) {
             ok = false;
         }

@@ -5,8 +5,7 @@ import java.util.Arrays;
 
 /** Builds and checks IPv4/IPv6/ICMP packets for the namespace tests (independent of the code under test). */
 public final class TestPackets {
-    private TestPackets() {
-    }
+    private TestPackets() {}
 
     /** RFC 1071 checksum over {@code len} bytes at {@code off} plus an initial sum. */
     public static int checksum(long initial, byte[] b, int off, int len) {

@@ -35,7 +35,7 @@ public class EspAeadOpenBenchmark {
     public int size;
 
     private AeadTransform rx;
-    private final byte[][] packets = new byte[2][];  // SPI(4) seq(4) IV(8) ciphertext ICV
+    private final byte[][] packets = new byte[2][]; // SPI(4) seq(4) IV(8) ciphertext ICV
     private byte[] out;
     private int icv;
     private int turn;
@@ -54,7 +54,7 @@ public class EspAeadOpenBenchmark {
         for (int i = 0; i < 2; i++) {
             byte[] p = new byte[16 + len + icv];
             rnd.nextBytes(p);
-            p[15] = (byte) (i + 1);                         // IV 1, 2
+            p[15] = (byte) (i + 1); // IV 1, 2
             tx.start(true, p, 8);
             tx.aad(p, 0, 8);
             tx.seal(p, 16, len);

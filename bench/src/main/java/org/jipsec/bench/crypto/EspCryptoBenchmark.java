@@ -39,9 +39,20 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EspCryptoBenchmark {
 
-    @Param({"aes-gcm-16/128", "aes-gcm-16/256", "aes-gcm-8/128", "chacha20-poly1305", "aes-ccm-16/128", "aes-gmac/128",
-            "aes-cbc/128+hmac-sha256", "aes-cbc/128+hmac-sha1", "aes-ctr/128+hmac-sha256", "3des-cbc+hmac-sha1",
-            "null+hmac-sha256", "jce-aes-gcm-128"})
+    @Param({
+        "aes-gcm-16/128",
+        "aes-gcm-16/256",
+        "aes-gcm-8/128",
+        "chacha20-poly1305",
+        "aes-ccm-16/128",
+        "aes-gmac/128",
+        "aes-cbc/128+hmac-sha256",
+        "aes-cbc/128+hmac-sha1",
+        "aes-ctr/128+hmac-sha256",
+        "3des-cbc+hmac-sha1",
+        "null+hmac-sha256",
+        "jce-aes-gcm-128"
+    })
     public String transform;
 
     @Param({"64", "512", "1400", "8192"})
@@ -54,7 +65,7 @@ public class EspCryptoBenchmark {
     private SecretKeySpec jceKey;
     private final byte[] jceNonce = new byte[12];
 
-    private byte[] packet;   // SPI(4) seq(4) IV payload ICV
+    private byte[] packet; // SPI(4) seq(4) IV payload ICV
     private int ivOff;
     private int payloadOff;
     private int payloadLen;

@@ -67,30 +67,56 @@ public class EngineBench {
 
     private static void pfkey(IpsecEngine e, long sock, PfkeyMessage m) {
         Outcome o = e.pfkey(sock, PfkeyCodec.encode(m));
-        if (o.deliveries().getLast().message().errno() != 0) throw new IllegalStateException("PF_KEY refused " + m.type());
+        if (o.deliveries().getLast().message().errno() != 0)
+            throw new IllegalStateException("PF_KEY refused " + m.type());
     }
 
-    private static void spd(IpsecEngine e, long sock, String src, int sp, String dst, int dp, String policy) throws Exception {
-        pfkey(e, sock, PfkeyMessage.of(Sadb.SADB_X_SPDADD, 0, 0, 1, List.of(new Extension.Policy(PolicyParser.parse(policy)),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, sp, new Endpoint(ip(src))),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, dp, new Endpoint(ip(dst))))));
+    private static void spd(IpsecEngine e, long sock, String src, int sp, String dst, int dp, String policy)
+            throws Exception {
+        pfkey(
+                e,
+                sock,
+                PfkeyMessage.of(
+                        Sadb.SADB_X_SPDADD,
+                        0,
+                        0,
+                        1,
+                        List.of(
+                                new Extension.Policy(PolicyParser.parse(policy)),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, sp, new Endpoint(ip(src))),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, dp, new Endpoint(ip(dst))))));
     }
 
     @Setup
     public void setup() throws Exception {
-        a = IpsecEngine.create(Sysctl.withNetbsdDefaults(), () -> Instant.ofEpochSecond(1_700_000_000L),
-                new SplittableRandom(1), EngineSettings.NETBSD, o -> { });
-        b = IpsecEngine.create(Sysctl.withNetbsdDefaults(), () -> Instant.ofEpochSecond(1_700_000_000L),
-                new SplittableRandom(2), EngineSettings.NETBSD, o -> { });
+        a = IpsecEngine.create(
+                Sysctl.withNetbsdDefaults(),
+                () -> Instant.ofEpochSecond(1_700_000_000L),
+                new SplittableRandom(1),
+                EngineSettings.NETBSD,
+                o -> {});
+        b = IpsecEngine.create(
+                Sysctl.withNetbsdDefaults(),
+                () -> Instant.ofEpochSecond(1_700_000_000L),
+                new SplittableRandom(2),
+                EngineSettings.NETBSD,
+                o -> {});
         for (IpsecEngine e : List.of(a, b)) {
             long s = e.keyEngine().openSocket();
             // other flows' policies ahead of ours in the SPD
             for (int i = 1; i < policies; i++) {
-                spd(e, s, "10.9." + (i / 250) + "." + (i % 250 + 1), 32, "10.8.0.0", 16,
+                spd(
+                        e,
+                        s,
+                        "10.9." + (i / 250) + "." + (i % 250 + 1),
+                        32,
+                        "10.8.0.0",
+                        16,
                         (e == a ? "out" : "in") + " ipsec esp/transport//require");
             }
             spd(e, s, "10.0.0.1", 32, "10.0.0.2", 32, (e == a ? "out" : "in") + " ipsec esp/transport//require");
-            List<Extension> x = new ArrayList<>(List.of(new Extension.Sa2(0, 0, 0),
+            List<Extension> x = new ArrayList<>(List.of(
+                    new Extension.Sa2(0, 0, 0),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip("10.0.0.1"))),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip("10.0.0.2")))));
             if (alg.equals("aes-gcm-16")) {
@@ -103,8 +129,12 @@ public class EngineBench {
             }
             pfkey(e, s, PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, 0, 1, x));
         }
-        packet = UdpPackets.build(new InetSocketAddress(ip("10.0.0.1"), 1000), new InetSocketAddress(ip("10.0.0.2"), 2000),
-                new byte[size - 28], 1, 64);
+        packet = UdpPackets.build(
+                new InetSocketAddress(ip("10.0.0.1"), 1000),
+                new InetSocketAddress(ip("10.0.0.2"), 2000),
+                new byte[size - 28],
+                1,
+                64);
     }
 
     @Benchmark
@@ -125,7 +155,8 @@ public class EngineBench {
      */
     @Benchmark
     public Object outputInPlace() {
-        if (roomy == null) roomy = new byte[org.jipsec.core.xform.Xform.HEADROOM + 65536 + org.jipsec.core.xform.Xform.TAILROOM];
+        if (roomy == null)
+            roomy = new byte[org.jipsec.core.xform.Xform.HEADROOM + 65536 + org.jipsec.core.xform.Xform.TAILROOM];
         System.arraycopy(packet, 0, roomy, org.jipsec.core.xform.Xform.HEADROOM, packet.length);
         PacketBuffer p = PacketBuffer.wrap(roomy, org.jipsec.core.xform.Xform.HEADROOM, packet.length);
         a.outputInPlace(p, null, inPlaceResult);

@@ -64,35 +64,67 @@ public class EngineInputBench {
 
     private static void pfkey(IpsecEngine e, long sock, PfkeyMessage m) {
         Outcome o = e.pfkey(sock, PfkeyCodec.encode(m));
-        if (o.deliveries().getLast().message().errno() != 0) throw new IllegalStateException("PF_KEY refused " + m.type());
+        if (o.deliveries().getLast().message().errno() != 0)
+            throw new IllegalStateException("PF_KEY refused " + m.type());
     }
 
-    private static void spd(IpsecEngine e, long sock, String src, int sp, String dst, int dp, String policy) throws Exception {
-        pfkey(e, sock, PfkeyMessage.of(Sadb.SADB_X_SPDADD, 0, 0, 1, List.of(new Extension.Policy(PolicyParser.parse(policy)),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, sp, new Endpoint(ip(src))),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, dp, new Endpoint(ip(dst))))));
+    private static void spd(IpsecEngine e, long sock, String src, int sp, String dst, int dp, String policy)
+            throws Exception {
+        pfkey(
+                e,
+                sock,
+                PfkeyMessage.of(
+                        Sadb.SADB_X_SPDADD,
+                        0,
+                        0,
+                        1,
+                        List.of(
+                                new Extension.Policy(PolicyParser.parse(policy)),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, sp, new Endpoint(ip(src))),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, dp, new Endpoint(ip(dst))))));
     }
 
     @Setup
     public void setup() throws Exception {
-        IpsecEngine a = IpsecEngine.create(Sysctl.withNetbsdDefaults(), () -> Instant.ofEpochSecond(1_700_000_000L),
-                new SplittableRandom(1), EngineSettings.NETBSD, o -> { });
-        b = IpsecEngine.create(Sysctl.withNetbsdDefaults(), () -> Instant.ofEpochSecond(1_700_000_000L),
-                new SplittableRandom(2), EngineSettings.NETBSD, o -> { });
+        IpsecEngine a = IpsecEngine.create(
+                Sysctl.withNetbsdDefaults(),
+                () -> Instant.ofEpochSecond(1_700_000_000L),
+                new SplittableRandom(1),
+                EngineSettings.NETBSD,
+                o -> {});
+        b = IpsecEngine.create(
+                Sysctl.withNetbsdDefaults(),
+                () -> Instant.ofEpochSecond(1_700_000_000L),
+                new SplittableRandom(2),
+                EngineSettings.NETBSD,
+                o -> {});
         for (IpsecEngine e : List.of(a, b)) {
             long s = e.keyEngine().openSocket();
-            spd(e, s, "10.1.0.0", 16, "10.2.0.0", 16, (e == a ? "out" : "in") + " ipsec esp/tunnel/192.0.2.1-192.0.2.2/require");
-            List<Extension> x = new ArrayList<>(List.of(new Extension.Sa2(2, 0, 0),
+            spd(
+                    e,
+                    s,
+                    "10.1.0.0",
+                    16,
+                    "10.2.0.0",
+                    16,
+                    (e == a ? "out" : "in") + " ipsec esp/tunnel/192.0.2.1-192.0.2.2/require");
+            List<Extension> x = new ArrayList<>(List.of(
+                    new Extension.Sa2(2, 0, 0),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip("192.0.2.1"))),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip("192.0.2.2"))),
-                    new Extension.Sa(0x1000, 0, 0, 0, 20, 0),                       // replay window 0, aes-gcm-16
+                    new Extension.Sa(0x1000, 0, 0, 0, 20, 0), // replay window 0, aes-gcm-16
                     new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 160, new byte[20]),
-                    new Extension.NatTType(2), new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+                    new Extension.NatTType(2),
+                    new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
                     new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
             pfkey(e, s, PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, 0, 1, x));
         }
-        byte[] inner = UdpPackets.build(new InetSocketAddress(ip("10.1.0.1"), 1000),
-                new InetSocketAddress(ip("10.2.0.1"), 2000), new byte[size - 28], 1, 64);
+        byte[] inner = UdpPackets.build(
+                new InetSocketAddress(ip("10.1.0.1"), 1000),
+                new InetSocketAddress(ip("10.2.0.1"), 2000),
+                new byte[size - 28],
+                1,
+                64);
         OutputDecision d = a.forward(PacketBuffer.wrap(inner));
         WirePacket w = ((OutputDecision.Send) d).packets().getFirst();
         datagram = w.payload();

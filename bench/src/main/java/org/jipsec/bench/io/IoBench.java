@@ -1,5 +1,17 @@
 package org.jipsec.bench.io;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.PacketBatch;
@@ -15,19 +27,6 @@ import org.jipsec.io.tun.TunWriteBatch;
 import org.jipsec.io.tun.VirtioNetHdr;
 import org.jipsec.io.udp.UdpEncapSocket;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * Packets per second through the io layer, measured in throw-away network namespaces (needs root):
  * TUN write and read, raw ESP send/receive single vs. batched ({@code sendmmsg}/{@code recvmmsg}), UDP 4500
@@ -41,8 +40,7 @@ public final class IoBench {
     private static final int PKT = 1400;
     private static final int BATCH = 32;
 
-    private IoBench() {
-    }
+    private IoBench() {}
 
     public static void main(String[] args) throws Exception {
         if (!NetnsLab.available()) {
@@ -73,14 +71,16 @@ public final class IoBench {
 
     private static void report(String what, long sent, long received, long nanos) {
         double s = nanos / 1e9;
-        System.out.printf("%-44s sent %,12.0f pkt/s   received %,12.0f pkt/s  (%.2f Gbit/s at %d B)%n", what,
-                sent / s, received / s, received * PKT * 8 / s / 1e9, PKT);
+        System.out.printf(
+                "%-44s sent %,12.0f pkt/s   received %,12.0f pkt/s  (%.2f Gbit/s at %d B)%n",
+                what, sent / s, received / s, received * PKT * 8 / s / 1e9, PKT);
     }
 
     /** A receiver loop on its own thread: counts packets with recvmmsg or with recvfrom. */
     private static Thread receiver(NativeDatagramSocket rx, boolean batched, AtomicBoolean stop, AtomicLong count) {
         return Thread.ofPlatform().daemon(true).start(() -> {
-            try (PacketBatch in = new PacketBatch(BATCH, 2048, 0); Arena arena = Arena.ofConfined()) {
+            try (PacketBatch in = new PacketBatch(BATCH, 2048, 0);
+                    Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(2048);
                 MemorySegment from = arena.allocate(32);
                 while (!stop.get()) {
@@ -107,9 +107,9 @@ public final class IoBench {
             throws Exception {
         RawIpSocket.Options o = new RawIpSocket.Options(false, 16 << 20);
         try (RawIpSocket tx = NetnsThread.call(a, () -> RawIpSocket.open(false, LibC.IPPROTO_ESP, o));
-             RawIpSocket rx = NetnsThread.call(b, () -> RawIpSocket.open(false, LibC.IPPROTO_ESP, o));
-             PacketBatch out = new PacketBatch(BATCH, 2048, 0);
-             Arena arena = Arena.ofConfined()) {
+                RawIpSocket rx = NetnsThread.call(b, () -> RawIpSocket.open(false, LibC.IPPROTO_ESP, o));
+                PacketBatch out = new PacketBatch(BATCH, 2048, 0);
+                Arena arena = Arena.ofConfined()) {
             byte[] d = dst.getAddress();
             MemorySegment one = arena.allocate(PKT);
             one.set(JAVA_BYTE, 3, (byte) 1);
@@ -138,20 +138,25 @@ public final class IoBench {
             Thread.sleep(200);
             stop.set(true);
             r.join(2000);
-            report("raw ESP v4 send " + (batched ? "sendmmsg" : "sendto  ") + " / recv "
-                    + (rxBatched ? "recvmmsg" : "recvfrom"), sent, received.get(), el);
+            report(
+                    "raw ESP v4 send " + (batched ? "sendmmsg" : "sendto  ") + " / recv "
+                            + (rxBatched ? "recvmmsg" : "recvfrom"),
+                    sent,
+                    received.get(),
+                    el);
         }
     }
 
     private static void udpGso(String a, String b, InetAddress dst) throws Exception {
         UdpEncapSocket.Options o = new UdpEncapSocket.Options(16 << 20, true);
-        try (UdpEncapSocket tx = NetnsThread.call(a, () -> UdpEncapSocket.open(
-                new InetSocketAddress(InetAddress.getByName("10.90.0.1"), 4500), o));
-             UdpEncapSocket rx = NetnsThread.call(b, () -> UdpEncapSocket.open(
-                     new InetSocketAddress(dst, 4500), o));
-             PacketBatch out = new PacketBatch(4, 65536, 32);
-             PacketBatch in = new PacketBatch(BATCH, 65536, 32)) {
-            int segs = 40;                                            // 40 × 1400 = 56000 bytes per send
+        try (UdpEncapSocket tx = NetnsThread.call(
+                        a,
+                        () -> UdpEncapSocket.open(new InetSocketAddress(InetAddress.getByName("10.90.0.1"), 4500), o));
+                UdpEncapSocket rx =
+                        NetnsThread.call(b, () -> UdpEncapSocket.open(new InetSocketAddress(dst, 4500), o));
+                PacketBatch out = new PacketBatch(4, 65536, 32);
+                PacketBatch in = new PacketBatch(BATCH, 65536, 32)) {
+            int segs = 40; // 40 × 1400 = 56000 bytes per send
             for (int s = 0; s < 4; s++) {
                 for (int k = 0; k < segs; k++) {
                     out.buffer(s).set(JAVA_BYTE, (long) k * PKT + 3, (byte) 1);
@@ -225,9 +230,9 @@ public final class IoBench {
 
     private static void tunWrite(NetnsLab lab, String ns) throws Exception {
         try (TunDevice tun = NetnsThread.call(ns, () -> TunDevice.open(TunOptions.simple("jbw0")));
-             NativeDatagramSocket sink = NetnsThread.call(ns, () -> NativeDatagramSocket.open(LibC.AF_INET,
-                     LibC.SOCK_DGRAM, 0, "sink"));
-             Arena arena = Arena.ofConfined()) {
+                NativeDatagramSocket sink = NetnsThread.call(
+                        ns, () -> NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "sink"));
+                Arena arena = Arena.ofConfined()) {
             lab.address(ns, "jbw0", "10.91.0.1/24");
             lab.up(ns, "jbw0");
             sink.setBufferSizes(16 << 20);
@@ -257,10 +262,10 @@ public final class IoBench {
 
     private static void tunRead(NetnsLab lab, String ns) throws Exception {
         try (TunDevice tun = NetnsThread.call(ns, () -> TunDevice.open(TunOptions.simple("jbr0")));
-             NativeDatagramSocket gen = NetnsThread.call(ns, () -> NativeDatagramSocket.open(LibC.AF_INET,
-                     LibC.SOCK_DGRAM, 0, "gen"));
-             PacketBatch out = new PacketBatch(BATCH, 2048, 0);
-             Arena arena = Arena.ofConfined()) {
+                NativeDatagramSocket gen =
+                        NetnsThread.call(ns, () -> NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "gen"));
+                PacketBatch out = new PacketBatch(BATCH, 2048, 0);
+                Arena arena = Arena.ofConfined()) {
             lab.address(ns, "jbr0", "10.92.0.1/24");
             lab.up(ns, "jbr0");
             lab.ip(ns, "link", "set", "jbr0", "txqueuelen", "10000");
@@ -305,7 +310,7 @@ public final class IoBench {
         String b = lab.namespace();
         TunOptions opts = new TunOptions("jfw0", 1, offload);
         try (TunDevice ta = NetnsThread.call(a, () -> TunDevice.open(opts));
-             TunDevice tb = NetnsThread.call(b, () -> TunDevice.open(opts))) {
+                TunDevice tb = NetnsThread.call(b, () -> TunDevice.open(opts))) {
             lab.address(a, "jfw0", "10.93.0.1/24");
             lab.address(b, "jfw0", "10.93.0.2/24");
             lab.up(a, "jfw0");
@@ -317,8 +322,9 @@ public final class IoBench {
             Thread f2 = forward(tb.queue(0), ta.queue(0), coalesce, stop, new AtomicLong(), new AtomicLong());
             InetSocketAddress server = new InetSocketAddress(InetAddress.getByName("10.93.0.2"), 5001);
             AtomicLong bytes = new AtomicLong();
-            try (ServerSocketChannel ss = NetnsThread.call(b, () -> ServerSocketChannel.open().bind(server));
-                 SocketChannel c = NetnsThread.call(a, SocketChannel::open)) {
+            try (ServerSocketChannel ss =
+                            NetnsThread.call(b, () -> ServerSocketChannel.open().bind(server));
+                    SocketChannel c = NetnsThread.call(a, SocketChannel::open)) {
                 Thread sinkThread = Thread.ofPlatform().daemon(true).start(() -> {
                     try (SocketChannel s = ss.accept()) {
                         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 18);
@@ -343,10 +349,13 @@ public final class IoBench {
                 long got = bytes.get();
                 c.shutdownOutput();
                 sinkThread.join(2000);
-                System.out.printf("%-44s %,8.2f Gbit/s TCP goodput; %,d frames read from TUN A carried %,d packets%n",
-                        "TCP via 2 TUNs + Java loop, " + (offload ? coalesce ? "TSO split+coalesce" : "TSO split"
-                                : "no offload"),
-                        got * 8 / (el / 1e9) / 1e9, frames.get(), packets.get());
+                System.out.printf(
+                        "%-44s %,8.2f Gbit/s TCP goodput; %,d frames read from TUN A carried %,d packets%n",
+                        "TCP via 2 TUNs + Java loop, "
+                                + (offload ? coalesce ? "TSO split+coalesce" : "TSO split" : "no offload"),
+                        got * 8 / (el / 1e9) / 1e9,
+                        frames.get(),
+                        packets.get());
             } finally {
                 stop.set(true);
                 f1.join(2000);
@@ -355,10 +364,11 @@ public final class IoBench {
         }
     }
 
-    private static Thread forward(TunQueue from, TunQueue to, boolean coalesce, AtomicBoolean stop,
-                                  AtomicLong frames, AtomicLong packets) {
+    private static Thread forward(
+            TunQueue from, TunQueue to, boolean coalesce, AtomicBoolean stop, AtomicLong frames, AtomicLong packets) {
         return Thread.ofPlatform().daemon(true).start(() -> {
-            try (Arena arena = Arena.ofConfined(); TunWriteBatch batch = new TunWriteBatch(64)) {
+            try (Arena arena = Arena.ofConfined();
+                    TunWriteBatch batch = new TunWriteBatch(64)) {
                 MemorySegment frame = arena.allocate(65536 + VirtioNetHdr.SIZE);
                 byte[][] outs = new byte[64][2048];
                 int[] lens = new int[outs.length];

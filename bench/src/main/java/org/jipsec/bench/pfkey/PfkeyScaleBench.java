@@ -36,7 +36,8 @@ public final class PfkeyScaleBench {
 
     /** Until the algorithm table is filled (crypto issue): the two rows the benchmark's SAs use. */
     private static List<Algorithm> fallback() {
-        return List.of(row(AlgorithmKind.ENCRYPTION, 12, "aes-cbc", KeyLengths.of(128, 192, 256), 16),
+        return List.of(
+                row(AlgorithmKind.ENCRYPTION, 12, "aes-cbc", KeyLengths.of(128, 192, 256), 16),
                 row(AlgorithmKind.AUTHENTICATION, 3, "hmac-sha1", KeyLengths.of(160), 0));
     }
 
@@ -54,8 +55,10 @@ public final class PfkeyScaleBench {
                     case "keyBits" -> bits;
                     case "blockBytes", "ivBytes" -> blockBytes;
                     case "factory" -> Algorithm.Factory.NONE;
-                    default -> types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) true
-                            : types[i] == List.class ? List.of() : null;
+                    default ->
+                        types[i] == int.class
+                                ? (Object) 0
+                                : types[i] == boolean.class ? (Object) true : types[i] == List.class ? List.of() : null;
                 };
             }
             return Algorithm.class.getDeclaredConstructor(types).newInstance(args);
@@ -66,18 +69,25 @@ public final class PfkeyScaleBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        AlgorithmCatalog catalog = AlgorithmTable.all().isEmpty() ? AlgorithmCatalog.of(fallback()) : AlgorithmCatalog.TABLE;
-        System.out.printf("PF_KEY scale benchmark: %,d SAs, %s algorithm table%n", n,
-                AlgorithmTable.all().isEmpty() ? "fallback" : "jipsec");
+        AlgorithmCatalog catalog =
+                AlgorithmTable.all().isEmpty() ? AlgorithmCatalog.of(fallback()) : AlgorithmCatalog.TABLE;
+        System.out.printf(
+                "PF_KEY scale benchmark: %,d SAs, %s algorithm table%n",
+                n, AlgorithmTable.all().isEmpty() ? "fallback" : "jipsec");
 
         for (int size : new int[] {1_000, 10_000, 100_000}) if (size < n) lookupAt(size, catalog);
 
         Path dir = Files.createTempDirectory("jipsec-bench");
         AtomicLong clock = new AtomicLong(1_700_000_000L);
-        KeyEngine engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), catalog);
+        KeyEngine engine = new KeyEngine(
+                new KeySettings(),
+                clock::get,
+                new SplittableRandom(1),
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000),
+                catalog);
         long heapBefore = usedHeap();
         try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"), 512L << 20, false);
-             PfkeyClient client = PfkeyClient.connect(server.path())) {
+                PfkeyClient client = PfkeyClient.connect(server.path())) {
             long t0 = System.nanoTime();
             Thread writer = Thread.ofPlatform().start(() -> {
                 try {
@@ -94,11 +104,13 @@ public final class PfkeyScaleBench {
             writer.join();
             long addNanos = System.nanoTime() - t0;
             int size = server.withEngine(e -> e.sad().size());
-            System.out.printf("add:    %,d SAs through the socket in %.1f s (%,.0f SAs/s), %d errors, SAD size %,d%n",
+            System.out.printf(
+                    "add:    %,d SAs through the socket in %.1f s (%,.0f SAs/s), %d errors, SAD size %,d%n",
                     n, addNanos / 1e9, n / (addNanos / 1e9), errors, size);
 
             long heapAfter = usedHeap();
-            System.out.printf("heap:   %,.0f bytes per SA (used heap after GC %,d MB -> %,d MB)%n",
+            System.out.printf(
+                    "heap:   %,.0f bytes per SA (used heap after GC %,d MB -> %,d MB)%n",
                     (heapAfter - heapBefore) / (double) n, heapBefore >> 20, heapAfter >> 20);
 
             long t1 = System.nanoTime();
@@ -113,19 +125,29 @@ public final class PfkeyScaleBench {
                 lastSeq = m.seq();
             }
             long dumpNanos = System.nanoTime() - t1;
-            System.out.printf("dump:   %,d messages (%,d MB) in %.1f s (%,.0f msgs/s), last seq %d, dropped %d%n",
+            System.out.printf(
+                    "dump:   %,d messages (%,d MB) in %.1f s (%,.0f msgs/s), last seq %d, dropped %d%n",
                     count, bytes >> 20, dumpNanos / 1e9, count / (dumpNanos / 1e9), lastSeq, server.droppedMessages());
 
-            server.withEngine(e -> { lookupBench(e, n, "at " + String.format("%,d", n) + " SAs"); return null; });
+            server.withEngine(e -> {
+                lookupBench(e, n, "at " + String.format("%,d", n) + " SAs");
+                return null;
+            });
             long t2 = System.nanoTime();
             server.withEngine(e -> e.tick());
-            System.out.printf("tick:   %.1f ms for one key_timehandler pass over %,d SAs%n", (System.nanoTime() - t2) / 1e6, n);
+            System.out.printf(
+                    "tick:   %.1f ms for one key_timehandler pass over %,d SAs%n", (System.nanoTime() - t2) / 1e6, n);
         }
         Files.deleteIfExists(dir);
     }
 
     private static void lookupAt(int n, AlgorithmCatalog catalog) {
-        KeyEngine e = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1), new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), catalog);
+        KeyEngine e = new KeyEngine(
+                new KeySettings(),
+                () -> 1_700_000_000L,
+                new SplittableRandom(1),
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000),
+                catalog);
         long s = e.openSocket();
         for (int i = 0; i < n; i++) e.handle(s, add(i, 1));
         lookupBench(e, n, "at " + String.format("%,d", n) + " SAs");
@@ -179,12 +201,19 @@ public final class PfkeyScaleBench {
 
     private static PfkeyMessage add(int i, int pid) {
         try {
-            return PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, i, pid, List.of(
-                    new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, ENC),
-                    new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 160, AUTH),
-                    new Extension.Sa(0x1000 + i, 4, 0, 3, 12, Sadb.SADB_X_EXT_CYCSEQ),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}))),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(dst(i)))));
+            return PfkeyMessage.of(
+                    Sadb.SADB_ADD,
+                    Sadb.SADB_SATYPE_ESP,
+                    i,
+                    pid,
+                    List.of(
+                            new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, ENC),
+                            new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 160, AUTH),
+                            new Extension.Sa(0x1000 + i, 4, 0, 3, 12, Sadb.SADB_X_EXT_CYCSEQ),
+                            Extension.Address.of(
+                                    Sadb.SADB_EXT_ADDRESS_SRC,
+                                    new Endpoint(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}))),
+                            Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(dst(i)))));
         } catch (IOException ex) {
             throw new AssertionError(ex);
         }

@@ -84,7 +84,8 @@ public class SpdBench {
         int proto = protos[r.nextInt(3)];
         int sport = proto == 255 || r.nextBoolean() ? 0 : 1 + r.nextInt(65535);
         int dport = proto == 255 || r.nextBoolean() ? 0 : 1 + r.nextInt(1024);
-        return new SelectorSet(new Endpoint(ia(addr(r)), sport), prefix(r), new Endpoint(ia(addr(r)), dport), prefix(r), proto);
+        return new SelectorSet(
+                new Endpoint(ia(addr(r)), sport), prefix(r), new Endpoint(ia(addr(r)), dport), prefix(r), proto);
     }
 
     @Setup(Level.Trial)
@@ -111,14 +112,19 @@ public class SpdBench {
                 int dp = s.destination().port() == 0 ? 443 : s.destination().port();
                 packets[i] = new FlowKey(src, dst, proto, sp, dp);
             } else {
-                packets[i] = new FlowKey(addr(r), addr(r), r.nextBoolean() ? 6 : 17, 1 + r.nextInt(65535), 1 + r.nextInt(1024));
+                packets[i] = new FlowKey(
+                        addr(r), addr(r), r.nextBoolean() ? 6 : 17, 1 + r.nextInt(65535), 1 + r.nextInt(1024));
             }
         }
         fresh = new SelectorSet[4096];
         for (int i = 0; i < fresh.length; i++) {
             // 11.0.0.0/8 never collides with the installed policies
-            fresh[i] = new SelectorSet(new Endpoint(ia(new byte[] {11, (byte) (i >> 8), (byte) i, 1}), 0), 32,
-                    new Endpoint(ia(new byte[] {11, 9, 9, 9}), 0), 32, 255);
+            fresh[i] = new SelectorSet(
+                    new Endpoint(ia(new byte[] {11, (byte) (i >> 8), (byte) i, 1}), 0),
+                    32,
+                    new Endpoint(ia(new byte[] {11, 9, 9, 9}), 0),
+                    32,
+                    255);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.jipsec.bench.xform;
 
-
 import java.net.InetAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,8 @@ public class EspBench {
         clear[3] = (byte) size;
         clear[8] = 64;
         clear[9] = 17;
-        byte[] a = InetAddress.getByName("192.0.2.1").getAddress(), b = InetAddress.getByName("192.0.2.2").getAddress();
+        byte[] a = InetAddress.getByName("192.0.2.1").getAddress(),
+                b = InetAddress.getByName("192.0.2.2").getAddress();
         System.arraycopy(a, 0, clear, 12, 4);
         System.arraycopy(b, 0, clear, 16, 4);
         frame = Xform.buffer(clear);
@@ -86,12 +86,40 @@ public class EspBench {
         new SplittableRandom(3).nextBytes(macKey);
         var gcm = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-16").orElseThrow();
         var cbc = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
-        var sha = AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha2-256").orElseThrow();
-        Endpoint src = new Endpoint(InetAddress.getByName("192.0.2.1")), dst = new Endpoint(InetAddress.getByName("192.0.2.2"));
-        SaParameters pg = new SaParameters(0x1001, IpsecProtocol.ESP, IpsecMode.TRANSPORT, src, dst, gcm, gcmKey, null, null,
-                SaFlags.CYCSEQ, 1024, false, null, 0);
-        SaParameters pc = new SaParameters(0x1002, IpsecProtocol.ESP, IpsecMode.TRANSPORT, src, dst, cbc, cbcKey, sha, macKey,
-                SaFlags.CYCSEQ, 1024, false, null, 0);
+        var sha = AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha2-256")
+                .orElseThrow();
+        Endpoint src = new Endpoint(InetAddress.getByName("192.0.2.1")),
+                dst = new Endpoint(InetAddress.getByName("192.0.2.2"));
+        SaParameters pg = new SaParameters(
+                0x1001,
+                IpsecProtocol.ESP,
+                IpsecMode.TRANSPORT,
+                src,
+                dst,
+                gcm,
+                gcmKey,
+                null,
+                null,
+                SaFlags.CYCSEQ,
+                1024,
+                false,
+                null,
+                0);
+        SaParameters pc = new SaParameters(
+                0x1002,
+                IpsecProtocol.ESP,
+                IpsecMode.TRANSPORT,
+                src,
+                dst,
+                cbc,
+                cbcKey,
+                sha,
+                macKey,
+                SaFlags.CYCSEQ,
+                1024,
+                false,
+                null,
+                0);
         gcmOut = new SaContext(pg, new SplittableRandom(4));
         gcmIn = new SaContext(pg, new SplittableRandom(5));
         cbcOut = new SaContext(pc, new SplittableRandom(6));

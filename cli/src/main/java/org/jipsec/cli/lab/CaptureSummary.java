@@ -15,8 +15,24 @@ import java.util.TreeMap;
 public record CaptureSummary(int frames, Map<String, Integer> espBySpi, Map<String, Long> maxSeq, int cleartext) {
 
     /** The tshark arguments whose output {@link #parse} reads ({@code -r FILE} goes before them). */
-    public static final String[] TSHARK_FIELDS = {"-T", "fields", "-E", "separator=/t", "-E", "occurrence=f",
-        "-e", "ip.proto", "-e", "esp.spi", "-e", "esp.sequence", "-e", "tcp.srcport", "-e", "icmp.type"};
+    public static final String[] TSHARK_FIELDS = {
+        "-T",
+        "fields",
+        "-E",
+        "separator=/t",
+        "-E",
+        "occurrence=f",
+        "-e",
+        "ip.proto",
+        "-e",
+        "esp.spi",
+        "-e",
+        "esp.sequence",
+        "-e",
+        "tcp.srcport",
+        "-e",
+        "icmp.type"
+    };
 
     /** Reads tab-separated lines of {@link #TSHARK_FIELDS}; malformed lines count as frames and nothing else. */
     public static CaptureSummary parse(String tsharkFields) {

@@ -32,6 +32,7 @@ public final class Demo {
     private final PrintWriter out;
     /** Runs a {@code jipsec} command line in this process (given by the caller: cli.lab does not import cli). */
     private final InProcess jipsec;
+
     private final List<AutoCloseable> cleanups = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private int step;
@@ -107,10 +108,10 @@ public final class Demo {
         NetnsLab lab = new NetnsLab(Duration.ofSeconds(10));
         cleanups.add(lab);
         TwoHosts h = TwoHosts.build(lab);
-        detail("host A = namespace " + h.nsA() + ": " + TwoHosts.OUTER_A + " on " + h.veth().a() + ", subnet "
-                + TwoHosts.SUBNET_A + " (" + TwoHosts.INNER_A + " on lo)");
-        detail("host B = namespace " + h.nsB() + ": " + TwoHosts.OUTER_B + " on " + h.veth().b() + ", subnet "
-                + TwoHosts.SUBNET_B + " (" + TwoHosts.INNER_B + " on lo)");
+        detail("host A = namespace " + h.nsA() + ": " + TwoHosts.OUTER_A + " on "
+                + h.veth().a() + ", subnet " + TwoHosts.SUBNET_A + " (" + TwoHosts.INNER_A + " on lo)");
+        detail("host B = namespace " + h.nsB() + ": " + TwoHosts.OUTER_B + " on "
+                + h.veth().b() + ", subnet " + TwoHosts.SUBNET_B + " (" + TwoHosts.INNER_B + " on lo)");
 
         next("Starting a jipsec gateway in each host (ESP AES-GCM-16 tunnel, keys from the built-in demo.conf)");
         // one directory per gateway: each serves its PF_KEY socket and, next to it, its sysctl socket
@@ -133,19 +134,38 @@ public final class Demo {
 
         WireCapture capture = null;
         if (WireCapture.available()) {
-            capture = WireCapture.start(h.nsB(), h.veth().b(), dir.resolve("wire.pcapng"),
-                    dir.resolve("tshark.log"), Duration.ofSeconds(120));
+            capture = WireCapture.start(
+                    h.nsB(),
+                    h.veth().b(),
+                    dir.resolve("wire.pcapng"),
+                    dir.resolve("tshark.log"),
+                    Duration.ofSeconds(120));
             cleanups.add(capture);
         }
 
         next("Pinging " + TwoHosts.INNER_B + " from " + TwoHosts.INNER_A + " through the tunnel");
-        if (!Commands.run(List.of("sh", "-c", "command -v ping"), Duration.ofSeconds(5)).ok()) {
+        if (!Commands.run(List.of("sh", "-c", "command -v ping"), Duration.ofSeconds(5))
+                .ok()) {
             // A minimal Debian has no ping (package iputils-ping); the TCP transfer below still proves the tunnel.
             detail("ping is not installed (scripts/install-peers installs iputils-ping): skipped");
         } else {
-            CommandResult ping = lab.exec(h.nsA(), Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.3", "-W",
-                    "2", "-I", TwoHosts.INNER_A, TwoHosts.INNER_B);
-            String pingSummary = ping.stdout().lines().filter(l -> l.contains("transmitted")).findFirst()
+            CommandResult ping = lab.exec(
+                    h.nsA(),
+                    Duration.ofSeconds(20),
+                    "ping",
+                    "-c",
+                    "3",
+                    "-i",
+                    "0.3",
+                    "-W",
+                    "2",
+                    "-I",
+                    TwoHosts.INNER_A,
+                    TwoHosts.INNER_B);
+            String pingSummary = ping.stdout()
+                    .lines()
+                    .filter(l -> l.contains("transmitted"))
+                    .findFirst()
                     .orElse(ping.stderr().strip());
             detail(pingSummary);
             if (!ping.ok()) {
@@ -155,10 +175,14 @@ public final class Demo {
         }
 
         next("Sending 1 MiB over TCP from " + TwoHosts.INNER_A + " to " + TwoHosts.INNER_B + ":5001");
-        TcpTransfer.Result t = TcpTransfer.run(h.nsA(), TwoHosts.INNER_A, h.nsB(), TwoHosts.INNER_B, 5001,
-                TRANSFER_BYTES, 30_000);
-        detail(String.format("%d bytes received in %.2f s (%.1f Mbit/s), SHA-256 %s", t.bytes(), t.seconds(),
-                t.bytes() * 8 / t.seconds() / 1e6, t.intact() ? "matches what was sent" : "DIFFERS"));
+        TcpTransfer.Result t =
+                TcpTransfer.run(h.nsA(), TwoHosts.INNER_A, h.nsB(), TwoHosts.INNER_B, 5001, TRANSFER_BYTES, 30_000);
+        detail(String.format(
+                "%d bytes received in %.2f s (%.1f Mbit/s), SHA-256 %s",
+                t.bytes(),
+                t.seconds(),
+                t.bytes() * 8 / t.seconds() / 1e6,
+                t.intact() ? "matches what was sent" : "DIFFERS"));
         if (!t.intact()) {
             throw new StepFailed("step " + step + " failed: the data arrived damaged or incomplete");
         }
@@ -184,10 +208,12 @@ public final class Demo {
         next("The SAs of gateway A with their counters: jipsec setkey --pfkey " + pfA + " -D");
         StringWriter sw = new StringWriter();
         StringWriter se = new StringWriter();
-        int rc = jipsec.run(new PrintWriter(sw, true), new PrintWriter(se, true), "setkey", "--pfkey", pfA.toString(), "-D");
+        int rc = jipsec.run(
+                new PrintWriter(sw, true), new PrintWriter(se, true), "setkey", "--pfkey", pfA.toString(), "-D");
         sw.toString().lines().forEach(l -> detail("  " + l));
         if (rc != 0) {
-            throw new StepFailed("step " + step + " failed: setkey -D: " + se.toString().strip());
+            throw new StepFailed(
+                    "step " + step + " failed: setkey -D: " + se.toString().strip());
         }
         say("");
         say("Done: the two subnets talked through jipsec's ESP tunnel.");

@@ -29,14 +29,30 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** The command that starts a gateway in {@code ns} with this JVM and this program's class path. */
     static List<String> command(String ns, Path config, String tun, Path pfkey) {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, java,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "org.jipsec.cli.Main", "gateway", "--config", config.toString(), "--tun", tun,
-                "--pfkey", pfkey.toString(),
+        List<String> argv = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main",
+                "gateway",
+                "--config",
+                config.toString(),
+                "--tun",
+                tun,
+                "--pfkey",
+                pfkey.toString(),
                 // each gateway its own sequence state (two in one host must not share /var/lib/jipsec)
-                "--state-dir", pfkey.toAbsolutePath().resolveSibling(tun + "-" + ns + ".state").toString()));
+                "--state-dir",
+                pfkey.toAbsolutePath().resolveSibling(tun + "-" + ns + ".state").toString()));
         return argv;
     }
 
@@ -60,16 +76,17 @@ public final class GatewayProcess implements AutoCloseable {
         long end = System.nanoTime() + limit.toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new IOException("the gateway in " + ns + " exited with status " + process.exitValue()
-                        + ": " + tail());
+                throw new IOException(
+                        "the gateway in " + ns + " exited with status " + process.exitValue() + ": " + tail());
             }
             if (Files.exists(pfkey)
-                    && Commands.run(List.of("ip", "-n", ns, "link", "show", tun), Duration.ofSeconds(5)).ok()) {
+                    && Commands.run(List.of("ip", "-n", ns, "link", "show", tun), Duration.ofSeconds(5))
+                            .ok()) {
                 return;
             }
             if (System.nanoTime() > end) {
-                throw new IOException("the gateway in " + ns + " did not open " + pfkey + " and TUN " + tun
-                        + " within " + limit.toSeconds() + " s: " + tail());
+                throw new IOException("the gateway in " + ns + " did not open " + pfkey + " and TUN " + tun + " within "
+                        + limit.toSeconds() + " s: " + tail());
             }
             Thread.sleep(100);
         }
@@ -79,7 +96,8 @@ public final class GatewayProcess implements AutoCloseable {
     public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).strip();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()))
+                    .strip();
         } catch (IOException e) {
             return "(no output)";
         }

@@ -26,11 +26,9 @@ public final class TcpTransfer {
     public static final String MARKER = "JIPSEC-DEMO-CLEARTEXT-MARKER ";
 
     /** What happened: bytes received and whether their digest equals the sent one. */
-    public record Result(long bytes, boolean intact, double seconds) {
-    }
+    public record Result(long bytes, boolean intact, double seconds) {}
 
-    private TcpTransfer() {
-    }
+    private TcpTransfer() {}
 
     /** The payload: the marker repeated to {@code size} bytes. */
     static byte[] payload(int size) {
@@ -54,27 +52,30 @@ public final class TcpTransfer {
         });
         try (server) {
             server.setSoTimeout(timeoutMillis);
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket c = server.accept(); InputStream in = c.getInputStream()) {
-                    c.setSoTimeout(timeoutMillis);
-                    MessageDigest md = MessageDigest.getInstance("SHA-256");
-                    byte[] buf = new byte[65536];
-                    long n = 0;
-                    for (int r; (r = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, r);
-                        n += r;
-                    }
-                    byte[] d = md.digest();
-                    byte[] withCount = new byte[d.length + 8];
-                    System.arraycopy(d, 0, withCount, 0, d.length);
-                    for (int i = 0; i < 8; i++) {
-                        withCount[d.length + i] = (byte) (n >>> (56 - 8 * i));
-                    }
-                    return withCount;
-                } catch (IOException | NoSuchAlgorithmException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }, Thread::startVirtualThread);
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Socket c = server.accept();
+                                InputStream in = c.getInputStream()) {
+                            c.setSoTimeout(timeoutMillis);
+                            MessageDigest md = MessageDigest.getInstance("SHA-256");
+                            byte[] buf = new byte[65536];
+                            long n = 0;
+                            for (int r; (r = in.read(buf)) > 0; ) {
+                                md.update(buf, 0, r);
+                                n += r;
+                            }
+                            byte[] d = md.digest();
+                            byte[] withCount = new byte[d.length + 8];
+                            System.arraycopy(d, 0, withCount, 0, d.length);
+                            for (int i = 0; i < 8; i++) {
+                                withCount[d.length + i] = (byte) (n >>> (56 - 8 * i));
+                            }
+                            return withCount;
+                        } catch (IOException | NoSuchAlgorithmException e) {
+                            throw new IllegalStateException(e.getMessage(), e);
+                        }
+                    },
+                    Thread::startVirtualThread);
             long t0 = System.nanoTime();
             Socket client = NetnsThread.call(nsFrom, () -> {
                 Socket s = new Socket();
@@ -82,7 +83,8 @@ public final class TcpTransfer {
                 s.connect(new InetSocketAddress(InetAddress.getByName(dst), port), timeoutMillis);
                 return s;
             });
-            try (client; OutputStream out = client.getOutputStream()) {
+            try (client;
+                    OutputStream out = client.getOutputStream()) {
                 client.setSoTimeout(timeoutMillis);
                 out.write(data);
                 out.flush();

@@ -29,7 +29,8 @@ public final class WireCapture implements AutoCloseable {
     /** True if tshark is on the PATH. */
     public static boolean available() {
         try {
-            return Commands.run(List.of("tshark", "--version"), Duration.ofSeconds(10)).ok();
+            return Commands.run(List.of("tshark", "--version"), Duration.ofSeconds(10))
+                    .ok();
         } catch (IOException e) {
             return false;
         }
@@ -38,16 +39,30 @@ public final class WireCapture implements AutoCloseable {
     /** Starts capturing on {@code dev} in {@code ns} into {@code file}; waits until tshark says it captures. */
     public static WireCapture start(String ns, String dev, Path file, Path log, Duration maxDuration)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "tshark", "-q", "-i", dev, "-w", file.toString(),
-                "-a", "duration:" + maxDuration.toSeconds())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        ns,
+                        "tshark",
+                        "-q",
+                        "-i",
+                        dev,
+                        "-w",
+                        file.toString(),
+                        "-a",
+                        "duration:" + maxDuration.toSeconds())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         WireCapture c = new WireCapture(p, file, log);
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!Files.readString(log).contains("Capturing on")) {
             if (!p.isAlive() || System.nanoTime() > end) {
                 c.close();
-                throw new IOException("tshark did not start capturing: " + Files.readString(log).strip());
+                throw new IOException("tshark did not start capturing: "
+                        + Files.readString(log).strip());
             }
             Thread.sleep(100);
         }
@@ -55,21 +70,22 @@ public final class WireCapture implements AutoCloseable {
     }
 
     /** Outcome of a capture. */
-    public record Outcome(CaptureSummary summary, boolean markerSeen) {
-    }
+    public record Outcome(CaptureSummary summary, boolean markerSeen) {}
 
     /** Ends the capture and reads it back. */
     public Outcome stop() throws IOException, InterruptedException {
         Thread.sleep(500); // the last packets reach the file
         close();
         if (!Files.exists(file)) {
-            throw new IOException("tshark wrote no capture: " + Files.readString(log).strip());
+            throw new IOException(
+                    "tshark wrote no capture: " + Files.readString(log).strip());
         }
         List<String> argv = new ArrayList<>(List.of("tshark", "-r", file.toString()));
         argv.addAll(List.of(CaptureSummary.TSHARK_FIELDS));
         CommandResult r = Commands.run(argv, Duration.ofSeconds(60));
         if (!r.ok()) {
-            throw new IOException("tshark could not read the capture: " + r.stderr().strip());
+            throw new IOException(
+                    "tshark could not read the capture: " + r.stderr().strip());
         }
         byte[] raw = Files.readAllBytes(file);
         boolean marker = indexOf(raw, TcpTransfer.MARKER.getBytes(StandardCharsets.US_ASCII)) >= 0;

@@ -8,7 +8,7 @@ import org.jipsec.io.gateway.GatewayDaemon;
 
 /** jipsecd's log: the daemon's {@link GatewayDaemon.Log} lines through the {@code jipsec.gateway} System.Logger. */
 public final class GatewayLog {
-    private GatewayLog() { }
+    private GatewayLog() {}
 
     /**
      * Log lines to {@code err} (the command's standard error), DEBUG while {@code net.inet.ipsec.debug} of

@@ -26,7 +26,9 @@ public final class JipsecLoggerFinder extends System.LoggerFinder {
         }
 
         @Override
-        public String getName() { return name; }
+        public String getName() {
+            return name;
+        }
 
         @Override
         public boolean isLoggable(Level level) {
@@ -39,7 +41,8 @@ public final class JipsecLoggerFinder extends System.LoggerFinder {
             String text = msg;
             if (bundle != null && msg != null && bundle.containsKey(msg)) text = bundle.getString(msg);
             // a throwable's message only, never its stack trace (the daemon's rule: no stack traces in its output)
-            if (thrown != null) text = text + ": " + (thrown.getMessage() != null ? thrown.getMessage() : thrown.toString());
+            if (thrown != null)
+                text = text + ": " + (thrown.getMessage() != null ? thrown.getMessage() : thrown.toString());
             LogOutput.current().write(name, level, text);
         }
 

@@ -22,9 +22,10 @@ public final class LogOutput {
 
     private static final Pattern KEYLIKE = Pattern.compile("0x[0-9a-fA-F]{16,}");
 
-    private static volatile LogOutput current = new LogOutput(null, journalFromEnvironment(), System::currentTimeMillis);
+    private static volatile LogOutput current =
+            new LogOutput(null, journalFromEnvironment(), System::currentTimeMillis);
 
-    private final PrintWriter writer;                 // null: System.err at each write
+    private final PrintWriter writer; // null: System.err at each write
     private final boolean journal;
     private final LongSupplier clock;
     private final RateLimiter limiter = new RateLimiter(10_000, 5, 256);
@@ -37,7 +38,9 @@ public final class LogOutput {
     }
 
     /** The output in force. */
-    public static LogOutput current() { return current; }
+    public static LogOutput current() {
+        return current;
+    }
 
     /** Sends log lines to {@code writer} from now on (a command's standard error); the journal check stays. */
     public static LogOutput use(PrintWriter writer) {
@@ -55,7 +58,7 @@ public final class LogOutput {
     boolean enabled(String logger, Level level) {
         if (level == Level.OFF) return false;
         Level min = debug.getAsBoolean() && logger.startsWith("jipsec") ? Level.DEBUG : Level.INFO;
-        if (!logger.startsWith("jipsec") && min.compareTo(Level.WARNING) < 0) min = Level.WARNING;  // the JDK's own
+        if (!logger.startsWith("jipsec") && min.compareTo(Level.WARNING) < 0) min = Level.WARNING; // the JDK's own
         return level.getSeverity() >= min.getSeverity();
     }
 
@@ -72,13 +75,14 @@ public final class LogOutput {
         String prefix = journal ? "<" + priority(level) + ">" : "";
         PrintWriter w = writer != null ? writer : new PrintWriter(System.err, true);
         synchronized (this) {
-            RateLimiter.Decision d = limited ? limiter.offer(text, clock.getAsLong())
+            RateLimiter.Decision d = limited
+                    ? limiter.offer(text, clock.getAsLong())
                     : new RateLimiter.Decision(limiter.expired(clock.getAsLong()), true);
             List<String> lines = d.summaries();
             synchronized (w) {
                 for (String s : lines) w.println((journal ? "<6>" : "") + s);
                 if (d.print()) {
-                    for (String l : text.split("\n", -1)) w.println(prefix + l);  // the journal takes one line per entry
+                    for (String l : text.split("\n", -1)) w.println(prefix + l); // the journal takes one line per entry
                 }
                 w.flush();
             }

@@ -16,7 +16,7 @@ import java.util.Map;
 final class RateLimiter {
 
     /** What to print for one message: the summaries of repeats whose window ended, then the message or nothing. */
-    record Decision(List<String> summaries, boolean print) { }
+    record Decision(List<String> summaries, boolean print) {}
 
     private static final class Window {
         long start;

@@ -46,16 +46,29 @@ public final class GatewayMetrics implements MultiCollector {
      * The metric names this collector can export, as they appear in a scrape (counters with {@code _total}); the
      * dashboard test checks its queries against them.
      */
-    public static final List<String> NAMES = List.of("jipsec_sas", "jipsec_policies", "jipsec_pfkey_clients",
-            "jipsec_pfkey_queue_drops_total", "jipsec_sa_series_omitted", "jipsec_sa_bytes_total",
-            "jipsec_sa_packets_total", "jipsec_sa_replay_drops_total", "jipsec_sa_lifetime_remaining_seconds",
-            "jipsec_sa_lifetime_remaining_bytes", "jipsec_pending_packets", "jipsec_ipsec_stats_total",
-            "jipsec_xform_packets_total", "jipsec_xform_bytes_total", "jipsec_xform_drops_total",
-            "jipsec_dataplane_packets_total", "jipsec_dataplane_drops_total", "jipsec_socket_receive_queue_drops_total",
+    public static final List<String> NAMES = List.of(
+            "jipsec_sas",
+            "jipsec_policies",
+            "jipsec_pfkey_clients",
+            "jipsec_pfkey_queue_drops_total",
+            "jipsec_sa_series_omitted",
+            "jipsec_sa_bytes_total",
+            "jipsec_sa_packets_total",
+            "jipsec_sa_replay_drops_total",
+            "jipsec_sa_lifetime_remaining_seconds",
+            "jipsec_sa_lifetime_remaining_bytes",
+            "jipsec_pending_packets",
+            "jipsec_ipsec_stats_total",
+            "jipsec_xform_packets_total",
+            "jipsec_xform_bytes_total",
+            "jipsec_xform_drops_total",
+            "jipsec_dataplane_packets_total",
+            "jipsec_dataplane_drops_total",
+            "jipsec_socket_receive_queue_drops_total",
             "jipsec_socket_send_errors_total");
 
-    private static final List<String> DATAPLANE_DROPS = List.of("out_drops", "in_drops", "loop_drops",
-            "hop_limit_drops", "tun_write_errors", "engine_failures");
+    private static final List<String> DATAPLANE_DROPS =
+            List.of("out_drops", "in_drops", "loop_drops", "hop_limit_drops", "tun_write_errors", "engine_failures");
 
     private static final System.Logger LOG = System.getLogger("jipsec.metrics");
 
@@ -79,17 +92,17 @@ public final class GatewayMetrics implements MultiCollector {
     }
 
     /** One SA's values, copied under the lock. */
-    private record SaRow(Labels labels, long bytes, long packets, long replayDrops, long secondsLeft, long bytesLeft) { }
+    private record SaRow(Labels labels, long bytes, long packets, long replayDrops, long secondsLeft, long bytesLeft) {}
 
     /** What is copied under the engine lock. */
     private static final class Locked {
-        final Map<String, long[]> sas = new LinkedHashMap<>();         // "proto state" -> count
+        final Map<String, long[]> sas = new LinkedHashMap<>(); // "proto state" -> count
         final EnumMap<PolicyDirection, long[]> policies = new EnumMap<>(PolicyDirection.class);
         final Map<Labels, SaRow> rows = new LinkedHashMap<>();
         long omitted;
         int clients;
         int pending = -1;
-        long[] xform;                                                    // per protocol: in/out packets, in/out bytes
+        long[] xform; // per protocol: in/out packets, in/out bytes
         long[][] xformDrops;
     }
 
@@ -126,33 +139,43 @@ public final class GatewayMetrics implements MultiCollector {
             server.lock().unlock();
         }
         List<MetricSnapshot> out = new ArrayList<>();
-        GaugeSnapshot.Builder sas = GaugeSnapshot.builder().name("jipsec_sas")
+        GaugeSnapshot.Builder sas = GaugeSnapshot.builder()
+                .name("jipsec_sas")
                 .help("Security associations in the SAD, by protocol and state");
         l.sas.forEach((k, n) -> {
             String[] ps = k.split(" ");
             sas.dataPoint(gauge(n[0], "proto", ps[0], "state", ps[1]));
         });
         out.add(sas.build());
-        GaugeSnapshot.Builder pol = GaugeSnapshot.builder().name("jipsec_policies")
-                .help("Security policies in the SPD, by direction");
+        GaugeSnapshot.Builder pol =
+                GaugeSnapshot.builder().name("jipsec_policies").help("Security policies in the SPD, by direction");
         for (PolicyDirection d : new PolicyDirection[] {PolicyDirection.INBOUND, PolicyDirection.OUTBOUND}) {
             pol.dataPoint(gauge(l.policies.getOrDefault(d, new long[1])[0], "direction", d.keyword()));
         }
         long[] any = l.policies.get(PolicyDirection.ANY);
         if (any != null) pol.dataPoint(gauge(any[0], "direction", PolicyDirection.ANY.keyword()));
         out.add(pol.build());
-        out.add(GaugeSnapshot.builder().name("jipsec_pfkey_clients").help("PF_KEY sockets connected")
-                .dataPoint(gauge(l.clients)).build());
-        out.add(CounterSnapshot.builder().name("jipsec_pfkey_queue_drops")
+        out.add(GaugeSnapshot.builder()
+                .name("jipsec_pfkey_clients")
+                .help("PF_KEY sockets connected")
+                .dataPoint(gauge(l.clients))
+                .build());
+        out.add(CounterSnapshot.builder()
+                .name("jipsec_pfkey_queue_drops")
                 .help("PF_KEY messages dropped because a client's bounded queue was full")
-                .dataPoint(counter(server.droppedMessages())).build());
-        out.add(GaugeSnapshot.builder().name("jipsec_sa_series_omitted")
+                .dataPoint(counter(server.droppedMessages()))
+                .build());
+        out.add(GaugeSnapshot.builder()
+                .name("jipsec_sa_series_omitted")
                 .help("SAs without per-SA series because there are more than --metrics-max-sa-series")
-                .dataPoint(gauge(l.omitted)).build());
+                .dataPoint(gauge(l.omitted))
+                .build());
         addSaFamilies(out, l);
         if (daemon != null) addDataPlane(out, l);
-        LOG.log(System.Logger.Level.DEBUG, () -> "metrics scrape: " + l.rows.size() + " SAs with series, " + l.omitted
-                + " omitted, " + (System.nanoTime() - started) / 1000 + " us");
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "metrics scrape: " + l.rows.size() + " SAs with series, " + l.omitted + " omitted, "
+                        + (System.nanoTime() - started) / 1000 + " us");
         return new MetricSnapshots(out);
     }
 
@@ -164,43 +187,71 @@ public final class GatewayMetrics implements MultiCollector {
             l.omitted++;
             return;
         }
-        Labels labels = Labels.of("spi", String.format("0x%08x", sa.spi()),
-                "src", sa.source().address().getHostAddress(), "dst", sa.destination().address().getHostAddress(),
-                "proto", proto, "mode", sa.mode().name().toLowerCase(Locale.ROOT));
+        Labels labels = Labels.of(
+                "spi",
+                String.format("0x%08x", sa.spi()),
+                "src",
+                sa.source().address().getHostAddress(),
+                "dst",
+                sa.destination().address().getHostAddress(),
+                "proto",
+                proto,
+                "mode",
+                sa.mode().name().toLowerCase(Locale.ROOT));
         long bytes = sa.bytes(), packets = sa.allocations(), replay = 0;
         List<SaContext> ctxs = daemon == null ? List.of() : daemon.engine().contextsOf(sa);
-        if (!ctxs.isEmpty()) {                               // every mode's context shares the SA's counters
+        if (!ctxs.isEmpty()) { // every mode's context shares the SA's counters
             SaContext c = ctxs.getFirst();
             bytes = Math.max(bytes, c.inbound().bytes() + c.outbound().bytes());
             packets = Math.max(packets, c.inbound().packets() + c.outbound().packets());
             replay = c.replayDrops();
         }
         SaLifetime hard = sa.hardLifetime();
-        long secondsLeft = hard.addtimeSeconds() == 0 ? -1 : Math.max(0, sa.createdSeconds() + hard.addtimeSeconds() - now);
+        long secondsLeft =
+                hard.addtimeSeconds() == 0 ? -1 : Math.max(0, sa.createdSeconds() + hard.addtimeSeconds() - now);
         long bytesLeft = hard.bytes() == 0 ? -1 : Math.max(0, hard.bytes() - bytes);
         l.rows.putIfAbsent(labels, new SaRow(labels, bytes, packets, replay, secondsLeft, bytesLeft));
     }
 
     private static void addSaFamilies(List<MetricSnapshot> out, Locked l) {
-        CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("jipsec_sa_bytes")
+        CounterSnapshot.Builder bytes = CounterSnapshot.builder()
+                .name("jipsec_sa_bytes")
                 .help("Bytes protected or unprotected by the SA (both directions of use, as its lifetime counts them)");
-        CounterSnapshot.Builder packets = CounterSnapshot.builder().name("jipsec_sa_packets")
-                .help("Packets that used the SA");
-        CounterSnapshot.Builder replay = CounterSnapshot.builder().name("jipsec_sa_replay_drops")
+        CounterSnapshot.Builder packets =
+                CounterSnapshot.builder().name("jipsec_sa_packets").help("Packets that used the SA");
+        CounterSnapshot.Builder replay = CounterSnapshot.builder()
+                .name("jipsec_sa_replay_drops")
                 .help("Packets the SA's replay window refused (duplicates or left of the window)");
-        GaugeSnapshot.Builder secs = GaugeSnapshot.builder().name("jipsec_sa_lifetime_remaining_seconds")
+        GaugeSnapshot.Builder secs = GaugeSnapshot.builder()
+                .name("jipsec_sa_lifetime_remaining_seconds")
                 .help("Seconds until the SA's hard add-time lifetime expires (SAs with one only)");
-        GaugeSnapshot.Builder left = GaugeSnapshot.builder().name("jipsec_sa_lifetime_remaining_bytes")
+        GaugeSnapshot.Builder left = GaugeSnapshot.builder()
+                .name("jipsec_sa_lifetime_remaining_bytes")
                 .help("Bytes until the SA's hard byte lifetime expires (SAs with one only)");
         for (SaRow r : l.rows.values()) {
-            bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(r.labels).value(r.bytes).build());
-            packets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(r.labels).value(r.packets).build());
-            replay.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(r.labels).value(r.replayDrops).build());
+            bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(r.labels)
+                    .value(r.bytes)
+                    .build());
+            packets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(r.labels)
+                    .value(r.packets)
+                    .build());
+            replay.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(r.labels)
+                    .value(r.replayDrops)
+                    .build());
             if (r.secondsLeft >= 0) {
-                secs.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(r.labels).value(r.secondsLeft).build());
+                secs.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .labels(r.labels)
+                        .value(r.secondsLeft)
+                        .build());
             }
             if (r.bytesLeft >= 0) {
-                left.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(r.labels).value(r.bytesLeft).build());
+                left.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .labels(r.labels)
+                        .value(r.bytesLeft)
+                        .build());
             }
         }
         out.add(bytes.build());
@@ -211,19 +262,26 @@ public final class GatewayMetrics implements MultiCollector {
     }
 
     private void addDataPlane(List<MetricSnapshot> out, Locked l) {
-        out.add(GaugeSnapshot.builder().name("jipsec_pending_packets")
-                .help("Packets held while an ACQUIRE waits for an SA").dataPoint(gauge(l.pending)).build());
-        long[] stats = daemon.statistics();          // the engine's ipsecstats plus the policy guard's drops (runs nft)
-        CounterSnapshot.Builder ipsec = CounterSnapshot.builder().name("jipsec_ipsec_stats")
+        out.add(GaugeSnapshot.builder()
+                .name("jipsec_pending_packets")
+                .help("Packets held while an ACQUIRE waits for an SA")
+                .dataPoint(gauge(l.pending))
+                .build());
+        long[] stats = daemon.statistics(); // the engine's ipsecstats plus the policy guard's drops (runs nft)
+        CounterSnapshot.Builder ipsec = CounterSnapshot.builder()
+                .name("jipsec_ipsec_stats")
                 .help("NetBSD's ipsecstats counters (netstat -s -p ipsec), by name: the engine's drop causes "
                         + "in_polvio, out_polvio, out_nosa, out_inval, ...");
         for (int i = 0; i < stats.length; i++) ipsec.dataPoint(counter(stats[i], "counter", IpsecStatistics.name(i)));
         out.add(ipsec.build());
-        CounterSnapshot.Builder xp = CounterSnapshot.builder().name("jipsec_xform_packets")
+        CounterSnapshot.Builder xp = CounterSnapshot.builder()
+                .name("jipsec_xform_packets")
                 .help("Packets the transforms processed, by protocol and direction");
-        CounterSnapshot.Builder xb = CounterSnapshot.builder().name("jipsec_xform_bytes")
+        CounterSnapshot.Builder xb = CounterSnapshot.builder()
+                .name("jipsec_xform_bytes")
                 .help("Bytes the transforms processed, by protocol and direction");
-        CounterSnapshot.Builder xd = CounterSnapshot.builder().name("jipsec_xform_drops")
+        CounterSnapshot.Builder xd = CounterSnapshot.builder()
+                .name("jipsec_xform_drops")
                 .help("Packets the transforms dropped, by protocol and reason (netstat -s -p esp|ah|ipcomp)");
         for (IpsecProtocol p : IpsecProtocol.values()) {
             String proto = p.name().toLowerCase(Locale.ROOT);
@@ -233,17 +291,23 @@ public final class GatewayMetrics implements MultiCollector {
             xb.dataPoint(counter(l.xform[i + 2], "proto", proto, "direction", "in"));
             xb.dataPoint(counter(l.xform[i + 3], "proto", proto, "direction", "out"));
             for (DropReason r : DropReason.values()) {
-                xd.dataPoint(counter(l.xformDrops[p.ordinal()][r.ordinal()], "proto", proto,
-                        "reason", r.name().toLowerCase(Locale.ROOT)));
+                xd.dataPoint(counter(
+                        l.xformDrops[p.ordinal()][r.ordinal()],
+                        "proto",
+                        proto,
+                        "reason",
+                        r.name().toLowerCase(Locale.ROOT)));
             }
         }
         out.add(xp.build());
         out.add(xb.build());
         out.add(xd.build());
         Map<String, Long> dp = daemon.dataPlaneCounters();
-        CounterSnapshot.Builder packets = CounterSnapshot.builder().name("jipsec_dataplane_packets")
+        CounterSnapshot.Builder packets = CounterSnapshot.builder()
+                .name("jipsec_dataplane_packets")
                 .help("The data plane's packet counters (SIGUSR1's tun_in, wire_out, ...)");
-        CounterSnapshot.Builder drops = CounterSnapshot.builder().name("jipsec_dataplane_drops")
+        CounterSnapshot.Builder drops = CounterSnapshot.builder()
+                .name("jipsec_dataplane_drops")
                 .help("Packets the data plane dropped, by cause (out, in, loop, hop_limit, tun_write_errors, "
                         + "engine_failures)");
         dp.forEach((name, v) -> {
@@ -253,20 +317,31 @@ public final class GatewayMetrics implements MultiCollector {
         });
         out.add(packets.build());
         out.add(drops.build());
-        out.add(CounterSnapshot.builder().name("jipsec_socket_receive_queue_drops")
+        out.add(CounterSnapshot.builder()
+                .name("jipsec_socket_receive_queue_drops")
                 .help("Packets the kernel dropped because a wire receive socket's queue was full (SO_RXQ_OVFL)")
-                .dataPoint(counter(dp.getOrDefault("rxq_overflows", 0L))).build());
-        out.add(CounterSnapshot.builder().name("jipsec_socket_send_errors")
-                .help("Packets a wire socket failed to send").dataPoint(counter(dp.getOrDefault("send_errors", 0L))).build());
+                .dataPoint(counter(dp.getOrDefault("rxq_overflows", 0L)))
+                .build());
+        out.add(CounterSnapshot.builder()
+                .name("jipsec_socket_send_errors")
+                .help("Packets a wire socket failed to send")
+                .dataPoint(counter(dp.getOrDefault("send_errors", 0L)))
+                .build());
     }
 
     private static GaugeSnapshot.GaugeDataPointSnapshot gauge(long v, String... labels) {
-        return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of(labels)).value(v).build();
+        return GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(Labels.of(labels))
+                .value(v)
+                .build();
     }
 
     /** A counter's value: the engine's counters are unsigned 64-bit, shown as such. */
     private static CounterSnapshot.CounterDataPointSnapshot counter(long v, String... labels) {
         double d = v >= 0 ? v : Double.parseDouble(Long.toUnsignedString(v));
-        return CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(labels)).value(d).build();
+        return CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(Labels.of(labels))
+                .value(d)
+                .build();
     }
 }

@@ -28,7 +28,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static final class AddressException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        AddressException(String message) { super(message); }
+        AddressException(String message) {
+            super(message);
+        }
     }
 
     private final HTTPServer http;
@@ -53,30 +55,34 @@ public final class MetricsEndpoint implements AutoCloseable {
         String host = spec.substring(0, colon);
         String portText = spec.substring(colon + 1);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        else if (host.contains(":")) throw new AddressException("--metrics " + spec + ": write an IPv6 address in brackets, [::1]:9199");
+        else if (host.contains(":"))
+            throw new AddressException("--metrics " + spec + ": write an IPv6 address in brackets, [::1]:9199");
         int port;
         try {
             port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             port = -1;
         }
-        if (port < 0 || port > 65535) throw new AddressException("--metrics " + spec + ": port " + portText + " is not 0..65535");
+        if (port < 0 || port > 65535)
+            throw new AddressException("--metrics " + spec + ": port " + portText + " is not 0..65535");
         InetAddress a;
         if (host.equals("localhost")) {
             a = InetAddress.getLoopbackAddress();
         } else if (host.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
             try {
-                a = InetAddress.getByName(host);                    // a literal: no lookup
+                a = InetAddress.getByName(host); // a literal: no lookup
             } catch (UnknownHostException e) {
                 throw new AddressException("--metrics " + spec + ": " + host + " is not an IP address");
             }
         } else {
-            throw new AddressException("--metrics " + spec + ": " + host + " is not an IP address (names are not resolved)");
+            throw new AddressException(
+                    "--metrics " + spec + ": " + host + " is not an IP address (names are not resolved)");
         }
         if (!a.isLoopbackAddress() && !allowRemote) {
-            throw new AddressException("--metrics " + spec + ": " + host + " is not a loopback address; the endpoint has no "
-                    + "authentication and shows peers, SPIs and traffic per SA, so serving it beyond this host needs "
-                    + "--metrics-allow-remote");
+            throw new AddressException(
+                    "--metrics " + spec + ": " + host + " is not a loopback address; the endpoint has no "
+                            + "authentication and shows peers, SPIs and traffic per SA, so serving it beyond this host needs "
+                            + "--metrics-allow-remote");
         }
         return new InetSocketAddress(a, port);
     }
@@ -89,8 +95,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         ExecutorService executor = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("jipsec-metrics").daemon().factory());
         try {
-            HTTPServer http = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
-                    .registry(registry).executorService(executor).buildAndStart();
+            HTTPServer http = HTTPServer.builder()
+                    .inetAddress(address.getAddress())
+                    .port(address.getPort())
+                    .registry(registry)
+                    .executorService(executor)
+                    .buildAndStart();
             return new MetricsEndpoint(http, executor, new InetSocketAddress(address.getAddress(), http.getPort()));
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
@@ -99,7 +109,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /** The bound address (the actual port when 0 was asked for). */
-    public InetSocketAddress address() { return address; }
+    public InetSocketAddress address() {
+        return address;
+    }
 
     /** The scrape URL, for the log. */
     public String url() {

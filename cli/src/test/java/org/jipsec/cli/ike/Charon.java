@@ -42,37 +42,42 @@ final class Charon {
         Path dir = lab.dir.resolve("charon-" + label);
         Files.createDirectories(dir);
         Charon c = new Charon(lab, ns, dir, label);
-        Files.writeString(dir.resolve("strongswan.conf"), String.join("\n",
-                "charon {",
-                "    load = random nonce openssl kdf kernel-libipsec kernel-netlink socket-default vici",
-                "    install_virtual_ip = no",
-                "    " + String.join("\n    ", extra),
-                "    plugins {",
-                "        vici { socket = unix://" + dir + "/charon.vici }",
-                "        kernel-libipsec { allow_peer_ts = yes }",
-                "        socket-default { fwmark = 0x99 }",
-                "        kernel-netlink { fwmark = !0x99 }",
-                "    }",
-                "}",
-                "charon-systemd {",
-                "    journal { default = -1 }",
-                "    filelog {",
-                "        main {",
-                "            path = " + dir + "/charon.log",
-                "            time_format = %H:%M:%S",
-                "            ike_name = yes",
-                "            flush_line = yes",
-                "            default = 1",
-                "            ike = 4",
-                "            chd = 4",
-                "            cfg = 2",
-                "            enc = 1",
-                "            net = 1",
-                "        }",
-                "    }",
-                "}", ""));
+        Files.writeString(
+                dir.resolve("strongswan.conf"),
+                String.join(
+                        "\n",
+                        "charon {",
+                        "    load = random nonce openssl kdf kernel-libipsec kernel-netlink socket-default vici",
+                        "    install_virtual_ip = no",
+                        "    " + String.join("\n    ", extra),
+                        "    plugins {",
+                        "        vici { socket = unix://" + dir + "/charon.vici }",
+                        "        kernel-libipsec { allow_peer_ts = yes }",
+                        "        socket-default { fwmark = 0x99 }",
+                        "        kernel-netlink { fwmark = !0x99 }",
+                        "    }",
+                        "}",
+                        "charon-systemd {",
+                        "    journal { default = -1 }",
+                        "    filelog {",
+                        "        main {",
+                        "            path = " + dir + "/charon.log",
+                        "            time_format = %H:%M:%S",
+                        "            ike_name = yes",
+                        "            flush_line = yes",
+                        "            default = 1",
+                        "            ike = 4",
+                        "            chd = 4",
+                        "            cfg = 2",
+                        "            enc = 1",
+                        "            net = 1",
+                        "        }",
+                        "    }",
+                        "}",
+                        ""));
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/charon-systemd")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());
         lab.log("charon " + label, dir.resolve("charon.log"));
@@ -81,8 +86,10 @@ final class Charon {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             if (!c.process.isAlive()) throw new IOException("charon (" + label + ") exited: " + c.tail(20));
-            if (Files.exists(dir.resolve("charon.vici")) && c.swanctl(10, "--stats").ok()) break;
-            if (System.nanoTime() > end) throw new IOException("charon (" + label + ") opened no vici socket: " + c.tail(20));
+            if (Files.exists(dir.resolve("charon.vici"))
+                    && c.swanctl(10, "--stats").ok()) break;
+            if (System.nanoTime() > end)
+                throw new IOException("charon (" + label + ") opened no vici socket: " + c.tail(20));
             Thread.sleep(100);
         }
         return c;
@@ -107,7 +114,8 @@ final class Charon {
 
     /** {@code swanctl --initiate --child NAME}; the result (exit 0 = established). */
     CommandResult initiate(String child, int timeoutSeconds) throws IOException {
-        return swanctl(timeoutSeconds + 10, "--initiate", "--child", child, "--timeout", Integer.toString(timeoutSeconds));
+        return swanctl(
+                timeoutSeconds + 10, "--initiate", "--child", child, "--timeout", Integer.toString(timeoutSeconds));
     }
 
     /** The parsed {@code swanctl --list-sas}. */
@@ -121,8 +129,11 @@ final class Charon {
     SaList.IkeSa awaitEstablished(String conn, Duration limit) throws Exception {
         long end = System.nanoTime() + limit.toNanos();
         while (true) {
-            Optional<SaList.IkeSa> sa = sas().stream().filter(s -> s.name().equals(conn) && s.state().equals("ESTABLISHED")
-                    && s.children().stream().anyMatch(c -> c.state().equals("INSTALLED"))).findFirst();
+            Optional<SaList.IkeSa> sa = sas().stream()
+                    .filter(s -> s.name().equals(conn)
+                            && s.state().equals("ESTABLISHED")
+                            && s.children().stream().anyMatch(c -> c.state().equals("INSTALLED")))
+                    .findFirst();
             if (sa.isPresent()) return sa.get();
             if (!process.isAlive()) throw new AssertionError("charon (" + label + ") died");
             if (System.nanoTime() > end) {
@@ -138,8 +149,8 @@ final class Charon {
         long t0 = System.nanoTime();
         while (sas().stream().anyMatch(s -> s.name().equals(conn))) {
             if (System.nanoTime() - t0 > limit.toNanos()) {
-                throw new AssertionError("charon (" + label + ") still has an SA for " + conn + " after " + limit
-                        + "\n" + swanctl(20, "--list-sas").stdout());
+                throw new AssertionError("charon (" + label + ") still has an SA for " + conn + " after " + limit + "\n"
+                        + swanctl(20, "--list-sas").stdout());
             }
             Thread.sleep(200);
         }
@@ -153,7 +164,8 @@ final class Charon {
         return Files.readAllLines(f).stream().filter(l -> l.contains(text)).toList();
     }
 
-    private static final Pattern ESP_KEY = Pattern.compile("(encryption|integrity) (initiator|responder) key => (\\d+) bytes");
+    private static final Pattern ESP_KEY =
+            Pattern.compile("(encryption|integrity) (initiator|responder) key => (\\d+) bytes");
 
     /**
      * The ESP keys charon logged at chd level 4 for its newest CHILD_SA, keyed "encryption initiator" etc., hex (GCM

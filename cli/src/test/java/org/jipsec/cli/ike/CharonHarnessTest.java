@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CharonHarnessTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void tools() throws Exception {
@@ -35,14 +36,19 @@ class CharonHarnessTest {
     void charonToCharonDirect() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf l = SwanctlConf.of("lab", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
+                SwanctlConf l = SwanctlConf.of(
+                                "lab", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
                         .withProposals("aes256-sha256-modp2048", "aes256-sha256");
                 Charon left = Charon.start(lab, lab.left, "left");
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(l.mirror("none"));
                 left.load(l);
-                try (WireCapture cap = WireCapture.start(lab.right, lab.rightDev, dir.resolve("wire.pcapng"),
-                        dir.resolve("tshark.log"), Duration.ofSeconds(60))) {
+                try (WireCapture cap = WireCapture.start(
+                        lab.right,
+                        lab.rightDev,
+                        dir.resolve("wire.pcapng"),
+                        dir.resolve("tshark.log"),
+                        Duration.ofSeconds(60))) {
                     var r = left.initiate("lab", 20);
                     assertTrue(r.ok(), r.stdout() + r.stderr());
                     SaList.IkeSa ls = left.awaitEstablished("lab", Duration.ofSeconds(10));
@@ -50,9 +56,13 @@ class CharonHarnessTest {
                     assertTrue(ls.initiator() && !rs.initiator());
                     assertEquals(ls.spiI(), rs.spiI());
                     assertEquals("AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", ls.algorithms());
-                    assertEquals(ls.children().get(0).spiIn(), rs.children().get(0).spiOut());
+                    assertEquals(
+                            ls.children().get(0).spiIn(), rs.children().get(0).spiOut());
                     assertEquals("TUNNEL-in-UDP", rs.children().get(0).mode());
-                    assertEquals(5, Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2).received());
+                    assertEquals(
+                            5,
+                            Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2)
+                                    .received());
                     TcpTransfer.Result t = Traffic.tcp(lab.left, lab.leftInner, lab.right, lab.rightInner, 1 << 20);
                     assertTrue(t.intact(), t.toString());
                     WireCapture.Outcome o = cap.stop();
@@ -69,14 +79,19 @@ class CharonHarnessTest {
     void charonToCharonThroughMasquerade() throws Exception {
         try (IkeLab lab = IkeLab.natted(dir)) {
             lab.run(() -> {
-                SwanctlConf l = SwanctlConf.of("nat", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
+                SwanctlConf l = SwanctlConf.of(
+                                "nat", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
                         .withIds("left.ike.test", "right.ike.test");
                 Charon left = Charon.start(lab, lab.left, "left", "keep_alive = 2s");
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(l.mirror("none").withRemoteAddr("%any"));
                 left.load(l);
-                try (WireCapture cap = WireCapture.start(lab.right, lab.rightDev, dir.resolve("wire.pcapng"),
-                        dir.resolve("tshark.log"), Duration.ofSeconds(60))) {
+                try (WireCapture cap = WireCapture.start(
+                        lab.right,
+                        lab.rightDev,
+                        dir.resolve("wire.pcapng"),
+                        dir.resolve("tshark.log"),
+                        Duration.ofSeconds(60))) {
                     var r = left.initiate("nat", 20);
                     assertTrue(r.ok(), r.stdout() + r.stderr());
                     left.awaitEstablished("nat", Duration.ofSeconds(10));
@@ -84,7 +99,10 @@ class CharonHarnessTest {
                     assertTrue(rs.remote().startsWith(lab.leftSeenAs + "["), rs.toString());
                     assertFalse(right.logLines("remote host is behind NAT").isEmpty(), "right saw the NAT");
                     assertFalse(left.logLines("local host is behind NAT").isEmpty(), "left saw the NAT");
-                    assertEquals(5, Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2).received());
+                    assertEquals(
+                            5,
+                            Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2)
+                                    .received());
                     TcpTransfer.Result t = Traffic.tcp(lab.left, lab.leftInner, lab.right, lab.rightInner, 256 << 10);
                     assertTrue(t.intact(), t.toString());
                     Thread.sleep(5000); // NAT keepalives every 2 s while idle (RFC 3948 §2.3)
@@ -94,7 +112,8 @@ class CharonHarnessTest {
                     assertEquals(0, o.summary().cleartext(), o.summary().toString());
                     assertFalse(o.markerSeen());
                     int espInUdp = Traffic.count(pcap, "esp && udp.port == 4500 && ip.src == " + lab.leftSeenAs);
-                    int keepalives = Traffic.count(pcap, "udp.dstport == 4500 && udp.length == 9 && ip.src == " + lab.leftSeenAs);
+                    int keepalives = Traffic.count(
+                            pcap, "udp.dstport == 4500 && udp.length == 9 && ip.src == " + lab.leftSeenAs);
                     assertTrue(espInUdp > 10, "ESP in UDP 4500 from the NAT: " + espInUdp);
                     assertTrue(keepalives >= 1, "NAT keepalives: " + keepalives);
                     System.out.println("charon<->charon NAT: " + o.summary() + ", ESP-in-UDP from NAT " + espInUdp

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IkeFragmentationInteropTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void tools() throws Exception {
@@ -45,8 +46,16 @@ class IkeFragmentationInteropTest {
     /** 45 ESP proposals (jipsec sends their DH groups too), the one both pick (aes128gcm16) first. */
     static String manyEspProposals() {
         List<String> p = new ArrayList<>();
-        for (String e : List.of("aes128gcm16", "aes256gcm16", "chacha20poly1305", "aes128-sha256", "aes256-sha256",
-                "aes128-sha384", "aes256-sha384", "aes128-sha512", "aes256-sha512")) {
+        for (String e : List.of(
+                "aes128gcm16",
+                "aes256gcm16",
+                "chacha20poly1305",
+                "aes128-sha256",
+                "aes256-sha256",
+                "aes128-sha384",
+                "aes256-sha384",
+                "aes128-sha512",
+                "aes256-sha512")) {
             p.add(e);
             for (String dh : List.of("modp2048", "ecp256", "ecp384", "x25519")) p.add(e + "-" + dh);
         }
@@ -56,9 +65,17 @@ class IkeFragmentationInteropTest {
     /** Drops every IPv4 fragment entering {@code ns}, ahead of conntrack's defragmentation (priority -400). */
     static void dropFragments(IkeLab lab, String ns) throws Exception {
         Path rules = lab.dir.resolve("nofrag-" + ns + ".nft");
-        Files.writeString(rules, String.join("\n", "table ip nofrag {",
-                "  chain pre {", "    type filter hook prerouting priority -450; policy accept;",
-                "    ip frag-off & 0x3fff != 0 counter drop", "  }", "}", ""));
+        Files.writeString(
+                rules,
+                String.join(
+                        "\n",
+                        "table ip nofrag {",
+                        "  chain pre {",
+                        "    type filter hook prerouting priority -450; policy accept;",
+                        "    ip frag-off & 0x3fff != 0 counter drop",
+                        "  }",
+                        "}",
+                        ""));
         IkeLab.check(lab.net.exec(ns, Duration.ofSeconds(10), "nft", "-f", rules.toString()));
     }
 
@@ -79,7 +96,8 @@ class IkeFragmentationInteropTest {
                 dropFragments(lab, lab.right);
                 SwanctlConf c = conf(lab).withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 Charon right = Charon.start(lab, lab.right, "right");
-                right.load(c.withProposals("aes128gcm16-prfsha256-x25519", charonsEspProposals()).mirror("none"));
+                right.load(c.withProposals("aes128gcm16-prfsha256-x25519", charonsEspProposals())
+                        .mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
                 left.startIked(c.withStart("none"));
                 CommandResult r = right.initiate("ss", 30);
@@ -106,8 +124,9 @@ class IkeFragmentationInteropTest {
                 left.startIked(c.withStart("start"));
                 SaList.IkeSa sa = right.awaitEstablished("ss", Duration.ofSeconds(30));
                 StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().get(0));
-                assertTrue(charonLog(right).contains("received fragment #"), "charon reassembled jipsec's IKE_AUTH:\n"
-                        + charonLog(right));
+                assertTrue(
+                        charonLog(right).contains("received fragment #"),
+                        "charon reassembled jipsec's IKE_AUTH:\n" + charonLog(right));
                 Traffic.PingCount p = Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2);
                 assertEquals(5, p.received(), "ping through the tunnel " + p);
             });
@@ -122,13 +141,18 @@ class IkeFragmentationInteropTest {
                 dropFragments(lab, lab.right);
                 SwanctlConf c = conf(lab).withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 Charon right = Charon.start(lab, lab.right, "right", "retransmit_timeout = 1", "retransmit_tries = 1");
-                right.load(c.withProposals("aes128gcm16-prfsha256-x25519", charonsEspProposals()).mirror("none"));
+                right.load(c.withProposals("aes128gcm16-prfsha256-x25519", charonsEspProposals())
+                        .mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
-                Files.writeString(left.config, c.withStart("none").text(false)
-                        .replace("    mobike = no\n", "    mobike = no\n    fragmentation = no\n"));
+                Files.writeString(
+                        left.config,
+                        c.withStart("none")
+                                .text(false)
+                                .replace("    mobike = no\n", "    mobike = no\n    fragmentation = no\n"));
                 left.startIked();
                 CommandResult r = right.initiate("ss", 10);
-                assertFalse(r.ok(), "established although the IKE_AUTH could only cross in IP fragments: " + r.stdout());
+                assertFalse(
+                        r.ok(), "established although the IKE_AUTH could only cross in IP fragments: " + r.stdout());
                 assertFalse(charonLog(right).contains("fragments"), charonLog(right));
             });
         }

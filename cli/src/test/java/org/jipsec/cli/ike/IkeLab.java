@@ -40,12 +40,14 @@ final class IkeLab implements AutoCloseable {
     final String rightAddr;
     /** left's address as right sees it (the NAT's outside address when natted). */
     final String leftSeenAs;
+
     final String leftInner = "10.197.1.1";
     final String rightInner = "10.197.2.1";
     /** The veth device on right's side (captures there see what crosses the wire). */
     final String rightDev;
     /** The device in the middle namespace facing right (NAT outside), or null. */
     final String middleOutDev;
+
     private final List<Process> processes = new ArrayList<>();
     private org.jipsec.cli.lab.WireCapture whole;
     private final Map<String, Path> logs = new LinkedHashMap<>();
@@ -81,13 +83,17 @@ final class IkeLab implements AutoCloseable {
                 middleOutDev = out.a();
                 check(net.exec(middle, Duration.ofSeconds(10), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
                 Path rules = dir.resolve("nat.nft");
-                Files.writeString(rules, String.join("\n",
-                        "table ip ikelab {",
-                        "  chain post {",
-                        "    type nat hook postrouting priority srcnat; policy accept;",
-                        "    oifname \"" + out.a() + "\" masquerade",
-                        "  }",
-                        "}", ""));
+                Files.writeString(
+                        rules,
+                        String.join(
+                                "\n",
+                                "table ip ikelab {",
+                                "  chain post {",
+                                "    type nat hook postrouting priority srcnat; policy accept;",
+                                "    oifname \"" + out.a() + "\" masquerade",
+                                "  }",
+                                "}",
+                                ""));
                 check(net.exec(middle, Duration.ofSeconds(10), "nft", "-f", rules.toString()));
             }
             net.address(left, "lo", leftInner + "/32");
@@ -106,7 +112,8 @@ final class IkeLab implements AutoCloseable {
             if (t.startsWith("/")) {
                 ok = Files.isExecutable(Path.of(t));
             } else {
-                ok = Commands.run(List.of("sh", "-c", "command -v " + t), Duration.ofSeconds(10)).ok();
+                ok = Commands.run(List.of("sh", "-c", "command -v " + t), Duration.ofSeconds(10))
+                        .ok();
             }
             Assumptions.assumeTrue(ok, t + " is missing (scripts/install-peers installs it)");
         }
@@ -154,8 +161,13 @@ final class IkeLab implements AutoCloseable {
             } catch (IOException | java.io.UncheckedIOException x) {
                 lines = List.of("(unreadable: " + x.getMessage() + ")");
             }
-            b.append("===== ").append(e.getKey()).append(" (").append(e.getValue()).append(", ")
-                    .append(lines.size()).append(" lines) =====\n");
+            b.append("===== ")
+                    .append(e.getKey())
+                    .append(" (")
+                    .append(e.getValue())
+                    .append(", ")
+                    .append(lines.size())
+                    .append(" lines) =====\n");
             for (String l : lines.subList(Math.max(0, lines.size() - maxLines), lines.size())) {
                 b.append(l).append('\n');
             }
@@ -169,7 +181,8 @@ final class IkeLab implements AutoCloseable {
      */
     Path captureWhole() throws Exception {
         Path f = dir.resolve("whole.pcapng");
-        whole = org.jipsec.cli.lab.WireCapture.start(right, rightDev, f, dir.resolve("tshark-whole.log"), Duration.ofSeconds(300));
+        whole = org.jipsec.cli.lab.WireCapture.start(
+                right, rightDev, f, dir.resolve("tshark-whole.log"), Duration.ofSeconds(300));
         return f;
     }
 
@@ -179,7 +192,8 @@ final class IkeLab implements AutoCloseable {
         try {
             whole.close();
             Thread.sleep(300);
-            CommandResult r = Commands.run(List.of("tshark", "-r", dir.resolve("whole.pcapng").toString()), Duration.ofSeconds(60));
+            CommandResult r = Commands.run(
+                    List.of("tshark", "-r", dir.resolve("whole.pcapng").toString()), Duration.ofSeconds(60));
             List<String> l = r.stdout().lines().toList();
             return "===== capture on right's veth (" + l.size() + " frames) =====\n"
                     + String.join("\n", l.subList(0, Math.min(maxLines, l.size()))) + "\n";

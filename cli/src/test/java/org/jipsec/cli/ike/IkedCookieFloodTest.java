@@ -35,12 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IkedCookieFloodTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void tools() throws Exception {
         IkeLab.needStrongSwan();
-        IkeLab.need("/usr/bin/python3");   // with scapy (scripts/install-peers)
+        IkeLab.need("/usr/bin/python3"); // with scapy (scripts/install-peers)
     }
 
     /** One IKE_SA_INIT request as an initiator would send it (SA, KE X25519, Ni), SPIi replaced per packet. */
@@ -49,13 +50,15 @@ class IkedCookieFloodTest {
         byte[] ke = new byte[32], ni = new byte[32];
         r.nextBytes(ke);
         r.nextBytes(ni);
-        var proposal = ProposalParser.parse("aes128gcm16-prfsha256-x25519", SaProtocol.IKE).toPayload(1, new byte[0]);
-        return IkeMessageCodec.encode(new IkeMessage(new IkeHeader(1, 0, 0, ExchangeType.IKE_SA_INIT,
-                IkeHeader.FLAG_INITIATOR, 0), List.of(new SaPayload(List.of(proposal)), new KePayload(31, ke),
-                new NoncePayload(ni))));
+        var proposal = ProposalParser.parse("aes128gcm16-prfsha256-x25519", SaProtocol.IKE)
+                .toPayload(1, new byte[0]);
+        return IkeMessageCodec.encode(new IkeMessage(
+                new IkeHeader(1, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_INITIATOR, 0),
+                List.of(new SaPayload(List.of(proposal)), new KePayload(31, ke), new NoncePayload(ni))));
     }
 
-    static final String FLOOD = String.join("\n",
+    static final String FLOOD = String.join(
+            "\n",
             "import sys, os",
             "from scapy.all import IP, UDP, Raw, send",
             "base = bytes.fromhex(sys.argv[1]); dst = sys.argv[2]; n = int(sys.argv[3])",
@@ -77,14 +80,24 @@ class IkedCookieFloodTest {
     static JipsecIked floodedResponder(IkeLab lab, SwanctlConf c) throws Exception {
         JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
         // the flood's addresses match the connection too, so each accepted request costs real state
-        Files.writeString(left.config, c.withStart("none").text(false)
-                .replace("remote_addrs = " + lab.rightAddr, "remote_addrs = 10.197.0.0/24"));
+        Files.writeString(
+                left.config,
+                c.withStart("none")
+                        .text(false)
+                        .replace("remote_addrs = " + lab.rightAddr, "remote_addrs = 10.197.0.0/24"));
         Path settings = left.dir.resolve("iked-settings.conf");
         Files.writeString(settings, "charon {\n    cookie_threshold = 10\n    half_open_timeout = 60s\n}\n");
         left.startIked("--settings", settings.toString());
 
-        CommandResult flood = lab.exec(lab.right, 60, "/usr/bin/python3", "-c", FLOOD,
-                HexFormat.of().formatHex(initRequest()), lab.leftAddr, "100");
+        CommandResult flood = lab.exec(
+                lab.right,
+                60,
+                "/usr/bin/python3",
+                "-c",
+                FLOOD,
+                HexFormat.of().formatHex(initRequest()),
+                lab.leftAddr,
+                "100");
         assertTrue(flood.ok() && flood.stdout().strip().equals("100"), "flood: " + flood.stdout() + flood.stderr());
         String status = "";
         for (int i = 0; i < 100 && counter(status, "cookies_sent") < 90; i++) {
@@ -92,7 +105,12 @@ class IkedCookieFloodTest {
             status = left.ike("status").stdout();
         }
         assertEquals(90, counter(status, "cookies_sent"), "the flood beyond cookie_threshold: " + status);
-        assertEquals(10, Pattern.compile("CONNECTING|INIT_ANSWERED").matcher(status).results().count(),
+        assertEquals(
+                10,
+                Pattern.compile("CONNECTING|INIT_ANSWERED")
+                        .matcher(status)
+                        .results()
+                        .count(),
                 "half-open IKE SAs kept: " + status);
         return left;
     }
@@ -101,7 +119,10 @@ class IkedCookieFloodTest {
     static void assertCookieDemandedAndLogged(JipsecIked left) throws Exception {
         String status = left.ike("status").stdout();
         assertTrue(counter(status, "cookies_sent") >= 91, "the initiator was asked for a cookie too: " + status);
-        long logged = left.ikedLog().lines().filter(l -> l.contains("COOKIE demanded")).count();
+        long logged = left.ikedLog()
+                .lines()
+                .filter(l -> l.contains("COOKIE demanded"))
+                .count();
         assertTrue(logged >= 1 && logged <= 10, "cookie refusals logged at about one line a second: " + logged);
     }
 
@@ -109,8 +130,9 @@ class IkedCookieFloodTest {
     void aHalfOpenFloodMakesIkedDemandCookiesWhileStrongSwanStillConnects() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf c = SwanctlConf.of("ss", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32",
-                        lab.rightInner + "/32").withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
+                SwanctlConf c = SwanctlConf.of(
+                                "ss", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
+                        .withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = floodedResponder(lab, c);
@@ -131,12 +153,14 @@ class IkedCookieFloodTest {
     void aHalfOpenFloodMakesIkedDemandCookiesWhileJipsecStillConnects() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf c = SwanctlConf.of("pair", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32",
-                        lab.rightInner + "/32").withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
+                SwanctlConf c = SwanctlConf.of(
+                                "pair", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
+                        .withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 JipsecIked left = floodedResponder(lab, c);
                 JipsecIked right = JipsecIked.startGateway(lab, lab.right, "right", lab.rightInner, lab.leftInner);
                 right.startIked(c.mirror("start"));
-                Set<String> r = right.awaitSpis(s -> s.size() == 2, "a CHILD_SA in right's jipsecd", Duration.ofSeconds(30));
+                Set<String> r =
+                        right.awaitSpis(s -> s.size() == 2, "a CHILD_SA in right's jipsecd", Duration.ofSeconds(30));
                 left.awaitSpis(s -> s.equals(r), "the same CHILD_SA in left's jipsecd", Duration.ofSeconds(15));
                 Traffic.PingCount p = Traffic.ping(lab, lab.right, lab.rightInner, lab.leftInner, 5, 0.2);
                 assertEquals(5, p.received(), "ping through the tunnel " + p);
@@ -150,19 +174,29 @@ class IkedCookieFloodTest {
     void jipsecRetriesWithTheCookieAStrongSwanResponderDemands() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf c = SwanctlConf.of("ss", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32",
-                        lab.rightInner + "/32").withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
+                SwanctlConf c = SwanctlConf.of(
+                                "ss", lab.leftAddr, lab.rightAddr, lab.leftInner + "/32", lab.rightInner + "/32")
+                        .withProposals("aes128gcm16-prfsha256-x25519", "aes128gcm16");
                 // charon counts half-open IKE SAs per peer address: one left open from jipsec's address (another port)
                 // makes it demand a cookie from jipsec's own request (cookie_threshold_ip = 1)
                 Charon right = Charon.start(lab, lab.right, "right", "cookie_threshold_ip = 1");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
-                CommandResult half = lab.exec(lab.left, 20, "/usr/bin/python3", "-c", String.join("\n",
-                        "import socket, sys",
-                        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-                        "s.bind((sys.argv[2], 0)); s.settimeout(5)",
-                        "s.sendto(bytes.fromhex(sys.argv[1]), (sys.argv[3], 500))",
-                        "print(len(s.recv(4096)))"), HexFormat.of().formatHex(initRequest()), lab.leftAddr, lab.rightAddr);
+                CommandResult half = lab.exec(
+                        lab.left,
+                        20,
+                        "/usr/bin/python3",
+                        "-c",
+                        String.join(
+                                "\n",
+                                "import socket, sys",
+                                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                                "s.bind((sys.argv[2], 0)); s.settimeout(5)",
+                                "s.sendto(bytes.fromhex(sys.argv[1]), (sys.argv[3], 500))",
+                                "print(len(s.recv(4096)))"),
+                        HexFormat.of().formatHex(initRequest()),
+                        lab.leftAddr,
+                        lab.rightAddr);
                 assertTrue(half.ok(), "a half-open IKE SA at charon: " + half.stdout() + half.stderr());
                 left.startIked(c.withStart("start"));
                 SaList.IkeSa sa = right.awaitEstablished("ss", Duration.ofSeconds(30));

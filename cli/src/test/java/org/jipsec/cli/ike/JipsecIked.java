@@ -48,8 +48,16 @@ final class JipsecIked {
 
     static List<String> java(String ns, String... args) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "org.jipsec.cli.Main"));
+        List<String> argv = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.jipsec.cli.Main"));
         argv.addAll(List.of(args));
         return argv;
     }
@@ -58,19 +66,34 @@ final class JipsecIked {
      * Starts the gateway in {@code ns} and routes {@code remoteInner} through its TUN with source {@code localInner};
      * {@code gatewayArgs} are extra gateway options (e.g. {@code --nat-keepalive 2}).
      */
-    static JipsecIked startGateway(IkeLab lab, String ns, String label, String localInner, String remoteInner,
-                                   String... gatewayArgs) throws Exception {
+    static JipsecIked startGateway(
+            IkeLab lab, String ns, String label, String localInner, String remoteInner, String... gatewayArgs)
+            throws Exception {
         Path dir = lab.dir.resolve("jipsec-" + label);
         Files.createDirectories(dir.resolve("run"));
         JipsecIked j = new JipsecIked(lab, ns, dir, label);
-        List<String> args = new ArrayList<>(List.of("gateway", "--tun", TUN, "--pfkey", j.pfkey.toString(),
-                "--state-dir", dir.resolve("state").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "gateway",
+                "--tun",
+                TUN,
+                "--pfkey",
+                j.pfkey.toString(),
+                "--state-dir",
+                dir.resolve("state").toString()));
         args.addAll(List.of(gatewayArgs));
         Path out = dir.resolve("gateway.log");
         lab.log("jipsec gateway " + label, out);
-        j.gateway = lab.own(new ProcessBuilder(java(ns, args.toArray(String[]::new))).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
-        waitFor(() -> read(out).contains("running on " + TUN), j.gateway, "gateway " + label, out, Duration.ofSeconds(60));
+        j.gateway = lab.own(new ProcessBuilder(java(ns, args.toArray(String[]::new)))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start());
+        waitFor(
+                () -> read(out).contains("running on " + TUN),
+                j.gateway,
+                "gateway " + label,
+                out,
+                Duration.ofSeconds(60));
         lab.net.ip(ns, "route", "add", remoteInner + "/32", "dev", TUN, "src", localInner);
         return j;
     }
@@ -85,15 +108,28 @@ final class JipsecIked {
     void startIked(String... extra) throws Exception {
         Path out = dir.resolve("iked.log");
         lab.log("jipsec iked " + label, out);
-        List<String> args = new ArrayList<>(List.of("iked", "--config", config.toString(), "--pfkey", pfkey.toString(),
-                "--control", control.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "iked", "--config", config.toString(), "--pfkey", pfkey.toString(), "--control", control.toString()));
         args.addAll(List.of(extra));
-        iked = lab.own(new ProcessBuilder(java(ns, args.toArray(String[]::new))).redirectErrorStream(true)
+        iked = lab.own(new ProcessBuilder(java(ns, args.toArray(String[]::new)))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
-        int before = (int) read(out).lines().filter(l -> l.contains("jipsec iked: running on")).count();
-        waitFor(() -> read(out).lines().filter(l -> l.contains("jipsec iked: running on")).count() > before, iked,
-                "iked " + label, out, Duration.ofSeconds(60));
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start());
+        int before = (int) read(out)
+                .lines()
+                .filter(l -> l.contains("jipsec iked: running on"))
+                .count();
+        waitFor(
+                () -> read(out)
+                                .lines()
+                                .filter(l -> l.contains("jipsec iked: running on"))
+                                .count()
+                        > before,
+                iked,
+                "iked " + label,
+                out,
+                Duration.ofSeconds(60));
     }
 
     /** {@code jipsec ike ARGS --control PATH} (the operations of issue #14 item 5). */
@@ -106,7 +142,8 @@ final class JipsecIked {
 
     /** {@code jipsec setkey --pfkey PATH -D}: the SAD as jipsecd holds it. */
     String sad() throws IOException {
-        return Commands.run(java(ns, "setkey", "--pfkey", pfkey.toString(), "-D"), Duration.ofSeconds(60)).stdout();
+        return Commands.run(java(ns, "setkey", "--pfkey", pfkey.toString(), "-D"), Duration.ofSeconds(60))
+                .stdout();
     }
 
     private static final Pattern SPI = Pattern.compile("spi=\\d+\\(0x([0-9a-f]{8})\\)");
@@ -126,7 +163,8 @@ final class JipsecIked {
             Set<String> s = spis();
             if (p.test(s)) return s;
             if (System.nanoTime() > end) {
-                throw new AssertionError("jipsec (" + label + "): " + what + " not within " + limit + "; SAD:\n" + sad());
+                throw new AssertionError(
+                        "jipsec (" + label + "): " + what + " not within " + limit + "; SAD:\n" + sad());
             }
             Thread.sleep(250);
         }
@@ -138,7 +176,8 @@ final class JipsecIked {
         long before = read(out).lines().filter(l -> l.contains("IKE SAs=")).count();
         Commands.run(List.of("kill", "-USR1", Long.toString(iked.pid())), Duration.ofSeconds(5));
         for (int i = 0; i < 100; i++) {
-            List<String> l = read(out).lines().filter(x -> x.contains("IKE SAs=")).toList();
+            List<String> l =
+                    read(out).lines().filter(x -> x.contains("IKE SAs=")).toList();
             if (l.size() > before) return l.get(l.size() - 1);
             Thread.sleep(100);
         }

@@ -18,25 +18,40 @@ import java.util.regex.Pattern;
  * </pre>
  */
 final class SaList {
-    private SaList() {
-    }
+    private SaList() {}
 
-    record Child(String name, int uniqueId, String state, String mode, String algorithms, String spiIn, String spiOut,
-                 long bytesIn, long packetsIn, long bytesOut, long packetsOut) {
-    }
+    record Child(
+            String name,
+            int uniqueId,
+            String state,
+            String mode,
+            String algorithms,
+            String spiIn,
+            String spiOut,
+            long bytesIn,
+            long packetsIn,
+            long bytesOut,
+            long packetsOut) {}
 
-    record IkeSa(String name, int uniqueId, String state, String spiI, String spiR, boolean initiator, String local,
-                 String remote, String algorithms, List<Child> children) {
-    }
+    record IkeSa(
+            String name,
+            int uniqueId,
+            String state,
+            String spiI,
+            String spiR,
+            boolean initiator,
+            String local,
+            String remote,
+            String algorithms,
+            List<Child> children) {}
 
-    private static final Pattern IKE = Pattern.compile(
-            "^(\\S+): #(\\d+), (\\w+), IKEv\\d, ([0-9a-f]{16})_i(\\*?) ([0-9a-f]{16})_r(\\*?)");
+    private static final Pattern IKE =
+            Pattern.compile("^(\\S+): #(\\d+), (\\w+), IKEv\\d, ([0-9a-f]{16})_i(\\*?) ([0-9a-f]{16})_r(\\*?)");
     private static final Pattern ENDPOINT = Pattern.compile("^\\s+(local|remote)\\s+'[^']*' @ (\\S+)");
     private static final Pattern ALGS = Pattern.compile("^\\s+([A-Z][A-Z0-9_]+(?:-\\d+)?(?:/[A-Z0-9_-]+)+)\\s*$");
-    private static final Pattern CHILD = Pattern.compile(
-            "^\\s+(\\S+): #(\\d+), reqid \\d+, (\\w+), (\\S+), (\\S+)");
-    private static final Pattern TRAFFIC = Pattern.compile(
-            "^\\s+(in|out)\\s+([0-9a-f]{8})\\S*,\\s+(\\d+) bytes,\\s+(\\d+) packets");
+    private static final Pattern CHILD = Pattern.compile("^\\s+(\\S+): #(\\d+), reqid \\d+, (\\w+), (\\S+), (\\S+)");
+    private static final Pattern TRAFFIC =
+            Pattern.compile("^\\s+(in|out)\\s+([0-9a-f]{8})\\S*,\\s+(\\d+) bytes,\\s+(\\d+) packets");
 
     static List<IkeSa> parse(String text) {
         List<IkeSa> out = new ArrayList<>();
@@ -56,13 +71,16 @@ final class SaList {
                 Matcher a = ALGS.matcher(lines[i]);
                 Matcher c = CHILD.matcher(lines[i]);
                 if (e.find()) {
-                    if (e.group(1).equals("local")) local = e.group(2); else remote = e.group(2);
+                    if (e.group(1).equals("local")) local = e.group(2);
+                    else remote = e.group(2);
                     i++;
                 } else if (c.find()) {
                     String spiIn = "", spiOut = "";
                     long bi = 0, pi = 0, bo = 0, po = 0;
                     i++;
-                    while (i < lines.length && !CHILD.matcher(lines[i]).find() && !IKE.matcher(lines[i]).find()) {
+                    while (i < lines.length
+                            && !CHILD.matcher(lines[i]).find()
+                            && !IKE.matcher(lines[i]).find()) {
                         Matcher t = TRAFFIC.matcher(lines[i]);
                         if (t.find()) {
                             if (t.group(1).equals("in")) {
@@ -77,15 +95,34 @@ final class SaList {
                         }
                         i++;
                     }
-                    children.add(new Child(c.group(1), Integer.parseInt(c.group(2)), c.group(3), c.group(4),
-                            c.group(5), spiIn, spiOut, bi, pi, bo, po));
+                    children.add(new Child(
+                            c.group(1),
+                            Integer.parseInt(c.group(2)),
+                            c.group(3),
+                            c.group(4),
+                            c.group(5),
+                            spiIn,
+                            spiOut,
+                            bi,
+                            pi,
+                            bo,
+                            po));
                 } else {
                     if (a.find() && algs.isEmpty()) algs = a.group(1);
                     i++;
                 }
             }
-            out.add(new IkeSa(m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4), m.group(6),
-                    !m.group(5).isEmpty(), local, remote, algs, List.copyOf(children)));
+            out.add(new IkeSa(
+                    m.group(1),
+                    Integer.parseInt(m.group(2)),
+                    m.group(3),
+                    m.group(4),
+                    m.group(6),
+                    !m.group(5).isEmpty(),
+                    local,
+                    remote,
+                    algs,
+                    List.copyOf(children)));
         }
         return out;
     }

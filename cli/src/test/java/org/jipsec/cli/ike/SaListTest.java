@@ -37,15 +37,29 @@ class SaListTest {
         assertEquals("10.197.0.1[4500]", sa.remote());
         assertEquals("AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", sa.algorithms());
         SaList.Child c = sa.children().get(0);
-        assertEquals(new SaList.Child("lab", 1, "INSTALLED", "TUNNEL-in-UDP", "ESP:AES_CBC-256/HMAC_SHA2_256_128",
-                "5678341f", "59747d20", 1090716, 790, 14532, 276), c);
+        assertEquals(
+                new SaList.Child(
+                        "lab",
+                        1,
+                        "INSTALLED",
+                        "TUNNEL-in-UDP",
+                        "ESP:AES_CBC-256/HMAC_SHA2_256_128",
+                        "5678341f",
+                        "59747d20",
+                        1090716,
+                        790,
+                        14532,
+                        276),
+                c);
     }
 
     @Test
     void twoSasAndNone() {
         assertTrue(SaList.parse("").isEmpty());
-        String two = RECORDED + RECORDED.replace("lab: #1, ESTABLISHED", "lab: #2, REKEYED")
-                .replace("_i 0036", "_i* 0036").replace("_r*", "_r");
+        String two = RECORDED
+                + RECORDED.replace("lab: #1, ESTABLISHED", "lab: #2, REKEYED")
+                        .replace("_i 0036", "_i* 0036")
+                        .replace("_r*", "_r");
         List<SaList.IkeSa> sas = SaList.parse(two);
         assertEquals(2, sas.size());
         assertEquals("REKEYED", sas.get(1).state());

@@ -2,7 +2,6 @@ package org.jipsec.cli.ike;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -28,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StrongSwanInteropTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static final String GCM = "aes128gcm16-prfsha256-x25519";
     static final String CBC = "aes256-sha256-modp2048";
@@ -44,14 +44,20 @@ class StrongSwanInteropTest {
 
     /** The child's SPIs are in jipsecd's SAD (charon's inbound is jipsec's outbound and vice versa). */
     static Set<String> awaitChildInJipsec(JipsecIked j, SaList.Child c) throws Exception {
-        return j.awaitSpis(s -> s.contains(c.spiIn()) && s.contains(c.spiOut()),
-                "the CHILD_SA " + c.spiIn() + "/" + c.spiOut() + " in jipsecd", Duration.ofSeconds(15));
+        return j.awaitSpis(
+                s -> s.contains(c.spiIn()) && s.contains(c.spiOut()),
+                "the CHILD_SA " + c.spiIn() + "/" + c.spiOut() + " in jipsecd",
+                Duration.ofSeconds(15));
     }
 
     /** Ping and a TCP transfer both ways through the tunnel, captured on right's veth: ESP of this child only. */
     static void trafficIsEsp(IkeLab lab, SaList.Child c, int tcpBytes) throws Exception {
-        try (WireCapture cap = WireCapture.start(lab.right, lab.rightDev, lab.dir.resolve("wire.pcapng"),
-                lab.dir.resolve("tshark.log"), Duration.ofSeconds(90))) {
+        try (WireCapture cap = WireCapture.start(
+                lab.right,
+                lab.rightDev,
+                lab.dir.resolve("wire.pcapng"),
+                lab.dir.resolve("tshark.log"),
+                Duration.ofSeconds(90))) {
             Traffic.PingCount p = Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 5, 0.2);
             assertEquals(5, p.received(), "ping left->right " + p);
             p = Traffic.ping(lab, lab.right, lab.rightInner, lab.leftInner, 5, 0.2);
@@ -63,11 +69,15 @@ class StrongSwanInteropTest {
             WireCapture.Outcome o = cap.stop();
             assertEquals(0, o.summary().cleartext(), "cleartext on the wire: " + o.summary());
             assertFalse(o.markerSeen(), "the TCP payload crossed the wire in clear");
-            assertEquals(Set.of("0x" + c.spiIn(), "0x" + c.spiOut()), o.summary().espBySpi().keySet(), o.summary().toString());
+            assertEquals(
+                    Set.of("0x" + c.spiIn(), "0x" + c.spiOut()),
+                    o.summary().espBySpi().keySet(),
+                    o.summary().toString());
             int udp = Traffic.count(lab.dir.resolve("wire.pcapng"), "esp && udp.port == 4500");
             assertEquals(o.summary().espPackets(), udp, "all ESP in UDP 4500");
-            System.out.printf("traffic: ping 10/10, TCP %d B each way (%.2f s, %.2f s), wire %s%n", tcpBytes,
-                    t.seconds(), u.seconds(), o.summary());
+            System.out.printf(
+                    "traffic: ping 10/10, TCP %d B each way (%.2f s, %.2f s), wire %s%n",
+                    tcpBytes, t.seconds(), u.seconds(), o.summary());
         }
     }
 
@@ -140,8 +150,8 @@ class StrongSwanInteropTest {
                 Traffic.awaitPing(lab, lab.left, lab.leftInner, lab.rightInner, Duration.ofSeconds(10));
 
                 // strongSwan-initiated rekeys
-                Traffic.PingStream s = new Traffic.PingStream(lab, lab.left, lab.leftInner, lab.rightInner, 0.05,
-                        dir.resolve("ping-charon.txt"));
+                Traffic.PingStream s = new Traffic.PingStream(
+                        lab, lab.left, lab.leftInner, lab.rightInner, 0.05, dir.resolve("ping-charon.txt"));
                 Thread.sleep(1000);
                 CommandResult r = right.swanctl(30, "--rekey", "--child", "ss");
                 assertTrue(r.ok(), r.stdout() + r.stderr());
@@ -157,15 +167,21 @@ class StrongSwanInteropTest {
                         + sa0.spiI() + "->" + sa1.spiI() + "): pings " + byCharon);
 
                 // jipsec-initiated rekeys (child every ~12 s, IKE every ~20 s)
-                s = new Traffic.PingStream(lab, lab.left, lab.leftInner, lab.rightInner, 0.05, dir.resolve("ping-jipsec.txt"));
+                s = new Traffic.PingStream(
+                        lab, lab.left, lab.leftInner, lab.rightInner, 0.05, dir.resolve("ping-jipsec.txt"));
                 SaList.Child c2 = awaitNewChild(right, c1, Duration.ofSeconds(30));
                 SaList.IkeSa sa2 = awaitNewIke(right, sa1, Duration.ofSeconds(40));
-                awaitChildInJipsec(left, right.awaitEstablished("ss", Duration.ofSeconds(5)).children().get(0));
+                awaitChildInJipsec(
+                        left,
+                        right.awaitEstablished("ss", Duration.ofSeconds(5))
+                                .children()
+                                .get(0));
                 Thread.sleep(2000);
                 Traffic.PingCount byJipsec = s.stop();
                 System.out.println("rekeys by jipsec (child " + c1.spiIn() + "->" + c2.spiIn() + ", IKE " + sa1.spiI()
                         + "->" + sa2.spiI() + "): pings " + byJipsec);
-                long initiatedByJipsec = right.logLines("parsed CREATE_CHILD_SA request").size();
+                long initiatedByJipsec =
+                        right.logLines("parsed CREATE_CHILD_SA request").size();
                 System.out.println("charon received " + initiatedByJipsec + " CREATE_CHILD_SA requests");
                 assertTrue(byCharon.sent() > 50 && byJipsec.sent() > 100, byCharon + " " + byJipsec);
                 assertTrue(byCharon.lost() <= 3, "lost during strongSwan's rekeys: " + byCharon);
@@ -181,9 +197,12 @@ class StrongSwanInteropTest {
                             if (y.state().equals("INSTALLED")) charonSpis.addAll(Set.of(y.spiIn(), y.spiOut()));
                         }
                     }
-                    if (before.size() == 2 && before.equals(charonSpis) && left.spis().equals(before)) break;
+                    if (before.size() == 2
+                            && before.equals(charonSpis)
+                            && left.spis().equals(before)) break;
                     if (System.nanoTime() > end) {
-                        throw new AssertionError("jipsecd holds " + before + ", charon " + charonSpis + "\n" + left.sad());
+                        throw new AssertionError(
+                                "jipsecd holds " + before + ", charon " + charonSpis + "\n" + left.sad());
                     }
                     Thread.sleep(300);
                 }
@@ -227,27 +246,34 @@ class StrongSwanInteropTest {
     void jipsecDpdDetectsDeadStrongSwan() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf c = conf(lab, "ss").withProposals(GCM, "aes128gcm16").withDpd("2s");
+                SwanctlConf c =
+                        conf(lab, "ss").withProposals(GCM, "aes128gcm16").withDpd("2s");
                 lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
                 // strongSwan's retransmission settings, shortened as charon's are in (d'): 1 s × 1.8ⁿ, 2 tries
                 java.nio.file.Path settings = left.dir.resolve("iked-settings.conf");
-                java.nio.file.Files.writeString(settings,
-                        "charon {\n  retransmit_timeout = 1\n  retransmit_tries = 2\n}\n");
-                java.nio.file.Files.writeString(left.config, c.withStart("start").text(false));
+                java.nio.file.Files.writeString(
+                        settings, "charon {\n  retransmit_timeout = 1\n  retransmit_tries = 2\n}\n");
+                java.nio.file.Files.writeString(
+                        left.config, c.withStart("start").text(false));
                 left.startIked("--settings", settings.toString());
-                SaList.Child ch = right.awaitEstablished("ss", Duration.ofSeconds(30)).children().get(0);
+                SaList.Child ch = right.awaitEstablished("ss", Duration.ofSeconds(30))
+                        .children()
+                        .get(0);
                 awaitChildInJipsec(left, ch);
                 right.kill9();
                 long t0 = System.nanoTime();
-                left.awaitSpis(s -> !s.contains(ch.spiIn()) && !s.contains(ch.spiOut()), "the SAs removed after DPD",
+                left.awaitSpis(
+                        s -> !s.contains(ch.spiIn()) && !s.contains(ch.spiOut()),
+                        "the SAs removed after DPD",
                         Duration.ofSeconds(60));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("jipsec DPD: SAs gone %.1f s after charon was killed (dpd_delay 2 s)%n", secs);
                 System.out.println(String.join("\n", left.ikedLogLines("DPD")));
-                assertFalse(left.ikedLogLines("giving up after 2 retransmits").isEmpty(),
+                assertFalse(
+                        left.ikedLogLines("giving up after 2 retransmits").isEmpty(),
                         "jipsec gave up after the configured 2 retransmissions:\n" + left.ikedLog());
             });
         }
@@ -258,12 +284,15 @@ class StrongSwanInteropTest {
     void strongSwanDpdDetectsDeadJipsec() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
-                SwanctlConf c = conf(lab, "ss").withProposals(GCM, "aes128gcm16").withDpd("2s");
+                SwanctlConf c =
+                        conf(lab, "ss").withProposals(GCM, "aes128gcm16").withDpd("2s");
                 Charon right = Charon.start(lab, lab.right, "right", "retransmit_timeout = 1", "retransmit_tries = 2");
                 right.load(c.mirror("none"));
                 JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
                 left.startIked(c.withStart("start"));
-                SaList.Child ch = right.awaitEstablished("ss", Duration.ofSeconds(30)).children().get(0);
+                SaList.Child ch = right.awaitEstablished("ss", Duration.ofSeconds(30))
+                        .children()
+                        .get(0);
                 awaitChildInJipsec(left, ch);
                 Thread.sleep(5000); // DPD exchanges both ways while both live
                 assertTrue(right.awaitEstablished("ss", Duration.ofSeconds(1)) != null);
@@ -283,12 +312,13 @@ class StrongSwanInteropTest {
     void natTraversalThroughMasquerade() throws Exception {
         try (IkeLab lab = IkeLab.natted(dir)) {
             lab.run(() -> {
-                SwanctlConf c = conf(lab, "nat").withProposals(GCM, "aes128gcm16").withIds("left.ike.test", "right.ike.test");
+                SwanctlConf c =
+                        conf(lab, "nat").withProposals(GCM, "aes128gcm16").withIds("left.ike.test", "right.ike.test");
                 lab.captureWhole();
                 Charon right = Charon.start(lab, lab.right, "right");
                 right.load(c.mirror("none").withRemoteAddr("%any"));
-                JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner,
-                        "--nat-keepalive", "2");
+                JipsecIked left = JipsecIked.startGateway(
+                        lab, lab.left, "left", lab.leftInner, lab.rightInner, "--nat-keepalive", "2");
                 left.startIked(c.withStart("start"));
                 SaList.IkeSa sa = right.awaitEstablished("nat", Duration.ofSeconds(30));
                 assertTrue(sa.remote().startsWith(lab.leftSeenAs + "["), "charon sees the NAT's address: " + sa);
@@ -297,12 +327,17 @@ class StrongSwanInteropTest {
                 awaitChildInJipsec(left, ch);
                 assertTrue(left.sad().contains("esp-udp"), "jipsecd holds UDP-encapsulated SAs:\n" + left.sad());
                 trafficIsEsp(lab, ch, 256 << 10);
-                try (WireCapture cap = WireCapture.start(lab.right, lab.rightDev, dir.resolve("idle.pcapng"),
-                        dir.resolve("tshark-idle.log"), Duration.ofSeconds(30))) {
+                try (WireCapture cap = WireCapture.start(
+                        lab.right,
+                        lab.rightDev,
+                        dir.resolve("idle.pcapng"),
+                        dir.resolve("tshark-idle.log"),
+                        Duration.ofSeconds(30))) {
                     Thread.sleep(7000);
                     cap.stop();
                 }
-                int keepalives = Traffic.count(dir.resolve("idle.pcapng"),
+                int keepalives = Traffic.count(
+                        dir.resolve("idle.pcapng"),
                         "udp.dstport == 4500 && udp.length == 9 && ip.src == " + lab.leftSeenAs);
                 System.out.println("NAT-T: keepalives from behind the NAT in 7 s idle: " + keepalives);
                 assertTrue(keepalives >= 1, "NAT keepalives from jipsec through the NAT");

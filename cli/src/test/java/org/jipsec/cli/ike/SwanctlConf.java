@@ -26,60 +26,198 @@ import java.util.Map;
  * @param charonOnly    extra connection-level keys for strongSwan only (e.g. {@code dpd_timeout})
  * @param secret        the PSK
  */
-record SwanctlConf(String name, String localAddr, String remoteAddr, String localId, String remoteId,
-                   String proposals, String espProposals, String localTs, String remoteTs, String startAction,
-                   String dpdDelay, String ikeRekeyTime, String childRekeyTime, Map<String, String> charonOnly,
-                   String secret) {
+record SwanctlConf(
+        String name,
+        String localAddr,
+        String remoteAddr,
+        String localId,
+        String remoteId,
+        String proposals,
+        String espProposals,
+        String localTs,
+        String remoteTs,
+        String startAction,
+        String dpdDelay,
+        String ikeRekeyTime,
+        String childRekeyTime,
+        Map<String, String> charonOnly,
+        String secret) {
 
     /** A published lab secret for throw-away namespaces. */
     static final String SECRET = "jipsec-interop-lab-secret-not-real";
 
     static SwanctlConf of(String name, String localAddr, String remoteAddr, String localTs, String remoteTs) {
-        return new SwanctlConf(name, localAddr, remoteAddr, localAddr, remoteAddr, "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", localTs, remoteTs, "none", null, null, null, Map.of(), SECRET);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localAddr,
+                remoteAddr,
+                "aes128gcm16-prfsha256-x25519",
+                "aes128gcm16",
+                localTs,
+                remoteTs,
+                "none",
+                null,
+                null,
+                null,
+                Map.of(),
+                SECRET);
     }
 
     /** The peer's view of the same connection: addresses, IDs and selectors swapped. */
     SwanctlConf mirror(String peerStartAction) {
-        return new SwanctlConf(name, remoteAddr, localAddr, remoteId, localId, proposals, espProposals, remoteTs,
-                localTs, peerStartAction, dpdDelay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                remoteAddr,
+                localAddr,
+                remoteId,
+                localId,
+                proposals,
+                espProposals,
+                remoteTs,
+                localTs,
+                peerStartAction,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withProposals(String ike, String esp) {
-        return new SwanctlConf(name, localAddr, remoteAddr, localId, remoteId, ike, esp, localTs, remoteTs,
-                startAction, dpdDelay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localId,
+                remoteId,
+                ike,
+                esp,
+                localTs,
+                remoteTs,
+                startAction,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withStart(String action) {
-        return new SwanctlConf(name, localAddr, remoteAddr, localId, remoteId, proposals, espProposals, localTs,
-                remoteTs, action, dpdDelay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localId,
+                remoteId,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                action,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withRemoteAddr(String addr) {
-        return new SwanctlConf(name, localAddr, addr, localId, remoteId, proposals, espProposals, localTs,
-                remoteTs, startAction, dpdDelay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                addr,
+                localId,
+                remoteId,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                startAction,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withIds(String local, String remote) {
-        return new SwanctlConf(name, localAddr, remoteAddr, local, remote, proposals, espProposals, localTs,
-                remoteTs, startAction, dpdDelay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                local,
+                remote,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                startAction,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withDpd(String delay) {
-        return new SwanctlConf(name, localAddr, remoteAddr, localId, remoteId, proposals, espProposals, localTs,
-                remoteTs, startAction, delay, ikeRekeyTime, childRekeyTime, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localId,
+                remoteId,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                startAction,
+                delay,
+                ikeRekeyTime,
+                childRekeyTime,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withRekey(String ike, String child) {
-        return new SwanctlConf(name, localAddr, remoteAddr, localId, remoteId, proposals, espProposals, localTs,
-                remoteTs, startAction, dpdDelay, ike, child, charonOnly, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localId,
+                remoteId,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                startAction,
+                dpdDelay,
+                ike,
+                child,
+                charonOnly,
+                secret);
     }
 
     SwanctlConf withCharonOnly(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>(charonOnly);
         m.put(key, value);
-        return new SwanctlConf(name, localAddr, remoteAddr, localId, remoteId, proposals, espProposals, localTs,
-                remoteTs, startAction, dpdDelay, ikeRekeyTime, childRekeyTime, m, secret);
+        return new SwanctlConf(
+                name,
+                localAddr,
+                remoteAddr,
+                localId,
+                remoteId,
+                proposals,
+                espProposals,
+                localTs,
+                remoteTs,
+                startAction,
+                dpdDelay,
+                ikeRekeyTime,
+                childRekeyTime,
+                m,
+                secret);
     }
 
     /** The file text; {@code forCharon} adds the strongSwan-only keys. */

@@ -13,8 +13,7 @@ import org.jipsec.io.netns.Commands;
 
 /** Traffic through the tunnel between the lab's inner addresses: ping counts, a ping stream, a TCP transfer. */
 final class Traffic {
-    private Traffic() {
-    }
+    private Traffic() {}
 
     /** Transmitted and received echo requests of one ping run. */
     record PingCount(int sent, int received) {
@@ -32,9 +31,23 @@ final class Traffic {
     }
 
     /** {@code count} pings from {@code src} (in {@code ns}) to {@code dst}, {@code interval} apart. */
-    static PingCount ping(IkeLab lab, String ns, String src, String dst, int count, double interval) throws IOException {
-        CommandResult r = lab.exec(ns, (int) (count * interval) + 15, "ping", "-n", "-q", "-c", Integer.toString(count),
-                "-i", Double.toString(interval), "-W", "1", "-I", src, dst);
+    static PingCount ping(IkeLab lab, String ns, String src, String dst, int count, double interval)
+            throws IOException {
+        CommandResult r = lab.exec(
+                ns,
+                (int) (count * interval) + 15,
+                "ping",
+                "-n",
+                "-q",
+                "-c",
+                Integer.toString(count),
+                "-i",
+                Double.toString(interval),
+                "-W",
+                "1",
+                "-I",
+                src,
+                dst);
         return parse(r.stdout());
     }
 
@@ -54,8 +67,24 @@ final class Traffic {
 
         PingStream(IkeLab lab, String ns, String src, String dst, double interval, Path out) throws IOException {
             this.out = out;
-            this.p = lab.own(new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-n", "-q", "-i", Double.toString(interval),
-                    "-W", "1", "-I", src, dst).redirectErrorStream(true).redirectOutput(out.toFile()).start());
+            this.p = lab.own(new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns,
+                            "ping",
+                            "-n",
+                            "-q",
+                            "-i",
+                            Double.toString(interval),
+                            "-W",
+                            "1",
+                            "-I",
+                            src,
+                            dst)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start());
         }
 
         /** SIGINT makes ping print its summary. */
@@ -73,8 +102,9 @@ final class Traffic {
 
     /** Packets of a capture matching a display filter. */
     static int count(Path pcap, String filter) throws IOException {
-        CommandResult r = Commands.run(List.of("tshark", "-r", pcap.toString(), "-Y", filter, "-T", "fields", "-e",
-                "frame.number"), Duration.ofSeconds(60));
+        CommandResult r = Commands.run(
+                List.of("tshark", "-r", pcap.toString(), "-Y", filter, "-T", "fields", "-e", "frame.number"),
+                Duration.ofSeconds(60));
         return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
     }
 }

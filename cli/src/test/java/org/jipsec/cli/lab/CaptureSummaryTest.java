@@ -10,12 +10,14 @@ class CaptureSummaryTest {
 
     @Test
     void countsEspPerSpiAndHighestSequence() {
-        String fields = String.join("\n",
-                "50\t0x00001001\t1\t\t",
-                "50\t0x00001001\t2\t\t",
-                "50\t0x00001002\t1\t\t",
-                "50\t0x00001001\t7\t\t",
-                "") + "\n";
+        String fields = String.join(
+                        "\n",
+                        "50\t0x00001001\t1\t\t",
+                        "50\t0x00001001\t2\t\t",
+                        "50\t0x00001002\t1\t\t",
+                        "50\t0x00001001\t7\t\t",
+                        "")
+                + "\n";
         CaptureSummary s = CaptureSummary.parse(fields);
         assertEquals(4, s.frames());
         assertEquals(4, s.espPackets());
@@ -45,6 +47,7 @@ class CaptureSummaryTest {
     void payloadRepeatsTheMarker() {
         byte[] p = TcpTransfer.payload(1000);
         assertEquals(1000, p.length);
-        assertEquals(0, WireCapture.indexOf(p, TcpTransfer.MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(
+                0, WireCapture.indexOf(p, TcpTransfer.MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }

@@ -52,7 +52,7 @@ class LoggingTest {
         o.write("jipsec.gateway", Level.ERROR, "cannot open\nsecond line");
         for (int i = 0; i < 7; i++) o.write("jipsec.gateway", Level.INFO, "again");
         o.write(Level.INFO, "status", false);
-        for (int i = 0; i < 7; i++) o.write(Level.INFO, "status", false);   // what a user asked for: never held back
+        for (int i = 0; i < 7; i++) o.write(Level.INFO, "status", false); // what a user asked for: never held back
         now.set(20_000);
         o.write("jipsec.gateway", Level.DEBUG, "later");
         String out = sw.toString();
@@ -75,7 +75,8 @@ class LoggingTest {
             log.log(Level.INFO, "shown");
             sysctl.write(SysctlNames.IPSEC_DEBUG, 1);
             log.log(Level.DEBUG, "now shown");
-            assertFalse(System.getLogger("sun.net.httpserver").isLoggable(Level.DEBUG), "the JDK's own stay at WARNING");
+            assertFalse(
+                    System.getLogger("sun.net.httpserver").isLoggable(Level.DEBUG), "the JDK's own stay at WARNING");
             sysctl.write(SysctlNames.IPSEC_DEBUG, 0);
             log.log(Level.DEBUG, "hidden again");
             assertEquals("shown\nnow shown\n", sw.toString());

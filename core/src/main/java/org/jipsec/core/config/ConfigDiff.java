@@ -38,9 +38,14 @@ import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
  *
  * @param keptAs the planned entry each kept SA stands for (same order as {@code keptSas})
  */
-public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> keptAs, List<StoredPolicy> keptPolicies,
-                         List<SecurityAssociation> removedSas, List<StoredPolicy> removedPolicies,
-                         List<PlannedSa> addedSas, List<PlannedPolicy> addedPolicies) {
+public record ConfigDiff(
+        List<SecurityAssociation> keptSas,
+        List<PlannedSa> keptAs,
+        List<StoredPolicy> keptPolicies,
+        List<SecurityAssociation> removedSas,
+        List<StoredPolicy> removedPolicies,
+        List<PlannedSa> addedSas,
+        List<PlannedPolicy> addedPolicies) {
 
     public ConfigDiff {
         keptSas = List.copyOf(keptSas);
@@ -53,12 +58,13 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
     }
 
     /** What {@link #apply} did: what the configuration now owns, and the lines the engine refused (normally none). */
-    public record Applied(Installed installed, List<Integer> failedLines) { }
+    public record Applied(Installed installed, List<Integer> failedLines) {}
 
     public static ConfigDiff compute(ConfigPlan plan, Installed previous, KeyEngine engine) throws ConfigException {
         // ---- SAs
         List<SecurityAssociation> live = new ArrayList<>();
-        for (SaType t : SaType.values()) if (t != SaType.UNSPEC) live.addAll(engine.sad().snapshot(t));
+        for (SaType t : SaType.values())
+            if (t != SaType.UNSPEC) live.addAll(engine.sad().snapshot(t));
         live.removeIf(sa -> !sa.state().alive());
         Set<SecurityAssociation> removable = identitySet();
         for (SecurityAssociation sa : live) if (previous.contains(sa) || plan.flushes(sa.saType())) removable.add(sa);
@@ -68,7 +74,7 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
         List<PlannedSa> addedSas = new ArrayList<>();
         for (PlannedSa p : plan.sas()) {
             SecurityAssociation same = find(removable, previous, kept, p);
-            if (same == null) same = find(live, previous, kept, p);   // equal to one added over PF_KEY: adopted
+            if (same == null) same = find(live, previous, kept, p); // equal to one added over PF_KEY: adopted
             if (same != null) {
                 kept.add(same);
                 keptSas.add(same);
@@ -103,7 +109,8 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
             StoredPolicy same = null;
             for (int pass = 0; pass < 2 && same == null; pass++) {
                 for (StoredPolicy sp : livePolicies) {
-                    if ((pass == 1 || removablePolicies.contains(sp.id())) && !keptIds.contains(sp.id())
+                    if ((pass == 1 || removablePolicies.contains(sp.id()))
+                            && !keptIds.contains(sp.id())
                             && SameConfiguration.policy(sp, p)) {
                         same = sp;
                         break;
@@ -122,11 +129,14 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
         for (PlannedPolicy p : addedPolicies) {
             var holder = engine.policies().findExact(p.selector());
             if (holder.isEmpty() || removedIds.contains(holder.get().id())) continue;
-            if (p.update() && !holder.get().kernelOrigin() && !keptIds.contains(holder.get().id())) {
-                removedIds.add(holder.get().id());                      // replaced, as spdupdate would
+            if (p.update()
+                    && !holder.get().kernelOrigin()
+                    && !keptIds.contains(holder.get().id())) {
+                removedIds.add(holder.get().id()); // replaced, as spdupdate would
             } else {
                 throw new ConfigException("line " + p.line() + ": a policy with this selector exists that this "
-                        + "configuration did not install (id " + Integer.toUnsignedString(holder.get().id()) + ")");
+                        + "configuration did not install (id "
+                        + Integer.toUnsignedString(holder.get().id()) + ")");
             }
         }
         List<StoredPolicy> removedPolicies = new ArrayList<>();
@@ -144,21 +154,35 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
         long socket = engine.openSocket();
         List<Integer> failed = new ArrayList<>();
         Map<SecurityAssociation, SaIndex> sas = new IdentityHashMap<>();
-        for (int i = 0; i < keptSas.size(); i++) sas.put(keptSas.get(i), keptAs.get(i).index());
+        for (int i = 0; i < keptSas.size(); i++)
+            sas.put(keptSas.get(i), keptAs.get(i).index());
         Set<Integer> ids = new LinkedHashSet<>();
         for (StoredPolicy sp : keptPolicies) ids.add(sp.id());
         try {
             for (SecurityAssociation sa : removedSas) {
-                send(engine, socket, announce, PfkeyMessage.of(Sadb.SADB_DELETE, sa.saType().number(), 0, pid, List.of(
-                        new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination()))));
-                if (sa.state().alive()) engine.sad().remove(sa);      // another SA answered to the DELETE first
+                send(
+                        engine,
+                        socket,
+                        announce,
+                        PfkeyMessage.of(
+                                Sadb.SADB_DELETE,
+                                sa.saType().number(),
+                                0,
+                                pid,
+                                List.of(
+                                        new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
+                                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()),
+                                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination()))));
+                if (sa.state().alive()) engine.sad().remove(sa); // another SA answered to the DELETE first
             }
             for (StoredPolicy sp : removedPolicies) {
-                send(engine, socket, announce, PfkeyMessage.of(Sadb.SADB_X_SPDDELETE2, 0, 0, pid,
-                        List.of(new Extension.Policy(sp.policy()))));
-                if (engine.policies().byId(sp.id()).isPresent()) engine.policies().remove(sp.id());
+                send(
+                        engine,
+                        socket,
+                        announce,
+                        PfkeyMessage.of(Sadb.SADB_X_SPDDELETE2, 0, 0, pid, List.of(new Extension.Policy(sp.policy()))));
+                if (engine.policies().byId(sp.id()).isPresent())
+                    engine.policies().remove(sp.id());
             }
             for (PlannedSa p : addedSas) {
                 PfkeyMessage reply = send(engine, socket, announce, p.addMessage(pid));
@@ -168,7 +192,8 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
             }
             for (PlannedPolicy p : addedPolicies) {
                 PfkeyMessage reply = send(engine, socket, announce, p.message(pid));
-                if (reply != null && reply.errno() == 0 && reply.policy().isPresent()) ids.add(reply.policy().get().policy().id());
+                if (reply != null && reply.errno() == 0 && reply.policy().isPresent())
+                    ids.add(reply.policy().get().policy().id());
                 else failed.add(p.line());
             }
         } finally {
@@ -196,8 +221,8 @@ public record ConfigDiff(List<SecurityAssociation> keptSas, List<PlannedSa> kept
         return null;
     }
 
-    private static SecurityAssociation find(Iterable<SecurityAssociation> candidates, Installed previous,
-                                            Set<SecurityAssociation> taken, PlannedSa p) {
+    private static SecurityAssociation find(
+            Iterable<SecurityAssociation> candidates, Installed previous, Set<SecurityAssociation> taken, PlannedSa p) {
         for (SecurityAssociation sa : candidates) {
             if (!taken.contains(sa) && SameConfiguration.sa(sa, previous.requested(sa), p)) return sa;
         }

@@ -44,8 +44,12 @@ import org.jipsec.core.setkey.SpdDeleteStatement;
  * @param spdFlush  whether the file has {@code spdflush;}
  * @param warnings  setkey's parse warnings (obsolete algorithms…)
  */
-public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<SaType> flushes, boolean spdFlush,
-                         List<String> warnings) {
+public record ConfigPlan(
+        List<PlannedSa> sas,
+        List<PlannedPolicy> policies,
+        Set<SaType> flushes,
+        boolean spdFlush,
+        List<String> warnings) {
 
     public ConfigPlan {
         sas = List.copyOf(sas);
@@ -74,8 +78,12 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
      */
     public static ConfigPlan parse(String text, HostResolver resolver, AlgorithmCatalog algorithms)
             throws ConfigException {
-        KeyEngine scratch = new KeyEngine(new KeySettings(), () -> 0L, new SplittableRandom(0),
-                new ListPolicyStore(() -> 0L, () -> 1000), algorithms);
+        KeyEngine scratch = new KeyEngine(
+                new KeySettings(),
+                () -> 0L,
+                new SplittableRandom(0),
+                new ListPolicyStore(() -> 0L, () -> 1000),
+                algorithms);
         long socket = scratch.openSocket();
         List<PlannedSa> sas = new ArrayList<>();
         List<PlannedPolicy> policies = new ArrayList<>();
@@ -85,8 +93,8 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
         List<SetkeyStatement> statements = List.of();
         boolean ok = false;
         try {
-            KeyLengthCheck supported = KeyLengthCheck.fromRegisterReply(
-                    exchange(scratch, socket, PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_UNSPEC, 0, 0, List.of())));
+            KeyLengthCheck supported = KeyLengthCheck.fromRegisterReply(exchange(
+                    scratch, socket, PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_UNSPEC, 0, 0, List.of())));
             String[] refusal = new String[1];
             KeyLengthCheck check = (alg, bits) -> {
                 String r = supported.refuse(alg, bits);
@@ -97,7 +105,8 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
             try {
                 script = SetkeyParser.parse(text, resolver, check);
             } catch (SetkeyException e) {
-                throw new ConfigException(refusal[0] != null ? "line " + e.line() + ": " + refusal[0] : redact(e.getMessage()));
+                throw new ConfigException(
+                        refusal[0] != null ? "line " + e.line() + ": " + refusal[0] : redact(e.getMessage()));
             }
             statements = script.statements();
             try {
@@ -107,7 +116,8 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
                         continue;
                     }
                     switch (s) {
-                        case AddStatement a when a.update() -> {
+                        case AddStatement a
+                        when a.update() -> {
                             a.zeroKeys();
                             throw refused(a.line(), "update");
                         }
@@ -128,7 +138,8 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
                                     run(scratch, socket, SetkeyMessages.build(b, 0), b.line(), "flush");
                                     flushes.add(b.saType());
                                     sas.removeIf(x -> {
-                                        boolean gone = b.saType() == SaType.UNSPEC || x.index().saType() == b.saType();
+                                        boolean gone = b.saType() == SaType.UNSPEC
+                                                || x.index().saType() == b.saType();
                                         if (gone) x.wipe();
                                         return gone;
                                     });
@@ -138,7 +149,7 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
                                     spdFlush = true;
                                     policies.clear();
                                 }
-                                case DUMP, SPDDUMP -> { }            // prints the databases: nothing to install
+                                case DUMP, SPDDUMP -> {} // prints the databases: nothing to install
                                 case EXIT -> done = true;
                             }
                         }
@@ -171,8 +182,8 @@ public record ConfigPlan(List<PlannedSa> sas, List<PlannedPolicy> policies, Set<
             throws ConfigException {
         PfkeyMessage reply = exchange(scratch, socket, m);
         if (reply != null && reply.errno() != 0) {
-            throw new ConfigException("line " + line + ": the key engine refuses " + what + ": "
-                    + Errno.describe(reply.errno()));
+            throw new ConfigException(
+                    "line " + line + ": the key engine refuses " + what + ": " + Errno.describe(reply.errno()));
         }
     }
 

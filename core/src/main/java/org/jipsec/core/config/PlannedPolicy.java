@@ -17,8 +17,8 @@ public record PlannedPolicy(int line, boolean update, PolicySelector selector, X
         Extension.Address src = m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow();
         Extension.Address dst = m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow();
         XPolicy x = m.policy().orElseThrow().policy();
-        PolicySelector sel = new PolicySelector(x.direction(), src.endpoint(), src.prefixLen(), dst.endpoint(),
-                dst.prefixLen(), src.proto());
+        PolicySelector sel = new PolicySelector(
+                x.direction(), src.endpoint(), src.prefixLen(), dst.endpoint(), dst.prefixLen(), src.proto());
         return new PlannedPolicy(s.line(), s.update(), sel, x, m);
     }
 
@@ -30,7 +30,8 @@ public record PlannedPolicy(int line, boolean update, PolicySelector selector, X
     @Override
     public String toString() {
         return (update ? "spdupdate " : "spdadd ") + selector.source().address().getHostAddress() + "/"
-                + selector.sourcePrefixBits() + " " + selector.destination().address().getHostAddress() + "/"
+                + selector.sourcePrefixBits() + " "
+                + selector.destination().address().getHostAddress() + "/"
                 + selector.destinationPrefixBits() + " " + selector.upperProtocol() + " "
                 + policy.direction().name().toLowerCase(java.util.Locale.ROOT) + " (line " + line + ")";
     }

@@ -19,10 +19,14 @@ public record PlannedSa(AddStatement statement, SaIndex index) {
         return new PlannedSa(a, new SaIndex(a.saType(), a.mode(), a.reqid(), src, dst));
     }
 
-    public int line() { return statement.line(); }
+    public int line() {
+        return statement.line();
+    }
 
     /** The SPI as the SA will carry it (32 bits). */
-    public int spi() { return (int) statement.spi(); }
+    public int spi() {
+        return (int) statement.spi();
+    }
 
     /** The SADB_ADD setkey sends for it (keys included). */
     public PfkeyMessage addMessage(int pid) {
@@ -33,8 +37,12 @@ public record PlannedSa(AddStatement statement, SaIndex index) {
         }
     }
 
-    public void wipe() { statement.zeroKeys(); }
+    public void wipe() {
+        statement.zeroKeys();
+    }
 
     @Override
-    public String toString() { return statement.toString(); }
+    public String toString() {
+        return statement.toString();
+    }
 }

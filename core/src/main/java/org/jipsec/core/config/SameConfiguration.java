@@ -24,7 +24,7 @@ import org.jipsec.core.sad.SecurityAssociation;
  * manual reqid matches any automatic one) and the hard lifetime.
  */
 final class SameConfiguration {
-    private SameConfiguration() { }
+    private SameConfiguration() {}
 
     /**
      * @param requested the index the configuration's {@code add} gave for {@code sa} ({@link Installed#requested}), or
@@ -35,7 +35,9 @@ final class SameConfiguration {
         if (!(requested != null ? requested : sa.index()).equals(planned.index())) return false;
         PfkeyMessage m = planned.addMessage(0);
         Extension.Sa x = m.sa().orElseThrow();
-        if (sa.authAlgorithm() != x.auth() || sa.encryptAlgorithm() != x.encrypt() || sa.flags() != x.flags()
+        if (sa.authAlgorithm() != x.auth()
+                || sa.encryptAlgorithm() != x.encrypt()
+                || sa.flags() != x.flags()
                 || sa.replayWindowBytes() != x.replay()) {
             return false;
         }
@@ -43,22 +45,33 @@ final class SameConfiguration {
                 || !sameKey(sa.encryptKey(), sa.encryptKeyBits(), m.key(Sadb.SADB_EXT_KEY_ENCRYPT))) {
             return false;
         }
-        int natType = m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE, Extension.NatTType.class).map(Extension.NatTType::natType).orElse(0);
-        int frag = natType == 0 ? 0xffff : m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG, Extension.NatTFrag.class)
-                .map(Extension.NatTFrag::fragLen).orElse(0xffff);
-        Optional<Endpoint> oai = natType == 0 ? Optional.empty()
+        int natType = m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE, Extension.NatTType.class)
+                .map(Extension.NatTType::natType)
+                .orElse(0);
+        int frag = natType == 0
+                ? 0xffff
+                : m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG, Extension.NatTFrag.class)
+                        .map(Extension.NatTFrag::fragLen)
+                        .orElse(0xffff);
+        Optional<Endpoint> oai = natType == 0
+                ? Optional.empty()
                 : m.address(Sadb.SADB_X_EXT_NAT_T_OAI).map(Extension.Address::endpoint);
-        Optional<Endpoint> oar = natType == 0 ? Optional.empty()
+        Optional<Endpoint> oar = natType == 0
+                ? Optional.empty()
                 : m.address(Sadb.SADB_X_EXT_NAT_T_OAR).map(Extension.Address::endpoint);
-        if (sa.natTType() != natType || sa.natTFragLength() != frag || !sa.natTOriginalInitiator().equals(oai)
+        if (sa.natTType() != natType
+                || sa.natTFragLength() != frag
+                || !sa.natTOriginalInitiator().equals(oai)
                 || !sa.natTOriginalResponder().equals(oar)) {
             return false;
         }
         Optional<Extension.Lifetime> hard = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
         Optional<Extension.Lifetime> soft = m.lifetime(Sadb.SADB_EXT_LIFETIME_SOFT);
         if (sa.hasLifetimes() != hard.isPresent()) return false;
-        return !sa.hasLifetimes() || (sa.hardLifetime().equals(lifetime(hard.get()))
-                && sa.softLifetime().equals(soft.map(SameConfiguration::lifetime).orElse(SaLifetime.NONE)));
+        return !sa.hasLifetimes()
+                || (sa.hardLifetime().equals(lifetime(hard.get()))
+                        && sa.softLifetime()
+                                .equals(soft.map(SameConfiguration::lifetime).orElse(SaLifetime.NONE)));
     }
 
     private static SaLifetime lifetime(Extension.Lifetime l) {
@@ -79,20 +92,26 @@ final class SameConfiguration {
 
     static boolean policy(StoredPolicy live, PlannedPolicy planned) {
         if (live.kernelOrigin() || !live.selector().equals(planned.selector())) return false;
-        if (live.policy().type() != planned.policy().type() || live.policy().direction() != planned.policy().direction()) {
+        if (live.policy().type() != planned.policy().type()
+                || live.policy().direction() != planned.policy().direction()) {
             return false;
         }
         Optional<Extension.Lifetime> hard = planned.message().lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
         if (live.lifetimeSeconds() != hard.map(Extension.Lifetime::addtime).orElse(0L)
-                || live.validtimeSeconds() != hard.map(Extension.Lifetime::usetime).orElse(0L)) {
+                || live.validtimeSeconds()
+                        != hard.map(Extension.Lifetime::usetime).orElse(0L)) {
             return false;
         }
-        List<IpsecRequest> have = live.policy().requests(), want = planned.policy().requests();
+        List<IpsecRequest> have = live.policy().requests(),
+                want = planned.policy().requests();
         if (have.size() != want.size()) return false;
         for (int i = 0; i < have.size(); i++) {
             IpsecRequest h = have.get(i), w = want.get(i);
-            if (h.protocol() != w.protocol() || h.mode() != w.mode() || h.level() != w.level()
-                    || !h.source().equals(w.source()) || !h.destination().equals(w.destination())) {
+            if (h.protocol() != w.protocol()
+                    || h.mode() != w.mode()
+                    || h.level() != w.level()
+                    || !h.source().equals(w.source())
+                    || !h.destination().equals(w.destination())) {
                 return false;
             }
             if (w.level() == IpsecLevel.UNIQUE) {

@@ -48,7 +48,8 @@ final class AesCcm {
      * @param tagLength   M: 4, 6, 8, 10, 12, 14 or 16 bytes
      */
     AesCcm(byte[] key, int nonceLength, int tagLength) {
-        if (nonceLength < 7 || nonceLength > 13) throw new IllegalArgumentException("CCM nonce of " + nonceLength + " bytes");
+        if (nonceLength < 7 || nonceLength > 13)
+            throw new IllegalArgumentException("CCM nonce of " + nonceLength + " bytes");
         if (tagLength < 4 || tagLength > 16 || (tagLength & 1) != 0) {
             throw new IllegalArgumentException("CCM tag of " + tagLength + " bytes");
         }
@@ -70,13 +71,15 @@ final class AesCcm {
         }
     }
 
-    int tagLength() { return tagLength; }
+    int tagLength() {
+        return tagLength;
+    }
 
     /** Encrypts {@code buf[off, off+len)} in place and writes the M-byte tag at {@code buf[off+len]}. */
     void seal(byte[] nonce, byte[] aad, int aadLen, byte[] buf, int off, int len) {
         checkLengths(nonce, aadLen, len);
-        cbcMac(nonce, aad, aadLen, buf, off, len);          // X over the plaintext
-        keystreamBlock0(nonce);                              // S0
+        cbcMac(nonce, aad, aadLen, buf, off, len); // X over the plaintext
+        keystreamBlock0(nonce); // S0
         for (int i = 0; i < tagLength; i++) buf[off + len + i] = (byte) (block[i] ^ s0[i]);
         ctr(nonce, buf, off, len);
     }
@@ -89,13 +92,13 @@ final class AesCcm {
         int mlen = len - tagLength;
         if (mlen < 0) return false;
         checkLengths(nonce, aadLen, mlen);
-        ctr(nonce, buf, off, mlen);                          // m
-        cbcMac(nonce, aad, aadLen, buf, off, mlen);          // X over the plaintext
+        ctr(nonce, buf, off, mlen); // m
+        cbcMac(nonce, aad, aadLen, buf, off, mlen); // X over the plaintext
         keystreamBlock0(nonce);
         int diff = 0;
         for (int i = 0; i < tagLength; i++) diff |= (block[i] ^ s0[i]) ^ buf[off + mlen + i];
         if (diff != 0) {
-            ctr(nonce, buf, off, mlen);                      // CTR is its own inverse: back to the ciphertext
+            ctr(nonce, buf, off, mlen); // CTR is its own inverse: back to the ciphertext
             return false;
         }
         return true;
@@ -111,8 +114,8 @@ final class AesCcm {
         int mlen = len - tagLength;
         if (mlen < 0) return false;
         checkLengths(nonce, aadLen, mlen);
-        ctr(nonce, in, off, out, outOff, mlen);              // m
-        cbcMac(nonce, aad, aadLen, out, outOff, mlen);       // X over the plaintext
+        ctr(nonce, in, off, out, outOff, mlen); // m
+        cbcMac(nonce, aad, aadLen, out, outOff, mlen); // X over the plaintext
         keystreamBlock0(nonce);
         int diff = 0;
         for (int i = 0; i < tagLength; i++) diff |= (block[i] ^ s0[i]) ^ in[off + mlen + i];
@@ -124,7 +127,8 @@ final class AesCcm {
     }
 
     private void checkLengths(byte[] nonce, int aadLen, int len) {
-        if (nonce.length != nonceLength) throw new IllegalArgumentException("CCM nonce must be " + nonceLength + " bytes");
+        if (nonce.length != nonceLength)
+            throw new IllegalArgumentException("CCM nonce must be " + nonceLength + " bytes");
         if (aadLen < 0) throw new IllegalArgumentException("CCM AAD of " + aadLen + " bytes");
         // l(m) must fit in L bytes (§2.1)
         if (lengthFieldSize < 4 && len >= (1L << (8 * lengthFieldSize))) {
@@ -211,7 +215,9 @@ final class AesCcm {
         }
     }
 
-    private static int roundUp(int n) { return (n + 15) & ~15; }
+    private static int roundUp(int n) {
+        return (n + 15) & ~15;
+    }
 
     /** Zeroes the key and leaves the ciphers keyed with zeros; scratch that held plaintext is cleared. */
     void destroy() {

@@ -44,15 +44,28 @@ final class AesCtrCipher implements CipherTransform {
         }
     }
 
-    @Override public Algorithm algorithm() { return alg; }
-    @Override public int blockSize() { return 4; }
-    @Override public int ivLength() { return IV; }
+    @Override
+    public Algorithm algorithm() {
+        return alg;
+    }
 
-    @Override public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public int blockSize() {
+        return 4;
+    }
+
+    @Override
+    public int ivLength() {
+        return IV;
+    }
+
+    @Override
+    public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         run(Cipher.ENCRYPT_MODE, iv, ivOff, buf, off, len);
     }
 
-    @Override public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         run(Cipher.DECRYPT_MODE, iv, ivOff, buf, off, len);
     }
 
@@ -69,14 +82,17 @@ final class AesCtrCipher implements CipherTransform {
         }
     }
 
-    @Override public void destroy() {
+    @Override
+    public void destroy() {
         if (destroyed) return;
         destroyed = true;
         int keyLength = keySpec.length();
         keySpec.destroy();
         Buffers.zero(counterBlock);
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[keyLength], "AES"),
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(new byte[keyLength], "AES"),
                     new IvParameterSpec(new byte[16]));
         } catch (GeneralSecurityException ignored) {
             // unusable either way

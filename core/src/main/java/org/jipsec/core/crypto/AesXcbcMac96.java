@@ -56,7 +56,8 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
         }
     }
 
-    @Override void feed(byte[] b, int off, int len) {
+    @Override
+    void feed(byte[] b, int off, int len) {
         while (len > 0) {
             if (pendingLen == B) { // a full block that is known not to be the last one
                 for (int i = 0; i < B; i++) e[i] ^= pending[i];
@@ -71,7 +72,8 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
         }
     }
 
-    @Override void compute(byte[] out) {
+    @Override
+    void compute(byte[] out) {
         byte[] k;
         if (pendingLen == B) {
             k = k2;
@@ -88,7 +90,8 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
         pendingLen = 0;
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         Buffers.zero(k1Bytes);
         Buffers.zero(k2);
         Buffers.zero(k3);

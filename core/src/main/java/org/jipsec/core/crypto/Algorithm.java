@@ -58,11 +58,38 @@ public record Algorithm(
      * The original 14-component form (no flag aliases, implemented): kept so rows built by tests and fixtures
      * elsewhere still compile.
      */
-    public Algorithm(AlgorithmKind kind, int number, String pfkeyName, String name, List<String> aliases,
-            String dumpName, KeyLengths keyBits, int blockBytes, int ivBytes, int icvBytes, int saltBytes,
-            boolean netbsd, String reference, Factory factory) {
-        this(kind, number, pfkeyName, name, aliases, dumpName, keyBits, blockBytes, ivBytes, icvBytes, saltBytes,
-                netbsd, true, List.of(), reference, factory);
+    public Algorithm(
+            AlgorithmKind kind,
+            int number,
+            String pfkeyName,
+            String name,
+            List<String> aliases,
+            String dumpName,
+            KeyLengths keyBits,
+            int blockBytes,
+            int ivBytes,
+            int icvBytes,
+            int saltBytes,
+            boolean netbsd,
+            String reference,
+            Factory factory) {
+        this(
+                kind,
+                number,
+                pfkeyName,
+                name,
+                aliases,
+                dumpName,
+                keyBits,
+                blockBytes,
+                ivBytes,
+                icvBytes,
+                saltBytes,
+                netbsd,
+                true,
+                List.of(),
+                reference,
+                factory);
     }
 
     /** True for ESP combined-mode algorithms (they need no separate integrity algorithm). */
@@ -82,7 +109,8 @@ public record Algorithm(
 
     /** Whether {@code setkeyName} names this algorithm (canonical name, alias or flag alias; case-sensitive as setkey). */
     public boolean isNamed(String setkeyName) {
-        return name.equals(setkeyName) || aliases.contains(setkeyName)
+        return name.equals(setkeyName)
+                || aliases.contains(setkeyName)
                 || flagAliases.stream().anyMatch(f -> f.name().equals(setkeyName));
     }
 

@@ -46,7 +46,8 @@ final class BcAead extends EspAead {
         return new BcAead(alg, key, 4, icv, GCMBlockCipher.newInstance(AESEngine.newInstance()));
     }
 
-    @Override void init(boolean encrypt) {
+    @Override
+    void init(boolean encrypt) {
         try {
             // after the first init Bouncy Castle keeps the key schedule when given a null key
             cipher.init(encrypt, new AEADParameters(keyed ? null : keyParam, icvLength() * 8, nonce));
@@ -56,11 +57,13 @@ final class BcAead extends EspAead {
         }
     }
 
-    @Override void addAad(byte[] b, int off, int len) {
+    @Override
+    void addAad(byte[] b, int off, int len) {
         cipher.processAADBytes(b, off, len);
     }
 
-    @Override void sealData(byte[] buf, int off, int len) {
+    @Override
+    void sealData(byte[] buf, int off, int len) {
         int n = cipher.processBytes(buf, off, len, buf, off);
         try {
             cipher.doFinal(buf, off + n);
@@ -69,7 +72,8 @@ final class BcAead extends EspAead {
         }
     }
 
-    @Override void openData(byte[] buf, int off, int len) throws IcvMismatchException {
+    @Override
+    void openData(byte[] buf, int off, int len) throws IcvMismatchException {
         int n = cipher.processBytes(buf, off, len, buf, off);
         try {
             cipher.doFinal(buf, off + n);
@@ -78,7 +82,8 @@ final class BcAead extends EspAead {
         }
     }
 
-    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+    @Override
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
         int n = cipher.processBytes(in, off, len, out, outOff);
         try {
             cipher.doFinal(out, outOff + n);
@@ -87,7 +92,8 @@ final class BcAead extends EspAead {
         }
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         Buffers.zero(key);
         Buffers.zero(keyParam.getKey()); // Bouncy Castle hands out its own copy's array
         cipher.reset();

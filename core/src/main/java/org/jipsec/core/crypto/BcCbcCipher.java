@@ -35,9 +35,20 @@ final class BcCbcCipher implements CipherTransform {
         this.saved = new byte[block];
     }
 
-    @Override public Algorithm algorithm() { return alg; }
-    @Override public int blockSize() { return block; }
-    @Override public int ivLength() { return block; }
+    @Override
+    public Algorithm algorithm() {
+        return alg;
+    }
+
+    @Override
+    public int blockSize() {
+        return block;
+    }
+
+    @Override
+    public int ivLength() {
+        return block;
+    }
 
     private void check(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         Buffers.checkLive(destroyed, alg);
@@ -48,7 +59,8 @@ final class BcCbcCipher implements CipherTransform {
         }
     }
 
-    @Override public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         check(iv, ivOff, buf, off, len);
         System.arraycopy(iv, ivOff, chain, 0, block);
         for (int p = off; p < off + len; p += block) {
@@ -58,7 +70,8 @@ final class BcCbcCipher implements CipherTransform {
         }
     }
 
-    @Override public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         check(iv, ivOff, buf, off, len);
         System.arraycopy(iv, ivOff, chain, 0, block);
         for (int p = off; p < off + len; p += block) {
@@ -69,7 +82,8 @@ final class BcCbcCipher implements CipherTransform {
         }
     }
 
-    @Override public void destroy() {
+    @Override
+    public void destroy() {
         if (destroyed) return;
         destroyed = true;
         Buffers.zero(key);

@@ -30,11 +30,18 @@ final class BcMacIntegrity extends TruncatedIntegrity {
         return new BcMacIntegrity(alg, key, new CMac(AESEngine.newInstance()), icv);
     }
 
-    @Override void feed(byte[] b, int off, int len) { mac.update(b, off, len); }
+    @Override
+    void feed(byte[] b, int off, int len) {
+        mac.update(b, off, len);
+    }
 
-    @Override void compute(byte[] out) { mac.doFinal(out, 0); }
+    @Override
+    void compute(byte[] out) {
+        mac.doFinal(out, 0);
+    }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         Buffers.zero(keyParam.getKey());
         mac.reset();
     }

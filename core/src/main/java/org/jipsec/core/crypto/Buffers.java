@@ -10,8 +10,8 @@ final class Buffers {
     static void check(byte[] b, int off, int len, String what) {
         if (b == null) throw new IllegalArgumentException(what + ": null buffer");
         if (off < 0 || len < 0 || off > b.length - len) {
-            throw new IllegalArgumentException(what + ": range [" + off + ", +" + len + ") outside buffer of "
-                    + b.length + " bytes");
+            throw new IllegalArgumentException(
+                    what + ": range [" + off + ", +" + len + ") outside buffer of " + b.length + " bytes");
         }
     }
 

@@ -42,13 +42,33 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         return java.util.Arrays.copyOf(key, key.length - saltLen);
     }
 
-    @Override public final Algorithm algorithm() { return alg; }
-    @Override public final int ivLength() { return IV; }
-    @Override public final int icvLength() { return icv; }
-    @Override public final int blockSize() { return 4; }
-    @Override public final boolean encryptsPayload() { return !gmac; }
+    @Override
+    public final Algorithm algorithm() {
+        return alg;
+    }
 
-    @Override public final void start(boolean encrypt, byte[] iv, int ivOff) {
+    @Override
+    public final int ivLength() {
+        return IV;
+    }
+
+    @Override
+    public final int icvLength() {
+        return icv;
+    }
+
+    @Override
+    public final int blockSize() {
+        return 4;
+    }
+
+    @Override
+    public final boolean encryptsPayload() {
+        return !gmac;
+    }
+
+    @Override
+    public final void start(boolean encrypt, byte[] iv, int ivOff) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(iv, ivOff, IV, "IV");
         System.arraycopy(iv, ivOff, nonce, saltLen, IV);
@@ -57,14 +77,16 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         state = encrypt ? 1 : 2;
     }
 
-    @Override public final void aad(byte[] b, int off, int len) {
+    @Override
+    public final void aad(byte[] b, int off, int len) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(b, off, len, "AAD");
         if (state == 0) throw new IllegalStateException(alg.name() + ": aad() before start()");
         addAad(b, off, len);
     }
 
-    @Override public final int seal(byte[] buf, int off, int len) {
+    @Override
+    public final int seal(byte[] buf, int off, int len) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(buf, off, len, "payload");
         if (state != 1) throw new IllegalStateException(alg.name() + ": seal() without start(true, …)");
@@ -82,7 +104,8 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         return len + icv;
     }
 
-    @Override public final int open(byte[] buf, int off, int len) throws IcvMismatchException {
+    @Override
+    public final int open(byte[] buf, int off, int len) throws IcvMismatchException {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(buf, off, len, "payload");
         if (state != 2) throw new IllegalStateException(alg.name() + ": open() without start(false, …)");
@@ -98,7 +121,8 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         return len - icv;
     }
 
-    @Override public final int open(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+    @Override
+    public final int open(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(in, off, len, "payload");
         if (len < icv) throw new IllegalArgumentException(alg.name() + ": " + len + " bytes cannot hold the ICV");
@@ -118,14 +142,17 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         return len - icv;
     }
 
-    @Override public final void destroy() {
+    @Override
+    public final void destroy() {
         if (destroyed) return;
         destroyed = true;
         Buffers.zero(nonce);
         wipe();
     }
 
-    final Algorithm alg() { return alg; }
+    final Algorithm alg() {
+        return alg;
+    }
 
     /** Initialises the engine for one packet with {@link #nonce}. */
     abstract void init(boolean encrypt);

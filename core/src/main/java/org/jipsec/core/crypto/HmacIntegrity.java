@@ -32,9 +32,13 @@ final class HmacIntegrity extends TruncatedIntegrity {
         }
     }
 
-    @Override void feed(byte[] b, int off, int len) { mac.update(b, off, len); }
+    @Override
+    void feed(byte[] b, int off, int len) {
+        mac.update(b, off, len);
+    }
 
-    @Override void compute(byte[] out) {
+    @Override
+    void compute(byte[] out) {
         try {
             mac.doFinal(out, 0);
         } catch (GeneralSecurityException e) {
@@ -42,7 +46,8 @@ final class HmacIntegrity extends TruncatedIntegrity {
         }
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         int keyLength = key.length();
         key.destroy();
         try {

@@ -6,13 +6,17 @@ public final class InvalidKeyLengthException extends Exception {
     private final int bits;
 
     public InvalidKeyLengthException(Algorithm algorithm, int bits) {
-        super("Invalid key length: " + algorithm.name() + " takes keys of " + algorithm.keyBits().describe()
-                + " bits, not " + bits);
+        super("Invalid key length: " + algorithm.name() + " takes keys of "
+                + algorithm.keyBits().describe() + " bits, not " + bits);
         this.algorithm = algorithm;
         this.bits = bits;
     }
 
-    public Algorithm algorithm() { return algorithm; }
+    public Algorithm algorithm() {
+        return algorithm;
+    }
 
-    public int bits() { return bits; }
+    public int bits() {
+        return bits;
+    }
 }

@@ -18,7 +18,11 @@ import javax.crypto.spec.SecretKeySpec;
  * The JDK's GCM does not take 8-byte tags: aes-gcm-8 uses {@link JdkTruncatedGcmAead}.
  */
 final class JceAead extends EspAead {
-    enum Kind { GCM, GMAC, CHACHA20_POLY1305 }
+    enum Kind {
+        GCM,
+        GMAC,
+        CHACHA20_POLY1305
+    }
 
     private final Kind kind;
     private final Cipher cipher;
@@ -41,11 +45,13 @@ final class JceAead extends EspAead {
     }
 
     private AlgorithmParameterSpec spec() {
-        return kind == Kind.CHACHA20_POLY1305 ? new IvParameterSpec(nonce)
+        return kind == Kind.CHACHA20_POLY1305
+                ? new IvParameterSpec(nonce)
                 : new GCMParameterSpec(icvLength() * 8, nonce);
     }
 
-    @Override void init(boolean encrypt) {
+    @Override
+    void init(boolean encrypt) {
         try {
             cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, keySpec, spec());
         } catch (InvalidAlgorithmParameterException e) {
@@ -55,11 +61,13 @@ final class JceAead extends EspAead {
         }
     }
 
-    @Override void addAad(byte[] b, int off, int len) {
+    @Override
+    void addAad(byte[] b, int off, int len) {
         cipher.updateAAD(b, off, len);
     }
 
-    @Override void sealData(byte[] buf, int off, int len) {
+    @Override
+    void sealData(byte[] buf, int off, int len) {
         try {
             cipher.doFinal(buf, off, len, buf, off);
         } catch (GeneralSecurityException e) {
@@ -67,7 +75,8 @@ final class JceAead extends EspAead {
         }
     }
 
-    @Override void openData(byte[] buf, int off, int len) throws IcvMismatchException {
+    @Override
+    void openData(byte[] buf, int off, int len) throws IcvMismatchException {
         try {
             cipher.doFinal(buf, off, len, buf, off);
         } catch (AEADBadTagException e) {
@@ -77,9 +86,10 @@ final class JceAead extends EspAead {
         }
     }
 
-    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+    @Override
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
         try {
-            cipher.doFinal(in, off, len, out, outOff);   // separate arrays: the JDK's fused AES-GCM intrinsic
+            cipher.doFinal(in, off, len, out, outOff); // separate arrays: the JDK's fused AES-GCM intrinsic
         } catch (AEADBadTagException e) {
             throw new IcvMismatchException();
         } catch (GeneralSecurityException e) {
@@ -87,14 +97,17 @@ final class JceAead extends EspAead {
         }
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         int keyLength = keySpec.length();
         keySpec.destroy();
         // Leave the Cipher keyed with zeros, not with the SA key; a fresh random-looking nonce avoids reuse refusal.
         try {
             byte[] n = nonce.clone();
             n[n.length - 1] ^= 0x5a;
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[keyLength], keySpec.getAlgorithm()),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(new byte[keyLength], keySpec.getAlgorithm()),
                     kind == Kind.CHACHA20_POLY1305 ? new IvParameterSpec(n) : new GCMParameterSpec(128, n));
         } catch (GeneralSecurityException ignored) {
             // unusable either way

@@ -31,15 +31,28 @@ final class JceCbcCipher implements CipherTransform {
         }
     }
 
-    @Override public Algorithm algorithm() { return alg; }
-    @Override public int blockSize() { return block; }
-    @Override public int ivLength() { return block; }
+    @Override
+    public Algorithm algorithm() {
+        return alg;
+    }
 
-    @Override public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public int blockSize() {
+        return block;
+    }
+
+    @Override
+    public int ivLength() {
+        return block;
+    }
+
+    @Override
+    public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         run(Cipher.ENCRYPT_MODE, iv, ivOff, buf, off, len);
     }
 
-    @Override public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         run(Cipher.DECRYPT_MODE, iv, ivOff, buf, off, len);
     }
 
@@ -59,13 +72,16 @@ final class JceCbcCipher implements CipherTransform {
         }
     }
 
-    @Override public void destroy() {
+    @Override
+    public void destroy() {
         if (destroyed) return;
         destroyed = true;
         int keyLength = keySpec.length();
         keySpec.destroy();
         try { // overwrite the key schedule the Cipher holds
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[keyLength], jceAlgorithm),
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(new byte[keyLength], jceAlgorithm),
                     new IvParameterSpec(new byte[block]));
         } catch (GeneralSecurityException ignored) {
             // the Cipher is unusable either way

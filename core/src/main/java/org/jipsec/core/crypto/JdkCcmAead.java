@@ -17,30 +17,36 @@ final class JdkCcmAead extends EspAead {
         this.ccm = new AesCcm(cipherKey(key, 3), nonce.length, icv);
     }
 
-    @Override void init(boolean encrypt) {
+    @Override
+    void init(boolean encrypt) {
         aadLen = 0;
     }
 
-    @Override void addAad(byte[] b, int off, int len) {
+    @Override
+    void addAad(byte[] b, int off, int len) {
         if (aad.length - aadLen < len) aad = java.util.Arrays.copyOf(aad, Math.max(aad.length * 2, aadLen + len));
         System.arraycopy(b, off, aad, aadLen, len);
         aadLen += len;
     }
 
-    @Override void sealData(byte[] buf, int off, int len) {
+    @Override
+    void sealData(byte[] buf, int off, int len) {
         ccm.seal(nonce, aad, aadLen, buf, off, len);
     }
 
-    @Override void openData(byte[] buf, int off, int len) throws IcvMismatchException {
+    @Override
+    void openData(byte[] buf, int off, int len) throws IcvMismatchException {
         if (!ccm.open(nonce, aad, aadLen, buf, off, len)) throw new IcvMismatchException();
     }
 
     /** Separate output (EspAead checked there is no overlap): decrypted straight into {@code out}, no copy. */
-    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+    @Override
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
         if (!ccm.open(nonce, aad, aadLen, in, off, len, out, outOff)) throw new IcvMismatchException();
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         ccm.destroy();
         java.util.Arrays.fill(aad, (byte) 0);
     }

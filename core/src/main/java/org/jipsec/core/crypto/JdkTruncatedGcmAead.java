@@ -48,9 +48,9 @@ final class JdkTruncatedGcmAead extends EspAead {
     private final Cipher seal;
     private final Cipher verify;
     private final Cipher ctr;
-    private final byte[] j1 = new byte[16];          // nonce || 0x00000002: the counter of the first payload block
-    private final byte[] tail = new byte[32];        // seal: last partial block + 16-byte tag
-    private byte[] scratch = new byte[2048 + 16];    // open: recomputed C || T, or the plaintext in place (zeroed after)
+    private final byte[] j1 = new byte[16]; // nonce || 0x00000002: the counter of the first payload block
+    private final byte[] tail = new byte[32]; // seal: last partial block + 16-byte tag
+    private byte[] scratch = new byte[2048 + 16]; // open: recomputed C || T, or the plaintext in place (zeroed after)
     private final byte[] lastVerifyIv = new byte[8]; // the explicit IV the verification cipher was last keyed with
     private boolean verifyUsed;
     private boolean encrypting;
@@ -69,7 +69,8 @@ final class JdkTruncatedGcmAead extends EspAead {
         }
     }
 
-    @Override void init(boolean encrypt) {
+    @Override
+    void init(boolean encrypt) {
         encrypting = encrypt;
         try {
             if (encrypt) {
@@ -93,7 +94,7 @@ final class JdkTruncatedGcmAead extends EspAead {
         try {
             verify.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         } catch (InvalidAlgorithmParameterException sameIvAsLastTime) {
-            throwawayVerifyInit();                      // should not happen (tracked above); recover all the same
+            throwawayVerifyInit(); // should not happen (tracked above); recover all the same
             verify.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         }
         System.arraycopy(nonce, 4, lastVerifyIv, 0, 8);
@@ -104,14 +105,16 @@ final class JdkTruncatedGcmAead extends EspAead {
         verify.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, Arrays.copyOf(nonce, 13)));
     }
 
-    @Override void addAad(byte[] b, int off, int len) {
+    @Override
+    void addAad(byte[] b, int off, int len) {
         (encrypting ? seal : verify).updateAAD(b, off, len);
     }
 
-    @Override void sealData(byte[] buf, int off, int len) {
+    @Override
+    void sealData(byte[] buf, int off, int len) {
         try {
-            int n = seal.update(buf, off, len, buf, off);       // whole blocks, in place (fused intrinsic)
-            int m = seal.doFinal(EMPTY, 0, 0, tail, 0);          // rest (< 16 bytes) || 16-byte tag
+            int n = seal.update(buf, off, len, buf, off); // whole blocks, in place (fused intrinsic)
+            int m = seal.doFinal(EMPTY, 0, 0, tail, 0); // rest (< 16 bytes) || 16-byte tag
             // §7.1 step 6: T = MSB_t(full tag)
             System.arraycopy(tail, 0, buf, off + n, m - 16 + icvLength());
         } catch (GeneralSecurityException e) {
@@ -125,12 +128,13 @@ final class JdkTruncatedGcmAead extends EspAead {
      * {@code buf} (the rest and the tag go to {@link #tail}), and only a verified plaintext is copied into
      * {@code buf}: a refused packet is left exactly as received.
      */
-    @Override void openData(byte[] buf, int off, int len) throws IcvMismatchException {
+    @Override
+    void openData(byte[] buf, int off, int len) throws IcvMismatchException {
         int mlen = len - icvLength();
         growScratch(mlen);
         try {
-            ctrDecrypt(buf, off, mlen, scratch, 0);                      // §7.2 step 3
-            int n = verify.update(scratch, 0, mlen, buf, off);           // steps 4–6
+            ctrDecrypt(buf, off, mlen, scratch, 0); // §7.2 step 3
+            int n = verify.update(scratch, 0, mlen, buf, off); // steps 4–6
             int m = verify.doFinal(EMPTY, 0, 0, tail, 0);
             if (!Buffers.constantTimeEquals(tail, m - 16, buf, off + mlen, icvLength())) { // step 7
                 Arrays.fill(scratch, 0, mlen, (byte) 0);
@@ -145,14 +149,15 @@ final class JdkTruncatedGcmAead extends EspAead {
     }
 
     /** Separate output, no overlap (EspAead checks): CTR from {@code in} straight into {@code out}. */
-    @Override void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
+    @Override
+    void openDataTo(byte[] in, int off, int len, byte[] out, int outOff) throws IcvMismatchException {
         int mlen = len - icvLength();
         growScratch(mlen);
         try {
-            ctrDecrypt(in, off, mlen, out, outOff);                      // §7.2 step 3
-            int n = verify.doFinal(out, outOff, mlen, scratch, 0);       // steps 4–6: C again, then the full tag
+            ctrDecrypt(in, off, mlen, out, outOff); // §7.2 step 3
+            int n = verify.doFinal(out, outOff, mlen, scratch, 0); // steps 4–6: C again, then the full tag
             if (!Buffers.constantTimeEquals(scratch, n - 16, in, off + mlen, icvLength())) { // step 7
-                Arrays.fill(out, outOff, outOff + mlen, (byte) 0);       // no unauthenticated plaintext left behind
+                Arrays.fill(out, outOff, outOff + mlen, (byte) 0); // no unauthenticated plaintext left behind
                 throw new IcvMismatchException();
             }
         } catch (GeneralSecurityException e) {
@@ -177,7 +182,8 @@ final class JdkTruncatedGcmAead extends EspAead {
     }
 
     /** Zeroes the key and leaves every cipher keyed with zeros (throwaway IVs, so no reuse refusal). */
-    @Override void wipe() {
+    @Override
+    void wipe() {
         int n = key.length();
         key.destroy();
         Arrays.fill(tail, (byte) 0);

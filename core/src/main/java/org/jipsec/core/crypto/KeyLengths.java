@@ -34,10 +34,24 @@ public sealed interface KeyLengths {
             if (bits.isEmpty()) throw new IllegalArgumentException("no key length");
             bits = List.copyOf(bits);
         }
-        @Override public boolean allows(int b) { return bits.contains(b); }
-        @Override public int minBits() { return bits.stream().mapToInt(Integer::intValue).min().orElseThrow(); }
-        @Override public int maxBits() { return bits.stream().mapToInt(Integer::intValue).max().orElseThrow(); }
-        @Override public String describe() {
+
+        @Override
+        public boolean allows(int b) {
+            return bits.contains(b);
+        }
+
+        @Override
+        public int minBits() {
+            return bits.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        }
+
+        @Override
+        public int maxBits() {
+            return bits.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        }
+
+        @Override
+        public String describe() {
             return String.join("/", bits.stream().map(String::valueOf).toList());
         }
     }
@@ -47,7 +61,15 @@ public sealed interface KeyLengths {
         public Range {
             if (minBits < 0 || maxBits < minBits || stepBits <= 0) throw new IllegalArgumentException("bad range");
         }
-        @Override public boolean allows(int b) { return b >= minBits && b <= maxBits && (b - minBits) % stepBits == 0; }
-        @Override public String describe() { return minBits + " to " + maxBits; }
+
+        @Override
+        public boolean allows(int b) {
+            return b >= minBits && b <= maxBits && (b - minBits) % stepBits == 0;
+        }
+
+        @Override
+        public String describe() {
+            return minBits + " to " + maxBits;
+        }
     }
 }

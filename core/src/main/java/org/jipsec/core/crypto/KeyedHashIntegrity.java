@@ -42,9 +42,13 @@ final class KeyedHashIntegrity extends TruncatedIntegrity {
         return digest.equals("MD5") ? 16 : 20;
     }
 
-    @Override void feed(byte[] b, int off, int len) { md.update(b, off, len); }
+    @Override
+    void feed(byte[] b, int off, int len) {
+        md.update(b, off, len);
+    }
 
-    @Override void compute(byte[] out) {
+    @Override
+    void compute(byte[] out) {
         md.update(key);
         try {
             md.digest(out, 0, out.length);
@@ -54,7 +58,8 @@ final class KeyedHashIntegrity extends TruncatedIntegrity {
         md.update(prefix);
     }
 
-    @Override void wipe() {
+    @Override
+    void wipe() {
         Buffers.zero(key);
         Buffers.zero(prefix);
         md.reset();

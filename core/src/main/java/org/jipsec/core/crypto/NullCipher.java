@@ -11,17 +11,31 @@ final class NullCipher implements CipherTransform {
         this.alg = alg;
     }
 
-    @Override public Algorithm algorithm() { return alg; }
-    @Override public int blockSize() { return 4; }
-    @Override public int ivLength() { return 0; }
+    @Override
+    public Algorithm algorithm() {
+        return alg;
+    }
 
-    @Override public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public int blockSize() {
+        return 4;
+    }
+
+    @Override
+    public int ivLength() {
+        return 0;
+    }
+
+    @Override
+    public void encrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         Buffers.check(buf, off, len, "payload");
     }
 
-    @Override public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
+    @Override
+    public void decrypt(byte[] iv, int ivOff, byte[] buf, int off, int len) {
         Buffers.check(buf, off, len, "payload");
     }
 
-    @Override public void destroy() {}
+    @Override
+    public void destroy() {}
 }

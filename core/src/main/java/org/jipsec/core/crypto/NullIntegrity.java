@@ -9,9 +9,14 @@ final class NullIntegrity extends TruncatedIntegrity {
         super(alg, 12, 12);
     }
 
-    @Override void feed(byte[] b, int off, int len) {}
+    @Override
+    void feed(byte[] b, int off, int len) {}
 
-    @Override void compute(byte[] out) { java.util.Arrays.fill(out, (byte) 0); }
+    @Override
+    void compute(byte[] out) {
+        java.util.Arrays.fill(out, (byte) 0);
+    }
 
-    @Override void wipe() {}
+    @Override
+    void wipe() {}
 }

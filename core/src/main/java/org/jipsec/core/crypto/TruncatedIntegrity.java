@@ -19,37 +19,50 @@ abstract sealed class TruncatedIntegrity implements IntegrityTransform
         this.full = new byte[fullLength];
     }
 
-    @Override public final Algorithm algorithm() { return alg; }
-    @Override public final int icvLength() { return icv; }
+    @Override
+    public final Algorithm algorithm() {
+        return alg;
+    }
 
-    @Override public final void update(byte[] b, int off, int len) {
+    @Override
+    public final int icvLength() {
+        return icv;
+    }
+
+    @Override
+    public final void update(byte[] b, int off, int len) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(b, off, len, "data");
         feed(b, off, len);
     }
 
-    @Override public final void finish(byte[] out, int outOff) {
+    @Override
+    public final void finish(byte[] out, int outOff) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(out, outOff, icv, "ICV output");
         compute(full);
         System.arraycopy(full, 0, out, outOff, icv);
     }
 
-    @Override public final boolean verify(byte[] expected, int off) {
+    @Override
+    public final boolean verify(byte[] expected, int off) {
         Buffers.checkLive(destroyed, alg);
         Buffers.check(expected, off, icv, "ICV");
         compute(full);
         return Buffers.constantTimeEquals(full, 0, expected, off, icv);
     }
 
-    @Override public final void destroy() {
+    @Override
+    public final void destroy() {
         if (destroyed) return;
         destroyed = true;
         Buffers.zero(full);
         wipe();
     }
 
-    final Algorithm alg() { return alg; }
+    final Algorithm alg() {
+        return alg;
+    }
 
     abstract void feed(byte[] b, int off, int len);
 

@@ -22,22 +22,39 @@ final class ZeroizableKey implements SecretKey {
         this.bytes = bytes;
     }
 
-    @Override public String getAlgorithm() { return algorithm; }
-    @Override public String getFormat() { return "RAW"; }
+    @Override
+    public String getAlgorithm() {
+        return algorithm;
+    }
 
-    @Override public byte[] getEncoded() {
+    @Override
+    public String getFormat() {
+        return "RAW";
+    }
+
+    @Override
+    public byte[] getEncoded() {
         if (destroyed) throw new IllegalStateException("key destroyed");
         return bytes.clone();
     }
 
-    int length() { return bytes.length; }
+    int length() {
+        return bytes.length;
+    }
 
-    @Override public void destroy() {
+    @Override
+    public void destroy() {
         Arrays.fill(bytes, (byte) 0);
         destroyed = true;
     }
 
-    @Override public boolean isDestroyed() { return destroyed; }
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
 
-    @Override public String toString() { return algorithm + " key (" + bytes.length + " bytes, not shown)"; }
+    @Override
+    public String toString() {
+        return algorithm + " key (" + bytes.length + " bytes, not shown)";
+    }
 }

@@ -14,11 +14,17 @@ import org.jipsec.core.net.Reassembler;
  * @param reassembly        limits of inbound IP reassembly (IPsec packets are reassembled first, RFC 4303 §3.4.1)
  * @param natTPorts         UDP destination ports carrying ESP-in-UDP (RFC 3948: 4500)
  */
-public record EngineSettings(int pendingPerSa, int pendingPackets, long pendingBytes, Duration pendingTimeout,
-                             Reassembler.Limits reassembly, int... natTPorts) {
+public record EngineSettings(
+        int pendingPerSa,
+        int pendingPackets,
+        long pendingBytes,
+        Duration pendingTimeout,
+        Reassembler.Limits reassembly,
+        int... natTPorts) {
 
     public EngineSettings {
-        if (pendingPerSa < 0 || pendingPackets < 0 || pendingBytes < 0) throw new IllegalArgumentException("negative bound");
+        if (pendingPerSa < 0 || pendingPackets < 0 || pendingBytes < 0)
+            throw new IllegalArgumentException("negative bound");
         if (pendingTimeout.isNegative() || pendingTimeout.isZero()) throw new IllegalArgumentException("timeout");
         natTPorts = natTPorts.length == 0 ? new int[] {4500} : natTPorts.clone();
     }
@@ -32,10 +38,17 @@ public record EngineSettings(int pendingPerSa, int pendingPackets, long pendingB
             new EngineSettings(0, 0, 0, Duration.ofSeconds(30), Reassembler.Limits.defaults(), 4500);
 
     public EngineSettings withPending(int perSa) {
-        return new EngineSettings(perSa, Math.max(pendingPackets, perSa), Math.max(pendingBytes, 65536L * perSa),
-                pendingTimeout, reassembly, natTPorts);
+        return new EngineSettings(
+                perSa,
+                Math.max(pendingPackets, perSa),
+                Math.max(pendingBytes, 65536L * perSa),
+                pendingTimeout,
+                reassembly,
+                natTPorts);
     }
 
     @Override
-    public int[] natTPorts() { return natTPorts.clone(); }
+    public int[] natTPorts() {
+        return natTPorts.clone();
+    }
 }

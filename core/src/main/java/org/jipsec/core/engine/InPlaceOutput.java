@@ -12,16 +12,24 @@ public final class InPlaceOutput {
     private boolean clear;
 
     /** True when the buffer holds the packet to send. */
-    public boolean sent() { return encapsulation != null; }
+    public boolean sent() {
+        return encapsulation != null;
+    }
 
     /** True when the packet is sent as it is, unprotected ({@link OutputDecision.SendClear}'s case). */
-    public boolean clear() { return clear; }
+    public boolean clear() {
+        return clear;
+    }
 
     /** How the packet in the buffer is carried (raw IP with its outer protocol, or ESP-in-UDP); null if not sent. */
-    public Encapsulation encapsulation() { return encapsulation; }
+    public Encapsulation encapsulation() {
+        return encapsulation;
+    }
 
     /** Why the packet was not sent (a drop or a queued packet); null when sent. */
-    public OutputDecision decision() { return decision; }
+    public OutputDecision decision() {
+        return decision;
+    }
 
     void reset() {
         encapsulation = null;
@@ -42,6 +50,8 @@ public final class InPlaceOutput {
 
     @Override
     public String toString() {
-        return sent() ? "InPlaceOutput[sent" + (clear ? " in clear, " : ", ") + encapsulation + "]" : "InPlaceOutput[" + decision + "]";
+        return sent()
+                ? "InPlaceOutput[sent" + (clear ? " in clear, " : ", ") + encapsulation + "]"
+                : "InPlaceOutput[" + decision + "]";
     }
 }

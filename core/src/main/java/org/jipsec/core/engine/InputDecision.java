@@ -29,10 +29,14 @@ public sealed interface InputDecision {
         }
 
         @Override
-        public int hashCode() { return Arrays.hashCode(packet) * 31 + history.hashCode(); }
+        public int hashCode() {
+            return Arrays.hashCode(packet) * 31 + history.hashCode();
+        }
 
         @Override
-        public String toString() { return "Deliver[" + packet.length + " bytes, " + history.size() + " transforms]"; }
+        public String toString() {
+            return "Deliver[" + packet.length + " bytes, " + history.size() + " transforms]";
+        }
     }
 
     /** @param xform the transform's reason when {@code cause} is {@link DropCause#XFORM}, else null */
@@ -44,12 +48,10 @@ public sealed interface InputDecision {
     }
 
     /** An IP fragment was stored; the datagram is not complete yet (nothing to do). */
-    record Reassembling() implements InputDecision {
-    }
+    record Reassembling() implements InputDecision {}
 
     /** RFC 3948 §2.2: a NAT-keepalive (one 0xFF byte on the NAT-T port) — consumed. */
-    record Keepalive(Endpoint source, Endpoint destination) implements InputDecision {
-    }
+    record Keepalive(Endpoint source, Endpoint destination) implements InputDecision {}
 
     /**
      * RFC 3948 §2.1: a UDP datagram on the NAT-T port with the non-ESP marker — an IKE message for the IKE daemon.
@@ -62,6 +64,8 @@ public sealed interface InputDecision {
         }
 
         @Override
-        public String toString() { return "Ike[" + source + " -> " + destination + ", " + payload.length + " bytes]"; }
+        public String toString() {
+            return "Ike[" + source + " -> " + destination + ", " + payload.length + " bytes]";
+        }
     }
 }

@@ -19,20 +19,32 @@ public final class InputResult {
     private List<AppliedTransform> history = List.of();
 
     /** True when the packet was accepted for delivery ({@link #array()}, {@link #offset()}, {@link #length()}). */
-    public boolean delivered() { return decision == null && array != null; }
+    public boolean delivered() {
+        return decision == null && array != null;
+    }
 
     /** The decision when it is not a delivery; null after a delivery. */
-    public InputDecision decision() { return decision; }
+    public InputDecision decision() {
+        return decision;
+    }
 
     /** The array the delivered packet is in (not a copy: valid until the next input call). */
-    public byte[] array() { return array; }
+    public byte[] array() {
+        return array;
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
-    public int length() { return length; }
+    public int length() {
+        return length;
+    }
 
     /** The transforms removed from the delivered packet, outermost first. */
-    public List<AppliedTransform> history() { return history; }
+    public List<AppliedTransform> history() {
+        return history;
+    }
 
     /** The result as a decision of its own: a delivery becomes {@link InputDecision.Deliver} with a copy. */
     public InputDecision toDecision() {

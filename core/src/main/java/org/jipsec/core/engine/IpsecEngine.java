@@ -29,8 +29,8 @@ import org.jipsec.core.net.Ipv6Header;
 import org.jipsec.core.net.MalformedPacketException;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.net.PacketSelector;
-import org.jipsec.core.net.ReassemblyResult;
 import org.jipsec.core.net.Reassembler;
+import org.jipsec.core.net.ReassemblyResult;
 import org.jipsec.core.net.UdpEncapClassifier;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
@@ -109,9 +109,11 @@ public final class IpsecEngine {
     private Function<SecurityAssociation, SequenceGuard> guards = sa -> SequenceGuard.NONE;
     /** The offline tool's {@code --seq}/{@code --iv} initializer; null for none. */
     private Consumer<SaContext> onCreate;
+
     private final XformStats xformStats = new XformStats();
     /** {@code net.inet.ipsec.ipip_spoofcheck} (default 1) and the host's addresses it compares with. */
     private volatile boolean spoofCheck;
+
     private volatile LocalAddresses localAddresses = LocalAddresses.NONE;
     private final IpsecStatistics stats = new IpsecStatistics();
     private final Reassembler reassembler;
@@ -124,9 +126,11 @@ public final class IpsecEngine {
             new org.jipsec.core.xform.InputBuffers(Xform.HEADROOM + 40 + 0x10000 + Xform.TAILROOM);
     /** The engine's view for {@link #natTSpecial(PacketBuffer)} (used only inside {@link #input}). */
     private final IpView natTView = new IpView();
+
     private Encapsulation.UdpDatagram lastDatagram;
     /** The last address-path inbound SPD answer ({@link Spd#lookupAgain}). */
     private FlowKey lastInboundKey;
+
     private int lastInboundGeneration;
     private Optional<SecurityPolicy> lastInboundEntry;
     private byte[] lastSource;
@@ -143,8 +147,14 @@ public final class IpsecEngine {
      * @param random   IVs, padding, tunnel IPv4 ids
      * @param pfkeyOut where ACQUIRE messages caused by the data path go (the io layer writes them to the sockets)
      */
-    public IpsecEngine(KeyEngine keys, Spd spd, Sysctl sysctl, InstantSource clock, RandomGenerator random,
-                       EngineSettings settings, Consumer<Outcome> pfkeyOut) {
+    public IpsecEngine(
+            KeyEngine keys,
+            Spd spd,
+            Sysctl sysctl,
+            InstantSource clock,
+            RandomGenerator random,
+            EngineSettings settings,
+            Consumer<Outcome> pfkeyOut) {
         this.keys = Objects.requireNonNull(keys);
         this.spd = Objects.requireNonNull(spd);
         if (!(keys.policies() instanceof SpdPolicyStore s) || s.spd() != spd)
@@ -159,13 +169,25 @@ public final class IpsecEngine {
         this.random = Objects.requireNonNull(random);
         keys.setTransformFactory(this::newTransformState);
         this.reassembler = new Reassembler(settings.reassembly(), clock);
-        this.pending = settings.pendingPerSa() == 0 ? null : new PendingPacketQueue<>(settings.pendingPerSa(),
-                Math.max(1, settings.pendingPackets()), Math.max(1, settings.pendingBytes()), settings.pendingTimeout(), clock);
+        this.pending = settings.pendingPerSa() == 0
+                ? null
+                : new PendingPacketQueue<>(
+                        settings.pendingPerSa(),
+                        Math.max(1, settings.pendingPackets()),
+                        Math.max(1, settings.pendingBytes()),
+                        settings.pendingTimeout(),
+                        clock);
         this.natTPorts = settings.natTPorts();
         this.xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts);
-        for (String name : List.of(SysctlNames.IPSEC_AH_CLEARTOS, SysctlNames.IPSEC_AH_OFFSETMASK,
-                SysctlNames.IPSEC_DFBIT, SysctlNames.IPSEC_ECN, SysctlNames.IPSEC6_ECN, SysctlNames.IPSEC_ESP_ENABLE,
-                SysctlNames.IPSEC_AH_ENABLE, SysctlNames.IPSEC_IPCOMP_ENABLE)) {
+        for (String name : List.of(
+                SysctlNames.IPSEC_AH_CLEARTOS,
+                SysctlNames.IPSEC_AH_OFFSETMASK,
+                SysctlNames.IPSEC_DFBIT,
+                SysctlNames.IPSEC_ECN,
+                SysctlNames.IPSEC6_ECN,
+                SysctlNames.IPSEC_ESP_ENABLE,
+                SysctlNames.IPSEC_AH_ENABLE,
+                SysctlNames.IPSEC_IPCOMP_ENABLE)) {
             // a sysctl write applies to the next packet: the transforms get a fresh snapshot
             sysctl.addListener(name, (n, o, v) -> xform = new Xform(XformSettings.from(sysctl), xformStats, natTPorts));
         }
@@ -181,32 +203,52 @@ public final class IpsecEngine {
      * A complete engine: an SPD on {@code clock}, the key engine over it (jipsec's algorithm table, {@code net.key}
      * variables bound to {@code sysctl}), and the engine.
      */
-    public static IpsecEngine create(Sysctl sysctl, InstantSource clock, RandomGenerator random, EngineSettings settings,
-                                     Consumer<Outcome> pfkeyOut) {
+    public static IpsecEngine create(
+            Sysctl sysctl,
+            InstantSource clock,
+            RandomGenerator random,
+            EngineSettings settings,
+            Consumer<Outcome> pfkeyOut) {
         Spd spd = new Spd(clock, sysctl);
         KeySettings ks = new KeySettings().bindTo(sysctl);
-        KeyEngine keys = new KeyEngine(ks, () -> clock.instant().getEpochSecond(), random, new SpdPolicyStore(spd),
-                AlgorithmCatalog.TABLE);
+        KeyEngine keys = new KeyEngine(
+                ks, () -> clock.instant().getEpochSecond(), random, new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
         return new IpsecEngine(keys, spd, sysctl, clock, random, settings, pfkeyOut);
     }
 
-    public KeyEngine keyEngine() { return keys; }
+    public KeyEngine keyEngine() {
+        return keys;
+    }
 
-    public Spd spd() { return spd; }
+    public Spd spd() {
+        return spd;
+    }
 
-    public Sysctl sysctl() { return sysctl; }
+    public Sysctl sysctl() {
+        return sysctl;
+    }
 
-    public IpsecStatistics statistics() { return stats; }
+    public IpsecStatistics statistics() {
+        return stats;
+    }
 
     /** The transforms' per-protocol counters ({@code netstat -s -p esp|ah|ipcomp}). */
-    public XformStats xformStatistics() { return xformStats; }
+    public XformStats xformStatistics() {
+        return xformStats;
+    }
 
-    public Reassembler reassembler() { return reassembler; }
+    public Reassembler reassembler() {
+        return reassembler;
+    }
 
     /** Packets held for missing SAs. */
-    public int pendingPackets() { return pending == null ? 0 : pending.size(); }
+    public int pendingPackets() {
+        return pending == null ? 0 : pending.size();
+    }
 
-    private long nowSeconds() { return clock.instant().getEpochSecond(); }
+    private long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
 
     // ------------------------------------------------------------------------------------------ PF_KEY and timer
 
@@ -239,9 +281,11 @@ public final class IpsecEngine {
      * mode, with its saved sequence state; an SA the transforms refuse gets a {@link TransformState.Refused}.
      */
     private TransformState newTransformState(SecurityAssociation sa) {
-        if (sa.protocol().isEmpty()) return new TransformState.Refused("SA type " + sa.saType().dumpName() + " has no transform");
+        if (sa.protocol().isEmpty())
+            return new TransformState.Refused("SA type " + sa.saType().dumpName() + " has no transform");
         try {
-            SaTransformState st = SaTransformState.create(SaAdapter.parameters(sa, sa.mode()), random, guards.apply(sa));
+            SaTransformState st =
+                    SaTransformState.create(SaAdapter.parameters(sa, sa.mode()), random, guards.apply(sa));
             if (onCreate != null) onCreate.accept(st.context(sa.mode()));
             return st;
         } catch (InvalidKeyLengthException | IllegalArgumentException e) {
@@ -257,7 +301,9 @@ public final class IpsecEngine {
     }
 
     private static final class RefusedSa extends Exception {
-        RefusedSa(String reason) { super(reason, null, false, false); }
+        RefusedSa(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /**
@@ -288,7 +334,9 @@ public final class IpsecEngine {
     /** SAs in the SAD that hold a live transform state (tests and diagnostics). */
     public int contextCount() {
         int[] n = {0};
-        keys.sad().forEach(SaType.UNSPEC, sa -> { if (sa.transform() instanceof SaTransformState) n[0]++; });
+        keys.sad().forEach(SaType.UNSPEC, sa -> {
+            if (sa.transform() instanceof SaTransformState) n[0]++;
+        });
         return n[0];
     }
 
@@ -303,7 +351,10 @@ public final class IpsecEngine {
             if (keys.lookupOutbound(idx).isEmpty()) continue;
             waiting.remove(idx);
             for (Pending p : pending.release(idx)) {
-                out.add(outbound(PacketBuffer.wrap(p.packet()), p.socket(), p.needPort())); // may wait again, for the next SA of a bundle
+                out.add(outbound(
+                        PacketBuffer.wrap(p.packet()),
+                        p.socket(),
+                        p.needPort())); // may wait again, for the next SA of a bundle
             }
         }
         return out;
@@ -317,7 +368,9 @@ public final class IpsecEngine {
     public List<WirePacket> natKeepalives(java.util.Collection<InetAddress> localAddresses) {
         List<WirePacket> out = new ArrayList<>();
         for (SecurityAssociation sa : keys.sad().snapshot(SaType.ESP)) {
-            if (sa.natTType() == 0 || !alive(sa) || !localAddresses.contains(sa.source().address())) continue;
+            if (sa.natTType() == 0
+                    || !alive(sa)
+                    || !localAddresses.contains(sa.source().address())) continue;
             if (!(sa.transform() instanceof SaTransformState st)) continue; // refused: no traffic, keepalives included
             SaContext c = st.context(sa.mode());
             var natT = c.parameters().natT();
@@ -370,7 +423,8 @@ public final class IpsecEngine {
             sel = PacketSelector.of(packet, needPort);
         } catch (MalformedPacketException e) {
             stats.increment(IpsecStatistics.OUT_INVAL);
-            return new OutputDecision.Drop(DropCause.MALFORMED, null, e.getMessage() == null ? "malformed" : e.getMessage());
+            return new OutputDecision.Drop(
+                    DropCause.MALFORMED, null, e.getMessage() == null ? "malformed" : e.getMessage());
         }
         FlowKey key = new FlowKey(sel.srcBytes(), sel.dstBytes(), sel.protocol(), sel.srcPort(), sel.dstPort());
         boolean v6 = sel.ipv6();
@@ -378,12 +432,16 @@ public final class IpsecEngine {
         Optional<SecurityPolicy> entry;
         if (socket != null) {
             // spec §4.2: ipsec_getpolicybysock
-            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(socket.outbound(), socket.privileged(),
-                    () -> spd.lookup(PolicyDirection.OUTBOUND, key), defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
+            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(
+                    socket.outbound(),
+                    socket.privileged(),
+                    () -> spd.lookup(PolicyDirection.OUTBOUND, key),
+                    defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
             switch (r) {
                 case SocketPolicyResolver.Refused x -> {
                     stats.increment(IpsecStatistics.OUT_INVAL);
-                    return new OutputDecision.Drop(DropCause.SOCKET_POLICY_REFUSED, null, x.errno() + ": " + x.reason());
+                    return new OutputDecision.Drop(
+                            DropCause.SOCKET_POLICY_REFUSED, null, x.errno() + ": " + x.reason());
                 }
                 case SocketPolicyResolver.Effective eff -> {
                     policy = eff.policy();
@@ -392,20 +450,24 @@ public final class IpsecEngine {
             }
         } else {
             entry = spd.lookup(PolicyDirection.OUTBOUND, key);
-            policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
+            policy = entry.map(SecurityPolicy::policy)
+                    .orElseGet(() -> defaults.defaultPolicy(PolicyDirection.OUTBOUND, v6));
         }
         if (socket == null && entry.isPresent()) {
             CachedBundle b = cachedBundle(key, entry.get());
             if (b != null) return protect(packet, b, inPlace);
         }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
-        OutboundDecision<SecurityAssociation> d = resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(),
-                keys::lookupOutbound);
+        OutboundDecision<SecurityAssociation> d =
+                resolver.resolve(policy, selectorV6, sel.srcAddress(), sel.dstAddress(), keys::lookupOutbound);
         return switch (d) {
             case OutboundDecision.Clear<SecurityAssociation> c -> sendClear(packet, inPlace);
             case OutboundDecision.Discard<SecurityAssociation> x -> {
-                stats.increment(IpsecStatistics.OUT_POLVIO);                // spec §4.4: silently, sender sees success
-                yield new OutputDecision.Drop(DropCause.POLICY_DISCARD, null, "policy " + policy.type().keyword());
+                stats.increment(IpsecStatistics.OUT_POLVIO); // spec §4.4: silently, sender sees success
+                yield new OutputDecision.Drop(
+                        DropCause.POLICY_DISCARD,
+                        null,
+                        "policy " + policy.type().keyword());
             }
             case OutboundDecision.NoSa<SecurityAssociation> n -> {
                 acquire(n.acquire(), entry);
@@ -422,10 +484,18 @@ public final class IpsecEngine {
                 if (p.steps().isEmpty()) yield sendClear(packet, inPlace);
                 // a bundle with every request resolved and nothing to ACQUIRE is the same for the next packet of
                 // this flow while the SPD entry and the SAD stay as they are: remembered (socket policies aside)
-                CachedBundle fill = socket == null && entry.isPresent() && p.acquire().isEmpty()
-                        && p.steps().size() == policy.requests().size()
-                        ? new CachedBundle(key, entry.get(), keys.sad().generation(), preferOld(),
-                                p.steps(), new SaContext[p.steps().size()]) : null;
+                CachedBundle fill = socket == null
+                                && entry.isPresent()
+                                && p.acquire().isEmpty()
+                                && p.steps().size() == policy.requests().size()
+                        ? new CachedBundle(
+                                key,
+                                entry.get(),
+                                keys.sad().generation(),
+                                preferOld(),
+                                p.steps(),
+                                new SaContext[p.steps().size()])
+                        : null;
                 yield protect(packet, p.steps(), fill, inPlace);
             }
         };
@@ -434,13 +504,13 @@ public final class IpsecEngine {
     /** The packet with room for {@code steps} protections: the caller's buffer in place, else a copy. */
     private static PacketBuffer room(PacketBuffer packet, int steps, InPlaceOutput inPlace) {
         if (inPlace != null) {
-            packet.ensureHeadroom(Xform.HEADROOM * steps);                  // no-op when the caller left the room
+            packet.ensureHeadroom(Xform.HEADROOM * steps); // no-op when the caller left the room
             packet.ensureTailroom(Xform.TAILROOM * steps);
             return packet;
         }
         // one copy, straight into a buffer with room for the headers (the caller's buffer is not kept)
-        return PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM * steps,
-                Xform.TAILROOM * steps);
+        return PacketBuffer.copyOf(
+                packet.array(), packet.start(), packet.length(), Xform.HEADROOM * steps, Xform.TAILROOM * steps);
     }
 
     // ------------------------------------------------------------------------------------------ per-flow bundle cache
@@ -452,20 +522,29 @@ public final class IpsecEngine {
      * re-stated by a lifetime, deleted or flushed gives another generation). So a hit gives exactly the steps
      * {@link OutboundRequestResolver} would; the contexts are filled by the first packet that uses it.
      */
-    private record CachedBundle(FlowKey key, SecurityPolicy entry, long sadGeneration, boolean preferOld,
-                                List<OutboundDecision.Step<SecurityAssociation>> steps,
-                                SaContext[] contexts) {}
+    private record CachedBundle(
+            FlowKey key,
+            SecurityPolicy entry,
+            long sadGeneration,
+            boolean preferOld,
+            List<OutboundDecision.Step<SecurityAssociation>> steps,
+            SaContext[] contexts) {}
 
     private static final int BUNDLE_SLOTS = 256;
     private final CachedBundle[] bundles = new CachedBundle[BUNDLE_SLOTS];
 
-    private boolean preferOld() { return keys.settings().preferedOldsa != 0; }
+    private boolean preferOld() {
+        return keys.settings().preferedOldsa != 0;
+    }
 
     private CachedBundle cachedBundle(FlowKey key, SecurityPolicy entry) {
         int h = key.hashCode();
         CachedBundle b = bundles[(h ^ (h >>> 16)) & (BUNDLE_SLOTS - 1)];
-        if (b == null || b.entry() != entry || b.sadGeneration() != keys.sad().generation()
-                || b.preferOld() != preferOld() || !b.key().equals(key)) return null;
+        if (b == null
+                || b.entry() != entry
+                || b.sadGeneration() != keys.sad().generation()
+                || b.preferOld() != preferOld()
+                || !b.key().equals(key)) return null;
         return b;
     }
 
@@ -473,8 +552,11 @@ public final class IpsecEngine {
         return protect(packet, b.steps(), b, inPlace);
     }
 
-    private OutputDecision protect(PacketBuffer packet, List<OutboundDecision.Step<SecurityAssociation>> steps,
-                                   CachedBundle cache, InPlaceOutput inPlace) {
+    private OutputDecision protect(
+            PacketBuffer packet,
+            List<OutboundDecision.Step<SecurityAssociation>> steps,
+            CachedBundle cache,
+            InPlaceOutput inPlace) {
         return applyBundle(room(packet, steps.size(), inPlace), steps, cache, inPlace);
     }
 
@@ -487,18 +569,21 @@ public final class IpsecEngine {
 
     private static OutputDecision sendClear(PacketBuffer packet, InPlaceOutput inPlace) {
         if (inPlace != null) {
-            inPlace.sent(new Encapsulation.RawIp(IpView.outerProtocol(packet.array(), packet.start(), packet.length())), true);
+            inPlace.sent(
+                    new Encapsulation.RawIp(IpView.outerProtocol(packet.array(), packet.start(), packet.length())),
+                    true);
             return null;
         }
         byte[] bytes = Arrays.copyOfRange(packet.array(), packet.start(), packet.end());
-        return new OutputDecision.SendClear(new WirePacket(bytes, new Encapsulation.RawIp(IpView.outerProtocol(bytes, 0, bytes.length))));
+        return new OutputDecision.SendClear(
+                new WirePacket(bytes, new Encapsulation.RawIp(IpView.outerProtocol(bytes, 0, bytes.length))));
     }
 
     private void acquire(List<SaIndex> missing, Optional<SecurityPolicy> entry) {
         if (missing.isEmpty()) return;
         Optional<StoredPolicy> sp = entry.flatMap(e -> keys.policies().byId(e.id()));
         for (SaIndex idx : missing) {
-            Outcome o = keys.acquire(idx, sp);                              // rate limited there (spec §4.7)
+            Outcome o = keys.acquire(idx, sp); // rate limited there (spec §4.7)
             if (!o.deliveries().isEmpty()) pfkeyOut.accept(o);
         }
     }
@@ -509,8 +594,11 @@ public final class IpsecEngine {
      * returns null when sent. {@code cache}: the flow's bundle, whose contexts (SA and {@link #modeFor} mode) are used
      * or filled in; cached once every context exists.
      */
-    private OutputDecision applyBundle(PacketBuffer f, List<OutboundDecision.Step<SecurityAssociation>> steps,
-                                       CachedBundle cache, InPlaceOutput inPlace) {
+    private OutputDecision applyBundle(
+            PacketBuffer f,
+            List<OutboundDecision.Step<SecurityAssociation>> steps,
+            CachedBundle cache,
+            InPlaceOutput inPlace) {
         SecurityAssociation last = null;
         SaContext lastCtx = null;
         long now = nowSeconds();
@@ -537,18 +625,22 @@ public final class IpsecEngine {
             DropReason r = xform.output(ctx, f);
             if (r != null) {
                 if (r == DropReason.DISABLED || r == DropReason.INVALID) stats.increment(IpsecStatistics.OUT_INVAL);
-                return new OutputDecision.Drop(DropCause.XFORM, r, sa.saType().dumpName() + " spi 0x"
-                        + Integer.toHexString(sa.spi()) + ": " + r.description());
+                return new OutputDecision.Drop(
+                        DropCause.XFORM,
+                        r,
+                        sa.saType().dumpName() + " spi 0x" + Integer.toHexString(sa.spi()) + ": " + r.description());
             }
-            sa.recordUse(before, now);                                     // spec §4.9: bytes += packet length
+            sa.recordUse(before, now); // spec §4.9: bytes += packet length
             last = sa;
             lastCtx = ctx;
         }
         var natT = lastCtx.parameters().natT();
         if (inPlace != null) {
-            inPlace.sent(natT != null && last.saType() == SaType.ESP
-                    ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
-                    : new Encapsulation.RawIp(IpView.outerProtocol(f.array(), f.start(), f.length())), false);
+            inPlace.sent(
+                    natT != null && last.saType() == SaType.ESP
+                            ? new Encapsulation.Udp(natT.sourcePort(), natT.destPort())
+                            : new Encapsulation.RawIp(IpView.outerProtocol(f.array(), f.start(), f.length())),
+                    false);
             return null;
         }
         byte[] wire = f.toByteArray();
@@ -572,12 +664,14 @@ public final class IpsecEngine {
         if (pktV6 != (saDst.getAddress().length == 16)) return IpsecMode.TUNNEL;
         byte[] d = saDst.getAddress();
         int dstOff = s + (pktV6 ? 24 : 16);
-        if (dstOff + d.length > f.end() || !Arrays.equals(d, 0, d.length, b, dstOff, dstOff + d.length)) return IpsecMode.TUNNEL;
+        if (dstOff + d.length > f.end() || !Arrays.equals(d, 0, d.length, b, dstOff, dstOff + d.length))
+            return IpsecMode.TUNNEL;
         return IpsecMode.TRANSPORT;
     }
 
     private static String describe(SaIndex i) {
-        return i.saType().dumpName() + "/" + i.mode().keyword() + " " + i.source().address().getHostAddress() + "->"
+        return i.saType().dumpName() + "/" + i.mode().keyword() + " "
+                + i.source().address().getHostAddress() + "->"
                 + i.destination().address().getHostAddress() + (i.reqid() != 0 ? " reqid " + i.reqid() : "");
     }
 
@@ -618,7 +712,8 @@ public final class IpsecEngine {
         boolean udpDecapsulated = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
             // read in place: natTSpecial only reads, withIpUdp copies (the caller's buffer stays untouched)
-            InputDecision special = natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
+            InputDecision special =
+                    natTSpecial(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             if (special != null) return special;
             f = espInUdp(packet, u, bufferIsOurs);
             if (f != null) {
@@ -631,7 +726,7 @@ public final class IpsecEngine {
         }
         // RFC 4303 §3.4.1: IPsec packets are reassembled before processing
         switch (reassembler.accept(f)) {
-            case ReassemblyResult.NotFragment n -> { }
+            case ReassemblyResult.NotFragment n -> {}
             case ReassemblyResult.Pending p -> {
                 return new InputDecision.Reassembling();
             }
@@ -645,24 +740,40 @@ public final class IpsecEngine {
 
         List<Layer> layers = new ArrayList<>(4);
         InboundTrace trace = new InboundTrace();
-        int received = f.length() + (udpDecapsulated ? 8 : 0);         // the datagram as received, UDP header included
-        DropReason r = xform.input(f, (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
-                trace, udpDecapsulated, udpDecapsulated ? inputBuffers : null);
+        int received = f.length() + (udpDecapsulated ? 8 : 0); // the datagram as received, UDP header included
+        DropReason r = xform.input(
+                f,
+                (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
+                trace,
+                udpDecapsulated,
+                udpDecapsulated ? inputBuffers : null);
         if (r != null) {
-            return new InputDecision.Drop(DropCause.XFORM, r, (trace.protocol() == null ? "" : trace.protocol().keyword()
-                    + " spi 0x" + Long.toHexString(trace.spi()) + ": ") + r.description());
+            return new InputDecision.Drop(
+                    DropCause.XFORM,
+                    r,
+                    (trace.protocol() == null
+                                    ? ""
+                                    : trace.protocol().keyword() + " spi 0x" + Long.toHexString(trace.spi()) + ": ")
+                            + r.description());
         }
         List<AppliedTransform> history = new ArrayList<>(trace.headers());
         long now = nowSeconds();
         for (int i = 0; i < trace.headers() && i < layers.size(); i++) {
             Layer l = layers.get(i);
             SecurityAssociation sa = l.sa();
-            IpsecMode mode = sa.mode() != IpsecMode.ANY ? sa.mode()
+            IpsecMode mode = sa.mode() != IpsecMode.ANY
+                    ? sa.mode()
                     : trace.tunnelAfter(i) ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
-            history.add(new AppliedTransform(sa.protocol().orElseThrow(), mode, sa.source().address(),
-                    sa.destination().address(), sa.spi(), l.outerSource(), l.outerDestination(),
+            history.add(new AppliedTransform(
+                    sa.protocol().orElseThrow(),
+                    mode,
+                    sa.source().address(),
+                    sa.destination().address(),
+                    sa.spi(),
+                    l.outerSource(),
+                    l.outerDestination(),
                     sa.mode() == IpsecMode.ANY));
-            sa.recordUse(received, now);                                   // spec §4.9
+            sa.recordUse(received, now); // spec §4.9
         }
         InputDecision.Drop spoofed = spoofCheck(f, history);
         if (spoofed != null) return spoofed;
@@ -704,19 +815,22 @@ public final class IpsecEngine {
         if (v6 && f.length() < 40) return null;
         if (!localAddresses.isLocal(b, s + (v6 ? 8 : 12), v6 ? 16 : 4)) return null;
         xformStats.ipipSpoof();
-        return new InputDecision.Drop(DropCause.SPOOFED, null,
+        return new InputDecision.Drop(
+                DropCause.SPOOFED,
+                null,
                 "tunnelled packet with a local source address (net.inet.ipsec.ipip_spoofcheck)");
     }
 
     /** One IPsec layer's SA as the lookup saw it (outermost first). */
-    private record Layer(SecurityAssociation sa, SaContext context, InetAddress outerSource, InetAddress outerDestination) {}
+    private record Layer(
+            SecurityAssociation sa, SaContext context, InetAddress outerSource, InetAddress outerDestination) {}
 
     private SaContext lookup(List<Layer> layers, IpsecProtocol proto, long spi, byte[] buf, int dstOff, int dstLen) {
         InetAddress dst = lookupDestination.get(buf, dstOff, dstLen);
         Optional<SecurityAssociation> found = keys.lookupInbound(dst, proto.saType(), (int) spi);
         if (found.isEmpty()) return null;
         SecurityAssociation sa = found.get();
-        if (!(sa.transform() instanceof SaTransformState st)) return null;  // refused by the transforms
+        if (!(sa.transform() instanceof SaTransformState st)) return null; // refused by the transforms
         SaContext c = st.context(sa.mode());
         // the source address sits right before the destination in both IPv4 (12/16) and IPv6 (8/24)
         layers.add(new Layer(sa, c, lookupSource.get(buf, dstOff - dstLen, dstLen), dst));
@@ -754,19 +868,25 @@ public final class IpsecEngine {
      * The inbound policy check (spec §4.5 step 3) over the decapsulation history: the address path
      * ({@code socket == null}, needport = 0) or a socket's (needport = 1, spec §4.2). Null = accepted.
      */
-    private InputDecision.Drop checkInbound(byte[] packet, List<AppliedTransform> history, SocketPolicy socket,
-                                            boolean needPort) {
+    private InputDecision.Drop checkInbound(
+            byte[] packet, List<AppliedTransform> history, SocketPolicy socket, boolean needPort) {
         return checkInbound(packet, 0, packet.length, history, socket, needPort);
     }
 
-    private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
-                                            SocketPolicy socket, boolean needPort) {
+    private InputDecision.Drop checkInbound(
+            byte[] packet, int off, int len, List<AppliedTransform> history, SocketPolicy socket, boolean needPort) {
         return checkInbound(packet, off, len, history, socket, needPort, true);
     }
 
     /** {@code count}: a refusal is counted in in_polvio (false: a question about a packet that did not arrive). */
-    private InputDecision.Drop checkInbound(byte[] packet, int off, int len, List<AppliedTransform> history,
-                                            SocketPolicy socket, boolean needPort, boolean count) {
+    private InputDecision.Drop checkInbound(
+            byte[] packet,
+            int off,
+            int len,
+            List<AppliedTransform> history,
+            SocketPolicy socket,
+            boolean needPort,
+            boolean count) {
         PacketSelector sel;
         try {
             sel = PacketSelector.of(packet, off, len, needPort);
@@ -778,8 +898,11 @@ public final class IpsecEngine {
         XPolicy policy;
         Optional<SecurityPolicy> entry;
         if (socket != null) {
-            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(socket.inbound(), socket.privileged(),
-                    () -> spd.lookup(PolicyDirection.INBOUND, key), defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
+            SocketPolicyResolver.Resolution r = SocketPolicyResolver.resolve(
+                    socket.inbound(),
+                    socket.privileged(),
+                    () -> spd.lookup(PolicyDirection.INBOUND, key),
+                    defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
             switch (r) {
                 case SocketPolicyResolver.Refused x -> {
                     if (count) stats.increment(IpsecStatistics.IN_POLVIO);
@@ -793,11 +916,13 @@ public final class IpsecEngine {
         } else {
             // the last inbound flow's answer, if the SPD has not changed since (Spd.lookupAgain checks)
             int gen = spd.generation();
-            entry = spd.lookupAgain(PolicyDirection.INBOUND, key, lastInboundKey, lastInboundGeneration, lastInboundEntry);
+            entry = spd.lookupAgain(
+                    PolicyDirection.INBOUND, key, lastInboundKey, lastInboundGeneration, lastInboundEntry);
             lastInboundKey = key;
             lastInboundGeneration = gen;
             lastInboundEntry = entry;
-            policy = entry.map(SecurityPolicy::policy).orElseGet(() -> defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
+            policy = entry.map(SecurityPolicy::policy)
+                    .orElseGet(() -> defaults.defaultPolicy(PolicyDirection.INBOUND, v6));
         }
         boolean selectorV6 = entry.map(sp -> sp.selector().isIpv6()).orElse(v6);
         InboundVerdict verdict = inboundCheck.check(policy, selectorV6, history);
@@ -813,7 +938,8 @@ public final class IpsecEngine {
      * engine delivered: empty when the socket may receive it, else the (counted) drop.
      */
     public Optional<InputDecision.Drop> checkSocketInbound(InputDecision.Deliver delivered, SocketPolicy socket) {
-        return Optional.ofNullable(checkInbound(delivered.packet(), delivered.history(), Objects.requireNonNull(socket), true));
+        return Optional.ofNullable(
+                checkInbound(delivered.packet(), delivered.history(), Objects.requireNonNull(socket), true));
     }
 
     /**
@@ -824,8 +950,8 @@ public final class IpsecEngine {
      * delivered.
      */
     public Optional<InputDecision.Drop> checkSocketInboundClear(byte[] packet, SocketPolicy socket) {
-        return Optional.ofNullable(checkInbound(packet, 0, packet.length, List.of(), Objects.requireNonNull(socket),
-                true, false));
+        return Optional.ofNullable(
+                checkInbound(packet, 0, packet.length, List.of(), Objects.requireNonNull(socket), true, false));
     }
 
     /** NAT-T keepalive / IKE on a whole IP packet addressed to a NAT-T port; null when it is neither. */
@@ -833,7 +959,7 @@ public final class IpsecEngine {
         IpView ip = natTView;
         byte[] b = f.array();
         if (ip.parse(b, f.start(), f.end(), true) != null || ip.proto != IpProtocols.UDP || ip.fragment) return null;
-        int u = ip.hdrEnd;                                                 // a fragment is not ours to read
+        int u = ip.hdrEnd; // a fragment is not ours to read
         if (u + 8 > ip.ipEnd) return null;
         int dport = Bytes.u16(b, u + 2);
         if (!isNatTPort(dport)) return null;
@@ -860,7 +986,9 @@ public final class IpsecEngine {
                 xformStats.drop(IpsecProtocol.ESP, DropReason.NAT_KEEPALIVE);
                 yield new InputDecision.Keepalive(src, dst);
             }
-            case IKE -> new InputDecision.Ike(src, dst, Arrays.copyOfRange(b, off + UdpEncapClassifier.NON_ESP_MARKER_LENGTH, off + len));
+            case IKE ->
+                new InputDecision.Ike(
+                        src, dst, Arrays.copyOfRange(b, off + UdpEncapClassifier.NON_ESP_MARKER_LENGTH, off + len));
             case ESP, MALFORMED -> null;
         };
     }
@@ -880,20 +1008,24 @@ public final class IpsecEngine {
         int len = packet.length();
         boolean v6 = u.source().isIpv6();
         int hl = v6 ? 40 : 20;
-        if (len < 8 || hl + 8 + len > 0xffff || !isNatTPort(u.destination().port())
+        if (len < 8
+                || hl + 8 + len > 0xffff
+                || !isNatTPort(u.destination().port())
                 || Xform.HEADROOM + hl + len > inputBuffers.capacity()) return null;
-        if (u != lastDatagram) {                                          // one Encapsulation per GRO batch
+        if (u != lastDatagram) { // one Encapsulation per GRO batch
             lastSource = u.source().address().getAddress();
             lastDestination = u.destination().address().getAddress();
             lastDatagram = u;
         }
         byte[] src = lastSource, dst = lastDestination;
         if (src.length != (v6 ? 16 : 4) || dst.length != src.length) return null;
-        boolean inPlace = bufferIsOurs && off >= hl;                     // the header goes into the headroom
+        boolean inPlace = bufferIsOurs && off >= hl; // the header goes into the headroom
         byte[] b = inPlace ? payload : inputBuffers.first();
         int s = inPlace ? off - hl : Xform.HEADROOM;
         if (v6) Ipv6Header.write(b, s, 0, 0, len, IpProtocols.ESP, 64, src, dst);
-        else Ipv4Header.writeUnchecked(b, s, 0, hl + len, 0, 0, 64, IpProtocols.ESP, Bytes.i32(src, 0), Bytes.i32(dst, 0));
+        else
+            Ipv4Header.writeUnchecked(
+                    b, s, 0, hl + len, 0, 0, 64, IpProtocols.ESP, Bytes.i32(src, 0), Bytes.i32(dst, 0));
         if (!inPlace) System.arraycopy(payload, off, b, s + hl, len);
         return PacketBuffer.wrap(b, s, hl + len);
     }
@@ -908,11 +1040,28 @@ public final class IpsecEngine {
         byte[] b = f.array();
         int s = f.start();
         if (v6) {
-            Ipv6Header.write(b, s, 0, 0, udpLen, 17, 64, src.address().getAddress(),
+            Ipv6Header.write(
+                    b,
+                    s,
+                    0,
+                    0,
+                    udpLen,
+                    17,
+                    64,
+                    src.address().getAddress(),
                     dst.address().getAddress());
         } else {
-            Ipv4Header.write(b, s, 0, Math.min(0xffff, hl + udpLen), 0, 0, 64, 17,
-                    Ipv4Header.toInt(src.address()), Ipv4Header.toInt(dst.address()));
+            Ipv4Header.write(
+                    b,
+                    s,
+                    0,
+                    Math.min(0xffff, hl + udpLen),
+                    0,
+                    0,
+                    64,
+                    17,
+                    Ipv4Header.toInt(src.address()),
+                    Ipv4Header.toInt(dst.address()));
         }
         Bytes.put16(b, s + hl, src.port());
         Bytes.put16(b, s + hl + 2, dst.port());

@@ -28,17 +28,38 @@ public final class IpsecStatistics {
     public static final int INPUT_END = 15;
     public static final int COUNT = 16;
 
-    private static final String[] NAMES = {"in_polvio", "out_polvio", "out_nosa", "out_nomem", "out_noroute",
-        "out_inval", "out_bundlesa", "mbcoalesced", "clcoalesced", "clcopied", "mbinserted", "spdcachelookup",
-        "spdcachemiss", "input_front", "input_middle", "input_end"};
+    private static final String[] NAMES = {
+        "in_polvio",
+        "out_polvio",
+        "out_nosa",
+        "out_nomem",
+        "out_noroute",
+        "out_inval",
+        "out_bundlesa",
+        "mbcoalesced",
+        "clcoalesced",
+        "clcopied",
+        "mbinserted",
+        "spdcachelookup",
+        "spdcachemiss",
+        "input_front",
+        "input_middle",
+        "input_end"
+    };
 
     private final AtomicLongArray counters = new AtomicLongArray(COUNT);
 
-    public void increment(int index) { counters.incrementAndGet(index); }
+    public void increment(int index) {
+        counters.incrementAndGet(index);
+    }
 
-    public long get(int index) { return counters.get(index); }
+    public long get(int index) {
+        return counters.get(index);
+    }
 
-    public static String name(int index) { return NAMES[index]; }
+    public static String name(int index) {
+        return NAMES[index];
+    }
 
     public long[] snapshot() {
         long[] v = new long[COUNT];

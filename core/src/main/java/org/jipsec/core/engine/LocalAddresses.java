@@ -18,7 +18,9 @@ public interface LocalAddresses {
 
     /** A fixed set (4- or 16-byte arrays, copied), compared byte for byte. */
     static LocalAddresses of(java.util.Collection<byte[]> addresses) {
-        byte[][] all = addresses.stream().filter(a -> a.length == 4 || a.length == 16).map(byte[]::clone)
+        byte[][] all = addresses.stream()
+                .filter(a -> a.length == 4 || a.length == 16)
+                .map(byte[]::clone)
                 .toArray(byte[][]::new);
         if (all.length == 0) return NONE;
         return (b, off, len) -> {

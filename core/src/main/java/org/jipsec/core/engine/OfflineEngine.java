@@ -54,9 +54,13 @@ public final class OfflineEngine {
             packets = List.copyOf(packets);
         }
 
-        public boolean ok() { return !packets.isEmpty(); }
+        public boolean ok() {
+            return !packets.isEmpty();
+        }
 
-        static Verdict dropped(String text) { return new Verdict(text, List.of()); }
+        static Verdict dropped(String text) {
+            return new Verdict(text, List.of());
+        }
     }
 
     /** @param engine an engine whose SAD and SPD hold the configuration (queueing off: {@link EngineSettings#NETBSD}) */
@@ -65,7 +69,9 @@ public final class OfflineEngine {
         this.natTPorts = natTPorts.length == 0 ? new int[] {4500} : natTPorts.clone();
     }
 
-    public IpsecEngine engine() { return engine; }
+    public IpsecEngine engine() {
+        return engine;
+    }
 
     /** {@code --seq N}: the first sequence number every SA sends. */
     public void setFirstSequence(long n) {
@@ -79,7 +85,7 @@ public final class OfflineEngine {
         chainInitializer(c -> c.forceIv(copy));
     }
 
-    private java.util.function.Consumer<org.jipsec.core.xform.SaContext> init = c -> { };
+    private java.util.function.Consumer<org.jipsec.core.xform.SaContext> init = c -> {};
 
     private void chainInitializer(java.util.function.Consumer<org.jipsec.core.xform.SaContext> next) {
         init = init.andThen(next);
@@ -118,7 +124,9 @@ public final class OfflineEngine {
                 Head h = head(out.getFirst());
                 yield new Verdict(h == null ? "- clear (ipcomp: sent as is, RFC 3173 §2.2)" : h.text() + " ok", out);
             }
-            case OutputDecision.SendClear c -> new Verdict("- clear (" + whyClear(sel) + ")", List.of(c.packet().packet()));
+            case OutputDecision.SendClear c ->
+                new Verdict(
+                        "- clear (" + whyClear(sel) + ")", List.of(c.packet().packet()));
             case OutputDecision.Drop x -> Verdict.dropped(outboundDrop(x));
             case OutputDecision.Queued q -> Verdict.dropped("- no-sa (queued for " + q.waitingFor() + ")");
         };
@@ -139,7 +147,8 @@ public final class OfflineEngine {
             case POLICY_DISCARD -> "- discard (" + x.detail() + ")";
             case NO_SA -> "- no-sa (" + x.detail() + ", required)";
             case XFORM -> "- " + (x.xform() == null ? "xform" : x.xform().label()) + " (" + x.detail() + ")";
-            default -> "- " + x.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + x.detail() + ")";
+            default ->
+                "- " + x.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + x.detail() + ")";
         };
     }
 
@@ -153,19 +162,27 @@ public final class OfflineEngine {
         for (SaType t : List.of(SaType.IPCOMP, SaType.ESP, SaType.AH)) {
             for (SecurityAssociation sa : engine.keyEngine().sad().snapshot(t)) {
                 if (sa.state() != SaState.MATURE && sa.state() != SaState.DYING) continue;
-                if (!sa.source().address().equals(src) || !sa.destination().address().equals(dst)) continue;
+                if (!sa.source().address().equals(src)
+                        || !sa.destination().address().equals(dst)) continue;
                 if (found.stream().noneMatch(x -> x.saType() == sa.saType())) found.add(sa);
             }
         }
         if (found.isEmpty()) return null;
-        found.sort(Comparator.comparingInt(sa -> List.of(SaType.IPCOMP, SaType.ESP, SaType.AH).indexOf(sa.saType())));
+        found.sort(Comparator.comparingInt(
+                sa -> List.of(SaType.IPCOMP, SaType.ESP, SaType.AH).indexOf(sa.saType())));
         List<IpsecRequest> reqs = new ArrayList<>();
         for (SecurityAssociation sa : found) {
             IpsecProtocol p = sa.protocol().orElseThrow();
-            reqs.add(sa.mode() == IpsecMode.TUNNEL
-                    ? new IpsecRequest(p, IpsecMode.TUNNEL, IpsecLevel.REQUIRE, 0,
-                            Optional.of(new Endpoint(src)), Optional.of(new Endpoint(dst)))
-                    : new IpsecRequest(p, IpsecMode.TRANSPORT, IpsecLevel.REQUIRE, 0));
+            reqs.add(
+                    sa.mode() == IpsecMode.TUNNEL
+                            ? new IpsecRequest(
+                                    p,
+                                    IpsecMode.TUNNEL,
+                                    IpsecLevel.REQUIRE,
+                                    0,
+                                    Optional.of(new Endpoint(src)),
+                                    Optional.of(new Endpoint(dst)))
+                            : new IpsecRequest(p, IpsecMode.TRANSPORT, IpsecLevel.REQUIRE, 0));
         }
         XPolicy out = new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 0, 0, reqs);
         return SocketPolicy.entrust(true).with(out);
@@ -178,9 +195,10 @@ public final class OfflineEngine {
         int outer = packet.length == 0 ? 0 : org.jipsec.core.net.IpView.outerProtocol(packet, 0, packet.length);
         InputDecision d = engine.input(PacketBuffer.wrap(packet.clone()), new Encapsulation.RawIp(outer));
         return switch (d) {
-            case InputDecision.Deliver del -> del.history().isEmpty()
-                    ? new Verdict("- clear (not IPsec)", List.of(del.packet()))
-                    : new Verdict((h == null ? "-" : h.text()) + " ok", List.of(del.packet()));
+            case InputDecision.Deliver del ->
+                del.history().isEmpty()
+                        ? new Verdict("- clear (not IPsec)", List.of(del.packet()))
+                        : new Verdict((h == null ? "-" : h.text()) + " ok", List.of(del.packet()));
             case InputDecision.Drop x -> Verdict.dropped(inboundDrop(h, x));
             case InputDecision.Reassembling r -> Verdict.dropped("- fragment (held for reassembly)");
             case InputDecision.Keepalive k -> Verdict.dropped("- nat-keepalive");
@@ -189,12 +207,14 @@ public final class OfflineEngine {
     }
 
     private static String inboundDrop(Head h, InputDecision.Drop x) {
-        String head = h == null ? "-" : (x.xform() == org.jipsec.core.xform.DropReason.NO_SA ? h.withoutSeq() : h.text());
+        String head =
+                h == null ? "-" : (x.xform() == org.jipsec.core.xform.DropReason.NO_SA ? h.withoutSeq() : h.text());
         return switch (x.cause()) {
             case XFORM -> head + " " + (x.xform() == null ? "xform" : x.xform().label());
             case POLICY_VIOLATION -> head + " policy-violation (" + x.detail() + ")";
-            default -> head + " " + x.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " (" + x.detail() + ")";
+            default ->
+                head + " " + x.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + x.detail()
+                        + ")";
         };
     }
 
@@ -219,14 +239,16 @@ public final class OfflineEngine {
         int nh = IpView.outerProtocol(p, 0, p.length);
         if ((p[0] & 0xf0) == 0x40 && (Bytes.u16(p, 6) & 0x1fff) != 0) return null; // a later fragment: no header here
         if (nh == 17 && off + 8 <= p.length && isNatTPort(Bytes.u16(p, off + 2))) {
-            off += 8;                                                        // RFC 3948 ESP in UDP
+            off += 8; // RFC 3948 ESP in UDP
             if (org.jipsec.core.net.UdpEncapClassifier.classify(p, off, p.length - off)
-                    != org.jipsec.core.net.UdpEncapKind.ESP) return null;       // keepalive, IKE, malformed
+                    != org.jipsec.core.net.UdpEncapKind.ESP) return null; // keepalive, IKE, malformed
             nh = 50;
         }
         return switch (nh) {
-            case 50 -> off + 8 <= p.length ? new Head(IpsecProtocol.ESP, Bytes.u32(p, off), Bytes.u32(p, off + 4)) : null;
-            case 51 -> off + 12 <= p.length ? new Head(IpsecProtocol.AH, Bytes.u32(p, off + 4), Bytes.u32(p, off + 8)) : null;
+            case 50 ->
+                off + 8 <= p.length ? new Head(IpsecProtocol.ESP, Bytes.u32(p, off), Bytes.u32(p, off + 4)) : null;
+            case 51 ->
+                off + 12 <= p.length ? new Head(IpsecProtocol.AH, Bytes.u32(p, off + 4), Bytes.u32(p, off + 8)) : null;
             case 108 -> off + 4 <= p.length ? new Head(IpsecProtocol.IPCOMP, Bytes.u16(p, off + 2), -1) : null;
             default -> null;
         };
@@ -236,5 +258,4 @@ public final class OfflineEngine {
         for (int n : natTPorts) if (n == port) return true;
         return false;
     }
-
 }

@@ -29,15 +29,20 @@ public final class SaAdapter {
      */
     public static SaParameters parameters(SecurityAssociation sa, IpsecMode mode) {
         IpsecProtocol protocol = sa.protocol()
-                .orElseThrow(() -> new IllegalArgumentException("SA type " + sa.saType().dumpName() + " has no transform"));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("SA type " + sa.saType().dumpName() + " has no transform"));
         Algorithm enc = null;
         if (protocol == IpsecProtocol.ESP) enc = algorithm(AlgorithmKind.ENCRYPTION, sa.encryptAlgorithm());
         if (protocol == IpsecProtocol.IPCOMP) enc = algorithm(AlgorithmKind.COMPRESSION, sa.encryptAlgorithm());
         Algorithm auth = protocol != IpsecProtocol.IPCOMP && sa.authAlgorithm() != 0
-                ? algorithm(AlgorithmKind.AUTHENTICATION, sa.authAlgorithm()) : null;
+                ? algorithm(AlgorithmKind.AUTHENTICATION, sa.authAlgorithm())
+                : null;
         NatTraversal natT = null;
         if (sa.natTType() != 0 && protocol == IpsecProtocol.ESP) {
-            natT = new NatTraversal(sa.natTType(), port(sa.natTSourcePort()), port(sa.natTDestinationPort()),
+            natT = new NatTraversal(
+                    sa.natTType(),
+                    port(sa.natTSourcePort()),
+                    port(sa.natTDestinationPort()),
                     sa.natTOriginalInitiator().map(Endpoint::address).orElse(null),
                     sa.natTOriginalResponder().map(Endpoint::address).orElse(null));
         }
@@ -45,12 +50,23 @@ public final class SaAdapter {
         byte[] authKey = sa.authKey().orElse(new byte[0]);
         try {
             // RFC 4303 §3.4.3 / sadb_sa_replay: the PF_KEY field is the bitmap size in bytes (x 8 = packets)
-            return new SaParameters(Integer.toUnsignedLong(sa.spi()), protocol, mode,
-                    new Endpoint(sa.source().address()), new Endpoint(sa.destination().address()),
-                    enc, encKey, auth, authKey, sa.flags() & SaFlags.MAX, Math.min(65536, sa.replayWindowBytes() * 8),
-                    false, natT, 0);
+            return new SaParameters(
+                    Integer.toUnsignedLong(sa.spi()),
+                    protocol,
+                    mode,
+                    new Endpoint(sa.source().address()),
+                    new Endpoint(sa.destination().address()),
+                    enc,
+                    encKey,
+                    auth,
+                    authKey,
+                    sa.flags() & SaFlags.MAX,
+                    Math.min(65536, sa.replayWindowBytes() * 8),
+                    false,
+                    natT,
+                    0);
         } finally {
-            Arrays.fill(encKey, (byte) 0);   // SaParameters keeps its own copies
+            Arrays.fill(encKey, (byte) 0); // SaParameters keeps its own copies
             Arrays.fill(authKey, (byte) 0);
         }
     }

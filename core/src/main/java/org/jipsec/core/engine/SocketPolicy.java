@@ -19,8 +19,10 @@ public record SocketPolicy(XPolicy inbound, XPolicy outbound, boolean privileged
 
     /** A new socket's policy: ENTRUST both ways. */
     public static SocketPolicy entrust(boolean privileged) {
-        return new SocketPolicy(SocketPolicyResolver.entrust(PolicyDirection.INBOUND),
-                SocketPolicyResolver.entrust(PolicyDirection.OUTBOUND), privileged);
+        return new SocketPolicy(
+                SocketPolicyResolver.entrust(PolicyDirection.INBOUND),
+                SocketPolicyResolver.entrust(PolicyDirection.OUTBOUND),
+                privileged);
     }
 
     public XPolicy policy(PolicyDirection direction) {
@@ -28,7 +30,8 @@ public record SocketPolicy(XPolicy inbound, XPolicy outbound, boolean privileged
     }
 
     public SocketPolicy with(XPolicy p) {
-        return p.direction() == PolicyDirection.INBOUND ? new SocketPolicy(p, outbound, privileged)
+        return p.direction() == PolicyDirection.INBOUND
+                ? new SocketPolicy(p, outbound, privileged)
                 : new SocketPolicy(inbound, p, privileged);
     }
 }

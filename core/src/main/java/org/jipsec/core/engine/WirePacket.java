@@ -36,8 +36,12 @@ public record WirePacket(byte[] packet, Encapsulation encapsulation) {
     }
 
     @Override
-    public int hashCode() { return Arrays.hashCode(packet) * 31 + encapsulation.hashCode(); }
+    public int hashCode() {
+        return Arrays.hashCode(packet) * 31 + encapsulation.hashCode();
+    }
 
     @Override
-    public String toString() { return "WirePacket[" + packet.length + " bytes, " + encapsulation + "]"; }
+    public String toString() {
+        return "WirePacket[" + packet.length + " bytes, " + encapsulation + "]";
+    }
 }

@@ -32,8 +32,13 @@ import org.jipsec.core.spd.SystemDefaults;
  * {@code net.inet[6].ipsec[6].*_deflev} exactly as for tunnelled packets. ENTRUST cannot be stored in the SPD; it is
  * treated as a drop like NetBSD's {@code ipsec_checkpolicy} default branch.
  */
-public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardRule> outbound,
-                            boolean discardIpv4ByDefault, boolean discardIpv6ByDefault, List<BypassFlow> bypass) {
+public record GuardSnapshot(
+        int generation,
+        List<GuardRule> inbound,
+        List<GuardRule> outbound,
+        boolean discardIpv4ByDefault,
+        boolean discardIpv6ByDefault,
+        List<BypassFlow> bypass) {
 
     public GuardSnapshot {
         inbound = List.copyOf(inbound);
@@ -42,8 +47,12 @@ public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardR
     }
 
     /** A snapshot without registered bypass sockets. */
-    public GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardRule> outbound,
-                         boolean discardIpv4ByDefault, boolean discardIpv6ByDefault) {
+    public GuardSnapshot(
+            int generation,
+            List<GuardRule> inbound,
+            List<GuardRule> outbound,
+            boolean discardIpv4ByDefault,
+            boolean discardIpv6ByDefault) {
         this(generation, inbound, outbound, discardIpv4ByDefault, discardIpv6ByDefault, List.of());
     }
 
@@ -74,7 +83,10 @@ public record GuardSnapshot(int generation, List<GuardRule> inbound, List<GuardR
             };
             (d == PolicyDirection.INBOUND ? in : out).add(new GuardRule(sp.id(), d, sp.selector(), drop));
         }
-        return new GuardSnapshot(generation, in, out,
+        return new GuardSnapshot(
+                generation,
+                in,
+                out,
                 defaults.defaultPolicyType(false) == PolicyType.DISCARD,
                 defaults.defaultPolicyType(true) == PolicyType.DISCARD);
     }

@@ -65,8 +65,7 @@ public final class NftRuleset {
         }
     }
 
-    private NftRuleset() {
-    }
+    private NftRuleset() {}
 
     /** The table's family and name as nft commands take them: {@code inet jipsec_<tun>}. */
     public static String table(Config c) {
@@ -109,8 +108,11 @@ public final class NftRuleset {
     public static String generate(Config c, GuardSnapshot s) {
         StringBuilder b = new StringBuilder();
         b.append("table ").append(table(c)).append(" {\n");
-        b.append("\tcomment \"jipsec policy guard for ").append(c.tun()).append(", SPD generation ")
-                .append(Integer.toUnsignedString(s.generation())).append("\"\n");
+        b.append("\tcomment \"jipsec policy guard for ")
+                .append(c.tun())
+                .append(", SPD generation ")
+                .append(Integer.toUnsignedString(s.generation()))
+                .append("\"\n");
         b.append("\tcounter in_polvio {\n\t}\n");
         b.append("\tcounter out_polvio {\n\t}\n");
         chain(b, c, "inbound", "prerouting", "iifname", "in_polvio", s.inbound(), s);
@@ -119,8 +121,15 @@ public final class NftRuleset {
         return b.toString();
     }
 
-    private static void chain(StringBuilder b, Config c, String name, String hook, String ifKey, String counter,
-                              List<GuardRule> rules, GuardSnapshot s) {
+    private static void chain(
+            StringBuilder b,
+            Config c,
+            String name,
+            String hook,
+            String ifKey,
+            String counter,
+            List<GuardRule> rules,
+            GuardSnapshot s) {
         b.append("\tchain ").append(name).append(" {\n");
         b.append("\t\ttype filter hook ").append(hook).append(" priority 0; policy accept;\n");
         b.append("\t\t").append(ifKey).append(" { \"").append(c.tun()).append("\", \"lo\" } accept\n");
@@ -128,27 +137,44 @@ public final class NftRuleset {
         String ports = c.natTPort() == 0 || c.natTPort() == 500 ? "500" : "{ 500, " + c.natTPort() + " }";
         // inbound: to our IKE / NAT-T ports; outbound: from them (a cleartext datagram merely *from* port 500 to
         // some other port of ours is not key management and stays subject to the SPD)
-        b.append("\t\tudp ").append(ifKey.equals("iifname") ? "dport " : "sport ").append(ports).append(" accept\n");
+        b.append("\t\tudp ")
+                .append(ifKey.equals("iifname") ? "dport " : "sport ")
+                .append(ports)
+                .append(" accept\n");
         b.append("\t\ticmpv6 type ").append(ND_TYPES).append(" accept\n");
         boolean inbound = ifKey.equals("iifname");
         for (BypassFlow f : s.bypass()) {
-            if (inbound ? f.inbound() : f.outbound()) b.append("\t\t").append(bypass(f, inbound)).append('\n');
+            if (inbound ? f.inbound() : f.outbound())
+                b.append("\t\t").append(bypass(f, inbound)).append('\n');
         }
         for (GuardRule r : rules) {
             String verdict = r.drop() ? "counter name \"" + counter + "\" drop" : "accept";
             String comment = " comment \"sp " + Integer.toUnsignedString(r.policyId()) + "\"";
             List<String> matches = matches(r.selector());
             if (matches.isEmpty()) {
-                b.append("\t\t# sp ").append(Integer.toUnsignedString(r.policyId())).append(": ports on protocol ")
-                        .append(r.selector().upperProtocol()).append(" never match a packet selector\n");
+                b.append("\t\t# sp ")
+                        .append(Integer.toUnsignedString(r.policyId()))
+                        .append(": ports on protocol ")
+                        .append(r.selector().upperProtocol())
+                        .append(" never match a packet selector\n");
             }
-            for (String m : matches) b.append("\t\t").append(m).append(' ').append(verdict).append(comment).append('\n');
+            for (String m : matches)
+                b.append("\t\t")
+                        .append(m)
+                        .append(' ')
+                        .append(verdict)
+                        .append(comment)
+                        .append('\n');
         }
         if (s.discardIpv4ByDefault()) {
-            b.append("\t\tmeta nfproto ipv4 counter name \"").append(counter).append("\" drop comment \"def_policy discard\"\n");
+            b.append("\t\tmeta nfproto ipv4 counter name \"")
+                    .append(counter)
+                    .append("\" drop comment \"def_policy discard\"\n");
         }
         if (s.discardIpv6ByDefault()) {
-            b.append("\t\tmeta nfproto ipv6 counter name \"").append(counter).append("\" drop comment \"def_policy discard\"\n");
+            b.append("\t\tmeta nfproto ipv6 counter name \"")
+                    .append(counter)
+                    .append("\" drop comment \"def_policy discard\"\n");
         }
         b.append("\t}\n");
     }
@@ -193,10 +219,12 @@ public final class NftRuleset {
             String l4 = proto == 6 ? "tcp" : "udp";
             out.add(addr + ports(" " + l4 + " sport ", sport, " " + l4 + " dport ", dport));
         } else if (proto == icmp) {
-            if (sport <= 0xff && dport <= 0xff) out.add(addr + ports(" " + icmpName + " type ", sport, " " + icmpName + " code ", dport));
+            if (sport <= 0xff && dport <= 0xff)
+                out.add(addr + ports(" " + icmpName + " type ", sport, " " + icmpName + " code ", dport));
         } else if (proto == SelectorSet.ANY_PROTOCOL) {
             out.add(addr + " meta l4proto { 6, 17 }" + ports(" th sport ", sport, " th dport ", dport));
-            if (sport <= 0xff && dport <= 0xff) out.add(addr + ports(" " + icmpName + " type ", sport, " " + icmpName + " code ", dport));
+            if (sport <= 0xff && dport <= 0xff)
+                out.add(addr + ports(" " + icmpName + " type ", sport, " " + icmpName + " code ", dport));
         }
         return out;
     }
@@ -217,7 +245,7 @@ public final class NftRuleset {
             String text = AddressText.format(InetAddress.getByAddress(b), 0);
             return len == bits ? text : text + "/" + len;
         } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);                 // 4 or 16 bytes: cannot happen
+            throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
         }
     }
 }

@@ -41,9 +41,17 @@ public final class ChildSaInstall {
     private final Lifetimes lifetimes;
     private final Optional<NatT> natT;
 
-    private ChildSaInstall(SaId sa, IpsecMode mode, int reqid, Optional<Algorithm> encryption, byte[] encryptionKey,
-                           Optional<Algorithm> integrity, byte[] integrityKey, int replayWindowPackets,
-                           Lifetimes lifetimes, Optional<NatT> natT) {
+    private ChildSaInstall(
+            SaId sa,
+            IpsecMode mode,
+            int reqid,
+            Optional<Algorithm> encryption,
+            byte[] encryptionKey,
+            Optional<Algorithm> integrity,
+            byte[] integrityKey,
+            int replayWindowPackets,
+            Lifetimes lifetimes,
+            Optional<NatT> natT) {
         this.sa = Objects.requireNonNull(sa);
         this.mode = Objects.requireNonNull(mode);
         this.reqid = reqid;
@@ -66,20 +74,51 @@ public final class ChildSaInstall {
      * @throws IllegalArgumentException for ESN (PF_KEY v2 has no ESN flag jipsecd reads), a key length the
      *                                  algorithm does not take (the text never contains the key), a bad SPI
      */
-    public static ChildSaInstall esp(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
-                                     Negotiated esp, byte[] encryptionKey, byte[] integrityKey,
-                                     int replayWindowPackets, Lifetimes lifetimes, Optional<NatT> natT) {
-        if (esp.protocol() != SaProtocol.ESP) throw new IllegalArgumentException("not an ESP proposal: " + esp.protocol());
-        if (esp.esn()) throw new IllegalArgumentException("extended sequence numbers cannot be installed over PF_KEY v2");
-        return esp(source, destination, spi, mode, reqid, esp.encryption(), encryptionKey, esp.integrity(), integrityKey,
-                replayWindowPackets, lifetimes, natT);
+    public static ChildSaInstall esp(
+            Endpoint source,
+            Endpoint destination,
+            int spi,
+            IpsecMode mode,
+            int reqid,
+            Negotiated esp,
+            byte[] encryptionKey,
+            byte[] integrityKey,
+            int replayWindowPackets,
+            Lifetimes lifetimes,
+            Optional<NatT> natT) {
+        if (esp.protocol() != SaProtocol.ESP)
+            throw new IllegalArgumentException("not an ESP proposal: " + esp.protocol());
+        if (esp.esn())
+            throw new IllegalArgumentException("extended sequence numbers cannot be installed over PF_KEY v2");
+        return esp(
+                source,
+                destination,
+                spi,
+                mode,
+                reqid,
+                esp.encryption(),
+                encryptionKey,
+                esp.integrity(),
+                integrityKey,
+                replayWindowPackets,
+                lifetimes,
+                natT);
     }
 
     /** The same from single transforms; {@code integrity} null for an AEAD (RFC 5282 §8). */
-    public static ChildSaInstall esp(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
-                                     IkeTransforms.Encryption encryption, byte[] encryptionKey,
-                                     IkeTransforms.Integrity integrity, byte[] integrityKey,
-                                     int replayWindowPackets, Lifetimes lifetimes, Optional<NatT> natT) {
+    public static ChildSaInstall esp(
+            Endpoint source,
+            Endpoint destination,
+            int spi,
+            IpsecMode mode,
+            int reqid,
+            IkeTransforms.Encryption encryption,
+            byte[] encryptionKey,
+            IkeTransforms.Integrity integrity,
+            byte[] integrityKey,
+            int replayWindowPackets,
+            Lifetimes lifetimes,
+            Optional<NatT> natT) {
         Algorithm enc = encryption.row();
         checkKey(enc, encryptionKey);
         Optional<Algorithm> integ = Optional.empty();
@@ -94,19 +133,44 @@ public final class ChildSaInstall {
             throw new IllegalArgumentException(enc.name() + " needs an integrity transform (RFC 7296 §3.3.3)");
         }
         checkCommon(spi, reqid, replayWindowPackets);
-        return new ChildSaInstall(new SaId(SaType.ESP, spi, source, destination), mode, reqid, Optional.of(enc),
-                encryptionKey.clone(), integ, ikey, replayWindowPackets, lifetimes, natT);
+        return new ChildSaInstall(
+                new SaId(SaType.ESP, spi, source, destination),
+                mode,
+                reqid,
+                Optional.of(enc),
+                encryptionKey.clone(),
+                integ,
+                ikey,
+                replayWindowPackets,
+                lifetimes,
+                natT);
     }
 
     /** An AH SA (RFC 4302) with integrity transform {@code integrity}. */
-    public static ChildSaInstall ah(Endpoint source, Endpoint destination, int spi, IpsecMode mode, int reqid,
-                                    IkeTransforms.Integrity integrity, byte[] integrityKey, int replayWindowPackets,
-                                    Lifetimes lifetimes) {
+    public static ChildSaInstall ah(
+            Endpoint source,
+            Endpoint destination,
+            int spi,
+            IpsecMode mode,
+            int reqid,
+            IkeTransforms.Integrity integrity,
+            byte[] integrityKey,
+            int replayWindowPackets,
+            Lifetimes lifetimes) {
         Algorithm a = integrity.row();
         checkKey(a, integrityKey);
         checkCommon(spi, reqid, replayWindowPackets);
-        return new ChildSaInstall(new SaId(SaType.AH, spi, source, destination), mode, reqid, Optional.empty(),
-                new byte[0], Optional.of(a), integrityKey.clone(), replayWindowPackets, lifetimes, Optional.empty());
+        return new ChildSaInstall(
+                new SaId(SaType.AH, spi, source, destination),
+                mode,
+                reqid,
+                Optional.empty(),
+                new byte[0],
+                Optional.of(a),
+                integrityKey.clone(),
+                replayWindowPackets,
+                lifetimes,
+                Optional.empty());
     }
 
     private static void checkKey(Algorithm a, byte[] key) {
@@ -118,18 +182,39 @@ public final class ChildSaInstall {
     }
 
     private static void checkCommon(int spi, int reqid, int replay) {
-        if (Integer.compareUnsigned(spi, 256) < 0) throw new IllegalArgumentException("SPI 0..255 is reserved (RFC 4303 §2.1)");
+        if (Integer.compareUnsigned(spi, 256) < 0)
+            throw new IllegalArgumentException("SPI 0..255 is reserved (RFC 4303 §2.1)");
         if (reqid < 0) throw new IllegalArgumentException("reqid must not be negative");
         if (replay < 0 || replay > 255 * 8) throw new IllegalArgumentException("replay window 0..2040 packets");
     }
 
-    public SaId sa() { return sa; }
-    public IpsecMode mode() { return mode; }
-    public int reqid() { return reqid; }
-    public Optional<Algorithm> encryption() { return encryption; }
-    public Optional<Algorithm> integrity() { return integrity; }
-    public Lifetimes lifetimes() { return lifetimes; }
-    public Optional<NatT> natT() { return natT; }
+    public SaId sa() {
+        return sa;
+    }
+
+    public IpsecMode mode() {
+        return mode;
+    }
+
+    public int reqid() {
+        return reqid;
+    }
+
+    public Optional<Algorithm> encryption() {
+        return encryption;
+    }
+
+    public Optional<Algorithm> integrity() {
+        return integrity;
+    }
+
+    public Lifetimes lifetimes() {
+        return lifetimes;
+    }
+
+    public Optional<NatT> natT() {
+        return natT;
+    }
 
     /** SADB_UPDATE of the larval SA; {@code seq} and {@code pid} as in its GETSPI (NetBSD key_update: same pid). */
     public PfkeyMessage toUpdate(int seq, int pid) {
@@ -143,14 +228,20 @@ public final class ChildSaInstall {
 
     private PfkeyMessage message(int type, int seq, int pid) {
         List<Extension> x = new ArrayList<>();
-        x.add(new Extension.Sa(sa.spi(), (replayWindowPackets + 7) / 8, Sadb.SADB_SASTATE_LARVAL,
+        x.add(new Extension.Sa(
+                sa.spi(),
+                (replayWindowPackets + 7) / 8,
+                Sadb.SADB_SASTATE_LARVAL,
                 integrity.map(Algorithm::number).orElse(Sadb.SADB_AALG_NONE),
-                encryption.map(Algorithm::number).orElse(Sadb.SADB_EALG_NONE), 0));
+                encryption.map(Algorithm::number).orElse(Sadb.SADB_EALG_NONE),
+                0));
         x.add(new Extension.Sa2(mode.number(), 0, reqid));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source().withPort(0)));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination().withPort(0)));
-        if (encryptionKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, encryptionKey.length * 8, encryptionKey));
-        if (integrityKey.length > 0) x.add(new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, integrityKey.length * 8, integrityKey));
+        if (encryptionKey.length > 0)
+            x.add(new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, encryptionKey.length * 8, encryptionKey));
+        if (integrityKey.length > 0)
+            x.add(new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, integrityKey.length * 8, integrityKey));
         // libipsec writes both lifetimes always (0 = unlimited), the soft one after the hard one
         x.add(lifetimes.hard());
         x.add(lifetimes.soft());
@@ -158,8 +249,10 @@ public final class ChildSaInstall {
             x.add(new Extension.NatTType(n.type()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, n.sourcePort()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, n.destinationPort()));
-            n.originalInitiator().ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAI, new Endpoint(a))));
-            n.originalResponder().ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAR, new Endpoint(a))));
+            n.originalInitiator()
+                    .ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAI, new Endpoint(a))));
+            n.originalResponder()
+                    .ifPresent(a -> x.add(Extension.Address.of(Sadb.SADB_X_EXT_NAT_T_OAR, new Endpoint(a))));
         });
         return PfkeyMessage.of(type, sa.saType().number(), seq, pid, x);
     }
@@ -173,9 +266,12 @@ public final class ChildSaInstall {
     @Override
     public String toString() {
         return "ChildSaInstall[" + sa + ", " + mode.keyword() + ", reqid " + reqid
-                + encryption.map(a -> ", " + a.name() + " " + encryptionKey.length * 8 + " bits").orElse("")
+                + encryption
+                        .map(a -> ", " + a.name() + " " + encryptionKey.length * 8 + " bits")
+                        .orElse("")
                 + integrity.map(a -> ", " + a.name()).orElse("") + ", replay " + replayWindowPackets
                 + (lifetimes.any() ? ", " + lifetimes : "")
-                + natT.map(n -> ", udp-encap " + n.sourcePort() + "->" + n.destinationPort()).orElse("") + "]";
+                + natT.map(n -> ", udp-encap " + n.sourcePort() + "->" + n.destinationPort())
+                        .orElse("") + "]";
     }
 }

@@ -23,10 +23,17 @@ public record GetSa(SaId sa) {
     }
 
     public PfkeyMessage toMessage(int seq, int pid) {
-        return PfkeyMessage.of(Sadb.SADB_GET, sa.saType().number(), seq, pid, List.of(
-                new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source().withPort(0)),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination().withPort(0))));
+        return PfkeyMessage.of(
+                Sadb.SADB_GET,
+                sa.saType().number(),
+                seq,
+                pid,
+                List.of(
+                        new Extension.Sa(sa.spi(), 0, 0, 0, 0, 0),
+                        Extension.Address.of(
+                                Sadb.SADB_EXT_ADDRESS_SRC, sa.source().withPort(0)),
+                        Extension.Address.of(
+                                Sadb.SADB_EXT_ADDRESS_DST, sa.destination().withPort(0))));
     }
 
     /** The usage in a SADB_GET reply; empty without a current lifetime. */

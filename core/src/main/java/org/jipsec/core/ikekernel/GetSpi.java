@@ -19,8 +19,15 @@ import org.jipsec.core.pfkey.Sadb;
  *
  * @param spiMin lowest SPI (≥ 256, RFC 4303 §2.1); {@code spiMax} highest, unsigned
  */
-public record GetSpi(SaType saType, Endpoint source, Endpoint destination, IpsecMode mode, int reqid, int spiMin,
-                     int spiMax, Optional<NatT> natT) {
+public record GetSpi(
+        SaType saType,
+        Endpoint source,
+        Endpoint destination,
+        IpsecMode mode,
+        int reqid,
+        int spiMin,
+        int spiMax,
+        Optional<NatT> natT) {
     public GetSpi {
         Objects.requireNonNull(saType);
         Objects.requireNonNull(source);
@@ -33,8 +40,8 @@ public record GetSpi(SaType saType, Endpoint source, Endpoint destination, Ipsec
     }
 
     /** Any SPI from 256 up. */
-    public static GetSpi of(SaType saType, Endpoint source, Endpoint destination, IpsecMode mode, int reqid,
-                            Optional<NatT> natT) {
+    public static GetSpi of(
+            SaType saType, Endpoint source, Endpoint destination, IpsecMode mode, int reqid, Optional<NatT> natT) {
         return new GetSpi(saType, source, destination, mode, reqid, 256, -1, natT);
     }
 

@@ -22,8 +22,8 @@ import java.util.Objects;
  * to be sent from), "remote" the peer. Pure; the decoder never reads outside its input and throws only
  * {@link FrameException}.
  */
-public record HandoffFrame(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
-                           byte[] payload) {
+public record HandoffFrame(
+        InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort, byte[] payload) {
 
     public static final int VERSION = 1;
     public static final int KIND_DATAGRAM = 1;
@@ -36,24 +36,33 @@ public record HandoffFrame(InetAddress localAddress, int localPort, InetAddress 
 
     /** A frame that breaks the format; the message says which rule. */
     public static final class FrameException extends Exception {
-        public FrameException(String message) { super(message); }
+        public FrameException(String message) {
+            super(message);
+        }
     }
 
     public HandoffFrame {
         Objects.requireNonNull(localAddress);
         Objects.requireNonNull(remoteAddress);
         Objects.requireNonNull(payload);
-        if (localAddress.getClass() != remoteAddress.getClass()) throw new IllegalArgumentException("address families differ");
+        if (localAddress.getClass() != remoteAddress.getClass())
+            throw new IllegalArgumentException("address families differ");
         if (localPort < 1 || localPort > 0xffff || remotePort < 1 || remotePort > 0xffff) {
             throw new IllegalArgumentException("ports must be 1..65535");
         }
-        if (payload.length == 0 || payload.length > MAX_PAYLOAD) throw new IllegalArgumentException("payload 1..65507 bytes");
+        if (payload.length == 0 || payload.length > MAX_PAYLOAD)
+            throw new IllegalArgumentException("payload 1..65507 bytes");
         payload = payload.clone();
     }
 
-    @Override public byte[] payload() { return payload.clone(); }
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
 
-    public int payloadLength() { return payload.length; }
+    public int payloadLength() {
+        return payload.length;
+    }
 
     /** True for what iked may have jipsecd send: a non-ESP-marker datagram (RFC 3948 §2.2) or a NAT keepalive (§2.3). */
     public boolean isIkeOrKeepalive() {
@@ -89,7 +98,8 @@ public record HandoffFrame(InetAddress localAddress, int localPort, InetAddress 
         if (fam != 4 && fam != 6) throw new FrameException("unknown address family " + (fam & 0xff));
         if (b[off + 3] != 0 || get16(b, off + 10) != 0) throw new FrameException("reserved bytes not zero");
         int len = get16(b, off + 4);
-        if (len == 0 || len > MAX_PAYLOAD) throw new FrameException("payload length " + len + " outside 1.." + MAX_PAYLOAD);
+        if (len == 0 || len > MAX_PAYLOAD)
+            throw new FrameException("payload length " + len + " outside 1.." + MAX_PAYLOAD);
         if (get16(b, off + 6) == 0 || get16(b, off + 8) == 0) throw new FrameException("port 0");
         return PREFIX_BYTES + 2 * (fam == 4 ? 4 : 16) + len;
     }
@@ -102,16 +112,21 @@ public record HandoffFrame(InetAddress localAddress, int localPort, InetAddress 
         if (total != len) throw new FrameException("frame is " + len + " bytes, its header says " + total);
         int alen = b[off + 2] == 4 ? 4 : 16;
         try {
-            InetAddress l = InetAddress.getByAddress(Arrays.copyOfRange(b, off + PREFIX_BYTES, off + PREFIX_BYTES + alen));
-            InetAddress r = InetAddress.getByAddress(Arrays.copyOfRange(b, off + PREFIX_BYTES + alen,
-                    off + PREFIX_BYTES + 2 * alen));
+            InetAddress l =
+                    InetAddress.getByAddress(Arrays.copyOfRange(b, off + PREFIX_BYTES, off + PREFIX_BYTES + alen));
+            InetAddress r = InetAddress.getByAddress(
+                    Arrays.copyOfRange(b, off + PREFIX_BYTES + alen, off + PREFIX_BYTES + 2 * alen));
             if (alen == 16 && (!(l instanceof Inet6Address) || !(r instanceof Inet6Address))) {
                 throw new FrameException("IPv4-mapped address in an IPv6 frame");
             }
             if (alen == 4 && (!(l instanceof Inet4Address) || !(r instanceof Inet4Address))) {
                 throw new FrameException("bad IPv4 address");
             }
-            return new HandoffFrame(l, get16(b, off + 6), r, get16(b, off + 8),
+            return new HandoffFrame(
+                    l,
+                    get16(b, off + 6),
+                    r,
+                    get16(b, off + 8),
                     Arrays.copyOfRange(b, off + PREFIX_BYTES + 2 * alen, off + len));
         } catch (UnknownHostException e) {
             throw new FrameException("bad address");
@@ -127,15 +142,24 @@ public record HandoffFrame(InetAddress localAddress, int localPort, InetAddress 
         return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
     }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof HandoffFrame f && f.localAddress.equals(localAddress) && f.localPort == localPort
-                && f.remoteAddress.equals(remoteAddress) && f.remotePort == remotePort && Arrays.equals(f.payload, payload);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HandoffFrame f
+                && f.localAddress.equals(localAddress)
+                && f.localPort == localPort
+                && f.remoteAddress.equals(remoteAddress)
+                && f.remotePort == remotePort
+                && Arrays.equals(f.payload, payload);
     }
 
-    @Override public int hashCode() { return Objects.hash(localAddress, localPort, remoteAddress, remotePort); }
+    @Override
+    public int hashCode() {
+        return Objects.hash(localAddress, localPort, remoteAddress, remotePort);
+    }
 
-    @Override public String toString() {
-        return "HandoffFrame[" + localAddress.getHostAddress() + "[" + localPort + "] <-> " + remoteAddress.getHostAddress()
-                + "[" + remotePort + "], " + payload.length + " bytes]";
+    @Override
+    public String toString() {
+        return "HandoffFrame[" + localAddress.getHostAddress() + "[" + localPort + "] <-> "
+                + remoteAddress.getHostAddress() + "[" + remotePort + "], " + payload.length + " bytes]";
     }
 }

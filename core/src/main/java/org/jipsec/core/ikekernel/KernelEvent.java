@@ -16,8 +16,16 @@ public sealed interface KernelEvent {
      * kernel names by id and an IKE daemon reads with X_SPDGET ({@code selector}, {@code reqid} filled then, as iked).
      * {@code seq} goes into the GETSPI so the kernel ties the two together.
      */
-    record Acquire(int seq, SaType saType, Endpoint source, Endpoint destination, Optional<Integer> policyId,
-                   Optional<PolicySelector> selector, Optional<IpsecMode> mode, int reqid) implements KernelEvent {
+    record Acquire(
+            int seq,
+            SaType saType,
+            Endpoint source,
+            Endpoint destination,
+            Optional<Integer> policyId,
+            Optional<PolicySelector> selector,
+            Optional<IpsecMode> mode,
+            int reqid)
+            implements KernelEvent {
         public Acquire {
             Objects.requireNonNull(saType);
             Objects.requireNonNull(source);
@@ -36,15 +44,21 @@ public sealed interface KernelEvent {
      * SADB_EXPIRE (RFC 2367 §3.1.8): a soft limit (rekey, RFC 7296 §2.8) or — jipsecd with
      * {@code net.key.send_hard_expire}, NetBSD sends none — a hard one (the SA is gone).
      */
-    record Expire(boolean hard, SaId sa, IpsecMode mode, int reqid, long bytes, long addedSeconds) implements KernelEvent {
-        public Expire { Objects.requireNonNull(sa); Objects.requireNonNull(mode); }
+    record Expire(boolean hard, SaId sa, IpsecMode mode, int reqid, long bytes, long addedSeconds)
+            implements KernelEvent {
+        public Expire {
+            Objects.requireNonNull(sa);
+            Objects.requireNonNull(mode);
+        }
     }
 
     /** SADB_DELETE by someone else (setkey, another daemon, the kernel): the SA no longer exists. */
     record SaDeleted(SaId sa) implements KernelEvent {
-        public SaDeleted { Objects.requireNonNull(sa); }
+        public SaDeleted {
+            Objects.requireNonNull(sa);
+        }
     }
 
     /** SADB_FLUSH by someone else: every SA of {@code saType} (0 = all) is gone. */
-    record Flushed(int saType) implements KernelEvent { }
+    record Flushed(int saType) implements KernelEvent {}
 }

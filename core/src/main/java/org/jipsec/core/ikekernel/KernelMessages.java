@@ -29,8 +29,15 @@ public final class KernelMessages {
                 if (m.pid() != 0 || st.isEmpty() || src.isEmpty() || dst.isEmpty()) return Optional.empty();
                 Optional<Integer> id = m.policy().map(p -> p.policy().id());
                 Optional<Extension.Sa2> sa2 = m.sa2();
-                return Optional.of(new KernelEvent.Acquire(m.seq(), st.get(), src.get(), dst.get(), id, Optional.empty(),
-                        sa2.flatMap(s -> IpsecMode.of(s.mode())), sa2.map(Extension.Sa2::reqid).orElse(0)));
+                return Optional.of(new KernelEvent.Acquire(
+                        m.seq(),
+                        st.get(),
+                        src.get(),
+                        dst.get(),
+                        id,
+                        Optional.empty(),
+                        sa2.flatMap(s -> IpsecMode.of(s.mode())),
+                        sa2.map(Extension.Sa2::reqid).orElse(0)));
             }
             case Sadb.SADB_EXPIRE -> {
                 Optional<Extension.Sa> sa = m.sa();
@@ -38,9 +45,12 @@ public final class KernelMessages {
                 boolean hard = m.has(Sadb.SADB_EXT_LIFETIME_HARD) && !m.has(Sadb.SADB_EXT_LIFETIME_SOFT);
                 Optional<Extension.Lifetime> cur = m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT);
                 Optional<Extension.Sa2> sa2 = m.sa2();
-                return Optional.of(new KernelEvent.Expire(hard, new SaId(st.get(), sa.get().spi(), src.get(), dst.get()),
+                return Optional.of(new KernelEvent.Expire(
+                        hard,
+                        new SaId(st.get(), sa.get().spi(), src.get(), dst.get()),
                         sa2.flatMap(s -> IpsecMode.of(s.mode())).orElse(IpsecMode.ANY),
-                        sa2.map(Extension.Sa2::reqid).orElse(0), cur.map(Extension.Lifetime::bytes).orElse(0L),
+                        sa2.map(Extension.Sa2::reqid).orElse(0),
+                        cur.map(Extension.Lifetime::bytes).orElse(0L),
                         cur.map(Extension.Lifetime::addtime).orElse(0L)));
             }
             case Sadb.SADB_DELETE -> {
@@ -48,7 +58,8 @@ public final class KernelMessages {
                 if (m.pid() == ownPid || st.isEmpty() || sa.isEmpty() || src.isEmpty() || dst.isEmpty()) {
                     return Optional.empty();
                 }
-                return Optional.of(new KernelEvent.SaDeleted(new SaId(st.get(), sa.get().spi(), src.get(), dst.get())));
+                return Optional.of(
+                        new KernelEvent.SaDeleted(new SaId(st.get(), sa.get().spi(), src.get(), dst.get())));
             }
             case Sadb.SADB_FLUSH -> {
                 return m.pid() == ownPid ? Optional.empty() : Optional.of(new KernelEvent.Flushed(m.satype()));
@@ -67,15 +78,23 @@ public final class KernelMessages {
         Optional<Extension.Address> src = spd.address(Sadb.SADB_EXT_ADDRESS_SRC);
         Optional<Extension.Address> dst = spd.address(Sadb.SADB_EXT_ADDRESS_DST);
         Optional<Extension.Policy> pol = spd.policy();
-        if (src.isEmpty() || dst.isEmpty() || pol.isEmpty() || pol.get().policy().requests().isEmpty()) {
+        if (src.isEmpty()
+                || dst.isEmpty()
+                || pol.isEmpty()
+                || pol.get().policy().requests().isEmpty()) {
             return Optional.empty();
         }
         if (src.get().proto() != dst.get().proto()) return Optional.empty();
         IpsecRequest r = pol.get().policy().requests().getFirst();
         PolicySelector s;
         try {
-            s = new PolicySelector(pol.get().policy().direction(), src.get().endpoint(), src.get().prefixLen(),
-                    dst.get().endpoint(), dst.get().prefixLen(), src.get().proto());
+            s = new PolicySelector(
+                    pol.get().policy().direction(),
+                    src.get().endpoint(),
+                    src.get().prefixLen(),
+                    dst.get().endpoint(),
+                    dst.get().prefixLen(),
+                    src.get().proto());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

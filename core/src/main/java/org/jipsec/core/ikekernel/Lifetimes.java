@@ -15,7 +15,8 @@ public record Lifetimes(long softBytes, long hardBytes, long softSeconds, long h
         if (softBytes < 0 || hardBytes < 0 || softSeconds < 0 || hardSeconds < 0) {
             throw new IllegalArgumentException("lifetimes must not be negative");
         }
-        if (hardSeconds != 0 && softSeconds > hardSeconds) throw new IllegalArgumentException("soft time after hard time");
+        if (hardSeconds != 0 && softSeconds > hardSeconds)
+            throw new IllegalArgumentException("soft time after hard time");
         if (hardBytes != 0 && softBytes > hardBytes) throw new IllegalArgumentException("soft bytes above hard bytes");
     }
 

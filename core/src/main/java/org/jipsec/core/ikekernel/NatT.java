@@ -15,8 +15,12 @@ import org.jipsec.core.pfkey.Sadb;
  * @param originalInitiator NAT-OAi, if known
  * @param originalResponder NAT-OAr, if known
  */
-public record NatT(int type, int sourcePort, int destinationPort, Optional<InetAddress> originalInitiator,
-                   Optional<InetAddress> originalResponder) {
+public record NatT(
+        int type,
+        int sourcePort,
+        int destinationPort,
+        Optional<InetAddress> originalInitiator,
+        Optional<InetAddress> originalResponder) {
     public NatT {
         if (type != Sadb.UDP_ENCAP_ESPINUDP && type != Sadb.UDP_ENCAP_ESPINUDP_NON_IKE) {
             throw new IllegalArgumentException("unknown NAT-T encapsulation type " + type);

@@ -22,8 +22,15 @@ import org.jipsec.core.pfkey.Sadb;
  * {@code reqid} ties the policy to the SAs the IKE daemon installs (NetBSD: {@code unique:N}, 1..16383 for manual
  * use, spec §1.12).
  */
-public record SpdAdd(PolicySelector selector, IpsecProtocol protocol, IpsecMode mode, IpsecLevel level, int reqid,
-                     Optional<Endpoint> tunnelSource, Optional<Endpoint> tunnelDestination, boolean update) {
+public record SpdAdd(
+        PolicySelector selector,
+        IpsecProtocol protocol,
+        IpsecMode mode,
+        IpsecLevel level,
+        int reqid,
+        Optional<Endpoint> tunnelSource,
+        Optional<Endpoint> tunnelDestination,
+        boolean update) {
     public SpdAdd {
         Objects.requireNonNull(selector);
         Objects.requireNonNull(protocol);
@@ -35,23 +42,48 @@ public record SpdAdd(PolicySelector selector, IpsecProtocol protocol, IpsecMode 
     }
 
     /** A require (trap) policy with a fixed reqid ({@code unique} level when reqid ≠ 0, as racoon's generated ones). */
-    public static SpdAdd trap(PolicySelector selector, IpsecMode mode, int reqid, Optional<Endpoint> tunnelSource,
-                              Optional<Endpoint> tunnelDestination) {
-        return new SpdAdd(selector, IpsecProtocol.ESP, mode, reqid != 0 ? IpsecLevel.UNIQUE : IpsecLevel.REQUIRE,
-                reqid, tunnelSource, tunnelDestination, false);
+    public static SpdAdd trap(
+            PolicySelector selector,
+            IpsecMode mode,
+            int reqid,
+            Optional<Endpoint> tunnelSource,
+            Optional<Endpoint> tunnelDestination) {
+        return new SpdAdd(
+                selector,
+                IpsecProtocol.ESP,
+                mode,
+                reqid != 0 ? IpsecLevel.UNIQUE : IpsecLevel.REQUIRE,
+                reqid,
+                tunnelSource,
+                tunnelDestination,
+                false);
     }
 
     public XPolicy policy() {
-        IpsecRequest r = new IpsecRequest(protocol, mode, level, reqid,
-                tunnelSource.map(e -> e.withPort(0)), tunnelDestination.map(e -> e.withPort(0)));
+        IpsecRequest r = new IpsecRequest(
+                protocol,
+                mode,
+                level,
+                reqid,
+                tunnelSource.map(e -> e.withPort(0)),
+                tunnelDestination.map(e -> e.withPort(0)));
         return new XPolicy(PolicyType.IPSEC, selector.direction(), 0, 0, List.of(r));
     }
 
     public PfkeyMessage toMessage(int seq, int pid) {
         PolicySelector s = selector;
-        return PfkeyMessage.of(update ? Sadb.SADB_X_SPDUPDATE : Sadb.SADB_X_SPDADD, Sadb.SADB_SATYPE_UNSPEC, seq, pid,
-                List.of(new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, s.upperProtocol(), s.sourcePrefixBits(), s.source()),
-                        new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, s.upperProtocol(), s.destinationPrefixBits(),
+        return PfkeyMessage.of(
+                update ? Sadb.SADB_X_SPDUPDATE : Sadb.SADB_X_SPDADD,
+                Sadb.SADB_SATYPE_UNSPEC,
+                seq,
+                pid,
+                List.of(
+                        new Extension.Address(
+                                Sadb.SADB_EXT_ADDRESS_SRC, s.upperProtocol(), s.sourcePrefixBits(), s.source()),
+                        new Extension.Address(
+                                Sadb.SADB_EXT_ADDRESS_DST,
+                                s.upperProtocol(),
+                                s.destinationPrefixBits(),
                                 s.destination()),
                         new Extension.Policy(policy())));
     }

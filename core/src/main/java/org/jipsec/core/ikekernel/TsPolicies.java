@@ -26,8 +26,8 @@ public final class TsPolicies {
      * Selectors for traffic from {@code source} to {@code destination} (OUTBOUND: local → remote TS; INBOUND: remote
      * → local TS), each with {@code direction}.
      */
-    public static List<PolicySelector> selectors(PolicyDirection direction, List<TrafficSelector> source,
-                                                 List<TrafficSelector> destination) {
+    public static List<PolicySelector> selectors(
+            PolicyDirection direction, List<TrafficSelector> source, List<TrafficSelector> destination) {
         List<PolicySelector> out = new ArrayList<>();
         for (TrafficSelector s : source) {
             for (TrafficSelector d : destination) {
@@ -36,8 +36,13 @@ public final class TsPolicies {
                 if (s.ipProtocol() != 0 && d.ipProtocol() != 0 && s.ipProtocol() != d.ipProtocol()) continue;
                 for (Block sb : blocks(s.startAddress(), s.endAddress())) {
                     for (Block db : blocks(d.startAddress(), d.endAddress())) {
-                        out.add(new PolicySelector(direction, new Endpoint(sb.address, port(s)), sb.prefix,
-                                new Endpoint(db.address, port(d)), db.prefix, proto == 0 ? ANY_PROTOCOL : proto));
+                        out.add(new PolicySelector(
+                                direction,
+                                new Endpoint(sb.address, port(s)),
+                                sb.prefix,
+                                new Endpoint(db.address, port(d)),
+                                db.prefix,
+                                proto == 0 ? ANY_PROTOCOL : proto));
                     }
                 }
             }
@@ -64,7 +69,11 @@ public final class TsPolicies {
         List<Block> out = new ArrayList<>();
         while (lo.compareTo(hi) <= 0) {
             int size = lo.signum() == 0 ? bits : Math.min(lo.getLowestSetBit(), bits);
-            while (size > 0 && lo.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) size--;
+            while (size > 0
+                    && lo.add(BigInteger.ONE.shiftLeft(size))
+                                    .subtract(BigInteger.ONE)
+                                    .compareTo(hi)
+                            > 0) size--;
             out.add(new Block(address(lo, start.length), bits - size));
             lo = lo.add(BigInteger.ONE.shiftLeft(size));
         }

@@ -25,10 +25,14 @@ public record Endpoint(InetAddress address, int port, int scopeId) {
         this(address, 0, 0);
     }
 
-    public boolean isIpv6() { return address instanceof Inet6Address; }
+    public boolean isIpv6() {
+        return address instanceof Inet6Address;
+    }
 
     /** Address length in bits: 32 or 128 (the full prefix length). */
-    public int addressBits() { return isIpv6() ? 128 : 32; }
+    public int addressBits() {
+        return isIpv6() ? 128 : 32;
+    }
 
     /** The same address with another port. */
     public Endpoint withPort(int newPort) {

@@ -17,9 +17,13 @@ public enum IpsecLevel {
         this.keyword = keyword;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
-    public String keyword() { return keyword; }
+    public String keyword() {
+        return keyword;
+    }
 
     public static Optional<IpsecLevel> of(int number) {
         for (IpsecLevel l : values()) if (l.number == number) return Optional.of(l);

@@ -17,9 +17,13 @@ public enum IpsecMode {
         this.keyword = keyword;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
-    public String keyword() { return keyword; }
+    public String keyword() {
+        return keyword;
+    }
 
     public static Optional<IpsecMode> of(int number) {
         for (IpsecMode m : values()) if (m.number == number) return Optional.of(m);

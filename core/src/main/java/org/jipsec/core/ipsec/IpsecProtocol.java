@@ -19,12 +19,18 @@ public enum IpsecProtocol {
     }
 
     /** IANA protocol number (IPPROTO_ESP 50, IPPROTO_AH 51, IPPROTO_IPCOMP 108). */
-    public int ipProtocol() { return ipProtocol; }
+    public int ipProtocol() {
+        return ipProtocol;
+    }
 
-    public SaType saType() { return saType; }
+    public SaType saType() {
+        return saType;
+    }
 
     /** The word setkey and ipsec_set_policy(3) use. */
-    public String keyword() { return keyword; }
+    public String keyword() {
+        return keyword;
+    }
 
     public static Optional<IpsecProtocol> ofIpProtocol(int proto) {
         for (IpsecProtocol p : values()) if (p.ipProtocol == proto) return Optional.of(p);

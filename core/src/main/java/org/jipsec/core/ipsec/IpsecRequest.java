@@ -31,5 +31,7 @@ public record IpsecRequest(
         this(protocol, mode, level, reqid, Optional.empty(), Optional.empty());
     }
 
-    public boolean hasEndpoints() { return source.isPresent(); }
+    public boolean hasEndpoints() {
+        return source.isPresent();
+    }
 }

@@ -22,9 +22,13 @@ public enum PolicyDirection {
         this.keyword = keyword;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
-    public String keyword() { return keyword; }
+    public String keyword() {
+        return keyword;
+    }
 
     public static Optional<PolicyDirection> of(int number) {
         for (PolicyDirection d : values()) if (d.number == number) return Optional.of(d);

@@ -18,9 +18,13 @@ public enum PolicyType {
         this.keyword = keyword;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
-    public String keyword() { return keyword; }
+    public String keyword() {
+        return keyword;
+    }
 
     public static Optional<PolicyType> of(int number) {
         for (PolicyType t : values()) if (t.number == number) return Optional.of(t);

@@ -25,10 +25,14 @@ public enum SaType {
         this.dumpName = dumpName;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
     /** The name {@code setkey -D} prints for it (pfkey_dump.c satype table). */
-    public String dumpName() { return dumpName; }
+    public String dumpName() {
+        return dumpName;
+    }
 
     public static Optional<SaType> of(int number) {
         for (SaType t : values()) if (t.number == number) return Optional.of(t);

@@ -22,7 +22,8 @@ public final class Checksums {
 
     private static final java.lang.invoke.VarHandle LONGS_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -152,8 +153,10 @@ public final class Checksums {
     /** {@link #update16} for a 32-bit field (an IPv4 address, a sequence number): two words at once. */
     public static int update32(int oldChecksum, int oldValue, int newValue) {
         long s = (~oldChecksum & 0xffff)
-                + (~(oldValue >>> 16) & 0xffff) + (~oldValue & 0xffff)
-                + ((newValue >>> 16) & 0xffff) + (newValue & 0xffff);
+                + (~(oldValue >>> 16) & 0xffff)
+                + (~oldValue & 0xffff)
+                + ((newValue >>> 16) & 0xffff)
+                + (newValue & 0xffff);
         return ~fold(s) & 0xffff;
     }
 

@@ -24,7 +24,8 @@ public final class Fragmenter {
     public static final int IPV4_MIN_MTU = 68;
 
     /** Fragments an IPv4 packet to {@code mtu} (honouring DF). The header must parse. */
-    public static FragmentationResult fragmentIpv4(byte[] b, int off, int len, int mtu) throws MalformedPacketException {
+    public static FragmentationResult fragmentIpv4(byte[] b, int off, int len, int mtu)
+            throws MalformedPacketException {
         int hl = Ipv4Header.check(b, off, len);
         int total = Ipv4Header.totalLength(b, off);
         if (total <= mtu) return new FragmentationResult.Fits();
@@ -44,7 +45,8 @@ public final class Fragmenter {
         int laterHl = Ipv4Header.MIN_LENGTH + ((copiedLen + 3) & ~3);
         int firstData = ((mtu - hl) & ~7);
         int laterData = ((mtu - laterHl) & ~7);
-        if (firstData <= 0 || laterData <= 0) return new FragmentationResult.CannotFragment("MTU " + mtu + " leaves no room for data");
+        if (firstData <= 0 || laterData <= 0)
+            return new FragmentationResult.CannotFragment("MTU " + mtu + " leaves no room for data");
         int data = total - hl;
         int baseOffset = Ipv4Header.fragmentOffset(b, off);
         boolean originalMf = Ipv4Header.moreFragments(b, off);
@@ -80,11 +82,13 @@ public final class Fragmenter {
      * Fragments an IPv6 packet to {@code mtu} with the given 32-bit identification. A packet that already
      * carries a Fragment header is not fragmented again ({@link FragmentationResult.CannotFragment}).
      */
-    public static FragmentationResult fragmentIpv6(byte[] b, int off, int len, int mtu, int identification) throws MalformedPacketException {
+    public static FragmentationResult fragmentIpv6(byte[] b, int off, int len, int mtu, int identification)
+            throws MalformedPacketException {
         Ipv6HeaderChain chain = Ipv6HeaderChain.of(b, off, len);
         int total = chain.packetEnd() - off;
         if (total <= mtu) return new FragmentationResult.Fits();
-        if (mtu < Ipv6Header.MIN_MTU) return new FragmentationResult.CannotFragment("MTU " + mtu + " < 1280 (RFC 8200 §5)");
+        if (mtu < Ipv6Header.MIN_MTU)
+            return new FragmentationResult.CannotFragment("MTU " + mtu + " < 1280 (RFC 8200 §5)");
         if (chain.fragmentIndex() >= 0) return new FragmentationResult.CannotFragment("already a fragment");
         int unfragEnd = chain.unfragmentableEnd();
         int unfragLen = unfragEnd - off;
@@ -92,11 +96,14 @@ public final class Fragmenter {
         int fragmentableNext = b[nhField] & 0xff;
         int fragmentable = chain.packetEnd() - unfragEnd;
         int perFragment = (mtu - unfragLen - Ipv6FragmentHeader.LENGTH) & ~7;
-        if (perFragment <= 0) return new FragmentationResult.CannotFragment("unfragmentable part of " + unfragLen + " bytes leaves no room");
+        if (perFragment <= 0)
+            return new FragmentationResult.CannotFragment(
+                    "unfragmentable part of " + unfragLen + " bytes leaves no room");
         // RFC 8200 §4.5 / RFC 7112: the first fragment carries every header up to the upper-layer header.
         int chainInFragmentable = chain.upperOffset() - unfragEnd;
         if (chainInFragmentable > perFragment)
-            return new FragmentationResult.CannotFragment("header chain of " + (chain.upperOffset() - off) + " bytes does not fit one fragment");
+            return new FragmentationResult.CannotFragment(
+                    "header chain of " + (chain.upperOffset() - off) + " bytes does not fit one fragment");
         int nhRel = nhField - off;
         List<byte[]> out = new ArrayList<>();
         int pos = 0;
@@ -116,12 +123,16 @@ public final class Fragmenter {
     }
 
     /** {@link #fragment(byte[], int, int, int, int)} of the packet in a buffer (which is not modified). */
-    public static FragmentationResult fragment(PacketBuffer p, int mtu, int identification) throws MalformedPacketException {
+    public static FragmentationResult fragment(PacketBuffer p, int mtu, int identification)
+            throws MalformedPacketException {
         return fragment(p.array(), p.start(), p.length(), mtu, identification);
     }
 
     /** Dispatches on the IP version. {@code identification} is used for IPv6 only. */
-    public static FragmentationResult fragment(byte[] b, int off, int len, int mtu, int identification) throws MalformedPacketException {
-        return IpPacket.version(b, off, len) == 4 ? fragmentIpv4(b, off, len, mtu) : fragmentIpv6(b, off, len, mtu, identification);
+    public static FragmentationResult fragment(byte[] b, int off, int len, int mtu, int identification)
+            throws MalformedPacketException {
+        return IpPacket.version(b, off, len) == 4
+                ? fragmentIpv4(b, off, len, mtu)
+                : fragmentIpv6(b, off, len, mtu, identification);
     }
 }

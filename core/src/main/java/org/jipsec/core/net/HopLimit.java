@@ -32,7 +32,7 @@ public final class HopLimit {
         if (version == 4 && len >= Ipv4Header.MIN_LENGTH) {
             int ttl = Ipv4Header.ttl(p, off);
             if (ttl <= 1) return EXPIRED;
-            int oldWord = Bytes.u16(p, off + 8);                         // TTL (high byte) and protocol
+            int oldWord = Bytes.u16(p, off + 8); // TTL (high byte) and protocol
             int newWord = oldWord - 0x100;
             Checksums.adjust16(p, off + 10, oldWord, newWord);
             Ipv4Header.setTtl(p, off, ttl - 1);

@@ -26,7 +26,8 @@ public final class IcmpErrors {
     public static final int DEFAULT_TTL = 64;
 
     /** ICMP type 3 code 4 carrying {@code mtu}, from {@code srcAddr} back to the source of {@code b[off]}. */
-    public static byte[] fragmentationNeeded(byte[] b, int off, int len, int mtu, int srcAddr) throws MalformedPacketException {
+    public static byte[] fragmentationNeeded(byte[] b, int off, int len, int mtu, int srcAddr)
+            throws MalformedPacketException {
         int word = mtu & 0xffff; // unused (16 bits) | next-hop MTU (16 bits)
         return icmp4(b, off, len, 3, 4, word, srcAddr);
     }
@@ -37,7 +38,8 @@ public final class IcmpErrors {
     }
 
     /** ICMPv6 Packet Too Big carrying {@code mtu}, from {@code src16} back to the source of {@code b[off]}. */
-    public static byte[] packetTooBig(byte[] b, int off, int len, int mtu, byte[] src16) throws MalformedPacketException {
+    public static byte[] packetTooBig(byte[] b, int off, int len, int mtu, byte[] src16)
+            throws MalformedPacketException {
         return icmp6(b, off, len, 2, 0, mtu, src16);
     }
 
@@ -46,7 +48,8 @@ public final class IcmpErrors {
         return icmp6(first, 0, first.length, 3, 1, 0, src16);
     }
 
-    private static byte[] icmp4(byte[] b, int off, int len, int type, int code, int word, int srcAddr) throws MalformedPacketException {
+    private static byte[] icmp4(byte[] b, int off, int len, int type, int code, int word, int srcAddr)
+            throws MalformedPacketException {
         int hl = Ipv4Header.check(b, off, len);
         int quote = Math.min(Ipv4Header.totalLength(b, off), hl + 8); // RFC 792: header + 64 bits of data
         byte[] p = new byte[20 + 8 + quote];
@@ -59,7 +62,8 @@ public final class IcmpErrors {
         return p;
     }
 
-    private static byte[] icmp6(byte[] b, int off, int len, int type, int code, int word, byte[] src16) throws MalformedPacketException {
+    private static byte[] icmp6(byte[] b, int off, int len, int type, int code, int word, byte[] src16)
+            throws MalformedPacketException {
         int total = Ipv6Header.check(b, off, len);
         int quote = Math.min(total, Ipv6Header.MIN_MTU - 48); // RFC 4443 §2.4 (c)
         byte[] p = new byte[48 + quote];

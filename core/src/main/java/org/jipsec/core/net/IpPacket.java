@@ -44,7 +44,8 @@ public final class IpPacket {
         while (proto == IpProtocols.AH) {
             if (end - pos < 2) throw new MalformedPacketException("IPv4: AH header truncated");
             int ahLen = ((b[pos + 1] & 0xff) + 2) << 2;
-            if (ahLen < 12 || ahLen > end - pos) throw new MalformedPacketException("IPv4: AH length " + ahLen + " bad");
+            if (ahLen < 12 || ahLen > end - pos)
+                throw new MalformedPacketException("IPv4: AH length " + ahLen + " bad");
             proto = b[pos] & 0xff;
             pos += ahLen;
         }

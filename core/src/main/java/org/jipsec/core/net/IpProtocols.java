@@ -6,9 +6,11 @@ public final class IpProtocols {
 
     /** IPv6 Hop-by-Hop Options (RFC 8200 §4.3). */
     public static final int HOPOPTS = 0;
+
     public static final int ICMP = 1;
     /** IPv4 encapsulation (IP-in-IP, tunnel mode with an IPv4 inner header). */
     public static final int IPV4 = 4;
+
     public static final int TCP = 6;
     public static final int UDP = 17;
     /** IPv6 encapsulation (tunnel mode with an IPv6 inner header). */
@@ -17,6 +19,7 @@ public final class IpProtocols {
     public static final int ROUTING = 43;
     /** IPv6 Fragment header (RFC 8200 §4.5). */
     public static final int FRAGMENT = 44;
+
     public static final int ESP = 50;
     public static final int AH = 51;
     public static final int ICMPV6 = 58;
@@ -24,6 +27,7 @@ public final class IpProtocols {
     public static final int NONE = 59;
     /** IPv6 Destination Options (RFC 8200 §4.6). */
     public static final int DSTOPTS = 60;
+
     public static final int IPCOMP = 108;
     /** KAME {@code IPSEC_ULPROTO_ANY}: "any upper-layer protocol" in a selector. */
     public static final int ANY = 255;

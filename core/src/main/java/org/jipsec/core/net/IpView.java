@@ -143,11 +143,14 @@ public final class IpView {
     private static long walkOuter(byte[] b, int off, int len) {
         if (len < 1) return -1;
         int v = (b[off] & 0xf0) >>> 4;
-        if (v == 4) return len >= Ipv4Header.MIN_LENGTH ? ((long) ((b[off] & 0x0f) * 4) << 8) | (b[off + 9] & 0xff) : -1;
+        if (v == 4)
+            return len >= Ipv4Header.MIN_LENGTH ? ((long) ((b[off] & 0x0f) * 4) << 8) | (b[off + 9] & 0xff) : -1;
         if (v != 6 || len < Ipv6Header.LENGTH) return -1;
         int nh = b[off + 6] & 0xff;
         int pos = off + Ipv6Header.LENGTH;
-        for (int i = 0; i < 8 && (nh == IpProtocols.HOPOPTS || nh == IpProtocols.ROUTING || nh == IpProtocols.DSTOPTS); i++) {
+        for (int i = 0;
+                i < 8 && (nh == IpProtocols.HOPOPTS || nh == IpProtocols.ROUTING || nh == IpProtocols.DSTOPTS);
+                i++) {
             if (pos + 2 > off + len) break;
             int next = b[pos] & 0xff;
             pos += ((b[pos + 1] & 0xff) + 1) * 8;
@@ -187,6 +190,6 @@ public final class IpView {
     }
 
     private static boolean linkScopedIpv4(int dst) {
-        return (dst >>> 28) == 0xe || dst == -1;                          // 224.0.0.0/4, 255.255.255.255
+        return (dst >>> 28) == 0xe || dst == -1; // 224.0.0.0/4, 255.255.255.255
     }
 }

@@ -71,13 +71,19 @@ public final class Ipv4Header {
         return hl;
     }
 
-    public static int version(byte[] b, int off) { return (b[off] & 0xff) >>> 4; }
+    public static int version(byte[] b, int off) {
+        return (b[off] & 0xff) >>> 4;
+    }
 
     /** IHL in 32-bit words. */
-    public static int ihl(byte[] b, int off) { return b[off] & 0x0f; }
+    public static int ihl(byte[] b, int off) {
+        return b[off] & 0x0f;
+    }
 
     /** Header length in bytes (IHL × 4). */
-    public static int headerLength(byte[] b, int off) { return (b[off] & 0x0f) << 2; }
+    public static int headerLength(byte[] b, int off) {
+        return (b[off] & 0x0f) << 2;
+    }
 
     public static void setVersionAndHeaderLength(byte[] b, int off, int headerLengthBytes) {
         if ((headerLengthBytes & 3) != 0 || headerLengthBytes < MIN_LENGTH || headerLengthBytes > MAX_LENGTH)
@@ -85,34 +91,62 @@ public final class Ipv4Header {
         b[off] = (byte) (0x40 | (headerLengthBytes >>> 2));
     }
 
-    public static int tos(byte[] b, int off) { return b[off + OFF_TOS] & 0xff; }
+    public static int tos(byte[] b, int off) {
+        return b[off + OFF_TOS] & 0xff;
+    }
 
-    public static void setTos(byte[] b, int off, int tos) { b[off + OFF_TOS] = (byte) tos; }
+    public static void setTos(byte[] b, int off, int tos) {
+        b[off + OFF_TOS] = (byte) tos;
+    }
 
-    public static int dscp(byte[] b, int off) { return tos(b, off) >>> 2; }
+    public static int dscp(byte[] b, int off) {
+        return tos(b, off) >>> 2;
+    }
 
-    public static int ecn(byte[] b, int off) { return tos(b, off) & 3; }
+    public static int ecn(byte[] b, int off) {
+        return tos(b, off) & 3;
+    }
 
-    public static void setDscp(byte[] b, int off, int dscp) { setTos(b, off, (dscp << 2) | ecn(b, off)); }
+    public static void setDscp(byte[] b, int off, int dscp) {
+        setTos(b, off, (dscp << 2) | ecn(b, off));
+    }
 
-    public static void setEcn(byte[] b, int off, int ecn) { setTos(b, off, (tos(b, off) & ~3) | (ecn & 3)); }
+    public static void setEcn(byte[] b, int off, int ecn) {
+        setTos(b, off, (tos(b, off) & ~3) | (ecn & 3));
+    }
 
-    public static int totalLength(byte[] b, int off) { return Bytes.u16(b, off + OFF_TOTAL_LENGTH); }
+    public static int totalLength(byte[] b, int off) {
+        return Bytes.u16(b, off + OFF_TOTAL_LENGTH);
+    }
 
-    public static void setTotalLength(byte[] b, int off, int v) { Bytes.put16(b, off + OFF_TOTAL_LENGTH, v); }
+    public static void setTotalLength(byte[] b, int off, int v) {
+        Bytes.put16(b, off + OFF_TOTAL_LENGTH, v);
+    }
 
-    public static int identification(byte[] b, int off) { return Bytes.u16(b, off + OFF_ID); }
+    public static int identification(byte[] b, int off) {
+        return Bytes.u16(b, off + OFF_ID);
+    }
 
-    public static void setIdentification(byte[] b, int off, int v) { Bytes.put16(b, off + OFF_ID, v); }
+    public static void setIdentification(byte[] b, int off, int v) {
+        Bytes.put16(b, off + OFF_ID, v);
+    }
 
     /** The whole flags/fragment-offset word. */
-    public static int flagsAndOffset(byte[] b, int off) { return Bytes.u16(b, off + OFF_FLAGS_FRAGMENT); }
+    public static int flagsAndOffset(byte[] b, int off) {
+        return Bytes.u16(b, off + OFF_FLAGS_FRAGMENT);
+    }
 
-    public static void setFlagsAndOffset(byte[] b, int off, int v) { Bytes.put16(b, off + OFF_FLAGS_FRAGMENT, v); }
+    public static void setFlagsAndOffset(byte[] b, int off, int v) {
+        Bytes.put16(b, off + OFF_FLAGS_FRAGMENT, v);
+    }
 
-    public static boolean dontFragment(byte[] b, int off) { return (flagsAndOffset(b, off) & FLAG_DF) != 0; }
+    public static boolean dontFragment(byte[] b, int off) {
+        return (flagsAndOffset(b, off) & FLAG_DF) != 0;
+    }
 
-    public static boolean moreFragments(byte[] b, int off) { return (flagsAndOffset(b, off) & FLAG_MF) != 0; }
+    public static boolean moreFragments(byte[] b, int off) {
+        return (flagsAndOffset(b, off) & FLAG_MF) != 0;
+    }
 
     public static void setDontFragment(byte[] b, int off, boolean df) {
         int w = flagsAndOffset(b, off);
@@ -125,47 +159,80 @@ public final class Ipv4Header {
     }
 
     /** Fragment offset in 8-byte units. */
-    public static int fragmentOffsetUnits(byte[] b, int off) { return flagsAndOffset(b, off) & OFFSET_MASK; }
+    public static int fragmentOffsetUnits(byte[] b, int off) {
+        return flagsAndOffset(b, off) & OFFSET_MASK;
+    }
 
     /** Fragment offset in bytes. */
-    public static int fragmentOffset(byte[] b, int off) { return (flagsAndOffset(b, off) & OFFSET_MASK) << 3; }
+    public static int fragmentOffset(byte[] b, int off) {
+        return (flagsAndOffset(b, off) & OFFSET_MASK) << 3;
+    }
 
     /** Sets the fragment offset (bytes; must be a multiple of 8), keeping the flags. */
     public static void setFragmentOffset(byte[] b, int off, int bytes) {
-        if ((bytes & 7) != 0 || bytes < 0 || (bytes >>> 3) > OFFSET_MASK) throw new IllegalArgumentException("fragment offset " + bytes);
+        if ((bytes & 7) != 0 || bytes < 0 || (bytes >>> 3) > OFFSET_MASK)
+            throw new IllegalArgumentException("fragment offset " + bytes);
         setFlagsAndOffset(b, off, (flagsAndOffset(b, off) & ~OFFSET_MASK) | (bytes >>> 3));
     }
 
     /** True when this packet is a fragment: MF set or a non-zero offset (RFC 791). */
-    public static boolean isFragment(byte[] b, int off) { return (flagsAndOffset(b, off) & (FLAG_MF | OFFSET_MASK)) != 0; }
+    public static boolean isFragment(byte[] b, int off) {
+        return (flagsAndOffset(b, off) & (FLAG_MF | OFFSET_MASK)) != 0;
+    }
 
-    public static int ttl(byte[] b, int off) { return b[off + OFF_TTL] & 0xff; }
+    public static int ttl(byte[] b, int off) {
+        return b[off + OFF_TTL] & 0xff;
+    }
 
-    public static void setTtl(byte[] b, int off, int v) { b[off + OFF_TTL] = (byte) v; }
+    public static void setTtl(byte[] b, int off, int v) {
+        b[off + OFF_TTL] = (byte) v;
+    }
 
-    public static int protocol(byte[] b, int off) { return b[off + OFF_PROTOCOL] & 0xff; }
+    public static int protocol(byte[] b, int off) {
+        return b[off + OFF_PROTOCOL] & 0xff;
+    }
 
-    public static void setProtocol(byte[] b, int off, int v) { b[off + OFF_PROTOCOL] = (byte) v; }
+    public static void setProtocol(byte[] b, int off, int v) {
+        b[off + OFF_PROTOCOL] = (byte) v;
+    }
 
-    public static int checksum(byte[] b, int off) { return Bytes.u16(b, off + OFF_CHECKSUM); }
+    public static int checksum(byte[] b, int off) {
+        return Bytes.u16(b, off + OFF_CHECKSUM);
+    }
 
-    public static void setChecksum(byte[] b, int off, int v) { Bytes.put16(b, off + OFF_CHECKSUM, v); }
+    public static void setChecksum(byte[] b, int off, int v) {
+        Bytes.put16(b, off + OFF_CHECKSUM, v);
+    }
 
     /** Source address as a 32-bit int (network order: 10.0.0.1 = 0x0a000001). */
-    public static int src(byte[] b, int off) { return Bytes.i32(b, off + OFF_SRC); }
+    public static int src(byte[] b, int off) {
+        return Bytes.i32(b, off + OFF_SRC);
+    }
 
-    public static int dst(byte[] b, int off) { return Bytes.i32(b, off + OFF_DST); }
+    public static int dst(byte[] b, int off) {
+        return Bytes.i32(b, off + OFF_DST);
+    }
 
-    public static void setSrc(byte[] b, int off, int addr) { Bytes.put32(b, off + OFF_SRC, addr); }
+    public static void setSrc(byte[] b, int off, int addr) {
+        Bytes.put32(b, off + OFF_SRC, addr);
+    }
 
-    public static void setDst(byte[] b, int off, int addr) { Bytes.put32(b, off + OFF_DST, addr); }
+    public static void setDst(byte[] b, int off, int addr) {
+        Bytes.put32(b, off + OFF_DST, addr);
+    }
 
     /** Allocates: for control paths and tests, not per packet. */
-    public static Inet4Address srcAddress(byte[] b, int off) { return address(b, off + OFF_SRC); }
+    public static Inet4Address srcAddress(byte[] b, int off) {
+        return address(b, off + OFF_SRC);
+    }
 
-    public static Inet4Address dstAddress(byte[] b, int off) { return address(b, off + OFF_DST); }
+    public static Inet4Address dstAddress(byte[] b, int off) {
+        return address(b, off + OFF_DST);
+    }
 
-    public static int optionsLength(byte[] b, int off) { return headerLength(b, off) - MIN_LENGTH; }
+    public static int optionsLength(byte[] b, int off) {
+        return headerLength(b, off) - MIN_LENGTH;
+    }
 
     /** The header checksum as it should be (RFC 791: over the header with the checksum field taken as 0). */
     public static int computeChecksum(byte[] b, int off) {
@@ -175,7 +242,9 @@ public final class Ipv4Header {
     }
 
     /** Recomputes and stores the header checksum. */
-    public static void updateChecksum(byte[] b, int off) { setChecksum(b, off, computeChecksum(b, off)); }
+    public static void updateChecksum(byte[] b, int off) {
+        setChecksum(b, off, computeChecksum(b, off));
+    }
 
     /** True when the stored header checksum is right (the sum over the header folds to 0xffff). */
     public static boolean verifyChecksum(byte[] b, int off) {
@@ -196,8 +265,17 @@ public final class Ipv4Header {
      *
      * @param flagsAndOffset the flags/fragment-offset word, e.g. {@link #FLAG_DF}
      */
-    public static void write(byte[] b, int off, int tos, int totalLength, int id, int flagsAndOffset, int ttl,
-                             int protocol, int src, int dst) {
+    public static void write(
+            byte[] b,
+            int off,
+            int tos,
+            int totalLength,
+            int id,
+            int flagsAndOffset,
+            int ttl,
+            int protocol,
+            int src,
+            int dst) {
         writeUnchecked(b, off, tos, totalLength, id, flagsAndOffset, ttl, protocol, src, dst);
         updateChecksum(b, off);
     }
@@ -206,8 +284,17 @@ public final class Ipv4Header {
      * {@link #write} with the checksum field left 0: a header that never reaches a wire (the engine's view of a
      * received ESP-in-UDP datagram, whose header is rewritten or dropped with the ESP header).
      */
-    public static void writeUnchecked(byte[] b, int off, int tos, int totalLength, int id, int flagsAndOffset, int ttl,
-                                      int protocol, int src, int dst) {
+    public static void writeUnchecked(
+            byte[] b,
+            int off,
+            int tos,
+            int totalLength,
+            int id,
+            int flagsAndOffset,
+            int ttl,
+            int protocol,
+            int src,
+            int dst) {
         b[off] = 0x45;
         b[off + OFF_TOS] = (byte) tos;
         setTotalLength(b, off, totalLength);

@@ -27,6 +27,7 @@ public final class Ipv6Header {
     public static final int LENGTH = 40;
     /** RFC 8200 §5: every link carries at least 1280-byte packets. */
     public static final int MIN_MTU = 1280;
+
     public static final int OFF_PAYLOAD_LENGTH = 4;
     public static final int OFF_NEXT_HEADER = 6;
     public static final int OFF_HOP_LIMIT = 7;
@@ -44,62 +45,110 @@ public final class Ipv6Header {
         if (len < LENGTH) throw new MalformedPacketException("IPv6: " + len + " bytes, shorter than a header");
         if (version(b, off) != 6) throw new MalformedPacketException("IPv6: version " + version(b, off));
         int total = LENGTH + payloadLength(b, off);
-        if (total > len) throw new MalformedPacketException("IPv6: payload length " + payloadLength(b, off) + " > " + (len - LENGTH) + " bytes");
+        if (total > len)
+            throw new MalformedPacketException(
+                    "IPv6: payload length " + payloadLength(b, off) + " > " + (len - LENGTH) + " bytes");
         if (payloadLength(b, off) == 0 && nextHeader(b, off) == IpProtocols.HOPOPTS)
             throw new MalformedPacketException("IPv6: jumbogram (payload length 0 with hop-by-hop) not supported");
         return total;
     }
 
-    public static int version(byte[] b, int off) { return (b[off] & 0xff) >>> 4; }
+    public static int version(byte[] b, int off) {
+        return (b[off] & 0xff) >>> 4;
+    }
 
-    public static int trafficClass(byte[] b, int off) { return (Bytes.i32(b, off) >>> 20) & 0xff; }
+    public static int trafficClass(byte[] b, int off) {
+        return (Bytes.i32(b, off) >>> 20) & 0xff;
+    }
 
     public static void setTrafficClass(byte[] b, int off, int tc) {
         Bytes.put32(b, off, (Bytes.i32(b, off) & 0xf00fffff) | ((tc & 0xff) << 20));
     }
 
-    public static int dscp(byte[] b, int off) { return trafficClass(b, off) >>> 2; }
+    public static int dscp(byte[] b, int off) {
+        return trafficClass(b, off) >>> 2;
+    }
 
-    public static int ecn(byte[] b, int off) { return trafficClass(b, off) & 3; }
+    public static int ecn(byte[] b, int off) {
+        return trafficClass(b, off) & 3;
+    }
 
-    public static int flowLabel(byte[] b, int off) { return Bytes.i32(b, off) & 0xfffff; }
+    public static int flowLabel(byte[] b, int off) {
+        return Bytes.i32(b, off) & 0xfffff;
+    }
 
     public static void setFlowLabel(byte[] b, int off, int label) {
         Bytes.put32(b, off, (Bytes.i32(b, off) & 0xfff00000) | (label & 0xfffff));
     }
 
-    public static int payloadLength(byte[] b, int off) { return Bytes.u16(b, off + OFF_PAYLOAD_LENGTH); }
+    public static int payloadLength(byte[] b, int off) {
+        return Bytes.u16(b, off + OFF_PAYLOAD_LENGTH);
+    }
 
-    public static void setPayloadLength(byte[] b, int off, int v) { Bytes.put16(b, off + OFF_PAYLOAD_LENGTH, v); }
+    public static void setPayloadLength(byte[] b, int off, int v) {
+        Bytes.put16(b, off + OFF_PAYLOAD_LENGTH, v);
+    }
 
-    public static int nextHeader(byte[] b, int off) { return b[off + OFF_NEXT_HEADER] & 0xff; }
+    public static int nextHeader(byte[] b, int off) {
+        return b[off + OFF_NEXT_HEADER] & 0xff;
+    }
 
-    public static void setNextHeader(byte[] b, int off, int v) { b[off + OFF_NEXT_HEADER] = (byte) v; }
+    public static void setNextHeader(byte[] b, int off, int v) {
+        b[off + OFF_NEXT_HEADER] = (byte) v;
+    }
 
-    public static int hopLimit(byte[] b, int off) { return b[off + OFF_HOP_LIMIT] & 0xff; }
+    public static int hopLimit(byte[] b, int off) {
+        return b[off + OFF_HOP_LIMIT] & 0xff;
+    }
 
-    public static void setHopLimit(byte[] b, int off, int v) { b[off + OFF_HOP_LIMIT] = (byte) v; }
+    public static void setHopLimit(byte[] b, int off, int v) {
+        b[off + OFF_HOP_LIMIT] = (byte) v;
+    }
 
-    public static long srcHigh(byte[] b, int off) { return Bytes.i64(b, off + OFF_SRC); }
+    public static long srcHigh(byte[] b, int off) {
+        return Bytes.i64(b, off + OFF_SRC);
+    }
 
-    public static long srcLow(byte[] b, int off) { return Bytes.i64(b, off + OFF_SRC + 8); }
+    public static long srcLow(byte[] b, int off) {
+        return Bytes.i64(b, off + OFF_SRC + 8);
+    }
 
-    public static long dstHigh(byte[] b, int off) { return Bytes.i64(b, off + OFF_DST); }
+    public static long dstHigh(byte[] b, int off) {
+        return Bytes.i64(b, off + OFF_DST);
+    }
 
-    public static long dstLow(byte[] b, int off) { return Bytes.i64(b, off + OFF_DST + 8); }
+    public static long dstLow(byte[] b, int off) {
+        return Bytes.i64(b, off + OFF_DST + 8);
+    }
 
-    public static void setSrc(byte[] b, int off, byte[] addr16) { System.arraycopy(addr16, 0, b, off + OFF_SRC, 16); }
+    public static void setSrc(byte[] b, int off, byte[] addr16) {
+        System.arraycopy(addr16, 0, b, off + OFF_SRC, 16);
+    }
 
-    public static void setDst(byte[] b, int off, byte[] addr16) { System.arraycopy(addr16, 0, b, off + OFF_DST, 16); }
+    public static void setDst(byte[] b, int off, byte[] addr16) {
+        System.arraycopy(addr16, 0, b, off + OFF_DST, 16);
+    }
 
     /** Allocates: for control paths and tests, not per packet. */
-    public static Inet6Address srcAddress(byte[] b, int off) { return address(b, off + OFF_SRC); }
+    public static Inet6Address srcAddress(byte[] b, int off) {
+        return address(b, off + OFF_SRC);
+    }
 
-    public static Inet6Address dstAddress(byte[] b, int off) { return address(b, off + OFF_DST); }
+    public static Inet6Address dstAddress(byte[] b, int off) {
+        return address(b, off + OFF_DST);
+    }
 
     /** Writes a 40-byte header: version 6, the given traffic class, flow label and fields. */
-    public static void write(byte[] b, int off, int trafficClass, int flowLabel, int payloadLength, int nextHeader,
-                             int hopLimit, byte[] src16, byte[] dst16) {
+    public static void write(
+            byte[] b,
+            int off,
+            int trafficClass,
+            int flowLabel,
+            int payloadLength,
+            int nextHeader,
+            int hopLimit,
+            byte[] src16,
+            byte[] dst16) {
         Bytes.put32(b, off, (6 << 28) | ((trafficClass & 0xff) << 20) | (flowLabel & 0xfffff));
         setPayloadLength(b, off, payloadLength);
         setNextHeader(b, off, nextHeader);

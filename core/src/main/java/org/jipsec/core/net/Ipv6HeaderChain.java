@@ -96,13 +96,16 @@ public final class Ipv6HeaderChain {
                         throw new MalformedPacketException("IPv6: hop-by-hop header not first (RFC 8200 §4.1)");
                     require(pos, 2, nh);
                     hlen = ((b[pos + 1] & 0xff) + 1) << 3;
-                    if (nh == IpProtocols.ROUTING && hlen < 8) throw new MalformedPacketException("IPv6: routing header too short");
+                    if (nh == IpProtocols.ROUTING && hlen < 8)
+                        throw new MalformedPacketException("IPv6: routing header too short");
                 }
                 case IpProtocols.FRAGMENT -> hlen = Ipv6FragmentHeader.LENGTH;
                 case IpProtocols.AH -> {
                     require(pos, 2, nh);
                     hlen = ((b[pos + 1] & 0xff) + 2) << 2;
-                    if (hlen < 12) throw new MalformedPacketException("IPv6: AH payload length " + (b[pos + 1] & 0xff) + " too small");
+                    if (hlen < 12)
+                        throw new MalformedPacketException(
+                                "IPv6: AH payload length " + (b[pos + 1] & 0xff) + " too small");
                 }
                 default -> {
                     // ESP, No Next Header, or the upper-layer protocol: the chain ends here.
@@ -112,7 +115,8 @@ public final class Ipv6HeaderChain {
                 }
             }
             require(pos, hlen, nh);
-            if (count == MAX_HEADERS) throw new MalformedPacketException("IPv6: more than " + MAX_HEADERS + " extension headers");
+            if (count == MAX_HEADERS)
+                throw new MalformedPacketException("IPv6: more than " + MAX_HEADERS + " extension headers");
             types[count] = nh;
             offsets[count] = pos;
             lengths[count] = hlen;
@@ -161,20 +165,29 @@ public final class Ipv6HeaderChain {
 
     private void require(int pos, int n, int type) throws MalformedPacketException {
         if (n > packetEnd - pos)
-            throw new MalformedPacketException("IPv6: extension header " + type + " at " + (pos - ipOff) + " runs past the payload");
+            throw new MalformedPacketException(
+                    "IPv6: extension header " + type + " at " + (pos - ipOff) + " runs past the payload");
     }
 
     /** Number of extension headers walked. */
-    public int count() { return count; }
+    public int count() {
+        return count;
+    }
 
     /** Protocol number of extension header {@code i} (0 = Hop-by-Hop, 43, 44, 60, 51). */
-    public int type(int i) { return types[check(i)]; }
+    public int type(int i) {
+        return types[check(i)];
+    }
 
     /** Absolute offset of extension header {@code i}. */
-    public int offset(int i) { return offsets[check(i)]; }
+    public int offset(int i) {
+        return offsets[check(i)];
+    }
 
     /** Length in bytes of extension header {@code i}. */
-    public int length(int i) { return lengths[check(i)]; }
+    public int length(int i) {
+        return lengths[check(i)];
+    }
 
     /** Absolute offset of the byte holding the type of header {@code i} (the previous header's Next Header). */
     public int nextHeaderFieldOf(int i) {
@@ -186,21 +199,33 @@ public final class Ipv6HeaderChain {
      * The protocol after the last extension header walked: TCP, UDP, ICMPv6, ESP (50), No Next Header (59), …
      * After a non-first fragment it is the Fragment header's Next Header and {@link #isLaterFragment} is true.
      */
-    public int upperProtocol() { return upperProtocol; }
+    public int upperProtocol() {
+        return upperProtocol;
+    }
 
     /** Absolute offset where {@link #upperProtocol()}'s header (or the fragment data) starts. */
-    public int upperOffset() { return upperOffset; }
+    public int upperOffset() {
+        return upperOffset;
+    }
 
     /** Absolute offset one past the packet (IPv6 header + payload length). */
-    public int packetEnd() { return packetEnd; }
+    public int packetEnd() {
+        return packetEnd;
+    }
 
-    public int ipOffset() { return ipOff; }
+    public int ipOffset() {
+        return ipOff;
+    }
 
     /** Index of the first Fragment header, or -1. */
-    public int fragmentIndex() { return fragmentIndex; }
+    public int fragmentIndex() {
+        return fragmentIndex;
+    }
 
     /** Index of the first Routing header, or -1. */
-    public int routingIndex() { return routingIndex; }
+    public int routingIndex() {
+        return routingIndex;
+    }
 
     /** True for a fragment with a non-zero offset: the walk ended at its Fragment header. */
     public boolean isLaterFragment() {
@@ -208,20 +233,28 @@ public final class Ipv6HeaderChain {
     }
 
     /** RFC 8200 §4.5: absolute offset where the fragmentable part starts. */
-    public int unfragmentableEnd() { return unfragmentableEnd; }
+    public int unfragmentableEnd() {
+        return unfragmentableEnd;
+    }
 
     /** Absolute offset of the Next Header field that names the first header of the fragmentable part. */
-    public int unfragmentableNextHeaderField() { return unfragmentableNextHeaderField; }
+    public int unfragmentableNextHeaderField() {
+        return unfragmentableNextHeaderField;
+    }
 
     /**
      * Absolute offset where an AH or ESP header is inserted in transport mode: after Hop-by-Hop, a Destination
      * Options header before a Routing header, Routing and Fragment headers; before a second Destination Options
      * header and before an existing AH (RFC 4302 §3.1.1, RFC 4303 §3.1.1; KAME/NetBSD ipsec6 output).
      */
-    public int ipsecInsertionOffset() { return ipsecOffset; }
+    public int ipsecInsertionOffset() {
+        return ipsecOffset;
+    }
 
     /** Absolute offset of the Next Header field to rewrite when inserting at {@link #ipsecInsertionOffset}. */
-    public int ipsecNextHeaderField() { return ipsecNextHeaderField; }
+    public int ipsecNextHeaderField() {
+        return ipsecNextHeaderField;
+    }
 
     /**
      * Absolute offset of the 16-byte final destination (RFC 8200 §8.1, RFC 4302 §3.3.3.1.2): the last address of

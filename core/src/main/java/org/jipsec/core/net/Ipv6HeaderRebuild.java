@@ -38,13 +38,18 @@ public final class Ipv6HeaderRebuild {
      */
     public static int extensionLength(byte[] ext, byte[] kinds, int[] lens, int count) {
         if (count == 0) return 0;
-        if (ext == null || kinds == null || lens == null || count < 0 || count > MAX_HEADERS
-                || count > kinds.length || count > lens.length) return -1;
+        if (ext == null
+                || kinds == null
+                || lens == null
+                || count < 0
+                || count > MAX_HEADERS
+                || count > kinds.length
+                || count > lens.length) return -1;
         int off = 0;
         for (int k = 0; k < count; k++) {
             int kind = kinds[k] & 0xff;
             if (kind == IpProtocols.HOPOPTS) {
-                if (k != 0) return -1;                             // RFC 8200 §4.3: only right after the header
+                if (k != 0) return -1; // RFC 8200 §4.3: only right after the header
             } else if (kind != IpProtocols.DSTOPTS && kind != IpProtocols.ROUTING) {
                 return -1;
             }
@@ -66,10 +71,26 @@ public final class Ipv6HeaderRebuild {
      * @param src          the 16-byte source address
      * @param dst          the 16-byte destination address ({@code IPV6_PKTINFO})
      */
-    public static int write(byte[] out, int trafficClass, int hopLimit, byte[] src, byte[] dst,
-                            byte[] ext, byte[] kinds, int[] lens, int count, int protocol, int payloadLength) {
-        if (out == null || src == null || dst == null || src.length < 16 || dst.length < 16
-                || protocol < 0 || protocol > 255 || payloadLength < 0) return -1;
+    public static int write(
+            byte[] out,
+            int trafficClass,
+            int hopLimit,
+            byte[] src,
+            byte[] dst,
+            byte[] ext,
+            byte[] kinds,
+            int[] lens,
+            int count,
+            int protocol,
+            int payloadLength) {
+        if (out == null
+                || src == null
+                || dst == null
+                || src.length < 16
+                || dst.length < 16
+                || protocol < 0
+                || protocol > 255
+                || payloadLength < 0) return -1;
         int extLen = extensionLength(ext, kinds, lens, count);
         if (extLen < 0) return -1;
         long payload = (long) extLen + payloadLength;
@@ -89,7 +110,7 @@ public final class Ipv6HeaderRebuild {
         int at = Ipv6Header.LENGTH;
         for (int k = 0; k < count; k++) {
             System.arraycopy(ext, at - Ipv6Header.LENGTH, out, at, lens[k]);
-            out[at] = (byte) (k + 1 < count ? kinds[k + 1] : protocol);   // chain the next-header fields
+            out[at] = (byte) (k + 1 < count ? kinds[k + 1] : protocol); // chain the next-header fields
             at += lens[k];
         }
         return at;

@@ -22,11 +22,17 @@ public final class Ipv6RoutingHeader {
     public static final int TYPE_MOBILE_IPV6 = 2;
     public static final int TYPE_SEGMENT_ROUTING = 4;
 
-    public static int routingType(byte[] b, int rhOff) { return b[rhOff + 2] & 0xff; }
+    public static int routingType(byte[] b, int rhOff) {
+        return b[rhOff + 2] & 0xff;
+    }
 
-    public static int segmentsLeft(byte[] b, int rhOff) { return b[rhOff + 3] & 0xff; }
+    public static int segmentsLeft(byte[] b, int rhOff) {
+        return b[rhOff + 3] & 0xff;
+    }
 
-    public static void setSegmentsLeft(byte[] b, int rhOff, int v) { b[rhOff + 3] = (byte) v; }
+    public static void setSegmentsLeft(byte[] b, int rhOff, int v) {
+        b[rhOff + 3] = (byte) v;
+    }
 
     /** Number of 16-byte addresses carried (types 0, 2 and 4); the header length bounds it. */
     public static int addressCount(byte[] b, int rhOff) {
@@ -51,14 +57,18 @@ public final class Ipv6RoutingHeader {
         int n = addressCount(b, rhOff);
         switch (routingType(b, rhOff)) {
             case TYPE_SOURCE_ROUTE, TYPE_MOBILE_IPV6 -> {
-                if (n == 0 || left > n) throw new MalformedPacketException("routing header: segments left " + left + " > " + n + " addresses");
+                if (n == 0 || left > n)
+                    throw new MalformedPacketException(
+                            "routing header: segments left " + left + " > " + n + " addresses");
                 return addressOffset(b, rhOff, n - 1);
             }
             case TYPE_SEGMENT_ROUTING -> {
                 if (n == 0) throw new MalformedPacketException("segment routing header without segments");
                 return addressOffset(b, rhOff, 0);
             }
-            default -> throw new MalformedPacketException("routing type " + routingType(b, rhOff) + " with segments left " + left);
+            default ->
+                throw new MalformedPacketException(
+                        "routing type " + routingType(b, rhOff) + " with segments left " + left);
         }
     }
 }

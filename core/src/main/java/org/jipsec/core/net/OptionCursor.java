@@ -18,6 +18,7 @@ package org.jipsec.core.net;
 public final class OptionCursor {
     /** IPv4 option types (RFC 791, IANA "IP Option Numbers"). */
     public static final int IPV4_EOL = 0;
+
     public static final int IPV4_NOP = 1;
     public static final int IPV4_SECURITY = 130;
     public static final int IPV4_LSRR = 131;
@@ -27,6 +28,7 @@ public final class OptionCursor {
     public static final int IPV4_ROUTER_ALERT = 148;
     /** IPv6 option types (RFC 8200 §4.2, RFC 2711, RFC 2675). */
     public static final int IPV6_PAD1 = 0;
+
     public static final int IPV6_PADN = 1;
     public static final int IPV6_JUMBO = 0xc2;
     public static final int IPV6_ROUTER_ALERT = 5;
@@ -56,7 +58,8 @@ public final class OptionCursor {
 
     /** Walks an arbitrary options region {@code b[from, to)}. */
     public OptionCursor reset(byte[] b, int from, int to, boolean ipv6) {
-        if (from < 0 || to < from || to > b.length) throw new IllegalArgumentException("options region " + from + ".." + to);
+        if (from < 0 || to < from || to > b.length)
+            throw new IllegalArgumentException("options region " + from + ".." + to);
         this.b = b;
         this.pos = from;
         this.end = to;
@@ -92,34 +95,51 @@ public final class OptionCursor {
             if (l < 2) throw new MalformedPacketException("IPv4 option " + type + " length " + l + " < 2");
             length = l;
         }
-        if (length > end - pos) throw new MalformedPacketException("option " + type + " length " + length + " runs past the header");
+        if (length > end - pos)
+            throw new MalformedPacketException("option " + type + " length " + length + " runs past the header");
         dataOffset = pos + 2;
         dataLength = length - 2;
         pos += length;
         return true;
     }
 
-    public int type() { return type; }
+    public int type() {
+        return type;
+    }
 
     /** Absolute offset of the option's type octet. */
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
     /** Whole option length in bytes (1 for EOL/NOP/Pad1). */
-    public int length() { return length; }
+    public int length() {
+        return length;
+    }
 
     /** Absolute offset of the option data (after type and length). */
-    public int dataOffset() { return dataOffset; }
+    public int dataOffset() {
+        return dataOffset;
+    }
 
-    public int dataLength() { return dataLength; }
+    public int dataLength() {
+        return dataLength;
+    }
 
     /** RFC 8200 §4.2: the third-highest bit of an IPv6 option type says the data may change en route. */
-    public static boolean isMutableIpv6(int type) { return (type & 0x20) != 0; }
+    public static boolean isMutableIpv6(int type) {
+        return (type & 0x20) != 0;
+    }
 
     /** RFC 8200 §4.2: the two highest bits say what to do with an unrecognised option (0 = skip). */
-    public static int unrecognisedActionIpv6(int type) { return type >>> 6; }
+    public static int unrecognisedActionIpv6(int type) {
+        return type >>> 6;
+    }
 
     /** RFC 791: the "copied" flag — the option is copied into every fragment. */
-    public static boolean isCopiedIpv4(int type) { return (type & 0x80) != 0; }
+    public static boolean isCopiedIpv4(int type) {
+        return (type & 0x80) != 0;
+    }
 
     /**
      * Zeroes the data of every option whose type has the "may change en route" bit (0x20) in the IPv6 Hop-by-Hop

@@ -41,7 +41,8 @@ public final class PacketBuffer {
 
     /** An empty buffer with {@code headroom} bytes before the data and {@code capacity − headroom} after. */
     public static PacketBuffer allocate(int headroom, int capacity) {
-        if (headroom < 0 || capacity < headroom) throw new IllegalArgumentException("headroom " + headroom + " capacity " + capacity);
+        if (headroom < 0 || capacity < headroom)
+            throw new IllegalArgumentException("headroom " + headroom + " capacity " + capacity);
         return new PacketBuffer(new byte[capacity], headroom, headroom);
     }
 
@@ -68,19 +69,31 @@ public final class PacketBuffer {
         return copyOf(data, 0, data.length, headroom, tailroom);
     }
 
-    public byte[] array() { return array; }
+    public byte[] array() {
+        return array;
+    }
 
     /** Absolute offset of the first packet byte. */
-    public int start() { return start; }
+    public int start() {
+        return start;
+    }
 
     /** Absolute offset one past the last packet byte. */
-    public int end() { return end; }
+    public int end() {
+        return end;
+    }
 
-    public int length() { return end - start; }
+    public int length() {
+        return end - start;
+    }
 
-    public int headroom() { return start; }
+    public int headroom() {
+        return start;
+    }
 
-    public int tailroom() { return array.length - end; }
+    public int tailroom() {
+        return array.length - end;
+    }
 
     /** Grows the packet by {@code n} bytes at the front; returns the new (absolute) {@link #start()}. */
     public int prepend(int n) {
@@ -176,7 +189,8 @@ public final class PacketBuffer {
      * back (the front shrinks) — the inverse of {@link #insert}, used to strip an ESP/AH header in place.
      */
     public void remove(int at, int n) {
-        if (at < 0 || n < 0 || at + n > length()) throw new IllegalArgumentException("remove " + n + " at " + at + " of " + length());
+        if (at < 0 || n < 0 || at + n > length())
+            throw new IllegalArgumentException("remove " + n + " at " + at + " of " + length());
         System.arraycopy(array, start, array, start + n, at);
         start += n;
     }
@@ -212,20 +226,33 @@ public final class PacketBuffer {
     }
 
     /** Relative accessors (offset 0 = {@link #start()}), bounds-checked against the packet. */
-    public int u8(int rel) { return Bytes.u8(array, abs(rel, 1)); }
+    public int u8(int rel) {
+        return Bytes.u8(array, abs(rel, 1));
+    }
 
-    public int u16(int rel) { return Bytes.u16(array, abs(rel, 2)); }
+    public int u16(int rel) {
+        return Bytes.u16(array, abs(rel, 2));
+    }
 
-    public long u32(int rel) { return Bytes.u32(array, abs(rel, 4)); }
+    public long u32(int rel) {
+        return Bytes.u32(array, abs(rel, 4));
+    }
 
-    public void put8(int rel, int v) { Bytes.put8(array, abs(rel, 1), v); }
+    public void put8(int rel, int v) {
+        Bytes.put8(array, abs(rel, 1), v);
+    }
 
-    public void put16(int rel, int v) { Bytes.put16(array, abs(rel, 2), v); }
+    public void put16(int rel, int v) {
+        Bytes.put16(array, abs(rel, 2), v);
+    }
 
-    public void put32(int rel, int v) { Bytes.put32(array, abs(rel, 4), v); }
+    public void put32(int rel, int v) {
+        Bytes.put32(array, abs(rel, 4), v);
+    }
 
     private int abs(int rel, int size) {
-        if (rel < 0 || rel + size > length()) throw new IndexOutOfBoundsException("offset " + rel + " size " + size + " of " + length());
+        if (rel < 0 || rel + size > length())
+            throw new IndexOutOfBoundsException("offset " + rel + " size " + size + " of " + length());
         return start + rel;
     }
 

@@ -29,27 +29,42 @@ public final class PacketDescription {
         if (version == 4) {
             Ipv4Header.check(b, off, len);
             end = off + Ipv4Header.totalLength(b, off);
-            sb.append(Ipv4Header.srcAddress(b, off).getHostAddress()).append(" > ")
-                    .append(Ipv4Header.dstAddress(b, off).getHostAddress()).append(": ");
+            sb.append(Ipv4Header.srcAddress(b, off).getHostAddress())
+                    .append(" > ")
+                    .append(Ipv4Header.dstAddress(b, off).getHostAddress())
+                    .append(": ");
             if (Ipv4Header.isFragment(b, off)) {
-                sb.append("frag id ").append(Ipv4Header.identification(b, off)).append(" offset ")
-                        .append(Ipv4Header.fragmentOffset(b, off)).append(Ipv4Header.moreFragments(b, off) ? "+" : "").append(", ");
+                sb.append("frag id ")
+                        .append(Ipv4Header.identification(b, off))
+                        .append(" offset ")
+                        .append(Ipv4Header.fragmentOffset(b, off))
+                        .append(Ipv4Header.moreFragments(b, off) ? "+" : "")
+                        .append(", ");
                 if (Ipv4Header.fragmentOffset(b, off) != 0) {
-                    return sb.append(IpProtocols.name(Ipv4Header.protocol(b, off))).append(", length ")
-                            .append(end - off - Ipv4Header.headerLength(b, off)).toString();
+                    return sb.append(IpProtocols.name(Ipv4Header.protocol(b, off)))
+                            .append(", length ")
+                            .append(end - off - Ipv4Header.headerLength(b, off))
+                            .toString();
                 }
             }
             u = IpPacket.upperLayer(b, off, len);
         } else {
             Ipv6HeaderChain c = Ipv6HeaderChain.scratch().parse(b, off, len);
             end = c.packetEnd();
-            sb.append(compact(Ipv6Header.srcAddress(b, off).getHostAddress())).append(" > ")
-                    .append(compact(Ipv6Header.dstAddress(b, off).getHostAddress())).append(": ");
-            for (int i = 0; i < c.count(); i++) sb.append(IpProtocols.name(c.type(i))).append(' ');
+            sb.append(compact(Ipv6Header.srcAddress(b, off).getHostAddress()))
+                    .append(" > ")
+                    .append(compact(Ipv6Header.dstAddress(b, off).getHostAddress()))
+                    .append(": ");
+            for (int i = 0; i < c.count(); i++)
+                sb.append(IpProtocols.name(c.type(i))).append(' ');
             if (c.isLaterFragment()) {
                 int fh = c.offset(c.fragmentIndex());
-                return sb.append("offset ").append(Ipv6FragmentHeader.fragmentOffset(b, fh))
-                        .append(Ipv6FragmentHeader.moreFragments(b, fh) ? "+" : "").append(", length ").append(end - c.upperOffset()).toString();
+                return sb.append("offset ")
+                        .append(Ipv6FragmentHeader.fragmentOffset(b, fh))
+                        .append(Ipv6FragmentHeader.moreFragments(b, fh) ? "+" : "")
+                        .append(", length ")
+                        .append(end - c.upperOffset())
+                        .toString();
             }
             u = new UpperLayer(c.upperProtocol(), c.upperOffset(), false);
         }
@@ -60,8 +75,14 @@ public final class PacketDescription {
                 if (n < 20) return sb.append("TCP truncated").toString();
                 int flags = b[p + 13] & 0x3f;
                 int dataOff = (b[p + 12] & 0xf0) >>> 2;
-                sb.append("TCP ").append(Bytes.u16(b, p)).append(" > ").append(Bytes.u16(b, p + 2)).append(" [")
-                        .append(tcpFlags(flags)).append("] seq ").append(Bytes.u32(b, p + 4));
+                sb.append("TCP ")
+                        .append(Bytes.u16(b, p))
+                        .append(" > ")
+                        .append(Bytes.u16(b, p + 2))
+                        .append(" [")
+                        .append(tcpFlags(flags))
+                        .append("] seq ")
+                        .append(Bytes.u32(b, p + 4));
                 if ((flags & 0x10) != 0) sb.append(" ack ").append(Bytes.u32(b, p + 8));
                 sb.append(", length ").append(Math.max(0, n - dataOff));
             }
@@ -73,21 +94,32 @@ public final class PacketDescription {
                     sb.append("UDP-encap ");
                     esp(sb, b, p + 8, n - 8);
                 } else {
-                    sb.append("UDP ").append(sport).append(" > ").append(dport).append(", length ").append(n - 8);
+                    sb.append("UDP ")
+                            .append(sport)
+                            .append(" > ")
+                            .append(dport)
+                            .append(", length ")
+                            .append(n - 8);
                 }
             }
             case IpProtocols.ICMP, IpProtocols.ICMPV6 -> {
                 if (n < 4) return sb.append("ICMP truncated").toString();
                 int type = b[p] & 0xff, code = b[p + 1] & 0xff;
-                sb.append(u.protocol() == IpProtocols.ICMP ? "ICMP " : "ICMP6 ").append(icmpName(u.protocol(), type, code));
-                boolean echo = u.protocol() == IpProtocols.ICMP ? (type == 0 || type == 8) : (type == 128 || type == 129);
-                if (echo && n >= 8) sb.append(String.format(" id 0x%04x seq %d", Bytes.u16(b, p + 4), Bytes.u16(b, p + 6)));
+                sb.append(u.protocol() == IpProtocols.ICMP ? "ICMP " : "ICMP6 ")
+                        .append(icmpName(u.protocol(), type, code));
+                boolean echo =
+                        u.protocol() == IpProtocols.ICMP ? (type == 0 || type == 8) : (type == 128 || type == 129);
+                if (echo && n >= 8)
+                    sb.append(String.format(" id 0x%04x seq %d", Bytes.u16(b, p + 4), Bytes.u16(b, p + 6)));
                 sb.append(", length ").append(n - (echo ? 8 : 4));
             }
             case IpProtocols.ESP -> esp(sb, b, p, n);
-            case IpProtocols.IPV4, IpProtocols.IPV6 -> sb.append("IP-in-IP, length ").append(n);
-            case IpProtocols.IPCOMP -> sb.append(n >= 4 ? String.format("IPComp cpi 0x%04x", Bytes.u16(b, p + 2)) : "IPComp truncated");
-            default -> sb.append(IpProtocols.name(u.protocol())).append(", length ").append(n);
+            case IpProtocols.IPV4, IpProtocols.IPV6 ->
+                sb.append("IP-in-IP, length ").append(n);
+            case IpProtocols.IPCOMP ->
+                sb.append(n >= 4 ? String.format("IPComp cpi 0x%04x", Bytes.u16(b, p + 2)) : "IPComp truncated");
+            default ->
+                sb.append(IpProtocols.name(u.protocol())).append(", length ").append(n);
         }
         if (version == 4 ? Bytes.u8(b, off + Ipv4Header.OFF_PROTOCOL) == IpProtocols.AH : containsAh(b, off, len)) {
             sb.insert(sb.indexOf(": ") + 2, "AH ");

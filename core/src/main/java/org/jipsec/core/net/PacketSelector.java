@@ -40,8 +40,8 @@ import org.jipsec.core.ipsec.Endpoint;
  * @param srcPort  TCP/UDP source port, ICMP type, or 0
  * @param dstPort  TCP/UDP destination port, ICMP code, or 0
  */
-public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHigh, long dstLow,
-                             int protocol, int srcPort, int dstPort) {
+public record PacketSelector(
+        boolean ipv6, long srcHigh, long srcLow, long dstHigh, long dstLow, int protocol, int srcPort, int dstPort) {
 
     /**
      * Extracts the selector of the IP packet at {@code b[off, off+len)}.
@@ -62,7 +62,8 @@ public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHi
                 switch (nxt) {
                     case IpProtocols.TCP, IpProtocols.UDP -> {
                         if (!needPort) return new PacketSelector(false, 0, src, 0, dst, nxt, 0, 0);
-                        if (end - pos < (nxt == IpProtocols.TCP ? 20 : 8)) return new PacketSelector(false, 0, src, 0, dst, IpProtocols.ANY, 0, 0);
+                        if (end - pos < (nxt == IpProtocols.TCP ? 20 : 8))
+                            return new PacketSelector(false, 0, src, 0, dst, IpProtocols.ANY, 0, 0);
                         return new PacketSelector(false, 0, src, 0, dst, nxt, Bytes.u16(b, pos), Bytes.u16(b, pos + 2));
                     }
                     case IpProtocols.AH -> {
@@ -90,12 +91,13 @@ public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHi
         int avail = c.packetEnd() - pos;
         return switch (nxt) {
             case IpProtocols.TCP, IpProtocols.UDP ->
-                    needPort && avail >= (nxt == IpProtocols.TCP ? 20 : 8)
-                            ? new PacketSelector(true, sh, sl, dh, dl, nxt, Bytes.u16(b, pos), Bytes.u16(b, pos + 2))
-                            : new PacketSelector(true, sh, sl, dh, dl, nxt, 0, 0);
-            case IpProtocols.ICMPV6 -> avail >= 4
-                    ? new PacketSelector(true, sh, sl, dh, dl, nxt, b[pos] & 0xff, b[pos + 1] & 0xff)
-                    : new PacketSelector(true, sh, sl, dh, dl, nxt, 0, 0);
+                needPort && avail >= (nxt == IpProtocols.TCP ? 20 : 8)
+                        ? new PacketSelector(true, sh, sl, dh, dl, nxt, Bytes.u16(b, pos), Bytes.u16(b, pos + 2))
+                        : new PacketSelector(true, sh, sl, dh, dl, nxt, 0, 0);
+            case IpProtocols.ICMPV6 ->
+                avail >= 4
+                        ? new PacketSelector(true, sh, sl, dh, dl, nxt, b[pos] & 0xff, b[pos + 1] & 0xff)
+                        : new PacketSelector(true, sh, sl, dh, dl, nxt, 0, 0);
             default -> new PacketSelector(true, sh, sl, dh, dl, nxt, 0, 0);
         };
     }
@@ -105,22 +107,36 @@ public record PacketSelector(boolean ipv6, long srcHigh, long srcLow, long dstHi
     }
 
     /** Address length in bits (32 or 128), the prefix length KAME gives a packet selector. */
-    public int addressBits() { return ipv6 ? 128 : 32; }
+    public int addressBits() {
+        return ipv6 ? 128 : 32;
+    }
 
     /** The source address as bytes (4 or 16). */
-    public byte[] srcBytes() { return toBytes(srcHigh, srcLow); }
+    public byte[] srcBytes() {
+        return toBytes(srcHigh, srcLow);
+    }
 
-    public byte[] dstBytes() { return toBytes(dstHigh, dstLow); }
+    public byte[] dstBytes() {
+        return toBytes(dstHigh, dstLow);
+    }
 
     /** Allocates; for control paths (ACQUIRE messages, logs). */
-    public InetAddress srcAddress() { return toAddress(srcBytes()); }
+    public InetAddress srcAddress() {
+        return toAddress(srcBytes());
+    }
 
-    public InetAddress dstAddress() { return toAddress(dstBytes()); }
+    public InetAddress dstAddress() {
+        return toAddress(dstBytes());
+    }
 
     /** Source as an {@link Endpoint} (port = {@link #srcPort}). */
-    public Endpoint source() { return new Endpoint(srcAddress(), srcPort); }
+    public Endpoint source() {
+        return new Endpoint(srcAddress(), srcPort);
+    }
 
-    public Endpoint destination() { return new Endpoint(dstAddress(), dstPort); }
+    public Endpoint destination() {
+        return new Endpoint(dstAddress(), dstPort);
+    }
 
     private byte[] toBytes(long high, long low) {
         if (!ipv6) {

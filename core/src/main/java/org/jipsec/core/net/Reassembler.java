@@ -89,16 +89,18 @@ public final class Reassembler {
     private record Key(boolean ipv6, long srcHigh, long srcLow, long dstHigh, long dstLow, int id, int protocol) {}
 
     private record Piece(int start, byte[] data) {
-        int end() { return start + data.length; }
+        int end() {
+            return start + data.length;
+        }
     }
 
     private static final class Datagram {
         final long createdMillis;
         final List<Piece> pieces = new ArrayList<>();
-        byte[] header;            // IPv4 header of the offset-0 fragment, or IPv6 unfragmentable part
+        byte[] header; // IPv4 header of the offset-0 fragment, or IPv6 unfragmentable part
         int headerNextField = -1; // IPv6: offset in header of the Next Header field that named the Fragment header
         int firstNextHeader = -1; // IPv6: Fragment header Next Header of the offset-0 fragment
-        int totalData = -1;       // known once the last fragment (MF = 0) arrived
+        int totalData = -1; // known once the last fragment (MF = 0) arrived
         long bytes;
         boolean discarded;
 
@@ -121,15 +123,23 @@ public final class Reassembler {
     }
 
     /** Datagrams currently held (incomplete, or remembered as discarded). */
-    public int pendingDatagrams() { return datagrams.size(); }
+    public int pendingDatagrams() {
+        return datagrams.size();
+    }
 
     /** Bytes currently charged against {@link Limits#maxBytes}. */
-    public long pendingBytes() { return pendingBytes; }
+    public long pendingBytes() {
+        return pendingBytes;
+    }
 
-    public long dropped(DropReason reason) { return drops[reason.ordinal()]; }
+    public long dropped(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
 
     /** Datagrams completed so far (atomic fragments included). */
-    public long completed() { return completed; }
+    public long completed() {
+        return completed;
+    }
 
     /**
      * Offers one received IP packet. Never throws on bad input: malformed packets are a counted drop.
@@ -166,8 +176,14 @@ public final class Reassembler {
         int start = Ipv4Header.fragmentOffset(b, off);
         boolean more = Ipv4Header.moreFragments(b, off);
         int protocol = Ipv4Header.protocol(b, off);
-        Key key = new Key(false, 0, Ipv4Header.src(b, off) & 0xffffffffL, 0, Ipv4Header.dst(b, off) & 0xffffffffL,
-                Ipv4Header.identification(b, off), protocol);
+        Key key = new Key(
+                false,
+                0,
+                Ipv4Header.src(b, off) & 0xffffffffL,
+                0,
+                Ipv4Header.dst(b, off) & 0xffffffffL,
+                Ipv4Header.identification(b, off),
+                protocol);
         if (data == 0 || (more && (data & 7) != 0)) return drop(DropReason.BAD_LENGTH);
         if (start + data > Ipv4Header.MAX_PACKET - hl) return dropDatagram(key, DropReason.TOO_BIG);
         // RFC 1858 §3.2: FO = 0 with a TCP header cut short, or FO = 1 (rewriting TCP flags).
@@ -201,8 +217,14 @@ public final class Reassembler {
             completed++;
             return new ReassemblyResult.Complete(PacketBuffer.copyOf(out, OUTPUT_HEADROOM, 0));
         }
-        Key key = new Key(true, Ipv6Header.srcHigh(b, off), Ipv6Header.srcLow(b, off), Ipv6Header.dstHigh(b, off),
-                Ipv6Header.dstLow(b, off), Ipv6FragmentHeader.identification(b, fh), -1);
+        Key key = new Key(
+                true,
+                Ipv6Header.srcHigh(b, off),
+                Ipv6Header.srcLow(b, off),
+                Ipv6Header.dstHigh(b, off),
+                Ipv6Header.dstLow(b, off),
+                Ipv6FragmentHeader.identification(b, fh),
+                -1);
         // RFC 8200 §4.5: a non-last fragment must be a multiple of 8 bytes long; offset + length ≤ 65535.
         if (data == 0 || (more && (data & 7) != 0)) return drop(DropReason.BAD_LENGTH);
         if (start + data > 65535 - (fh - off - Ipv6Header.LENGTH)) return dropDatagram(key, DropReason.TOO_BIG);
@@ -266,7 +288,9 @@ public final class Reassembler {
         }
         Piece prev = lo > 0 ? pieces.get(lo - 1) : null;
         Piece next = lo < pieces.size() ? pieces.get(lo) : null;
-        if (next != null && next.start() == start && next.data().length == data
+        if (next != null
+                && next.start() == start
+                && next.data().length == data
                 && Arrays.equals(next.data(), 0, data, b, dataOff, dataOff + data)) {
             if (!more && d.totalData != end) return dropDatagram(key, DropReason.INCONSISTENT);
             return drop(DropReason.DUPLICATE);
@@ -368,7 +392,10 @@ public final class Reassembler {
             if (now - d.createdMillis < timeout) break; // insertion order = creation order
             if (!d.discarded) {
                 drops[DropReason.TIMEOUT.ordinal()]++;
-                if (firsts != null && d.header != null && !d.pieces.isEmpty() && d.pieces.getFirst().start() == 0) {
+                if (firsts != null
+                        && d.header != null
+                        && !d.pieces.isEmpty()
+                        && d.pieces.getFirst().start() == 0) {
                     firsts.add(firstFragment(e.getKey(), d));
                 }
             }

@@ -50,8 +50,11 @@ public final class TransportChecksum {
 
     /** Partial sum of the IPv6 pseudo-header with the 16-byte destination taken from {@code dstOff}. */
     public static long pseudoHeaderIpv6(byte[] b, int ipOff, int dstOff, int protocol, int upperLength) {
-        return Checksums.sum(b, ipOff + Ipv6Header.OFF_SRC, 16) + Checksums.sum(b, dstOff, 16)
-                + (upperLength >>> 16) + (upperLength & 0xffff) + protocol;
+        return Checksums.sum(b, ipOff + Ipv6Header.OFF_SRC, 16)
+                + Checksums.sum(b, dstOff, 16)
+                + (upperLength >>> 16)
+                + (upperLength & 0xffff)
+                + protocol;
     }
 
     /**
@@ -99,7 +102,8 @@ public final class TransportChecksum {
     public static boolean update(byte[] b, int off, int len) throws MalformedPacketException {
         Target t = locate(b, off, len);
         if (t == null) return false;
-        Bytes.put16(b, t.l4Off + checksumFieldOffset(t.protocol), compute(b, off, t.dstOff, t.protocol, t.l4Off, t.l4Len));
+        Bytes.put16(
+                b, t.l4Off + checksumFieldOffset(t.protocol), compute(b, off, t.dstOff, t.protocol, t.l4Off, t.l4Len));
         return true;
     }
 
@@ -119,7 +123,8 @@ public final class TransportChecksum {
         if (t.protocol == IpProtocols.UDP && stored == 0) return (b[off] & 0xf0) == 0x40; // RFC 768 / RFC 8200 §8.1
         int want = compute(b, off, t.dstOff, t.protocol, t.l4Off, t.l4Len);
         // 0x0000 and 0xffff are both one's-complement zero; accept either for TCP/ICMP (RFC 1624 §3).
-        return stored == want || (t.protocol != IpProtocols.UDP && (stored ^ want) == 0xffff && (stored == 0 || want == 0));
+        return stored == want
+                || (t.protocol != IpProtocols.UDP && (stored ^ want) == 0xffff && (stored == 0 || want == 0));
     }
 
     public static boolean verify(PacketBuffer p) throws MalformedPacketException {
@@ -155,7 +160,8 @@ public final class TransportChecksum {
         if (checksumFieldOffset(protocol) < 0) return null;
         int l4Len = end - l4Off;
         if (l4Len < minimumLength(protocol))
-            throw new MalformedPacketException(IpProtocols.name(protocol) + ": " + l4Len + " bytes, shorter than its header");
+            throw new MalformedPacketException(
+                    IpProtocols.name(protocol) + ": " + l4Len + " bytes, shorter than its header");
         return new Target(protocol, l4Off, l4Len, dstOff);
     }
 }

@@ -1,8 +1,8 @@
 package org.jipsec.core.net;
 
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * Classifies the payload of a datagram received on UDP port 4500 (RFC 3948 §2). Pure logic: never throws on
@@ -36,8 +36,7 @@ public final class UdpEncapClassifier {
     /** The non-ESP marker length (RFC 3948 §2.2). */
     public static final int NON_ESP_MARKER_LENGTH = 4;
 
-    private UdpEncapClassifier() {
-    }
+    private UdpEncapClassifier() {}
 
     /** Classifies {@code len} bytes of {@code buf} at {@code off}; out-of-range arguments give MALFORMED. */
     public static UdpEncapKind classify(byte[] buf, int off, int len) {
@@ -68,8 +67,11 @@ public final class UdpEncapClassifier {
         if (len < NON_ESP_MARKER_LENGTH) {
             return UdpEncapKind.MALFORMED;
         }
-        boolean zeroMarker = (seg.get(JAVA_BYTE, off) | seg.get(JAVA_BYTE, off + 1) | seg.get(JAVA_BYTE, off + 2)
-                | seg.get(JAVA_BYTE, off + 3)) == 0;
+        boolean zeroMarker = (seg.get(JAVA_BYTE, off)
+                        | seg.get(JAVA_BYTE, off + 1)
+                        | seg.get(JAVA_BYTE, off + 2)
+                        | seg.get(JAVA_BYTE, off + 3))
+                == 0;
         if (zeroMarker) {
             return len > NON_ESP_MARKER_LENGTH ? UdpEncapKind.IKE : UdpEncapKind.MALFORMED;
         }

@@ -66,7 +66,9 @@ final class AcquireTable {
         }
     }
 
-    int size() { return bySaidx.size(); }
+    int size() {
+        return bySaidx.size();
+    }
 
     boolean consistent() {
         if (bySaidx.size() != bySeq.size()) return false;

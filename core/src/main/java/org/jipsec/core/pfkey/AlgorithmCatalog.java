@@ -23,7 +23,8 @@ public interface AlgorithmCatalog {
      * jipsec's table, without the rows whose SAs are refused (IPComp {@code oui}, {@code lzs}: setkey accepts the
      * words, NetBSD's kernel implements deflate only — an ADD naming them gets EINVAL, as there).
      */
-    AlgorithmCatalog TABLE = kind -> AlgorithmTable.all(kind).stream().filter(Algorithm::implemented).toList();
+    AlgorithmCatalog TABLE = kind ->
+            AlgorithmTable.all(kind).stream().filter(Algorithm::implemented).toList();
 
     static AlgorithmCatalog of(List<Algorithm> algorithms) {
         return kind -> algorithms.stream().filter(a -> a.kind() == kind).toList();

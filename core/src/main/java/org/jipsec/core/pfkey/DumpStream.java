@@ -18,9 +18,13 @@ public final class DumpStream<T> {
         this.build = build;
     }
 
-    public boolean hasNext() { return next < entries.size(); }
+    public boolean hasNext() {
+        return next < entries.size();
+    }
 
-    public int remaining() { return entries.size() - next; }
+    public int remaining() {
+        return entries.size() - next;
+    }
 
     /** The next message; its seq is the number of messages still to come after it. */
     public PfkeyMessage next() {

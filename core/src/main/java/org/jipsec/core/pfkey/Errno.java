@@ -29,10 +29,14 @@ public enum Errno {
     }
 
     /** The Linux errno number, as written into {@code sadb_msg_errno}. */
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
     /** Linux strerror(3) text. */
-    public String text() { return text; }
+    public String text() {
+        return text;
+    }
 
     /** The errno with that Linux number, if jipsec uses it. */
     public static java.util.Optional<Errno> of(int number) {

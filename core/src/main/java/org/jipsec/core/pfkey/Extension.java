@@ -27,16 +27,25 @@ public sealed interface Extension {
      */
     record Sa(int spi, int replay, int state, int auth, int encrypt, int flags) implements Extension {
         public Sa {
-            u8(replay, "replay"); u8(state, "state"); u8(auth, "auth"); u8(encrypt, "encrypt");
+            u8(replay, "replay");
+            u8(state, "state");
+            u8(auth, "auth");
+            u8(encrypt, "encrypt");
         }
-        @Override public int type() { return Sadb.SADB_EXT_SA; }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_EXT_SA;
+        }
     }
 
     /** {@code struct sadb_lifetime} (ext 2/3/4, 32 bytes): allocations u32, bytes/addtime/usetime u64. */
     record Lifetime(int type, long allocations, long bytes, long addtime, long usetime) implements Extension {
         public Lifetime {
-            if (type != Sadb.SADB_EXT_LIFETIME_CURRENT && type != Sadb.SADB_EXT_LIFETIME_HARD
-                    && type != Sadb.SADB_EXT_LIFETIME_SOFT) throw new IllegalArgumentException("not a lifetime: " + type);
+            if (type != Sadb.SADB_EXT_LIFETIME_CURRENT
+                    && type != Sadb.SADB_EXT_LIFETIME_HARD
+                    && type != Sadb.SADB_EXT_LIFETIME_SOFT)
+                throw new IllegalArgumentException("not a lifetime: " + type);
             if (allocations < 0 || allocations > 0xffffffffL) throw new IllegalArgumentException("allocations");
         }
     }
@@ -49,7 +58,8 @@ public sealed interface Extension {
     record Address(int type, int proto, int prefixLen, Endpoint endpoint) implements Extension {
         public Address {
             Objects.requireNonNull(endpoint);
-            u8(proto, "proto"); u8(prefixLen, "prefixlen");
+            u8(proto, "proto");
+            u8(prefixLen, "prefixlen");
         }
         /** Full-prefix address with proto {@code IPSEC_PROTO_ANY}, as SA messages carry it. */
         public static Address of(int type, Endpoint endpoint) {
@@ -67,17 +77,41 @@ public sealed interface Extension {
             key = key.clone();
             if (key.length != (bits + 7) / 8) throw new IllegalArgumentException("key length does not match bits");
         }
-        @Override public byte[] key() { return key.clone(); }
-        /** Length of the key in bytes without copying it. */
-        public int keyBytes() { return key.length; }
-        byte[] keyUnsafe() { return key; }
-        /** Zeroes the key bytes held by this extension (after the request is handled or the message written). */
-        public void wipe() { java.util.Arrays.fill(key, (byte) 0); }
-        @Override public boolean equals(Object o) {
-            return o instanceof Key k && k.type == type && k.bits == bits && java.security.MessageDigest.isEqual(k.key, key);
+
+        @Override
+        public byte[] key() {
+            return key.clone();
         }
-        @Override public int hashCode() { return type * 31 + bits; }
-        @Override public String toString() { return "Key[type=" + type + ", bits=" + bits + ", key=(hidden)]"; }
+        /** Length of the key in bytes without copying it. */
+        public int keyBytes() {
+            return key.length;
+        }
+
+        byte[] keyUnsafe() {
+            return key;
+        }
+        /** Zeroes the key bytes held by this extension (after the request is handled or the message written). */
+        public void wipe() {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && k.type == type
+                    && k.bits == bits
+                    && java.security.MessageDigest.isEqual(k.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return type * 31 + bits;
+        }
+
+        @Override
+        public String toString() {
+            return "Key[type=" + type + ", bits=" + bits + ", key=(hidden)]";
+        }
     }
 
     /**
@@ -90,12 +124,25 @@ public sealed interface Extension {
             data = data.clone();
             if (data.length % 8 != 0) throw new IllegalArgumentException("identity data must be padded to 8");
         }
-        @Override public byte[] data() { return data.clone(); }
-        @Override public boolean equals(Object o) {
-            return o instanceof Identity i && i.type == type && i.identType == identType && i.id == id
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity i
+                    && i.type == type
+                    && i.identType == identType
+                    && i.id == id
                     && Arrays.equals(i.data, data);
         }
-        @Override public int hashCode() { return Objects.hash(type, identType, id, Arrays.hashCode(data)); }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(type, identType, id, Arrays.hashCode(data));
+        }
     }
 
     /**
@@ -105,50 +152,108 @@ public sealed interface Extension {
     record Sensitivity(int dpd, int sensLevel, int integLevel, long[] sensBitmap, long[] integBitmap)
             implements Extension {
         public Sensitivity {
-            u8(sensLevel, "sens_level"); u8(integLevel, "integ_level");
-            sensBitmap = sensBitmap.clone(); integBitmap = integBitmap.clone();
+            u8(sensLevel, "sens_level");
+            u8(integLevel, "integ_level");
+            sensBitmap = sensBitmap.clone();
+            integBitmap = integBitmap.clone();
             if (sensBitmap.length > 255 || integBitmap.length > 255) throw new IllegalArgumentException("bitmap");
         }
-        @Override public long[] sensBitmap() { return sensBitmap.clone(); }
-        @Override public long[] integBitmap() { return integBitmap.clone(); }
-        @Override public int type() { return Sadb.SADB_EXT_SENSITIVITY; }
-        @Override public boolean equals(Object o) {
-            return o instanceof Sensitivity s && s.dpd == dpd && s.sensLevel == sensLevel && s.integLevel == integLevel
-                    && Arrays.equals(s.sensBitmap, sensBitmap) && Arrays.equals(s.integBitmap, integBitmap);
+
+        @Override
+        public long[] sensBitmap() {
+            return sensBitmap.clone();
         }
-        @Override public int hashCode() { return Objects.hash(dpd, sensLevel, integLevel); }
+
+        @Override
+        public long[] integBitmap() {
+            return integBitmap.clone();
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_EXT_SENSITIVITY;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sensitivity s
+                    && s.dpd == dpd
+                    && s.sensLevel == sensLevel
+                    && s.integLevel == integLevel
+                    && Arrays.equals(s.sensBitmap, sensBitmap)
+                    && Arrays.equals(s.integBitmap, integBitmap);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(dpd, sensLevel, integLevel);
+        }
     }
 
     /** {@code struct sadb_comb} (72 bytes, inside a PROPOSAL). */
-    record Comb(int auth, int encrypt, int flags, int authMinBits, int authMaxBits, int encryptMinBits,
-                int encryptMaxBits, long softAllocations, long hardAllocations, long softBytes, long hardBytes,
-                long softAddtime, long hardAddtime, long softUsetime, long hardUsetime) {
+    record Comb(
+            int auth,
+            int encrypt,
+            int flags,
+            int authMinBits,
+            int authMaxBits,
+            int encryptMinBits,
+            int encryptMaxBits,
+            long softAllocations,
+            long hardAllocations,
+            long softBytes,
+            long hardBytes,
+            long softAddtime,
+            long hardAddtime,
+            long softUsetime,
+            long hardUsetime) {
         public Comb {
-            u8(auth, "auth"); u8(encrypt, "encrypt"); u16(flags, "flags");
-            u16(authMinBits, "auth_minbits"); u16(authMaxBits, "auth_maxbits");
-            u16(encryptMinBits, "encrypt_minbits"); u16(encryptMaxBits, "encrypt_maxbits");
+            u8(auth, "auth");
+            u8(encrypt, "encrypt");
+            u16(flags, "flags");
+            u16(authMinBits, "auth_minbits");
+            u16(authMaxBits, "auth_maxbits");
+            u16(encryptMinBits, "encrypt_minbits");
+            u16(encryptMaxBits, "encrypt_maxbits");
         }
     }
 
     /** {@code struct sadb_prop} (ext 13): {@code 4 replay | 5 reserved[3]}, then N × 72-byte combs. */
     record Proposal(int replay, List<Comb> combs) implements Extension {
-        public Proposal { u8(replay, "replay"); combs = List.copyOf(combs); }
-        @Override public int type() { return Sadb.SADB_EXT_PROPOSAL; }
+        public Proposal {
+            u8(replay, "replay");
+            combs = List.copyOf(combs);
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_EXT_PROPOSAL;
+        }
     }
 
     /** {@code struct sadb_alg} (8 bytes: id, ivlen, minbits u16, maxbits u16, reserved u16). */
     record Alg(int id, int ivlen, int minBits, int maxBits) {
-        public Alg { u8(id, "id"); u8(ivlen, "ivlen"); u16(minBits, "minbits"); u16(maxBits, "maxbits"); }
+        public Alg {
+            u8(id, "id");
+            u8(ivlen, "ivlen");
+            u16(minBits, "minbits");
+            u16(maxBits, "maxbits");
+        }
     }
 
     /** {@code struct sadb_supported} (ext 14/15): {@code 4 reserved u32}, then N × {@link Alg}. */
     record Supported(int type, List<Alg> algs) implements Extension {
-        public Supported { algs = List.copyOf(algs); }
+        public Supported {
+            algs = List.copyOf(algs);
+        }
     }
 
     /** {@code struct sadb_spirange} (ext 16, 16 bytes): {@code 4 min u32 | 8 max u32 | 12 reserved} (host order). */
     record SpiRange(int min, int max) implements Extension {
-        @Override public int type() { return Sadb.SADB_EXT_SPIRANGE; }
+        @Override
+        public int type() {
+            return Sadb.SADB_EXT_SPIRANGE;
+        }
     }
 
     /**
@@ -159,31 +264,57 @@ public sealed interface Extension {
      * </pre>
      */
     record Policy(XPolicy policy) implements Extension {
-        public Policy { Objects.requireNonNull(policy); }
-        @Override public int type() { return Sadb.SADB_X_EXT_POLICY; }
+        public Policy {
+            Objects.requireNonNull(policy);
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_X_EXT_POLICY;
+        }
     }
 
     /** {@code struct sadb_x_sa2} (ext 19, 16 bytes): {@code 4 mode | 5,6 reserved | 8 sequence u32 | 12 reqid u32}. */
     record Sa2(int mode, int sequence, int reqid) implements Extension {
-        public Sa2 { u8(mode, "mode"); }
-        @Override public int type() { return Sadb.SADB_X_EXT_SA2; }
+        public Sa2 {
+            u8(mode, "mode");
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_X_EXT_SA2;
+        }
     }
 
     /** {@code struct sadb_x_nat_t_type} (ext 20, 8 bytes): {@code 4 type | 5 reserved[3]}. */
     record NatTType(int natType) implements Extension {
-        public NatTType { u8(natType, "nat_t type"); }
-        @Override public int type() { return Sadb.SADB_X_EXT_NAT_T_TYPE; }
+        public NatTType {
+            u8(natType, "nat_t type");
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_X_EXT_NAT_T_TYPE;
+        }
     }
 
     /** {@code struct sadb_x_nat_t_port} (ext 21/22, 8 bytes): {@code 4 port u16 network order | 6 reserved}. */
     record NatTPort(int type, int port) implements Extension {
-        public NatTPort { u16(port, "port"); }
+        public NatTPort {
+            u16(port, "port");
+        }
     }
 
     /** {@code struct sadb_x_nat_t_frag} (ext 25, 8 bytes): {@code 4 fraglen u16 | 6 reserved}. */
     record NatTFrag(int fragLen) implements Extension {
-        public NatTFrag { u16(fragLen, "fraglen"); }
-        @Override public int type() { return Sadb.SADB_X_EXT_NAT_T_FRAG; }
+        public NatTFrag {
+            u16(fragLen, "fraglen");
+        }
+
+        @Override
+        public int type() {
+            return Sadb.SADB_X_EXT_NAT_T_FRAG;
+        }
     }
 
     private static void u8(int v, String what) {

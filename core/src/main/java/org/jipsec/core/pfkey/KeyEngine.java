@@ -7,11 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
-import org.jipsec.core.spd.ReqidAllocator;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.ipsec.Endpoint;
-import org.jipsec.core.ipsec.IpsecLevel;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecRequest;
 import org.jipsec.core.ipsec.PolicyDirection;
@@ -20,12 +18,13 @@ import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sad.SaLifetime;
-import org.jipsec.core.sad.SaValues;
 import org.jipsec.core.sad.SaState;
+import org.jipsec.core.sad.SaValues;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.sad.SecurityAssociationDatabase;
 import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
 import org.jipsec.core.sad.TransformStateFactory;
+import org.jipsec.core.spd.ReqidAllocator;
 
 /**
  * The key management engine: what NetBSD's key.c and keysock.c do for PF_KEY v2 (RFC 2367, KAME extensions;
@@ -51,7 +50,11 @@ import org.jipsec.core.sad.TransformStateFactory;
  */
 public final class KeyEngine {
 
-    private enum Target { ONE, ALL, REGISTERED }
+    private enum Target {
+        ONE,
+        ALL,
+        REGISTERED
+    }
 
     private static final class SocketState {
         boolean promisc;
@@ -73,8 +76,12 @@ public final class KeyEngine {
     /** The key_newreqid counter; per-socket policies draw from it too, so automatic reqids come from one place. */
     private final ReqidAllocator reqids = new ReqidAllocator();
 
-    public KeyEngine(KeySettings settings, LongSupplier clockSeconds, RandomGenerator random, PolicyStore policies,
-                     AlgorithmCatalog algorithms) {
+    public KeyEngine(
+            KeySettings settings,
+            LongSupplier clockSeconds,
+            RandomGenerator random,
+            PolicyStore policies,
+            AlgorithmCatalog algorithms) {
         this.settings = settings;
         this.clockSeconds = clockSeconds;
         this.random = random;
@@ -82,9 +89,13 @@ public final class KeyEngine {
         this.algorithms = algorithms;
     }
 
-    public KeySettings settings() { return settings; }
+    public KeySettings settings() {
+        return settings;
+    }
 
-    public SecurityAssociationDatabase sad() { return sad; }
+    public SecurityAssociationDatabase sad() {
+        return sad;
+    }
 
     /**
      * The data path's factory of per-SA transform state (the IPsec engine injects it): every SA gets its state when
@@ -95,7 +106,9 @@ public final class KeyEngine {
         sad.setTransformFactory(factory);
     }
 
-    public PolicyStore policies() { return policies; }
+    public PolicyStore policies() {
+        return policies;
+    }
 
     // ------------------------------------------------------------------------------------------------ sockets
 
@@ -111,7 +124,9 @@ public final class KeyEngine {
         sockets.remove(id);
     }
 
-    public int socketCount() { return sockets.size(); }
+    public int socketCount() {
+        return sockets.size();
+    }
 
     /** keysock.c key_sendup_mbuf: promiscuous copies to every promiscuous socket, then targets, the sender last. */
     private void sendup(List<Delivery> out, Long sender, PfkeyMessage m, Target target) {
@@ -231,7 +246,8 @@ public final class KeyEngine {
         stats.requests++;
         stats.requestBytes += raw.length;
         if (raw.length >= 2) stats.requestsByType[raw[1] & 0xff]++;
-        if (raw.length > PfkeyCodec.BASE_BYTES && (raw[1] & 0xff) == Sadb.SADB_X_PROMISC) return promiscForward(socket, raw);
+        if (raw.length > PfkeyCodec.BASE_BYTES && (raw[1] & 0xff) == Sadb.SADB_X_PROMISC)
+            return promiscForward(socket, raw);
         PfkeyMessage msg;
         try {
             msg = PfkeyCodec.decode(raw);
@@ -255,8 +271,15 @@ public final class KeyEngine {
         stats.malformed++;
         stats.refusedByErrno[e.errno().number()]++;
         if (raw.length < PfkeyCodec.BASE_BYTES) return Outcome.NONE;
-        PfkeyMessage echo = new PfkeyMessage(raw[0] & 0xff, raw[1] & 0xff, e.errno().number(), raw[3] & 0xff,
-                PfkeyCodec.u16(raw, 6), PfkeyCodec.i32(raw, 8), PfkeyCodec.i32(raw, 12), List.of());
+        PfkeyMessage echo = new PfkeyMessage(
+                raw[0] & 0xff,
+                raw[1] & 0xff,
+                e.errno().number(),
+                raw[3] & 0xff,
+                PfkeyCodec.u16(raw, 6),
+                PfkeyCodec.i32(raw, 8),
+                PfkeyCodec.i32(raw, 12),
+                List.of());
         return reply(socket, echo, Target.ONE);
     }
 
@@ -284,7 +307,8 @@ public final class KeyEngine {
         // A request's sadb_msg_errno means nothing (except in a KMd's bare ACQUIRE error report, key_acquire2):
         // every reply and broadcast built from it carries 0 on success, as key.c sets newmsg->sadb_msg_errno = 0
         // (key_api_spdadd, key_api_spdflush, key_api_delete...) and key_senderror sets the error on failure.
-        boolean kmdError = request.type() == Sadb.SADB_ACQUIRE && request.extensions().isEmpty();
+        boolean kmdError =
+                request.type() == Sadb.SADB_ACQUIRE && request.extensions().isEmpty();
         PfkeyMessage msg = request.errno() == 0 || kmdError ? request : request.withErrno(0);
         try {
             try {
@@ -350,20 +374,33 @@ public final class KeyEngine {
         int t = m.type();
         switch (m.satype()) {
             case Sadb.SADB_SATYPE_UNSPEC -> {
-                if (t == Sadb.SADB_GETSPI || t == Sadb.SADB_UPDATE || t == Sadb.SADB_ADD || t == Sadb.SADB_DELETE
-                        || t == Sadb.SADB_GET || t == Sadb.SADB_ACQUIRE || t == Sadb.SADB_EXPIRE) {
+                if (t == Sadb.SADB_GETSPI
+                        || t == Sadb.SADB_UPDATE
+                        || t == Sadb.SADB_ADD
+                        || t == Sadb.SADB_DELETE
+                        || t == Sadb.SADB_GET
+                        || t == Sadb.SADB_ACQUIRE
+                        || t == Sadb.SADB_EXPIRE) {
                     throw PfkeyException.inval("satype UNSPEC not allowed for " + Sadb.messageName(t));
                 }
             }
-            case Sadb.SADB_SATYPE_AH, Sadb.SADB_SATYPE_ESP, Sadb.SADB_X_SATYPE_IPCOMP, Sadb.SADB_X_SATYPE_TCPSIGNATURE -> {
-                if (t == Sadb.SADB_X_SPDADD || t == Sadb.SADB_X_SPDDELETE || t == Sadb.SADB_X_SPDGET
-                        || t == Sadb.SADB_X_SPDDUMP || t == Sadb.SADB_X_SPDFLUSH || t == Sadb.SADB_X_SPDSETIDX
-                        || t == Sadb.SADB_X_SPDUPDATE || t == Sadb.SADB_X_SPDDELETE2) {
+            case Sadb.SADB_SATYPE_AH,
+                    Sadb.SADB_SATYPE_ESP,
+                    Sadb.SADB_X_SATYPE_IPCOMP,
+                    Sadb.SADB_X_SATYPE_TCPSIGNATURE -> {
+                if (t == Sadb.SADB_X_SPDADD
+                        || t == Sadb.SADB_X_SPDDELETE
+                        || t == Sadb.SADB_X_SPDGET
+                        || t == Sadb.SADB_X_SPDDUMP
+                        || t == Sadb.SADB_X_SPDFLUSH
+                        || t == Sadb.SADB_X_SPDSETIDX
+                        || t == Sadb.SADB_X_SPDUPDATE
+                        || t == Sadb.SADB_X_SPDDELETE2) {
                     throw PfkeyException.inval("satype " + m.satype() + " not allowed for " + Sadb.messageName(t));
                 }
             }
             case Sadb.SADB_SATYPE_RSVP, Sadb.SADB_SATYPE_OSPFV2, Sadb.SADB_SATYPE_RIPV2, Sadb.SADB_SATYPE_MIP ->
-                    throw new PfkeyException(Errno.EOPNOTSUPP, "satype " + m.satype());
+                throw new PfkeyException(Errno.EOPNOTSUPP, "satype " + m.satype());
             case 1 -> {
                 if (t != Sadb.SADB_X_PROMISC) throw PfkeyException.inval("satype 1 only with X_PROMISC");
             }
@@ -420,7 +457,9 @@ public final class KeyEngine {
         return new SaIndex(st, mode, reqid, src, dst);
     }
 
-    private long now() { return clockSeconds.getAsLong(); }
+    private long now() {
+        return clockSeconds.getAsLong();
+    }
 
     // ------------------------------------------------------------------------------------------------ SA messages
 
@@ -432,10 +471,17 @@ public final class KeyEngine {
         SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
         int spi = allocateSpi(st, m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
         long now = now();
-        SecurityAssociation sa = sad.insert(saidx, Match.REQID, SaValues.larval(spi, m.seq(), m.pid()),
-                SaState.LARVAL, now);
+        SecurityAssociation sa =
+                sad.insert(saidx, Match.REQID, SaValues.larval(spi, m.seq(), m.pid()), SaState.LARVAL, now);
         if (m.seq() != 0) acquires.reset(m.seq(), now);
-        PfkeyMessage r = new PfkeyMessage(Sadb.PF_KEY_V2, Sadb.SADB_GETSPI, 0, m.satype(), 0, sa.seq(), m.pid(),
+        PfkeyMessage r = new PfkeyMessage(
+                Sadb.PF_KEY_V2,
+                Sadb.SADB_GETSPI,
+                0,
+                m.satype(),
+                0,
+                sa.seq(),
+                m.pid(),
                 List.of(new Extension.Sa(spi, 0, 0, 0, 0, 0), src, dst));
         return reply(socket, r, Target.ONE);
     }
@@ -447,7 +493,11 @@ public final class KeyEngine {
         if (st == SaType.IPCOMP) {
             min = Math.min(min, 0xffff);
             max = Math.min(max, 0xffff);
-            if (min > max) { long t = min; min = max; max = t; }
+            if (min > max) {
+                long t = min;
+                min = max;
+                max = t;
+            }
         }
         return new long[] {min, max};
     }
@@ -496,11 +546,13 @@ public final class KeyEngine {
         long spi = Integer.toUnsignedLong(sa.spi());
         int flags = sa.flags();
         switch (st) {
-            case AH, ESP -> { if (spi <= 255) throw PfkeyException.inval("SPI " + spi + " is reserved"); }
+            case AH, ESP -> {
+                if (spi <= 255) throw PfkeyException.inval("SPI " + spi + " is reserved");
+            }
             case IPCOMP -> {
                 if ((flags & Sadb.SADB_X_EXT_RAWCPI) == 0 && spi >= 0x10000) throw PfkeyException.inval("CPI > 0xffff");
             }
-            default -> { }
+            default -> {}
         }
         int both = Sadb.SADB_X_EXT_OLD | Sadb.SADB_X_EXT_DERIV;
         if (st == SaType.ESP && (flags & both) == both) throw PfkeyException.inval("DERIV with old ESP");
@@ -515,8 +567,10 @@ public final class KeyEngine {
             throw PfkeyException.inval("authentication algorithm given to IPComp");
         }
         if (authKey.isPresent()) {
-            if (st != SaType.AH && st != SaType.ESP && st != SaType.TCPSIGNATURE) throw PfkeyException.inval("KEY_AUTH");
-            if (authKey.get().bits() == 0 && sa.auth() != Sadb.SADB_X_AALG_NULL) throw PfkeyException.inval("empty auth key");
+            if (st != SaType.AH && st != SaType.ESP && st != SaType.TCPSIGNATURE)
+                throw PfkeyException.inval("KEY_AUTH");
+            if (authKey.get().bits() == 0 && sa.auth() != Sadb.SADB_X_AALG_NULL)
+                throw PfkeyException.inval("empty auth key");
         }
         if (encKey.isPresent()) {
             if (st == SaType.ESP) {
@@ -556,15 +610,34 @@ public final class KeyEngine {
                 throw PfkeyException.inval("NAT-T type without ports");
             }
             natType = nat.get().natType();
-            frag = m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG, Extension.NatTFrag.class).map(Extension.NatTFrag::fragLen)
+            frag = m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG, Extension.NatTFrag.class)
+                    .map(Extension.NatTFrag::fragLen)
                     .orElse(0xffff);
-            oai = m.address(Sadb.SADB_X_EXT_NAT_T_OAI).map(Extension.Address::endpoint).orElse(null);
-            oar = m.address(Sadb.SADB_X_EXT_NAT_T_OAR).map(Extension.Address::endpoint).orElse(null);
+            oai = m.address(Sadb.SADB_X_EXT_NAT_T_OAI)
+                    .map(Extension.Address::endpoint)
+                    .orElse(null);
+            oar = m.address(Sadb.SADB_X_EXT_NAT_T_OAR)
+                    .map(Extension.Address::endpoint)
+                    .orElse(null);
         }
-        return new SaValues(sa.spi(), sa.auth(), authKey.map(Extension.Key::key).orElse(null),
-                authKey.map(Extension.Key::bits).orElse(0), sa.encrypt(), encKey.map(Extension.Key::key).orElse(null),
-                encKey.map(Extension.Key::bits).orElse(0), flags, sa.replay(), natType, frag, oai, oar,
-                hard.map(KeyEngine::lifetime).orElse(null), soft.map(KeyEngine::lifetime).orElse(null), seq, pid);
+        return new SaValues(
+                sa.spi(),
+                sa.auth(),
+                authKey.map(Extension.Key::key).orElse(null),
+                authKey.map(Extension.Key::bits).orElse(0),
+                sa.encrypt(),
+                encKey.map(Extension.Key::key).orElse(null),
+                encKey.map(Extension.Key::bits).orElse(0),
+                flags,
+                sa.replay(),
+                natType,
+                frag,
+                oai,
+                oar,
+                hard.map(KeyEngine::lifetime).orElse(null),
+                soft.map(KeyEngine::lifetime).orElse(null),
+                seq,
+                pid);
     }
 
     private static SaLifetime lifetime(Extension.Lifetime l) {
@@ -572,21 +645,34 @@ public final class KeyEngine {
     }
 
     private void checkAlgorithm(AlgorithmKind kind, int number, Optional<Extension.Key> key) throws PfkeyException {
-        Algorithm a = algorithms.byNumber(kind, number)
+        Algorithm a = algorithms
+                .byNumber(kind, number)
                 .orElseThrow(() -> PfkeyException.inval("unsupported " + kind + " algorithm " + number));
         int bits = key.map(Extension.Key::bits).orElse(0);
         if (!a.keyBits().allows(bits)) {
-            throw PfkeyException.inval("invalid key length " + bits + " for " + a.name() + " (" + a.keyBits().describe() + ")");
+            throw PfkeyException.inval("invalid key length " + bits + " for " + a.name() + " ("
+                    + a.keyBits().describe() + ")");
         }
     }
 
     /** The ADD/UPDATE reply: the request's extensions in key.c's order, keys stripped (spec §1.10). */
     private static PfkeyMessage addReply(PfkeyMessage m) {
-        return m.withErrno(0).keepOnly(Sadb.SADB_EXT_SA, Sadb.SADB_X_EXT_SA2, Sadb.SADB_EXT_ADDRESS_SRC,
-                Sadb.SADB_EXT_ADDRESS_DST, Sadb.SADB_EXT_LIFETIME_HARD, Sadb.SADB_EXT_LIFETIME_SOFT,
-                Sadb.SADB_EXT_IDENTITY_SRC, Sadb.SADB_EXT_IDENTITY_DST, Sadb.SADB_X_EXT_NAT_T_TYPE,
-                Sadb.SADB_X_EXT_NAT_T_SPORT, Sadb.SADB_X_EXT_NAT_T_DPORT, Sadb.SADB_X_EXT_NAT_T_OAI,
-                Sadb.SADB_X_EXT_NAT_T_OAR, Sadb.SADB_X_EXT_NAT_T_FRAG);
+        return m.withErrno(0)
+                .keepOnly(
+                        Sadb.SADB_EXT_SA,
+                        Sadb.SADB_X_EXT_SA2,
+                        Sadb.SADB_EXT_ADDRESS_SRC,
+                        Sadb.SADB_EXT_ADDRESS_DST,
+                        Sadb.SADB_EXT_LIFETIME_HARD,
+                        Sadb.SADB_EXT_LIFETIME_SOFT,
+                        Sadb.SADB_EXT_IDENTITY_SRC,
+                        Sadb.SADB_EXT_IDENTITY_DST,
+                        Sadb.SADB_X_EXT_NAT_T_TYPE,
+                        Sadb.SADB_X_EXT_NAT_T_SPORT,
+                        Sadb.SADB_X_EXT_NAT_T_DPORT,
+                        Sadb.SADB_X_EXT_NAT_T_OAI,
+                        Sadb.SADB_X_EXT_NAT_T_OAR,
+                        Sadb.SADB_X_EXT_NAT_T_FRAG);
     }
 
     /**
@@ -663,10 +749,13 @@ public final class KeyEngine {
         SaIndex saidx = saidx(m, st, IpsecMode.ANY, 0);
         Optional<Extension.Sa> sa = m.sa();
         if (sa.isPresent()) {
-            SecurityAssociation victim = sad.findBySpi(saidx, Match.HEAD, sa.get().spi())
+            SecurityAssociation victim = sad.findBySpi(
+                            saidx, Match.HEAD, sa.get().spi())
                     .orElseThrow(() -> new PfkeyException(Errno.ENOENT, "no such SA"));
             sad.remove(victim);
-            return reply(socket, m.keepOnly(Sadb.SADB_EXT_SA, Sadb.SADB_EXT_ADDRESS_SRC, Sadb.SADB_EXT_ADDRESS_DST),
+            return reply(
+                    socket,
+                    m.keepOnly(Sadb.SADB_EXT_SA, Sadb.SADB_EXT_ADDRESS_SRC, Sadb.SADB_EXT_ADDRESS_DST),
                     Target.ALL);
         }
         for (SecurityAssociation x : sad.inHeads(saidx, Match.HEAD, SaState.MATURE, SaState.DYING)) sad.remove(x);
@@ -707,7 +796,14 @@ public final class KeyEngine {
             s.registeredSatypes |= bit;
             s.registered = true;
         }
-        PfkeyMessage r = new PfkeyMessage(Sadb.PF_KEY_V2, Sadb.SADB_REGISTER, 0, m.satype(), 0, m.seq(), m.pid(),
+        PfkeyMessage r = new PfkeyMessage(
+                Sadb.PF_KEY_V2,
+                Sadb.SADB_REGISTER,
+                0,
+                m.satype(),
+                0,
+                m.seq(),
+                m.pid(),
                 SaMessages.supported(algorithms));
         return reply(socket, r, Target.REGISTERED);
     }
@@ -725,8 +821,8 @@ public final class KeyEngine {
         List<SecurityAssociation> all = sad.snapshot(st);
         if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SAD entries");
         int pid = m.pid();
-        DumpStream<SecurityAssociation> stream = new DumpStream<>(all,
-                sa -> countedDump(SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, pid)));
+        DumpStream<SecurityAssociation> stream =
+                new DumpStream<>(all, sa -> countedDump(SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, pid)));
         pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL); // key_api_dump: the chain counts once
         return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
     }
@@ -792,7 +888,8 @@ public final class KeyEngine {
             }
         }
         Optional<StoredPolicy> existing = policies.findExact(sel);
-        if (existing.isPresent() && (m.type() != Sadb.SADB_X_SPDUPDATE || existing.get().kernelOrigin())) {
+        if (existing.isPresent()
+                && (m.type() != Sadb.SADB_X_SPDUPDATE || existing.get().kernelOrigin())) {
             throw new PfkeyException(Errno.EEXIST, "policy exists");
         }
         // all checks passed: from here on the request takes effect
@@ -806,8 +903,11 @@ public final class KeyEngine {
             }
         }
         Optional<Extension.Lifetime> hard = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
-        StoredPolicy added = policies.add(sel, new XPolicy(x.type(), x.direction(), 0, 0, requests),
-                hard.map(Extension.Lifetime::addtime).orElse(0L), hard.map(Extension.Lifetime::usetime).orElse(0L),
+        StoredPolicy added = policies.add(
+                sel,
+                new XPolicy(x.type(), x.direction(), 0, 0, requests),
+                hard.map(Extension.Lifetime::addtime).orElse(0L),
+                hard.map(Extension.Lifetime::usetime).orElse(0L),
                 m.type() == Sadb.SADB_X_SPDUPDATE);
         int id = added.id();
         List<Extension> ext = new ArrayList<>();
@@ -836,19 +936,24 @@ public final class KeyEngine {
     private Outcome spdDelete(long socket, PfkeyMessage m) throws PfkeyException {
         XPolicy x = requiredPolicy(m).policy();
         PolicySelector sel = selector(m, x.direction());
-        StoredPolicy p = policies.findExact(sel).filter(sp -> !sp.kernelOrigin())
+        StoredPolicy p = policies.findExact(sel)
+                .filter(sp -> !sp.kernelOrigin())
                 .orElseThrow(() -> PfkeyException.inval("no such policy"));
         policies.remove(p.id());
-        List<Extension> ext = List.of(new Extension.Policy(x.withId(p.id())),
-                m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow(), m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow());
+        List<Extension> ext = List.of(
+                new Extension.Policy(x.withId(p.id())),
+                m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow(),
+                m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow());
         return reply(socket, m.withExtensions(ext), Target.ALL);
     }
 
     /** key_api_spddelete2: by id; user-origin only; not found → EINVAL. */
     private Outcome spdDelete2(long socket, PfkeyMessage m) throws PfkeyException {
         Extension.Policy xpl = requiredPolicy(m);
-        StoredPolicy p = policies.byId(xpl.policy().id()).filter(sp -> !sp.kernelOrigin())
-                .orElseThrow(() -> PfkeyException.inval("no policy with id " + xpl.policy().id()));
+        StoredPolicy p = policies.byId(xpl.policy().id())
+                .filter(sp -> !sp.kernelOrigin())
+                .orElseThrow(() ->
+                        PfkeyException.inval("no policy with id " + xpl.policy().id()));
         policies.remove(p.id());
         return reply(socket, m.keepOnly(Sadb.SADB_X_EXT_POLICY), Target.ALL);
     }
@@ -872,8 +977,8 @@ public final class KeyEngine {
         List<StoredPolicy> all = new ArrayList<>(policies.snapshot());
         if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SPD entries");
         int pid = m.pid();
-        DumpStream<StoredPolicy> stream = new DumpStream<>(all,
-                p -> countedDump(SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, pid)));
+        DumpStream<StoredPolicy> stream =
+                new DumpStream<>(all, p -> countedDump(SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, pid)));
         pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL);
         return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
     }
@@ -887,7 +992,10 @@ public final class KeyEngine {
     public Outcome acquire(SaIndex saidx, Optional<StoredPolicy> policy) {
         AcquireTable.Entry e = acquires.trigger(saidx, now(), settings);
         if (e == null) return Outcome.NONE;
-        PfkeyMessage msg = SaMessages.acquire(saidx, e.seq, policy.map(StoredPolicy::policy),
+        PfkeyMessage msg = SaMessages.acquire(
+                saidx,
+                e.seq,
+                policy.map(StoredPolicy::policy),
                 SaMessages.proposal(saidx.saType(), algorithms, settings));
         List<Delivery> out = new ArrayList<>();
         sendup(out, null, msg, Target.REGISTERED);
@@ -916,10 +1024,15 @@ public final class KeyEngine {
         List<SecurityAssociation> dying = new ArrayList<>();
         sad.forEachTimed(sa -> {
             switch (sa.state()) {
-                case LARVAL -> { if (now - sa.createdSeconds() > settings.larvalLifetime) kill.add(sa); }
+                case LARVAL -> {
+                    if (now - sa.createdSeconds() > settings.larvalLifetime) kill.add(sa);
+                }
                 case MATURE -> {
                     if (!sa.hasLifetimes()) return;
-                    if (hardExceeded(sa, now)) { hardKill.add(sa); return; }
+                    if (hardExceeded(sa, now)) {
+                        hardKill.add(sa);
+                        return;
+                    }
                     SaLifetime soft = sa.softLifetime();
                     if (soft.addtimeSeconds() != 0 && now - sa.createdSeconds() > soft.addtimeSeconds()) {
                         if (sa.allocations() == 0) hardKill.add(sa); // never used: dies (NetBSD: silently)
@@ -928,7 +1041,9 @@ public final class KeyEngine {
                         dying.add(sa);
                     }
                 }
-                case DYING -> { if (sa.hasLifetimes() && hardExceeded(sa, now)) hardKill.add(sa); }
+                case DYING -> {
+                    if (sa.hasLifetimes() && hardExceeded(sa, now)) hardKill.add(sa);
+                }
                 case DEAD -> kill.add(sa);
             }
         });
@@ -963,8 +1078,8 @@ public final class KeyEngine {
 
     /** {@code net.key.dumpsp}: every X_SPDDUMP message concatenated. */
     public byte[] dumpSpBytes() {
-        return concat(new DumpStream<>(new ArrayList<>(policies.snapshot()),
-                p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, 0)));
+        return concat(new DumpStream<>(
+                new ArrayList<>(policies.snapshot()), p -> SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, 0)));
     }
 
     /**
@@ -997,7 +1112,9 @@ public final class KeyEngine {
         List<String> problems = new ArrayList<>(sad.checkInvariants());
         if (!acquires.consistent()) problems.add("ACQUIRE table indexes disagree");
         for (StoredPolicy p : policies.snapshot()) {
-            if (!policies.byId(p.id()).map(q -> q.selector().equals(p.selector())).orElse(false)) {
+            if (!policies.byId(p.id())
+                    .map(q -> q.selector().equals(p.selector()))
+                    .orElse(false)) {
                 problems.add("policy id index: " + p.id());
             }
             if (policies.findExact(p.selector()).map(StoredPolicy::id).orElse(-1) != p.id()) {

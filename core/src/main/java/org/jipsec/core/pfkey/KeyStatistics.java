@@ -17,21 +17,36 @@ import java.util.Arrays;
  * @param sentRegistered     messages sent to registered sockets
  * @param promiscCopies      wrapped copies sent to promiscuous sockets
  */
-public record KeyStatistics(long requests, long requestBytes, long[] requestsByType, long malformed,
-                            long[] refusedByErrno, long sentOne, long sentAll, long sentRegistered,
-                            long promiscCopies) {
+public record KeyStatistics(
+        long requests,
+        long requestBytes,
+        long[] requestsByType,
+        long malformed,
+        long[] refusedByErrno,
+        long sentOne,
+        long sentAll,
+        long sentRegistered,
+        long promiscCopies) {
 
     public KeyStatistics {
         requestsByType = requestsByType.clone();
         refusedByErrno = refusedByErrno.clone();
     }
 
-    @Override public long[] requestsByType() { return requestsByType.clone(); }
+    @Override
+    public long[] requestsByType() {
+        return requestsByType.clone();
+    }
 
-    @Override public long[] refusedByErrno() { return refusedByErrno.clone(); }
+    @Override
+    public long[] refusedByErrno() {
+        return refusedByErrno.clone();
+    }
 
     /** Requests refused with {@code errno}. */
-    public long refused(Errno errno) { return refusedByErrno[errno.number()]; }
+    public long refused(Errno errno) {
+        return refusedByErrno[errno.number()];
+    }
 
     @Override
     public String toString() {
@@ -52,8 +67,16 @@ public record KeyStatistics(long requests, long requestBytes, long[] requestsByT
         long promiscCopies;
 
         KeyStatistics snapshot() {
-            return new KeyStatistics(requests, requestBytes, requestsByType, malformed, refusedByErrno, sentOne,
-                    sentAll, sentRegistered, promiscCopies);
+            return new KeyStatistics(
+                    requests,
+                    requestBytes,
+                    requestsByType,
+                    malformed,
+                    refusedByErrno,
+                    sentOne,
+                    sentAll,
+                    sentRegistered,
+                    promiscCopies);
         }
     }
 }

@@ -30,14 +30,19 @@ public final class ListPolicyStore implements PolicyStore {
         for (PolicyDirection d : PolicyDirection.values()) lists.put(d, new LinkedHashMap<>());
     }
 
-    @Override public Optional<StoredPolicy> findExact(PolicySelector selector) {
+    @Override
+    public Optional<StoredPolicy> findExact(PolicySelector selector) {
         return Optional.ofNullable(bySelector.get(selector));
     }
 
-    @Override public Optional<StoredPolicy> byId(int id) { return Optional.ofNullable(byId.get(id)); }
+    @Override
+    public Optional<StoredPolicy> byId(int id) {
+        return Optional.ofNullable(byId.get(id));
+    }
 
-    @Override public StoredPolicy add(PolicySelector selector, XPolicy policy, long lifetime, long validtime,
-                                      boolean replace) throws PfkeyException {
+    @Override
+    public StoredPolicy add(PolicySelector selector, XPolicy policy, long lifetime, long validtime, boolean replace)
+            throws PfkeyException {
         StoredPolicy existing = bySelector.get(selector);
         if (existing != null && (!replace || existing.kernelOrigin())) {
             throw new PfkeyException(Errno.EEXIST, "policy exists");
@@ -67,7 +72,8 @@ public final class ListPolicyStore implements PolicyStore {
         throw new PfkeyException(Errno.ENOBUFS, "no free policy id");
     }
 
-    @Override public boolean remove(int id) {
+    @Override
+    public boolean remove(int id) {
         StoredPolicy p = byId.remove(id);
         if (p == null) return false;
         lists.get(p.selector().direction()).remove(id);
@@ -75,14 +81,16 @@ public final class ListPolicyStore implements PolicyStore {
         return true;
     }
 
-    @Override public int flushUserPolicies() {
+    @Override
+    public int flushUserPolicies() {
         List<Integer> ids = new ArrayList<>();
         for (StoredPolicy p : byId.values()) if (!p.kernelOrigin()) ids.add(p.id());
         ids.forEach(this::remove);
         return ids.size();
     }
 
-    @Override public List<StoredPolicy> expire(long now) {
+    @Override
+    public List<StoredPolicy> expire(long now) {
         List<StoredPolicy> out = new ArrayList<>();
         for (Map<Integer, StoredPolicy> l : lists.values()) {
             for (StoredPolicy p : l.values()) if (p.expiredAt(now)) out.add(p);
@@ -91,11 +99,15 @@ public final class ListPolicyStore implements PolicyStore {
         return out;
     }
 
-    @Override public List<StoredPolicy> snapshot() {
+    @Override
+    public List<StoredPolicy> snapshot() {
         List<StoredPolicy> out = new ArrayList<>(byId.size());
         for (Map<Integer, StoredPolicy> l : lists.values()) out.addAll(l.values());
         return out;
     }
 
-    @Override public int size() { return byId.size(); }
+    @Override
+    public int size() {
+        return byId.size();
+    }
 }

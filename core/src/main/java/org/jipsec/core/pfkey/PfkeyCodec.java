@@ -50,6 +50,7 @@ public final class PfkeyCodec {
 
     /** {@code minsize}/{@code maxsize} per extension type, from key.c's tables (spec §1.3); 0 = not accepted. */
     private static final int[] MIN = new int[Sadb.SADB_EXT_MAX + 1];
+
     private static final int[] MAX = new int[Sadb.SADB_EXT_MAX + 1];
 
     static {
@@ -101,14 +102,21 @@ public final class PfkeyCodec {
     public static PfkeyMessage decode(byte[] buf, int off, int len, int maxBytes) throws PfkeyException {
         if (off < 0 || len < 0 || off > buf.length - len) throw PfkeyException.inval("buffer bounds");
         // keysock.c key_output: length < sizeof(sadb_msg) or != msg_len*8 → EINVAL (spec §1.9 step 1)
-        if (len < BASE_BYTES) throw PfkeyException.malformed(PfkeyException.Malformation.TOO_SHORT, "message shorter than sadb_msg");
+        if (len < BASE_BYTES)
+            throw PfkeyException.malformed(PfkeyException.Malformation.TOO_SHORT, "message shorter than sadb_msg");
         int msgLen = u16(buf, off + 4) * 8;
-        if (msgLen != len) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "sadb_msg_len*8 (" + msgLen + ") != message length " + len);
+        if (msgLen != len)
+            throw PfkeyException.malformed(
+                    PfkeyException.Malformation.BAD_LENGTH, "sadb_msg_len*8 (" + msgLen + ") != message length " + len);
         int version = u8(buf, off);
         int type = u8(buf, off + 1);
         // key_parse (step 2)
-        if (version != Sadb.PF_KEY_V2) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_VERSION, "version " + version + " != PF_KEY_V2");
-        if (type > Sadb.SADB_MAX) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_TYPE, "message type " + type + " > SADB_MAX");
+        if (version != Sadb.PF_KEY_V2)
+            throw PfkeyException.malformed(
+                    PfkeyException.Malformation.BAD_VERSION, "version " + version + " != PF_KEY_V2");
+        if (type > Sadb.SADB_MAX)
+            throw PfkeyException.malformed(
+                    PfkeyException.Malformation.BAD_TYPE, "message type " + type + " > SADB_MAX");
         // step 3
         if (len > maxBytes) throw new PfkeyException(Errno.ENOBUFS, "message of " + len + " bytes too large");
         int errno = u8(buf, off + 2);
@@ -122,18 +130,26 @@ public final class PfkeyCodec {
         int p = off + BASE_BYTES;
         int end = off + len;
         while (p < end) {
-            if (end - p < 4) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated extension header");
+            if (end - p < 4)
+                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated extension header");
             int extLen = u16(buf, p) * 8;
             int extType = u16(buf, p + 2);
             if (extType == Sadb.SADB_EXT_RESERVED || extType > Sadb.SADB_EXT_MAX || MIN[extType] == 0) {
-                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_EXTENSION_TYPE, "invalid ext_type " + extType);
+                throw PfkeyException.malformed(
+                        PfkeyException.Malformation.BAD_EXTENSION_TYPE, "invalid ext_type " + extType);
             }
-            if ((seen & (1L << extType)) != 0) throw PfkeyException.malformed(PfkeyException.Malformation.DUPLICATE_EXTENSION, "duplicate extension " + extType);
+            if ((seen & (1L << extType)) != 0)
+                throw PfkeyException.malformed(
+                        PfkeyException.Malformation.DUPLICATE_EXTENSION, "duplicate extension " + extType);
             seen |= 1L << extType;
-            if (extLen == 0 || extLen > end - p) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "extension " + extType + " length " + extLen);
+            if (extLen == 0 || extLen > end - p)
+                throw PfkeyException.malformed(
+                        PfkeyException.Malformation.BAD_LENGTH, "extension " + extType + " length " + extLen);
             if (extLen < MIN[extType] || extLen > MAX[extType]) {
-                throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "extension " + extType + " length " + extLen + " out of ["
-                        + MIN[extType] + ", " + (MAX[extType] == UNBOUNDED ? "∞" : MAX[extType]) + "]");
+                throw PfkeyException.malformed(
+                        PfkeyException.Malformation.BAD_LENGTH,
+                        "extension " + extType + " length " + extLen + " out of [" + MIN[extType] + ", "
+                                + (MAX[extType] == UNBOUNDED ? "∞" : MAX[extType]) + "]");
             }
             exts.add(decodeExtension(buf, p, extLen, extType));
             p += extLen;
@@ -143,13 +159,17 @@ public final class PfkeyCodec {
 
     private static Extension decodeExtension(byte[] b, int p, int len, int type) throws PfkeyException {
         return switch (type) {
-            case Sadb.SADB_EXT_SA -> new Extension.Sa(be32(b, p + 4), u8(b, p + 8), u8(b, p + 9), u8(b, p + 10),
-                    u8(b, p + 11), i32(b, p + 12));
+            case Sadb.SADB_EXT_SA ->
+                new Extension.Sa(
+                        be32(b, p + 4), u8(b, p + 8), u8(b, p + 9), u8(b, p + 10), u8(b, p + 11), i32(b, p + 12));
             case Sadb.SADB_EXT_LIFETIME_CURRENT, Sadb.SADB_EXT_LIFETIME_HARD, Sadb.SADB_EXT_LIFETIME_SOFT ->
-                    new Extension.Lifetime(type, Integer.toUnsignedLong(i32(b, p + 4)), i64(b, p + 8), i64(b, p + 16),
-                            i64(b, p + 24));
-            case Sadb.SADB_EXT_ADDRESS_SRC, Sadb.SADB_EXT_ADDRESS_DST, Sadb.SADB_EXT_ADDRESS_PROXY,
-                 Sadb.SADB_X_EXT_NAT_T_OAI, Sadb.SADB_X_EXT_NAT_T_OAR -> decodeAddress(b, p, len, type);
+                new Extension.Lifetime(
+                        type, Integer.toUnsignedLong(i32(b, p + 4)), i64(b, p + 8), i64(b, p + 16), i64(b, p + 24));
+            case Sadb.SADB_EXT_ADDRESS_SRC,
+                    Sadb.SADB_EXT_ADDRESS_DST,
+                    Sadb.SADB_EXT_ADDRESS_PROXY,
+                    Sadb.SADB_X_EXT_NAT_T_OAI,
+                    Sadb.SADB_X_EXT_NAT_T_OAR -> decodeAddress(b, p, len, type);
             case Sadb.SADB_EXT_KEY_AUTH, Sadb.SADB_EXT_KEY_ENCRYPT -> {
                 int bits = u16(b, p + 4);
                 int bytes = (bits + 7) / 8;
@@ -159,8 +179,9 @@ public final class PfkeyCodec {
                 java.util.Arrays.fill(key, (byte) 0);
                 yield k;
             }
-            case Sadb.SADB_EXT_IDENTITY_SRC, Sadb.SADB_EXT_IDENTITY_DST -> new Extension.Identity(type, u16(b, p + 4),
-                    i64(b, p + 8), java.util.Arrays.copyOfRange(b, p + 16, p + len));
+            case Sadb.SADB_EXT_IDENTITY_SRC, Sadb.SADB_EXT_IDENTITY_DST ->
+                new Extension.Identity(
+                        type, u16(b, p + 4), i64(b, p + 8), java.util.Arrays.copyOfRange(b, p + 16, p + len));
             case Sadb.SADB_EXT_SENSITIVITY -> {
                 int sensLen = u8(b, p + 9);
                 int integLen = u8(b, p + 11);
@@ -175,10 +196,22 @@ public final class PfkeyCodec {
                 if ((len - 8) % COMB_BYTES != 0) throw PfkeyException.inval("proposal is not a whole number of combs");
                 List<Extension.Comb> combs = new ArrayList<>();
                 for (int q = p + 8; q < p + len; q += COMB_BYTES) {
-                    combs.add(new Extension.Comb(u8(b, q), u8(b, q + 1), u16(b, q + 2), u16(b, q + 4), u16(b, q + 6),
-                            u16(b, q + 8), u16(b, q + 10), Integer.toUnsignedLong(i32(b, q + 16)),
-                            Integer.toUnsignedLong(i32(b, q + 20)), i64(b, q + 24), i64(b, q + 32), i64(b, q + 40),
-                            i64(b, q + 48), i64(b, q + 56), i64(b, q + 64)));
+                    combs.add(new Extension.Comb(
+                            u8(b, q),
+                            u8(b, q + 1),
+                            u16(b, q + 2),
+                            u16(b, q + 4),
+                            u16(b, q + 6),
+                            u16(b, q + 8),
+                            u16(b, q + 10),
+                            Integer.toUnsignedLong(i32(b, q + 16)),
+                            Integer.toUnsignedLong(i32(b, q + 20)),
+                            i64(b, q + 24),
+                            i64(b, q + 32),
+                            i64(b, q + 40),
+                            i64(b, q + 48),
+                            i64(b, q + 56),
+                            i64(b, q + 64)));
                 }
                 yield new Extension.Proposal(u8(b, p + 4), combs);
             }
@@ -193,16 +226,20 @@ public final class PfkeyCodec {
             case Sadb.SADB_X_EXT_POLICY -> decodePolicy(b, p, len);
             case Sadb.SADB_X_EXT_SA2 -> new Extension.Sa2(u8(b, p + 4), i32(b, p + 8), i32(b, p + 12));
             case Sadb.SADB_X_EXT_NAT_T_TYPE -> new Extension.NatTType(u8(b, p + 4));
-            case Sadb.SADB_X_EXT_NAT_T_SPORT, Sadb.SADB_X_EXT_NAT_T_DPORT -> new Extension.NatTPort(type, be16(b, p + 4));
+            case Sadb.SADB_X_EXT_NAT_T_SPORT, Sadb.SADB_X_EXT_NAT_T_DPORT ->
+                new Extension.NatTPort(type, be16(b, p + 4));
             case Sadb.SADB_X_EXT_NAT_T_FRAG -> new Extension.NatTFrag(u16(b, p + 4));
             default -> throw PfkeyException.inval("invalid ext_type " + type);
         };
     }
 
     private static Extension.Address decodeAddress(byte[] b, int p, int len, int type) throws PfkeyException {
-        if (len < 8 + 2) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "address extension without a sockaddr");
+        if (len < 8 + 2)
+            throw PfkeyException.malformed(
+                    PfkeyException.Malformation.BAD_LENGTH, "address extension without a sockaddr");
         int saLen = sockaddrLength(b, p + 8, len - 8);
-        if (8 + Sadb.align8(saLen) != len) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "address extension length " + len);
+        if (8 + Sadb.align8(saLen) != len)
+            throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "address extension length " + len);
         return new Extension.Address(type, u8(b, p + 4), u8(b, p + 5), readSockaddr(b, p + 8, saLen));
     }
 
@@ -213,7 +250,9 @@ public final class PfkeyCodec {
         int saLen = switch (family) {
             case Sadb.AF_INET -> SOCKADDR_IN_BYTES;
             case Sadb.AF_INET6 -> SOCKADDR_IN6_BYTES;
-            default -> throw new PfkeyException(Errno.EAFNOSUPPORT, PfkeyException.Malformation.BAD_ADDRESS, "address family " + family);
+            default ->
+                throw new PfkeyException(
+                        Errno.EAFNOSUPPORT, PfkeyException.Malformation.BAD_ADDRESS, "address family " + family);
         };
         if (saLen > avail) throw PfkeyException.malformed(PfkeyException.Malformation.BAD_LENGTH, "truncated sockaddr");
         return saLen;
@@ -247,8 +286,8 @@ public final class PfkeyCodec {
         int flags = u8(b, p + 7);
         int id = i32(b, p + 8);
         PolicyType type = PolicyType.of(ptype).orElseThrow(() -> PfkeyException.inval("invalid policy type " + ptype));
-        PolicyDirection direction = PolicyDirection.of(dir)
-                .orElseThrow(() -> PfkeyException.inval("invalid policy direction " + dir));
+        PolicyDirection direction =
+                PolicyDirection.of(dir).orElseThrow(() -> PfkeyException.inval("invalid policy direction " + dir));
         List<IpsecRequest> requests = new ArrayList<>();
         if (type == PolicyType.IPSEC) {
             // key.c _key_msg2sp (spec §1.12): requests fill the extension exactly
@@ -259,8 +298,8 @@ public final class PfkeyCodec {
                 int rlen = u16(b, q);
                 if (rlen < 8 || rlen > end - q) throw PfkeyException.inval("ipsecrequest length " + rlen);
                 int proto = u16(b, q + 2);
-                IpsecProtocol protocol = IpsecProtocol.ofIpProtocol(proto).orElseThrow(
-                        () -> new PfkeyException(Errno.EPROTONOSUPPORT, "ipsecrequest protocol " + proto));
+                IpsecProtocol protocol = IpsecProtocol.ofIpProtocol(proto)
+                        .orElseThrow(() -> new PfkeyException(Errno.EPROTONOSUPPORT, "ipsecrequest protocol " + proto));
                 int m = u8(b, q + 4);
                 int l = u8(b, q + 5);
                 IpsecMode mode = IpsecMode.of(m).orElseThrow(() -> PfkeyException.inval("ipsecrequest mode " + m));
@@ -370,7 +409,8 @@ public final class PfkeyCodec {
             case Extension.SpiRange r -> 16;
             case Extension.Policy pol -> {
                 int n = 16;
-                if (pol.policy().type() == PolicyType.IPSEC) for (IpsecRequest r : pol.policy().requests()) n += requestLength(r);
+                if (pol.policy().type() == PolicyType.IPSEC)
+                    for (IpsecRequest r : pol.policy().requests()) n += requestLength(r);
                 yield Sadb.align8(n);
             }
             case Extension.Sa2 s -> 16;
@@ -382,7 +422,9 @@ public final class PfkeyCodec {
 
     private static int requestLength(IpsecRequest r) {
         int n = 8;
-        if (r.hasEndpoints()) n += sockaddrBytes(r.source().orElseThrow()) + sockaddrBytes(r.destination().orElseThrow());
+        if (r.hasEndpoints())
+            n += sockaddrBytes(r.source().orElseThrow())
+                    + sockaddrBytes(r.destination().orElseThrow());
         return Sadb.align8(n);
     }
 
@@ -433,8 +475,14 @@ public final class PfkeyCodec {
                 b[p + 10] = (byte) s.integLevel();
                 b[p + 11] = (byte) integ.length;
                 int q = p + 16;
-                for (long w : sens) { put64(b, q, w); q += 8; }
-                for (long w : integ) { put64(b, q, w); q += 8; }
+                for (long w : sens) {
+                    put64(b, q, w);
+                    q += 8;
+                }
+                for (long w : integ) {
+                    put64(b, q, w);
+                    q += 8;
+                }
             }
             case Extension.Proposal pr -> {
                 b[p + 4] = (byte) pr.replay();
@@ -490,7 +538,8 @@ public final class PfkeyCodec {
                         if (r.hasEndpoints()) {
                             Endpoint s = r.source().orElseThrow();
                             writeSockaddr(b, q + 8, s);
-                            writeSockaddr(b, q + 8 + sockaddrBytes(s), r.destination().orElseThrow());
+                            writeSockaddr(
+                                    b, q + 8 + sockaddrBytes(s), r.destination().orElseThrow());
                         }
                         q += rlen;
                     }
@@ -523,27 +572,54 @@ public final class PfkeyCodec {
 
     // ------------------------------------------------------------------------------------------------ bytes
 
-    static int u8(byte[] b, int p) { return b[p] & 0xff; }
+    static int u8(byte[] b, int p) {
+        return b[p] & 0xff;
+    }
 
-    static int u16(byte[] b, int p) { return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8; }
+    static int u16(byte[] b, int p) {
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
+    }
 
-    static int be16(byte[] b, int p) { return (b[p] & 0xff) << 8 | (b[p + 1] & 0xff); }
+    static int be16(byte[] b, int p) {
+        return (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
+    }
 
-    static int i32(byte[] b, int p) { return u16(b, p) | u16(b, p + 2) << 16; }
+    static int i32(byte[] b, int p) {
+        return u16(b, p) | u16(b, p + 2) << 16;
+    }
 
-    static int be32(byte[] b, int p) { return be16(b, p) << 16 | be16(b, p + 2); }
+    static int be32(byte[] b, int p) {
+        return be16(b, p) << 16 | be16(b, p + 2);
+    }
 
-    static long i64(byte[] b, int p) { return (i32(b, p) & 0xffffffffL) | (long) i32(b, p + 4) << 32; }
+    static long i64(byte[] b, int p) {
+        return (i32(b, p) & 0xffffffffL) | (long) i32(b, p + 4) << 32;
+    }
 
-    static void put16(byte[] b, int p, int v) { b[p] = (byte) v; b[p + 1] = (byte) (v >>> 8); }
+    static void put16(byte[] b, int p, int v) {
+        b[p] = (byte) v;
+        b[p + 1] = (byte) (v >>> 8);
+    }
 
-    static void putBe16(byte[] b, int p, int v) { b[p] = (byte) (v >>> 8); b[p + 1] = (byte) v; }
+    static void putBe16(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 8);
+        b[p + 1] = (byte) v;
+    }
 
-    static void put32(byte[] b, int p, int v) { put16(b, p, v); put16(b, p + 2, v >>> 16); }
+    static void put32(byte[] b, int p, int v) {
+        put16(b, p, v);
+        put16(b, p + 2, v >>> 16);
+    }
 
-    static void putBe32(byte[] b, int p, int v) { putBe16(b, p, v >>> 16); putBe16(b, p + 2, v); }
+    static void putBe32(byte[] b, int p, int v) {
+        putBe16(b, p, v >>> 16);
+        putBe16(b, p + 2, v);
+    }
 
-    static void put64(byte[] b, int p, long v) { put32(b, p, (int) v); put32(b, p + 4, (int) (v >>> 32)); }
+    static void put64(byte[] b, int p, long v) {
+        put32(b, p, (int) v);
+        put32(b, p + 4, (int) (v >>> 32));
+    }
 
     /** Reads {@code sadb_msg_len × 8} from a base header's first 6 bytes (for stream framing). */
     public static int frameLength(byte[] header) {

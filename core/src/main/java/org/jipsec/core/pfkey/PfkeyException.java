@@ -12,8 +12,16 @@ public final class PfkeyException extends Exception {
      * Which of NetBSD's malformed-request counters ({@code PFKEY_STAT_OUT_*}, keysock.h) the refusal feeds, for the
      * codec's refusals (keysock.c key_output, key.c key_parse/key_align/key_validate_ext); NONE for everything else.
      */
-    public enum Malformation { NONE, TOO_SHORT, BAD_LENGTH, BAD_VERSION, BAD_TYPE, DUPLICATE_EXTENSION, BAD_EXTENSION_TYPE,
-        BAD_ADDRESS }
+    public enum Malformation {
+        NONE,
+        TOO_SHORT,
+        BAD_LENGTH,
+        BAD_VERSION,
+        BAD_TYPE,
+        DUPLICATE_EXTENSION,
+        BAD_EXTENSION_TYPE,
+        BAD_ADDRESS
+    }
 
     private final Errno errno;
     private final Malformation malformation;
@@ -28,9 +36,13 @@ public final class PfkeyException extends Exception {
         this.malformation = Objects.requireNonNull(malformation);
     }
 
-    public Errno errno() { return errno; }
+    public Errno errno() {
+        return errno;
+    }
 
-    public Malformation malformation() { return malformation; }
+    public Malformation malformation() {
+        return malformation;
+    }
 
     static PfkeyException malformed(Malformation m, String message) {
         return new PfkeyException(Errno.EINVAL, m, message);

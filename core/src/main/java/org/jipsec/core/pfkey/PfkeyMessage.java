@@ -12,13 +12,21 @@ import java.util.Optional;
  * </pre>
  * At most one extension of each type (the codec and the constructor refuse duplicates).
  */
-public record PfkeyMessage(int version, int type, int errno, int satype, int reserved, int seq, int pid,
-                           List<Extension> extensions) {
+public record PfkeyMessage(
+        int version, int type, int errno, int satype, int reserved, int seq, int pid, List<Extension> extensions) {
 
     public PfkeyMessage {
         extensions = List.copyOf(extensions);
-        if (version < 0 || version > 255 || type < 0 || type > 255 || errno < 0 || errno > 255 || satype < 0
-                || satype > 255 || reserved < 0 || reserved > 0xffff) {
+        if (version < 0
+                || version > 255
+                || type < 0
+                || type > 255
+                || errno < 0
+                || errno > 255
+                || satype < 0
+                || satype > 255
+                || reserved < 0
+                || reserved > 0xffff) {
             throw new IllegalArgumentException("base header field out of range");
         }
         long seen = 0;
@@ -47,17 +55,29 @@ public record PfkeyMessage(int version, int type, int errno, int satype, int res
         return ext(extType).filter(kind::isInstance).map(kind::cast);
     }
 
-    public Optional<Extension.Sa> sa() { return ext(Sadb.SADB_EXT_SA, Extension.Sa.class); }
+    public Optional<Extension.Sa> sa() {
+        return ext(Sadb.SADB_EXT_SA, Extension.Sa.class);
+    }
 
-    public Optional<Extension.Address> address(int extType) { return ext(extType, Extension.Address.class); }
+    public Optional<Extension.Address> address(int extType) {
+        return ext(extType, Extension.Address.class);
+    }
 
-    public Optional<Extension.Lifetime> lifetime(int extType) { return ext(extType, Extension.Lifetime.class); }
+    public Optional<Extension.Lifetime> lifetime(int extType) {
+        return ext(extType, Extension.Lifetime.class);
+    }
 
-    public Optional<Extension.Key> key(int extType) { return ext(extType, Extension.Key.class); }
+    public Optional<Extension.Key> key(int extType) {
+        return ext(extType, Extension.Key.class);
+    }
 
-    public Optional<Extension.Sa2> sa2() { return ext(Sadb.SADB_X_EXT_SA2, Extension.Sa2.class); }
+    public Optional<Extension.Sa2> sa2() {
+        return ext(Sadb.SADB_X_EXT_SA2, Extension.Sa2.class);
+    }
 
-    public Optional<Extension.Policy> policy() { return ext(Sadb.SADB_X_EXT_POLICY, Extension.Policy.class); }
+    public Optional<Extension.Policy> policy() {
+        return ext(Sadb.SADB_X_EXT_POLICY, Extension.Policy.class);
+    }
 
     public PfkeyMessage withErrno(int newErrno) {
         return new PfkeyMessage(version, type, newErrno, satype, reserved, seq, pid, extensions);
@@ -80,7 +100,7 @@ public record PfkeyMessage(int version, int type, int errno, int satype, int res
 
     @Override
     public String toString() {
-        return Sadb.messageName(type) + "{errno=" + errno + ", satype=" + satype + ", seq=" + Integer.toUnsignedString(seq)
-                + ", pid=" + Integer.toUnsignedString(pid) + ", " + extensions + "}";
+        return Sadb.messageName(type) + "{errno=" + errno + ", satype=" + satype + ", seq="
+                + Integer.toUnsignedString(seq) + ", pid=" + Integer.toUnsignedString(pid) + ", " + extensions + "}";
     }
 }

@@ -35,7 +35,7 @@ public final class PfkeyStatistics {
 
     public static final int PFKEY_STAT_OUT_TOTAL = 0;
     public static final int PFKEY_STAT_OUT_BYTES = 1;
-    public static final int PFKEY_STAT_OUT_MSGTYPE = 2;       // 256 counters
+    public static final int PFKEY_STAT_OUT_MSGTYPE = 2; // 256 counters
     public static final int PFKEY_STAT_OUT_INVLEN = 258;
     public static final int PFKEY_STAT_OUT_INVVER = 259;
     public static final int PFKEY_STAT_OUT_INVMSGTYPE = 260;
@@ -47,8 +47,8 @@ public final class PfkeyStatistics {
     public static final int PFKEY_STAT_OUT_INVADDR = 266;
     public static final int PFKEY_STAT_IN_TOTAL = 267;
     public static final int PFKEY_STAT_IN_BYTES = 268;
-    public static final int PFKEY_STAT_IN_MSGTYPE = 269;      // 256 counters
-    public static final int PFKEY_STAT_IN_MSGTARGET = 525;    // 3 counters: KEY_SENDUP_ONE, _ALL, _REGISTERED
+    public static final int PFKEY_STAT_IN_MSGTYPE = 269; // 256 counters
+    public static final int PFKEY_STAT_IN_MSGTARGET = 525; // 3 counters: KEY_SENDUP_ONE, _ALL, _REGISTERED
     public static final int PFKEY_STAT_IN_NOMEM = 528;
     public static final int PFKEY_STAT_SOCKERR = 529;
     public static final int PFKEY_NSTATS = 530;
@@ -60,11 +60,17 @@ public final class PfkeyStatistics {
     private final long[] v = new long[PFKEY_NSTATS];
 
     /** A copy of the counters, NetBSD's indices. */
-    public long[] snapshot() { return v.clone(); }
+    public long[] snapshot() {
+        return v.clone();
+    }
 
-    public long get(int index) { return v[index]; }
+    public long get(int index) {
+        return v[index];
+    }
 
-    void inc(int index) { v[index]++; }
+    void inc(int index) {
+        v[index]++;
+    }
 
     /** key_output: a request of {@code len} bytes; its type is counted when a base header is there. */
     void request(byte[] raw) {
@@ -84,7 +90,7 @@ public final class PfkeyStatistics {
             case DUPLICATE_EXTENSION -> v[PFKEY_STAT_OUT_DUPEXT]++;
             case BAD_EXTENSION_TYPE -> v[PFKEY_STAT_OUT_INVEXTTYPE]++;
             case BAD_ADDRESS -> keyParseRefusal(-1);
-            case NONE -> { }
+            case NONE -> {}
         }
     }
 
@@ -107,9 +113,29 @@ public final class PfkeyStatistics {
     }
 
     /** The names netstat prints for message types (usr.bin/netstat/ipsec.c {@code pfkey_msgtypenames}). */
-    private static final List<String> TYPE_NAMES = List.of("reserved", "getspi", "update", "add", "delete", "get",
-            "acquire", "register", "expire", "flush", "dump", "x_promisc", "x_pchange", "x_spdupdate", "x_spdadd",
-            "x_spddelete", "x_spdget", "x_spdacquire", "x_spddump", "x_spdflush", "x_spdsetidx", "x_spdexpire",
+    private static final List<String> TYPE_NAMES = List.of(
+            "reserved",
+            "getspi",
+            "update",
+            "add",
+            "delete",
+            "get",
+            "acquire",
+            "register",
+            "expire",
+            "flush",
+            "dump",
+            "x_promisc",
+            "x_pchange",
+            "x_spdupdate",
+            "x_spdadd",
+            "x_spddelete",
+            "x_spdget",
+            "x_spdacquire",
+            "x_spddump",
+            "x_spdflush",
+            "x_spdsetidx",
+            "x_spdexpire",
             "x_spddelete2");
 
     /**

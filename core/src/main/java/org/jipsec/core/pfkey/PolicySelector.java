@@ -9,14 +9,21 @@ import org.jipsec.core.ipsec.PolicyDirection;
  * direction, source/destination address with port (0 = any) and prefix length, upper-layer protocol (255 = any).
  * Record equality is key.c's {@code key_spidx_match_exactly} (spec §4.1).
  */
-public record PolicySelector(PolicyDirection direction, Endpoint source, int sourcePrefixBits, Endpoint destination,
-                             int destinationPrefixBits, int upperProtocol) {
+public record PolicySelector(
+        PolicyDirection direction,
+        Endpoint source,
+        int sourcePrefixBits,
+        Endpoint destination,
+        int destinationPrefixBits,
+        int upperProtocol) {
     public PolicySelector {
         Objects.requireNonNull(direction);
         Objects.requireNonNull(source);
         Objects.requireNonNull(destination);
-        if (sourcePrefixBits < 0 || sourcePrefixBits > source.addressBits()
-                || destinationPrefixBits < 0 || destinationPrefixBits > destination.addressBits()) {
+        if (sourcePrefixBits < 0
+                || sourcePrefixBits > source.addressBits()
+                || destinationPrefixBits < 0
+                || destinationPrefixBits > destination.addressBits()) {
             throw new IllegalArgumentException("prefix length out of range");
         }
         if (upperProtocol < 0 || upperProtocol > 255) throw new IllegalArgumentException("upper protocol");

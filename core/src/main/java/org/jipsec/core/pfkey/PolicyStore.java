@@ -26,8 +26,9 @@ public interface PolicyStore {
      *
      * @throws PfkeyException EEXIST (exact match present and not replaceable), ENOBUFS (no free id)
      */
-    StoredPolicy add(PolicySelector selector, XPolicy policy, long lifetimeSeconds, long validtimeSeconds,
-                     boolean replace) throws PfkeyException;
+    StoredPolicy add(
+            PolicySelector selector, XPolicy policy, long lifetimeSeconds, long validtimeSeconds, boolean replace)
+            throws PfkeyException;
 
     /** Removes the entry with {@code id} (any origin: the engine checks visibility); false if none. */
     boolean remove(int id);

@@ -22,13 +22,22 @@ final class SaMessages {
 
     private static Extension.Lifetime current(SecurityAssociation sa) {
         // key_setdumpsa: usetime 0 stays 0 (NetBSD converts it to the boot time; jipsec reports "never").
-        return new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT, sa.allocations() & 0xffffffffL, sa.bytes(),
-                sa.createdSeconds(), sa.lastUsedSeconds());
+        return new Extension.Lifetime(
+                Sadb.SADB_EXT_LIFETIME_CURRENT,
+                sa.allocations() & 0xffffffffL,
+                sa.bytes(),
+                sa.createdSeconds(),
+                sa.lastUsedSeconds());
     }
 
     private static Extension.Sa saExt(SecurityAssociation sa) {
-        return new Extension.Sa(sa.spi(), sa.replayWindowBytes(), sa.state().number(), sa.authAlgorithm(),
-                sa.encryptAlgorithm(), sa.flags());
+        return new Extension.Sa(
+                sa.spi(),
+                sa.replayWindowBytes(),
+                sa.state().number(),
+                sa.authAlgorithm(),
+                sa.encryptAlgorithm(),
+                sa.flags());
     }
 
     private static Extension.Sa2 sa2(SecurityAssociation sa) {
@@ -66,8 +75,10 @@ final class SaMessages {
         x.add(saExt(sa));
         x.add(sa2(sa));
         x.add(current(sa));
-        x.add(hard ? lifetime(Sadb.SADB_EXT_LIFETIME_HARD, sa.hardLifetime())
-                : lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, sa.softLifetime()));
+        x.add(
+                hard
+                        ? lifetime(Sadb.SADB_EXT_LIFETIME_HARD, sa.hardLifetime())
+                        : lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, sa.softLifetime()));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, sa.source()));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, sa.destination()));
         return PfkeyMessage.of(Sadb.SADB_EXPIRE, sa.saType().number(), sa.seq(), 0, x);
@@ -77,8 +88,8 @@ final class SaMessages {
         PolicySelector s = p.selector();
         return List.of(
                 new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, s.upperProtocol(), s.sourcePrefixBits(), s.source()),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, s.upperProtocol(), s.destinationPrefixBits(),
-                        s.destination()));
+                new Extension.Address(
+                        Sadb.SADB_EXT_ADDRESS_DST, s.upperProtocol(), s.destinationPrefixBits(), s.destination()));
     }
 
     /** key_setdumpsp (X_SPDGET, X_SPDDUMP): SRC, DST, X_POLICY; no lifetimes (as NetBSD). */
@@ -99,20 +110,21 @@ final class SaMessages {
     }
 
     /** key_acquire's message (spec §1.11): SRC, DST (full prefix, proto 255), [X_POLICY without requests], PROPOSAL. */
-    static PfkeyMessage acquire(SaIndex saidx, int seq, Optional<XPolicy> policy, Optional<Extension.Proposal> proposal) {
+    static PfkeyMessage acquire(
+            SaIndex saidx, int seq, Optional<XPolicy> policy, Optional<Extension.Proposal> proposal) {
         List<Extension> x = new ArrayList<>();
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, saidx.source()));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, saidx.destination()));
-        policy.ifPresent(p -> x.add(new Extension.Policy(
-                new XPolicy(p.type(), p.direction(), p.id(), p.flags(), List.of()))));
+        policy.ifPresent(
+                p -> x.add(new Extension.Policy(new XPolicy(p.type(), p.direction(), p.id(), p.flags(), List.of()))));
         proposal.ifPresent(x::add);
         return PfkeyMessage.of(Sadb.SADB_ACQUIRE, saidx.saType().number(), seq, 0, x);
     }
 
     private static Extension.Comb comb(int auth, int authMin, int authMax, int enc, int encMin, int encMax) {
         // key_getcomb_setlifetime: allocations 1/1, bytes 0/0, addtime 69120/86400, usetime 23040/28800
-        return new Extension.Comb(auth, enc, 0, authMin, authMax, encMin, encMax, 1, 1, 0, 0, 69120, 86400, 23040,
-                28800);
+        return new Extension.Comb(
+                auth, enc, 0, authMin, authMax, encMin, encMax, 1, 1, 0, 0, 69120, 86400, 23040, 28800);
     }
 
     /** key_getprop (spec §1.11): the ACQUIRE proposal for {@code saType}; empty if no comb. */
@@ -138,7 +150,7 @@ final class SaMessages {
             case IPCOMP -> {
                 for (Algorithm a : catalog.all(AlgorithmKind.COMPRESSION)) combs.add(comb(0, 0, 0, a.number(), 0, 0));
             }
-            default -> { }
+            default -> {}
         }
         return combs.isEmpty() ? Optional.empty() : Optional.of(new Extension.Proposal(32, combs));
     }
@@ -162,13 +174,18 @@ final class SaMessages {
         List<Extension.Alg> auth = new ArrayList<>();
         for (Algorithm a : catalog.all(AlgorithmKind.AUTHENTICATION)) {
             if (a.number() < 1 || a.number() > 251) continue;
-            auth.add(new Extension.Alg(a.number(), 0, a.keyBits().minBits(), a.keyBits().maxBits()));
+            auth.add(new Extension.Alg(
+                    a.number(), 0, a.keyBits().minBits(), a.keyBits().maxBits()));
         }
         List<Extension.Alg> enc = new ArrayList<>();
         for (Algorithm a : catalog.all(AlgorithmKind.ENCRYPTION)) {
             if (a.number() < 1 || a.number() > 250) continue;
             // sadb_alg_ivlen = the cipher block size, as NetBSD fills it
-            enc.add(new Extension.Alg(a.number(), a.blockBytes(), a.keyBits().minBits(), a.keyBits().maxBits()));
+            enc.add(new Extension.Alg(
+                    a.number(),
+                    a.blockBytes(),
+                    a.keyBits().minBits(),
+                    a.keyBits().maxBits()));
         }
         auth.sort((p, q) -> Integer.compare(p.id(), q.id()));
         enc.sort((p, q) -> Integer.compare(p.id(), q.id()));

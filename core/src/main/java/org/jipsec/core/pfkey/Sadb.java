@@ -54,9 +54,31 @@ public final class Sadb {
     public static final int SADB_MAX = 23;
 
     private static final String[] MESSAGE_NAMES = {
-        "RESERVED", "GETSPI", "UPDATE", "ADD", "DELETE", "GET", "ACQUIRE", "REGISTER", "EXPIRE", "FLUSH", "DUMP",
-        "X_PROMISC", "X_PCHANGE", "X_SPDUPDATE", "X_SPDADD", "X_SPDDELETE", "X_SPDGET", "X_SPDACQUIRE",
-        "X_SPDDUMP", "X_SPDFLUSH", "X_SPDSETIDX", "X_SPDEXPIRE", "X_SPDDELETE2", "X_NAT_T_NEW_MAPPING"};
+        "RESERVED",
+        "GETSPI",
+        "UPDATE",
+        "ADD",
+        "DELETE",
+        "GET",
+        "ACQUIRE",
+        "REGISTER",
+        "EXPIRE",
+        "FLUSH",
+        "DUMP",
+        "X_PROMISC",
+        "X_PCHANGE",
+        "X_SPDUPDATE",
+        "X_SPDADD",
+        "X_SPDDELETE",
+        "X_SPDGET",
+        "X_SPDACQUIRE",
+        "X_SPDDUMP",
+        "X_SPDFLUSH",
+        "X_SPDSETIDX",
+        "X_SPDEXPIRE",
+        "X_SPDDELETE2",
+        "X_NAT_T_NEW_MAPPING"
+    };
 
     /** "SADB_ADD" etc., or the number for an unknown type. */
     public static String messageName(int type) {
@@ -90,6 +112,7 @@ public final class Sadb {
     public static final int SADB_X_EXT_NAT_T_OAI = 23;
     /** Linux and NetBSD's compatibility name for 23. */
     public static final int SADB_X_EXT_NAT_T_OA = 23;
+
     public static final int SADB_X_EXT_NAT_T_OAR = 24;
     public static final int SADB_X_EXT_NAT_T_FRAG = 25;
     public static final int SADB_EXT_MAX = 25;
@@ -127,14 +150,17 @@ public final class Sadb {
 
     /** Address families in the Linux {@code struct sockaddr} layout jipsec uses on the wire. */
     public static final int AF_INET = 2;
+
     public static final int AF_INET6 = 10;
 
     /** {@code IPSEC_PROTO_ANY} / {@code IPSEC_ULPROTO_ANY}. */
     public static final int IPSEC_PROTO_ANY = 255;
+
     public static final int IPSEC_MANUAL_REQID_MAX = 0x3fff;
 
     /** NAT-T encapsulation types (udp.h). */
     public static final int UDP_ENCAP_ESPINUDP_NON_IKE = 1;
+
     public static final int UDP_ENCAP_ESPINUDP = 2;
 
     /** Largest request jipsecd accepts: NetBSD's MCLBYTES (spec §1.1, §1.9 step 3); larger → ENOBUFS. */

@@ -23,18 +23,30 @@ public final class SpdPolicyStore implements PolicyStore {
         this.spd = spd;
     }
 
-    public Spd spd() { return spd; }
+    public Spd spd() {
+        return spd;
+    }
 
     private static SelectorSet selectorSet(PolicySelector s) {
-        return new SelectorSet(s.source(), s.sourcePrefixBits(), s.destination(), s.destinationPrefixBits(),
-                s.upperProtocol());
+        return new SelectorSet(
+                s.source(), s.sourcePrefixBits(), s.destination(), s.destinationPrefixBits(), s.upperProtocol());
     }
 
     private static StoredPolicy stored(SecurityPolicy sp) {
         SelectorSet s = sp.selector();
-        return new StoredPolicy(new PolicySelector(sp.direction(), s.source(), s.sourcePrefixLength(), s.destination(),
-                s.destinationPrefixLength(), s.upperProtocol()), sp.policy(), sp.lifetime().lifetimeSeconds(),
-                sp.lifetime().validtimeSeconds(), sp.createdSeconds(), sp.lastUsedSeconds(),
+        return new StoredPolicy(
+                new PolicySelector(
+                        sp.direction(),
+                        s.source(),
+                        s.sourcePrefixLength(),
+                        s.destination(),
+                        s.destinationPrefixLength(),
+                        s.upperProtocol()),
+                sp.policy(),
+                sp.lifetime().lifetimeSeconds(),
+                sp.lifetime().validtimeSeconds(),
+                sp.createdSeconds(),
+                sp.lastUsedSeconds(),
                 sp.origin() == PolicyOrigin.KERNEL);
     }
 
@@ -49,7 +61,8 @@ public final class SpdPolicyStore implements PolicyStore {
         return new PfkeyException(errno, e.getMessage());
     }
 
-    @Override public Optional<StoredPolicy> findExact(PolicySelector selector) {
+    @Override
+    public Optional<StoredPolicy> findExact(PolicySelector selector) {
         SelectorSet want = selectorSet(selector);
         for (SecurityPolicy sp : spd.dump()) {
             if (sp.direction() == selector.direction() && sp.selector().sameAs(want)) return Optional.of(stored(sp));
@@ -57,13 +70,18 @@ public final class SpdPolicyStore implements PolicyStore {
         return Optional.empty();
     }
 
-    @Override public Optional<StoredPolicy> byId(int id) { return spd.get(id).map(SpdPolicyStore::stored); }
+    @Override
+    public Optional<StoredPolicy> byId(int id) {
+        return spd.get(id).map(SpdPolicyStore::stored);
+    }
 
-    @Override public StoredPolicy add(PolicySelector selector, XPolicy policy, long lifetime, long validtime,
-                                      boolean replace) throws PfkeyException {
+    @Override
+    public StoredPolicy add(PolicySelector selector, XPolicy policy, long lifetime, long validtime, boolean replace)
+            throws PfkeyException {
         try {
             PolicyLifetime l = new PolicyLifetime(lifetime, validtime);
-            SecurityPolicy sp = replace ? spd.update(selectorSet(selector), policy, PolicyOrigin.USER, l)
+            SecurityPolicy sp = replace
+                    ? spd.update(selectorSet(selector), policy, PolicyOrigin.USER, l)
                     : spd.add(selectorSet(selector), policy, PolicyOrigin.USER, l);
             return stored(sp);
         } catch (SpdException e) {
@@ -71,7 +89,8 @@ public final class SpdPolicyStore implements PolicyStore {
         }
     }
 
-    @Override public boolean remove(int id) {
+    @Override
+    public boolean remove(int id) {
         try {
             spd.deleteById(id, PolicyOrigin.KERNEL);
             return true;
@@ -80,13 +99,25 @@ public final class SpdPolicyStore implements PolicyStore {
         }
     }
 
-    @Override public int flushUserPolicies() { return spd.flush(PolicyOrigin.USER).size(); }
-
-    @Override public List<StoredPolicy> expire(long nowSeconds) {
-        return spd.expire(Instant.ofEpochSecond(nowSeconds)).stream().map(SpdPolicyStore::stored).toList();
+    @Override
+    public int flushUserPolicies() {
+        return spd.flush(PolicyOrigin.USER).size();
     }
 
-    @Override public List<StoredPolicy> snapshot() { return spd.dump().stream().map(SpdPolicyStore::stored).toList(); }
+    @Override
+    public List<StoredPolicy> expire(long nowSeconds) {
+        return spd.expire(Instant.ofEpochSecond(nowSeconds)).stream()
+                .map(SpdPolicyStore::stored)
+                .toList();
+    }
 
-    @Override public int size() { return spd.size(); }
+    @Override
+    public List<StoredPolicy> snapshot() {
+        return spd.dump().stream().map(SpdPolicyStore::stored).toList();
+    }
+
+    @Override
+    public int size() {
+        return spd.size();
+    }
 }

@@ -8,14 +8,22 @@ import org.jipsec.core.ipsec.XPolicy;
  * SP id), the X_SPDADD hard lifetime (lifetime = seconds since creation, validtime = seconds since last use; 0 = none)
  * and its origin (kernel-origin entries are invisible to PF_KEY delete/flush, spec §4.1).
  */
-public record StoredPolicy(PolicySelector selector, XPolicy policy, long lifetimeSeconds, long validtimeSeconds,
-                           long createdSeconds, long lastUsedSeconds, boolean kernelOrigin) {
+public record StoredPolicy(
+        PolicySelector selector,
+        XPolicy policy,
+        long lifetimeSeconds,
+        long validtimeSeconds,
+        long createdSeconds,
+        long lastUsedSeconds,
+        boolean kernelOrigin) {
     public StoredPolicy {
         Objects.requireNonNull(selector);
         Objects.requireNonNull(policy);
     }
 
-    public int id() { return policy.id(); }
+    public int id() {
+        return policy.id();
+    }
 
     /** key.c key_timehandler (spec §4.1): whether the SP's lifetime or validtime has passed at {@code now}. */
     public boolean expiredAt(long nowSeconds) {

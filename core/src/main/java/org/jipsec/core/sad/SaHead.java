@@ -14,27 +14,38 @@ final class SaHead {
         this.index = index;
     }
 
-    SaIndex index() { return index; }
+    SaIndex index() {
+        return index;
+    }
 
-    int count() { return count; }
+    int count() {
+        return count;
+    }
 
-    SecurityAssociation first(SaState s) { return first[s.ordinal()]; }
+    SecurityAssociation first(SaState s) {
+        return first[s.ordinal()];
+    }
 
-    SecurityAssociation last(SaState s) { return last[s.ordinal()]; }
+    SecurityAssociation last(SaState s) {
+        return last[s.ordinal()];
+    }
 
     void append(SecurityAssociation sa) {
         int i = sa.state.ordinal();
         sa.prev = last[i];
         sa.next = null;
-        if (last[i] == null) first[i] = sa; else last[i].next = sa;
+        if (last[i] == null) first[i] = sa;
+        else last[i].next = sa;
         last[i] = sa;
         count++;
     }
 
     void unlink(SecurityAssociation sa) {
         int i = sa.state.ordinal();
-        if (sa.prev == null) first[i] = sa.next; else sa.prev.next = sa.next;
-        if (sa.next == null) last[i] = sa.prev; else sa.next.prev = sa.prev;
+        if (sa.prev == null) first[i] = sa.next;
+        else sa.prev.next = sa.next;
+        if (sa.next == null) last[i] = sa.prev;
+        else sa.next.prev = sa.prev;
         sa.prev = null;
         sa.next = null;
         count--;

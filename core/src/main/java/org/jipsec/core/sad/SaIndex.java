@@ -22,7 +22,9 @@ public record SaIndex(SaType saType, IpsecMode mode, int reqid, Endpoint source,
      * key.c {@code key_saidx_match} CMP_HEAD: protocol and addresses; ports compared loosely (0 is a wildcard).
      */
     public boolean matchesHead(SaIndex other) {
-        return saType == other.saType && sameAddress(source, other.source) && sameAddress(destination, other.destination);
+        return saType == other.saType
+                && sameAddress(source, other.source)
+                && sameAddress(destination, other.destination);
     }
 
     /** CMP_REQID: as CMP_HEAD, and {@code other}'s reqid, when non-zero, must equal ours. */

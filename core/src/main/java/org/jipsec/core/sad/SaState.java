@@ -15,12 +15,20 @@ public enum SaState {
         this.dumpName = dumpName;
     }
 
-    public int number() { return number; }
+    public int number() {
+        return number;
+    }
 
     /** As {@code setkey -D} prints it. */
-    public String dumpName() { return dumpName; }
+    public String dumpName() {
+        return dumpName;
+    }
 
-    public boolean usable() { return this == MATURE || this == DYING; }
+    public boolean usable() {
+        return this == MATURE || this == DYING;
+    }
 
-    public boolean alive() { return this != DEAD; }
+    public boolean alive() {
+        return this != DEAD;
+    }
 }

@@ -10,10 +10,24 @@ import org.jipsec.core.ipsec.Endpoint;
  * {@code org.jipsec.core.engine.SaAdapter}.) Keys are copied
  * by the SA; the caller zeroes its own arrays. {@code hard}/{@code soft} null = no lifetimes.
  */
-public record SaValues(int spi, int authAlgorithm, byte[] authKey, int authKeyBits, int encryptAlgorithm,
-                           byte[] encryptKey, int encryptKeyBits, int flags, int replayWindowBytes, int natTType,
-                           int natTFragLength, Endpoint natTOriginalInitiator, Endpoint natTOriginalResponder,
-                           SaLifetime hard, SaLifetime soft, int seq, int pid) {
+public record SaValues(
+        int spi,
+        int authAlgorithm,
+        byte[] authKey,
+        int authKeyBits,
+        int encryptAlgorithm,
+        byte[] encryptKey,
+        int encryptKeyBits,
+        int flags,
+        int replayWindowBytes,
+        int natTType,
+        int natTFragLength,
+        Endpoint natTOriginalInitiator,
+        Endpoint natTOriginalResponder,
+        SaLifetime hard,
+        SaLifetime soft,
+        int seq,
+        int pid) {
 
     /** A larval SA (GETSPI): an SPI and nothing else. */
     public static SaValues larval(int spi, int seq, int pid) {

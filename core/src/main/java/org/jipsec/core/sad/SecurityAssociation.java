@@ -95,9 +95,13 @@ public final class SecurityAssociation {
 
     // ---------------------------------------------------------------- identity
     /** The SPI as a 32-bit value (network-order interpretation: {@code Integer.toUnsignedLong(spi())}). */
-    public int spi() { return spi; }
+    public int spi() {
+        return spi;
+    }
 
-    public SaType saType() { return head.index().saType(); }
+    public SaType saType() {
+        return head.index().saType();
+    }
 
     /** ESP, AH or IPComp; empty for TCP-MD5 (satype TCPSIGNATURE), which has no IPsec protocol. */
     public Optional<IpsecProtocol> protocol() {
@@ -109,82 +113,138 @@ public final class SecurityAssociation {
         };
     }
 
-    public SaIndex index() { return head.index(); }
+    public SaIndex index() {
+        return head.index();
+    }
 
     /** Outer source address; port = NAT-T source port or 0. */
-    public Endpoint source() { return head.index().source(); }
+    public Endpoint source() {
+        return head.index().source();
+    }
 
     /** Outer destination address; port = NAT-T destination port or 0. */
-    public Endpoint destination() { return head.index().destination(); }
+    public Endpoint destination() {
+        return head.index().destination();
+    }
 
-    public IpsecMode mode() { return head.index().mode(); }
+    public IpsecMode mode() {
+        return head.index().mode();
+    }
 
-    public int reqid() { return head.index().reqid(); }
+    public int reqid() {
+        return head.index().reqid();
+    }
 
     // ---------------------------------------------------------------- algorithms and keys
     /** {@code sadb_sa_auth} (AlgorithmKind.AUTHENTICATION number); 0 = none. */
-    public int authAlgorithm() { return authAlgorithm; }
+    public int authAlgorithm() {
+        return authAlgorithm;
+    }
 
     /** {@code sadb_sa_encrypt} (ENCRYPTION number, or the compression algorithm for IPComp); 0 = none. */
-    public int encryptAlgorithm() { return encryptAlgorithm; }
+    public int encryptAlgorithm() {
+        return encryptAlgorithm;
+    }
 
     /** A copy of the authentication key; empty if none. */
-    public Optional<byte[]> authKey() { return authKey == null ? Optional.empty() : Optional.of(authKey.clone()); }
+    public Optional<byte[]> authKey() {
+        return authKey == null ? Optional.empty() : Optional.of(authKey.clone());
+    }
 
-    public int authKeyBits() { return authKeyBits; }
+    public int authKeyBits() {
+        return authKeyBits;
+    }
 
     /** A copy of the encryption key (salt included for CTR/GCM); empty if none. */
     public Optional<byte[]> encryptKey() {
         return encryptKey == null ? Optional.empty() : Optional.of(encryptKey.clone());
     }
 
-    public int encryptKeyBits() { return encryptKeyBits; }
+    public int encryptKeyBits() {
+        return encryptKeyBits;
+    }
 
     /** {@code sadb_sa_flags} (SADB_X_EXT_*: OLD, IV4B, DERIV, CYCSEQ, RAWCPI, padding). */
-    public int flags() { return flags; }
+    public int flags() {
+        return flags;
+    }
 
     /** Replay window size in bytes of bitmap ({@code sadb_sa_replay}; ×8 = packets). 0 = no replay check. */
-    public int replayWindowBytes() { return replayWindowBytes; }
+    public int replayWindowBytes() {
+        return replayWindowBytes;
+    }
 
     // ---------------------------------------------------------------- NAT-T
     /** UDP_ENCAP_ESPINUDP (2), _NON_IKE (1), or 0 = no NAT traversal. */
-    public int natTType() { return natTType; }
+    public int natTType() {
+        return natTType;
+    }
 
-    public int natTSourcePort() { return natTType == 0 ? 0 : source().port(); }
+    public int natTSourcePort() {
+        return natTType == 0 ? 0 : source().port();
+    }
 
-    public int natTDestinationPort() { return natTType == 0 ? 0 : destination().port(); }
+    public int natTDestinationPort() {
+        return natTType == 0 ? 0 : destination().port();
+    }
 
     /** NAT_T_FRAG: fragment ESP-in-UDP packets larger than this; 65535 = not set. */
-    public int natTFragLength() { return natTFragLength; }
+    public int natTFragLength() {
+        return natTFragLength;
+    }
 
-    public Optional<Endpoint> natTOriginalInitiator() { return Optional.ofNullable(natTOriginalInitiator); }
+    public Optional<Endpoint> natTOriginalInitiator() {
+        return Optional.ofNullable(natTOriginalInitiator);
+    }
 
-    public Optional<Endpoint> natTOriginalResponder() { return Optional.ofNullable(natTOriginalResponder); }
+    public Optional<Endpoint> natTOriginalResponder() {
+        return Optional.ofNullable(natTOriginalResponder);
+    }
 
     // ---------------------------------------------------------------- lifetimes, state, counters
-    public SaLifetime hardLifetime() { return hard == null ? SaLifetime.NONE : hard; }
+    public SaLifetime hardLifetime() {
+        return hard == null ? SaLifetime.NONE : hard;
+    }
 
-    public SaLifetime softLifetime() { return soft == null ? SaLifetime.NONE : soft; }
+    public SaLifetime softLifetime() {
+        return soft == null ? SaLifetime.NONE : soft;
+    }
 
     /** Whether the SA was given LIFETIME_HARD/SOFT (both or neither, spec §4.9). */
-    public boolean hasLifetimes() { return hard != null; }
+    public boolean hasLifetimes() {
+        return hard != null;
+    }
 
-    public SaState state() { return state; }
+    public SaState state() {
+        return state;
+    }
 
-    public long createdSeconds() { return createdSeconds; }
+    public long createdSeconds() {
+        return createdSeconds;
+    }
 
     /** Seconds (engine clock) of the last use; 0 = never used. */
-    public long lastUsedSeconds() { return lastUsedSeconds; }
+    public long lastUsedSeconds() {
+        return lastUsedSeconds;
+    }
 
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
 
-    public long allocations() { return allocations; }
+    public long allocations() {
+        return allocations;
+    }
 
     /** The {@code sadb_msg_seq} of the GETSPI/ADD that created it (ACQUIRE pairing). */
-    public int seq() { return seq; }
+    public int seq() {
+        return seq;
+    }
 
     /** The pid of the creating process (UPDATE must come from the same pid). */
-    public int pid() { return pid; }
+    public int pid() {
+        return pid;
+    }
 
     /**
      * The replay counter/outbound sequence number (reported as X_SA2 sequence): the transform state's
@@ -196,13 +256,17 @@ public final class SecurityAssociation {
     }
 
     /** Sets the reported sequence of an SA without a transform state (a key engine with no data path). */
-    public void setSequence(int value) { this.sequence = value; }
+    public void setSequence(int value) {
+        this.sequence = value;
+    }
 
     /**
      * The SA's data-path state while it is usable (an {@code xform} state, or a {@link TransformState.Refused});
      * null for a larval or dead SA, or when the key engine has no {@link TransformStateFactory}.
      */
-    public TransformState transform() { return transform; }
+    public TransformState transform() {
+        return transform;
+    }
 
     /** Makes the transform state if the SA is usable and has none (the SAD, as the SA becomes MATURE). */
     void attachTransform(TransformStateFactory factory) {
@@ -230,16 +294,23 @@ public final class SecurityAssociation {
         if (encryptKey != null) Arrays.fill(encryptKey, (byte) 0);
     }
 
-    SaHead head() { return head; }
+    SaHead head() {
+        return head;
+    }
 
     /** Raw key reference for the PF_KEY dump path only (no copy); null if none. */
-    byte[] authKeyRef() { return authKey; }
+    byte[] authKeyRef() {
+        return authKey;
+    }
 
-    byte[] encryptKeyRef() { return encryptKey; }
+    byte[] encryptKeyRef() {
+        return encryptKey;
+    }
 
     @Override
     public String toString() {
-        return "SA[" + saType().dumpName() + " spi=0x" + Integer.toHexString(spi) + " " + source() + "->" + destination()
+        return "SA[" + saType().dumpName() + " spi=0x" + Integer.toHexString(spi) + " " + source() + "->"
+                + destination()
                 + " mode=" + mode().keyword() + " reqid=" + reqid() + " state=" + state.dumpName() + " auth="
                 + authAlgorithm + " enc=" + encryptAlgorithm + " keys=(hidden)]";
     }

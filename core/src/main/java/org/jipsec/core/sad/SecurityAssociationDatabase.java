@@ -27,11 +27,16 @@ import org.jipsec.core.ipsec.SaType;
 public final class SecurityAssociationDatabase {
 
     /** The {@code key_saidx_match} flavours (spec §4.6). */
-    public enum Match { HEAD, REQID, MODE_REQID }
+    public enum Match {
+        HEAD,
+        REQID,
+        MODE_REQID
+    }
 
     private record AddressKey(SaType saType, InetAddress source, InetAddress destination) {
         static AddressKey of(SaIndex i) {
-            return new AddressKey(i.saType(), i.source().address(), i.destination().address());
+            return new AddressKey(
+                    i.saType(), i.source().address(), i.destination().address());
         }
     }
 
@@ -44,19 +49,26 @@ public final class SecurityAssociationDatabase {
     private int size;
     /** Bumped by every change that can alter an outbound SA choice: an SA added, replaced, removed or re-stated. */
     private volatile long generation = 1;
+
     private TransformStateFactory transforms = TransformStateFactory.NONE;
 
     /** Number of SAs (all states). */
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /**
      * Changes with every insert, replace, state change and removal (so with every PF_KEY ADD/UPDATE/DELETE/FLUSH and
      * every lifetime expiry): an outbound SA choice cached under one generation is the choice
      * {@link #lookupOutbound} would make while the generation stays the same.
      */
-    public long generation() { return generation; }
+    public long generation() {
+        return generation;
+    }
 
-    public int headCount() { return heads.size(); }
+    public int headCount() {
+        return heads.size();
+    }
 
     /**
      * Where usable SAs get their {@link TransformState} from now on: every SA that becomes MATURE (insert, replace)
@@ -97,7 +109,8 @@ public final class SecurityAssociationDatabase {
 
     /** Whether any alive SA uses {@code spi} (GETSPI duplicate check, spec §4.7: jipsec treats all dsts as local). */
     public boolean spiInUse(int spi) {
-        for (SecurityAssociation sa = bySpi.get(spi); sa != null; sa = sa.nextSameSpi) if (sa.state.alive()) return true;
+        for (SecurityAssociation sa = bySpi.get(spi); sa != null; sa = sa.nextSameSpi)
+            if (sa.state.alive()) return true;
         return false;
     }
 
@@ -105,8 +118,8 @@ public final class SecurityAssociationDatabase {
      * Inbound SA (key.c key_lookup_sa, spec §4.6): by destination address, SA type and SPI, MATURE or DYING only;
      * the source address is not compared; ports are compared only when both are non-zero (NAT-T).
      */
-    public Optional<SecurityAssociation> lookupInbound(InetAddress destination, int destinationPort, SaType saType,
-                                                       int spi) {
+    public Optional<SecurityAssociation> lookupInbound(
+            InetAddress destination, int destinationPort, SaType saType, int spi) {
         for (SecurityAssociation sa = bySpi.get(spi); sa != null; sa = sa.nextSameSpi) {
             if (!sa.state.usable() || sa.saTypeNumber != saType.number()) continue;
             if (!sa.destinationAddress.equals(destination)) continue;
@@ -160,13 +173,18 @@ public final class SecurityAssociationDatabase {
     public SecurityAssociation insert(SaIndex request, Match headMatch, SaValues p, SaState state, long now) {
         SaHead head = null;
         for (SaHead h : candidates(request)) {
-            if (matches(h.index(), request, headMatch)) { head = h; break; }
+            if (matches(h.index(), request, headMatch)) {
+                head = h;
+                break;
+            }
         }
         if (head == null) head = heads.get(request);
         if (head == null) {
             head = new SaHead(request);
             heads.put(request, head);
-            headsByAddress.computeIfAbsent(AddressKey.of(request), k -> new ArrayList<>(1)).add(head);
+            headsByAddress
+                    .computeIfAbsent(AddressKey.of(request), k -> new ArrayList<>(1))
+                    .add(head);
         }
         return link(head, new SecurityAssociation(head, p, state, now));
     }
@@ -177,14 +195,15 @@ public final class SecurityAssociationDatabase {
         if (sa.state == SaState.LARVAL || sa.hasLifetimes()) {
             sa.timed = true;
             sa.timedPrev = timedLast;
-            if (timedLast == null) timedFirst = sa; else timedLast.timedNext = sa;
+            if (timedLast == null) timedFirst = sa;
+            else timedLast.timedNext = sa;
             timedLast = sa;
             timedCount++;
         }
         SecurityAssociation prevFirst = bySpi.put(sa.spi(), sa);
         sa.nextSameSpi = prevFirst;
         size++;
-        sa.attachTransform(transforms);                                    // MATURE: the SA's state exists from now
+        sa.attachTransform(transforms); // MATURE: the SA's state exists from now
         return sa;
     }
 
@@ -198,14 +217,19 @@ public final class SecurityAssociationDatabase {
         remove(old);
         if (!heads.containsKey(head.index())) {
             heads.put(head.index(), head);
-            headsByAddress.computeIfAbsent(AddressKey.of(head.index()), k -> new ArrayList<>(1)).add(head);
+            headsByAddress
+                    .computeIfAbsent(AddressKey.of(head.index()), k -> new ArrayList<>(1))
+                    .add(head);
         }
         return link(head, fresh);
     }
 
     /** key_sa_chgstate to a living state. */
     public void changeState(SecurityAssociation sa, SaState to) {
-        if (to == SaState.DEAD) { remove(sa); return; }
+        if (to == SaState.DEAD) {
+            remove(sa);
+            return;
+        }
         if (!sa.state.alive()) throw new IllegalStateException("SA is dead");
         generation++;
         sa.head().changeState(sa, to);
@@ -221,16 +245,22 @@ public final class SecurityAssociationDatabase {
         // unchain from the SPI index
         SecurityAssociation first = bySpi.get(sa.spi());
         if (first == sa) {
-            if (sa.nextSameSpi == null) bySpi.remove(sa.spi()); else bySpi.put(sa.spi(), sa.nextSameSpi);
+            if (sa.nextSameSpi == null) bySpi.remove(sa.spi());
+            else bySpi.put(sa.spi(), sa.nextSameSpi);
         } else {
             for (SecurityAssociation x = first; x != null; x = x.nextSameSpi) {
-                if (x.nextSameSpi == sa) { x.nextSameSpi = sa.nextSameSpi; break; }
+                if (x.nextSameSpi == sa) {
+                    x.nextSameSpi = sa.nextSameSpi;
+                    break;
+                }
             }
         }
         sa.nextSameSpi = null;
         if (sa.timed) {
-            if (sa.timedPrev == null) timedFirst = sa.timedNext; else sa.timedPrev.timedNext = sa.timedNext;
-            if (sa.timedNext == null) timedLast = sa.timedPrev; else sa.timedNext.timedPrev = sa.timedPrev;
+            if (sa.timedPrev == null) timedFirst = sa.timedNext;
+            else sa.timedPrev.timedNext = sa.timedNext;
+            if (sa.timedNext == null) timedLast = sa.timedPrev;
+            else sa.timedNext.timedPrev = sa.timedPrev;
             sa.timedPrev = null;
             sa.timedNext = null;
             sa.timed = false;

@@ -70,7 +70,9 @@ final class SpiIndex {
         size--;
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     void forEachHead(Consumer<SecurityAssociation> action) {
         for (SecurityAssociation v : values) if (v != null) action.accept(v);

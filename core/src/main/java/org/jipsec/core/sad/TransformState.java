@@ -21,9 +21,11 @@ public interface TransformState {
     /** A state the factory could not make (the transforms refuse the SA: unknown algorithm, key length, TCP-MD5). */
     record Refused(String reason) implements TransformState {
         @Override
-        public int reportedSequence() { return 0; }
+        public int reportedSequence() {
+            return 0;
+        }
 
         @Override
-        public void destroy() { }
+        public void destroy() {}
     }
 }

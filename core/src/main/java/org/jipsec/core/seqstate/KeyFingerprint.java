@@ -21,19 +21,26 @@ public final class KeyFingerprint {
     public static final int LENGTH = 16;
     /** Salt length the io layer creates (random, per state directory). */
     public static final int SALT_LENGTH = 32;
+
     private static final byte[] LABEL = "jipsec-seqstate-1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private KeyFingerprint() { }
+    private KeyFingerprint() {}
 
     /** The fingerprint; the caller's key arrays are read, not kept. Null keys count as empty. */
-    public static byte[] of(byte[] salt, int satype, int encryptAlgorithm, byte[] encryptKey, int authAlgorithm,
-                            byte[] authKey) {
+    public static byte[] of(
+            byte[] salt, int satype, int encryptAlgorithm, byte[] encryptKey, int authAlgorithm, byte[] authKey) {
         if (salt == null || salt.length < 16) throw new IllegalArgumentException("salt of at least 16 bytes required");
         byte[] ek = encryptKey == null ? new byte[0] : encryptKey;
         byte[] ak = authKey == null ? new byte[0] : authKey;
         ByteBuffer b = ByteBuffer.allocate(LABEL.length + 1 + 4 + ek.length + 4 + ak.length);
-        b.put(LABEL).put((byte) satype).putShort((short) encryptAlgorithm).putShort((short) ek.length).put(ek)
-                .putShort((short) authAlgorithm).putShort((short) ak.length).put(ak);
+        b.put(LABEL)
+                .put((byte) satype)
+                .putShort((short) encryptAlgorithm)
+                .putShort((short) ek.length)
+                .put(ek)
+                .putShort((short) authAlgorithm)
+                .putShort((short) ak.length)
+                .put(ak);
         byte[] input = b.array();
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -42,7 +49,7 @@ public final class KeyFingerprint {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         } finally {
-            Arrays.fill(input, (byte) 0);                                   // held key bytes
+            Arrays.fill(input, (byte) 0); // held key bytes
         }
     }
 }

@@ -29,16 +29,29 @@ public record SaIdentity(int satype, int spi, byte[] source, byte[] destination,
         fingerprint = fingerprint.clone();
     }
 
-    @Override public byte[] source() { return source.clone(); }
+    @Override
+    public byte[] source() {
+        return source.clone();
+    }
 
-    @Override public byte[] destination() { return destination.clone(); }
+    @Override
+    public byte[] destination() {
+        return destination.clone();
+    }
 
-    @Override public byte[] fingerprint() { return fingerprint.clone(); }
+    @Override
+    public byte[] fingerprint() {
+        return fingerprint.clone();
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SaIdentity i && satype == i.satype && spi == i.spi && Arrays.equals(source, i.source)
-                && Arrays.equals(destination, i.destination) && Arrays.equals(fingerprint, i.fingerprint);
+        return o instanceof SaIdentity i
+                && satype == i.satype
+                && spi == i.spi
+                && Arrays.equals(source, i.source)
+                && Arrays.equals(destination, i.destination)
+                && Arrays.equals(fingerprint, i.fingerprint);
     }
 
     @Override
@@ -48,7 +61,8 @@ public record SaIdentity(int satype, int spi, byte[] source, byte[] destination,
 
     /** {@code satype 3 spi 0x1000 10.0.0.1->10.0.0.2} (no fingerprint: it is not needed to read a log). */
     public String describe() {
-        return "satype " + satype + " spi 0x" + Integer.toHexString(spi) + " " + address(source) + "->" + address(destination);
+        return "satype " + satype + " spi 0x" + Integer.toHexString(spi) + " " + address(source) + "->"
+                + address(destination);
     }
 
     @Override
@@ -58,7 +72,8 @@ public record SaIdentity(int satype, int spi, byte[] source, byte[] destination,
 
     private static String address(byte[] a) {
         try {
-            return org.jipsec.core.spd.AddressText.format(java.net.InetAddress.getByAddress(a), 0);   // fd00::1, as setkey
+            return org.jipsec.core.spd.AddressText.format(
+                    java.net.InetAddress.getByAddress(a), 0); // fd00::1, as setkey
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e); // 4 or 16 bytes
         }

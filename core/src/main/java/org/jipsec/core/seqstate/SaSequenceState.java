@@ -21,6 +21,7 @@ public final class SaSequenceState implements SequenceGuard {
     boolean manual;
     /** Marks read from disk (or 0): where a state never used in this process starts. */
     final long loadedOut, loadedIn;
+
     private volatile long outLimit, inLimit;
     private final AtomicLong wantOut = new AtomicLong(), wantIn = new AtomicLong();
     volatile boolean outPending, inPending;
@@ -33,7 +34,8 @@ public final class SaSequenceState implements SequenceGuard {
     private long retiredOut, retiredIn;
     private final AtomicLong heldOut = new AtomicLong(), heldIn = new AtomicLong();
 
-    SaSequenceState(SaIdentity id, long loadedOut, long loadedIn, boolean manual, int outBlock, int inBlock, Runnable wake) {
+    SaSequenceState(
+            SaIdentity id, long loadedOut, long loadedIn, boolean manual, int outBlock, int inBlock, Runnable wake) {
         this.id = id;
         this.wake = wake;
         this.manual = manual;
@@ -45,18 +47,28 @@ public final class SaSequenceState implements SequenceGuard {
         this.inBlock = inBlock;
     }
 
-    public SaIdentity id() { return id; }
+    public SaIdentity id() {
+        return id;
+    }
 
     /** Highest number the sender may use (on disk). */
-    public long outLimit() { return outLimit; }
+    public long outLimit() {
+        return outLimit;
+    }
 
     /** Highest number the receiver may accept (on disk). */
-    public long inLimit() { return inLimit; }
+    public long inLimit() {
+        return inLimit;
+    }
 
     /** Packets not sent / not accepted for want of saved numbers. */
-    public long heldOut() { return heldOut.get(); }
+    public long heldOut() {
+        return heldOut.get();
+    }
 
-    public long heldIn() { return heldIn.get(); }
+    public long heldIn() {
+        return heldIn.get();
+    }
 
     // ------------------------------------------------------------------------------------------ packet path
 
@@ -116,12 +128,16 @@ public final class SaSequenceState implements SequenceGuard {
 
     private static void maxUnsigned(AtomicLong a, long v) {
         long cur;
-        while (Long.compareUnsigned(v, cur = a.get()) > 0 && !a.compareAndSet(cur, v)) { }
+        while (Long.compareUnsigned(v, cur = a.get()) > 0 && !a.compareAndSet(cur, v)) {}
     }
 
-    long wantOut() { return wantOut.get(); }
+    long wantOut() {
+        return wantOut.get();
+    }
 
-    long wantIn() { return wantIn.get(); }
+    long wantIn() {
+        return wantIn.get();
+    }
 
     // ------------------------------------------------------------------------------------------ SA life
 
@@ -160,10 +176,14 @@ public final class SaSequenceState implements SequenceGuard {
     }
 
     /** Whether an SA is using this state now. */
-    synchronized boolean inUse() { return live != null; }
+    synchronized boolean inUse() {
+        return live != null;
+    }
 
     /** Whether this process has used the state and its SA has since died. */
-    synchronized boolean released() { return retired && live == null; }
+    synchronized boolean released() {
+        return retired && live == null;
+    }
 
     // ------------------------------------------------------------------------------------------ table side
 
@@ -200,7 +220,9 @@ public final class SaSequenceState implements SequenceGuard {
         return new long[] {out, in};
     }
 
-    boolean frozen() { return frozen; }
+    boolean frozen() {
+        return frozen;
+    }
 
     static long unsignedMax(long a, long b) {
         return Long.compareUnsigned(a, b) >= 0 ? a : b;

@@ -45,7 +45,8 @@ import org.jipsec.core.xform.SequenceGuard;
 public final class SequenceStateTable {
 
     /** Block sizes (numbers) and how long records of absent SAs are kept. */
-    public record Settings(int firstOut, int minOut, int maxOut, int firstIn, int minIn, int maxIn, long retentionSeconds) {
+    public record Settings(
+            int firstOut, int minOut, int maxOut, int firstIn, int minIn, int maxIn, long retentionSeconds) {
         public static final Settings DEFAULTS = new Settings(4096, 1024, 1 << 22, 64, 64, 1 << 20, 90L * 86400);
 
         public Settings {
@@ -79,8 +80,13 @@ public final class SequenceStateTable {
      * @param epochSeconds wall-clock seconds (the records' {@code savedAt}, pruning)
      * @param wake         wakes the writer; called on the packet path, must not block
      */
-    public SequenceStateTable(byte[] salt, List<SequenceRecord> loaded, Settings settings, LongSupplier nanoTime,
-                              LongSupplier epochSeconds, Runnable wake) {
+    public SequenceStateTable(
+            byte[] salt,
+            List<SequenceRecord> loaded,
+            Settings settings,
+            LongSupplier nanoTime,
+            LongSupplier epochSeconds,
+            Runnable wake) {
         this.salt = salt.clone();
         this.settings = Objects.requireNonNull(settings);
         this.nanoTime = Objects.requireNonNull(nanoTime);
@@ -90,9 +96,20 @@ public final class SequenceStateTable {
     }
 
     /** The identity of an SA with these values (keys read, not kept). */
-    public SaIdentity identity(int satype, int spi, InetAddress src, InetAddress dst, int encryptAlgorithm,
-                               byte[] encryptKey, int authAlgorithm, byte[] authKey) {
-        return new SaIdentity(satype, spi, src.getAddress(), dst.getAddress(),
+    public SaIdentity identity(
+            int satype,
+            int spi,
+            InetAddress src,
+            InetAddress dst,
+            int encryptAlgorithm,
+            byte[] encryptKey,
+            int authAlgorithm,
+            byte[] authKey) {
+        return new SaIdentity(
+                satype,
+                spi,
+                src.getAddress(),
+                dst.getAddress(),
                 KeyFingerprint.of(salt, satype, encryptAlgorithm, encryptKey, authAlgorithm, authKey));
     }
 
@@ -101,8 +118,15 @@ public final class SequenceStateTable {
         byte[] ek = sa.encryptKey().orElse(null);
         byte[] ak = sa.authKey().orElse(null);
         try {
-            return identity(sa.saType().number(), sa.spi(), sa.source().address(), sa.destination().address(),
-                    sa.encryptAlgorithm(), ek, sa.authAlgorithm(), ak);
+            return identity(
+                    sa.saType().number(),
+                    sa.spi(),
+                    sa.source().address(),
+                    sa.destination().address(),
+                    sa.encryptAlgorithm(),
+                    ek,
+                    sa.authAlgorithm(),
+                    ak);
         } finally {
             if (ek != null) Arrays.fill(ek, (byte) 0);
             if (ak != null) Arrays.fill(ak, (byte) 0);
@@ -123,12 +147,18 @@ public final class SequenceStateTable {
     public synchronized Attached attach(SaIdentity id, boolean manual) {
         SaSequenceState s = states.get(id);
         if (s != null) {
-            if (manual) s.manual = true;                                 // the same keys, now also installed by hand
+            if (manual) s.manual = true; // the same keys, now also installed by hand
             return new Attached(s, true);
         }
         SequenceRecord r = dormant.remove(id);
-        s = new SaSequenceState(id, r == null ? 0 : r.outMark(), r == null ? 0 : r.inMark(), manual || r != null,
-                settings.firstOut(), settings.firstIn(), wake);
+        s = new SaSequenceState(
+                id,
+                r == null ? 0 : r.outMark(),
+                r == null ? 0 : r.inMark(),
+                manual || r != null,
+                settings.firstOut(),
+                settings.firstIn(),
+                wake);
         states.put(id, s);
         if (!frozen) {
             s.requestOut(s.loadedOut + 1);
@@ -145,7 +175,7 @@ public final class SequenceStateTable {
         if (sa.saType() != SaType.ESP && sa.saType() != SaType.AH) return SequenceGuard.NONE;
         SaIdentity id = identity(sa);
         synchronized (this) {
-            SaSequenceState s = states.get(id);                          // admitted already: keep how it came
+            SaSequenceState s = states.get(id); // admitted already: keep how it came
             if (s != null) return s;
         }
         return attach(id, true).state();
@@ -171,11 +201,12 @@ public final class SequenceStateTable {
         for (SaSequenceState s : states.values()) {
             boolean out = s.outPending, in = s.inPending;
             if (!out && !in) continue;
-            s.outPending = false;                                        // cleared before the wants are read
+            s.outPending = false; // cleared before the wants are read
             s.inPending = false;
             long newOut = s.outLimit(), newIn = s.inLimit();
             if (out) {
-                s.outBlock = nextBlock(s.outBlock, s.outRanOut, s.outReservedAt, now, settings.minOut(), settings.maxOut());
+                s.outBlock =
+                        nextBlock(s.outBlock, s.outRanOut, s.outReservedAt, now, settings.minOut(), settings.maxOut());
                 newOut = SaSequenceState.unsignedMax(newOut, add(s.wantOut(), s.outBlock));
             }
             if (in) {
@@ -235,9 +266,10 @@ public final class SequenceStateTable {
         long now = epochSeconds.getAsLong();
         List<SequenceRecord> out = new ArrayList<>();
         for (SaSequenceState s : states.values()) {
-            if (!s.manual) continue;                                     // negotiated keys die with the SAD
+            if (!s.manual) continue; // negotiated keys die with the SAD
             Raise r = by.get(s);
-            out.add(new SequenceRecord(s.id(), r != null ? r.out() : s.outLimit(), r != null ? r.in() : s.inLimit(), now));
+            out.add(new SequenceRecord(
+                    s.id(), r != null ? r.out() : s.outLimit(), r != null ? r.in() : s.inLimit(), now));
         }
         dormant.values().removeIf(r -> now - r.savedAt() > settings.retentionSeconds());
         out.addAll(dormant.values());
@@ -245,7 +277,7 @@ public final class SequenceStateTable {
     }
 
     private static int nextBlock(int block, boolean ranOut, long reservedAt, long now, int min, int max) {
-        if (reservedAt == 0) return block;                              // the first block: no rate known yet
+        if (reservedAt == 0) return block; // the first block: no rate known yet
         long since = now - reservedAt;
         long b = block;
         if (ranOut) b = b * 4;

@@ -30,7 +30,7 @@ public final class StateFileCodec {
     private static final byte[] MAGIC = {'J', 'I', 'P', 'S', 'E', 'Q', 0, 1};
     private static final int DIGEST = 32;
 
-    private StateFileCodec() { }
+    private StateFileCodec() {}
 
     public static byte[] encode(List<SequenceRecord> records) {
         if (records.size() > MAX_RECORDS) throw new IllegalArgumentException("too many records: " + records.size());
@@ -41,8 +41,15 @@ public final class StateFileCodec {
             SaIdentity id = r.id();
             byte[] src = id.source();
             ByteBuffer b = ByteBuffer.allocate(6 + 2 * src.length + KeyFingerprint.LENGTH + 24);
-            b.put((byte) id.satype()).put((byte) src.length).putInt(id.spi()).put(src).put(id.destination())
-                    .put(id.fingerprint()).putLong(r.outMark()).putLong(r.inMark()).putLong(r.savedAt());
+            b.put((byte) id.satype())
+                    .put((byte) src.length)
+                    .putInt(id.spi())
+                    .put(src)
+                    .put(id.destination())
+                    .put(id.fingerprint())
+                    .putLong(r.outMark())
+                    .putLong(r.inMark())
+                    .putLong(r.savedAt());
             out.writeBytes(b.array());
         }
         byte[] body = out.toByteArray();
@@ -53,7 +60,8 @@ public final class StateFileCodec {
 
     /** The records of a whole file; {@link StateFileException} for anything that is not exactly one. */
     public static List<SequenceRecord> decode(byte[] file) throws StateFileException {
-        if (file.length < MAGIC.length + 4 + DIGEST) throw new StateFileException("truncated (" + file.length + " bytes)");
+        if (file.length < MAGIC.length + 4 + DIGEST)
+            throw new StateFileException("truncated (" + file.length + " bytes)");
         if (!Arrays.equals(file, 0, MAGIC.length - 1, MAGIC, 0, MAGIC.length - 1))
             throw new StateFileException("not a jipsec state file (bad magic)");
         if (file[MAGIC.length - 1] != MAGIC[MAGIC.length - 1])
@@ -73,12 +81,14 @@ public final class StateFileCodec {
             int alen = b.get() & 0xff;
             if (alen != 4 && alen != 16) throw new StateFileException("record " + i + ": address length " + alen);
             int spi = b.getInt();
-            if (b.remaining() < 2 * alen + KeyFingerprint.LENGTH + 24) throw new StateFileException("record " + i + " truncated");
+            if (b.remaining() < 2 * alen + KeyFingerprint.LENGTH + 24)
+                throw new StateFileException("record " + i + " truncated");
             byte[] src = new byte[alen];
             byte[] dst = new byte[alen];
             byte[] fp = new byte[KeyFingerprint.LENGTH];
             b.get(src).get(dst).get(fp);
-            SequenceRecord r = new SequenceRecord(new SaIdentity(satype, spi, src, dst, fp), b.getLong(), b.getLong(), b.getLong());
+            SequenceRecord r = new SequenceRecord(
+                    new SaIdentity(satype, spi, src, dst, fp), b.getLong(), b.getLong(), b.getLong());
             if (!seen.add(r.id())) throw new StateFileException("record " + i + ": duplicate " + r.id().describe());
             out.add(r);
         }

@@ -13,12 +13,14 @@ import org.jipsec.core.ipsec.SaType;
  */
 public final class StaticKeys {
 
-    private StaticKeys() { }
+    private StaticKeys() {}
 
     /** Whether an SA of {@code satype} with {@code encryptAlgorithm} has counter-derived nonces (the algorithm table says). */
     public static boolean counterMode(SaType satype, int encryptAlgorithm) {
-        return satype == SaType.ESP && AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, encryptAlgorithm)
-                .map(org.jipsec.core.crypto.Algorithm::counterMode).orElse(false);
+        return satype == SaType.ESP
+                && AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, encryptAlgorithm)
+                        .map(org.jipsec.core.crypto.Algorithm::counterMode)
+                        .orElse(false);
     }
 
     /**
@@ -27,7 +29,8 @@ public final class StaticKeys {
      */
     public static String warning(String sa, int encryptAlgorithm, String where) {
         String alg = AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, encryptAlgorithm)
-                .map(org.jipsec.core.crypto.Algorithm::name).orElse("algorithm " + encryptAlgorithm);
+                .map(org.jipsec.core.crypto.Algorithm::name)
+                .orElse("algorithm " + encryptAlgorithm);
         return "WARNING: " + sa + " (" + alg + ") is manually keyed with a counter-mode cipher and has no saved "
                 + "sequence state (" + where + "): its sequence numbers, which are its nonces, start at 1. If these "
                 + "keys were ever used before (an earlier run whose state is lost, another host), nonces repeat under "
@@ -38,7 +41,8 @@ public final class StaticKeys {
     /** The refusal under {@code --strict-keys}. */
     public static String refusal(String sa, int encryptAlgorithm, String where) {
         String alg = AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, encryptAlgorithm)
-                .map(org.jipsec.core.crypto.Algorithm::name).orElse("algorithm " + encryptAlgorithm);
+                .map(org.jipsec.core.crypto.Algorithm::name)
+                .orElse("algorithm " + encryptAlgorithm);
         return "refused (--strict-keys): " + sa + " (" + alg + ") is manually keyed with a counter-mode cipher and has "
                 + "no saved sequence state (" + where + "), so its nonces may repeat (RFC 4106 §8.1). Use IKE, or load "
                 + "fresh keys once without --strict-keys.";

@@ -43,19 +43,28 @@ public record AddStatement(
         long hardBytes,
         long softBytes,
         SaType saType,
-        boolean update) implements SetkeyStatement {
+        boolean update)
+        implements SetkeyStatement {
 
     public AddStatement {
         encryptionKey = encryptionKey == null ? new byte[0] : encryptionKey.clone();
         authKey = authKey == null ? new byte[0] : authKey.clone();
     }
 
-    @Override public byte[] encryptionKey() { return encryptionKey.clone(); }
+    @Override
+    public byte[] encryptionKey() {
+        return encryptionKey.clone();
+    }
 
-    @Override public byte[] authKey() { return authKey.clone(); }
+    @Override
+    public byte[] authKey() {
+        return authKey.clone();
+    }
 
     /** Replay window in packets. */
-    public int replayPackets() { return replayBytes * 8; }
+    public int replayPackets() {
+        return replayBytes * 8;
+    }
 
     public void zeroKeys() {
         Arrays.fill(encryptionKey, (byte) 0);
@@ -64,7 +73,8 @@ public record AddStatement(
 
     @Override
     public String toString() {
-        return (update ? "update " : "add ") + src + " " + dst + " " + (espUdp ? "esp-udp" : saType.dumpName()) + " " + spi
+        return (update ? "update " : "add ") + src + " " + dst + " " + (espUdp ? "esp-udp" : saType.dumpName()) + " "
+                + spi
                 + " -m " + mode.keyword() + (encryption == null ? "" : " " + encryption.name())
                 + (auth == null ? "" : " " + auth.name()) + " (line " + line + ")";
     }

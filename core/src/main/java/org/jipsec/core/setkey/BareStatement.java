@@ -7,5 +7,11 @@ import org.jipsec.core.ipsec.SaType;
  * {@code spddump;} and {@code exit;} / {@code quit;} / {@code bye;} (spec §2.3). Each is a bare 16-byte base header.
  */
 public record BareStatement(int line, Verb verb, SaType saType) implements SetkeyStatement {
-    public enum Verb { FLUSH, DUMP, SPDFLUSH, SPDDUMP, EXIT }
+    public enum Verb {
+        FLUSH,
+        DUMP,
+        SPDFLUSH,
+        SPDDUMP,
+        EXIT
+    }
 }

@@ -23,7 +23,7 @@ public final class EmbeddedKeyChannel implements KeyChannel {
     private final Consumer<Outcome> announce;
 
     public EmbeddedKeyChannel(KeyEngine engine) {
-        this(engine, o -> { });
+        this(engine, o -> {});
     }
 
     /** @param announce receives each outcome (deliveries to this channel's own socket included; ignore those) */

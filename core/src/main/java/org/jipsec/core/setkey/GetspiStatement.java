@@ -10,5 +10,5 @@ import org.jipsec.core.ipsec.SaType;
  * larval SA that a later {@code update} from the same process fills in (key.c key_api_getspi, key_api_update). The
  * extensions' lifetimes are read and not sent (GETSPI carries none).
  */
-public record GetspiStatement(int line, Endpoint src, Endpoint dst, SaType saType, long spi, IpsecMode mode,
-                              int reqid) implements SetkeyStatement {}
+public record GetspiStatement(int line, Endpoint src, Endpoint dst, SaType saType, long spi, IpsecMode mode, int reqid)
+        implements SetkeyStatement {}

@@ -16,9 +16,10 @@ public interface KeyChannel extends AutoCloseable {
 
     /** The next message the daemon sends on its own (setkey -x); null at end of stream. */
     default PfkeyMessage receive() throws IOException {
-        throw new UnsupportedOperationException("this channel delivers no unsolicited messages (setkey -x needs jipsecd)");
+        throw new UnsupportedOperationException(
+                "this channel delivers no unsolicited messages (setkey -x needs jipsecd)");
     }
 
     @Override
-    default void close() throws IOException { }
+    default void close() throws IOException {}
 }

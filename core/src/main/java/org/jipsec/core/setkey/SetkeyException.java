@@ -9,5 +9,7 @@ public final class SetkeyException extends Exception {
         this.line = line;
     }
 
-    public int line() { return line; }
+    public int line() {
+        return line;
+    }
 }

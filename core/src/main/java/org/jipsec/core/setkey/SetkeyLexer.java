@@ -25,18 +25,41 @@ public final class SetkeyLexer {
         int n = in.length();
         while (i < n) {
             char c = in.charAt(i);
-            if (c == '\n') { line++; i++; continue; }
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\f') { i++; continue; }
+            if (c == '\n') {
+                line++;
+                i++;
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+                i++;
+                continue;
+            }
             if (c == '#') {
                 while (i < n && in.charAt(i) != '\n') i++;
                 continue;
             }
             switch (c) {
-                case ';' -> { out.add(new Token(Token.Kind.SEMI, ";", line)); i++; continue; }
-                case '/' -> { out.add(new Token(Token.Kind.SLASH, "/", line)); i++; continue; }
-                case '[' -> { out.add(new Token(Token.Kind.LBRACKET, "[", line)); i++; continue; }
-                case ']' -> { out.add(new Token(Token.Kind.RBRACKET, "]", line)); i++; continue; }
-                default -> { }
+                case ';' -> {
+                    out.add(new Token(Token.Kind.SEMI, ";", line));
+                    i++;
+                    continue;
+                }
+                case '/' -> {
+                    out.add(new Token(Token.Kind.SLASH, "/", line));
+                    i++;
+                    continue;
+                }
+                case '[' -> {
+                    out.add(new Token(Token.Kind.LBRACKET, "[", line));
+                    i++;
+                    continue;
+                }
+                case ']' -> {
+                    out.add(new Token(Token.Kind.RBRACKET, "]", line));
+                    i++;
+                    continue;
+                }
+                default -> {}
             }
             if (c == '"') {
                 int j = in.indexOf('"', i + 1);

@@ -26,25 +26,60 @@ public final class SetkeyMessages {
         return switch (s) {
             case AddStatement a -> add(a, pid);
             case SaKeyStatement k -> saKey(k, pid);
-            case GetspiStatement g -> PfkeyMessage.of(Sadb.SADB_GETSPI, g.saType().number(), 0, pid, List.of(
-                    new Extension.Sa2(g.mode().number(), 0, g.reqid()),
-                    new Extension.SpiRange((int) g.spi(), (int) g.spi()),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, g.src()),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, g.dst())));
-            case DeleteAllStatement d -> PfkeyMessage.of(Sadb.SADB_DELETE, d.saType().number(), 0, pid, List.of(
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(d.src())),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(d.dst()))));
-            case BareStatement b -> switch (b.verb()) {
-                case FLUSH -> PfkeyMessage.of(Sadb.SADB_FLUSH, b.saType().number(), 0, pid, List.of());
-                case DUMP -> PfkeyMessage.of(Sadb.SADB_DUMP, b.saType().number(), 0, pid, List.of());
-                case SPDFLUSH -> PfkeyMessage.of(Sadb.SADB_X_SPDFLUSH, 0, 0, pid, List.of());
-                case SPDDUMP -> PfkeyMessage.of(Sadb.SADB_X_SPDDUMP, 0, 0, pid, List.of());
-                case EXIT -> null;
-            };
-            case SpdAddStatement p -> spd(p.update() ? Sadb.SADB_X_SPDUPDATE : Sadb.SADB_X_SPDADD, p.line(), p.src(),
-                    p.srcPrefix(), p.srcPort(), p.dst(), p.dstPrefix(), p.dstPort(), p.upper(), p.policy(), pid);
-            case SpdDeleteStatement p -> spd(Sadb.SADB_X_SPDDELETE, p.line(), p.src(), p.srcPrefix(), p.srcPort(),
-                    p.dst(), p.dstPrefix(), p.dstPort(), p.upper(), p.policy(), pid);
+            case GetspiStatement g ->
+                PfkeyMessage.of(
+                        Sadb.SADB_GETSPI,
+                        g.saType().number(),
+                        0,
+                        pid,
+                        List.of(
+                                new Extension.Sa2(g.mode().number(), 0, g.reqid()),
+                                new Extension.SpiRange((int) g.spi(), (int) g.spi()),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, g.src()),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, g.dst())));
+            case DeleteAllStatement d ->
+                PfkeyMessage.of(
+                        Sadb.SADB_DELETE,
+                        d.saType().number(),
+                        0,
+                        pid,
+                        List.of(
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(d.src())),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(d.dst()))));
+            case BareStatement b ->
+                switch (b.verb()) {
+                    case FLUSH -> PfkeyMessage.of(Sadb.SADB_FLUSH, b.saType().number(), 0, pid, List.of());
+                    case DUMP -> PfkeyMessage.of(Sadb.SADB_DUMP, b.saType().number(), 0, pid, List.of());
+                    case SPDFLUSH -> PfkeyMessage.of(Sadb.SADB_X_SPDFLUSH, 0, 0, pid, List.of());
+                    case SPDDUMP -> PfkeyMessage.of(Sadb.SADB_X_SPDDUMP, 0, 0, pid, List.of());
+                    case EXIT -> null;
+                };
+            case SpdAddStatement p ->
+                spd(
+                        p.update() ? Sadb.SADB_X_SPDUPDATE : Sadb.SADB_X_SPDADD,
+                        p.line(),
+                        p.src(),
+                        p.srcPrefix(),
+                        p.srcPort(),
+                        p.dst(),
+                        p.dstPrefix(),
+                        p.dstPort(),
+                        p.upper(),
+                        p.policy(),
+                        pid);
+            case SpdDeleteStatement p ->
+                spd(
+                        Sadb.SADB_X_SPDDELETE,
+                        p.line(),
+                        p.src(),
+                        p.srcPrefix(),
+                        p.srcPort(),
+                        p.dst(),
+                        p.dstPrefix(),
+                        p.dstPort(),
+                        p.upper(),
+                        p.policy(),
+                        pid);
         };
     }
 
@@ -65,7 +100,9 @@ public final class SetkeyMessages {
         if (a.softAddtime() != 0 || a.softBytes() != 0)
             x.add(new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, a.softBytes(), a.softAddtime(), 0));
         int enc = a.encryption() == null ? 0 : a.encryption().number();
-        int auth = a.auth() == null || a.auth().kind() != AlgorithmKind.AUTHENTICATION ? 0 : a.auth().number();
+        int auth = a.auth() == null || a.auth().kind() != AlgorithmKind.AUTHENTICATION
+                ? 0
+                : a.auth().number();
         x.add(new Extension.Sa((int) a.spi(), a.replayBytes(), 0, auth, enc, a.flags()));
         x.add(new Extension.Sa2(a.mode().number(), 0, a.reqid()));
         Endpoint src = a.src(), dst = a.dst();
@@ -79,7 +116,8 @@ public final class SetkeyMessages {
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, src.port()));
             x.add(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, dst.port()));
         }
-        return PfkeyMessage.of(a.update() ? Sadb.SADB_UPDATE : Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
+        return PfkeyMessage.of(
+                a.update() ? Sadb.SADB_UPDATE : Sadb.SADB_ADD, a.saType().number(), 0, pid, x);
     }
 
     /** setkeymsg_addr for get/delete (spec §2.4). */
@@ -89,12 +127,23 @@ public final class SetkeyMessages {
         x.add(new Extension.Sa2(k.mode().number(), 0, k.reqid()));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, k.src()));
         x.add(Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, k.dst()));
-        return PfkeyMessage.of(k.delete() ? Sadb.SADB_DELETE : Sadb.SADB_GET, k.saType().number(), 0, pid, x);
+        return PfkeyMessage.of(
+                k.delete() ? Sadb.SADB_DELETE : Sadb.SADB_GET, k.saType().number(), 0, pid, x);
     }
 
     /** setkeymsg_spdaddr (spec §2.4): X_POLICY, then SRC and DST carrying the upper protocol and prefixes. */
-    private static PfkeyMessage spd(int type, int line, java.net.InetAddress src, int sp, int sport,
-                                    java.net.InetAddress dst, int dp, int dport, int upper, String policy, int pid)
+    private static PfkeyMessage spd(
+            int type,
+            int line,
+            java.net.InetAddress src,
+            int sp,
+            int sport,
+            java.net.InetAddress dst,
+            int dp,
+            int dport,
+            int upper,
+            String policy,
+            int pid)
             throws SetkeyException {
         XPolicy xp;
         try {
@@ -102,9 +151,14 @@ public final class SetkeyMessages {
         } catch (PolicyParseException e) {
             throw new SetkeyException(line, e.getMessage() + " at [" + policy + "]");
         }
-        return PfkeyMessage.of(type, Sadb.SADB_SATYPE_UNSPEC, 0, pid, List.of(
-                new Extension.Policy(xp),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, upper, sp, new Endpoint(src, sport)),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, upper, dp, new Endpoint(dst, dport))));
+        return PfkeyMessage.of(
+                type,
+                Sadb.SADB_SATYPE_UNSPEC,
+                0,
+                pid,
+                List.of(
+                        new Extension.Policy(xp),
+                        new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, upper, sp, new Endpoint(src, sport)),
+                        new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, upper, dp, new Endpoint(dst, dport))));
     }
 }

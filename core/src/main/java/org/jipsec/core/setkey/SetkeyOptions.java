@@ -14,9 +14,24 @@ import java.util.List;
  *               setkey behaves as NetBSD's (not in NetBSD's option string, so no NetBSD script uses it)
  * @param files the words after the options: files of raw PF_KEY messages to print
  */
-public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hexdump, boolean loop, boolean noAction,
-                            boolean verbose, int promisc, boolean dump, boolean flush, boolean policy, boolean ports,
-                            boolean version, boolean rk, boolean usage, boolean strict, List<String> files) {
+public record SetkeyOptions(
+        boolean all,
+        boolean stdin,
+        String file,
+        boolean hexdump,
+        boolean loop,
+        boolean noAction,
+        boolean verbose,
+        int promisc,
+        boolean dump,
+        boolean flush,
+        boolean policy,
+        boolean ports,
+        boolean version,
+        boolean rk,
+        boolean usage,
+        boolean strict,
+        List<String> files) {
 
     public SetkeyOptions {
         files = List.copyOf(files);
@@ -30,21 +45,36 @@ public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hex
     }
 
     public static SetkeyOptions parse(List<String> argv) throws UsageException {
-        boolean a = false, c = false, h = false, l = false, n = false, v = false, d = false, fl = false, p = false,
-                pp = false, ver = false, rk = false, usage = false, strict = false;
+        boolean a = false,
+                c = false,
+                h = false,
+                l = false,
+                n = false,
+                v = false,
+                d = false,
+                fl = false,
+                p = false,
+                pp = false,
+                ver = false,
+                rk = false,
+                usage = false,
+                strict = false;
         int x = 0;
         String file = null;
         int i = 0;
         for (; i < argv.size(); i++) {
             String w = argv.get(i);
-            if (w.equals("--")) { i++; break; }
+            if (w.equals("--")) {
+                i++;
+                break;
+            }
             if (!w.startsWith("-") || w.length() == 1) break;
             for (int j = 1; j < w.length(); j++) {
                 char ch = w.charAt(j);
                 switch (ch) {
                     case 'a' -> a = true;
                     case 'c' -> c = true;
-                    case 'd' -> { } // NetBSD: accepted, no effect
+                    case 'd' -> {} // NetBSD: accepted, no effect
                     case 'f' -> {
                         if (j + 1 < w.length()) file = w.substring(j + 1);
                         else if (i + 1 < argv.size()) file = argv.get(++i);
@@ -69,7 +99,23 @@ public record SetkeyOptions(boolean all, boolean stdin, String file, boolean hex
                 }
             }
         }
-        return new SetkeyOptions(a, c, file, h, l, n, v, x, d, fl, p, pp, ver, rk, usage, strict,
+        return new SetkeyOptions(
+                a,
+                c,
+                file,
+                h,
+                l,
+                n,
+                v,
+                x,
+                d,
+                fl,
+                p,
+                pp,
+                ver,
+                rk,
+                usage,
+                strict,
                 new ArrayList<>(argv.subList(i, argv.size())));
     }
 }

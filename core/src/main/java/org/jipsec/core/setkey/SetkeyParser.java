@@ -51,6 +51,7 @@ public final class SetkeyParser {
 
     /** {@code SADB_X_EXT_CYCSEQ}, set by setkey's parse_init. */
     private static final int CYCSEQ = 0x0040;
+
     private static final int OLD = 0x0001, PRAND = 0x0100, PZERO = 0x0200, PMASK = 0x0300, RAWCPI = 0x0080;
     private static final int IV4B = AlgorithmTable.SADB_X_EXT_IV4B, DERIV = AlgorithmTable.SADB_X_EXT_DERIV;
 
@@ -72,7 +73,8 @@ public final class SetkeyParser {
     }
 
     /** Parses a whole input; nothing is half-parsed: either every statement or an exception naming the line. */
-    public static SetkeyScript parse(String text, HostResolver resolver, KeyLengthCheck keyCheck) throws SetkeyException {
+    public static SetkeyScript parse(String text, HostResolver resolver, KeyLengthCheck keyCheck)
+            throws SetkeyException {
         SetkeyParser p = new SetkeyParser(SetkeyLexer.tokenize(text), resolver, keyCheck);
         List<SetkeyStatement> out = new ArrayList<>();
         while (p.peek().kind() != Token.Kind.EOF) p.statement(out);
@@ -88,7 +90,9 @@ public final class SetkeyParser {
     }
 
     /** Whether every statement has been read. */
-    public boolean atEnd() { return peek().kind() == Token.Kind.EOF; }
+    public boolean atEnd() {
+        return peek().kind() == Token.Kind.EOF;
+    }
 
     /**
      * The next statement (several for an {@code add} naming host names with several addresses; none for a lone
@@ -101,7 +105,9 @@ public final class SetkeyParser {
     }
 
     /** The line of the last token read (yacc's {@code lineno} when a statement's action runs: its {@code ;}). */
-    public int lastLine() { return pos == 0 ? toks.get(0).line() : toks.get(pos - 1).line(); }
+    public int lastLine() {
+        return pos == 0 ? toks.get(0).line() : toks.get(pos - 1).line();
+    }
 
     /** The warnings found since the last call (parse.y prints them through yyerror and goes on). */
     public List<String> takeWarnings() {
@@ -110,7 +116,9 @@ public final class SetkeyParser {
         return w;
     }
 
-    private Token peek() { return toks.get(pos); }
+    private Token peek() {
+        return toks.get(pos);
+    }
 
     private Token next() {
         Token t = toks.get(pos);
@@ -131,8 +139,10 @@ public final class SetkeyParser {
                 SaType t = SaType.UNSPEC;
                 if (peek().kind() == Token.Kind.WORD) t = protocol(next()).saType;
                 expectSemi();
-                out.add(new BareStatement(verb.line(), verb.text().equals("flush") ? BareStatement.Verb.FLUSH
-                        : BareStatement.Verb.DUMP, t));
+                out.add(new BareStatement(
+                        verb.line(),
+                        verb.text().equals("flush") ? BareStatement.Verb.FLUSH : BareStatement.Verb.DUMP,
+                        t));
             }
             case "spdflush", "spddump", "exit", "quit", "bye" -> {
                 expectSemi();
@@ -201,7 +211,10 @@ public final class SetkeyParser {
                 };
                 e.modeGiven = true;
             }
-            case "-u" -> { next(); e.reqid = (int) number(next(), 0xffffffffL); }
+            case "-u" -> {
+                next();
+                e.reqid = (int) number(next(), 0xffffffffL);
+            }
             case "-r" -> {
                 next();
                 Token v = next();
@@ -219,12 +232,26 @@ public final class SetkeyParser {
                     default -> throw syntax(v);
                 }
             }
-            case "-lh" -> { next(); e.lh = number(next(), 0xffffffffL); }
-            case "-ls" -> { next(); e.ls = number(next(), 0xffffffffL); }
-            case "-bh" -> { next(); e.bh = number(next(), 0xffffffffL); }
-            case "-bs" -> { next(); e.bs = number(next(), 0xffffffffL); }
+            case "-lh" -> {
+                next();
+                e.lh = number(next(), 0xffffffffL);
+            }
+            case "-ls" -> {
+                next();
+                e.ls = number(next(), 0xffffffffL);
+            }
+            case "-bh" -> {
+                next();
+                e.bh = number(next(), 0xffffffffL);
+            }
+            case "-bs" -> {
+                next();
+                e.bs = number(next(), 0xffffffffL);
+            }
             case "-ctx" -> throw error(f, "-ctx (security context) is not compiled in");
-            default -> { return false; }
+            default -> {
+                return false;
+            }
         }
         return true;
     }
@@ -241,7 +268,9 @@ public final class SetkeyParser {
         Token st = next();
         long spi = spi(st);
         Ext e = new Ext();
-        while (ext(e, proto)) { /* ext* */ }
+        while (ext(e, proto)) {
+            /* ext* */
+        }
         if (proto.old) e.flags |= OLD;
         Algorithm enc = null, auth = null;
         byte[] encKey = null, authKey = null;
@@ -256,7 +285,8 @@ public final class SetkeyParser {
                 if ((flagBits & IV4B) != 0 && !proto.old) throw error(name, "des-32iv must be used with esp-old");
                 if (name.text().equals("simple")) warnings.add("WARNING: obsolete algorithm");
                 e.flags |= flagBits;
-                encKey = key(enc, name, name.text().equals("null") || name.text().equals("simple"));
+                encKey =
+                        key(enc, name, name.text().equals("null") || name.text().equals("simple"));
                 if (peek().kind() == Token.Kind.FLAG && peek().text().equals("-A")) {
                     next();
                     Token an = next();
@@ -280,14 +310,15 @@ public final class SetkeyParser {
             default -> throw syntax(f);
         }
         // the rest of the ext list may follow the algorithms too (parse.y: extension_spec after algorithm_spec)
-        while (ext(e, proto)) { /* ext* */ }
+        while (ext(e, proto)) {
+            /* ext* */
+        }
         expectSemi();
         if (proto.saType == SaType.IPCOMP && enc != null && enc.kind() != AlgorithmKind.COMPRESSION)
             throw new SetkeyException(verb.line(), "IPComp SAs take -C");
         if (proto.saType != SaType.IPCOMP && enc != null && enc.kind() == AlgorithmKind.COMPRESSION)
             throw new SetkeyException(verb.line(), "-C is for IPComp SAs");
-        if (proto.saType == SaType.AH && enc != null)
-            throw new SetkeyException(verb.line(), "AH SAs take no -E");
+        if (proto.saType == SaType.AH && enc != null) throw new SetkeyException(verb.line(), "AH SAs take no -E");
         if (proto.saType == SaType.TCPSIGNATURE && (auth == null || !auth.name().equals("tcp-md5")))
             throw new SetkeyException(verb.line(), "TCP-MD5 SAs take -A tcp-md5");
         if (enc != null && enc.combinedMode() && auth != null)
@@ -299,8 +330,27 @@ public final class SetkeyParser {
                 if (src.port() == 0) src = src.withPort(4500); // DEFAULT_NATT_PORT
                 if (dst.port() == 0) dst = dst.withPort(4500);
             }
-            out.add(new AddStatement(verb.line(), src, dst, proto.protocol, proto.espUdp, natOa, spi, e.mode, e.reqid,
-                    e.replay, e.flags, enc, encKey, auth, authKey, e.lh, e.ls, e.bh, e.bs, proto.saType,
+            out.add(new AddStatement(
+                    verb.line(),
+                    src,
+                    dst,
+                    proto.protocol,
+                    proto.espUdp,
+                    natOa,
+                    spi,
+                    e.mode,
+                    e.reqid,
+                    e.replay,
+                    e.flags,
+                    enc,
+                    encKey,
+                    auth,
+                    authKey,
+                    e.lh,
+                    e.ls,
+                    e.bh,
+                    e.bs,
+                    proto.saType,
                     verb.text().equals("update")));
         }
         if (encKey != null) java.util.Arrays.fill(encKey, (byte) 0);
@@ -316,7 +366,7 @@ public final class SetkeyParser {
     }
 
     /** {@code src dst proto spi extensions ;} of one SA, as get, delete and getspi take it (one address each). */
-    private record OneSa(Endpoint src, Endpoint dst, Proto proto, long spi, Ext ext) { }
+    private record OneSa(Endpoint src, Endpoint dst, Proto proto, long spi, Ext ext) {}
 
     private OneSa oneSa(Token verb) throws SetkeyException {
         int[] ai = aiflags();
@@ -325,11 +375,14 @@ public final class SetkeyParser {
         Proto proto = protocol(next());
         long spi = spi(next());
         Ext e = new Ext();
-        while (ext(e, proto)) { /* ext* */ }
+        while (ext(e, proto)) {
+            /* ext* */
+        }
         Token semi = peek();
         expectSemi();
         if (srcs.size() != 1 || dsts.size() != 1) throw error(semi, "multiple address specified");
-        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6()) throw new SetkeyException(verb.line(), "address family mismatch");
+        if (srcs.get(0).isIpv6() != dsts.get(0).isIpv6())
+            throw new SetkeyException(verb.line(), "address family mismatch");
         return new OneSa(srcs.get(0), dsts.get(0), proto, spi, e);
     }
 
@@ -338,14 +391,22 @@ public final class SetkeyParser {
         Ext e = sa.ext();
         if (e.modeGiven) warnings.add("WARNING: mode is obsolete");
         if (sa.proto().old) e.flags |= OLD;
-        return new SaKeyStatement(verb.line(), verb.text().equals("delete"), sa.src(), sa.dst(), sa.proto().saType,
-                sa.spi(), e.mode, e.reqid, e.flags);
+        return new SaKeyStatement(
+                verb.line(),
+                verb.text().equals("delete"),
+                sa.src(),
+                sa.dst(),
+                sa.proto().saType,
+                sa.spi(),
+                e.mode,
+                e.reqid,
+                e.flags);
     }
 
     private GetspiStatement getspi(Token verb) throws SetkeyException {
         OneSa sa = oneSa(verb);
-        return new GetspiStatement(verb.line(), sa.src(), sa.dst(), sa.proto().saType, sa.spi(), sa.ext().mode,
-                sa.ext().reqid);
+        return new GetspiStatement(
+                verb.line(), sa.src(), sa.dst(), sa.proto().saType, sa.spi(), sa.ext().mode, sa.ext().reqid);
     }
 
     private void deleteAll(Token verb, List<SetkeyStatement> out) throws SetkeyException {
@@ -480,8 +541,8 @@ public final class SetkeyParser {
             java.util.Arrays.fill(key, (byte) 0);
             // issue #12: the length and the algorithm, never the key (NetBSD prints the key token here)
             if (refused.equals(KeyLengthCheck.INVALID_KEY_LENGTH)) {
-                throw new SetkeyException(t.line(), refused + " for " + name.text() + ": " + bits + " bits (allowed: "
-                        + allowed + ")");
+                throw new SetkeyException(
+                        t.line(), refused + " for " + name.text() + ": " + bits + " bits (allowed: " + allowed + ")");
             }
             throw error(name, refused);
         }
@@ -502,8 +563,7 @@ public final class SetkeyParser {
         InetAddress dst = resolveOne(dt, ai);
         int dp = prefix(dst);
         int dport = portstr();
-        if ((src instanceof Inet6Address) != (dst instanceof Inet6Address))
-            throw error(dt, "address family mismatch");
+        if ((src instanceof Inet6Address) != (dst instanceof Inet6Address)) throw error(dt, "address family mismatch");
         Token ut = next();
         int upper = upper(ut);
         // upper_misc (fix_portstr): ICMP/ICMPv6/MH "type[,code]", GRE "a.b.c.d" or a 32-bit key
@@ -521,8 +581,8 @@ public final class SetkeyParser {
         expectSemi();
         if (verb.text().equals("spddelete"))
             return new SpdDeleteStatement(verb.line(), src, sp, sport, dst, dp, dport, upper, pol.text());
-        return new SpdAddStatement(verb.line(), verb.text().equals("spdupdate"), src, sp, sport, dst, dp, dport, upper,
-                pol.text());
+        return new SpdAddStatement(
+                verb.line(), verb.text().equals("spdupdate"), src, sp, sport, dst, dp, dport, upper, pol.text());
     }
 
     private int upper(Token ut) throws SetkeyException {

@@ -117,8 +117,12 @@ public final class SetkeyRunner {
         if (o.dump()) return dumpMode();
         if (o.flush()) {
             try (KeyChannel ch = env.open()) {
-                PfkeyMessage m = PfkeyMessage.of(o.policy() ? Sadb.SADB_X_SPDFLUSH : Sadb.SADB_FLUSH,
-                        Sadb.SADB_SATYPE_UNSPEC, 0, env.pid(), List.of());
+                PfkeyMessage m = PfkeyMessage.of(
+                        o.policy() ? Sadb.SADB_X_SPDFLUSH : Sadb.SADB_FLUSH,
+                        Sadb.SADB_SATYPE_UNSPEC,
+                        0,
+                        env.pid(),
+                        List.of());
                 return postproc(m, exchange(ch, m), null) ? 0 : 1;
             }
         }
@@ -138,7 +142,8 @@ public final class SetkeyRunner {
             if (!o.noAction()) {
                 ch = env.open();
                 // setkey.c: SADB_REGISTER (satype UNSPEC) first, to learn the SUPPORTED lists (spec §2.1)
-                PfkeyMessage reg = PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_UNSPEC, 0, env.pid(), List.of());
+                PfkeyMessage reg =
+                        PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_UNSPEC, 0, env.pid(), List.of());
                 List<PfkeyMessage> r = exchange(ch, reg);
                 if (!r.isEmpty() && r.get(0).errno() == 0) check = KeyLengthCheck.fromRegisterReply(r.get(0));
             }
@@ -244,7 +249,8 @@ public final class SetkeyRunner {
         SetkeyParser p = SetkeyParser.over(toks, env.resolver(), check);
         List<PfkeyMessage> msgs = new ArrayList<>();
         try {
-            while (!p.atEnd()) for (SetkeyStatement st : p.nextStatement()) msgs.add(SetkeyMessages.build(st, env.pid()));
+            while (!p.atEnd())
+                for (SetkeyStatement st : p.nextStatement()) msgs.add(SetkeyMessages.build(st, env.pid()));
         } catch (SetkeyException e) {
             out.println(e.getMessage());
             return false;
@@ -295,10 +301,14 @@ public final class SetkeyRunner {
         }
         for (PfkeyMessage m : msgs) if (m != null) KeyEngine.wipeKeys(m); // the statements' keys, once sent
         if (!failed.isEmpty()) {
-            StringBuilder b = new StringBuilder("setkey: ").append(sent - failed.size()).append(" of ").append(sent)
+            StringBuilder b = new StringBuilder("setkey: ")
+                    .append(sent - failed.size())
+                    .append(" of ")
+                    .append(sent)
                     .append(" statements applied; not applied: line");
             if (failed.size() > 1) b.append('s');
-            for (int k = 0; k < failed.size(); k++) b.append(k == 0 ? " " : ", ").append(failed.get(k));
+            for (int k = 0; k < failed.size(); k++)
+                b.append(k == 0 ? " " : ", ").append(failed.get(k));
             err.println(b.append('.'));
             return 1;
         }
@@ -309,15 +319,21 @@ public final class SetkeyRunner {
 
     private int dumpMode() throws IOException {
         try (KeyChannel ch = env.open()) {
-            PfkeyMessage m = PfkeyMessage.of(o.policy() ? Sadb.SADB_X_SPDDUMP : Sadb.SADB_DUMP, Sadb.SADB_SATYPE_UNSPEC,
-                    0, env.pid(), List.of());
+            PfkeyMessage m = PfkeyMessage.of(
+                    o.policy() ? Sadb.SADB_X_SPDDUMP : Sadb.SADB_DUMP,
+                    Sadb.SADB_SATYPE_UNSPEC,
+                    0,
+                    env.pid(),
+                    List.of());
             if (!o.loop() || o.policy()) return postproc(m, exchange(ch, m), null) ? 0 : 1;
             // -l: short format, re-sent every second until interrupted
             out.print(SaShortDumpPrinter.header());
             while (true) {
                 for (PfkeyMessage r : exchange(ch, m)) {
                     if (r.errno() != 0) continue;
-                    if (!o.all() && r.sa().map(s -> s.state() == Sadb.SADB_SASTATE_DEAD).orElse(false)) continue;
+                    if (!o.all()
+                            && r.sa().map(s -> s.state() == Sadb.SADB_SASTATE_DEAD)
+                                    .orElse(false)) continue;
                     out.print(SaShortDumpPrinter.format(r, nowSeconds(), env.zone()));
                 }
                 out.flush();
@@ -433,12 +449,14 @@ public final class SetkeyRunner {
     private void printReply(PfkeyMessage r, boolean filterDead) {
         switch (r.type()) {
             case Sadb.SADB_DUMP -> {
-                if (filterDead && !o.all() && r.sa().map(s -> s.state() == Sadb.SADB_SASTATE_DEAD).orElse(false)) return;
+                if (filterDead
+                        && !o.all()
+                        && r.sa().map(s -> s.state() == Sadb.SADB_SASTATE_DEAD).orElse(false)) return;
                 out.print(SaDumpPrinter.format(r, o.ports(), nowSeconds(), env.zone()));
             }
             case Sadb.SADB_GET -> out.print(SaDumpPrinter.format(r, o.ports(), nowSeconds(), env.zone()));
             case Sadb.SADB_X_SPDDUMP, Sadb.SADB_X_SPDGET -> out.print(SpdDumpPrinter.format(r, o.ports(), env.zone()));
-            default -> { }
+            default -> {}
         }
     }
 

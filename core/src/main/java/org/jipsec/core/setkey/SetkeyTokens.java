@@ -8,6 +8,7 @@ package org.jipsec.core.setkey;
 final class SetkeyTokens {
 
     private SetkeyTokens() {}
+
     static SetkeyException error(Token t, String msg) {
         return new SetkeyException(t.line(), msg + " at [" + shown(t) + "]");
     }
@@ -21,7 +22,8 @@ final class SetkeyTokens {
      */
     static String shown(Token t) {
         if (t.kind() == Token.Kind.QUOTED) return hidden(t.text().length() + 2);
-        if (t.kind() != Token.Kind.EOF && mayBeKey(t.text())) return hidden(t.text().length());
+        if (t.kind() != Token.Kind.EOF && mayBeKey(t.text()))
+            return hidden(t.text().length());
         return t.toString();
     }
 
@@ -40,8 +42,13 @@ final class SetkeyTokens {
 
     /** A token in a key's place: never shown, whatever it looks like. */
     static SetkeyException keyError(Token t, String msg) {
-        return new SetkeyException(t.line(), msg + " at [" + hidden(t.kind() == Token.Kind.QUOTED
-                ? t.text().length() + 2 : t.text().length()) + "]");
+        return new SetkeyException(
+                t.line(),
+                msg + " at ["
+                        + hidden(
+                                t.kind() == Token.Kind.QUOTED
+                                        ? t.text().length() + 2
+                                        : t.text().length()) + "]");
     }
 
     static SetkeyException syntax(Token t) {

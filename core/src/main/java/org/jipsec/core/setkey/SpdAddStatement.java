@@ -8,6 +8,15 @@ import java.net.InetAddress;
  *
  * @param upper upper-layer protocol number, 255 = any
  */
-public record SpdAddStatement(int line, boolean update, InetAddress src, int srcPrefix, int srcPort,
-                              InetAddress dst, int dstPrefix, int dstPort, int upper, String policy)
+public record SpdAddStatement(
+        int line,
+        boolean update,
+        InetAddress src,
+        int srcPrefix,
+        int srcPort,
+        InetAddress dst,
+        int dstPrefix,
+        int dstPort,
+        int upper,
+        String policy)
         implements SetkeyStatement {}

@@ -22,7 +22,11 @@ public record Token(Kind kind, String text, int line) {
         FLAG,
         /** Everything after {@code -P} up to the next {@code ;}, verbatim. */
         POLICY,
-        SEMI, SLASH, LBRACKET, RBRACKET, EOF
+        SEMI,
+        SLASH,
+        LBRACKET,
+        RBRACKET,
+        EOF
     }
 
     @Override

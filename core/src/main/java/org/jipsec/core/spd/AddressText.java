@@ -13,12 +13,10 @@ import java.net.InetAddress;
  */
 public final class AddressText {
 
-    private AddressText() {
-    }
+    private AddressText() {}
 
     /** A parsed numeric address with its IPv6 scope id (0 = none). */
-    public record Parsed(InetAddress address, int scopeId) {
-    }
+    public record Parsed(InetAddress address, int scopeId) {}
 
     /**
      * Parses {@code addr} or {@code addr%scope} (numeric scope only: interface names would need a
@@ -40,7 +38,8 @@ public final class AddressText {
         if (addr.isEmpty() || addr.length() > 45) return null;
         for (int i = 0; i < addr.length(); i++) {
             char c = addr.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+            boolean ok =
+                    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
             if (!ok) return null;
         }
         InetAddress a;
@@ -108,8 +107,14 @@ public final class AddressText {
         int bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
         for (int i = 0; i < 8; i++) {
             if (w[i] == 0) {
-                if (curBase < 0) { curBase = i; curLen = 1; } else curLen++;
-                if (curLen > bestLen) { bestBase = curBase; bestLen = curLen; }
+                if (curBase < 0) {
+                    curBase = i;
+                    curLen = 1;
+                } else curLen++;
+                if (curLen > bestLen) {
+                    bestBase = curBase;
+                    bestLen = curLen;
+                }
             } else {
                 curBase = -1;
                 curLen = 0;

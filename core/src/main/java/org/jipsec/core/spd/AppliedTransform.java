@@ -11,12 +11,25 @@ import org.jipsec.core.ipsec.IpsecProtocol;
  * input path records these outermost first. {@code saModeAny}: the SA's mode is "any", so {@code mode} was inferred
  * from the packet (tunnel when an IP header follows the transform) and does not bind the SA to that mode.
  */
-public record AppliedTransform(IpsecProtocol protocol, IpsecMode mode, InetAddress saSource, InetAddress saDestination,
-                               int spi, InetAddress outerSource, InetAddress outerDestination, boolean saModeAny) {
+public record AppliedTransform(
+        IpsecProtocol protocol,
+        IpsecMode mode,
+        InetAddress saSource,
+        InetAddress saDestination,
+        int spi,
+        InetAddress outerSource,
+        InetAddress outerDestination,
+        boolean saModeAny) {
 
     /** A transform of an SA with a mode of its own ({@code saModeAny} false). */
-    public AppliedTransform(IpsecProtocol protocol, IpsecMode mode, InetAddress saSource, InetAddress saDestination,
-                            int spi, InetAddress outerSource, InetAddress outerDestination) {
+    public AppliedTransform(
+            IpsecProtocol protocol,
+            IpsecMode mode,
+            InetAddress saSource,
+            InetAddress saDestination,
+            int spi,
+            InetAddress outerSource,
+            InetAddress outerDestination) {
         this(protocol, mode, saSource, saDestination, spi, outerSource, outerDestination, false);
     }
 

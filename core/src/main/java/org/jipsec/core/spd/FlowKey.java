@@ -8,8 +8,14 @@ import java.util.Objects;
  * non-first fragment), ports (0 when not used; ICMP type/code as source/destination port) and the
  * IPv6 scope ids (0 = none). The packet layer builds it; the SPD only reads it.
  */
-public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int sourcePort, int destinationPort,
-                      int sourceScopeId, int destinationScopeId) {
+public record FlowKey(
+        byte[] source,
+        byte[] destination,
+        int upperProtocol,
+        int sourcePort,
+        int destinationPort,
+        int sourceScopeId,
+        int destinationScopeId) {
 
     public FlowKey {
         Objects.requireNonNull(source);
@@ -27,14 +33,20 @@ public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int 
         this(source, destination, upperProtocol, sourcePort, destinationPort, 0, 0);
     }
 
-    public boolean isIpv6() { return source.length == 16; }
+    public boolean isIpv6() {
+        return source.length == 16;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FlowKey k && java.util.Arrays.equals(source, k.source)
-                && java.util.Arrays.equals(destination, k.destination) && upperProtocol == k.upperProtocol
-                && sourcePort == k.sourcePort && destinationPort == k.destinationPort
-                && sourceScopeId == k.sourceScopeId && destinationScopeId == k.destinationScopeId;
+        return o instanceof FlowKey k
+                && java.util.Arrays.equals(source, k.source)
+                && java.util.Arrays.equals(destination, k.destination)
+                && upperProtocol == k.upperProtocol
+                && sourcePort == k.sourcePort
+                && destinationPort == k.destinationPort
+                && sourceScopeId == k.sourceScopeId
+                && destinationScopeId == k.destinationScopeId;
     }
 
     @Override
@@ -62,9 +74,13 @@ public record FlowKey(byte[] source, byte[] destination, int upperProtocol, int 
     /** {@link #equals} for another key, with plain loops (see {@link #slotHash}). */
     boolean sameFlow(FlowKey k) {
         byte[] s = source, d = destination, ks = k.source, kd = k.destination;
-        if (s.length != ks.length || d.length != kd.length || upperProtocol != k.upperProtocol
-                || sourcePort != k.sourcePort || destinationPort != k.destinationPort
-                || sourceScopeId != k.sourceScopeId || destinationScopeId != k.destinationScopeId) return false;
+        if (s.length != ks.length
+                || d.length != kd.length
+                || upperProtocol != k.upperProtocol
+                || sourcePort != k.sourcePort
+                || destinationPort != k.destinationPort
+                || sourceScopeId != k.sourceScopeId
+                || destinationScopeId != k.destinationScopeId) return false;
         int diff = 0;
         for (int i = 0; i < s.length; i++) diff |= s[i] ^ ks[i];
         for (int i = 0; i < d.length; i++) diff |= d[i] ^ kd[i];

@@ -52,9 +52,9 @@ public final class InboundPolicyCheck {
             case ENTRUST -> {
                 return new InboundVerdict.Reject(InboundVerdict.Reason.POLICY_INVALID, -1, "entrust policy");
             }
-            case IPSEC -> { }
+            case IPSEC -> {}
         }
-        int cursor = history.size() - 1;   // innermost transform not yet consumed
+        int cursor = history.size() - 1; // innermost transform not yet consumed
         List<IpsecRequest> reqs = policy.requests();
         for (int i = 0; i < reqs.size(); i++) {
             IpsecRequest r = reqs.get(i);
@@ -69,9 +69,14 @@ public final class InboundPolicyCheck {
             if (found < 0) {
                 boolean any = history.stream().anyMatch(t -> t.protocol() == r.protocol());
                 return new InboundVerdict.Reject(
-                        any ? InboundVerdict.Reason.PROTECTION_MISMATCH : InboundVerdict.Reason.NOT_PROTECTED, i,
-                        (any ? "no matching " : "no ") + r.protocol().keyword() + "/" + r.mode().keyword()
-                                + (r.hasEndpoints() ? " " + r.source().orElseThrow() + "-" + r.destination().orElseThrow() : "")
+                        any ? InboundVerdict.Reason.PROTECTION_MISMATCH : InboundVerdict.Reason.NOT_PROTECTED,
+                        i,
+                        (any ? "no matching " : "no ") + r.protocol().keyword() + "/"
+                                + r.mode().keyword()
+                                + (r.hasEndpoints()
+                                        ? " " + r.source().orElseThrow() + "-"
+                                                + r.destination().orElseThrow()
+                                        : "")
                                 + " protection");
             }
             cursor = found - 1;

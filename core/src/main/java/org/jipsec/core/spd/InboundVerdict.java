@@ -15,10 +15,8 @@ public sealed interface InboundVerdict permits InboundVerdict.Accept, InboundVer
         PROTECTION_MISMATCH
     }
 
-    record Accept() implements InboundVerdict {
-    }
+    record Accept() implements InboundVerdict {}
 
     /** @param requestIndex index of the failing request in the chain, or -1 */
-    record Reject(Reason reason, int requestIndex, String detail) implements InboundVerdict {
-    }
+    record Reject(Reason reason, int requestIndex, String detail) implements InboundVerdict {}
 }

@@ -40,11 +40,17 @@ public enum IpsecError {
 
     private final String text;
 
-    IpsecError(String text) { this.text = text; }
+    IpsecError(String text) {
+        this.text = text;
+    }
 
     /** The errcode number ({@code EIPSEC_*}). */
-    public int code() { return ordinal(); }
+    public int code() {
+        return ordinal();
+    }
 
     /** The text {@code ipsec_strerror()} returns. */
-    public String text() { return text; }
+    public String text() {
+        return text;
+    }
 }

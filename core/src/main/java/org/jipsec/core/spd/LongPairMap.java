@@ -33,7 +33,9 @@ final class LongPairMap<V> {
         return (int) (h ^ (h >>> 31) ^ (h >>> 47));
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     @SuppressWarnings("unchecked")
     V get(long hi, long lo) {

@@ -14,12 +14,10 @@ import org.jipsec.core.sad.SaIndex;
 public sealed interface OutboundDecision<S> {
 
     /** Policy DISCARD (or an unusable type): drop silently, count {@code out_polvio}. */
-    record Discard<S>() implements OutboundDecision<S> {
-    }
+    record Discard<S>() implements OutboundDecision<S> {}
 
     /** Policy NONE/BYPASS: send in clear. */
-    record Clear<S>() implements OutboundDecision<S> {
-    }
+    record Clear<S>() implements OutboundDecision<S> {}
 
     /**
      * Apply these steps in order (first = innermost header); may be empty when every request was a
@@ -40,6 +38,5 @@ public sealed interface OutboundDecision<S> {
     }
 
     /** One request with the SA found for it. */
-    record Step<S>(IpsecRequest request, SaIndex index, S sa) {
-    }
+    record Step<S>(IpsecRequest request, SaIndex index, S sa) {}
 }

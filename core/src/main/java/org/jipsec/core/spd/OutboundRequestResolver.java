@@ -38,8 +38,12 @@ public final class OutboundRequestResolver {
      * @param packetDest   the packet's destination address
      * @param saLookup     outbound SA selection (§4.6) for an index
      */
-    public <S> OutboundDecision<S> resolve(XPolicy policy, boolean selectorIpv6, InetAddress packetSource,
-                                           InetAddress packetDest, Function<SaIndex, Optional<S>> saLookup) {
+    public <S> OutboundDecision<S> resolve(
+            XPolicy policy,
+            boolean selectorIpv6,
+            InetAddress packetSource,
+            InetAddress packetDest,
+            Function<SaIndex, Optional<S>> saLookup) {
         switch (policy.type()) {
             case NONE, BYPASS -> {
                 return new OutboundDecision.Clear<>();
@@ -47,7 +51,7 @@ public final class OutboundRequestResolver {
             case DISCARD, ENTRUST -> {
                 return new OutboundDecision.Discard<>();
             }
-            case IPSEC -> { }
+            case IPSEC -> {}
         }
         List<OutboundDecision.Step<S>> steps = new ArrayList<>();
         List<SaIndex> acquire = new ArrayList<>();
@@ -70,9 +74,9 @@ public final class OutboundRequestResolver {
                 }
                 continue;
             }
-            acquire.add(idx);                                   // key_acquire for any level
+            acquire.add(idx); // key_acquire for any level
             IpsecLevel level = defaults.effectiveLevel(r, selectorIpv6);
-            if (level == IpsecLevel.USE) continue;              // skip this request
+            if (level == IpsecLevel.USE) continue; // skip this request
             return new OutboundDecision.NoSa<>(i, idx, acquire); // ENOENT: dropped, not queued
         }
         return new OutboundDecision.Protect<>(steps, acquire);

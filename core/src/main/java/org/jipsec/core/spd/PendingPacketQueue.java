@@ -22,8 +22,7 @@ import java.util.Objects;
  */
 public final class PendingPacketQueue<K, P> {
 
-    private record Held<P>(P packet, int bytes, long queuedNanos) {
-    }
+    private record Held<P>(P packet, int bytes, long queuedNanos) {}
 
     private final int maxPerKey;
     private final int maxPackets;
@@ -35,7 +34,8 @@ public final class PendingPacketQueue<K, P> {
     private long bytes;
 
     public PendingPacketQueue(int maxPerKey, int maxPackets, long maxBytes, Duration timeout, InstantSource clock) {
-        if (maxPerKey <= 0 || maxPackets <= 0 || maxBytes <= 0) throw new IllegalArgumentException("bounds must be positive");
+        if (maxPerKey <= 0 || maxPackets <= 0 || maxBytes <= 0)
+            throw new IllegalArgumentException("bounds must be positive");
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
         this.maxPerKey = maxPerKey;
         this.maxPackets = maxPackets;
@@ -97,7 +97,11 @@ public final class PendingPacketQueue<K, P> {
         return out;
     }
 
-    public synchronized int size() { return packets; }
+    public synchronized int size() {
+        return packets;
+    }
 
-    public synchronized long bytes() { return bytes; }
+    public synchronized long bytes() {
+        return bytes;
+    }
 }

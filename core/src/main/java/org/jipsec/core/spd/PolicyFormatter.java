@@ -18,8 +18,7 @@ public final class PolicyFormatter {
     /** {@code IPSEC_MANUAL_REQID_MAX}. */
     public static final int MANUAL_REQID_MAX = 0x3fff;
 
-    private PolicyFormatter() {
-    }
+    private PolicyFormatter() {}
 
     /** {@code ipsec_dump_policy(buf, delim)}; a null delimiter means {@code " "}. */
     public static String dump(XPolicy policy, String delim) throws PolicyParseException {
@@ -38,7 +37,8 @@ public final class PolicyFormatter {
             case INBOUND -> "in";
             case OUTBOUND -> "out";
         };
-        StringBuilder sb = new StringBuilder(dir).append(' ').append(policy.type().keyword());
+        StringBuilder sb =
+                new StringBuilder(dir).append(' ').append(policy.type().keyword());
         if (policy.type() != PolicyType.IPSEC) return sb.toString();
         for (IpsecRequest r : policy.requests()) {
             sb.append(delim).append(request(r, withPorts));
@@ -49,7 +49,8 @@ public final class PolicyFormatter {
     /** One request as {@code proto/mode/addrs/level}. */
     public static String request(IpsecRequest r, boolean withPorts) throws PolicyParseException {
         if (r.mode() == IpsecMode.TCPMD5) {
-            throw new PolicyParseException(IpsecError.INVAL_MODE, -1, "", "mode " + r.mode().number());
+            throw new PolicyParseException(
+                    IpsecError.INVAL_MODE, -1, "", "mode " + r.mode().number());
         }
         StringBuilder sb = new StringBuilder();
         sb.append(r.protocol().keyword()).append('/').append(r.mode().keyword()).append('/');

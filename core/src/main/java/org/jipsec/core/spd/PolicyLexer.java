@@ -17,23 +17,32 @@ import java.util.Map;
 final class PolicyLexer {
 
     private static final Map<String, PolicyToken.Kind> KEYWORDS = Map.ofEntries(
-            Map.entry("in", PolicyToken.Kind.DIR), Map.entry("out", PolicyToken.Kind.DIR),
+            Map.entry("in", PolicyToken.Kind.DIR),
+            Map.entry("out", PolicyToken.Kind.DIR),
             Map.entry("fwd", PolicyToken.Kind.DIR),
-            Map.entry("priority", PolicyToken.Kind.PRIORITY), Map.entry("prio", PolicyToken.Kind.PRIORITY),
-            Map.entry("low", PolicyToken.Kind.PRIO_BASE), Map.entry("def", PolicyToken.Kind.PRIO_BASE),
+            Map.entry("priority", PolicyToken.Kind.PRIORITY),
+            Map.entry("prio", PolicyToken.Kind.PRIORITY),
+            Map.entry("low", PolicyToken.Kind.PRIO_BASE),
+            Map.entry("def", PolicyToken.Kind.PRIO_BASE),
             Map.entry("high", PolicyToken.Kind.PRIO_BASE),
-            Map.entry("discard", PolicyToken.Kind.ACTION), Map.entry("none", PolicyToken.Kind.ACTION),
-            Map.entry("ipsec", PolicyToken.Kind.ACTION), Map.entry("bypass", PolicyToken.Kind.ACTION),
+            Map.entry("discard", PolicyToken.Kind.ACTION),
+            Map.entry("none", PolicyToken.Kind.ACTION),
+            Map.entry("ipsec", PolicyToken.Kind.ACTION),
+            Map.entry("bypass", PolicyToken.Kind.ACTION),
             Map.entry("entrust", PolicyToken.Kind.ACTION),
-            Map.entry("esp", PolicyToken.Kind.PROTOCOL), Map.entry("ah", PolicyToken.Kind.PROTOCOL),
+            Map.entry("esp", PolicyToken.Kind.PROTOCOL),
+            Map.entry("ah", PolicyToken.Kind.PROTOCOL),
             Map.entry("ipcomp", PolicyToken.Kind.PROTOCOL),
-            Map.entry("transport", PolicyToken.Kind.MODE), Map.entry("tunnel", PolicyToken.Kind.MODE),
-            Map.entry("me", PolicyToken.Kind.ME), Map.entry("any", PolicyToken.Kind.ANY),
-            Map.entry("default", PolicyToken.Kind.LEVEL), Map.entry("use", PolicyToken.Kind.LEVEL),
-            Map.entry("require", PolicyToken.Kind.LEVEL), Map.entry("unique", PolicyToken.Kind.LEVEL));
+            Map.entry("transport", PolicyToken.Kind.MODE),
+            Map.entry("tunnel", PolicyToken.Kind.MODE),
+            Map.entry("me", PolicyToken.Kind.ME),
+            Map.entry("any", PolicyToken.Kind.ANY),
+            Map.entry("default", PolicyToken.Kind.LEVEL),
+            Map.entry("use", PolicyToken.Kind.LEVEL),
+            Map.entry("require", PolicyToken.Kind.LEVEL),
+            Map.entry("unique", PolicyToken.Kind.LEVEL));
 
-    private PolicyLexer() {
-    }
+    private PolicyLexer() {}
 
     static List<PolicyToken> scan(String s) throws PolicyParseException {
         List<PolicyToken> out = new ArrayList<>();
@@ -53,8 +62,11 @@ final class PolicyLexer {
                 int start = i++;
                 while (i < n && isDigit(s.charAt(i))) i++;
                 if (i == start + 1 || i >= n || s.charAt(i) != ']') {
-                    throw new PolicyParseException(IpsecError.INVAL_ARGUMENT, start,
-                            s.substring(start, Math.min(n, i + 1)), "port must be [<decimal>]");
+                    throw new PolicyParseException(
+                            IpsecError.INVAL_ARGUMENT,
+                            start,
+                            s.substring(start, Math.min(n, i + 1)),
+                            "port must be [<decimal>]");
                 }
                 i++;
                 out.add(new PolicyToken(PolicyToken.Kind.PORT, s.substring(start, i), start));
@@ -83,7 +95,8 @@ final class PolicyLexer {
         PolicyToken.Kind k = KEYWORDS.get(word);
         if (k != null) return k;
         if (allDigits(word, 0)) return PolicyToken.Kind.DECSTRING;
-        if (word.startsWith("unique:") && word.length() > 7 && allDigits(word, 7)) return PolicyToken.Kind.LEVEL_SPECIFY;
+        if (word.startsWith("unique:") && word.length() > 7 && allDigits(word, 7))
+            return PolicyToken.Kind.LEVEL_SPECIFY;
         return PolicyToken.Kind.IPADDRESS;
     }
 
@@ -92,11 +105,15 @@ final class PolicyLexer {
         return w.length() > from;
     }
 
-    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 
     private static boolean isAlnum(char c) {
         return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
-    private static boolean isWordChar(char c) { return isAlnum(c) || c == ':' || c == '.' || c == '_'; }
+    private static boolean isWordChar(char c) {
+        return isAlnum(c) || c == ':' || c == '.' || c == '_';
+    }
 }

@@ -6,5 +6,6 @@ package org.jipsec.core.spd;
  * delete/flush and carry x_policy flag 0x80.
  */
 public enum PolicyOrigin {
-    USER, KERNEL
+    USER,
+    KERNEL
 }

@@ -30,10 +30,16 @@ public final class PolicyParseException extends Exception {
         return sb.toString();
     }
 
-    public IpsecError error() { return error; }
+    public IpsecError error() {
+        return error;
+    }
 
     /** 0-based offset of the token in the policy string; -1 when not tied to a position. */
-    public int position() { return position; }
+    public int position() {
+        return position;
+    }
 
-    public String token() { return token; }
+    public String token() {
+        return token;
+    }
 }

@@ -62,9 +62,13 @@ public final class PolicyParser {
         return new PolicyParser(PolicyLexer.scan(policy)).policy();
     }
 
-    private PolicyToken peek() { return tokens.get(pos); }
+    private PolicyToken peek() {
+        return tokens.get(pos);
+    }
 
-    private PolicyToken next() { return tokens.get(pos++); }
+    private PolicyToken next() {
+        return tokens.get(pos++);
+    }
 
     private static PolicyParseException syntax(PolicyToken t) {
         return new PolicyParseException(IpsecError.INVAL_ARGUMENT, t.position(), t.text(), "syntax error");
@@ -81,7 +85,7 @@ public final class PolicyParser {
         PolicyDirection dir = dirTok.text().equals("out") ? PolicyDirection.OUTBOUND : PolicyDirection.INBOUND;
         PolicyToken t = peek();
         if (t.kind() == PolicyToken.Kind.EOF) {
-            return new XPolicy(PolicyType.DISCARD, dir, 0, 0, List.of());   // "DIR" alone: type 0
+            return new XPolicy(PolicyType.DISCARD, dir, 0, 0, List.of()); // "DIR" alone: type 0
         }
         long priority = 0;
         if (t.kind() == PolicyToken.Kind.PRIORITY) priority = priority();
@@ -110,7 +114,8 @@ public final class PolicyParser {
                 BigInteger n = new BigInteger(t.text());
                 requireAction();
                 if (n.compareTo(BigInteger.valueOf(2147483648L)) > 0) {
-                    throw new PolicyParseException(IpsecError.INVAL_PRIORITY_OFFSET, prioTok.position(), t.text(), null);
+                    throw new PolicyParseException(
+                            IpsecError.INVAL_PRIORITY_OFFSET, prioTok.position(), t.text(), null);
                 }
                 p = (PRIORITY_DEFAULT - n.longValue()) & 0xffffffffL;
             }
@@ -119,7 +124,8 @@ public final class PolicyParser {
                 BigInteger n = new BigInteger(num.text());
                 requireAction();
                 if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-                    throw new PolicyParseException(IpsecError.INVAL_PRIORITY_OFFSET, prioTok.position(), num.text(), null);
+                    throw new PolicyParseException(
+                            IpsecError.INVAL_PRIORITY_OFFSET, prioTok.position(), num.text(), null);
                 }
                 p = (PRIORITY_DEFAULT + n.longValue()) & 0xffffffffL;
             }
@@ -138,8 +144,8 @@ public final class PolicyParser {
                     boolean plus = op.kind() == PolicyToken.Kind.PLUS;
                     long max = plus ? PRIORITY_OFFSET_NEGATIVE_MAX : PRIORITY_OFFSET_POSITIVE_MAX;
                     if (n.compareTo(BigInteger.valueOf(max)) > 0) {
-                        throw new PolicyParseException(IpsecError.INVAL_PRIORITY_BASE_OFFSET, prioTok.position(),
-                                num.text(), null);
+                        throw new PolicyParseException(
+                                IpsecError.INVAL_PRIORITY_BASE_OFFSET, prioTok.position(), num.text(), null);
                     }
                     p = (plus ? base - n.longValue() : base + n.longValue()) & 0xffffffffL;
                 } else {
@@ -257,7 +263,8 @@ public final class PolicyParser {
             throw syntax(peek());
         }
         return new Endpoint[] {
-            new Endpoint(src.address(), sport, src.scopeId()), new Endpoint(dst.address(), dport, dst.scopeId())};
+            new Endpoint(src.address(), sport, src.scopeId()), new Endpoint(dst.address(), dport, dst.scopeId())
+        };
     }
 
     private static AddressText.Parsed address(PolicyToken t) throws PolicyParseException {
@@ -299,8 +306,8 @@ public final class PolicyParser {
         if (type != PolicyType.IPSEC) return;
         if (src == null && dst == null) {
             if (mode != IpsecMode.TRANSPORT) {
-                throw new PolicyParseException(IpsecError.INVAL_ADDRESS, at.position(), at.text(),
-                        "tunnel mode needs endpoints");
+                throw new PolicyParseException(
+                        IpsecError.INVAL_ADDRESS, at.position(), at.text(), "tunnel mode needs endpoints");
             }
         } else if (src.isIpv6() != dst.isIpv6()) {
             throw new PolicyParseException(IpsecError.FAMILY_MISMATCH, at.position(), at.text(), null);

@@ -19,8 +19,7 @@ import org.jipsec.core.spd.SpdException.Errno;
  */
 public final class PolicyRequests {
 
-    private PolicyRequests() {
-    }
+    private PolicyRequests() {}
 
     public static XPolicy normalize(XPolicy p, IntSupplier newReqid) throws SpdException {
         if (p.type() != PolicyType.IPSEC) {
@@ -29,11 +28,14 @@ public final class PolicyRequests {
         List<IpsecRequest> out = new ArrayList<>(p.requests().size());
         for (IpsecRequest r : p.requests()) {
             if (r.mode() != IpsecMode.TRANSPORT && r.mode() != IpsecMode.TUNNEL) {
-                throw new SpdException(Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
+                throw new SpdException(
+                        Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
             }
             // NetBSD PR kern/60669 (tests/net/ipsec/t_ipsec_policy.c pr60669): tunnel endpoints of two families
             // are refused (EINVAL); the kernel's copy back (key_sp2msg) assumed one sockaddr length for both
-            if (r.hasEndpoints() && r.source().orElseThrow().isIpv6() != r.destination().orElseThrow().isIpv6()) {
+            if (r.hasEndpoints()
+                    && r.source().orElseThrow().isIpv6()
+                            != r.destination().orElseThrow().isIpv6()) {
                 throw new SpdException(Errno.EINVAL, "tunnel endpoints of two address families");
             }
             int reqid = 0;

@@ -20,8 +20,14 @@ public final class SecurityPolicy {
     final long rank;
     private volatile long lastUsedSeconds;
 
-    SecurityPolicy(int id, SelectorSet selector, XPolicy policy, PolicyOrigin origin, long createdSeconds,
-                   PolicyLifetime lifetime, long rank) {
+    SecurityPolicy(
+            int id,
+            SelectorSet selector,
+            XPolicy policy,
+            PolicyOrigin origin,
+            long createdSeconds,
+            PolicyLifetime lifetime,
+            long rank) {
         this.id = id;
         this.selector = Objects.requireNonNull(selector);
         this.policy = Objects.requireNonNull(policy);
@@ -33,21 +39,37 @@ public final class SecurityPolicy {
     }
 
     /** The policy id ({@code sadb_x_policy_id}, unsigned 32-bit). */
-    public int id() { return id; }
+    public int id() {
+        return id;
+    }
 
-    public SelectorSet selector() { return selector; }
+    public SelectorSet selector() {
+        return selector;
+    }
 
-    public XPolicy policy() { return policy; }
+    public XPolicy policy() {
+        return policy;
+    }
 
-    public PolicyDirection direction() { return policy.direction(); }
+    public PolicyDirection direction() {
+        return policy.direction();
+    }
 
-    public PolicyOrigin origin() { return origin; }
+    public PolicyOrigin origin() {
+        return origin;
+    }
 
-    public long createdSeconds() { return createdSeconds; }
+    public long createdSeconds() {
+        return createdSeconds;
+    }
 
-    public PolicyLifetime lifetime() { return lifetime; }
+    public PolicyLifetime lifetime() {
+        return lifetime;
+    }
 
-    public long lastUsedSeconds() { return lastUsedSeconds; }
+    public long lastUsedSeconds() {
+        return lastUsedSeconds;
+    }
 
     void touch(long nowSeconds) {
         // a volatile store is a full fence (it waits for every pending store, e.g. a just-decrypted packet): store

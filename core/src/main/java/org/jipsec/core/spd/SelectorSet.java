@@ -10,8 +10,8 @@ import org.jipsec.core.ipsec.Endpoint;
  * protocol ({@link #ANY_PROTOCOL} 255 = any). For ICMP/ICMPv6/MH the source port carries the type and
  * the destination port the code (setkey's {@code icmp6 135,0}). Both sides have one family.
  */
-public record SelectorSet(Endpoint source, int sourcePrefixLength, Endpoint destination, int destinationPrefixLength,
-                          int upperProtocol) {
+public record SelectorSet(
+        Endpoint source, int sourcePrefixLength, Endpoint destination, int destinationPrefixLength, int upperProtocol) {
 
     /** {@code IPSEC_ULPROTO_ANY}. */
     public static final int ANY_PROTOCOL = 255;
@@ -19,7 +19,8 @@ public record SelectorSet(Endpoint source, int sourcePrefixLength, Endpoint dest
     public SelectorSet {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(destination, "destination");
-        if (source.isIpv6() != destination.isIpv6()) throw new IllegalArgumentException("source/destination family mismatch");
+        if (source.isIpv6() != destination.isIpv6())
+            throw new IllegalArgumentException("source/destination family mismatch");
         if (sourcePrefixLength < 0 || sourcePrefixLength > source.addressBits()) {
             throw new IllegalArgumentException("source prefix length out of range: " + sourcePrefixLength);
         }
@@ -29,7 +30,9 @@ public record SelectorSet(Endpoint source, int sourcePrefixLength, Endpoint dest
         if (upperProtocol < 0 || upperProtocol > 255) throw new IllegalArgumentException("protocol out of range");
     }
 
-    public boolean isIpv6() { return source.isIpv6(); }
+    public boolean isIpv6() {
+        return source.isIpv6();
+    }
 
     /**
      * NetBSD {@code key_spidx_match_withmask(sp, pkt)}: protocol (255 = any), ports (0 = any), both
@@ -44,16 +47,23 @@ public record SelectorSet(Endpoint source, int sourcePrefixLength, Endpoint dest
         if (!prefixEquals(source.address().getAddress(), p.source(), sourcePrefixLength)) return false;
         if (!prefixEquals(destination.address().getAddress(), p.destination(), destinationPrefixLength)) return false;
         if (source.scopeId() != 0 && p.sourceScopeId() != 0 && source.scopeId() != p.sourceScopeId()) return false;
-        return destination.scopeId() == 0 || p.destinationScopeId() == 0
+        return destination.scopeId() == 0
+                || p.destinationScopeId() == 0
                 || destination.scopeId() == p.destinationScopeId();
     }
 
     /** NetBSD {@code key_spidx_match_exactly}: prefixes, protocol and both sockaddrs (ports, scope) equal. */
     public boolean sameAs(SelectorSet o) {
-        return sourcePrefixLength == o.sourcePrefixLength && destinationPrefixLength == o.destinationPrefixLength
-                && upperProtocol == o.upperProtocol && source.equals(o.source) && destination.equals(o.destination)
-                && Arrays.equals(source.address().getAddress(), o.source.address().getAddress())
-                && Arrays.equals(destination.address().getAddress(), o.destination.address().getAddress());
+        return sourcePrefixLength == o.sourcePrefixLength
+                && destinationPrefixLength == o.destinationPrefixLength
+                && upperProtocol == o.upperProtocol
+                && source.equals(o.source)
+                && destination.equals(o.destination)
+                && Arrays.equals(
+                        source.address().getAddress(), o.source.address().getAddress())
+                && Arrays.equals(
+                        destination.address().getAddress(),
+                        o.destination.address().getAddress());
     }
 
     static boolean prefixEquals(byte[] a, byte[] b, int bits) {

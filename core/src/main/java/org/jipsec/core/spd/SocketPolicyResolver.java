@@ -26,23 +26,23 @@ import org.jipsec.core.spd.SpdException.Errno;
  */
 public final class SocketPolicyResolver {
 
-    private SocketPolicyResolver() {
-    }
+    private SocketPolicyResolver() {}
 
     /** Where the effective policy came from. */
-    public enum Source { SOCKET, SPD, SYSTEM_DEFAULT }
+    public enum Source {
+        SOCKET,
+        SPD,
+        SYSTEM_DEFAULT
+    }
 
     /** The result of a resolution. */
-    public sealed interface Resolution permits Effective, Refused {
-    }
+    public sealed interface Resolution permits Effective, Refused {}
 
     /** The policy to apply; {@code spdEntry} is present when it came from the SPD. */
-    public record Effective(Source source, XPolicy policy, Optional<SecurityPolicy> spdEntry) implements Resolution {
-    }
+    public record Effective(Source source, XPolicy policy, Optional<SecurityPolicy> spdEntry) implements Resolution {}
 
     /** The packet must not be sent; errno as the socket call would see it. */
-    public record Refused(Errno errno, String reason) implements Resolution {
-    }
+    public record Refused(Errno errno, String reason) implements Resolution {}
 
     /** The initial per-socket policy: ENTRUST in that direction. */
     public static XPolicy entrust(PolicyDirection direction) {
@@ -61,12 +61,14 @@ public final class SocketPolicyResolver {
             throw new SpdException(Errno.EINVAL, "socket policy direction must be in or out");
         }
         switch (requested.type()) {
-            case DISCARD, NONE -> throw new SpdException(Errno.EINVAL,
-                    "socket policy may not be " + requested.type().keyword());
+            case DISCARD, NONE ->
+                throw new SpdException(
+                        Errno.EINVAL,
+                        "socket policy may not be " + requested.type().keyword());
             case BYPASS -> {
                 if (!privileged) throw new SpdException(Errno.EPERM, "bypass policy needs a privileged socket");
             }
-            case IPSEC, ENTRUST -> { }
+            case IPSEC, ENTRUST -> {}
         }
         return PolicyRequests.normalize(requested, newReqid);
     }
@@ -79,8 +81,11 @@ public final class SocketPolicyResolver {
      * @param spdLookup     the SPD lookup for the packet (only called when the table says so)
      * @param systemDefault the system default policy for that direction and family
      */
-    public static Resolution resolve(XPolicy socketPolicy, boolean privileged,
-                                     Supplier<Optional<SecurityPolicy>> spdLookup, XPolicy systemDefault) {
+    public static Resolution resolve(
+            XPolicy socketPolicy,
+            boolean privileged,
+            Supplier<Optional<SecurityPolicy>> spdLookup,
+            XPolicy systemDefault) {
         Objects.requireNonNull(socketPolicy);
         Objects.requireNonNull(systemDefault);
         PolicyType t = socketPolicy.type();
@@ -90,7 +95,8 @@ public final class SocketPolicyResolver {
                     return new Effective(Source.SOCKET, socketPolicy, Optional.empty());
                 }
                 case ENTRUST -> {
-                    return spdOrElse(spdLookup.get(), new Effective(Source.SYSTEM_DEFAULT, systemDefault, Optional.empty()));
+                    return spdOrElse(
+                            spdLookup.get(), new Effective(Source.SYSTEM_DEFAULT, systemDefault, Optional.empty()));
                 }
                 default -> {
                     return new Refused(Errno.EINVAL, "invalid socket policy type " + t.keyword());
@@ -108,6 +114,7 @@ public final class SocketPolicyResolver {
     }
 
     private static Resolution spdOrElse(Optional<SecurityPolicy> match, Effective fallback) {
-        return match.<Resolution>map(sp -> new Effective(Source.SPD, sp.policy(), Optional.of(sp))).orElse(fallback);
+        return match.<Resolution>map(sp -> new Effective(Source.SPD, sp.policy(), Optional.of(sp)))
+                .orElse(fallback);
     }
 }

@@ -36,11 +36,13 @@ public final class Spd {
     private final IntSupplier spiTry;
     /** Runs after a policy was added, outside the lock (key_update_used). */
     private final Runnable onAdd;
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** [direction 0 in / 1 out][family 0 v4 / 1 v6]. */
     private final SpdIndex[][] index = {{new SpdIndex(32), new SpdIndex(128)}, {new SpdIndex(32), new SpdIndex(128)}};
     /** Per direction, rank → policy: the list order. */
     private final List<TreeMap<Long, SecurityPolicy>> lists = List.of(new TreeMap<>(), new TreeMap<>());
+
     private final Map<Integer, SecurityPolicy> byId = new HashMap<>();
     private long nextRank = 1;
     private int lastId;
@@ -51,12 +53,13 @@ public final class Spd {
      * exactly the decision a fresh lookup would. Read without the lock; filled under the read lock.
      */
     private final CachedLookup[] cache = new CachedLookup[CACHE_SLOTS];
+
     private static final int CACHE_SLOTS = 512;
 
     private record CachedLookup(int direction, FlowKey key, int generation, SecurityPolicy policy) {}
 
     public Spd(InstantSource clock, IntSupplier spiTry) {
-        this(clock, spiTry, () -> { });
+        this(clock, spiTry, () -> {});
     }
 
     private Spd(InstantSource clock, IntSupplier spiTry, Runnable onAdd) {
@@ -73,7 +76,9 @@ public final class Spd {
         this(clock, sysctl.handle(SysctlNames.KEY_SPI_TRY)::get, () -> sysctl.updateUsed(true));
     }
 
-    private long now() { return clock.instant().getEpochSecond(); }
+    private long now() {
+        return clock.instant().getEpochSecond();
+    }
 
     private static int dirIndex(PolicyDirection d) throws SpdException {
         return switch (d) {
@@ -83,7 +88,9 @@ public final class Spd {
         };
     }
 
-    private SpdIndex indexFor(int dir, SelectorSet s) { return index[dir][s.isIpv6() ? 1 : 0]; }
+    private SpdIndex indexFor(int dir, SelectorSet s) {
+        return index[dir][s.isIpv6() ? 1 : 0];
+    }
 
     /** SPDADD: append; an exact duplicate (same direction and selector) → EEXIST. */
     public SecurityPolicy add(SelectorSet selector, XPolicy policy, PolicyOrigin origin, PolicyLifetime lifetime)
@@ -97,22 +104,30 @@ public final class Spd {
         return insert(selector, policy, origin, lifetime, true);
     }
 
-    private SecurityPolicy insert(SelectorSet selector, XPolicy policy, PolicyOrigin origin, PolicyLifetime lifetime,
-                                  boolean replace) throws SpdException {
+    private SecurityPolicy insert(
+            SelectorSet selector, XPolicy policy, PolicyOrigin origin, PolicyLifetime lifetime, boolean replace)
+            throws SpdException {
         Objects.requireNonNull(selector);
         Objects.requireNonNull(policy);
         Objects.requireNonNull(origin);
         Objects.requireNonNull(lifetime);
         int dir = dirIndex(policy.direction());
         // key_api_spdadd: only discard/none/ipsec in the SPD (entrust/bypass are per-socket only)
-        if (policy.type() != PolicyType.DISCARD && policy.type() != PolicyType.NONE && policy.type() != PolicyType.IPSEC) {
-            throw new SpdException(Errno.EINVAL, "invalid policy type for the SPD: " + policy.type().keyword());
+        if (policy.type() != PolicyType.DISCARD
+                && policy.type() != PolicyType.NONE
+                && policy.type() != PolicyType.IPSEC) {
+            throw new SpdException(
+                    Errno.EINVAL,
+                    "invalid policy type for the SPD: " + policy.type().keyword());
         }
         // _key_msg2sp (spec §1.12): requests of a non-ipsec policy are ignored; modes must be transport/tunnel
-        List<org.jipsec.core.ipsec.IpsecRequest> requests = policy.type() == PolicyType.IPSEC ? policy.requests() : List.of();
+        List<org.jipsec.core.ipsec.IpsecRequest> requests =
+                policy.type() == PolicyType.IPSEC ? policy.requests() : List.of();
         for (org.jipsec.core.ipsec.IpsecRequest r : requests) {
-            if (r.mode() != org.jipsec.core.ipsec.IpsecMode.TRANSPORT && r.mode() != org.jipsec.core.ipsec.IpsecMode.TUNNEL) {
-                throw new SpdException(Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
+            if (r.mode() != org.jipsec.core.ipsec.IpsecMode.TRANSPORT
+                    && r.mode() != org.jipsec.core.ipsec.IpsecMode.TUNNEL) {
+                throw new SpdException(
+                        Errno.EINVAL, "invalid ipsec mode: " + r.mode().keyword());
             }
         }
         SecurityPolicy added;
@@ -128,7 +143,8 @@ public final class Spd {
                 for (SecurityPolicy old : existing) unlink(dir, old);
             }
             int id = newId();
-            int flags = origin == PolicyOrigin.KERNEL ? policy.flags() | XPolicy.FLAG_ORIGIN_KERNEL
+            int flags = origin == PolicyOrigin.KERNEL
+                    ? policy.flags() | XPolicy.FLAG_ORIGIN_KERNEL
                     : policy.flags() & ~XPolicy.FLAG_ORIGIN_KERNEL;
             XPolicy stored = new XPolicy(policy.type(), policy.direction(), id, flags, requests);
             SecurityPolicy sp = new SecurityPolicy(id, selector, stored, origin, now(), lifetime, nextRank++);
@@ -160,7 +176,9 @@ public final class Spd {
         byId.remove(sp.id());
     }
 
-    private void bump() { generation = generation == -1 ? 1 : generation + 1; }
+    private void bump() {
+        generation = generation == -1 ? 1 : generation + 1;
+    }
 
     /**
      * SPDDELETE: remove the policy of that direction whose selector is exactly {@code selector}; kernel
@@ -283,7 +301,10 @@ public final class Spd {
         int h = key.slotHash();
         int slot = (h ^ (h >>> 16) ^ dir) & (CACHE_SLOTS - 1);
         CachedLookup c = cache[slot];
-        if (c != null && c.generation() == generation && c.direction() == dir && c.key().sameFlow(key)) {
+        if (c != null
+                && c.generation() == generation
+                && c.direction() == dir
+                && c.key().sameFlow(key)) {
             // a mutation racing this read linearises after it: the entry is what the lookup saw under generation
             SecurityPolicy sp = c.policy();
             if (sp == null) return Optional.empty();
@@ -308,8 +329,12 @@ public final class Spd {
      * changed since and {@code key} is the same flow as {@code previousKey}, that answer stands (with {@code lastused}
      * set to now, as a lookup does); otherwise a real lookup. Always the answer a fresh lookup would give.
      */
-    public Optional<SecurityPolicy> lookupAgain(PolicyDirection direction, FlowKey key, FlowKey previousKey,
-                                                int generation, Optional<SecurityPolicy> previous) {
+    public Optional<SecurityPolicy> lookupAgain(
+            PolicyDirection direction,
+            FlowKey key,
+            FlowKey previousKey,
+            int generation,
+            Optional<SecurityPolicy> previous) {
         if (previousKey != null && generation == this.generation && previousKey.sameFlow(key)) {
             previous.ifPresent(sp -> sp.touch(now()));
             return previous;
@@ -319,13 +344,19 @@ public final class Spd {
 
     /** The cache keeps its own copy of the key's address arrays (a caller may reuse them). */
     private static FlowKey copyOf(FlowKey k) {
-        return new FlowKey(k.source().clone(), k.destination().clone(), k.upperProtocol(), k.sourcePort(),
-                k.destinationPort(), k.sourceScopeId(), k.destinationScopeId());
+        return new FlowKey(
+                k.source().clone(),
+                k.destination().clone(),
+                k.upperProtocol(),
+                k.sourcePort(),
+                k.destinationPort(),
+                k.sourceScopeId(),
+                k.destinationScopeId());
     }
 
     /** {@code ipsec_spdgen}: changes on every mutation (wraps UINT_MAX → 1). */
     public int generation() {
-        return generation;                                                 // volatile: written under the write lock
+        return generation; // volatile: written under the write lock
     }
 
     public int size() {

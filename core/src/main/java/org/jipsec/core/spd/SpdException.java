@@ -5,13 +5,21 @@ public final class SpdException extends Exception {
 
     /** errno values (NetBSD numbering). */
     public enum Errno {
-        EPERM(1), ENOENT(2), EINVAL(22), EEXIST(17), ENOBUFS(55);
+        EPERM(1),
+        ENOENT(2),
+        EINVAL(22),
+        EEXIST(17),
+        ENOBUFS(55);
 
         private final int number;
 
-        Errno(int number) { this.number = number; }
+        Errno(int number) {
+            this.number = number;
+        }
 
-        public int number() { return number; }
+        public int number() {
+            return number;
+        }
     }
 
     private final Errno errno;
@@ -21,5 +29,7 @@ public final class SpdException extends Exception {
         this.errno = errno;
     }
 
-    public Errno errno() { return errno; }
+    public Errno errno() {
+        return errno;
+    }
 }

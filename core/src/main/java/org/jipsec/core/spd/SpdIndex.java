@@ -104,14 +104,18 @@ final class SpdIndex {
             active = a;
         }
 
-        boolean isEmpty() { return active.length == 0; }
+        boolean isEmpty() {
+            return active.length == 0;
+        }
     }
 
     static final class DstTrie {
         final Level<Bucket> destinations;
         final RankSet ranks = new RankSet();
 
-        DstTrie(int bits) { destinations = new Level<>(bits); }
+        DstTrie(int bits) {
+            destinations = new Level<>(bits);
+        }
     }
 
     /** The policies of one (source prefix, destination prefix), grouped by (proto, sport, dport). */
@@ -207,7 +211,8 @@ final class SpdIndex {
         if (t == null) return List.of();
         Bucket b = t.destinations.get(dl, maskHi(hi(dst), dl), maskLo(lo(dst), dl));
         if (b == null) return List.of();
-        TreeMap<Long, SecurityPolicy> g = b.groups.get(0, portKey(s.upperProtocol(), s.source().port(), s.destination().port()));
+        TreeMap<Long, SecurityPolicy> g = b.groups.get(
+                0, portKey(s.upperProtocol(), s.source().port(), s.destination().port()));
         if (g == null) return List.of();
         List<SecurityPolicy> out = new ArrayList<>();
         for (SecurityPolicy sp : g.values()) if (sp.selector().sameAs(s)) out.add(sp);

@@ -30,7 +30,7 @@ public final class SystemDefaults {
     }
 
     public SystemDefaults(Sysctl sysctl) {
-        this(sysctl, m -> { });
+        this(sysctl, m -> {});
     }
 
     /**
@@ -41,15 +41,28 @@ public final class SystemDefaults {
         return switch (request.level()) {
             case USE -> IpsecLevel.USE;
             case REQUIRE, UNIQUE -> IpsecLevel.REQUIRE;
-            case DEFAULT -> switch (request.protocol()) {
-                case IPCOMP -> IpsecLevel.USE;
-                case ESP -> deflev(selectorIpv6
-                        ? (request.mode() == IpsecMode.TUNNEL ? SysctlNames.IPSEC6_ESP_NET_DEFLEV : SysctlNames.IPSEC6_ESP_TRANS_DEFLEV)
-                        : (request.mode() == IpsecMode.TUNNEL ? SysctlNames.IPSEC_ESP_NET_DEFLEV : SysctlNames.IPSEC_ESP_TRANS_DEFLEV));
-                case AH -> deflev(selectorIpv6
-                        ? (request.mode() == IpsecMode.TUNNEL ? SysctlNames.IPSEC6_AH_NET_DEFLEV : SysctlNames.IPSEC6_AH_TRANS_DEFLEV)
-                        : (request.mode() == IpsecMode.TUNNEL ? SysctlNames.IPSEC_AH_NET_DEFLEV : SysctlNames.IPSEC_AH_TRANS_DEFLEV));
-            };
+            case DEFAULT ->
+                switch (request.protocol()) {
+                    case IPCOMP -> IpsecLevel.USE;
+                    case ESP ->
+                        deflev(
+                                selectorIpv6
+                                        ? (request.mode() == IpsecMode.TUNNEL
+                                                ? SysctlNames.IPSEC6_ESP_NET_DEFLEV
+                                                : SysctlNames.IPSEC6_ESP_TRANS_DEFLEV)
+                                        : (request.mode() == IpsecMode.TUNNEL
+                                                ? SysctlNames.IPSEC_ESP_NET_DEFLEV
+                                                : SysctlNames.IPSEC_ESP_TRANS_DEFLEV));
+                    case AH ->
+                        deflev(
+                                selectorIpv6
+                                        ? (request.mode() == IpsecMode.TUNNEL
+                                                ? SysctlNames.IPSEC6_AH_NET_DEFLEV
+                                                : SysctlNames.IPSEC6_AH_TRANS_DEFLEV)
+                                        : (request.mode() == IpsecMode.TUNNEL
+                                                ? SysctlNames.IPSEC_AH_NET_DEFLEV
+                                                : SysctlNames.IPSEC_AH_TRANS_DEFLEV));
+                };
         };
     }
 

@@ -46,7 +46,9 @@ public final class Sysctl {
 
     /** A typed handle on one integer variable, for the engines' hot paths (no name lookup). */
     public record IntHandle(Sysctl tree, String name, int slot) {
-        public int get() { return tree.values.get(slot); }
+        public int get() {
+            return tree.values.get(slot);
+        }
     }
 
     private final List<SysctlNode> order = new ArrayList<>();
@@ -75,10 +77,14 @@ public final class Sysctl {
     }
 
     /** All nodes in {@code sysctl -a} order (MIB number order: net.inet, net.inet6, net.key). */
-    public List<SysctlNode> nodes() { return Collections.unmodifiableList(order); }
+    public List<SysctlNode> nodes() {
+        return Collections.unmodifiableList(order);
+    }
 
     /** The node of that name, or null. */
-    public SysctlNode node(String name) { return byName.get(name); }
+    public SysctlNode node(String name) {
+        return byName.get(name);
+    }
 
     /** {@code name = value} lines of every integer variable, in {@code sysctl -a} order. */
     public List<String> listing() {
@@ -126,13 +132,19 @@ public final class Sysctl {
         // key_do_getnewspi draws from [spi_min_value, spi_max_value] (unsigned): an empty range is refused here
         if (name.equals(SysctlNames.KEY_SPI_MIN_VALUE)
                 && Integer.compareUnsigned(value, intValue(SysctlNames.KEY_SPI_MAX_VALUE)) > 0) {
-            throw new SysctlException(Errno.EINVAL, name, "invalid value " + Integer.toUnsignedString(value)
-                    + " (above net.key.spi_max_value " + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MAX_VALUE)) + ")");
+            throw new SysctlException(
+                    Errno.EINVAL,
+                    name,
+                    "invalid value " + Integer.toUnsignedString(value) + " (above net.key.spi_max_value "
+                            + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MAX_VALUE)) + ")");
         }
         if (name.equals(SysctlNames.KEY_SPI_MAX_VALUE)
                 && Integer.compareUnsigned(value, intValue(SysctlNames.KEY_SPI_MIN_VALUE)) < 0) {
-            throw new SysctlException(Errno.EINVAL, name, "invalid value " + Integer.toUnsignedString(value)
-                    + " (below net.key.spi_min_value " + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MIN_VALUE)) + ")");
+            throw new SysctlException(
+                    Errno.EINVAL,
+                    name,
+                    "invalid value " + Integer.toUnsignedString(value) + " (below net.key.spi_min_value "
+                            + Integer.toUnsignedString(intValue(SysctlNames.KEY_SPI_MIN_VALUE)) + ")");
         }
         if (slot == slotOf.get(SysctlNames.IPSEC_ENABLED)) {
             // spec §4.12 / §5.1: 0 refused while any SP exists; 2 forces `used`
@@ -160,7 +172,7 @@ public final class Sysctl {
                 if (intValue(SysctlNames.IPSEC_USED) == 0 && policiesExist) setInternal(SysctlNames.IPSEC_USED, 1);
             }
             case 2 -> setInternal(SysctlNames.IPSEC_USED, 1);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -221,7 +233,8 @@ public final class Sysctl {
             }
             if (satype < 0 || satype > 255) throw new SysctlException(Errno.EINVAL, name, "SA type out of range");
             IntFunction<byte[]> d = dumpSa;
-            if (d == null) throw new SysctlException(Errno.ENOENT, name, "not served here: no key engine bound to this tree");
+            if (d == null)
+                throw new SysctlException(Errno.ENOENT, name, "not served here: no key engine bound to this tree");
             return d.apply(satype);
         }
         SysctlNode n = requireNode(name);
@@ -229,7 +242,8 @@ public final class Sysctl {
         if (!(n instanceof StructNode)) throw new SysctlException(Errno.EINVAL, name, "is an integer, not a structure");
         Supplier<byte[]> s = structSuppliers.get(name);
         if (s == null) {
-            throw new SysctlException(Errno.ENOENT, name, "not served here: no engine bound to this tree (" + n.description() + ")");
+            throw new SysctlException(
+                    Errno.ENOENT, name, "not served here: no engine bound to this tree (" + n.description() + ")");
         }
         return s.get();
     }

@@ -9,13 +9,21 @@ public final class SysctlException extends Exception {
 
     /** The errno values a sysctl write or read can fail with (NetBSD numbering). */
     public enum Errno {
-        ENOENT(2), EPERM(1), EINVAL(22), EBUSY(16), ENOTDIR(20);
+        ENOENT(2),
+        EPERM(1),
+        EINVAL(22),
+        EBUSY(16),
+        ENOTDIR(20);
 
         private final int number;
 
-        Errno(int number) { this.number = number; }
+        Errno(int number) {
+            this.number = number;
+        }
 
-        public int number() { return number; }
+        public int number() {
+            return number;
+        }
     }
 
     private final Errno errno;
@@ -27,8 +35,12 @@ public final class SysctlException extends Exception {
         this.name = name;
     }
 
-    public Errno errno() { return errno; }
+    public Errno errno() {
+        return errno;
+    }
 
     /** The variable name the error is about. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 }

@@ -2,8 +2,7 @@ package org.jipsec.core.sysctl;
 
 /** Names of the sysctl variables jipsec serves (spec §5), as constants for the engines. */
 public final class SysctlNames {
-    private SysctlNames() {
-    }
+    private SysctlNames() {}
 
     public static final String INET_IPSEC = "net.inet.ipsec.";
     public static final String INET6_IPSEC6 = "net.inet6.ipsec6.";

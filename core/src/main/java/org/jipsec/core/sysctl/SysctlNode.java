@@ -22,14 +22,16 @@ public sealed interface SysctlNode permits SysctlNode.IntNode, SysctlNode.Struct
      *
      * @param validator null when any int is stored (no handler in NetBSD); otherwise the handler's rule
      */
-    record IntNode(String name, int leaf, int defaultValue, boolean readOnly, IntValidator validator,
-                   String description) implements SysctlNode {
-    }
+    record IntNode(
+            String name, int leaf, int defaultValue, boolean readOnly, IntValidator validator, String description)
+            implements SysctlNode {}
 
     /** A read-only structure (CTLTYPE_STRUCT); its bytes come from a supplier bound later. */
     record StructNode(String name, int leaf, String description) implements SysctlNode {
         @Override
-        public boolean readOnly() { return true; }
+        public boolean readOnly() {
+            return true;
+        }
     }
 
     /** A handler's validation rule for an integer write. */
@@ -42,8 +44,10 @@ public sealed interface SysctlNode permits SysctlNode.IntNode, SysctlNode.Struct
 
         /** Accepts {@code min ≤ value ≤ max}. */
         static IntValidator range(int min, int max) {
-            return v -> v >= min && v <= max ? null
-                    : "invalid value " + v + " (allowed: " + min + " to " + (max == Integer.MAX_VALUE ? "2147483647" : max) + ")";
+            return v -> v >= min && v <= max
+                    ? null
+                    : "invalid value " + v + " (allowed: " + min + " to "
+                            + (max == Integer.MAX_VALUE ? "2147483647" : max) + ")";
         }
 
         /** Accepts exactly the listed values. */

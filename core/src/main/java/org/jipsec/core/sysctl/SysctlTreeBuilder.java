@@ -23,8 +23,8 @@ final class SysctlTreeBuilder {
     final Map<String, Integer> slots = new LinkedHashMap<>();
     final List<Integer> slotDefaults = new ArrayList<>();
 
-    private static final IntValidator DEF_POLICY = IntValidator.oneOf(0, 1);   // spec §4.3
-    private static final IntValidator DEFLEV = IntValidator.oneOf(1, 2);       // spec §5.1 (3 refused)
+    private static final IntValidator DEF_POLICY = IntValidator.oneOf(0, 1); // spec §4.3
+    private static final IntValidator DEFLEV = IntValidator.oneOf(1, 2); // spec §5.1 (3 refused)
     private static final IntValidator ZERO_ONE = IntValidator.oneOf(0, 1);
     private static final IntValidator ENABLED = IntValidator.oneOf(0, 1, 2);
     // Issue #12: NetBSD stores the variables below without a handler (any int, ipsec_netbsd.c and key.c create them
@@ -33,14 +33,16 @@ final class SysctlTreeBuilder {
     // NetBSD's own handlers (def_policy, *_deflev, enabled) do for theirs.
     /** A boolean NetBSD reads as "non-zero": 0 or 1. */
     private static final IntValidator FLAG = IntValidator.oneOf(0, 1);
-    private static final IntValidator DFBIT = IntValidator.range(0, 2);          // 0 clear, 1 set, 2 copy
-    private static final IntValidator ECN = IntValidator.range(-1, 1);           // ip_ecn.h: NOCARE -1, FORBIDDEN 0, ALLOWED 1
-    private static final IntValidator U16 = IntValidator.range(0, 0xffff);       // ip_off mask; sadb_comb key bits
+
+    private static final IntValidator DFBIT = IntValidator.range(0, 2); // 0 clear, 1 set, 2 copy
+    private static final IntValidator ECN = IntValidator.range(-1, 1); // ip_ecn.h: NOCARE -1, FORBIDDEN 0, ALLOWED 1
+    private static final IntValidator U16 = IntValidator.range(0, 0xffff); // ip_off mask; sadb_comb key bits
     private static final IntValidator NON_NEGATIVE = IntValidator.range(0, Integer.MAX_VALUE);
     private static final IntValidator POSITIVE = IntValidator.range(1, Integer.MAX_VALUE);
     private static final IntValidator SPI_TRY = IntValidator.range(1, Sysctl.SPI_TRY_MAX);
     /** SPIs 1–255 are reserved (RFC 4303 §2.1) and refused by ADD: a GETSPI range starts at 256 (unsigned). */
-    private static final IntValidator SPI_BOUND = v -> Integer.compareUnsigned(v, 256) >= 0 ? null
+    private static final IntValidator SPI_BOUND = v -> Integer.compareUnsigned(v, 256) >= 0
+            ? null
             : "invalid value " + v + " (SPIs 0 to 255 are reserved: at least 256)";
 
     private int intVar(String name, int leaf, int def, boolean ro, IntValidator v, String desc) {
@@ -70,16 +72,29 @@ final class SysctlTreeBuilder {
         b.struct(IPCOMP_STATS, -1, "IPComp statistics");
         // spec §5.1
         b.intVar(IPSEC_DEF_POLICY, 2, 1, false, DEF_POLICY, "system default policy: 0 discard, 1 none");
-        b.intVar(IPSEC_ESP_TRANS_DEFLEV, 3, 1, false, DEFLEV, "default level of ESP transport requests: 1 use, 2 require");
+        b.intVar(
+                IPSEC_ESP_TRANS_DEFLEV,
+                3,
+                1,
+                false,
+                DEFLEV,
+                "default level of ESP transport requests: 1 use, 2 require");
         b.intVar(IPSEC_ESP_NET_DEFLEV, 4, 1, false, DEFLEV, "default level of ESP tunnel requests: 1 use, 2 require");
-        b.intVar(IPSEC_AH_TRANS_DEFLEV, 5, 1, false, DEFLEV, "default level of AH transport requests: 1 use, 2 require");
+        b.intVar(
+                IPSEC_AH_TRANS_DEFLEV, 5, 1, false, DEFLEV, "default level of AH transport requests: 1 use, 2 require");
         b.intVar(IPSEC_AH_NET_DEFLEV, 6, 1, false, DEFLEV, "default level of AH tunnel requests: 1 use, 2 require");
         b.intVar(IPSEC_AH_CLEARTOS, 8, 1, false, FLAG, "non-zero: zero the IPv4 TOS in the AH ICV computation");
         b.intVar(IPSEC_AH_OFFSETMASK, 9, 0, false, U16, "mask applied to ip_off in AH (keyed-md5/keyed-sha1 only)");
         b.intVar(IPSEC_DFBIT, 10, 2, false, DFBIT, "outer DF on IPv4 tunnel encapsulation: 0 clear, 1 set, 2 copy");
         b.intVar(IPSEC_ECN, 11, 0, false, ECN, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
         b.intVar(IPSEC_DEBUG, 12, 0, false, FLAG, "non-zero: log IPsec debug messages");
-        b.intVar(IPSEC_IPIP_SPOOFCHECK, -1, 1, false, FLAG, "non-zero: drop decapsulated packets whose inner source is local");
+        b.intVar(
+                IPSEC_IPIP_SPOOFCHECK,
+                -1,
+                1,
+                false,
+                FLAG,
+                "non-zero: drop decapsulated packets whose inner source is local");
         b.struct(IPSEC_STATS, -1, "IPsec statistics (16 x uint64)");
         b.intVar(IPSEC_ENABLED, -1, 1, false, ENABLED, "0 off (EBUSY while policies exist), 1 on, 2 on and used");
         b.intVar(IPSEC_USED, -1, 0, true, null, "1 once IPsec is in use");
@@ -92,9 +107,21 @@ final class SysctlTreeBuilder {
         // spec §5.2
         b.struct(IPSEC6_STATS, 1, "IPsec statistics (same counters as ipsecstats)");
         b.intVar(IPSEC6_DEF_POLICY, 2, 1, false, DEF_POLICY, "system default policy: 0 discard, 1 none");
-        b.intVar(IPSEC6_ESP_TRANS_DEFLEV, 3, 1, false, DEFLEV, "default level of ESP transport requests: 1 use, 2 require");
+        b.intVar(
+                IPSEC6_ESP_TRANS_DEFLEV,
+                3,
+                1,
+                false,
+                DEFLEV,
+                "default level of ESP transport requests: 1 use, 2 require");
         b.intVar(IPSEC6_ESP_NET_DEFLEV, 4, 1, false, DEFLEV, "default level of ESP tunnel requests: 1 use, 2 require");
-        b.intVar(IPSEC6_AH_TRANS_DEFLEV, 5, 1, false, DEFLEV, "default level of AH transport requests: 1 use, 2 require");
+        b.intVar(
+                IPSEC6_AH_TRANS_DEFLEV,
+                5,
+                1,
+                false,
+                DEFLEV,
+                "default level of AH transport requests: 1 use, 2 require");
         b.intVar(IPSEC6_AH_NET_DEFLEV, 6, 1, false, DEFLEV, "default level of AH tunnel requests: 1 use, 2 require");
         b.intVar(IPSEC6_ECN, 11, 0, false, ECN, "ECN on decapsulation: 1 allowed, 0 forbidden, -1 nocare");
         b.alias(IPSEC6_DEBUG, 12, IPSEC_DEBUG, false, FLAG, "shares net.inet.ipsec.debug");

@@ -1,10 +1,10 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.crypto.IntegrityTransform;
+import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpProtocols;
 import org.jipsec.core.net.IpView;
-import org.jipsec.core.crypto.IntegrityTransform;
-import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
 
 /**
@@ -79,8 +79,17 @@ final class Ah {
     }
 
     /** Feeds the massaged headers, the AH header and the rest of the packet into the MAC. */
-    private static DropReason icv(SaContext sa, SaContext.Keyed k, byte[] b, int start, int hdrLen, int ah, int end,
-                                  long seq, XformSettings s, boolean outbound) {
+    private static DropReason icv(
+            SaContext sa,
+            SaContext.Keyed k,
+            byte[] b,
+            int start,
+            int hdrLen,
+            int ah,
+            int end,
+            long seq,
+            XformSettings s,
+            boolean outbound) {
         if (k.hdr.length < hdrLen) k.hdr = new byte[hdrLen];
         byte[] h = k.hdr;
         System.arraycopy(b, start, h, 0, hdrLen);
@@ -112,12 +121,15 @@ final class Ah {
         while (i < hlen) {
             int type = h[i] & 0xff;
             if (type == 0) break; // EOL
-            if (type == 1) { i++; continue; } // NOP
+            if (type == 1) {
+                i++;
+                continue;
+            } // NOP
             if (i + 1 >= hlen) return DropReason.BAD_HEADER;
             int olen = h[i + 1] & 0xff;
             if (olen < 2 || i + olen > hlen) return DropReason.BAD_HEADER;
             switch (type) {
-                case 130, 0x85, 0x86, 0x94, 0x95 -> { } // immutable: kept
+                case 130, 0x85, 0x86, 0x94, 0x95 -> {} // immutable: kept
                 case 131, 137 -> { // LSRR/SSRR: the final destination is predictable (RFC 4302 §3.3.3.1.1.2)
                     if (outbound && olen >= 7) System.arraycopy(h, i + olen - 4, h, 16, 4);
                     for (int j = 0; j < olen; j++) h[i + j] = 0;
@@ -149,7 +161,10 @@ final class Ah {
                     int i = off + 2;
                     while (i < off + extLen) {
                         int type = h[i] & 0xff;
-                        if (type == 0) { i++; continue; } // Pad1
+                        if (type == 0) {
+                            i++;
+                            continue;
+                        } // Pad1
                         if (i + 1 >= off + extLen) return DropReason.BAD_HEADER;
                         int olen = h[i + 1] & 0xff;
                         if (i + 2 + olen > off + extLen) return DropReason.BAD_HEADER;
@@ -172,7 +187,9 @@ final class Ah {
                         h[off + 3] = 0;
                     }
                 }
-                default -> { return DropReason.INVALID; } // NetBSD: any other header before AH → EINVAL
+                default -> {
+                    return DropReason.INVALID;
+                } // NetBSD: any other header before AH → EINVAL
             }
             nh = h[off] & 0xff;
             off += extLen;
@@ -211,7 +228,7 @@ final class Ah {
         if (m != null) return m;
         if (!mac.verify(k.icv, 0)) return DropReason.BAD_AUTH;
         synchronized (sa.replayWindow()) {
-            if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;              // above the saved mark (issue #12)
+            if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED; // above the saved mark (issue #12)
             if (!sa.replayWindow().commit(seq)) return k.replayed();
         }
         k.countIn(f.length());

@@ -1,7 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.IpView;
-
 /**
  * Why a transform refused a packet. Each reason has a counter per protocol ({@link XformStats}); the
  * descriptions follow the lines of NetBSD's {@code netstat -s -p esp|ah|ipcomp} (sys/netipsec/esp_var.h,
@@ -62,10 +60,14 @@ public enum DropReason {
     }
 
     /** The netstat-style line text. */
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     /** The short name printed in verdict lines: lower case, hyphenated ({@code bad-auth}). */
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     /** The drop a malformed header found by {@link org.jipsec.core.net.IpView#parse} counts as; null for none. */
     public static DropReason of(org.jipsec.core.net.IpView.Problem p) {
@@ -73,7 +75,7 @@ public enum DropReason {
         return switch (p) {
             case SHORT -> SHORT;
             case BAD_HEADER -> BAD_HEADER;
-            case JUMBOGRAM -> INVALID;                                    // NetBSD EMSGSIZE (spec §4.11)
+            case JUMBOGRAM -> INVALID; // NetBSD EMSGSIZE (spec §4.11)
         };
     }
 }

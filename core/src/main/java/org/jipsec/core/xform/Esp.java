@@ -1,13 +1,13 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.Bytes;
-import org.jipsec.core.net.IpProtocols;
-import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.PacketBuffer;
 
 /**
@@ -74,7 +74,8 @@ public final class Esp {
         int payloadLen = f.end() - ip.hdrEnd;
         // RFC 4303 §2.7: TFC padding only where the inner length is recoverable (tunnel mode: the inner IP length)
         int tfc = 0;
-        if (p.tfcPadTo() > payloadLen && (nextHeader == IpProtocols.IPV4 || nextHeader == IpProtocols.IPV6)) tfc = p.tfcPadTo() - payloadLen;
+        if (p.tfcPadTo() > payloadLen && (nextHeader == IpProtocols.IPV4 || nextHeader == IpProtocols.IPV6))
+            tfc = p.tfcPadTo() - payloadLen;
         int padLen = (blk - ((payloadLen + tfc + 2) % blk)) % blk; // RFC 4303 §2.4, NetBSD esp_output
         int grow = HEADER + ivLen + tfc + padLen + 2 + icvLen;
         if (f.length() + grow > 0xffff && ip.version == 4) return DropReason.TOO_BIG;
@@ -110,7 +111,8 @@ public final class Esp {
         int padOff = tail + tfc;
         switch (p.flags() & SaFlags.PMASK) {
             case SaFlags.PRAND -> {
-                for (int i = 0; i < padLen; i++) b[padOff + i] = (byte) sa.random().nextInt(256);
+                for (int i = 0; i < padLen; i++)
+                    b[padOff + i] = (byte) sa.random().nextInt(256);
             }
             case SaFlags.PZERO -> {
                 for (int i = 0; i < padLen; i++) b[padOff + i] = 0;
@@ -178,15 +180,15 @@ public final class Esp {
      * the other array of {@code bufs} (when {@code f} is on one of them) instead of in place; the buffer then
      * continues on that array. Same checks, same order, same result.
      */
-    static DropReason input(SaContext sa, PacketBuffer f, int esp, int nhOffset, XformStats stats, long[] seqOut,
-                            InputBuffers bufs) {
+    static DropReason input(
+            SaContext sa, PacketBuffer f, int esp, int nhOffset, XformStats stats, long[] seqOut, InputBuffers bufs) {
         DropReason r = input0(sa, f, esp, nhOffset, seqOut, bufs);
         if (r != null) stats.drop(IpsecProtocol.ESP, r);
         return r;
     }
 
-    private static DropReason input0(SaContext sa, PacketBuffer f, int esp, int nhOffset, long[] seqOut,
-                                     InputBuffers bufs) {
+    private static DropReason input0(
+            SaContext sa, PacketBuffer f, int esp, int nhOffset, long[] seqOut, InputBuffers bufs) {
         SaParameters p = sa.parameters();
         SaContext.Keyed k = sa.keyed();
         CipherTransform cipher = k.cipher;
@@ -220,12 +222,13 @@ public final class Esp {
         // RFC 4303 App. A3: after many consecutive ICV failures on an ESN SA, also try the next subspace (Seqh+1)
         boolean resync = p.esn() && integrity && sa.esnFailures() >= SaContext.ESN_RESYNC_THRESHOLD;
         byte[] saved = null;
-        if (resync) saved = java.util.Arrays.copyOfRange(b, esp, end); // rare path: the first try may scramble the buffer
+        if (resync)
+            saved = java.util.Arrays.copyOfRange(b, esp, end); // rare path: the first try may scramble the buffer
         byte[] spare = !resync && aead != null && bufs != null ? bufs.other(b) : null;
         boolean ok;
         if (spare != null && spare.length >= b.length) {
             ok = verifyAndDecryptInto(k, p, f, spare, esp, ivLen, ctLen, icvLen, seq);
-            b = f.array();                                                 // the plaintext's array (if verified)
+            b = f.array(); // the plaintext's array (if verified)
         } else {
             ok = verifyAndDecrypt(k, p, b, esp, ivLen, ctLen, icvLen, seq);
         }
@@ -252,7 +255,7 @@ public final class Esp {
         // replay commit, after the ICV verified
         if (integrity) {
             synchronized (sa.replayWindow()) {
-                if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED;          // above the saved mark (issue #12)
+                if (!sa.mayAccept(seq)) return DropReason.SEQ_UNSAVED; // above the saved mark (issue #12)
                 if (!sa.replayWindow().commit(seq)) return k.replayed();
             }
         }
@@ -281,8 +284,16 @@ public final class Esp {
      * offsets; on success the headers in front of the payload are copied along and {@code f} moves onto {@code out}
      * (its old array is left as it was). False, {@code f} untouched, if the ICV does not verify.
      */
-    private static boolean verifyAndDecryptInto(SaContext.Keyed k, SaParameters p, PacketBuffer f, byte[] out, int esp,
-                                                int ivLen, int ctLen, int icvLen, long seq) {
+    private static boolean verifyAndDecryptInto(
+            SaContext.Keyed k,
+            SaParameters p,
+            PacketBuffer f,
+            byte[] out,
+            int esp,
+            int ivLen,
+            int ctLen,
+            int icvLen,
+            long seq) {
         byte[] b = f.array();
         int ivOff = esp + HEADER;
         int payload = ivOff + ivLen;
@@ -293,14 +304,14 @@ public final class Esp {
         } catch (IcvMismatchException e) {
             return false;
         }
-        System.arraycopy(b, f.start(), out, f.start(), payload - f.start());   // IP header(s), ESP header, IV
+        System.arraycopy(b, f.start(), out, f.start(), payload - f.start()); // IP header(s), ESP header, IV
         f.replaceArray(out);
         return true;
     }
 
     /** ICV check and decryption in place; false if the ICV does not verify. */
-    private static boolean verifyAndDecrypt(SaContext.Keyed k, SaParameters p, byte[] b, int esp, int ivLen, int ctLen,
-                                            int icvLen, long seq) {
+    private static boolean verifyAndDecrypt(
+            SaContext.Keyed k, SaParameters p, byte[] b, int esp, int ivLen, int ctLen, int icvLen, long seq) {
         int ivOff = esp + HEADER;
         int payload = ivOff + ivLen;
         if (k.aead != null) {

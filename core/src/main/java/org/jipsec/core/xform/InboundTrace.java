@@ -14,6 +14,7 @@ public final class InboundTrace {
     boolean tunnel;
     /** Bit i set: an IP-in-IP header was removed right after IPsec header i (outermost = 0); engine history. */
     long tunnelLayers;
+
     final long[] seqBox = new long[1];
 
     void reset() {
@@ -26,24 +27,36 @@ public final class InboundTrace {
     }
 
     /** Protocol of the outermost IPsec header, or null if the packet carried none. */
-    public IpsecProtocol protocol() { return protocol; }
+    public IpsecProtocol protocol() {
+        return protocol;
+    }
 
     /** SPI/CPI of the outermost IPsec header, -1 if none. */
-    public long spi() { return spi; }
+    public long spi() {
+        return spi;
+    }
 
     /** Sequence number of the outermost ESP/AH header (64-bit with ESN), -1 if none. */
-    public long seq() { return seq; }
+    public long seq() {
+        return seq;
+    }
 
     /** IPsec headers removed. */
-    public int headers() { return headers; }
+    public int headers() {
+        return headers;
+    }
 
     /** Whether an IP-in-IP tunnel header was removed. */
-    public boolean tunnel() { return tunnel; }
+    public boolean tunnel() {
+        return tunnel;
+    }
 
     /**
      * Whether the IPsec header {@code layer} (0 = outermost) was followed by an IP-in-IP header that was removed,
      * i.e. its SA worked in tunnel mode for this packet (the engine's decapsulation history needs the mode per
      * layer for SAs of mode "any").
      */
-    public boolean tunnelAfter(int layer) { return layer >= 0 && layer < 64 && (tunnelLayers & (1L << layer)) != 0; }
+    public boolean tunnelAfter(int layer) {
+        return layer >= 0 && layer < 64 && (tunnelLayers & (1L << layer)) != 0;
+    }
 }

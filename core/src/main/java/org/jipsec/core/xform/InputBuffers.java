@@ -18,9 +18,13 @@ public final class InputBuffers {
     }
 
     /** The array a packet starts in. */
-    public byte[] first() { return a; }
+    public byte[] first() {
+        return a;
+    }
 
-    public int capacity() { return a.length; }
+    public int capacity() {
+        return a.length;
+    }
 
     /**
      * The array to decrypt into: the one the packet is not in; the first when the packet is in a buffer of the

@@ -1,9 +1,9 @@
 package org.jipsec.core.xform;
 
+import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpProtocols;
 import org.jipsec.core.net.IpView;
-import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
 
 /**

@@ -2,8 +2,8 @@ package org.jipsec.core.xform;
 
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpProtocols;
-import org.jipsec.core.net.Ipv4Header;
 import org.jipsec.core.net.IpView;
+import org.jipsec.core.net.Ipv4Header;
 import org.jipsec.core.net.PacketBuffer;
 
 /**

@@ -138,21 +138,51 @@ public final class NetbsdStatsLayout {
     /** pfkeyv2.h SADB_EALG_STATS_INIT: ESP encryption algorithm number → histogram slot (0 = unknown). */
     static final int[] ESP_ALG_SLOT = slots(new int[][] {
         {0, 1}, {2, 2}, {3, 3}, {11, 4}, {6, 5}, {7, 6}, {12, 7}, {13, 8}, {18, 9}, {19, 10}, {20, 11}, {22, 12},
-        {23, 13}, {250, 14}});
+        {23, 13}, {250, 14}
+    });
     /** pfkeyv2.h SADB_AALG_STATS_INIT. */
     static final int[] AH_ALG_SLOT = slots(new int[][] {
         {0, 1}, {2, 2}, {3, 3}, {5, 4}, {6, 5}, {7, 6}, {8, 7}, {9, 8}, {11, 9}, {12, 10}, {13, 11}, {249, 12},
-        {250, 13}, {251, 14}, {252, 15}});
+        {250, 13}, {251, 14}, {252, 15}
+    });
     /** pfkeyv2.h SADB_CALG_STATS_INIT. */
     static final int[] IPCOMP_ALG_SLOT = slots(new int[][] {{0, 1}, {1, 2}, {2, 3}, {3, 4}});
 
     /** pfkeyv2.h SADB_{E,A,C}ALG_STATS_STR: the names netstat prints for the histogram slots. */
-    public static final List<String> ESP_ALG_NAMES = List.of("*unknown*", "none", "des-cbc", "3des-cbc", "null",
-            "cast128-cbc", "blowfish-cbc", "aes-cbc", "aes-ctr", "aes-gcm-8", "aes-gcm-12", "aes-gcm-16",
-            "camelia-cbc", "aes-gmac", "skipjack");
-    public static final List<String> AH_ALG_NAMES = List.of("*unknown*", "none", "hmac-md5", "hmac-sha1",
-            "hmac-sha2-256", "hmac-sha2-384", "hmac-sha2-512", "hmac-ripe-md160", "aes-xbc-mac", "aes-128-mac",
-            "aes-192-mac", "aes-256-mac", "md5", "sha", "null", "tcp-md5");
+    public static final List<String> ESP_ALG_NAMES = List.of(
+            "*unknown*",
+            "none",
+            "des-cbc",
+            "3des-cbc",
+            "null",
+            "cast128-cbc",
+            "blowfish-cbc",
+            "aes-cbc",
+            "aes-ctr",
+            "aes-gcm-8",
+            "aes-gcm-12",
+            "aes-gcm-16",
+            "camelia-cbc",
+            "aes-gmac",
+            "skipjack");
+
+    public static final List<String> AH_ALG_NAMES = List.of(
+            "*unknown*",
+            "none",
+            "hmac-md5",
+            "hmac-sha1",
+            "hmac-sha2-256",
+            "hmac-sha2-384",
+            "hmac-sha2-512",
+            "hmac-ripe-md160",
+            "aes-xbc-mac",
+            "aes-128-mac",
+            "aes-192-mac",
+            "aes-256-mac",
+            "md5",
+            "sha",
+            "null",
+            "tcp-md5");
     public static final List<String> IPCOMP_ALG_NAMES = List.of("*unknown*", "none", "oui", "deflate", "lzs");
 
     private static int[] slots(int[][] pairs) {
@@ -222,8 +252,8 @@ public final class NetbsdStatsLayout {
     public static long[] ipcomp(XformStats s) {
         IpsecProtocol p = IpsecProtocol.IPCOMP;
         long[] v = new long[IPCOMP_NSTATS];
-        v[IPCOMP_STAT_HDROPS] = own(s, p, DropReason.SHORT) + own(s, p, DropReason.BAD_HEADER)
-                + own(s, p, DropReason.BAD_LENGTH);
+        v[IPCOMP_STAT_HDROPS] =
+                own(s, p, DropReason.SHORT) + own(s, p, DropReason.BAD_HEADER) + own(s, p, DropReason.BAD_LENGTH);
         v[IPCOMP_STAT_NOTDB] = own(s, p, DropReason.NO_SA);
         v[IPCOMP_STAT_WRAP] = own(s, p, DropReason.SEQ_WRAP);
         v[IPCOMP_STAT_INPUT] = s.inputsSeen(p);
@@ -248,10 +278,11 @@ public final class NetbsdStatsLayout {
         long hdrops = 0;
         long family = 0;
         for (IpsecProtocol p : IpsecProtocol.values()) {
-            hdrops += s.tunnelDrops(p, DropReason.SHORT) + s.tunnelDrops(p, DropReason.BAD_HEADER)
-                    + s.encapsulationDrops(p, DropReason.SHORT);                       // ipip_output: M_PREPEND
+            hdrops += s.tunnelDrops(p, DropReason.SHORT)
+                    + s.tunnelDrops(p, DropReason.BAD_HEADER)
+                    + s.encapsulationDrops(p, DropReason.SHORT); // ipip_output: M_PREPEND
             family += s.tunnelDrops(p, DropReason.BAD_NEXT_HEADER)
-                    + s.encapsulationDrops(p, DropReason.BAD_HEADER);                  // ipip_output: nofamily
+                    + s.encapsulationDrops(p, DropReason.BAD_HEADER); // ipip_output: nofamily
         }
         v[IPIP_STAT_HDROPS] = hdrops;
         v[IPIP_STAT_IBYTES] = s.ipipInputBytes();

@@ -57,12 +57,18 @@ public final class ReplayWindow {
         this.blockMask = n - 1;
     }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
-    public boolean esn() { return esn; }
+    public boolean esn() {
+        return esn;
+    }
 
     /** Highest sequence number committed (unsigned) so far (the right edge of the window); 0 before the first packet. */
-    public synchronized long top() { return top; }
+    public synchronized long top() {
+        return top;
+    }
 
     /**
      * Starts the window above {@code floor} (unsigned): every number up to it counts as seen, so none of them is
@@ -71,7 +77,7 @@ public final class ReplayWindow {
     public synchronized void startAbove(long floor) {
         if (floor == 0) return;
         top = floor;
-        java.util.Arrays.fill(blocks, -1L);                              // the other blocks hold older numbers
+        java.util.Arrays.fill(blocks, -1L); // the other blocks hold older numbers
         blocks[(int) ((floor >>> 6) & blockMask)] = -1L >>> (63 - (floor & 63)); // bits above the floor: unseen
     }
 

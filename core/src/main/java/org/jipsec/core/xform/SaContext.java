@@ -1,12 +1,12 @@
 package org.jipsec.core.xform;
 
 import java.util.random.RandomGenerator;
-import org.jipsec.core.net.IpView;
 import org.jipsec.core.crypto.AeadTransform;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.CipherTransform;
 import org.jipsec.core.crypto.IntegrityTransform;
 import org.jipsec.core.crypto.InvalidKeyLengthException;
+import org.jipsec.core.net.IpView;
 
 /**
  * One SA as the transforms run it in one mode: the immutable {@link SaParameters} (mode included) over the SA's
@@ -41,7 +41,8 @@ public final class SaContext {
     }
 
     /** A context with a state of its own whose sequence numbers {@code guard} watches. */
-    public SaContext(SaParameters params, RandomGenerator random, SequenceGuard guard) throws InvalidKeyLengthException {
+    public SaContext(SaParameters params, RandomGenerator random, SequenceGuard guard)
+            throws InvalidKeyLengthException {
         validate(params);
         this.params = params;
         this.state = new SaTransformState(params, random, guard);
@@ -59,31 +60,44 @@ public final class SaContext {
     }
 
     /** The SA's state, shared by its contexts in every mode. */
-    public SaTransformState state() { return state; }
+    public SaTransformState state() {
+        return state;
+    }
 
     /** SA source address bytes (4 or 16). Do not modify. */
-    byte[] srcAddress() { return state.srcAddress(); }
+    byte[] srcAddress() {
+        return state.srcAddress();
+    }
 
     /** SA destination address bytes (4 or 16). Do not modify. */
-    byte[] dstAddress() { return state.dstAddress(); }
+    byte[] dstAddress() {
+        return state.dstAddress();
+    }
 
     static void validate(SaParameters p) {
-        if ((p.flags() & SaFlags.OLD) != 0) throw new IllegalArgumentException("RFC 1827/1826 (old) SAs are not supported");
+        if ((p.flags() & SaFlags.OLD) != 0)
+            throw new IllegalArgumentException("RFC 1827/1826 (old) SAs are not supported");
         switch (p.protocol()) {
             case ESP -> {
-                if (p.encryption() == null) throw new IllegalArgumentException("ESP SA needs an encryption algorithm (null for none)");
-                if (p.encryption().kind() != AlgorithmKind.ENCRYPTION) throw new IllegalArgumentException("not an ESP cipher: " + p.encryption().name());
+                if (p.encryption() == null)
+                    throw new IllegalArgumentException("ESP SA needs an encryption algorithm (null for none)");
+                if (p.encryption().kind() != AlgorithmKind.ENCRYPTION)
+                    throw new IllegalArgumentException(
+                            "not an ESP cipher: " + p.encryption().name());
                 if (p.encryption().combinedMode() && p.auth() != null)
-                    throw new IllegalArgumentException(p.encryption().name() + " is combined-mode: no -A algorithm allowed");
+                    throw new IllegalArgumentException(
+                            p.encryption().name() + " is combined-mode: no -A algorithm allowed");
                 if (p.spi() <= 255) throw new IllegalArgumentException("SPI 0..255 is reserved (RFC 4303 §2.1)");
             }
             case AH -> {
                 if (p.auth() == null) throw new IllegalArgumentException("AH SA needs an authentication algorithm");
-                if (p.encryption() != null) throw new IllegalArgumentException("AH SA cannot have an encryption algorithm");
+                if (p.encryption() != null)
+                    throw new IllegalArgumentException("AH SA cannot have an encryption algorithm");
                 if (p.spi() <= 255) throw new IllegalArgumentException("SPI 0..255 is reserved (RFC 4302 §2.4)");
             }
             case IPCOMP -> {
-                if (p.auth() != null) throw new IllegalArgumentException("IPComp SA cannot have an authentication algorithm");
+                if (p.auth() != null)
+                    throw new IllegalArgumentException("IPComp SA cannot have an authentication algorithm");
                 if (p.encryption() == null || p.encryption().kind() != AlgorithmKind.COMPRESSION)
                     throw new IllegalArgumentException("IPComp SA needs a compression algorithm");
                 if ((p.flags() & SaFlags.RAWCPI) == 0 && p.spi() >= 0x10000)
@@ -92,19 +106,31 @@ public final class SaContext {
         }
     }
 
-    public SaParameters parameters() { return params; }
+    public SaParameters parameters() {
+        return params;
+    }
 
-    public ReplayWindow replayWindow() { return state.replayWindow(); }
+    public ReplayWindow replayWindow() {
+        return state.replayWindow();
+    }
 
-    public SaCounters inbound() { return state.inbound; }
+    public SaCounters inbound() {
+        return state.inbound;
+    }
 
-    public SaCounters outbound() { return state.outbound; }
+    public SaCounters outbound() {
+        return state.outbound;
+    }
 
     /** Packets this SA's replay window refused (duplicates, left of the window), over every thread. */
-    public long replayDrops() { return state.replayDrops(); }
+    public long replayDrops() {
+        return state.replayDrops();
+    }
 
     /** The next sequence number the sender will use. */
-    public long nextSequence() { return state.counter() + 1; }
+    public long nextSequence() {
+        return state.counter() + 1;
+    }
 
     /**
      * Sets the next sequence number to send (pcap {@code --seq N}); N ≥ 1, unsigned 64-bit with ESN (so -1 means
@@ -122,7 +148,9 @@ public final class SaContext {
         state.forcedIv = iv == null ? null : iv.clone();
     }
 
-    byte[] forcedIv() { return state.forcedIv; }
+    byte[] forcedIv() {
+        return state.forcedIv;
+    }
 
     /**
      * Allocates the next sequence number from the SA's one counter: RFC 4303 §3.3.3 — without ESN the 32-bit number
@@ -137,13 +165,19 @@ public final class SaContext {
      * @return the counter (never 0), or 0 when no number may be used (the packet is dropped, for
      *         {@link #sequenceRefusal()}: {@link DropReason#SEQ_WRAP} or {@link DropReason#SEQ_UNSAVED})
      */
-    long allocateSequence() { return state.allocateSequence(); }
+    long allocateSequence() {
+        return state.allocateSequence();
+    }
 
     /** Why {@link #allocateSequence} returned 0. */
-    DropReason sequenceRefusal() { return state.exhaustedReason(); }
+    DropReason sequenceRefusal() {
+        return state.exhaustedReason();
+    }
 
     /** May the authenticated inbound {@code seq} be accepted (call under the replay window's monitor)? */
-    boolean mayAccept(long seq) { return state.guard().mayAccept(seq); }
+    boolean mayAccept(long seq) {
+        return state.guard().mayAccept(seq);
+    }
 
     /** The last sequence number sent as it appears on the wire (64-bit with ESN), 0 before the first. */
     public long lastSequence() {
@@ -151,20 +185,34 @@ public final class SaContext {
         return params.esn() ? c : c & 0xffffffffL;
     }
 
-    int esnFailures() { return state.esnFailures(); }
+    int esnFailures() {
+        return state.esnFailures();
+    }
 
-    void esnFailure() { state.esnFailure(); }
+    void esnFailure() {
+        state.esnFailure();
+    }
 
-    void esnSuccess() { state.esnSuccess(); }
+    void esnSuccess() {
+        state.esnSuccess();
+    }
 
-    int nextIpId() { return state.nextIpId(); }
+    int nextIpId() {
+        return state.nextIpId();
+    }
 
-    RandomGenerator random() { return state.random(); }
+    RandomGenerator random() {
+        return state.random();
+    }
 
-    Keyed keyed() { return state.keyed(); }
+    Keyed keyed() {
+        return state.keyed();
+    }
 
     /** Zeroes every key copy and destroys the keyed transforms of every thread (every mode's context of the SA). */
-    public void destroy() { state.destroy(); }
+    public void destroy() {
+        state.destroy();
+    }
 
     /** Thread-confined keyed transforms and scratch space. */
     static final class Keyed {

@@ -15,7 +15,10 @@ public final class SaCounters {
     private volatile long retiredPackets;
     private volatile long retiredBytes;
 
-    SaCounters(List<SaContext.Keyed> threads, ToLongFunction<SaContext.Keyed> packets, ToLongFunction<SaContext.Keyed> bytes) {
+    SaCounters(
+            List<SaContext.Keyed> threads,
+            ToLongFunction<SaContext.Keyed> packets,
+            ToLongFunction<SaContext.Keyed> bytes) {
         this.threads = threads;
         this.packets = packets;
         this.bytes = bytes;

@@ -10,6 +10,7 @@ public final class SaFlags {
     public static final int NONE = 0x0000;
     /** RFC 1826/1827 AH/ESP (not supported by the transforms: refused when an SA is built). */
     public static final int OLD = 0x0001;
+
     public static final int IV4B = 0x0010;
     public static final int DERIV = 0x0020;
     /** Allow the 32-bit sequence number to cycle (RFC 4303 §3.3.3 "anti-replay disabled" senders). */
@@ -22,6 +23,7 @@ public final class SaFlags {
     public static final int PRAND = 0x0100;
     /** ESP padding of zero bytes. */
     public static final int PZERO = 0x0200;
+
     public static final int PMASK = 0x0300;
     /** {@code SADB_KEY_FLAGS_MAX}. */
     public static final int MAX = 0x0fff;

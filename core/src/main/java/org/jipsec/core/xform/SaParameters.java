@@ -51,14 +51,16 @@ public record SaParameters(
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
         if (spi < 0 || spi > 0xffffffffL) throw new IllegalArgumentException("SPI out of range");
-        if (src.isIpv6() != dst.isIpv6()) throw new IllegalArgumentException("SA source and destination families differ");
+        if (src.isIpv6() != dst.isIpv6())
+            throw new IllegalArgumentException("SA source and destination families differ");
         encryptionKey = encryptionKey == null ? new byte[0] : encryptionKey.clone();
         authKey = authKey == null ? new byte[0] : authKey.clone();
         if (encryption != null && encryption.kind() == AlgorithmKind.AUTHENTICATION)
             throw new IllegalArgumentException(encryption.name() + " is not an encryption algorithm");
         if (auth != null && auth.kind() != AlgorithmKind.AUTHENTICATION)
             throw new IllegalArgumentException(auth.name() + " is not an authentication algorithm");
-        if (replayWindow < 0 || replayWindow > 65536) throw new IllegalArgumentException("replay window " + replayWindow);
+        if (replayWindow < 0 || replayWindow > 65536)
+            throw new IllegalArgumentException("replay window " + replayWindow);
         if (tfcPadTo < 0 || tfcPadTo > 65535) throw new IllegalArgumentException("TFC padding " + tfcPadTo);
         if (natT != null && protocol != IpsecProtocol.ESP)
             throw new IllegalArgumentException("UDP encapsulation is for ESP only (RFC 3948)");
@@ -66,16 +68,24 @@ public record SaParameters(
 
     /** A copy of the encryption key; the caller should zero it after use. */
     @Override
-    public byte[] encryptionKey() { return encryptionKey.clone(); }
+    public byte[] encryptionKey() {
+        return encryptionKey.clone();
+    }
 
     /** A copy of the authentication key; the caller should zero it after use. */
     @Override
-    public byte[] authKey() { return authKey.clone(); }
+    public byte[] authKey() {
+        return authKey.clone();
+    }
 
     /** Length of the encryption key incl. salt, without copying it (statistics: esp_init's GMAC choice). */
-    public int encryptionKeyLength() { return encryptionKey.length; }
+    public int encryptionKeyLength() {
+        return encryptionKey.length;
+    }
 
-    public boolean isTunnel() { return mode == IpsecMode.TUNNEL; }
+    public boolean isTunnel() {
+        return mode == IpsecMode.TUNNEL;
+    }
 
     /** Zeroes this record's own key copies (when the SA dies). */
     public void zeroKeys() {
@@ -84,43 +94,130 @@ public record SaParameters(
     }
 
     public SaParameters withSpi(long newSpi) {
-        return new SaParameters(newSpi, protocol, mode, src, dst, encryption, encryptionKey, auth, authKey, flags,
-                replayWindow, esn, natT, tfcPadTo);
+        return new SaParameters(
+                newSpi,
+                protocol,
+                mode,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                flags,
+                replayWindow,
+                esn,
+                natT,
+                tfcPadTo);
     }
 
     public SaParameters withMode(IpsecMode m) {
-        return new SaParameters(spi, protocol, m, src, dst, encryption, encryptionKey, auth, authKey, flags,
-                replayWindow, esn, natT, tfcPadTo);
+        return new SaParameters(
+                spi,
+                protocol,
+                m,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                flags,
+                replayWindow,
+                esn,
+                natT,
+                tfcPadTo);
     }
 
     public SaParameters withReplay(int window, boolean newEsn) {
-        return new SaParameters(spi, protocol, mode, src, dst, encryption, encryptionKey, auth, authKey, flags,
-                window, newEsn, natT, tfcPadTo);
+        return new SaParameters(
+                spi,
+                protocol,
+                mode,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                flags,
+                window,
+                newEsn,
+                natT,
+                tfcPadTo);
     }
 
     public SaParameters withNatT(NatTraversal n) {
-        return new SaParameters(spi, protocol, mode, src, dst, encryption, encryptionKey, auth, authKey, flags,
-                replayWindow, esn, n, tfcPadTo);
+        return new SaParameters(
+                spi,
+                protocol,
+                mode,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                flags,
+                replayWindow,
+                esn,
+                n,
+                tfcPadTo);
     }
 
     public SaParameters withFlags(int f) {
-        return new SaParameters(spi, protocol, mode, src, dst, encryption, encryptionKey, auth, authKey, f,
-                replayWindow, esn, natT, tfcPadTo);
+        return new SaParameters(
+                spi,
+                protocol,
+                mode,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                f,
+                replayWindow,
+                esn,
+                natT,
+                tfcPadTo);
     }
 
     public SaParameters withTfcPadTo(int n) {
-        return new SaParameters(spi, protocol, mode, src, dst, encryption, encryptionKey, auth, authKey, flags,
-                replayWindow, esn, natT, n);
+        return new SaParameters(
+                spi,
+                protocol,
+                mode,
+                src,
+                dst,
+                encryption,
+                encryptionKey,
+                auth,
+                authKey,
+                flags,
+                replayWindow,
+                esn,
+                natT,
+                n);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SaParameters p && spi == p.spi && protocol == p.protocol && mode == p.mode
-                && src.equals(p.src) && dst.equals(p.dst) && Objects.equals(encryption, p.encryption)
+        return o instanceof SaParameters p
+                && spi == p.spi
+                && protocol == p.protocol
+                && mode == p.mode
+                && src.equals(p.src)
+                && dst.equals(p.dst)
+                && Objects.equals(encryption, p.encryption)
                 && java.security.MessageDigest.isEqual(encryptionKey, p.encryptionKey)
-                && Objects.equals(auth, p.auth) && java.security.MessageDigest.isEqual(authKey, p.authKey)
-                && flags == p.flags && replayWindow == p.replayWindow && esn == p.esn
-                && Objects.equals(natT, p.natT) && tfcPadTo == p.tfcPadTo;
+                && Objects.equals(auth, p.auth)
+                && java.security.MessageDigest.isEqual(authKey, p.authKey)
+                && flags == p.flags
+                && replayWindow == p.replayWindow
+                && esn == p.esn
+                && Objects.equals(natT, p.natT)
+                && tfcPadTo == p.tfcPadTo;
     }
 
     @Override
@@ -130,9 +227,18 @@ public record SaParameters(
 
     @Override
     public String toString() {
-        return String.format("%s %s->%s spi=0x%08x mode=%s enc=%s auth=%s flags=0x%x replay=%d esn=%b%s",
-                protocol.keyword(), src, dst, spi, mode.keyword(),
-                encryption == null ? "none" : encryption.name(), auth == null ? "none" : auth.name(), flags,
-                replayWindow, esn, natT == null ? "" : " nat-t=" + natT.sourcePort() + "/" + natT.destPort());
+        return String.format(
+                "%s %s->%s spi=0x%08x mode=%s enc=%s auth=%s flags=0x%x replay=%d esn=%b%s",
+                protocol.keyword(),
+                src,
+                dst,
+                spi,
+                mode.keyword(),
+                encryption == null ? "none" : encryption.name(),
+                auth == null ? "none" : auth.name(),
+                flags,
+                replayWindow,
+                esn,
+                natT == null ? "" : " nat-t=" + natT.sourcePort() + "/" + natT.destPort());
     }
 }

@@ -57,13 +57,15 @@ public final class SaTransformState implements SequenceGuard.Live, TransformStat
      * @throws InvalidKeyLengthException if a key does not fit its algorithm
      * @throws IllegalArgumentException  if the algorithms do not make a valid SA for the protocol (spec §4.10)
      */
-    SaTransformState(SaParameters params, RandomGenerator random, SequenceGuard guard) throws InvalidKeyLengthException {
+    SaTransformState(SaParameters params, RandomGenerator random, SequenceGuard guard)
+            throws InvalidKeyLengthException {
         this.params = params;
         this.random = random;
         this.guard = guard;
         this.encKey = params.encryptionKey();
         this.authKey = params.authKey();
-        if (params.encryption() != null && params.protocol() != IpsecProtocol.IPCOMP) params.encryption().checkKeyBits(encKey.length * 8);
+        if (params.encryption() != null && params.protocol() != IpsecProtocol.IPCOMP)
+            params.encryption().checkKeyBits(encKey.length * 8);
         if (params.auth() != null) params.auth().checkKeyBits(authKey.length * 8);
         this.sendSeq = new AtomicLong(guard.outStart());
         this.replay = new ReplayWindow(params.replayWindow(), params.esn());
@@ -116,15 +118,25 @@ public final class SaTransformState implements SequenceGuard.Live, TransformStat
         return new SaContext(modeParams, this);
     }
 
-    SaParameters parameters() { return params; }
+    SaParameters parameters() {
+        return params;
+    }
 
-    ReplayWindow replayWindow() { return replay; }
+    ReplayWindow replayWindow() {
+        return replay;
+    }
 
-    SequenceGuard guard() { return guard; }
+    SequenceGuard guard() {
+        return guard;
+    }
 
-    long counter() { return sendSeq.get(); }
+    long counter() {
+        return sendSeq.get();
+    }
 
-    void setCounter(long c) { sendSeq.set(c); }
+    void setCounter(long c) {
+        sendSeq.set(c);
+    }
 
     /** See {@link SaContext#allocateSequence()}: 0 when the number may not be used (wrap, or not yet saved). */
     long allocateSequence() {
@@ -151,19 +163,26 @@ public final class SaTransformState implements SequenceGuard.Live, TransformStat
     /** Why {@link #allocateSequence} refused: the counter would cycle, or the number is not saved yet. */
     DropReason exhaustedReason() {
         long cur = sendSeq.get();
-        boolean wrap = params.esn() ? cur == -1L
+        boolean wrap = params.esn()
+                ? cur == -1L
                 : (cur & 0xffffffffL) == 0xffffffffL && ((params.flags() & SaFlags.CYCSEQ) == 0 || cur == -1L);
         return wrap ? DropReason.SEQ_WRAP : DropReason.SEQ_UNSAVED;
     }
 
     @Override
-    public long lastUsed() { return sendSeq.get(); }
+    public long lastUsed() {
+        return sendSeq.get();
+    }
 
     @Override
-    public long acceptedTop() { return replay.top(); }
+    public long acceptedTop() {
+        return replay.top();
+    }
 
     @Override
-    public Object windowLock() { return replay; }
+    public Object windowLock() {
+        return replay;
+    }
 
     /** Replay-window refusals summed over the threads' keyed states (metrics, at scrape time). */
     long replayDrops() {
@@ -172,26 +191,42 @@ public final class SaTransformState implements SequenceGuard.Live, TransformStat
         return n;
     }
 
-    int esnFailures() { return esnFailures.get(); }
+    int esnFailures() {
+        return esnFailures.get();
+    }
 
-    void esnFailure() { esnFailures.incrementAndGet(); }
+    void esnFailure() {
+        esnFailures.incrementAndGet();
+    }
 
-    void esnSuccess() { if (esnFailures.get() != 0) esnFailures.set(0); }
+    void esnSuccess() {
+        if (esnFailures.get() != 0) esnFailures.set(0);
+    }
 
-    int nextIpId() { return (int) (ipId.incrementAndGet() & 0xffff); }
+    int nextIpId() {
+        return (int) (ipId.incrementAndGet() & 0xffff);
+    }
 
-    RandomGenerator random() { return random; }
+    RandomGenerator random() {
+        return random;
+    }
 
-    byte[] srcAddress() { return srcAddr; }
+    byte[] srcAddress() {
+        return srcAddr;
+    }
 
-    byte[] dstAddress() { return dstAddr; }
+    byte[] dstAddress() {
+        return dstAddr;
+    }
 
     SaContext.Keyed keyed() {
         if (destroyed) throw new IllegalStateException("SA destroyed");
         return keyed.get();
     }
 
-    boolean destroyed() { return destroyed; }
+    boolean destroyed() {
+        return destroyed;
+    }
 
     /**
      * NetBSD {@code replay->count} as {@code setkey -D} shows it: the last sequence number sent (once a packet went

@@ -46,12 +46,35 @@ public interface SequenceGuard {
 
     /** No saved state: every number may be used and accepted (engines without a state directory, tests, pcap). */
     SequenceGuard NONE = new SequenceGuard() {
-        @Override public long outStart() { return 0; }
-        @Override public long inFloor() { return 0; }
-        @Override public boolean mayUseOut(long next) { return true; }
-        @Override public boolean stillMayUseOut(long next) { return true; }
-        @Override public boolean mayAccept(long seq) { return true; }
-        @Override public void bind(Live live) { }
-        @Override public void release(Live live) { }
+        @Override
+        public long outStart() {
+            return 0;
+        }
+
+        @Override
+        public long inFloor() {
+            return 0;
+        }
+
+        @Override
+        public boolean mayUseOut(long next) {
+            return true;
+        }
+
+        @Override
+        public boolean stillMayUseOut(long next) {
+            return true;
+        }
+
+        @Override
+        public boolean mayAccept(long seq) {
+            return true;
+        }
+
+        @Override
+        public void bind(Live live) {}
+
+        @Override
+        public void release(Live live) {}
     };
 }

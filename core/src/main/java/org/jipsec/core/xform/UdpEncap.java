@@ -2,11 +2,11 @@ package org.jipsec.core.xform;
 
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpProtocols;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.net.TransportChecksum;
 import org.jipsec.core.net.UdpEncapClassifier;
-import org.jipsec.core.net.IpView;
-import org.jipsec.core.net.PacketBuffer;
 
 /**
  * UDP encapsulation of ESP packets (RFC 3948), kept apart from ESP itself so that other encapsulations
@@ -67,11 +67,17 @@ final class UdpEncap {
         int udpLen = Bytes.u16(b, u + 4);
         if (udpLen < HEADER || u + udpLen > ip.ipEnd) return DropReason.BAD_HEADER;
         int payload = udpLen - HEADER;
-        switch (UdpEncapClassifier.classify(b, u + HEADER, payload)) {       // RFC 3948 §2
-            case NAT_KEEPALIVE -> { return DropReason.NAT_KEEPALIVE; }
-            case IKE -> { return DropReason.NON_ESP; }
-            case MALFORMED -> { return DropReason.SHORT; }
-            case ESP -> { }
+        switch (UdpEncapClassifier.classify(b, u + HEADER, payload)) { // RFC 3948 §2
+            case NAT_KEEPALIVE -> {
+                return DropReason.NAT_KEEPALIVE;
+            }
+            case IKE -> {
+                return DropReason.NON_ESP;
+            }
+            case MALFORMED -> {
+                return DropReason.SHORT;
+            }
+            case ESP -> {}
         }
         if (u + udpLen < f.end()) f.trimBack(f.end() - (u + udpLen));
         int nhRel = ip.nhOffset - f.start();

@@ -1,12 +1,12 @@
 package org.jipsec.core.xform;
 
 import java.util.List;
+import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpProtocols;
-import org.jipsec.core.net.TransportChecksum;
 import org.jipsec.core.net.IpView;
-import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.net.TransportChecksum;
 
 /**
  * The transforms' entry point: protect an IP packet with an SA or an SA bundle, and verify/decapsulate a
@@ -50,9 +50,13 @@ public final class Xform {
         this.natPorts = natPorts.length == 0 ? new int[] {NatTraversal.DEFAULT_PORT} : natPorts.clone();
     }
 
-    public XformSettings settings() { return settings; }
+    public XformSettings settings() {
+        return settings;
+    }
 
-    public XformStats stats() { return stats; }
+    public XformStats stats() {
+        return stats;
+    }
 
     /**
      * Protects the IP packet in {@code f} with one SA, in place.
@@ -78,7 +82,8 @@ public final class Xform {
                 return r;
             }
             XformStats.ipipOutput(c, inner);
-        } else if (f.length() > 0 && ((f.array()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
+        } else if (f.length() > 0
+                && ((f.array()[f.start()] & 0xf0) == 0x60) != p.dst().isIpv6()) {
             return DropReason.INVALID; // a transport-mode SA protects packets of its own family only
         }
         XformStats.outputSeen(c, p.protocol());
@@ -88,7 +93,8 @@ public final class Xform {
             case IPCOMP -> IpComp.output(sa, f, stats);
         };
         if (r != null) return r;
-        if (p.protocol() != IpsecProtocol.IPCOMP) XformStats.histogram(c, p); // IpComp counts its own (not when sent as is)
+        if (p.protocol() != IpsecProtocol.IPCOMP)
+            XformStats.histogram(c, p); // IpComp counts its own (not when sent as is)
         if (p.natT() != null) return UdpEncap.encapsulate(f, p.natT(), views.get());
         return null;
     }
@@ -133,8 +139,8 @@ public final class Xform {
      * {@link UdpEncap} leaves it), with combined-mode ESP payloads decrypted from one array of {@code bufs} into the
      * other (null: in place; see {@link InputBuffers}). Same checks, counters and result as the whole datagram.
      */
-    public DropReason input(PacketBuffer f, SaLookup lookup, InboundTrace trace, boolean udpDecapsulated,
-                            InputBuffers bufs) {
+    public DropReason input(
+            PacketBuffer f, SaLookup lookup, InboundTrace trace, boolean udpDecapsulated, InputBuffers bufs) {
         trace.reset();
         IpView ip = views.get();
         long[] c = null; // NetBSD's counters of this packet: one thread-local lookup, at the first IPsec header
@@ -149,7 +155,9 @@ public final class Xform {
             if (ip.fragment) {
                 // a tunnelled fragment is delivered as it is; an IPsec fragment must be reassembled first
                 if (trace.headers > 0) return null;
-                if (ip.proto == IpProtocols.ESP || ip.proto == IpProtocols.AH || ip.proto == IpProtocols.IPCOMP
+                if (ip.proto == IpProtocols.ESP
+                        || ip.proto == IpProtocols.AH
+                        || ip.proto == IpProtocols.IPCOMP
                         || ip.proto == IpProtocols.FRAGMENT) return fail(trace, DropReason.FRAGMENT);
                 return null;
             }
@@ -177,8 +185,11 @@ public final class Xform {
                 lastSa = null;
                 continue;
             }
-            IpsecProtocol sp = proto == IpProtocols.ESP ? IpsecProtocol.ESP : proto == IpProtocols.AH ? IpsecProtocol.AH
-                    : proto == IpProtocols.IPCOMP ? IpsecProtocol.IPCOMP : null;
+            IpsecProtocol sp = proto == IpProtocols.ESP
+                    ? IpsecProtocol.ESP
+                    : proto == IpProtocols.AH
+                            ? IpsecProtocol.AH
+                            : proto == IpProtocols.IPCOMP ? IpsecProtocol.IPCOMP : null;
             if (sp == null) {
                 if (natDecapsulated && lastSa != null && !trace.tunnel) {
                     // RFC 3948 §3.1.2: transport mode behind a NAT — the TCP/UDP checksum covered the original
@@ -223,8 +234,12 @@ public final class Xform {
             lastSa = sa;
             // fast exit: an upper-layer payload in transport mode needs no further parsing
             int next = f.array()[f.start() + nhRel] & 0xff;
-            if (!natDecapsulated && next != IpProtocols.IPV4 && next != IpProtocols.IPV6 && next != IpProtocols.ESP
-                    && next != IpProtocols.AH && next != IpProtocols.IPCOMP) return null;
+            if (!natDecapsulated
+                    && next != IpProtocols.IPV4
+                    && next != IpProtocols.IPV6
+                    && next != IpProtocols.ESP
+                    && next != IpProtocols.AH
+                    && next != IpProtocols.IPCOMP) return null;
         }
         return fail(trace, DropReason.BAD_HEADER);
     }

@@ -16,8 +16,16 @@ import org.jipsec.core.sysctl.SysctlNames;
  * @param ahEnable      {@code net.inet.ipsec.ah_enable}
  * @param ipcompEnable  {@code net.inet.ipsec.ipcomp_enable}
  */
-public record XformSettings(boolean ahCleartos, int ahOffsetmask, int dfbit, int ecn, int ecn6, int defaultTtl,
-                            boolean espEnable, boolean ahEnable, boolean ipcompEnable) {
+public record XformSettings(
+        boolean ahCleartos,
+        int ahOffsetmask,
+        int dfbit,
+        int ecn,
+        int ecn6,
+        int defaultTtl,
+        boolean espEnable,
+        boolean ahEnable,
+        boolean ipcompEnable) {
 
     /** NetBSD's defaults. */
     public static final XformSettings DEFAULTS = new XformSettings(true, 0, 2, 0, 0, 64, true, true, true);
@@ -40,7 +48,8 @@ public record XformSettings(boolean ahCleartos, int ahOffsetmask, int dfbit, int
     }
 
     public XformSettings withEcn(int v4, int v6) {
-        return new XformSettings(ahCleartos, ahOffsetmask, dfbit, v4, v6, defaultTtl, espEnable, ahEnable, ipcompEnable);
+        return new XformSettings(
+                ahCleartos, ahOffsetmask, dfbit, v4, v6, defaultTtl, espEnable, ahEnable, ipcompEnable);
     }
 
     public XformSettings withDfbit(int v) {

@@ -36,15 +36,22 @@ public final class XformStats {
     private static final int TUNNEL_BY_REASON = REASONS + 8;
     /** Drops while adding a tunnel header before this protocol, per reason (a subset of the drop counters). */
     private static final int ENCAP_BY_REASON = TUNNEL_BY_REASON + REASONS;
+
     private static final int SLOTS = ENCAP_BY_REASON + REASONS;
     private static final int PROTOCOLS = IpsecProtocol.values().length;
 
     /** Histograms by PF_KEY algorithm number (0..255): encryption (ESP), authentication (AH and ESP), compression. */
     private static final int HIST = PROTOCOLS * SLOTS;
-    public enum Histogram { ENCRYPTION, AUTHENTICATION, COMPRESSION }
+
+    public enum Histogram {
+        ENCRYPTION,
+        AUTHENTICATION,
+        COMPRESSION
+    }
 
     /** IP-in-IP counters (tunnel mode), after {@code IPIP_STAT_*}. */
     private static final int IPIP = HIST + Histogram.values().length * 256;
+
     private static final int IPIP_IN = IPIP;
     private static final int IPIP_OUT = IPIP + 1;
     private static final int IPIP_IN_BYTES = IPIP + 2;
@@ -70,7 +77,9 @@ public final class XformStats {
         return s;
     }
 
-    public void drop(IpsecProtocol p, DropReason r) { add(p, r.ordinal(), 1); }
+    public void drop(IpsecProtocol p, DropReason r) {
+        add(p, r.ordinal(), 1);
+    }
 
     public void input(IpsecProtocol p, long bytes) {
         long[] a = mine.get();
@@ -92,17 +101,27 @@ public final class XformStats {
      * The calling thread's counter array, for a caller that counts several events per packet with one thread-local
      * lookup (the {@code (long[] c, ...)} overloads). Never shared between threads.
      */
-    long[] local() { return mine.get(); }
+    long[] local() {
+        return mine.get();
+    }
 
     /** A packet of protocol {@code p} reached the input path (before any check: {@code *_STAT_INPUT}). */
-    public void inputSeen(IpsecProtocol p) { inputSeen(mine.get(), p); }
+    public void inputSeen(IpsecProtocol p) {
+        inputSeen(mine.get(), p);
+    }
 
-    static void inputSeen(long[] c, IpsecProtocol p) { c[p.ordinal() * SLOTS + IN_SEEN]++; }
+    static void inputSeen(long[] c, IpsecProtocol p) {
+        c[p.ordinal() * SLOTS + IN_SEEN]++;
+    }
 
     /** A packet was handed to {@code p}'s output transform ({@code *_STAT_OUTPUT}). */
-    public void outputSeen(IpsecProtocol p) { outputSeen(mine.get(), p); }
+    public void outputSeen(IpsecProtocol p) {
+        outputSeen(mine.get(), p);
+    }
 
-    static void outputSeen(long[] c, IpsecProtocol p) { c[p.ordinal() * SLOTS + OUT_SEEN]++; }
+    static void outputSeen(long[] c, IpsecProtocol p) {
+        c[p.ordinal() * SLOTS + OUT_SEEN]++;
+    }
 
     /** IPComp sent a packet as is: too short ({@code minlen}) or compression useless. */
     public void ipcompUncompressed(boolean tooShort) {
@@ -115,7 +134,9 @@ public final class XformStats {
      * (xform_esp.c esp_input_cb/esp_output_cb count {@code AH_STAT_HIST} for ESP's auth); for AES-GCM-16 and
      * AES-GMAC, esp_init sets {@code alg_auth} to AES128/192/256GMAC by key length (20/28/36 bytes with salt).
      */
-    public void histogram(SaParameters p) { histogram(mine.get(), p); }
+    public void histogram(SaParameters p) {
+        histogram(mine.get(), p);
+    }
 
     static void histogram(long[] a, SaParameters p) {
         switch (p.protocol()) {
@@ -124,8 +145,12 @@ public final class XformStats {
                 int auth = p.auth() != null ? p.auth().number() : gmacAuth(p);
                 if (auth >= 0) a[HIST + 256 + (auth & 0xff)]++;
             }
-            case AH -> { if (p.auth() != null) a[HIST + 256 + (p.auth().number() & 0xff)]++; }
-            case IPCOMP -> { if (p.encryption() != null) a[HIST + 512 + (p.encryption().number() & 0xff)]++; }
+            case AH -> {
+                if (p.auth() != null) a[HIST + 256 + (p.auth().number() & 0xff)]++;
+            }
+            case IPCOMP -> {
+                if (p.encryption() != null) a[HIST + 512 + (p.encryption().number() & 0xff)]++;
+            }
         }
     }
 
@@ -142,7 +167,9 @@ public final class XformStats {
     }
 
     /** A tunnel-mode outer header was added around an inner packet of {@code innerBytes} ({@code ipip_output}). */
-    public void ipipOutput(long innerBytes) { ipipOutput(mine.get(), innerBytes); }
+    public void ipipOutput(long innerBytes) {
+        ipipOutput(mine.get(), innerBytes);
+    }
 
     static void ipipOutput(long[] a, long innerBytes) {
         a[IPIP_OUT]++;
@@ -158,20 +185,30 @@ public final class XformStats {
     }
 
     /** A tunnel header was found after a transform: decapsulation starts ({@code IPIP_STAT_IPACKETS}). */
-    public void ipipInput() { ipipInput(mine.get()); }
+    public void ipipInput() {
+        ipipInput(mine.get());
+    }
 
-    static void ipipInput(long[] c) { c[IPIP_IN]++; }
+    static void ipipInput(long[] c) {
+        c[IPIP_IN]++;
+    }
 
     /** Decapsulation succeeded with an inner packet of {@code innerBytes} ({@code IPIP_STAT_IBYTES}). */
-    public void ipipInputBytes(long innerBytes) { ipipInputBytes(mine.get(), innerBytes); }
+    public void ipipInputBytes(long innerBytes) {
+        ipipInputBytes(mine.get(), innerBytes);
+    }
 
-    static void ipipInputBytes(long[] c, long innerBytes) { c[IPIP_IN_BYTES] += innerBytes; }
+    static void ipipInputBytes(long[] c, long innerBytes) {
+        c[IPIP_IN_BYTES] += innerBytes;
+    }
 
     /**
      * A decapsulated packet claimed one of this host's addresses as its source and was dropped
      * ({@code net.inet.ipsec.ipip_spoofcheck}, {@code IPIP_STAT_SPOOF}).
      */
-    public void ipipSpoof() { mine.get()[IPIP_SPOOF]++; }
+    public void ipipSpoof() {
+        mine.get()[IPIP_SPOOF]++;
+    }
 
     /** Decapsulation after protocol {@code p} failed with {@code r} (also counted as a drop of {@code p}). */
     public void tunnelDropped(IpsecProtocol p, DropReason r) {
@@ -180,33 +217,55 @@ public final class XformStats {
 
     // ------------------------------------------------------------------------------------------- readers
 
-    public long drops(IpsecProtocol p, DropReason r) { return sum(p, r.ordinal()); }
+    public long drops(IpsecProtocol p, DropReason r) {
+        return sum(p, r.ordinal());
+    }
 
-    public long inputPackets(IpsecProtocol p) { return sum(p, IN_PACKETS); }
+    public long inputPackets(IpsecProtocol p) {
+        return sum(p, IN_PACKETS);
+    }
 
-    public long outputPackets(IpsecProtocol p) { return sum(p, OUT_PACKETS); }
+    public long outputPackets(IpsecProtocol p) {
+        return sum(p, OUT_PACKETS);
+    }
 
-    public long inputBytes(IpsecProtocol p) { return sum(p, IN_BYTES); }
+    public long inputBytes(IpsecProtocol p) {
+        return sum(p, IN_BYTES);
+    }
 
-    public long outputBytes(IpsecProtocol p) { return sum(p, OUT_BYTES); }
+    public long outputBytes(IpsecProtocol p) {
+        return sum(p, OUT_BYTES);
+    }
 
     /** Packets that reached {@code p}'s input path, dropped or not. */
-    public long inputsSeen(IpsecProtocol p) { return sum(p, IN_SEEN); }
+    public long inputsSeen(IpsecProtocol p) {
+        return sum(p, IN_SEEN);
+    }
 
     /** Packets handed to {@code p}'s output transform, protected or not. */
-    public long outputsSeen(IpsecProtocol p) { return sum(p, OUT_SEEN); }
+    public long outputsSeen(IpsecProtocol p) {
+        return sum(p, OUT_SEEN);
+    }
 
     /** IPComp packets sent uncompressed because they were shorter than the minimum. */
-    public long ipcompMinlen() { return sum(IpsecProtocol.IPCOMP, MINLEN); }
+    public long ipcompMinlen() {
+        return sum(IpsecProtocol.IPCOMP, MINLEN);
+    }
 
     /** IPComp packets sent uncompressed because compression would not shrink them. */
-    public long ipcompUseless() { return sum(IpsecProtocol.IPCOMP, USELESS); }
+    public long ipcompUseless() {
+        return sum(IpsecProtocol.IPCOMP, USELESS);
+    }
 
     /** Of {@link #drops}, those that happened while removing a tunnel header after {@code p}. */
-    public long tunnelDrops(IpsecProtocol p, DropReason r) { return sum(p, TUNNEL_BY_REASON + r.ordinal()); }
+    public long tunnelDrops(IpsecProtocol p, DropReason r) {
+        return sum(p, TUNNEL_BY_REASON + r.ordinal());
+    }
 
     /** Of {@link #drops}, those that happened while adding a tunnel header before {@code p}'s transform. */
-    public long encapsulationDrops(IpsecProtocol p, DropReason r) { return sum(p, ENCAP_BY_REASON + r.ordinal()); }
+    public long encapsulationDrops(IpsecProtocol p, DropReason r) {
+        return sum(p, ENCAP_BY_REASON + r.ordinal());
+    }
 
     /** Operations by PF_KEY algorithm number (index 0..255). */
     public long[] histogram(Histogram h) {
@@ -216,16 +275,26 @@ public final class XformStats {
         return out;
     }
 
-    public long ipipInputPackets() { return sumAt(IPIP_IN); }
+    public long ipipInputPackets() {
+        return sumAt(IPIP_IN);
+    }
 
-    public long ipipOutputPackets() { return sumAt(IPIP_OUT); }
+    public long ipipOutputPackets() {
+        return sumAt(IPIP_OUT);
+    }
 
-    public long ipipInputBytes() { return sumAt(IPIP_IN_BYTES); }
+    public long ipipInputBytes() {
+        return sumAt(IPIP_IN_BYTES);
+    }
 
     /** Tunnelled packets dropped by {@code ipip_spoofcheck} ({@code IPIP_STAT_SPOOF}). */
-    public long ipipSpoofPackets() { return sumAt(IPIP_SPOOF); }
+    public long ipipSpoofPackets() {
+        return sumAt(IPIP_SPOOF);
+    }
 
-    public long ipipOutputBytes() { return sumAt(IPIP_OUT_BYTES); }
+    public long ipipOutputBytes() {
+        return sumAt(IPIP_OUT_BYTES);
+    }
 
     private long sumAt(int index) {
         long s = 0;

@@ -40,10 +40,15 @@ class ConfigDiffTest {
             spdadd 10.0.0.2 10.0.0.1 any -P in ipsec esp/transport//unique ;
             """.formatted(K1, K2);
 
-    final KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
-            new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.TABLE);
+    final KeyEngine engine = new KeyEngine(
+            new KeySettings(),
+            () -> 1_700_000_000L,
+            new SplittableRandom(1),
+            new ListPolicyStore(() -> 1_700_000_000L, () -> 1000),
+            AlgorithmCatalog.TABLE);
     /** A PF_KEY listener: what it is told of each change. */
     final long listener = engine.openSocket();
+
     final List<Integer> heard = new ArrayList<>();
     Installed installed = Installed.NONE;
 
@@ -59,11 +64,16 @@ class ConfigDiffTest {
     }
 
     void hear(Outcome o) {
-        for (Delivery d : o.deliveries()) if (d.socketId() == listener && !d.promiscCopy()) heard.add(d.message().type());
+        for (Delivery d : o.deliveries())
+            if (d.socketId() == listener && !d.promiscCopy())
+                heard.add(d.message().type());
     }
 
     SecurityAssociation sa(int spi) {
-        return engine.sad().snapshot(SaType.ESP).stream().filter(s -> s.spi() == spi).findFirst().orElseThrow();
+        return engine.sad().snapshot(SaType.ESP).stream()
+                .filter(s -> s.spi() == spi)
+                .findFirst()
+                .orElseThrow();
     }
 
     List<Integer> policyIds() {
@@ -92,7 +102,8 @@ class ConfigDiffTest {
 
         ConfigDiff again = load(BASE);
         assertTrue(again.empty(), again.summary());
-        assertEquals("kept 2 SAs and 2 policies, removed 0 SAs and 0 policies, added 0 SAs and 0 policies", again.summary());
+        assertEquals(
+                "kept 2 SAs and 2 policies, removed 0 SAs and 0 policies, added 0 SAs and 0 policies", again.summary());
         assertSame(out, sa(0x1001), "the same SA object: its transform state stays");
         assertSame(in, sa(0x1002));
         assertEquals(1234, sa(0x1001).sequence());
@@ -111,7 +122,8 @@ class ConfigDiffTest {
                 add 10.0.0.1 10.0.0.9 esp 0x2001 -E aes-gcm-16 %s ;
                 spdadd 10.0.0.1 10.0.0.9 any -P out ipsec esp/transport//require ;
                 """.formatted(K1));
-        assertEquals("kept 2 SAs and 2 policies, removed 0 SAs and 0 policies, added 1 SAs and 1 policies", d.summary());
+        assertEquals(
+                "kept 2 SAs and 2 policies, removed 0 SAs and 0 policies, added 1 SAs and 1 policies", d.summary());
         assertSame(out, sa(0x1001));
         assertEquals(ids, policyIds().subList(0, 2));
         assertEquals(List.of(Sadb.SADB_ADD, Sadb.SADB_X_SPDADD), heard);
@@ -120,7 +132,8 @@ class ConfigDiffTest {
         // and taking it out again removes only it
         heard.clear();
         ConfigDiff back = load(BASE);
-        assertEquals("kept 2 SAs and 2 policies, removed 1 SAs and 1 policies, added 0 SAs and 0 policies", back.summary());
+        assertEquals(
+                "kept 2 SAs and 2 policies, removed 1 SAs and 1 policies, added 0 SAs and 0 policies", back.summary());
         assertEquals(List.of(Sadb.SADB_DELETE, Sadb.SADB_X_SPDDELETE2), heard);
         assertSame(out, sa(0x1001));
     }
@@ -130,15 +143,20 @@ class ConfigDiffTest {
         load(BASE);
         SecurityAssociation out = sa(0x1001), in = sa(0x1002);
         int outPolicy = policyIds().get(1);
-        ConfigDiff d = load(BASE.replace("0x1001 -m transport -E aes-gcm-16 " + K1, "0x1001 -m transport -E aes-gcm-16 " + K2)
-                .replace("out ipsec esp/transport//require", "out ipsec esp/transport//use"));
-        assertEquals("kept 1 SAs and 1 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies", d.summary());
+        ConfigDiff d =
+                load(BASE.replace("0x1001 -m transport -E aes-gcm-16 " + K1, "0x1001 -m transport -E aes-gcm-16 " + K2)
+                        .replace("out ipsec esp/transport//require", "out ipsec esp/transport//use"));
+        assertEquals(
+                "kept 1 SAs and 1 policies, removed 1 SAs and 1 policies, added 1 SAs and 1 policies", d.summary());
         assertNotSame(out, sa(0x1001), "new keys: a new SA");
         assertTrue(out.keysZeroed(), "the old SA died, keys zeroed");
         assertSame(in, sa(0x1002));
         assertFalse(policyIds().contains(outPolicy));
         // reqid, mode, replay window, lifetimes count as configuration too
-        for (String change : List.of("0x1002 -m tunnel", "0x1002 -m transport -u 7", "0x1002 -m transport -r 4",
+        for (String change : List.of(
+                "0x1002 -m tunnel",
+                "0x1002 -m transport -u 7",
+                "0x1002 -m transport -r 4",
                 "0x1002 -m transport -lh 100 -ls 50")) {
             SecurityAssociation before = sa(0x1002);
             load(BASE.replace("0x1002 -m transport", change));
@@ -159,7 +177,8 @@ class ConfigDiffTest {
         assertEquals(3, engine.policies().size());
         SecurityAssociation out = sa(0x1001);
         ConfigDiff flushed = load("flush;\nspdflush;\n" + BASE);
-        assertEquals("kept 2 SAs and 2 policies, removed 1 SAs and 1 policies, added 0 SAs and 0 policies",
+        assertEquals(
+                "kept 2 SAs and 2 policies, removed 1 SAs and 1 policies, added 0 SAs and 0 policies",
                 flushed.summary());
         assertSame(out, sa(0x1001), "flush; then the same add: kept");
         assertEquals(2, engine.sad().size());
@@ -185,12 +204,19 @@ class ConfigDiffTest {
         heard.clear();
         String sa = assertThrows(ConfigException.class, () -> load("""
                 add 10.0.0.1 10.0.0.2 esp 0x4001 -E aes-gcm-16 %s ;
-                """.formatted(K1))).getMessage();
-        assertEquals("line 1: SPI 0x4001 is in use by an SA this configuration did not install (esp 10.0.0.1 -> "
-                + "10.0.0.2 reqid 0)", sa);
-        String sp = assertThrows(ConfigException.class, () -> load(BASE
-                + "spdadd 10.0.0.7 10.0.0.8 any -P out ipsec esp/transport//require ;\n")).getMessage();
-        assertTrue(sp.startsWith("line 5: a policy with this selector exists that this configuration did not install"), sp);
+                """.formatted(K1)))
+                .getMessage();
+        assertEquals(
+                "line 1: SPI 0x4001 is in use by an SA this configuration did not install (esp 10.0.0.1 -> "
+                        + "10.0.0.2 reqid 0)",
+                sa);
+        String sp = assertThrows(
+                        ConfigException.class,
+                        () -> load(BASE + "spdadd 10.0.0.7 10.0.0.8 any -P out ipsec esp/transport//require ;\n"))
+                .getMessage();
+        assertTrue(
+                sp.startsWith("line 5: a policy with this selector exists that this configuration did not install"),
+                sp);
         assertEquals(before, engine.sad().snapshot(SaType.ESP));
         assertEquals(ids, policyIds());
         assertEquals(List.of(), heard);
@@ -221,12 +247,14 @@ class ConfigDiffTest {
         ConfigDiff first = load(all);
         assertEquals(7, first.addedSas().size());
         List<SecurityAssociation> before = new ArrayList<>();
-        for (SaType t : SaType.values()) if (t != SaType.UNSPEC) before.addAll(engine.sad().snapshot(t));
+        for (SaType t : SaType.values())
+            if (t != SaType.UNSPEC) before.addAll(engine.sad().snapshot(t));
         List<Integer> ids = policyIds();
         ConfigDiff again = load(all);
         assertTrue(again.empty(), again.summary() + " " + again.removedSas());
         List<SecurityAssociation> after = new ArrayList<>();
-        for (SaType t : SaType.values()) if (t != SaType.UNSPEC) after.addAll(engine.sad().snapshot(t));
+        for (SaType t : SaType.values())
+            if (t != SaType.UNSPEC) after.addAll(engine.sad().snapshot(t));
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) assertSame(before.get(i), after.get(i), before.get(i)::toString);
         assertEquals(ids, policyIds());

@@ -52,7 +52,8 @@ class AesCcmTest {
             assertArrayEquals(expected, Arrays.copyOfRange(buf, off, off + len + tag), "round " + round);
             byte[] wire = buf.clone();
             byte[] out = new byte[len + 3];
-            assertTrue(ccm.open(nonce, aad, aad.length, wire, off, len + tag, out, 3), "separate output, round " + round);
+            assertTrue(
+                    ccm.open(nonce, aad, aad.length, wire, off, len + tag, out, 3), "separate output, round " + round);
             assertArrayEquals(plain, Arrays.copyOfRange(out, 3, 3 + len), "round " + round);
             assertArrayEquals(buf, wire, "the input of a separate-output open is not touched");
             assertTrue(ccm.open(nonce, aad, aad.length, buf, off, len + tag), "round " + round);
@@ -71,13 +72,15 @@ class AesCcmTest {
             byte[] sealed = bc(key, nonce, 16, aad, bytes(r, len));
             byte[] buf = sealed.clone();
             int flip = r.nextInt(buf.length + aad.length);
-            if (flip < buf.length) buf[flip] ^= (byte) (1 << r.nextInt(8)); else aad[flip - buf.length] ^= 1;
+            if (flip < buf.length) buf[flip] ^= (byte) (1 << r.nextInt(8));
+            else aad[flip - buf.length] ^= 1;
             byte[] before = buf.clone();
             AesCcm ccm = new AesCcm(key, 11, 16);
             assertFalse(ccm.open(nonce, aad, aad.length, buf, 0, buf.length), "round " + round);
             assertArrayEquals(before, buf, "a refused message stays as received");
             byte[] out = bytes(r, buf.length - 16);
-            assertFalse(ccm.open(nonce, aad, aad.length, buf, 0, buf.length, out, 0), "separate output, round " + round);
+            assertFalse(
+                    ccm.open(nonce, aad, aad.length, buf, 0, buf.length, out, 0), "separate output, round " + round);
             assertArrayEquals(before, buf, "the input of a separate-output open is not touched");
             assertArrayEquals(new byte[out.length], out, "no unauthenticated plaintext is left in the output");
         }
@@ -103,7 +106,7 @@ class AesCcmTest {
                     System.arraycopy(p, 0, y, 0, len);
                     jdk.start(true, iv, 0);
                     jdk.aad(aad, 0, 4);
-                    jdk.aad(aad, 4, aad.length - 4);       // in pieces, as ESP passes SPI and sequence numbers
+                    jdk.aad(aad, 4, aad.length - 4); // in pieces, as ESP passes SPI and sequence numbers
                     int n = jdk.seal(x, 0, len);
                     ref.start(true, iv, 0);
                     ref.aad(aad, 0, aad.length);
@@ -112,7 +115,7 @@ class AesCcmTest {
                     byte[] out = new byte[len + 1];
                     jdk.start(false, iv, 0);
                     jdk.aad(aad, 0, aad.length);
-                    assertEquals(len, jdk.open(y, 0, n, out, 1));   // the engine's path: straight into out
+                    assertEquals(len, jdk.open(y, 0, n, out, 1)); // the engine's path: straight into out
                     assertArrayEquals(p, Arrays.copyOfRange(out, 1, 1 + len));
                     ref.start(false, iv, 0);
                     ref.aad(aad, 0, aad.length);
@@ -130,8 +133,9 @@ class AesCcmTest {
         assertThrows(IllegalArgumentException.class, () -> new AesCcm(new byte[16], 6, 16));
         assertThrows(IllegalArgumentException.class, () -> new AesCcm(new byte[16], 11, 5));
         assertThrows(IllegalArgumentException.class, () -> new AesCcm(new byte[15], 11, 16));
-        AesCcm l2 = new AesCcm(new byte[16], 13, 16);   // L = 2: messages below 64 KiB
-        assertThrows(IllegalArgumentException.class,
+        AesCcm l2 = new AesCcm(new byte[16], 13, 16); // L = 2: messages below 64 KiB
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> l2.seal(new byte[13], new byte[0], 0, new byte[70_000], 0, 65_536));
         assertFalse(new AesCcm(new byte[16], 11, 16).open(new byte[11], new byte[0], 0, new byte[10], 0, 10));
     }

@@ -68,13 +68,38 @@ class AlgorithmTableTest {
     @Test
     void everyNetbsdSetkeyTokenIsInTheTable() {
         // spec §2.2 (token.l 1.15) plus NetBSD-current's aes-gcm-16 and aes-gmac; twofish-cbc is -1 on NetBSD
-        for (String e : List.of("des-cbc", "3des-cbc", "blowfish-cbc", "cast128-cbc", "aes-cbc", "rijndael-cbc",
-                "aes-ctr", "camellia-cbc", "des-deriv", "des-32iv", "null", "simple", "aes-gcm-16", "aes-gmac")) {
+        for (String e : List.of(
+                "des-cbc",
+                "3des-cbc",
+                "blowfish-cbc",
+                "cast128-cbc",
+                "aes-cbc",
+                "rijndael-cbc",
+                "aes-ctr",
+                "camellia-cbc",
+                "des-deriv",
+                "des-32iv",
+                "null",
+                "simple",
+                "aes-gcm-16",
+                "aes-gmac")) {
             assertTrue(AlgorithmTable.byName(ENCRYPTION, e).isPresent(), e);
         }
-        for (String a : List.of("hmac-md5", "hmac-sha1", "keyed-md5", "keyed-sha1", "hmac-sha2-256", "hmac-sha256",
-                "hmac-sha2-384", "hmac-sha384", "hmac-sha2-512", "hmac-sha512", "hmac-ripemd160", "aes-xcbc-mac",
-                "tcp-md5", "null")) {
+        for (String a : List.of(
+                "hmac-md5",
+                "hmac-sha1",
+                "keyed-md5",
+                "keyed-sha1",
+                "hmac-sha2-256",
+                "hmac-sha256",
+                "hmac-sha2-384",
+                "hmac-sha384",
+                "hmac-sha2-512",
+                "hmac-sha512",
+                "hmac-ripemd160",
+                "aes-xcbc-mac",
+                "tcp-md5",
+                "null")) {
             assertTrue(AlgorithmTable.byName(AUTHENTICATION, a).isPresent(), a);
         }
         for (String c : List.of("oui", "deflate", "lzs")) {
@@ -151,8 +176,14 @@ class AlgorithmTableTest {
         Algorithm cbc = AlgorithmTable.byName(ENCRYPTION, "aes-cbc").orElseThrow();
         assertEquals(16, cbc.ivBytes());
         assertFalse(cbc.combinedMode());
-        assertEquals(16, AlgorithmTable.byName(AUTHENTICATION, "hmac-sha256").orElseThrow().icvBytes());
-        assertEquals(12, AlgorithmTable.byName(AUTHENTICATION, "hmac-sha1").orElseThrow().icvBytes());
+        assertEquals(
+                16,
+                AlgorithmTable.byName(AUTHENTICATION, "hmac-sha256")
+                        .orElseThrow()
+                        .icvBytes());
+        assertEquals(
+                12,
+                AlgorithmTable.byName(AUTHENTICATION, "hmac-sha1").orElseThrow().icvBytes());
     }
 
     @Test
@@ -173,10 +204,13 @@ class AlgorithmTableTest {
             if (a.factory() instanceof Algorithm.Factory.None) continue;
             byte[] key = new byte[a.keyBits().maxBits() / 8];
             switch (a.factory()) {
-                case Algorithm.Factory.Cipher c -> assertEquals(a, a.newCipher(key).algorithm());
-                case Algorithm.Factory.Aead c -> assertEquals(a.icvBytes(), a.newAead(key).icvLength());
-                case Algorithm.Factory.Integrity c -> assertEquals(a.icvBytes(), a.newIntegrity(key).icvLength());
-                case Algorithm.Factory.None n -> { }
+                case Algorithm.Factory.Cipher c ->
+                    assertEquals(a, a.newCipher(key).algorithm());
+                case Algorithm.Factory.Aead c ->
+                    assertEquals(a.icvBytes(), a.newAead(key).icvLength());
+                case Algorithm.Factory.Integrity c ->
+                    assertEquals(a.icvBytes(), a.newIntegrity(key).icvLength());
+                case Algorithm.Factory.None n -> {}
             }
         }
     }
@@ -190,10 +224,13 @@ class AlgorithmTableTest {
 
     @Test
     void additionsAreMarkedAsNotNetbsd() {
-        for (String e : List.of("aes-gcm-8", "aes-gcm-12", "aes-ccm-8", "aes-ccm-12", "aes-ccm-16", "chacha20-poly1305")) {
+        for (String e :
+                List.of("aes-gcm-8", "aes-gcm-12", "aes-ccm-8", "aes-ccm-12", "aes-ccm-16", "chacha20-poly1305")) {
             assertFalse(AlgorithmTable.byName(ENCRYPTION, e).orElseThrow().netbsd(), e);
         }
-        assertFalse(AlgorithmTable.byName(AUTHENTICATION, "aes-cmac-96").orElseThrow().netbsd());
+        assertFalse(AlgorithmTable.byName(AUTHENTICATION, "aes-cmac-96")
+                .orElseThrow()
+                .netbsd());
         assertTrue(AlgorithmTable.byName(ENCRYPTION, "aes-gcm-16").orElseThrow().netbsd());
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * aes-gcm-8 in PythonInteropTest.
  */
 class JdkTruncatedGcmTest {
-    private static final Algorithm GCM8 = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-8").orElseThrow();
+    private static final Algorithm GCM8 =
+            AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-8").orElseThrow();
 
     @Test
     void theTableBuildsTheJdkEngine() throws Exception {
@@ -31,23 +32,23 @@ class JdkTruncatedGcmTest {
     @Test
     void agreesWithBouncyCastleOnRandomInputs() throws Exception {
         SplittableRandom r = new SplittableRandom(4106);
-        int[] keyBytes = {20, 28, 36};                        // 160/224/288 bits: AES key || 4-byte salt
+        int[] keyBytes = {20, 28, 36}; // 160/224/288 bits: AES key || 4-byte salt
         for (int round = 0; round < 600; round++) {
             byte[] key = bytes(r, keyBytes[round % 3]);
             AeadTransform jdk = GCM8.newAead(key.clone());
             AeadTransform ref = BcAead.gcm(GCM8, key.clone(), 8);
             byte[] iv = bytes(r, 8);
-            byte[] aad = bytes(r, round % 2 == 0 ? 8 : 12);   // SPI || seq, or SPI || ESN high || low
+            byte[] aad = bytes(r, round % 2 == 0 ? 8 : 12); // SPI || seq, or SPI || ESN high || low
             int len = round < 64 ? round : r.nextInt(2001);
             byte[] plain = bytes(r, len);
             int off = r.nextInt(24);
             String what = "round " + round + ", " + len + " bytes";
 
-            byte[] x = new byte[off + len + 8];               // exactly room for the 8-byte ICV, as in ESP
+            byte[] x = new byte[off + len + 8]; // exactly room for the 8-byte ICV, as in ESP
             System.arraycopy(plain, 0, x, off, len);
             jdk.start(true, iv, 0);
             jdk.aad(aad, 0, 4);
-            jdk.aad(aad, 4, aad.length - 4);                   // in pieces, as ESP passes SPI and sequence numbers
+            jdk.aad(aad, 4, aad.length - 4); // in pieces, as ESP passes SPI and sequence numbers
             assertEquals(len + 8, jdk.seal(x, off, len));
             byte[] y = Arrays.copyOf(plain, len + 8);
             ref.start(true, iv, 0);
@@ -80,7 +81,7 @@ class JdkTruncatedGcmTest {
         for (Vector v : VectorFile.load("draft-mcgrew-gcm-test-01.txt")) {
             if (!v.text("alg").equals("aes-gcm-16")) continue;
             byte[] wire16 = v.bytes("cipher");
-            byte[] wire8 = Arrays.copyOf(wire16, wire16.length - 8);     // ciphertext || MSB_64(tag)
+            byte[] wire8 = Arrays.copyOf(wire16, wire16.length - 8); // ciphertext || MSB_64(tag)
             byte[] iv = v.bytes("iv");
             byte[] aad = v.bytes("aad");
             AeadTransform rx = GCM8.newAead(v.bytes("key"));
@@ -113,7 +114,8 @@ class JdkTruncatedGcmTest {
             ref.aad(aad, 0, aad.length);
             ref.seal(wire, 0, len);
             int flip = r.nextInt(wire.length + aad.length);
-            if (flip < wire.length) wire[flip] ^= (byte) (1 << r.nextInt(8)); else aad[flip - wire.length] ^= 1;
+            if (flip < wire.length) wire[flip] ^= (byte) (1 << r.nextInt(8));
+            else aad[flip - wire.length] ^= 1;
 
             AeadTransform jdk = GCM8.newAead(key);
             byte[] inPlace = wire.clone();
@@ -205,7 +207,7 @@ class JdkTruncatedGcmTest {
         assertThrows(IllegalStateException.class, () -> t.start(false, iv, 0));
         assertThrows(IllegalStateException.class, () -> t.open(buf, 0, 40));
         assertThrows(IllegalStateException.class, () -> t.seal(buf, 0, 8));
-        t.destroy();                                           // idempotent
+        t.destroy(); // idempotent
     }
 
     @Test

@@ -74,9 +74,8 @@ class KnownAnswerTest {
         Algorithm a = alg(v, AlgorithmKind.AUTHENTICATION);
         byte[] key = v.bytes("key");
         // raw: the RFC's key length is not one the table allows; build through the row's factory directly
-        IntegrityTransform t = v.flag("raw")
-                ? ((Algorithm.Factory.Integrity) a.factory()).create(a, key)
-                : a.newIntegrity(key);
+        IntegrityTransform t =
+                v.flag("raw") ? ((Algorithm.Factory.Integrity) a.factory()).create(a, key) : a.newIntegrity(key);
         byte[] data = v.bytes("data");
         byte[] expected = v.bytes("mac");
         int icv = t.icvLength();
@@ -111,9 +110,11 @@ class KnownAnswerTest {
         System.arraycopy(plain, 0, buf, OFF, plain.length);
         t.encrypt(iv, 0, buf, OFF, plain.length);
         byte[] got = Arrays.copyOfRange(buf, OFF, OFF + plain.length);
-        if (!Arrays.equals(got, expected)) return "ciphertext " + HEX.formatHex(got) + ", expected " + HEX.formatHex(expected);
+        if (!Arrays.equals(got, expected))
+            return "ciphertext " + HEX.formatHex(got) + ", expected " + HEX.formatHex(expected);
         t.decrypt(iv, 0, buf, OFF, plain.length);
-        if (!Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + plain.length), plain)) return "decryption did not restore the plaintext";
+        if (!Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + plain.length), plain))
+            return "decryption did not restore the plaintext";
         t.destroy();
         return null;
     }
@@ -134,16 +135,21 @@ class KnownAnswerTest {
         System.arraycopy(plain, 0, buf, OFF, plain.length);
         ccm.seal(nonce, aad, aad.length, buf, OFF, plain.length);
         byte[] out = Arrays.copyOfRange(buf, OFF, OFF + expected.length);
-        if (!Arrays.equals(out, expected)) return "AesCcm sealed " + HEX.formatHex(out) + ", expected " + HEX.formatHex(expected);
+        if (!Arrays.equals(out, expected))
+            return "AesCcm sealed " + HEX.formatHex(out) + ", expected " + HEX.formatHex(expected);
         if (!ccm.open(nonce, aad, aad.length, buf, OFF, expected.length)) return "AesCcm refused its own vector";
-        if (!Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + plain.length), plain)) return "AesCcm open did not restore the plaintext";
+        if (!Arrays.equals(Arrays.copyOfRange(buf, OFF, OFF + plain.length), plain))
+            return "AesCcm open did not restore the plaintext";
         var enc = BcAead.ccmEngine();
-        enc.init(true, new org.bouncycastle.crypto.params.AEADParameters(
-                new org.bouncycastle.crypto.params.KeyParameter(key), tagLen * 8, nonce, aad));
+        enc.init(
+                true,
+                new org.bouncycastle.crypto.params.AEADParameters(
+                        new org.bouncycastle.crypto.params.KeyParameter(key), tagLen * 8, nonce, aad));
         byte[] bc = new byte[enc.getOutputSize(plain.length)];
         int n = enc.processBytes(plain, 0, plain.length, bc, 0);
         enc.doFinal(bc, n);
-        if (!Arrays.equals(bc, expected)) return "Bouncy Castle sealed " + HEX.formatHex(bc) + ", expected " + HEX.formatHex(expected);
+        if (!Arrays.equals(bc, expected))
+            return "Bouncy Castle sealed " + HEX.formatHex(bc) + ", expected " + HEX.formatHex(expected);
         return null;
     }
 
@@ -188,7 +194,8 @@ class KnownAnswerTest {
         t.aad(aad, 0, aad.length);
         int n = t.seal(buf, OFF, plain.length);
         byte[] got = Arrays.copyOfRange(buf, OFF, OFF + n);
-        if (!Arrays.equals(got, expected)) return "sealed " + HEX.formatHex(got) + ", expected " + HEX.formatHex(expected);
+        if (!Arrays.equals(got, expected))
+            return "sealed " + HEX.formatHex(got) + ", expected " + HEX.formatHex(expected);
         // open with a fresh instance (the receiver's SA)
         AeadTransform r = a.newAead(key);
         r.start(false, iv, 0);

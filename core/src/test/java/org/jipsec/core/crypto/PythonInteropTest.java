@@ -28,14 +28,34 @@ import org.junit.jupiter.api.Test;
 class PythonInteropTest {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final List<String> ALGS = List.of("aes-cbc", "3des-cbc", "blowfish-cbc", "cast128-cbc",
-            "camellia-cbc", "aes-ctr", "aes-gcm-8", "aes-gcm-12", "aes-gcm-16", "aes-gmac", "aes-ccm-8",
-            "aes-ccm-12", "aes-ccm-16", "chacha20-poly1305", "hmac-md5", "hmac-sha1", "hmac-sha256",
-            "hmac-sha384", "hmac-sha512", "hmac-ripemd160", "aes-cmac-96");
+    private static final List<String> ALGS = List.of(
+            "aes-cbc",
+            "3des-cbc",
+            "blowfish-cbc",
+            "cast128-cbc",
+            "camellia-cbc",
+            "aes-ctr",
+            "aes-gcm-8",
+            "aes-gcm-12",
+            "aes-gcm-16",
+            "aes-gmac",
+            "aes-ccm-8",
+            "aes-ccm-12",
+            "aes-ccm-16",
+            "chacha20-poly1305",
+            "hmac-md5",
+            "hmac-sha1",
+            "hmac-sha256",
+            "hmac-sha384",
+            "hmac-sha512",
+            "hmac-ripemd160",
+            "aes-cmac-96");
 
     private static boolean pythonReady() {
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import cryptography").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("python3", "-c", "import cryptography")
+                    .redirectErrorStream(true)
+                    .start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
             return false;
@@ -77,11 +97,14 @@ class PythonInteropTest {
         Path script = Files.createTempFile("jipsec-interop", ".py");
         try (InputStream in = PythonInteropTest.class.getResourceAsStream("interop.py")) {
             Files.write(script, in.readAllBytes());
-            Process p = new ProcessBuilder("python3", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder("python3", script.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             p.getOutputStream().write((String.join("\n", inputs) + "\n").getBytes(StandardCharsets.US_ASCII));
             p.getOutputStream().close();
             List<String> theirs;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
                 theirs = r.lines().toList();
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -25,7 +25,8 @@ class RoundTripTest {
     private static final int ROUNDS = 25;
 
     static Stream<Algorithm> ciphers() {
-        return AlgorithmTable.all(AlgorithmKind.ENCRYPTION).stream().filter(a -> a.factory() instanceof Algorithm.Factory.Cipher);
+        return AlgorithmTable.all(AlgorithmKind.ENCRYPTION).stream()
+                .filter(a -> a.factory() instanceof Algorithm.Factory.Cipher);
     }
 
     static Stream<Algorithm> aeads() {
@@ -33,7 +34,8 @@ class RoundTripTest {
     }
 
     static Stream<Algorithm> macs() {
-        return AlgorithmTable.all(AlgorithmKind.AUTHENTICATION).stream().filter(a -> a.factory() instanceof Algorithm.Factory.Integrity);
+        return AlgorithmTable.all(AlgorithmKind.AUTHENTICATION).stream()
+                .filter(a -> a.factory() instanceof Algorithm.Factory.Integrity);
     }
 
     static byte[] randomKey(Algorithm a, SplittableRandom rnd) {
@@ -150,7 +152,9 @@ class RoundTripTest {
             assertThrows(IcvMismatchException.class, () -> rx.open(w, 0, w.length), a + " accepted a tampered packet");
             rx.start(false, iv2, 0);
             rx.aad(aad2, 0, aad2.length);
-            assertThrows(IcvMismatchException.class, () -> rx.open(w, 0, w.length, new byte[w.length], 0),
+            assertThrows(
+                    IcvMismatchException.class,
+                    () -> rx.open(w, 0, w.length, new byte[w.length], 0),
                     a + " accepted a tampered packet into a separate buffer");
             tx.destroy();
             rx.destroy();
@@ -159,7 +163,8 @@ class RoundTripTest {
 
     @Test
     void gcmRefusesToReuseAnIvForEncryption() throws Exception {
-        Algorithm a = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-16").orElseThrow();
+        Algorithm a =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-16").orElseThrow();
         AeadTransform t = a.newAead(new byte[20]);
         byte[] iv = new byte[8];
         byte[] buf = new byte[32];
@@ -172,11 +177,13 @@ class RoundTripTest {
 
     @Test
     void useAfterDestroyIsRefused() throws Exception {
-        Algorithm cbc = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
+        Algorithm cbc =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
         CipherTransform c = cbc.newCipher(new byte[16]);
         c.destroy();
         assertThrows(IllegalStateException.class, () -> c.encrypt(new byte[16], 0, new byte[16], 0, 16));
-        Algorithm sha = AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha256").orElseThrow();
+        Algorithm sha = AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha256")
+                .orElseThrow();
         IntegrityTransform m = sha.newIntegrity(new byte[32]);
         m.destroy();
         assertThrows(IllegalStateException.class, () -> m.update(new byte[1], 0, 1));
@@ -184,12 +191,14 @@ class RoundTripTest {
 
     @Test
     void misuseIsAnIllegalArgumentNotAnIndexError() throws Exception {
-        Algorithm cbc = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
+        Algorithm cbc =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
         CipherTransform c = cbc.newCipher(new byte[16]);
         assertThrows(IllegalArgumentException.class, () -> c.encrypt(new byte[16], 0, new byte[16], 0, 15));
         assertThrows(IllegalArgumentException.class, () -> c.encrypt(new byte[16], 4, new byte[16], 0, 16));
         assertThrows(IllegalArgumentException.class, () -> c.encrypt(new byte[16], 0, new byte[16], 8, 16));
-        Algorithm gcm = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-16").orElseThrow();
+        Algorithm gcm =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-gcm-16").orElseThrow();
         AeadTransform g = gcm.newAead(new byte[20]);
         g.start(true, new byte[8], 0);
         assertThrows(IllegalArgumentException.class, () -> g.seal(new byte[20], 0, 16)); // no room for ICV

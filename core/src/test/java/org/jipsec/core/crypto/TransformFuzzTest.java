@@ -13,7 +13,8 @@ import java.util.List;
 class TransformFuzzTest {
 
     private static final List<Algorithm> ROWS = AlgorithmTable.all().stream()
-            .filter(a -> !(a.factory() instanceof Algorithm.Factory.None)).toList();
+            .filter(a -> !(a.factory() instanceof Algorithm.Factory.None))
+            .toList();
 
     @FuzzTest(maxDuration = "20s")
     void transformsThrowOnlyDeclaredExceptions(FuzzedDataProvider data) {
@@ -30,23 +31,26 @@ class TransformFuzzTest {
             switch (a.factory()) {
                 case Algorithm.Factory.Cipher f -> {
                     CipherTransform t = a.newCipher(key);
-                    if (encrypt) t.encrypt(iv, ivOff, buf, off, len); else t.decrypt(iv, ivOff, buf, off, len);
+                    if (encrypt) t.encrypt(iv, ivOff, buf, off, len);
+                    else t.decrypt(iv, ivOff, buf, off, len);
                     t.destroy();
                 }
                 case Algorithm.Factory.Aead f -> {
                     AeadTransform t = a.newAead(key);
                     t.start(encrypt, iv, ivOff);
                     t.aad(aad, 0, aad.length);
-                    if (encrypt) t.seal(buf, off, len); else t.open(buf, off, len);
+                    if (encrypt) t.seal(buf, off, len);
+                    else t.open(buf, off, len);
                     t.destroy();
                 }
                 case Algorithm.Factory.Integrity f -> {
                     IntegrityTransform t = a.newIntegrity(key);
                     t.update(buf, off, len);
-                    if (encrypt) t.finish(iv, ivOff); else t.verify(iv, ivOff);
+                    if (encrypt) t.finish(iv, ivOff);
+                    else t.verify(iv, ivOff);
                     t.destroy();
                 }
-                case Algorithm.Factory.None n -> { }
+                case Algorithm.Factory.None n -> {}
             }
         } catch (InvalidKeyLengthException | IcvMismatchException | IllegalArgumentException expected) {
             // declared

@@ -39,7 +39,10 @@ public final class VectorFile {
             return "true".equals(fields.get(field));
         }
 
-        @Override public String toString() { return file + " [" + name + "]"; }
+        @Override
+        public String toString() {
+            return file + " [" + name + "]";
+        }
     }
 
     private VectorFile() {}

@@ -35,7 +35,7 @@ class EngineBundleCacheTest {
     final EngineNet net = new EngineNet();
 
     byte[] packet(int n) {
-        return UdpPackets.build(sock(A4, 1000), sock(B4, 2000), new byte[72], n, 64);   // 100-byte packets
+        return UdpPackets.build(sock(A4, 1000), sock(B4, 2000), new byte[72], n, 64); // 100-byte packets
     }
 
     OutputDecision send(int n) {
@@ -44,22 +44,31 @@ class EngineBundleCacheTest {
 
     int spiSent(int n) {
         OutputDecision d = send(n);
-        WirePacket w = assertInstanceOf(OutputDecision.Send.class, d, d::toString).packets().getFirst();
+        WirePacket w = assertInstanceOf(OutputDecision.Send.class, d, d::toString)
+                .packets()
+                .getFirst();
         return (int) Bytes.u32(w.packet(), 20);
     }
 
     void addSa(int spi, List<Extension> more) {
-        List<Extension> x = new java.util.ArrayList<>(List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, spi),
-                key(Sadb.SADB_EXT_KEY_AUTH, 32, spi + 1)));
+        List<Extension> x = new java.util.ArrayList<>(
+                List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, spi), key(Sadb.SADB_EXT_KEY_AUTH, 32, spi + 1)));
         x.addAll(more);
         net.a.add(Sadb.SADB_SATYPE_ESP, spi, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4, x);
     }
 
     void deleteSa(int spi) {
-        net.a.ok(net.a.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, net.a.pid, List.of(
-                new Extension.Sa(spi, 0, 0, 0, 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+        net.a.ok(
+                net.a.admin,
+                PfkeyMessage.of(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        0,
+                        net.a.pid,
+                        List.of(
+                                new Extension.Sa(spi, 0, 0, 0, 0, 0),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
     }
 
     SecurityAssociation sa(int spi) {
@@ -73,14 +82,14 @@ class EngineBundleCacheTest {
         assertEquals(0xb001, spiSent(1));
         assertEquals(0xb001, spiSent(2));
         net.clock.advance(Duration.ofSeconds(1));
-        addSa(0xb002, List.of());                                  // spec §4.6: the newest MATURE SA is preferred
+        addSa(0xb002, List.of()); // spec §4.6: the newest MATURE SA is preferred
         assertEquals(0xb002, spiSent(3));
-        deleteSa(0xb002);                                          // and when it goes, the older one again
+        deleteSa(0xb002); // and when it goes, the older one again
         assertEquals(0xb001, spiSent(4));
         deleteSa(0xb001);
         OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, send(5));
         assertEquals(DropCause.NO_SA, drop.cause());
-        addSa(0xb003, List.of());                                  // the replacement, at once
+        addSa(0xb003, List.of()); // the replacement, at once
         assertEquals(0xb003, spiSent(6));
     }
 
@@ -89,14 +98,17 @@ class EngineBundleCacheTest {
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
         addSa(0xb011, List.of());
         net.clock.advance(Duration.ofSeconds(1));
-        addSa(0xb012, List.of(new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 300, 0, 0),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 100_000, 0, 0)));
+        addSa(
+                0xb012,
+                List.of(
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 300, 0, 0),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 100_000, 0, 0)));
         int sent = 0;
         while (sa(0xb012).bytes() <= 300) {
             assertEquals(0xb012, spiSent(sent++), "the newest MATURE SA");
         }
         assertEquals(4, sent, "every cached-path packet counted in the SA's bytes");
-        net.a.engine.tick();                                       // soft byte lifetime: MATURE → DYING
+        net.a.engine.tick(); // soft byte lifetime: MATURE → DYING
         assertEquals(SaState.DYING, sa(0xb012).state());
         assertEquals(0xb011, spiSent(10), "a MATURE SA beats a DYING one (prefered_oldsa 0)");
     }
@@ -118,8 +130,11 @@ class EngineBundleCacheTest {
     @Test
     void aHardByteLifetimeEndsTheFlowOnTheCachedPath() {
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
-        addSa(0xb031, List.of(new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 500, 0, 0),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 600, 0, 0)));
+        addSa(
+                0xb031,
+                List.of(
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 500, 0, 0),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 600, 0, 0)));
         int sent = 0;
         while (sa(0xb031).bytes() <= 600) {
             spiSent(sent++);
@@ -127,8 +142,16 @@ class EngineBundleCacheTest {
         assertEquals(7, sent);
         assertEquals(7, sa(0xb031).allocations());
         net.a.engine.tick();
-        assertTrue(net.a.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0xb031).isEmpty(), "SA gone");
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, send(99)).cause());
+        assertTrue(
+                net.a
+                        .engine
+                        .keyEngine()
+                        .lookupInbound(ip(B4), SaType.ESP, 0xb031)
+                        .isEmpty(),
+                "SA gone");
+        assertEquals(
+                DropCause.NO_SA,
+                assertInstanceOf(OutputDecision.Drop.class, send(99)).cause());
     }
 
     @Test
@@ -138,11 +161,20 @@ class EngineBundleCacheTest {
         assertEquals(0xb041, spiSent(1));
         assertEquals(0xb041, spiSent(2));
         var p = org.jipsec.core.spd.PolicyParser.parse("out discard");
-        net.a.ok(net.a.admin, PfkeyMessage.of(Sadb.SADB_X_SPDUPDATE, 0, 0, net.a.pid, List.of(
-                new Extension.Policy(p),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, 32, new Endpoint(ip(A4))),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, 32, new Endpoint(ip(B4))))));
-        assertEquals(DropCause.POLICY_DISCARD, assertInstanceOf(OutputDecision.Drop.class, send(3)).cause());
+        net.a.ok(
+                net.a.admin,
+                PfkeyMessage.of(
+                        Sadb.SADB_X_SPDUPDATE,
+                        0,
+                        0,
+                        net.a.pid,
+                        List.of(
+                                new Extension.Policy(p),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, 32, new Endpoint(ip(A4))),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, 32, new Endpoint(ip(B4))))));
+        assertEquals(
+                DropCause.POLICY_DISCARD,
+                assertInstanceOf(OutputDecision.Drop.class, send(3)).cause());
     }
 
     @Test
@@ -151,11 +183,23 @@ class EngineBundleCacheTest {
         addSa(0xb051, List.of());
         assertEquals(0xb051, spiSent(1));
         // an io layer that hands PF_KEY to the key engine itself: the engine notices at the next packet
-        net.a.engine.keyEngine().handle(net.a.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, 1,
-                List.of(new Extension.Sa(0xb051, 0, 0, 0, 0, 0),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, send(2)).cause());
+        net.a
+                .engine
+                .keyEngine()
+                .handle(
+                        net.a.admin,
+                        PfkeyMessage.of(
+                                Sadb.SADB_DELETE,
+                                Sadb.SADB_SATYPE_ESP,
+                                0,
+                                1,
+                                List.of(
+                                        new Extension.Sa(0xb051, 0, 0, 0, 0, 0),
+                                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+        assertEquals(
+                DropCause.NO_SA,
+                assertInstanceOf(OutputDecision.Drop.class, send(2)).cause());
         assertEquals(0, net.a.engine.contextCount(), "its keys are gone");
     }
 }

@@ -43,13 +43,14 @@ class EngineConfigReloadTest {
     Installed onA = Installed.NONE, onB = Installed.NONE;
 
     static String config(String self, String peer, String extra) {
-        return SAS + "spdadd " + self + " " + peer + " any -P out ipsec esp/transport//require ;\n"
-                + "spdadd " + peer + " " + self + " any -P in ipsec esp/transport//require ;\n" + extra;
+        return SAS + "spdadd " + self + " " + peer + " any -P out ipsec esp/transport//require ;\n" + "spdadd " + peer
+                + " " + self + " any -P in ipsec esp/transport//require ;\n" + extra;
     }
 
     static Installed load(EngineNet.Node n, Installed previous, String text) throws Exception {
         ConfigPlan plan = ConfigPlan.parse(text, HostResolver.NUMERIC, AlgorithmCatalog.TABLE);
-        ConfigDiff.Applied a = ConfigDiff.compute(plan, previous, n.engine.keyEngine()).apply(n.engine.keyEngine(), 1, o -> { });
+        ConfigDiff.Applied a =
+                ConfigDiff.compute(plan, previous, n.engine.keyEngine()).apply(n.engine.keyEngine(), 1, o -> {});
         plan.wipe();
         assertEquals(List.of(), a.failedLines());
         return a.installed();
@@ -74,28 +75,31 @@ class EngineConfigReloadTest {
         List<WirePacket> before = new ArrayList<>();
         for (int i = 0; i < 3; i++) before.add(send(as, bs, "before " + i));
 
-        onA = load(net.a, onA, config(A4, B4, ""));                       // unchanged
+        onA = load(net.a, onA, config(A4, B4, "")); // unchanged
         onB = load(net.b, onB, config(B4, A4, ""));
         List<WirePacket> after = new ArrayList<>();
         for (int i = 0; i < 3; i++) after.add(send(as, bs, "after " + i));
         onA = load(net.a, onA, config(A4, B4, """
                 add 10.0.0.1 10.0.0.9 esp 0x2001 -E aes-gcm-16 %s ;
                 spdadd 10.0.0.1 10.0.0.9 any -P out ipsec esp/transport//require ;
-                """.formatted(K_AB)));                                      // one-sided: an unrelated SA and policy
+                """.formatted(K_AB))); // one-sided: an unrelated SA and policy
         for (int i = 0; i < 3; i++) after.add(send(as, bs, "one-sided " + i));
 
         Set<Long> spiSeq = new HashSet<>();
         List<Long> seqs = new ArrayList<>();
         for (WirePacket w : concat(before, after)) {
             long spi = Bytes.u32(w.packet(), 20), seq = Bytes.u32(w.packet(), 24);
-            assertTrue(spiSeq.add(spi << 32 | seq), "(SPI, sequence) repeated: 0x" + Long.toHexString(spi) + ", " + seq);
+            assertTrue(
+                    spiSeq.add(spi << 32 | seq), "(SPI, sequence) repeated: 0x" + Long.toHexString(spi) + ", " + seq);
             seqs.add(seq);
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs);
 
         for (WirePacket w : before) {
             InputDecision d = net.b.host.receive(w.packet().clone(), w.encapsulation());
-            assertEquals(DropReason.REPLAY, assertInstanceOf(InputDecision.Drop.class, d, d::toString).xform());
+            assertEquals(
+                    DropReason.REPLAY,
+                    assertInstanceOf(InputDecision.Drop.class, d, d::toString).xform());
         }
         assertEquals(3, net.b.engine.xformStatistics().drops(IpsecProtocol.ESP, DropReason.REPLAY));
         assertTrue(bs.receive().isEmpty(), "no replayed packet reaches the application");

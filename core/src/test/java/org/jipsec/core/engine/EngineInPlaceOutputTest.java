@@ -48,7 +48,7 @@ class EngineInPlaceOutputTest {
         for (EngineNet.Node n : List.of(net.a, net.b)) {
             List<Extension> x = new ArrayList<>(List.of(EngineNet.key(Sadb.SADB_EXT_KEY_ENCRYPT, 20, spi)));
             x.addAll(more);
-            n.add(Sadb.SADB_SATYPE_ESP, spi, src, dst, mode, 0, 0, 20, 0, 4, x);   // aes-gcm-16, 128-bit key + salt
+            n.add(Sadb.SADB_SATYPE_ESP, spi, src, dst, mode, 0, 0, 20, 0, 4, x); // aes-gcm-16, 128-bit key + salt
         }
     }
 
@@ -81,7 +81,9 @@ class EngineInPlaceOutputTest {
             byte[] callers = p.clone();
             OutputDecision d = copying.a.engine.output(PacketBuffer.wrap(callers), null);
             assertArrayEquals(p, callers, "output() leaves the caller's buffer alone");
-            WirePacket expected = assertInstanceOf(OutputDecision.Send.class, d, d::toString).packets().getFirst();
+            WirePacket expected = assertInstanceOf(OutputDecision.Send.class, d, d::toString)
+                    .packets()
+                    .getFirst();
 
             PacketBuffer buf = roomy ? roomy(p) : PacketBuffer.wrap(p.clone());
             byte[] before = buf.array();
@@ -110,8 +112,12 @@ class EngineInPlaceOutputTest {
     }
 
     static SecurityAssociation sa(EngineNet net, SaType type, IpsecMode mode, String src, String dst) {
-        return net.a.engine.keyEngine().lookupOutbound(new SaIndex(type, mode, 0, new Endpoint(EngineNet.ip(src)),
-                new Endpoint(EngineNet.ip(dst)))).orElseThrow();
+        return net.a
+                .engine
+                .keyEngine()
+                .lookupOutbound(
+                        new SaIndex(type, mode, 0, new Endpoint(EngineNet.ip(src)), new Endpoint(EngineNet.ip(dst))))
+                .orElseThrow();
     }
 
     @Test
@@ -119,9 +125,16 @@ class EngineInPlaceOutputTest {
         both(net -> {
             net.a.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
             net.b.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "in ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
-            gcmPair(net, 0x7001, A4, B4, IpsecMode.TUNNEL, List.of(new Extension.NatTType(2),
-                    new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
-                    new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
+            gcmPair(
+                    net,
+                    0x7001,
+                    A4,
+                    B4,
+                    IpsecMode.TUNNEL,
+                    List.of(
+                            new Extension.NatTType(2),
+                            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+                            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
         });
         List<WirePacket> w = compare(flow("10.1.0.5", "10.2.0.7"), true);
         assertEquals(new Encapsulation.Udp(4500, 4500), w.getFirst().encapsulation());
@@ -154,7 +167,7 @@ class EngineInPlaceOutputTest {
             net.ahPair(0x7005, A4, B4, IpsecMode.TRANSPORT);
         });
         compare(flow("10.1.0.5", "10.2.0.7"), true);
-        List<WirePacket> w = compare(flow(A4, B4), true, false);  // two SAs want twice the room: the buffer grows
+        List<WirePacket> w = compare(flow(A4, B4), true, false); // two SAs want twice the room: the buffer grows
         assertEquals(new Encapsulation.RawIp(51), w.getFirst().encapsulation(), "AH outermost");
     }
 
@@ -175,7 +188,8 @@ class EngineInPlaceOutputTest {
         inPlace.a.engine.outputInPlace(buf, null, r);
         assertTrue(r.sent());
         assertTrue(original != buf.array(), "reallocated");
-        assertArrayEquals(((OutputDecision.Send) d).packets().getFirst().packet(),
+        assertArrayEquals(
+                ((OutputDecision.Send) d).packets().getFirst().packet(),
                 Arrays.copyOfRange(buf.array(), buf.start(), buf.end()));
     }
 
@@ -201,7 +215,8 @@ class EngineInPlaceOutputTest {
         inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 1)), null, r);
         assertFalse(r.sent());
         assertNull(r.encapsulation());
-        assertTrue(r.decision() instanceof OutputDecision.Queued || r.decision() instanceof OutputDecision.Drop,
+        assertTrue(
+                r.decision() instanceof OutputDecision.Queued || r.decision() instanceof OutputDecision.Drop,
                 r::toString);
         inPlace.a.engine.outputInPlace(roomy(packet(A6, B6, 50, 1)), null, r);
         OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, r.decision());
@@ -215,10 +230,17 @@ class EngineInPlaceOutputTest {
         InPlaceOutput r = new InPlaceOutput();
         inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 1)), null, r);
         assertTrue(r.sent());
-        inPlace.a.ok(inPlace.a.admin, org.jipsec.core.pfkey.PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0,
-                inPlace.a.pid, List.of(new Extension.Sa(0x7007, 0, 0, 0, 0, 0),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(EngineNet.ip(A4))),
-                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(EngineNet.ip(B4))))));
+        inPlace.a.ok(
+                inPlace.a.admin,
+                org.jipsec.core.pfkey.PfkeyMessage.of(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        0,
+                        inPlace.a.pid,
+                        List.of(
+                                new Extension.Sa(0x7007, 0, 0, 0, 0, 0),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(EngineNet.ip(A4))),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(EngineNet.ip(B4))))));
         inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 2)), null, r);
         assertFalse(r.sent(), "no SA any more: " + r);
         // a new SA under another SPI is used by the next packet

@@ -47,8 +47,15 @@ class EngineInputFuzzTest {
             net.ipcompPair(0x300, A4, B4, IpsecMode.TRANSPORT);
             net.espPair(0x1001, A4, B4, IpsecMode.TRANSPORT, List.of());
             net.ahPair(0x1002, A4, B4, IpsecMode.TRANSPORT);
-            net.espPair(0x1003, A6, B6, IpsecMode.TRANSPORT, List.of(new Extension.NatTType(2),
-                    new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500), new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
+            net.espPair(
+                    0x1003,
+                    A6,
+                    B6,
+                    IpsecMode.TRANSPORT,
+                    List.of(
+                            new Extension.NatTType(2),
+                            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+                            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
             // its own endpoints: ADD files an SA under an existing head whatever its mode (key.c CMP_REQID, spec §4.6)
             net.espPair(0x1004, "fd00::11", "fd00::12", IpsecMode.TUNNEL, List.of());
             try {
@@ -75,13 +82,16 @@ class EngineInputFuzzTest {
         private final InputResult result = new InputResult();
 
         InputDecision feed(byte[] b, boolean udpDatagram) {
-            Encapsulation how = udpDatagram ? new Encapsulation.UdpDatagram(new Endpoint(EngineNet.ip(A6), 4500),
-                    new Endpoint(EngineNet.ip(B6), 4500)) : Encapsulation.IP;
+            Encapsulation how = udpDatagram
+                    ? new Encapsulation.UdpDatagram(
+                            new Endpoint(EngineNet.ip(A6), 4500), new Endpoint(EngineNet.ip(B6), 4500))
+                    : Encapsulation.IP;
             if (udpDatagram && (fed++ & 1) == 1) {
                 // the gateway's way: the datagram in a lent buffer with headroom, no array for a delivery
                 byte[] lent = new byte[64 + b.length];
                 System.arraycopy(b, 0, lent, 64, b.length);
-                net.b.engine.inputDatagram(PacketBuffer.wrap(lent, 64, b.length), (Encapsulation.UdpDatagram) how, result);
+                net.b.engine.inputDatagram(
+                        PacketBuffer.wrap(lent, 64, b.length), (Encapsulation.UdpDatagram) how, result);
                 return result.toDecision();
             }
             return net.b.engine.input(PacketBuffer.wrap(b), how);

@@ -36,9 +36,14 @@ final class EngineNet {
     static final class TestClock implements InstantSource {
         Instant now = Instant.ofEpochSecond(1_700_000_000L);
 
-        @Override public Instant instant() { return now; }
+        @Override
+        public Instant instant() {
+            return now;
+        }
 
-        void advance(Duration d) { now = now.plus(d); }
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
     }
 
     final TestClock clock = new TestClock();
@@ -78,6 +83,7 @@ final class EngineNet {
         final JipsecHost host;
         /** The administrator's PF_KEY socket (setkey). */
         final long admin;
+
         int pid = 4000;
 
         Node(String name, InstantSource clock, long seed, EngineSettings settings, List<InetAddress> addrs) {
@@ -97,7 +103,8 @@ final class EngineNet {
             Outcome o = pfkey(socket, m);
             PfkeyMessage reply = null;
             for (Delivery d : o.deliveries()) if (d.socketId() == socket && !d.promiscCopy()) reply = d.message();
-            if (reply == null) throw new AssertionError(name + ": no reply to " + Sadb.class.getSimpleName() + " " + m.type());
+            if (reply == null)
+                throw new AssertionError(name + ": no reply to " + Sadb.class.getSimpleName() + " " + m.type());
             assertEquals(0, reply.errno(), () -> name + ": " + m.type() + " refused: " + o);
             return reply;
         }
@@ -106,9 +113,19 @@ final class EngineNet {
         void spdadd(String src, int sp, String dst, int dp, int proto, String policy) {
             try {
                 var x = PolicyParser.parse(policy);
-                ok(admin, PfkeyMessage.of(Sadb.SADB_X_SPDADD, 0, 0, pid, List.of(new Extension.Policy(x),
-                        new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, proto, sp, new Endpoint(ip(src))),
-                        new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, proto, dp, new Endpoint(ip(dst))))));
+                ok(
+                        admin,
+                        PfkeyMessage.of(
+                                Sadb.SADB_X_SPDADD,
+                                0,
+                                0,
+                                pid,
+                                List.of(
+                                        new Extension.Policy(x),
+                                        new Extension.Address(
+                                                Sadb.SADB_EXT_ADDRESS_SRC, proto, sp, new Endpoint(ip(src))),
+                                        new Extension.Address(
+                                                Sadb.SADB_EXT_ADDRESS_DST, proto, dp, new Endpoint(ip(dst))))));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -121,9 +138,20 @@ final class EngineNet {
         }
 
         /** {@code add src dst satype spi -m mode -u reqid ...} with the given extensions (SA ext built here). */
-        void add(int satype, int spi, String src, String dst, IpsecMode mode, int reqid, int auth, int enc, int flags,
-                 int replayBytes, List<Extension> more) {
-            List<Extension> x = new ArrayList<>(List.of(new Extension.Sa(spi, replayBytes, 0, auth, enc, flags),
+        void add(
+                int satype,
+                int spi,
+                String src,
+                String dst,
+                IpsecMode mode,
+                int reqid,
+                int auth,
+                int enc,
+                int flags,
+                int replayBytes,
+                List<Extension> more) {
+            List<Extension> x = new ArrayList<>(List.of(
+                    new Extension.Sa(spi, replayBytes, 0, auth, enc, flags),
                     new Extension.Sa2(mode.number(), 0, reqid),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(src))),
                     Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(dst)))));
@@ -141,7 +169,8 @@ final class EngineNet {
     /** ESP aes-cbc-128 + hmac-sha256, 32-packet window, on both nodes. */
     void espPair(int spi, String src, String dst, IpsecMode mode, List<Extension> more) {
         for (Node n : List.of(a, b)) {
-            List<Extension> x = new ArrayList<>(List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, spi), key(Sadb.SADB_EXT_KEY_AUTH, 32, spi + 1)));
+            List<Extension> x = new ArrayList<>(
+                    List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, spi), key(Sadb.SADB_EXT_KEY_AUTH, 32, spi + 1)));
             x.addAll(more);
             n.add(Sadb.SADB_SATYPE_ESP, spi, src, dst, mode, 0, 5, 12, 0, 4, x);
         }
@@ -150,7 +179,17 @@ final class EngineNet {
     /** AH hmac-sha256 on both nodes. */
     void ahPair(int spi, String src, String dst, IpsecMode mode) {
         for (Node n : List.of(a, b)) {
-            n.add(Sadb.SADB_SATYPE_AH, spi, src, dst, mode, 0, 5, 0, 0, 4,
+            n.add(
+                    Sadb.SADB_SATYPE_AH,
+                    spi,
+                    src,
+                    dst,
+                    mode,
+                    0,
+                    5,
+                    0,
+                    0,
+                    4,
                     List.of(key(Sadb.SADB_EXT_KEY_AUTH, 32, spi)));
         }
     }

@@ -41,8 +41,19 @@ class EngineNetbsdParityTest {
      * deflate's 90-byte minimum) leave uncompressed as IP-in-IP inside PROTO; large ones as PROTO | IPComp | IP.
      */
     @ParameterizedTest(name = "{0} over IPv{1}, payload {2}")
-    @CsvSource({"esp,4,20", "esp,4,1000", "ah,4,20", "ah,4,1000", "esp,6,20", "esp,6,1000", "ah,6,20", "ah,6,1000",
-            "ahnull,4,20", "ahnull,4,1000", "ahnull,6,1000"})
+    @CsvSource({
+        "esp,4,20",
+        "esp,4,1000",
+        "ah,4,20",
+        "ah,4,1000",
+        "esp,6,20",
+        "esp,6,1000",
+        "ah,6,20",
+        "ah,6,1000",
+        "ahnull,4,20",
+        "ahnull,4,1000",
+        "ahnull,6,1000"
+    })
     void ipcompTunnelFirstThenTransport(String proto, int family, int payload) {
         boolean v6 = family == 6;
         String ga = v6 ? A6 : A4, gb = v6 ? B6 : B4;
@@ -66,17 +77,21 @@ class EngineNetbsdParityTest {
         byte[] w = s.packets().getFirst().packet();
         int hl = v6 ? 40 : 20;
         assertEquals(p.equals("ah") ? 51 : 50, w[v6 ? 6 : 9] & 0xff, "outer protocol");
-        assertArrayEquals(EngineNet.ip(ga).getAddress(), Arrays.copyOfRange(w, v6 ? 8 : 12, v6 ? 24 : 16), "outer source");
-        assertArrayEquals(EngineNet.ip(gb).getAddress(), Arrays.copyOfRange(w, v6 ? 24 : 16, v6 ? 40 : 20), "outer destination");
+        assertArrayEquals(
+                EngineNet.ip(ga).getAddress(), Arrays.copyOfRange(w, v6 ? 8 : 12, v6 ? 24 : 16), "outer source");
+        assertArrayEquals(
+                EngineNet.ip(gb).getAddress(), Arrays.copyOfRange(w, v6 ? 24 : 16, v6 ? 40 : 20), "outer destination");
         boolean compressed = payload >= 90;
         if (p.equals("ah")) {
             // AH's next header: IPComp when compressed, else the IP-in-IP header IPComp left in place (RFC 3173 §2.2)
             assertEquals(compressed ? 108 : (v6 ? 41 : 4), w[hl] & 0xff, "AH next header");
         }
-        InputDecision in = net.b.engine.input(PacketBuffer.wrap(w), s.packets().getFirst().encapsulation());
+        InputDecision in =
+                net.b.engine.input(PacketBuffer.wrap(w), s.packets().getFirst().encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet());
-        List<IpsecProtocol> removed = del.history().stream().map(AppliedTransform::protocol).toList();
+        List<IpsecProtocol> removed =
+                del.history().stream().map(AppliedTransform::protocol).toList();
         IpsecProtocol outer = p.equals("ah") ? IpsecProtocol.AH : IpsecProtocol.ESP;
         assertEquals(compressed ? List.of(outer, IpsecProtocol.IPCOMP) : List.of(outer), removed);
     }
@@ -98,7 +113,8 @@ class EngineNetbsdParityTest {
         net.a.spdadd(hs, plen, hd, plen, 255, "out ipsec " + req);
         net.b.spdadd(hs, plen, hd, plen, 255, "in ipsec " + req);
         ahNullPair(0x2710, ga, gb, tunnel ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT);
-        byte[] inner = UdpPackets.build(EngineNet.sock(hs, 1234), EngineNet.sock(hd, 53), "null auth".getBytes(), 7, 63);
+        byte[] inner =
+                UdpPackets.build(EngineNet.sock(hs, 1234), EngineNet.sock(hd, 53), "null auth".getBytes(), 7, 63);
         OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
         byte[] w = s.packets().getFirst().packet();
@@ -119,15 +135,19 @@ class EngineNetbsdParityTest {
         // the payload follows unchanged (transport: the UDP datagram; tunnel: the whole inner packet)
         byte[] payload = tunnel ? inner : Arrays.copyOfRange(inner, innerHl, inner.length);
         assertArrayEquals(payload, Arrays.copyOfRange(w, ah + 24, w.length));
-        InputDecision in = net.b.engine.input(PacketBuffer.wrap(w.clone()), s.packets().getFirst().encapsulation());
+        InputDecision in = net.b.engine.input(
+                PacketBuffer.wrap(w.clone()), s.packets().getFirst().encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet());
         // a second packet with one ICV bit set: bad auth (checked before the replay window is committed)
-        OutputDecision.Send s2 = assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
+        OutputDecision.Send s2 =
+                assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
         byte[] bad = s2.packets().getFirst().packet().clone();
         bad[ah + 12 + 11] ^= 1;
-        InputDecision.Drop drop = assertInstanceOf(InputDecision.Drop.class,
-                net.b.engine.input(PacketBuffer.wrap(bad), s2.packets().getFirst().encapsulation()));
+        InputDecision.Drop drop = assertInstanceOf(
+                InputDecision.Drop.class,
+                net.b.engine.input(
+                        PacketBuffer.wrap(bad), s2.packets().getFirst().encapsulation()));
         assertEquals(org.jipsec.core.xform.DropReason.BAD_AUTH, drop.xform());
     }
 }

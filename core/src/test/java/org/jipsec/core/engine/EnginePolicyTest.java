@@ -9,9 +9,9 @@ import static org.jipsec.core.engine.EngineNet.key;
 import static org.jipsec.core.engine.EngineNet.sock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -41,9 +41,13 @@ import org.junit.jupiter.api.Test;
 /** Policy decisions of the engine: levels, defaults, ACQUIRE, inbound checks, SA death and lifetimes. */
 class EnginePolicyTest {
 
-    static byte[] text(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
-    static long stat(EngineNet.Node n, int index) { return n.engine.statistics().get(index); }
+    static long stat(EngineNet.Node n, int index) {
+        return n.engine.statistics().get(index);
+    }
 
     /**
      * ipsec(4) BUGS: inbound {@code esp/tunnel/A-B/use ah/transport/A-B/require}, the peer sends AH over the ESP
@@ -53,21 +57,36 @@ class EnginePolicyTest {
     @Test
     void ahOverTunnelIsAcceptedByTheInboundRequirePolicy() {
         EngineNet net = new EngineNet();
-        net.a.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255,
+        net.a.spdadd(
+                "10.1.0.0",
+                16,
+                "10.2.0.0",
+                16,
+                255,
                 "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require ah/transport/" + A4 + "-" + B4 + "/require");
-        net.b.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255,
+        net.b.spdadd(
+                "10.1.0.0",
+                16,
+                "10.2.0.0",
+                16,
+                255,
                 "in ipsec esp/tunnel/" + A4 + "-" + B4 + "/use ah/transport/" + A4 + "-" + B4 + "/require");
         net.espPair(0x8001, A4, B4, IpsecMode.TUNNEL, List.of());
         net.ahPair(0x8002, A4, B4, IpsecMode.TRANSPORT);
         byte[] inner = UdpPackets.build(sock("10.1.0.5", 999), sock("10.2.0.9", 53), text("bugs case"), 1, 64);
-        OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
+        OutputDecision.Send s =
+                assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
         WirePacket w = s.packets().getFirst();
         assertEquals(new Encapsulation.RawIp(51), w.encapsulation(), "AH outermost");
         InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, d, d::toString);
         assertArrayEquals(inner, del.packet());
-        assertEquals(List.of(IpsecProtocol.AH, IpsecProtocol.ESP), del.history().stream().map(AppliedTransform::protocol).toList());
-        assertEquals(List.of(IpsecMode.TRANSPORT, IpsecMode.TUNNEL), del.history().stream().map(AppliedTransform::mode).toList());
+        assertEquals(
+                List.of(IpsecProtocol.AH, IpsecProtocol.ESP),
+                del.history().stream().map(AppliedTransform::protocol).toList());
+        assertEquals(
+                List.of(IpsecMode.TRANSPORT, IpsecMode.TUNNEL),
+                del.history().stream().map(AppliedTransform::mode).toList());
         assertEquals(0, stat(net.b, IpsecStatistics.IN_POLVIO));
     }
 
@@ -75,19 +94,28 @@ class EnginePolicyTest {
     void tunnelWithoutTheRequiredAhIsRejectedAndCounted() {
         EngineNet net = new EngineNet();
         net.a.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
-        net.b.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255,
+        net.b.spdadd(
+                "10.1.0.0",
+                16,
+                "10.2.0.0",
+                16,
+                255,
                 "in ipsec esp/tunnel/" + A4 + "-" + B4 + "/use ah/transport/" + A4 + "-" + B4 + "/require");
         net.espPair(0x8101, A4, B4, IpsecMode.TUNNEL, List.of());
         byte[] inner = UdpPackets.build(sock("10.1.0.5", 999), sock("10.2.0.9", 53), text("no ah"), 1, 64);
-        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner))).packets().getFirst();
+        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner)))
+                .packets()
+                .getFirst();
         InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
-        assertEquals(DropCause.POLICY_VIOLATION, assertInstanceOf(InputDecision.Drop.class, d).cause());
+        assertEquals(
+                DropCause.POLICY_VIOLATION,
+                assertInstanceOf(InputDecision.Drop.class, d).cause());
         assertEquals(1, stat(net.b, IpsecStatistics.IN_POLVIO));
     }
 
     @Test
     void useSendsClearWhileRequireDropsAndCounts() throws Exception {
-        EngineNet net = new EngineNet();           // NetBSD: no pending queue
+        EngineNet net = new EngineNet(); // NetBSD: no pending queue
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//use");
         net.a.spdaddHosts(A6, B6, "out ipsec esp/transport//require");
         long ike = net.a.engine.keyEngine().openSocket();
@@ -104,7 +132,9 @@ class EnginePolicyTest {
 
         JipsecDatagramSocket as6 = net.a.host.openDatagramSocket(false);
         OutputDecision req = as6.send(text("require level"), sock(B6, 5000));
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, req).cause());
+        assertEquals(
+                DropCause.NO_SA,
+                assertInstanceOf(OutputDecision.Drop.class, req).cause());
         assertEquals(1, stat(net.a, IpsecStatistics.OUT_NOSA));
         assertEquals(0, net.a.link.queued(), "nothing sent");
         // both levels asked the IKE daemon for an SA
@@ -133,12 +163,16 @@ class EnginePolicyTest {
         EngineNet net = new EngineNet();
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
         assertInstanceOf(OutputDecision.SendClear.class, as.send(text("x"), sock(B4, 5000)));
-        net.a.sysctl.write(SysctlNames.IPSEC_DEF_POLICY, 0);          // discard
+        net.a.sysctl.write(SysctlNames.IPSEC_DEF_POLICY, 0); // discard
         OutputDecision d = as.send(text("y"), sock(B4, 5000));
-        assertEquals(DropCause.POLICY_DISCARD, assertInstanceOf(OutputDecision.Drop.class, d).cause());
+        assertEquals(
+                DropCause.POLICY_DISCARD,
+                assertInstanceOf(OutputDecision.Drop.class, d).cause());
         assertEquals(1, stat(net.a, IpsecStatistics.OUT_POLVIO));
         // IPv6 has its own default, still none
-        assertInstanceOf(OutputDecision.SendClear.class, net.a.host.openDatagramSocket(false).send(text("z"), sock(B6, 5000)));
+        assertInstanceOf(
+                OutputDecision.SendClear.class,
+                net.a.host.openDatagramSocket(false).send(text("z"), sock(B6, 5000)));
         // and the counters are served by the sysctl tree (uint64 little-endian, index 1 = out_polvio)
         byte[] raw = net.a.sysctl.readStruct(SysctlNames.IPSEC_STATS);
         assertEquals(16 * 8, raw.length);
@@ -148,7 +182,9 @@ class EnginePolicyTest {
         net.a.sysctl.write(SysctlNames.IPSEC_DEF_POLICY, 1);
         as.send(text("w"), sock(B4, 5000));
         InputDecision in = net.a.link.deliver().getLast();
-        assertEquals(DropCause.POLICY_VIOLATION, assertInstanceOf(InputDecision.Drop.class, in).cause());
+        assertEquals(
+                DropCause.POLICY_VIOLATION,
+                assertInstanceOf(InputDecision.Drop.class, in).cause());
     }
 
     @Test
@@ -185,14 +221,22 @@ class EnginePolicyTest {
         assertTrue(acq.has(Sadb.SADB_EXT_ADDRESS_SRC) && acq.has(Sadb.SADB_EXT_PROPOSAL));
 
         // the daemon: GETSPI with the ACQUIRE's seq, then UPDATE with the negotiated keys
-        PfkeyMessage spi = net.a.ok(ike, PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, acq.seq(), ikePid, List.of(
-                new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+        PfkeyMessage spi = net.a.ok(
+                ike,
+                PfkeyMessage.of(
+                        Sadb.SADB_GETSPI,
+                        Sadb.SADB_SATYPE_ESP,
+                        acq.seq(),
+                        ikePid,
+                        List.of(
+                                new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
         int newSpi = spi.sa().orElseThrow().spi();
         assertTrue(net.a.host.drainReady().isEmpty(), "a larval SA releases nothing");
         List<Extension> keys = List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 9), key(Sadb.SADB_EXT_KEY_AUTH, 32, 10));
-        List<Extension> update = new ArrayList<>(List.of(new Extension.Sa(newSpi, 4, 0, 5, 12, 0),
+        List<Extension> update = new ArrayList<>(List.of(
+                new Extension.Sa(newSpi, 4, 0, 5, 12, 0),
                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4)))));
         update.addAll(keys);
@@ -237,14 +281,25 @@ class EnginePolicyTest {
         net.a.link.deliver();
         assertTrue(bs.receive().isPresent());
 
-        SecurityAssociation sa = net.b.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0x9001).orElseThrow();
+        SecurityAssociation sa = net.b
+                .engine
+                .keyEngine()
+                .lookupInbound(ip(B4), SaType.ESP, 0x9001)
+                .orElseThrow();
         List<SaContext> ctx = net.b.engine.contextsOf(sa);
         assertEquals(1, ctx.size());
         for (EngineNet.Node n : List.of(net.a, net.b)) {
-            n.ok(n.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, n.pid, List.of(
-                    new Extension.Sa(0x9001, 0, 0, 0, 0, 0),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+            n.ok(
+                    n.admin,
+                    PfkeyMessage.of(
+                            Sadb.SADB_DELETE,
+                            Sadb.SADB_SATYPE_ESP,
+                            0,
+                            n.pid,
+                            List.of(
+                                    new Extension.Sa(0x9001, 0, 0, 0, 0, 0),
+                                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
         }
         assertEquals(0, net.b.engine.contextCount(), "context destroyed with the SA");
         assertTrue(net.b.engine.contextsOf(sa).isEmpty());
@@ -252,7 +307,8 @@ class EnginePolicyTest {
         assertArrayEquals(new byte[32], ctx.getFirst().parameters().authKey(), "auth key zeroed");
         assertTrue(sa.keysZeroed());
         OutputDecision d = as.send(text("after"), sock(B4, 5000));
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, d).cause());
+        assertEquals(
+                DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, d).cause());
     }
 
     @Test
@@ -260,10 +316,12 @@ class EnginePolicyTest {
         EngineNet net = new EngineNet();
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
         assertInstanceOf(OutputDecision.SendClear.class, as.send(text("1"), sock(B4, 5000)));
-        assertInstanceOf(OutputDecision.SendClear.class, as.send(text("2"), sock(B4, 5000)));   // same flow again
+        assertInstanceOf(OutputDecision.SendClear.class, as.send(text("2"), sock(B4, 5000))); // same flow again
         net.a.spdaddHosts(A4, B4, "out discard");
         OutputDecision d = as.send(text("3"), sock(B4, 5000));
-        assertEquals(DropCause.POLICY_DISCARD, assertInstanceOf(OutputDecision.Drop.class, d, d::toString).cause());
+        assertEquals(
+                DropCause.POLICY_DISCARD,
+                assertInstanceOf(OutputDecision.Drop.class, d, d::toString).cause());
         net.a.engine.spd().flush(org.jipsec.core.spd.PolicyOrigin.USER);
         assertInstanceOf(OutputDecision.SendClear.class, as.send(text("4"), sock(B4, 5000)));
     }
@@ -276,35 +334,73 @@ class EnginePolicyTest {
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
         as.send(text("x"), sock(B4, 5000));
         assertEquals(1, net.a.engine.contextCount());
-        SecurityAssociation sa = net.a.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0x9101).orElseThrow();
+        SecurityAssociation sa = net.a
+                .engine
+                .keyEngine()
+                .lookupInbound(ip(B4), SaType.ESP, 0x9101)
+                .orElseThrow();
         SaContext ctx = net.a.engine.contextsOf(sa).getFirst();
         // an io layer that hands PF_KEY bytes to the key engine itself: the SA destroys its state as it leaves
         var k = net.a.engine.keyEngine();
-        k.handle(net.a.admin, PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, 0, 1, List.of(
-                new Extension.Sa(0x9101, 0, 0, 0, 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
+        k.handle(
+                net.a.admin,
+                PfkeyMessage.of(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        0,
+                        1,
+                        List.of(
+                                new Extension.Sa(0x9101, 0, 0, 0, 0, 0),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(A4))),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(B4))))));
         assertEquals(0, net.a.engine.contextCount(), "destroyed with the SA, no sweep needed");
         assertNull(sa.transform());
         assertArrayEquals(new byte[16], ctx.parameters().encryptionKey(), "encryption key zeroed");
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, as.send(text("y"), sock(B4, 5000))).cause());
+        assertEquals(
+                DropCause.NO_SA,
+                assertInstanceOf(OutputDecision.Drop.class, as.send(text("y"), sock(B4, 5000)))
+                        .cause());
     }
 
     @Test
     void preferedOldsaChoosesBetweenTwoSasOfOneFlow() throws Exception {
         EngineNet net = new EngineNet();
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
-        net.a.add(Sadb.SADB_SATYPE_ESP, 0xc001, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4,
+        net.a.add(
+                Sadb.SADB_SATYPE_ESP,
+                0xc001,
+                A4,
+                B4,
+                IpsecMode.TRANSPORT,
+                0,
+                5,
+                12,
+                0,
+                4,
                 List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 1), key(Sadb.SADB_EXT_KEY_AUTH, 32, 2)));
         net.clock.advance(Duration.ofSeconds(5));
-        net.a.add(Sadb.SADB_SATYPE_ESP, 0xc002, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4,
+        net.a.add(
+                Sadb.SADB_SATYPE_ESP,
+                0xc002,
+                A4,
+                B4,
+                IpsecMode.TRANSPORT,
+                0,
+                5,
+                12,
+                0,
+                4,
                 List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 3), key(Sadb.SADB_EXT_KEY_AUTH, 32, 4)));
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
         // spec §4.6: net.key.prefered_oldsa = 0 (default) → the newest SA
-        WirePacket w = ((OutputDecision.Send) as.send(text("new"), sock(B4, 5000))).packets().getFirst();
+        WirePacket w = ((OutputDecision.Send) as.send(text("new"), sock(B4, 5000)))
+                .packets()
+                .getFirst();
         assertEquals(0xc002, (int) org.jipsec.core.net.Bytes.u32(w.packet(), 20));
         net.a.sysctl.write(SysctlNames.KEY_PREFERED_OLDSA, 1);
-        w = ((OutputDecision.Send) as.send(text("old"), sock(B4, 5000))).packets().getFirst();
+        w = ((OutputDecision.Send) as.send(text("old"), sock(B4, 5000)))
+                .packets()
+                .getFirst();
         assertEquals(0xc001, (int) org.jipsec.core.net.Bytes.u32(w.packet(), 20));
     }
 
@@ -314,13 +410,29 @@ class EnginePolicyTest {
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
         long ike = net.a.engine.keyEngine().openSocket();
         net.a.ok(ike, PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_ESP, 1, 777, List.of()));
-        net.a.add(Sadb.SADB_SATYPE_ESP, 0xa001, A4, B4, IpsecMode.TRANSPORT, 0, 5, 12, 0, 4, List.of(
-                key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 1), key(Sadb.SADB_EXT_KEY_AUTH, 32, 2),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 300, 0, 0),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 600, 0, 0)));
-        SecurityAssociation sa = net.a.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0xa001).orElseThrow();
+        net.a.add(
+                Sadb.SADB_SATYPE_ESP,
+                0xa001,
+                A4,
+                B4,
+                IpsecMode.TRANSPORT,
+                0,
+                5,
+                12,
+                0,
+                4,
+                List.of(
+                        key(Sadb.SADB_EXT_KEY_ENCRYPT, 16, 1),
+                        key(Sadb.SADB_EXT_KEY_AUTH, 32, 2),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 300, 0, 0),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 600, 0, 0)));
+        SecurityAssociation sa = net.a
+                .engine
+                .keyEngine()
+                .lookupInbound(ip(B4), SaType.ESP, 0xa001)
+                .orElseThrow();
         JipsecDatagramSocket as = net.a.host.openDatagramSocket(false);
-        byte[] msg = new byte[72];                                   // 100-byte IPv4/UDP packets
+        byte[] msg = new byte[72]; // 100-byte IPv4/UDP packets
         int sent = 0;
         while (sa.bytes() <= 300) {
             assertInstanceOf(OutputDecision.Send.class, as.send(msg, sock(B4, 5000)));
@@ -336,14 +448,26 @@ class EnginePolicyTest {
         assertEquals(1, hard.size());
         assertTrue(hard.getFirst().has(Sadb.SADB_EXT_LIFETIME_HARD));
         assertNotEquals(SaState.MATURE, sa.state());
-        assertTrue(net.a.engine.keyEngine().lookupInbound(ip(B4), SaType.ESP, 0xa001).isEmpty(), "SA gone");
+        assertTrue(
+                net.a
+                        .engine
+                        .keyEngine()
+                        .lookupInbound(ip(B4), SaType.ESP, 0xa001)
+                        .isEmpty(),
+                "SA gone");
         assertEquals(0, net.a.engine.contextCount());
-        assertEquals(DropCause.NO_SA, assertInstanceOf(OutputDecision.Drop.class, as.send(msg, sock(B4, 5000))).cause());
+        assertEquals(
+                DropCause.NO_SA,
+                assertInstanceOf(OutputDecision.Drop.class, as.send(msg, sock(B4, 5000)))
+                        .cause());
     }
 
     static List<PfkeyMessage> expires(Outcome o, long socket) {
-        return o.deliveries().stream().filter(d -> d.socketId() == socket).map(Delivery::message)
-                .filter(m -> m.type() == Sadb.SADB_EXPIRE).toList();
+        return o.deliveries().stream()
+                .filter(d -> d.socketId() == socket)
+                .map(Delivery::message)
+                .filter(m -> m.type() == Sadb.SADB_EXPIRE)
+                .toList();
     }
 
     @Test

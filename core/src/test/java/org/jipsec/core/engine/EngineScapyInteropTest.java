@@ -40,7 +40,9 @@ class EngineScapyInteropTest {
         boolean ok;
         try {
             Process p = new ProcessBuilder(PYTHON, "-c", "import scapy.layers.ipsec, cryptography")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             ok = false;
@@ -57,7 +59,10 @@ class EngineScapyInteropTest {
         Path f = dir.resolve("peer.py");
         Files.writeString(f, script);
         Path out = dir.resolve("out.txt");
-        Process p = new ProcessBuilder(PYTHON, f.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(PYTHON, f.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             Assertions.fail("scapy timed out");
@@ -81,13 +86,15 @@ class EngineScapyInteropTest {
         JipsecDatagramSocket bs = net.b.host.openDatagramSocket(false);
         bs.bind(sock(B4, 5000));
         byte[] msg = "engine -> scapy".getBytes(StandardCharsets.UTF_8);
-        OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class,
-                net.a.host.openDatagramSocket(false).send(msg, sock(B4, 5000)));
+        OutputDecision.Send s = assertInstanceOf(
+                OutputDecision.Send.class, net.a.host.openDatagramSocket(false).send(msg, sock(B4, 5000)));
         net.a.link.discardQueued();
         String sa = "SecurityAssociation(ESP, spi=0x51515151, crypt_algo='AES-CBC', crypt_key=bytes.fromhex('"
-                + HEX.formatHex(ek.key()) + "'), auth_algo='SHA2-256-128', auth_key=bytes.fromhex('" + HEX.formatHex(ak.key())
+                + HEX.formatHex(ek.key()) + "'), auth_algo='SHA2-256-128', auth_key=bytes.fromhex('"
+                + HEX.formatHex(ak.key())
                 + "'))";
-        String out = python("""
+        String out =
+                python("""
                 from scapy.all import IP, UDP, Raw
                 from scapy.layers.ipsec import SecurityAssociation, ESP
                 sa = %s

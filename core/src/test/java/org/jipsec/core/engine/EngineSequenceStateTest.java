@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class EngineSequenceStateTest {
 
     static final int SPI = 0x5001;
-    static final SequenceStateTable.Settings SMALL = new SequenceStateTable.Settings(16, 8, 1 << 10, 8, 8, 1 << 10, 1000);
+    static final SequenceStateTable.Settings SMALL =
+            new SequenceStateTable.Settings(16, 8, 1 << 10, 8, 8, 1 << 10, 1000);
     static final byte[] SALT = new byte[32];
 
     /** Two nodes with tables over {@code savedA}/{@code savedB}, AES-GCM transport SA A -> B with a 64-packet window. */
@@ -38,12 +39,22 @@ class EngineSequenceStateTest {
 
     static Pair start(List<SequenceRecord> savedA, List<SequenceRecord> savedB) {
         EngineNet net = new EngineNet();
-        SequenceStateTable ta = new SequenceStateTable(SALT, savedA, SMALL, System::nanoTime, () -> 1000, () -> { });
-        SequenceStateTable tb = new SequenceStateTable(SALT, savedB, SMALL, System::nanoTime, () -> 1000, () -> { });
+        SequenceStateTable ta = new SequenceStateTable(SALT, savedA, SMALL, System::nanoTime, () -> 1000, () -> {});
+        SequenceStateTable tb = new SequenceStateTable(SALT, savedB, SMALL, System::nanoTime, () -> 1000, () -> {});
         net.a.engine.setSequenceGuards(ta::guardFor);
         net.b.engine.setSequenceGuards(tb::guardFor);
         for (EngineNet.Node n : List.of(net.a, net.b)) {
-            n.add(Sadb.SADB_SATYPE_ESP, SPI, A4, B4, IpsecMode.TRANSPORT, 0, 0, 20, 0, 8,
+            n.add(
+                    Sadb.SADB_SATYPE_ESP,
+                    SPI,
+                    A4,
+                    B4,
+                    IpsecMode.TRANSPORT,
+                    0,
+                    0,
+                    20,
+                    0,
+                    8,
                     List.of(EngineNet.key(Sadb.SADB_EXT_KEY_ENCRYPT, 20, 9)));
         }
         // as the gateway's admission hook does when an SA is installed: its state exists before its first packet
@@ -69,7 +80,10 @@ class EngineSequenceStateTest {
     }
 
     static byte[] wire(OutputDecision d) {
-        return assertInstanceOf(OutputDecision.Send.class, d, d::toString).packets().getFirst().packet();
+        return assertInstanceOf(OutputDecision.Send.class, d, d::toString)
+                .packets()
+                .getFirst()
+                .packet();
     }
 
     static InputDecision receive(EngineNet net, byte[] esp) {
@@ -101,11 +115,13 @@ class EngineSequenceStateTest {
         diskB = flush(q.tb(), diskB);
         for (byte[] old : sent) {
             InputDecision d = receive(q.net(), old);
-            assertEquals(DropReason.REPLAY, assertInstanceOf(InputDecision.Drop.class, d, d::toString).xform(),
+            assertEquals(
+                    DropReason.REPLAY,
+                    assertInstanceOf(InputDecision.Drop.class, d, d::toString).xform(),
                     "a packet accepted before the crash is refused after it");
         }
         long resumed = 0;
-        for (int i = 0; i < 40 && resumed == 0; i++) {                 // the receiver may refuse up to one inbound block
+        for (int i = 0; i < 40 && resumed == 0; i++) { // the receiver may refuse up to one inbound block
             byte[] w = wire(send(q.net(), "run 2 packet " + i));
             seqs.add(Bytes.u32(w, 24));
             flush(q.ta(), diskA);

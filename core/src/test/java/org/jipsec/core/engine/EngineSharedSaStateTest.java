@@ -41,7 +41,17 @@ class EngineSharedSaStateTest {
     /** The SA of mode any with AES-GCM-16 (PF_KEY 20, 160-bit key with salt) on both nodes, both policies each way. */
     void setUp() {
         for (EngineNet.Node n : List.of(net.a, net.b)) {
-            n.add(org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP, SPI, A4, B4, IpsecMode.ANY, 0, 0, 20, 0, 8,
+            n.add(
+                    org.jipsec.core.pfkey.Sadb.SADB_SATYPE_ESP,
+                    SPI,
+                    A4,
+                    B4,
+                    IpsecMode.ANY,
+                    0,
+                    0,
+                    20,
+                    0,
+                    8,
                     List.of(EngineNet.key(org.jipsec.core.pfkey.Sadb.SADB_EXT_KEY_ENCRYPT, 20, 7)));
         }
         net.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
@@ -76,7 +86,10 @@ class EngineSharedSaStateTest {
     }
 
     SecurityAssociation saOf(EngineNet.Node n) {
-        return n.engine.keyEngine().lookupInbound(EngineNet.ip(B4), SaType.ESP, SPI).orElseThrow();
+        return n.engine
+                .keyEngine()
+                .lookupInbound(EngineNet.ip(B4), SaType.ESP, SPI)
+                .orElseThrow();
     }
 
     @Test
@@ -118,9 +131,11 @@ class EngineSharedSaStateTest {
         List<SaContext> contexts = net.b.engine.contextsOf(sa);
         assertEquals(6, contexts.getFirst().replayWindow().top(), "the window saw 1..6 from both modes");
         assertEquals(6, contexts.getFirst().inbound().packets());
-        assertEquals(6, net.b.engine.xformStatistics().drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, DropReason.REPLAY));
+        assertEquals(
+                6, net.b.engine.xformStatistics().drops(org.jipsec.core.ipsec.IpsecProtocol.ESP, DropReason.REPLAY));
         // the receiver's window is the SA's: a context of the SA in another mode sees the same window
-        SaContext other = contexts.getFirst().inMode(contexts.getFirst().parameters().withMode(IpsecMode.TUNNEL));
+        SaContext other =
+                contexts.getFirst().inMode(contexts.getFirst().parameters().withMode(IpsecMode.TUNNEL));
         assertSame(contexts.getFirst().replayWindow(), other.replayWindow());
         assertEquals(6, other.inbound().packets());
     }
@@ -132,7 +147,8 @@ class EngineSharedSaStateTest {
         SaContext c = net.a.engine.contextsOf(saOf(net.a)).getFirst();
         var foreign = c.parameters().withSpi(SPI + 1).withMode(IpsecMode.TUNNEL);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.inMode(foreign));
-        var unused = new SaIndex(SaType.ESP, IpsecMode.ANY, 0, new Endpoint(EngineNet.ip(A4)), new Endpoint(EngineNet.ip(B4)));
+        var unused = new SaIndex(
+                SaType.ESP, IpsecMode.ANY, 0, new Endpoint(EngineNet.ip(A4)), new Endpoint(EngineNet.ip(B4)));
         assertTrue(net.a.engine.keyEngine().lookupOutbound(unused).isPresent());
     }
 }

@@ -50,8 +50,8 @@ class EngineSpoofCheckTest {
     @Test
     void aTunnelledPacketWithALocalSourceIsDroppedAndCounted() throws Exception {
         tunnel("10.1.0.0", 16, "10.2.0.0", A4, B4, 0x3001);
-        net.b.engine.setLocalAddresses(LocalAddresses.of(List.of(EngineNet.ip(B4).getAddress(),
-                EngineNet.ip("10.1.0.9").getAddress())));
+        net.b.engine.setLocalAddresses(LocalAddresses.of(
+                List.of(EngineNet.ip(B4).getAddress(), EngineNet.ip("10.1.0.9").getAddress())));
         assertInstanceOf(InputDecision.Deliver.class, through("10.1.0.5", "10.2.0.7", A4, B4, 0x3001));
         InputDecision in = through("10.1.0.9", "10.2.0.7", A4, B4, 0x3001);
         InputDecision.Drop drop = assertInstanceOf(InputDecision.Drop.class, in, in::toString);
@@ -59,7 +59,9 @@ class EngineSpoofCheckTest {
         assertEquals(1, spoofCounter());
 
         net.b.sysctl.write(SysctlNames.IPSEC_IPIP_SPOOFCHECK, 0);
-        assertInstanceOf(InputDecision.Deliver.class, through("10.1.0.9", "10.2.0.7", A4, B4, 0x3001),
+        assertInstanceOf(
+                InputDecision.Deliver.class,
+                through("10.1.0.9", "10.2.0.7", A4, B4, 0x3001),
                 "ipip_spoofcheck = 0 lets it through");
         assertEquals(1, spoofCounter());
     }
@@ -67,9 +69,11 @@ class EngineSpoofCheckTest {
     @Test
     void ipv6InnerPacketsAreCheckedAgainstIpv6Addresses() throws Exception {
         tunnel("fd01::", 16, "fd02::", A6, B6, 0x3002);
-        net.b.engine.setLocalAddresses(LocalAddresses.of(List.of(EngineNet.ip("fd01::9").getAddress())));
+        net.b.engine.setLocalAddresses(
+                LocalAddresses.of(List.of(EngineNet.ip("fd01::9").getAddress())));
         assertInstanceOf(InputDecision.Deliver.class, through("fd01::5", "fd02::7", A6, B6, 0x3002));
-        InputDecision.Drop drop = assertInstanceOf(InputDecision.Drop.class, through("fd01::9", "fd02::7", A6, B6, 0x3002));
+        InputDecision.Drop drop =
+                assertInstanceOf(InputDecision.Drop.class, through("fd01::9", "fd02::7", A6, B6, 0x3002));
         assertEquals(DropCause.SPOOFED, drop.cause());
         assertEquals(1, spoofCounter());
     }

@@ -24,7 +24,9 @@ class EngineStatisticsSysctlTest {
     final EngineNet net = new EngineNet();
 
     private static long at(Sysctl tree, String name, int index) throws Exception {
-        return ByteBuffer.wrap(tree.readStruct(name)).order(ByteOrder.LITTLE_ENDIAN).getLong(index * 8);
+        return ByteBuffer.wrap(tree.readStruct(name))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong(index * 8);
     }
 
     @Test

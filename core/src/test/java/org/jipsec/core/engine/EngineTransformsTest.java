@@ -34,7 +34,9 @@ class EngineTransformsTest {
 
     final EngineNet net = new EngineNet();
 
-    static byte[] text(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
@@ -53,7 +55,8 @@ class EngineTransformsTest {
         List<WirePacket> wire = net.a.link.transmitted();
         WirePacket w = wire.getLast();
         List<InputDecision> in = net.a.link.deliver();
-        assertInstanceOf(InputDecision.Deliver.class, in.getLast(), () -> in.getLast().toString());
+        assertInstanceOf(
+                InputDecision.Deliver.class, in.getLast(), () -> in.getLast().toString());
         Datagram got = bSock.receive().orElseThrow();
         assertArrayEquals(msg, got.data());
         return w;
@@ -81,8 +84,16 @@ class EngineTransformsTest {
         assertEquals(4, (w.packet()[0] & 0xf0) >>> 4);
         assertFalse(contains(w.packet(), msg), "payload must be encrypted");
         assertEquals(0x1001, (int) org.jipsec.core.net.Bytes.u32(w.packet(), 20), "SPI after the IPv4 header");
-        var sa = net.a.engine.keyEngine().lookupOutbound(new org.jipsec.core.sad.SaIndex(org.jipsec.core.ipsec.SaType.ESP,
-                IpsecMode.TRANSPORT, 0, new Endpoint(EngineNet.ip(A4)), new Endpoint(EngineNet.ip(B4)))).orElseThrow();
+        var sa = net.a
+                .engine
+                .keyEngine()
+                .lookupOutbound(new org.jipsec.core.sad.SaIndex(
+                        org.jipsec.core.ipsec.SaType.ESP,
+                        IpsecMode.TRANSPORT,
+                        0,
+                        new Endpoint(EngineNet.ip(A4)),
+                        new Endpoint(EngineNet.ip(B4))))
+                .orElseThrow();
         assertEquals(1, sa.allocations(), "per-SA accounting");
         assertTrue(sa.bytes() > msg.length);
     }
@@ -97,9 +108,20 @@ class EngineTransformsTest {
         net.espPair(0x1005, A4, B4, IpsecMode.TRANSPORT, List.of());
         JipsecDatagramSocket bs = listen(B4);
         for (int i = 0; i < 3; i++) sendAtoB(B4, text("packet " + i), bs);
-        var out = net.a.engine.keyEngine().lookupOutbound(new org.jipsec.core.sad.SaIndex(org.jipsec.core.ipsec.SaType.ESP,
-                IpsecMode.TRANSPORT, 0, new Endpoint(EngineNet.ip(A4)), new Endpoint(EngineNet.ip(B4)))).orElseThrow();
-        var in = net.b.engine.keyEngine().lookupInbound(EngineNet.ip(B4), org.jipsec.core.ipsec.SaType.ESP, 0x1005)
+        var out = net.a
+                .engine
+                .keyEngine()
+                .lookupOutbound(new org.jipsec.core.sad.SaIndex(
+                        org.jipsec.core.ipsec.SaType.ESP,
+                        IpsecMode.TRANSPORT,
+                        0,
+                        new Endpoint(EngineNet.ip(A4)),
+                        new Endpoint(EngineNet.ip(B4))))
+                .orElseThrow();
+        var in = net.b
+                .engine
+                .keyEngine()
+                .lookupInbound(EngineNet.ip(B4), org.jipsec.core.ipsec.SaType.ESP, 0x1005)
                 .orElseThrow();
         assertEquals(3, out.sequence(), "outbound: the last sequence number sent");
         assertEquals(3, in.sequence(), "inbound: packets accepted");
@@ -132,8 +154,16 @@ class EngineTransformsTest {
         InputDecision in = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet(), "the inner packet comes out unchanged");
-        assertEquals(List.of(new AppliedTransform(IpsecProtocol.ESP, IpsecMode.TUNNEL, EngineNet.ip(outerA),
-                EngineNet.ip(outerB), 0x2001, EngineNet.ip(outerA), EngineNet.ip(outerB))), del.history());
+        assertEquals(
+                List.of(new AppliedTransform(
+                        IpsecProtocol.ESP,
+                        IpsecMode.TUNNEL,
+                        EngineNet.ip(outerA),
+                        EngineNet.ip(outerB),
+                        0x2001,
+                        EngineNet.ip(outerA),
+                        EngineNet.ip(outerB))),
+                del.history());
         return in;
     }
 
@@ -192,16 +222,26 @@ class EngineTransformsTest {
         WirePacket w = s.packets().getFirst();
         assertEquals(new Encapsulation.RawIp(50), w.encapsulation());
         assertTrue(w.packet().length < 600, "compressed before encryption: " + w.packet().length);
-        InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, net.a.link.deliver().getFirst());
-        assertEquals(List.of(IpsecProtocol.ESP, IpsecProtocol.IPCOMP), del.history().stream().map(AppliedTransform::protocol).toList());
+        InputDecision.Deliver del = assertInstanceOf(
+                InputDecision.Deliver.class, net.a.link.deliver().getFirst());
+        assertEquals(
+                List.of(IpsecProtocol.ESP, IpsecProtocol.IPCOMP),
+                del.history().stream().map(AppliedTransform::protocol).toList());
         assertArrayEquals(msg, bs.receive().orElseThrow().data());
     }
 
     @Test
     void natTraversalUdpEncapsulation() throws Exception {
         policies(A4, B4, "esp/transport//require");
-        net.espPair(0x6001, A4, B4, IpsecMode.TRANSPORT, List.of(new Extension.NatTType(2),
-                new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500), new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
+        net.espPair(
+                0x6001,
+                A4,
+                B4,
+                IpsecMode.TRANSPORT,
+                List.of(
+                        new Extension.NatTType(2),
+                        new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+                        new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500)));
         JipsecDatagramSocket bs = listen(B4);
         WirePacket w = sendAtoB(B4, text("behind a NAT"), bs);
         assertEquals(new Encapsulation.Udp(4500, 4500), w.encapsulation());
@@ -213,21 +253,26 @@ class EngineTransformsTest {
         as.send(text("second"), sock(B4, 5000));
         WirePacket w2 = net.a.link.transmitted().getLast();
         net.a.link.discardQueued();
-        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(new Endpoint(EngineNet.ip(A4), 4500),
-                new Endpoint(EngineNet.ip(B4), 4500));
+        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(
+                new Endpoint(EngineNet.ip(A4), 4500), new Endpoint(EngineNet.ip(B4), 4500));
         InputDecision d = net.b.engine.input(PacketBuffer.wrap(w2.payload()), how);
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, d, d::toString);
-        assertArrayEquals(text("second"), UdpPackets.parse(del.packet()).orElseThrow().data());
+        assertArrayEquals(
+                text("second"), UdpPackets.parse(del.packet()).orElseThrow().data());
 
-        assertInstanceOf(InputDecision.Keepalive.class, net.b.engine.input(PacketBuffer.wrap(new byte[] {(byte) 0xff}), how));
+        assertInstanceOf(
+                InputDecision.Keepalive.class, net.b.engine.input(PacketBuffer.wrap(new byte[] {(byte) 0xff}), how));
         List<WirePacket> keepalives = net.a.engine.natKeepalives(net.a.host.addresses());
         assertEquals(1, keepalives.size(), "one per NAT-T SA sent from here");
         assertEquals(new Encapsulation.Udp(4500, 4500), keepalives.getFirst().encapsulation());
-        assertInstanceOf(InputDecision.Keepalive.class, net.b.host.receive(keepalives.getFirst().packet(),
-                keepalives.getFirst().encapsulation()));
+        assertInstanceOf(
+                InputDecision.Keepalive.class,
+                net.b.host.receive(
+                        keepalives.getFirst().packet(), keepalives.getFirst().encapsulation()));
         assertEquals(0, net.b.engine.natKeepalives(net.b.host.addresses()).size(), "B is the responder");
         InputDecision ike = net.b.engine.input(PacketBuffer.wrap(new byte[] {0, 0, 0, 0, 'I', 'K', 'E'}), how);
-        assertArrayEquals(text("IKE"), assertInstanceOf(InputDecision.Ike.class, ike).payload());
+        assertArrayEquals(
+                text("IKE"), assertInstanceOf(InputDecision.Ike.class, ike).payload());
     }
 
     @Test
@@ -240,7 +285,8 @@ class EngineTransformsTest {
         InputDecision.Drop drop = assertInstanceOf(InputDecision.Drop.class, d, d::toString);
         assertEquals(DropCause.XFORM, drop.cause());
         assertEquals(org.jipsec.core.xform.DropReason.REPLAY, drop.xform());
-        assertEquals(1, net.b.engine.xformStatistics().drops(IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.REPLAY));
+        assertEquals(
+                1, net.b.engine.xformStatistics().drops(IpsecProtocol.ESP, org.jipsec.core.xform.DropReason.REPLAY));
         assertTrue(bs.receive().isEmpty());
     }
 
@@ -252,11 +298,16 @@ class EngineTransformsTest {
         org.jipsec.core.net.Ipv4Header.setDontFragment(inner, 0, true);
         org.jipsec.core.net.Ipv4Header.updateChecksum(inner, 0);
         // dfbit 2 (default): copied from the inner header (spec §4.11)
-        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone()))).packets().getFirst();
+        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone())))
+                .packets()
+                .getFirst();
         assertTrue(org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0));
         net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_DFBIT, 0);
-        w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone()))).packets().getFirst();
-        assertFalse(org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0), "dfbit 0 clears DF on the outer header");
+        w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone())))
+                .packets()
+                .getFirst();
+        assertFalse(
+                org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0), "dfbit 0 clears DF on the outer header");
         net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_ESP_ENABLE, 0);
         OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
         OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, d, d::toString);

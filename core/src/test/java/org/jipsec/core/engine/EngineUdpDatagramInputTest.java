@@ -37,8 +37,10 @@ import org.junit.jupiter.api.Test;
  */
 class EngineUdpDatagramInputTest {
 
-    private static final List<Extension> NAT_T = List.of(new Extension.NatTType(2),
-            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500), new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500));
+    private static final List<Extension> NAT_T = List.of(
+            new Extension.NatTType(2),
+            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+            new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500));
 
     /** One world: A sends, B receives; built the same way every time (seeded), so two worlds agree byte for byte. */
     private static EngineNet world() {
@@ -46,16 +48,36 @@ class EngineUdpDatagramInputTest {
         net.a.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
         net.b.spdadd("10.1.0.0", 16, "10.2.0.0", 16, 255, "in ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
         net.a.spdadd("10.1.0.0", 16, "10.3.0.0", 16, 255, "out ipsec esp/tunnel/" + A4 + "-" + B4 + "/require");
-        net.b.spdadd("10.1.0.0", 16, "10.3.0.0", 16, 255, "in discard");            // policy violation on B
+        net.b.spdadd("10.1.0.0", 16, "10.3.0.0", 16, 255, "in discard"); // policy violation on B
         net.a.spdaddHosts(A6, B6, "out ipsec esp/transport//require");
         net.b.spdaddHosts(A6, B6, "in ipsec esp/transport//require");
         net.a.spdadd("10.1.0.0", 16, "10.4.0.0", 16, 255, "out ipsec esp/tunnel/fd00::11-fd00::12/require");
         net.b.spdadd("10.1.0.0", 16, "10.4.0.0", 16, 255, "in ipsec esp/tunnel/fd00::11-fd00::12/require");
         for (EngineNet.Node n : List.of(net.a, net.b)) {
             // aes-gcm-16 (SADB_X_EALG_AESGCM16 = 20), 160-bit key with salt; tunnel v4 and transport v6
-            n.add(Sadb.SADB_SATYPE_ESP, 0x2001, A4, B4, IpsecMode.TUNNEL, 0, 0, 20, 0, 4,
+            n.add(
+                    Sadb.SADB_SATYPE_ESP,
+                    0x2001,
+                    A4,
+                    B4,
+                    IpsecMode.TUNNEL,
+                    0,
+                    0,
+                    20,
+                    0,
+                    4,
                     concat(List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 20, 0x2001)), NAT_T));
-            n.add(Sadb.SADB_SATYPE_ESP, 0x2002, A6, B6, IpsecMode.TRANSPORT, 0, 0, 20, 0, 4,
+            n.add(
+                    Sadb.SADB_SATYPE_ESP,
+                    0x2002,
+                    A6,
+                    B6,
+                    IpsecMode.TRANSPORT,
+                    0,
+                    0,
+                    20,
+                    0,
+                    4,
                     concat(List.of(key(Sadb.SADB_EXT_KEY_ENCRYPT, 20, 0x2002)), NAT_T));
         }
         // aes-cbc + hmac-sha256, IPv4 in IPv6 tunnel
@@ -76,8 +98,11 @@ class EngineUdpDatagramInputTest {
         for (int i = 0; i < perFlow; i++) {
             byte[] data = new byte[1 + rnd.nextInt(1400)];
             rnd.nextBytes(data);
-            for (String[] f : List.of(new String[] {"10.1.0.1", "10.2.0.9"}, new String[] {"10.1.0.1", "10.3.0.9"},
-                    new String[] {A6, B6}, new String[] {"10.1.0.1", "10.4.0.9"})) {
+            for (String[] f : List.of(
+                    new String[] {"10.1.0.1", "10.2.0.9"},
+                    new String[] {"10.1.0.1", "10.3.0.9"},
+                    new String[] {A6, B6},
+                    new String[] {"10.1.0.1", "10.4.0.9"})) {
                 byte[] p = UdpPackets.build(sock(f[0], 1000 + i), sock(f[1], 2000), data, i + 1, 64);
                 OutputDecision d = net.a.engine.output(PacketBuffer.wrap(p), null);
                 OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
@@ -142,7 +167,8 @@ class EngineUdpDatagramInputTest {
                 assertEquals(w.xform(), d.xform(), what);
                 assertEquals(w.detail(), d.detail(), what);
             }
-            case InputDecision.Ike w -> assertArrayEquals(w.payload(), ((InputDecision.Ike) viaDatagram).payload(), what);
+            case InputDecision.Ike w ->
+                assertArrayEquals(w.payload(), ((InputDecision.Ike) viaDatagram).payload(), what);
             default -> assertEquals(viaWhole, viaDatagram, what);
         }
     }
@@ -150,18 +176,32 @@ class EngineUdpDatagramInputTest {
     private static void assertSameCounters(EngineNet x, EngineNet y) {
         for (IpsecProtocol p : IpsecProtocol.values()) {
             for (DropReason r : DropReason.values()) {
-                assertEquals(y.b.engine.xformStatistics().drops(p, r), x.b.engine.xformStatistics().drops(p, r), p + " " + r);
+                assertEquals(
+                        y.b.engine.xformStatistics().drops(p, r),
+                        x.b.engine.xformStatistics().drops(p, r),
+                        p + " " + r);
             }
-            assertEquals(y.b.engine.xformStatistics().inputPackets(p), x.b.engine.xformStatistics().inputPackets(p));
-            assertEquals(y.b.engine.xformStatistics().inputBytes(p), x.b.engine.xformStatistics().inputBytes(p));
+            assertEquals(
+                    y.b.engine.xformStatistics().inputPackets(p),
+                    x.b.engine.xformStatistics().inputPackets(p));
+            assertEquals(
+                    y.b.engine.xformStatistics().inputBytes(p),
+                    x.b.engine.xformStatistics().inputBytes(p));
         }
-        assertEquals(y.b.engine.statistics().get(IpsecStatistics.IN_POLVIO), x.b.engine.statistics().get(IpsecStatistics.IN_POLVIO));
+        assertEquals(
+                y.b.engine.statistics().get(IpsecStatistics.IN_POLVIO),
+                x.b.engine.statistics().get(IpsecStatistics.IN_POLVIO));
         for (int spi : new int[] {0x2001, 0x2002, 0x2003}) {
             for (String dst : List.of(B4, B6, "fd00::12")) {
-                var sx = x.b.engine.keyEngine().lookupInbound(InetAddress.ofLiteral(dst), org.jipsec.core.ipsec.SaType.ESP, spi);
-                var sy = y.b.engine.keyEngine().lookupInbound(InetAddress.ofLiteral(dst), org.jipsec.core.ipsec.SaType.ESP, spi);
+                var sx = x.b.engine
+                        .keyEngine()
+                        .lookupInbound(InetAddress.ofLiteral(dst), org.jipsec.core.ipsec.SaType.ESP, spi);
+                var sy = y.b.engine
+                        .keyEngine()
+                        .lookupInbound(InetAddress.ofLiteral(dst), org.jipsec.core.ipsec.SaType.ESP, spi);
                 assertEquals(sy.isPresent(), sx.isPresent());
-                if (sx.isPresent()) assertEquals(sy.get().bytes(), sx.get().bytes(), "SA 0x" + Integer.toHexString(spi) + " bytes");
+                if (sx.isPresent())
+                    assertEquals(sy.get().bytes(), sx.get().bytes(), "SA 0x" + Integer.toHexString(spi) + " bytes");
             }
         }
     }
@@ -182,6 +222,7 @@ class EngineUdpDatagramInputTest {
 
     /** The world fed through {@link IpsecEngine#inputDatagram} (lent buffers), next to each test's x. */
     private final java.util.Map<EngineNet, EngineNet> lent = new java.util.IdentityHashMap<>();
+
     private int headroom;
     private final InputResult result = new InputResult();
 
@@ -200,13 +241,13 @@ class EngineUdpDatagramInputTest {
             System.arraycopy(payload, 0, buf, room, payload.length);
             InputDecision dz;
             if ((headroom & 4) == 0) {
-                dz = z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
-                        new Encapsulation.UdpDatagram(src, dst));
+                dz = z.b.engine.inputDatagram(
+                        PacketBuffer.wrap(buf, room, payload.length), new Encapsulation.UdpDatagram(src, dst));
             } else {
                 // no array made for a delivery: the packet is a range of the engine's buffer
                 InputResult r = result;
-                z.b.engine.inputDatagram(PacketBuffer.wrap(buf, room, payload.length),
-                        new Encapsulation.UdpDatagram(src, dst), r);
+                z.b.engine.inputDatagram(
+                        PacketBuffer.wrap(buf, room, payload.length), new Encapsulation.UdpDatagram(src, dst), r);
                 assertEquals(dy instanceof InputDecision.Deliver, r.delivered(), what);
                 if (r.delivered()) assertEquals(null, r.decision());
                 dz = r.toDecision();
@@ -236,7 +277,8 @@ class EngineUdpDatagramInputTest {
         assertTrue(x.b.engine.statistics().get(IpsecStatistics.IN_POLVIO) > 0, "the discard policy was hit");
         for (WirePacket w : wire) {
             Endpoint[] e = endpoints(w);
-            InputDecision d = x.b.engine.input(PacketBuffer.wrap(w.payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
+            InputDecision d =
+                    x.b.engine.input(PacketBuffer.wrap(w.payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
             if (d instanceof InputDecision.Deliver) delivered++;
         }
         assertEquals(0, delivered, "everything was seen once already");
@@ -277,9 +319,19 @@ class EngineUdpDatagramInputTest {
             n++;
         }
         // a datagram to a port that is not a NAT-T port is not ESP-in-UDP: the general path decides
-        feedBoth(x, y, wire.getFirst().payload(), new Endpoint(EngineNet.ip(A4), 4500), new Endpoint(EngineNet.ip(B4), 4501),
+        feedBoth(
+                x,
+                y,
+                wire.getFirst().payload(),
+                new Endpoint(EngineNet.ip(A4), 4500),
+                new Endpoint(EngineNet.ip(B4), 4501),
                 "other port");
-        feedBoth(x, y, new byte[] {(byte) 0xff}, new Endpoint(EngineNet.ip(A4), 4500), new Endpoint(EngineNet.ip(B4), 4500),
+        feedBoth(
+                x,
+                y,
+                new byte[] {(byte) 0xff},
+                new Endpoint(EngineNet.ip(A4), 4500),
+                new Endpoint(EngineNet.ip(B4), 4500),
                 "keepalive");
         assertSameCounters(x, y);
         assertSameCounters(z, y);
@@ -292,26 +344,43 @@ class EngineUdpDatagramInputTest {
         EngineNet net = world();
         List<WirePacket> wire = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            byte[] p = UdpPackets.build(sock("10.1.0.1", 1000), sock("10.2.0.9", 2000), new byte[] {(byte) i}, i + 1, 64);
-            wire.add(((OutputDecision.Send) net.a.engine.output(PacketBuffer.wrap(p), null)).packets().getFirst());
+            byte[] p =
+                    UdpPackets.build(sock("10.1.0.1", 1000), sock("10.2.0.9", 2000), new byte[] {(byte) i}, i + 1, 64);
+            wire.add(((OutputDecision.Send) net.a.engine.output(PacketBuffer.wrap(p), null))
+                    .packets()
+                    .getFirst());
         }
         InputResult r = new InputResult();
         java.util.function.IntFunction<InputDecision> feed = i -> {
             Endpoint[] e = endpoints(wire.get(i));
-            if (i % 2 == 0) return net.b.engine.input(PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
-            net.b.engine.inputDatagram(PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]), r);
+            if (i % 2 == 0)
+                return net.b.engine.input(
+                        PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
+            net.b.engine.inputDatagram(
+                    PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]), r);
             return r.toDecision();
         };
         assertInstanceOf(InputDecision.Deliver.class, feed.apply(0));
         assertInstanceOf(InputDecision.Deliver.class, feed.apply(1));
         // the flow's inbound policy becomes discard (SPDUPDATE of its selector): the next packet is refused
-        net.b.engine.spd().update(new org.jipsec.core.spd.SelectorSet(new Endpoint(EngineNet.ip("10.1.0.0")), 16,
-                        new Endpoint(EngineNet.ip("10.2.0.0")), 16, 255),
-                org.jipsec.core.spd.PolicyParser.parse("in discard"), org.jipsec.core.spd.PolicyOrigin.USER,
-                org.jipsec.core.spd.PolicyLifetime.NONE);
+        net.b
+                .engine
+                .spd()
+                .update(
+                        new org.jipsec.core.spd.SelectorSet(
+                                new Endpoint(EngineNet.ip("10.1.0.0")),
+                                16,
+                                new Endpoint(EngineNet.ip("10.2.0.0")),
+                                16,
+                                255),
+                        org.jipsec.core.spd.PolicyParser.parse("in discard"),
+                        org.jipsec.core.spd.PolicyOrigin.USER,
+                        org.jipsec.core.spd.PolicyLifetime.NONE);
         for (int i = 2; i < 4; i++) {
             InputDecision d = feed.apply(i);
-            assertEquals(DropCause.POLICY_VIOLATION, assertInstanceOf(InputDecision.Drop.class, d, d::toString).cause());
+            assertEquals(
+                    DropCause.POLICY_VIOLATION,
+                    assertInstanceOf(InputDecision.Drop.class, d, d::toString).cause());
         }
         // every policy gone: the system default (def_policy accept) lets the flow through again
         net.b.engine.spd().flush(org.jipsec.core.spd.PolicyOrigin.USER);

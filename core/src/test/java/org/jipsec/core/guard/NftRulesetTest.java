@@ -72,9 +72,11 @@ class NftRulesetTest {
     void transportRequireIpv4DropsClearTrafficBothWays() throws Exception {
         add("10.77.0.1", 0, "10.77.0.2", 0, 255, "out ipsec esp/transport//require");
         add("10.77.0.2", 0, "10.77.0.1", 0, 255, "in ipsec esp/transport//require");
-        assertEquals(expected(
-                "\t\tip saddr 10.77.0.2 ip daddr 10.77.0.1 counter name \"in_polvio\" drop comment \"sp 2\"\n",
-                "\t\tip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"), text());
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.77.0.2 ip daddr 10.77.0.1 counter name \"in_polvio\" drop comment \"sp 2\"\n",
+                        "\t\tip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"),
+                text());
     }
 
     /**
@@ -86,24 +88,39 @@ class NftRulesetTest {
         add("10.77.0.1", 0, "10.77.0.2", 0, 255, "out ipsec esp/transport//require");
         add("10.77.0.2", 0, "10.77.0.1", 0, 255, "in ipsec esp/transport//require");
         List<BypassFlow> flows = List.of(
-                new BypassFlow(InetAddress.ofLiteral("10.77.0.1"), InetAddress.ofLiteral("10.77.0.2"), 4660, true, false),
+                new BypassFlow(
+                        InetAddress.ofLiteral("10.77.0.1"), InetAddress.ofLiteral("10.77.0.2"), 4660, true, false),
                 new BypassFlow(InetAddress.ofLiteral("10.77.0.1"), InetAddress.ofLiteral("10.77.0.2"), 7, false, true),
-                new BypassFlow(InetAddress.ofLiteral("fd00::1"), InetAddress.ofLiteral("fd00:0:0:0::2"), 65535, true, true));
-        String text = NftRuleset.generate(config, GuardSnapshot.of(spd.generation(), spd.dump(),
-                new SystemDefaults(sysctl)).withBypass(flows));
-        assertEquals(expected(
-                "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 icmp type echo-reply icmp id 7 accept comment \"socket bypass\"\n"
-                        + "		ip6 saddr fd00::2 ip6 daddr fd00::1 icmpv6 type echo-reply icmpv6 id 65535 accept comment \"socket bypass\"\n"
-                        + "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 counter name \"in_polvio\" drop comment \"sp 2\"\n",
-                "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 icmp type echo-request icmp id 4660 accept comment \"socket bypass\"\n"
-                        + "		ip6 saddr fd00::1 ip6 daddr fd00::2 icmpv6 type echo-request icmpv6 id 65535 accept comment \"socket bypass\"\n"
-                        + "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"), text);
-        assertEquals(text(), NftRuleset.generate(config, GuardSnapshot.of(spd.generation(), spd.dump(),
-                new SystemDefaults(sysctl)).withBypass(List.of())), "no registration, no hole");
-        assertThrows(IllegalArgumentException.class, () -> new BypassFlow(InetAddress.ofLiteral("10.0.0.1"),
-                InetAddress.ofLiteral("fd00::1"), 1, true, false));
-        assertThrows(IllegalArgumentException.class, () -> new BypassFlow(InetAddress.ofLiteral("10.0.0.1"),
-                InetAddress.ofLiteral("10.0.0.2"), 1, false, false));
+                new BypassFlow(
+                        InetAddress.ofLiteral("fd00::1"), InetAddress.ofLiteral("fd00:0:0:0::2"), 65535, true, true));
+        String text = NftRuleset.generate(
+                config,
+                GuardSnapshot.of(spd.generation(), spd.dump(), new SystemDefaults(sysctl))
+                        .withBypass(flows));
+        assertEquals(
+                expected(
+                        "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 icmp type echo-reply icmp id 7 accept comment \"socket bypass\"\n"
+                                + "		ip6 saddr fd00::2 ip6 daddr fd00::1 icmpv6 type echo-reply icmpv6 id 65535 accept comment \"socket bypass\"\n"
+                                + "		ip saddr 10.77.0.2 ip daddr 10.77.0.1 counter name \"in_polvio\" drop comment \"sp 2\"\n",
+                        "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 icmp type echo-request icmp id 4660 accept comment \"socket bypass\"\n"
+                                + "		ip6 saddr fd00::1 ip6 daddr fd00::2 icmpv6 type echo-request icmpv6 id 65535 accept comment \"socket bypass\"\n"
+                                + "		ip saddr 10.77.0.1 ip daddr 10.77.0.2 counter name \"out_polvio\" drop comment \"sp 1\"\n"),
+                text);
+        assertEquals(
+                text(),
+                NftRuleset.generate(
+                        config,
+                        GuardSnapshot.of(spd.generation(), spd.dump(), new SystemDefaults(sysctl))
+                                .withBypass(List.of())),
+                "no registration, no hole");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BypassFlow(
+                        InetAddress.ofLiteral("10.0.0.1"), InetAddress.ofLiteral("fd00::1"), 1, true, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BypassFlow(
+                        InetAddress.ofLiteral("10.0.0.1"), InetAddress.ofLiteral("10.0.0.2"), 1, false, false));
     }
 
     @Test
@@ -111,10 +128,13 @@ class NftRulesetTest {
         add("10.1.0.0/16", 0, "10.2.0.0/16", 0, 17, "in ipsec esp/transport//use");
         add("10.0.0.0/8", 0, "0.0.0.0/0", 0, 255, "in ipsec ah/transport//require esp/transport//use");
         add("0.0.0.0/0", 0, "0.0.0.0/0", 0, 255, "in none");
-        assertEquals(expected(
-                "\t\tip saddr 10.1.0.0/16 ip daddr 10.2.0.0/16 meta l4proto 17 accept comment \"sp 1\"\n"
-                        + "\t\tip saddr 10.0.0.0/8 counter name \"in_polvio\" drop comment \"sp 2\"\n"
-                        + "\t\tmeta nfproto ipv4 accept comment \"sp 3\"\n", ""), text());
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.1.0.0/16 ip daddr 10.2.0.0/16 meta l4proto 17 accept comment \"sp 1\"\n"
+                                + "\t\tip saddr 10.0.0.0/8 counter name \"in_polvio\" drop comment \"sp 2\"\n"
+                                + "\t\tmeta nfproto ipv4 accept comment \"sp 3\"\n",
+                        ""),
+                text());
     }
 
     @Test
@@ -125,14 +145,17 @@ class NftRulesetTest {
         String useAll = expected(
                 "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
                         + "\t\tip saddr 10.9.0.0/24 ip daddr 10.8.0.0/24 accept comment \"sp 2\"\n"
-                        + "\t\tip6 saddr fd00::1 ip6 daddr fd00::2 accept comment \"sp 3\"\n", "");
+                        + "\t\tip6 saddr fd00::1 ip6 daddr fd00::2 accept comment \"sp 3\"\n",
+                "");
         assertEquals(useAll, text(), "deflev defaults are 1 (use)");
         sysctl.write(SysctlNames.IPSEC_ESP_NET_DEFLEV, 2);
         sysctl.write(SysctlNames.IPSEC6_AH_TRANS_DEFLEV, 2);
-        assertEquals(expected(
-                "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
-                        + "\t\tip saddr 10.9.0.0/24 ip daddr 10.8.0.0/24 counter name \"in_polvio\" drop comment \"sp 2\"\n"
-                        + "\t\tip6 saddr fd00::1 ip6 daddr fd00::2 counter name \"in_polvio\" drop comment \"sp 3\"\n", ""),
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
+                                + "\t\tip saddr 10.9.0.0/24 ip daddr 10.8.0.0/24 counter name \"in_polvio\" drop comment \"sp 2\"\n"
+                                + "\t\tip6 saddr fd00::1 ip6 daddr fd00::2 counter name \"in_polvio\" drop comment \"sp 3\"\n",
+                        ""),
                 text());
     }
 
@@ -145,28 +168,30 @@ class NftRulesetTest {
         add("fd00:3::/48", 128, "fd00:4::/48", 0, 58, "out discard");
         add("10.0.0.0/8", 8, "10.1.1.1", 0, 1, "out ipsec esp/tunnel/192.0.2.1-192.0.2.2/require");
         add("10.0.0.0/8", 3, "10.1.1.2", 4, 1, "out none");
-        assertEquals(expected(
-                "\t\tmeta nfproto ipv6 meta l4proto 58 accept comment \"sp 2\"\n"
-                        + "\t\tip6 saddr fd00:2::10 ip6 daddr fd00:1::5 udp sport 53 counter name \"in_polvio\" drop comment \"sp 3\"\n",
-                "\t\tip6 saddr fd00:1::/64 ip6 daddr fd00:2::10 tcp dport 443 counter name \"out_polvio\" drop comment \"sp 1\"\n"
-                        + "\t\tmeta nfproto ipv6 icmpv6 type 135 accept comment \"sp 4\"\n"
-                        + "\t\tip6 saddr fd00:3::/48 ip6 daddr fd00:4::/48 icmpv6 type 128 counter name \"out_polvio\" drop comment \"sp 5\"\n"
-                        + "\t\tip saddr 10.0.0.0/8 ip daddr 10.1.1.1 icmp type 8 counter name \"out_polvio\" drop comment \"sp 6\"\n"
-                        + "\t\tip saddr 10.0.0.0/8 ip daddr 10.1.1.2 icmp type 3 icmp code 4 accept comment \"sp 7\"\n"),
+        assertEquals(
+                expected(
+                        "\t\tmeta nfproto ipv6 meta l4proto 58 accept comment \"sp 2\"\n"
+                                + "\t\tip6 saddr fd00:2::10 ip6 daddr fd00:1::5 udp sport 53 counter name \"in_polvio\" drop comment \"sp 3\"\n",
+                        "\t\tip6 saddr fd00:1::/64 ip6 daddr fd00:2::10 tcp dport 443 counter name \"out_polvio\" drop comment \"sp 1\"\n"
+                                + "\t\tmeta nfproto ipv6 icmpv6 type 135 accept comment \"sp 4\"\n"
+                                + "\t\tip6 saddr fd00:3::/48 ip6 daddr fd00:4::/48 icmpv6 type 128 counter name \"out_polvio\" drop comment \"sp 5\"\n"
+                                + "\t\tip saddr 10.0.0.0/8 ip daddr 10.1.1.1 icmp type 8 counter name \"out_polvio\" drop comment \"sp 6\"\n"
+                                + "\t\tip saddr 10.0.0.0/8 ip daddr 10.1.1.2 icmp type 3 icmp code 4 accept comment \"sp 7\"\n"),
                 text());
     }
 
     @Test
     void anyProtocolWithPortsSplitsIntoTransportAndIcmpRulesAndOtherProtocolsWithPortsNeverMatch() throws Exception {
-        add("10.0.0.1", 0, "10.0.0.2", 500, 255, "out discard");           // no ICMP code 500
+        add("10.0.0.1", 0, "10.0.0.2", 500, 255, "out discard"); // no ICMP code 500
         add("10.0.0.1", 0x0102, "10.0.0.2", 0x0304, 47, "out discard");
         add("10.0.0.0/24", 0, "10.0.0.2", 0, 47, "out ipsec ipcomp/transport//require");
         add("10.0.0.0/24", 0, "10.0.0.3", 0, 255, "in ipsec ipcomp/transport//require");
-        assertEquals(expected(
-                "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.3 accept comment \"sp 4\"\n",
-                "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 meta l4proto { 6, 17 } th dport 500 counter name \"out_polvio\" drop comment \"sp 1\"\n"
-                        + "\t\t# sp 2: ports on protocol 47 never match a packet selector\n"
-                        + "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.2 meta l4proto 47 accept comment \"sp 3\"\n"),
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.3 accept comment \"sp 4\"\n",
+                        "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 meta l4proto { 6, 17 } th dport 500 counter name \"out_polvio\" drop comment \"sp 1\"\n"
+                                + "\t\t# sp 2: ports on protocol 47 never match a packet selector\n"
+                                + "\t\tip saddr 10.0.0.0/24 ip daddr 10.0.0.2 meta l4proto 47 accept comment \"sp 3\"\n"),
                 text());
     }
 
@@ -182,12 +207,13 @@ class NftRulesetTest {
         add("10.0.0.1", 0, "10.0.0.3", 0, 255, "out ipsec ipcomp/transport//require esp/transport//require");
         add("10.0.0.3", 0, "10.0.0.1", 0, 255, "in ipsec ipcomp/transport//require ah/transport//require");
         add("10.1.0.0/24", 0, "10.2.0.0/24", 0, 255, "out ipsec ipcomp/tunnel/10.0.0.1-10.0.0.2/require");
-        assertEquals(expected(
-                "\t\tip saddr 10.0.0.2 ip daddr 10.0.0.1 accept comment \"sp 2\"\n"
-                        + "\t\tip saddr 10.0.0.3 ip daddr 10.0.0.1 counter name \"in_polvio\" drop comment \"sp 4\"\n",
-                "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
-                        + "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.3 counter name \"out_polvio\" drop comment \"sp 3\"\n"
-                        + "\t\tip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 accept comment \"sp 5\"\n"),
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.0.0.2 ip daddr 10.0.0.1 accept comment \"sp 2\"\n"
+                                + "\t\tip saddr 10.0.0.3 ip daddr 10.0.0.1 counter name \"in_polvio\" drop comment \"sp 4\"\n",
+                        "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
+                                + "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.3 counter name \"out_polvio\" drop comment \"sp 3\"\n"
+                                + "\t\tip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 accept comment \"sp 5\"\n"),
                 text());
     }
 
@@ -195,9 +221,10 @@ class NftRulesetTest {
     void tunnelModeSelectorsAreTheInnerSubnetsAndHostBitsAreCleared() throws Exception {
         add("10.10.1.7/24", 0, "10.10.2.0/24", 0, 255, "out ipsec esp/tunnel/10.83.1.1-10.83.2.1/require");
         add("10.10.2.0/24", 0, "10.10.1.0/24", 0, 255, "in ipsec esp/tunnel/10.83.2.1-10.83.1.1/require");
-        assertEquals(expected(
-                "\t\tip saddr 10.10.2.0/24 ip daddr 10.10.1.0/24 counter name \"in_polvio\" drop comment \"sp 2\"\n",
-                "\t\tip saddr 10.10.1.0/24 ip daddr 10.10.2.0/24 counter name \"out_polvio\" drop comment \"sp 1\"\n"),
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.10.2.0/24 ip daddr 10.10.1.0/24 counter name \"in_polvio\" drop comment \"sp 2\"\n",
+                        "\t\tip saddr 10.10.1.0/24 ip daddr 10.10.2.0/24 counter name \"out_polvio\" drop comment \"sp 1\"\n"),
                 text());
     }
 
@@ -205,17 +232,21 @@ class NftRulesetTest {
     void defPolicyDiscardClosesTheChainsPerFamily() throws Exception {
         add("10.0.0.1", 0, "10.0.0.2", 0, 255, "in none");
         sysctl.write(SysctlNames.IPSEC_DEF_POLICY, 0);
-        assertEquals(expected(
-                "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
-                        + "\t\tmeta nfproto ipv4 counter name \"in_polvio\" drop comment \"def_policy discard\"\n",
-                "\t\tmeta nfproto ipv4 counter name \"out_polvio\" drop comment \"def_policy discard\"\n"), text());
+        assertEquals(
+                expected(
+                        "\t\tip saddr 10.0.0.1 ip daddr 10.0.0.2 accept comment \"sp 1\"\n"
+                                + "\t\tmeta nfproto ipv4 counter name \"in_polvio\" drop comment \"def_policy discard\"\n",
+                        "\t\tmeta nfproto ipv4 counter name \"out_polvio\" drop comment \"def_policy discard\"\n"),
+                text());
     }
 
     @Test
     void transactionReplacesTheTableAtomicallyAndRemovalNeverFails() {
         GuardSnapshot empty = GuardSnapshot.of(7, List.of(), new SystemDefaults(sysctl));
         String t = NftRuleset.transaction(config, empty);
-        assertEquals("table inet jipsec_jipsec0\ndelete table inet jipsec_jipsec0\n" + NftRuleset.generate(config, empty), t);
+        assertEquals(
+                "table inet jipsec_jipsec0\ndelete table inet jipsec_jipsec0\n" + NftRuleset.generate(config, empty),
+                t);
         assertEquals("table inet jipsec_jipsec0\ndelete table inet jipsec_jipsec0\n", NftRuleset.removal(config));
     }
 
@@ -225,8 +256,8 @@ class NftRulesetTest {
         assertThrows(IllegalArgumentException.class, () -> new NftRuleset.Config("a\"b", 4500));
         assertThrows(IllegalArgumentException.class, () -> new NftRuleset.Config("a b", 4500));
         assertThrows(IllegalArgumentException.class, () -> new NftRuleset.Config("0123456789abcdef", 4500));
-        String noNatT = NftRuleset.generate(new NftRuleset.Config("tun1", 0),
-                GuardSnapshot.of(1, List.of(), new SystemDefaults(sysctl)));
+        String noNatT = NftRuleset.generate(
+                new NftRuleset.Config("tun1", 0), GuardSnapshot.of(1, List.of(), new SystemDefaults(sysctl)));
         assertEquals(1, noNatT.split("udp dport 500 accept", -1).length - 1, noNatT);
         assertEquals(1, noNatT.split("udp sport 500 accept", -1).length - 1, noNatT);
     }

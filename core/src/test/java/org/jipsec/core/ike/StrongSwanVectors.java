@@ -36,7 +36,8 @@ public record StrongSwanVectors(String name, List<Message> messages, Map<String,
                 String key = line.substring(0, eq);
                 String value = line.substring(eq + 3).trim();
                 if (key.startsWith("msg.")) {
-                    messages.add(new Message(value.startsWith("i "), HexFormat.of().parseHex(value.substring(2))));
+                    messages.add(
+                            new Message(value.startsWith("i "), HexFormat.of().parseHex(value.substring(2))));
                 } else {
                     values.put(key, HexFormat.of().parseHex(value));
                 }

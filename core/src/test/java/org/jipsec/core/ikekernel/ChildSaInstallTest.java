@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 
 class ChildSaInstallTest {
 
-    static Endpoint ep(String a) throws Exception { return new Endpoint(InetAddress.getByName(a)); }
+    static Endpoint ep(String a) throws Exception {
+        return new Endpoint(InetAddress.getByName(a));
+    }
 
     static byte[] seq(int n, int from) {
         byte[] b = new byte[n];
@@ -40,12 +42,24 @@ class ChildSaInstallTest {
     @Test
     void updateIsByteForByteWhatRacoonSends() throws Exception {
         byte[] key = seq(20, 0x40); // 16-byte AES key + 4-byte salt (RFC 4106 §8.1)
-        ChildSaInstall in = ChildSaInstall.esp(ep("192.0.2.2"), ep("192.0.2.1"), 0xc1a2b3c4, IpsecMode.TUNNEL, 5,
-                IkeTransforms.encryption(20, 128).orElseThrow(), key, null, new byte[0], 32, new Lifetimes(0, 0, 2880, 3600), Optional.of(NatT.espInUdp(4500, 4500)));
+        ChildSaInstall in = ChildSaInstall.esp(
+                ep("192.0.2.2"),
+                ep("192.0.2.1"),
+                0xc1a2b3c4,
+                IpsecMode.TUNNEL,
+                5,
+                IkeTransforms.encryption(20, 128).orElseThrow(),
+                key,
+                null,
+                new byte[0],
+                32,
+                new Lifetimes(0, 0, 2880, 3600),
+                Optional.of(NatT.espInUdp(4500, 4500)));
         String expected = ""
                 // sadb_msg: version 2, UPDATE 2, errno 0, satype ESP 3, len 27 (216/8) LE, reserved, seq 7, pid 1234
                 + "02020003" + "1b00" + "0000" + "07000000" + "d2040000"
-                // sadb_sa: len 2, type 1, spi (network order), replay 4 bytes (32 packets), state 0, auth 0, encrypt 20, flags 0
+                // sadb_sa: len 2, type 1, spi (network order), replay 4 bytes (32 packets), state 0, auth 0, encrypt
+                // 20, flags 0
                 + "02000100" + "c1a2b3c4" + "04" + "00" + "00" + "14" + "00000000"
                 // sadb_x_sa2: len 2, type 19, mode tunnel 2, reserved 3, sequence 0, reqid 5
                 + "02001300" + "02" + "000000" + "00000000" + "05000000"
@@ -70,68 +84,180 @@ class ChildSaInstallTest {
 
     @Test
     void cbcWithHmacUsesTheAlgorithmTableNumbers() throws Exception {
-        ChildSaInstall out = ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000, IpsecMode.TRANSPORT, 0,
-                IkeTransforms.encryption(12, 256).orElseThrow(), seq(32, 1), IkeTransforms.integrity(12).orElseThrow(),
-                seq(32, 2), 64, Lifetimes.NONE, Optional.empty());
+        ChildSaInstall out = ChildSaInstall.esp(
+                ep("10.0.0.1"),
+                ep("10.0.0.2"),
+                0x1000,
+                IpsecMode.TRANSPORT,
+                0,
+                IkeTransforms.encryption(12, 256).orElseThrow(),
+                seq(32, 1),
+                IkeTransforms.integrity(12).orElseThrow(),
+                seq(32, 2),
+                64,
+                Lifetimes.NONE,
+                Optional.empty());
         PfkeyMessage m = out.toAdd(1, 2);
         Extension.Sa sa = m.sa().orElseThrow();
-        assertEquals(AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow().number(), sa.encrypt());
-        assertEquals(AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha256").orElseThrow().number(), sa.auth());
+        assertEquals(
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc")
+                        .orElseThrow()
+                        .number(),
+                sa.encrypt());
+        assertEquals(
+                AlgorithmTable.byName(AlgorithmKind.AUTHENTICATION, "hmac-sha256")
+                        .orElseThrow()
+                        .number(),
+                sa.auth());
         assertEquals(8, sa.replay());
         assertEquals(256, m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().bits(), "aes256");
         assertEquals(256, m.key(Sadb.SADB_EXT_KEY_AUTH).orElseThrow().bits());
-        assertEquals(0, m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD).orElseThrow().addtime(), "present, 0 = unlimited (libipsec)");
+        assertEquals(
+                0,
+                m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD).orElseThrow().addtime(),
+                "present, 0 = unlimited (libipsec)");
         assertEquals(Sadb.SADB_ADD, m.type());
     }
 
     @Test
     void everyEspTransformIkeNegotiatesHasItsPfkeyNumber() {
         for (IkeTransforms.Encryption e : IkeTransforms.encryption()) {
-            assertEquals(AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, e.row().number()).orElseThrow(), e.row());
+            assertEquals(
+                    AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, e.row().number())
+                            .orElseThrow(),
+                    e.row());
         }
-        assertEquals(251, IkeTransforms.encryptionByName("chacha20poly1305").orElseThrow().row().number());
+        assertEquals(
+                251,
+                IkeTransforms.encryptionByName("chacha20poly1305")
+                        .orElseThrow()
+                        .row()
+                        .number());
     }
 
     @Test
     void keysNeverPrintedAndWipeable() throws Exception {
         byte[] key = new byte[36];
         java.util.Arrays.fill(key, (byte) 0x5a);
-        ChildSaInstall c = ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000, IpsecMode.TUNNEL, 1,
-                IkeTransforms.encryption(20, 256).orElseThrow(), key, null, new byte[0], 0, Lifetimes.NONE, Optional.empty());
+        ChildSaInstall c = ChildSaInstall.esp(
+                ep("10.0.0.1"),
+                ep("10.0.0.2"),
+                0x1000,
+                IpsecMode.TUNNEL,
+                1,
+                IkeTransforms.encryption(20, 256).orElseThrow(),
+                key,
+                null,
+                new byte[0],
+                0,
+                Lifetimes.NONE,
+                Optional.empty());
         PfkeyMessage m = c.toAdd(1, 2);
         String shown = c + " " + m;
         assertFalse(shown.toLowerCase().contains("5a5a"), shown);
         assertFalse(shown.contains("90, 90"), shown);
         KernelMessages.wipeKeys(m);
-        assertArrayEquals(new byte[36], m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
+        assertArrayEquals(
+                new byte[36], m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
         c.wipe();
-        assertArrayEquals(new byte[36], c.toAdd(1, 2).key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
+        assertArrayEquals(
+                new byte[36],
+                c.toAdd(1, 2).key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
     }
 
     @Test
     void refusalsNameTheProblemNotTheKey() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"),
-                ep("10.0.0.2"), 0x1000, IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[16], null, new byte[0], 0, Lifetimes.NONE,
-                Optional.empty()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ChildSaInstall.esp(
+                        ep("10.0.0.1"),
+                        ep("10.0.0.2"),
+                        0x1000,
+                        IpsecMode.TUNNEL,
+                        1,
+                        IkeTransforms.encryption(20, 128).orElseThrow(),
+                        new byte[16],
+                        null,
+                        new byte[0],
+                        0,
+                        Lifetimes.NONE,
+                        Optional.empty()));
         assertTrue(e.getMessage().contains("128-bit key does not fit aes-gcm-16"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000,
-                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(12, 128).orElseThrow(), new byte[16], null, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
-        assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 0x1000,
-                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[20], IkeTransforms.integrity(12).orElseThrow(), new byte[32], 0, Lifetimes.NONE, Optional.empty()));
-        assertThrows(IllegalArgumentException.class, () -> ChildSaInstall.esp(ep("10.0.0.1"), ep("10.0.0.2"), 17,
-                IpsecMode.TUNNEL, 1, IkeTransforms.encryption(20, 128).orElseThrow(), new byte[20], null, new byte[0], 0, Lifetimes.NONE, Optional.empty()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ChildSaInstall.esp(
+                        ep("10.0.0.1"),
+                        ep("10.0.0.2"),
+                        0x1000,
+                        IpsecMode.TUNNEL,
+                        1,
+                        IkeTransforms.encryption(12, 128).orElseThrow(),
+                        new byte[16],
+                        null,
+                        new byte[0],
+                        0,
+                        Lifetimes.NONE,
+                        Optional.empty()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ChildSaInstall.esp(
+                        ep("10.0.0.1"),
+                        ep("10.0.0.2"),
+                        0x1000,
+                        IpsecMode.TUNNEL,
+                        1,
+                        IkeTransforms.encryption(20, 128).orElseThrow(),
+                        new byte[20],
+                        IkeTransforms.integrity(12).orElseThrow(),
+                        new byte[32],
+                        0,
+                        Lifetimes.NONE,
+                        Optional.empty()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ChildSaInstall.esp(
+                        ep("10.0.0.1"),
+                        ep("10.0.0.2"),
+                        17,
+                        IpsecMode.TUNNEL,
+                        1,
+                        IkeTransforms.encryption(20, 128).orElseThrow(),
+                        new byte[20],
+                        null,
+                        new byte[0],
+                        0,
+                        Lifetimes.NONE,
+                        Optional.empty()));
     }
 
     @Test
     void requestsRoundTripThroughTheCodec() throws Exception {
         List<PfkeyMessage> all = List.of(
-                GetSpi.of(org.jipsec.core.ipsec.SaType.ESP, ep("10.0.0.2"), ep("10.0.0.1"), IpsecMode.TUNNEL, 3,
-                        Optional.of(NatT.espInUdp(4500, 4500))).toMessage(9, 10),
-                new DeleteSa(new SaId(org.jipsec.core.ipsec.SaType.ESP, 0x1234, ep("10.0.0.1"), ep("10.0.0.2"))).toMessage(1, 2),
-                SpdAdd.trap(new org.jipsec.core.pfkey.PolicySelector(org.jipsec.core.ipsec.PolicyDirection.OUTBOUND,
-                        ep("10.1.0.0"), 16, ep("10.2.0.0"), 16, 255), IpsecMode.TUNNEL, 7,
-                        Optional.of(ep("192.0.2.1")), Optional.of(ep("192.0.2.2"))).toMessage(3, 4),
-                new SpdDelete(42).toMessage(5, 6), SpdDelete.get(42, 7, 8));
+                GetSpi.of(
+                                org.jipsec.core.ipsec.SaType.ESP,
+                                ep("10.0.0.2"),
+                                ep("10.0.0.1"),
+                                IpsecMode.TUNNEL,
+                                3,
+                                Optional.of(NatT.espInUdp(4500, 4500)))
+                        .toMessage(9, 10),
+                new DeleteSa(new SaId(org.jipsec.core.ipsec.SaType.ESP, 0x1234, ep("10.0.0.1"), ep("10.0.0.2")))
+                        .toMessage(1, 2),
+                SpdAdd.trap(
+                                new org.jipsec.core.pfkey.PolicySelector(
+                                        org.jipsec.core.ipsec.PolicyDirection.OUTBOUND,
+                                        ep("10.1.0.0"),
+                                        16,
+                                        ep("10.2.0.0"),
+                                        16,
+                                        255),
+                                IpsecMode.TUNNEL,
+                                7,
+                                Optional.of(ep("192.0.2.1")),
+                                Optional.of(ep("192.0.2.2")))
+                        .toMessage(3, 4),
+                new SpdDelete(42).toMessage(5, 6),
+                SpdDelete.get(42, 7, 8));
         for (PfkeyMessage m : all) assertEquals(m, PfkeyCodec.decode(PfkeyCodec.encode(m)), m.toString());
     }
 }

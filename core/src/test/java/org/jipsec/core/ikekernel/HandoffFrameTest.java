@@ -16,14 +16,18 @@ class HandoffFrameTest {
 
     @Test
     void vector() throws Exception {
-        HandoffFrame f = new HandoffFrame(InetAddress.getByName("10.0.0.1"), 4500, InetAddress.getByName("10.0.0.2"),
-                40000, new byte[] {0, 0, 0, 0, 0x21});
-        assertEquals("0101040000051194" + "9c40" + "0000" + "0a000001" + "0a000002" + "0000000021",
+        HandoffFrame f = new HandoffFrame(
+                InetAddress.getByName("10.0.0.1"), 4500, InetAddress.getByName("10.0.0.2"), 40000, new byte[] {
+                    0, 0, 0, 0, 0x21
+                });
+        assertEquals(
+                "0101040000051194" + "9c40" + "0000" + "0a000001" + "0a000002" + "0000000021",
                 HexFormat.of().formatHex(f.encode()));
         assertTrue(f.isIkeOrKeepalive());
         assertFalse(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8})
                 .isIkeOrKeepalive());
-        assertTrue(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), 1, new byte[] {(byte) 0xff}).isIkeOrKeepalive());
+        assertTrue(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), 1, new byte[] {(byte) 0xff})
+                .isIkeOrKeepalive());
     }
 
     static HandoffFrame random(SplittableRandom r) throws Exception {
@@ -32,12 +36,19 @@ class HandoffFrameTest {
         byte[] rr = new byte[v6 ? 16 : 4];
         r.nextBytes(l);
         r.nextBytes(rr);
-        if (v6) { l[10] = 1; rr[10] = 1; } // not IPv4-mapped
+        if (v6) {
+            l[10] = 1;
+            rr[10] = 1;
+        } // not IPv4-mapped
         int len = r.nextInt(10) == 0 ? HandoffFrame.MAX_PAYLOAD - r.nextInt(3) : 1 + r.nextInt(1500);
         byte[] p = new byte[len];
         r.nextBytes(p);
-        return new HandoffFrame(InetAddress.getByAddress(l), 1 + r.nextInt(65535), InetAddress.getByAddress(rr),
-                1 + r.nextInt(65535), p);
+        return new HandoffFrame(
+                InetAddress.getByAddress(l),
+                1 + r.nextInt(65535),
+                InetAddress.getByAddress(rr),
+                1 + r.nextInt(65535),
+                p);
     }
 
     @Test

@@ -33,12 +33,16 @@ class ChecksumsSpeedPathTest {
         MemorySegment seg = MemorySegment.ofArray(b);
         for (int n = 0; n < 2000; n++) {
             r.nextBytes(b);
-            if (n % 7 == 0) java.util.Arrays.fill(b, (byte) 0xff);   // the largest sums: carries everywhere
+            if (n % 7 == 0) java.util.Arrays.fill(b, (byte) 0xff); // the largest sums: carries everywhere
             int len = n < 100 ? n : r.nextInt(n % 10 == 0 ? 65536 : 1600);
             int off = r.nextInt(16);
-            assertEquals(reference(b, off, len), Checksums.finish(Checksums.add(0, seg, off, len)),
+            assertEquals(
+                    reference(b, off, len),
+                    Checksums.finish(Checksums.add(0, seg, off, len)),
                     "len " + len + " off " + off);
-            assertEquals(reference(b, off, len), Checksums.finish(Checksums.add(0, b, off, len)),
+            assertEquals(
+                    reference(b, off, len),
+                    Checksums.finish(Checksums.add(0, b, off, len)),
                     "heap array: len " + len + " off " + off);
         }
     }
@@ -54,8 +58,10 @@ class ChecksumsSpeedPathTest {
             int off = r.nextInt(16);
             long start = r.nextInt(0x10000);
             assertEquals(reference(b, off, len), Checksums.checksum(b, off, len), "len " + len + " off " + off);
-            assertEquals(Checksums.finish(Checksums.add(start, MemorySegment.ofArray(b), off, len)),
-                    Checksums.finish(Checksums.add(start, b, off, len)), "running sum, len " + len);
+            assertEquals(
+                    Checksums.finish(Checksums.add(start, MemorySegment.ofArray(b), off, len)),
+                    Checksums.finish(Checksums.add(start, b, off, len)),
+                    "running sum, len " + len);
         }
     }
 
@@ -73,7 +79,9 @@ class ChecksumsSpeedPathTest {
             byte[] zeroed = b.clone();
             zeroed[field] = 0;
             zeroed[field + 1] = 0;
-            assertEquals(reference(zeroed, 0, zeroed.length), Checksums.finish(Checksums.sum(b, 0, b.length) - stored),
+            assertEquals(
+                    reference(zeroed, 0, zeroed.length),
+                    Checksums.finish(Checksums.sum(b, 0, b.length) - stored),
                     "len " + b.length + " field " + field);
         }
     }

@@ -102,7 +102,8 @@ class ChecksumsTest {
         byte[] b = data.consumeRemainingAsBytes();
         try {
             byte[] copy = b.clone();
-            if (TransportChecksum.update(copy, 0, copy.length)) assertTrue(TransportChecksum.verify(copy, 0, copy.length));
+            if (TransportChecksum.update(copy, 0, copy.length))
+                assertTrue(TransportChecksum.verify(copy, 0, copy.length));
             TransportChecksum.verify(b, 0, b.length);
         } catch (MalformedPacketException expected) {
             // the only exception a decoder may throw

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class FragmentationTest {
 
     private final MutableClock clock = new MutableClock();
-    private final Reassembler reassembler = new Reassembler(new Reassembler.Limits(8, 64 * 1024, Duration.ofSeconds(30)), clock);
+    private final Reassembler reassembler =
+            new Reassembler(new Reassembler.Limits(8, 64 * 1024, Duration.ofSeconds(30)), clock);
 
     private static List<byte[]> fragments(FragmentationResult r) {
         return assertInstanceOf(FragmentationResult.Fragments.class, r).packets();
@@ -104,7 +105,8 @@ class FragmentationTest {
         Ipv4Header.updateChecksum(p, 0);
         assertEquals(new FragmentationResult.NeedsFragmentation(1400), Fragmenter.fragmentIpv4(p, 0, p.length, 1400));
         assertInstanceOf(FragmentationResult.Fits.class, Fragmenter.fragmentIpv4(p, 0, p.length, 1500));
-        assertInstanceOf(FragmentationResult.CannotFragment.class,
+        assertInstanceOf(
+                FragmentationResult.CannotFragment.class,
                 Fragmenter.fragmentIpv6(TestPackets.udp6(new SplittableRandom(1), 2000), 0, 2000, 1000, 1));
     }
 
@@ -154,12 +156,16 @@ class FragmentationTest {
         int firstData = f0.length - 48;
         byte[] forged = java.util.Arrays.copyOf(frags.get(1), frags.get(1).length);
         Bytes.put16(forged, 42, (firstData - 8) | 1);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.OVERLAP), reassembler.accept(forged, 0, forged.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.OVERLAP),
+                reassembler.accept(forged, 0, forged.length));
         assertEquals(0, reassembler.pendingBytes());
         // RFC 5722: "and any constituent fragments, including those not yet received"
         for (int i = 1; i < frags.size(); i++) {
             byte[] f = frags.get(i);
-            assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.DISCARDED_DATAGRAM), reassembler.accept(f, 0, f.length));
+            assertEquals(
+                    new ReassemblyResult.Dropped(Reassembler.DropReason.DISCARDED_DATAGRAM),
+                    reassembler.accept(f, 0, f.length));
         }
         assertEquals(1, reassembler.dropped(Reassembler.DropReason.OVERLAP));
         // after the timeout the identification may be used again
@@ -175,7 +181,9 @@ class FragmentationTest {
         Ipv4Header.setFragmentOffset(second, 0, Ipv4Header.fragmentOffset(second, 0) - 16);
         Ipv4Header.updateChecksum(second, 0);
         reassembler.accept(frags.get(0), 0, frags.get(0).length);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.OVERLAP), reassembler.accept(second, 0, second.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.OVERLAP),
+                reassembler.accept(second, 0, second.length));
     }
 
     @Test
@@ -186,7 +194,8 @@ class FragmentationTest {
         byte[] dup = frags.get(0).clone();
         Ipv4Header.setTtl(dup, 0, 3); // took another path: TTL differs, data the same
         Ipv4Header.updateChecksum(dup, 0);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.DUPLICATE), reassembler.accept(dup, 0, dup.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.DUPLICATE), reassembler.accept(dup, 0, dup.length));
         assertArrayEquals(p, feedAll(frags.subList(1, frags.size())));
         assertEquals(1, reassembler.dropped(Reassembler.DropReason.DUPLICATE));
     }
@@ -241,8 +250,12 @@ class FragmentationTest {
         byte[] p = TestPackets.tcp4(new SplittableRandom(1858), 200, 0x02);
         byte[] first = slice4(p, 0, 8, true);
         byte[] second = slice4(p, 8, 16, true);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.TINY_FRAGMENT), reassembler.accept(first, 0, first.length));
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.TINY_FRAGMENT), reassembler.accept(second, 0, second.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.TINY_FRAGMENT),
+                reassembler.accept(first, 0, first.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.TINY_FRAGMENT),
+                reassembler.accept(second, 0, second.length));
         // the same sizes are fine for UDP
         byte[] u = TestPackets.udp4(new SplittableRandom(1), 200);
         byte[] uf = slice4(u, 0, 8, true);
@@ -273,7 +286,9 @@ class FragmentationTest {
         Ipv6FragmentHeader.write(atomic, 40, IpProtocols.UDP, 0, false, 7);
         System.arraycopy(small, 40, atomic, 48, small.length - 40);
         Ipv6Header.setPayloadLength(atomic, 0, atomic.length - 40);
-        byte[] got = assertInstanceOf(ReassemblyResult.Complete.class, reassembler.accept(atomic, 0, atomic.length)).packet().toByteArray();
+        byte[] got = assertInstanceOf(ReassemblyResult.Complete.class, reassembler.accept(atomic, 0, atomic.length))
+                .packet()
+                .toByteArray();
         assertArrayEquals(small, got);
         assertEquals(1, reassembler.pendingDatagrams());
         assertArrayEquals(p, feedAll(frags.subList(1, frags.size())));
@@ -286,13 +301,18 @@ class FragmentationTest {
         byte[] odd = java.util.Arrays.copyOf(frags.get(0), frags.get(0).length - 1);
         Ipv4Header.setTotalLength(odd, 0, odd.length);
         Ipv4Header.updateChecksum(odd, 0);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.BAD_LENGTH), reassembler.accept(odd, 0, odd.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.BAD_LENGTH),
+                reassembler.accept(odd, 0, odd.length));
         byte[] huge = frags.get(1).clone();
         Ipv4Header.setFragmentOffset(huge, 0, 65528);
         Ipv4Header.updateChecksum(huge, 0);
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.TOO_BIG), reassembler.accept(huge, 0, huge.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.TOO_BIG), reassembler.accept(huge, 0, huge.length));
         assertInstanceOf(ReassemblyResult.NotFragment.class, reassembler.accept(p, 0, p.length));
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.MALFORMED), reassembler.accept(new byte[] {0x45}, 0, 1));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.MALFORMED),
+                reassembler.accept(new byte[] {0x45}, 0, 1));
     }
 
     @Test
@@ -303,7 +323,9 @@ class FragmentationTest {
         Ipv6FragmentHeader.write(f, 40, IpProtocols.DSTOPTS, 0, true, 5);
         f[48] = (byte) IpProtocols.UDP;
         f[49] = 1; // (1 + 1) × 8 = 16 bytes
-        assertEquals(new ReassemblyResult.Dropped(Reassembler.DropReason.INCOMPLETE_HEADER_CHAIN), reassembler.accept(f, 0, f.length));
+        assertEquals(
+                new ReassemblyResult.Dropped(Reassembler.DropReason.INCOMPLETE_HEADER_CHAIN),
+                reassembler.accept(f, 0, f.length));
         assertEquals(0, reassembler.pendingBytes());
     }
 
@@ -326,7 +348,8 @@ class FragmentationTest {
                     IpPacket.check(out.array(), out.start(), out.length());
                 } catch (MalformedPacketException e) {
                     // a reassembled datagram may still carry a broken upper layer; its IP header must parse
-                    if (e.getMessage().startsWith("IPv4: total") || e.getMessage().startsWith("IPv6: payload")) throw new AssertionError(e);
+                    if (e.getMessage().startsWith("IPv4: total")
+                            || e.getMessage().startsWith("IPv6: payload")) throw new AssertionError(e);
                 }
             }
             assertTrue(r.pendingBytes() <= 20000);

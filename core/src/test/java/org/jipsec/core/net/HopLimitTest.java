@@ -31,11 +31,11 @@ class HopLimitTest {
             assertTrue(Ipv4Header.verifyChecksum(p, 0), "ttl " + ttl);
         }
         byte[] before = p.clone();
-        assertEquals(HopLimit.EXPIRED, HopLimit.decrement(p, 0, p.length));   // arrived with 1: not forwarded
+        assertEquals(HopLimit.EXPIRED, HopLimit.decrement(p, 0, p.length)); // arrived with 1: not forwarded
         assertArrayEquals(before, p);
         p[8] = 0;
         Ipv4Header.updateChecksum(p, 0);
-        assertEquals(HopLimit.EXPIRED, HopLimit.decrement(p, 0, p.length));   // and with 0
+        assertEquals(HopLimit.EXPIRED, HopLimit.decrement(p, 0, p.length)); // and with 0
     }
 
     @Test

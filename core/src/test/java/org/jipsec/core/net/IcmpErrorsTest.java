@@ -17,7 +17,8 @@ class IcmpErrorsTest {
         Ipv4Header.setDontFragment(p, 0, true);
         Ipv4Header.updateChecksum(p, 0);
         FragmentationResult r = Fragmenter.fragmentIpv4(p, 0, p.length, 1400);
-        int mtu = assertInstanceOf(FragmentationResult.NeedsFragmentation.class, r).mtu();
+        int mtu = assertInstanceOf(FragmentationResult.NeedsFragmentation.class, r)
+                .mtu();
         byte[] icmp = IcmpErrors.fragmentationNeeded(p, 0, p.length, mtu, 0x0a000001);
         assertEquals(20 + 8 + 28, icmp.length);
         assertTrue(Ipv4Header.verifyChecksum(icmp, 0));
@@ -44,7 +45,9 @@ class IcmpErrorsTest {
         // a datagram whose first fragment arrived times out: ICMPv6 Time Exceeded code 1 quoting it
         MutableClock clock = new MutableClock();
         Reassembler r = new Reassembler(Reassembler.Limits.defaults(), clock);
-        var frags = assertInstanceOf(FragmentationResult.Fragments.class, Fragmenter.fragmentIpv6(p, 0, p.length, 1280, 9)).packets();
+        var frags = assertInstanceOf(
+                        FragmentationResult.Fragments.class, Fragmenter.fragmentIpv6(p, 0, p.length, 1280, 9))
+                .packets();
         r.accept(frags.get(0), 0, frags.get(0).length);
         clock.advance(java.time.Duration.ofSeconds(60));
         var firsts = r.expire();

@@ -85,7 +85,9 @@ class Ipv4HeaderTest {
         opt[21] = 40; // LSRR length runs past the header
         assertThrows(MalformedPacketException.class, () -> {
             OptionCursor c = new OptionCursor().resetIpv4(opt, 0);
-            while (c.next()) { /* walk */ }
+            while (c.next()) {
+                /* walk */
+            }
         });
     }
 

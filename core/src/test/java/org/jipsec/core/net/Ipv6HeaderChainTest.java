@@ -32,7 +32,9 @@ class Ipv6HeaderChainTest {
         assertEquals(Ipv6Header.OFF_NEXT_HEADER, c.nextHeaderFieldOf(0));
         assertEquals(40, c.nextHeaderFieldOf(1));
         // the final destination is the routing header's address 2001:db8:3::3
-        assertEquals("2001:db8:3:0:0:0:0:3", Ipv6Header.address(p, c.finalDestinationOffset()).getHostAddress());
+        assertEquals(
+                "2001:db8:3:0:0:0:0:3",
+                Ipv6Header.address(p, c.finalDestinationOffset()).getHostAddress());
         assertEquals(2, c.routingIndex());
         assertEquals(-1, c.fragmentIndex());
         assertTrue(TransportChecksum.verify(p, 0, p.length)); // scapy used the final destination too

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,20 +24,22 @@ class Ipv6HeaderRebuildTest {
     static final byte[] SRC = HexFormat.of().parseHex("fd770000000000000000000000000001");
     static final byte[] DST = HexFormat.of().parseHex("fd770000000000000000000000000002");
     /** An AH header (RFC 4302 §2: next header ICMPv6, payload len 4 → 24 bytes) + a 4-byte stand-in for the rest. */
-    static final byte[] AH = HexFormat.of().parseHex("3a040000000010010000000711223344556677889900aabbccdd0000deadbeef");
+    static final byte[] AH =
+            HexFormat.of().parseHex("3a040000000010010000000711223344556677889900aabbccdd0000deadbeef");
 
     /** RFC 8200 §4.3 Hop-by-Hop with a Router Alert (RFC 2711) and PadN: 8 bytes. */
     static final byte[] HBH_RA = HexFormat.of().parseHex("3c00050200000100");
     /** RFC 8200 §4.6 Destination Options with a PadN of 4 (8 bytes) and one of 12 (16 bytes). */
     static final byte[] DST8 = HexFormat.of().parseHex("2b00010400000000");
+
     static final byte[] DST16 = HexFormat.of().parseHex("3301010c000000000000000000000000");
     /** RFC 8200 §4.4 Routing type 0 (RFC 2460, deprecated by RFC 5095) with one address, segments left 0. */
     static final byte[] RH0 = HexFormat.of().parseHex("3c02000000000000" + "fd770000000000000000000000000009");
     /** RFC 6275 §6.4 type 2 routing header (home address), segments left 0. */
     static final byte[] RH2 = HexFormat.of().parseHex("3302020000000000" + "fd770000000000000000000000000002");
     /** RFC 8754 §2 Segment Routing Header (type 4), two segments, segments left 0, last entry 1. */
-    static final byte[] SRH = HexFormat.of().parseHex("3304040001000000"
-            + "fd770000000000000000000000000002" + "fd770000000000000000000000000005");
+    static final byte[] SRH = HexFormat.of()
+            .parseHex("3304040001000000" + "fd770000000000000000000000000002" + "fd770000000000000000000000000005");
 
     /** The original packet: fixed header (next header = the first kind), the headers, then {@code AH}. */
     static byte[] original(int tc, int hl, byte[]... headers) {
@@ -89,10 +91,23 @@ class Ipv6HeaderRebuildTest {
         }
         byte[] k = new byte[kinds.size()];
         int[] l = new int[lens.size()];
-        for (int i = 0; i < k.length; i++) { k[i] = (byte) (int) kinds.get(i); l[i] = lens.get(i); }
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (byte) (int) kinds.get(i);
+            l[i] = lens.get(i);
+        }
         byte[] out = new byte[pkt.length];
-        int at = Ipv6HeaderRebuild.write(out, Ipv6Header.trafficClass(pkt, 0), pkt[7] & 0xff, SRC, DST,
-                ext.toByteArray(), k, l, k.length, IpProtocols.AH, pkt.length - end);
+        int at = Ipv6HeaderRebuild.write(
+                out,
+                Ipv6Header.trafficClass(pkt, 0),
+                pkt[7] & 0xff,
+                SRC,
+                DST,
+                ext.toByteArray(),
+                k,
+                l,
+                k.length,
+                IpProtocols.AH,
+                pkt.length - end);
         assertEquals(end, at, "payload offset");
         System.arraycopy(pkt, end, out, at, pkt.length - end);
         return out;
@@ -107,8 +122,17 @@ class Ipv6HeaderRebuildTest {
     @Test
     void hopByHopDestinationAndRoutingChainsAreRebuiltExactly() throws Exception {
         byte[][][] chains = {
-            {HBH_RA}, {DST8}, {DST16}, {HBH_RA, DST8}, {RH0}, {RH2}, {SRH},
-            {DST8, RH0}, {DST8, RH2, DST16}, {HBH_RA, DST16, SRH, DST8}, {HBH_RA, DST8, RH0, DST16},
+            {HBH_RA},
+            {DST8},
+            {DST16},
+            {HBH_RA, DST8},
+            {RH0},
+            {RH2},
+            {SRH},
+            {DST8, RH0},
+            {DST8, RH2, DST16},
+            {HBH_RA, DST16, SRH, DST8},
+            {HBH_RA, DST8, RH0, DST16},
         };
         for (byte[][] chain : chains) {
             byte[] p = original(0x02, 17, chain);
@@ -129,8 +153,14 @@ class Ipv6HeaderRebuildTest {
         // the lengths run past the bytes given
         assertEquals(-1, write(out, DST8, new int[] {IpProtocols.DSTOPTS, IpProtocols.DSTOPTS}, new int[] {8, 8}, 100));
         // Hop-by-Hop not first (RFC 8200 §4.3)
-        assertEquals(-1, write(out, concat(DST8, HBH_RA), new int[] {IpProtocols.DSTOPTS, IpProtocols.HOPOPTS},
-                new int[] {8, 8}, 100));
+        assertEquals(
+                -1,
+                write(
+                        out,
+                        concat(DST8, HBH_RA),
+                        new int[] {IpProtocols.DSTOPTS, IpProtocols.HOPOPTS},
+                        new int[] {8, 8},
+                        100));
         // a kind that is no cmsg extension header (fragment)
         assertEquals(-1, write(out, DST8, new int[] {IpProtocols.FRAGMENT}, new int[] {8}, 100));
         // too many headers

@@ -9,7 +9,11 @@ final class MutableClock implements InstantSource {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
     @Override
-    public Instant instant() { return now; }
+    public Instant instant() {
+        return now;
+    }
 
-    void advance(Duration d) { now = now.plus(d); }
+    void advance(Duration d) {
+        now = now.plus(d);
+    }
 }

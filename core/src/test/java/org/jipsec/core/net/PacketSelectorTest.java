@@ -65,7 +65,8 @@ class PacketSelectorTest {
         byte[] p = TestPackets.tcp4(new SplittableRandom(1), 0, 0x02);
         byte[] cut = java.util.Arrays.copyOf(p, 30);
         Ipv4Header.setTotalLength(cut, 0, 30);
-        assertEquals(IpProtocols.ANY, PacketSelector.of(cut, 0, cut.length, true).protocol());
+        assertEquals(
+                IpProtocols.ANY, PacketSelector.of(cut, 0, cut.length, true).protocol());
     }
 
     @Test

@@ -35,7 +35,9 @@ public final class Scapy {
     private static boolean probe() {
         if (!Files.isExecutable(PYTHON)) return false;
         try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import scapy.all").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import scapy.all")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /** Our parsing, checksums, fragmentation and reassembly against packets and fragments built by scapy. */
 class ScapyInteropTest {
 
-    private static byte[] hex(String s) { return Bytes.fromHex(s); }
+    private static byte[] hex(String s) {
+        return Bytes.fromHex(s);
+    }
 
     @Test
     void checksumsAndSelectorsAgreeWithScapyOnRandomPackets() throws Exception {
@@ -47,9 +49,11 @@ class ScapyInteropTest {
                     Ipv4Header.updateChecksum(copy, 0);
                     assertTrue(Ipv4Header.verifyChecksum(pkt, 0));
                 }
-                if (!Arrays.equals(pkt, copy)) failures.add("recomputed checksum differs (scapy " + cksum + "): " + line);
+                if (!Arrays.equals(pkt, copy))
+                    failures.add("recomputed checksum differs (scapy " + cksum + "): " + line);
                 PacketSelector s = PacketSelector.of(pkt, 0, pkt.length, true);
-                if (s.protocol() != proto || s.srcPort() != sport || s.dstPort() != dport) failures.add("selector " + s + " for " + line);
+                if (s.protocol() != proto || s.srcPort() != sport || s.dstPort() != dport)
+                    failures.add("selector " + s + " for " + line);
             } catch (MalformedPacketException e) {
                 failures.add(e.getMessage() + ": " + line);
             }
@@ -81,7 +85,9 @@ class ScapyInteropTest {
                 last = r.accept(frag, 0, frag.length);
                 if (i < frags.length - 1) assertInstanceOf(ReassemblyResult.Pending.class, last, line);
             }
-            byte[] got = assertInstanceOf(ReassemblyResult.Complete.class, last).packet().toByteArray();
+            byte[] got = assertInstanceOf(ReassemblyResult.Complete.class, last)
+                    .packet()
+                    .toByteArray();
             assertEquals(Bytes.hex(whole, 0, whole.length), Bytes.hex(got, 0, got.length));
             assertTrue(TransportChecksum.verify(got, 0, got.length));
         }
@@ -95,11 +101,15 @@ class ScapyInteropTest {
         StringBuilder in = new StringBuilder();
         List<byte[]> originals = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            byte[] p = i % 2 == 0 ? TestPackets.udp4(rnd, 1500 + rnd.nextInt(3000)) : TestPackets.udp6(rnd, 1500 + rnd.nextInt(3000));
+            byte[] p = i % 2 == 0
+                    ? TestPackets.udp4(rnd, 1500 + rnd.nextInt(3000))
+                    : TestPackets.udp6(rnd, 1500 + rnd.nextInt(3000));
             originals.add(p);
             FragmentationResult fr = Fragmenter.fragment(p, 0, p.length, i % 2 == 0 ? 576 : 1280, rnd.nextInt());
-            List<byte[]> frags = assertInstanceOf(FragmentationResult.Fragments.class, fr).packets();
-            List<String> hexes = frags.stream().map(b -> Bytes.hex(b, 0, b.length)).toList();
+            List<byte[]> frags =
+                    assertInstanceOf(FragmentationResult.Fragments.class, fr).packets();
+            List<String> hexes =
+                    frags.stream().map(b -> Bytes.hex(b, 0, b.length)).toList();
             in.append(String.join(",", hexes)).append('\n');
         }
         List<String> out = Scapy.run(in.toString(), "defrag", "0", "0");
@@ -113,7 +123,10 @@ class ScapyInteropTest {
                 // scapy's defragment6 keeps a Fragment header of length 0 in its result only in some
                 // versions; compare the IPv6 payload after its own header chain instead.
                 byte[] g = hex(got.split(",")[0]);
-                assertEquals(Bytes.hex(o, 40, o.length - 40), Bytes.hex(g, g.length - (o.length - 40), o.length - 40), "IPv6 datagram " + i);
+                assertEquals(
+                        Bytes.hex(o, 40, o.length - 40),
+                        Bytes.hex(g, g.length - (o.length - 40), o.length - 40),
+                        "IPv6 datagram " + i);
             }
         }
         assertEquals(Duration.ZERO, Duration.ZERO);

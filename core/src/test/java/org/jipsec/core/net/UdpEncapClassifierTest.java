@@ -1,13 +1,12 @@
 package org.jipsec.core.net;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.MemorySegment;
 import java.util.HexFormat;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class UdpEncapClassifierTest {
 
@@ -38,8 +37,9 @@ class UdpEncapClassifierTest {
     @Test
     void zeroMarkerIsIke() {
         // RFC 3948 §2.2: non-ESP marker then an IKE header (initiator SPI ...)
-        assertEquals(UdpEncapKind.IKE, kind("00000000" + "0102030405060708" + "0000000000000000" + "21202208"
-                + "00000000" + "0000001c"));
+        assertEquals(
+                UdpEncapKind.IKE,
+                kind("00000000" + "0102030405060708" + "0000000000000000" + "21202208" + "00000000" + "0000001c"));
         assertEquals(UdpEncapKind.IKE, kind("0000000001"));
     }
 

@@ -33,32 +33,61 @@ class EngineSequences {
         for (int spi = 0x1000; spi < 0x1003; spi++) {
             m.add(addEsp(Sadb.SADB_ADD, spi, "10.0.0.1", "10.0.0.2", 7));
             m.add(addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.1", "10.0.0.2", 7));
-            m.add(msg(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, new Extension.Sa(spi, 0, 0, 0, 0, 0), src("10.0.0.1"),
+            m.add(msg(
+                    Sadb.SADB_DELETE,
+                    Sadb.SADB_SATYPE_ESP,
+                    new Extension.Sa(spi, 0, 0, 0, 0, 0),
+                    src("10.0.0.1"),
                     dst("10.0.0.2")));
-            m.add(msg(Sadb.SADB_GET, Sadb.SADB_SATYPE_ESP, new Extension.Sa(spi, 0, 0, 0, 0, 0), src("10.0.0.1"),
+            m.add(msg(
+                    Sadb.SADB_GET,
+                    Sadb.SADB_SATYPE_ESP,
+                    new Extension.Sa(spi, 0, 0, 0, 0, 0),
+                    src("10.0.0.1"),
                     dst("10.0.0.2")));
         }
-        m.add(addEsp(Sadb.SADB_ADD, 0x2000, "10.0.0.1", "10.0.0.2", 7,
+        m.add(addEsp(
+                Sadb.SADB_ADD,
+                0x2000,
+                "10.0.0.1",
+                "10.0.0.2",
+                7,
                 new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 100, 20, 0),
                 new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 50, 10, 0)));
-        m.add(PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, 1, 7, List.of(src("10.0.0.1"), dst("10.0.0.2"),
-                new Extension.SpiRange(0x1000, 0x1004))));
+        m.add(PfkeyMessage.of(
+                Sadb.SADB_GETSPI,
+                Sadb.SADB_SATYPE_ESP,
+                1,
+                7,
+                List.of(src("10.0.0.1"), dst("10.0.0.2"), new Extension.SpiRange(0x1000, 0x1004))));
         m.add(msg(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, src("10.0.0.1"), dst("10.0.0.2")));
         m.add(bare(Sadb.SADB_FLUSH, 0));
         m.add(bare(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_ESP));
         m.add(bare(Sadb.SADB_X_PROMISC, 1));
-        m.add(msg(Sadb.SADB_ACQUIRE, Sadb.SADB_SATYPE_ESP, src("10.0.0.1"), dst("10.0.0.3"),
+        m.add(msg(
+                Sadb.SADB_ACQUIRE,
+                Sadb.SADB_SATYPE_ESP,
+                src("10.0.0.1"),
+                dst("10.0.0.3"),
                 new Extension.Proposal(32, List.of())));
         IpsecRequest r = new IpsecRequest(IpsecProtocol.ESP, IpsecMode.TRANSPORT, IpsecLevel.UNIQUE, 0);
         for (int type : new int[] {Sadb.SADB_X_SPDADD, Sadb.SADB_X_SPDUPDATE, Sadb.SADB_X_SPDDELETE}) {
-            m.add(msg(type, 0, new Extension.Policy(new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 0, 0,
-                    List.of(r))), src("10.0.1.0"), dst("10.0.2.0"),
+            m.add(msg(
+                    type,
+                    0,
+                    new Extension.Policy(new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 0, 0, List.of(r))),
+                    src("10.0.1.0"),
+                    dst("10.0.2.0"),
                     new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 0, 15, 0)));
         }
-        m.add(msg(Sadb.SADB_X_SPDDELETE2, 0, new Extension.Policy(new XPolicy(PolicyType.NONE, PolicyDirection.ANY, 1,
-                0, List.of()))));
-        m.add(msg(Sadb.SADB_X_SPDGET, 0, new Extension.Policy(new XPolicy(PolicyType.NONE, PolicyDirection.ANY, 1,
-                0, List.of()))));
+        m.add(msg(
+                Sadb.SADB_X_SPDDELETE2,
+                0,
+                new Extension.Policy(new XPolicy(PolicyType.NONE, PolicyDirection.ANY, 1, 0, List.of()))));
+        m.add(msg(
+                Sadb.SADB_X_SPDGET,
+                0,
+                new Extension.Policy(new XPolicy(PolicyType.NONE, PolicyDirection.ANY, 1, 0, List.of()))));
         m.add(bare(Sadb.SADB_X_SPDFLUSH, 0));
         m.add(bare(Sadb.SADB_X_SPDDUMP, 0));
         List<byte[]> out = new ArrayList<>();

@@ -54,21 +54,35 @@ final class Fixture {
     Fixture(long seed, boolean realSpd) {
         spd = realSpd ? new Spd(() -> java.time.Instant.ofEpochSecond(clock.get()), () -> settings.spiTry) : null;
         policies = realSpd ? new SpdPolicyStore(spd) : new ListPolicyStore(clock::get, () -> settings.spiTry);
-        engine = new KeyEngine(settings, clock::get, new SplittableRandom(seed), policies, AlgorithmCatalog.of(ALGORITHMS));
+        engine = new KeyEngine(
+                settings, clock::get, new SplittableRandom(seed), policies, AlgorithmCatalog.of(ALGORITHMS));
     }
 
     /** A kernel-origin policy (invisible to PF_KEY delete/flush); returns its id. */
     int addKernelPolicy(PolicySelector s, XPolicy p) throws Exception {
         if (spd != null) {
-            return spd.add(new SelectorSet(s.source(), s.sourcePrefixBits(), s.destination(), s.destinationPrefixBits(),
-                    s.upperProtocol()), p, PolicyOrigin.KERNEL, PolicyLifetime.NONE).id();
+            return spd.add(
+                            new SelectorSet(
+                                    s.source(),
+                                    s.sourcePrefixBits(),
+                                    s.destination(),
+                                    s.destinationPrefixBits(),
+                                    s.upperProtocol()),
+                            p,
+                            PolicyOrigin.KERNEL,
+                            PolicyLifetime.NONE)
+                    .id();
         }
         ((ListPolicyStore) policies).insert(new StoredPolicy(s, p.withId(77), 0, 0, 0, 0, true));
         return 77;
     }
 
     static InetAddress ip(String s) {
-        try { return InetAddress.getByName(s); } catch (Exception e) { throw new AssertionError(e); }
+        try {
+            return InetAddress.getByName(s);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     static Extension.Address src(String a) {
@@ -88,9 +102,12 @@ final class Fixture {
     /** add SRC DST esp SPI -E aes-cbc (128) -A hmac-sha1 [-u reqid] [-m mode]. */
     static PfkeyMessage addEsp(int type, int spi, String s, String d, int pid, Extension... more) {
         List<Extension> x = new ArrayList<>(List.of(
-                key(Sadb.SADB_EXT_KEY_ENCRYPT, 16), key(Sadb.SADB_EXT_KEY_AUTH, 20),
+                key(Sadb.SADB_EXT_KEY_ENCRYPT, 16),
+                key(Sadb.SADB_EXT_KEY_AUTH, 20),
                 new Extension.Sa(spi, 4, 0, 3, 12, Sadb.SADB_X_EXT_CYCSEQ),
-                new Extension.Sa2(0, 0, 0), src(s), dst(d)));
+                new Extension.Sa2(0, 0, 0),
+                src(s),
+                dst(d)));
         for (Extension e : more) {
             x.removeIf(o -> o.type() == e.type());
             x.add(e);
@@ -108,7 +125,9 @@ final class Fixture {
 
     /** Messages delivered to {@code socket} (promiscuous copies excluded). */
     static List<PfkeyMessage> to(Outcome o, long socket) {
-        return o.deliveries().stream().filter(d -> d.socketId() == socket && !d.promiscCopy()).map(Delivery::message)
+        return o.deliveries().stream()
+                .filter(d -> d.socketId() == socket && !d.promiscCopy())
+                .map(Delivery::message)
                 .toList();
     }
 

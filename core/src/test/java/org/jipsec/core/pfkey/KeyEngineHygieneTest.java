@@ -31,8 +31,12 @@ class KeyEngineHygieneTest {
         f.engine.handle(promisc, Fixture.bare(Sadb.SADB_X_PROMISC, 1));
         List<PfkeyMessage> requests = List.of(
                 addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 99),
-                Fixture.msg(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
-                        src("10.0.0.1"), dst("10.0.0.2")),
+                Fixture.msg(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
+                        src("10.0.0.1"),
+                        dst("10.0.0.2")),
                 Fixture.bare(Sadb.SADB_FLUSH, 0),
                 Fixture.bare(Sadb.SADB_X_SPDFLUSH, 0),
                 Fixture.bare(Sadb.SADB_X_PROMISC, 0));
@@ -60,7 +64,8 @@ class KeyEngineHygieneTest {
         assertEquals(2, o.deliveries().size(), "the sender and the promiscuous copy");
         for (Delivery d : o.deliveries()) {
             assertEquals(Errno.EEXIST.number(), d.message().errno());
-            assertFalse(d.message().has(Sadb.SADB_EXT_KEY_ENCRYPT) || d.message().has(Sadb.SADB_EXT_KEY_AUTH),
+            assertFalse(
+                    d.message().has(Sadb.SADB_EXT_KEY_ENCRYPT) || d.message().has(Sadb.SADB_EXT_KEY_AUTH),
                     d.toString());
             assertTrue(d.message().has(Sadb.SADB_EXT_SA), "the rest of the request is echoed");
         }
@@ -73,19 +78,33 @@ class KeyEngineHygieneTest {
         PfkeyMessage add = addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 99);
         byte[] original = add.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key();
         KeyEngine.wipeKeys(add);
-        assertArrayEquals(new byte[16], add.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
+        assertArrayEquals(
+                new byte[16], add.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
         f.engine.handle(a, PfkeyCodec.encode(addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 99)));
-        PfkeyMessage got = Fixture.only(f.engine.handle(a, Fixture.msg(Sadb.SADB_GET, Sadb.SADB_SATYPE_ESP,
-                new Extension.Sa(0x1000, 0, 0, 0, 0, 0), src("10.0.0.1"), dst("10.0.0.2"))), a);
-        assertArrayEquals(original, got.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
+        PfkeyMessage got = Fixture.only(
+                f.engine.handle(
+                        a,
+                        Fixture.msg(
+                                Sadb.SADB_GET,
+                                Sadb.SADB_SATYPE_ESP,
+                                new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
+                                src("10.0.0.1"),
+                                dst("10.0.0.2"))),
+                a);
+        assertArrayEquals(
+                original, got.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().key());
     }
 
     @Test
     void getspiUsesTheCandidatesDrawnBeforehandAndOnlyForThatRequest() throws Exception {
         Fixture f = new Fixture();
         long a = f.engine.openSocket();
-        byte[] raw = PfkeyCodec.encode(Fixture.msg(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, src("10.0.0.1"),
-                dst("10.0.0.2"), new Extension.SpiRange(0x1000, 0x1001)));
+        byte[] raw = PfkeyCodec.encode(Fixture.msg(
+                Sadb.SADB_GETSPI,
+                Sadb.SADB_SATYPE_ESP,
+                src("10.0.0.1"),
+                dst("10.0.0.2"),
+                new Extension.SpiRange(0x1000, 0x1001)));
         f.engine.handle(a, PfkeyCodec.encode(addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 99)));
         f.settings.spiTry = 50;
         f.engine.drawSpiCandidates(raw);

@@ -38,9 +38,16 @@ class KeyEngineNegotiatedSaTest {
     void aRegisteredDaemonsGetspiUpdateAndAddAreNegotiated() {
         long iked = e.openSocket();
         ok(iked, PfkeyMessage.of(Sadb.SADB_REGISTER, Sadb.SADB_SATYPE_ESP, 1, 500, List.of()));
-        PfkeyMessage getspi = PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, 2, 500, List.of(
-                new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0), src("10.0.0.2"), dst("10.0.0.1"),
-                new Extension.SpiRange(0x1000, 0x1fff)));
+        PfkeyMessage getspi = PfkeyMessage.of(
+                Sadb.SADB_GETSPI,
+                Sadb.SADB_SATYPE_ESP,
+                2,
+                500,
+                List.of(
+                        new Extension.Sa2(IpsecMode.TRANSPORT.number(), 0, 0),
+                        src("10.0.0.2"),
+                        dst("10.0.0.1"),
+                        new Extension.SpiRange(0x1000, 0x1fff)));
         int spi = only(e.handle(iked, getspi), iked).sa().orElseThrow().spi();
         ok(iked, addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.2", "10.0.0.1", 500));
         ok(iked, addEsp(Sadb.SADB_ADD, 0x2000, "10.0.0.1", "10.0.0.2", 500));
@@ -50,11 +57,15 @@ class KeyEngineNegotiatedSaTest {
     @Test
     void anUnregisteredLarvalUpdateIsNegotiatedButItsAddIsManual() {
         long s = e.openSocket();
-        PfkeyMessage getspi = PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, 2, 600, List.of(
-                src("10.0.0.2"), dst("10.0.0.1"), new Extension.SpiRange(0x1000, 0x1fff)));
+        PfkeyMessage getspi = PfkeyMessage.of(
+                Sadb.SADB_GETSPI,
+                Sadb.SADB_SATYPE_ESP,
+                2,
+                600,
+                List.of(src("10.0.0.2"), dst("10.0.0.1"), new Extension.SpiRange(0x1000, 0x1fff)));
         int spi = only(e.handle(s, getspi), s).sa().orElseThrow().spi();
         ok(s, addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.2", "10.0.0.1", 600));
-        ok(s, addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.2", "10.0.0.1", 600));   // a MATURE SA re-keyed by hand
+        ok(s, addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.2", "10.0.0.1", 600)); // a MATURE SA re-keyed by hand
         ok(s, addEsp(Sadb.SADB_ADD, 0x2000, "10.0.0.1", "10.0.0.2", 600));
         String h = "0x" + Integer.toHexString(spi);
         assertEquals(List.of(h + " negotiated", h + " manual", "0x2000 manual"), told);

@@ -36,9 +36,16 @@ class KeyEngineTimerTest {
     }
 
     private SecurityAssociation addWithLifetimes(int spi, long softAdd, long hardAdd, long softBytes, long hardBytes) {
-        e.handle(other, addEsp(Sadb.SADB_ADD, spi, "10.0.0.1", "10.0.0.2", 7,
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, hardBytes, hardAdd, 0),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, softBytes, softAdd, 0)));
+        e.handle(
+                other,
+                addEsp(
+                        Sadb.SADB_ADD,
+                        spi,
+                        "10.0.0.1",
+                        "10.0.0.2",
+                        7,
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, hardBytes, hardAdd, 0),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, softBytes, softAdd, 0)));
         return e.lookupInbound(ip("10.0.0.2"), SaType.ESP, spi).orElseThrow();
     }
 
@@ -54,7 +61,8 @@ class KeyEngineTimerTest {
         assertTrue(to(soft, other).isEmpty(), "EXPIRE goes to registered sockets only");
         assertEquals(Sadb.SADB_EXPIRE, m.type());
         assertTrue(m.has(Sadb.SADB_EXT_LIFETIME_SOFT));
-        assertEquals(100, m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT).orElseThrow().bytes());
+        assertEquals(
+                100, m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT).orElseThrow().bytes());
         assertEquals(SaState.DYING, sa.state());
         assertTrue(e.lookupInbound(ip("10.0.0.2"), SaType.ESP, 0x1000).isPresent(), "a dying SA is still usable");
         f.clock.addAndGet(10);

@@ -32,13 +32,19 @@ class KeyEngineTransformStateTest {
         final SecurityAssociation sa;
         int destroyed;
 
-        Recorded(SecurityAssociation sa) { this.sa = sa; }
+        Recorded(SecurityAssociation sa) {
+            this.sa = sa;
+        }
 
         @Override
-        public int reportedSequence() { return 42; }
+        public int reportedSequence() {
+            return 42;
+        }
 
         @Override
-        public void destroy() { destroyed++; }
+        public void destroy() {
+            destroyed++;
+        }
     }
 
     final Fixture f = new Fixture();
@@ -74,8 +80,14 @@ class KeyEngineTransformStateTest {
         assertSame(made.getFirst(), sa.transform(), "the SA holds its state");
         assertSame(sa, made.getFirst().sa);
         assertEquals(42, sa.sequence(), "X_SA2 sequence comes from the state: no copy-back");
-        e.handle(other, Fixture.msg(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP,
-                new Extension.Sa(0x1000, 0, 0, 0, 0, 0), src("10.0.0.1"), dst("10.0.0.2")));
+        e.handle(
+                other,
+                Fixture.msg(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
+                        src("10.0.0.1"),
+                        dst("10.0.0.2")));
         assertEquals(1, made.getFirst().destroyed, "destroyed as the SA left");
         assertNull(sa.transform());
         assertTrue(sa.keysZeroed());
@@ -83,9 +95,18 @@ class KeyEngineTransformStateTest {
 
     @Test
     void larvalSaHasNoStateUntilUpdateMakesItMature() {
-        Outcome o = e.handle(ike, PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, 17, 500, List.of(
-                new Extension.Sa2(IpsecMode.TUNNEL.number(), 0, 5), src("10.0.0.1"), dst("10.0.0.2"),
-                new Extension.SpiRange(0x1000, 0x1fff))));
+        Outcome o = e.handle(
+                ike,
+                PfkeyMessage.of(
+                        Sadb.SADB_GETSPI,
+                        Sadb.SADB_SATYPE_ESP,
+                        17,
+                        500,
+                        List.of(
+                                new Extension.Sa2(IpsecMode.TUNNEL.number(), 0, 5),
+                                src("10.0.0.1"),
+                                dst("10.0.0.2"),
+                                new Extension.SpiRange(0x1000, 0x1fff))));
         int spi = only(o, ike).sa().orElseThrow().spi();
         assertTrue(made.isEmpty(), "a larval SA carries no keys and no state");
         e.handle(ike, addEsp(Sadb.SADB_UPDATE, spi, "10.0.0.1", "10.0.0.2", 500));
@@ -101,7 +122,8 @@ class KeyEngineTransformStateTest {
 
     @Test
     void flushDestroysEveryState() {
-        for (int spi = 0x2000; spi < 0x2005; spi++) e.handle(other, addEsp(Sadb.SADB_ADD, spi, "10.0.0.1", "10.0.0.2", 7));
+        for (int spi = 0x2000; spi < 0x2005; spi++)
+            e.handle(other, addEsp(Sadb.SADB_ADD, spi, "10.0.0.1", "10.0.0.2", 7));
         assertEquals(5, made.size());
         e.handle(other, bare(Sadb.SADB_FLUSH, Sadb.SADB_SATYPE_UNSPEC));
         for (Recorded r : made) assertEquals(1, r.destroyed);
@@ -109,12 +131,19 @@ class KeyEngineTransformStateTest {
 
     @Test
     void hardExpiryDestroysTheStateSoftExpiryKeepsIt() {
-        e.handle(other, addEsp(Sadb.SADB_ADD, 0x3000, "10.0.0.1", "10.0.0.2", 7,
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 0, 20, 0),
-                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 0, 10, 0)));
-        sa(0x3000).recordUse(100, f.clock.get());                     // an SA never used dies at its soft time
+        e.handle(
+                other,
+                addEsp(
+                        Sadb.SADB_ADD,
+                        0x3000,
+                        "10.0.0.1",
+                        "10.0.0.2",
+                        7,
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_HARD, 0, 0, 20, 0),
+                        new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 0, 10, 0)));
+        sa(0x3000).recordUse(100, f.clock.get()); // an SA never used dies at its soft time
         f.clock.addAndGet(11);
-        e.tick();                                                    // MATURE -> DYING: still usable
+        e.tick(); // MATURE -> DYING: still usable
         assertEquals(1, made.size());
         assertEquals(0, made.getFirst().destroyed);
         f.clock.addAndGet(10);
@@ -127,12 +156,17 @@ class KeyEngineTransformStateTest {
         KeyEngine fresh = new Fixture().engine;
         long s = fresh.openSocket();
         fresh.handle(s, addEsp(Sadb.SADB_ADD, 0x4000, "10.0.0.1", "10.0.0.2", 7));
-        SecurityAssociation sa = fresh.lookupInbound(ip("10.0.0.2"), SaType.ESP, 0x4000).orElseThrow();
+        SecurityAssociation sa =
+                fresh.lookupInbound(ip("10.0.0.2"), SaType.ESP, 0x4000).orElseThrow();
         assertNull(sa.transform(), "no data path: no state");
         sa.setSequence(7);
         assertEquals(7, sa.sequence());
         List<Recorded> late = new ArrayList<>();
-        fresh.setTransformFactory(x -> { Recorded r = new Recorded(x); late.add(r); return r; });
+        fresh.setTransformFactory(x -> {
+            Recorded r = new Recorded(x);
+            late.add(r);
+            return r;
+        });
         assertEquals(1, late.size());
         assertSame(late.getFirst(), sa.transform());
     }

@@ -27,7 +27,8 @@ class KeyEngineWireTest {
 
     private void exchange(String request, String expectedReply) {
         Outcome o = e.handle(a, Hex.bytes(request));
-        List<Delivery> mine = o.deliveries().stream().filter(d -> d.socketId() == a).toList();
+        List<Delivery> mine =
+                o.deliveries().stream().filter(d -> d.socketId() == a).toList();
         assertEquals(1, mine.size(), () -> o.toString());
         assertEquals(Hex.of(Hex.bytes(expectedReply)), Hex.of(mine.getFirst().encode()));
     }
@@ -41,8 +42,10 @@ class KeyEngineWireTest {
                 02 00 13 00 00 00 00 00  00 00 00 00 00 00 00 00
                 """ + SRC + DST);
         // GET: the SA dump of key_setdumpsa, keys included, LIFETIME_CURRENT addtime = clock (1700000000)
-        exchange("02 05 00 03 0a 00 00 00 02 00 00 00 67 12 00 00  02 00 01 00 00 01 00 01 00 00 00 00 00 00 00 00"
-                + SRC + DST, """
+        exchange(
+                "02 05 00 03 0a 00 00 00 02 00 00 00 67 12 00 00  02 00 01 00 00 01 00 01 00 00 00 00 00 00 00 00" + SRC
+                        + DST,
+                """
                 02 05 00 03 16 00 00 00  02 00 00 00 67 12 00 00
                 02 00 01 00 00 01 00 01  00 01 02 02 40 00 00 00
                 02 00 13 00 00 00 00 00  00 00 00 00 00 00 00 00
@@ -53,8 +56,9 @@ class KeyEngineWireTest {
                 01 00 14 00 00 00 00 00
                 """);
         // DELETE: echoed
-        String delete = "02 04 00 03 0a 00 00 00 03 00 00 00 67 12 00 00  02 00 01 00 00 01 00 01 00 00 00 00 00 00 00 00"
-                + SRC + DST;
+        String delete =
+                "02 04 00 03 0a 00 00 00 03 00 00 00 67 12 00 00  02 00 01 00 00 01 00 01 00 00 00 00 00 00 00 00" + SRC
+                        + DST;
         exchange(delete, delete);
         // again: ENOENT (2) in the echoed request
         exchange(delete, delete.replaceFirst("02 04 00 03", "02 04 02 03"));
@@ -62,8 +66,10 @@ class KeyEngineWireTest {
 
     @Test
     void getspiWithOneValueRange() {
-        exchange("02 01 00 03 0a 00 00 00 09 00 00 00 67 12 00 00  02 00 10 00 42 42 00 00 42 42 00 00 00 00 00 00"
-                + SRC + DST, """
+        exchange(
+                "02 01 00 03 0a 00 00 00 09 00 00 00 67 12 00 00  02 00 10 00 42 42 00 00 42 42 00 00 00 00 00 00" + SRC
+                        + DST,
+                """
                 02 01 00 03 0a 00 00 00  09 00 00 00 67 12 00 00
                 02 00 01 00 00 00 42 42  00 00 00 00 00 00 00 00
                 """ + SRC + DST);
@@ -84,8 +90,9 @@ class KeyEngineWireTest {
     void spdaddSpdgetSpddumpSpddelete2() {
         String spdadd = Hex.of(PfkeyCodecTest.SPDADD);
         // the reply is the request with the new policy id (1) filled in
-        exchange(spdadd, spdadd.replaceFirst(
-                "07 00 12 00 02 00 02 00 00 00 00 00", "07 00 12 00 02 00 02 00 01 00 00 00"));
+        exchange(
+                spdadd,
+                spdadd.replaceFirst("07 00 12 00 02 00 02 00 00 00 00 00", "07 00 12 00 02 00 02 00 01 00 00 00"));
         String policy = """
                 07 00 12 00 02 00 02 00  01 00 00 00 00 00 00 00
                   28 00 32 00 02 02 00 00
@@ -93,14 +100,17 @@ class KeyEngineWireTest {
                   02 00 00 00 c0 a8 01 02  00 00 00 00 00 00 00 00
                 """;
         String spSrc = "03 00 05 00 ff 20 00 00  02 00 00 15 0a 00 0b 29  00 00 00 00 00 00 00 00";
-        exchange("02 10 00 00 04 00 00 00 05 00 00 00 67 12 00 00  02 00 12 00 00 00 00 00 01 00 00 00 00 00 00 00",
+        exchange(
+                "02 10 00 00 04 00 00 00 05 00 00 00 67 12 00 00  02 00 12 00 00 00 00 00 01 00 00 00 00 00 00 00",
                 "02 10 00 00 0f 00 00 00 05 00 00 00 67 12 00 00" + spSrc + DST + policy);
         Outcome dump = e.handle(a, Hex.bytes("02 12 00 00 02 00 00 00 06 00 00 00 67 12 00 00"));
         List<PfkeyMessage> msgs = Fixture.drain(dump);
         assertEquals(1, msgs.size());
-        assertEquals(Hex.of(Hex.bytes("02 12 00 00 0f 00 00 00 00 00 00 00 67 12 00 00" + spSrc + DST + policy)),
+        assertEquals(
+                Hex.of(Hex.bytes("02 12 00 00 0f 00 00 00 00 00 00 00 67 12 00 00" + spSrc + DST + policy)),
                 Hex.of(PfkeyCodec.encode(msgs.getFirst())));
-        String delete2 = "02 16 00 00 04 00 00 00 07 00 00 00 67 12 00 00  02 00 12 00 00 00 00 00 01 00 00 00 00 00 00 00";
+        String delete2 =
+                "02 16 00 00 04 00 00 00 07 00 00 00 67 12 00 00  02 00 12 00 00 00 00 00 01 00 00 00 00 00 00 00";
         exchange(delete2, delete2);
         // not found any more: EINVAL (22 = 0x16), the request echoed
         exchange(delete2, delete2.replaceFirst("02 16 00 00", "02 16 16 00"));
@@ -112,13 +122,20 @@ class KeyEngineWireTest {
     void spdexpireAfterTheHardLifetime() {
         long reg = e.openSocket();
         e.handle(reg, Hex.bytes("02 07 00 03 02 00 00 00 01 00 00 00 01 00 00 00"));
-        String lifetime = "04 00 03 00 00 00 00 00  00 00 00 00 00 00 00 00  1e 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00";
-        e.handle(a, Hex.bytes("02 0e 00 00 13 00 00 00 00 00 00 00 67 12 00 00"
-                + Hex.of(PfkeyCodecTest.SPDADD).substring(48) + lifetime));
+        String lifetime =
+                "04 00 03 00 00 00 00 00  00 00 00 00 00 00 00 00  1e 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00";
+        e.handle(
+                a,
+                Hex.bytes("02 0e 00 00 13 00 00 00 00 00 00 00 67 12 00 00"
+                        + Hex.of(PfkeyCodecTest.SPDADD).substring(48) + lifetime));
         assertEquals(1, f.policies.size());
         f.clock.addAndGet(31);
         Outcome o = e.tick();
-        byte[] wire = o.deliveries().stream().filter(d -> d.socketId() == reg).findFirst().orElseThrow().encode();
+        byte[] wire = o.deliveries().stream()
+                .filter(d -> d.socketId() == reg)
+                .findFirst()
+                .orElseThrow()
+                .encode();
         assertEquals(Hex.of(Hex.bytes("""
                 02 15 00 00 17 00 00 00  00 00 00 00 00 00 00 00
                 04 00 02 00 00 00 00 00  00 00 00 00 00 00 00 00  00 f1 53 65 00 00 00 00  00 f1 53 65 00 00 00 00

@@ -26,7 +26,11 @@ import org.junit.jupiter.api.Test;
 class PfkeyCodecTest {
 
     static InetAddress ip(String s) {
-        try { return InetAddress.getByName(s); } catch (Exception e) { throw new AssertionError(e); }
+        try {
+            return InetAddress.getByName(s);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static PfkeyMessage roundTrip(byte[] wire) throws PfkeyException {
@@ -62,12 +66,16 @@ class PfkeyCodecTest {
         Extension.Key enc = m.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow();
         assertEquals(64, enc.bits());
         assertArrayEquals(Hex.bytes("3ffe05014819ffff"), enc.key());
-        assertArrayEquals("authentication!!".getBytes(), m.key(Sadb.SADB_EXT_KEY_AUTH).orElseThrow().key());
+        assertArrayEquals(
+                "authentication!!".getBytes(),
+                m.key(Sadb.SADB_EXT_KEY_AUTH).orElseThrow().key());
         Extension.Address src = m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow();
         assertEquals(new Endpoint(ip("10.0.11.41")), src.endpoint());
         assertEquals(255, src.proto());
         assertEquals(32, src.prefixLen());
-        assertEquals(new Endpoint(ip("10.0.11.33")), m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow().endpoint());
+        assertEquals(
+                new Endpoint(ip("10.0.11.33")),
+                m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow().endpoint());
         assertEquals(new Extension.Sa2(0, 0, 0), m.sa2().orElseThrow());
         assertFalse(enc.toString().contains("3f"), "keys never printed");
     }
@@ -90,10 +98,18 @@ class PfkeyCodecTest {
         XPolicy x = m.policy().orElseThrow().policy();
         assertEquals(PolicyType.IPSEC, x.type());
         assertEquals(PolicyDirection.OUTBOUND, x.direction());
-        assertEquals(List.of(new IpsecRequest(IpsecProtocol.ESP, IpsecMode.TUNNEL, IpsecLevel.REQUIRE, 0,
-                java.util.Optional.of(new Endpoint(ip("192.168.0.1"))),
-                java.util.Optional.of(new Endpoint(ip("192.168.1.2"))))), x.requests());
-        assertEquals(new Endpoint(ip("10.0.11.41"), 21), m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow().endpoint());
+        assertEquals(
+                List.of(new IpsecRequest(
+                        IpsecProtocol.ESP,
+                        IpsecMode.TUNNEL,
+                        IpsecLevel.REQUIRE,
+                        0,
+                        java.util.Optional.of(new Endpoint(ip("192.168.0.1"))),
+                        java.util.Optional.of(new Endpoint(ip("192.168.1.2"))))),
+                x.requests());
+        assertEquals(
+                new Endpoint(ip("10.0.11.41"), 21),
+                m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow().endpoint());
     }
 
     /** in ipsec ipcomp/transport//use esp/transport//unique:7 — two address-less requests (8 bytes each). */
@@ -132,10 +148,17 @@ class PfkeyCodecTest {
         assertEquals(5, m.seq());
         assertEquals(12345, m.pid());
         assertEquals(new Extension.Sa2(2, 0, 10), m.sa2().orElseThrow());
-        assertEquals(new Extension.SpiRange(0x100, 0xffff), m.ext(Sadb.SADB_EXT_SPIRANGE).orElseThrow());
-        assertEquals(new Extension.NatTType(2), m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE).orElseThrow());
-        assertEquals(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500), m.ext(Sadb.SADB_X_EXT_NAT_T_SPORT).orElseThrow());
-        assertEquals(new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500), m.ext(Sadb.SADB_X_EXT_NAT_T_DPORT).orElseThrow());
+        assertEquals(
+                new Extension.SpiRange(0x100, 0xffff),
+                m.ext(Sadb.SADB_EXT_SPIRANGE).orElseThrow());
+        assertEquals(
+                new Extension.NatTType(2), m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE).orElseThrow());
+        assertEquals(
+                new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_SPORT, 4500),
+                m.ext(Sadb.SADB_X_EXT_NAT_T_SPORT).orElseThrow());
+        assertEquals(
+                new Extension.NatTPort(Sadb.SADB_X_EXT_NAT_T_DPORT, 4500),
+                m.ext(Sadb.SADB_X_EXT_NAT_T_DPORT).orElseThrow());
     }
 
     /** REGISTER reply: SUPPORTED_AUTH {hmac-md5 128/128} and SUPPORTED_ENCRYPT {aes-cbc ivlen 16 128/256}. */
@@ -147,9 +170,11 @@ class PfkeyCodecTest {
                 02 00 0f 00 00 00 00 00  0c 10 80 00 00 01 00 00
                 """);
         PfkeyMessage m = roundTrip(wire);
-        assertEquals(new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_AUTH, List.of(new Extension.Alg(2, 0, 128, 128))),
+        assertEquals(
+                new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_AUTH, List.of(new Extension.Alg(2, 0, 128, 128))),
                 m.ext(Sadb.SADB_EXT_SUPPORTED_AUTH).orElseThrow());
-        assertEquals(new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 256))),
+        assertEquals(
+                new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 256))),
                 m.ext(Sadb.SADB_EXT_SUPPORTED_ENCRYPT).orElseThrow());
     }
 
@@ -168,9 +193,11 @@ class PfkeyCodecTest {
                   00 5a 00 00 00 00 00 00  80 70 00 00 00 00 00 00
                 """);
         PfkeyMessage m = roundTrip(wire);
-        Extension.Proposal p = (Extension.Proposal) m.ext(Sadb.SADB_EXT_PROPOSAL).orElseThrow();
+        Extension.Proposal p =
+                (Extension.Proposal) m.ext(Sadb.SADB_EXT_PROPOSAL).orElseThrow();
         assertEquals(32, p.replay());
-        assertEquals(new Extension.Comb(0, 12, 0, 0, 0, 256, 256, 1, 1, 0, 0, 69120, 86400, 23040, 28800),
+        assertEquals(
+                new Extension.Comb(0, 12, 0, 0, 0, 256, 256, 1, 1, 0, 0, 69120, 86400, 23040, 28800),
                 p.combs().get(0));
         assertEquals(3, m.policy().orElseThrow().policy().id());
     }
@@ -189,9 +216,11 @@ class PfkeyCodecTest {
                 """);
         PfkeyMessage m = roundTrip(wire);
         assertEquals(new Extension.Sa(0x1000, 4, 2, 3, 0, 0x40), m.sa().orElseThrow());
-        assertEquals(new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT, 3, 4096, 100_000_000, 100_000_016),
+        assertEquals(
+                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT, 3, 4096, 100_000_000, 100_000_016),
                 m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT).orElseThrow());
-        assertEquals(new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 0, 60, 0),
+        assertEquals(
+                new Extension.Lifetime(Sadb.SADB_EXT_LIFETIME_SOFT, 0, 0, 60, 0),
                 m.lifetime(Sadb.SADB_EXT_LIFETIME_SOFT).orElseThrow());
     }
 
@@ -215,23 +244,34 @@ class PfkeyCodecTest {
         assertEquals(new Endpoint(ip("fe80::1"), 500, 2), src.endpoint());
         assertEquals(50, src.proto());
         assertEquals(64, src.prefixLen());
-        Extension.Identity id = (Extension.Identity) m.ext(Sadb.SADB_EXT_IDENTITY_SRC).orElseThrow();
+        Extension.Identity id =
+                (Extension.Identity) m.ext(Sadb.SADB_EXT_IDENTITY_SRC).orElseThrow();
         assertEquals(2, id.identType());
         assertEquals("host.ex", new String(id.data()).trim().replace("\0", ""));
-        Extension.Sensitivity s = (Extension.Sensitivity) m.ext(Sadb.SADB_EXT_SENSITIVITY).orElseThrow();
+        Extension.Sensitivity s =
+                (Extension.Sensitivity) m.ext(Sadb.SADB_EXT_SENSITIVITY).orElseThrow();
         assertEquals(7, s.dpd());
         assertEquals(1, s.sensBitmap().length);
         assertEquals(0xff, s.sensBitmap()[0]);
         assertEquals(0x0f, s.integBitmap()[0]);
-        assertEquals(new Extension.NatTFrag(1500), m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG).orElseThrow());
-        assertEquals(new Endpoint(ip("10.0.0.10")), m.address(Sadb.SADB_X_EXT_NAT_T_OAR).orElseThrow().endpoint());
+        assertEquals(
+                new Extension.NatTFrag(1500), m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG).orElseThrow());
+        assertEquals(
+                new Endpoint(ip("10.0.0.10")),
+                m.address(Sadb.SADB_X_EXT_NAT_T_OAR).orElseThrow().endpoint());
     }
 
     /** Bare base headers: FLUSH, DUMP, X_PROMISC, X_SPDFLUSH, X_SPDDUMP, REGISTER. */
     @Test
     void bareHeaders() throws Exception {
-        for (int type : new int[] {Sadb.SADB_FLUSH, Sadb.SADB_DUMP, Sadb.SADB_X_PROMISC, Sadb.SADB_X_SPDFLUSH,
-                Sadb.SADB_X_SPDDUMP, Sadb.SADB_REGISTER}) {
+        for (int type : new int[] {
+            Sadb.SADB_FLUSH,
+            Sadb.SADB_DUMP,
+            Sadb.SADB_X_PROMISC,
+            Sadb.SADB_X_SPDFLUSH,
+            Sadb.SADB_X_SPDDUMP,
+            Sadb.SADB_REGISTER
+        }) {
             byte[] wire = Hex.bytes("02 " + String.format("%02x", type) + " 16 01 02 00 34 12 ff ff ff ff 78 56 34 12");
             PfkeyMessage m = roundTrip(wire);
             assertEquals(type, m.type());
@@ -264,40 +304,61 @@ class PfkeyCodecTest {
     }
 
     @Test
-    void shortMessage() { refused(Errno.EINVAL, "02 09 00 00 02 00 00 00 00 00 00"); }
+    void shortMessage() {
+        refused(Errno.EINVAL, "02 09 00 00 02 00 00 00 00 00 00");
+    }
 
     @Test
-    void lengthFieldDisagrees() { refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00"); }
+    void lengthFieldDisagrees() {
+        refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00");
+    }
 
     @Test
-    void wrongVersion() { refused(Errno.EINVAL, "01 09 00 00 02 00 00 00 00 00 00 00 00 00 00 00"); }
+    void wrongVersion() {
+        refused(Errno.EINVAL, "01 09 00 00 02 00 00 00 00 00 00 00 00 00 00 00");
+    }
 
     @Test
-    void typeAboveMax() { refused(Errno.EINVAL, "02 18 00 00 02 00 00 00 00 00 00 00 00 00 00 00"); }
+    void typeAboveMax() {
+        refused(Errno.EINVAL, "02 18 00 00 02 00 00 00 00 00 00 00 00 00 00 00");
+    }
 
     @Test
     void tooLarge() {
         byte[] big = new byte[Sadb.MAX_REQUEST_BYTES + 8];
-        big[0] = 2; big[1] = 9; big[4] = (byte) (big.length / 8); big[5] = (byte) (big.length / 8 >> 8);
+        big[0] = 2;
+        big[1] = 9;
+        big[4] = (byte) (big.length / 8);
+        big[5] = (byte) (big.length / 8 >> 8);
         PfkeyException e = assertThrows(PfkeyException.class, () -> PfkeyCodec.decode(big));
         assertEquals(Errno.ENOBUFS, e.errno());
     }
 
     @Test
-    void kmprivateIsRefused() { refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 11 00 00 00 00 00"); }
+    void kmprivateIsRefused() {
+        refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 11 00 00 00 00 00");
+    }
 
     @Test
-    void unknownExtensionType() { refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 1a 00 00 00 00 00"); }
+    void unknownExtensionType() {
+        refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 1a 00 00 00 00 00");
+    }
 
     @Test
-    void extensionTypeZero() { refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00"); }
+    void extensionTypeZero() {
+        refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00");
+    }
 
     @Test
-    void zeroLengthExtension() { refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 00 00 14 00 00 00 00 00"); }
+    void zeroLengthExtension() {
+        refused(Errno.EINVAL, "02 09 00 00 03 00 00 00 00 00 00 00 00 00 00 00 00 00 14 00 00 00 00 00");
+    }
 
     @Test
     void duplicateExtension() {
-        refused(Errno.EINVAL, "02 09 00 00 04 00 00 00 00 00 00 00 00 00 00 00 01 00 14 00 02 00 00 00 01 00 14 00 02 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 09 00 00 04 00 00 00 00 00 00 00 00 00 00 00 01 00 14 00 02 00 00 00 01 00 14 00 02 00 00 00");
     }
 
     @Test
@@ -307,63 +368,89 @@ class PfkeyCodecTest {
 
     @Test
     void saExtensionOfWrongLength() {
-        refused(Errno.EINVAL, "02 03 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 01 00 00 00 10 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 03 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 01 00 00 00 10 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
         refused(Errno.EINVAL, "02 03 00 03 03 00 00 00 00 00 00 00 00 00 00 00 01 00 01 00 00 00 10 00");
     }
 
     @Test
     void natTTypeTooLong() {
-        refused(Errno.EINVAL, "02 17 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 14 00 02 00 00 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 17 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 14 00 02 00 00 00 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void addressOfUnknownFamily() {
-        refused(Errno.EAFNOSUPPORT, "02 04 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 05 00 ff 20 00 00 63 00 00 00 0a 00 0b 29 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EAFNOSUPPORT,
+                "02 04 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 05 00 ff 20 00 00 63 00 00 00 0a 00 0b 29 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void addressExtensionTooLongForItsSockaddr() {
-        refused(Errno.EINVAL, "02 04 00 03 06 00 00 00 00 00 00 00 00 00 00 00 04 00 05 00 ff 20 00 00 02 00 00 00 0a 00 0b 29 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 04 00 03 06 00 00 00 00 00 00 00 00 00 00 00 04 00 05 00 ff 20 00 00 02 00 00 00 0a 00 0b 29 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void truncatedIpv6Sockaddr() {
-        refused(Errno.EINVAL, "02 04 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 05 00 ff 80 00 00 0a 00 00 00 00 00 00 00 20 01 0d b8 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 04 00 03 05 00 00 00 00 00 00 00 00 00 00 00 03 00 05 00 ff 80 00 00 0a 00 00 00 00 00 00 00 20 01 0d b8 00 00 00 00");
     }
 
     @Test
     void keyBitsBeyondItsExtension() {
-        refused(Errno.EINVAL, "02 03 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 09 00 41 00 00 00 3f fe 05 01 48 19 ff ff");
+        refused(
+                Errno.EINVAL,
+                "02 03 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 09 00 41 00 00 00 3f fe 05 01 48 19 ff ff");
     }
 
     @Test
     void requestWithUnknownProtocol() {
-        refused(Errno.EPROTONOSUPPORT, "02 16 00 00 05 00 00 00 00 00 00 00 00 00 00 00 03 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 08 00 06 00 01 02 00 00");
+        refused(
+                Errno.EPROTONOSUPPORT,
+                "02 16 00 00 05 00 00 00 00 00 00 00 00 00 00 00 03 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 08 00 06 00 01 02 00 00");
     }
 
     @Test
     void requestLengthBelowEight() {
-        refused(Errno.EINVAL, "02 16 00 00 05 00 00 00 00 00 00 00 00 00 00 00 03 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 04 00 32 00 01 02 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 16 00 00 05 00 00 00 00 00 00 00 00 00 00 00 03 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 04 00 32 00 01 02 00 00");
     }
 
     @Test
     void requestsNotFillingThePolicy() {
-        refused(Errno.EINVAL, "02 16 00 00 06 00 00 00 00 00 00 00 00 00 00 00 04 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 08 00 32 00 01 02 00 00 06 00 32 00 01 02 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 16 00 00 06 00 00 00 00 00 00 00 00 00 00 00 04 00 12 00 02 00 01 00 00 00 00 00 00 00 00 00 08 00 32 00 01 02 00 00 06 00 32 00 01 02 00 00");
     }
 
     @Test
     void policyTypeOrDirectionUnknown() {
-        refused(Errno.EINVAL, "02 16 00 00 04 00 00 00 00 00 00 00 00 00 00 00 02 00 12 00 05 00 01 00 00 00 00 00 00 00 00 00");
-        refused(Errno.EINVAL, "02 16 00 00 04 00 00 00 00 00 00 00 00 00 00 00 02 00 12 00 01 00 03 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 16 00 00 04 00 00 00 00 00 00 00 00 00 00 00 02 00 12 00 05 00 01 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 16 00 00 04 00 00 00 00 00 00 00 00 00 00 00 02 00 12 00 01 00 03 00 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void proposalNotWholeCombs() {
-        refused(Errno.EINVAL, "02 06 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 0d 00 20 00 00 00 00 00 00 00 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 06 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 0d 00 20 00 00 00 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void sensitivityBitmapLengthsDisagree() {
-        refused(Errno.EINVAL, "02 02 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 0c 00 07 00 00 00 01 01 02 01 00 00 00 00");
+        refused(
+                Errno.EINVAL,
+                "02 02 00 03 04 00 00 00 00 00 00 00 00 00 00 00 02 00 0c 00 07 00 00 00 01 01 02 01 00 00 00 00");
     }
 }

@@ -48,8 +48,13 @@ class PfkeyFuzzTest {
             long sock = sockets[data.consumeInt(0, sockets.length - 1)];
             switch (data.consumeInt(0, 5)) {
                 case 0 -> e.handle(sock, data.consumeBytes(data.consumeInt(0, 600)));
-                case 1, 2 -> e.handle(sock, EngineSequences.mutate(seeds.get(data.consumeInt(0, seeds.size() - 1)),
-                        data.consumeInt(), data.consumeInt(0, 3)));
+                case 1, 2 ->
+                    e.handle(
+                            sock,
+                            EngineSequences.mutate(
+                                    seeds.get(data.consumeInt(0, seeds.size() - 1)),
+                                    data.consumeInt(),
+                                    data.consumeInt(0, 3)));
                 case 3 -> e.handle(sock, seeds.get(data.consumeInt(0, seeds.size() - 1)));
                 case 4 -> {
                     f.clock.addAndGet(data.consumeInt(0, 40));
@@ -57,7 +62,9 @@ class PfkeyFuzzTest {
                 }
                 default -> {
                     Outcome o = e.handle(sock, PfkeyCodec.encode(Fixture.bare(Sadb.SADB_DUMP, 0)));
-                    o.dump().ifPresent(d -> { while (d.stream().hasNext()) d.stream().next(); });
+                    o.dump().ifPresent(d -> {
+                        while (d.stream().hasNext()) d.stream().next();
+                    });
                 }
             }
             List<String> problems = e.checkInvariants();

@@ -26,10 +26,14 @@ class PfkeyStatisticsTest {
     final long a = e.openSocket();
     final long b = e.openSocket();
 
-    private long[] s() { return e.pfkeyStatistics(); }
+    private long[] s() {
+        return e.pfkeyStatistics();
+    }
 
     /** As a socket does it: the request's bytes (key_output counts them). */
-    private Outcome send(long socket, PfkeyMessage m) { return e.handle(socket, PfkeyCodec.encode(m)); }
+    private Outcome send(long socket, PfkeyMessage m) {
+        return e.handle(socket, PfkeyCodec.encode(m));
+    }
 
     private static byte[] header(int version, int type, int satype, int lenUnits, int totalBytes) {
         ByteBuffer bb = ByteBuffer.allocate(totalBytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -49,20 +53,20 @@ class PfkeyStatisticsTest {
 
     @Test
     void malformedRequestsFeedTheirCounters() {
-        e.handle(a, new byte[8]);                                           // shorter than sadb_msg
-        e.handle(a, header(2, Sadb.SADB_FLUSH, 3, 3, 16));                   // msg_len*8 = 24 != 16
-        e.handle(a, header(1, Sadb.SADB_FLUSH, 3, 2, 16));                   // version 1
-        e.handle(a, header(2, 40, 3, 2, 16));                                // type > SADB_MAX
-        byte[] badExt = header(2, Sadb.SADB_FLUSH, 3, 3, 24);               // extension type 0
+        e.handle(a, new byte[8]); // shorter than sadb_msg
+        e.handle(a, header(2, Sadb.SADB_FLUSH, 3, 3, 16)); // msg_len*8 = 24 != 16
+        e.handle(a, header(1, Sadb.SADB_FLUSH, 3, 2, 16)); // version 1
+        e.handle(a, header(2, 40, 3, 2, 16)); // type > SADB_MAX
+        byte[] badExt = header(2, Sadb.SADB_FLUSH, 3, 3, 24); // extension type 0
         badExt[16] = 1;
         e.handle(a, badExt);
-        byte[] dup = header(2, Sadb.SADB_GET, 3, 6, 48);                     // two SA extensions
+        byte[] dup = header(2, Sadb.SADB_GET, 3, 6, 48); // two SA extensions
         for (int off : new int[] {16, 32}) {
             dup[off] = 2;
             dup[off + 2] = (byte) Sadb.SADB_EXT_SA;
         }
         e.handle(a, dup);
-        byte[] extLen = header(2, Sadb.SADB_FLUSH, 3, 3, 24);               // SA extension of 8 bytes (min 16)
+        byte[] extLen = header(2, Sadb.SADB_FLUSH, 3, 3, 24); // SA extension of 8 bytes (min 16)
         extLen[16] = 1;
         extLen[18] = (byte) Sadb.SADB_EXT_SA;
         e.handle(a, extLen);
@@ -84,10 +88,10 @@ class PfkeyStatisticsTest {
 
     @Test
     void satypeAndAddressRefusalsAndMissingHandlers() {
-        send(a, bare(Sadb.SADB_GET, 0));                                  // satype UNSPEC for GET
-        send(a, bare(Sadb.SADB_FLUSH, 5));                                // RSVP: EOPNOTSUPP
-        send(a, msg(Sadb.SADB_DELETE, 3, src("10.0.0.1"), dst("2001:db8::1")));  // family mismatch
-        send(a, bare(Sadb.SADB_EXPIRE, 3));                               // no handler
+        send(a, bare(Sadb.SADB_GET, 0)); // satype UNSPEC for GET
+        send(a, bare(Sadb.SADB_FLUSH, 5)); // RSVP: EOPNOTSUPP
+        send(a, msg(Sadb.SADB_DELETE, 3, src("10.0.0.1"), dst("2001:db8::1"))); // family mismatch
+        send(a, bare(Sadb.SADB_EXPIRE, 3)); // no handler
         long[] v = s();
         assertEquals(4, v[PFKEY_STAT_OUT_TOTAL]);
         assertEquals(2, v[PFKEY_STAT_OUT_INVSATYPE]);
@@ -101,14 +105,15 @@ class PfkeyStatisticsTest {
     @Test
     void validRequestsCountRepliesByTypeAndTarget() {
         send(a, addEsp(Sadb.SADB_ADD, 0x1000, "10.0.0.1", "10.0.0.2", 7)); // reply to ALL
-        send(b, bare(Sadb.SADB_REGISTER, 3));                              // reply to REGISTERED
-        send(a, bare(Sadb.SADB_X_PROMISC, 1));                             // a promiscuous, reply to ALL
-        send(b, bare(Sadb.SADB_FLUSH, 3));                                 // ALL, plus a promiscuous copy to a
+        send(b, bare(Sadb.SADB_REGISTER, 3)); // reply to REGISTERED
+        send(a, bare(Sadb.SADB_X_PROMISC, 1)); // a promiscuous, reply to ALL
+        send(b, bare(Sadb.SADB_FLUSH, 3)); // ALL, plus a promiscuous copy to a
         long[] v = s();
         assertEquals(1, v[PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_ADD]);
         assertEquals(1, v[PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_REGISTER]);
         assertEquals(1, v[PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_FLUSH]);
-        assertEquals(3, v[PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_X_PROMISC], "the X_PROMISC reply + 2 promiscuous copies to a");
+        assertEquals(
+                3, v[PFKEY_STAT_IN_MSGTYPE + Sadb.SADB_X_PROMISC], "the X_PROMISC reply + 2 promiscuous copies to a");
         assertEquals(4, v[PFKEY_STAT_IN_TOTAL]);
         assertEquals(3, v[PFKEY_STAT_IN_MSGTARGET + KEY_SENDUP_ALL], "one other socket per ALL message");
         assertEquals(1, v[PFKEY_STAT_IN_MSGTARGET + KEY_SENDUP_REGISTERED]);

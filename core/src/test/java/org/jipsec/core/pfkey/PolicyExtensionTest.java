@@ -23,8 +23,13 @@ class PolicyExtensionTest {
         int n = 16;
         for (byte[] r : requests) n += r.length;
         ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) (n / 8)).putShort((short) Sadb.SADB_X_EXT_POLICY).putShort((short) type).put((byte) dir)
-                .put((byte) 0).putInt(0).putInt(0);
+        b.putShort((short) (n / 8))
+                .putShort((short) Sadb.SADB_X_EXT_POLICY)
+                .putShort((short) type)
+                .put((byte) dir)
+                .put((byte) 0)
+                .putInt(0)
+                .putInt(0);
         for (byte[] r : requests) b.put(r);
         return b.array();
     }
@@ -32,7 +37,11 @@ class PolicyExtensionTest {
     /** sadb_x_ipsecrequest of {@code len} bytes (the endpoints, padded with zeros, after the 8-byte header). */
     static byte[] request(int len, int proto, int mode, int level, byte[] endpoints) {
         ByteBuffer b = ByteBuffer.allocate(Math.max(len, 8 + endpoints.length)).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) len).putShort((short) proto).put((byte) mode).put((byte) level).putShort((short) 0);
+        b.putShort((short) len)
+                .putShort((short) proto)
+                .put((byte) mode)
+                .put((byte) level)
+                .putShort((short) 0);
         b.put(endpoints);
         return b.array();
     }
@@ -58,15 +67,20 @@ class PolicyExtensionTest {
     static final byte[] V6 = Hex.bytes("0a00 0000 00000000 20010db8000100000000000000000001 00000000");
 
     static byte[] cat(byte[]... parts) {
-        ByteBuffer b = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        ByteBuffer b = ByteBuffer.allocate(
+                java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
         for (byte[] p : parts) b.put(p);
         return b.array();
     }
 
     @Test
     void roundTripsAsGetsockopt2() throws Exception {
-        for (String text : new String[] {"out ipsec esp/transport//require", "in bypass", "out entrust",
-                "in ipsec esp/tunnel/192.0.2.42-198.51.100.54/require ah/tunnel/2001:db8:1::1-2001:db8:2::1/use"}) {
+        for (String text : new String[] {
+            "out ipsec esp/transport//require",
+            "in bypass",
+            "out entrust",
+            "in ipsec esp/tunnel/192.0.2.42-198.51.100.54/require ah/tunnel/2001:db8:1::1-2001:db8:2::1/use"
+        }) {
             XPolicy p = PolicyParser.parse(text);
             byte[] b = PfkeyCodec.encodePolicyExtension(p);
             assertEquals(p, PfkeyCodec.decodePolicyExtension(b), text);
@@ -85,7 +99,8 @@ class PolicyExtensionTest {
         byte[] past = good.clone();
         past[16] = 48;
         assertEquals(Errno.EINVAL, errno(past), "request past the end");
-        assertEquals(Errno.EINVAL, errno(policy(2, 2, request(48, 50, 2, 2, cat(V4, V4)))), "request past its endpoints");
+        assertEquals(
+                Errno.EINVAL, errno(policy(2, 2, request(48, 50, 2, 2, cat(V4, V4)))), "request past its endpoints");
         assertEquals(Errno.EPROTONOSUPPORT, errno(policy(2, 2, request(8, 17, 1, 2, new byte[0]))), "protocol UDP");
         assertEquals(Errno.EINVAL, errno(policy(2, 2, request(8, 50, 0, 2, new byte[0]))), "mode any");
         assertEquals(Errno.EINVAL, errno(policy(2, 2, request(8, 50, 9, 2, new byte[0]))), "mode 9");
@@ -97,14 +112,26 @@ class PolicyExtensionTest {
         assertEquals(Errno.EINVAL, errno(policy(2, 2, request(24, 50, 2, 2, V4))), "no destination");
         assertThrows(PfkeyException.class, () -> PfkeyCodec.decodePolicyExtension(new byte[0]));
         // SPDADD shares PolicyRequests; the text form never gets there (ipsec_set_policy(3)'s grammar refuses it)
-        XPolicy mixed = new XPolicy(org.jipsec.core.ipsec.PolicyType.IPSEC, org.jipsec.core.ipsec.PolicyDirection.OUTBOUND,
-                0, 0, java.util.List.of(new org.jipsec.core.ipsec.IpsecRequest(org.jipsec.core.ipsec.IpsecProtocol.ESP,
-                        org.jipsec.core.ipsec.IpsecMode.TUNNEL, org.jipsec.core.ipsec.IpsecLevel.REQUIRE, 0,
-                        java.util.Optional.of(new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.ofLiteral("192.0.2.42"), 0)),
-                        java.util.Optional.of(new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.ofLiteral("2001:db8:2::1"), 0)))));
-        assertEquals(SpdException.Errno.EINVAL, assertThrows(SpdException.class,
-                () -> PolicyRequests.normalize(mixed, () -> 1)).errno());
-        assertThrows(org.jipsec.core.spd.PolicyParseException.class,
+        XPolicy mixed = new XPolicy(
+                org.jipsec.core.ipsec.PolicyType.IPSEC,
+                org.jipsec.core.ipsec.PolicyDirection.OUTBOUND,
+                0,
+                0,
+                java.util.List.of(new org.jipsec.core.ipsec.IpsecRequest(
+                        org.jipsec.core.ipsec.IpsecProtocol.ESP,
+                        org.jipsec.core.ipsec.IpsecMode.TUNNEL,
+                        org.jipsec.core.ipsec.IpsecLevel.REQUIRE,
+                        0,
+                        java.util.Optional.of(
+                                new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.ofLiteral("192.0.2.42"), 0)),
+                        java.util.Optional.of(new org.jipsec.core.ipsec.Endpoint(
+                                java.net.InetAddress.ofLiteral("2001:db8:2::1"), 0)))));
+        assertEquals(
+                SpdException.Errno.EINVAL,
+                assertThrows(SpdException.class, () -> PolicyRequests.normalize(mixed, () -> 1))
+                        .errno());
+        assertThrows(
+                org.jipsec.core.spd.PolicyParseException.class,
                 () -> PolicyParser.parse("out ipsec esp/tunnel/192.0.2.42-2001:db8:2::1/require"));
     }
 }

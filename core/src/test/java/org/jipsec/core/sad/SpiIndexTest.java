@@ -17,7 +17,11 @@ class SpiIndexTest {
 
     @Test
     void behavesLikeAMap() throws Exception {
-        SaHead head = new SaHead(new SaIndex(SaType.ESP, IpsecMode.ANY, 0, new Endpoint(InetAddress.getByName("10.0.0.1")),
+        SaHead head = new SaHead(new SaIndex(
+                SaType.ESP,
+                IpsecMode.ANY,
+                0,
+                new Endpoint(InetAddress.getByName("10.0.0.1")),
                 new Endpoint(InetAddress.getByName("10.0.0.2"))));
         SplittableRandom r = new SplittableRandom(5);
         for (int run = 0; run < 50; run++) {
@@ -28,7 +32,8 @@ class SpiIndexTest {
                 int spi = r.nextInt(range) * (r.nextBoolean() ? 1 : 65536);
                 switch (r.nextInt(3)) {
                     case 0, 1 -> {
-                        SecurityAssociation sa = new SecurityAssociation(head, SaValues.larval(spi, 0, 0), SaState.MATURE, 0);
+                        SecurityAssociation sa =
+                                new SecurityAssociation(head, SaValues.larval(spi, 0, 0), SaState.MATURE, 0);
                         assertSame(model.put(spi, sa), index.put(spi, sa));
                     }
                     default -> {
@@ -40,7 +45,8 @@ class SpiIndexTest {
                 assertSame(model.get(probe), index.get(probe));
                 assertEquals(model.size(), index.size());
             }
-            for (Map.Entry<Integer, SecurityAssociation> e : model.entrySet()) assertSame(e.getValue(), index.get(e.getKey()));
+            for (Map.Entry<Integer, SecurityAssociation> e : model.entrySet())
+                assertSame(e.getValue(), index.get(e.getKey()));
         }
     }
 }

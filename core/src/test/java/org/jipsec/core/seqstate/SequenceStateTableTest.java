@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SequenceStateTableTest {
 
     static final byte[] SALT = new byte[32];
-    static final SequenceStateTable.Settings SMALL = new SequenceStateTable.Settings(16, 8, 1 << 10, 8, 8, 1 << 10, 100);
+    static final SequenceStateTable.Settings SMALL =
+            new SequenceStateTable.Settings(16, 8, 1 << 10, 8, 8, 1 << 10, 100);
     final AtomicLong nanos = new AtomicLong(1);
     final AtomicLong seconds = new AtomicLong(1_000);
     final AtomicInteger wakes = new AtomicInteger();
@@ -30,16 +31,29 @@ class SequenceStateTableTest {
     static SaIdentity id(SequenceStateTable t, int spi, byte keyByte) throws Exception {
         byte[] key = new byte[20];
         java.util.Arrays.fill(key, keyByte);
-        return t.identity(3, spi, InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2"), 20, key, 0, null);
+        return t.identity(
+                3, spi, InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2"), 20, key, 0, null);
     }
 
     /** A live SA's numbers, as SaTransformState would report them. */
     static final class FakeLive implements SequenceGuard.Live {
         long used, top;
         final Object lock = new Object();
-        @Override public long lastUsed() { return used; }
-        @Override public long acceptedTop() { return top; }
-        @Override public Object windowLock() { return lock; }
+
+        @Override
+        public long lastUsed() {
+            return used;
+        }
+
+        @Override
+        public long acceptedTop() {
+            return top;
+        }
+
+        @Override
+        public Object windowLock() {
+            return lock;
+        }
     }
 
     /** Uses numbers as the sender does: ask, then take. Returns how many were allowed. */
@@ -58,9 +72,12 @@ class SequenceStateTableTest {
     void anIdentityIsNamedWithItsAddressesAsSetkeyPrintsThem() throws Exception {
         SequenceStateTable t = table(List.of());
         byte[] key = new byte[20];
-        SaIdentity v6 = t.identity(3, 0x4001, InetAddress.getByName("fd87::1"), InetAddress.getByName("fd87::2"), 20, key, 0, null);
-        assertEquals("satype 3 spi 0x4001 fd87::1->fd87::2", v6.describe());      // not fd87:0:0:0:0:0:0:1
-        assertEquals("satype 3 spi 0x1000 10.0.0.1->10.0.0.2", id(t, 0x1000, (byte) 1).describe());
+        SaIdentity v6 = t.identity(
+                3, 0x4001, InetAddress.getByName("fd87::1"), InetAddress.getByName("fd87::2"), 20, key, 0, null);
+        assertEquals("satype 3 spi 0x4001 fd87::1->fd87::2", v6.describe()); // not fd87:0:0:0:0:0:0:1
+        assertEquals(
+                "satype 3 spi 0x1000 10.0.0.1->10.0.0.2",
+                id(t, 0x1000, (byte) 1).describe());
     }
 
     @Test
@@ -94,9 +111,9 @@ class SequenceStateTableTest {
         int wakesBefore = wakes.get();
         for (int round = 0; round < 50; round++) {
             assertEquals(4, send(s, l, 4), "round " + round);
-            SequenceStateTable.Plan p = t.plan();                     // the writer keeps up
+            SequenceStateTable.Plan p = t.plan(); // the writer keeps up
             if (p != null) {
-                nanos.addAndGet(10_000_000L);                          // 10 ms per write
+                nanos.addAndGet(10_000_000L); // 10 ms per write
                 t.written(p);
             }
         }
@@ -114,10 +131,10 @@ class SequenceStateTableTest {
         s.bind(l);
         t.written(t.plan());
         long limit = s.outLimit();
-        send(s, l, 12);                                               // past half: asks
+        send(s, l, 12); // past half: asks
         SequenceStateTable.Plan p = t.plan();
         assertNotNull(p);
-        t.failed(p);                                                  // disk full
+        t.failed(p); // disk full
         assertEquals(limit, s.outLimit());
         assertEquals(limit - 12, send(s, l, 1000), "the rest of the block, then nothing");
         assertEquals(limit, l.used, "stopped at the end of the reserved block");
@@ -182,7 +199,9 @@ class SequenceStateTableTest {
         // kill -9: no freeze; what is on disk is the last written plan
         SequenceStateTable t2 = table(StateFileCodec.decode(StateFileCodec.encode(onDisk.records())));
         SaSequenceState s2 = t2.attach(id, true).state();
-        assertTrue(Long.compareUnsigned(s2.outStart(), 5) >= 0 && s2.outStart() == onDisk.records().getFirst().outMark(),
+        assertTrue(
+                Long.compareUnsigned(s2.outStart(), 5) >= 0
+                        && s2.outStart() == onDisk.records().getFirst().outMark(),
                 "starts above every number that may have been used: " + s2.outStart());
     }
 
@@ -204,8 +223,9 @@ class SequenceStateTableTest {
         assertEquals(0, a.state().outStart());
         assertTrue(t2.knows(oldKeys), "the old keys' marks are kept: they may come back");
         assertEquals(2, t2.plan().records().size());
-        SequenceStateTable t3 = new SequenceStateTable(new byte[32], List.of(), SMALL, nanos::get, seconds::get, () -> { });
-        SequenceStateTable t4 = new SequenceStateTable(filled(7), List.of(), SMALL, nanos::get, seconds::get, () -> { });
+        SequenceStateTable t3 =
+                new SequenceStateTable(new byte[32], List.of(), SMALL, nanos::get, seconds::get, () -> {});
+        SequenceStateTable t4 = new SequenceStateTable(filled(7), List.of(), SMALL, nanos::get, seconds::get, () -> {});
         assertFalse(id(t3, 1, (byte) 1).equals(id(t4, 1, (byte) 1)), "another directory's salt, another fingerprint");
     }
 
@@ -219,7 +239,7 @@ class SequenceStateTableTest {
         t.written(t.plan());
         send(s, l, 6);
         l.top = 4;
-        s.release(l);                                                 // the SA left the SAD (e.g. a reload)
+        s.release(l); // the SA left the SAD (e.g. a reload)
         SequenceStateTable.Attached a = t.attach(id, true);
         assertSame(s, a.state());
         assertEquals(6, a.state().outStart());
@@ -239,7 +259,9 @@ class SequenceStateTableTest {
         t.written(t.plan());
         s.release(l);
         s.requestOut(1);
-        assertEquals(List.of(dormant), t.plan().records().stream().map(SequenceRecord::id).toList(),
+        assertEquals(
+                List.of(dormant),
+                t.plan().records().stream().map(SequenceRecord::id).toList(),
                 "the released IKE SA is not written; the dormant manual one is");
         seconds.addAndGet(101);
         s.requestOut(2);

@@ -21,8 +21,8 @@ class StateFileCodecTest {
         return new SequenceRecord(new SaIdentity(3, spi, src, dst, fp), out, in, 1_700_000_000L);
     }
 
-    static final List<SequenceRecord> RECORDS = List.of(rec(0x1000, 4, 4097, 64), rec(0x1001, 16, -1L, 0x1_0000_0000L),
-            rec(0x1002, 4, 0, 0));
+    static final List<SequenceRecord> RECORDS =
+            List.of(rec(0x1000, 4, 4097, 64), rec(0x1001, 16, -1L, 0x1_0000_0000L), rec(0x1002, 4, 0, 0));
 
     @Test
     void roundTrip() throws Exception {
@@ -34,18 +34,25 @@ class StateFileCodecTest {
     void aTornOrAlteredFileIsRefused() {
         byte[] f = StateFileCodec.encode(RECORDS);
         byte[] torn = java.util.Arrays.copyOf(f, f.length - 40);
-        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(torn)).getMessage().contains("checksum"));
+        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(torn))
+                .getMessage()
+                .contains("checksum"));
         byte[] flipped = f.clone();
         flipped[30] ^= 1;
-        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(flipped)).getMessage().contains("checksum"));
+        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(flipped))
+                .getMessage()
+                .contains("checksum"));
         assertThrows(StateFileException.class, () -> StateFileCodec.decode(new byte[0]));
         byte[] magic = f.clone();
         magic[0] = 'X';
-        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(magic)).getMessage().contains("magic"));
+        assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(magic))
+                .getMessage()
+                .contains("magic"));
         List<SequenceRecord> dup = new ArrayList<>(RECORDS);
         dup.add(RECORDS.getFirst());
         assertTrue(assertThrows(StateFileException.class, () -> StateFileCodec.decode(StateFileCodec.encode(dup)))
-                .getMessage().contains("duplicate"));
+                .getMessage()
+                .contains("duplicate"));
     }
 
     /** Seeded mutations (truncation, bit flips, re-checksummed garbage): StateFileException or a valid list only. */
@@ -57,7 +64,7 @@ class StateFileCodecTest {
             byte[] m = java.util.Arrays.copyOf(f, r.nextInt(f.length + 20));
             int flips = r.nextInt(4);
             for (int k = 0; k < flips && m.length > 0; k++) m[r.nextInt(m.length)] ^= (byte) (1 << r.nextInt(8));
-            if (r.nextBoolean() && m.length >= 44) {                 // a valid checksum over garbage: the parser's turn
+            if (r.nextBoolean() && m.length >= 44) { // a valid checksum over garbage: the parser's turn
                 var d = java.security.MessageDigest.getInstance("SHA-256");
                 d.update(m, 0, m.length - 32);
                 System.arraycopy(d.digest(), 0, m, m.length - 32, 32);

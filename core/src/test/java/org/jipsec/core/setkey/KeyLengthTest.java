@@ -52,14 +52,16 @@ class KeyLengthTest {
         Set<Integer> s = new TreeSet<>();
         if (k.minBits() >= 16) s.add(k.minBits() - 8);
         s.add(k.maxBits() + 8);
-        if (k instanceof KeyLengths.Discrete d && d.bits().size() > 1) s.add(d.bits().get(0) + 8);
+        if (k instanceof KeyLengths.Discrete d && d.bits().size() > 1)
+            s.add(d.bits().get(0) + 8);
         s.removeIf(k::allows);
         return s;
     }
 
     private static String statement(Algorithm a, String keyText, long spi) {
         String s = String.format("0x%x", spi);
-        if (a.kind() == AlgorithmKind.ENCRYPTION) return "add 192.0.2.1 192.0.2.2 esp " + s + " -E " + a.name() + " " + keyText + " ;";
+        if (a.kind() == AlgorithmKind.ENCRYPTION)
+            return "add 192.0.2.1 192.0.2.2 esp " + s + " -E " + a.name() + " " + keyText + " ;";
         if (a.name().equals("tcp-md5")) return "add 192.0.2.1 192.0.2.2 tcp " + s + " -A tcp-md5 " + keyText + " ;";
         return "add 192.0.2.1 192.0.2.2 ah " + s + " -A " + a.name() + " " + keyText + " ;";
     }
@@ -85,10 +87,14 @@ class KeyLengthTest {
                     String k = key(bits);
                     SetkeyHarness.Result r = h.script("\n" + statement(a, k, ++spi), "-s");
                     checked++;
-                    String allowed = a.name().equals("tcp-md5") ? "8 to 640" : a.keyBits().describe();
+                    String allowed = a.name().equals("tcp-md5")
+                            ? "8 to 640"
+                            : a.keyBits().describe();
                     String expected = "line 2: Invalid key length for " + a.name() + ": " + bits + " bits (allowed: "
                             + allowed + ")\nparse failed, line 2.\n";
-                    if (r.status() != 1 || !r.err().equals(expected) || h.engine.sad().size() != 0
+                    if (r.status() != 1
+                            || !r.err().equals(expected)
+                            || h.engine.sad().size() != 0
                             || r.err().contains(k.substring(2)))
                         failures.add(a.name() + " " + bits + " bits: " + r.status() + " " + r.err());
                 }
@@ -101,16 +107,25 @@ class KeyLengthTest {
     @Test
     void keysInQuotedAscii() {
         SetkeyHarness h = new SetkeyHarness();
-        assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"123456789012345678901234\" ;").status());
-        SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E 3des-cbc \"12345678901234567890123\" ;", "-s");
-        assertEquals("line 1: Invalid key length for 3des-cbc: 184 bits (allowed: 192)\nparse failed, line 1.\n", r.err());
+        assertEquals(
+                0,
+                h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"123456789012345678901234\" ;")
+                        .status());
+        SetkeyHarness.Result r =
+                h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E 3des-cbc \"12345678901234567890123\" ;", "-s");
+        assertEquals(
+                "line 1: Invalid key length for 3des-cbc: 184 bits (allowed: 192)\nparse failed, line 1.\n", r.err());
     }
 
     @Test
     void nullAlgorithmsTakeNoKey() {
         SetkeyHarness h = new SetkeyHarness();
         assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E null ;").status());
-        assertEquals(0, h.script("add 192.0.2.1 192.0.2.2 esp 0x1002 -E null -A hmac-sha1 0x0102030405060708090a0b0c0d0e0f1011121314 ;").status());
+        assertEquals(
+                0,
+                h.script(
+                                "add 192.0.2.1 192.0.2.2 esp 0x1002 -E null -A hmac-sha1 0x0102030405060708090a0b0c0d0e0f1011121314 ;")
+                        .status());
         SetkeyHarness.Result r = h.script("add 192.0.2.1 192.0.2.2 esp 0x1003 -E null 0x0102 ;", "-s");
         assertEquals("line 1: syntax error at [0x0102]\nparse failed, line 1.\n", r.err());
         // -E simple: the obsolete name of null, with setkey's warning
@@ -121,17 +136,28 @@ class KeyLengthTest {
     @Test
     void anAlgorithmTheDaemonDoesNotListIsNotSupported() {
         // a daemon whose SUPPORTED_ENCRYPT lists only aes-cbc
-        PfkeyMessage reply = PfkeyMessage.of(Sadb.SADB_REGISTER, 0, 0, 1, List.of(
-                new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 256)))));
+        PfkeyMessage reply = PfkeyMessage.of(
+                Sadb.SADB_REGISTER,
+                0,
+                0,
+                1,
+                List.of(new Extension.Supported(
+                        Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 256)))));
         KeyLengthCheck c = KeyLengthCheck.fromRegisterReply(reply);
-        Algorithm aes = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
-        Algorithm des = AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "3des-cbc").orElseThrow();
+        Algorithm aes =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "aes-cbc").orElseThrow();
+        Algorithm des =
+                AlgorithmTable.byName(AlgorithmKind.ENCRYPTION, "3des-cbc").orElseThrow();
         assertNull(c.refuse(aes, 256));
         assertEquals("Invalid key length", c.refuse(aes, 384));
         assertEquals("Invalid key length", c.refuse(aes, 160), "in the SUPPORTED range, not a length AES has");
         assertEquals("Not supported", c.refuse(des, 192));
-        SetkeyException e = org.junit.jupiter.api.Assertions.assertThrows(SetkeyException.class, () -> SetkeyParser.parse(
-                "add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc 0x" + "ab".repeat(24) + ";", HostResolver.NUMERIC, c));
+        SetkeyException e = org.junit.jupiter.api.Assertions.assertThrows(
+                SetkeyException.class,
+                () -> SetkeyParser.parse(
+                        "add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc 0x" + "ab".repeat(24) + ";",
+                        HostResolver.NUMERIC,
+                        c));
         assertEquals("line 1: Not supported at [3des-cbc]", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }

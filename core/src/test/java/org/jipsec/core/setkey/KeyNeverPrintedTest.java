@@ -36,8 +36,9 @@ class KeyNeverPrintedTest {
             new String[] {PREFIX + "esp 0x1000 -E aes-cbc \"" + HEX.substring(0, 15) + "\" ;", "quoted, wrong length"},
             new String[] {PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + " -A \"" + HEX + "\" ;", "quoted key for a name"},
             new String[] {PREFIX + "tcp 0x1000 -A tcp-md5 \"" + HEX.repeat(3) + "\" ;", "tcp-md5 over 80 bytes"},
-            new String[] {PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + " -A hmac-sha1 " + HEX + "00000000 ;",
-                    "auth key without 0x"},
+            new String[] {
+                PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + " -A hmac-sha1 " + HEX + "00000000 ;", "auth key without 0x"
+            },
             new String[] {"add " + HEX + " 192.0.2.2 esp 0x1000 -E aes-cbc 0x" + HEX + " ;", "key for an address"});
 
     @Test
@@ -62,13 +63,19 @@ class KeyNeverPrintedTest {
 
     @Test
     void aKeyTheDaemonDoesNotSupportIsNamedByItsAlgorithm() throws Exception {
-        PfkeyMessage reply = PfkeyMessage.of(Sadb.SADB_REGISTER, 0, 0, 1, List.of(
-                new Extension.Supported(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 128)))));
+        PfkeyMessage reply = PfkeyMessage.of(
+                Sadb.SADB_REGISTER,
+                0,
+                0,
+                1,
+                List.of(new Extension.Supported(
+                        Sadb.SADB_EXT_SUPPORTED_ENCRYPT, List.of(new Extension.Alg(12, 16, 128, 128)))));
         KeyLengthCheck check = KeyLengthCheck.fromRegisterReply(reply);
-        for (String s : List.of(PREFIX + "esp 0x1000 -E 3des-cbc 0x" + HEX + HEX.substring(0, 16) + " ;",
+        for (String s : List.of(
+                PREFIX + "esp 0x1000 -E 3des-cbc 0x" + HEX + HEX.substring(0, 16) + " ;",
                 PREFIX + "esp 0x1000 -E aes-cbc 0x" + HEX + HEX + " ;")) {
-            SetkeyException e = org.junit.jupiter.api.Assertions.assertThrows(SetkeyException.class,
-                    () -> SetkeyParser.parse(s, HostResolver.NUMERIC, check));
+            SetkeyException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    SetkeyException.class, () -> SetkeyParser.parse(s, HostResolver.NUMERIC, check));
             assertFalse(leaks(e.getMessage()), e.getMessage());
         }
     }
@@ -76,11 +83,12 @@ class KeyNeverPrintedTest {
     @Test
     void theLengthAndTheAlgorithmAreReported() {
         SetkeyHarness.Result r = new SetkeyHarness().script(CASES.get(0)[0], "-s");
-        assertEquals("line 1: Invalid key length for aes-cbc: 144 bits (allowed: 128/192/256)\nparse failed, line 1.\n",
+        assertEquals(
+                "line 1: Invalid key length for aes-cbc: 144 bits (allowed: 128/192/256)\nparse failed, line 1.\n",
                 r.err());
         SetkeyHarness.Result q = new SetkeyHarness().script(CASES.get(3)[0], "-s");
-        assertEquals("line 1: syntax error at [(36 characters, not shown: may be a key)]\nparse failed, line 1.\n",
-                q.err());
+        assertEquals(
+                "line 1: syntax error at [(36 characters, not shown: may be a key)]\nparse failed, line 1.\n", q.err());
     }
 
     @Test

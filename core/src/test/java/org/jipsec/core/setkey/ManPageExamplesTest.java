@@ -15,9 +15,13 @@ class ManPageExamplesTest {
     private static List<InetAddress> hosts(String host, int family, boolean numeric) throws UnknownHostException {
         if (!numeric) {
             switch (host) {
-                case "myhost.example.com" -> { return List.of(InetAddress.getByName("3ffe:501:4819::1"), InetAddress.getByName("192.0.2.1")); }
-                case "yourhost.example.com" -> { return List.of(InetAddress.getByName("3ffe:501:481d::1"), InetAddress.getByName("192.0.2.2")); }
-                default -> { }
+                case "myhost.example.com" -> {
+                    return List.of(InetAddress.getByName("3ffe:501:4819::1"), InetAddress.getByName("192.0.2.1"));
+                }
+                case "yourhost.example.com" -> {
+                    return List.of(InetAddress.getByName("3ffe:501:481d::1"), InetAddress.getByName("192.0.2.2"));
+                }
+                default -> {}
             }
         }
         List<InetAddress> all = HostResolver.NUMERIC.resolve(host, family, numeric);
@@ -27,7 +31,8 @@ class ManPageExamplesTest {
     private static List<InetAddress> v6only(String host, int family, boolean numeric) throws UnknownHostException {
         return hosts(host, family, numeric).stream()
                 .filter(a -> family != 6 || a instanceof java.net.Inet6Address)
-                .filter(a -> family != 4 || a instanceof java.net.Inet4Address).toList();
+                .filter(a -> family != 4 || a instanceof java.net.Inet4Address)
+                .toList();
     }
 
     static final String EXAMPLES = """
@@ -66,11 +71,16 @@ class ManPageExamplesTest {
         assertEquals("", r.err());
         assertEquals(0, r.status());
         // the get (line 13) prints the AH SA; "dump esp" (line 15) prints both ESP SAs
-        assertTrue(r.out().startsWith("3ffe:501:4819::1 3ffe:501:481d::1 \n\tah mode=any spi=123456(0x0001e240)"), r.out());
+        assertTrue(
+                r.out().startsWith("3ffe:501:4819::1 3ffe:501:481d::1 \n\tah mode=any spi=123456(0x0001e240)"),
+                r.out());
         assertEquals(2, r.out().split("\tesp mode=any").length - 1, r.out());
         assertEquals(4, h.engine.sad().size(), "esp, ah (-6: the IPv6 pair only), esp, tcp");
         String sp = h.run("-DPp").out();
-        assertTrue(sp.contains("10.0.11.41[21] 10.0.11.33[any] 255(reserved)\n\tout ipsec\n\tesp/tunnel/192.168.0.1[0]-192.168.1.2[0]/require\n"), sp);
+        assertTrue(
+                sp.contains(
+                        "10.0.11.41[21] 10.0.11.33[any] 255(reserved)\n\tout ipsec\n\tesp/tunnel/192.168.0.1[0]-192.168.1.2[0]/require\n"),
+                sp);
         assertTrue(sp.contains("::/0 ::/0 58(ipv6-icmp) 135,0\n\tin none\n"), sp);
         assertTrue(sp.contains("0.0.0.0 0.0.0.0 47(gre) 1234\n\tout ipsec\n\tesp/transport//require\n"), sp);
         assertTrue(sp.contains("\tesp/tunnel/192.168.0.1[4500]-192.168.1.2[30000]/require\n"), sp);
@@ -83,7 +93,8 @@ class ManPageExamplesTest {
     void withoutDashSixTheNameGivesOneSaPerFamilyPair() {
         SetkeyHarness h = new SetkeyHarness();
         h.resolver = ManPageExamplesTest::hosts;
-        SetkeyHarness.Result r = h.script("add myhost.example.com yourhost.example.com ah 123456 -A hmac-sha1 \"AH SA configuration!\" ;");
+        SetkeyHarness.Result r = h.script(
+                "add myhost.example.com yourhost.example.com ah 123456 -A hmac-sha1 \"AH SA configuration!\" ;");
         assertEquals(0, r.status(), r.err());
         assertEquals(2, h.engine.sad().size(), "setkeymsg_add: one message per (src, dst) pair of the same family");
         SetkeyHarness.Result n = h.script("get -n myhost.example.com yourhost.example.com ah 123456 ;", "-s");

@@ -40,7 +40,11 @@ class NetbsdDumpTest {
         match("10.0.0.2\\[any\\] 10.0.0.1\\[any\\] 255\\(reserved\\)", r.out());
         // test_multiple_sa: the policy is dumped as given, not filled in with addresses
         match("esp/transport//require", r.out());
-        assertTrue(!Pattern.compile("esp/transport/.+\\-.+/require").matcher(r.out()).find(), r.out());
+        assertTrue(
+                !Pattern.compile("esp/transport/.+\\-.+/require")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
     }
 
     @Test
@@ -82,9 +86,10 @@ class NetbsdDumpTest {
         h.run("-c");
         String v = h.run("-DPv").out();
         match("sadb_x_policy\\{ type=2 dir=2 flags=0x00 id=1 \\}", v);
-        XPolicy kernel = new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 7, XPolicy.FLAG_ORIGIN_KERNEL, List.of());
-        String k = KeyDebug.format(PfkeyMessage.of(Sadb.SADB_X_SPDGET, 0, 0, 1, List.of(new Extension.Policy(kernel))),
-                true);
+        XPolicy kernel =
+                new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 7, XPolicy.FLAG_ORIGIN_KERNEL, List.of());
+        String k = KeyDebug.format(
+                PfkeyMessage.of(Sadb.SADB_X_SPDGET, 0, 0, 1, List.of(new Extension.Policy(kernel))), true);
         match("sadb_x_policy\\{ type=2 dir=2 flags=0x80 id=7 \\}", k);
     }
 }

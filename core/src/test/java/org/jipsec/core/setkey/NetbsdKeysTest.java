@@ -63,7 +63,8 @@ class NetbsdKeysTest {
                 SetkeyHarness.Result r = h.run("-c");
                 checked++;
                 if (r.status() != 0 || !r.out().isEmpty()) failures.add(alg + " " + bits + " valid: " + r);
-                else if (!h.run("-D").out().contains("10.0.0.1 10.0.0.2")) failures.add(alg + " " + bits + " not dumped");
+                else if (!h.run("-D").out().contains("10.0.0.1 10.0.0.2"))
+                    failures.add(alg + " " + bits + " not dumped");
                 h.stdin = "delete 10.0.0.1 10.0.0.2 " + proto + " 10000;\n";
                 SetkeyHarness.Result d = h.run("-c");
                 if (d.status() != 0 || !d.out().isEmpty()) failures.add(alg + " " + bits + " delete: " + d);
@@ -74,7 +75,9 @@ class NetbsdKeysTest {
                 h.stdin = "add 10.0.0.1 10.0.0.2 " + proto + " 10000 " + flag + " " + alg + " " + key(bits) + ";\n";
                 SetkeyHarness.Result r = h.run("-c");
                 checked++;
-                boolean ok = alg.equals("null") ? r.out().contains("syntax error") : INVALID.matcher(r.out()).find();
+                boolean ok = alg.equals("null")
+                        ? r.out().contains("syntax error")
+                        : INVALID.matcher(r.out()).find();
                 if (r.status() != 0 || !ok) failures.add(alg + " " + bits + " invalid: " + r);
                 if (!h.run("-D").out().contains("No SAD entries.")) failures.add(alg + " " + bits + " was added");
             }

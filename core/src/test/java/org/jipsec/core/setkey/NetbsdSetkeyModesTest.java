@@ -16,8 +16,8 @@ class NetbsdSetkeyModesTest {
     @Test
     void fileModeAppliesWhatPrecedesASyntaxError() {
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result r = h.script(String.format(SA, 1000) + String.format(SA, 1001) + "add 192.0.2.1 192.0.2.2 esp 1003 bogus;\n"
-                + String.format(SA, 1002));
+        SetkeyHarness.Result r = h.script(String.format(SA, 1000) + String.format(SA, 1001)
+                + "add 192.0.2.1 192.0.2.2 esp 1003 bogus;\n" + String.format(SA, 1002));
         assertEquals(new SetkeyHarness.Result(1, "line 3: syntax error at [bogus]\nparse failed, line 3.\n", ""), r);
         assertEquals(2, h.engine.sad().size(), "yacc sends each statement as it is reduced");
     }
@@ -43,8 +43,8 @@ class NetbsdSetkeyModesTest {
     @Test
     void stdinModeSkipsABadStatementAndGoesOn() {
         SetkeyHarness h = new SetkeyHarness();
-        h.stdin = String.format(SA, 1000) + "add 192.0.2.1 192.0.2.2 esp 1003 bogus; " + String.format(SA, 1001) + String.format(SA, 1000)
-                + "# a comment; with a semicolon\nexit;\n" + String.format(SA, 1002);
+        h.stdin = String.format(SA, 1000) + "add 192.0.2.1 192.0.2.2 esp 1003 bogus; " + String.format(SA, 1001)
+                + String.format(SA, 1000) + "# a comment; with a semicolon\nexit;\n" + String.format(SA, 1002);
         SetkeyHarness.Result r = h.run("-c");
         assertEquals(new SetkeyHarness.Result(0, "line 2: syntax error at [bogus]\nFile exists.\n", ""), r);
         assertEquals(2, h.engine.sad().size(), "1000 and 1001; nothing after exit");

@@ -56,14 +56,19 @@ class NetbsdUpdateTest {
 
     @Test
     void updateSendsSadbUpdateWithAddsExtensions() throws Exception {
-        AddStatement a = (AddStatement) SetkeyParser.parse("update 10.0.0.1 10.0.0.2 esp 10000 -m tunnel -u 5 " + ALGO + ";")
-                .get(0);
+        AddStatement a =
+                (AddStatement) SetkeyParser.parse("update 10.0.0.1 10.0.0.2 esp 10000 -m tunnel -u 5 " + ALGO + ";")
+                        .get(0);
         assertTrue(a.update());
         var m = SetkeyMessages.build(a, 4711);
         assertEquals(Sadb.SADB_UPDATE, m.type());
-        var add = SetkeyMessages.build(SetkeyParser.parse("add 10.0.0.1 10.0.0.2 esp 10000 -m tunnel -u 5 " + ALGO + ";")
-                .get(0), 4711);
-        assertEquals(add.extensions().stream().map(e -> e.type()).toList(), m.extensions().stream().map(e -> e.type()).toList());
+        var add = SetkeyMessages.build(
+                SetkeyParser.parse("add 10.0.0.1 10.0.0.2 esp 10000 -m tunnel -u 5 " + ALGO + ";")
+                        .get(0),
+                4711);
+        assertEquals(
+                add.extensions().stream().map(e -> e.type()).toList(),
+                m.extensions().stream().map(e -> e.type()).toList());
     }
 
     @Test
@@ -82,7 +87,8 @@ class NetbsdUpdateTest {
                 The result of line 2: Invalid argument.
                 """, ""), r);
         h.pid = 4712;
-        assertEquals(new SetkeyHarness.Result(0, "The result of line 1: Invalid argument.\n", ""),
+        assertEquals(
+                new SetkeyHarness.Result(0, "The result of line 1: Invalid argument.\n", ""),
                 h.script("update 10.0.0.1 10.0.0.2 esp 10000 " + ALGO + ";"));
     }
 }

@@ -24,8 +24,9 @@ class SaHeadNeighboursTest {
 
     private static Dumped dumped(SetkeyHarness h, String src, String dst, long spi) {
         String d = h.run("-D").out();
-        Matcher m = Pattern.compile(Pattern.quote(src + " " + dst) + " \\n\\t(?:esp-udp |ah |esp )mode=(\\w+) spi=" + spi
-                + "\\(0x[0-9a-f]{8}\\) reqid=(\\d+)\\(").matcher(d);
+        Matcher m = Pattern.compile(Pattern.quote(src + " " + dst) + " \\n\\t(?:esp-udp |ah |esp )mode=(\\w+) spi="
+                        + spi + "\\(0x[0-9a-f]{8}\\) reqid=(\\d+)\\(")
+                .matcher(d);
         if (!m.find()) throw new AssertionError("spi " + spi + " not in\n" + d);
         return new Dumped(m.group(1), Long.parseLong(m.group(2)));
     }
@@ -48,7 +49,8 @@ class SaHeadNeighboursTest {
         assertEquals(new Dumped("any", 0), dumped(h, "10.0.0.1", "10.0.0.2", 10010), "CMP_REQID: joins the any head");
         assertEquals(1, h.engine.sad().headCount());
         // the other order: the tunnel head takes the mode-any SA
-        SetkeyHarness r = with("add 10.0.0.1 10.0.0.2 esp 10010 -m tunnel -E rijndael-cbc \"aaaaaaaaaaaaaaaa\";\n" + BASE);
+        SetkeyHarness r =
+                with("add 10.0.0.1 10.0.0.2 esp 10010 -m tunnel -E rijndael-cbc \"aaaaaaaaaaaaaaaa\";\n" + BASE);
         assertEquals(new Dumped("tunnel", 0), dumped(r, "10.0.0.1", "10.0.0.2", 10000));
         assertEquals(1, r.engine.sad().headCount());
     }

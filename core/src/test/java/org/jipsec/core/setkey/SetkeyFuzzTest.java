@@ -26,7 +26,8 @@ class SetkeyFuzzTest {
     void parserAndMessageBuilderThrowOnlySetkeyException(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         try {
-            for (SetkeyStatement s : SetkeyParser.parse(text, HostResolver.NUMERIC, KeyLengthCheck.TABLE).statements()) {
+            for (SetkeyStatement s : SetkeyParser.parse(text, HostResolver.NUMERIC, KeyLengthCheck.TABLE)
+                    .statements()) {
                 PfkeyMessage m = SetkeyMessages.build(s, 1);
                 if (m != null) {
                     byte[] wire = PfkeyCodec.encode(m);
@@ -45,7 +46,8 @@ class SetkeyFuzzTest {
         try {
             SetkeyOptions.parse(argv);
         } catch (SetkeyOptions.UsageException expected) {
-            assertTrue(expected.getMessage().contains("--") || expected.getMessage().contains("option"));
+            assertTrue(expected.getMessage().contains("--")
+                    || expected.getMessage().contains("option"));
         }
     }
 
@@ -62,6 +64,7 @@ class SetkeyFuzzTest {
         }
         assertTrue(SaDumpPrinter.format(m, ports, now, ZoneOffset.UTC).endsWith("\n"));
         assertTrue(SpdDumpPrinter.format(m, ports, ZoneOffset.UTC).endsWith("\n"));
-        assertTrue(SaShortDumpPrinter.format(m, Math.floorMod(now, 4_000_000_000L), ZoneOffset.UTC).endsWith("\n"));
+        assertTrue(SaShortDumpPrinter.format(m, Math.floorMod(now, 4_000_000_000L), ZoneOffset.UTC)
+                .endsWith("\n"));
     }
 }

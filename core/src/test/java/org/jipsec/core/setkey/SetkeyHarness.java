@@ -39,11 +39,20 @@ final class SetkeyHarness {
     int loopRounds = 1;
 
     SetkeyHarness() {
-        Spd spd = new Spd(new InstantSource() {
-            @Override public Instant instant() { return Instant.ofEpochSecond(clock.get()); }
-        }, sysctl);
-        engine = new KeyEngine(new KeySettings().bindTo(sysctl), clock::get, new SplittableRandom(7),
-                new SpdPolicyStore(spd), AlgorithmCatalog.TABLE);
+        Spd spd = new Spd(
+                new InstantSource() {
+                    @Override
+                    public Instant instant() {
+                        return Instant.ofEpochSecond(clock.get());
+                    }
+                },
+                sysctl);
+        engine = new KeyEngine(
+                new KeySettings().bindTo(sysctl),
+                clock::get,
+                new SplittableRandom(7),
+                new SpdPolicyStore(spd),
+                AlgorithmCatalog.TABLE);
     }
 
     record Result(int status, String out, String err) {}
@@ -58,26 +67,55 @@ final class SetkeyHarness {
         }
         int[] rounds = {loopRounds};
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-            @Override public KeyChannel open() { return new EmbeddedKeyChannel(engine); }
-            @Override public String readStdin() { return stdin; }
-            @Override public String readFile(String name) throws IOException {
+            @Override
+            public KeyChannel open() {
+                return new EmbeddedKeyChannel(engine);
+            }
+
+            @Override
+            public String readStdin() {
+                return stdin;
+            }
+
+            @Override
+            public String readFile(String name) throws IOException {
                 String s = files.get(name);
                 if (s == null) throw new IOException(name + ": No such file or directory");
                 return s;
             }
-            @Override public byte[] readBytes(String name) throws IOException {
+
+            @Override
+            public byte[] readBytes(String name) throws IOException {
                 byte[] b = rawFiles.get(name);
                 if (b == null) throw new IOException(name + ": No such file or directory");
                 return b;
             }
-            @Override public HostResolver resolver() { return resolver; }
-            @Override public long nowMicros() { return clock.get() * 1_000_000L; }
-            @Override public ZoneId zone() { return zone; }
-            @Override public void sleepOneSecond() throws InterruptedException {
+
+            @Override
+            public HostResolver resolver() {
+                return resolver;
+            }
+
+            @Override
+            public long nowMicros() {
+                return clock.get() * 1_000_000L;
+            }
+
+            @Override
+            public ZoneId zone() {
+                return zone;
+            }
+
+            @Override
+            public void sleepOneSecond() throws InterruptedException {
                 if (--rounds[0] <= 0) throw new InterruptedException();
                 clock.incrementAndGet();
             }
-            @Override public int pid() { return pid; }
+
+            @Override
+            public int pid() {
+                return pid;
+            }
         };
         int status = new SetkeyRunner(env, new PrintWriter(o), new PrintWriter(e)).run(opts);
         return new Result(status, o.toString(), e.toString());

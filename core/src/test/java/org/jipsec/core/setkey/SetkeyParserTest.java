@@ -26,13 +26,16 @@ class SetkeyParserTest {
     }
 
     private static String error(String text) {
-        return assertThrows(SetkeyException.class, () -> SetkeyParser.parse(text)).getMessage();
+        return assertThrows(SetkeyException.class, () -> SetkeyParser.parse(text))
+                .getMessage();
     }
 
     @Test
     void manPageExamples() throws Exception {
-        // setkey.8: add 10.0.11.41 10.0.11.33 esp 0x10001 -E des-cbc 0x3ffe05014819ffff -A hmac-md5 "authentication!!" ;
-        AddStatement a = add("add 10.0.11.41 10.0.11.33 esp 0x10001\n        -E des-cbc 0x3ffe05014819ffff\n        -A hmac-md5 \"authentication!!\" ;");
+        // setkey.8: add 10.0.11.41 10.0.11.33 esp 0x10001 -E des-cbc 0x3ffe05014819ffff -A hmac-md5 "authentication!!"
+        // ;
+        AddStatement a = add(
+                "add 10.0.11.41 10.0.11.33 esp 0x10001\n        -E des-cbc 0x3ffe05014819ffff\n        -A hmac-md5 \"authentication!!\" ;");
         assertEquals(IpsecProtocol.ESP, a.protocol());
         assertEquals(0x10001, a.spi());
         assertEquals("des-cbc", a.encryption().name());
@@ -64,14 +67,16 @@ class SetkeyParserTest {
 
     @Test
     void aeadIpcompAhAndNatT() throws Exception {
-        AddStatement g = add("add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;");
+        AddStatement g =
+                add("add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;");
         assertTrue(g.encryption().combinedMode());
         AddStatement c = add("add 192.0.2.1 192.0.2.2 ipcomp 0x4001 -C deflate -R ;");
         assertEquals(IpsecProtocol.IPCOMP, c.protocol());
         assertEquals(0x80 | 0x40, c.flags());
         AddStatement h = add("add 192.0.2.1 192.0.2.2 ah 0x2001 -A hmac-sha1 \"12345678901234567890\" ;");
         assertEquals(IpsecProtocol.AH, h.protocol());
-        AddStatement n = add("add 192.0.2.1[4501] 198.51.100.7 esp-udp 0x3001 -m transport -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;");
+        AddStatement n = add(
+                "add 192.0.2.1[4501] 198.51.100.7 esp-udp 0x3001 -m transport -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304;");
         assertTrue(n.espUdp());
         assertEquals(4501, n.src().port());
         assertEquals(4500, n.dst().port(), "DEFAULT_NATT_PORT");
@@ -110,17 +115,26 @@ class SetkeyParserTest {
 
     @Test
     void errorsNameTheLine() {
-        assertEquals("line 2: syntax error at [aes-foo]",
+        assertEquals(
+                "line 2: syntax error at [aes-foo]",
                 error("flush;\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-foo 0x00 ;"));
-        assertEquals("line 3: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)", error("\n\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc 0x0011 ;"));
-        assertEquals("line 1: SPI too big. at [0x100000000]", error("add 192.0.2.1 192.0.2.2 esp 0x100000000 -E null;"));
-        assertEquals("line 1: Name or service not known at [host.example]", error("add host.example 192.0.2.2 esp 0x1001 -E null;"));
+        assertEquals(
+                "line 3: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)",
+                error("\n\nadd 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc 0x0011 ;"));
+        assertEquals(
+                "line 1: SPI too big. at [0x100000000]", error("add 192.0.2.1 192.0.2.2 esp 0x100000000 -E null;"));
+        assertEquals(
+                "line 1: Name or service not known at [host.example]",
+                error("add host.example 192.0.2.2 esp 0x1001 -E null;"));
         assertEquals("line 1: syntax error at [end of input]", error("add 192.0.2.1 192.0.2.2 esp 0x1001 -E null"));
-        assertTrue(error("add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304 -A hmac-sha1 \"12345678901234567890\";")
+        assertTrue(error(
+                        "add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-gcm-16 0x0123456789abcdef0123456789abcdef01020304 -A hmac-sha1 \"12345678901234567890\";")
                 .contains("combined-mode"));
         assertTrue(error("add 192.0.2.1 2001:db8::1 esp 0x1001 -E null;").contains("address family mismatch"));
-        assertTrue(error("add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc \"unterminated;").contains("unterminated"));
-        assertEquals("line 1: syntax error at [sideways]", error("add 192.0.2.1 192.0.2.2 esp 0x1001 -m sideways -E null;"));
+        assertTrue(error("add 192.0.2.1 192.0.2.2 esp 0x1001 -E aes-cbc \"unterminated;")
+                .contains("unterminated"));
+        assertEquals(
+                "line 1: syntax error at [sideways]", error("add 192.0.2.1 192.0.2.2 esp 0x1001 -m sideways -E null;"));
         assertEquals("line 1: syntax error at [frobnicate]", error("frobnicate;"));
         assertEquals("line 1: syntax error at [;]", error("add 192.0.2.1 192.0.2.2 esp 0x1001 ;"));
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** setkey's invocation (getopt flags, modes) and its error reporting, as a user sees them. */
 class SetkeyRunnerTest {
 
-    private static final String GOOD = "add 192.0.2.1 192.0.2.2 esp 0x%x -E aes-cbc 0x00112233445566778899aabbccddeeff ;\n";
+    private static final String GOOD =
+            "add 192.0.2.1 192.0.2.2 esp 0x%x -E aes-cbc 0x00112233445566778899aabbccddeeff ;\n";
 
     @Test
     void getoptSemantics() throws Exception {
@@ -26,10 +27,14 @@ class SetkeyRunnerTest {
         SetkeyOptions files = SetkeyOptions.parse(List.of("-v", "a.bin", "-D"));
         assertEquals(List.of("a.bin", "-D"), files.files(), "the first operand ends the options");
         assertEquals(List.of("-x"), SetkeyOptions.parse(List.of("--", "-x")).files());
-        assertEquals("unknown option -- q",
-                assertThrows(SetkeyOptions.UsageException.class, () -> SetkeyOptions.parse(List.of("-q"))).getMessage());
-        assertEquals("option requires an argument -- f",
-                assertThrows(SetkeyOptions.UsageException.class, () -> SetkeyOptions.parse(List.of("-f"))).getMessage());
+        assertEquals(
+                "unknown option -- q",
+                assertThrows(SetkeyOptions.UsageException.class, () -> SetkeyOptions.parse(List.of("-q")))
+                        .getMessage());
+        assertEquals(
+                "option requires an argument -- f",
+                assertThrows(SetkeyOptions.UsageException.class, () -> SetkeyOptions.parse(List.of("-f")))
+                        .getMessage());
     }
 
     @Test
@@ -40,7 +45,9 @@ class SetkeyRunnerTest {
         conf.append("add 192.0.2.1 192.0.2.2 esp 0x2000 -E aes-cbc 0x0011 ;\n"); // line 7: a 16-bit AES key
         SetkeyHarness.Result r = h.script(conf.toString(), "-s");
         assertEquals(1, r.status());
-        assertEquals("line 7: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)\nparse failed, line 7.\n", r.err());
+        assertEquals(
+                "line 7: Invalid key length for aes-cbc: 16 bits (allowed: 128/192/256)\nparse failed, line 7.\n",
+                r.err());
         assertEquals("", r.out());
         assertEquals(0, h.engine.sad().size(), "the whole file is parsed before anything is sent");
     }
@@ -48,11 +55,13 @@ class SetkeyRunnerTest {
     @Test
     void syntaxErrorsAcrossLines() {
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result r = h.script("flush;\nspdadd 10.0.0.0/8 10.0.0.0/8 any\n  -P out ipsec esp/tunnel/require ;\n", "-s");
+        SetkeyHarness.Result r =
+                h.script("flush;\nspdadd 10.0.0.0/8 10.0.0.0/8 any\n  -P out ipsec esp/tunnel/require ;\n", "-s");
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("line 2: "), r.err());
         assertTrue(r.err().endsWith("parse failed, line 2.\n"), r.err());
-        SetkeyHarness.Result s = h.script("add 192.0.2.1 192.0.2.2 esp\n\n\n  0x1001 -E aes-cbc 0x00112233445566778899aabbccddeeff -Z ;", "-s");
+        SetkeyHarness.Result s = h.script(
+                "add 192.0.2.1 192.0.2.2 esp\n\n\n  0x1001 -E aes-cbc 0x00112233445566778899aabbccddeeff -Z ;", "-s");
         assertEquals("line 4: syntax error at [-Z]\nparse failed, line 4.\n", s.err());
         SetkeyHarness.Result q = h.script("add 192.0.2.1 192.0.2.2 esp 0x1001 -E 3des-cbc \"unterminated ;\n", "-s");
         assertEquals(1, q.status());
@@ -62,11 +71,13 @@ class SetkeyRunnerTest {
     @Test
     void refusalsAreReportedPerLineAndTheRestIsApplied() {
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result r = h.script(String.format(GOOD, 0x1000)
-                + String.format(GOOD, 0x1000)  // line 2: the same SA again → EEXIST
-                + "add 192.0.2.1 192.0.2.2 esp 200 -E null ;\n" // line 3: reserved SPI → EINVAL
-                + "delete 192.0.2.9 192.0.2.2 esp 0x1000 ;\n"  // line 4: no such SA
-                + String.format(GOOD, 0x1001), "-s");
+        SetkeyHarness.Result r = h.script(
+                String.format(GOOD, 0x1000)
+                        + String.format(GOOD, 0x1000) // line 2: the same SA again → EEXIST
+                        + "add 192.0.2.1 192.0.2.2 esp 200 -E null ;\n" // line 3: reserved SPI → EINVAL
+                        + "delete 192.0.2.9 192.0.2.2 esp 0x1000 ;\n" // line 4: no such SA
+                        + String.format(GOOD, 0x1001),
+                "-s");
         assertEquals(1, r.status());
         assertEquals("""
                 The result of line 2: File exists.
@@ -90,7 +101,8 @@ class SetkeyRunnerTest {
     @Test
     void dashNChecksWithoutSending() {
         SetkeyHarness h = new SetkeyHarness();
-        SetkeyHarness.Result ok = h.script(String.format(GOOD, 0x1000) + "spdadd 10.0.0.0/8 10.0.0.0/8 any -P out discard;", "-n");
+        SetkeyHarness.Result ok =
+                h.script(String.format(GOOD, 0x1000) + "spdadd 10.0.0.0/8 10.0.0.0/8 any -P out discard;", "-n");
         assertEquals(new SetkeyHarness.Result(0, "", ""), ok);
         assertEquals(0, h.engine.sad().size());
         assertEquals(0, h.engine.policies().size());
@@ -113,7 +125,9 @@ class SetkeyRunnerTest {
         assertEquals(SetkeyRunner.VERSION + "\n", v.out());
         SetkeyHarness.Result u = h.run("-?");
         assertTrue(u.out().contains("usage: setkey [-v] file ...\n"));
-        assertEquals("warning: -r and -k options are not supported in this environment\n", h.run("-r", "-D").err());
+        assertEquals(
+                "warning: -r and -k options are not supported in this environment\n",
+                h.run("-r", "-D").err());
         h.script(String.format(GOOD, 0x1000));
         SetkeyHarness.Result w = h.script("get 192.0.2.1 192.0.2.2 esp 0x1000 -m tunnel ;", "-s");
         assertEquals("WARNING: mode is obsolete\n", w.err());
@@ -137,7 +151,9 @@ class SetkeyRunnerTest {
         h.rawFiles.put("sp.bin", sp);
         SetkeyHarness.Result r = h.run("sp.bin");
         assertEquals(0, r.status());
-        assertEquals("10.0.0.0/8[any] 10.0.0.0/8[any] 255(reserved)\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n", r.out());
+        assertEquals(
+                "10.0.0.0/8[any] 10.0.0.0/8[any] 255(reserved)\n\tout discard\n\tspid=1 seq=0 pid=0\n\trefcnt=0\n",
+                r.out());
         h.rawFiles.put("short.bin", new byte[] {2, 10, 0, 0});
         assertEquals("invalid keymsg length\n", h.run("short.bin").out());
         PfkeyMessage m = PfkeyMessage.of(Sadb.SADB_FLUSH, 0, 0, 0, List.of());
@@ -150,13 +166,24 @@ class SetkeyRunnerTest {
         // a daemon answering SADB_DUMP with one MATURE and one DEAD SA (seq counts down to 0)
         java.util.function.IntFunction<PfkeyMessage> sa = state -> {
             try {
-                return new PfkeyMessage(2, Sadb.SADB_DUMP, 0, Sadb.SADB_SATYPE_ESP, 0, state == 1 ? 1 : 0, 4711, List.of(
-                        new org.jipsec.core.pfkey.Extension.Sa(0x1000 + state, 0, state, 0, 11, 0x40),
-                        new org.jipsec.core.pfkey.Extension.Sa2(0, 0, 0),
-                        org.jipsec.core.pfkey.Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC,
-                                new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.getByName("10.0.0.1"))),
-                        org.jipsec.core.pfkey.Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST,
-                                new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.getByName("10.0.0.2")))));
+                return new PfkeyMessage(
+                        2,
+                        Sadb.SADB_DUMP,
+                        0,
+                        Sadb.SADB_SATYPE_ESP,
+                        0,
+                        state == 1 ? 1 : 0,
+                        4711,
+                        List.of(
+                                new org.jipsec.core.pfkey.Extension.Sa(0x1000 + state, 0, state, 0, 11, 0x40),
+                                new org.jipsec.core.pfkey.Extension.Sa2(0, 0, 0),
+                                org.jipsec.core.pfkey.Extension.Address.of(
+                                        Sadb.SADB_EXT_ADDRESS_SRC,
+                                        new org.jipsec.core.ipsec.Endpoint(java.net.InetAddress.getByName("10.0.0.1"))),
+                                org.jipsec.core.pfkey.Extension.Address.of(
+                                        Sadb.SADB_EXT_ADDRESS_DST,
+                                        new org.jipsec.core.ipsec.Endpoint(
+                                                java.net.InetAddress.getByName("10.0.0.2")))));
             } catch (java.net.UnknownHostException e) {
                 throw new AssertionError(e);
             }
@@ -165,17 +192,53 @@ class SetkeyRunnerTest {
         for (boolean all : new boolean[] {false, true}) {
             java.io.StringWriter out = new java.io.StringWriter();
             SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
-                @Override public KeyChannel open() { return stub; }
-                @Override public String readStdin() { return ""; }
-                @Override public String readFile(String n) { return ""; }
-                @Override public byte[] readBytes(String n) { return new byte[0]; }
-                @Override public HostResolver resolver() { return HostResolver.NUMERIC; }
-                @Override public long nowMicros() { return 0; }
-                @Override public java.time.ZoneId zone() { return java.time.ZoneOffset.UTC; }
-                @Override public void sleepOneSecond() throws InterruptedException { throw new InterruptedException(); }
-                @Override public int pid() { return 4711; }
+                @Override
+                public KeyChannel open() {
+                    return stub;
+                }
+
+                @Override
+                public String readStdin() {
+                    return "";
+                }
+
+                @Override
+                public String readFile(String n) {
+                    return "";
+                }
+
+                @Override
+                public byte[] readBytes(String n) {
+                    return new byte[0];
+                }
+
+                @Override
+                public HostResolver resolver() {
+                    return HostResolver.NUMERIC;
+                }
+
+                @Override
+                public long nowMicros() {
+                    return 0;
+                }
+
+                @Override
+                public java.time.ZoneId zone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public void sleepOneSecond() throws InterruptedException {
+                    throw new InterruptedException();
+                }
+
+                @Override
+                public int pid() {
+                    return 4711;
+                }
             };
-            int status = new SetkeyRunner(env, new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()))
+            int status = new SetkeyRunner(
+                            env, new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()))
                     .run(SetkeyOptions.parse(all ? List.of("-Da") : List.of("-D")));
             assertEquals(0, status);
             assertEquals(all ? 2 : 1, out.toString().split("state=").length - 1, out.toString());

@@ -35,13 +35,18 @@ class InboundPolicyCheckTest {
         assertEquals(index, r.requestIndex());
     }
 
-    private static final String BUGS = "in ipsec esp/tunnel/10.0.0.1-10.0.0.2/use ah/transport/10.0.0.1-10.0.0.2/require";
+    private static final String BUGS =
+            "in ipsec esp/tunnel/10.0.0.1-10.0.0.2/use ah/transport/10.0.0.1-10.0.0.2/require";
 
     @Test
     void bugsCaseAhProtectedTunnelPacketIsAccepted() throws Exception {
         // wire: IP(A->B) | AH | ESP | IP(inner) | ...  — NetBSD rejects it (ipsec.4 BUGS), jipsec accepts
-        assertInstanceOf(InboundVerdict.Accept.class, run(BUGS,
-                t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B), t(IpsecProtocol.ESP, IpsecMode.TUNNEL, A, B)));
+        assertInstanceOf(
+                InboundVerdict.Accept.class,
+                run(
+                        BUGS,
+                        t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B),
+                        t(IpsecProtocol.ESP, IpsecMode.TUNNEL, A, B)));
         // the ESP tunnel is only "use": AH alone is enough
         assertInstanceOf(InboundVerdict.Accept.class, run(BUGS, t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B)));
     }
@@ -67,10 +72,16 @@ class InboundPolicyCheckTest {
     void bundleOrderFirstRequestIsInnermost() throws Exception {
         String p = "in ipsec esp/transport//require ah/transport//require";
         // IP | AH | ESP | payload: AH removed first
-        assertInstanceOf(InboundVerdict.Accept.class, run(p,
-                t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B), t(IpsecProtocol.ESP, IpsecMode.TRANSPORT, A, B)));
-        rejected(run(p, t(IpsecProtocol.ESP, IpsecMode.TRANSPORT, A, B), t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B)),
-                Reason.PROTECTION_MISMATCH, 1);
+        assertInstanceOf(
+                InboundVerdict.Accept.class,
+                run(
+                        p,
+                        t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B),
+                        t(IpsecProtocol.ESP, IpsecMode.TRANSPORT, A, B)));
+        rejected(
+                run(p, t(IpsecProtocol.ESP, IpsecMode.TRANSPORT, A, B), t(IpsecProtocol.AH, IpsecMode.TRANSPORT, A, B)),
+                Reason.PROTECTION_MISMATCH,
+                1);
         rejected(run(p, t(IpsecProtocol.ESP, IpsecMode.TRANSPORT, A, B)), Reason.NOT_PROTECTED, 1);
     }
 
@@ -82,7 +93,8 @@ class InboundPolicyCheckTest {
         rejected(run("in ipsec esp/transport//default"), Reason.NOT_PROTECTED, 0);
         rejected(run("in ipsec esp/transport//unique:3"), Reason.NOT_PROTECTED, 0);
         // the IPv6 set is separate
-        assertInstanceOf(InboundVerdict.Accept.class,
+        assertInstanceOf(
+                InboundVerdict.Accept.class,
                 check.check(PolicyParser.parse("in ipsec esp/transport//default"), true, List.of()));
         // IPComp is never enforced (a sender may skip compression, RFC 3173 §2.2)
         assertInstanceOf(InboundVerdict.Accept.class, run("in ipsec ipcomp/transport//require"));

@@ -11,8 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The index's open-addressing map against java.util.HashMap on seeded random puts/removes/gets. */
 class LongPairMapTest {
 
-    record Key(long hi, long lo) {
-    }
+    record Key(long hi, long lo) {}
 
     @ParameterizedTest
     @ValueSource(ints = {8, 64, 5000})
@@ -29,7 +28,8 @@ class LongPairMapTest {
             }
             assertEquals(ref.size(), m.size());
         }
-        for (Map.Entry<Key, Integer> e : ref.entrySet()) assertEquals(e.getValue(), m.get(e.getKey().hi(), e.getKey().lo()));
+        for (Map.Entry<Key, Integer> e : ref.entrySet())
+            assertEquals(e.getValue(), m.get(e.getKey().hi(), e.getKey().lo()));
         assertEquals(ref.size(), m.values().size());
     }
 }

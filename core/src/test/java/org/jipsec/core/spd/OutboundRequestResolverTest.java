@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
-import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.ipsec.SaType;
 import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sysctl.Sysctl;
@@ -28,9 +27,12 @@ class OutboundRequestResolverTest {
     private final Sysctl sysctl = Sysctl.withNetbsdDefaults();
     private final OutboundRequestResolver resolver = new OutboundRequestResolver(new SystemDefaults(sysctl));
 
-    private static final SaIndex ESP_TRANSPORT = new SaIndex(SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
-    private static final SaIndex AH_TRANSPORT = new SaIndex(SaType.AH, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
-    private static final SaIndex ESP_TUNNEL = new SaIndex(SaType.ESP, IpsecMode.TUNNEL, 0, new Endpoint(GW1), new Endpoint(GW2));
+    private static final SaIndex ESP_TRANSPORT =
+            new SaIndex(SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
+    private static final SaIndex AH_TRANSPORT =
+            new SaIndex(SaType.AH, IpsecMode.TRANSPORT, 0, new Endpoint(SRC), new Endpoint(DST));
+    private static final SaIndex ESP_TUNNEL =
+            new SaIndex(SaType.ESP, IpsecMode.TUNNEL, 0, new Endpoint(GW1), new Endpoint(GW2));
 
     private OutboundDecision<String> run(String policy, Map<SaIndex, String> sad) throws Exception {
         Function<SaIndex, Optional<String>> lookup = i -> Optional.ofNullable(sad.get(i));
@@ -46,16 +48,21 @@ class OutboundRequestResolverTest {
 
     @Test
     void allSasPresentGivesStepsInChainOrder() throws Exception {
-        var d = assertInstanceOf(OutboundDecision.Protect.class,
-                run("out ipsec esp/transport//require ah/transport//require", Map.of(ESP_TRANSPORT, "esp", AH_TRANSPORT, "ah")));
-        assertEquals(List.of("esp", "ah"), d.steps().stream().map(s -> ((OutboundDecision.Step<?>) s).sa()).toList());
+        var d = assertInstanceOf(
+                OutboundDecision.Protect.class,
+                run(
+                        "out ipsec esp/transport//require ah/transport//require",
+                        Map.of(ESP_TRANSPORT, "esp", AH_TRANSPORT, "ah")));
+        assertEquals(
+                List.of("esp", "ah"),
+                d.steps().stream().map(s -> ((OutboundDecision.Step<?>) s).sa()).toList());
         assertTrue(d.acquire().isEmpty());
     }
 
     @Test
     void missingSaAtRequireDropsAndAcquires() throws Exception {
-        var d = assertInstanceOf(OutboundDecision.NoSa.class,
-                run("out ipsec esp/tunnel/192.168.0.1-192.168.1.2/require", Map.of()));
+        var d = assertInstanceOf(
+                OutboundDecision.NoSa.class, run("out ipsec esp/tunnel/192.168.0.1-192.168.1.2/require", Map.of()));
         assertEquals(0, d.requestIndex());
         assertEquals(ESP_TUNNEL, d.missing());
         assertEquals(List.of(ESP_TUNNEL), d.acquire());
@@ -63,7 +70,8 @@ class OutboundRequestResolverTest {
 
     @Test
     void missingSaAtUseSkipsTheRequestButStillAcquires() throws Exception {
-        var d = assertInstanceOf(OutboundDecision.Protect.class,
+        var d = assertInstanceOf(
+                OutboundDecision.Protect.class,
                 run("out ipsec esp/transport//use ah/transport//require", Map.of(AH_TRANSPORT, "ah")));
         assertEquals(1, d.steps().size());
         assertEquals(List.of(ESP_TRANSPORT), d.acquire());
@@ -79,8 +87,8 @@ class OutboundRequestResolverTest {
         var d = assertInstanceOf(OutboundDecision.NoSa.class, run("out ipsec esp/transport//unique:9", Map.of()));
         assertEquals(9, d.missing().reqid());
         // a later required request is not looked at once the packet is dropped (NetBSD stops there)
-        var first = assertInstanceOf(OutboundDecision.NoSa.class,
-                run("out ipsec esp/transport//require ah/transport//require", Map.of()));
+        var first = assertInstanceOf(
+                OutboundDecision.NoSa.class, run("out ipsec esp/transport//require ah/transport//require", Map.of()));
         assertEquals(List.of(ESP_TRANSPORT), first.acquire());
     }
 }

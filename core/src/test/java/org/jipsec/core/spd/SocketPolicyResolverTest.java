@@ -53,25 +53,41 @@ class SocketPolicyResolverTest {
         "false, bypass,  false, 1, 1, ,               ,        EINVAL, -",
         "false, bypass,  false, 0, 1, ,               ,        EINVAL, -",
     })
-    void precedence(boolean privileged, String socketType, boolean spdMatch, int defPolicy, int espTransDeflev,
-                    Source source, PolicyType type, SpdException.Errno errno, String level) throws Exception {
+    void precedence(
+            boolean privileged,
+            String socketType,
+            boolean spdMatch,
+            int defPolicy,
+            int espTransDeflev,
+            Source source,
+            PolicyType type,
+            SpdException.Errno errno,
+            String level)
+            throws Exception {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         sysctl.write("net.inet.ipsec.def_policy", defPolicy);
         sysctl.write("net.inet.ipsec.esp_trans_deflev", espTransDeflev);
         SystemDefaults defaults = new SystemDefaults(sysctl);
         Spd spd = new Spd(() -> Instant.EPOCH, sysctl);
         if (spdMatch) {
-            spd.add(SpdTest.sel("10.0.0.0/8", 0, "0.0.0.0/0", 0, 255), PolicyParser.parse(SPD_POLICY),
-                    PolicyOrigin.USER, PolicyLifetime.NONE);
+            spd.add(
+                    SpdTest.sel("10.0.0.0/8", 0, "0.0.0.0/0", 0, 255),
+                    PolicyParser.parse(SPD_POLICY),
+                    PolicyOrigin.USER,
+                    PolicyLifetime.NONE);
         }
-        XPolicy socket = socketType.equals("ipsec") ? PolicyParser.parse(SOCKET_IPSEC)
-                : PolicyParser.parse("out " + socketType);
+        XPolicy socket =
+                socketType.equals("ipsec") ? PolicyParser.parse(SOCKET_IPSEC) : PolicyParser.parse("out " + socketType);
         AtomicInteger lookups = new AtomicInteger();
         FlowKey pkt = SpdTest.pkt("10.1.1.1", 1000, "192.0.2.1", 80, 6);
-        Resolution res = SocketPolicyResolver.resolve(socket, privileged, () -> {
-            lookups.incrementAndGet();
-            return spd.lookup(PolicyDirection.OUTBOUND, pkt);
-        }, defaults.defaultPolicy(PolicyDirection.OUTBOUND, false));
+        Resolution res = SocketPolicyResolver.resolve(
+                socket,
+                privileged,
+                () -> {
+                    lookups.incrementAndGet();
+                    return spd.lookup(PolicyDirection.OUTBOUND, pkt);
+                },
+                defaults.defaultPolicy(PolicyDirection.OUTBOUND, false));
         if (errno != null) {
             assertEquals(errno, assertInstanceOf(Refused.class, res).errno());
             return;
@@ -83,26 +99,34 @@ class SocketPolicyResolverTest {
         // a privileged socket with its own BYPASS/IPSEC policy never consults the SPD
         if (privileged && !socketType.equals("entrust")) assertEquals(0, lookups.get());
         if (!level.equals("-")) {
-            assertEquals(IpsecLevel.valueOf(level), defaults.effectiveLevel(e.policy().requests().getFirst(), false));
+            assertEquals(
+                    IpsecLevel.valueOf(level),
+                    defaults.effectiveLevel(e.policy().requests().getFirst(), false));
         }
     }
 
     /** setsockopt(IP_IPSEC_POLICY) validation (spec §4.2, §1.12). */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "in discard|true|EINVAL",
-        "out none|true|EINVAL",
-        "out bypass|false|EPERM",
-        "out bypass|true|",
-        "in entrust|false|",
-        "out ipsec esp/transport//require|false|",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "in discard|true|EINVAL",
+                "out none|true|EINVAL",
+                "out bypass|false|EPERM",
+                "out bypass|true|",
+                "in entrust|false|",
+                "out ipsec esp/transport//require|false|",
+            })
     void setsockoptValidation(String policy, boolean privileged, SpdException.Errno errno) throws Exception {
         XPolicy x = PolicyParser.parse(policy);
         ReqidAllocator reqids = new ReqidAllocator();
         if (errno != null) {
-            assertEquals(errno, assertThrows(SpdException.class,
-                    () -> SocketPolicyResolver.validateForSocket(x, privileged, reqids::next)).errno());
+            assertEquals(
+                    errno,
+                    assertThrows(
+                                    SpdException.class,
+                                    () -> SocketPolicyResolver.validateForSocket(x, privileged, reqids::next))
+                            .errno());
         } else {
             assertEquals(x, SocketPolicyResolver.validateForSocket(x, privileged, reqids::next));
         }
@@ -112,22 +136,42 @@ class SocketPolicyResolverTest {
     void setsockoptRefusesDirectionAnyAndModeAnyAndAssignsReqids() throws Exception {
         ReqidAllocator reqids = new ReqidAllocator();
         XPolicy any = new XPolicy(PolicyType.ENTRUST, PolicyDirection.ANY, 0, 0, List.of());
-        assertEquals(SpdException.Errno.EINVAL, assertThrows(SpdException.class,
-                () -> SocketPolicyResolver.validateForSocket(any, true, reqids::next)).errno());
-        XPolicy modeAny = new XPolicy(PolicyType.IPSEC, PolicyDirection.OUTBOUND, 0, 0,
+        assertEquals(
+                SpdException.Errno.EINVAL,
+                assertThrows(SpdException.class, () -> SocketPolicyResolver.validateForSocket(any, true, reqids::next))
+                        .errno());
+        XPolicy modeAny = new XPolicy(
+                PolicyType.IPSEC,
+                PolicyDirection.OUTBOUND,
+                0,
+                0,
                 List.of(new IpsecRequest(IpsecProtocol.ESP, IpsecMode.ANY, IpsecLevel.USE, 0)));
-        assertEquals(SpdException.Errno.EINVAL, assertThrows(SpdException.class,
-                () -> SocketPolicyResolver.validateForSocket(modeAny, true, reqids::next)).errno());
+        assertEquals(
+                SpdException.Errno.EINVAL,
+                assertThrows(
+                                SpdException.class,
+                                () -> SocketPolicyResolver.validateForSocket(modeAny, true, reqids::next))
+                        .errno());
         XPolicy x = SocketPolicyResolver.validateForSocket(
-                PolicyParser.parse("out ipsec esp/transport//unique ah/transport//unique:20000 esp/tunnel/1.1.1.1-2.2.2.2/unique:7"),
-                false, reqids::next);
-        assertEquals(List.of(0x4001, 0x4002, 7), x.requests().stream().map(IpsecRequest::reqid).toList());
-        assertEquals("out ipsec esp/transport//unique#16385 ah/transport//unique#16386 esp/tunnel/1.1.1.1-2.2.2.2/unique:7",
+                PolicyParser.parse(
+                        "out ipsec esp/transport//unique ah/transport//unique:20000 esp/tunnel/1.1.1.1-2.2.2.2/unique:7"),
+                false,
+                reqids::next);
+        assertEquals(
+                List.of(0x4001, 0x4002, 7),
+                x.requests().stream().map(IpsecRequest::reqid).toList());
+        assertEquals(
+                "out ipsec esp/transport//unique#16385 ah/transport//unique#16386 esp/tunnel/1.1.1.1-2.2.2.2/unique:7",
                 PolicyFormatter.dump(x, " "));
         // non-ipsec policies keep no requests
-        assertEquals(List.of(), SocketPolicyResolver.validateForSocket(
-                PolicyParser.parse("in entrust esp/transport//use"), false, reqids::next).requests());
-        assertEquals(PolicyType.ENTRUST, SocketPolicyResolver.entrust(PolicyDirection.INBOUND).type());
+        assertEquals(
+                List.of(),
+                SocketPolicyResolver.validateForSocket(
+                                PolicyParser.parse("in entrust esp/transport//use"), false, reqids::next)
+                        .requests());
+        assertEquals(
+                PolicyType.ENTRUST,
+                SocketPolicyResolver.entrust(PolicyDirection.INBOUND).type());
         assertEquals(Optional.empty(), Optional.empty());
     }
 

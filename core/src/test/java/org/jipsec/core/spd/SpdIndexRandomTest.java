@@ -45,7 +45,8 @@ class SpdIndexRandomTest {
     }
 
     private static int prefix(SplittableRandom r, int bits) {
-        int[] common = bits == 32 ? new int[] {0, 8, 16, 24, 29, 30, 31, 32} : new int[] {0, 8, 16, 64, 120, 126, 127, 128};
+        int[] common =
+                bits == 32 ? new int[] {0, 8, 16, 24, 29, 30, 31, 32} : new int[] {0, 8, 16, 64, 120, 126, 127, 128};
         return r.nextInt(3) == 0 ? r.nextInt(bits + 1) : common[r.nextInt(common.length)];
     }
 
@@ -57,8 +58,12 @@ class SpdIndexRandomTest {
         int bits = v6 ? 128 : 32;
         int scope = v6 && r.nextInt(5) == 0 ? 1 + r.nextInt(2) : 0;
         int proto = PROTOS[r.nextInt(PROTOS.length)];
-        return new SelectorSet(new Endpoint(ia(addr(r, v6)), port(r), scope), prefix(r, bits),
-                new Endpoint(ia(addr(r, v6)), port(r), 0), prefix(r, bits), proto);
+        return new SelectorSet(
+                new Endpoint(ia(addr(r, v6)), port(r), scope),
+                prefix(r, bits),
+                new Endpoint(ia(addr(r, v6)), port(r), 0),
+                prefix(r, bits),
+                proto);
     }
 
     private static FlowKey randomPacket(SplittableRandom r) {
@@ -69,7 +74,8 @@ class SpdIndexRandomTest {
     }
 
     private static Optional<SecurityPolicy> naive(List<SecurityPolicy> list, PolicyDirection dir, FlowKey k) {
-        for (SecurityPolicy sp : list) if (sp.direction() == dir && sp.selector().matches(k)) return Optional.of(sp);
+        for (SecurityPolicy sp : list)
+            if (sp.direction() == dir && sp.selector().matches(k)) return Optional.of(sp);
         return Optional.empty();
     }
 
@@ -78,7 +84,7 @@ class SpdIndexRandomTest {
     void indexAgreesWithLinearFirstMatch(long seed) throws Exception {
         SplittableRandom r = new SplittableRandom(seed);
         Spd spd = new Spd(() -> Instant.EPOCH, () -> 1000);
-        List<SecurityPolicy> naiveList = new ArrayList<>();   // insertion order, as NetBSD's lists
+        List<SecurityPolicy> naiveList = new ArrayList<>(); // insertion order, as NetBSD's lists
         int checks = 0;
         int hits = 0;
         for (int step = 0; step < 3000; step++) {
@@ -89,13 +95,20 @@ class SpdIndexRandomTest {
                 XPolicy x = new XPolicy(r.nextBoolean() ? PolicyType.NONE : PolicyType.DISCARD, dir, 0, 0, List.of());
                 boolean update = r.nextInt(4) == 0;
                 try {
-                    SecurityPolicy sp = update ? spd.update(s, x, PolicyOrigin.USER, PolicyLifetime.NONE)
+                    SecurityPolicy sp = update
+                            ? spd.update(s, x, PolicyOrigin.USER, PolicyLifetime.NONE)
                             : spd.add(s, x, PolicyOrigin.USER, PolicyLifetime.NONE);
-                    if (update) naiveList.removeIf(o -> o.direction() == dir && o.selector().sameAs(s));
+                    if (update)
+                        naiveList.removeIf(
+                                o -> o.direction() == dir && o.selector().sameAs(s));
                     naiveList.add(sp);
                 } catch (SpdException e) {
                     assertEquals(SpdException.Errno.EEXIST, e.errno());
-                    assertEquals(true, naiveList.stream().anyMatch(o -> o.direction() == dir && o.selector().sameAs(s)));
+                    assertEquals(
+                            true,
+                            naiveList.stream()
+                                    .anyMatch(o ->
+                                            o.direction() == dir && o.selector().sameAs(s)));
                 }
             } else if (op < 7 && !naiveList.isEmpty()) {
                 SecurityPolicy victim = naiveList.get(r.nextInt(naiveList.size()));
@@ -117,8 +130,13 @@ class SpdIndexRandomTest {
             }
             assertEquals(naiveList.size(), spd.size());
         }
-        assertEquals(naiveList.stream().filter(p -> p.direction() == PolicyDirection.INBOUND).toList(),
-                spd.dump().stream().filter(p -> p.direction() == PolicyDirection.INBOUND).toList());
+        assertEquals(
+                naiveList.stream()
+                        .filter(p -> p.direction() == PolicyDirection.INBOUND)
+                        .toList(),
+                spd.dump().stream()
+                        .filter(p -> p.direction() == PolicyDirection.INBOUND)
+                        .toList());
         org.junit.jupiter.api.Assertions.assertTrue(checks > 1000);
         // the universe is small enough that lookups do find (overlapping) policies
         org.junit.jupiter.api.Assertions.assertTrue(hits > checks / 5, hits + " of " + checks);

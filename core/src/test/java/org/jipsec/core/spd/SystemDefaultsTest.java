@@ -35,7 +35,8 @@ class SystemDefaultsTest {
         "REQUIRE, ESP,    TRANSPORT, false, net.inet.ipsec.esp_net_deflev,         REQUIRE",
         "UNIQUE,  AH,     TUNNEL,    true,  net.inet.ipsec.esp_net_deflev,         REQUIRE",
     })
-    void effectiveLevel(IpsecLevel level, IpsecProtocol proto, IpsecMode mode, boolean v6, String var, IpsecLevel expected)
+    void effectiveLevel(
+            IpsecLevel level, IpsecProtocol proto, IpsecMode mode, boolean v6, String var, IpsecLevel expected)
             throws Exception {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         sysctl.write(var, 2);

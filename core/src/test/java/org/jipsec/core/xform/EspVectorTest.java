@@ -1,6 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +67,8 @@ class EspVectorTest {
         if (r != null) return "dropped: " + r;
         byte[] out = f.toByteArray();
         byte[] esp = Arrays.copyOfRange(out, 20, out.length);
-        if (!Arrays.equals(esp, v.hex("packet"))) return "ESP bytes differ\n  got  " + TestSas.hex(esp) + "\n  want " + TestSas.hex(v.hex("packet"));
+        if (!Arrays.equals(esp, v.hex("packet")))
+            return "ESP bytes differ\n  got  " + TestSas.hex(esp) + "\n  want " + TestSas.hex(v.hex("packet"));
         if (v.has("protected") && !Arrays.equals(out, v.hex("protected")))
             return "IP packet differs\n  got  " + TestSas.hex(out) + "\n  want " + TestSas.hex(v.hex("protected"));
         if ((out[9] & 0xff) != 50) return "outer protocol " + (out[9] & 0xff);
@@ -95,7 +96,8 @@ class EspVectorTest {
         if (p.isTunnel()) {
             if (!Arrays.equals(out, data)) return "inner packet differs: " + TestSas.hex(out);
         } else {
-            if (!Arrays.equals(Arrays.copyOfRange(out, 20, out.length), data)) return "payload differs: " + TestSas.hex(out);
+            if (!Arrays.equals(Arrays.copyOfRange(out, 20, out.length), data))
+                return "payload differs: " + TestSas.hex(out);
             if ((out[9] & 0xff) != nh) return "next header " + (out[9] & 0xff);
         }
         // the same packet again is a replay; a modified one fails authentication (when the SA has integrity)

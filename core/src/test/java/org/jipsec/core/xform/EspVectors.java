@@ -20,7 +20,9 @@ final class EspVectors {
             return v;
         }
 
-        boolean has(String k) { return fields.containsKey(k); }
+        boolean has(String k) {
+            return fields.containsKey(k);
+        }
 
         byte[] hex(String k) {
             return HexFormat.of().parseHex(get(k).replaceAll("\\s+", ""));

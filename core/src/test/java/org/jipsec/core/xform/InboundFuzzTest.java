@@ -1,6 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,15 +30,53 @@ class InboundFuzzTest {
             byte[] k20 = TestSas.hex("0123456789abcdef0123456789abcdef01020304");
             byte[] k16 = TestSas.hex("00112233445566778899aabbccddeeff");
             byte[] k32 = TestSas.hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
-            sas.add(TestSas.ctx(TestSas.esp(0x1001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), k20, null, null)));
-            sas.add(TestSas.ctx(TestSas.esp(0x1002, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-cbc"), k16, TestSas.auth("hmac-sha2-256"), k32)));
-            sas.add(TestSas.ctx(TestSas.esp(0x1003, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("null"), null, null, null)));
-            sas.add(TestSas.ctx(TestSas.ah(0x1004, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha1"), TestSas.hex("00112233445566778899aabbccddeeff00112233"))));
-            sas.add(TestSas.ctx(new SaParameters(0x1005, IpsecProtocol.IPCOMP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"), TestSas.ep("192.0.2.2"),
-                    TestSas.comp("deflate"), null, null, null, 0, 0, false, null, 0)));
-            sas.add(TestSas.ctx(TestSas.esp(0x1006, IpsecMode.TUNNEL, "2001:db8::1", "2001:db8::2", TestSas.enc("aes-gcm-16"), k20, null, null)
+            sas.add(TestSas.ctx(TestSas.esp(
+                    0x1001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), k20, null, null)));
+            sas.add(TestSas.ctx(TestSas.esp(
+                    0x1002,
+                    IpsecMode.TRANSPORT,
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    TestSas.enc("aes-cbc"),
+                    k16,
+                    TestSas.auth("hmac-sha2-256"),
+                    k32)));
+            sas.add(TestSas.ctx(TestSas.esp(
+                    0x1003, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("null"), null, null, null)));
+            sas.add(TestSas.ctx(TestSas.ah(
+                    0x1004,
+                    IpsecMode.TRANSPORT,
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    TestSas.auth("hmac-sha1"),
+                    TestSas.hex("00112233445566778899aabbccddeeff00112233"))));
+            sas.add(TestSas.ctx(new SaParameters(
+                    0x1005,
+                    IpsecProtocol.IPCOMP,
+                    IpsecMode.TRANSPORT,
+                    TestSas.ep("192.0.2.1"),
+                    TestSas.ep("192.0.2.2"),
+                    TestSas.comp("deflate"),
+                    null,
+                    null,
+                    null,
+                    0,
+                    0,
+                    false,
+                    null,
+                    0)));
+            sas.add(TestSas.ctx(TestSas.esp(
+                            0x1006,
+                            IpsecMode.TUNNEL,
+                            "2001:db8::1",
+                            "2001:db8::2",
+                            TestSas.enc("aes-gcm-16"),
+                            k20,
+                            null,
+                            null)
                     .withNatT(NatTraversal.of(4500, 4500))));
-            sas.add(TestSas.ctx(TestSas.ah(0x1007, IpsecMode.TUNNEL, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha2-256"), k32)));
+            sas.add(TestSas.ctx(TestSas.ah(
+                    0x1007, IpsecMode.TUNNEL, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha2-256"), k32)));
             xform = new Xform(XformSettings.DEFAULTS, stats);
             lookup = TestSas.lookup(sas.toArray(SaContext[]::new));
         }
@@ -89,16 +127,23 @@ class InboundFuzzTest {
             switch (rnd.nextInt(5)) {
                 case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
                 case 1 -> b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length + 1));
-                case 2 -> { for (int j = 0; j < 4; j++) b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256); }
+                case 2 -> {
+                    for (int j = 0; j < 4; j++) b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                }
                 case 3 -> b[rnd.nextInt(Math.min(b.length, 48))] = (byte) rnd.nextInt(256); // headers
-                default -> { byte[] r = new byte[rnd.nextInt(200)]; rnd.nextBytes(r); b = r; }
+                default -> {
+                    byte[] r = new byte[rnd.nextInt(200)];
+                    rnd.nextBytes(r);
+                    b = r;
+                }
             }
             DropReason r = w.feed(b);
             if (r == null) accepted++;
             else dropped++;
         }
         long counted = 0;
-        for (IpsecProtocol p : IpsecProtocol.values()) for (DropReason r : DropReason.values()) counted += w.stats.drops(p, r);
+        for (IpsecProtocol p : IpsecProtocol.values())
+            for (DropReason r : DropReason.values()) counted += w.stats.drops(p, r);
         assertTrue(dropped > 0);
         assertEquals(dropped, counted, "every drop is counted once");
         assertTrue(accepted >= 0);

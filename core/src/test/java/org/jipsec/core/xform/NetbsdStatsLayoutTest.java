@@ -25,7 +25,8 @@ class NetbsdStatsLayoutTest {
 
     private static final byte[] GCM_KEY = TestSas.hex("0123456789abcdef0123456789abcdef01020304"); // 16 + 4 salt
     private static final byte[] AES_KEY = TestSas.hex("000102030405060708090a0b0c0d0e0f");
-    private static final byte[] SHA256_KEY = TestSas.hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    private static final byte[] SHA256_KEY =
+            TestSas.hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     private static final byte[] SHA1_KEY = TestSas.hex("00112233445566778899aabbccddeeff00112233");
 
     private final XformStats stats = new XformStats();
@@ -61,21 +62,21 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void histogramSlotsFollowPfkeyv2StatsInit() {
-        assertEquals(7, histogramSlot(XformStats.Histogram.ENCRYPTION, 12));   // aes-cbc
-        assertEquals(11, histogramSlot(XformStats.Histogram.ENCRYPTION, 20));  // aes-gcm-16
-        assertEquals(4, histogramSlot(XformStats.Histogram.ENCRYPTION, 11));   // null
-        assertEquals(0, histogramSlot(XformStats.Histogram.ENCRYPTION, 251));  // chacha20-poly1305: *unknown*
-        assertEquals(0, histogramSlot(XformStats.Histogram.ENCRYPTION, 14));   // aes-ccm-8: NetBSD has none
+        assertEquals(7, histogramSlot(XformStats.Histogram.ENCRYPTION, 12)); // aes-cbc
+        assertEquals(11, histogramSlot(XformStats.Histogram.ENCRYPTION, 20)); // aes-gcm-16
+        assertEquals(4, histogramSlot(XformStats.Histogram.ENCRYPTION, 11)); // null
+        assertEquals(0, histogramSlot(XformStats.Histogram.ENCRYPTION, 251)); // chacha20-poly1305: *unknown*
+        assertEquals(0, histogramSlot(XformStats.Histogram.ENCRYPTION, 14)); // aes-ccm-8: NetBSD has none
         assertEquals(3, histogramSlot(XformStats.Histogram.AUTHENTICATION, 3)); // hmac-sha1
         assertEquals(4, histogramSlot(XformStats.Histogram.AUTHENTICATION, 5)); // hmac-sha2-256
         assertEquals(9, histogramSlot(XformStats.Histogram.AUTHENTICATION, 11)); // aes-128-gmac
-        assertEquals(3, histogramSlot(XformStats.Histogram.COMPRESSION, 2));   // deflate
+        assertEquals(3, histogramSlot(XformStats.Histogram.COMPRESSION, 2)); // deflate
     }
 
     @Test
     void espTunnelWithGcmCountsEspIpipAndBothHistograms() {
-        SaParameters p = TestSas.esp(0x1001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
-                GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x1001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         long innerBytes = 0;
         for (int n : new int[] {10, 100, 1000}) {
@@ -103,16 +104,23 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void espTransportDropsLandInNetbsdSlots() {
-        SaParameters p = TestSas.esp(0x2001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-cbc"),
-                AES_KEY, TestSas.auth("hmac-sha256"), SHA256_KEY);
+        SaParameters p = TestSas.esp(
+                0x2001,
+                IpsecMode.TRANSPORT,
+                "192.0.2.1",
+                "192.0.2.2",
+                TestSas.enc("aes-cbc"),
+                AES_KEY,
+                TestSas.auth("hmac-sha256"),
+                SHA256_KEY);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[64]);
         byte[] first = protect(out, clear);
-        assertNull(receive(in, first));                                // 1 good
-        assertEquals(DropReason.REPLAY, receive(in, first));           // replayed: caught before the crypto
+        assertNull(receive(in, first)); // 1 good
+        assertEquals(DropReason.REPLAY, receive(in, first)); // replayed: caught before the crypto
         byte[] forged = protect(out, clear);
         forged[forged.length - 1] ^= 1;
-        assertEquals(DropReason.BAD_AUTH, receive(in, forged));        // crypto ran, ICV wrong
+        assertEquals(DropReason.BAD_AUTH, receive(in, forged)); // crypto ran, ICV wrong
         assertEquals(DropReason.NO_SA, receive(TestSas.ctx(p.withSpi(0x2002)), protect(out, clear)));
         byte[] shortEsp = TestSas.ipv4("192.0.2.1", "192.0.2.2", 50, new byte[6]);
         assertEquals(DropReason.SHORT, receive(in, shortEsp));
@@ -130,8 +138,8 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void ahAndDisabledProtocols() {
-        SaParameters p = TestSas.ah(0x3001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha1"),
-                SHA1_KEY);
+        SaParameters p =
+                TestSas.ah(0x3001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha1"), SHA1_KEY);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[20]);
         assertNull(receive(in, protect(out, clear)));
@@ -152,15 +160,28 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void ipcompCountsMinlenUselessAndDeflate() {
-        SaParameters p = new SaParameters(0x4001, IpsecProtocol.IPCOMP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"),
-                TestSas.ep("192.0.2.2"), TestSas.comp("deflate"), null, null, null, 0, 0, false, null, 0);
+        SaParameters p = new SaParameters(
+                0x4001,
+                IpsecProtocol.IPCOMP,
+                IpsecMode.TRANSPORT,
+                TestSas.ep("192.0.2.1"),
+                TestSas.ep("192.0.2.2"),
+                TestSas.comp("deflate"),
+                null,
+                null,
+                null,
+                0,
+                0,
+                false,
+                null,
+                0);
         SaContext sa = TestSas.ctx(p);
         byte[] big = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[500]);
         assertNull(receive(sa, protect(sa, big)));
-        protect(sa, TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[40]));      // below 90 bytes
+        protect(sa, TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[40])); // below 90 bytes
         byte[] random = new byte[400];
         new java.util.Random(1).nextBytes(random);
-        protect(sa, TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, random));              // would not shrink
+        protect(sa, TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, random)); // would not shrink
 
         long[] c = ipcomp(stats);
         assertEquals(1, c[IPCOMP_STAT_MINLEN]);
@@ -172,8 +193,8 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void tunnelSanityFailureIsEspTunnelAndIpipFamily() {
-        SaParameters p = TestSas.esp(0x5001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
-                GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x5001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] wire = protect(out, udp(50));
         // re-seal an IPv6 packet behind an outer header that says IPv4 (next header 4): decapsulation refuses it
@@ -196,8 +217,8 @@ class NetbsdStatsLayoutTest {
 
     @Test
     void encapsulationRefusalsAreIpipNotEsp() {
-        SaParameters p = TestSas.esp(0x5101, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
-                GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x5101, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         byte[] notIp = new byte[30];
         notIp[0] = 0x50; // version 5
         assertEquals(DropReason.BAD_HEADER, x.output(TestSas.ctx(p), Xform.buffer(notIp)));
@@ -211,7 +232,10 @@ class NetbsdStatsLayoutTest {
         long[] e = esp(stats);
         assertEquals(0, e[ESP_STAT_HDROPS], "ipip_output failed before esp_output ran");
         assertEquals(0, e[ESP_STAT_OUTPUT]);
-        assertEquals(2, stats.drops(IpsecProtocol.ESP, DropReason.BAD_HEADER) + stats.drops(IpsecProtocol.ESP, DropReason.SHORT),
+        assertEquals(
+                2,
+                stats.drops(IpsecProtocol.ESP, DropReason.BAD_HEADER)
+                        + stats.drops(IpsecProtocol.ESP, DropReason.SHORT),
                 "jipsec's own drop counters still see them");
     }
 
@@ -219,8 +243,8 @@ class NetbsdStatsLayoutTest {
     void sysctlServesTheStructuresAsUint64HostOrder() throws Exception {
         Sysctl tree = Sysctl.withNetbsdDefaults();
         NetbsdStatsLayout.bindTo(tree, stats);
-        SaParameters p = TestSas.esp(0x6001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
-                GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x6001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         SaContext out = TestSas.ctx(p);
         for (int k = 0; k < 4; k++) protect(out, udp(20));
         byte[] raw = tree.readStruct(SysctlNames.ESP_STATS);
@@ -230,14 +254,17 @@ class NetbsdStatsLayoutTest {
         assertEquals(4, b.getLong((ESP_STAT_HIST + 11) * 8));
         assertEquals(AH_NSTATS * 8, tree.readStruct(SysctlNames.AH_STATS).length);
         assertEquals(IPCOMP_NSTATS * 8, tree.readStruct(SysctlNames.IPCOMP_STATS).length);
-        assertEquals(4, ByteBuffer.wrap(tree.readStruct(SysctlNames.IPIP_STATS)).order(ByteOrder.LITTLE_ENDIAN)
-                .getLong(IPIP_STAT_OPACKETS * 8));
+        assertEquals(
+                4,
+                ByteBuffer.wrap(tree.readStruct(SysctlNames.IPIP_STATS))
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong(IPIP_STAT_OPACKETS * 8));
     }
 
     @Test
     void netstatLinesAsFastIpsecPrintsThem() {
-        SaParameters p = TestSas.esp(0x7001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"),
-                GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x7001, IpsecMode.TUNNEL, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         SaContext out = TestSas.ctx(p);
         protect(out, udp(20));
         List<String> lines = netstatLines(ah(stats), esp(stats), ipip(stats), ipcomp(stats));

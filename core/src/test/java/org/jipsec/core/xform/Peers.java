@@ -18,7 +18,9 @@ final class Peers {
     static final String PYTHON = "/usr/bin/python3";
 
     static void requireScapy() {
-        require(available(List.of(PYTHON, "-c", "import scapy.layers.ipsec, cryptography")), "python3 with scapy and cryptography");
+        require(
+                available(List.of(PYTHON, "-c", "import scapy.layers.ipsec, cryptography")),
+                "python3 with scapy and cryptography");
     }
 
     static void requireTshark() {
@@ -27,13 +29,17 @@ final class Peers {
 
     private static void require(boolean ok, String what) {
         if (ok) return;
-        if ("true".equals(System.getenv("CI"))) Assertions.fail(what + " is missing (CI=true): run scripts/install-peers");
+        if ("true".equals(System.getenv("CI")))
+            Assertions.fail(what + " is missing (CI=true): run scripts/install-peers");
         Assumptions.assumeTrue(false, what + " is not installed; interop test skipped");
     }
 
     private static boolean available(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;
@@ -50,7 +56,11 @@ final class Peers {
     /** Runs a command with a time bound; returns its standard output; fails the test on a non-zero exit. */
     static String run(List<String> cmd, Path dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             Assertions.fail("timed out: " + cmd);

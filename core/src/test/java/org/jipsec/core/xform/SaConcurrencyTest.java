@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jipsec.core.net.Bytes;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +38,21 @@ class SaConcurrencyTest {
     private static final int THREADS = 4;
 
     private static SaParameters gcm(int window) {
-        return new SaParameters(0x7001, IpsecProtocol.ESP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"),
-                TestSas.ep("192.0.2.2"), TestSas.enc("aes-gcm-16"), GCM_KEY, null, null, 0, window, false, null, 0);
+        return new SaParameters(
+                0x7001,
+                IpsecProtocol.ESP,
+                IpsecMode.TRANSPORT,
+                TestSas.ep("192.0.2.1"),
+                TestSas.ep("192.0.2.2"),
+                TestSas.enc("aes-gcm-16"),
+                GCM_KEY,
+                null,
+                null,
+                0,
+                window,
+                false,
+                null,
+                0);
     }
 
     private static byte[] clear(int i) {
@@ -57,7 +70,10 @@ class SaConcurrencyTest {
             List<Future<T>> fs = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int id = t;
-                fs.add(pool.submit(() -> { go.await(); return work.apply(id); }));
+                fs.add(pool.submit(() -> {
+                    go.await();
+                    return work.apply(id);
+                }));
             }
             go.countDown();
             List<T> out = new ArrayList<>();
@@ -80,16 +96,20 @@ class SaConcurrencyTest {
                 assertEquals(null, x.output(sa, f));
                 byte[] w = f.toByteArray();
                 // ESP header after the 20-byte IPv4 header: SPI, sequence number, then GCM's 8-byte explicit IV
-                mine.add(new long[] {Bytes.i32(w, 24) & 0xffffffffL, java.nio.ByteBuffer.wrap(w, 28, 8).getLong()});
+                mine.add(new long[] {
+                    Bytes.i32(w, 24) & 0xffffffffL,
+                    java.nio.ByteBuffer.wrap(w, 28, 8).getLong()
+                });
             }
             return mine;
         });
         Set<Long> seqs = new HashSet<>();
         Set<Long> ivs = new HashSet<>();
-        for (List<long[]> l : seen) for (long[] p : l) {
-            assertTrue(seqs.add(p[0]), "sequence number " + p[0] + " sent twice");
-            assertTrue(ivs.add(p[1]), "GCM IV sent twice under one key");
-        }
+        for (List<long[]> l : seen)
+            for (long[] p : l) {
+                assertTrue(seqs.add(p[0]), "sequence number " + p[0] + " sent twice");
+                assertTrue(ivs.add(p[1]), "GCM IV sent twice under one key");
+            }
         int n = THREADS * perThread;
         assertEquals(n, seqs.size());
         assertEquals(1L, Collections.min(seqs));
@@ -121,14 +141,17 @@ class SaConcurrencyTest {
     }
 
     /** Each thread takes every THREADS-th packet; returns (seq → accepted copies) and the sequence numbers refused. */
-    private static Map<Long, Integer> receiveConcurrently(SaContext receiver, List<byte[]> packets, List<Long> seqOf,
-                                                        Set<Long> refused) throws Exception {
+    private static Map<Long, Integer> receiveConcurrently(
+            SaContext receiver, List<byte[]> packets, List<Long> seqOf, Set<Long> refused) throws Exception {
         Xform x = new Xform(XformSettings.DEFAULTS, new XformStats());
         Map<Long, AtomicInteger> accepted = new ConcurrentHashMap<>();
         onThreads(t -> {
             for (int i = t; i < packets.size(); i += THREADS) {
-                DropReason r = x.input(Xform.buffer(packets.get(i).clone()), TestSas.lookup(receiver), new InboundTrace());
-                if (r == null) accepted.computeIfAbsent(seqOf.get(i), s -> new AtomicInteger()).incrementAndGet();
+                DropReason r =
+                        x.input(Xform.buffer(packets.get(i).clone()), TestSas.lookup(receiver), new InboundTrace());
+                if (r == null)
+                    accepted.computeIfAbsent(seqOf.get(i), s -> new AtomicInteger())
+                            .incrementAndGet();
                 else if (r == DropReason.REPLAY) refused.add(seqOf.get(i));
                 else fail("unexpected drop " + r);
             }
@@ -182,7 +205,9 @@ class SaConcurrencyTest {
         final TreeSet<Long> seen = new TreeSet<>();
         long top;
 
-        SequentialWindow(int w) { this.w = w; }
+        SequentialWindow(int w) {
+            this.w = w;
+        }
 
         boolean wouldAccept(long s) {
             if (s == 0) return false;
@@ -238,13 +263,25 @@ class SaConcurrencyTest {
     }
 
     /** One schedule run from scratch on a fresh {@link ReplayWindow}, next to the model fed in commit order. */
-    private record Run(long[][] plan, int[] packet, boolean[] checked, long[] pending, SequentialWindow model,
-                       List<String> problems, Map<Long, Integer> accepted) {
+    private record Run(
+            long[][] plan,
+            int[] packet,
+            boolean[] checked,
+            long[] pending,
+            SequentialWindow model,
+            List<String> problems,
+            Map<Long, Integer> accepted) {
 
         static Run execute(long[][] plan, int w, List<Integer> schedule) {
             ReplayWindow window = new ReplayWindow(w, false);
-            Run run = new Run(plan, new int[plan.length], new boolean[plan.length], new long[plan.length],
-                    new SequentialWindow(w), new ArrayList<>(), new HashMap<>());
+            Run run = new Run(
+                    plan,
+                    new int[plan.length],
+                    new boolean[plan.length],
+                    new long[plan.length],
+                    new SequentialWindow(w),
+                    new ArrayList<>(),
+                    new HashMap<>());
             for (int t : schedule) run.step(window, t);
             return run;
         }
@@ -263,7 +300,9 @@ class SaConcurrencyTest {
                 return;
             }
             boolean ok;
-            synchronized (window) { ok = window.commit(pending[t]); }
+            synchronized (window) {
+                ok = window.commit(pending[t]);
+            }
             boolean expected = model.accept(s);
             if (ok != expected) problems.add("commit of " + s + ": " + ok + ", model " + expected);
             if (ok) accepted.merge(s, 1, Integer::sum);
@@ -271,7 +310,9 @@ class SaConcurrencyTest {
             packet[t]++;
         }
 
-        boolean finished(int t) { return packet[t] >= plan[t].length; }
+        boolean finished(int t) {
+            return packet[t] >= plan[t].length;
+        }
 
         boolean done() {
             for (int t = 0; t < plan.length; t++) if (!finished(t)) return false;
@@ -279,7 +320,9 @@ class SaConcurrencyTest {
         }
 
         void verify() {
-            accepted.forEach((s, c) -> { if (c > 1) problems.add(s + " accepted " + c + " times"); });
+            accepted.forEach((s, c) -> {
+                if (c > 1) problems.add(s + " accepted " + c + " times");
+            });
             if (!problems.isEmpty()) fail(java.util.Arrays.deepToString(plan) + ": " + problems);
         }
     }

@@ -1,6 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.regex.Pattern;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,25 +68,57 @@ class ScapyInteropTest {
         return k;
     }
 
-    private void add(String what, IpsecProtocol proto, Alg enc, Alg mac, IpsecMode mode, Family fam, boolean natT,
-                     boolean esn) {
+    private void add(
+            String what, IpsecProtocol proto, Alg enc, Alg mac, IpsecMode mode, Family fam, boolean natT, boolean esn) {
         long s = spi++;
         byte[] ek = enc == null ? null : key(enc.keyBytes(), (int) s);
         byte[] ak = mac == null ? null : key(mac.keyBytes(), (int) s + 7);
         boolean tunnel = mode == IpsecMode.TUNNEL;
         String src = tunnel ? fam.innerA() : fam.hostA(), dst = tunnel ? fam.innerB() : fam.hostB();
-        byte[] clear = TestSas.udp(src, dst, 1234, 5678, ("jipsec interop " + what).getBytes(StandardCharsets.US_ASCII));
+        byte[] clear =
+                TestSas.udp(src, dst, 1234, 5678, ("jipsec interop " + what).getBytes(StandardCharsets.US_ASCII));
         Algorithm e = enc == null ? null : TestSas.enc(enc.jipsec());
         Algorithm a = mac == null ? null : TestSas.auth(mac.jipsec());
-        SaParameters p = new SaParameters(s, proto, mode, TestSas.ep(fam.hostA()), TestSas.ep(fam.hostB()), e, ek, a, ak,
-                SaFlags.CYCSEQ, 64, esn, natT ? NatTraversal.of(4500, 4500) : null, 0);
+        SaParameters p = new SaParameters(
+                s,
+                proto,
+                mode,
+                TestSas.ep(fam.hostA()),
+                TestSas.ep(fam.hostB()),
+                e,
+                ek,
+                a,
+                ak,
+                SaFlags.CYCSEQ,
+                64,
+                esn,
+                natT ? NatTraversal.of(4500, 4500) : null,
+                0);
         long seq = esn ? (1L << 32) + 7 : 7;
         StringBuilder j = new StringBuilder();
-        j.append("\"proto\": \"").append(proto == IpsecProtocol.ESP ? "ESP" : "AH").append("\", \"spi\": ").append(s);
+        j.append("\"proto\": \"")
+                .append(proto == IpsecProtocol.ESP ? "ESP" : "AH")
+                .append("\", \"spi\": ")
+                .append(s);
         j.append(", \"seq\": ").append(seq & 0xffffffffL);
-        if (enc != null) j.append(", \"crypt_algo\": \"").append(enc.scapy()).append("\", \"crypt_key\": \"").append(hex(ek)).append('"');
-        if (mac != null) j.append(", \"auth_algo\": \"").append(mac.scapy()).append("\", \"auth_key\": \"").append(hex(ak)).append('"');
-        if (tunnel) j.append(", \"tunnel\": [\"").append(fam.hostA()).append("\", \"").append(fam.hostB()).append("\"]");
+        if (enc != null)
+            j.append(", \"crypt_algo\": \"")
+                    .append(enc.scapy())
+                    .append("\", \"crypt_key\": \"")
+                    .append(hex(ek))
+                    .append('"');
+        if (mac != null)
+            j.append(", \"auth_algo\": \"")
+                    .append(mac.scapy())
+                    .append("\", \"auth_key\": \"")
+                    .append(hex(ak))
+                    .append('"');
+        if (tunnel)
+            j.append(", \"tunnel\": [\"")
+                    .append(fam.hostA())
+                    .append("\", \"")
+                    .append(fam.hostB())
+                    .append("\"]");
         if (natT) j.append(", \"nat_t\": [4500, 4500]");
         if (esn) j.append(", \"esn_en\": true, \"esn\": ").append(seq >>> 32);
         String name = proto.keyword() + " " + (enc == null ? "" : enc.jipsec() + "/" + enc.keyBytes() * 8 + " ")
@@ -98,14 +130,23 @@ class ScapyInteropTest {
     private void buildCases() {
         for (Family fam : FAMILIES) {
             for (IpsecMode mode : List.of(IpsecMode.TRANSPORT, IpsecMode.TUNNEL)) {
-                for (Alg c : CIPHERS) add("esp", IpsecProtocol.ESP, c, c.aead() ? null : MACS.get(2), mode, fam, false, false);
+                for (Alg c : CIPHERS)
+                    add("esp", IpsecProtocol.ESP, c, c.aead() ? null : MACS.get(2), mode, fam, false, false);
                 for (Alg m : MACS) add("esp-mac", IpsecProtocol.ESP, CIPHERS.get(1), m, mode, fam, false, false);
                 add("esp-null-null", IpsecProtocol.ESP, CIPHERS.get(0), null, mode, fam, false, false);
                 for (Alg m : MACS) add("ah", IpsecProtocol.AH, null, m, mode, fam, false, false);
                 add("nat-t gcm", IpsecProtocol.ESP, CIPHERS.get(8), null, mode, fam, true, false);
                 add("nat-t cbc", IpsecProtocol.ESP, CIPHERS.get(1), MACS.get(2), mode, fam, true, false);
                 for (Alg c : CIPHERS) if (c.aead()) add("esn", IpsecProtocol.ESP, c, null, mode, fam, false, true);
-                add("ah-esn", IpsecProtocol.AH, null, MACS.get(2), mode, fam, false, true); // scapy appends ESN high bits for AH
+                add(
+                        "ah-esn",
+                        IpsecProtocol.AH,
+                        null,
+                        MACS.get(2),
+                        mode,
+                        fam,
+                        false,
+                        true); // scapy appends ESN high bits for AH
             }
         }
     }
@@ -127,11 +168,19 @@ class ScapyInteropTest {
             byte[] out = r == null ? f.toByteArray() : c.clear();
             protectedByJipsec.add(out);
             if (jobs.length() > 1) jobs.append(",\n");
-            jobs.append("{\"op\": \"decrypt\", ").append(c.scapyJobFields()).append(", \"packet\": \"").append(hex(out)).append("\"}");
+            jobs.append("{\"op\": \"decrypt\", ")
+                    .append(c.scapyJobFields())
+                    .append(", \"packet\": \"")
+                    .append(hex(out))
+                    .append("\"}");
         }
         // scapy protects → jipsec decrypts
         for (Case c : cases) {
-            jobs.append(",\n{\"op\": \"encrypt\", ").append(c.scapyJobFields()).append(", \"packet\": \"").append(hex(c.clear())).append("\"}");
+            jobs.append(",\n{\"op\": \"encrypt\", ")
+                    .append(c.scapyJobFields())
+                    .append(", \"packet\": \"")
+                    .append(hex(c.clear()))
+                    .append("\"}");
         }
         jobs.append("]");
         Path jobFile = dir.resolve("jobs.json");
@@ -140,13 +189,15 @@ class ScapyInteropTest {
         Path results = dir.resolve("results.json");
         Peers.run(List.of(Peers.PYTHON, script.toString(), jobFile.toString(), results.toString()), dir);
         List<String[]> res = parseResults(Files.readString(results));
-        assertTrue(res.size() == 2 * cases.size(), "scapy answered " + res.size() + " of " + 2 * cases.size() + " jobs");
+        assertTrue(
+                res.size() == 2 * cases.size(), "scapy answered " + res.size() + " of " + 2 * cases.size() + " jobs");
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
             String[] dec = res.get(i);
             if (!dec[0].equals("true")) failures.add(c.name() + ": scapy could not decrypt jipsec's packet: " + dec[2]);
             else if (!dec[1].equals(hex(c.clear())))
-                failures.add(c.name() + ": scapy decrypted jipsec's packet to\n    " + dec[1] + "\n  want " + hex(c.clear()));
+                failures.add(c.name() + ": scapy decrypted jipsec's packet to\n    " + dec[1] + "\n  want "
+                        + hex(c.clear()));
             String[] enc = res.get(cases.size() + i);
             if (!enc[0].equals("true")) {
                 failures.add(c.name() + ": scapy could not encrypt: " + enc[2]);
@@ -160,10 +211,13 @@ class ScapyInteropTest {
             DropReason r = x.input(f, TestSas.lookup(sa), t);
             if (r != null) failures.add(c.name() + ": jipsec dropped scapy's packet: " + r + "\n    " + enc[1]);
             else if (!hex(f.toByteArray()).equals(hex(c.clear())))
-                failures.add(c.name() + ": jipsec decrypted scapy's packet to\n    " + hex(f.toByteArray()) + "\n  want " + hex(c.clear()));
+                failures.add(c.name() + ": jipsec decrypted scapy's packet to\n    " + hex(f.toByteArray())
+                        + "\n  want " + hex(c.clear()));
             else if (t.seq() != c.seq()) failures.add(c.name() + ": sequence number " + t.seq() + " want " + c.seq());
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + 2 * cases.size() + " checks failed:\n" + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + 2 * cases.size() + " checks failed:\n" + String.join("\n", failures));
     }
 
     private static final Pattern RESULT = Pattern.compile(

@@ -4,15 +4,15 @@ import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import org.jipsec.core.net.Bytes;
-import org.jipsec.core.net.Ipv4Header;
-import org.jipsec.core.net.TransportChecksum;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.crypto.AlgorithmKind;
 import org.jipsec.core.crypto.AlgorithmTable;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.TransportChecksum;
 
 /** Small helpers to build SAs and packets in tests. */
 final class TestSas {
@@ -41,14 +41,15 @@ final class TestSas {
         }
     }
 
-    static SaParameters esp(long spi, IpsecMode mode, String src, String dst, Algorithm e, byte[] ek, Algorithm a, byte[] ak) {
-        return new SaParameters(spi, IpsecProtocol.ESP, mode, ep(src), ep(dst), e, ek, a, ak, SaFlags.CYCSEQ, 64,
-                false, null, 0);
+    static SaParameters esp(
+            long spi, IpsecMode mode, String src, String dst, Algorithm e, byte[] ek, Algorithm a, byte[] ak) {
+        return new SaParameters(
+                spi, IpsecProtocol.ESP, mode, ep(src), ep(dst), e, ek, a, ak, SaFlags.CYCSEQ, 64, false, null, 0);
     }
 
     static SaParameters ah(long spi, IpsecMode mode, String src, String dst, Algorithm a, byte[] ak) {
-        return new SaParameters(spi, IpsecProtocol.AH, mode, ep(src), ep(dst), null, null, a, ak, SaFlags.CYCSEQ, 64,
-                false, null, 0);
+        return new SaParameters(
+                spi, IpsecProtocol.AH, mode, ep(src), ep(dst), null, null, a, ak, SaFlags.CYCSEQ, 64, false, null, 0);
     }
 
     static RandomGenerator rnd(long seed) {
@@ -117,7 +118,9 @@ final class TestSas {
     static SaLookup lookup(SaContext... sas) {
         return (proto, spi, b, off, len) -> {
             for (SaContext s : sas) {
-                if (s.parameters().protocol() == proto && (s.parameters().spi() & (proto == IpsecProtocol.IPCOMP ? 0xffff : 0xffffffffL)) == spi) return s;
+                if (s.parameters().protocol() == proto
+                        && (s.parameters().spi() & (proto == IpsecProtocol.IPCOMP ? 0xffff : 0xffffffffL)) == spi)
+                    return s;
             }
             return null;
         };

@@ -1,7 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.Bytes;
-import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,8 @@ import java.util.List;
 import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TsharkInteropTest {
 
     /** jipsec names and the tshark uat strings. */
-    private record Alg(String enc, int encKeyBytes, String tsharkEnc, String auth, int authKeyBytes, String tsharkAuth) {}
+    private record Alg(
+            String enc, int encKeyBytes, String tsharkEnc, String auth, int authKeyBytes, String tsharkAuth) {}
 
     private static final List<Alg> ALGS = List.of(
             new Alg("aes-gcm-16", 20, "AES-GCM with 16 octet ICV [RFC4106]", null, 0, "NULL"),
@@ -52,9 +53,21 @@ class TsharkInteropTest {
                         String ha = v6 ? "2001:db8::1" : "192.0.2.1", hb = v6 ? "2001:db8::2" : "192.0.2.2";
                         byte[] ek = key(a.encKeyBytes(), (int) spi), ak = key(a.authKeyBytes(), (int) spi + 3);
                         Algorithm auth = a.auth() == null ? null : TestSas.auth(a.auth());
-                        SaParameters p = new SaParameters(spi, IpsecProtocol.ESP, mode, TestSas.ep(ha), TestSas.ep(hb),
-                                TestSas.enc(a.enc()), ek, auth, ak, SaFlags.CYCSEQ, 64, false,
-                                nat ? NatTraversal.of(4500, 4500) : null, 0);
+                        SaParameters p = new SaParameters(
+                                spi,
+                                IpsecProtocol.ESP,
+                                mode,
+                                TestSas.ep(ha),
+                                TestSas.ep(hb),
+                                TestSas.enc(a.enc()),
+                                ek,
+                                auth,
+                                ak,
+                                SaFlags.CYCSEQ,
+                                64,
+                                false,
+                                nat ? NatTraversal.of(4500, 4500) : null,
+                                0);
                         SaContext sa = TestSas.ctx(p);
                         String ia = mode == IpsecMode.TUNNEL ? (v6 ? "2001:db8:1::1" : "10.1.0.1") : ha;
                         String ib = mode == IpsecMode.TUNNEL ? (v6 ? "2001:db8:2::1" : "10.2.0.1") : hb;
@@ -65,8 +78,15 @@ class TsharkInteropTest {
                             packets.add(f.toByteArray());
                             expectedPayloads.add(HexFormat.of().formatHex(data));
                         }
-                        uats.add(String.format("uat:esp_sa:\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"%s\"",
-                                v6 ? "IPv6" : "IPv4", ha, hb, spi, a.tsharkEnc(), hex(ek), a.tsharkAuth(),
+                        uats.add(String.format(
+                                "uat:esp_sa:\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"%s\"",
+                                v6 ? "IPv6" : "IPv4",
+                                ha,
+                                hb,
+                                spi,
+                                a.tsharkEnc(),
+                                hex(ek),
+                                a.tsharkAuth(),
                                 a.auth() == null ? "" : "0x" + hex(ak)));
                     }
                 }
@@ -74,11 +94,33 @@ class TsharkInteropTest {
         }
         Path pcap = dir.resolve("esp.pcap");
         Files.write(pcap, pcapRaw(packets));
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(),
-                "-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE",
-                "-o", "esp.enable_null_encryption_decode_heuristic:FALSE",
-                "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "esp.spi", "-e", "esp.icv_good",
-                "-e", "esp.icv_bad", "-e", "data.data", "-e", "udp.payload"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "tshark",
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-o",
+                "esp.enable_encryption_decode:TRUE",
+                "-o",
+                "esp.enable_authentication_check:TRUE",
+                "-o",
+                "esp.enable_null_encryption_decode_heuristic:FALSE",
+                "-T",
+                "fields",
+                "-E",
+                "separator=|",
+                "-e",
+                "frame.number",
+                "-e",
+                "esp.spi",
+                "-e",
+                "esp.icv_good",
+                "-e",
+                "esp.icv_bad",
+                "-e",
+                "data.data",
+                "-e",
+                "udp.payload"));
         for (String u : uats) {
             cmd.add("-o");
             cmd.add(u);
@@ -90,10 +132,14 @@ class TsharkInteropTest {
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             String[] f = l.split("\\|", -1);
-            if (!f[2].contains("1") || f[3].contains("1")) failures.add("packet " + (i + 1) + ": ICV not [correct]: " + l);
-            if (!l.contains(expectedPayloads.get(i))) failures.add("packet " + (i + 1) + ": decrypted payload not found: " + l);
+            if (!f[2].contains("1") || f[3].contains("1"))
+                failures.add("packet " + (i + 1) + ": ICV not [correct]: " + l);
+            if (!l.contains(expectedPayloads.get(i)))
+                failures.add("packet " + (i + 1) + ": decrypted payload not found: " + l);
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + lines.length + " packets:\n" + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + lines.length + " packets:\n" + String.join("\n", failures));
     }
 
     private static byte[] key(int n, int seed) {

@@ -1,8 +1,5 @@
 package org.jipsec.core.xform;
 
-import org.jipsec.core.net.Bytes;
-import org.jipsec.core.net.Ipv4Header;
-import org.jipsec.core.net.PacketBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,13 +9,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
+import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.Ipv4Header;
+import org.jipsec.core.net.PacketBuffer;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour a user sees on the wire: tunnel header fields, AH mutable fields, IPComp, NAT-T, bundles, counters. */
 class XformBehaviourTest {
 
     private static final byte[] GCM_KEY = TestSas.hex("0123456789abcdef0123456789abcdef01020304");
-    private static final byte[] SHA_KEY = TestSas.hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    private static final byte[] SHA_KEY =
+            TestSas.hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
     private final XformStats stats = new XformStats();
     private final Xform x = new Xform(XformSettings.DEFAULTS, stats);
@@ -91,13 +92,17 @@ class XformBehaviourTest {
     @Test
     void oddTunnelsFourInSixAndSixInFour() {
         roundTrip(x, gcmTunnel("2001:db8::1", "2001:db8::2"), TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(33)));
-        byte[] wire = roundTrip(x, gcmTunnel("192.0.2.1", "192.0.2.2"), TestSas.udp("2001:db8:1::1", "2001:db8:2::1", 1, 2, payload(33)));
+        byte[] wire = roundTrip(
+                x,
+                gcmTunnel("192.0.2.1", "192.0.2.2"),
+                TestSas.udp("2001:db8:1::1", "2001:db8:2::1", 1, 2, payload(33)));
         assertEquals(0x45, wire[0]);
     }
 
     @Test
     void ahCoversImmutableFieldsOnly() {
-        SaParameters p = TestSas.ah(0x2001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        SaParameters p = TestSas.ah(
+                0x2001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(20));
         PacketBuffer f = Xform.buffer(clear);
@@ -116,12 +121,18 @@ class XformBehaviourTest {
         byte[] forged = wire.clone();
         forged[15] ^= 1;
         Ipv4Header.updateChecksum(forged, 0);
-        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
     void ahIpv6MutableOptionsAndHopLimit() {
-        SaParameters p = TestSas.ah(0x2002, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha1"),
+        SaParameters p = TestSas.ah(
+                0x2002,
+                IpsecMode.TRANSPORT,
+                "2001:db8::1",
+                "2001:db8::2",
+                TestSas.auth("hmac-sha1"),
                 TestSas.hex("00112233445566778899aabbccddeeff00112233"));
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(12)), 40, 40 + 20);
@@ -143,13 +154,27 @@ class XformBehaviourTest {
         assertNull(x.input(Xform.buffer(routed), TestSas.lookup(in), new InboundTrace()));
         byte[] forged = wire.clone();
         forged[42] = 0x1e; // option type without the may-change bit is covered
-        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
     void ipcompCompressesOnlyWhenItHelps() {
-        SaParameters p = new SaParameters(0x4001, IpsecProtocol.IPCOMP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"),
-                TestSas.ep("192.0.2.2"), TestSas.comp("deflate"), null, null, null, 0, 0, false, null, 0);
+        SaParameters p = new SaParameters(
+                0x4001,
+                IpsecProtocol.IPCOMP,
+                IpsecMode.TRANSPORT,
+                TestSas.ep("192.0.2.1"),
+                TestSas.ep("192.0.2.2"),
+                TestSas.comp("deflate"),
+                null,
+                null,
+                null,
+                0,
+                0,
+                false,
+                null,
+                0);
         byte[] big = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[500]);
         byte[] wire = roundTrip(x, p, big);
         assertEquals(108, wire[9]);
@@ -169,8 +194,21 @@ class XformBehaviourTest {
 
     @Test
     void ipcompDecompressionBombIsACountedDrop() {
-        SaParameters p = new SaParameters(0x4002, IpsecProtocol.IPCOMP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"),
-                TestSas.ep("192.0.2.2"), TestSas.comp("deflate"), null, null, null, 0, 0, false, null, 0);
+        SaParameters p = new SaParameters(
+                0x4002,
+                IpsecProtocol.IPCOMP,
+                IpsecMode.TRANSPORT,
+                TestSas.ep("192.0.2.1"),
+                TestSas.ep("192.0.2.2"),
+                TestSas.comp("deflate"),
+                null,
+                null,
+                null,
+                0,
+                0,
+                false,
+                null,
+                0);
         java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
         d.setInput(new byte[200_000]);
         d.finish();
@@ -182,13 +220,23 @@ class XformBehaviourTest {
         Bytes.put16(body, 2, 0x4002);
         System.arraycopy(comp, 0, body, 4, n);
         byte[] bomb = TestSas.ipv4("192.0.2.1", "192.0.2.2", 108, body);
-        assertEquals(DropReason.DECOMPRESS_TOO_BIG, x.input(Xform.buffer(bomb), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.DECOMPRESS_TOO_BIG,
+                x.input(Xform.buffer(bomb), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.IPCOMP, DropReason.DECOMPRESS_TOO_BIG));
     }
 
     @Test
     void natTWrapsEspInUdp4500AndHandlesKeepalives() {
-        SaParameters p = TestSas.esp(0x3001, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+        SaParameters p = TestSas.esp(
+                        0x3001,
+                        IpsecMode.TRANSPORT,
+                        "192.0.2.1",
+                        "192.0.2.2",
+                        TestSas.enc("aes-gcm-16"),
+                        GCM_KEY,
+                        null,
+                        null)
                 .withNatT(NatTraversal.of(4500, 4500));
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(30));
         byte[] wire = roundTrip(x, p, clear);
@@ -203,17 +251,35 @@ class XformBehaviourTest {
         Bytes.put16(expected, 26, 0); // IPv4: UDP checksum zero
         Ipv4Header.updateChecksum(expected, 0);
         assertArrayEquals(expected, keepalive, "RFC 3948 §2.3: one 0xFF byte");
-        assertEquals(DropReason.NAT_KEEPALIVE, x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.NAT_KEEPALIVE,
+                x.input(Xform.buffer(keepalive), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] ike = TestSas.udp("192.0.2.1", "192.0.2.2", 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5});
-        assertEquals(DropReason.NON_ESP, x.input(Xform.buffer(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.NON_ESP, x.input(Xform.buffer(ike), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
     void bundleInKameOrderAndInboundUnwindsIt() {
-        SaParameters comp = new SaParameters(0x4003, IpsecProtocol.IPCOMP, IpsecMode.TRANSPORT, TestSas.ep("192.0.2.1"),
-                TestSas.ep("192.0.2.2"), TestSas.comp("deflate"), null, null, null, 0, 0, false, null, 0);
-        SaParameters esp = TestSas.esp(0x1009, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
-        SaParameters ah = TestSas.ah(0x2009, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        SaParameters comp = new SaParameters(
+                0x4003,
+                IpsecProtocol.IPCOMP,
+                IpsecMode.TRANSPORT,
+                TestSas.ep("192.0.2.1"),
+                TestSas.ep("192.0.2.2"),
+                TestSas.comp("deflate"),
+                null,
+                null,
+                null,
+                0,
+                0,
+                false,
+                null,
+                0);
+        SaParameters esp = TestSas.esp(
+                0x1009, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        SaParameters ah = TestSas.ah(
+                0x2009, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
         List<SaContext> out = List.of(TestSas.ctx(comp), TestSas.ctx(esp), TestSas.ctx(ah));
         SaContext[] in = {TestSas.ctx(comp), TestSas.ctx(esp), TestSas.ctx(ah)};
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, new byte[300]);
@@ -232,11 +298,14 @@ class XformBehaviourTest {
 
     @Test
     void dummyPacketsAreDroppedSilentlyAndCounted() {
-        SaParameters p = TestSas.esp(0x1010, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x1010, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
         byte[] dummy = TestSas.ipv4("192.0.2.1", "192.0.2.2", 59, payload(16));
         PacketBuffer f = Xform.buffer(dummy);
         assertNull(x.output(TestSas.ctx(p), f));
-        assertEquals(DropReason.DUMMY, x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.DUMMY,
+                x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.DUMMY));
     }
 
@@ -250,7 +319,15 @@ class XformBehaviourTest {
 
     @Test
     void sequenceNumberNeverCyclesWithoutCycseq() {
-        SaParameters p = TestSas.esp(0x1011, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+        SaParameters p = TestSas.esp(
+                        0x1011,
+                        IpsecMode.TRANSPORT,
+                        "192.0.2.1",
+                        "192.0.2.2",
+                        TestSas.enc("aes-gcm-16"),
+                        GCM_KEY,
+                        null,
+                        null)
                 .withFlags(0);
         SaContext sa = TestSas.ctx(p);
         sa.setNextSequence(0xffffffffL);
@@ -272,27 +349,37 @@ class XformBehaviourTest {
     @Test
     void paddingIsCheckedOnReceipt() {
         // NULL encryption without integrity: the trailer is in clear, so the test can damage it (RFC 4303 §2.4)
-        SaParameters p = TestSas.esp(0x1012, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("null"), null, null, null);
+        SaParameters p = TestSas.esp(
+                0x1012, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("null"), null, null, null);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(3));
         byte[] wire = roundTrip(x, p, clear);
         int end = wire.length;
-        assertArrayEquals(new byte[] {1, 2, 3, 3, 17}, Arrays.copyOfRange(wire, end - 5, end), "monotonic padding 1,2,3");
+        assertArrayEquals(
+                new byte[] {1, 2, 3, 3, 17}, Arrays.copyOfRange(wire, end - 5, end), "monotonic padding 1,2,3");
         byte[] badPad = wire.clone();
         badPad[end - 3] = 7;
-        assertEquals(DropReason.BAD_PADDING, x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_PADDING,
+                x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         byte[] badLen = wire.clone();
         badLen[end - 2] = (byte) 200;
-        assertEquals(DropReason.BAD_LENGTH, x.input(Xform.buffer(badLen), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_LENGTH,
+                x.input(Xform.buffer(badLen), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.BAD_PADDING));
         SaParameters prand = p.withFlags(SaFlags.PRAND);
-        assertNull(x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(prand)), new InboundTrace()), "PRAND: not checked");
+        assertNull(
+                x.input(Xform.buffer(badPad), TestSas.lookup(TestSas.ctx(prand)), new InboundTrace()),
+                "PRAND: not checked");
     }
 
     @Test
     void disabledProtocolIsACountedDrop() {
         Xform off = new Xform(XformSettings.DEFAULTS.withEnabled(false, true, true), stats);
         SaParameters p = gcmTunnel("192.0.2.1", "192.0.2.2");
-        assertEquals(DropReason.DISABLED, off.output(TestSas.ctx(p), Xform.buffer(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(5)))));
+        assertEquals(
+                DropReason.DISABLED,
+                off.output(TestSas.ctx(p), Xform.buffer(TestSas.udp("10.1.0.1", "10.2.0.1", 1, 2, payload(5)))));
         assertEquals(1, stats.drops(IpsecProtocol.ESP, DropReason.DISABLED));
     }
 
@@ -300,7 +387,15 @@ class XformBehaviourTest {
     void esnResynchronisesAfterConsecutiveIcvFailures() {
         // RFC 4303 App. A3: the sender moved more than 2^32 ahead; inference picks the wrong Seqh until the
         // receiver, after ESN_RESYNC_THRESHOLD consecutive failures, tries Seqh + 1
-        SaParameters p = TestSas.esp(0x1013, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+        SaParameters p = TestSas.esp(
+                        0x1013,
+                        IpsecMode.TRANSPORT,
+                        "192.0.2.1",
+                        "192.0.2.2",
+                        TestSas.enc("aes-gcm-16"),
+                        GCM_KEY,
+                        null,
+                        null)
                 .withReplay(64, true);
         SaContext out = TestSas.ctx(p), in = TestSas.ctx(p);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(10));
@@ -314,7 +409,8 @@ class XformBehaviourTest {
         for (int i = 0; i < SaContext.ESN_RESYNC_THRESHOLD; i++) {
             PacketBuffer f = Xform.buffer(clear);
             assertNull(x.output(out, f));
-            assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(in), t), "packet " + i);
+            assertEquals(
+                    DropReason.BAD_AUTH, x.input(Xform.buffer(f.toByteArray()), TestSas.lookup(in), t), "packet " + i);
         }
         for (int i = 0; i < 3; i++) {
             PacketBuffer f = Xform.buffer(clear);
@@ -329,14 +425,16 @@ class XformBehaviourTest {
     @Test
     void gmacAuthenticatesWithoutEncrypting() {
         // RFC 4543: ENCR_NULL_AUTH_AES_GMAC — the payload travels in clear, every byte is authenticated
-        SaParameters p = TestSas.esp(0x1014, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gmac"), GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x1014, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.enc("aes-gmac"), GCM_KEY, null, null);
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(21));
         byte[] wire = roundTrip(x, p, clear);
         byte[] udp = Arrays.copyOfRange(clear, 20, clear.length);
         assertArrayEquals(udp, Arrays.copyOfRange(wire, 20 + 8 + 8, 20 + 8 + 8 + udp.length), "payload in clear");
         byte[] forged = wire.clone();
         forged[20 + 8 + 8 + 10] ^= 1;
-        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_AUTH, x.input(Xform.buffer(forged), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
@@ -359,7 +457,8 @@ class XformBehaviourTest {
     @Test
     void ahPredictsTheRoutingHeaderFinalDestination() {
         // RFC 4302 §3.3.3.1.2.2: the ICV is computed over the routing header as the final destination sees it
-        SaParameters p = TestSas.ah(0x2003, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        SaParameters p = TestSas.ah(
+                0x2003, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
         byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(8)), 40, 40 + 16);
         // type 2 routing header, one address (the final destination 2001:db8::2), segments left 1;
         // the IPv6 destination is the intermediate hop 2001:db8::99
@@ -395,14 +494,21 @@ class XformBehaviourTest {
         byte[] espFragment = wire.clone();
         espFragment[6] = 0x20;
         Ipv4Header.updateChecksum(espFragment, 0);
-        assertEquals(DropReason.FRAGMENT, x.input(Xform.buffer(espFragment), TestSas.lookup(TestSas.ctx(t)), new InboundTrace()));
-        SaParameters tr = TestSas.esp(0x1015, IpsecMode.TRANSPORT, "10.1.0.1", "10.2.0.1", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
-        assertEquals(DropReason.INVALID, x.output(TestSas.ctx(tr), Xform.buffer(innerFragment)), "transport mode protects whole packets only");
+        assertEquals(
+                DropReason.FRAGMENT,
+                x.input(Xform.buffer(espFragment), TestSas.lookup(TestSas.ctx(t)), new InboundTrace()));
+        SaParameters tr = TestSas.esp(
+                0x1015, IpsecMode.TRANSPORT, "10.1.0.1", "10.2.0.1", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        assertEquals(
+                DropReason.INVALID,
+                x.output(TestSas.ctx(tr), Xform.buffer(innerFragment)),
+                "transport mode protects whole packets only");
     }
 
     @Test
     void ahIpv4OptionsMutableZeroedImmutableCovered() {
-        SaParameters p = TestSas.ah(0x2004, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
+        SaParameters p = TestSas.ah(
+                0x2004, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth("hmac-sha2-256"), SHA_KEY);
         byte[] plain = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
         // IHL 8: router alert (0x94, immutable: covered) + record route (7, mutable: zeroed) + EOL padding
         byte[] opts = {(byte) 0x94, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0};
@@ -425,18 +531,27 @@ class XformBehaviourTest {
         byte[] alert = wire.clone();
         alert[23] = 1; // router alert value is covered
         Ipv4Header.updateChecksum(alert, 0);
-        assertEquals(DropReason.BAD_AUTH, x.input(Xform.buffer(alert), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
+        assertEquals(
+                DropReason.BAD_AUTH, x.input(Xform.buffer(alert), TestSas.lookup(TestSas.ctx(p)), new InboundTrace()));
     }
 
     @Test
     void ahOffsetmaskMattersOnlyForKeyedMd5AndSha1() {
-        // spec §4.11: ip_off is masked with ah_offsetmask, then kept (DF only) for keyed-md5/keyed-sha1, zeroed otherwise
+        // spec §4.11: ip_off is masked with ah_offsetmask, then kept (DF only) for keyed-md5/keyed-sha1, zeroed
+        // otherwise
         byte[] clear = TestSas.udp("192.0.2.1", "192.0.2.2", 1, 2, payload(8));
         record Case(String alg, int keyLen, int mask, boolean dfCovered) {}
-        for (Case c : List.of(new Case("hmac-sha1", 20, 0xffff, false), new Case("keyed-md5", 16, 0xffff, true),
+        for (Case c : List.of(
+                new Case("hmac-sha1", 20, 0xffff, false),
+                new Case("keyed-md5", 16, 0xffff, true),
                 new Case("keyed-md5", 16, 0, false))) {
             Xform xf = new Xform(XformSettings.DEFAULTS.withAh(true, c.mask()), new XformStats());
-            SaParameters p = TestSas.ah(0x2005, IpsecMode.TRANSPORT, "192.0.2.1", "192.0.2.2", TestSas.auth(c.alg()),
+            SaParameters p = TestSas.ah(
+                    0x2005,
+                    IpsecMode.TRANSPORT,
+                    "192.0.2.1",
+                    "192.0.2.2",
+                    TestSas.auth(c.alg()),
                     Arrays.copyOf(SHA_KEY, c.keyLen()));
             PacketBuffer f = Xform.buffer(clear);
             assertNull(xf.output(TestSas.ctx(p), f));
@@ -451,7 +566,15 @@ class XformBehaviourTest {
     @Test
     void espGoesAfterHopByHopAndBeforeFinalDestinationOptions() {
         // RFC 4303 §3.1.1: hop-by-hop (and routing) stay outside; destination options for the final node go inside
-        SaParameters p = TestSas.esp(0x1016, IpsecMode.TRANSPORT, "2001:db8::1", "2001:db8::2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null);
+        SaParameters p = TestSas.esp(
+                0x1016,
+                IpsecMode.TRANSPORT,
+                "2001:db8::1",
+                "2001:db8::2",
+                TestSas.enc("aes-gcm-16"),
+                GCM_KEY,
+                null,
+                null);
         byte[] udp = Arrays.copyOfRange(TestSas.udp("2001:db8::1", "2001:db8::2", 1, 2, payload(8)), 40, 40 + 16);
         byte[] hbh = {60, 0, 1, 4, 0, 0, 0, 0};
         byte[] dst = {17, 0, 1, 4, 0, 0, 0, 0};
@@ -469,7 +592,15 @@ class XformBehaviourTest {
     void natTTransportFixesTheInnerChecksumAfterANat() {
         // RFC 3948 §3.1.2: the sender 10.0.0.5 sits behind a NAT that rewrites the outer source to 198.51.100.7;
         // the UDP checksum inside ESP covers 10.0.0.5, so the receiver must fix it for the addresses it sees
-        SaParameters p = TestSas.esp(0x3002, IpsecMode.TRANSPORT, "10.0.0.5", "192.0.2.2", TestSas.enc("aes-gcm-16"), GCM_KEY, null, null)
+        SaParameters p = TestSas.esp(
+                        0x3002,
+                        IpsecMode.TRANSPORT,
+                        "10.0.0.5",
+                        "192.0.2.2",
+                        TestSas.enc("aes-gcm-16"),
+                        GCM_KEY,
+                        null,
+                        null)
                 .withNatT(NatTraversal.of(4500, 4500));
         byte[] clear = TestSas.udp("10.0.0.5", "192.0.2.2", 1111, 2222, payload(25));
         PacketBuffer f = Xform.buffer(clear);

@@ -16,6 +16,5 @@ public final class Errno {
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
 
-    private Errno() {
-    }
+    private Errno() {}
 }

@@ -1,12 +1,12 @@
 package org.jipsec.io.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * A non-blocking {@code SOCK_DGRAM} or {@code SOCK_RAW} socket driven through FFM: single sends and receives,
@@ -21,6 +21,7 @@ public final class NativeDatagramSocket implements AutoCloseable {
     private final LongAdder sendErrors = new LongAdder();
     /** The last cumulative SO_RXQ_OVFL count seen (u32) and the drops counted from it (receiving thread writes). */
     private long lastDropCount;
+
     private volatile long receiveQueueDrops;
     private volatile NativeException lastSendError;
 
@@ -125,7 +126,7 @@ public final class NativeDatagramSocket implements AutoCloseable {
             long c = batch.receiveQueueDrops(i);
             if (c < 0) continue;
             long delta = (c - lastDropCount) & 0xffffffffL;
-            if (delta != 0 && delta < 0x80000000L) {            // a later count (an earlier one is never re-reported)
+            if (delta != 0 && delta < 0x80000000L) { // a later count (an earlier one is never re-reported)
                 receiveQueueDrops += delta;
                 lastDropCount = c;
             }
@@ -221,7 +222,8 @@ public final class NativeDatagramSocket implements AutoCloseable {
     public int receive(MemorySegment buf, MemorySegment from) throws IOException {
         int f = fd.acquire();
         try {
-            return LibC.recvfrom(f, buf, buf.byteSize(), 0, from, LibC.threadScratch().asSlice(24, 4));
+            return LibC.recvfrom(
+                    f, buf, buf.byteSize(), 0, from, LibC.threadScratch().asSlice(24, 4));
         } finally {
             fd.release();
         }
@@ -242,7 +244,8 @@ public final class NativeDatagramSocket implements AutoCloseable {
                     MemorySegment.copy(seg, JAVA_BYTE, 0, buf, off, Math.min(n, len));
                     return new Datagram(Math.min(n, len), SockAddr.read(from, 0));
                 }
-                int wait = timeoutMillis < 0 ? WAIT_SLICE_MILLIS
+                int wait = timeoutMillis < 0
+                        ? WAIT_SLICE_MILLIS
                         : (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
                 if (timeoutMillis >= 0 && wait == 0) {
                     return null;

@@ -1,11 +1,11 @@
 package org.jipsec.io.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * An owned, non-blocking file descriptor that several threads may use at once (one reading, others writing)

@@ -1,14 +1,14 @@
 package org.jipsec.io.ffm;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 
 /**
  * A reusable off-heap vector of datagrams for {@code sendmmsg(2)}/{@code recvmmsg(2)}: per slot a packet buffer,
@@ -70,7 +70,8 @@ public final class PacketBatch implements AutoCloseable {
         for (int i = 0; i < slots; i++) {
             buffers[i] = data.asSlice((long) bufferSize * i, bufferSize);
             nameSlots[i] = names.asSlice(NAME_STRIDE * i, NAME_STRIDE);
-            controlSlots[i] = this.controlSize == 0 ? MemorySegment.NULL
+            controlSlots[i] = this.controlSize == 0
+                    ? MemorySegment.NULL
                     : controls.asSlice((long) this.controlSize * i, this.controlSize);
             iovs.set(ADDRESS, IOV * i, buffers[i]);
             iovs.set(JAVA_LONG, IOV * i + 8, bufferSize);
@@ -202,17 +203,17 @@ public final class PacketBatch implements AutoCloseable {
         long c = (long) controlSize * i;
         int len = 0;
         if (segmentSizes[i] > 0) {
-            controls.set(JAVA_LONG, c, CMSG_HDR + 2);        // CMSG_LEN(sizeof(uint16_t))
+            controls.set(JAVA_LONG, c, CMSG_HDR + 2); // CMSG_LEN(sizeof(uint16_t))
             controls.set(JAVA_INT, c + 8, LibC.SOL_UDP);
             controls.set(JAVA_INT, c + 12, LibC.UDP_SEGMENT);
             controls.set(JAVA_SHORT, c + 16, (short) segmentSizes[i]);
             controls.set(JAVA_SHORT, c + 18, (short) 0);
             controls.set(JAVA_INT, c + 20, 0);
-            len += 24;                                       // CMSG_SPACE(sizeof(uint16_t))
+            len += 24; // CMSG_SPACE(sizeof(uint16_t))
         }
         if (trafficClasses[i] >= 0) {
             boolean v6 = family == LibC.AF_INET6;
-            controls.set(JAVA_LONG, c + len, CMSG_HDR + 4);  // CMSG_LEN(sizeof(int))
+            controls.set(JAVA_LONG, c + len, CMSG_HDR + 4); // CMSG_LEN(sizeof(int))
             controls.set(JAVA_INT, c + len + 8, v6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP);
             controls.set(JAVA_INT, c + len + 12, v6 ? LibC.IPV6_TCLASS : LibC.IP_TOS);
             controls.set(JAVA_INT, c + len + 16, trafficClasses[i]);
@@ -240,12 +241,12 @@ public final class PacketBatch implements AutoCloseable {
     public int destinationAddress(int i, byte[] out) {
         long d = findControl(i, LibC.IPPROTO_IP, LibC.IP_PKTINFO, 12);
         if (d >= 0) {
-            MemorySegment.copy(controls, JAVA_BYTE, d + 8, out, 0, 4);   // in_pktinfo.ipi_addr: header dst
+            MemorySegment.copy(controls, JAVA_BYTE, d + 8, out, 0, 4); // in_pktinfo.ipi_addr: header dst
             return 4;
         }
         d = findControl(i, LibC.IPPROTO_IPV6, LibC.IPV6_PKTINFO, 20);
         if (d >= 0) {
-            MemorySegment.copy(controls, JAVA_BYTE, d, out, 0, 16);      // in6_pktinfo.ipi6_addr
+            MemorySegment.copy(controls, JAVA_BYTE, d, out, 0, 16); // in6_pktinfo.ipi6_addr
             return 16;
         }
         return 0;
@@ -314,7 +315,9 @@ public final class PacketBatch implements AutoCloseable {
             }
             if (controls.get(JAVA_INT, base + off + 8) == LibC.IPPROTO_IPV6) {
                 int type = controls.get(JAVA_INT, base + off + 12);
-                int kind = type == LibC.IPV6_HOPOPTS ? 0 : type == LibC.IPV6_DSTOPTS ? 60 : type == LibC.IPV6_RTHDR ? 43 : -1;
+                int kind = type == LibC.IPV6_HOPOPTS
+                        ? 0
+                        : type == LibC.IPV6_DSTOPTS ? 60 : type == LibC.IPV6_RTHDR ? 43 : -1;
                 if (kind >= 0) {
                     int n = (int) (len - CMSG_HDR);
                     if (count >= kinds.length || count >= lens.length || n > ext.length - at) {
@@ -361,7 +364,8 @@ public final class PacketBatch implements AutoCloseable {
             if (len < CMSG_HDR || off + len > total) {
                 return -1;
             }
-            if (controls.get(JAVA_INT, base + off + 8) == level && controls.get(JAVA_INT, base + off + 12) == type
+            if (controls.get(JAVA_INT, base + off + 8) == level
+                    && controls.get(JAVA_INT, base + off + 12) == type
                     && len >= CMSG_HDR + minData) {
                 return base + off + CMSG_HDR;
             }

@@ -1,11 +1,11 @@
 package org.jipsec.io.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Waits on several {@link NativeFd}s at once with one {@code poll(2)} — for an event loop that serves a TUN

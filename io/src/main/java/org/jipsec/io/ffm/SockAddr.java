@@ -1,14 +1,14 @@
 package org.jipsec.io.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Encodes and decodes Linux {@code struct sockaddr_in} / {@code sockaddr_in6} in off-heap memory.
@@ -24,8 +24,7 @@ public final class SockAddr {
     /** Size of {@code struct sockaddr_in6}; also the capacity any address slot needs. */
     public static final int IN6_LEN = 28;
 
-    private SockAddr() {
-    }
+    private SockAddr() {}
 
     /** Writes {@code addr}/{@code port} at {@code off}; returns the sockaddr length. Port 0 for raw sockets. */
     public static int write(MemorySegment seg, long off, byte[] addr, int port) {

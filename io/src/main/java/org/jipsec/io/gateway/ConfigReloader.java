@@ -55,10 +55,11 @@ public final class ConfigReloader {
         try {
             for (String w : plan.warnings()) log.line(w);
             ConfigDiff change = ConfigDiff.compute(plan, installed, keys);
-            ConfigDiff.Applied done = change.apply(keys, pid, o -> { });
+            ConfigDiff.Applied done = change.apply(keys, pid, o -> {});
             installed = done.installed();
             if (!done.failedLines().isEmpty()) {
-                throw new IOException("the key engine refused lines " + done.failedLines() + "; configuration not applied");
+                throw new IOException(
+                        "the key engine refused lines " + done.failedLines() + "; configuration not applied");
             }
         } catch (ConfigException e) {
             throw new IOException(e.getMessage() + "; configuration not applied", e);
@@ -91,7 +92,8 @@ public final class ConfigReloader {
                 underLock.run();
                 log.line("reload: configuration applied: " + change.summary()
                         + (done.failedLines().isEmpty() ? "" : "; the key engine refused lines " + done.failedLines())
-                        + "; now " + keys.sad().size() + " SAs, " + keys.policies().size() + " policies");
+                        + "; now " + keys.sad().size() + " SAs, "
+                        + keys.policies().size() + " policies");
                 return done.failedLines().isEmpty();
             } finally {
                 lock.unlock();

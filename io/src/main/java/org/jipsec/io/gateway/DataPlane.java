@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.DropCause;
 import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.InputResult;
-import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
@@ -72,9 +72,11 @@ final class DataPlane implements Runnable {
      * The raw IPv6 sockets' receive batch: its control area per slot also holds the extension header cmsgs
      * (RFC 3542 §4, up to 8 KB a slot); a batch of its own so the IPv4 and UDP paths keep their small control stride.
      */
-    private final PacketBatch batch6 = new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
+    private final PacketBatch batch6 =
+            new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
     /** Extension headers of one raw IPv6 packet, as delivered in cmsgs (reused; see {@link #ipv6Packet}). */
     private final byte[] extHeaders = new byte[4 * 2048];
+
     private final byte[] extKinds = new byte[Ipv6HeaderRebuild.MAX_HEADERS];
     private final int[] extLens = new int[Ipv6HeaderRebuild.MAX_HEADERS];
     private final byte[] addr = new byte[16];
@@ -85,6 +87,7 @@ final class DataPlane implements Runnable {
      * ({@link IpsecEngine#inputDatagram}): the headroom takes the IP header the transforms read.
      */
     private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
+
     private static final int DATAGRAM_HEADROOM = 64;
     /**
      * Packets from the TUN on their way through {@link IpsecEngine#outputInPlace}: each is written at
@@ -93,21 +96,26 @@ final class DataPlane implements Runnable {
      * else one.
      */
     private final byte[][] segments;
+
     private final int[] segmentLengths;
     /** Per segment: the engine's answer, and the buffer it left the packet in (null: ignored, FAILED: engine failure). */
     private final InPlaceOutput[] outResults;
+
     private final PacketBuffer[] outBuffers;
     private static final PacketBuffer FAILED = PacketBuffer.allocate(0, 0);
     /** Offload queue: TSO frames split into segments ({@link GsoSplitter}), decrypted TCP coalesced ({@link TunWriteBatch}). */
     private final boolean offload;
+
     private final TunWriteBatch tunWrites;
     /** The data plane's own cleartext re-emissions, to recognise them when they come back through the TUN. */
     private final LoopDetector loops = new LoopDetector();
+
     private volatile boolean running = true;
     /** Sockets outside jipsecd whose per-socket policies the engine applies ({@code jipsec ping -P}). */
     volatile EchoFlowTable flows = new EchoFlowTable();
     /** Where IKE datagrams received on UDP 4500 go (the IKE handoff, docs/ike-udp-split.md); null: counted only. */
     volatile java.util.function.Consumer<InputDecision.Ike> ikeSink;
+
     private Poller poller;
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
@@ -116,6 +124,7 @@ final class DataPlane implements Runnable {
     private final InputResult result = new InputResult();
     /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
     private Encapsulation.UdpDatagram lastHow;
+
     private final byte[] srcBytes = new byte[16];
     private final byte[] lastSrc = new byte[16];
     private final byte[] lastDst = new byte[16];
@@ -123,16 +132,29 @@ final class DataPlane implements Runnable {
     private int lastDstLen;
     private int lastSrcPort;
 
-    DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
-              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
-              int keepaliveSeconds) {
+    DataPlane(
+            IpsecEngine engine,
+            ReentrantLock lock,
+            TunQueue tun,
+            WireSockets sockets,
+            GatewayDaemon.Log log,
+            java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut,
+            GatewayCounters counters,
+            int keepaliveSeconds) {
         this(engine, lock, tun, sockets, log, pfkeyOut, counters, keepaliveSeconds, null);
     }
 
     /** @param clock the engine's clock, held for each received batch (null: none to hold) */
-    DataPlane(IpsecEngine engine, ReentrantLock lock, TunQueue tun, WireSockets sockets, GatewayDaemon.Log log,
-              java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut, GatewayCounters counters,
-              int keepaliveSeconds, BatchClock clock) {
+    DataPlane(
+            IpsecEngine engine,
+            ReentrantLock lock,
+            TunQueue tun,
+            WireSockets sockets,
+            GatewayDaemon.Log log,
+            java.util.function.Consumer<org.jipsec.core.pfkey.Outcome> pfkeyOut,
+            GatewayCounters counters,
+            int keepaliveSeconds,
+            BatchClock clock) {
         this.clock = clock;
         this.engine = engine;
         this.lock = lock;
@@ -167,7 +189,10 @@ final class DataPlane implements Runnable {
         running = false;
         Poller p = poller;
         if (p != null) {
-            try { p.wakeup(); } catch (IOException ignored) { }
+            try {
+                p.wakeup();
+            } catch (IOException ignored) {
+            }
         }
     }
 
@@ -186,7 +211,11 @@ final class DataPlane implements Runnable {
                 if (ready > 0) {
                     if (p.isReady(0)) fromTun();
                     for (int i = 0; i < raws; i++) {
-                        if (p.isReady(1 + i)) fromRaw(sockets.receive.get(i), sockets.receiveIsIpv6(i), WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
+                        if (p.isReady(1 + i))
+                            fromRaw(
+                                    sockets.receive.get(i),
+                                    sockets.receiveIsIpv6(i),
+                                    WireSockets.RECEIVE_PROTOCOLS[i % WireSockets.RECEIVE_PROTOCOLS.length]);
                     }
                     if (sockets.udp4 != null) {
                         if (p.isReady(1 + raws)) fromUdp(sockets.udp4);
@@ -252,8 +281,10 @@ final class DataPlane implements Runnable {
                 var as = ifc.getInetAddresses();
                 while (as.hasMoreElements()) {
                     InetAddress a = as.nextElement();
-                    s.add(a instanceof java.net.Inet6Address a6 && a6.getScopeId() != 0
-                            ? InetAddress.getByAddress(a6.getAddress()) : a);
+                    s.add(
+                            a instanceof java.net.Inet6Address a6 && a6.getScopeId() != 0
+                                    ? InetAddress.getByAddress(a6.getAddress())
+                                    : a);
                 }
             }
         } catch (IOException ignored) {
@@ -263,7 +294,7 @@ final class DataPlane implements Runnable {
     }
 
     private void fromTun() throws IOException {
-        if (clock != null) clock.hold();                          // one clock read for the frames read now
+        if (clock != null) clock.hold(); // one clock read for the frames read now
         try {
             readTun();
         } finally {
@@ -309,7 +340,7 @@ final class DataPlane implements Runnable {
                 // the kernel's packets for the link itself (MLD, router solicitations, IPv4 multicast and limited
                 // broadcast) have no IPsec peer; sent back out in clear they would be routed into the TUN again
                 if (IpView.linkScopedDestination(segments[i], Xform.HEADROOM, len)) {
-                    outBuffers[i] = null;                          // ignored
+                    outBuffers[i] = null; // ignored
                     continue;
                 }
                 PacketBuffer p = PacketBuffer.wrap(segments[i], Xform.HEADROOM, len);
@@ -333,7 +364,7 @@ final class DataPlane implements Runnable {
                 counters.tunIgnored++;
                 continue;
             }
-            if (p == FAILED) continue;                             // counted by engineFailure
+            if (p == FAILED) continue; // counted by engineFailure
             InPlaceOutput r = outResults[i];
             if (!r.sent()) {
                 act(r.decision());
@@ -355,7 +386,8 @@ final class DataPlane implements Runnable {
      * packet at {@code a[off, off + len)} is changed in place.
      */
     private boolean reemit(byte[] a, int off, int len) {
-        DropCause drop = loops.returned(a, off, len) ? DropCause.LOOP
+        DropCause drop = loops.returned(a, off, len)
+                ? DropCause.LOOP
                 : HopLimit.decrement(a, off, len) == HopLimit.EXPIRED ? DropCause.HOP_LIMIT : null;
         if (drop != null) {
             counters.dropped(drop);
@@ -389,25 +421,28 @@ final class DataPlane implements Runnable {
             PacketBatch batch = v6 ? batch6 : this.batch;
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
-            if (clock != null) clock.hold();                      // one clock read for the batch
+            if (clock != null) clock.hold(); // one clock read for the batch
             try {
-            for (int i = 0; i < n; i++) {
-                int len = batch.length(i);
-                byte[] pkt;
-                int pktLen;
-                if (!v6) {
-                    MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, scratch, 0, len);
-                    pkt = scratch;
-                    pktLen = len;
-                } else {
-                    pkt = ipv6Packet(i, len, protocol);
-                    if (pkt == null) { counters.inDrops++; continue; }
-                    pktLen = pkt.length;
+                for (int i = 0; i < n; i++) {
+                    int len = batch.length(i);
+                    byte[] pkt;
+                    int pktLen;
+                    if (!v6) {
+                        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, scratch, 0, len);
+                        pkt = scratch;
+                        pktLen = len;
+                    } else {
+                        pkt = ipv6Packet(i, len, protocol);
+                        if (pkt == null) {
+                            counters.inDrops++;
+                            continue;
+                        }
+                        pktLen = pkt.length;
+                    }
+                    counters.wireIn++;
+                    input(pkt, pktLen, Encapsulation.IP);
                 }
-                counters.wireIn++;
-                input(pkt, pktLen, Encapsulation.IP);
-            }
-            flushTun();
+                flushTun();
             } finally {
                 if (clock != null) clock.release();
             }
@@ -431,8 +466,18 @@ final class DataPlane implements Runnable {
         int extLen = Ipv6HeaderRebuild.extensionLength(extHeaders, extKinds, extLens, n);
         if (extLen < 0) return null;
         byte[] pkt = new byte[40 + extLen + len];
-        int at = Ipv6HeaderRebuild.write(pkt, batch.trafficClass(i), batch.hopLimit(i), src.getAddress().getAddress(),
-                addr, extHeaders, extKinds, extLens, n, protocol, len);
+        int at = Ipv6HeaderRebuild.write(
+                pkt,
+                batch.trafficClass(i),
+                batch.hopLimit(i),
+                src.getAddress().getAddress(),
+                addr,
+                extHeaders,
+                extKinds,
+                extLens,
+                n,
+                protocol,
+                len);
         if (at < 0) return null;
         MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, pkt, at, len);
         return pkt;
@@ -442,11 +487,14 @@ final class DataPlane implements Runnable {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             int n = s.receiveBatch(batch, 0);
             if (n <= 0) return;
-            if (clock != null) clock.hold();                      // one clock read for the batch
+            if (clock != null) clock.hold(); // one clock read for the batch
             try {
                 for (int i = 0; i < n; i++) {
                     Encapsulation.UdpDatagram how = datagramOf(i);
-                    if (how == null) { counters.inDrops++; continue; }
+                    if (how == null) {
+                        counters.inDrops++;
+                        continue;
+                    }
                     // UDP GRO (udp(7)): the slot may hold several datagrams of one flow, all of the segment size but
                     // the last; each is one ESP-in-UDP packet (RFC 3948 §2.2) with the same endpoints.
                     int len = batch.length(i);
@@ -497,7 +545,11 @@ final class DataPlane implements Runnable {
         if (slen == 0 || dlen == 0) return null;
         int sport = batch.port(i);
         boolean linkLocal = slen == 16 && srcBytes[0] == (byte) 0xfe && (srcBytes[1] & 0xc0) == 0x80;
-        if (lastHow != null && !linkLocal && slen == lastSrcLen && sport == lastSrcPort && dlen == lastDstLen
+        if (lastHow != null
+                && !linkLocal
+                && slen == lastSrcLen
+                && sport == lastSrcPort
+                && dlen == lastDstLen
                 && java.util.Arrays.equals(srcBytes, 0, slen, lastSrc, 0, slen)
                 && java.util.Arrays.equals(addr, 0, dlen, lastDst, 0, dlen)) {
             return lastHow;
@@ -507,8 +559,8 @@ final class DataPlane implements Runnable {
         InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOf(addr, dlen));
         InetAddress srcAddr = src.getAddress();
         if (srcAddr instanceof java.net.Inet6Address && dlen == 4) return null;
-        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(new Endpoint(srcAddr, src.getPort()),
-                new Endpoint(dst, sockets.natTPort()));
+        Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(
+                new Endpoint(srcAddr, src.getPort()), new Endpoint(dst, sockets.natTPort()));
         if (!linkLocal) {
             System.arraycopy(srcBytes, 0, lastSrc, 0, slen);
             System.arraycopy(addr, 0, lastDst, 0, dlen);
@@ -525,7 +577,8 @@ final class DataPlane implements Runnable {
      * first failure is logged (without the packet), and the data plane goes on with the next packet.
      */
     private void engineFailure(RuntimeException e) {
-        if (counters.engineFailures++ == 0) log.line("engine failure (packet dropped; further ones only counted): " + e);
+        if (counters.engineFailures++ == 0)
+            log.line("engine failure (packet dropped; further ones only counted): " + e);
     }
 
     private void flushTun() {
@@ -596,7 +649,7 @@ final class DataPlane implements Runnable {
     private void toTun(byte[] a, int off, int len) {
         try {
             if (offload) {
-                if (!tunWrites.add(a, off, len)) {                 // the batch copies it into a frame
+                if (!tunWrites.add(a, off, len)) { // the batch copies it into a frame
                     tunWrites.flush(tun);
                     tunWrites.add(a, off, len);
                 }
@@ -620,9 +673,9 @@ final class DataPlane implements Runnable {
             case InputDecision.Ike ike -> {
                 counters.ikeIn++;
                 java.util.function.Consumer<InputDecision.Ike> sink = ikeSink;
-                if (sink != null) sink.accept(ike);                // IKE handoff to iked: never blocks
+                if (sink != null) sink.accept(ike); // IKE handoff to iked: never blocks
             }
-            case InputDecision.Reassembling r -> { }
+            case InputDecision.Reassembling r -> {}
         }
     }
 }

@@ -54,9 +54,11 @@ final class GatewayCounters {
     }
 
     String format() {
-        return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn + " wire_out=" + wireOut
+        return "tun_in=" + tunIn + " tun_ignored=" + tunIgnored + " tun_out=" + tunOut + " wire_in=" + wireIn
+                + " wire_out=" + wireOut
                 + " clear_out=" + clearOut + " out_drops=" + outDrops + " in_drops=" + inDrops + " queued=" + queued
                 + " keepalives_in=" + keepalivesIn + " ike_in=" + ikeIn + " tun_write_errors=" + tunWriteErrors
-                + " engine_failures=" + engineFailures + " loop_drops=" + loopDrops + " hop_limit_drops=" + hopLimitDrops;
+                + " engine_failures=" + engineFailures + " loop_drops=" + loopDrops + " hop_limit_drops="
+                + hopLimitDrops;
     }
 }

@@ -9,7 +9,6 @@ import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
 import org.jipsec.core.guard.GuardSnapshot;
 import org.jipsec.core.guard.NftRuleset;
-import java.util.List;
 import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.core.spd.SystemDefaults;
@@ -50,27 +49,44 @@ public final class GatewayDaemon implements AutoCloseable {
     private final Log log;
     /** {@code --config}, or null. */
     private final ConfigReloader config;
+
     private final GatewayCounters counters = new GatewayCounters();
     /** The state directory (issue #12), or null. */
     private volatile org.jipsec.io.state.SequenceStore store;
     /** The nftables policy guard, or null (--no-policy-guard). */
     private volatile PolicyGuard guard;
+
     private volatile boolean closed;
     /** The UDP 4500 IKE handoff to iked (null without UDP encapsulation or when its socket could not be made). */
     private volatile org.jipsec.io.ike.IkeHandoffServer ikeHandoff;
     /** The socket-policy registrations of {@code jipsec ping -P} (null when its socket could not be made). */
     private volatile org.jipsec.io.sockpolicy.SocketPolicyServer socketPolicies;
 
-    private GatewayDaemon(IpsecEngine engine, PfkeyServer server, TunDevice tun, WireSockets sockets,
-                          Log log, ConfigReloader config, GatewayOptions o, BatchClock clock) {
+    private GatewayDaemon(
+            IpsecEngine engine,
+            PfkeyServer server,
+            TunDevice tun,
+            WireSockets sockets,
+            Log log,
+            ConfigReloader config,
+            GatewayOptions o,
+            BatchClock clock) {
         this.engine = engine;
         this.server = server;
         this.tun = tun;
         this.sockets = sockets;
         this.log = log;
         this.config = config;
-        this.plane = new DataPlane(engine, server.lock(), tun.queue(0), sockets, log, server::deliver, counters,
-                o.keepaliveSeconds(), clock);
+        this.plane = new DataPlane(
+                engine,
+                server.lock(),
+                tun.queue(0),
+                sockets,
+                log,
+                server::deliver,
+                counters,
+                o.keepaliveSeconds(),
+                clock);
         this.thread = Thread.ofPlatform().name("jipsec-dataplane").daemon().unstarted(plane);
     }
 
@@ -80,7 +96,8 @@ public final class GatewayDaemon implements AutoCloseable {
      *
      * @throws IOException when a device or socket cannot be opened, or the configuration is refused
      */
-    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log) throws IOException {
+    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log)
+            throws IOException {
         return start(o, sysctl, config, log, null, false);
     }
 
@@ -90,8 +107,14 @@ public final class GatewayDaemon implements AutoCloseable {
      * before the data plane starts — and is closed (exact marks written) by {@link #close()}, or here if the start
      * fails. {@code strictKeys} refuses manually keyed counter-mode SAs without saved state ({@link SequenceAdmission}).
      */
-    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log,
-                                      org.jipsec.io.state.SequenceStore store, boolean strictKeys) throws IOException {
+    public static GatewayDaemon start(
+            GatewayOptions o,
+            Sysctl sysctl,
+            ConfigReloader.Source config,
+            Log log,
+            org.jipsec.io.state.SequenceStore store,
+            boolean strictKeys)
+            throws IOException {
         try {
             GatewayDaemon d = launch(o, sysctl, config, log, store, strictKeys);
             d.store = store;
@@ -102,21 +125,26 @@ public final class GatewayDaemon implements AutoCloseable {
         }
     }
 
-    private static GatewayDaemon launch(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log,
-                                        org.jipsec.io.state.SequenceStore store, boolean strictKeys) throws IOException {
+    private static GatewayDaemon launch(
+            GatewayOptions o,
+            Sysctl sysctl,
+            ConfigReloader.Source config,
+            Log log,
+            org.jipsec.io.state.SequenceStore store,
+            boolean strictKeys)
+            throws IOException {
         AtomicReference<PfkeyServer> sink = new AtomicReference<>();
         BatchClock clock = new BatchClock(InstantSource.system());
-        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(),
-                EngineSettings.DEFAULTS, out -> {
-                    PfkeyServer s = sink.get();
-                    if (s != null) s.deliver(out);
-                });
+        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(), EngineSettings.DEFAULTS, out -> {
+            PfkeyServer s = sink.get();
+            if (s != null) s.deliver(out);
+        });
         engine.keyEngine().setAdmission(new SequenceAdmission(store, strictKeys, log));
         if (store != null) engine.setSequenceGuards(store.table()::guardFor);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
-        if (reloader != null) reloader.loadAtStart();                  // no PF_KEY listener yet; refused: no start
+        if (reloader != null) reloader.loadAtStart(); // no PF_KEY listener yet; refused: no start
         if (store != null) {
-            store.flush();                                              // the configured SAs' first blocks, on disk
+            store.flush(); // the configured SAs' first blocks, on disk
             store.start();
         }
         TunDevice tun = null;
@@ -139,14 +167,19 @@ public final class GatewayDaemon implements AutoCloseable {
             d.startSocketPolicies(tun.name());
             d.thread.start();
             log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
-                    + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "") + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
-                    + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
+                    + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "")
+                    + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
+                    + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, "
+                    + engine.spd().size() + " policies");
             return d;
         } catch (IOException | RuntimeException e) {
             if (server != null) server.close();
             if (sockets != null) sockets.close();
             if (tun != null) {
-                try { tun.close(); } catch (IOException ignored) { }
+                try {
+                    tun.close();
+                } catch (IOException ignored) {
+                }
             }
             throw e;
         }
@@ -160,15 +193,23 @@ public final class GatewayDaemon implements AutoCloseable {
     private void startIkeHandoff(GatewayOptions o) {
         java.nio.file.Path p = org.jipsec.io.ike.IkeHandoffServer.besidePfkey(server.path());
         try {
-            org.jipsec.io.ike.IkeHandoffServer h = org.jipsec.io.ike.IkeHandoffServer.start(p, (payload, remote) ->
-                    (remote.getAddress() instanceof java.net.Inet4Address ? sockets.udp4 : sockets.udp6)
-                            .send(payload, 0, payload.length, remote), o.natTPort());
+            org.jipsec.io.ike.IkeHandoffServer h = org.jipsec.io.ike.IkeHandoffServer.start(
+                    p,
+                    (payload, remote) -> (remote.getAddress() instanceof java.net.Inet4Address
+                                    ? sockets.udp4
+                                    : sockets.udp6)
+                            .send(payload, 0, payload.length, remote),
+                    o.natTPort());
             ikeHandoff = h;
-            plane.ikeSink = ike -> h.offer(new org.jipsec.io.ike.IkeHandoffServer.Received(ike.destination().address(),
-                    ike.destination().port(), ike.source().address(), ike.source().port(), ike.payload()));
+            plane.ikeSink = ike -> h.offer(new org.jipsec.io.ike.IkeHandoffServer.Received(
+                    ike.destination().address(),
+                    ike.destination().port(),
+                    ike.source().address(),
+                    ike.source().port(),
+                    ike.payload()));
         } catch (IOException e) {
-            log.line("IKE handoff socket " + p + " not available (" + e.getMessage() + "); IKE on UDP "
-                    + o.natTPort() + " is counted and dropped");
+            log.line("IKE handoff socket " + p + " not available (" + e.getMessage() + "); IKE on UDP " + o.natTPort()
+                    + " is counted and dropped");
         }
     }
 
@@ -179,19 +220,25 @@ public final class GatewayDaemon implements AutoCloseable {
     private void startSocketPolicies(String tunName) {
         java.nio.file.Path p = org.jipsec.io.sockpolicy.SocketPolicyProtocol.besidePfkey(server.path());
         try {
-            socketPolicies = org.jipsec.io.sockpolicy.SocketPolicyServer.start(p, engine, server.lock(), plane.flows, tunName);
+            socketPolicies =
+                    org.jipsec.io.sockpolicy.SocketPolicyServer.start(p, engine, server.lock(), plane.flows, tunName);
             PolicyGuard g = guard;
             if (g != null) socketPolicies.guardSync(g::sync);
         } catch (IOException e) {
-            log.line("socket-policy socket " + p + " not available (" + e.getMessage() + "); jipsec ping -P cannot register");
+            log.line("socket-policy socket " + p + " not available (" + e.getMessage()
+                    + "); jipsec ping -P cannot register");
         }
     }
 
     /** The socket-policy server, or null. */
-    public org.jipsec.io.sockpolicy.SocketPolicyServer socketPolicies() { return socketPolicies; }
+    public org.jipsec.io.sockpolicy.SocketPolicyServer socketPolicies() {
+        return socketPolicies;
+    }
 
     /** The IKE handoff server, or null. */
-    public org.jipsec.io.ike.IkeHandoffServer ikeHandoff() { return ikeHandoff; }
+    public org.jipsec.io.ike.IkeHandoffServer ikeHandoff() {
+        return ikeHandoff;
+    }
 
     /**
      * Starts the policy guard (on the calling thread, in the gateway's namespace): the SPD as an nftables table that
@@ -203,16 +250,21 @@ public final class GatewayDaemon implements AutoCloseable {
         Sysctl sysctl = engine.sysctl();
         SystemDefaults defaults = new SystemDefaults(sysctl, log::line);
         NftRuleset.Config cfg = new NftRuleset.Config(tun.name(), o.natTPort());
-        guard = PolicyGuard.start(cfg, () -> {
-            lock().lock();
-            try {
-                // registered bypass sockets (jipsec ping -P 'out bypass') first, as ipsec_getpolicybysock
-                return GuardSnapshot.of(engine.spd().generation(), engine.spd().dump(), defaults)
-                        .withBypass(plane.flows.bypassFlows());
-            } finally {
-                lock().unlock();
-            }
-        }, () -> guardVersion(sysctl), log);
+        guard = PolicyGuard.start(
+                cfg,
+                () -> {
+                    lock().lock();
+                    try {
+                        // registered bypass sockets (jipsec ping -P 'out bypass') first, as ipsec_getpolicybysock
+                        return GuardSnapshot.of(
+                                        engine.spd().generation(), engine.spd().dump(), defaults)
+                                .withBypass(plane.flows.bypassFlows());
+                    } finally {
+                        lock().unlock();
+                    }
+                },
+                () -> guardVersion(sysctl),
+                log);
         sysctl.bindStruct(SysctlNames.IPSEC_STATS, () -> Sysctl.counters(statistics()));
         sysctl.bindStruct(SysctlNames.IPSEC6_STATS, () -> Sysctl.counters(statistics()));
     }
@@ -245,13 +297,23 @@ public final class GatewayDaemon implements AutoCloseable {
         return v;
     }
 
-    private static final String[] GUARD_SYSCTLS = {SysctlNames.IPSEC_DEF_POLICY, SysctlNames.IPSEC6_DEF_POLICY,
-        SysctlNames.IPSEC_ESP_TRANS_DEFLEV, SysctlNames.IPSEC_ESP_NET_DEFLEV, SysctlNames.IPSEC_AH_TRANS_DEFLEV,
-        SysctlNames.IPSEC_AH_NET_DEFLEV, SysctlNames.IPSEC6_ESP_TRANS_DEFLEV, SysctlNames.IPSEC6_ESP_NET_DEFLEV,
-        SysctlNames.IPSEC6_AH_TRANS_DEFLEV, SysctlNames.IPSEC6_AH_NET_DEFLEV};
+    private static final String[] GUARD_SYSCTLS = {
+        SysctlNames.IPSEC_DEF_POLICY,
+        SysctlNames.IPSEC6_DEF_POLICY,
+        SysctlNames.IPSEC_ESP_TRANS_DEFLEV,
+        SysctlNames.IPSEC_ESP_NET_DEFLEV,
+        SysctlNames.IPSEC_AH_TRANS_DEFLEV,
+        SysctlNames.IPSEC_AH_NET_DEFLEV,
+        SysctlNames.IPSEC6_ESP_TRANS_DEFLEV,
+        SysctlNames.IPSEC6_ESP_NET_DEFLEV,
+        SysctlNames.IPSEC6_AH_TRANS_DEFLEV,
+        SysctlNames.IPSEC6_AH_NET_DEFLEV
+    };
 
     /** The policy guard, or null when it is off. */
-    public PolicyGuard policyGuard() { return guard; }
+    public PolicyGuard policyGuard() {
+        return guard;
+    }
 
     /**
      * ipsecstats as NetBSD would count them: the engine's counters with the guard's drops (cleartext packets that
@@ -269,24 +331,37 @@ public final class GatewayDaemon implements AutoCloseable {
     }
 
     /** The engine (tests, status). Callers must hold {@link #lock()} around engine calls. */
-    public IpsecEngine engine() { return engine; }
+    public IpsecEngine engine() {
+        return engine;
+    }
 
-    public java.util.concurrent.locks.ReentrantLock lock() { return server.lock(); }
+    public java.util.concurrent.locks.ReentrantLock lock() {
+        return server.lock();
+    }
 
-    public String tunName() { return tun.name(); }
+    public String tunName() {
+        return tun.name();
+    }
 
     /** True while the packet loop runs (the service manager's watchdog pings only then). */
-    public boolean running() { return !closed && thread.isAlive(); }
+    public boolean running() {
+        return !closed && thread.isAlive();
+    }
 
-    public PfkeyServer pfkeyServer() { return server; }
+    public PfkeyServer pfkeyServer() {
+        return server;
+    }
 
     /** A PF_KEY request: through the engine (dead SAs' keys zeroed), logged by type and result (never keys). */
     private Outcome request(long socket, byte[] msg) {
         Outcome o = engine.pfkey(socket, msg);
         if (msg.length >= 4) {
             int type = msg[1] & 0xff;
-            if (type != Sadb.SADB_DUMP && type != Sadb.SADB_X_SPDDUMP && type != Sadb.SADB_REGISTER
-                    && type != Sadb.SADB_GET && type != Sadb.SADB_X_SPDGET) {
+            if (type != Sadb.SADB_DUMP
+                    && type != Sadb.SADB_X_SPDDUMP
+                    && type != Sadb.SADB_REGISTER
+                    && type != Sadb.SADB_GET
+                    && type != Sadb.SADB_X_SPDGET) {
                 int errno = -1;
                 for (var d : o.deliveries()) {
                     if (d.socketId() == socket) {
@@ -297,7 +372,8 @@ public final class GatewayDaemon implements AutoCloseable {
                 }
                 log.line("PF_KEY " + Sadb.messageName(type) + " satype " + (msg[3] & 0xff)
                         + (errno == 0 ? " ok" : errno > 0 ? " failed, errno " + errno : "")
-                        + "; now " + engine.keyEngine().sad().size() + " SAs, " + engine.spd().size() + " policies");
+                        + "; now " + engine.keyEngine().sad().size() + " SAs, "
+                        + engine.spd().size() + " policies");
             }
         }
         return o;
@@ -322,7 +398,7 @@ public final class GatewayDaemon implements AutoCloseable {
             log.line("reload: no --config, nothing to do");
             return true;
         }
-        return config.reload(lock(), server::deliver, () -> { });    // SAs destroy their own state
+        return config.reload(lock(), server::deliver, () -> {}); // SAs destroy their own state
     }
 
     /**
@@ -339,33 +415,48 @@ public final class GatewayDaemon implements AutoCloseable {
 
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
-        StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format()
-                + " send_errors=" + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
+        StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format() + " send_errors="
+                + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
-        if (h != null) b.append("\n  ike handoff ").append(h.path()).append(h.daemonAttached() ? " (iked attached): " : ": ")
-                .append(h.format());
+        if (h != null)
+            b.append("\n  ike handoff ")
+                    .append(h.path())
+                    .append(h.daemonAttached() ? " (iked attached): " : ": ")
+                    .append(h.format());
         PolicyGuard g = guard;
-        long[] guardDrops = g != null ? g.counters() : null;   // outside the engine lock: runs nft
+        long[] guardDrops = g != null ? g.counters() : null; // outside the engine lock: runs nft
         if (g != null) {
-            b.append("\n  policy guard ").append(g.table()).append(g.installed() ? "" : " (not installed)")
-                    .append(": in_polvio=").append(guardDrops[0]).append(" out_polvio=").append(guardDrops[1])
+            b.append("\n  policy guard ")
+                    .append(g.table())
+                    .append(g.installed() ? "" : " (not installed)")
+                    .append(": in_polvio=")
+                    .append(guardDrops[0])
+                    .append(" out_polvio=")
+                    .append(guardDrops[1])
                     .append(" (cleartext outside the TUN; included below)");
         }
         lock().lock();
         try {
-            b.append("\n  SAs=").append(engine.keyEngine().sad().size()).append(" policies=").append(engine.spd().size())
-                    .append(" pending=").append(engine.pendingPackets());
+            b.append("\n  SAs=")
+                    .append(engine.keyEngine().sad().size())
+                    .append(" policies=")
+                    .append(engine.spd().size())
+                    .append(" pending=")
+                    .append(engine.pendingPackets());
             long[] s = engine.statistics().snapshot();
             if (g != null) {
                 s[IpsecStatistics.IN_POLVIO] += guardDrops[0];
                 s[IpsecStatistics.OUT_POLVIO] += guardDrops[1];
             }
             for (int i = 0; i < s.length; i++) {
-                if (s[i] != 0) b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
+                if (s[i] != 0)
+                    b.append("\n  ").append(IpsecStatistics.name(i)).append(' ').append(s[i]);
             }
             for (org.jipsec.core.ipsec.IpsecProtocol p : org.jipsec.core.ipsec.IpsecProtocol.values()) {
                 var x = engine.xformStatistics();
-                if (x.inputPackets(p) == 0 && x.outputPackets(p) == 0 && x.lines(p).size() <= 3) continue;
+                if (x.inputPackets(p) == 0
+                        && x.outputPackets(p) == 0
+                        && x.lines(p).size() <= 3) continue;
                 for (String line : x.lines(p)) b.append("\n  ").append(line.replace("\t", "  "));
             }
         } finally {
@@ -386,7 +477,11 @@ public final class GatewayDaemon implements AutoCloseable {
         if (closed) return;
         closed = true;
         plane.stop();
-        try { thread.join(3000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        try {
+            thread.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         PolicyGuard g = guard;
         if (g != null) g.close();
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
@@ -395,10 +490,13 @@ public final class GatewayDaemon implements AutoCloseable {
         if (sps != null) sps.close();
         server.close();
         sockets.close();
-        try { tun.close(); } catch (IOException e) { log.line("closing " + tun.name() + ": " + e.getMessage()); }
+        try {
+            tun.close();
+        } catch (IOException e) {
+            log.line("closing " + tun.name() + ": " + e.getMessage());
+        }
         org.jipsec.io.state.SequenceStore st = store;
-        if (st != null) st.close();                                       // after the data plane: exact marks
+        if (st != null) st.close(); // after the data plane: exact marks
         log.line("jipsec gateway: stopped");
     }
-
 }

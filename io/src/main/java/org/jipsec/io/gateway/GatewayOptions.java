@@ -19,8 +19,16 @@ import java.util.Objects;
  *                     also UDP GSO ({@code UDP_SEGMENT}) for ESP in UDP
  * @param policyGuard  enforce the SPD on traffic outside the TUN with an nftables table ({@link PolicyGuard})
  */
-public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, int bufferBytes, Path pfkey,
-                             int keepaliveSeconds, boolean offload, boolean policyGuard) {
+public record GatewayOptions(
+        String tunName,
+        int mtu,
+        int mark,
+        int natTPort,
+        int bufferBytes,
+        Path pfkey,
+        int keepaliveSeconds,
+        boolean offload,
+        boolean policyGuard) {
 
     public static final String DEFAULT_TUN = "jipsec0";
 
@@ -49,15 +57,18 @@ public record GatewayOptions(String tunName, int mtu, int mark, int natTPort, in
     }
 
     public GatewayOptions withTun(String name) {
-        return new GatewayOptions(name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+        return new GatewayOptions(
+                name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withMark(int m) {
-        return new GatewayOptions(tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+        return new GatewayOptions(
+                tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withMtu(int m) {
-        return new GatewayOptions(tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+        return new GatewayOptions(
+                tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
     }
 
     public GatewayOptions withOffload(boolean on) {

@@ -36,6 +36,7 @@ final class LoopDetector {
     private final long[] table = new long[SLOTS];
     /** Per set: where the next entry goes (round robin: the oldest is replaced). */
     private final byte[] next = new byte[SETS];
+
     private final long seed;
 
     LoopDetector() {
@@ -79,8 +80,8 @@ final class LoopDetector {
         int i = 0;
         for (; i + 8 <= n; i += 8) {
             long w = Bytes.i64(p, off + i);
-            if (v4 && i == 0) w &= 0xFFFFFFFF0000FFFFL;        // identification (bytes 4-5)
-            else if (v4 && i == 8) w &= 0xFFFF0000FFFFFFFFL;   // header checksum (bytes 10-11)
+            if (v4 && i == 0) w &= 0xFFFFFFFF0000FFFFL; // identification (bytes 4-5)
+            else if (v4 && i == 8) w &= 0xFFFF0000FFFFFFFFL; // header checksum (bytes 10-11)
             h = mix(h ^ w);
         }
         long tail = 0;

@@ -55,8 +55,12 @@ public final class PolicyGuard implements AutoCloseable {
     /** Drops counted by tables this guard replaced (touched by the guard thread only). */
     private long baseIn, baseOut;
 
-    private PolicyGuard(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
-                        GatewayDaemon.Log log, String nftCommand) {
+    private PolicyGuard(
+            NftRuleset.Config config,
+            Supplier<GuardSnapshot> snapshot,
+            Supplier<Object> version,
+            GatewayDaemon.Log log,
+            String nftCommand) {
         this.nftCommand = nftCommand;
         this.config = config;
         this.snapshot = snapshot;
@@ -72,18 +76,31 @@ public final class PolicyGuard implements AutoCloseable {
      * @param snapshot the SPD resolved now (the caller takes whatever lock the engine needs)
      * @param version  a cheap value that changes whenever the snapshot would (SPD generation, sysctl defaults)
      */
-    public static PolicyGuard start(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
-                                    GatewayDaemon.Log log) {
+    public static PolicyGuard start(
+            NftRuleset.Config config,
+            Supplier<GuardSnapshot> snapshot,
+            Supplier<Object> version,
+            GatewayDaemon.Log log) {
         return start(config, snapshot, version, log, "nft");
     }
 
     /** {@link #start} with another nft executable (tests: a missing one). */
-    static PolicyGuard start(NftRuleset.Config config, Supplier<GuardSnapshot> snapshot, Supplier<Object> version,
-                             GatewayDaemon.Log log, String nftCommand) {
-        PolicyGuard g = new PolicyGuard(Objects.requireNonNull(config), Objects.requireNonNull(snapshot),
-                Objects.requireNonNull(version), Objects.requireNonNull(log), Objects.requireNonNull(nftCommand));
+    static PolicyGuard start(
+            NftRuleset.Config config,
+            Supplier<GuardSnapshot> snapshot,
+            Supplier<Object> version,
+            GatewayDaemon.Log log,
+            String nftCommand) {
+        PolicyGuard g = new PolicyGuard(
+                Objects.requireNonNull(config),
+                Objects.requireNonNull(snapshot),
+                Objects.requireNonNull(version),
+                Objects.requireNonNull(log),
+                Objects.requireNonNull(nftCommand));
         g.applyIfChanged();
-        if (g.installed) log.line("policy guard: nftables table " + NftRuleset.table(config) + " enforces the SPD on traffic outside " + config.tun());
+        if (g.installed)
+            log.line("policy guard: nftables table " + NftRuleset.table(config)
+                    + " enforces the SPD on traffic outside " + config.tun());
         g.thread.start();
         return g;
     }
@@ -117,7 +134,8 @@ public final class PolicyGuard implements AutoCloseable {
     private void applyIfChanged() {
         Object v = version.get();
         if (installed && v.equals(appliedVersion)) return;
-        if (!installed && lastWarning != null && v.equals(appliedVersion)) return;   // failed for this version: wait for a change
+        if (!installed && lastWarning != null && v.equals(appliedVersion))
+            return; // failed for this version: wait for a change
         appliedVersion = v;
         long[] before = installed ? readCounters() : null;
         String text = NftRuleset.transaction(config, snapshot.get());
@@ -131,7 +149,8 @@ public final class PolicyGuard implements AutoCloseable {
             lastWarning = null;
         } else {
             installed = false;
-            warn("policy guard: " + error + "; cleartext traffic outside " + config.tun() + " is NOT checked against the SPD");
+            warn("policy guard: " + error + "; cleartext traffic outside " + config.tun()
+                    + " is NOT checked against the SPD");
         }
     }
 
@@ -210,16 +229,17 @@ public final class PolicyGuard implements AutoCloseable {
     public synchronized void close() {
         if (stopping) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        requests.add(() -> {                // a last apply: an SPD change of the last period is in the kept table
-            try {
-                applyIfChanged();
-            } finally {
-                done.complete(null);
-            }
-        });
-        stopping = true;                    // then the loop applies nothing more
+        requests.add(
+                () -> { // a last apply: an SPD change of the last period is in the kept table
+                    try {
+                        applyIfChanged();
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+        stopping = true; // then the loop applies nothing more
         try {
-            done.get(15, TimeUnit.SECONDS);  // an nft run finishes (at most 10 s) before the JVM exits
+            done.get(15, TimeUnit.SECONDS); // an nft run finishes (at most 10 s) before the JVM exits
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -237,7 +257,10 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     /** What {@link #remove} found. */
-    public enum Removal { REMOVED, ABSENT }
+    public enum Removal {
+        REMOVED,
+        ABSENT
+    }
 
     /**
      * Removes the table of the gateway on {@code config}'s TUN, in the calling thread's namespace: {@code jipsec

@@ -38,23 +38,35 @@ final class SequenceAdmission implements KeyEngine.SaAdmission {
         if (type != SaType.ESP && type != SaType.AH) return null;
         boolean counter = manual && StaticKeys.counterMode(type, v.encryptAlgorithm());
         String sa = type.dumpName() + " SA spi 0x" + Integer.toHexString(v.spi()) + " "
-                + AddressText.format(index.source().address(), 0) + "->" + AddressText.format(index.destination().address(), 0);
+                + AddressText.format(index.source().address(), 0) + "->"
+                + AddressText.format(index.destination().address(), 0);
         if (store == null) {
             if (!counter) return null;
-            return problem(sa, v, "running without a state directory (--no-state): they restart at 1 at every start",
+            return problem(
+                    sa,
+                    v,
+                    "running without a state directory (--no-state): they restart at 1 at every start",
                     java.util.List.of(sa, v.encryptAlgorithm()));
         }
         SequenceStateTable table = store.table();
-        SaIdentity id = table.identity(type.number(), v.spi(), index.source().address(), index.destination().address(),
-                v.encryptAlgorithm(), v.encryptKey(), v.authAlgorithm(), v.authKey());
+        SaIdentity id = table.identity(
+                type.number(),
+                v.spi(),
+                index.source().address(),
+                index.destination().address(),
+                v.encryptAlgorithm(),
+                v.encryptKey(),
+                v.authAlgorithm(),
+                v.authKey());
         if (counter && !table.knows(id)) {
             String refused = problem(sa, v, "no record of these keys in " + store.directory(), id);
             if (refused != null) return refused;
         }
         SequenceStateTable.Attached a = table.attach(id, manual);
         if (a.continued()) {
-            log.line("sequence state: " + sa + " continues above " + Long.toUnsignedString(a.state().outStart())
-                    + " (sent) and " + Long.toUnsignedString(a.state().inFloor()) + " (accepted)");
+            log.line("sequence state: " + sa + " continues above "
+                    + Long.toUnsignedString(a.state().outStart()) + " (sent) and "
+                    + Long.toUnsignedString(a.state().inFloor()) + " (accepted)");
         }
         return null;
     }

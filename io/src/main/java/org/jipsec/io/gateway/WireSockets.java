@@ -6,9 +6,9 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import org.jipsec.core.net.IpView;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.WirePacket;
+import org.jipsec.core.net.IpView;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.raw.RawIpSocket;
@@ -32,6 +32,7 @@ final class WireSockets implements AutoCloseable {
 
     /** {@code SO_MARK} (socket(7)): needs CAP_NET_ADMIN. */
     static final int SO_MARK = 36;
+
     static final int IPPROTO_COMP = 108;
     static final int[] RECEIVE_PROTOCOLS = {LibC.IPPROTO_ESP, LibC.IPPROTO_AH, IPPROTO_COMP};
 
@@ -39,6 +40,7 @@ final class WireSockets implements AutoCloseable {
     final RawIpSocket send6;
     /** Receive sockets, IPv4 then IPv6, in {@link #RECEIVE_PROTOCOLS} order. */
     final List<RawIpSocket> receive = new ArrayList<>();
+
     final UdpEncapSocket udp4;
     final UdpEncapSocket udp6;
     private final int natTPort;
@@ -63,6 +65,7 @@ final class WireSockets implements AutoCloseable {
         boolean gso;
         /** The last slot: segment size, bytes used, segments, still open for more segments, its peer. */
         int segSize;
+
         int used;
         int segs;
         boolean open;
@@ -77,13 +80,15 @@ final class WireSockets implements AutoCloseable {
         }
 
         boolean samePeer(byte[] dst, int port) {
-            return peerPort == port && peerLen == dst.length
+            return peerPort == port
+                    && peerLen == dst.length
                     && java.util.Arrays.equals(peer, 0, peerLen, dst, 0, dst.length);
         }
     }
 
     /** At most 64 segments per UDP GSO send (UDP_MAX_SEGMENTS) and a total below the 64 KiB datagram limit. */
     static final int GSO_MAX_SEGMENTS = 64;
+
     static final int GSO_MAX_BYTES = 65000;
     /** Largest segment coalesced: a full 1500-byte Ethernet frame's UDP payload (a bigger one could not go as GSO). */
     static final int GSO_MAX_SEGMENT = 1472;
@@ -100,10 +105,10 @@ final class WireSockets implements AutoCloseable {
             for (boolean v6 : new boolean[] {false, true}) {
                 for (int p : RECEIVE_PROTOCOLS) {
                     RawIpSocket s = mark(RawIpSocket.open(v6, p, raw), o.mark(), opened);
-                    s.socket().enableReceiveQueueDrops();              // kernel drops into the counters
+                    s.socket().enableReceiveQueueDrops(); // kernel drops into the counters
                     if (v6) {
                         s.socket().enableReceiveInfo();
-                        s.socket().enableReceiveExtensionHeaders();   // RFC 3542 §4: AH's ICV covers them
+                        s.socket().enableReceiveExtensionHeaders(); // RFC 3542 §4: AH's ICV covers them
                     }
                     receive.add(s);
                 }
@@ -116,7 +121,8 @@ final class WireSockets implements AutoCloseable {
                 setMark(udp4.socket(), o.mark());
                 udp4.socket().enableReceiveInfo();
                 udp4.socket().enableReceiveQueueDrops();
-                udp6 = UdpEncapSocket.open(new InetSocketAddress(Inet6Address.getByAddress(new byte[16]), natTPort), uo);
+                udp6 = UdpEncapSocket.open(
+                        new InetSocketAddress(Inet6Address.getByAddress(new byte[16]), natTPort), uo);
                 opened.add(udp6);
                 setMark(udp6.socket(), o.mark());
                 udp6.socket().enableReceiveInfo();
@@ -126,12 +132,19 @@ final class WireSockets implements AutoCloseable {
                 udp6 = null;
             }
             queues = natTPort != 0
-                    ? new SendQueue[] {new SendQueue(send4.socket(), false), new SendQueue(send6.socket(), false),
-                            new SendQueue(udp4.socket(), o.offload()), new SendQueue(udp6.socket(), o.offload())}
+                    ? new SendQueue[] {
+                        new SendQueue(send4.socket(), false),
+                        new SendQueue(send6.socket(), false),
+                        new SendQueue(udp4.socket(), o.offload()),
+                        new SendQueue(udp6.socket(), o.offload())
+                    }
                     : new SendQueue[] {new SendQueue(send4.socket(), false), new SendQueue(send6.socket(), false)};
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
-                try { c.close(); } catch (Exception ignored) { }
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                }
             }
             throw e;
         }
@@ -148,7 +161,9 @@ final class WireSockets implements AutoCloseable {
     }
 
     /** The UDP encapsulation port (0 = none). */
-    int natTPort() { return natTPort; }
+    int natTPort() {
+        return natTPort;
+    }
 
     /**
      * Packets the kernel dropped because a receive socket's queue was full (SO_RXQ_OVFL, summed over the raw and
@@ -163,7 +178,9 @@ final class WireSockets implements AutoCloseable {
     }
 
     /** The receive socket for slot {@code i}: IPv6 for the second half. */
-    boolean receiveIsIpv6(int i) { return i >= RECEIVE_PROTOCOLS.length; }
+    boolean receiveIsIpv6(int i) {
+        return i >= RECEIVE_PROTOCOLS.length;
+    }
 
     /**
      * Queues one engine output for the next {@link #flush()} (a full queue is sent at once): the whole packet on the
@@ -189,7 +206,7 @@ final class WireSockets implements AutoCloseable {
             System.arraycopy(p, start + 16, dst4, 0, 4);
             dst = dst4;
             q = queues[udp ? 2 : 0];
-            off = udp ? IpView.headerLength(p, start, length) + 8 : 0;   // the payload of the UDP datagram
+            off = udp ? IpView.headerLength(p, start, length) + 8 : 0; // the payload of the UDP datagram
         } else if (version == 6 && length >= 40) {
             System.arraycopy(p, start + 24, dst16, 0, 16);
             dst = dst16;
@@ -208,11 +225,16 @@ final class WireSockets implements AutoCloseable {
             lastSendError = "packet of " + length + " bytes";
             return;
         }
-        if (q.gso && q.count > 0 && q.open && len <= q.segSize && q.segs < GSO_MAX_SEGMENTS
-                && q.used + len <= GSO_MAX_BYTES && q.samePeer(dst, port)) {
+        if (q.gso
+                && q.count > 0
+                && q.open
+                && len <= q.segSize
+                && q.segs < GSO_MAX_SEGMENTS
+                && q.used + len <= GSO_MAX_BYTES
+                && q.samePeer(dst, port)) {
             int slot = q.count - 1;
-            java.lang.foreign.MemorySegment.copy(p, off, q.batch.buffer(slot), java.lang.foreign.ValueLayout.JAVA_BYTE,
-                    q.used, len);
+            java.lang.foreign.MemorySegment.copy(
+                    p, off, q.batch.buffer(slot), java.lang.foreign.ValueLayout.JAVA_BYTE, q.used, len);
             q.used += len;
             q.segs++;
             q.batch.setLength(slot, q.used);
@@ -285,7 +307,10 @@ final class WireSockets implements AutoCloseable {
         if (udp4 != null) all.add(udp4);
         if (udp6 != null) all.add(udp6);
         for (AutoCloseable c : all) {
-            try { c.close(); } catch (Exception ignored) { }
+            try {
+                c.close();
+            } catch (Exception ignored) {
+            }
         }
     }
 }

@@ -39,8 +39,8 @@ final class ChildInstaller {
     private final int ikePort;
     private final int natTPort;
 
-    ChildInstaller(IkeKernelPort kernel, PolicyTable policies, IkeLog log, SecureRandom random, int ikePort,
-                   int natTPort) {
+    ChildInstaller(
+            IkeKernelPort kernel, PolicyTable policies, IkeLog log, SecureRandom random, int ikePort, int natTPort) {
         this.kernel = kernel;
         this.policies = policies;
         this.log = log;
@@ -68,10 +68,14 @@ final class ChildInstaller {
 
     /** SADB_GETSPI (src = peer, dst = us); a random SPI installed with ADD if the kernel refuses. */
     int allocate(IkeSaSlot s, int reqid, boolean udpEncap) {
-        Optional<NatT> nat = udpEncap ? Optional.of(NatT.espInUdp(natPeerPort(s), natLocalPort(s)))
-                : Optional.empty();
-        GetSpi req = GetSpi.of(SaType.ESP, new Endpoint(s.remote.address()), new Endpoint(s.local.address()),
-                mode(s.child), reqid, nat);
+        Optional<NatT> nat = udpEncap ? Optional.of(NatT.espInUdp(natPeerPort(s), natLocalPort(s))) : Optional.empty();
+        GetSpi req = GetSpi.of(
+                SaType.ESP,
+                new Endpoint(s.remote.address()),
+                new Endpoint(s.local.address()),
+                mode(s.child),
+                reqid,
+                nat);
         try {
             PfkeyKernel.Allocated a = kernel.getSpi(req, s.acquireSeq);
             s.acquireSeq = 0;
@@ -89,8 +93,8 @@ final class ChildInstaller {
     }
 
     /** Installs both SAs and the policies; the record, or null when the kernel refused (logged). */
-    IkeSaSlot.Installed install(IkeSaSlot s, IkeAction.InstallChild c, int reqid, long uniqueId, long now,
-                                long rekeyAt) {
+    IkeSaSlot.Installed install(
+            IkeSaSlot s, IkeAction.InstallChild c, int reqid, long uniqueId, long now, long rekeyAt) {
         IkeConfig.Child child = s.child(c.child());
         IpsecMode mode = mode(child);
         boolean encap = s.nat();
@@ -103,10 +107,29 @@ final class ChildInstaller {
         ChildSaInstall in = null;
         ChildSaInstall out = null;
         try {
-            in = ChildSaInstall.esp(remote, local, c.spiIn(), mode, reqid, c.esp(), c.encrIn(), orEmpty(c.integIn()),
-                    REPLAY_WINDOW, life, encap ? Optional.of(NatT.espInUdp(peerPort, localPort)) : Optional.empty());
-            out = ChildSaInstall.esp(local, remote, c.spiOut(), mode, reqid, c.esp(), c.encrOut(),
-                    orEmpty(c.integOut()), REPLAY_WINDOW, life,
+            in = ChildSaInstall.esp(
+                    remote,
+                    local,
+                    c.spiIn(),
+                    mode,
+                    reqid,
+                    c.esp(),
+                    c.encrIn(),
+                    orEmpty(c.integIn()),
+                    REPLAY_WINDOW,
+                    life,
+                    encap ? Optional.of(NatT.espInUdp(peerPort, localPort)) : Optional.empty());
+            out = ChildSaInstall.esp(
+                    local,
+                    remote,
+                    c.spiOut(),
+                    mode,
+                    reqid,
+                    c.esp(),
+                    c.encrOut(),
+                    orEmpty(c.integOut()),
+                    REPLAY_WINDOW,
+                    life,
                     encap ? Optional.of(NatT.espInUdp(localPort, peerPort)) : Optional.empty());
             installInbound(s, in);
             kernel.add(out);
@@ -120,8 +143,19 @@ final class ChildInstaller {
             wipe(c);
         }
         String key = policies.use(reqid, mode, c.localTs(), c.remoteTs(), local, remote);
-        return new IkeSaSlot.Installed(c.child(), uniqueId, c.spiIn(), c.spiOut(), c.esp(), encap, peerPort,
-                c.localTs(), c.remoteTs(), key, now, rekeyAt);
+        return new IkeSaSlot.Installed(
+                c.child(),
+                uniqueId,
+                c.spiIn(),
+                c.spiOut(),
+                c.esp(),
+                encap,
+                peerPort,
+                c.localTs(),
+                c.remoteTs(),
+                key,
+                now,
+                rekeyAt);
     }
 
     private void installInbound(IkeSaSlot s, ChildSaInstall in) throws IOException {

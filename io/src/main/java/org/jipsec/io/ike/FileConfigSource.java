@@ -46,7 +46,8 @@ public final class FileConfigSource implements ConfigSource {
     public String read(String path) {
         Path p = Path.of(path);
         try {
-            if (Files.size(p) > MAX_BYTES) throw new UncheckedIOException(new IOException(path + ": larger than 1 MiB"));
+            if (Files.size(p) > MAX_BYTES)
+                throw new UncheckedIOException(new IOException(path + ": larger than 1 MiB"));
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
@@ -57,7 +58,9 @@ public final class FileConfigSource implements ConfigSource {
 
     @Override
     public List<String> glob(String pattern, String directory) {
-        Path full = Path.of(pattern).isAbsolute() ? Path.of(pattern) : Path.of(directory).resolve(pattern);
+        Path full = Path.of(pattern).isAbsolute()
+                ? Path.of(pattern)
+                : Path.of(directory).resolve(pattern);
         Path dir = full.getParent();
         String name = full.getFileName().toString();
         List<String> out = new ArrayList<>();

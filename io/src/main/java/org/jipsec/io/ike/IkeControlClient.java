@@ -33,7 +33,9 @@ public final class IkeControlClient implements Closeable {
 
     /** The daemon could not read our request (a protocol error; its message says which rule). */
     public static final class ProtocolException extends IOException {
-        public ProtocolException(String message) { super(message); }
+        public ProtocolException(String message) {
+            super(message);
+        }
     }
 
     private final SocketChannel ch;
@@ -64,11 +66,17 @@ public final class IkeControlClient implements Closeable {
         };
     }
 
-    public AdminResult initiate(String name) throws IOException { return command(Op.INITIATE, name); }
+    public AdminResult initiate(String name) throws IOException {
+        return command(Op.INITIATE, name);
+    }
 
-    public AdminResult terminate(String name) throws IOException { return command(Op.TERMINATE, name); }
+    public AdminResult terminate(String name) throws IOException {
+        return command(Op.TERMINATE, name);
+    }
 
-    public AdminResult rekey(String name) throws IOException { return command(Op.REKEY, name); }
+    public AdminResult rekey(String name) throws IOException {
+        return command(Op.REKEY, name);
+    }
 
     private AdminResult command(Op op, String name) throws IOException {
         return switch (exchange(new Request(op, name))) {

@@ -3,6 +3,8 @@ package org.jipsec.io.ike;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -10,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import org.jipsec.core.ike.control.AdminResult;
 import org.jipsec.core.ike.control.ControlFrameException;
 import org.jipsec.core.ike.control.IkeAdmin;
@@ -61,22 +61,34 @@ public final class IkeControlServer implements Closeable {
         return new IkeControlServer(admin, path);
     }
 
-    public Path path() { return listener.path(); }
+    public Path path() {
+        return listener.path();
+    }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return listener.refusedPeers(); }
+    public long refusedPeers() {
+        return listener.refusedPeers();
+    }
 
     /** Frames that broke the format (each closed its connection). */
-    public long malformedFrames() { return malformed.get(); }
+    public long malformedFrames() {
+        return malformed.get();
+    }
 
     /** Connections closed at once because {@link #MAX_CLIENTS} were being served. */
-    public long busyRefused() { return busyRefused.get(); }
+    public long busyRefused() {
+        return busyRefused.get();
+    }
 
     /** Admin calls that threw (answered as a refusal). */
-    public long adminFailures() { return adminFailures.get(); }
+    public long adminFailures() {
+        return adminFailures.get();
+    }
 
     /** Requests answered. */
-    public long requests() { return requests.get(); }
+    public long requests() {
+        return requests.get();
+    }
 
     private void accepted(SocketChannel ch) throws IOException {
         if (closed || !slots.tryAcquire()) {
@@ -93,7 +105,7 @@ public final class IkeControlServer implements Closeable {
         try (ch) {
             while (!closed) {
                 byte[] header = new byte[IkeControlCodec.HEADER_BYTES];
-                if (!readFully(ch, ByteBuffer.wrap(header), true)) return;    // clean end between requests
+                if (!readFully(ch, ByteBuffer.wrap(header), true)) return; // clean end between requests
                 Request request;
                 try {
                     IkeControlCodec.Header h = IkeControlCodec.header(header, 0, true);
@@ -103,12 +115,14 @@ public final class IkeControlServer implements Closeable {
                     request = IkeControlCodec.decodeRequest(frame);
                 } catch (ControlFrameException e) {
                     malformed.incrementAndGet();
-                    LOG.log(Level.WARNING, "iked control: malformed request (" + e.getMessage() + "); connection closed");
+                    LOG.log(
+                            Level.WARNING,
+                            "iked control: malformed request (" + e.getMessage() + "); connection closed");
                     write(ch, new Response.Error(e.getMessage()));
                     return;
                 }
                 Response response = answer(request);
-                requests.incrementAndGet();          // before the answer: a client that reads it sees the count
+                requests.incrementAndGet(); // before the answer: a client that reads it sees the count
                 write(ch, response);
             }
         } catch (IOException e) {
@@ -173,7 +187,10 @@ public final class IkeControlServer implements Closeable {
         closed = true;
         listener.close();
         for (SocketChannel c : clients.keySet()) {
-            try { c.close(); } catch (IOException ignored) { }
+            try {
+                c.close();
+            } catch (IOException ignored) {
+            }
         }
     }
 }

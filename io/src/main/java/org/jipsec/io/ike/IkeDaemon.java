@@ -146,13 +146,24 @@ public final class IkeDaemon implements IkeAdmin, AutoCloseable {
         Thread.ofPlatform().name("jipsec-iked-udp").daemon().start(() -> {
             while (running) {
                 try {
-                    transport.receive(500).ifPresent(d -> post((rt, now) -> {
-                        java.net.InetAddress to = d.local().getAddress().isAnyLocalAddress() ? rt.localAddress
-                                : d.local().getAddress();
-                        rt.datagram(new org.jipsec.core.ike.engine.IkeEndpoint(d.remote().getAddress(), d.remote().getPort()),
-                                new org.jipsec.core.ike.engine.IkeEndpoint(to, d.natT() ? rt.natTPort : d.local().getPort()),
-                                d.message(), now);
-                    }));
+                    transport
+                            .receive(500)
+                            .ifPresent(d -> post((rt, now) -> {
+                                java.net.InetAddress to = d.local().getAddress().isAnyLocalAddress()
+                                        ? rt.localAddress
+                                        : d.local().getAddress();
+                                rt.datagram(
+                                        new org.jipsec.core.ike.engine.IkeEndpoint(
+                                                d.remote().getAddress(),
+                                                d.remote().getPort()),
+                                        new org.jipsec.core.ike.engine.IkeEndpoint(
+                                                to,
+                                                d.natT()
+                                                        ? rt.natTPort
+                                                        : d.local().getPort()),
+                                        d.message(),
+                                        now);
+                            }));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -186,10 +197,12 @@ public final class IkeDaemon implements IkeAdmin, AutoCloseable {
      * is left (SAs and policies) from the kernel and stops the loop.
      */
     public void shutdown(Duration grace) {
-        call(now -> {
-            admin.shutdown(now);
-            return null;
-        }, null);
+        call(
+                now -> {
+                    admin.shutdown(now);
+                    return null;
+                },
+                null);
         long end = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < end && call(now -> runtime.saCount(), 0) > 0) {
             try {
@@ -199,10 +212,12 @@ public final class IkeDaemon implements IkeAdmin, AutoCloseable {
                 break;
             }
         }
-        call(now -> {
-            admin.forceClose();
-            return null;
-        }, null);
+        call(
+                now -> {
+                    admin.forceClose();
+                    return null;
+                },
+                null);
         close();
     }
 

@@ -68,7 +68,8 @@ public final class IkeHandoffServer implements Closeable {
     private IkeHandoffServer(Path path, Sender sender, int localPort) throws IOException {
         this.sender = sender;
         this.localPort = localPort;
-        this.senderThread = Thread.ofPlatform().name("jipsec-ike-handoff-send").daemon().unstarted(this::sendLoop);
+        this.senderThread =
+                Thread.ofPlatform().name("jipsec-ike-handoff-send").daemon().unstarted(this::sendLoop);
         this.listener = PrivateSocketListener.open(path, "ike-handoff", this::accepted);
         senderThread.start();
     }
@@ -91,16 +92,23 @@ public final class IkeHandoffServer implements Closeable {
         return org.jipsec.io.unix.SocketPaths.besidePfkey(pfkey, "ike");
     }
 
-    public Path path() { return listener.path(); }
+    public Path path() {
+        return listener.path();
+    }
 
-    public boolean daemonAttached() { return attached.get() != null; }
+    public boolean daemonAttached() {
+        return attached.get() != null;
+    }
 
     /**
      * Called by the data plane for an IKE datagram received on UDP 4500: queued for the daemon, or counted as
      * dropped (none attached, queue full). Never blocks, never throws.
      */
     public void offer(Received r) {
-        if (attached.get() == null) { droppedNoDaemon.incrementAndGet(); return; }
+        if (attached.get() == null) {
+            droppedNoDaemon.incrementAndGet();
+            return;
+        }
         if (!toDaemon.offer(r)) droppedQueueFull.incrementAndGet();
     }
 
@@ -112,13 +120,33 @@ public final class IkeHandoffServer implements Closeable {
                 + " ike_clients_refused=" + (refusedSecondClient.get() + listener.refusedPeers());
     }
 
-    public long handedOver() { return handedOver.get(); }
-    public long droppedNoDaemon() { return droppedNoDaemon.get(); }
-    public long droppedQueueFull() { return droppedQueueFull.get(); }
-    public long sent() { return sent.get(); }
-    public long droppedOutbound() { return droppedOutbound.get(); }
-    public long badFrames() { return badFrames.get(); }
-    public long refusedClients() { return refusedSecondClient.get() + listener.refusedPeers(); }
+    public long handedOver() {
+        return handedOver.get();
+    }
+
+    public long droppedNoDaemon() {
+        return droppedNoDaemon.get();
+    }
+
+    public long droppedQueueFull() {
+        return droppedQueueFull.get();
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long droppedOutbound() {
+        return droppedOutbound.get();
+    }
+
+    public long badFrames() {
+        return badFrames.get();
+    }
+
+    public long refusedClients() {
+        return refusedSecondClient.get() + listener.refusedPeers();
+    }
 
     private void accepted(SocketChannel ch) throws IOException {
         Connection c = new Connection(ch);
@@ -139,8 +167,10 @@ public final class IkeHandoffServer implements Closeable {
 
         Connection(SocketChannel ch) {
             this.ch = ch;
-            this.writer = Thread.ofPlatform().name("jipsec-ike-handoff-out").daemon().unstarted(this::writeLoop);
-            this.reader = Thread.ofPlatform().name("jipsec-ike-handoff-in").daemon().unstarted(this::readLoop);
+            this.writer =
+                    Thread.ofPlatform().name("jipsec-ike-handoff-out").daemon().unstarted(this::writeLoop);
+            this.reader =
+                    Thread.ofPlatform().name("jipsec-ike-handoff-in").daemon().unstarted(this::readLoop);
         }
 
         void start() {
@@ -155,8 +185,8 @@ public final class IkeHandoffServer implements Closeable {
                     if (r == null) continue;
                     byte[] p = new byte[4 + r.ikeMessage().length];
                     System.arraycopy(r.ikeMessage(), 0, p, 4, r.ikeMessage().length);
-                    ByteBuffer b = ByteBuffer.wrap(new HandoffFrame(r.local(), r.localPort(), r.remote(), r.remotePort(), p)
-                            .encode());
+                    ByteBuffer b = ByteBuffer.wrap(
+                            new HandoffFrame(r.local(), r.localPort(), r.remote(), r.remotePort(), p).encode());
                     while (b.hasRemaining()) ch.write(b);
                     handedOver.incrementAndGet();
                 }
@@ -196,7 +226,10 @@ public final class IkeHandoffServer implements Closeable {
 
         void detach() {
             attached.compareAndSet(this, null);
-            try { ch.close(); } catch (IOException ignored) { }
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+            }
         }
     }
 
@@ -224,7 +257,10 @@ public final class IkeHandoffServer implements Closeable {
         listener.close();
         Connection c = attached.getAndSet(null);
         if (c != null) {
-            try { c.ch.close(); } catch (IOException ignored) { }
+            try {
+                c.ch.close();
+            } catch (IOException ignored) {
+            }
         }
         senderThread.interrupt();
     }

@@ -27,8 +27,12 @@ final class IkeKernelEvents {
                 Found f = bySaSpi(x.sa().spi());
                 if (f == null) return;
                 rt.log.line(f.slot.name() + ": " + (x.hard() ? "hard" : "soft") + " SADB_EXPIRE of " + x.sa());
-                rt.feed(f.slot, x.hard() ? new IkeEvent.DeleteChild(f.child.spiIn(), now)
-                        : new IkeEvent.RekeyChild(f.child.spiIn(), now), now);
+                rt.feed(
+                        f.slot,
+                        x.hard()
+                                ? new IkeEvent.DeleteChild(f.child.spiIn(), now)
+                                : new IkeEvent.RekeyChild(f.child.spiIn(), now),
+                        now);
             }
             case KernelEvent.SaDeleted d -> {
                 Found f = bySaSpi(d.sa().spi());
@@ -58,7 +62,9 @@ final class IkeKernelEvents {
         }
         for (IkeConfig.Connection c : rt.config.connections()) {
             for (IkeConfig.Child ch : c.children()) {
-                if (r.reqid() == 0 || rt.reqids.get(c.name() + "/" + ch.name()) == null || rt.reqid(c, ch) != r.reqid()) {
+                if (r.reqid() == 0
+                        || rt.reqids.get(c.name() + "/" + ch.name()) == null
+                        || rt.reqid(c, ch) != r.reqid()) {
                     continue;
                 }
                 for (IkeSaSlot s : List.copyOf(rt.sas.values())) {
@@ -66,14 +72,14 @@ final class IkeKernelEvents {
                     if (s.establishedAt < 0) {
                         // the child comes with CREATE_CHILD_SA once the IKE SA is up (IKE_AUTH carries the first)
                         boolean queued = !s.child.name().equals(ch.name()) && s.childrenToCreate.add(ch.name());
-                        rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": IKE SA "
-                                + s.name() + " is being negotiated" + (queued ? "; the CHILD_SA follows on it" : ""));
+                        rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": IKE SA " + s.name()
+                                + " is being negotiated" + (queued ? "; the CHILD_SA follows on it" : ""));
                         return;
                     }
                     // RFC 7296 §1.3.1: a new CHILD_SA on the IKE SA that is up (strongSwan: CREATE_CHILD_SA on the
                     // connection's IKE SA for a trap of one of its children)
-                    rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name() + ": creating a CHILD_SA on "
-                            + "IKE SA " + s.name());
+                    rt.log.line("ACQUIRE " + a.seq() + " for " + c.name() + "/" + ch.name()
+                            + ": creating a CHILD_SA on " + "IKE SA " + s.name());
                     rt.feed(s, new IkeEvent.CreateChild(ch.name(), now), now);
                     return;
                 }
@@ -81,8 +87,8 @@ final class IkeKernelEvents {
                 return;
             }
         }
-        rt.log.line("ACQUIRE " + a.seq() + " for reqid " + r.reqid() + " " + r.selector().map(Object::toString).orElse("")
-                + ": no trapped child has this policy");
+        rt.log.line("ACQUIRE " + a.seq() + " for reqid " + r.reqid() + " "
+                + r.selector().map(Object::toString).orElse("") + ": no trapped child has this policy");
     }
 
     record Found(IkeSaSlot slot, IkeSaSlot.Installed child) {}

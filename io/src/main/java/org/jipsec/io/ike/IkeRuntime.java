@@ -12,14 +12,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.jipsec.core.ike.admission.DaemonLimits;
 import org.jipsec.core.ike.admission.InitAdmission;
-import org.jipsec.core.ike.codec.ExchangeType;
-import org.jipsec.core.ike.codec.IkeDecodeException;
 import org.jipsec.core.ike.codec.IkeHeader;
-import org.jipsec.core.ike.codec.IkeMessage;
-import org.jipsec.core.ike.codec.IkeMessageCodec;
-import org.jipsec.core.ike.codec.NoncePayload;
-import org.jipsec.core.ike.codec.NotifyPayload;
-import org.jipsec.core.ike.codec.NotifyType;
 import org.jipsec.core.ike.codec.TrafficSelector;
 import org.jipsec.core.ike.config.ConnectionMatch;
 import org.jipsec.core.ike.config.IkeConfig;
@@ -50,7 +43,7 @@ public final class IkeRuntime {
         void send(IkeEndpoint from, IkeEndpoint to, byte[] message) throws IOException;
 
         /** A NAT-keepalive (RFC 3948 §2.3: the single octet 0xFF, no marker) from our NAT-T port to {@code to}. */
-        default void keepalive(IkeEndpoint from, IkeEndpoint to) throws IOException { }
+        default void keepalive(IkeEndpoint from, IkeEndpoint to) throws IOException {}
     }
 
     /** strongSwan's {@code keep_alive} (strongswan.conf(5)): 20 s. */
@@ -58,6 +51,7 @@ public final class IkeRuntime {
 
     /** {@code jipsec iked --settings}: cookies and half-open bounds (RFC 7296 §2.6), strongSwan's defaults. */
     private DaemonLimits limits = DaemonLimits.DEFAULTS;
+
     private InitAdmission admission;
     private final InitGate gate = new InitGate(this);
 
@@ -73,12 +67,14 @@ public final class IkeRuntime {
     final ChildInstaller installer;
     /** {@code jipsec iked --keylog DIR}, or null (the default). */
     private final WiresharkKeyLogWriter keyLog;
+
     IkeConfig config;
     private final IkeKernelEvents kernelEvents = new IkeKernelEvents(this);
     final Map<String, Integer> reqids = new HashMap<>();
     private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
     /** Our SPI of a redundant IKE SA (RFC 7296 §2.8.1) → its pair, routed to its engine while it owns the pair. */
     private final Map<Long, Long[]> redundant = new HashMap<>();
+
     final Map<Long, IkeSaSlot> sas = new LinkedHashMap<>();
     private long nextUniqueId = 1;
     private long nextChildId = 1;
@@ -86,15 +82,31 @@ public final class IkeRuntime {
     private long droppedNoConnection;
     private long droppedHalfOpen;
 
-    public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
-                      RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort) {
+    public IkeRuntime(
+            IkeConfig config,
+            IkeKernelPort kernel,
+            Network network,
+            IkeLog log,
+            SecureRandom random,
+            RandomGenerator jitter,
+            InetAddress localAddress,
+            int ikePort,
+            int natTPort) {
         this(config, kernel, network, log, random, jitter, localAddress, ikePort, natTPort, null);
     }
 
     /** With a Wireshark key log ({@code keyLog} not null: every IKE SA's and CHILD_SA's keys are written there). */
-    public IkeRuntime(IkeConfig config, IkeKernelPort kernel, Network network, IkeLog log, SecureRandom random,
-                      RandomGenerator jitter, InetAddress localAddress, int ikePort, int natTPort,
-                      WiresharkKeyLogWriter keyLog) {
+    public IkeRuntime(
+            IkeConfig config,
+            IkeKernelPort kernel,
+            Network network,
+            IkeLog log,
+            SecureRandom random,
+            RandomGenerator jitter,
+            InetAddress localAddress,
+            int ikePort,
+            int natTPort,
+            WiresharkKeyLogWriter keyLog) {
         this.keyLog = keyLog;
         this.config = config;
         this.kernel = kernel;
@@ -149,7 +161,7 @@ public final class IkeRuntime {
                     if (started == null) started = initiate(c, ch, 0, now);
                     else started.childrenToCreate.add(ch.name());
                 }
-                case NONE -> { }
+                case NONE -> {}
             }
         }
     }
@@ -165,10 +177,12 @@ public final class IkeRuntime {
             log.line(c.name() + "/" + ch.name() + ": start_action=trap needs an address in remote_addrs; not trapped");
             return;
         }
-        List<TrafficSelector> l = ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList();
-        List<TrafficSelector> r = ch.remoteTs().stream().map(t -> t.toSelector(remote.get())).toList();
-        if (policies.trap(reqid(c, ch), ChildInstaller.mode(ch), l, r, new Endpoint(localAddress),
-                new Endpoint(remote.get()))) {
+        List<TrafficSelector> l =
+                ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList();
+        List<TrafficSelector> r =
+                ch.remoteTs().stream().map(t -> t.toSelector(remote.get())).toList();
+        if (policies.trap(
+                reqid(c, ch), ChildInstaller.mode(ch), l, r, new Endpoint(localAddress), new Endpoint(remote.get()))) {
             log.line(c.name() + "/" + ch.name() + ": trap policies installed for " + l + " === " + r);
         }
     }
@@ -176,7 +190,9 @@ public final class IkeRuntime {
     void untrap(IkeConfig.Connection c, IkeConfig.Child ch) {
         Optional<InetAddress> remote = ConnectionMatch.firstAddress(c.remoteAddrs());
         if (remote.isEmpty()) return;
-        policies.untrap(reqid(c, ch), ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList(),
+        policies.untrap(
+                reqid(c, ch),
+                ch.localTs().stream().map(t -> t.toSelector(localAddress)).toList(),
                 ch.remoteTs().stream().map(t -> t.toSelector(remote.get())).toList());
     }
 
@@ -187,20 +203,27 @@ public final class IkeRuntime {
             log.line(c.name() + ": cannot initiate, remote_addrs names no address");
             return null;
         }
-        IkeSaSlot s = newSlot(c, ch, IkeSaEngine.Role.INITIATOR, new IkeEndpoint(localAddress, ikePort),
+        IkeSaSlot s = newSlot(
+                c,
+                ch,
+                IkeSaEngine.Role.INITIATOR,
+                new IkeEndpoint(localAddress, ikePort),
                 new IkeEndpoint(remote.get(), ikePort));
         if (s == null) return null;
         s.acquireSeq = acquireSeq;
-        log.line(s.name() + ": initiating IKE_SA to " + s.remote + (acquireSeq != 0 ? " (ACQUIRE " + acquireSeq + ")" : ""));
+        log.line(s.name() + ": initiating IKE_SA to " + s.remote
+                + (acquireSeq != 0 ? " (ACQUIRE " + acquireSeq + ")" : ""));
         feed(s, new IkeEvent.Initiate(now), now);
         return s;
     }
 
-    private IkeSaSlot newSlot(IkeConfig.Connection c, IkeConfig.Child ch, IkeSaEngine.Role role, IkeEndpoint local,
-                              IkeEndpoint remote) {
+    private IkeSaSlot newSlot(
+            IkeConfig.Connection c, IkeConfig.Child ch, IkeSaEngine.Role role, IkeEndpoint local, IkeEndpoint remote) {
         IkeIdentity localId = c.local().isEmpty() || c.local().getFirst().id() == null
-                ? IkeIdentity.parse(local.address().getHostAddress()) : c.local().getFirst().id();
-        IkeIdentity remoteId = c.remote().isEmpty() ? IkeIdentity.ANY : c.remote().getFirst().id();
+                ? IkeIdentity.parse(local.address().getHostAddress())
+                : c.local().getFirst().id();
+        IkeIdentity remoteId =
+                c.remote().isEmpty() ? IkeIdentity.ANY : c.remote().getFirst().id();
         Optional<IkeConfig.SharedSecret> psk = PskLookup.find(config.secrets(), localId, remoteId);
         if (psk.isEmpty()) {
             log.line(c.name() + ": no shared key found for '" + localId + "' - '" + remoteId + "'");
@@ -211,9 +234,23 @@ public final class IkeRuntime {
         List<IkeSaConfig.ChildConfig> children = new ArrayList<>();
         for (IkeSaConfig.ChildConfig x : base.children()) if (x.name().equals(ch.name())) children.add(x);
         for (IkeSaConfig.ChildConfig x : base.children()) if (!x.name().equals(ch.name())) children.add(x);
-        IkeSaConfig sc = new IkeSaConfig(base.ikeProposals(), localId, remoteId, psk.get().secret(), ch.name(),
-                ch.espProposals(), ch.localTs(), ch.remoteTs(), java.time.Duration.ofMillis(limits.retransmitTimeoutMillis()),
-                limits.retransmitBase(), limits.retransmitTries(), c.dpdDelay(), ch.dpdAction(), children, c.encap(), keyLog != null);
+        IkeSaConfig sc = new IkeSaConfig(
+                base.ikeProposals(),
+                localId,
+                remoteId,
+                psk.get().secret(),
+                ch.name(),
+                ch.espProposals(),
+                ch.localTs(),
+                ch.remoteTs(),
+                java.time.Duration.ofMillis(limits.retransmitTimeoutMillis()),
+                limits.retransmitBase(),
+                limits.retransmitTries(),
+                c.dpdDelay(),
+                ch.dpdAction(),
+                children,
+                c.encap(),
+                keyLog != null);
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
@@ -238,7 +275,11 @@ public final class IkeRuntime {
         boolean fromOriginalInitiator = (flags & IkeHeader.FLAG_INITIATOR) != 0;
         long ours = fromOriginalInitiator ? spiR : spiI;
         IkeSaSlot s = ours != 0 ? bySpi.get(ours) : null;
-        if (s == null && ours == 0 && fromOriginalInitiator && exchange == 34 && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
+        if (s == null
+                && ours == 0
+                && fromOriginalInitiator
+                && exchange == 34
+                && (flags & IkeHeader.FLAG_RESPONSE) == 0) {
             s = halfOpen(from, spiI);
             if (s == null) {
                 if (!gate.admit(from, to, bytes, spiI, now)) return;
@@ -340,8 +381,11 @@ public final class IkeRuntime {
         long newest = s.lastUseTime;
         for (IkeSaSlot.Installed c : s.children.values()) {
             try {
-                var u = kernel.usage(new org.jipsec.core.ikekernel.SaId(org.jipsec.core.ipsec.SaType.ESP, c.spiIn(),
-                        new Endpoint(s.remote.address()), new Endpoint(s.local.address())));
+                var u = kernel.usage(new org.jipsec.core.ikekernel.SaId(
+                        org.jipsec.core.ipsec.SaType.ESP,
+                        c.spiIn(),
+                        new Endpoint(s.remote.address()),
+                        new Endpoint(s.local.address())));
                 if (u.isPresent()) newest = Math.max(newest, u.get().useTime());
             } catch (IOException e) {
                 log.line(s.name() + ": " + e.getMessage());
@@ -389,7 +433,8 @@ public final class IkeRuntime {
         } catch (RuntimeException ex) {
             // a bug or a configuration the engine cannot use (e.g. an identity without an ID payload encoding):
             // this IKE SA is given up, the daemon goes on
-            log.line(s.name() + ": IKE_SA failed: internal error on " + e.getClass().getSimpleName() + ": " + ex);
+            log.line(s.name() + ": IKE_SA failed: internal error on "
+                    + e.getClass().getSimpleName() + ": " + ex);
             forget(s);
             return;
         }
@@ -463,8 +508,9 @@ public final class IkeRuntime {
                 long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
                 s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
                 log.line(s.name() + ": IKE_SA established between " + s.local + "..." + s.remote + " " + est.ike()
-                        + (s.localBehindNat || s.remoteBehindNat ? ", NAT detected ("
-                        + (est.localBehindNat() ? "local" : "remote") + " behind NAT)" : "")
+                        + (s.localBehindNat || s.remoteBehindNat
+                                ? ", NAT detected (" + (est.localBehindNat() ? "local" : "remote") + " behind NAT)"
+                                : "")
                         + (s.nat() ? ", UDP-encapsulated CHILD_SAs" : ""));
                 for (String name : List.copyOf(s.childrenToCreate)) {
                     after.add(() -> {
@@ -479,13 +525,14 @@ public final class IkeRuntime {
                 long id = nextChildId++;
                 // the key log before the install, which wipes the keys
                 if (keyLog != null) keyLog.child(c, s.local.address(), s.remote.address());
-                IkeSaSlot.Installed i = installer.install(s, c, reqid(s.connection, child), id, now,
-                        in < 0 ? Long.MAX_VALUE : now + in);
+                IkeSaSlot.Installed i = installer.install(
+                        s, c, reqid(s.connection, child), id, now, in < 0 ? Long.MAX_VALUE : now + in);
                 if (i != null) {
                     s.children.put(c.spiIn(), i);
                     log.line(s.name() + ": CHILD_SA " + c.child() + "{" + id + "} established with SPIs "
                             + Integer.toHexString(c.spiIn()) + "_i " + Integer.toHexString(c.spiOut()) + "_o and TS "
-                            + c.localTs() + " === " + c.remoteTs() + " " + c.esp() + (i.udpEncap() ? " (UDP-encapsulated)" : ""));
+                            + c.localTs() + " === " + c.remoteTs() + " " + c.esp()
+                            + (i.udpEncap() ? " (UDP-encapsulated)" : ""));
                 } else {
                     // the engine believes it installed: delete it at the peer too (RFC 7296 §1.4.1)
                     after.add(() -> feed(s, new IkeEvent.DeleteChild(c.spiIn(), now), now));
@@ -526,7 +573,7 @@ public final class IkeRuntime {
                 switch (d.dpdAction()) {
                     case TRAP -> after.add(() -> trap(s.connection, s.child));
                     case RESTART -> after.add(() -> initiate(s.connection, s.child, 0, now));
-                    case CLEAR -> { }
+                    case CLEAR -> {}
                 }
             }
             case IkeAction.Failed f -> {

@@ -39,14 +39,17 @@ public final class IkeRuntimeAdmin {
     }
 
     private List<IkeSaSlot> slotsOf(String connection) {
-        return rt.sas.values().stream().filter(s -> s.connection.name().equals(connection)).toList();
+        return rt.sas.values().stream()
+                .filter(s -> s.connection.name().equals(connection))
+                .toList();
     }
 
     public AdminResult initiate(String name, long now) {
         Optional<Target> t = resolve(name);
         if (t.isEmpty()) return AdminResult.refused("no connection or child named '" + name + "'");
         IkeConfig.Connection c = t.get().connection();
-        IkeConfig.Child ch = t.get().child() != null ? t.get().child() : c.children().getFirst();
+        IkeConfig.Child ch =
+                t.get().child() != null ? t.get().child() : c.children().getFirst();
         for (IkeSaSlot s : slotsOf(c.name())) {
             if (s.children.values().stream().anyMatch(i -> i.child().equals(ch.name()))) {
                 return AdminResult.ok("CHILD_SA " + ch.name() + " is already up on IKE SA " + s.name());
@@ -54,14 +57,15 @@ public final class IkeRuntimeAdmin {
             // RFC 7296 §1.3.1: the child with CREATE_CHILD_SA on the connection's IKE SA (once it is up)
             if (s.establishedAt < 0) {
                 if (!s.child.name().equals(ch.name())) s.childrenToCreate.add(ch.name());
-                return AdminResult.ok("IKE SA " + s.name() + " is being negotiated; CHILD_SA " + ch.name()
-                        + " follows on it");
+                return AdminResult.ok(
+                        "IKE SA " + s.name() + " is being negotiated; CHILD_SA " + ch.name() + " follows on it");
             }
             rt.feed(s, new IkeEvent.CreateChild(ch.name(), now), now);
             return AdminResult.ok("creating CHILD_SA " + ch.name() + " on IKE SA " + s.name());
         }
         IkeSaSlot s = rt.initiate(c, ch, 0, now);
-        return s == null ? AdminResult.refused("cannot initiate " + c.name() + " (see the log)")
+        return s == null
+                ? AdminResult.refused("cannot initiate " + c.name() + " (see the log)")
                 : AdminResult.ok("IKE SA " + s.name() + " initiated");
     }
 
@@ -82,7 +86,8 @@ public final class IkeRuntimeAdmin {
                 }
             }
         }
-        return n == 0 ? AdminResult.refused("nothing to terminate for '" + name + "'")
+        return n == 0
+                ? AdminResult.refused("nothing to terminate for '" + name + "'")
                 : AdminResult.ok("terminating " + n + (t.get().child() == null ? " IKE SA(s)" : " CHILD_SA(s)"));
     }
 
@@ -104,7 +109,8 @@ public final class IkeRuntimeAdmin {
                 }
             }
         }
-        return n == 0 ? AdminResult.refused("no established SA to rekey for '" + name + "'")
+        return n == 0
+                ? AdminResult.refused("no established SA to rekey for '" + name + "'")
                 : AdminResult.ok("rekeying " + n + (t.get().child() == null ? " IKE SA(s)" : " CHILD_SA(s)"));
     }
 
@@ -113,31 +119,55 @@ public final class IkeRuntimeAdmin {
         for (IkeSaSlot s : rt.sas.values()) {
             List<IkeStatus.ChildSaStatus> children = new ArrayList<>();
             for (IkeSaSlot.Installed i : s.children.values()) {
-                Optional<GetSa.Usage> used = usage(new SaId(SaType.ESP, i.spiIn(), new Endpoint(s.remote.address()),
-                        new Endpoint(s.local.address())));
-                Optional<GetSa.Usage> sent = usage(new SaId(SaType.ESP, i.spiOut(), new Endpoint(s.local.address()),
-                        new Endpoint(s.remote.address())));
-                children.add(new IkeStatus.ChildSaStatus(i.child(), i.uniqueId(), "INSTALLED",
-                        ChildInstaller.mode(s.child).keyword().toUpperCase(java.util.Locale.ROOT), i.udpEncap(),
-                        hex8(i.spiIn()), hex8(i.spiOut()), i.esp().toString(),
+                Optional<GetSa.Usage> used = usage(new SaId(
+                        SaType.ESP, i.spiIn(), new Endpoint(s.remote.address()), new Endpoint(s.local.address())));
+                Optional<GetSa.Usage> sent = usage(new SaId(
+                        SaType.ESP, i.spiOut(), new Endpoint(s.local.address()), new Endpoint(s.remote.address())));
+                children.add(new IkeStatus.ChildSaStatus(
+                        i.child(),
+                        i.uniqueId(),
+                        "INSTALLED",
+                        ChildInstaller.mode(s.child).keyword().toUpperCase(java.util.Locale.ROOT),
+                        i.udpEncap(),
+                        hex8(i.spiIn()),
+                        hex8(i.spiOut()),
+                        i.esp().toString(),
                         i.localTs().stream().map(Object::toString).toList(),
-                        i.remoteTs().stream().map(Object::toString).toList(), used.map(GetSa.Usage::bytes).orElse(-1L),
-                        used.map(GetSa.Usage::packets).orElse(-1L), sent.map(GetSa.Usage::bytes).orElse(-1L),
+                        i.remoteTs().stream().map(Object::toString).toList(),
+                        used.map(GetSa.Usage::bytes).orElse(-1L),
+                        used.map(GetSa.Usage::packets).orElse(-1L),
+                        sent.map(GetSa.Usage::bytes).orElse(-1L),
                         sent.map(GetSa.Usage::packets).orElse(-1L),
-                        (now - i.installedAt()) / 1000, seconds(i.rekeyAt(), now)));
+                        (now - i.installedAt()) / 1000,
+                        seconds(i.rekeyAt(), now)));
             }
             IkeSaEngine e = s.engine;
-            out.add(new IkeStatus.IkeSaStatus(s.connection.name(), s.uniqueId, e.state().name(),
-                    e.role() == IkeSaEngine.Role.INITIATOR, s.local.toString(), s.remote.toString(),
-                    s.connection.local().isEmpty() || s.connection.local().getFirst().id() == null
-                            ? s.local.address().getHostAddress() : s.connection.local().getFirst().id().toString(),
-                    s.connection.remote().isEmpty() ? "%any" : s.connection.remote().getFirst().id().toString(),
-                    String.format("%016x", e.spiI()), String.format("%016x", e.spiR()),
-                    s.ike == null ? "" : s.ike.toString(), s.localBehindNat, s.remoteBehindNat,
-                    s.establishedAt < 0 ? -1 : (now - s.establishedAt) / 1000, seconds(s.rekeyIkeAt, now), children));
+            out.add(new IkeStatus.IkeSaStatus(
+                    s.connection.name(),
+                    s.uniqueId,
+                    e.state().name(),
+                    e.role() == IkeSaEngine.Role.INITIATOR,
+                    s.local.toString(),
+                    s.remote.toString(),
+                    s.connection.local().isEmpty()
+                                    || s.connection.local().getFirst().id() == null
+                            ? s.local.address().getHostAddress()
+                            : s.connection.local().getFirst().id().toString(),
+                    s.connection.remote().isEmpty()
+                            ? "%any"
+                            : s.connection.remote().getFirst().id().toString(),
+                    String.format("%016x", e.spiI()),
+                    String.format("%016x", e.spiR()),
+                    s.ike == null ? "" : s.ike.toString(),
+                    s.localBehindNat,
+                    s.remoteBehindNat,
+                    s.establishedAt < 0 ? -1 : (now - s.establishedAt) / 1000,
+                    seconds(s.rekeyIkeAt, now),
+                    children));
         }
         var adm = rt.admission();
-        List<IkeStatus.Counter> counters = List.of(new IkeStatus.Counter("cookies_sent", adm.cookiesSent()),
+        List<IkeStatus.Counter> counters = List.of(
+                new IkeStatus.Counter("cookies_sent", adm.cookiesSent()),
                 new IkeStatus.Counter("invalid_cookies", adm.invalidCookies()),
                 new IkeStatus.Counter("blocked_half_open", adm.blocked()),
                 new IkeStatus.Counter("over_half_open_limit", adm.overLimit()),
@@ -145,7 +175,8 @@ public final class IkeRuntimeAdmin {
                 new IkeStatus.Counter("malformed_init", rt.droppedMalformedInit()),
                 new IkeStatus.Counter("no_connection", rt.droppedNoConnection()),
                 new IkeStatus.Counter("unknown_spi", rt.droppedUnknownSpi()));
-        return new IkeStatus(rt.config.connections().stream().map(IkeConfig.Connection::name).toList(), out, counters);
+        return new IkeStatus(
+                rt.config.connections().stream().map(IkeConfig.Connection::name).toList(), out, counters);
     }
 
     private Optional<GetSa.Usage> usage(SaId sa) {
@@ -176,9 +207,12 @@ public final class IkeRuntimeAdmin {
         gone.addAll(d.changed());
         List<String> renegotiate = new ArrayList<>();
         for (String name : gone) {
-            IkeConfig.Connection old = before.connections().stream().filter(c -> c.name().equals(name)).findFirst()
+            IkeConfig.Connection old = before.connections().stream()
+                    .filter(c -> c.name().equals(name))
+                    .findFirst()
                     .orElseThrow();
-            for (IkeConfig.Child ch : old.children()) if (ch.startAction() == IkeConfig.StartAction.TRAP) rt.untrap(old, ch);
+            for (IkeConfig.Child ch : old.children())
+                if (ch.startAction() == IkeConfig.StartAction.TRAP) rt.untrap(old, ch);
             for (IkeSaSlot s : slotsOf(name)) {
                 if (d.changed().contains(name) && s.engine.role() == IkeSaEngine.Role.INITIATOR) renegotiate.add(name);
                 rt.feed(s, new IkeEvent.DeleteIke(now), now);
@@ -189,7 +223,8 @@ public final class IkeRuntimeAdmin {
             if (d.added().contains(c.name()) || d.changed().contains(c.name())) {
                 rt.startConnection(c, now);
                 boolean started = c.children().stream().anyMatch(ch -> ch.startAction() == IkeConfig.StartAction.START);
-                if (renegotiate.contains(c.name()) && !started) rt.initiate(c, c.children().getFirst(), 0, now);
+                if (renegotiate.contains(c.name()) && !started)
+                    rt.initiate(c, c.children().getFirst(), 0, now);
             }
         }
         rt.log.line("reload: " + d);

@@ -16,12 +16,33 @@ import org.jipsec.core.ike.proposal.Negotiated;
 final class IkeSaSlot {
 
     /** A CHILD_SA in the kernel: both SPIs, the SPD entries it added (none when a trap policy covers it). */
-    record Installed(String child, long uniqueId, int spiIn, int spiOut, Negotiated esp, boolean udpEncap,
-                     int natPeerPort, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs,
-                     String policyKey, long installedAt, long rekeyAt) {
+    record Installed(
+            String child,
+            long uniqueId,
+            int spiIn,
+            int spiOut,
+            Negotiated esp,
+            boolean udpEncap,
+            int natPeerPort,
+            List<TrafficSelector> localTs,
+            List<TrafficSelector> remoteTs,
+            String policyKey,
+            long installedAt,
+            long rekeyAt) {
         Installed withRekeyAt(long at) {
-            return new Installed(child, uniqueId, spiIn, spiOut, esp, udpEncap, natPeerPort, localTs, remoteTs,
-                    policyKey, installedAt, at);
+            return new Installed(
+                    child,
+                    uniqueId,
+                    spiIn,
+                    spiOut,
+                    esp,
+                    udpEncap,
+                    natPeerPort,
+                    localTs,
+                    remoteTs,
+                    policyKey,
+                    installedAt,
+                    at);
         }
     }
 
@@ -30,6 +51,7 @@ final class IkeSaSlot {
     final IkeConfig.Child child;
     /** Our and the peer's endpoint, as the engine last said ({@code IkeAction.Endpoints}: ports after floating). */
     IkeEndpoint local;
+
     IkeEndpoint remote;
     /** CHILD_SAs are ESP-in-UDP between {@link #local} and {@link #remote} (RFC 7296 §2.23, RFC 3948). */
     boolean udpEncap;
@@ -37,13 +59,16 @@ final class IkeSaSlot {
     long keepaliveAt = Long.MAX_VALUE;
     /** Further children (start_action=start, ACQUIREs) to create with CREATE_CHILD_SA once the IKE SA is up. */
     final java.util.Set<String> childrenToCreate = new java.util.LinkedHashSet<>();
+
     IkeSaEngine engine;
     /** The engine's armed timer, or Long.MAX_VALUE. */
     long timerAt = Long.MAX_VALUE;
+
     long rekeyIkeAt = Long.MAX_VALUE;
     long establishedAt = -1;
     /** A responder not established by then is dropped (strongSwan's half_open_timeout), or Long.MAX_VALUE. */
     long halfOpenUntil = Long.MAX_VALUE;
+
     Negotiated ike;
     boolean localBehindNat;
     boolean remoteBehindNat;
@@ -53,11 +78,16 @@ final class IkeSaSlot {
     long lastUseTime;
     /** Failed initial sequences so far (keyingtries). */
     int tries;
+
     final Map<Integer, PfkeyKernel.Allocated> larval = new LinkedHashMap<>();
     final Map<Integer, Installed> children = new LinkedHashMap<>();
 
-    IkeSaSlot(long uniqueId, IkeConfig.Connection connection, IkeConfig.Child child, IkeEndpoint local,
-              IkeEndpoint remote) {
+    IkeSaSlot(
+            long uniqueId,
+            IkeConfig.Connection connection,
+            IkeConfig.Child child,
+            IkeEndpoint local,
+            IkeEndpoint remote) {
         this.uniqueId = uniqueId;
         this.connection = connection;
         this.child = child;

@@ -36,8 +36,8 @@ public final class IkeTransport implements Closeable {
     private static final byte[] MARKER = new byte[4];
 
     private final DatagramChannel udp500;
-    private final DatagramChannel udp4500;          // null when jipsecd owns the port
-    private final IkeHandoffClient handoff;         // null when we own it
+    private final DatagramChannel udp4500; // null when jipsecd owns the port
+    private final IkeHandoffClient handoff; // null when we own it
     private final int natTPort;
     private final BlockingQueue<Datagram> in = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
@@ -74,8 +74,8 @@ public final class IkeTransport implements Closeable {
     }
 
     private static DatagramChannel bind(InetAddress local, int port) throws IOException {
-        DatagramChannel c = DatagramChannel.open(local instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        DatagramChannel c = DatagramChannel.open(
+                local instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             c.bind(new InetSocketAddress(local, port));
             return c;
@@ -86,17 +86,23 @@ public final class IkeTransport implements Closeable {
     }
 
     /** True when the NAT-T port goes through jipsecd. */
-    public boolean viaJipsecd() { return handoff != null; }
+    public boolean viaJipsecd() {
+        return handoff != null;
+    }
 
     /** The UDP 500 socket's address (tests bind port 0). */
-    public InetSocketAddress ikeAddress() throws IOException { return (InetSocketAddress) udp500.getLocalAddress(); }
+    public InetSocketAddress ikeAddress() throws IOException {
+        return (InetSocketAddress) udp500.getLocalAddress();
+    }
 
     /** The own NAT-T socket's address; empty through jipsecd. */
     public Optional<InetSocketAddress> natTAddress() throws IOException {
         return udp4500 == null ? Optional.empty() : Optional.of((InetSocketAddress) udp4500.getLocalAddress());
     }
 
-    public long droppedDatagrams() { return dropped.get(); }
+    public long droppedDatagrams() {
+        return dropped.get();
+    }
 
     private void start() {
         readers.add(Thread.ofPlatform().name("iked-udp-ike").daemon().start(() -> readUdp(udp500, false)));
@@ -128,8 +134,11 @@ public final class IkeTransport implements Closeable {
         try {
             while (!closed) {
                 HandoffFrame f = handoff.receive();
-                offer(new InetSocketAddress(f.localAddress(), f.localPort()),
-                        new InetSocketAddress(f.remoteAddress(), f.remotePort()), true, f.payload());
+                offer(
+                        new InetSocketAddress(f.localAddress(), f.localPort()),
+                        new InetSocketAddress(f.remoteAddress(), f.remotePort()),
+                        true,
+                        f.payload());
             }
         } catch (IOException e) {
             // jipsecd went away or we closed
@@ -140,7 +149,10 @@ public final class IkeTransport implements Closeable {
         byte[] msg = d;
         if (natT) {
             // RFC 3948 §2.2/§2.3: only marker + IKE is ours; keepalives and ESP are not
-            if (d.length <= 4 || d[0] != 0 || d[1] != 0 || d[2] != 0 || d[3] != 0) { dropped.incrementAndGet(); return; }
+            if (d.length <= 4 || d[0] != 0 || d[1] != 0 || d[2] != 0 || d[3] != 0) {
+                dropped.incrementAndGet();
+                return;
+            }
             msg = Arrays.copyOfRange(d, 4, d.length);
         }
         if (msg.length == 0 || !in.offer(new Datagram(local, remote, natT, msg))) dropped.incrementAndGet();
@@ -164,7 +176,8 @@ public final class IkeTransport implements Closeable {
             udp4500.send(ByteBuffer.wrap(d), remote);
         } else {
             InetAddress any = remote.getAddress() instanceof java.net.Inet6Address
-                    ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+                    ? InetAddress.getByName("::")
+                    : InetAddress.getByName("0.0.0.0");
             handoff.send(new HandoffFrame(any, natTPort, remote.getAddress(), remote.getPort(), d));
         }
     }
@@ -176,7 +189,8 @@ public final class IkeTransport implements Closeable {
             udp4500.send(ByteBuffer.wrap(d), remote);
         } else {
             InetAddress any = remote.getAddress() instanceof java.net.Inet6Address
-                    ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+                    ? InetAddress.getByName("::")
+                    : InetAddress.getByName("0.0.0.0");
             handoff.send(new HandoffFrame(any, natTPort, remote.getAddress(), remote.getPort(), d));
         }
     }

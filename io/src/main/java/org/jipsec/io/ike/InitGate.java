@@ -25,6 +25,7 @@ final class InitGate {
     private final IkeRuntime rt;
     /** The last log line per refusal reason, and how many were not logged since (about one line a second each). */
     private final Map<String, long[]> refusalLog = new HashMap<>();
+
     long droppedMalformedInit;
 
     InitGate(IkeRuntime rt) {
@@ -46,7 +47,7 @@ final class InitGate {
             return false;
         }
         var nonce = m.first(NoncePayload.class);
-        if (nonce.isEmpty()) return true;                      // the engine refuses it with a clear log line
+        if (nonce.isEmpty()) return true; // the engine refuses it with a clear log line
         byte[] cookie = m.notify(NotifyType.COOKIE).map(NotifyPayload::data).orElse(null);
         int total = 0, fromIp = 0;
         for (IkeSaSlot x : rt.sas.values()) {
@@ -54,21 +55,26 @@ final class InitGate {
             total++;
             if (x.remote.address().equals(from.address())) fromIp++;
         }
-        switch (rt.admission().decide(now, nonce.get().data(), from.address().getAddress(), spiI, cookie, total, fromIp)) {
+        switch (rt.admission()
+                .decide(now, nonce.get().data(), from.address().getAddress(), spiI, cookie, total, fromIp)) {
             case InitAdmission.Decision.Accept a -> {
                 return true;
             }
             case InitAdmission.Decision.DemandCookie d -> {
                 IkeHeader h = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0);
-                byte[] reply = IkeMessageCodec.encode(new IkeMessage(h,
-                        List.of(NotifyPayload.of(NotifyType.COOKIE, d.cookie()))));
+                byte[] reply = IkeMessageCodec.encode(
+                        new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, d.cookie()))));
                 try {
                     rt.network.send(to, from, reply);
                 } catch (IOException e) {
                     rt.log.line("COOKIE to " + from + " not sent: " + e.getMessage());
                 }
-                refused(now, d.presentedInvalid() ? "invalid COOKIE, new one demanded" : "COOKIE demanded (" + total
-                        + " half-open IKE SAs, " + fromIp + " from this address)", from);
+                refused(
+                        now,
+                        d.presentedInvalid()
+                                ? "invalid COOKIE, new one demanded"
+                                : "COOKIE demanded (" + total + " half-open IKE SAs, " + fromIp + " from this address)",
+                        from);
                 return false;
             }
             case InitAdmission.Decision.Drop d -> {

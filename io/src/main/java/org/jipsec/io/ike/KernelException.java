@@ -18,24 +18,32 @@ public final class KernelException extends IOException {
     }
 
     /** The reply's {@code sadb_msg_errno} (Linux numbering), or 0 for a timeout or a lost connection. */
-    public int errno() { return errno; }
+    public int errno() {
+        return errno;
+    }
 
-    public Optional<Errno> knownErrno() { return Errno.of(errno); }
+    public Optional<Errno> knownErrno() {
+        return Errno.of(errno);
+    }
 
     static KernelException refused(String what, int errno) {
-        return new KernelException(what + " failed: " + Errno.describe(errno) + " (" + Errno.of(errno).map(Enum::name)
-                .orElse("errno " + errno) + ") - " + hint(errno), errno);
+        return new KernelException(
+                what + " failed: " + Errno.describe(errno) + " ("
+                        + Errno.of(errno).map(Enum::name).orElse("errno " + errno) + ") - " + hint(errno),
+                errno);
     }
 
     static String hint(int errno) {
         return switch (Errno.of(errno).orElse(Errno.EINVAL)) {
-            case ENOENT -> "no such SA or policy (expired, deleted by someone else, or a larval SA older than "
-                    + "net.key.larval_lifetime)";
+            case ENOENT ->
+                "no such SA or policy (expired, deleted by someone else, or a larval SA older than "
+                        + "net.key.larval_lifetime)";
             case EEXIST -> "an SA with this SPI or a policy with this selector already exists";
-            case EINVAL -> errno == Errno.EINVAL.number()
-                    ? "the kernel refused the message's content (algorithm, key length, addresses, pid of the larval "
-                      + "SA); its log says which"
-                    : "unknown errno";
+            case EINVAL ->
+                errno == Errno.EINVAL.number()
+                        ? "the kernel refused the message's content (algorithm, key length, addresses, pid of the larval "
+                                + "SA); its log says which"
+                        : "unknown errno";
             case ENOBUFS -> "the message is larger than the kernel accepts or its queue to this socket is full";
             case ENOMEM -> "the kernel is out of memory or SPIs";
             case EPERM -> "not permitted";

@@ -68,7 +68,8 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     private volatile String lost;
 
     /** The request waiting for its reply; a dump collects messages until seq 0. */
-    private record Pending(int type, int seq, boolean dump, List<PfkeyMessage> parts, CompletableFuture<List<PfkeyMessage>> done) {}
+    private record Pending(
+            int type, int seq, boolean dump, List<PfkeyMessage> parts, CompletableFuture<List<PfkeyMessage>> done) {}
 
     private PfkeyKernel(PfkeyClient client, Duration timeout) {
         this.client = client;
@@ -96,22 +97,34 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
         }
     }
 
-    public int pid() { return pid; }
+    public int pid() {
+        return pid;
+    }
 
     /** Encryption algorithms the kernel listed in its REGISTER reply for ESP. */
-    public List<Extension.Alg> supportedEncryption() { return List.copyOf(supportedEncryption); }
+    public List<Extension.Alg> supportedEncryption() {
+        return List.copyOf(supportedEncryption);
+    }
 
     /** Authentication algorithms the kernel listed (ESP and AH). */
-    public List<Extension.Alg> supportedAuthentication() { return List.copyOf(supportedAuth); }
+    public List<Extension.Alg> supportedAuthentication() {
+        return List.copyOf(supportedAuth);
+    }
 
     /** Events dropped because {@link #nextEvent} was not called fast enough. */
-    public long droppedEvents() { return droppedEvents.get(); }
+    public long droppedEvents() {
+        return droppedEvents.get();
+    }
 
     /** Messages from the kernel the codec refused. */
-    public long malformedMessages() { return malformed.get(); }
+    public long malformedMessages() {
+        return malformed.get();
+    }
 
     /** Replies that came after their request had timed out. */
-    public long lateReplies() { return lateReplies.get(); }
+    public long lateReplies() {
+        return lateReplies.get();
+    }
 
     /** The next kernel event, waiting at most {@code wait}; empty on timeout. */
     public Optional<KernelEvent> nextEvent(Duration wait) throws InterruptedException {
@@ -119,9 +132,11 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     }
 
     private void register(int satype) throws IOException {
-        PfkeyMessage r = request(PfkeyMessage.of(Sadb.SADB_REGISTER, satype, nextSeq(), pid, List.of()),
+        PfkeyMessage r = request(
+                PfkeyMessage.of(Sadb.SADB_REGISTER, satype, nextSeq(), pid, List.of()),
                 "SADB_REGISTER for satype " + satype);
-        r.ext(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, Extension.Supported.class).ifPresent(s -> addAll(supportedEncryption, s.algs()));
+        r.ext(Sadb.SADB_EXT_SUPPORTED_ENCRYPT, Extension.Supported.class)
+                .ifPresent(s -> addAll(supportedEncryption, s.algs()));
         r.ext(Sadb.SADB_EXT_SUPPORTED_AUTH, Extension.Supported.class).ifPresent(s -> addAll(supportedAuth, s.algs()));
     }
 
@@ -131,7 +146,9 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
 
     private int nextSeq() {
         int s;
-        do { s = seq.incrementAndGet(); } while (s == 0);
+        do {
+            s = seq.incrementAndGet();
+        } while (s == 0);
         return s;
     }
 
@@ -144,13 +161,17 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     public Allocated getSpi(GetSpi req, int acquireSeq) throws IOException {
         int s = acquireSeq != 0 ? acquireSeq : nextSeq();
         PfkeyMessage r = request(req.toMessage(s, pid), "SADB_GETSPI " + req.source() + "->" + req.destination());
-        int spi = r.sa().orElseThrow(() -> new KernelException("SADB_GETSPI reply without an SA extension", 0)).spi();
+        int spi = r.sa().orElseThrow(() -> new KernelException("SADB_GETSPI reply without an SA extension", 0))
+                .spi();
         return new Allocated(spi, r.seq());
     }
 
     /** A larval SA's SPI and the seq its UPDATE carries. */
     public record Allocated(int spi, int seq) {
-        @Override public String toString() { return "SPI 0x" + Integer.toHexString(spi) + " seq " + Integer.toUnsignedString(seq); }
+        @Override
+        public String toString() {
+            return "SPI 0x" + Integer.toHexString(spi) + " seq " + Integer.toUnsignedString(seq);
+        }
     }
 
     /** SADB_UPDATE of the larval SA from {@link #getSpi} (same pid; NetBSD key_update). */
@@ -182,7 +203,8 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     @Override
     public Optional<org.jipsec.core.ikekernel.GetSa.Usage> usage(org.jipsec.core.ikekernel.SaId sa) throws IOException {
         try {
-            PfkeyMessage r = request(new org.jipsec.core.ikekernel.GetSa(sa).toMessage(nextSeq(), pid), "SADB_GET of " + sa);
+            PfkeyMessage r =
+                    request(new org.jipsec.core.ikekernel.GetSa(sa).toMessage(nextSeq(), pid), "SADB_GET of " + sa);
             KernelMessages.wipeKeys(r);
             return org.jipsec.core.ikekernel.GetSa.usage(r);
         } catch (KernelException e) {
@@ -194,9 +216,10 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     /** X_SPDADD / X_SPDUPDATE; returns the policy id the kernel gave. */
     @Override
     public int spdAdd(SpdAdd p) throws IOException {
-        PfkeyMessage r = request(p.toMessage(nextSeq(), pid), (p.update() ? "SADB_X_SPDUPDATE " : "SADB_X_SPDADD ")
-                + p.selector());
-        return r.policy().map(x -> x.policy().id())
+        PfkeyMessage r = request(
+                p.toMessage(nextSeq(), pid), (p.update() ? "SADB_X_SPDUPDATE " : "SADB_X_SPDADD ") + p.selector());
+        return r.policy()
+                .map(x -> x.policy().id())
                 .orElseThrow(() -> new KernelException("X_SPDADD reply without a policy extension", 0));
     }
 
@@ -215,13 +238,16 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
         if (a.policyId().isEmpty()) return a;
         int id = a.policyId().get();
         PfkeyMessage r = request(SpdDelete.get(id, nextSeq(), pid), "SADB_X_SPDGET of policy " + id);
-        return KernelMessages.resolve(a, r).orElseThrow(() -> new KernelException(
-                "policy " + id + " of the ACQUIRE is not an IPsec policy with a request", 0));
+        return KernelMessages.resolve(a, r)
+                .orElseThrow(() -> new KernelException(
+                        "policy " + id + " of the ACQUIRE is not an IPsec policy with a request", 0));
     }
 
     /** X_SPDDUMP: every policy (racoon reads them at start). */
     public List<PfkeyMessage> spdDump() throws IOException {
-        return dump(PfkeyMessage.of(Sadb.SADB_X_SPDDUMP, Sadb.SADB_SATYPE_UNSPEC, nextSeq(), pid, List.of()), "SADB_X_SPDDUMP");
+        return dump(
+                PfkeyMessage.of(Sadb.SADB_X_SPDDUMP, Sadb.SADB_SATYPE_UNSPEC, nextSeq(), pid, List.of()),
+                "SADB_X_SPDDUMP");
     }
 
     /** SADB_DUMP of {@code satype}. */
@@ -285,7 +311,10 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
         try {
             while (!closed) {
                 byte[] raw = client.receiveRaw();
-                if (raw == null) { connectionLost("the kernel closed the PF_KEY socket"); return; }
+                if (raw == null) {
+                    connectionLost("the kernel closed the PF_KEY socket");
+                    return;
+                }
                 byte[] inner = PfkeyCodec.unwrapPromisc(raw).orElse(raw);
                 PfkeyMessage m;
                 try {
@@ -312,8 +341,8 @@ public final class PfkeyKernel implements Closeable, IkeKernelPort {
     private boolean replyTo(PfkeyMessage m) {
         if (m.pid() != pid) return false;
         Pending p = pending;
-        boolean ours = p != null && m.type() == p.type() && (p.dump() || m.seq() == p.seq()
-                || m.type() == Sadb.SADB_GETSPI);
+        boolean ours =
+                p != null && m.type() == p.type() && (p.dump() || m.seq() == p.seq() || m.type() == Sadb.SADB_GETSPI);
         if (!ours) {
             // a reply to a request that timed out, or our own request echoed to us: never an event
             if (m.type() != Sadb.SADB_ACQUIRE && m.type() != Sadb.SADB_EXPIRE) {

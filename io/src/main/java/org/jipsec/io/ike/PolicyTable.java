@@ -40,8 +40,13 @@ final class PolicyTable {
     }
 
     /** Installs trap policies (out and in) for the selectors; true when they are in place. */
-    boolean trap(int reqid, IpsecMode mode, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs,
-                 Endpoint local, Endpoint remote) {
+    boolean trap(
+            int reqid,
+            IpsecMode mode,
+            List<TrafficSelector> localTs,
+            List<TrafficSelector> remoteTs,
+            Endpoint local,
+            Endpoint remote) {
         String k = key(reqid, localTs, remoteTs);
         Entry e = entries.get(k);
         if (e != null && e.trap()) return true;
@@ -70,8 +75,13 @@ final class PolicyTable {
      * An installed CHILD_SA uses these selectors: X_SPDADD out and in unless a trap or an earlier SA put them there.
      * Returns the key to release, or null when the policies could not be added.
      */
-    String use(int reqid, IpsecMode mode, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs,
-               Endpoint local, Endpoint remote) {
+    String use(
+            int reqid,
+            IpsecMode mode,
+            List<TrafficSelector> localTs,
+            List<TrafficSelector> remoteTs,
+            Endpoint local,
+            Endpoint remote) {
         String k = key(reqid, localTs, remoteTs);
         Entry e = entries.get(k);
         if (e == null) {
@@ -105,19 +115,36 @@ final class PolicyTable {
         return entries.size();
     }
 
-    private List<Integer> add(int reqid, IpsecMode mode, List<TrafficSelector> localTs,
-                              List<TrafficSelector> remoteTs, Endpoint local, Endpoint remote) {
+    private List<Integer> add(
+            int reqid,
+            IpsecMode mode,
+            List<TrafficSelector> localTs,
+            List<TrafficSelector> remoteTs,
+            Endpoint local,
+            Endpoint remote) {
         List<Integer> ids = new ArrayList<>();
         boolean tunnel = mode == IpsecMode.TUNNEL;
         try {
             for (PolicySelector s : TsPolicies.selectors(PolicyDirection.OUTBOUND, localTs, remoteTs)) {
-                ids.add(addOrUpdate(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
-                        tunnel ? Optional.of(local) : Optional.empty(), tunnel ? Optional.of(remote) : Optional.empty(),
+                ids.add(addOrUpdate(new SpdAdd(
+                        s,
+                        IpsecProtocol.ESP,
+                        mode,
+                        IpsecLevel.UNIQUE,
+                        reqid,
+                        tunnel ? Optional.of(local) : Optional.empty(),
+                        tunnel ? Optional.of(remote) : Optional.empty(),
                         false)));
             }
             for (PolicySelector s : TsPolicies.selectors(PolicyDirection.INBOUND, remoteTs, localTs)) {
-                ids.add(addOrUpdate(new SpdAdd(s, IpsecProtocol.ESP, mode, IpsecLevel.UNIQUE, reqid,
-                        tunnel ? Optional.of(remote) : Optional.empty(), tunnel ? Optional.of(local) : Optional.empty(),
+                ids.add(addOrUpdate(new SpdAdd(
+                        s,
+                        IpsecProtocol.ESP,
+                        mode,
+                        IpsecLevel.UNIQUE,
+                        reqid,
+                        tunnel ? Optional.of(remote) : Optional.empty(),
+                        tunnel ? Optional.of(local) : Optional.empty(),
                         false)));
             }
             if (!TsPolicies.exact(localTs) || !TsPolicies.exact(remoteTs)) {
@@ -142,8 +169,15 @@ final class PolicyTable {
         } catch (KernelException e) {
             if (e.errno() != org.jipsec.core.pfkey.Errno.EEXIST.number()) throw e;
             log.line("policy " + p.selector() + " exists already; taking it over with X_SPDUPDATE");
-            return kernel.spdAdd(new SpdAdd(p.selector(), p.protocol(), p.mode(), p.level(), p.reqid(),
-                    p.tunnelSource(), p.tunnelDestination(), true));
+            return kernel.spdAdd(new SpdAdd(
+                    p.selector(),
+                    p.protocol(),
+                    p.mode(),
+                    p.level(),
+                    p.reqid(),
+                    p.tunnelSource(),
+                    p.tunnelDestination(),
+                    true));
         }
     }
 

@@ -2,6 +2,8 @@ package org.jipsec.io.ike;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import org.jipsec.core.ike.engine.IkeAction;
 import org.jipsec.core.ike.keylog.WiresharkKeyLog;
 import org.jipsec.io.unix.SocketPaths;
@@ -47,7 +47,9 @@ public final class WiresharkKeyLogWriter implements Closeable {
 
     /** A key log file or directory jipsec will not write to; the message says why. */
     public static final class UnsafeKeyLogException extends IOException {
-        public UnsafeKeyLogException(String message) { super(message); }
+        public UnsafeKeyLogException(String message) {
+            super(message);
+        }
     }
 
     private final Path dir;
@@ -70,7 +72,8 @@ public final class WiresharkKeyLogWriter implements Closeable {
             Path parent = abs.getParent();
             if (parent == null) throw new UnsafeKeyLogException(abs + ": not a directory for a key log");
             SocketPaths.checkDirectory(parent);
-            Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         try {
             SocketPaths.checkDirectory(abs);
@@ -80,7 +83,9 @@ public final class WiresharkKeyLogWriter implements Closeable {
         FileChannel ike = openPrivate(abs.resolve(IKE_FILE));
         try {
             FileChannel esp = openPrivate(abs.resolve(ESP_FILE));
-            LOG.log(Level.WARNING, "WRITING IKE AND ESP KEYS to " + abs + " (--keylog: for debugging with Wireshark only)");
+            LOG.log(
+                    Level.WARNING,
+                    "WRITING IKE AND ESP KEYS to " + abs + " (--keylog: for debugging with Wireshark only)");
             return new WiresharkKeyLogWriter(abs, ike, esp);
         } catch (IOException e) {
             ike.close();
@@ -91,37 +96,49 @@ public final class WiresharkKeyLogWriter implements Closeable {
     /** Opens {@code file} for appending: a new file 0600, or an existing private regular file of ours. */
     static FileChannel openPrivate(Path file) throws IOException {
         try {
-            FileChannel ch = FileChannel.open(file, CREATE, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+            FileChannel ch = FileChannel.open(
+                    file, CREATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             return ch;
         } catch (FileAlreadyExistsException e) {
             Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             int uid = (Integer) a.get("uid");
-            if ((mode & 0170000) != 0100000) throw new UnsafeKeyLogException(file + " exists and is not a regular file"
-                    + ((mode & 0170000) == 0120000 ? " (a symbolic link)" : "") + "; not written to");
-            if (uid != SocketPaths.euid()) throw new UnsafeKeyLogException(file + " is owned by uid " + uid
-                    + ", not by this process's uid " + SocketPaths.euid() + "; not written to");
-            if ((mode & 077) != 0) throw new UnsafeKeyLogException(file + " is readable or writable by group or others"
-                    + " (mode " + Integer.toOctalString(mode & 07777) + "); it will hold keys: chmod 600 it or remove it");
-            return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+            if ((mode & 0170000) != 0100000)
+                throw new UnsafeKeyLogException(file + " exists and is not a regular file"
+                        + ((mode & 0170000) == 0120000 ? " (a symbolic link)" : "") + "; not written to");
+            if (uid != SocketPaths.euid())
+                throw new UnsafeKeyLogException(file + " is owned by uid " + uid + ", not by this process's uid "
+                        + SocketPaths.euid() + "; not written to");
+            if ((mode & 077) != 0)
+                throw new UnsafeKeyLogException(file + " is readable or writable by group or others" + " (mode "
+                        + Integer.toOctalString(mode & 07777) + "); it will hold keys: chmod 600 it or remove it");
+            return FileChannel.open(
+                    file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
         }
     }
 
-    private static final java.util.Set<StandardOpenOption> CREATE = java.util.Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    private static final java.util.Set<StandardOpenOption> CREATE =
+            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
-    public Path directory() { return dir; }
+    public Path directory() {
+        return dir;
+    }
 
     /** Lines written so far. */
-    public long linesWritten() { return lines.get(); }
+    public long linesWritten() {
+        return lines.get();
+    }
 
     /** Writes that failed (logged). */
-    public long failures() { return failures.get(); }
+    public long failures() {
+        return failures.get();
+    }
 
     /** SAs Wireshark cannot decrypt (no name for their algorithm), so no line was written. */
-    public long skipped() { return skipped.get(); }
+    public long skipped() {
+        return skipped.get();
+    }
 
     /** Appends the IKE SA's line (RFC 7296 §2.14 keys); an algorithm Wireshark does not know is logged and skipped. */
     public void ike(IkeAction.IkeKeysForLog k) {

@@ -15,12 +15,13 @@ public final class Commands {
     /** The default limit for one {@code ip} command. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Runs {@code argv}; kills it after {@code timeout}. Returns the result whatever the exit status. */
     public static CommandResult run(List<String> argv, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         try {
@@ -50,12 +51,14 @@ public final class Commands {
     }
 
     private static CompletableFuture<String> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }, Thread::startVirtualThread);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (in) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                },
+                Thread::startVirtualThread);
     }
 }

@@ -42,15 +42,16 @@ public final class NetnsLab implements AutoCloseable {
         this.timeout = timeout;
         byte[] r = new byte[2];
         ThreadLocalRandom.current().nextBytes(r);
-        this.prefix = "j" + Long.toString(ProcessHandle.current().pid() % 100000, 36) + HexFormat.of().formatHex(r)
-                + Integer.toString(COUNTER.getAndIncrement() % 1296, 36);
+        this.prefix = "j" + Long.toString(ProcessHandle.current().pid() % 100000, 36)
+                + HexFormat.of().formatHex(r) + Integer.toString(COUNTER.getAndIncrement() % 1296, 36);
     }
 
     /** True if this process may create namespaces here (root and {@code ip} present). */
     public static boolean available() {
         try {
             return "root".equals(System.getProperty("user.name"))
-                    && Commands.run(List.of("ip", "netns", "list"), Duration.ofSeconds(5)).ok();
+                    && Commands.run(List.of("ip", "netns", "list"), Duration.ofSeconds(5))
+                            .ok();
         } catch (IOException e) {
             return false;
         }
@@ -81,8 +82,8 @@ public final class NetnsLab implements AutoCloseable {
         }
         String a = base + "a";
         String b = base + "b";
-        Commands.check(List.of("ip", "-n", nsA, "link", "add", a, "type", "veth", "peer", "name", b, "netns", nsB),
-                timeout);
+        Commands.check(
+                List.of("ip", "-n", nsA, "link", "add", a, "type", "veth", "peer", "name", b, "netns", nsB), timeout);
         ip(nsA, "link", "set", a, "up");
         ip(nsB, "link", "set", b, "up");
         return new VethPair(nsA, a, nsB, b);

@@ -1,10 +1,9 @@
 package org.jipsec.io.netns;
 
-import org.jipsec.io.ffm.LibC;
-
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jipsec.io.ffm.LibC;
 
 /**
  * Runs code inside a named network namespace ({@code /run/netns/NAME}, as {@code ip netns add} creates)
@@ -18,8 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * namespace that is later deleted.
  */
 public final class NetnsThread {
-    private NetnsThread() {
-    }
+    private NetnsThread() {}
 
     /** Runs {@code task} on a new thread inside namespace {@code ns} and returns its result (waits at most 60 s). */
     public static <T> T call(String ns, Callable<T> task) throws Exception {

@@ -20,7 +20,9 @@ final class FrameReader {
 
     /** The stream carries something that is not a sequence of PF_KEY messages. */
     static final class FramingException extends IOException {
-        FramingException(String message) { super(message); }
+        FramingException(String message) {
+            super(message);
+        }
     }
 
     private static final int SKIP_CHUNK = 512;

@@ -43,14 +43,19 @@ public final class PfkeyClient implements Closeable {
      * goes to a socket someone else put at the path.
      */
     public static PfkeyClient connect(Path path) throws IOException {
-        return new PfkeyClient(PeerCredentials.connectTrusted(path), (int) ProcessHandle.current().pid());
+        return new PfkeyClient(PeerCredentials.connectTrusted(path), (int)
+                ProcessHandle.current().pid());
     }
 
     /** The pid this client puts in requests it builds. */
-    public int pid() { return pid; }
+    public int pid() {
+        return pid;
+    }
 
     /** A fresh sequence number for a request. */
-    public int nextSeq() { return ++seq; }
+    public int nextSeq() {
+        return ++seq;
+    }
 
     public void send(PfkeyMessage m) throws IOException {
         byte[] b = PfkeyCodec.encode(m);
@@ -100,9 +105,12 @@ public final class PfkeyClient implements Closeable {
                 if (raw == null) throw new java.io.EOFException("server closed the connection");
                 if (PfkeyCodec.unwrapPromisc(raw).isEmpty()) {
                     PfkeyMessage m = PfkeyCodec.decode(raw, 0, raw.length, Sadb.MAX_MESSAGE_BYTES);
-                    if (m.type() == request.type() && m.pid() == request.pid()
-                            && (m.seq() == request.seq() || m.type() == Sadb.SADB_GETSPI
-                                || m.type() == Sadb.SADB_DUMP || m.type() == Sadb.SADB_X_SPDDUMP)) {
+                    if (m.type() == request.type()
+                            && m.pid() == request.pid()
+                            && (m.seq() == request.seq()
+                                    || m.type() == Sadb.SADB_GETSPI
+                                    || m.type() == Sadb.SADB_DUMP
+                                    || m.type() == Sadb.SADB_X_SPDDUMP)) {
                         return m;
                     }
                 }
@@ -146,9 +154,13 @@ public final class PfkeyClient implements Closeable {
         return new Iterator<>() {
             PfkeyMessage next = first;
 
-            @Override public boolean hasNext() { return next != null; }
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
 
-            @Override public PfkeyMessage next() {
+            @Override
+            public PfkeyMessage next() {
                 if (next == null) throw new NoSuchElementException();
                 PfkeyMessage current = next;
                 if (current.seq() == 0) {

@@ -2,6 +2,8 @@ package org.jipsec.io.pfkey;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -15,11 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import org.jipsec.core.pfkey.Delivery;
-import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Errno;
+import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.Outcome;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
@@ -60,6 +60,7 @@ public final class PfkeyServer implements Closeable {
      * path that opens the whole jar: about 40 ms of every setkey call, issue #17 item 4).
      */
     public static final String DEFAULT_PATH_NAME = "/run/jipsec/pfkey";
+
     public static final Path DEFAULT_PATH = Path.of(DEFAULT_PATH_NAME);
     private static final int DUMP_BATCH = 256;
     /** A dump batch stops growing at this many encoded bytes. */
@@ -76,6 +77,7 @@ public final class PfkeyServer implements Closeable {
     private final java.util.function.BiFunction<Long, byte[], Outcome> handler;
     /** The once-a-second timer step. */
     private final java.util.function.Supplier<Outcome> ticker;
+
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
@@ -117,13 +119,19 @@ public final class PfkeyServer implements Closeable {
      * As {@link #start(org.jipsec.core.engine.IpsecEngine, Path)}, with the caller's request handler (e.g. one that
      * logs the SA and policy changes, then calls {@code IpsecEngine.pfkey}); it runs under {@link #lock()}.
      */
-    public static PfkeyServer start(KeyEngine keys, java.util.function.BiFunction<Long, byte[], Outcome> handler, Path path)
+    public static PfkeyServer start(
+            KeyEngine keys, java.util.function.BiFunction<Long, byte[], Outcome> handler, Path path)
             throws IOException {
         return new PfkeyServer(keys, handler, keys::tick, path, 4 << 20, false);
     }
 
-    private PfkeyServer(KeyEngine engine, java.util.function.BiFunction<Long, byte[], Outcome> handler,
-                        java.util.function.Supplier<Outcome> ticker, Path path, long maxQueuedBytes, boolean runTimer)
+    private PfkeyServer(
+            KeyEngine engine,
+            java.util.function.BiFunction<Long, byte[], Outcome> handler,
+            java.util.function.Supplier<Outcome> ticker,
+            Path path,
+            long maxQueuedBytes,
+            boolean runTimer)
             throws IOException {
         this.engine = engine;
         this.handler = handler;
@@ -132,31 +140,46 @@ public final class PfkeyServer implements Closeable {
         this.maxQueuedBytes = maxQueuedBytes;
         listener = PrivateSocketListener.open(path, "pfkey", this::accepted);
         if (runTimer) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
+            timer = Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
             timer.scheduleAtFixedRate(() -> withEngine(e -> ticker.get(), true), 1, 1, TimeUnit.SECONDS);
         } else {
             timer = null;
         }
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
     /** Messages dropped because a client's output queue was full. */
-    public long droppedMessages() { return dropped.get(); }
+    public long droppedMessages() {
+        return dropped.get();
+    }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return listener.refusedPeers(); }
+    public long refusedPeers() {
+        return listener.refusedPeers();
+    }
 
     /** Requests longer than the request limit, skipped unread and answered with ENOBUFS. */
-    public long oversizedRequests() { return oversized.get(); }
+    public long oversizedRequests() {
+        return oversized.get();
+    }
 
     /** Dump requests refused with ENOBUFS because the client's queue (or all queues) was full. */
-    public long refusedDumps() { return refusedDumps.get(); }
+    public long refusedDumps() {
+        return refusedDumps.get();
+    }
 
     /** Bytes charged to all clients' output queues now (messages and pending dumps). */
-    public long queuedBytes() { return totalQueued.get(); }
+    public long queuedBytes() {
+        return totalQueued.get();
+    }
 
-    public int clientCount() { return clients.size(); }
+    public int clientCount() {
+        return clients.size();
+    }
 
     /** Runs {@code action} on the engine under the engine lock (the data plane and tools use this). */
     public <T> T withEngine(Function<KeyEngine, T> action) {
@@ -169,7 +192,9 @@ public final class PfkeyServer implements Closeable {
     }
 
     /** The engine lock: whoever calls the engine (the data plane) holds it. Reentrant. */
-    public ReentrantLock lock() { return lock; }
+    public ReentrantLock lock() {
+        return lock;
+    }
 
     /** Delivers an outcome produced by an engine call made elsewhere (timer tick, ACQUIRE from the data path). */
     public void deliver(Outcome o) {
@@ -230,7 +255,8 @@ public final class PfkeyServer implements Closeable {
     private final class ClientConnection {
         private final long id;
         private final SocketChannel ch;
-        private final java.util.concurrent.LinkedBlockingQueue<Object> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.LinkedBlockingQueue<Object> out =
+                new java.util.concurrent.LinkedBlockingQueue<>();
         private final AtomicLong queuedBytes = new AtomicLong();
         private volatile boolean gone;
         private Thread reader;
@@ -290,9 +316,16 @@ public final class PfkeyServer implements Closeable {
 
         /** {@code request}'s base header echoed to this client with {@code errno} (key_senderror's reply shape). */
         private Outcome refusal(byte[] r, Errno errno) {
-            ByteBuffer h = ByteBuffer.wrap(r).order(java.nio.ByteOrder.LITTLE_ENDIAN);   // PfkeyCodec's byte order
-            PfkeyMessage echo = new PfkeyMessage(r[0] & 0xff, r[1] & 0xff, errno.number(), r[3] & 0xff,
-                    h.getShort(6) & 0xffff, h.getInt(8), h.getInt(12), List.of());
+            ByteBuffer h = ByteBuffer.wrap(r).order(java.nio.ByteOrder.LITTLE_ENDIAN); // PfkeyCodec's byte order
+            PfkeyMessage echo = new PfkeyMessage(
+                    r[0] & 0xff,
+                    r[1] & 0xff,
+                    errno.number(),
+                    r[3] & 0xff,
+                    h.getShort(6) & 0xffff,
+                    h.getInt(8),
+                    h.getInt(12),
+                    List.of());
             return Outcome.of(List.of(new Delivery(id, echo, false, false)));
         }
 
@@ -321,7 +354,11 @@ public final class PfkeyServer implements Closeable {
                     // issue #12: a GETSPI's random candidates are drawn here, without the lock the data plane needs
                     engine.drawSpiCandidates(request);
                     try {
-                        withEngine(e -> dumpRefused(request) ? refusal(request, Errno.ENOBUFS) : handler.apply(id, request), true);
+                        withEngine(
+                                e -> dumpRefused(request)
+                                        ? refusal(request, Errno.ENOBUFS)
+                                        : handler.apply(id, request),
+                                true);
                     } finally {
                         java.util.Arrays.fill(request, (byte) 0); // an ADD's keys: the SAD has its own copy
                     }
@@ -329,7 +366,10 @@ public final class PfkeyServer implements Closeable {
             } catch (IOException e) {
                 if (!gone && !closed) {
                     LOG.log(Level.DEBUG, "PF_KEY client " + id + ": " + e.getMessage());
-                    withEngine(k -> { k.countSocketError(); return null; }); // net.key.stats SOCKERR
+                    withEngine(k -> {
+                        k.countSocketError();
+                        return null;
+                    }); // net.key.stats SOCKERR
                 }
             } finally {
                 close();
@@ -356,7 +396,10 @@ public final class PfkeyServer implements Closeable {
             } catch (IOException e) {
                 if (!gone && !closed) {
                     LOG.log(Level.DEBUG, "PF_KEY client " + id + " write: " + e.getMessage());
-                    withEngine(k -> { k.countSocketError(); return null; });
+                    withEngine(k -> {
+                        k.countSocketError();
+                        return null;
+                    });
                 }
             } finally {
                 close();
@@ -385,7 +428,7 @@ public final class PfkeyServer implements Closeable {
                     if (batch.isEmpty()) return;
                     long sent = Math.min(dump.charge, batch.size() * DUMP_ENTRY_BYTES);
                     dump.charge -= sent;
-                    release(sent);                                  // those entries left the snapshot
+                    release(sent); // those entries left the snapshot
                     try {
                         for (byte[] m : batch) write(m);
                     } finally {
@@ -407,8 +450,14 @@ public final class PfkeyServer implements Closeable {
             if (gone) return;
             gone = true;
             clients.remove(id);
-            withEngine(e -> { e.closeSocket(id); return null; });   // after this no dispatch offers to us
-            try { ch.close(); } catch (IOException ignored) { }
+            withEngine(e -> {
+                e.closeSocket(id);
+                return null;
+            }); // after this no dispatch offers to us
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+            }
             if (writer != null) writer.interrupt();
             Object item;
             while ((item = out.poll()) != null) {
@@ -430,5 +479,4 @@ public final class PfkeyServer implements Closeable {
             this.charge = charge;
         }
     }
-
 }

@@ -1,15 +1,14 @@
 package org.jipsec.io.raw;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import org.jipsec.io.ffm.Datagram;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.NativeFd;
 import org.jipsec.io.ffm.PacketBatch;
-
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * A raw IP socket for one IP protocol — ESP (50), AH (51), or {@code IPPROTO_RAW} (255, send only) — over IPv4
@@ -65,8 +64,8 @@ public final class RawIpSocket implements AutoCloseable {
      */
     public static RawIpSocket open(boolean ipv6, int protocol, Options options) throws IOException {
         int family = ipv6 ? LibC.AF_INET6 : LibC.AF_INET;
-        NativeDatagramSocket s = NativeDatagramSocket.open(family, LibC.SOCK_RAW, protocol,
-                "raw" + (ipv6 ? "6" : "4") + "/" + protocol);
+        NativeDatagramSocket s =
+                NativeDatagramSocket.open(family, LibC.SOCK_RAW, protocol, "raw" + (ipv6 ? "6" : "4") + "/" + protocol);
         try {
             if (options.headerIncluded() && protocol != LibC.IPPROTO_RAW) {
                 if (ipv6) {

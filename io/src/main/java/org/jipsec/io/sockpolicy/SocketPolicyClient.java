@@ -26,7 +26,9 @@ public final class SocketPolicyClient implements AutoCloseable {
             this.errno = errno;
         }
 
-        public String errno() { return errno; }
+        public String errno() {
+            return errno;
+        }
     }
 
     private final SocketChannel channel;
@@ -35,8 +37,8 @@ public final class SocketPolicyClient implements AutoCloseable {
 
     private final byte[] storedIn, storedOut;
 
-    private SocketPolicyClient(SocketChannel channel, boolean clearAccepted, String tun, byte[] storedIn,
-                               byte[] storedOut) {
+    private SocketPolicyClient(
+            SocketChannel channel, boolean clearAccepted, String tun, byte[] storedIn, byte[] storedOut) {
         this.storedIn = storedIn;
         this.storedOut = storedOut;
         this.channel = channel;
@@ -51,8 +53,8 @@ public final class SocketPolicyClient implements AutoCloseable {
      * @throws RefusedException when jipsecd refuses it (invalid policy, EPERM for bypass, identifier in use)
      * @throws IOException      when jipsecd cannot be reached or answers nonsense
      */
-    public static SocketPolicyClient registerEcho(Path socket, InetAddress peer, int id, InetAddress local,
-                                                  List<String> policies) throws IOException {
+    public static SocketPolicyClient registerEcho(
+            Path socket, InetAddress peer, int id, InetAddress local, List<String> policies) throws IOException {
         List<String> lines = new java.util.ArrayList<>();
         for (String p : policies) {
             if (p.indexOf('\n') >= 0) throw new IOException("a policy is one line");
@@ -65,19 +67,25 @@ public final class SocketPolicyClient implements AutoCloseable {
      * {@link #registerEcho} with binary policies: each a {@code sadb_x_policy} extension as a program gives
      * setsockopt(IP_IPSEC_POLICY) (NetBSD's t_ipsec_policy.c); {@link #storedPolicy} then is its getsockopt2.
      */
-    public static SocketPolicyClient registerEchoBinary(Path socket, InetAddress peer, int id, InetAddress local,
-                                                        List<byte[]> policies) throws IOException {
+    public static SocketPolicyClient registerEchoBinary(
+            Path socket, InetAddress peer, int id, InetAddress local, List<byte[]> policies) throws IOException {
         List<String> lines = new java.util.ArrayList<>();
-        for (byte[] p : policies) lines.add("xpolicy " + java.util.HexFormat.of().formatHex(p));
+        for (byte[] p : policies)
+            lines.add("xpolicy " + java.util.HexFormat.of().formatHex(p));
         return register(socket, peer, id, local, lines);
     }
 
-    private static SocketPolicyClient register(Path socket, InetAddress peer, int id, InetAddress local,
-                                               List<String> lines) throws IOException {
+    private static SocketPolicyClient register(
+            Path socket, InetAddress peer, int id, InetAddress local, List<String> lines) throws IOException {
         SocketChannel ch = PeerCredentials.connectTrusted(socket);
         try {
-            StringBuilder req = new StringBuilder("echo ").append(peer.getHostAddress()).append(' ').append(id)
-                    .append(' ').append(local.getHostAddress()).append('\n');
+            StringBuilder req = new StringBuilder("echo ")
+                    .append(peer.getHostAddress())
+                    .append(' ')
+                    .append(id)
+                    .append(' ')
+                    .append(local.getHostAddress())
+                    .append('\n');
             for (String l : lines) req.append(l).append('\n');
             req.append("end\n");
             OutputStream out = Channels.newOutputStream(ch);
@@ -97,8 +105,10 @@ public final class SocketPolicyClient implements AutoCloseable {
             byte[] storedIn = new byte[0], storedOut = new byte[0];
             for (int i = 3; i < w.length; i++) {
                 try {
-                    if (w[i].startsWith("in=")) storedIn = java.util.HexFormat.of().parseHex(w[i].substring(3));
-                    if (w[i].startsWith("out=")) storedOut = java.util.HexFormat.of().parseHex(w[i].substring(4));
+                    if (w[i].startsWith("in="))
+                        storedIn = java.util.HexFormat.of().parseHex(w[i].substring(3));
+                    if (w[i].startsWith("out="))
+                        storedOut = java.util.HexFormat.of().parseHex(w[i].substring(4));
                 } catch (IllegalArgumentException e) {
                     throw new IOException(socket + ": unexpected answer");
                 }
@@ -119,10 +129,14 @@ public final class SocketPolicyClient implements AutoCloseable {
     }
 
     /** Whether the engine gives this socket echo replies that arrive in clear. */
-    public boolean clearAccepted() { return clearAccepted; }
+    public boolean clearAccepted() {
+        return clearAccepted;
+    }
 
     /** The gateway's TUN: where the engine's deliveries come from. */
-    public String tun() { return tun; }
+    public String tun() {
+        return tun;
+    }
 
     /** Ends the registration. */
     @Override

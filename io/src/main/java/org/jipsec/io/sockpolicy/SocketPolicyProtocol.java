@@ -34,7 +34,7 @@ public final class SocketPolicyProtocol {
     /** Most policy lines in one request (one per direction, as a socket has). */
     public static final int MAX_POLICIES = 2;
 
-    private SocketPolicyProtocol() { }
+    private SocketPolicyProtocol() {}
 
     /** The socket beside a gateway's PF_KEY socket: {@code pfkey} → {@code sockpolicy}, {@code gw1.pfkey} → {@code gw1.sockpolicy}. */
     public static Path besidePfkey(Path pfkey) {

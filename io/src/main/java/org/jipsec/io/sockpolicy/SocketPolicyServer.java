@@ -61,12 +61,14 @@ public final class SocketPolicyServer implements AutoCloseable {
     }
 
     /** Listens on {@code path}; {@code lock} is the engine lock, {@code tun} the gateway's TUN device. */
-    public static SocketPolicyServer start(Path path, IpsecEngine engine, ReentrantLock lock, EchoFlowTable flows,
-                                           String tun) throws IOException {
+    public static SocketPolicyServer start(
+            Path path, IpsecEngine engine, ReentrantLock lock, EchoFlowTable flows, String tun) throws IOException {
         return new SocketPolicyServer(path, engine, lock, flows, tun);
     }
 
-    public Path path() { return listener.path(); }
+    public Path path() {
+        return listener.path();
+    }
 
     /**
      * The gateway's policy guard re-render (PolicyGuard.sync): run after a registration with a {@code bypass}
@@ -79,7 +81,9 @@ public final class SocketPolicyServer implements AutoCloseable {
     }
 
     /** Registrations refused (bad request, invalid policy, flow in use). */
-    public long refused() { return refused.get(); }
+    public long refused() {
+        return refused.get();
+    }
 
     private void accepted(SocketChannel ch) {
         Thread.ofVirtual().name("sockpolicy-client").start(() -> serve(ch));
@@ -93,7 +97,7 @@ public final class SocketPolicyServer implements AutoCloseable {
             Thread watchdog = Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(REQUEST_MILLIS);
-                    ch.close();                                    // a silent client: read() fails, the request ends
+                    ch.close(); // a silent client: read() fails, the request ends
                 } catch (InterruptedException | IOException ignored) {
                     // answered in time
                 }
@@ -110,14 +114,16 @@ public final class SocketPolicyServer implements AutoCloseable {
                 watchdog.interrupt();
             }
             try {
-                if (r.bypass) {                                    // the hole first, then the client's first packet
-                    var unused = guardSync.getAsBoolean();         // waits; the result only says whether it synced
+                if (r.bypass) { // the hole first, then the client's first packet
+                    var unused = guardSync.getAsBoolean(); // waits; the result only says whether it synced
                 }
                 java.util.HexFormat hex = java.util.HexFormat.of();
-                reply(out, "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun
-                        + " in=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.inbound()))
-                        + " out=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.outbound())));
-                while (in.read() >= 0) { }                        // held until the client closes its socket
+                reply(
+                        out,
+                        "ok clear=" + (r.clearAccepted ? "accept" : "reject") + " tun=" + tun
+                                + " in=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.inbound()))
+                                + " out=" + hex.formatHex(PfkeyCodec.encodePolicyExtension(r.policy.outbound())));
+                while (in.read() >= 0) {} // held until the client closes its socket
             } finally {
                 flows.unregister(r.peer, r.id, r.policy);
             }
@@ -143,7 +149,8 @@ public final class SocketPolicyServer implements AutoCloseable {
         if (w.length != 4 || !w[0].equals("echo")) throw new Refusal("EINVAL", "expected: echo PEER ID LOCAL");
         InetAddress peer = literal(w[1]);
         InetAddress local = literal(w[3]);
-        if (peer.getClass() != local.getClass()) throw new Refusal("EAFNOSUPPORT", "peer and local address families differ");
+        if (peer.getClass() != local.getClass())
+            throw new Refusal("EAFNOSUPPORT", "peer and local address families differ");
         int id;
         try {
             id = Integer.parseInt(w[2]);
@@ -158,7 +165,8 @@ public final class SocketPolicyServer implements AutoCloseable {
             if (!l.startsWith("policy ") && !l.startsWith("xpolicy ")) {
                 throw new Refusal("EINVAL", "expected: policy POLICY, xpolicy HEX or end");
             }
-            if (policies.size() == SocketPolicyProtocol.MAX_POLICIES) throw new Refusal("EINVAL", "more than two policies");
+            if (policies.size() == SocketPolicyProtocol.MAX_POLICIES)
+                throw new Refusal("EINVAL", "more than two policies");
             policies.add(l);
         }
         List<XPolicy> parsed = new ArrayList<>();
@@ -168,22 +176,28 @@ public final class SocketPolicyServer implements AutoCloseable {
             SocketPolicy sp = SocketPolicy.entrust(privileged);
             for (XPolicy x : parsed) {
                 try {
-                    sp = sp.with(SocketPolicyResolver.validateForSocket(x, privileged, engine.keyEngine().reqids()::next));
+                    sp = sp.with(SocketPolicyResolver.validateForSocket(
+                            x, privileged, engine.keyEngine().reqids()::next));
                 } catch (SpdException e) {
                     throw new Refusal(e.errno().name(), e.getMessage());
                 }
             }
-            boolean clear = engine.checkSocketInboundClear(EchoFlowTable.echoReply(peer, local, id), sp).isEmpty();
+            boolean clear = engine.checkSocketInboundClear(EchoFlowTable.echoReply(peer, local, id), sp)
+                    .isEmpty();
             switch (flows.register(peer, id, local, sp)) {
-                case IN_USE -> throw new Refusal("EADDRINUSE", "ICMP identifier " + id + " to " + peer.getHostAddress()
-                        + " is registered by another socket");
+                case IN_USE ->
+                    throw new Refusal(
+                            "EADDRINUSE",
+                            "ICMP identifier " + id + " to " + peer.getHostAddress()
+                                    + " is registered by another socket");
                 case FULL -> throw new Refusal("ENOBUFS", "too many registered sockets");
-                case REGISTERED -> { }
+                case REGISTERED -> {}
             }
             // ipsec.c ipsec_set_policy → key_socksplist_add → key_update_used: a socket policy puts IPsec in use
             engine.sysctl().updateUsed(true);
-            boolean bypass = privileged && (sp.inbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS
-                    || sp.outbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS);
+            boolean bypass = privileged
+                    && (sp.inbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS
+                            || sp.outbound().type() == org.jipsec.core.ipsec.PolicyType.BYPASS);
             return new Registered(peer, id, sp, clear, bypass);
         } finally {
             lock.unlock();
@@ -238,7 +252,9 @@ public final class SocketPolicyServer implements AutoCloseable {
 
     private static boolean isRoot(SocketChannel ch) throws IOException {
         UserPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
-        UserPrincipal root = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("0");
+        UserPrincipal root = java.nio.file.FileSystems.getDefault()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName("0");
         return peer.equals(root);
     }
 

@@ -55,14 +55,20 @@ public final class SequenceStore implements AutoCloseable {
     private volatile boolean failing;
     private long writes;
 
-    private SequenceStore(Path dir, FileChannel lockChannel, FileLock lock, byte[] salt, List<SequenceRecord> loaded,
-                          SequenceStateTable.Settings settings, Consumer<String> log) {
+    private SequenceStore(
+            Path dir,
+            FileChannel lockChannel,
+            FileLock lock,
+            byte[] salt,
+            List<SequenceRecord> loaded,
+            SequenceStateTable.Settings settings,
+            Consumer<String> log) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.log = log;
-        this.table = new SequenceStateTable(salt, loaded, settings, System::nanoTime,
-                () -> System.currentTimeMillis() / 1000, this::wake);
+        this.table = new SequenceStateTable(
+                salt, loaded, settings, System::nanoTime, () -> System.currentTimeMillis() / 1000, this::wake);
     }
 
     /**
@@ -74,7 +80,8 @@ public final class SequenceStore implements AutoCloseable {
         return open(dir, SequenceStateTable.Settings.DEFAULTS, log);
     }
 
-    public static SequenceStore open(Path dir, SequenceStateTable.Settings settings, Consumer<String> log) throws IOException {
+    public static SequenceStore open(Path dir, SequenceStateTable.Settings settings, Consumer<String> log)
+            throws IOException {
         dir = dir.toAbsolutePath().normalize();
         // the path from / down must belong to root or us and be writable by nobody else (OpenSSH StrictModes, as
         // for the control sockets): checked on the deepest existing directory before anything is created in it
@@ -84,14 +91,17 @@ public final class SequenceStore implements AutoCloseable {
         org.jipsec.io.unix.SocketPaths.checkDirectory(existing);
         if (!existing.equals(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            Files.setPosixFilePermissions(dir, DIR_MODE);                     // whatever the umask
+            Files.setPosixFilePermissions(dir, DIR_MODE); // whatever the umask
         }
         org.jipsec.io.unix.SocketPaths.checkDirectory(dir);
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
         if (mode.contains(PosixFilePermission.OTHERS_WRITE) || mode.contains(PosixFilePermission.GROUP_WRITE))
-            throw new IOException("state directory " + dir + " is writable by others (" + PosixFilePermissions.toString(mode)
-                    + "): chmod 700 it");                                   // sticky or not: its files are ours alone
-        FileChannel lc = FileChannel.open(dir.resolve(LOCK), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            throw new IOException(
+                    "state directory " + dir + " is writable by others (" + PosixFilePermissions.toString(mode)
+                            + "): chmod 700 it"); // sticky or not: its files are ours alone
+        FileChannel lc = FileChannel.open(
+                dir.resolve(LOCK),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(FILE_MODE));
         FileLock fl;
         try {
@@ -101,7 +111,8 @@ public final class SequenceStore implements AutoCloseable {
         }
         if (fl == null) {
             lc.close();
-            throw new IOException("state directory " + dir + " is in use by another jipsec gateway (give each its own --state-dir)");
+            throw new IOException(
+                    "state directory " + dir + " is in use by another jipsec gateway (give each its own --state-dir)");
         }
         try {
             Path statePath = dir.resolve(STATE);
@@ -110,11 +121,13 @@ public final class SequenceStore implements AutoCloseable {
             if (Files.exists(saltPath)) {
                 salt = Files.readAllBytes(saltPath);
                 if (salt.length != KeyFingerprint.SALT_LENGTH)
-                    throw new IOException(saltPath + ": " + salt.length + " bytes, not a jipsec salt; move the state directory away to start without saved state");
+                    throw new IOException(saltPath + ": " + salt.length
+                            + " bytes, not a jipsec salt; move the state directory away to start without saved state");
             } else {
                 if (Files.exists(statePath))
-                    throw new IOException(saltPath + " is missing but " + statePath + " exists: the saved marks cannot be matched "
-                            + "to any SA; move the state directory away to start without saved state (then rekey manually keyed SAs)");
+                    throw new IOException(
+                            saltPath + " is missing but " + statePath + " exists: the saved marks cannot be matched "
+                                    + "to any SA; move the state directory away to start without saved state (then rekey manually keyed SAs)");
                 salt = new byte[KeyFingerprint.SALT_LENGTH];
                 new SecureRandom().nextBytes(salt);
                 writeAtomically(dir, saltPath, dir.resolve(SALT + ".tmp"), salt);
@@ -124,9 +137,10 @@ public final class SequenceStore implements AutoCloseable {
                 try {
                     loaded = StateFileCodec.decode(Files.readAllBytes(statePath));
                 } catch (StateFileException e) {
-                    throw new IOException(statePath + ": " + e.getMessage() + "; jipsec will not guess sequence numbers. "
-                            + "Move the file away to start without saved state (then rekey every manually keyed SA: its "
-                            + "sequence numbers restart at 1)");
+                    throw new IOException(
+                            statePath + ": " + e.getMessage() + "; jipsec will not guess sequence numbers. "
+                                    + "Move the file away to start without saved state (then rekey every manually keyed SA: its "
+                                    + "sequence numbers restart at 1)");
                 }
             }
             Files.deleteIfExists(dir.resolve(TMP));
@@ -138,18 +152,25 @@ public final class SequenceStore implements AutoCloseable {
         }
     }
 
-    public Path directory() { return dir; }
+    public Path directory() {
+        return dir;
+    }
 
-    public SequenceStateTable table() { return table; }
+    public SequenceStateTable table() {
+        return table;
+    }
 
     /** One line for SIGUSR1: where, how many writes, packets held back for want of saved numbers. */
     public String status() {
-        return "sequence state " + dir + ": " + writes() + " writes, " + table.states().size() + " SAs, "
-                + table.held() + " packets held back" + (failing ? " (writes failing)" : "");
+        return "sequence state " + dir + ": " + writes() + " writes, "
+                + table.states().size() + " SAs, " + table.held() + " packets held back"
+                + (failing ? " (writes failing)" : "");
     }
 
     /** Completed writes so far. */
-    public synchronized long writes() { return writes; }
+    public synchronized long writes() {
+        return writes;
+    }
 
     /**
      * Writes every pending reservation now, on the calling thread (the start, before the data plane runs, so the
@@ -210,7 +231,7 @@ public final class SequenceStore implements AutoCloseable {
                 }
                 failing = true;
                 try {
-                    Thread.sleep(1000);                                 // not cut short by the packet path's wake-ups
+                    Thread.sleep(1000); // not cut short by the packet path's wake-ups
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -226,7 +247,9 @@ public final class SequenceStore implements AutoCloseable {
     /** tmp (0600) written and fsync'd, renamed over {@code target}, directory fsync'd. */
     static void writeAtomically(Path dir, Path target, Path tmp, byte[] bytes) throws IOException {
         Files.deleteIfExists(tmp);
-        try (FileChannel c = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        try (FileChannel c = FileChannel.open(
+                tmp,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(FILE_MODE))) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) c.write(b);

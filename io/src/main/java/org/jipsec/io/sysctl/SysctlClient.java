@@ -27,7 +27,9 @@ public final class SysctlClient implements Closeable {
             this.errno = errno;
         }
 
-        public String errno() { return errno; }
+        public String errno() {
+            return errno;
+        }
     }
 
     /** Old and new value of a write. */
@@ -52,7 +54,8 @@ public final class SysctlClient implements Closeable {
     }
 
     private List<String> request(String line) throws IOException, RefusedException {
-        if (line.indexOf('\n') >= 0 || line.length() > SysctlProtocol.MAX_LINE) throw new IllegalArgumentException("bad request");
+        if (line.indexOf('\n') >= 0 || line.length() > SysctlProtocol.MAX_LINE)
+            throw new IllegalArgumentException("bad request");
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         String status = in.readLine();
@@ -70,7 +73,8 @@ public final class SysctlClient implements Closeable {
     }
 
     private static void checkName(String name) {
-        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ')) throw new IllegalArgumentException("bad name: " + name);
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' '))
+            throw new IllegalArgumentException("bad name: " + name);
     }
 
     /** {@code name = value} lines of every integer variable. */

@@ -5,21 +5,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.core.sysctl.SysctlException;
 import org.jipsec.io.unix.PrivateSocketListener;
@@ -50,10 +44,14 @@ public final class SysctlServer implements Closeable {
         return new SysctlServer(tree, path);
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return listener.refusedPeers(); }
+    public long refusedPeers() {
+        return listener.refusedPeers();
+    }
 
     /** A connection the listener let through: served by its own virtual thread. */
     private void accepted(SocketChannel ch) {
@@ -63,7 +61,8 @@ public final class SysctlServer implements Closeable {
 
     private void serve(SocketChannel ch) {
         try (ch) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(ch);
             while (true) {
                 String line = readLine(in);
@@ -148,7 +147,10 @@ public final class SysctlServer implements Closeable {
         closed = true;
         listener.close();
         for (SocketChannel c : clients.keySet()) {
-            try { c.close(); } catch (IOException ignored) { }
+            try {
+                c.close();
+            } catch (IOException ignored) {
+            }
         }
     }
 }

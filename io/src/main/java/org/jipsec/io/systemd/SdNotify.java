@@ -24,6 +24,7 @@ public final class SdNotify {
     private static final int AF_UNIX = 1;
     /** {@code sizeof(struct sockaddr_un)}: a 2-byte family and a 108-byte path. */
     private static final int SUN_LEN = 110;
+
     private static final int SUN_PATH_MAX = 108;
 
     private final String socketPath;
@@ -62,7 +63,9 @@ public final class SdNotify {
     }
 
     /** The socket this notifier sends to. */
-    public String socketPath() { return socketPath; }
+    public String socketPath() {
+        return socketPath;
+    }
 
     /** Sends {@code state} (newline-separated assignments, e.g. {@code "READY=1\nSTATUS=serving"}) as one datagram. */
     public void send(String state) throws IOException {
@@ -74,9 +77,9 @@ public final class SdNotify {
             MemorySegment.copy(path, 0, addr, ValueLayout.JAVA_BYTE, 2, path.length);
             int len = 2 + path.length;
             if (path[0] == '@') {
-                addr.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);      // abstract namespace: no terminating NUL
+                addr.set(ValueLayout.JAVA_BYTE, 2, (byte) 0); // abstract namespace: no terminating NUL
             } else {
-                len++;                                             // the path's NUL (the segment is zeroed)
+                len++; // the path's NUL (the segment is zeroed)
             }
             MemorySegment buf = arena.allocate(Math.max(1, msg.length));
             MemorySegment.copy(msg, 0, buf, ValueLayout.JAVA_BYTE, 0, msg.length);

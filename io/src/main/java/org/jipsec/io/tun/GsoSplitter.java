@@ -1,11 +1,11 @@
 package org.jipsec.io.tun;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.jipsec.core.net.Checksums;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Turns one frame read from a TUN descriptor with offloads ({@link VirtioNetHdr} + IP packet) into the
@@ -30,8 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 public final class GsoSplitter {
     private static final ValueLayout.OfShort BE_SHORT =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE_INT =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int IPV6_HEADER = 40;
     private static final int TCP_MIN_HEADER = 20;
     private static final int PROTO_TCP = 6;
@@ -39,8 +38,7 @@ public final class GsoSplitter {
     private static final int TCP_PSH = 0x08;
     private static final int TCP_CWR = 0x80;
 
-    private GsoSplitter() {
-    }
+    private GsoSplitter() {}
 
     /**
      * Splits {@code frameLen} bytes of {@code frame} into heap arrays: packet {@code i} is written to {@code outs[i]}
@@ -95,27 +93,27 @@ public final class GsoSplitter {
             MemorySegment.copy(pkt, JAVA_BYTE, hdrLen + (long) off, out, o + hdrLen, chunk);
             long pseudo;
             if (t.v4) {
-                put16(out, o + 2, len);                            // RFC 791 total length
-                put16(out, o + 4, id + i);                         // identification, one per segment
+                put16(out, o + 2, len); // RFC 791 total length
+                put16(out, o + 4, id + i); // identification, one per segment
                 put16(out, o + 10, 0);
                 put16(out, o + 10, Checksums.checksum(out, o, l4));
-                pseudo = Checksums.add(0, out, o + 12, 8);      // RFC 9293 §3.1: src, dst
+                pseudo = Checksums.add(0, out, o + 12, 8); // RFC 9293 §3.1: src, dst
             } else {
-                put16(out, o + 4, len - IPV6_HEADER);              // RFC 8200 §3 payload length
-                pseudo = Checksums.add(0, out, o + 8, 32);      // RFC 8200 §8.1: src, dst
+                put16(out, o + 4, len - IPV6_HEADER); // RFC 8200 §3 payload length
+                pseudo = Checksums.add(0, out, o + 8, 32); // RFC 8200 §8.1: src, dst
             }
             pseudo += PROTO_TCP + (t.tcpLen + chunk);
-            int s = seq + off;                                     // RFC 9293 §3.4 sequence number
+            int s = seq + off; // RFC 9293 §3.4 sequence number
             out[o + l4 + 4] = (byte) (s >>> 24);
             out[o + l4 + 5] = (byte) (s >>> 16);
             out[o + l4 + 6] = (byte) (s >>> 8);
             out[o + l4 + 7] = (byte) s;
             int f = flags;
             if (i > 0) {
-                f &= ~TCP_CWR;                                     // RFC 3168 §6.1.2: CWR on the first only
+                f &= ~TCP_CWR; // RFC 3168 §6.1.2: CWR on the first only
             }
             if (i < n - 1) {
-                f &= ~(TCP_FIN | TCP_PSH);                         // FIN/PSH belong to the last byte
+                f &= ~(TCP_FIN | TCP_PSH); // FIN/PSH belong to the last byte
             }
             out[o + l4 + 13] = (byte) f;
             put16(out, o + l4 + 16, 0);
@@ -158,14 +156,14 @@ public final class GsoSplitter {
                 throw new TunPacketException("TSO packet is not TCP");
             }
             if ((pkt.get(BE_SHORT, 2) & 0xffff) != pktLen) {
-                throw new TunPacketException("IPv4 total length " + (pkt.get(BE_SHORT, 2) & 0xffff)
-                        + " != " + pktLen + " bytes read (truncated by a short buffer?)");
+                throw new TunPacketException("IPv4 total length " + (pkt.get(BE_SHORT, 2) & 0xffff) + " != " + pktLen
+                        + " bytes read (truncated by a short buffer?)");
             }
         } else if (l4 < IPV6_HEADER || pktLen < IPV6_HEADER) {
             throw new TunPacketException("csum_start " + l4 + " inside the IPv6 header");
         } else if ((pkt.get(BE_SHORT, 4) & 0xffff) != pktLen - IPV6_HEADER) {
-            throw new TunPacketException("IPv6 payload length " + (pkt.get(BE_SHORT, 4) & 0xffff)
-                    + " != " + (pktLen - IPV6_HEADER) + " bytes read (truncated by a short buffer?)");
+            throw new TunPacketException("IPv6 payload length " + (pkt.get(BE_SHORT, 4) & 0xffff) + " != "
+                    + (pktLen - IPV6_HEADER) + " bytes read (truncated by a short buffer?)");
         }
         if (l4 + TCP_MIN_HEADER > pktLen) {
             throw new TunPacketException("TCP header beyond the packet");
@@ -198,7 +196,7 @@ public final class GsoSplitter {
         }
         int c = Checksums.finish(Checksums.add(0, b, off + start, len - start));
         if (c == 0 && offset == 6) {
-            c = 0xffff;                                            // RFC 768: a computed 0 is sent as all ones
+            c = 0xffff; // RFC 768: a computed 0 is sent as all ones
         }
         put16(b, off + start + offset, c);
     }

@@ -1,16 +1,15 @@
 package org.jipsec.io.tun;
 
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.ffm.NativeException;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeException;
 
 /**
  * Interface configuration through {@code ioctl(2)} on a datagram socket (netdevice(7)): MTU and the up flag.
@@ -31,8 +30,7 @@ public final class InterfaceControl {
     static final short IFF_UP = 0x1;
     static final int IFREQ_SIZE = 40;
 
-    private InterfaceControl() {
-    }
+    private InterfaceControl() {}
 
     /** Writes {@code name} NUL-terminated into the first 16 bytes of an ifreq. */
     static void putName(MemorySegment ifreq, String name) {

@@ -1,16 +1,15 @@
 package org.jipsec.io.tun;
 
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.ffm.NativeException;
-import org.jipsec.io.ffm.NativeFd;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeException;
+import org.jipsec.io.ffm.NativeFd;
 
 /**
  * A Linux TUN device (layer 3, no packet-information prefix) created or attached through
@@ -66,9 +65,12 @@ public final class TunDevice implements AutoCloseable {
                     InterfaceControl.putName(ifreq, actual);
                     ifreq.set(JAVA_SHORT, 16, flags);
                     LibC.ioctl(fd, TUNSETIFF, ifreq, "TUNSETIFF " + actual);
-                    actual = ifreq.getString(0);                   // the kernel fills in "%d" patterns
+                    actual = ifreq.getString(0); // the kernel fills in "%d" patterns
                     if (q == 0 && options.offload()) {
-                        LibC.ioctl(fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6),
+                        LibC.ioctl(
+                                fd,
+                                TUNSETOFFLOAD,
+                                (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6),
                                 "TUNSETOFFLOAD " + actual);
                     }
                 } catch (NativeException e) {

@@ -15,8 +15,11 @@ public record TunOptions(String name, int queues, boolean offload) {
     public static final int MAX_NAME_BYTES = 15;
 
     public TunOptions {
-        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.US_ASCII).length
-                > MAX_NAME_BYTES || name.contains("/") || name.chars().anyMatch(Character::isWhitespace)) {
+        if (name == null
+                || name.isEmpty()
+                || name.getBytes(java.nio.charset.StandardCharsets.US_ASCII).length > MAX_NAME_BYTES
+                || name.contains("/")
+                || name.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("bad interface name: " + name);
         }
         if (queues < 1 || queues > 256) {

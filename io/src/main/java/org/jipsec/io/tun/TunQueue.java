@@ -1,15 +1,14 @@
 package org.jipsec.io.tun;
 
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.ffm.NativeFd;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeFd;
 
 /**
  * One queue (descriptor) of a TUN device. Each {@code read} returns exactly one packet (or, with offloads, one

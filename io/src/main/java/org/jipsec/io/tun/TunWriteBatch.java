@@ -1,13 +1,13 @@
 package org.jipsec.io.tun;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.jipsec.core.net.Checksums;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Collects IP packets bound for an offload TUN queue and writes them with as few {@code write(2)} calls as
@@ -32,6 +32,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 public final class TunWriteBatch implements AutoCloseable {
     /** Most segments folded into one super-packet. */
     public static final int MAX_SEGMENTS = 64;
+
     private static final int MAX_IP = 65535;
     private static final int FRAME = VirtioNetHdr.SIZE + MAX_IP;
     private static final int H = VirtioNetHdr.SIZE;
@@ -43,8 +44,8 @@ public final class TunWriteBatch implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] frames;
-    private final int[] ipLen;       // IP packet length in frame i
-    private final int[] l4;          // TCP header offset (0 = not a coalescing candidate)
+    private final int[] ipLen; // IP packet length in frame i
+    private final int[] l4; // TCP header offset (0 = not a coalescing candidate)
     private final int[] tcpLen;
     private final int[] gsoSize;
     private final int[] segs;
@@ -54,6 +55,7 @@ public final class TunWriteBatch implements AutoCloseable {
     private long coalesced;
     /** While {@link #add(byte[], int, int)} runs: the array the packet segment views, and its offset there. */
     private byte[] heap;
+
     private int heapOff;
 
     /** A batch of at most {@code maxFrames} frames (each 64 KiB of off-heap memory). */
@@ -106,11 +108,11 @@ public final class TunWriteBatch implements AutoCloseable {
                 return true;
             }
             if (f >= 0) {
-                open[f] = false;                    // keep per-flow order: nothing may join an earlier frame
+                open[f] = false; // keep per-flow order: nothing may join an earlier frame
             }
         } else if (!clearlyNotTcp(pkt, len)) {
             for (int i = 0; i < count; i++) {
-                open[i] = false;                    // a TCP packet we cannot parse: its flow is unknown
+                open[i] = false; // a TCP packet we cannot parse: its flow is unknown
             }
         }
         if (count == frames.length) {
@@ -194,9 +196,11 @@ public final class TunWriteBatch implements AutoCloseable {
         int v = (p.get(JAVA_BYTE, 0) & 0xff) >>> 4;
         int t;
         if (v == 4) {
-            if ((p.get(JAVA_BYTE, 0) & 0x0f) != 5 || p.get(JAVA_BYTE, 9) != 6
-                    || (p.get(BE_SHORT, 2) & 0xffff) != len || (p.get(BE_SHORT, 6) & 0x3fff) != 0) {
-                return 0;                                      // options, not TCP, bad length, fragment
+            if ((p.get(JAVA_BYTE, 0) & 0x0f) != 5
+                    || p.get(JAVA_BYTE, 9) != 6
+                    || (p.get(BE_SHORT, 2) & 0xffff) != len
+                    || (p.get(BE_SHORT, 6) & 0x3fff) != 0) {
+                return 0; // options, not TCP, bad length, fragment
             }
             t = 20;
         } else if (v == 6) {
@@ -222,7 +226,7 @@ public final class TunWriteBatch implements AutoCloseable {
         }
         if (v == 6 && len >= 40) {
             int nh = p.get(JAVA_BYTE, 6) & 0xff;
-            return nh == 17 || nh == 58 || nh == 50 || nh == 51;   // UDP, ICMPv6, ESP, AH
+            return nh == 17 || nh == 58 || nh == 50 || nh == 51; // UDP, ICMPv6, ESP, AH
         }
         return false;
     }
@@ -250,22 +254,28 @@ public final class TunWriteBatch implements AutoCloseable {
         int tl = ((p.get(JAVA_BYTE, t + 12) & 0xff) >>> 4) * 4;
         int payload = len - t - tl;
         int flags = p.get(JAVA_BYTE, t + 13) & 0xff;
-        if (tl != tcpLen[f] || payload <= 0 || payload > gsoSize[f] || segs[f] >= MAX_SEGMENTS
-                || ipLen[f] + payload > MAX_IP || (flags != ACK && flags != (ACK | PSH))
+        if (tl != tcpLen[f]
+                || payload <= 0
+                || payload > gsoSize[f]
+                || segs[f] >= MAX_SEGMENTS
+                || ipLen[f] + payload > MAX_IP
+                || (flags != ACK && flags != (ACK | PSH))
                 || p.get(BE_INT, t + 4) != nextSeq[f]) {
             return false;
         }
         if (t == 20) {
             // TOS (1), DF and fragment field (6-7), TTL (8) must match
-            if (p.get(JAVA_BYTE, 1) != fr.get(JAVA_BYTE, H + 1) || p.get(BE_SHORT, 6) != fr.get(BE_SHORT, H + 6)
+            if (p.get(JAVA_BYTE, 1) != fr.get(JAVA_BYTE, H + 1)
+                    || p.get(BE_SHORT, 6) != fr.get(BE_SHORT, H + 6)
                     || p.get(JAVA_BYTE, 8) != fr.get(JAVA_BYTE, H + 8)) {
                 return false;
             }
         } else if (p.get(BE_INT, 0) != fr.get(BE_INT, H) || p.get(JAVA_BYTE, 7) != fr.get(JAVA_BYTE, H + 7)) {
-            return false;                                      // traffic class, flow label, hop limit
+            return false; // traffic class, flow label, hop limit
         }
         // ACK number (8-11), window (14-15), options (20..tl) must match
-        if (p.get(BE_INT, t + 8) != fr.get(BE_INT, H + t + 8) || p.get(BE_SHORT, t + 14) != fr.get(BE_SHORT, H + t + 14)
+        if (p.get(BE_INT, t + 8) != fr.get(BE_INT, H + t + 8)
+                || p.get(BE_SHORT, t + 14) != fr.get(BE_SHORT, H + t + 14)
                 || MemorySegment.mismatch(p, t + 20, t + tl, fr, H + t + 20, H + t + tl) != -1) {
             return false;
         }
@@ -318,9 +328,15 @@ public final class TunWriteBatch implements AutoCloseable {
         pseudo += 6 + (len - t);
         // F_NEEDS_CSUM: the field holds the folded pseudo-header sum; the kernel (or NIC) completes it
         fr.set(BE_SHORT, H + t + 16, (short) Checksums.fold(pseudo));
-        new VirtioNetHdr(VirtioNetHdr.F_NEEDS_CSUM, t == 20 ? VirtioNetHdr.GSO_TCPV4 : VirtioNetHdr.GSO_TCPV6,
-                t + tcpLen[f], gsoSize[f], t, 16).write(fr, 0);
-        segs[f] = 1;                                           // finished: a second finish() is a no-op
+        new VirtioNetHdr(
+                        VirtioNetHdr.F_NEEDS_CSUM,
+                        t == 20 ? VirtioNetHdr.GSO_TCPV4 : VirtioNetHdr.GSO_TCPV6,
+                        t + tcpLen[f],
+                        gsoSize[f],
+                        t,
+                        16)
+                .write(fr, 0);
+        segs[f] = 1; // finished: a second finish() is a no-op
     }
 
     @Override

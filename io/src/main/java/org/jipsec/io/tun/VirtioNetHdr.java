@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 public record VirtioNetHdr(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
     /** Size of the header (without the mergeable-buffers field). */
     public static final int SIZE = 10;
+
     public static final int F_NEEDS_CSUM = 1;
     public static final int F_DATA_VALID = 2;
     public static final int GSO_NONE = 0;
@@ -45,10 +46,13 @@ public record VirtioNetHdr(int flags, int gsoType, int hdrLen, int gsoSize, int 
         if (len < SIZE || off < 0 || off > seg.byteSize() - SIZE) {
             throw new TunPacketException("frame shorter than virtio_net_hdr: " + len);
         }
-        return new VirtioNetHdr(seg.get(ValueLayout.JAVA_BYTE, off) & 0xff,
+        return new VirtioNetHdr(
+                seg.get(ValueLayout.JAVA_BYTE, off) & 0xff,
                 seg.get(ValueLayout.JAVA_BYTE, off + 1) & 0xff,
-                seg.get(LE_SHORT, off + 2) & 0xffff, seg.get(LE_SHORT, off + 4) & 0xffff,
-                seg.get(LE_SHORT, off + 6) & 0xffff, seg.get(LE_SHORT, off + 8) & 0xffff);
+                seg.get(LE_SHORT, off + 2) & 0xffff,
+                seg.get(LE_SHORT, off + 4) & 0xffff,
+                seg.get(LE_SHORT, off + 6) & 0xffff,
+                seg.get(LE_SHORT, off + 8) & 0xffff);
     }
 
     /** Writes this header at {@code off}. */

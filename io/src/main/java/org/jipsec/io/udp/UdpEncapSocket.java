@@ -1,15 +1,14 @@
 package org.jipsec.io.udp;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import org.jipsec.io.ffm.Datagram;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.NativeFd;
 import org.jipsec.io.ffm.PacketBatch;
-
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 
 /**
  * The UDP encapsulation socket (RFC 3948; port 4500 by default), one per address family, bound through FFM so
@@ -51,8 +50,8 @@ public final class UdpEncapSocket implements AutoCloseable {
      */
     public static UdpEncapSocket open(InetSocketAddress local, Options options) throws IOException {
         boolean v6 = local.getAddress() instanceof Inet6Address;
-        NativeDatagramSocket s = NativeDatagramSocket.open(v6 ? LibC.AF_INET6 : LibC.AF_INET, LibC.SOCK_DGRAM,
-                LibC.IPPROTO_UDP, "udp-encap " + local);
+        NativeDatagramSocket s = NativeDatagramSocket.open(
+                v6 ? LibC.AF_INET6 : LibC.AF_INET, LibC.SOCK_DGRAM, LibC.IPPROTO_UDP, "udp-encap " + local);
         try {
             if (v6) {
                 s.setOption(LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 1, "IPV6_V6ONLY");

@@ -22,10 +22,12 @@ public final class PeerCredentials {
 
     /** The server at the path runs as a user the client does not trust. */
     public static final class UntrustedServerException extends IOException {
-        public UntrustedServerException(String message) { super(message); }
+        public UntrustedServerException(String message) {
+            super(message);
+        }
     }
 
-    private PeerCredentials() { }
+    private PeerCredentials() {}
 
     /** Connects to {@code path} and returns the channel once the listener's uid is root's or this process's. */
     public static SocketChannel connectTrusted(Path path) throws IOException {

@@ -2,6 +2,8 @@ package org.jipsec.io.unix;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -12,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.atomic.AtomicLong;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -61,7 +61,7 @@ public final class PrivateSocketListener implements Closeable {
         SocketPaths.prepare(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));  // fails on an existing path: nothing is overwritten
+            server.bind(UnixDomainSocketAddress.of(path)); // fails on an existing path: nothing is overwritten
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             server.close();
@@ -82,13 +82,19 @@ public final class PrivateSocketListener implements Closeable {
         return new PrivateSocketListener(path, name, handler);
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
     /** Connections refused by the SO_PEERCRED check. */
-    public long refusedPeers() { return refusedPeers.get(); }
+    public long refusedPeers() {
+        return refusedPeers.get();
+    }
 
     /** Accept failures since the last successful accept (0: accepting normally). */
-    public long acceptFailures() { return acceptFailures.get(); }
+    public long acceptFailures() {
+        return acceptFailures.get();
+    }
 
     private void acceptLoop() {
         long backoffMillis = 0;
@@ -107,7 +113,8 @@ public final class PrivateSocketListener implements Closeable {
                 if (acceptFailures.getAndIncrement() == 0) {
                     log(Level.WARNING, name + ": accept failed (" + e.getMessage() + "); retrying with back-off", null);
                 }
-                backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                backoffMillis =
+                        backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
                 try {
                     Thread.sleep(backoffMillis);
                 } catch (InterruptedException ie) {
@@ -116,22 +123,29 @@ public final class PrivateSocketListener implements Closeable {
                 continue;
             }
             long failed = acceptFailures.getAndSet(0);
-            if (failed > 0) log(Level.WARNING, name + ": accepting again after " + failed + " failed accept(2) calls", null);
+            if (failed > 0)
+                log(Level.WARNING, name + ": accepting again after " + failed + " failed accept(2) calls", null);
             backoffMillis = 0;
             try {
                 UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
                 if (!peer.user().equals(root) && !peer.user().equals(self)) {
                     refusedPeers.incrementAndGet();
-                    log(Level.WARNING, "refused " + name + " client of user " + peer.user().getName(), null);
+                    log(
+                            Level.WARNING,
+                            "refused " + name + " client of user " + peer.user().getName(),
+                            null);
                     ch.close();
                     continue;
                 }
                 handler.accepted(ch);
             } catch (VirtualMachineError e) {
                 throw e;
-            } catch (Throwable e) {                            // a class that cannot load for want of fds, too
+            } catch (Throwable e) { // a class that cannot load for want of fds, too
                 log(Level.WARNING, name + ": client setup failed", e);
-                try { ch.close(); } catch (IOException ignored) { }
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                }
             }
         }
     }
@@ -152,10 +166,17 @@ public final class PrivateSocketListener implements Closeable {
     public void close() {
         if (closed) return;
         closed = true;
-        try { server.close(); } catch (IOException ignored) { }
-        acceptor.interrupt();                             // wakes a back-off sleep
+        try {
+            server.close();
+        } catch (IOException ignored) {
+        }
+        acceptor.interrupt(); // wakes a back-off sleep
         // the descriptor is really closed when the acceptor has left accept(2) (the JDK defers it until then)
-        try { acceptor.join(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             // only our own socket file, now that nobody listens on it; never what someone put in its place
             if (SocketPaths.staleSocket(path) == SocketPaths.Existing.STALE_SOCKET) Files.deleteIfExists(path);

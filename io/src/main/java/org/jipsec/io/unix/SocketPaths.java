@@ -44,12 +44,15 @@ public final class SocketPaths {
         Path name = abs.getFileName();
         if (name == null) return Path.of("/run/jipsec", role);
         String n = name.toString();
-        return abs.resolveSibling(n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + role : n + "." + role);
+        return abs.resolveSibling(
+                n.endsWith("pfkey") ? n.substring(0, n.length() - "pfkey".length()) + role : n + "." + role);
     }
 
     /** The path cannot be used for a control socket: the message says why. */
     public static final class UnsafePathException extends IOException {
-        public UnsafePathException(String message) { super(message); }
+        public UnsafePathException(String message) {
+            super(message);
+        }
     }
 
     /** What {@link #staleSocket} found at a path. */
@@ -73,15 +76,16 @@ public final class SocketPaths {
     private static final int S_IFLNK = 0120000;
     private static final int S_IFDIR = 0040000;
     private static final int S_ISVTX = 01000;
-    private static final int MAX_LINKS = 40;   // Linux's MAXSYMLINKS: more links than this is ELOOP
+    private static final int MAX_LINKS = 40; // Linux's MAXSYMLINKS: more links than this is ELOOP
 
-    private SocketPaths() { }
+    private SocketPaths() {}
 
     /** The daemon's effective uid (the "Uid:" line of /proc/self/status: real, effective, saved, filesystem). */
     public static int euid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                if (line.startsWith("Uid:"))
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
             }
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the process's uid from /proc/self/status", e);
@@ -102,14 +106,15 @@ public final class SocketPaths {
         Path existing = dir;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
         if (existing == null) throw new UnsafePathException(dir + ": no existing directory above it");
-        check(existing, uid, 0);                    // never create anything inside an unsafe directory
+        check(existing, uid, 0); // never create anything inside an unsafe directory
         if (!existing.equals(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         check(dir, uid, 0);
         Existing found = staleSocket(abs);
         switch (found) {
-            case ABSENT -> { }
+            case ABSENT -> {}
             case STALE_SOCKET -> Files.deleteIfExists(abs);
             default -> throw new UnsafePathException(refusal(abs, found));
         }
@@ -154,13 +159,13 @@ public final class SocketPaths {
         if (type != S_IFSOCK) return Existing.OTHER;
         if ((Integer) a.get("uid") != euid()) return Existing.FOREIGN_SOCKET;
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.configureBlocking(false);         // a live server with a full backlog must not hang the probe
+            probe.configureBlocking(false); // a live server with a full backlog must not hang the probe
             probe.connect(UnixDomainSocketAddress.of(path));
             return Existing.LIVE_SOCKET;
         } catch (ConnectException e) {
-            return Existing.STALE_SOCKET;           // ECONNREFUSED: no listener behind the file
+            return Existing.STALE_SOCKET; // ECONNREFUSED: no listener behind the file
         } catch (IOException e) {
-            return Existing.LIVE_SOCKET;            // anything else: not provably stale
+            return Existing.LIVE_SOCKET; // anything else: not provably stale
         }
     }
 
@@ -195,7 +200,7 @@ public final class SocketPaths {
             }
             if ((mode & S_IFMT) == S_IFLNK) {
                 if (links >= MAX_LINKS) throw new UnsafePathException(p + ": too many symbolic links");
-                Path target = next.toRealPath();    // resolves this link and any below it
+                Path target = next.toRealPath(); // resolves this link and any below it
                 check(target, uid, links + 1);
                 walked = target;
                 continue;
@@ -218,9 +223,11 @@ public final class SocketPaths {
     private static void checkMode(Path p, int mode) throws UnsafePathException {
         if ((mode & S_IFMT) != S_IFDIR) throw new UnsafePathException(p + " is not a directory");
         if ((mode & 022) != 0 && (mode & S_ISVTX) == 0) {
-            throw new UnsafePathException(p + " is writable by " + ((mode & 002) != 0 ? "everybody" : "its group")
-                    + " (mode " + Integer.toOctalString(mode & 07777) + ") and not sticky: another user could replace"
-                    + " the socket; use a directory only root or the daemon's user can write to (OpenSSH StrictModes rule)");
+            throw new UnsafePathException(
+                    p + " is writable by " + ((mode & 002) != 0 ? "everybody" : "its group")
+                            + " (mode " + Integer.toOctalString(mode & 07777)
+                            + ") and not sticky: another user could replace"
+                            + " the socket; use a directory only root or the daemon's user can write to (OpenSSH StrictModes rule)");
         }
     }
 

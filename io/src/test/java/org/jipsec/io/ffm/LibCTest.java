@@ -1,18 +1,17 @@
 package org.jipsec.io.ffm;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class LibCTest {
 
@@ -33,7 +32,8 @@ class LibCTest {
     @Test
     void nonBlockingReadOnEmptyEventfdSaysAgainAndAwaitTimesOut() throws Exception {
         int fd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        try (NativeFd nfd = new NativeFd(fd, "eventfd"); Arena arena = Arena.ofConfined()) {
+        try (NativeFd nfd = new NativeFd(fd, "eventfd");
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8);
             assertEquals(LibC.AGAIN, LibC.read(nfd.acquire(), buf, 8));
             nfd.release();
@@ -70,7 +70,8 @@ class LibCTest {
             InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 4500);
             assertEquals(16, SockAddr.write(sa, 0, v4));
             assertEquals(LibC.AF_INET, SockAddr.family(sa, 0));
-            assertArrayEquals(new byte[] {2, 0, 0x11, (byte) 0x94, (byte) 192, 0, 2, 7},
+            assertArrayEquals(
+                    new byte[] {2, 0, 0x11, (byte) 0x94, (byte) 192, 0, 2, 7},
                     sa.asSlice(0, 8).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
             assertEquals(v4, SockAddr.read(sa, 0));
             InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 500);
@@ -83,9 +84,9 @@ class LibCTest {
     void udpLoopbackSingleAndBatched() throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (NativeDatagramSocket a = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "a");
-             NativeDatagramSocket b = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "b");
-             PacketBatch out = new PacketBatch(8, 256, 0);
-             PacketBatch in = new PacketBatch(16, 256, 0)) {
+                NativeDatagramSocket b = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "b");
+                PacketBatch out = new PacketBatch(8, 256, 0);
+                PacketBatch in = new PacketBatch(16, 256, 0)) {
             a.bind(any);
             b.bind(any);
             InetSocketAddress bAddr = b.localAddress();
@@ -118,7 +119,7 @@ class LibCTest {
     void pollerReportsTheReadySocketAndWakesUp() throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (NativeDatagramSocket a = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "a");
-             NativeDatagramSocket b = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "b")) {
+                NativeDatagramSocket b = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, 0, "b")) {
             a.bind(any);
             b.bind(any);
             try (Poller p = new Poller(new NativeFd[] {a.fd(), b.fd()}, LibC.POLLIN)) {

@@ -34,7 +34,7 @@ class ReceiveQueueDropsTest {
         try (PacketBatch b = new PacketBatch(3, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
             MemorySegment c = b.controlArea(0);
             int off = cmsg(c, 0, LibC.IPPROTO_IP, LibC.IP_PKTINFO, 7, 0x0100007f, 0x0100007f);
-            off = cmsg(c, off, LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 0xfffffffe);     // a u32 near its wrap
+            off = cmsg(c, off, LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 0xfffffffe); // a u32 near its wrap
             b.setReceivedControl(0, off, 0);
             assertEquals(0xfffffffeL, b.receiveQueueDrops(0));
             assertEquals(7, b.interfaceIndex(0));
@@ -43,17 +43,18 @@ class ReceiveQueueDropsTest {
             assertEquals(-1, b.receiveQueueDrops(1), "absent until the kernel has dropped something");
             MemorySegment c2 = b.controlArea(2);
             cmsg(c2, 0, LibC.SOL_SOCKET, LibC.SO_RXQ_OVFL, 5);
-            b.setReceivedControl(2, 18, 0);                                       // truncated: the data is cut
+            b.setReceivedControl(2, 18, 0); // truncated: the data is cut
             assertEquals(-1, b.receiveQueueDrops(2));
         }
     }
 
     @Test
     void aFloodedSocketCountsWhatTheKernelDropped() throws Exception {
-        try (NativeDatagramSocket s = NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, LibC.IPPROTO_UDP, "udp");
-             PacketBatch batch = new PacketBatch(64, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
-             DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            s.setOption(LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4096, "SO_RCVBUF");   // a few packets fill it
+        try (NativeDatagramSocket s =
+                        NativeDatagramSocket.open(LibC.AF_INET, LibC.SOCK_DGRAM, LibC.IPPROTO_UDP, "udp");
+                PacketBatch batch = new PacketBatch(64, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL);
+                DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            s.setOption(LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4096, "SO_RCVBUF"); // a few packets fill it
             s.enableReceiveQueueDrops();
             int port = 0;
             for (int p = 42000; p < 42100 && port == 0; p++) {
@@ -68,7 +69,7 @@ class ReceiveQueueDropsTest {
             int sent = 2000;
             ByteBuffer payload = ByteBuffer.allocate(1000);
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
-            for (int i = 0; i < sent; i++) {                                    // nobody reads meanwhile
+            for (int i = 0; i < sent; i++) { // nobody reads meanwhile
                 payload.clear();
                 sender.send(payload, to);
             }
@@ -77,7 +78,9 @@ class ReceiveQueueDropsTest {
             assertTrue(received > 0 && received < sent, "received " + received);
             // the count rides on packets queued after the drops (sock_skb_set_dropcount): one more, now there is room
             sender.send(ByteBuffer.allocate(10), to);
-            for (int k = 0; k < 100 && s.receiveBatch(batch, 100) == 0; k++) { /* bounded wait */ }
+            for (int k = 0; k < 100 && s.receiveBatch(batch, 100) == 0; k++) {
+                /* bounded wait */
+            }
             long drops = s.receiveQueueDrops();
             assertTrue(drops > 0 && drops <= sent - received, "drops " + drops + ", received " + received);
             assertEquals(sent - received, drops, "every packet sent on loopback was received or counted");

@@ -28,18 +28,25 @@ class ConfigReloaderTest {
     static final String CONF = "add 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-gcm-16 " + KEY + " ;\n"
             + "spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require ;\n";
 
-    final KeyEngine keys = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
-            new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.TABLE);
+    final KeyEngine keys = new KeyEngine(
+            new KeySettings(),
+            () -> 1_700_000_000L,
+            new SplittableRandom(1),
+            new ListPolicyStore(() -> 1_700_000_000L, () -> 1000),
+            AlgorithmCatalog.TABLE);
     final ReentrantLock lock = new ReentrantLock();
     final List<String> log = new ArrayList<>();
     String text = CONF;
     boolean lockedWhileReading;
 
-    final ConfigReloader reloader = new ConfigReloader(() -> {
-        lockedWhileReading |= lock.isLocked();
-        if (text == null) throw new ConfigException("gw.conf: No such file or directory");
-        return ConfigPlan.parse(text, HostResolver.NUMERIC, AlgorithmCatalog.TABLE);
-    }, keys, log::add);
+    final ConfigReloader reloader = new ConfigReloader(
+            () -> {
+                lockedWhileReading |= lock.isLocked();
+                if (text == null) throw new ConfigException("gw.conf: No such file or directory");
+                return ConfigPlan.parse(text, HostResolver.NUMERIC, AlgorithmCatalog.TABLE);
+            },
+            keys,
+            log::add);
 
     @Test
     void readsOutsideTheLockAppliesUnderItAndLogsOneLine() throws Exception {
@@ -54,19 +61,30 @@ class ConfigReloaderTest {
         assertFalse(lock.isLocked());
         assertSame(sa, keys.sad().snapshot(SaType.ESP).getFirst());
         assertEquals(1, told.size(), "one SADB_ADD");
-        assertEquals(List.of("reload: configuration applied: kept 1 SAs and 1 policies, removed 0 SAs and 0 policies, "
-                + "added 1 SAs and 0 policies; now 2 SAs, 1 policies"), log);
+        assertEquals(
+                List.of("reload: configuration applied: kept 1 SAs and 1 policies, removed 0 SAs and 0 policies, "
+                        + "added 1 SAs and 0 policies; now 2 SAs, 1 policies"),
+                log);
     }
 
     @Test
     void aRefusedFileChangesNothingAndSaysSoOnce() throws Exception {
         reloader.loadAtStart();
         var before = keys.sad().snapshot(SaType.ESP);
-        for (String bad : new String[] {null, "add 10.0.0.1 10.0.0.2 esp ;", "add 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-gcm-16 0x00 ;",
-            CONF + "add 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-gcm-16 " + KEY + " ;\n"}) {
+        for (String bad : new String[] {
+            null,
+            "add 10.0.0.1 10.0.0.2 esp ;",
+            "add 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-gcm-16 0x00 ;",
+            CONF + "add 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-gcm-16 " + KEY + " ;\n"
+        }) {
             log.clear();
             text = bad;
-            assertFalse(reloader.reload(lock, o -> { throw new AssertionError("nothing to announce"); }, () -> { }));
+            assertFalse(reloader.reload(
+                    lock,
+                    o -> {
+                        throw new AssertionError("nothing to announce");
+                    },
+                    () -> {}));
             assertEquals(1, log.size(), log.toString());
             assertTrue(log.getFirst().startsWith("reload: configuration refused, nothing changed: "), log.getFirst());
             assertFalse(log.getFirst().contains("0123456789abcdef"), log.getFirst());

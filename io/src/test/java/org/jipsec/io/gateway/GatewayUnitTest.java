@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
 /** The parts of the data plane that need no root: options and the link-scoped packet filter. */
@@ -79,7 +79,8 @@ class GatewayUnitTest {
     @Test
     void batchClockAnswersOneInstantWhileHeld() {
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
-        java.time.InstantSource ticking = () -> java.time.Instant.ofEpochSecond(1_700_000_000L + reads.incrementAndGet());
+        java.time.InstantSource ticking =
+                () -> java.time.Instant.ofEpochSecond(1_700_000_000L + reads.incrementAndGet());
         BatchClock c = new BatchClock(ticking);
         assertEquals(1_700_000_001L, c.instant().getEpochSecond(), "not held: the source's own reading");
         c.hold();

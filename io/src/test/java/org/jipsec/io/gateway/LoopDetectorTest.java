@@ -92,7 +92,8 @@ class LoopDetectorTest {
     @Test
     void theSeedKeysTheFingerprint() {
         byte[] p = udp4();
-        assertNotEquals(new LoopDetector(1).fingerprint(p, 0, p.length), new LoopDetector(2).fingerprint(p, 0, p.length));
+        assertNotEquals(
+                new LoopDetector(1).fingerprint(p, 0, p.length), new LoopDetector(2).fingerprint(p, 0, p.length));
     }
 
     @Test

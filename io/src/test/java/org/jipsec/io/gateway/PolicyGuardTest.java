@@ -24,15 +24,24 @@ class PolicyGuardTest {
                 + " \"packets\": 12345678901, \"bytes\": 0}}]}";
         assertArrayEquals(new long[] {6, 12345678901L}, PolicyGuard.parseCounters(json));
         assertArrayEquals(new long[] {0, 0}, PolicyGuard.parseCounters(""));
-        assertArrayEquals(new long[] {0, 0}, PolicyGuard.parseCounters("{\"counter\": {\"name\": \"other\", \"packets\": 9}}"));
+        assertArrayEquals(
+                new long[] {0, 0}, PolicyGuard.parseCounters("{\"counter\": {\"name\": \"other\", \"packets\": 9}}"));
     }
 
     @Test
     void aMissingNftGivesOneWarningAndTheGuardStaysOff() {
         List<String> lines = new ArrayList<>();
         GuardSnapshot empty = new GuardSnapshot(1, List.of(), List.of(), false, false);
-        PolicyGuard g = PolicyGuard.start(new NftRuleset.Config("jipsec9", 4500), () -> empty, () -> 1,
-                line -> { synchronized (lines) { lines.add(line); } }, "/nonexistent/nft");
+        PolicyGuard g = PolicyGuard.start(
+                new NftRuleset.Config("jipsec9", 4500),
+                () -> empty,
+                () -> 1,
+                line -> {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                },
+                "/nonexistent/nft");
         try {
             assertFalse(g.installed());
             assertArrayEquals(new long[] {0, 0}, g.counters());
@@ -42,7 +51,9 @@ class PolicyGuardTest {
         synchronized (lines) {
             // one warning while it runs, one at the stop: no table keeps cleartext blocked while stopped
             assertEquals(2, lines.size(), lines.toString());
-            assertTrue(lines.get(0).startsWith("policy guard: cannot run nft") && lines.get(0).contains("NOT checked"),
+            assertTrue(
+                    lines.get(0).startsWith("policy guard: cannot run nft")
+                            && lines.get(0).contains("NOT checked"),
                     lines.get(0));
             assertTrue(lines.get(1).contains("may NOT be blocked while the gateway is stopped"), lines.get(1));
         }
@@ -50,7 +61,8 @@ class PolicyGuardTest {
 
     @Test
     void removalNeedsNftAndFindsTheTableInTheListing() {
-        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class,
                 () -> PolicyGuard.remove(new NftRuleset.Config("jipsec9", 0), "/nonexistent/nft"));
         assertTrue(e.getMessage().startsWith("cannot run nft"), e.getMessage());
         // nftables 1.0.6, `nft list tables inet`

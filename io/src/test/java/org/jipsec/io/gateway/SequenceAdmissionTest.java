@@ -30,14 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SequenceAdmissionTest {
 
-    static final int AES_GCM_16 = 20;                       // SADB_X_EALG_AESGCM16
+    static final int AES_GCM_16 = 20; // SADB_X_EALG_AESGCM16
     static final SequenceStateTable.Settings SMALL = new SequenceStateTable.Settings(16, 8, 64, 8, 8, 64, 1000);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final List<String> log = new CopyOnWriteArrayList<>();
 
     static SaIndex index() throws Exception {
-        return new SaIndex(SaType.ESP, IpsecMode.ANY, 0, new Endpoint(InetAddress.getByName("10.0.0.1")),
+        return new SaIndex(
+                SaType.ESP,
+                IpsecMode.ANY,
+                0,
+                new Endpoint(InetAddress.getByName("10.0.0.1")),
                 new Endpoint(InetAddress.getByName("10.0.0.2")));
     }
 
@@ -50,8 +56,16 @@ class SequenceAdmissionTest {
 
     SaIdentity id(SequenceStore s, int spi, int k) throws Exception {
         SaValues v = gcm(spi, k);
-        return s.table().identity(SaType.ESP.number(), spi, index().source().address(), index().destination().address(),
-                AES_GCM_16, v.encryptKey(), 0, null);
+        return s.table()
+                .identity(
+                        SaType.ESP.number(),
+                        spi,
+                        index().source().address(),
+                        index().destination().address(),
+                        AES_GCM_16,
+                        v.encryptKey(),
+                        0,
+                        null);
     }
 
     @Test
@@ -84,8 +98,8 @@ class SequenceAdmissionTest {
     void negotiatedSasLeaveNoStateBehindAndDoNotInheritAManualSasState() throws Exception {
         try (SequenceStore store = SequenceStore.open(dir, SMALL, log::add)) {
             SequenceAdmission a = new SequenceAdmission(store, false, log::add);
-            assertNull(a.refusal(SaType.ESP, index(), gcm(0x2000, 7), true));     // manual, saved
-            assertNull(a.refusal(SaType.ESP, index(), gcm(0x2001, 8), false));    // negotiated, live at the stop
+            assertNull(a.refusal(SaType.ESP, index(), gcm(0x2000, 7), true)); // manual, saved
+            assertNull(a.refusal(SaType.ESP, index(), gcm(0x2001, 8), false)); // negotiated, live at the stop
             store.flush();
         }
         log.clear();
@@ -100,7 +114,8 @@ class SequenceAdmissionTest {
             assertEquals(List.of(), log);
             // the very keys of the manual SA, whoever installs them, continue above its marks (never reuse nonces)
             assertNull(strict.refusal(SaType.ESP, index(), gcm(0x2000, 7), false));
-            assertTrue(log.getFirst().startsWith("sequence state: esp SA spi 0x2000 10.0.0.1->10.0.0.2 continues above"),
+            assertTrue(
+                    log.getFirst().startsWith("sequence state: esp SA spi 0x2000 10.0.0.1->10.0.0.2 continues above"),
                     log.toString());
             store.flush();
         }

@@ -28,21 +28,68 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** iked's control socket served in-JVM to the real client, and to raw clients that break the protocol. */
 class IkeControlServerTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** Records calls; "boom" makes it throw, "nope" refuses. */
     static final class FakeAdmin implements IkeAdmin {
         final List<String> calls = new CopyOnWriteArrayList<>();
-        IkeStatus status = new IkeStatus(List.of("home"), List.of(new IkeStatus.IkeSaStatus("home", 7, "ESTABLISHED",
-                true, "192.0.2.1[500]", "192.0.2.2[500]", "a.example", "b.example", "0102030405060708",
-                "1112131415161718", "AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/ECP_256", false, false, 12, 3000,
-                List.of(new IkeStatus.ChildSaStatus("net", 3, "INSTALLED", "tunnel", false, "c0000001", "c0000002",
-                        "AES_GCM_16-256", List.of("10.0.1.0/24"), List.of("10.0.2.0/24"), 840, 10, 1680, 20, 12, 1000)))));
+        IkeStatus status = new IkeStatus(
+                List.of("home"),
+                List.of(new IkeStatus.IkeSaStatus(
+                        "home",
+                        7,
+                        "ESTABLISHED",
+                        true,
+                        "192.0.2.1[500]",
+                        "192.0.2.2[500]",
+                        "a.example",
+                        "b.example",
+                        "0102030405060708",
+                        "1112131415161718",
+                        "AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/ECP_256",
+                        false,
+                        false,
+                        12,
+                        3000,
+                        List.of(new IkeStatus.ChildSaStatus(
+                                "net",
+                                3,
+                                "INSTALLED",
+                                "tunnel",
+                                false,
+                                "c0000001",
+                                "c0000002",
+                                "AES_GCM_16-256",
+                                List.of("10.0.1.0/24"),
+                                List.of("10.0.2.0/24"),
+                                840,
+                                10,
+                                1680,
+                                20,
+                                12,
+                                1000)))));
 
-        @Override public IkeStatus status() { calls.add("status"); return status; }
-        @Override public AdminResult initiate(String n) { return act("initiate", n); }
-        @Override public AdminResult terminate(String n) { return act("terminate", n); }
-        @Override public AdminResult rekey(String n) { return act("rekey", n); }
+        @Override
+        public IkeStatus status() {
+            calls.add("status");
+            return status;
+        }
+
+        @Override
+        public AdminResult initiate(String n) {
+            return act("initiate", n);
+        }
+
+        @Override
+        public AdminResult terminate(String n) {
+            return act("terminate", n);
+        }
+
+        @Override
+        public AdminResult rekey(String n) {
+            return act("rekey", n);
+        }
 
         private AdminResult act(String op, String n) {
             calls.add(op + " " + n);
@@ -57,7 +104,7 @@ class IkeControlServerTest {
         FakeAdmin admin = new FakeAdmin();
         Path sock = dir.resolve("iked.ctl");
         try (IkeControlServer server = IkeControlServer.start(admin, sock);
-             IkeControlClient client = IkeControlClient.connect(sock)) {
+                IkeControlClient client = IkeControlClient.connect(sock)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
             assertEquals(admin.status, client.status());
             assertEquals(AdminResult.ok("initiate home done"), client.initiate("home"));
@@ -70,8 +117,16 @@ class IkeControlServerTest {
             assertEquals("iked failed to carry out the request (see its log)", r.message());
             assertEquals(1, server.adminFailures());
             assertEquals(admin.status, client.status());
-            assertEquals(List.of("status", "initiate home", "rekey net", "terminate home", "initiate nope", "rekey boom",
-                    "status"), admin.calls);
+            assertEquals(
+                    List.of(
+                            "status",
+                            "initiate home",
+                            "rekey net",
+                            "terminate home",
+                            "initiate nope",
+                            "rekey boom",
+                            "status"),
+                    admin.calls);
             assertEquals(7, server.requests());
         }
         assertFalse(Files.exists(sock), "close removes the socket file");
@@ -122,7 +177,7 @@ class IkeControlServerTest {
             }
             assertTrue(admin.calls.isEmpty(), "nothing malformed reached the admin: " + admin.calls);
             try (IkeControlClient client = IkeControlClient.connect(sock)) {
-                assertEquals(admin.status, client.status());    // still serving
+                assertEquals(admin.status, client.status()); // still serving
             }
         }
     }
@@ -162,11 +217,13 @@ class IkeControlServerTest {
     @Test
     void noDaemonIsAClearMessage() throws Exception {
         Path sock = dir.resolve("iked.ctl");
-        IOException e = assertThrows(IkeControlClient.NotListeningException.class, () -> IkeControlClient.connect(sock));
+        IOException e =
+                assertThrows(IkeControlClient.NotListeningException.class, () -> IkeControlClient.connect(sock));
         assertEquals("no jipsec iked listening on " + sock, e.getMessage());
         // a socket file left behind by a daemon that is gone
         IkeControlServer.start(new FakeAdmin(), sock).close();
-        try (java.nio.channels.ServerSocketChannel s = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (java.nio.channels.ServerSocketChannel s =
+                java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(sock));
         }
         assertEquals(SocketPaths.Existing.STALE_SOCKET, SocketPaths.staleSocket(sock));

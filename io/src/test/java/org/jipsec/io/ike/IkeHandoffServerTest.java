@@ -26,15 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The jipsecd side of the UDP 4500 split, with a recording sender in place of the 4500 socket. */
 class IkeHandoffServerTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     record Sent(byte[] payload, InetSocketAddress remote) {}
+
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     IkeHandoffServer server;
 
     @BeforeEach
     void start() throws IOException {
-        server = IkeHandoffServer.start(IkeHandoffServer.besidePfkey(dir.resolve("gw1.pfkey")),
-                (p, r) -> sent.add(new Sent(p, r)), 4500);
+        server = IkeHandoffServer.start(
+                IkeHandoffServer.besidePfkey(dir.resolve("gw1.pfkey")), (p, r) -> sent.add(new Sent(p, r)), 4500);
     }
 
     @AfterEach
@@ -48,8 +51,8 @@ class IkeHandoffServerTest {
     }
 
     static IkeHandoffServer.Received ike(String remote, int port, byte... msg) throws IOException {
-        return new IkeHandoffServer.Received(InetAddress.getByName("192.0.2.1"), 4500, InetAddress.getByName(remote),
-                port, msg);
+        return new IkeHandoffServer.Received(
+                InetAddress.getByName("192.0.2.1"), 4500, InetAddress.getByName(remote), port, msg);
     }
 
     @Test
@@ -81,7 +84,8 @@ class IkeHandoffServerTest {
             c.send(new HandoffFrame(f.localAddress(), 4500, f.remoteAddress(), 40001, new byte[] {(byte) 0xff}));
             await(() -> sent.size() == 2, "sent");
             assertArrayEquals(new byte[] {0, 0, 0, 0, 0x33}, sent.get(0).payload());
-            assertEquals(new InetSocketAddress("198.51.100.7", 40001), sent.get(0).remote());
+            assertEquals(
+                    new InetSocketAddress("198.51.100.7", 40001), sent.get(0).remote());
             await(() -> server.handedOver() == 1, "counted as handed over");
             // a second daemon is refused while one is attached
             try (SocketChannel second = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -96,12 +100,13 @@ class IkeHandoffServerTest {
     void hostileClientCannotSendEspOrGarbageOrStallTheDataPlane() throws Exception {
         // a frame that could pass for ESP (non-zero SPI) is not sent; a frame naming another local port neither
         try (IkeHandoffClient c = IkeHandoffClient.connect(server.path());
-             SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             await(server::daemonAttached, "attached");
             InetAddress l = InetAddress.getByName("192.0.2.1");
             InetAddress r = InetAddress.getByName("198.51.100.7");
-            assertThrows(IllegalArgumentException.class, () -> c.send(new HandoffFrame(l, 4500, r, 4500,
-                    new byte[] {1, 2, 3, 4, 5, 6, 7, 8})));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> c.send(new HandoffFrame(l, 4500, r, 4500, new byte[] {1, 2, 3, 4, 5, 6, 7, 8})));
         }
         try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             await(() -> !server.daemonAttached(), "detached");
@@ -109,7 +114,8 @@ class IkeHandoffServerTest {
             await(server::daemonAttached, "attached");
             InetAddress l = InetAddress.getByName("192.0.2.1");
             InetAddress r = InetAddress.getByName("198.51.100.7");
-            raw.write(ByteBuffer.wrap(new HandoffFrame(l, 4500, r, 4500, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}).encode()));
+            raw.write(
+                    ByteBuffer.wrap(new HandoffFrame(l, 4500, r, 4500, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}).encode()));
             raw.write(ByteBuffer.wrap(new HandoffFrame(l, 500, r, 4500, new byte[] {0, 0, 0, 0, 9}).encode()));
             await(() -> server.droppedOutbound() == 2, "ESP-looking and wrong-port frames refused");
             assertTrue(sent.isEmpty());

@@ -32,8 +32,14 @@ class IkeRuntimeBackToBackTest {
     static final String A = "10.0.0.1";
     static final String B = "10.0.0.2";
 
-    static String config(String local, String remote, String localTs, String remoteTs, String startAction,
-                         String childRekey, String secret) {
+    static String config(
+            String local,
+            String remote,
+            String localTs,
+            String remoteTs,
+            String startAction,
+            String childRekey,
+            String secret) {
         return """
                 connections {
                     ab {
@@ -71,8 +77,15 @@ class IkeRuntimeBackToBackTest {
 
     static IkeConfig parse(String text) throws Exception {
         ConfigSource src = new ConfigSource() {
-            @Override public String read(String path) { return path.equals("iked.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("iked.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
         return SwanctlConfig.load("iked.conf", src);
     }
@@ -98,9 +111,17 @@ class IkeRuntimeBackToBackTest {
 
     Side side(String local, String peer, IkeConfig cfg, int spiBase) throws Exception {
         Side s = new Side(spiBase);
-        s.rt = new IkeRuntime(cfg, s.kernel, (from, to, m) -> wire.add(new Packet(to.address().getHostAddress()
-                .equals(A) ? a : b, from, to, m)), line -> s.log.add(line), new SecureRandom(), new Random(7),
-                InetAddress.getByName(local), 500, 4500);
+        s.rt = new IkeRuntime(
+                cfg,
+                s.kernel,
+                (from, to, m) ->
+                        wire.add(new Packet(to.address().getHostAddress().equals(A) ? a : b, from, to, m)),
+                line -> s.log.add(line),
+                new SecureRandom(),
+                new Random(7),
+                InetAddress.getByName(local),
+                500,
+                4500);
         s.admin = new IkeRuntimeAdmin(s.rt);
         return s;
     }
@@ -122,8 +143,9 @@ class IkeRuntimeBackToBackTest {
     static void assertLines(List<String> expected, List<String> actual) {
         assertEquals(expected.size(), actual.size(), "PF_KEY requests: " + actual);
         for (int i = 0; i < expected.size(); i++) {
-            assertTrue(Pattern.matches(expected.get(i), actual.get(i)), "request " + i + ": expected /" + expected.get(i)
-                    + "/ in " + actual);
+            assertTrue(
+                    Pattern.matches(expected.get(i), actual.get(i)),
+                    "request " + i + ": expected /" + expected.get(i) + "/ in " + actual);
         }
     }
 
@@ -132,8 +154,11 @@ class IkeRuntimeBackToBackTest {
         setUp("trap", "s3cret-psk", "s3cret-psk");
         a.rt.start(now);
         b.rt.start(now);
-        assertLines(List.of("SPDADD out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 1",
-                "SPDADD in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 2"), a.kernel.take());
+        assertLines(
+                List.of(
+                        "SPDADD out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 1",
+                        "SPDADD in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 2"),
+                a.kernel.take());
         assertEquals(List.of(), b.kernel.take());
         assertTrue(wire.isEmpty(), "trap: nothing is sent before the first packet");
 
@@ -143,15 +168,21 @@ class IkeRuntimeBackToBackTest {
         pump();
         List<String> ka = a.kernel.take();
         List<String> kb = b.kernel.take();
-        assertLines(List.of("SPDGET 1",
-                "GETSPI seq=77 10.0.0.2->10.0.0.1 reqid 1 -> (1\\w+)",
-                "UPDATE 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
-                "ADD 2\\w+ 10.0.0.1->10.0.0.2 reqid 1"), ka);
-        assertLines(List.of("GETSPI seq=0 10.0.0.1->10.0.0.2 reqid 1 -> 2\\w+",
-                "UPDATE 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
-                "ADD 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
-                "SPDADD out 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 1",
-                "SPDADD in 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 2"), kb);
+        assertLines(
+                List.of(
+                        "SPDGET 1",
+                        "GETSPI seq=77 10.0.0.2->10.0.0.1 reqid 1 -> (1\\w+)",
+                        "UPDATE 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
+                        "ADD 2\\w+ 10.0.0.1->10.0.0.2 reqid 1"),
+                ka);
+        assertLines(
+                List.of(
+                        "GETSPI seq=0 10.0.0.1->10.0.0.2 reqid 1 -> 2\\w+",
+                        "UPDATE 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
+                        "ADD 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
+                        "SPDADD out 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 1",
+                        "SPDADD in 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 2"),
+                kb);
         String aIn = ka.get(1).replaceAll(".* -> ", "");
         assertTrue(kb.get(2).startsWith("ADD " + aIn + " "), "B's outbound SA is A's inbound SPI: " + kb);
         assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet(), "both sides hold the same pair");
@@ -168,16 +199,22 @@ class IkeRuntimeBackToBackTest {
         pump();
         ka = a.kernel.take();
         kb = b.kernel.take();
-        assertLines(List.of("GETSPI seq=0 10.0.0.2->10.0.0.1 reqid 1 -> 1\\w+",
-                "UPDATE 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
-                "ADD 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
-                "DELETE " + aIn + " 10.0.0.2->10.0.0.1",
-                "DELETE 2\\w+ 10.0.0.1->10.0.0.2"), ka);
-        assertLines(List.of("GETSPI seq=0 10.0.0.1->10.0.0.2 reqid 1 -> 2\\w+",
-                "UPDATE 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
-                "ADD 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
-                "DELETE 2\\w+ 10.0.0.1->10.0.0.2",
-                "DELETE " + aIn + " 10.0.0.2->10.0.0.1"), kb);
+        assertLines(
+                List.of(
+                        "GETSPI seq=0 10.0.0.2->10.0.0.1 reqid 1 -> 1\\w+",
+                        "UPDATE 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
+                        "ADD 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
+                        "DELETE " + aIn + " 10.0.0.2->10.0.0.1",
+                        "DELETE 2\\w+ 10.0.0.1->10.0.0.2"),
+                ka);
+        assertLines(
+                List.of(
+                        "GETSPI seq=0 10.0.0.1->10.0.0.2 reqid 1 -> 2\\w+",
+                        "UPDATE 2\\w+ 10.0.0.1->10.0.0.2 reqid 1",
+                        "ADD 1\\w+ 10.0.0.2->10.0.0.1 reqid 1",
+                        "DELETE 2\\w+ 10.0.0.1->10.0.0.2",
+                        "DELETE " + aIn + " 10.0.0.2->10.0.0.1"),
+                kb);
         assertEquals(2, a.kernel.sas.size());
         assertEquals(a.kernel.sas.keySet(), b.kernel.sas.keySet());
         assertEquals(2, b.kernel.policies.size(), "the rekeyed child keeps B's policies");
@@ -196,8 +233,13 @@ class IkeRuntimeBackToBackTest {
         ka = a.kernel.take();
         kb = b.kernel.take();
         assertLines(List.of("DELETE 1\\w+ 10.0.0.2->10.0.0.1", "DELETE 2\\w+ 10.0.0.1->10.0.0.2"), ka);
-        assertLines(List.of("DELETE 2\\w+ 10.0.0.1->10.0.0.2", "DELETE 1\\w+ 10.0.0.2->10.0.0.1", "SPDDELETE 1",
-                "SPDDELETE 2"), kb);
+        assertLines(
+                List.of(
+                        "DELETE 2\\w+ 10.0.0.1->10.0.0.2",
+                        "DELETE 1\\w+ 10.0.0.2->10.0.0.1",
+                        "SPDDELETE 1",
+                        "SPDDELETE 2"),
+                kb);
         assertEquals(0, a.rt.saCount());
         assertEquals(0, b.rt.saCount());
         assertEquals(Map.of(), a.kernel.sas);
@@ -211,8 +253,11 @@ class IkeRuntimeBackToBackTest {
         stray[7] = 1;
         stray[15] = 2;
         stray[19] = 0x08;
-        b.rt.datagram(new IkeEndpoint(InetAddress.getByName(A), 500), new IkeEndpoint(InetAddress.getByName(B), 500),
-                stray, now);
+        b.rt.datagram(
+                new IkeEndpoint(InetAddress.getByName(A), 500),
+                new IkeEndpoint(InetAddress.getByName(B), 500),
+                stray,
+                now);
         assertEquals(before + 1, b.rt.droppedUnknownSpi());
     }
 
@@ -230,7 +275,8 @@ class IkeRuntimeBackToBackTest {
         assertTrue(diff.isEmpty(), diff.toString());
         assertTrue(wire.isEmpty());
         assertEquals(List.of(), a.kernel.take());
-        assertEquals(spis, a.admin.status(now).sas().getFirst().children().getFirst().spiIn());
+        assertEquals(
+                spis, a.admin.status(now).sas().getFirst().children().getFirst().spiIn());
 
         // the child's selectors change: renegotiated (old SA deleted, a new one with new SPIs)
         diff = a.admin.reload(parse(config(A, B, "10.1.0.0/25", "10.2.0.0/24", "start", "1h", "k")), now);
@@ -264,14 +310,20 @@ class IkeRuntimeBackToBackTest {
         b.rt.start(now);
         a.rt.start(now);
         pump();
-        assertTrue(b.log.stream().anyMatch(l -> l.contains("IKE_SA failed: AUTH of 10.0.0.1 does not verify with the"
-                + " configured PSK")), String.join("\n", b.log));
-        assertTrue(a.log.stream().anyMatch(l -> l.contains("IKE_SA failed: the responder refused our authentication")),
+        assertTrue(
+                b.log.stream()
+                        .anyMatch(l -> l.contains(
+                                "IKE_SA failed: AUTH of 10.0.0.1 does not verify with the" + " configured PSK")),
+                String.join("\n", b.log));
+        assertTrue(
+                a.log.stream().anyMatch(l -> l.contains("IKE_SA failed: the responder refused our authentication")),
                 String.join("\n", a.log));
         assertEquals(Map.of(), a.kernel.sas);
         assertEquals(Map.of(), a.kernel.larval, "the larval SA GETSPI made is deleted");
         assertEquals(Map.of(), b.kernel.larval);
-        assertTrue(a.log.stream().noneMatch(l -> l.contains("right")) && b.log.stream().noneMatch(l -> l.contains("wrong")),
+        assertTrue(
+                a.log.stream().noneMatch(l -> l.contains("right"))
+                        && b.log.stream().noneMatch(l -> l.contains("wrong")),
                 "no key in the log");
         assertEquals(0, a.rt.saCount());
         assertEquals(0, b.rt.saCount());
@@ -300,7 +352,7 @@ class IkeRuntimeBackToBackTest {
     @Test
     void aResponderUnderLoadDemandsACookieAndTheInitiatorRetriesWithIt() throws Exception {
         setUp("start", "k", "k");
-        b.rt.limits(new DaemonLimits(true, 0, 0, 5, 0, 30_000, 60_000));   // cookie_threshold 0: always
+        b.rt.limits(new DaemonLimits(true, 0, 0, 5, 0, 30_000, 60_000)); // cookie_threshold 0: always
         a.rt.start(now);
         Packet first = wire.poll();
         b.rt.datagram(first.from(), first.dst(), first.bytes(), now);
@@ -322,20 +374,25 @@ class IkeRuntimeBackToBackTest {
     @Test
     void aHalfOpenFloodGetsCookiesWhileTheRealInitiatorConnects() throws Exception {
         a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")), 0x1000);
-        b = side(B, A, parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k")
-                .replace("remote_addrs = " + A, "remote_addrs = 10.0.0.0/8")), 0x2000);   // the flood matches too
+        b = side(
+                B,
+                A,
+                parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k")
+                        .replace("remote_addrs = " + A, "remote_addrs = 10.0.0.0/8")),
+                0x2000); // the flood matches too
         a.rt.start(now);
         Packet init = wire.poll();
         for (int i = 0; i < 200; i++) {
             byte[] x = init.bytes().clone();
-            java.nio.ByteBuffer.wrap(x).putLong(0, 0x5000L + i);                 // another SPIi
+            java.nio.ByteBuffer.wrap(x).putLong(0, 0x5000L + i); // another SPIi
             IkeEndpoint from = new IkeEndpoint(InetAddress.getByName("10.9." + (i / 200) + "." + (1 + i % 200)), 500);
             b.rt.datagram(from, init.dst(), x, now);
         }
         wire.clear();
         assertEquals(30, b.rt.saCount(), "half-open IKE SAs kept");
         assertEquals(170, b.rt.admission().cookiesSent());
-        assertEquals(1, b.log.stream().filter(l -> l.contains("COOKIE demanded")).count(), "rate-limited: " + b.log);
+        assertEquals(
+                1, b.log.stream().filter(l -> l.contains("COOKIE demanded")).count(), "rate-limited: " + b.log);
         now += 1_500;
         b.rt.datagram(init.from(), init.dst(), init.bytes(), now);
         pump();
@@ -350,7 +407,7 @@ class IkeRuntimeBackToBackTest {
     @Test
     void blockThresholdBoundsHalfOpenSasFromOneAddress() throws Exception {
         setUp("start", "k", "k");
-        b.rt.limits(new DaemonLimits(false, 30, 3, 5, 0, 30_000, 60_000));   // dos_protection = no
+        b.rt.limits(new DaemonLimits(false, 30, 3, 5, 0, 30_000, 60_000)); // dos_protection = no
         a.rt.start(now);
         Packet init = wire.poll();
         for (int i = 0; i < 10; i++) {
@@ -376,8 +433,13 @@ class IkeRuntimeBackToBackTest {
         a.rt.kernelEvent(new org.jipsec.core.ikekernel.KernelEvent.Flushed(0), now);
         pump();
         assertLines(List.of("DELETE 1\\w+ 10.0.0.2->10.0.0.1", "DELETE 2\\w+ 10.0.0.1->10.0.0.2"), a.kernel.take());
-        assertLines(List.of("DELETE 2\\w+ 10.0.0.1->10.0.0.2", "DELETE 1\\w+ 10.0.0.2->10.0.0.1", "SPDDELETE 1",
-                "SPDDELETE 2"), b.kernel.take());
+        assertLines(
+                List.of(
+                        "DELETE 2\\w+ 10.0.0.1->10.0.0.2",
+                        "DELETE 1\\w+ 10.0.0.2->10.0.0.1",
+                        "SPDDELETE 1",
+                        "SPDDELETE 2"),
+                b.kernel.take());
         assertEquals(Map.of(), b.kernel.sas);
         assertEquals(1, a.rt.saCount(), "the IKE SA stays");
 
@@ -394,14 +456,23 @@ class IkeRuntimeBackToBackTest {
     @Test
     void livenessCheckOnlyWithoutInboundEspAndStatusCountsFromTheKernel() throws Exception {
         String dpd = "version = 2\n                        dpd_delay = 30s";
-        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k").replace("version = 2", dpd)),
+        a = side(
+                A,
+                B,
+                parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")
+                        .replace("version = 2", dpd)),
                 0x1000);
-        b = side(B, A, parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k").replace("version = 2", dpd)),
+        b = side(
+                B,
+                A,
+                parse(config(B, A, "10.2.0.0/24", "10.1.0.0/24", "none", "2h", "k")
+                        .replace("version = 2", dpd)),
                 0x2000);
         b.rt.start(now);
         a.rt.start(now);
         pump();
-        IkeStatus.ChildSaStatus child = b.admin.status(now).sas().getFirst().children().getFirst();
+        IkeStatus.ChildSaStatus child =
+                b.admin.status(now).sas().getFirst().children().getFirst();
         int bIn = Integer.parseUnsignedInt(child.spiIn(), 16);
         int bOut = Integer.parseUnsignedInt(child.spiOut(), 16);
         // ESP arrived at B (the data plane's use time moved), none at A
@@ -418,7 +489,8 @@ class IkeRuntimeBackToBackTest {
         assertEquals(7, child.packetsIn());
         assertEquals(420, child.bytesOut());
         assertEquals(5, child.packetsOut());
-        assertEquals(-1, a.admin.status(now).sas().getFirst().children().getFirst().bytesIn(), "unknown: -1");
+        assertEquals(
+                -1, a.admin.status(now).sas().getFirst().children().getFirst().bytesIn(), "unknown: -1");
 
         // B again after dpd_delay, with no further traffic: now it checks too
         now += 30_000;
@@ -428,8 +500,12 @@ class IkeRuntimeBackToBackTest {
 
     @Test
     void keyingtriesRepeatsTheInitialExchangeWhenThePeerNeverAnswers() throws Exception {
-        a = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")
-                .replace("version = 2", "version = 2\n                        keyingtries = 3")), 0x1000);
+        a = side(
+                A,
+                B,
+                parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "start", "1h", "k")
+                        .replace("version = 2", "version = 2\n                        keyingtries = 3")),
+                0x1000);
         a.rt.start(now);
         int sent = 0;
         for (int i = 0; i < 100 && a.rt.nextDeadline() != Long.MAX_VALUE; i++) {
@@ -442,7 +518,8 @@ class IkeRuntimeBackToBackTest {
         wire.clear();
         assertEquals(0, a.rt.saCount());
         assertEquals(3 * 6, sent, "3 keyingtries of IKE_SA_INIT, each sent once and retransmitted 5 times");
-        assertEquals(2, a.log.stream().filter(l -> l.contains("initiating IKE_SA")).count() - 1, String.join("\n", a.log));
+        assertEquals(
+                2, a.log.stream().filter(l -> l.contains("initiating IKE_SA")).count() - 1, String.join("\n", a.log));
         assertTrue(a.log.stream().anyMatch(l -> l.contains("giving up after 3 keyingtries")), String.join("\n", a.log));
         assertTrue(now - 1_000 > 3 * 160_000, "strongSwan's timing: about 165 s per try, virtual");
     }
@@ -455,13 +532,27 @@ class IkeRuntimeBackToBackTest {
         // iked was killed (-9): its policies stay in the kernel; a new iked starts on the same kernel
         Side restarted = side(A, B, parse(config(A, B, "10.1.0.0/24", "10.2.0.0/24", "trap", "1h", "k")), 0x3000);
         FakeIkeKernel k = a.kernel;
-        restarted.rt = new IkeRuntime(restarted.rt.config, k, (from, to, m) -> wire.add(new Packet(b, from, to, m)),
-                restarted.log::add, new SecureRandom(), new Random(7), InetAddress.getByName(A), 500, 4500);
+        restarted.rt = new IkeRuntime(
+                restarted.rt.config,
+                k,
+                (from, to, m) -> wire.add(new Packet(b, from, to, m)),
+                restarted.log::add,
+                new SecureRandom(),
+                new Random(7),
+                InetAddress.getByName(A),
+                500,
+                4500);
         restarted.rt.start(now);
-        assertLines(List.of("SPDADD EEXIST", "SPDUPDATE out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 3",
-                "SPDADD EEXIST", "SPDUPDATE in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 4"), k.take());
+        assertLines(
+                List.of(
+                        "SPDADD EEXIST",
+                        "SPDUPDATE out 10.1.0.0/24 10.2.0.0/24 unique reqid 1 -> 3",
+                        "SPDADD EEXIST",
+                        "SPDUPDATE in 10.2.0.0/24 10.1.0.0/24 unique reqid 1 -> 4"),
+                k.take());
         assertEquals(2, k.policies.size());
-        assertTrue(restarted.log.stream().anyMatch(l -> l.contains("trap policies installed")),
+        assertTrue(
+                restarted.log.stream().anyMatch(l -> l.contains("trap policies installed")),
                 String.join("\n", restarted.log));
     }
 }

@@ -70,9 +70,20 @@ class IkeRuntimeNatTest {
                         secret = "k"
                     }
                 }
-                """.formatted(local, remoteAddrs, extra, local, remote, local.equals(A) ? "1" : "2",
-                local.equals(A) ? "2" : "1", start, local.equals(A) ? "1" : "2", local.equals(A) ? "2" : "1", start,
-                local, remote);
+                """.formatted(
+                        local,
+                        remoteAddrs,
+                        extra,
+                        local,
+                        remote,
+                        local.equals(A) ? "1" : "2",
+                        local.equals(A) ? "2" : "1",
+                        start,
+                        local.equals(A) ? "1" : "2",
+                        local.equals(A) ? "2" : "1",
+                        start,
+                        local,
+                        remote);
     }
 
     record Packet(boolean toA, IkeEndpoint from, IkeEndpoint to, byte[] bytes) {}
@@ -82,8 +93,9 @@ class IkeRuntimeNatTest {
     boolean nat;
     long now = 1_000;
 
-    IkeRuntime runtime(String local, IkeConfig cfg, FakeIkeKernel kernel, List<String> log,
-                       WiresharkKeyLogWriter keyLog) throws Exception {
+    IkeRuntime runtime(
+            String local, IkeConfig cfg, FakeIkeKernel kernel, List<String> log, WiresharkKeyLogWriter keyLog)
+            throws Exception {
         boolean isA = local.equals(A);
         IkeRuntime.Network net = new IkeRuntime.Network() {
             @Override
@@ -96,8 +108,17 @@ class IkeRuntimeNatTest {
                 if (isA) keepalives.add(to);
             }
         };
-        return new IkeRuntime(cfg, kernel, net, log::add, new SecureRandom(), new Random(7),
-                InetAddress.getByName(local), 500, 4500, keyLog);
+        return new IkeRuntime(
+                cfg,
+                kernel,
+                net,
+                log::add,
+                new SecureRandom(),
+                new Random(7),
+                InetAddress.getByName(local),
+                500,
+                4500,
+                keyLog);
     }
 
     /** A's NAT rewrites A's source (500 → 40500, 4500 → 44500) and B's replies back. */
@@ -107,7 +128,8 @@ class IkeRuntimeNatTest {
             if (!nat) {
                 (p.toA ? a : b).datagram(p.from, p.to, p.bytes, now);
             } else if (!p.toA) {
-                IkeEndpoint mapped = new IkeEndpoint(InetAddress.getByName(PUBLIC), p.from.port() == 500 ? 40500 : 44500);
+                IkeEndpoint mapped =
+                        new IkeEndpoint(InetAddress.getByName(PUBLIC), p.from.port() == 500 ? 40500 : 44500);
                 b.datagram(mapped, p.to, p.bytes, now);
             } else {
                 IkeEndpoint inside = new IkeEndpoint(InetAddress.getByName(A), p.to.port() == 40500 ? 500 : 4500);
@@ -128,8 +150,8 @@ class IkeRuntimeNatTest {
         List<String> la = new ArrayList<>();
         List<String> lb = new ArrayList<>();
         try (WiresharkKeyLogWriter keyLog = WiresharkKeyLogWriter.open(dir.resolve("keys"))) {
-            IkeRuntime a = runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "encap = yes", "start")), ka, la,
-                    keyLog);
+            IkeRuntime a =
+                    runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "encap = yes", "start")), ka, la, keyLog);
             IkeRuntime b = runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, A, "", "none")), kb, lb, null);
             a.start(now);
             pump(a, b);
@@ -145,7 +167,10 @@ class IkeRuntimeNatTest {
             assertTrue(la.stream().anyMatch(l -> l.contains("CHILD_SA two{")), String.join("\n", la));
             assertEquals(List.of(), keepalives, "no keepalives without a NAT (encap=yes fakes one)");
             // the key log: the IKE SA and both children (two lines each)
-            assertEquals(1, Files.readAllLines(dir.resolve("keys/ikev2_decryption_table")).size());
+            assertEquals(
+                    1,
+                    Files.readAllLines(dir.resolve("keys/ikev2_decryption_table"))
+                            .size());
             assertEquals(4, Files.readAllLines(dir.resolve("keys/esp_sa")).size());
         }
     }
@@ -186,9 +211,10 @@ class IkeRuntimeNatTest {
         nat = true;
         FakeIkeKernel ka = new FakeIkeKernel(0x1000);
         FakeIkeKernel kb = new FakeIkeKernel(0x2000);
-        IkeRuntime a = runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "", "none")), ka, new ArrayList<>(), null);
-        IkeRuntime b = runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, "%any", "", "none")), kb,
-                new ArrayList<>(), null);
+        IkeRuntime a =
+                runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "", "none")), ka, new ArrayList<>(), null);
+        IkeRuntime b = runtime(
+                B, IkeRuntimeBackToBackTest.parse(config(B, A, "%any", "", "none")), kb, new ArrayList<>(), null);
         IkeRuntimeAdmin admin = new IkeRuntimeAdmin(a);
         assertTrue(admin.initiate("one", now).ok());
         pump(a, b);
@@ -211,7 +237,8 @@ class IkeRuntimeNatTest {
         FakeIkeKernel kb = new FakeIkeKernel(0x2000);
         List<String> la = new ArrayList<>();
         IkeRuntime a = runtime(A, IkeRuntimeBackToBackTest.parse(config(A, B, B, "", "none")), ka, la, null);
-        IkeRuntime b = runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, A, "", "none")), kb, new ArrayList<>(), null);
+        IkeRuntime b =
+                runtime(B, IkeRuntimeBackToBackTest.parse(config(B, A, A, "", "none")), kb, new ArrayList<>(), null);
         IkeRuntimeAdmin admin = new IkeRuntimeAdmin(a);
         assertTrue(admin.initiate("one", now).ok());
         pump(a, b);
@@ -222,7 +249,10 @@ class IkeRuntimeNatTest {
         assertEquals(1, a.saCount());
         assertEquals(4, ka.sas.size(), String.join("\n", la));
         assertEquals(ka.sas.keySet(), kb.sas.keySet());
-        assertEquals(List.of("one", "two"), admin.status(now).sas().getFirst().children().stream()
-                .map(c -> c.name()).toList());
+        assertEquals(
+                List.of("one", "two"),
+                admin.status(now).sas().getFirst().children().stream()
+                        .map(c -> c.name())
+                        .toList());
     }
 }

@@ -19,17 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** iked's transport: through jipsecd's handoff when its socket exists, on its own NAT-T socket otherwise. */
 class IkeTransportTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     static final InetAddress LO = InetAddress.getLoopbackAddress();
 
     @Test
     void ownSocketsWithoutJipsecd() throws Exception {
         try (IkeTransport t = IkeTransport.open(LO, 0, 0, Optional.of(dir.resolve("none.ike")));
-             DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(LO, 0))) {
+                DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(LO, 0))) {
             assertFalse(t.viaJipsecd());
             InetSocketAddress natT = t.natTAddress().orElseThrow();
             peer.send(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 1, 2, 3}), natT);
-            peer.send(ByteBuffer.wrap(new byte[] {(byte) 0xff}), natT);                 // keepalive: not IKE
+            peer.send(ByteBuffer.wrap(new byte[] {(byte) 0xff}), natT); // keepalive: not IKE
             peer.send(ByteBuffer.wrap(new byte[] {9, 8, 7, 6, 5}), t.ikeAddress());
             IkeTransport.Datagram a = t.receive(5000).orElseThrow();
             IkeTransport.Datagram b = t.receive(5000).orElseThrow();
@@ -56,8 +58,10 @@ class IkeTransportTest {
             assertTrue(t.viaJipsecd());
             assertTrue(t.natTAddress().isEmpty(), "4500 not bound by iked");
             for (int i = 0; i < 200 && !server.daemonAttached(); i++) Thread.sleep(10);
-            server.offer(new IkeHandoffServer.Received(InetAddress.getByName("192.0.2.1"), 4500,
-                    InetAddress.getByName("198.51.100.9"), 4501, new byte[] {7, 7}));
+            server.offer(new IkeHandoffServer.Received(
+                    InetAddress.getByName("192.0.2.1"), 4500, InetAddress.getByName("198.51.100.9"), 4501, new byte[] {
+                        7, 7
+                    }));
             IkeTransport.Datagram d = t.receive(5000).orElseThrow();
             assertTrue(d.natT());
             assertArrayEquals(new byte[] {7, 7}, d.message());

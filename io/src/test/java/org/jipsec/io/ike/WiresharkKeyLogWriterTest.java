@@ -21,20 +21,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The key log files: created private, appended to, and never written where others could read them. */
 class WiresharkKeyLogWriterTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static IkeTransforms.Encryption enc(String name) {
-        return IkeTransforms.encryption().stream().filter(e -> e.strongSwanName().equals(name)).findFirst().orElseThrow();
+        return IkeTransforms.encryption().stream()
+                .filter(e -> e.strongSwanName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     static IkeAction.IkeKeysForLog ikeKeys(String encryption, long spiI) {
-        return new IkeAction.IkeKeysForLog(spiI, 2, new Negotiated(SaProtocol.IKE, 1, enc(encryption), null, null, null,
-                false), new byte[20], new byte[20], new byte[0], new byte[0]);
+        return new IkeAction.IkeKeysForLog(
+                spiI,
+                2,
+                new Negotiated(SaProtocol.IKE, 1, enc(encryption), null, null, null, false),
+                new byte[20],
+                new byte[20],
+                new byte[0],
+                new byte[0]);
     }
 
     static IkeAction.InstallChild child() {
-        return new IkeAction.InstallChild("net", new Negotiated(SaProtocol.ESP, 1, enc("aes128gcm16"), null, null, null,
-                false), 0x100, 0x200, new byte[20], new byte[0], new byte[20], new byte[0], List.of(), List.of());
+        return new IkeAction.InstallChild(
+                "net",
+                new Negotiated(SaProtocol.ESP, 1, enc("aes128gcm16"), null, null, null, false),
+                0x100,
+                0x200,
+                new byte[20],
+                new byte[0],
+                new byte[20],
+                new byte[0],
+                List.of(),
+                List.of());
     }
 
     static String mode(Path p) throws IOException {
@@ -52,16 +71,19 @@ class WiresharkKeyLogWriterTest {
             assertEquals("rw-------", mode(dir.resolve("esp_sa")));
             w.ike(ikeKeys("aes128gcm16", 1));
             w.child(child(), a, b);
-            w.ike(ikeKeys("chacha20poly1305", 3));        // Wireshark has no name for it: skipped, counted
+            w.ike(ikeKeys("chacha20poly1305", 3)); // Wireshark has no name for it: skipped, counted
             assertEquals(3, w.linesWritten());
             assertEquals(1, w.skipped());
         }
-        try (WiresharkKeyLogWriter w = WiresharkKeyLogWriter.open(dir)) {   // a restart appends
+        try (WiresharkKeyLogWriter w = WiresharkKeyLogWriter.open(dir)) { // a restart appends
             w.ike(ikeKeys("aes256gcm16", 5));
         }
         List<String> ike = Files.readAllLines(dir.resolve("ikev2_decryption_table"));
-        assertEquals(List.of(WiresharkKeyLog.ikeLine(ikeKeys("aes128gcm16", 1)).orElseThrow(),
-                WiresharkKeyLog.ikeLine(ikeKeys("aes256gcm16", 5)).orElseThrow()), ike);
+        assertEquals(
+                List.of(
+                        WiresharkKeyLog.ikeLine(ikeKeys("aes128gcm16", 1)).orElseThrow(),
+                        WiresharkKeyLog.ikeLine(ikeKeys("aes256gcm16", 5)).orElseThrow()),
+                ike);
         assertEquals(WiresharkKeyLog.espLines(child(), a, b), Files.readAllLines(dir.resolve("esp_sa")));
     }
 
@@ -72,10 +94,13 @@ class WiresharkKeyLogWriterTest {
         Path ike = dir.resolve("ikev2_decryption_table");
         Files.writeString(ike, "old\n");
         Files.setPosixFilePermissions(ike, PosixFilePermissions.fromString("rw-r--r--"));
-        String m = assertThrows(WiresharkKeyLogWriter.UnsafeKeyLogException.class, () -> WiresharkKeyLogWriter.open(dir))
+        String m = assertThrows(
+                        WiresharkKeyLogWriter.UnsafeKeyLogException.class, () -> WiresharkKeyLogWriter.open(dir))
                 .getMessage();
-        assertEquals(ike + " is readable or writable by group or others (mode 644); it will hold keys: chmod 600 it or"
-                + " remove it", m);
+        assertEquals(
+                ike + " is readable or writable by group or others (mode 644); it will hold keys: chmod 600 it or"
+                        + " remove it",
+                m);
         assertEquals("old\n", Files.readString(ike), "left alone");
 
         Files.delete(ike);
@@ -104,7 +129,8 @@ class WiresharkKeyLogWriterTest {
         Path dir = tmp.resolve("open");
         Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        String m = assertThrows(WiresharkKeyLogWriter.UnsafeKeyLogException.class, () -> WiresharkKeyLogWriter.open(dir))
+        String m = assertThrows(
+                        WiresharkKeyLogWriter.UnsafeKeyLogException.class, () -> WiresharkKeyLogWriter.open(dir))
                 .getMessage();
         assertTrue(m.startsWith("key log directory: " + dir + " is writable by everybody"), m);
         assertTrue(Files.notExists(dir.resolve("esp_sa")));

@@ -1,33 +1,32 @@
 package org.jipsec.io.netns;
 
-import org.jipsec.io.NamespaceTests;
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.ffm.NativeException;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.jipsec.io.NamespaceTests;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.ffm.NativeException;
+import org.junit.jupiter.api.Test;
+
 class NetnsLabTest {
 
     @Test
     void commandsAreBoundedInTime() {
-        IOException e = assertThrows(IOException.class,
-                () -> Commands.run(List.of("sleep", "5"), Duration.ofMillis(200)));
+        IOException e =
+                assertThrows(IOException.class, () -> Commands.run(List.of("sleep", "5"), Duration.ofMillis(200)));
         assertTrue(e.getMessage().startsWith("timed out"), e.getMessage());
     }
 
     @Test
     void failingCommandReportsItsStderr() {
-        IOException e = assertThrows(IOException.class,
-                () -> Commands.check(List.of("ls", "/nonexistent/jipsec"), Duration.ofSeconds(5)));
+        IOException e = assertThrows(
+                IOException.class, () -> Commands.check(List.of("ls", "/nonexistent/jipsec"), Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("No such file"), e.getMessage());
     }
 

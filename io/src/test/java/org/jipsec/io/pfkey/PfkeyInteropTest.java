@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PfkeyInteropTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
@@ -50,8 +51,12 @@ class PfkeyInteropTest {
     }
 
     PfkeyServer start(Path socket) throws IOException {
-        KeyEngine engine = new KeyEngine(new KeySettings(), () -> 1_700_000_000L, new SplittableRandom(1),
-                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000), AlgorithmCatalog.of(PfkeyServerTest.ALGS));
+        KeyEngine engine = new KeyEngine(
+                new KeySettings(),
+                () -> 1_700_000_000L,
+                new SplittableRandom(1),
+                new ListPolicyStore(() -> 1_700_000_000L, () -> 1000),
+                AlgorithmCatalog.of(PfkeyServerTest.ALGS));
         return PfkeyServer.start(engine, socket, 1 << 20, false);
     }
 
@@ -59,7 +64,10 @@ class PfkeyInteropTest {
     void independentPythonClientAddsGetsAndDumps() throws Exception {
         requireTool(PYTHON);
         try (PfkeyServer server = start(dir.resolve("pfkey"))) {
-            String out = run(List.of(PYTHON.toString(), script("pfkey_client.py").toString(), server.path().toString()));
+            String out = run(List.of(
+                    PYTHON.toString(),
+                    script("pfkey_client.py").toString(),
+                    server.path().toString()));
             assertEquals("OK", out);
         }
     }
@@ -68,7 +76,8 @@ class PfkeyInteropTest {
     void otherUsersAreRefusedByPeerCredentials() throws Exception {
         requireTool(PYTHON);
         Path runuser = Path.of("/usr/sbin/runuser");
-        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(runuser),
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")) && Files.isExecutable(runuser),
                 "needs root and runuser to act as another user");
         Path open = Files.createDirectories(dir.resolve("open"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -79,11 +88,20 @@ class PfkeyInteropTest {
         try (PfkeyServer server = start(open.resolve("pfkey"))) {
             // open the file mode so that only the SO_PEERCRED rule stands between nobody and the engine
             Files.setPosixFilePermissions(server.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
-            List<String> asNobody = new ArrayList<>(List.of(runuser.toString(), "-u", "nobody", "--",
-                    PYTHON.toString(), probe.toString(), server.path().toString()));
+            List<String> asNobody = new ArrayList<>(List.of(
+                    runuser.toString(),
+                    "-u",
+                    "nobody",
+                    "--",
+                    PYTHON.toString(),
+                    probe.toString(),
+                    server.path().toString()));
             assertEquals("CLOSED", run(asNobody));
             assertEquals(1, server.refusedPeers());
-            assertEquals("REPLY", run(List.of(PYTHON.toString(), probe.toString(), server.path().toString())));
+            assertEquals(
+                    "REPLY",
+                    run(List.of(
+                            PYTHON.toString(), probe.toString(), server.path().toString())));
             assertTrue(server.refusedPeers() == 1);
         }
     }

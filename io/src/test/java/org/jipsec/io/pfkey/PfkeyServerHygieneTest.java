@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PfkeyServerHygieneTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final AtomicLong clock = new AtomicLong(1_700_000_000L);
     final List<AutoCloseable> open = new ArrayList<>();
     final AtomicReference<PfkeyServer> server = new AtomicReference<>();
@@ -49,7 +51,8 @@ class PfkeyServerHygieneTest {
         final AtomicLong draws = new AtomicLong();
         final AtomicLong drawsUnderLock = new AtomicLong();
 
-        @Override public long nextLong() {
+        @Override
+        public long nextLong() {
             draws.incrementAndGet();
             PfkeyServer s = server.get();
             if (s != null && s.lock().isHeldByCurrentThread()) drawsUnderLock.incrementAndGet();
@@ -63,12 +66,19 @@ class PfkeyServerHygieneTest {
     final List<byte[]> handled = new CopyOnWriteArrayList<>();
 
     PfkeyServer start() throws IOException {
-        KeyEngine engine = new KeyEngine(settings, clock::get, probe, new ListPolicyStore(clock::get, () -> 1000),
+        KeyEngine engine = new KeyEngine(
+                settings,
+                clock::get,
+                probe,
+                new ListPolicyStore(clock::get, () -> 1000),
                 AlgorithmCatalog.of(PfkeyServerTest.ALGS));
-        PfkeyServer s = PfkeyServer.start(engine, (id, raw) -> {
-            handled.add(raw);
-            return engine.handle(id, raw);
-        }, dir.resolve("run/pfkey"));
+        PfkeyServer s = PfkeyServer.start(
+                engine,
+                (id, raw) -> {
+                    handled.add(raw);
+                    return engine.handle(id, raw);
+                },
+                dir.resolve("run/pfkey"));
         server.set(s);
         open.add(s);
         return s;
@@ -102,13 +112,17 @@ class PfkeyServerHygieneTest {
         promisc.promisc(true);
         List<PfkeyMessage> requests = List.of(
                 PfkeyServerTest.add(a, 0x1000, "10.0.0.1", "10.0.0.2"),
-                PfkeyMessage.of(Sadb.SADB_DELETE, Sadb.SADB_SATYPE_ESP, a.nextSeq(), a.pid(), List.of(
-                        new Extension.Sa(0x1000, 0, 0, 0, 0, 0), src("10.0.0.1"), dst("10.0.0.2"))),
+                PfkeyMessage.of(
+                        Sadb.SADB_DELETE,
+                        Sadb.SADB_SATYPE_ESP,
+                        a.nextSeq(),
+                        a.pid(),
+                        List.of(new Extension.Sa(0x1000, 0, 0, 0, 0, 0), src("10.0.0.1"), dst("10.0.0.2"))),
                 PfkeyMessage.of(Sadb.SADB_FLUSH, 0, a.nextSeq(), a.pid(), List.of()),
                 PfkeyMessage.of(Sadb.SADB_X_SPDFLUSH, 0, a.nextSeq(), a.pid(), List.of()));
         for (PfkeyMessage r : requests) {
             PfkeyMessage withErrno = r.withErrno(5);
-            PfkeyMessage reply = a.request(withErrno);                 // throws if the reply's errno is not 0
+            PfkeyMessage reply = a.request(withErrno); // throws if the reply's errno is not 0
             assertEquals(0, reply.errno());
             assertEquals(0, next(listener, r.type(), false)[2], "broadcast of " + Sadb.messageName(r.type()));
             assertEquals(0, next(promisc, r.type(), true)[2], "promiscuous copy of " + Sadb.messageName(r.type()));
@@ -137,13 +151,22 @@ class PfkeyServerHygieneTest {
         settings.spiTry = org.jipsec.core.sysctl.Sysctl.SPI_TRY_MAX;
         probe.draws.set(0);
         // a full range: every one of spi_try candidates is drawn, and none is free
-        PfkeyException full = assertThrows(PfkeyException.class, () -> c.request(PfkeyMessage.of(Sadb.SADB_GETSPI,
-                Sadb.SADB_SATYPE_ESP, c.nextSeq(), c.pid(), List.of(src("10.0.0.1"), dst("10.0.0.3"),
-                        new Extension.SpiRange(0x1000, 0x1001)))));
+        PfkeyException full = assertThrows(
+                PfkeyException.class,
+                () -> c.request(PfkeyMessage.of(
+                        Sadb.SADB_GETSPI,
+                        Sadb.SADB_SATYPE_ESP,
+                        c.nextSeq(),
+                        c.pid(),
+                        List.of(src("10.0.0.1"), dst("10.0.0.3"), new Extension.SpiRange(0x1000, 0x1001)))));
         assertEquals(Errno.EINVAL, full.errno());
         assertEquals(org.jipsec.core.sysctl.Sysctl.SPI_TRY_MAX, probe.draws.get());
         // the widest range: found at once
-        PfkeyMessage ok = c.request(PfkeyMessage.of(Sadb.SADB_GETSPI, Sadb.SADB_SATYPE_ESP, c.nextSeq(), c.pid(),
+        PfkeyMessage ok = c.request(PfkeyMessage.of(
+                Sadb.SADB_GETSPI,
+                Sadb.SADB_SATYPE_ESP,
+                c.nextSeq(),
+                c.pid(),
                 List.of(src("10.0.0.1"), dst("10.0.0.3"), new Extension.SpiRange(0x100, 0xffffffff))));
         assertTrue(Integer.toUnsignedLong(ok.sa().orElseThrow().spi()) >= 0x100);
         assertEquals(0, probe.drawsUnderLock.get(), "no GETSPI candidate was drawn under the engine lock");
@@ -158,7 +181,7 @@ class PfkeyServerHygieneTest {
         assertEquals(1, handled.size());
         byte[] raw = handled.getFirst();
         assertEquals(PfkeyCodec.encode(add).length, raw.length);
-        for (int i = 0; i < 500 && !allZero(raw); i++) Thread.sleep(10);  // zeroed by the reader after the reply
+        for (int i = 0; i < 500 && !allZero(raw); i++) Thread.sleep(10); // zeroed by the reader after the reply
         assertArrayEquals(new byte[raw.length], raw);
     }
 

@@ -17,12 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** What only the socket layer knows, in {@code net.key.stats}: a PF_KEY connection broken by a bad frame (SOCKERR). */
 class PfkeyServerStatisticsTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void aFrameThatCannotBeResynchronisedIsASocketError() throws Exception {
         AtomicLong clock = new AtomicLong(1_700_000_000L);
-        KeyEngine engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(clock::get, () -> 1000),
+        KeyEngine engine = new KeyEngine(
+                new KeySettings(),
+                clock::get,
+                new SplittableRandom(1),
+                new ListPolicyStore(clock::get, () -> 1000),
                 AlgorithmCatalog.of(PfkeyServerTest.ALGS));
         try (PfkeyServer server = PfkeyServer.start(engine, dir.resolve("pfkey"), 1 << 20, false)) {
             try (PfkeyClient c = PfkeyClient.connect(server.path())) {

@@ -59,8 +59,10 @@ class PfkeyServerTest {
                     case "keyBits" -> bits;
                     case "blockBytes", "ivBytes" -> blockBytes;
                     case "factory" -> Algorithm.Factory.NONE;
-                    default -> types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) true
-                            : types[i] == List.class ? List.of() : null;
+                    default ->
+                        types[i] == int.class
+                                ? (Object) 0
+                                : types[i] == boolean.class ? (Object) true : types[i] == List.class ? List.of() : null;
                 };
             }
             return Algorithm.class.getDeclaredConstructor(types).newInstance(args);
@@ -69,14 +71,20 @@ class PfkeyServerTest {
         }
     }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final AtomicLong clock = new AtomicLong(1_700_000_000L);
     final List<AutoCloseable> open = new ArrayList<>();
     KeyEngine engine;
     PfkeyServer server;
 
     PfkeyServer start(long queueBytes) throws IOException {
-        engine = new KeyEngine(new KeySettings(), clock::get, new SplittableRandom(1), new ListPolicyStore(clock::get, () -> 1000),
+        engine = new KeyEngine(
+                new KeySettings(),
+                clock::get,
+                new SplittableRandom(1),
+                new ListPolicyStore(clock::get, () -> 1000),
                 AlgorithmCatalog.of(ALGS));
         server = PfkeyServer.start(engine, dir.resolve("run/pfkey"), queueBytes, false);
         open.add(server);
@@ -101,11 +109,17 @@ class PfkeyServerTest {
     static PfkeyMessage add(PfkeyClient c, int spi, String src, String dst) throws IOException {
         byte[] enc = new byte[16];
         byte[] auth = new byte[20];
-        return PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, c.nextSeq(), c.pid(), List.of(
-                new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, enc), new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 160, auth),
-                new Extension.Sa(spi, 4, 0, 3, 12, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(src))),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(dst)))));
+        return PfkeyMessage.of(
+                Sadb.SADB_ADD,
+                Sadb.SADB_SATYPE_ESP,
+                c.nextSeq(),
+                c.pid(),
+                List.of(
+                        new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, enc),
+                        new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 160, auth),
+                        new Extension.Sa(spi, 4, 0, 3, 12, 0),
+                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip(src))),
+                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip(dst)))));
     }
 
     @Test
@@ -116,12 +130,18 @@ class PfkeyServerTest {
         PfkeyMessage r = c.request(add(c, 0x1000, "10.0.0.1", "10.0.0.2"));
         assertEquals(0, r.errno());
         assertFalse(r.has(Sadb.SADB_EXT_KEY_ENCRYPT));
-        PfkeyException dup = assertThrows(PfkeyException.class, () -> c.request(add(c, 0x1000, "10.0.0.1", "10.0.0.2")));
+        PfkeyException dup =
+                assertThrows(PfkeyException.class, () -> c.request(add(c, 0x1000, "10.0.0.1", "10.0.0.2")));
         assertEquals(Errno.EEXIST, dup.errno());
-        PfkeyMessage got = c.request(PfkeyMessage.of(Sadb.SADB_GET, Sadb.SADB_SATYPE_ESP, c.nextSeq(), c.pid(), List.of(
-                new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip("10.0.0.1"))),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip("10.0.0.2"))))));
+        PfkeyMessage got = c.request(PfkeyMessage.of(
+                Sadb.SADB_GET,
+                Sadb.SADB_SATYPE_ESP,
+                c.nextSeq(),
+                c.pid(),
+                List.of(
+                        new Extension.Sa(0x1000, 0, 0, 0, 0, 0),
+                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(ip("10.0.0.1"))),
+                        Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(ip("10.0.0.2"))))));
         assertEquals(16, got.key(Sadb.SADB_EXT_KEY_ENCRYPT).orElseThrow().keyBytes());
         List<PfkeyMessage> dump = new ArrayList<>();
         c.dump(0).forEachRemaining(dump::add);
@@ -154,14 +174,19 @@ class PfkeyServerTest {
         PfkeyClient other = client();
         PfkeyMessage reg = ike.register(Sadb.SADB_SATYPE_ESP);
         assertTrue(reg.has(Sadb.SADB_EXT_SUPPORTED_ENCRYPT));
-        SaIndex saidx = new SaIndex(SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(ip("10.0.0.1")),
-                new Endpoint(ip("10.0.0.9")));
+        SaIndex saidx = new SaIndex(
+                SaType.ESP, IpsecMode.TRANSPORT, 0, new Endpoint(ip("10.0.0.1")), new Endpoint(ip("10.0.0.9")));
         server.withEngine(e -> e.acquire(saidx, Optional.empty()), true);
         PfkeyMessage[] got = new PfkeyMessage[1];
-        ike.listen(m -> { got[0] = m; return false; });
+        ike.listen(m -> {
+            got[0] = m;
+            return false;
+        });
         PfkeyMessage acq = got[0];
         assertEquals(Sadb.SADB_ACQUIRE, acq.type());
-        assertEquals(new Endpoint(ip("10.0.0.9")), acq.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow().endpoint());
+        assertEquals(
+                new Endpoint(ip("10.0.0.9")),
+                acq.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow().endpoint());
         // other sees the FLUSH broadcast first: it never got the ACQUIRE
         other.request(PfkeyMessage.of(Sadb.SADB_FLUSH, 0, other.nextSeq(), other.pid(), List.of()));
         PfkeyMessage flushSeenByIke = ike.receive();
@@ -176,7 +201,9 @@ class PfkeyServerTest {
         PfkeyClient busy = client();
         int n = 20_000;
         for (int i = 0; i < n; i++) {
-            assertEquals(0, busy.request(add(busy, 0x1000 + i, "10.0.0.1", "10.0.0.2")).errno());
+            assertEquals(
+                    0,
+                    busy.request(add(busy, 0x1000 + i, "10.0.0.1", "10.0.0.2")).errno());
         }
         assertTrue(server.droppedMessages() > 0, "the stuck client's overflow is dropped and counted");
         assertEquals(n, (int) server.<Integer>withEngine(e -> e.sad().size()));
@@ -211,7 +238,8 @@ class PfkeyServerTest {
         PfkeyClient loaderClient = client();
         long loader = server.withEngine(KeyEngine::openSocket);
         for (int i = 0; i < 20_000; i++) {
-            byte[] raw = org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.3"));
+            byte[] raw =
+                    org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.3"));
             server.withEngine(e -> e.handle(loader, raw));
         }
         PfkeyClient quitter = PfkeyClient.connect(server.path());
@@ -219,7 +247,8 @@ class PfkeyServerTest {
         quitter.receiveRaw();
         quitter.close();
         PfkeyClient other = client();
-        assertEquals(0, other.request(add(other, 0x9000, "10.0.0.1", "10.0.0.4")).errno());
+        assertEquals(
+                0, other.request(add(other, 0x9000, "10.0.0.1", "10.0.0.4")).errno());
         int count = 0;
         for (Iterator<PfkeyMessage> it = other.dump(0); it.hasNext(); it.next()) count++;
         assertEquals(20_001, count);
@@ -230,12 +259,12 @@ class PfkeyServerTest {
     void anOversizedRequestIsSkippedWithoutBufferingAndAnsweredWithEnobufs() throws Exception {
         start(1 << 20);
         PfkeyClient c = client();
-        byte[] big = new byte[Sadb.MAX_MESSAGE_BYTES];         // sadb_msg_len 0xffff: 512 KB promised and sent
+        byte[] big = new byte[Sadb.MAX_MESSAGE_BYTES]; // sadb_msg_len 0xffff: 512 KB promised and sent
         big[0] = Sadb.PF_KEY_V2;
         big[1] = (byte) Sadb.SADB_FLUSH;
         big[4] = (byte) 0xff;
         big[5] = (byte) 0xff;
-        big[8] = 9;                                             // seq
+        big[8] = 9; // seq
         c.sendRaw(big);
         PfkeyMessage r = c.receive();
         assertEquals(Errno.ENOBUFS.number(), r.errno());
@@ -254,25 +283,30 @@ class PfkeyServerTest {
         long loader = server.withEngine(KeyEngine::openSocket);
         int sas = 2_000;
         for (int i = 0; i < sas; i++) {
-            byte[] raw = org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.2"));
+            byte[] raw =
+                    org.jipsec.core.pfkey.PfkeyCodec.encode(add(loaderClient, 0x10000 + i, "10.0.0.1", "10.0.0.2"));
             server.withEngine(e -> e.handle(loader, raw));
         }
         int requests = 5_000;
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(server.path()))) {
+        try (java.nio.channels.SocketChannel ch =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(server.path()))) {
             java.nio.ByteBuffer dumps = java.nio.ByteBuffer.allocate(16 * requests);
             for (int i = 0; i < requests; i++) {
-                dumps.put(org.jipsec.core.pfkey.PfkeyCodec.encode(PfkeyMessage.of(Sadb.SADB_DUMP, 0, i + 1, 4242, List.of())));
+                dumps.put(org.jipsec.core.pfkey.PfkeyCodec.encode(
+                        PfkeyMessage.of(Sadb.SADB_DUMP, 0, i + 1, 4242, List.of())));
             }
             dumps.flip();
-            while (dumps.hasRemaining()) ch.write(dumps);             // and never read a byte
+            while (dumps.hasRemaining()) ch.write(dumps); // and never read a byte
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (handledDumps() + server.refusedDumps() < requests && System.nanoTime() < deadline) Thread.sleep(20);
             assertEquals(requests, handledDumps() + server.refusedDumps(), "every DUMP request was answered");
-            assertTrue(server.refusedDumps() > requests / 2, "refused with ENOBUFS once the queue was full: " + server.refusedDumps());
+            assertTrue(
+                    server.refusedDumps() > requests / 2,
+                    "refused with ENOBUFS once the queue was full: " + server.refusedDumps());
             // the stated bound: the client's queue bound, plus one dump's snapshot, plus one message
             long snapshot = PfkeyServer.MESSAGE_OVERHEAD + sas * PfkeyServer.DUMP_ENTRY_BYTES;
-            assertTrue(server.queuedBytes() <= bound + snapshot + 256,
+            assertTrue(
+                    server.queuedBytes() <= bound + snapshot + 256,
                     "queued " + server.queuedBytes() + " > " + (bound + snapshot));
         }
         // once the client is gone, everything it held is released

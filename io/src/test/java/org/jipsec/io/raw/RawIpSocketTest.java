@@ -1,5 +1,16 @@
 package org.jipsec.io.raw;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
 import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TestPackets;
 import org.jipsec.io.TwoHosts;
@@ -11,18 +22,6 @@ import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.net.InetAddress;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.Set;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Raw ESP/AH sockets between two namespaces joined by a veth pair. */
 class RawIpSocketTest {
@@ -42,7 +41,7 @@ class RawIpSocketTest {
         try (NetnsLab lab = new NetnsLab()) {
             TwoHosts h = TwoHosts.create(lab);
             try (RawIpSocket tx = open(h.a(), false, LibC.IPPROTO_ESP, false);
-                 RawIpSocket rx = open(h.b(), false, LibC.IPPROTO_ESP, false)) {
+                    RawIpSocket rx = open(h.b(), false, LibC.IPPROTO_ESP, false)) {
                 tx.send(ESP, 0, ESP.length, h.b4());
                 byte[] buf = new byte[2048];
                 Datagram d = rx.receive(buf, 0, buf.length, 5000);
@@ -60,14 +59,14 @@ class RawIpSocketTest {
         try (NetnsLab lab = new NetnsLab()) {
             TwoHosts h = TwoHosts.create(lab);
             try (RawIpSocket tx = open(h.a(), false, LibC.IPPROTO_ESP, true);
-                 RawIpSocket raw = open(h.a(), false, LibC.IPPROTO_RAW, false);
-                 RawIpSocket rx = open(h.b(), false, LibC.IPPROTO_ESP, false)) {
+                    RawIpSocket raw = open(h.a(), false, LibC.IPPROTO_RAW, false);
+                    RawIpSocket rx = open(h.b(), false, LibC.IPPROTO_ESP, false)) {
                 byte[] pkt = TestPackets.ipv4(h.a4(), h.b4(), 50, 0x1234, ESP);
-                pkt[1] = 0x28;                                          // DSCP AF11 as written by us
+                pkt[1] = 0x28; // DSCP AF11 as written by us
                 TestPackets.put16(pkt, 10, 0);
                 TestPackets.put16(pkt, 10, TestPackets.checksum(0, pkt, 0, 20));
                 tx.send(pkt, 0, pkt.length, h.b4());
-                raw.send(pkt, 0, pkt.length, h.b4());                   // IPPROTO_RAW implies IP_HDRINCL
+                raw.send(pkt, 0, pkt.length, h.b4()); // IPPROTO_RAW implies IP_HDRINCL
                 byte[] buf = new byte[2048];
                 for (int i = 0; i < 2; i++) {
                     Datagram d = rx.receive(buf, 0, buf.length, 5000);
@@ -87,7 +86,7 @@ class RawIpSocketTest {
         try (NetnsLab lab = new NetnsLab()) {
             TwoHosts h = TwoHosts.create(lab);
             try (RawIpSocket tx = open(h.a(), true, LibC.IPPROTO_ESP, false);
-                 RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false)) {
+                    RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false)) {
                 tx.send(ESP, 0, ESP.length, h.b6());
                 byte[] buf = new byte[2048];
                 Datagram d = rx.receive(buf, 0, buf.length, 5000);
@@ -103,18 +102,18 @@ class RawIpSocketTest {
         try (NetnsLab lab = new NetnsLab()) {
             TwoHosts h = TwoHosts.create(lab);
             try (RawIpSocket tx = open(h.a(), true, LibC.IPPROTO_ESP, true);
-                 RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false);
-                 // packet(7) SOCK_DGRAM for ETH_P_IPV6 (0x86dd, network order): shows the IPv6 header as received
-                 NativeDatagramSocket sniff = NetnsThread.call(h.b(), () -> NativeDatagramSocket.open(17, LibC.SOCK_DGRAM,
-                         0xdd86, "packet"))) {
+                    RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false);
+                    // packet(7) SOCK_DGRAM for ETH_P_IPV6 (0x86dd, network order): shows the IPv6 header as received
+                    NativeDatagramSocket sniff = NetnsThread.call(
+                            h.b(), () -> NativeDatagramSocket.open(17, LibC.SOCK_DGRAM, 0xdd86, "packet"))) {
                 byte[] pkt = new byte[40 + ESP.length];
                 pkt[0] = 0x60;
-                pkt[1] = 0x0a;                                          // flow label 0xabcde
+                pkt[1] = 0x0a; // flow label 0xabcde
                 pkt[2] = (byte) 0xbc;
                 pkt[3] = (byte) 0xde;
                 TestPackets.put16(pkt, 4, ESP.length);
                 pkt[6] = 50;
-                pkt[7] = 17;                                            // hop limit we chose
+                pkt[7] = 17; // hop limit we chose
                 System.arraycopy(h.a6().getAddress(), 0, pkt, 8, 16);
                 System.arraycopy(h.b6().getAddress(), 0, pkt, 24, 16);
                 System.arraycopy(ESP, 0, pkt, 40, ESP.length);
@@ -146,12 +145,12 @@ class RawIpSocketTest {
                 InetAddress dst = v6 ? h.b6() : h.b4();
                 InetAddress src = v6 ? h.a6() : h.a4();
                 try (RawIpSocket tx = open(h.a(), v6, proto, false);
-                     RawIpSocket rx = open(h.b(), v6, proto, false);
-                     PacketBatch out = new PacketBatch(64, 256, 0);
-                     PacketBatch in = new PacketBatch(32, 2048, 0)) {
+                        RawIpSocket rx = open(h.b(), v6, proto, false);
+                        PacketBatch out = new PacketBatch(64, 256, 0);
+                        PacketBatch in = new PacketBatch(32, 2048, 0)) {
                     for (int i = 0; i < 64; i++) {
                         byte[] p = ESP.clone();
-                        p[7] = (byte) i;                                // sequence number low byte
+                        p[7] = (byte) i; // sequence number low byte
                         out.put(i, p, 0, p.length);
                         out.setAddress(i, dst.getAddress(), 0);
                     }
@@ -181,8 +180,8 @@ class RawIpSocketTest {
         try (NetnsLab lab = new NetnsLab()) {
             TwoHosts h = TwoHosts.create(lab);
             try (RawIpSocket tx = open(h.a(), true, LibC.IPPROTO_ESP, false);
-                 RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false);
-                 PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
+                    RawIpSocket rx = open(h.b(), true, LibC.IPPROTO_ESP, false);
+                    PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
                 tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0xb9, "IPV6_TCLASS"); // EF + ECT(1)
                 tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_UNICAST_HOPS, 33, "IPV6_UNICAST_HOPS");
                 rx.socket().enableReceiveInfo();

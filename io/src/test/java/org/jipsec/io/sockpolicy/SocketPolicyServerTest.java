@@ -33,11 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SocketPolicyServerTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     final Sysctl sysctl = Sysctl.withNetbsdDefaults();
-    final IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(),
-            EngineSettings.DEFAULTS, o -> { });
+    final IpsecEngine engine =
+            IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), EngineSettings.DEFAULTS, o -> {});
     final EchoFlowTable flows = new EchoFlowTable();
     static final InetAddress PEER = InetAddress.ofLiteral("10.0.0.2"), LOCAL = InetAddress.ofLiteral("10.0.0.1");
 
@@ -50,7 +51,7 @@ class SocketPolicyServerTest {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(p));
             ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            ch.shutdownOutput();                               // the request is all there is
+            ch.shutdownOutput(); // the request is all there is
             InputStream in = Channels.newInputStream(ch);
             return SocketPolicyProtocol.readLine(in);
         }
@@ -60,20 +61,25 @@ class SocketPolicyServerTest {
     void aRegistrationLastsAsLongAsItsConnection() throws Exception {
         try (SocketPolicyServer s = server()) {
             assertEquals(0, sysctl.intValue("net.inet.ipsec.used"), "nothing in use yet");
-            try (SocketPolicyClient c = SocketPolicyClient.registerEcho(s.path(), PEER, 77, LOCAL,
+            try (SocketPolicyClient c = SocketPolicyClient.registerEcho(
+                    s.path(),
+                    PEER,
+                    77,
+                    LOCAL,
                     List.of("out ipsec esp/transport//require", "in ipsec esp/transport//require"))) {
                 assertFalse(c.clearAccepted(), "the in policy requires ESP: a clear reply would be refused");
                 assertEquals("jipsec0", c.tun());
                 assertEquals(1, flows.size());
-                SocketPolicyClient.RefusedException e = assertThrows(SocketPolicyClient.RefusedException.class,
+                SocketPolicyClient.RefusedException e = assertThrows(
+                        SocketPolicyClient.RefusedException.class,
                         () -> SocketPolicyClient.registerEcho(s.path(), PEER, 77, LOCAL, List.of("out bypass")));
                 assertEquals("EADDRINUSE", e.errno());
                 assertEquals(1, sysctl.intValue("net.inet.ipsec.used"), "key_update_used");
             }
             for (int i = 0; i < 100 && !flows.isEmpty(); i++) Thread.sleep(20);
             assertTrue(flows.isEmpty(), "closed: unregistered");
-            try (SocketPolicyClient c = SocketPolicyClient.registerEcho(s.path(), PEER, 77, LOCAL,
-                    List.of("in ipsec ipcomp/transport//require"))) {
+            try (SocketPolicyClient c = SocketPolicyClient.registerEcho(
+                    s.path(), PEER, 77, LOCAL, List.of("in ipsec ipcomp/transport//require"))) {
                 assertTrue(c.clearAccepted(), "IPComp is never enforced inbound");
             }
         }
@@ -84,13 +90,18 @@ class SocketPolicyServerTest {
         try (SocketPolicyServer s = server()) {
             assertEquals("error EINVAL expected: echo PEER ID LOCAL", raw(s.path(), "hello\n"));
             assertTrue(raw(s.path(), "echo 10.0.0.2 70000 10.0.0.1\nend\n").startsWith("error EINVAL ICMP identifier"));
-            assertTrue(raw(s.path(), "echo example.org 1 10.0.0.1\nend\n").startsWith("error EINVAL not a numeric address"));
+            assertTrue(raw(s.path(), "echo example.org 1 10.0.0.1\nend\n")
+                    .startsWith("error EINVAL not a numeric address"));
             assertTrue(raw(s.path(), "echo fd00::2 1 10.0.0.1\nend\n").startsWith("error EAFNOSUPPORT"));
             assertTrue(raw(s.path(), "echo 10.0.0.2 1 10.0.0.1\npolicy out ipsec esp/bogus//require\nend\n")
                     .startsWith("error EINVAL "));
-            assertTrue(raw(s.path(), "echo 10.0.0.2 1 10.0.0.1\npolicy out discard\nend\n").startsWith("error EINVAL"),
+            assertTrue(
+                    raw(s.path(), "echo 10.0.0.2 1 10.0.0.1\npolicy out discard\nend\n")
+                            .startsWith("error EINVAL"),
                     "discard is no socket policy (spec §4.2)");
-            assertTrue(raw(s.path(), "echo 10.0.0.2 1 10.0.0.1\npolicy in bypass\npolicy out bypass\npolicy in bypass\nend\n")
+            assertTrue(raw(
+                            s.path(),
+                            "echo 10.0.0.2 1 10.0.0.1\npolicy in bypass\npolicy out bypass\npolicy in bypass\nend\n")
                     .startsWith("error EINVAL more than two"));
             String longLine = raw(s.path(), "echo 10.0.0.2 1 10.0.0.1\n" + "x".repeat(5000) + "\n");
             assertTrue(longLine.startsWith("error EINVAL line longer"), longLine);

@@ -24,19 +24,40 @@ class SequenceStoreTest {
 
     static final SequenceStateTable.Settings SMALL = new SequenceStateTable.Settings(16, 8, 64, 8, 8, 64, 1000);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final List<String> log = new CopyOnWriteArrayList<>();
 
     static SaIdentity id(SequenceStateTable t) throws Exception {
-        return t.identity(3, 0x1000, InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2"), 20,
-                new byte[20], 0, null);
+        return t.identity(
+                3,
+                0x1000,
+                InetAddress.getByName("10.0.0.1"),
+                InetAddress.getByName("10.0.0.2"),
+                20,
+                new byte[20],
+                0,
+                null);
     }
 
     static final class Live implements SequenceGuard.Live {
         volatile long used;
-        @Override public long lastUsed() { return used; }
-        @Override public long acceptedTop() { return 0; }
-        @Override public Object windowLock() { return this; }
+
+        @Override
+        public long lastUsed() {
+            return used;
+        }
+
+        @Override
+        public long acceptedTop() {
+            return 0;
+        }
+
+        @Override
+        public Object windowLock() {
+            return this;
+        }
     }
 
     @Test
@@ -47,7 +68,8 @@ class SequenceStoreTest {
             s.flush();
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
             for (String f : List.of("salt", "sequence.state", "lock"))
-                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.resolve(f))), f);
+                assertEquals(
+                        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.resolve(f))), f);
             IOException e = assertThrows(IOException.class, () -> SequenceStore.open(d, SMALL, log::add));
             assertTrue(e.getMessage().contains("in use by another jipsec gateway"), e.getMessage());
         }
@@ -67,7 +89,9 @@ class SequenceStoreTest {
         f[20] ^= 1;
         Files.write(d.resolve("sequence.state"), f);
         IOException e = assertThrows(IOException.class, () -> SequenceStore.open(d, SMALL, log::add));
-        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("will not guess"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("checksum mismatch") && e.getMessage().contains("will not guess"),
+                e.getMessage());
         f[20] ^= 1;
         Files.write(d.resolve("sequence.state"), f);
         Files.delete(d.resolve("salt"));
@@ -83,9 +107,13 @@ class SequenceStoreTest {
         Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setAttribute(sticky, "unix:mode", 01777);
         e = assertThrows(IOException.class, () -> SequenceStore.open(sticky, SMALL, log::add));
-        assertTrue(e.getMessage().contains("writable by others"), "a sticky directory is no state directory: " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("writable by others"),
+                "a sticky directory is no state directory: " + e.getMessage());
         try (SequenceStore below = SequenceStore.open(sticky.resolve("jipsec"), SMALL, log::add)) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sticky.resolve("jipsec"))),
+            assertEquals(
+                    "rwx------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(sticky.resolve("jipsec"))),
                     "a directory of its own below a sticky one (as under /tmp) is fine");
         }
     }
@@ -113,7 +141,9 @@ class SequenceStoreTest {
             assertEquals(limit, sent);
             assertTrue(st.heldOut() > 0);
             for (int i = 0; i < 100 && log.stream().noneMatch(x -> x.contains("cannot write")); i++) Thread.sleep(20);
-            assertTrue(log.stream().anyMatch(x -> x.contains("cannot write") && x.contains("instead of reusing")), log.toString());
+            assertTrue(
+                    log.stream().anyMatch(x -> x.contains("cannot write") && x.contains("instead of reusing")),
+                    log.toString());
             Files.delete(tmp.resolve("x"));
             Files.delete(tmp);
             for (int i = 0; i < 300 && !st.mayUseOut(l.used + 1); i++) Thread.sleep(20);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** sd_notify(3) datagrams as a service manager receives them: a python3 AF_UNIX datagram socket stands in for it. */
 class SdNotifyTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** Starts a receiver of one datagram on {@code address} (a path or "\0name"); its output is the datagram. */
     private static Process receiver(String address, Path ready) throws IOException {
@@ -25,7 +26,9 @@ class SdNotifyTest {
                 + "pathlib.Path(sys.argv[2]).write_text('ok')\n"
                 + "s.settimeout(20)\n"
                 + "sys.stdout.write(s.recv(4096).decode()); sys.stdout.flush()\n";
-        return new ProcessBuilder("python3", "-c", py, address, ready.toString()).redirectErrorStream(true).start();
+        return new ProcessBuilder("python3", "-c", py, address, ready.toString())
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static void awaitFile(Path p) throws InterruptedException {
@@ -51,7 +54,9 @@ class SdNotifyTest {
             SdNotify n = SdNotify.of(sock.toString()).orElseThrow();
             n.send("READY=1\nSTATUS=serving PF_KEY");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-            assertEquals("READY=1\nSTATUS=serving PF_KEY", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(
+                    "READY=1\nSTATUS=serving PF_KEY",
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         } finally {
             p.destroyForcibly();
         }

@@ -1,24 +1,23 @@
 package org.jipsec.io.tun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.jipsec.io.Scapy;
-import org.jipsec.io.TestPackets;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.jipsec.io.Scapy;
+import org.jipsec.io.TestPackets;
+import org.junit.jupiter.api.Test;
 
 class GsoSplitterTest {
     private static final int MSS = 1448;
-    private static final int TCP_HDR = 32;  // 20 + 12 bytes of options (NOP NOP timestamps)
+    private static final int TCP_HDR = 32; // 20 + 12 bytes of options (NOP NOP timestamps)
 
     /** A TSO frame as the kernel hands it over: virtio_net_hdr + IP + TCP (with options) + payload. */
     static byte[] tsoFrame(boolean v6, int payloadLen, int flags) throws Exception {
@@ -36,8 +35,8 @@ class GsoSplitterTest {
         } else {
             ip[0] = 0x45;
             TestPackets.put16(ip, 2, ip.length);
-            TestPackets.put16(ip, 4, 0xfffe);                // id wraps during the split
-            ip[6] = 0x40;                                    // DF
+            TestPackets.put16(ip, 4, 0xfffe); // id wraps during the split
+            ip[6] = 0x40; // DF
             ip[8] = 64;
             ip[9] = 6;
             System.arraycopy(src.getAddress(), 0, ip, 12, 4);
@@ -46,25 +45,31 @@ class GsoSplitterTest {
         int t = ipLen;
         TestPackets.put16(ip, t, 40000);
         TestPackets.put16(ip, t + 2, 5001);
-        ip[t + 4] = (byte) 0xff;                              // sequence 0xfffffff0: wraps too
+        ip[t + 4] = (byte) 0xff; // sequence 0xfffffff0: wraps too
         ip[t + 5] = (byte) 0xff;
         ip[t + 6] = (byte) 0xff;
         ip[t + 7] = (byte) 0xf0;
-        ip[t + 11] = 1;                                       // ack 1
+        ip[t + 11] = 1; // ack 1
         ip[t + 12] = (byte) ((TCP_HDR / 4) << 4);
         ip[t + 13] = (byte) flags;
         TestPackets.put16(ip, t + 14, 502);
         ip[t + 20] = 1;
         ip[t + 21] = 1;
         ip[t + 22] = 8;
-        ip[t + 23] = 10;                                      // timestamp option
+        ip[t + 23] = 10; // timestamp option
         for (int i = 0; i < payloadLen; i++) {
             ip[t + TCP_HDR + i] = (byte) (i * 7 + 3);
         }
-        TestPackets.put16(ip, t + 16, 0x1234);               // partial sum, replaced by the splitter
+        TestPackets.put16(ip, t + 16, 0x1234); // partial sum, replaced by the splitter
         byte[] frame = new byte[VirtioNetHdr.SIZE + ip.length];
-        new VirtioNetHdr(VirtioNetHdr.F_NEEDS_CSUM, v6 ? VirtioNetHdr.GSO_TCPV6 : VirtioNetHdr.GSO_TCPV4,
-                t + TCP_HDR, MSS, t, 16).write(MemorySegment.ofArray(frame), 0);
+        new VirtioNetHdr(
+                        VirtioNetHdr.F_NEEDS_CSUM,
+                        v6 ? VirtioNetHdr.GSO_TCPV6 : VirtioNetHdr.GSO_TCPV4,
+                        t + TCP_HDR,
+                        MSS,
+                        t,
+                        16)
+                .write(MemorySegment.ofArray(frame), 0);
         System.arraycopy(ip, 0, frame, VirtioNetHdr.SIZE, ip.length);
         return frame;
     }
@@ -76,7 +81,7 @@ class GsoSplitterTest {
 
     @Test
     void ipv4TsoFrameBecomesMssSizedSegmentsWithFixedHeaders() throws Exception {
-        int flags = 0x80 | 0x10 | 0x08 | 0x01;               // CWR ACK PSH FIN
+        int flags = 0x80 | 0x10 | 0x08 | 0x01; // CWR ACK PSH FIN
         List<byte[]> segs = split(tsoFrame(false, 4000, flags), 8);
         assertEquals(3, segs.size());
         int[] payloads = {1448, 1448, 1104};
@@ -104,7 +109,11 @@ class GsoSplitterTest {
             }
         }
         // A GSO_NONE UDP packet with a partial (pseudo-header) checksum, completed by the splitter.
-        byte[] udp = TestPackets.udp4(InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2"), 1, 2,
+        byte[] udp = TestPackets.udp4(
+                InetAddress.getByName("10.0.0.1"),
+                InetAddress.getByName("10.0.0.2"),
+                1,
+                2,
                 "partial checksum".getBytes());
         byte[] pseudo = new byte[12];
         System.arraycopy(udp, 12, pseudo, 0, 8);
@@ -149,12 +158,16 @@ class GsoSplitterTest {
         assertThrows(TunPacketException.class, () -> split(Arrays.copyOf(good, 9), 8), "shorter than vnet hdr");
         assertThrows(TunPacketException.class, () -> split(good, 2), "3 segments, 2 buffers");
         byte[] badStart = good.clone();
-        badStart[6] = 24;                                        // csum_start 24 != IHL 20
+        badStart[6] = 24; // csum_start 24 != IHL 20
         assertThrows(TunPacketException.class, () -> split(badStart, 8));
-        assertThrows(TunPacketException.class, () -> split(Arrays.copyOf(good, good.length - 100), 8),
+        assertThrows(
+                TunPacketException.class,
+                () -> split(Arrays.copyOf(good, good.length - 100), 8),
                 "truncated read: IPv4 total length disagrees");
         byte[] good6 = tsoFrame(true, 4000, 0x10);
-        assertThrows(TunPacketException.class, () -> split(Arrays.copyOf(good6, good6.length - 1), 8),
+        assertThrows(
+                TunPacketException.class,
+                () -> split(Arrays.copyOf(good6, good6.length - 1), 8),
                 "truncated read: IPv6 payload length disagrees");
         byte[] zeroMss = good.clone();
         zeroMss[4] = 0;
@@ -169,7 +182,7 @@ class GsoSplitterTest {
         byte[] plainBadCsum = new byte[VirtioNetHdr.SIZE + 30];
         plainBadCsum[0] = VirtioNetHdr.F_NEEDS_CSUM;
         plainBadCsum[VirtioNetHdr.SIZE] = 0x45;
-        plainBadCsum[6] = 29;                                    // csum_start 29 + offset 0: field beyond the end
+        plainBadCsum[6] = 29; // csum_start 29 + offset 0: field beyond the end
         assertThrows(TunPacketException.class, () -> split(plainBadCsum, 1));
     }
 
@@ -223,7 +236,9 @@ class GsoSplitterTest {
                     List<byte[]> heap = splitHeap(frame, 64, 96, 2048);
                     assertEquals(seg.size(), heap.size());
                     for (int i = 0; i < seg.size(); i++) {
-                        assertEquals(HexFormat.of().formatHex(seg.get(i)), HexFormat.of().formatHex(heap.get(i)),
+                        assertEquals(
+                                HexFormat.of().formatHex(seg.get(i)),
+                                HexFormat.of().formatHex(heap.get(i)),
                                 "v6 " + v6 + " payload " + payload + " flags " + flags + " segment " + i);
                     }
                 }
@@ -247,7 +262,8 @@ class GsoSplitterTest {
         new VirtioNetHdr(VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_NONE, 0, 0, 20, 6)
                 .write(MemorySegment.ofArray(frame), 0);
         System.arraycopy(ip, 0, frame, VirtioNetHdr.SIZE, ip.length);
-        assertEquals(HexFormat.of().formatHex(split(frame, 1).getFirst()),
+        assertEquals(
+                HexFormat.of().formatHex(split(frame, 1).getFirst()),
                 HexFormat.of().formatHex(splitHeap(frame, 1, 96, 100).getFirst()));
     }
 

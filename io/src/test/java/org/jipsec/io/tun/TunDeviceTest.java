@@ -1,12 +1,11 @@
 package org.jipsec.io.tun;
 
-import org.jipsec.io.NamespaceTests;
-import org.jipsec.io.TestPackets;
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.netns.NetnsLab;
-import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,13 +16,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jipsec.io.NamespaceTests;
+import org.jipsec.io.TestPackets;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.io.netns.NetnsThread;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A TUN device in a fresh network namespace: the kernel routes packets into it; packets written come out. */
 class TunDeviceTest {
@@ -55,8 +54,8 @@ class TunDeviceTest {
     }
 
     /** Reads packets until {@code match} accepts one (at most 50 packets / 10 s); returns it. */
-    private static byte[] readUntil(TunQueue q, MemorySegment buf, java.util.function.BiPredicate<byte[], Integer> match)
-            throws Exception {
+    private static byte[] readUntil(
+            TunQueue q, MemorySegment buf, java.util.function.BiPredicate<byte[], Integer> match) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < 50 && System.nanoTime() < deadline; i++) {
             byte[] p = new byte[(int) buf.byteSize()];
@@ -70,18 +69,19 @@ class TunDeviceTest {
 
     @Test
     void udpDatagramIsRoutedIntoTunAndAnsweredThroughIt() throws Exception {
-        try (NetnsLab lab = new NetnsLab(); Arena arena = Arena.ofConfined()) {
+        try (NetnsLab lab = new NetnsLab();
+                Arena arena = Arena.ofConfined()) {
             String ns = lab.namespace();
             try (TunDevice tun = openIn(ns, TunOptions.simple("jtun%d"), 1400)) {
                 assertTrue(tun.name().startsWith("jtun"), tun.name());
                 lab.address(ns, tun.name(), "10.77.0.1/24");
-                try (DatagramChannel ch = NetnsThread.call(ns, () -> DatagramChannel.open()
-                        .bind(new InetSocketAddress(LOCAL, 0)))) {
+                try (DatagramChannel ch =
+                        NetnsThread.call(ns, () -> DatagramChannel.open().bind(new InetSocketAddress(LOCAL, 0)))) {
                     int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                     ch.send(ByteBuffer.wrap("to the peer".getBytes()), new InetSocketAddress(PEER, 9999));
                     MemorySegment buf = arena.allocate(2048);
-                    byte[] out = readUntil(tun.queue(0), buf, (p, n) -> n > 28 && p[9] == 17
-                            && TestPackets.u16(p, 22) == 9999);
+                    byte[] out = readUntil(
+                            tun.queue(0), buf, (p, n) -> n > 28 && p[9] == 17 && TestPackets.u16(p, 22) == 9999);
                     assertNotNull(out, "the datagram to 10.77.0.2 must be routed into the TUN");
                     assertArrayEquals(LOCAL.getAddress(), java.util.Arrays.copyOfRange(out, 12, 16));
                     assertEquals("to the peer", new String(out, 28, out.length - 28));
@@ -107,7 +107,8 @@ class TunDeviceTest {
     @Test
     void pingThroughTunIsAnsweredByTheTest() throws Exception {
         // The JDK's isReachable sends ICMP echo requests as root; the test plays the peer behind the TUN.
-        try (NetnsLab lab = new NetnsLab(); Arena arena = Arena.ofConfined()) {
+        try (NetnsLab lab = new NetnsLab();
+                Arena arena = Arena.ofConfined()) {
             String ns = lab.namespace();
             try (TunDevice tun = openIn(ns, TunOptions.simple("jtun0"), 1500)) {
                 lab.address(ns, "jtun0", "10.77.0.1/24");
@@ -123,10 +124,13 @@ class TunDeviceTest {
                     });
                     MemorySegment buf = arena.allocate(2048);
                     boolean v6 = peer.contains(":");
-                    byte[] req = readUntil(tun.queue(0), buf, (p, n) -> v6
-                            ? TestPackets.isIcmp6EchoRequest(p, n) : TestPackets.isIcmp4EchoRequest(p, n));
+                    byte[] req = readUntil(
+                            tun.queue(0),
+                            buf,
+                            (p, n) -> v6 ? TestPackets.isIcmp6EchoRequest(p, n) : TestPackets.isIcmp4EchoRequest(p, n));
                     assertNotNull(req, "echo request to " + peer + " must be routed into the TUN");
-                    byte[] reply = v6 ? TestPackets.icmp6EchoReply(req, req.length)
+                    byte[] reply = v6
+                            ? TestPackets.icmp6EchoReply(req, req.length)
                             : TestPackets.icmp4EchoReply(req, req.length);
                     tun.queue(0).writePacket(reply, 0, reply.length);
                     assertTrue(ping.get(15, TimeUnit.SECONDS), "echo reply written to the TUN must reach " + peer);
@@ -148,19 +152,19 @@ class TunDeviceTest {
                     try {
                         int n;
                         do {
-                            n = tun.queue(0).read(rbuf, -1);  // only a close can end this
+                            n = tun.queue(0).read(rbuf, -1); // only a close can end this
                         } while (n >= 0);
                         reader.complete(null);
                     } catch (Throwable e) {
                         reader.complete(e);
                     }
                 });
-                try (DatagramChannel ch = NetnsThread.call(ns, () -> DatagramChannel.open()
-                        .bind(new InetSocketAddress(LOCAL, 0)))) {
+                try (DatagramChannel ch =
+                        NetnsThread.call(ns, () -> DatagramChannel.open().bind(new InetSocketAddress(LOCAL, 0)))) {
                     int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                     byte[] pkt = TestPackets.udp4(PEER, LOCAL, 7, port, "while blocked".getBytes());
                     Thread.sleep(50);
-                    tun.queue(0).writePacket(pkt, 0, pkt.length);          // must not wait for the reader
+                    tun.queue(0).writePacket(pkt, 0, pkt.length); // must not wait for the reader
                     ch.configureBlocking(true);
                     ByteBuffer in = ByteBuffer.allocate(100);
                     ch.socket().setSoTimeout(5000);

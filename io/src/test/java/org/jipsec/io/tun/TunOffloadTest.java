@@ -1,11 +1,8 @@
 package org.jipsec.io.tun;
 
-import org.jipsec.io.NamespaceTests;
-import org.jipsec.io.ffm.LibC;
-import org.jipsec.io.netns.NetnsLab;
-import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,10 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jipsec.io.NamespaceTests;
+import org.jipsec.io.ffm.LibC;
+import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.io.netns.NetnsThread;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * IFF_VNET_HDR + TSO end to end: two namespaces, each with an offload TUN device, joined by a forwarder in this
@@ -40,10 +39,17 @@ class TunOffloadTest {
     }
 
     /** Forwards frames from {@code from} to {@code to} until {@code stop}; counts GSO frames and packets. */
-    private static Thread forwarder(TunQueue from, TunQueue to, boolean coalesce, AtomicBoolean stop,
-                                    AtomicLong gsoFrames, AtomicLong packets, CompletableFuture<Throwable> failure) {
+    private static Thread forwarder(
+            TunQueue from,
+            TunQueue to,
+            boolean coalesce,
+            AtomicBoolean stop,
+            AtomicLong gsoFrames,
+            AtomicLong packets,
+            CompletableFuture<Throwable> failure) {
         return Thread.ofPlatform().daemon(true).start(() -> {
-            try (Arena arena = Arena.ofConfined(); TunWriteBatch batch = new TunWriteBatch(64)) {
+            try (Arena arena = Arena.ofConfined();
+                    TunWriteBatch batch = new TunWriteBatch(64)) {
                 MemorySegment frame = arena.allocate(65536 + VirtioNetHdr.SIZE);
                 byte[][] outs = new byte[64][MTU];
                 int[] lens = new int[outs.length];
@@ -104,7 +110,7 @@ class TunOffloadTest {
             String b = lab.namespace();
             TunOptions opts = new TunOptions("jgso0", 1, true);
             try (TunDevice ta = NetnsThread.call(a, () -> TunDevice.open(opts));
-                 TunDevice tb = NetnsThread.call(b, () -> TunDevice.open(opts))) {
+                    TunDevice tb = NetnsThread.call(b, () -> TunDevice.open(opts))) {
                 assertTrue(ta.offload());
                 String aAddr = v6 ? "fd79::1" : "10.79.0.1";
                 String bAddr = v6 ? "fd79::2" : "10.79.0.2";
@@ -112,8 +118,8 @@ class TunOffloadTest {
                 lab.address(b, "jgso0", bAddr + (v6 ? "/64" : "/24"));
                 lab.up(a, "jgso0");
                 lab.up(b, "jgso0");
-                String features = lab.exec(a, java.time.Duration.ofSeconds(5), "cat",
-                        "/sys/class/net/jgso0/features").stdout();
+                String features = lab.exec(a, java.time.Duration.ofSeconds(5), "cat", "/sys/class/net/jgso0/features")
+                        .stdout();
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong gso = new AtomicLong();
                 AtomicLong pkts = new AtomicLong();
@@ -125,8 +131,9 @@ class TunOffloadTest {
                     byte[] data = new byte[8 << 20];
                     new SplittableRandom(7).nextBytes(data);
                     InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(bAddr), 5001);
-                    try (ServerSocketChannel ss = NetnsThread.call(b, () -> ServerSocketChannel.open().bind(server));
-                         SocketChannel c = NetnsThread.call(a, SocketChannel::open)) {
+                    try (ServerSocketChannel ss = NetnsThread.call(
+                                    b, () -> ServerSocketChannel.open().bind(server));
+                            SocketChannel c = NetnsThread.call(a, SocketChannel::open)) {
                         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
                             try (SocketChannel s = ss.accept()) {
                                 MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -153,7 +160,9 @@ class TunOffloadTest {
                         }
                         c.shutdownOutput();
                         byte[] got = received.get(60, TimeUnit.SECONDS);
-                        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), got,
+                        assertArrayEquals(
+                                MessageDigest.getInstance("SHA-256").digest(data),
+                                got,
                                 "the stream must arrive intact through our segmentation");
                     }
                 } finally {
@@ -161,15 +170,22 @@ class TunOffloadTest {
                     t1.join(5000);
                     t2.join(5000);
                 }
-                System.out.printf("v6=%s coalesce=%s: %d TSO frames read, %d %s%n", v6, coalesce, gso.get(),
-                        pkts.get(), coalesce ? "segments coalesced on write" : "packets written");
+                System.out.printf(
+                        "v6=%s coalesce=%s: %d TSO frames read, %d %s%n",
+                        v6,
+                        coalesce,
+                        gso.get(),
+                        pkts.get(),
+                        coalesce ? "segments coalesced on write" : "packets written");
                 assertEquals(null, f1.getNow(null));
                 assertEquals(null, f2.getNow(null));
                 if (coalesce) {
                     assertTrue(pkts.get() > 0, "the writer never coalesced a segment");
                 }
-                assertTrue(gso.get() > 0, "no TSO super-packet reached the forwarder (features " + features.strip()
-                        + ", packets " + pkts.get() + ")");
+                assertTrue(
+                        gso.get() > 0,
+                        "no TSO super-packet reached the forwarder (features " + features.strip() + ", packets "
+                                + pkts.get() + ")");
             }
         }
     }

@@ -1,19 +1,18 @@
 package org.jipsec.io.tun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.jipsec.io.TestPackets;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jipsec.io.TestPackets;
+import org.junit.jupiter.api.Test;
 
 class TunWriteBatchTest {
 
@@ -53,7 +52,9 @@ class TunWriteBatchTest {
                 List<byte[]> again = GsoSplitterTest.split(frame, 8);
                 assertEquals(segs.size(), again.size());
                 for (int i = 0; i < segs.size(); i++) {
-                    assertEquals(HexFormat.of().formatHex(segs.get(i)), HexFormat.of().formatHex(again.get(i)),
+                    assertEquals(
+                            HexFormat.of().formatHex(segs.get(i)),
+                            HexFormat.of().formatHex(again.get(i)),
                             "segment " + i + " survives coalesce + split byte for byte");
                 }
             }
@@ -63,24 +64,31 @@ class TunWriteBatchTest {
     @Test
     void otherFlowsNonTcpAndBadChecksumsKeepTheirOrderUncoalesced() throws Exception {
         List<byte[]> flowA = GsoSplitterTest.split(GsoSplitterTest.tsoFrame(false, 4000, 0x10), 8);
-        byte[] udp = TestPackets.udp4(InetAddress.getByName("10.0.0.9"), InetAddress.getByName("10.0.0.2"), 1, 2,
-                "x".getBytes());
+        byte[] udp = TestPackets.udp4(
+                InetAddress.getByName("10.0.0.9"), InetAddress.getByName("10.0.0.2"), 1, 2, "x".getBytes());
         byte[] corrupt = flowA.get(2).clone();
-        corrupt[corrupt.length - 1] ^= 1;                     // payload flipped: TCP checksum now wrong
+        corrupt[corrupt.length - 1] ^= 1; // payload flipped: TCP checksum now wrong
         try (TunWriteBatch b = new TunWriteBatch(8)) {
             add(b, flowA.get(0));
             add(b, udp);
-            add(b, flowA.get(1));                              // joins frame 0 across the UDP packet
-            add(b, corrupt);                                   // must not be folded in, and closes the flow
-            add(b, flowA.get(2));                              // after the corrupt one: new frame, keeps order
+            add(b, flowA.get(1)); // joins frame 0 across the UDP packet
+            add(b, corrupt); // must not be folded in, and closes the flow
+            add(b, flowA.get(2)); // after the corrupt one: new frame, keeps order
             assertEquals(4, b.frames());
             assertEquals(1, b.coalescedSegments());
             b.finish();
             assertEquals(2, GsoSplitterTest.split(frameBytes(b, 0), 8).size());
-            assertEquals(HexFormat.of().formatHex(udp), HexFormat.of().formatHex(GsoSplitterTest.split(frameBytes(b, 1), 1).get(0)));
-            assertEquals(VirtioNetHdr.NONE, VirtioNetHdr.parse(b.frame(2), 0, (int) b.frame(2).byteSize()));
-            assertEquals(HexFormat.of().formatHex(corrupt), HexFormat.of().formatHex(
-                    java.util.Arrays.copyOfRange(frameBytes(b, 2), VirtioNetHdr.SIZE, (int) b.frame(2).byteSize())));
+            assertEquals(
+                    HexFormat.of().formatHex(udp),
+                    HexFormat.of()
+                            .formatHex(
+                                    GsoSplitterTest.split(frameBytes(b, 1), 1).get(0)));
+            assertEquals(VirtioNetHdr.NONE, VirtioNetHdr.parse(b.frame(2), 0, (int)
+                    b.frame(2).byteSize()));
+            assertEquals(
+                    HexFormat.of().formatHex(corrupt),
+                    HexFormat.of().formatHex(java.util.Arrays.copyOfRange(frameBytes(b, 2), VirtioNetHdr.SIZE, (int)
+                            b.frame(2).byteSize())));
         }
     }
 
@@ -91,8 +99,8 @@ class TunWriteBatchTest {
             add(b, segs.get(0));
             assertTrue(b.isFull());
             assertTrue(b.add(MemorySegment.ofArray(segs.get(1)), segs.get(1).length));
-            byte[] udp = TestPackets.udp4(InetAddress.getByName("10.0.0.9"), InetAddress.getByName("10.0.0.2"), 1, 2,
-                    "x".getBytes());
+            byte[] udp = TestPackets.udp4(
+                    InetAddress.getByName("10.0.0.9"), InetAddress.getByName("10.0.0.2"), 1, 2, "x".getBytes());
             assertFalse(b.add(MemorySegment.ofArray(udp), udp.length));
         }
     }
@@ -104,7 +112,8 @@ class TunWriteBatchTest {
             int n = data.consumeInt(1, 12);
             List<Integer> added = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                byte[] p = data.consumeBoolean() ? base.get(data.consumeInt(0, base.size() - 1)).clone()
+                byte[] p = data.consumeBoolean()
+                        ? base.get(data.consumeInt(0, base.size() - 1)).clone()
                         : data.consumeBytes(data.consumeInt(1, 200));
                 if (p.length == 0) {
                     continue;
@@ -122,7 +131,7 @@ class TunWriteBatchTest {
                 byte[] fr = frameBytes(b, f);
                 VirtioNetHdr h = VirtioNetHdr.parse(MemorySegment.ofArray(fr), 0, fr.length);
                 if (h.isGso()) {
-                    GsoSplitterTest.split(fr, TunWriteBatch.MAX_SEGMENTS);  // must not throw
+                    GsoSplitterTest.split(fr, TunWriteBatch.MAX_SEGMENTS); // must not throw
                 }
             }
         }

@@ -1,5 +1,16 @@
 package org.jipsec.io.udp;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.jipsec.core.net.UdpEncapClassifier;
 import org.jipsec.core.net.UdpEncapKind;
 import org.jipsec.io.NamespaceTests;
@@ -13,23 +24,11 @@ import org.jipsec.io.netns.NetnsThread;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 /** UDP 4500 sockets between two namespaces: RFC 3948 classification, batches, UDP GSO and GRO. */
 class UdpEncapSocketTest {
     private static final byte[] KEEPALIVE = {(byte) 0xff};
-    private static final byte[] IKE = HexFormat.of().parseHex("00000000" + "0102030405060708" + "0000000000000000"
-            + "2120220800000000" + "0000001c");
+    private static final byte[] IKE = HexFormat.of()
+            .parseHex("00000000" + "0102030405060708" + "0000000000000000" + "2120220800000000" + "0000001c");
     private static final byte[] ESP = HexFormat.of().parseHex("0000100000000001" + "c0ffee");
 
     @BeforeAll
@@ -49,7 +48,7 @@ class UdpEncapSocketTest {
                 InetAddress a = v6 ? h.a6() : h.a4();
                 InetAddress b = v6 ? h.b6() : h.b4();
                 try (UdpEncapSocket tx = open(h.a(), a, UdpEncapSocket.Options.defaults());
-                     UdpEncapSocket rx = open(h.b(), b, UdpEncapSocket.Options.defaults())) {
+                        UdpEncapSocket rx = open(h.b(), b, UdpEncapSocket.Options.defaults())) {
                     InetSocketAddress dst = new InetSocketAddress(b, 4500);
                     tx.send(KEEPALIVE, 0, 1, dst);
                     tx.send(IKE, 0, IKE.length, dst);
@@ -74,15 +73,15 @@ class UdpEncapSocketTest {
             TwoHosts h = TwoHosts.create(lab);
             for (boolean gro : new boolean[] {false, true}) {
                 try (UdpEncapSocket tx = open(h.a(), h.a4(), UdpEncapSocket.Options.defaults());
-                     UdpEncapSocket rx = open(h.b(), h.b4(), new UdpEncapSocket.Options(8 << 20, gro));
-                     PacketBatch out = new PacketBatch(4, 65536, 32);
-                     PacketBatch in = new PacketBatch(64, 65536, 32)) {
+                        UdpEncapSocket rx = open(h.b(), h.b4(), new UdpEncapSocket.Options(8 << 20, gro));
+                        PacketBatch out = new PacketBatch(4, 65536, 32);
+                        PacketBatch in = new PacketBatch(64, 65536, 32)) {
                     // slot 0..2: single ESP datagrams of 100 bytes; slot 3: 20 segments of 1000 bytes (UDP GSO)
                     int expected = 0;
                     for (int s = 0; s < 3; s++) {
                         byte[] p = new byte[100];
-                        p[3] = 1;                                  // SPI 1
-                        p[7] = (byte) expected++;                  // sequence number
+                        p[3] = 1; // SPI 1
+                        p[7] = (byte) expected++; // sequence number
                         out.put(s, p, 0, p.length);
                         out.setAddress(s, h.b4().getAddress(), 4500);
                     }
@@ -107,8 +106,9 @@ class UdpEncapSocketTest {
                             int size = seg == 0 ? len : seg;
                             for (int k = 0; k < count; k++) {
                                 int l = Math.min(size, len - k * size);
-                                assertEquals(UdpEncapKind.ESP, UdpEncapClassifier.classify(in.buffer(i),
-                                        (long) k * size, l));
+                                assertEquals(
+                                        UdpEncapKind.ESP,
+                                        UdpEncapClassifier.classify(in.buffer(i), (long) k * size, l));
                                 seen[in.buffer(i).get(JAVA_BYTE, (long) k * size + 7)] = true;
                                 total++;
                             }
@@ -131,8 +131,8 @@ class UdpEncapSocketTest {
                 InetAddress a = v6 ? h.a6() : h.a4();
                 InetAddress b = v6 ? h.b6() : h.b4();
                 try (UdpEncapSocket tx = open(h.a(), a, UdpEncapSocket.Options.defaults());
-                     UdpEncapSocket rx = open(h.b(), b, UdpEncapSocket.Options.defaults());
-                     PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
+                        UdpEncapSocket rx = open(h.b(), b, UdpEncapSocket.Options.defaults());
+                        PacketBatch in = new PacketBatch(4, 2048, NativeDatagramSocket.RECEIVE_INFO_CONTROL)) {
                     if (v6) {
                         tx.socket().setOption(LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0x2a, "IPV6_TCLASS");
                     } else {

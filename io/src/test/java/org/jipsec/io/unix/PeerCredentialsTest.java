@@ -44,31 +44,48 @@ class PeerCredentialsTest {
                 c.close()
             """;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void clientsRefuseAServerOfAnotherUserBeforeSendingAnything() throws Exception {
-        boolean ok = SocketPaths.euid() == 0 && Files.isExecutable(Path.of("/usr/bin/setpriv"))
+        boolean ok = SocketPaths.euid() == 0
+                && Files.isExecutable(Path.of("/usr/bin/setpriv"))
                 && Files.isExecutable(Path.of("/usr/bin/python3"));
         if (!ok && "true".equals(System.getenv("CI"))) throw new AssertionError("CI needs root, setpriv and python3");
         Assumptions.assumeTrue(ok, "needs root, setpriv and /usr/bin/python3");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));   // nobody binds here
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // nobody binds here
         Path sock = dir.resolve("pfkey");
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "/usr/bin/python3", "-c", LISTENER, sock.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        "/usr/bin/python3",
+                        "-c",
+                        LISTENER,
+                        sock.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine());
             assertEquals(65534, (int) (Integer) Files.getAttribute(sock, "unix:uid"));
 
-            IOException pf = assertThrows(IOException.class, () -> PfkeyClient.connect(sock).close());
-            assertTrue(pf.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
+            IOException pf = assertThrows(
+                    IOException.class, () -> PfkeyClient.connect(sock).close());
+            assertTrue(
+                    pf.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
                     pf.getMessage());
-            IOException sc = assertThrows(IOException.class, () -> SysctlClient.connect(sock).close());
+            IOException sc = assertThrows(
+                    IOException.class, () -> SysctlClient.connect(sock).close());
             assertTrue(sc.getMessage().contains("neither root nor this process's uid 0"), sc.getMessage());
 
-            IOException ik = assertThrows(IOException.class, () -> org.jipsec.io.ike.IkeControlClient.connect(sock).close());
-            assertTrue(ik.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
+            IOException ik = assertThrows(
+                    IOException.class,
+                    () -> org.jipsec.io.ike.IkeControlClient.connect(sock).close());
+            assertTrue(
+                    ik.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
                     ik.getMessage());
 
             List<String> seen = new ArrayList<>();

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SocketPathsTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final List<AutoCloseable> open = new ArrayList<>();
     UserPrincipal nobody;
 
@@ -79,7 +81,8 @@ class SocketPathsTest {
         assertThrows(IOException.class, () -> listen(open.resolve("run/pfkey")));
         assertFalse(Files.exists(open.resolve("run")));
         // and for the sysctl server
-        IOException s = assertThrows(IOException.class, () -> SysctlServer.start(Sysctl.withNetbsdDefaults(), open.resolve("sysctl")));
+        IOException s = assertThrows(
+                IOException.class, () -> SysctlServer.start(Sysctl.withNetbsdDefaults(), open.resolve("sysctl")));
         assertTrue(s.getMessage().contains("writable by everybody"), s.getMessage());
     }
 
@@ -150,7 +153,7 @@ class SocketPathsTest {
         Path p = run.resolve("pfkey");
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(p));
-        }                                                   // closed: nobody answers on it, but it is not ours
+        } // closed: nobody answers on it, but it is not ours
         Files.setOwner(p, nobody);
         IOException e = assertThrows(IOException.class, () -> listen(p));
         assertTrue(e.getMessage().contains("socket of another user (uid 65534); not removed"), e.getMessage());
@@ -163,18 +166,19 @@ class SocketPathsTest {
         Path run = mkdir(dir.resolve("run"), "rwx------");
         Path p = run.resolve("pfkey");
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.bind(UnixDomainSocketAddress.of(p));          // a server that died without removing its file
+            s.bind(UnixDomainSocketAddress.of(p)); // a server that died without removing its file
         }
         assertEquals(SocketPaths.Existing.STALE_SOCKET, SocketPaths.staleSocket(p));
         assertEquals(SocketPaths.Existing.STALE_SOCKET, SocketPaths.removeIfStale(p));
         assertFalse(Files.exists(p, LinkOption.NOFOLLOW_LINKS));
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.bind(UnixDomainSocketAddress.of(p));          // and again: left for the listener to replace
+            s.bind(UnixDomainSocketAddress.of(p)); // and again: left for the listener to replace
         }
         PrivateSocketListener l = listen(p);
         assertEquals(SocketPaths.Existing.LIVE_SOCKET, SocketPaths.removeIfStale(p));
         assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS), "a live socket is never removed");
-        IOException e = assertThrows(IOException.class, () -> PrivateSocketListener.open(p, "second", SocketChannel::close));
+        IOException e =
+                assertThrows(IOException.class, () -> PrivateSocketListener.open(p, "second", SocketChannel::close));
         assertTrue(e.getMessage().contains("in use by a running server"), e.getMessage());
         l.close();
         assertFalse(Files.exists(p, LinkOption.NOFOLLOW_LINKS), "our own socket file is removed on close");
@@ -210,7 +214,8 @@ class SocketPathsTest {
         // a link owned by another user: refused even though it leads somewhere safe
         Path theirs = dir.resolve("theirlink");
         Files.createSymbolicLink(theirs, real);
-        Files.getFileAttributeView(theirs, FileOwnerAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(nobody);
+        Files.getFileAttributeView(theirs, FileOwnerAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setOwner(nobody);
         assertEquals(65534, (int) (Integer) Files.getAttribute(theirs, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         IOException t = assertThrows(IOException.class, () -> listen(theirs.resolve("sysctl")));
         assertTrue(t.getMessage().contains("owned by uid 65534"), t.getMessage());

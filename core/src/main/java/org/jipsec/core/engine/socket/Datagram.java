@@ -11,8 +11,8 @@ import org.jipsec.core.spd.AppliedTransform;
  * protected it (outermost first; empty when it came in clear) — the analogue of checking {@code IP_IPSEC_POLICY} on
  * the receiving PCB.
  */
-public record Datagram(InetSocketAddress source, InetSocketAddress destination, byte[] data,
-                       List<AppliedTransform> protection) {
+public record Datagram(
+        InetSocketAddress source, InetSocketAddress destination, byte[] data, List<AppliedTransform> protection) {
 
     public Datagram {
         Objects.requireNonNull(source);
@@ -23,13 +23,20 @@ public record Datagram(InetSocketAddress source, InetSocketAddress destination, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Datagram d && source.equals(d.source) && destination.equals(d.destination)
-                && Arrays.equals(data, d.data) && protection.equals(d.protection);
+        return o instanceof Datagram d
+                && source.equals(d.source)
+                && destination.equals(d.destination)
+                && Arrays.equals(data, d.data)
+                && protection.equals(d.protection);
     }
 
     @Override
-    public int hashCode() { return Objects.hash(source, destination, Arrays.hashCode(data), protection); }
+    public int hashCode() {
+        return Objects.hash(source, destination, Arrays.hashCode(data), protection);
+    }
 
     @Override
-    public String toString() { return "Datagram[" + source + " -> " + destination + ", " + data.length + " bytes]"; }
+    public String toString() {
+        return "Datagram[" + source + " -> " + destination + ", " + data.length + " bytes]";
+    }
 }

@@ -38,7 +38,9 @@ public final class EchoFlowTable {
         }
 
         @Override
-        public int hashCode() { return Arrays.hashCode(peer) * 31 + id; }
+        public int hashCode() {
+            return Arrays.hashCode(peer) * 31 + id;
+        }
     }
 
     private final ConcurrentHashMap<Key, SocketPolicy> flows = new ConcurrentHashMap<>();
@@ -48,7 +50,11 @@ public final class EchoFlowTable {
     private int bypassGeneration;
 
     /** What {@link #register} did. */
-    public enum Registration { REGISTERED, IN_USE, FULL }
+    public enum Registration {
+        REGISTERED,
+        IN_USE,
+        FULL
+    }
 
     /**
      * Registers the socket policy of the echo flow to {@code peer} with identifier {@code id} (0-65535).
@@ -104,8 +110,8 @@ public final class EchoFlowTable {
             SocketPolicy p = flows.get(e.getKey());
             boolean[] dirs = p == null ? null : bypassOf(p);
             if (dirs == null) continue;
-            out.add(new BypassFlow(e.getValue(), address(e.getKey().peer()), e.getKey().id(),
-                    dirs[1], dirs[0]));
+            out.add(new BypassFlow(
+                    e.getValue(), address(e.getKey().peer()), e.getKey().id(), dirs[1], dirs[0]));
         }
         out.sort(Comparator.<BypassFlow>comparingInt(f -> f.peer().getAddress().length)
                 .thenComparing(f -> f.peer().getAddress(), Arrays::compareUnsigned)
@@ -124,14 +130,18 @@ public final class EchoFlowTable {
         try {
             return InetAddress.getByAddress(a);
         } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);                   // 4 or 16 bytes
+            throw new IllegalStateException(e); // 4 or 16 bytes
         }
     }
 
     /** True when no flow is registered: the data plane's fast path. */
-    public boolean isEmpty() { return flows.isEmpty(); }
+    public boolean isEmpty() {
+        return flows.isEmpty();
+    }
 
-    public int size() { return flows.size(); }
+    public int size() {
+        return flows.size();
+    }
 
     /** The policy of the socket that sent {@code p[off, off+len)}, an echo request leaving for a registered peer; else null. */
     public SocketPolicy outbound(byte[] p, int off, int len) {
@@ -152,15 +162,15 @@ public final class EchoFlowTable {
         if (v == 4) {
             int hl = (p[off] & 0x0f) * 4;
             if (hl < 20 || len < hl + 8 || (p[off + 9] & 0xff) != 1) return null;
-            if ((((p[off + 6] & 0x1f) << 8) | (p[off + 7] & 0xff)) != 0) return null;   // a later fragment
+            if ((((p[off + 6] & 0x1f) << 8) | (p[off + 7] & 0xff)) != 0) return null; // a later fragment
             icmp = off + hl;
-            if ((p[icmp] & 0xff) != (out ? 8 : 0)) return null;                        // RFC 792: echo 8, reply 0
+            if ((p[icmp] & 0xff) != (out ? 8 : 0)) return null; // RFC 792: echo 8, reply 0
             peerOff = off + (out ? 16 : 12);
             alen = 4;
         } else if (v == 6) {
             if (len < 48 || (p[off + 6] & 0xff) != 58) return null;
             icmp = off + 40;
-            if ((p[icmp] & 0xff) != (out ? 128 : 129)) return null;                    // RFC 4443 §4.1, §4.2
+            if ((p[icmp] & 0xff) != (out ? 128 : 129)) return null; // RFC 4443 §4.1, §4.2
             peerOff = off + (out ? 24 : 8);
             alen = 16;
         } else {

@@ -47,10 +47,14 @@ public final class JipsecDatagramSocket implements AutoCloseable {
         this.policy = SocketPolicy.entrust(privileged);
     }
 
-    public boolean privileged() { return privileged; }
+    public boolean privileged() {
+        return privileged;
+    }
 
     /** The bound local address, or null before {@link #bind}. */
-    public InetSocketAddress localAddress() { return local; }
+    public InetSocketAddress localAddress() {
+        return local;
+    }
 
     /** Binds to a local address of the host (or the wildcard) and port (0 = an ephemeral port). */
     public void bind(InetSocketAddress localAddress) throws JipsecSocketException {
@@ -59,7 +63,9 @@ public final class JipsecDatagramSocket implements AutoCloseable {
         host.bind(this, Objects.requireNonNull(localAddress));
     }
 
-    void bound(InetSocketAddress a) { this.local = a; }
+    void bound(InetSocketAddress a) {
+        this.local = a;
+    }
 
     /**
      * {@code setsockopt(IP_IPSEC_POLICY)} with an ipsec_set_policy(3) string, e.g.
@@ -94,7 +100,9 @@ public final class JipsecDatagramSocket implements AutoCloseable {
     }
 
     /** The socket's policy (both directions and the privilege) as the engine takes it. */
-    public SocketPolicy policy() { return policy; }
+    public SocketPolicy policy() {
+        return policy;
+    }
 
     /**
      * Sends a datagram: builds the IP + UDP packet (checksums), runs the engine's output path with this socket's
@@ -112,8 +120,10 @@ public final class JipsecDatagramSocket implements AutoCloseable {
         if (local == null) {
             bind(new InetSocketAddress(wildcard(v6), 0));
         }
-        InetAddress src = local.getAddress().isAnyLocalAddress() ? host.sourceFor(remote.getAddress()) : local.getAddress();
-        if ((src instanceof Inet6Address) != v6) throw new JipsecSocketException("EAFNOSUPPORT", "address family mismatch");
+        InetAddress src =
+                local.getAddress().isAnyLocalAddress() ? host.sourceFor(remote.getAddress()) : local.getAddress();
+        if ((src instanceof Inet6Address) != v6)
+            throw new JipsecSocketException("EAFNOSUPPORT", "address family mismatch");
         byte[] pkt = UdpPackets.build(new InetSocketAddress(src, local.getPort()), remote, data, host.nextIpId(), 64);
         OutputDecision d = host.engine().output(PacketBuffer.wrap(pkt), policy);
         if (d instanceof OutputDecision.Drop drop && drop.cause() == DropCause.SOCKET_POLICY_REFUSED)
@@ -136,7 +146,9 @@ public final class JipsecDatagramSocket implements AutoCloseable {
     }
 
     /** Datagrams dropped because the receive queue was full. */
-    public long receiveOverflows() { return overflows; }
+    public long receiveOverflows() {
+        return overflows;
+    }
 
     void enqueue(Datagram d) {
         if (queue.size() >= RECEIVE_QUEUE) {

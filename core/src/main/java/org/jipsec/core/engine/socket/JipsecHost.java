@@ -42,9 +42,13 @@ public final class JipsecHost {
         this.addresses = List.copyOf(addresses);
     }
 
-    public IpsecEngine engine() { return engine; }
+    public IpsecEngine engine() {
+        return engine;
+    }
 
-    public List<InetAddress> addresses() { return addresses; }
+    public List<InetAddress> addresses() {
+        return addresses;
+    }
 
     /**
      * A new UDP socket; {@code privileged} is fixed now (NetBSD: the creating credential's kauth check), as
@@ -87,7 +91,9 @@ public final class JipsecHost {
     }
 
     /** The latest packets the engine delivered that no socket took (not UDP, or no socket bound to the port). */
-    public List<InputDecision.Deliver> unclaimed() { return List.copyOf(unclaimed); }
+    public List<InputDecision.Deliver> unclaimed() {
+        return List.copyOf(unclaimed);
+    }
 
     /** Releases packets held for SAs that arrived since, and sends them. */
     public List<OutputDecision> drainReady() {
@@ -98,10 +104,12 @@ public final class JipsecHost {
 
     void transmit(OutputDecision d) {
         switch (d) {
-            case OutputDecision.Send s -> { for (WirePacket w : s.packets()) link.transmit(w); }
+            case OutputDecision.Send s -> {
+                for (WirePacket w : s.packets()) link.transmit(w);
+            }
             case OutputDecision.SendClear c -> link.transmit(c.packet());
-            case OutputDecision.Drop x -> { }
-            case OutputDecision.Queued q -> { }
+            case OutputDecision.Drop x -> {}
+            case OutputDecision.Queued q -> {}
         }
     }
 
@@ -111,7 +119,9 @@ public final class JipsecHost {
     }
 
     /** Automatic reqids come from the key engine's counter, shared with the SPD (key_newreqid). */
-    int newReqid() { return engine.keyEngine().reqids().next(); }
+    int newReqid() {
+        return engine.keyEngine().reqids().next();
+    }
 
     InetAddress sourceFor(InetAddress remote) throws JipsecSocketException {
         boolean v6 = remote instanceof Inet6Address;
@@ -141,7 +151,9 @@ public final class JipsecHost {
         for (JipsecDatagramSocket o : sockets) {
             InetSocketAddress l = o.localAddress();
             if (l == null || l.getPort() != port) continue;
-            if (l.getAddress().isAnyLocalAddress() || a.isAnyLocalAddress() || l.getAddress().equals(a)) return true;
+            if (l.getAddress().isAnyLocalAddress()
+                    || a.isAnyLocalAddress()
+                    || l.getAddress().equals(a)) return true;
         }
         return false;
     }
@@ -153,7 +165,8 @@ public final class JipsecHost {
             if (l == null || l.getPort() != dst.getPort()) continue;
             if (l.getAddress().equals(dst.getAddress())) return s;
             if (l.getAddress().isAnyLocalAddress()
-                    && (l.getAddress() instanceof Inet6Address) == (dst.getAddress() instanceof Inet6Address)) wildcard = s;
+                    && (l.getAddress() instanceof Inet6Address) == (dst.getAddress() instanceof Inet6Address))
+                wildcard = s;
         }
         return wildcard;
     }

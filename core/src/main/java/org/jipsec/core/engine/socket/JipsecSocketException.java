@@ -16,5 +16,7 @@ public final class JipsecSocketException extends Exception {
     }
 
     /** The errno name, e.g. {@code "EINVAL"}. */
-    public String errno() { return errno; }
+    public String errno() {
+        return errno;
+    }
 }

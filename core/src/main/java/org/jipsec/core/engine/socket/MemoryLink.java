@@ -18,7 +18,9 @@ public final class MemoryLink implements Link {
     private JipsecHost peer;
 
     /** Sets the host the packets go to. */
-    public void connectTo(JipsecHost host) { this.peer = host; }
+    public void connectTo(JipsecHost host) {
+        this.peer = host;
+    }
 
     @Override
     public void transmit(WirePacket packet) {
@@ -27,9 +29,13 @@ public final class MemoryLink implements Link {
     }
 
     /** Every packet transmitted so far, in order (for captures and replays). */
-    public List<WirePacket> transmitted() { return List.copyOf(log); }
+    public List<WirePacket> transmitted() {
+        return List.copyOf(log);
+    }
 
-    public int queued() { return queue.size(); }
+    public int queued() {
+        return queue.size();
+    }
 
     /** Delivers the queued packets to the peer; returns the peer's decisions in order. */
     public List<InputDecision> deliver() {
@@ -43,5 +49,7 @@ public final class MemoryLink implements Link {
     }
 
     /** Drops the queued packets (a lossy wire). */
-    public void discardQueued() { queue.clear(); }
+    public void discardQueued() {
+        queue.clear();
+    }
 }

@@ -42,16 +42,37 @@ public final class UdpPackets {
         int udpLen = 8 + data.length;
         byte[] b = new byte[hl + udpLen];
         if (v6) {
-            Ipv6Header.write(b, 0, 0, 0, udpLen, UDP, ttl, src.getAddress().getAddress(), dst.getAddress().getAddress());
+            Ipv6Header.write(
+                    b,
+                    0,
+                    0,
+                    0,
+                    udpLen,
+                    UDP,
+                    ttl,
+                    src.getAddress().getAddress(),
+                    dst.getAddress().getAddress());
         } else {
-            Ipv4Header.write(b, 0, 0, hl + udpLen, ipId & 0xffff, 0, ttl, UDP, Ipv4Header.toInt(src.getAddress()),
+            Ipv4Header.write(
+                    b,
+                    0,
+                    0,
+                    hl + udpLen,
+                    ipId & 0xffff,
+                    0,
+                    ttl,
+                    UDP,
+                    Ipv4Header.toInt(src.getAddress()),
                     Ipv4Header.toInt(dst.getAddress()));
         }
         Bytes.put16(b, hl, src.getPort());
         Bytes.put16(b, hl + 2, dst.getPort());
         Bytes.put16(b, hl + 4, udpLen);
         System.arraycopy(data, 0, b, hl + 8, data.length);
-        Bytes.put16(b, hl + 6, TransportChecksum.compute(b, 0, v6 ? Ipv6Header.OFF_DST : Ipv4Header.OFF_DST, UDP, hl, udpLen));
+        Bytes.put16(
+                b,
+                hl + 6,
+                TransportChecksum.compute(b, 0, v6 ? Ipv6Header.OFF_DST : Ipv4Header.OFF_DST, UDP, hl, udpLen));
         return b;
     }
 
@@ -68,7 +89,7 @@ public final class UdpPackets {
             int hl = (b[0] & 0x0f) * 4;
             end = Bytes.u16(b, 2);
             if (hl < 20 || end > b.length || end < hl || (b[9] & 0xff) != UDP) return Optional.empty();
-            if ((Bytes.u16(b, 6) & 0x3fff) != 0) return Optional.empty();        // fragment
+            if ((Bytes.u16(b, 6) & 0x3fff) != 0) return Optional.empty(); // fragment
             pos = hl;
             srcOff = 12;
             alen = 4;
@@ -99,7 +120,9 @@ public final class UdpPackets {
         }
         InetAddress s = addr(b, srcOff, alen);
         InetAddress d = addr(b, srcOff + alen, alen);
-        return Optional.of(new Parsed(new InetSocketAddress(s, Bytes.u16(b, pos)), new InetSocketAddress(d, Bytes.u16(b, pos + 2)),
+        return Optional.of(new Parsed(
+                new InetSocketAddress(s, Bytes.u16(b, pos)),
+                new InetSocketAddress(d, Bytes.u16(b, pos + 2)),
                 Arrays.copyOfRange(b, pos + 8, pos + udpLen)));
     }
 

@@ -73,7 +73,10 @@ public final class Cookies {
             mac.update(ni);
             mac.update(ipi);
             mac.update(ByteBuffer.allocate(8).putLong(0, spiI).array());
-            return ByteBuffer.allocate(LENGTH).putInt(version).put(mac.doFinal()).array();
+            return ByteBuffer.allocate(LENGTH)
+                    .putInt(version)
+                    .put(mac.doFinal())
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

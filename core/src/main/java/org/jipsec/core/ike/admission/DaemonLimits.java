@@ -19,9 +19,18 @@ package org.jipsec.core.ike.admission;
  * @param retransmitBase     {@code charon.retransmit_base} [1.8]
  * @param retransmitTries    {@code charon.retransmit_tries} [5]: retransmissions before the peer is given up on
  */
-public record DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
-                           int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis, int fragmentSize,
-                           long retransmitTimeoutMillis, double retransmitBase, int retransmitTries) {
+public record DaemonLimits(
+        boolean dosProtection,
+        int cookieThreshold,
+        int cookieThresholdIp,
+        int blockThreshold,
+        int initLimitHalfOpen,
+        long halfOpenTimeoutMillis,
+        long cookieRotateMillis,
+        int fragmentSize,
+        long retransmitTimeoutMillis,
+        double retransmitBase,
+        int retransmitTries) {
 
     /** The hard bound on half-open responder IKE SAs, whatever the settings say. */
     public static final int MAX_HALF_OPEN = 1024;
@@ -32,26 +41,65 @@ public record DaemonLimits(boolean dosProtection, int cookieThreshold, int cooki
     public static final int MIN_FRAGMENT_SIZE = 576;
 
     public DaemonLimits {
-        if (cookieThreshold < 0 || cookieThresholdIp < 0 || blockThreshold < 0 || initLimitHalfOpen < 0
-                || halfOpenTimeoutMillis <= 0 || cookieRotateMillis <= 0 || fragmentSize < MIN_FRAGMENT_SIZE
-                || fragmentSize > 65535 || retransmitTimeoutMillis <= 0 || !(retransmitBase >= 1.0)
-                || retransmitBase > 100 || retransmitTries < 0 || retransmitTries > 100) {
+        if (cookieThreshold < 0
+                || cookieThresholdIp < 0
+                || blockThreshold < 0
+                || initLimitHalfOpen < 0
+                || halfOpenTimeoutMillis <= 0
+                || cookieRotateMillis <= 0
+                || fragmentSize < MIN_FRAGMENT_SIZE
+                || fragmentSize > 65535
+                || retransmitTimeoutMillis <= 0
+                || !(retransmitBase >= 1.0)
+                || retransmitBase > 100
+                || retransmitTries < 0
+                || retransmitTries > 100) {
             throw new IllegalArgumentException("DoS limits must not be negative, timeouts positive, fragment_size "
                     + "576-65535, retransmit_base 1-100, retransmit_tries 0-100");
         }
     }
 
     /** With strongSwan's retransmission defaults (4 s, 1.8, 5 tries). */
-    public DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
-                        int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis, int fragmentSize) {
-        this(dosProtection, cookieThreshold, cookieThresholdIp, blockThreshold, initLimitHalfOpen, halfOpenTimeoutMillis,
-                cookieRotateMillis, fragmentSize, 4_000, 1.8, 5);
+    public DaemonLimits(
+            boolean dosProtection,
+            int cookieThreshold,
+            int cookieThresholdIp,
+            int blockThreshold,
+            int initLimitHalfOpen,
+            long halfOpenTimeoutMillis,
+            long cookieRotateMillis,
+            int fragmentSize) {
+        this(
+                dosProtection,
+                cookieThreshold,
+                cookieThresholdIp,
+                blockThreshold,
+                initLimitHalfOpen,
+                halfOpenTimeoutMillis,
+                cookieRotateMillis,
+                fragmentSize,
+                4_000,
+                1.8,
+                5);
     }
 
     /** With strongSwan's default fragment_size, 1280. */
-    public DaemonLimits(boolean dosProtection, int cookieThreshold, int cookieThresholdIp, int blockThreshold,
-                        int initLimitHalfOpen, long halfOpenTimeoutMillis, long cookieRotateMillis) {
-        this(dosProtection, cookieThreshold, cookieThresholdIp, blockThreshold, initLimitHalfOpen, halfOpenTimeoutMillis,
-                cookieRotateMillis, 1280);
+    public DaemonLimits(
+            boolean dosProtection,
+            int cookieThreshold,
+            int cookieThresholdIp,
+            int blockThreshold,
+            int initLimitHalfOpen,
+            long halfOpenTimeoutMillis,
+            long cookieRotateMillis) {
+        this(
+                dosProtection,
+                cookieThreshold,
+                cookieThresholdIp,
+                blockThreshold,
+                initLimitHalfOpen,
+                halfOpenTimeoutMillis,
+                cookieRotateMillis,
+                1280);
     }
 }

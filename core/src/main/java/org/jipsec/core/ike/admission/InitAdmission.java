@@ -39,7 +39,8 @@ public final class InitAdmission {
      * @param halfOpen       half-open IKE SAs now, in all
      * @param halfOpenFromIp half-open IKE SAs now from the request's address
      */
-    public Decision decide(long now, byte[] ni, byte[] ipi, long spiI, byte[] cookie, int halfOpen, int halfOpenFromIp) {
+    public Decision decide(
+            long now, byte[] ni, byte[] ipi, long spiI, byte[] cookie, int halfOpen, int halfOpenFromIp) {
         if (limits.dosProtection()
                 && (halfOpen >= limits.cookieThreshold() || halfOpenFromIp >= limits.cookieThresholdIp())) {
             if (cookie == null || !cookies.valid(now, cookie, ni, ipi, spiI)) {
@@ -51,9 +52,11 @@ public final class InitAdmission {
         }
         if (limits.blockThreshold() > 0 && halfOpenFromIp >= limits.blockThreshold()) {
             blocked++;
-            return new Decision.Drop("block_threshold (" + limits.blockThreshold() + " half-open IKE SAs from one address)");
+            return new Decision.Drop(
+                    "block_threshold (" + limits.blockThreshold() + " half-open IKE SAs from one address)");
         }
-        int limit = limits.initLimitHalfOpen() > 0 ? Math.min(limits.initLimitHalfOpen(), DaemonLimits.MAX_HALF_OPEN)
+        int limit = limits.initLimitHalfOpen() > 0
+                ? Math.min(limits.initLimitHalfOpen(), DaemonLimits.MAX_HALF_OPEN)
                 : DaemonLimits.MAX_HALF_OPEN;
         if (halfOpen >= limit) {
             overLimit++;
@@ -63,14 +66,22 @@ public final class InitAdmission {
     }
 
     /** IKE_SA_INIT requests answered with a COOKIE. */
-    public long cookiesSent() { return cookiesSent; }
+    public long cookiesSent() {
+        return cookiesSent;
+    }
 
     /** Requests whose COOKIE was not one we made (forged, stale, or for another SPI/nonce/address). */
-    public long invalidCookies() { return invalidCookies; }
+    public long invalidCookies() {
+        return invalidCookies;
+    }
 
     /** Requests dropped by {@code block_threshold}. */
-    public long blocked() { return blocked; }
+    public long blocked() {
+        return blocked;
+    }
 
     /** Requests dropped by {@code init_limit_half_open} or the hard bound. */
-    public long overLimit() { return overLimit; }
+    public long overLimit() {
+        return overLimit;
+    }
 }

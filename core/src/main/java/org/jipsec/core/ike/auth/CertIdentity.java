@@ -35,9 +35,10 @@ public final class CertIdentity {
         try {
             return switch (idType) {
                 case IdPayload.ID_DER_ASN1_DN -> new X500Principal(data).equals(cert.getSubjectX500Principal());
-                case IdPayload.ID_FQDN -> hasName(cert, SAN_DNS, new String(data, java.nio.charset.StandardCharsets.US_ASCII));
+                case IdPayload.ID_FQDN ->
+                    hasName(cert, SAN_DNS, new String(data, java.nio.charset.StandardCharsets.US_ASCII));
                 case IdPayload.ID_RFC822_ADDR ->
-                        hasName(cert, SAN_RFC822, new String(data, java.nio.charset.StandardCharsets.US_ASCII));
+                    hasName(cert, SAN_RFC822, new String(data, java.nio.charset.StandardCharsets.US_ASCII));
                 case IdPayload.ID_IPV4_ADDR, IdPayload.ID_IPV6_ADDR -> hasAddress(cert, data);
                 default -> false;
             };
@@ -59,7 +60,8 @@ public final class CertIdentity {
             throws CertificateParsingException, UnknownHostException {
         InetAddress want = InetAddress.getByAddress(data);
         for (List<?> san : sans(cert)) {
-            if (((Integer) san.get(0)) == SAN_IP && san.get(1) instanceof String s
+            if (((Integer) san.get(0)) == SAN_IP
+                    && san.get(1) instanceof String s
                     && Arrays.equals(InetAddress.ofLiteral(s).getAddress(), want.getAddress())) {
                 return true;
             }

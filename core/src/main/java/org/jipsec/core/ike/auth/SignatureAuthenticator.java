@@ -42,8 +42,8 @@ public final class SignatureAuthenticator implements Authenticator {
      * @param peerHashes hash identifiers from the peer's SIGNATURE_HASH_ALGORITHMS notify; empty → classic methods
      * @param preferPss  sign RSA with RSASSA-PSS in method 14 (strongSwan's {@code rsa/pss})
      */
-    public SignatureAuthenticator(PrivateKey ownKey, PublicKey peerKey, Set<Integer> peerHashes, boolean preferPss,
-                                  SecureRandom random) {
+    public SignatureAuthenticator(
+            PrivateKey ownKey, PublicKey peerKey, Set<Integer> peerHashes, boolean preferPss, SecureRandom random) {
         this.ownKey = ownKey;
         this.peerKey = peerKey;
         this.peerHashes = Set.copyOf(peerHashes);
@@ -107,9 +107,10 @@ public final class SignatureAuthenticator implements Authenticator {
             byte[] data = auth.data();
             return switch (auth.method()) {
                 case RSA_SIGNATURE -> peerKey.getAlgorithm().equals("RSA") && check("SHA1withRSA", null, octets, data);
-                case ECDSA_SHA256_P256, ECDSA_SHA384_P384, ECDSA_SHA512_P521 -> peerKey.getAlgorithm().equals("EC")
-                        && classicEcdsaMethod(peerKey) == auth.method()
-                        && check(ecdsaP1363(auth.method()), null, octets, data);
+                case ECDSA_SHA256_P256, ECDSA_SHA384_P384, ECDSA_SHA512_P521 ->
+                    peerKey.getAlgorithm().equals("EC")
+                            && classicEcdsaMethod(peerKey) == auth.method()
+                            && check(ecdsaP1363(auth.method()), null, octets, data);
                 case DIGITAL_SIGNATURE -> verifyDigital(data, octets);
                 default -> false;
             };
@@ -124,8 +125,8 @@ public final class SignatureAuthenticator implements Authenticator {
         if (data.length < 1 + len) return false;
         Optional<SignatureScheme> s = SignatureScheme.byAlgorithmId(Arrays.copyOfRange(data, 1, 1 + len));
         if (s.isEmpty() || !s.get().keyAlgorithm.equals(peerKey.getAlgorithm())) return false;
-        return check(s.get().jdkName, s.get().params().orElse(null), octets,
-                Arrays.copyOfRange(data, 1 + len, data.length));
+        return check(
+                s.get().jdkName, s.get().params().orElse(null), octets, Arrays.copyOfRange(data, 1 + len, data.length));
     }
 
     private boolean check(String alg, java.security.spec.AlgorithmParameterSpec p, byte[] octets, byte[] sigBytes)

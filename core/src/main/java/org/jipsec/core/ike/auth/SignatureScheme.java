@@ -19,8 +19,12 @@ public enum SignatureScheme {
     RSA_SHA384("300d06092a864886f70d01010c0500", 3, "RSA", "SHA384withRSA", null),
     RSA_SHA512("300d06092a864886f70d01010d0500", 4, "RSA", "SHA512withRSA", null),
     /** RFC 7427 Appendix A.4.3: RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32. */
-    RSA_PSS_SHA256("304106092a864886f70d01010a3034a00f300d0609608648016503040201"
-            + "0500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120", 2, "RSA", "RSASSA-PSS",
+    RSA_PSS_SHA256(
+            "304106092a864886f70d01010a3034a00f300d0609608648016503040201"
+                    + "0500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120",
+            2,
+            "RSA",
+            "RSASSA-PSS",
             new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1)),
     ECDSA_SHA256("300a06082a8648ce3d040302", 2, "EC", "SHA256withECDSA", null),
     ECDSA_SHA384("300a06082a8648ce3d040303", 3, "EC", "SHA384withECDSA", null),
@@ -33,10 +37,11 @@ public enum SignatureScheme {
     public final String keyAlgorithm;
     /** JDK Signature algorithm name. */
     public final String jdkName;
+
     private final AlgorithmParameterSpec params;
 
-    SignatureScheme(String algorithmIdHex, int hashId, String keyAlgorithm, String jdkName,
-                    AlgorithmParameterSpec params) {
+    SignatureScheme(
+            String algorithmIdHex, int hashId, String keyAlgorithm, String jdkName, AlgorithmParameterSpec params) {
         this.algorithmId = HexFormat.of().parseHex(algorithmIdHex);
         this.hashId = hashId;
         this.keyAlgorithm = keyAlgorithm;

@@ -46,7 +46,9 @@ public record CertPayload(boolean request, int encoding, byte[] data) implements
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CertPayload p && p.request == request && p.encoding == encoding
+        return o instanceof CertPayload p
+                && p.request == request
+                && p.encoding == encoding
                 && Arrays.equals(p.data, data);
     }
 

@@ -51,8 +51,8 @@ public record DeletePayload(int protocolId, int spiSize, List<byte[]> spis) impl
         int count = r.u16("delete SPI count");
         if (spiSize == 0 && count != 0) throw new InvalidSyntaxException("delete: " + count + " SPIs of size 0");
         if ((long) spiSize * count != r.remaining()) {
-            throw new InvalidSyntaxException("delete: " + count + " SPIs of " + spiSize + " bytes in "
-                    + r.remaining() + " bytes");
+            throw new InvalidSyntaxException(
+                    "delete: " + count + " SPIs of " + spiSize + " bytes in " + r.remaining() + " bytes");
         }
         List<byte[]> spis = new ArrayList<>();
         for (int i = 0; i < count; i++) spis.add(r.bytes(spiSize, "delete SPI"));
@@ -66,7 +66,9 @@ public record DeletePayload(int protocolId, int spiSize, List<byte[]> spis) impl
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof DeletePayload p) || p.protocolId != protocolId || p.spiSize != spiSize
+        if (!(o instanceof DeletePayload p)
+                || p.protocolId != protocolId
+                || p.spiSize != spiSize
                 || p.spis.size() != spis.size()) {
             return false;
         }

@@ -57,8 +57,10 @@ public record EncryptedFragmentPayload(int firstInnerPayload, int fragmentNumber
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncryptedFragmentPayload p && p.firstInnerPayload == firstInnerPayload
-                && p.fragmentNumber == fragmentNumber && p.totalFragments == totalFragments
+        return o instanceof EncryptedFragmentPayload p
+                && p.firstInnerPayload == firstInnerPayload
+                && p.fragmentNumber == fragmentNumber
+                && p.totalFragments == totalFragments
                 && Arrays.equals(p.body, body);
     }
 

@@ -47,7 +47,8 @@ public record EncryptedPayload(int firstInnerPayload, byte[] body) implements Pa
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncryptedPayload p && p.firstInnerPayload == firstInnerPayload
+        return o instanceof EncryptedPayload p
+                && p.firstInnerPayload == firstInnerPayload
                 && Arrays.equals(p.body, body);
     }
 

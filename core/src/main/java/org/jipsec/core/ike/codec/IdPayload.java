@@ -103,7 +103,9 @@ public record IdPayload(boolean initiator, int idType, byte[] data) implements P
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IdPayload p && p.initiator == initiator && p.idType == idType
+        return o instanceof IdPayload p
+                && p.initiator == initiator
+                && p.idType == idType
                 && Arrays.equals(p.data, data);
     }
 

@@ -71,14 +71,20 @@ public record IkeHeader(long spiI, long spiR, int minorVersion, int exchangeType
         // and SHOULD send an unauthenticated Notify message of type INVALID_MAJOR_VERSION".
         if ((version >>> 4) != MAJOR_VERSION) throw new InvalidMajorVersionException(version >>> 4);
         // §3.1 flags: "Implementations MUST ignore [the other bits] on receipt"; we keep only R, V, I.
-        IkeHeader h = new IkeHeader(spiI, spiR, version & 0x0f, exchange,
-                flags & (FLAG_RESPONSE | FLAG_VERSION | FLAG_INITIATOR), mid);
+        IkeHeader h = new IkeHeader(
+                spiI, spiR, version & 0x0f, exchange, flags & (FLAG_RESPONSE | FLAG_VERSION | FLAG_INITIATOR), mid);
         return new IkeHeaderFields(h, next, length);
     }
 
     void encode(WireWriter w, int nextPayload, long length) {
-        w.u64(spiI).u64(spiR).u8(nextPayload).u8((MAJOR_VERSION << 4) | minorVersion).u8(exchangeType).u8(flags)
-                .u32(messageId).u32(length);
+        w.u64(spiI)
+                .u64(spiR)
+                .u8(nextPayload)
+                .u8((MAJOR_VERSION << 4) | minorVersion)
+                .u8(exchangeType)
+                .u8(flags)
+                .u32(messageId)
+                .u32(length);
     }
 
     /** The header with the chain's first payload type and the Length field as read. */
@@ -86,7 +92,8 @@ public record IkeHeader(long spiI, long spiR, int minorVersion, int exchangeType
 
     @Override
     public String toString() {
-        return String.format("%s %s %d %016x_i %016x_r", ExchangeType.name(exchangeType),
-                isResponse() ? "response" : "request", messageId, spiI, spiR);
+        return String.format(
+                "%s %s %d %016x_i %016x_r",
+                ExchangeType.name(exchangeType), isResponse() ? "response" : "request", messageId, spiI, spiR);
     }
 }

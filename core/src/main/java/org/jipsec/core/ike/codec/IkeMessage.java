@@ -30,7 +30,9 @@ public record IkeMessage(IkeHeader header, List<Payload> payloads) {
 
     /** The first notify of the given type (§3.10), if any. */
     public Optional<NotifyPayload> notify(int notifyType) {
-        return all(NotifyPayload.class).stream().filter(n -> n.notifyType() == notifyType).findFirst();
+        return all(NotifyPayload.class).stream()
+                .filter(n -> n.notifyType() == notifyType)
+                .findFirst();
     }
 
     /**
@@ -38,11 +40,16 @@ public record IkeMessage(IkeHeader header, List<Payload> payloads) {
      * payload types and notify names only, never payload contents.
      */
     public String summary() {
-        StringJoiner j = new StringJoiner(" ", ExchangeType.name(header.exchangeType())
-                + (header.isResponse() ? " response " : " request ") + header.messageId() + " [ ", " ]");
+        StringJoiner j = new StringJoiner(
+                " ",
+                ExchangeType.name(header.exchangeType()) + (header.isResponse() ? " response " : " request ")
+                        + header.messageId() + " [ ",
+                " ]");
         for (Payload p : payloads) {
-            j.add(p instanceof NotifyPayload n ? "N(" + NotifyType.name(n.notifyType()) + ")"
-                    : PayloadType.name(p.type()));
+            j.add(
+                    p instanceof NotifyPayload n
+                            ? "N(" + NotifyType.name(n.notifyType()) + ")"
+                            : PayloadType.name(p.type()));
         }
         return j.toString();
     }

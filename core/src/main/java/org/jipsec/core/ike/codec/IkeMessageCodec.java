@@ -69,8 +69,10 @@ public final class IkeMessageCodec {
                     if (r.remaining() != 0) {
                         throw new InvalidSyntaxException(PayloadType.name(type) + " is not the last payload");
                     }
-                    payloads.add(type == PayloadType.SK ? new EncryptedPayload(next, body.rest())
-                            : EncryptedFragmentPayload.decode(next, body));
+                    payloads.add(
+                            type == PayloadType.SK
+                                    ? new EncryptedPayload(next, body.rest())
+                                    : EncryptedFragmentPayload.decode(next, body));
                     return payloads;
                 }
                 default -> payloads.add(decodeBody(type, critical, body));
@@ -110,7 +112,13 @@ public final class IkeMessageCodec {
     /** Encodes a message: header with computed Next Payload and Length, then the chain. */
     public static byte[] encode(IkeMessage m) {
         WireWriter w = new WireWriter();
-        m.header().encode(w, m.payloads().isEmpty() ? PayloadType.NONE : m.payloads().getFirst().type(), 0);
+        m.header()
+                .encode(
+                        w,
+                        m.payloads().isEmpty()
+                                ? PayloadType.NONE
+                                : m.payloads().getFirst().type(),
+                        0);
         encodeChain(w, m.payloads());
         w.put32At(24, w.length());
         return w.toByteArray();

@@ -67,8 +67,11 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NotifyPayload p && p.protocolId == protocolId && p.notifyType == notifyType
-                && Arrays.equals(p.spi, spi) && Arrays.equals(p.data, data);
+        return o instanceof NotifyPayload p
+                && p.protocolId == protocolId
+                && p.notifyType == notifyType
+                && Arrays.equals(p.spi, spi)
+                && Arrays.equals(p.data, data);
     }
 
     @Override
@@ -79,7 +82,8 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
     /** Names the type; the data is printed only for types that carry no secret (all here carry none). */
     @Override
     public String toString() {
-        return "N(" + NotifyType.name(notifyType) + (spi.length > 0 ? " spi " + HexFormat.of().formatHex(spi) : "")
+        return "N(" + NotifyType.name(notifyType)
+                + (spi.length > 0 ? " spi " + HexFormat.of().formatHex(spi) : "")
                 + (data.length > 0 ? " " + data.length + " bytes" : "") + ")";
     }
 }

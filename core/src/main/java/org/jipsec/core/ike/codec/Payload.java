@@ -20,9 +20,21 @@ package org.jipsec.core.ike.codec;
  * callers must not modify them. Records compare arrays by identity; compare encodings instead.
  */
 public sealed interface Payload
-        permits SaPayload, KePayload, IdPayload, CertPayload, AuthPayload, NoncePayload, NotifyPayload,
-                DeletePayload, VendorIdPayload, TsPayload, EncryptedPayload, EncryptedFragmentPayload, CpPayload,
-                EapPayload, UnknownPayload {
+        permits SaPayload,
+                KePayload,
+                IdPayload,
+                CertPayload,
+                AuthPayload,
+                NoncePayload,
+                NotifyPayload,
+                DeletePayload,
+                VendorIdPayload,
+                TsPayload,
+                EncryptedPayload,
+                EncryptedFragmentPayload,
+                CpPayload,
+                EapPayload,
+                UnknownPayload {
 
     /** The payload type number ({@link PayloadType}). */
     int type();

@@ -62,8 +62,8 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
             transforms.add(Transform.decode(r.slice(length - 4, "transform body")));
         }
         if (transforms.size() != count) {
-            throw new InvalidSyntaxException("proposal " + number + ": " + count + " transforms announced, "
-                    + transforms.size() + " present");
+            throw new InvalidSyntaxException(
+                    "proposal " + number + ": " + count + " transforms announced, " + transforms.size() + " present");
         }
         if (r.remaining() != 0) {
             throw new InvalidSyntaxException("proposal " + number + ": " + r.remaining() + " bytes after transforms");
@@ -83,8 +83,11 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Proposal p && p.number == number && p.protocolId == protocolId
-                && Arrays.equals(p.spi, spi) && p.transforms.equals(transforms);
+        return o instanceof Proposal p
+                && p.number == number
+                && p.protocolId == protocolId
+                && Arrays.equals(p.spi, spi)
+                && p.transforms.equals(transforms);
     }
 
     @Override
@@ -94,7 +97,7 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
 
     @Override
     public String toString() {
-        return "Proposal[" + number + " protocol " + protocolId + " spi " + java.util.HexFormat.of().formatHex(spi)
-                + " " + transforms + "]";
+        return "Proposal[" + number + " protocol " + protocolId + " spi "
+                + java.util.HexFormat.of().formatHex(spi) + " " + transforms + "]";
     }
 }

@@ -31,8 +31,8 @@ import java.util.Arrays;
  *
  * @param ipProtocol 0 for any (§3.13.1)
  */
-public record TrafficSelector(int tsType, int ipProtocol, int startPort, int endPort, byte[] startAddress,
-                              byte[] endAddress) {
+public record TrafficSelector(
+        int tsType, int ipProtocol, int startPort, int endPort, byte[] startAddress, byte[] endAddress) {
 
     public static final int TS_IPV4_ADDR_RANGE = 7;
     public static final int TS_IPV6_ADDR_RANGE = 8;
@@ -55,8 +55,8 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
     /** All ports and protocols between two addresses of one family. */
     public static TrafficSelector ofRange(InetAddress start, InetAddress end) {
         byte[] s = start.getAddress();
-        return new TrafficSelector(s.length == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE, 0, 0, 0xffff, s,
-                end.getAddress());
+        return new TrafficSelector(
+                s.length == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE, 0, 0, 0xffff, s, end.getAddress());
     }
 
     static TrafficSelector decode(WireReader r) throws InvalidSyntaxException {
@@ -71,19 +71,28 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
         if (length != 8 + 2 * alen) throw new InvalidSyntaxException("TS type " + type + " of length " + length);
         int startPort = r.u16("TS start port");
         int endPort = r.u16("TS end port");
-        return new TrafficSelector(type, protocol, startPort, endPort, r.bytes(alen, "TS start address"),
-                r.bytes(alen, "TS end address"));
+        return new TrafficSelector(
+                type, protocol, startPort, endPort, r.bytes(alen, "TS start address"), r.bytes(alen, "TS end address"));
     }
 
     void encode(WireWriter w) {
-        w.u8(tsType).u8(ipProtocol).u16(8 + 2 * startAddress.length).u16(startPort).u16(endPort)
-                .bytes(startAddress).bytes(endAddress);
+        w.u8(tsType)
+                .u8(ipProtocol)
+                .u16(8 + 2 * startAddress.length)
+                .u16(startPort)
+                .u16(endPort)
+                .bytes(startAddress)
+                .bytes(endAddress);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrafficSelector t && t.tsType == tsType && t.ipProtocol == ipProtocol
-                && t.startPort == startPort && t.endPort == endPort && Arrays.equals(t.startAddress, startAddress)
+        return o instanceof TrafficSelector t
+                && t.tsType == tsType
+                && t.ipProtocol == ipProtocol
+                && t.startPort == startPort
+                && t.endPort == endPort
+                && Arrays.equals(t.startAddress, startAddress)
                 && Arrays.equals(t.endAddress, endAddress);
     }
 

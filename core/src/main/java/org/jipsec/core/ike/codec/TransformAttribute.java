@@ -57,7 +57,10 @@ public record TransformAttribute(int type, boolean tv, int tvValue, byte[] value
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TransformAttribute a && a.type == type && a.tv == tv && a.tvValue == tvValue
+        return o instanceof TransformAttribute a
+                && a.type == type
+                && a.tv == tv
+                && a.tvValue == tvValue
                 && Arrays.equals(a.value, value);
     }
 
@@ -68,6 +71,8 @@ public record TransformAttribute(int type, boolean tv, int tvValue, byte[] value
 
     @Override
     public String toString() {
-        return tv ? "attr" + type + "=" + tvValue : "attr" + type + "=" + HexFormat.of().formatHex(value);
+        return tv
+                ? "attr" + type + "=" + tvValue
+                : "attr" + type + "=" + HexFormat.of().formatHex(value);
     }
 }

@@ -50,7 +50,9 @@ final class WireReader {
 
     long u32(String field) throws InvalidSyntaxException {
         need(4, field);
-        long v = ((long) (buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+        long v = ((long) (buf[pos] & 0xff) << 24)
+                | ((buf[pos + 1] & 0xff) << 16)
+                | ((buf[pos + 2] & 0xff) << 8)
                 | (buf[pos + 3] & 0xff);
         pos += 4;
         return v;

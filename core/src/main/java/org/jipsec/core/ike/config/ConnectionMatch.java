@@ -18,8 +18,8 @@ public final class ConnectionMatch {
     private static final int NONE = -1;
 
     /** The best-matching IKEv2 connection for a datagram {@code remote} → {@code local}, or empty. */
-    public static Optional<IkeConfig.Connection> forPeer(List<IkeConfig.Connection> connections, InetAddress local,
-                                                        InetAddress remote) {
+    public static Optional<IkeConfig.Connection> forPeer(
+            List<IkeConfig.Connection> connections, InetAddress local, InetAddress remote) {
         IkeConfig.Connection best = null;
         int bestScore = NONE;
         for (IkeConfig.Connection c : connections) {
@@ -44,7 +44,8 @@ public final class ConnectionMatch {
     }
 
     private static int scoreOne(String s, InetAddress a) {
-        if (s.equals("%any") || s.equals("%any4") && a.getAddress().length == 4
+        if (s.equals("%any")
+                || s.equals("%any4") && a.getAddress().length == 4
                 || s.equals("%any6") && a.getAddress().length == 16) {
             return 1;
         }
@@ -62,8 +63,11 @@ public final class ConnectionMatch {
                 return NONE;
             }
             if (prefix < 0 || prefix > bits) return NONE;
-            BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
-                    .shiftRight(prefix).not();
+            BigInteger mask = BigInteger.ONE
+                    .shiftLeft(bits)
+                    .subtract(BigInteger.ONE)
+                    .shiftRight(prefix)
+                    .not();
             BigInteger x = new BigInteger(1, a.getAddress());
             BigInteger n = new BigInteger(1, net.address().getAddress());
             return x.and(mask).equals(n.and(mask)) ? 2 : NONE;
@@ -75,7 +79,9 @@ public final class ConnectionMatch {
             if (lo == null || hi == null || lo.address().getAddress().length != a.getAddress().length) return NONE;
             BigInteger x = new BigInteger(1, a.getAddress());
             return x.compareTo(new BigInteger(1, lo.address().getAddress())) >= 0
-                    && x.compareTo(new BigInteger(1, hi.address().getAddress())) <= 0 ? 2 : NONE;
+                            && x.compareTo(new BigInteger(1, hi.address().getAddress())) <= 0
+                    ? 2
+                    : NONE;
         }
         return NONE;
     }

@@ -11,9 +11,17 @@ import org.jipsec.core.ike.admission.DaemonLimits;
 public final class DaemonSettings {
     private DaemonSettings() {}
 
-    private static final Set<String> CHARON_KEYS = Set.of("dos_protection", "cookie_threshold", "cookie_threshold_ip",
-            "block_threshold", "init_limit_half_open", "half_open_timeout", "fragment_size", "retransmit_timeout",
-            "retransmit_base", "retransmit_tries");
+    private static final Set<String> CHARON_KEYS = Set.of(
+            "dos_protection",
+            "cookie_threshold",
+            "cookie_threshold_ip",
+            "block_threshold",
+            "init_limit_half_open",
+            "half_open_timeout",
+            "fragment_size",
+            "retransmit_timeout",
+            "retransmit_base",
+            "retransmit_tries");
 
     /** Parses {@code path} (following includes) into the limits it sets; defaults for what it leaves out. */
     public static DaemonLimits load(String path, ConfigSource source) throws ConfigException {
@@ -46,37 +54,47 @@ public final class DaemonSettings {
             if (key.equals("retransmit_tries") && d != Math.rint(d)) throw new NumberFormatException();
             return d;
         } catch (NumberFormatException e) {
-            throw new ConfigException(v.file(), v.line(), "'charon." + key + "' must be a number from " + min + " to "
-                    + max + ", not '" + v.text() + "'");
+            throw new ConfigException(
+                    v.file(),
+                    v.line(),
+                    "'charon." + key + "' must be a number from " + min + " to " + max + ", not '" + v.text() + "'");
         }
     }
 
     public static DaemonLimits build(Settings root) throws ConfigException {
-        for (Settings.Value v : root.values().values()) throw SwanctlConfig.unsupported(v, SwanctlConfig.firstKey(root, v));
+        for (Settings.Value v : root.values().values())
+            throw SwanctlConfig.unsupported(v, SwanctlConfig.firstKey(root, v));
         DaemonLimits d = DaemonLimits.DEFAULTS;
         for (Settings s : root.sections().values()) {
             if (!s.name().equals("charon")) {
-                throw new ConfigException(s.file(), s.line(), "unsupported section '" + s.name()
-                        + "' (jipsec iked reads charon's DoS settings)");
+                throw new ConfigException(
+                        s.file(),
+                        s.line(),
+                        "unsupported section '" + s.name() + "' (jipsec iked reads charon's DoS settings)");
             }
             for (var e : s.values().entrySet()) {
-                if (!CHARON_KEYS.contains(e.getKey())) throw SwanctlConfig.unsupported(e.getValue(), "charon." + e.getKey());
+                if (!CHARON_KEYS.contains(e.getKey()))
+                    throw SwanctlConfig.unsupported(e.getValue(), "charon." + e.getKey());
             }
             for (Settings sub : s.sections().values()) {
                 throw new ConfigException(sub.file(), sub.line(), "unsupported section 'charon." + sub.name() + "'");
             }
-            long halfOpen = SwanctlConfig.duration(s, "half_open_timeout", java.time.Duration.ofMillis(
-                    d.halfOpenTimeoutMillis()), "charon.").toMillis();
+            long halfOpen = SwanctlConfig.duration(
+                            s, "half_open_timeout", java.time.Duration.ofMillis(d.halfOpenTimeoutMillis()), "charon.")
+                    .toMillis();
             if (halfOpen == 0) {
                 Settings.Value v = s.values().get("half_open_timeout");
                 throw new ConfigException(v.file(), v.line(), "'charon.half_open_timeout' must be above 0");
             }
-            d = new DaemonLimits(SwanctlConfig.bool(s, "dos_protection", d.dosProtection(), "charon."),
+            d = new DaemonLimits(
+                    SwanctlConfig.bool(s, "dos_protection", d.dosProtection(), "charon."),
                     SwanctlConfig.integer(s, "cookie_threshold", d.cookieThreshold(), "charon."),
                     SwanctlConfig.integer(s, "cookie_threshold_ip", d.cookieThresholdIp(), "charon."),
                     SwanctlConfig.integer(s, "block_threshold", d.blockThreshold(), "charon."),
                     SwanctlConfig.integer(s, "init_limit_half_open", d.initLimitHalfOpen(), "charon."),
-                    halfOpen, d.cookieRotateMillis(), fragmentSize(s, d.fragmentSize()),
+                    halfOpen,
+                    d.cookieRotateMillis(),
+                    fragmentSize(s, d.fragmentSize()),
                     seconds(s, "retransmit_timeout", d.retransmitTimeoutMillis()),
                     decimal(s, "retransmit_base", d.retransmitBase(), 1.0, 100),
                     (int) decimal(s, "retransmit_tries", d.retransmitTries(), 0, 100));

@@ -16,18 +16,37 @@ public record IkeConfig(List<Connection> connections, List<SharedSecret> secrets
     }
 
     /** {@code auth}: only what jipsec authenticates with (PSK now; pubkey with issue #15's certificates). */
-    public enum AuthMethod { PSK, PUBKEY }
+    public enum AuthMethod {
+        PSK,
+        PUBKEY
+    }
 
     /** {@code fragmentation} (RFC 7383): yes, accept, force, no. */
-    public enum Fragmentation { YES, ACCEPT, FORCE, NO }
+    public enum Fragmentation {
+        YES,
+        ACCEPT,
+        FORCE,
+        NO
+    }
 
-    public enum Mode { TUNNEL, TRANSPORT }
+    public enum Mode {
+        TUNNEL,
+        TRANSPORT
+    }
 
     /** {@code start_action}: none; trap (install policies, negotiate on the first ACQUIRE); start (at load). */
-    public enum StartAction { NONE, TRAP, START }
+    public enum StartAction {
+        NONE,
+        TRAP,
+        START
+    }
 
     /** {@code dpd_action} (and close_action's values): clear, trap, restart. */
-    public enum DpdAction { CLEAR, TRAP, RESTART }
+    public enum DpdAction {
+        CLEAR,
+        TRAP,
+        RESTART
+    }
 
     /**
      * One {@code local*} or {@code remote*} authentication round.
@@ -42,9 +61,15 @@ public record IkeConfig(List<Connection> connections, List<SharedSecret> secrets
     }
 
     /** {@code connections.<conn>.children.<child>}. */
-    public record Child(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
-                        List<ProposalSpec> espProposals, Mode mode, StartAction startAction, DpdAction dpdAction,
-                        Duration rekeyTime) {
+    public record Child(
+            String name,
+            List<TrafficSelectorSpec> localTs,
+            List<TrafficSelectorSpec> remoteTs,
+            List<ProposalSpec> espProposals,
+            Mode mode,
+            StartAction startAction,
+            DpdAction dpdAction,
+            Duration rekeyTime) {
         public Child {
             localTs = List.copyOf(localTs);
             remoteTs = List.copyOf(remoteTs);
@@ -59,10 +84,21 @@ public record IkeConfig(List<Connection> connections, List<SharedSecret> secrets
      * @param keyingtries 0 = try forever
      * @param dpdDelay    zero = no DPD
      */
-    public record Connection(String name, int version, List<String> localAddrs, List<String> remoteAddrs,
-                             List<ProposalSpec> proposals, boolean encap, boolean mobike, Fragmentation fragmentation,
-                             Duration dpdDelay, Duration rekeyTime, int keyingtries, List<AuthRound> local,
-                             List<AuthRound> remote, List<Child> children) {
+    public record Connection(
+            String name,
+            int version,
+            List<String> localAddrs,
+            List<String> remoteAddrs,
+            List<ProposalSpec> proposals,
+            boolean encap,
+            boolean mobike,
+            Fragmentation fragmentation,
+            Duration dpdDelay,
+            Duration rekeyTime,
+            int keyingtries,
+            List<AuthRound> local,
+            List<AuthRound> remote,
+            List<Child> children) {
         public Connection {
             localAddrs = List.copyOf(localAddrs);
             remoteAddrs = List.copyOf(remoteAddrs);
@@ -89,7 +125,9 @@ public record IkeConfig(List<Connection> connections, List<SharedSecret> secrets
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof SharedSecret s && s.name.equals(name) && s.ids.equals(ids)
+            return o instanceof SharedSecret s
+                    && s.name.equals(name)
+                    && s.ids.equals(ids)
                     && java.security.MessageDigest.isEqual(s.secret, secret);
         }
 

@@ -35,18 +35,21 @@ public record IkeIdentity(int idType, String text) {
                 case "ipv4", "ipv6" -> {
                     AddressText.Parsed p = AddressText.parse(v);
                     if (p == null || (p.address().getAddress().length == 4) != prefix.equals("ipv4")) return null;
-                    return new IkeIdentity(prefix.equals("ipv4") ? IdPayload.ID_IPV4_ADDR : IdPayload.ID_IPV6_ADDR,
-                            v);
+                    return new IkeIdentity(prefix.equals("ipv4") ? IdPayload.ID_IPV4_ADDR : IdPayload.ID_IPV6_ADDR, v);
                 }
-                case "fqdn" -> { return v.isEmpty() ? null : new IkeIdentity(IdPayload.ID_FQDN, v); }
-                case "email", "rfc822" -> { return v.isEmpty() ? null : new IkeIdentity(IdPayload.ID_RFC822_ADDR, v); }
-                default -> { }
+                case "fqdn" -> {
+                    return v.isEmpty() ? null : new IkeIdentity(IdPayload.ID_FQDN, v);
+                }
+                case "email", "rfc822" -> {
+                    return v.isEmpty() ? null : new IkeIdentity(IdPayload.ID_RFC822_ADDR, v);
+                }
+                default -> {}
             }
         }
         AddressText.Parsed ip = AddressText.parse(s);
         if (ip != null) {
-            return new IkeIdentity(ip.address().getAddress().length == 4 ? IdPayload.ID_IPV4_ADDR
-                    : IdPayload.ID_IPV6_ADDR, s);
+            return new IkeIdentity(
+                    ip.address().getAddress().length == 4 ? IdPayload.ID_IPV4_ADDR : IdPayload.ID_IPV6_ADDR, s);
         }
         if (s.contains("=")) return new IkeIdentity(IdPayload.ID_DER_ASN1_DN, s);
         if (s.startsWith("@")) {
@@ -69,9 +72,10 @@ public record IkeIdentity(int idType, String text) {
                 yield IdPayload.ofAddress(initiator, a);
             }
             case IdPayload.ID_FQDN, IdPayload.ID_RFC822_ADDR ->
-                    new IdPayload(initiator, idType, text.getBytes(StandardCharsets.US_ASCII));
-            default -> throw new IllegalStateException("identity '" + text + "' has no ID payload encoding"
-                    + " (ID_DER_ASN1_DN needs the certificate support of issue #15)");
+                new IdPayload(initiator, idType, text.getBytes(StandardCharsets.US_ASCII));
+            default ->
+                throw new IllegalStateException("identity '" + text + "' has no ID payload encoding"
+                        + " (ID_DER_ASN1_DN needs the certificate support of issue #15)");
         };
     }
 
@@ -81,9 +85,10 @@ public record IkeIdentity(int idType, String text) {
         if (id.idType() != idType) return false;
         return switch (idType) {
             case IdPayload.ID_IPV4_ADDR, IdPayload.ID_IPV6_ADDR, IdPayload.ID_FQDN ->
-                    java.util.Arrays.equals(toPayload(false).data(), id.data())
-                            || (idType == IdPayload.ID_FQDN && text.equalsIgnoreCase(id.text()));
-            case IdPayload.ID_RFC822_ADDR -> java.util.Arrays.equals(toPayload(false).data(), id.data());
+                java.util.Arrays.equals(toPayload(false).data(), id.data())
+                        || (idType == IdPayload.ID_FQDN && text.equalsIgnoreCase(id.text()));
+            case IdPayload.ID_RFC822_ADDR ->
+                java.util.Arrays.equals(toPayload(false).data(), id.data());
             default -> false;
         };
     }

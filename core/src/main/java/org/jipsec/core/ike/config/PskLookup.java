@@ -13,8 +13,8 @@ import java.util.Optional;
 public final class PskLookup {
     private PskLookup() {}
 
-    public static Optional<IkeConfig.SharedSecret> find(List<IkeConfig.SharedSecret> secrets, IkeIdentity local,
-                                                       IkeIdentity remote) {
+    public static Optional<IkeConfig.SharedSecret> find(
+            List<IkeConfig.SharedSecret> secrets, IkeIdentity local, IkeIdentity remote) {
         IkeConfig.SharedSecret best = null;
         int bestScore = -1;
         for (IkeConfig.SharedSecret s : secrets) {

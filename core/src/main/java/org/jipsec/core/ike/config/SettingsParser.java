@@ -32,8 +32,11 @@ public final class SettingsParser {
         stack.push(root);
         parseInto(path, text, source, stack, 0);
         if (stack.size() != 1) {
-            throw new ConfigException(path, lines(text), "section '" + stack.peek().name() + "' (line "
-                    + stack.peek().line() + ") is not closed");
+            throw new ConfigException(
+                    path,
+                    lines(text),
+                    "section '" + stack.peek().name() + "' (line "
+                            + stack.peek().line() + ") is not closed");
         }
         return root;
     }
@@ -169,8 +172,9 @@ public final class SettingsParser {
                 }
                 continue;
             }
-            if (lx.at(':')) throw new ConfigException(file, line, "section templates ('" + name + " : ...') are not"
-                    + " supported by jipsec");
+            if (lx.at(':'))
+                throw new ConfigException(
+                        file, line, "section templates ('" + name + " : ...') are not" + " supported by jipsec");
             if (lx.at('=')) {
                 lx.pos++;
                 String v = lx.value();

@@ -24,12 +24,21 @@ import org.jipsec.core.ike.proposal.SaProtocol;
 public final class SwanctlConfig {
     private SwanctlConfig() {}
 
-    private static final Set<String> CONNECTION_KEYS = Set.of("version", "local_addrs", "remote_addrs", "proposals",
-            "encap", "mobike", "fragmentation", "dpd_delay", "rekey_time", "keyingtries");
+    private static final Set<String> CONNECTION_KEYS = Set.of(
+            "version",
+            "local_addrs",
+            "remote_addrs",
+            "proposals",
+            "encap",
+            "mobike",
+            "fragmentation",
+            "dpd_delay",
+            "rekey_time",
+            "keyingtries");
     private static final Set<String> LOCAL_KEYS = Set.of("auth", "id", "certs");
     private static final Set<String> REMOTE_KEYS = Set.of("auth", "id", "cacerts");
-    private static final Set<String> CHILD_KEYS = Set.of("local_ts", "remote_ts", "esp_proposals", "mode",
-            "start_action", "dpd_action", "rekey_time");
+    private static final Set<String> CHILD_KEYS =
+            Set.of("local_ts", "remote_ts", "esp_proposals", "mode", "start_action", "dpd_action", "rekey_time");
 
     /** Parses the file (following includes) and builds the configuration. */
     public static IkeConfig load(String path, ConfigSource source) throws ConfigException {
@@ -52,22 +61,31 @@ public final class SwanctlConfig {
                     for (Settings.Value v : s.values().values()) throw unsupported(v, "secrets." + firstKey(s, v));
                     for (Settings sec : s.sections().values()) secrets.add(secret(sec));
                 }
-                default -> throw new ConfigException(s.file(), s.line(), "unsupported section '" + s.name()
-                        + "' (jipsec reads connections and secrets)");
+                default ->
+                    throw new ConfigException(
+                            s.file(),
+                            s.line(),
+                            "unsupported section '" + s.name() + "' (jipsec reads connections and secrets)");
             }
         }
-        boolean anyPsk = connections.stream().anyMatch(c -> c.local().stream().anyMatch(
-                r -> r.auth() == IkeConfig.AuthMethod.PSK));
+        boolean anyPsk = connections.stream()
+                .anyMatch(c -> c.local().stream().anyMatch(r -> r.auth() == IkeConfig.AuthMethod.PSK));
         if (anyPsk && secrets.isEmpty()) {
             Settings conns = root.sections().get("connections");
-            throw new ConfigException(conns.file(), conns.line(), "a connection authenticates with psk but 'secrets'"
-                    + " holds no ike secret");
+            throw new ConfigException(
+                    conns.file(),
+                    conns.line(),
+                    "a connection authenticates with psk but 'secrets'" + " holds no ike secret");
         }
         return new IkeConfig(connections, secrets);
     }
 
     static String firstKey(Settings s, Settings.Value v) {
-        return s.values().entrySet().stream().filter(e -> e.getValue() == v).findFirst().orElseThrow().getKey();
+        return s.values().entrySet().stream()
+                .filter(e -> e.getValue() == v)
+                .findFirst()
+                .orElseThrow()
+                .getKey();
     }
 
     static ConfigException unsupported(Settings.Value v, String fullName) {
@@ -91,8 +109,8 @@ public final class SwanctlConfig {
         List<ProposalSpec> proposals = proposals(c, "proposals", SaProtocol.IKE);
         boolean encap = bool(c, "encap", false, p);
         boolean mobike = bool(c, "mobike", true, p);
-        IkeConfig.Fragmentation frag = choice(c, "fragmentation", IkeConfig.Fragmentation.YES, p,
-                IkeConfig.Fragmentation::valueOf);
+        IkeConfig.Fragmentation frag =
+                choice(c, "fragmentation", IkeConfig.Fragmentation.YES, p, IkeConfig.Fragmentation::valueOf);
         Duration dpd = duration(c, "dpd_delay", Duration.ZERO, p);
         Duration rekey = duration(c, "rekey_time", Duration.ofHours(4), p);
         int keyingtries = integer(c, "keyingtries", 1, p);
@@ -116,8 +134,21 @@ public final class SwanctlConfig {
         if (remote.isEmpty()) {
             remote.add(new IkeConfig.AuthRound("remote", IkeConfig.AuthMethod.PUBKEY, IkeIdentity.ANY, List.of()));
         }
-        return new IkeConfig.Connection(c.name(), version, localAddrs, remoteAddrs, proposals, encap, mobike, frag, dpd,
-                rekey, keyingtries, local, remote, children);
+        return new IkeConfig.Connection(
+                c.name(),
+                version,
+                localAddrs,
+                remoteAddrs,
+                proposals,
+                encap,
+                mobike,
+                frag,
+                dpd,
+                rekey,
+                keyingtries,
+                local,
+                remote,
+                children);
     }
 
     private static IkeConfig.AuthRound round(Settings s, Set<String> keys, String certKey, String prefix)
@@ -130,19 +161,24 @@ public final class SwanctlConfig {
         IkeConfig.AuthMethod auth = choice(s, "auth", IkeConfig.AuthMethod.PUBKEY, p, v -> {
             if (v.equals("PSK")) return IkeConfig.AuthMethod.PSK;
             if (v.equals("PUBKEY")) return IkeConfig.AuthMethod.PUBKEY;
-            throw new IllegalArgumentException("psk or pubkey (jipsec has no EAP, XAuth or signature-scheme"
-                    + " variants)");
+            throw new IllegalArgumentException(
+                    "psk or pubkey (jipsec has no EAP, XAuth or signature-scheme" + " variants)");
         });
         IkeIdentity id = null;
         Settings.Value idv = s.values().get("id");
         if (idv != null) {
             id = IkeIdentity.parse(idv.text());
-            if (id == null) throw new ConfigException(idv.file(), idv.line(), "'" + p + "id': not an identity: '"
-                    + idv.text() + "'");
-            if (id.idType() == org.jipsec.core.ike.codec.IdPayload.ID_DER_ASN1_DN && s.name().startsWith("local")) {
+            if (id == null)
+                throw new ConfigException(
+                        idv.file(), idv.line(), "'" + p + "id': not an identity: '" + idv.text() + "'");
+            if (id.idType() == org.jipsec.core.ike.codec.IdPayload.ID_DER_ASN1_DN
+                    && s.name().startsWith("local")) {
                 // sending a DN needs its DER encoding, which comes with certificates (issue #15)
-                throw new ConfigException(idv.file(), idv.line(), "'" + p + "id': a distinguished name as our own"
-                        + " identity needs certificate support (issue #15); use an address, FQDN or e-mail");
+                throw new ConfigException(
+                        idv.file(),
+                        idv.line(),
+                        "'" + p + "id': a distinguished name as our own"
+                                + " identity needs certificate support (issue #15); use an address, FQDN or e-mail");
             }
         } else if (s.name().startsWith("remote")) {
             id = IkeIdentity.ANY;
@@ -162,8 +198,8 @@ public final class SwanctlConfig {
             if (v.equals("TUNNEL") || v.equals("TRANSPORT")) return IkeConfig.Mode.valueOf(v);
             throw new IllegalArgumentException("tunnel or transport (jipsec has no beet, pass or drop children)");
         });
-        IkeConfig.StartAction start = choice(s, "start_action", IkeConfig.StartAction.NONE, p,
-                IkeConfig.StartAction::valueOf);
+        IkeConfig.StartAction start =
+                choice(s, "start_action", IkeConfig.StartAction.NONE, p, IkeConfig.StartAction::valueOf);
         IkeConfig.DpdAction dpd = choice(s, "dpd_action", IkeConfig.DpdAction.CLEAR, p, IkeConfig.DpdAction::valueOf);
         Duration rekey = duration(s, "rekey_time", Duration.ofHours(1), p);
         return new IkeConfig.Child(s.name(), local, remote, esp, mode, start, dpd, rekey);
@@ -172,8 +208,11 @@ public final class SwanctlConfig {
     private static IkeConfig.SharedSecret secret(Settings s) throws ConfigException {
         String p = "secrets." + s.name() + ".";
         if (!s.name().startsWith("ike")) {
-            throw new ConfigException(s.file(), s.line(), "unsupported secret '" + s.name() + "' (jipsec reads ike"
-                    + " secrets; eap, xauth, private keys are not supported)");
+            throw new ConfigException(
+                    s.file(),
+                    s.line(),
+                    "unsupported secret '" + s.name() + "' (jipsec reads ike"
+                            + " secrets; eap, xauth, private keys are not supported)");
         }
         for (Settings sub : s.sections().values()) {
             throw new ConfigException(sub.file(), sub.line(), "unsupported section '" + p + sub.name() + "'");
@@ -186,7 +225,8 @@ public final class SwanctlConfig {
                 secret = secretBytes(v);
             } else if (e.getKey().startsWith("id")) {
                 IkeIdentity id = IkeIdentity.parse(v.text());
-                if (id == null) throw new ConfigException(v.file(), v.line(), "'" + p + e.getKey() + "': not an identity");
+                if (id == null)
+                    throw new ConfigException(v.file(), v.line(), "'" + p + e.getKey() + "': not an identity");
                 ids.add(id);
             } else {
                 throw unsupported(v, p + e.getKey());
@@ -241,8 +281,9 @@ public final class SwanctlConfig {
         Settings.Value v = s.values().get(key);
         for (String part : list(s, key, "dynamic")) {
             TrafficSelectorSpec ts = TrafficSelectorSpec.parse(part);
-            if (ts == null) throw new ConfigException(v.file(), v.line(), "'" + p + key + "': not a traffic selector: '"
-                    + part + "'");
+            if (ts == null)
+                throw new ConfigException(
+                        v.file(), v.line(), "'" + p + key + "': not a traffic selector: '" + part + "'");
             out.add(ts);
         }
         return out;
@@ -255,8 +296,9 @@ public final class SwanctlConfig {
         return switch (v.text().toLowerCase(Locale.ROOT)) {
             case "yes", "true", "enabled", "1" -> true;
             case "no", "false", "disabled", "0" -> false;
-            default -> throw new ConfigException(v.file(), v.line(), "'" + p + key + "' must be yes or no, not '"
-                    + v.text() + "'");
+            default ->
+                throw new ConfigException(
+                        v.file(), v.line(), "'" + p + key + "' must be yes or no, not '" + v.text() + "'");
         };
     }
 
@@ -268,8 +310,8 @@ public final class SwanctlConfig {
             if (n < 0) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(v.file(), v.line(), "'" + p + key + "' must be a non-negative number, not '"
-                    + v.text() + "'");
+            throw new ConfigException(
+                    v.file(), v.line(), "'" + p + key + "' must be a non-negative number, not '" + v.text() + "'");
         }
     }
 
@@ -282,10 +324,19 @@ public final class SwanctlConfig {
         if (!t.isEmpty()) {
             switch (t.charAt(t.length() - 1)) {
                 case 's' -> t = t.substring(0, t.length() - 1);
-                case 'm' -> { unit = 60; t = t.substring(0, t.length() - 1); }
-                case 'h' -> { unit = 3600; t = t.substring(0, t.length() - 1); }
-                case 'd' -> { unit = 86400; t = t.substring(0, t.length() - 1); }
-                default -> { }
+                case 'm' -> {
+                    unit = 60;
+                    t = t.substring(0, t.length() - 1);
+                }
+                case 'h' -> {
+                    unit = 3600;
+                    t = t.substring(0, t.length() - 1);
+                }
+                case 'd' -> {
+                    unit = 86400;
+                    t = t.substring(0, t.length() - 1);
+                }
+                default -> {}
             }
         }
         try {
@@ -293,8 +344,10 @@ public final class SwanctlConfig {
             if (n < 0 || n > 100L * 365 * 86400 / unit) throw new NumberFormatException();
             return Duration.ofSeconds(n * unit);
         } catch (NumberFormatException e) {
-            throw new ConfigException(v.file(), v.line(), "'" + p + key + "' is not a time ('30s', '5m', '4h', '1d'): '"
-                    + v.text() + "'");
+            throw new ConfigException(
+                    v.file(),
+                    v.line(),
+                    "'" + p + key + "' is not a time ('30s', '5m', '4h', '1d'): '" + v.text() + "'");
         }
     }
 
@@ -305,10 +358,10 @@ public final class SwanctlConfig {
         try {
             return parse.apply(v.text().trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            String hint = e.getMessage() != null && !e.getMessage().startsWith("No enum") ? " (" + e.getMessage() + ")"
-                    : "";
-            throw new ConfigException(v.file(), v.line(), "'" + p + key + "' = '" + v.text() + "' is not supported"
-                    + hint);
+            String hint =
+                    e.getMessage() != null && !e.getMessage().startsWith("No enum") ? " (" + e.getMessage() + ")" : "";
+            throw new ConfigException(
+                    v.file(), v.line(), "'" + p + key + "' = '" + v.text() + "' is not supported" + hint);
         }
     }
 }

@@ -16,8 +16,8 @@ import org.jipsec.core.spd.AddressText;
  *
  * @param dynamic true for {@code dynamic}: the addresses come from the SA at run time
  */
-public record TrafficSelectorSpec(boolean dynamic, InetAddress start, InetAddress end, int protocol, int startPort,
-                                  int endPort) {
+public record TrafficSelectorSpec(
+        boolean dynamic, InetAddress start, InetAddress end, int protocol, int startPort, int endPort) {
 
     public static TrafficSelectorSpec parse(String raw) {
         String s = raw.trim();
@@ -58,19 +58,24 @@ public record TrafficSelectorSpec(boolean dynamic, InetAddress start, InetAddres
                 Integer prefix = number(s.substring(slash + 1), a.length * 8);
                 if (prefix == null) return null;
                 BigInteger v = new BigInteger(1, a);
-                BigInteger hostMask = BigInteger.ONE.shiftLeft(a.length * 8 - prefix).subtract(BigInteger.ONE);
+                BigInteger hostMask =
+                        BigInteger.ONE.shiftLeft(a.length * 8 - prefix).subtract(BigInteger.ONE);
                 BigInteger lo = v.andNot(hostMask);
-                return new TrafficSelectorSpec(false, address(lo, a.length), address(lo.or(hostMask), a.length),
-                        protocol, startPort, endPort);
+                return new TrafficSelectorSpec(
+                        false, address(lo, a.length), address(lo.or(hostMask), a.length), protocol, startPort, endPort);
             }
             int dash = s.indexOf('-');
             if (dash > 0) {
                 AddressText.Parsed a = AddressText.parse(s.substring(0, dash));
                 AddressText.Parsed b = AddressText.parse(s.substring(dash + 1));
-                if (a == null || b == null || a.address().getAddress().length != b.address().getAddress().length) {
+                if (a == null
+                        || b == null
+                        || a.address().getAddress().length != b.address().getAddress().length) {
                     return null;
                 }
-                if (new BigInteger(1, a.address().getAddress()).compareTo(new BigInteger(1, b.address().getAddress())) > 0) {
+                if (new BigInteger(1, a.address().getAddress())
+                                .compareTo(new BigInteger(1, b.address().getAddress()))
+                        > 0) {
                     return null;
                 }
                 return new TrafficSelectorSpec(false, a.address(), b.address(), protocol, startPort, endPort);
@@ -115,7 +120,12 @@ public record TrafficSelectorSpec(boolean dynamic, InetAddress start, InetAddres
         InetAddress s = dynamic ? dynamicAddress : start;
         InetAddress e = dynamic ? dynamicAddress : end;
         byte[] sb = s.getAddress();
-        return new TrafficSelector(sb.length == 4 ? TrafficSelector.TS_IPV4_ADDR_RANGE : TrafficSelector.TS_IPV6_ADDR_RANGE,
-                protocol, startPort, endPort, sb, e.getAddress());
+        return new TrafficSelector(
+                sb.length == 4 ? TrafficSelector.TS_IPV4_ADDR_RANGE : TrafficSelector.TS_IPV6_ADDR_RANGE,
+                protocol,
+                startPort,
+                endPort,
+                sb,
+                e.getAddress());
     }
 }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * reads outside its body and throws only {@link ControlFrameException}.
  */
 final class ControlWire {
-    private ControlWire() { }
+    private ControlWire() {}
 
     /** Appends fields; refuses (IllegalArgumentException) what the reader would refuse. */
     static final class Writer {
@@ -42,8 +42,8 @@ final class ControlWire {
         Writer string(String s) {
             checkText(s);
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            if (b.length > IkeControlCodec.MAX_STRING) throw new IllegalArgumentException("string longer than "
-                    + IkeControlCodec.MAX_STRING + " bytes");
+            if (b.length > IkeControlCodec.MAX_STRING)
+                throw new IllegalArgumentException("string longer than " + IkeControlCodec.MAX_STRING + " bytes");
             u16(b.length);
             out.writeBytes(b);
             return this;
@@ -55,7 +55,8 @@ final class ControlWire {
         }
 
         Writer count(int n) {
-            if (n > IkeControlCodec.MAX_ITEMS) throw new IllegalArgumentException("more than " + IkeControlCodec.MAX_ITEMS + " items");
+            if (n > IkeControlCodec.MAX_ITEMS)
+                throw new IllegalArgumentException("more than " + IkeControlCodec.MAX_ITEMS + " items");
             return u16(n);
         }
 
@@ -74,7 +75,7 @@ final class ControlWire {
         byte[] u = b.toString().getBytes(StandardCharsets.UTF_8);
         if (u.length <= IkeControlCodec.MAX_STRING) return b.toString();
         int cut = IkeControlCodec.MAX_STRING;
-        while (cut > 0 && (u[cut] & 0xc0) == 0x80) cut--;      // not inside a UTF-8 sequence
+        while (cut > 0 && (u[cut] & 0xc0) == 0x80) cut--; // not inside a UTF-8 sequence
         return new String(u, 0, cut, StandardCharsets.UTF_8);
     }
 
@@ -120,15 +121,19 @@ final class ControlWire {
 
         String string(String what) throws ControlFrameException {
             int n = u16(what + " length");
-            if (n > IkeControlCodec.MAX_STRING) throw new ControlFrameException(what + ": " + n + " bytes, over "
-                    + IkeControlCodec.MAX_STRING);
+            if (n > IkeControlCodec.MAX_STRING)
+                throw new ControlFrameException(what + ": " + n + " bytes, over " + IkeControlCodec.MAX_STRING);
             need(n, what);
             ByteBuffer slice = b.slice(b.position(), n);
             b.position(b.position() + n);
             String s;
             try {
-                s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+                s = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(slice)
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw new ControlFrameException(what + ": not UTF-8");
             }
@@ -143,8 +148,10 @@ final class ControlWire {
         /** A list count, also bounded by what is left: each item takes at least {@code minItemBytes}. */
         int count(String what, int minItemBytes) throws ControlFrameException {
             int n = u16(what + " count");
-            if (n > IkeControlCodec.MAX_ITEMS) throw new ControlFrameException(what + ": " + n + " items, over " + IkeControlCodec.MAX_ITEMS);
-            if ((long) n * minItemBytes > b.remaining()) throw new ControlFrameException(what + ": " + n + " items cannot fit");
+            if (n > IkeControlCodec.MAX_ITEMS)
+                throw new ControlFrameException(what + ": " + n + " items, over " + IkeControlCodec.MAX_ITEMS);
+            if ((long) n * minItemBytes > b.remaining())
+                throw new ControlFrameException(what + ": " + n + " items cannot fit");
             return n;
         }
 

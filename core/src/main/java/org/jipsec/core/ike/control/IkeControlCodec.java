@@ -26,7 +26,7 @@ import org.jipsec.core.ike.control.IkeStatus.IkeSaStatus;
  * sequences.
  */
 public final class IkeControlCodec {
-    private IkeControlCodec() { }
+    private IkeControlCodec() {}
 
     public static final int VERSION = 1;
     public static final int HEADER_BYTES = 8;
@@ -34,6 +34,7 @@ public final class IkeControlCodec {
     public static final int MAX_REQUEST_BODY = 1024;
     /** A status of a few thousand SAs fits; more is refused by the encoder (the server answers ERROR). */
     public static final int MAX_RESPONSE_BODY = 4 << 20;
+
     public static final int MAX_STRING = 1000;
     public static final int MAX_ITEMS = 0xffff;
     /** A connection or child name (swanctl section names are short). */
@@ -48,7 +49,12 @@ public final class IkeControlCodec {
     static final int T_ERROR = 0x83;
 
     /** What {@code jipsec ike} asks. */
-    public enum Op { STATUS, INITIATE, TERMINATE, REKEY }
+    public enum Op {
+        STATUS,
+        INITIATE,
+        TERMINATE,
+        REKEY
+    }
 
     /** A request: {@code name} is empty for STATUS and a connection or child name otherwise. */
     public record Request(Op op, String name) {
@@ -60,7 +66,9 @@ public final class IkeControlCodec {
             }
         }
 
-        public static Request status() { return new Request(Op.STATUS, ""); }
+        public static Request status() {
+            return new Request(Op.STATUS, "");
+        }
     }
 
     /** True for a name that may be sent: 1..255 bytes of UTF-8, no whitespace or control characters. */
@@ -72,21 +80,28 @@ public final class IkeControlCodec {
     /** A response. */
     public sealed interface Response {
         record Result(AdminResult result) implements Response {
-            public Result { Objects.requireNonNull(result); }
+            public Result {
+                Objects.requireNonNull(result);
+            }
         }
+
         record Status(IkeStatus status) implements Response {
-            public Status { Objects.requireNonNull(status); }
+            public Status {
+                Objects.requireNonNull(status);
+            }
         }
         /** The request could not be read: a protocol error of the client, counted by the server. */
         record Error(String message) implements Response {
-            public Error { Objects.requireNonNull(message); }
+            public Error {
+                Objects.requireNonNull(message);
+            }
         }
     }
 
     // ---------------------------------------------------------------- framing
 
     /** The type byte and the body length of a header, checked against the limit of the direction. */
-    public record Header(int type, int bodyLength) { }
+    public record Header(int type, int bodyLength) {}
 
     /**
      * Reads the 8-byte header at {@code a[offset]}; {@code request} chooses which types and which body limit apply.
@@ -99,7 +114,9 @@ public final class IkeControlCodec {
         boolean known = request ? type >= T_STATUS && type <= T_REKEY : type >= T_RESULT && type <= T_ERROR;
         if (!known) throw new ControlFrameException("unknown " + (request ? "request" : "response") + " type " + type);
         if (a[offset + 2] != 0 || a[offset + 3] != 0) throw new ControlFrameException("reserved field not zero");
-        long len = ((a[offset + 4] & 0xffL) << 24) | ((a[offset + 5] & 0xff) << 16) | ((a[offset + 6] & 0xff) << 8)
+        long len = ((a[offset + 4] & 0xffL) << 24)
+                | ((a[offset + 5] & 0xff) << 16)
+                | ((a[offset + 6] & 0xff) << 8)
                 | (a[offset + 7] & 0xff);
         long max = request ? MAX_REQUEST_BODY : MAX_RESPONSE_BODY;
         if (len > max) throw new ControlFrameException("body of " + len + " bytes, over the limit of " + max);
@@ -128,14 +145,17 @@ public final class IkeControlCodec {
             case TERMINATE -> T_TERMINATE;
             case REKEY -> T_REKEY;
         };
-        byte[] body = r.op() == Op.STATUS ? new byte[0] : new ControlWire.Writer().string(r.name()).bytes();
+        byte[] body = r.op() == Op.STATUS
+                ? new byte[0]
+                : new ControlWire.Writer().string(r.name()).bytes();
         return frame(type, body, MAX_REQUEST_BODY);
     }
 
     /** Decodes the whole frame {@code a} (header and body, nothing more). */
     public static Request decodeRequest(byte[] a) throws ControlFrameException {
         Header h = header(a, 0, true);
-        if (a.length != HEADER_BYTES + h.bodyLength()) throw new ControlFrameException("frame length does not match its header");
+        if (a.length != HEADER_BYTES + h.bodyLength())
+            throw new ControlFrameException("frame length does not match its header");
         ControlWire.Reader r = new ControlWire.Reader(a, HEADER_BYTES, h.bodyLength());
         Op op = switch (h.type()) {
             case T_STATUS -> Op.STATUS;
@@ -145,8 +165,8 @@ public final class IkeControlCodec {
         };
         String name = op == Op.STATUS ? "" : r.string("name");
         r.end("the request");
-        if (op != Op.STATUS && !validName(name)) throw new ControlFrameException("bad name (1.." + MAX_NAME
-                + " bytes, no spaces or control characters)");
+        if (op != Op.STATUS && !validName(name))
+            throw new ControlFrameException("bad name (1.." + MAX_NAME + " bytes, no spaces or control characters)");
         return new Request(op, name);
     }
 
@@ -174,7 +194,8 @@ public final class IkeControlCodec {
 
     public static Response decodeResponse(byte[] a) throws ControlFrameException {
         Header h = header(a, 0, false);
-        if (a.length != HEADER_BYTES + h.bodyLength()) throw new ControlFrameException("frame length does not match its header");
+        if (a.length != HEADER_BYTES + h.bodyLength())
+            throw new ControlFrameException("frame length does not match its header");
         ControlWire.Reader r = new ControlWire.Reader(a, HEADER_BYTES, h.bodyLength());
         Response out = switch (h.type()) {
             case T_RESULT -> {
@@ -193,20 +214,41 @@ public final class IkeControlCodec {
         for (String c : s.connections()) w.text(c);
         w.count(s.sas().size());
         for (IkeSaStatus sa : s.sas()) {
-            w.text(sa.connection()).i64(sa.uniqueId()).text(sa.state()).bool(sa.initiator()).text(sa.local())
-                    .text(sa.remote()).text(sa.localId()).text(sa.remoteId()).text(sa.spiI()).text(sa.spiR())
-                    .text(sa.algorithms()).bool(sa.natLocal()).bool(sa.natRemote()).i64(sa.establishedAgo())
+            w.text(sa.connection())
+                    .i64(sa.uniqueId())
+                    .text(sa.state())
+                    .bool(sa.initiator())
+                    .text(sa.local())
+                    .text(sa.remote())
+                    .text(sa.localId())
+                    .text(sa.remoteId())
+                    .text(sa.spiI())
+                    .text(sa.spiR())
+                    .text(sa.algorithms())
+                    .bool(sa.natLocal())
+                    .bool(sa.natRemote())
+                    .i64(sa.establishedAgo())
                     .i64(sa.rekeyIn());
             w.count(sa.children().size());
             for (ChildSaStatus c : sa.children()) {
-                w.text(c.name()).i64(c.uniqueId()).text(c.state()).text(c.mode()).bool(c.udpEncap()).text(c.spiIn())
-                        .text(c.spiOut()).text(c.algorithms());
+                w.text(c.name())
+                        .i64(c.uniqueId())
+                        .text(c.state())
+                        .text(c.mode())
+                        .bool(c.udpEncap())
+                        .text(c.spiIn())
+                        .text(c.spiOut())
+                        .text(c.algorithms());
                 w.count(c.localTs().size());
                 for (String t : c.localTs()) w.text(t);
                 w.count(c.remoteTs().size());
                 for (String t : c.remoteTs()) w.text(t);
-                w.i64(c.bytesIn()).i64(c.packetsIn()).i64(c.bytesOut()).i64(c.packetsOut())
-                        .i64(c.installedAgo()).i64(c.rekeyIn());
+                w.i64(c.bytesIn())
+                        .i64(c.packetsIn())
+                        .i64(c.bytesOut())
+                        .i64(c.packetsOut())
+                        .i64(c.installedAgo())
+                        .i64(c.rekeyIn());
             }
         }
         w.count(s.counters().size());
@@ -215,6 +257,7 @@ public final class IkeControlCodec {
 
     /** The fewest bytes an encoded IKE SA / CHILD SA can take: its fixed fields and empty strings and lists. */
     private static final int MIN_IKE_SA = 9 * 2 + 8 + 3 + 8 + 8 + 2;
+
     private static final int MIN_CHILD_SA = 6 * 2 + 8 + 1 + 2 + 2 + 6 * 8;
 
     private static IkeStatus readStatus(ControlWire.Reader r) throws ControlFrameException {
@@ -256,12 +299,27 @@ public final class IkeControlCodec {
                 int nr = r.count("remote TS", 2);
                 List<String> rts = new ArrayList<>(nr);
                 for (int k = 0; k < nr; k++) rts.add(r.string("remote TS"));
-                children.add(new ChildSaStatus(name, cid, cstate, mode, encap, in, out, calg, lts, rts,
-                        r.i64("bytes in"), r.i64("packets in"), r.i64("bytes out"), r.i64("packets out"),
-                        r.i64("installed"), r.i64("child rekey")));
+                children.add(new ChildSaStatus(
+                        name,
+                        cid,
+                        cstate,
+                        mode,
+                        encap,
+                        in,
+                        out,
+                        calg,
+                        lts,
+                        rts,
+                        r.i64("bytes in"),
+                        r.i64("packets in"),
+                        r.i64("bytes out"),
+                        r.i64("packets out"),
+                        r.i64("installed"),
+                        r.i64("child rekey")));
             }
-            sas.add(new IkeSaStatus(conn, id, state, initiator, local, remote, localId, remoteId, spiI, spiR, alg,
-                    natL, natR, est, rekey, children));
+            sas.add(new IkeSaStatus(
+                    conn, id, state, initiator, local, remote, localId, remoteId, spiI, spiR, alg, natL, natR, est,
+                    rekey, children));
         }
         int nk = r.count("counters", 2 + 8);
         List<IkeStatus.Counter> counters = new ArrayList<>(nk);

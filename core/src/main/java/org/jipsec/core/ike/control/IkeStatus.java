@@ -37,10 +37,23 @@ public record IkeStatus(List<String> connections, List<IkeSaStatus> sas, List<Co
      * @param establishedAgo   seconds since it was established
      * @param rekeyIn          seconds until its scheduled rekey
      */
-    public record IkeSaStatus(String connection, long uniqueId, String state, boolean initiator, String local,
-                              String remote, String localId, String remoteId, String spiI, String spiR,
-                              String algorithms, boolean natLocal, boolean natRemote, long establishedAgo,
-                              long rekeyIn, List<ChildSaStatus> children) {
+    public record IkeSaStatus(
+            String connection,
+            long uniqueId,
+            String state,
+            boolean initiator,
+            String local,
+            String remote,
+            String localId,
+            String remoteId,
+            String spiI,
+            String spiR,
+            String algorithms,
+            boolean natLocal,
+            boolean natRemote,
+            long establishedAgo,
+            long rekeyIn,
+            List<ChildSaStatus> children) {
         public IkeSaStatus {
             children = List.copyOf(children);
         }
@@ -53,10 +66,23 @@ public record IkeStatus(List<String> connections, List<IkeSaStatus> sas, List<Co
      * @param udpEncap   installed with UDP encapsulation (NAT-T)
      * @param bytesIn    from the PF_KEY current lifetime of the inbound SA; -1 when not known
      */
-    public record ChildSaStatus(String name, long uniqueId, String state, String mode, boolean udpEncap,
-                                String spiIn, String spiOut, String algorithms, List<String> localTs,
-                                List<String> remoteTs, long bytesIn, long packetsIn, long bytesOut, long packetsOut,
-                                long installedAgo, long rekeyIn) {
+    public record ChildSaStatus(
+            String name,
+            long uniqueId,
+            String state,
+            String mode,
+            boolean udpEncap,
+            String spiIn,
+            String spiOut,
+            String algorithms,
+            List<String> localTs,
+            List<String> remoteTs,
+            long bytesIn,
+            long packetsIn,
+            long bytesOut,
+            long packetsOut,
+            long installedAgo,
+            long rekeyIn) {
         public ChildSaStatus {
             localTs = List.copyOf(localTs);
             remoteTs = List.copyOf(remoteTs);

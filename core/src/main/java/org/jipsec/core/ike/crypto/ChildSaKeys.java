@@ -16,7 +16,8 @@ public record ChildSaKeys(byte[] encrI, byte[] integI, byte[] encrR, byte[] inte
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChildSaKeys k && java.security.MessageDigest.isEqual(encrI, k.encrI)
+        return o instanceof ChildSaKeys k
+                && java.security.MessageDigest.isEqual(encrI, k.encrI)
                 && java.security.MessageDigest.isEqual(integI, k.integI)
                 && java.security.MessageDigest.isEqual(encrR, k.encrR)
                 && java.security.MessageDigest.isEqual(integR, k.integR);

@@ -19,6 +19,7 @@ public final class IkeTransforms {
 
     /** Transform type numbers (RFC 7296 §3.3.2). */
     public static final int ENCR = 1;
+
     public static final int PRF = 2;
     public static final int INTEG = 3;
     public static final int DH = 4;
@@ -26,11 +27,13 @@ public final class IkeTransforms {
 
     /** ENCR IDs. */
     public static final int ENCR_AES_CBC = 12;
+
     public static final int ENCR_AES_GCM_16 = 20;
     public static final int ENCR_CHACHA20_POLY1305 = 28;
 
     /** INTEG IDs. */
     public static final int AUTH_HMAC_SHA1_96 = 2;
+
     public static final int AUTH_AES_XCBC_96 = 5;
     public static final int AUTH_HMAC_SHA2_256_128 = 12;
     public static final int AUTH_HMAC_SHA2_384_192 = 13;
@@ -38,6 +41,7 @@ public final class IkeTransforms {
 
     /** ESN IDs (§3.3.2). */
     public static final int ESN_NONE = 0;
+
     public static final int ESN_ON = 1;
 
     /**
@@ -114,7 +118,9 @@ public final class IkeTransforms {
     }
 
     public static Optional<Encryption> encryptionByName(String strongSwanName) {
-        return ENCRYPTION.stream().filter(e -> e.strongSwanName.equals(strongSwanName)).findFirst();
+        return ENCRYPTION.stream()
+                .filter(e -> e.strongSwanName.equals(strongSwanName))
+                .findFirst();
     }
 
     public static Optional<Integrity> integrity(int ianaId) {
@@ -122,6 +128,8 @@ public final class IkeTransforms {
     }
 
     public static Optional<Integrity> integrityByName(String strongSwanName) {
-        return INTEGRITY.stream().filter(i -> i.strongSwanName.equals(strongSwanName)).findFirst();
+        return INTEGRITY.stream()
+                .filter(i -> i.strongSwanName.equals(strongSwanName))
+                .findFirst();
     }
 }

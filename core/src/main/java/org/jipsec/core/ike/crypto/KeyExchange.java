@@ -89,8 +89,8 @@ public final class KeyExchange {
             BigInteger x = new BigInteger(1, privateBigEndian);
             return switch (group) {
                 case MODP_2048 -> {
-                    PrivateKey k = KeyFactory.getInstance("DH").generatePrivate(
-                            new DHPrivateKeySpec(x, DhGroup.MODP_2048_P, DhGroup.MODP_G));
+                    PrivateKey k = KeyFactory.getInstance("DH")
+                            .generatePrivate(new DHPrivateKeySpec(x, DhGroup.MODP_2048_P, DhGroup.MODP_G));
                     yield new KeyExchange(group, k, pad(DhGroup.MODP_G.modPow(x, DhGroup.MODP_2048_P), 256));
                 }
                 case ECP_256, ECP_384 -> {
@@ -127,13 +127,14 @@ public final class KeyExchange {
                     if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0) {
                         throw new InvalidSyntaxException("MODP public value outside (1, p-1) (RFC 6989 §2.1)");
                     }
-                    PublicKey pub = KeyFactory.getInstance("DH").generatePublic(
-                            new DHPublicKeySpec(y, p, DhGroup.MODP_G));
+                    PublicKey pub =
+                            KeyFactory.getInstance("DH").generatePublic(new DHPublicKeySpec(y, p, DhGroup.MODP_G));
                     yield pad(new BigInteger(1, agree("DH", pub)), 256);
                 }
                 case ECP_256, ECP_384 -> {
                     int n = group.keBytes() / 2;
-                    ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(peer, 0, n)),
+                    ECPoint w = new ECPoint(
+                            new BigInteger(1, Arrays.copyOfRange(peer, 0, n)),
                             new BigInteger(1, Arrays.copyOfRange(peer, n, 2 * n)));
                     PublicKey pub = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, curve(group)));
                     yield pad(new BigInteger(1, agree("ECDH", pub)), n);
@@ -141,8 +142,9 @@ public final class KeyExchange {
                 case CURVE_25519 -> {
                     byte[] le = peer.clone();
                     le[31] &= 0x7f; // RFC 7748 §5: "implementations of X25519 MUST mask the most significant bit"
-                    PublicKey pub = KeyFactory.getInstance("X25519").generatePublic(
-                            new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, reverse(le))));
+                    PublicKey pub = KeyFactory.getInstance("X25519")
+                            .generatePublic(
+                                    new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, reverse(le))));
                     byte[] s = agree("X25519", pub);
                     boolean zero = true;
                     for (byte b : s) zero &= b == 0;

@@ -16,8 +16,9 @@ public final class KeySchedule {
      * Ni and the second half from Nr" — for AES-XCBC-PRF-128, 8 bytes of each (RFC 7296 §2.14).
      */
     public static byte[] skeyseed(PrfAlgorithm prf, byte[] ni, byte[] nr, byte[] gir) {
-        byte[] key = prf.fixedKey() ? concat(Arrays.copyOf(ni, prf.keyBytes() / 2), Arrays.copyOf(nr,
-                prf.keyBytes() / 2)) : concat(ni, nr);
+        byte[] key = prf.fixedKey()
+                ? concat(Arrays.copyOf(ni, prf.keyBytes() / 2), Arrays.copyOf(nr, prf.keyBytes() / 2))
+                : concat(ni, nr);
         byte[] s = prf.prf(key, gir);
         Arrays.fill(key, (byte) 0);
         return s;
@@ -30,14 +31,27 @@ public final class KeySchedule {
      * @param integKeyBytes key length of the integrity algorithm, 0 for an AEAD
      * @param encrKeyBytes  key length of the encryption algorithm, salt included for an AEAD
      */
-    public static IkeSaKeys ikeSaKeys(PrfAlgorithm prf, byte[] skeyseed, byte[] ni, byte[] nr, long spiI, long spiR,
-                                      int integKeyBytes, int encrKeyBytes) {
+    public static IkeSaKeys ikeSaKeys(
+            PrfAlgorithm prf,
+            byte[] skeyseed,
+            byte[] ni,
+            byte[] nr,
+            long spiI,
+            long spiR,
+            int integKeyBytes,
+            int encrKeyBytes) {
         int p = prf.keyBytes();
         byte[] seed = concat(ni, nr, be64(spiI), be64(spiR));
         byte[] all = PrfPlus.expand(prf, skeyseed, seed, 3 * p + 2 * integKeyBytes + 2 * encrKeyBytes);
         int[] at = {0};
-        IkeSaKeys k = new IkeSaKeys(take(all, at, p), take(all, at, integKeyBytes), take(all, at, integKeyBytes),
-                take(all, at, encrKeyBytes), take(all, at, encrKeyBytes), take(all, at, p), take(all, at, p));
+        IkeSaKeys k = new IkeSaKeys(
+                take(all, at, p),
+                take(all, at, integKeyBytes),
+                take(all, at, integKeyBytes),
+                take(all, at, encrKeyBytes),
+                take(all, at, encrKeyBytes),
+                take(all, at, p),
+                take(all, at, p));
         Arrays.fill(all, (byte) 0);
         return k;
     }
@@ -58,14 +72,17 @@ public final class KeySchedule {
      *
      * @param gir null without PFS
      */
-    public static ChildSaKeys childSaKeys(PrfAlgorithm prf, byte[] skD, byte[] gir, byte[] ni, byte[] nr,
-                                          int encrKeyBytes, int integKeyBytes) {
+    public static ChildSaKeys childSaKeys(
+            PrfAlgorithm prf, byte[] skD, byte[] gir, byte[] ni, byte[] nr, int encrKeyBytes, int integKeyBytes) {
         byte[] seed = gir == null ? concat(ni, nr) : concat(gir, ni, nr);
         byte[] all = PrfPlus.expand(prf, skD, seed, 2 * (encrKeyBytes + integKeyBytes));
         Arrays.fill(seed, (byte) 0);
         int[] at = {0};
-        ChildSaKeys k = new ChildSaKeys(take(all, at, encrKeyBytes), take(all, at, integKeyBytes),
-                take(all, at, encrKeyBytes), take(all, at, integKeyBytes));
+        ChildSaKeys k = new ChildSaKeys(
+                take(all, at, encrKeyBytes),
+                take(all, at, integKeyBytes),
+                take(all, at, encrKeyBytes),
+                take(all, at, integKeyBytes));
         Arrays.fill(all, (byte) 0);
         return k;
     }

@@ -28,7 +28,8 @@ public final class NatDetection {
     }
 
     /** True if any received hash matches the one computed for the given endpoint (§2.23: several may be sent). */
-    public static boolean matches(java.util.List<byte[]> received, long spiI, long spiR, InetAddress address, int port) {
+    public static boolean matches(
+            java.util.List<byte[]> received, long spiI, long spiR, InetAddress address, int port) {
         byte[] expected = hash(spiI, spiR, address, port);
         for (byte[] r : received) {
             if (MessageDigest.isEqual(expected, r)) return true;

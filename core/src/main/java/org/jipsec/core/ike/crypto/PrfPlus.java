@@ -17,8 +17,8 @@ public final class PrfPlus {
     /** The first {@code length} bytes of prf+(key, seed). */
     public static byte[] expand(PrfAlgorithm prf, byte[] key, byte[] seed, int length) {
         if (length < 0 || length > 255 * prf.outputBytes()) {
-            throw new IllegalArgumentException("prf+ of " + length + " bytes (at most 255 x " + prf.outputBytes()
-                    + ", RFC 7296 §2.13)");
+            throw new IllegalArgumentException(
+                    "prf+ of " + length + " bytes (at most 255 x " + prf.outputBytes() + ", RFC 7296 §2.13)");
         }
         byte[] out = new byte[length];
         byte[] t = new byte[0];

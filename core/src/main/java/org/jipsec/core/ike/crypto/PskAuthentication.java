@@ -28,8 +28,8 @@ public final class PskAuthentication {
      * @param skP         SK_pi for the initiator's AUTH, SK_pr for the responder's
      * @param idBody      the sender's ID payload body
      */
-    public static byte[] authData(PrfAlgorithm prf, byte[] psk, byte[] realMessage, byte[] peerNonce, byte[] skP,
-                                  byte[] idBody) {
+    public static byte[] authData(
+            PrfAlgorithm prf, byte[] psk, byte[] realMessage, byte[] peerNonce, byte[] skP, byte[] idBody) {
         byte[] macedId = prf.prf(skP, idBody);
         byte[] padKey = prf.prf(psk, KEY_PAD);
         byte[] auth = prf.prf(padKey, realMessage, peerNonce, macedId);
@@ -38,8 +38,14 @@ public final class PskAuthentication {
     }
 
     /** Constant-time comparison of received AUTH data with the expected value. */
-    public static boolean verify(PrfAlgorithm prf, byte[] psk, byte[] realMessage, byte[] peerNonce, byte[] skP,
-                                 byte[] idBody, byte[] received) {
+    public static boolean verify(
+            PrfAlgorithm prf,
+            byte[] psk,
+            byte[] realMessage,
+            byte[] peerNonce,
+            byte[] skP,
+            byte[] idBody,
+            byte[] received) {
         return MessageDigest.isEqual(authData(prf, psk, realMessage, peerNonce, skP, idBody), received);
     }
 }

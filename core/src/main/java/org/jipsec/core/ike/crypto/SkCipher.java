@@ -47,8 +47,12 @@ public final class SkCipher {
     private final SecureRandom random;
     private long ivCounter;
 
-    private SkCipher(IkeTransforms.Encryption encryption, AeadTransform aead, CipherTransform cipher,
-                     IntegrityTransform integrity, SecureRandom random) {
+    private SkCipher(
+            IkeTransforms.Encryption encryption,
+            AeadTransform aead,
+            CipherTransform cipher,
+            IntegrityTransform integrity,
+            SecureRandom random) {
         this.encryption = encryption;
         this.aead = aead;
         this.cipher = cipher;
@@ -62,15 +66,23 @@ public final class SkCipher {
      * @param integKey SK_a, ignored for an AEAD
      * @param random  IV source for CBC
      */
-    public static SkCipher create(IkeTransforms.Encryption encryption, byte[] encrKey, IkeTransforms.Integrity integ,
-                                  byte[] integKey, SecureRandom random) {
+    public static SkCipher create(
+            IkeTransforms.Encryption encryption,
+            byte[] encrKey,
+            IkeTransforms.Integrity integ,
+            byte[] integKey,
+            SecureRandom random) {
         try {
             if (encryption.aead()) {
                 if (integ != null) throw new IllegalArgumentException("an AEAD takes no integrity transform (§3.3)");
                 return new SkCipher(encryption, encryption.row().newAead(encrKey), null, null, random);
             }
             if (integ == null) throw new IllegalArgumentException(encryption.strongSwanName() + " needs integrity");
-            return new SkCipher(encryption, null, encryption.row().newCipher(encrKey), integ.row().newIntegrity(integKey),
+            return new SkCipher(
+                    encryption,
+                    null,
+                    encryption.row().newCipher(encrKey),
+                    integ.row().newIntegrity(integKey),
                     random);
         } catch (InvalidKeyLengthException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -160,8 +172,10 @@ public final class SkCipher {
                 int padLength = (block - (len + 1) % block) % block;
                 int encLength = len + padLength + 1;
                 int bodyLength = ivBytes() + encLength + icvBytes();
-                byte[] m = IkeMessageCodec.encode(new IkeMessage(outer.header(), List.of(new EncryptedFragmentPayload(
-                        n == 1 ? sk.firstInnerPayload() : 0, n, total, new byte[bodyLength]))));
+                byte[] m = IkeMessageCodec.encode(new IkeMessage(
+                        outer.header(),
+                        List.of(new EncryptedFragmentPayload(
+                                n == 1 ? sk.firstInnerPayload() : 0, n, total, new byte[bodyLength]))));
                 int ivAt = m.length - bodyLength;
                 int encAt = ivAt + ivBytes();
                 System.arraycopy(plain, from, m, encAt, len);
@@ -185,9 +199,11 @@ public final class SkCipher {
     public Fragment unprotectFragment(byte[] datagram) throws IkeDecodeException, IcvMismatchException {
         IkeMessage outer = IkeMessageCodec.decode(datagram);
         if (outer.payloads().size() != 1 || !(outer.payloads().getFirst() instanceof EncryptedFragmentPayload f)) {
-            throw new InvalidSyntaxException("an IKE fragment carries one SKF payload and nothing else (RFC 7383 §2.5)");
+            throw new InvalidSyntaxException(
+                    "an IKE fragment carries one SKF payload and nothing else (RFC 7383 §2.5)");
         }
-        return new Fragment(f.fragmentNumber(), f.totalFragments(), f.firstInnerPayload(), open(datagram, f.body().length));
+        return new Fragment(
+                f.fragmentNumber(), f.totalFragments(), f.firstInnerPayload(), open(datagram, f.body().length));
     }
 
     /** Verifies and decrypts the last {@code bodyLength} octets (an SK or SKF body): the plaintext, a copy. */
@@ -212,8 +228,8 @@ public final class SkCipher {
             }
             int padLength = m[encAt + encLength - 1] & 0xff;
             if (padLength > encLength - 1) {
-                throw new InvalidSyntaxException("SK pad length " + padLength + " exceeds the " + encLength
-                        + "-byte plaintext");
+                throw new InvalidSyntaxException(
+                        "SK pad length " + padLength + " exceeds the " + encLength + "-byte plaintext");
             }
             return Arrays.copyOfRange(m, encAt, encAt + encLength - 1 - padLength);
         } finally {
@@ -232,7 +248,8 @@ public final class SkCipher {
         }
         byte[] plain = open(datagram, sk.body().length);
         try {
-            List<Payload> payloads = new ArrayList<>(outer.payloads().subList(0, outer.payloads().size() - 1));
+            List<Payload> payloads =
+                    new ArrayList<>(outer.payloads().subList(0, outer.payloads().size() - 1));
             payloads.addAll(IkeMessageCodec.decodeInner(sk.firstInnerPayload(), plain, 0, plain.length));
             return new IkeMessage(outer.header(), payloads);
         } finally {
@@ -248,7 +265,7 @@ public final class SkCipher {
 
     @Override
     public String toString() {
-        return "SkCipher[" + encryption.strongSwanName() + (integrity != null ? "-" + integrity.algorithm().name() : "")
-                + "]";
+        return "SkCipher[" + encryption.strongSwanName()
+                + (integrity != null ? "-" + integrity.algorithm().name() : "") + "]";
     }
 }

@@ -45,8 +45,12 @@ final class ChildExchanges {
 
     void startRekey(ChildSa old, long now, List<IkeAction> actions) {
         List<DhGroup> groups = e.config.espProposals().getFirst().groups();
-        e.rekey = new ChildRekey(old, e.nonZeroInt(), e.randomBytes(IkeSaEngine.NONCE_BYTES),
-                groups.isEmpty() ? null : groups.getFirst().generate(e.random), 0);
+        e.rekey = new ChildRekey(
+                old,
+                e.nonZeroInt(),
+                e.randomBytes(IkeSaEngine.NONCE_BYTES),
+                groups.isEmpty() ? null : groups.getFirst().generate(e.random),
+                0);
         sendRekey(now, actions);
     }
 
@@ -77,8 +81,17 @@ final class ChildExchanges {
         }
         Keyed k = keyed(m, e.config.espProposals(), r.ke(), r.ni(), r.old().name(), "rekey of " + r.old(), actions);
         if (k == null) return;
-        e.install(IkeAction.InstallChild.of(r.old().name(), k.esp(), r.newSpiIn(), k.spiOut(), k.keys(), true,
-                r.old().localTs(), r.old().remoteTs()), actions);
+        e.install(
+                IkeAction.InstallChild.of(
+                        r.old().name(),
+                        k.esp(),
+                        r.newSpiIn(),
+                        k.spiOut(),
+                        k.keys(),
+                        true,
+                        r.old().localTs(),
+                        r.old().remoteTs()),
+                actions);
         if (otherNi != null && lowest(r.ni(), k.nr(), otherNi, otherNr)) {
             // §2.8.1: "the SA created with the lowest of the four nonces ... is redundant and SHOULD be closed by the
             // endpoint that created it": ours; the peer, which won, deletes the old child
@@ -100,11 +113,14 @@ final class ChildExchanges {
         var rekeySa = m.notify(NotifyType.REKEY_SA);
         if (rekeySa.isEmpty()) return createRequest(m, actions);
         int peerOld = ChildRekey.spiOf(rekeySa.get().spi());
-        ChildSa old = e.children.values().stream().filter(c -> c.spiOut() == peerOld).findFirst().orElse(null);
+        ChildSa old = e.children.values().stream()
+                .filter(c -> c.spiOut() == peerOld)
+                .findFirst()
+                .orElse(null);
         if (old == null) {
             // §2.25: the child is gone (e.g. a crossing delete)
-            return List.of(new NotifyPayload(Proposal.PROTOCOL_ESP, rekeySa.get().spi(), NotifyType.CHILD_SA_NOT_FOUND,
-                    new byte[0]));
+            return List.of(new NotifyPayload(
+                    Proposal.PROTOCOL_ESP, rekeySa.get().spi(), NotifyType.CHILD_SA_NOT_FOUND, new byte[0]));
         }
         if (e.deletingByUs.contains(old.spiIn()) || e.queue.contains(new IkeSaEngine.Queued.DeleteChild(old.spiIn()))) {
             // §2.25: we are deleting it (our rekey completed first, or a delete crossed): try later
@@ -130,8 +146,10 @@ final class ChildExchanges {
             e.collisionNr = a.nr();
         }
         // the old child stays until the rekey initiator deletes it (§2.8)
-        e.install(IkeAction.InstallChild.of(old.name(), a.esp(), a.spiIn(), a.spiOut(), a.keys(), false,
-                old.localTs(), old.remoteTs()), actions);
+        e.install(
+                IkeAction.InstallChild.of(
+                        old.name(), a.esp(), a.spiIn(), a.spiOut(), a.keys(), false, old.localTs(), old.remoteTs()),
+                actions);
         return a.response(tsi.selectors(), tsr.selectors());
     }
 
@@ -139,18 +157,30 @@ final class ChildExchanges {
 
     void startCreate(IkeSaConfig.ChildConfig child, long now, List<IkeAction> actions) {
         List<DhGroup> groups = child.espProposals().getFirst().groups();
-        e.create = new CreateChild(child, e.nonZeroInt(), e.randomBytes(IkeSaEngine.NONCE_BYTES),
+        e.create = new CreateChild(
+                child,
+                e.nonZeroInt(),
+                e.randomBytes(IkeSaEngine.NONCE_BYTES),
                 groups.isEmpty() ? null : groups.getFirst().generate(e.random),
-                Handshake.selectors(child.localTs(), e.local), Handshake.selectors(child.remoteTs(), e.remote), 0);
+                Handshake.selectors(child.localTs(), e.local),
+                Handshake.selectors(child.remoteTs(), e.remote),
+                0);
         e.sendCreateChildSa(IkeSaEngine.Pending.CREATE_CHILD, e.create.request(), now, actions);
     }
 
     void createResponse(IkeMessage m, long now, List<IkeAction> actions) {
         CreateChild c = e.create;
         e.create = null;
-        DhGroup retry = invalidKeRetry(m, c.ke(), c.invalidKeRetries(), c.child().espProposals());
+        DhGroup retry =
+                invalidKeRetry(m, c.ke(), c.invalidKeRetries(), c.child().espProposals());
         if (retry != null) {
-            e.create = new CreateChild(c.child(), c.newSpiIn(), c.ni(), retry.generate(e.random), c.tsi(), c.tsr(),
+            e.create = new CreateChild(
+                    c.child(),
+                    c.newSpiIn(),
+                    c.ni(),
+                    retry.generate(e.random),
+                    c.tsi(),
+                    c.tsr(),
                     c.invalidKeRetries() + 1);
             e.sendCreateChildSa(IkeSaEngine.Pending.CREATE_CHILD, e.create.request(), now, actions);
             return;
@@ -168,11 +198,14 @@ final class ChildExchanges {
         }
         Keyed k = keyed(m, c.child().espProposals(), c.ke(), c.ni(), name, "CREATE_CHILD_SA for " + name, actions);
         if (k == null) return;
-        e.install(IkeAction.InstallChild.of(name, k.esp(), c.newSpiIn(), k.spiOut(), k.keys(), true,
-                tsi.selectors(), tsr.selectors()), actions);
+        e.install(
+                IkeAction.InstallChild.of(
+                        name, k.esp(), c.newSpiIn(), k.spiOut(), k.keys(), true, tsi.selectors(), tsr.selectors()),
+                actions);
         if (!TsNarrowing.isSubset(tsi.selectors(), c.tsi()) || !TsNarrowing.isSubset(tsr.selectors(), c.tsr())) {
             // §2.9: the responder may only narrow; the peer has its half installed, so the pair is deleted again
-            actions.add(new IkeAction.ChildFailed(name, "responder's selectors are not a subset of ours (RFC 7296 §2.9)"));
+            actions.add(
+                    new IkeAction.ChildFailed(name, "responder's selectors are not a subset of ours (RFC 7296 §2.9)"));
             e.queue.addFirst(new IkeSaEngine.Queued.DeleteChild(c.newSpiIn()));
         }
     }
@@ -192,8 +225,11 @@ final class ChildExchanges {
         java.util.StringJoiner why = new java.util.StringJoiner("; ");
         boolean tsMatched = false;
         for (IkeSaConfig.ChildConfig child : e.config.children()) {
-            TsNarrowing.Result r = TsNarrowing.respond(tsi.selectors(), tsr.selectors(),
-                    Handshake.selectors(child.localTs(), e.local), Handshake.selectors(child.remoteTs(), e.remote));
+            TsNarrowing.Result r = TsNarrowing.respond(
+                    tsi.selectors(),
+                    tsr.selectors(),
+                    Handshake.selectors(child.localTs(), e.local),
+                    Handshake.selectors(child.remoteTs(), e.remote));
             if (!(r instanceof TsNarrowing.Result.Narrowed n)) {
                 why.add(child.name() + ": " + ((TsNarrowing.Result.Unacceptable) r).reason());
                 continue;
@@ -206,8 +242,10 @@ final class ChildExchanges {
             }
             Accepted a = accept(chosen, m, nonce.get().data());
             if (a.refusal() != null) return a.refusal();
-            e.install(IkeAction.InstallChild.of(child.name(), a.esp(), a.spiIn(), a.spiOut(), a.keys(), false,
-                    n.tsr(), n.tsi()), actions);
+            e.install(
+                    IkeAction.InstallChild.of(
+                            child.name(), a.esp(), a.spiIn(), a.spiOut(), a.keys(), false, n.tsr(), n.tsi()),
+                    actions);
             return a.response(n.tsi(), n.tsr());
         }
         actions.add(new IkeAction.ChildFailed(e.config.childName(), "peer's CREATE_CHILD_SA refused: " + why));
@@ -217,8 +255,8 @@ final class ChildExchanges {
     // ---- shared ----
 
     /** The responder's side of a selected ESP proposal: KE (PFS) check, our SPI and nonce, the keys. */
-    private record Accepted(List<Payload> refusal, Negotiated esp, int spiIn, int spiOut, byte[] nr, KePayload ke,
-                            ChildSaKeys keys) {
+    private record Accepted(
+            List<Payload> refusal, Negotiated esp, int spiIn, int spiOut, byte[] nr, KePayload ke, ChildSaKeys keys) {
         List<Payload> response(List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
             List<Payload> p = new ArrayList<>();
             p.add(new SaPayload(List.of(esp.toResponse(Informational.spi(spiIn)))));
@@ -242,8 +280,8 @@ final class ChildExchanges {
         if (dh != null) {
             if (ke.isEmpty() || ke.get().dhGroup() != dh.number()) {
                 // §1.3, §2.7: the group we want, two bytes
-                return Accepted.refused(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD,
-                        new byte[] {(byte) (dh.number() >>> 8), (byte) dh.number()}));
+                return Accepted.refused(NotifyPayload.of(
+                        NotifyType.INVALID_KE_PAYLOAD, new byte[] {(byte) (dh.number() >>> 8), (byte) dh.number()}));
             }
             mine = dh.generate(e.random);
             try {
@@ -255,18 +293,36 @@ final class ChildExchanges {
         int spiIn = e.nonZeroInt();
         byte[] nr = e.randomBytes(IkeSaEngine.NONCE_BYTES);
         Negotiated esp = chosen.negotiated();
-        ChildSaKeys k = KeySchedule.childSaKeys(e.ike.prf(), e.keys.skD(), gir, ni, nr, esp.encryption().keyBytes(),
+        ChildSaKeys k = KeySchedule.childSaKeys(
+                e.ike.prf(),
+                e.keys.skD(),
+                gir,
+                ni,
+                nr,
+                esp.encryption().keyBytes(),
                 esp.integrity() == null ? 0 : esp.integrity().keyBytes());
         if (gir != null) Arrays.fill(gir, (byte) 0);
-        return new Accepted(null, esp, spiIn, ChildRekey.spiOf(chosen.offered().spi()), nr,
-                mine == null ? null : new KePayload(dh.number(), mine.publicValue()), k);
+        return new Accepted(
+                null,
+                esp,
+                spiIn,
+                ChildRekey.spiOf(chosen.offered().spi()),
+                nr,
+                mine == null ? null : new KePayload(dh.number(), mine.publicValue()),
+                k);
     }
 
     /** The initiator's side of a CREATE_CHILD_SA response for a child: the chosen proposal and the keys. */
     private record Keyed(Negotiated esp, int spiOut, byte[] nr, ChildSaKeys keys) {}
 
-    private Keyed keyed(IkeMessage m, List<ProposalSpec> offered, KeyExchange ke, byte[] ni, String child,
-                        String what, List<IkeAction> actions) {
+    private Keyed keyed(
+            IkeMessage m,
+            List<ProposalSpec> offered,
+            KeyExchange ke,
+            byte[] ni,
+            String child,
+            String what,
+            List<IkeAction> actions) {
         for (NotifyPayload n : m.all(NotifyPayload.class)) {
             if (n.isError()) {
                 actions.add(new IkeAction.ChildFailed(child, what + " refused: " + NotifyType.name(n.notifyType())));
@@ -287,7 +343,9 @@ final class ChildExchanges {
         byte[] gir = null;
         if (chosen.negotiated().dh() != null) {
             var peerKe = m.first(KePayload.class);
-            if (ke == null || peerKe.isEmpty() || peerKe.get().dhGroup() != ke.group().number()
+            if (ke == null
+                    || peerKe.isEmpty()
+                    || peerKe.get().dhGroup() != ke.group().number()
                     || chosen.negotiated().dh() != ke.group()) {
                 actions.add(new IkeAction.ChildFailed(child, what + ": KE does not match the chosen group"));
                 return null;
@@ -300,26 +358,45 @@ final class ChildExchanges {
             }
         }
         Negotiated esp = chosen.negotiated();
-        ChildSaKeys k = KeySchedule.childSaKeys(e.ike.prf(), e.keys.skD(), gir, ni, nonce.get().data(),
-                esp.encryption().keyBytes(), esp.integrity() == null ? 0 : esp.integrity().keyBytes());
+        ChildSaKeys k = KeySchedule.childSaKeys(
+                e.ike.prf(),
+                e.keys.skD(),
+                gir,
+                ni,
+                nonce.get().data(),
+                esp.encryption().keyBytes(),
+                esp.integrity() == null ? 0 : esp.integrity().keyBytes());
         if (gir != null) Arrays.fill(gir, (byte) 0);
-        return new Keyed(esp, ChildRekey.spiOf(sa.get().proposals().getFirst().spi()), nonce.get().data(), k);
+        return new Keyed(
+                esp,
+                ChildRekey.spiOf(sa.get().proposals().getFirst().spi()),
+                nonce.get().data(),
+                k);
     }
 
     /** §1.3: INVALID_KE_PAYLOAD naming another configured group → that group, up to strongSwan's retry limit. */
     static DhGroup invalidKeRetry(IkeMessage m, KeyExchange ke, int retries, List<ProposalSpec> proposals) {
         var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
-        if (invalidKe.isEmpty() || invalidKe.get().data().length != 2 || ke == null
+        if (invalidKe.isEmpty()
+                || invalidKe.get().data().length != 2
+                || ke == null
                 || retries >= ChildRekey.MAX_INVALID_KE_RETRIES) {
             return null;
         }
         int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
-        return proposals.stream().flatMap(x -> x.groups().stream()).filter(x -> x.number() == group)
-                .filter(g -> g != ke.group()).findFirst().orElse(null);
+        return proposals.stream()
+                .flatMap(x -> x.groups().stream())
+                .filter(x -> x.number() == group)
+                .filter(g -> g != ke.group())
+                .findFirst()
+                .orElse(null);
     }
 
     private static TsPayload ts(IkeMessage m, boolean initiator) {
-        return m.all(TsPayload.class).stream().filter(t -> t.initiator() == initiator).findFirst().orElse(null);
+        return m.all(TsPayload.class).stream()
+                .filter(t -> t.initiator() == initiator)
+                .findFirst()
+                .orElse(null);
     }
 
     /** True if the lowest of the four nonces is one of our exchange's (unsigned bytewise, as strongSwan's memcmp). */

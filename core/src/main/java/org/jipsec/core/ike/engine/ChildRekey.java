@@ -30,10 +30,11 @@ record ChildRekey(ChildSa old, int newSpiIn, byte[] ni, KeyExchange ke, int inva
     List<Payload> request(List<ProposalSpec> espProposals) {
         byte[] spi = Informational.spi(newSpiIn);
         List<Proposal> proposals = new ArrayList<>();
-        for (int n = 0; n < espProposals.size(); n++) proposals.add(espProposals.get(n).toPayload(n + 1, spi));
+        for (int n = 0; n < espProposals.size(); n++)
+            proposals.add(espProposals.get(n).toPayload(n + 1, spi));
         List<Payload> p = new ArrayList<>();
-        p.add(new NotifyPayload(Proposal.PROTOCOL_ESP, Informational.spi(old.spiIn()), NotifyType.REKEY_SA,
-                new byte[0]));
+        p.add(new NotifyPayload(
+                Proposal.PROTOCOL_ESP, Informational.spi(old.spiIn()), NotifyType.REKEY_SA, new byte[0]));
         p.add(new SaPayload(proposals));
         p.add(new NoncePayload(ni));
         if (ke != null) p.add(new KePayload(ke.group().number(), ke.publicValue()));
@@ -48,7 +49,7 @@ record ChildRekey(ChildSa old, int newSpiIn, byte[] ni, KeyExchange ke, int inva
 
     @Override
     public String toString() {
-        return "ChildRekey[" + old + " new in " + Integer.toHexString(newSpiIn) + (ke != null ? " PFS " + ke.group()
-                : "") + "]";
+        return "ChildRekey[" + old + " new in " + Integer.toHexString(newSpiIn)
+                + (ke != null ? " PFS " + ke.group() : "") + "]";
     }
 }

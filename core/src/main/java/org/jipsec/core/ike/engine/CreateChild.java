@@ -18,8 +18,14 @@ import org.jipsec.core.ike.crypto.KeyExchange;
  *
  * @param ke null without PFS
  */
-record CreateChild(IkeSaConfig.ChildConfig child, int newSpiIn, byte[] ni, KeyExchange ke,
-                   List<TrafficSelector> tsi, List<TrafficSelector> tsr, int invalidKeRetries) {
+record CreateChild(
+        IkeSaConfig.ChildConfig child,
+        int newSpiIn,
+        byte[] ni,
+        KeyExchange ke,
+        List<TrafficSelector> tsi,
+        List<TrafficSelector> tsr,
+        int invalidKeRetries) {
 
     List<Payload> request() {
         byte[] spi = Informational.spi(newSpiIn);

@@ -38,9 +38,10 @@ final class FragmentReassembly {
             dropped++;
             return null;
         }
-        boolean current = pieces != null && mid == messageId && isResponse == response && now - startedAt <= MAX_AGE_MILLIS;
+        boolean current =
+                pieces != null && mid == messageId && isResponse == response && now - startedAt <= MAX_AGE_MILLIS;
         if (current && f.total() < pieces.length) {
-            dropped++;                                   // §2.6.2: a smaller Total Fragments is dropped
+            dropped++; // §2.6.2: a smaller Total Fragments is dropped
             return null;
         }
         if (!current || f.total() > pieces.length) {
@@ -48,7 +49,7 @@ final class FragmentReassembly {
             start(mid, isResponse, f.total(), now);
         }
         int i = f.number() - 1;
-        if (pieces[i] != null) return null;             // a duplicate
+        if (pieces[i] != null) return null; // a duplicate
         if (bytes + f.content().length > MAX_BYTES) {
             dropped += have + 1;
             clear();

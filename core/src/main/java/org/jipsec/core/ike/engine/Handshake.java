@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.codec.ExchangeType;
 import org.jipsec.core.ike.codec.IdPayload;
-import org.jipsec.core.crypto.IcvMismatchException;
 import org.jipsec.core.ike.codec.IkeDecodeException;
 import org.jipsec.core.ike.codec.IkeHeader;
 import org.jipsec.core.ike.codec.IkeMessage;
@@ -62,8 +62,11 @@ final class Handshake {
                     var again = m.notify(NotifyType.COOKIE);
                     // a duplicated or late answer to a request we already retried with this very cookie (§2.6): our
                     // retry is outstanding, its retransmission timer runs on
-                    if (again.isPresent() && e.cookie != null && Arrays.equals(again.get().data(), e.cookie)) return;
-                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty() && m.notify(NotifyType.COOKIE).isEmpty()) {
+                    if (again.isPresent()
+                            && e.cookie != null
+                            && Arrays.equals(again.get().data(), e.cookie)) return;
+                    if (m.notify(NotifyType.INVALID_KE_PAYLOAD).isEmpty()
+                            && m.notify(NotifyType.COOKIE).isEmpty()) {
                         e.realMessage2 = d.bytes();
                     }
                     e.completeRequest(actions);
@@ -72,7 +75,7 @@ final class Handshake {
                 case INIT_ANSWERED -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.messageId() != 1 || h.spiR() != e.spiR) return;
                     IkeMessage clear = e.unprotect(d);
-                    if (clear == null) return;                 // RFC 7383: more fragments to come
+                    if (clear == null) return; // RFC 7383: more fragments to come
                     authRequest(clear, e.lastWire, d, actions);
                     if (e.state == IkeSaEngine.State.ESTABLISHED) {
                         e.lastInbound = d.now();
@@ -82,7 +85,7 @@ final class Handshake {
                 case AUTH_SENT -> {
                     if (h.exchangeType() != ExchangeType.IKE_AUTH || h.spiR() != e.spiR) return;
                     IkeMessage clear = e.unprotect(d);
-                    if (clear == null) return;                 // RFC 7383: more fragments to come
+                    if (clear == null) return; // RFC 7383: more fragments to come
                     e.completeRequest(actions);
                     authResponse(clear, actions);
                     if (e.state == IkeSaEngine.State.ESTABLISHED) {
@@ -90,7 +93,7 @@ final class Handshake {
                         e.idle(d.now(), actions);
                     }
                 }
-                default -> { }
+                default -> {}
             }
         } catch (IcvMismatchException | IkeDecodeException e) {
             // §2.21.2: a protected message that does not verify or decode is dropped; the requester retransmits
@@ -133,7 +136,9 @@ final class Handshake {
             // nonce and KE. A cookie is 1 to 64 octets; a responder that keeps asking is given up on (bounded).
             byte[] data = cookie.get().data();
             if (data.length < 1 || data.length > 64) {
-                e.fail(actions, "IKE_SA_INIT answered with a COOKIE of " + data.length + " octets (RFC 7296 §2.6: 1-64)");
+                e.fail(
+                        actions,
+                        "IKE_SA_INIT answered with a COOKIE of " + data.length + " octets (RFC 7296 §2.6: 1-64)");
                 return;
             }
             if (++e.cookieRetries > IkeSaEngine.MAX_COOKIE_RETRIES) {
@@ -146,8 +151,11 @@ final class Handshake {
         }
         var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
         if (invalidKe.isPresent() && invalidKe.get().data().length == 2) {
-            int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
-            var g = e.config.ikeProposals().stream().flatMap(s -> s.groups().stream()).filter(x -> x.number() == group)
+            int group =
+                    ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
+            var g = e.config.ikeProposals().stream()
+                    .flatMap(s -> s.groups().stream())
+                    .filter(x -> x.number() == group)
                     .findFirst();
             if (g.isEmpty() || g.get() == e.ke.group()) {
                 e.fail(actions, "peer wants DH group " + group + ", which is not configured");
@@ -167,12 +175,16 @@ final class Handshake {
         var sa = m.first(SaPayload.class);
         var kePayload = m.first(KePayload.class);
         var nonce = m.first(NoncePayload.class);
-        if (sa.isEmpty() || kePayload.isEmpty() || nonce.isEmpty() || sa.get().proposals().size() != 1) {
+        if (sa.isEmpty()
+                || kePayload.isEmpty()
+                || nonce.isEmpty()
+                || sa.get().proposals().size() != 1) {
             e.fail(actions, "IKE_SA_INIT response lacks SA, KE or Nonce: " + m.summary());
             return;
         }
         Selection s = ProposalSelector.select(sa.get().proposals(), e.config.ikeProposals(), SaProtocol.IKE, 0, true);
-        if (!(s instanceof Selection.Chosen chosen) || chosen.negotiated().dh() != e.ke.group()
+        if (!(s instanceof Selection.Chosen chosen)
+                || chosen.negotiated().dh() != e.ke.group()
                 || kePayload.get().dhGroup() != e.ke.group().number()) {
             e.fail(actions, "the responder chose a proposal we did not offer: " + s);
             return;
@@ -194,10 +206,13 @@ final class Handshake {
         e.proposedTsi = selectors(e.config.localTs(), e.local);
         e.proposedTsr = selectors(e.config.remoteTs(), e.remote);
         IdPayload idi = e.localId.toPayload(true);
-        byte[] auth = PskAuthentication.authData(e.ike.prf(), e.config.psk(), e.realMessage1, e.nr, e.keys.skPi(),
-                idi.body());
-        List<Payload> inner = List.of(idi, new AuthPayload(AuthPayload.SHARED_KEY_MIC, auth),
-                new SaPayload(espProposals(e.espSpiIn)), new TsPayload(true, e.proposedTsi),
+        byte[] auth = PskAuthentication.authData(
+                e.ike.prf(), e.config.psk(), e.realMessage1, e.nr, e.keys.skPi(), idi.body());
+        List<Payload> inner = List.of(
+                idi,
+                new AuthPayload(AuthPayload.SHARED_KEY_MIC, auth),
+                new SaPayload(espProposals(e.espSpiIn)),
+                new TsPayload(true, e.proposedTsi),
                 new TsPayload(false, e.proposedTsr));
         byte[] req = e.out.protect(e.header(ExchangeType.IKE_AUTH, 1, false), List.of(), inner);
         e.state = IkeSaEngine.State.AUTH_SENT;
@@ -221,8 +236,15 @@ final class Handshake {
             e.fail(actions, "peer identity " + idr.get().text() + " is not the configured " + e.config.remoteId());
             return;
         }
-        if (auth.get().method() != AuthPayload.SHARED_KEY_MIC || !PskAuthentication.verify(e.ike.prf(),
-                e.config.psk(), e.realMessage2, e.ni, e.keys.skPr(), idr.get().body(), auth.get().data())) {
+        if (auth.get().method() != AuthPayload.SHARED_KEY_MIC
+                || !PskAuthentication.verify(
+                        e.ike.prf(),
+                        e.config.psk(),
+                        e.realMessage2,
+                        e.ni,
+                        e.keys.skPr(),
+                        idr.get().body(),
+                        auth.get().data())) {
             e.fail(actions, "AUTH of " + idr.get().text() + " does not verify with the configured PSK");
             return;
         }
@@ -246,22 +268,24 @@ final class Handshake {
             actions.add(new IkeAction.ChildFailed(child, "no SA/TSi/TSr in the IKE_AUTH response"));
             return;
         }
-        Selection s = ProposalSelector.select(sa.get().proposals(), withoutDh(e.config.espProposals()),
-                SaProtocol.ESP, 4, true);
+        Selection s = ProposalSelector.select(
+                sa.get().proposals(), withoutDh(e.config.espProposals()), SaProtocol.ESP, 4, true);
         if (!(s instanceof Selection.Chosen chosen)) {
             actions.add(new IkeAction.ChildFailed(child, "responder chose an ESP proposal we did not offer: " + s));
             return;
         }
         if (!TsNarrowing.isSubset(tsi.selectors(), e.proposedTsi)
                 || !TsNarrowing.isSubset(tsr.selectors(), e.proposedTsr)) {
-            actions.add(new IkeAction.ChildFailed(child, "responder's selectors are not a subset of ours"
-                    + " (RFC 7296 §2.9)"));
+            actions.add(new IkeAction.ChildFailed(
+                    child, "responder's selectors are not a subset of ours" + " (RFC 7296 §2.9)"));
             return;
         }
         int spiOut = ByteBuffer.wrap(sa.get().proposals().getFirst().spi()).getInt();
         ChildSaKeys k = childKeys(chosen.negotiated());
-        e.install(IkeAction.InstallChild.of(child, chosen.negotiated(), e.espSpiIn, spiOut, k, true,
-                tsi.selectors(), tsr.selectors()), actions);
+        e.install(
+                IkeAction.InstallChild.of(
+                        child, chosen.negotiated(), e.espSpiIn, spiOut, k, true, tsi.selectors(), tsr.selectors()),
+                actions);
     }
 
     // ---- responder ----
@@ -284,10 +308,13 @@ final class Handshake {
         if (kePayload.get().dhGroup() != chosen.negotiated().dh().number()) {
             // §1.2: INVALID_KE_PAYLOAD with the group we want, two bytes; no state kept
             int g = chosen.negotiated().dh().number();
-            e.respondUnprotected(m, List.of(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD,
-                    new byte[] {(byte) (g >>> 8), (byte) g})), actions);
+            e.respondUnprotected(
+                    m,
+                    List.of(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, new byte[] {(byte) (g >>> 8), (byte) g})),
+                    actions);
             actions.add(new IkeAction.Failed("IKE_SA_INIT from " + e.remote + " with KE group "
-                    + kePayload.get().dhGroup() + ", asked for " + chosen.negotiated().dh()));
+                    + kePayload.get().dhGroup() + ", asked for "
+                    + chosen.negotiated().dh()));
             e.state = IkeSaEngine.State.IDLE;
             return;
         }
@@ -304,7 +331,8 @@ final class Handshake {
         p.add(new NoncePayload(e.nr));
         p.addAll(natNotifies(e.spiI, e.spiR));
         // RFC 7383 §2.3: announced back only when the initiator announced it
-        e.framing.peerSupports = m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        e.framing.peerSupports =
+                m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         if (e.framing.peerSupports && e.framing.announces()) {
             p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         }
@@ -323,21 +351,34 @@ final class Handshake {
         }
         if (!e.config.remoteId().matches(idi.get())
                 || auth.get().method() != AuthPayload.SHARED_KEY_MIC
-                || !PskAuthentication.verify(e.ike.prf(), e.config.psk(), e.realMessage1, e.nr, e.keys.skPi(),
-                idi.get().body(), auth.get().data())) {
-            e.respond(bytes, e.out.protect(e.header(ExchangeType.IKE_AUTH, 1, true), List.of(),
-                    List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED))), actions);
-            e.fail(actions, e.config.remoteId().matches(idi.get())
-                    ? "AUTH of " + idi.get().text() + " does not verify with the configured PSK"
-                    : "peer identity " + idi.get().text() + " is not the configured " + e.config.remoteId());
+                || !PskAuthentication.verify(
+                        e.ike.prf(),
+                        e.config.psk(),
+                        e.realMessage1,
+                        e.nr,
+                        e.keys.skPi(),
+                        idi.get().body(),
+                        auth.get().data())) {
+            e.respond(
+                    bytes,
+                    e.out.protect(
+                            e.header(ExchangeType.IKE_AUTH, 1, true),
+                            List.of(),
+                            List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED))),
+                    actions);
+            e.fail(
+                    actions,
+                    e.config.remoteId().matches(idi.get())
+                            ? "AUTH of " + idi.get().text() + " does not verify with the configured PSK"
+                            : "peer identity " + idi.get().text() + " is not the configured " + e.config.remoteId());
             return;
         }
         // §2.11, §2.23: the initiator has floated (to 4500, maybe through a NAT); we use what it came from and to
         e.local = d.to();
         e.remote = d.from();
         IdPayload idr = e.localId.toPayload(false);
-        byte[] myAuth = PskAuthentication.authData(e.ike.prf(), e.config.psk(), e.realMessage2, e.ni, e.keys.skPr(),
-                idr.body());
+        byte[] myAuth = PskAuthentication.authData(
+                e.ike.prf(), e.config.psk(), e.realMessage2, e.ni, e.keys.skPr(), idr.body());
         List<Payload> inner = new ArrayList<>(List.of(idr, new AuthPayload(AuthPayload.SHARED_KEY_MIC, myAuth)));
         IkeAction childAction = childForRequest(m, inner);
         e.respond(bytes, e.out.protect(e.header(ExchangeType.IKE_AUTH, 1, true), List.of(), inner), actions);
@@ -363,15 +404,18 @@ final class Handshake {
         java.util.StringJoiner why = new java.util.StringJoiner("; ");
         boolean tsMatched = false;
         for (IkeSaConfig.ChildConfig child : e.config.children()) {
-            TsNarrowing.Result r = TsNarrowing.respond(tsi.selectors(), tsr.selectors(),
-                    selectors(child.localTs(), e.local), selectors(child.remoteTs(), e.remote));
+            TsNarrowing.Result r = TsNarrowing.respond(
+                    tsi.selectors(),
+                    tsr.selectors(),
+                    selectors(child.localTs(), e.local),
+                    selectors(child.remoteTs(), e.remote));
             if (!(r instanceof TsNarrowing.Result.Narrowed n)) {
                 why.add(child.name() + ": " + ((TsNarrowing.Result.Unacceptable) r).reason());
                 continue;
             }
             tsMatched = true;
-            Selection s = ProposalSelector.select(sa.get().proposals(), withoutDh(child.espProposals()),
-                    SaProtocol.ESP, 4, true);
+            Selection s = ProposalSelector.select(
+                    sa.get().proposals(), withoutDh(child.espProposals()), SaProtocol.ESP, 4, true);
             if (!(s instanceof Selection.Chosen chosen)) {
                 why.add(child.name() + ": " + s);
                 continue;
@@ -382,12 +426,14 @@ final class Handshake {
             inner.add(new TsPayload(true, n.tsi()));
             inner.add(new TsPayload(false, n.tsr()));
             ChildSaKeys k = childKeys(chosen.negotiated());
-            return IkeAction.InstallChild.of(child.name(), chosen.negotiated(), e.espSpiIn, spiOut, k, false, n.tsr(),
-                    n.tsi());
+            return IkeAction.InstallChild.of(
+                    child.name(), chosen.negotiated(), e.espSpiIn, spiOut, k, false, n.tsr(), n.tsi());
         }
         inner.add(NotifyPayload.of(tsMatched ? NotifyType.NO_PROPOSAL_CHOSEN : NotifyType.TS_UNACCEPTABLE));
-        return new IkeAction.ChildFailed(first, "no child of the connection fits the proposed TSi " + tsi.selectors()
-                + " TSr " + tsr.selectors() + " and ESP proposals: " + why);
+        return new IkeAction.ChildFailed(
+                first,
+                "no child of the connection fits the proposed TSi " + tsi.selectors() + " TSr " + tsr.selectors()
+                        + " and ESP proposals: " + why);
     }
 
     // ---- shared ----
@@ -402,8 +448,15 @@ final class Handshake {
         }
         e.ike = n;
         byte[] skeyseed = KeySchedule.skeyseed(n.prf(), e.ni, e.nr, gir);
-        e.keys = KeySchedule.ikeSaKeys(n.prf(), skeyseed, e.ni, e.nr, e.spiI, e.spiR,
-                n.integrity() == null ? 0 : n.integrity().keyBytes(), n.encryption().keyBytes());
+        e.keys = KeySchedule.ikeSaKeys(
+                n.prf(),
+                skeyseed,
+                e.ni,
+                e.nr,
+                e.spiI,
+                e.spiR,
+                n.integrity() == null ? 0 : n.integrity().keyBytes(),
+                n.encryption().keyBytes());
         Arrays.fill(skeyseed, (byte) 0);
         Arrays.fill(gir, (byte) 0);
         SkCipher fromI = SkCipher.create(n.encryption(), e.keys.skEi(), n.integrity(), e.keys.skAi(), e.random);
@@ -417,7 +470,13 @@ final class Handshake {
 
     private ChildSaKeys childKeys(Negotiated esp) {
         // §2.17: the first CHILD_SA is keyed from the IKE_SA_INIT nonces, no PFS
-        return KeySchedule.childSaKeys(e.ike.prf(), e.keys.skD(), null, e.ni, e.nr, esp.encryption().keyBytes(),
+        return KeySchedule.childSaKeys(
+                e.ike.prf(),
+                e.keys.skD(),
+                null,
+                e.ni,
+                e.nr,
+                esp.encryption().keyBytes(),
                 esp.integrity() == null ? 0 : esp.integrity().keyBytes());
     }
 
@@ -430,8 +489,10 @@ final class Handshake {
 
     /** No KE in IKE_AUTH, so no DH transforms there, offered or selected (strongSwan strips them the same way). */
     static List<ProposalSpec> withoutDh(List<ProposalSpec> esp) {
-        return esp.stream().map(spec -> new ProposalSpec(spec.protocol(), spec.encryption(),
-                spec.integrity(), spec.prfs(), List.of(), spec.esn())).toList();
+        return esp.stream()
+                .map(spec -> new ProposalSpec(
+                        spec.protocol(), spec.encryption(), spec.integrity(), spec.prfs(), List.of(), spec.esn()))
+                .toList();
     }
 
     static List<TrafficSelector> selectors(List<TrafficSelectorSpec> specs, IkeEndpoint endpoint) {
@@ -464,18 +525,23 @@ final class Handshake {
      * peer sees us "behind a NAT" and both sides float and encapsulate (strongSwan's tasks/ike_natd.c does the same).
      */
     private List<Payload> natNotifies(long i, long r) {
-        byte[] source = e.config.encap() ? e.randomBytes(20)
-                : NatDetection.hash(i, r, e.local.address(), e.local.port());
-        return List.of(NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, source),
-                NotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(i, r,
-                        e.remote.address(), e.remote.port())));
+        byte[] source =
+                e.config.encap() ? e.randomBytes(20) : NatDetection.hash(i, r, e.local.address(), e.local.port());
+        return List.of(
+                NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, source),
+                NotifyPayload.of(
+                        NotifyType.NAT_DETECTION_DESTINATION_IP,
+                        NatDetection.hash(i, r, e.remote.address(), e.remote.port())));
     }
 
     private void detectNat(IkeMessage m, long i, long r) {
         List<byte[]> src = m.all(NotifyPayload.class).stream()
-                .filter(n -> n.notifyType() == NotifyType.NAT_DETECTION_SOURCE_IP).map(NotifyPayload::data).toList();
+                .filter(n -> n.notifyType() == NotifyType.NAT_DETECTION_SOURCE_IP)
+                .map(NotifyPayload::data)
+                .toList();
         List<byte[]> dst = m.all(NotifyPayload.class).stream()
-                .filter(n -> n.notifyType() == NotifyType.NAT_DETECTION_DESTINATION_IP).map(NotifyPayload::data)
+                .filter(n -> n.notifyType() == NotifyType.NAT_DETECTION_DESTINATION_IP)
+                .map(NotifyPayload::data)
                 .toList();
         if (src.isEmpty() || dst.isEmpty()) return; // §2.23: no NAT-D, no NAT detection (and no floating)
         e.natDetectionSeen = true;

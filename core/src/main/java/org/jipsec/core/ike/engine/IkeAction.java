@@ -40,17 +40,33 @@ public sealed interface IkeAction {
      * A CHILD_SA to install through PF_KEY (inbound with {@code spiIn}, outbound with {@code spiOut}). The keys are
      * for the SADB_ADD/UPDATE messages only, never for a log.
      */
-    record InstallChild(String child, Negotiated esp, int spiIn, int spiOut, byte[] encrIn, byte[] integIn,
-                        byte[] encrOut, byte[] integOut, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs)
+    record InstallChild(
+            String child,
+            Negotiated esp,
+            int spiIn,
+            int spiOut,
+            byte[] encrIn,
+            byte[] integIn,
+            byte[] encrOut,
+            byte[] integOut,
+            List<TrafficSelector> localTs,
+            List<TrafficSelector> remoteTs)
             implements IkeAction {
-        static InstallChild of(String child, Negotiated esp, int spiIn, int spiOut, ChildSaKeys k, boolean initiator,
-                               List<TrafficSelector> localTs, List<TrafficSelector> remoteTs) {
+        static InstallChild of(
+                String child,
+                Negotiated esp,
+                int spiIn,
+                int spiOut,
+                ChildSaKeys k,
+                boolean initiator,
+                List<TrafficSelector> localTs,
+                List<TrafficSelector> remoteTs) {
             // §2.17: keys for initiator->responder come first
             return initiator
-                    ? new InstallChild(child, esp, spiIn, spiOut, k.encrR(), k.integR(), k.encrI(), k.integI(), localTs,
-                    remoteTs)
-                    : new InstallChild(child, esp, spiIn, spiOut, k.encrI(), k.integI(), k.encrR(), k.integR(), localTs,
-                    remoteTs);
+                    ? new InstallChild(
+                            child, esp, spiIn, spiOut, k.encrR(), k.integR(), k.encrI(), k.integI(), localTs, remoteTs)
+                    : new InstallChild(
+                            child, esp, spiIn, spiOut, k.encrI(), k.integI(), k.encrR(), k.integR(), localTs, remoteTs);
         }
 
         @Override
@@ -106,7 +122,13 @@ public sealed interface IkeAction {
     record IkeKeysForLog(long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi, byte[] skAr)
             implements IkeAction {
         static IkeKeysForLog of(long spiI, long spiR, Negotiated ike, org.jipsec.core.ike.crypto.IkeSaKeys k) {
-            return new IkeKeysForLog(spiI, spiR, ike, k.skEi().clone(), k.skEr().clone(), k.skAi().clone(),
+            return new IkeKeysForLog(
+                    spiI,
+                    spiR,
+                    ike,
+                    k.skEi().clone(),
+                    k.skEr().clone(),
+                    k.skAi().clone(),
                     k.skAr().clone());
         }
 

@@ -39,8 +39,16 @@ import org.jipsec.core.ike.proposal.Selection;
 final class IkeRekey {
 
     /** A rekeyed IKE SA that is not (yet) the engine's current one: keys, ciphers, its nonces (§2.8.1). */
-    private record NewIkeSa(IkeSaEngine.Role role, Negotiated ike, IkeSaKeys keys, SkCipher out, SkCipher in,
-                            long spiI, long spiR, byte[] ni, byte[] nr) {
+    private record NewIkeSa(
+            IkeSaEngine.Role role,
+            Negotiated ike,
+            IkeSaKeys keys,
+            SkCipher out,
+            SkCipher in,
+            long spiI,
+            long spiR,
+            byte[] ni,
+            byte[] nr) {
         void destroy() {
             out.destroy();
             in.destroy();
@@ -89,8 +97,14 @@ final class IkeRekey {
         for (int n = 0; n < e.config.ikeProposals().size(); n++) {
             proposals.add(e.config.ikeProposals().get(n).toPayload(n + 1, s));
         }
-        e.sendCreateChildSa(IkeSaEngine.Pending.REKEY_IKE, List.of(new SaPayload(proposals), new NoncePayload(nonce),
-                new KePayload(ke.group().number(), ke.publicValue())), now, actions);
+        e.sendCreateChildSa(
+                IkeSaEngine.Pending.REKEY_IKE,
+                List.of(
+                        new SaPayload(proposals),
+                        new NoncePayload(nonce),
+                        new KePayload(ke.group().number(), ke.publicValue())),
+                now,
+                actions);
     }
 
     /** The peer's CREATE_CHILD_SA with an IKE proposal, on the current SA. */
@@ -103,7 +117,8 @@ final class IkeRekey {
         List<Payload> refusal = null;
         Selection s = null;
         boolean collision = p == IkeSaEngine.Pending.REKEY_IKE && passive == null;
-        if (e.state == IkeSaEngine.State.DELETING || (p != IkeSaEngine.Pending.NONE && !collision)
+        if (e.state == IkeSaEngine.State.DELETING
+                || (p != IkeSaEngine.Pending.NONE && !collision)
                 || !retired.isEmpty()) {
             // strongSwan ike_rekey.c process_r: "peer initiated rekeying, but we are deleting" / "a child is
             // half-open"; here also while any exchange of ours runs on this SA: the peer retries later (§2.25)
@@ -116,12 +131,14 @@ final class IkeRekey {
                 refusal = List.of(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
             } else if (kePayload.get().dhGroup() != chosen.negotiated().dh().number()) {
                 int g = chosen.negotiated().dh().number();
-                refusal = List.of(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD,
-                        new byte[] {(byte) (g >>> 8), (byte) g}));
+                refusal = List.of(
+                        NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, new byte[] {(byte) (g >>> 8), (byte) g}));
             }
         }
         if (refusal != null) {
-            e.respond(bytes, e.out.protect(e.header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(), refusal),
+            e.respond(
+                    bytes,
+                    e.out.protect(e.header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(), refusal),
                     actions);
             return;
         }
@@ -131,18 +148,33 @@ final class IkeRekey {
         try {
             gir = mine.sharedSecret(kePayload.get().data());
         } catch (IkeDecodeException x) {
-            e.respond(bytes, e.out.protect(e.header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(),
-                    List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX))), actions);
+            e.respond(
+                    bytes,
+                    e.out.protect(
+                            e.header(ExchangeType.CREATE_CHILD_SA, mid, true),
+                            List.of(),
+                            List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX))),
+                    actions);
             return;
         }
         long newSpiI = ByteBuffer.wrap(chosen.offered().spi()).getLong();
         long newSpiR = e.nonZeroSpi();
         byte[] nrNew = e.randomBytes(IkeSaEngine.NONCE_BYTES);
-        e.respond(bytes, e.out.protect(e.header(ExchangeType.CREATE_CHILD_SA, mid, true), List.of(), List.of(
-                new SaPayload(List.of(chosen.negotiated().toResponse(ByteBuffer.allocate(8).putLong(newSpiR).array()))),
-                new NoncePayload(nrNew), new KePayload(mine.group().number(), mine.publicValue()))), actions);
-        NewIkeSa theirs = derive(IkeSaEngine.Role.RESPONDER, chosen.negotiated(), gir, nr.get().data(), nrNew, newSpiI,
-                newSpiR);
+        e.respond(
+                bytes,
+                e.out.protect(
+                        e.header(ExchangeType.CREATE_CHILD_SA, mid, true),
+                        List.of(),
+                        List.of(
+                                new SaPayload(List.of(chosen.negotiated()
+                                        .toResponse(ByteBuffer.allocate(8)
+                                                .putLong(newSpiR)
+                                                .array()))),
+                                new NoncePayload(nrNew),
+                                new KePayload(mine.group().number(), mine.publicValue()))),
+                actions);
+        NewIkeSa theirs = derive(
+                IkeSaEngine.Role.RESPONDER, chosen.negotiated(), gir, nr.get().data(), nrNew, newSpiI, newSpiR);
         if (collision) {
             passive = theirs; // §2.8.1: decided when our own exchange completes
             return;
@@ -171,18 +203,30 @@ final class IkeRekey {
             var nr = m.first(NoncePayload.class);
             var kePayload = m.first(KePayload.class);
             Selection s = null;
-            if (sa.isEmpty() || nr.isEmpty() || kePayload.isEmpty() || sa.get().proposals().size() != 1
+            if (sa.isEmpty()
+                    || nr.isEmpty()
+                    || kePayload.isEmpty()
+                    || sa.get().proposals().size() != 1
                     || sa.get().proposals().getFirst().spi().length != 8) {
                 failure = "IKE SA rekey response lacks SA, Nonce or KE: " + m.summary();
-            } else if (!((s = ProposalSelector.select(sa.get().proposals(), e.config.ikeProposals(), SaProtocol.IKE,
-                    8, true)) instanceof Selection.Chosen chosen) || chosen.negotiated().dh() != ke.group()
+            } else if (!((s = ProposalSelector.select(
+                                    sa.get().proposals(), e.config.ikeProposals(), SaProtocol.IKE, 8, true))
+                            instanceof Selection.Chosen chosen)
+                    || chosen.negotiated().dh() != ke.group()
                     || kePayload.get().dhGroup() != ke.group().number()) {
                 failure = "IKE SA rekey: the responder chose what we did not offer: " + s;
             } else {
                 try {
                     byte[] gir = ke.sharedSecret(kePayload.get().data());
-                    ours = derive(IkeSaEngine.Role.INITIATOR, chosen.negotiated(), gir, nonce, nr.get().data(), spi,
-                            ByteBuffer.wrap(sa.get().proposals().getFirst().spi()).getLong());
+                    ours = derive(
+                            IkeSaEngine.Role.INITIATOR,
+                            chosen.negotiated(),
+                            gir,
+                            nonce,
+                            nr.get().data(),
+                            spi,
+                            ByteBuffer.wrap(sa.get().proposals().getFirst().spi())
+                                    .getLong());
                 } catch (IkeDecodeException x) {
                     failure = "IKE SA rekey: peer's KE: " + x.getMessage();
                 }
@@ -213,8 +257,7 @@ final class IkeRekey {
         OldIkeSa old = adopt(ours, actions);
         if (theirs != null) {
             // we won: the peer deletes the SA it created; we answer its Delete on it
-            retired.add(new OldIkeSa(theirs.spiI(), theirs.spiR(), false, theirs.out(), theirs.in(), 0, 0, null,
-                    null));
+            retired.add(new OldIkeSa(theirs.spiI(), theirs.spiR(), false, theirs.out(), theirs.in(), 0, 0, null, null));
             actions.add(new IkeAction.RedundantSa(theirs.spiI(), theirs.spiR()));
         }
         // §1.4.1, §2.18: the rekey initiator deletes the old IKE SA, on the old SA
@@ -241,8 +284,8 @@ final class IkeRekey {
 
     private void sendDelete(OldIkeSa sa, long now, List<IkeAction> actions) {
         long mid = sa.nextRequestMid++;
-        byte[] del = sa.out.protect(sa.header(ExchangeType.INFORMATIONAL, mid, false), List.of(),
-                Informational.deleteIke());
+        byte[] del =
+                sa.out.protect(sa.header(ExchangeType.INFORMATIONAL, mid, false), List.of(), Informational.deleteIke());
         e.pending = IkeSaEngine.Pending.DELETE_OLD_IKE;
         e.pendingSa = sa;
         e.sendRequest(del, mid, now, actions);
@@ -252,11 +295,18 @@ final class IkeRekey {
      * §2.18: SKEYSEED' = prf(SK_d (old), g^ir (new) | Ni | Nr), the seven keys from prf+(SKEYSEED', Ni | Nr | SPIi |
      * SPIr) with the old SA's PRF for both (strongSwan keymat_v2.c; the PRF does not change here).
      */
-    private NewIkeSa derive(IkeSaEngine.Role role, Negotiated n, byte[] gir, byte[] niNew, byte[] nrNew, long newSpiI,
-                            long newSpiR) {
+    private NewIkeSa derive(
+            IkeSaEngine.Role role, Negotiated n, byte[] gir, byte[] niNew, byte[] nrNew, long newSpiI, long newSpiR) {
         byte[] skeyseed = KeySchedule.rekeySkeyseed(e.ike.prf(), e.keys.skD(), gir, niNew, nrNew);
-        IkeSaKeys k = KeySchedule.ikeSaKeys(e.ike.prf(), skeyseed, niNew, nrNew, newSpiI, newSpiR,
-                n.integrity() == null ? 0 : n.integrity().keyBytes(), n.encryption().keyBytes());
+        IkeSaKeys k = KeySchedule.ikeSaKeys(
+                e.ike.prf(),
+                skeyseed,
+                niNew,
+                nrNew,
+                newSpiI,
+                newSpiR,
+                n.integrity() == null ? 0 : n.integrity().keyBytes(),
+                n.encryption().keyBytes());
         Arrays.fill(skeyseed, (byte) 0);
         Arrays.fill(gir, (byte) 0);
         SkCipher fromI = SkCipher.create(n.encryption(), k.skEi(), n.integrity(), k.skAi(), e.random);
@@ -268,8 +318,16 @@ final class IkeRekey {
 
     /** The children move to {@code n}, which becomes current (§2.18: message IDs from 0); returns the old SA. */
     private OldIkeSa adopt(NewIkeSa n, List<IkeAction> actions) {
-        OldIkeSa old = new OldIkeSa(e.spiI, e.spiR, e.role == IkeSaEngine.Role.INITIATOR, e.out, e.in,
-                e.nextRequestMid, e.expectedRequestMid, e.lastRequest, e.lastResponse);
+        OldIkeSa old = new OldIkeSa(
+                e.spiI,
+                e.spiR,
+                e.role == IkeSaEngine.Role.INITIATOR,
+                e.out,
+                e.in,
+                e.nextRequestMid,
+                e.expectedRequestMid,
+                e.lastRequest,
+                e.lastResponse);
         retired.add(old);
         e.role = n.role();
         e.spiI = n.spiI();
@@ -290,10 +348,14 @@ final class IkeRekey {
     /** A message for one of the retired SAs (true), or not (false). */
     boolean retiredMessage(IkeMessage m, IkeEvent.Datagram d, List<IkeAction> actions) {
         IkeHeader h = m.header();
-        OldIkeSa o = retired.stream().filter(x -> x.is(h.spiI(), h.spiR())).findFirst().orElse(null);
+        OldIkeSa o = retired.stream()
+                .filter(x -> x.is(h.spiI(), h.spiR()))
+                .findFirst()
+                .orElse(null);
         if (o == null) return false;
         if (!h.isResponse()) {
-            if (o.lastRequest != null && h.messageId() == o.expectedRequestMid - 1
+            if (o.lastRequest != null
+                    && h.messageId() == o.expectedRequestMid - 1
                     && Arrays.equals(o.lastRequest, d.bytes())) {
                 actions.add(new IkeAction.Send(d.to(), d.from(), o.lastResponse));
                 return true;
@@ -367,7 +429,11 @@ final class IkeRekey {
         var invalidKe = m.notify(NotifyType.INVALID_KE_PAYLOAD);
         if (invalidKe.isEmpty() || invalidKe.get().data().length != 2) return null;
         int group = ((invalidKe.get().data()[0] & 0xff) << 8) | (invalidKe.get().data()[1] & 0xff);
-        return e.config.ikeProposals().stream().flatMap(x -> x.groups().stream()).filter(x -> x.number() == group)
-                .filter(g -> g != ke.group()).findFirst().orElse(null);
+        return e.config.ikeProposals().stream()
+                .flatMap(x -> x.groups().stream())
+                .filter(x -> x.number() == group)
+                .filter(g -> g != ke.group())
+                .findFirst()
+                .orElse(null);
     }
 }

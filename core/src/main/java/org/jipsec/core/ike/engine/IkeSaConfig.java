@@ -18,15 +18,30 @@ import org.jipsec.core.ike.proposal.ProposalSpec;
  *                 and UDP-encapsulate ESP even without a NAT (strongSwan's tasks/ike_natd.c, RFC 7296 §2.23)
  * @param keyLog   emit {@link IkeAction.IkeKeysForLog} for Wireshark ({@code jipsec iked --keylog DIR}; debug only)
  */
-public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
-                          String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
-                          List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                          int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction,
-                          List<ChildConfig> children, boolean encap, boolean keyLog) {
+public record IkeSaConfig(
+        List<ProposalSpec> ikeProposals,
+        IkeIdentity localId,
+        IkeIdentity remoteId,
+        byte[] psk,
+        String childName,
+        List<ProposalSpec> espProposals,
+        List<TrafficSelectorSpec> localTs,
+        List<TrafficSelectorSpec> remoteTs,
+        Duration retransmitTimeout,
+        double retransmitBase,
+        int retransmitTries,
+        Duration dpdDelay,
+        IkeConfig.DpdAction dpdAction,
+        List<ChildConfig> children,
+        boolean encap,
+        boolean keyLog) {
 
     /** A child of the connection ({@code children.<name>}): its ESP proposals and selectors. */
-    public record ChildConfig(String name, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
-                              List<TrafficSelectorSpec> remoteTs) {
+    public record ChildConfig(
+            String name,
+            List<ProposalSpec> espProposals,
+            List<TrafficSelectorSpec> localTs,
+            List<TrafficSelectorSpec> remoteTs) {
         public ChildConfig {
             espProposals = List.copyOf(espProposals);
             localTs = List.copyOf(localTs);
@@ -39,12 +54,37 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
     }
 
     /** One child (the IKE_AUTH one), no forced encapsulation, no key log (that is for debugging only). */
-    public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
-                       String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
-                       List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                       int retransmitTries, Duration dpdDelay, IkeConfig.DpdAction dpdAction) {
-        this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
-                retransmitBase, retransmitTries, dpdDelay, dpdAction, List.of(), false, false);
+    public IkeSaConfig(
+            List<ProposalSpec> ikeProposals,
+            IkeIdentity localId,
+            IkeIdentity remoteId,
+            byte[] psk,
+            String childName,
+            List<ProposalSpec> espProposals,
+            List<TrafficSelectorSpec> localTs,
+            List<TrafficSelectorSpec> remoteTs,
+            Duration retransmitTimeout,
+            double retransmitBase,
+            int retransmitTries,
+            Duration dpdDelay,
+            IkeConfig.DpdAction dpdAction) {
+        this(
+                ikeProposals,
+                localId,
+                remoteId,
+                psk,
+                childName,
+                espProposals,
+                localTs,
+                remoteTs,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                dpdDelay,
+                dpdAction,
+                List.of(),
+                false,
+                false);
     }
 
     /**
@@ -52,17 +92,52 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
      * the IKE SA's keys, for Wireshark's decryption table ({@code jipsec iked --keylog DIR}).
      */
     public IkeSaConfig withKeyLog(boolean on) {
-        return new IkeSaConfig(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs,
-                retransmitTimeout, retransmitBase, retransmitTries, dpdDelay, dpdAction, children, encap, on);
+        return new IkeSaConfig(
+                ikeProposals,
+                localId,
+                remoteId,
+                psk,
+                childName,
+                espProposals,
+                localTs,
+                remoteTs,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                dpdDelay,
+                dpdAction,
+                children,
+                encap,
+                on);
     }
 
     /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
-    public IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, IkeIdentity remoteId, byte[] psk,
-                       String childName, List<ProposalSpec> espProposals, List<TrafficSelectorSpec> localTs,
-                       List<TrafficSelectorSpec> remoteTs, Duration retransmitTimeout, double retransmitBase,
-                       int retransmitTries) {
-        this(ikeProposals, localId, remoteId, psk, childName, espProposals, localTs, remoteTs, retransmitTimeout,
-                retransmitBase, retransmitTries, Duration.ZERO, IkeConfig.DpdAction.CLEAR);
+    public IkeSaConfig(
+            List<ProposalSpec> ikeProposals,
+            IkeIdentity localId,
+            IkeIdentity remoteId,
+            byte[] psk,
+            String childName,
+            List<ProposalSpec> espProposals,
+            List<TrafficSelectorSpec> localTs,
+            List<TrafficSelectorSpec> remoteTs,
+            Duration retransmitTimeout,
+            double retransmitBase,
+            int retransmitTries) {
+        this(
+                ikeProposals,
+                localId,
+                remoteId,
+                psk,
+                childName,
+                espProposals,
+                localTs,
+                remoteTs,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                Duration.ZERO,
+                IkeConfig.DpdAction.CLEAR);
     }
 
     public IkeSaConfig {
@@ -73,7 +148,8 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
         children = children == null || children.isEmpty()
-                ? List.of(new ChildConfig(childName, espProposals, localTs, remoteTs)) : List.copyOf(children);
+                ? List.of(new ChildConfig(childName, espProposals, localTs, remoteTs))
+                : List.copyOf(children);
     }
 
     /** The child called {@code name}, or null. */
@@ -84,9 +160,23 @@ public record IkeSaConfig(List<ProposalSpec> ikeProposals, IkeIdentity localId, 
     /** The first child of a connection (all of them for additional CHILD_SAs), {@code encap}, strongSwan's retransmission defaults, the connection's dpd_delay. */
     public static IkeSaConfig of(IkeConfig.Connection c, IkeIdentity localId, byte[] psk) {
         IkeConfig.Child child = c.children().getFirst();
-        return new IkeSaConfig(c.proposals(), localId, c.remote().getFirst().id(), psk, child.name(),
-                child.espProposals(), child.localTs(), child.remoteTs(), Duration.ofSeconds(4), 1.8, 5, c.dpdDelay(),
-                child.dpdAction(), c.children().stream().map(ChildConfig::of).toList(), c.encap(), false);
+        return new IkeSaConfig(
+                c.proposals(),
+                localId,
+                c.remote().getFirst().id(),
+                psk,
+                child.name(),
+                child.espProposals(),
+                child.localTs(),
+                child.remoteTs(),
+                Duration.ofSeconds(4),
+                1.8,
+                5,
+                c.dpdDelay(),
+                child.dpdAction(),
+                c.children().stream().map(ChildConfig::of).toList(),
+                c.encap(),
+                false);
     }
 
     @Override

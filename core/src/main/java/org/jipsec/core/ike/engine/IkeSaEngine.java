@@ -60,16 +60,34 @@ import org.jipsec.core.ike.proposal.Negotiated;
  */
 public final class IkeSaEngine {
 
-    public enum Role { INITIATOR, RESPONDER }
+    public enum Role {
+        INITIATOR,
+        RESPONDER
+    }
 
-    public enum State { IDLE, INIT_SENT, AUTH_SENT, INIT_ANSWERED, ESTABLISHED, DELETING, CLOSED, FAILED }
+    public enum State {
+        IDLE,
+        INIT_SENT,
+        AUTH_SENT,
+        INIT_ANSWERED,
+        ESTABLISHED,
+        DELETING,
+        CLOSED,
+        FAILED
+    }
 
     /** What the outstanding request is, to know what its response (or its loss, §2.4) means. */
     enum Pending {
-        NONE("a request"), INIT("IKE_SA_INIT"), AUTH("IKE_AUTH"), LIVENESS("INFORMATIONAL (liveness check)"),
-        DELETE_CHILD("INFORMATIONAL (delete)"), DELETE_IKE("INFORMATIONAL (delete)"),
-        REKEY_CHILD("CREATE_CHILD_SA (child rekey)"), CREATE_CHILD("CREATE_CHILD_SA (new child)"),
-        REKEY_IKE("CREATE_CHILD_SA (IKE rekey)"), DELETE_OLD_IKE("INFORMATIONAL (delete of a rekeyed IKE SA)");
+        NONE("a request"),
+        INIT("IKE_SA_INIT"),
+        AUTH("IKE_AUTH"),
+        LIVENESS("INFORMATIONAL (liveness check)"),
+        DELETE_CHILD("INFORMATIONAL (delete)"),
+        DELETE_IKE("INFORMATIONAL (delete)"),
+        REKEY_CHILD("CREATE_CHILD_SA (child rekey)"),
+        CREATE_CHILD("CREATE_CHILD_SA (new child)"),
+        REKEY_IKE("CREATE_CHILD_SA (IKE rekey)"),
+        DELETE_OLD_IKE("INFORMATIONAL (delete of a rekeyed IKE SA)");
 
         final String exchange;
 
@@ -81,9 +99,13 @@ public final class IkeSaEngine {
     /** A request waiting for the window (§2.3: window 1, one outstanding request). */
     sealed interface Queued {
         record DeleteChild(int spiIn) implements Queued {}
+
         record DeleteIke() implements Queued {}
+
         record RekeyChild(int spiIn) implements Queued {}
+
         record RekeyIke() implements Queued {}
+
         record CreateChild(String name) implements Queued {}
     }
 
@@ -93,9 +115,11 @@ public final class IkeSaEngine {
     static final int NONCE_BYTES = 32; // strongSwan's NONCE_SIZE (ikev2-notes.md §1.1)
     /** Cookies a responder may demand before the initiator gives up (RFC 7296 §2.6; strongSwan: MAX_COOKIE_RETRIES 3). */
     static final int MAX_COOKIE_RETRIES = 3;
+
     static final int NAT_T_PORT = 4500; // RFC 7296 §2.23, RFC 3948
     /** strongSwan's ike_sa.h RETRY_INTERVAL and RETRY_JITTER: a refused rekey is retried after 10-30 s. */
     private static final long RETRY_INTERVAL_MS = 30_000;
+
     private static final long RETRY_JITTER_MS = 20_000;
 
     Role role; // of the current IKE SA: the rekey initiator is the new SA's initiator (§2.18)
@@ -119,6 +143,7 @@ public final class IkeSaEngine {
     byte[] realMessage1;
     /** The responder's COOKIE (RFC 7296 §2.6) our IKE_SA_INIT retries carry first, and how often we were asked. */
     byte[] cookie;
+
     int cookieRetries;
     byte[] realMessage2;
     int espSpiIn;
@@ -136,13 +161,16 @@ public final class IkeSaEngine {
     byte[] lastResponse;
     /** What went on the wire for {@link #pendingRequest} and {@link #lastResponse}: it, or its fragments. */
     List<byte[]> pendingWire = List.of();
+
     List<byte[]> lastResponseWire = List.of();
     /** The datagram of the last message {@link #unprotect} returned (fragment 1 of a fragmented one). */
     byte[] lastWire;
+
     final MessageFraming framing = new MessageFraming();
     Pending pending = Pending.NONE;
     /** The retired IKE SA the outstanding request travels on (its Delete), or null for the current SA. */
     OldIkeSa pendingSa;
+
     private int pendingDeleteSpi;
     ChildRekey rekey;
     CreateChild create;
@@ -151,6 +179,7 @@ public final class IkeSaEngine {
     byte[] collisionNr;
     /** Where the datagram being handled came from and went to: responses go back there (§2.11). */
     private IkeEndpoint replyFrom;
+
     private IkeEndpoint replyTo;
 
     // after IKE_AUTH (§2.2): our next request's message ID, and the ID we expect in the peer's next request
@@ -171,8 +200,13 @@ public final class IkeSaEngine {
     }
 
     /** With the daemon's source of inbound ESP SPIs (PF_KEY GETSPI); null = drawn from {@code random}. */
-    public IkeSaEngine(Role role, IkeSaConfig config, SecureRandom random, IkeEndpoint local, IkeEndpoint remote,
-                       InboundSpis inboundSpis) {
+    public IkeSaEngine(
+            Role role,
+            IkeSaConfig config,
+            SecureRandom random,
+            IkeEndpoint local,
+            IkeEndpoint remote,
+            InboundSpis inboundSpis) {
         this.draws = new SpiDraws(random, inboundSpis);
         this.role = role;
         this.config = config;
@@ -180,7 +214,9 @@ public final class IkeSaEngine {
         this.local = local;
         this.remote = remote;
         // swanctl.conf(5) local.id: "Defaults to the IP address of the local endpoint"
-        this.localId = config.localId() != null ? config.localId() : IkeIdentity.parse(local.address().getHostAddress());
+        this.localId = config.localId() != null
+                ? config.localId()
+                : IkeIdentity.parse(local.address().getHostAddress());
     }
 
     public State state() {
@@ -309,15 +345,19 @@ public final class IkeSaEngine {
         long mid = m.header().messageId();
         if (exchange == ExchangeType.INFORMATIONAL) {
             Informational.Answer a = Informational.answer(m, children, deletingByUs);
-            respond(bytes, out.protect(header(ExchangeType.INFORMATIONAL, mid, true), List.of(), a.response()), actions);
+            respond(
+                    bytes,
+                    out.protect(header(ExchangeType.INFORMATIONAL, mid, true), List.of(), a.response()),
+                    actions);
             if (a.ikeDeleted() && ikeRekey.peerDeletedCurrent(now, actions)) return;
             for (ChildSa c : a.removed()) remove(c, actions);
             if (a.ikeDeleted()) teardown(actions, new IkeAction.Closed("deleted by " + remote));
             return;
         }
         if (exchange == ExchangeType.CREATE_CHILD_SA) {
-            boolean ikeRekeyRequest = m.first(SaPayload.class).map(sa -> sa.proposals().stream()
-                    .anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE)).orElse(false);
+            boolean ikeRekeyRequest = m.first(SaPayload.class)
+                    .map(sa -> sa.proposals().stream().anyMatch(p -> p.protocolId() == Proposal.PROTOCOL_IKE))
+                    .orElse(false);
             if (ikeRekeyRequest) {
                 // §2.4: a protected request from the peer is proof of liveness, so an outstanding liveness check of
                 // ours is done and does not block the peer's IKE rekey (as strongSwan accepts it); our own window
@@ -354,7 +394,7 @@ public final class IkeSaEngine {
             case REKEY_CHILD -> childExchanges.rekeyResponse(m, now, actions);
             case CREATE_CHILD -> childExchanges.createResponse(m, now, actions);
             case REKEY_IKE -> ikeRekey.response(m, now, actions);
-            default -> { }
+            default -> {}
         }
         if (pendingRequest == null) idle(now, actions); // else retried, or a retired SA's Delete is outstanding
     }
@@ -383,7 +423,7 @@ public final class IkeSaEngine {
                 if (pendingRequest == null) idle(now, actions);
                 // else: sent when the outstanding request completes (window 1, §2.3)
             }
-            case DELETING, CLOSED, FAILED -> { }
+            case DELETING, CLOSED, FAILED -> {}
             default -> {
                 // not established: nothing to tell the peer (§1.4.1 needs the keys), just forget it
                 pendingRequest = null;
@@ -429,13 +469,14 @@ public final class IkeSaEngine {
                 informational(Pending.DELETE_CHILD, Informational.deleteChild(dc.spiIn()), now, actions);
                 return;
             }
-            case null -> { }
+            case null -> {}
         }
         long wake = Long.MAX_VALUE;
         long delay = config.dpdDelay().toMillis();
         if (delay > 0) {
             if (now >= lastInbound + delay) {
-                // §1.4/§2.4: an empty INFORMATIONAL request; strongSwan sends it after dpd_delay without inbound traffic
+                // §1.4/§2.4: an empty INFORMATIONAL request; strongSwan sends it after dpd_delay without inbound
+                // traffic
                 informational(Pending.LIVENESS, List.of(), now, actions);
                 return;
             }
@@ -525,7 +566,8 @@ public final class IkeSaEngine {
             return;
         }
         retransmits++;
-        for (byte[] w : pendingWire) actions.add(new IkeAction.Send(local, remote, w)); // all fragments (RFC 7383 §2.6.1)
+        for (byte[] w : pendingWire)
+            actions.add(new IkeAction.Send(local, remote, w)); // all fragments (RFC 7383 §2.6.1)
         actions.add(new IkeAction.ArmTimer(now + timeout(retransmits)));
     }
 
@@ -585,8 +627,13 @@ public final class IkeSaEngine {
     }
 
     void respondUnprotected(IkeMessage request, List<Payload> payloads, List<IkeAction> actions) {
-        IkeHeader h = new IkeHeader(request.header().spiI(), 0, 0, request.header().exchangeType(),
-                IkeHeader.FLAG_RESPONSE, request.header().messageId());
+        IkeHeader h = new IkeHeader(
+                request.header().spiI(),
+                0,
+                0,
+                request.header().exchangeType(),
+                IkeHeader.FLAG_RESPONSE,
+                request.header().messageId());
         actions.add(new IkeAction.Send(replyFrom, replyTo, IkeMessageCodec.encode(new IkeMessage(h, payloads))));
     }
 
@@ -614,12 +661,18 @@ public final class IkeSaEngine {
         return new IkeHeader(spiI, spiR, 0, exchange, flags, mid);
     }
 
-    byte[] randomBytes(int n) { return draws.bytes(n); }
+    byte[] randomBytes(int n) {
+        return draws.bytes(n);
+    }
 
-    long nonZeroSpi() { return draws.ikeSpi(); }
+    long nonZeroSpi() {
+        return draws.ikeSpi();
+    }
 
     /** An inbound ESP SPI: from the daemon (PF_KEY GETSPI) when it gave a source, else random. */
-    int nonZeroInt() { return draws.childSpi(handshake.natTraversal()); }
+    int nonZeroInt() {
+        return draws.childSpi(handshake.natTraversal());
+    }
 
     @Override
     public String toString() {

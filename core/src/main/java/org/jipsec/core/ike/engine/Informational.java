@@ -53,8 +53,8 @@ final class Informational {
                 }
             }
         }
-        List<Payload> response = ours.isEmpty() ? List.of()
-                : List.of(new DeletePayload(Proposal.PROTOCOL_ESP, 4, ours));
+        List<Payload> response =
+                ours.isEmpty() ? List.of() : List.of(new DeletePayload(Proposal.PROTOCOL_ESP, 4, ours));
         return new Answer(response, removed, false);
     }
 

@@ -25,6 +25,7 @@ final class MessageFraming {
     int fragmentSize = 1280;
     /** The peer's IKE_SA_INIT carried IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 §2.3). */
     boolean peerSupports;
+
     private final FragmentReassembly reassembly = new FragmentReassembly();
     private byte[] lastWire;
 
@@ -44,11 +45,14 @@ final class MessageFraming {
      * and the IP datagram (IPv4/IPv6 + UDP + the non-ESP marker on a NAT-T port) would exceed the fragment size.
      */
     List<byte[]> wire(byte[] m, SkCipher out, IkeEndpoint remote) {
-        if (!peerSupports || out == null || (mode != IkeConfig.Fragmentation.YES
-                && mode != IkeConfig.Fragmentation.FORCE) || (m[18] & 0xff) == ExchangeType.IKE_SA_INIT) {
+        if (!peerSupports
+                || out == null
+                || (mode != IkeConfig.Fragmentation.YES && mode != IkeConfig.Fragmentation.FORCE)
+                || (m[18] & 0xff) == ExchangeType.IKE_SA_INIT) {
             return List.of(m);
         }
-        int overhead = (remote.address() instanceof java.net.Inet6Address ? 40 : 20) + 8 + (remote.port() != 500 ? 4 : 0);
+        int overhead =
+                (remote.address() instanceof java.net.Inet6Address ? 40 : 20) + 8 + (remote.port() != 500 ? 4 : 0);
         if (m.length + overhead <= fragmentSize) return List.of(m);
         try {
             return out.fragment(m, fragmentSize - overhead);
@@ -74,8 +78,8 @@ final class MessageFraming {
         if (c == null) return null;
         lastWire = c.firstDatagram();
         try {
-            return new IkeMessage(h, IkeMessageCodec.decodeInner(c.firstInnerPayload(), c.content(), 0,
-                    c.content().length));
+            return new IkeMessage(
+                    h, IkeMessageCodec.decodeInner(c.firstInnerPayload(), c.content(), 0, c.content().length));
         } finally {
             Arrays.fill(c.content(), (byte) 0);
         }

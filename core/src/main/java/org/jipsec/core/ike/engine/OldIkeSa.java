@@ -14,6 +14,7 @@ final class OldIkeSa {
     final long spiR;
     /** Whether we had the I flag on this SA (§3.1). */
     final boolean originalInitiator;
+
     final SkCipher out;
     final SkCipher in;
     long nextRequestMid;
@@ -21,8 +22,16 @@ final class OldIkeSa {
     byte[] lastRequest;
     byte[] lastResponse;
 
-    OldIkeSa(long spiI, long spiR, boolean originalInitiator, SkCipher out, SkCipher in, long nextRequestMid,
-             long expectedRequestMid, byte[] lastRequest, byte[] lastResponse) {
+    OldIkeSa(
+            long spiI,
+            long spiR,
+            boolean originalInitiator,
+            SkCipher out,
+            SkCipher in,
+            long nextRequestMid,
+            long expectedRequestMid,
+            byte[] lastRequest,
+            byte[] lastResponse) {
         this.spiI = spiI;
         this.spiR = spiR;
         this.originalInitiator = originalInitiator;
@@ -39,9 +48,14 @@ final class OldIkeSa {
     }
 
     org.jipsec.core.ike.codec.IkeHeader header(int exchange, long mid, boolean response) {
-        return new org.jipsec.core.ike.codec.IkeHeader(spiI, spiR, 0, exchange,
+        return new org.jipsec.core.ike.codec.IkeHeader(
+                spiI,
+                spiR,
+                0,
+                exchange,
                 (originalInitiator ? org.jipsec.core.ike.codec.IkeHeader.FLAG_INITIATOR : 0)
-                        | (response ? org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE : 0), mid);
+                        | (response ? org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE : 0),
+                mid);
     }
 
     void destroy() {

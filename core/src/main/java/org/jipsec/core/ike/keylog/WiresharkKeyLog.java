@@ -27,7 +27,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * AES-XCBC IKE SAs. Pure: the caller writes the lines, and must treat them as key material.
  */
 public final class WiresharkKeyLog {
-    private WiresharkKeyLog() { }
+    private WiresharkKeyLog() {}
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -35,7 +35,8 @@ public final class WiresharkKeyLog {
     static Optional<String> ikeEncryption(IkeTransforms.Encryption e) {
         return switch (e.ianaId()) {
             case IkeTransforms.ENCR_AES_CBC -> Optional.of("AES-CBC-" + e.keyBits() + " [RFC3602]");
-            case IkeTransforms.ENCR_AES_GCM_16 -> Optional.of("AES-GCM-" + e.keyBits() + " with 16 octet ICV [RFC5282]");
+            case IkeTransforms.ENCR_AES_GCM_16 ->
+                Optional.of("AES-GCM-" + e.keyBits() + " with 16 octet ICV [RFC5282]");
             default -> Optional.empty();
         };
     }
@@ -81,13 +82,21 @@ public final class WiresharkKeyLog {
         return ikeLine(k.spiI(), k.spiR(), k.ike(), k.skEi(), k.skEr(), k.skAi(), k.skAr());
     }
 
-    public static Optional<String> ikeLine(long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi,
-                                           byte[] skAr) {
+    public static Optional<String> ikeLine(
+            long spiI, long spiR, Negotiated ike, byte[] skEi, byte[] skEr, byte[] skAi, byte[] skAr) {
         Optional<String> enc = ikeEncryption(ike.encryption());
         Optional<String> integ = ikeIntegrity(ike.integrity());
         if (enc.isEmpty() || integ.isEmpty()) return Optional.empty();
-        return Optional.of(String.format("%016x,%016x,%s,%s,\"%s\",%s,%s,\"%s\"", spiI, spiR, HEX.formatHex(skEi),
-                HEX.formatHex(skEr), enc.get(), HEX.formatHex(skAi), HEX.formatHex(skAr), integ.get()));
+        return Optional.of(String.format(
+                "%016x,%016x,%s,%s,\"%s\",%s,%s,\"%s\"",
+                spiI,
+                spiR,
+                HEX.formatHex(skEi),
+                HEX.formatHex(skEr),
+                enc.get(),
+                HEX.formatHex(skAi),
+                HEX.formatHex(skAr),
+                integ.get()));
     }
 
     /**
@@ -101,15 +110,23 @@ public final class WiresharkKeyLog {
         Optional<String> auth = espAuthentication(esp.integrity());
         if (enc.isEmpty() || auth.isEmpty()) return List.of();
         if (local.getClass() != remote.getClass()) throw new IllegalArgumentException("address families differ");
-        return List.of(espLine(local, remote, c.spiOut(), enc.get(), c.encrOut(), auth.get(), c.integOut()),
+        return List.of(
+                espLine(local, remote, c.spiOut(), enc.get(), c.encrOut(), auth.get(), c.integOut()),
                 espLine(remote, local, c.spiIn(), enc.get(), c.encrIn(), auth.get(), c.integIn()));
     }
 
-    private static String espLine(InetAddress src, InetAddress dst, int spi, String enc, byte[] ek, String auth,
-                                  byte[] ak) {
-        return String.format("\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"%s\"",
-                src instanceof Inet4Address ? "IPv4" : "IPv6", address(src), address(dst), spi, enc, HEX.formatHex(ek),
-                auth, ak.length == 0 ? "" : "0x" + HEX.formatHex(ak));
+    private static String espLine(
+            InetAddress src, InetAddress dst, int spi, String enc, byte[] ek, String auth, byte[] ak) {
+        return String.format(
+                "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"%s\"",
+                src instanceof Inet4Address ? "IPv4" : "IPv6",
+                address(src),
+                address(dst),
+                spi,
+                enc,
+                HEX.formatHex(ek),
+                auth,
+                ak.length == 0 ? "" : "0x" + HEX.formatHex(ak));
     }
 
     /** The literal address without a scope ({@code fe80::1%eth0} → {@code fe80:0:0:0:0:0:0:1}). */

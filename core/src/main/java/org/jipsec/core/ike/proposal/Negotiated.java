@@ -19,8 +19,14 @@ import org.jipsec.core.ike.crypto.PrfAlgorithm;
  * @param dh        null for ESP without PFS
  * @param esn       true if extended sequence numbers were chosen (ESP)
  */
-public record Negotiated(SaProtocol protocol, int proposalNumber, IkeTransforms.Encryption encryption,
-                         IkeTransforms.Integrity integrity, PrfAlgorithm prf, DhGroup dh, boolean esn) {
+public record Negotiated(
+        SaProtocol protocol,
+        int proposalNumber,
+        IkeTransforms.Encryption encryption,
+        IkeTransforms.Integrity integrity,
+        PrfAlgorithm prf,
+        DhGroup dh,
+        boolean esn) {
 
     /** {@code sadb_sa_encrypt} (RFC 2367; jipsec's AlgorithmTable). */
     public int pfkeyEncryption() {

@@ -33,11 +33,15 @@ public final class ProposalParser {
 
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("aes", "aes128"),
-            Map.entry("aes128gcm128", "aes128gcm16"), Map.entry("aes192gcm128", "aes192gcm16"),
+            Map.entry("aes128gcm128", "aes128gcm16"),
+            Map.entry("aes192gcm128", "aes192gcm16"),
             Map.entry("aes256gcm128", "aes256gcm16"),
-            Map.entry("sha2_256", "sha256"), Map.entry("sha2_384", "sha384"), Map.entry("sha2_512", "sha512"),
+            Map.entry("sha2_256", "sha256"),
+            Map.entry("sha2_384", "sha384"),
+            Map.entry("sha2_512", "sha512"),
             Map.entry("sha", "sha1"),
-            Map.entry("prfsha2_256", "prfsha256"), Map.entry("prfsha2_384", "prfsha384"),
+            Map.entry("prfsha2_256", "prfsha256"),
+            Map.entry("prfsha2_384", "prfsha384"),
             Map.entry("prfsha2_512", "prfsha512"),
             Map.entry("curve25519", "x25519"));
 
@@ -80,8 +84,9 @@ public final class ProposalParser {
             }
             PrfAlgorithm prf = prfByName(k);
             if (prf != null) {
-                if (protocol == SaProtocol.ESP) throw new ProposalSyntaxException("'" + k + "' (a PRF) in ESP proposal '"
-                        + text + "': PRFs are IKE-only");
+                if (protocol == SaProtocol.ESP)
+                    throw new ProposalSyntaxException(
+                            "'" + k + "' (a PRF) in ESP proposal '" + text + "': PRFs are IKE-only");
                 addOnce(prfs, prf, k, text);
                 continue;
             }
@@ -91,8 +96,8 @@ public final class ProposalParser {
                 continue;
             }
             if (k.equals("esn") || k.equals("noesn")) {
-                if (protocol == SaProtocol.IKE) throw new ProposalSyntaxException("'" + k + "' in IKE proposal '" + text
-                        + "': ESN is ESP-only");
+                if (protocol == SaProtocol.IKE)
+                    throw new ProposalSyntaxException("'" + k + "' in IKE proposal '" + text + "': ESN is ESP-only");
                 addOnce(esn, k.equals("esn") ? IkeTransforms.ESN_ON : IkeTransforms.ESN_NONE, k, text);
                 continue;
             }
@@ -110,8 +115,8 @@ public final class ProposalParser {
             }
         }
         if (aead && !integ.isEmpty()) {
-            throw new ProposalSyntaxException("proposal '" + text + "': an AEAD algorithm takes no integrity algorithm"
-                    + " (RFC 7296 §3.3)");
+            throw new ProposalSyntaxException(
+                    "proposal '" + text + "': an AEAD algorithm takes no integrity algorithm" + " (RFC 7296 §3.3)");
         }
         if (!aead && integ.isEmpty()) {
             throw new ProposalSyntaxException("proposal '" + text + "' needs an integrity algorithm");
@@ -167,17 +172,21 @@ public final class ProposalParser {
         };
     }
 
-    private static final List<DhGroup> DEFAULT_GROUPS = List.of(DhGroup.CURVE_25519, DhGroup.ECP_256, DhGroup.ECP_384,
-            DhGroup.MODP_2048);
-    private static final List<PrfAlgorithm> DEFAULT_PRFS = List.of(PrfAlgorithm.HMAC_SHA2_256,
-            PrfAlgorithm.HMAC_SHA2_384, PrfAlgorithm.HMAC_SHA2_512);
+    private static final List<DhGroup> DEFAULT_GROUPS =
+            List.of(DhGroup.CURVE_25519, DhGroup.ECP_256, DhGroup.ECP_384, DhGroup.MODP_2048);
+    private static final List<PrfAlgorithm> DEFAULT_PRFS =
+            List.of(PrfAlgorithm.HMAC_SHA2_256, PrfAlgorithm.HMAC_SHA2_384, PrfAlgorithm.HMAC_SHA2_512);
 
     private static List<IkeTransforms.Encryption> enc(String... names) {
-        return java.util.Arrays.stream(names).map(n -> IkeTransforms.encryptionByName(n).orElseThrow()).toList();
+        return java.util.Arrays.stream(names)
+                .map(n -> IkeTransforms.encryptionByName(n).orElseThrow())
+                .toList();
     }
 
     private static List<IkeTransforms.Integrity> integ(String... names) {
-        return java.util.Arrays.stream(names).map(n -> IkeTransforms.integrityByName(n).orElseThrow()).toList();
+        return java.util.Arrays.stream(names)
+                .map(n -> IkeTransforms.integrityByName(n).orElseThrow())
+                .toList();
     }
 
     /**
@@ -188,10 +197,20 @@ public final class ProposalParser {
      */
     public static List<ProposalSpec> defaultIke() {
         return List.of(
-                new ProposalSpec(SaProtocol.IKE, enc("aes128", "aes192", "aes256"), integ("sha256", "sha384", "sha512"),
-                        DEFAULT_PRFS, DEFAULT_GROUPS, List.of()),
-                new ProposalSpec(SaProtocol.IKE, enc("aes128gcm16", "aes192gcm16", "aes256gcm16", "chacha20poly1305"),
-                        List.of(), DEFAULT_PRFS, DEFAULT_GROUPS, List.of()));
+                new ProposalSpec(
+                        SaProtocol.IKE,
+                        enc("aes128", "aes192", "aes256"),
+                        integ("sha256", "sha384", "sha512"),
+                        DEFAULT_PRFS,
+                        DEFAULT_GROUPS,
+                        List.of()),
+                new ProposalSpec(
+                        SaProtocol.IKE,
+                        enc("aes128gcm16", "aes192gcm16", "aes256gcm16", "chacha20poly1305"),
+                        List.of(),
+                        DEFAULT_PRFS,
+                        DEFAULT_GROUPS,
+                        List.of()));
     }
 
     /**
@@ -200,10 +219,19 @@ public final class ProposalParser {
      * explicit {@code default} puts the CBC proposal first. No DH (no PFS), no ESN.
      */
     public static List<ProposalSpec> defaultEsp(boolean explicit) {
-        ProposalSpec gcm = new ProposalSpec(SaProtocol.ESP, enc("aes128gcm16", "aes192gcm16", "aes256gcm16"), List.of(),
-                List.of(), List.of(), List.of(IkeTransforms.ESN_NONE));
-        ProposalSpec cbc = new ProposalSpec(SaProtocol.ESP, enc("aes128", "aes192", "aes256"),
-                integ("sha256", "sha384", "sha512", "sha1", "aesxcbc"), List.of(), List.of(),
+        ProposalSpec gcm = new ProposalSpec(
+                SaProtocol.ESP,
+                enc("aes128gcm16", "aes192gcm16", "aes256gcm16"),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(IkeTransforms.ESN_NONE));
+        ProposalSpec cbc = new ProposalSpec(
+                SaProtocol.ESP,
+                enc("aes128", "aes192", "aes256"),
+                integ("sha256", "sha384", "sha512", "sha1", "aesxcbc"),
+                List.of(),
+                List.of(),
                 List.of(IkeTransforms.ESN_NONE));
         return explicit ? List.of(cbc, gcm) : List.of(gcm, cbc);
     }

@@ -24,8 +24,12 @@ import org.jipsec.core.ike.crypto.PrfAlgorithm;
 public final class ProposalSelector {
     private ProposalSelector() {}
 
-    public static Selection select(List<Proposal> offered, List<ProposalSpec> configured, SaProtocol protocol,
-                                   int spiSize, boolean preferConfigured) {
+    public static Selection select(
+            List<Proposal> offered,
+            List<ProposalSpec> configured,
+            SaProtocol protocol,
+            int spiSize,
+            boolean preferConfigured) {
         List<String> reasons = new ArrayList<>();
         if (preferConfigured) {
             for (int c = 0; c < configured.size(); c++) {
@@ -47,8 +51,14 @@ public final class ProposalSelector {
         return new Selection.NoProposalChosen(reasons);
     }
 
-    private static Selection match(Proposal o, ProposalSpec c, int cIndex, SaProtocol protocol, int spiSize,
-                                   boolean preferConfigured, List<String> reasons) {
+    private static Selection match(
+            Proposal o,
+            ProposalSpec c,
+            int cIndex,
+            SaProtocol protocol,
+            int spiSize,
+            boolean preferConfigured,
+            List<String> reasons) {
         String where = "offered proposal " + o.number() + " vs configured " + cIndex + " (" + c + ")";
         if (o.protocolId() != protocol.protocolId()) {
             reasons.add(where + ": protocol " + o.protocolId() + ", expected " + protocol);
@@ -63,8 +73,11 @@ public final class ProposalSelector {
         List<PrfAlgorithm> oPrf = new ArrayList<>();
         List<Integer> oDh = new ArrayList<>();
         List<Integer> oEsn = new ArrayList<>();
-        List<Transform> byType1 = new ArrayList<>(), byType2 = new ArrayList<>(), byType3 = new ArrayList<>(),
-                byType4 = new ArrayList<>(), byType5 = new ArrayList<>();
+        List<Transform> byType1 = new ArrayList<>(),
+                byType2 = new ArrayList<>(),
+                byType3 = new ArrayList<>(),
+                byType4 = new ArrayList<>(),
+                byType5 = new ArrayList<>();
         for (Transform t : o.transforms()) {
             switch (t.type()) {
                 case IkeTransforms.ENCR -> {
@@ -181,5 +194,4 @@ public final class ProposalSelector {
         for (Transform t : ts) j.add(TransformNames.describe(t));
         return j.toString();
     }
-
 }

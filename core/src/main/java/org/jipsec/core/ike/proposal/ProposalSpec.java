@@ -14,9 +14,13 @@ import org.jipsec.core.ike.crypto.PrfAlgorithm;
  * strongSwan proposal string such as {@code aes128-aes256-sha256-modp2048-ecp256}). For ESP an empty DH list
  * means no PFS; {@code esn} lists ESN transform IDs (default: no ESN only).
  */
-public record ProposalSpec(SaProtocol protocol, List<IkeTransforms.Encryption> encryption,
-                           List<IkeTransforms.Integrity> integrity, List<PrfAlgorithm> prfs, List<DhGroup> groups,
-                           List<Integer> esn) {
+public record ProposalSpec(
+        SaProtocol protocol,
+        List<IkeTransforms.Encryption> encryption,
+        List<IkeTransforms.Integrity> integrity,
+        List<PrfAlgorithm> prfs,
+        List<DhGroup> groups,
+        List<Integer> esn) {
 
     public ProposalSpec {
         encryption = List.copyOf(encryption);
@@ -45,7 +49,8 @@ public record ProposalSpec(SaProtocol protocol, List<IkeTransforms.Encryption> e
     }
 
     static Transform encryptionTransform(IkeTransforms.Encryption e) {
-        return e.keyAttribute() ? Transform.withKeyLength(IkeTransforms.ENCR, e.ianaId(), e.keyBits())
+        return e.keyAttribute()
+                ? Transform.withKeyLength(IkeTransforms.ENCR, e.ianaId(), e.keyBits())
                 : new Transform(IkeTransforms.ENCR, e.ianaId());
     }
 

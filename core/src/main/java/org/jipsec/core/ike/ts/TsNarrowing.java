@@ -35,8 +35,11 @@ public final class TsNarrowing {
         record Unacceptable(String reason) implements Result {}
     }
 
-    public static Result respond(List<TrafficSelector> tsi, List<TrafficSelector> tsr,
-                                 List<TrafficSelector> localConfigured, List<TrafficSelector> remoteConfigured) {
+    public static Result respond(
+            List<TrafficSelector> tsi,
+            List<TrafficSelector> tsr,
+            List<TrafficSelector> localConfigured,
+            List<TrafficSelector> remoteConfigured) {
         List<TrafficSelector> i = narrow(tsi, remoteConfigured);
         if (i.isEmpty()) {
             return new Result.Unacceptable("TSi " + tsi + " does not overlap remote_ts " + remoteConfigured);

@@ -17,6 +17,7 @@ public final class LinkType {
     public static final int ETHERNET = 1;
     /** DLT_RAW on most BSDs (12) and on OpenBSD (14): read as RAW. */
     public static final int RAW_DLT12 = 12;
+
     public static final int RAW_DLT14 = 14;
     public static final int RAW = 101;
     public static final int LOOP = 108;
@@ -61,7 +62,10 @@ public final class LinkType {
             }
             case NULL, LOOP -> {
                 if (frame.length < 5) return -1;
-                int be = ((frame[0] & 0xff) << 24) | ((frame[1] & 0xff) << 16) | ((frame[2] & 0xff) << 8) | (frame[3] & 0xff);
+                int be = ((frame[0] & 0xff) << 24)
+                        | ((frame[1] & 0xff) << 16)
+                        | ((frame[2] & 0xff) << 8)
+                        | (frame[3] & 0xff);
                 // NULL is in the capturing host's byte order, which the file does not record: accept either.
                 int family = linkType == LOOP || (be & 0xffff) != 0 ? be : Integer.reverseBytes(be);
                 return switch (family) {

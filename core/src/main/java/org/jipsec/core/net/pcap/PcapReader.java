@@ -59,7 +59,8 @@ public final class PcapReader {
             return;
         }
         ng = null;
-        if (first != 4 || in.readNBytes(h, 4, 20) != 20) throw new PcapFormatException("pcap: file shorter than its 24-byte header");
+        if (first != 4 || in.readNBytes(h, 4, 20) != 20)
+            throw new PcapFormatException("pcap: file shorter than its 24-byte header");
         int magic = be32(h, 0);
         if (magic == MAGIC_MICROS || magic == MAGIC_NANOS) {
             swapped = false;
@@ -89,17 +90,27 @@ public final class PcapReader {
         }
     }
 
-    public int linkType() { return linkType; }
+    public int linkType() {
+        return linkType;
+    }
 
-    public int snaplen() { return snaplen; }
+    public int snaplen() {
+        return snaplen;
+    }
 
-    public boolean nanosecondResolution() { return nanos; }
+    public boolean nanosecondResolution() {
+        return nanos;
+    }
 
     /** True when the file (for pcapng: its first section) was written in little-endian order. */
-    public boolean swapped() { return swapped; }
+    public boolean swapped() {
+        return swapped;
+    }
 
     /** True when the stream is pcapng rather than classic pcap. */
-    public boolean pcapng() { return ng != null; }
+    public boolean pcapng() {
+        return ng != null;
+    }
 
     /** The next record, or null at the end of the file. */
     public PcapRecord next() throws IOException, PcapFormatException {
@@ -111,8 +122,10 @@ public final class PcapReader {
         long frac = i32(recordHeader, 4) & 0xffffffffL;
         int incl = i32(recordHeader, 8);
         int orig = i32(recordHeader, 12);
-        if (incl < 0 || incl > MAX_RECORD) throw new PcapFormatException("pcap: record length " + Integer.toUnsignedString(incl) + " too large");
-        if (frac >= (nanos ? 1_000_000_000L : 1_000_000L)) throw new PcapFormatException("pcap: sub-second timestamp " + frac + " out of range");
+        if (incl < 0 || incl > MAX_RECORD)
+            throw new PcapFormatException("pcap: record length " + Integer.toUnsignedString(incl) + " too large");
+        if (frac >= (nanos ? 1_000_000_000L : 1_000_000L))
+            throw new PcapFormatException("pcap: sub-second timestamp " + frac + " out of range");
         byte[] data = new byte[incl];
         int got = in.readNBytes(data, 0, data.length);
         if (got != incl) throw new PcapFormatException("pcap: record cut short (" + got + " of " + incl + " bytes)");

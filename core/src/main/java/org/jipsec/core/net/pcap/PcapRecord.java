@@ -32,8 +32,11 @@ public record PcapRecord(Instant timestamp, int originalLength, int linkType, by
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PcapRecord r && timestamp.equals(r.timestamp) && originalLength == r.originalLength
-                && linkType == r.linkType && Arrays.equals(data, r.data);
+        return o instanceof PcapRecord r
+                && timestamp.equals(r.timestamp)
+                && originalLength == r.originalLength
+                && linkType == r.linkType
+                && Arrays.equals(data, r.data);
     }
 
     @Override
@@ -43,6 +46,7 @@ public record PcapRecord(Instant timestamp, int originalLength, int linkType, by
 
     @Override
     public String toString() {
-        return "PcapRecord[" + timestamp + ", " + data.length + "/" + originalLength + " bytes, linktype " + linkType + "]";
+        return "PcapRecord[" + timestamp + ", " + data.length + "/" + originalLength + " bytes, linktype " + linkType
+                + "]";
     }
 }

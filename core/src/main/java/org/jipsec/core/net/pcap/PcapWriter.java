@@ -48,7 +48,8 @@ public final class PcapWriter {
     public void write(Instant timestamp, byte[] ip, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, ip.length);
         long sec = timestamp.getEpochSecond();
-        if (sec < 0 || sec > 0xffffffffL) throw new IllegalArgumentException("timestamp outside the pcap range: " + timestamp);
+        if (sec < 0 || sec > 0xffffffffL)
+            throw new IllegalArgumentException("timestamp outside the pcap range: " + timestamp);
         int frame = len + (linkType == LinkType.ETHERNET ? 14 : 0);
         if (frame > PcapReader.MAX_RECORD) throw new IllegalArgumentException("packet of " + len + " bytes too large");
         put32(header, 0, (int) sec);

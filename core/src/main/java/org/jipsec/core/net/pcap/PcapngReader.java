@@ -53,11 +53,14 @@ final class PcapngReader {
     static final int EPB = 6;
     /** Upper bound for a block held in memory (SHB, IDB, packet blocks): a full packet plus generous options. */
     static final int MAX_BLOCK = PcapReader.MAX_RECORD + 65536;
+
     private static final long MAX_EPOCH_SECOND = Instant.MAX.getEpochSecond();
 
     /** One Interface Description Block: its link type, snaplen and timestamp unit. */
     private record Interface(int linkType, long snaplen, int tsresol, long tsoffset) {
-        boolean nanosOrFiner() { return (tsresol & 0x80) != 0 ? (tsresol & 0x7f) > 19 : tsresol > 6; }
+        boolean nanosOrFiner() {
+            return (tsresol & 0x80) != 0 ? (tsresol & 0x7f) > 19 : tsresol > 6;
+        }
     }
 
     private final InputStream in;
@@ -66,6 +69,7 @@ final class PcapngReader {
     private boolean swapped;
     /** The first interface of the file, read ahead by the constructor (null when the file has none). */
     private final Interface first;
+
     private final List<PcapRecord> pending = new ArrayList<>();
 
     /**
@@ -84,16 +88,24 @@ final class PcapngReader {
     }
 
     /** The first interface's link type ({@link LinkType#RAW} for a file without interfaces). */
-    int linkType() { return first == null ? LinkType.RAW : first.linkType; }
+    int linkType() {
+        return first == null ? LinkType.RAW : first.linkType;
+    }
 
     /** The first interface's snaplen (0 = no limit). */
-    int snaplen() { return first == null ? 0 : (int) Math.min(first.snaplen, Integer.MAX_VALUE); }
+    int snaplen() {
+        return first == null ? 0 : (int) Math.min(first.snaplen, Integer.MAX_VALUE);
+    }
 
     /** True when the first interface's timestamps are finer than a microsecond. */
-    boolean nanosecondResolution() { return first != null && first.nanosOrFiner(); }
+    boolean nanosecondResolution() {
+        return first != null && first.nanosOrFiner();
+    }
 
     /** True when the current section was written in little-endian order. */
-    boolean swapped() { return swapped; }
+    boolean swapped() {
+        return swapped;
+    }
 
     /** The next packet, or null at the end of the file. */
     PcapRecord next() throws IOException, PcapFormatException {
@@ -112,7 +124,7 @@ final class PcapngReader {
         if (n == 0) return false;
         if (n < 4) throw new PcapFormatException("pcapng: block header cut short (" + n + " of 8 bytes)");
         int type = raw32(head, 0);
-        if (type == SHB) {                           // §4.1: the type reads the same in both byte orders
+        if (type == SHB) { // §4.1: the type reads the same in both byte orders
             readSectionHeader();
             return true;
         }
@@ -122,7 +134,8 @@ final class PcapngReader {
         checkTotal(type, total);
         switch (type) {
             case IDB, PB, SPB, EPB -> {
-                if (total > MAX_BLOCK) throw new PcapFormatException("pcapng: " + name(type) + " of " + total + " bytes too large");
+                if (total > MAX_BLOCK)
+                    throw new PcapFormatException("pcapng: " + name(type) + " of " + total + " bytes too large");
                 byte[] body = readBody(type, (int) total);
                 switch (type) {
                     case IDB -> interfaces.add(parseInterface(body));
@@ -131,7 +144,7 @@ final class PcapngReader {
                     default -> pending.add(parseSimple(body));
                 }
             }
-            default -> skipBody(type, total);        // NRB, ISB, DSB, custom and unknown blocks: §3.1 lets us skip
+            default -> skipBody(type, total); // NRB, ISB, DSB, custom and unknown blocks: §3.1 lets us skip
         }
         return true;
     }
@@ -147,31 +160,43 @@ final class PcapngReader {
         else throw new PcapFormatException(String.format("pcapng: bad byte-order magic 0x%08x", bom));
         long total = order(raw32(h, 0)) & 0xffffffffL;
         checkTotal(SHB, total);
-        if (total < 28) throw new PcapFormatException("pcapng: section header block of " + total + " bytes (minimum 28)");
-        if (total > MAX_BLOCK) throw new PcapFormatException("pcapng: section header block of " + total + " bytes too large");
+        if (total < 28)
+            throw new PcapFormatException("pcapng: section header block of " + total + " bytes (minimum 28)");
+        if (total > MAX_BLOCK)
+            throw new PcapFormatException("pcapng: section header block of " + total + " bytes too large");
         // the body after the byte-order magic: version (4), section length (8), options, trailing length (4)
         byte[] rest = new byte[(int) total - 12];
-        if (in.readNBytes(rest, 0, rest.length) != rest.length) throw new PcapFormatException("pcapng: section header block cut short");
+        if (in.readNBytes(rest, 0, rest.length) != rest.length)
+            throw new PcapFormatException("pcapng: section header block cut short");
         int major = u16(rest, 0);
-        if (major != 1) throw new PcapFormatException("pcapng: version " + major + "." + u16(rest, 2) + " (expected 1.0)");
+        if (major != 1)
+            throw new PcapFormatException("pcapng: version " + major + "." + u16(rest, 2) + " (expected 1.0)");
         long trailing = order(raw32(rest, rest.length - 4)) & 0xffffffffL;
-        if (trailing != total) throw new PcapFormatException("pcapng: section header block trailing length " + trailing + " ≠ " + total);
-        interfaces.clear();                          // §4.1: interface ids are numbered per section
+        if (trailing != total)
+            throw new PcapFormatException("pcapng: section header block trailing length " + trailing + " ≠ " + total);
+        interfaces.clear(); // §4.1: interface ids are numbered per section
     }
 
     /** §3.1: the block total length is ≥ 12 and a multiple of 4. */
     private static void checkTotal(int type, long total) throws PcapFormatException {
-        if (total < 12) throw new PcapFormatException("pcapng: " + name(type) + " block total length " + total + " (minimum 12)");
-        if (total % 4 != 0) throw new PcapFormatException("pcapng: " + name(type) + " block total length " + total + " not a multiple of 4");
+        if (total < 12)
+            throw new PcapFormatException("pcapng: " + name(type) + " block total length " + total + " (minimum 12)");
+        if (total % 4 != 0)
+            throw new PcapFormatException(
+                    "pcapng: " + name(type) + " block total length " + total + " not a multiple of 4");
     }
 
     /** Reads body and trailing length (total − 8 bytes), checks the trailing length, returns the body. */
     private byte[] readBody(int type, int total) throws IOException, PcapFormatException {
         byte[] b = new byte[total - 8];
         int got = in.readNBytes(b, 0, b.length);
-        if (got != b.length) throw new PcapFormatException("pcapng: " + name(type) + " block cut short (" + (got + 8) + " of " + total + " bytes)");
+        if (got != b.length)
+            throw new PcapFormatException(
+                    "pcapng: " + name(type) + " block cut short (" + (got + 8) + " of " + total + " bytes)");
         long trailing = order(raw32(b, b.length - 4)) & 0xffffffffL;
-        if (trailing != total) throw new PcapFormatException("pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
+        if (trailing != total)
+            throw new PcapFormatException(
+                    "pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
         return b;
     }
 
@@ -185,28 +210,35 @@ final class PcapngReader {
         }
         if (in.readNBytes(head, 0, 4) != 4) throw new PcapFormatException("pcapng: " + name(type) + " block cut short");
         long trailing = order(raw32(head, 0)) & 0xffffffffL;
-        if (trailing != total) throw new PcapFormatException("pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
+        if (trailing != total)
+            throw new PcapFormatException(
+                    "pcapng: " + name(type) + " block trailing length " + trailing + " ≠ " + total);
     }
 
     /** §4.2: link type, reserved, snaplen, options; body = block − 8 (the trailing length included). */
     private Interface parseInterface(byte[] b) throws PcapFormatException {
-        if (b.length < 12) throw new PcapFormatException("pcapng: interface description block of " + (b.length + 8) + " bytes (minimum 20)");
+        if (b.length < 12)
+            throw new PcapFormatException(
+                    "pcapng: interface description block of " + (b.length + 8) + " bytes (minimum 20)");
         int linkType = u16(b, 0);
         if (!LinkType.isSupported(linkType))
-            throw new PcapFormatException("pcapng: interface " + interfaces.size() + ": unsupported link type " + linkType);
+            throw new PcapFormatException(
+                    "pcapng: interface " + interfaces.size() + ": unsupported link type " + linkType);
         long snaplen = i32(b, 4) & 0xffffffffL;
         int tsresol = 6;
         long tsoffset = 0;
         int end = b.length - 4;
-        for (int p = 8; p + 4 <= end; ) {            // §3.5 options
+        for (int p = 8; p + 4 <= end; ) { // §3.5 options
             int code = u16(b, p), len = u16(b, p + 2);
-            if (code == 0) break;                    // opt_endofopt
+            if (code == 0) break; // opt_endofopt
             int padded = (len + 3) & ~3;
-            if (padded > end - p - 4) throw new PcapFormatException("pcapng: interface option " + code + " of " + len + " bytes overruns its block");
-            if (code == 9) {                         // if_tsresol
+            if (padded > end - p - 4)
+                throw new PcapFormatException(
+                        "pcapng: interface option " + code + " of " + len + " bytes overruns its block");
+            if (code == 9) { // if_tsresol
                 if (len != 1) throw new PcapFormatException("pcapng: if_tsresol of " + len + " bytes (expected 1)");
                 tsresol = b[p + 4] & 0xff;
-            } else if (code == 14) {                 // if_tsoffset: seconds added to every timestamp
+            } else if (code == 14) { // if_tsoffset: seconds added to every timestamp
                 if (len != 8) throw new PcapFormatException("pcapng: if_tsoffset of " + len + " bytes (expected 8)");
                 tsoffset = swapped ? Long.reverseBytes(be64(b, p + 4)) : be64(b, p + 4);
             }
@@ -218,36 +250,47 @@ final class PcapngReader {
     /** §4.3 Enhanced Packet Block, or appendix A's Packet Block (16-bit interface id + 16-bit drops count). */
     private PcapRecord parsePacket(byte[] b, boolean obsolete) throws PcapFormatException {
         String what = obsolete ? "packet block" : "enhanced packet block";
-        if (b.length < 24) throw new PcapFormatException("pcapng: " + what + " of " + (b.length + 8) + " bytes (minimum 32)");
+        if (b.length < 24)
+            throw new PcapFormatException("pcapng: " + what + " of " + (b.length + 8) + " bytes (minimum 32)");
         long ifid = obsolete ? u16(b, 0) : i32(b, 0) & 0xffffffffL;
         Interface itf = interfaceOf(ifid, what);
         long ts = ((i32(b, 4) & 0xffffffffL) << 32) | (i32(b, 8) & 0xffffffffL);
         long caplen = i32(b, 12) & 0xffffffffL;
         long origlen = i32(b, 16) & 0xffffffffL;
-        if (caplen > PcapReader.MAX_RECORD) throw new PcapFormatException("pcapng: captured length " + caplen + " too large");
+        if (caplen > PcapReader.MAX_RECORD)
+            throw new PcapFormatException("pcapng: captured length " + caplen + " too large");
         if (((caplen + 3) & ~3L) > b.length - 24)
-            throw new PcapFormatException("pcapng: captured length " + caplen + " overruns its " + (b.length + 8) + "-byte block");
+            throw new PcapFormatException(
+                    "pcapng: captured length " + caplen + " overruns its " + (b.length + 8) + "-byte block");
         byte[] data = java.util.Arrays.copyOfRange(b, 20, 20 + (int) caplen);
-        return new PcapRecord(timestamp(itf, ts), (int) Math.max(caplen, Math.min(origlen, Integer.MAX_VALUE)), itf.linkType, data);
+        return new PcapRecord(
+                timestamp(itf, ts), (int) Math.max(caplen, Math.min(origlen, Integer.MAX_VALUE)), itf.linkType, data);
     }
 
     /** §4.4: original length, data; the captured length is min(original length, snaplen of interface 0). */
     private PcapRecord parseSimple(byte[] b) throws PcapFormatException {
-        if (b.length < 8) throw new PcapFormatException("pcapng: simple packet block of " + (b.length + 8) + " bytes (minimum 16)");
+        if (b.length < 8)
+            throw new PcapFormatException("pcapng: simple packet block of " + (b.length + 8) + " bytes (minimum 16)");
         Interface itf = interfaceOf(0, "simple packet block");
         long origlen = i32(b, 0) & 0xffffffffL;
         long room = b.length - 8;
         long caplen = itf.snaplen == 0 ? origlen : Math.min(origlen, itf.snaplen);
-        if (caplen > room) throw new PcapFormatException("pcapng: simple packet block: packet of " + caplen + " bytes overruns its " + (b.length + 8) + "-byte block");
-        if (caplen > PcapReader.MAX_RECORD) throw new PcapFormatException("pcapng: captured length " + caplen + " too large");
+        if (caplen > room)
+            throw new PcapFormatException("pcapng: simple packet block: packet of " + caplen + " bytes overruns its "
+                    + (b.length + 8) + "-byte block");
+        if (caplen > PcapReader.MAX_RECORD)
+            throw new PcapFormatException("pcapng: captured length " + caplen + " too large");
         byte[] data = java.util.Arrays.copyOfRange(b, 4, 4 + (int) caplen);
-        return new PcapRecord(Instant.EPOCH, (int) Math.max(caplen, Math.min(origlen, Integer.MAX_VALUE)), itf.linkType, data);
+        return new PcapRecord(
+                Instant.EPOCH, (int) Math.max(caplen, Math.min(origlen, Integer.MAX_VALUE)), itf.linkType, data);
     }
 
     private Interface interfaceOf(long ifid, String what) throws PcapFormatException {
-        if (interfaces.isEmpty()) throw new PcapFormatException("pcapng: " + what + " before any interface description block");
+        if (interfaces.isEmpty())
+            throw new PcapFormatException("pcapng: " + what + " before any interface description block");
         if (ifid >= interfaces.size())
-            throw new PcapFormatException("pcapng: " + what + " names interface " + ifid + " but the section describes " + interfaces.size());
+            throw new PcapFormatException(
+                    "pcapng: " + what + " names interface " + ifid + " but the section describes " + interfaces.size());
         return interfaces.get((int) ifid);
     }
 
@@ -268,7 +311,9 @@ final class PcapngReader {
             BigInteger[] qr = t.divideAndRemainder(perSecond);
             if (qr[0].bitLength() > 62) throw new PcapFormatException("pcapng: timestamp out of range");
             sec = qr[0].longValue();
-            nanos = qr[1].multiply(BigInteger.valueOf(1_000_000_000L)).divide(perSecond).longValue();
+            nanos = qr[1].multiply(BigInteger.valueOf(1_000_000_000L))
+                    .divide(perSecond)
+                    .longValue();
         }
         if (sec < 0) throw new PcapFormatException("pcapng: timestamp out of range"); // ≥ 2^63 s (unsigned)
         try {
@@ -276,11 +321,14 @@ final class PcapngReader {
         } catch (ArithmeticException e) {
             throw new PcapFormatException("pcapng: timestamp out of range");
         }
-        if (sec < Instant.MIN.getEpochSecond() || sec > MAX_EPOCH_SECOND) throw new PcapFormatException("pcapng: timestamp out of range");
+        if (sec < Instant.MIN.getEpochSecond() || sec > MAX_EPOCH_SECOND)
+            throw new PcapFormatException("pcapng: timestamp out of range");
         return Instant.ofEpochSecond(sec, nanos);
     }
 
-    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L};
+    private static final long[] POW10 = {
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L
+    };
 
     private static String name(int type) {
         return switch (type) {
@@ -293,9 +341,13 @@ final class PcapngReader {
         };
     }
 
-    private int order(int v) { return swapped ? Integer.reverseBytes(v) : v; }
+    private int order(int v) {
+        return swapped ? Integer.reverseBytes(v) : v;
+    }
 
-    private int i32(byte[] b, int off) { return order(raw32(b, off)); }
+    private int i32(byte[] b, int off) {
+        return order(raw32(b, off));
+    }
 
     private int u16(byte[] b, int off) {
         int v = ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);

@@ -13,29 +13,44 @@ import org.jipsec.core.crypto.AlgorithmTable;
 final class DumpNames {
     private DumpNames() {}
 
-    private static final String[] SATYPE = {"unspec", "unknown", "ah", "esp", "unknown", "rsvp", "ospfv2", "ripv2",
-        "mip", "ipcomp", "policy", "tcp"};
+    private static final String[] SATYPE = {
+        "unspec", "unknown", "ah", "esp", "unknown", "rsvp", "ospfv2", "ripv2", "mip", "ipcomp", "policy", "tcp"
+    };
     private static final String[] MODE = {"any", "transport", "tunnel"};
     private static final String[] STATE = {"larval", "mature", "dying", "dead"};
 
-    static String satype(int v) { return v < SATYPE.length ? SATYPE[v] + " " : v + " "; }
+    static String satype(int v) {
+        return v < SATYPE.length ? SATYPE[v] + " " : v + " ";
+    }
 
-    static String mode(int v) { return v < MODE.length ? MODE[v] + " " : v + " "; }
+    static String mode(int v) {
+        return v < MODE.length ? MODE[v] + " " : v + " ";
+    }
 
-    static String state(int v) { return v < STATE.length ? STATE[v] + " " : v + " "; }
+    static String state(int v) {
+        return v < STATE.length ? STATE[v] + " " : v + " ";
+    }
 
     static String enc(int v) {
         if (v == 0) return "none ";
-        return AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, v).map(Algorithm::dumpName).orElse(Integer.toString(v)) + " ";
+        return AlgorithmTable.byNumber(AlgorithmKind.ENCRYPTION, v)
+                        .map(Algorithm::dumpName)
+                        .orElse(Integer.toString(v)) + " ";
     }
 
     static String auth(int v) {
         if (v == 0) return "none ";
-        return AlgorithmTable.byNumber(AlgorithmKind.AUTHENTICATION, v).map(Algorithm::dumpName).orElse(Integer.toString(v)) + " ";
+        return AlgorithmTable.byNumber(AlgorithmKind.AUTHENTICATION, v)
+                        .map(Algorithm::dumpName)
+                        .orElse(Integer.toString(v))
+                + " ";
     }
 
     static String comp(int v) {
         if (v == 0) return "none ";
-        return AlgorithmTable.byNumber(AlgorithmKind.COMPRESSION, v).map(Algorithm::dumpName).orElse(Integer.toString(v)) + " ";
+        return AlgorithmTable.byNumber(AlgorithmKind.COMPRESSION, v)
+                        .map(Algorithm::dumpName)
+                        .orElse(Integer.toString(v))
+                + " ";
     }
 }

@@ -12,8 +12,9 @@ import java.util.Locale;
 public final class DumpTime {
     private DumpTime() {}
 
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-        "Nov", "Dec"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
 
     public static String format(long epochSeconds, ZoneId zone) {
         if (epochSeconds == 0) return " ".repeat(20);
@@ -23,7 +24,14 @@ public final class DumpTime {
         } catch (java.time.DateTimeException e) {
             return "?".repeat(20); // ctime(3) returned NULL
         }
-        return String.format(Locale.ROOT, "%s %2d %02d:%02d:%02d %d", MONTHS[t.getMonthValue() - 1],
-                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), t.getYear());
+        return String.format(
+                Locale.ROOT,
+                "%s %2d %02d:%02d:%02d %d",
+                MONTHS[t.getMonthValue() - 1],
+                t.getDayOfMonth(),
+                t.getHour(),
+                t.getMinute(),
+                t.getSecond(),
+                t.getYear());
     }
 }

@@ -79,9 +79,23 @@ public final class Protocols {
         p(142, "rohc", "ROHC");
         p(255, "reserved", "Reserved");
         String[][] services = {
-            {"ftp-data", "20"}, {"ftp", "21"}, {"ssh", "22"}, {"telnet", "23"}, {"smtp", "25"}, {"domain", "53"},
-            {"http", "80"}, {"www", "80"}, {"pop3", "110"}, {"ntp", "123"}, {"imap", "143"}, {"snmp", "161"},
-            {"bgp", "179"}, {"ldap", "389"}, {"https", "443"}, {"isakmp", "500"}, {"syslog", "514"},
+            {"ftp-data", "20"},
+            {"ftp", "21"},
+            {"ssh", "22"},
+            {"telnet", "23"},
+            {"smtp", "25"},
+            {"domain", "53"},
+            {"http", "80"},
+            {"www", "80"},
+            {"pop3", "110"},
+            {"ntp", "123"},
+            {"imap", "143"},
+            {"snmp", "161"},
+            {"bgp", "179"},
+            {"ldap", "389"},
+            {"https", "443"},
+            {"isakmp", "500"},
+            {"syslog", "514"},
             {"ipsec-nat-t", "4500"},
         };
         for (String[] s : services) SERVICES.put(s[0], Integer.parseInt(s[1]));

@@ -11,11 +11,11 @@ import org.jipsec.core.pfkey.Sadb;
  * {@code setkey -D} / {@code get}: libipsec {@code pfkey_sadump1} (spec §3.3), field by field, including its trailing
  * spaces. Keys are printed, as KAME's setkey does (an explicit dump of keys). The current time and zone are injected.
  * <pre>
- * 10.0.11.41 10.0.11.33 
+ * 10.0.11.41 10.0.11.33
  * 	esp mode=any spi=65537(0x00010001) reqid=0(0x00000000)
  * 	E: des-cbc  3ffe0501 4819ffff
  * 	A: hmac-md5  61757468 656e7469 63617469 6f6e2121
- * 	seq=0x00000000 replay=0 flags=0x00000040 state=mature 
+ * 	seq=0x00000000 replay=0 flags=0x00000040 state=mature
  * 	created: Nov 28 10:00:00 2025	current: Nov 28 10:00:05 2025
  * 	diff: 5(s)	hard: 0(s)	soft: 0(s)
  * 	last:                     	hard: 0(s)	soft: 0(s)
@@ -60,7 +60,8 @@ public final class SaDumpPrinter {
         long spi = Integer.toUnsignedLong(sa.get().spi());
         long reqid = Integer.toUnsignedLong(sa2.get().reqid());
         b.append(String.format("spi=%d(0x%08x) reqid=%d(0x%08x)\n", spi, spi, reqid, reqid));
-        if (natt && natOa.isPresent()) b.append("\tNAT OA=").append(host(natOa.get().endpoint())).append('\n');
+        if (natt && natOa.isPresent())
+            b.append("\tNAT OA=").append(host(natOa.get().endpoint())).append('\n');
         if (m.satype() == Sadb.SADB_X_SATYPE_IPCOMP) {
             b.append("\tC: ").append(DumpNames.comp(sa.get().encrypt()));
         } else if (m.satype() == Sadb.SADB_SATYPE_ESP) {
@@ -75,8 +76,9 @@ public final class SaDumpPrinter {
             hexdump(b, k);
             b.append('\n');
         });
-        b.append(String.format("\tseq=0x%08x replay=%d flags=0x%08x ", sa2.get().sequence(), sa.get().replay(),
-                sa.get().flags()));
+        b.append(String.format(
+                "\tseq=0x%08x replay=%d flags=0x%08x ",
+                sa2.get().sequence(), sa.get().replay(), sa.get().flags()));
         b.append("state=").append(DumpNames.state(sa.get().state())).append('\n');
         if (lc.isPresent()) {
             Extension.Lifetime c = lc.get();
@@ -84,22 +86,37 @@ public final class SaDumpPrinter {
             long softAdd = ls.map(Extension.Lifetime::addtime).orElse(0L);
             b.append("\tcreated: ").append(DumpTime.format(c.addtime(), zone));
             b.append("\tcurrent: ").append(DumpTime.format(nowSeconds, zone)).append('\n');
-            b.append("\tdiff: ").append(Long.toUnsignedString(c.addtime() == 0 ? 0 : nowSeconds - c.addtime())).append("(s)");
+            b.append("\tdiff: ")
+                    .append(Long.toUnsignedString(c.addtime() == 0 ? 0 : nowSeconds - c.addtime()))
+                    .append("(s)");
             b.append("\thard: ").append(Long.toUnsignedString(hardAdd)).append("(s)");
             b.append("\tsoft: ").append(Long.toUnsignedString(softAdd)).append("(s)\n");
             b.append("\tlast: ").append(DumpTime.format(c.usetime(), zone));
-            b.append("\thard: ").append(Long.toUnsignedString(lh.map(Extension.Lifetime::usetime).orElse(0L))).append("(s)");
-            b.append("\tsoft: ").append(Long.toUnsignedString(ls.map(Extension.Lifetime::usetime).orElse(0L))).append("(s)\n");
+            b.append("\thard: ")
+                    .append(Long.toUnsignedString(
+                            lh.map(Extension.Lifetime::usetime).orElse(0L)))
+                    .append("(s)");
+            b.append("\tsoft: ")
+                    .append(Long.toUnsignedString(
+                            ls.map(Extension.Lifetime::usetime).orElse(0L)))
+                    .append("(s)\n");
             bytes(b, "current", lc);
             bytes(b, "hard", lh);
             bytes(b, "soft", ls);
             b.append('\n');
             b.append("\tallocated: ").append(c.allocations());
             b.append("\thard: ").append(lh.map(Extension.Lifetime::allocations).orElse(0L));
-            b.append("\tsoft: ").append(ls.map(Extension.Lifetime::allocations).orElse(0L)).append('\n');
+            b.append("\tsoft: ")
+                    .append(ls.map(Extension.Lifetime::allocations).orElse(0L))
+                    .append('\n');
         }
-        b.append("\tsadb_seq=").append(Integer.toUnsignedString(m.seq())).append(" pid=")
-                .append(Integer.toUnsignedString(m.pid())).append(" refcnt=").append(m.reserved()).append('\n');
+        b.append("\tsadb_seq=")
+                .append(Integer.toUnsignedString(m.seq()))
+                .append(" pid=")
+                .append(Integer.toUnsignedString(m.pid()))
+                .append(" refcnt=")
+                .append(m.reserved())
+                .append('\n');
         return b.toString();
     }
 
@@ -110,7 +127,8 @@ public final class SaDumpPrinter {
             b.append("0(bytes)");
             return;
         }
-        double y = l.get().bytes() >= 0 ? (double) l.get().bytes()
+        double y = l.get().bytes() >= 0
+                ? (double) l.get().bytes()
                 : (double) (l.get().bytes() >>> 1) * 2.0 + (l.get().bytes() & 1);
         b.append(String.format(java.util.Locale.ROOT, "%.0f", y)).append("(bytes)");
     }

@@ -18,10 +18,12 @@ public final class SaShortDumpPrinter {
 
     private static final String[] STATE = {"L", "M", "D", "d"};
     /** setkey.c's ipproto table (indices 0..60). */
-    private static final String[] IPPROTO = {"ip", "icmp", "igmp", "ggp", "ip4", null, "tcp", null, "egp", null,
-        null, null, null, null, null, null, null, "udp", null, null, null, null, null, null, null, null, null, null,
-        null, "tp", null, null, null, null, null, null, null, null, null, null, null, "ip6", null, "rt6", "frag6",
-        null, "rsvp", "gre", null, null, "esp", "ah", null, null, null, null, null, null, "icmp6", "none", "dst6"};
+    private static final String[] IPPROTO = {
+        "ip", "icmp", "igmp", "ggp", "ip4", null, "tcp", null, "egp", null, null, null, null, null, null, null, null,
+        "udp", null, null, null, null, null, null, null, null, null, null, null, "tp", null, null, null, null, null,
+        null, null, null, null, null, null, "ip6", null, "rt6", "frag6", null, "rsvp", "gre", null, null, "esp", "ah",
+        null, null, null, null, null, null, "icmp6", "none", "dst6"
+    };
 
     public static String header() {
         return String.format("%-4s %-3s %-1s %-8s %-7s %s -> %s\n", "time", "p", "s", "spi", "ltime", "src", "dst");
@@ -31,11 +33,14 @@ public final class SaShortDumpPrinter {
         StringBuilder b = new StringBuilder();
         ZonedDateTime now = Instant.ofEpochSecond(nowSeconds).atZone(zone);
         b.append(String.format("%02d%02d", now.getMinute(), now.getSecond()));
-        b.append(' ').append(String.format("%-3s", switch (m.satype()) {
-            case Sadb.SADB_SATYPE_AH -> "ah";
-            case Sadb.SADB_SATYPE_ESP -> "esp";
-            default -> "#" + m.satype();
-        }));
+        b.append(' ')
+                .append(String.format(
+                        "%-3s",
+                        switch (m.satype()) {
+                            case Sadb.SADB_SATYPE_AH -> "ah";
+                            case Sadb.SADB_SATYPE_ESP -> "esp";
+                            default -> "#" + m.satype();
+                        }));
         Optional<Extension.Sa> sa = m.sa();
         if (sa.isPresent()) {
             int st = sa.get().state();

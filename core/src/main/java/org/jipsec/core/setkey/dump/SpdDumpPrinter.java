@@ -35,16 +35,22 @@ public final class SpdDumpPrinter {
         if (src.isPresent() && dst.isPresent()) {
             Extension.Address s = src.get(), d = dst.get();
             int ulp = s.proto();
-            b.append(SaDumpPrinter.host(s.endpoint())).append(prefport(s.endpoint(), s.prefixLen(), ulp)).append(' ');
-            b.append(SaDumpPrinter.host(d.endpoint())).append(prefport(d.endpoint(), d.prefixLen(), ulp)).append(' ');
-            if (s.proto() != d.proto()) return b.append("upper layer protocol mismatched.\n").toString();
+            b.append(SaDumpPrinter.host(s.endpoint()))
+                    .append(prefport(s.endpoint(), s.prefixLen(), ulp))
+                    .append(' ');
+            b.append(SaDumpPrinter.host(d.endpoint()))
+                    .append(prefport(d.endpoint(), d.prefixLen(), ulp))
+                    .append(' ');
+            if (s.proto() != d.proto())
+                return b.append("upper layer protocol mismatched.\n").toString();
             int p1 = s.endpoint().port(), p2 = d.endpoint().port();
             b.append(Protocols.dumpName(ulp));
             if (p1 != 0 || p2 != 0) {
                 switch (ulp) {
-                    case ICMP, ICMPV6, MH -> b.append(' ').append(p1).append(',').append(p2);
+                    case ICMP, ICMPV6, MH ->
+                        b.append(' ').append(p1).append(',').append(p2);
                     case GRE -> b.append(' ').append(((long) p1 << 16) + p2);
-                    default -> { }
+                    default -> {}
                 }
             }
         } else {
@@ -53,20 +59,31 @@ public final class SpdDumpPrinter {
         Optional<Extension.Policy> xpl = m.policy();
         if (xpl.isEmpty()) return b.append("no X_POLICY extension.\n").toString();
         try {
-            String d = withPorts ? PolicyFormatter.dumpWithPorts(xpl.get().policy(), "\n\t")
+            String d = withPorts
+                    ? PolicyFormatter.dumpWithPorts(xpl.get().policy(), "\n\t")
                     : PolicyFormatter.dump(xpl.get().policy(), "\n\t");
             b.append("\n\t").append(d).append('\n');
         } catch (PolicyParseException e) {
             b.append("\n\tPolicy:[").append(e.getMessage()).append("]\n");
         }
-        m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT).ifPresent(c -> b.append("\tcreated: ")
-                .append(DumpTime.format(c.addtime(), zone)).append("  lastused: ")
-                .append(DumpTime.format(c.usetime(), zone)).append('\n'));
-        m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD).ifPresent(h -> b.append("\tlifetime: ")
-                .append(Long.toUnsignedString(h.addtime())).append("(s) validtime: ")
-                .append(Long.toUnsignedString(h.usetime())).append("(s)\n"));
-        b.append("\tspid=").append(Integer.toUnsignedString(xpl.get().policy().id())).append(" seq=")
-                .append(Integer.toUnsignedString(m.seq())).append(" pid=").append(Integer.toUnsignedString(m.pid()))
+        m.lifetime(Sadb.SADB_EXT_LIFETIME_CURRENT)
+                .ifPresent(c -> b.append("\tcreated: ")
+                        .append(DumpTime.format(c.addtime(), zone))
+                        .append("  lastused: ")
+                        .append(DumpTime.format(c.usetime(), zone))
+                        .append('\n'));
+        m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD)
+                .ifPresent(h -> b.append("\tlifetime: ")
+                        .append(Long.toUnsignedString(h.addtime()))
+                        .append("(s) validtime: ")
+                        .append(Long.toUnsignedString(h.usetime()))
+                        .append("(s)\n"));
+        b.append("\tspid=")
+                .append(Integer.toUnsignedString(xpl.get().policy().id()))
+                .append(" seq=")
+                .append(Integer.toUnsignedString(m.seq()))
+                .append(" pid=")
+                .append(Integer.toUnsignedString(m.pid()))
                 .append('\n');
         b.append("\trefcnt=").append(m.reserved()).append('\n');
         return b.toString();

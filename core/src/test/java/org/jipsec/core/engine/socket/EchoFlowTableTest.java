@@ -34,8 +34,12 @@ class EchoFlowTableTest {
     static final InetAddress A = SocketPolicyTest.A, B = SocketPolicyTest.B;
     static final InetAddress A6 = InetAddress.ofLiteral("fd00::1"), B6 = InetAddress.ofLiteral("fd00::2");
 
-    final IpsecEngine engine = IpsecEngine.create(Sysctl.withNetbsdDefaults(), () -> Instant.ofEpochSecond(1_700_000_000L),
-            new SplittableRandom(1), EngineSettings.NETBSD, o -> { });
+    final IpsecEngine engine = IpsecEngine.create(
+            Sysctl.withNetbsdDefaults(),
+            () -> Instant.ofEpochSecond(1_700_000_000L),
+            new SplittableRandom(1),
+            EngineSettings.NETBSD,
+            o -> {});
 
     static SocketPolicy policy(String... p) throws Exception {
         SocketPolicy s = SocketPolicy.entrust(true);
@@ -45,7 +49,7 @@ class EchoFlowTableTest {
 
     /** An echo request from {@code src} to {@code dst}: the reply {@link EchoFlowTable#echoReply} builds, turned around. */
     static byte[] request(InetAddress src, InetAddress dst, int id) {
-        byte[] p = EchoFlowTable.echoReply(src, dst, id);          // addresses: src, dst as given
+        byte[] p = EchoFlowTable.echoReply(src, dst, id); // addresses: src, dst as given
         boolean v6 = p.length == 48;
         p[v6 ? 40 : 20] = (byte) (v6 ? 128 : 8);
         return p;
@@ -69,12 +73,12 @@ class EchoFlowTableTest {
         byte[] elsewhere = request(A, A, 0x1234);
         assertNull(t.outbound(elsewhere, 0, elsewhere.length), "another peer");
         byte[] frag = request(A, B, 0x1234);
-        frag[7] = 1;                                               // fragment offset 8: no ICMP header here
+        frag[7] = 1; // fragment offset 8: no ICMP header here
         assertNull(t.outbound(frag, 0, frag.length));
         byte[] out6 = request(A6, B6, 0x1234), in6 = EchoFlowTable.echoReply(B6, A6, 0x1234);
         assertSame(p6, t.outbound(out6, 0, out6.length));
         assertSame(p6, t.inbound(in6, 0, in6.length));
-        t.unregister(B, 0x1234, p6);                               // not that registration's policy: kept
+        t.unregister(B, 0x1234, p6); // not that registration's policy: kept
         assertSame(p4, t.outbound(out4, 0, out4.length));
         t.unregister(B, 0x1234, p4);
         assertNull(t.outbound(out4, 0, out4.length));
@@ -82,16 +86,26 @@ class EchoFlowTableTest {
 
     @Test
     void theEngineProtectsARegisteredSocketsRequestWithoutAnSpdEntry() throws Exception {
-        SocketPolicyTest.pfkey(engine, PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, 0, 1, List.of(
-                new Extension.Sa(0x4242, 4, 0, 5, 12, 0), new Extension.Sa2(0, 0, 0),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(A)),
-                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(B)),
-                new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, new byte[16]),
-                new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 256, new byte[32]))));
+        SocketPolicyTest.pfkey(
+                engine,
+                PfkeyMessage.of(
+                        Sadb.SADB_ADD,
+                        Sadb.SADB_SATYPE_ESP,
+                        0,
+                        1,
+                        List.of(
+                                new Extension.Sa(0x4242, 4, 0, 5, 12, 0),
+                                new Extension.Sa2(0, 0, 0),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(A)),
+                                Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(B)),
+                                new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, new byte[16]),
+                                new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 256, new byte[32]))));
         EchoFlowTable t = new EchoFlowTable();
         t.register(B, 7, policy("out ipsec esp/transport//require"));
         byte[] req = request(A, B, 7);
-        assertInstanceOf(OutputDecision.SendClear.class, engine.output(PacketBuffer.wrap(req.clone()), null),
+        assertInstanceOf(
+                OutputDecision.SendClear.class,
+                engine.output(PacketBuffer.wrap(req.clone()), null),
                 "no SPD entry: the address path sends it in clear");
         OutputDecision d = engine.output(PacketBuffer.wrap(req.clone()), t.outbound(req, 0, req.length));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, "the socket's policy: ESP");
@@ -100,13 +114,19 @@ class EchoFlowTableTest {
     }
 
     @Test
-    void aClearReplyIsRefusedOnlyWhereTheSocketsInboundPolicyRequiresEspOrAhAndTheQuestionIsNotCounted() throws Exception {
+    void aClearReplyIsRefusedOnlyWhereTheSocketsInboundPolicyRequiresEspOrAhAndTheQuestionIsNotCounted()
+            throws Exception {
         byte[] reply = EchoFlowTable.echoReply(B, A, 7);
-        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec esp/transport//require")).isPresent());
-        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec ah/transport//require")).isPresent());
-        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec ipcomp/transport//require")).isEmpty(),
+        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec esp/transport//require"))
+                .isPresent());
+        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec ah/transport//require"))
+                .isPresent());
+        assertTrue(
+                engine.checkSocketInboundClear(reply, policy("in ipsec ipcomp/transport//require"))
+                        .isEmpty(),
                 "IPComp is never enforced inbound (ipsec_in_reject)");
-        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec esp/transport//use")).isEmpty());
+        assertTrue(engine.checkSocketInboundClear(reply, policy("in ipsec esp/transport//use"))
+                .isEmpty());
         assertTrue(engine.checkSocketInboundClear(reply, policy("in bypass")).isEmpty());
         assertTrue(engine.checkSocketInboundClear(reply, policy("in entrust")).isEmpty(), "no SPD entry: the default");
         assertEquals(0, engine.statistics().snapshot()[IpsecStatistics.IN_POLVIO]);
@@ -120,7 +140,8 @@ class EchoFlowTableTest {
     void bypassFlowsAreThePrivilegedBypassRegistrationsOnly() throws Exception {
         EchoFlowTable t = new EchoFlowTable();
         int g0 = t.bypassGeneration();
-        assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 1, A, policy("out ipsec esp/transport//require")));
+        assertEquals(
+                EchoFlowTable.Registration.REGISTERED, t.register(B, 1, A, policy("out ipsec esp/transport//require")));
         assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 2, A, policy("in entrust", "out entrust")));
         assertEquals(g0, t.bypassGeneration(), "ipsec/entrust registrations open no hole");
         assertEquals(List.of(), t.bypassFlows());
@@ -131,9 +152,12 @@ class EchoFlowTableTest {
         SocketPolicy unprivileged = new SocketPolicy(out.inbound(), out.outbound(), false);
         assertEquals(EchoFlowTable.Registration.REGISTERED, t.register(B, 5, A, unprivileged));
         assertEquals(g0 + 2, t.bypassGeneration());
-        assertEquals(List.of(new org.jipsec.core.guard.BypassFlow(A, B, 3, true, false),
-                new org.jipsec.core.guard.BypassFlow(A6, B6, 9, true, true)), t.bypassFlows());
-        t.unregister(B, 3, policy("out ipsec esp/transport//require"));     // not its policy: nothing
+        assertEquals(
+                List.of(
+                        new org.jipsec.core.guard.BypassFlow(A, B, 3, true, false),
+                        new org.jipsec.core.guard.BypassFlow(A6, B6, 9, true, true)),
+                t.bypassFlows());
+        t.unregister(B, 3, policy("out ipsec esp/transport//require")); // not its policy: nothing
         assertEquals(g0 + 2, t.bypassGeneration());
         t.unregister(B, 3, out);
         assertEquals(g0 + 3, t.bypassGeneration());

@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jipsec.core.engine.DropCause;
-import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
@@ -49,10 +49,10 @@ class SocketPolicyTest {
 
     final Sysctl sysA = Sysctl.withNetbsdDefaults();
     final Sysctl sysB = Sysctl.withNetbsdDefaults();
-    final IpsecEngine engA = IpsecEngine.create(sysA, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(1),
-            EngineSettings.NETBSD, o -> { });
-    final IpsecEngine engB = IpsecEngine.create(sysB, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(2),
-            EngineSettings.NETBSD, o -> { });
+    final IpsecEngine engA = IpsecEngine.create(
+            sysA, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(1), EngineSettings.NETBSD, o -> {});
+    final IpsecEngine engB = IpsecEngine.create(
+            sysB, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(2), EngineSettings.NETBSD, o -> {});
     final MemoryLink linkA = new MemoryLink();
     final MemoryLink linkB = new MemoryLink();
     final JipsecHost hostA = new JipsecHost(engA, linkA, List.of(A));
@@ -63,12 +63,20 @@ class SocketPolicyTest {
         linkA.connectTo(hostB);
         linkB.connectTo(hostA);
         for (IpsecEngine e : List.of(engA, engB)) {
-            pfkey(e, PfkeyMessage.of(Sadb.SADB_ADD, Sadb.SADB_SATYPE_ESP, 0, 1, List.of(
-                    new Extension.Sa(0x4242, 4, 0, 5, 12, 0), new Extension.Sa2(0, 0, 0),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(A)),
-                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(B)),
-                    new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, new byte[16]),
-                    new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 256, new byte[32]))));
+            pfkey(
+                    e,
+                    PfkeyMessage.of(
+                            Sadb.SADB_ADD,
+                            Sadb.SADB_SATYPE_ESP,
+                            0,
+                            1,
+                            List.of(
+                                    new Extension.Sa(0x4242, 4, 0, 5, 12, 0),
+                                    new Extension.Sa2(0, 0, 0),
+                                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(A)),
+                                    Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(B)),
+                                    new Extension.Key(Sadb.SADB_EXT_KEY_ENCRYPT, 128, new byte[16]),
+                                    new Extension.Key(Sadb.SADB_EXT_KEY_AUTH, 256, new byte[32]))));
         }
     }
 
@@ -80,23 +88,48 @@ class SocketPolicyTest {
     }
 
     void spd(IpsecEngine e, String policy) throws Exception {
-        pfkey(e, PfkeyMessage.of(Sadb.SADB_X_SPDADD, 0, 0, 1, List.of(new Extension.Policy(PolicyParser.parse(policy)),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, 32, new Endpoint(A)),
-                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, 32, new Endpoint(B)))));
+        pfkey(
+                e,
+                PfkeyMessage.of(
+                        Sadb.SADB_X_SPDADD,
+                        0,
+                        0,
+                        1,
+                        List.of(
+                                new Extension.Policy(PolicyParser.parse(policy)),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_SRC, 255, 32, new Endpoint(A)),
+                                new Extension.Address(Sadb.SADB_EXT_ADDRESS_DST, 255, 32, new Endpoint(B)))));
     }
 
-    static byte[] text(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
     @Test
     void setPolicyValidatesAsSetsockopt() throws Exception {
         JipsecDatagramSocket user = hostA.openDatagramSocket(false);
         JipsecDatagramSocket root = hostA.openDatagramSocket(true);
         assertEquals("out entrust", user.getPolicy(PolicyDirection.OUTBOUND));
-        assertEquals("EINVAL", assertThrows(JipsecSocketException.class, () -> user.setPolicy("out discard")).errno());
-        assertEquals("EINVAL", assertThrows(JipsecSocketException.class, () -> user.setPolicy("in none")).errno());
-        assertEquals("EINVAL", assertThrows(JipsecSocketException.class, () -> user.setPolicy("out ipsec esp")).errno());
-        assertEquals("EINVAL", assertThrows(JipsecSocketException.class, () -> user.setPolicy("sideways ipsec")).errno());
-        assertEquals("EPERM", assertThrows(JipsecSocketException.class, () -> user.setPolicy("out bypass")).errno());
+        assertEquals(
+                "EINVAL",
+                assertThrows(JipsecSocketException.class, () -> user.setPolicy("out discard"))
+                        .errno());
+        assertEquals(
+                "EINVAL",
+                assertThrows(JipsecSocketException.class, () -> user.setPolicy("in none"))
+                        .errno());
+        assertEquals(
+                "EINVAL",
+                assertThrows(JipsecSocketException.class, () -> user.setPolicy("out ipsec esp"))
+                        .errno());
+        assertEquals(
+                "EINVAL",
+                assertThrows(JipsecSocketException.class, () -> user.setPolicy("sideways ipsec"))
+                        .errno());
+        assertEquals(
+                "EPERM",
+                assertThrows(JipsecSocketException.class, () -> user.setPolicy("out bypass"))
+                        .errno());
         root.setPolicy("out bypass");
         assertEquals("out bypass", root.getPolicy(PolicyDirection.OUTBOUND));
         user.setPolicy("out ipsec esp/transport//require");
@@ -108,7 +141,14 @@ class SocketPolicyTest {
     void automaticReqidsOfSocketsAndTheSpdComeFromOneCounter() throws Exception {
         // NetBSD's _key_msg2sp calls key_newreqid for SPDADD and setsockopt alike: 0x4001, then 0x4002.
         spd(engA, "out ipsec esp/transport//unique");
-        String spdDump = engA.keyEngine().policies().snapshot().getFirst().policy().requests().getFirst().reqid() + "";
+        String spdDump = engA.keyEngine()
+                        .policies()
+                        .snapshot()
+                        .getFirst()
+                        .policy()
+                        .requests()
+                        .getFirst()
+                        .reqid() + "";
         assertEquals(String.valueOf(0x4001), spdDump);
         JipsecDatagramSocket user = hostA.openDatagramSocket(false);
         user.setPolicy("out ipsec esp/transport//unique");
@@ -127,7 +167,8 @@ class SocketPolicyTest {
         linkA.deliver();
         assertEquals(1, bs.receive().orElseThrow().protection().size());
         // an entrust socket next to it follows the system default: clear
-        assertInstanceOf(OutputDecision.SendClear.class, hostA.openDatagramSocket(false).send(text("x"), bPort));
+        assertInstanceOf(
+                OutputDecision.SendClear.class, hostA.openDatagramSocket(false).send(text("x"), bPort));
     }
 
     @Test
@@ -167,7 +208,9 @@ class SocketPolicyTest {
         bs.setPolicy("in ipsec esp/transport//require");
         hostA.openDatagramSocket(false).send(text("clear"), bPort);
         InputDecision d = linkA.deliver().getFirst();
-        assertEquals(DropCause.POLICY_VIOLATION, assertInstanceOf(InputDecision.Drop.class, d).cause());
+        assertEquals(
+                DropCause.POLICY_VIOLATION,
+                assertInstanceOf(InputDecision.Drop.class, d).cause());
         assertEquals(1, engB.statistics().get(IpsecStatistics.IN_POLVIO));
         assertTrue(bs.receive().isEmpty());
         // protected datagrams pass the same socket
@@ -183,13 +226,20 @@ class SocketPolicyTest {
         JipsecDatagramSocket s1 = hostB.openDatagramSocket(false);
         s1.bind(bPort);
         JipsecDatagramSocket s2 = hostB.openDatagramSocket(false);
-        assertEquals("EADDRINUSE", assertThrows(JipsecSocketException.class, () -> s2.bind(bPort)).errno());
-        assertEquals("EADDRNOTAVAIL", assertThrows(JipsecSocketException.class,
-                () -> s2.bind(new InetSocketAddress(A, 1))).errno());
+        assertEquals(
+                "EADDRINUSE",
+                assertThrows(JipsecSocketException.class, () -> s2.bind(bPort)).errno());
+        assertEquals(
+                "EADDRNOTAVAIL",
+                assertThrows(JipsecSocketException.class, () -> s2.bind(new InetSocketAddress(A, 1)))
+                        .errno());
         s2.bind(new InetSocketAddress(B, 0));
         assertEquals(JipsecHost.EPHEMERAL_FIRST, s2.localAddress().getPort());
         s1.close();
-        assertEquals("EBADF", assertThrows(JipsecSocketException.class, () -> s1.send(new byte[1], bPort)).errno());
+        assertEquals(
+                "EBADF",
+                assertThrows(JipsecSocketException.class, () -> s1.send(new byte[1], bPort))
+                        .errno());
     }
 
     @Test
@@ -199,8 +249,8 @@ class SocketPolicyTest {
         assertArrayEquals(text("checksum"), UdpPackets.parse(p).orElseThrow().data());
         p[p.length - 1] ^= 1;
         assertTrue(UdpPackets.parse(p).isEmpty(), "bad checksum refused");
-        byte[] v6 = UdpPackets.build(new InetSocketAddress(ip("fd00::1"), 1000), new InetSocketAddress(ip("fd00::2"), 7),
-                text("v6"), 0, 64);
+        byte[] v6 = UdpPackets.build(
+                new InetSocketAddress(ip("fd00::1"), 1000), new InetSocketAddress(ip("fd00::2"), 7), text("v6"), 0, 64);
         assertTrue(org.jipsec.core.net.TransportChecksum.verify(v6, 0, v6.length));
         assertEquals(7, UdpPackets.parse(v6).orElseThrow().destination().getPort());
     }

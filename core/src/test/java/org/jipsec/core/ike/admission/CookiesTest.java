@@ -39,7 +39,7 @@ class CookiesTest {
         Cookies c = new Cookies(new Random(2), 60_000);
         byte[] k = c.make(0, NI, IP, SPI);
         assertEquals(1, c.version());
-        byte[] k2 = c.make(60_000, NI, IP, SPI);                   // rotated
+        byte[] k2 = c.make(60_000, NI, IP, SPI); // rotated
         assertEquals(2, c.version());
         assertNotEquals(Arrays.toString(k), Arrays.toString(k2));
         assertTrue(c.valid(60_001, k, NI, IP, SPI), "previous secret, within its grace");
@@ -61,17 +61,25 @@ class CookiesTest {
         assertInstanceOf(InitAdmission.Decision.Accept.class, a.decide(0, NI, IP, SPI, null, 29, 2));
         var d = assertInstanceOf(InitAdmission.Decision.DemandCookie.class, a.decide(0, NI, IP, SPI, null, 30, 0));
         assertFalse(d.presentedInvalid());
-        assertInstanceOf(InitAdmission.Decision.DemandCookie.class, a.decide(0, NI, IP, SPI, null, 0, 3),
-                "cookie_threshold_ip");
-        assertInstanceOf(InitAdmission.Decision.Accept.class, a.decide(1, NI, IP, SPI, d.cookie(), 30, 0),
+        assertInstanceOf(
+                InitAdmission.Decision.DemandCookie.class, a.decide(0, NI, IP, SPI, null, 0, 3), "cookie_threshold_ip");
+        assertInstanceOf(
+                InitAdmission.Decision.Accept.class,
+                a.decide(1, NI, IP, SPI, d.cookie(), 30, 0),
                 "a valid cookie passes");
-        var again = assertInstanceOf(InitAdmission.Decision.DemandCookie.class,
-                a.decide(1, NI, IP2, SPI, d.cookie(), 30, 0), "someone else's cookie");
+        var again = assertInstanceOf(
+                InitAdmission.Decision.DemandCookie.class,
+                a.decide(1, NI, IP2, SPI, d.cookie(), 30, 0),
+                "someone else's cookie");
         assertTrue(again.presentedInvalid());
-        assertInstanceOf(InitAdmission.Decision.Drop.class, a.decide(1, NI, IP, SPI, d.cookie(), 30, 5),
+        assertInstanceOf(
+                InitAdmission.Decision.Drop.class,
+                a.decide(1, NI, IP, SPI, d.cookie(), 30, 5),
                 "block_threshold holds even with a valid cookie");
-        assertInstanceOf(InitAdmission.Decision.Drop.class, a.decide(1, NI, IP, SPI, d.cookie(),
-                DaemonLimits.MAX_HALF_OPEN, 0), "the hard bound");
+        assertInstanceOf(
+                InitAdmission.Decision.Drop.class,
+                a.decide(1, NI, IP, SPI, d.cookie(), DaemonLimits.MAX_HALF_OPEN, 0),
+                "the hard bound");
         assertEquals(3, a.cookiesSent());
         assertEquals(1, a.invalidCookies());
         assertEquals(1, a.blocked());
@@ -82,7 +90,8 @@ class CookiesTest {
     void withoutDosProtectionNoCookiesButTheBoundsStay() {
         InitAdmission a = new InitAdmission(new DaemonLimits(false, 30, 3, 5, 40, 30_000, 60_000), new Random(5));
         assertInstanceOf(InitAdmission.Decision.Accept.class, a.decide(0, NI, IP, SPI, null, 35, 4));
-        assertInstanceOf(InitAdmission.Decision.Drop.class, a.decide(0, NI, IP, SPI, null, 40, 0), "init_limit_half_open");
+        assertInstanceOf(
+                InitAdmission.Decision.Drop.class, a.decide(0, NI, IP, SPI, null, 40, 0), "init_limit_half_open");
         assertEquals(0, a.cookiesSent());
     }
 }

@@ -50,12 +50,15 @@ class CertIdentityTest {
         tbs.setSubject(new X500Name(DN));
         tbs.setStartDate(new Time(new Date(0)));
         tbs.setEndDate(new Time(new Date(4_000_000_000_000L)));
-        tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded()));
+        tbs.setSubjectPublicKeyInfo(
+                SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded()));
         var sigAlg = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
         tbs.setSignature(sigAlg);
-        var san = new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, "moon.example.org"),
-                new GeneralName(GeneralName.rfc822Name, "moon@example.org"),
-                new GeneralName(GeneralName.iPAddress, "192.0.2.1")});
+        var san = new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "moon.example.org"),
+            new GeneralName(GeneralName.rfc822Name, "moon@example.org"),
+            new GeneralName(GeneralName.iPAddress, "192.0.2.1")
+        });
         tbs.setExtensions(new Extensions(new Extension(Extension.subjectAlternativeName, false, san.getEncoded())));
         var t = tbs.generateTBSCertificate();
         Signature s = Signature.getInstance("SHA256withECDSA");
@@ -76,7 +79,9 @@ class CertIdentityTest {
     @Test
     void dnIdMatchesTheSubjectRegardlessOfEncodingDetails() throws Exception {
         assertTrue(CertIdentity.contains(cert, IdPayload.ID_DER_ASN1_DN, new X500Name(DN).getEncoded("DER")));
-        assertFalse(CertIdentity.contains(cert, IdPayload.ID_DER_ASN1_DN,
+        assertFalse(CertIdentity.contains(
+                cert,
+                IdPayload.ID_DER_ASN1_DN,
                 new X500Name("C=CH, O=jipsec test, CN=sun.example.org").getEncoded("DER")));
         assertFalse(CertIdentity.contains(cert, IdPayload.ID_DER_ASN1_DN, new byte[] {0x30, 0x05}), "malformed DN");
     }
@@ -88,16 +93,19 @@ class CertIdentityTest {
         assertTrue(CertIdentity.contains(cert, IdPayload.ID_RFC822_ADDR, ascii("moon@example.org")));
         assertFalse(CertIdentity.contains(cert, IdPayload.ID_RFC822_ADDR, ascii("sun@example.org")));
         assertFalse(CertIdentity.contains(cert, IdPayload.ID_FQDN, ascii("moon@example.org")), "type must match");
-        assertTrue(CertIdentity.contains(cert, IdPayload.ID_IPV4_ADDR, InetAddress.getByName("192.0.2.1").getAddress()));
-        assertFalse(CertIdentity.contains(cert, IdPayload.ID_IPV4_ADDR, InetAddress.getByName("192.0.2.2").getAddress()));
+        assertTrue(CertIdentity.contains(
+                cert, IdPayload.ID_IPV4_ADDR, InetAddress.getByName("192.0.2.1").getAddress()));
+        assertFalse(CertIdentity.contains(
+                cert, IdPayload.ID_IPV4_ADDR, InetAddress.getByName("192.0.2.2").getAddress()));
         assertFalse(CertIdentity.contains(cert, IdPayload.ID_IPV4_ADDR, new byte[3]), "malformed address");
         assertFalse(CertIdentity.contains(cert, IdPayload.ID_KEY_ID, ascii("moon")));
     }
 
     @Test
     void certReqHashIsSha1OfSubjectPublicKeyInfo() throws Exception {
-        byte[] h = MessageDigest.getInstance("SHA-1").digest(
-                SubjectPublicKeyInfo.getInstance(cert.getPublicKey().getEncoded()).getEncoded("DER"));
+        byte[] h = MessageDigest.getInstance("SHA-1")
+                .digest(SubjectPublicKeyInfo.getInstance(cert.getPublicKey().getEncoded())
+                        .getEncoded("DER"));
         assertArrayEquals(h, CertIdentity.caKeyHash(cert));
         byte[] two = new byte[40];
         System.arraycopy(h, 0, two, 20, 20);
@@ -105,5 +113,4 @@ class CertIdentityTest {
         assertFalse(CertIdentity.requested(new byte[40], cert));
         assertFalse(CertIdentity.requested(new byte[] {1, 2, 3}, cert));
     }
-
 }

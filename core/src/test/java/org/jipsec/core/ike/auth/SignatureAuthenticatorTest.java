@@ -19,13 +19,13 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.HexFormat;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.crypto.PrfAlgorithm;
 import org.jipsec.core.ike.crypto.PskAuthentication;
@@ -41,23 +41,36 @@ class SignatureAuthenticatorTest {
     /** RFC 7427 Appendix A encodings, cross-checked against Bouncy Castle's independent DER encoder. */
     @Test
     void algorithmIdentifiersAreTheDerEncodingsOfRfc7427AppendixA() throws Exception {
-        assertArrayEquals(new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE)
-                .getEncoded("DER"), SignatureScheme.RSA_SHA256.algorithmId());
-        assertArrayEquals(new AlgorithmIdentifier(PKCSObjectIdentifiers.sha384WithRSAEncryption, DERNull.INSTANCE)
-                .getEncoded("DER"), SignatureScheme.RSA_SHA384.algorithmId());
-        assertArrayEquals(new AlgorithmIdentifier(PKCSObjectIdentifiers.sha512WithRSAEncryption, DERNull.INSTANCE)
-                .getEncoded("DER"), SignatureScheme.RSA_SHA512.algorithmId());
-        assertArrayEquals(new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256).getEncoded("DER"),
+        assertArrayEquals(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE)
+                        .getEncoded("DER"),
+                SignatureScheme.RSA_SHA256.algorithmId());
+        assertArrayEquals(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha384WithRSAEncryption, DERNull.INSTANCE)
+                        .getEncoded("DER"),
+                SignatureScheme.RSA_SHA384.algorithmId());
+        assertArrayEquals(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha512WithRSAEncryption, DERNull.INSTANCE)
+                        .getEncoded("DER"),
+                SignatureScheme.RSA_SHA512.algorithmId());
+        assertArrayEquals(
+                new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256).getEncoded("DER"),
                 SignatureScheme.ECDSA_SHA256.algorithmId());
-        assertArrayEquals(new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA384).getEncoded("DER"),
+        assertArrayEquals(
+                new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA384).getEncoded("DER"),
                 SignatureScheme.ECDSA_SHA384.algorithmId());
-        assertArrayEquals(new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA512).getEncoded("DER"),
+        assertArrayEquals(
+                new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA512).getEncoded("DER"),
                 SignatureScheme.ECDSA_SHA512.algorithmId());
         var sha256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
-        var pss = new RSASSAPSSparams(sha256, new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, sha256),
-                new ASN1Integer(32), new ASN1Integer(1));
+        var pss = new RSASSAPSSparams(
+                sha256,
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, sha256),
+                new ASN1Integer(32),
+                new ASN1Integer(1));
         // trailerField 1 is the DEFAULT and so absent from DER, exactly as in RFC 7427 A.4.3
-        assertArrayEquals(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSASSA_PSS, pss).getEncoded("DER"),
+        assertArrayEquals(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSASSA_PSS, pss).getEncoded("DER"),
                 SignatureScheme.RSA_PSS_SHA256.algorithmId());
     }
 
@@ -67,9 +80,12 @@ class SignatureAuthenticatorTest {
         AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");
         ap.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec p256 = ap.getParameterSpec(ECParameterSpec.class);
-        PublicKey pub = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
-                new BigInteger("2442A5CC0ECD015FA3CA31DC8E2BBC70BF42D60CBCA20085E0822CB04235E970", 16),
-                new BigInteger("6FC98BD7E50211A4A27102FA3549DF79EBCB4BF246B80945CDDFE7D509BBFD7D", 16)), p256));
+        PublicKey pub = KeyFactory.getInstance("EC")
+                .generatePublic(new ECPublicKeySpec(
+                        new ECPoint(
+                                new BigInteger("2442A5CC0ECD015FA3CA31DC8E2BBC70BF42D60CBCA20085E0822CB04235E970", 16),
+                                new BigInteger("6FC98BD7E50211A4A27102FA3549DF79EBCB4BF246B80945CDDFE7D509BBFD7D", 16)),
+                        p256));
         byte[] sig = HEX.parseHex("CB28E0999B9C7715FD0A80D8E47A77079716CBBF917DD72E97566EA1C066957C"
                 + "86FA3BB4E26CAD5BF90B7F81899256CE7594BB1EA0C89212748BFF3B3D5B0315");
         var verifier = new SignatureAuthenticator(null, pub, Set.of(), false, RANDOM);
@@ -82,14 +98,14 @@ class SignatureAuthenticatorTest {
 
     @ParameterizedTest(name = "{0} {1} hashes={2} pss={3} -> method {4}")
     @CsvSource({
-            "RSA, 2048, '', false, 1",
-            "RSA, 2048, '2', false, 14",
-            "RSA, 2048, '2 3 4', true, 14",
-            "EC, secp256r1, '', false, 9",
-            "EC, secp384r1, '', false, 10",
-            "EC, secp521r1, '', false, 11",
-            "EC, secp256r1, '2 3 4', false, 14",
-            "EC, secp384r1, '2 3 4', false, 14",
+        "RSA, 2048, '', false, 1",
+        "RSA, 2048, '2', false, 14",
+        "RSA, 2048, '2 3 4', true, 14",
+        "EC, secp256r1, '', false, 9",
+        "EC, secp384r1, '', false, 10",
+        "EC, secp521r1, '', false, 11",
+        "EC, secp256r1, '2 3 4', false, 14",
+        "EC, secp384r1, '2 3 4', false, 14",
     })
     void signsWithTheMethodThePeerCanVerify(String alg, String size, String hashes, boolean pss, int method)
             throws Exception {
@@ -97,8 +113,11 @@ class SignatureAuthenticatorTest {
         if (alg.equals("RSA")) g.initialize(Integer.parseInt(size), RANDOM);
         else g.initialize(new ECGenParameterSpec(size), RANDOM);
         KeyPair kp = g.generateKeyPair();
-        Set<Integer> ids = hashes.isBlank() ? Set.of()
-                : java.util.Arrays.stream(hashes.split(" ")).map(Integer::valueOf).collect(java.util.stream.Collectors.toSet());
+        Set<Integer> ids = hashes.isBlank()
+                ? Set.of()
+                : java.util.Arrays.stream(hashes.split(" "))
+                        .map(Integer::valueOf)
+                        .collect(java.util.stream.Collectors.toSet());
         AuthPayload auth = new SignatureAuthenticator(kp.getPrivate(), null, ids, pss, RANDOM).sign(OCTETS);
         assertEquals(method, auth.method());
         var verifier = new SignatureAuthenticator(null, kp.getPublic(), Set.of(), false, RANDOM);
@@ -107,16 +126,18 @@ class SignatureAuthenticatorTest {
         other[0] ^= 1;
         assertFalse(verifier.verify(auth, other), "signature over other octets must fail");
         KeyPair stranger = g.generateKeyPair();
-        assertFalse(new SignatureAuthenticator(null, stranger.getPublic(), Set.of(), false, RANDOM)
-                .verify(auth, OCTETS), "a different key must fail");
+        assertFalse(
+                new SignatureAuthenticator(null, stranger.getPublic(), Set.of(), false, RANDOM).verify(auth, OCTETS),
+                "a different key must fail");
     }
 
     @Test
     void method14ChoosesTheHashMatchingTheCurveAndNamesItInTheAlgorithmIdentifier() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp384r1"), RANDOM);
-        AuthPayload auth = new SignatureAuthenticator(g.generateKeyPair().getPrivate(), null, Set.of(2, 3, 4), false,
-                RANDOM).sign(OCTETS);
+        AuthPayload auth = new SignatureAuthenticator(
+                        g.generateKeyPair().getPrivate(), null, Set.of(2, 3, 4), false, RANDOM)
+                .sign(OCTETS);
         byte[] aid = SignatureScheme.ECDSA_SHA384.algorithmId();
         assertEquals(aid.length, auth.data()[0]);
         assertArrayEquals(aid, java.util.Arrays.copyOfRange(auth.data(), 1, 1 + aid.length));
@@ -127,8 +148,9 @@ class SignatureAuthenticatorTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         var verifier = new SignatureAuthenticator(null, g.generateKeyPair().getPublic(), Set.of(), false, RANDOM);
-        for (byte[] data : new byte[][] {{}, {(byte) 200}, {12, 1, 2}, HEX.parseHex("0c300a06082a8648ce3d0403020000"),
-                new byte[64]}) {
+        for (byte[] data :
+                new byte[][] {{}, {(byte) 200}, {12, 1, 2}, HEX.parseHex("0c300a06082a8648ce3d0403020000"), new byte[64]
+                }) {
             assertFalse(verifier.verify(new AuthPayload(14, data), OCTETS));
             assertFalse(verifier.verify(new AuthPayload(9, data), OCTETS));
             assertFalse(verifier.verify(new AuthPayload(1, data), OCTETS));
@@ -141,7 +163,9 @@ class SignatureAuthenticatorTest {
     void pskAuthenticatorMatchesPskAuthentication() {
         PrfAlgorithm prf = PrfAlgorithm.HMAC_SHA2_256;
         byte[] psk = "secret".getBytes(StandardCharsets.US_ASCII);
-        byte[] msg = HEX.parseHex("0102030405"), nonce = HEX.parseHex("aabbcc"), sk = new byte[20],
+        byte[] msg = HEX.parseHex("0102030405"),
+                nonce = HEX.parseHex("aabbcc"),
+                sk = new byte[20],
                 id = HEX.parseHex("01000000c0000201");
         byte[] expected = PskAuthentication.authData(prf, psk, msg, nonce, sk, id);
         var a = new PskAuthenticator(prf, psk);

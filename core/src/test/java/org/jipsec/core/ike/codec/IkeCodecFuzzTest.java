@@ -28,8 +28,10 @@ class IkeCodecFuzzTest {
             try {
                 List<Payload> inner = IkeMessageCodec.decodeInner(data[0] & 0xff, data, 1, data.length - 1);
                 byte[] again = IkeMessageCodec.encodeInner(inner);
-                assertArrayEquals(again, IkeMessageCodec.encodeInner(
-                        IkeMessageCodec.decodeInner(IkeMessageCodec.firstType(inner), again, 0, again.length)));
+                assertArrayEquals(
+                        again,
+                        IkeMessageCodec.encodeInner(
+                                IkeMessageCodec.decodeInner(IkeMessageCodec.firstType(inner), again, 0, again.length)));
             } catch (IkeDecodeException e) {
                 // declared
             }

@@ -34,9 +34,14 @@ class IkeCodecMutationTest {
         int n = 1 + rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
             switch (rnd.nextInt(6)) {
-                case 0 -> { if (b.length > 0) b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8)); }
-                case 1 -> { if (b.length > 0) b[rnd.nextInt(b.length)] = (byte) new int[] {0, 1, 0x7f, 0x80, 0xff,
-                        33, 46, 53}[rnd.nextInt(8)]; }
+                case 0 -> {
+                    if (b.length > 0) b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                }
+                case 1 -> {
+                    if (b.length > 0)
+                        b[rnd.nextInt(b.length)] =
+                                (byte) new int[] {0, 1, 0x7f, 0x80, 0xff, 33, 46, 53}[rnd.nextInt(8)];
+                }
                 case 2 -> b = Arrays.copyOf(b, rnd.nextInt(b.length + 1));
                 case 3 -> b = Arrays.copyOf(b, b.length + rnd.nextInt(64));
                 case 4 -> { // rewrite a 16-bit field (payload/proposal/transform lengths live at 2-byte offsets)
@@ -84,7 +89,9 @@ class IkeCodecMutationTest {
             } catch (IkeDecodeException e) {
                 continue;
             } catch (RuntimeException e) {
-                throw new AssertionError("iteration " + i + ": " + e + " on " + java.util.HexFormat.of().formatHex(b),
+                throw new AssertionError(
+                        "iteration " + i + ": " + e + " on "
+                                + java.util.HexFormat.of().formatHex(b),
                         e);
             } finally {
                 long allocated = mx.getThreadAllocatedBytes(tid) - before;
@@ -101,13 +108,15 @@ class IkeCodecMutationTest {
                 }
                 worstRatio = Math.max(worstRatio, (double) allocated / Math.max(1, b.length));
                 // allocation is linear in the input: copies of its byte ranges plus a few objects per payload
-                assertTrue(allocated <= 64L * b.length + 64 * 1024,
+                assertTrue(
+                        allocated <= 64L * b.length + 64 * 1024,
                         "iteration " + i + ": " + allocated + " bytes allocated for a " + b.length + "-byte datagram");
             }
             decoded++;
             IkeCodecProperties.roundTrips(m);
         }
-        System.out.printf("IkeCodecMutationTest: %d of %d mutants decoded; worst allocated/length %.1f%n",
+        System.out.printf(
+                "IkeCodecMutationTest: %d of %d mutants decoded; worst allocated/length %.1f%n",
                 decoded, ITERATIONS, worstRatio);
         assertTrue(decoded > ITERATIONS / 20, "mutations should leave some messages decodable: " + decoded);
     }

@@ -33,8 +33,12 @@ class IkeMessageCodecTest {
         for (StrongSwanVectors.Message m : v.messages()) {
             IkeMessage msg = IkeMessageCodec.decode(m.bytes());
             assertArrayEquals(m.bytes(), IkeMessageCodec.encode(msg), run + ": " + msg.summary());
-            assertEquals(m.fromInitiator(), msg.header().isFromOriginalInitiator() || msg.header().messageId() == 0
-                    && msg.header().exchangeType() == ExchangeType.INFORMATIONAL && !msg.header().isResponse(),
+            assertEquals(
+                    m.fromInitiator(),
+                    msg.header().isFromOriginalInitiator()
+                            || msg.header().messageId() == 0
+                                    && msg.header().exchangeType() == ExchangeType.INFORMATIONAL
+                                    && !msg.header().isResponse(),
                     run + ": " + msg.summary());
         }
     }
@@ -49,23 +53,30 @@ class IkeMessageCodecTest {
         assertEquals(ExchangeType.IKE_SA_INIT, h.exchangeType());
         assertEquals(IkeHeader.FLAG_INITIATOR, h.flags());
         assertEquals(0, h.messageId());
-        assertEquals("IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)"
-                + " N(IKEV2_FRAGMENTATION_SUPPORTED) N(SIGNATURE_HASH_ALGORITHMS) N(REDIRECT_SUPPORTED) ]", m.summary());
+        assertEquals(
+                "IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)"
+                        + " N(IKEV2_FRAGMENTATION_SUPPORTED) N(SIGNATURE_HASH_ALGORITHMS) N(REDIRECT_SUPPORTED) ]",
+                m.summary());
         SaPayload sa = m.first(SaPayload.class).orElseThrow();
         Proposal p = sa.proposals().getFirst();
         assertEquals(1, p.number());
         assertEquals(Proposal.PROTOCOL_IKE, p.protocolId());
         assertEquals(0, p.spi().length);
-        assertEquals(List.of(Transform.withKeyLength(1, 20, 128), new Transform(2, 5), new Transform(4, 31)),
+        assertEquals(
+                List.of(Transform.withKeyLength(1, 20, 128), new Transform(2, 5), new Transform(4, 31)),
                 p.transforms());
         KePayload ke = m.first(KePayload.class).orElseThrow();
         assertEquals(31, ke.dhGroup());
         assertArrayEquals(hex("3e8adfda1babe0a062d580b8cee8686cfe7f512c163be3912cab97f594bd8d00"), ke.data());
-        assertArrayEquals(hex("8b6dac0c1229f93ae0ed7968febb3812ed494acd6a2e7f2a4fc0664e79995246"),
+        assertArrayEquals(
+                hex("8b6dac0c1229f93ae0ed7968febb3812ed494acd6a2e7f2a4fc0664e79995246"),
                 m.first(NoncePayload.class).orElseThrow().data());
-        assertArrayEquals(hex("8f23fce077d88038431b7783b9476a5d6c766d45"),
+        assertArrayEquals(
+                hex("8f23fce077d88038431b7783b9476a5d6c766d45"),
                 m.notify(NotifyType.NAT_DETECTION_SOURCE_IP).orElseThrow().data());
-        assertArrayEquals(hex("0002000300040005"), m.notify(NotifyType.SIGNATURE_HASH_ALGORITHMS).orElseThrow().data());
+        assertArrayEquals(
+                hex("0002000300040005"),
+                m.notify(NotifyType.SIGNATURE_HASH_ALGORITHMS).orElseThrow().data());
     }
 
     /** IKE_AUTH and later: only the SK payload, opaque; its Next Payload is the first inner payload (IDi). */
@@ -74,14 +85,18 @@ class IkeMessageCodecTest {
         IkeMessage m = IkeMessageCodec.decode(StrongSwanVectors.load("gcm").message(2));
         assertEquals(ExchangeType.IKE_AUTH, m.header().exchangeType());
         assertEquals(1, m.payloads().size());
-        EncryptedPayload sk = assertInstanceOf(EncryptedPayload.class, m.payloads().getFirst());
+        EncryptedPayload sk =
+                assertInstanceOf(EncryptedPayload.class, m.payloads().getFirst());
         assertEquals(PayloadType.IDI, sk.firstInnerPayload());
     }
 
     @Test
     void encodesEveryPayloadKindAndDecodesItBack() throws Exception {
         List<Payload> payloads = List.of(
-                new SaPayload(List.of(new Proposal(1, Proposal.PROTOCOL_ESP, hex("01020304"),
+                new SaPayload(List.of(new Proposal(
+                        1,
+                        Proposal.PROTOCOL_ESP,
+                        hex("01020304"),
                         List.of(Transform.withKeyLength(1, 20, 256), new Transform(5, 0))))),
                 new KePayload(19, new byte[64]),
                 IdPayload.ofFqdn(true, "left.ik.test"),
@@ -94,21 +109,25 @@ class IkeMessageCodecTest {
                 new DeletePayload(3, 4, List.of(hex("00000001"), hex("00000002"))),
                 DeletePayload.ikeSa(),
                 new VendorIdPayload(hex("882fe56d6fd20dbc2251613b2ebe5beb")),
-                new TsPayload(true, List.of(TrafficSelector.ofRange(
-                        java.net.InetAddress.getByName("10.0.0.0"), java.net.InetAddress.getByName("10.0.0.255")))),
+                new TsPayload(
+                        true,
+                        List.of(TrafficSelector.ofRange(
+                                java.net.InetAddress.getByName("10.0.0.0"),
+                                java.net.InetAddress.getByName("10.0.0.255")))),
                 new TsPayload(false, List.of(new TrafficSelector(8, 6, 443, 443, new byte[16], new byte[16]))),
                 new CpPayload(1, List.of(new CpPayload.Attribute(1, new byte[0]))),
                 new EapPayload(hex("0101000501")),
                 new UnknownPayload(200, hex("abcd")),
                 new EncryptedPayload(PayloadType.IDI, new byte[40]));
-        IkeMessage m = new IkeMessage(new IkeHeader(1, 2, 0, ExchangeType.IKE_AUTH, IkeHeader.FLAG_INITIATOR, 1),
-                payloads);
+        IkeMessage m =
+                new IkeMessage(new IkeHeader(1, 2, 0, ExchangeType.IKE_AUTH, IkeHeader.FLAG_INITIATOR, 1), payloads);
         byte[] wire = IkeMessageCodec.encode(m);
         IkeMessage back = IkeMessageCodec.decode(wire);
         assertEquals(m, back);
         assertArrayEquals(wire, IkeMessageCodec.encode(back));
         byte[] inner = IkeMessageCodec.encodeInner(payloads.subList(0, payloads.size() - 1));
-        assertEquals(payloads.subList(0, payloads.size() - 1),
+        assertEquals(
+                payloads.subList(0, payloads.size() - 1),
                 IkeMessageCodec.decodeInner(PayloadType.SA, inner, 0, inner.length));
     }
 
@@ -132,14 +151,17 @@ class IkeMessageCodecTest {
     void unknownPayloadIgnoredUnlessCritical() throws Exception {
         // §2.5: unknown and not critical → kept as UnknownPayload (ignored); critical → UNSUPPORTED_CRITICAL_PAYLOAD
         IkeMessage m = IkeMessageCodec.decode(message(200, "29000006abcd 00000008 00004000".replace(" ", "")));
-        assertEquals(List.of(new UnknownPayload(200, hex("abcd")), NotifyPayload.of(NotifyType.INITIAL_CONTACT)),
+        assertEquals(
+                List.of(new UnknownPayload(200, hex("abcd")), NotifyPayload.of(NotifyType.INITIAL_CONTACT)),
                 m.payloads());
-        UnsupportedCriticalPayloadException e = assertThrows(UnsupportedCriticalPayloadException.class,
+        UnsupportedCriticalPayloadException e = assertThrows(
+                UnsupportedCriticalPayloadException.class,
                 () -> IkeMessageCodec.decode(message(200, "29800006abcd0000000800004000")));
         assertEquals(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, e.notifyType());
         assertArrayEquals(new byte[] {(byte) 200}, e.notifyData());
         // a known payload with the critical bit set is just that payload (§2.5: the bit is ignored)
-        assertEquals(List.of(NotifyPayload.of(NotifyType.INITIAL_CONTACT)),
+        assertEquals(
+                List.of(NotifyPayload.of(NotifyType.INITIAL_CONTACT)),
                 IkeMessageCodec.decode(message(41, "0080000800004000")).payloads());
     }
 
@@ -167,19 +189,21 @@ class IkeMessageCodecTest {
                 new Case("delete count disagrees", message(42, "0000000c03040002" + "00000001")),
                 new Case("TS type 9", message(44, "0000001401000000" + "0900000c0000ffff")),
                 new Case("TS IPv4 of length 40", message(44, "0000001801000000" + "07000028" + "0000ffff00000000")),
-                new Case("TS count 2, one present", message(44, "0000001802000000" + "07000010" + "0000ffff"
-                        + "0000000000000000")),
+                new Case(
+                        "TS count 2, one present",
+                        message(44, "0000001802000000" + "07000010" + "0000ffff" + "0000000000000000")),
                 new Case("proposal says more follow", message(33, "0000000c" + "02000008" + "01010000")),
-                new Case("proposal transform count 2, 1 present", message(33, "00000014" + "00000010"
-                        + "01010002" + "00000008" + "01000014")),
+                new Case(
+                        "proposal transform count 2, 1 present",
+                        message(33, "00000014" + "00000010" + "01010002" + "00000008" + "01000014")),
                 new Case("transform length < 8", message(33, "00000010" + "0000000c" + "01010001" + "00000004")),
-                new Case("attribute TLV past the end", message(33, "00000018" + "00000014" + "01010001"
-                        + "0000000c" + "01000014" + "000e0008")),
+                new Case(
+                        "attribute TLV past the end",
+                        message(33, "00000018" + "00000014" + "01010001" + "0000000c" + "01000014" + "000e0008")),
                 new Case("SKF fragment 0", message(53, "0000000c00000001" + "00000000")),
                 new Case("SKF number > total", message(53, "0000000c00030002" + "00000000")));
         for (Case c : cases) {
-            IkeDecodeException e = assertThrows(IkeDecodeException.class, () -> IkeMessageCodec.decode(c.bytes),
-                    c.why);
+            IkeDecodeException e = assertThrows(IkeDecodeException.class, () -> IkeMessageCodec.decode(c.bytes), c.why);
             assertInstanceOf(InvalidSyntaxException.class, e, c.why + ": " + e.getMessage());
             assertEquals(NotifyType.INVALID_SYNTAX, e.notifyType(), c.why);
         }
@@ -189,13 +213,15 @@ class IkeMessageCodecTest {
     void majorVersionOtherThanTwo() {
         byte[] m = message(0, "");
         m[17] = 0x30;
-        InvalidMajorVersionException e = assertThrows(InvalidMajorVersionException.class,
-                () -> IkeMessageCodec.decode(m));
+        InvalidMajorVersionException e =
+                assertThrows(InvalidMajorVersionException.class, () -> IkeMessageCodec.decode(m));
         assertEquals(3, e.majorVersion());
         assertEquals(NotifyType.INVALID_MAJOR_VERSION, e.notifyType());
         m[17] = 0x10; // IKEv1
-        assertEquals(1, assertThrows(InvalidMajorVersionException.class, () -> IkeMessageCodec.decode(m))
-                .majorVersion());
+        assertEquals(
+                1,
+                assertThrows(InvalidMajorVersionException.class, () -> IkeMessageCodec.decode(m))
+                        .majorVersion());
     }
 
     @Test

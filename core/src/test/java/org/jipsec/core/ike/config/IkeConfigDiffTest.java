@@ -31,8 +31,8 @@ class IkeConfigDiffTest {
 
     @Test
     void sameFileIsEmpty() throws Exception {
-        IkeConfigDiff d = IkeConfigDiff.between(cfg("k", conn("a", "10.2.0.0/24", "trap")),
-                cfg("k", conn("a", "10.2.0.0/24", "trap")));
+        IkeConfigDiff d = IkeConfigDiff.between(
+                cfg("k", conn("a", "10.2.0.0/24", "trap")), cfg("k", conn("a", "10.2.0.0/24", "trap")));
         assertTrue(d.isEmpty(), d.toString());
         assertEquals(List.of("a"), d.unchanged());
     }
@@ -40,9 +40,15 @@ class IkeConfigDiffTest {
     @Test
     void addedRemovedChangedByName() throws Exception {
         IkeConfigDiff d = IkeConfigDiff.between(
-                cfg("k", conn("keep", "10.2.0.0/24", "trap"), conn("gone", "10.3.0.0/24", "none"),
+                cfg(
+                        "k",
+                        conn("keep", "10.2.0.0/24", "trap"),
+                        conn("gone", "10.3.0.0/24", "none"),
                         conn("moved", "10.4.0.0/24", "start")),
-                cfg("k", conn("keep", "10.2.0.0/24", "trap"), conn("moved", "10.4.0.0/25", "start"),
+                cfg(
+                        "k",
+                        conn("keep", "10.2.0.0/24", "trap"),
+                        conn("moved", "10.4.0.0/25", "start"),
                         conn("new", "10.5.0.0/24", "trap")));
         assertEquals(List.of("keep"), d.unchanged());
         assertEquals(List.of("gone"), d.removed());
@@ -52,7 +58,8 @@ class IkeConfigDiffTest {
 
     @Test
     void aNewPreSharedKeyChangesTheConnectionsThatUseIt() throws Exception {
-        IkeConfigDiff d = IkeConfigDiff.between(cfg("s3cr3t-one", conn("a", "10.2.0.0/24", "trap")),
+        IkeConfigDiff d = IkeConfigDiff.between(
+                cfg("s3cr3t-one", conn("a", "10.2.0.0/24", "trap")),
                 cfg("s3cr3t-two", conn("a", "10.2.0.0/24", "trap")));
         assertEquals(List.of("a"), d.changed());
         assertTrue(!d.toString().contains("s3cr3t"), "no secret in the text: " + d);

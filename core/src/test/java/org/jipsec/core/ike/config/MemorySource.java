@@ -15,7 +15,11 @@ record MemorySource(Map<String, String> files) implements ConfigSource {
     @Override
     public List<String> glob(String pattern, String directory) {
         String full = pattern.startsWith("/") ? pattern : directory + "/" + pattern;
-        Pattern re = Pattern.compile(Pattern.quote(full).replace("*", "\\E[^/]*\\Q").replace("?", "\\E[^/]\\Q"));
-        return files.keySet().stream().filter(f -> re.matcher(f).matches()).sorted().toList();
+        Pattern re =
+                Pattern.compile(Pattern.quote(full).replace("*", "\\E[^/]*\\Q").replace("?", "\\E[^/]\\Q"));
+        return files.keySet().stream()
+                .filter(f -> re.matcher(f).matches())
+                .sorted()
+                .toList();
     }
 }

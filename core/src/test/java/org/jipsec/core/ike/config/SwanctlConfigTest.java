@@ -78,15 +78,20 @@ class SwanctlConfigTest {
         assertEquals(2, c.version());
         assertEquals(List.of("10.98.0.2"), c.localAddrs());
         assertEquals(List.of("10.98.0.1"), c.remoteAddrs());
-        assertEquals(ProposalParser.parseList("aes128gcm16-prfsha256-x25519, aes128-sha256-x25519", SaProtocol.IKE,
-                true), c.proposals());
+        assertEquals(
+                ProposalParser.parseList("aes128gcm16-prfsha256-x25519, aes128-sha256-x25519", SaProtocol.IKE, true),
+                c.proposals());
         assertTrue(c.encap());
         assertEquals(false, c.mobike());
         assertEquals(Duration.ofSeconds(30), c.dpdDelay());
         assertEquals(Duration.ofHours(4), c.rekeyTime());
         assertEquals(IkeConfig.AuthMethod.PSK, c.local().getFirst().auth());
-        assertEquals(new IkeIdentity(IdPayload.ID_IPV4_ADDR, "10.98.0.2"), c.local().getFirst().id());
-        assertEquals(new IkeIdentity(IdPayload.ID_IPV4_ADDR, "10.98.0.1"), c.remote().getFirst().id());
+        assertEquals(
+                new IkeIdentity(IdPayload.ID_IPV4_ADDR, "10.98.0.2"),
+                c.local().getFirst().id());
+        assertEquals(
+                new IkeIdentity(IdPayload.ID_IPV4_ADDR, "10.98.0.1"),
+                c.remote().getFirst().id());
         IkeConfig.Child ch = c.children().getFirst();
         assertEquals("net", ch.name());
         assertEquals("/10.98.2.1", ch.localTs().getFirst().start().toString());
@@ -108,8 +113,11 @@ class SwanctlConfigTest {
             text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         IkeConfig.Connection c = load(text).connections().getFirst();
-        assertEquals("IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", c.proposals().getFirst().toString());
-        assertEquals("ESP:AES_CBC_128/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ",
+        assertEquals(
+                "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+                c.proposals().getFirst().toString());
+        assertEquals(
+                "ESP:AES_CBC_128/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ",
                 c.children().getFirst().espProposals().getFirst().toString());
         assertEquals(false, c.mobike());
         assertEquals(IkeConfig.AuthMethod.PSK, c.remote().getFirst().auth());
@@ -162,19 +170,30 @@ class SwanctlConfigTest {
         IkeConfig.Connection a = cfg.connections().getFirst();
         assertEquals(List.of("192.0.2.9"), a.remoteAddrs(), "the later definition wins");
         assertEquals(Duration.ofHours(2), a.rekeyTime(), "sections merge");
-        assertEquals(new IkeIdentity(IdPayload.ID_FQDN, "gw.example # not a comment"), a.local().getFirst().id());
+        assertEquals(
+                new IkeIdentity(IdPayload.ID_FQDN, "gw.example # not a comment"),
+                a.local().getFirst().id());
         assertEquals("b", cfg.connections().get(1).name());
-        assertArrayEquals("line\"one\"\n".getBytes(StandardCharsets.US_ASCII), cfg.secrets().getFirst().secret());
+        assertArrayEquals(
+                "line\"one\"\n".getBytes(StandardCharsets.US_ASCII),
+                cfg.secrets().getFirst().secret());
     }
 
     @Test
     void everyErrorNamesFileAndLine() {
         record Bad(String text, int line, String says) {}
         for (Bad b : List.of(
-                new Bad("connections {\n c {\n  aggressive = yes\n }\n}\n", 3, "unsupported key 'connections.c.aggressive'"),
-                new Bad("connections {\n c {\n  local { auth = psk\n   round = 2 }\n }\n}\n", 4,
+                new Bad(
+                        "connections {\n c {\n  aggressive = yes\n }\n}\n",
+                        3,
+                        "unsupported key 'connections.c.aggressive'"),
+                new Bad(
+                        "connections {\n c {\n  local { auth = psk\n   round = 2 }\n }\n}\n",
+                        4,
                         "unsupported key 'connections.c.local.round'"),
-                new Bad("connections {\n c {\n  children { x {\n   updown = /bin/true\n } } } }\n", 4,
+                new Bad(
+                        "connections {\n c {\n  children { x {\n   updown = /bin/true\n } } } }\n",
+                        4,
                         "unsupported key 'connections.c.children.x.updown'"),
                 new Bad("pools {\n}\n", 1, "unsupported section 'pools'"),
                 new Bad("charon = 1\n", 1, "unsupported key 'charon'"),
@@ -183,8 +202,14 @@ class SwanctlConfigTest {
                 new Bad("connections { c {\n\n encap = maybe } }\n", 3, "must be yes or no"),
                 new Bad("connections { c {\n dpd_delay = 30x } }\n", 2, "is not a time"),
                 new Bad("connections { c {\n proposals = aes128-md5-modp1024 } }\n", 2, "unsupported algorithm 'md5'"),
-                new Bad("connections { c {\n children { x {\n mode = beet } } } }\n", 3, "'connections.c.children.x.mode'"),
-                new Bad("connections { c {\n children { x {\n local_ts = 10.0.0.0/33 } } } }\n", 3, "not a traffic selector"),
+                new Bad(
+                        "connections { c {\n children { x {\n mode = beet } } } }\n",
+                        3,
+                        "'connections.c.children.x.mode'"),
+                new Bad(
+                        "connections { c {\n children { x {\n local_ts = 10.0.0.0/33 } } } }\n",
+                        3,
+                        "not a traffic selector"),
                 new Bad("connections { c {\n local {\n auth = eap-mschapv2 } } }\n", 3, "psk or pubkey"),
                 new Bad("connections { c {\n remote {\n id = ipv4:foo } } }\n", 3, "not an identity"),
                 new Bad("connections { c {\n local {\n id = \"C=CH, CN=gw\" } } }\n", 3, "issue #15"),
@@ -208,8 +233,9 @@ class SwanctlConfigTest {
 
     @Test
     void includeLoopIsBounded() {
-        ConfigException e = assertThrows(ConfigException.class, () -> SwanctlConfig.load("/a.conf",
-                new MemorySource(Map.of("/a.conf", "include a.conf\n"))));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> SwanctlConfig.load("/a.conf", new MemorySource(Map.of("/a.conf", "include a.conf\n"))));
         assertTrue(e.getMessage().contains("nested more than 10"), e.getMessage());
     }
 
@@ -219,17 +245,21 @@ class SwanctlConfigTest {
         assertEquals(new IkeIdentity(IdPayload.ID_FQDN, "right.ik.test"), IkeIdentity.parse("right.ik.test"));
         assertEquals(new IkeIdentity(IdPayload.ID_FQDN, "gw"), IkeIdentity.parse("@gw"));
         assertEquals(new IkeIdentity(IdPayload.ID_RFC822_ADDR, "me@example.org"), IkeIdentity.parse("me@example.org"));
-        assertEquals(IdPayload.ID_DER_ASN1_DN, IkeIdentity.parse("C=CH, O=strongSwan, CN=gw").idType());
+        assertEquals(
+                IdPayload.ID_DER_ASN1_DN,
+                IkeIdentity.parse("C=CH, O=strongSwan, CN=gw").idType());
         assertEquals(new IkeIdentity(IdPayload.ID_FQDN, "10.0.0.1"), IkeIdentity.parse("fqdn:10.0.0.1"));
-        assertTrue(IkeIdentity.parse("10.98.0.1").matches(IdPayload.ofAddress(true,
-                org.jipsec.core.spd.AddressText.parse("10.98.0.1").address())));
+        assertTrue(IkeIdentity.parse("10.98.0.1")
+                .matches(IdPayload.ofAddress(
+                        true, org.jipsec.core.spd.AddressText.parse("10.98.0.1").address())));
         TrafficSelectorSpec ts = TrafficSelectorSpec.parse("10.1.2.3/16[tcp/1024-2048]");
         assertEquals("/10.1.0.0", ts.start().toString());
         assertEquals("/10.1.255.255", ts.end().toString());
         assertEquals(6, ts.protocol());
         assertEquals(1024, ts.startPort());
         assertEquals(2048, ts.endPort());
-        assertEquals("/0:0:0:0:0:0:0:0", TrafficSelectorSpec.parse("::/0").start().toString());
+        assertEquals(
+                "/0:0:0:0:0:0:0:0", TrafficSelectorSpec.parse("::/0").start().toString());
         assertNull(TrafficSelectorSpec.parse("10.0.0.9-10.0.0.1"));
         assertNull(TrafficSelectorSpec.parse("host.example"));
     }

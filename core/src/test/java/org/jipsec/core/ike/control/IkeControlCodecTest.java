@@ -20,12 +20,17 @@ class IkeControlCodecTest {
     void requestBytesAreTheDocumentedLayout() {
         assertEquals("0101000000000000", HEX.formatHex(IkeControlCodec.encode(Request.status())));
         // version 1, INITIATE, reserved, body 6: u16 length 4, "home"
-        assertEquals("01020000000000060004686f6d65", HEX.formatHex(IkeControlCodec.encode(new Request(Op.INITIATE, "home"))));
+        assertEquals(
+                "01020000000000060004686f6d65",
+                HEX.formatHex(IkeControlCodec.encode(new Request(Op.INITIATE, "home"))));
     }
 
     @Test
     void requestsRoundTrip() throws Exception {
-        for (Request r : List.of(Request.status(), new Request(Op.INITIATE, "home"), new Request(Op.TERMINATE, "net"),
+        for (Request r : List.of(
+                Request.status(),
+                new Request(Op.INITIATE, "home"),
+                new Request(Op.TERMINATE, "net"),
                 new Request(Op.REKEY, "ünïcode-conn"))) {
             assertEquals(r, IkeControlCodec.decodeRequest(IkeControlCodec.encode(r)));
         }
@@ -34,7 +39,8 @@ class IkeControlCodecTest {
     @Test
     void responsesRoundTrip() throws Exception {
         IkeStatus s = StatusSamples.sample();
-        assertEquals(new Response.Status(s), IkeControlCodec.decodeResponse(IkeControlCodec.encode(new Response.Status(s))));
+        assertEquals(
+                new Response.Status(s), IkeControlCodec.decodeResponse(IkeControlCodec.encode(new Response.Status(s))));
         Response ok = new Response.Result(AdminResult.ok("IKE SA home[3] initiated"));
         assertEquals(ok, IkeControlCodec.decodeResponse(IkeControlCodec.encode(ok)));
         Response no = new Response.Result(AdminResult.refused("no connection or child named 'x'"));
@@ -46,7 +52,8 @@ class IkeControlCodecTest {
     @Test
     void messagesWithControlCharactersAreMadePrintable() throws Exception {
         Response r = new Response.Result(AdminResult.refused("line1\nline2\u001b[31m"));
-        assertEquals(new Response.Result(AdminResult.refused("line1 line2 [31m")),
+        assertEquals(
+                new Response.Result(AdminResult.refused("line1 line2 [31m")),
                 IkeControlCodec.decodeResponse(IkeControlCodec.encode(r)));
     }
 
@@ -54,14 +61,31 @@ class IkeControlCodecTest {
     @Test
     void statusTextIsMadePrintableAndFit() throws Exception {
         IkeStatus.IkeSaStatus sa = StatusSamples.sample().sas().getFirst();
-        IkeStatus.IkeSaStatus evil = new IkeStatus.IkeSaStatus(sa.connection(), 1, "ESTABLISHED", false, sa.local(),
-                sa.remote(), sa.localId(), "evil\u001b[2J\nid" + "é".repeat(600), sa.spiI(), sa.spiR(), "", false,
-                false, -1, -1, List.of());
-        IkeStatus got = ((Response.Status) IkeControlCodec.decodeResponse(IkeControlCodec.encode(
-                new Response.Status(new IkeStatus(List.of("c"), List.of(evil)))))).status();
+        IkeStatus.IkeSaStatus evil = new IkeStatus.IkeSaStatus(
+                sa.connection(),
+                1,
+                "ESTABLISHED",
+                false,
+                sa.local(),
+                sa.remote(),
+                sa.localId(),
+                "evil\u001b[2J\nid" + "é".repeat(600),
+                sa.spiI(),
+                sa.spiR(),
+                "",
+                false,
+                false,
+                -1,
+                -1,
+                List.of());
+        IkeStatus got = ((Response.Status) IkeControlCodec.decodeResponse(
+                        IkeControlCodec.encode(new Response.Status(new IkeStatus(List.of("c"), List.of(evil))))))
+                .status();
         String id = got.sas().getFirst().remoteId();
         assertTrue(id.startsWith("evil [2J idéé"), id);
-        assertEquals(IkeControlCodec.MAX_STRING - 1, id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+        assertEquals(
+                IkeControlCodec.MAX_STRING - 1,
+                id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
                 "cut at a character boundary below the limit");
     }
 
@@ -74,7 +98,8 @@ class IkeControlCodecTest {
     }
 
     private static String refusal(String hex) {
-        return assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeRequest(HEX.parseHex(hex))).getMessage();
+        return assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeRequest(HEX.parseHex(hex)))
+                .getMessage();
     }
 
     @Test
@@ -82,7 +107,7 @@ class IkeControlCodecTest {
         assertEquals("short header", refusal("010100"));
         assertEquals("unsupported version 2", refusal("0201000000000000"));
         assertEquals("unknown request type 9", refusal("0109000000000000"));
-        assertEquals("unknown request type 129", refusal("0181000000000000"));   // a response type as request
+        assertEquals("unknown request type 129", refusal("0181000000000000")); // a response type as request
         assertEquals("reserved field not zero", refusal("0101000100000000"));
         assertEquals("body of 1025 bytes, over the limit of 1024", refusal("0102000000000401"));
         assertEquals("body of 4294967295 bytes, over the limit of 1024", refusal("01020000ffffffff"));
@@ -102,12 +127,16 @@ class IkeControlCodecTest {
         // a boolean that is neither 0 nor 1
         byte[] badBool = IkeControlCodec.encode(new Response.Result(AdminResult.ok("x")));
         badBool[8] = 2;
-        assertEquals("ok: boolean must be 0 or 1, not 2",
-                assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeResponse(badBool)).getMessage());
+        assertEquals(
+                "ok: boolean must be 0 or 1, not 2",
+                assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeResponse(badBool))
+                        .getMessage());
         // a list count that cannot fit what is left
         byte[] manySas = HEX.parseHex("0182000000000006" + "0000" + "ffff" + "0000");
-        assertEquals("IKE SAs: 65535 items cannot fit",
-                assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeResponse(manySas)).getMessage());
+        assertEquals(
+                "IKE SAs: 65535 items cannot fit",
+                assertThrows(ControlFrameException.class, () -> IkeControlCodec.decodeResponse(manySas))
+                        .getMessage());
         // every truncation of a valid status is refused, never an exception of another kind
         for (int cut = 0; cut < good.length; cut++) {
             byte[] t = java.util.Arrays.copyOf(good, cut);
@@ -119,9 +148,11 @@ class IkeControlCodecTest {
     @Test
     void mutatedFramesNeverThrowAnythingElse() {
         Random rnd = new Random(14);
-        List<byte[]> seeds = List.of(IkeControlCodec.encode(new Response.Status(StatusSamples.sample())),
+        List<byte[]> seeds = List.of(
+                IkeControlCodec.encode(new Response.Status(StatusSamples.sample())),
                 IkeControlCodec.encode(new Response.Result(AdminResult.ok("fine"))),
-                IkeControlCodec.encode(new Request(Op.REKEY, "home")), IkeControlCodec.encode(Request.status()));
+                IkeControlCodec.encode(new Request(Op.REKEY, "home")),
+                IkeControlCodec.encode(Request.status()));
         int decoded = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] f = seeds.get(rnd.nextInt(seeds.size())).clone();
@@ -129,7 +160,8 @@ class IkeControlCodecTest {
             for (int k = 0; k < flips; k++) f[rnd.nextInt(f.length)] = (byte) rnd.nextInt(256);
             for (boolean req : new boolean[] {true, false}) {
                 try {
-                    if (req) IkeControlCodec.decodeRequest(f); else IkeControlCodec.decodeResponse(f);
+                    if (req) IkeControlCodec.decodeRequest(f);
+                    else IkeControlCodec.decodeResponse(f);
                     decoded++;
                 } catch (ControlFrameException expected) {
                     // fine
@@ -143,7 +175,8 @@ class IkeControlCodecTest {
     void statusTooLargeForAFrameIsRefusedByTheEncoder() {
         IkeStatus.IkeSaStatus sa = StatusSamples.sample().sas().getFirst();
         List<IkeStatus.IkeSaStatus> many = java.util.Collections.nCopies(20_000, sa);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> IkeControlCodec.encode(new Response.Status(new IkeStatus(List.of(), many))));
     }
 }

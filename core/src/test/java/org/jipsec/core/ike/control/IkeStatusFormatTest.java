@@ -37,6 +37,7 @@ class IkeStatusFormatTest {
 
     @Test
     void nothingLoaded() {
-        assertEquals("no IKE SAs\nloaded connections: none\n", IkeStatusFormat.format(new IkeStatus(List.of(), List.of())));
+        assertEquals(
+                "no IKE SAs\nloaded connections: none\n", IkeStatusFormat.format(new IkeStatus(List.of(), List.of())));
     }
 }

@@ -28,12 +28,26 @@ class NatDetectionTest {
         InetAddress r = InetAddress.getByName("10.231.0.2");
         long spiI = resp.header().spiI();
         long spiR = resp.header().spiR();
-        assertArrayEquals(req.notify(NotifyType.NAT_DETECTION_DESTINATION_IP).orElseThrow().data(),
+        assertArrayEquals(
+                req.notify(NotifyType.NAT_DETECTION_DESTINATION_IP)
+                        .orElseThrow()
+                        .data(),
                 NatDetection.hash(spiI, 0, r, 500));
-        assertArrayEquals(resp.notify(NotifyType.NAT_DETECTION_DESTINATION_IP).orElseThrow().data(),
+        assertArrayEquals(
+                resp.notify(NotifyType.NAT_DETECTION_DESTINATION_IP)
+                        .orElseThrow()
+                        .data(),
                 NatDetection.hash(spiI, spiR, i, 500));
-        assertFalse(NatDetection.matches(List.of(req.notify(NotifyType.NAT_DETECTION_SOURCE_IP).orElseThrow().data()),
-                spiI, 0, i, 500), "strongSwan's source hash is deliberately random");
+        assertFalse(
+                NatDetection.matches(
+                        List.of(req.notify(NotifyType.NAT_DETECTION_SOURCE_IP)
+                                .orElseThrow()
+                                .data()),
+                        spiI,
+                        0,
+                        i,
+                        500),
+                "strongSwan's source hash is deliberately random");
         assertTrue(NatDetection.matches(List.of(new byte[20], NatDetection.hash(spiI, 0, r, 500)), spiI, 0, r, 500));
     }
 }

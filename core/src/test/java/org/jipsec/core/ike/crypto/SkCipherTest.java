@@ -30,7 +30,8 @@ class SkCipherTest {
      */
     @Test
     void rfc7634AppendixB() throws Exception {
-        IkeTransforms.Encryption chacha = IkeTransforms.encryption(IkeTransforms.ENCR_CHACHA20_POLY1305, 0).orElseThrow();
+        IkeTransforms.Encryption chacha = IkeTransforms.encryption(IkeTransforms.ENCR_CHACHA20_POLY1305, 0)
+                .orElseThrow();
         byte[] key = hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f a0a1a2a3");
         SkCipher sk = SkCipher.create(chacha, key, null, null, null);
         sk.setNextIv(0x1011121314151616L);
@@ -55,7 +56,8 @@ class SkCipherTest {
         SkCipher rx = SkCipher.create(enc, ek, integ, ik, rnd);
         IkeHeader h = new IkeHeader(1, 2, 0, ExchangeType.INFORMATIONAL, IkeHeader.FLAG_INITIATOR, 5);
         for (int n = 0; n < 40; n++) {
-            List<Payload> inner = n % 2 == 0 ? List.of(DeletePayload.ikeSa())
+            List<Payload> inner = n % 2 == 0
+                    ? List.of(DeletePayload.ikeSa())
                     : List.of(NotifyPayload.of(NotifyType.COOKIE, new byte[n]));
             byte[] wire = tx.protect(h, List.of(), inner);
             assertEquals(inner, rx.unprotect(wire).payloads(), enc.strongSwanName());
@@ -82,7 +84,8 @@ class SkCipherTest {
 
     @Test
     void truncatedSkIsInvalidSyntax() throws Exception {
-        IkeTransforms.Encryption gcm = IkeTransforms.encryption(IkeTransforms.ENCR_AES_GCM_16, 128).orElseThrow();
+        IkeTransforms.Encryption gcm =
+                IkeTransforms.encryption(IkeTransforms.ENCR_AES_GCM_16, 128).orElseThrow();
         SkCipher sk = SkCipher.create(gcm, new byte[20], null, null, null);
         byte[] wire = sk.protect(new IkeHeader(1, 2, 0, ExchangeType.INFORMATIONAL, 0, 1), List.of(), List.of());
         // an SK body of IV + ICV only, no pad length byte: shorten the body by one and fix both lengths

@@ -35,8 +35,8 @@ class SkFragmentTest {
         SkCipher tx = SkCipher.create(enc, ek, integ, ik, rnd);
         SkCipher rx = SkCipher.create(enc, ek, integ, ik, rnd);
         IkeHeader h = new IkeHeader(7, 8, 0, ExchangeType.IKE_AUTH, IkeHeader.FLAG_INITIATOR, 1);
-        List<Payload> inner = List.of(NotifyPayload.of(NotifyType.COOKIE, new byte[900]),
-                NotifyPayload.of(NotifyType.INITIAL_CONTACT));
+        List<Payload> inner = List.of(
+                NotifyPayload.of(NotifyType.COOKIE, new byte[900]), NotifyPayload.of(NotifyType.INITIAL_CONTACT));
         byte[] whole = tx.protect(h, List.of(), inner);
         List<byte[]> frags = tx.fragment(whole, 300);
         assertTrue(frags.size() >= 4, enc.strongSwanName() + ": " + frags.size());
@@ -55,7 +55,7 @@ class SkFragmentTest {
             assertEquals(n, got.number());
             content.writeBytes(got.content());
             byte[] renumbered = f.clone();
-            renumbered[IkeHeader.LENGTH + 5] = (byte) (n == 1 ? 2 : 1);     // Fragment Number: authenticated
+            renumbered[IkeHeader.LENGTH + 5] = (byte) (n == 1 ? 2 : 1); // Fragment Number: authenticated
             assertThrows(IcvMismatchException.class, () -> rx.unprotectFragment(renumbered));
         }
         assertArrayEquals(IkeMessageCodec.encodeInner(inner), content.toByteArray(), enc.strongSwanName());

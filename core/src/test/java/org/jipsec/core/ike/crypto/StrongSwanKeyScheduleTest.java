@@ -47,11 +47,14 @@ class StrongSwanKeyScheduleTest {
             DhGroup dh = null;
             for (Transform t : sa.proposals().getFirst().transforms()) {
                 switch (t.type()) {
-                    case IkeTransforms.ENCR -> enc = IkeTransforms.encryption(t.id(), t.keyLength().orElse(0)).orElseThrow();
-                    case IkeTransforms.INTEG -> integ = IkeTransforms.integrity(t.id()).orElseThrow();
+                    case IkeTransforms.ENCR ->
+                        enc = IkeTransforms.encryption(t.id(), t.keyLength().orElse(0))
+                                .orElseThrow();
+                    case IkeTransforms.INTEG ->
+                        integ = IkeTransforms.integrity(t.id()).orElseThrow();
                     case IkeTransforms.PRF -> prf = PrfAlgorithm.byTransformId(t.id());
                     case IkeTransforms.DH -> dh = DhGroup.byNumber(t.id());
-                    default -> { }
+                    default -> {}
                 }
             }
             return new Suite(enc, integ, prf, dh);
@@ -84,8 +87,15 @@ class StrongSwanKeyScheduleTest {
         // §2.14
         byte[] skeyseed = KeySchedule.skeyseed(ike.prf(), ni, nr, v.value("dh_secret.0"));
         assertArrayEquals(v.value("skeyseed.0"), skeyseed, run + " SKEYSEED");
-        IkeSaKeys k = KeySchedule.ikeSaKeys(ike.prf(), skeyseed, ni, nr, initResp.header().spiI(),
-                initResp.header().spiR(), ike.integKeyBytes(), ike.enc().keyBytes());
+        IkeSaKeys k = KeySchedule.ikeSaKeys(
+                ike.prf(),
+                skeyseed,
+                ni,
+                nr,
+                initResp.header().spiI(),
+                initResp.header().spiR(),
+                ike.integKeyBytes(),
+                ike.enc().keyBytes());
         assertKeys(v, 0, k, ike);
 
         // §3.14: strongSwan's IKE_AUTH, both directions
@@ -93,12 +103,16 @@ class StrongSwanKeyScheduleTest {
         SkCipher fromR = ike.cipher(k.skEr(), k.skAr(), null);
         IkeMessage auth = fromI.unprotect(v.message(2));
         IkeMessage authResp = fromR.unprotect(v.message(3));
-        assertTrue(auth.summary().startsWith("IKE_AUTH request 1 [ IDi N(INITIAL_CONTACT) IDr AUTH SA TSi TSr"),
+        assertTrue(
+                auth.summary().startsWith("IKE_AUTH request 1 [ IDi N(INITIAL_CONTACT) IDr AUTH SA TSi TSr"),
                 auth.summary());
         assertEquals("IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]", authResp.summary());
         assertEquals("10.231.0.1", the(auth, IdPayload.class).text());
-        assertEquals(List.of("10.231.1.1..10.231.1.1"), the(auth, TsPayload.class).selectors().stream()
-                .map(Object::toString).toList());
+        assertEquals(
+                List.of("10.231.1.1..10.231.1.1"),
+                the(auth, TsPayload.class).selectors().stream()
+                        .map(Object::toString)
+                        .toList());
 
         // §2.15 PSK: the initiator's AUTH over RealMessage1 | Nr | prf(SK_pi, IDi'), the responder's over
         // RealMessage2 | Ni | prf(SK_pr, IDr')
@@ -108,14 +122,22 @@ class StrongSwanKeyScheduleTest {
         byte[] authI = PskAuthentication.authData(ike.prf(), psk, v.message(0), nr, k.skPi(), idi.body());
         assertArrayEquals(v.value("auth.0"), authI, run + " AUTH_i");
         assertArrayEquals(the(auth, AuthPayload.class).data(), authI);
-        assertTrue(PskAuthentication.verify(ike.prf(), psk, v.message(1), ni, k.skPr(), idr.body(),
-                the(authResp, AuthPayload.class).data()), run + " AUTH_r");
+        assertTrue(
+                PskAuthentication.verify(
+                        ike.prf(),
+                        psk,
+                        v.message(1),
+                        ni,
+                        k.skPr(),
+                        idr.body(),
+                        the(authResp, AuthPayload.class).data()),
+                run + " AUTH_r");
         assertArrayEquals(v.value("auth.1"), the(authResp, AuthPayload.class).data());
 
         // §2.17: the first CHILD_SA, keyed from the IKE_SA_INIT nonces, no PFS
         Suite esp = Suite.of(the(authResp, SaPayload.class));
-        ChildSaKeys child = KeySchedule.childSaKeys(ike.prf(), k.skD(), null, ni, nr, esp.enc().keyBytes(),
-                esp.integKeyBytes());
+        ChildSaKeys child = KeySchedule.childSaKeys(
+                ike.prf(), k.skD(), null, ni, nr, esp.enc().keyBytes(), esp.integKeyBytes());
         assertChild(v, 0, child);
 
         // child rekey (CREATE_CHILD_SA, §1.3.3): PFS if the initiator sent KE
@@ -135,10 +157,17 @@ class StrongSwanKeyScheduleTest {
         } else {
             assertEquals(0, gir.length);
         }
-        ChildSaKeys child2 = KeySchedule.childSaKeys(ike.prf(), k.skD(), gir.length == 0 ? null : gir, ni2, nr2,
-                esp2.enc().keyBytes(), esp2.integKeyBytes());
+        ChildSaKeys child2 = KeySchedule.childSaKeys(
+                ike.prf(),
+                k.skD(),
+                gir.length == 0 ? null : gir,
+                ni2,
+                nr2,
+                esp2.enc().keyBytes(),
+                esp2.integKeyBytes());
         assertChild(v, 1, child2);
-        assertInstanceOf(DeletePayload.class, fromI.unprotect(v.message(6)).payloads().getFirst());
+        assertInstanceOf(
+                DeletePayload.class, fromI.unprotect(v.message(6)).payloads().getFirst());
         fromR.unprotect(v.message(7));
 
         // IKE rekey (§2.18): new SPIs in the proposals' SPI fields, SKEYSEED' = prf(SK_d, g^ir' | Ni' | Nr')
@@ -153,7 +182,14 @@ class StrongSwanKeyScheduleTest {
         long spiR = java.nio.ByteBuffer.wrap(pr.spi()).getLong();
         byte[] skeyseed2 = KeySchedule.rekeySkeyseed(ike.prf(), k.skD(), v.value("dh_secret.1"), ni3, nr3);
         assertArrayEquals(v.value("skeyseed.1"), skeyseed2, run + " rekeyed SKEYSEED");
-        IkeSaKeys k2 = KeySchedule.ikeSaKeys(ike.prf(), skeyseed2, ni3, nr3, spiI, spiR, ike.integKeyBytes(),
+        IkeSaKeys k2 = KeySchedule.ikeSaKeys(
+                ike.prf(),
+                skeyseed2,
+                ni3,
+                nr3,
+                spiI,
+                spiR,
+                ike.integKeyBytes(),
                 ike.enc().keyBytes());
         assertKeys(v, 1, k2, ike);
         fromI.unprotect(v.message(10));

@@ -26,8 +26,13 @@ class IkeCookieSimulationTest {
     void manySeedsEstablishThroughCookiesOverALossyLink() throws Exception {
         int established = 0, cookies = 0;
         for (long seed = 1; seed <= 60; seed++) {
-            IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", seed),
-                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31), seed, 0.15, 0.15, 300);
+            IkeSimulation s = new IkeSimulation(
+                    IkeInformationalTest.engine(true, "20s", "restart", seed),
+                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31),
+                    seed,
+                    0.15,
+                    0.15,
+                    300);
             s.gate = new InitAdmission(ALWAYS, new Random(seed));
             s.at(0, s.a, new IkeEvent.Initiate(0));
             s.runUntil(200_000);
@@ -38,8 +43,10 @@ class IkeCookieSimulationTest {
                 assertEquals(s.a.spiI(), s.b.spiI(), "seed " + seed);
                 // the IKE_SA_INIT both authenticated (§2.15) is the one with the cookie first
                 IkeMessage m1 = IkeMessageCodec.decode(s.a.realMessage1);
-                assertEquals(NotifyType.COOKIE, ((org.jipsec.core.ike.codec.NotifyPayload) m1.payloads().getFirst())
-                        .notifyType(), "seed " + seed);
+                assertEquals(
+                        NotifyType.COOKIE,
+                        ((org.jipsec.core.ike.codec.NotifyPayload) m1.payloads().getFirst()).notifyType(),
+                        "seed " + seed);
             }
             s.at(s.now + 1, s.a, new IkeEvent.DeleteIke(0));
             s.runUntil(s.now + 600_000);
@@ -55,9 +62,11 @@ class IkeCookieSimulationTest {
 
     @Test
     void aCookieAndInvalidKeTogether() throws Exception {
-        IkeSaEngine a = IkeInformationalTest.engine(true, IkeInformationalTest.conf("10.98.0.1", "10.98.0.2",
-                "10.98.1.0/24", "10.98.2.0/24", "0s", "clear").replace("aes128gcm16-prfsha256-x25519,",
-                "aes128gcm16-prfsha256-ecp256-x25519,"), 11);
+        IkeSaEngine a = IkeInformationalTest.engine(
+                true,
+                IkeInformationalTest.conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", "0s", "clear")
+                        .replace("aes128gcm16-prfsha256-x25519,", "aes128gcm16-prfsha256-ecp256-x25519,"),
+                11);
         IkeSaEngine b = IkeInformationalTest.engine(false, "0s", "clear", 12);
         IkeSimulation s = new IkeSimulation(a, b, 13, 0, 0, 0);
         s.gate = new InitAdmission(ALWAYS, new Random(13));
@@ -66,13 +75,16 @@ class IkeCookieSimulationTest {
         assertEquals(IkeSaEngine.State.ESTABLISHED, a.state());
         assertEquals(IkeSaEngine.State.ESTABLISHED, b.state());
         s.assertKeysAgree();
-        List<IkeMessage> inits = IkeSimulation.of(s.aActions, IkeAction.Send.class).stream().limit(3).map(x -> {
-            try {
-                return IkeMessageCodec.decode(x.bytes());
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        List<IkeMessage> inits = IkeSimulation.of(s.aActions, IkeAction.Send.class).stream()
+                .limit(3)
+                .map(x -> {
+                    try {
+                        return IkeMessageCodec.decode(x.bytes());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
         // no cookie, group 19 → cookie, group 19 → INVALID_KE(31) → cookie, group 31
         assertTrue(inits.get(0).notify(NotifyType.COOKIE).isEmpty());
         assertEquals(19, inits.get(0).first(KePayload.class).orElseThrow().dhGroup());
@@ -85,14 +97,22 @@ class IkeCookieSimulationTest {
 
     @Test
     void aResponderThatKeepsDemandingCookiesIsGivenUpOn() throws Exception {
-        IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "0s", "clear", 21),
-                IkeInformationalTest.engine(false, "0s", "clear", 22), 23, 0, 0, 0);
+        IkeSimulation s = new IkeSimulation(
+                IkeInformationalTest.engine(true, "0s", "clear", 21),
+                IkeInformationalTest.engine(false, "0s", "clear", 22),
+                23,
+                0,
+                0,
+                0);
         // a responder whose cookies never verify: its secret rotates away between every two requests
         s.gate = new InitAdmission(new DaemonLimits(true, 0, 0, 0, 0, 30_000, 1), new Random(23));
         s.at(0, s.a, new IkeEvent.Initiate(0));
         s.runUntil(60_000);
         assertEquals(IkeSaEngine.State.FAILED, s.a.state());
         assertEquals(IkeSaEngine.MAX_COOKIE_RETRIES + 1, s.cookiesDemanded);
-        assertTrue(IkeSimulation.of(s.aActions, IkeAction.Failed.class).getLast().toString().contains("cookie"));
+        assertTrue(IkeSimulation.of(s.aActions, IkeAction.Failed.class)
+                .getLast()
+                .toString()
+                .contains("cookie"));
     }
 }

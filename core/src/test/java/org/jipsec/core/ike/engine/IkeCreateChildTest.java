@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class IkeCreateChildTest {
 
     private static List<IkeAction.InstallChild> installs(List<IkeAction> actions, String child) {
-        return IkeSimulation.of(actions, IkeAction.InstallChild.class).stream().filter(c -> c.child().equals(child))
+        return IkeSimulation.of(actions, IkeAction.InstallChild.class).stream()
+                .filter(c -> c.child().equals(child))
                 .toList();
     }
 
@@ -34,7 +35,9 @@ class IkeCreateChildTest {
             assertEquals(2, s.b.childCount());
             s.assertKeysAgree();
             IkeAction.InstallChild a = installs(s.aActions, "extra").getFirst();
-            assertEquals(List.of(TrafficSelector.ofRange(IkeSaEngineTest.addr("10.98.3.0"), IkeSaEngineTest.addr("10.98.3.255"))),
+            assertEquals(
+                    List.of(TrafficSelector.ofRange(
+                            IkeSaEngineTest.addr("10.98.3.0"), IkeSaEngineTest.addr("10.98.3.255"))),
                     a.localTs());
             assertTrue(a.esp().dh() != null, "PFS: the child's proposal names x25519: " + a.esp());
             // a second one of the same config, then delete the first extra from the other side
@@ -42,7 +45,9 @@ class IkeCreateChildTest {
             s.runUntil(7_000);
             assertEquals(3, s.a.childCount());
             IkeSaEngine other = byInitiator ? s.b : s.a;
-            int spi = installs(byInitiator ? s.bActions : s.aActions, "extra").getFirst().spiIn();
+            int spi = installs(byInitiator ? s.bActions : s.aActions, "extra")
+                    .getFirst()
+                    .spiIn();
             s.at(8_000, other, new IkeEvent.DeleteChild(spi, 0));
             s.runUntil(10_000);
             assertEquals(2, s.a.childCount());
@@ -72,30 +77,47 @@ class IkeCreateChildTest {
         s.runUntil(3_000);
         assertEquals(before, s.sent, "an unknown child name sends nothing");
         // the responder's config has no child for these selectors: TS_UNACCEPTABLE, named on both sides
-        IkeSimulation t = new IkeSimulation(IkeInformationalTest.engine(true, "0s", "clear", 24),
-                IkeInformationalTest.responderWithExtraTs("10.98.7.0/24", "10.98.8.0/24", 25), 24, 0, 0, 0);
+        IkeSimulation t = new IkeSimulation(
+                IkeInformationalTest.engine(true, "0s", "clear", 24),
+                IkeInformationalTest.responderWithExtraTs("10.98.7.0/24", "10.98.8.0/24", 25),
+                24,
+                0,
+                0,
+                0);
         t.at(0, t.a, new IkeEvent.Initiate(0));
         t.runUntil(1_000);
         t.at(2_000, t.a, new IkeEvent.CreateChild("extra", 0));
         t.runUntil(3_000);
         assertEquals(1, t.a.childCount());
         assertEquals(1, t.b.childCount());
-        String reason = IkeSimulation.of(t.aActions, IkeAction.ChildFailed.class).getFirst().reason();
+        String reason = IkeSimulation.of(t.aActions, IkeAction.ChildFailed.class)
+                .getFirst()
+                .reason();
         assertTrue(reason.contains("TS_UNACCEPTABLE"), reason);
-        assertTrue(IkeSimulation.of(t.bActions, IkeAction.ChildFailed.class).getFirst().reason().contains("extra"));
+        assertTrue(IkeSimulation.of(t.bActions, IkeAction.ChildFailed.class)
+                .getFirst()
+                .reason()
+                .contains("extra"));
     }
 
     @Test
     void responderNarrowsTheSelectors() throws Exception {
         // the responder's extra child is only 10.98.3.0/25 <-> 10.98.4.0/24 (its remote/local): narrowed (§2.9)
-        IkeSimulation t = new IkeSimulation(IkeInformationalTest.engine(true, "0s", "clear", 26),
-                IkeInformationalTest.responderWithExtraTs("10.98.4.0/24", "10.98.3.0/25", 27), 26, 0, 0, 0);
+        IkeSimulation t = new IkeSimulation(
+                IkeInformationalTest.engine(true, "0s", "clear", 26),
+                IkeInformationalTest.responderWithExtraTs("10.98.4.0/24", "10.98.3.0/25", 27),
+                26,
+                0,
+                0,
+                0);
         t.at(0, t.a, new IkeEvent.Initiate(0));
         t.runUntil(1_000);
         t.at(2_000, t.a, new IkeEvent.CreateChild("extra", 0));
         t.runUntil(3_000);
         IkeAction.InstallChild a = installs(t.aActions, "extra").getFirst();
-        assertEquals(List.of(TrafficSelector.ofRange(IkeSaEngineTest.addr("10.98.3.0"), IkeSaEngineTest.addr("10.98.3.127"))),
+        assertEquals(
+                List.of(TrafficSelector.ofRange(
+                        IkeSaEngineTest.addr("10.98.3.0"), IkeSaEngineTest.addr("10.98.3.127"))),
                 a.localTs());
         IkeAction.InstallChild b = installs(t.bActions, "extra").getFirst();
         assertEquals(a.localTs(), b.remoteTs());
@@ -109,8 +131,10 @@ class IkeCreateChildTest {
      */
     @Test
     void theResponderPicksTheIkeAuthChildByTheProposedSelectors() throws Exception {
-        IkeSaEngine a = IkeInformationalTest.engine(true, IkeInformationalTest.conf("10.98.0.1", "10.98.0.2",
-                "10.98.3.0/24", "10.98.4.0/24", "0s", "clear"), 31);
+        IkeSaEngine a = IkeInformationalTest.engine(
+                true,
+                IkeInformationalTest.conf("10.98.0.1", "10.98.0.2", "10.98.3.0/24", "10.98.4.0/24", "0s", "clear"),
+                31);
         IkeSimulation s = new IkeSimulation(a, IkeInformationalTest.engine(false, "0s", "clear", 32), 33, 0, 0, 0);
         s.at(0, s.a, new IkeEvent.Initiate(0));
         s.runUntil(10_000);
@@ -118,15 +142,18 @@ class IkeCreateChildTest {
         var installed = IkeSimulation.of(s.bActions, IkeAction.InstallChild.class);
         assertEquals(1, installed.size(), "" + s.bActions);
         assertEquals("extra", installed.getFirst().child());
-        assertEquals(1, IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).size());
+        assertEquals(
+                1, IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).size());
         s.assertKeysAgree();
     }
 
     /** No child fits: TS_UNACCEPTABLE, and the log line names the proposed selectors and every child's reason. */
     @Test
     void noChildFitsTheProposedSelectors() throws Exception {
-        IkeSaEngine a = IkeInformationalTest.engine(true, IkeInformationalTest.conf("10.98.0.1", "10.98.0.2",
-                "10.98.7.0/24", "10.98.8.0/24", "0s", "clear"), 34);
+        IkeSaEngine a = IkeInformationalTest.engine(
+                true,
+                IkeInformationalTest.conf("10.98.0.1", "10.98.0.2", "10.98.7.0/24", "10.98.8.0/24", "0s", "clear"),
+                34);
         IkeSimulation s = new IkeSimulation(a, IkeInformationalTest.engine(false, "0s", "clear", 35), 36, 0, 0, 0);
         s.at(0, s.a, new IkeEvent.Initiate(0));
         s.runUntil(10_000);
@@ -134,7 +161,11 @@ class IkeCreateChildTest {
         assertEquals(1, failed.size());
         String why = failed.getFirst().toString();
         assertTrue(why.contains("10.98.7.0") && why.contains("net:") && why.contains("extra:"), why);
-        assertTrue(IkeSimulation.of(s.aActions, IkeAction.ChildFailed.class).getFirst().toString()
-                .contains("TS_UNACCEPTABLE"), "" + s.aActions);
+        assertTrue(
+                IkeSimulation.of(s.aActions, IkeAction.ChildFailed.class)
+                        .getFirst()
+                        .toString()
+                        .contains("TS_UNACCEPTABLE"),
+                "" + s.aActions);
     }
 }

@@ -24,6 +24,7 @@ class IkeEngineFuzzTest {
 
     /** Fixed overhead a dropped datagram may allocate (cipher state, exceptions' messages), and the factor. */
     private static final long ALLOCATION_BASE = 64 * 1024;
+
     private static final long ALLOCATION_PER_BYTE = 16;
 
     private static IkeSimulation pair;
@@ -34,13 +35,28 @@ class IkeEngineFuzzTest {
         if (pair == null) {
             pair = IkeInformationalTest.established("0s", 77, 0, 0, 0);
             responderConfig = IkeSaConfig.of(
-                    org.jipsec.core.ike.config.SwanctlConfig.load("/c.conf", new org.jipsec.core.ike.config.ConfigSource() {
-                        @Override public String read(String path) {
-                            return IkeInformationalTest.conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24",
-                                    "0s", "clear");
-                        }
-                        @Override public List<String> glob(String pattern, String directory) { return List.of(); }
-                    }).connections().getFirst(), null, "s3cret-lab".getBytes());
+                    org.jipsec.core.ike.config.SwanctlConfig.load(
+                                    "/c.conf", new org.jipsec.core.ike.config.ConfigSource() {
+                                        @Override
+                                        public String read(String path) {
+                                            return IkeInformationalTest.conf(
+                                                    "10.98.0.2",
+                                                    "10.98.0.1",
+                                                    "10.98.2.0/24",
+                                                    "10.98.1.0/24",
+                                                    "0s",
+                                                    "clear");
+                                        }
+
+                                        @Override
+                                        public List<String> glob(String pattern, String directory) {
+                                            return List.of();
+                                        }
+                                    })
+                            .connections()
+                            .getFirst(),
+                    null,
+                    "s3cret-lab".getBytes());
         }
         return pair;
     }
@@ -50,8 +66,8 @@ class IkeEngineFuzzTest {
         IkeSimulation s = pair();
         SecureRandom rnd = SecureRandom.getInstance("SHA1PRNG");
         rnd.setSeed(seed++);
-        IkeSaEngine fresh = new IkeSaEngine(IkeSaEngine.Role.RESPONDER, responderConfig, rnd, IkeSaEngineTest.R,
-                IkeSaEngineTest.I);
+        IkeSaEngine fresh =
+                new IkeSaEngine(IkeSaEngine.Role.RESPONDER, responderConfig, rnd, IkeSaEngineTest.R, IkeSaEngineTest.I);
         feed(fresh, data);
         feed(s.a, data);
         feed(s.b, data);
@@ -67,8 +83,7 @@ class IkeEngineFuzzTest {
         ByteBuffer h = ByteBuffer.wrap(b);
         h.putLong(0, e.spiI()).putLong(8, e.spiR());
         b[17] = 0x20; // version 2.0
-        b[19] = (byte) ((b[19] & ~0x28) | (e.role() == IkeSaEngine.Role.INITIATOR ? 0x08 : 0)
-                | (response ? 0x20 : 0));
+        b[19] = (byte) ((b[19] & ~0x28) | (e.role() == IkeSaEngine.Role.INITIATOR ? 0x08 : 0) | (response ? 0x20 : 0));
         h.putInt(24, b.length);
         return b;
     }
@@ -80,7 +95,8 @@ class IkeEngineFuzzTest {
             // the first use of a cipher or a code path initialises classes; a dropped datagram leaves the engine
             // as it was, so the same datagram again shows what it costs itself
             allocated = handle(e, bytes);
-            assertTrue(allocated <= ALLOCATION_BASE + ALLOCATION_PER_BYTE * bytes.length,
+            assertTrue(
+                    allocated <= ALLOCATION_BASE + ALLOCATION_PER_BYTE * bytes.length,
                     "a dropped " + bytes.length + "-byte datagram allocated " + allocated + " bytes");
         }
     }

@@ -16,7 +16,8 @@ class IkeFragmentSimulationTest {
 
     static long skf(java.util.List<IkeAction> actions) {
         return IkeSimulation.of(actions, IkeAction.Send.class).stream()
-                .filter(s -> s.bytes().length > 28 && (s.bytes()[16] & 0xff) == PayloadType.SKF).count();
+                .filter(s -> s.bytes().length > 28 && (s.bytes()[16] & 0xff) == PayloadType.SKF)
+                .count();
     }
 
     @Test
@@ -26,7 +27,7 @@ class IkeFragmentSimulationTest {
         for (long seed = 1; seed <= 40; seed++) {
             IkeSaEngine a = IkeInformationalTest.engine(true, "20s", "restart", seed);
             IkeSaEngine b = IkeInformationalTest.engine(false, "20s", "clear", seed * 7);
-            a.framing.fragmentSize = 200;   // below DaemonLimits' minimum, to fragment even PSK exchanges
+            a.framing.fragmentSize = 200; // below DaemonLimits' minimum, to fragment even PSK exchanges
             b.framing.fragmentSize = 200;
             IkeSimulation s = new IkeSimulation(a, b, seed, 0.1, 0.1, 300);
             s.at(0, s.a, new IkeEvent.Initiate(0));
@@ -35,7 +36,8 @@ class IkeFragmentSimulationTest {
             if (a.state() == IkeSaEngine.State.ESTABLISHED && b.state() == IkeSaEngine.State.ESTABLISHED) {
                 established++;
                 var ca = IkeSimulation.of(s.aActions, IkeAction.InstallChild.class);
-                if (!ca.isEmpty()) s.at(s.now + 100, s.a, new IkeEvent.RekeyChild(ca.getFirst().spiIn(), 0));
+                if (!ca.isEmpty())
+                    s.at(s.now + 100, s.a, new IkeEvent.RekeyChild(ca.getFirst().spiIn(), 0));
                 s.runUntil(s.now + 100_000);
                 s.assertKeysAgree();
                 assertEquals(s.a.spiI(), s.b.spiI(), "seed " + seed);

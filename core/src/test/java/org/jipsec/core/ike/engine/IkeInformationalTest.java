@@ -24,8 +24,8 @@ class IkeInformationalTest {
         return conf(self, peer, localTs, remoteTs, dpd, dpdAction, "aes128gcm16");
     }
 
-    static String conf(String self, String peer, String localTs, String remoteTs, String dpd, String dpdAction,
-                       String esp) {
+    static String conf(
+            String self, String peer, String localTs, String remoteTs, String dpd, String dpdAction, String esp) {
         return """
                 connections { c {
                     local_addrs = %s
@@ -47,18 +47,27 @@ class IkeInformationalTest {
                         esp_proposals = aes128gcm16-x25519 } }
                 } }
                 secrets { ike-c { secret = "s3cret-lab" } }
-                """.formatted(self, peer, dpd, self, peer, localTs, remoteTs, esp, dpdAction,
-                self.endsWith(".1") ? "10.98.3.0/24" : "10.98.4.0/24",
-                self.endsWith(".1") ? "10.98.4.0/24" : "10.98.3.0/24");
+                """.formatted(
+                        self,
+                        peer,
+                        dpd,
+                        self,
+                        peer,
+                        localTs,
+                        remoteTs,
+                        esp,
+                        dpdAction,
+                        self.endsWith(".1") ? "10.98.3.0/24" : "10.98.4.0/24",
+                        self.endsWith(".1") ? "10.98.4.0/24" : "10.98.3.0/24");
     }
 
     static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed) throws Exception {
         return engine(initiator, dpd, dpdAction, seed, "aes128gcm16");
     }
 
-    static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed, String esp)
-            throws Exception {
-        String text = initiator ? conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", dpd, dpdAction, esp)
+    static IkeSaEngine engine(boolean initiator, String dpd, String dpdAction, long seed, String esp) throws Exception {
+        String text = initiator
+                ? conf("10.98.0.1", "10.98.0.2", "10.98.1.0/24", "10.98.2.0/24", dpd, dpdAction, esp)
                 : conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", dpd, dpdAction, esp);
         return engine(initiator, text, seed);
     }
@@ -73,28 +82,41 @@ class IkeInformationalTest {
 
     static IkeSaEngine engine(boolean initiator, String text, long seed) throws Exception {
         ConfigSource src = new ConfigSource() {
-            @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("/c.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
         IkeConfig cfg = SwanctlConfig.load("/c.conf", src);
         IkeConfig.Connection c = cfg.connections().getFirst();
         SecureRandom rnd = SecureRandom.getInstance("SHA1PRNG");
         rnd.setSeed(seed);
-        return new IkeSaEngine(initiator ? IkeSaEngine.Role.INITIATOR : IkeSaEngine.Role.RESPONDER,
-                IkeSaConfig.of(c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()), rnd,
-                initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R, initiator ? IkeSaEngineTest.R : IkeSaEngineTest.I);
+        return new IkeSaEngine(
+                initiator ? IkeSaEngine.Role.INITIATOR : IkeSaEngine.Role.RESPONDER,
+                IkeSaConfig.of(
+                        c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()),
+                rnd,
+                initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R,
+                initiator ? IkeSaEngineTest.R : IkeSaEngineTest.I);
     }
 
     static IkeSimulation established(String dpd, long seed, double loss, double dup, long delay) throws Exception {
-        IkeSimulation s = new IkeSimulation(engine(true, dpd, "restart", seed), engine(false, dpd, "clear", seed + 1),
-                seed, loss, dup, delay);
+        IkeSimulation s = new IkeSimulation(
+                engine(true, dpd, "restart", seed), engine(false, dpd, "clear", seed + 1), seed, loss, dup, delay);
         s.at(0, s.a, new IkeEvent.Initiate(0));
         s.runUntil(1_000);
         return s;
     }
 
     static int spiIn(List<IkeAction> actions) {
-        return IkeSimulation.of(actions, IkeAction.InstallChild.class).getFirst().spiIn();
+        return IkeSimulation.of(actions, IkeAction.InstallChild.class)
+                .getFirst()
+                .spiIn();
     }
 
     @Test
@@ -107,8 +129,10 @@ class IkeInformationalTest {
             IkeSaEngine deleter = byInitiator ? s.a : s.b;
             s.at(2_000, deleter, new IkeEvent.DeleteChild(spiIn(byInitiator ? s.aActions : s.bActions), 0));
             s.runUntil(3_000);
-            assertEquals(1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
-            assertEquals(1, IkeSimulation.of(s.bActions, IkeAction.RemoveChild.class).size());
+            assertEquals(
+                    1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
+            assertEquals(
+                    1, IkeSimulation.of(s.bActions, IkeAction.RemoveChild.class).size());
             assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state(), "deleting a child keeps the IKE SA (§1.4.1)");
             s.at(4_000, byInitiator ? s.b : s.a, new IkeEvent.DeleteIke(0));
             s.runUntil(5_000);
@@ -126,8 +150,12 @@ class IkeInformationalTest {
             s.runUntil(3_000);
             s.assertNoLeaks();
             List<IkeAction> peer = byInitiator ? s.bActions : s.aActions;
-            assertTrue(peer.indexOf(IkeSimulation.of(peer, IkeAction.RemoveChild.class).getFirst())
-                    < peer.indexOf(IkeSimulation.of(peer, IkeAction.Closed.class).getFirst()), "children first");
+            assertTrue(
+                    peer.indexOf(IkeSimulation.of(peer, IkeAction.RemoveChild.class)
+                                    .getFirst())
+                            < peer.indexOf(IkeSimulation.of(peer, IkeAction.Closed.class)
+                                    .getFirst()),
+                    "children first");
         }
     }
 
@@ -137,8 +165,10 @@ class IkeInformationalTest {
         s.at(2_000, s.a, new IkeEvent.DeleteChild(spiIn(s.aActions), 0));
         s.at(2_000, s.b, new IkeEvent.DeleteChild(spiIn(s.bActions), 0));
         s.runUntil(3_000);
-        assertEquals(1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
-        assertEquals(1, IkeSimulation.of(s.bActions, IkeAction.RemoveChild.class).size());
+        assertEquals(
+                1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
+        assertEquals(
+                1, IkeSimulation.of(s.bActions, IkeAction.RemoveChild.class).size());
         assertEquals(IkeSaEngine.State.ESTABLISHED, s.a.state());
         s.at(4_000, s.a, new IkeEvent.DeleteIke(0));
         s.at(4_000, s.b, new IkeEvent.DeleteIke(0));
@@ -157,13 +187,18 @@ class IkeInformationalTest {
         assertEquals(IkeSaEngine.State.ESTABLISHED, s.b.state());
         s.bDead = true;
         s.runUntil(1_000_000);
-        IkeAction.DeadPeer dead = IkeSimulation.of(s.aActions, IkeAction.DeadPeer.class).getFirst();
+        IkeAction.DeadPeer dead =
+                IkeSimulation.of(s.aActions, IkeAction.DeadPeer.class).getFirst();
         assertEquals(IkeConfig.DpdAction.RESTART, dead.dpdAction());
-        assertEquals(1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
+        assertEquals(
+                1, IkeSimulation.of(s.aActions, IkeAction.RemoveChild.class).size());
         assertEquals(IkeSaEngine.State.CLOSED, s.a.state());
         // the responder hears nothing either (its requests reach a closed SA): dead peer, dpd_action clear
-        assertEquals(IkeConfig.DpdAction.CLEAR,
-                IkeSimulation.of(s.bActions, IkeAction.DeadPeer.class).getFirst().dpdAction());
+        assertEquals(
+                IkeConfig.DpdAction.CLEAR,
+                IkeSimulation.of(s.bActions, IkeAction.DeadPeer.class)
+                        .getFirst()
+                        .dpdAction());
         s.assertNoLeaks();
     }
 
@@ -176,12 +211,14 @@ class IkeInformationalTest {
         List<IkeAction> again = s.b.handle(new IkeEvent.Datagram(IkeSaEngineTest.I, IkeSaEngineTest.R, request, 2_002));
         assertEquals(1, IkeSimulation.of(first, IkeAction.RemoveChild.class).size());
         assertTrue(IkeSimulation.of(again, IkeAction.RemoveChild.class).isEmpty(), "processed once");
-        assertArrayEquals(IkeSimulation.of(first, IkeAction.Send.class).getFirst().bytes(),
+        assertArrayEquals(
+                IkeSimulation.of(first, IkeAction.Send.class).getFirst().bytes(),
                 IkeSimulation.of(again, IkeAction.Send.class).getFirst().bytes());
         // a forged or damaged request is dropped without an answer
         byte[] bad = request.clone();
         bad[bad.length - 1] ^= 1;
-        assertTrue(s.b.handle(new IkeEvent.Datagram(IkeSaEngineTest.I, IkeSaEngineTest.R, bad, 2_003)).isEmpty());
+        assertTrue(s.b.handle(new IkeEvent.Datagram(IkeSaEngineTest.I, IkeSaEngineTest.R, bad, 2_003))
+                .isEmpty());
         assertFalse(s.b.state() == IkeSaEngine.State.CLOSED);
     }
 

@@ -36,11 +36,17 @@ class IkeNatTraversalTest {
 
         NatWorld(boolean nat, boolean encap, long seed) throws Exception {
             this.nat = nat;
-            String ai = IkeInformationalTest.conf(nat ? "192.168.7.2" : "10.98.0.1", "10.98.0.2", "10.98.1.0/24",
-                    "10.98.2.0/24", "0s", "clear").replace("dpd_delay", (encap ? "encap = yes\n" : "") + "dpd_delay")
+            String ai = IkeInformationalTest.conf(
+                            nat ? "192.168.7.2" : "10.98.0.1",
+                            "10.98.0.2",
+                            "10.98.1.0/24",
+                            "10.98.2.0/24",
+                            "0s",
+                            "clear")
+                    .replace("dpd_delay", (encap ? "encap = yes\n" : "") + "dpd_delay")
                     .replace("id = 192.168.7.2", "id = 10.98.0.1");
-            String bi = IkeInformationalTest.conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", "0s",
-                    "clear");
+            String bi =
+                    IkeInformationalTest.conf("10.98.0.2", "10.98.0.1", "10.98.2.0/24", "10.98.1.0/24", "0s", "clear");
             a = withEndpoints(nat ? PRIVATE : IkeSaEngineTest.I, IkeSaEngineTest.R, ai, seed);
             b = IkeInformationalTest.engine(false, bi, seed + 1);
         }
@@ -49,15 +55,29 @@ class IkeNatTraversalTest {
         private static IkeSaEngine withEndpoints(IkeEndpoint local, IkeEndpoint remote, String text, long seed)
                 throws Exception {
             var src = new org.jipsec.core.ike.config.ConfigSource() {
-                @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
-                @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+                @Override
+                public String read(String path) {
+                    return path.equals("/c.conf") ? text : null;
+                }
+
+                @Override
+                public List<String> glob(String pattern, String directory) {
+                    return List.of();
+                }
             };
             var cfg = org.jipsec.core.ike.config.SwanctlConfig.load("/c.conf", src);
             var c = cfg.connections().getFirst();
             var rnd = java.security.SecureRandom.getInstance("SHA1PRNG");
             rnd.setSeed(seed);
-            return new IkeSaEngine(IkeSaEngine.Role.INITIATOR,
-                    IkeSaConfig.of(c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()), rnd, local, remote);
+            return new IkeSaEngine(
+                    IkeSaEngine.Role.INITIATOR,
+                    IkeSaConfig.of(
+                            c,
+                            c.local().getFirst().id(),
+                            cfg.secrets().getFirst().secret()),
+                    rnd,
+                    local,
+                    remote);
         }
 
         private IkeEndpoint translateOut(IkeEndpoint e) {
@@ -83,8 +103,9 @@ class IkeNatTraversalTest {
                     } else {
                         bSent.add(s);
                         // the NAT maps the public port back to the private one it allocated it for
-                        IkeEndpoint dst = nat ? new IkeEndpoint(PRIVATE.address(), s.to().port() == mappingBase + 500
-                                ? 500 : 4500) : s.to();
+                        IkeEndpoint dst = nat
+                                ? new IkeEndpoint(PRIVATE.address(), s.to().port() == mappingBase + 500 ? 500 : 4500)
+                                : s.to();
                         q.add(new Object[] {a, new IkeEvent.Datagram(s.from(), dst, s.bytes(), 0)});
                     }
                 }
@@ -109,7 +130,9 @@ class IkeNatTraversalTest {
         assertEquals(4500, w.aSent.get(1).to().port());
         // the responder answered where each request came from: the NAT's public address and ports (§2.11)
         assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 31500), w.bSent.get(0).to());
-        assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 31000 + 4500), w.bSent.get(1).to());
+        assertEquals(
+                new IkeEndpoint(PUBLIC_IP.address(), 31000 + 4500),
+                w.bSent.get(1).to());
         assertEquals(4500, w.bSent.get(1).from().port());
         IkeAction.Endpoints ea = w.endpoints(w.aActions);
         IkeAction.Endpoints eb = w.endpoints(w.bActions);
@@ -119,22 +142,35 @@ class IkeNatTraversalTest {
         assertEquals(new IkeEndpoint(PRIVATE.address(), 4500), ea.local());
         assertEquals(new IkeEndpoint(IkeSaEngineTest.R.address(), 4500), ea.remote());
         assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 35500), eb.remote());
-        var established = IkeSimulation.of(w.bActions, IkeAction.Established.class).getFirst();
+        var established =
+                IkeSimulation.of(w.bActions, IkeAction.Established.class).getFirst();
         assertTrue(established.remoteBehindNat() && !established.localBehindNat());
         // the NAT forgets the mapping: the next authenticated request comes from another port; the responder follows
         w.mappingBase = 32000;
-        int child = IkeSimulation.of(w.aActions, IkeAction.InstallChild.class).getFirst().spiIn();
+        int child = IkeSimulation.of(w.aActions, IkeAction.InstallChild.class)
+                .getFirst()
+                .spiIn();
         w.run(w.a, new IkeEvent.DeleteChild(child, 0));
-        assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 36500), w.endpoints(w.bActions).remote(), "§2.23 update");
-        assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 36500), w.bSent.getLast().to());
+        assertEquals(
+                new IkeEndpoint(PUBLIC_IP.address(), 36500),
+                w.endpoints(w.bActions).remote(),
+                "§2.23 update");
+        assertEquals(
+                new IkeEndpoint(PUBLIC_IP.address(), 36500), w.bSent.getLast().to());
         assertEquals(0, w.b.childCount());
         // a forged datagram from elsewhere does not move the peer: only authenticated ones do
-        int endpointsBefore = IkeSimulation.of(w.bActions, IkeAction.Endpoints.class).size();
+        int endpointsBefore =
+                IkeSimulation.of(w.bActions, IkeAction.Endpoints.class).size();
         byte[] junk = w.aSent.getLast().bytes().clone();
         junk[junk.length - 1] ^= 1;
-        w.bActions.addAll(w.b.handle(new IkeEvent.Datagram(new IkeEndpoint(IkeSaEngineTest.addr("10.66.0.1"), 4500),
-                new IkeEndpoint(IkeSaEngineTest.R.address(), 4500), junk, 0)));
-        assertEquals(endpointsBefore, IkeSimulation.of(w.bActions, IkeAction.Endpoints.class).size());
+        w.bActions.addAll(w.b.handle(new IkeEvent.Datagram(
+                new IkeEndpoint(IkeSaEngineTest.addr("10.66.0.1"), 4500),
+                new IkeEndpoint(IkeSaEngineTest.R.address(), 4500),
+                junk,
+                0)));
+        assertEquals(
+                endpointsBefore,
+                IkeSimulation.of(w.bActions, IkeAction.Endpoints.class).size());
         assertEquals(new IkeEndpoint(PUBLIC_IP.address(), 36500), w.b.remote());
     }
 
@@ -149,7 +185,10 @@ class IkeNatTraversalTest {
         IkeAction.Endpoints eb = w.endpoints(w.bActions);
         assertTrue(ea.udpEncapsulation() && eb.udpEncapsulation(), "encap=yes forces ESP-in-UDP on both sides");
         assertFalse(ea.keepalives() || eb.keepalives(), "a faked NAT needs no keepalives (strongSwan)");
-        assertTrue(IkeSimulation.of(w.bActions, IkeAction.Established.class).getFirst().remoteBehindNat(),
+        assertTrue(
+                IkeSimulation.of(w.bActions, IkeAction.Established.class)
+                        .getFirst()
+                        .remoteBehindNat(),
                 "the responder believes the faked NAT-D");
     }
 

@@ -26,7 +26,9 @@ class IkeRekeyCollisionTest {
         assertFalse(s.a.hasOldSa() || s.b.hasOldSa(), what + ": old and redundant SAs deleted");
         assertEquals(1, s.a.childCount(), what + ": the child moved to the survivor");
         assertEquals(1, s.b.childCount(), what);
-        int child = IkeSimulation.of(s.aActions, IkeAction.InstallChild.class).getLast().spiIn();
+        int child = IkeSimulation.of(s.aActions, IkeAction.InstallChild.class)
+                .getLast()
+                .spiIn();
         s.at(s.now + 1_000, s.a, new IkeEvent.RekeyChild(child, 0));
         s.runUntil(s.now + 60_000);
         assertEquals(1, s.a.childCount(), what);
@@ -109,7 +111,8 @@ class IkeRekeyCollisionTest {
             IkeSimulation s = IkeInformationalTest.established("0s", 41, 0, 0, 50);
             IkeSaEngine childSide = childByInitiator ? s.a : s.b;
             int child = IkeSimulation.of(childByInitiator ? s.aActions : s.bActions, IkeAction.InstallChild.class)
-                    .getFirst().spiIn();
+                    .getFirst()
+                    .spiIn();
             long oldI = s.a.spiI();
             s.at(2_000, childSide, new IkeEvent.RekeyChild(child, 0));
             s.at(2_000, childByInitiator ? s.b : s.a, new IkeEvent.RekeyIke(0));

@@ -18,15 +18,27 @@ class IkeSaEngineInboundSpisTest {
 
     static IkeSaEngine engine(IkeSaEngine.Role role, String text, InboundSpis spis) throws Exception {
         ConfigSource src = new ConfigSource() {
-            @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("/c.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
         IkeConfig cfg = SwanctlConfig.load("/c.conf", src);
         IkeConfig.Connection c = cfg.connections().getFirst();
         boolean initiator = role == IkeSaEngine.Role.INITIATOR;
-        return new IkeSaEngine(role, IkeSaConfig.of(c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()),
-                new SecureRandom(), initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R,
-                initiator ? IkeSaEngineTest.R : IkeSaEngineTest.I, spis);
+        return new IkeSaEngine(
+                role,
+                IkeSaConfig.of(
+                        c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()),
+                new SecureRandom(),
+                initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R,
+                initiator ? IkeSaEngineTest.R : IkeSaEngineTest.I,
+                spis);
     }
 
     @Test
@@ -34,13 +46,31 @@ class IkeSaEngineInboundSpisTest {
         List<Boolean> iAsked = new ArrayList<>();
         List<Boolean> rAsked = new ArrayList<>();
         int[] next = {0x1000, 0x2000};
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, IkeSaEngineTest.conf("10.98.0.1", "10.98.0.2",
-                "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), encap -> {
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                IkeSaEngineTest.conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k"),
+                encap -> {
                     iAsked.add(encap);
                     return ++next[0];
                 });
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, IkeSaEngineTest.conf("10.98.0.2", "10.98.0.1",
-                "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "k"), encap -> {
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                IkeSaEngineTest.conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "k"),
+                encap -> {
                     rAsked.add(encap);
                     return ++next[1];
                 });
@@ -58,8 +88,10 @@ class IkeSaEngineInboundSpisTest {
         l.iActions.clear();
         l.rActions.clear();
         l.run(new IkeEvent.RekeyChild(0x1001, 1000));
-        List<IkeAction.InstallChild> installs = l.iActions.stream().filter(IkeAction.InstallChild.class::isInstance)
-                .map(IkeAction.InstallChild.class::cast).toList();
+        List<IkeAction.InstallChild> installs = l.iActions.stream()
+                .filter(IkeAction.InstallChild.class::isInstance)
+                .map(IkeAction.InstallChild.class::cast)
+                .toList();
         assertEquals(1, installs.size(), l.iActions.toString());
         assertEquals(0x1002, installs.getFirst().spiIn());
         assertEquals(0x2002, installs.getFirst().spiOut());

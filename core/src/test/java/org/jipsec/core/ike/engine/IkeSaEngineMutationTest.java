@@ -14,18 +14,34 @@ class IkeSaEngineMutationTest {
 
     @Test
     void mutatedMessagesNeverThrow() throws Exception {
-        IkeSaEngineTest.Link ref = IkeSaEngineTest.establish("aes256-sha256-modp2048", "aes256-sha256-modp2048",
-                "aes128-sha256", "aes128-sha256");
+        IkeSaEngineTest.Link ref = IkeSaEngineTest.establish(
+                "aes256-sha256-modp2048", "aes256-sha256-modp2048", "aes128-sha256", "aes128-sha256");
         List<byte[]> wire = ref.wire;
         Random rnd = new Random(7296);
         for (int i = 0; i < 150; i++) {
             // fresh pair, advanced to a random point of the exchange, then hit with a mutant of a real message
-            IkeSaEngine ini = IkeSaEngineTest.engine(IkeSaEngine.Role.INITIATOR, IkeSaEngineTest.conf("10.98.0.1",
-                    "10.98.0.2", "aes256-sha256-modp2048", "aes128-sha256", "10.98.1.0/24", "10.98.2.0/24",
-                    "s3cret-lab"), 1);
-            IkeSaEngine res = IkeSaEngineTest.engine(IkeSaEngine.Role.RESPONDER, IkeSaEngineTest.conf("10.98.0.2",
-                    "10.98.0.1", "aes256-sha256-modp2048", "aes128-sha256", "10.98.2.0/24", "10.98.1.0/24",
-                    "s3cret-lab"), 2);
+            IkeSaEngine ini = IkeSaEngineTest.engine(
+                    IkeSaEngine.Role.INITIATOR,
+                    IkeSaEngineTest.conf(
+                            "10.98.0.1",
+                            "10.98.0.2",
+                            "aes256-sha256-modp2048",
+                            "aes128-sha256",
+                            "10.98.1.0/24",
+                            "10.98.2.0/24",
+                            "s3cret-lab"),
+                    1);
+            IkeSaEngine res = IkeSaEngineTest.engine(
+                    IkeSaEngine.Role.RESPONDER,
+                    IkeSaEngineTest.conf(
+                            "10.98.0.2",
+                            "10.98.0.1",
+                            "aes256-sha256-modp2048",
+                            "aes128-sha256",
+                            "10.98.2.0/24",
+                            "10.98.1.0/24",
+                            "s3cret-lab"),
+                    2);
             IkeSaEngineTest.Link l = new IkeSaEngineTest.Link(ini, res);
             l.dropNth = rnd.nextInt(4);
             l.run(new IkeEvent.Initiate(0));

@@ -36,8 +36,8 @@ class IkeSaEngineTest {
         }
     }
 
-    static String conf(String self, String peer, String proposals, String esp, String localTs, String remoteTs,
-                       String secret) {
+    static String conf(
+            String self, String peer, String proposals, String esp, String localTs, String remoteTs, String secret) {
         return """
                 connections { c {
                     version = 2
@@ -59,16 +59,28 @@ class IkeSaEngineTest {
 
     static IkeSaEngine engine(IkeSaEngine.Role role, String text, long seed) throws Exception {
         ConfigSource src = new ConfigSource() {
-            @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("/c.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
         IkeConfig cfg = SwanctlConfig.load("/c.conf", src);
         IkeConfig.Connection c = cfg.connections().getFirst();
         SecureRandom rnd = SecureRandom.getInstance("SHA1PRNG");
         rnd.setSeed(seed);
         boolean initiator = role == IkeSaEngine.Role.INITIATOR;
-        return new IkeSaEngine(role, IkeSaConfig.of(c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()), rnd,
-                initiator ? I : R, initiator ? R : I);
+        return new IkeSaEngine(
+                role,
+                IkeSaConfig.of(
+                        c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()),
+                rnd,
+                initiator ? I : R,
+                initiator ? R : I);
     }
 
     /** Runs the exchange: every Send goes to the other engine unless {@code drop} says so; returns all actions. */
@@ -107,17 +119,22 @@ class IkeSaEngineTest {
         }
 
         <T extends IkeAction> T only(List<IkeAction> actions, Class<T> type) {
-            List<T> found = actions.stream().filter(type::isInstance).map(type::cast).toList();
+            List<T> found =
+                    actions.stream().filter(type::isInstance).map(type::cast).toList();
             assertEquals(1, found.size(), type.getSimpleName() + " in " + actions);
             return found.getFirst();
         }
     }
 
     static Link establish(String iProposals, String rProposals, String iEsp, String rEsp) throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", iProposals, iEsp,
-                "10.98.1.0/24", "10.98.2.0/24", "s3cret-lab"), 1);
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", rProposals, rEsp,
-                "10.98.2.0/24", "10.98.1.0/24", "s3cret-lab"), 2);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf("10.98.0.1", "10.98.0.2", iProposals, iEsp, "10.98.1.0/24", "10.98.2.0/24", "s3cret-lab"),
+                1);
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                conf("10.98.0.2", "10.98.0.1", rProposals, rEsp, "10.98.2.0/24", "10.98.1.0/24", "s3cret-lab"),
+                2);
         Link l = new Link(i, r);
         l.run(new IkeEvent.Initiate(0));
         return l;
@@ -140,10 +157,11 @@ class IkeSaEngineTest {
     @Test
     void establishesWithEachSuite() throws Exception {
         for (String[] s : new String[][] {
-                {"aes128gcm16-prfsha256-x25519", "aes128gcm16"},
-                {"aes256-sha256-modp2048", "aes128-sha256"},
-                {"chacha20poly1305-prfsha512-ecp256", "aes256gcm16"},
-                {"aes192-sha384-ecp384", "aes256-sha512"}}) {
+            {"aes128gcm16-prfsha256-x25519", "aes128gcm16"},
+            {"aes256-sha256-modp2048", "aes128-sha256"},
+            {"chacha20poly1305-prfsha512-ecp256", "aes256gcm16"},
+            {"aes192-sha384-ecp384", "aes256-sha512"}
+        }) {
             Link l = establish(s[0], s[0], s[1], s[1]);
             assertEquals(IkeSaEngine.State.ESTABLISHED, l.i.state(), s[0] + " " + l.iActions);
             assertEquals(IkeSaEngine.State.ESTABLISHED, l.r.state(), s[0] + " " + l.rActions);
@@ -151,33 +169,59 @@ class IkeSaEngineTest {
             IkeAction.Established e = l.only(l.iActions, IkeAction.Established.class);
             assertFalse(e.localBehindNat() || e.remoteBehindNat());
             assertChildKeysAgree(l);
-            assertEquals("[10.98.1.0..10.98.1.255]", l.only(l.iActions, IkeAction.InstallChild.class).localTs()
-                    .toString());
+            assertEquals(
+                    "[10.98.1.0..10.98.1.255]",
+                    l.only(l.iActions, IkeAction.InstallChild.class).localTs().toString());
         }
     }
 
     @Test
     void messagesAreWhatStrongSwanExpects() throws Exception {
-        Link l = establish("aes128gcm16-prfsha256-x25519", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "aes128gcm16");
-        assertEquals("IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
+        Link l =
+                establish("aes128gcm16-prfsha256-x25519", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "aes128gcm16");
+        assertEquals(
+                "IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
                 IkeMessageCodec.decode(l.wire.get(0)).summary());
-        assertEquals("IKE_SA_INIT response 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
+        assertEquals(
+                "IKE_SA_INIT response 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) ]",
                 IkeMessageCodec.decode(l.wire.get(1)).summary());
-        assertEquals("IKE_AUTH request 1 [ SK ]", IkeMessageCodec.decode(l.wire.get(2)).summary());
+        assertEquals(
+                "IKE_AUTH request 1 [ SK ]",
+                IkeMessageCodec.decode(l.wire.get(2)).summary());
         assertEquals(IkeMessageCodec.decode(l.wire.get(0)).header().spiI(), l.r.spiI());
     }
 
     @Test
     void wrongPskIsAuthenticationFailedOnBothSides() throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "one"), 1);
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "two"), 2);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "one"),
+                1);
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "two"),
+                2);
         Link l = new Link(i, r);
         l.run(new IkeEvent.Initiate(0));
-        assertEquals("AUTH of 10.98.0.1 does not verify with the configured PSK",
+        assertEquals(
+                "AUTH of 10.98.0.1 does not verify with the configured PSK",
                 l.only(l.rActions, IkeAction.Failed.class).reason());
-        assertEquals("the responder refused our authentication (AUTHENTICATION_FAILED)",
+        assertEquals(
+                "the responder refused our authentication (AUTHENTICATION_FAILED)",
                 l.only(l.iActions, IkeAction.Failed.class).reason());
         assertTrue(l.iActions.stream().noneMatch(a -> a instanceof IkeAction.InstallChild));
     }
@@ -185,29 +229,50 @@ class IkeSaEngineTest {
     @Test
     void proposalMismatchNamesTheTransform() throws Exception {
         Link l = establish("aes128-sha256-x25519", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "aes128gcm16");
-        assertEquals("IKE_SA_INIT refused: NO_PROPOSAL_CHOSEN", l.only(l.iActions, IkeAction.Failed.class).reason());
+        assertEquals(
+                "IKE_SA_INIT refused: NO_PROPOSAL_CHOSEN",
+                l.only(l.iActions, IkeAction.Failed.class).reason());
         String why = l.only(l.rActions, IkeAction.Failed.class).reason();
         assertTrue(why.contains("no acceptable ENCRYPTION_ALGORITHM (offered AES_CBC_128)"), why);
     }
 
     @Test
     void invalidKePayloadRetriesWithTheRequestedGroup() throws Exception {
-        Link l = establish("aes128gcm16-prfsha256-x25519-ecp256", "aes128gcm16-prfsha256-ecp256", "aes128gcm16",
-                "aes128gcm16");
+        Link l = establish(
+                "aes128gcm16-prfsha256-x25519-ecp256", "aes128gcm16-prfsha256-ecp256", "aes128gcm16", "aes128gcm16");
         assertEquals(IkeSaEngine.State.ESTABLISHED, l.i.state(), l.iActions.toString());
         assertEquals(6, l.wire.size(), "INVALID_KE round trip, then the two exchanges");
         assertTrue(IkeMessageCodec.decode(l.wire.get(1)).summary().contains("N(INVALID_KE_PAYLOAD)"));
-        assertEquals("IKE:AES_GCM_16_128/PRF_HMAC_SHA2_256/ECP_256",
+        assertEquals(
+                "IKE:AES_GCM_16_128/PRF_HMAC_SHA2_256/ECP_256",
                 l.only(l.iActions, IkeAction.Established.class).ike().toString());
         assertChildKeysAgree(l);
     }
 
     @Test
     void lostRequestIsRetransmittedAndDuplicatesGetTheCachedResponse() throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), 1);
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "k"), 2);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k"),
+                1);
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "k"),
+                2);
         Link l = new Link(i, r);
         l.dropNth = 2; // the first IKE_AUTH request is lost
         l.run(new IkeEvent.Initiate(0));
@@ -228,8 +293,17 @@ class IkeSaEngineTest {
 
     @Test
     void givesUpAfterStrongSwansRetransmitCount() throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), 1);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k"),
+                1);
         List<IkeAction> a = i.handle(new IkeEvent.Initiate(0));
         long at = ((IkeAction.ArmTimer) a.getLast()).at();
         List<Long> deadlines = new ArrayList<>(List.of(at));
@@ -241,31 +315,70 @@ class IkeSaEngineTest {
         // 4 s × 1.8^n, cumulative: 4, 11.2, 24.16, 47.49, 89.48, 165.06 s (strongswan.conf(5); ms truncated)
         assertEquals(List.of(4_000L, 11_200L, 24_160L, 47_488L, 89_478L, 165_060L), deadlines);
         a = i.handle(new IkeEvent.Timer(at));
-        assertTrue(((IkeAction.Failed) a.getLast()).reason().startsWith("giving up after 5 retransmits of IKE_SA_INIT"));
+        assertTrue(
+                ((IkeAction.Failed) a.getLast()).reason().startsWith("giving up after 5 retransmits of IKE_SA_INIT"));
     }
 
     @Test
     void unacceptableSelectorsFailTheChildNotTheIkeSa() throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.9.0/24", "k"), 1);
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "k"), 2);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.9.0/24",
+                        "k"),
+                1);
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "k"),
+                2);
         Link l = new Link(i, r);
         l.run(new IkeEvent.Initiate(0));
         assertEquals(IkeSaEngine.State.ESTABLISHED, i.state());
         assertEquals(IkeSaEngine.State.ESTABLISHED, r.state());
         String why = l.only(l.rActions, IkeAction.ChildFailed.class).reason();
-        assertTrue(why.startsWith("no child of the connection fits the proposed TSi") && why.contains(
-                "TSr [10.98.9.0..10.98.9.255] does not overlap local_ts"), why);
-        assertEquals("peer answered TS_UNACCEPTABLE", l.only(l.iActions, IkeAction.ChildFailed.class).reason());
+        assertTrue(
+                why.startsWith("no child of the connection fits the proposed TSi")
+                        && why.contains("TSr [10.98.9.0..10.98.9.255] does not overlap local_ts"),
+                why);
+        assertEquals(
+                "peer answered TS_UNACCEPTABLE",
+                l.only(l.iActions, IkeAction.ChildFailed.class).reason());
     }
 
     @Test
     void localIdDefaultsToTheLocalAddress() throws Exception {
-        String iConf = conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.1.0/24",
-                "10.98.2.0/24", "k").replace("id = 10.98.0.1 }", "}");
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.2.0/24", "10.98.1.0/24", "k"), 2);
+        String iConf = conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k")
+                .replace("id = 10.98.0.1 }", "}");
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "k"),
+                2);
         Link l = new Link(engine(IkeSaEngine.Role.INITIATOR, iConf, 1), r);
         l.run(new IkeEvent.Initiate(0));
         assertEquals(IkeSaEngine.State.ESTABLISHED, r.state(), l.rActions.toString());
@@ -273,30 +386,73 @@ class IkeSaEngineTest {
 
     @Test
     void wrongPeerIdentityIsNamed() throws Exception {
-        String rConf = conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.2.0/24",
-                "10.98.1.0/24", "k").replace("id = 10.98.0.2 }", "id = gw.example }");
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), 1);
+        String rConf = conf(
+                        "10.98.0.2",
+                        "10.98.0.1",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.2.0/24",
+                        "10.98.1.0/24",
+                        "k")
+                .replace("id = 10.98.0.2 }", "id = gw.example }");
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k"),
+                1);
         Link l = new Link(i, engine(IkeSaEngine.Role.RESPONDER, rConf, 2));
         l.run(new IkeEvent.Initiate(0));
-        assertEquals("peer identity gw.example is not the configured 10.98.0.2",
+        assertEquals(
+                "peer identity gw.example is not the configured 10.98.0.2",
                 l.only(l.iActions, IkeAction.Failed.class).reason());
     }
 
     @Test
     void natIsDetectedWhenTheAddressSeenDiffers() throws Exception {
         // the responder sees the initiator as 192.0.2.7:4321 (a masquerading router in between)
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, conf("10.98.0.1", "10.98.0.2", "aes128gcm16-prfsha256-x25519",
-                "aes128gcm16", "10.98.1.0/24", "10.98.2.0/24", "k"), 1);
-        String rText = conf("10.98.0.2", "10.98.0.1", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "10.98.2.0/24",
-                "10.98.1.0/24", "k");
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                conf(
+                        "10.98.0.1",
+                        "10.98.0.2",
+                        "aes128gcm16-prfsha256-x25519",
+                        "aes128gcm16",
+                        "10.98.1.0/24",
+                        "10.98.2.0/24",
+                        "k"),
+                1);
+        String rText = conf(
+                "10.98.0.2",
+                "10.98.0.1",
+                "aes128gcm16-prfsha256-x25519",
+                "aes128gcm16",
+                "10.98.2.0/24",
+                "10.98.1.0/24",
+                "k");
         IkeConfig cfg = SwanctlConfig.load("/c.conf", new ConfigSource() {
-            @Override public String read(String p) { return rText; }
-            @Override public List<String> glob(String p, String d) { return List.of(); }
+            @Override
+            public String read(String p) {
+                return rText;
+            }
+
+            @Override
+            public List<String> glob(String p, String d) {
+                return List.of();
+            }
         });
         IkeConfig.Connection c = cfg.connections().getFirst();
-        IkeSaEngine r = new IkeSaEngine(IkeSaEngine.Role.RESPONDER, IkeSaConfig.of(c, c.local().getFirst().id(),
-                "k".getBytes(StandardCharsets.US_ASCII)), new SecureRandom(), R, new IkeEndpoint(addr("192.0.2.7"), 4321));
+        IkeSaEngine r = new IkeSaEngine(
+                IkeSaEngine.Role.RESPONDER,
+                IkeSaConfig.of(c, c.local().getFirst().id(), "k".getBytes(StandardCharsets.US_ASCII)),
+                new SecureRandom(),
+                R,
+                new IkeEndpoint(addr("192.0.2.7"), 4321));
         List<IkeAction> a = i.handle(new IkeEvent.Initiate(0));
         byte[] req = ((IkeAction.Send) a.getFirst()).bytes();
         List<IkeAction> resp = r.handle(new IkeEvent.Datagram(new IkeEndpoint(addr("192.0.2.7"), 4321), R, req, 0));
@@ -306,15 +462,22 @@ class IkeSaEngineTest {
         assertEquals(IkeSaEngine.State.AUTH_SENT, i.state());
         // both ends finish IKE_AUTH; each reports what §2.23 lets it conclude
         List<IkeAction> auth = i.handle(new IkeEvent.Timer(4_000));
-        List<IkeAction> rAuth = r.handle(new IkeEvent.Datagram(new IkeEndpoint(addr("192.0.2.7"), 4321), R,
-                ((IkeAction.Send) auth.getFirst()).bytes(), 4_000));
-        IkeAction.Established re = rAuth.stream().filter(x -> x instanceof IkeAction.Established)
-                .map(IkeAction.Established.class::cast).findFirst().orElseThrow();
+        List<IkeAction> rAuth = r.handle(new IkeEvent.Datagram(
+                new IkeEndpoint(addr("192.0.2.7"), 4321), R, ((IkeAction.Send) auth.getFirst()).bytes(), 4_000));
+        IkeAction.Established re = rAuth.stream()
+                .filter(x -> x instanceof IkeAction.Established)
+                .map(IkeAction.Established.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertTrue(re.remoteBehindNat(), "the responder sees the initiator behind a NAT");
         assertFalse(re.localBehindNat());
-        List<IkeAction> iDone = i.handle(new IkeEvent.Datagram(R, I, ((IkeAction.Send) rAuth.getFirst()).bytes(), 4_000));
-        IkeAction.Established ie = iDone.stream().filter(x -> x instanceof IkeAction.Established)
-                .map(IkeAction.Established.class::cast).findFirst().orElseThrow();
+        List<IkeAction> iDone =
+                i.handle(new IkeEvent.Datagram(R, I, ((IkeAction.Send) rAuth.getFirst()).bytes(), 4_000));
+        IkeAction.Established ie = iDone.stream()
+                .filter(x -> x instanceof IkeAction.Established)
+                .map(IkeAction.Established.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertTrue(ie.localBehindNat(), "the initiator learns it is behind a NAT");
     }
 }

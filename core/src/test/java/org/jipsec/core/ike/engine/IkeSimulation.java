@@ -42,6 +42,7 @@ final class IkeSimulation {
      * same lossy link and {@link #b} never sees the request.
      */
     org.jipsec.core.ike.admission.InitAdmission gate;
+
     int gateHalfOpen;
     int cookiesDemanded;
 
@@ -88,11 +89,12 @@ final class IkeSimulation {
                         agenda.add(new Item(Math.max(t.at(), now), seq++, it.target(), new IkeEvent.Timer(t.at()), g));
                     }
                     case IkeAction.CancelTimer c -> timerGeneration.merge(it.target(), 1L, Long::sum);
-                    default -> { }
+                    default -> {}
                 }
             }
         }
-        now = Math.max(now, Math.min(until, agenda.isEmpty() ? until : agenda.peek().at()));
+        now = Math.max(
+                now, Math.min(until, agenda.isEmpty() ? until : agenda.peek().at()));
     }
 
     /** The daemon's stateless check of an IKE_SA_INIT request (what IkeRuntime does before an engine exists). */
@@ -107,16 +109,27 @@ final class IkeSimulation {
         if (h.exchangeType() != org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT || h.isResponse() || h.spiR() != 0) {
             return false;
         }
-        byte[] ni = m.first(org.jipsec.core.ike.codec.NoncePayload.class).orElseThrow().data();
+        byte[] ni = m.first(org.jipsec.core.ike.codec.NoncePayload.class)
+                .orElseThrow()
+                .data();
         byte[] cookie = m.notify(org.jipsec.core.ike.codec.NotifyType.COOKIE)
-                .map(org.jipsec.core.ike.codec.NotifyPayload::data).orElse(null);
-        var decision = gate.decide(now, ni, d.from().address().getAddress(), h.spiI(), cookie, gateHalfOpen, gateHalfOpen);
+                .map(org.jipsec.core.ike.codec.NotifyPayload::data)
+                .orElse(null);
+        var decision =
+                gate.decide(now, ni, d.from().address().getAddress(), h.spiI(), cookie, gateHalfOpen, gateHalfOpen);
         if (!(decision instanceof org.jipsec.core.ike.admission.InitAdmission.Decision.DemandCookie c)) return false;
         cookiesDemanded++;
-        var reply = new org.jipsec.core.ike.codec.IkeHeader(h.spiI(), 0, 0,
-                org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT, org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE, 0);
-        byte[] bytes = org.jipsec.core.ike.codec.IkeMessageCodec.encode(new org.jipsec.core.ike.codec.IkeMessage(reply,
-                List.of(org.jipsec.core.ike.codec.NotifyPayload.of(org.jipsec.core.ike.codec.NotifyType.COOKIE, c.cookie()))));
+        var reply = new org.jipsec.core.ike.codec.IkeHeader(
+                h.spiI(),
+                0,
+                0,
+                org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT,
+                org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE,
+                0);
+        byte[] bytes = org.jipsec.core.ike.codec.IkeMessageCodec.encode(new org.jipsec.core.ike.codec.IkeMessage(
+                reply,
+                List.of(org.jipsec.core.ike.codec.NotifyPayload.of(
+                        org.jipsec.core.ike.codec.NotifyType.COOKIE, c.cookie()))));
         transmit(a, new IkeAction.Send(d.to(), d.from(), bytes));
         return true;
     }
@@ -130,7 +143,12 @@ final class IkeSimulation {
         int copies = rnd.nextDouble() < duplicate ? 2 : 1;
         for (int n = 0; n < copies; n++) {
             long at = now + 1 + (maxDelay > 0 ? rnd.nextLong(maxDelay) : 0); // random delay = reordering
-            agenda.add(new Item(at, seq++, to, new IkeEvent.Datagram(s.from(), s.to(), s.bytes().clone(), at), -1));
+            agenda.add(new Item(
+                    at,
+                    seq++,
+                    to,
+                    new IkeEvent.Datagram(s.from(), s.to(), s.bytes().clone(), at),
+                    -1));
         }
     }
 
@@ -181,8 +199,11 @@ final class IkeSimulation {
             balance.forEach((spi, n) -> assertEquals(0, n, "child " + Integer.toHexString(spi) + " in " + side));
         }
         for (IkeSaEngine e : List.of(a, b)) {
-            assertTrue(e.state() == IkeSaEngine.State.CLOSED || e.state() == IkeSaEngine.State.FAILED
-                    || e.state() == IkeSaEngine.State.IDLE, e + " not torn down");
+            assertTrue(
+                    e.state() == IkeSaEngine.State.CLOSED
+                            || e.state() == IkeSaEngine.State.FAILED
+                            || e.state() == IkeSaEngine.State.IDLE,
+                    e + " not torn down");
             assertEquals(0, e.childCount(), e + " still has children");
         }
     }

@@ -22,9 +22,27 @@ class IkeSimulationTest {
 
     static final int SEEDS = 320;
 
-    enum Scenario { ESTABLISH, DELETE_CHILD_A, DELETE_CHILD_B, DELETE_IKE_A, DELETE_IKE_B, CROSS_CHILD, CROSS_IKE,
-        SILENT_PEER, REKEY_A, REKEY_B, CROSS_REKEY, DELETE_DURING_REKEY, IKE_REKEY_A, IKE_REKEY_B, CROSS_IKE_REKEY,
-        IKE_REKEY_DURING_CHILD_REKEY, IKE_REKEY_VS_IKE_DELETE, EXTRA_CHILDREN, EXTRA_CHILDREN_DURING_IKE_REKEY }
+    enum Scenario {
+        ESTABLISH,
+        DELETE_CHILD_A,
+        DELETE_CHILD_B,
+        DELETE_IKE_A,
+        DELETE_IKE_B,
+        CROSS_CHILD,
+        CROSS_IKE,
+        SILENT_PEER,
+        REKEY_A,
+        REKEY_B,
+        CROSS_REKEY,
+        DELETE_DURING_REKEY,
+        IKE_REKEY_A,
+        IKE_REKEY_B,
+        CROSS_IKE_REKEY,
+        IKE_REKEY_DURING_CHILD_REKEY,
+        IKE_REKEY_VS_IKE_DELETE,
+        EXTRA_CHILDREN,
+        EXTRA_CHILDREN_DURING_IKE_REKEY
+    }
 
     @Test
     void manySeedsKeepKeysAgreeingAndLeakNothing() throws Exception {
@@ -38,8 +56,13 @@ class IkeSimulationTest {
         for (long seed = 1; seed <= SEEDS; seed++) {
             Scenario sc = Scenario.values()[(int) (seed % Scenario.values().length)];
             String esp = seed % 3 == 0 ? "aes128gcm16-x25519" : "aes128gcm16";
-            IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", seed, esp),
-                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31, esp), seed, 0.10, 0.10, 300);
+            IkeSimulation s = new IkeSimulation(
+                    IkeInformationalTest.engine(true, "20s", "restart", seed, esp),
+                    IkeInformationalTest.engine(false, "20s", "clear", seed * 31, esp),
+                    seed,
+                    0.10,
+                    0.10,
+                    300);
             Random r = new Random(seed);
             s.at(0, s.a, new IkeEvent.Initiate(0));
             s.runUntil(200_000);
@@ -92,14 +115,16 @@ class IkeSimulationTest {
                     case EXTRA_CHILDREN, EXTRA_CHILDREN_DURING_IKE_REKEY -> {
                         int n = 1 + r.nextInt(4);
                         for (int k = 0; k < n; k++) {
-                            s.at(t + r.nextInt(20_000), r.nextBoolean() ? s.a : s.b,
+                            s.at(
+                                    t + r.nextInt(20_000),
+                                    r.nextBoolean() ? s.a : s.b,
                                     new IkeEvent.CreateChild(r.nextBoolean() ? "extra" : "net", 0));
                         }
                         if (sc == Scenario.EXTRA_CHILDREN_DURING_IKE_REKEY) {
                             s.at(t + r.nextInt(20_000), r.nextBoolean() ? s.a : s.b, new IkeEvent.RekeyIke(0));
                         }
                     }
-                    case ESTABLISH -> { }
+                    case ESTABLISH -> {}
                 }
                 if (sc == Scenario.EXTRA_CHILDREN || sc == Scenario.EXTRA_CHILDREN_DURING_IKE_REKEY) {
                     // delete some of the extra children (by either side) once they exist
@@ -107,7 +132,8 @@ class IkeSimulationTest {
                     for (IkeAction.InstallChild c : IkeSimulation.of(s.aActions, IkeAction.InstallChild.class)) {
                         if (c.spiIn() != aIn && r.nextBoolean()) {
                             extraChildren++;
-                            if (r.nextBoolean()) s.at(s.now + r.nextInt(5_000), s.a, new IkeEvent.DeleteChild(c.spiIn(), 0));
+                            if (r.nextBoolean())
+                                s.at(s.now + r.nextInt(5_000), s.a, new IkeEvent.DeleteChild(c.spiIn(), 0));
                             else s.at(s.now + r.nextInt(5_000), s.b, new IkeEvent.DeleteChild(c.spiOut(), 0));
                         }
                     }
@@ -120,8 +146,9 @@ class IkeSimulationTest {
                     assertEquals(s.a.spiR(), s.b.spiR(), "seed " + seed + " " + sc);
                     assertEquals(s.a.childCount(), s.b.childCount(), "seed " + seed + " " + sc);
                     sameSpis++;
-                    if (sc == Scenario.CROSS_IKE_REKEY && !IkeSimulation.of(s.aActions, IkeAction.IkeRekeyed.class)
-                            .isEmpty()) {
+                    if (sc == Scenario.CROSS_IKE_REKEY
+                            && !IkeSimulation.of(s.aActions, IkeAction.IkeRekeyed.class)
+                                    .isEmpty()) {
                         crossIkeRekeyed++;
                     }
                 }
@@ -170,8 +197,13 @@ class IkeSimulationTest {
     void sameSeedSameRun() throws Exception {
         List<String> runs = new java.util.ArrayList<>();
         for (int n = 0; n < 2; n++) {
-            IkeSimulation s = new IkeSimulation(IkeInformationalTest.engine(true, "20s", "restart", 5),
-                    IkeInformationalTest.engine(false, "20s", "clear", 6), 5, 0.2, 0.2, 300);
+            IkeSimulation s = new IkeSimulation(
+                    IkeInformationalTest.engine(true, "20s", "restart", 5),
+                    IkeInformationalTest.engine(false, "20s", "clear", 6),
+                    5,
+                    0.2,
+                    0.2,
+                    300);
             s.at(0, s.a, new IkeEvent.Initiate(0));
             s.runUntil(300_000);
             runs.add(render(s.aActions) + render(s.bActions) + s.sent + "/" + s.lost);
@@ -180,7 +212,10 @@ class IkeSimulationTest {
     }
 
     private static String render(List<IkeAction> actions) {
-        return actions.stream().map(a -> a instanceof IkeAction.Send x ? java.util.HexFormat.of().formatHex(x.bytes())
-                : a.toString()).toList().toString();
+        return actions.stream()
+                .map(a ->
+                        a instanceof IkeAction.Send x ? java.util.HexFormat.of().formatHex(x.bytes()) : a.toString())
+                .toList()
+                .toString();
     }
 }

@@ -37,10 +37,13 @@ class InformationalStrongSwanTest {
     private static SkCipher cipher(StrongSwanVectors v, int n, boolean fromInitiator) throws Exception {
         IkeTransforms.Encryption enc = null;
         IkeTransforms.Integrity integ = null;
-        SaPayload sa = IkeMessageCodec.decode(v.message(1)).first(SaPayload.class).orElseThrow();
+        SaPayload sa =
+                IkeMessageCodec.decode(v.message(1)).first(SaPayload.class).orElseThrow();
         for (Transform t : sa.proposals().getFirst().transforms()) {
-            if (t.type() == IkeTransforms.ENCR) enc = IkeTransforms.encryption(t.id(), t.keyLength().orElse(0)).orElseThrow();
-            if (t.type() == IkeTransforms.INTEG) integ = IkeTransforms.integrity(t.id()).orElseThrow();
+            if (t.type() == IkeTransforms.ENCR)
+                enc = IkeTransforms.encryption(t.id(), t.keyLength().orElse(0)).orElseThrow();
+            if (t.type() == IkeTransforms.INTEG)
+                integ = IkeTransforms.integrity(t.id()).orElseThrow();
         }
         String side = fromInitiator ? "i." : "r.";
         byte[] ak = integ == null ? null : v.value("sk_a" + side + n);
@@ -48,18 +51,29 @@ class InformationalStrongSwanTest {
     }
 
     private static int espSpi(IkeMessage m) {
-        return ByteBuffer.wrap(m.first(SaPayload.class).orElseThrow().proposals().getFirst().spi()).getInt();
+        return ByteBuffer.wrap(m.first(SaPayload.class)
+                        .orElseThrow()
+                        .proposals()
+                        .getFirst()
+                        .spi())
+                .getInt();
     }
 
     /** Our answer, encrypted with strongSwan's next IV, must be strongSwan's response (AEAD only: CBC IVs are random). */
-    private static void assertAnswer(StrongSwanVectors v, int n, IkeMessage request, byte[] recorded,
-                                     Informational.Answer a) throws Exception {
+    private static void assertAnswer(
+            StrongSwanVectors v, int n, IkeMessage request, byte[] recorded, Informational.Answer a) throws Exception {
         IkeMessage theirs = cipher(v, n, false).unprotect(recorded);
         SkCipher responder = cipher(v, n, false); // fresh: a JCE ChaCha20 refuses a (key, nonce) it has seen
         assertEquals(theirs.payloads(), a.response(), v.name() + " " + theirs.summary());
         assertEquals(ExchangeType.INFORMATIONAL, theirs.header().exchangeType());
-        if (IkeMessageCodec.decode(v.message(1)).first(SaPayload.class).orElseThrow().proposals().getFirst()
-                .transforms().stream().anyMatch(t -> t.type() == IkeTransforms.INTEG)) {
+        if (IkeMessageCodec.decode(v.message(1))
+                .first(SaPayload.class)
+                .orElseThrow()
+                .proposals()
+                .getFirst()
+                .transforms()
+                .stream()
+                .anyMatch(t -> t.type() == IkeTransforms.INTEG)) {
             return;
         }
         long iv = ByteBuffer.wrap(recorded, 32, 8).getLong();
@@ -79,7 +93,8 @@ class InformationalStrongSwanTest {
 
         // the rekey initiator deletes the old child with its inbound SPI; the responder names its own of the pair
         IkeMessage del = fromI.unprotect(v.message(6));
-        assertEquals(new DeletePayload(Proposal.PROTOCOL_ESP, 4, List.of(Informational.spi(iIn))),
+        assertEquals(
+                new DeletePayload(Proposal.PROTOCOL_ESP, 4, List.of(Informational.spi(iIn))),
                 del.first(DeletePayload.class).orElseThrow());
         ChildSa child = new ChildSa("net", rIn, iIn);
         Informational.Answer a = Informational.answer(del, Map.of(rIn, child), Set.of());
@@ -88,7 +103,9 @@ class InformationalStrongSwanTest {
         assertAnswer(v, 0, del, v.message(7), a);
 
         // the same request while we delete that child ourselves (crossing deletes, §1.4.1): no Delete in the answer
-        assertEquals(List.of(), Informational.answer(del, Map.of(rIn, child), Set.of(rIn)).response());
+        assertEquals(
+                List.of(),
+                Informational.answer(del, Map.of(rIn, child), Set.of(rIn)).response());
 
         // an unknown SPI is ignored and answered empty
         assertEquals(List.of(), Informational.answer(del, Map.of(), Set.of()).response());

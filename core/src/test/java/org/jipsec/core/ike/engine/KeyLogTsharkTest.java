@@ -43,33 +43,53 @@ import org.junit.jupiter.api.io.TempDir;
  * echo inside ESP, with the ICV checked.
  */
 class KeyLogTsharkTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final String[][] SUITES = {
-        {"aes128gcm16-prfsha256-x25519", "aes128gcm16"},       // AEAD: SK_e with salt, "NONE" integrity
-        {"aes256-sha256-ecp256", "aes256-sha512"},             // CBC + HMAC both for IKE and ESP
+        {"aes128gcm16-prfsha256-x25519", "aes128gcm16"}, // AEAD: SK_e with salt, "NONE" integrity
+        {"aes256-sha256-ecp256", "aes256-sha512"}, // CBC + HMAC both for IKE and ESP
     };
 
     static IkeSaEngine engine(IkeSaEngine.Role role, String text, long seed, boolean keyLog) throws Exception {
         ConfigSource src = new ConfigSource() {
-            @Override public String read(String path) { return path.equals("/c.conf") ? text : null; }
-            @Override public List<String> glob(String pattern, String directory) { return List.of(); }
+            @Override
+            public String read(String path) {
+                return path.equals("/c.conf") ? text : null;
+            }
+
+            @Override
+            public List<String> glob(String pattern, String directory) {
+                return List.of();
+            }
         };
         IkeConfig cfg = SwanctlConfig.load("/c.conf", src);
         IkeConfig.Connection c = cfg.connections().getFirst();
         SecureRandom rnd = SecureRandom.getInstance("SHA1PRNG");
         rnd.setSeed(seed);
         boolean initiator = role == IkeSaEngine.Role.INITIATOR;
-        IkeSaConfig config = IkeSaConfig.of(c, c.local().getFirst().id(), cfg.secrets().getFirst().secret()).withKeyLog(keyLog);
-        return new IkeSaEngine(role, config, rnd, initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R,
+        IkeSaConfig config = IkeSaConfig.of(
+                        c, c.local().getFirst().id(), cfg.secrets().getFirst().secret())
+                .withKeyLog(keyLog);
+        return new IkeSaEngine(
+                role,
+                config,
+                rnd,
+                initiator ? IkeSaEngineTest.I : IkeSaEngineTest.R,
                 initiator ? IkeSaEngineTest.R : IkeSaEngineTest.I);
     }
 
     static IkeSaEngineTest.Link establish(String ike, String esp, boolean keyLog, long seed) throws Exception {
-        IkeSaEngine i = engine(IkeSaEngine.Role.INITIATOR, IkeSaEngineTest.conf("10.98.0.1", "10.98.0.2", ike, esp,
-                "10.98.1.0/24", "10.98.2.0/24", "s3cret-lab"), seed, keyLog);
-        IkeSaEngine r = engine(IkeSaEngine.Role.RESPONDER, IkeSaEngineTest.conf("10.98.0.2", "10.98.0.1", ike, esp,
-                "10.98.2.0/24", "10.98.1.0/24", "s3cret-lab"), seed + 1, keyLog);
+        IkeSaEngine i = engine(
+                IkeSaEngine.Role.INITIATOR,
+                IkeSaEngineTest.conf("10.98.0.1", "10.98.0.2", ike, esp, "10.98.1.0/24", "10.98.2.0/24", "s3cret-lab"),
+                seed,
+                keyLog);
+        IkeSaEngine r = engine(
+                IkeSaEngine.Role.RESPONDER,
+                IkeSaEngineTest.conf("10.98.0.2", "10.98.0.1", ike, esp, "10.98.2.0/24", "10.98.1.0/24", "s3cret-lab"),
+                seed + 1,
+                keyLog);
         IkeSaEngineTest.Link l = new IkeSaEngineTest.Link(i, r);
         l.run(new IkeEvent.Initiate(0));
         assertEquals(IkeSaEngine.State.ESTABLISHED, l.i.state(), l.iActions.toString());
@@ -95,10 +115,34 @@ class KeyLogTsharkTest {
     void anIkeRekeyLogsTheNewSa() throws Exception {
         String ike = SUITES[1][0];
         IkeSimulation s = new IkeSimulation(
-                engine(IkeSaEngine.Role.INITIATOR, IkeSaEngineTest.conf("10.98.0.1", "10.98.0.2", ike, "aes128gcm16",
-                        "10.98.1.0/24", "10.98.2.0/24", "s3cret-lab"), 31, true),
-                engine(IkeSaEngine.Role.RESPONDER, IkeSaEngineTest.conf("10.98.0.2", "10.98.0.1", ike, "aes128gcm16",
-                        "10.98.2.0/24", "10.98.1.0/24", "s3cret-lab"), 32, true), 33, 0, 0, 30);
+                engine(
+                        IkeSaEngine.Role.INITIATOR,
+                        IkeSaEngineTest.conf(
+                                "10.98.0.1",
+                                "10.98.0.2",
+                                ike,
+                                "aes128gcm16",
+                                "10.98.1.0/24",
+                                "10.98.2.0/24",
+                                "s3cret-lab"),
+                        31,
+                        true),
+                engine(
+                        IkeSaEngine.Role.RESPONDER,
+                        IkeSaEngineTest.conf(
+                                "10.98.0.2",
+                                "10.98.0.1",
+                                ike,
+                                "aes128gcm16",
+                                "10.98.2.0/24",
+                                "10.98.1.0/24",
+                                "s3cret-lab"),
+                        32,
+                        true),
+                33,
+                0,
+                0,
+                30);
         s.at(0, s.a, new IkeEvent.Initiate(0));
         s.runUntil(1_000);
         s.at(s.now + 1_000, s.b, new IkeEvent.RekeyIke(0));
@@ -107,11 +151,14 @@ class KeyLogTsharkTest {
         List<IkeAction.IkeKeysForLog> b = IkeSimulation.of(s.bActions, IkeAction.IkeKeysForLog.class);
         assertEquals(2, a.size(), s.aActions.toString());
         assertEquals(2, b.size(), s.bActions.toString());
-        IkeAction.IkeRekeyed rekeyed = IkeSimulation.of(s.aActions, IkeAction.IkeRekeyed.class).getFirst();
+        IkeAction.IkeRekeyed rekeyed =
+                IkeSimulation.of(s.aActions, IkeAction.IkeRekeyed.class).getFirst();
         assertEquals(rekeyed.spiI(), a.get(1).spiI());
         assertEquals(rekeyed.spiR(), a.get(1).spiR());
         for (int n = 0; n < 2; n++) {
-            assertEquals(WiresharkKeyLog.ikeLine(a.get(n)).orElseThrow(), WiresharkKeyLog.ikeLine(b.get(n)).orElseThrow());
+            assertEquals(
+                    WiresharkKeyLog.ikeLine(a.get(n)).orElseThrow(),
+                    WiresharkKeyLog.ikeLine(b.get(n)).orElseThrow());
         }
         assertFalse(java.util.Arrays.equals(a.get(0).skEi(), a.get(1).skEi()), "fresh keys after the rekey");
     }
@@ -128,15 +175,15 @@ class KeyLogTsharkTest {
             assertEquals(4, l.wire.size());
             for (int n = 0; n < 4; n++) {
                 boolean fromI = n % 2 == 0;
-                packets.add(udp4(fromI ? "10.98.0.1" : "10.98.0.2", fromI ? "10.98.0.2" : "10.98.0.1", 500, 500,
-                        l.wire.get(n)));
+                packets.add(udp4(
+                        fromI ? "10.98.0.1" : "10.98.0.2", fromI ? "10.98.0.2" : "10.98.0.1", 500, 500, l.wire.get(n)));
             }
             IkeAction.IkeKeysForLog keys = l.only(l.iActions, IkeAction.IkeKeysForLog.class);
             ikeLines.add(WiresharkKeyLog.ikeLine(keys).orElseThrow());
             IkeAction.InstallChild child = l.only(l.iActions, IkeAction.InstallChild.class);
             espLines.addAll(WiresharkKeyLog.espLines(child, IkeSaEngineTest.I.address(), IkeSaEngineTest.R.address()));
             packets.add(espPacket(child, false));
-            packets.add(espPacket(child, true));      // UDP-encapsulated (NAT-T, RFC 3948): same esp_sa lines
+            packets.add(espPacket(child, true)); // UDP-encapsulated (NAT-T, RFC 3948): same esp_sa lines
         }
         Path profile = dir.resolve("profile");
         Files.createDirectories(profile);
@@ -148,12 +195,39 @@ class KeyLogTsharkTest {
             long t = 1_765_000_000L;
             for (byte[] p : packets) w.write(Instant.ofEpochSecond(t++), p);
         }
-        String text = tshark(profile, pcap, "-V", "-o", "esp.enable_encryption_decode:TRUE",
-                "-o", "esp.enable_authentication_check:TRUE");
-        String fields = tshark(profile, pcap, "-o", "esp.enable_encryption_decode:TRUE",
-                "-o", "esp.enable_authentication_check:TRUE", "-T", "fields", "-E", "separator=|",
-                "-e", "frame.number", "-e", "isakmp.exchangetype", "-e", "isakmp.id.data.ipv4_addr", "-e", "isakmp.auth.method",
-                "-e", "icmp.type", "-e", "esp.icv_good", "-e", "esp.icv_bad");
+        String text = tshark(
+                profile,
+                pcap,
+                "-V",
+                "-o",
+                "esp.enable_encryption_decode:TRUE",
+                "-o",
+                "esp.enable_authentication_check:TRUE");
+        String fields = tshark(
+                profile,
+                pcap,
+                "-o",
+                "esp.enable_encryption_decode:TRUE",
+                "-o",
+                "esp.enable_authentication_check:TRUE",
+                "-T",
+                "fields",
+                "-E",
+                "separator=|",
+                "-e",
+                "frame.number",
+                "-e",
+                "isakmp.exchangetype",
+                "-e",
+                "isakmp.id.data.ipv4_addr",
+                "-e",
+                "isakmp.auth.method",
+                "-e",
+                "icmp.type",
+                "-e",
+                "esp.icv_good",
+                "-e",
+                "esp.icv_bad");
         List<String> rows = fields.lines().filter(r -> r.matches("\\d+\\|.*")).toList();
         assertEquals(packets.size(), rows.size(), fields);
         for (int s = 0; s < SUITES.length; s++) {
@@ -170,8 +244,13 @@ class KeyLogTsharkTest {
                 assertFalse(esp.endsWith("|1"), "ICV bad: " + esp);
             }
         }
-        for (String payload : List.of("Identification - Initiator", "Authentication", "Security Association",
-                "Traffic Selector - Initiator", "Traffic Selector - Responder", "Decrypted Data")) {
+        for (String payload : List.of(
+                "Identification - Initiator",
+                "Authentication",
+                "Security Association",
+                "Traffic Selector - Initiator",
+                "Traffic Selector - Responder",
+                "Decrypted Data")) {
             assertTrue(text.contains(payload), "tshark shows no " + payload + ":\n" + text);
         }
         System.out.println("tshark decrypted " + rows.size() + " frames with the key log:\n" + fields);
@@ -184,11 +263,21 @@ class KeyLogTsharkTest {
         icmp[2] = (byte) (sum >> 8);
         icmp[3] = (byte) sum;
         byte[] inner = ipv4("10.98.1.1", "10.98.2.1", 1, icmp);
-        SaParameters p = new SaParameters(c.spiOut() & 0xffffffffL, IpsecProtocol.ESP, IpsecMode.TUNNEL,
-                new Endpoint(IkeSaEngineTest.I.address()), new Endpoint(IkeSaEngineTest.R.address()),
-                c.esp().encryption().row(), c.encrOut(), c.esp().integrity() == null ? null : c.esp().integrity().row(),
-                c.esp().integrity() == null ? null : c.integOut(), SaFlags.CYCSEQ, 64, false,
-                udpEncap ? org.jipsec.core.xform.NatTraversal.of(4500, 4500) : null, 0);
+        SaParameters p = new SaParameters(
+                c.spiOut() & 0xffffffffL,
+                IpsecProtocol.ESP,
+                IpsecMode.TUNNEL,
+                new Endpoint(IkeSaEngineTest.I.address()),
+                new Endpoint(IkeSaEngineTest.R.address()),
+                c.esp().encryption().row(),
+                c.encrOut(),
+                c.esp().integrity() == null ? null : c.esp().integrity().row(),
+                c.esp().integrity() == null ? null : c.integOut(),
+                SaFlags.CYCSEQ,
+                64,
+                false,
+                udpEncap ? org.jipsec.core.xform.NatTraversal.of(4500, 4500) : null,
+                0);
         SaContext sa = new SaContext(p, new SplittableRandom(1));
         var f = Xform.buffer(inner);
         assertEquals(null, new Xform(XformSettings.DEFAULTS, new XformStats()).output(sa, f));
@@ -197,8 +286,12 @@ class KeyLogTsharkTest {
 
     private static byte[] udp4(String src, String dst, int sport, int dport, byte[] payload) throws Exception {
         byte[] u = new byte[8 + payload.length];
-        u[0] = (byte) (sport >> 8); u[1] = (byte) sport; u[2] = (byte) (dport >> 8); u[3] = (byte) dport;
-        u[4] = (byte) (u.length >> 8); u[5] = (byte) u.length;   // checksum 0: none (RFC 768, IPv4)
+        u[0] = (byte) (sport >> 8);
+        u[1] = (byte) sport;
+        u[2] = (byte) (dport >> 8);
+        u[3] = (byte) dport;
+        u[4] = (byte) (u.length >> 8);
+        u[5] = (byte) u.length; // checksum 0: none (RFC 768, IPv4)
         System.arraycopy(payload, 0, u, 8, payload.length);
         return ipv4(src, dst, 17, u);
     }
@@ -206,13 +299,15 @@ class KeyLogTsharkTest {
     private static byte[] ipv4(String src, String dst, int proto, byte[] payload) throws Exception {
         byte[] p = new byte[20 + payload.length];
         p[0] = 0x45;
-        p[2] = (byte) (p.length >> 8); p[3] = (byte) p.length;
+        p[2] = (byte) (p.length >> 8);
+        p[3] = (byte) p.length;
         p[8] = 64;
         p[9] = (byte) proto;
         System.arraycopy(InetAddress.getByName(src).getAddress(), 0, p, 12, 4);
         System.arraycopy(InetAddress.getByName(dst).getAddress(), 0, p, 16, 4);
         int sum = checksum(java.util.Arrays.copyOf(p, 20));
-        p[10] = (byte) (sum >> 8); p[11] = (byte) sum;
+        p[10] = (byte) (sum >> 8);
+        p[11] = (byte) sum;
         System.arraycopy(payload, 0, p, 20, payload.length);
         return p;
     }
@@ -227,14 +322,17 @@ class KeyLogTsharkTest {
     private static void requireTshark() {
         boolean ok;
         try {
-            Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("tshark", "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
             ok = false;
         }
         if (ok) return;
-        if ("true".equals(System.getenv("CI"))) Assertions.fail("tshark is missing (CI=true): run scripts/install-peers");
+        if ("true".equals(System.getenv("CI")))
+            Assertions.fail("tshark is missing (CI=true): run scripts/install-peers");
         Assumptions.assumeTrue(false, "tshark is not installed");
     }
 
@@ -243,7 +341,9 @@ class KeyLogTsharkTest {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "tshark", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         Map<String, String> env = pb.environment();
         env.put("WIRESHARK_CONFIG_DIR", profile.toString());

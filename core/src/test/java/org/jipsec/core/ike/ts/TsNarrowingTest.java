@@ -47,14 +47,17 @@ class TsNarrowingTest {
 
     @Test
     void responderNarrowsBothSidesOrSaysWhy() {
-        TsNarrowing.Result r = TsNarrowing.respond(tss("10.1.0.0/16"), tss("0.0.0.0/0"), tss("10.2.0.0/24", "10.3.0.0/24"),
-                tss("10.1.2.0/24"));
+        TsNarrowing.Result r = TsNarrowing.respond(
+                tss("10.1.0.0/16"), tss("0.0.0.0/0"), tss("10.2.0.0/24", "10.3.0.0/24"), tss("10.1.2.0/24"));
         TsNarrowing.Result.Narrowed n = assertInstanceOf(TsNarrowing.Result.Narrowed.class, r);
         assertEquals(tss("10.1.2.0/24"), n.tsi());
         assertEquals(tss("10.2.0.0/24", "10.3.0.0/24"), n.tsr());
-        TsNarrowing.Result bad = TsNarrowing.respond(tss("10.9.0.0/16"), tss("0.0.0.0/0"), tss("10.2.0.0/24"),
-                tss("10.1.2.0/24"));
-        assertTrue(assertInstanceOf(TsNarrowing.Result.Unacceptable.class, bad).reason().startsWith("TSi [10.9.0.0.."),
+        TsNarrowing.Result bad =
+                TsNarrowing.respond(tss("10.9.0.0/16"), tss("0.0.0.0/0"), tss("10.2.0.0/24"), tss("10.1.2.0/24"));
+        assertTrue(
+                assertInstanceOf(TsNarrowing.Result.Unacceptable.class, bad)
+                        .reason()
+                        .startsWith("TSi [10.9.0.0.."),
                 bad.toString());
         assertTrue(TsNarrowing.isSubset(n.tsi(), tss("10.1.0.0/16")));
         assertFalse(TsNarrowing.isSubset(tss("10.0.0.0/8"), tss("10.1.0.0/16")));
@@ -84,8 +87,13 @@ class TsNarrowingTest {
         int e = s + rnd.nextInt(16 - s);
         int ps = rnd.nextInt(8);
         int pe = ps + rnd.nextInt(8 - ps);
-        return new TrafficSelector(7, rnd.nextInt(3) * 6, ps, pe, InetAddress.getByAddress(new byte[] {10, 0, 0,
-                (byte) s}).getAddress(), new byte[] {10, 0, 0, (byte) e});
+        return new TrafficSelector(
+                7,
+                rnd.nextInt(3) * 6,
+                ps,
+                pe,
+                InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) s}).getAddress(),
+                new byte[] {10, 0, 0, (byte) e});
     }
 
     /** Whether a packet (address 10.0.0.addr, port, protocol — 0 stands for "some protocol not 6 or 12"). */
@@ -95,5 +103,4 @@ class TsNarrowingTest {
         boolean protoOk = t.ipProtocol() == 0 || t.ipProtocol() == proto;
         return addr >= s && addr <= e && port >= t.startPort() && port <= t.endPort() && protoOk;
     }
-
 }

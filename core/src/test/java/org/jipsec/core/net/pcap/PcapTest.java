@@ -72,22 +72,27 @@ class PcapTest {
     @Test
     void nullAndLoopFramesInBothByteOrders() throws Exception {
         byte[] ip = samplePackets().get(0);
-        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {2, 0, 0, 0}, ip)));   // little-endian host
-        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {0, 0, 0, 2}, ip)));   // big-endian host
-        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {30, 0, 0, 0}, ip)));  // macOS AF_INET6
+        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {2, 0, 0, 0}, ip))); // little-endian host
+        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {0, 0, 0, 2}, ip))); // big-endian host
+        assertEquals(4, LinkType.ipOffset(LinkType.NULL, concat(new byte[] {30, 0, 0, 0}, ip))); // macOS AF_INET6
         assertEquals(4, LinkType.ipOffset(LinkType.LOOP, concat(new byte[] {0, 0, 0, 24}, ip)));
         assertEquals(-1, LinkType.ipOffset(LinkType.LOOP, concat(new byte[] {0, 0, 0, 7}, ip)));
         // an Ethernet frame with two VLAN tags (QinQ) and one with ARP
         byte[] eth = concat(Bytes.fromHex("020000000002020000000001" + "88a80005" + "81000006" + "0800"), ip);
         assertEquals(22, LinkType.ipOffset(LinkType.ETHERNET, eth));
-        assertEquals(-1, LinkType.ipOffset(LinkType.ETHERNET, Bytes.fromHex("0200000000020200000000010806000108000604")));
+        assertEquals(
+                -1, LinkType.ipOffset(LinkType.ETHERNET, Bytes.fromHex("0200000000020200000000010806000108000604")));
         // a little-endian LOOP file written by hand
-        byte[] file = concat(Bytes.fromHex("d4c3b2a102000400000000000000000000000400" + "6c000000"),
-                Bytes.fromHex("00e1f56520a10700" + le32(ip.length + 4) + le32(ip.length + 4)), new byte[] {0, 0, 0, 2}, ip);
+        byte[] file = concat(
+                Bytes.fromHex("d4c3b2a102000400000000000000000000000400" + "6c000000"),
+                Bytes.fromHex("00e1f56520a10700" + le32(ip.length + 4) + le32(ip.length + 4)),
+                new byte[] {0, 0, 0, 2},
+                ip);
         List<PcapRecord> recs = PcapReader.readAll(file);
         assertEquals(1, recs.size());
         assertArrayEquals(ip, recs.get(0).ipPacket());
-        assertEquals(Instant.ofEpochSecond(0x65f5e100L, 500_000_000L), recs.get(0).timestamp());
+        assertEquals(
+                Instant.ofEpochSecond(0x65f5e100L, 500_000_000L), recs.get(0).timestamp());
     }
 
     @Test
@@ -97,7 +102,8 @@ class PcapTest {
         byte[] magic = good.clone();
         magic[0] = 0x0a; // pcapng's section header starts 0a0d0d0a
         assertThrows(PcapFormatException.class, () -> PcapReader.readAll(magic));
-        assertThrows(PcapFormatException.class, () -> PcapReader.readAll(java.util.Arrays.copyOf(good, good.length - 1)));
+        assertThrows(
+                PcapFormatException.class, () -> PcapReader.readAll(java.util.Arrays.copyOf(good, good.length - 1)));
         assertThrows(PcapFormatException.class, () -> PcapReader.readAll(java.util.Arrays.copyOf(good, 24 + 10)));
         byte[] huge = good.clone();
         huge[24 + 8] = 0x7f; // incl_len of the first record ≈ 2 GiB
@@ -109,7 +115,8 @@ class PcapTest {
 
     @Test
     void readsCapturesWrittenByScapy(@TempDir Path dir) throws Exception {
-        String[] expected = Scapy.run("", "pcap", "0", "0", dir.toString()).get(0).split("\t");
+        String[] expected =
+                Scapy.run("", "pcap", "0", "0", dir.toString()).get(0).split("\t");
         // Ethernet, little-endian, microseconds, the IPv6 frame behind a VLAN tag
         List<PcapRecord> eth = PcapReader.readAll(Files.readAllBytes(dir.resolve("ether.pcap")));
         assertEquals(2, eth.size());
@@ -133,10 +140,28 @@ class PcapTest {
         for (int lt : new int[] {LinkType.RAW, LinkType.ETHERNET}) {
             Path ours = dir.resolve("ours-" + lt + ".pcap");
             Files.write(ours, write(lt, false, packets));
-            List<String> fields = tshark("-r", ours.toString(), "-T", "fields", "-e", "ip.src", "-e", "ipv6.dst",
-                    "-e", "udp.dstport", "-e", "tcp.srcport", "-e", "udp.checksum.status", "-e", "ip.checksum.status");
-            assertEquals(List.of("10.1.0.1\t\t2000\t\t\t", "\t2001:db8:2::1\t2000\t\t\t", "10.1.0.1\t\t\t40000\t\t"),
-                    fields.stream().map(l -> l.replaceAll("\t[0-9]$", "\t").replaceAll("\t[0-9]\t", "\t\t")).toList());
+            List<String> fields = tshark(
+                    "-r",
+                    ours.toString(),
+                    "-T",
+                    "fields",
+                    "-e",
+                    "ip.src",
+                    "-e",
+                    "ipv6.dst",
+                    "-e",
+                    "udp.dstport",
+                    "-e",
+                    "tcp.srcport",
+                    "-e",
+                    "udp.checksum.status",
+                    "-e",
+                    "ip.checksum.status");
+            assertEquals(
+                    List.of("10.1.0.1\t\t2000\t\t\t", "\t2001:db8:2::1\t2000\t\t\t", "10.1.0.1\t\t\t40000\t\t"),
+                    fields.stream()
+                            .map(l -> l.replaceAll("\t[0-9]$", "\t").replaceAll("\t[0-9]\t", "\t\t"))
+                            .toList());
             // tshark rewrites it (nanosecond pcap, little-endian): we read that back
             Path theirs = dir.resolve("theirs-" + lt + ".pcap");
             tshark("-r", ours.toString(), "-F", "nsecpcap", "-w", theirs.toString());
@@ -144,15 +169,31 @@ class PcapTest {
             assertEquals(packets.size(), recs.size());
             for (int i = 0; i < packets.size(); i++) {
                 assertArrayEquals(packets.get(i), recs.get(i).ipPacket());
-                assertEquals(T0.plusMillis(i).minusNanos(T0.getNano() % 1000), recs.get(i).timestamp());
+                assertEquals(
+                        T0.plusMillis(i).minusNanos(T0.getNano() % 1000),
+                        recs.get(i).timestamp());
             }
         }
         // our checksums pass tshark's validation
         Path f = dir.resolve("check.pcap");
         Files.write(f, write(LinkType.RAW, false, packets));
-        List<String> status = tshark("-r", f.toString(), "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-                "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
-                "-e", "tcp.checksum.status");
+        List<String> status = tshark(
+                "-r",
+                f.toString(),
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-o",
+                "udp.check_checksum:TRUE",
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-T",
+                "fields",
+                "-e",
+                "ip.checksum.status",
+                "-e",
+                "udp.checksum.status",
+                "-e",
+                "tcp.checksum.status");
         assertEquals(List.of("1\t1\t", "\t1\t", "1\t\t1"), status); // 1 = good
     }
 
@@ -164,14 +205,35 @@ class PcapTest {
         byte[] p6 = TestPackets.udp6(r, 3000);
         List<byte[]> packets = new ArrayList<>();
         packets.addAll(((FragmentationResult.Fragments) Fragmenter.fragmentIpv4(p4, 0, p4.length, 1000)).packets());
-        packets.addAll(((FragmentationResult.Fragments) Fragmenter.fragmentIpv6(p6, 0, p6.length, 1280, 0x1234)).packets());
+        packets.addAll(
+                ((FragmentationResult.Fragments) Fragmenter.fragmentIpv6(p6, 0, p6.length, 1280, 0x1234)).packets());
         packets.add(IcmpErrors.fragmentationNeeded(p4, 0, p4.length, 1400, 0x0a000001));
         packets.add(IcmpErrors.packetTooBig(p6, 0, p6.length, 1280, TestPackets.V6_DST));
         Path f = dir.resolve("frag.pcap");
         Files.write(f, write(LinkType.RAW, false, packets));
-        List<String> out = tshark("-r", f.toString(), "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-                "-T", "fields", "-e", "ip.reassembled.length", "-e", "ipv6.reassembled.length", "-e", "udp.checksum.status",
-                "-e", "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-e", "icmp.mtu", "-e", "icmpv6.mtu");
+        List<String> out = tshark(
+                "-r",
+                f.toString(),
+                "-o",
+                "udp.check_checksum:TRUE",
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-T",
+                "fields",
+                "-e",
+                "ip.reassembled.length",
+                "-e",
+                "ipv6.reassembled.length",
+                "-e",
+                "udp.checksum.status",
+                "-e",
+                "icmp.checksum.status",
+                "-e",
+                "icmpv6.checksum.status",
+                "-e",
+                "icmp.mtu",
+                "-e",
+                "icmpv6.mtu");
         // frames 4 and 7 complete the datagrams: 2980 bytes of IPv4 payload, 2960 of IPv6, UDP checksum good
         assertEquals("2980\t\t1\t\t\t\t", out.get(3));
         assertEquals("\t2960\t1\t\t\t\t", out.get(6));
@@ -220,7 +282,9 @@ class PcapTest {
     private static List<String> tshark(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -230,7 +294,9 @@ class PcapTest {
         return out.lines().toList();
     }
 
-    private static String hex(byte[] b) { return Bytes.hex(b, 0, b.length); }
+    private static String hex(byte[] b) {
+        return Bytes.hex(b, 0, b.length);
+    }
 
     private static String le32(int v) {
         return String.format("%02x%02x%02x%02x", v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);

@@ -40,7 +40,7 @@ class PcapngReaderTest {
         assertEquals(PcapngReader.SHB, ByteBuffer.wrap(file).getInt(0), "editcap wrote pcapng");
         List<PcapRecord> classic = PcapReader.readAll(Files.readAllBytes(EXAMPLE));
         assertEquals(12, classic.size());
-        assertEquals(classic, PcapReader.readAll(file));     // timestamps, lengths, link type and bytes
+        assertEquals(classic, PcapReader.readAll(file)); // timestamps, lengths, link type and bytes
     }
 
     @Test
@@ -97,11 +97,15 @@ class PcapngReaderTest {
     }
 
     private static long units(Instant t, int tsresol) {
-        java.math.BigInteger ns = java.math.BigInteger.valueOf(t.getEpochSecond()).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
+        java.math.BigInteger ns = java.math.BigInteger.valueOf(t.getEpochSecond())
+                .multiply(java.math.BigInteger.valueOf(1_000_000_000L))
                 .add(java.math.BigInteger.valueOf(t.getNano()));
-        java.math.BigInteger perSecond = (tsresol & 0x80) == 0 ? java.math.BigInteger.TEN.pow(tsresol)
+        java.math.BigInteger perSecond = (tsresol & 0x80) == 0
+                ? java.math.BigInteger.TEN.pow(tsresol)
                 : java.math.BigInteger.ONE.shiftLeft(tsresol & 0x7f);
-        return ns.multiply(perSecond).divide(java.math.BigInteger.valueOf(1_000_000_000L)).longValueExact();
+        return ns.multiply(perSecond)
+                .divide(java.math.BigInteger.valueOf(1_000_000_000L))
+                .longValueExact();
     }
 
     @Test
@@ -109,7 +113,9 @@ class PcapngReaderTest {
         List<PcapRecord> classic = PcapReader.readAll(Files.readAllBytes(EXAMPLE));
         byte[] f = handWritten(ByteOrder.BIG_ENDIAN, 9, classic);
         assertEquals("0a0d0d0a0000001c1a2b3c4d00010000ffffffffffffffff0000001c", hex(f, 0, 28));
-        assertEquals("00000001" + "00000020" + "00650000" + "00000000" + "00090001" + "09000000" + "00000000" + "00000020", hex(f, 28, 60));
+        assertEquals(
+                "00000001" + "00000020" + "00650000" + "00000000" + "00090001" + "09000000" + "00000000" + "00000020",
+                hex(f, 28, 60));
         assertEquals("00000006", hex(f, 60, 64));
         PcapReader r = new PcapReader(new java.io.ByteArrayInputStream(f));
         assertTrue(r.nanosecondResolution());
@@ -118,7 +124,13 @@ class PcapngReaderTest {
         assertEquals(classic.size(), ng.size());
         for (int i = 0; i < classic.size(); i++) {
             assertEquals(classic.get(i).timestamp().plusNanos(i * 7L), ng.get(i).timestamp());
-            assertEquals(new PcapRecord(ng.get(i).timestamp(), classic.get(i).originalLength(), LinkType.RAW, classic.get(i).data()), ng.get(i));
+            assertEquals(
+                    new PcapRecord(
+                            ng.get(i).timestamp(),
+                            classic.get(i).originalLength(),
+                            LinkType.RAW,
+                            classic.get(i).data()),
+                    ng.get(i));
         }
     }
 
@@ -148,17 +160,17 @@ class PcapngReaderTest {
         System.arraycopy(ip, 0, eth, 14, ip.length);
         Blocks le = new Blocks(ByteOrder.LITTLE_ENDIAN);
         le.shb();
-        le.block(0x00000004, new byte[12]);                         // Name Resolution Block: skipped
+        le.block(0x00000004, new byte[12]); // Name Resolution Block: skipped
         le.idb(LinkType.ETHERNET, 0, -1);
         le.idb(LinkType.RAW, 0, 9);
-        le.epb(1, 1_500_000_000L, ip, ip.length);                   // 1.5 s at ns resolution
-        le.block(0x00000005, new byte[16]);                         // Interface Statistics Block: skipped
-        le.epb(0, 2_000_001L, eth, eth.length);                     // 2.000001 s at µs resolution
-        le.block(0x0000000a, new byte[20]);                         // Decryption Secrets Block: skipped
-        le.block(0x00000bad, new byte[8]);                          // custom block: skipped
-        le.spb(eth, 100);                                           // simple packet, interface 0 (snaplen 0)
-        le.pb(1, 3_000_000_000L, ip);                               // obsolete Packet Block
-        Blocks be = new Blocks(ByteOrder.BIG_ENDIAN);               // a second section: its own interfaces
+        le.epb(1, 1_500_000_000L, ip, ip.length); // 1.5 s at ns resolution
+        le.block(0x00000005, new byte[16]); // Interface Statistics Block: skipped
+        le.epb(0, 2_000_001L, eth, eth.length); // 2.000001 s at µs resolution
+        le.block(0x0000000a, new byte[20]); // Decryption Secrets Block: skipped
+        le.block(0x00000bad, new byte[8]); // custom block: skipped
+        le.spb(eth, 100); // simple packet, interface 0 (snaplen 0)
+        le.pb(1, 3_000_000_000L, ip); // obsolete Packet Block
+        Blocks be = new Blocks(ByteOrder.BIG_ENDIAN); // a second section: its own interfaces
         be.shb();
         be.idb(LinkType.RAW, 0, -1);
         be.epb(0, 7_000_000L, ip, ip.length);
@@ -179,7 +191,9 @@ class PcapngReaderTest {
     @Test
     void pythonWrittenSeedReads() throws Exception {
         byte[] tail;
-        try (var in = getClass().getResourceAsStream("PcapngReaderTestInputs/pcapngDecoderThrowsOnlyPcapFormatException/two_sections_all_packet_blocks")) {
+        try (var in = getClass()
+                .getResourceAsStream(
+                        "PcapngReaderTestInputs/pcapngDecoderThrowsOnlyPcapFormatException/two_sections_all_packet_blocks")) {
             tail = in.readAllBytes();
         }
         byte[] f = new byte[tail.length + 4];
@@ -190,10 +204,19 @@ class PcapngReaderTest {
         System.arraycopy(tail, 0, f, 4, tail.length);
         List<PcapRecord> recs = PcapReader.readAll(f);
         assertEquals(6, recs.size());
-        assertEquals(Instant.ofEpochSecond(0, 123_456_789), recs.get(0).timestamp());       // big-endian, 10^-9
-        assertEquals(Instant.ofEpochSecond(0, 5_000), recs.get(2).timestamp());             // packet block, 5 units of 10^-6
-        assertEquals(Instant.ofEpochSecond(117, 737_568_855), recs.get(3).timestamp());     // little-endian, 2^-20: 123456789/2^20 s
-        assertEquals(List.of(LinkType.RAW, LinkType.ETHERNET, LinkType.ETHERNET, LinkType.RAW, LinkType.ETHERNET, LinkType.ETHERNET),
+        assertEquals(Instant.ofEpochSecond(0, 123_456_789), recs.get(0).timestamp()); // big-endian, 10^-9
+        assertEquals(Instant.ofEpochSecond(0, 5_000), recs.get(2).timestamp()); // packet block, 5 units of 10^-6
+        assertEquals(
+                Instant.ofEpochSecond(117, 737_568_855),
+                recs.get(3).timestamp()); // little-endian, 2^-20: 123456789/2^20 s
+        assertEquals(
+                List.of(
+                        LinkType.RAW,
+                        LinkType.ETHERNET,
+                        LinkType.ETHERNET,
+                        LinkType.RAW,
+                        LinkType.ETHERNET,
+                        LinkType.ETHERNET),
                 recs.stream().map(PcapRecord::linkType).toList());
         for (PcapRecord r : recs) assertEquals(20, r.ipPacket().length);
     }
@@ -208,7 +231,8 @@ class PcapngReaderTest {
     }
 
     private static String error(byte[] file) {
-        return assertThrows(PcapFormatException.class, () -> PcapReader.readAll(file)).getMessage();
+        return assertThrows(PcapFormatException.class, () -> PcapReader.readAll(file))
+                .getMessage();
     }
 
     @Test
@@ -228,7 +252,7 @@ class PcapngReaderTest {
         Blocks b = oneInterface();
         b.epb(0, 1, new byte[40], 40);
         byte[] f = b.bytes();
-        f[f.length - 4] ^= 4;                                       // little-endian: low byte of the trailing length
+        f[f.length - 4] ^= 4; // little-endian: low byte of the trailing length
         assertTrue(error(f).contains("trailing length"), error(f));
     }
 
@@ -250,7 +274,7 @@ class PcapngReaderTest {
         b.epb(1, 1, new byte[20], 20);
         assertTrue(error(b.bytes()).contains("names interface 1 but the section describes 1"), error(b.bytes()));
         Blocks two = oneInterface();
-        two.shb();                                                  // a new section forgets interface 0
+        two.shb(); // a new section forgets interface 0
         two.epb(0, 1, new byte[20], 20);
         assertTrue(error(two.bytes()).contains("before any interface description block"));
     }
@@ -271,12 +295,12 @@ class PcapngReaderTest {
     void capturedLengthBeyondTheBlockAndOtherBadFields() {
         Blocks b = oneInterface();
         ByteBuffer body = ByteBuffer.allocate(20 + 8).order(ByteOrder.LITTLE_ENDIAN);
-        body.putInt(0).putInt(0).putInt(1).putInt(9).putInt(9);     // says 9 captured bytes, has 8
+        body.putInt(0).putInt(0).putInt(1).putInt(9).putInt(9); // says 9 captured bytes, has 8
         b.block(6, body.array());
         assertTrue(error(b.bytes()).contains("captured length 9 overruns"), error(b.bytes()));
         Blocks lt = new Blocks(ByteOrder.LITTLE_ENDIAN);
         lt.shb();
-        lt.idb(147, 0, -1);                                         // LINKTYPE_USER0
+        lt.idb(147, 0, -1); // LINKTYPE_USER0
         assertTrue(error(lt.bytes()).contains("unsupported link type 147"));
         byte[] bom = new Blocks(ByteOrder.BIG_ENDIAN).shb().bytes();
         bom[8] = 0x77;
@@ -284,7 +308,12 @@ class PcapngReaderTest {
         Blocks opt = new Blocks(ByteOrder.LITTLE_ENDIAN);
         opt.shb();
         ByteBuffer idb = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        idb.putShort((short) 101).putShort((short) 0).putInt(0).putShort((short) 9).putShort((short) 200).putInt(0);
+        idb.putShort((short) 101)
+                .putShort((short) 0)
+                .putInt(0)
+                .putShort((short) 9)
+                .putShort((short) 200)
+                .putInt(0);
         opt.block(1, idb.array());
         assertTrue(error(opt.bytes()).contains("overruns its block"), error(opt.bytes()));
         assertTrue(error(new byte[] {0x0a, 0x0d, 0x0d, 0x0a, 0, 0}).contains("section header cut short"));
@@ -293,7 +322,7 @@ class PcapngReaderTest {
     @FuzzTest
     void pcapngDecoderThrowsOnlyPcapFormatException(FuzzedDataProvider data) {
         byte[] tail = data.consumeRemainingAsBytes();
-        byte[] file = new byte[tail.length + 4];                    // always the pcapng path
+        byte[] file = new byte[tail.length + 4]; // always the pcapng path
         file[0] = 0x0a;
         file[1] = 0x0d;
         file[2] = 0x0d;
@@ -318,7 +347,9 @@ class PcapngReaderTest {
         private final ByteOrder order;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Blocks(ByteOrder order) { this.order = order; }
+        Blocks(ByteOrder order) {
+            this.order = order;
+        }
 
         Blocks block(int type, byte[] body) {
             int padded = (body.length + 3) & ~3;
@@ -339,19 +370,35 @@ class PcapngReaderTest {
         Blocks idb(int linkType, int snaplen, int tsresol) {
             ByteBuffer b = ByteBuffer.allocate(tsresol < 0 ? 8 : 20).order(order);
             b.putShort((short) linkType).putShort((short) 0).putInt(snaplen);
-            if (tsresol >= 0) b.putShort((short) 9).putShort((short) 1).put((byte) tsresol).put(new byte[3]).putInt(0);
+            if (tsresol >= 0)
+                b.putShort((short) 9)
+                        .putShort((short) 1)
+                        .put((byte) tsresol)
+                        .put(new byte[3])
+                        .putInt(0);
             return block(1, b.array());
         }
 
         Blocks epb(int ifid, long ts, byte[] data, int origlen) {
             ByteBuffer b = ByteBuffer.allocate(20 + ((data.length + 3) & ~3)).order(order);
-            b.putInt(ifid).putInt((int) (ts >>> 32)).putInt((int) ts).putInt(data.length).putInt(origlen).put(data);
+            b.putInt(ifid)
+                    .putInt((int) (ts >>> 32))
+                    .putInt((int) ts)
+                    .putInt(data.length)
+                    .putInt(origlen)
+                    .put(data);
             return block(6, b.array());
         }
 
         Blocks pb(int ifid, long ts, byte[] data) {
             ByteBuffer b = ByteBuffer.allocate(20 + data.length).order(order);
-            b.putShort((short) ifid).putShort((short) 0).putInt((int) (ts >>> 32)).putInt((int) ts).putInt(data.length).putInt(data.length).put(data);
+            b.putShort((short) ifid)
+                    .putShort((short) 0)
+                    .putInt((int) (ts >>> 32))
+                    .putInt((int) ts)
+                    .putInt(data.length)
+                    .putInt(data.length)
+                    .put(data);
             return block(2, b.array());
         }
 
@@ -361,7 +408,9 @@ class PcapngReaderTest {
             return block(3, b.array());
         }
 
-        byte[] bytes() { return out.toByteArray(); }
+        byte[] bytes() {
+            return out.toByteArray();
+        }
     }
 
     private static String hex(byte[] b, int from, int to) {
@@ -376,7 +425,9 @@ class PcapngReaderTest {
     }
 
     private static List<String> run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
