@@ -28,7 +28,9 @@ class PackageIT {
 
     static Path deb;
     static Path root;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
 
     record Run(int status, String stdout, String stderr) {}
 
@@ -58,7 +60,8 @@ class PackageIT {
         Assumptions.assumeTrue(run(List.of("dpkg-deb", "--version"), null).status() == 0, "dpkg-deb not installed");
         Path target = Path.of(System.getProperty("jipsec.target", "target"));
         try (var files = Files.list(target)) {
-            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("jipsec_.*\\.deb")).toList();
+            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("jipsec_.*\\.deb"))
+                    .toList();
             assertEquals(1, debs.size(), "one .deb in " + target + ": " + debs);
             deb = debs.get(0);
         }
@@ -81,7 +84,9 @@ class PackageIT {
     void versionRunsFromTheExtractedTreeWithoutAnyJdk() throws Exception {
         Path jipsec = root.resolve("usr/bin/jipsec");
         assertTrue(Files.isExecutable(jipsec), "usr/bin/jipsec");
-        Run r = run(List.of(jipsec.toString(), "--version"), Map.of("PATH", pathWithoutJdk().toString()));
+        Run r = run(
+                List.of(jipsec.toString(), "--version"),
+                Map.of("PATH", pathWithoutJdk().toString()));
         assertEquals(0, r.status(), r.stderr());
         String version = System.getProperty("jipsec.version", "");
         assertTrue(r.stdout().startsWith("jipsec " + version + " (commit "), r.stdout());
@@ -94,27 +99,41 @@ class PackageIT {
 
     @Test
     void theAotCacheIsUsedWhereTheTreeIsExtracted() throws Exception {
-        Run r = run(List.of(root.resolve("usr/bin/jipsec").toString(), "--version"),
+        Run r = run(
+                List.of(root.resolve("usr/bin/jipsec").toString(), "--version"),
                 Map.of("PATH", pathWithoutJdk().toString(), "JIPSEC_JAVA_OPTS", "-Xlog:aot=info"));
         assertEquals(0, r.status(), r.stderr());
-        assertTrue(r.stdout().contains("Opened AOT cache " + root.resolve("usr/lib/jipsec/jipsec.aot").toRealPath()),
+        assertTrue(
+                r.stdout()
+                        .contains("Opened AOT cache "
+                                + root.resolve("usr/lib/jipsec/jipsec.aot").toRealPath()),
                 "the AOT cache was not mapped: " + r.stdout().lines().limit(40).collect(Collectors.joining("\n")));
         assertFalse(r.stdout().toLowerCase().contains("mismatch"), r.stdout());
     }
 
     @Test
     void controlFieldsNeedNoJdk() throws Exception {
-        String[] fields = check("dpkg-deb", "-f", deb.toString(), "Package", "Depends", "Maintainer", "Description",
-                "Architecture").split("\n");
+        String[] fields = check(
+                        "dpkg-deb",
+                        "-f",
+                        deb.toString(),
+                        "Package",
+                        "Depends",
+                        "Maintainer",
+                        "Description",
+                        "Architecture")
+                .split("\n");
         String all = String.join("\n", fields);
         assertTrue(all.contains("Package: jipsec"), all);
         assertTrue(all.matches("(?s).*Maintainer: \\S.*<[^>]+@[^>]+>.*"), all);
         assertTrue(all.matches("(?s).*Description: \\S.*\n \\S.*"), "a synopsis and a long description: " + all);
-        String depends = all.lines().filter(l -> l.startsWith("Depends:")).findFirst().orElse("");
+        String depends =
+                all.lines().filter(l -> l.startsWith("Depends:")).findFirst().orElse("");
         assertTrue(depends.contains("libc6"), all);
         assertFalse(depends.matches("(?i).*(jdk|jre|java).*"), "depends on a JDK: " + depends);
         // /etc/jipsec/, not /etc/ipsec.conf: that path is strongswan-starter's and libreswan's conffile
-        assertEquals("/etc/jipsec/iked.conf\n/etc/jipsec/ipsec.conf\n/etc/jipsec/sysctl.conf\n",
+        assertEquals(
+                "/etc/jipsec/iked.conf\n/etc/jipsec/ipsec.conf\n/etc/jipsec/sysctl.conf\n",
                 check("dpkg-deb", "--info", deb.toString(), "conffiles"));
         assertFalse(all.contains("invalid>") || all.contains("example"), "an honest Maintainer: " + all);
     }
@@ -128,27 +147,45 @@ class PackageIT {
             assertEquals("root/root", f[1], "owned by root: " + line);
             files.add(f[5].replaceFirst(" -> .*", ""));
         }
-        for (String want : List.of("./usr/bin/jipsec", "./usr/lib/jipsec/jipsec.jar", "./usr/lib/jipsec/jipsec.aot",
-                "./usr/lib/jipsec/runtime/bin/java", "./usr/lib/jipsec/runtime/release",
-                "./lib/systemd/system/jipsec.service", "./lib/systemd/system/jipsec-iked.service",
-                "./etc/jipsec/ipsec.conf", "./etc/jipsec/iked.conf", "./usr/share/doc/jipsec/grafana-dashboard.json",
-                "./usr/share/man/man8/jipsec.8.gz", "./usr/share/man/man8/jipsec-setkey.8.gz",
-                "./usr/share/man/man8/jipsec-sysctl.8.gz", "./usr/share/man/man8/jipsec-gateway.8.gz",
-                "./usr/share/man/man8/jipsec-ike.8.gz", "./usr/share/man/man8/jipsec-ike-rekey.8.gz",
-                "./usr/share/bash-completion/completions/jipsec", "./usr/share/zsh/vendor-completions/_jipsec",
-                "./etc/jipsec/sysctl.conf", "./usr/share/doc/jipsec/copyright")) {
+        for (String want : List.of(
+                "./usr/bin/jipsec",
+                "./usr/lib/jipsec/jipsec.jar",
+                "./usr/lib/jipsec/jipsec.aot",
+                "./usr/lib/jipsec/runtime/bin/java",
+                "./usr/lib/jipsec/runtime/release",
+                "./lib/systemd/system/jipsec.service",
+                "./lib/systemd/system/jipsec-iked.service",
+                "./etc/jipsec/ipsec.conf",
+                "./etc/jipsec/iked.conf",
+                "./usr/share/doc/jipsec/grafana-dashboard.json",
+                "./usr/share/man/man8/jipsec.8.gz",
+                "./usr/share/man/man8/jipsec-setkey.8.gz",
+                "./usr/share/man/man8/jipsec-sysctl.8.gz",
+                "./usr/share/man/man8/jipsec-gateway.8.gz",
+                "./usr/share/man/man8/jipsec-ike.8.gz",
+                "./usr/share/man/man8/jipsec-ike-rekey.8.gz",
+                "./usr/share/bash-completion/completions/jipsec",
+                "./usr/share/zsh/vendor-completions/_jipsec",
+                "./etc/jipsec/sysctl.conf",
+                "./usr/share/doc/jipsec/copyright")) {
             assertTrue(files.contains(want), "package lacks " + want);
         }
         assertFalse(files.contains("./etc/ipsec.conf"), "clashes with strongswan-starter's and libreswan's conffile");
-        assertTrue(listing.lines().anyMatch(l -> l.startsWith("-rw------- ") && l.endsWith(" ./etc/jipsec/iked.conf")),
+        assertTrue(
+                listing.lines().anyMatch(l -> l.startsWith("-rw------- ") && l.endsWith(" ./etc/jipsec/iked.conf")),
                 "iked.conf (it will hold a key) is 0600: " + listing);
-        assertEquals(Files.readString(Path.of("..", "packaging", "systemd", "jipsec-iked.service")),
+        assertEquals(
+                Files.readString(Path.of("..", "packaging", "systemd", "jipsec-iked.service")),
                 Files.readString(root.resolve("lib/systemd/system/jipsec-iked.service")));
-        assertEquals(Files.readString(Path.of("..", "packaging", "systemd", "jipsec.service")),
+        assertEquals(
+                Files.readString(Path.of("..", "packaging", "systemd", "jipsec.service")),
                 Files.readString(root.resolve("lib/systemd/system/jipsec.service")));
         // the runtime holds only what jdeps found (plus jdk.unsupported for sun.misc.Signal), not a whole JDK
         String release = Files.readString(root.resolve("usr/lib/jipsec/runtime/release"));
-        String modules = release.lines().filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
+        String modules = release.lines()
+                .filter(l -> l.startsWith("MODULES="))
+                .findFirst()
+                .orElseThrow();
         assertTrue(modules.contains("java.base") && modules.contains("jdk.unsupported"), modules);
         // the metrics endpoint: the JDK's HTTP server, and the MXBeans the JVM/process metrics read
         for (String present : List.of("jdk.httpserver", "java.management", "jdk.management")) {
@@ -163,11 +200,23 @@ class PackageIT {
     @Test
     void manPagesRenderWithoutWarningsAndHaveTheirSections() throws Exception {
         Assumptions.assumeTrue(run(List.of("man", "--version"), null).status() == 0, "man-db not installed");
-        for (String page : List.of("jipsec", "jipsec-setkey", "jipsec-sysctl", "jipsec-gateway", "jipsec-algorithms",
-                "jipsec-pcap", "jipsec-pfkey-monitor", "jipsec-demo", "jipsec-bench", "jipsec-stats", "jipsec-iked",
-                "jipsec-ike", "jipsec-ike-status")) {
+        for (String page : List.of(
+                "jipsec",
+                "jipsec-setkey",
+                "jipsec-sysctl",
+                "jipsec-gateway",
+                "jipsec-algorithms",
+                "jipsec-pcap",
+                "jipsec-pfkey-monitor",
+                "jipsec-demo",
+                "jipsec-bench",
+                "jipsec-stats",
+                "jipsec-iked",
+                "jipsec-ike",
+                "jipsec-ike-status")) {
             Path file = root.resolve("usr/share/man/man8/" + page + ".8.gz");
-            Run r = run(List.of("man", "--warnings", "-l", file.toString()),
+            Run r = run(
+                    List.of("man", "--warnings", "-l", file.toString()),
                     Map.of("PATH", "/usr/bin:/bin", "MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat"));
             assertEquals(0, r.status(), page + ": " + r.stderr());
             assertEquals("", r.stderr(), page + ": warnings");
@@ -179,7 +228,11 @@ class PackageIT {
             }
             assertTrue(r.stdout().matches("(?s).*\n(EXAMPLES?:?)\n.*"), page + " lacks examples:\n" + r.stdout());
         }
-        Run setkey = run(List.of("man", "-l", root.resolve("usr/share/man/man8/jipsec-setkey.8.gz").toString()),
+        Run setkey = run(
+                List.of(
+                        "man",
+                        "-l",
+                        root.resolve("usr/share/man/man8/jipsec-setkey.8.gz").toString()),
                 Map.of("PATH", "/usr/bin:/bin", "MANWIDTH", "100", "LC_ALL", "C.UTF-8", "MANPAGER", "cat"));
         for (String s : List.of("JIPSEC-SETKEY(8)", "spdadd", "EXIT STATUS", "FILES", "SEE ALSO", "--pfkey")) {
             assertTrue(setkey.stdout().contains(s), "jipsec-setkey(8) lacks " + s);
@@ -193,11 +246,17 @@ class PackageIT {
         check("dpkg-deb", "-e", deb.toString(), control.toString());
         String prerm = Files.readString(control.resolve("prerm")), postrm = Files.readString(control.resolve("postrm"));
         assertTrue(Files.isExecutable(control.resolve("prerm")), "prerm");
-        assertTrue(prerm.contains("if [ \"$1\" = remove ]") && prerm.contains("/usr/bin/jipsec gateway --cleanup"), prerm);
-        assertTrue(prerm.indexOf("systemctl --system stop jipsec-iked.service jipsec.service")
-                < prerm.indexOf("/usr/bin/jipsec gateway --cleanup"), "stopped before the cleanup: " + prerm);
-        assertTrue(postrm.contains("if [ \"$1\" = purge ]") && postrm.contains("rm -rf /var/lib/jipsec")
-                && postrm.contains("nft delete table inet jipsec_jipsec0"), postrm);
+        assertTrue(
+                prerm.contains("if [ \"$1\" = remove ]") && prerm.contains("/usr/bin/jipsec gateway --cleanup"), prerm);
+        assertTrue(
+                prerm.indexOf("systemctl --system stop jipsec-iked.service jipsec.service")
+                        < prerm.indexOf("/usr/bin/jipsec gateway --cleanup"),
+                "stopped before the cleanup: " + prerm);
+        assertTrue(
+                postrm.contains("if [ \"$1\" = purge ]")
+                        && postrm.contains("rm -rf /var/lib/jipsec")
+                        && postrm.contains("nft delete table inet jipsec_jipsec0"),
+                postrm);
         for (Path script : List.of(control.resolve("prerm"), control.resolve("postrm"))) {
             assertEquals(0, run(List.of("sh", "-n", script.toString()), null).status(), script + ": sh -n");
         }
@@ -209,19 +268,28 @@ class PackageIT {
         assertEquals(0, run(List.of("bash", "-n", script.toString()), null).status(), "bash -n");
         String complete = "source '" + script + "'; COMP_WORDS=(jipsec \"$1\"); COMP_CWORD=1; COMP_LINE=\"jipsec $1\";"
                 + " COMP_POINT=${#COMP_LINE}; _complete_jipsec jipsec \"$1\" jipsec; printf '%s\\n' \"${COMPREPLY[@]}\"";
-        Run set = run(List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "set"), Map.of("PATH", "/usr/bin:/bin"));
+        Run set = run(
+                List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "set"),
+                Map.of("PATH", "/usr/bin:/bin"));
         assertEquals(0, set.status(), set.stderr());
         assertEquals(List.of("setkey"), set.stdout().lines().toList());
-        Run sy = run(List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "s"), Map.of("PATH", "/usr/bin:/bin"));
-        assertEquals(Set.of("setkey", "sysctl", "stats"), Set.copyOf(sy.stdout().lines().toList()));
+        Run sy = run(
+                List.of("bash", "--norc", "--noprofile", "-c", complete, "bash", "s"), Map.of("PATH", "/usr/bin:/bin"));
+        assertEquals(
+                Set.of("setkey", "sysctl", "stats"),
+                Set.copyOf(sy.stdout().lines().toList()));
         // a second level: jipsec ike's subcommands
         String nested = "source '" + script + "'; COMP_WORDS=(jipsec ike \"$1\"); COMP_CWORD=2;"
                 + " COMP_LINE=\"jipsec ike $1\"; COMP_POINT=${#COMP_LINE}; _complete_jipsec jipsec \"$1\" ike;"
                 + " printf '%s\\n' \"${COMPREPLY[@]}\"";
-        Run re = run(List.of("bash", "--norc", "--noprofile", "-c", nested, "bash", "re"), Map.of("PATH", "/usr/bin:/bin"));
+        Run re = run(
+                List.of("bash", "--norc", "--noprofile", "-c", nested, "bash", "re"), Map.of("PATH", "/usr/bin:/bin"));
         assertEquals(List.of("rekey"), re.stdout().lines().toList(), re.stderr());
         String zsh = Files.readString(root.resolve("usr/share/zsh/vendor-completions/_jipsec"));
-        assertTrue(zsh.startsWith("#compdef jipsec") && zsh.contains("bashcompinit")
-                && zsh.contains("/usr/share/bash-completion/completions/jipsec"), zsh);
+        assertTrue(
+                zsh.startsWith("#compdef jipsec")
+                        && zsh.contains("bashcompinit")
+                        && zsh.contains("/usr/share/bash-completion/completions/jipsec"),
+                zsh);
     }
 }

@@ -40,10 +40,12 @@ class UpgradeIT {
     static final String NS = "jipupg" + ProcessHandle.current().pid();
     static final String TUN = "jipupg0", LINK = "upg0";
     static final String OUTER_A = "10.89.0.1", OUTER_B = "10.89.0.2", INNER_A = "10.89.1.1", INNER_B = "10.89.2.1";
-    static final String KEY = "0x0123456789abcdef0123456789abcdef01020304";     // AES-GCM-128 key and 4-byte salt
+    static final String KEY = "0x0123456789abcdef0123456789abcdef01020304"; // AES-GCM-128 key and 4-byte salt
     static final int SPI = 0x4711;
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static Path deb, oldRoot, newRoot, control;
     static boolean namespace;
 
@@ -86,13 +88,18 @@ class UpgradeIT {
 
     @BeforeAll
     static void extractTwiceAndBuildANamespace() throws Exception {
-        boolean ok = works("dpkg-deb", "--version") && works("ip", "netns", "list") && works("unshare", "--version")
-                && works("dumpcap", "--version") && works("tshark", "--version") && works("ping", "-V");
+        boolean ok = works("dpkg-deb", "--version")
+                && works("ip", "netns", "list")
+                && works("unshare", "--version")
+                && works("dumpcap", "--version")
+                && works("tshark", "--version")
+                && works("ping", "-V");
         // under CI=true the project's CiStrictAssumptions turns this into a failure
         Assumptions.assumeTrue(ok, "needs root, iproute2, unshare, dumpcap, tshark, ping and dpkg-deb");
         Path target = Path.of(System.getProperty("jipsec.target", "target"));
         try (var files = Files.list(target)) {
-            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("jipsec_.*\\.deb")).toList();
+            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("jipsec_.*\\.deb"))
+                    .toList();
             assertEquals(1, debs.size(), "one .deb in " + target + ": " + debs);
             deb = debs.get(0);
         }
@@ -140,10 +147,22 @@ class UpgradeIT {
         Gateway(Path root, String name, Path conf, Path state) throws Exception {
             out = tmp.resolve(name + ".out");
             err = tmp.resolve(name + ".err");
-            ProcessBuilder pb = new ProcessBuilder(which("ip"), "netns", "exec", NS,
-                    root.resolve("usr/bin/jipsec").toString(), "gateway", "--config", conf.toString(),
-                    "--pfkey", tmp.resolve("run/pfkey").toString(), "--tun", TUN, "--no-policy-guard",
-                    "--state-dir", state.toString());
+            ProcessBuilder pb = new ProcessBuilder(
+                    which("ip"),
+                    "netns",
+                    "exec",
+                    NS,
+                    root.resolve("usr/bin/jipsec").toString(),
+                    "gateway",
+                    "--config",
+                    conf.toString(),
+                    "--pfkey",
+                    tmp.resolve("run/pfkey").toString(),
+                    "--tun",
+                    TUN,
+                    "--no-policy-guard",
+                    "--state-dir",
+                    state.toString());
             pb.environment().clear();
             pb.environment().put("PATH", pathWithoutJdk());
             pb.environment().put("JIPSEC_HEAP", "64m");
@@ -157,7 +176,7 @@ class UpgradeIT {
         }
 
         void terminate() throws Exception {
-            p.destroy();                                                    // SIGTERM, as systemctl restart sends
+            p.destroy(); // SIGTERM, as systemctl restart sends
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM");
         }
     }
@@ -179,8 +198,23 @@ class UpgradeIT {
         Path pcap = tmp.resolve(name + ".pcap");
         Files.deleteIfExists(pcap);
         Path log = tmp.resolve(name + ".dumpcap");
-        Process dumpcap = new ProcessBuilder("ip", "netns", "exec", NS, "dumpcap", "-q", "-P", "-i", LINK, "-f", "esp",
-                "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process dumpcap = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        NS,
+                        "dumpcap",
+                        "-q",
+                        "-P",
+                        "-i",
+                        LINK,
+                        "-f",
+                        "esp",
+                        "-w",
+                        pcap.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             for (int i = 0; i < 200 && !(Files.exists(pcap) && Files.size(pcap) > 0); i++) {
                 if (!dumpcap.isAlive()) break;
@@ -188,15 +222,43 @@ class UpgradeIT {
             }
             assertTrue(dumpcap.isAlive() && Files.size(pcap) > 0, "dumpcap: " + read(log));
             Thread.sleep(300);
-            run(List.of("ip", "netns", "exec", NS, "ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.05",
-                    "-W", "1", "-I", INNER_A, INNER_B), null);
-            Thread.sleep(500);                                             // the last packets reach the file
+            run(
+                    List.of(
+                            "ip",
+                            "netns",
+                            "exec",
+                            NS,
+                            "ping",
+                            "-n",
+                            "-q",
+                            "-c",
+                            Integer.toString(count),
+                            "-i",
+                            "0.05",
+                            "-W",
+                            "1",
+                            "-I",
+                            INNER_A,
+                            INNER_B),
+                    null);
+            Thread.sleep(500); // the last packets reach the file
         } finally {
             dumpcap.destroy();
             assertTrue(dumpcap.waitFor(20, TimeUnit.SECONDS), "dumpcap stops");
         }
-        String fields = check("tshark", "-n", "-r", pcap.toString(), "-Y", "esp", "-T", "fields", "-e", "esp.spi",
-                "-e", "esp.sequence");
+        String fields = check(
+                "tshark",
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-Y",
+                "esp",
+                "-T",
+                "fields",
+                "-e",
+                "esp.spi",
+                "-e",
+                "esp.sequence");
         List<Long> seq = new ArrayList<>();
         for (String line : fields.lines().filter(l -> !l.isBlank()).toList()) {
             String[] f = line.split("\t");
@@ -224,9 +286,17 @@ class UpgradeIT {
      * every maintainer script uses) — whatever the host's PID 1 is.
      */
     static Run maintainerScript(boolean systemd, Path stubDir, String script, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+        List<String> argv = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
                 "mount -t tmpfs tmpfs /run && " + (systemd ? "mkdir -p /run/systemd/system && " : "")
-                        + "PATH=\"$0\" exec /bin/sh \"$@\"", stubDir.toString(), control.resolve(script).toString()));
+                        + "PATH=\"$0\" exec /bin/sh \"$@\"",
+                stubDir.toString(),
+                control.resolve(script).toString()));
         argv.addAll(List.of(args));
         return run(argv, Map.of("PATH", "/usr/bin:/bin:/usr/sbin:/sbin"));
     }
@@ -234,7 +304,11 @@ class UpgradeIT {
     @Test
     void maintainerScriptsParse() throws Exception {
         for (String script : List.of("postinst", "prerm", "postrm")) {
-            assertEquals(0, run(List.of("sh", "-n", control.resolve(script).toString()), null).status(), script);
+            assertEquals(
+                    0,
+                    run(List.of("sh", "-n", control.resolve(script).toString()), null)
+                            .status(),
+                    script);
             assertTrue(Files.isExecutable(control.resolve(script)), script);
         }
     }
@@ -252,18 +326,24 @@ class UpgradeIT {
         assertEquals("", read(calls), "no systemd, no systemctl");
         // without deb-systemd-invoke (init-system-helpers), systemctl itself
         Path direct = stubs("stubs-direct", calls, "systemctl");
-        assertEquals(0, maintainerScript(true, direct, "postinst", "configure", "0.0.1").status());
-        assertEquals("systemctl --system daemon-reload\n"
-                + "systemctl --system try-restart jipsec.service jipsec-iked.service\n", read(calls));
+        assertEquals(
+                0,
+                maintainerScript(true, direct, "postinst", "configure", "0.0.1").status());
+        assertEquals(
+                "systemctl --system daemon-reload\n"
+                        + "systemctl --system try-restart jipsec.service jipsec-iked.service\n",
+                read(calls));
     }
 
     @Test
     void aRunningGatewayIsRestartedByTheUpgradeAndContinuesItsSequenceNumbers() throws Exception {
         Path conf = tmp.resolve("ipsec.conf");
-        Files.writeString(conf, "add " + OUTER_A + " " + OUTER_B + " esp 0x" + Integer.toHexString(SPI)
-                + " -m tunnel -E aes-gcm-16 " + KEY + " ;\n"
-                + "spdadd 10.89.1.0/24 10.89.2.0/24 any -P out ipsec esp/tunnel/" + OUTER_A + "-" + OUTER_B
-                + "/require ;\n");
+        Files.writeString(
+                conf,
+                "add " + OUTER_A + " " + OUTER_B + " esp 0x" + Integer.toHexString(SPI)
+                        + " -m tunnel -E aes-gcm-16 " + KEY + " ;\n"
+                        + "spdadd 10.89.1.0/24 10.89.2.0/24 any -P out ipsec esp/tunnel/" + OUTER_A + "-" + OUTER_B
+                        + "/require ;\n");
         Path state = tmp.resolve("var/lib/jipsec");
         Gateway old = new Gateway(oldRoot, "old", conf, state);
         Gateway fresh = null;
@@ -281,15 +361,18 @@ class UpgradeIT {
             assertTrue(Files.exists(state.resolve("sequence.state")), "the state stays");
             Run postinst = maintainerScript(true, dir, "postinst", "configure", "0.1.0");
             assertEquals(0, postinst.status(), postinst.stderr());
-            assertEquals("systemctl --system daemon-reload\n"
-                    + "deb-systemd-invoke try-restart jipsec.service jipsec-iked.service\n", read(calls));
+            assertEquals(
+                    "systemctl --system daemon-reload\n"
+                            + "deb-systemd-invoke try-restart jipsec.service jipsec-iked.service\n",
+                    read(calls));
 
             // what that try-restart does to the running jipsec.service: SIGTERM, then the new ExecStart
             old.terminate();
             fresh = new Gateway(newRoot, "new", conf, state);
             List<Long> after = sendAndCapture("after", 20);
             String log = read(fresh.err);
-            Matcher m = Pattern.compile("sequence state: .* continues above (\\d+) \\(sent\\)").matcher(log);
+            Matcher m = Pattern.compile("sequence state: .* continues above (\\d+) \\(sent\\)")
+                    .matcher(log);
             assertTrue(m.find(), "the new gateway read the saved marks:\n" + log);
             long mark = Long.parseLong(m.group(1));
             assertTrue(mark >= sentBefore, "saved mark " + mark + " below the sent " + sentBefore);
@@ -305,13 +388,20 @@ class UpgradeIT {
             String version = System.getProperty("jipsec.version", "");
             String oldStart = startLine(read(old.err)), newStart = startLine(log);
             assertTrue(newStart.startsWith("jipsec gateway: starting jipsec " + version + " (commit "), newStart);
-            assertTrue(newStart.contains(", JDK 25") && newStart.contains(" at "
-                    + newRoot.resolve("usr/lib/jipsec/runtime").toRealPath() + " (data plane on " + TUN + ")"), newStart);
-            assertTrue(oldStart.contains(" at " + oldRoot.resolve("usr/lib/jipsec/runtime").toRealPath() + " "),
+            assertTrue(
+                    newStart.contains(", JDK 25")
+                            && newStart.contains(" at "
+                                    + newRoot.resolve("usr/lib/jipsec/runtime").toRealPath() + " (data plane on " + TUN
+                                    + ")"),
+                    newStart);
+            assertTrue(
+                    oldStart.contains(
+                            " at " + oldRoot.resolve("usr/lib/jipsec/runtime").toRealPath() + " "),
                     oldStart);
             assertFalse(log.contains("Exception"), log);
-            System.out.printf("upgrade: old run sent %s, saved mark %d, new run sent %s%n%s%n%s%n", before, mark, after,
-                    oldStart, newStart);
+            System.out.printf(
+                    "upgrade: old run sent %s, saved mark %d, new run sent %s%n%s%n%s%n",
+                    before, mark, after, oldStart, newStart);
             fresh.terminate();
         } finally {
             for (Gateway g : new Gateway[] {old, fresh}) {
@@ -321,7 +411,9 @@ class UpgradeIT {
     }
 
     static String startLine(String log) {
-        return log.lines().filter(l -> l.contains("jipsec gateway: starting ")).findFirst()
+        return log.lines()
+                .filter(l -> l.contains("jipsec gateway: starting "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no start line:\n" + log));
     }
 }
