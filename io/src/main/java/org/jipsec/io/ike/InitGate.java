@@ -2,17 +2,11 @@ package org.jipsec.io.ike;
 
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.jipsec.core.ike.admission.InitAdmission;
-import org.jipsec.core.ike.codec.ExchangeType;
 import org.jipsec.core.ike.codec.IkeDecodeException;
-import org.jipsec.core.ike.codec.IkeHeader;
 import org.jipsec.core.ike.codec.IkeMessage;
 import org.jipsec.core.ike.codec.IkeMessageCodec;
-import org.jipsec.core.ike.codec.NoncePayload;
-import org.jipsec.core.ike.codec.NotifyPayload;
-import org.jipsec.core.ike.codec.NotifyType;
 import org.jipsec.core.ike.engine.IkeEndpoint;
 
 /**
@@ -46,26 +40,19 @@ final class InitGate {
             refused(now, "malformed IKE_SA_INIT", from);
             return false;
         }
-        var nonce = m.first(NoncePayload.class);
-        if (nonce.isEmpty()) return true; // the engine refuses it with a clear log line
-        byte[] cookie = m.notify(NotifyType.COOKIE).map(NotifyPayload::data).orElse(null);
         int total = 0, fromIp = 0;
         for (IkeSaSlot x : rt.sas.values()) {
             if (x.halfOpenUntil == Long.MAX_VALUE) continue;
             total++;
             if (x.remote.address().equals(from.address())) fromIp++;
         }
-        switch (rt.admission()
-                .decide(now, nonce.get().data(), from.address().getAddress(), spiI, cookie, total, fromIp)) {
+        switch (rt.admission().decide(now, m, from.address().getAddress(), total, fromIp)) {
             case InitAdmission.Decision.Accept a -> {
                 return true;
             }
             case InitAdmission.Decision.DemandCookie d -> {
-                IkeHeader h = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0);
-                byte[] reply = IkeMessageCodec.encode(
-                        new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, d.cookie()))));
                 try {
-                    rt.network.send(to, from, reply);
+                    rt.network.send(to, from, d.response(spiI));
                 } catch (IOException e) {
                     rt.log.line("COOKIE to " + from + " not sent: " + e.getMessage());
                 }

@@ -1,6 +1,14 @@
 package org.jipsec.core.ike.admission;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jipsec.core.ike.codec.ExchangeType;
+import org.jipsec.core.ike.codec.IkeHeader;
+import org.jipsec.core.ike.codec.IkeMessage;
+import org.jipsec.core.ike.codec.IkeMessageCodec;
+import org.jipsec.core.ike.codec.NoncePayload;
+import org.jipsec.core.ike.codec.NotifyPayload;
+import org.jipsec.core.ike.codec.NotifyType;
 
 /**
  * Whether the responder takes a new IKE_SA_INIT request (RFC 7296 §2.6), in the order strongSwan's receiver applies
@@ -17,7 +25,13 @@ public final class InitAdmission {
         record Accept() implements Decision {}
 
         /** Answer with N(COOKIE) carrying {@code cookie} and keep nothing (§2.6). */
-        record DemandCookie(byte[] cookie, boolean presentedInvalid) implements Decision {}
+        record DemandCookie(byte[] cookie, boolean presentedInvalid) implements Decision {
+            /** §2.6: the stateless answer to the request with {@code spiI}: N(COOKIE) alone, SPIr zero. */
+            public byte[] response(long spiI) {
+                IkeHeader h = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0);
+                return IkeMessageCodec.encode(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))));
+            }
+        }
 
         /** Drop without an answer; {@code reason} names the limit, for the (rate-limited) log. */
         record Drop(String reason) implements Decision {}
@@ -39,6 +53,19 @@ public final class InitAdmission {
      * @param halfOpen       half-open IKE SAs now, in all
      * @param halfOpenFromIp half-open IKE SAs now from the request's address
      */
+    /**
+     * The decision for an IKE_SA_INIT {@code request} from {@code ipi}: its nonce, SPIi and COOKIE notify (if any) go
+     * to {@link #decide(long, byte[], byte[], long, byte[], int, int)}. A request without a nonce is let through: the
+     * engine refuses it with a log line naming what is missing.
+     */
+    public Decision decide(long now, IkeMessage request, byte[] ipi, int halfOpen, int halfOpenFromIp) {
+        var nonce = request.first(NoncePayload.class);
+        if (nonce.isEmpty()) return new Decision.Accept();
+        byte[] cookie =
+                request.notify(NotifyType.COOKIE).map(NotifyPayload::data).orElse(null);
+        return decide(now, nonce.get().data(), ipi, request.header().spiI(), cookie, halfOpen, halfOpenFromIp);
+    }
+
     public Decision decide(
             long now, byte[] ni, byte[] ipi, long spiI, byte[] cookie, int halfOpen, int halfOpenFromIp) {
         if (limits.dosProtection()

@@ -109,27 +109,10 @@ final class IkeSimulation {
         if (h.exchangeType() != org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT || h.isResponse() || h.spiR() != 0) {
             return false;
         }
-        byte[] ni = m.first(org.jipsec.core.ike.codec.NoncePayload.class)
-                .orElseThrow()
-                .data();
-        byte[] cookie = m.notify(org.jipsec.core.ike.codec.NotifyType.COOKIE)
-                .map(org.jipsec.core.ike.codec.NotifyPayload::data)
-                .orElse(null);
-        var decision =
-                gate.decide(now, ni, d.from().address().getAddress(), h.spiI(), cookie, gateHalfOpen, gateHalfOpen);
+        var decision = gate.decide(now, m, d.from().address().getAddress(), gateHalfOpen, gateHalfOpen);
         if (!(decision instanceof org.jipsec.core.ike.admission.InitAdmission.Decision.DemandCookie c)) return false;
         cookiesDemanded++;
-        var reply = new org.jipsec.core.ike.codec.IkeHeader(
-                h.spiI(),
-                0,
-                0,
-                org.jipsec.core.ike.codec.ExchangeType.IKE_SA_INIT,
-                org.jipsec.core.ike.codec.IkeHeader.FLAG_RESPONSE,
-                0);
-        byte[] bytes = org.jipsec.core.ike.codec.IkeMessageCodec.encode(new org.jipsec.core.ike.codec.IkeMessage(
-                reply,
-                List.of(org.jipsec.core.ike.codec.NotifyPayload.of(
-                        org.jipsec.core.ike.codec.NotifyType.COOKIE, c.cookie()))));
+        byte[] bytes = c.response(h.spiI());
         transmit(a, new IkeAction.Send(d.to(), d.from(), bytes));
         return true;
     }
