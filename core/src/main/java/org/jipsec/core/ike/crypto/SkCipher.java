@@ -189,8 +189,11 @@ public final class SkCipher {
         }
     }
 
-    /** One verified, decrypted fragment (RFC 7383 §2.6): its place, its first inner payload type, its content. */
-    public record Fragment(int number, int total, int firstInnerPayload, byte[] content) {}
+    /**
+     * One verified, decrypted fragment (RFC 7383 §2.6): the message's IKE header, its place, its first inner payload
+     * type, its content.
+     */
+    public record Fragment(IkeHeader header, int number, int total, int firstInnerPayload, byte[] content) {}
 
     /**
      * Verifies and decrypts a message whose only payload is SKF (RFC 7383 §2.6.1: each fragment's integrity is
@@ -203,7 +206,11 @@ public final class SkCipher {
                     "an IKE fragment carries one SKF payload and nothing else (RFC 7383 §2.5)");
         }
         return new Fragment(
-                f.fragmentNumber(), f.totalFragments(), f.firstInnerPayload(), open(datagram, f.body().length));
+                outer.header(),
+                f.fragmentNumber(),
+                f.totalFragments(),
+                f.firstInnerPayload(),
+                open(datagram, f.body().length));
     }
 
     /** Verifies and decrypts the last {@code bodyLength} octets (an SK or SKF body): the plaintext, a copy. */

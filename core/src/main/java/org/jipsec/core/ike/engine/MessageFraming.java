@@ -73,7 +73,7 @@ final class MessageFraming {
             return in.unprotect(b);
         }
         SkCipher.Fragment f = in.unprotectFragment(b);
-        IkeHeader h = IkeMessageCodec.decode(b).header();
+        IkeHeader h = f.header();
         FragmentReassembly.Complete c = reassembly.add(h.messageId(), h.isResponse(), f, b, d.now());
         if (c == null) return null;
         lastWire = c.firstDatagram();

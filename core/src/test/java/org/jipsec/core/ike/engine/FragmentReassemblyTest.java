@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.jipsec.core.ike.codec.IkeHeader;
 import org.jipsec.core.ike.crypto.SkCipher;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FragmentReassemblyTest {
 
     static SkCipher.Fragment f(int n, int total, byte... content) {
-        return new SkCipher.Fragment(n, total, n == 1 ? 41 : 0, content);
+        return new SkCipher.Fragment(new IkeHeader(1, 2, 0, 35, 0, 1), n, total, n == 1 ? 41 : 0, content);
     }
 
     @Test
