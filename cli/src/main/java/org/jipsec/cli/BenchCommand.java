@@ -208,15 +208,20 @@ public final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getErr().flush();
     }
 
-    private static int runScript(List<String> argv) throws IOException, InterruptedException {
+    private int runScript(List<String> argv) throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
         // the script's stdout (its RESULT lines) goes to stderr with its progress: the table is the output
         Process p = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectErrorStream(true)
                 .start();
         Thread pump = Thread.ofPlatform().daemon().start(() -> {
-            try (var in = p.getInputStream()) {
-                in.transferTo(System.err);
+            try (var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    err.println(line);
+                    err.flush();
+                }
             } catch (IOException e) {
                 // the script is gone
             }
