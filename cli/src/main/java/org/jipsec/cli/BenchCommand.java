@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--time",
             paramLabel = "SECONDS",
             description = "iperf3 run length per case (default: ${DEFAULT-VALUE})")
-    int seconds = 10;
+    int seconds = 8;
 
     @Option(
             names = "--omit",
@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--pps-time",
             paramLabel = "SECONDS",
             description = "length of each small-packet run (default: ${DEFAULT-VALUE})")
-    int ppsSeconds = 5;
+    int ppsSeconds = 4;
 
     @Option(
             names = "--pings",
