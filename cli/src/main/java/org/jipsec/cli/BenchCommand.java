@@ -63,8 +63,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description = "a short run (about a minute): --time 2 --omit 1, 1-s packet runs, 20 pings")
+            description =
+                    "a short run (about a minute and a half): --time 2 --omit 1 --warmup 1, 1-s packet runs, 20 pings")
     boolean quick;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "SECONDS",
+            description =
+                    "unmeasured iperf3 -P 4 before each case's first run, so that the JVM has compiled its hot paths (default: ${DEFAULT-VALUE})")
+    int warmup = 6;
 
     @Option(
             names = "--pps-time",
@@ -127,6 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Integer.toString(seconds),
                 "--omit",
                 Integer.toString(omit),
+                "--warmup",
+                Integer.toString(warmup),
                 "--pps-time",
                 Integer.toString(ppsSeconds),
                 "--pings",
@@ -170,10 +180,18 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 2;
         }
-        if (ppsSeconds < 1 || ppsSeconds > 600 || pings < 1 || pings > 10_000 || startup < 0 || startup > 100) {
+        if (warmup < 0
+                || warmup > 600
+                || ppsSeconds < 1
+                || ppsSeconds > 600
+                || pings < 1
+                || pings > 10_000
+                || startup < 0
+                || startup > 100) {
             spec.commandLine()
                     .getErr()
-                    .println("jipsec bench: --pps-time must be 1..600, --pings 1..10000, --startup 0..100");
+                    .println(
+                            "jipsec bench: --warmup must be 0..600, --pps-time 1..600, --pings 1..10000, --startup 0..100");
             spec.commandLine().getErr().flush();
             return 2;
         }
