@@ -108,6 +108,11 @@ public final class IpView {
         }
     }
 
+    /** The IP version nibble of the packet at {@code off} (4 or 6 for an IP packet). */
+    public static int version(byte[] b, int off) {
+        return (b[off] & 0xf0) >>> 4;
+    }
+
     /**
      * The outer IP header's length: IPv4 IHL (at most {@code len}), IPv6 the fixed 40 bytes; 0 when {@code len} is
      * too short for the version's header or the version is neither.
