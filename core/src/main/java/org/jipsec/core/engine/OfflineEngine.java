@@ -242,7 +242,8 @@ public final class OfflineEngine {
         int off = IpView.outerHeaderEnd(p, 0, p.length);
         if (off < 0) return null;
         int nh = IpView.outerProtocol(p, 0, p.length);
-        if ((p[0] & 0xf0) == 0x40 && (Bytes.u16(p, 6) & 0x1fff) != 0) return null; // a later fragment: no header here
+        if (IpView.version(p, 0) == 4 && (Bytes.u16(p, 6) & 0x1fff) != 0)
+            return null; // a later fragment: no header here
         if (nh == 17 && off + 8 <= p.length && isNatTPort(Bytes.u16(p, off + 2))) {
             off += 8; // RFC 3948 ESP in UDP
             if (org.jipsec.core.net.UdpEncapClassifier.classify(p, off, p.length - off)
