@@ -36,8 +36,8 @@ final class IcmpEcho {
         int at = 0;
         int ttl = -1;
         if (!v6) {
-            if (len < 20 || (b[0] & 0xf0) != 0x40) return null;
-            at = (b[0] & 0x0f) * 4;
+            if (len < 20 || org.jipsec.core.net.IpView.version(b, 0) != 4) return null;
+            at = org.jipsec.core.net.IpView.headerLength(b, 0, len);
             ttl = b[8] & 0xff;
             if (at < 20 || (b[9] & 0xff) != 1) return null;
         }

@@ -18,7 +18,10 @@ import org.jipsec.io.pfkey.PfkeyServer;
  * data plane and {@code jipsec setkey --embedded} all go through it.
  *
  * <p>Not yet here (left for the next step): the data plane's {@code IpsecEngine} is still built in
- * {@code io.gateway.GatewayDaemon}, and the timer still lives in {@code PfkeyServer} (--no-tun) or {@code DataPlane}.
+ * {@code io.gateway.GatewayDaemon} (on the data plane's per-batch clock), and the timer still lives in
+ * {@code PfkeyServer} (--no-tun) or {@code DataPlane}. The reload diff is already a core function over the key engine
+ * ({@code core.config.ConfigDiff.compute} and {@code apply}); {@code io.gateway.ConfigReloader} only reads the file,
+ * takes the engine lock and applies it.
  */
 final class Jipsecd {
 

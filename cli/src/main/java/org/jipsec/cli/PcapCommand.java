@@ -130,7 +130,7 @@ public final class PcapCommand implements Callable<Integer> {
         int[] natT = natTPorts(text);
         EngineSettings settings = new EngineSettings(
                 0, 0, 0, EngineSettings.NETBSD.pendingTimeout(), EngineSettings.NETBSD.reassembly(), natT);
-        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings, o -> {});
+        IpsecEngine engine = IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), settings);
         OfflineEngine proc = new OfflineEngine(engine, natT);
         try {
             if (OfflineSetkey.load(engine, text, err) != 0) {

@@ -35,11 +35,7 @@ class SysctlStatisticsCommandTest {
     void statisticsOverTheSysctlSocket() throws Exception {
         Sysctl tree = Sysctl.withNetbsdDefaults();
         IpsecEngine engine = IpsecEngine.create(
-                tree,
-                () -> Instant.ofEpochSecond(1_764_324_000L),
-                new SplittableRandom(3),
-                EngineSettings.DEFAULTS,
-                o -> {});
+                tree, () -> Instant.ofEpochSecond(1_764_324_000L), new SplittableRandom(3), EngineSettings.DEFAULTS);
         try (PfkeyServer pf = PfkeyServer.start(engine, dir.resolve("pfkey"));
                 SysctlServer ctl = SysctlServer.start(tree, dir.resolve("sysctl"))) {
             // as GatewayDataPlane: net.key.stats read under the PF_KEY server's lock

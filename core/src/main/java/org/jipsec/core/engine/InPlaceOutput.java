@@ -1,7 +1,7 @@
 package org.jipsec.core.engine;
 
 /**
- * The answer of {@link IpsecEngine#outputInPlace}: either the caller's buffer now holds the IP packet to send
+ * The answer of {@link IpsecEngine#output}: either the caller's buffer now holds the IP packet to send
  * ({@link #sent()}, carried as {@link #encapsulation()}), or the packet was not sent and {@link #decision()} says
  * why ({@link OutputDecision.Drop} or {@link OutputDecision.Queued}). Mutable and reusable: one per data-plane
  * thread, overwritten by every call, so the hot path allocates no decision or wire packet.
@@ -29,6 +29,19 @@ public final class InPlaceOutput {
     /** Why the packet was not sent (a drop or a queued packet); null when sent. */
     public OutputDecision decision() {
         return decision;
+    }
+
+    /**
+     * The result as a decision of its own, for callers that keep it: a sent packet becomes {@link OutputDecision.Send}
+     * (or {@link OutputDecision.SendClear}) with a copy of {@code buffer}'s packet, anything else the decision.
+     */
+    public OutputDecision toDecision(org.jipsec.core.net.PacketBuffer buffer) {
+        if (!sent()) {
+            if (decision == null) throw new IllegalStateException("no result yet");
+            return decision;
+        }
+        WirePacket w = new WirePacket(buffer.toByteArray(), encapsulation);
+        return clear ? new OutputDecision.SendClear(w) : new OutputDecision.Send(java.util.List.of(w));
     }
 
     void reset() {

@@ -5,8 +5,7 @@ import java.util.Objects;
 import org.jipsec.core.spd.AppliedTransform;
 
 /**
- * What {@link IpsecEngine#inputDatagram(org.jipsec.core.net.PacketBuffer, Encapsulation.UdpDatagram, InputResult)}
- * decided, without a packet array made for a delivery: either {@linkplain #delivered() a delivered packet} — a range
+ * What {@link IpsecEngine#input(org.jipsec.core.net.PacketBuffer, Encapsulation, InputResult)} decided, without a packet array made for a delivery: either {@linkplain #delivered() a delivered packet} — a range
  * of a buffer the engine used (its own, or the datagram buffer lent to it), valid only until the engine's next input
  * call or until the caller reuses its buffer — with its decapsulation history, or any other {@link #decision()}.
  * One instance belongs to one caller thread and is overwritten by each call.

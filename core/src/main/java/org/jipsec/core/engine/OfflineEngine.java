@@ -27,6 +27,7 @@ import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.spd.FlowKey;
 import org.jipsec.core.spd.SecurityPolicy;
+import org.jipsec.core.xform.Xform;
 
 /**
  * The engine of {@code jipsec pcap}: every packet of a capture goes through the daemon's own {@link IpsecEngine} —
@@ -115,8 +116,10 @@ public final class OfflineEngine {
                         + sel.dstAddress().getHostAddress() + ")");
             }
         }
-        PacketBuffer f = PacketBuffer.wrap(packet.clone());
-        OutputDecision d = shortcut == null ? engine.forward(f) : engine.output(f, shortcut);
+        PacketBuffer f = PacketBuffer.copyOf(packet, Xform.HEADROOM, Xform.TAILROOM);
+        InPlaceOutput r = new InPlaceOutput();
+        engine.output(f, shortcut == null ? Flow.FORWARDED : Flow.of(shortcut), r);
+        OutputDecision d = r.toDecision(f);
         return switch (d) {
             case OutputDecision.Send s -> {
                 List<byte[]> out = new ArrayList<>();
@@ -193,7 +196,9 @@ public final class OfflineEngine {
     public Verdict verify(byte[] packet) {
         Head h = head(packet);
         int outer = packet.length == 0 ? 0 : org.jipsec.core.net.IpView.outerProtocol(packet, 0, packet.length);
-        InputDecision d = engine.input(PacketBuffer.wrap(packet.clone()), new Encapsulation.RawIp(outer));
+        InputResult result = new InputResult();
+        engine.input(PacketBuffer.copyOf(packet, Xform.HEADROOM, 0), new Encapsulation.RawIp(outer), result);
+        InputDecision d = result.toDecision();
         return switch (d) {
             case InputDecision.Deliver del ->
                 del.history().isEmpty()
@@ -237,7 +242,8 @@ public final class OfflineEngine {
         int off = IpView.outerHeaderEnd(p, 0, p.length);
         if (off < 0) return null;
         int nh = IpView.outerProtocol(p, 0, p.length);
-        if ((p[0] & 0xf0) == 0x40 && (Bytes.u16(p, 6) & 0x1fff) != 0) return null; // a later fragment: no header here
+        if (IpView.version(p, 0) == 4 && (Bytes.u16(p, 6) & 0x1fff) != 0)
+            return null; // a later fragment: no header here
         if (nh == 17 && off + 8 <= p.length && isNatTPort(Bytes.u16(p, off + 2))) {
             off += 8; // RFC 3948 ESP in UDP
             if (org.jipsec.core.net.UdpEncapClassifier.classify(p, off, p.length - off)

@@ -108,6 +108,21 @@ public final class IpView {
         }
     }
 
+    /** The IP version nibble of the packet at {@code off} (4 or 6 for an IP packet). */
+    public static int version(byte[] b, int off) {
+        return (b[off] & 0xf0) >>> 4;
+    }
+
+    /** {@link #version(byte[], int)} of a packet at the start of a memory segment. */
+    public static int version(MemorySegment p) {
+        return (p.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) >>> 4;
+    }
+
+    /** The IHL of the IPv4 header at the start of a memory segment, in bytes (not checked against anything). */
+    public static int ipv4HeaderLength(MemorySegment p) {
+        return (p.get(ValueLayout.JAVA_BYTE, 0) & 0x0f) * 4;
+    }
+
     /**
      * The outer IP header's length: IPv4 IHL (at most {@code len}), IPv6 the fixed 40 bytes; 0 when {@code len} is
      * too short for the version's header or the version is neither.

@@ -1,5 +1,9 @@
 package org.jipsec.core.pfkey;
 
+import static org.jipsec.core.pfkey.KeyParse.checkAddresses;
+import static org.jipsec.core.pfkey.KeyParse.checkSatype;
+import static org.jipsec.core.pfkey.KeyParse.refusal;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,22 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
-import org.jipsec.core.crypto.Algorithm;
-import org.jipsec.core.crypto.AlgorithmKind;
-import org.jipsec.core.ipsec.Endpoint;
-import org.jipsec.core.ipsec.IpsecMode;
-import org.jipsec.core.ipsec.IpsecRequest;
-import org.jipsec.core.ipsec.PolicyDirection;
-import org.jipsec.core.ipsec.PolicyType;
 import org.jipsec.core.ipsec.SaType;
-import org.jipsec.core.ipsec.XPolicy;
 import org.jipsec.core.sad.SaIndex;
 import org.jipsec.core.sad.SaLifetime;
 import org.jipsec.core.sad.SaState;
 import org.jipsec.core.sad.SaValues;
 import org.jipsec.core.sad.SecurityAssociation;
 import org.jipsec.core.sad.SecurityAssociationDatabase;
-import org.jipsec.core.sad.SecurityAssociationDatabase.Match;
 import org.jipsec.core.sad.TransformStateFactory;
 import org.jipsec.core.spd.ReqidAllocator;
 
@@ -31,6 +26,11 @@ import org.jipsec.core.spd.ReqidAllocator;
  * spec §1.9–§1.12, §4.6–§4.9, §4.12), without I/O. Sockets are numbers the io layer opens and closes; a request
  * goes in as bytes or a message and comes out as an {@link Outcome}: messages for sockets (ONE / ALL / REGISTERED
  * targets and promiscuous copies resolved, the requester last) and possibly a lazily built dump.
+ *
+ * <p>Split by job, one engine over one state: this class keeps the sockets and their delivery (keysock.c), the
+ * request dispatch (key_parse), the data path's ACQUIRE and lookups, the timer and the sysctl dumps; the SA messages
+ * are {@link SaRequests}, the SPD messages {@link SpdRequests}, the message checks {@link KeyParse} and the validated
+ * SA values of ADD/UPDATE {@link SaParameters}.
  *
  * <p>Time comes from {@code clockSeconds} (wall-clock seconds; PF_KEY lifetimes report it), SPIs from
  * {@code random}. {@link #tick()} is key_timehandler: lifetimes, larval SAs, ACQUIRE entries, SP lifetimes.
@@ -50,13 +50,13 @@ import org.jipsec.core.spd.ReqidAllocator;
  */
 public final class KeyEngine {
 
-    private enum Target {
+    enum Target {
         ONE,
         ALL,
         REGISTERED
     }
 
-    private static final class SocketState {
+    static final class SocketState {
         boolean promisc;
         boolean registered;
         int registeredSatypes;
@@ -75,6 +75,10 @@ public final class KeyEngine {
     private long lastSocketId;
     /** The key_newreqid counter; per-socket policies draw from it too, so automatic reqids come from one place. */
     private final ReqidAllocator reqids = new ReqidAllocator();
+    /** The SA and SPD message handlers: parts of this engine, over the same state. */
+    private final SaRequests saRequests;
+
+    private final SpdRequests spdRequests;
 
     public KeyEngine(
             KeySettings settings,
@@ -87,6 +91,8 @@ public final class KeyEngine {
         this.random = random;
         this.policies = policies;
         this.algorithms = algorithms;
+        this.saRequests = new SaRequests(this, acquires, random, algorithms, sockets, pfkeystat);
+        this.spdRequests = new SpdRequests(this, pfkeystat);
     }
 
     public KeySettings settings() {
@@ -129,7 +135,7 @@ public final class KeyEngine {
     }
 
     /** keysock.c key_sendup_mbuf: promiscuous copies to every promiscuous socket, then targets, the sender last. */
-    private void sendup(List<Delivery> out, Long sender, PfkeyMessage m, Target target) {
+    void sendup(List<Delivery> out, Long sender, PfkeyMessage m, Target target) {
         pfkeystat.sent(m.type(), PfkeyCodec.encodedLength(m));
         for (Map.Entry<Long, SocketState> e : sockets.entrySet()) {
             long id = e.getKey();
@@ -185,7 +191,7 @@ public final class KeyEngine {
         pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_SOCKERR);
     }
 
-    private Outcome reply(long sender, PfkeyMessage m, Target target) {
+    Outcome reply(long sender, PfkeyMessage m, Target target) {
         List<Delivery> out = new ArrayList<>();
         sendup(out, sender, m, target);
         return Outcome.of(out);
@@ -194,11 +200,11 @@ public final class KeyEngine {
     // ------------------------------------------------------------------------------------------------ requests
 
     /** GETSPI candidates drawn outside the engine lock for one request ({@link #drawSpiCandidates}). */
-    private record DrawnSpis(byte[] request, long min, long max, int[] spis) {}
+    record DrawnSpis(byte[] request, long min, long max, int[] spis) {}
 
     private static final ThreadLocal<DrawnSpis> DRAWN = new ThreadLocal<>();
     /** The current request's drawn candidates while {@link #handle(long, byte[])} runs (under the caller's lock). */
-    private DrawnSpis drawn;
+    DrawnSpis drawn;
 
     /**
      * Called <em>outside</em> the engine lock by the thread that will then call {@link #handle(long, byte[])} with the
@@ -222,7 +228,7 @@ public final class KeyEngine {
         }
         Optional<SaType> st = SaType.of(m.satype());
         if (st.isEmpty()) return;
-        long[] range = spiRange(st.get(), m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
+        long[] range = saRequests.spiRange(st.get(), m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
         if (range[0] >= range[1]) return;
         int[] spis = new int[Math.max(1, settings.spiTry)];
         for (int i = 0; i < spis.length; i++) spis[i] = (int) (range[0] + random.nextLong(range[1] - range[0] + 1));
@@ -324,23 +330,24 @@ public final class KeyEngine {
                 throw e;
             }
             return switch (msg.type()) {
-                case Sadb.SADB_GETSPI -> getspi(socket, msg);
-                case Sadb.SADB_UPDATE -> update(socket, msg);
-                case Sadb.SADB_ADD -> add(socket, msg);
-                case Sadb.SADB_DELETE -> delete(socket, msg);
-                case Sadb.SADB_GET -> get(socket, msg);
-                case Sadb.SADB_ACQUIRE -> acquireRequest(socket, msg);
-                case Sadb.SADB_REGISTER -> register(socket, msg);
-                case Sadb.SADB_FLUSH -> flush(socket, msg);
-                case Sadb.SADB_DUMP -> dump(socket, msg);
-                case Sadb.SADB_X_PROMISC -> promisc(socket, msg);
-                case Sadb.SADB_X_SPDUPDATE, Sadb.SADB_X_SPDADD, Sadb.SADB_X_SPDSETIDX -> spdAdd(socket, msg);
-                case Sadb.SADB_X_SPDDELETE -> spdDelete(socket, msg);
-                case Sadb.SADB_X_SPDDELETE2 -> spdDelete2(socket, msg);
-                case Sadb.SADB_X_SPDGET -> spdGet(socket, msg);
-                case Sadb.SADB_X_SPDFLUSH -> spdFlush(socket, msg);
-                case Sadb.SADB_X_SPDDUMP -> spdDump(socket, msg);
-                case Sadb.SADB_X_NAT_T_NEW_MAPPING -> natTNewMapping(msg);
+                case Sadb.SADB_GETSPI -> saRequests.getspi(socket, msg);
+                case Sadb.SADB_UPDATE -> saRequests.update(socket, msg);
+                case Sadb.SADB_ADD -> saRequests.add(socket, msg);
+                case Sadb.SADB_DELETE -> saRequests.delete(socket, msg);
+                case Sadb.SADB_GET -> saRequests.get(socket, msg);
+                case Sadb.SADB_ACQUIRE -> saRequests.acquireRequest(socket, msg);
+                case Sadb.SADB_REGISTER -> saRequests.register(socket, msg);
+                case Sadb.SADB_FLUSH -> saRequests.flush(socket, msg);
+                case Sadb.SADB_DUMP -> saRequests.dump(socket, msg);
+                case Sadb.SADB_X_PROMISC -> saRequests.promisc(socket, msg);
+                case Sadb.SADB_X_SPDUPDATE, Sadb.SADB_X_SPDADD, Sadb.SADB_X_SPDSETIDX ->
+                    spdRequests.spdAdd(socket, msg);
+                case Sadb.SADB_X_SPDDELETE -> spdRequests.spdDelete(socket, msg);
+                case Sadb.SADB_X_SPDDELETE2 -> spdRequests.spdDelete2(socket, msg);
+                case Sadb.SADB_X_SPDGET -> spdRequests.spdGet(socket, msg);
+                case Sadb.SADB_X_SPDFLUSH -> spdRequests.spdFlush(socket, msg);
+                case Sadb.SADB_X_SPDDUMP -> spdRequests.spdDump(socket, msg);
+                case Sadb.SADB_X_NAT_T_NEW_MAPPING -> saRequests.natTNewMapping(msg);
                 // spec §1.9 step 7: RESERVED, EXPIRE, X_PCHANGE, X_SPDACQUIRE, X_SPDEXPIRE have no handler
                 default -> {
                     pfkeystat.keyParseRefusal(PfkeyStatistics.PFKEY_STAT_OUT_INVMSGTYPE);
@@ -357,323 +364,11 @@ public final class KeyEngine {
         }
     }
 
-    /**
-     * key_senderror: the request echoed with the errno. Its KEY extensions are left out: key_senderror echoes the whole
-     * request, so NetBSD hands a refused ADD's keys to every promiscuous socket, while a successful ADD's broadcast
-     * strips them (key_getmsgbuf_x1); the sender knows its keys and matches the reply by type, seq and pid.
-     */
-    private static PfkeyMessage refusal(PfkeyMessage msg, int errno) {
-        if (!msg.has(Sadb.SADB_EXT_KEY_AUTH) && !msg.has(Sadb.SADB_EXT_KEY_ENCRYPT)) return msg.withErrno(errno);
-        List<Extension> kept = new ArrayList<>();
-        for (Extension e : msg.extensions()) if (!(e instanceof Extension.Key)) kept.add(e);
-        return msg.withErrno(errno).withExtensions(kept);
-    }
-
-    /** key_parse satype check (spec §1.9 step 5). */
-    private static void checkSatype(PfkeyMessage m) throws PfkeyException {
-        int t = m.type();
-        switch (m.satype()) {
-            case Sadb.SADB_SATYPE_UNSPEC -> {
-                if (t == Sadb.SADB_GETSPI
-                        || t == Sadb.SADB_UPDATE
-                        || t == Sadb.SADB_ADD
-                        || t == Sadb.SADB_DELETE
-                        || t == Sadb.SADB_GET
-                        || t == Sadb.SADB_ACQUIRE
-                        || t == Sadb.SADB_EXPIRE) {
-                    throw PfkeyException.inval("satype UNSPEC not allowed for " + Sadb.messageName(t));
-                }
-            }
-            case Sadb.SADB_SATYPE_AH,
-                    Sadb.SADB_SATYPE_ESP,
-                    Sadb.SADB_X_SATYPE_IPCOMP,
-                    Sadb.SADB_X_SATYPE_TCPSIGNATURE -> {
-                if (t == Sadb.SADB_X_SPDADD
-                        || t == Sadb.SADB_X_SPDDELETE
-                        || t == Sadb.SADB_X_SPDGET
-                        || t == Sadb.SADB_X_SPDDUMP
-                        || t == Sadb.SADB_X_SPDFLUSH
-                        || t == Sadb.SADB_X_SPDSETIDX
-                        || t == Sadb.SADB_X_SPDUPDATE
-                        || t == Sadb.SADB_X_SPDDELETE2) {
-                    throw PfkeyException.inval("satype " + m.satype() + " not allowed for " + Sadb.messageName(t));
-                }
-            }
-            case Sadb.SADB_SATYPE_RSVP, Sadb.SADB_SATYPE_OSPFV2, Sadb.SADB_SATYPE_RIPV2, Sadb.SADB_SATYPE_MIP ->
-                throw new PfkeyException(Errno.EOPNOTSUPP, "satype " + m.satype());
-            case 1 -> {
-                if (t != Sadb.SADB_X_PROMISC) throw PfkeyException.inval("satype 1 only with X_PROMISC");
-            }
-            default -> throw PfkeyException.inval("invalid satype " + m.satype());
-        }
-    }
-
-    /** key_parse address check (spec §1.9 step 6). */
-    private static void checkAddresses(PfkeyMessage m) throws PfkeyException {
-        Optional<Extension.Address> s = m.address(Sadb.SADB_EXT_ADDRESS_SRC);
-        Optional<Extension.Address> d = m.address(Sadb.SADB_EXT_ADDRESS_DST);
-        if (s.isEmpty() || d.isEmpty()) return;
-        Extension.Address src = s.get();
-        Extension.Address dst = d.get();
-        if (src.proto() != dst.proto()) throw PfkeyException.inval("upper layer protocol mismatch");
-        if (src.endpoint().isIpv6() != dst.endpoint().isIpv6()) throw PfkeyException.inval("address family mismatch");
-        int bits = src.endpoint().addressBits();
-        if (src.prefixLen() > bits || dst.prefixLen() > bits) throw PfkeyException.inval("prefix length");
-    }
-
-    private static SaType saType(PfkeyMessage m) throws PfkeyException {
-        return SaType.of(m.satype()).orElseThrow(() -> PfkeyException.inval("satype"));
-    }
-
-    private static Extension.Address required(PfkeyMessage m, int type) throws PfkeyException {
-        return m.address(type).orElseThrow(() -> PfkeyException.inval("missing address extension " + type));
-    }
-
-    private static IpsecMode sa2Mode(PfkeyMessage m) throws PfkeyException {
-        Optional<Extension.Sa2> sa2 = m.sa2();
-        if (sa2.isEmpty()) return IpsecMode.ANY;
-        int n = sa2.get().mode();
-        return IpsecMode.of(n).orElseThrow(() -> PfkeyException.inval("mode " + n));
-    }
-
-    private static int sa2Reqid(PfkeyMessage m) throws PfkeyException {
-        int r = m.sa2().map(Extension.Sa2::reqid).orElse(0);
-        if (r < 0 || r > 0xffff) throw PfkeyException.inval("reqid " + Integer.toUnsignedString(r));
-        return r;
-    }
-
-    /** The saidx of an SA message: ports zeroed, then the NAT-T ports applied (spec §1.10 GETSPI). */
-    private static SaIndex saidx(PfkeyMessage m, SaType st, IpsecMode mode, int reqid) throws PfkeyException {
-        Endpoint src = required(m, Sadb.SADB_EXT_ADDRESS_SRC).endpoint().withPort(0);
-        Endpoint dst = required(m, Sadb.SADB_EXT_ADDRESS_DST).endpoint().withPort(0);
-        if (m.has(Sadb.SADB_X_EXT_NAT_T_TYPE)) {
-            var sp = m.ext(Sadb.SADB_X_EXT_NAT_T_SPORT, Extension.NatTPort.class)
-                    .orElseThrow(() -> PfkeyException.inval("NAT-T without SPORT"));
-            var dp = m.ext(Sadb.SADB_X_EXT_NAT_T_DPORT, Extension.NatTPort.class)
-                    .orElseThrow(() -> PfkeyException.inval("NAT-T without DPORT"));
-            src = src.withPort(sp.port());
-            dst = dst.withPort(dp.port());
-        }
-        return new SaIndex(st, mode, reqid, src, dst);
-    }
-
-    private long now() {
+    long now() {
         return clockSeconds.getAsLong();
     }
 
     // ------------------------------------------------------------------------------------------------ SA messages
-
-    /** key_api_getspi (spec §1.10, §4.7). */
-    private Outcome getspi(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        Extension.Address src = required(m, Sadb.SADB_EXT_ADDRESS_SRC);
-        Extension.Address dst = required(m, Sadb.SADB_EXT_ADDRESS_DST);
-        SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
-        int spi = allocateSpi(st, m.ext(Sadb.SADB_EXT_SPIRANGE, Extension.SpiRange.class));
-        long now = now();
-        SecurityAssociation sa =
-                sad.insert(saidx, Match.REQID, SaValues.larval(spi, m.seq(), m.pid()), SaState.LARVAL, now);
-        if (m.seq() != 0) acquires.reset(m.seq(), now);
-        PfkeyMessage r = new PfkeyMessage(
-                Sadb.PF_KEY_V2,
-                Sadb.SADB_GETSPI,
-                0,
-                m.satype(),
-                0,
-                sa.seq(),
-                m.pid(),
-                List.of(new Extension.Sa(spi, 0, 0, 0, 0, 0), src, dst));
-        return reply(socket, r, Target.ONE);
-    }
-
-    /** The GETSPI range {min, max}: the SPIRANGE extension or net.key.spi_{min,max}_value; IPComp CPIs ≤ 0xffff. */
-    private long[] spiRange(SaType st, Optional<Extension.SpiRange> range) {
-        long min = range.map(r -> Integer.toUnsignedLong(r.min())).orElse(Integer.toUnsignedLong(settings.spiMinValue));
-        long max = range.map(r -> Integer.toUnsignedLong(r.max())).orElse(Integer.toUnsignedLong(settings.spiMaxValue));
-        if (st == SaType.IPCOMP) {
-            min = Math.min(min, 0xffff);
-            max = Math.min(max, 0xffff);
-            if (min > max) {
-                long t = min;
-                min = max;
-                max = t;
-            }
-        }
-        return new long[] {min, max};
-    }
-
-    /** key_do_getnewspi (spec §4.7). */
-    private int allocateSpi(SaType st, Optional<Extension.SpiRange> range) throws PfkeyException {
-        long[] r = spiRange(st, range);
-        long min = r[0], max = r[1];
-        if (min > max) throw PfkeyException.inval("SPI range min > max");
-        if (min == max) {
-            if (sad.spiInUse((int) min)) throw PfkeyException.inval("SPI " + min + " in use");
-            return (int) min;
-        }
-        DrawnSpis d = drawn;
-        drawn = null;
-        if (d != null && d.min() == min && d.max() == max) {
-            for (int spi : d.spis()) if (!sad.spiInUse(spi)) return spi; // drawn outside the lock: lookups only
-            throw PfkeyException.inval("no free SPI in range");
-        }
-        for (int i = 0; i < Math.max(1, settings.spiTry); i++) {
-            int spi = (int) (min + random.nextLong(max - min + 1));
-            if (!sad.spiInUse(spi)) return spi;
-        }
-        throw PfkeyException.inval("no free SPI in range");
-    }
-
-    /** key_setsaval + key_init_xform (spec §4.10 "SA sanity"): everything ADD/UPDATE need, validated. */
-    private SaValues parameters(PfkeyMessage m, SaType st, int seq, int pid) throws PfkeyException {
-        Extension.Sa sa = m.sa().orElseThrow(() -> PfkeyException.inval("missing SA extension"));
-        required(m, Sadb.SADB_EXT_ADDRESS_SRC);
-        required(m, Sadb.SADB_EXT_ADDRESS_DST);
-        Optional<Extension.Key> authKey = m.key(Sadb.SADB_EXT_KEY_AUTH);
-        Optional<Extension.Key> encKey = m.key(Sadb.SADB_EXT_KEY_ENCRYPT);
-        // key_api_add/key_api_update: ESP needs KEY_ENCRYPT, AH needs KEY_AUTH — except AH with the null
-        // algorithm: setkey sends no KEY_AUTH for "-A null" (ipsec-tools parse.y, ALG_AUTH_NOKEY leaves p_key_auth
-        // NULL and setkeymsg_add adds KEY_AUTH only "if (p_key_auth)"), and NetBSD's own tests expect
-        // "add … ah 10000 -A null;" to be accepted silently (tests/net/ipsec/t_ipsec_ah_keys.sh, algorithms.sh:
-        // null "only accept 0 length"). The SA then has a zero-length key, which the null transform ignores.
-        boolean ahNullNoKey = st == SaType.AH && sa.auth() == Sadb.SADB_X_AALG_NULL;
-        if ((st == SaType.ESP && encKey.isEmpty()) || (st == SaType.AH && authKey.isEmpty() && !ahNullNoKey)) {
-            throw PfkeyException.inval("missing key extension");
-        }
-        Optional<Extension.Lifetime> hard = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
-        Optional<Extension.Lifetime> soft = m.lifetime(Sadb.SADB_EXT_LIFETIME_SOFT);
-        if (hard.isPresent() != soft.isPresent()) throw PfkeyException.inval("LIFETIME_HARD and _SOFT go together");
-        long spi = Integer.toUnsignedLong(sa.spi());
-        int flags = sa.flags();
-        switch (st) {
-            case AH, ESP -> {
-                if (spi <= 255) throw PfkeyException.inval("SPI " + spi + " is reserved");
-            }
-            case IPCOMP -> {
-                if ((flags & Sadb.SADB_X_EXT_RAWCPI) == 0 && spi >= 0x10000) throw PfkeyException.inval("CPI > 0xffff");
-            }
-            default -> {}
-        }
-        int both = Sadb.SADB_X_EXT_OLD | Sadb.SADB_X_EXT_DERIV;
-        if (st == SaType.ESP && (flags & both) == both) throw PfkeyException.inval("DERIV with old ESP");
-        if (st == SaType.ESP && (flags & Sadb.SADB_X_EXT_IV4B) != 0 && (flags & Sadb.SADB_X_EXT_OLD) == 0) {
-            throw PfkeyException.inval("IV4B without OLD");
-        }
-        if (st == SaType.AH && (flags & Sadb.SADB_X_EXT_DERIV) != 0) throw PfkeyException.inval("DERIV with AH");
-        if ((st == SaType.AH || st == SaType.TCPSIGNATURE) && sa.encrypt() != Sadb.SADB_EALG_NONE) {
-            throw PfkeyException.inval("encryption algorithm given to AH/TCP");
-        }
-        if (st == SaType.IPCOMP && sa.auth() != Sadb.SADB_AALG_NONE) {
-            throw PfkeyException.inval("authentication algorithm given to IPComp");
-        }
-        if (authKey.isPresent()) {
-            if (st != SaType.AH && st != SaType.ESP && st != SaType.TCPSIGNATURE)
-                throw PfkeyException.inval("KEY_AUTH");
-            if (authKey.get().bits() == 0 && sa.auth() != Sadb.SADB_X_AALG_NULL)
-                throw PfkeyException.inval("empty auth key");
-        }
-        if (encKey.isPresent()) {
-            if (st == SaType.ESP) {
-                if (encKey.get().bits() == 0 && sa.encrypt() != Sadb.SADB_EALG_NULL) {
-                    throw PfkeyException.inval("empty encryption key");
-                }
-            } else if (st != SaType.IPCOMP || encKey.get().bits() != 0) {
-                throw PfkeyException.inval("KEY_ENCRYPT");
-            }
-        }
-        // algorithms and key lengths against the one table (esp_init / ah_init0 / ipcomp_init)
-        switch (st) {
-            case AH -> checkAlgorithm(AlgorithmKind.AUTHENTICATION, sa.auth(), authKey);
-            case ESP -> {
-                checkAlgorithm(AlgorithmKind.ENCRYPTION, sa.encrypt(), encKey);
-                if (sa.auth() != Sadb.SADB_AALG_NONE) checkAlgorithm(AlgorithmKind.AUTHENTICATION, sa.auth(), authKey);
-            }
-            case IPCOMP -> {
-                if (algorithms.byNumber(AlgorithmKind.COMPRESSION, sa.encrypt()).isEmpty()) {
-                    throw PfkeyException.inval("unsupported compression algorithm " + sa.encrypt());
-                }
-            }
-            case TCPSIGNATURE -> {
-                if (sa.auth() != 252) throw PfkeyException.inval("TCP signature needs tcp-md5");
-                int bits = authKey.map(Extension.Key::bits).orElse(0);
-                if (bits < 8 || bits > 640) throw PfkeyException.inval("tcp-md5 key length");
-            }
-            default -> throw new PfkeyException(Errno.EOPNOTSUPP, "satype " + st);
-        }
-        int natType = 0;
-        int frag = 0xffff;
-        Endpoint oai = null;
-        Endpoint oar = null;
-        Optional<Extension.NatTType> nat = m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE, Extension.NatTType.class);
-        if (nat.isPresent()) {
-            if (!m.has(Sadb.SADB_X_EXT_NAT_T_SPORT) || !m.has(Sadb.SADB_X_EXT_NAT_T_DPORT)) {
-                throw PfkeyException.inval("NAT-T type without ports");
-            }
-            natType = nat.get().natType();
-            frag = m.ext(Sadb.SADB_X_EXT_NAT_T_FRAG, Extension.NatTFrag.class)
-                    .map(Extension.NatTFrag::fragLen)
-                    .orElse(0xffff);
-            oai = m.address(Sadb.SADB_X_EXT_NAT_T_OAI)
-                    .map(Extension.Address::endpoint)
-                    .orElse(null);
-            oar = m.address(Sadb.SADB_X_EXT_NAT_T_OAR)
-                    .map(Extension.Address::endpoint)
-                    .orElse(null);
-        }
-        return new SaValues(
-                sa.spi(),
-                sa.auth(),
-                authKey.map(Extension.Key::key).orElse(null),
-                authKey.map(Extension.Key::bits).orElse(0),
-                sa.encrypt(),
-                encKey.map(Extension.Key::key).orElse(null),
-                encKey.map(Extension.Key::bits).orElse(0),
-                flags,
-                sa.replay(),
-                natType,
-                frag,
-                oai,
-                oar,
-                hard.map(KeyEngine::lifetime).orElse(null),
-                soft.map(KeyEngine::lifetime).orElse(null),
-                seq,
-                pid);
-    }
-
-    private static SaLifetime lifetime(Extension.Lifetime l) {
-        return new SaLifetime(l.allocations(), l.bytes(), l.addtime(), l.usetime());
-    }
-
-    private void checkAlgorithm(AlgorithmKind kind, int number, Optional<Extension.Key> key) throws PfkeyException {
-        Algorithm a = algorithms
-                .byNumber(kind, number)
-                .orElseThrow(() -> PfkeyException.inval("unsupported " + kind + " algorithm " + number));
-        int bits = key.map(Extension.Key::bits).orElse(0);
-        if (!a.keyBits().allows(bits)) {
-            throw PfkeyException.inval("invalid key length " + bits + " for " + a.name() + " ("
-                    + a.keyBits().describe() + ")");
-        }
-    }
-
-    /** The ADD/UPDATE reply: the request's extensions in key.c's order, keys stripped (spec §1.10). */
-    private static PfkeyMessage addReply(PfkeyMessage m) {
-        return m.withErrno(0)
-                .keepOnly(
-                        Sadb.SADB_EXT_SA,
-                        Sadb.SADB_X_EXT_SA2,
-                        Sadb.SADB_EXT_ADDRESS_SRC,
-                        Sadb.SADB_EXT_ADDRESS_DST,
-                        Sadb.SADB_EXT_LIFETIME_HARD,
-                        Sadb.SADB_EXT_LIFETIME_SOFT,
-                        Sadb.SADB_EXT_IDENTITY_SRC,
-                        Sadb.SADB_EXT_IDENTITY_DST,
-                        Sadb.SADB_X_EXT_NAT_T_TYPE,
-                        Sadb.SADB_X_EXT_NAT_T_SPORT,
-                        Sadb.SADB_X_EXT_NAT_T_DPORT,
-                        Sadb.SADB_X_EXT_NAT_T_OAI,
-                        Sadb.SADB_X_EXT_NAT_T_OAR,
-                        Sadb.SADB_X_EXT_NAT_T_FRAG);
-    }
 
     /**
      * A last word on each SA about to be installed (issue #12: saved sequence state, {@code --strict-keys}): told of
@@ -690,238 +385,20 @@ public final class KeyEngine {
         String refusal(SaType type, SaIndex index, SaValues values, boolean manual);
     }
 
-    private volatile SaAdmission admission = (t, i, v, m) -> null;
+    volatile SaAdmission admission = (t, i, v, m) -> null;
 
     /** Sets the {@link SaAdmission} (default: every SA admitted). */
     public void setAdmission(SaAdmission a) {
         this.admission = java.util.Objects.requireNonNull(a);
     }
 
-    private void admit(SaType st, SaIndex saidx, SaValues p, boolean manual) throws PfkeyException {
-        String why = admission.refusal(st, saidx, p, manual);
-        if (why != null) {
-            p.wipeKeys();
-            throw new PfkeyException(Errno.EPERM, why);
-        }
-    }
-
-    /** Whether {@code socket} sent SADB_REGISTER for {@code satype}: a key-management daemon (key_register). */
-    private boolean registeredFor(long socket, int satype) {
-        SocketState s = sockets.get(socket);
-        return s != null && satype > 0 && satype < Integer.SIZE && (s.registeredSatypes & (1 << satype)) != 0;
-    }
-
-    /** key_api_add. */
-    private Outcome add(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        SaValues p = parameters(m, st, m.seq(), m.pid());
-        SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
-        if (sad.findBySpi(saidx, Match.REQID, p.spi()).isPresent()) {
-            p.wipeKeys();
-            throw new PfkeyException(Errno.EEXIST, "SA with SPI 0x" + Integer.toHexString(p.spi()) + " exists");
-        }
-        admit(st, saidx, p, !registeredFor(socket, m.satype()));
-        sad.insert(saidx, Match.REQID, p, SaState.MATURE, now());
-        p.wipeKeys();
-        return reply(socket, addReply(m), Target.ALL);
-    }
-
-    /** key_api_update: LARVAL (or MATURE/DYING) SA of the same pid replaced by a MATURE one. */
-    private Outcome update(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        parameters(m, st, 0, 0).wipeKeys(); // validate everything first
-        SaIndex saidx = saidx(m, st, sa2Mode(m), sa2Reqid(m));
-        if (!sad.hasHead(saidx, Match.REQID)) throw new PfkeyException(Errno.ENOENT, "no SA head");
-        int spi = m.sa().orElseThrow().spi();
-        SecurityAssociation old = sad.findBySpi(saidx, Match.REQID, spi)
-                .orElseThrow(() -> PfkeyException.inval("no SA with SPI 0x" + Integer.toHexString(spi)));
-        if (old.pid() != m.pid()) throw PfkeyException.inval("pid mismatch");
-        SaValues p = parameters(m, st, old.seq(), old.pid());
-        admit(st, saidx, p, old.state() != SaState.LARVAL && !registeredFor(socket, m.satype()));
-        sad.replace(old, p, SaState.MATURE);
-        p.wipeKeys();
-        return reply(socket, addReply(m), Target.ALL);
-    }
-
-    /** key_api_delete: one SA by SPI, or every MATURE/DYING SA of the heads ("deleteall"). */
-    private Outcome delete(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        SaIndex saidx = saidx(m, st, IpsecMode.ANY, 0);
-        Optional<Extension.Sa> sa = m.sa();
-        if (sa.isPresent()) {
-            SecurityAssociation victim = sad.findBySpi(
-                            saidx, Match.HEAD, sa.get().spi())
-                    .orElseThrow(() -> new PfkeyException(Errno.ENOENT, "no such SA"));
-            sad.remove(victim);
-            return reply(
-                    socket,
-                    m.keepOnly(Sadb.SADB_EXT_SA, Sadb.SADB_EXT_ADDRESS_SRC, Sadb.SADB_EXT_ADDRESS_DST),
-                    Target.ALL);
-        }
-        for (SecurityAssociation x : sad.inHeads(saidx, Match.HEAD, SaState.MATURE, SaState.DYING)) sad.remove(x);
-        return reply(socket, m.keepOnly(Sadb.SADB_EXT_ADDRESS_SRC, Sadb.SADB_EXT_ADDRESS_DST), Target.ALL);
-    }
-
-    /** key_api_get. */
-    private Outcome get(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        Extension.Sa sa = m.sa().orElseThrow(() -> PfkeyException.inval("missing SA extension"));
-        SaIndex saidx = saidx(m, st, IpsecMode.ANY, 0);
-        SecurityAssociation found = sad.findBySpi(saidx, Match.HEAD, sa.spi())
-                .orElseThrow(() -> new PfkeyException(Errno.ENOENT, "no such SA"));
-        return reply(socket, SaMessages.saDump(found, Sadb.SADB_GET, m.seq(), m.pid()), Target.ONE);
-    }
-
-    /** key_api_acquire: an error report from the KMd (16 bytes) or a user-requested ACQUIRE. */
-    private Outcome acquireRequest(long socket, PfkeyMessage m) throws PfkeyException {
-        if (m.extensions().isEmpty()) {
-            if (m.seq() != 0) acquires.reset(m.seq(), now());
-            return Outcome.NONE;
-        }
-        SaType st = saType(m);
-        if (!m.has(Sadb.SADB_EXT_PROPOSAL)) throw PfkeyException.inval("missing PROPOSAL");
-        SaIndex saidx = saidx(m, st, IpsecMode.ANY, 0);
-        if (sad.hasHead(saidx, Match.MODE_REQID)) throw new PfkeyException(Errno.EEXIST, "SA exists");
-        List<Delivery> out = new ArrayList<>(acquire(saidx, Optional.empty()).deliveries());
-        sendup(out, socket, m, Target.REGISTERED);
-        return Outcome.of(out);
-    }
-
-    /** key_api_register (spec §1.10, §1.13, §4.12). */
-    private Outcome register(long socket, PfkeyMessage m) throws PfkeyException {
-        SocketState s = sockets.get(socket);
-        if (m.satype() != Sadb.SADB_SATYPE_UNSPEC) {
-            int bit = 1 << m.satype();
-            if ((s.registeredSatypes & bit) != 0) throw new PfkeyException(Errno.EEXIST, "already registered");
-            s.registeredSatypes |= bit;
-            s.registered = true;
-        }
-        PfkeyMessage r = new PfkeyMessage(
-                Sadb.PF_KEY_V2,
-                Sadb.SADB_REGISTER,
-                0,
-                m.satype(),
-                0,
-                m.seq(),
-                m.pid(),
-                SaMessages.supported(algorithms));
-        return reply(socket, r, Target.REGISTERED);
-    }
-
-    /** key_api_flush. */
-    private Outcome flush(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        for (SecurityAssociation sa : sad.snapshot(st)) sad.remove(sa);
-        return reply(socket, m.withExtensions(List.of()), Target.ALL);
-    }
-
-    /** key_api_dump: streamed to the requester, seq counting down to 0. */
-    private Outcome dump(long socket, PfkeyMessage m) throws PfkeyException {
-        SaType st = saType(m);
-        List<SecurityAssociation> all = sad.snapshot(st);
-        if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SAD entries");
-        int pid = m.pid();
-        DumpStream<SecurityAssociation> stream =
-                new DumpStream<>(all, sa -> countedDump(SaMessages.saDump(sa, Sadb.SADB_DUMP, 0, pid)));
-        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL); // key_api_dump: the chain counts once
-        return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
-    }
-
     /** A dump message as it is built (under the engine lock): its bytes count as IN_BYTES of the dump chain. */
-    private PfkeyMessage countedDump(PfkeyMessage m) {
+    PfkeyMessage countedDump(PfkeyMessage m) {
         pfkeystat.dumpBytes(PfkeyCodec.encodedLength(m)); // the seq set afterwards does not change the length
         return m;
     }
 
-    /** key_api_promisc with a bare header: satype 1 on, 0 off; the request is echoed to everyone. */
-    private Outcome promisc(long socket, PfkeyMessage m) throws PfkeyException {
-        if (!m.extensions().isEmpty()) throw PfkeyException.inval("X_PROMISC with extensions");
-        if (m.satype() > 1) throw PfkeyException.inval("X_PROMISC satype");
-        sockets.get(socket).promisc = m.satype() == 1;
-        return reply(socket, m, Target.ALL);
-    }
-
-    private static Optional<Extension.NatTType> natTType(PfkeyMessage m) {
-        return m.ext(Sadb.SADB_X_EXT_NAT_T_TYPE, Extension.NatTType.class);
-    }
-
-    /** key_api_nat_map: validated, then nothing ("Unused by racoon"), no reply. */
-    private Outcome natTNewMapping(PfkeyMessage m) throws PfkeyException {
-        if (natTType(m).isEmpty() || !m.has(Sadb.SADB_X_EXT_NAT_T_SPORT) || !m.has(Sadb.SADB_X_EXT_NAT_T_DPORT)) {
-            throw PfkeyException.inval("NAT-T mapping needs type and ports");
-        }
-        return Outcome.NONE;
-    }
-
     // ------------------------------------------------------------------------------------------------ SPD messages
-
-    private static Extension.Policy requiredPolicy(PfkeyMessage m) throws PfkeyException {
-        return m.policy().orElseThrow(() -> PfkeyException.inval("missing X_POLICY"));
-    }
-
-    private static PolicySelector selector(PfkeyMessage m, PolicyDirection dir) throws PfkeyException {
-        Extension.Address src = required(m, Sadb.SADB_EXT_ADDRESS_SRC);
-        Extension.Address dst = required(m, Sadb.SADB_EXT_ADDRESS_DST);
-        if (dir != PolicyDirection.INBOUND && dir != PolicyDirection.OUTBOUND) {
-            throw PfkeyException.inval("policy direction must be in or out");
-        }
-        return new PolicySelector(dir, src.endpoint(), src.prefixLen(), dst.endpoint(), dst.prefixLen(), src.proto());
-    }
-
-    /** key_api_spdadd for X_SPDADD, X_SPDUPDATE and X_SPDSETIDX (spec §1.10, §1.12). */
-    private Outcome spdAdd(long socket, PfkeyMessage m) throws PfkeyException {
-        Extension.Policy xpl = requiredPolicy(m);
-        XPolicy x = xpl.policy();
-        PolicySelector sel = selector(m, x.direction());
-        if (x.type() == PolicyType.ENTRUST || x.type() == PolicyType.BYPASS) {
-            throw PfkeyException.inval("policy type " + x.type().keyword() + " not allowed in the SPD");
-        }
-        if (x.type() == PolicyType.IPSEC && x.requests().isEmpty() && m.type() != Sadb.SADB_X_SPDSETIDX) {
-            throw PfkeyException.inval("ipsec policy without requests");
-        }
-        List<IpsecRequest> requests = new ArrayList<>();
-        if (x.type() == PolicyType.IPSEC) {
-            for (IpsecRequest r : x.requests()) {
-                if (r.mode() != IpsecMode.TRANSPORT && r.mode() != IpsecMode.TUNNEL) {
-                    throw PfkeyException.inval("request mode " + r.mode().keyword());
-                }
-            }
-        }
-        Optional<StoredPolicy> existing = policies.findExact(sel);
-        if (existing.isPresent()
-                && (m.type() != Sadb.SADB_X_SPDUPDATE || existing.get().kernelOrigin())) {
-            throw new PfkeyException(Errno.EEXIST, "policy exists");
-        }
-        // all checks passed: from here on the request takes effect
-        if (x.type() == PolicyType.IPSEC) {
-            for (IpsecRequest r : x.requests()) {
-                int reqid = switch (r.level()) {
-                    case UNIQUE -> (r.reqid() == 0 || r.reqid() > Sadb.IPSEC_MANUAL_REQID_MAX) ? newReqid() : r.reqid();
-                    default -> 0;
-                };
-                requests.add(new IpsecRequest(r.protocol(), r.mode(), r.level(), reqid, r.source(), r.destination()));
-            }
-        }
-        Optional<Extension.Lifetime> hard = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
-        StoredPolicy added = policies.add(
-                sel,
-                new XPolicy(x.type(), x.direction(), 0, 0, requests),
-                hard.map(Extension.Lifetime::addtime).orElse(0L),
-                hard.map(Extension.Lifetime::usetime).orElse(0L),
-                m.type() == Sadb.SADB_X_SPDUPDATE);
-        int id = added.id();
-        List<Extension> ext = new ArrayList<>();
-        ext.add(new Extension.Policy(x.withId(id)));
-        hard.ifPresent(ext::add);
-        ext.add(m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow());
-        ext.add(m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow());
-        return reply(socket, m.withExtensions(ext), Target.ALL);
-    }
-
-    /** key_newreqid (spec §1.12): 0x4001, 0x4002, …, 0xffff, 0x4000, … */
-    private int newReqid() {
-        return reqids.next();
-    }
 
     /**
      * The engine's automatic-reqid counter. Per-socket {@code unique} policies (setsockopt) draw from it too, as
@@ -930,57 +407,6 @@ public final class KeyEngine {
      */
     public ReqidAllocator reqids() {
         return reqids;
-    }
-
-    /** key_api_spddelete: by exact selector; user-origin only; not found → EINVAL. */
-    private Outcome spdDelete(long socket, PfkeyMessage m) throws PfkeyException {
-        XPolicy x = requiredPolicy(m).policy();
-        PolicySelector sel = selector(m, x.direction());
-        StoredPolicy p = policies.findExact(sel)
-                .filter(sp -> !sp.kernelOrigin())
-                .orElseThrow(() -> PfkeyException.inval("no such policy"));
-        policies.remove(p.id());
-        List<Extension> ext = List.of(
-                new Extension.Policy(x.withId(p.id())),
-                m.address(Sadb.SADB_EXT_ADDRESS_SRC).orElseThrow(),
-                m.address(Sadb.SADB_EXT_ADDRESS_DST).orElseThrow());
-        return reply(socket, m.withExtensions(ext), Target.ALL);
-    }
-
-    /** key_api_spddelete2: by id; user-origin only; not found → EINVAL. */
-    private Outcome spdDelete2(long socket, PfkeyMessage m) throws PfkeyException {
-        Extension.Policy xpl = requiredPolicy(m);
-        StoredPolicy p = policies.byId(xpl.policy().id())
-                .filter(sp -> !sp.kernelOrigin())
-                .orElseThrow(() ->
-                        PfkeyException.inval("no policy with id " + xpl.policy().id()));
-        policies.remove(p.id());
-        return reply(socket, m.keepOnly(Sadb.SADB_X_EXT_POLICY), Target.ALL);
-    }
-
-    /** key_api_spdget: by id; not found → ENOENT. */
-    private Outcome spdGet(long socket, PfkeyMessage m) throws PfkeyException {
-        int id = requiredPolicy(m).policy().id();
-        StoredPolicy p = policies.byId(id).orElseThrow(() -> new PfkeyException(Errno.ENOENT, "no policy " + id));
-        return reply(socket, SaMessages.spDump(p, Sadb.SADB_X_SPDGET, m.seq(), m.pid()), Target.ONE);
-    }
-
-    /** key_api_spdflush: a bare header only; user-origin entries. */
-    private Outcome spdFlush(long socket, PfkeyMessage m) throws PfkeyException {
-        if (!m.extensions().isEmpty()) throw PfkeyException.inval("X_SPDFLUSH takes no extensions");
-        policies.flushUserPolicies();
-        return reply(socket, m, Target.ALL);
-    }
-
-    /** key_api_spddump: streamed, seq counting down to 0. */
-    private Outcome spdDump(long socket, PfkeyMessage m) throws PfkeyException {
-        List<StoredPolicy> all = new ArrayList<>(policies.snapshot());
-        if (all.isEmpty()) throw new PfkeyException(Errno.ENOENT, "no SPD entries");
-        int pid = m.pid();
-        DumpStream<StoredPolicy> stream =
-                new DumpStream<>(all, p -> countedDump(SaMessages.spDump(p, Sadb.SADB_X_SPDDUMP, 0, pid)));
-        pfkeystat.inc(PfkeyStatistics.PFKEY_STAT_IN_TOTAL);
-        return new Outcome(List.of(), Optional.of(new Outcome.Dump(socket, stream)));
     }
 
     // ------------------------------------------------------------------------------------------------ data path

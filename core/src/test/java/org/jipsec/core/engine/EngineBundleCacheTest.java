@@ -39,7 +39,7 @@ class EngineBundleCacheTest {
     }
 
     OutputDecision send(int n) {
-        return net.a.engine.output(PacketBuffer.wrap(packet(n)), null);
+        return EngineCalls.output(net.a.engine, PacketBuffer.wrap(packet(n)), null);
     }
 
     int spiSent(int n) {

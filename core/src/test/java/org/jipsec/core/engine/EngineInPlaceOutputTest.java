@@ -79,7 +79,7 @@ class EngineInPlaceOutputTest {
         InPlaceOutput r = new InPlaceOutput();
         for (byte[] p : packets) {
             byte[] callers = p.clone();
-            OutputDecision d = copying.a.engine.output(PacketBuffer.wrap(callers), null);
+            OutputDecision d = EngineCalls.output(copying.a.engine, PacketBuffer.wrap(callers), null);
             assertArrayEquals(p, callers, "output() leaves the caller's buffer alone");
             WirePacket expected = assertInstanceOf(OutputDecision.Send.class, d, d::toString)
                     .packets()
@@ -87,7 +87,7 @@ class EngineInPlaceOutputTest {
 
             PacketBuffer buf = roomy ? roomy(p) : PacketBuffer.wrap(p.clone());
             byte[] before = buf.array();
-            inPlace.a.engine.outputInPlace(buf, null, r);
+            inPlace.a.engine.output(buf, Flow.LOCAL, r);
             assertTrue(r.sent(), r::toString);
             assertFalse(r.clear());
             assertNull(r.decision());
@@ -96,7 +96,7 @@ class EngineInPlaceOutputTest {
             assertArrayEquals(expected.packet(), wire, "byte-identical to the copying path");
             assertEquals(expected.encapsulation(), r.encapsulation());
             WirePacket w = new WirePacket(wire, r.encapsulation());
-            InputDecision in = inPlace.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
+            InputDecision in = EngineCalls.input(inPlace.b.engine, PacketBuffer.wrap(w.packet()), w.encapsulation());
             InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
             assertArrayEquals(p, del.packet(), "the peer decrypts the original packet");
             out.add(w);
@@ -181,11 +181,11 @@ class EngineInPlaceOutputTest {
         compare(flow(A4, B4), false);
         // and no room at all: a bare array of exactly the packet is replaced by a bigger one
         byte[] p = packet(A4, B4, 1400, 9);
-        OutputDecision d = copying.a.engine.output(PacketBuffer.wrap(p.clone()), null);
+        OutputDecision d = EngineCalls.output(copying.a.engine, PacketBuffer.wrap(p.clone()), null);
         PacketBuffer buf = PacketBuffer.wrap(p.clone());
         byte[] original = buf.array();
         InPlaceOutput r = new InPlaceOutput();
-        inPlace.a.engine.outputInPlace(buf, null, r);
+        inPlace.a.engine.output(buf, Flow.LOCAL, r);
         assertTrue(r.sent());
         assertTrue(original != buf.array(), "reallocated");
         assertArrayEquals(
@@ -199,7 +199,7 @@ class EngineInPlaceOutputTest {
         byte[] p = packet(A4, B4, 50, 1);
         PacketBuffer buf = roomy(p);
         InPlaceOutput r = new InPlaceOutput();
-        inPlace.a.engine.outputInPlace(buf, null, r);
+        inPlace.a.engine.output(buf, Flow.LOCAL, r);
         assertTrue(r.sent());
         assertTrue(r.clear(), "sent unprotected");
         assertEquals(new Encapsulation.RawIp(17), r.encapsulation());
@@ -212,13 +212,13 @@ class EngineInPlaceOutputTest {
         inPlace.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
         inPlace.a.spdaddHosts(A6, B6, "out discard");
         InPlaceOutput r = new InPlaceOutput();
-        inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 1)), null, r);
+        inPlace.a.engine.output(roomy(packet(A4, B4, 50, 1)), Flow.LOCAL, r);
         assertFalse(r.sent());
         assertNull(r.encapsulation());
         assertTrue(
                 r.decision() instanceof OutputDecision.Queued || r.decision() instanceof OutputDecision.Drop,
                 r::toString);
-        inPlace.a.engine.outputInPlace(roomy(packet(A6, B6, 50, 1)), null, r);
+        inPlace.a.engine.output(roomy(packet(A6, B6, 50, 1)), Flow.LOCAL, r);
         OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, r.decision());
         assertEquals(DropCause.POLICY_DISCARD, drop.cause());
     }
@@ -228,7 +228,7 @@ class EngineInPlaceOutputTest {
         inPlace.a.spdaddHosts(A4, B4, "out ipsec esp/transport//require");
         gcmPair(inPlace, 0x7007, A4, B4, IpsecMode.TRANSPORT, List.of());
         InPlaceOutput r = new InPlaceOutput();
-        inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 1)), null, r);
+        inPlace.a.engine.output(roomy(packet(A4, B4, 50, 1)), Flow.LOCAL, r);
         assertTrue(r.sent());
         inPlace.a.ok(
                 inPlace.a.admin,
@@ -241,12 +241,12 @@ class EngineInPlaceOutputTest {
                                 new Extension.Sa(0x7007, 0, 0, 0, 0, 0),
                                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_SRC, new Endpoint(EngineNet.ip(A4))),
                                 Extension.Address.of(Sadb.SADB_EXT_ADDRESS_DST, new Endpoint(EngineNet.ip(B4))))));
-        inPlace.a.engine.outputInPlace(roomy(packet(A4, B4, 50, 2)), null, r);
+        inPlace.a.engine.output(roomy(packet(A4, B4, 50, 2)), Flow.LOCAL, r);
         assertFalse(r.sent(), "no SA any more: " + r);
         // a new SA under another SPI is used by the next packet
         gcmPair(inPlace, 0x7008, A4, B4, IpsecMode.TRANSPORT, List.of());
         PacketBuffer buf = roomy(packet(A4, B4, 50, 3));
-        inPlace.a.engine.outputInPlace(buf, null, r);
+        inPlace.a.engine.output(buf, Flow.LOCAL, r);
         assertTrue(r.sent(), r::toString);
         assertEquals(0x7008, (int) org.jipsec.core.net.Bytes.u32(buf.array(), buf.start() + 20), "the new SA's SPI");
     }

@@ -70,7 +70,7 @@ class EngineInputFuzzTest {
             }
             byte[] inner = UdpPackets.build(sock("10.1.0.1", 1), sock("10.2.0.1", 2), PAYLOAD, 1, 64);
             for (int i = 0; i < 3; i++) {
-                OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+                OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone()));
                 if (!(d instanceof OutputDecision.Send s)) throw new AssertionError("tunnel: " + d);
                 seeds.addAll(s.packets());
             }
@@ -90,11 +90,10 @@ class EngineInputFuzzTest {
                 // the gateway's way: the datagram in a lent buffer with headroom, no array for a delivery
                 byte[] lent = new byte[64 + b.length];
                 System.arraycopy(b, 0, lent, 64, b.length);
-                net.b.engine.inputDatagram(
-                        PacketBuffer.wrap(lent, 64, b.length), (Encapsulation.UdpDatagram) how, result);
+                net.b.engine.input(PacketBuffer.wrap(lent, 64, b.length), (Encapsulation.UdpDatagram) how, result);
                 return result.toDecision();
             }
-            return net.b.engine.input(PacketBuffer.wrap(b), how);
+            return EngineCalls.input(net.b.engine, PacketBuffer.wrap(b), how);
         }
     }
 

@@ -88,7 +88,7 @@ final class EngineNet {
 
         Node(String name, InstantSource clock, long seed, EngineSettings settings, List<InetAddress> addrs) {
             this.name = name;
-            engine = IpsecEngine.create(sysctl, clock, new SplittableRandom(seed), settings, pfkeyOut::add);
+            engine = IpsecEngine.create(sysctl, clock, new SplittableRandom(seed), settings);
             host = new JipsecHost(engine, link, addrs);
             admin = engine.keyEngine().openSocket();
         }

@@ -72,7 +72,7 @@ class EngineNetbsdParityTest {
         byte[] data = new byte[payload];
         Arrays.fill(data, (byte) 0xff);
         byte[] inner = UdpPackets.build(EngineNet.sock(hs, 1234), EngineNet.sock(hd, 53), data, 7, 63);
-        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+        OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone()));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
         byte[] w = s.packets().getFirst().packet();
         int hl = v6 ? 40 : 20;
@@ -86,8 +86,8 @@ class EngineNetbsdParityTest {
             // AH's next header: IPComp when compressed, else the IP-in-IP header IPComp left in place (RFC 3173 §2.2)
             assertEquals(compressed ? 108 : (v6 ? 41 : 4), w[hl] & 0xff, "AH next header");
         }
-        InputDecision in =
-                net.b.engine.input(PacketBuffer.wrap(w), s.packets().getFirst().encapsulation());
+        InputDecision in = EngineCalls.input(
+                net.b.engine, PacketBuffer.wrap(w), s.packets().getFirst().encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet());
         List<IpsecProtocol> removed =
@@ -115,7 +115,7 @@ class EngineNetbsdParityTest {
         ahNullPair(0x2710, ga, gb, tunnel ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT);
         byte[] inner =
                 UdpPackets.build(EngineNet.sock(hs, 1234), EngineNet.sock(hd, 53), "null auth".getBytes(), 7, 63);
-        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+        OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone()));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
         byte[] w = s.packets().getFirst().packet();
         int hl = v6 ? 40 : 20;
@@ -135,19 +135,23 @@ class EngineNetbsdParityTest {
         // the payload follows unchanged (transport: the UDP datagram; tunnel: the whole inner packet)
         byte[] payload = tunnel ? inner : Arrays.copyOfRange(inner, innerHl, inner.length);
         assertArrayEquals(payload, Arrays.copyOfRange(w, ah + 24, w.length));
-        InputDecision in = net.b.engine.input(
-                PacketBuffer.wrap(w.clone()), s.packets().getFirst().encapsulation());
+        InputDecision in = EngineCalls.input(
+                net.b.engine,
+                PacketBuffer.wrap(w.clone()),
+                s.packets().getFirst().encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet());
         // a second packet with one ICV bit set: bad auth (checked before the replay window is committed)
-        OutputDecision.Send s2 =
-                assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
+        OutputDecision.Send s2 = assertInstanceOf(
+                OutputDecision.Send.class, EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone())));
         byte[] bad = s2.packets().getFirst().packet().clone();
         bad[ah + 12 + 11] ^= 1;
         InputDecision.Drop drop = assertInstanceOf(
                 InputDecision.Drop.class,
-                net.b.engine.input(
-                        PacketBuffer.wrap(bad), s2.packets().getFirst().encapsulation()));
+                EngineCalls.input(
+                        net.b.engine,
+                        PacketBuffer.wrap(bad),
+                        s2.packets().getFirst().encapsulation()));
         assertEquals(org.jipsec.core.xform.DropReason.BAD_AUTH, drop.xform());
     }
 }

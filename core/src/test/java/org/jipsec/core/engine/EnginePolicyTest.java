@@ -74,11 +74,11 @@ class EnginePolicyTest {
         net.espPair(0x8001, A4, B4, IpsecMode.TUNNEL, List.of());
         net.ahPair(0x8002, A4, B4, IpsecMode.TRANSPORT);
         byte[] inner = UdpPackets.build(sock("10.1.0.5", 999), sock("10.2.0.9", 53), text("bugs case"), 1, 64);
-        OutputDecision.Send s =
-                assertInstanceOf(OutputDecision.Send.class, net.a.engine.forward(PacketBuffer.wrap(inner.clone())));
+        OutputDecision.Send s = assertInstanceOf(
+                OutputDecision.Send.class, EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone())));
         WirePacket w = s.packets().getFirst();
         assertEquals(new Encapsulation.RawIp(51), w.encapsulation(), "AH outermost");
-        InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
+        InputDecision d = EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.packet()), w.encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, d, d::toString);
         assertArrayEquals(inner, del.packet());
         assertEquals(
@@ -103,10 +103,10 @@ class EnginePolicyTest {
                 "in ipsec esp/tunnel/" + A4 + "-" + B4 + "/use ah/transport/" + A4 + "-" + B4 + "/require");
         net.espPair(0x8101, A4, B4, IpsecMode.TUNNEL, List.of());
         byte[] inner = UdpPackets.build(sock("10.1.0.5", 999), sock("10.2.0.9", 53), text("no ah"), 1, 64);
-        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner)))
+        WirePacket w = ((OutputDecision.Send) EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner)))
                 .packets()
                 .getFirst();
-        InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
+        InputDecision d = EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.packet()), w.encapsulation());
         assertEquals(
                 DropCause.POLICY_VIOLATION,
                 assertInstanceOf(InputDecision.Drop.class, d).cause());
@@ -144,6 +144,7 @@ class EnginePolicyTest {
 
     static List<PfkeyMessage> acquiresTo(EngineNet.Node n, long socket) {
         List<PfkeyMessage> out = new ArrayList<>();
+        n.engine.outbox().drainTo(n.pfkeyOut::add);
         for (Outcome o : n.pfkeyOut) {
             for (Delivery d : o.deliveries()) {
                 if (d.socketId() != socket) continue;
@@ -439,12 +440,12 @@ class EnginePolicyTest {
             sent++;
         }
         assertEquals(4, sent);
-        List<PfkeyMessage> soft = expires(net.a.engine.tick(), ike);
+        List<PfkeyMessage> soft = expires(EngineCalls.tick(net.a.engine), ike);
         assertEquals(1, soft.size());
         assertTrue(soft.getFirst().has(Sadb.SADB_EXT_LIFETIME_SOFT));
         assertEquals(SaState.DYING, sa.state());
         while (sa.bytes() <= 600) assertInstanceOf(OutputDecision.Send.class, as.send(msg, sock(B4, 5000)));
-        List<PfkeyMessage> hard = expires(net.a.engine.tick(), ike);
+        List<PfkeyMessage> hard = expires(EngineCalls.tick(net.a.engine), ike);
         assertEquals(1, hard.size());
         assertTrue(hard.getFirst().has(Sadb.SADB_EXT_LIFETIME_HARD));
         assertNotEquals(SaState.MATURE, sa.state());

@@ -87,7 +87,7 @@ class EngineSequenceStateTest {
     }
 
     static InputDecision receive(EngineNet net, byte[] esp) {
-        return net.b.engine.input(PacketBuffer.wrap(esp.clone()), new Encapsulation.RawIp(50));
+        return EngineCalls.input(net.b.engine, PacketBuffer.wrap(esp.clone()), new Encapsulation.RawIp(50));
     }
 
     @Test

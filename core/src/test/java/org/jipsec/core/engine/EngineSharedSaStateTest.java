@@ -71,7 +71,7 @@ class EngineSharedSaStateTest {
                 d = as.send(msg, sock(B4, 5000));
             } else {
                 byte[] inner = UdpPackets.build(sock("10.1.0.5", 1000 + i), sock("10.2.0.7", 2000), msg, 7, 63);
-                d = net.a.engine.forward(PacketBuffer.wrap(inner));
+                d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner));
             }
             OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
             wire.add(s.packets().getFirst().packet());
@@ -119,11 +119,13 @@ class EngineSharedSaStateTest {
         setUp();
         List<byte[]> wire = sendInterleaved(6);
         for (byte[] w : wire) {
-            InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.clone()), new Encapsulation.RawIp(50));
+            InputDecision d =
+                    EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.clone()), new Encapsulation.RawIp(50));
             assertInstanceOf(InputDecision.Deliver.class, d, () -> "seq " + sequence(w) + ": " + d);
         }
         for (byte[] w : wire) {
-            InputDecision d = net.b.engine.input(PacketBuffer.wrap(w.clone()), new Encapsulation.RawIp(50));
+            InputDecision d =
+                    EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.clone()), new Encapsulation.RawIp(50));
             InputDecision.Drop drop = assertInstanceOf(InputDecision.Drop.class, d, () -> "replay delivered: " + d);
             assertEquals(DropReason.REPLAY, drop.xform());
         }

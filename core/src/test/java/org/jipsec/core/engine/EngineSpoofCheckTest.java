@@ -30,10 +30,10 @@ class EngineSpoofCheckTest {
     /** A → B through an ESP tunnel between outerA and outerB; returns B's decision for one UDP packet. */
     private InputDecision through(String innerSrc, String innerDst, String outerA, String outerB, int spi) {
         byte[] inner = UdpPackets.build(sock(innerSrc, 1234), sock(innerDst, 53), new byte[] {1, 2, 3}, 7, 63);
-        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner));
+        OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
         WirePacket w = s.packets().getFirst();
-        return net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
+        return EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.packet()), w.encapsulation());
     }
 
     private void tunnel(String innerSrc, int srcLen, String innerDst, String outerA, String outerB, int spi) {

@@ -145,13 +145,13 @@ class EngineTransformsTest {
         net.b.spdadd(innerSrc, 16, innerDst, 16, 255, "in ipsec esp/tunnel/" + outerA + "-" + outerB + "/require");
         net.espPair(0x2001, outerA, outerB, IpsecMode.TUNNEL, List.of());
         byte[] inner = UdpPackets.build(sock(innerSrc, 1234), sock(innerDst, 53), payload, 7, 63);
-        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+        OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone()));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
         WirePacket w = s.packets().getFirst();
         assertEquals(new Encapsulation.RawIp(50), w.encapsulation());
         boolean outerV6 = outerA.contains(":");
         assertEquals(outerV6 ? 6 : 4, (w.packet()[0] & 0xf0) >>> 4, "outer family");
-        InputDecision in = net.b.engine.input(PacketBuffer.wrap(w.packet()), w.encapsulation());
+        InputDecision in = EngineCalls.input(net.b.engine, PacketBuffer.wrap(w.packet()), w.encapsulation());
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, in, in::toString);
         assertArrayEquals(inner, del.packet(), "the inner packet comes out unchanged");
         assertEquals(
@@ -255,13 +255,14 @@ class EngineTransformsTest {
         net.a.link.discardQueued();
         Encapsulation.UdpDatagram how = new Encapsulation.UdpDatagram(
                 new Endpoint(EngineNet.ip(A4), 4500), new Endpoint(EngineNet.ip(B4), 4500));
-        InputDecision d = net.b.engine.input(PacketBuffer.wrap(w2.payload()), how);
+        InputDecision d = EngineCalls.input(net.b.engine, PacketBuffer.wrap(w2.payload()), how);
         InputDecision.Deliver del = assertInstanceOf(InputDecision.Deliver.class, d, d::toString);
         assertArrayEquals(
                 text("second"), UdpPackets.parse(del.packet()).orElseThrow().data());
 
         assertInstanceOf(
-                InputDecision.Keepalive.class, net.b.engine.input(PacketBuffer.wrap(new byte[] {(byte) 0xff}), how));
+                InputDecision.Keepalive.class,
+                EngineCalls.input(net.b.engine, PacketBuffer.wrap(new byte[] {(byte) 0xff}), how));
         List<WirePacket> keepalives = net.a.engine.natKeepalives(net.a.host.addresses());
         assertEquals(1, keepalives.size(), "one per NAT-T SA sent from here");
         assertEquals(new Encapsulation.Udp(4500, 4500), keepalives.getFirst().encapsulation());
@@ -270,7 +271,8 @@ class EngineTransformsTest {
                 net.b.host.receive(
                         keepalives.getFirst().packet(), keepalives.getFirst().encapsulation()));
         assertEquals(0, net.b.engine.natKeepalives(net.b.host.addresses()).size(), "B is the responder");
-        InputDecision ike = net.b.engine.input(PacketBuffer.wrap(new byte[] {0, 0, 0, 0, 'I', 'K', 'E'}), how);
+        InputDecision ike =
+                EngineCalls.input(net.b.engine, PacketBuffer.wrap(new byte[] {0, 0, 0, 0, 'I', 'K', 'E'}), how);
         assertArrayEquals(
                 text("IKE"), assertInstanceOf(InputDecision.Ike.class, ike).payload());
     }
@@ -298,18 +300,18 @@ class EngineTransformsTest {
         org.jipsec.core.net.Ipv4Header.setDontFragment(inner, 0, true);
         org.jipsec.core.net.Ipv4Header.updateChecksum(inner, 0);
         // dfbit 2 (default): copied from the inner header (spec §4.11)
-        WirePacket w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone())))
+        WirePacket w = ((OutputDecision.Send) EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone())))
                 .packets()
                 .getFirst();
         assertTrue(org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0));
         net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_DFBIT, 0);
-        w = ((OutputDecision.Send) net.a.engine.forward(PacketBuffer.wrap(inner.clone())))
+        w = ((OutputDecision.Send) EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone())))
                 .packets()
                 .getFirst();
         assertFalse(
                 org.jipsec.core.net.Ipv4Header.dontFragment(w.packet(), 0), "dfbit 0 clears DF on the outer header");
         net.a.sysctl.write(org.jipsec.core.sysctl.SysctlNames.IPSEC_ESP_ENABLE, 0);
-        OutputDecision d = net.a.engine.forward(PacketBuffer.wrap(inner.clone()));
+        OutputDecision d = EngineCalls.forward(net.a.engine, PacketBuffer.wrap(inner.clone()));
         OutputDecision.Drop drop = assertInstanceOf(OutputDecision.Drop.class, d, d::toString);
         assertEquals(org.jipsec.core.xform.DropReason.DISABLED, drop.xform());
         assertEquals(1, net.a.engine.statistics().get(IpsecStatistics.OUT_INVAL));

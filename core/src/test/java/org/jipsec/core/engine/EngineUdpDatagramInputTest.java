@@ -104,7 +104,7 @@ class EngineUdpDatagramInputTest {
                     new String[] {A6, B6},
                     new String[] {"10.1.0.1", "10.4.0.9"})) {
                 byte[] p = UdpPackets.build(sock(f[0], 1000 + i), sock(f[1], 2000), data, i + 1, 64);
-                OutputDecision d = net.a.engine.output(PacketBuffer.wrap(p), null);
+                OutputDecision d = EngineCalls.output(net.a.engine, PacketBuffer.wrap(p), null);
                 OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, d::toString);
                 WirePacket w = s.packets().getFirst();
                 assertEquals(new Encapsulation.Udp(4500, 4500), w.encapsulation());
@@ -228,9 +228,10 @@ class EngineUdpDatagramInputTest {
 
     private void feedBoth(EngineNet x, EngineNet y, byte[] payload, Endpoint src, Endpoint dst, String what) {
         byte[] copy = payload.clone();
-        InputDecision dx = x.b.engine.input(PacketBuffer.wrap(copy), new Encapsulation.UdpDatagram(src, dst));
+        InputDecision dx =
+                EngineCalls.input(x.b.engine, PacketBuffer.wrap(copy), new Encapsulation.UdpDatagram(src, dst));
         assertArrayEquals(payload, copy, "the caller's buffer is not modified");
-        InputDecision dy = y.b.engine.input(PacketBuffer.wrap(whole(payload, src, dst)), Encapsulation.IP);
+        InputDecision dy = EngineCalls.input(y.b.engine, PacketBuffer.wrap(whole(payload, src, dst)), Encapsulation.IP);
         assertSame(dx, dy, what);
         EngineNet z = lent.get(x);
         if (z != null) {
@@ -241,12 +242,14 @@ class EngineUdpDatagramInputTest {
             System.arraycopy(payload, 0, buf, room, payload.length);
             InputDecision dz;
             if ((headroom & 4) == 0) {
-                dz = z.b.engine.inputDatagram(
-                        PacketBuffer.wrap(buf, room, payload.length), new Encapsulation.UdpDatagram(src, dst));
+                dz = EngineCalls.inputDatagram(
+                        z.b.engine,
+                        PacketBuffer.wrap(buf, room, payload.length),
+                        new Encapsulation.UdpDatagram(src, dst));
             } else {
                 // no array made for a delivery: the packet is a range of the engine's buffer
                 InputResult r = result;
-                z.b.engine.inputDatagram(
+                z.b.engine.input(
                         PacketBuffer.wrap(buf, room, payload.length), new Encapsulation.UdpDatagram(src, dst), r);
                 assertEquals(dy instanceof InputDecision.Deliver, r.delivered(), what);
                 if (r.delivered()) assertEquals(null, r.decision());
@@ -277,8 +280,8 @@ class EngineUdpDatagramInputTest {
         assertTrue(x.b.engine.statistics().get(IpsecStatistics.IN_POLVIO) > 0, "the discard policy was hit");
         for (WirePacket w : wire) {
             Endpoint[] e = endpoints(w);
-            InputDecision d =
-                    x.b.engine.input(PacketBuffer.wrap(w.payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
+            InputDecision d = EngineCalls.input(
+                    x.b.engine, PacketBuffer.wrap(w.payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
             if (d instanceof InputDecision.Deliver) delivered++;
         }
         assertEquals(0, delivered, "everything was seen once already");
@@ -346,7 +349,7 @@ class EngineUdpDatagramInputTest {
         for (int i = 0; i < 6; i++) {
             byte[] p =
                     UdpPackets.build(sock("10.1.0.1", 1000), sock("10.2.0.9", 2000), new byte[] {(byte) i}, i + 1, 64);
-            wire.add(((OutputDecision.Send) net.a.engine.output(PacketBuffer.wrap(p), null))
+            wire.add(((OutputDecision.Send) EngineCalls.output(net.a.engine, PacketBuffer.wrap(p), null))
                     .packets()
                     .getFirst());
         }
@@ -354,10 +357,11 @@ class EngineUdpDatagramInputTest {
         java.util.function.IntFunction<InputDecision> feed = i -> {
             Endpoint[] e = endpoints(wire.get(i));
             if (i % 2 == 0)
-                return net.b.engine.input(
-                        PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]));
-            net.b.engine.inputDatagram(
-                    PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]), r);
+                return EngineCalls.input(
+                        net.b.engine,
+                        PacketBuffer.wrap(wire.get(i).payload()),
+                        new Encapsulation.UdpDatagram(e[0], e[1]));
+            net.b.engine.input(PacketBuffer.wrap(wire.get(i).payload()), new Encapsulation.UdpDatagram(e[0], e[1]), r);
             return r.toDecision();
         };
         assertInstanceOf(InputDecision.Deliver.class, feed.apply(0));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jipsec.core.engine.DropCause;
 import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.Flow;
 import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.InputDecision;
 import org.jipsec.core.engine.InputResult;
@@ -84,13 +85,13 @@ final class DataPlane implements Runnable {
     private final byte[] scratch = new byte[MAX_PACKET];
     /**
      * A datagram from the NAT-T socket on its way into the engine, lent to it
-     * ({@link IpsecEngine#inputDatagram}): the headroom takes the IP header the transforms read.
+     * ({@link IpsecEngine#input}): the headroom takes the IP header the transforms read.
      */
     private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
 
     private static final int DATAGRAM_HEADROOM = 64;
     /**
-     * Packets from the TUN on their way through {@link IpsecEngine#outputInPlace}: each is written at
+     * Packets from the TUN on their way through {@link IpsecEngine#output}: each is written at
      * {@link Xform#HEADROOM} so that the engine adds the outer, UDP and ESP headers and the trailer in the same array
      * (no copy), and the protected packet goes from there into the send batch. One per TSO segment (offload queue),
      * else one.
@@ -120,7 +121,7 @@ final class DataPlane implements Runnable {
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
     private final InputDecision[] decided = new InputDecision[64];
-    /** The engine's answer for one NAT-T datagram ({@link IpsecEngine#inputDatagram(PacketBuffer, Encapsulation.UdpDatagram, InputResult)}). */
+    /** The engine's answer for one NAT-T datagram ({@link IpsecEngine#input(PacketBuffer, Encapsulation, InputResult)}). */
     private final InputResult result = new InputResult();
     /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
     private Encapsulation.UdpDatagram lastHow;
@@ -258,9 +259,10 @@ final class DataPlane implements Runnable {
         List<WirePacket> ka = List.of();
         lock.lock();
         try {
-            pfkeyOut.accept(engine.tick());
+            engine.tick();
             released = engine.drainReady();
             if (keepalives) ka = engine.natKeepalives(localAddresses());
+            engine.outbox().drainTo(pfkeyOut); // EXPIRE, and ACQUIRE for released packets
         } catch (RuntimeException e) {
             engineFailure(e);
             return;
@@ -327,7 +329,7 @@ final class DataPlane implements Runnable {
 
     /**
      * The {@code count} IP packets in {@link #segments} (each at {@link Xform#HEADROOM}, its length in
-     * {@link #segmentLengths}) through {@link IpsecEngine#outputInPlace} under one hold of the engine lock (a TSO
+     * {@link #segmentLengths}) through {@link IpsecEngine#output} under one hold of the engine lock (a TSO
      * frame's segments: at most {@link TunWriteBatch#MAX_SEGMENTS}), each protected in its own array; then, with the
      * lock released, queued for the network from there.
      */
@@ -347,12 +349,13 @@ final class DataPlane implements Runnable {
                 outBuffers[i] = p;
                 try {
                     // a registered socket's echo request goes out with that socket's policy (spec §4.2)
-                    engine.outputInPlace(p, flows.outbound(segments[i], Xform.HEADROOM, len), r);
+                    engine.output(p, Flow.of(flows.outbound(segments[i], Xform.HEADROOM, len)), r);
                 } catch (RuntimeException e) {
                     engineFailure(e);
                     outBuffers[i] = FAILED;
                 }
             }
+            engine.outbox().drainTo(pfkeyOut); // the batch's ACQUIREs, under the lock
         } finally {
             lock.unlock();
         }
@@ -605,7 +608,8 @@ final class DataPlane implements Runnable {
     /** {@code pkt[0, len)} through the engine (the caller holds the lock); null after an engine failure (counted). */
     private InputDecision decide(byte[] pkt, int len, Encapsulation how) {
         try {
-            InputDecision d = engine.input(PacketBuffer.wrap(pkt, 0, len), how);
+            engine.input(PacketBuffer.wrap(pkt, 0, len), how, result);
+            InputDecision d = result.toDecision();
             if (d instanceof InputDecision.Deliver del && !flows.isEmpty()) return socketCheck(del);
             return d;
         } catch (RuntimeException e) {
@@ -621,7 +625,7 @@ final class DataPlane implements Runnable {
      */
     private InputDecision decideDatagram(int len, Encapsulation.UdpDatagram how) {
         try {
-            engine.inputDatagram(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how, result);
+            engine.input(PacketBuffer.wrap(datagram, DATAGRAM_HEADROOM, len), how, result);
         } catch (RuntimeException e) {
             engineFailure(e);
             return null;

@@ -3,7 +3,6 @@ package org.jipsec.io.gateway;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
@@ -133,12 +132,9 @@ public final class GatewayDaemon implements AutoCloseable {
             org.jipsec.io.state.SequenceStore store,
             boolean strictKeys)
             throws IOException {
-        AtomicReference<PfkeyServer> sink = new AtomicReference<>();
         BatchClock clock = new BatchClock(InstantSource.system());
-        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(), EngineSettings.DEFAULTS, out -> {
-            PfkeyServer s = sink.get();
-            if (s != null) s.deliver(out);
-        });
+        // the engine's ACQUIRE/EXPIRE go to its outbox, which the data plane drains to the PF_KEY server
+        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(), EngineSettings.DEFAULTS);
         engine.keyEngine().setAdmission(new SequenceAdmission(store, strictKeys, log));
         if (store != null) engine.setSequenceGuards(store.table()::guardFor);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
@@ -158,7 +154,6 @@ public final class GatewayDaemon implements AutoCloseable {
             sockets = new WireSockets(o);
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
-            sink.set(server);
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, reloader, o, clock);
             self[0] = d;
             if (o.policyGuard()) d.startGuard(o);

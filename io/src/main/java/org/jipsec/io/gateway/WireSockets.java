@@ -193,7 +193,7 @@ final class WireSockets implements AutoCloseable {
 
     /**
      * {@link #queue(WirePacket)} for a packet at {@code p[start, start + length)} (an engine output left in place,
-     * {@link org.jipsec.core.engine.IpsecEngine#outputInPlace}): copied once, straight into the batch slot.
+     * {@link org.jipsec.core.engine.IpsecEngine#output}): copied once, straight into the batch slot.
      */
     void queue(byte[] p, int start, int length, Encapsulation how) {
         int version = length > 0 ? (p[start] & 0xf0) >>> 4 : 0;

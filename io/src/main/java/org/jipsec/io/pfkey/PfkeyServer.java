@@ -107,8 +107,8 @@ public final class PfkeyServer implements Closeable {
     /**
      * Serves an {@link org.jipsec.core.engine.IpsecEngine}'s key engine (jipsecd with a data plane): requests go
      * through {@code IpsecEngine.pfkey} so a deleted SA's transform keys are zeroed at once. No timer runs here: the
-     * data plane owns the engine's once-a-second {@code tick()} and calls {@link #deliver} with its outcome; the
-     * engine's {@code pfkeyOut} (ACQUIRE) must also be routed to {@link #deliver}. The data plane takes {@link #lock()}
+     * data plane owns the engine's once-a-second {@code tick()} and drains the engine's outbox (EXPIRE, ACQUIRE) to
+     * {@link #deliver}. The data plane takes {@link #lock()}
      * around every engine call, so the engine stays single-threaded.
      */
     public static PfkeyServer start(org.jipsec.core.engine.IpsecEngine engine, Path path) throws IOException {

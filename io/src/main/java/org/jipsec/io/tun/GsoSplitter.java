@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.jipsec.core.net.Checksums;
+import org.jipsec.core.net.IpView;
 
 /**
  * Turns one frame read from a TUN descriptor with offloads ({@link VirtioNetHdr} + IP packet) into the
@@ -133,7 +134,7 @@ public final class GsoSplitter {
 
     /** The checks of a TSO frame (every length and offset before use); {@code maxSegments} output buffers. */
     private static Tso tso(VirtioNetHdr h, MemorySegment pkt, int pktLen, int maxSegments) throws TunPacketException {
-        int version = (pkt.get(JAVA_BYTE, 0) & 0xff) >>> 4;
+        int version = IpView.version(pkt);
         int type = h.gsoType() & ~VirtioNetHdr.GSO_ECN;
         boolean v4;
         if (type == VirtioNetHdr.GSO_TCPV4 && version == 4) {
@@ -148,7 +149,7 @@ public final class GsoSplitter {
             if (pktLen < 20) {
                 throw new TunPacketException("IPv4 packet shorter than its header");
             }
-            int ihl = (pkt.get(JAVA_BYTE, 0) & 0x0f) * 4;
+            int ihl = IpView.ipv4HeaderLength(pkt);
             if (ihl < 20 || ihl != l4) {
                 throw new TunPacketException("IPv4 header length " + ihl + " != csum_start " + l4);
             }

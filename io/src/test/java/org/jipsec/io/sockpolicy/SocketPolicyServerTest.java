@@ -38,7 +38,7 @@ class SocketPolicyServerTest {
 
     final Sysctl sysctl = Sysctl.withNetbsdDefaults();
     final IpsecEngine engine =
-            IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), EngineSettings.DEFAULTS, o -> {});
+            IpsecEngine.create(sysctl, InstantSource.system(), new SecureRandom(), EngineSettings.DEFAULTS);
     final EchoFlowTable flows = new EchoFlowTable();
     static final InetAddress PEER = InetAddress.ofLiteral("10.0.0.2"), LOCAL = InetAddress.ofLiteral("10.0.0.1");
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jipsec.core.engine.SocketPolicy;
 import org.jipsec.core.guard.BypassFlow;
 import org.jipsec.core.ipsec.PolicyType;
+import org.jipsec.core.net.IpView;
 
 /**
  * The per-socket policies of ICMP echo sockets that live outside the engine's process ({@code jipsec ping -P}):
@@ -155,12 +156,12 @@ public final class EchoFlowTable {
 
     private SocketPolicy lookup(byte[] p, int off, int len, boolean out) {
         if (flows.isEmpty() || len < 20) return null;
-        int v = (p[off] & 0xf0) >>> 4;
+        int v = IpView.version(p, off);
         int icmp;
         int peerOff;
         int alen;
         if (v == 4) {
-            int hl = (p[off] & 0x0f) * 4;
+            int hl = IpView.headerLength(p, off, len);
             if (hl < 20 || len < hl + 8 || (p[off + 9] & 0xff) != 1) return null;
             if ((((p[off + 6] & 0x1f) << 8) | (p[off + 7] & 0xff)) != 0) return null; // a later fragment
             icmp = off + hl;

@@ -7,6 +7,8 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import org.jipsec.core.engine.DropCause;
+import org.jipsec.core.engine.Flow;
+import org.jipsec.core.engine.InPlaceOutput;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.SocketPolicy;
 import org.jipsec.core.ipsec.PolicyDirection;
@@ -17,6 +19,7 @@ import org.jipsec.core.spd.PolicyParseException;
 import org.jipsec.core.spd.PolicyParser;
 import org.jipsec.core.spd.SocketPolicyResolver;
 import org.jipsec.core.spd.SpdException;
+import org.jipsec.core.xform.Xform;
 
 /**
  * A UDP socket of a {@link JipsecHost}, with NetBSD's per-socket IPsec policy
@@ -125,7 +128,10 @@ public final class JipsecDatagramSocket implements AutoCloseable {
         if ((src instanceof Inet6Address) != v6)
             throw new JipsecSocketException("EAFNOSUPPORT", "address family mismatch");
         byte[] pkt = UdpPackets.build(new InetSocketAddress(src, local.getPort()), remote, data, host.nextIpId(), 64);
-        OutputDecision d = host.engine().output(PacketBuffer.wrap(pkt), policy);
+        PacketBuffer f = PacketBuffer.copyOf(pkt, Xform.HEADROOM, Xform.TAILROOM);
+        InPlaceOutput r = new InPlaceOutput();
+        host.engine().output(f, Flow.of(policy), r);
+        OutputDecision d = r.toDecision(f);
         if (d instanceof OutputDecision.Drop drop && drop.cause() == DropCause.SOCKET_POLICY_REFUSED)
             throw new JipsecSocketException("EINVAL", drop.detail());
         host.transmit(d);

@@ -9,10 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jipsec.core.engine.Encapsulation;
 import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.InputResult;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.OutputDecision;
 import org.jipsec.core.engine.WirePacket;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.xform.Xform;
 
 /**
  * A small host on top of an {@link IpsecEngine}: local addresses, UDP sockets with per-socket policies
@@ -66,7 +68,9 @@ public final class JipsecHost {
      * socket took is kept in {@link #unclaimed()}).
      */
     public InputDecision receive(byte[] packet, Encapsulation how) {
-        InputDecision d = engine.input(PacketBuffer.wrap(packet), how);
+        InputResult r = new InputResult();
+        engine.input(PacketBuffer.copyOf(packet, Xform.HEADROOM, 0), how, r);
+        InputDecision d = r.toDecision();
         if (!(d instanceof InputDecision.Deliver del)) return d;
         Optional<UdpPackets.Parsed> udp = UdpPackets.parse(del.packet());
         if (udp.isEmpty()) {

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 import org.jipsec.core.net.Bytes;
+import org.jipsec.core.net.IpView;
 import org.jipsec.core.net.Ipv4Header;
 import org.jipsec.core.net.Ipv6Header;
 import org.jipsec.core.net.MalformedPacketException;
@@ -78,38 +79,14 @@ public final class UdpPackets {
 
     /** The datagram in an IP packet, or empty when it is not a whole, well-formed UDP datagram with a good checksum. */
     public static Optional<Parsed> parse(byte[] b) {
-        if (b.length < 1) return Optional.empty();
-        int v = (b[0] & 0xf0) >>> 4;
-        int pos;
-        int end;
-        int srcOff;
-        int alen;
-        if (v == 4) {
-            if (b.length < 20) return Optional.empty();
-            int hl = (b[0] & 0x0f) * 4;
-            end = Bytes.u16(b, 2);
-            if (hl < 20 || end > b.length || end < hl || (b[9] & 0xff) != UDP) return Optional.empty();
-            if ((Bytes.u16(b, 6) & 0x3fff) != 0) return Optional.empty(); // fragment
-            pos = hl;
-            srcOff = 12;
-            alen = 4;
-        } else if (v == 6) {
-            if (b.length < 40) return Optional.empty();
-            end = 40 + Bytes.u16(b, 4);
-            if (end > b.length) return Optional.empty();
-            int nh = b[6] & 0xff;
-            pos = 40;
-            for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60); i++) {
-                if (pos + 2 > end) return Optional.empty();
-                nh = b[pos] & 0xff;
-                pos += ((b[pos + 1] & 0xff) + 1) * 8;
-            }
-            if (nh != UDP) return Optional.empty();
-            srcOff = 8;
-            alen = 16;
-        } else {
-            return Optional.empty();
-        }
+        // the one IP walker (core/net): headers, length fields, extension headers, fragments
+        IpView ip = new IpView();
+        if (ip.parse(b, 0, b.length, true) != null || ip.fragment || ip.proto != UDP) return Optional.empty();
+        int pos = ip.hdrEnd;
+        int end = ip.ipEnd;
+        boolean v6 = ip.version == 6;
+        int srcOff = v6 ? Ipv6Header.OFF_SRC : Ipv4Header.OFF_SRC;
+        int alen = v6 ? 16 : 4;
         if (pos + 8 > end) return Optional.empty();
         int udpLen = Bytes.u16(b, pos + 4);
         if (udpLen < 8 || pos + udpLen > end) return Optional.empty();

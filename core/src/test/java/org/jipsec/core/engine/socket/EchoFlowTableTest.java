@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jipsec.core.engine.EngineCalls;
 import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
@@ -38,8 +39,7 @@ class EchoFlowTableTest {
             Sysctl.withNetbsdDefaults(),
             () -> Instant.ofEpochSecond(1_700_000_000L),
             new SplittableRandom(1),
-            EngineSettings.NETBSD,
-            o -> {});
+            EngineSettings.NETBSD);
 
     static SocketPolicy policy(String... p) throws Exception {
         SocketPolicy s = SocketPolicy.entrust(true);
@@ -105,9 +105,9 @@ class EchoFlowTableTest {
         byte[] req = request(A, B, 7);
         assertInstanceOf(
                 OutputDecision.SendClear.class,
-                engine.output(PacketBuffer.wrap(req.clone()), null),
+                EngineCalls.output(engine, PacketBuffer.wrap(req.clone()), null),
                 "no SPD entry: the address path sends it in clear");
-        OutputDecision d = engine.output(PacketBuffer.wrap(req.clone()), t.outbound(req, 0, req.length));
+        OutputDecision d = EngineCalls.output(engine, PacketBuffer.wrap(req.clone()), t.outbound(req, 0, req.length));
         OutputDecision.Send s = assertInstanceOf(OutputDecision.Send.class, d, "the socket's policy: ESP");
         byte[] wire = s.packets().getFirst().packet();
         assertEquals(50, wire[9] & 0xff);

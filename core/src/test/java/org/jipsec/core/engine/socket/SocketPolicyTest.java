@@ -50,9 +50,9 @@ class SocketPolicyTest {
     final Sysctl sysA = Sysctl.withNetbsdDefaults();
     final Sysctl sysB = Sysctl.withNetbsdDefaults();
     final IpsecEngine engA = IpsecEngine.create(
-            sysA, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(1), EngineSettings.NETBSD, o -> {});
+            sysA, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(1), EngineSettings.NETBSD);
     final IpsecEngine engB = IpsecEngine.create(
-            sysB, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(2), EngineSettings.NETBSD, o -> {});
+            sysB, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(2), EngineSettings.NETBSD);
     final MemoryLink linkA = new MemoryLink();
     final MemoryLink linkB = new MemoryLink();
     final JipsecHost hostA = new JipsecHost(engA, linkA, List.of(A));

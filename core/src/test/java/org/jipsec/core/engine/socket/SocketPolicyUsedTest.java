@@ -21,11 +21,7 @@ class SocketPolicyUsedTest {
     void aSocketPolicyPutsIpsecInUse() throws Exception {
         Sysctl sysctl = Sysctl.withNetbsdDefaults();
         IpsecEngine engine = IpsecEngine.create(
-                sysctl,
-                () -> Instant.ofEpochSecond(1_700_000_000L),
-                new SplittableRandom(1),
-                EngineSettings.NETBSD,
-                o -> {});
+                sysctl, () -> Instant.ofEpochSecond(1_700_000_000L), new SplittableRandom(1), EngineSettings.NETBSD);
         JipsecHost host = new JipsecHost(engine, new MemoryLink(), List.of(InetAddress.getByName("10.0.0.1")));
         JipsecDatagramSocket s = host.openDatagramSocket(false);
         assertEquals(0, sysctl.read("net.inet.ipsec.used"));
