@@ -13,6 +13,7 @@ import java.util.List;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,7 @@ class BenchCommandTest {
     }
 
     @Test
+    @RequiresRoot
     void oneSecondRunOverVethAndStrongSwan() throws Exception {
         assumeTrue(NetnsLab.available(), "needs root and iproute2");
         boolean ci = "true".equals(System.getenv("CI"));
