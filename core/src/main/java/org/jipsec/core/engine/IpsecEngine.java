@@ -100,7 +100,6 @@ public final class IpsecEngine {
     private final Spd spd;
     private final Sysctl sysctl;
     private final InstantSource clock;
-    private final EngineSettings settings;
     private final Consumer<Outcome> pfkeyOut;
     private final SystemDefaults defaults;
     private final OutboundRequestResolver resolver;
@@ -161,7 +160,7 @@ public final class IpsecEngine {
             throw new IllegalArgumentException("the key engine's policy store must be an SpdPolicyStore over this SPD");
         this.sysctl = Objects.requireNonNull(sysctl);
         this.clock = Objects.requireNonNull(clock);
-        this.settings = Objects.requireNonNull(settings);
+        Objects.requireNonNull(settings, "settings");
         this.pfkeyOut = Objects.requireNonNull(pfkeyOut);
         this.defaults = new SystemDefaults(sysctl);
         this.resolver = new OutboundRequestResolver(defaults);
@@ -588,7 +587,6 @@ public final class IpsecEngine {
         }
     }
 
-    /** Applies the bundle to {@code f}; with {@code inPlace}, leaves the result in {@code f} and returns null when sent. */
     /**
      * Applies the bundle to {@code f} (which has the room); with {@code inPlace}, leaves the result in {@code f} and
      * returns null when sent. {@code cache}: the flow's bundle, whose contexts (SA and {@link #modeFor} mode) are used
@@ -1002,6 +1000,7 @@ public final class IpsecEngine {
      * headroom, decrypted into the first. Null when the datagram must take the general path ({@link #withIpUdp}): not
      * on a NAT-T port, shorter than an ESP header, or too long for the rebuilt IP packet.
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: one Encapsulation per GRO batch object
     private PacketBuffer espInUdp(PacketBuffer packet, Encapsulation.UdpDatagram u, boolean bufferIsOurs) {
         byte[] payload = packet.array();
         int off = packet.start();
