@@ -52,7 +52,8 @@ final class AotTraining {
             g.noTun = true;
             g.noState = true;
             g.pfkey = pfkey;
-            java.io.PrintWriter sink = new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
+            java.io.PrintWriter sink = new java.io.PrintWriter(
+                    java.io.OutputStream.nullOutputStream(), false, java.nio.charset.StandardCharsets.UTF_8);
             Thread gateway = Thread.ofPlatform()
                     .daemon()
                     .name("aot-train-gateway")

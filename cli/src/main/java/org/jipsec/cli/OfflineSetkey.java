@@ -18,7 +18,7 @@ final class OfflineSetkey {
 
     private OfflineSetkey() {}
 
-    /** @return setkey's exit status (0: everything applied) */
+    /** Runs setkey text against {@code engine}; returns setkey's exit status (0: everything applied). */
     static int load(IpsecEngine engine, String text, PrintWriter err) {
         SetkeyRunner.Environment env = new SetkeyRunner.Environment() {
             @Override

@@ -63,8 +63,8 @@ public final class PfkeyMonitorCommand implements Callable<Integer> {
                 byte[] raw = client.receiveRaw();
                 if (raw == null) break;
                 byte[] inner = PfkeyCodec.unwrapPromisc(raw).orElse(raw);
-                LocalDateTime now = LocalDateTime.now();
-                out.printf("%s.%06d%n", STAMP.format(now), now.getNano() / 1000);
+                LocalDateTime now = LocalDateTime.now(java.time.ZoneId.systemDefault()); // setkey -x: local time
+                out.printf("%s.%06d%n", STAMP.format(now), now.get(java.time.temporal.ChronoField.MICRO_OF_SECOND));
                 try {
                     out.print(KeyDebug.format(
                             PfkeyCodec.decode(inner, 0, inner.length, Sadb.MAX_MESSAGE_BYTES), showKeys));

@@ -182,7 +182,8 @@ public final class SetkeyCommand implements Callable<Integer> {
         }
         List<InetAddress> out = new ArrayList<>();
         for (InetAddress a : InetAddress.getAllByName(host)) {
-            if (family == 4 && !(a instanceof Inet4Address) || family == 6 && !(a instanceof Inet6Address)) continue;
+            if ((family == 4 && !(a instanceof Inet4Address)) || (family == 6 && !(a instanceof Inet6Address)))
+                continue;
             out.add(InetAddress.getByAddress(a.getAddress())); // drop the host name: numeric from here on
         }
         if (out.isEmpty()) throw new UnknownHostException("Address family for hostname not supported");

@@ -70,6 +70,7 @@ final class SocketKeyChannel implements KeyChannel {
                         try {
                             client.close();
                         } catch (IOException ignored) {
+                            // the timeout is reported; a failed close changes nothing
                         }
                     },
                     timeoutMillis,

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jipsec.testkit.E2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory; and the tools it trains never initialise the server classes (whose java.util.logging start-up scans the
  * class path).
  */
+@E2e
 class AotTrainingTest {
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,7 @@ class BenchCommandTest {
      * namespace is left behind. The jipsec cases need the built jar and are left to {@code jipsec bench}.
      */
     @Test
+    @RequiresRoot
     void shortRunOverVethAndStrongSwanPrintsEveryRow() throws Exception {
         assumeTrue(NetnsLab.available(), "needs root and iproute2");
         boolean ci = "true".equals(System.getenv("CI"));

@@ -11,8 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
-import org.jipsec.io.netns.NetnsLab;
-import org.junit.jupiter.api.Assumptions;
+import org.jipsec.testkit.Requirements;
 
 /**
  * The built daemon as a child process, for tests ({@link org.jipsec.cli.lab.GatewayProcess} is the demo's):
@@ -32,20 +31,10 @@ final class DaemonProcess implements AutoCloseable {
         this.err = err;
     }
 
-    /** Root, iproute2 and {@code tools} (each run with --version, or -v for dumpcap): skipped, or failed under CI=true. */
+    /** Root, iproute2 and {@code tools} (on the PATH): skipped, or failed under CI=true. */
     static void need(String... tools) throws IOException {
-        boolean ci = "true".equals(System.getenv("CI"));
-        if (!NetnsLab.available()) {
-            if (ci) throw new AssertionError("CI=true: needs root and iproute2 (network namespaces)");
-            Assumptions.abort("needs root and iproute2 (network namespaces)");
-        }
-        for (String t : tools) {
-            if (!Commands.run(List.of(t, t.equals("dumpcap") ? "-v" : "--version"), Duration.ofSeconds(10))
-                    .ok()) {
-                if (ci) throw new AssertionError("CI=true: " + t + " missing");
-                Assumptions.abort(t + " not installed");
-            }
-        }
+        Requirements.requireRoot();
+        Requirements.requireTools(tools);
     }
 
     /** The argv that runs {@code jipsec args…} in {@code ns} with this JVM and class path. */

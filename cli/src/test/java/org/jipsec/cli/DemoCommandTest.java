@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ class DemoCommandTest {
     }
 
     @Test
+    @RequiresRoot
     void demoRunsAsRootAndLeavesNothingBehind() throws Exception {
         assumeTrue(NetnsLab.available(), "needs root and iproute2");
         assumeTrue(

@@ -24,6 +24,7 @@ import org.jipsec.core.pfkey.PfkeyCodec;
 import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.netns.Commands;
+import org.jipsec.testkit.E2e;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>two gateways whose PF_KEY sockets share a directory both start, each with its own sysctl socket.</li>
  * </ul>
  */
+@E2e
 class GatewayControlSocketTest {
 
     static final String K = GatewayEndToEndTest.K_AB;

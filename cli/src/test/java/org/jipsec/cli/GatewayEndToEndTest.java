@@ -9,6 +9,8 @@ import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TUN devices, checked with ping, UDP and TCP, and on the wire with dumpcap + tshark (ESP only, no cleartext; tshark
  * decrypts with the configured keys and finds every ICV correct). Root only: skipped elsewhere.
  */
+@RequiresRoot
+@RequiresTool("tshark")
 class GatewayEndToEndTest {
 
     static final String K_AB = "0x0123456789abcdef0123456789abcdef01020304";

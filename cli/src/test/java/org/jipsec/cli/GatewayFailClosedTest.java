@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ESP and ESP in UDP (NAT-T port 4500) over IPv4 and IPv6, and for AH (whose packets show the flow in clear: they
  * are not counted as cleartext leaving, the flow's own packets outside AH are).
  */
+@RequiresRoot
+@RequiresTool({"nft", "dumpcap", "tshark"})
 class GatewayFailClosedTest {
 
     static final String A = "10.93.0.1", B = "10.93.0.2";

@@ -21,6 +21,7 @@ import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.pfkey.PfkeyClient;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       flood arrives) appear in the SIGUSR1 counters as {@code rxq_overflows}.</li>
  * </ul>
  */
+@RequiresRoot
 class GatewayHygieneTest {
 
     /** 20 bytes of a recognisable pattern: as aes-cbc key, 160 bits is the wrong length. */

@@ -20,6 +20,7 @@ import org.jipsec.io.ike.IkeHandoffClient;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counted as dropped; hostile clients (another uid, garbage, oversized frames, a second client) change nothing for
  * the data plane. Root only (fails instead of skipping under CI=true).
  */
+@RequiresRoot
 class GatewayIkeHandoffTest {
 
     @TempDir

@@ -13,6 +13,8 @@ import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * accepts it — for AH the ICV covers those headers, RFC 4302 §3.3.3.1.2 — delivers the request, and its answer comes
  * back protected (scapy checks/decrypts it). No bad-authentication drop is counted. Root only: skipped elsewhere.
  */
+@RequiresRoot
+@RequiresTool("scapy")
 class GatewayIpv6ExtensionHeadersTest {
 
     static final String AUTH_AB = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";

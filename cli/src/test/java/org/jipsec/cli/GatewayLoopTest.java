@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * TTL / hop limit 1 are not re-emitted at all ({@code hop_limit_drops}). Before the fix one datagram made ~100,000
  * laps a second.
  */
+@RequiresRoot
 class GatewayLoopTest {
 
     static final String TUN = "jiploop0";

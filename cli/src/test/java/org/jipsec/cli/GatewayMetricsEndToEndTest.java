@@ -16,6 +16,8 @@ import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * drops and the ESP replay drop counter. The scrape is parsed strictly ({@link PromText}). A gateway started without
  * {@code --metrics} listens on no TCP port.
  */
+@RequiresRoot
+@RequiresTool("python3")
 class GatewayMetricsEndToEndTest {
 
     @TempDir

@@ -21,6 +21,8 @@ import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +52,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code ipsec4_common_input_cb} recomputes it, {@code ipsec4_fixup_checksum}) — the local kernel would otherwise
  * drop the remote's answers, whose checksums were computed towards 20.0.0.1. Root, nft and tshark only.
  */
+@RequiresRoot
+@RequiresTool({"nft", "tshark"})
 class GatewayNattTransportTest {
 
     static final String LOCAL = "10.0.1.2", NAT_LOCAL = "10.0.1.1", NAT_REMOTE = "20.0.0.1", REMOTE = "20.0.0.2";

@@ -21,6 +21,7 @@ import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.pfkey.PfkeyClient;
 import org.jipsec.io.state.SequenceStore;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * no state for them, while the same ADD from setkey (not registered) is still refused with EPERM. The real gateway in
  * a child process, in a namespace; the key-management daemon is the project's PF_KEY client.
  */
+@RequiresRoot
 class GatewayNegotiatedSaStrictKeysTest {
 
     static final int AES_GCM_16 = 20; // SADB_X_EALG_AESGCM16

@@ -10,6 +10,7 @@ import java.util.List;
 import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * in the pattern of {@link GatewayNetbsdParityTest}: the script's setkey input, its traffic, its checks on the wire
  * (a dumpcap capture in place of the shmif bus). Root and nft only (the guard is on).
  */
+@RequiresRoot
 class GatewayNetbsdCasesTest {
 
     static final String SHA1_AB = "0x" + "41".repeat(20), SHA1_BA = "0x" + "42".repeat(20);

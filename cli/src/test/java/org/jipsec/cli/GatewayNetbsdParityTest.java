@@ -16,6 +16,8 @@ import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * carry pings of minlen - 1 (uncompressed: PROTO around IP-in-IP) and minlen (PROTO around IPComp) bytes, AH with
  * {@code -A null} included. The wire is read from a dumpcap capture. Root and nft only (the guard is on).
  */
+@RequiresRoot
+@RequiresTool("nft")
 class GatewayNetbsdParityTest {
 
     static final String K = GatewayEndToEndTest.K_AB, K2 = GatewayEndToEndTest.K_BA;

@@ -13,6 +13,7 @@ import org.jipsec.core.pfkey.PfkeyMessage;
 import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.pfkey.PfkeyClient;
+import org.jipsec.testkit.E2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * changes nothing, SIGUSR1 prints the counters, and the daemon keeps running. Before, either signal ended the
  * process (the JVM's default action). The real command as a child process; no privileges needed.
  */
+@E2e
 class GatewayNoTunSignalsTest {
 
     static final String SA1 = "add 10.86.0.1 10.86.0.2 esp 0x1001 -m transport -r 8 -E aes-gcm-16 "

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.sockpolicy.SocketPolicyClient;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sa_len} 1 and 0, of which the test copies 1 and 0 bytes — are copied the same way: one byte of an
  * AF_UNSPEC sockaddr, and nothing.
  */
+@RequiresRoot
 class GatewayPolicyBinaryTest {
 
     @TempDir

@@ -18,6 +18,7 @@ import org.jipsec.core.pfkey.Sadb;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.pfkey.PfkeyClient;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * policy guard's nftables table (fail closed; {@link GatewayFailClosedTest}). The real command in a child process,
  * in a namespace (root only).
  */
+@RequiresRoot
 class GatewayReloadBroadcastTest {
 
     static final String K = GatewayEndToEndTest.K_AB;

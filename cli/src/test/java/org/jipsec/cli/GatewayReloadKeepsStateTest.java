@@ -31,6 +31,8 @@ import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.pfkey.PfkeyClient;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +60,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Before the reload diff, each SIGHUP deleted and re-added the SAs: sequence numbers restarted at 1 and the replay
  * window started empty, and a broken file wiped SAs and policies. One pair of namespaces serves every variant.
  */
+@RequiresRoot
+@RequiresTool({"dumpcap", "tshark", "scapy"})
 class GatewayReloadKeepsStateTest {
 
     static final String K_AB = GatewayEndToEndTest.K_AB;

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.testkit.E2e;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * socket standing in for systemd, and {@code WATCHDOG_USEC} set. It must say READY=1 once it serves, ping the
  * watchdog, wrap a SIGHUP reload in RELOADING=1 / READY=1 and say STOPPING=1 on SIGTERM.
  */
+@E2e
+@RequiresTool("python3")
 class GatewaySdNotifyTest {
 
     @TempDir
@@ -118,6 +123,7 @@ class GatewaySdNotifyTest {
     }
 
     @Test
+    @RequiresRoot
     void gatewayWithDataPlaneNotifiesTheServiceManager() throws Exception {
         Assumptions.assumeTrue(NetnsLab.available(), "needs root and iproute2 (network namespaces)");
         Assumptions.assumeTrue(

@@ -17,6 +17,8 @@ import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * delivered. Run for every {@link WireVariant}: raw ESP and ESP in UDP over IPv4 and IPv6 outer addresses (AES-GCM),
  * ESP in UDP over IPv6 with ChaCha20-Poly1305, and AH; one pair of namespaces serves them all.
  */
+@RequiresRoot
+@RequiresTool({"dumpcap", "tshark", "scapy"})
 class GatewaySequenceStateRestartTest {
 
     static final String OA = "10.86.0.1", OB = "10.86.0.2", IA = "10.86.1.1", IB = "10.86.2.1";

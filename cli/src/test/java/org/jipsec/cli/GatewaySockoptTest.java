@@ -13,6 +13,7 @@ import org.jipsec.io.gateway.GatewayDaemon;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsThread;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the out-policy and the in-policy ping succeed with PROTO both ways. The wire is a dumpcap capture on the peer's
  * link per checked ping ({@code extract_new_packets} + {@code check_packets}).
  */
+@RequiresRoot
 class GatewaySockoptTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
 import org.jipsec.io.sysctl.SysctlServer;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two jipsecd data planes in namespaces with a tunnel-mode ESP SA pair: after a ping through the tunnel, the
  * gateway's sysctl socket serves NetBSD's {@code esp_stats} and {@code ipip_stats} with the packets counted.
  */
+@RequiresRoot
 class GatewayStatisticsTest {
 
     @TempDir

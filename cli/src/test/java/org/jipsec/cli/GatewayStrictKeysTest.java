@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jipsec.io.netns.NetnsLab;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * EPERM — while an SA whose keys the state directory knows starts under {@code --strict-keys}. The real command in
  * child processes, in a namespace.
  */
+@RequiresRoot
 class GatewayStrictKeysTest {
 
     /**

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PF_KEY socket shows the messages in racoon's order: REGISTER ESP/AH, X_SPDADD (trap), ACQUIRE, X_SPDGET, GETSPI,
  * UPDATE, ADD; at SIGTERM DELETE, then X_SPDDELETE2. Root only.
  */
+@RequiresRoot
 class IkedEndToEndTest {
 
     @TempDir

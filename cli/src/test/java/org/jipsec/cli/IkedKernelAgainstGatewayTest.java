@@ -26,6 +26,7 @@ import org.jipsec.core.pfkey.PolicySelector;
 import org.jipsec.io.ike.PfkeyKernel;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (another process) shows both with their algorithms, lifetimes and ports; traffic on the outbound SA with a
  * 2-second soft lifetime brings a soft SADB_EXPIRE; DELETE removes it. Root only.
  */
+@RequiresRoot
 class IkedKernelAgainstGatewayTest {
 
     @TempDir

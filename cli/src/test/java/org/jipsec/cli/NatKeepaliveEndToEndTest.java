@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 20 s by default) and has no sysctl for them; jipsec's interval is the gateway option {@code --nat-keepalive}.
  * Captured with dumpcap in the peer's namespace, read with tshark. Root and tshark only.
  */
+@RequiresRoot
+@RequiresTool("tshark")
 class NatKeepaliveEndToEndTest {
 
     static final String K = GatewayEndToEndTest.K_AB;

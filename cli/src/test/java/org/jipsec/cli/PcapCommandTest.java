@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -228,6 +229,7 @@ class PcapCommandTest {
 
     /** The example's protected capture rewritten as pcapng by editcap verifies exactly as the classic file does. */
     @Test
+    @RequiresTool("editcap")
     void verifyReadsPcapngFromEditcapLikeTheClassicFile(@TempDir Path dir) throws Exception {
         Path editcap = Path.of("/usr/bin/editcap");
         if (!Files.isExecutable(editcap)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ class PingCommandTest {
     }
 
     @Test
+    @RequiresRoot
     void withoutAGatewayThePolicyCannotBeConfigured() {
         org.junit.jupiter.api.Assumptions.assumeTrue(org.jipsec.io.netns.NetnsLab.available(), "raw sockets need root");
         MainTest.Result r = MainTest.run(

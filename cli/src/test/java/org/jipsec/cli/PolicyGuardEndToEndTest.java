@@ -16,6 +16,8 @@ import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * packets with the gateway's mark (the {@code not fwmark} rule then routes them straight to the veth) and runs its
  * gateway without a guard, so the cleartext reaches A. Root and nft only.
  */
+@RequiresRoot
+@RequiresTool("nft")
 class PolicyGuardEndToEndTest {
 
     static final String K_AB = GatewayEndToEndTest.K_AB;

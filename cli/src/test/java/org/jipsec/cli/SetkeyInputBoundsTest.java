@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jipsec.testkit.E2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clear line and a non-zero status — never a Java stack trace, never unbounded memory. The real command runs in a
  * child JVM with a 256 MB heap (the old code died there with {@code OutOfMemoryError} and a stack trace).
  */
+@E2e
 class SetkeyInputBoundsTest {
 
     @TempDir

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
+import org.jipsec.testkit.Requirements;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs a Python script with Debian's python3 + scapy (skipped outside CI when scapy is missing). */
 public final class Scapy {
@@ -18,19 +18,7 @@ public final class Scapy {
 
     /** Ensures scapy is importable: fails in CI (CI=true), skips otherwise. */
     public static void require() {
-        boolean ok;
-        try {
-            ok = Files.isExecutable(Path.of(PYTHON))
-                    && Commands.run(List.of(PYTHON, "-c", "import scapy.all"), Duration.ofSeconds(60))
-                            .ok();
-        } catch (IOException e) {
-            ok = false;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.assertTrue(ok, "scapy (python3-scapy) is required in CI");
-        } else {
-            Assumptions.assumeTrue(ok, "scapy not installed");
-        }
+        Requirements.requireTools("scapy");
     }
 
     /** Runs {@code script}; returns stdout; fails the test with stderr if it exits non-zero. */

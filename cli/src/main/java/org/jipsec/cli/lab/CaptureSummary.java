@@ -1,5 +1,6 @@
 package org.jipsec.cli.lab;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,24 +16,23 @@ import java.util.TreeMap;
 public record CaptureSummary(int frames, Map<String, Integer> espBySpi, Map<String, Long> maxSeq, int cleartext) {
 
     /** The tshark arguments whose output {@link #parse} reads ({@code -r FILE} goes before them). */
-    public static final String[] TSHARK_FIELDS = {
-        "-T",
-        "fields",
-        "-E",
-        "separator=/t",
-        "-E",
-        "occurrence=f",
-        "-e",
-        "ip.proto",
-        "-e",
-        "esp.spi",
-        "-e",
-        "esp.sequence",
-        "-e",
-        "tcp.srcport",
-        "-e",
-        "icmp.type"
-    };
+    public static final List<String> TSHARK_FIELDS = List.of(
+            "-T",
+            "fields",
+            "-E",
+            "separator=/t",
+            "-E",
+            "occurrence=f",
+            "-e",
+            "ip.proto",
+            "-e",
+            "esp.spi",
+            "-e",
+            "esp.sequence",
+            "-e",
+            "tcp.srcport",
+            "-e",
+            "icmp.type");
 
     /** Reads tab-separated lines of {@link #TSHARK_FIELDS}; malformed lines count as frames and nothing else. */
     public static CaptureSummary parse(String tsharkFields) {
@@ -40,7 +40,7 @@ public record CaptureSummary(int frames, Map<String, Integer> espBySpi, Map<Stri
         Map<String, Long> seq = new TreeMap<>();
         int frames = 0;
         int clear = 0;
-        for (String line : tsharkFields.split("\n")) {
+        for (String line : tsharkFields.split("\n", -1)) {
             if (line.isEmpty()) {
                 continue;
             }

@@ -139,7 +139,7 @@ public final class Demo {
                     h.veth().b(),
                     dir.resolve("wire.pcapng"),
                     dir.resolve("tshark.log"),
-                    Duration.ofSeconds(120));
+                    Duration.ofMinutes(2));
             cleanups.add(capture);
         }
 

@@ -15,6 +15,7 @@ import org.jipsec.io.netns.Commands;
  * A tshark capture on one interface inside a namespace, bounded by {@code -a duration}; {@link #stop()} ends it
  * and returns the summary, plus whether the payload marker appears anywhere in the captured bytes.
  */
+@SuppressWarnings("try") // close() waits for the capture to stop; an interrupt there is passed on
 public final class WireCapture implements AutoCloseable {
     private final Process process;
     private final Path file;
@@ -81,7 +82,7 @@ public final class WireCapture implements AutoCloseable {
                     "tshark wrote no capture: " + Files.readString(log).strip());
         }
         List<String> argv = new ArrayList<>(List.of("tshark", "-r", file.toString()));
-        argv.addAll(List.of(CaptureSummary.TSHARK_FIELDS));
+        argv.addAll(CaptureSummary.TSHARK_FIELDS);
         CommandResult r = Commands.run(argv, Duration.ofSeconds(60));
         if (!r.ok()) {
             throw new IOException(

@@ -73,7 +73,8 @@ public final class LogOutput {
     public void write(Level level, String message, boolean limited) {
         String text = KEYLIKE.matcher(message == null ? "null" : message).replaceAll("0x<hidden>");
         String prefix = journal ? "<" + priority(level) + ">" : "";
-        PrintWriter w = writer != null ? writer : new PrintWriter(System.err, true);
+        PrintWriter w =
+                writer != null ? writer : new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
         synchronized (this) {
             RateLimiter.Decision d = limited
                     ? limiter.offer(text, clock.getAsLong())

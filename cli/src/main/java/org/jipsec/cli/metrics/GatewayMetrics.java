@@ -143,7 +143,7 @@ public final class GatewayMetrics implements MultiCollector {
                 .name("jipsec_sas")
                 .help("Security associations in the SAD, by protocol and state");
         l.sas.forEach((k, n) -> {
-            String[] ps = k.split(" ");
+            String[] ps = k.split(" ", 2);
             sas.dataPoint(gauge(n[0], "proto", ps[0], "state", ps[1]));
         });
         out.add(sas.build());
@@ -231,26 +231,26 @@ public final class GatewayMetrics implements MultiCollector {
         for (SaRow r : l.rows.values()) {
             bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                     .labels(r.labels)
-                    .value(r.bytes)
+                    .value((double) r.bytes)
                     .build());
             packets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                     .labels(r.labels)
-                    .value(r.packets)
+                    .value((double) r.packets)
                     .build());
             replay.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                     .labels(r.labels)
-                    .value(r.replayDrops)
+                    .value((double) r.replayDrops)
                     .build());
             if (r.secondsLeft >= 0) {
                 secs.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(r.labels)
-                        .value(r.secondsLeft)
+                        .value((double) r.secondsLeft)
                         .build());
             }
             if (r.bytesLeft >= 0) {
                 left.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(r.labels)
-                        .value(r.bytesLeft)
+                        .value((double) r.bytesLeft)
                         .build());
             }
         }
@@ -332,7 +332,7 @@ public final class GatewayMetrics implements MultiCollector {
     private static GaugeSnapshot.GaugeDataPointSnapshot gauge(long v, String... labels) {
         return GaugeSnapshot.GaugeDataPointSnapshot.builder()
                 .labels(Labels.of(labels))
-                .value(v)
+                .value((double) v)
                 .build();
     }
 

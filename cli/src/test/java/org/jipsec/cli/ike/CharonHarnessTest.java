@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jipsec.cli.lab.TcpTransfer;
 import org.jipsec.cli.lab.WireCapture;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (and nothing in clear) on the wire, directly and through the masquerading middle namespace (NAT-T: UDP 4500 and
  * keepalives). Root only.
  */
+@RequiresRoot
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CharonHarnessTest {
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * IKE_AUTH crosses in Encrypted Fragment payloads — strongSwan 5.9.8 fragments towards jipsec iked and jipsec iked
  * towards strongSwan — and a ping flows; with fragmentation = no at jipsec the same IKE_AUTH never arrives.
  */
+@RequiresRoot
 class IkeFragmentationInteropTest {
 
     @TempDir

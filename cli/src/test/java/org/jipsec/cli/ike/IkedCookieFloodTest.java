@@ -22,6 +22,7 @@ import org.jipsec.core.ike.codec.SaPayload;
 import org.jipsec.core.ike.proposal.ProposalParser;
 import org.jipsec.core.ike.proposal.SaProtocol;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in {@code jipsec ike status} and logs it rate-limited; strongSwan 5.9.8 then initiates, is asked for a cookie,
  * retries with it, and a ping flows through the tunnel.
  */
+@RequiresRoot
 class IkedCookieFloodTest {
 
     @TempDir

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jipsec.cli.lab.TcpTransfer;
 import org.jipsec.cli.lab.WireCapture;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jipsec gateway} in its namespace; left initiates at load. Both data planes hold the same two SPIs
  * (each one's inbound is the other's outbound), ping and TCP cross as ESP in UDP 4500 only. Root only.
  */
+@RequiresRoot
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class IkedPairTest {
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.jipsec.cli.lab.TcpTransfer;
 import org.jipsec.cli.lab.WireCapture;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PF_KEY ({@code jipsec setkey -D}) and compared with charon's {@code swanctl --list-sas}. Every test is bounded and
  * prints both sides' logs when it fails. Root only; the harness itself is proven by {@link CharonHarnessTest}.
  */
+@RequiresRoot
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StrongSwanInteropTest {
 

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jipsec.core.ipsec.SaType;
@@ -153,7 +152,7 @@ public record ConfigDiff(
     public Applied apply(KeyEngine engine, int pid, Consumer<Outcome> announce) {
         long socket = engine.openSocket();
         List<Integer> failed = new ArrayList<>();
-        Map<SecurityAssociation, SaIndex> sas = new IdentityHashMap<>();
+        IdentityHashMap<SecurityAssociation, SaIndex> sas = new IdentityHashMap<>();
         for (int i = 0; i < keptSas.size(); i++)
             sas.put(keptSas.get(i), keptAs.get(i).index());
         Set<Integer> ids = new LinkedHashSet<>();

@@ -32,7 +32,7 @@ import org.jipsec.core.setkey.SpdDeleteStatement;
 
 /**
  * A configuration file read completely and validated before anything is applied: what it installs ({@link #sas()},
- * {@link #policies()} in file order, after the file's own {@code flush}/{@code spdflush}/{@code spdupdate} are taken
+ * {@link #policies()} in file order, after the file's own flush, spdflush and spdupdate statements are taken
  * into account) and what it flushes of the running state.
  *
  * <p>Validation is the key engine's own: the statements run, in order, through a scratch {@link KeyEngine} with the

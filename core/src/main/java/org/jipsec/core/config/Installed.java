@@ -20,7 +20,8 @@ public record Installed(Map<SecurityAssociation, SaIndex> sas, Set<Integer> poli
     public static final Installed NONE = new Installed(Map.of(), Set.of());
 
     public Installed {
-        Map<SecurityAssociation, SaIndex> m = new IdentityHashMap<>(sas);
+        IdentityHashMap<SecurityAssociation, SaIndex> m = new IdentityHashMap<>();
+        sas.forEach(m::put); // keyed by identity: equal SAs at different places stay apart
         sas = Collections.unmodifiableMap(m);
         policyIds = Set.copyOf(policyIds);
     }

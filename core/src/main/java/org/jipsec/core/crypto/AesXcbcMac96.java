@@ -82,7 +82,7 @@ final class AesXcbcMac96 extends TruncatedIntegrity {
             for (int i = pendingLen + 1; i < B; i++) pending[i] = 0;
             k = k3;
         }
-        for (int i = 0; i < B; i++) e[i] ^= pending[i] ^ k[i];
+        for (int i = 0; i < B; i++) e[i] = (byte) (e[i] ^ pending[i] ^ k[i]);
         encryptE();
         System.arraycopy(e, 0, out, 0, B);
         java.util.Arrays.fill(e, (byte) 0);

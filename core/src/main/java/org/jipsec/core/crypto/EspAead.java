@@ -127,7 +127,7 @@ abstract sealed class EspAead implements AeadTransform permits JceAead, BcAead, 
         Buffers.check(in, off, len, "payload");
         if (len < icv) throw new IllegalArgumentException(alg.name() + ": " + len + " bytes cannot hold the ICV");
         Buffers.check(out, outOff, len - icv, "output");
-        if (in == out && off == outOff || gmac) {
+        if ((in == out && off == outOff) || gmac) {
             // in place, or GMAC (nothing to decrypt): verify in {@code in}, then copy the payload
             int n = open(in, off, len);
             if (in != out || off != outOff) System.arraycopy(in, off, out, outOff, n);

@@ -39,7 +39,11 @@ public sealed interface InputDecision {
         }
     }
 
-    /** @param xform the transform's reason when {@code cause} is {@link DropCause#XFORM}, else null */
+    /**
+     * The packet is dropped.
+     *
+     * @param xform the transform's reason when {@code cause} is {@link DropCause#XFORM}, else null
+     */
     record Drop(DropCause cause, DropReason xform, String detail) implements InputDecision {
         public Drop {
             Objects.requireNonNull(cause);

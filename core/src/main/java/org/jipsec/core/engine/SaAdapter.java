@@ -23,6 +23,8 @@ public final class SaAdapter {
     private SaAdapter() {}
 
     /**
+     * The transforms' view of an SA.
+     *
      * @param mode the mode the transforms run the SA in (the SA's own, or — for an SA of mode "any" — the one the
      *             engine chose for the request, spec §4.4 step 4)
      * @throws IllegalArgumentException if the SA names an algorithm the table does not have, or is TCP-MD5

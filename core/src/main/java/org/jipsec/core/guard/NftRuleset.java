@@ -49,6 +49,8 @@ public final class NftRuleset {
     static final String ND_TYPES = "{ 133, 134, 135, 136, 137 }";
 
     /**
+     * What the ruleset is built for.
+     *
      * @param tun       the gateway's TUN device (its traffic is exempt: jipsec checks it itself)
      * @param natTPort  the ESP-in-UDP port (RFC 3948: 4500), 0 = none
      */

@@ -146,13 +146,13 @@ public final class Checksums {
      * "negative zero" 0xffff... from a non-0xffff checksum except where a full recomputation would.
      */
     public static int update16(int oldChecksum, int oldWord, int newWord) {
-        long s = (~oldChecksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
+        long s = (long) (~oldChecksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
         return ~fold(s) & 0xffff;
     }
 
     /** {@link #update16} for a 32-bit field (an IPv4 address, a sequence number): two words at once. */
     public static int update32(int oldChecksum, int oldValue, int newValue) {
-        long s = (~oldChecksum & 0xffff)
+        long s = (long) (~oldChecksum & 0xffff)
                 + (~(oldValue >>> 16) & 0xffff)
                 + (~oldValue & 0xffff)
                 + ((newValue >>> 16) & 0xffff)

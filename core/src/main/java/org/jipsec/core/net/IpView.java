@@ -159,7 +159,7 @@ public final class IpView {
         if (len < 1) return -1;
         int v = (b[off] & 0xf0) >>> 4;
         if (v == 4)
-            return len >= Ipv4Header.MIN_LENGTH ? ((long) ((b[off] & 0x0f) * 4) << 8) | (b[off + 9] & 0xff) : -1;
+            return len >= Ipv4Header.MIN_LENGTH ? (((long) (b[off] & 0x0f) * 4) << 8) | (b[off + 9] & 0xff) : -1;
         if (v != 6 || len < Ipv6Header.LENGTH) return -1;
         int nh = b[off + 6] & 0xff;
         int pos = off + Ipv6Header.LENGTH;

@@ -122,8 +122,7 @@ public final class Ipv6HeaderChain {
             lengths[count] = hlen;
             int index = count++;
             // RFC 8200 §4.5: unfragmentable part = headers up to and including Routing, else Hop-by-Hop.
-            if (nh == IpProtocols.HOPOPTS && routingIndex < 0 && fragmentIndex < 0
-                    || nh == IpProtocols.ROUTING && routingIndex < 0 && fragmentIndex < 0) {
+            if ((nh == IpProtocols.HOPOPTS || nh == IpProtocols.ROUTING) && routingIndex < 0 && fragmentIndex < 0) {
                 unfragmentableEnd = pos + hlen;
                 unfragmentableNextHeaderField = pos;
             }

@@ -64,6 +64,8 @@ public final class Reassembler {
     }
 
     /**
+     * The reassembler's bounds.
+     *
      * @param maxDatagrams datagrams under reassembly at once (including discarded ones remembered until timeout)
      * @param maxBytes     stored bytes (fragment data + overhead) across all datagrams
      * @param timeout      how long a datagram may take to complete (RFC 8200 §4.5: 60 s; Linux IPv4: 30 s)

@@ -11,6 +11,6 @@ public interface TransformStateFactory {
     /** No data path (a key engine alone: {@code setkey --embedded}, benchmarks): SAs carry no transform state. */
     TransformStateFactory NONE = sa -> null;
 
-    /** @return the SA's state, a {@link TransformState.Refused}, or null for none */
+    /** Returns the SA's state, a {@link TransformState.Refused}, or null for none. */
     TransformState create(SecurityAssociation sa);
 }

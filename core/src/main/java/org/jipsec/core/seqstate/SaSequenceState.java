@@ -127,8 +127,9 @@ public final class SaSequenceState implements SequenceGuard {
     }
 
     private static void maxUnsigned(AtomicLong a, long v) {
-        long cur;
-        while (Long.compareUnsigned(v, cur = a.get()) > 0 && !a.compareAndSet(cur, v)) {}
+        for (long cur = a.get(); Long.compareUnsigned(v, cur) > 0; cur = a.get()) {
+            if (a.compareAndSet(cur, v)) return;
+        }
     }
 
     long wantOut() {

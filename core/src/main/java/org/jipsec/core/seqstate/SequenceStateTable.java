@@ -261,7 +261,7 @@ public final class SequenceStateTable {
 
     /** Every record to write: the SAs of this process (with {@code raises}' limits), then the dormant ones. */
     private List<SequenceRecord> records(List<Raise> raises) {
-        Map<SaSequenceState, Raise> by = new java.util.IdentityHashMap<>();
+        java.util.IdentityHashMap<SaSequenceState, Raise> by = new java.util.IdentityHashMap<>();
         for (Raise r : raises) by.put(r.state(), r);
         long now = epochSeconds.getAsLong();
         List<SequenceRecord> out = new ArrayList<>();

@@ -16,6 +16,8 @@ import java.util.List;
 public interface HostResolver {
 
     /**
+     * Resolves {@code host} as setkey does.
+     *
      * @return the addresses, never empty
      * @throws UnknownHostException with the text setkey prints (getaddrinfo's gai_strerror)
      */
@@ -37,7 +39,7 @@ public interface HostResolver {
         } catch (UnknownHostException | RuntimeException e) {
             throw new UnknownHostException("Name or service not known");
         }
-        if (family == 4 && !(a instanceof Inet4Address) || family == 6 && !(a instanceof Inet6Address))
+        if ((family == 4 && !(a instanceof Inet4Address)) || (family == 6 && !(a instanceof Inet6Address)))
             throw new UnknownHostException("Address family for hostname not supported");
         return a;
     }

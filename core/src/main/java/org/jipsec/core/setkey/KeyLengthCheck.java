@@ -24,7 +24,7 @@ public interface KeyLengthCheck {
     String INVALID_KEY_LENGTH = "Invalid key length";
     String NOT_SUPPORTED = "Not supported";
 
-    /** @return null when {@code keyBits} is acceptable for {@code alg}, else the message setkey prints */
+    /** Returns null when {@code keyBits} is acceptable for {@code alg}, else the message setkey prints. */
     String refuse(Algorithm alg, int keyBits);
 
     /** The algorithm table alone (for {@code -n} without a daemon). */

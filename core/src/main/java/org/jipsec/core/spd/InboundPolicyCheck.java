@@ -37,6 +37,8 @@ public final class InboundPolicyCheck {
     }
 
     /**
+     * Checks the transforms removed from an inbound packet against the policy it matched.
+     *
      * @param policy       the resolved inbound policy
      * @param selectorIpv6 the family of the policy's selector (chooses the deflev set)
      * @param history      the transforms removed from the packet, outermost first

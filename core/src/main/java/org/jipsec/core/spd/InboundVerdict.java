@@ -17,6 +17,10 @@ public sealed interface InboundVerdict permits InboundVerdict.Accept, InboundVer
 
     record Accept() implements InboundVerdict {}
 
-    /** @param requestIndex index of the failing request in the chain, or -1 */
+    /**
+     * The packet is refused.
+     *
+     * @param requestIndex index of the failing request in the chain, or -1
+     */
     record Reject(Reason reason, int requestIndex, String detail) implements InboundVerdict {}
 }

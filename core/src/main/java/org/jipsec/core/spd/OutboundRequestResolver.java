@@ -32,6 +32,8 @@ public final class OutboundRequestResolver {
     }
 
     /**
+     * Resolves an outbound policy's requests to SAs for one packet.
+     *
      * @param policy       the resolved outbound policy
      * @param selectorIpv6 the policy selector's family (deflev set)
      * @param packetSource the packet's source address (fills transport-mode requests without endpoints)

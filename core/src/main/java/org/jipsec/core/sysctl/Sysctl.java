@@ -151,11 +151,11 @@ public final class Sysctl {
             if (value == 0 && policiesExist.getAsBoolean()) {
                 throw new SysctlException(Errno.EBUSY, name, "IPsec policies exist; cannot disable");
             }
-            store(name, slot, value);
+            store(slot, value);
             updateUsed(policiesExist.getAsBoolean()); // ipsec_netbsd.c sysctl_net_ipsec_enabled → key_update_used
             return;
         }
-        store(name, slot, value);
+        store(slot, value);
     }
 
     /**
@@ -180,10 +180,10 @@ public final class Sysctl {
     public void setInternal(String name, int value) {
         Integer slot = slotOf.get(name);
         if (slot == null) throw new IllegalArgumentException("no integer sysctl " + name);
-        store(name, slot, value);
+        store(slot, value);
     }
 
-    private void store(String name, int slot, int value) {
+    private void store(int slot, int value) {
         int old = values.getAndSet(slot, value);
         if (old == value) return;
         // every name sharing the slot is notified (net.inet6.ipsec6.enabled is net.inet.ipsec.enabled)

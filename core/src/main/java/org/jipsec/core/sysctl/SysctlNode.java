@@ -37,9 +37,7 @@ public sealed interface SysctlNode permits SysctlNode.IntNode, SysctlNode.Struct
     /** A handler's validation rule for an integer write. */
     @FunctionalInterface
     interface IntValidator {
-        /**
-         * @return null if {@code value} is acceptable, otherwise the reason it is refused (EINVAL)
-         */
+        /** Returns null if {@code value} is acceptable, otherwise the reason it is refused (EINVAL). */
         String refuse(int value);
 
         /** Accepts {@code min ≤ value ≤ max}. */

@@ -6,6 +6,8 @@ import org.jipsec.core.ipsec.IpsecProtocol;
 @FunctionalInterface
 public interface SaLookup {
     /**
+     * Finds the inbound SA of a packet.
+     *
      * @param dst    buffer holding the packet's destination address
      * @param dstOff offset of the address
      * @param dstLen 4 or 16

@@ -202,7 +202,7 @@ public final class Xform {
             XformStats.inputSeen(c, sp);
             int hdr = ip.hdrEnd;
             int need = sp == IpsecProtocol.AH ? 12 : sp == IpsecProtocol.ESP ? 8 : 4;
-            if (hdr + need > f.end()) return fail(trace, DropReason.SHORT, sp);
+            if (hdr + need > f.end()) return drop(DropReason.SHORT, sp);
             long spi = switch (sp) {
                 case ESP -> Bytes.i32(b, hdr) & 0xffffffffL;
                 case AH -> Bytes.i32(b, hdr + 4) & 0xffffffffL;
@@ -212,10 +212,10 @@ public final class Xform {
                 trace.protocol = sp;
                 trace.spi = spi;
             }
-            if (!enabled(sp)) return fail(trace, DropReason.DISABLED, sp);
+            if (!enabled(sp)) return drop(DropReason.DISABLED, sp);
             int dstOff = ip.version == 4 ? f.start() + 16 : f.start() + 24;
             SaContext sa = lookup.inbound(sp, spi, b, dstOff, ip.version == 4 ? 4 : 16);
-            if (sa == null) return fail(trace, DropReason.NO_SA, sp);
+            if (sa == null) return drop(DropReason.NO_SA, sp);
             int before = f.length();
             int nhRel = ip.nhOffset - f.start();
             trace.seqBox[0] = -1;
@@ -252,10 +252,10 @@ public final class Xform {
     }
 
     private DropReason fail(InboundTrace trace, DropReason r) {
-        return fail(trace, r, trace.protocol == null ? IpsecProtocol.ESP : trace.protocol);
+        return drop(r, trace.protocol == null ? IpsecProtocol.ESP : trace.protocol);
     }
 
-    private DropReason fail(InboundTrace trace, DropReason r, IpsecProtocol p) {
+    private DropReason drop(DropReason r, IpsecProtocol p) {
         stats.drop(p, r);
         return r;
     }

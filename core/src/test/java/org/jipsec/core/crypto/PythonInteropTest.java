@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * algorithms whose RFC vectors could not be obtained (GMAC, RIPEMD-160, CAST-128, Blowfish, Camellia).
  * Skipped when python3 with cryptography is missing, unless CI=true.
  */
+@RequiresTool("python3")
 class PythonInteropTest {
 
     private static final HexFormat HEX = HexFormat.of();

@@ -18,6 +18,7 @@ import org.jipsec.core.engine.socket.JipsecDatagramSocket;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.pfkey.Extension;
 import org.jipsec.core.pfkey.Sadb;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same SA in scapy. scapy decrypts what the engine's socket path put on the wire, and the engine's input path
  * delivers to a socket what scapy encrypted. Skipped without python3/scapy outside CI; fails under CI=true.
  */
+@RequiresTool("scapy")
 class EngineScapyInteropTest {
 
     static final String PYTHON = "/usr/bin/python3";

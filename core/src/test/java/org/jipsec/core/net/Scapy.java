@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.jipsec.testkit.Requirements;
 
 /**
  * Runs {@code scapy_packets.py} (a test resource) with Debian's python3 and scapy: an independent packet
@@ -19,33 +19,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Scapy {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static Boolean available;
 
     private Scapy() {}
 
     /** Fails (CI) or skips the calling test when python3 + scapy are missing. */
     public static void require() {
-        if (available == null) available = probe();
-        if (!available) {
-            if ("true".equals(System.getenv("CI"))) fail("scapy (python3-scapy) is required under CI");
-            Assumptions.abort("scapy not installed");
-        }
-    }
-
-    private static boolean probe() {
-        if (!Files.isExecutable(PYTHON)) return false;
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import scapy.all")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        Requirements.requireTools("scapy");
     }
 
     /** Runs the script with {@code args}, feeding {@code stdin}; returns stdout's lines. */

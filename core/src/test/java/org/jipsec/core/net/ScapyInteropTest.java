@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 
 /** Our parsing, checksums, fragmentation and reassembly against packets and fragments built by scapy. */
+@RequiresTool("scapy")
 class ScapyInteropTest {
 
     private static byte[] hex(String s) {
@@ -129,7 +130,6 @@ class ScapyInteropTest {
                         "IPv6 datagram " + i);
             }
         }
-        assertEquals(Duration.ZERO, Duration.ZERO);
     }
 
     @Test

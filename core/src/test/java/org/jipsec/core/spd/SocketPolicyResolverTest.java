@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jipsec.core.ipsec.IpsecLevel;
 import org.jipsec.core.ipsec.IpsecMode;
@@ -172,7 +171,6 @@ class SocketPolicyResolverTest {
         assertEquals(
                 PolicyType.ENTRUST,
                 SocketPolicyResolver.entrust(PolicyDirection.INBOUND).type());
-        assertEquals(Optional.empty(), Optional.empty());
     }
 
     @Test

@@ -121,7 +121,7 @@ class InboundFuzzTest {
         List<byte[]> seeds = w.seeds();
         assertEquals(w.sas.size(), seeds.size(), "every SA protected its seed packet");
         SplittableRandom rnd = new SplittableRandom(4303_3948L);
-        int accepted = 0, dropped = 0;
+        int dropped = 0;
         for (int i = 0; i < 30000; i++) {
             byte[] b = seeds.get(rnd.nextInt(seeds.size())).clone();
             switch (rnd.nextInt(5)) {
@@ -138,15 +138,13 @@ class InboundFuzzTest {
                 }
             }
             DropReason r = w.feed(b);
-            if (r == null) accepted++;
-            else dropped++;
+            if (r != null) dropped++;
         }
         long counted = 0;
         for (IpsecProtocol p : IpsecProtocol.values())
             for (DropReason r : DropReason.values()) counted += w.stats.drops(p, r);
         assertTrue(dropped > 0);
         assertEquals(dropped, counted, "every drop is counted once");
-        assertTrue(accepted >= 0);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.jipsec.core.crypto.Algorithm;
 import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ESP and AH, transport and tunnel, IPv4 and IPv6, NAT-T, and ESN with the AEADs (scapy folds ESN into the ICV
  * only for AEADs in ESP, peers.md; for AH it appends the high half as RFC 4302 §3.3.3.1.1 says). Every failing case is listed before the test fails.
  */
+@RequiresTool("scapy")
 class ScapyInteropTest {
 
     /** jipsec setkey name, scapy name, key length in bytes (salt included). */

@@ -14,6 +14,7 @@ import org.jipsec.core.ipsec.IpsecMode;
 import org.jipsec.core.ipsec.IpsecProtocol;
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must show {@code [correct]} and none {@code incorrect}, and the decrypted payload must be the original UDP
  * datagram — for each algorithm tshark knows (peers.md), IPv4 and IPv6, transport and tunnel, and NAT-T.
  */
+@RequiresTool("tshark")
 class TsharkInteropTest {
 
     /** jipsec names and the tshark uat strings. */

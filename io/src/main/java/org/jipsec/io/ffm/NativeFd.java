@@ -106,8 +106,7 @@ public final class NativeFd implements AutoCloseable {
         LibC.write(wakeFd, one, 8);
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (users.get() != CLOSED && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000); // the last user is leaving a syscall
         }
         try {
             LibC.close(fd);

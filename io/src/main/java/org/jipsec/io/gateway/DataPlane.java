@@ -193,6 +193,7 @@ final class DataPlane implements Runnable {
             try {
                 p.wakeup();
             } catch (IOException ignored) {
+                // a poller that is already closed needs no wakeup
             }
         }
     }

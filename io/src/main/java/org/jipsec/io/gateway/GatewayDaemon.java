@@ -174,6 +174,7 @@ public final class GatewayDaemon implements AutoCloseable {
                 try {
                     tun.close();
                 } catch (IOException ignored) {
+                    // the start-up error is the one reported
                 }
             }
             throw e;

@@ -284,7 +284,7 @@ public final class PolicyGuard implements AutoCloseable {
 
     /** Whether {@code nft list tables inet} output names {@code table} ("table inet NAME" lines). */
     static boolean listsTable(String listing, String table) {
-        for (String line : listing.split("\n")) {
+        for (String line : listing.split("\n", -1)) {
             if (line.strip().equals("table inet " + table)) return true;
         }
         return false;

@@ -144,6 +144,7 @@ final class WireSockets implements AutoCloseable {
                 try {
                     c.close();
                 } catch (Exception ignored) {
+                    // closing after a failure: the first error is the one reported
                 }
             }
             throw e;
@@ -310,6 +311,7 @@ final class WireSockets implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception ignored) {
+                // closing: nothing left to tell
             }
         }
     }

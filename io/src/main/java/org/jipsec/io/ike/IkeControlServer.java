@@ -190,6 +190,7 @@ public final class IkeControlServer implements Closeable {
             try {
                 c.close();
             } catch (IOException ignored) {
+                // shutting down: the client is gone either way
             }
         }
     }

@@ -229,6 +229,7 @@ public final class IkeHandoffServer implements Closeable {
             try {
                 ch.close();
             } catch (IOException ignored) {
+                // the peer is gone either way
             }
         }
     }
@@ -260,6 +261,7 @@ public final class IkeHandoffServer implements Closeable {
             try {
                 c.ch.close();
             } catch (IOException ignored) {
+                // the peer is gone either way
             }
         }
         senderThread.interrupt();

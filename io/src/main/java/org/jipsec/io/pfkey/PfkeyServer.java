@@ -75,8 +75,6 @@ public final class PfkeyServer implements Closeable {
     private final KeyEngine engine;
     /** Answers one request: the bare key engine, or the IPsec engine (which also sweeps dead SAs' keys). */
     private final java.util.function.BiFunction<Long, byte[], Outcome> handler;
-    /** The once-a-second timer step. */
-    private final java.util.function.Supplier<Outcome> ticker;
 
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock();
@@ -96,6 +94,8 @@ public final class PfkeyServer implements Closeable {
     }
 
     /**
+     * Starts a PF_KEY server on the Unix socket {@code path}.
+     *
      * @param maxQueuedBytes per-client output queue bound
      * @param runTimer       whether to tick the engine every second (tests drive the clock themselves)
      */
@@ -135,14 +135,14 @@ public final class PfkeyServer implements Closeable {
             throws IOException {
         this.engine = engine;
         this.handler = handler;
-        this.ticker = ticker;
         this.path = path;
         this.maxQueuedBytes = maxQueuedBytes;
         listener = PrivateSocketListener.open(path, "pfkey", this::accepted);
         if (runTimer) {
             timer = Executors.newSingleThreadScheduledExecutor(
                     r -> Thread.ofPlatform().name("pfkey-timer").daemon().unstarted(r));
-            timer.scheduleAtFixedRate(() -> withEngine(e -> ticker.get(), true), 1, 1, TimeUnit.SECONDS);
+            // the once-a-second timer step; it ends with the executor (close)
+            var unused = timer.scheduleAtFixedRate(() -> withEngine(e -> ticker.get(), true), 1, 1, TimeUnit.SECONDS);
         } else {
             timer = null;
         }
@@ -259,7 +259,6 @@ public final class PfkeyServer implements Closeable {
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final AtomicLong queuedBytes = new AtomicLong();
         private volatile boolean gone;
-        private Thread reader;
         private Thread writer;
 
         ClientConnection(long id, SocketChannel ch) {
@@ -268,7 +267,7 @@ public final class PfkeyServer implements Closeable {
         }
 
         void start() {
-            reader = Thread.ofVirtual().name("pfkey-read-" + id).start(this::readLoop);
+            Thread.ofVirtual().name("pfkey-read-" + id).start(this::readLoop);
             writer = Thread.ofVirtual().name("pfkey-write-" + id).start(this::writeLoop);
         }
 
@@ -457,6 +456,7 @@ public final class PfkeyServer implements Closeable {
             try {
                 ch.close();
             } catch (IOException ignored) {
+                // the client is gone either way
             }
             if (writer != null) writer.interrupt();
             Object item;

@@ -98,7 +98,7 @@ public final class SocketPolicyClient implements AutoCloseable {
                 String[] w = answer.split(" ", 3);
                 throw new RefusedException(w.length > 1 ? w[1] : "EINVAL", w.length > 2 ? w[2] : "refused");
             }
-            String[] w = answer.split(" ");
+            String[] w = answer.split(" ", -1);
             if (w.length < 3 || !w[0].equals("ok") || !w[1].startsWith("clear=") || !w[2].startsWith("tun=")) {
                 throw new IOException(socket + ": unexpected answer");
             }

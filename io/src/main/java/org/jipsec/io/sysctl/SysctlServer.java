@@ -91,7 +91,7 @@ public final class SysctlServer implements Closeable {
 
     /** One request → its whole answer (status line, data lines, empty line). Package-private for tests. */
     static String answer(Sysctl tree, String line) {
-        String[] w = line.strip().split("\\s+");
+        String[] w = line.strip().split("\\s+", -1);
         try {
             return switch (w[0]) {
                 case "list" -> {
@@ -150,6 +150,7 @@ public final class SysctlServer implements Closeable {
             try {
                 c.close();
             } catch (IOException ignored) {
+                // shutting down: the client is gone either way
             }
         }
     }

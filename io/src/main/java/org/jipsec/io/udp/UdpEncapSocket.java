@@ -29,6 +29,8 @@ public final class UdpEncapSocket implements AutoCloseable {
     private final boolean gro;
 
     /**
+     * Socket options.
+     *
      * @param bufferBytes socket buffer sizes (forced when privileged); 0 = kernel default
      * @param gro         enable {@code UDP_GRO} on receive (batches then need a control area, e.g. 32 bytes)
      */

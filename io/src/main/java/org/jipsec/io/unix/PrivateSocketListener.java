@@ -145,6 +145,7 @@ public final class PrivateSocketListener implements Closeable {
                 try {
                     ch.close();
                 } catch (IOException ignored) {
+                    // closing: nothing left to tell
                 }
             }
         }
@@ -169,6 +170,7 @@ public final class PrivateSocketListener implements Closeable {
         try {
             server.close();
         } catch (IOException ignored) {
+            // closing: nothing left to tell
         }
         acceptor.interrupt(); // wakes a back-off sleep
         // the descriptor is really closed when the acceptor has left accept(2) (the JDK defers it until then)

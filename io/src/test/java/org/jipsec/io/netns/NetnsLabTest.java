@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.ffm.NativeException;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
 class NetnsLabTest {
@@ -31,8 +31,8 @@ class NetnsLabTest {
     }
 
     @Test
+    @RequiresRoot
     void namespacesVethsAndSetnsThreadsAreIsolatedAndCleanedUp() throws Exception {
-        NamespaceTests.assumeRoot();
         List<String> created;
         String vethA;
         try (NetnsLab lab = new NetnsLab()) {

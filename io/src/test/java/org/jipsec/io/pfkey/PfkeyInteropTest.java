@@ -17,6 +17,7 @@ import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
 import org.jipsec.core.pfkey.ListPolicyStore;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jipsecd's socket against clients that are not ours: a Python PF_KEY client written from RFC 2367 with
  * struct.pack, and a probe run as another user to check the SO_PEERCRED rule.
  */
+@RequiresTool("/usr/bin/python3")
 class PfkeyInteropTest {
 
     @TempDir

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
-import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TestPackets;
 import org.jipsec.io.TwoHosts;
 import org.jipsec.io.ffm.Datagram;
@@ -20,17 +19,13 @@ import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.PacketBatch;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
 /** Raw ESP/AH sockets between two namespaces joined by a veth pair. */
+@RequiresRoot
 class RawIpSocketTest {
     private static final byte[] ESP = HexFormat.of().parseHex("00001000000000016a697073656320657370");
-
-    @BeforeAll
-    static void root() {
-        NamespaceTests.assumeRoot();
-    }
 
     private static RawIpSocket open(String ns, boolean v6, int proto, boolean hdrincl) throws Exception {
         return NetnsThread.call(ns, () -> RawIpSocket.open(v6, proto, new RawIpSocket.Options(hdrincl, 1 << 20)));

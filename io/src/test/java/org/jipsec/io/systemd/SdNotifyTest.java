@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ class SdNotifyTest {
     }
 
     @Test
+    @RequiresTool("python3")
     void readyReachesAPathSocket() throws Exception {
         Assumptions.assumeTrue(python(), "python3 not installed");
         Path sock = dir.resolve("notify");
@@ -63,6 +65,7 @@ class SdNotifyTest {
     }
 
     @Test
+    @RequiresTool("python3")
     void abstractNamespaceSocket() throws Exception {
         Assumptions.assumeTrue(python(), "python3 not installed");
         String name = "@jipsec-sdnotify-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();

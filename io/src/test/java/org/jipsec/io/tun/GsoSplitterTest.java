@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.jipsec.io.Scapy;
 import org.jipsec.io.TestPackets;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Test;
 
 class GsoSplitterTest {
@@ -100,6 +101,7 @@ class GsoSplitterTest {
     }
 
     @Test
+    @RequiresTool("scapy")
     void scapyAgreesEveryChecksumIsRight() throws Exception {
         Scapy.require();
         StringBuilder hex = new StringBuilder();

@@ -16,23 +16,18 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TestPackets;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
 /** A TUN device in a fresh network namespace: the kernel routes packets into it; packets written come out. */
+@RequiresRoot
 class TunDeviceTest {
     private static final InetAddress LOCAL = addr("10.77.0.1");
     private static final InetAddress PEER = addr("10.77.0.2");
-
-    @BeforeAll
-    static void root() {
-        NamespaceTests.assumeRoot();
-    }
 
     private static InetAddress addr(String s) {
         try {

@@ -17,11 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.ffm.LibC;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,13 +29,9 @@ import org.junit.jupiter.api.Test;
  * the other. A TCP stream crosses it: the receiving kernel verifies every IP and TCP checksum we computed, and
  * the bytes must arrive intact. The forwarder must have seen TSO super-packets, or the test proves nothing.
  */
+@RequiresRoot
 class TunOffloadTest {
     private static final int MTU = 1500;
-
-    @BeforeAll
-    static void root() {
-        NamespaceTests.assumeRoot();
-    }
 
     /** Forwards frames from {@code from} to {@code to} until {@code stop}; counts GSO frames and packets. */
     private static Thread forwarder(

@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.jipsec.core.net.UdpEncapClassifier;
 import org.jipsec.core.net.UdpEncapKind;
-import org.jipsec.io.NamespaceTests;
 import org.jipsec.io.TwoHosts;
 import org.jipsec.io.ffm.Datagram;
 import org.jipsec.io.ffm.LibC;
@@ -21,20 +20,16 @@ import org.jipsec.io.ffm.NativeDatagramSocket;
 import org.jipsec.io.ffm.PacketBatch;
 import org.jipsec.io.netns.NetnsLab;
 import org.jipsec.io.netns.NetnsThread;
-import org.junit.jupiter.api.BeforeAll;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
 /** UDP 4500 sockets between two namespaces: RFC 3948 classification, batches, UDP GSO and GRO. */
+@RequiresRoot
 class UdpEncapSocketTest {
     private static final byte[] KEEPALIVE = {(byte) 0xff};
     private static final byte[] IKE = HexFormat.of()
             .parseHex("00000000" + "0102030405060708" + "0000000000000000" + "2120220800000000" + "0000001c");
     private static final byte[] ESP = HexFormat.of().parseHex("0000100000000001" + "c0ffee");
-
-    @BeforeAll
-    static void root() {
-        NamespaceTests.assumeRoot();
-    }
 
     private static UdpEncapSocket open(String ns, InetAddress a, UdpEncapSocket.Options o) throws Exception {
         return NetnsThread.call(ns, () -> UdpEncapSocket.open(new InetSocketAddress(a, UdpEncapClassifier.PORT), o));

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jipsec.io.pfkey.PfkeyClient;
 import org.jipsec.io.sysctl.SysctlClient;
+import org.jipsec.testkit.RequiresRoot;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +50,8 @@ class PeerCredentialsTest {
     Path dir;
 
     @Test
+    @RequiresRoot
+    @RequiresTool({"setpriv", "/usr/bin/python3"})
     void clientsRefuseAServerOfAnotherUserBeforeSendingAnything() throws Exception {
         boolean ok = SocketPaths.euid() == 0
                 && Files.isExecutable(Path.of("/usr/bin/setpriv"))

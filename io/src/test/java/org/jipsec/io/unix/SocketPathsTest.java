@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jipsec.core.sysctl.Sysctl;
 import org.jipsec.io.sysctl.SysctlServer;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * replaced only when it is our own stale socket. Through {@link PrivateSocketListener} (PF_KEY's and sysctl's) and
  * {@link SysctlServer}. Needs root (to give files to another user); fails instead of skipping under CI=true.
  */
+@RequiresRoot
 class SocketPathsTest {
 
     @TempDir

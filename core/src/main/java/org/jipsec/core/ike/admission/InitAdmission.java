@@ -47,13 +47,6 @@ public final class InitAdmission {
     }
 
     /**
-     * @param ni             the request's nonce
-     * @param ipi            the initiator's address octets (4 or 16)
-     * @param cookie         the data of the request's COOKIE notify, or null without one
-     * @param halfOpen       half-open IKE SAs now, in all
-     * @param halfOpenFromIp half-open IKE SAs now from the request's address
-     */
-    /**
      * The decision for an IKE_SA_INIT {@code request} from {@code ipi}: its nonce, SPIi and COOKIE notify (if any) go
      * to {@link #decide(long, byte[], byte[], long, byte[], int, int)}. A request without a nonce is let through: the
      * engine refuses it with a log line naming what is missing.
@@ -66,6 +59,15 @@ public final class InitAdmission {
         return decide(now, nonce.get().data(), ipi, request.header().spiI(), cookie, halfOpen, halfOpenFromIp);
     }
 
+    /**
+     * The decision for an IKE_SA_INIT request, from its parts.
+     *
+     * @param ni             the request's nonce
+     * @param ipi            the initiator's address octets (4 or 16)
+     * @param cookie         the data of the request's COOKIE notify, or null without one
+     * @param halfOpen       half-open IKE SAs now, in all
+     * @param halfOpenFromIp half-open IKE SAs now from the request's address
+     */
     public Decision decide(
             long now, byte[] ni, byte[] ipi, long spiI, byte[] cookie, int halfOpen, int halfOpenFromIp) {
         if (limits.dosProtection()

@@ -45,8 +45,8 @@ public final class ConnectionMatch {
 
     private static int scoreOne(String s, InetAddress a) {
         if (s.equals("%any")
-                || s.equals("%any4") && a.getAddress().length == 4
-                || s.equals("%any6") && a.getAddress().length == 16) {
+                || (s.equals("%any4") && a.getAddress().length == 4)
+                || (s.equals("%any6") && a.getAddress().length == 16)) {
             return 1;
         }
         AddressText.Parsed p = AddressText.parse(s);

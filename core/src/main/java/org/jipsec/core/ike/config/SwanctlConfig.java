@@ -82,7 +82,7 @@ public final class SwanctlConfig {
 
     static String firstKey(Settings s, Settings.Value v) {
         return s.values().entrySet().stream()
-                .filter(e -> e.getValue() == v)
+                .filter(e -> e.getValue() == v) // this very value object, not an equal one elsewhere
                 .findFirst()
                 .orElseThrow()
                 .getKey();
@@ -263,7 +263,7 @@ public final class SwanctlConfig {
         Settings.Value v = s.values().get(key);
         if (v == null) return dflt == null ? List.of() : List.of(dflt);
         List<String> out = new ArrayList<>();
-        for (String part : v.text().split(",")) {
+        for (String part : v.text().split(",", -1)) {
             if (!part.isBlank()) out.add(part.trim());
         }
         return out;

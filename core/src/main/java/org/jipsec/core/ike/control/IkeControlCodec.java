@@ -172,7 +172,11 @@ public final class IkeControlCodec {
 
     // ---------------------------------------------------------------- responses
 
-    /** @throws IllegalArgumentException when the status does not fit a frame (the server then answers ERROR) */
+    /**
+     * Encodes a response frame.
+     *
+     * @throws IllegalArgumentException when the status does not fit a frame (the server then answers ERROR)
+     */
     public static byte[] encode(Response r) {
         ControlWire.Writer w = new ControlWire.Writer();
         int type = switch (r) {

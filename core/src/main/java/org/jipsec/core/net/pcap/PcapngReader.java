@@ -273,7 +273,7 @@ final class PcapngReader {
             throw new PcapFormatException("pcapng: simple packet block of " + (b.length + 8) + " bytes (minimum 16)");
         Interface itf = interfaceOf(0, "simple packet block");
         long origlen = i32(b, 0) & 0xffffffffL;
-        long room = b.length - 8;
+        long room = b.length - 8L;
         long caplen = itf.snaplen == 0 ? origlen : Math.min(origlen, itf.snaplen);
         if (caplen > room)
             throw new PcapFormatException("pcapng: simple packet block: packet of " + caplen + " bytes overruns its "

@@ -107,7 +107,6 @@ public final class Protocols {
         return n == null ? OptionalInt.empty() : OptionalInt.of(n);
     }
 
-    /** getprotobynumber(3)'s p_name, or the decimal number as libipsec prints an unknown one. */
     /**
      * The upper-layer protocol as NetBSD 10's {@code setkey -DP} prints it: the number, then the /etc/protocols name
      * in parentheses when there is one ({@code 255(reserved)}, {@code 6(tcp)}), else the number alone. The exact

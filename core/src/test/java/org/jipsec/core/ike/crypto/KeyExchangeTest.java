@@ -112,7 +112,7 @@ class KeyExchangeTest {
     }
 
     @Test
-    void peerValuesTheGroupRefusesAreInvalidSyntax() {
+    void peerValuesTheGroupRefusesAreInvalidSyntax() throws Exception {
         KeyExchange modp = DhGroup.MODP_2048.generate(new SecureRandom());
         byte[] pMinus1 = KeyExchange.pad(DhGroup.MODP_2048_P.subtract(BigInteger.ONE), 256);
         byte[] oneValue = KeyExchange.pad(BigInteger.ONE, 256);
@@ -127,11 +127,6 @@ class KeyExchangeTest {
         assertThrows(InvalidSyntaxException.class, () -> ecp.sharedSecret(new byte[65]));
         KeyExchange e384 = DhGroup.ECP_384.generate(new SecureRandom());
         KeyExchange f384 = DhGroup.ECP_384.generate(new SecureRandom());
-        assertDoesNotThrow(
-                () -> assertArrayEquals(e384.sharedSecret(f384.publicValue()), f384.sharedSecret(e384.publicValue())));
-    }
-
-    private static void assertDoesNotThrow(org.junit.jupiter.api.function.Executable e) {
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(e);
+        assertArrayEquals(e384.sharedSecret(f384.publicValue()), f384.sharedSecret(e384.publicValue()));
     }
 }

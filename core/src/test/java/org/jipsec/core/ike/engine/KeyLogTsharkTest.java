@@ -29,6 +29,7 @@ import org.jipsec.core.xform.SaParameters;
 import org.jipsec.core.xform.Xform;
 import org.jipsec.core.xform.XformSettings;
 import org.jipsec.core.xform.XformStats;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reads from a fresh profile directory. tshark must show IKE_AUTH's IDi, AUTH, SA and TSi payloads and the ICMP
  * echo inside ESP, with the ICV checked.
  */
+@RequiresTool("tshark")
 class KeyLogTsharkTest {
     @TempDir
     Path dir;

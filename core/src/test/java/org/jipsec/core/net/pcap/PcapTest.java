@@ -28,6 +28,7 @@ import org.jipsec.core.net.PacketSelector;
 import org.jipsec.core.net.Scapy;
 import org.jipsec.core.net.TestPackets;
 import org.jipsec.core.net.TransportChecksum;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +115,7 @@ class PcapTest {
     }
 
     @Test
+    @RequiresTool("scapy")
     void readsCapturesWrittenByScapy(@TempDir Path dir) throws Exception {
         String[] expected =
                 Scapy.run("", "pcap", "0", "0", dir.toString()).get(0).split("\t");
@@ -134,6 +136,7 @@ class PcapTest {
     }
 
     @Test
+    @RequiresTool("tshark")
     void tsharkReadsOurCapturesAndWeReadTsharks(@TempDir Path dir) throws Exception {
         requireTshark();
         List<byte[]> packets = samplePackets();
@@ -198,6 +201,7 @@ class PcapTest {
     }
 
     @Test
+    @RequiresTool("tshark")
     void tsharkReassemblesOurFragmentsAndAcceptsOurIcmpErrors(@TempDir Path dir) throws Exception {
         requireTshark();
         SplittableRandom r = new SplittableRandom(2);

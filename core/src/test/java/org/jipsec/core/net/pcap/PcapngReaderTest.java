@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jipsec.testkit.RequiresTool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ class PcapngReaderTest {
     // ---- files written by the real tools ----
 
     @Test
+    @RequiresTool("editcap")
     void editcapPcapngReadsAsTheClassicFile(@TempDir Path dir) throws Exception {
         requireTool("/usr/bin/editcap");
         Path ng = dir.resolve("x.pcapng");
@@ -44,6 +46,7 @@ class PcapngReaderTest {
     }
 
     @Test
+    @RequiresTool("tshark")
     void tsharkPcapngReadsAsTheClassicFile(@TempDir Path dir) throws Exception {
         requireTool("/usr/bin/tshark");
         Path ng = dir.resolve("t.pcapng");
@@ -58,6 +61,7 @@ class PcapngReaderTest {
     }
 
     @Test
+    @RequiresTool("tshark")
     void tsharkReadsOurHandWrittenNanosecondBigEndianFile(@TempDir Path dir) throws Exception {
         requireTool("/usr/bin/tshark");
         List<PcapRecord> classic = PcapReader.readAll(Files.readAllBytes(EXAMPLE));
