@@ -1,0 +1,84 @@
+package org.jipsec.io.gateway;
+
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jipsec.core.engine.Encapsulation;
+import org.jipsec.core.engine.InPlaceOutput;
+import org.jipsec.core.engine.InputDecision;
+import org.jipsec.core.engine.InputResult;
+import org.jipsec.core.engine.IpsecEngine;
+import org.jipsec.core.engine.LocalAddresses;
+import org.jipsec.core.engine.OutputDecision;
+import org.jipsec.core.engine.SocketPolicy;
+import org.jipsec.core.engine.WirePacket;
+import org.jipsec.core.net.PacketBuffer;
+import org.jipsec.core.pfkey.Outcome;
+
+/**
+ * The engine as the data plane sees it: every call a worker or the timer makes into {@link IpsecEngine}, in one place
+ * (so that a change of the engine's entry points touches this file only), and the engine lock they are made under.
+ *
+ * <p>Every method must be called between {@link #lock()} and {@link #unlock()}: the engine is not thread-safe
+ * (see ARCHITECTURE.md "Threads and locks"). A worker holds the lock for one run of packets (a TSO frame's
+ * segments, one received batch's datagrams), never across a system call.
+ */
+final class EnginePort {
+    private final IpsecEngine engine;
+    private final ReentrantLock lock;
+
+    EnginePort(IpsecEngine engine, ReentrantLock lock) {
+        this.engine = engine;
+        this.lock = lock;
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** A packet from the TUN, protected in place ({@link IpsecEngine#outputInPlace}). */
+    void output(PacketBuffer packet, SocketPolicy socket, InPlaceOutput result) {
+        engine.outputInPlace(packet, socket, result);
+    }
+
+    /** A whole received IP packet (raw ESP/AH/IPComp); the engine copies what it keeps. */
+    InputDecision input(PacketBuffer packet, Encapsulation how) {
+        return engine.input(packet, how);
+    }
+
+    /** A datagram from the NAT-T socket, lent to the engine; a delivery stays in the engine's buffer. */
+    void inputDatagram(PacketBuffer datagram, Encapsulation.UdpDatagram how, InputResult result) {
+        engine.inputDatagram(datagram, how, result);
+    }
+
+    /** A delivered echo reply of a registered socket, checked with that socket's inbound policy. */
+    Optional<InputDecision.Drop> checkSocketInbound(InputDecision.Deliver delivered, SocketPolicy socket) {
+        return engine.checkSocketInbound(delivered, socket);
+    }
+
+    /** The once-a-second step: lifetimes, EXPIRE (for the PF_KEY sockets). */
+    Outcome tick() {
+        return engine.tick();
+    }
+
+    /** Packets queued for an ACQUIRE whose SA has arrived. */
+    List<OutputDecision> drainReady() {
+        return engine.drainReady();
+    }
+
+    /** NAT-T keepalives due (RFC 3948 §4). */
+    List<WirePacket> natKeepalives(Collection<InetAddress> local) {
+        return engine.natKeepalives(local);
+    }
+
+    /** The host's addresses for {@code ipip_spoofcheck}. */
+    void setLocalAddresses(LocalAddresses addresses) {
+        engine.setLocalAddresses(addresses);
+    }
+}
