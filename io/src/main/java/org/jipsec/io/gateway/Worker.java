@@ -83,18 +83,13 @@ final class Worker implements Runnable {
     private final byte[] addr = new byte[16];
     /** A received packet on its way into the engine (which copies it: {@link EnginePort#input}). */
     private final byte[] scratch = new byte[MAX_PACKET];
-    /**
-     * A datagram from the NAT-T socket on its way into the engine, lent to it
-     * ({@link EnginePort#inputDatagram}): the headroom takes the IP header the transforms read.
-     */
-    private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
 
     private static final int DATAGRAM_HEADROOM = 64;
+    /** A NAT-T datagram lent to the engine ({@link EnginePort#inputDatagram}); headroom for the IP header it reads. */
+    private final byte[] datagram = new byte[DATAGRAM_HEADROOM + MAX_PACKET];
     /**
-     * Packets from the TUN on their way through {@link EnginePort#output}: each is written at
-     * {@link Xform#HEADROOM} so that the engine adds the outer, UDP and ESP headers and the trailer in the same array
-     * (no copy), and the protected packet goes from there into the send batch. One per TSO segment (offload queue),
-     * else one.
+     * Packets from the TUN on their way through {@link EnginePort#output}, each at {@link Xform#HEADROOM}: the engine
+     * adds headers and trailer in the same array (no copy). One per TSO segment (offload queue), else one.
      */
     private final byte[][] segments;
 
