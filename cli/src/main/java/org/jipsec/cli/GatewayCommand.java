@@ -99,6 +99,13 @@ public final class GatewayCommand implements Callable<Integer> {
     boolean noOffload;
 
     @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "Data-plane worker threads, one TUN queue and one set of wire sockets each "
+                    + "(default: the number of available processors)")
+    Integer workers;
+
+    @Option(
             names = "--nat-t-port",
             paramLabel = "PORT",
             description = "UDP port of ESP-in-UDP (default: ${DEFAULT-VALUE}; 0 = none)")

@@ -48,6 +48,7 @@ final class GatewayDataPlane {
                     .withOffload(!c.noOffload)
                     .withPolicyGuard(!c.noPolicyGuard)
                     .withKeepaliveSeconds(c.natKeepalive);
+            if (c.workers != null) o = o.withWorkers(c.workers);
         } catch (IllegalArgumentException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();

@@ -92,7 +92,8 @@ class GatewayFailClosedTest {
                     w.sa(ha, hb, 0x1001, "transport", 0, 0) + "spdadd " + ha + " " + hb + " any -P out ipsec "
                             + w.proto() + "/transport//require ;\n");
             Path pfkey = dir.resolve("run/pfkey");
-            String[] args = {"--config", conf.toString(), "--pfkey", pfkey.toString()};
+            // two data-plane workers (issue #17): a stop must leave nothing of either
+            String[] args = {"--config", conf.toString(), "--pfkey", pfkey.toString(), "--workers", "2"};
 
             // running: A's packets for B leave protected only (B has no gateway: no answers)
             try (DaemonProcess gw = DaemonProcess.start(dir, "gw1", a, TUN, args)) {

@@ -56,6 +56,16 @@ public final class NativeDatagramSocket implements AutoCloseable {
         }
     }
 
+    /** Sets a socket option whose value is a structure ({@code value}'s bytes, e.g. a {@code sock_fprog}). */
+    public void setOption(int level, int option, MemorySegment value, String name) throws IOException {
+        int f = fd.acquire();
+        try {
+            LibC.setsockopt(f, level, option, value, name);
+        } finally {
+            fd.release();
+        }
+    }
+
     /** Reads an {@code int} socket option. */
     public int getOption(int level, int option, String name) throws IOException {
         int f = fd.acquire();

@@ -18,8 +18,9 @@ import org.jipsec.io.tun.TunDevice;
 import org.jipsec.io.tun.TunOptions;
 
 /**
- * jipsecd with its data plane (issue #7): the {@link IpsecEngine}, its key engine served on PF_KEY, a TUN device and
- * the raw/UDP sockets, and the packet loop ({@link DataPlane}) on its own thread.
+ * jipsecd with its data plane (issue #7): the {@link IpsecEngine}, its key engine served on PF_KEY, a TUN device with
+ * one queue per worker, a set of raw/UDP sockets per worker, and the packet loops ({@link DataPlane}: one
+ * {@link Worker} thread per queue, {@link GatewayOptions#workers()}).
  *
  * <p>Start it on a thread inside the network namespace it should serve (the TUN and the sockets belong to the
  * namespace of the thread that opens them); after that it may be used from any thread.
@@ -42,14 +43,14 @@ public final class GatewayDaemon implements AutoCloseable {
     private final IpsecEngine engine;
     private final PfkeyServer server;
     private final TunDevice tun;
-    private final WireSockets sockets;
+    /** One set per worker, in worker order; worker 0's UDP sockets also carry the IKE handoff's sends. */
+    private final java.util.List<WireSockets> sockets;
+
     private final DataPlane plane;
-    private final Thread thread;
     private final Log log;
     /** {@code --config}, or null. */
     private final ConfigReloader config;
 
-    private final GatewayCounters counters = new GatewayCounters();
     /** The state directory (issue #12), or null. */
     private volatile org.jipsec.io.state.SequenceStore store;
     /** The nftables policy guard, or null (--no-policy-guard). */
@@ -65,7 +66,7 @@ public final class GatewayDaemon implements AutoCloseable {
             IpsecEngine engine,
             PfkeyServer server,
             TunDevice tun,
-            WireSockets sockets,
+            java.util.List<WireSockets> sockets,
             Log log,
             ConfigReloader config,
             GatewayOptions o,
@@ -77,16 +78,7 @@ public final class GatewayDaemon implements AutoCloseable {
         this.log = log;
         this.config = config;
         this.plane = new DataPlane(
-                engine,
-                server.lock(),
-                tun.queue(0),
-                sockets,
-                log,
-                server::deliver,
-                counters,
-                o.keepaliveSeconds(),
-                clock);
-        this.thread = Thread.ofPlatform().name("jipsec-dataplane").daemon().unstarted(plane);
+                new EnginePort(engine, server.lock(), server::deliver), tun, sockets, log, o.keepaliveSeconds(), clock);
     }
 
     /**
@@ -144,14 +136,14 @@ public final class GatewayDaemon implements AutoCloseable {
             store.start();
         }
         TunDevice tun = null;
-        WireSockets sockets = null;
+        java.util.List<WireSockets> sockets = new java.util.ArrayList<>();
         PfkeyServer server = null;
         try {
-            tun = TunDevice.open(new TunOptions(o.tunName(), 1, o.offload()));
+            tun = TunDevice.open(new TunOptions(o.tunName(), o.workers(), o.offload()));
             tun.setMtu(o.mtu());
             org.jipsec.io.tun.InterfaceControl.setTxQueueLength(tun.name(), 4096);
             tun.setUp(true);
-            sockets = new WireSockets(o);
+            for (int i = 0; i < o.workers(); i++) sockets.add(new WireSockets(o, i, o.workers()));
             GatewayDaemon[] self = new GatewayDaemon[1];
             server = PfkeyServer.start(engine.keyEngine(), (id, msg) -> self[0].request(id, msg), o.pfkey());
             GatewayDaemon d = new GatewayDaemon(engine, server, tun, sockets, log, reloader, o, clock);
@@ -160,8 +152,10 @@ public final class GatewayDaemon implements AutoCloseable {
             else removeLeftoverGuard(tun.name(), log);
             if (o.natTPort() != 0) d.startIkeHandoff(o);
             d.startSocketPolicies(tun.name());
-            d.thread.start();
-            log.line("jipsec gateway: data plane on " + tun.name() + " (MTU " + o.mtu() + ", mark 0x"
+            d.plane.start();
+            log.line("jipsec gateway: data plane on " + tun.name() + " (" + o.workers()
+                    + (o.workers() == 1 ? " worker" : " workers, TUN queue by " + tun.steering()) + ", MTU "
+                    + o.mtu() + ", mark 0x"
                     + Integer.toHexString(o.mark()) + (o.offload() ? ", offloads" : "")
                     + (o.natTPort() != 0 ? ", UDP " + o.natTPort() : "") + "), PF_KEY on "
                     + server.path() + "; " + engine.keyEngine().sad().size() + " SAs, "
@@ -169,7 +163,7 @@ public final class GatewayDaemon implements AutoCloseable {
             return d;
         } catch (IOException | RuntimeException e) {
             if (server != null) server.close();
-            if (sockets != null) sockets.close();
+            for (WireSockets ws : sockets) ws.close();
             if (tun != null) {
                 try {
                     tun.close();
@@ -192,8 +186,8 @@ public final class GatewayDaemon implements AutoCloseable {
             org.jipsec.io.ike.IkeHandoffServer h = org.jipsec.io.ike.IkeHandoffServer.start(
                     p,
                     (payload, remote) -> (remote.getAddress() instanceof java.net.Inet4Address
-                                    ? sockets.udp4
-                                    : sockets.udp6)
+                                    ? sockets.get(0).udp4
+                                    : sockets.get(0).udp6)
                             .send(payload, 0, payload.length, remote),
                     o.natTPort());
             ikeHandoff = h;
@@ -341,7 +335,7 @@ public final class GatewayDaemon implements AutoCloseable {
 
     /** True while the packet loop runs (the service manager's watchdog pings only then). */
     public boolean running() {
-        return !closed && thread.isAlive();
+        return !closed && plane.alive();
     }
 
     public PfkeyServer pfkeyServer() {
@@ -403,16 +397,48 @@ public final class GatewayDaemon implements AutoCloseable {
      * counters the data-plane thread writes (racy but harmless, as for SIGUSR1): no lock, no cost on the packet path.
      */
     public java.util.Map<String, Long> dataPlaneCounters() {
-        java.util.Map<String, Long> m = counters.snapshot();
-        m.put("send_errors", sockets.sendErrors);
-        m.put("rxq_overflows", sockets.receiveQueueDrops());
+        java.util.Map<String, Long> m = GatewayCounters.sum(plane.counters());
+        long sendErrors = 0;
+        long overflows = 0;
+        for (WireSockets ws : sockets) {
+            sendErrors += ws.sendErrors;
+            overflows += ws.receiveQueueDrops();
+        }
+        m.put("send_errors", sendErrors);
+        m.put("rxq_overflows", overflows);
         return m;
+    }
+
+    /** The data plane's worker count. */
+    public int workers() {
+        return plane.workers();
+    }
+
+    /** One worker's own counters by name (tests, status): how the traffic spread over the workers. */
+    public java.util.Map<String, Long> workerCounters(int worker) {
+        return plane.counters().get(worker).snapshot();
     }
 
     /** The counters (SIGUSR1): the data plane's, then every non-zero IPsec statistic. */
     public String status() {
-        StringBuilder b = new StringBuilder("jipsec gateway " + tun.name() + ": " + counters.format() + " send_errors="
-                + sockets.sendErrors + " rxq_overflows=" + sockets.receiveQueueDrops());
+        StringBuilder b =
+                new StringBuilder("jipsec gateway " + tun.name() + ": " + GatewayCounters.format(dataPlaneCounters()));
+        if (plane.workers() > 1) {
+            java.util.List<GatewayCounters> per = plane.counters();
+            for (int i = 0; i < per.size(); i++) {
+                GatewayCounters c = per.get(i);
+                b.append("\n  worker ")
+                        .append(i)
+                        .append(": tun_in=")
+                        .append(c.tunIn)
+                        .append(" tun_out=")
+                        .append(c.tunOut)
+                        .append(" wire_in=")
+                        .append(c.wireIn)
+                        .append(" wire_out=")
+                        .append(c.wireOut);
+            }
+        }
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
         if (h != null)
             b.append("\n  ike handoff ")
@@ -458,7 +484,10 @@ public final class GatewayDaemon implements AutoCloseable {
         } finally {
             lock().unlock();
         }
-        if (sockets.lastSendError != null) b.append("\n  last send error: ").append(sockets.lastSendError);
+        for (WireSockets ws : sockets) {
+            String e = ws.lastSendError;
+            if (e != null) b.append("\n  last send error: ").append(e);
+        }
         org.jipsec.io.state.SequenceStore st = store;
         if (st != null) b.append("\n  ").append(st.status());
         return b.toString();
@@ -472,12 +501,7 @@ public final class GatewayDaemon implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        plane.stop();
-        try {
-            thread.join(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        plane.stop(3000);
         PolicyGuard g = guard;
         if (g != null) g.close();
         org.jipsec.io.ike.IkeHandoffServer h = ikeHandoff;
@@ -485,7 +509,7 @@ public final class GatewayDaemon implements AutoCloseable {
         org.jipsec.io.sockpolicy.SocketPolicyServer sps = socketPolicies;
         if (sps != null) sps.close();
         server.close();
-        sockets.close();
+        for (WireSockets ws : sockets) ws.close();
         try {
             tun.close();
         } catch (IOException e) {

@@ -18,6 +18,8 @@ import java.util.Objects;
  *                     split before the engine, and decrypted TCP segments are coalesced before they are written;
  *                     also UDP GSO ({@code UDP_SEGMENT}) for ESP in UDP
  * @param policyGuard  enforce the SPD on traffic outside the TUN with an nftables table ({@link PolicyGuard})
+ * @param workers      data-plane worker threads: one TUN queue ({@code IFF_MULTI_QUEUE}), one poller and one set of
+ *                     wire sockets each ({@link DataPlane}); 1 to {@value #MAX_WORKERS}
  */
 public record GatewayOptions(
         String tunName,
@@ -28,9 +30,12 @@ public record GatewayOptions(
         Path pfkey,
         int keepaliveSeconds,
         boolean offload,
-        boolean policyGuard) {
+        boolean policyGuard,
+        int workers) {
 
     public static final String DEFAULT_TUN = "jipsec0";
+    /** The kernel's limit of TUN queues is 256 ({@code MAX_TAP_QUEUES}); far above any useful worker count. */
+    public static final int MAX_WORKERS = 256;
 
     public GatewayOptions {
         Objects.requireNonNull(tunName);
@@ -38,44 +43,74 @@ public record GatewayOptions(
         if (mtu < 576 || mtu > 65535) throw new IllegalArgumentException("MTU " + mtu + " out of range 576..65535");
         if (natTPort < 0 || natTPort > 0xffff) throw new IllegalArgumentException("UDP port " + natTPort);
         if (keepaliveSeconds <= 0) throw new IllegalArgumentException("keepalive interval must be positive");
+        if (workers < 1 || workers > MAX_WORKERS)
+            throw new IllegalArgumentException("workers " + workers + " out of range 1.." + MAX_WORKERS);
+    }
+
+    /** As before {@code workers} existed: one worker. */
+    public GatewayOptions(
+            String tunName,
+            int mtu,
+            int mark,
+            int natTPort,
+            int bufferBytes,
+            Path pfkey,
+            int keepaliveSeconds,
+            boolean offload,
+            boolean policyGuard) {
+        this(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, 1);
+    }
+
+    /** The default worker count: the processors this JVM may use. */
+    public static int defaultWorkers() {
+        return Math.min(MAX_WORKERS, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
      * jipsec0, MTU 1400, mark 0x99 (as strongSwan's example), port 4500, 8 MiB buffers, keepalive 20 s, offloads on,
-     * policy guard on.
+     * policy guard on, one worker per available processor.
      */
     public static GatewayOptions defaults(Path pfkey) {
-        return new GatewayOptions(DEFAULT_TUN, 1400, 0x99, 4500, 8 << 20, pfkey, 20, true, true);
+        return new GatewayOptions(DEFAULT_TUN, 1400, 0x99, 4500, 8 << 20, pfkey, 20, true, true, defaultWorkers());
+    }
+
+    public GatewayOptions withWorkers(int n) {
+        return new GatewayOptions(
+                tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, n);
     }
 
     public GatewayOptions withPolicyGuard(boolean on) {
-        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, on);
+        return new GatewayOptions(
+                tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, on, workers);
     }
 
     public GatewayOptions withKeepaliveSeconds(int seconds) {
-        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, seconds, offload, policyGuard);
+        return new GatewayOptions(
+                tunName, mtu, mark, natTPort, bufferBytes, pfkey, seconds, offload, policyGuard, workers);
     }
 
     public GatewayOptions withTun(String name) {
         return new GatewayOptions(
-                name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+                name, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, workers);
     }
 
     public GatewayOptions withMark(int m) {
         return new GatewayOptions(
-                tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+                tunName, mtu, m, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, workers);
     }
 
     public GatewayOptions withMtu(int m) {
         return new GatewayOptions(
-                tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+                tunName, m, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, workers);
     }
 
     public GatewayOptions withOffload(boolean on) {
-        return new GatewayOptions(tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, on, policyGuard);
+        return new GatewayOptions(
+                tunName, mtu, mark, natTPort, bufferBytes, pfkey, keepaliveSeconds, on, policyGuard, workers);
     }
 
     public GatewayOptions withNatTPort(int p) {
-        return new GatewayOptions(tunName, mtu, mark, p, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard);
+        return new GatewayOptions(
+                tunName, mtu, mark, p, bufferBytes, pfkey, keepaliveSeconds, offload, policyGuard, workers);
     }
 }

@@ -1,6 +1,7 @@
 package org.jipsec.io.gateway;
 
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jipsec.core.net.Bytes;
 import org.jipsec.core.net.IpView;
 
@@ -23,7 +24,12 @@ import org.jipsec.core.net.IpView;
  * <p>Bounded: a table of {@value #SLOTS} fingerprints in sets of {@value #WAYS} (a set chosen by the fingerprint),
  * each set replacing its oldest entry. A returning packet whose entry was replaced in between — more than
  * {@value #WAYS} re-emissions of its set while it was on its way — makes one more lap (with its TTL decremented
- * again) and is recognised then; the TTL bounds the laps in every case. Data-plane thread only; no allocation.
+ * again) and is recognised then; the TTL bounds the laps in every case. No allocation.
+ *
+ * <p>Shared by the data-plane workers (a re-emitted packet may come back on another worker's TUN queue): the table is
+ * an {@link AtomicLongArray} read and written with opaque accesses — each fingerprint is read or written whole, and no
+ * fence is paid. Two workers recording in one set at once may overwrite each other's entry; that is the replaced-entry
+ * case above (one more lap), never a false match.
  */
 final class LoopDetector {
 
@@ -33,7 +39,7 @@ final class LoopDetector {
     static final int PAYLOAD_BYTES = 256;
     private static final long M = 0x9E3779B97F4A7C15L;
 
-    private final long[] table = new long[SLOTS];
+    private final AtomicLongArray table = new AtomicLongArray(SLOTS);
     /** Per set: where the next entry goes (round robin: the oldest is replaced). */
     private final byte[] next = new byte[SETS];
 
@@ -57,14 +63,15 @@ final class LoopDetector {
         long h = fingerprint(p, off, len);
         if (find(h) >= 0) return;
         int set = set(h);
-        table[set * WAYS + next[set]] = h;
-        next[set] = (byte) ((next[set] + 1) % WAYS);
+        int way = next[set] & (WAYS - 1); // racy between workers: any way is a valid one
+        table.setOpaque(set * WAYS + way, h);
+        next[set] = (byte) ((way + 1) % WAYS);
     }
 
     /** The slot holding {@code h}, or -1. */
     private int find(long h) {
         int base = set(h) * WAYS;
-        for (int i = base; i < base + WAYS; i++) if (table[i] == h) return i;
+        for (int i = base; i < base + WAYS; i++) if (table.getOpaque(i) == h) return i;
         return -1;
     }
 

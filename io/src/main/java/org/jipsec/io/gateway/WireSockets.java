@@ -27,6 +27,10 @@ import org.jipsec.io.udp.UdpEncapSocket;
  * </ul>
  * Every socket carries {@code SO_MARK} (when non-zero), so that policy routing keeps the protected packets off
  * the TUN; buffers are enlarged (forced as root).
+ *
+ * <p>One set per data-plane worker ({@link Worker}), used by that worker's thread only (the IKE handoff also sends
+ * on worker 0's UDP sockets). With several workers the receive sockets take only their worker's share of the SPIs
+ * ({@link SpiSteering}): the UDP sockets are one {@code SO_REUSEPORT} group, the raw ones carry a socket filter.
  */
 final class WireSockets implements AutoCloseable {
 
@@ -96,7 +100,16 @@ final class WireSockets implements AutoCloseable {
     static final int SEND_BATCH = 32;
     String lastSendError;
 
+    /** The only set (one worker). */
     WireSockets(GatewayOptions o) throws IOException {
+        this(o, 0, 1);
+    }
+
+    /**
+     * The set of worker {@code worker} of {@code workers}; open them in worker order (the UDP sockets' index in their
+     * {@code SO_REUSEPORT} group is the order they were bound in, and the last one attaches the group's program).
+     */
+    WireSockets(GatewayOptions o, int worker, int workers) throws IOException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             RawIpSocket.Options raw = new RawIpSocket.Options(false, o.bufferBytes());
@@ -105,6 +118,13 @@ final class WireSockets implements AutoCloseable {
             for (boolean v6 : new boolean[] {false, true}) {
                 for (int p : RECEIVE_PROTOCOLS) {
                     RawIpSocket s = mark(RawIpSocket.open(v6, p, raw), o.mark(), opened);
+                    if (workers > 1) {
+                        SpiSteering.attach(
+                                s.socket(),
+                                SpiSteering.SO_ATTACH_FILTER,
+                                SpiSteering.rawFilter(p, !v6, worker, workers),
+                                "SO_ATTACH_FILTER");
+                    }
                     s.socket().enableReceiveQueueDrops(); // kernel drops into the counters
                     if (v6) {
                         s.socket().enableReceiveInfo();
@@ -115,7 +135,7 @@ final class WireSockets implements AutoCloseable {
             }
             natTPort = o.natTPort();
             if (natTPort != 0) {
-                UdpEncapSocket.Options uo = new UdpEncapSocket.Options(o.bufferBytes(), o.offload());
+                UdpEncapSocket.Options uo = new UdpEncapSocket.Options(o.bufferBytes(), o.offload(), workers > 1);
                 udp4 = UdpEncapSocket.open(new InetSocketAddress(Inet4Address.getByAddress(new byte[4]), natTPort), uo);
                 opened.add(udp4);
                 setMark(udp4.socket(), o.mark());
@@ -127,6 +147,15 @@ final class WireSockets implements AutoCloseable {
                 setMark(udp6.socket(), o.mark());
                 udp6.socket().enableReceiveInfo();
                 udp6.socket().enableReceiveQueueDrops();
+                if (workers > 1 && worker == workers - 1) { // the group is complete: steer it by SPI
+                    for (UdpEncapSocket u : new UdpEncapSocket[] {udp4, udp6}) {
+                        SpiSteering.attach(
+                                u.socket(),
+                                SpiSteering.SO_ATTACH_REUSEPORT_CBPF,
+                                SpiSteering.reusePortProgram(workers),
+                                "SO_ATTACH_REUSEPORT_CBPF");
+                    }
+                }
             } else {
                 udp4 = null;
                 udp6 = null;

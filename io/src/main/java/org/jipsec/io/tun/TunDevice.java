@@ -89,7 +89,29 @@ public final class TunDevice implements AutoCloseable {
             }
             throw e;
         }
-        return new TunDevice(actual, queues, options.offload());
+        TunDevice d = new TunDevice(actual, queues, options.offload());
+        if (queues.size() > 1) {
+            // the queue chosen by the flow, not by the writer ({@link TunSteering}); the device works without it
+            try {
+                int fd = queues.get(0).fd().acquire();
+                try {
+                    TunSteering.attach(fd);
+                    d.steering = "flow hash";
+                } finally {
+                    queues.get(0).fd().release();
+                }
+            } catch (IOException | RuntimeException e) {
+                d.steering = "kernel default (" + e.getMessage() + ")";
+            }
+        }
+        return d;
+    }
+
+    private volatile String steering = "single queue";
+
+    /** How packets routed into the device pick a queue: "flow hash" ({@link TunSteering}), or why not. */
+    public String steering() {
+        return steering;
     }
 
     /** The interface name the kernel assigned. */

@@ -33,13 +33,23 @@ public final class UdpEncapSocket implements AutoCloseable {
      *
      * @param bufferBytes socket buffer sizes (forced when privileged); 0 = kernel default
      * @param gro         enable {@code UDP_GRO} on receive (batches then need a control area, e.g. 32 bytes)
+     * @param reusePort   set {@code SO_REUSEPORT} before binding: several sockets (one per data-plane worker) share
+     *                    the port, and the kernel spreads the datagrams over them (by its 4-tuple hash, or by the
+     *                    group's {@code SO_ATTACH_REUSEPORT_CBPF} program)
      */
-    public record Options(int bufferBytes, boolean gro) {
+    public record Options(int bufferBytes, boolean gro, boolean reusePort) {
+        public Options(int bufferBytes, boolean gro) {
+            this(bufferBytes, gro, false);
+        }
+
         /** 4 MiB buffers, no GRO. */
         public static Options defaults() {
             return new Options(4 << 20, false);
         }
     }
+
+    /** {@code SO_REUSEPORT} (socket(7)). */
+    public static final int SO_REUSEPORT = 15;
 
     private UdpEncapSocket(NativeDatagramSocket socket, boolean gro) {
         this.socket = socket;
@@ -63,6 +73,9 @@ public final class UdpEncapSocket implements AutoCloseable {
             }
             if (options.gro()) {
                 s.setOption(LibC.SOL_UDP, LibC.UDP_GRO, 1, "UDP_GRO");
+            }
+            if (options.reusePort()) {
+                s.setOption(LibC.SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
             }
             s.bind(local);
             return new UdpEncapSocket(s, options.gro());
