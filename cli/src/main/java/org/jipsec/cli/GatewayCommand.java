@@ -179,7 +179,7 @@ public final class GatewayCommand implements Callable<Integer> {
         return run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
-    /** The command with its options set, without picocli (also the AOT training's gateway, {@link AotTraining}). */
+    /** The command with its options set (by picocli, or by a test without it). */
     int run(PrintWriter out, PrintWriter err) throws Exception {
         if (cleanup) return GatewayCleanup.run(this, out, err);
         if (natKeepalive <= 0) { // refused with or without --no-tun, before anything is set up

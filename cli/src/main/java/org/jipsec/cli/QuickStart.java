@@ -34,12 +34,29 @@ final class QuickStart {
             return switch (args[0]) {
                 case "setkey" -> setkey(args);
                 case "sysctl" -> sysctl(args);
-                case "aot-train" -> args.length == 1 ? Optional.of(AotTraining.run()) : Optional.empty();
+                case "aot-train" ->
+                    args.length <= 2
+                            ? Optional.of(AotTraining.run(args.length == 2 ? args[1] : null))
+                            : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (IOException e) {
             System.err.println("jipsec: " + e.getMessage());
             return Optional.of(1);
+        }
+    }
+
+    /**
+     * Names the JDK's own selector provider so that the first {@code SocketChannel.open} (the PF_KEY and sysctl
+     * sockets) takes it from this property instead of a {@link java.util.ServiceLoader} lookup, which opens the jar
+     * and reads its whole index only to find no provider there (JDK {@code SelectorProvider.provider()}: the
+     * property, then the service loader, then the default). {@code sun.nio.ch.EPollSelectorProvider} is that default
+     * on Linux, the only system jipsec runs on; a provider the user named stays.
+     */
+    private static void defaultSelectorProvider() {
+        String key = "java.nio.channels.spi.SelectorProvider";
+        if (System.getProperty(key) == null && "Linux".equals(System.getProperty("os.name"))) {
+            System.setProperty(key, "sun.nio.ch.EPollSelectorProvider");
         }
     }
 
@@ -106,6 +123,7 @@ final class QuickStart {
     }
 
     private static Optional<Integer> setkey(String[] args) throws IOException {
+        defaultSelectorProvider();
         Parsed p = parse(args, SETKEY_VALUES, SETKEY_FLAGS);
         if (p == null) return Optional.empty();
         SetkeyCommand c = new SetkeyCommand();
@@ -120,6 +138,7 @@ final class QuickStart {
     }
 
     private static Optional<Integer> sysctl(String[] args) throws IOException {
+        defaultSelectorProvider();
         Parsed p = parse(args, SYSCTL_VALUES, SYSCTL_FLAGS);
         if (p == null) return Optional.empty();
         SysctlCommand c = new SysctlCommand();

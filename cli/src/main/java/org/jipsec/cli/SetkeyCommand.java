@@ -136,7 +136,7 @@ public final class SetkeyCommand implements Callable<Integer> {
 
             @Override
             public ZoneId zone() {
-                return ZoneId.systemDefault();
+                return localZone();
             }
 
             @Override
@@ -150,6 +150,35 @@ public final class SetkeyCommand implements Callable<Integer> {
             }
         };
         return new SetkeyRunner(env, out, err).run(o);
+    }
+
+    /** Zone IDs that are UTC at every instant. */
+    private static final java.util.Set<String> UTC_IDS = java.util.Set.of(
+            "UTC",
+            "Etc/UTC",
+            "UCT",
+            "Etc/UCT",
+            "GMT",
+            "Etc/GMT",
+            "GMT0",
+            "Etc/GMT0",
+            "Etc/GMT+0",
+            "Etc/GMT-0",
+            "Universal",
+            "Etc/Universal",
+            "Zulu",
+            "Etc/Zulu",
+            "Greenwich",
+            "Etc/Greenwich");
+
+    /**
+     * The zone dump times are shown in (ctime(3): the local one). On a machine set to UTC (servers, containers, CI)
+     * that is {@link java.time.ZoneOffset#UTC}, the same times without {@link ZoneId#systemDefault}'s region, whose
+     * rules provider reads and indexes the whole tz database at every {@code setkey -D} (issue #17 item 4).
+     */
+    static ZoneId localZone() {
+        java.util.TimeZone tz = java.util.TimeZone.getDefault();
+        return UTC_IDS.contains(tz.getID()) ? java.time.ZoneOffset.UTC : tz.toZoneId();
     }
 
     /**

@@ -5,9 +5,11 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Map;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -45,13 +47,33 @@ public final class PeerCredentials {
     /** Throws {@link UntrustedServerException} unless the peer of {@code ch} is root or this process's user. */
     public static void requireTrustedServer(SocketChannel ch, Path path) throws IOException {
         UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        int uid = SocketPaths.euid();
+        if (ownerIsPeer(path, peer, uid)) return;
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         UserPrincipal root = users.lookupPrincipalByName("0");
-        int uid = SocketPaths.euid();
         UserPrincipal self = users.lookupPrincipalByName(Integer.toString(uid));
         if (!peer.user().equals(root) && !peer.user().equals(self)) {
             throw new UntrustedServerException("refusing to talk to " + path + ": its server runs as user "
                     + peer.user().getName() + ", neither root nor this process's uid " + uid);
+        }
+    }
+
+    /**
+     * The usual case without a user lookup by name: the socket file's owner (uid and principal from one stat) is
+     * the peer ({@link UserPrincipal#equals} compares the uids) and is root or {@code euid}. A lookup of "0" or of a
+     * uid as a name misses in every NSS module before it falls back to the number (with systemd's, a dlopen and a
+     * userdb query: milliseconds at every setkey call). Anything else — another owner, a file replaced meanwhile, an
+     * attribute the file system lacks — is left to the lookups, which decide as before.
+     */
+    private static boolean ownerIsPeer(Path path, UnixDomainPrincipal peer, int euid) {
+        try {
+            Map<String, Object> a = Files.readAttributes(path, "unix:uid,owner");
+            return a.get("uid") instanceof Integer fileUid
+                    && (fileUid == 0 || fileUid == euid)
+                    && a.get("owner") instanceof UserPrincipal owner
+                    && peer.user().equals(owner);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 }

@@ -92,9 +92,20 @@ class PeerCredentialsTest {
                     ik.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
                     ik.getMessage());
 
+            // the socket file's owner is only a shortcut when it is the peer: a file given to root (or to this user)
+            // with someone else listening behind it is still refused
+            Files.setOwner(
+                    sock, sock.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+            assertEquals(0, (int) (Integer) Files.getAttribute(sock, "unix:uid"));
+            IOException owned = assertThrows(
+                    IOException.class, () -> PfkeyClient.connect(sock).close());
+            assertTrue(
+                    owned.getMessage().contains("refusing to talk to " + sock + ": its server runs as user nobody"),
+                    owned.getMessage());
+
             List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 3; i++) seen.add(out.readLine());
-            assertEquals(List.of("got 0", "got 0", "got 0"), seen, "the listener received nothing");
+            for (int i = 0; i < 4; i++) seen.add(out.readLine());
+            assertEquals(List.of("got 0", "got 0", "got 0", "got 0"), seen, "the listener received nothing");
         } finally {
             p.destroy();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));

@@ -3,7 +3,6 @@ package org.jipsec.core.setkey.dump;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 
 /**
  * libipsec {@code str_time}: 20 characters, blanks for 0, otherwise {@code ctime(3) + 4} ({@code "Mon DD HH:MM:SS
@@ -25,7 +24,7 @@ public final class DumpTime {
             return "?".repeat(20); // ctime(3) returned NULL
         }
         return String.format(
-                Locale.ROOT,
+                SaDumpPrinter.NO_LOCALE,
                 "%s %2d %02d:%02d:%02d %d",
                 MONTHS[t.getMonthValue() - 1],
                 t.getDayOfMonth(),

@@ -25,6 +25,12 @@ import org.jipsec.core.pfkey.Sadb;
  * </pre>
  */
 public final class SaDumpPrinter {
+    /**
+     * printf's digits, not a locale's: a null locale makes {@link String#format} skip DecimalFormatSymbols, whose
+     * first use starts the JDK's locale providers (CLDR) — milliseconds at every {@code setkey -D} (issue #17 item 4).
+     */
+    static final java.util.Locale NO_LOCALE = null;
+
     private SaDumpPrinter() {}
 
     public static String format(PfkeyMessage m, boolean withPorts, long nowSeconds, ZoneId zone) {
@@ -59,7 +65,7 @@ public final class SaDumpPrinter {
         b.append("mode=").append(DumpNames.mode(sa2.get().mode()));
         long spi = Integer.toUnsignedLong(sa.get().spi());
         long reqid = Integer.toUnsignedLong(sa2.get().reqid());
-        b.append(String.format("spi=%d(0x%08x) reqid=%d(0x%08x)\n", spi, spi, reqid, reqid));
+        b.append(String.format(NO_LOCALE, "spi=%d(0x%08x) reqid=%d(0x%08x)\n", spi, spi, reqid, reqid));
         if (natt && natOa.isPresent())
             b.append("\tNAT OA=").append(host(natOa.get().endpoint())).append('\n');
         if (m.satype() == Sadb.SADB_X_SATYPE_IPCOMP) {
@@ -77,8 +83,11 @@ public final class SaDumpPrinter {
             b.append('\n');
         });
         b.append(String.format(
+                NO_LOCALE,
                 "\tseq=0x%08x replay=%d flags=0x%08x ",
-                sa2.get().sequence(), sa.get().replay(), sa.get().flags()));
+                sa2.get().sequence(),
+                sa.get().replay(),
+                sa.get().flags()));
         b.append("state=").append(DumpNames.state(sa.get().state())).append('\n');
         if (lc.isPresent()) {
             Extension.Lifetime c = lc.get();
@@ -130,7 +139,7 @@ public final class SaDumpPrinter {
         double y = l.get().bytes() >= 0
                 ? (double) l.get().bytes()
                 : (double) (l.get().bytes() >>> 1) * 2.0 + (l.get().bytes() & 1);
-        b.append(String.format(java.util.Locale.ROOT, "%.0f", y)).append("(bytes)");
+        b.append(String.format(NO_LOCALE, "%.0f", y)).append("(bytes)");
     }
 
     private static void address(StringBuilder b, Endpoint e, boolean withPorts) {

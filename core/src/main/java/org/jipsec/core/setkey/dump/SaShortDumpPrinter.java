@@ -32,7 +32,7 @@ public final class SaShortDumpPrinter {
     public static String format(PfkeyMessage m, long nowSeconds, ZoneId zone) {
         StringBuilder b = new StringBuilder();
         ZonedDateTime now = Instant.ofEpochSecond(nowSeconds).atZone(zone);
-        b.append(String.format("%02d%02d", now.getMinute(), now.getSecond()));
+        b.append(String.format(SaDumpPrinter.NO_LOCALE, "%02d%02d", now.getMinute(), now.getSecond()));
         b.append(' ')
                 .append(String.format(
                         "%-3s",
@@ -53,9 +53,9 @@ public final class SaShortDumpPrinter {
         Optional<Extension.Lifetime> h = m.lifetime(Sadb.SADB_EXT_LIFETIME_HARD);
         if (c.isPresent() && h.isPresent()) {
             long age = c.get().addtime() == 0 ? 0 : nowSeconds - c.get().addtime();
-            b.append(age >= 1000 ? " big/" : String.format(" %3d/", age));
+            b.append(age >= 1000 ? " big/" : String.format(SaDumpPrinter.NO_LOCALE, " %3d/", age));
             long hard = h.get().addtime();
-            b.append(hard >= 1000 ? "big" : String.format("%-3d", hard));
+            b.append(hard >= 1000 ? "big" : String.format(SaDumpPrinter.NO_LOCALE, "%-3d", hard));
         } else {
             b.append(" ???/???");
         }
