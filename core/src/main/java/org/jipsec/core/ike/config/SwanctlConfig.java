@@ -176,15 +176,7 @@ public final class SwanctlConfig {
             if (id == null)
                 throw new ConfigException(
                         idv.file(), idv.line(), "'" + p + "id': not an identity: '" + idv.text() + "'");
-            if (id.idType() == org.jipsec.core.ike.codec.IdPayload.ID_DER_ASN1_DN
-                    && s.name().startsWith("local")) {
-                // sending a DN needs its DER encoding, which comes with certificates (issue #15)
-                throw new ConfigException(
-                        idv.file(),
-                        idv.line(),
-                        "'" + p + "id': a distinguished name as our own"
-                                + " identity needs certificate support (issue #15); use an address, FQDN or e-mail");
-            }
+            // a DN goes out DER-encoded (RFC 7296 §3.5 ID_DER_ASN1_DN), with a PSK as with certificates
         } else if (s.name().startsWith("remote")) {
             id = IkeIdentity.ANY;
         }
