@@ -92,20 +92,26 @@ class IkeCertificateInteropTest {
         assertEquals(5, p.received(), "ping right->left " + p);
     }
 
-    /** The PKI, the swanctl layout and the harness, proven with strongSwan on both sides (RSA, DN identities). */
+    /**
+     * The PKI, the swanctl layout and the harness, proven with strongSwan on both sides: the large chain (root,
+     * intermediate, RSA 3072 end entities; DN identities) over the MTU-1280 path that drops IP fragments, so IKE_AUTH
+     * crosses only in RFC 7383 fragments — the setting of {@link #aCertificateChainLargerThanThePathMtuCrossesInFragments}.
+     */
     @Test
     void strongSwanToStrongSwanWithTheLabPki() throws Exception {
         try (IkeLab lab = IkeLab.direct(dir)) {
             lab.run(() -> {
+                smallMtuNoFragments(lab);
                 Charon left = Charon.start(lab, lab.left, "left");
-                Charon right = charon(lab, pki.rightRsa, rightAuth("right.pem", pki.rsaRoot));
-                pki.write(left.dir, "left", pki.leftRsa, KeyFile.CLASSIC);
+                Charon right = charon(lab, pki.rightBig(), rightAuth("right.pem", pki.rsaRoot));
+                pki.write(left.dir, "left", pki.leftBig(), KeyFile.CLASSIC);
                 left.load(leftAuth("left.pem", pki.rsaRoot).text(conn(lab), true));
                 CommandResult certs = right.swanctl(20, "--list-certs");
-                assertTrue(certs.stdout().contains("CN=jipsec lab RSA root"), certs.stdout());
+                assertTrue(certs.stdout().contains("CN=jipsec lab big intermediate"), certs.stdout());
                 CommandResult r = left.initiate("cert", 20);
                 assertTrue(r.ok(), r.stdout() + r.stderr());
                 right.awaitEstablished("cert", Duration.ofSeconds(10));
+                assertFalse(right.logLines("received fragment #").isEmpty(), "IKE_AUTH came in fragments");
                 pingBothWays(lab);
                 System.out.println(
                         "charon<->charon: " + charonAuthLine(right, LEFT_DN) + "; " + charonAuthLine(left, RIGHT_DN));
@@ -149,6 +155,255 @@ class IkeCertificateInteropTest {
                 StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
                 pingBothWays(lab);
                 System.out.println("strongSwan -> jipsec, ECDSA: " + charonAuthLine(right, LEFT_FQDN));
+            });
+        }
+    }
+
+    /**
+     * strongSwan initiates with {@code rightCert} to jipsec, which must refuse it: swanctl's initiation fails, no
+     * CHILD_SA reaches jipsecd, and jipsec's log has a line naming right's certificate (its DN) and matching
+     * {@code reason} (case-insensitive regex). Returns that line.
+     */
+    String refusedByJipsec(IkeLab lab, Issued rightCert, CertConf jipsecAuth, String reason) throws Exception {
+        Charon right = charon(
+                lab, rightCert, rightAuth("right.pem", pki.rsaRoot), "retransmit_timeout = 1", "retransmit_tries = 1");
+        JipsecIked left = jipsec(lab, pki.leftRsa, KeyFile.PKCS8, jipsecAuth, "none");
+        CommandResult r = right.initiate("cert", 10);
+        assertFalse(r.ok(), "strongSwan established with a certificate jipsec must refuse: " + r.stdout());
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(reason, java.util.regex.Pattern.CASE_INSENSITIVE);
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = left.ikedLogLines(RIGHT_FQDN).stream()
+                    .filter(l -> p.matcher(l).find())
+                    .toList();
+            if (!lines.isEmpty()) {
+                assertEquals(0, left.spis().size(), "jipsecd holds no SA:\n" + left.sad());
+                System.out.println("jipsec refused: " + lines.getFirst());
+                return lines.getFirst();
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(
+                        "no line in jipsec's log naming " + RIGHT_DN + " and /" + reason + "/:\n" + left.ikedLog());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void jipsecRefusesACertificateFromAnotherCa() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> refusedByJipsec(
+                    lab,
+                    pki.rightRogue,
+                    leftAuth("left.pem", pki.rsaRoot),
+                    "unknown CA|untrusted|not trusted|no trusted|issuer"));
+        }
+    }
+
+    @Test
+    void jipsecRefusesAPeerWhoseIdIsNotTheConfiguredOne() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> refusedByJipsec(
+                    lab,
+                    pki.rightRsa,
+                    CertConf.of(
+                            "left.pem", dn(LEFT_DN), caFile(pki.rsaRoot), dn("C=CH, O=jipsec lab, CN=other.ike.test")),
+                    "ID mismatch|identity|no (matching )?(connection|config)"));
+        }
+    }
+
+    @Test
+    void jipsecRefusesAnExpiredCertificate() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> refusedByJipsec(lab, pki.rightExpired, leftAuth("left.pem", pki.rsaRoot), "expired"));
+        }
+    }
+
+    @Test
+    void jipsecRefusesARevokedCertificate() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> refusedByJipsec(lab, pki.rightRevoked, leftAuth("left.pem", pki.rsaRoot), "revoked"));
+        }
+    }
+
+    /** The other way: jipsec initiates with an expired certificate and strongSwan refuses it. */
+    @Test
+    void strongSwanRefusesJipsecsExpiredCertificate() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                Charon right = charon(lab, pki.rightRsa, rightAuth("right.pem", pki.rsaRoot));
+                JipsecIked left =
+                        jipsec(lab, pki.leftExpired, KeyFile.PKCS8, leftAuth("left.pem", pki.rsaRoot), "start");
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (right.logLines("AUTHENTICATION_FAILED").isEmpty()) {
+                    if (System.nanoTime() > end) throw new AssertionError("charon sent no AUTHENTICATION_FAILED");
+                    Thread.sleep(200);
+                }
+                List<String> why = right.logLines("certificate invalid");
+                why = why.isEmpty() ? right.logLines("expired") : why;
+                assertFalse(why.isEmpty(), "charon says the certificate is invalid");
+                assertTrue(right.sas().stream().noneMatch(s -> s.state().equals("ESTABLISHED")));
+                assertEquals(0, left.spis().size(), left.sad());
+                System.out.println("strongSwan refused jipsec's expired certificate: " + why.getFirst());
+            });
+        }
+    }
+
+    /** MTU 1280 on the veth, and both namespaces drop IPv4 fragments. */
+    static void smallMtuNoFragments(IkeLab lab) throws Exception {
+        mtu(lab, lab.left, 1280);
+        mtu(lab, lab.right, 1280);
+        IkeFragmentationInteropTest.dropFragments(lab, lab.left);
+        IkeFragmentationInteropTest.dropFragments(lab, lab.right);
+    }
+
+    /** Sets the MTU of the veth in {@code ns} (the one device besides lo). */
+    static void mtu(IkeLab lab, String ns, int mtu) throws Exception {
+        String links =
+                IkeLab.check(lab.exec(ns, 10, "ip", "-o", "link", "show")).stdout();
+        for (String l : links.lines().toList()) {
+            String dev = l.replaceAll("^\\d+: ([^:@]+).*", "$1");
+            if (!dev.equals("lo")) IkeLab.check(lab.exec(ns, 10, "ip", "link", "set", "dev", dev, "mtu", "" + mtu));
+        }
+    }
+
+    /**
+     * A path of MTU 1280 that drops IP fragments (as {@link IkeFragmentationInteropTest}), both sides with an RSA 3072
+     * end-entity certificate (and an 800-octet extension) under an RSA 3072 intermediate: each IKE_AUTH carries two
+     * certificates and a 384-octet signature, well above 1280 octets. With {@code fragmentation} jipsec's default (yes) the exchange is split
+     * (RFC 7383) both ways and succeeds; with {@code fragmentation = no} at jipsec it cannot.
+     */
+    void bigChainOverSmallMtu(IkeLab lab, boolean fragmentation) throws Exception {
+        smallMtuNoFragments(lab);
+        Charon right = charon(
+                lab,
+                pki.rightBig(),
+                rightAuth("right.pem", pki.rsaRoot),
+                "retransmit_timeout = 1",
+                "retransmit_tries = 2");
+        CertConf auth = leftAuth("left.pem", pki.rsaRoot);
+        JipsecIked left = jipsec(
+                lab, pki.leftBig(), KeyFile.PKCS8, fragmentation ? auth : auth.with("fragmentation = no"), "none");
+        CommandResult r = right.initiate("cert", fragmentation ? 30 : 10);
+        String log = JipsecIked.read(right.dir.resolve("charon.log"));
+        int sent = right.logLines("sending packet").size();
+        if (fragmentation) {
+            assertTrue(r.ok(), "swanctl --initiate: " + r.stdout() + r.stderr());
+            SaList.IkeSa sa = right.awaitEstablished("cert", Duration.ofSeconds(5));
+            StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
+            assertTrue(log.contains("fragments"), "charon split its IKE_AUTH:\n" + log);
+            assertTrue(log.contains("received fragment #"), "charon reassembled jipsec's IKE_AUTH:\n" + log);
+            pingBothWays(lab);
+            List<String> split = right.logLines("fragments");
+            System.out.println(
+                    "large chain over MTU 1280: " + split.getLast().replaceAll(".*(generating|splitting)", "$1") + "; "
+                            + charonAuthLine(right, LEFT_DN));
+        } else {
+            assertFalse(r.ok(), "established although the IKE_AUTH could only cross in IP fragments: " + r.stdout());
+            assertFalse(log.contains("received fragment #"), log);
+            assertEquals(0, left.spis().size(), left.sad());
+            System.out.println("large chain over MTU 1280 without fragmentation: refused after " + sent + " packets");
+        }
+    }
+
+    @Test
+    void aCertificateChainLargerThanThePathMtuCrossesInFragments() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> bigChainOverSmallMtu(lab, true));
+        }
+    }
+
+    @Test
+    void withoutFragmentationTheLargeChainNeverArrives() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> bigChainOverSmallMtu(lab, false));
+        }
+    }
+
+    /**
+     * Issue #15 item 4 with certificates: jipsec runs with {@code --keylog DIR}; tshark, with DIR as its profile,
+     * decrypts the captured IKE_AUTH (both CERT payloads, X.509 signature encoding 4, and the AUTH method) and the
+     * ESP of the pings (ICMP inside, for AES-GCM the decryption checks the ICV).
+     */
+    @Test
+    void tsharkDecryptsTheCertificateExchangeWithJipsecsKeyLog() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                Path pcap = dir.resolve("keylog.pcapng");
+                Path keys = dir.resolve("keys");
+                try (org.jipsec.cli.lab.WireCapture cap = org.jipsec.cli.lab.WireCapture.start(
+                        lab.right, lab.rightDev, pcap, dir.resolve("tshark-keylog.log"), Duration.ofSeconds(90))) {
+                    Charon right = charon(
+                            lab, pki.rightEc, CertConf.of("right.pem", RIGHT_FQDN, caFile(pki.ecRoot), LEFT_FQDN));
+                    JipsecIked left = jipsec(
+                            lab,
+                            pki.leftEc,
+                            KeyFile.PKCS8,
+                            CertConf.of("left.pem", LEFT_FQDN, caFile(pki.ecRoot), RIGHT_FQDN),
+                            "start",
+                            "--keylog",
+                            keys.toString());
+                    SaList.IkeSa sa = right.awaitEstablished("cert", Duration.ofSeconds(30));
+                    StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
+                    Traffic.PingCount p = Traffic.ping(lab, lab.left, lab.leftInner, lab.rightInner, 3, 0.2);
+                    assertEquals(3, p.received(), p.toString());
+                    Thread.sleep(500);
+                    cap.stop();
+                }
+                CommandResult r = org.jipsec.io.netns.Commands.run(
+                        List.of(
+                                "env",
+                                "WIRESHARK_CONFIG_DIR=" + keys,
+                                "HOME=" + dir,
+                                "tshark",
+                                "-n",
+                                "-r",
+                                pcap.toString(),
+                                "-o",
+                                "esp.enable_encryption_decode:TRUE",
+                                "-o",
+                                "esp.enable_authentication_check:TRUE",
+                                "-T",
+                                "fields",
+                                "-E",
+                                "separator=|",
+                                "-e",
+                                "frame.number",
+                                "-e",
+                                "isakmp.exchangetype",
+                                "-e",
+                                "isakmp.id.data.fqdn",
+                                "-e",
+                                "isakmp.cert.encoding",
+                                "-e",
+                                "isakmp.auth.method",
+                                "-e",
+                                "icmp.type",
+                                "-e",
+                                "esp.icv_bad"),
+                        Duration.ofSeconds(60));
+                assertTrue(r.ok(), r.stdout() + r.stderr());
+                List<String> rows = r.stdout().lines().toList();
+                List<String> auth =
+                        rows.stream().filter(l -> l.matches("\\d+\\|35\\|.*")).toList();
+                List<String> withCert = auth.stream()
+                        .filter(l -> l.split("\\|", -1)[3].contains("4"))
+                        .toList();
+                assertEquals(
+                        2, withCert.size(), "IKE_AUTH request and response decrypted, each with CERT:\n" + r.stdout());
+                assertTrue(withCert.getFirst().contains(LEFT_FQDN), withCert.getFirst());
+                assertTrue(withCert.getLast().contains(RIGHT_FQDN), withCert.getLast());
+                for (String l : withCert) assertFalse(l.split("\\|", -1)[4].isEmpty(), "AUTH method shown: " + l);
+                long requests = rows.stream()
+                        .filter(l -> l.split("\\|", -1)[5].equals("8"))
+                        .count();
+                long replies = rows.stream()
+                        .filter(l -> l.split("\\|", -1)[5].equals("0"))
+                        .count();
+                assertTrue(requests >= 3 && replies >= 3, "ICMP decrypted from ESP:\n" + r.stdout());
+                assertTrue(rows.stream().noneMatch(l -> l.endsWith("|1")), "an ICV was bad:\n" + r.stdout());
+                System.out.println("tshark with jipsec's key log: " + String.join(" / ", withCert) + "; ICMP echo "
+                        + requests + " requests, " + replies + " replies decrypted");
             });
         }
     }

@@ -165,6 +165,13 @@ final class InteropPki {
         return make(issuer, dn, type.generate(), false, sans, notBefore, notAfter, padding);
     }
 
+    /** An end-entity certificate for an existing key pair (a re-issued certificate: expired, revoked, another CA). */
+    static Issued endEntity(
+            Issued issuer, String dn, KeyPair keys, List<String> sans, Instant notBefore, Instant notAfter)
+            throws Exception {
+        return make(issuer, dn, keys, false, sans, notBefore, notAfter, 0);
+    }
+
     /** An end-entity certificate valid from an hour ago for a year. */
     static Issued endEntity(Issued issuer, String dn, KeyType type, String... sans) throws Exception {
         Instant now = Instant.now();
