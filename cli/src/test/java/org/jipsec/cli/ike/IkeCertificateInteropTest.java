@@ -159,6 +159,52 @@ class IkeCertificateInteropTest {
         }
     }
 
+    /** jipsec initiates, ECDSA certificates (P-256 left, P-384 right), IP address identities (subjectAltName). */
+    @Test
+    void jipsecInitiatesWithEcdsaCertificatesAndAddressIds() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                Charon right = charon(
+                        lab, pki.rightEc, CertConf.of("right.pem", lab.rightAddr, caFile(pki.ecRoot), lab.leftAddr));
+                JipsecIked left = jipsec(
+                        lab,
+                        pki.leftEc,
+                        KeyFile.PKCS8,
+                        CertConf.of("left.pem", lab.leftAddr, caFile(pki.ecRoot), lab.rightAddr),
+                        "start");
+                SaList.IkeSa sa = right.awaitEstablished("cert", Duration.ofSeconds(30));
+                StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
+                pingBothWays(lab);
+                System.out.println("jipsec -> strongSwan, ECDSA: " + charonAuthLine(right, lab.leftAddr));
+            });
+        }
+    }
+
+    /**
+     * strongSwan initiates with RSA-PSS signatures ({@code charon.rsa_pss = yes}, RFC 7427 with RSASSA-PSS): jipsec
+     * verifies them; RSA (PKCS#1 key in rsa/) at jipsec, DN identities.
+     */
+    @Test
+    void strongSwanInitiatesWithRsaPssSignatures() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                Charon right = charon(lab, pki.rightRsa, rightAuth("right.pem", pki.rsaRoot), "rsa_pss = yes");
+                JipsecIked left = jipsec(lab, pki.leftRsa, KeyFile.CLASSIC, leftAuth("left.pem", pki.rsaRoot), "none");
+                CommandResult r = right.initiate("cert", 30);
+                assertTrue(r.ok(), "swanctl --initiate: " + r.stdout() + r.stderr());
+                SaList.IkeSa sa = right.awaitEstablished("cert", Duration.ofSeconds(5));
+                StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
+                pingBothWays(lab);
+                List<String> own = right.logLines("authentication of '" + RIGHT_DN + "' (myself) with");
+                assertFalse(own.isEmpty(), "charon signed");
+                assertTrue(own.getLast().contains("RSA_EMSA_PSS"), "charon signed with PSS: " + own.getLast());
+                System.out.println("strongSwan -> jipsec, RSA-PSS: "
+                        + own.getLast().replaceAll(".*(authentication of .*)", "$1") + "; "
+                        + charonAuthLine(right, LEFT_DN));
+            });
+        }
+    }
+
     /**
      * strongSwan initiates with {@code rightCert} to jipsec, which must refuse it: swanctl's initiation fails, no
      * CHILD_SA reaches jipsecd, and jipsec's log has a line naming right's certificate (its DN) and matching
