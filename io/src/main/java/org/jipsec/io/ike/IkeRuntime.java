@@ -250,7 +250,8 @@ public final class IkeRuntime {
                 ch.dpdAction(),
                 children,
                 c.encap(),
-                keyLog != null);
+                keyLog != null,
+                IkeSaConfig.Auth.PSK);
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
@@ -576,6 +577,7 @@ public final class IkeRuntime {
                     case CLEAR -> {}
                 }
             }
+            case IkeAction.Warning w -> log.line(s.name() + ": " + w.message());
             case IkeAction.Failed f -> {
                 log.line(s.name() + ": IKE_SA failed: " + f.reason());
                 forget(s);

@@ -8,8 +8,8 @@ import org.jipsec.core.ike.crypto.PrfAlgorithm;
 
 /**
  * Shared Key Message Integrity Code (RFC 7296 §2.15, Auth Method 2):
- * {@code AUTH = prf( prf(Shared Secret, "Key Pad for IKEv2"), <SignedOctets>)}. Same result as
- * {@link org.jipsec.core.ike.crypto.PskAuthentication} but behind the {@link Authenticator} interface.
+ * {@code AUTH = prf( prf(Shared Secret, "Key Pad for IKEv2"), <SignedOctets>)}; "Key Pad for IKEv2" is the 17
+ * ASCII characters without a terminating NUL. Checked against strongSwan's AUTH in StrongSwanKeyScheduleTest.
  */
 public final class PskAuthenticator implements Authenticator {
     private static final byte[] KEY_PAD = "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII);

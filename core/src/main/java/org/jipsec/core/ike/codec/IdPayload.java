@@ -53,6 +53,11 @@ public record IdPayload(boolean initiator, int idType, byte[] data) implements P
         return new IdPayload(initiator, ID_FQDN, fqdn.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** ID_DER_ASN1_DN from the DER encoding (e.g. a certificate's subject). */
+    public static IdPayload ofDn(boolean initiator, byte[] der) {
+        return new IdPayload(initiator, ID_DER_ASN1_DN, der.clone());
+    }
+
     public static IdPayload ofEmail(boolean initiator, String email) {
         return new IdPayload(initiator, ID_RFC822_ADDR, email.getBytes(StandardCharsets.US_ASCII));
     }
@@ -97,6 +102,7 @@ public record IdPayload(boolean initiator, int idType, byte[] data) implements P
                 }
             }
             case ID_FQDN, ID_RFC822_ADDR -> new String(data, StandardCharsets.US_ASCII);
+            case ID_DER_ASN1_DN -> DistinguishedName.text(data);
             default -> "type" + idType + ":" + HexFormat.of().formatHex(data);
         };
     }

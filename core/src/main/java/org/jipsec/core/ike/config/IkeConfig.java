@@ -52,11 +52,17 @@ public record IkeConfig(List<Connection> connections, List<SharedSecret> secrets
      * One {@code local*} or {@code remote*} authentication round.
      *
      * @param id    {@code id}; default: the IKE address for local (strongSwan), %any for remote
-     * @param certs {@code certs} (local) or {@code cacerts} (remote): file names, interpreted by issue #15
+     * @param certs  {@code certs} (local) or {@code cacerts} (remote): file names in {@code x509/} or
+     *               {@code x509ca/} next to the config file, or absolute paths (the daemon loads them)
+     * @param rsaPss {@code auth = rsa/pss}: sign with RSASSA-PSS in RFC 7427 signatures
      */
-    public record AuthRound(String name, AuthMethod auth, IkeIdentity id, List<String> certs) {
+    public record AuthRound(String name, AuthMethod auth, IkeIdentity id, List<String> certs, boolean rsaPss) {
         public AuthRound {
             certs = List.copyOf(certs);
+        }
+
+        public AuthRound(String name, AuthMethod auth, IkeIdentity id, List<String> certs) {
+            this(name, auth, id, certs, false);
         }
     }
 

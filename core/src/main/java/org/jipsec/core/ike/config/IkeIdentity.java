@@ -8,8 +8,8 @@ import org.jipsec.core.spd.AddressText;
 /**
  * An IKE identity as swanctl.conf writes it, typed as strongSwan's {@code identification_create_from_string}
  * does: an IP literal is ID_IPV4_ADDR/ID_IPV6_ADDR; {@code @name} is ID_FQDN (the '@' stripped);
- * {@code user@host} is ID_RFC822_ADDR; text containing '=' is a distinguished name (ID_DER_ASN1_DN, DER
- * encoding left to the certificate work of issue #15); any other text is ID_FQDN. Explicit prefixes
+ * {@code user@host} is ID_RFC822_ADDR; text containing '=' is a distinguished name (ID_DER_ASN1_DN in strongSwan's
+ * order, {@link org.jipsec.core.ike.codec.DistinguishedName}); any other text is ID_FQDN. Explicit prefixes
  * {@code ipv4: ipv6: fqdn: email: rfc822:} force the type. {@code %any} matches every identity.
  *
  * @param idType {@link IdPayload} ID type, 0 for %any
@@ -51,7 +51,14 @@ public record IkeIdentity(int idType, String text) {
             return new IkeIdentity(
                     ip.address().getAddress().length == 4 ? IdPayload.ID_IPV4_ADDR : IdPayload.ID_IPV6_ADDR, s);
         }
-        if (s.contains("=")) return new IkeIdentity(IdPayload.ID_DER_ASN1_DN, s);
+        if (s.contains("=")) {
+            try {
+                org.jipsec.core.ike.codec.DistinguishedName.parse(s);
+                return new IkeIdentity(IdPayload.ID_DER_ASN1_DN, s);
+            } catch (IllegalArgumentException notDn) {
+                return new IkeIdentity(IdPayload.ID_FQDN, s); // strongSwan falls back likewise
+            }
+        }
         if (s.startsWith("@")) {
             String v = s.startsWith("@@") ? s.substring(2) : s.substring(1);
             if (v.isEmpty()) return null;
@@ -61,10 +68,7 @@ public record IkeIdentity(int idType, String text) {
         return new IkeIdentity(IdPayload.ID_FQDN, s);
     }
 
-    /**
-     * The ID payload for this identity (§3.5). A DN has no DER encoding here yet (certificates, issue #15),
-     * so this refuses it; {@code %any} is not sendable.
-     */
+    /** The ID payload for this identity (§3.5); {@code %any} is not sendable. */
     public IdPayload toPayload(boolean initiator) {
         return switch (idType) {
             case IdPayload.ID_IPV4_ADDR, IdPayload.ID_IPV6_ADDR -> {
@@ -73,17 +77,26 @@ public record IkeIdentity(int idType, String text) {
             }
             case IdPayload.ID_FQDN, IdPayload.ID_RFC822_ADDR ->
                 new IdPayload(initiator, idType, text.getBytes(StandardCharsets.US_ASCII));
-            default ->
-                throw new IllegalStateException("identity '" + text + "' has no ID payload encoding"
-                        + " (ID_DER_ASN1_DN needs the certificate support of issue #15)");
+            case IdPayload.ID_DER_ASN1_DN ->
+                IdPayload.ofDn(initiator, org.jipsec.core.ike.codec.DistinguishedName.der(text));
+            default -> throw new IllegalStateException("identity '" + text + "' has no ID payload encoding");
         };
     }
 
-    /** True if a received ID payload names this identity (%any matches all). */
+    /**
+     * True if a received ID payload names this identity, with strongSwan's wildcards: %any matches all; a DN
+     * attribute value {@code *} matches any value; an FQDN or e-mail pattern starting with {@code *} matches any
+     * name ending in the rest ({@code *.example.com}, {@code *@example.com}), case-insensitively.
+     */
     public boolean matches(IdPayload id) {
         if (isAny()) return true;
         if (id.idType() != idType) return false;
+        if ((idType == IdPayload.ID_FQDN || idType == IdPayload.ID_RFC822_ADDR) && text.startsWith("*")) {
+            String tail = text.substring(1).toLowerCase(java.util.Locale.ROOT);
+            return id.text().toLowerCase(java.util.Locale.ROOT).endsWith(tail);
+        }
         return switch (idType) {
+            case IdPayload.ID_DER_ASN1_DN -> org.jipsec.core.ike.codec.DistinguishedName.matches(text, id.data());
             case IdPayload.ID_IPV4_ADDR, IdPayload.ID_IPV6_ADDR, IdPayload.ID_FQDN ->
                 java.util.Arrays.equals(toPayload(false).data(), id.data())
                         || (idType == IdPayload.ID_FQDN && text.equalsIgnoreCase(id.text()));

@@ -158,11 +158,16 @@ public final class SwanctlConfig {
         for (Settings sub : s.sections().values()) {
             throw new ConfigException(sub.file(), sub.line(), "unsupported section '" + p + sub.name() + "'");
         }
+        Settings.Value authValue = s.values().get("auth");
+        boolean rsaPss = authValue != null
+                && authValue.text().trim().toLowerCase(java.util.Locale.ROOT).equals("rsa/pss");
         IkeConfig.AuthMethod auth = choice(s, "auth", IkeConfig.AuthMethod.PUBKEY, p, v -> {
+            // swanctl.conf(5): pubkey, or rsa / ecdsa naming the key type, rsa/pss for RSASSA-PSS signatures
             if (v.equals("PSK")) return IkeConfig.AuthMethod.PSK;
-            if (v.equals("PUBKEY")) return IkeConfig.AuthMethod.PUBKEY;
-            throw new IllegalArgumentException(
-                    "psk or pubkey (jipsec has no EAP, XAuth or signature-scheme" + " variants)");
+            if (v.equals("PUBKEY") || v.equals("RSA") || v.equals("ECDSA") || v.equals("RSA/PSS")) {
+                return IkeConfig.AuthMethod.PUBKEY;
+            }
+            throw new IllegalArgumentException("psk, pubkey, rsa, ecdsa or rsa/pss (jipsec has no EAP or XAuth)");
         });
         IkeIdentity id = null;
         Settings.Value idv = s.values().get("id");
@@ -183,7 +188,7 @@ public final class SwanctlConfig {
         } else if (s.name().startsWith("remote")) {
             id = IkeIdentity.ANY;
         }
-        return new IkeConfig.AuthRound(s.name(), auth, id, list(s, certKey, null));
+        return new IkeConfig.AuthRound(s.name(), auth, id, list(s, certKey, null), rsaPss);
     }
 
     private static IkeConfig.Child child(Settings s, String p) throws ConfigException {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jipsec.core.crypto.IcvMismatchException;
+import org.jipsec.core.ike.auth.AuthException;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.codec.ExchangeType;
 import org.jipsec.core.ike.codec.IdPayload;
@@ -25,7 +26,6 @@ import org.jipsec.core.ike.config.TrafficSelectorSpec;
 import org.jipsec.core.ike.crypto.ChildSaKeys;
 import org.jipsec.core.ike.crypto.KeySchedule;
 import org.jipsec.core.ike.crypto.NatDetection;
-import org.jipsec.core.ike.crypto.PskAuthentication;
 import org.jipsec.core.ike.crypto.SkCipher;
 import org.jipsec.core.ike.proposal.Negotiated;
 import org.jipsec.core.ike.proposal.ProposalSelector;
@@ -35,8 +35,8 @@ import org.jipsec.core.ike.proposal.Selection;
 import org.jipsec.core.ike.ts.TsNarrowing;
 
 /**
- * The initial exchanges of one {@link IkeSaEngine} (RFC 7296 §1.2): IKE_SA_INIT and IKE_AUTH with a pre-shared
- * key (§2.15) and the first CHILD_SA, as initiator and responder; INVALID_KE_PAYLOAD and the retry (§1.2); NAT
+ * The initial exchanges of one {@link IkeSaEngine} (RFC 7296 §1.2): IKE_SA_INIT and IKE_AUTH (§2.15; who
+ * authenticates how is {@link Authentication}) and the first CHILD_SA, as initiator and responder; INVALID_KE_PAYLOAD and the retry (§1.2); NAT
  * detection and floating to port 4500 (§2.23). Works on the engine's state; package-private.
  */
 final class Handshake {
@@ -87,7 +87,7 @@ final class Handshake {
                     IkeMessage clear = e.unprotect(d);
                     if (clear == null) return; // RFC 7383: more fragments to come
                     e.completeRequest(actions);
-                    authResponse(clear, actions);
+                    authResponse(clear, d.now(), actions);
                     if (e.state == IkeSaEngine.State.ESTABLISHED) {
                         e.lastInbound = d.now();
                         e.idle(d.now(), actions);
@@ -123,6 +123,7 @@ final class Handshake {
         p.add(new NoncePayload(e.ni));
         p.addAll(natNotifies(e.spiI, 0));
         if (e.framing.announces()) p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)); // RFC 7383 §2.3
+        p.addAll(e.authentication.initRequest()); // RFC 7427 §4
         byte[] m = IkeMessageCodec.encode(new IkeMessage(e.header(ExchangeType.IKE_SA_INIT, 0, false), p));
         e.realMessage1 = m;
         e.state = IkeSaEngine.State.INIT_SENT;
@@ -195,31 +196,33 @@ final class Handshake {
         e.framing.peerSupports = e.framing.announces()
                 && m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         if (!deriveKeys(chosen.negotiated(), kePayload.get(), actions)) return;
+        e.authentication.readInit(m);
         detectNat(m, e.spiI, e.spiR);
         if (natTraversal()) {
             // §2.23: with a NAT (or encap=yes faking one) the initiator moves to port 4500 from IKE_AUTH on
             e.local = new IkeEndpoint(e.local.address(), IkeSaEngine.NAT_T_PORT);
             e.remote = new IkeEndpoint(e.remote.address(), IkeSaEngine.NAT_T_PORT);
         }
-        // IKE_AUTH request (§1.2): IDi, AUTH, SA, TSi, TSr
+        // IKE_AUTH request (§1.2): IDi, [CERT...], [CERTREQ], AUTH, SA, TSi, TSr
+        List<Payload> inner;
+        try {
+            inner = new ArrayList<>(e.authentication.ours(true));
+        } catch (AuthException x) {
+            e.fail(actions, "cannot authenticate: " + x.getMessage());
+            return;
+        }
         e.espSpiIn = e.nonZeroInt();
         e.proposedTsi = selectors(e.config.localTs(), e.local);
         e.proposedTsr = selectors(e.config.remoteTs(), e.remote);
-        IdPayload idi = e.localId.toPayload(true);
-        byte[] auth = PskAuthentication.authData(
-                e.ike.prf(), e.config.psk(), e.realMessage1, e.nr, e.keys.skPi(), idi.body());
-        List<Payload> inner = List.of(
-                idi,
-                new AuthPayload(AuthPayload.SHARED_KEY_MIC, auth),
-                new SaPayload(espProposals(e.espSpiIn)),
-                new TsPayload(true, e.proposedTsi),
-                new TsPayload(false, e.proposedTsr));
+        inner.add(new SaPayload(espProposals(e.espSpiIn)));
+        inner.add(new TsPayload(true, e.proposedTsi));
+        inner.add(new TsPayload(false, e.proposedTsr));
         byte[] req = e.out.protect(e.header(ExchangeType.IKE_AUTH, 1, false), List.of(), inner);
         e.state = IkeSaEngine.State.AUTH_SENT;
         e.sendRequest(req, 1, now, actions);
     }
 
-    void authResponse(IkeMessage m, List<IkeAction> actions) {
+    void authResponse(IkeMessage m, long now, List<IkeAction> actions) {
         for (NotifyPayload n : m.all(NotifyPayload.class)) {
             if (n.notifyType() == NotifyType.AUTHENTICATION_FAILED) {
                 e.fail(actions, "the responder refused our authentication (AUTHENTICATION_FAILED)");
@@ -232,20 +235,9 @@ final class Handshake {
             e.fail(actions, "IKE_AUTH response lacks IDr or AUTH: " + m.summary());
             return;
         }
-        if (!e.config.remoteId().matches(idr.get())) {
-            e.fail(actions, "peer identity " + idr.get().text() + " is not the configured " + e.config.remoteId());
-            return;
-        }
-        if (auth.get().method() != AuthPayload.SHARED_KEY_MIC
-                || !PskAuthentication.verify(
-                        e.ike.prf(),
-                        e.config.psk(),
-                        e.realMessage2,
-                        e.ni,
-                        e.keys.skPr(),
-                        idr.get().body(),
-                        auth.get().data())) {
-            e.fail(actions, "AUTH of " + idr.get().text() + " does not verify with the configured PSK");
+        String refused = e.authentication.verifyPeer(m, idr.get(), false, now, actions);
+        if (refused != null) {
+            e.fail(actions, "AUTHENTICATION_FAILED: " + refused);
             return;
         }
         e.established(actions);
@@ -330,6 +322,8 @@ final class Handshake {
         p.add(new KePayload(e.ke.group().number(), e.ke.publicValue()));
         p.add(new NoncePayload(e.nr));
         p.addAll(natNotifies(e.spiI, e.spiR));
+        e.authentication.readInit(m);
+        p.addAll(e.authentication.initResponse(m)); // CERTREQ (§3.7), RFC 7427 §4
         // RFC 7383 §2.3: announced back only when the initiator announced it
         e.framing.peerSupports =
                 m.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
@@ -349,16 +343,16 @@ final class Handshake {
             e.fail(actions, "IKE_AUTH request lacks IDi or AUTH: " + m.summary());
             return;
         }
-        if (!e.config.remoteId().matches(idi.get())
-                || auth.get().method() != AuthPayload.SHARED_KEY_MIC
-                || !PskAuthentication.verify(
-                        e.ike.prf(),
-                        e.config.psk(),
-                        e.realMessage1,
-                        e.nr,
-                        e.keys.skPi(),
-                        idi.get().body(),
-                        auth.get().data())) {
+        String refused = e.authentication.verifyPeer(m, idi.get(), true, d.now(), actions);
+        List<Payload> inner = null;
+        if (refused == null) {
+            try {
+                inner = new ArrayList<>(e.authentication.ours(false));
+            } catch (AuthException x) {
+                refused = "cannot authenticate ourselves: " + x.getMessage();
+            }
+        }
+        if (refused != null) {
             e.respond(
                     bytes,
                     e.out.protect(
@@ -366,20 +360,12 @@ final class Handshake {
                             List.of(),
                             List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED))),
                     actions);
-            e.fail(
-                    actions,
-                    e.config.remoteId().matches(idi.get())
-                            ? "AUTH of " + idi.get().text() + " does not verify with the configured PSK"
-                            : "peer identity " + idi.get().text() + " is not the configured " + e.config.remoteId());
+            e.fail(actions, "AUTHENTICATION_FAILED: " + refused);
             return;
         }
         // §2.11, §2.23: the initiator has floated (to 4500, maybe through a NAT); we use what it came from and to
         e.local = d.to();
         e.remote = d.from();
-        IdPayload idr = e.localId.toPayload(false);
-        byte[] myAuth = PskAuthentication.authData(
-                e.ike.prf(), e.config.psk(), e.realMessage2, e.ni, e.keys.skPr(), idr.body());
-        List<Payload> inner = new ArrayList<>(List.of(idr, new AuthPayload(AuthPayload.SHARED_KEY_MIC, myAuth)));
         IkeAction childAction = childForRequest(m, inner);
         e.respond(bytes, e.out.protect(e.header(ExchangeType.IKE_AUTH, 1, true), List.of(), inner), actions);
         e.established(actions);

@@ -151,6 +151,9 @@ public sealed interface IkeAction {
      */
     record DeadPeer(String reason, org.jipsec.core.ike.config.IkeConfig.DpdAction dpdAction) implements IkeAction {}
 
+    /** Something the operator should know that changes nothing (a certificate near its expiry, a CERT ignored). */
+    record Warning(String message) implements IkeAction {}
+
     /** The IKE SA failed or was given up; {@code reason} says exactly what did not match, for the log. */
     record Failed(String reason) implements IkeAction {}
 }

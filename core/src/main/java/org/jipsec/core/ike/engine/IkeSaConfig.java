@@ -34,7 +34,44 @@ public record IkeSaConfig(
         IkeConfig.DpdAction dpdAction,
         List<ChildConfig> children,
         boolean encap,
-        boolean keyLog) {
+        boolean keyLog,
+        Auth auth) {
+
+    /**
+     * How each side authenticates ({@code local.auth}, {@code remote.auth}: independent, RFC 7296 §2.15) and the
+     * credentials for public-key authentication, parsed by the daemon.
+     *
+     * @param cert          ours for {@code local.auth = pubkey}, else null
+     * @param trust         for {@code remote.auth = pubkey}, else null
+     * @param rsaPss        {@code local.auth = rsa/pss}: RSASSA-PSS in RFC 7427 signatures
+     * @param expiryWarning a peer's (and our) certificate expiring within this is warned about (issue #15 item 5)
+     */
+    public record Auth(
+            IkeConfig.AuthMethod local,
+            IkeConfig.AuthMethod remote,
+            org.jipsec.core.ike.auth.LocalCertificate cert,
+            org.jipsec.core.ike.auth.PeerTrust trust,
+            boolean rsaPss,
+            Duration expiryWarning) {
+        public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(30);
+        /** Both sides with the pre-shared key. */
+        public static final Auth PSK =
+                new Auth(IkeConfig.AuthMethod.PSK, IkeConfig.AuthMethod.PSK, null, null, false, DEFAULT_EXPIRY_WARNING);
+
+        public Auth {
+            if (local == IkeConfig.AuthMethod.PUBKEY && cert == null) {
+                throw new IllegalArgumentException("local.auth = pubkey needs a certificate and its private key");
+            }
+            if (remote == IkeConfig.AuthMethod.PUBKEY && trust == null) {
+                throw new IllegalArgumentException("remote.auth = pubkey needs trusted CA certificates");
+            }
+            if (expiryWarning == null) expiryWarning = DEFAULT_EXPIRY_WARNING;
+        }
+
+        public boolean anyPubkey() {
+            return local == IkeConfig.AuthMethod.PUBKEY || remote == IkeConfig.AuthMethod.PUBKEY;
+        }
+    }
 
     /** A child of the connection ({@code children.<name>}): its ESP proposals and selectors. */
     public record ChildConfig(
@@ -84,7 +121,8 @@ public record IkeSaConfig(
                 dpdAction,
                 List.of(),
                 false,
-                false);
+                false,
+                Auth.PSK);
     }
 
     /**
@@ -108,7 +146,30 @@ public record IkeSaConfig(
                 dpdAction,
                 children,
                 encap,
-                on);
+                on,
+                auth);
+    }
+
+    /** This configuration authenticating as {@code a} says. */
+    public IkeSaConfig withAuth(Auth a) {
+        return new IkeSaConfig(
+                ikeProposals,
+                localId,
+                remoteId,
+                psk,
+                childName,
+                espProposals,
+                localTs,
+                remoteTs,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                dpdDelay,
+                dpdAction,
+                children,
+                encap,
+                keyLog,
+                a);
     }
 
     /** Without DPD ({@code dpd_delay} 0, {@code dpd_action} clear). */
@@ -143,6 +204,7 @@ public record IkeSaConfig(
     public IkeSaConfig {
         if (dpdDelay == null || dpdDelay.isNegative()) dpdDelay = Duration.ZERO;
         if (dpdAction == null) dpdAction = IkeConfig.DpdAction.CLEAR;
+        if (auth == null) auth = Auth.PSK;
         ikeProposals = List.copyOf(ikeProposals);
         espProposals = List.copyOf(espProposals);
         localTs = List.copyOf(localTs);
@@ -176,7 +238,8 @@ public record IkeSaConfig(
                 child.dpdAction(),
                 c.children().stream().map(ChildConfig::of).toList(),
                 c.encap(),
-                false);
+                false,
+                Auth.PSK);
     }
 
     @Override

@@ -34,7 +34,8 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * {@link Handshake} (IKE_SA_INIT, IKE_AUTH, NAT-T), {@link ChildExchanges} (CREATE_CHILD_SA for children),
  * {@link IkeRekey} (IKE SA rekey and its collisions), {@link Informational} (deletes, liveness).
  *
- * <p>What it does: IKE_SA_INIT and IKE_AUTH with a pre-shared key (§2.15) and the first CHILD_SA as initiator or
+ * <p>What it does: IKE_SA_INIT and IKE_AUTH with a pre-shared key or certificates (§2.15, RFC 7427;
+ * {@link Authentication}) and the first CHILD_SA as initiator or
  * responder (§1.2); proposal selection with reasons (§2.7), INVALID_KE_PAYLOAD and the retry (§1.2, §1.3); NAT
  * detection (§2.23) with the initiator floating to port 4500 after IKE_SA_INIT (also without NAT with
  * {@code encap=yes}, which fakes our NAT_DETECTION_SOURCE_IP as strongSwan does), responses sent where the request
@@ -52,7 +53,7 @@ import org.jipsec.core.ike.proposal.Negotiated;
  * strongSwan's 10-30 s. Inbound ESP SPIs come from the daemon's
  * {@link InboundSpis} (PF_KEY GETSPI), or from the injected random source without one.
  *
- * <p>IKE fragmentation (RFC 7383): {@link MessageFraming}. Not yet: multiple auth rounds, certificates, MOBIKE,
+ * <p>IKE fragmentation (RFC 7383): {@link MessageFraming}. Not yet: multiple auth rounds, MOBIKE,
  * the packet's selectors of an ACQUIRE as the first TS (§2.9: NetBSD's SADB_ACQUIRE carries the SA's endpoints, not the
  * packet's), an IKE rekey accepted while a child delete of ours is outstanding (strongSwan accepts it; refused with
  * TEMPORARY_FAILURE here, the peer retries). Not
@@ -191,6 +192,7 @@ public final class IkeSaEngine {
     final Deque<Queued> queue = new ArrayDeque<>();
     private final List<Deferred> deferred = new ArrayList<>();
 
+    final Authentication authentication;
     private final Handshake handshake = new Handshake(this);
     private final ChildExchanges childExchanges = new ChildExchanges(this);
     private final IkeRekey ikeRekey = new IkeRekey(this);
@@ -213,10 +215,9 @@ public final class IkeSaEngine {
         this.random = random;
         this.local = local;
         this.remote = remote;
-        // swanctl.conf(5) local.id: "Defaults to the IP address of the local endpoint"
-        this.localId = config.localId() != null
-                ? config.localId()
-                : IkeIdentity.parse(local.address().getHostAddress());
+        // swanctl.conf(5) local.id: the IP address of the local endpoint, or the certificate's subject (pubkey)
+        this.localId = Authentication.defaultLocalId(config, local);
+        this.authentication = new Authentication(this);
     }
 
     public State state() {

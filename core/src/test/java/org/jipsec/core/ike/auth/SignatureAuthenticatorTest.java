@@ -28,7 +28,6 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.jipsec.core.ike.codec.AuthPayload;
 import org.jipsec.core.ike.crypto.PrfAlgorithm;
-import org.jipsec.core.ike.crypto.PskAuthentication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -158,16 +157,17 @@ class SignatureAuthenticatorTest {
         assertFalse(verifier.verify(new AuthPayload(2, new byte[32]), OCTETS), "PSK MIC is not a signature");
     }
 
-    /** The PSK authenticator behind the interface computes exactly what the engine's PskAuthentication does. */
+    /** The PSK authenticator computes RFC 7296 §2.15's prf(prf(Shared Secret, "Key Pad for IKEv2"), octets). */
     @Test
-    void pskAuthenticatorMatchesPskAuthentication() {
+    void pskAuthenticatorIsTheRfcFormula() {
         PrfAlgorithm prf = PrfAlgorithm.HMAC_SHA2_256;
         byte[] psk = "secret".getBytes(StandardCharsets.US_ASCII);
         byte[] msg = HEX.parseHex("0102030405"),
                 nonce = HEX.parseHex("aabbcc"),
                 sk = new byte[20],
                 id = HEX.parseHex("01000000c0000201");
-        byte[] expected = PskAuthentication.authData(prf, psk, msg, nonce, sk, id);
+        byte[] pad = prf.prf(psk, "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII));
+        byte[] expected = prf.prf(pad, msg, nonce, prf.prf(sk, id));
         var a = new PskAuthenticator(prf, psk);
         AuthPayload auth = a.sign(SignedOctets.of(prf, msg, nonce, sk, id));
         assertEquals(AuthPayload.SHARED_KEY_MIC, auth.method());

@@ -119,18 +119,17 @@ class StrongSwanKeyScheduleTest {
         byte[] psk = v.value("psk.0");
         IdPayload idi = the(auth, IdPayload.class);
         IdPayload idr = authResp.first(IdPayload.class).orElseThrow();
-        byte[] authI = PskAuthentication.authData(ike.prf(), psk, v.message(0), nr, k.skPi(), idi.body());
+        byte[] authI = new org.jipsec.core.ike.auth.PskAuthenticator(ike.prf(), psk)
+                .sign(org.jipsec.core.ike.auth.SignedOctets.of(ike.prf(), v.message(0), nr, k.skPi(), idi.body()))
+                .data();
         assertArrayEquals(v.value("auth.0"), authI, run + " AUTH_i");
         assertArrayEquals(the(auth, AuthPayload.class).data(), authI);
         assertTrue(
-                PskAuthentication.verify(
-                        ike.prf(),
-                        psk,
-                        v.message(1),
-                        ni,
-                        k.skPr(),
-                        idr.body(),
-                        the(authResp, AuthPayload.class).data()),
+                new org.jipsec.core.ike.auth.PskAuthenticator(ike.prf(), psk)
+                        .verify(
+                                the(authResp, AuthPayload.class),
+                                org.jipsec.core.ike.auth.SignedOctets.of(
+                                        ike.prf(), v.message(1), ni, k.skPr(), idr.body())),
                 run + " AUTH_r");
         assertArrayEquals(v.value("auth.1"), the(authResp, AuthPayload.class).data());
 

@@ -218,7 +218,7 @@ class IkeSaEngineTest {
         Link l = new Link(i, r);
         l.run(new IkeEvent.Initiate(0));
         assertEquals(
-                "AUTH of 10.98.0.1 does not verify with the configured PSK",
+                "AUTHENTICATION_FAILED: AUTH of 10.98.0.1 does not verify with the configured PSK",
                 l.only(l.rActions, IkeAction.Failed.class).reason());
         assertEquals(
                 "the responder refused our authentication (AUTHENTICATION_FAILED)",
@@ -409,7 +409,7 @@ class IkeSaEngineTest {
         Link l = new Link(i, engine(IkeSaEngine.Role.RESPONDER, rConf, 2));
         l.run(new IkeEvent.Initiate(0));
         assertEquals(
-                "peer identity gw.example is not the configured 10.98.0.2",
+                "AUTHENTICATION_FAILED: peer identity gw.example is not the configured 10.98.0.2",
                 l.only(l.iActions, IkeAction.Failed.class).reason());
     }
 
