@@ -14,6 +14,7 @@ import org.jipsec.core.ike.config.ConfigException;
 import org.jipsec.core.ike.config.IkeConfig;
 import org.jipsec.core.ike.engine.IkeEndpoint;
 import org.jipsec.io.ike.FileConfigSource;
+import org.jipsec.io.ike.IkeCredentials;
 import org.jipsec.io.ike.IkeDaemon;
 import org.jipsec.io.ike.IkeHandoffServer;
 import org.jipsec.io.ike.IkeLog;
@@ -103,8 +104,10 @@ public final class IkedCommand implements Callable<Integer> {
             }
         };
         IkeConfig cfg;
+        IkeCredentials creds;
         try {
             cfg = FileConfigSource.load(config);
+            creds = IkeCredentials.load(config, cfg, System.currentTimeMillis(), log);
         } catch (ConfigException e) {
             log.line(e.getMessage() + "; not starting");
             return 1;
@@ -168,6 +171,7 @@ public final class IkedCommand implements Callable<Integer> {
         IkeRuntime runtime = new IkeRuntime(
                 cfg, kernel, network, log, new SecureRandom(), new SecureRandom(), local.get(), 500, natTPort, keyLog);
         runtime.limits(limits);
+        runtime.credentials(creds);
         WiresharkKeyLogWriter keyLogToClose = keyLog;
         IkeDaemon daemon = new IkeDaemon(runtime, System::currentTimeMillis);
         daemon.pump(transport);
@@ -178,7 +182,8 @@ public final class IkedCommand implements Callable<Integer> {
         GatewaySignals.install(
                 service.reloading(() -> {
                     try {
-                        daemon.reload(FileConfigSource.load(config));
+                        IkeConfig next = FileConfigSource.load(config);
+                        daemon.reload(next, IkeCredentials.load(config, next, System.currentTimeMillis(), log));
                     } catch (ConfigException e) {
                         log.line("reload refused, nothing changed: " + e.getMessage());
                     }

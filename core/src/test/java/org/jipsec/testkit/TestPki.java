@@ -234,12 +234,32 @@ public final class TestPki {
         }
     }
 
-    /** PEM of a private key in the traditional OpenSSL form ("RSA PRIVATE KEY" / "EC PRIVATE KEY"). */
+    /**
+     * PEM of a private key in the traditional OpenSSL form: "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY"
+     * (RFC 5915, with the named curve in its parameters, as {@code openssl ec} writes it).
+     */
     public static String traditionalPem(PrivateKey k) {
         try {
+            org.bouncycastle.asn1.pkcs.PrivateKeyInfo pki =
+                    org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(k.getEncoded());
+            org.bouncycastle.util.io.pem.PemObject pem;
+            if (k.getAlgorithm().equals("RSA")) {
+                pem = new org.bouncycastle.util.io.pem.PemObject(
+                        "RSA PRIVATE KEY",
+                        pki.parsePrivateKey().toASN1Primitive().getEncoded());
+            } else {
+                var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(pki.parsePrivateKey());
+                var params = pki.getPrivateKeyAlgorithm().getParameters();
+                int bits = ((java.security.interfaces.ECPrivateKey) k)
+                        .getParams()
+                        .getOrder()
+                        .bitLength();
+                var full = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, inner.getKey(), params);
+                pem = new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", full.getEncoded());
+            }
             StringWriter sw = new StringWriter();
-            try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-                w.writeObject(k);
+            try (org.bouncycastle.util.io.pem.PemWriter w = new org.bouncycastle.util.io.pem.PemWriter(sw)) {
+                w.writeObject(pem);
             }
             return sw.toString();
         } catch (IOException ex) {

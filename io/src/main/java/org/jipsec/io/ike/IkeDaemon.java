@@ -141,6 +141,11 @@ public final class IkeDaemon implements IkeAdmin, AutoCloseable {
         post((rt, now) -> admin.reload(next, now));
     }
 
+    /** SIGHUP with re-read credentials (certificates, keys, CAs, CRLs). */
+    public void reload(IkeConfig next, IkeCredentials credentials) {
+        post((rt, now) -> admin.reload(next, credentials, now));
+    }
+
     /** A reader thread that posts every datagram {@code transport} receives into the loop. */
     public void pump(IkeTransport transport) {
         Thread.ofPlatform().name("jipsec-iked-udp").daemon().start(() -> {

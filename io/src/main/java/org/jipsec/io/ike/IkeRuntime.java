@@ -69,6 +69,9 @@ public final class IkeRuntime {
     private final WiresharkKeyLogWriter keyLog;
 
     IkeConfig config;
+    /** Each connection's authentication and certificates ({@link IkeCredentials}); PSK only until set. */
+    IkeCredentials credentials = IkeCredentials.NONE;
+
     private final IkeKernelEvents kernelEvents = new IkeKernelEvents(this);
     final Map<String, Integer> reqids = new HashMap<>();
     private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
@@ -120,6 +123,11 @@ public final class IkeRuntime {
         this.policies = new PolicyTable(kernel, log);
         this.installer = new ChildInstaller(kernel, policies, log, random, ikePort, natTPort);
         this.admission = new InitAdmission(limits, random);
+    }
+
+    /** Sets the connections' credentials (certificates, keys, CAs); before {@link #start}, then by reload. */
+    public void credentials(IkeCredentials c) {
+        this.credentials = c;
     }
 
     /** Sets the DoS limits ({@code --settings}); before {@link #start}. */
@@ -219,17 +227,22 @@ public final class IkeRuntime {
 
     private IkeSaSlot newSlot(
             IkeConfig.Connection c, IkeConfig.Child ch, IkeSaEngine.Role role, IkeEndpoint local, IkeEndpoint remote) {
+        IkeSaConfig.Auth auth = credentials.auth(c.name());
         IkeIdentity localId = c.local().isEmpty() || c.local().getFirst().id() == null
-                ? IkeIdentity.parse(local.address().getHostAddress())
+                ? defaultLocalId(auth, local)
                 : c.local().getFirst().id();
         IkeIdentity remoteId =
                 c.remote().isEmpty() ? IkeIdentity.ANY : c.remote().getFirst().id();
-        Optional<IkeConfig.SharedSecret> psk = PskLookup.find(config.secrets(), localId, remoteId);
-        if (psk.isEmpty()) {
-            log.line(c.name() + ": no shared key found for '" + localId + "' - '" + remoteId + "'");
-            return null;
+        byte[] secret = null;
+        if (auth.local() == IkeConfig.AuthMethod.PSK || auth.remote() == IkeConfig.AuthMethod.PSK) {
+            Optional<IkeConfig.SharedSecret> psk = PskLookup.find(config.secrets(), localId, remoteId);
+            if (psk.isEmpty()) {
+                log.line(c.name() + ": no shared key found for '" + localId + "' - '" + remoteId + "'");
+                return null;
+            }
+            secret = psk.get().secret();
         }
-        IkeSaConfig base = IkeSaConfig.of(c, localId, psk.get().secret());
+        IkeSaConfig base = IkeSaConfig.of(c, localId, secret);
         // the IKE_AUTH child first, then the connection's other children (for CREATE_CHILD_SA, either direction)
         List<IkeSaConfig.ChildConfig> children = new ArrayList<>();
         for (IkeSaConfig.ChildConfig x : base.children()) if (x.name().equals(ch.name())) children.add(x);
@@ -238,7 +251,7 @@ public final class IkeRuntime {
                 base.ikeProposals(),
                 localId,
                 remoteId,
-                psk.get().secret(),
+                secret,
                 ch.name(),
                 ch.espProposals(),
                 ch.localTs(),
@@ -251,13 +264,22 @@ public final class IkeRuntime {
                 children,
                 c.encap(),
                 keyLog != null,
-                IkeSaConfig.Auth.PSK);
+                auth);
         IkeSaSlot s = new IkeSaSlot(nextUniqueId++, c, ch, local, remote);
         int reqid = reqid(c, ch);
         s.engine = new IkeSaEngine(role, sc, random, local, remote, encap -> installer.allocate(s, reqid, encap));
         s.engine.fragmentation(c.fragmentation(), limits.fragmentSize());
         sas.put(s.uniqueId, s);
         return s;
+    }
+
+    /** swanctl.conf(5) local.id: the certificate's subject with a certificate, else the IKE address. */
+    private static IkeIdentity defaultLocalId(IkeSaConfig.Auth auth, IkeEndpoint local) {
+        if (auth.cert() != null) {
+            return IkeIdentity.parse(
+                    org.jipsec.core.ike.auth.CertText.subject(auth.cert().cert()));
+        }
+        return IkeIdentity.parse(local.address().getHostAddress());
     }
 
     // ---- inputs ----

@@ -201,8 +201,19 @@ public final class IkeRuntimeAdmin {
      * ({@code start_action}). Returns the diff for the log.
      */
     public IkeConfigDiff reload(IkeConfig next, long now) {
+        return reload(next, rt.credentials, now);
+    }
+
+    /**
+     * As {@link #reload(IkeConfig, long)}, with the credentials re-read from the files: a connection whose
+     * certificate, key, CAs or CRLs changed counts as changed.
+     */
+    public IkeConfigDiff reload(IkeConfig next, IkeCredentials credentials, long now) {
         IkeConfig before = rt.config;
-        IkeConfigDiff d = IkeConfigDiff.between(before, next);
+        IkeConfigDiff d = IkeConfigDiff.between(before, next)
+                .withChanged(credentials.changedSince(
+                        rt.credentials, IkeConfigDiff.between(before, next).unchanged()));
+        rt.credentials = credentials;
         List<String> gone = new ArrayList<>(d.removed());
         gone.addAll(d.changed());
         List<String> renegotiate = new ArrayList<>();

@@ -313,7 +313,8 @@ class IkeRuntimeBackToBackTest {
         assertTrue(
                 b.log.stream()
                         .anyMatch(l -> l.contains(
-                                "IKE_SA failed: AUTH of 10.0.0.1 does not verify with the" + " configured PSK")),
+                                "IKE_SA failed: AUTHENTICATION_FAILED: AUTH of 10.0.0.1 does not verify with the"
+                                        + " configured PSK")),
                 String.join("\n", b.log));
         assertTrue(
                 a.log.stream().anyMatch(l -> l.contains("IKE_SA failed: the responder refused our authentication")),

@@ -42,6 +42,17 @@ public record IkeConfigDiff(List<String> unchanged, List<String> removed, List<S
         return new IkeConfigDiff(unchanged, removed, added, changed);
     }
 
+    /**
+     * This diff with {@code names} moved from unchanged to changed: connections whose credential files changed
+     * (certificates, keys, CAs, CRLs: the daemon compares them, this class sees only the configuration).
+     */
+    public IkeConfigDiff withChanged(java.util.Collection<String> names) {
+        List<String> u = new ArrayList<>(unchanged);
+        List<String> c = new ArrayList<>(changed);
+        for (String n : names) if (u.remove(n)) c.add(n);
+        return new IkeConfigDiff(u, removed, added, c);
+    }
+
     /** True when nothing is added, removed or changed. */
     public boolean isEmpty() {
         return removed.isEmpty() && added.isEmpty() && changed.isEmpty();
