@@ -10,7 +10,7 @@ import java.util.List;
  * is found in private/, rsa/ or ecdsa/ next to the config, by its public key, as swanctl does).
  *
  * @param localCert  local.certs, or null (then local.id must name a certificate charon finds itself)
- * @param localId    local.id (DN in double quotes, FQDN, address)
+ * @param localId    local.id (DN in double quotes, FQDN, address), or null (the certificate's subject DN)
  * @param remoteCa   remote.cacerts, or null (any loaded CA)
  * @param remoteId   remote.id
  * @param connExtra  extra connection-level lines for both (e.g. {@code fragmentation = no})
@@ -44,7 +44,7 @@ record CertConf(String localCert, String localId, String remoteCa, String remote
         l.add("    local {");
         l.add("      auth = pubkey");
         if (localCert != null) l.add("      certs = " + localCert);
-        l.add("      id = " + localId);
+        if (localId != null) l.add("      id = " + localId);
         l.add("    }");
         l.add("    remote {");
         l.add("      auth = pubkey");

@@ -311,10 +311,18 @@ final class InteropPki {
 
     /** The key in its classic form: PKCS#1 RSAPrivateKey or SEC 1 ECPrivateKey (what rsa/ and ecdsa/ hold). */
     static byte[] classicKey(PrivateKey key) throws IOException {
-        return PrivateKeyInfo.getInstance(key.getEncoded())
-                .parsePrivateKey()
-                .toASN1Primitive()
-                .getEncoded(ASN1Encoding.DER);
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+            // RFC 5915 §3: the curve goes into the parameters field (PKCS#8 keeps it in the algorithm identifier)
+            org.bouncycastle.asn1.sec.ECPrivateKey k =
+                    org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            return new org.bouncycastle.asn1.sec.ECPrivateKey(
+                            ec.getParams().getOrder().bitLength(),
+                            k.getKey(),
+                            info.getPrivateKeyAlgorithm().getParameters())
+                    .getEncoded(ASN1Encoding.DER);
+        }
+        return info.parsePrivateKey().toASN1Primitive().getEncoded(ASN1Encoding.DER);
     }
 
     /** Key file formats: PKCS#8 PEM in private/, or the classic PEM forms in rsa/ and ecdsa/. */
