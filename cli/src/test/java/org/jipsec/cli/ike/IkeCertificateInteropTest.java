@@ -286,7 +286,7 @@ class IkeCertificateInteropTest {
                 JipsecIked left =
                         jipsec(lab, pki.leftExpired, KeyFile.PKCS8, leftAuth("left.pem", pki.rsaRoot), "start");
                 long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (right.logLines("AUTHENTICATION_FAILED").isEmpty()) {
+                while (right.logLines("N(AUTH_FAILED)").isEmpty()) {
                     if (System.nanoTime() > end) throw new AssertionError("charon sent no AUTHENTICATION_FAILED");
                     Thread.sleep(200);
                 }
@@ -294,6 +294,9 @@ class IkeCertificateInteropTest {
                 why = why.isEmpty() ? right.logLines("expired") : why;
                 assertFalse(why.isEmpty(), "charon says the certificate is invalid");
                 assertTrue(right.sas().stream().noneMatch(s -> s.state().equals("ESTABLISHED")));
+                assertFalse(
+                        left.ikedLogLines("refused our authentication").isEmpty(),
+                        "jipsec says it was refused:\n" + left.ikedLog());
                 assertEquals(0, left.spis().size(), left.sad());
                 System.out.println("strongSwan refused jipsec's expired certificate: " + why.getFirst());
             });
