@@ -17,7 +17,9 @@ import org.jipsec.io.netns.Commands;
  * One strongSwan 5.9.8 charon in a namespace, as /work/shared/peers.md describes: {@code charon-systemd} with
  * kernel-libipsec (ESP in userspace over its own TUN {@code ipsec0}, always UDP-encapsulated), its own
  * {@code STRONGSWAN_CONF}, vici socket and file log ({@code ike}/{@code chd} at level 4: SKEYSEED, ESP keys and the
- * lab PSK) in its directory. Driven with {@code swanctl --uri unix://DIR/charon.vici}.
+ * lab PSK) in its directory. Driven with {@code swanctl --uri unix://DIR/charon.vici}; its swanctl directory (x509/,
+ * x509ca/, private/, … for certificate authentication) is that directory too, and the plugins for certificates
+ * (pem, pkcs1, pkcs8, x509, revocation for CRLs, constraints, pubkey) are loaded.
  */
 final class Charon {
 
@@ -47,7 +49,8 @@ final class Charon {
                 String.join(
                         "\n",
                         "charon {",
-                        "    load = random nonce openssl kdf kernel-libipsec kernel-netlink socket-default vici",
+                        "    load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey"
+                                + " kernel-libipsec kernel-netlink socket-default vici",
                         "    install_virtual_ip = no",
                         "    " + String.join("\n    ", extra),
                         "    plugins {",
@@ -95,9 +98,14 @@ final class Charon {
         return c;
     }
 
-    /** {@code swanctl ARGS --uri …}, bounded. */
+    /**
+     * {@code swanctl ARGS --uri …}, bounded, with {@code SWANCTL_DIR} set to this charon's directory: credentials come
+     * from its x509/, x509ca/, x509crl/ and private/ (the certificate tests), never from /etc/swanctl.
+     */
     CommandResult swanctl(int seconds, String... args) throws IOException {
         List<String> argv = new ArrayList<>();
+        argv.add("env");
+        argv.add("SWANCTL_DIR=" + dir);
         argv.add("/usr/sbin/swanctl");
         argv.addAll(List.of(args));
         argv.addAll(List.of("--uri", "unix://" + dir + "/charon.vici"));
@@ -106,8 +114,13 @@ final class Charon {
 
     /** Writes the connection to swanctl.conf and loads it ({@code swanctl --load-all}). */
     void load(SwanctlConf conf) throws IOException {
+        load(conf.text(true));
+    }
+
+    /** Writes {@code swanctlConf} to swanctl.conf and loads it with the credentials in this charon's directory. */
+    void load(String swanctlConf) throws IOException {
         Path f = dir.resolve("swanctl.conf");
-        Files.writeString(f, conf.text(true));
+        Files.writeString(f, swanctlConf);
         CommandResult r = swanctl(30, "--load-all", "--file", f.toString());
         if (!r.ok()) throw new IOException("swanctl --load-all failed: " + r.stdout() + r.stderr());
     }
