@@ -64,11 +64,6 @@ class IkeCertificateInteropTest {
             throws Exception {
         JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
         pki.write(left.dir, "left", own, keyFile);
-        // certs-core 26f4b3a still refuses local.id as a DN (notes/certs-interop-bugs.md #1): leave it out, the
-        // default is the certificate's subject DN, the same identity on the wire
-        if (auth.localId() != null && auth.localId().startsWith("\"")) {
-            auth = new CertConf(auth.localCert(), null, auth.remoteCa(), auth.remoteId(), auth.connExtra());
-        }
         Files.writeString(left.config, auth.text(conn(lab).withStart(start), false));
         left.startIked(iked);
         return left;

@@ -142,6 +142,20 @@ final class Authentication {
         return p;
     }
 
+    /** The peer's end-entity certificate (its first CERT of encoding 4), for naming it in a refusal; else null. */
+    private static X509Certificate firstCertificate(IkeMessage m) {
+        for (CertPayload c : m.all(CertPayload.class)) {
+            if (c.request() || c.encoding() != CertPayload.X509_SIGNATURE) continue;
+            try {
+                return (X509Certificate)
+                        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(c.data()));
+            } catch (CertificateException | ClassCastException ex) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     private Authenticator localAuthenticator() throws AuthException {
         if (auth.local() == IkeConfig.AuthMethod.PSK) {
             if (e.config.psk() == null) throw new AuthException("no shared key for local.auth = psk", null);
@@ -156,7 +170,9 @@ final class Authentication {
      */
     String verifyPeer(IkeMessage m, IdPayload id, boolean peerIsInitiator, long now, List<IkeAction> actions) {
         if (!e.config.remoteId().matches(id)) {
-            return "peer identity " + id.text() + " is not the configured " + e.config.remoteId();
+            String mismatch = "peer identity " + id.text() + " is not the configured remote.id " + e.config.remoteId();
+            X509Certificate sent = firstCertificate(m);
+            return sent == null ? mismatch : CertText.describe(sent) + ": ID mismatch (" + mismatch + ")";
         }
         AuthPayload a = m.first(AuthPayload.class).orElseThrow();
         byte[] octets = peerIsInitiator

@@ -409,7 +409,7 @@ class IkeSaEngineTest {
         Link l = new Link(i, engine(IkeSaEngine.Role.RESPONDER, rConf, 2));
         l.run(new IkeEvent.Initiate(0));
         assertEquals(
-                "AUTHENTICATION_FAILED: peer identity gw.example is not the configured 10.98.0.2",
+                "AUTHENTICATION_FAILED: peer identity gw.example is not the configured remote.id 10.98.0.2",
                 l.only(l.iActions, IkeAction.Failed.class).reason());
     }
 
