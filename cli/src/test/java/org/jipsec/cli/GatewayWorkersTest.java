@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.jipsec.io.netns.CommandResult;
 import org.jipsec.io.netns.Commands;
 import org.jipsec.io.netns.VethPair;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counter must stay unique — and with two workers the status report (SIGUSR1) must show both workers at work and
  * the per-worker counters adding up to the totals.
  */
+@RequiresRoot
 class GatewayWorkersTest {
 
     static final String OA = "10.87.0.1", OB = "10.87.0.2", IA = "10.87.1.1", IB = "10.87.2.1";

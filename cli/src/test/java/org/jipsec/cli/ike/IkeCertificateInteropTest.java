@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.jipsec.cli.ike.InteropPki.Issued;
 import org.jipsec.cli.ike.InteropPki.KeyFile;
 import org.jipsec.io.netns.CommandResult;
+import org.jipsec.testkit.RequiresRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a line in jipsec's log that names the certificate and the reason. The PKI and the harness are proven first with
  * strongSwan against strongSwan, so that a failure of the jipsec cases is jipsec's.
  */
+@RequiresRoot
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IkeCertificateInteropTest {
 
