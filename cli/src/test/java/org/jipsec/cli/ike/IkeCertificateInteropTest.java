@@ -64,9 +64,22 @@ class IkeCertificateInteropTest {
     /** jipsec on left: gateway + iked with {@code auth} and its certificate {@code own} in its directory. */
     static JipsecIked jipsec(IkeLab lab, Issued own, KeyFile keyFile, CertConf auth, String start, String... iked)
             throws Exception {
+        return jipsec(lab, own, keyFile, auth, start, t -> t, iked);
+    }
+
+    /** As above, with {@code edit} applied to jipsec's swanctl.conf text. */
+    static JipsecIked jipsec(
+            IkeLab lab,
+            Issued own,
+            KeyFile keyFile,
+            CertConf auth,
+            String start,
+            java.util.function.UnaryOperator<String> edit,
+            String... iked)
+            throws Exception {
         JipsecIked left = JipsecIked.startGateway(lab, lab.left, "left", lab.leftInner, lab.rightInner);
         pki.write(left.dir, "left", own, keyFile);
-        Files.writeString(left.config, auth.text(conn(lab).withStart(start), false));
+        Files.writeString(left.config, edit.apply(auth.text(conn(lab).withStart(start), false)));
         left.startIked(iked);
         return left;
     }
@@ -178,6 +191,33 @@ class IkeCertificateInteropTest {
                 StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
                 pingBothWays(lab);
                 System.out.println("jipsec -> strongSwan, ECDSA: " + charonAuthLine(right, lab.leftAddr));
+            });
+        }
+    }
+
+    /**
+     * jipsec initiates and signs with RSA-PSS ({@code local.auth = rsa/pss}: RFC 7427 method 14 with RSASSA-PSS,
+     * RFC 8247 §3.2); strongSwan verifies it and logs the scheme.
+     */
+    @Test
+    void jipsecInitiatesWithRsaPssSignatures() throws Exception {
+        try (IkeLab lab = IkeLab.direct(dir)) {
+            lab.run(() -> {
+                Charon right = charon(lab, pki.rightRsa, rightAuth("right.pem", pki.rsaRoot));
+                JipsecIked left = jipsec(
+                        lab,
+                        pki.leftRsa,
+                        KeyFile.PKCS8,
+                        leftAuth("left.pem", pki.rsaRoot),
+                        "start",
+                        t -> t.replaceFirst("auth = pubkey", "auth = rsa/pss"));
+                assertTrue(Files.readString(left.config).contains("auth = rsa/pss"), "jipsec's local.auth");
+                SaList.IkeSa sa = right.awaitEstablished("cert", Duration.ofSeconds(30));
+                StrongSwanInteropTest.awaitChildInJipsec(left, sa.children().getFirst());
+                pingBothWays(lab);
+                String line = charonAuthLine(right, LEFT_DN);
+                assertTrue(line.contains("RSA_EMSA_PSS"), "charon verified a PSS signature: " + line);
+                System.out.println("jipsec -> strongSwan, RSA-PSS: " + line);
             });
         }
     }
