@@ -69,7 +69,8 @@ final class GatewayDataPlane {
         }
         GatewayDaemon daemon;
         try {
-            daemon = GatewayDaemon.start(o, sysctl, loader, log, store, c.strictKeys);
+            daemon = GatewayDaemon.start(
+                    o, sysctl, loader, log, store, c.strictKeys, clock -> Jipsecd.dataPlaneEngine(sysctl, clock));
         } catch (IOException | RuntimeException e) {
             err.println("jipsec gateway: " + e.getMessage());
             err.flush();

@@ -2,6 +2,8 @@ package org.jipsec.cli;
 
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import org.jipsec.core.engine.EngineSettings;
+import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.pfkey.AlgorithmCatalog;
 import org.jipsec.core.pfkey.KeyEngine;
 import org.jipsec.core.pfkey.KeySettings;
@@ -17,9 +19,9 @@ import org.jipsec.io.pfkey.PfkeyServer;
  * to the PF_KEY server that owns the engine's lock. {@code jipsec gateway --no-tun}, {@code jipsec gateway} with its
  * data plane and {@code jipsec setkey --embedded} all go through it.
  *
- * <p>Not yet here (left for the next step): the data plane's {@code IpsecEngine} is still built in
- * {@code io.gateway.GatewayDaemon} (on the data plane's per-batch clock), and the timer still lives in
- * {@code PfkeyServer} (--no-tun) or {@code DataPlane}. The reload diff is already a core function over the key engine
+ * The data plane's {@code IpsecEngine} is built here too ({@link #dataPlaneEngine}), on the clock the gateway daemon
+ * passes in (its per-batch clock). Not yet here: the engine lock is the PF_KEY server's, and the timer still lives in
+ * {@code PfkeyServer} (--no-tun) or the data plane's worker 0. The reload diff is already a core function over the key engine
  * ({@code core.config.ConfigDiff.compute} and {@code apply}); {@code io.gateway.ConfigReloader} only reads the file,
  * takes the engine lock and applies it.
  */
@@ -36,14 +38,29 @@ final class Jipsecd {
      * table.
      */
     static KeyRoot keyEngine(Sysctl sysctl) {
-        Spd spd = new Spd(InstantSource.system(), sysctl);
+        return keyEngine(sysctl, InstantSource.system());
+    }
+
+    /** {@link #keyEngine(Sysctl)} on {@code clock} (the SPD's and the key engine's, in seconds). */
+    static KeyRoot keyEngine(Sysctl sysctl, InstantSource clock) {
+        Spd spd = new Spd(clock, sysctl);
         KeyEngine engine = new KeyEngine(
                 new KeySettings().bindTo(sysctl),
-                () -> System.currentTimeMillis() / 1000,
+                () -> clock.instant().getEpochSecond(),
                 new SecureRandom(),
                 new SpdPolicyStore(spd),
                 AlgorithmCatalog.TABLE);
         return new KeyRoot(sysctl, spd, engine);
+    }
+
+    /**
+     * The data plane's engine: {@link #keyEngine(Sysctl, InstantSource)} on {@code clock} (the gateway's per-batch
+     * clock) with the transforms, reassembly and policy checks of {@link IpsecEngine} on top, jipsecd's defaults.
+     * {@code jipsec gateway} hands this to {@link org.jipsec.io.gateway.GatewayDaemon#start}.
+     */
+    static IpsecEngine dataPlaneEngine(Sysctl sysctl, InstantSource clock) {
+        KeyRoot r = keyEngine(sysctl, clock);
+        return new IpsecEngine(r.engine(), r.spd(), sysctl, clock, new SecureRandom(), EngineSettings.DEFAULTS);
     }
 
     /**

@@ -61,13 +61,21 @@ final class GatewayLab implements AutoCloseable {
                 .withKeepaliveSeconds(keepaliveSeconds);
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw, true);
+        Sysctl sysctl = Sysctl.withNetbsdDefaults();
         GatewayDaemon d = NetnsThread.call(
                 ns,
-                () -> GatewayDaemon.start(o, Sysctl.withNetbsdDefaults(), GatewayConfigFile.of(conf), line -> {
-                    synchronized (logs) {
-                        logs.append(ns).append(": ").append(line).append('\n');
-                    }
-                }));
+                () -> GatewayDaemon.start(
+                        o,
+                        sysctl,
+                        GatewayConfigFile.of(conf),
+                        line -> {
+                            synchronized (logs) {
+                                logs.append(ns).append(": ").append(line).append('\n');
+                            }
+                        },
+                        null,
+                        false,
+                        clock -> Jipsecd.dataPlaneEngine(sysctl, clock)));
         synchronized (logs) {
             logs.append(sw);
         }

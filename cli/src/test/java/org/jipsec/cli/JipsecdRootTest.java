@@ -3,6 +3,7 @@ package org.jipsec.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
 import org.jipsec.core.pfkey.KeyEngine;
@@ -22,6 +23,17 @@ class JipsecdRootTest {
         assertEquals(30, root.engine().settings().larvalLifetime);
         sysctl.write(SysctlNames.KEY_LARVAL_LIFETIME, 61);
         assertEquals(61, root.engine().settings().larvalLifetime, "a sysctl write reaches the root's engine");
+    }
+
+    @Test
+    void theDataPlaneEngineIsBuiltOnTheRootsKeyEngineAndTheGatewaysClock() throws Exception {
+        Sysctl sysctl = Sysctl.withNetbsdDefaults();
+        java.time.InstantSource clock = java.time.InstantSource.fixed(java.time.Instant.ofEpochSecond(1_000_000));
+        org.jipsec.core.engine.IpsecEngine e = Jipsecd.dataPlaneEngine(sysctl, clock);
+        assertSame(sysctl, e.sysctl());
+        sysctl.write(SysctlNames.KEY_LARVAL_LIFETIME, 62);
+        assertEquals(62, e.keyEngine().settings().larvalLifetime, "the key engine reads the daemon's sysctl tree");
+        assertNotSame(Jipsecd.dataPlaneEngine(sysctl, clock), e);
     }
 
     @Test

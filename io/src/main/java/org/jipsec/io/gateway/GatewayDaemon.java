@@ -1,9 +1,7 @@
 package org.jipsec.io.gateway;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.InstantSource;
-import org.jipsec.core.engine.EngineSettings;
 import org.jipsec.core.engine.IpsecEngine;
 import org.jipsec.core.engine.IpsecStatistics;
 import org.jipsec.core.guard.GuardSnapshot;
@@ -82,18 +80,10 @@ public final class GatewayDaemon implements AutoCloseable {
     }
 
     /**
-     * Builds the engine on {@code sysctl}, loads {@code config} (may be null; see {@link ConfigReloader}), opens the TUN (up, MTU set) and the
-     * sockets in the calling thread's namespace, serves PF_KEY and starts the packet loop.
-     *
-     * @throws IOException when a device or socket cannot be opened, or the configuration is refused
-     */
-    public static GatewayDaemon start(GatewayOptions o, Sysctl sysctl, ConfigReloader.Source config, Log log)
-            throws IOException {
-        return start(o, sysctl, config, log, null, false);
-    }
-
-    /**
-     * {@link #start(GatewayOptions, Sysctl, ConfigReloader.Source, Log)} with saved sequence state (issue #12):
+     * Builds the engine with {@code engines} (the composition root's, over the daemon's per-batch clock; issue #16
+     * item 4), loads {@code config} (may be null; see {@link ConfigReloader}), opens the TUN (up, MTU set) and the
+     * sockets in the calling thread's namespace, serves PF_KEY and starts the packet loop; with saved sequence state
+     * (issue #12):
      * {@code store} (null: none) gives every ESP/AH SA its write-ahead sequence marks — its first blocks are written
      * before the data plane starts — and is closed (exact marks written) by {@link #close()}, or here if the start
      * fails. {@code strictKeys} refuses manually keyed counter-mode SAs without saved state ({@link SequenceAdmission}).
@@ -104,10 +94,11 @@ public final class GatewayDaemon implements AutoCloseable {
             ConfigReloader.Source config,
             Log log,
             org.jipsec.io.state.SequenceStore store,
-            boolean strictKeys)
+            boolean strictKeys,
+            java.util.function.Function<InstantSource, IpsecEngine> engines)
             throws IOException {
         try {
-            GatewayDaemon d = launch(o, sysctl, config, log, store, strictKeys);
+            GatewayDaemon d = launch(o, sysctl, config, log, store, strictKeys, engines);
             d.store = store;
             return d;
         } catch (IOException | RuntimeException e) {
@@ -122,11 +113,14 @@ public final class GatewayDaemon implements AutoCloseable {
             ConfigReloader.Source config,
             Log log,
             org.jipsec.io.state.SequenceStore store,
-            boolean strictKeys)
+            boolean strictKeys,
+            java.util.function.Function<InstantSource, IpsecEngine> engines)
             throws IOException {
         BatchClock clock = new BatchClock(InstantSource.system());
         // the engine's ACQUIRE/EXPIRE go to its outbox, which the data plane drains to the PF_KEY server
-        IpsecEngine engine = IpsecEngine.create(sysctl, clock, new SecureRandom(), EngineSettings.DEFAULTS);
+        IpsecEngine engine = engines.apply(clock);
+        if (engine.sysctl() != sysctl)
+            throw new IllegalArgumentException("the engine must be built on the daemon's sysctl");
         engine.keyEngine().setAdmission(new SequenceAdmission(store, strictKeys, log));
         if (store != null) engine.setSequenceGuards(store.table()::guardFor);
         ConfigReloader reloader = config == null ? null : new ConfigReloader(config, engine.keyEngine(), log);
