@@ -18,7 +18,6 @@ import org.jipsec.core.ike.config.ConnectionMatch;
 import org.jipsec.core.ike.config.IkeConfig;
 import org.jipsec.core.ike.config.IkeIdentity;
 import org.jipsec.core.ike.config.PskLookup;
-import org.jipsec.core.ike.config.RekeyTimes;
 import org.jipsec.core.ike.engine.IkeAction;
 import org.jipsec.core.ike.engine.IkeEndpoint;
 import org.jipsec.core.ike.engine.IkeEvent;
@@ -54,6 +53,7 @@ public final class IkeRuntime {
 
     private InitAdmission admission;
     private final InitGate gate = new InitGate(this);
+    private final SlotActions slotActions = new SlotActions(this);
 
     final IkeKernelPort kernel;
     final Network network;
@@ -66,7 +66,7 @@ public final class IkeRuntime {
     final PolicyTable policies;
     final ChildInstaller installer;
     /** {@code jipsec iked --keylog DIR}, or null (the default). */
-    private final WiresharkKeyLogWriter keyLog;
+    final WiresharkKeyLogWriter keyLog;
 
     IkeConfig config;
     /** Each connection's authentication and certificates ({@link IkeCredentials}); PSK only until set. */
@@ -74,13 +74,13 @@ public final class IkeRuntime {
 
     private final IkeKernelEvents kernelEvents = new IkeKernelEvents(this);
     final Map<String, Integer> reqids = new HashMap<>();
-    private final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
+    final Map<Long, IkeSaSlot> bySpi = new HashMap<>();
     /** Our SPI of a redundant IKE SA (RFC 7296 §2.8.1) → its pair, routed to its engine while it owns the pair. */
-    private final Map<Long, Long[]> redundant = new HashMap<>();
+    final Map<Long, Long[]> redundant = new HashMap<>();
 
     final Map<Long, IkeSaSlot> sas = new LinkedHashMap<>();
     private long nextUniqueId = 1;
-    private long nextChildId = 1;
+    long nextChildId = 1;
     private long droppedUnknownSpi;
     private long droppedNoConnection;
     private long droppedHalfOpen;
@@ -462,7 +462,7 @@ public final class IkeRuntime {
             return;
         }
         List<Runnable> after = new ArrayList<>();
-        for (IkeAction a : actions) apply(s, a, now, after);
+        for (IkeAction a : actions) slotActions.apply(s, a, now, after);
         if (sas.containsKey(s.uniqueId)) {
             if (s.engine.spiI() != 0) bySpi.put(s.engine.spiI(), s);
             if (s.engine.spiR() != 0) bySpi.put(s.engine.spiR(), s);
@@ -480,150 +480,6 @@ public final class IkeRuntime {
         if (s.engine.owns(other[0], other[1])) return true;
         redundant.remove(spi);
         return false;
-    }
-
-    private void apply(IkeSaSlot s, IkeAction a, long now, List<Runnable> after) {
-        switch (a) {
-            case IkeAction.Send m -> {
-                try {
-                    network.send(m.from(), m.to(), m.bytes());
-                    // RFC 3948 §4: a keepalive only when nothing else went to the peer within the interval; an
-                    // IKE message on the NAT-T port refreshes the same NAT mapping (strongSwan does the same)
-                    if (s.keepaliveAt != Long.MAX_VALUE && m.to().equals(s.remote)) {
-                        s.keepaliveAt = now + KEEPALIVE_MILLIS;
-                    }
-                } catch (IOException ex) {
-                    log.line(s.name() + ": sending to " + m.to() + " failed: " + ex.getMessage());
-                }
-            }
-            case IkeAction.ArmTimer t -> s.timerAt = t.at();
-            case IkeAction.CancelTimer c -> s.timerAt = Long.MAX_VALUE;
-            case IkeAction.Endpoints e -> {
-                boolean moved = !e.local().equals(s.local) || !e.remote().equals(s.remote);
-                s.local = e.local();
-                s.remote = e.remote();
-                s.udpEncap = e.udpEncapsulation();
-                if (!e.keepalives()) s.keepaliveAt = Long.MAX_VALUE;
-                else if (s.keepaliveAt == Long.MAX_VALUE) s.keepaliveAt = now + KEEPALIVE_MILLIS;
-                if (moved) {
-                    log.line(s.name() + ": IKE endpoints " + s.local + "..." + s.remote
-                            + (s.udpEncap ? ", ESP in UDP" : "") + (e.keepalives() ? ", NAT keepalives" : ""));
-                }
-            }
-            case IkeAction.RedundantSa r -> {
-                bySpi.put(r.spiI(), s);
-                bySpi.put(r.spiR(), s);
-                redundant.put(r.spiI(), new Long[] {r.spiI(), r.spiR()});
-                redundant.put(r.spiR(), new Long[] {r.spiI(), r.spiR()});
-                log.line(s.name() + ": simultaneous IKE_SA rekey, SPIs " + Long.toHexString(r.spiI()) + "_i "
-                        + Long.toHexString(r.spiR()) + "_r are the redundant SA (RFC 7296 §2.8.1), deleted");
-            }
-            case IkeAction.IkeKeysForLog k -> {
-                if (keyLog != null) keyLog.ike(k);
-            }
-            case IkeAction.Established est -> {
-                s.ike = est.ike();
-                s.localBehindNat = est.localBehindNat();
-                s.remoteBehindNat = est.remoteBehindNat();
-                s.establishedAt = now;
-                s.halfOpenUntil = Long.MAX_VALUE;
-                s.tries = 0;
-                long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
-                s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
-                log.line(s.name() + ": IKE_SA established between " + s.local + "..." + s.remote + " " + est.ike()
-                        + (s.localBehindNat || s.remoteBehindNat
-                                ? ", NAT detected (" + (est.localBehindNat() ? "local" : "remote") + " behind NAT)"
-                                : "")
-                        + (s.nat() ? ", UDP-encapsulated CHILD_SAs" : ""));
-                for (String name : List.copyOf(s.childrenToCreate)) {
-                    after.add(() -> {
-                        if (sas.containsKey(s.uniqueId)) feed(s, new IkeEvent.CreateChild(name, now), now);
-                    });
-                }
-                s.childrenToCreate.clear();
-            }
-            case IkeAction.InstallChild c -> {
-                IkeConfig.Child child = s.child(c.child());
-                long in = RekeyTimes.rekeyIn(child.rekeyTime(), jitter);
-                long id = nextChildId++;
-                // the key log before the install, which wipes the keys
-                if (keyLog != null) keyLog.child(c, s.local.address(), s.remote.address());
-                IkeSaSlot.Installed i = installer.install(
-                        s, c, reqid(s.connection, child), id, now, in < 0 ? Long.MAX_VALUE : now + in);
-                if (i != null) {
-                    s.children.put(c.spiIn(), i);
-                    log.line(s.name() + ": CHILD_SA " + c.child() + "{" + id + "} established with SPIs "
-                            + Integer.toHexString(c.spiIn()) + "_i " + Integer.toHexString(c.spiOut()) + "_o and TS "
-                            + c.localTs() + " === " + c.remoteTs() + " " + c.esp()
-                            + (i.udpEncap() ? " (UDP-encapsulated)" : ""));
-                } else {
-                    // the engine believes it installed: delete it at the peer too (RFC 7296 §1.4.1)
-                    after.add(() -> feed(s, new IkeEvent.DeleteChild(c.spiIn(), now), now));
-                }
-            }
-            case IkeAction.ChildFailed f -> {
-                log.line(s.name() + ": CHILD_SA " + f.child() + " failed: " + f.reason());
-                installer.releaseLarval(s);
-            }
-            case IkeAction.RemoveChild r -> {
-                IkeSaSlot.Installed i = s.children.remove(r.spiIn());
-                if (i != null) {
-                    installer.remove(s, i);
-                    log.line(s.name() + ": CHILD_SA " + i.child() + "{" + i.uniqueId() + "} with SPIs "
-                            + Integer.toHexString(r.spiIn()) + "_i " + Integer.toHexString(r.spiOut()) + "_o deleted");
-                }
-            }
-            case IkeAction.IkeRekeyed r -> {
-                bySpi.put(r.spiI(), s);
-                bySpi.put(r.spiR(), s);
-                s.ike = r.ike();
-                long in = RekeyTimes.rekeyIn(s.connection.rekeyTime(), jitter);
-                s.rekeyIkeAt = in < 0 ? Long.MAX_VALUE : now + in;
-                log.line(s.name() + ": IKE_SA rekeyed, SPIs " + Long.toHexString(r.spiI()) + "_i "
-                        + Long.toHexString(r.spiR()) + "_r " + r.ike());
-            }
-            case IkeAction.RekeyFailed f -> {
-                s.rekeyIkeAt = now + 30_000;
-                log.line(s.name() + ": IKE_SA rekey failed (" + f.reason() + "), retrying in 30 s");
-            }
-            case IkeAction.Closed c -> {
-                log.line(s.name() + ": IKE_SA closed: " + c.reason());
-                forget(s);
-            }
-            case IkeAction.DeadPeer d -> {
-                log.line(s.name() + ": peer is dead: " + d.reason() + "; dpd_action=" + d.dpdAction());
-                forget(s);
-                switch (d.dpdAction()) {
-                    case TRAP -> after.add(() -> trap(s.connection, s.child));
-                    case RESTART -> after.add(() -> initiate(s.connection, s.child, 0, now));
-                    case CLEAR -> {}
-                }
-            }
-            case IkeAction.Warning w -> log.line(s.name() + ": " + w.message());
-            case IkeAction.Failed f -> {
-                log.line(s.name() + ": IKE_SA failed: " + f.reason());
-                forget(s);
-                retry(s, f.reason(), now, after);
-            }
-        }
-    }
-
-    /** keyingtries (swanctl.conf(5)): another initial sequence after the peer did not answer (0 = forever). */
-    private void retry(IkeSaSlot s, String reason, long now, List<Runnable> after) {
-        if (s.engine.role() != IkeSaEngine.Role.INITIATOR || s.establishedAt >= 0 || !reason.startsWith("giving up")) {
-            return;
-        }
-        int tries = s.tries + 1;
-        int max = s.connection.keyingtries();
-        if (max != 0 && tries >= max) {
-            log.line(s.name() + ": giving up after " + tries + " keyingtries");
-            return;
-        }
-        if (config.connections().stream().noneMatch(c -> c.name().equals(s.connection.name()))) return;
-        after.add(() -> {
-            IkeSaSlot n = initiate(s.connection, s.child, 0, now);
-            if (n != null) n.tries = tries;
-        });
     }
 
     /** The IKE SA is gone: its routes, larval SAs and any CHILD_SA still installed (the engine removed them first). */
