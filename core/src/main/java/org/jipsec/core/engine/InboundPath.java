@@ -71,6 +71,7 @@ final class InboundPath {
     private InputDecision decide(PacketBuffer packet, Encapsulation how, InputResult result) {
         PacketBuffer f;
         boolean udpDecapsulated = false;
+        boolean lent = false;
         if (how instanceof Encapsulation.UdpDatagram u) {
             // read in place: special() only reads, withIpUdp copies
             InputDecision special =
@@ -83,7 +84,11 @@ final class InboundPath {
                 f = NatTInput.withIpUdp(packet.array(), packet.start(), packet.length(), u.source(), u.destination());
             }
         } else {
-            f = PacketBuffer.copyOf(packet.array(), packet.start(), packet.length(), Xform.HEADROOM, 0);
+            // a whole IP packet (raw ESP/AH/IPComp): the caller lent the buffer, so it is decided in place (no copy),
+            // combined-mode ESP decrypted from it into natT.buffers as for ESP-in-UDP (Esp keeps the slower in-place
+            // pass for a buffer larger than those arrays); a delivery is then a range of whichever array holds it
+            f = packet;
+            lent = true;
         }
         // RFC 4303 §3.4.1: IPsec packets are reassembled before processing
         switch (reassembler.accept(f)) {
@@ -108,7 +113,7 @@ final class InboundPath {
                         (proto, spi, buf, dstOff, dstLen) -> lookup(layers, proto, spi, buf, dstOff, dstLen),
                         trace,
                         udpDecapsulated,
-                        udpDecapsulated ? natT.buffers : null);
+                        udpDecapsulated || lent ? natT.buffers : null);
         if (r != null) {
             return new InputDecision.Drop(
                     DropCause.XFORM,

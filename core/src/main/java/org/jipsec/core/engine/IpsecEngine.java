@@ -193,7 +193,9 @@ public final class IpsecEngine {
      * a datagram received on the NAT-T UDP socket ({@link Encapsulation.UdpDatagram}). The engine may use the buffer
      * as its own while it decides: it may overwrite the packet bytes and up to 40 bytes of headroom before them (for a
      * datagram, the IP header the transforms read goes there, so it is not copied once more). It keeps no reference
-     * to the buffer. The answer goes into {@code result}: a delivery as a range of the buffer the engine decrypted
+     * to the buffer; a whole IP packet is decided in place, AES-GCM decrypting from it into the engine's own arrays
+     * when the buffer is no larger than {@code Xform.HEADROOM + 40 + 65536 + Xform.TAILROOM} bytes (else in place,
+     * slower). The answer goes into {@code result}: a delivery as a range of the buffer the engine decrypted
      * into (valid until the next input call), anything else as the decision.
      */
     public void input(PacketBuffer buffer, Encapsulation encapsulation, InputResult result) {

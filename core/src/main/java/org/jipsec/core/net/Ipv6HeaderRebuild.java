@@ -83,6 +83,26 @@ public final class Ipv6HeaderRebuild {
             int count,
             int protocol,
             int payloadLength) {
+        return write(out, 0, trafficClass, hopLimit, src, dst, ext, kinds, lens, count, protocol, payloadLength);
+    }
+
+    /**
+     * {@link #write(byte[], int, int, byte[], byte[], byte[], byte[], int[], int, int, int)} into
+     * {@code out[off..)}: returns where the payload goes (an index of {@code out}), or -1.
+     */
+    public static int write(
+            byte[] out,
+            int off,
+            int trafficClass,
+            int hopLimit,
+            byte[] src,
+            byte[] dst,
+            byte[] ext,
+            byte[] kinds,
+            int[] lens,
+            int count,
+            int protocol,
+            int payloadLength) {
         if (out == null
                 || src == null
                 || dst == null
@@ -94,22 +114,22 @@ public final class Ipv6HeaderRebuild {
         int extLen = extensionLength(ext, kinds, lens, count);
         if (extLen < 0) return -1;
         long payload = (long) extLen + payloadLength;
-        if (payload > 0xffff || Ipv6Header.LENGTH + payload > out.length) return -1;
+        if (off < 0 || payload > 0xffff || (long) off + Ipv6Header.LENGTH + payload > out.length) return -1;
         int tc = trafficClass < 0 ? 0 : trafficClass & 0xff;
         // RFC 8200 §3: version 6, traffic class, flow label (0: not delivered), payload length, next header, hop limit
-        out[0] = (byte) (0x60 | (tc >>> 4));
-        out[1] = (byte) ((tc & 0x0f) << 4);
-        out[2] = 0;
-        out[3] = 0;
-        out[4] = (byte) (payload >>> 8);
-        out[5] = (byte) payload;
-        out[6] = (byte) (count > 0 ? kinds[0] : protocol);
-        out[7] = (byte) (hopLimit > 0 ? Math.min(hopLimit, 255) : 64);
-        System.arraycopy(src, 0, out, Ipv6Header.OFF_SRC, 16);
-        System.arraycopy(dst, 0, out, Ipv6Header.OFF_DST, 16);
-        int at = Ipv6Header.LENGTH;
+        out[off] = (byte) (0x60 | (tc >>> 4));
+        out[off + 1] = (byte) ((tc & 0x0f) << 4);
+        out[off + 2] = 0;
+        out[off + 3] = 0;
+        out[off + 4] = (byte) (payload >>> 8);
+        out[off + 5] = (byte) payload;
+        out[off + 6] = (byte) (count > 0 ? kinds[0] : protocol);
+        out[off + 7] = (byte) (hopLimit > 0 ? Math.min(hopLimit, 255) : 64);
+        System.arraycopy(src, 0, out, off + Ipv6Header.OFF_SRC, 16);
+        System.arraycopy(dst, 0, out, off + Ipv6Header.OFF_DST, 16);
+        int at = off + Ipv6Header.LENGTH;
         for (int k = 0; k < count; k++) {
-            System.arraycopy(ext, at - Ipv6Header.LENGTH, out, at, lens[k]);
+            System.arraycopy(ext, at - off - Ipv6Header.LENGTH, out, at, lens[k]);
             out[at] = (byte) (k + 1 < count ? kinds[k + 1] : protocol); // chain the next-header fields
             at += lens[k];
         }

@@ -61,12 +61,11 @@ final class EnginePort {
     }
 
     /**
-     * A whole received IP packet (raw ESP/AH/IPComp) through {@link IpsecEngine#input}, {@code result} the caller's;
-     * the decision returned is a copy, so {@code packet} may be reused.
+     * A whole received IP packet (raw ESP/AH/IPComp) lent to {@link IpsecEngine#input}, which decides it in place
+     * ({@link RawReceive}); a delivery is a range of the engine's or the lent buffer, valid until the next input.
      */
-    InputDecision input(PacketBuffer packet, Encapsulation how, InputResult result) {
-        engine.input(packet, how, result);
-        return result.toDecision();
+    void input(PacketBuffer packet, InputResult result) {
+        engine.input(packet, Encapsulation.IP, result);
     }
 
     /** A datagram from the NAT-T socket, lent to the engine; a delivery stays in the engine's buffer. */

@@ -38,6 +38,12 @@ final class SpiSteering {
     private static final int LDX_B_MSH = 0xb1;
     private static final int ALU_MOD_K = 0x94;
     private static final int JEQ_K = 0x15;
+    private static final int JGE_K = 0x35;
+    private static final int JGE_X = 0x3d;
+    private static final int LD_W_LEN = 0x80;
+    private static final int ALU_ADD_K = 0x04;
+    private static final int TAX = 0x07;
+    private static final int TXA = 0x87;
     private static final int RET_K = 0x06;
     private static final int RET_A = 0x16;
     /** Accepted: the whole packet (any snap length above 64 KiB). */
@@ -59,18 +65,35 @@ final class SpiSteering {
         int[] load = ipv4
                 ? new int[] {half ? LD_H_IND : LD_W_IND, 0, 0, at}
                 : new int[] {half ? LD_H_ABS : LD_W_ABS, 0, 0, at};
-        int[][] tail = {
+        int need = at + (half ? 2 : 4);
+        int shortVerdict = worker == 0 ? ACCEPT : 0;
+        if (!ipv4) {
+            return new int[][] {
+                {LD_W_LEN, 0, 0, 0},
+                {JGE_K, 0, 5, need}, // long enough: next; else to the short verdict
+                load,
+                {ALU_MOD_K, 0, 0, workers},
+                {JEQ_K, 0, 1, worker}, // equal: next; else skip one
+                {RET_K, 0, 0, ACCEPT},
+                {RET_K, 0, 0, 0},
+                {RET_K, 0, 0, shortVerdict}
+            };
+        }
+        return new int[][] {
+            {LDX_B_MSH, 0, 0, 0}, // X = IP header length
+            {TXA, 0, 0, 0},
+            {ALU_ADD_K, 0, 0, need},
+            {TAX, 0, 0, 0}, // X = header length + the bytes up to the SPI's end
+            {LD_W_LEN, 0, 0, 0},
+            {JGE_X, 0, 6, 0}, // long enough: next; else to the short verdict
+            {LDX_B_MSH, 0, 0, 0},
             load,
             {ALU_MOD_K, 0, 0, workers},
-            {JEQ_K, 0, 1, worker}, // equal: next; else skip one
+            {JEQ_K, 0, 1, worker},
             {RET_K, 0, 0, ACCEPT},
-            {RET_K, 0, 0, 0}
+            {RET_K, 0, 0, 0},
+            {RET_K, 0, 0, shortVerdict}
         };
-        if (!ipv4) return tail;
-        int[][] p = new int[tail.length + 1][];
-        p[0] = new int[] {LDX_B_MSH, 0, 0, 0}; // X = IP header length
-        System.arraycopy(tail, 0, p, 1, tail.length);
-        return p;
     }
 
     /** Attaches {@code program} with {@code option} ({@link #SO_ATTACH_FILTER}, {@link #SO_ATTACH_REUSEPORT_CBPF}). */

@@ -77,10 +77,10 @@ final class WireSockets implements AutoCloseable {
         int peerLen;
         int peerPort;
 
-        SendQueue(NativeDatagramSocket socket, boolean gso) {
+        SendQueue(NativeDatagramSocket socket, boolean gso, int slots) {
             this.socket = socket;
             this.gso = gso;
-            this.batch = new org.jipsec.io.ffm.PacketBatch(SEND_BATCH, 65536, gso ? 24 : 0);
+            this.batch = new org.jipsec.io.ffm.PacketBatch(slots, 65536, gso ? 24 : 0);
         }
 
         boolean samePeer(byte[] dst, int port) {
@@ -98,6 +98,13 @@ final class WireSockets implements AutoCloseable {
     static final int GSO_MAX_SEGMENT = 1472;
 
     static final int SEND_BATCH = 32;
+    /**
+     * Slots of a raw socket's send queue: a raw IP socket has no segmentation offload, so each ESP packet of a TSO
+     * frame from the TUN is a slot of its own; a frame's segments (at most
+     * {@link org.jipsec.io.tun.TunWriteBatch#MAX_SEGMENTS}) then go in one {@code sendmmsg(2)}.
+     */
+    static final int RAW_SEND_BATCH = 64;
+
     String lastSendError;
 
     /** The only set (one worker). */
@@ -162,12 +169,15 @@ final class WireSockets implements AutoCloseable {
             }
             queues = natTPort != 0
                     ? new SendQueue[] {
-                        new SendQueue(send4.socket(), false),
-                        new SendQueue(send6.socket(), false),
-                        new SendQueue(udp4.socket(), o.offload()),
-                        new SendQueue(udp6.socket(), o.offload())
+                        new SendQueue(send4.socket(), false, RAW_SEND_BATCH),
+                        new SendQueue(send6.socket(), false, RAW_SEND_BATCH),
+                        new SendQueue(udp4.socket(), o.offload(), SEND_BATCH),
+                        new SendQueue(udp6.socket(), o.offload(), SEND_BATCH)
                     }
-                    : new SendQueue[] {new SendQueue(send4.socket(), false), new SendQueue(send6.socket(), false)};
+                    : new SendQueue[] {
+                        new SendQueue(send4.socket(), false, RAW_SEND_BATCH),
+                        new SendQueue(send6.socket(), false, RAW_SEND_BATCH)
+                    };
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -272,7 +282,7 @@ final class WireSockets implements AutoCloseable {
             if (len < q.segSize) q.open = false;
             return;
         }
-        if (q.count == SEND_BATCH) flush(q);
+        if (q.count == q.batch.slots()) flush(q);
         q.batch.put(q.count, p, off, len);
         q.batch.setAddress(q.count, dst, port);
         if (q.gso) {
@@ -321,7 +331,7 @@ final class WireSockets implements AutoCloseable {
         if (n.errno() == org.jipsec.io.ffm.Errno.EINVAL || n.errno() == 5 /* EIO */) {
             q.gso = false;
             gsoDisabled = true;
-            for (int i = 0; i < SEND_BATCH; i++) q.batch.setUdpSegmentSize(i, 0);
+            for (int i = 0; i < q.batch.slots(); i++) q.batch.setUdpSegmentSize(i, 0);
         }
     }
 

@@ -18,7 +18,6 @@ import org.jipsec.core.engine.socket.EchoFlowTable;
 import org.jipsec.core.ipsec.Endpoint;
 import org.jipsec.core.net.HopLimit;
 import org.jipsec.core.net.IpView;
-import org.jipsec.core.net.Ipv6HeaderRebuild;
 import org.jipsec.core.net.PacketBuffer;
 import org.jipsec.core.xform.Xform;
 import org.jipsec.io.ffm.LibC;
@@ -75,14 +74,8 @@ final class Worker implements Runnable {
      */
     private final PacketBatch batch6 =
             new PacketBatch(BATCH, MAX_PACKET, NativeDatagramSocket.EXTENSION_HEADERS_CONTROL);
-    /** Extension headers of one raw IPv6 packet, as delivered in cmsgs (reused; see {@link #ipv6Packet}). */
-    private final byte[] extHeaders = new byte[4 * 2048];
-
-    private final byte[] extKinds = new byte[Ipv6HeaderRebuild.MAX_HEADERS];
-    private final int[] extLens = new int[Ipv6HeaderRebuild.MAX_HEADERS];
-    private final byte[] addr = new byte[16];
-    /** A received packet on its way into the engine (which copies it: {@link EnginePort#input}). */
-    private final byte[] scratch = new byte[MAX_PACKET];
+    /** Raw packets on their way into the engine, lent to it (one copy from the receive slot). */
+    private final RawReceive raw = new RawReceive();
 
     private static final int DATAGRAM_HEADROOM = 64;
     /** A NAT-T datagram lent to the engine ({@link EnginePort#inputDatagram}); headroom for the IP header it reads. */
@@ -112,12 +105,13 @@ final class Worker implements Runnable {
     private final BatchClock clock;
     /** The engine's decisions for one run of received datagrams, acted on after the lock is released. */
     private final InputDecision[] decided = new InputDecision[64];
-    /** The engine's answer for one NAT-T datagram ({@link EnginePort#inputDatagram}). */
+    /** The engine's answer for one received packet or datagram ({@link EnginePort#input}, {@link EnginePort#inputDatagram}). */
     private final InputResult result = new InputResult();
     /** The last received datagram's encapsulation, reused while source, port and destination stay the same. */
     private Encapsulation.UdpDatagram lastHow;
 
     private final byte[] srcBytes = new byte[16];
+    private final byte[] addr = new byte[16];
     private final byte[] lastSrc = new byte[16];
     private final byte[] lastDst = new byte[16];
     private int lastSrcLen;
@@ -332,6 +326,11 @@ final class Worker implements Runnable {
         }
     }
 
+    /**
+     * A batch from a raw receive socket, as {@link #fromUdp} does it: each packet copied once from its slot into
+     * {@link #raw}'s array and lent to the engine, the engine lock held once per run of up to 64 packets, a delivered
+     * packet written to the TUN batch from the engine's buffer under it.
+     */
     private void fromRaw(RawIpSocket s, boolean v6, int protocol) throws IOException {
         for (int round = 0; round < FAIRNESS / BATCH + 1; round++) {
             PacketBatch batch = v6 ? batch6 : this.batch;
@@ -339,24 +338,35 @@ final class Worker implements Runnable {
             if (n <= 0) return;
             if (clock != null) clock.hold(); // one clock read for the batch
             try {
-                for (int i = 0; i < n; i++) {
-                    int len = batch.length(i);
-                    byte[] pkt;
-                    int pktLen;
-                    if (!v6) {
-                        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, scratch, 0, len);
-                        pkt = scratch;
-                        pktLen = len;
-                    } else {
-                        pkt = ipv6Packet(i, len, protocol);
-                        if (pkt == null) {
-                            counters.inDrops++;
-                            continue;
+                int i = 0;
+                while (i < n) {
+                    int k = 0;
+                    engine.lock();
+                    try {
+                        for (; i < n && k < decided.length; i++) {
+                            int len = raw.take(batch, i, v6, protocol);
+                            if (len < 0) {
+                                counters.inDrops++;
+                                continue;
+                            }
+                            counters.wireIn++;
+                            InputDecision d;
+                            try {
+                                engine.input(PacketBuffer.wrap(raw.packet(), Xform.HEADROOM, len), result);
+                                d = delivered();
+                            } catch (RuntimeException e) {
+                                engineFailure(e);
+                                d = null;
+                            }
+                            if (d != null) decided[k++] = d;
                         }
-                        pktLen = pkt.length;
+                    } finally {
+                        engine.unlock();
                     }
-                    counters.wireIn++;
-                    input(pkt, pktLen, Encapsulation.IP);
+                    for (int j = 0; j < k; j++) {
+                        act(decided[j]);
+                        decided[j] = null;
+                    }
                 }
                 flushTun();
             } finally {
@@ -364,39 +374,6 @@ final class Worker implements Runnable {
             }
             if (n < BATCH) return;
         }
-    }
-
-    /**
-     * An IPv6 raw socket hides the fixed header and the extension headers before its protocol (RFC 3542 §3):
-     * rebuild them from the source (socket address), the destination ({@code IPV6_PKTINFO}), the traffic class and
-     * hop limit cmsgs and the Hop-by-Hop / Destination Options / Routing header cmsgs (RFC 3542 §4), in wire order
-     * with the next headers chained (RFC 8200 §4.1; {@link Ipv6HeaderRebuild}). AH needs them: its ICV covers them
-     * (RFC 4302 §3.3.3.1.2). Null (a counted drop) when the cmsgs are malformed or were truncated.
-     */
-    private byte[] ipv6Packet(int i, int len, int protocol) {
-        PacketBatch batch = batch6;
-        InetSocketAddress src = batch.address(i);
-        if (src == null || batch.destinationAddress(i, addr) != 16 || len > 65535) return null;
-        int n = batch.extensionHeaders(i, extHeaders, extKinds, extLens);
-        if (n < 0) return null;
-        int extLen = Ipv6HeaderRebuild.extensionLength(extHeaders, extKinds, extLens, n);
-        if (extLen < 0) return null;
-        byte[] pkt = new byte[40 + extLen + len];
-        int at = Ipv6HeaderRebuild.write(
-                pkt,
-                batch.trafficClass(i),
-                batch.hopLimit(i),
-                src.getAddress().getAddress(),
-                addr,
-                extHeaders,
-                extKinds,
-                extLens,
-                n,
-                protocol,
-                len);
-        if (at < 0) return null;
-        MemorySegment.copy(batch.buffer(i), ValueLayout.JAVA_BYTE, 0, pkt, at, len);
-        return pkt;
     }
 
     private void fromUdp(UdpEncapSocket s) throws IOException {
@@ -506,30 +483,6 @@ final class Worker implements Runnable {
         }
     }
 
-    /** {@code pkt[0, len)} through {@link EnginePort#input}, which copies what it keeps (so {@code pkt} may be reused). */
-    private void input(byte[] pkt, int len, Encapsulation how) throws IOException {
-        InputDecision d;
-        engine.lock();
-        try {
-            d = decide(pkt, len, how);
-        } finally {
-            engine.unlock();
-        }
-        act(d);
-    }
-
-    /** {@code pkt[0, len)} through the engine (the caller holds the lock); null after an engine failure (counted). */
-    private InputDecision decide(byte[] pkt, int len, Encapsulation how) {
-        try {
-            InputDecision d = engine.input(PacketBuffer.wrap(pkt, 0, len), how, result);
-            if (d instanceof InputDecision.Deliver del && !plane.flows.isEmpty()) return socketCheck(del);
-            return d;
-        } catch (RuntimeException e) {
-            engineFailure(e);
-            return null;
-        }
-    }
-
     /**
      * The datagram in {@link #datagram} through the engine, which may use the buffer (the caller holds the lock). A
      * delivered packet goes to the TUN batch straight from the engine's buffer (no array made for it); anything else
@@ -542,6 +495,11 @@ final class Worker implements Runnable {
             engineFailure(e);
             return null;
         }
+        return delivered();
+    }
+
+    /** {@link #result} after an input: a delivery written to the TUN batch (null), else the decision for {@link #act}. */
+    private InputDecision delivered() {
         if (!result.delivered()) return result.decision();
         EchoFlowTable flows = plane.flows;
         if (!flows.isEmpty() && flows.inbound(result.array(), result.offset(), result.length()) != null) {

@@ -36,6 +36,12 @@ class SpiSteeringTest {
                     if (k >= pkt.length) return 0;
                     x = 4L * (pkt[k] & 0xf);
                 }
+                case 0x80 -> a = pkt.length; // ld len
+                case 0x87 -> a = x; // txa
+                case 0x07 -> x = a; // tax
+                case 0x04 -> a = (a + (k & 0xffffffffL)) & 0xffffffffL; // add #k
+                case 0x35 -> pc += a >= (k & 0xffffffffL) ? in[1] : in[2]; // jge #k
+                case 0x3d -> pc += a >= x ? in[1] : in[2]; // jge x
                 case 0x94 -> a = Long.remainderUnsigned(a, k & 0xffffffffL);
                 case 0x15 -> pc += a == (k & 0xffffffffL) ? in[1] : in[2];
                 case 0x06 -> {
@@ -88,6 +94,29 @@ class SpiSteeringTest {
                         run(SpiSteering.rawFilter(WireSockets.IPPROTO_COMP, true, w, workers), ipv4(5, comp)) != 0);
                 assertEquals(cpi, run(SpiSteering.rawFilter(WireSockets.IPPROTO_COMP, false, w, workers), comp) != 0);
             }
+        }
+    }
+
+    @Test
+    void aRawPacketTooShortForItsSpiGoesToWorkerZeroOnly() {
+        int workers = 3;
+        for (int w = 0; w < workers; w++) {
+            boolean zero = w == 0;
+            for (int len = 0; len < 4; len++) {
+                byte[] b = new byte[len];
+                assertEquals(zero, run(SpiSteering.rawFilter(LibC.IPPROTO_ESP, true, w, workers), ipv4(5, b)) != 0);
+                assertEquals(zero, run(SpiSteering.rawFilter(LibC.IPPROTO_ESP, false, w, workers), b) != 0);
+                assertEquals(zero, run(SpiSteering.rawFilter(WireSockets.IPPROTO_COMP, false, w, workers), b) != 0);
+            }
+            assertEquals(
+                    zero, run(SpiSteering.rawFilter(LibC.IPPROTO_AH, true, w, workers), ipv4(5, new byte[7])) != 0);
+            assertEquals(zero, run(SpiSteering.rawFilter(LibC.IPPROTO_AH, false, w, workers), new byte[7]) != 0);
+            // an IPv4 header length (15 words) beyond the packet's end
+            assertEquals(
+                    zero, run(SpiSteering.rawFilter(LibC.IPPROTO_ESP, true, w, workers), ipv4(15, new byte[0])) != 0);
+            byte[] lying = ipv4(5, word(0, 0x4001, 24));
+            lying[0] = 0x4f;
+            assertEquals(zero, run(SpiSteering.rawFilter(LibC.IPPROTO_ESP, true, w, workers), lying) != 0);
         }
     }
 
