@@ -90,7 +90,7 @@ public class EspCryptoBenchmark {
             ivLen = 8;
             icvLen = 16;
         } else if (transform.contains("+")) {
-            String[] parts = transform.split("\\+");
+            String[] parts = transform.split("\\+", -1);
             Algorithm c = alg(AlgorithmKind.ENCRYPTION, parts[0]);
             Algorithm m = alg(AlgorithmKind.AUTHENTICATION, parts[1]);
             cipher = c.newCipher(key(rnd, keyBytes(parts[0], c)));

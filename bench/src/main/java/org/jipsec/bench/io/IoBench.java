@@ -217,7 +217,7 @@ public final class IoBench {
         b[23] = (byte) 9000;
         b[24] = (byte) (ulen >>> 8);
         b[25] = (byte) ulen;
-        long pseudo = 0x0a5b + 0x0002 + 0x0a5b + 0x0001 + 17 + ulen;
+        long pseudo = 0x0a5bL + 0x0002 + 0x0a5b + 0x0001 + 17 + ulen;
         int uc = csum(pseudo, b, 20, ulen);
         b[26] = (byte) (uc >>> 8);
         b[27] = (byte) uc;

@@ -63,7 +63,7 @@ public final class PfkeyScaleBench {
             }
             return Algorithm.class.getDeclaredConstructor(types).newInstance(args);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+            throw new LinkageError("Algorithm constructor changed", e);
         }
     }
 
@@ -158,11 +158,11 @@ public final class PfkeyScaleBench {
      * of a hot set of 64 SAs (packets of a few busy flows); best of 5 rounds of 2M lookups.
      */
     private static void lookupBench(KeyEngine e, int n, String label) {
-        lookupPattern(e, n, label + ", random SA each time", 4096, n);
-        lookupPattern(e, n, label + ", 64 hot SAs", 64, n);
+        lookupPattern(e, label + ", random SA each time", 4096, n);
+        lookupPattern(e, label + ", 64 hot SAs", 64, n);
     }
 
-    private static void lookupPattern(KeyEngine e, int n, String label, int distinct, int range) {
+    private static void lookupPattern(KeyEngine e, String label, int distinct, int range) {
         SplittableRandom r = new SplittableRandom(7);
         int rounds = 2_000_000;
         int[] spis = new int[4096];

@@ -34,7 +34,7 @@ public record BenchResults(
         Map<String, String> meta = new LinkedHashMap<>();
         String m = read(dir.resolve("meta.txt"));
         if (m != null) {
-            for (String line : m.split("\n")) {
+            for (String line : m.lines().toList()) {
                 int eq = line.indexOf('=');
                 if (eq > 0)
                     meta.put(

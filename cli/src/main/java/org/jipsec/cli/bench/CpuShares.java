@@ -19,10 +19,10 @@ public final class CpuShares {
     public static Map<String, Double> parse(String text) {
         Map<String, Double> ticks = new LinkedHashMap<>();
         double hz = 0, wall = 0;
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             String l = line.strip();
             if (l.isEmpty()) continue;
-            String[] kv = l.split("\\s+");
+            String[] kv = l.split("\\s+", -1);
             double v;
             try {
                 if (kv.length != 2) throw new NumberFormatException();

@@ -41,8 +41,8 @@ public record PacketRate(long sent, long received, double seconds, long ipBytes)
      */
     public static PacketRate parse(String text) {
         Double sent = null, received = null, seconds = null, bytes = null;
-        for (String line : text.split("\n")) {
-            String[] kv = line.strip().split("\\s+");
+        for (String line : text.lines().toList()) {
+            String[] kv = line.strip().split("\\s+", -1);
             if (kv.length != 2) continue;
             Double v;
             try {

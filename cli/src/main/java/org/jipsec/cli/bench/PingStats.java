@@ -20,11 +20,15 @@ public record PingStats(int transmitted, int received, double minMs, double avgM
     private static final Pattern TIME = Pattern.compile("\\btime[=<]([0-9]+(?:\\.[0-9]+)?) ms\\b");
     private static final Pattern SUMMARY = Pattern.compile("^([0-9]+) packets transmitted, ([0-9]+) received");
 
-    /** @throws IllegalArgumentException when the output holds no reply */
+    /**
+     * Parses {@code ping} output: the summary line and each reply's {@code time=}.
+     *
+     * @throws IllegalArgumentException when the output holds no reply
+     */
     public static PingStats parse(String output) {
         List<Double> times = new ArrayList<>();
         int transmitted = -1;
-        for (String line : output.split("\n")) {
+        for (String line : output.lines().toList()) {
             Matcher s = SUMMARY.matcher(line.strip());
             if (s.find()) transmitted = Integer.parseInt(s.group(1));
             if (line.contains("bytes from")) {

@@ -10,8 +10,8 @@ public final class StartupRatios {
     /** Each command's ratio to {@code java -version}, in table order (the header and the closing note skipped). */
     public static Map<String, Double> parse(String output) {
         Map<String, Double> m = new LinkedHashMap<>();
-        for (String line : output.split("\n")) {
-            String[] f = line.strip().split("\\s+");
+        for (String line : output.lines().toList()) {
+            String[] f = line.strip().split("\\s+", -1);
             if (f.length != 3) continue;
             try {
                 Double.parseDouble(f[1]);

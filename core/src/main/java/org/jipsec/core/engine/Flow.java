@@ -5,7 +5,7 @@ package org.jipsec.core.engine;
  * sent packet (needport = 1), with the sending socket's policy or none, or a forwarded one (needport = 0, no socket).
  *
  * @param socket   the sending socket's policy, null for none (the SPD decides)
- * @param needPort whether the selector carries the ports (NetBSD's {@code needport}: 1 for local output)
+ * @param needPort whether the selector carries the ports (NetBSD's needport: 1 for local output)
  */
 public record Flow(SocketPolicy socket, boolean needPort) {
 

@@ -89,6 +89,7 @@ final class NatTInput {
      * second). Null when the datagram must take the general path ({@link #withIpUdp}): not on a NAT-T port, shorter
      * than an ESP header, or too long for the rebuilt IP packet.
      */
+    @SuppressWarnings("ReferenceEquality") // u != lastDatagram: the same datagram object (GRO batch), on purpose
     PacketBuffer espInUdp(PacketBuffer packet, Encapsulation.UdpDatagram u) {
         byte[] payload = packet.array();
         int off = packet.start();

@@ -81,7 +81,7 @@ final class PolicyLexer {
                     scoped = true;
                 }
                 String text = s.substring(start, i);
-                out.add(new PolicyToken(classify(text, scoped, s.substring(start, wordEnd)), text, start));
+                out.add(new PolicyToken(classify(scoped, s.substring(start, wordEnd)), text, start));
             } else {
                 throw new PolicyParseException(IpsecError.INVAL_ARGUMENT, i, String.valueOf(c), "unexpected character");
             }
@@ -90,7 +90,7 @@ final class PolicyLexer {
         return out;
     }
 
-    private static PolicyToken.Kind classify(String text, boolean scoped, String word) {
+    private static PolicyToken.Kind classify(boolean scoped, String word) {
         if (scoped) return PolicyToken.Kind.IPADDRESS;
         PolicyToken.Kind k = KEYWORDS.get(word);
         if (k != null) return k;

@@ -154,7 +154,7 @@ final class Worker implements Runnable {
         if (p != null) {
             try {
                 p.wakeup();
-            } catch (IOException ignored) {
+            } catch (IOException ignored) { // poller closing; the loop sees running == false within its 1 s poll
             }
         }
     }

@@ -62,7 +62,7 @@ public final class IkeControlClient implements Closeable {
         return switch (exchange(Request.status())) {
             case Response.Status(IkeStatus s) -> s;
             case Response.Result r -> throw new ProtocolException("iked answered a status request with a result");
-            case Response.Error(String m) -> throw new ProtocolException(m);
+            case Response.ProtocolError(String m) -> throw new ProtocolException(m);
         };
     }
 
@@ -82,7 +82,7 @@ public final class IkeControlClient implements Closeable {
         return switch (exchange(new Request(op, name))) {
             case Response.Result(AdminResult a) -> a;
             case Response.Status s -> throw new ProtocolException("iked answered a command with a status");
-            case Response.Error(String m) -> throw new ProtocolException(m);
+            case Response.ProtocolError(String m) -> throw new ProtocolException(m);
         };
     }
 

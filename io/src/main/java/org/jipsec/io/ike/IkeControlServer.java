@@ -118,7 +118,7 @@ public final class IkeControlServer implements Closeable {
                     LOG.log(
                             Level.WARNING,
                             "iked control: malformed request (" + e.getMessage() + "); connection closed");
-                    write(ch, new Response.Error(e.getMessage()));
+                    write(ch, new Response.ProtocolError(e.getMessage()));
                     return;
                 }
                 Response response = answer(request);
@@ -142,7 +142,7 @@ public final class IkeControlServer implements Closeable {
                     try {
                         IkeControlCodec.encode(s);
                     } catch (IllegalArgumentException e) {
-                        yield new Response.Error("status cannot be sent: " + e.getMessage());
+                        yield new Response.ProtocolError("status cannot be sent: " + e.getMessage());
                     }
                     yield s;
                 }

@@ -26,6 +26,7 @@ import org.jipsec.io.ffm.LibC;
  * the IP header: a TUN has no link header), 30-odd instructions, loaded with {@code bpf(2)}; the TUN keeps its own
  * reference, the descriptor is closed after the ioctl.
  */
+@SuppressWarnings("restricted") // binds syscall(2) for bpf(2); needs --enable-native-access like io.ffm
 public final class TunSteering {
 
     private TunSteering() {}

@@ -165,7 +165,7 @@ class IkeControlServerTest {
                 try (SocketChannel ch = raw(sock)) {
                     ch.write(ByteBuffer.wrap(HexFormat.of().parseHex(c[0])));
                     IkeControlCodec.Response r = IkeControlCodec.decodeResponse(drain(ch));
-                    assertEquals(new IkeControlCodec.Response.Error(c[1]), r);
+                    assertEquals(new IkeControlCodec.Response.ProtocolError(c[1]), r);
                 }
                 assertEquals(++n, server.malformedFrames());
             }

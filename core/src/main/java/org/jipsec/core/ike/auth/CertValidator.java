@@ -53,7 +53,6 @@ public final class CertValidator {
     }
 
     public static Verdict validate(X509Certificate ee, List<X509Certificate> sent, PeerTrust trust, Instant at) {
-        Date when = Date.from(at);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(ee);
         X509Certificate anchor = null;
@@ -81,18 +80,18 @@ public final class CertValidator {
         List<X509Certificate> all = new ArrayList<>(chain);
         all.add(anchor);
         for (X509Certificate c : all) {
-            if (when.after(c.getNotAfter())) {
+            if (at.isAfter(c.getNotAfter().toInstant())) {
                 return new Verdict.Invalid(c, "expired on " + CertText.date(c.getNotAfter()));
             }
-            if (when.before(c.getNotBefore())) {
+            if (at.isBefore(c.getNotBefore().toInstant())) {
                 return new Verdict.Invalid(c, "not yet valid (valid from " + CertText.date(c.getNotBefore()) + ")");
             }
         }
-        String pkix = pkix(chain, anchor, when);
+        String pkix = pkix(chain, anchor, at);
         if (pkix != null) return new Verdict.Invalid(ee, pkix);
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate issuer = all.get(i + 1);
-            String revoked = revoked(chain.get(i), issuer, trust.crls(), when);
+            String revoked = revoked(chain.get(i), issuer, trust.crls(), at);
             if (revoked != null) return new Verdict.Invalid(chain.get(i), revoked);
         }
         return new Verdict.Valid(all);
@@ -112,11 +111,11 @@ public final class CertValidator {
         return null;
     }
 
-    private static String pkix(List<X509Certificate> chain, X509Certificate anchor, Date when) {
+    private static String pkix(List<X509Certificate> chain, X509Certificate anchor, Instant at) {
         try {
             PKIXParameters p = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             p.setRevocationEnabled(false);
-            p.setDate(when);
+            p.setDate(Date.from(at)); // the JDK's PKIX API takes a java.util.Date
             CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
             return null;
@@ -127,7 +126,7 @@ public final class CertValidator {
         }
     }
 
-    private static String revoked(X509Certificate c, X509Certificate issuer, List<X509CRL> crls, Date when) {
+    private static String revoked(X509Certificate c, X509Certificate issuer, List<X509CRL> crls, Instant at) {
         for (X509CRL crl : crls) {
             if (!crl.getIssuerX500Principal().equals(c.getIssuerX500Principal())) continue;
             try {
@@ -136,7 +135,7 @@ public final class CertValidator {
                 continue;
             }
             X509CRLEntry e = crl.getRevokedCertificate(c);
-            if (e == null || e.getRevocationDate().after(when)) continue;
+            if (e == null || e.getRevocationDate().toInstant().isAfter(at)) continue;
             CRLReason r = e.getRevocationReason();
             String reason = r == null ? "unspecified" : reasonText(r);
             return "revoked on " + CertText.date(e.getRevocationDate()) + " (" + reason + ")";

@@ -14,6 +14,9 @@ import java.util.Optional;
  * the DER Ecdsa-Sig-Value (RFC 7427 §3); the classic RFC 4754 methods 9/10/11 carry r | s instead (JDK's
  * "…inP1363Format").
  */
+// ImmutableEnumChecker: algorithmId is private and only copies leave (algorithmId()); params holds null or a JDK
+// PSSParameterSpec, whose fields are final (immutable, though not annotated @Immutable).
+@SuppressWarnings("ImmutableEnumChecker")
 public enum SignatureScheme {
     RSA_SHA256("300d06092a864886f70d01010b0500", 2, "RSA", "SHA256withRSA", null),
     RSA_SHA384("300d06092a864886f70d01010c0500", 3, "RSA", "SHA384withRSA", null),

@@ -14,6 +14,8 @@ public final class SignedOctets {
     private SignedOctets() {}
 
     /**
+     * The octets the AUTH payload signs or MACs (RFC 7296 §2.15): {@code realMessage | peerNonce | prf(SK_p, IDx')}.
+     *
      * @param realMessage the sender's IKE_SA_INIT message as sent
      * @param peerNonce   the other side's nonce data
      * @param skP         SK_pi (initiator) or SK_pr (responder)

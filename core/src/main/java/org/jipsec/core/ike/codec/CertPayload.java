@@ -61,6 +61,7 @@ public record CertPayload(boolean request, int encoding, byte[] data) implements
         return out;
     }
 
+    @Override
     public byte[] data() {
         return data.clone();
     }

@@ -18,7 +18,6 @@ public final class PskLookup {
         IkeConfig.SharedSecret best = null;
         int bestScore = -1;
         for (IkeConfig.SharedSecret s : secrets) {
-            int score = 0;
             boolean foreign = false;
             boolean l = false;
             boolean r = false;
@@ -28,7 +27,7 @@ public final class PskLookup {
                 else foreign = true;
             }
             if (foreign) continue;
-            score = (l ? 1 : 0) + (r ? 1 : 0);
+            int score = (l ? 1 : 0) + (r ? 1 : 0);
             if (score > bestScore) {
                 best = s;
                 bestScore = score;

@@ -80,6 +80,8 @@ public final class SwanctlConfig {
         return new IkeConfig(connections, secrets);
     }
 
+    // ReferenceEquality: on purpose; the key of this very value object, not of an equal value under another key
+    @SuppressWarnings("ReferenceEquality")
     static String firstKey(Settings s, Settings.Value v) {
         return s.values().entrySet().stream()
                 .filter(e -> e.getValue() == v) // this very value object, not an equal one elsewhere

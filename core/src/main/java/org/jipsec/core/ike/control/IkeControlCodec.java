@@ -91,8 +91,8 @@ public final class IkeControlCodec {
             }
         }
         /** The request could not be read: a protocol error of the client, counted by the server. */
-        record Error(String message) implements Response {
-            public Error {
+        record ProtocolError(String message) implements Response {
+            public ProtocolError {
                 Objects.requireNonNull(message);
             }
         }
@@ -188,7 +188,7 @@ public final class IkeControlCodec {
                 writeStatus(w, s);
                 yield T_STATUS_REPLY;
             }
-            case Response.Error(String m) -> {
+            case Response.ProtocolError(String m) -> {
                 w.text(m);
                 yield T_ERROR;
             }
@@ -207,7 +207,7 @@ public final class IkeControlCodec {
                 yield new Response.Result(new AdminResult(ok, r.string("message")));
             }
             case T_STATUS_REPLY -> new Response.Status(readStatus(r));
-            default -> new Response.Error(r.string("message"));
+            default -> new Response.ProtocolError(r.string("message"));
         };
         r.end("the response");
         return out;

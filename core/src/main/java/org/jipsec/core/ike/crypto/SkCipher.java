@@ -61,6 +61,8 @@ public final class SkCipher {
     }
 
     /**
+     * A cipher for the Encrypted payload (RFC 7296 §3.14) with one direction's keys.
+     *
      * @param encrKey SK_e (key | salt for an AEAD)
      * @param integ   null for an AEAD
      * @param integKey SK_a, ignored for an AEAD

@@ -202,16 +202,17 @@ final class IkeRekey {
             var sa = m.first(SaPayload.class);
             var nr = m.first(NoncePayload.class);
             var kePayload = m.first(KePayload.class);
-            Selection s = null;
-            if (sa.isEmpty()
-                    || nr.isEmpty()
-                    || kePayload.isEmpty()
-                    || sa.get().proposals().size() != 1
-                    || sa.get().proposals().getFirst().spi().length != 8) {
+            boolean complete = sa.isPresent()
+                    && nr.isPresent()
+                    && kePayload.isPresent()
+                    && sa.get().proposals().size() == 1
+                    && sa.get().proposals().getFirst().spi().length == 8;
+            Selection s = complete
+                    ? ProposalSelector.select(sa.get().proposals(), e.config.ikeProposals(), SaProtocol.IKE, 8, true)
+                    : null;
+            if (!complete) {
                 failure = "IKE SA rekey response lacks SA, Nonce or KE: " + m.summary();
-            } else if (!((s = ProposalSelector.select(
-                                    sa.get().proposals(), e.config.ikeProposals(), SaProtocol.IKE, 8, true))
-                            instanceof Selection.Chosen chosen)
+            } else if (!(s instanceof Selection.Chosen chosen)
                     || chosen.negotiated().dh() != ke.group()
                     || kePayload.get().dhGroup() != ke.group().number()) {
                 failure = "IKE SA rekey: the responder chose what we did not offer: " + s;

@@ -45,7 +45,7 @@ class IkeControlCodecTest {
         assertEquals(ok, IkeControlCodec.decodeResponse(IkeControlCodec.encode(ok)));
         Response no = new Response.Result(AdminResult.refused("no connection or child named 'x'"));
         assertEquals(no, IkeControlCodec.decodeResponse(IkeControlCodec.encode(no)));
-        Response err = new Response.Error("bad name");
+        Response err = new Response.ProtocolError("bad name");
         assertEquals(err, IkeControlCodec.decodeResponse(IkeControlCodec.encode(err)));
     }
 
