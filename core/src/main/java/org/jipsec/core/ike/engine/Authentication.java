@@ -147,13 +147,18 @@ final class Authentication {
         for (CertPayload c : m.all(CertPayload.class)) {
             if (c.request() || c.encoding() != CertPayload.X509_SIGNATURE) continue;
             try {
-                return (X509Certificate)
-                        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(c.data()));
+                return x509(c);
             } catch (CertificateException | ClassCastException ex) {
                 return null;
             }
         }
         return null;
+    }
+
+    /** A CERT payload of encoding 4 as the X.509 certificate it carries (RFC 7296 §3.6). */
+    private static X509Certificate x509(CertPayload c) throws CertificateException {
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(c.data()));
     }
 
     private Authenticator localAuthenticator() throws AuthException {
@@ -202,8 +207,7 @@ final class Authentication {
                 continue;
             }
             try {
-                certs.add((X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(c.data())));
+                certs.add(x509(c));
             } catch (CertificateException | ClassCastException ex) {
                 return "peer " + id.text() + " sent a CERT that is not an X.509 certificate: " + ex.getMessage();
             }
