@@ -53,7 +53,8 @@ public final class Tools {
         return false;
     }
 
-    private static boolean exitsZero(List<String> command) {
+    /** True when {@code command} runs and exits 0 within 60 s (its output discarded). */
+    public static boolean exitsZero(List<String> command) {
         try {
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)

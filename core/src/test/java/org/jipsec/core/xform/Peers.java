@@ -35,22 +35,7 @@ final class Peers {
     }
 
     private static boolean available(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return org.jipsec.testkit.Tools.exitsZero(cmd);
     }
 
     /** Runs a command with a time bound; returns its standard output; fails the test on a non-zero exit. */
